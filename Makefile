@@ -1,0 +1,105 @@
+# kdx build. Sources are found by directory, so a new module needs no Makefile change.
+# Generated lexer/parser C goes to $(BUILD)/grammar and is never committed.
+#   make            build ./kdx            make test     all tests
+#   make deps       install packages       make asan     ASan+UBSan build, all tests
+#   make fuzz       parser fuzzer          make install  PREFIX=/usr/local
+#   make demo       the README's main job  make clean
+
+CC       ?= cc
+PREFIX   ?= /usr/local
+BUILD    ?= build
+WERROR   ?=
+SANITIZE ?=
+
+PKGS     := libcurl json-c openssl libxml-2.0
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter $(if $(WERROR),-Werror)
+CPPFLAGS += -I. -I$(BUILD) $(PKG_CFLAGS) -DKDX_STDLIB_DIR='"$(PREFIX)/share/kdx/stdlib"' \
+            -DKDX_SOURCE_STDLIB_DIR='"$(CURDIR)/stdlib"'
+LDLIBS   += $(PKG_LIBS) -lm -lpthread
+ifneq ($(SANITIZE),)
+CFLAGS   += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDFLAGS  += -fsanitize=address,undefined
+endif
+
+MODULE_DIRS := common grammar compiler compiler/safety executor executor/aws executor/terraform sim cli
+LIB_SRCS    := $(filter-out cli/main.c,$(foreach d,$(MODULE_DIRS),$(wildcard $(d)/*.c)))
+GRAMMAR_Y   := $(wildcard grammar/parser.y)
+GRAMMAR_L   := $(wildcard grammar/lexer.l)
+GEN_SRCS    := $(if $(GRAMMAR_Y),$(BUILD)/grammar/parser.c) $(if $(GRAMMAR_L),$(BUILD)/grammar/lexer.c)
+GEN_HDRS    := $(GEN_SRCS:.c=.h)
+LIB_OBJS    := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS)) $(GEN_SRCS:.c=.o)
+LIB         := $(BUILD)/libkdx.a
+KDX_BIN     := $(if $(filter build,$(BUILD)),kdx,$(BUILD)/kdx)
+
+UNIT_SRCS   := $(wildcard tests/unit/test_*.c)
+UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+FUZZ_SRCS   := $(wildcard tests/fuzz/fuzz_*.c)
+
+.PHONY: all test unit deps asan fuzz install clean demo check-deps golden-update
+all: $(KDX_BIN)
+
+$(KDX_BIN): $(BUILD)/cli/main.o $(LIB)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(LIB): $(LIB_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+# Every object waits for the generated headers, since any module may include the AST.
+$(BUILD)/%.o: %.c | $(GEN_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+
+$(BUILD)/grammar/parser.c $(BUILD)/grammar/parser.h: grammar/parser.y
+	@mkdir -p $(BUILD)/grammar
+	bison -Wall -Werror -d -o $(BUILD)/grammar/parser.c $<
+
+$(BUILD)/grammar/lexer.c $(BUILD)/grammar/lexer.h: grammar/lexer.l $(BUILD)/grammar/parser.h
+	@mkdir -p $(BUILD)/grammar
+	flex --header-file=$(BUILD)/grammar/lexer.h -o $(BUILD)/grammar/lexer.c $<
+
+# Generated C is not ours to keep warning-free in every detail.
+$(BUILD)/grammar/%.o: $(BUILD)/grammar/%.c
+	$(CC) $(CPPFLAGS) -Igrammar $(CFLAGS) -Wno-sign-compare -Wno-unused-function -MMD -MP -c -o $@ $<
+
+$(BUILD)/tests/%: tests/unit/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS) -lcmocka
+
+unit: $(UNIT_BINS)
+
+test: $(KDX_BIN) $(UNIT_BINS)
+	@KDX="$(CURDIR)/$(KDX_BIN)" UNIT_DIR="$(CURDIR)/$(BUILD)/tests" ./tests/run.sh
+
+# Re-record golden outputs after an intended change; review the diff before committing.
+golden-update: $(KDX_BIN)
+	@KDX="$(CURDIR)/$(KDX_BIN)" ./tests/golden/run.sh --update
+
+asan:
+	$(MAKE) BUILD=build/asan SANITIZE=1 CC=clang test
+
+deps:
+	@./tests/deps.sh
+
+check-deps:
+	@./tests/deps.sh --check
+
+fuzz:
+	@./tests/fuzz/run.sh
+
+demo: all
+	@./tests/demo.sh
+
+install: $(KDX_BIN)
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/kdx
+	install -m 0755 $(KDX_BIN) $(DESTDIR)$(PREFIX)/bin/kdx
+	cp -R stdlib $(DESTDIR)$(PREFIX)/share/kdx/
+
+clean:
+	rm -rf build kdx
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,62 @@
+/* cli: the subcommand table, exit codes and the flag parser shared by every command.
+ * Only cli/ prints to the terminal or chooses an exit code. */
+#ifndef KDX_CLI_H
+#define KDX_CLI_H
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Exit codes follow Terraform's (documented in `kdx help exit-codes`). */
+enum kdx_exit {
+	KDX_EXIT_OK = 0,
+	KDX_EXIT_ERROR = 1,      /* any error, including an unsafe runbook or bad usage */
+	KDX_EXIT_CHANGES = 2,    /* plan -detailed-exitcode: changes are pending */
+	KDX_EXIT_FMT_DIFF = 3,   /* fmt -check: a file is not formatted */
+};
+
+typedef struct kdx_command {
+	const char *name;
+	const char *summary;     /* one line for `kdx help` */
+	const char *usage;       /* full help text for `kdx help NAME` and `kdx NAME -h` */
+	int (*run)(int argc, char **argv); /* argv[0] is the command name */
+	bool hidden;
+} kdx_command;
+
+extern const kdx_command kdx_commands[];
+const kdx_command *kdx_command_find(const char *name);
+
+/* Flags are Terraform-style: -name, -name=value or -name value; "--name" is accepted too. */
+typedef enum kdx_flag_kind {
+	KDX_FLAG_BOOL,   /* bool *dest */
+	KDX_FLAG_STRING, /* const char **dest (points into argv) */
+	KDX_FLAG_INT,    /* long *dest */
+	KDX_FLAG_MULTI,  /* kdx_strlist *dest: repeatable */
+} kdx_flag_kind;
+
+typedef struct kdx_strlist {
+	const char **items;
+	size_t n, alloc;
+} kdx_strlist;
+
+void kdx_strlist_push(kdx_strlist *l, const char *s);
+void kdx_strlist_release(kdx_strlist *l);
+
+typedef struct kdx_flag {
+	const char *name;        /* without dashes */
+	kdx_flag_kind kind;
+	void *dest;
+} kdx_flag;
+
+/* Parse flags from argv[1..]; positional arguments are collected in *pos (flags and
+ * positionals may be mixed; "--" ends flags). On error prints a short usage error and
+ * returns -1. Returns 1 when -h/-help was given (usage already printed), else 0. */
+int kdx_parse_flags(const kdx_command *cmd, int argc, char **argv, const kdx_flag *flags,
+		    kdx_strlist *pos);
+
+/* Print "kdx: error: ..." and the command's usage line to stderr; returns KDX_EXIT_ERROR. */
+int kdx_usage_error(const kdx_command *cmd, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* True when colour may be used on this stream (a TTY and NO_COLOR unset). */
+bool kdx_use_color(int fd);
+
+#endif

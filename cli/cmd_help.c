@@ -1,0 +1,44 @@
+/* kdx help: the command list, one command's usage, or a topic. */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char exit_codes[] =
+	"kdx exit codes (the same as Terraform's):\n"
+	"  0  success; for 'plan -detailed-exitcode': no changes pending\n"
+	"  1  error: bad usage, an invalid or unsafe runbook, a failed apply\n"
+	"  2  'plan -detailed-exitcode' only: the plan has changes to apply\n"
+	"  3  'fmt -check' only: at least one file is not in canonical format\n";
+
+void kdx_print_overview(FILE *fp)
+{
+	fputs("Usage: kdx COMMAND [FLAGS] [ARGS]\n\n"
+	      "kdx compiles failover runbooks (.kdx), proves them safe and runs them.\n\n"
+	      "Commands:\n", fp);
+	for (const kdx_command *c = kdx_commands; c->name; c++)
+		if (!c->hidden)
+			fprintf(fp, "  %-10s %s\n", c->name, c->summary);
+	fputs("\nRun 'kdx help COMMAND' or 'kdx COMMAND -h' for a command's flags;\n"
+	      "'kdx help exit-codes' for what the exit status means.\n", fp);
+}
+
+int cmd_help(int argc, char **argv)
+{
+	if (argc < 2) {
+		kdx_print_overview(stdout);
+		return KDX_EXIT_OK;
+	}
+	if (argc > 2)
+		return kdx_usage_error(kdx_command_find("help"), "'help' takes one topic");
+	if (!strcmp(argv[1], "exit-codes")) {
+		fputs(exit_codes, stdout);
+		return KDX_EXIT_OK;
+	}
+	const kdx_command *c = kdx_command_find(argv[1]);
+	if (!c)
+		return kdx_usage_error(kdx_command_find("help"), "no help for '%s': not a command",
+				       argv[1]);
+	fputs(c->usage, stdout);
+	return KDX_EXIT_OK;
+}

@@ -1,0 +1,29 @@
+/* main: dispatch argv[1] to its subcommand. The only place kdx exits. */
+#include "cli.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void kdx_print_overview(FILE *fp);
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		kdx_print_overview(stderr);
+		return KDX_EXIT_ERROR;
+	}
+	const char *name = argv[1];
+	if (!strcmp(name, "-h") || !strcmp(name, "-help") || !strcmp(name, "--help")) {
+		kdx_print_overview(stdout);
+		return KDX_EXIT_OK;
+	}
+	if (!strcmp(name, "-v") || !strcmp(name, "-version") || !strcmp(name, "--version"))
+		name = "version";
+	const kdx_command *c = kdx_command_find(name);
+	if (!c) {
+		fprintf(stderr, "kdx: error: unknown command '%s'\n"
+				"Run 'kdx help' for the list of commands.\n", name);
+		return KDX_EXIT_ERROR;
+	}
+	return c->run(argc - 1, argv + 1);
+}

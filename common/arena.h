@@ -1,0 +1,26 @@
+/* arena: bump allocator for everything the compiler builds (AST, values, plan).
+ * Memory handed out lives until kdx_arena_release(); nothing is freed one by one. */
+#ifndef KDX_ARENA_H
+#define KDX_ARENA_H
+#include <stddef.h>
+
+struct kdx_arena_block;
+
+typedef struct kdx_arena {
+	struct kdx_arena_block *head;
+	size_t total; /* bytes handed out, for benchmarks */
+} kdx_arena;
+
+void kdx_arena_init(kdx_arena *a);
+void kdx_arena_release(kdx_arena *a);
+/* Zeroed, aligned for any type. Never returns NULL. */
+void *kdx_arena_alloc(kdx_arena *a, size_t n);
+char *kdx_arena_strndup(kdx_arena *a, const char *s, size_t n);
+char *kdx_arena_strdup(kdx_arena *a, const char *s);
+char *kdx_arena_printf(kdx_arena *a, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#define KDX_NEW(a, T) ((T *)kdx_arena_alloc((a), sizeof(T)))
+#define KDX_NEWN(a, T, n) ((T *)kdx_arena_alloc((a), sizeof(T) * (size_t)(n)))
+
+#endif

@@ -1,0 +1,129 @@
+/* plan: the checked, concrete form of a runbook -- the contract between the front end
+ * (which lowers the AST into it), the safety analyses, kdx plan, the executor and the
+ * simulator. Everything here is allocated in the arena of the compilation that built it
+ * and lives as long as that arena. Regions and resources are referred to by index. */
+#ifndef KDX_PLAN_H
+#define KDX_PLAN_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../common/arena.h"
+#include "../common/value.h"
+#include "source.h"
+
+/* The primitive effects the world model (compiler/model) understands. Stdlib actions
+ * declare their effect in .kdx in terms of these; no action needs C code of its own. */
+typedef enum kdx_effect_kind {
+	KDX_EFF_SET_WEIGHTS,   /* resource (traffic class): weights[] for every region */
+	KDX_EFF_SET_CAPACITY,  /* region: capacity := pct (of the full load) */
+	KDX_EFF_PROMOTE,       /* resource (database/cache): writer := region; graceful? */
+	KDX_EFF_FENCE,         /* resource (database): writes in region stopped */
+	KDX_EFF_UNFENCE,       /* resource (database): writes in region allowed again */
+	KDX_EFF_LAG_GATE,      /* precondition: lag(resource, region) <= ms */
+	KDX_EFF_HEALTH_GATE,   /* precondition: region is healthy */
+	KDX_EFF_SET_HEALTH,    /* region health := flag */
+	KDX_EFF_SET_ALARM,     /* resource (alarm): in ALARM := flag */
+	KDX_EFF_WRITE,         /* opaque change to resource */
+	KDX_EFF_READ,          /* read of resource; never a change */
+} kdx_effect_kind;
+
+typedef struct kdx_effect {
+	kdx_effect_kind kind;
+	int32_t resource;  /* index into kdx_plan.resources, or -1 */
+	int32_t region;    /* index into kdx_plan.regions, or -1 */
+	double pct;        /* SET_CAPACITY */
+	double *weights;   /* SET_WEIGHTS: nregions entries, in kdx_plan.regions order */
+	int64_t ms;        /* LAG_GATE bound */
+	bool graceful;     /* PROMOTE: a switchover that loses no data */
+	bool flag;         /* SET_HEALTH, SET_ALARM */
+	kdx_span span;     /* the clause or call it came from */
+} kdx_effect;
+
+typedef enum kdx_on_failure {
+	KDX_ON_FAILURE_ROLLBACK = 0, /* the default */
+	KDX_ON_FAILURE_CONTINUE,
+	KDX_ON_FAILURE_PAUSE,
+} kdx_on_failure;
+
+typedef enum kdx_edge_kind {
+	KDX_EDGE_AFTER,     /* written as `after` */
+	KDX_EDGE_DATA,      /* the step reads a value another step produces */
+} kdx_edge_kind;
+
+typedef struct kdx_edge {
+	uint32_t from;      /* step index that must finish first */
+	kdx_edge_kind kind;
+	kdx_span span;      /* where the dependency is written */
+} kdx_edge;
+
+typedef struct kdx_step {
+	const char *name;
+	kdx_span span;             /* the step's name */
+	const char *action;        /* qualified action of `do`, e.g. "route53.set_weights"; NULL if none */
+	kdx_span action_span;
+	const char *undo_action;   /* NULL when there is no undo */
+	kdx_edge *preds;           /* direct predecessors */
+	size_t npreds;
+	kdx_effect *effects;       /* gates first, then what `do` changes, in order */
+	size_t neffects;
+	kdx_effect *undo_effects;  /* what the undo changes */
+	size_t nundo_effects;
+	bool mutating;             /* changes something outside kdx */
+	bool has_undo;
+	bool irreversible;
+	bool approval;             /* an approval gate applies (its `when` evaluated) */
+	bool conditional;          /* `when` could not be decided at compile time */
+	int attempts;              /* 1 + retries */
+	int64_t timeout_ms;        /* per attempt; 0 = none (use duration_max_ms) */
+	int64_t backoff_ms;        /* base backoff between attempts */
+	int64_t wait_ms;           /* `wait ... within D` and plain waits, worst case */
+	int64_t duration_min_ms;   /* the action's declared duration model */
+	int64_t duration_max_ms;
+	kdx_on_failure on_failure;
+	const void *body;          /* the front end's lowered body, for the executor */
+} kdx_step;
+
+typedef struct kdx_plan_region {
+	const char *name;          /* "us-east-1" */
+	const char *role;          /* "primary", "secondary", ... */
+	double weight;             /* initial traffic weight, percent */
+	double capacity;           /* initial capacity, percent */
+	kdx_span span;
+} kdx_plan_region;
+
+typedef enum kdx_res_class {
+	KDX_RES_OPAQUE = 0,
+	KDX_RES_TRAFFIC,   /* weights per region: Route 53 records, accelerator dials */
+	KDX_RES_DATABASE,  /* one writer region, replicas, lag */
+	KDX_RES_CACHE,
+	KDX_RES_FLEET,     /* capacity in one region */
+	KDX_RES_ALARM,
+} kdx_res_class;
+
+typedef struct kdx_plan_resource {
+	const char *name;          /* instance name: "api", "fleet[us-west-2]" */
+	const char *type;          /* stdlib type: "route53.weighted_record" */
+	kdx_res_class cls;
+	int32_t region;            /* the region it lives in, or -1 for global */
+	int32_t writer;            /* DATABASE/CACHE: initial writer region, or -1 */
+	kdx_value *attrs;          /* evaluated attributes (a map) */
+	kdx_span span;
+} kdx_plan_resource;
+
+typedef struct kdx_plan {
+	const char *name;          /* the runbook's name */
+	const char *path;          /* main source file */
+	const char *environment;   /* value of param environment, or NULL */
+	bool has_rto, has_rpo;
+	int64_t rto_ms, rpo_ms;
+	kdx_span rto_span, rpo_span;
+	kdx_plan_region *regions;
+	size_t nregions;
+	kdx_plan_resource *resources;
+	size_t nresources;
+	kdx_step *steps;           /* in source order; not necessarily topological */
+	size_t nsteps;
+} kdx_plan;
+
+#endif

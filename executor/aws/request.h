@@ -1,0 +1,45 @@
+/* request: one HTTP request to an AWS service and its response, as the protocol
+ * serialisers build it, the signer signs it and the transport sends it.
+ * aws_request_release() frees everything the struct owns. */
+#ifndef AWS_REQUEST_H
+#define AWS_REQUEST_H
+#include <stddef.h>
+
+#include "../../common/strbuf.h"
+
+typedef struct aws_header {
+	char *name;
+	char *value;
+} aws_header;
+
+typedef struct aws_request {
+	char *method;           /* "GET", "POST", ... */
+	char *scheme;           /* "https" (or "http" for a loopback emulator) */
+	char *host;             /* host[:port] */
+	char *path;             /* already URI-encoded, begins with '/' */
+	char *query;            /* already encoded, without '?'; may be NULL */
+	aws_header *headers;
+	size_t nheaders, aheaders;
+	strbuf body;
+	char *service;          /* signing name, e.g. "route53" */
+	char *region;           /* signing region */
+} aws_request;
+
+typedef struct aws_response {
+	long status;
+	aws_header *headers;
+	size_t nheaders, aheaders;
+	strbuf body;
+} aws_response;
+
+void aws_request_init(aws_request *r);
+void aws_request_release(aws_request *r);
+/* Replace (case-insensitively) or add a header. */
+void aws_request_set_header(aws_request *r, const char *name, const char *value);
+const char *aws_request_get_header(const aws_request *r, const char *name);
+
+void aws_response_init(aws_response *r);
+void aws_response_release(aws_response *r);
+const char *aws_response_get_header(const aws_response *r, const char *name);
+
+#endif

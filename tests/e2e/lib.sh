@@ -1,0 +1,70 @@
+# Shared helpers for e2e tests (source it). Every process a test starts is stopped by
+# PID in an EXIT trap; servers listen on 127.0.0.1 and a free port only.
+set -euo pipefail
+KDX=${KDX:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/kdx}
+KDX_REPO=${KDX_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+E2E_TMP=$(mktemp -d "${TMPDIR:-/tmp}/kdx-e2e.XXXXXX")
+_e2e_pids=()
+
+_e2e_cleanup() {
+	local pid
+	for pid in "${_e2e_pids[@]}"; do
+		kill "$pid" 2>/dev/null || true
+	done
+	for pid in "${_e2e_pids[@]}"; do
+		wait "$pid" 2>/dev/null || true
+	done
+	rm -rf "$E2E_TMP"
+}
+trap _e2e_cleanup EXIT
+
+skip() { echo "skipped: $*"; exit 77; }
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+# A free TCP port on 127.0.0.1.
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+# start_moto [INITIAL_NO_AUTH_ACTION_COUNT]: starts moto_server, sets MOTO_PORT, MOTO_URL,
+# MOTO_PID and the AWS_* variables that point clients (kdx, boto3, aws CLI) at it.
+start_moto() {
+	command -v moto_server >/dev/null || skip "moto_server not installed"
+	MOTO_PORT=$(free_port)
+	if [ -n "${1:-}" ]; then
+		INITIAL_NO_AUTH_ACTION_COUNT=$1 moto_server -H 127.0.0.1 -p "$MOTO_PORT" \
+			>"$E2E_TMP/moto.log" 2>&1 &
+	else
+		moto_server -H 127.0.0.1 -p "$MOTO_PORT" >"$E2E_TMP/moto.log" 2>&1 &
+	fi
+	MOTO_PID=$!
+	_e2e_pids+=("$MOTO_PID")
+	MOTO_URL="http://127.0.0.1:$MOTO_PORT"
+	local i
+	for i in $(seq 1 100); do
+		if curl -fsS "$MOTO_URL/moto-api/" >/dev/null 2>&1; then
+			break
+		fi
+		kill -0 "$MOTO_PID" 2>/dev/null || fail "moto_server exited: $(tail -5 "$E2E_TMP/moto.log")"
+		sleep 0.1
+	done
+	export AWS_ENDPOINT_URL="$MOTO_URL"
+	export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1
+	export AWS_REGION=us-east-1
+	unset AWS_PROFILE AWS_SESSION_TOKEN
+	export AWS_SHARED_CREDENTIALS_FILE="$E2E_TMP/no-credentials" AWS_CONFIG_FILE="$E2E_TMP/no-config"
+}
+
+stop_moto() {
+	if [ -n "${MOTO_PID:-}" ]; then
+		kill "$MOTO_PID" 2>/dev/null || true
+		wait "$MOTO_PID" 2>/dev/null || true
+		MOTO_PID=
+	fi
+}
+
+# Background a process and have it stopped at exit.
+track_pid() { _e2e_pids+=("$1"); }
+
+assert_eq() { [ "$1" = "$2" ] || fail "${3:-values differ}: expected '$2', got '$1'"; }
+assert_contains() { grep -qF -- "$2" <<<"$1" || fail "${3:-missing text}: '$2' not in output: $1"; }

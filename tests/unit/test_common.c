@@ -1,0 +1,104 @@
+/* Unit tests for common/: arena, strbuf, values and durations. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "common/arena.h"
+#include "common/strbuf.h"
+#include "common/value.h"
+
+static void test_duration_parse(void **state)
+{
+	(void)state;
+	assert_int_equal(kdx_duration_parse("5m"), 300000);
+	assert_int_equal(kdx_duration_parse("1h30m"), 5400000);
+	assert_int_equal(kdx_duration_parse("250ms"), 250);
+	assert_int_equal(kdx_duration_parse("2s"), 2000);
+	assert_int_equal(kdx_duration_parse("5"), -1);
+	assert_int_equal(kdx_duration_parse("m"), -1);
+	assert_int_equal(kdx_duration_parse(""), -1);
+	assert_int_equal(kdx_duration_parse("3x"), -1);
+}
+
+static void test_duration_format(void **state)
+{
+	(void)state;
+	strbuf sb = STRBUF_INIT;
+	kdx_duration_format(&sb, 5400000);
+	assert_string_equal(sb.buf, "1h30m");
+	strbuf_reset(&sb);
+	kdx_duration_format(&sb, 1500);
+	assert_string_equal(sb.buf, "1s500ms");
+	strbuf_reset(&sb);
+	kdx_duration_format(&sb, 0);
+	assert_string_equal(sb.buf, "0s");
+	strbuf_release(&sb);
+}
+
+static void test_json_round_trip(void **state)
+{
+	(void)state;
+	kdx_arena a;
+	kdx_arena_init(&a);
+	strbuf err = STRBUF_INIT, out = STRBUF_INIT;
+	const char *src = "{\"a\":[1,2.5,\"x\\n\"],\"b\":null,\"c\":true}";
+	kdx_value *v = kdx_value_from_json(&a, src, strlen(src), &err);
+	assert_non_null(v);
+	assert_int_equal(v->kind, KDX_V_MAP);
+	kdx_value_to_json(&out, v);
+	assert_string_equal(out.buf, src);
+	assert_null(kdx_value_from_json(&a, "{\"a\":", 5, &err));
+	assert_non_null(strstr(err.buf, "invalid JSON"));
+	strbuf_release(&err);
+	strbuf_release(&out);
+	kdx_arena_release(&a);
+}
+
+static void test_value_equal_and_format(void **state)
+{
+	(void)state;
+	kdx_arena a;
+	kdx_arena_init(&a);
+	kdx_value *m = kdx_value_map(&a, 2);
+	m->u.map.keys[0] = "us-east-1";
+	m->u.map.vals[0] = kdx_value_percent(&a, 70);
+	m->u.map.keys[1] = "us-west-2";
+	m->u.map.vals[1] = kdx_value_duration(&a, 300000);
+	strbuf sb = STRBUF_INIT;
+	kdx_value_format(&sb, m);
+	assert_string_equal(sb.buf, "{ \"us-east-1\" = 70%, \"us-west-2\" = 5m }");
+	assert_true(kdx_value_equal(m, m));
+	assert_false(kdx_value_equal(m->u.map.vals[0], kdx_value_number(&a, 70)));
+	strbuf_release(&sb);
+	kdx_arena_release(&a);
+}
+
+static void test_arena_big_and_small(void **state)
+{
+	(void)state;
+	kdx_arena a;
+	kdx_arena_init(&a);
+	char *small = kdx_arena_strdup(&a, "abc");
+	char *big = kdx_arena_alloc(&a, 1 << 20);
+	char *small2 = kdx_arena_strdup(&a, "def");
+	big[(1 << 20) - 1] = 'x';
+	assert_string_equal(small, "abc");
+	assert_string_equal(small2, "def");
+	assert_int_equal(((uintptr_t)kdx_arena_alloc(&a, 3)) % 16, 0);
+	kdx_arena_release(&a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_duration_parse),
+		cmocka_unit_test(test_duration_format),
+		cmocka_unit_test(test_json_round_trip),
+		cmocka_unit_test(test_value_equal_and_format),
+		cmocka_unit_test(test_arena_big_and_small),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
