@@ -5,11 +5,15 @@
 #include <string.h>
 
 int cmd_help(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 const kdx_command kdx_commands[] = {
 	{ .name = "help", .summary = "Show help for kdx or one of its commands",
 	  .usage = "Usage: kdx help [COMMAND | exit-codes]\n", .run = cmd_help },
+	{ .name = "validate", .summary = "Check runbooks and modules for errors",
+	  .usage = "Usage: kdx validate [-json] FILE...\n\n  -json   diagnostics as JSON, one object per line\n",
+	  .run = cmd_validate },
 	{ .name = "version", .summary = "Print the kdx version",
 	  .usage = "Usage: kdx version [-json]\n\n  -json   print as JSON\n", .run = cmd_version },
 	{ 0 },
