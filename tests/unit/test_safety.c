@@ -1,0 +1,311 @@
+/* Unit tests for the safety analyses on plans built in C: for each analysis, plans that
+ * violate it and plans that pass it in a non-trivial way (parallel branches). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "compiler/safety.h"
+#include "plan_builder.h"
+
+/* The failover of DESIGN.md, as a plan: announce; scale_west || check_lag; shift after
+ * scale_west; fence after shift; promote after fence and check_lag. */
+typedef struct fo {
+	pb b;
+	int32_t east, west, eu, api, db;
+	uint32_t announce, scale_west, check_lag, shift, fence, promote;
+} fo;
+
+static void failover(fo *f)
+{
+	pb *b = &f->b;
+	pb_init(b, "failover");
+	pb_objectives(b, 15 * 60000, 5 * 60000);
+	f->east = pb_region(b, "us-east-1", "primary", 70, 100);
+	f->west = pb_region(b, "us-west-2", "secondary", 20, 60);
+	f->eu = pb_region(b, "eu-west-1", "secondary", 10, 40);
+	f->api = pb_resource(b, "api", KDX_RES_TRAFFIC, -1);
+	f->db = pb_resource(b, "db", KDX_RES_DATABASE, f->east);
+	f->announce = pb_step(b, "announce");
+	f->scale_west = pb_step(b, "scale_west");
+	f->check_lag = pb_step(b, "check_lag");
+	f->shift = pb_step(b, "shift");
+	f->fence = pb_step(b, "fence");
+	f->promote = pb_step(b, "promote");
+	pb_after(b, f->scale_west, f->announce);
+	pb_after(b, f->check_lag, f->announce);
+	pb_after(b, f->shift, f->scale_west);
+	pb_after(b, f->fence, f->shift);
+	pb_after(b, f->promote, f->fence);
+	pb_after(b, f->promote, f->check_lag);
+	pb_capacity(b, f->scale_west, f->west, 100);
+	b->plan.steps[f->scale_west].timeout_ms = 5 * 60000;
+	pb_lag_gate(b, f->check_lag, f->db, f->west, 5 * 60000);
+	pb_weights(b, f->shift, f->api, 0.0, 90.0, 10.0);
+	b->plan.steps[f->shift].attempts = 3;
+	b->plan.steps[f->shift].backoff_ms = 2000;
+	pb_eff(b, f->fence, KDX_EFF_FENCE, f->db, f->east);
+	pb_promote(b, f->promote, f->db, f->west, false);
+	kdx_step *p = &b->plan.steps[f->promote];
+	p->irreversible = true;
+	p->has_undo = false;
+	p->approval = true;
+	b->undo = true;
+	pb_capacity(b, f->scale_west, f->west, 60);
+	pb_eff(b, f->shift, KDX_EFF_SET_WEIGHTS, f->api, -1); /* snapshot: restore the weights */
+	pb_eff(b, f->fence, KDX_EFF_UNFENCE, f->db, f->east);
+	b->undo = false;
+	b->plan.environment = "production";
+}
+
+static int run(fo *f, kdx_diags *d, kdx_safety_report *rep)
+{
+	kdx_diags_init(d);
+	return kdx_safety_check(&f->b.plan, d, rep);
+}
+
+static size_t count(const kdx_diags *d, const char *code, kdx_severity sev)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < d->n; i++)
+		if (d->items[i].sev == sev && (!code || !strcmp(d->items[i].code, code)))
+			n++;
+	return n;
+}
+
+/* The message of the only diagnostic with this code (fails if there is not exactly one). */
+static const char *only(const kdx_diags *d, const char *code)
+{
+	const char *m = NULL;
+	size_t n = 0;
+	for (size_t i = 0; i < d->n; i++)
+		if (!strcmp(d->items[i].code, code)) {
+			m = d->items[i].msg;
+			n++;
+		}
+	if (n != 1) {
+		for (size_t i = 0; i < d->n; i++)
+			fprintf(stderr, "# [%s] %s\n", d->items[i].code, d->items[i].msg);
+		fail_msg("expected one '%s' diagnostic, got %zu", code, n);
+	}
+	return m;
+}
+
+static void dump(const kdx_diags *d)
+{
+	for (size_t i = 0; i < d->n; i++)
+		fprintf(stderr, "# [%s] %s\n", d->items[i].code, d->items[i].msg);
+}
+
+static void test_failover_passes(void **state)
+{
+	(void)state;
+	fo f;
+	failover(&f);
+	kdx_diags d;
+	kdx_safety_report rep;
+	int rc = run(&f, &d, &rep);
+	if (rc)
+		dump(&d);
+	assert_int_equal(rc, 0);
+	assert_int_equal(d.n, 0);
+	/* critical path: announce 1s, scale_west 5m, shift 3x1s + 2s+4s, fence 1s, promote 1s */
+	assert_int_equal(rep.npath, 5);
+	assert_int_equal(rep.path[0].step, f.announce);
+	assert_int_equal(rep.path[1].step, f.scale_west);
+	assert_int_equal(rep.path[2].step, f.shift);
+	assert_int_equal(rep.path[2].backoff_ms, 6000);
+	assert_int_equal(rep.path[2].worst_ms, 9000);
+	assert_int_equal(rep.path[2].start_ms, 301000);
+	assert_int_equal(rep.total_ms, 1000 + 300000 + 9000 + 1000 + 1000);
+	assert_int_equal(rep.slack_ms, 900000 - rep.total_ms);
+	kdx_safety_report_release(&rep);
+	kdx_diags_release(&d);
+	pb_release(&f.b);
+}
+
+static void test_graph_cycle(void **state)
+{
+	(void)state;
+	fo f;
+	failover(&f);
+	pb_after(&f.b, f.announce, f.promote);
+	kdx_diags d;
+	assert_int_equal(run(&f, &d, NULL), -1);
+	assert_int_equal(count(&d, "graph", KDX_ERROR), 2);
+	assert_string_equal(d.items[0].msg,
+			    "steps form a cycle: announce -> scale_west -> shift -> fence -> promote -> announce");
+	assert_int_equal(d.items[0].nnotes, 5);
+	assert_string_equal(d.items[1].msg,
+			    "step 'check_lag' can never run: it waits for 'announce', which is on a cycle");
+	kdx_diags_release(&d);
+	pb_release(&f.b);
+}
+
+static void test_graph_duplicate_name(void **state)
+{
+	(void)state;
+	fo f;
+	failover(&f);
+	f.b.plan.steps[f.fence].name = "shift";
+	kdx_diags d;
+	assert_int_equal(run(&f, &d, NULL), -1);
+	assert_string_equal(only(&d, "graph"), "duplicate step 'shift'");
+	kdx_diags_release(&d);
+	pb_release(&f.b);
+}
+
+static void test_traffic_sum(void **state)
+{
+	(void)state;
+	fo f;
+	failover(&f);
+	f.b.plan.steps[f.shift].effects[0].weights[1] = 80; /* 0/80/10 */
+	kdx_diags d;
+	assert_int_equal(run(&f, &d, NULL), -1);
+	assert_string_equal(only(&d, "traffic"), "weights of 'api' set by step 'shift' sum to 90%, not 100%");
+	kdx_diags_release(&d);
+	pb_release(&f.b);
+}
+
+static void test_traffic_region_down(void **state)
+{
+	(void)state;
+	fo f;
+	failover(&f);
+	/* a step parallel to shift drains us-west-2's health; shift sends 90% there, and
+	 * eu-west-1 also goes down in a step ordered before shift */
+	uint32_t down = pb_step(&f.b, "down_west"), down_eu = pb_step(&f.b, "down_eu");
+	pb_after(&f.b, down, f.announce);
+	pb_after(&f.b, f.shift, down_eu);
+	pb_eff(&f.b, down, KDX_EFF_SET_HEALTH, -1, f.west)->flag = false;
+	pb_eff(&f.b, down_eu, KDX_EFF_SET_HEALTH, -1, f.eu)->flag = false;
+	kdx_diags d;
+	assert_int_equal(run(&f, &d, NULL), -1);
+	assert_true(count(&d, "traffic", KDX_ERROR) >= 1);
+	bool seen = false;
+	for (size_t i = 0; i < d.n; i++)
+		seen |= !strcmp(d.items[i].msg, "step 'shift' may send all of 'api' to regions that are down");
+	if (!seen)
+		dump(&d);
+	assert_true(seen);
+	kdx_diags_release(&d);
+	pb_release(&f.b);
+}
+
+static void test_capacity_parallel(void **state)
+{
+	(void)state;
+	fo f;
+	failover(&f);
+	/* shift no longer waits for scale_west: they are parallel branches */
+	f.b.plan.steps[f.shift].preds[0].from = f.announce;
+	kdx_diags d;
+	assert_int_equal(run(&f, &d, NULL), -1);
+	assert_int_equal(count(&d, "capacity", KDX_ERROR), 2);
+	assert_string_equal(d.items[1].msg,
+			    "step 'shift' gives 'us-west-2' 90% of 'api' but its capacity may still be 60%");
+	assert_int_equal(d.items[1].nnotes, 1); /* scale_west is not ordered before shift */
+	/* and the rollback graph has the same race the other way round */
+	assert_string_equal(d.items[0].msg, "on rollback: step 'scale_west' lowers the capacity of "
+					    "'us-west-2' to 60% while 'api' may still send it 90%");
+	kdx_diags_release(&d);
+	pb_release(&f.b);
+}
+
+static void test_capacity_too_low_and_lowered(void **state)
+{
+	(void)state;
+	fo f;
+	failover(&f);
+	f.b.plan.steps[f.scale_west].effects[0].pct = 80;
+	/* and a step after shift lowers us-west-2 again */
+	uint32_t shrink = pb_step(&f.b, "shrink");
+	pb_after(&f.b, shrink, f.shift);
+	pb_after(&f.b, shrink, f.scale_west);
+	pb_capacity(&f.b, shrink, f.west, 50);
+	kdx_diags d;
+	assert_int_equal(run(&f, &d, NULL), -1);
+	assert_int_equal(count(&d, "capacity", KDX_ERROR), 2);
+	assert_string_equal(d.items[0].msg, "step 'shift' gives 'us-west-2' 90% of 'api' but its "
+					    "capacity may be 80% (set by 'scale_west')");
+	assert_string_equal(d.items[1].msg, "step 'shrink' lowers the capacity of 'us-west-2' to 50% "
+					    "while 'api' may still send it 90%");
+	kdx_diags_release(&d);
+	pb_release(&f.b);
+}
+
+static void test_capacity_parallel_passes(void **state)
+{
+	(void)state;
+	fo f;
+	failover(&f);
+	/* eu-west-1 gets 40% in a second shift, scaled in a parallel branch both wait for */
+	uint32_t scale_eu = pb_step(&f.b, "scale_eu");
+	pb_after(&f.b, scale_eu, f.announce);
+	pb_after(&f.b, f.shift, scale_eu);
+	pb_capacity(&f.b, scale_eu, f.eu, 50);
+	f.b.plan.steps[f.shift].effects[0].weights[1] = 60;
+	f.b.plan.steps[f.shift].effects[0].weights[2] = 40;
+	f.b.undo = true;
+	pb_capacity(&f.b, scale_eu, f.eu, 40);
+	kdx_diags d;
+	int rc = run(&f, &d, NULL);
+	if (rc)
+		dump(&d);
+	assert_int_equal(rc, 0);
+	kdx_diags_release(&d);
+	pb_release(&f.b);
+}
+
+static void test_rto_over_and_slack(void **state)
+{
+	(void)state;
+	fo f;
+	failover(&f);
+	f.b.plan.steps[f.scale_west].timeout_ms = 15 * 60000;
+	kdx_diags d;
+	kdx_safety_report rep;
+	assert_int_equal(run(&f, &d, &rep), -1);
+	assert_string_equal(only(&d, "rto"), "the critical path may take 15m12s, over objectives.rto = 15m");
+	assert_int_equal(d.items[0].nnotes, 5);
+	assert_true(rep.slack_ms == -12000);
+	kdx_diags_release(&d);
+	kdx_safety_report_release(&rep);
+	/* 13m30s leaves 1m18s: a warning, not an error */
+	f.b.plan.steps[f.scale_west].timeout_ms = 13 * 60000 + 30000;
+	assert_int_equal(run(&f, &d, &rep), 0);
+	assert_int_equal(count(&d, "rto", KDX_WARNING), 1);
+	assert_string_equal(d.items[0].msg, "the critical path leaves only 1m18s of slack in "
+					    "objectives.rto = 15m (under 10%)");
+	kdx_diags_release(&d);
+	kdx_safety_report_release(&rep);
+	/* parallel branches: the longer one is critical. check_lag waits 20m in parallel */
+	f.b.plan.steps[f.scale_west].timeout_ms = 60000;
+	f.b.plan.steps[f.check_lag].wait_ms = 20 * 60000;
+	assert_int_equal(run(&f, &d, &rep), -1);
+	assert_int_equal(rep.npath, 3);
+	assert_int_equal(rep.path[1].step, f.check_lag);
+	kdx_diags_release(&d);
+	kdx_safety_report_release(&rep);
+	pb_release(&f.b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_failover_passes),
+		cmocka_unit_test(test_graph_cycle),
+		cmocka_unit_test(test_graph_duplicate_name),
+		cmocka_unit_test(test_traffic_sum),
+		cmocka_unit_test(test_traffic_region_down),
+		cmocka_unit_test(test_capacity_parallel),
+		cmocka_unit_test(test_capacity_too_low_and_lowered),
+		cmocka_unit_test(test_capacity_parallel_passes),
+		cmocka_unit_test(test_rto_over_and_slack),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
