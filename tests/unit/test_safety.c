@@ -294,6 +294,230 @@ static void test_rto_over_and_slack(void **state)
 	pb_release(&f.b);
 }
 
+static void test_rpo(void **state)
+{
+	(void)state;
+	fo f;
+	kdx_diags d;
+	/* 1: no gate at all */
+	failover(&f);
+	f.b.plan.steps[f.check_lag].neffects = 0;
+	assert_int_equal(run(&f, &d, NULL), -1);
+	assert_string_equal(only(&d, "rpo"), "step 'promote' promotes 'db' in 'us-west-2' without a lag "
+					     "gate within objectives.rpo = 5m before it");
+	assert_int_equal(d.items[0].nnotes, 0);
+	kdx_diags_release(&d);
+	pb_release(&f.b);
+	/* 2: the gate allows 10m */
+	failover(&f);
+	f.b.plan.steps[f.check_lag].effects[0].ms = 10 * 60000;
+	assert_int_equal(run(&f, &d, NULL), -1);
+	only(&d, "rpo");
+	assert_string_equal(d.items[0].notes[0].msg, "the lag gate in 'check_lag' allows 10m, more than the RPO");
+	kdx_diags_release(&d);
+	pb_release(&f.b);
+	/* 3: the gate is on a parallel branch promote does not wait for */
+	failover(&f);
+	f.b.plan.steps[f.promote].npreds = 1;
+	assert_int_equal(run(&f, &d, NULL), -1);
+	only(&d, "rpo");
+	assert_string_equal(d.items[0].notes[0].msg, "the lag gate in 'check_lag' is not ordered before 'promote'");
+	kdx_diags_release(&d);
+	pb_release(&f.b);
+	/* 4: the gate checks another region */
+	failover(&f);
+	f.b.plan.steps[f.check_lag].effects[0].region = f.eu;
+	assert_int_equal(run(&f, &d, NULL), -1);
+	only(&d, "rpo");
+	assert_string_equal(d.items[0].notes[0].msg, "the lag gate in 'check_lag' checks 'eu-west-1', not 'us-west-2'");
+	kdx_diags_release(&d);
+	pb_release(&f.b);
+	/* 5: a graceful switchover needs no gate; nor does one gated in its own step */
+	failover(&f);
+	f.b.plan.steps[f.check_lag].neffects = 0;
+	f.b.plan.steps[f.promote].effects[0].graceful = true;
+	assert_int_equal(run(&f, &d, NULL), 0);
+	kdx_diags_release(&d);
+	pb_release(&f.b);
+	failover(&f);
+	f.b.plan.steps[f.check_lag].neffects = 0;
+	pb_lag_gate(&f.b, f.promote, f.db, f.west, 60000);
+	assert_int_equal(run(&f, &d, NULL), 0);
+	kdx_diags_release(&d);
+	pb_release(&f.b);
+	/* 6: no RPO declared */
+	failover(&f);
+	f.b.plan.has_rpo = false;
+	assert_int_equal(run(&f, &d, NULL), -1);
+	assert_string_equal(only(&d, "rpo"), "step 'promote' promotes 'db' in 'us-west-2' but the "
+					     "runbook declares no objectives.rpo");
+	kdx_diags_release(&d);
+	pb_release(&f.b);
+}
+
+static void test_fencing(void **state)
+{
+	(void)state;
+	fo f;
+	kdx_diags d;
+	/* 1: promote before fence and before the shift: scale_west -> promote -> shift -> fence */
+	failover(&f);
+	f.b.plan.steps[f.promote].preds[0].from = f.scale_west;
+	f.b.plan.steps[f.shift].preds[0].from = f.promote;
+	assert_int_equal(run(&f, &d, NULL), -1);
+	assert_string_equal(only(&d, "fencing"), "step 'promote' promotes 'db' in 'us-west-2' while "
+						 "'us-east-1' may still take writes");
+	kdx_diags_release(&d);
+	pb_release(&f.b);
+	/* 2: fence and shift on branches parallel to the promotion */
+	failover(&f);
+	f.b.plan.steps[f.promote].preds[0].from = f.scale_west;
+	f.b.plan.steps[f.fence].preds[0].from = f.announce;
+	assert_int_equal(run(&f, &d, NULL), -1);
+	only(&d, "fencing");
+	assert_int_equal(d.items[0].nnotes, 2);
+	assert_string_equal(d.items[0].notes[0].msg, "'api' may still send 'us-east-1' 70% (its initial weight)");
+	assert_string_equal(d.items[0].notes[1].msg, "'fence' fences or unfences 'us-east-1' but is not "
+						     "ordered before 'promote'");
+	kdx_diags_release(&d);
+	pb_release(&f.b);
+	/* 3: us-east-1 keeps 10% of the traffic: fenced first, it passes ... */
+	failover(&f);
+	f.b.plan.steps[f.shift].effects[0].weights[0] = 10;
+	f.b.plan.steps[f.shift].effects[0].weights[1] = 80;
+	assert_int_equal(run(&f, &d, NULL), 0);
+	kdx_diags_release(&d);
+	/* ... but not when a step that may run in between unfences it */
+	uint32_t unf = pb_step(&f.b, "unfence");
+	pb_after(&f.b, unf, f.fence);
+	pb_eff(&f.b, unf, KDX_EFF_UNFENCE, f.db, f.east);
+	f.b.undo = true;
+	pb_eff(&f.b, unf, KDX_EFF_FENCE, f.db, f.east);
+	assert_int_equal(run(&f, &d, NULL), -1);
+	assert_int_equal(count(&d, "fencing", KDX_ERROR), 1);
+	kdx_diags_release(&d);
+	pb_release(&f.b);
+	/* 4: no fence, but the old writer's weight is 0 before the promotion: passes */
+	failover(&f);
+	f.b.plan.steps[f.fence].neffects = 0;
+	f.b.plan.steps[f.fence].nundo_effects = 0;
+	assert_int_equal(run(&f, &d, NULL), 0);
+	kdx_diags_release(&d);
+	pb_release(&f.b);
+	/* 5: no fence and weight 0 only after the promotion */
+	failover(&f);
+	f.b.plan.steps[f.fence].neffects = 0;
+	f.b.plan.steps[f.fence].nundo_effects = 0;
+	f.b.plan.steps[f.promote].preds[0].from = f.scale_west;
+	f.b.plan.steps[f.shift].preds[0].from = f.promote;
+	assert_int_equal(run(&f, &d, NULL), -1);
+	only(&d, "fencing");
+	kdx_diags_release(&d);
+	pb_release(&f.b);
+}
+
+static void test_reversibility(void **state)
+{
+	(void)state;
+	fo f;
+	kdx_diags d;
+	/* 1: a mutating step without undo */
+	failover(&f);
+	f.b.plan.steps[f.fence].has_undo = false;
+	f.b.plan.steps[f.fence].action = "rds.fence";
+	assert_int_equal(run(&f, &d, NULL), -1);
+	assert_string_equal(only(&d, "reversibility"), "step 'fence' changes rds.fence but cannot be undone");
+	kdx_diags_release(&d);
+	pb_release(&f.b);
+	/* 2: irreversible without approval, in production only */
+	failover(&f);
+	f.b.plan.steps[f.promote].approval = false;
+	assert_int_equal(run(&f, &d, NULL), -1);
+	assert_string_equal(only(&d, "reversibility"),
+			    "irreversible step 'promote' has no approval gate in production");
+	kdx_diags_release(&d);
+	f.b.plan.environment = "staging";
+	assert_int_equal(run(&f, &d, NULL), 0);
+	kdx_diags_release(&d);
+	pb_release(&f.b);
+	/* 3: the rollback is unsafe: an irreversible drain of us-east-1's capacity after the
+	 * shift means undoing the shift gives it 70% back with capacity 0 */
+	failover(&f);
+	uint32_t drain = pb_step(&f.b, "drain_east");
+	pb_after(&f.b, drain, f.shift);
+	pb_capacity(&f.b, drain, f.east, 0);
+	f.b.plan.steps[drain].has_undo = false;
+	f.b.plan.steps[drain].irreversible = true;
+	f.b.plan.steps[drain].approval = true;
+	assert_int_equal(run(&f, &d, NULL), -1);
+	assert_string_equal(only(&d, "capacity"), "on rollback: step 'shift' gives 'us-east-1' 70% of "
+						  "'api' but its capacity may still be 0%");
+	kdx_diags_release(&d);
+	pb_release(&f.b);
+}
+
+static void test_races(void **state)
+{
+	(void)state;
+	fo f;
+	kdx_diags d;
+	/* 1: a second weight change parallel to shift */
+	failover(&f);
+	uint32_t other = pb_step(&f.b, "tweak");
+	pb_after(&f.b, other, f.scale_west);
+	pb_weights(&f.b, other, f.api, 60.0, 30.0, 10.0);
+	assert_int_equal(run(&f, &d, NULL), -1);
+	assert_int_equal(count(&d, "races", KDX_ERROR), 1);
+	kdx_diag *g = NULL;
+	for (size_t i = 0; i < d.n; i++)
+		if (!strcmp(d.items[i].code, "races"))
+			g = &d.items[i];
+	assert_string_equal(g->msg, "steps 'shift' and 'tweak' both change 'api' but neither waits for the other");
+	kdx_diags_release(&d);
+	/* ordered after shift: fine */
+	pb_after(&f.b, other, f.shift);
+	f.b.plan.steps[other].effects[0].weights[0] = 0;
+	f.b.plan.steps[other].effects[0].weights[1] = 90;
+	assert_int_equal(run(&f, &d, NULL), 0);
+	kdx_diags_release(&d);
+	pb_release(&f.b);
+	/* 2: for_each-like parallel steps on different fleets do not race, but two on the same
+	 * region's capacity do */
+	failover(&f);
+	int32_t fl_w = pb_resource(&f.b, "fleet[us-west-2]", KDX_RES_FLEET, -1);
+	int32_t fl_e = pb_resource(&f.b, "fleet[eu-west-1]", KDX_RES_FLEET, -1);
+	uint32_t a = pb_step(&f.b, "scale_fleet_w"), b2 = pb_step(&f.b, "scale_fleet_e");
+	pb_after(&f.b, a, f.announce);
+	pb_after(&f.b, b2, f.announce);
+	pb_eff(&f.b, a, KDX_EFF_WRITE, fl_w, -1);
+	pb_eff(&f.b, b2, KDX_EFF_WRITE, fl_e, -1);
+	assert_int_equal(run(&f, &d, NULL), 0);
+	kdx_diags_release(&d);
+	pb_capacity(&f.b, a, f.west, 100);
+	assert_int_equal(run(&f, &d, NULL), -1);
+	assert_true(count(&d, "races", KDX_ERROR) >= 1);
+	bool seen = false;
+	for (size_t i = 0; i < d.n; i++)
+		seen |= !strcmp(d.items[i].msg, "steps 'scale_west' and 'scale_fleet_w' both change the "
+						 "capacity of 'us-west-2' but neither waits for the other");
+	if (!seen)
+		dump(&d);
+	assert_true(seen);
+	kdx_diags_release(&d);
+	pb_release(&f.b);
+}
+
+static void test_explain(void **state)
+{
+	(void)state;
+	for (size_t i = 0; kdx_safety_analyses[i]; i++) {
+		const char *e = kdx_safety_explain(kdx_safety_analyses[i]);
+		assert_non_null(e);
+		assert_int_equal(strncmp(e, kdx_safety_analyses[i], strlen(kdx_safety_analyses[i])), 0);
+	}
+	assert_null(kdx_safety_explain("nope"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -306,6 +530,11 @@ int main(void)
 		cmocka_unit_test(test_capacity_too_low_and_lowered),
 		cmocka_unit_test(test_capacity_parallel_passes),
 		cmocka_unit_test(test_rto_over_and_slack),
+		cmocka_unit_test(test_rpo),
+		cmocka_unit_test(test_fencing),
+		cmocka_unit_test(test_reversibility),
+		cmocka_unit_test(test_races),
+		cmocka_unit_test(test_explain),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
