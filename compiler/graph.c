@@ -229,6 +229,14 @@ static void label(kdx_graph *g)
 	}
 	free(vis);
 	free(it);
+	g->low = xmalloc((n + 1) * sizeof(*g->low));
+	for (size_t i = n; i-- > 0;) {
+		uint32_t v = g->topo[i];
+		g->low[v] = g->post[v];
+		for (uint32_t e = g->succ_off[v]; e < g->succ_off[v + 1]; e++)
+			if (g->low[g->succ[e]] < g->low[v])
+				g->low[v] = g->low[g->succ[e]];
+	}
 }
 
 void kdx_graph_build(kdx_graph *g, const kdx_plan *plan)
@@ -267,6 +275,7 @@ void kdx_graph_release(kdx_graph *g)
 	free(g->height);
 	free(g->pre);
 	free(g->post);
+	free(g->low);
 	free(g->mark);
 	free(g->stack);
 	memset(g, 0, sizeof(*g));
@@ -280,7 +289,8 @@ static bool in_subtree(const kdx_graph *g, uint32_t a, uint32_t b)
 /* A step w can lie on a path to b only if it comes before b in every measure. */
 static bool may_lead_to(const kdx_graph *g, uint32_t w, uint32_t b)
 {
-	return g->rank[w] < g->rank[b] && g->level[w] < g->level[b] && g->height[w] > g->height[b];
+	return g->rank[w] < g->rank[b] && g->level[w] < g->level[b] && g->height[w] > g->height[b] &&
+	       g->low[w] <= g->low[b] && g->post[b] <= g->post[w];
 }
 
 bool kdx_graph_hb(kdx_graph *g, uint32_t a, uint32_t b)

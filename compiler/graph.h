@@ -51,6 +51,9 @@ typedef struct kdx_graph {
 	/* Happens-before filters (acyclic graphs only): longest path from a source (level)
 	 * and to a sink (height), and pre/post numbers of a DFS spanning forest. */
 	uint32_t *level, *height, *pre, *post;
+	/* low[v]: the least post number among v's descendants (itself included). If a reaches
+	 * b then [low b, post b] lies inside [low a, post a] (a GRAIL-style negative filter). */
+	uint32_t *low;
 	/* Scratch for the pruned search; makes kdx_graph_hb non-reentrant per graph. */
 	uint32_t *mark, stamp;
 	uint32_t *stack;

@@ -26,7 +26,13 @@ static void check_gets(kdx_sctx *c, uint32_t s, size_t at, const kdx_effect *we,
 		return;
 	}
 	bool none;
-	size_t k = kdx_sx_last_before(c, &c->capacity[r], s, buf, &none);
+	size_t k;
+	if (c->cap_min[r] + KDX_PCT_EPS >= w) {
+		/* no setter leaves less than w: only "no setter before s" can go wrong */
+		if (c->init->capacity[r] + KDX_PCT_EPS >= w || kdx_sx_any_before(c, &c->capacity[r], s))
+			return;
+	}
+	k = kdx_sx_last_before(c, &c->capacity[r], s, buf, &none);
 	if (none && c->init->capacity[r] + KDX_PCT_EPS < w) {
 		kdx_diag *g = kdx_sx_diag(c, KDX_ERROR, "capacity", we->span,
 					  "step '%s' gives '%s' %g%% of '%s' but its capacity may still "
@@ -65,7 +71,8 @@ static void check_lowers(kdx_sctx *c, uint32_t s, const kdx_effect *ce, uint32_t
 	const kdx_plan *p = c->plan;
 	int32_t r = ce->region;
 	for (size_t t = 0; t < c->nres; t++) {
-		if (p->resources[t].cls != KDX_RES_TRAFFIC)
+		if (p->resources[t].cls != KDX_RES_TRAFFIC ||
+		    c->weight_max[t * c->nreg + r] <= ce->pct + KDX_PCT_EPS)
 			continue;
 		bool none;
 		size_t k = kdx_sx_last_before(c, &c->weights[t], s, buf, &none);
@@ -108,10 +115,40 @@ static void check_initial(kdx_sctx *c)
 	}
 }
 
+/* The least capacity any step sets per region, and the most weight any traffic resource
+ * may give each region: most pairs then need no ordering question at all. */
+static void bounds(kdx_sctx *c)
+{
+	const kdx_plan *p = c->plan;
+	c->cap_min = xmalloc((c->nreg + 1) * sizeof(double));
+	c->weight_max = xmalloc((c->nres * c->nreg + 1) * sizeof(double));
+	for (size_t r = 0; r < c->nreg; r++)
+		c->cap_min[r] = 1e300;
+	for (size_t i = 0; i < c->nres * c->nreg; i++)
+		c->weight_max[i] = c->init->weights[i];
+	for (size_t i = 0; i < p->nsteps; i++) {
+		const kdx_step *st = &p->steps[i];
+		for (size_t k = 0; k < st->neffects; k++) {
+			const kdx_effect *e = &st->effects[k];
+			if (e->kind == KDX_EFF_SET_CAPACITY && e->region >= 0 &&
+			    (size_t)e->region < c->nreg && e->pct < c->cap_min[e->region])
+				c->cap_min[e->region] = e->pct;
+			if (e->kind != KDX_EFF_SET_WEIGHTS || !e->weights || e->resource < 0 ||
+			    (size_t)e->resource >= c->nres)
+				continue;
+			double *row = &c->weight_max[(size_t)e->resource * c->nreg];
+			for (size_t r = 0; r < c->nreg; r++)
+				if (e->weights[r] > row[r])
+					row[r] = e->weights[r];
+		}
+	}
+}
+
 void kdx_check_capacity(kdx_sctx *c)
 {
 	const kdx_plan *p = c->plan;
 	uint32_t *buf = xmalloc((p->nsteps + 1) * sizeof(*buf));
+	bounds(c);
 	check_initial(c);
 	for (size_t i = 0; i < c->g->ntopo; i++) {
 		uint32_t s = c->g->topo[i];
@@ -129,4 +166,7 @@ void kdx_check_capacity(kdx_sctx *c)
 		}
 	}
 	free(buf);
+	free(c->cap_min);
+	free(c->weight_max);
+	c->cap_min = c->weight_max = NULL;
 }

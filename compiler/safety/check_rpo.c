@@ -41,7 +41,15 @@ static bool gated(kdx_sctx *c, uint32_t s, const kdx_effect *pe)
 {
 	const kdx_plan *p = c->plan;
 	kdx_evlist *L = &c->lag[pe->resource];
-	for (size_t i = L->n; i-- > 0;) {
+	size_t lo = 0, hi = L->n; /* gates ranked after s cannot happen before it */
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (c->g->rank[L->steps[mid]] <= c->g->rank[s])
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i-- > 0;) {
 		uint32_t gs = L->steps[i];
 		if (gs != s && !kdx_graph_hb(c->g, gs, s))
 			continue;

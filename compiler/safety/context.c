@@ -114,9 +114,59 @@ bool kdx_sx_is_chain(kdx_sctx *c, kdx_evlist *L)
 	return L->chain == 1;
 }
 
+/* In L[lo, hi) the entries that happen before s come first (a chain). Return where they
+ * end, probing from the end nearest s first (galloping), since that is where the answer
+ * usually is: one or two happens-before queries instead of a full binary search. */
+static size_t gallop_down(kdx_sctx *c, kdx_evlist *L, size_t lo, size_t hi, uint32_t s)
+{
+	size_t step = 1, top = hi;
+	while (top > lo) {
+		size_t probe = top < step || top - step < lo ? lo : top - step;
+		if (kdx_graph_hb(c->g, L->steps[probe], s)) {
+			lo = probe + 1;
+			break;
+		}
+		top = probe;
+		step *= 2;
+	}
+	hi = top;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (kdx_graph_hb(c->g, L->steps[mid], s))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* In L[lo, hi) the entries s happens before come last; return where they start. */
+static size_t gallop_up(kdx_sctx *c, kdx_evlist *L, size_t lo, size_t hi, uint32_t s)
+{
+	size_t step = 1, bottom = lo;
+	while (bottom < hi) {
+		size_t probe = bottom + step - 1 >= hi ? hi - 1 : bottom + step - 1;
+		if (kdx_graph_hb(c->g, s, L->steps[probe])) {
+			hi = probe;
+			break;
+		}
+		bottom = probe + 1;
+		step *= 2;
+	}
+	lo = bottom;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (kdx_graph_hb(c->g, s, L->steps[mid]))
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
 /* Chain case. The list is totally ordered, so the steps before s (by rank) that happen
- * before s are a prefix, and the steps after s that s happens before are a suffix; both
- * found by binary search. May be last: the last of the prefix and everything unordered. */
+ * before s are a prefix, and the steps after s that s happens before are a suffix. May be
+ * last: the last of the prefix and everything unordered. */
 static size_t last_chain(kdx_sctx *c, kdx_evlist *L, uint32_t s, uint32_t *out, bool *none)
 {
 	kdx_graph *g = c->g;
@@ -129,32 +179,15 @@ static size_t last_chain(kdx_sctx *c, kdx_evlist *L, uint32_t s, uint32_t *out, 
 			hi = mid;
 	}
 	size_t split = lo, after = split < L->n && L->steps[split] == s ? split + 1 : split;
-	/* ancestors: L[0..a) with a the count of prefix entries that happen before s */
-	size_t a_lo = 0, a_hi = split;
-	while (a_lo < a_hi) {
-		size_t mid = (a_lo + a_hi) / 2;
-		if (kdx_graph_hb(g, L->steps[mid], s))
-			a_lo = mid + 1;
-		else
-			a_hi = mid;
-	}
-	size_t nanc = a_lo;
-	/* descendants: L[d..n) */
-	size_t d_lo = after, d_hi = L->n;
-	while (d_lo < d_hi) {
-		size_t mid = (d_lo + d_hi) / 2;
-		if (kdx_graph_hb(g, s, L->steps[mid]))
-			d_hi = mid;
-		else
-			d_lo = mid + 1;
-	}
+	size_t nanc = gallop_down(c, L, 0, split, s);
+	size_t desc = gallop_up(c, L, after, L->n, s);
 	size_t k = 0;
 	*none = nanc == 0;
 	if (nanc)
 		out[k++] = L->steps[nanc - 1];
 	for (size_t i = nanc; i < split; i++)
 		out[k++] = L->steps[i];
-	for (size_t i = after; i < d_lo; i++)
+	for (size_t i = after; i < desc; i++)
 		out[k++] = L->steps[i];
 	return k;
 }
@@ -189,6 +222,18 @@ size_t kdx_sx_last_before(kdx_sctx *c, kdx_evlist *L, uint32_t s, uint32_t *out,
 	if (kdx_sx_is_chain(c, L))
 		return last_chain(c, L, s, out, none);
 	return last_general(c, L, s, out, none);
+}
+
+bool kdx_sx_any_before(kdx_sctx *c, kdx_evlist *L, uint32_t s)
+{
+	if (kdx_sx_is_chain(c, L)) {
+		/* the steps that happen before s are a prefix of the chain */
+		return L->n && L->steps[0] != s && kdx_graph_hb(c->g, L->steps[0], s);
+	}
+	for (size_t i = 0; i < L->n; i++)
+		if (kdx_graph_hb(c->g, L->steps[i], s))
+			return true;
+	return false;
 }
 
 static bool match(int32_t want, int32_t have)

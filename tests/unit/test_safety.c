@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "compiler/safety.h"
+#include "compiler/safety/internal.h"
 #include "plan_builder.h"
 
 /* The failover of DESIGN.md, as a plan: announce; scale_west || check_lag; shift after
@@ -507,6 +508,84 @@ static void test_races(void **state)
 	pb_release(&f.b);
 }
 
+/* kdx_sx_last_before against its definition, on random DAGs, for chains and non-chains:
+ * e may be last before s iff e != s, s does not happen before e, and no e' of the list has
+ * e -> e' -> s; none iff no e happens before s. */
+static void test_last_before_brute(void **state)
+{
+	(void)state;
+	uint64_t seed = 7;
+	for (int round = 0; round < 30; round++) {
+		pb b;
+		pb_init(&b, "random");
+		size_t n = 80;
+		for (size_t i = 0; i < n; i++)
+			pb_step(&b, "s");
+		for (size_t i = 1; i < n; i++)
+			for (int k = 0; k < 2; k++) {
+				seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+				size_t back = 1 + (seed >> 33) % (i < 12 ? i : 12);
+				pb_after(&b, (uint32_t)i, (uint32_t)(i - back));
+			}
+		kdx_graph g;
+		kdx_graph_build(&g, &b.plan);
+		kdx_model m;
+		kdx_model_init_from_plan(&m, &b.plan);
+		kdx_diags d;
+		kdx_diags_init(&d);
+		kdx_sctx c;
+		kdx_sx_init(&c, &b.plan, &g, &m, &d, false);
+		kdx_evlist L = { 0 };
+		uint32_t steps[80];
+		L.steps = steps;
+		for (size_t i = 0; i < g.ntopo; i++) { /* odd rounds: a chain; even: a random set */
+			uint32_t v = g.topo[i];
+			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+			bool take = (seed >> 40) % 3 == 0;
+			if (round % 2 && L.n && !kdx_graph_hb(&g, L.steps[L.n - 1], v))
+				take = false;
+			if (take)
+				L.steps[L.n++] = v;
+		}
+		if (round % 2)
+			assert_true(kdx_sx_is_chain(&c, &L));
+		uint32_t out[80];
+		for (uint32_t s = 0; s < n; s++) {
+			bool none;
+			size_t k = kdx_sx_last_before(&c, &L, s, out, &none);
+			bool want_none = true;
+			size_t want = 0;
+			for (size_t i = 0; i < L.n; i++) {
+				uint32_t e = L.steps[i];
+				if (kdx_graph_hb(&g, e, s))
+					want_none = false;
+				if (e == s || kdx_graph_hb(&g, s, e))
+					continue;
+				bool shadowed = false;
+				for (size_t j = 0; j < L.n; j++)
+					shadowed |= kdx_graph_hb(&g, e, L.steps[j]) && kdx_graph_hb(&g, L.steps[j], s);
+				if (shadowed)
+					continue;
+				bool found = false;
+				for (size_t j = 0; j < k; j++)
+					found |= out[j] == e;
+				if (!found)
+					fail_msg("round %d s %u: %u missing", round, s, e);
+				want++;
+			}
+			assert_int_equal(k, want);
+			assert_int_equal(none, want_none);
+			assert_int_equal(kdx_sx_any_before(&c, &L, s), !want_none);
+		}
+		L.steps = NULL;
+		kdx_sx_release(&c);
+		kdx_diags_release(&d);
+		kdx_model_release(&m);
+		kdx_graph_release(&g);
+		pb_release(&b);
+	}
+}
+
 static void test_explain(void **state)
 {
 	(void)state;
@@ -534,6 +613,7 @@ int main(void)
 		cmocka_unit_test(test_fencing),
 		cmocka_unit_test(test_reversibility),
 		cmocka_unit_test(test_races),
+		cmocka_unit_test(test_last_before_brute),
 		cmocka_unit_test(test_explain),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
