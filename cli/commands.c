@@ -5,6 +5,7 @@
 #include <string.h>
 
 int cmd_graph(int argc, char **argv);
+int cmd_aws(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_version(int argc, char **argv);
@@ -18,6 +19,8 @@ const kdx_command kdx_commands[] = {
 		   "  -var-file FILE    read params from FILE (name = value lines)\n"
 		   "  -I DIR            search DIR for imported modules first\n",
 	  .run = cmd_graph },
+	{ .name = "aws", .summary = "Talk to AWS directly: sign a request (kdx aws sign)",
+	  .usage = "Usage: kdx aws SUBCOMMAND [FLAGS]\n\n  sign   show SigV4 signing of a raw HTTP request\n", .run = cmd_aws },
 	{ .name = "help", .summary = "Show help for kdx or one of its commands",
 	  .usage = "Usage: kdx help [COMMAND | exit-codes]\n", .run = cmd_help },
 	{ .name = "validate", .summary = "Check runbooks and modules for errors",
