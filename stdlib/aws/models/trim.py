@@ -46,7 +46,7 @@ SHAPE_KEYS = {
 MEMBER_KEYS = {
     "shape", "location", "locationName", "queryName", "xmlNamespace", "xmlAttribute",
     "flattened", "timestampFormat", "idempotencyToken", "jsonvalue", "hostLabel",
-    "streaming", "eventpayload", "deprecated",
+    "streaming", "eventpayload", "deprecated", "resultWrapper",
 }
 
 
