@@ -136,6 +136,20 @@ static kdx_value *from_json(kdx_arena *a, const aws_shape *s, json_object *j);
 
 static kdx_value *generic(kdx_arena *a, json_object *j)
 {
+	switch (json_object_get_type(j)) {
+	case json_type_null:
+		return kdx_value_null(a);
+	case json_type_boolean:
+		return kdx_value_bool(a, json_object_get_boolean(j));
+	case json_type_int:
+	case json_type_double:
+		return kdx_value_number(a, json_object_get_double(j));
+	case json_type_string:
+		return kdx_value_stringn(a, json_object_get_string(j),
+					 (size_t)json_object_get_string_len(j));
+	default:
+		break;
+	}
 	const char *text = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PLAIN);
 	strbuf err = STRBUF_INIT;
 	kdx_value *v = kdx_value_from_json(a, text, strlen(text), &err);

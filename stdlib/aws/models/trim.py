@@ -130,7 +130,7 @@ def write(path, doc):
                 for j, (n, v) in enumerate(items):
                     comma = "," if j < len(items) - 1 else ""
                     f.write("  " + json.dumps(n) + ": " +
-                            json.dumps(v, separators=(",", ":"), sort_keys=True) + comma + "\n")
+                            json.dumps(v, separators=(",", ":")) + comma + "\n")
                 f.write("}" + sep + "\n")
             else:
                 f.write(json.dumps(key) + ": " + json.dumps(val, sort_keys=True) + sep + "\n")
