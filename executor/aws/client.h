@@ -68,6 +68,8 @@ const char *aws_client_region(const aws_client *c);    /* may be NULL */
 const aws_credentials *aws_client_credentials(const aws_client *c);
 /* Remaining tokens in the retry quota (for tests and -json progress). */
 int aws_client_retry_quota(const aws_client *c);
+/* Attempts made by the call that finished last (1 = it needed no retry). */
+int aws_client_last_attempts(const aws_client *c);
 
 /* Fill r->scheme, host (and prefix r->path with an override's base path), r->region (the
  * signing region: us-east-1 for global services such as Route 53 and IAM) and r->service
