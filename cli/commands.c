@@ -10,7 +10,8 @@ int cmd_version(int argc, char **argv);
 
 const kdx_command kdx_commands[] = {
 	{ .name = "aws", .summary = "Talk to AWS directly: sign a request (kdx aws sign)",
-	  .usage = "Usage: kdx aws SUBCOMMAND [FLAGS]\n\n  sign   show SigV4 signing of a raw HTTP request\n", .run = cmd_aws },
+	  .usage = "Usage: kdx aws SUBCOMMAND [FLAGS]\n\n  sign   show SigV4 signing of a raw HTTP request\n"
+		   "  call   send one model-checked request (kdx aws call SERVICE OPERATION ...)\n", .run = cmd_aws },
 	{ .name = "help", .summary = "Show help for kdx or one of its commands",
 	  .usage = "Usage: kdx help [COMMAND | exit-codes]\n", .run = cmd_help },
 	{ .name = "version", .summary = "Print the kdx version",
