@@ -25,8 +25,20 @@ typedef struct aws_sub {
 
 static int aws_sign(const kdx_command *self, int argc, char **argv);
 static int aws_send(const kdx_command *self, int argc, char **argv);
+int cmd_aws_call(const kdx_command *self, int argc, char **argv); /* cmd_aws_call.c */
 
 static const aws_sub subs[] = {
+	{ .name = "call", .summary = "Send one model-checked AWS request, print the response as JSON",
+	  .usage = "Usage: kdx aws call SERVICE OPERATION [-region R] [-input JSON | Name=value ...]\n"
+		   "                    [-endpoint-url URL] [-profile P] [-dry-run]\n\n"
+		   "Checks the parameters against the service's AWS model (unknown operations and\n"
+		   "parameters are errors with suggestions, required ones are checked), serialises\n"
+		   "them in the service's protocol, signs and sends the request, and prints the\n"
+		   "response as JSON. Parameters come from -input (a JSON object) or Name=value\n"
+		   "arguments (the value is JSON unless the parameter is a string).\n"
+		   "  -dry-run  print the exact HTTP request instead (Authorization and session\n"
+		   "            token shown as <redacted>)\n",
+	  .run = cmd_aws_call },
 	{ .name = "send", .hidden = true,
 	  .summary = "Sign and send one raw HTTP request (debugging, tests)",
 	  .usage = "Usage: kdx aws send -service NAME [-url URL] [-method M] [-body TEXT | -body-file F]\n"

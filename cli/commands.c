@@ -20,7 +20,8 @@ const kdx_command kdx_commands[] = {
 		   "  -I DIR            search DIR for imported modules first\n",
 	  .run = cmd_graph },
 	{ .name = "aws", .summary = "Talk to AWS directly: sign a request (kdx aws sign)",
-	  .usage = "Usage: kdx aws SUBCOMMAND [FLAGS]\n\n  sign   show SigV4 signing of a raw HTTP request\n", .run = cmd_aws },
+	  .usage = "Usage: kdx aws SUBCOMMAND [FLAGS]\n\n  sign   show SigV4 signing of a raw HTTP request\n"
+		   "  call   send one model-checked request (kdx aws call SERVICE OPERATION ...)\n", .run = cmd_aws },
 	{ .name = "help", .summary = "Show help for kdx or one of its commands",
 	  .usage = "Usage: kdx help [COMMAND | exit-codes]\n", .run = cmd_help },
 	{ .name = "validate", .summary = "Check runbooks and modules for errors",
