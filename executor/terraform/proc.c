@@ -133,6 +133,39 @@ void tf_proc_env_minimal(struct tf_proc *p)
 	tf_proc_setenv(p, "CHECKPOINT_DISABLE", "1");
 }
 
+/* Find the program as execvp would (in the parent's PATH), so that "not found" is an error
+ * of ours with a clear message rather than a child exiting 127. Returns a malloc'd path. */
+static char *resolve_program(const char *name, strbuf *err)
+{
+	if (strchr(name, '/')) {
+		if (access(name, X_OK) == 0)
+			return xstrdup(name);
+		strbuf_addf(err, "cannot run '%s': %s", name, strerror(errno));
+		return NULL;
+	}
+	const char *path = getenv("PATH");
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	strbuf cand = STRBUF_INIT;
+	while (*path) {
+		const char *colon = strchr(path, ':');
+		size_t len = colon ? (size_t)(colon - path) : strlen(path);
+		strbuf_reset(&cand);
+		if (len)
+			strbuf_add(&cand, path, len);
+		else
+			strbuf_addch(&cand, '.');
+		strbuf_addf(&cand, "/%s", name);
+		struct stat st;
+		if (stat(cand.buf, &st) == 0 && S_ISREG(st.st_mode) && access(cand.buf, X_OK) == 0)
+			return strbuf_detach(&cand, NULL);
+		path += len + (colon ? 1 : 0);
+	}
+	strbuf_release(&cand);
+	strbuf_addf(err, "cannot run '%s': not found in PATH", name);
+	return NULL;
+}
+
 static int setup_spawn(struct tf_proc *p, posix_spawn_file_actions_t *fa,
 		       posix_spawnattr_t *attr, int out[2], int err[2])
 {
@@ -175,6 +208,9 @@ int tf_proc_start(struct tf_proc *p, strbuf *err)
 			return -1;
 		}
 	}
+	char *prog = resolve_program(p->argv[0], err);
+	if (!prog)
+		return -1;
 	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0) {
 		strbuf_addf(err, "cannot create pipes for '%s': %s", p->argv[0], strerror(errno));
 		goto out_pipes;
@@ -186,10 +222,10 @@ int tf_proc_start(struct tf_proc *p, strbuf *err)
 		goto out;
 	}
 	/* glibc's posix_spawn blocks every signal while it clones, so no handler of ours
-	 * runs in the child before exec, and reports exec failures as its return value. */
+	 * runs in the child before exec. */
 	char *empty_env[] = { NULL };
 	pid_t pid;
-	int rc = posix_spawnp(&pid, p->argv[0], &fa, &attr, p->argv, p->env ? p->env : empty_env);
+	int rc = posix_spawn(&pid, prog, &fa, &attr, p->argv, p->env ? p->env : empty_env);
 	if (rc) {
 		strbuf_addf(err, "cannot run '%s': %s", p->argv[0], strerror(rc));
 		goto out;
@@ -206,6 +242,7 @@ out:
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&attr);
 out_pipes:
+	free(prog);
 	close_fd(&out[0]);
 	close_fd(&out[1]);
 	close_fd(&errp[0]);

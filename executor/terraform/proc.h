@@ -24,7 +24,7 @@ enum { TF_PROC_SENT_INT = 1, TF_PROC_SENT_TERM = 2, TF_PROC_SENT_KILL = 4 };
 
 struct tf_proc {
 	/* What to run (set with the functions below; all owned by the struct). */
-	char **argv;           /* argv[0] is looked up in the parent's PATH (posix_spawnp) */
+	char **argv;           /* argv[0] is looked up in the parent's PATH, as execvp does */
 	size_t argc, argv_alloc;
 	char **env;            /* "NAME=value"; the child gets exactly these */
 	size_t nenv, env_alloc;
