@@ -8,6 +8,7 @@ int cmd_graph(int argc, char **argv);
 int cmd_aws(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
+int cmd_terraform(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 const kdx_command kdx_commands[] = {
@@ -33,6 +34,23 @@ const kdx_command kdx_commands[] = {
 		   "  -var-file FILE    read params from FILE (name = value lines)\n"
 		   "  -I DIR            search DIR for imported modules first (then KDX_PATH, the stdlib)\n",
 	  .run = cmd_validate },
+	{ .name = "terraform", .summary = "Drive Terraform on one directory (init, plan, apply, destroy, output)",
+	  .usage = "Usage: kdx terraform init|plan|apply|destroy|output DIR [NAME] [options]\n\n"
+		   "  -workspace W        run in workspace W (init selects it, creating it if needed)\n"
+		   "  -var k=v            set a variable (repeatable); -var-file F likewise\n"
+		   "  -plugin-dir D       init: install providers from D only\n"
+		   "  -backend-config X   init: backend setting (repeatable)\n"
+		   "  -out FILE           plan: where to save the plan (default DIR/kdx.tfplan)\n"
+		   "  -destroy            plan: plan to destroy everything\n"
+		   "  -detailed-exitcode  plan: exit 2 when there are changes\n"
+		   "  -plan FILE          apply: apply this saved plan\n"
+		   "  -lock-timeout D     wait up to D for the state lock\n"
+		   "  -timeout D          cancel after D: SIGINT, then SIGTERM and SIGKILL after -grace\n"
+		   "  -grace D            time between those signals (default 30s)\n"
+		   "  -json               one JSON event per line\n\n"
+		   "The program is 'terraform', or $KDX_TERRAFORM (e.g. tofu). output prints every\n"
+		   "output as JSON, or one by NAME; sensitive values are never printed.\n",
+	  .run = cmd_terraform },
 	{ .name = "version", .summary = "Print the kdx version",
 	  .usage = "Usage: kdx version [-json]\n\n  -json   print as JSON\n", .run = cmd_version },
 	{ 0 },
