@@ -85,8 +85,19 @@ int kdx_journal_create(kdx_journal *j, const char *dir, const char *name, strbuf
 	char stamp[32];
 	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
 	strbuf path = STRBUF_INIT;
-	strbuf_addf(&path, "%s/%s-%s-%ld.jsonl", dir, name, stamp, (long)getpid());
-	int fd = open(path.buf, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
+	int fd = -1;
+	/* O_EXCL: never append to another run's journal; a second run in the same second
+	 * by the same process gets a suffix */
+	for (int n = 1; fd < 0 && n < 100; n++) {
+		strbuf_reset(&path);
+		strbuf_addf(&path, "%s/%s-%s-%ld", dir, name, stamp, (long)getpid());
+		if (n > 1)
+			strbuf_addf(&path, "-%d", n);
+		strbuf_addstr(&path, ".jsonl");
+		fd = open(path.buf, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
+		if (fd < 0 && errno != EEXIST)
+			break;
+	}
 	if (fd < 0) {
 		strbuf_addf(err, "cannot create journal '%s': %s", path.buf, strerror(errno));
 		strbuf_release(&path);
@@ -352,6 +363,12 @@ static void apply_run_record(kdx_journal_state *st, const char *kind, const kdx_
 		st->rollback = true;
 		st->paused = false;
 		st->ended = false;
+	} else if (!strcmp(kind, KDX_J_STOP)) {
+		st->rollback_due = true;
+	} else if (!strcmp(kind, KDX_J_DEADLINE)) {
+		const kdx_value *p = kdx_value_get(data, "policy");
+		if (p && p->kind == KDX_V_STRING && !strcmp(p->u.str.ptr, "rollback"))
+			st->rollback_due = true;
 	} else if (!strcmp(kind, KDX_J_PAUSED)) {
 		st->paused = true;
 	} else if (!strcmp(kind, KDX_J_RESUME)) {
@@ -396,8 +413,11 @@ static void apply_record(kdx_journal_state *st, const char *kind, const char *na
 		if (kdx_value_get(data, "snapshot"))
 			set_json(&s->snapshot, kdx_value_get(data, "snapshot"));
 	} else if (!strcmp(kind, KDX_J_STEP_FAILED)) {
+		const kdx_value *p = kdx_value_get(data, "on_failure");
 		s->state = KDX_JS_FAILED;
 		set_str(&s->error, kdx_value_get(data, "error"));
+		if (p && p->kind == KDX_V_STRING && !strcmp(p->u.str.ptr, "rollback"))
+			st->rollback_due = true;
 	} else if (!strcmp(kind, KDX_J_APPROVAL)) {
 		s->approved = vbool(data, "approved");
 	} else if (!strcmp(kind, KDX_J_STEP_SKIPPED)) {

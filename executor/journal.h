@@ -107,6 +107,7 @@ typedef struct kdx_journal_state {
 	uint64_t valid_bytes; /* length of the file up to the last good record */
 	bool torn_tail;      /* the last record was torn or corrupt and was ignored */
 	bool rollback;       /* a rollback was started */
+	bool rollback_due;   /* the run decided to roll back (failure, stop, deadline) */
 	bool paused;
 	bool ended;          /* run_end seen (a later resume/rollback clears it) */
 	char *end_status;

@@ -743,6 +743,9 @@ static int recover(const kdx_plan *plan, const kdx_journal_state *st, const kdx_
 	if (rollback && !s.rollback) {
 		s.stopping = true;
 		begin_rollback(&s, "requested by 'kdx rollback'");
+	} else if (st->rollback_due && !s.rollback) {
+		s.stopping = true;
+		begin_rollback(&s, "the interrupted run had decided to roll back");
 	}
 	if (s.aborted) {
 		res->status = KDX_RUN_ABORTED;
