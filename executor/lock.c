@@ -30,6 +30,26 @@ char *kdx_lock_path(const char *dir, const char *runbook, const char *env)
 	return strbuf_detach(&sb, NULL);
 }
 
+char *kdx_state_dir_for(const char *runbook_path)
+{
+	const char *slash = strrchr(runbook_path, '/');
+	strbuf sb = STRBUF_INIT;
+	if (slash)
+		strbuf_add(&sb, runbook_path, (size_t)(slash - runbook_path + 1));
+	strbuf_addstr(&sb, ".kdx");
+	return strbuf_detach(&sb, NULL);
+}
+
+char *kdx_lock_key_for(const char *runbook_path)
+{
+	const char *slash = strrchr(runbook_path, '/');
+	const char *base = slash ? slash + 1 : runbook_path;
+	size_t n = strlen(base);
+	if (n > 4 && !strcmp(base + n - 4, ".kdx"))
+		n -= 4;
+	return xstrndup(base, n);
+}
+
 static void this_host(char *buf, size_t n)
 {
 	if (gethostname(buf, n) < 0)

@@ -30,6 +30,10 @@ typedef enum kdx_lock_liveness {
 void kdx_lock_init(kdx_lock *l);
 /* "<dir>/<runbook>-<env>.lock" (env "default" when NULL); the caller frees it. */
 char *kdx_lock_path(const char *dir, const char *runbook, const char *env);
+/* The state directory of a runbook: ".kdx" next to the file. The caller frees it. */
+char *kdx_state_dir_for(const char *runbook_path);
+/* The lock key of a runbook: its file name without directory and ".kdx". Caller frees. */
+char *kdx_lock_key_for(const char *runbook_path);
 /* Take the lock at path (its directory is created 0700 if missing) for command ("kdx apply").
  * Fails at once, never waits: err names the holder and says what to do. */
 int kdx_lock_acquire(kdx_lock *l, const char *path, const char *command, strbuf *err);
