@@ -208,11 +208,28 @@ static int write_all(int fd, const char *p, size_t n)
 	return 0;
 }
 
+static bool valid_json(const char *text)
+{
+	kdx_arena a;
+	kdx_arena_init(&a);
+	strbuf perr = STRBUF_INIT;
+	bool ok = kdx_value_from_json(&a, text, strlen(text), &perr) != NULL;
+	strbuf_release(&perr);
+	kdx_arena_release(&a);
+	return ok;
+}
+
 int kdx_journal_append(kdx_journal *j, const char *kind, const char *step,
 		       const char *data_json, strbuf *err)
 {
 	if (j->fd < 0) {
 		strbuf_addf(err, "journal is not open (internal error)");
+		return -1;
+	}
+	if (data_json && !valid_json(data_json)) {
+		/* a bad record would make the whole journal unreadable after the next one */
+		strbuf_addf(err, "refusing to write record '%s' to journal '%s': its data is not "
+			    "valid JSON; this is a bug in kdx, please report it", kind, j->path);
 		return -1;
 	}
 	strbuf rec = STRBUF_INIT;
@@ -283,6 +300,7 @@ void kdx_journal_state_release(kdx_journal_state *st)
 	}
 	free(st->steps);
 	free(st->command);
+	free(st->started_at);
 	free(st->runbook);
 	free(st->name);
 	free(st->env);
@@ -350,9 +368,11 @@ static bool is_undo(const kdx_value *data)
 	return ph && ph->kind == KDX_V_STRING && !strcmp(ph->u.str.ptr, "undo");
 }
 
-static void apply_run_record(kdx_journal_state *st, const char *kind, const kdx_value *data)
+static void apply_run_record(kdx_journal_state *st, const char *kind, const kdx_value *data,
+			     const kdx_value *ts)
 {
 	if (!strcmp(kind, KDX_J_RUN_START)) {
+		set_str(&st->started_at, ts);
 		set_str(&st->command, kdx_value_get(data, "command"));
 		set_str(&st->runbook, kdx_value_get(data, "runbook"));
 		set_str(&st->name, kdx_value_get(data, "name"));
@@ -382,10 +402,10 @@ static void apply_run_record(kdx_journal_state *st, const char *kind, const kdx_
 
 /* Fold one verified record into the state. Unknown kinds are kept for forward compatibility. */
 static void apply_record(kdx_journal_state *st, const char *kind, const char *name,
-			 const kdx_value *data)
+			 const kdx_value *data, const kdx_value *ts)
 {
 	if (!name) {
-		apply_run_record(st, kind, data);
+		apply_run_record(st, kind, data, ts);
 		return;
 	}
 	kdx_jstep *s = step_get(st, name);
@@ -532,7 +552,7 @@ int kdx_journal_read(const char *path, kdx_journal_state *st, strbuf *warn, strb
 		const kdx_value *step = kdx_value_get(v, "step");
 		apply_record(st, kind->u.str.ptr,
 			     step && step->kind == KDX_V_STRING ? step->u.str.ptr : NULL,
-			     kdx_value_get(v, "data"));
+			     kdx_value_get(v, "data"), kdx_value_get(v, "ts"));
 		st->last_seq++;
 		st->nrecords++;
 		pos += len + 1;

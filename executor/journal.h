@@ -95,6 +95,7 @@ typedef struct kdx_jstep {
 
 typedef struct kdx_journal_state {
 	char *command;       /* from run_start: "apply", ... */
+	char *started_at;    /* run_start's ts (UTC): a resume counts its RTO from here */
 	char *runbook;       /* path of the main source */
 	char *name;          /* runbook name */
 	char *env;

@@ -107,6 +107,7 @@ static void test_append_and_read(void **state)
 	assert_string_equal(st.command, "apply");
 	assert_string_equal(st.runbook, "f.kdx");
 	assert_string_equal(st.run_id, "r1");
+	assert_int_equal(strlen(st.started_at), 24); /* 2026-11-26T10:21:37.412Z */
 	assert_string_equal(st.meta, "{\"vars\":{\"target\":\"us-west-2\"}}");
 	kdx_jstep *a = kdx_journal_state_step(&st, "a");
 	kdx_jstep *b = kdx_journal_state_step(&st, "b");
@@ -224,6 +225,10 @@ static void test_secret_canary(void **state)
 	strbuf_reset(&err);
 	assert_int_equal(kdx_journal_append(&j, KDX_J_INTENT, "a", "{\"x\":\"quote\\\"d\"}", &err),
 			 -1);
+	/* data that is not JSON would poison every later record: refused too */
+	strbuf_reset(&err);
+	assert_int_equal(kdx_journal_append(&j, KDX_J_RESULT, "a", "{\"ok\":tru", &err), -1);
+	assert_non_null(strstr(err.buf, "is not valid JSON"));
 	const char *text = slurp(j.path, NULL);
 	assert_null(strstr(text, canary));
 	assert_null(strstr(text, "quote"));
