@@ -9,6 +9,7 @@ int cmd_aws(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_terraform(int argc, char **argv);
+int cmd_unlock(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 const kdx_command kdx_commands[] = {
@@ -51,6 +52,14 @@ const kdx_command kdx_commands[] = {
 		   "The program is 'terraform', or $KDX_TERRAFORM (e.g. tofu). output prints every\n"
 		   "output as JSON, or one by NAME; sensitive values are never printed.\n",
 	  .run = cmd_terraform },
+	{ .name = "unlock", .summary = "Remove the lock of a run that died",
+	  .usage = "Usage: kdx unlock [-env NAME] [-state-dir DIR] [-force] RUNBOOK.kdx | LOCKFILE\n\n"
+		   "  Shows who holds the lock of the runbook and asks for 'yes' before removing it.\n"
+		   "  A lock whose holder is still running is kept unless -force is given.\n\n"
+		   "  -env=NAME        the environment of the locked run (needed if it has several)\n"
+		   "  -state-dir=DIR   where the lock lives (default: .kdx next to the runbook)\n"
+		   "  -force           do not ask, and remove even a lock whose holder looks alive\n",
+	  .run = cmd_unlock },
 	{ .name = "version", .summary = "Print the kdx version",
 	  .usage = "Usage: kdx version [-json]\n\n  -json   print as JSON\n", .run = cmd_version },
 	{ 0 },
