@@ -119,3 +119,59 @@ int kdx_parse_string(kdx_arena *arena, kdx_intern *intern, kdx_sources *src, con
 	uint32_t file = kdx_sources_add(src, path, text, len);
 	return kdx_parse_file(arena, intern, src, file, diags, out);
 }
+
+int kdx_lex_dump(strbuf *out, const kdx_sources *src, uint32_t file, kdx_arena *arena,
+		 kdx_intern *intern, kdx_diags *diags)
+{
+	kdx_pctx *ctx = xcalloc(1, sizeof(*ctx));
+	ctx->arena = arena;
+	ctx->intern = intern;
+	ctx->src = &src->files[file];
+	ctx->file = file;
+	ctx->diags = diags;
+	ctx->cur_tok = -1;
+	yyscan_t scanner;
+	kdx_flex_lex_init_extra(ctx, &scanner);
+	ctx->scanner = scanner;
+	YY_BUFFER_STATE buf = kdx_flex__scan_bytes(ctx->src->text, (int)ctx->src->len, scanner);
+	KDX_YYSTYPE lval;
+	KDX_YYLTYPE lloc;
+	int tok;
+	while ((tok = kdx_yylex(&lval, &lloc, ctx)) > 0) {
+		if (out->len)
+			strbuf_addch(out, ' ');
+		switch (tok) {
+		case IDENT: strbuf_addf(out, "name(%s)", lval.id); break;
+		case NUMBER: strbuf_addf(out, "number(%g)", lval.num.value); break;
+		case PERCENT: strbuf_addf(out, "percent(%g)", lval.num.value); break;
+		case DURATION: strbuf_addf(out, "duration(%lldms)", (long long)lval.dur.ms); break;
+		case STR_TEXT:
+			strbuf_addstr(out, "text(");
+			strbuf_add_json_strn(out, lval.s.text, lval.s.len);
+			strbuf_addch(out, ')');
+			break;
+		case STR_BEGIN: strbuf_addstr(out, "str<"); break;
+		case STR_END: strbuf_addstr(out, ">str"); break;
+		case INTERP_BEGIN: strbuf_addstr(out, "${"); break;
+		case INTERP_END: strbuf_addstr(out, "}$"); break;
+		case CALL_LPAREN: strbuf_addstr(out, "call("); break;
+		case INDEX_LBRACKET: strbuf_addstr(out, "index["); break;
+		default: {
+			/* bison spells keywords "'step'" and characters '{': print step and { */
+			const char *name = kdx_ptoken_name(tok);
+			size_t n = strlen(name);
+			if (n >= 4 && name[0] == '"' && name[1] == '\'')
+				strbuf_add(out, name + 2, n - 4);
+			else if (n >= 3 && name[0] == '\'')
+				strbuf_add(out, name + 1, n - 2);
+			else
+				strbuf_addstr(out, name);
+		}
+		}
+	}
+	kdx_flex__delete_buffer(buf, scanner);
+	kdx_flex_lex_destroy(scanner);
+	int rc = ctx->nsyntax ? -1 : 0;
+	free(ctx);
+	return rc;
+}

@@ -477,5 +477,6 @@ key:
 
 %%
 
+#include <stdlib.h>
 #include <string.h>
 #include "grammar/syntax_error.inc"
