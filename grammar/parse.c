@@ -78,6 +78,17 @@ int kdx_yylex(KDX_YYSTYPE *lval, KDX_YYLTYPE *lloc, kdx_pctx *ctx)
 	return tok;
 }
 
+/* Scan the file's bytes, after a UTF-8 byte order mark if there is one (offsets still count
+ * from the start of the file). */
+static YY_BUFFER_STATE start_scan(kdx_pctx *ctx, yyscan_t scanner)
+{
+	const char *t = ctx->src->text;
+	size_t len = ctx->src->len;
+	if (len >= 3 && !memcmp(t, "\xEF\xBB\xBF", 3))
+		ctx->off = 3;
+	return kdx_flex__scan_bytes(t + ctx->off, (int)(len - ctx->off), scanner);
+}
+
 int kdx_parse_file(kdx_arena *arena, kdx_intern *intern, const kdx_sources *src, uint32_t file,
 		   kdx_diags *diags, kdx_ast_file **out)
 {
@@ -94,7 +105,7 @@ int kdx_parse_file(kdx_arena *arena, kdx_intern *intern, const kdx_sources *src,
 	yyscan_t scanner;
 	kdx_flex_lex_init_extra(ctx, &scanner);
 	ctx->scanner = scanner;
-	YY_BUFFER_STATE buf = kdx_flex__scan_bytes(ctx->src->text, (int)ctx->src->len, scanner);
+	YY_BUFFER_STATE buf = start_scan(ctx, scanner);
 	kdx_yyparse(ctx);
 	kdx_flex__delete_buffer(buf, scanner);
 	kdx_flex_lex_destroy(scanner);
@@ -133,7 +144,7 @@ int kdx_lex_dump(strbuf *out, const kdx_sources *src, uint32_t file, kdx_arena *
 	yyscan_t scanner;
 	kdx_flex_lex_init_extra(ctx, &scanner);
 	ctx->scanner = scanner;
-	YY_BUFFER_STATE buf = kdx_flex__scan_bytes(ctx->src->text, (int)ctx->src->len, scanner);
+	YY_BUFFER_STATE buf = start_scan(ctx, scanner);
 	KDX_YYSTYPE lval;
 	KDX_YYLTYPE lloc;
 	int tok;

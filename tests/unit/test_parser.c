@@ -345,6 +345,16 @@ static void test_missing_brace_message(void **state)
 	release(p);
 }
 
+static void test_byte_order_mark(void **state)
+{
+	(void)state;
+	parsed *p = parse("\xEF\xBB\xBFoutput o = x\n");
+	assert_int_equal(p->rc, 0);
+	assert_int_equal(p->ast->decls[0]->span.start, 3);
+	assert_string_equal(text_of(p, p->ast->decls[0]->name.span), "o");
+	release(p);
+}
+
 /* Random bytes and random token soup: no crash, no hang, and a tree every time. */
 static void test_garbage_never_crashes(void **state)
 {
@@ -395,6 +405,7 @@ int main(void)
 		cmocka_unit_test(test_recovery_reports_every_error),
 		cmocka_unit_test(test_block_rules),
 		cmocka_unit_test(test_missing_brace_message),
+		cmocka_unit_test(test_byte_order_mark),
 		cmocka_unit_test(test_garbage_never_crashes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
