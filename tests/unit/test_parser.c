@@ -345,6 +345,20 @@ static void test_missing_brace_message(void **state)
 	release(p);
 }
 
+static void test_approval_when_needs_one_line(void **state)
+{
+	(void)state;
+	parsed *p = parse("step a {\n  approval\n  when x\n}\nstep b { approval when y }\n");
+	assert_int_equal(p->rc, 0);
+	const kdx_ast_decl *a = p->ast->decls[0], *b = p->ast->decls[1];
+	assert_int_equal(a->nitems, 2);
+	assert_null(a->items[0]->expr);          /* unconditional approval */
+	assert_int_equal(a->items[1]->kind, KDX_AST_WHEN);
+	assert_int_equal(b->nitems, 1);
+	assert_string_equal(b->items[0]->expr->u.name, "y");
+	release(p);
+}
+
 static void test_byte_order_mark(void **state)
 {
 	(void)state;
@@ -405,6 +419,7 @@ int main(void)
 		cmocka_unit_test(test_recovery_reports_every_error),
 		cmocka_unit_test(test_block_rules),
 		cmocka_unit_test(test_missing_brace_message),
+		cmocka_unit_test(test_approval_when_needs_one_line),
 		cmocka_unit_test(test_byte_order_mark),
 		cmocka_unit_test(test_garbage_never_crashes),
 	};
