@@ -4,12 +4,21 @@
 
 #include <string.h>
 
+int cmd_fmt(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 const kdx_command kdx_commands[] = {
+	{ .name = "fmt", .summary = "Rewrite .kdx files in the canonical layout",
+	  .usage = "Usage: kdx fmt [-check] [-diff] [-recursive] [FILE | DIR | -]...\n\n"
+		   "Formats the named files (default: the .kdx files in the current directory)\n"
+		   "and prints the names of the files it changed. '-' formats stdin to stdout.\n\n"
+		   "  -check       change nothing; exit 3 when a file is not formatted\n"
+		   "  -diff        show the changes as a unified diff\n"
+		   "  -recursive   also format the .kdx files in subdirectories\n",
+	  .run = cmd_fmt },
 	{ .name = "graph", .summary = "Draw the step dependency graph in Graphviz DOT",
 	  .usage = "Usage: kdx graph FILE [-var NAME=VALUE]... [-var-file FILE]... [-I DIR]...\n\n"
 		   "  Steps are nodes labelled with their name and action; `after` edges are\n"

@@ -26,6 +26,7 @@ typedef struct kdx_loc {
 typedef struct kdx_pvec {
 	void **v;
 	size_t n;
+	bool bad;  /* a syntax error was recovered from inside this list */
 } kdx_pvec;
 
 void kdx_pvec_push(kdx_arena *a, kdx_pvec *vec, void *item);
@@ -58,6 +59,8 @@ typedef struct kdx_pctx {
 	int pending[KDX_PARSE_MAX_NESTING + 4]; /* tokens to hand out before lexing more */
 	kdx_loc pending_loc[KDX_PARSE_MAX_NESTING + 4];
 	int npending;
+	kdx_open dropped;                     /* a '(' or '[' a '}' closed implicitly */
+	unsigned dropped_tok;                 /* ntok of that '}' */
 	unsigned ntok;                        /* tokens handed out */
 	unsigned lex_error_tok;               /* ntok at the last lexer error, 0 = none */
 	bool aborted;                         /* give up: nesting too deep */

@@ -28,6 +28,7 @@ void kdx_yyerror(KDX_YYLTYPE *lloc, kdx_pctx *ctx, const char *msg);
 %define api.prefix {kdx_yy}
 %define api.location.type {kdx_loc}
 %define parse.error custom
+%define parse.lac full
 %locations
 %expect 0
 %param {kdx_pctx *ctx}
@@ -197,7 +198,7 @@ items:
 	  %empty                  { $$ = (kdx_pvec){ 0 }; }
 	| items item              { $$ = $1; kdx_pvec_push(ctx->arena, &$$, $2); }
 	| items ';'               { $$ = $1; }
-	| items error             { $$ = $1; }
+	| items error             { $$ = $1; $$.bad = true; }
 	;
 
 item:
@@ -221,8 +222,7 @@ item:
 		{ $$ = kdx_b_item(ctx, KDX_AST_APPROVAL, @$); $$->expr = $3; }
 	| KW_IRREVERSIBLE         { $$ = kdx_b_item(ctx, KDX_AST_IRREVERSIBLE, @$); }
 	| KW_WHEN expr            { $$ = kdx_b_item(ctx, KDX_AST_WHEN, @$); $$->expr = $2; }
-	| KW_ON_FAILURE IDENT     { $$ = kdx_b_item(ctx, KDX_AST_ON_FAILURE, @$);
-				    $$->name = kdx_b_ident(ctx, $2, @2); }
+	| KW_ON_FAILURE key       { $$ = kdx_b_item(ctx, KDX_AST_ON_FAILURE, @$); $$->name = $2; }
 	| KW_FIELD name ':' type opt_default
 		{ $$ = kdx_b_item(ctx, KDX_AST_FIELD, @$);
 		  $$->name = $2; $$->type = $4; $$->expr = $5; }
@@ -258,9 +258,9 @@ item:
 	| KW_DENY KW_APPROVAL IDENT
 		{ $$ = kdx_b_item(ctx, KDX_AST_DENY_APPROVAL, @$); $$->name = kdx_b_ident(ctx, $3, @3); }
 	| KW_EXPECT expr          { $$ = kdx_b_item(ctx, KDX_AST_EXPECT, @$); $$->expr = $2; }
-	| KW_EXPECT KW_STEP IDENT IDENT
+	| KW_EXPECT KW_STEP IDENT key
 		{ $$ = kdx_b_item(ctx, KDX_AST_EXPECT_STEP, @$); $$->name = kdx_b_ident(ctx, $3, @3);
-		  $$->word = kdx_b_ident(ctx, $4, @4); }
+		  $$->word = $4; }
 	;
 
 opt_every:
