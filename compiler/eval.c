@@ -584,9 +584,14 @@ static int eval_call(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kd
 					sg = kdx_arena_printf(ev->arena, "%s.%s", im->alias, sg);
 				return name_error(ev, callee->u.get.attr.span, "action", full, sg);
 			}
-			if (!im)
-				return name_error(ev, callee->u.get.obj->span, "module",
-						  callee->u.get.obj->u.name, NULL);
+			if (!im) {
+				const char *path = kdx_stdlib_import_for(ev->arena, callee->u.get.obj->u.name);
+				char hint[160];
+				if (path)
+					snprintf(hint, sizeof(hint), "add: import \"%s\"", path);
+				return kdx_eval_error(ev, callee->u.get.obj->span, path ? hint : NULL,
+						      "unknown module '%s'", callee->u.get.obj->u.name);
+			}
 			return 1; /* the module failed to load; already reported */
 		}
 		if (callee->kind == KDX_AST_E_NAME) {

@@ -186,9 +186,10 @@ static void check_type(resolver *R, const kdx_ast_type *t)
 	if (t->kind == KDX_AST_T_QUALIFIED) {
 		const kdx_import *im = kdx_module_import(R->m, t->module);
 		if (!im) {
-			kdx_diag *g = err(R, t->span, "unknown module '%s'%s", t->module,
-					  " (is it imported?)");
-			kdx_diag_hint(g, "add: import \"aws/%s\"", t->module);
+			kdx_diag *g = err(R, t->span, "unknown module '%s'%s", t->module, "");
+			const char *path = kdx_stdlib_import_for(&R->c->arena, t->module);
+			if (path)
+				kdx_diag_hint(g, "add: import \"%s\"", path);
 			return;
 		}
 		if (!im->mod)
@@ -250,7 +251,10 @@ static void check_callee(resolver *R, const kdx_env *env, const kdx_ast_expr *ca
 		const char *mod = callee->u.get.obj->u.name;
 		const kdx_import *im = kdx_module_import(R->m, mod);
 		if (!im) {
-			err(R, callee->u.get.obj->span, "unknown module '%s'%s", mod, "");
+			kdx_diag *g = err(R, callee->u.get.obj->span, "unknown module '%s'%s", mod, "");
+			const char *path = kdx_stdlib_import_for(&R->c->arena, mod);
+			if (path)
+				kdx_diag_hint(g, "add: import \"%s\"", path);
 			return;
 		}
 		if (!im->mod)
