@@ -115,7 +115,8 @@ int kdx_parse_var_file(kdx_compilation *c, const char *path, kdx_var_binding **o
 		}
 		(*out)[*n].name = it->name.name;
 		(*out)[*n].expr = it->expr;
-		(*out)[*n].span = it->name.span;
+		(*out)[*n].span = it->span;
+		(*out)[*n].located = true;
 		(*out)[*n].origin = path;
 		(*n)++;
 	}
