@@ -368,7 +368,7 @@ static int build_request(aws_client *c, aws_request *r, send_flags *f, strbuf *e
 	} else if (f->body) {
 		strbuf_addstr(&r->body, f->body);
 	}
-	if (r->body.len && !aws_request_get_header(r, "content-type") && !f->headers.n)
+	if (r->body.len)
 		aws_request_set_header(r, "Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
 	return add_headers(r, &f->headers, err);
 }
