@@ -32,10 +32,11 @@ static const aws_sub subs[] = {
 	  .usage = "Usage: kdx aws send -service NAME [-url URL] [-method M] [-body TEXT | -body-file F]\n"
 		   "                    [-header 'Name: value' ...] [-region R] [-profile P]\n"
 		   "                    [-max-attempts N] [-timeout DURATION] [-seed N] [-verbose]\n"
-		   "                    [-parallel N]\n\n"
+		   "                    [-parallel N] [-endpoint-url URL]\n\n"
 		   "Signs the request with the credential chain and sends it with the standard\n"
 		   "retry mode; prints the HTTP status line and the body. Without -url the endpoint\n"
-		   "is resolved from the service and region (AWS_ENDPOINT_URL[_<SERVICE>] honoured).\n"
+		   "is resolved from the service and region (-endpoint-url, AWS_ENDPOINT_URL_<SERVICE>,\n"
+		   "AWS_ENDPOINT_URL honoured, in that order).\n"
 		   "-parallel N sends N copies at once on one thread and prints a summary.\n",
 	  .run = aws_send },
 	{ .name = "sign", .summary = "Show the SigV4 canonical request, string to sign and signature",
@@ -335,6 +336,7 @@ static int add_headers(aws_request *r, const kdx_strlist *hs, strbuf *err)
 
 typedef struct send_flags {
 	const char *service, *url, *method, *body, *body_file, *region, *profile, *timeout;
+	const char *endpoint_url;
 	long max_attempts, seed, parallel;
 	bool verbose;
 	kdx_strlist headers;
@@ -444,7 +446,8 @@ static int aws_send(const kdx_command *self, int argc, char **argv)
 		{ "region", KDX_FLAG_STRING, &f.region },   { "profile", KDX_FLAG_STRING, &f.profile },
 		{ "max-attempts", KDX_FLAG_INT, &f.max_attempts }, { "timeout", KDX_FLAG_STRING, &f.timeout },
 		{ "seed", KDX_FLAG_INT, &f.seed },          { "verbose", KDX_FLAG_BOOL, &f.verbose },
-		{ "parallel", KDX_FLAG_INT, &f.parallel },  { 0 },
+		{ "parallel", KDX_FLAG_INT, &f.parallel },  { "endpoint-url", KDX_FLAG_STRING, &f.endpoint_url },
+		{ 0 },
 	};
 	kdx_strlist pos = { 0 };
 	int r = kdx_parse_flags(self, argc, argv, flags, &pos);
@@ -474,7 +477,7 @@ static int aws_send(const kdx_command *self, int argc, char **argv)
 	aws_error_init(&e);
 	aws_client_opts o = { .region = f.region, .profile = f.profile,
 			      .max_attempts = (int)f.max_attempts, .timeout_ms = timeout_ms,
-			      .seed = (uint64_t)f.seed };
+			      .seed = (uint64_t)f.seed, .endpoint_url = f.endpoint_url };
 	if (aws_client_new(&c, &o, &err) < 0 || build_request(c, &req, &f, &err) < 0)
 		goto out;
 	if (f.parallel > 1) {
