@@ -202,6 +202,35 @@ static void print_section(const char *title, strbuf *sb, const char *token)
 	printf("# %s\n%s\n", title, sb->buf);
 }
 
+/* Sign req as the context says and print each step, session token redacted. */
+static int sign_and_print(aws_request *req, const sign_ctx *sc, bool have_context, bool query,
+			  time_t when, strbuf *err)
+{
+	aws_sigv4_params p;
+	aws_sigv4_params_init(&p, &sc->creds, sc->service, when);
+	p.region = sc->region;
+	if (have_context) {
+		p.no_normalize = sc->normalize_off;
+		p.sign_body = sc->sign_body;
+	}
+	p.omit_session_token = sc->omit_token;
+	p.expires = sc->expires;
+	aws_sigv4_debug dbg;
+	aws_sigv4_debug_init(&dbg);
+	int s = query ? aws_sigv4_presign(req, &p, &dbg, err) : aws_sigv4_sign(req, &p, &dbg, err);
+	if (s == 0) {
+		strbuf signed_req = STRBUF_INIT;
+		aws_http_format(&signed_req, req);
+		print_section("canonical request", &dbg.canonical_request, sc->creds.session_token);
+		print_section("string to sign", &dbg.string_to_sign, sc->creds.session_token);
+		print_section("signature", &dbg.signature, sc->creds.session_token);
+		print_section("signed request", &signed_req, sc->creds.session_token);
+		strbuf_release(&signed_req);
+	}
+	aws_sigv4_debug_release(&dbg);
+	return s;
+}
+
 static int aws_sign(const kdx_command *self, int argc, char **argv)
 {
 	const char *request = NULL, *context = NULL, *mode = "header", *profile = NULL;
@@ -259,29 +288,8 @@ static int aws_sign(const kdx_command *self, int argc, char **argv)
 		free(region_owned);
 		goto out;
 	}
-	aws_sigv4_params p;
-	aws_sigv4_params_init(&p, &sc.creds, sc.service, when);
-	p.region = sc.region;
-	if (context) {
-		p.no_normalize = sc.normalize_off;
-		p.sign_body = sc.sign_body;
-	}
-	p.omit_session_token = sc.omit_token;
-	p.expires = sc.expires;
-	aws_sigv4_debug dbg;
-	aws_sigv4_debug_init(&dbg);
-	int s = query ? aws_sigv4_presign(&req, &p, &dbg, &err) : aws_sigv4_sign(&req, &p, &dbg, &err);
-	if (s == 0) {
-		strbuf signed_req = STRBUF_INIT;
-		aws_http_format(&signed_req, &req);
-		print_section("canonical request", &dbg.canonical_request, sc.creds.session_token);
-		print_section("string to sign", &dbg.string_to_sign, sc.creds.session_token);
-		print_section("signature", &dbg.signature, sc.creds.session_token);
-		print_section("signed request", &signed_req, sc.creds.session_token);
-		strbuf_release(&signed_req);
+	if (sign_and_print(&req, &sc, context != NULL, query, when, &err) == 0)
 		rc = KDX_EXIT_OK;
-	}
-	aws_sigv4_debug_release(&dbg);
 	free(region_owned);
 out:
 	if (rc != KDX_EXIT_OK)
