@@ -139,10 +139,18 @@ void aws_proto_decode_error(void *model, const aws_response *resp, aws_error *e)
 	free(e->request_id);
 	e->code = e->message = e->request_id = NULL;
 	e->http_status = resp->status;
-	if (aws_model_protocol(m) == AWS_PROTO_JSON || aws_model_protocol(m) == AWS_PROTO_REST_JSON)
+	bool json = aws_model_protocol(m) == AWS_PROTO_JSON ||
+		    aws_model_protocol(m) == AWS_PROTO_REST_JSON;
+	if (json)
 		aws_json_parse_error(m, resp, e);
 	else
 		aws_xml_parse_error(resp, e);
+	/* Gateways and emulators answer some failures (auth) in the other format. */
+	size_t lead = strspn(resp->body.buf, " \t\r\n");
+	if (!e->code && json && resp->body.buf[lead] == '<')
+		aws_xml_parse_error(resp, e);
+	else if (!e->code && !json && resp->body.buf[lead] == '{')
+		aws_json_parse_error(m, resp, e);
 	if (!e->request_id) {
 		const char *rid = aws_response_get_header(resp, "x-amzn-RequestId");
 		if (!rid)

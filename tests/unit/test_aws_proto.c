@@ -206,6 +206,10 @@ static void test_errors(void **state)
 	decode("eks", "restjson-eks-error", "ResourceNotFoundException",
 	       "No cluster found for name: nope.", NULL);
 
+	/* moto answers auth failures of a rest-json service in XML (captured with
+	 * INITIAL_NO_AUTH_ACTION_COUNT on): decoded all the same */
+	decode("eks", "restjson-eks-auth-error-xml", "SignatureDoesNotMatch", NULL, NULL);
+
 	/* no body at all: the status names the error */
 	aws_model *m = load("s3");
 	aws_response r;
