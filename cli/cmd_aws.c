@@ -43,10 +43,12 @@ static const aws_sub subs[] = {
 	  .summary = "Sign and send one raw HTTP request (debugging, tests)",
 	  .usage = "Usage: kdx aws send -service NAME [-url URL] [-method M] [-body TEXT | -body-file F]\n"
 		   "                    [-header 'Name: value' ...] [-region R] [-profile P]\n"
-		   "                    [-max-attempts N] [-timeout DURATION] [-seed N] [-verbose]\n\n"
+		   "                    [-max-attempts N] [-timeout DURATION] [-seed N] [-verbose]\n"
+		   "                    [-parallel N]\n\n"
 		   "Signs the request with the credential chain and sends it with the standard\n"
 		   "retry mode; prints the HTTP status line and the body. Without -url the endpoint\n"
-		   "is resolved from the service and region (AWS_ENDPOINT_URL[_<SERVICE>] honoured).\n",
+		   "is resolved from the service and region (AWS_ENDPOINT_URL[_<SERVICE>] honoured).\n"
+		   "-parallel N sends N copies at once on one thread and prints a summary.\n",
 	  .run = aws_send },
 	{ .name = "sign", .summary = "Show the SigV4 canonical request, string to sign and signature",
 	  .usage = "Usage: kdx aws sign -request FILE [-context FILE] [-mode header|query]\n"
@@ -345,7 +347,7 @@ static int add_headers(aws_request *r, const kdx_strlist *hs, strbuf *err)
 
 typedef struct send_flags {
 	const char *service, *url, *method, *body, *body_file, *region, *profile, *timeout;
-	long max_attempts, seed;
+	long max_attempts, seed, parallel;
 	bool verbose;
 	kdx_strlist headers;
 } send_flags;
@@ -383,6 +385,67 @@ static int build_request(aws_client *c, aws_request *r, send_flags *f, strbuf *e
 	return add_headers(r, &f->headers, err);
 }
 
+typedef struct par_state {
+	int ok, failed;
+	strbuf first_error;
+} par_state;
+
+static void par_done(void *ud, aws_response *resp, const aws_error *e)
+{
+	par_state *ps = ud;
+	if (!e) {
+		ps->ok++;
+		return;
+	}
+	ps->failed++;
+	if (!ps->first_error.len)
+		aws_error_format(&ps->first_error, e);
+}
+
+/* -parallel N: N copies of the request in flight at once on this one thread. */
+static int send_parallel(aws_client *c, const aws_request *tmpl, send_flags *f, strbuf *err)
+{
+	size_t n = (size_t)f->parallel;
+	aws_request *rs = xcalloc(n, sizeof(*rs));
+	par_state ps = { 0, 0, STRBUF_INIT };
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	int rc = KDX_EXIT_OK;
+	for (size_t i = 0; i < n; i++) {
+		aws_request *r = &rs[i];
+		aws_request_init(r);
+		r->method = xstrdup(tmpl->method);
+		r->scheme = xstrdup(tmpl->scheme);
+		r->host = xstrdup(tmpl->host);
+		r->path = xstrdup(tmpl->path);
+		r->query = tmpl->query ? xstrdup(tmpl->query) : NULL;
+		r->service = xstrdup(tmpl->service);
+		r->region = xstrdup(tmpl->region);
+		for (size_t h = 0; h < tmpl->nheaders; h++)
+			aws_request_set_header(r, tmpl->headers[h].name, tmpl->headers[h].value);
+		strbuf_add(&r->body, tmpl->body.buf, tmpl->body.len);
+		if (aws_client_submit(c, r, NULL, par_done, &ps, err) < 0) {
+			rc = KDX_EXIT_ERROR;
+			n = i;
+			break;
+		}
+	}
+	while (aws_client_run(c, 1000) > 0)
+		;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	long ms = (t1.tv_sec - t0.tv_sec) * 1000L + (t1.tv_nsec - t0.tv_nsec) / 1000000L;
+	printf("%d ok, %d failed, %ld ms\n", ps.ok, ps.failed, ms);
+	if (ps.failed) {
+		strbuf_addf(err, "%d of %zu requests failed; first: %s", ps.failed, n, ps.first_error.buf);
+		rc = KDX_EXIT_ERROR;
+	}
+	for (size_t i = 0; i < (size_t)f->parallel; i++)
+		aws_request_release(&rs[i]);
+	free(rs);
+	strbuf_release(&ps.first_error);
+	return rc;
+}
+
 static int aws_send(const kdx_command *self, int argc, char **argv)
 {
 	send_flags f = { .method = "GET" };
@@ -393,7 +456,7 @@ static int aws_send(const kdx_command *self, int argc, char **argv)
 		{ "region", KDX_FLAG_STRING, &f.region },   { "profile", KDX_FLAG_STRING, &f.profile },
 		{ "max-attempts", KDX_FLAG_INT, &f.max_attempts }, { "timeout", KDX_FLAG_STRING, &f.timeout },
 		{ "seed", KDX_FLAG_INT, &f.seed },          { "verbose", KDX_FLAG_BOOL, &f.verbose },
-		{ 0 },
+		{ "parallel", KDX_FLAG_INT, &f.parallel },  { 0 },
 	};
 	kdx_strlist pos = { 0 };
 	int r = kdx_parse_flags(self, argc, argv, flags, &pos);
@@ -426,6 +489,10 @@ static int aws_send(const kdx_command *self, int argc, char **argv)
 			      .seed = (uint64_t)f.seed };
 	if (aws_client_new(&c, &o, &err) < 0 || build_request(c, &req, &f, &err) < 0)
 		goto out;
+	if (f.parallel > 1) {
+		rc = send_parallel(c, &req, &f, &err);
+		goto out;
+	}
 	int s = aws_client_send(c, &req, NULL, &resp, &e, &err);
 	if (f.verbose)
 		fprintf(stderr, "attempts: %d\n", aws_client_last_attempts(c));

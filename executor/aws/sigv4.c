@@ -234,7 +234,8 @@ static void canonical_query(strbuf *sb, const char *query, kv *extra, size_t nex
 	split_query(query, &arr, &n, &alloc);
 	for (size_t i = 0; i < nextra; i++)
 		kv_push(&arr, &n, &alloc, xstrdup(extra[i].k), xstrdup(extra[i].v));
-	qsort(arr, n, sizeof(*arr), kv_cmp);
+	if (n)
+		qsort(arr, n, sizeof(*arr), kv_cmp);
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			strbuf_addch(sb, '&');

@@ -69,4 +69,13 @@ start=$(date +%s)
 send -timeout 1s || fail "a timeout then success should succeed: $(cat "$E2E_TMP/err")"
 assert_contains "$(cat "$E2E_TMP/err")" "attempts: 2"
 [ $(( $(date +%s) - start )) -lt 5 ] || fail "the 1s timeout was not enforced"
+# 7. many calls in flight on one thread: 10 answers that each take 1 s arrive in ~1 s, and
+#    faults among parallel calls are retried per call.
+proxy "slow:1,slow:1,slow:1,slow:1,slow:1,slow:1,slow:1,slow:1,503,throttle"
+send -parallel 10 || fail "parallel calls failed: $(cat "$E2E_TMP/err")"
+out=$(cat "$E2E_TMP/out")
+assert_contains "$out" "10 ok, 0 failed"
+ms=$(sed -n 's/.*failed, \([0-9]*\) ms/\1/p' <<<"$out")
+[ "$ms" -lt 5000 ] || fail "10 parallel 1-second calls took $ms ms: not concurrent"
+assert_eq "$(requests)" 12 "requests on the wire"
 echo "all retry scenarios passed"
