@@ -1,5 +1,5 @@
 /* proto_xml: XML responses of the query, ec2 and rest-xml protocols read with libxml2
- * (network, entity expansion and DTD loading off) into values shaped by the output shape,
+ * (network, entity expansion and DTD loading off; documents with a DTD refused) into values shaped by the output shape,
  * and XML error responses (<ErrorResponse><Error>, <Response><Errors><Error>, <Error>). */
 #include "proto_shared.h"
 #include "../../common/xalloc.h"
@@ -11,12 +11,22 @@
 /* No XML_PARSE_NOENT (entities stay unexpanded), no XML_PARSE_DTDLOAD, no network. */
 #define KDX_XML_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
 
-static xmlDocPtr read_xml(const aws_response *resp)
+/* AWS never sends a DTD; a document with one is refused outright, so no entity it
+ * declares (internal ones included: "billion laughs") is ever expanded, not even by
+ * xmlNodeGetContent(). *dtd says why NULL came back. */
+static xmlDocPtr read_xml(const aws_response *resp, bool *dtd)
 {
+	*dtd = false;
 	if (!resp->body.len || resp->body.len > (size_t)1 << 30)
 		return NULL;
-	return xmlReadMemory(resp->body.buf, (int)resp->body.len, "response.xml", NULL,
-			     KDX_XML_OPTIONS);
+	xmlDocPtr doc = xmlReadMemory(resp->body.buf, (int)resp->body.len, "response.xml", NULL,
+				      KDX_XML_OPTIONS);
+	if (doc && (doc->intSubset || doc->extSubset)) {
+		xmlFreeDoc(doc);
+		*dtd = true;
+		return NULL;
+	}
+	return doc;
 }
 
 static bool named(xmlNodePtr n, const char *name)
@@ -169,13 +179,18 @@ int aws_xml_parse(const aws_model *m, const aws_operation *op, const aws_respons
 		*out = aws_vbuild_finish(&b);
 		return 0;
 	}
-	xmlDocPtr doc = read_xml(resp);
+	bool dtd;
+	xmlDocPtr doc = read_xml(resp, &dtd);
 	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
 	if (!root) {
 		xmlFreeDoc(doc);
 		aws_vbuild_finish(&b);
-		strbuf_addf(err, "%s %s: response is not valid XML (HTTP %ld, %zu bytes)",
-			    aws_model_service(m), op->name, resp->status, resp->body.len);
+		if (dtd)
+			strbuf_addf(err, "%s %s: response XML declares a DTD; refused (AWS never "
+				    "sends one: check the endpoint)", aws_model_service(m), op->name);
+		else
+			strbuf_addf(err, "%s %s: response is not valid XML (HTTP %ld, %zu bytes)",
+				    aws_model_service(m), op->name, resp->status, resp->body.len);
 		return -1;
 	}
 	const char *wrapper = aws_shape_trait(os, "resultWrapper");
@@ -204,7 +219,8 @@ static char *child_text(xmlNodePtr parent, const char *name)
 
 void aws_xml_parse_error(const aws_response *resp, aws_error *e)
 {
-	xmlDocPtr doc = read_xml(resp);
+	bool dtd;
+	xmlDocPtr doc = read_xml(resp, &dtd);
 	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL, err = NULL;
 	if (!root) {
 		xmlFreeDoc(doc);
