@@ -31,9 +31,10 @@ static kdx_value *map_with(kdx_arena *a, const kdx_value *in, const char *key, k
 /* Fill absent idempotency tokens of the input structure with fresh UUIDs. */
 static const kdx_value *fill_tokens(kdx_arena *a, const aws_shape *in, const kdx_value *v)
 {
-	for (size_t i = 0; i < aws_shape_nmembers(in); i++) {
-		aws_shape m;
-		const char *name = aws_shape_member_at(in, i, &m);
+	aws_member_iter it = aws_shape_members(in);
+	aws_shape m;
+	const char *name;
+	while (aws_member_next(&it, &name, &m)) {
 		if (!aws_shape_flag(&m, "idempotencyToken"))
 			continue;
 		const kdx_value *have = kdx_value_get(v, name);
@@ -441,9 +442,10 @@ kdx_value *aws_scalar_from_text(kdx_arena *a, const aws_shape *s, const char *te
 
 void aws_rest_parse_headers(const aws_shape *out, const aws_response *resp, aws_vbuild *b)
 {
-	for (size_t i = 0; i < aws_shape_nmembers(out); i++) {
-		aws_shape m;
-		const char *name = aws_shape_member_at(out, i, &m);
+	aws_member_iter it = aws_shape_members(out);
+	aws_shape m;
+	const char *name;
+	while (aws_member_next(&it, &name, &m)) {
 		const char *loc = aws_shape_trait(&m, "location");
 		if (!loc)
 			continue;

@@ -65,13 +65,26 @@ static const char *xml_member_name(const aws_shape *m, const char *name)
 	return aws_shape_wire_name(m, name);
 }
 
+/* Children are matched to members in one pass by name (a hash lookup each); only members
+ * whose wire name differs from their name (locationName) are searched for by name. */
 static void parse_members(kdx_arena *a, const aws_shape *s, xmlNodePtr node, aws_vbuild *b)
 {
-	xmlNodePtr *found = NULL;
-	size_t alloc = 0;
-	for (size_t i = 0; i < aws_shape_nmembers(s); i++) {
+	xmlNodePtr *kids = NULL, *found = NULL;
+	const void **owner = NULL;
+	size_t nk = 0, ak = 0, alloc = 0;
+	for (xmlNodePtr c = node->children; c; c = c->next) {
 		aws_shape m;
-		const char *name = aws_shape_member_at(s, i, &m);
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		XGROW(kids, nk + 1, ak);
+		owner = xrealloc(owner, ak * sizeof(*owner));
+		kids[nk] = c;
+		owner[nk++] = aws_shape_member(s, (const char *)c->name, &m) ? m.ref : NULL;
+	}
+	aws_member_iter it = aws_shape_members(s);
+	aws_shape m;
+	const char *name;
+	while (aws_member_next(&it, &name, &m)) {
 		if (aws_shape_trait(&m, "location"))
 			continue;
 		const char *wire = xml_member_name(&m, name);
@@ -83,17 +96,20 @@ static void parse_members(kdx_arena *a, const aws_shape *s, xmlNodePtr node, aws
 			xmlFree(attr);
 			continue;
 		}
+		bool renamed = strcmp(wire, name) != 0;
 		size_t n = 0;
-		for (xmlNodePtr c = node->children; c; c = c->next) {
-			if (!named(c, wire))
+		for (size_t k = 0; k < nk; k++) {
+			if (renamed ? !named(kids[k], wire) : owner[k] != m.ref)
 				continue;
 			XGROW(found, n + 1, alloc);
-			found[n++] = c;
+			found[n++] = kids[k];
 		}
 		if (n)
 			aws_vbuild_add(b, name, parse_node(a, &m, found, n));
 	}
 	free(found);
+	free(kids);
+	free(owner);
 }
 
 static size_t element_children(xmlNodePtr node, xmlNodePtr **out)
