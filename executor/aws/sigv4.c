@@ -340,7 +340,7 @@ typedef struct signing {
 } signing;
 
 static int signing_start(signing *s, const aws_request *r, const aws_sigv4_params *p,
-			 strbuf *err)
+			 bool presign, strbuf *err)
 {
 	memset(s, 0, sizeof(*s));
 	strbuf_init(&s->scope);
@@ -361,7 +361,8 @@ static int signing_start(signing *s, const aws_request *r, const aws_sigv4_param
 	if (format_time(p->when, s->amzdate, s->date, err) < 0)
 		return -1;
 	strbuf_addf(&s->scope, "%s/%s/%s/aws4_request", s->date, s->region, s->service);
-	if (p->unsigned_payload)
+	/* A presigned S3 URL is made before its body exists: S3 wants UNSIGNED-PAYLOAD. */
+	if (p->unsigned_payload || (presign && !strcmp(s->service, "s3")))
 		strcpy(s->payload, AWS_SIGV4_UNSIGNED_PAYLOAD);
 	else
 		aws_sigv4_hex_sha256(r->body.buf, r->body.len, s->payload);
@@ -411,7 +412,7 @@ int aws_sigv4_sign(aws_request *r, const aws_sigv4_params *p, aws_sigv4_debug *d
 		   strbuf *err)
 {
 	signing s;
-	if (signing_start(&s, r, p, err) < 0) {
+	if (signing_start(&s, r, p, false, err) < 0) {
 		strbuf_release(&s.scope);
 		return -1;
 	}
@@ -462,7 +463,7 @@ int aws_sigv4_presign(aws_request *r, const aws_sigv4_params *p, aws_sigv4_debug
 		      strbuf *err)
 {
 	signing s;
-	if (signing_start(&s, r, p, err) < 0) {
+	if (signing_start(&s, r, p, true, err) < 0) {
 		strbuf_release(&s.scope);
 		return -1;
 	}
