@@ -380,6 +380,7 @@ int tf_proc_finish(struct tf_proc *p, strbuf *err)
 			if (r > 0) {
 				running = false;
 				drain_until = now + DRAIN_MS;
+				continue; /* the pipes may already be closed too */
 			}
 		} else if (now >= drain_until) {
 			/* Something outside the group still holds a pipe; stop listening. */
