@@ -145,4 +145,28 @@ out=$(KDX_TERRAFORM=/nonexistent/terraform "$KDX" terraform output "$cfg" 2>&1);
 set -e
 assert_eq "$rc" 1 "missing binary"
 assert_contains "$out" "cannot run '/nonexistent/terraform'"
+# KDX_TERRAFORM picks the program (here a wrapper around the real terraform that records its
+# arguments and environment): the child sees only the allow-listed environment
+wrap=$E2E_TMP/tf-wrapper
+cat >"$wrap" <<WRAP
+#!/bin/sh
+printf '%s\n' "\$*" >>"$E2E_TMP/wrapper.args"
+env >"$E2E_TMP/wrapper.env"
+exec $(command -v terraform) "\$@"
+WRAP
+chmod +x "$wrap"
+out=$(KDX_TERRAFORM=$wrap KDX_E2E_LEAK=leaked AWS_ACCESS_KEY_ID=AKIDE2E TF_VAR_name=fromenv \
+	TF_CLI_ARGS=-no-such-flag "$KDX" terraform output "$cfg" -workspace e2e 2>&1) ||
+	fail "output through KDX_TERRAFORM failed: $out"
+assert_eq "$out" "{}" "output through the wrapper"
+assert_contains "$(cat "$E2E_TMP/wrapper.args")" "output -json -no-color"
+wenv=$(cat "$E2E_TMP/wrapper.env")
+assert_contains "$wenv" "TF_IN_AUTOMATION=1"
+assert_contains "$wenv" "TF_INPUT=0"
+assert_contains "$wenv" "CHECKPOINT_DISABLE=1"
+assert_contains "$wenv" "TF_WORKSPACE=e2e"
+assert_contains "$wenv" "AWS_ACCESS_KEY_ID=AKIDE2E"
+assert_contains "$wenv" "TF_VAR_name=fromenv"
+case "$wenv" in *KDX_E2E_LEAK*) fail "a variable outside the allow-list reached terraform" ;; esac
+case "$wenv" in *TF_CLI_ARGS*) fail "TF_CLI_ARGS reached terraform" ;; esac
 echo "t0500: ok"
