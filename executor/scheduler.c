@@ -541,8 +541,10 @@ static void forward_loop(kdx_sched *s)
 			return;
 		if (kdx_sched_has_finished(s))
 			continue;
-		if (s->running == 0 && (s->stopping || (!any_backoff(s) &&
-							!any_ready(s, kdx_sched_now(s)))))
+		/* a skipped or failed step may have made others ready: start them, do not wait */
+		if (!s->stopping && s->running < s->o.parallelism && any_ready(s, kdx_sched_now(s)))
+			continue;
+		if (s->running == 0 && (s->stopping || !any_backoff(s)))
 			break;
 		kdx_sched_wait(s, KDX_TIME_NEVER);
 	}
