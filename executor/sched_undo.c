@@ -118,6 +118,7 @@ void kdx_sched_undo_loop(kdx_sched *s)
 			for (size_t i = s->n; i-- > 0;)
 				moved |= undo_advance(s, i);
 		}
+		kdx_sched_launch(s);
 		if (s->aborted)
 			return;
 		if (kdx_sched_has_finished(s))

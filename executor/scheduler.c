@@ -50,20 +50,28 @@ void kdx_sched_emit(kdx_sched *s, kdx_event_kind kind, const kdx_srun *r, const 
 }
 
 /* Journal a record; a failure aborts the run: nothing more may be sent unrecorded. */
-int kdx_sched_jrec(kdx_sched *s, const char *kind, const kdx_srun *r, const char *data)
+static int jwrite(kdx_sched *s, const char *kind, const kdx_srun *r, const char *data, bool sync)
 {
 	if (s->aborted)
 		return -1;
-	if (kdx_journal_append(s->j, kind, r ? r->op.step->name : NULL, data, s->err) < 0) {
+	if (kdx_journal_write(s->j, kind, r ? r->op.step->name : NULL, data, sync, s->err) < 0) {
 		s->aborted = s->stopping = true;
 		return -1;
 	}
 	return 0;
 }
 
+/* Records are written at once but fsync'd only before a request goes out (kdx_sched_launch)
+ * and at the end of the run: one fsync per batch of requests, not one per record. */
+int kdx_sched_jrec(kdx_sched *s, const char *kind, const kdx_srun *r, const char *data)
+{
+	return jwrite(s, kind, r, data, false);
+}
+
+/* A backend calls this right before it sends a request: durable at once. */
 int kdx_sched_record(kdx_sched *s, const kdx_op *op, const char *kind, const char *data_json)
 {
-	return kdx_sched_jrec(s, kind, &s->r[op->index], data_json);
+	return jwrite(s, kind, &s->r[op->index], data_json, true);
 }
 
 void kdx_sched_waiting(kdx_sched *s, const kdx_op *op, const char *what)
@@ -161,32 +169,58 @@ int kdx_sched_start_attempt(kdx_sched *s, size_t i, kdx_phase phase)
 		strbuf_addch(&d, '}');
 		if ((rc = kdx_sched_jrec(s, KDX_J_INTENT, r, d.buf)) < 0)
 			goto out;
+		s->need_sync = true;
 	}
 	r->op.phase = phase;
 	r->op.attempt = r->attempt;
 	r->op.token = r->token;
 	r->op.snapshot = r->snapshot;
 	r->op.be_data = NULL;
-	r->active = true;
-	r->finished = false;
+	r->pending = true;
 	s->running++;
-	r->started = kdx_sched_now(s);
-	int64_t to = attempt_timeout(st);
-	r->deadline = to ? r->started + to : KDX_TIME_NEVER;
 	if (phase == KDX_PHASE_DO)
 		r->f = F_RUNNING;
 	else
 		r->u = U_RUNNING;
-	if (s->be->start(s->be->ctx, s, &r->op, &e) < 0 && !r->finished) {
-		r->finished = true;
-		r->ok = false;
-		free(r->error);
-		r->error = xstrdup(e.len ? e.buf : "the backend could not start it");
-	}
 out:
 	strbuf_release(&d);
 	strbuf_release(&e);
 	return rc;
+}
+
+/* Make the intents written for this batch durable with one fsync, then hand every prepared
+ * attempt to the backend. */
+void kdx_sched_launch(kdx_sched *s)
+{
+	if (s->aborted)
+		return;
+	if (s->need_sync) {
+		if (kdx_journal_sync(s->j, s->err) < 0) {
+			s->aborted = s->stopping = true;
+			return;
+		}
+		s->need_sync = false;
+	}
+	strbuf e = STRBUF_INIT;
+	for (size_t i = 0; i < s->n; i++) {
+		kdx_srun *r = &s->r[i];
+		if (!r->pending)
+			continue;
+		r->pending = false;
+		r->active = true;
+		r->finished = false;
+		r->started = kdx_sched_now(s);
+		int64_t to = attempt_timeout(r->op.step);
+		r->deadline = to ? r->started + to : KDX_TIME_NEVER;
+		strbuf_reset(&e);
+		if (s->be->start(s->be->ctx, s, &r->op, &e) < 0 && !r->finished) {
+			r->finished = true;
+			r->ok = false;
+			free(r->error);
+			r->error = xstrdup(e.len ? e.buf : "the backend could not start it");
+		}
+	}
+	strbuf_release(&e);
 }
 
 static void begin_rollback(kdx_sched *s, const char *reason)
@@ -537,6 +571,7 @@ static void forward_loop(kdx_sched *s)
 		check_stop(s, ready);
 		if (ready && !s->stopping)
 			start_ready(s);
+		kdx_sched_launch(s);
 		if (s->aborted)
 			return;
 		if (kdx_sched_has_finished(s))
@@ -644,7 +679,7 @@ static int finish_run(kdx_sched *s)
 			res->status = KDX_RUN_ROLLBACK_FAILED;
 	const char *st = kdx_run_status_name(res->status);
 	if (res->status == KDX_RUN_PAUSED) {
-		if (kdx_sched_jrec(s, KDX_J_PAUSED, NULL, NULL) < 0)
+		if (jwrite(s, KDX_J_PAUSED, NULL, NULL, true) < 0)
 			return -1;
 		kdx_sched_emit(s, KDX_EV_PAUSED, NULL,
 			       "run paused; fix the cause, then run 'kdx resume' or 'kdx rollback'",
@@ -655,7 +690,7 @@ static int finish_run(kdx_sched *s)
 		    "\"skipped\":%zu,\"undone\":%zu,\"not_undone\":%zu,\"undo_failed\":%zu}",
 		    st, res->elapsed_ms, res->done, res->failed, res->skipped, res->undone,
 		    res->not_undone, res->undo_failed);
-	int rc = kdx_sched_jrec(s, KDX_J_RUN_END, NULL, d.buf);
+	int rc = jwrite(s, KDX_J_RUN_END, NULL, d.buf, true);
 	strbuf_release(&d);
 	if (rc < 0) {
 		res->status = KDX_RUN_ABORTED;
