@@ -40,7 +40,8 @@ typedef struct kdx_srun {
 	bool active;       /* op is with the backend */
 	bool finished;     /* its completion arrived and waits to be processed */
 	bool ok;
-	char *error, *output, *snapshot, *token;
+	char *error, *output, *snapshot;
+	char *token[2];    /* idempotency tokens of the do and of the undo: never the same */
 	size_t *succ;
 	size_t nsucc, asucc;
 } kdx_srun;

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 
 const char *kdx_run_status_name(kdx_run_status st)
@@ -163,7 +165,7 @@ int kdx_sched_start_attempt(kdx_sched *s, size_t i, kdx_phase phase)
 	if (phase == KDX_PHASE_UNDO || st->mutating) {
 		strbuf_reset(&d);
 		data_open(&d, phase, r->attempt);
-		add_field(&d, "token", r->token);
+		add_field(&d, "token", r->token[phase]);
 		if (phase == KDX_PHASE_DO && r->snapshot)
 			strbuf_addf(&d, ",\"snapshot\":%s", r->snapshot);
 		strbuf_addch(&d, '}');
@@ -173,7 +175,7 @@ int kdx_sched_start_attempt(kdx_sched *s, size_t i, kdx_phase phase)
 	}
 	r->op.phase = phase;
 	r->op.attempt = r->attempt;
-	r->op.token = r->token;
+	r->op.token = r->token[phase];
 	r->op.snapshot = r->snapshot;
 	r->op.be_data = NULL;
 	r->pending = true;
@@ -594,9 +596,28 @@ static void forward_loop(kdx_sched *s)
 static void make_token(kdx_sched *s, size_t i)
 {
 	const char *name = s->plan->steps[i].name;
-	strbuf t = STRBUF_INIT;
-	strbuf_addf(&t, "kdx-%s-%08x", s->run_id, kdx_crc32c(name, strlen(name)));
-	s->r[i].token = strbuf_detach(&t, NULL);
+	uint32_t h = kdx_crc32c(name, strlen(name));
+	for (int ph = 0; ph < 2; ph++) {
+		strbuf t = STRBUF_INIT;
+		strbuf_addf(&t, "kdx-%s-%08x-%c", s->run_id, h, ph == KDX_PHASE_DO ? 'd' : 'u');
+		s->r[i].token[ph] = strbuf_detach(&t, NULL);
+	}
+}
+
+/* A run id must not repeat: tokens built from it tell AWS "this request was already made". */
+static char *new_run_id(void)
+{
+	unsigned char b[8];
+	strbuf id = STRBUF_INIT;
+	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b)) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		strbuf_addf(&id, "%lx%09lx%lx", (long)ts.tv_sec, (long)ts.tv_nsec, (long)getpid());
+		return strbuf_detach(&id, NULL);
+	}
+	for (size_t k = 0; k < sizeof(b); k++)
+		strbuf_addf(&id, "%02x", b[k]);
+	return strbuf_detach(&id, NULL);
 }
 
 static void sched_init(kdx_sched *s, const kdx_plan *plan, const kdx_backend *be,
@@ -619,13 +640,7 @@ static void sched_init(kdx_sched *s, const kdx_plan *plan, const kdx_backend *be
 	s->res = res;
 	s->err = err;
 	s->dirty = true;
-	if (run_id) {
-		s->run_id = xstrdup(run_id);
-	} else {
-		strbuf id = STRBUF_INIT;
-		strbuf_addf(&id, "%" PRIx64 "%04lx", kdx_clock_now(clk), (long)getpid() & 0xffff);
-		s->run_id = strbuf_detach(&id, NULL);
-	}
+	s->run_id = run_id ? xstrdup(run_id) : new_run_id();
 	s->n = plan->nsteps;
 	s->r = xcalloc(s->n ? s->n : 1, sizeof(*s->r));
 	for (size_t i = 0; i < s->n; i++) {
@@ -652,7 +667,8 @@ static void sched_release(kdx_sched *s)
 		free(r->error);
 		free(r->output);
 		free(r->snapshot);
-		free(r->token);
+		free(r->token[0]);
+		free(r->token[1]);
 		free(r->succ);
 	}
 	free(s->r);

@@ -75,6 +75,8 @@ typedef struct world {
 	int applied[MAXS];  /* the change of step i is in effect */
 	int do_sent[MAXS];  /* mutating requests that changed something */
 	int undo_sent[MAXS];
+	char token[MAXS][2][48]; /* the idempotency token each phase was sent with */
+	int token_changed;       /* a phase of a step was sent with a different token */
 } world;
 
 typedef struct cfg {
@@ -169,6 +171,10 @@ static int fk_start(void *ctx, kdx_sched *s, kdx_op *op, strbuf *err)
 	size_t i = op->index;
 	logf_(f, "%s %s#%d", op->phase == KDX_PHASE_DO ? "do" : "undo", op->step->name,
 	      op->attempt);
+	char *tok = f->w->token[i][op->phase];
+	if (*tok && strcmp(tok, op->token))
+		f->w->token_changed++;
+	snprintf(tok, sizeof(f->w->token[i][op->phase]), "%s", op->token);
 	/* the request reaches the world at once; its answer comes after dur */
 	if (op->phase == KDX_PHASE_DO && op->attempt > f->c[i].fail_first && !f->c[i].hang &&
 	    op->step->mutating) {
@@ -342,6 +348,7 @@ static kdx_run_result take_over(fake *f, const char *path, bool rollback, strbuf
 	assert_int_equal(kdx_journal_reopen(&j, path, st.last_seq, st.valid_bytes, err), 0);
 	kdx_backend be = fk_backend(f);
 	kdx_sched_opts o = opts_for(f);
+	o.run_id = "not-this-one"; /* a resumed run keeps the journal's run id (and tokens) */
 	kdx_run_result res;
 	int rc = rollback ? kdx_sched_rollback(&f->tp->p, &st, &be, &f->clk.base, &j, &o, &res, err)
 			  : kdx_sched_resume(&f->tp->p, &st, &be, &f->clk.base, &j, &o, &res, err);

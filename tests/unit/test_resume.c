@@ -132,6 +132,7 @@ static void test_crash_everywhere_then_resume(void **state)
 				fail_msg("crash at %ld: resume ended %s", n,
 					 kdx_run_status_name(r.status));
 		}
+		assert_int_equal(w->token_changed, 0); /* same token after resume */
 		for (size_t i = 1; i < t->p.nsteps; i++) {
 			if (w->applied[i] != 1 || w->do_sent[i] != 1)
 				fail_msg("crash at %ld: step %s applied %d, sent %d times", n,

@@ -80,6 +80,8 @@ static void test_retry_backoff(void **state)
 	assert_int_equal(when(f, "done a#3"), 3030);
 	assert_true(pos(f, "ev step_retry a") >= 0);
 	assert_int_equal(w->do_sent[0], 1);
+	assert_int_equal(w->token_changed, 0); /* every attempt carries the same token */
+	assert_non_null(strstr(w->token[0][KDX_PHASE_DO], "kdx-r-"));
 	fake_free(f);
 	free(t);
 	munmap(w, sizeof(*w));
@@ -149,6 +151,9 @@ static void test_rollback_order(void **state)
 	    ua = pos(f, "undo a#1");
 	assert_true(ud >= 0 && ub > ud && ua > ubd);
 	assert_int_equal(pos(f, "undo c#1"), -1); /* failed, so nothing to undo */
+	/* an undo must never reuse the do's idempotency token */
+	assert_string_equal(w->token[0][KDX_PHASE_DO] + strlen(w->token[0][KDX_PHASE_DO]) - 2, "-d");
+	assert_string_not_equal(w->token[0][KDX_PHASE_DO], w->token[0][KDX_PHASE_UNDO]);
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(w->applied[i], 0);
 	fake_free(f);
