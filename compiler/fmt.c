@@ -657,9 +657,14 @@ static bool body_one_line(const fmt *f, const kdx_ast_decl *d)
 		return false;
 	if (comment_between(f, d->body_span.start, d->body_span.end))
 		return false;
-	for (size_t i = 0; i < d->nitems; i++)
+	for (size_t i = 0; i < d->nitems; i++) {
 		if (item_ml(f, d->items[i]))
 			return false;
+		/* `approval; when c` on one line would read back as `approval when c` */
+		if (d->items[i]->kind == KDX_AST_APPROVAL && !d->items[i]->expr &&
+		    i + 1 < d->nitems && d->items[i + 1]->kind == KDX_AST_WHEN)
+			return false;
+	}
 	return true;
 }
 

@@ -97,6 +97,7 @@ static void test_blocks_and_alignment(void **state)
 	/* a blank line between different kinds of declaration */
 	check_fmt("import \"a\"\nimport \"b\"\noutput o=1\n",
 		  "import \"a\"\nimport \"b\"\n\noutput o = 1\n");
+	check_fmt("step a { approval; when c }", "step a {\n  approval\n  when c\n}\n");
 	check_fmt("step a after b,c{do x()\n\n\n\ntimeout 5m}",
 		  "step a after b, c {\n  do x()\n\n  timeout 5m\n}\n");
 }
