@@ -649,6 +649,24 @@ static void print_item(fmt *f, const kdx_ast_item *it, size_t width)
 	}
 }
 
+/* A clause with an optional tail (`retry N backoff D`) followed by an attribute named like
+ * that tail would read back as the tail: keep the ';' that separates them. */
+static bool needs_semicolon(const kdx_ast_item *it, const kdx_ast_item *next)
+{
+	if (!next || next->kind != KDX_AST_ATTR)
+		return false;
+	const char *n = next->name.name;
+	switch (it->kind) {
+	case KDX_AST_RETRY: return !it->backoff && !strcmp(n, "backoff");
+	case KDX_AST_WAIT_UNTIL: return !it->every && !strcmp(n, "every");
+	case KDX_AST_FAIL_REGION:
+	case KDX_AST_ALARM: return !it->at && !strcmp(n, "at");
+	case KDX_AST_THROTTLE: return !it->at && !it->for_ && !strcmp(n, "at");
+	case KDX_AST_CALL: return !it->name.name && !strcmp(n, "as");
+	default: return false;
+	}
+}
+
 /* ---- declarations ---- */
 
 static bool body_one_line(const fmt *f, const kdx_ast_decl *d)
@@ -681,6 +699,8 @@ static void print_body(fmt *f, const kdx_ast_decl *d)
 			if (i)
 				strbuf_addstr(f->out, "  ");
 			print_item(f, d->items[i], 0);
+			if (i + 1 < n && needs_semicolon(d->items[i], d->items[i + 1]))
+				strbuf_addch(f->out, ';');
 		}
 		strbuf_addstr(f->out, " }");
 		f->last_end = d->body_span.end;
@@ -717,6 +737,8 @@ static void print_body(fmt *f, const kdx_ast_decl *d)
 			newline(f);
 		put_indent(f);
 		print_item(f, it, width[i]);
+		if (i + 1 < n && needs_semicolon(it, d->items[i + 1]))
+			strbuf_addch(f->out, ';');
 		f->last_end = it->span.end;
 		trailing_comments(f, it->span.end);
 		newline(f);

@@ -98,6 +98,11 @@ static void test_blocks_and_alignment(void **state)
 	check_fmt("import \"a\"\nimport \"b\"\noutput o=1\n",
 		  "import \"a\"\nimport \"b\"\n\noutput o = 1\n");
 	check_fmt("step a { approval; when c }", "step a {\n  approval\n  when c\n}\n");
+	/* an attribute named like a clause's optional tail keeps its ';' */
+	check_fmt("step a { retry 3; backoff = 1 }", "step a { retry 3;  backoff = 1 }\n");
+	check_fmt("step a {\nretry 3;\nbackoff = 1\n}", "step a {\n  retry 3;\n  backoff = 1\n}\n");
+	check_fmt("action f() { call aws \"s\" \"O\" {}; as = 1 }",
+		  "action f() { call aws \"s\" \"O\" {};  as = 1 }\n");
 	check_fmt("step a after b,c{do x()\n\n\n\ntimeout 5m}",
 		  "step a after b, c {\n  do x()\n\n  timeout 5m\n}\n");
 }
