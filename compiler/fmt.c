@@ -219,6 +219,25 @@ static void print_sub(fmt *f, const kdx_ast_expr *e, int min_prec)
 	}
 }
 
+/* The object of `.x`, `[i]` or `(args)`. A literal keeps parentheses there: `1.x` would lex
+ * as a bad number, and `1[0]`, `true(x)` as two expressions. */
+static void print_postfix_obj(fmt *f, const kdx_ast_expr *e)
+{
+	switch (e->kind) {
+	case KDX_AST_E_NUMBER:
+	case KDX_AST_E_PERCENT:
+	case KDX_AST_E_DURATION:
+	case KDX_AST_E_BOOL:
+	case KDX_AST_E_NULL:
+		strbuf_addch(f->out, '(');
+		print_expr(f, e);
+		strbuf_addch(f->out, ')');
+		break;
+	default:
+		print_sub(f, e, 9);
+	}
+}
+
 static void print_key(fmt *f, const kdx_ast_entry *en)
 {
 	switch (en->key_kind) {
@@ -408,17 +427,17 @@ static void print_expr(fmt *f, const kdx_ast_expr *e)
 	case KDX_AST_E_NULL: strbuf_addstr(f->out, "null"); break;
 	case KDX_AST_E_NAME: strbuf_addstr(f->out, e->u.name); break;
 	case KDX_AST_E_GETATTR:
-		print_sub(f, e->u.get.obj, 9);
+		print_postfix_obj(f, e->u.get.obj);
 		strbuf_addf(f->out, ".%s", e->u.get.attr.name);
 		break;
 	case KDX_AST_E_INDEX:
-		print_sub(f, e->u.index.obj, 9);
+		print_postfix_obj(f, e->u.index.obj);
 		strbuf_addch(f->out, '[');
 		print_expr(f, e->u.index.index);
 		strbuf_addch(f->out, ']');
 		break;
 	case KDX_AST_E_CALL:
-		print_sub(f, e->u.call.callee, 9);
+		print_postfix_obj(f, e->u.call.callee);
 		strbuf_addch(f->out, '(');
 		for (size_t i = 0; i < e->u.call.nargs; i++) {
 			const kdx_ast_arg *a = &e->u.call.args[i];

@@ -72,6 +72,9 @@ static void test_parentheses(void **state)
 	check_fmt("output o=-(a+b)", "output o = -(a + b)\n");
 	check_fmt("output o=(c?a:b).x", "output o = (c ? a : b).x\n");
 	check_fmt("output o=(a?b:c)?d:e", "output o = (a ? b : c) ? d : e\n");
+	/* literals keep their parentheses before '.', '[' and '(' */
+	check_fmt("output o=(1).x+(5m)[0]+(true)(y)+(\"s\")[0]+([1])[0]+(f)(x)",
+		  "output o = (1).x + (5m)[0] + (true)(y) + \"s\"[0] + [1][0] + f(x)\n");
 }
 
 static void test_strings_reescaped(void **state)
