@@ -697,9 +697,11 @@ static bool body_one_line(const fmt *f, const kdx_ast_decl *d)
 	for (size_t i = 0; i < d->nitems; i++) {
 		if (item_ml(f, d->items[i]))
 			return false;
-		/* `approval; when c` on one line would read back as `approval when c` */
-		if (d->items[i]->kind == KDX_AST_APPROVAL && !d->items[i]->expr &&
-		    i + 1 < d->nitems && d->items[i + 1]->kind == KDX_AST_WHEN)
+		/* `approval; when c` on one line would read back as `approval when c` (and
+		 * `approval; when = 1` would not read back at all) */
+		if (d->items[i]->kind == KDX_AST_APPROVAL && !d->items[i]->expr && i + 1 < d->nitems &&
+		    (d->items[i + 1]->kind == KDX_AST_WHEN ||
+		     (d->items[i + 1]->kind == KDX_AST_ATTR && !strcmp(d->items[i + 1]->name.name, "when"))))
 			return false;
 	}
 	return true;

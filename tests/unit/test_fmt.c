@@ -101,6 +101,7 @@ static void test_blocks_and_alignment(void **state)
 	check_fmt("import \"a\"\nimport \"b\"\noutput o=1\n",
 		  "import \"a\"\nimport \"b\"\n\noutput o = 1\n");
 	check_fmt("step a { approval; when c }", "step a {\n  approval\n  when c\n}\n");
+	check_fmt("step a { approval; when = 1 }", "step a {\n  approval\n  when = 1\n}\n");
 	/* an attribute named like a clause's optional tail keeps its ';' */
 	check_fmt("step a { retry 3; backoff = 1 }", "step a { retry 3;  backoff = 1 }\n");
 	check_fmt("step a {\nretry 3;\nbackoff = 1\n}", "step a {\n  retry 3;\n  backoff = 1\n}\n");
