@@ -153,7 +153,9 @@ static void trailing_comments(fmt *f, uint32_t pos)
 	}
 }
 
-static void put_string_text(fmt *f, const char *s, size_t n)
+/* Literal string text, escaped. before_interp: an interpolation follows, so a final '$'
+ * must not meet its '{' (that would read back as the literal "$${"). */
+static void put_string_text(fmt *f, const char *s, size_t n, bool before_interp)
 {
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
@@ -167,6 +169,8 @@ static void put_string_text(fmt *f, const char *s, size_t n)
 			if (i + 1 < n && s[i + 1] == '{') {
 				strbuf_addstr(f->out, "$${");
 				i++;
+			} else if (i + 1 == n && before_interp) {
+				strbuf_addstr(f->out, "\\$");
 			} else {
 				strbuf_addch(f->out, '$');
 			}
@@ -183,7 +187,7 @@ static void put_string_text(fmt *f, const char *s, size_t n)
 static void put_label(fmt *f, const char *label)
 {
 	strbuf_addch(f->out, '"');
-	put_string_text(f, label, strlen(label));
+	put_string_text(f, label, strlen(label), false);
 	strbuf_addch(f->out, '"');
 }
 
@@ -388,7 +392,8 @@ static void print_string(fmt *f, const kdx_ast_expr *e)
 			print_expr(f, p->expr);
 			strbuf_addch(f->out, '}');
 		} else {
-			put_string_text(f, p->text, p->len);
+			bool interp_next = i + 1 < e->u.str.n && e->u.str.parts[i + 1].expr;
+			put_string_text(f, p->text, p->len, interp_next);
 		}
 	}
 	strbuf_addch(f->out, '"');

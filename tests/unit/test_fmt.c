@@ -83,6 +83,8 @@ static void test_strings_reescaped(void **state)
 	check_fmt("output o=\"a\\tb\\\"c\\\\d\\$e $${f} ${ g }\"",
 		  "output o = \"a\\tb\\\"c\\\\d$e $${f} ${g}\"\n");
 	check_fmt("output o=\"\\u0001\"", "output o = \"\\u0001\"\n");
+	/* a literal '$' right before an interpolation stays escaped */
+	check_fmt("output o=\"\\$${x} $$${y}\"", "output o = \"\\$${x} $$${y}\"\n");
 }
 
 static void test_blocks_and_alignment(void **state)
