@@ -138,12 +138,21 @@ static void leading_comments(fmt *f, uint32_t pos)
 	}
 }
 
-/* Comments on the same source line after `pos`, appended to the current line. */
+/* Is there only blank space, commas or semicolons between start and end? */
+static bool only_separators(const fmt *f, uint32_t start, uint32_t end)
+{
+	for (uint32_t i = start; i < end && i < f->src->len; i++)
+		if (!strchr(" \t\r,;", f->src->text[i]))
+			return false;
+	return true;
+}
+
+/* Comments right after `pos` on the same source line, appended to the current line. */
 static void trailing_comments(fmt *f, uint32_t pos)
 {
 	while (f->next < f->ncomments) {
 		const kdx_ast_comment *c = &f->comments[f->next];
-		if (c->span.start < pos || has_newline(f, pos, c->span.start))
+		if (c->span.start < pos || !only_separators(f, pos, c->span.start))
 			break;
 		strbuf_addch(f->out, ' ');
 		put_comment_text(f, c);
@@ -368,11 +377,7 @@ static void print_list(fmt *f, const kdx_ast_expr *e)
 		print_expr(f, it);
 		strbuf_addch(f->out, ',');
 		f->last_end = it->span.end;
-		/* a comment after the comma still trails this item */
-		uint32_t after = it->span.end;
-		while (after < e->span.end && (f->src->text[after] == ' ' || f->src->text[after] == ','))
-			after++;
-		trailing_comments(f, after);
+		trailing_comments(f, it->span.end);
 		newline(f);
 	}
 	leading_comments(f, e->span.end - 1);
