@@ -75,6 +75,71 @@ static bool item_ml(const kdx_fmt_state *f, const kdx_ast_item *it)
 	return kdx_fmt_expr_ml(f, it->expr) || kdx_fmt_expr_ml(f, it->input) || kdx_fmt_expr_ml(f, it->value);
 }
 
+/* Action items and scenario statements. */
+static void print_other_item(kdx_fmt_state *f, const kdx_ast_item *it)
+{
+	strbuf *o = f->out;
+	switch (it->kind) {
+	case KDX_AST_DURATION:
+		put_kw_expr(f, "duration", it->expr);
+		strbuf_addstr(o, "..");
+		kdx_fmt_print_expr(f, it->max);
+		break;
+	case KDX_AST_EFFECT: print_effect(f, it); break;
+	case KDX_AST_READS:
+	case KDX_AST_WRITES:
+		strbuf_addstr(o, it->kind == KDX_AST_READS ? "reads " : "writes ");
+		put_exprs(f, it->list, it->nlist, ", ");
+		break;
+	case KDX_AST_SNAPSHOT:
+	case KDX_AST_LET:
+		strbuf_addf(o, "%s %s = ", it->kind == KDX_AST_LET ? "let" : "snapshot", it->name.name);
+		kdx_fmt_print_expr(f, it->expr);
+		break;
+	case KDX_AST_CALL:
+		strbuf_addf(o, "call %s ", it->word.name);
+		put_exprs(f, it->list, it->nlist, " ");
+		strbuf_addch(o, ' ');
+		kdx_fmt_print_expr(f, it->input);
+		if (it->name.name)
+			strbuf_addf(o, " as %s", it->name.name);
+		break;
+	case KDX_AST_RETURN: put_kw_expr(f, "return", it->expr); break;
+	case KDX_AST_FAIL_REGION:
+		put_kw_expr(f, "fail region", it->expr);
+		if (it->at)
+			put_kw_expr(f, " at", it->at);
+		break;
+	case KDX_AST_FAIL_STEP: strbuf_addf(o, "fail step %s", it->name.name); break;
+	case KDX_AST_TIMEOUT_STEP: strbuf_addf(o, "timeout step %s", it->name.name); break;
+	case KDX_AST_THROTTLE:
+		put_kw_expr(f, "throttle", it->expr);
+		if (it->at)
+			put_kw_expr(f, " at", it->at);
+		if (it->for_)
+			put_kw_expr(f, " for", it->for_);
+		break;
+	case KDX_AST_LAG:
+		strbuf_addf(o, "lag %s ", it->name.name);
+		kdx_fmt_print_expr(f, it->expr);
+		put_kw_expr(f, " =", it->value);
+		break;
+	case KDX_AST_ALARM:
+		strbuf_addf(o, "alarm %s", it->name.name);
+		if (it->at)
+			put_kw_expr(f, " at", it->at);
+		break;
+	case KDX_AST_DENY_APPROVAL: strbuf_addf(o, "deny approval %s", it->name.name); break;
+	case KDX_AST_EXPECT: put_kw_expr(f, "expect", it->expr); break;
+	case KDX_AST_EXPECT_STEP:
+		strbuf_addf(o, "expect step %s %s", it->name.name, it->word.name);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Attributes, fields and step clauses; the rest in print_other_item. */
 static void print_item(kdx_fmt_state *f, const kdx_ast_item *it, size_t width)
 {
 	strbuf *o = f->out;
@@ -130,60 +195,8 @@ static void print_item(kdx_fmt_state *f, const kdx_ast_item *it, size_t width)
 	case KDX_AST_IRREVERSIBLE: strbuf_addstr(o, "irreversible"); break;
 	case KDX_AST_WHEN: put_kw_expr(f, "when", it->expr); break;
 	case KDX_AST_ON_FAILURE: strbuf_addf(o, "on_failure %s", it->name.name); break;
-	case KDX_AST_DURATION:
-		put_kw_expr(f, "duration", it->expr);
-		strbuf_addstr(o, "..");
-		kdx_fmt_print_expr(f, it->max);
-		break;
-	case KDX_AST_EFFECT: print_effect(f, it); break;
-	case KDX_AST_READS:
-	case KDX_AST_WRITES:
-		strbuf_addstr(o, it->kind == KDX_AST_READS ? "reads " : "writes ");
-		put_exprs(f, it->list, it->nlist, ", ");
-		break;
-	case KDX_AST_SNAPSHOT:
-	case KDX_AST_LET:
-		strbuf_addf(o, "%s %s = ", it->kind == KDX_AST_LET ? "let" : "snapshot", it->name.name);
-		kdx_fmt_print_expr(f, it->expr);
-		break;
-	case KDX_AST_CALL:
-		strbuf_addf(o, "call %s ", it->word.name);
-		put_exprs(f, it->list, it->nlist, " ");
-		strbuf_addch(o, ' ');
-		kdx_fmt_print_expr(f, it->input);
-		if (it->name.name)
-			strbuf_addf(o, " as %s", it->name.name);
-		break;
-	case KDX_AST_RETURN: put_kw_expr(f, "return", it->expr); break;
-	case KDX_AST_FAIL_REGION:
-		put_kw_expr(f, "fail region", it->expr);
-		if (it->at)
-			put_kw_expr(f, " at", it->at);
-		break;
-	case KDX_AST_FAIL_STEP: strbuf_addf(o, "fail step %s", it->name.name); break;
-	case KDX_AST_TIMEOUT_STEP: strbuf_addf(o, "timeout step %s", it->name.name); break;
-	case KDX_AST_THROTTLE:
-		put_kw_expr(f, "throttle", it->expr);
-		if (it->at)
-			put_kw_expr(f, " at", it->at);
-		if (it->for_)
-			put_kw_expr(f, " for", it->for_);
-		break;
-	case KDX_AST_LAG:
-		strbuf_addf(o, "lag %s ", it->name.name);
-		kdx_fmt_print_expr(f, it->expr);
-		put_kw_expr(f, " =", it->value);
-		break;
-	case KDX_AST_ALARM:
-		strbuf_addf(o, "alarm %s", it->name.name);
-		if (it->at)
-			put_kw_expr(f, " at", it->at);
-		break;
-	case KDX_AST_DENY_APPROVAL: strbuf_addf(o, "deny approval %s", it->name.name); break;
-	case KDX_AST_EXPECT: put_kw_expr(f, "expect", it->expr); break;
-	case KDX_AST_EXPECT_STEP:
-		strbuf_addf(o, "expect step %s %s", it->name.name, it->word.name);
-		break;
+	default:
+		print_other_item(f, it);
 	}
 }
 
