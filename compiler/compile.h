@@ -21,6 +21,7 @@ struct kdx_ast_decl;
 struct kdx_ast_expr;
 struct kdx_program;
 struct kdx_module;
+struct kdx_env;
 
 typedef struct kdx_compile_opts {
 	const char *path;                  /* the main file */
@@ -56,11 +57,12 @@ void kdx_compilation_release(kdx_compilation *c);
  *
  * A step's `do`, `undo`, `require` and `wait until` are kept as AST plus the values bound
  * at compile time. An action call is a kdx_bound_call: the action's declaration (its body
- * statements -- call aws/terraform/http/kdx, let, do, wait, wait until, return -- are
- * interpreted by the executor) and its arguments, evaluated where they are known at
- * compile time. An argument that depends on run time (a snapshot, `steps.NAME`) has
- * args value NULL and is evaluated from arg_exprs at run time with kdx_eval_runtime()
- * (compiler/eval.h). */
+ * statements -- call aws/terraform, let, do, wait, wait until, return) and its arguments,
+ * evaluated where they are known at compile time. An argument that depends on run time
+ * (a snapshot, `steps.NAME`) has args value NULL and is evaluated from arg_exprs in the
+ * runbook scope (kdx_step_body.env). compiler/eval.h has the interpreter for all of it:
+ * kdx_run_bind, kdx_run_snapshots, kdx_run_action, kdx_run_undo_call, kdx_run_condition,
+ * driven by hooks that send the requests (kdx_run_hooks). */
 typedef struct kdx_bound_call {
 	const char *action;                      /* qualified: "route53.set_weights" */
 	const struct kdx_ast_decl *decl;         /* the action declaration */
@@ -83,6 +85,9 @@ typedef struct kdx_step_body {
 						    where the snapshot names are bound */
 	const struct kdx_ast_expr **requires;    /* `require` conditions, in order */
 	size_t nrequires;
+	const struct kdx_env *env;               /* the runbook scope: params, regions,
+						    objectives, resources (compiler/eval.h) */
+	const struct kdx_module *module;         /* the runbook's module, for names in env */
 } kdx_step_body;
 
 #endif
