@@ -83,6 +83,9 @@ void kdx_lex_comment(kdx_pctx *ctx, uint32_t start, uint32_t end, bool block);
 /* The lexer's own bracket stack; returns false (after reporting) when nesting is too deep. */
 bool kdx_lex_push(kdx_pctx *ctx, char kind, uint32_t off);
 
+/* The parser's display name of a token, as bison spells it. */
+const char *kdx_ptoken_name(int tok);
+
 /* ---- node builders (build.c), one per grammar construct ---- */
 kdx_loc kdx_b_loc(kdx_loc a, kdx_loc b);
 kdx_ast_ident kdx_b_ident(kdx_pctx *ctx, const char *name, kdx_loc loc);

@@ -68,6 +68,7 @@ void kdx_yyerror(KDX_YYLTYPE *lloc, kdx_pctx *ctx, const char *msg);
 %token <id> KW_STEP "'step'" KW_THROTTLE "'throttle'" KW_TIMEOUT "'timeout'" KW_TRUE "'true'"
 %token <id> KW_TYPE "'type'" KW_UNDO "'undo'" KW_UNTIL "'until'" KW_WAIT "'wait'"
 %token <id> KW_WHEN "'when'" KW_WITHIN "'within'" KW_WRITES "'writes'"
+%token APPROVAL_WHEN "'when' of 'approval'"
 
 %type <expr> expr postfix primary string map_block effect_call
 %type <type> type
@@ -80,9 +81,10 @@ void kdx_yyerror(KDX_YYLTYPE *lloc, kdx_pctx *ctx, const char *msg);
 %type <type> opt_ret
 
 /* Optional trailing parts (`retry 3 backoff 2s`, `wait until ... every 5s`, `as x`) bind
- * to the clause they follow, not to the start of the next attribute of the same name. */
+ * to the clause they follow, not to the start of the next attribute of the same name.
+ * (`approval when` is told apart by the lexer: see APPROVAL_WHEN.) */
 %precedence EMPTY_OPT
-%precedence KW_BACKOFF KW_EVERY KW_AT KW_AS KW_WHEN
+%precedence KW_BACKOFF KW_EVERY KW_AT KW_AS
 %right '?' ':'
 %left OROR
 %left ANDAND
@@ -216,9 +218,8 @@ item:
 	| KW_TIMEOUT expr         { $$ = kdx_b_item(ctx, KDX_AST_TIMEOUT, @$); $$->expr = $2; }
 	| KW_RETRY expr opt_backoff
 		{ $$ = kdx_b_item(ctx, KDX_AST_RETRY, @$); $$->expr = $2; $$->backoff = $3; }
-	| KW_APPROVAL %prec EMPTY_OPT
-		{ $$ = kdx_b_item(ctx, KDX_AST_APPROVAL, @$); }
-	| KW_APPROVAL KW_WHEN expr
+	| KW_APPROVAL             { $$ = kdx_b_item(ctx, KDX_AST_APPROVAL, @$); }
+	| KW_APPROVAL APPROVAL_WHEN expr
 		{ $$ = kdx_b_item(ctx, KDX_AST_APPROVAL, @$); $$->expr = $3; }
 	| KW_IRREVERSIBLE         { $$ = kdx_b_item(ctx, KDX_AST_IRREVERSIBLE, @$); }
 	| KW_WHEN expr            { $$ = kdx_b_item(ctx, KDX_AST_WHEN, @$); $$->expr = $2; }
@@ -477,5 +478,6 @@ key:
 
 %%
 
+#include <stdlib.h>
 #include <string.h>
 #include "grammar/syntax_error.inc"
