@@ -35,6 +35,15 @@ typedef struct kdx_compile_opts {
 	const char *const *var_files;      /* -var-file FILE: lines `name = value` */
 	size_t nvar_files;
 	bool no_default_stdlib;            /* do not search KDX_STDLIB_DIR / the repo's stdlib/ */
+	/* Checks each `call aws "SERVICE" "Operation" { ... }` of a module against the AWS API
+	 * model. The compiler knows no AWS models: cli/ wires executor/aws's in
+	 * (cli/aws_check.h); NULL: not checked. keys are the input's top-level member names
+	 * (the reserved `region` excepted). Returns 0, or -1 with msg (and maybe hint) filled
+	 * and *bad the index of the offending key, -1 for the operation, -2 for the service. */
+	int (*check_aws_call)(void *ctx, const char *service, const char *op,
+			      const char *const *keys, size_t nkeys, long *bad, strbuf *msg,
+			      strbuf *hint);
+	void *check_aws_ctx;
 } kdx_compile_opts;
 
 typedef struct kdx_compilation {
