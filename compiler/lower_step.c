@@ -631,6 +631,8 @@ int kdx_lower_step(kdx_lowerer *L, size_t i, kdx_step *s)
 	s->attempts = 1;
 	kdx_step_body *body = KDX_NEW(&L->c->arena, kdx_step_body);
 	body->decl = d;
+	body->env = L->genv;
+	body->module = L->c->prog->main;
 	s->body = body;
 	for (size_t k = 0; k < d->nafter; k++)
 		after_edge(L, &d->after[k]);
