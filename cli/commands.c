@@ -4,12 +4,31 @@
 
 #include <string.h>
 
+int cmd_graph(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 const kdx_command kdx_commands[] = {
+	{ .name = "graph", .summary = "Draw the step dependency graph in Graphviz DOT",
+	  .usage = "Usage: kdx graph FILE [-var NAME=VALUE]... [-var-file FILE]... [-I DIR]...\n\n"
+		   "  Steps are nodes labelled with their name and action; `after` edges are\n"
+		   "  solid, data references (steps.NAME) dashed. Try: kdx graph F | dot -Tsvg\n\n"
+		   "  -var NAME=VALUE   set a param (repeatable)\n"
+		   "  -var-file FILE    read params from FILE (name = value lines)\n"
+		   "  -I DIR            search DIR for imported modules first\n",
+	  .run = cmd_graph },
 	{ .name = "help", .summary = "Show help for kdx or one of its commands",
 	  .usage = "Usage: kdx help [COMMAND | exit-codes]\n", .run = cmd_help },
+	{ .name = "validate", .summary = "Check runbooks and modules for errors",
+	  .usage = "Usage: kdx validate [-json] [-var NAME=VALUE]... [-var-file FILE]... [-I DIR]... FILE...\n\n"
+		   "  Parse, resolve names, check types and units, evaluate params and lower\n"
+		   "  each runbook to its plan. Modules (types and actions only) are checked too.\n\n"
+		   "  -json             diagnostics as JSON, one object per line\n"
+		   "  -var NAME=VALUE   set a param (repeatable; VALUE in kdx syntax or a bare string)\n"
+		   "  -var-file FILE    read params from FILE (name = value lines)\n"
+		   "  -I DIR            search DIR for imported modules first (then KDX_PATH, the stdlib)\n",
+	  .run = cmd_validate },
 	{ .name = "version", .summary = "Print the kdx version",
 	  .usage = "Usage: kdx version [-json]\n\n  -json   print as JSON\n", .run = cmd_version },
 	{ 0 },
