@@ -182,6 +182,13 @@ void kdx_b_body(kdx_pctx *ctx, kdx_ast_decl *d, kdx_pvec items, kdx_loc loc)
 	d->body_span = kdx_pspan(ctx, loc);
 	for (size_t i = 0; i < d->nitems; i++) {
 		kdx_ast_item *it = d->items[i];
+		if (d->kind == KDX_AST_RESOURCE && it->kind == KDX_AST_ATTR &&
+		    !strcmp(it->name.name, "for_each"))
+			d->for_each = it->expr;
+		/* After a recovered error the items may belong to another block: checking
+		 * them would only add noise. */
+		if (items.bad)
+			continue;
 		if (!(allowed[d->kind] & BIT(it->kind))) {
 			kdx_diag *g = kdx_diag_add(ctx->diags, KDX_ERROR, "syntax", it->span,
 						   "'%s' is not allowed in a '%s' block",
@@ -205,9 +212,6 @@ void kdx_b_body(kdx_pctx *ctx, kdx_ast_decl *d, kdx_pvec items, kdx_loc loc)
 		}
 		check_words(ctx, it);
 		check_duplicate(ctx, d, i);
-		if (d->kind == KDX_AST_RESOURCE && it->kind == KDX_AST_ATTR &&
-		    !strcmp(it->name.name, "for_each"))
-			d->for_each = it->expr;
 	}
 }
 

@@ -26,6 +26,7 @@ typedef struct kdx_loc {
 typedef struct kdx_pvec {
 	void **v;
 	size_t n;
+	bool bad;  /* a syntax error was recovered from inside this list */
 } kdx_pvec;
 
 void kdx_pvec_push(kdx_arena *a, kdx_pvec *vec, void *item);

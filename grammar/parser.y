@@ -28,6 +28,7 @@ void kdx_yyerror(KDX_YYLTYPE *lloc, kdx_pctx *ctx, const char *msg);
 %define api.prefix {kdx_yy}
 %define api.location.type {kdx_loc}
 %define parse.error custom
+%define parse.lac full
 %locations
 %expect 0
 %param {kdx_pctx *ctx}
@@ -197,7 +198,7 @@ items:
 	  %empty                  { $$ = (kdx_pvec){ 0 }; }
 	| items item              { $$ = $1; kdx_pvec_push(ctx->arena, &$$, $2); }
 	| items ';'               { $$ = $1; }
-	| items error             { $$ = $1; }
+	| items error             { $$ = $1; $$.bad = true; }
 	;
 
 item:
