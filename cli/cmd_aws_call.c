@@ -1,0 +1,279 @@
+/* kdx aws call: send one model-checked AWS request and print the response as JSON, or with
+ * -dry-run print the exact HTTP request (credentials redacted) without sending it. */
+#include "cli.h"
+#include "../common/arena.h"
+#include "../common/strbuf.h"
+#include "../common/value.h"
+#include "../executor/aws/client.h"
+#include "../executor/aws/endpoints.h"
+#include "../executor/aws/model.h"
+#include "../executor/aws/proto.h"
+#include "../executor/aws/sigv4.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+int cmd_aws_call(const kdx_command *self, int argc, char **argv);
+
+typedef struct call_args {
+	const char *region, *input, *endpoint_url, *profile;
+	bool dry_run;
+	kdx_strlist pos; /* SERVICE OPERATION Name=value... */
+} call_args;
+
+/* Print each line of a multi-line message as its own "kdx: error:" line. */
+static int fail(const char *service, const char *op, const strbuf *err)
+{
+	const char *p = err->buf;
+	do {
+		const char *nl = strchr(p, '\n');
+		int len = nl ? (int)(nl - p) : (int)strlen(p);
+		if (op)
+			fprintf(stderr, "kdx: error: %s %s: %.*s\n", service, op, len, p);
+		else
+			fprintf(stderr, "kdx: error: %.*s\n", len, p);
+		p = nl ? nl + 1 : NULL;
+	} while (p && *p);
+	return KDX_EXIT_ERROR;
+}
+
+/* key=value arguments: the value is text for string-like members, JSON for the rest
+ * ("TTL=60", "Enabled=true", "Tags=[...]"); text that is not JSON stays text. */
+static kdx_value *input_from_pairs(kdx_arena *a, const aws_operation *op, const char **kv,
+				   size_t n, strbuf *err)
+{
+	kdx_value *v = kdx_value_map(a, n);
+	for (size_t i = 0; i < n; i++) {
+		const char *eq = strchr(kv[i], '=');
+		if (!eq || eq == kv[i]) {
+			strbuf_addf(err, "argument '%s' is not NAME=VALUE; pass parameters as "
+				    "Name=value or with -input JSON", kv[i]);
+			return NULL;
+		}
+		aws_shape m;
+		const char *key = kdx_arena_strndup(a, kv[i], (size_t)(eq - kv[i]));
+		kdx_value *val = NULL;
+		bool text = aws_shape_member(&op->input, key, &m) &&
+			    (m.type == AWS_T_STRING || m.type == AWS_T_TIMESTAMP || m.type == AWS_T_BLOB);
+		if (!text) {
+			strbuf jerr = STRBUF_INIT;
+			val = kdx_value_from_json(a, eq + 1, strlen(eq + 1), &jerr);
+			strbuf_release(&jerr);
+		}
+		v->u.map.keys[i] = key;
+		v->u.map.vals[i] = val ? val : kdx_value_string(a, eq + 1);
+	}
+	return v;
+}
+
+static void print_json(const kdx_value *v)
+{
+	strbuf sb = STRBUF_INIT;
+	kdx_value_to_json(&sb, v);
+	json_object *j = json_tokener_parse(sb.buf);
+	if (j)
+		puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
+						       JSON_C_TO_STRING_SPACED |
+						       JSON_C_TO_STRING_NOSLASHESCAPE));
+	else
+		puts(sb.buf);
+	json_object_put(j);
+	strbuf_release(&sb);
+}
+
+static void print_request(const aws_request *r)
+{
+	printf("%s %s://%s%s%s%s\n", r->method, r->scheme, r->host, r->path, r->query ? "?" : "",
+	       r->query ? r->query : "");
+	for (size_t i = 0; i < r->nheaders; i++) {
+		const char *name = r->headers[i].name;
+		bool secret = !strcasecmp(name, "Authorization") ||
+			      !strcasecmp(name, "X-Amz-Security-Token");
+		printf("%s: %s\n", name, secret ? "<redacted>" : r->headers[i].value);
+	}
+	putchar('\n');
+	fwrite(r->body.buf, 1, r->body.len, stdout);
+	if (r->body.len && r->body.buf[r->body.len - 1] != '\n')
+		putchar('\n');
+}
+
+/* -dry-run: resolve and sign as a real call would (when credentials are there), print. */
+static int dry_run(const call_args *ca, const aws_model *m, aws_request *req, strbuf *err)
+{
+	aws_endpoint ep;
+	char *region = ca->region ? strdup(ca->region) : aws_region_load(ca->profile);
+	aws_endpoint_query q = { .endpoint_prefix = aws_model_meta(m, "endpointPrefix"),
+				 .service_id = aws_model_meta(m, "serviceId"),
+				 .region = region, .override_url = ca->endpoint_url };
+	int rc = aws_endpoint_resolve(&ep, &q, err);
+	free(region);
+	if (rc < 0)
+		return -1;
+	free(req->scheme);
+	req->scheme = strdup(ep.scheme);
+	free(req->host);
+	req->host = strdup(ep.host);
+	if (*ep.base_path) {
+		strbuf p = STRBUF_INIT;
+		strbuf_addf(&p, "%s%s", ep.base_path, req->path);
+		free(req->path);
+		req->path = strbuf_detach(&p, NULL);
+	}
+	free(req->region);
+	req->region = strdup(ep.signing_region);
+	aws_endpoint_release(&ep);
+	aws_credentials creds;
+	aws_cred_opts co = { .profile = ca->profile };
+	strbuf cerr = STRBUF_INIT;
+	aws_credentials_init(&creds);
+	if (aws_credentials_load(&creds, &co, &cerr) == 0) {
+		aws_sigv4_params sp;
+		aws_sigv4_params_init(&sp, &creds, req->service, time(NULL));
+		rc = aws_sigv4_sign(req, &sp, NULL, err);
+	} else {
+		aws_request_set_header(req, "Host", req->host);
+	}
+	aws_credentials_release(&creds);
+	strbuf_release(&cerr);
+	if (rc == 0)
+		print_request(req);
+	return rc;
+}
+
+static int send_call(const call_args *ca, const aws_model *m, const char *op, aws_request *req)
+{
+	aws_client *c = NULL;
+	aws_client_opts o = { .region = ca->region, .profile = ca->profile,
+			      .endpoint_url = ca->endpoint_url };
+	aws_call_opts co = { .decode = aws_proto_decode_error, .decode_ud = (void *)m };
+	aws_response resp;
+	aws_error e;
+	strbuf err = STRBUF_INIT;
+	kdx_arena a;
+	int rc = KDX_EXIT_ERROR;
+	aws_response_init(&resp);
+	aws_error_init(&e);
+	kdx_arena_init(&a);
+	if (aws_client_new(&c, &o, &err) < 0 ||
+	    aws_client_resolve(c, req, aws_model_meta(m, "endpointPrefix"),
+			       aws_model_signing_name(m), aws_model_meta(m, "serviceId"),
+			       ca->region, &err) < 0) {
+		fail(aws_model_service(m), op, &err);
+		goto out;
+	}
+	if (aws_client_send(c, req, &co, &resp, &e, &err) < 0) {
+		strbuf msg = STRBUF_INIT;
+		if (e.code && e.http_status) {
+			strbuf_addf(&msg, "%s", e.code);
+			if (e.message && *e.message)
+				strbuf_addf(&msg, ": %s", e.message);
+			if (e.request_id && *e.request_id)
+				strbuf_addf(&msg, " (request id %s)", e.request_id);
+			else
+				strbuf_addf(&msg, " (HTTP %ld)", e.http_status);
+		} else {
+			strbuf_addstr(&msg, err.buf);
+		}
+		fail(aws_model_service(m), op, &msg);
+		strbuf_release(&msg);
+		goto out;
+	}
+	kdx_value *out;
+	if (aws_proto_parse(m, op, &resp, &a, &out, &err) < 0) {
+		fail(aws_model_service(m), NULL, &err);
+		goto out;
+	}
+	print_json(out);
+	rc = KDX_EXIT_OK;
+out:
+	aws_client_free(c);
+	aws_response_release(&resp);
+	aws_error_release(&e);
+	strbuf_release(&err);
+	kdx_arena_release(&a);
+	return rc;
+}
+
+static int run(const call_args *ca, const char *service, const char *opname,
+	       const char **pairs, size_t npairs)
+{
+	aws_model *m = NULL;
+	aws_operation op;
+	aws_request req;
+	strbuf err = STRBUF_INIT;
+	kdx_arena a;
+	kdx_value *input = NULL;
+	int rc = KDX_EXIT_ERROR;
+	kdx_arena_init(&a);
+	aws_request_init(&req);
+	if (aws_model_load(service, &m, &err) < 0 ||
+	    aws_model_operation(m, opname, &op, &err) < 0) {
+		fail(service, NULL, &err);
+		goto out;
+	}
+	if (ca->input) {
+		input = kdx_value_from_json(&a, ca->input, strlen(ca->input), &err);
+		if (!input) {
+			strbuf_addstr(&err, " in -input");
+			fail(service, opname, &err);
+			goto out;
+		}
+	} else {
+		input = input_from_pairs(&a, &op, pairs, npairs, &err);
+		if (!input) {
+			fail(service, opname, &err);
+			goto out;
+		}
+	}
+	if (aws_proto_serialize(m, opname, input, ca->region, &req, &err) < 0) {
+		fail(service, opname, &err);
+		goto out;
+	}
+	if (ca->dry_run) {
+		if (dry_run(ca, m, &req, &err) < 0)
+			fail(service, opname, &err);
+		else
+			rc = KDX_EXIT_OK;
+	} else {
+		rc = send_call(ca, m, opname, &req);
+	}
+out:
+	aws_request_release(&req);
+	aws_model_free(m);
+	strbuf_release(&err);
+	kdx_arena_release(&a);
+	return rc;
+}
+
+/* argv: "call" SERVICE OPERATION [Name=value ...]; the flags may come anywhere. */
+int cmd_aws_call(const kdx_command *cmd, int argc, char **argv)
+{
+	call_args ca = { 0 };
+	kdx_flag flags[] = {
+		{ "region", KDX_FLAG_STRING, &ca.region },
+		{ "input", KDX_FLAG_STRING, &ca.input },
+		{ "endpoint-url", KDX_FLAG_STRING, &ca.endpoint_url },
+		{ "profile", KDX_FLAG_STRING, &ca.profile },
+		{ "dry-run", KDX_FLAG_BOOL, &ca.dry_run },
+		{ 0 },
+	};
+	int r = kdx_parse_flags(cmd, argc, argv, flags, &ca.pos);
+	if (r) {
+		kdx_strlist_release(&ca.pos);
+		return r < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
+	}
+	int rc;
+	if (ca.pos.n < 2)
+		rc = kdx_usage_error(cmd, "'aws call' needs a SERVICE and an OPERATION");
+	else if (ca.input && ca.pos.n > 2)
+		rc = kdx_usage_error(cmd, "give parameters either with -input JSON or as "
+				     "Name=value arguments, not both");
+	else
+		rc = run(&ca, ca.pos.items[0], ca.pos.items[1], ca.pos.items + 2, ca.pos.n - 2);
+	kdx_strlist_release(&ca.pos);
+	return rc;
+}

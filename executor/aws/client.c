@@ -1,0 +1,363 @@
+/* client: credentials + endpoints + signer + transport + standard-mode retries, with many
+ * calls in flight on one thread; backoff waits are timers, never sleeps. */
+#include "client.h"
+#include "../../common/xalloc.h"
+#include "endpoints.h"
+#include "sigv4.h"
+#include "transport.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+typedef struct call call;
+
+struct aws_client {
+	aws_credentials creds;
+	char *region;
+	char *endpoint_url;
+	long timeout_ms;
+	aws_retry_policy retry;
+	aws_transport *tx;
+	call *waiting; /* calls backing off before their next attempt */
+	int ncalls;    /* calls not finished yet */
+	int last_attempts;
+};
+
+struct call {
+	aws_client *c;
+	aws_request *r;
+	aws_call_opts o;
+	int attempt;
+	int last_cost;
+	long wake_at;
+	aws_response resp;
+	aws_error err;
+	aws_client_done done;
+	void *ud;
+	call *next;
+};
+
+void aws_error_init(aws_error *e)
+{
+	memset(e, 0, sizeof(*e));
+}
+
+void aws_error_release(aws_error *e)
+{
+	free(e->code);
+	free(e->message);
+	free(e->request_id);
+	aws_error_init(e);
+}
+
+void aws_error_format(strbuf *sb, const aws_error *e)
+{
+	strbuf_addstr(sb, e->code ? e->code : "UnknownError");
+	if (e->message && *e->message)
+		strbuf_addf(sb, ": %s", e->message);
+	bool paren = e->http_status || e->request_id || e->attempts > 1;
+	if (!paren)
+		return;
+	const char *sep = " (";
+	if (e->http_status) {
+		strbuf_addf(sb, "%sHTTP %ld", sep, e->http_status);
+		sep = ", ";
+	}
+	if (e->request_id) {
+		strbuf_addf(sb, "%srequest id %s", sep, e->request_id);
+		sep = ", ";
+	}
+	if (e->attempts > 1)
+		strbuf_addf(sb, "%s%d attempts", sep, e->attempts);
+	strbuf_addch(sb, ')');
+}
+
+static long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+int aws_client_new(aws_client **out, const aws_client_opts *opts, strbuf *err)
+{
+	aws_client_opts none = { 0 };
+	const aws_client_opts *o = opts ? opts : &none;
+	aws_client *c = xcalloc(1, sizeof(*c));
+	if (o->credentials) {
+		aws_credentials_copy(&c->creds, o->credentials);
+	} else {
+		aws_cred_opts co = { .profile = o->profile };
+		if (aws_credentials_load(&c->creds, &co, err) < 0) {
+			free(c);
+			return -1;
+		}
+	}
+	c->region = o->region && *o->region ? xstrdup(o->region) : aws_region_load(o->profile);
+	c->endpoint_url = o->endpoint_url && *o->endpoint_url ? xstrdup(o->endpoint_url) : NULL;
+	c->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : 30000;
+	aws_retry_policy_init(&c->retry, o->max_attempts, o->seed);
+	if (aws_transport_new(&c->tx, err) < 0) {
+		aws_client_free(c);
+		return -1;
+	}
+	*out = c;
+	return 0;
+}
+
+void aws_client_free(aws_client *c)
+{
+	if (!c)
+		return;
+	aws_transport_free(c->tx);
+	while (c->waiting) {
+		call *k = c->waiting;
+		c->waiting = k->next;
+		aws_response_release(&k->resp);
+		aws_error_release(&k->err);
+		free(k);
+	}
+	aws_credentials_release(&c->creds);
+	free(c->region);
+	free(c->endpoint_url);
+	free(c);
+}
+
+const char *aws_client_region(const aws_client *c)
+{
+	return c->region;
+}
+
+const aws_credentials *aws_client_credentials(const aws_client *c)
+{
+	return &c->creds;
+}
+
+int aws_client_retry_quota(const aws_client *c)
+{
+	return c->retry.quota;
+}
+
+int aws_client_last_attempts(const aws_client *c)
+{
+	return c->last_attempts;
+}
+
+int aws_client_resolve(aws_client *c, aws_request *r, const char *endpoint_prefix,
+		       const char *signing_name, const char *service_id, const char *region,
+		       strbuf *err)
+{
+	aws_endpoint e;
+	aws_endpoint_query q = { endpoint_prefix, service_id, region ? region : c->region,
+				 c->endpoint_url };
+	if (aws_endpoint_resolve(&e, &q, err) < 0)
+		return -1;
+	free(r->scheme);
+	free(r->host);
+	free(r->region);
+	free(r->service);
+	r->scheme = xstrdup(e.scheme);
+	r->host = xstrdup(e.host);
+	r->region = xstrdup(e.signing_region);
+	r->service = xstrdup(signing_name ? signing_name : endpoint_prefix);
+	if (*e.base_path) {
+		strbuf p = STRBUF_INIT;
+		strbuf_addf(&p, "%s%s", e.base_path, r->path && *r->path ? r->path : "/");
+		free(r->path);
+		r->path = strbuf_detach(&p, NULL);
+	}
+	aws_endpoint_release(&e);
+	return 0;
+}
+
+static void finish(call *k, bool ok)
+{
+	aws_client *c = k->c;
+	c->ncalls--;
+	c->last_attempts = k->attempt;
+	k->err.attempts = k->attempt;
+	k->done(k->ud, &k->resp, ok ? NULL : &k->err);
+	aws_response_release(&k->resp);
+	aws_error_release(&k->err);
+	free(k);
+}
+
+static void on_transfer(void *ud, aws_tx_status st, const char *msg);
+
+static void start_attempt(call *k)
+{
+	aws_client *c = k->c;
+	k->attempt++;
+	aws_response_release(&k->resp);
+	aws_error_release(&k->err);
+	aws_sigv4_params p;
+	aws_sigv4_params_init(&p, &c->creds, k->r->service, time(NULL));
+	p.unsigned_payload = k->o.unsigned_payload;
+	strbuf err = STRBUF_INIT;
+	long timeout = k->o.timeout_ms > 0 ? k->o.timeout_ms : c->timeout_ms;
+	if (aws_sigv4_sign(k->r, &p, NULL, &err) < 0 ||
+	    aws_transport_start(c->tx, k->r, &k->resp, timeout, on_transfer, k, &err) < 0) {
+		k->err.code = xstrdup("ClientError");
+		k->err.message = strbuf_detach(&err, NULL);
+		finish(k, false);
+		return;
+	}
+	strbuf_release(&err);
+}
+
+/* Decide after one attempt: done, or back off and go again. */
+static void on_transfer(void *ud, aws_tx_status st, const char *msg)
+{
+	call *k = ud;
+	aws_client *c = k->c;
+	aws_retry_class cls;
+	if (st == AWS_TX_OK && k->resp.status >= 200 && k->resp.status < 300) {
+		aws_retry_success(&c->retry, k->last_cost);
+		finish(k, true);
+		return;
+	}
+	if (st == AWS_TX_OK) {
+		k->err.http_status = k->resp.status;
+		aws_error_decoder dec = k->o.decode ? k->o.decode : aws_error_decode_default;
+		dec(k->o.decode_ud, &k->resp, &k->err);
+		cls = aws_retry_classify(k->resp.status, k->err.code, false, false);
+	} else {
+		k->err.code = xstrdup(st == AWS_TX_TIMEOUT ? "RequestTimeout" :
+				      st == AWS_TX_CONNECTION ? "ConnectionError" : "TransportError");
+		k->err.message = xstrdup(msg ? msg : "transfer failed");
+		cls = st == AWS_TX_FATAL ? AWS_RETRY_NONE :
+		      aws_retry_classify(0, NULL, st == AWS_TX_CONNECTION, st == AWS_TX_TIMEOUT);
+	}
+	k->err.retry = cls;
+	long delay;
+	int cost;
+	const char *why;
+	if (!aws_retry_next(&c->retry, k->attempt, cls, &delay, &cost, &why)) {
+		if (cls != AWS_RETRY_NONE && !strcmp(why, "retry quota exhausted")) {
+			strbuf m = STRBUF_INIT;
+			strbuf_addf(&m, "%s; not retried: the client's retry quota is exhausted",
+				    k->err.message ? k->err.message : "");
+			free(k->err.message);
+			k->err.message = strbuf_detach(&m, NULL);
+		}
+		finish(k, false);
+		return;
+	}
+	k->last_cost = cost;
+	k->wake_at = now_ms() + delay;
+	k->next = c->waiting;
+	c->waiting = k;
+}
+
+int aws_client_submit(aws_client *c, aws_request *r, const aws_call_opts *o, aws_client_done done,
+		      void *ud, strbuf *err)
+{
+	if (!r->host || !r->service || !r->region) {
+		strbuf_addstr(err, "cannot send a request that has no endpoint: resolve it first");
+		return -1;
+	}
+	call *k = xcalloc(1, sizeof(*k));
+	k->c = c;
+	k->r = r;
+	if (o)
+		k->o = *o;
+	k->done = done;
+	k->ud = ud;
+	aws_response_init(&k->resp);
+	aws_error_init(&k->err);
+	c->ncalls++;
+	start_attempt(k);
+	return 0;
+}
+
+int aws_client_run(aws_client *c, long max_wait_ms)
+{
+	long now = now_ms(), next = -1;
+	call **pp = &c->waiting;
+	call *due = NULL;
+	while (*pp) {
+		call *k = *pp;
+		if (k->wake_at <= now) {
+			*pp = k->next;
+			k->next = due;
+			due = k;
+		} else {
+			if (next < 0 || k->wake_at < next)
+				next = k->wake_at;
+			pp = &k->next;
+		}
+	}
+	while (due) {
+		call *k = due;
+		due = k->next;
+		k->next = NULL;
+		start_attempt(k);
+	}
+	long wait = max_wait_ms;
+	if (next >= 0 && next - now < wait)
+		wait = next - now;
+	if (wait < 0)
+		wait = 0;
+	if (aws_transport_inflight(c->tx))
+		aws_transport_run(c->tx, wait);
+	else if (c->waiting && wait > 0) {
+		struct timespec ts = { wait / 1000, (wait % 1000) * 1000000L };
+		nanosleep(&ts, NULL);
+	}
+	return c->ncalls;
+}
+
+typedef struct sync_result {
+	bool done, ok;
+	aws_response *resp;
+	aws_error *e;
+} sync_result;
+
+static void sync_done(void *ud, aws_response *resp, const aws_error *e)
+{
+	sync_result *s = ud;
+	s->done = true;
+	s->ok = !e;
+	aws_response_release(s->resp);
+	*s->resp = *resp;
+	aws_response_init(resp);
+	if (e) {
+		/* The call frees its error after this returns: take the strings instead. */
+		*s->e = *e;
+		aws_error_init((aws_error *)e);
+	}
+}
+
+/* Codes that mean "these credentials are not accepted": worth a hint. */
+static bool auth_error(const char *code)
+{
+	static const char *const codes[] = {
+		"InvalidClientTokenId", "SignatureDoesNotMatch", "UnrecognizedClientException",
+		"InvalidSignatureException", "AuthFailure", "IncompleteSignature",
+		"InvalidAccessKeyId", "ExpiredToken", "ExpiredTokenException", NULL,
+	};
+	for (const char *const *p = codes; code && *p; p++)
+		if (!strcmp(*p, code))
+			return true;
+	return false;
+}
+
+int aws_client_send(aws_client *c, aws_request *r, const aws_call_opts *o, aws_response *resp,
+		    aws_error *e, strbuf *err)
+{
+	aws_error_release(e);
+	sync_result s = { false, false, resp, e };
+	if (aws_client_submit(c, r, o, sync_done, &s, err) < 0)
+		return -1;
+	while (!s.done)
+		aws_client_run(c, 1000);
+	if (s.ok)
+		return 0;
+	strbuf_addf(err, "'%s' request to '%s' failed: ", r->service, r->host);
+	aws_error_format(err, e);
+	if (auth_error(e->code))
+		strbuf_addf(err, "; check the AWS credentials (from %s)",
+			    c->creds.source ? c->creds.source : "the caller");
+	return -1;
+}

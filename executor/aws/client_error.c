@@ -1,0 +1,108 @@
+/* client_error: the default decoder of AWS error responses -- JSON (__type, code, message),
+ * XML (<Code>, <Message>, <RequestId>, entities and network off) and the headers. */
+#include "client.h"
+#include "../../common/xalloc.h"
+
+#include <json-c/json.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void set(char **dst, const char *s, size_t n)
+{
+	if (*dst || !s || !n)
+		return;
+	*dst = xstrndup(s, n);
+}
+
+static void set_str(char **dst, const char *s)
+{
+	set(dst, s, s ? strlen(s) : 0);
+}
+
+/* "aws.protocoltests#FooError:http://..." -> "FooError" */
+static void set_code(aws_error *e, const char *s)
+{
+	if (!s)
+		return;
+	const char *hash = strrchr(s, '#');
+	if (hash)
+		s = hash + 1;
+	set(&e->code, s, strcspn(s, ":"));
+}
+
+static const char *jget(json_object *o, const char *key)
+{
+	json_object *v;
+	if (json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string))
+		return json_object_get_string(v);
+	return NULL;
+}
+
+static void decode_json(aws_error *e, const aws_response *r)
+{
+	json_object *o = json_tokener_parse(r->body.buf);
+	if (!o)
+		return;
+	if (json_object_is_type(o, json_type_object)) {
+		set_code(e, jget(o, "__type"));
+		set_code(e, jget(o, "code"));
+		set_code(e, jget(o, "Code"));
+		set_str(&e->message, jget(o, "message"));
+		set_str(&e->message, jget(o, "Message"));
+		set_str(&e->message, jget(o, "errorMessage"));
+	}
+	json_object_put(o);
+}
+
+static void walk_xml(aws_error *e, xmlNode *n)
+{
+	for (; n; n = n->next) {
+		if (n->type != XML_ELEMENT_NODE)
+			continue;
+		const char *name = (const char *)n->name;
+		char **dst = !strcmp(name, "Code") ? &e->code :
+			     !strcmp(name, "Message") ? &e->message :
+			     !strcmp(name, "RequestId") || !strcmp(name, "RequestID") ? &e->request_id :
+			     NULL;
+		if (dst && !*dst) {
+			xmlChar *t = xmlNodeGetContent(n);
+			set_str(dst, (const char *)t);
+			xmlFree(t);
+		} else {
+			walk_xml(e, n->children);
+		}
+	}
+}
+
+static void decode_xml(aws_error *e, const aws_response *r)
+{
+	/* No XML_PARSE_NOENT (entities stay unexpanded), no DTD loading, no network. */
+	xmlDoc *doc = xmlReadMemory(r->body.buf, (int)r->body.len, "error.xml", NULL,
+				    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (!doc)
+		return;
+	walk_xml(e, xmlDocGetRootElement(doc));
+	xmlFreeDoc(doc);
+}
+
+void aws_error_decode_default(void *ud, const aws_response *resp, aws_error *e)
+{
+	(void)ud;
+	const char *p = resp->body.buf;
+	while (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')
+		p++;
+	if (*p == '{')
+		decode_json(e, resp);
+	else if (*p == '<')
+		decode_xml(e, resp);
+	set_code(e, aws_response_get_header(resp, "x-amzn-ErrorType"));
+	set_str(&e->request_id, aws_response_get_header(resp, "x-amzn-RequestId"));
+	set_str(&e->request_id, aws_response_get_header(resp, "x-amz-request-id"));
+	if (!e->code) {
+		strbuf sb = STRBUF_INIT;
+		strbuf_addf(&sb, "HTTP%ld", resp->status);
+		e->code = strbuf_detach(&sb, NULL);
+	}
+}

@@ -1,0 +1,113 @@
+/* model: the trimmed AWS API models under stdlib/aws/models/ (one JSON file per service,
+ * written by trim.py from botocore), loaded with json-c: metadata, operations, shapes, the
+ * wire protocol kdx speaks to a service, and validation of an input kdx_value against an
+ * operation before anything is sent.
+ * aws_model_load() returns a model the caller frees with aws_model_free(); every string and
+ * aws_shape it hands out points into the model and lives as long as it does. */
+#ifndef AWS_MODEL_H
+#define AWS_MODEL_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../../common/strbuf.h"
+#include "../../common/value.h"
+
+struct json_object;
+typedef struct aws_model aws_model;
+
+/* Protocols kdx implements, in no particular order (the model's order decides). */
+typedef enum aws_protocol {
+	AWS_PROTO_NONE,
+	AWS_PROTO_QUERY,
+	AWS_PROTO_EC2,
+	AWS_PROTO_REST_XML,
+	AWS_PROTO_JSON,
+	AWS_PROTO_REST_JSON,
+} aws_protocol;
+
+typedef enum aws_stype {
+	AWS_T_NONE,
+	AWS_T_STRUCTURE,
+	AWS_T_LIST,
+	AWS_T_MAP,
+	AWS_T_STRING,
+	AWS_T_INTEGER,
+	AWS_T_LONG,
+	AWS_T_FLOAT,
+	AWS_T_DOUBLE,
+	AWS_T_BOOLEAN,
+	AWS_T_TIMESTAMP,
+	AWS_T_BLOB,
+	AWS_T_DOCUMENT, /* a structure with "document": true: any JSON value */
+} aws_stype;
+
+/* A shape as one reference sees it: the shape definition with the referencing member's
+ * traits (locationName, location, flattened, xmlNamespace, timestampFormat, ...) taking
+ * precedence, the way botocore resolves them. type == AWS_T_NONE means "no shape". */
+typedef struct aws_shape {
+	const aws_model *model;
+	const char *name;            /* shape name, e.g. "ChangeBatch" */
+	struct json_object *def;     /* the shape definition */
+	struct json_object *ref;     /* the reference (member, list member, input...), or NULL */
+	aws_stype type;
+} aws_shape;
+
+typedef struct aws_operation {
+	const char *name;
+	const char *method;          /* "POST" when the model says nothing */
+	const char *request_uri;     /* "/" when the model says nothing */
+	aws_shape input, output;     /* type AWS_T_NONE when the operation has none */
+} aws_operation;
+
+/* Load the model of SERVICE ("route53", "cloudwatch"; "monitoring" is an alias) from the
+ * first directory that has it: $KDX_AWS_MODELS (colon-separated), the installed stdlib,
+ * the source tree's stdlib. On failure fills err (with a suggestion for a misspelt
+ * service) and returns -1. */
+int aws_model_load(const char *service, aws_model **out, strbuf *err);
+int aws_model_load_file(const char *path, const char *service, aws_model **out, strbuf *err);
+void aws_model_free(aws_model *m);
+
+const char *aws_model_service(const aws_model *m);     /* the name it was loaded as */
+aws_protocol aws_model_protocol(const aws_model *m);   /* first protocol kdx implements */
+const char *aws_protocol_name(aws_protocol p);
+/* A string from the model's metadata ("apiVersion", "targetPrefix", ...), or NULL. */
+const char *aws_model_meta(const aws_model *m, const char *key);
+/* True when the metadata has KEY at all (e.g. "awsQueryCompatible", an object). */
+bool aws_model_meta_has(const aws_model *m, const char *key);
+/* The SigV4 signing name: metadata.signingName, else endpointPrefix. */
+const char *aws_model_signing_name(const aws_model *m);
+
+/* Look up an operation; on failure fills err ("unknown operation ... did you mean") and
+ * returns -1. */
+int aws_model_operation(const aws_model *m, const char *name, aws_operation *op, strbuf *err);
+/* Shape by name (no reference traits); type AWS_T_NONE when absent. */
+aws_shape aws_model_shape(const aws_model *m, const char *name);
+
+/* Shape accessors. Traits are looked up on the reference first, then the definition. */
+const char *aws_shape_trait(const aws_shape *s, const char *key);  /* string trait or NULL */
+bool aws_shape_flag(const aws_shape *s, const char *key);          /* boolean trait */
+const char *aws_shape_xml_namespace(const aws_shape *s);           /* xmlNamespace uri or NULL */
+const char *aws_shape_xml_ns_prefix(const aws_shape *s);           /* xmlNamespace prefix or NULL */
+size_t aws_shape_nmembers(const aws_shape *s);
+/* The i-th member of a structure, in model order; returns its name. */
+const char *aws_shape_member_at(const aws_shape *s, size_t i, aws_shape *out);
+/* Member by name; false when the structure has no such member. */
+bool aws_shape_member(const aws_shape *s, const char *name, aws_shape *out);
+bool aws_shape_is_required(const aws_shape *s, const char *member);
+aws_shape aws_shape_list_member(const aws_shape *s);
+aws_shape aws_shape_map_key(const aws_shape *s);
+aws_shape aws_shape_map_value(const aws_shape *s);
+/* The name a member goes by on the wire: locationName, else the member name. */
+const char *aws_shape_wire_name(const aws_shape *s, const char *member_name);
+
+/* Check INPUT (a map, or NULL for none) against the operation's input shape: unknown
+ * members (with "did you mean"), missing required members, value types and enum values.
+ * Returns 0, or -1 with one line per problem in err. */
+int aws_model_validate(const aws_model *m, const char *operation, const kdx_value *input,
+		       strbuf *err);
+
+/* The closest candidate to WORD (case-insensitive edit distance), or NULL when none is
+ * close enough to suggest. */
+const char *aws_suggest(const char *word, const char *const *candidates, size_t n);
+
+#endif

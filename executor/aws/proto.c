@@ -1,0 +1,462 @@
+/* proto: dispatch to the protocol of a model, input fix-ups every SDK makes (idempotency
+ * tokens, Route 53 ids), and the scalar encodings the protocols share. */
+#include "proto.h"
+#include "proto_shared.h"
+#include "../../common/xalloc.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+/* Copy of a map with one more entry at the end, as botocore's handlers add tokens. */
+static kdx_value *map_with(kdx_arena *a, const kdx_value *in, const char *key, kdx_value *val)
+{
+	size_t n = in ? in->u.map.n : 0;
+	kdx_value *v = kdx_value_map(a, n + 1);
+	for (size_t i = 0; i < n; i++) {
+		v->u.map.keys[i] = in->u.map.keys[i];
+		v->u.map.vals[i] = in->u.map.vals[i];
+	}
+	v->u.map.keys[n] = key;
+	v->u.map.vals[n] = val;
+	return v;
+}
+
+/* Fill absent idempotency tokens of the input structure with fresh UUIDs. */
+static const kdx_value *fill_tokens(kdx_arena *a, const aws_shape *in, const kdx_value *v)
+{
+	for (size_t i = 0; i < aws_shape_nmembers(in); i++) {
+		aws_shape m;
+		const char *name = aws_shape_member_at(in, i, &m);
+		if (!aws_shape_flag(&m, "idempotencyToken"))
+			continue;
+		const kdx_value *have = kdx_value_get(v, name);
+		if (have && have->kind != KDX_V_NULL)
+			continue;
+		strbuf uuid = STRBUF_INIT;
+		aws_wire_uuid(&uuid);
+		v = map_with(a, v, name, kdx_value_string(a, uuid.buf));
+		strbuf_release(&uuid);
+	}
+	return v;
+}
+
+/* Route 53 returns ids as "/hostedzone/Z123" but wants "Z123" back; the SDKs strip the
+ * prefix of these members, so runbooks can pass ids through unchanged. */
+static const kdx_value *fix_route53_ids(kdx_arena *a, const aws_shape *in, const kdx_value *v)
+{
+	static const char *const id_shapes[] = { "ResourceId", "DelegationSetId", "ChangeId" };
+	if (!v)
+		return v;
+	kdx_value *copy = NULL;
+	for (size_t i = 0; i < v->u.map.n; i++) {
+		aws_shape m;
+		const kdx_value *val = v->u.map.vals[i];
+		if (!aws_shape_member(in, v->u.map.keys[i], &m) || val->kind != KDX_V_STRING)
+			continue;
+		for (size_t k = 0; k < 3; k++) {
+			const char *slash = strrchr(val->u.str.ptr, '/');
+			if (strcmp(m.name, id_shapes[k]) || !slash)
+				continue;
+			if (!copy) {
+				copy = kdx_value_map(a, v->u.map.n);
+				memcpy(copy->u.map.keys, v->u.map.keys, sizeof(char *) * v->u.map.n);
+				memcpy(copy->u.map.vals, v->u.map.vals, sizeof(kdx_value *) * v->u.map.n);
+			}
+			copy->u.map.vals[i] = kdx_value_string(a, slash + 1);
+		}
+	}
+	return copy ? copy : v;
+}
+
+int aws_proto_serialize(const aws_model *m, const char *operation, const kdx_value *input,
+			const char *region, aws_request *req, strbuf *err)
+{
+	aws_operation op;
+	if (aws_model_validate(m, operation, input, err) < 0)
+		return -1;
+	aws_model_operation(m, operation, &op, err);
+	kdx_arena a;
+	kdx_arena_init(&a);
+	const kdx_value *in = input;
+	if (op.input.type == AWS_T_STRUCTURE) {
+		in = fill_tokens(&a, &op.input, in);
+		if (!strcmp(aws_model_service(m), "route53"))
+			in = fix_route53_ids(&a, &op.input, in);
+	}
+	free(req->service);
+	req->service = xstrdup(aws_model_signing_name(m));
+	free(req->region);
+	req->region = region ? xstrdup(region) : NULL;
+	int rc;
+	switch (aws_model_protocol(m)) {
+	case AWS_PROTO_QUERY:
+	case AWS_PROTO_EC2:
+		rc = aws_query_serialize(m, &op, in, req, err);
+		break;
+	case AWS_PROTO_JSON:
+		rc = aws_json_serialize(m, &op, in, req, err);
+		break;
+	case AWS_PROTO_REST_XML:
+	case AWS_PROTO_REST_JSON:
+		rc = aws_rest_serialize(m, &op, in, req, err);
+		break;
+	default:
+		strbuf_addf(err, "AWS service '%s' uses no protocol kdx implements",
+			    aws_model_service(m));
+		rc = -1;
+	}
+	kdx_arena_release(&a);
+	return rc;
+}
+
+int aws_proto_parse(const aws_model *m, const char *operation, const aws_response *resp,
+		    kdx_arena *a, kdx_value **out, strbuf *err)
+{
+	aws_operation op;
+	if (aws_model_operation(m, operation, &op, err) < 0)
+		return -1;
+	switch (aws_model_protocol(m)) {
+	case AWS_PROTO_JSON:
+	case AWS_PROTO_REST_JSON:
+		return aws_json_parse(m, &op, resp, a, out, err);
+	default:
+		return aws_xml_parse(m, &op, resp, a, out, err);
+	}
+}
+
+void aws_proto_decode_error(void *model, const aws_response *resp, aws_error *e)
+{
+	const aws_model *m = model;
+	free(e->code);
+	free(e->message);
+	free(e->request_id);
+	e->code = e->message = e->request_id = NULL;
+	e->http_status = resp->status;
+	if (aws_model_protocol(m) == AWS_PROTO_JSON || aws_model_protocol(m) == AWS_PROTO_REST_JSON)
+		aws_json_parse_error(m, resp, e);
+	else
+		aws_xml_parse_error(resp, e);
+	if (!e->request_id) {
+		const char *rid = aws_response_get_header(resp, "x-amzn-RequestId");
+		if (!rid)
+			rid = aws_response_get_header(resp, "x-amz-request-id");
+		if (rid)
+			e->request_id = xstrdup(rid);
+	}
+	if (!e->code) {
+		/* No body to say what went wrong (a HEAD, a proxy): the status must do. */
+		static const struct { long status; const char *code; } by_status[] = {
+			{ 400, "BadRequest" }, { 403, "Forbidden" }, { 404, "NotFound" },
+			{ 429, "TooManyRequests" }, { 500, "InternalError" },
+			{ 502, "BadGateway" }, { 503, "ServiceUnavailable" }, { 504, "GatewayTimeout" },
+		};
+		for (size_t i = 0; i < sizeof(by_status) / sizeof(by_status[0]); i++)
+			if (by_status[i].status == resp->status)
+				e->code = xstrdup(by_status[i].code);
+		if (!e->code) {
+			strbuf c = STRBUF_INIT;
+			strbuf_addf(&c, "Http%ld", resp->status);
+			e->code = strbuf_detach(&c, NULL);
+		}
+	}
+}
+
+void aws_wire_uri_encode(strbuf *sb, const char *s, size_t n, const char *keep)
+{
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~' ||
+		    (keep && c && strchr(keep, c)))
+			strbuf_addch(sb, c);
+		else
+			strbuf_addf(sb, "%%%02X", c);
+	}
+}
+
+void aws_wire_number(strbuf *sb, double v)
+{
+	if (v == floor(v) && fabs(v) < 1e16) {
+		strbuf_addf(sb, "%lld", (long long)v);
+		return;
+	}
+	if (isinf(v)) {
+		strbuf_addstr(sb, v > 0 ? "Infinity" : "-Infinity");
+		return;
+	}
+	if (isnan(v)) {
+		strbuf_addstr(sb, "NaN");
+		return;
+	}
+	char buf[40];
+	for (int prec = 15; prec <= 17; prec++) {
+		snprintf(buf, sizeof(buf), "%.*g", prec, v);
+		if (strtod(buf, NULL) == v)
+			break;
+	}
+	strbuf_addstr(sb, buf);
+}
+
+static int digits(const char **p, int n, int *out)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++, (*p)++) {
+		if (!isdigit((unsigned char)**p))
+			return -1;
+		v = v * 10 + (**p - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+int aws_timestamp_parse(const char *s, int64_t *secs, int *micros)
+{
+	char *end;
+	double num = strtod(s, &end);
+	*micros = 0;
+	if (end != s && !*end && isdigit((unsigned char)s[strlen(s) - 1])) {
+		*secs = (int64_t)floor(num);
+		*micros = (int)llround((num - floor(num)) * 1e6);
+		return 0;
+	}
+	struct tm tm = { 0 };
+	const char *p = s;
+	int Y, M, D, h = 0, mi = 0, sec = 0;
+	if (digits(&p, 4, &Y) || *p++ != '-' || digits(&p, 2, &M) || *p++ != '-' ||
+	    digits(&p, 2, &D))
+		return -1;
+	if (*p == 'T' || *p == 't' || *p == ' ') {
+		p++;
+		if (digits(&p, 2, &h) || *p++ != ':' || digits(&p, 2, &mi) || *p++ != ':' ||
+		    digits(&p, 2, &sec))
+			return -1;
+		if (*p == '.') {
+			int scale = 100000;
+			for (p++; isdigit((unsigned char)*p); p++, scale /= 10)
+				*micros += (*p - '0') * scale;
+		}
+	}
+	int64_t off = 0;
+	if (*p == 'Z' || *p == 'z') {
+		p++;
+	} else if (*p == '+' || *p == '-') {
+		int sign = *p++ == '-' ? -1 : 1, oh, om;
+		if (digits(&p, 2, &oh))
+			return -1;
+		if (*p == ':')
+			p++;
+		if (digits(&p, 2, &om))
+			return -1;
+		off = sign * (oh * 3600 + om * 60);
+	}
+	if (*p || M < 1 || M > 12 || D < 1 || D > 31 || h > 23 || mi > 59 || sec > 60)
+		return -1;
+	tm.tm_year = Y - 1900;
+	tm.tm_mon = M - 1;
+	tm.tm_mday = D;
+	tm.tm_hour = h;
+	tm.tm_min = mi;
+	tm.tm_sec = sec;
+	*secs = (int64_t)timegm(&tm) - off;
+	return 0;
+}
+
+void aws_wire_iso8601(strbuf *sb, int64_t secs, int micros)
+{
+	time_t t = (time_t)secs;
+	struct tm tm;
+	char buf[64];
+	gmtime_r(&t, &tm);
+	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+	strbuf_addstr(sb, buf);
+	if (micros)
+		strbuf_addf(sb, ".%06d", micros);
+	strbuf_addch(sb, 'Z');
+}
+
+int aws_wire_timestamp(strbuf *sb, const kdx_value *v, const char *format)
+{
+	int64_t secs;
+	int micros = 0;
+	if (v->kind == KDX_V_NUMBER) {
+		secs = (int64_t)floor(v->u.num);
+		micros = (int)llround((v->u.num - floor(v->u.num)) * 1e6);
+	} else if (v->kind != KDX_V_STRING || aws_timestamp_parse(v->u.str.ptr, &secs, &micros)) {
+		return -1;
+	}
+	if (format && !strcasecmp(format, "unixTimestamp")) {
+		strbuf_addf(sb, "%lld", (long long)secs);
+	} else if (format && !strcasecmp(format, "rfc822")) {
+		time_t t = (time_t)secs;
+		struct tm tm;
+		char buf[64];
+		gmtime_r(&t, &tm);
+		/* strftime's %a/%b follow the locale; HTTP dates must not. */
+		static const char days[][4] = { "Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat" };
+		static const char months[][4] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
+						  "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
+		snprintf(buf, sizeof(buf), "%s, %02d %s %04d %02d:%02d:%02d GMT", days[tm.tm_wday],
+			 tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
+			 tm.tm_sec);
+		strbuf_addstr(sb, buf);
+	} else {
+		aws_wire_iso8601(sb, secs, micros);
+	}
+	return 0;
+}
+
+int aws_wire_scalar(strbuf *sb, const aws_shape *s, const kdx_value *v, const char *ts_format,
+		    bool b64)
+{
+	switch (v->kind) {
+	case KDX_V_STRING:
+	case KDX_V_REGION:
+		if (s->type == AWS_T_TIMESTAMP)
+			return aws_wire_timestamp(sb, v, ts_format);
+		if (s->type == AWS_T_BLOB && b64)
+			aws_wire_base64(sb, v->u.str.ptr, v->u.str.len);
+		else
+			strbuf_add(sb, v->u.str.ptr, v->u.str.len);
+		return 0;
+	case KDX_V_BOOL:
+		strbuf_addstr(sb, v->u.b ? "true" : "false");
+		return 0;
+	case KDX_V_NUMBER:
+		if (s->type == AWS_T_TIMESTAMP)
+			return aws_wire_timestamp(sb, v, ts_format);
+		aws_wire_number(sb, v->u.num);
+		return 0;
+	case KDX_V_PERCENT:
+		aws_wire_number(sb, v->u.num);
+		return 0;
+	case KDX_V_DURATION:
+		/* AWS parameters that take durations take whole seconds. */
+		aws_wire_number(sb, (double)(v->u.ms / 1000));
+		return 0;
+	default:
+		return -1;
+	}
+}
+
+void aws_wire_base64(strbuf *sb, const char *s, size_t n)
+{
+	size_t need = 4 * ((n + 2) / 3) + 1;
+	strbuf_grow(sb, need);
+	int len = EVP_EncodeBlock((unsigned char *)sb->buf + sb->len, (const unsigned char *)s,
+				  (int)n);
+	sb->len += (size_t)len;
+	sb->buf[sb->len] = '\0';
+}
+
+int aws_wire_base64_decode(strbuf *sb, const char *s, size_t n)
+{
+	while (n && isspace((unsigned char)s[n - 1]))
+		n--;
+	if (n % 4)
+		return -1;
+	size_t pad = (n && s[n - 1] == '=') + (n > 1 && s[n - 2] == '=');
+	strbuf_grow(sb, n / 4 * 3 + 1);
+	int len = EVP_DecodeBlock((unsigned char *)sb->buf + sb->len, (const unsigned char *)s,
+				  (int)n);
+	if (len < 0)
+		return -1;
+	sb->len += (size_t)len - pad;
+	sb->buf[sb->len] = '\0';
+	return 0;
+}
+
+void aws_wire_uuid(strbuf *sb)
+{
+	unsigned char b[16];
+	if (RAND_bytes(b, sizeof(b)) != 1) {
+		/* RAND_bytes only fails without entropy; a token need not be secret. */
+		for (size_t i = 0; i < sizeof(b); i++)
+			b[i] = (unsigned char)(rand() & 0xff);
+	}
+	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
+	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
+	for (size_t i = 0; i < 16; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			strbuf_addch(sb, '-');
+		strbuf_addf(sb, "%02x", b[i]);
+	}
+}
+
+void aws_vbuild_add(aws_vbuild *b, const char *key, kdx_value *v)
+{
+	XGROW(b->keys, b->n + 1, b->alloc);
+	b->vals = xrealloc(b->vals, b->alloc * sizeof(*b->vals));
+	b->keys[b->n] = kdx_arena_strdup(b->a, key);
+	b->vals[b->n++] = v;
+}
+
+kdx_value *aws_vbuild_finish(aws_vbuild *b)
+{
+	kdx_value *v = kdx_value_map(b->a, b->n);
+	for (size_t i = 0; i < b->n; i++) {
+		v->u.map.keys[i] = b->keys[i];
+		v->u.map.vals[i] = b->vals[i];
+	}
+	free(b->keys);
+	free(b->vals);
+	b->keys = NULL;
+	b->vals = NULL;
+	b->n = b->alloc = 0;
+	return v;
+}
+
+kdx_value *aws_scalar_from_text(kdx_arena *a, const aws_shape *s, const char *text, size_t n)
+{
+	switch (s->type) {
+	case AWS_T_INTEGER:
+	case AWS_T_LONG:
+	case AWS_T_FLOAT:
+	case AWS_T_DOUBLE: {
+		char *tmp = xstrndup(text, n), *end;
+		double d = strtod(tmp, &end);
+		bool ok = end != tmp && !*end;
+		free(tmp);
+		return ok ? kdx_value_number(a, d) : kdx_value_stringn(a, text, n);
+	}
+	case AWS_T_BOOLEAN:
+		return kdx_value_bool(a, n == 4 && !strncasecmp(text, "true", 4));
+	default:
+		return kdx_value_stringn(a, text, n);
+	}
+}
+
+void aws_rest_parse_headers(const aws_shape *out, const aws_response *resp, aws_vbuild *b)
+{
+	for (size_t i = 0; i < aws_shape_nmembers(out); i++) {
+		aws_shape m;
+		const char *name = aws_shape_member_at(out, i, &m);
+		const char *loc = aws_shape_trait(&m, "location");
+		if (!loc)
+			continue;
+		if (!strcmp(loc, "statusCode")) {
+			aws_vbuild_add(b, name, kdx_value_number(b->a, (double)resp->status));
+		} else if (!strcmp(loc, "header")) {
+			const char *h = aws_response_get_header(resp, aws_shape_wire_name(&m, name));
+			if (h)
+				aws_vbuild_add(b, name, aws_scalar_from_text(b->a, &m, h, strlen(h)));
+		} else if (!strcmp(loc, "headers")) {
+			const char *prefix = aws_shape_wire_name(&m, "");
+			size_t plen = strlen(prefix);
+			aws_vbuild sub = { .a = b->a };
+			for (size_t k = 0; k < resp->nheaders; k++)
+				if (!strncasecmp(resp->headers[k].name, prefix, plen))
+					aws_vbuild_add(&sub, resp->headers[k].name + plen,
+						       kdx_value_string(b->a, resp->headers[k].value));
+			if (sub.n)
+				aws_vbuild_add(b, name, aws_vbuild_finish(&sub));
+			else
+				aws_vbuild_finish(&sub);
+		}
+	}
+}

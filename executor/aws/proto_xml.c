@@ -1,0 +1,229 @@
+/* proto_xml: XML responses of the query, ec2 and rest-xml protocols read with libxml2
+ * (network, entity expansion and DTD loading off) into values shaped by the output shape,
+ * and XML error responses (<ErrorResponse><Error>, <Response><Errors><Error>, <Error>). */
+#include "proto_shared.h"
+#include "../../common/xalloc.h"
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <string.h>
+
+/* No XML_PARSE_NOENT (entities stay unexpanded), no XML_PARSE_DTDLOAD, no network. */
+#define KDX_XML_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
+
+static xmlDocPtr read_xml(const aws_response *resp)
+{
+	if (!resp->body.len || resp->body.len > (size_t)1 << 30)
+		return NULL;
+	return xmlReadMemory(resp->body.buf, (int)resp->body.len, "response.xml", NULL,
+			     KDX_XML_OPTIONS);
+}
+
+static bool named(xmlNodePtr n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, name);
+}
+
+static xmlNodePtr child(xmlNodePtr parent, const char *name)
+{
+	for (xmlNodePtr c = parent ? parent->children : NULL; c; c = c->next)
+		if (named(c, name))
+			return c;
+	return NULL;
+}
+
+static kdx_value *parse_node(kdx_arena *a, const aws_shape *s, xmlNodePtr *nodes, size_t n);
+
+static kdx_value *text_value(kdx_arena *a, const aws_shape *s, xmlNodePtr node)
+{
+	xmlChar *text = xmlNodeGetContent(node);
+	kdx_value *v = aws_scalar_from_text(a, s, text ? (const char *)text : "",
+					    text ? strlen((const char *)text) : 0);
+	xmlFree(text);
+	return v;
+}
+
+/* The element name a member is found under: a flattened list goes by its member's name. */
+static const char *xml_member_name(const aws_shape *m, const char *name)
+{
+	if (m->type == AWS_T_LIST && aws_shape_flag(m, "flattened")) {
+		aws_shape item = aws_shape_list_member(m);
+		const char *ln = aws_shape_trait(&item, "locationName");
+		if (ln)
+			return ln;
+	}
+	return aws_shape_wire_name(m, name);
+}
+
+static void parse_members(kdx_arena *a, const aws_shape *s, xmlNodePtr node, aws_vbuild *b)
+{
+	xmlNodePtr *found = NULL;
+	size_t alloc = 0;
+	for (size_t i = 0; i < aws_shape_nmembers(s); i++) {
+		aws_shape m;
+		const char *name = aws_shape_member_at(s, i, &m);
+		if (aws_shape_trait(&m, "location"))
+			continue;
+		const char *wire = xml_member_name(&m, name);
+		if (aws_shape_flag(&m, "xmlAttribute")) {
+			const char *local = strchr(wire, ':') ? strchr(wire, ':') + 1 : wire;
+			xmlChar *attr = xmlGetProp(node, (const xmlChar *)local);
+			if (attr)
+				aws_vbuild_add(b, name, kdx_value_string(a, (const char *)attr));
+			xmlFree(attr);
+			continue;
+		}
+		size_t n = 0;
+		for (xmlNodePtr c = node->children; c; c = c->next) {
+			if (!named(c, wire))
+				continue;
+			XGROW(found, n + 1, alloc);
+			found[n++] = c;
+		}
+		if (n)
+			aws_vbuild_add(b, name, parse_node(a, &m, found, n));
+	}
+	free(found);
+}
+
+static size_t element_children(xmlNodePtr node, xmlNodePtr **out)
+{
+	size_t n = 0, alloc = 0;
+	*out = NULL;
+	for (xmlNodePtr c = node->children; c; c = c->next) {
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		XGROW(*out, n + 1, alloc);
+		(*out)[n++] = c;
+	}
+	return n;
+}
+
+static kdx_value *parse_map(kdx_arena *a, const aws_shape *s, xmlNodePtr *nodes, size_t n)
+{
+	aws_shape ks = aws_shape_map_key(s), vs = aws_shape_map_value(s);
+	const char *kn = aws_shape_wire_name(&ks, "key"), *vn = aws_shape_wire_name(&vs, "value");
+	aws_vbuild b = { .a = a };
+	xmlNodePtr *entries = nodes;
+	size_t ne = n;
+	if (!aws_shape_flag(s, "flattened"))
+		ne = element_children(nodes[0], &entries);
+	for (size_t i = 0; i < ne; i++) {
+		xmlNodePtr k = child(entries[i], kn), v = child(entries[i], vn);
+		if (!k)
+			continue;
+		xmlChar *key = xmlNodeGetContent(k);
+		aws_vbuild_add(&b, key ? (const char *)key : "",
+			       v ? parse_node(a, &vs, &v, 1) : kdx_value_null(a));
+		xmlFree(key);
+	}
+	if (entries != nodes)
+		free(entries);
+	return aws_vbuild_finish(&b);
+}
+
+static kdx_value *parse_node(kdx_arena *a, const aws_shape *s, xmlNodePtr *nodes, size_t n)
+{
+	switch (s->type) {
+	case AWS_T_STRUCTURE: {
+		aws_vbuild b = { .a = a };
+		parse_members(a, s, nodes[0], &b);
+		return aws_vbuild_finish(&b);
+	}
+	case AWS_T_LIST: {
+		aws_shape item = aws_shape_list_member(s);
+		xmlNodePtr *items = nodes;
+		size_t ni = n;
+		if (!aws_shape_flag(s, "flattened"))
+			ni = element_children(nodes[0], &items);
+		kdx_value *v = kdx_value_list(a, ni);
+		for (size_t i = 0; i < ni; i++)
+			v->u.list.items[i] = parse_node(a, &item, &items[i], 1);
+		if (items != nodes)
+			free(items);
+		return v;
+	}
+	case AWS_T_MAP:
+		return parse_map(a, s, nodes, n);
+	default:
+		return text_value(a, s, nodes[0]);
+	}
+}
+
+int aws_xml_parse(const aws_model *m, const aws_operation *op, const aws_response *resp,
+		  kdx_arena *a, kdx_value **out, strbuf *err)
+{
+	aws_vbuild b = { .a = a };
+	const aws_shape *os = &op->output;
+	aws_protocol proto = aws_model_protocol(m);
+	const char *payload = os->type == AWS_T_STRUCTURE ? aws_shape_trait(os, "payload") : NULL;
+	aws_shape pm;
+	if (proto == AWS_PROTO_REST_XML && os->type == AWS_T_STRUCTURE)
+		aws_rest_parse_headers(os, resp, &b);
+	if (payload && aws_shape_member(os, payload, &pm) && pm.type != AWS_T_STRUCTURE) {
+		aws_vbuild_add(&b, payload, kdx_value_stringn(a, resp->body.buf, resp->body.len));
+		*out = aws_vbuild_finish(&b);
+		return 0;
+	}
+	if (os->type != AWS_T_STRUCTURE || (!resp->body.len && proto == AWS_PROTO_REST_XML)) {
+		*out = aws_vbuild_finish(&b);
+		return 0;
+	}
+	xmlDocPtr doc = read_xml(resp);
+	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+	if (!root) {
+		xmlFreeDoc(doc);
+		aws_vbuild_finish(&b);
+		strbuf_addf(err, "%s %s: response is not valid XML (HTTP %ld, %zu bytes)",
+			    aws_model_service(m), op->name, resp->status, resp->body.len);
+		return -1;
+	}
+	const char *wrapper = aws_shape_trait(os, "resultWrapper");
+	if (proto == AWS_PROTO_QUERY && wrapper)
+		root = child(root, wrapper);
+	if (payload && aws_shape_member(os, payload, &pm)) {
+		aws_vbuild_add(&b, payload, parse_node(a, &pm, &root, 1));
+	} else if (root) {
+		parse_members(a, os, root, &b);
+	}
+	*out = aws_vbuild_finish(&b);
+	xmlFreeDoc(doc);
+	return 0;
+}
+
+static char *child_text(xmlNodePtr parent, const char *name)
+{
+	xmlNodePtr c = child(parent, name);
+	if (!c)
+		return NULL;
+	xmlChar *t = xmlNodeGetContent(c);
+	char *s = t ? xstrdup((const char *)t) : NULL;
+	xmlFree(t);
+	return s;
+}
+
+void aws_xml_parse_error(const aws_response *resp, aws_error *e)
+{
+	xmlDocPtr doc = read_xml(resp);
+	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL, err = NULL;
+	if (!root) {
+		xmlFreeDoc(doc);
+		return;
+	}
+	if (named(root, "Error"))                      /* rest-xml (S3) */
+		err = root;
+	else if (child(root, "Error"))                 /* query, rest-xml (Route 53) */
+		err = child(root, "Error");
+	else if (child(child(root, "Errors"), "Error")) /* ec2 */
+		err = child(child(root, "Errors"), "Error");
+	if (err) {
+		e->code = child_text(err, "Code");
+		e->message = child_text(err, "Message");
+		e->request_id = child_text(err, "RequestId");
+	}
+	if (!e->request_id)
+		e->request_id = child_text(root, "RequestId");
+	if (!e->request_id)
+		e->request_id = child_text(root, "RequestID");
+	xmlFreeDoc(doc);
+}

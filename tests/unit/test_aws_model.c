@@ -1,0 +1,191 @@
+/* Unit tests for executor/aws/model: loading trimmed models, protocol choice, operation
+ * and shape lookup, and input validation with suggestions. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "common/arena.h"
+#include "common/strbuf.h"
+#include "common/value.h"
+#include "executor/aws/model.h"
+
+static aws_model *load(const char *service)
+{
+	aws_model *m = NULL;
+	strbuf err = STRBUF_INIT;
+	if (aws_model_load(service, &m, &err) < 0)
+		fail_msg("loading %s: %s", service, err.buf);
+	strbuf_release(&err);
+	return m;
+}
+
+/* Validate JSON input; returns the error text ("" when valid); caller frees. */
+static char *validate(aws_model *m, const char *op, const char *json)
+{
+	kdx_arena a;
+	strbuf err = STRBUF_INIT;
+	kdx_arena_init(&a);
+	kdx_value *v = kdx_value_from_json(&a, json, strlen(json), &err);
+	assert_non_null(v);
+	int rc = aws_model_validate(m, op, v, &err);
+	assert_int_equal(rc, err.len ? -1 : 0);
+	kdx_arena_release(&a);
+	return strbuf_detach(&err, NULL);
+}
+
+static void test_protocol_choice(void **state)
+{
+	(void)state;
+	static const struct { const char *svc, *proto; } cases[] = {
+		{ "route53", "rest-xml" }, { "rds", "query" }, { "ec2", "ec2" },
+		{ "dynamodb", "json" }, { "eks", "rest-json" },
+		/* models that list smithy-rpc-v2-cbor first: the next one kdx speaks */
+		{ "cloudwatch", "json" }, { "arc-region-switch", "json" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		aws_model *m = load(cases[i].svc);
+		assert_string_equal(aws_protocol_name(aws_model_protocol(m)), cases[i].proto);
+		aws_model_free(m);
+	}
+	aws_model *m = load("monitoring"); /* the endpoint prefix is an alias */
+	assert_string_equal(aws_model_service(m), "cloudwatch");
+	assert_string_equal(aws_model_signing_name(m), "monitoring");
+	assert_string_equal(aws_model_meta(m, "targetPrefix"), "GraniteServiceVersion20100801");
+	assert_true(aws_model_meta_has(m, "awsQueryCompatible"));
+	aws_model_free(m);
+}
+
+static void test_unknown_service_and_operation(void **state)
+{
+	(void)state;
+	aws_model *m = NULL;
+	strbuf err = STRBUF_INIT;
+	assert_int_equal(aws_model_load("rout53", &m, &err), -1);
+	assert_non_null(strstr(err.buf, "no AWS model for service 'rout53' (did you mean 'route53'?)"));
+	strbuf_reset(&err);
+	assert_int_equal(aws_model_load("../etc", &m, &err), -1);
+	assert_non_null(strstr(err.buf, "not an AWS service name"));
+	strbuf_reset(&err);
+	m = load("route53");
+	aws_operation op;
+	assert_int_equal(aws_model_operation(m, "ChangeResourceRecordSet", &op, &err), -1);
+	assert_string_equal(err.buf, "unknown operation 'ChangeResourceRecordSet' for AWS service "
+				     "'route53' (did you mean 'ChangeResourceRecordSets'?)");
+	strbuf_reset(&err);
+	assert_int_equal(aws_model_operation(m, "FlyToTheMoon", &op, &err), -1);
+	assert_null(strstr(err.buf, "did you mean"));
+	assert_int_equal(aws_model_operation(m, "GetChange", &op, &err), 0);
+	assert_string_equal(op.method, "GET");
+	assert_string_equal(op.request_uri, "/2013-04-01/change/{Id}");
+	assert_int_equal(op.input.type, AWS_T_STRUCTURE);
+	aws_shape id;
+	assert_true(aws_shape_member(&op.input, "Id", &id));
+	assert_string_equal(aws_shape_trait(&id, "location"), "uri");
+	assert_true(aws_shape_is_required(&op.input, "Id"));
+	strbuf_release(&err);
+	aws_model_free(m);
+}
+
+static void test_validation(void **state)
+{
+	(void)state;
+	aws_model *m = load("route53");
+	char *e = validate(m, "ChangeResourceRecordSets",
+			   "{\"HostedZoneId\":\"Z1\",\"ChangeBatch\":{\"Changes\":[{\"Action\":\"UPSERT\","
+			   "\"ResourceRecordSet\":{\"Name\":\"a.\",\"Type\":\"A\",\"TTL\":60,"
+			   "\"Weight\":70,\"SetIdentifier\":\"x\",\"ResourceRecords\":[{\"Value\":\"1.2.3.4\"}]}}]}}");
+	assert_string_equal(e, "");
+	free(e);
+	e = validate(m, "ChangeResourceRecordSets",
+		     "{\"HostedZoneID\":\"Z1\",\"ChangeBatch\":{\"Changes\":[{\"Action\":\"UPSRT\","
+		     "\"ResourceRecordSet\":{\"Name\":\"a.\",\"Type\":\"A\",\"TTl\":60,"
+		     "\"Weight\":\"70\"}}]}}");
+	assert_string_equal(e,
+		"unknown parameter 'HostedZoneID' (did you mean 'HostedZoneId'?)\n"
+		"parameter 'ChangeBatch.Changes[0].Action' must be one of CREATE, DELETE, UPSERT, "
+		"not 'UPSRT' (did you mean 'UPSERT'?)\n"
+		"unknown parameter 'ChangeBatch.Changes[0].ResourceRecordSet.TTl' (did you mean "
+		"'ChangeBatch.Changes[0].ResourceRecordSet.TTL'?)\n"
+		"parameter 'ChangeBatch.Changes[0].ResourceRecordSet.Weight' must be a whole number, "
+		"not string \"70\"\n"
+		"missing required parameter 'HostedZoneId'");
+	free(e);
+	e = validate(m, "GetChange", "{}");
+	assert_string_equal(e, "missing required parameter 'Id'");
+	free(e);
+	aws_model_free(m);
+
+	m = load("cloudwatch");
+	e = validate(m, "PutMetricData", "{\"Namespace\":\"n\",\"MetricData\":[{\"MetricName\":\"m\","
+			 "\"Value\":1.5,\"Timestamp\":\"yesterday\"}],\"StrictEntityValidation\":1}");
+	assert_string_equal(e,
+		"parameter 'MetricData[0].Timestamp' must be a timestamp (ISO 8601 string or epoch "
+		"seconds), not string \"yesterday\"\n"
+		"parameter 'StrictEntityValidation' must be true or false, not number 1");
+	free(e);
+	aws_model_free(m);
+
+	/* idempotency tokens are required but filled in, so not missing */
+	m = load("fis");
+	e = validate(m, "StartExperiment", "{\"experimentTemplateId\":\"EXT1\"}");
+	assert_string_equal(e, "");
+	free(e);
+	aws_model_free(m);
+}
+
+static void test_models_env_override(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/kdx-models-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[256];
+	snprintf(path, sizeof(path), "%s/tiny.json", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("{\"metadata\":{\"protocols\":[\"smithy-rpc-v2-cbor\"],\"protocol\":\"rest-json\","
+	      "\"endpointPrefix\":\"tiny\"},\"operations\":{\"Ping\":{\"name\":\"Ping\","
+	      "\"http\":{\"method\":\"GET\",\"requestUri\":\"/ping\"}}},\"shapes\":{}}", f);
+	fclose(f);
+	setenv("KDX_AWS_MODELS", dir, 1);
+	aws_model *m = load("tiny");
+	assert_int_equal(aws_model_protocol(m), AWS_PROTO_REST_JSON);
+	char *e = validate(m, "Ping", "{}");
+	assert_string_equal(e, "");
+	free(e);
+	e = validate(m, "Ping", "{\"x\":1}");
+	assert_string_equal(e, "operation Ping takes no parameters, but got 'x'");
+	free(e);
+	aws_model_free(m);
+	unsetenv("KDX_AWS_MODELS");
+	unlink(path);
+	rmdir(dir);
+}
+
+static void test_suggest(void **state)
+{
+	(void)state;
+	const char *c[] = { "DescribeDBClusters", "DescribeDBInstances", "FailoverGlobalCluster" };
+	assert_string_equal(aws_suggest("describedbclusters", c, 3), "DescribeDBClusters");
+	assert_string_equal(aws_suggest("DescribeDBCluster", c, 3), "DescribeDBClusters");
+	assert_string_equal(aws_suggest("FailoverGlobalClustr", c, 3), "FailoverGlobalCluster");
+	assert_null(aws_suggest("Promote", c, 3));
+	assert_null(aws_suggest("x", c, 0));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_protocol_choice),
+		cmocka_unit_test(test_unknown_service_and_operation),
+		cmocka_unit_test(test_validation),
+		cmocka_unit_test(test_models_env_override),
+		cmocka_unit_test(test_suggest),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
