@@ -264,6 +264,7 @@ static void extra_label(kdx_graph *g, int k)
 {
 	size_t n = g->n;
 	uint32_t *post = xmalloc((n + 1) * sizeof(*post)), *low = xmalloc((n + 1) * sizeof(*low));
+	uint32_t *pre = xmalloc((n + 1) * sizeof(*pre));
 	uint32_t *it = xmalloc((n + 1) * sizeof(*it)), *start = xmalloc((n + 1) * sizeof(*start));
 	uint8_t *vis = xcalloc(n + 1, 1);
 	uint32_t clock = 0;
@@ -275,6 +276,7 @@ static void extra_label(kdx_graph *g, int k)
 		g->stack[sp++] = root;
 		vis[root] = 1;
 		it[root] = 0;
+		pre[root] = clock++;
 		while (sp) {
 			uint32_t v = g->stack[sp - 1], deg = g->succ_off[v + 1] - g->succ_off[v];
 			if (it[v] == 0)
@@ -284,6 +286,7 @@ static void extra_label(kdx_graph *g, int k)
 				if (!vis[w]) {
 					vis[w] = 1;
 					it[w] = 0;
+					pre[w] = clock++;
 					g->stack[sp++] = w;
 				}
 			} else {
@@ -299,6 +302,7 @@ static void extra_label(kdx_graph *g, int k)
 			if (low[g->succ[e]] < low[v])
 				low[v] = low[g->succ[e]];
 	}
+	g->xpre[k] = pre;
 	g->xpost[k] = post;
 	g->xlow[k] = low;
 	free(vis);
@@ -318,6 +322,7 @@ static void pack(kdx_graph *g)
 		l->post = g->post[v];
 		l->low = g->low[v];
 		for (int k = 0; k < KDX_GRAPH_NLABELS; k++) {
+			l->xpre[k] = g->xpre[k][v];
 			l->xlow[k] = g->xlow[k][v];
 			l->xpost[k] = g->xpost[k][v];
 		}
@@ -368,6 +373,7 @@ void kdx_graph_release(kdx_graph *g)
 	free(g->low);
 	free(g->lab);
 	for (int k = 0; k < KDX_GRAPH_NLABELS; k++) {
+		free(g->xpre[k]);
 		free(g->xpost[k]);
 		free(g->xlow[k]);
 	}
@@ -379,7 +385,12 @@ void kdx_graph_release(kdx_graph *g)
 static bool in_subtree(const kdx_graph *g, uint32_t a, uint32_t b)
 {
 	const struct kdx_graph_label *la = &g->lab[a], *lb = &g->lab[b];
-	return la->pre <= lb->pre && lb->post <= la->post;
+	if (la->pre <= lb->pre && lb->post <= la->post)
+		return true;
+	for (int k = 0; k < KDX_GRAPH_NLABELS; k++)
+		if (la->xpre[k] <= lb->xpre[k] && lb->xpost[k] <= la->xpost[k])
+			return true;
+	return false;
 }
 
 /* A step w can lie on a path to b only if it comes before b in every measure. */

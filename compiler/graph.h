@@ -55,13 +55,14 @@ typedef struct kdx_graph {
 	 * b then [low b, post b] lies inside [low a, post a] (a GRAIL-style negative filter). */
 	uint32_t *low;
 	/* More such labels from DFS forests that visit successors in other orders: each one
-	 * rules out more pairs (GRAIL uses several for the same reason). */
+	 * rules out more pairs (GRAIL uses several for the same reason), and each forest's
+	 * pre/post interval proves more pairs reachable. */
 #define KDX_GRAPH_NLABELS 3
-	uint32_t *xpost[KDX_GRAPH_NLABELS], *xlow[KDX_GRAPH_NLABELS];
+	uint32_t *xpre[KDX_GRAPH_NLABELS], *xpost[KDX_GRAPH_NLABELS], *xlow[KDX_GRAPH_NLABELS];
 	/* The same numbers packed per step, so one test touches one cache line. */
 	struct kdx_graph_label {
 		uint32_t rank, level, height, pre, post, low;
-		uint32_t xlow[KDX_GRAPH_NLABELS], xpost[KDX_GRAPH_NLABELS];
+		uint32_t xpre[KDX_GRAPH_NLABELS], xlow[KDX_GRAPH_NLABELS], xpost[KDX_GRAPH_NLABELS];
 	} *lab;
 	/* Scratch for the pruned search; makes kdx_graph_hb non-reentrant per graph. */
 	uint32_t *mark, stamp;
