@@ -212,3 +212,23 @@ void kdx_progress_emit(void *ctx, const kdx_event *ev)
 	fflush(p->out);
 	strbuf_release(&sb);
 }
+
+int kdx_prompt_approval(void *ctx, const kdx_step *st, strbuf *by)
+{
+	kdx_prompt *p = ctx;
+	fprintf(p->out, "\nStep '%s' needs an approval%s.\n", st->name,
+		st->irreversible ? " (it is irreversible)" : "");
+	if (st->action)
+		fprintf(p->out, "  It runs %s.\n", st->action);
+	fputs("  Only 'yes' will be accepted to approve.\n  Enter a value: ", p->out);
+	fflush(p->out);
+	char line[64];
+	bool yes = false;
+	if (fgets(line, sizeof(line), p->in)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		yes = !strcmp(line, "yes");
+	}
+	fputc('\n', p->out);
+	strbuf_addf(by, "%s at the terminal", p->who && *p->who ? p->who : "the operator");
+	return yes ? 1 : 0;
+}

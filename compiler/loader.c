@@ -168,6 +168,17 @@ static void load_imports(loader *L, kdx_module *m)
 	m->state = 2;
 }
 
+const char *kdx_stdlib_import_for(kdx_arena *a, const char *alias)
+{
+	const char *dirs[] = { KDX_STDLIB_DIR, KDX_SOURCE_STDLIB_DIR };
+	const char *forms[] = { "%s/%s.kdx", "%s/aws/%s.kdx" };
+	for (size_t f = 0; f < 2; f++)
+		for (size_t d = 0; d < 2; d++)
+			if (is_file(kdx_arena_printf(a, forms[f], dirs[d], alias)))
+				return kdx_arena_printf(a, f ? "aws/%s" : "%s", alias);
+	return NULL;
+}
+
 int kdx_load_program(kdx_compilation *c, const kdx_compile_opts *opts)
 {
 	loader L = { .c = c, .opts = opts };

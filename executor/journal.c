@@ -1,5 +1,11 @@
-/* journal: append-only JSON-lines run record with a CRC32C per record, fsync'd per append,
- * and the reader that rebuilds a run's state from it (torn tail tolerated, middle not). */
+/* journal: append-only JSON-lines run record with a CRC32C per record, and the reader that
+ * rebuilds a run's state from it (torn tail tolerated, middle not).
+ *
+ * Speed: an fsync that grows a file must also commit its new size (a file system journal
+ * commit): about 5.5 ms per record on this project's VM disk, against about 2 ms for an
+ * fdatasync that only overwrites blocks the file already has. So the file is written ahead
+ * with zeros in chunks (one fsync per chunk), records overwrite the zeros, and a sync is an
+ * fdatasync. The reader stops at the first NUL byte; closing cuts the zeros off. */
 #include "journal.h"
 
 #include "../common/arena.h"
@@ -55,7 +61,8 @@ static void read_crash_hook(kdx_journal *j)
 {
 	const char *s = getenv("KDX_CRASH_AT");
 	j->crash_at = s ? strtol(s, NULL, 10) : 0;
-	j->fsyncs = 0;
+	j->records = j->fsyncs = 0;
+	j->dirty = false;
 }
 
 static int fsync_dir(const char *dir, strbuf *err)
@@ -69,6 +76,47 @@ static int fsync_dir(const char *dir, strbuf *err)
 	}
 	close(fd);
 	return 0;
+}
+
+#define CHUNK (256 * 1024)
+
+static int pwrite_all(int fd, const char *p, size_t n, uint64_t off)
+{
+	while (n) {
+		ssize_t w = pwrite(fd, p, n, (off_t)off);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+		off += (uint64_t)w;
+	}
+	return 0;
+}
+
+/* Make room for at least need more bytes: zeros to the next chunk, size committed by fsync. */
+static int write_ahead(kdx_journal *j, size_t need, strbuf *err)
+{
+	static const char zeros[8192];
+	uint64_t grow = need > CHUNK ? need : CHUNK;
+	for (uint64_t done = 0; done < grow;) {
+		size_t n = grow - done < sizeof(zeros) ? (size_t)(grow - done) : sizeof(zeros);
+		if (pwrite_all(j->fd, zeros, n, j->size + done) < 0)
+			goto fail;
+		done += n;
+	}
+	if (fsync(j->fd) < 0)
+		goto fail;
+	j->size += grow;
+	j->fsyncs++;
+	j->dirty = false;
+	return 0;
+fail:
+	strbuf_addf(err, "cannot write journal '%s': %s; the run stops here, run 'kdx resume' "
+		    "once the disk is fixed", j->path, strerror(errno));
+	return -1;
 }
 
 int kdx_journal_create(kdx_journal *j, const char *dir, const char *name, strbuf *err)
@@ -94,7 +142,7 @@ int kdx_journal_create(kdx_journal *j, const char *dir, const char *name, strbuf
 		if (n > 1)
 			strbuf_addf(&path, "-%d", n);
 		strbuf_addstr(&path, ".jsonl");
-		fd = open(path.buf, O_WRONLY | O_CREAT | O_EXCL | O_APPEND | O_CLOEXEC, 0600);
+		fd = open(path.buf, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 		if (fd < 0 && errno != EEXIST)
 			break;
 	}
@@ -103,16 +151,17 @@ int kdx_journal_create(kdx_journal *j, const char *dir, const char *name, strbuf
 		strbuf_release(&path);
 		return -1;
 	}
-	if (fsync_dir(dir, err) < 0) {
-		close(fd);
-		strbuf_release(&path);
-		return -1;
-	}
 	j->fd = fd;
 	free(j->path);
 	j->path = strbuf_detach(&path, NULL);
 	j->seq = 0;
+	j->off = j->size = 0;
 	read_crash_hook(j);
+	if (write_ahead(j, 0, err) < 0 || fsync_dir(dir, err) < 0) {
+		close(fd);
+		j->fd = -1;
+		return -1;
+	}
 	return 0;
 }
 
@@ -138,15 +187,8 @@ int kdx_journal_reopen(kdx_journal *j, const char *path, uint64_t last_seq,
 		close(fd);
 		return -1;
 	}
-	if (lseek(fd, 0, SEEK_END) < 0) {
-		strbuf_addf(err, "cannot seek in journal '%s': %s", path, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	/* O_APPEND from here on. */
-	int fl = fcntl(fd, F_GETFL);
-	fcntl(fd, F_SETFL, fl | O_APPEND);
 	j->fd = fd;
+	j->off = j->size = valid_bytes;
 	free(j->path);
 	j->path = xstrdup(path);
 	j->seq = last_seq;
@@ -193,21 +235,6 @@ static void add_timestamp(strbuf *sb)
 	strbuf_addf(sb, "\"%s.%03ldZ\"", buf, ts.tv_nsec / 1000000);
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n) {
-		ssize_t w = write(fd, p, n);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
 static bool valid_json(const char *text)
 {
 	kdx_arena a;
@@ -219,8 +246,28 @@ static bool valid_json(const char *text)
 	return ok;
 }
 
+int kdx_journal_sync(kdx_journal *j, strbuf *err)
+{
+	if (!j->dirty)
+		return 0;
+	if (fdatasync(j->fd) < 0) {
+		strbuf_addf(err, "cannot sync journal '%s': %s; the run stops here, run "
+			    "'kdx resume' once the disk is fixed", j->path, strerror(errno));
+		return -1;
+	}
+	j->dirty = false;
+	j->fsyncs++;
+	return 0;
+}
+
 int kdx_journal_append(kdx_journal *j, const char *kind, const char *step,
 		       const char *data_json, strbuf *err)
+{
+	return kdx_journal_write(j, kind, step, data_json, true, err);
+}
+
+int kdx_journal_write(kdx_journal *j, const char *kind, const char *step,
+		      const char *data_json, bool sync, strbuf *err)
 {
 	if (j->fd < 0) {
 		strbuf_addf(err, "journal is not open (internal error)");
@@ -255,14 +302,20 @@ int kdx_journal_append(kdx_journal *j, const char *kind, const char *step,
 	uint32_t crc = kdx_crc32c(rec.buf, rec.len);
 	strbuf_addf(&rec, ",\"crc\":\"%08x\"}\n", crc);
 	int rc = 0;
-	if (write_all(j->fd, rec.buf, rec.len) < 0 || fsync(j->fd) < 0) {
+	if (j->off + rec.len > j->size && write_ahead(j, rec.len, err) < 0) {
+		rc = -1;
+	} else if (pwrite_all(j->fd, rec.buf, rec.len, j->off) < 0) {
 		strbuf_addf(err, "cannot write journal '%s': %s; the run stops here, run "
 			    "'kdx resume' once the disk is fixed", j->path, strerror(errno));
 		rc = -1;
 	} else {
+		j->off += rec.len;
 		j->seq++;
-		j->fsyncs++;
-		if (j->crash_at > 0 && j->fsyncs == j->crash_at)
+		j->records++;
+		j->dirty = true;
+		if (sync)
+			rc = kdx_journal_sync(j, err);
+		if (rc == 0 && j->crash_at > 0 && j->records == j->crash_at)
 			raise(SIGKILL);
 	}
 	strbuf_release(&rec);
@@ -271,8 +324,14 @@ int kdx_journal_append(kdx_journal *j, const char *kind, const char *step,
 
 void kdx_journal_release(kdx_journal *j)
 {
-	if (j->fd >= 0)
+	if (j->fd >= 0) {
+		/* cut the zeros written ahead; best effort: the run already reported its end */
+		if (j->size > j->off && ftruncate(j->fd, (off_t)j->off) == 0)
+			j->dirty = true;
+		if (j->dirty)
+			fsync(j->fd);
 		close(j->fd);
+	}
 	for (size_t i = 0; i < j->nsecrets; i++) {
 		/* wipe before freeing: secrets should not linger in freed memory */
 		memset(j->secrets[i], 0, strlen(j->secrets[i]));
@@ -514,6 +573,10 @@ int kdx_journal_read(const char *path, kdx_journal_state *st, strbuf *warn, strb
 	strbuf text = STRBUF_INIT;
 	if (slurp(path, &text, err) < 0)
 		return -1;
+	/* zeros written ahead (or left by a crash) end the records */
+	const char *nul = memchr(text.buf, '\0', text.len);
+	if (nul)
+		text.len = (size_t)(nul - text.buf);
 	kdx_arena a;
 	kdx_arena_init(&a);
 	int rc = 0;

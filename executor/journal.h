@@ -37,8 +37,12 @@ typedef struct kdx_journal {
 	uint64_t seq;        /* sequence number of the last record written */
 	char **secrets;      /* registered secret strings (copies), never written */
 	size_t nsecrets, asecrets;
-	long crash_at;       /* test hook KDX_CRASH_AT: SIGKILL after this many fsyncs; 0 = off */
-	long fsyncs;
+	long crash_at;       /* test hook KDX_CRASH_AT: SIGKILL after this many records; 0 = off */
+	long records;        /* records written by this process */
+	long fsyncs;         /* fsyncs done (for benchmarks) */
+	bool dirty;          /* records written since the last fsync */
+	uint64_t off;        /* where the next record goes */
+	uint64_t size;       /* file size: records, then zeros written ahead (see journal.c) */
 } kdx_journal;
 
 void kdx_journal_init(kdx_journal *j);
@@ -53,9 +57,16 @@ int kdx_journal_reopen(kdx_journal *j, const char *path, uint64_t last_seq,
 /* Never let s reach the file: any record containing it (raw or JSON-escaped) is refused. */
 void kdx_journal_add_secret(kdx_journal *j, const char *s);
 /* Append one record: {"seq":N,"ts":"...","kind":KIND[,"step":STEP][,"data":DATA],"crc":"…"}.
- * data_json is a JSON value or NULL. write + fsync before returning 0. */
+ * data_json is a JSON value or NULL. kdx_journal_append() writes and fsyncs before returning;
+ * kdx_journal_write() with sync false only writes: the record is safe from a crash of kdx
+ * (it is in the page cache) and becomes durable against power loss with the next fsync --
+ * which must come before anything the record announces is done (see kdx_journal_sync). */
 int kdx_journal_append(kdx_journal *j, const char *kind, const char *step,
 		       const char *data_json, strbuf *err);
+int kdx_journal_write(kdx_journal *j, const char *kind, const char *step,
+		      const char *data_json, bool sync, strbuf *err);
+/* fsync records written without sync, if any; a no-op otherwise. */
+int kdx_journal_sync(kdx_journal *j, strbuf *err);
 /* Close and free; the file stays. */
 void kdx_journal_release(kdx_journal *j);
 

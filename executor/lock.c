@@ -21,6 +21,7 @@ void kdx_lock_init(kdx_lock *l)
 {
 	l->fd = -1;
 	l->path = NULL;
+	l->stale_pid = 0;
 }
 
 char *kdx_lock_path(const char *dir, const char *runbook, const char *env)
@@ -111,23 +112,8 @@ static void describe_holder(strbuf *err, const char *path)
 	}
 }
 
-int kdx_lock_acquire(kdx_lock *l, const char *path, const char *command, strbuf *err)
+static int write_info(int fd, const char *command)
 {
-	make_parent(path);
-	int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		if (errno == EEXIST)
-			describe_holder(err, path);
-		else
-			strbuf_addf(err, "cannot create lock '%s': %s", path, strerror(errno));
-		return -1;
-	}
-	if (flock(fd, LOCK_EX | LOCK_NB) < 0) {
-		strbuf_addf(err, "cannot lock '%s': %s", path, strerror(errno));
-		close(fd);
-		unlink(path);
-		return -1;
-	}
 	char host[256], user[64], since[32];
 	this_host(host, sizeof(host));
 	this_user(user, sizeof(user));
@@ -140,17 +126,73 @@ int kdx_lock_acquire(kdx_lock *l, const char *path, const char *command, strbuf 
 	strbuf_addstr(&sb, ",\"command\":");
 	strbuf_add_json_str(&sb, command);
 	strbuf_addf(&sb, ",\"since\":\"%s\"}\n", since);
-	ssize_t w = write(fd, sb.buf, sb.len);
+	int rc = ftruncate(fd, 0) == 0 && pwrite(fd, sb.buf, sb.len, 0) == (ssize_t)sb.len &&
+			 fsync(fd) == 0 ? 0 : -1;
 	strbuf_release(&sb);
-	if (w < 0 || fsync(fd) < 0) {
-		strbuf_addf(err, "cannot write lock '%s': %s", path, strerror(errno));
+	return rc;
+}
+
+/* The lock file exists. If its holder ran on this host and nobody holds its flock any more,
+ * the holder is dead (the kernel drops a flock with its last descriptor): take the lock over,
+ * as Terraform's local state lock does. 1: taken; 0: not ours to take (or gone: retry). */
+static int take_over(kdx_lock *l, const char *path, const char *command)
+{
+	int fd = open(path, O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	struct stat a, b;
+	kdx_lock_info info;
+	strbuf rerr = STRBUF_INIT;
+	char host[256];
+	this_host(host, sizeof(host));
+	int ok = flock(fd, LOCK_EX | LOCK_NB) == 0 &&
+		 /* still the file at path, not one its holder unlinked meanwhile */
+		 fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev &&
+		 a.st_ino == b.st_ino &&
+		 /* details written: its creator got past flock and then died */
+		 kdx_lock_read(path, &info, &rerr) == 0 && !strcmp(info.host, host) &&
+		 write_info(fd, command) == 0;
+	strbuf_release(&rerr);
+	if (!ok) {
 		close(fd);
-		unlink(path);
-		return -1;
+		return 0;
 	}
 	l->fd = fd;
 	l->path = xstrdup(path);
-	return 0;
+	l->stale_pid = info.pid;
+	return 1;
+}
+
+int kdx_lock_acquire(kdx_lock *l, const char *path, const char *command, strbuf *err)
+{
+	make_parent(path);
+	for (int tries = 0; tries < 3; tries++) {
+		int fd = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+		if (fd < 0 && errno != EEXIST) {
+			strbuf_addf(err, "cannot create lock '%s': %s", path, strerror(errno));
+			return -1;
+		}
+		if (fd < 0) {
+			if (take_over(l, path, command))
+				return 0;
+			if (access(path, F_OK) != 0)
+				continue; /* released meanwhile: try again */
+			describe_holder(err, path);
+			return -1;
+		}
+		if (flock(fd, LOCK_EX | LOCK_NB) < 0 || write_info(fd, command) < 0) {
+			/* somebody took it over in the instant before our flock: it is theirs */
+			strbuf_addf(err, "cannot lock '%s': %s; try again", path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+		l->fd = fd;
+		l->path = xstrdup(path);
+		l->stale_pid = 0;
+		return 0;
+	}
+	strbuf_addf(err, "cannot take lock '%s': it keeps changing hands; try again", path);
+	return -1;
 }
 
 void kdx_lock_release(kdx_lock *l)

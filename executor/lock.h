@@ -9,8 +9,9 @@
 #include "../common/strbuf.h"
 
 typedef struct kdx_lock {
-	int fd;      /* -1 when not held */
+	int fd;         /* -1 when not held */
 	char *path;
+	long stale_pid; /* acquire took over the lock a dead run on this host left; else 0 */
 } kdx_lock;
 
 typedef struct kdx_lock_info {
@@ -35,7 +36,8 @@ char *kdx_state_dir_for(const char *runbook_path);
 /* The lock key of a runbook: its file name without directory and ".kdx". Caller frees. */
 char *kdx_lock_key_for(const char *runbook_path);
 /* Take the lock at path (its directory is created 0700 if missing) for command ("kdx apply").
- * Fails at once, never waits: err names the holder and says what to do. */
+ * Fails at once, never waits: err names the holder and says what to do. A lock left by a dead
+ * run on this host (no process holds its flock) is taken over; l->stale_pid says whose. */
 int kdx_lock_acquire(kdx_lock *l, const char *path, const char *command, strbuf *err);
 /* Remove the lock file and drop the flock; safe on a lock that is not held. */
 void kdx_lock_release(kdx_lock *l);

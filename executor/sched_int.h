@@ -36,10 +36,12 @@ typedef struct kdx_srun {
 	int attempt;
 	int64_t started, retry_at, deadline;
 	kdx_op op;
+	bool pending;      /* prepared and journalled; goes to the backend at the next launch */
 	bool active;       /* op is with the backend */
 	bool finished;     /* its completion arrived and waits to be processed */
 	bool ok;
-	char *error, *output, *snapshot, *token;
+	char *error, *output, *snapshot;
+	char *token[2];    /* idempotency tokens of the do and of the undo: never the same */
 	size_t *succ;
 	size_t nsucc, asucc;
 } kdx_srun;
@@ -56,6 +58,7 @@ struct kdx_sched {
 	bool stopping;     /* start no new steps */
 	bool rollback, paused, aborted, deadline_fired, dirty;
 	bool unknown;      /* an in-doubt change could not be reconciled */
+	bool need_sync;    /* intents were written since the last fsync */
 	int64_t t0, last_stop_check;
 	char *run_id;
 	kdx_run_result *res;
@@ -67,7 +70,10 @@ int64_t kdx_sched_now(kdx_sched *s);
 void kdx_sched_emit(kdx_sched *s, kdx_event_kind kind, const kdx_srun *r, const char *message,
 		    const char *status);
 int kdx_sched_jrec(kdx_sched *s, const char *kind, const kdx_srun *r, const char *data);
+/* Journal an attempt (step_start, snapshot, intent) and mark it pending... */
 int kdx_sched_start_attempt(kdx_sched *s, size_t i, kdx_phase phase);
+/* ...then fsync once and hand every pending attempt to the backend. */
+void kdx_sched_launch(kdx_sched *s);
 void kdx_sched_process(kdx_sched *s);
 void kdx_sched_wait(kdx_sched *s, int64_t until);
 bool kdx_sched_has_finished(const kdx_sched *s);

@@ -118,6 +118,7 @@ void kdx_sched_undo_loop(kdx_sched *s)
 			for (size_t i = s->n; i-- > 0;)
 				moved |= undo_advance(s, i);
 		}
+		kdx_sched_launch(s);
 		if (s->aborted)
 			return;
 		if (kdx_sched_has_finished(s))
@@ -162,7 +163,7 @@ static int reconcile_one(kdx_sched *s, size_t i, kdx_phase phase)
 	kdx_srun *r = &s->r[i];
 	const kdx_step *st = r->op.step;
 	strbuf why = STRBUF_INIT, d = STRBUF_INIT, msg = STRBUF_INIT;
-	kdx_recon rc = s->be->reconcile ? s->be->reconcile(s->be->ctx, st, phase, r->token,
+	kdx_recon rc = s->be->reconcile ? s->be->reconcile(s->be->ctx, st, phase, r->token[phase],
 							   r->snapshot, &why)
 					: KDX_RECON_UNKNOWN;
 	const char *ph = phase == KDX_PHASE_DO ? "do" : "undo";

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
+#include <time.h>
 #include <unistd.h>
 
 const char *kdx_run_status_name(kdx_run_status st)
@@ -50,20 +52,28 @@ void kdx_sched_emit(kdx_sched *s, kdx_event_kind kind, const kdx_srun *r, const 
 }
 
 /* Journal a record; a failure aborts the run: nothing more may be sent unrecorded. */
-int kdx_sched_jrec(kdx_sched *s, const char *kind, const kdx_srun *r, const char *data)
+static int jwrite(kdx_sched *s, const char *kind, const kdx_srun *r, const char *data, bool sync)
 {
 	if (s->aborted)
 		return -1;
-	if (kdx_journal_append(s->j, kind, r ? r->op.step->name : NULL, data, s->err) < 0) {
+	if (kdx_journal_write(s->j, kind, r ? r->op.step->name : NULL, data, sync, s->err) < 0) {
 		s->aborted = s->stopping = true;
 		return -1;
 	}
 	return 0;
 }
 
+/* Records are written at once but fsync'd only before a request goes out (kdx_sched_launch)
+ * and at the end of the run: one fsync per batch of requests, not one per record. */
+int kdx_sched_jrec(kdx_sched *s, const char *kind, const kdx_srun *r, const char *data)
+{
+	return jwrite(s, kind, r, data, false);
+}
+
+/* A backend calls this right before it sends a request: durable at once. */
 int kdx_sched_record(kdx_sched *s, const kdx_op *op, const char *kind, const char *data_json)
 {
-	return kdx_sched_jrec(s, kind, &s->r[op->index], data_json);
+	return jwrite(s, kind, &s->r[op->index], data_json, true);
 }
 
 void kdx_sched_waiting(kdx_sched *s, const kdx_op *op, const char *what)
@@ -155,38 +165,64 @@ int kdx_sched_start_attempt(kdx_sched *s, size_t i, kdx_phase phase)
 	if (phase == KDX_PHASE_UNDO || st->mutating) {
 		strbuf_reset(&d);
 		data_open(&d, phase, r->attempt);
-		add_field(&d, "token", r->token);
+		add_field(&d, "token", r->token[phase]);
 		if (phase == KDX_PHASE_DO && r->snapshot)
 			strbuf_addf(&d, ",\"snapshot\":%s", r->snapshot);
 		strbuf_addch(&d, '}');
 		if ((rc = kdx_sched_jrec(s, KDX_J_INTENT, r, d.buf)) < 0)
 			goto out;
+		s->need_sync = true;
 	}
 	r->op.phase = phase;
 	r->op.attempt = r->attempt;
-	r->op.token = r->token;
+	r->op.token = r->token[phase];
 	r->op.snapshot = r->snapshot;
 	r->op.be_data = NULL;
-	r->active = true;
-	r->finished = false;
+	r->pending = true;
 	s->running++;
-	r->started = kdx_sched_now(s);
-	int64_t to = attempt_timeout(st);
-	r->deadline = to ? r->started + to : KDX_TIME_NEVER;
 	if (phase == KDX_PHASE_DO)
 		r->f = F_RUNNING;
 	else
 		r->u = U_RUNNING;
-	if (s->be->start(s->be->ctx, s, &r->op, &e) < 0 && !r->finished) {
-		r->finished = true;
-		r->ok = false;
-		free(r->error);
-		r->error = xstrdup(e.len ? e.buf : "the backend could not start it");
-	}
 out:
 	strbuf_release(&d);
 	strbuf_release(&e);
 	return rc;
+}
+
+/* Make the intents written for this batch durable with one fsync, then hand every prepared
+ * attempt to the backend. */
+void kdx_sched_launch(kdx_sched *s)
+{
+	if (s->aborted)
+		return;
+	if (s->need_sync) {
+		if (kdx_journal_sync(s->j, s->err) < 0) {
+			s->aborted = s->stopping = true;
+			return;
+		}
+		s->need_sync = false;
+	}
+	strbuf e = STRBUF_INIT;
+	for (size_t i = 0; i < s->n; i++) {
+		kdx_srun *r = &s->r[i];
+		if (!r->pending)
+			continue;
+		r->pending = false;
+		r->active = true;
+		r->finished = false;
+		r->started = kdx_sched_now(s);
+		int64_t to = attempt_timeout(r->op.step);
+		r->deadline = to ? r->started + to : KDX_TIME_NEVER;
+		strbuf_reset(&e);
+		if (s->be->start(s->be->ctx, s, &r->op, &e) < 0 && !r->finished) {
+			r->finished = true;
+			r->ok = false;
+			free(r->error);
+			r->error = xstrdup(e.len ? e.buf : "the backend could not start it");
+		}
+	}
+	strbuf_release(&e);
 }
 
 static void begin_rollback(kdx_sched *s, const char *reason)
@@ -537,12 +573,15 @@ static void forward_loop(kdx_sched *s)
 		check_stop(s, ready);
 		if (ready && !s->stopping)
 			start_ready(s);
+		kdx_sched_launch(s);
 		if (s->aborted)
 			return;
 		if (kdx_sched_has_finished(s))
 			continue;
-		if (s->running == 0 && (s->stopping || (!any_backoff(s) &&
-							!any_ready(s, kdx_sched_now(s)))))
+		/* a skipped or failed step may have made others ready: start them, do not wait */
+		if (!s->stopping && s->running < s->o.parallelism && any_ready(s, kdx_sched_now(s)))
+			continue;
+		if (s->running == 0 && (s->stopping || !any_backoff(s)))
 			break;
 		kdx_sched_wait(s, KDX_TIME_NEVER);
 	}
@@ -557,9 +596,28 @@ static void forward_loop(kdx_sched *s)
 static void make_token(kdx_sched *s, size_t i)
 {
 	const char *name = s->plan->steps[i].name;
-	strbuf t = STRBUF_INIT;
-	strbuf_addf(&t, "kdx-%s-%08x", s->run_id, kdx_crc32c(name, strlen(name)));
-	s->r[i].token = strbuf_detach(&t, NULL);
+	uint32_t h = kdx_crc32c(name, strlen(name));
+	for (int ph = 0; ph < 2; ph++) {
+		strbuf t = STRBUF_INIT;
+		strbuf_addf(&t, "kdx-%s-%08x-%c", s->run_id, h, ph == KDX_PHASE_DO ? 'd' : 'u');
+		s->r[i].token[ph] = strbuf_detach(&t, NULL);
+	}
+}
+
+/* A run id must not repeat: tokens built from it tell AWS "this request was already made". */
+static char *new_run_id(void)
+{
+	unsigned char b[8];
+	strbuf id = STRBUF_INIT;
+	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b)) {
+		struct timespec ts;
+		clock_gettime(CLOCK_REALTIME, &ts);
+		strbuf_addf(&id, "%lx%09lx%lx", (long)ts.tv_sec, (long)ts.tv_nsec, (long)getpid());
+		return strbuf_detach(&id, NULL);
+	}
+	for (size_t k = 0; k < sizeof(b); k++)
+		strbuf_addf(&id, "%02x", b[k]);
+	return strbuf_detach(&id, NULL);
 }
 
 static void sched_init(kdx_sched *s, const kdx_plan *plan, const kdx_backend *be,
@@ -582,13 +640,7 @@ static void sched_init(kdx_sched *s, const kdx_plan *plan, const kdx_backend *be
 	s->res = res;
 	s->err = err;
 	s->dirty = true;
-	if (run_id) {
-		s->run_id = xstrdup(run_id);
-	} else {
-		strbuf id = STRBUF_INIT;
-		strbuf_addf(&id, "%" PRIx64 "%04lx", kdx_clock_now(clk), (long)getpid() & 0xffff);
-		s->run_id = strbuf_detach(&id, NULL);
-	}
+	s->run_id = run_id ? xstrdup(run_id) : new_run_id();
 	s->n = plan->nsteps;
 	s->r = xcalloc(s->n ? s->n : 1, sizeof(*s->r));
 	for (size_t i = 0; i < s->n; i++) {
@@ -615,7 +667,8 @@ static void sched_release(kdx_sched *s)
 		free(r->error);
 		free(r->output);
 		free(r->snapshot);
-		free(r->token);
+		free(r->token[0]);
+		free(r->token[1]);
 		free(r->succ);
 	}
 	free(s->r);
@@ -642,7 +695,7 @@ static int finish_run(kdx_sched *s)
 			res->status = KDX_RUN_ROLLBACK_FAILED;
 	const char *st = kdx_run_status_name(res->status);
 	if (res->status == KDX_RUN_PAUSED) {
-		if (kdx_sched_jrec(s, KDX_J_PAUSED, NULL, NULL) < 0)
+		if (jwrite(s, KDX_J_PAUSED, NULL, NULL, true) < 0)
 			return -1;
 		kdx_sched_emit(s, KDX_EV_PAUSED, NULL,
 			       "run paused; fix the cause, then run 'kdx resume' or 'kdx rollback'",
@@ -653,7 +706,7 @@ static int finish_run(kdx_sched *s)
 		    "\"skipped\":%zu,\"undone\":%zu,\"not_undone\":%zu,\"undo_failed\":%zu}",
 		    st, res->elapsed_ms, res->done, res->failed, res->skipped, res->undone,
 		    res->not_undone, res->undo_failed);
-	int rc = kdx_sched_jrec(s, KDX_J_RUN_END, NULL, d.buf);
+	int rc = jwrite(s, KDX_J_RUN_END, NULL, d.buf, true);
 	strbuf_release(&d);
 	if (rc < 0) {
 		res->status = KDX_RUN_ABORTED;

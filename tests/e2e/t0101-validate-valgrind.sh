@@ -4,6 +4,7 @@
 source "$(dirname "$0")/lib.sh"
 cd "$KDX_REPO"
 command -v valgrind >/dev/null || skip "valgrind not installed"
+grep -q __asan_init "$KDX" && skip "kdx is built with sanitizers; valgrind cannot run it"
 vg() { valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=99 "$@"; }
 vg "$KDX" validate plans/*.kdx examples/*.kdx || fail "valgrind: validate of plans and examples"
 for env in production staging development; do

@@ -278,6 +278,68 @@ static void test_crash_hook(void **state)
 	strbuf_release(&err);
 }
 
+/* Zeros are written ahead so a sync need not grow the file; readers stop at them, closing
+ * cuts them off, and a record torn inside them is a torn last record. */
+static void test_write_ahead(void **state)
+{
+	(void)state;
+	kdx_journal j;
+	kdx_journal_init(&j);
+	strbuf err = STRBUF_INIT, warn = STRBUF_INIT;
+	assert_int_equal(kdx_journal_create(&j, tmpdir, "ahead", &err), 0);
+	char *path = strdup(j.path);
+	struct stat sb;
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_size, 256 * 1024);
+	/* past the first chunk: about 400 KiB of records */
+	for (int i = 0; i < 4000; i++)
+		assert_int_equal(kdx_journal_write(&j, KDX_J_STEP_START, "a-step-with-a-long-name",
+						   "{\"attempt\":1}", false, &err), 0);
+	assert_int_equal(kdx_journal_sync(&j, &err), 0);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_true(sb.st_size > (off_t)j.off && j.off > 256 * 1024);
+	kdx_journal_state st;
+	kdx_journal_state_init(&st);
+	assert_int_equal(kdx_journal_read(path, &st, &warn, &err), 0);
+	assert_int_equal(st.nrecords, 4000);
+	assert_false(st.torn_tail);
+	kdx_journal_state_release(&st);
+	uint64_t end = j.off;
+	kdx_journal_release(&j);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal((uint64_t)sb.st_size, end);
+
+	/* a crash in the middle of a record: a prefix, then zeros */
+	int fd = open(path, O_WRONLY);
+	assert_true(fd >= 0);
+	static const char half[] = "{\"seq\":4001,\"ts\":\"2026-";
+	static char zeros[4096];
+	assert_int_equal(pwrite(fd, half, sizeof(half) - 1, (off_t)end), (ssize_t)sizeof(half) - 1);
+	assert_int_equal(pwrite(fd, zeros, sizeof(zeros), (off_t)(end + sizeof(half) - 1)),
+			 (ssize_t)sizeof(zeros));
+	close(fd);
+	kdx_journal_state_init(&st);
+	strbuf_reset(&warn);
+	assert_int_equal(kdx_journal_read(path, &st, &warn, &err), 0);
+	assert_true(st.torn_tail);
+	assert_int_equal(st.nrecords, 4000);
+	assert_int_equal(st.valid_bytes, end);
+	kdx_journal_init(&j);
+	assert_int_equal(kdx_journal_reopen(&j, path, st.last_seq, st.valid_bytes, &err), 0);
+	assert_int_equal(kdx_journal_append(&j, KDX_J_RESUME, NULL, "{}", &err), 0);
+	kdx_journal_release(&j);
+	kdx_journal_state_release(&st);
+	kdx_journal_state_init(&st);
+	strbuf_reset(&warn);
+	assert_int_equal(kdx_journal_read(path, &st, &warn, &err), 0);
+	assert_false(st.torn_tail);
+	assert_int_equal(st.nrecords, 4001);
+	kdx_journal_state_release(&st);
+	strbuf_release(&err);
+	strbuf_release(&warn);
+	free(path);
+}
+
 static void test_atomic_write(void **state)
 {
 	(void)state;
@@ -309,6 +371,7 @@ int main(void)
 		cmocka_unit_test(test_corrupt_middle),
 		cmocka_unit_test(test_secret_canary),
 		cmocka_unit_test(test_crash_hook),
+		cmocka_unit_test(test_write_ahead),
 		cmocka_unit_test(test_atomic_write),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -126,18 +126,33 @@ static void test_two_processes_and_stale(void **state)
 	close(up[0]);
 	close(hold[1]);
 
+	/* the holder is dead: nobody holds the flock; its lock is taken over */
+	assert_int_equal(kdx_lock_check(path, &info), KDX_LOCK_STALE);
+	strbuf_reset(&err);
+	assert_int_equal(kdx_lock_acquire(&l, path, "kdx resume", &err), 0);
+	assert_int_equal(l.stale_pid, (long)pid);
+	assert_int_equal(kdx_lock_read(path, &info, &err), 0);
+	assert_int_equal(info.pid, (long)getpid());
+	assert_string_equal(info.command, "kdx resume");
+	kdx_lock_release(&l);
+
+	/* a lock from another host is never taken over: kdx cannot see that process */
+	FILE *fp = fopen(path, "w");
+	assert_non_null(fp);
+	fprintf(fp, "{\"pid\":%ld,\"host\":\"elsewhere.example\",\"user\":\"ops\","
+		    "\"command\":\"kdx apply\",\"since\":\"2026-11-26T10:00:00Z\"}\n", (long)pid);
+	fclose(fp);
 	strbuf_reset(&err);
 	assert_int_equal(kdx_lock_acquire(&l, path, "kdx apply", &err), -1);
-	assert_non_null(strstr(err.buf, "that run is dead"));
-	assert_non_null(strstr(err.buf, "kdx unlock"));
-	assert_int_equal(kdx_lock_check(path, &info), KDX_LOCK_STALE);
-	/* another host's lock cannot be judged from here */
-	strcpy(info.host, "elsewhere.example");
+	assert_non_null(strstr(err.buf, "on host elsewhere.example"));
+	assert_non_null(strstr(err.buf, "if that run is dead, run 'kdx unlock'"));
+	assert_int_equal(kdx_lock_read(path, &info, &err), 0);
 	assert_int_equal(kdx_lock_check(path, &info), KDX_LOCK_UNKNOWN);
 
 	assert_int_equal(kdx_lock_break(path, &err), 0);
 	strbuf_reset(&err);
 	assert_int_equal(kdx_lock_acquire(&l, path, "kdx apply", &err), 0);
+	assert_int_equal(l.stale_pid, 0);
 	kdx_lock_release(&l);
 	strbuf_release(&err);
 	free(path);

@@ -115,6 +115,34 @@ static void test_time_format(void **state)
 	strbuf_release(&sb);
 }
 
+static void test_prompt(void **state)
+{
+	(void)state;
+	kdx_step st = { .name = "promote_db", .action = "rds.failover_global_cluster",
+			.irreversible = true };
+	char *out = NULL;
+	size_t len = 0;
+	char yes[] = "yes\n", no[] = "y\n";
+	FILE *in = fmemopen(yes, strlen(yes), "r");
+	FILE *o = open_memstream(&out, &len);
+	kdx_prompt p = { in, o, "alice" };
+	strbuf by = STRBUF_INIT;
+	assert_int_equal(kdx_prompt_approval(&p, &st, &by), 1);
+	assert_string_equal(by.buf, "alice at the terminal");
+	fclose(in);
+	in = fmemopen(no, strlen(no), "r");
+	p.in = in;
+	strbuf_reset(&by);
+	assert_int_equal(kdx_prompt_approval(&p, &st, &by), 0); /* only "yes" */
+	fclose(in);
+	fclose(o);
+	assert_non_null(strstr(out, "Step 'promote_db' needs an approval (it is irreversible).\n"
+				    "  It runs rds.failover_global_cluster.\n"
+				    "  Only 'yes' will be accepted to approve.\n  Enter a value: "));
+	free(out);
+	strbuf_release(&by);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -122,6 +150,7 @@ int main(void)
 		cmocka_unit_test(test_human_color_and_overrun),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_time_format),
+		cmocka_unit_test(test_prompt),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
