@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+int cmd_check(int argc, char **argv);
+int cmd_fmt(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
 int cmd_aws(int argc, char **argv);
 int cmd_fmt(int argc, char **argv);
@@ -14,6 +16,27 @@ int cmd_unlock(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 const kdx_command kdx_commands[] = {
+	{ .name = "check", .summary = "Prove a runbook safe: graph, traffic, capacity, RTO, RPO, fencing, undo, races",
+	  .usage = "Usage: kdx check [-json] [-strict] [-var NAME=VALUE]... [-var-file FILE]... [-I DIR]... FILE\n"
+		   "       kdx check -explain ANALYSIS\n\n"
+		   "  Compile FILE, then run the eight safety analyses on its plan and print the\n"
+		   "  critical path against the RTO. Exit 0 when safe, 1 when not.\n\n"
+		   "  -json             diagnostics and the critical path as JSON, one object per line\n"
+		   "  -strict           warnings (e.g. RTO slack under 10%) fail the check too\n"
+		   "  -explain NAME     what an analysis proves and why it matters: graph, traffic,\n"
+		   "                    capacity, rto, rpo, fencing, reversibility, races\n"
+		   "  -var NAME=VALUE   set a param (repeatable)\n"
+		   "  -var-file FILE    read params from FILE (name = value lines)\n"
+		   "  -I DIR            search DIR for imported modules first\n",
+	  .run = cmd_check },
+	{ .name = "fmt", .summary = "Rewrite .kdx files in the canonical layout",
+	  .usage = "Usage: kdx fmt [-check] [-diff] [-recursive] [FILE | DIR | -]...\n\n"
+		   "Formats the named files (default: the .kdx files in the current directory)\n"
+		   "and prints the names of the files it changed. '-' formats stdin to stdout.\n\n"
+		   "  -check       change nothing; exit 3 when a file is not formatted\n"
+		   "  -diff        show the changes as a unified diff\n"
+		   "  -recursive   also format the .kdx files in subdirectories\n",
+	  .run = cmd_fmt },
 	{ .name = "graph", .summary = "Draw the step dependency graph in Graphviz DOT",
 	  .usage = "Usage: kdx graph FILE [-var NAME=VALUE]... [-var-file FILE]... [-I DIR]...\n\n"
 		   "  Steps are nodes labelled with their name and action; `after` edges are\n"

@@ -54,10 +54,21 @@ typedef struct kdx_graph {
 	/* low[v]: the least post number among v's descendants (itself included). If a reaches
 	 * b then [low b, post b] lies inside [low a, post a] (a GRAIL-style negative filter). */
 	uint32_t *low;
+	/* More such labels from DFS forests that visit successors in other orders: each one
+	 * rules out more pairs (GRAIL uses several for the same reason), and each forest's
+	 * pre/post interval proves more pairs reachable. */
+#define KDX_GRAPH_NLABELS 3
+	uint32_t *xpre[KDX_GRAPH_NLABELS], *xpost[KDX_GRAPH_NLABELS], *xlow[KDX_GRAPH_NLABELS];
+	/* The same numbers packed per step, so one test touches one cache line. */
+	struct kdx_graph_label {
+		uint32_t rank, level, height, pre, post, low;
+		uint32_t xpre[KDX_GRAPH_NLABELS], xlow[KDX_GRAPH_NLABELS], xpost[KDX_GRAPH_NLABELS];
+	} *lab;
 	/* Scratch for the pruned search; makes kdx_graph_hb non-reentrant per graph. */
 	uint32_t *mark, stamp;
 	uint32_t *stack;
-	uint64_t nsearches;       /* queries the filters could not answer (for benchmarks) */
+	uint64_t nsearches;
+	uint64_t nvisits;       /* queries the filters could not answer (for benchmarks) */
 } kdx_graph;
 
 /* Build from plan. Never fails: problems are recorded in issues/cycles/unreachable. */

@@ -377,7 +377,7 @@ static void test_fencing(void **state)
 	assert_int_equal(run(&f, &d, NULL), -1);
 	only(&d, "fencing");
 	assert_int_equal(d.items[0].nnotes, 2);
-	assert_string_equal(d.items[0].notes[0].msg, "'api' may still send 'us-east-1' 70% (its initial weight)");
+	assert_string_equal(d.items[0].notes[0].msg, "'api' may still send 'us-east-1' 70% (its weight at the start)");
 	assert_string_equal(d.items[0].notes[1].msg, "'fence' fences or unfences 'us-east-1' but is not "
 						     "ordered before 'promote'");
 	kdx_diags_release(&d);
