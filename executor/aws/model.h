@@ -57,6 +57,8 @@ typedef struct aws_operation {
 	const char *method;          /* "POST" when the model says nothing */
 	const char *request_uri;     /* "/" when the model says nothing */
 	aws_shape input, output;     /* type AWS_T_NONE when the operation has none */
+	bool checksum_required;      /* httpChecksum.requestChecksumRequired (S3 DeleteObjects...) */
+	const char *checksum_member; /* input member naming the algorithm, or NULL */
 } aws_operation;
 
 /* Load the model of SERVICE ("route53", "cloudwatch"; "monitoring" is an alias) from the

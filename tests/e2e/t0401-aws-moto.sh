@@ -102,6 +102,16 @@ assert_contains "$out" '"RegionName": "eu-west-1"'
 py 'r = c("ec2").describe_regions(RegionNames=["us-east-1", "eu-west-1"])["Regions"]
 assert sorted(x["RegionName"] for x in r) == ["eu-west-1", "us-east-1"], r'
 
+# rest-xml: S3 (path-style on the emulator; DeleteObjects needs a checksum: Content-MD5)
+call s3 CreateBucket Bucket=kdx-e2e-state >/dev/null
+call s3 PutObject Bucket=kdx-e2e-state Key="runs/1 2.json" Body='{"step":3}' ContentType=application/json >/dev/null
+call s3 PutObject Bucket=kdx-e2e-state Key=runs/2.json Body=x ChecksumAlgorithm=CRC32 >/dev/null
+py 'o = c("s3").get_object(Bucket="kdx-e2e-state", Key="runs/1 2.json")
+assert o["Body"].read() == b"{\"step\":3}" and o["ContentType"] == "application/json", o'
+out=$(call s3 DeleteObjects -input '{"Bucket":"kdx-e2e-state","Delete":{"Objects":[{"Key":"runs/1 2.json"},{"Key":"runs/2.json"}]}}')
+assert_contains "$out" '"Key": "runs/1 2.json"'
+py 'assert c("s3").list_objects_v2(Bucket="kdx-e2e-state")["KeyCount"] == 0'
+
 # a wrong secret is refused, with the error named and the secret nowhere in the output
 if err=$(AWS_SECRET_ACCESS_KEY=wrong-secret-value-1234 call sts GetCallerIdentity 2>&1); then
 	fail "a wrong secret was accepted: $err"
