@@ -1,0 +1,74 @@
+/* intern: an open-addressing hash set of strings (FNV-1a). */
+#include "intern.h"
+#include "xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void kdx_intern_init(kdx_intern *in, kdx_arena *arena)
+{
+	memset(in, 0, sizeof(*in));
+	in->arena = arena;
+}
+
+void kdx_intern_release(kdx_intern *in)
+{
+	free(in->slots);
+	free(in->hashes);
+	kdx_arena *a = in->arena;
+	kdx_intern_init(in, a);
+}
+
+static uint32_t hash(const char *s, size_t len)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < len; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 16777619u;
+	}
+	return h;
+}
+
+static void grow(kdx_intern *in)
+{
+	size_t ncap = in->cap ? in->cap * 2 : 64;
+	const char **slots = xcalloc(ncap, sizeof(*slots));
+	uint32_t *hashes = xcalloc(ncap, sizeof(*hashes));
+	for (size_t i = 0; i < in->cap; i++) {
+		if (!in->slots[i])
+			continue;
+		size_t j = in->hashes[i] & (ncap - 1);
+		while (slots[j])
+			j = (j + 1) & (ncap - 1);
+		slots[j] = in->slots[i];
+		hashes[j] = in->hashes[i];
+	}
+	free(in->slots);
+	free(in->hashes);
+	in->slots = slots;
+	in->hashes = hashes;
+	in->cap = ncap;
+}
+
+const char *kdx_intern_n(kdx_intern *in, const char *s, size_t len)
+{
+	if ((in->n + 1) * 4 > in->cap * 3)
+		grow(in);
+	uint32_t h = hash(s, len);
+	size_t j = h & (in->cap - 1);
+	while (in->slots[j]) {
+		if (in->hashes[j] == h && strlen(in->slots[j]) == len &&
+		    !memcmp(in->slots[j], s, len))
+			return in->slots[j];
+		j = (j + 1) & (in->cap - 1);
+	}
+	in->slots[j] = kdx_arena_strndup(in->arena, s, len);
+	in->hashes[j] = h;
+	in->n++;
+	return in->slots[j];
+}
+
+const char *kdx_intern_str(kdx_intern *in, const char *s)
+{
+	return kdx_intern_n(in, s, strlen(s));
+}

@@ -1,0 +1,24 @@
+/* intern: one canonical copy of each distinct string, so names compare by pointer.
+ * The strings live in the arena given to kdx_intern_init and last as long as it;
+ * the table itself (hash slots) is owned by the kdx_intern and freed by kdx_intern_release. */
+#ifndef KDX_INTERN_H
+#define KDX_INTERN_H
+#include <stddef.h>
+#include <stdint.h>
+
+#include "arena.h"
+
+typedef struct kdx_intern {
+	kdx_arena *arena;
+	const char **slots; /* open addressing, power-of-two size */
+	uint32_t *hashes;
+	size_t n, cap;
+} kdx_intern;
+
+void kdx_intern_init(kdx_intern *in, kdx_arena *arena);
+void kdx_intern_release(kdx_intern *in);
+/* The canonical NUL-terminated copy of s[0..len); equal strings give the same pointer. */
+const char *kdx_intern_n(kdx_intern *in, const char *s, size_t len);
+const char *kdx_intern_str(kdx_intern *in, const char *s);
+
+#endif

@@ -1,0 +1,124 @@
+/* compile: the pipeline (load, resolve, lower) and the params' values from -var,
+ * -var-file and defaults. */
+#include "compile.h"
+#include "lower.h"
+#include "../grammar/parse.h"
+#include "../common/xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static bool main_is_module(const kdx_ast_file *f)
+{
+	if (!f)
+		return false;
+	bool decls = false;
+	for (size_t i = 0; i < f->ndecls; i++) {
+		kdx_ast_decl_kind k = f->decls[i]->kind;
+		if (k == KDX_AST_TYPE || k == KDX_AST_ACTION)
+			decls = true;
+		else if (k != KDX_AST_IMPORT)
+			return false;
+	}
+	return decls;
+}
+
+int kdx_compile(const kdx_compile_opts *opts, kdx_compilation *c)
+{
+	memset(c, 0, sizeof(*c));
+	kdx_arena_init(&c->arena);
+	kdx_intern_init(&c->intern, &c->arena);
+	kdx_sources_init(&c->sources);
+	kdx_diags_init(&c->diags);
+	int rc = kdx_load_program(c, opts);
+	if (c->prog->main)
+		c->is_module = main_is_module(c->ast);
+	/* After a syntax error the tree is partial: name errors in it would be noise. A missing
+	 * module, though, does not stop the checks of everything else. */
+	bool syntax = false;
+	for (size_t i = 0; i < c->diags.n; i++)
+		syntax |= c->diags.items[i].code && !strcmp(c->diags.items[i].code, "syntax");
+	int resolved = c->prog->main && !syntax && kdx_resolve_program(c) ? -1 : 0;
+	/* Lower after name errors too (unknown names evaluate to "unknown"), but not after
+	 * syntax errors or missing files: a partial tree would only add noise. */
+	if (rc == 0 && c->prog->main && !c->is_module && kdx_lower(c, opts))
+		rc = -1;
+	if (resolved)
+		rc = -1;
+	if (c->diags.nerrors)
+		rc = -1;
+	if (rc)
+		c->plan = NULL;
+	kdx_diags_sort(&c->diags);
+	return rc;
+}
+
+void kdx_compilation_release(kdx_compilation *c)
+{
+	kdx_diags_release(&c->diags);
+	kdx_sources_release(&c->sources);
+	kdx_intern_release(&c->intern);
+	kdx_arena_release(&c->arena);
+	memset(c, 0, sizeof(*c));
+}
+
+/* ---- parameter values from the command line ---- */
+
+/* Parse `text` as one kdx expression: it is wrapped as `output v = TEXT` in a source of
+ * its own named `origin`, so errors point at it. NULL on a syntax error (reported). */
+const kdx_ast_expr *kdx_parse_value(kdx_compilation *c, const char *origin, const char *text)
+{
+	strbuf src = STRBUF_INIT;
+	strbuf_addf(&src, "output v = %s\n", text);
+	kdx_ast_file *f;
+	int rc = kdx_parse_string(&c->arena, &c->intern, &c->sources, origin, src.buf, src.len,
+				  &c->diags, &f);
+	strbuf_release(&src);
+	if (rc || f->ndecls != 1 || f->decls[0]->kind != KDX_AST_OUTPUT)
+		return NULL;
+	return f->decls[0]->value;
+}
+
+/* A var file holds `name = value` lines in kdx syntax: it is parsed as the body of a block,
+ * on the same first line so that line numbers in messages are the file's own. */
+int kdx_parse_var_file(kdx_compilation *c, const char *path, kdx_var_binding **out, size_t *n)
+{
+	strbuf err = STRBUF_INIT, src = STRBUF_INIT;
+	int fi = kdx_sources_load(&c->sources, path, &err);
+	if (fi < 0) {
+		kdx_diag_add_unlocated(&c->diags, KDX_ERROR, "var", "%s", err.buf);
+		strbuf_release(&err);
+		return -1;
+	}
+	strbuf_release(&err);
+	const kdx_source *s = &c->sources.files[fi];
+	strbuf_addstr(&src, "runbook \"\" { ");
+	strbuf_add(&src, s->text, s->len);
+	strbuf_addstr(&src, "\n}\n");
+	kdx_ast_file *f;
+	int rc = kdx_parse_string(&c->arena, &c->intern, &c->sources, path, src.buf, src.len,
+				  &c->diags, &f);
+	strbuf_release(&src);
+	if (rc || f->ndecls != 1)
+		return -1;
+	const kdx_ast_decl *d = f->decls[0];
+	*out = KDX_NEWN(&c->arena, kdx_var_binding, d->nitems + 1);
+	*n = 0;
+	for (size_t i = 0; i < d->nitems; i++) {
+		const kdx_ast_item *it = d->items[i];
+		if (it->kind != KDX_AST_ATTR) {
+			kdx_diag_add(&c->diags, KDX_ERROR, "var", it->span,
+				     "a var file holds only 'name = value' lines");
+			rc = -1;
+			continue;
+		}
+		(*out)[*n].name = it->name.name;
+		(*out)[*n].expr = it->expr;
+		(*out)[*n].span = it->span;
+		(*out)[*n].located = true;
+		(*out)[*n].origin = path;
+		(*n)++;
+	}
+	return rc;
+}

@@ -1,0 +1,88 @@
+/* compile: the front end's entry point. kdx_compile() reads the main file and its imports,
+ * parses, resolves names, checks types and units, evaluates everything knowable at compile
+ * time and lowers the runbook to a kdx_plan (compiler/plan.h). Everything it builds --
+ * sources, diagnostics, AST, values, plan, lowered bodies -- is owned by the
+ * kdx_compilation and freed by kdx_compilation_release(); pointers into it stay valid
+ * until then. Nothing here prints: errors are in out->diags. */
+#ifndef KDX_COMPILE_H
+#define KDX_COMPILE_H
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "../common/arena.h"
+#include "../common/intern.h"
+#include "../common/value.h"
+#include "diag.h"
+#include "plan.h"
+#include "source.h"
+
+struct kdx_ast_file;
+struct kdx_ast_decl;
+struct kdx_ast_expr;
+struct kdx_program;
+struct kdx_module;
+
+typedef struct kdx_compile_opts {
+	const char *path;                  /* the main file */
+	const char *const *include_dirs;   /* -I DIR, searched first, in order */
+	size_t ninclude_dirs;
+	const char *kdx_path;              /* KDX_PATH (colon-separated), or NULL; the caller
+					      reads the environment, the compiler does not */
+	const char *const *vars;           /* -var NAME=VALUE (VALUE in kdx syntax, or a bare
+					      string: -var environment=production) */
+	size_t nvars;
+	const char *const *var_files;      /* -var-file FILE: lines `name = value` */
+	size_t nvar_files;
+	bool no_default_stdlib;            /* do not search KDX_STDLIB_DIR / the repo's stdlib/ */
+} kdx_compile_opts;
+
+typedef struct kdx_compilation {
+	kdx_arena arena;                   /* AST, values, plan, bodies */
+	kdx_intern intern;                 /* every identifier, interned in arena */
+	kdx_sources sources;               /* every file read, for rendering diagnostics */
+	kdx_diags diags;
+	struct kdx_ast_file *ast;          /* the main file's AST (NULL if it could not be read) */
+	bool is_module;                    /* the main file declares types/actions only: no plan */
+	kdx_plan *plan;                    /* NULL when there were errors or for a module */
+	struct kdx_program *prog;          /* resolved modules and symbols (compiler/resolve.h) */
+} kdx_compilation;
+
+/* Returns 0 when the file compiled without errors (warnings allowed), -1 otherwise.
+ * Always fills *out (release it either way). */
+int kdx_compile(const kdx_compile_opts *opts, kdx_compilation *out);
+void kdx_compilation_release(kdx_compilation *c);
+
+/* ---- what the executor runs: kdx_step.body points at a kdx_step_body ----
+ *
+ * A step's `do`, `undo`, `require` and `wait until` are kept as AST plus the values bound
+ * at compile time. An action call is a kdx_bound_call: the action's declaration (its body
+ * statements -- call aws/terraform/http/kdx, let, do, wait, wait until, return -- are
+ * interpreted by the executor) and its arguments, evaluated where they are known at
+ * compile time. An argument that depends on run time (a snapshot, `steps.NAME`) has
+ * args value NULL and is evaluated from arg_exprs at run time with kdx_eval_runtime()
+ * (compiler/eval.h). */
+typedef struct kdx_bound_call {
+	const char *action;                      /* qualified: "route53.set_weights" */
+	const struct kdx_ast_decl *decl;         /* the action declaration */
+	const struct kdx_module *module;         /* the module that declares it */
+	const char **params;                     /* the action's parameter names, in order */
+	kdx_value **args;                        /* bound value per parameter, defaults filled;
+						    NULL entry: known only at run time */
+	const struct kdx_ast_expr **arg_exprs;   /* the expression each came from (NULL: default) */
+	size_t nargs;
+	kdx_span span;
+} kdx_bound_call;
+
+typedef struct kdx_step_body {
+	const struct kdx_ast_decl *decl;         /* the step declaration */
+	kdx_bound_call *do_call;                 /* NULL when the step has no `do` */
+	kdx_bound_call *undo_call;               /* explicit `undo`, else the action's own undo
+						    (with its snapshot taken before do), else NULL */
+	bool undo_is_actions_own;                /* undo_call came from the action's `undo`: its
+						    arguments are evaluated in the action's scope,
+						    where the snapshot names are bound */
+	const struct kdx_ast_expr **requires;    /* `require` conditions, in order */
+	size_t nrequires;
+} kdx_step_body;
+
+#endif

@@ -1,0 +1,86 @@
+/* eval: the expression evaluator, used at compile time (constant evaluation of params,
+ * attributes, arguments, effects) and at run time by the executor (require / wait until
+ * conditions, action bodies). Values are allocated in ev->arena.
+ *
+ * Three outcomes: 0 with a value, 1 "known only at run time" (a snapshot, steps.NAME, an
+ * action's result at compile time), -1 an error (reported to ev->diags with its location
+ * at compile time, or written to ev->err at run time). */
+#ifndef KDX_EVAL_H
+#define KDX_EVAL_H
+#include <stdbool.h>
+
+#include "resolve.h"
+
+/* A scope: a chain of bindings, innermost first. value NULL: bound, known at run time. */
+typedef struct kdx_env {
+	const struct kdx_env *parent;
+	const char *name;
+	kdx_value *value;
+} kdx_env;
+
+/* A resource instance as the evaluator sees it: its value and its declared type. */
+typedef struct kdx_res_ref {
+	const kdx_value *value;
+	const kdx_ast_decl *type;
+	int32_t index;               /* in kdx_plan.resources */
+} kdx_res_ref;
+
+typedef struct kdx_eval kdx_eval;
+struct kdx_eval {
+	kdx_arena *arena;
+	kdx_diags *diags;            /* compile time: errors go here (with locations) */
+	strbuf *err;                 /* run time: the first error message */
+	const kdx_module *module;    /* where action and module names are looked up */
+	const char *const *regions;  /* declared region names (NULL: not checked) */
+	size_t nregions;
+	const kdx_res_ref *res;      /* resource instances, to type-check resource arguments */
+	size_t nres;
+	/* An action call; NULL: its value is known only at run time. */
+	int (*call_action)(kdx_eval *ev, const kdx_bound_call *call, kdx_value **out);
+	/* A `steps.NAME` reference; NULL: such references are an error here. */
+	int (*step_ref)(kdx_eval *ev, const char *name, kdx_span span, kdx_value **out);
+	/* Host functions kdx serves at run time: http_get(url, time_limit) -> { status, body },
+	 * ask_approval(message) -> bool. NULL (compile time): their value is unknown. */
+	int (*host_call)(kdx_eval *ev, const char *name, kdx_value **args, size_t nargs,
+			 kdx_value **out);
+	void *ctx;
+	bool runtime;                /* now() is known */
+	int depth;
+};
+
+int kdx_eval_expr(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kdx_value **out);
+
+/* Bind a call's arguments to the action's parameters (positional, then named; defaults
+ * filled), type-checking each known one. Unknown parameter names and missing required
+ * arguments are errors. Returns -1 on error, else 0 (some args may be NULL = run time). */
+int kdx_bind_call(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *call,
+		  const kdx_ast_decl *action, const kdx_module *owner, kdx_bound_call *out);
+
+/* eval_builtins.c: call the built-in function `name` if there is one (*found), with e's
+ * arguments evaluated in env. */
+int kdx_eval_builtin(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, const char *name,
+		     kdx_value **out, bool *found);
+
+/* An error at span (compile time) or into ev->err (run time); returns -1. */
+int kdx_eval_error(kdx_eval *ev, kdx_span span, const char *hint, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* Equality as the language defines it: a region equals the string of its name. */
+bool kdx_eval_equal(const kdx_value *a, const kdx_value *b);
+/* The text of a string or region value, else NULL. */
+const char *kdx_value_text(const kdx_value *v);
+/* A value as interpolated into a string. */
+void kdx_eval_to_text(strbuf *sb, const kdx_value *v);
+
+/* types.c: does value *v fit type t (as declared in module scope)? Strings naming a region
+ * become region values where t wants a region (checked against ev->regions, with a
+ * suggestion). Returns 0, or -1 with the reason in why. */
+int kdx_type_check(kdx_eval *ev, const kdx_module *scope, const kdx_ast_type *t, kdx_value **v,
+		   strbuf *why);
+/* "percent", "map(string)", "route53.weighted_record" */
+void kdx_type_format(strbuf *sb, const kdx_ast_type *t);
+/* The name of a value's type for messages ("duration", "list", "route53.weighted_record"). */
+const char *kdx_type_of_value(kdx_eval *ev, const kdx_value *v);
+const kdx_res_ref *kdx_eval_resource(const kdx_eval *ev, const kdx_value *v);
+
+#endif

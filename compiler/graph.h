@@ -1,0 +1,77 @@
+/* graph: the step dependency graph of a kdx_plan -- successor lists, a topological order,
+ * cycles and the steps they block, and happens-before queries that scale to 100k steps
+ * without a transitive closure. A kdx_graph owns its arrays (kdx_graph_release frees
+ * them); it points at the plan, which must outlive it. Nothing here prints. */
+#ifndef KDX_GRAPH_H
+#define KDX_GRAPH_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "plan.h"
+
+/* What the graph pass saw that is wrong with the edges themselves. */
+typedef enum kdx_graph_issue_kind {
+	KDX_GRAPH_SELF_EDGE,   /* a step waits for itself; the edge is left out */
+	KDX_GRAPH_BAD_INDEX,   /* a pred index past nsteps; the edge is left out */
+	KDX_GRAPH_DUP_EDGE,    /* the same pred twice; the second is left out */
+} kdx_graph_issue_kind;
+
+typedef struct kdx_graph_issue {
+	kdx_graph_issue_kind kind;
+	uint32_t step;         /* the step whose preds hold the edge */
+	size_t pred;           /* index into that step's preds[] */
+} kdx_graph_issue;
+
+typedef struct kdx_graph {
+	const kdx_plan *plan;
+	size_t n;                 /* = plan->nsteps */
+	size_t nedges;            /* edges kept (after dropping self, bad and duplicate edges) */
+	uint32_t *succ_off;       /* CSR: successors of v are succ[succ_off[v] .. succ_off[v+1]) */
+	uint32_t *succ;
+	uint32_t *succ_edge;      /* parallel to succ: index into plan->steps[w].preds[] */
+	uint32_t *topo;           /* topological order (Kahn, ties by source order); ntopo entries */
+	size_t ntopo;             /* == n when acyclic */
+	uint32_t *rank;           /* position in topo; UINT32_MAX for steps that never get ready */
+	bool acyclic;
+
+	/* Cycles: each is a list of step indices c0 -> c1 -> ... -> ck-1 -> c0. */
+	uint32_t **cycles;
+	size_t *cycle_len;
+	size_t ncycles;
+	/* Steps that are on no reported cycle but wait (transitively) for one: they can never
+	 * run. blocked_by[v] is the cycle step they wait for, for the message. */
+	uint32_t *unreachable;
+	size_t nunreachable;
+	uint32_t *blocked_by;     /* indexed by step; UINT32_MAX when not unreachable */
+
+	kdx_graph_issue *issues;
+	size_t nissues, aissues;
+
+	/* Happens-before filters (acyclic graphs only): longest path from a source (level)
+	 * and to a sink (height), and pre/post numbers of a DFS spanning forest. */
+	uint32_t *level, *height, *pre, *post;
+	/* low[v]: the least post number among v's descendants (itself included). If a reaches
+	 * b then [low b, post b] lies inside [low a, post a] (a GRAIL-style negative filter). */
+	uint32_t *low;
+	/* Scratch for the pruned search; makes kdx_graph_hb non-reentrant per graph. */
+	uint32_t *mark, stamp;
+	uint32_t *stack;
+	uint64_t nsearches;       /* queries the filters could not answer (for benchmarks) */
+} kdx_graph;
+
+/* Build from plan. Never fails: problems are recorded in issues/cycles/unreachable. */
+void kdx_graph_build(kdx_graph *g, const kdx_plan *plan);
+void kdx_graph_release(kdx_graph *g);
+
+/* Does a happen before b, i.e. is there a path a -> ... -> b (a != b)? Requires an acyclic
+ * graph. Cost: O(1) for most pairs (rank, level, height and DFS-interval filters), else a
+ * search pruned to the steps that lie between a and b. */
+bool kdx_graph_hb(kdx_graph *g, uint32_t a, uint32_t b);
+/* Neither a before b nor b before a: they may run in either order or at once. */
+bool kdx_graph_unordered(kdx_graph *g, uint32_t a, uint32_t b);
+
+/* The edge a -> b as written in the plan (for its span), or NULL. */
+const kdx_edge *kdx_graph_edge(const kdx_graph *g, uint32_t a, uint32_t b);
+
+#endif

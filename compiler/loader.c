@@ -1,0 +1,199 @@
+/* loader: find and load the main file and its imports (each module once), diagnosing
+ * missing modules and import cycles with the chain that closes them. */
+#include "resolve.h"
+#include "../grammar/parse.h"
+#include "../common/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+typedef struct loader {
+	kdx_compilation *c;
+	const kdx_compile_opts *opts;
+	const char **dirs;         /* search path, in order */
+	size_t ndirs;
+	kdx_module **stack;        /* modules being loaded, for cycle chains */
+	size_t nstack;
+	int rc;
+} loader;
+
+static bool is_file(const char *p)
+{
+	struct stat st;
+	return stat(p, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+static void add_dir(loader *L, const char *d)
+{
+	if (!d || !*d)
+		return;
+	L->dirs = xrealloc(L->dirs, (L->ndirs + 1) * sizeof(*L->dirs));
+	L->dirs[L->ndirs++] = d;
+}
+
+static void build_search_path(loader *L)
+{
+	kdx_arena *a = &L->c->arena;
+	for (size_t i = 0; i < L->opts->ninclude_dirs; i++)
+		add_dir(L, L->opts->include_dirs[i]);
+	if (L->opts->kdx_path) {
+		const char *p = L->opts->kdx_path;
+		while (*p) {
+			const char *colon = strchr(p, ':');
+			size_t n = colon ? (size_t)(colon - p) : strlen(p);
+			if (n)
+				add_dir(L, kdx_arena_strndup(a, p, n));
+			p += n + (colon ? 1 : 0);
+		}
+	}
+	if (!L->opts->no_default_stdlib) {
+		add_dir(L, KDX_STDLIB_DIR);
+		add_dir(L, KDX_SOURCE_STDLIB_DIR);
+	}
+}
+
+static kdx_module *find_loaded(kdx_program *p, const char *path)
+{
+	for (size_t i = 0; i < p->nmodules; i++)
+		if (!strcmp(p->modules[i]->path, path))
+			return p->modules[i];
+	return NULL;
+}
+
+static kdx_module *parse_module(loader *L, const char *name, const char *path, bool is_main)
+{
+	kdx_compilation *c = L->c;
+	strbuf err = STRBUF_INIT;
+	int fi = kdx_sources_load(&c->sources, path, &err);
+	if (fi < 0) {
+		kdx_diag_add_unlocated(&c->diags, KDX_ERROR, "io", "%s", err.buf);
+		strbuf_release(&err);
+		return NULL;
+	}
+	strbuf_release(&err);
+	kdx_module *m = KDX_NEW(&c->arena, kdx_module);
+	m->name = kdx_arena_strdup(&c->arena, name);
+	m->path = kdx_arena_strdup(&c->arena, path);
+	m->is_main = is_main;
+	if (kdx_parse_file(&c->arena, &c->intern, &c->sources, (uint32_t)fi, &c->diags, &m->ast))
+		L->rc = -1;
+	return m;
+}
+
+static void push_module(kdx_program *p, kdx_arena *a, kdx_module *m)
+{
+	kdx_module **n = KDX_NEWN(a, kdx_module *, p->nmodules + 1);
+	if (p->nmodules)
+		memcpy(n, p->modules, p->nmodules * sizeof(*n));
+	n[p->nmodules++] = m;
+	p->modules = n;
+}
+
+/* Where `import "aws/route53"` is found: the first DIR/aws/route53.kdx on the search path. */
+static char *find_module(loader *L, const char *name)
+{
+	kdx_arena *a = &L->c->arena;
+	for (size_t i = 0; i < L->ndirs; i++) {
+		char *p = kdx_arena_printf(a, "%s/%s.kdx", L->dirs[i], name);
+		if (is_file(p))
+			return p;
+	}
+	return NULL;
+}
+
+static void load_imports(loader *L, kdx_module *m);
+
+static void import_one(loader *L, kdx_module *m, const kdx_ast_decl *d, kdx_import *im)
+{
+	kdx_compilation *c = L->c;
+	const char *name = d->label.name;
+	im->decl = d;
+	im->alias = d->name.name ? d->name.name : kdx_import_alias(&c->intern, name);
+	char *path = find_module(L, name);
+	if (!path) {
+		kdx_diag *g = kdx_diag_add(&c->diags, KDX_ERROR, "import", d->span,
+					   "module '%s' not found", name);
+		kdx_diag_note_unlocated(g, "looked for '%s.kdx' in the -I directories, KDX_PATH and "
+					"the standard library", name);
+		kdx_diag_hint(g, "add a directory with -I DIR or KDX_PATH");
+		L->rc = -1;
+		return;
+	}
+	kdx_module *dep = find_loaded(c->prog, path);
+	if (dep && dep->state == 1) {
+		kdx_diag *g = kdx_diag_add(&c->diags, KDX_ERROR, "import", d->span,
+					   "import cycle: module '%s' imports itself", name);
+		strbuf chain = STRBUF_INIT;
+		size_t start = 0;
+		for (size_t i = 0; i < L->nstack; i++)
+			if (L->stack[i] == dep)
+				start = i;
+		for (size_t i = start; i < L->nstack; i++)
+			strbuf_addf(&chain, "%s -> ", L->stack[i]->name);
+		strbuf_addstr(&chain, dep->name);
+		kdx_diag_note_unlocated(g, "the cycle: %s", chain.buf);
+		strbuf_release(&chain);
+		L->rc = -1;
+		return;
+	}
+	if (!dep) {
+		dep = parse_module(L, name, path, false);
+		if (!dep) {
+			L->rc = -1;
+			return;
+		}
+		push_module(c->prog, &c->arena, dep);
+		load_imports(L, dep);
+	}
+	im->mod = dep;
+}
+
+static void load_imports(loader *L, kdx_module *m)
+{
+	kdx_arena *a = &L->c->arena;
+	m->state = 1;
+	L->stack = xrealloc(L->stack, (L->nstack + 1) * sizeof(*L->stack));
+	L->stack[L->nstack++] = m;
+	size_t n = 0;
+	for (size_t i = 0; i < m->ast->ndecls; i++)
+		n += m->ast->decls[i]->kind == KDX_AST_IMPORT;
+	m->imports = KDX_NEWN(a, kdx_import, n + 1);
+	for (size_t i = 0; i < m->ast->ndecls; i++) {
+		const kdx_ast_decl *d = m->ast->decls[i];
+		if (d->kind == KDX_AST_IMPORT && d->label.name)
+			import_one(L, m, d, &m->imports[m->nimports++]);
+	}
+	L->nstack--;
+	m->state = 2;
+}
+
+const char *kdx_stdlib_import_for(kdx_arena *a, const char *alias)
+{
+	const char *dirs[] = { KDX_STDLIB_DIR, KDX_SOURCE_STDLIB_DIR };
+	const char *forms[] = { "%s/%s.kdx", "%s/aws/%s.kdx" };
+	for (size_t f = 0; f < 2; f++)
+		for (size_t d = 0; d < 2; d++)
+			if (is_file(kdx_arena_printf(a, forms[f], dirs[d], alias)))
+				return kdx_arena_printf(a, f ? "aws/%s" : "%s", alias);
+	return NULL;
+}
+
+int kdx_load_program(kdx_compilation *c, const kdx_compile_opts *opts)
+{
+	loader L = { .c = c, .opts = opts };
+	c->prog = KDX_NEW(&c->arena, kdx_program);
+	build_search_path(&L);
+	kdx_module *m = parse_module(&L, opts->path, opts->path, true);
+	if (m) {
+		c->prog->main = m;
+		c->ast = m->ast;
+		push_module(c->prog, &c->arena, m);
+		load_imports(&L, m);
+	} else {
+		L.rc = -1;
+	}
+	free(L.dirs);
+	free(L.stack);
+	return L.rc;
+}

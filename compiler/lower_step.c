@@ -1,0 +1,655 @@
+/* lower_step: one step's clauses into a kdx_step -- edges (after and steps.NAME data
+ * references), the effects of its action evaluated with the call's arguments, gates from
+ * `require`, the undo's effects, and its timing figures. */
+#include "lower.h"
+#include "suggest.h"
+#include "../common/xalloc.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+static kdx_diag *error(kdx_lowerer *L, kdx_span span, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static kdx_diag *error(kdx_lowerer *L, kdx_span span, const char *fmt, ...)
+{
+	strbuf sb = STRBUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	kdx_diag *g = kdx_diag_add(&L->c->diags, KDX_ERROR, "step", span, "%s", sb.buf);
+	strbuf_release(&sb);
+	return g;
+}
+
+/* ---- step names: an open-addressing table over interned pointers ---- */
+
+static size_t hash_ptr(const void *p, size_t mask)
+{
+	uintptr_t x = (uintptr_t)p;
+	x ^= x >> 17;
+	x *= 0x9E3779B97F4A7C15ull;
+	return (size_t)(x >> 7) & mask;
+}
+
+static void build_table(kdx_lowerer *L)
+{
+	size_t n = 16;
+	while (n < L->nsteps * 2 + 2)
+		n *= 2;
+	L->nslots = n;
+	L->slots = xcalloc(n, sizeof(*L->slots));
+	L->slot_idx = xcalloc(n, sizeof(*L->slot_idx));
+	for (size_t i = 0; i < L->nsteps; i++) {
+		const char *name = L->steps[i]->name.name;
+		size_t h = hash_ptr(name, n - 1);
+		while (L->slots[h] && L->slots[h] != name)
+			h = (h + 1) & (n - 1);
+		if (!L->slots[h]) { /* the first of duplicates wins (resolve reports the rest) */
+			L->slots[h] = name;
+			L->slot_idx[h] = (uint32_t)i;
+		}
+	}
+}
+
+long kdx_lower_find_step(const kdx_lowerer *L, const char *name)
+{
+	if (!L->nslots)
+		return -1;
+	const char *in = kdx_intern_n((kdx_intern *)&L->c->intern, name, strlen(name));
+	size_t h = hash_ptr(in, L->nslots - 1);
+	while (L->slots[h]) {
+		if (L->slots[h] == in)
+			return (long)L->slot_idx[h];
+		h = (h + 1) & (L->nslots - 1);
+	}
+	return -1;
+}
+
+void kdx_lower_unknown_step(kdx_lowerer *L, const char *name, kdx_span span)
+{
+	kdx_diag *g = error(L, span, "unknown step '%s'", name);
+	kdx_suggest s;
+	kdx_suggest_init(&s, name);
+	for (size_t i = 0; i < L->nsteps; i++)
+		kdx_suggest_add(&s, L->steps[i]->name.name);
+	const char *best = kdx_suggest_result(&s);
+	if (best)
+		kdx_diag_hint(g, "did you mean '%s'?", best);
+}
+
+static void add_edge(kdx_lowerer *L, size_t to, size_t from, kdx_edge_kind kind, kdx_span span)
+{
+	kdx_edge_list *el = &L->edges[to];
+	for (size_t i = 0; i < el->n; i++)
+		if (el->items[i].from == from)
+			return; /* one edge per pair; `after` is written first, so it wins */
+	XGROW(el->items, el->n + 1, el->alloc);
+	el->items[el->n++] = (kdx_edge){ (uint32_t)from, kind, span };
+}
+
+static void after_edge(kdx_lowerer *L, const kdx_ast_ident *id)
+{
+	long f = kdx_lower_find_step(L, id->name);
+	if (f < 0)
+		kdx_lower_unknown_step(L, id->name, id->span);
+	else if ((size_t)f == L->cur)
+		error(L, id->span, "step '%s' cannot run after itself", id->name);
+	else
+		add_edge(L, L->cur, (size_t)f, KDX_EDGE_AFTER, id->span);
+}
+
+/* steps.NAME: the result of step NAME, known at run time; adds a data edge. */
+static int step_ref(kdx_eval *ev, const char *name, kdx_span span, kdx_value **out)
+{
+	kdx_lowerer *L = ev->ctx;
+	(void)out;
+	long f = kdx_lower_find_step(L, name);
+	if (f < 0) {
+		kdx_lower_unknown_step(L, name, span);
+		return -1;
+	}
+	if ((size_t)f == L->cur)
+		return kdx_eval_error(ev, span, NULL, "step '%s' cannot use its own result", name);
+	add_edge(L, L->cur, (size_t)f, KDX_EDGE_DATA, span);
+	return 1;
+}
+
+/* ---- effects ---- */
+
+typedef struct effects {
+	kdx_effect *items;
+	size_t n, alloc;
+} effects;
+
+static kdx_effect *push(effects *E, kdx_effect_kind k, kdx_span span)
+{
+	XGROW(E->items, E->n + 1, E->alloc);
+	kdx_effect *e = &E->items[E->n++];
+	memset(e, 0, sizeof(*e));
+	e->kind = k;
+	e->resource = -1;
+	e->region = -1;
+	e->span = span;
+	return e;
+}
+
+static int32_t res_index(kdx_lowerer *L, const kdx_value *v)
+{
+	const kdx_res_ref *r = v ? kdx_eval_resource(&L->ev, v) : NULL;
+	return r ? r->index : -1;
+}
+
+static int32_t region_arg(kdx_lowerer *L, const kdx_value *v, kdx_span span, const char *prim)
+{
+	if (!v)
+		return -1;
+	const char *name = kdx_value_text(v);
+	int32_t r = kdx_lower_region(L, name);
+	if (r < 0) {
+		if (v->kind == KDX_V_NULL)
+			error(L, span, "'%s' needs a region, but the value is null (does the resource set 'region'?)",
+			      prim);
+		else if (!name)
+			error(L, span, "'%s' needs a region, got %s", prim, kdx_type_of_value(&L->ev, v));
+		else {
+			kdx_diag *g = error(L, span, "unknown region '%s'", name);
+			const char *s = kdx_suggest_best(name, L->region_names, L->plan->nregions);
+			if (s)
+				kdx_diag_hint(g, "did you mean '%s'?", s);
+		}
+	}
+	return r;
+}
+
+/* weights: a map naming every declared region once, with percents. NULL = run time. */
+static double *weights_arg(kdx_lowerer *L, const kdx_value *m, kdx_span span)
+{
+	if (!m)
+		return NULL;
+	size_t nr = L->plan->nregions;
+	double *w = KDX_NEWN(&L->c->arena, double, nr + 1);
+	bool *set = KDX_NEWN(&L->c->arena, bool, nr + 1);
+	if (m->kind != KDX_V_MAP) {
+		error(L, span, "weights must be a map of region to percent, got %s",
+		      kdx_type_of_value(&L->ev, m));
+		return NULL;
+	}
+	bool ok = true;
+	for (size_t i = 0; i < m->u.map.n; i++) {
+		int32_t r = region_arg(L, kdx_value_string(&L->c->arena, m->u.map.keys[i]), span,
+				       "set_weights");
+		if (r < 0) {
+			ok = false;
+			continue;
+		}
+		const kdx_value *v = m->u.map.vals[i];
+		if (v->kind != KDX_V_PERCENT) {
+			error(L, span, "the weight of '%s' must be a percent, got %s", m->u.map.keys[i],
+			      kdx_type_of_value(&L->ev, v));
+			ok = false;
+			continue;
+		}
+		w[r] = v->u.num;
+		set[r] = true;
+	}
+	for (size_t i = 0; ok && i < nr; i++) {
+		if (!set[i]) {
+			kdx_diag *g = error(L, span, "the weights do not say what region '%s' gets",
+					    L->plan->regions[i].name);
+			kdx_diag_hint(g, "give every region a weight, e.g. \"%s\" = 0%%",
+				      L->plan->regions[i].name);
+			ok = false;
+		}
+	}
+	return ok ? w : NULL;
+}
+
+/* The effects an action declares, with its parameters bound to a call's arguments. */
+static void action_effects(kdx_lowerer *L, const kdx_bound_call *bc, kdx_span span, effects *E)
+{
+	const kdx_env *env = NULL;
+	kdx_env *b = KDX_NEWN(&L->c->arena, kdx_env, bc->nargs + 1);
+	for (size_t i = 0; i < bc->nargs; i++) {
+		b[i] = (kdx_env){ env, bc->params[i], bc->args[i] };
+		env = &b[i];
+	}
+	const kdx_module *saved = L->ev.module;
+	L->ev.module = bc->module;
+	for (size_t i = 0; i < bc->decl->nitems; i++) {
+		const kdx_ast_item *it = bc->decl->items[i];
+		if (it->kind != KDX_AST_EFFECT)
+			continue;
+		for (size_t j = 0; j < it->nlist; j++) {
+			const kdx_ast_expr *pe = it->list[j];
+			if (pe->kind != KDX_AST_E_CALL || pe->u.call.callee->kind != KDX_AST_E_NAME)
+				continue;
+			const char *prim = pe->u.call.callee->u.name;
+			kdx_value *a[2] = { NULL, NULL };
+			for (size_t k = 0; k < pe->u.call.nargs && k < 2; k++)
+				if (kdx_eval_expr(&L->ev, env, pe->u.call.args[k].value, &a[k]))
+					a[k] = NULL;
+			kdx_effect *e;
+			if (!strcmp(prim, "set_weights")) {
+				e = push(E, KDX_EFF_SET_WEIGHTS, span);
+				e->resource = res_index(L, a[0]);
+				e->weights = weights_arg(L, a[1], span);
+			} else if (!strcmp(prim, "set_capacity")) {
+				e = push(E, KDX_EFF_SET_CAPACITY, span);
+				e->region = region_arg(L, a[0], span, prim);
+				/* -1: restore what a snapshot saw (known only at run time) */
+				e->pct = a[1] && a[1]->kind == KDX_V_PERCENT ? a[1]->u.num : -1;
+			} else if (!strcmp(prim, "promote") || !strcmp(prim, "switchover")) {
+				e = push(E, KDX_EFF_PROMOTE, span);
+				e->resource = res_index(L, a[0]);
+				e->region = region_arg(L, a[1], span, prim);
+				e->graceful = prim[0] == 's';
+			} else if (!strcmp(prim, "fence") || !strcmp(prim, "unfence")) {
+				e = push(E, prim[0] == 'f' ? KDX_EFF_FENCE : KDX_EFF_UNFENCE, span);
+				e->resource = res_index(L, a[0]);
+				e->region = region_arg(L, a[1], span, prim);
+			} else if (!strcmp(prim, "observe_lag")) {
+				e = push(E, KDX_EFF_READ, span);
+				e->resource = res_index(L, a[0]);
+				e->region = region_arg(L, a[1], span, prim);
+			} else if (!strcmp(prim, "observe_health")) {
+				e = push(E, KDX_EFF_READ, span);
+				e->region = region_arg(L, a[0], span, prim);
+			} else if (!strcmp(prim, "set_health")) {
+				e = push(E, KDX_EFF_SET_HEALTH, span);
+				e->region = region_arg(L, a[0], span, prim);
+				e->flag = a[1] && a[1]->kind == KDX_V_BOOL && a[1]->u.b;
+			} else if (!strcmp(prim, "set_alarm")) {
+				e = push(E, KDX_EFF_SET_ALARM, span);
+				e->resource = res_index(L, a[0]);
+				e->flag = a[1] && a[1]->kind == KDX_V_BOOL && a[1]->u.b;
+			} else if (!strcmp(prim, "write") || !strcmp(prim, "read")) {
+				e = push(E, prim[0] == 'w' ? KDX_EFF_WRITE : KDX_EFF_READ, span);
+				e->resource = res_index(L, a[0]);
+			}
+		}
+	}
+	L->ev.module = saved;
+}
+
+/* Which primitive a called action observes: "observe_lag", "observe_health" or NULL. */
+static const kdx_ast_expr *observed(const kdx_ast_decl *act, const char *prim)
+{
+	for (size_t i = 0; i < act->nitems; i++) {
+		const kdx_ast_item *it = act->items[i];
+		for (size_t j = 0; it->kind == KDX_AST_EFFECT && j < it->nlist; j++) {
+			const kdx_ast_expr *pe = it->list[j];
+			if (pe->kind == KDX_AST_E_CALL && pe->u.call.callee->kind == KDX_AST_E_NAME &&
+			    !strcmp(pe->u.call.callee->u.name, prim))
+				return pe;
+		}
+	}
+	return NULL;
+}
+
+/* Bind a call in a step (errors reported unless quiet); NULL when it is not an action. */
+static kdx_bound_call *bind_step_call(kdx_lowerer *L, const kdx_ast_expr *e, bool quiet)
+{
+	if (!e || e->kind != KDX_AST_E_CALL)
+		return NULL;
+	const kdx_module *owner;
+	const kdx_ast_decl *act = kdx_resolve_action(L->ev.module, e->u.call.callee, &owner);
+	if (!act)
+		return NULL;
+	kdx_bound_call *bc = KDX_NEW(&L->c->arena, kdx_bound_call);
+	kdx_diags *saved = L->ev.diags;
+	if (quiet)
+		L->ev.diags = NULL;
+	int r = kdx_bind_call(&L->ev, L->genv, e, act, owner, bc);
+	L->ev.diags = saved;
+	return r && !quiet ? NULL : bc;
+}
+
+static bool is_cmp(kdx_ast_op op)
+{
+	return op >= KDX_AST_OP_LT && op <= KDX_AST_OP_NE;
+}
+
+/* Every action call inside e adds the effects it declares (reads and observations). */
+static void call_reads(kdx_lowerer *L, const kdx_ast_expr *e, effects *E)
+{
+	if (!e)
+		return;
+	switch (e->kind) {
+	case KDX_AST_E_CALL: {
+		kdx_bound_call *bc = bind_step_call(L, e, true);
+		if (bc)
+			action_effects(L, bc, e->span, E);
+		for (size_t i = 0; i < e->u.call.nargs; i++)
+			call_reads(L, e->u.call.args[i].value, E);
+		break;
+	}
+	case KDX_AST_E_BINARY:
+		call_reads(L, e->u.binary.lhs, E);
+		call_reads(L, e->u.binary.rhs, E);
+		break;
+	case KDX_AST_E_UNARY: call_reads(L, e->u.unary.operand, E); break;
+	case KDX_AST_E_COND:
+		call_reads(L, e->u.cond.cond, E);
+		call_reads(L, e->u.cond.then, E);
+		call_reads(L, e->u.cond.otherwise, E);
+		break;
+	default: break;
+	}
+}
+
+/* `require X <= B` where X observes lag is a lag gate with bound B; `require H == V` or a
+ * bare call where H observes health is a health gate. Conjunctions are split; anything
+ * else only reads. */
+static void gates(kdx_lowerer *L, const kdx_ast_expr *e, effects *E)
+{
+	if (e->kind == KDX_AST_E_BINARY && e->u.binary.op == KDX_AST_OP_AND) {
+		gates(L, e->u.binary.lhs, E);
+		gates(L, e->u.binary.rhs, E);
+		return;
+	}
+	const kdx_ast_expr *call = NULL, *bound = NULL;
+	kdx_ast_op op = KDX_AST_OP_EQ;
+	if (e->kind == KDX_AST_E_CALL) {
+		call = e;
+	} else if (e->kind == KDX_AST_E_BINARY && is_cmp(e->u.binary.op)) {
+		op = e->u.binary.op;
+		bool lcall = e->u.binary.lhs->kind == KDX_AST_E_CALL;
+		call = lcall ? e->u.binary.lhs : e->u.binary.rhs;
+		bound = lcall ? e->u.binary.rhs : e->u.binary.lhs;
+		if (!lcall) /* B >= X is X <= B */
+			op = op == KDX_AST_OP_GE ? KDX_AST_OP_LE : op == KDX_AST_OP_GT ? KDX_AST_OP_LT : op;
+	}
+	kdx_bound_call *bc = call && call->kind == KDX_AST_E_CALL ? bind_step_call(L, call, true) : NULL;
+	if (!bc) {
+		call_reads(L, e, E);
+		return;
+	}
+	size_t n0 = E->n;
+	action_effects(L, bc, call->span, E);
+	bool lag = observed(bc->decl, "observe_lag") && (op == KDX_AST_OP_LE || op == KDX_AST_OP_LT);
+	bool health = observed(bc->decl, "observe_health") && op == KDX_AST_OP_EQ;
+	kdx_value *b = NULL;
+	if (lag && bound && kdx_eval_expr(&L->ev, L->genv, bound, &b) == 0 && b->kind != KDX_V_DURATION) {
+		error(L, bound->span, "a lag gate compares the lag with a duration, got %s",
+		      kdx_type_of_value(&L->ev, b));
+		b = NULL;
+	}
+	for (size_t i = n0; i < E->n; i++) {
+		kdx_effect *x = &E->items[i];
+		if (x->kind != KDX_EFF_READ || x->region < 0)
+			continue;
+		if (lag && b && x->resource >= 0) {
+			x->kind = KDX_EFF_LAG_GATE;
+			x->ms = b->u.ms;
+			x->span = e->span;
+		} else if (health && x->resource < 0) {
+			x->kind = KDX_EFF_HEALTH_GATE;
+			x->span = e->span;
+		}
+	}
+	for (size_t i = 0; i < call->u.call.nargs; i++)
+		call_reads(L, call->u.call.args[i].value, E);
+}
+
+static int64_t eval_ms(kdx_lowerer *L, const kdx_ast_expr *e, const char *what, const kdx_env *env)
+{
+	kdx_value *v;
+	if (!e || kdx_eval_expr(&L->ev, env, e, &v))
+		return 0;
+	if (v->kind != KDX_V_DURATION) {
+		error(L, e->span, "%s must be a duration, got %s", what, kdx_type_of_value(&L->ev, v));
+		return 0;
+	}
+	if (v->u.ms < 0) {
+		error(L, e->span, "%s must not be negative", what);
+		return 0;
+	}
+	return v->u.ms;
+}
+
+/* The action's own undo, bound in the action's scope (snapshots are known at run time). */
+static kdx_bound_call *own_undo(kdx_lowerer *L, const kdx_bound_call *bc)
+{
+	const kdx_ast_item *u = NULL;
+	for (size_t i = 0; i < bc->decl->nitems; i++)
+		if (bc->decl->items[i]->kind == KDX_AST_UNDO)
+			u = bc->decl->items[i];
+	if (!u || u->none || !u->expr || u->expr->kind != KDX_AST_E_CALL)
+		return NULL;
+	const kdx_env *env = NULL;
+	kdx_env *b = KDX_NEWN(&L->c->arena, kdx_env, bc->nargs + bc->decl->nitems + 1);
+	size_t k = 0;
+	for (size_t i = 0; i < bc->nargs; i++, k++) {
+		b[k] = (kdx_env){ env, bc->params[i], bc->args[i] };
+		env = &b[k];
+	}
+	for (size_t i = 0; i < bc->decl->nitems; i++)
+		if (bc->decl->items[i]->kind == KDX_AST_SNAPSHOT) {
+			b[k] = (kdx_env){ env, bc->decl->items[i]->name.name, NULL };
+			env = &b[k++];
+		}
+	const kdx_module *saved = L->ev.module;
+	L->ev.module = bc->module;
+	const kdx_module *owner;
+	const kdx_ast_decl *act = kdx_resolve_action(bc->module, u->expr->u.call.callee, &owner);
+	kdx_bound_call *ub = NULL;
+	if (act) {
+		ub = KDX_NEW(&L->c->arena, kdx_bound_call);
+		if (kdx_bind_call(&L->ev, env, u->expr, act, owner, ub))
+			ub = NULL;
+	}
+	L->ev.module = saved;
+	return ub;
+}
+
+static void action_duration(kdx_lowerer *L, const kdx_bound_call *bc, kdx_step *s)
+{
+	const kdx_ast_item *d = NULL;
+	for (size_t i = 0; i < bc->decl->nitems; i++)
+		if (bc->decl->items[i]->kind == KDX_AST_DURATION)
+			d = bc->decl->items[i];
+	if (!d)
+		return;
+	/* the parameters are in scope: core.sleep(d) declares `duration d..d` */
+	const kdx_env *env = NULL;
+	kdx_env *b = KDX_NEWN(&L->c->arena, kdx_env, bc->nargs + 1);
+	for (size_t i = 0; i < bc->nargs; i++) {
+		b[i] = (kdx_env){ env, bc->params[i], bc->args[i] };
+		env = &b[i];
+	}
+	const kdx_module *saved = L->ev.module;
+	L->ev.module = bc->module;
+	s->duration_min_ms = eval_ms(L, d->expr, "duration", env);
+	s->duration_max_ms = eval_ms(L, d->max, "duration", env);
+	L->ev.module = saved;
+}
+
+static const kdx_ast_expr *req_list_push(kdx_lowerer *L, kdx_step_body *b, const kdx_ast_expr *e)
+{
+	const kdx_ast_expr **n = KDX_NEWN(&L->c->arena, const kdx_ast_expr *, b->nrequires + 1);
+	if (b->nrequires)
+		memcpy(n, b->requires, b->nrequires * sizeof(*n));
+	n[b->nrequires++] = e;
+	b->requires = n;
+	return e;
+}
+
+static void check_cond(kdx_lowerer *L, const kdx_ast_expr *e)
+{
+	kdx_value *v;
+	if (kdx_eval_expr(&L->ev, L->genv, e, &v) == 0 && v->kind != KDX_V_BOOL)
+		error(L, e->span, "a condition must be a bool, got %s", kdx_type_of_value(&L->ev, v));
+}
+
+static void lower_do(kdx_lowerer *L, const kdx_ast_item *it, kdx_step *s, kdx_step_body *body,
+		     effects *E)
+{
+	if (it->expr->kind != KDX_AST_E_CALL) {
+		error(L, it->expr->span, "'do' needs an action call, e.g. do route53.set_weights(api, w)");
+		return;
+	}
+	kdx_value *ignored;
+	const kdx_module *owner;
+	if (!kdx_resolve_action(L->ev.module, it->expr->u.call.callee, &owner)) {
+		(void)kdx_eval_expr(&L->ev, L->genv, it->expr, &ignored); /* reports it */
+		return;
+	}
+	kdx_bound_call *bc = bind_step_call(L, it->expr, false);
+	if (!bc)
+		return;
+	body->do_call = bc;
+	s->action = bc->action;
+	s->action_span = it->expr->span;
+	action_effects(L, bc, it->expr->span, E);
+	action_duration(L, bc, s);
+}
+
+static void lower_clause(kdx_lowerer *L, const kdx_ast_item *it, kdx_step *s, kdx_step_body *body,
+			 effects *gate, effects *E, const kdx_ast_item **undo)
+{
+	kdx_value *v;
+	switch (it->kind) {
+	case KDX_AST_ATTR:
+		if (strcmp(it->name.name, "description")) {
+			kdx_diag *g = error(L, it->name.span, "unknown attribute '%s' in step", it->name.name);
+			if (kdx_suggest_distance(it->name.name, "description") <= 3)
+				kdx_diag_hint(g, "did you mean 'description'?");
+		} else {
+			(void)kdx_eval_expr(&L->ev, L->genv, it->expr, &v);
+		}
+		break;
+	case KDX_AST_AFTER:
+		for (size_t i = 0; i < it->nnames; i++)
+			after_edge(L, &it->names[i]);
+		break;
+	case KDX_AST_DO:
+		if (body->do_call || s->action)
+			error(L, it->span, "a step has at most one 'do'");
+		else
+			lower_do(L, it, s, body, E);
+		break;
+	case KDX_AST_UNDO: *undo = it; break;
+	case KDX_AST_REQUIRE:
+		check_cond(L, req_list_push(L, body, it->expr));
+		gates(L, it->expr, gate);
+		break;
+	case KDX_AST_WAIT: s->wait_ms += eval_ms(L, it->expr, "wait", L->genv); break;
+	case KDX_AST_WAIT_UNTIL:
+		check_cond(L, it->expr);
+		s->wait_ms += eval_ms(L, it->within, "within", L->genv);
+		(void)eval_ms(L, it->every, "every", L->genv);
+		break;
+	case KDX_AST_TIMEOUT: s->timeout_ms = eval_ms(L, it->expr, "timeout", L->genv); break;
+	case KDX_AST_RETRY:
+		if (kdx_eval_expr(&L->ev, L->genv, it->expr, &v) == 0) {
+			if (v->kind != KDX_V_NUMBER || v->u.num < 0 || v->u.num != floor(v->u.num) ||
+			    v->u.num > 100)
+				error(L, it->expr->span, "retry takes a whole number from 0 to 100, got %s",
+				      kdx_type_of_value(&L->ev, v));
+			else
+				s->attempts = 1 + (int)v->u.num;
+		}
+		s->backoff_ms = eval_ms(L, it->backoff, "backoff", L->genv);
+		break;
+	case KDX_AST_APPROVAL:
+		s->approval = true;
+		if (it->expr && kdx_eval_expr(&L->ev, L->genv, it->expr, &v) == 0) {
+			if (v->kind != KDX_V_BOOL)
+				error(L, it->expr->span, "a condition must be a bool, got %s",
+				      kdx_type_of_value(&L->ev, v));
+			else
+				s->approval = v->u.b;
+		}
+		break;
+	case KDX_AST_IRREVERSIBLE: s->irreversible = true; break;
+	case KDX_AST_WHEN: {
+		int r = kdx_eval_expr(&L->ev, L->genv, it->expr, &v);
+		if (r == 1)
+			s->conditional = true;
+		else if (r == 0 && v->kind != KDX_V_BOOL)
+			error(L, it->expr->span, "a condition must be a bool, got %s",
+			      kdx_type_of_value(&L->ev, v));
+		else if (r == 0 && !v->u.b)
+			L->removed[L->cur] = true;
+		break;
+	}
+	case KDX_AST_ON_FAILURE: {
+		const char *w = it->word.name ? it->word.name : it->name.name;
+		if (w && !strcmp(w, "continue"))
+			s->on_failure = KDX_ON_FAILURE_CONTINUE;
+		else if (w && !strcmp(w, "pause"))
+			s->on_failure = KDX_ON_FAILURE_PAUSE;
+		else if (!w || strcmp(w, "rollback"))
+			error(L, it->span, "on_failure is rollback, continue or pause");
+		break;
+	}
+	default:
+		error(L, it->span, "'%s' is not a step clause", kdx_ast_item_kind_name(it->kind));
+		break;
+	}
+}
+
+static void lower_undo(kdx_lowerer *L, const kdx_ast_item *undo, kdx_step *s, kdx_step_body *body)
+{
+	effects U = { 0 };
+	kdx_bound_call *ub = NULL;
+	if (undo && !undo->none) {
+		ub = bind_step_call(L, undo->expr, false);
+		if (!ub && undo->expr)
+			error(L, undo->expr->span, "'undo' needs an action call or 'none'");
+	} else if (!undo && body->do_call) {
+		ub = own_undo(L, body->do_call);
+		body->undo_is_actions_own = ub != NULL;
+	}
+	if (ub) {
+		body->undo_call = ub;
+		s->undo_action = ub->action;
+		s->has_undo = true;
+		action_effects(L, ub, undo && undo->expr ? undo->expr->span : s->action_span, &U);
+	}
+	s->undo_effects = KDX_NEWN(&L->c->arena, kdx_effect, U.n + 1);
+	if (U.n)
+		memcpy(s->undo_effects, U.items, U.n * sizeof(kdx_effect));
+	s->nundo_effects = U.n;
+	free(U.items);
+}
+
+int kdx_lower_step(kdx_lowerer *L, size_t i, kdx_step *s)
+{
+	if (!L->slots)
+		build_table(L);
+	const kdx_ast_decl *d = L->steps[i];
+	L->cur = i;
+	L->ev.step_ref = step_ref;
+	memset(s, 0, sizeof(*s));
+	s->name = d->name.name;
+	s->span = d->name.span;
+	s->attempts = 1;
+	kdx_step_body *body = KDX_NEW(&L->c->arena, kdx_step_body);
+	body->decl = d;
+	s->body = body;
+	for (size_t k = 0; k < d->nafter; k++)
+		after_edge(L, &d->after[k]);
+	effects G = { 0 }, E = { 0 };
+	const kdx_ast_item *undo = NULL;
+	for (size_t k = 0; k < d->nitems; k++)
+		lower_clause(L, d->items[k], s, body, &G, &E, &undo);
+	lower_undo(L, undo, s, body);
+	for (size_t k = 0; k < E.n; k++)
+		if (E.items[k].kind != KDX_EFF_READ)
+			s->mutating = true;
+	s->neffects = G.n + E.n;
+	s->effects = KDX_NEWN(&L->c->arena, kdx_effect, s->neffects + 1);
+	if (G.n)
+		memcpy(s->effects, G.items, G.n * sizeof(kdx_effect));
+	if (E.n)
+		memcpy(s->effects + G.n, E.items, E.n * sizeof(kdx_effect));
+	free(G.items);
+	free(E.items);
+	L->ev.step_ref = NULL;
+	return 0;
+}

@@ -1,0 +1,131 @@
+/* safety/rto: the longest path through the graph, each step at its worst case, must fit
+ * objectives.rto; the path is kept in the report for `kdx check` to print. */
+#include "internal.h"
+#include "../../common/xalloc.h"
+
+#include <stdlib.h>
+
+#define CAP_MS (INT64_MAX / 4)
+
+static int64_t sat_add(int64_t a, int64_t b)
+{
+	return a > CAP_MS - b ? CAP_MS : a + b;
+}
+
+static int64_t sat_mul(int64_t a, int64_t b)
+{
+	if (a <= 0 || b <= 0)
+		return 0;
+	return a > CAP_MS / b ? CAP_MS : a * b;
+}
+
+int64_t kdx_safety_step_worst(const kdx_step *s, kdx_critical_step *c)
+{
+	int64_t attempts = s->attempts > 0 ? s->attempts : 1;
+	int64_t per = s->timeout_ms > 0 ? s->timeout_ms : s->duration_max_ms;
+	int64_t run = sat_mul(attempts, per > 0 ? per : 0);
+	/* backoff before retry i (i = 1 .. attempts-1) is base x 2^(i-1): the sum is
+	 * base x (2^(attempts-1) - 1) */
+	int64_t factor = attempts - 1 >= 62 ? CAP_MS : ((int64_t)1 << (attempts - 1)) - 1;
+	int64_t backoff = sat_mul(s->backoff_ms, factor);
+	int64_t wait = s->wait_ms > 0 ? s->wait_ms : 0;
+	if (c) {
+		c->run_ms = run;
+		c->backoff_ms = backoff;
+		c->wait_ms = wait;
+		c->worst_ms = sat_add(sat_add(run, backoff), wait);
+	}
+	return sat_add(sat_add(run, backoff), wait);
+}
+
+static void fmt_ms(strbuf *sb, int64_t ms)
+{
+	if (ms < 0) {
+		strbuf_addch(sb, '-');
+		ms = -ms;
+	}
+	kdx_duration_format(sb, ms);
+}
+
+void kdx_check_rto(kdx_sctx *c)
+{
+	const kdx_plan *p = c->plan;
+	kdx_graph *g = c->g;
+	size_t n = p->nsteps;
+	int64_t *finish = xcalloc(n + 1, sizeof(*finish));
+	uint32_t *from = xmalloc((n + 1) * sizeof(*from));
+	int64_t best = 0;
+	uint32_t last = UINT32_MAX;
+	/* longest path: finish(v) = worst(v) + max finish(pred) */
+	for (size_t i = 0; i < g->ntopo; i++) {
+		uint32_t v = g->topo[i];
+		const kdx_step *s = &p->steps[v];
+		int64_t start = 0;
+		from[v] = UINT32_MAX;
+		for (size_t k = 0; k < s->npreds; k++) {
+			uint32_t u = s->preds[k].from;
+			if (u < n && u != v && finish[u] > start) {
+				start = finish[u];
+				from[v] = u;
+			}
+		}
+		finish[v] = sat_add(start, kdx_safety_step_worst(s, NULL));
+		if (last == UINT32_MAX || finish[v] > best) {
+			best = finish[v];
+			last = v;
+		}
+	}
+	size_t np = 0;
+	for (uint32_t v = last; v != UINT32_MAX; v = from[v])
+		np++;
+	kdx_critical_step *path = xcalloc(np + 1, sizeof(*path));
+	size_t k = np;
+	for (uint32_t v = last; v != UINT32_MAX; v = from[v]) {
+		kdx_critical_step *cs = &path[--k];
+		cs->step = v;
+		kdx_safety_step_worst(&p->steps[v], cs);
+		cs->start_ms = finish[v] - cs->worst_ms;
+	}
+	free(finish);
+	free(from);
+	if (p->has_rto && best > p->rto_ms) {
+		strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+		fmt_ms(&a, best);
+		fmt_ms(&b, p->rto_ms);
+		kdx_diag *dg = kdx_sx_diag(c, KDX_ERROR, "rto", p->rto_span,
+					   "the critical path may take %s, over objectives.rto = %s",
+					   a.buf, b.buf);
+		for (size_t i = 0; i < np; i++) {
+			strbuf w = STRBUF_INIT;
+			fmt_ms(&w, path[i].worst_ms);
+			kdx_diag_note(dg, p->steps[path[i].step].span, "'%s' may take %s",
+				      p->steps[path[i].step].name, w.buf);
+			strbuf_release(&w);
+		}
+		kdx_diag_hint(dg, "shorten timeouts or retries on the critical path, run steps in "
+				  "parallel, or revisit the RTO");
+		strbuf_release(&a);
+		strbuf_release(&b);
+	} else if (p->has_rto && !c->rollback && (p->rto_ms - best) * 10 < p->rto_ms) {
+		strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+		fmt_ms(&a, p->rto_ms - best);
+		fmt_ms(&b, p->rto_ms);
+		kdx_diag *dg = kdx_sx_diag(c, KDX_WARNING, "rto", p->rto_span,
+					   "the critical path leaves only %s of slack in objectives.rto = %s "
+					   "(under 10%%)", a.buf, b.buf);
+		kdx_diag_hint(dg, "an incident rarely goes to plan; leave at least 10%% of the RTO");
+		strbuf_release(&a);
+		strbuf_release(&b);
+	}
+	if (c->rep) {
+		free(c->rep->path);
+		c->rep->path = path;
+		c->rep->npath = np;
+		c->rep->total_ms = best;
+		c->rep->has_rto = p->has_rto;
+		c->rep->rto_ms = p->rto_ms;
+		c->rep->slack_ms = p->rto_ms - best;
+	} else {
+		free(path);
+	}
+}

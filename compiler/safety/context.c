@@ -1,0 +1,289 @@
+/* safety/context: event lists and the last-writer query the analyses reason with. */
+#include "internal.h"
+#include "../../common/xalloc.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void push(kdx_evlist *L, uint32_t s)
+{
+	if (L->n && L->steps[L->n - 1] == s)
+		return;
+	XGROW(L->steps, L->n + 1, L->alloc);
+	L->steps[L->n++] = s;
+}
+
+static kdx_evlist *lists(size_t n)
+{
+	return xcalloc(n + 1, sizeof(kdx_evlist));
+}
+
+static void free_lists(kdx_evlist *L, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(L[i].steps);
+	free(L);
+}
+
+static bool in_range(int32_t i, size_t n)
+{
+	return i >= 0 && (size_t)i < n;
+}
+
+static void index_effect(kdx_sctx *c, uint32_t s, const kdx_effect *e)
+{
+	bool res = in_range(e->resource, c->nres), reg = in_range(e->region, c->nreg);
+	switch (e->kind) {
+	case KDX_EFF_SET_WEIGHTS:
+		if (res)
+			push(&c->weights[e->resource], s);
+		break;
+	case KDX_EFF_SET_CAPACITY:
+		if (reg)
+			push(&c->capacity[e->region], s);
+		break;
+	case KDX_EFF_SET_HEALTH:
+		if (reg)
+			push(&c->health[e->region], s);
+		break;
+	case KDX_EFF_PROMOTE:
+		if (res)
+			push(&c->promote[e->resource], s);
+		break;
+	case KDX_EFF_FENCE:
+	case KDX_EFF_UNFENCE:
+		if (res && reg)
+			push(&c->fence[(size_t)e->resource * c->nreg + e->region], s);
+		break;
+	case KDX_EFF_LAG_GATE:
+		if (res)
+			push(&c->lag[e->resource], s);
+		break;
+	default:
+		break;
+	}
+}
+
+void kdx_sx_init(kdx_sctx *c, const kdx_plan *p, kdx_graph *g, const kdx_model *init,
+		 kdx_diags *d, bool rollback)
+{
+	memset(c, 0, sizeof(*c));
+	c->plan = p;
+	c->g = g;
+	c->init = init;
+	c->d = d;
+	c->rollback = rollback;
+	c->nreg = p->nregions;
+	c->nres = p->nresources;
+	c->weights = lists(c->nres);
+	c->capacity = lists(c->nreg);
+	c->health = lists(c->nreg);
+	c->promote = lists(c->nres);
+	c->fence = lists(c->nres * c->nreg);
+	c->lag = lists(c->nres);
+	c->scratch = xmalloc((p->nsteps + 1) * sizeof(*c->scratch));
+	for (size_t i = 0; i < g->ntopo; i++) {
+		uint32_t s = g->topo[i];
+		const kdx_step *st = &p->steps[s];
+		for (size_t k = 0; k < st->neffects; k++)
+			index_effect(c, s, &st->effects[k]);
+	}
+}
+
+void kdx_sx_release(kdx_sctx *c)
+{
+	free_lists(c->weights, c->nres);
+	free_lists(c->capacity, c->nreg);
+	free_lists(c->health, c->nreg);
+	free_lists(c->promote, c->nres);
+	free_lists(c->fence, c->nres * c->nreg);
+	free_lists(c->lag, c->nres);
+	free(c->scratch);
+	memset(c, 0, sizeof(*c));
+}
+
+bool kdx_sx_is_chain(kdx_sctx *c, kdx_evlist *L)
+{
+	if (!L->chain) {
+		L->chain = 1;
+		for (size_t i = 1; i < L->n && L->chain == 1; i++)
+			if (!kdx_graph_hb(c->g, L->steps[i - 1], L->steps[i]))
+				L->chain = 2;
+	}
+	return L->chain == 1;
+}
+
+/* In L[lo, hi) the entries that happen before s come first (a chain). Return where they
+ * end, probing from the end nearest s first (galloping), since that is where the answer
+ * usually is: one or two happens-before queries instead of a full binary search. */
+static size_t gallop_down(kdx_sctx *c, kdx_evlist *L, size_t lo, size_t hi, uint32_t s)
+{
+	size_t step = 1, top = hi;
+	while (top > lo) {
+		size_t probe = top < step || top - step < lo ? lo : top - step;
+		if (kdx_graph_hb(c->g, L->steps[probe], s)) {
+			lo = probe + 1;
+			break;
+		}
+		top = probe;
+		step *= 2;
+	}
+	hi = top;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (kdx_graph_hb(c->g, L->steps[mid], s))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* In L[lo, hi) the entries s happens before come last; return where they start. */
+static size_t gallop_up(kdx_sctx *c, kdx_evlist *L, size_t lo, size_t hi, uint32_t s)
+{
+	size_t step = 1, bottom = lo;
+	while (bottom < hi) {
+		size_t probe = bottom + step - 1 >= hi ? hi - 1 : bottom + step - 1;
+		if (kdx_graph_hb(c->g, s, L->steps[probe])) {
+			hi = probe;
+			break;
+		}
+		bottom = probe + 1;
+		step *= 2;
+	}
+	lo = bottom;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (kdx_graph_hb(c->g, s, L->steps[mid]))
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return lo;
+}
+
+/* Chain case. The list is totally ordered, so the steps before s (by rank) that happen
+ * before s are a prefix, and the steps after s that s happens before are a suffix. May be
+ * last: the last of the prefix and everything unordered. */
+static size_t last_chain(kdx_sctx *c, kdx_evlist *L, uint32_t s, uint32_t *out, bool *none)
+{
+	kdx_graph *g = c->g;
+	size_t lo = 0, hi = L->n;
+	while (lo < hi) { /* first index with rank >= rank[s] */
+		size_t mid = (lo + hi) / 2;
+		if (g->rank[L->steps[mid]] < g->rank[s])
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t split = lo, after = split < L->n && L->steps[split] == s ? split + 1 : split;
+	size_t nanc = gallop_down(c, L, 0, split, s);
+	size_t desc = gallop_up(c, L, after, L->n, s);
+	size_t k = 0;
+	*none = nanc == 0;
+	if (nanc)
+		out[k++] = L->steps[nanc - 1];
+	for (size_t i = nanc; i < split; i++)
+		out[k++] = L->steps[i];
+	for (size_t i = after; i < desc; i++)
+		out[k++] = L->steps[i];
+	return k;
+}
+
+/* General case (the list is not a chain, which the races analysis reports anyway):
+ * a step may be last unless s happens before it or it happens before another step of L
+ * that happens before s. Quadratic, so above 256 entries every candidate is kept. */
+static size_t last_general(kdx_sctx *c, kdx_evlist *L, uint32_t s, uint32_t *out, bool *none)
+{
+	kdx_graph *g = c->g;
+	size_t k = 0, nanc = 0;
+	uint32_t *anc = c->scratch;
+	for (size_t i = 0; i < L->n; i++)
+		if (L->steps[i] != s && kdx_graph_hb(g, L->steps[i], s))
+			anc[nanc++] = L->steps[i];
+	*none = nanc == 0;
+	for (size_t i = 0; i < L->n; i++) {
+		uint32_t e = L->steps[i];
+		if (e == s || kdx_graph_hb(g, s, e))
+			continue;
+		bool shadowed = false;
+		for (size_t j = 0; j < nanc && !shadowed && L->n <= 256; j++)
+			shadowed = anc[j] != e && kdx_graph_hb(g, e, anc[j]);
+		if (!shadowed)
+			out[k++] = e;
+	}
+	return k;
+}
+
+size_t kdx_sx_last_before(kdx_sctx *c, kdx_evlist *L, uint32_t s, uint32_t *out, bool *none)
+{
+	if (kdx_sx_is_chain(c, L))
+		return last_chain(c, L, s, out, none);
+	return last_general(c, L, s, out, none);
+}
+
+bool kdx_sx_any_before(kdx_sctx *c, kdx_evlist *L, uint32_t s)
+{
+	if (kdx_sx_is_chain(c, L)) {
+		/* the steps that happen before s are a prefix of the chain */
+		return L->n && L->steps[0] != s && kdx_graph_hb(c->g, L->steps[0], s);
+	}
+	for (size_t i = 0; i < L->n; i++)
+		if (kdx_graph_hb(c->g, L->steps[i], s))
+			return true;
+	return false;
+}
+
+static bool match(int32_t want, int32_t have)
+{
+	return want < 0 || want == have;
+}
+
+const kdx_effect *kdx_sx_find(const kdx_step *s, kdx_effect_kind kind, int32_t res,
+			      int32_t region, size_t before)
+{
+	const kdx_effect *found = NULL;
+	for (size_t i = 0; i < s->neffects && i < before; i++) {
+		const kdx_effect *e = &s->effects[i];
+		if (e->kind == kind && match(res, e->resource) && match(region, e->region))
+			found = e;
+	}
+	return found;
+}
+
+kdx_diag *kdx_sx_diag(kdx_sctx *c, kdx_severity sev, const char *code, kdx_span span,
+		      const char *fmt, ...)
+{
+	strbuf sb = STRBUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	kdx_diag *g = kdx_diag_add(c->d, sev, code, span, "%s%s", c->rollback ? "on rollback: " : "",
+				   sb.buf);
+	strbuf_release(&sb);
+	return g;
+}
+
+const char *kdx_sx_step(const kdx_sctx *c, uint32_t s)
+{
+	return c->plan->steps[s].name;
+}
+
+const char *kdx_sx_region(const kdx_sctx *c, int32_t r)
+{
+	return in_range(r, c->nreg) ? c->plan->regions[r].name : "(none)";
+}
+
+const char *kdx_sx_res(const kdx_sctx *c, int32_t i)
+{
+	return in_range(i, c->nres) ? c->plan->resources[i].name : "(none)";
+}
+
+void kdx_sx_weights(strbuf *sb, const double *w, size_t n)
+{
+	for (size_t r = 0; r < n; r++)
+		strbuf_addf(sb, r ? "/%g" : "%g", w[r]);
+}

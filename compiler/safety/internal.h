@@ -1,0 +1,81 @@
+/* safety/internal: what the analysis files share -- the context of one run (forward or
+ * rollback), per-object event lists in topological order, and the "which writer may be the
+ * last before step s" query every state-based analysis is built on. Private to safety/. */
+#ifndef KDX_SAFETY_INTERNAL_H
+#define KDX_SAFETY_INTERNAL_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../diag.h"
+#include "../graph.h"
+#include "../model.h"
+#include "../plan.h"
+#include "../safety.h"
+
+/* Steps that touch one object, unique, sorted by topological rank. chain: every pair is
+ * ordered by the graph (checked once, lazily: 0 unknown, 1 yes, 2 no). */
+typedef struct kdx_evlist {
+	uint32_t *steps;
+	size_t n, alloc;
+	int chain;
+} kdx_evlist;
+
+typedef struct kdx_sctx {
+	const kdx_plan *plan;
+	kdx_graph *g;
+	const kdx_model *init;     /* the state before the first step */
+	kdx_diags *d;
+	bool rollback;             /* checking the rollback graph: messages say so */
+	kdx_safety_report *rep;    /* forward run only; NULL on rollback */
+	size_t nreg, nres;
+	kdx_evlist *weights;       /* per resource: SET_WEIGHTS */
+	kdx_evlist *capacity;      /* per region: SET_CAPACITY */
+	kdx_evlist *health;        /* per region: SET_HEALTH */
+	kdx_evlist *promote;       /* per resource: PROMOTE */
+	kdx_evlist *fence;         /* per resource x region: FENCE and UNFENCE */
+	kdx_evlist *lag;           /* per resource: LAG_GATE */
+	uint32_t *scratch;         /* nsteps entries, for kdx_sx_last_before */
+	double *cap_min;           /* capacity pass: least capacity set per region */
+	double *weight_max;        /* capacity pass: most weight per resource x region */
+} kdx_sctx;
+
+void kdx_sx_init(kdx_sctx *c, const kdx_plan *p, kdx_graph *g, const kdx_model *init,
+		 kdx_diags *d, bool rollback);
+void kdx_sx_release(kdx_sctx *c);
+
+/* The steps of L that may be the last of L to run before step s starts, in some order the
+ * graph allows (s itself left out). Written to out (room for L->n); returns how many.
+ * *none is set when s may start before any step of L has run. */
+size_t kdx_sx_last_before(kdx_sctx *c, kdx_evlist *L, uint32_t s, uint32_t *out, bool *none);
+/* Does some step of L (other than s) happen before s? One query when L is a chain. */
+bool kdx_sx_any_before(kdx_sctx *c, kdx_evlist *L, uint32_t s);
+/* Is every pair of steps in L ordered? */
+bool kdx_sx_is_chain(kdx_sctx *c, kdx_evlist *L);
+
+/* The last effect of `kind` in step s on (res, region) (-1 = any), at index < before
+ * (SIZE_MAX = all); NULL if none. */
+const kdx_effect *kdx_sx_find(const kdx_step *s, kdx_effect_kind kind, int32_t res,
+			      int32_t region, size_t before);
+
+/* Add a diagnostic; on the rollback graph the message starts with "on rollback: ". */
+kdx_diag *kdx_sx_diag(kdx_sctx *c, kdx_severity sev, const char *code, kdx_span span,
+		      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
+const char *kdx_sx_step(const kdx_sctx *c, uint32_t s);     /* step name */
+const char *kdx_sx_region(const kdx_sctx *c, int32_t r);    /* region name or "(none)" */
+const char *kdx_sx_res(const kdx_sctx *c, int32_t i);       /* resource name or "(none)" */
+/* "70/20/10" */
+void kdx_sx_weights(strbuf *sb, const double *w, size_t n);
+
+/* The analyses. Each adds diagnostics with its own code. */
+void kdx_check_graph(const kdx_plan *p, kdx_graph *g, kdx_diags *d);
+void kdx_check_traffic(kdx_sctx *c);
+void kdx_check_capacity(kdx_sctx *c);
+void kdx_check_rto(kdx_sctx *c);
+void kdx_check_rpo(kdx_sctx *c);
+void kdx_check_fencing(kdx_sctx *c);
+void kdx_check_reversibility(kdx_sctx *c);
+void kdx_check_races(kdx_sctx *c);
+
+#endif

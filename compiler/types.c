@@ -1,0 +1,152 @@
+/* types: does a value fit a declared type -- units, regions, collections, resource types. */
+#include "eval.h"
+#include "suggest.h"
+
+#include <string.h>
+
+void kdx_type_format(strbuf *sb, const kdx_ast_type *t)
+{
+	switch (t->kind) {
+	case KDX_AST_T_NAME: strbuf_addstr(sb, t->name); break;
+	case KDX_AST_T_QUALIFIED: strbuf_addf(sb, "%s.%s", t->module, t->name); break;
+	case KDX_AST_T_LIST:
+	case KDX_AST_T_MAP:
+		strbuf_addstr(sb, t->kind == KDX_AST_T_LIST ? "list(" : "map(");
+		kdx_type_format(sb, t->elem);
+		strbuf_addch(sb, ')');
+		break;
+	}
+}
+
+const kdx_res_ref *kdx_eval_resource(const kdx_eval *ev, const kdx_value *v)
+{
+	for (size_t i = 0; i < ev->nres; i++)
+		if (ev->res[i].value == v)
+			return &ev->res[i];
+	return NULL;
+}
+
+const char *kdx_type_of_value(kdx_eval *ev, const kdx_value *v)
+{
+	const kdx_res_ref *r = kdx_eval_resource(ev, v);
+	if (r)
+		return r->type->name.name;
+	switch (v->kind) {
+	case KDX_V_LIST: return "a list";
+	case KDX_V_MAP: return "a map";
+	case KDX_V_NULL: return "null";
+	case KDX_V_STRING: return "a string";
+	case KDX_V_NUMBER: return "a number";
+	case KDX_V_DURATION: return "a duration";
+	case KDX_V_PERCENT: return "a percent";
+	case KDX_V_REGION: return "a region";
+	case KDX_V_BOOL: return "a bool";
+	}
+	return kdx_vkind_name(v->kind);
+}
+
+static int want(kdx_eval *ev, const kdx_ast_type *t, const kdx_value *v, strbuf *why)
+{
+	strbuf_addstr(why, "expected ");
+	kdx_type_format(why, t);
+	strbuf_addf(why, ", got %s", kdx_type_of_value(ev, v));
+	if (v->kind == KDX_V_STRING && t->kind == KDX_AST_T_NAME) {
+		const char *s = v->u.str.ptr;
+		if (!strcmp(t->name, "duration") && kdx_duration_parse(s) >= 0)
+			strbuf_addf(why, " (write %s without quotes)", s);
+	}
+	return -1;
+}
+
+static int check_region(kdx_eval *ev, kdx_value **v, strbuf *why)
+{
+	const char *name = kdx_value_text(*v);
+	if (!name)
+		return -1;
+	if (ev->regions) {
+		size_t i;
+		for (i = 0; i < ev->nregions; i++)
+			if (!strcmp(ev->regions[i], name))
+				break;
+		if (i == ev->nregions) {
+			strbuf_addf(why, "'%s' is not a declared region", name);
+			const char *s = kdx_suggest_best(name, ev->regions, ev->nregions);
+			if (s)
+				strbuf_addf(why, "; did you mean '%s'?", s);
+			return -1;
+		}
+	}
+	if ((*v)->kind == KDX_V_STRING)
+		*v = kdx_value_region(ev->arena, name);
+	return 0;
+}
+
+static int check_named(kdx_eval *ev, const kdx_module *scope, const kdx_ast_type *t, kdx_value **v,
+		       strbuf *why)
+{
+	const char *n = t->name;
+	kdx_vkind k = (*v)->kind;
+	if (t->kind == KDX_AST_T_NAME) {
+		if (!strcmp(n, "any"))
+			return 0;
+		if (!strcmp(n, "string"))
+			return k == KDX_V_STRING || k == KDX_V_REGION ? 0 : want(ev, t, *v, why);
+		if (!strcmp(n, "number"))
+			return k == KDX_V_NUMBER ? 0 : want(ev, t, *v, why);
+		if (!strcmp(n, "bool"))
+			return k == KDX_V_BOOL ? 0 : want(ev, t, *v, why);
+		if (!strcmp(n, "duration"))
+			return k == KDX_V_DURATION ? 0 : want(ev, t, *v, why);
+		if (!strcmp(n, "percent"))
+			return k == KDX_V_PERCENT ? 0 : want(ev, t, *v, why);
+		if (!strcmp(n, "region")) {
+			if (k != KDX_V_STRING && k != KDX_V_REGION)
+				return want(ev, t, *v, why);
+			return check_region(ev, v, why);
+		}
+		if (!strcmp(n, "object"))
+			return k == KDX_V_MAP ? 0 : want(ev, t, *v, why);
+	}
+	const kdx_ast_decl *td = kdx_resolve_type_decl(scope, t, NULL);
+	if (!td)
+		return 0; /* unknown type names are reported by resolve */
+	const kdx_res_ref *r = kdx_eval_resource(ev, *v);
+	if (r && r->type == td)
+		return 0;
+	if (!r && !ev->res && k == KDX_V_MAP)
+		return 0; /* no resource table (run time): trust the compile-time check */
+	return want(ev, t, *v, why);
+}
+
+int kdx_type_check(kdx_eval *ev, const kdx_module *scope, const kdx_ast_type *t, kdx_value **v,
+		   strbuf *why)
+{
+	if ((*v)->kind == KDX_V_NULL)
+		return 0; /* null is "not set" for every type */
+	if (t->kind == KDX_AST_T_LIST || t->kind == KDX_AST_T_MAP) {
+		bool list = t->kind == KDX_AST_T_LIST;
+		if ((*v)->kind != (list ? KDX_V_LIST : KDX_V_MAP))
+			return want(ev, t, *v, why);
+		size_t n = list ? (*v)->u.list.n : (*v)->u.map.n;
+		kdx_value *copy = list ? kdx_value_list(ev->arena, n) : kdx_value_map(ev->arena, n);
+		for (size_t i = 0; i < n; i++) {
+			kdx_value *e = list ? (*v)->u.list.items[i] : (*v)->u.map.vals[i];
+			if (kdx_type_check(ev, scope, t->elem, &e, why)) {
+				if (list)
+					strbuf_addf(why, " (element %zu)", i);
+				else
+					strbuf_addf(why, " (key '%s')", (*v)->u.map.keys[i]);
+				return -1;
+			}
+			if (list) {
+				copy->u.list.items[i] = e;
+			} else {
+				copy->u.map.keys[i] = (*v)->u.map.keys[i];
+				copy->u.map.vals[i] = e;
+			}
+		}
+		*v = copy;
+		return 0;
+	}
+	return check_named(ev, scope, t, v, why);
+}

@@ -1,0 +1,88 @@
+/* sched_int: the scheduler's private state, shared by scheduler.c (the event loop and the
+ * forward pass) and sched_undo.c (rollback order, resume and reconciliation). Not an API. */
+#ifndef KDX_SCHED_INT_H
+#define KDX_SCHED_INT_H
+#include "scheduler.h"
+
+/* Forward state of a step. */
+typedef enum kdx_fstate {
+	F_WAIT = 0,   /* not started */
+	F_RUNNING,
+	F_BACKOFF,    /* an attempt failed; the next one starts at retry_at */
+	F_DONE,
+	F_FAILED,
+	F_SKIPPED,    /* `when` was false: counts as done for ordering */
+} kdx_fstate;
+
+/* Undo state of a step during a rollback. A step's undo starts only when every direct
+ * successor is settled (U_DONE, U_SKIPPED, U_CLEAR), which makes the order transitive. */
+typedef enum kdx_ustate {
+	U_NA = 0,     /* nothing to undo here; becomes U_CLEAR once its successors settle */
+	U_PENDING,
+	U_RUNNING,
+	U_BACKOFF,
+	U_DONE,
+	U_FAILED,
+	U_SKIPPED,    /* irreversible or without undo: reported */
+	U_BLOCKED,    /* a successor's undo failed: undoing this one now could be unsafe */
+	U_CLEAR,
+} kdx_ustate;
+
+typedef struct kdx_srun {
+	kdx_fstate f;
+	kdx_ustate u;
+	bool tolerated;    /* failed under `on_failure continue`: successors may still run */
+	bool approved;
+	int attempt;
+	int64_t started, retry_at, deadline;
+	kdx_op op;
+	bool pending;      /* prepared and journalled; goes to the backend at the next launch */
+	bool active;       /* op is with the backend */
+	bool finished;     /* its completion arrived and waits to be processed */
+	bool ok;
+	char *error, *output, *snapshot;
+	char *token[2];    /* idempotency tokens of the do and of the undo: never the same */
+	size_t *succ;
+	size_t nsucc, asucc;
+} kdx_srun;
+
+struct kdx_sched {
+	const kdx_plan *plan;
+	const kdx_backend *be;
+	kdx_clock *clk;
+	kdx_journal *j;
+	kdx_sched_opts o;
+	kdx_srun *r;
+	size_t n;
+	int running;
+	bool stopping;     /* start no new steps */
+	bool rollback, paused, aborted, deadline_fired, dirty;
+	bool unknown;      /* an in-doubt change could not be reconciled */
+	bool need_sync;    /* intents were written since the last fsync */
+	int64_t t0, last_stop_check;
+	char *run_id;
+	kdx_run_result *res;
+	strbuf *err;
+};
+
+/* scheduler.c */
+int64_t kdx_sched_now(kdx_sched *s);
+void kdx_sched_emit(kdx_sched *s, kdx_event_kind kind, const kdx_srun *r, const char *message,
+		    const char *status);
+int kdx_sched_jrec(kdx_sched *s, const char *kind, const kdx_srun *r, const char *data);
+/* Journal an attempt (step_start, snapshot, intent) and mark it pending... */
+int kdx_sched_start_attempt(kdx_sched *s, size_t i, kdx_phase phase);
+/* ...then fsync once and hand every pending attempt to the backend. */
+void kdx_sched_launch(kdx_sched *s);
+void kdx_sched_process(kdx_sched *s);
+void kdx_sched_wait(kdx_sched *s, int64_t until);
+bool kdx_sched_has_finished(const kdx_sched *s);
+void kdx_sched_attempt_failed(kdx_sched *s, size_t i, kdx_phase phase, const char *msg);
+
+/* sched_undo.c */
+void kdx_sched_undo_init(kdx_sched *s);
+void kdx_sched_undo_loop(kdx_sched *s);
+void kdx_sched_undo_result(kdx_sched *s, size_t i);
+int kdx_sched_load_journal(kdx_sched *s, const kdx_journal_state *st);
+
+#endif

@@ -1,0 +1,176 @@
+/* Unit tests for compiler/eval: constant evaluation with units, comprehensions,
+ * interpolation, built-ins, and the errors of each. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "compiler/eval.h"
+#include "grammar/parse.h"
+
+typedef struct fixture {
+	kdx_arena arena;
+	kdx_intern intern;
+	kdx_sources src;
+	kdx_diags diags;
+	kdx_module mod;
+	kdx_eval ev;
+	strbuf out;
+} fixture;
+
+static int setup(void **state)
+{
+	fixture *f = test_calloc(1, sizeof(*f));
+	kdx_arena_init(&f->arena);
+	kdx_intern_init(&f->intern, &f->arena);
+	kdx_sources_init(&f->src);
+	kdx_diags_init(&f->diags);
+	f->mod.is_main = true;
+	f->ev.arena = &f->arena;
+	f->ev.diags = &f->diags;
+	f->ev.module = &f->mod;
+	strbuf_init(&f->out);
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	fixture *f = *state;
+	strbuf_release(&f->out);
+	kdx_diags_release(&f->diags);
+	kdx_sources_release(&f->src);
+	kdx_intern_release(&f->intern);
+	kdx_arena_release(&f->arena);
+	test_free(f);
+	return 0;
+}
+
+/* Evaluate one expression; returns eval's status and leaves the value's source form
+ * (or the first error message) in f->out. */
+static int ev(fixture *f, const kdx_env *env, const char *expr)
+{
+	strbuf text = STRBUF_INIT;
+	strbuf_addf(&text, "output v = %s\n", expr);
+	kdx_ast_file *file;
+	strbuf_reset(&f->out);
+	int prc = kdx_parse_string(&f->arena, &f->intern, &f->src, "t.kdx", text.buf, text.len,
+				   &f->diags, &file);
+	strbuf_release(&text);
+	assert_int_equal(prc, 0);
+	size_t before = f->diags.n;
+	kdx_value *v = NULL;
+	int r = kdx_eval_expr(&f->ev, env, file->decls[0]->value, &v);
+	if (r == 0)
+		kdx_value_format(&f->out, v);
+	else if (r < 0 && f->diags.n > before)
+		strbuf_addstr(&f->out, f->diags.items[f->diags.n - 1].msg);
+	return r;
+}
+
+static void test_units(void **state)
+{
+	fixture *f = *state;
+	assert_int_equal(ev(f, NULL, "5m + 30s"), 0);
+	assert_string_equal(f->out.buf, "5m30s");
+	assert_int_equal(ev(f, NULL, "2 * 90s"), 0);
+	assert_string_equal(f->out.buf, "3m");
+	assert_int_equal(ev(f, NULL, "70% + 20%"), 0);
+	assert_string_equal(f->out.buf, "90%");
+	assert_int_equal(ev(f, NULL, "10 / 10 * 100%"), 0);
+	assert_string_equal(f->out.buf, "100%");
+	assert_int_equal(ev(f, NULL, "45% / 15%"), 0);
+	assert_string_equal(f->out.buf, "3");
+	assert_int_equal(ev(f, NULL, "5m / 1m"), 0);
+	assert_string_equal(f->out.buf, "5");
+	assert_int_equal(ev(f, NULL, "30s <= 5m"), 0);
+	assert_string_equal(f->out.buf, "true");
+}
+
+static void test_unit_errors(void **state)
+{
+	fixture *f = *state;
+	assert_int_equal(ev(f, NULL, "5m + 10%"), -1);
+	assert_string_equal(f->out.buf, "cannot apply '+' to a duration and a percent");
+	assert_int_equal(ev(f, NULL, "5m < 50%"), -1);
+	assert_string_equal(f->out.buf, "cannot apply '<' to a duration and a percent");
+	assert_int_equal(ev(f, NULL, "5m * 2m"), -1);
+	assert_int_equal(ev(f, NULL, "1 / 0"), -1);
+	assert_string_equal(f->out.buf, "division by zero");
+	assert_int_equal(ev(f, NULL, "\"a\" + 1"), -1);
+	assert_int_equal(ev(f, NULL, "true ? 1 : 2"), 0);
+	assert_int_equal(ev(f, NULL, "1 ? 1 : 2"), -1);
+	assert_string_equal(f->out.buf, "expected a bool, got a number");
+}
+
+static void test_collections(void **state)
+{
+	fixture *f = *state;
+	assert_int_equal(ev(f, NULL, "[for x in [1, 2, 3] : x * 2 if x != 2]"), 0);
+	assert_string_equal(f->out.buf, "[2, 6]");
+	assert_int_equal(ev(f, NULL, "{ for k, v in { a = 1, b = 2 } : \"${k}x\" => v }"), 0);
+	assert_string_equal(f->out.buf, "{ \"ax\" = 1, \"bx\" = 2 }");
+	assert_int_equal(ev(f, NULL, "[{ a = 1, b = 2 }][0][\"b\"]"), 0);
+	assert_string_equal(f->out.buf, "2");
+	assert_int_equal(ev(f, NULL, "{ a = 1, bb = 2 }.bc"), -1);
+	assert_string_equal(f->out.buf, "attribute 'bc' not found");
+	assert_string_equal(f->diags.items[f->diags.n - 1].hint, "did you mean 'bb'?");
+	assert_int_equal(ev(f, NULL, "[1, 2][2]"), -1);
+	assert_string_equal(f->out.buf, "index 2 out of range (the list has 2 elements)");
+	assert_int_equal(ev(f, NULL, "{ a = 1, a = 2 }"), -1);
+	assert_string_equal(f->out.buf, "duplicate key 'a' in map");
+}
+
+static void test_names_and_unknowns(void **state)
+{
+	fixture *f = *state;
+	kdx_value *env_v = kdx_value_string(&f->arena, "staging");
+	kdx_env e1 = { NULL, kdx_intern_n(&f->intern, "environment", 11), env_v };
+	kdx_env e2 = { &e1, kdx_intern_n(&f->intern, "snap", 4), NULL };
+	assert_int_equal(ev(f, &e2, "\"${environment}.kaldrix.io\""), 0);
+	assert_string_equal(f->out.buf, "\"staging.kaldrix.io\"");
+	assert_int_equal(ev(f, &e2, "environment == \"production\""), 0);
+	assert_string_equal(f->out.buf, "false");
+	/* a value known only at run time makes the whole expression unknown, not an error */
+	assert_int_equal(ev(f, &e2, "snap + 1"), 1);
+	assert_int_equal(ev(f, &e2, "false && snap"), 0);
+	assert_int_equal(ev(f, &e2, "enviroment"), -1);
+	assert_string_equal(f->out.buf, "unknown name 'enviroment'");
+	assert_string_equal(f->diags.items[f->diags.n - 1].hint, "did you mean 'environment'?");
+}
+
+static void test_builtins(void **state)
+{
+	fixture *f = *state;
+	assert_int_equal(ev(f, NULL, "length([1, 2, 3])"), 0);
+	assert_string_equal(f->out.buf, "3");
+	assert_int_equal(ev(f, NULL, "lookup({ a = 1 }, \"b\", 7)"), 0);
+	assert_string_equal(f->out.buf, "7");
+	assert_int_equal(ev(f, NULL, "max([1s, 3s, 2s])"), 0);
+	assert_string_equal(f->out.buf, "3s");
+	assert_int_equal(ev(f, NULL, "ceil(2.1)"), 0);
+	assert_string_equal(f->out.buf, "3");
+	assert_int_equal(ev(f, NULL, "contains([\"a\"], \"a\")"), 0);
+	assert_string_equal(f->out.buf, "true");
+	assert_int_equal(ev(f, NULL, "startswith(\"Success: ok\", \"Success\")"), 0);
+	assert_string_equal(f->out.buf, "true");
+	/* the clock is known only at run time */
+	assert_int_equal(ev(f, NULL, "now(-5m)"), 1);
+	assert_int_equal(ev(f, NULL, "lenght([1])"), -1);
+	assert_string_equal(f->out.buf, "unknown function 'lenght'");
+	assert_string_equal(f->diags.items[f->diags.n - 1].hint, "did you mean 'length'?");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_units, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unit_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_collections, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_names_and_unknowns, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_builtins, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,168 @@
+/* Unit tests for compiler/graph: order, cycles as paths, unreachable steps, happens-before. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+
+#include "compiler/graph.h"
+#include "plan_builder.h"
+
+/* a -> b -> d, a -> c -> d, e alone */
+static void test_diamond_order_and_hb(void **state)
+{
+	(void)state;
+	pb b;
+	pb_init(&b, "diamond");
+	uint32_t a = pb_step(&b, "a"), bb = pb_step(&b, "b"), c = pb_step(&b, "c");
+	uint32_t d = pb_step(&b, "d"), e = pb_step(&b, "e");
+	pb_after(&b, bb, a);
+	pb_after(&b, c, a);
+	pb_after(&b, d, bb);
+	pb_after(&b, d, c);
+	kdx_graph g;
+	kdx_graph_build(&g, &b.plan);
+	assert_true(g.acyclic);
+	assert_int_equal(g.ntopo, 5);
+	assert_int_equal(g.nedges, 4);
+	assert_true(g.rank[a] < g.rank[bb] && g.rank[bb] < g.rank[d] && g.rank[c] < g.rank[d]);
+	assert_true(kdx_graph_hb(&g, a, d));
+	assert_true(kdx_graph_hb(&g, c, d));
+	assert_false(kdx_graph_hb(&g, d, a));
+	assert_false(kdx_graph_hb(&g, bb, c));
+	assert_true(kdx_graph_unordered(&g, bb, c));
+	assert_true(kdx_graph_unordered(&g, e, d));
+	assert_false(kdx_graph_hb(&g, a, a));
+	assert_non_null(kdx_graph_edge(&g, a, bb));
+	assert_null(kdx_graph_edge(&g, a, d));
+	kdx_graph_release(&g);
+	pb_release(&b);
+}
+
+/* Compare kdx_graph_hb with a plain DFS on random DAGs (edges only go from lower to
+ * higher index, in shuffled source order so the filters see non-trivial ranks). */
+static bool slow_reach(const kdx_graph *g, uint32_t a, uint32_t b, uint8_t *seen)
+{
+	if (a == b)
+		return true;
+	seen[a] = 1;
+	for (uint32_t e = g->succ_off[a]; e < g->succ_off[a + 1]; e++)
+		if (!seen[g->succ[e]] && slow_reach(g, g->succ[e], b, seen))
+			return true;
+	return false;
+}
+
+static void test_hb_matches_dfs(void **state)
+{
+	(void)state;
+	unsigned seed = 12345;
+	for (int round = 0; round < 20; round++) {
+		pb b;
+		pb_init(&b, "random");
+		size_t n = 60;
+		uint32_t perm[60];
+		for (size_t i = 0; i < n; i++)
+			perm[i] = (uint32_t)i;
+		for (size_t i = n - 1; i > 0; i--) {
+			seed = seed * 1103515245u + 12345u;
+			size_t j = (seed >> 8) % (i + 1);
+			uint32_t t = perm[i]; perm[i] = perm[j]; perm[j] = t;
+		}
+		for (size_t i = 0; i < n; i++)
+			pb_step(&b, "s");
+		for (size_t k = 0; k < 90; k++) {
+			seed = seed * 1103515245u + 12345u;
+			uint32_t x = (seed >> 8) % n;
+			seed = seed * 1103515245u + 12345u;
+			uint32_t y = (seed >> 8) % n;
+			if (x == y)
+				continue;
+			if (x > y) { uint32_t t = x; x = y; y = t; }
+			pb_after(&b, perm[y], perm[x]);
+		}
+		kdx_graph g;
+		kdx_graph_build(&g, &b.plan);
+		assert_true(g.acyclic);
+		for (uint32_t x = 0; x < n; x++)
+			for (uint32_t y = 0; y < n; y++) {
+				uint8_t seen[60] = { 0 };
+				bool want = x != y && slow_reach(&g, x, y, seen);
+				if (kdx_graph_hb(&g, x, y) != want)
+					fail_msg("round %d: hb(%u,%u) should be %d", round, x, y, want);
+			}
+		kdx_graph_release(&g);
+		pb_release(&b);
+	}
+}
+
+/* a -> b -> c -> a is a cycle; d waits for c (unreachable); e -> f -> e a second cycle;
+ * g has a self edge; h is fine. */
+static void test_cycles_and_unreachable(void **state)
+{
+	(void)state;
+	pb b;
+	pb_init(&b, "cycles");
+	uint32_t a = pb_step(&b, "a"), bb = pb_step(&b, "b"), c = pb_step(&b, "c");
+	uint32_t d = pb_step(&b, "d"), e = pb_step(&b, "e"), f = pb_step(&b, "f");
+	uint32_t gg = pb_step(&b, "g"), h = pb_step(&b, "h");
+	pb_after(&b, bb, a);
+	pb_after(&b, c, bb);
+	pb_after(&b, a, c);
+	pb_after(&b, d, c);
+	pb_after(&b, d, h);
+	pb_after(&b, f, e);
+	pb_after(&b, e, f);
+	pb_after(&b, gg, gg);
+	pb_after(&b, h, gg);
+	pb_after(&b, h, gg); /* duplicate */
+	kdx_graph g;
+	kdx_graph_build(&g, &b.plan);
+	assert_false(g.acyclic);
+	assert_int_equal(g.ncycles, 2);
+	assert_int_equal(g.cycle_len[0], 3);
+	assert_int_equal(g.cycles[0][0], a);
+	assert_int_equal(g.cycles[0][1], bb);
+	assert_int_equal(g.cycles[0][2], c);
+	assert_int_equal(g.cycle_len[1], 2);
+	assert_int_equal(g.cycles[1][0], e);
+	assert_int_equal(g.cycles[1][1], f);
+	assert_int_equal(g.nunreachable, 1);
+	assert_int_equal(g.unreachable[0], d);
+	assert_int_equal(g.blocked_by[d], c);
+	assert_int_equal(g.nissues, 2);
+	assert_int_equal(g.issues[0].kind, KDX_GRAPH_SELF_EDGE);
+	assert_int_equal(g.issues[0].step, gg);
+	assert_int_equal(g.issues[1].kind, KDX_GRAPH_DUP_EDGE);
+	assert_int_equal(g.issues[1].step, h);
+	assert_int_not_equal(g.rank[h], UINT32_MAX);
+	kdx_graph_release(&g);
+	pb_release(&b);
+}
+
+static void test_bad_index(void **state)
+{
+	(void)state;
+	pb b;
+	pb_init(&b, "bad");
+	uint32_t a = pb_step(&b, "a");
+	pb_after(&b, a, 7);
+	kdx_graph g;
+	kdx_graph_build(&g, &b.plan);
+	assert_true(g.acyclic);
+	assert_int_equal(g.nissues, 1);
+	assert_int_equal(g.issues[0].kind, KDX_GRAPH_BAD_INDEX);
+	kdx_graph_release(&g);
+	pb_release(&b);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_diamond_order_and_hb),
+		cmocka_unit_test(test_hb_matches_dfs),
+		cmocka_unit_test(test_cycles_and_unreachable),
+		cmocka_unit_test(test_bad_index),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,240 @@
+/* Unit tests for compiler/lower: the KALDRIX failover runbook lowers to the expected steps,
+ * edges, effects, undo effects, gates and figures; `when` false removes a step and keeps
+ * the order through it. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "compiler/compile.h"
+
+static const kdx_step *step(const kdx_plan *p, const char *name)
+{
+	for (size_t i = 0; i < p->nsteps; i++)
+		if (!strcmp(p->steps[i].name, name))
+			return &p->steps[i];
+	fail_msg("no step '%s'", name);
+	return NULL;
+}
+
+static long step_index(const kdx_plan *p, const char *name)
+{
+	return step(p, name) - p->steps;
+}
+
+static int32_t res(const kdx_plan *p, const char *name)
+{
+	for (size_t i = 0; i < p->nresources; i++)
+		if (!strcmp(p->resources[i].name, name))
+			return (int32_t)i;
+	fail_msg("no resource '%s'", name);
+	return -1;
+}
+
+static void compile_failover(kdx_compilation *c, const char *env_file)
+{
+	const char *files[] = { env_file };
+	kdx_compile_opts o = { .path = "plans/failover.kdx", .var_files = files,
+			       .nvar_files = env_file ? 1 : 0 };
+	int rc = kdx_compile(&o, c);
+	if (rc) {
+		strbuf sb = STRBUF_INIT;
+		kdx_diags_render(&sb, &c->diags, &c->sources, false);
+		print_error("%s", sb.buf);
+		strbuf_release(&sb);
+	}
+	assert_int_equal(rc, 0);
+	assert_non_null(c->plan);
+}
+
+static void test_failover_shape(void **state)
+{
+	(void)state;
+	kdx_compilation c;
+	compile_failover(&c, NULL);
+	const kdx_plan *p = c.plan;
+	assert_string_equal(p->name, "kaldrix-failover");
+	assert_string_equal(p->environment, "staging");
+	assert_true(p->has_rto && p->has_rpo);
+	assert_int_equal(p->rto_ms, 15 * 60000);
+	assert_int_equal(p->rpo_ms, 5 * 60000);
+	assert_int_equal(p->nregions, 3);
+	assert_string_equal(p->regions[0].role, "primary");
+	assert_true(p->regions[1].weight == 20 && p->regions[1].capacity == 60);
+	assert_int_equal(p->nresources, 9);
+	int32_t db = res(p, "db");
+	assert_int_equal(p->resources[db].cls, KDX_RES_DATABASE);
+	assert_int_equal(p->resources[db].writer, 0);
+	int32_t fw = res(p, "fleet[us-west-2]");
+	assert_int_equal(p->resources[fw].cls, KDX_RES_FLEET);
+	assert_int_equal(p->resources[fw].region, 1);
+	assert_string_equal(p->resources[fw].type, "autoscaling.group");
+	const char *order[] = { "detect", "notify_start", "scale_target", "shift_traffic",
+				"fence_writer", "promote_db", "validate", "notify_done" };
+	assert_int_equal(p->nsteps, 8);
+	for (size_t i = 0; i < 8; i++) {
+		assert_string_equal(p->steps[i].name, order[i]);
+		if (i == 0) {
+			assert_int_equal(p->steps[i].npreds, 0);
+			continue;
+		}
+		assert_int_equal(p->steps[i].npreds, 1);
+		assert_int_equal(p->steps[i].preds[0].from, i - 1);
+		assert_int_equal(p->steps[i].preds[0].kind, KDX_EDGE_AFTER);
+	}
+	kdx_compilation_release(&c);
+}
+
+static void test_failover_effects(void **state)
+{
+	(void)state;
+	kdx_compilation c;
+	compile_failover(&c, NULL);
+	const kdx_plan *p = c.plan;
+	int32_t db = res(p, "db"), api = res(p, "api");
+
+	const kdx_step *s = step(p, "detect");
+	assert_int_equal(s->effects[0].kind, KDX_EFF_HEALTH_GATE);
+	assert_int_equal(s->effects[0].region, 1);
+	assert_false(s->mutating);
+	assert_int_equal(s->timeout_ms, 20000);
+
+	s = step(p, "notify_start");
+	assert_string_equal(s->action, "sns.publish");
+	assert_int_equal(s->neffects, 0);
+	assert_false(s->mutating);
+	assert_int_equal(s->on_failure, KDX_ON_FAILURE_CONTINUE);
+
+	s = step(p, "scale_target");
+	assert_string_equal(s->action, "autoscaling.set_capacity");
+	assert_int_equal(s->neffects, 1);
+	assert_int_equal(s->effects[0].kind, KDX_EFF_SET_CAPACITY);
+	assert_int_equal(s->effects[0].region, 1);
+	assert_true(s->effects[0].pct == 100);
+	assert_true(s->mutating && s->has_undo);
+	assert_int_equal(s->nundo_effects, 1);
+	assert_true(s->undo_effects[0].pct < 0); /* restores the snapshot */
+	assert_int_equal(s->wait_ms, 3 * 60000);
+	assert_int_equal(s->duration_max_ms, 30000);
+
+	s = step(p, "shift_traffic");
+	assert_int_equal(s->effects[0].kind, KDX_EFF_SET_WEIGHTS);
+	assert_int_equal(s->effects[0].resource, api);
+	assert_true(s->effects[0].weights[0] == 0 && s->effects[0].weights[1] == 90 &&
+		    s->effects[0].weights[2] == 10);
+	assert_true(s->undo_effects[0].weights[0] == 70 && s->undo_effects[0].weights[1] == 20);
+	assert_int_equal(s->attempts, 2);
+	assert_int_equal(s->backoff_ms, 5000);
+	assert_int_equal(s->timeout_ms, 60000);
+
+	s = step(p, "fence_writer");
+	assert_int_equal(s->effects[0].kind, KDX_EFF_FENCE);
+	assert_int_equal(s->effects[0].resource, db);
+	assert_int_equal(s->effects[0].region, 0);
+	assert_int_equal(s->undo_effects[0].kind, KDX_EFF_UNFENCE);
+	assert_string_equal(s->undo_action, "rds.unfence_writes");
+
+	s = step(p, "promote_db");
+	assert_int_equal(s->neffects, 2);
+	assert_int_equal(s->effects[0].kind, KDX_EFF_LAG_GATE);
+	assert_int_equal(s->effects[0].resource, db);
+	assert_int_equal(s->effects[0].region, 1);
+	assert_int_equal(s->effects[0].ms, 300000);
+	assert_int_equal(s->effects[1].kind, KDX_EFF_PROMOTE);
+	assert_false(s->effects[1].graceful);
+	assert_true(s->irreversible && s->mutating);
+	assert_false(s->has_undo);
+	assert_false(s->approval); /* staging */
+
+	s = step(p, "validate");
+	assert_int_equal(s->effects[0].kind, KDX_EFF_HEALTH_GATE);
+	assert_int_equal(s->on_failure, KDX_ON_FAILURE_PAUSE);
+	assert_int_equal(s->wait_ms, 90000);
+	kdx_compilation_release(&c);
+}
+
+static void test_failover_production(void **state)
+{
+	(void)state;
+	kdx_compilation c;
+	compile_failover(&c, "plans/environments/production.kdxvars");
+	assert_string_equal(c.plan->environment, "production");
+	assert_true(step(c.plan, "promote_db")->approval);
+	kdx_compilation_release(&c);
+	compile_failover(&c, "plans/environments/development.kdxvars");
+	const kdx_step *s = step(c.plan, "shift_traffic");
+	/* development fails over to eu-west-1 */
+	assert_true(s->effects[0].weights[2] == 90 && s->effects[0].weights[1] == 10);
+	assert_int_equal(step(c.plan, "scale_target")->effects[0].region, 2);
+	kdx_compilation_release(&c);
+}
+
+static void test_duration_from_arguments(void **state)
+{
+	(void)state;
+	const char *vars[] = { "environment=production" };
+	kdx_compile_opts o = { .path = "examples/approvals.kdx", .vars = vars, .nvars = 1 };
+	kdx_compilation c;
+	assert_int_equal(kdx_compile(&o, &c), 0);
+	const kdx_step *s = step(c.plan, "grace"); /* core.sleep(5m) declares duration d..d */
+	assert_int_equal(s->duration_min_ms, 5 * 60000);
+	assert_int_equal(s->duration_max_ms, 5 * 60000);
+	assert_true(step(c.plan, "detach")->approval);
+	kdx_compilation_release(&c);
+	vars[0] = "environment=staging";
+	assert_int_equal(kdx_compile(&o, &c), 0);
+	assert_int_equal(c.plan->nsteps, 2); /* warn and grace only run in production */
+	assert_false(step(c.plan, "detach")->approval);
+	kdx_compilation_release(&c);
+}
+
+static void test_when_and_data_edges(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/kdx-test-lower-XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	char path[256];
+	snprintf(path, sizeof(path), "%s/r.kdx", dir);
+	FILE *fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs("runbook \"t\" {}\n"
+	      "import \"aws/route53\"\n"
+	      "import \"aws/sns\"\n"
+	      "param environment : string = \"staging\"\n"
+	      "region \"us-east-1\" { role = primary weight = 100% capacity = 100% }\n"
+	      "resource api : route53.weighted_record { zone = \"x.\" name = \"a.x.\" }\n"
+	      "resource ops : sns.topic { name = \"o\" arn = \"arn:o\" }\n"
+	      "step a { do route53.get_weights(api) }\n"
+	      "step b after a { when environment == \"production\" do sns.publish(ops, \"b\") }\n"
+	      "step c after b { do sns.publish(ops, \"weights: ${steps.a}\") }\n",
+	      fp);
+	fclose(fp);
+	kdx_compile_opts o = { .path = path };
+	kdx_compilation c;
+	assert_int_equal(kdx_compile(&o, &c), 0);
+	const kdx_plan *p = c.plan;
+	assert_int_equal(p->nsteps, 2); /* b is skipped in staging */
+	const kdx_step *s = step(p, "c");
+	assert_int_equal(s->npreds, 1); /* a, through b (after) and directly (data): one edge */
+	assert_int_equal(s->preds[0].from, step_index(p, "a"));
+	kdx_compilation_release(&c);
+	unlink(path);
+	rmdir(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_failover_shape),
+		cmocka_unit_test(test_failover_effects),
+		cmocka_unit_test(test_failover_production),
+		cmocka_unit_test(test_duration_from_arguments),
+		cmocka_unit_test(test_when_and_data_edges),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

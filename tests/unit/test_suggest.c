@@ -1,0 +1,68 @@
+/* Unit tests for compiler/suggest: edit distance and "did you mean" picks. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "compiler/suggest.h"
+
+static void test_distance(void **state)
+{
+	(void)state;
+	assert_int_equal(kdx_suggest_distance("", ""), 0);
+	assert_int_equal(kdx_suggest_distance("abc", ""), 3);
+	assert_int_equal(kdx_suggest_distance("", "abc"), 3);
+	assert_int_equal(kdx_suggest_distance("kitten", "sitting"), 3);
+	assert_int_equal(kdx_suggest_distance("us-west-2", "us-west-1"), 1);
+	/* a swap of neighbours counts once */
+	assert_int_equal(kdx_suggest_distance("sacle", "scale"), 1);
+	assert_int_equal(kdx_suggest_distance("Route53", "route53"), 0);
+	assert_int_equal(kdx_suggest_distance("set_weight", "set_weights"), 1);
+}
+
+static void test_best(void **state)
+{
+	(void)state;
+	const char *regions[] = { "us-east-1", "us-west-2", "eu-west-1" };
+	assert_string_equal(kdx_suggest_best("us-wset-2", regions, 3), "us-west-2");
+	assert_string_equal(kdx_suggest_best("eu-west-2", regions, 3), "eu-west-1");
+	/* too far from everything: no suggestion */
+	assert_null(kdx_suggest_best("ap-south-1", regions, 3));
+	/* the word itself is never suggested */
+	assert_null(kdx_suggest_best("us-east-1", regions, 1));
+	assert_null(kdx_suggest_best("x", NULL, 0));
+}
+
+static void test_short_words(void **state)
+{
+	(void)state;
+	const char *names[] = { "db", "api", "ops" };
+	assert_string_equal(kdx_suggest_best("dv", names, 3), "db");
+	assert_null(kdx_suggest_best("zz", names, 3));
+	const char *steps[] = { "announce", "scale_target", "shift_traffic" };
+	assert_string_equal(kdx_suggest_best("scale_targte", steps, 3), "scale_target");
+	assert_string_equal(kdx_suggest_best("shift_trafic", steps, 3), "shift_traffic");
+}
+
+static void test_incremental_keeps_first_of_ties(void **state)
+{
+	(void)state;
+	kdx_suggest s;
+	kdx_suggest_init(&s, "ab");
+	kdx_suggest_add(&s, "ac");
+	kdx_suggest_add(&s, "ad");
+	assert_string_equal(kdx_suggest_result(&s), "ac");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_distance),
+		cmocka_unit_test(test_best),
+		cmocka_unit_test(test_short_words),
+		cmocka_unit_test(test_incremental_keeps_first_of_ties),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
