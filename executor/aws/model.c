@@ -320,6 +320,14 @@ int aws_model_operation(const aws_model *m, const char *name, aws_operation *op,
 		if (get_str(http, "requestUri"))
 			op->request_uri = get_str(http, "requestUri");
 	}
+	json_object *ck, *v;
+	if (json_object_object_get_ex(def, "httpChecksum", &ck)) {
+		op->checksum_required = json_object_object_get_ex(ck, "requestChecksumRequired", &v) &&
+					json_object_get_boolean(v);
+		op->checksum_member = get_str(ck, "requestAlgorithmMember");
+	}
+	if (json_object_object_get_ex(def, "httpChecksumRequired", &v) && json_object_get_boolean(v))
+		op->checksum_required = true;
 	op->input.model = op->output.model = m;
 	if (json_object_object_get_ex(def, "input", &ref))
 		op->input = resolve_ref(m, ref);

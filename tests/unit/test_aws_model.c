@@ -119,6 +119,23 @@ static void test_validation(void **state)
 	e = validate(m, "GetChange", "{}");
 	assert_string_equal(e, "missing required parameter 'Id'");
 	free(e);
+	e = validate(m, "GetChange", "{\"Id\":null}");
+	assert_string_equal(e, "missing required parameter 'Id'");
+	free(e);
+	/* at compile time a null stands for a value known only at run time */
+	kdx_arena a;
+	strbuf err = STRBUF_INIT;
+	kdx_arena_init(&a);
+	const char *src = "{\"Id\":null}";
+	kdx_value *v = kdx_value_from_json(&a, src, strlen(src), &err);
+	assert_int_equal(aws_model_check(m, "GetChange", v, true, &err), 0);
+	src = "{\"Idd\":null}";
+	v = kdx_value_from_json(&a, src, strlen(src), &err);
+	assert_int_equal(aws_model_check(m, "GetChange", v, true, &err), -1);
+	assert_string_equal(err.buf, "unknown parameter 'Idd' (did you mean 'Id'?)\n"
+				     "missing required parameter 'Id'");
+	strbuf_release(&err);
+	kdx_arena_release(&a);
 	aws_model_free(m);
 
 	m = load("cloudwatch");
