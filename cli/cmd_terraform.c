@@ -328,6 +328,11 @@ int cmd_terraform(int argc, char **argv)
 	}
 	if (check_args(cmd, &pos, &a) < 0)
 		goto out;
+	if (a.plan && (vars.n || var_files.n)) {
+		kdx_usage_error(cmd, "-var and -var-file cannot be used with -plan: a saved plan "
+				     "carries its own variables");
+		goto out;
+	}
 
 	struct tf_cli cli = { .json = a.json, .plan = !strcmp(a.sub, "plan") };
 	tf_opts o = {
