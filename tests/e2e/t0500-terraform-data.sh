@@ -141,6 +141,9 @@ assert_eq "$rc" 1 "unknown flag"
 assert_contains "$out" "unknown flag '-bogus'"
 out=$("$KDX" terraform frobnicate "$cfg" 2>&1); rc=$?
 assert_eq "$rc" 1 "unknown subcommand"
+out=$("$KDX" terraform apply "$cfg" -plan "$E2E_TMP/p.tfplan" -var a=b 2>&1); rc=$?
+assert_eq "$rc" 1 "-var with -plan"
+assert_contains "$out" "a saved plan carries its own variables"
 out=$(KDX_TERRAFORM=/nonexistent/terraform "$KDX" terraform output "$cfg" 2>&1); rc=$?
 set -e
 assert_eq "$rc" 1 "missing binary"
