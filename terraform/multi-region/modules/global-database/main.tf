@@ -33,7 +33,6 @@ resource "aws_rds_global_cluster" "this" {
   global_cluster_identifier = var.name_prefix
   engine                    = var.engine
   engine_version            = var.engine_version
-  database_name             = var.database_name
   storage_encrypted         = true
   deletion_protection       = var.deletion_protection
 
