@@ -364,6 +364,37 @@ static void test_deadline(void **state)
 	munmap(w, sizeof(*w));
 }
 
+/* kdx simulate: the same scheduling with a journal that checks records and keeps none. */
+static void test_discard_journal(void **state)
+{
+	(void)state;
+	tplan *t = tplan_new();
+	add(t, "a", "");
+	add(t, "b", "a");
+	world *w = world_new();
+	fake *f = fake_new(t, w);
+	f->c[1].fail_first = 1;
+	kdx_journal j;
+	kdx_journal_open_discard(&j);
+	kdx_journal_add_secret(&j, "SECRETCANARY");
+	kdx_backend be = fk_backend(f);
+	kdx_sched_opts o = opts_for(f);
+	kdx_run_result r;
+	strbuf err = STRBUF_INIT;
+	assert_int_equal(kdx_sched_apply(&t->p, &be, &f->clk.base, &j, &o, &r, &err), 0);
+	assert_int_equal(r.status, KDX_RUN_ROLLED_BACK);
+	assert_true(j.records > 8);
+	assert_int_equal(j.fsyncs, 0);
+	/* still checked: a secret aborts the run even with nothing written */
+	assert_int_equal(kdx_journal_append(&j, KDX_J_RESULT, "a", "{\"x\":\"SECRETCANARY\"}", &err),
+			 -1);
+	kdx_journal_release(&j);
+	fake_free(f);
+	strbuf_release(&err);
+	free(t);
+	munmap(w, sizeof(*w));
+}
+
 /* ---- the real clock: waits happen in the backend's poll hook (timerfds stand in for the
  * sockets curl would watch) ---- */
 
@@ -463,6 +494,7 @@ int main(void)
 		cmocka_unit_test(test_stop_condition),
 		cmocka_unit_test(test_stop_condition_while_running),
 		cmocka_unit_test(test_deadline),
+		cmocka_unit_test(test_discard_journal),
 		cmocka_unit_test(test_real_clock),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
