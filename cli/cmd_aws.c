@@ -44,10 +44,11 @@ static const aws_sub subs[] = {
 	  .usage = "Usage: kdx aws send -service NAME [-url URL] [-method M] [-body TEXT | -body-file F]\n"
 		   "                    [-header 'Name: value' ...] [-region R] [-profile P]\n"
 		   "                    [-max-attempts N] [-timeout DURATION] [-seed N] [-verbose]\n"
-		   "                    [-parallel N]\n\n"
+		   "                    [-parallel N] [-endpoint-url URL]\n\n"
 		   "Signs the request with the credential chain and sends it with the standard\n"
 		   "retry mode; prints the HTTP status line and the body. Without -url the endpoint\n"
-		   "is resolved from the service and region (AWS_ENDPOINT_URL[_<SERVICE>] honoured).\n"
+		   "is resolved from the service and region (-endpoint-url, AWS_ENDPOINT_URL_<SERVICE>,\n"
+		   "AWS_ENDPOINT_URL honoured, in that order).\n"
 		   "-parallel N sends N copies at once on one thread and prints a summary.\n",
 	  .run = aws_send },
 	{ .name = "sign", .summary = "Show the SigV4 canonical request, string to sign and signature",
@@ -213,6 +214,35 @@ static void print_section(const char *title, strbuf *sb, const char *token)
 	printf("# %s\n%s\n", title, sb->buf);
 }
 
+/* Sign req as the context says and print each step, session token redacted. */
+static int sign_and_print(aws_request *req, const sign_ctx *sc, bool have_context, bool query,
+			  time_t when, strbuf *err)
+{
+	aws_sigv4_params p;
+	aws_sigv4_params_init(&p, &sc->creds, sc->service, when);
+	p.region = sc->region;
+	if (have_context) {
+		p.no_normalize = sc->normalize_off;
+		p.sign_body = sc->sign_body;
+	}
+	p.omit_session_token = sc->omit_token;
+	p.expires = sc->expires;
+	aws_sigv4_debug dbg;
+	aws_sigv4_debug_init(&dbg);
+	int s = query ? aws_sigv4_presign(req, &p, &dbg, err) : aws_sigv4_sign(req, &p, &dbg, err);
+	if (s == 0) {
+		strbuf signed_req = STRBUF_INIT;
+		aws_http_format(&signed_req, req);
+		print_section("canonical request", &dbg.canonical_request, sc->creds.session_token);
+		print_section("string to sign", &dbg.string_to_sign, sc->creds.session_token);
+		print_section("signature", &dbg.signature, sc->creds.session_token);
+		print_section("signed request", &signed_req, sc->creds.session_token);
+		strbuf_release(&signed_req);
+	}
+	aws_sigv4_debug_release(&dbg);
+	return s;
+}
+
 static int aws_sign(const kdx_command *self, int argc, char **argv)
 {
 	const char *request = NULL, *context = NULL, *mode = "header", *profile = NULL;
@@ -270,29 +300,8 @@ static int aws_sign(const kdx_command *self, int argc, char **argv)
 		free(region_owned);
 		goto out;
 	}
-	aws_sigv4_params p;
-	aws_sigv4_params_init(&p, &sc.creds, sc.service, when);
-	p.region = sc.region;
-	if (context) {
-		p.no_normalize = sc.normalize_off;
-		p.sign_body = sc.sign_body;
-	}
-	p.omit_session_token = sc.omit_token;
-	p.expires = sc.expires;
-	aws_sigv4_debug dbg;
-	aws_sigv4_debug_init(&dbg);
-	int s = query ? aws_sigv4_presign(&req, &p, &dbg, &err) : aws_sigv4_sign(&req, &p, &dbg, &err);
-	if (s == 0) {
-		strbuf signed_req = STRBUF_INIT;
-		aws_http_format(&signed_req, &req);
-		print_section("canonical request", &dbg.canonical_request, sc.creds.session_token);
-		print_section("string to sign", &dbg.string_to_sign, sc.creds.session_token);
-		print_section("signature", &dbg.signature, sc.creds.session_token);
-		print_section("signed request", &signed_req, sc.creds.session_token);
-		strbuf_release(&signed_req);
+	if (sign_and_print(&req, &sc, context != NULL, query, when, &err) == 0)
 		rc = KDX_EXIT_OK;
-	}
-	aws_sigv4_debug_release(&dbg);
 	free(region_owned);
 out:
 	if (rc != KDX_EXIT_OK)
@@ -347,6 +356,7 @@ static int add_headers(aws_request *r, const kdx_strlist *hs, strbuf *err)
 
 typedef struct send_flags {
 	const char *service, *url, *method, *body, *body_file, *region, *profile, *timeout;
+	const char *endpoint_url;
 	long max_attempts, seed, parallel;
 	bool verbose;
 	kdx_strlist headers;
@@ -380,7 +390,7 @@ static int build_request(aws_client *c, aws_request *r, send_flags *f, strbuf *e
 	} else if (f->body) {
 		strbuf_addstr(&r->body, f->body);
 	}
-	if (r->body.len && !aws_request_get_header(r, "content-type") && !f->headers.n)
+	if (r->body.len)
 		aws_request_set_header(r, "Content-Type", "application/x-www-form-urlencoded; charset=utf-8");
 	return add_headers(r, &f->headers, err);
 }
@@ -456,7 +466,8 @@ static int aws_send(const kdx_command *self, int argc, char **argv)
 		{ "region", KDX_FLAG_STRING, &f.region },   { "profile", KDX_FLAG_STRING, &f.profile },
 		{ "max-attempts", KDX_FLAG_INT, &f.max_attempts }, { "timeout", KDX_FLAG_STRING, &f.timeout },
 		{ "seed", KDX_FLAG_INT, &f.seed },          { "verbose", KDX_FLAG_BOOL, &f.verbose },
-		{ "parallel", KDX_FLAG_INT, &f.parallel },  { 0 },
+		{ "parallel", KDX_FLAG_INT, &f.parallel },  { "endpoint-url", KDX_FLAG_STRING, &f.endpoint_url },
+		{ 0 },
 	};
 	kdx_strlist pos = { 0 };
 	int r = kdx_parse_flags(self, argc, argv, flags, &pos);
@@ -486,7 +497,7 @@ static int aws_send(const kdx_command *self, int argc, char **argv)
 	aws_error_init(&e);
 	aws_client_opts o = { .region = f.region, .profile = f.profile,
 			      .max_attempts = (int)f.max_attempts, .timeout_ms = timeout_ms,
-			      .seed = (uint64_t)f.seed };
+			      .seed = (uint64_t)f.seed, .endpoint_url = f.endpoint_url };
 	if (aws_client_new(&c, &o, &err) < 0 || build_request(c, &req, &f, &err) < 0)
 		goto out;
 	if (f.parallel > 1) {

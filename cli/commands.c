@@ -6,6 +6,8 @@
 
 int cmd_graph(int argc, char **argv);
 int cmd_aws(int argc, char **argv);
+int cmd_fmt(int argc, char **argv);
+int cmd_graph(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_terraform(int argc, char **argv);
@@ -25,6 +27,22 @@ const kdx_command kdx_commands[] = {
 	{ .name = "aws", .summary = "Talk to AWS directly: sign a request (kdx aws sign)",
 	  .usage = "Usage: kdx aws SUBCOMMAND [FLAGS]\n\n  sign   show SigV4 signing of a raw HTTP request\n"
 		   "  call   send one model-checked request (kdx aws call SERVICE OPERATION ...)\n", .run = cmd_aws },
+	{ .name = "fmt", .summary = "Rewrite .kdx files in the canonical layout",
+	  .usage = "Usage: kdx fmt [-check] [-diff] [-recursive] [FILE | DIR | -]...\n\n"
+		   "Formats the named files (default: the .kdx files in the current directory)\n"
+		   "and prints the names of the files it changed. '-' formats stdin to stdout.\n\n"
+		   "  -check       change nothing; exit 3 when a file is not formatted\n"
+		   "  -diff        show the changes as a unified diff\n"
+		   "  -recursive   also format the .kdx files in subdirectories\n",
+	  .run = cmd_fmt },
+	{ .name = "graph", .summary = "Draw the step dependency graph in Graphviz DOT",
+	  .usage = "Usage: kdx graph FILE [-var NAME=VALUE]... [-var-file FILE]... [-I DIR]...\n\n"
+		   "  Steps are nodes labelled with their name and action; `after` edges are\n"
+		   "  solid, data references (steps.NAME) dashed. Try: kdx graph F | dot -Tsvg\n\n"
+		   "  -var NAME=VALUE   set a param (repeatable)\n"
+		   "  -var-file FILE    read params from FILE (name = value lines)\n"
+		   "  -I DIR            search DIR for imported modules first\n",
+	  .run = cmd_graph },
 	{ .name = "help", .summary = "Show help for kdx or one of its commands",
 	  .usage = "Usage: kdx help [COMMAND | exit-codes]\n", .run = cmd_help },
 	{ .name = "validate", .summary = "Check runbooks and modules for errors",

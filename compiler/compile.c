@@ -34,9 +34,12 @@ int kdx_compile(const kdx_compile_opts *opts, kdx_compilation *c)
 	int rc = kdx_load_program(c, opts);
 	if (c->prog->main)
 		c->is_module = main_is_module(c->ast);
-	/* Resolve even after syntax errors elsewhere: the tree is partial but well-formed, and
-	 * more than one kind of mistake per run saves the user a round trip. */
-	int resolved = c->prog->main && kdx_resolve_program(c) ? -1 : 0;
+	/* After a syntax error the tree is partial: name errors in it would be noise. A missing
+	 * module, though, does not stop the checks of everything else. */
+	bool syntax = false;
+	for (size_t i = 0; i < c->diags.n; i++)
+		syntax |= c->diags.items[i].code && !strcmp(c->diags.items[i].code, "syntax");
+	int resolved = c->prog->main && !syntax && kdx_resolve_program(c) ? -1 : 0;
 	/* Lower after name errors too (unknown names evaluate to "unknown"), but not after
 	 * syntax errors or missing files: a partial tree would only add noise. */
 	if (rc == 0 && c->prog->main && !c->is_module && kdx_lower(c, opts))
@@ -112,7 +115,8 @@ int kdx_parse_var_file(kdx_compilation *c, const char *path, kdx_var_binding **o
 		}
 		(*out)[*n].name = it->name.name;
 		(*out)[*n].expr = it->expr;
-		(*out)[*n].span = it->name.span;
+		(*out)[*n].span = it->span;
+		(*out)[*n].located = true;
 		(*out)[*n].origin = path;
 		(*n)++;
 	}

@@ -145,7 +145,46 @@ static const char *sev_color(kdx_severity s)
 	return s == KDX_ERROR ? "\033[1;31m" : s == KDX_WARNING ? "\033[1;35m" : "\033[1;36m";
 }
 
-/* The source line holding span.start, then carets under the part of the span on that line. */
+/* Length of the valid UTF-8 sequence at p (at most n bytes), or 0 if invalid. */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+	unsigned c = p[0];
+	size_t len = c < 0x80 ? 1 : (c >= 0xC2 && c <= 0xDF) ? 2 : (c >= 0xE0 && c <= 0xEF) ? 3
+		     : (c >= 0xF0 && c <= 0xF4) ? 4 : 0;
+	if (len == 0 || len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++)
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+	return len;
+}
+
+/* Print the cells [from, to) of the line ls..le (a cell is one character); returns nothing. */
+static void put_cells(strbuf *out, const kdx_source *f, uint32_t ls, uint32_t le, size_t from,
+		      size_t to)
+{
+	size_t cell = 0;
+	for (uint32_t i = ls; i < le && cell < to; cell++) {
+		const unsigned char *p = (const unsigned char *)f->text + i;
+		size_t n = utf8_len(p, le - i);
+		if (cell >= from) {
+			if (n == 0)
+				strbuf_addch(out, '?');
+			else if (n == 1)
+				strbuf_addch(out, (p[0] < 0x20 || p[0] == 0x7f) ? ' ' : (char)p[0]);
+			else
+				strbuf_add(out, p, n);
+		}
+		i += n ? (uint32_t)n : 1;
+	}
+}
+
+#define EXCERPT_WIDTH 120
+
+/* The source line holding span.start, then carets under the part of the span on that line.
+ * Every character takes one column: tabs and control bytes show as spaces, bytes that are
+ * not UTF-8 as '?', so the carets line up in any terminal. A long line is cut to a window
+ * around the span, marked with "...". */
 static void render_excerpt(strbuf *out, const kdx_source *f, kdx_span span, bool color)
 {
 	unsigned line, col;
@@ -156,19 +195,39 @@ static void render_excerpt(strbuf *out, const kdx_source *f, kdx_span span, bool
 		le++;
 	if (le > ls && f->text[le - 1] == '\r')
 		le--;
-	strbuf_addf(out, "%5u | ", line);
-	for (uint32_t i = ls; i < le; i++)
-		strbuf_addch(out, f->text[i] == '\t' ? ' ' : (f->text[i] ? f->text[i] : ' '));
-	strbuf_addstr(out, "\n      | ");
-	for (uint32_t i = ls; i < span.start && i < le; i++)
-		strbuf_addch(out, ' ');
 	uint32_t end = span.end > span.start ? span.end : span.start + 1;
 	if (end > le)
 		end = le > span.start ? le : span.start + 1;
+	size_t pre = 0, width = 0, total = 0;
+	for (uint32_t i = ls; i < le; total++) {
+		size_t n = utf8_len((const unsigned char *)f->text + i, le - i);
+		if (i < span.start)
+			pre++;
+		else if (i < end)
+			width++;
+		i += n ? (uint32_t)n : 1;
+	}
+	if (width == 0)
+		width = 1;
+	size_t from = 0, to = total;
+	if (total > EXCERPT_WIDTH) {
+		from = pre > EXCERPT_WIDTH / 3 ? pre - EXCERPT_WIDTH / 3 : 0;
+		to = from + EXCERPT_WIDTH < total ? from + EXCERPT_WIDTH : total;
+		if (to - from < EXCERPT_WIDTH)
+			from = to > EXCERPT_WIDTH ? to - EXCERPT_WIDTH : 0;
+	}
+	strbuf_addf(out, "%5u | %s", line, from ? "..." : "");
+	put_cells(out, f, ls, le, from, to);
+	strbuf_addf(out, "%s\n      | ", to < total ? "..." : "");
+	size_t lead = pre - from + (from ? 3 : 0);
+	if (pre + width > to)
+		width = to > pre ? to - pre : 1;
+	for (size_t i = 0; i < lead; i++)
+		strbuf_addch(out, ' ');
 	if (color)
 		strbuf_addstr(out, "\033[1;32m");
-	for (uint32_t i = span.start; i < end; i++)
-		strbuf_addch(out, i == span.start ? '^' : '~');
+	for (size_t i = 0; i < width; i++)
+		strbuf_addch(out, i == 0 ? '^' : '~');
 	if (color)
 		strbuf_addstr(out, "\033[0m");
 	strbuf_addch(out, '\n');

@@ -557,15 +557,13 @@ static int eval_cond(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kd
 	return kdx_eval_expr(ev, env, c->u.b ? e->u.cond.then : e->u.cond.otherwise, out);
 }
 
-static int eval_builtin(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, const char *name,
-			kdx_value **out, bool *found);
 
 static int eval_call(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kdx_value **out)
 {
 	const kdx_ast_expr *callee = e->u.call.callee;
 	if (callee->kind == KDX_AST_E_NAME && !kdx_module_action(ev->module, callee->u.name)) {
 		bool found;
-		int r = eval_builtin(ev, env, e, callee->u.name, out, &found);
+		int r = kdx_eval_builtin(ev, env, e, callee->u.name, out, &found);
 		if (found)
 			return r;
 	}
@@ -586,9 +584,14 @@ static int eval_call(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kd
 					sg = kdx_arena_printf(ev->arena, "%s.%s", im->alias, sg);
 				return name_error(ev, callee->u.get.attr.span, "action", full, sg);
 			}
-			if (!im)
-				return name_error(ev, callee->u.get.obj->span, "module",
-						  callee->u.get.obj->u.name, NULL);
+			if (!im) {
+				const char *path = kdx_stdlib_import_for(ev->arena, callee->u.get.obj->u.name);
+				char hint[160];
+				if (path)
+					snprintf(hint, sizeof(hint), "add: import \"%s\"", path);
+				return kdx_eval_error(ev, callee->u.get.obj->span, path ? hint : NULL,
+						      "unknown module '%s'", callee->u.get.obj->u.name);
+			}
 			return 1; /* the module failed to load; already reported */
 		}
 		if (callee->kind == KDX_AST_E_NAME) {
@@ -760,177 +763,4 @@ int kdx_bind_call(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *call,
 		}
 	}
 	return rc;
-}
-
-/* ---- built-in functions ---- */
-
-const char *const kdx_builtin_names[] = {
-	"length", "lookup", "floor", "ceil", "min", "max", "contains", "startswith",
-	"strcontains", "keys", "values", "now", "upper", "lower", "http_get", "ask_approval", NULL,
-};
-
-static int argc_error(kdx_eval *ev, const kdx_ast_expr *e, const char *name, const char *want)
-{
-	return kdx_eval_error(ev, e->span, NULL, "'%s' takes %s", name, want);
-}
-
-static int arg_kind_error(kdx_eval *ev, const kdx_ast_expr *x, const char *name, const char *want,
-			  const kdx_value *v)
-{
-	return kdx_eval_error(ev, x->span, NULL, "'%s' needs %s, got %s", name, want,
-			      kdx_type_of_value(ev, v));
-}
-
-/* min/max over a list of numbers, durations or percents of one kind */
-static int minmax(kdx_eval *ev, const kdx_ast_expr *x, const char *name, kdx_value *l, bool is_max,
-		  kdx_value **out)
-{
-	if (l->kind != KDX_V_LIST || !l->u.list.n)
-		return arg_kind_error(ev, x, name, "a non-empty list", l);
-	kdx_value *best = l->u.list.items[0];
-	for (size_t i = 0; i < l->u.list.n; i++) {
-		kdx_value *v = l->u.list.items[i];
-		if (!is_unit(v->kind) || v->kind != best->kind)
-			return arg_kind_error(ev, x, name, "a list of numbers of one unit", v);
-		if (is_max ? num_of(v) > num_of(best) : num_of(v) < num_of(best))
-			best = v;
-	}
-	*out = best;
-	return 0;
-}
-
-static int builtin_now(kdx_eval *ev, kdx_value **a, size_t n, const kdx_ast_expr *e, kdx_value **out)
-{
-	if (n > 1 || (n == 1 && a[0]->kind != KDX_V_DURATION))
-		return argc_error(ev, e, "now", "an optional duration offset");
-	if (!ev->runtime)
-		return 1;
-	time_t t = time(NULL) + (n ? (time_t)(a[0]->u.ms / 1000) : 0);
-	struct tm tm;
-	char buf[32];
-	gmtime_r(&t, &tm);
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
-	*out = kdx_value_string(ev->arena, buf);
-	return 0;
-}
-
-static int builtin_text(kdx_eval *ev, const char *name, kdx_value **a, size_t n,
-			const kdx_ast_expr *e, kdx_value **out)
-{
-	if (!strcmp(name, "upper") || !strcmp(name, "lower")) {
-		if (n != 1 || !kdx_value_text(a[0]))
-			return argc_error(ev, e, name, "one string");
-		char *s = kdx_arena_strdup(ev->arena, kdx_value_text(a[0]));
-		for (char *p = s; *p; p++)
-			*p = (char)(name[0] == 'u' ? toupper((unsigned char)*p) : tolower((unsigned char)*p));
-		*out = kdx_value_string(ev->arena, s);
-		return 0;
-	}
-	if (n != 2 || !kdx_value_text(a[0]) || !kdx_value_text(a[1]))
-		return argc_error(ev, e, name, "two strings");
-	const char *s = kdx_value_text(a[0]), *t = kdx_value_text(a[1]);
-	bool r = !strcmp(name, "startswith") ? !strncmp(s, t, strlen(t)) : strstr(s, t) != NULL;
-	*out = kdx_value_bool(ev->arena, r);
-	return 0;
-}
-
-static int builtin_coll(kdx_eval *ev, const char *name, kdx_value **a, size_t n,
-			const kdx_ast_expr *e, kdx_value **out)
-{
-	const kdx_ast_expr *x0 = e->u.call.args[0].value;
-	if (!strcmp(name, "length")) {
-		if (n != 1)
-			return argc_error(ev, e, name, "one argument");
-		size_t len;
-		if (a[0]->kind == KDX_V_LIST)
-			len = a[0]->u.list.n;
-		else if (a[0]->kind == KDX_V_MAP)
-			len = a[0]->u.map.n;
-		else if (kdx_value_text(a[0]))
-			len = strlen(kdx_value_text(a[0]));
-		else
-			return arg_kind_error(ev, x0, name, "a list, map or string", a[0]);
-		*out = kdx_value_number(ev->arena, (double)len);
-		return 0;
-	}
-	if (!strcmp(name, "lookup")) {
-		if (n != 3 || a[0]->kind != KDX_V_MAP || !kdx_value_text(a[1]))
-			return argc_error(ev, e, name, "a map, a key and a default");
-		kdx_value *v = kdx_value_get(a[0], kdx_value_text(a[1]));
-		*out = v ? v : a[2];
-		return 0;
-	}
-	if (!strcmp(name, "contains")) {
-		if (n != 2 || a[0]->kind != KDX_V_LIST)
-			return argc_error(ev, e, name, "a list and a value");
-		bool r = false;
-		for (size_t i = 0; i < a[0]->u.list.n && !r; i++)
-			r = kdx_eval_equal(a[0]->u.list.items[i], a[1]);
-		*out = kdx_value_bool(ev->arena, r);
-		return 0;
-	}
-	/* keys, values */
-	if (n != 1 || a[0]->kind != KDX_V_MAP)
-		return argc_error(ev, e, name, "one map");
-	kdx_value *l = kdx_value_list(ev->arena, a[0]->u.map.n);
-	for (size_t i = 0; i < a[0]->u.map.n; i++)
-		l->u.list.items[i] = name[0] == 'k' ? kdx_value_string(ev->arena, a[0]->u.map.keys[i])
-						    : a[0]->u.map.vals[i];
-	*out = l;
-	return 0;
-}
-
-static int eval_builtin(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, const char *name,
-			kdx_value **out, bool *found)
-{
-	*found = false;
-	size_t k;
-	for (k = 0; kdx_builtin_names[k]; k++)
-		if (!strcmp(kdx_builtin_names[k], name))
-			break;
-	if (!kdx_builtin_names[k])
-		return 0;
-	*found = true;
-	size_t n = e->u.call.nargs;
-	kdx_value **a = KDX_NEWN(ev->arena, kdx_value *, n + 1);
-	int rc = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (e->u.call.args[i].name.name)
-			return kdx_eval_error(ev, e->u.call.args[i].span, NULL,
-					      "'%s' takes no named arguments", name);
-		int r = kdx_eval_expr(ev, env, e->u.call.args[i].value, &a[i]);
-		if (r < 0)
-			return -1;
-		rc |= r;
-	}
-	if (rc)
-		return 1;
-	if (!strcmp(name, "now"))
-		return builtin_now(ev, a, n, e, out);
-	if (!strcmp(name, "http_get") || !strcmp(name, "ask_approval")) {
-		if (!ev->host_call)
-			return 1;
-		int r = ev->host_call(ev, name, a, n, out);
-		return r < 0 ? kdx_eval_error(ev, e->span, NULL, "%s: %s", name,
-					      ev->err && ev->err->len ? ev->err->buf : "failed") : r;
-	}
-	if (!strcmp(name, "floor") || !strcmp(name, "ceil")) {
-		if (n != 1 || a[0]->kind != KDX_V_NUMBER)
-			return n == 1 ? arg_kind_error(ev, e->u.call.args[0].value, name, "a number", a[0])
-				      : argc_error(ev, e, name, "one number");
-		double x = name[0] == 'f' ? floor(a[0]->u.num) : ceil(a[0]->u.num);
-		*out = kdx_value_number(ev->arena, x);
-		return 0;
-	}
-	if (!strcmp(name, "min") || !strcmp(name, "max")) {
-		if (n != 1)
-			return argc_error(ev, e, name, "one list");
-		return minmax(ev, e->u.call.args[0].value, name, a[0], name[1] == 'a', out);
-	}
-	if (!strcmp(name, "startswith") || !strcmp(name, "strcontains") || !strcmp(name, "upper") ||
-	    !strcmp(name, "lower"))
-		return builtin_text(ev, name, a, n, e, out);
-	if (!n)
-		return argc_error(ev, e, name, "arguments");
-	return builtin_coll(ev, name, a, n, e, out);
 }

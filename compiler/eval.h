@@ -56,6 +56,11 @@ int kdx_eval_expr(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kdx_v
 int kdx_bind_call(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *call,
 		  const kdx_ast_decl *action, const kdx_module *owner, kdx_bound_call *out);
 
+/* eval_builtins.c: call the built-in function `name` if there is one (*found), with e's
+ * arguments evaluated in env. */
+int kdx_eval_builtin(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, const char *name,
+		     kdx_value **out, bool *found);
+
 /* An error at span (compile time) or into ev->err (run time); returns -1. */
 int kdx_eval_error(kdx_eval *ev, kdx_span span, const char *hint, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));

@@ -114,12 +114,9 @@ static void import_one(loader *L, kdx_module *m, const kdx_ast_decl *d, kdx_impo
 	if (!path) {
 		kdx_diag *g = kdx_diag_add(&c->diags, KDX_ERROR, "import", d->span,
 					   "module '%s' not found", name);
-		strbuf dirs = STRBUF_INIT;
-		for (size_t i = 0; i < L->ndirs; i++)
-			strbuf_addf(&dirs, "%s%s", i ? ", " : "", L->dirs[i]);
-		kdx_diag_note_unlocated(g, "searched: %s", L->ndirs ? dirs.buf : "(no directories)");
+		kdx_diag_note_unlocated(g, "looked for '%s.kdx' in the -I directories, KDX_PATH and "
+					"the standard library", name);
 		kdx_diag_hint(g, "add a directory with -I DIR or KDX_PATH");
-		strbuf_release(&dirs);
 		L->rc = -1;
 		return;
 	}
@@ -169,6 +166,17 @@ static void load_imports(loader *L, kdx_module *m)
 	}
 	L->nstack--;
 	m->state = 2;
+}
+
+const char *kdx_stdlib_import_for(kdx_arena *a, const char *alias)
+{
+	const char *dirs[] = { KDX_STDLIB_DIR, KDX_SOURCE_STDLIB_DIR };
+	const char *forms[] = { "%s/%s.kdx", "%s/aws/%s.kdx" };
+	for (size_t f = 0; f < 2; f++)
+		for (size_t d = 0; d < 2; d++)
+			if (is_file(kdx_arena_printf(a, forms[f], dirs[d], alias)))
+				return kdx_arena_printf(a, f ? "aws/%s" : "%s", alias);
+	return NULL;
 }
 
 int kdx_load_program(kdx_compilation *c, const kdx_compile_opts *opts)

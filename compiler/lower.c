@@ -595,17 +595,19 @@ static void lower_scenario(kdx_lowerer *L, const kdx_ast_decl *d)
 
 /* ---- steps: removal of `when false` steps, renumbering ---- */
 
+/* seen[] holds the stamp of the step whose preds are being collected, so it never needs
+ * clearing: the pass stays linear in the number of edges. */
 static void expand_preds(kdx_lowerer *L, size_t i, kdx_edge_list *out, const uint32_t *newidx,
-			 bool *seen)
+			 uint32_t *seen, uint32_t stamp)
 {
 	kdx_edge_list *el = &L->edges[i];
 	for (size_t j = 0; j < el->n; j++) {
 		uint32_t f = el->items[j].from;
-		if (seen[f])
+		if (seen[f] == stamp)
 			continue;
-		seen[f] = true;
+		seen[f] = stamp;
 		if (L->removed[f]) {
-			expand_preds(L, f, out, newidx, seen);
+			expand_preds(L, f, out, newidx, seen, stamp);
 			continue;
 		}
 		XGROW(out->items, out->n + 1, out->alloc);
@@ -618,7 +620,7 @@ static void finish_steps(kdx_lowerer *L, kdx_step *all)
 {
 	kdx_plan *p = L->plan;
 	uint32_t *newidx = xcalloc(L->nsteps + 1, sizeof(*newidx));
-	bool *seen = xcalloc(L->nsteps + 1, sizeof(*seen));
+	uint32_t *seen = xcalloc(L->nsteps + 1, sizeof(*seen));
 	size_t n = 0;
 	for (size_t i = 0; i < L->nsteps; i++)
 		if (!L->removed[i])
@@ -628,8 +630,7 @@ static void finish_steps(kdx_lowerer *L, kdx_step *all)
 		if (L->removed[i])
 			continue;
 		kdx_edge_list out = { 0 };
-		memset(seen, 0, L->nsteps);
-		expand_preds(L, i, &out, newidx, seen);
+		expand_preds(L, i, &out, newidx, seen, (uint32_t)i + 1);
 		kdx_step *s = &p->steps[p->nsteps++];
 		*s = all[i];
 		s->npreds = out.n;

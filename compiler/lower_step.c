@@ -454,10 +454,17 @@ static void action_duration(kdx_lowerer *L, const kdx_bound_call *bc, kdx_step *
 			d = bc->decl->items[i];
 	if (!d)
 		return;
+	/* the parameters are in scope: core.sleep(d) declares `duration d..d` */
+	const kdx_env *env = NULL;
+	kdx_env *b = KDX_NEWN(&L->c->arena, kdx_env, bc->nargs + 1);
+	for (size_t i = 0; i < bc->nargs; i++) {
+		b[i] = (kdx_env){ env, bc->params[i], bc->args[i] };
+		env = &b[i];
+	}
 	const kdx_module *saved = L->ev.module;
 	L->ev.module = bc->module;
-	s->duration_min_ms = eval_ms(L, d->expr, "duration", NULL);
-	s->duration_max_ms = eval_ms(L, d->max, "duration", NULL);
+	s->duration_min_ms = eval_ms(L, d->expr, "duration", env);
+	s->duration_max_ms = eval_ms(L, d->max, "duration", env);
 	L->ev.module = saved;
 }
 

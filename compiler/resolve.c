@@ -3,7 +3,11 @@
 #include "eval.h"
 #include "suggest.h"
 
+#include "../common/xalloc.h"
+
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* ---- lookups ---- */
@@ -126,25 +130,40 @@ static void hint_sugg(kdx_diag *g, const char *s)
 		kdx_diag_hint(g, "did you mean '%s'?", s);
 }
 
-/* Duplicate names among declarations of one kind: the second is the error. */
+static size_t hash_ptr(const void *p, size_t mask)
+{
+	uintptr_t x = (uintptr_t)p;
+	x ^= x >> 17;
+	x *= 0x9E3779B97F4A7C15ull;
+	return (size_t)(x >> 7) & mask;
+}
+
+/* Duplicate names among declarations of one kind: the second is the error. Names are
+ * interned, so a table of pointers finds them in linear time. */
 static void check_dups(resolver *R, const kdx_ast_file *f, kdx_ast_decl_kind kind, bool by_label)
 {
+	size_t cap = 16;
+	while (cap < f->ndecls * 2 + 2)
+		cap *= 2;
+	const kdx_ast_decl **slots = xcalloc(cap, sizeof(*slots));
 	for (size_t i = 0; i < f->ndecls; i++) {
 		const kdx_ast_decl *d = f->decls[i];
 		const char *n = by_label ? d->label.name : d->name.name;
 		if (d->kind != kind || !n)
 			continue;
-		for (size_t j = 0; j < i; j++) {
-			const kdx_ast_decl *e = f->decls[j];
-			const char *o = by_label ? e->label.name : e->name.name;
-			if (e->kind != kind || !o || strcmp(o, n))
-				continue;
-			kdx_span sp = by_label ? d->label.span : d->name.span;
-			kdx_diag *g = err(R, sp, "duplicate %s '%s'", kdx_ast_decl_kind_name(kind), n);
-			kdx_diag_note(g, by_label ? e->label.span : e->name.span, "first declared here");
-			break;
+		size_t h = hash_ptr(n, cap - 1);
+		while (slots[h] && (by_label ? slots[h]->label.name : slots[h]->name.name) != n)
+			h = (h + 1) & (cap - 1);
+		if (!slots[h]) {
+			slots[h] = d;
+			continue;
 		}
+		const kdx_ast_decl *e = slots[h];
+		kdx_span sp = by_label ? d->label.span : d->name.span;
+		kdx_diag *g = err(R, sp, "duplicate %s '%s'", kdx_ast_decl_kind_name(kind), n);
+		kdx_diag_note(g, by_label ? e->label.span : e->name.span, "first declared here");
 	}
+	free(slots);
 }
 
 static void check_type(resolver *R, const kdx_ast_type *t)
@@ -167,9 +186,10 @@ static void check_type(resolver *R, const kdx_ast_type *t)
 	if (t->kind == KDX_AST_T_QUALIFIED) {
 		const kdx_import *im = kdx_module_import(R->m, t->module);
 		if (!im) {
-			kdx_diag *g = err(R, t->span, "unknown module '%s'%s", t->module,
-					  " (is it imported?)");
-			kdx_diag_hint(g, "add: import \"aws/%s\"", t->module);
+			kdx_diag *g = err(R, t->span, "unknown module '%s'%s", t->module, "");
+			const char *path = kdx_stdlib_import_for(&R->c->arena, t->module);
+			if (path)
+				kdx_diag_hint(g, "add: import \"%s\"", path);
 			return;
 		}
 		if (!im->mod)
@@ -231,7 +251,10 @@ static void check_callee(resolver *R, const kdx_env *env, const kdx_ast_expr *ca
 		const char *mod = callee->u.get.obj->u.name;
 		const kdx_import *im = kdx_module_import(R->m, mod);
 		if (!im) {
-			err(R, callee->u.get.obj->span, "unknown module '%s'%s", mod, "");
+			kdx_diag *g = err(R, callee->u.get.obj->span, "unknown module '%s'%s", mod, "");
+			const char *path = kdx_stdlib_import_for(&R->c->arena, mod);
+			if (path)
+				kdx_diag_hint(g, "add: import \"%s\"", path);
 			return;
 		}
 		if (!im->mod)

@@ -60,6 +60,9 @@ const char *kdx_import_alias(kdx_intern *in, const char *path);
  * modules are diagnosed. Returns the program (always), with -1 when something failed. */
 int kdx_load_program(kdx_compilation *c, const kdx_compile_opts *opts);
 
+/* The import path of a stdlib module called `alias` ("aws/sns" for "sns"), or NULL. */
+const char *kdx_stdlib_import_for(kdx_arena *a, const char *alias);
+
 /* resolve.c: duplicate declarations, unknown names in module bodies, well-formed
  * declarations. Runs after loading; returns the number of errors it added. */
 size_t kdx_resolve_program(kdx_compilation *c);

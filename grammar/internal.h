@@ -59,6 +59,8 @@ typedef struct kdx_pctx {
 	int pending[KDX_PARSE_MAX_NESTING + 4]; /* tokens to hand out before lexing more */
 	kdx_loc pending_loc[KDX_PARSE_MAX_NESTING + 4];
 	int npending;
+	kdx_open dropped;                     /* a '(' or '[' a '}' closed implicitly */
+	unsigned dropped_tok;                 /* ntok of that '}' */
 	unsigned ntok;                        /* tokens handed out */
 	unsigned lex_error_tok;               /* ntok at the last lexer error, 0 = none */
 	bool aborted;                         /* give up: nesting too deep */
@@ -80,6 +82,9 @@ kdx_diag *kdx_perror(kdx_pctx *ctx, kdx_loc loc, const char *fmt, ...)
 void kdx_lex_comment(kdx_pctx *ctx, uint32_t start, uint32_t end, bool block);
 /* The lexer's own bracket stack; returns false (after reporting) when nesting is too deep. */
 bool kdx_lex_push(kdx_pctx *ctx, char kind, uint32_t off);
+
+/* The parser's display name of a token, as bison spells it. */
+const char *kdx_ptoken_name(int tok);
 
 /* ---- node builders (build.c), one per grammar construct ---- */
 kdx_loc kdx_b_loc(kdx_loc a, kdx_loc b);

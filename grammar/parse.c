@@ -78,6 +78,17 @@ int kdx_yylex(KDX_YYSTYPE *lval, KDX_YYLTYPE *lloc, kdx_pctx *ctx)
 	return tok;
 }
 
+/* Scan the file's bytes, after a UTF-8 byte order mark if there is one (offsets still count
+ * from the start of the file). */
+static YY_BUFFER_STATE start_scan(kdx_pctx *ctx, yyscan_t scanner)
+{
+	const char *t = ctx->src->text;
+	size_t len = ctx->src->len;
+	if (len >= 3 && !memcmp(t, "\xEF\xBB\xBF", 3))
+		ctx->off = 3;
+	return kdx_flex__scan_bytes(t + ctx->off, (int)(len - ctx->off), scanner);
+}
+
 int kdx_parse_file(kdx_arena *arena, kdx_intern *intern, const kdx_sources *src, uint32_t file,
 		   kdx_diags *diags, kdx_ast_file **out)
 {
@@ -94,7 +105,7 @@ int kdx_parse_file(kdx_arena *arena, kdx_intern *intern, const kdx_sources *src,
 	yyscan_t scanner;
 	kdx_flex_lex_init_extra(ctx, &scanner);
 	ctx->scanner = scanner;
-	YY_BUFFER_STATE buf = kdx_flex__scan_bytes(ctx->src->text, (int)ctx->src->len, scanner);
+	YY_BUFFER_STATE buf = start_scan(ctx, scanner);
 	kdx_yyparse(ctx);
 	kdx_flex__delete_buffer(buf, scanner);
 	kdx_flex_lex_destroy(scanner);
@@ -118,4 +129,60 @@ int kdx_parse_string(kdx_arena *arena, kdx_intern *intern, kdx_sources *src, con
 {
 	uint32_t file = kdx_sources_add(src, path, text, len);
 	return kdx_parse_file(arena, intern, src, file, diags, out);
+}
+
+int kdx_lex_dump(strbuf *out, const kdx_sources *src, uint32_t file, kdx_arena *arena,
+		 kdx_intern *intern, kdx_diags *diags)
+{
+	kdx_pctx *ctx = xcalloc(1, sizeof(*ctx));
+	ctx->arena = arena;
+	ctx->intern = intern;
+	ctx->src = &src->files[file];
+	ctx->file = file;
+	ctx->diags = diags;
+	ctx->cur_tok = -1;
+	yyscan_t scanner;
+	kdx_flex_lex_init_extra(ctx, &scanner);
+	ctx->scanner = scanner;
+	YY_BUFFER_STATE buf = start_scan(ctx, scanner);
+	KDX_YYSTYPE lval;
+	KDX_YYLTYPE lloc;
+	int tok;
+	while ((tok = kdx_yylex(&lval, &lloc, ctx)) > 0) {
+		if (out->len)
+			strbuf_addch(out, ' ');
+		switch (tok) {
+		case IDENT: strbuf_addf(out, "name(%s)", lval.id); break;
+		case NUMBER: strbuf_addf(out, "number(%g)", lval.num.value); break;
+		case PERCENT: strbuf_addf(out, "percent(%g)", lval.num.value); break;
+		case DURATION: strbuf_addf(out, "duration(%lldms)", (long long)lval.dur.ms); break;
+		case STR_TEXT:
+			strbuf_addstr(out, "text(");
+			strbuf_add_json_strn(out, lval.s.text, lval.s.len);
+			strbuf_addch(out, ')');
+			break;
+		case STR_BEGIN: strbuf_addstr(out, "str<"); break;
+		case STR_END: strbuf_addstr(out, ">str"); break;
+		case INTERP_BEGIN: strbuf_addstr(out, "${"); break;
+		case INTERP_END: strbuf_addstr(out, "}$"); break;
+		case CALL_LPAREN: strbuf_addstr(out, "call("); break;
+		case INDEX_LBRACKET: strbuf_addstr(out, "index["); break;
+		default: {
+			/* bison spells keywords "'step'" and characters '{': print step and { */
+			const char *name = kdx_ptoken_name(tok);
+			size_t n = strlen(name);
+			if (n >= 4 && name[0] == '"' && name[1] == '\'')
+				strbuf_add(out, name + 2, n - 4);
+			else if (n >= 3 && name[0] == '\'')
+				strbuf_add(out, name + 1, n - 2);
+			else
+				strbuf_addstr(out, name);
+		}
+		}
+	}
+	kdx_flex__delete_buffer(buf, scanner);
+	kdx_flex_lex_destroy(scanner);
+	int rc = ctx->nsyntax ? -1 : 0;
+	free(ctx);
+	return rc;
 }

@@ -24,4 +24,10 @@ int kdx_parse_file(kdx_arena *arena, kdx_intern *intern, const kdx_sources *src,
 int kdx_parse_string(kdx_arena *arena, kdx_intern *intern, kdx_sources *src, const char *path,
 		     const char *text, size_t len, kdx_diags *diags, kdx_ast_file **out);
 
+/* For tests and debugging: the tokens of src->files[file], space-separated, appended to out
+ * (names as name(x), literals with their values, strings as str< text("..") ${ .. }$ >str).
+ * Returns 0, or -1 when the lexer reported errors (in diags). */
+int kdx_lex_dump(strbuf *out, const kdx_sources *src, uint32_t file, kdx_arena *arena,
+		 kdx_intern *intern, kdx_diags *diags);
+
 #endif

@@ -68,6 +68,7 @@ void kdx_yyerror(KDX_YYLTYPE *lloc, kdx_pctx *ctx, const char *msg);
 %token <id> KW_STEP "'step'" KW_THROTTLE "'throttle'" KW_TIMEOUT "'timeout'" KW_TRUE "'true'"
 %token <id> KW_TYPE "'type'" KW_UNDO "'undo'" KW_UNTIL "'until'" KW_WAIT "'wait'"
 %token <id> KW_WHEN "'when'" KW_WITHIN "'within'" KW_WRITES "'writes'"
+%token APPROVAL_WHEN "'when' of 'approval'"
 
 %type <expr> expr postfix primary string map_block effect_call
 %type <type> type
@@ -80,9 +81,10 @@ void kdx_yyerror(KDX_YYLTYPE *lloc, kdx_pctx *ctx, const char *msg);
 %type <type> opt_ret
 
 /* Optional trailing parts (`retry 3 backoff 2s`, `wait until ... every 5s`, `as x`) bind
- * to the clause they follow, not to the start of the next attribute of the same name. */
+ * to the clause they follow, not to the start of the next attribute of the same name.
+ * (`approval when` is told apart by the lexer: see APPROVAL_WHEN.) */
 %precedence EMPTY_OPT
-%precedence KW_BACKOFF KW_EVERY KW_AT KW_AS KW_WHEN
+%precedence KW_BACKOFF KW_EVERY KW_AT KW_AS
 %right '?' ':'
 %left OROR
 %left ANDAND
@@ -216,14 +218,12 @@ item:
 	| KW_TIMEOUT expr         { $$ = kdx_b_item(ctx, KDX_AST_TIMEOUT, @$); $$->expr = $2; }
 	| KW_RETRY expr opt_backoff
 		{ $$ = kdx_b_item(ctx, KDX_AST_RETRY, @$); $$->expr = $2; $$->backoff = $3; }
-	| KW_APPROVAL %prec EMPTY_OPT
-		{ $$ = kdx_b_item(ctx, KDX_AST_APPROVAL, @$); }
-	| KW_APPROVAL KW_WHEN expr
+	| KW_APPROVAL             { $$ = kdx_b_item(ctx, KDX_AST_APPROVAL, @$); }
+	| KW_APPROVAL APPROVAL_WHEN expr
 		{ $$ = kdx_b_item(ctx, KDX_AST_APPROVAL, @$); $$->expr = $3; }
 	| KW_IRREVERSIBLE         { $$ = kdx_b_item(ctx, KDX_AST_IRREVERSIBLE, @$); }
 	| KW_WHEN expr            { $$ = kdx_b_item(ctx, KDX_AST_WHEN, @$); $$->expr = $2; }
-	| KW_ON_FAILURE IDENT     { $$ = kdx_b_item(ctx, KDX_AST_ON_FAILURE, @$);
-				    $$->name = kdx_b_ident(ctx, $2, @2); }
+	| KW_ON_FAILURE key       { $$ = kdx_b_item(ctx, KDX_AST_ON_FAILURE, @$); $$->name = $2; }
 	| KW_FIELD name ':' type opt_default
 		{ $$ = kdx_b_item(ctx, KDX_AST_FIELD, @$);
 		  $$->name = $2; $$->type = $4; $$->expr = $5; }
@@ -259,9 +259,9 @@ item:
 	| KW_DENY KW_APPROVAL IDENT
 		{ $$ = kdx_b_item(ctx, KDX_AST_DENY_APPROVAL, @$); $$->name = kdx_b_ident(ctx, $3, @3); }
 	| KW_EXPECT expr          { $$ = kdx_b_item(ctx, KDX_AST_EXPECT, @$); $$->expr = $2; }
-	| KW_EXPECT KW_STEP IDENT IDENT
+	| KW_EXPECT KW_STEP IDENT key
 		{ $$ = kdx_b_item(ctx, KDX_AST_EXPECT_STEP, @$); $$->name = kdx_b_ident(ctx, $3, @3);
-		  $$->word = kdx_b_ident(ctx, $4, @4); }
+		  $$->word = $4; }
 	;
 
 opt_every:
@@ -478,5 +478,6 @@ key:
 
 %%
 
+#include <stdlib.h>
 #include <string.h>
 #include "grammar/syntax_error.inc"

@@ -20,6 +20,9 @@ struct aws_client {
 	aws_retry_policy retry;
 	aws_transport *tx;
 	call *waiting; /* calls backing off before their next attempt */
+	call *all;     /* every unfinished call, so free() can release them */
+	char *profile; /* to reload expiring credentials from the chain; */
+	bool from_chain;
 	int ncalls;    /* calls not finished yet */
 	int last_attempts;
 };
@@ -36,6 +39,8 @@ struct call {
 	aws_client_done done;
 	void *ud;
 	call *next;
+	call *all_prev, *all_next;
+	bool failed; /* could not start an attempt: report it from the next aws_client_run() */
 };
 
 void aws_error_init(aws_error *e)
@@ -93,6 +98,8 @@ int aws_client_new(aws_client **out, const aws_client_opts *opts, strbuf *err)
 			free(c);
 			return -1;
 		}
+		c->from_chain = true;
+		c->profile = o->profile ? xstrdup(o->profile) : NULL;
 	}
 	c->region = o->region && *o->region ? xstrdup(o->region) : aws_region_load(o->profile);
 	c->endpoint_url = o->endpoint_url && *o->endpoint_url ? xstrdup(o->endpoint_url) : NULL;
@@ -111,13 +118,15 @@ void aws_client_free(aws_client *c)
 	if (!c)
 		return;
 	aws_transport_free(c->tx);
-	while (c->waiting) {
-		call *k = c->waiting;
-		c->waiting = k->next;
+	/* Transfers are gone without callbacks; release the calls they belonged to. */
+	while (c->all) {
+		call *k = c->all;
+		c->all = k->all_next;
 		aws_response_release(&k->resp);
 		aws_error_release(&k->err);
 		free(k);
 	}
+	free(c->profile);
 	aws_credentials_release(&c->creds);
 	free(c->region);
 	free(c->endpoint_url);
@@ -175,9 +184,16 @@ static void finish(call *k, bool ok)
 {
 	aws_client *c = k->c;
 	c->ncalls--;
+	if (k->all_prev)
+		k->all_prev->all_next = k->all_next;
+	else
+		c->all = k->all_next;
+	if (k->all_next)
+		k->all_next->all_prev = k->all_prev;
 	c->last_attempts = k->attempt;
 	k->err.attempts = k->attempt;
-	k->done(k->ud, &k->resp, ok ? NULL : &k->err);
+	if (k->done)
+		k->done(k->ud, &k->resp, ok ? NULL : &k->err);
 	aws_response_release(&k->resp);
 	aws_error_release(&k->err);
 	free(k);
@@ -185,12 +201,47 @@ static void finish(call *k, bool ok)
 
 static void on_transfer(void *ud, aws_tx_status st, const char *msg);
 
+/* Callbacks only ever run from aws_client_run(), never inside aws_client_submit(). */
+static void defer_failure(call *k)
+{
+	k->failed = true;
+	k->wake_at = 0;
+	k->next = k->c->waiting;
+	k->c->waiting = k;
+}
+
+/* Temporary credentials (credential_process) are reloaded 5 minutes before they expire,
+ * as the SDKs refresh theirs. */
+static int refresh_credentials(aws_client *c, strbuf *err)
+{
+	if (!c->from_chain || !c->creds.expiration || time(NULL) < c->creds.expiration - 300)
+		return 0;
+	aws_credentials fresh;
+	aws_cred_opts co = { .profile = c->profile };
+	if (aws_credentials_load(&fresh, &co, err) < 0)
+		return -1;
+	aws_credentials_release(&c->creds);
+	c->creds = fresh;
+	return 0;
+}
+
 static void start_attempt(call *k)
 {
 	aws_client *c = k->c;
 	k->attempt++;
 	aws_response_release(&k->resp);
 	aws_error_release(&k->err);
+	strbuf cerr = STRBUF_INIT;
+	if (refresh_credentials(c, &cerr) < 0) {
+		k->err.code = xstrdup("ExpiredToken");
+		strbuf m = STRBUF_INIT;
+		strbuf_addf(&m, "the credentials expired and could not be reloaded: %s", cerr.buf);
+		k->err.message = strbuf_detach(&m, NULL);
+		strbuf_release(&cerr);
+		defer_failure(k);
+		return;
+	}
+	strbuf_release(&cerr);
 	aws_sigv4_params p;
 	aws_sigv4_params_init(&p, &c->creds, k->r->service, time(NULL));
 	p.unsigned_payload = k->o.unsigned_payload;
@@ -200,7 +251,7 @@ static void start_attempt(call *k)
 	    aws_transport_start(c->tx, k->r, &k->resp, timeout, on_transfer, k, &err) < 0) {
 		k->err.code = xstrdup("ClientError");
 		k->err.message = strbuf_detach(&err, NULL);
-		finish(k, false);
+		defer_failure(k);
 		return;
 	}
 	strbuf_release(&err);
@@ -266,6 +317,10 @@ int aws_client_submit(aws_client *c, aws_request *r, const aws_call_opts *o, aws
 	k->ud = ud;
 	aws_response_init(&k->resp);
 	aws_error_init(&k->err);
+	k->all_next = c->all;
+	if (c->all)
+		c->all->all_prev = k;
+	c->all = k;
 	c->ncalls++;
 	start_attempt(k);
 	return 0;
@@ -292,7 +347,10 @@ int aws_client_run(aws_client *c, long max_wait_ms)
 		call *k = due;
 		due = k->next;
 		k->next = NULL;
-		start_attempt(k);
+		if (k->failed)
+			finish(k, false);
+		else
+			start_attempt(k);
 	}
 	long wait = max_wait_ms;
 	if (next >= 0 && next - now < wait)

@@ -86,7 +86,8 @@ int aws_client_resolve(aws_client *c, aws_request *r, const char *endpoint_prefi
 int aws_client_send(aws_client *c, aws_request *r, const aws_call_opts *o, aws_response *resp,
 		    aws_error *e, strbuf *err);
 
-/* Asynchronous form. done() is called once from aws_client_run() with the final response
+/* Asynchronous form. done() (may be NULL) is called once, always from aws_client_run(),
+ * never from inside aws_client_submit(), with the final response
  * (2xx) or the final error (e != NULL); the callback may take resp's contents by copying
  * the struct and re-initialising *resp. Returns 0, or -1 with err when the call could not
  * be started (done() is then not called). */

@@ -6,6 +6,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <json-c/json.h>
+#include <json-c/json_object_iterator.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -260,7 +262,14 @@ aws_shape aws_model_shape(const aws_model *m, const char *name)
 	if (name && json_object_object_get_ex(m->shapes, name, &def)) {
 		s.name = name;
 		s.def = def;
-		s.type = stype_by_name(get_str(def, "type"), def);
+		/* the type is looked up on every member visit: cache it on the definition
+		 * (json-c userdata; the model is read-only otherwise) */
+		intptr_t cached = (intptr_t)json_object_get_userdata(def);
+		if (!cached) {
+			cached = (intptr_t)stype_by_name(get_str(def, "type"), def) + 1;
+			json_object_set_userdata(def, (void *)cached, NULL);
+		}
+		s.type = (aws_stype)(cached - 1);
 	}
 	return s;
 }
@@ -384,6 +393,32 @@ const char *aws_shape_member_at(const aws_shape *s, size_t i, aws_shape *out)
 		}
 	}
 	return NULL;
+}
+
+aws_member_iter aws_shape_members(const aws_shape *s)
+{
+	aws_member_iter it = { .model = s->model };
+	json_object *mem = members_of(s);
+	if (mem) {
+		struct json_object_iterator b = json_object_iter_begin(mem);
+		struct json_object_iterator e = json_object_iter_end(mem);
+		it.cur = b.opaque_;
+		it.end = e.opaque_;
+	}
+	return it;
+}
+
+bool aws_member_next(aws_member_iter *it, const char **name, aws_shape *out)
+{
+	struct json_object_iterator cur = { .opaque_ = it->cur };
+	struct json_object_iterator end = { .opaque_ = it->end };
+	if (!it->cur || json_object_iter_equal(&cur, &end))
+		return false;
+	*name = json_object_iter_peek_name(&cur);
+	*out = resolve_ref(it->model, json_object_iter_peek_value(&cur));
+	json_object_iter_next(&cur);
+	it->cur = cur.opaque_;
+	return true;
 }
 
 bool aws_shape_member(const aws_shape *s, const char *name, aws_shape *out)

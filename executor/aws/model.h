@@ -91,6 +91,15 @@ const char *aws_shape_xml_ns_prefix(const aws_shape *s);           /* xmlNamespa
 size_t aws_shape_nmembers(const aws_shape *s);
 /* The i-th member of a structure, in model order; returns its name. */
 const char *aws_shape_member_at(const aws_shape *s, size_t i, aws_shape *out);
+/* Iterate a structure's members in model order (O(1) a step):
+ *   aws_member_iter it = aws_shape_members(&s);
+ *   while (aws_member_next(&it, &name, &m)) ... */
+typedef struct aws_member_iter {
+	const aws_model *model;
+	const void *cur, *end; /* json-c iterator state */
+} aws_member_iter;
+aws_member_iter aws_shape_members(const aws_shape *s);
+bool aws_member_next(aws_member_iter *it, const char **name, aws_shape *out);
 /* Member by name; false when the structure has no such member. */
 bool aws_shape_member(const aws_shape *s, const char *name, aws_shape *out);
 bool aws_shape_is_required(const aws_shape *s, const char *member);

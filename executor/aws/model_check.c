@@ -100,9 +100,10 @@ static void check_structure(check *c, const aws_shape *s, const kdx_value *v)
 		c->path.len = base;
 		c->path.buf[base] = '\0';
 	}
-	for (size_t k = 0; k < aws_shape_nmembers(s); k++) {
-		aws_shape m;
-		const char *name = aws_shape_member_at(s, k, &m);
+	aws_member_iter it = aws_shape_members(s);
+	aws_shape m;
+	const char *name;
+	while (aws_member_next(&it, &name, &m)) {
 		const kdx_value *mv = kdx_value_get(v, name);
 		if (aws_shape_is_required(s, name) && (!mv || mv->kind == KDX_V_NULL) &&
 		    !aws_shape_flag(&m, "idempotencyToken"))

@@ -31,9 +31,10 @@ static kdx_value *map_with(kdx_arena *a, const kdx_value *in, const char *key, k
 /* Fill absent idempotency tokens of the input structure with fresh UUIDs. */
 static const kdx_value *fill_tokens(kdx_arena *a, const aws_shape *in, const kdx_value *v)
 {
-	for (size_t i = 0; i < aws_shape_nmembers(in); i++) {
-		aws_shape m;
-		const char *name = aws_shape_member_at(in, i, &m);
+	aws_member_iter it = aws_shape_members(in);
+	aws_shape m;
+	const char *name;
+	while (aws_member_next(&it, &name, &m)) {
 		if (!aws_shape_flag(&m, "idempotencyToken"))
 			continue;
 		const kdx_value *have = kdx_value_get(v, name);
@@ -139,10 +140,18 @@ void aws_proto_decode_error(void *model, const aws_response *resp, aws_error *e)
 	free(e->request_id);
 	e->code = e->message = e->request_id = NULL;
 	e->http_status = resp->status;
-	if (aws_model_protocol(m) == AWS_PROTO_JSON || aws_model_protocol(m) == AWS_PROTO_REST_JSON)
+	bool json = aws_model_protocol(m) == AWS_PROTO_JSON ||
+		    aws_model_protocol(m) == AWS_PROTO_REST_JSON;
+	if (json)
 		aws_json_parse_error(m, resp, e);
 	else
 		aws_xml_parse_error(resp, e);
+	/* Gateways and emulators answer some failures (auth) in the other format. */
+	size_t lead = strspn(resp->body.buf, " \t\r\n");
+	if (!e->code && json && resp->body.buf[lead] == '<')
+		aws_xml_parse_error(resp, e);
+	else if (!e->code && !json && resp->body.buf[lead] == '{')
+		aws_json_parse_error(m, resp, e);
 	if (!e->request_id) {
 		const char *rid = aws_response_get_header(resp, "x-amzn-RequestId");
 		if (!rid)
@@ -433,9 +442,10 @@ kdx_value *aws_scalar_from_text(kdx_arena *a, const aws_shape *s, const char *te
 
 void aws_rest_parse_headers(const aws_shape *out, const aws_response *resp, aws_vbuild *b)
 {
-	for (size_t i = 0; i < aws_shape_nmembers(out); i++) {
-		aws_shape m;
-		const char *name = aws_shape_member_at(out, i, &m);
+	aws_member_iter it = aws_shape_members(out);
+	aws_shape m;
+	const char *name;
+	while (aws_member_next(&it, &name, &m)) {
 		const char *loc = aws_shape_trait(&m, "location");
 		if (!loc)
 			continue;

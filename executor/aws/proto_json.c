@@ -160,10 +160,11 @@ static kdx_value *generic(kdx_arena *a, json_object *j)
 static kdx_value *structure_from_json(kdx_arena *a, const aws_shape *s, json_object *j,
 				      aws_vbuild *b)
 {
-	for (size_t i = 0; i < aws_shape_nmembers(s); i++) {
-		aws_shape m;
+	aws_member_iter it = aws_shape_members(s);
+	aws_shape m;
+	const char *name;
+	while (aws_member_next(&it, &name, &m)) {
 		json_object *mv;
-		const char *name = aws_shape_member_at(s, i, &m);
 		if (aws_shape_trait(&m, "location"))
 			continue;
 		if (json_object_object_get_ex(j, aws_shape_wire_name(&m, name), &mv) && mv)

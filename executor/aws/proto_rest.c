@@ -155,9 +155,10 @@ static int render_uri(strbuf *out, const char *tmpl, size_t n, aws_vbuild *label
 
 static bool has_unlocated_member(const aws_shape *s)
 {
-	for (size_t i = 0; i < aws_shape_nmembers(s); i++) {
-		aws_shape m;
-		aws_shape_member_at(s, i, &m);
+	aws_member_iter it = aws_shape_members(s);
+	aws_shape m;
+	const char *name;
+	while (aws_member_next(&it, &name, &m)) {
 		if (!aws_shape_trait(&m, "location"))
 			return true;
 	}

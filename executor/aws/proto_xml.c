@@ -1,5 +1,5 @@
 /* proto_xml: XML responses of the query, ec2 and rest-xml protocols read with libxml2
- * (network, entity expansion and DTD loading off) into values shaped by the output shape,
+ * (network, entity expansion and DTD loading off; documents with a DTD refused) into values shaped by the output shape,
  * and XML error responses (<ErrorResponse><Error>, <Response><Errors><Error>, <Error>). */
 #include "proto_shared.h"
 #include "../../common/xalloc.h"
@@ -11,12 +11,22 @@
 /* No XML_PARSE_NOENT (entities stay unexpanded), no XML_PARSE_DTDLOAD, no network. */
 #define KDX_XML_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
 
-static xmlDocPtr read_xml(const aws_response *resp)
+/* AWS never sends a DTD; a document with one is refused outright, so no entity it
+ * declares (internal ones included: "billion laughs") is ever expanded, not even by
+ * xmlNodeGetContent(). *dtd says why NULL came back. */
+static xmlDocPtr read_xml(const aws_response *resp, bool *dtd)
 {
+	*dtd = false;
 	if (!resp->body.len || resp->body.len > (size_t)1 << 30)
 		return NULL;
-	return xmlReadMemory(resp->body.buf, (int)resp->body.len, "response.xml", NULL,
-			     KDX_XML_OPTIONS);
+	xmlDocPtr doc = xmlReadMemory(resp->body.buf, (int)resp->body.len, "response.xml", NULL,
+				      KDX_XML_OPTIONS);
+	if (doc && (doc->intSubset || doc->extSubset)) {
+		xmlFreeDoc(doc);
+		*dtd = true;
+		return NULL;
+	}
+	return doc;
 }
 
 static bool named(xmlNodePtr n, const char *name)
@@ -55,13 +65,26 @@ static const char *xml_member_name(const aws_shape *m, const char *name)
 	return aws_shape_wire_name(m, name);
 }
 
+/* Children are matched to members in one pass by name (a hash lookup each); only members
+ * whose wire name differs from their name (locationName) are searched for by name. */
 static void parse_members(kdx_arena *a, const aws_shape *s, xmlNodePtr node, aws_vbuild *b)
 {
-	xmlNodePtr *found = NULL;
-	size_t alloc = 0;
-	for (size_t i = 0; i < aws_shape_nmembers(s); i++) {
+	xmlNodePtr *kids = NULL, *found = NULL;
+	const void **owner = NULL;
+	size_t nk = 0, ak = 0, alloc = 0;
+	for (xmlNodePtr c = node->children; c; c = c->next) {
 		aws_shape m;
-		const char *name = aws_shape_member_at(s, i, &m);
+		if (c->type != XML_ELEMENT_NODE)
+			continue;
+		XGROW(kids, nk + 1, ak);
+		owner = xrealloc(owner, ak * sizeof(*owner));
+		kids[nk] = c;
+		owner[nk++] = aws_shape_member(s, (const char *)c->name, &m) ? m.ref : NULL;
+	}
+	aws_member_iter it = aws_shape_members(s);
+	aws_shape m;
+	const char *name;
+	while (aws_member_next(&it, &name, &m)) {
 		if (aws_shape_trait(&m, "location"))
 			continue;
 		const char *wire = xml_member_name(&m, name);
@@ -73,17 +96,20 @@ static void parse_members(kdx_arena *a, const aws_shape *s, xmlNodePtr node, aws
 			xmlFree(attr);
 			continue;
 		}
+		bool renamed = strcmp(wire, name) != 0;
 		size_t n = 0;
-		for (xmlNodePtr c = node->children; c; c = c->next) {
-			if (!named(c, wire))
+		for (size_t k = 0; k < nk; k++) {
+			if (renamed ? !named(kids[k], wire) : owner[k] != m.ref)
 				continue;
 			XGROW(found, n + 1, alloc);
-			found[n++] = c;
+			found[n++] = kids[k];
 		}
 		if (n)
 			aws_vbuild_add(b, name, parse_node(a, &m, found, n));
 	}
 	free(found);
+	free(kids);
+	free(owner);
 }
 
 static size_t element_children(xmlNodePtr node, xmlNodePtr **out)
@@ -169,13 +195,18 @@ int aws_xml_parse(const aws_model *m, const aws_operation *op, const aws_respons
 		*out = aws_vbuild_finish(&b);
 		return 0;
 	}
-	xmlDocPtr doc = read_xml(resp);
+	bool dtd;
+	xmlDocPtr doc = read_xml(resp, &dtd);
 	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
 	if (!root) {
 		xmlFreeDoc(doc);
 		aws_vbuild_finish(&b);
-		strbuf_addf(err, "%s %s: response is not valid XML (HTTP %ld, %zu bytes)",
-			    aws_model_service(m), op->name, resp->status, resp->body.len);
+		if (dtd)
+			strbuf_addf(err, "%s %s: response XML declares a DTD; refused (AWS never "
+				    "sends one: check the endpoint)", aws_model_service(m), op->name);
+		else
+			strbuf_addf(err, "%s %s: response is not valid XML (HTTP %ld, %zu bytes)",
+				    aws_model_service(m), op->name, resp->status, resp->body.len);
 		return -1;
 	}
 	const char *wrapper = aws_shape_trait(os, "resultWrapper");
@@ -204,7 +235,8 @@ static char *child_text(xmlNodePtr parent, const char *name)
 
 void aws_xml_parse_error(const aws_response *resp, aws_error *e)
 {
-	xmlDocPtr doc = read_xml(resp);
+	bool dtd;
+	xmlDocPtr doc = read_xml(resp, &dtd);
 	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL, err = NULL;
 	if (!root) {
 		xmlFreeDoc(doc);

@@ -234,7 +234,8 @@ static void canonical_query(strbuf *sb, const char *query, kv *extra, size_t nex
 	split_query(query, &arr, &n, &alloc);
 	for (size_t i = 0; i < nextra; i++)
 		kv_push(&arr, &n, &alloc, xstrdup(extra[i].k), xstrdup(extra[i].v));
-	qsort(arr, n, sizeof(*arr), kv_cmp);
+	if (n)
+		qsort(arr, n, sizeof(*arr), kv_cmp);
 	for (size_t i = 0; i < n; i++) {
 		if (i)
 			strbuf_addch(sb, '&');
@@ -339,7 +340,7 @@ typedef struct signing {
 } signing;
 
 static int signing_start(signing *s, const aws_request *r, const aws_sigv4_params *p,
-			 strbuf *err)
+			 bool presign, strbuf *err)
 {
 	memset(s, 0, sizeof(*s));
 	strbuf_init(&s->scope);
@@ -360,7 +361,8 @@ static int signing_start(signing *s, const aws_request *r, const aws_sigv4_param
 	if (format_time(p->when, s->amzdate, s->date, err) < 0)
 		return -1;
 	strbuf_addf(&s->scope, "%s/%s/%s/aws4_request", s->date, s->region, s->service);
-	if (p->unsigned_payload)
+	/* A presigned S3 URL is made before its body exists: S3 wants UNSIGNED-PAYLOAD. */
+	if (p->unsigned_payload || (presign && !strcmp(s->service, "s3")))
 		strcpy(s->payload, AWS_SIGV4_UNSIGNED_PAYLOAD);
 	else
 		aws_sigv4_hex_sha256(r->body.buf, r->body.len, s->payload);
@@ -410,7 +412,7 @@ int aws_sigv4_sign(aws_request *r, const aws_sigv4_params *p, aws_sigv4_debug *d
 		   strbuf *err)
 {
 	signing s;
-	if (signing_start(&s, r, p, err) < 0) {
+	if (signing_start(&s, r, p, false, err) < 0) {
 		strbuf_release(&s.scope);
 		return -1;
 	}
@@ -461,7 +463,7 @@ int aws_sigv4_presign(aws_request *r, const aws_sigv4_params *p, aws_sigv4_debug
 		      strbuf *err)
 {
 	signing s;
-	if (signing_start(&s, r, p, err) < 0) {
+	if (signing_start(&s, r, p, true, err) < 0) {
 		strbuf_release(&s.scope);
 		return -1;
 	}

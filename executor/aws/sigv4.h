@@ -49,7 +49,7 @@ void aws_sigv4_params_init(aws_sigv4_params *p, const aws_credentials *creds,
 int aws_sigv4_sign(aws_request *r, const aws_sigv4_params *p, aws_sigv4_debug *dbg,
 		   strbuf *err);
 /* Query mode: appends X-Amz-Algorithm, -Credential, -Date, -SignedHeaders, -Expires,
- * -Security-Token and -Signature to r->query. */
+ * -Security-Token and -Signature to r->query. S3 URLs are presigned with UNSIGNED-PAYLOAD. */
 int aws_sigv4_presign(aws_request *r, const aws_sigv4_params *p, aws_sigv4_debug *dbg,
 		      strbuf *err);
 

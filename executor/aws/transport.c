@@ -164,7 +164,11 @@ int aws_transport_start(aws_transport *t, const aws_request *r, aws_response *re
 	aws_request_url(&url, r);
 	curl_easy_setopt(e, CURLOPT_URL, url.buf); /* libcurl copies it */
 	strbuf_release(&url);
+#if LIBCURL_VERSION_NUM >= 0x075500
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+	curl_easy_setopt(e, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
 	if (t->ca_bundle)

@@ -11,12 +11,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #define DEFAULT_GRACE_MS 10000
-#define TICK_MS 50         /* how often a running child is checked for exit */
+#define TICK_MS 50         /* how often to look at the cancel flag (and exit, without pidfd) */
 #define DRAIN_MS 1000      /* how long to read pipes still open after the child is gone */
 
 static long long mono_ms(void)
@@ -32,6 +33,7 @@ void tf_proc_init(struct tf_proc *p)
 	strbuf_init(&p->part[0]);
 	strbuf_init(&p->part[1]);
 	p->fd[0] = p->fd[1] = -1;
+	p->pidfd = -1;
 	p->pid = -1;
 }
 
@@ -55,6 +57,7 @@ void tf_proc_release(struct tf_proc *p)
 	strbuf_release(&p->part[1]);
 	close_fd(&p->fd[0]);
 	close_fd(&p->fd[1]);
+	close_fd(&p->pidfd);
 	tf_proc_init(p);
 }
 
@@ -232,6 +235,9 @@ int tf_proc_start(struct tf_proc *p, strbuf *err)
 	}
 	p->pid = pid;
 	p->start_ms = mono_ms();
+	/* Readable when the child exits, so poll() wakes at once; without it (old kernels)
+	 * the exit is looked for every TICK_MS. */
+	p->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	p->fd[0] = out[0];
 	p->fd[1] = errp[0];
 	out[0] = errp[0] = -1;
@@ -334,6 +340,7 @@ static int check_exit(struct tf_proc *p, strbuf *err)
 	if (si.si_pid != p->pid)
 		return 0;
 	kill(-p->pid, SIGKILL);
+	close_fd(&p->pidfd);
 	int status;
 	while (waitpid(p->pid, &status, 0) < 0) {
 		if (errno != EINTR) {
@@ -350,13 +357,23 @@ static int check_exit(struct tf_proc *p, strbuf *err)
 	return 1;
 }
 
-static int poll_timeout(const struct tf_proc *p, long long now, bool running)
+/* How long poll() may sleep: until output, the child's exit (its pidfd), the next timeout
+ * or escalation step, or a tick to look at the exit (without a pidfd) and the cancel flag. */
+static int poll_timeout(const struct tf_proc *p, long long now, bool running,
+			long long drain_until)
 {
-	long long t = running ? TICK_MS : DRAIN_MS;
-	if (running && p->timeout_ms > 0 && !p->signals_sent) {
-		long long left = p->start_ms + p->timeout_ms - now;
-		if (left < t)
-			t = left < 0 ? 0 : left;
+	if (!running)
+		return drain_until > now ? (int)(drain_until - now) : 0;
+	long long t = (p->pidfd < 0 || p->cancel) ? TICK_MS : -1;
+	long long due = -1;
+	if (p->timeout_ms > 0 && !p->signals_sent)
+		due = p->start_ms + p->timeout_ms;
+	else if (p->signals_sent && !(p->signals_sent & TF_PROC_SENT_KILL))
+		due = p->next_signal_ms;
+	if (due >= 0) {
+		long long left = due > now ? due - now : 0;
+		if (t < 0 || left < t)
+			t = left;
 	}
 	return (int)t;
 }
@@ -380,6 +397,7 @@ int tf_proc_finish(struct tf_proc *p, strbuf *err)
 			if (r > 0) {
 				running = false;
 				drain_until = now + DRAIN_MS;
+				continue; /* the pipes may already be closed too */
 			}
 		} else if (now >= drain_until) {
 			/* Something outside the group still holds a pipe; stop listening. */
@@ -389,9 +407,15 @@ int tf_proc_finish(struct tf_proc *p, strbuf *err)
 			close_fd(&p->fd[1]);
 			break;
 		}
-		struct pollfd pfd[2];
+		struct pollfd pfd[3];
 		nfds_t n = 0;
-		int which[2];
+		int which[3];
+		if (running && p->pidfd >= 0) {
+			pfd[n].fd = p->pidfd;
+			pfd[n].events = POLLIN;
+			pfd[n].revents = 0;
+			which[n++] = -1;
+		}
 		for (int i = 0; i < 2; i++) {
 			if (p->fd[i] >= 0) {
 				pfd[n].fd = p->fd[i];
@@ -400,14 +424,14 @@ int tf_proc_finish(struct tf_proc *p, strbuf *err)
 				which[n++] = i;
 			}
 		}
-		int pr = poll(pfd, n, poll_timeout(p, now, running));
+		int pr = poll(pfd, n, poll_timeout(p, now, running, drain_until));
 		if (pr < 0 && errno != EINTR) {
 			strbuf_addf(err, "cannot read output of '%s': %s", p->argv[0],
 				    strerror(errno));
 			return -1;
 		}
 		for (nfds_t k = 0; pr > 0 && k < n; k++)
-			if (pfd[k].revents)
+			if (pfd[k].revents && which[k] >= 0)
 				read_pipe(p, which[k]);
 	}
 	p->elapsed_ms = (long)(mono_ms() - p->start_ms);

@@ -52,6 +52,7 @@ struct tf_proc {
 	/* Private: partial lines and the pipes. */
 	strbuf part[2];
 	int fd[2];
+	int pidfd;
 	long long start_ms, next_signal_ms;
 };
 

@@ -26,6 +26,17 @@ AWS_ACCESS_KEY_ID=$AK AWS_SECRET_ACCESS_KEY=$SK "$KDX" aws send -service sts -me
 assert_contains "$(cat "$E2E_TMP/out")" "HTTP 200"
 assert_contains "$(cat "$E2E_TMP/out")" "<Arn>arn:aws:iam::123456789012:user/kdx-e2e</Arn>"
 
+# 1b. Endpoint precedence: AWS_ENDPOINT_URL_STS beats AWS_ENDPOINT_URL (here a dead port),
+#     and -endpoint-url beats both.
+dead="http://127.0.0.1:$(free_port)"
+AWS_ENDPOINT_URL=$dead AWS_ENDPOINT_URL_STS=$MOTO_URL AWS_ACCESS_KEY_ID=$AK AWS_SECRET_ACCESS_KEY=$SK \
+	"$KDX" aws send -service sts -method POST -body "$BODY" >"$E2E_TMP/out" 2>"$E2E_TMP/err" ||
+	fail "AWS_ENDPOINT_URL_STS not honoured: $(cat "$E2E_TMP/err")"
+AWS_ENDPOINT_URL=$dead AWS_ENDPOINT_URL_STS=$dead AWS_ACCESS_KEY_ID=$AK AWS_SECRET_ACCESS_KEY=$SK \
+	"$KDX" aws send -service sts -method POST -body "$BODY" -endpoint-url "$MOTO_URL" >"$E2E_TMP/out" \
+	2>"$E2E_TMP/err" || fail "-endpoint-url not honoured: $(cat "$E2E_TMP/err")"
+assert_contains "$(cat "$E2E_TMP/out")" "user/kdx-e2e"
+
 # 2. The same key from a credential_process profile (no environment keys).
 cat >"$E2E_TMP/creds.sh" <<SH
 #!/bin/sh

@@ -206,6 +206,10 @@ static void test_errors(void **state)
 	decode("eks", "restjson-eks-error", "ResourceNotFoundException",
 	       "No cluster found for name: nope.", NULL);
 
+	/* moto answers auth failures of a rest-json service in XML (captured with
+	 * INITIAL_NO_AUTH_ACTION_COUNT on): decoded all the same */
+	decode("eks", "restjson-eks-auth-error-xml", "SignatureDoesNotMatch", NULL, NULL);
+
 	/* no body at all: the status names the error */
 	aws_model *m = load("s3");
 	aws_response r;
@@ -235,9 +239,24 @@ static void test_xml_no_external_entities(void **state)
 		"<?xml version=\"1.0\"?><!DOCTYPE r [<!ENTITY x SYSTEM \"file:///etc/hostname\">]>"
 		"<GetCallerIdentityResponse><GetCallerIdentityResult><Account>&x;</Account>"
 		"<Arn>arn</Arn></GetCallerIdentityResult></GetCallerIdentityResponse>");
+	assert_int_equal(aws_proto_parse(m, "GetCallerIdentity", &r, &a, &v, &err), -1);
+	assert_has(err.buf, "sts GetCallerIdentity: response XML declares a DTD; refused");
+	/* the same with an internal entity ("billion laughs" starts like this) */
+	strbuf_reset(&r.body);
+	strbuf_reset(&err);
+	strbuf_addstr(&r.body,
+		"<!DOCTYPE r [<!ENTITY a \"aaaaaaaaaa\"><!ENTITY b \"&a;&a;&a;&a;&a;&a;\">]>"
+		"<GetCallerIdentityResponse><GetCallerIdentityResult><Account>&b;</Account>"
+		"</GetCallerIdentityResult></GetCallerIdentityResponse>");
+	assert_int_equal(aws_proto_parse(m, "GetCallerIdentity", &r, &a, &v, &err), -1);
+	assert_has(err.buf, "DTD");
+	/* without a DTD, parsing works */
+	strbuf_reset(&r.body);
+	strbuf_addstr(&r.body, "<GetCallerIdentityResponse><GetCallerIdentityResult><Account>1"
+		"</Account><Arn>arn</Arn></GetCallerIdentityResult></GetCallerIdentityResponse>");
 	assert_int_equal(aws_proto_parse(m, "GetCallerIdentity", &r, &a, &v, &err), 0);
 	kdx_value_to_json(&out, v);
-	assert_string_equal(out.buf, "{\"Account\":\"\",\"Arn\":\"arn\"}");
+	assert_string_equal(out.buf, "{\"Account\":\"1\",\"Arn\":\"arn\"}");
 	strbuf_reset(&r.body);
 	strbuf_addstr(&r.body, "<not xml");
 	assert_int_equal(aws_proto_parse(m, "GetCallerIdentity", &r, &a, &v, &err), -1);

@@ -174,6 +174,25 @@ static void test_failover_production(void **state)
 	kdx_compilation_release(&c);
 }
 
+static void test_duration_from_arguments(void **state)
+{
+	(void)state;
+	const char *vars[] = { "environment=production" };
+	kdx_compile_opts o = { .path = "examples/approvals.kdx", .vars = vars, .nvars = 1 };
+	kdx_compilation c;
+	assert_int_equal(kdx_compile(&o, &c), 0);
+	const kdx_step *s = step(c.plan, "grace"); /* core.sleep(5m) declares duration d..d */
+	assert_int_equal(s->duration_min_ms, 5 * 60000);
+	assert_int_equal(s->duration_max_ms, 5 * 60000);
+	assert_true(step(c.plan, "detach")->approval);
+	kdx_compilation_release(&c);
+	vars[0] = "environment=staging";
+	assert_int_equal(kdx_compile(&o, &c), 0);
+	assert_int_equal(c.plan->nsteps, 2); /* warn and grace only run in production */
+	assert_false(step(c.plan, "detach")->approval);
+	kdx_compilation_release(&c);
+}
+
 static void test_when_and_data_edges(void **state)
 {
 	(void)state;
@@ -214,6 +233,7 @@ int main(void)
 		cmocka_unit_test(test_failover_shape),
 		cmocka_unit_test(test_failover_effects),
 		cmocka_unit_test(test_failover_production),
+		cmocka_unit_test(test_duration_from_arguments),
 		cmocka_unit_test(test_when_and_data_edges),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "compiler/compile.h"
@@ -148,6 +149,33 @@ static void test_module_bodies(void **state)
 	strbuf_release(&msgs);
 }
 
+static void test_search_path_order(void **state)
+{
+	(void)state;
+	char p1[128], p2[128], kp[300];
+	snprintf(p1, sizeof(p1), "%s/p1", dir);
+	snprintf(p2, sizeof(p2), "%s/p2", dir);
+	assert_int_equal(mkdir(p1, 0700), 0);
+	assert_int_equal(mkdir(p2, 0700), 0);
+	put("p1/mx.kdx", "action from_p1() { effect { read() } }\n");
+	put("p2/mx.kdx", "action from_p2() { effect { read() } }\n");
+	const char *main = put("main.kdx", "import \"mx\"\nstep s { do mx.from_p1() }\n");
+	snprintf(kp, sizeof(kp), "%s::%s", p1, p2);
+	kdx_compile_opts o = { .path = main, .kdx_path = kp };
+	kdx_compilation c;
+	/* KDX_PATH in order (empty entries ignored): p1 wins */
+	assert_int_equal(kdx_compile(&o, &c), 0);
+	kdx_compilation_release(&c);
+	/* -I comes before KDX_PATH: p2's module has no from_p1 */
+	const char *inc[] = { p2 };
+	o.include_dirs = inc;
+	o.ninclude_dirs = 1;
+	assert_int_equal(kdx_compile(&o, &c), -1);
+	assert_string_equal(c.diags.items[0].msg, "unknown action 'mx.from_p1'");
+	assert_string_equal(c.diags.items[0].hint, "did you mean 'mx.from_p2'?");
+	kdx_compilation_release(&c);
+}
+
 static void test_stdlib_modules_compile(void **state)
 {
 	(void)state;
@@ -179,6 +207,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_missing_module, make_dir, remove_dir),
 		cmocka_unit_test_setup_teardown(test_duplicates_and_unknowns, make_dir, remove_dir),
 		cmocka_unit_test_setup_teardown(test_module_bodies, make_dir, remove_dir),
+		cmocka_unit_test_setup_teardown(test_search_path_order, make_dir, remove_dir),
 		cmocka_unit_test(test_stdlib_modules_compile),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -65,6 +65,8 @@ static void test_lines_both_streams(void **state)
 	assert_true(p.exited);
 	assert_int_equal(p.exit_code, 3);
 	assert_false(p.timed_out);
+	/* no waiting around once the child is gone and its pipes are closed */
+	assert_true(p.elapsed_ms < 500);
 	assert_int_equal(p.signals_sent, 0);
 	/* stdout lines keep their order; the unterminated last line arrives at EOF */
 	assert_string_equal(c.out.buf, "one\nthree\nfour\n");

@@ -1,0 +1,38 @@
+# KALDRIX staging: production's shape at a small size; what the kdx demo deploys and fails over.
+environment    = "staging"
+domain_name    = "staging.kaldrix.io"
+primary_region = "us-east-1"
+
+traffic_weights = {
+  "us-east-1" = 70
+  "us-west-2" = 20
+  "eu-west-1" = 10
+}
+
+az_count      = 2
+instance_type = "t3.medium"
+
+fleet_capacity = {
+  "us-east-1" = { min = 1, desired = 2, max = 4 }
+  "us-west-2" = { min = 1, desired = 1, max = 4 }
+  "eu-west-1" = { min = 1, desired = 1, max = 2 }
+}
+
+db_instance_class = "db.r6g.large"
+db_instances_per_region = {
+  "us-east-1" = 1
+  "us-west-2" = 1
+  "eu-west-1" = 1
+}
+db_backup_retention_days = 3
+
+enable_redis                  = true
+enable_redis_global_datastore = true
+redis_node_type               = "cache.r6g.large"
+
+enable_health_checks       = true
+enable_global_accelerator  = false
+enable_deletion_protection = false
+
+rpo_seconds = 300
+rto_seconds = 900

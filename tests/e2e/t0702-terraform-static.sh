@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Static checks of the KALDRIX Terraform configuration and its scripts: terraform fmt, terraform
+# validate (also with the moto override in place), shellcheck, and that no endpoint or test
+# credential is baked into the configuration itself. Variable validations are exercised by
+# t0700, which plans every environment against moto_server.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+src=$KDX_REPO/terraform/multi-region
+command -v terraform >/dev/null || skip "terraform not installed"
+command -v shellcheck >/dev/null || skip "shellcheck not installed"
+[ -d /opt/tf-plugins ] || skip "no provider mirror at /opt/tf-plugins"
+
+shellcheck -x "$src"/scripts/*.sh "$KDX_REPO"/tests/e2e/t070*.sh || fail "shellcheck found problems"
+
+: >"$E2E_TMP/terraformrc"
+export TF_CLI_CONFIG_FILE=$E2E_TMP/terraformrc TF_IN_AUTOMATION=1 TF_INPUT=0
+terraform fmt -check -recursive -diff "$src" || fail "terraform fmt -check: run 'terraform fmt -recursive terraform/'"
+
+work=$E2E_TMP/multi-region
+mkdir -p "$work"
+(cd "$src" && tar --exclude=.terraform --exclude='*.tfstate*' --exclude=moto_override.tf -cf - .) | tar -C "$work" -xf -
+cd "$work" || exit 1
+terraform init -backend=false -plugin-dir=/opt/tf-plugins -no-color >"$E2E_TMP/init.log" 2>&1 ||
+	fail "terraform init: $(tail -20 "$E2E_TMP/init.log")"
+terraform validate -no-color || fail "terraform validate"
+
+# The override is generated, valid, formatted, and the only place endpoints appear.
+"$src/scripts/moto-override.sh" -o "$work" 4566 >/dev/null
+terraform fmt -check moto_override.tf || fail "generated moto_override.tf is not formatted"
+grep -q 'rds *= "http://127.0.0.1:4566"' moto_override.tf || fail "override lacks the rds endpoint"
+if grep -rlE 'endpoints *\{|127\.0\.0\.1|localhost|"testing"' --include='*.tf' --exclude=moto_override.tf "$src"; then
+	fail "endpoints or test credentials baked into the configuration (above)"
+fi
+rc=0
+"$src/scripts/moto-override.sh" -o "$work" 99999 >/dev/null 2>&1 || rc=$?
+assert_eq "$rc" 1 "moto-override.sh with a bad port"
+echo "terraform static checks passed"

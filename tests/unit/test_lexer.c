@@ -1,0 +1,165 @@
+/* Unit tests for the lexer (grammar/lexer.l), through kdx_lex_dump's token stream. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "common/arena.h"
+#include "common/intern.h"
+#include "common/strbuf.h"
+#include "compiler/diag.h"
+#include "grammar/parse.h"
+
+typedef struct lexed {
+	strbuf toks;
+	kdx_diags diags;
+	int rc;
+} lexed;
+
+static void lex(lexed *l, const char *text, size_t len)
+{
+	kdx_arena arena;
+	kdx_intern intern;
+	kdx_sources src;
+	kdx_arena_init(&arena);
+	kdx_intern_init(&intern, &arena);
+	kdx_sources_init(&src);
+	strbuf_init(&l->toks);
+	kdx_diags_init(&l->diags);
+	uint32_t f = kdx_sources_add(&src, "t.kdx", text, len);
+	l->rc = kdx_lex_dump(&l->toks, &src, f, &arena, &intern, &l->diags);
+	kdx_sources_release(&src);
+	kdx_intern_release(&intern);
+	kdx_arena_release(&arena);
+}
+
+static void done(lexed *l)
+{
+	strbuf_release(&l->toks);
+	kdx_diags_release(&l->diags);
+}
+
+#define LEX_OK(text, want)                                  \
+	do {                                                \
+		lexed l_;                                   \
+		lex(&l_, text, strlen(text));               \
+		assert_int_equal(l_.rc, 0);                 \
+		assert_string_equal(l_.toks.buf, want);     \
+		done(&l_);                                  \
+	} while (0)
+
+/* The lexer must fail with exactly one error whose message contains `msg`. */
+#define LEX_ERR(text, len, want)                                            \
+	do {                                                               \
+		lexed l_;                                                  \
+		lex(&l_, text, len);                                       \
+		assert_int_equal(l_.rc, -1);                               \
+		assert_int_equal(l_.diags.nerrors, 1);                     \
+		assert_non_null(strstr(l_.diags.items[0].msg, want));       \
+		done(&l_);                                                 \
+	} while (0)
+
+static void test_units(void **state)
+{
+	(void)state;
+	LEX_OK("5m 1h30m 250ms 2d 30s", "duration(300000ms) duration(5400000ms) duration(250ms) "
+					"duration(172800000ms) duration(30000ms)");
+	LEX_OK("70% 99.99% 0%", "percent(70) percent(99.99) percent(0)");
+	LEX_OK("3 2.5 1e3", "number(3) number(2.5) number(1000)");
+	LEX_OK("2s..60s", "duration(2000ms) .. duration(60000ms)");
+}
+
+static void test_keywords_and_names(void **state)
+{
+	(void)state;
+	LEX_OK("step stepper on_failure region regions", "step name(stepper) on_failure region name(regions)");
+	LEX_OK("a == b != c <= d >= e && f || !g => h", "name(a) == name(b) != name(c) <= name(d) >= "
+		"name(e) && name(f) || ! name(g) => name(h)");
+}
+
+static void test_call_and_index_adjacency(void **state)
+{
+	(void)state;
+	/* only a '(' or '[' right after a name, ')' , ']' or string is a call or an index */
+	LEX_OK("f(x) f (x)", "name(f) call( name(x) ) name(f) ( name(x) )");
+	LEX_OK("a[0][1] a [0]", "name(a) index[ number(0) ] index[ number(1) ] name(a) [ number(0) ]");
+	LEX_OK("x = [1]", "name(x) = [ number(1) ]");
+}
+
+static void test_strings(void **state)
+{
+	(void)state;
+	LEX_OK("\"plain\"", "str< text(\"plain\") >str");
+	LEX_OK("\"\"", "str< >str");
+	LEX_OK("\"a\\n\\t\\\"\\\\\\$b\"", "str< text(\"a\") text(\"\\n\") text(\"\\t\") text(\"\\\"\") "
+					  "text(\"\\\\\") text(\"$\") text(\"b\") >str");
+	LEX_OK("\"\\u00e9\"", "str< text(\"\xc3\xa9\") >str");
+	LEX_OK("\"$${x} $x\"", "str< text(\"${\") text(\"x} \") text(\"$\") text(\"x\") >str");
+}
+
+static void test_interpolation_nests(void **state)
+{
+	(void)state;
+	LEX_OK("\"a-${env}-b\"", "str< text(\"a-\") ${ name(env) }$ text(\"-b\") >str");
+	/* braces and strings inside an interpolation do not end it */
+	LEX_OK("\"${ {k = \"}\"}[\"k\"] }!\"",
+	       "str< ${ { name(k) = str< text(\"}\") >str } index[ str< text(\"k\") >str ] }$ "
+	       "text(\"!\") >str");
+	LEX_OK("\"${ \"in ${x}\" }\"", "str< ${ str< text(\"in \") ${ name(x) }$ >str }$ >str");
+}
+
+static void test_comments_skipped(void **state)
+{
+	(void)state;
+	LEX_OK("a # one\nb // two\nc /* three\n */ d", "name(a) name(b) name(c) name(d)");
+	LEX_OK("a /* ** / * */ b", "name(a) name(b)");
+}
+
+static void test_errors(void **state)
+{
+	(void)state;
+	LEX_ERR("5x", 2, "invalid duration '5x'");
+	LEX_ERR("1.5s", 4, "invalid duration '1.5s'");
+	LEX_ERR("99.%", 4, "invalid percent");
+	LEX_ERR("1.", 2, "invalid number");
+	LEX_ERR("\"abc", 4, "unterminated string");
+	LEX_ERR("\"abc\nx", 6, "unterminated string");
+	LEX_ERR("/* abc", 6, "unterminated comment");
+	LEX_ERR("\"a ${x\"", 7, "unterminated interpolation");
+	LEX_ERR("\"a ${x\ny", 8, "unterminated interpolation");
+	LEX_ERR("\"\\q\"", 4, "invalid escape");
+	LEX_ERR("@", 1, "unexpected character '@'");
+	LEX_ERR("a \0 b", 5, "NUL byte");
+	LEX_ERR("\xff", 1, "invalid UTF-8 byte 0xFF");
+	LEX_ERR("\"\xc3\"", 3, "invalid UTF-8 byte 0xC3 in string");
+	LEX_ERR("99999999999999999999999999999999999999999h", 42, "too large");
+}
+
+static void test_nesting_cap(void **state)
+{
+	(void)state;
+	char buf[KDX_PARSE_MAX_NESTING + 10];
+	memset(buf, '(', sizeof(buf));
+	lexed l;
+	lex(&l, buf, sizeof(buf));
+	assert_int_equal(l.rc, -1);
+	assert_non_null(strstr(l.diags.items[0].msg, "nesting is too deep"));
+	done(&l);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_units),
+		cmocka_unit_test(test_keywords_and_names),
+		cmocka_unit_test(test_call_and_index_adjacency),
+		cmocka_unit_test(test_strings),
+		cmocka_unit_test(test_interpolation_nests),
+		cmocka_unit_test(test_comments_skipped),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_nesting_cap),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
