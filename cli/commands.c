@@ -12,6 +12,7 @@ int cmd_fmt(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_terraform(int argc, char **argv);
+int cmd_show(int argc, char **argv);
 int cmd_unlock(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
@@ -84,6 +85,13 @@ const kdx_command kdx_commands[] = {
 		   "The program is 'terraform', or $KDX_TERRAFORM (e.g. tofu). output prints every\n"
 		   "output as JSON, or one by NAME; sensitive values are never printed.\n",
 	  .run = cmd_terraform },
+	{ .name = "show", .summary = "Show what a run did, from its journal",
+	  .usage = "Usage: kdx show [-json] JOURNAL\n\n"
+		   "  Reads a run journal (.kdx/<runbook>-<time>-<pid>.jsonl) and shows the run's\n"
+		   "  status, each step's state (done, in doubt, failed, undone, ...) and what to\n"
+		   "  do next. A record torn by a crash is reported and ignored.\n\n"
+		   "  -json   one JSON object instead of text\n",
+	  .run = cmd_show },
 	{ .name = "unlock", .summary = "Remove the lock of a run that died",
 	  .usage = "Usage: kdx unlock [-env NAME] [-state-dir DIR] [-force] RUNBOOK.kdx | LOCKFILE\n\n"
 		   "  Shows who holds the lock of the runbook and asks for 'yes' before removing it.\n"
