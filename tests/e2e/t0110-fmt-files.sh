@@ -24,6 +24,7 @@ assert_eq "$(cat plans/a.kdx)" 'step a { do x() }'
 assert_eq "$(stat -c %a plans/a.kdx)" 640 "file mode kept"
 assert_eq "$(cat plans/sub/b.kdx)" 'region "r"{weight=1%}'
 
+ln -s .. plans/sub/loop   # a symlink back up the tree must not make -recursive loop
 out=$("$KDX" fmt -recursive plans) || fail "fmt -recursive failed"
 assert_eq "$out" "plans/sub/b.kdx"
 assert_eq "$(cat plans/sub/b.kdx)" 'region "r" { weight = 1% }'
