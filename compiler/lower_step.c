@@ -478,6 +478,15 @@ static const kdx_ast_expr *req_list_push(kdx_lowerer *L, kdx_step_body *b, const
 	return e;
 }
 
+static void wait_list_push(kdx_lowerer *L, kdx_step_body *b, const kdx_ast_item *it)
+{
+	const kdx_ast_item **n = KDX_NEWN(&L->c->arena, const kdx_ast_item *, b->nwaits + 1);
+	if (b->nwaits)
+		memcpy(n, b->waits, b->nwaits * sizeof(*n));
+	n[b->nwaits++] = it;
+	b->waits = n;
+}
+
 static void check_cond(kdx_lowerer *L, const kdx_ast_expr *e)
 {
 	kdx_value *v;
@@ -537,8 +546,12 @@ static void lower_clause(kdx_lowerer *L, const kdx_ast_item *it, kdx_step *s, kd
 		check_cond(L, req_list_push(L, body, it->expr));
 		gates(L, it->expr, gate);
 		break;
-	case KDX_AST_WAIT: s->wait_ms += eval_ms(L, it->expr, "wait", L->genv); break;
+	case KDX_AST_WAIT:
+		wait_list_push(L, body, it);
+		s->wait_ms += eval_ms(L, it->expr, "wait", L->genv);
+		break;
 	case KDX_AST_WAIT_UNTIL:
+		wait_list_push(L, body, it);
 		check_cond(L, it->expr);
 		s->wait_ms += eval_ms(L, it->within, "within", L->genv);
 		(void)eval_ms(L, it->every, "every", L->genv);
