@@ -487,11 +487,17 @@ static void wait_list_push(kdx_lowerer *L, kdx_step_body *b, const kdx_ast_item 
 	b->waits = n;
 }
 
-static void check_cond(kdx_lowerer *L, const kdx_ast_expr *e)
+/* A condition is a bool; one that is false already at compile time is worth a warning. */
+static void check_cond(kdx_lowerer *L, const kdx_ast_expr *e, const char *what)
 {
 	kdx_value *v;
-	if (kdx_eval_expr(&L->ev, L->genv, e, &v) == 0 && v->kind != KDX_V_BOOL)
+	if (kdx_eval_expr(&L->ev, L->genv, e, &v) != 0)
+		return;
+	if (v->kind != KDX_V_BOOL)
 		error(L, e->span, "a condition must be a bool, got %s", kdx_type_of_value(&L->ev, v));
+	else if (!v->u.b)
+		kdx_diag_add(&L->c->diags, KDX_WARNING, "step", e->span,
+			     "this %s is false whatever happens at run time", what);
 }
 
 static void lower_do(kdx_lowerer *L, const kdx_ast_item *it, kdx_step *s, kdx_step_body *body,
@@ -543,7 +549,7 @@ static void lower_clause(kdx_lowerer *L, const kdx_ast_item *it, kdx_step *s, kd
 		break;
 	case KDX_AST_UNDO: *undo = it; break;
 	case KDX_AST_REQUIRE:
-		check_cond(L, req_list_push(L, body, it->expr));
+		check_cond(L, req_list_push(L, body, it->expr), "require");
 		gates(L, it->expr, gate);
 		break;
 	case KDX_AST_WAIT:
@@ -552,7 +558,7 @@ static void lower_clause(kdx_lowerer *L, const kdx_ast_item *it, kdx_step *s, kd
 		break;
 	case KDX_AST_WAIT_UNTIL:
 		wait_list_push(L, body, it);
-		check_cond(L, it->expr);
+		check_cond(L, it->expr, "wait until");
 		s->wait_ms += eval_ms(L, it->within, "within", L->genv);
 		(void)eval_ms(L, it->every, "every", L->genv);
 		break;
