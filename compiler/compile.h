@@ -94,6 +94,9 @@ typedef struct kdx_step_body {
 						    where the snapshot names are bound */
 	const struct kdx_ast_expr **requires;    /* `require` conditions, in order */
 	size_t nrequires;
+	const struct kdx_ast_item **waits;       /* `wait D` and `wait until` clauses, in order,
+						    run after `do` (kdx_run_wait) */
+	size_t nwaits;
 	const struct kdx_env *env;               /* the runbook scope: params, regions,
 						    objectives, resources (compiler/eval.h) */
 	const struct kdx_module *module;         /* the runbook's module, for names in env */

@@ -124,6 +124,9 @@ int kdx_run_action(kdx_run *r, const kdx_bound_call *c, kdx_value **result);
  * with `done`'s arguments and the snapshot values (from kdx_run_snapshots) bound. */
 int kdx_run_undo_call(kdx_run *r, const kdx_step_body *b, const kdx_bound_call *done,
 		      kdx_value *snap, kdx_bound_call *out);
+/* Run one of step b's waits (b->waits[i]): `wait D` sleeps, `wait until C within W every E`
+ * polls C (running the actions it calls) until true, or fails after W. */
+int kdx_run_wait(kdx_run *r, const kdx_step_body *b, const kdx_ast_item *wait);
 /* Evaluate a condition of step b (require, wait until) in b->env, running the actions it
  * calls. */
 int kdx_run_condition(kdx_run *r, const kdx_step_body *b, const kdx_ast_expr *cond, bool *ok);

@@ -319,3 +319,15 @@ int kdx_run_condition(kdx_run *r, const kdx_step_body *b, const kdx_ast_expr *co
 	*ok = v->u.b;
 	return 0;
 }
+
+int kdx_run_wait(kdx_run *r, const kdx_step_body *b, const kdx_ast_item *wait)
+{
+	kdx_eval ev;
+	setup(r, &ev, b->module);
+	int64_t ms;
+	if (wait->kind == KDX_AST_WAIT_UNTIL)
+		return wait_until(r, &ev, b->env, wait);
+	if (wait->kind != KDX_AST_WAIT)
+		return fail(r, "not a wait clause");
+	return duration_of(r, &ev, b->env, wait->expr, 0, &ms) || do_sleep(r, ms) ? -1 : 0;
+}

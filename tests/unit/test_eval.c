@@ -203,6 +203,9 @@ static int rec_call(void *ctx, const char *provider, const char *const *names, s
 			    "{\"Name\":\"other.example.com.\",\"SetIdentifier\":\"x\",\"Weight\":1}]}");
 	else if (!strcmp(op, "ChangeResourceRecordSets"))
 		*out = json(rc->arena, "{\"ChangeInfo\":{\"Id\":\"/change/C1\",\"Status\":\"PENDING\"}}");
+	else if (!strcmp(op, "DescribeAutoScalingGroups"))
+		*out = json(rc->arena, "{\"AutoScalingGroups\":[{\"DesiredCapacity\":2,\"Instances\":["
+			    "{\"LifecycleState\":\"InService\"},{\"LifecycleState\":\"Pending\"}]}]}");
 	else if (!strcmp(op, "GetChange"))
 		*out = json(rc->arena, rc->getchange-- > 0 ? "{\"ChangeInfo\":{\"Status\":\"PENDING\"}}"
 							    : "{\"ChangeInfo\":{\"Status\":\"INSYNC\"}}");
@@ -263,6 +266,27 @@ static void test_run_action_and_undo(void **state)
 	strbuf_reset(&sb);
 	kdx_value_format(&sb, undo.args[1]);
 	assert_string_equal(sb.buf, "{ \"us-east-1\" = 30%, \"us-west-2\" = 70% }");
+	/* a step-level wait until, with its condition run through the same hooks */
+	kdx_compile_opts fo = { .path = "plans/failover.kdx" };
+	kdx_compilation fc;
+	assert_int_equal(kdx_compile(&fo, &fc), 0);
+	const kdx_step_body *vb = NULL;
+	for (size_t i = 0; i < fc.plan->nsteps; i++)
+		if (!strcmp(fc.plan->steps[i].name, "scale_target"))
+			vb = fc.plan->steps[i].body;
+	assert_non_null(vb);
+	assert_int_equal(vb->nwaits, 1);
+	kdx_run fr = { .arena = &fc.arena, .hooks = &hooks, .err = &err };
+	rc.now = 0;
+	strbuf_reset(&rc.log);
+	assert_int_equal(kdx_run_wait(&fr, vb, vb->waits[0]), -1); /* 1 of 2 in service, ever */
+	assert_string_equal(err.buf, "'wait until' still false after 3m");
+	/* polled every 15s for 3m: at 0s, 15s, ... 3m -- 13 polls, 12 sleeps */
+	assert_int_equal(rc.now, 12 * 15000);
+	assert_non_null(strstr(rc.log.buf, "aws autoscaling DescribeAutoScalingGroups us-west-2 "
+					   "{\"AutoScalingGroupNames\":[\"kaldrix-staging-us-west-2\"]}"));
+	strbuf_reset(&err);
+	kdx_compilation_release(&fc);
 	/* a change that never syncs times out after `within` */
 	rc.getchange = 1000;
 	assert_int_equal(kdx_run_action(&r, &call, &result), -1);
