@@ -4,10 +4,9 @@
 
 #include <string.h>
 
-int cmd_check(int argc, char **argv);
-int cmd_fmt(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
 int cmd_aws(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 int cmd_fmt(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
 int cmd_help(int argc, char **argv);
@@ -17,6 +16,17 @@ int cmd_unlock(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 const kdx_command kdx_commands[] = {
+	{ .name = "graph", .summary = "Draw the step dependency graph in Graphviz DOT",
+	  .usage = "Usage: kdx graph FILE [-var NAME=VALUE]... [-var-file FILE]... [-I DIR]...\n\n"
+		   "  Steps are nodes labelled with their name and action; `after` edges are\n"
+		   "  solid, data references (steps.NAME) dashed. Try: kdx graph F | dot -Tsvg\n\n"
+		   "  -var NAME=VALUE   set a param (repeatable)\n"
+		   "  -var-file FILE    read params from FILE (name = value lines)\n"
+		   "  -I DIR            search DIR for imported modules first\n",
+	  .run = cmd_graph },
+	{ .name = "aws", .summary = "Talk to AWS directly: sign a request (kdx aws sign)",
+	  .usage = "Usage: kdx aws SUBCOMMAND [FLAGS]\n\n  sign   show SigV4 signing of a raw HTTP request\n"
+		   "  call   send one model-checked request (kdx aws call SERVICE OPERATION ...)\n", .run = cmd_aws },
 	{ .name = "check", .summary = "Prove a runbook safe: graph, traffic, capacity, RTO, RPO, fencing, undo, races",
 	  .usage = "Usage: kdx check [-json] [-strict] [-var NAME=VALUE]... [-var-file FILE]... [-I DIR]... FILE\n"
 		   "       kdx check -explain ANALYSIS\n\n"
@@ -30,25 +40,6 @@ const kdx_command kdx_commands[] = {
 		   "  -var-file FILE    read params from FILE (name = value lines)\n"
 		   "  -I DIR            search DIR for imported modules first\n",
 	  .run = cmd_check },
-	{ .name = "fmt", .summary = "Rewrite .kdx files in the canonical layout",
-	  .usage = "Usage: kdx fmt [-check] [-diff] [-recursive] [FILE | DIR | -]...\n\n"
-		   "Formats the named files (default: the .kdx files in the current directory)\n"
-		   "and prints the names of the files it changed. '-' formats stdin to stdout.\n\n"
-		   "  -check       change nothing; exit 3 when a file is not formatted\n"
-		   "  -diff        show the changes as a unified diff\n"
-		   "  -recursive   also format the .kdx files in subdirectories\n",
-	  .run = cmd_fmt },
-	{ .name = "graph", .summary = "Draw the step dependency graph in Graphviz DOT",
-	  .usage = "Usage: kdx graph FILE [-var NAME=VALUE]... [-var-file FILE]... [-I DIR]...\n\n"
-		   "  Steps are nodes labelled with their name and action; `after` edges are\n"
-		   "  solid, data references (steps.NAME) dashed. Try: kdx graph F | dot -Tsvg\n\n"
-		   "  -var NAME=VALUE   set a param (repeatable)\n"
-		   "  -var-file FILE    read params from FILE (name = value lines)\n"
-		   "  -I DIR            search DIR for imported modules first\n",
-	  .run = cmd_graph },
-	{ .name = "aws", .summary = "Talk to AWS directly: sign a request (kdx aws sign)",
-	  .usage = "Usage: kdx aws SUBCOMMAND [FLAGS]\n\n  sign   show SigV4 signing of a raw HTTP request\n"
-		   "  call   send one model-checked request (kdx aws call SERVICE OPERATION ...)\n", .run = cmd_aws },
 	{ .name = "fmt", .summary = "Rewrite .kdx files in the canonical layout",
 	  .usage = "Usage: kdx fmt [-check] [-diff] [-recursive] [FILE | DIR | -]...\n\n"
 		   "Formats the named files (default: the .kdx files in the current directory)\n"
