@@ -4,14 +4,14 @@
 # 1. bench_safety: the plan built in memory (no parsing), graph + all eight analyses,
 #    timed inside the process, wall time and max RSS from /usr/bin/time -v;
 # 2. kdx check on the same shape written as .kdx by bench/gen_runbook.py (compile +
-#    analyses), end to end. KDX_BENCH_CHECK_MAX (default 20000) caps the size of this
-#    second run, since the front end's own cost dominates it (see docs/benchmarks.md).
+#    analyses), end to end. KDX_BENCH_CHECK_MAX (default 100000) caps the size of this
+#    second run.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 n=${1:-100000}
 lanes=${2:-100}
-max_check=${KDX_BENCH_CHECK_MAX:-20000}
+max_check=${KDX_BENCH_CHECK_MAX:-100000}
 cd "$repo"
 make -s >/dev/null
 mkdir -p build/bench

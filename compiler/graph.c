@@ -198,25 +198,31 @@ static void sort_succs(kdx_graph *g)
 	}
 }
 
+/* The numbers of kdx_graph_label, one array each while they are computed. */
+typedef struct labels {
+	uint32_t *level, *height, *pre, *post, *low;
+	uint32_t *xpre[KDX_GRAPH_NLABELS], *xpost[KDX_GRAPH_NLABELS], *xlow[KDX_GRAPH_NLABELS];
+} labels;
+
 /* Level, height, and pre/post numbers of a DFS forest over successors. */
-static void label(kdx_graph *g)
+static void label(kdx_graph *g, labels *g2)
 {
 	size_t n = g->n;
-	g->level = xcalloc(n + 1, sizeof(*g->level));
-	g->height = xcalloc(n + 1, sizeof(*g->height));
-	g->pre = xcalloc(n + 1, sizeof(*g->pre));
-	g->post = xcalloc(n + 1, sizeof(*g->post));
+	g2->level = xcalloc(n + 1, sizeof(*g2->level));
+	g2->height = xcalloc(n + 1, sizeof(*g2->height));
+	g2->pre = xcalloc(n + 1, sizeof(*g2->pre));
+	g2->post = xcalloc(n + 1, sizeof(*g2->post));
 	for (size_t i = 0; i < n; i++) {
 		uint32_t v = g->topo[i];
 		for (uint32_t e = g->succ_off[v]; e < g->succ_off[v + 1]; e++)
-			if (g->level[g->succ[e]] < g->level[v] + 1)
-				g->level[g->succ[e]] = g->level[v] + 1;
+			if (g2->level[g->succ[e]] < g2->level[v] + 1)
+				g2->level[g->succ[e]] = g2->level[v] + 1;
 	}
 	for (size_t i = n; i-- > 0;) {
 		uint32_t v = g->topo[i];
 		for (uint32_t e = g->succ_off[v]; e < g->succ_off[v + 1]; e++)
-			if (g->height[v] < g->height[g->succ[e]] + 1)
-				g->height[v] = g->height[g->succ[e]] + 1;
+			if (g2->height[v] < g2->height[g->succ[e]] + 1)
+				g2->height[v] = g2->height[g->succ[e]] + 1;
 	}
 	uint32_t *it = xmalloc((n + 1) * sizeof(*it));
 	uint8_t *vis = xcalloc(n + 1, 1);
@@ -228,7 +234,7 @@ static void label(kdx_graph *g)
 		size_t sp = 0;
 		g->stack[sp++] = root;
 		vis[root] = 1;
-		g->pre[root] = clock++;
+		g2->pre[root] = clock++;
 		it[root] = g->succ_off[root];
 		while (sp) {
 			uint32_t v = g->stack[sp - 1];
@@ -236,31 +242,31 @@ static void label(kdx_graph *g)
 				uint32_t w = g->succ[it[v]++];
 				if (!vis[w]) {
 					vis[w] = 1;
-					g->pre[w] = clock++;
+					g2->pre[w] = clock++;
 					it[w] = g->succ_off[w];
 					g->stack[sp++] = w;
 				}
 			} else {
-				g->post[v] = clock++;
+				g2->post[v] = clock++;
 				sp--;
 			}
 		}
 	}
 	free(vis);
 	free(it);
-	g->low = xmalloc((n + 1) * sizeof(*g->low));
+	g2->low = xmalloc((n + 1) * sizeof(*g2->low));
 	for (size_t i = n; i-- > 0;) {
 		uint32_t v = g->topo[i];
-		g->low[v] = g->post[v];
+		g2->low[v] = g2->post[v];
 		for (uint32_t e = g->succ_off[v]; e < g->succ_off[v + 1]; e++)
-			if (g->low[g->succ[e]] < g->low[v])
-				g->low[v] = g->low[g->succ[e]];
+			if (g2->low[g->succ[e]] < g2->low[v])
+				g2->low[v] = g2->low[g->succ[e]];
 	}
 }
 
 /* Post numbers of a DFS forest whose roots come in reverse topological order (odd k) and
  * which visits each step's successors from a pseudo-random offset; then low numbers. */
-static void extra_label(kdx_graph *g, int k)
+static void extra_label(kdx_graph *g, labels *L, int k)
 {
 	size_t n = g->n;
 	uint32_t *post = xmalloc((n + 1) * sizeof(*post)), *low = xmalloc((n + 1) * sizeof(*low));
@@ -302,30 +308,40 @@ static void extra_label(kdx_graph *g, int k)
 			if (low[g->succ[e]] < low[v])
 				low[v] = low[g->succ[e]];
 	}
-	g->xpre[k] = pre;
-	g->xpost[k] = post;
-	g->xlow[k] = low;
+	L->xpre[k] = pre;
+	L->xpost[k] = post;
+	L->xlow[k] = low;
 	free(vis);
 	free(it);
 	free(start);
 }
 
-static void pack(kdx_graph *g)
+static void pack(kdx_graph *g, labels *L)
 {
 	g->lab = xmalloc((g->n + 1) * sizeof(*g->lab));
 	for (size_t v = 0; v < g->n; v++) {
 		struct kdx_graph_label *l = &g->lab[v];
 		l->rank = g->rank[v];
-		l->level = g->level[v];
-		l->height = g->height[v];
-		l->pre = g->pre[v];
-		l->post = g->post[v];
-		l->low = g->low[v];
+		l->level = L->level[v];
+		l->height = L->height[v];
+		l->pre = L->pre[v];
+		l->post = L->post[v];
+		l->low = L->low[v];
 		for (int k = 0; k < KDX_GRAPH_NLABELS; k++) {
-			l->xpre[k] = g->xpre[k][v];
-			l->xlow[k] = g->xlow[k][v];
-			l->xpost[k] = g->xpost[k][v];
+			l->xpre[k] = L->xpre[k][v];
+			l->xlow[k] = L->xlow[k][v];
+			l->xpost[k] = L->xpost[k][v];
 		}
+	}
+	free(L->level);
+	free(L->height);
+	free(L->pre);
+	free(L->post);
+	free(L->low);
+	for (int k = 0; k < KDX_GRAPH_NLABELS; k++) {
+		free(L->xpre[k]);
+		free(L->xpost[k]);
+		free(L->xlow[k]);
 	}
 }
 
@@ -344,11 +360,12 @@ void kdx_graph_build(kdx_graph *g, const kdx_plan *plan)
 	if (!g->acyclic)
 		find_cycles(g);
 	else {
+		labels L;
 		sort_succs(g);
-		label(g);
+		label(g, &L);
 		for (int k = 0; k < KDX_GRAPH_NLABELS; k++)
-			extra_label(g, k);
-		pack(g);
+			extra_label(g, &L, k);
+		pack(g, &L);
 	}
 }
 
@@ -366,17 +383,7 @@ void kdx_graph_release(kdx_graph *g)
 	free(g->succ_edge);
 	free(g->topo);
 	free(g->rank);
-	free(g->level);
-	free(g->height);
-	free(g->pre);
-	free(g->post);
-	free(g->low);
 	free(g->lab);
-	for (int k = 0; k < KDX_GRAPH_NLABELS; k++) {
-		free(g->xpre[k]);
-		free(g->xpost[k]);
-		free(g->xlow[k]);
-	}
 	free(g->mark);
 	free(g->stack);
 	memset(g, 0, sizeof(*g));

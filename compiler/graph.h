@@ -48,18 +48,14 @@ typedef struct kdx_graph {
 	kdx_graph_issue *issues;
 	size_t nissues, aissues;
 
-	/* Happens-before filters (acyclic graphs only): longest path from a source (level)
-	 * and to a sink (height), and pre/post numbers of a DFS spanning forest. */
-	uint32_t *level, *height, *pre, *post;
-	/* low[v]: the least post number among v's descendants (itself included). If a reaches
-	 * b then [low b, post b] lies inside [low a, post a] (a GRAIL-style negative filter). */
-	uint32_t *low;
-	/* More such labels from DFS forests that visit successors in other orders: each one
-	 * rules out more pairs (GRAIL uses several for the same reason), and each forest's
-	 * pre/post interval proves more pairs reachable. */
+	/* Happens-before filters (acyclic graphs only), packed per step so that one test
+	 * touches one cache line: topological rank; longest path from a source (level) and to
+	 * a sink (height); pre/post numbers of a DFS spanning forest (b in a's subtree: a
+	 * reaches b); low = the least post number among the step's descendants (if a reaches
+	 * b, [low b, post b] lies inside [low a, post a]: a GRAIL-style negative filter); and
+	 * the same for more DFS forests that visit successors in other orders, each of which
+	 * settles more pairs. */
 #define KDX_GRAPH_NLABELS 3
-	uint32_t *xpre[KDX_GRAPH_NLABELS], *xpost[KDX_GRAPH_NLABELS], *xlow[KDX_GRAPH_NLABELS];
-	/* The same numbers packed per step, so one test touches one cache line. */
 	struct kdx_graph_label {
 		uint32_t rank, level, height, pre, post, low;
 		uint32_t xpre[KDX_GRAPH_NLABELS], xlow[KDX_GRAPH_NLABELS], xpost[KDX_GRAPH_NLABELS];
