@@ -69,6 +69,17 @@ int aws_model_load(const char *service, aws_model **out, strbuf *err);
 int aws_model_load_file(const char *path, const char *service, aws_model **out, strbuf *err);
 void aws_model_free(aws_model *m);
 
+/* Models loaded once per run (a model takes 0.5-15 ms to load): the cache owns them;
+ * aws_model_cache_release() frees them all. Not thread-safe. */
+typedef struct aws_model_cache {
+	aws_model **models;
+	size_t n, alloc;
+} aws_model_cache;
+void aws_model_cache_init(aws_model_cache *c);
+void aws_model_cache_release(aws_model_cache *c);
+/* The model of SERVICE, loaded on first use; NULL with err filled when there is none. */
+const aws_model *aws_model_cache_get(aws_model_cache *c, const char *service, strbuf *err);
+
 const char *aws_model_service(const aws_model *m);     /* the name it was loaded as */
 aws_protocol aws_model_protocol(const aws_model *m);   /* first protocol kdx implements */
 const char *aws_protocol_name(aws_protocol p);

@@ -184,6 +184,24 @@ static void test_models_env_override(void **state)
 	rmdir(dir);
 }
 
+static void test_cache(void **state)
+{
+	(void)state;
+	aws_model_cache c;
+	strbuf err = STRBUF_INIT;
+	aws_model_cache_init(&c);
+	const aws_model *a = aws_model_cache_get(&c, "cloudwatch", &err);
+	assert_non_null(a);
+	assert_ptr_equal(aws_model_cache_get(&c, "cloudwatch", &err), a);
+	assert_ptr_equal(aws_model_cache_get(&c, "monitoring", &err), a);
+	assert_non_null(aws_model_cache_get(&c, "sts", &err));
+	assert_int_equal(c.n, 2);
+	assert_null(aws_model_cache_get(&c, "nosuchservice", &err));
+	assert_non_null(strstr(err.buf, "no AWS model for service 'nosuchservice'"));
+	aws_model_cache_release(&c);
+	strbuf_release(&err);
+}
+
 static void test_suggest(void **state)
 {
 	(void)state;
@@ -202,6 +220,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_service_and_operation),
 		cmocka_unit_test(test_validation),
 		cmocka_unit_test(test_models_env_override),
+		cmocka_unit_test(test_cache),
 		cmocka_unit_test(test_suggest),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
