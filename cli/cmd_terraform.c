@@ -351,18 +351,27 @@ int cmd_terraform(int argc, char **argv)
 	o.nenv = env.n;
 
 	/* Terraform runs in its own process group: Ctrl-C reaches only us, and we pass it on
-	 * (SIGINT first) through the cancel flag. */
-	struct sigaction sa = { 0 }, old_int, old_term;
+	 * (SIGINT first) through the cancel flag; so do SIGTERM and SIGHUP. A closed stdout
+	 * (kdx terraform plan | head) must not kill kdx with SIGPIPE and leave Terraform running
+	 * unwatched in its own group: we ignore it (Terraform gets the default back). */
+	struct sigaction sa = { 0 }, ign = { 0 }, old_int, old_term, old_hup, old_pipe;
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
+	ign.sa_handler = SIG_IGN;
+	sigemptyset(&ign.sa_mask);
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
+	sigaction(SIGPIPE, &ign, &old_pipe);
 	strbuf err = STRBUF_INIT;
 	rc = run_sub(&o, &a, &err);
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
 	if (rc < 0)
 		rc = report_error(&err, a.json);
+	fflush(stdout); /* while SIGPIPE is still ignored */
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
+	sigaction(SIGPIPE, &old_pipe, NULL);
 	strbuf_release(&err);
 out:
 	kdx_strlist_release(&pos);

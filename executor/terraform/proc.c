@@ -205,6 +205,7 @@ int tf_proc_start(struct tf_proc *p, strbuf *err)
 	}
 	if (p->dir) {
 		struct stat st;
+		errno = 0;
 		if (stat(p->dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
 			strbuf_addf(err, "cannot use '%s' as working directory: %s", p->dir,
 				    errno ? strerror(errno) : "not a directory");

@@ -296,6 +296,15 @@ static void test_odd_lines(void **state)
 	assert_int_equal(ev.kind, TF_EV_APPLY_PROGRESS);
 	assert_string_equal(ev.address, "terraform_data.slow");
 	assert_true(ev.elapsed_seconds == 10);
+	/* a diagnostic in a -var value is not in a file of the configuration */
+	tf_diag vd = { .severity = "error", .summary = "Variables not allowed",
+		       .detail = "Variables may not be used here.",
+		       .filename = "<value for var.m>", .line = 1, .col = 41 };
+	strbuf sb = STRBUF_INIT;
+	tf_diag_format(&sb, &vd, "cfg");
+	assert_string_equal(sb.buf, "<value for var.m>:1:41: error: Variables not allowed\n"
+				    "Variables may not be used here.\n");
+	strbuf_release(&sb);
 	kdx_arena_release(&a);
 }
 

@@ -13,9 +13,10 @@
 #include "common/strbuf.h"
 #include "executor/terraform/proc.h"
 #include "executor/terraform/tf.h"
+#include "executor/terraform/tf_value.h"
 
 static char tmpdir[] = "/tmp/kdx-test-tf-XXXXXX";
-static char cfg[256];
+static char cfg[256], vcfg[256];
 
 typedef struct seen {
 	int events, planned, applied, text, diags;
@@ -54,13 +55,14 @@ static int setup(void **state)
 	if (!mkdtemp(tmpdir))
 		return -1;
 	snprintf(cfg, sizeof(cfg), "%s/data", tmpdir);
+	snprintf(vcfg, sizeof(vcfg), "%s/vars", tmpdir);
 	struct tf_proc p;
 	strbuf err = STRBUF_INIT;
 	tf_proc_init(&p);
-	tf_proc_arg(&p, "cp");
-	tf_proc_arg(&p, "-R");
-	tf_proc_arg(&p, "tests/terraform/data");
-	tf_proc_arg(&p, cfg);
+	tf_proc_arg(&p, "sh");
+	tf_proc_arg(&p, "-c");
+	tf_proc_argf(&p, "cp -R tests/terraform/data '%s' && cp -R tests/terraform/vars '%s'", cfg,
+		     vcfg);
 	tf_proc_env_minimal(&p);
 	int rc = tf_proc_run(&p, &err) == 0 && p.exit_code == 0 ? 0 : -1;
 	tf_proc_release(&p);
@@ -205,11 +207,63 @@ static void test_errors(void **state)
 	strbuf_release(&err);
 }
 
+/* kdx values → -var → terraform → output -json → kdx values: unchanged, however odd the
+ * strings (quotes, escapes, template sequences, non-ASCII). */
+static void test_var_round_trip(void **state)
+{
+	(void)state;
+	if (!have_terraform())
+		skip();
+	kdx_arena a;
+	kdx_arena_init(&a);
+	strbuf err = STRBUF_INIT;
+	const char *in_json =
+		"{\"s\":\"he said \\\"hi\\\" ${x} %{y} $${z} back\\\\slash \u00fc\","
+		"\"n\":2.5,\"b\":true,"
+		"\"l\":[\"${a}\",\"%{if b}\",\"line\\nbreak\\ttab\",\"$$\"],"
+		"\"m\":{\"us-east-1\":70,\"eu-west-1\":10,\"${k}\":1},"
+		"\"o\":{\"name\":\"q\\\"uote\",\"regions\":[\"us-west-2\"],\"weight\":20}}";
+	kdx_value *in = kdx_value_from_json(&a, in_json, strlen(in_json), &err);
+	assert_non_null(in);
+	strbuf args[6];
+	const char *vars[6];
+	for (size_t i = 0; i < in->u.map.n; i++) {
+		strbuf_init(&args[i]);
+		tf_var_arg(&args[i], in->u.map.keys[i], in->u.map.vals[i]);
+		vars[i] = args[i].buf;
+	}
+	tf_opts o = { .dir = vcfg, .vars = vars, .nvars = in->u.map.n };
+	tf_result r;
+	tf_result_init(&r);
+	assert_int_equal(tf_init(&o, &r, &err), 0);
+	tf_result_release(&r);
+	tf_result_init(&r);
+	if (tf_apply(&o, NULL, &r, &err) < 0)
+		fail_msg("%s", err.buf);
+	tf_result_release(&r);
+	tf_result_init(&r);
+	assert_int_equal(tf_read_outputs(&o, &r, &err), 0);
+	kdx_value *out = tf_outputs_value(&r.arena, &r.outputs, true);
+	strbuf x = STRBUF_INIT, y = STRBUF_INIT;
+	kdx_value_to_json(&x, in);
+	kdx_value_to_json(&y, out);
+	if (!kdx_value_equal(in, out))
+		fail_msg("sent %s, got back %s", x.buf, y.buf);
+	strbuf_release(&x);
+	strbuf_release(&y);
+	tf_result_release(&r);
+	for (size_t i = 0; i < in->u.map.n; i++)
+		strbuf_release(&args[i]);
+	strbuf_release(&err);
+	kdx_arena_release(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_var_round_trip),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
