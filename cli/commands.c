@@ -8,11 +8,6 @@ int cmd_aws(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_fmt(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
-int cmd_graph(int argc, char **argv);
-int cmd_aws(int argc, char **argv);
-int cmd_check(int argc, char **argv);
-int cmd_fmt(int argc, char **argv);
-int cmd_graph(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_terraform(int argc, char **argv);
@@ -21,15 +16,6 @@ int cmd_validate(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 const kdx_command kdx_commands[] = {
-	{ .name = "aws", .summary = "Talk to AWS directly: send one model-checked call, or show how a request is signed",
-	{ .name = "graph", .summary = "Draw the step dependency graph in Graphviz DOT",
-	  .usage = "Usage: kdx graph FILE [-var NAME=VALUE]... [-var-file FILE]... [-I DIR]...\n\n"
-		   "  Steps are nodes labelled with their name and action; `after` edges are\n"
-		   "  solid, data references (steps.NAME) dashed. Try: kdx graph F | dot -Tsvg\n\n"
-		   "  -var NAME=VALUE   set a param (repeatable)\n"
-		   "  -var-file FILE    read params from FILE (name = value lines)\n"
-		   "  -I DIR            search DIR for imported modules first\n",
-	  .run = cmd_graph },
 	{ .name = "aws", .summary = "Talk to AWS directly: sign a request (kdx aws sign)",
 	  .usage = "Usage: kdx aws SUBCOMMAND [FLAGS]\n\n  sign   show SigV4 signing of a raw HTTP request\n"
 		   "  call   send one model-checked request (kdx aws call SERVICE OPERATION ...)\n", .run = cmd_aws },
