@@ -3,6 +3,7 @@
 # plan (summary, -detailed-exitcode, -json), apply the saved plan, read outputs (string,
 # number, list, map; the sensitive one never printed), destroy; then failing configurations
 # whose errors are Terraform's own messages at their file:line:col.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 command -v terraform >/dev/null || skip "terraform not installed"
 unset TF_CLI_CONFIG_FILE TF_LOG TF_WORKSPACE TF_CLI_ARGS

@@ -3,6 +3,7 @@
 # with SIGINT first (Terraform's graceful cancel: "Interrupt received"), nothing is left running;
 # a second run meets the state lock and kdx names its holder; Ctrl-C (SIGINT) to kdx is passed
 # on to Terraform the same way; a closed stdout does not kill kdx.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 command -v terraform >/dev/null || skip "terraform not installed"
 unset TF_CLI_CONFIG_FILE TF_LOG TF_WORKSPACE TF_CLI_ARGS

@@ -5,7 +5,8 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=$here/fixtures
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/kdx-tf-capture.XXXXXX")
-apid= mpid=
+apid=""
+mpid=""
 cleanup() {
 	[ -n "$apid" ] && kill "$apid" 2>/dev/null && wait "$apid" 2>/dev/null
 	[ -n "$mpid" ] && kill "$mpid" 2>/dev/null && wait "$mpid" 2>/dev/null
