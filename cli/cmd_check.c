@@ -88,8 +88,9 @@ static void render_path(strbuf *out, const kdx_safety_report *rep)
 static void render_json(strbuf *out, const kdx_safety_report *rep, bool safe)
 {
 	const kdx_plan *p = rep->plan;
-	strbuf_addf(out, "{\"type\":\"check\",\"safe\":%s,\"steps\":%zu,\"edges\":%zu,\"total_ms\":%lld",
-		    safe ? "true" : "false", rep->nsteps, rep->nedges, (long long)rep->total_ms);
+	strbuf_addf(out, "{\"type\":\"check\",\"safe\":%s,\"acyclic\":%s,\"steps\":%zu,\"edges\":%zu,\"total_ms\":%lld",
+		    safe ? "true" : "false", rep->acyclic ? "true" : "false", rep->nsteps, rep->nedges,
+		    (long long)rep->total_ms);
 	if (rep->has_rto)
 		strbuf_addf(out, ",\"rto_ms\":%lld,\"slack_ms\":%lld", (long long)rep->rto_ms,
 			    (long long)rep->slack_ms);
