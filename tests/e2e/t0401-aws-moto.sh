@@ -2,6 +2,7 @@
 # kdx aws call against moto_server with signature checking on (INITIAL_NO_AUTH_ACTION_COUNT):
 # one operation or more of every protocol family, each result verified with boto3; a wrong
 # secret is rejected with a clear error; AWS errors are printed as CODE: message (request id).
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 python3 -c 'import boto3' 2>/dev/null || skip "boto3 not installed"
 

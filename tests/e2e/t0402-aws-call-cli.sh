@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # kdx aws call as people use it: Name=value typing, model errors with suggestions, usage
 # errors and their exit codes, the dry-run's redaction and its unsigned note. No network.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 export AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_CONFIG_FILE=/dev/null
 unset AWS_ENDPOINT_URL AWS_PROFILE AWS_SESSION_TOKEN
