@@ -139,6 +139,16 @@ sys.exit(1 if problems else 0)
 EOF
 echo "state in moto matches the configuration and its outputs"
 
+# The generated master password is in its secret, and nowhere in the state, the logs or outputs.
+secret_arn=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["db_master_secret_arn"]["value"])' "$E2E_TMP/outputs.json")
+password=$(aws secretsmanager get-secret-value --region us-east-1 --secret-id "$secret_arn" \
+	--query SecretString --output text | python3 -c 'import json,sys; print(json.load(sys.stdin)["password"])')
+[ ${#password} -eq 32 ] || fail "the master secret holds no 32-character password"
+tf state pull >"$E2E_TMP/state.json"
+if grep -rlF -- "$password" "$E2E_TMP"/*.log "$E2E_TMP/state.json" "$E2E_TMP/outputs.json"; then
+	fail "the master password leaked into the files above"
+fi
+
 # moto 5.2.1 cannot remove a member outside us-east-1 from a global cluster, so the global
 # cluster could never be deleted after its secondaries: Terraform forgets it first (README.md).
 tf state rm module.global_database.aws_rds_global_cluster.this >/dev/null
