@@ -601,8 +601,10 @@ int kdx_journal_read(const char *path, kdx_journal_state *st, strbuf *warn, strb
 		const kdx_value *seq = v ? kdx_value_get(v, "seq") : NULL;
 		const kdx_value *kind = v ? kdx_value_get(v, "kind") : NULL;
 		lineno++;
-		if (v && (!seq || seq->kind != KDX_V_NUMBER || (uint64_t)seq->u.num != st->last_seq + 1 ||
-			  !kind || kind->kind != KDX_V_STRING)) {
+		/* compared as doubles: a converted huge or odd number would be undefined */
+		if (v && (!seq || seq->kind != KDX_V_NUMBER ||
+			  seq->u.num != (double)(st->last_seq + 1) || !kind ||
+			  kind->kind != KDX_V_STRING)) {
 			why = "out of sequence";
 			v = NULL;
 		}
