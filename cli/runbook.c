@@ -82,7 +82,7 @@ int kdx_rb_load(kdx_rb *r, const char *path, const kdx_rb_opts *o)
 			r->secrets[r->nsecrets++] = r->creds.secret_access_key;
 		if (r->creds.session_token)
 			r->secrets[r->nsecrets++] = r->creds.session_token;
-	} else if (!o->dry_run && !o->no_waits) {
+	} else {
 		kdx_rb_error(err.buf);
 		strbuf_release(&err);
 		return -1;
