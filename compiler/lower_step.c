@@ -240,11 +240,8 @@ static void action_effects(kdx_lowerer *L, const kdx_bound_call *bc, kdx_span sp
 			} else if (!strcmp(prim, "set_capacity")) {
 				e = push(E, KDX_EFF_SET_CAPACITY, span);
 				e->region = region_arg(L, a[0], span, prim);
-				/* unknown: an undo that restores what a snapshot saw (known only at
-				 * run time), i.e. the capacity before the runbook ran, which the plan
-				 * declares for the region; -1 when even the region is unknown */
-				e->pct = a[1] && a[1]->kind == KDX_V_PERCENT ? a[1]->u.num
-					 : e->region >= 0 ? L->plan->regions[e->region].capacity : -1;
+				/* -1: restore what a snapshot saw (known only at run time) */
+				e->pct = a[1] && a[1]->kind == KDX_V_PERCENT ? a[1]->u.num : -1;
 			} else if (!strcmp(prim, "promote") || !strcmp(prim, "switchover")) {
 				e = push(E, KDX_EFF_PROMOTE, span);
 				e->resource = res_index(L, a[0]);

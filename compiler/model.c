@@ -229,14 +229,17 @@ static int apply_capacity(kdx_model *m, const kdx_effect *e, strbuf *why)
 {
 	if (bad_region(m, e, why))
 		return -1;
-	m->capacity[e->region] = e->pct;
+	/* pct < 0: an undo that restores what a snapshot read before the change (known only
+	 * at run time), i.e. the capacity before the runbook ran, which the plan declares */
+	double pct = e->pct < 0 ? m->plan->regions[e->region].capacity : e->pct;
+	m->capacity[e->region] = pct;
 	for (size_t i = 0; i < m->nresources; i++) {
 		if (m->plan->resources[i].cls != KDX_RES_TRAFFIC)
 			continue;
 		double w = m->weights[i * m->nregions + e->region];
-		if (w > e->pct + KDX_PCT_EPS) {
+		if (w > pct + KDX_PCT_EPS) {
 			strbuf_addf(why, "capacity of '%s' drops to %g%% while it gets %g%% of '%s'",
-				    rname(m, e->region), e->pct, w, resname(m, (int32_t)i));
+				    rname(m, e->region), pct, w, resname(m, (int32_t)i));
 			return -1;
 		}
 	}

@@ -8,6 +8,13 @@
 
 /* The capacity of region r that step s may see, at the effect with index `at` of s: report
  * every setter that may be last and leaves less than w. */
+/* The capacity a SET_CAPACITY leaves. pct < 0 is an undo that restores what a snapshot read
+ * before the change (plan.h): the capacity before the runbook ran, declared by the plan. */
+static double eff_pct(const kdx_plan *p, const kdx_effect *e)
+{
+	return e->pct < 0 && e->region >= 0 ? p->regions[e->region].capacity : e->pct;
+}
+
 static void check_gets(kdx_sctx *c, uint32_t s, size_t at, const kdx_effect *we, int32_t r,
 		       uint32_t *buf)
 {
@@ -49,17 +56,17 @@ static void check_gets(kdx_sctx *c, uint32_t s, size_t at, const kdx_effect *we,
 	}
 	for (size_t i = 0; i < k; i++) {
 		const kdx_effect *ce = kdx_sx_find(&p->steps[buf[i]], KDX_EFF_SET_CAPACITY, -1, r, SIZE_MAX);
-		if (!ce || ce->pct + KDX_PCT_EPS >= w)
+		if (!ce || eff_pct(p, ce) + KDX_PCT_EPS >= w)
 			continue;
 		bool before = kdx_graph_hb(c->g, buf[i], s);
 		kdx_diag *g = kdx_sx_diag(c, KDX_ERROR, "capacity", we->span,
 					  "step '%s' gives '%s' %g%% of '%s' but its capacity may be "
 					  "%g%% (set by '%s')",
 					  kdx_sx_step(c, s), kdx_sx_region(c, r), w,
-					  kdx_sx_res(c, we->resource), ce->pct, kdx_sx_step(c, buf[i]));
+					  kdx_sx_res(c, we->resource), eff_pct(p, ce), kdx_sx_step(c, buf[i]));
 		kdx_diag_note(g, ce->span, before ? "'%s' sets it to %g%% before '%s'"
 						  : "'%s' sets it to %g%% and is not ordered with '%s'",
-			      kdx_sx_step(c, buf[i]), ce->pct, kdx_sx_step(c, s));
+			      kdx_sx_step(c, buf[i]), eff_pct(p, ce), kdx_sx_step(c, s));
 		kdx_diag_hint(g, "raise the capacity of '%s' to at least %g%% in a step that '%s' "
 				 "waits for (after)", kdx_sx_region(c, r), w, kdx_sx_step(c, s));
 	}
@@ -70,9 +77,11 @@ static void check_lowers(kdx_sctx *c, uint32_t s, const kdx_effect *ce, uint32_t
 {
 	const kdx_plan *p = c->plan;
 	int32_t r = ce->region;
+	/* pct < 0: an undo restoring a snapshot, i.e. the starting capacity (plan.h) */
+	double pct = eff_pct(p, ce);
 	for (size_t t = 0; t < c->nres; t++) {
 		if (p->resources[t].cls != KDX_RES_TRAFFIC ||
-		    c->weight_max[t * c->nreg + r] <= ce->pct + KDX_PCT_EPS)
+		    c->weight_max[t * c->nreg + r] <= pct + KDX_PCT_EPS)
 			continue;
 		bool none;
 		size_t k = kdx_sx_last_before(c, &c->weights[t], s, buf, &none);
@@ -86,12 +95,12 @@ static void check_lowers(kdx_sctx *c, uint32_t s, const kdx_effect *ce, uint32_t
 				by = buf[i];
 			}
 		}
-		if (worst <= ce->pct + KDX_PCT_EPS)
+		if (worst <= pct + KDX_PCT_EPS)
 			continue;
 		kdx_diag *g = kdx_sx_diag(c, KDX_ERROR, "capacity", ce->span,
 					  "step '%s' lowers the capacity of '%s' to %g%% while '%s' may "
 					  "still send it %g%%",
-					  kdx_sx_step(c, s), kdx_sx_region(c, r), ce->pct,
+					  kdx_sx_step(c, s), kdx_sx_region(c, r), pct,
 					  kdx_sx_res(c, (int32_t)t), worst);
 		if (by != UINT32_MAX)
 			kdx_diag_note(g, p->steps[by].span, "'%s' sets that weight", kdx_sx_step(c, by));
@@ -131,8 +140,8 @@ static void bounds(kdx_sctx *c)
 		for (size_t k = 0; k < st->neffects; k++) {
 			const kdx_effect *e = &st->effects[k];
 			if (e->kind == KDX_EFF_SET_CAPACITY && e->region >= 0 &&
-			    (size_t)e->region < c->nreg && e->pct < c->cap_min[e->region])
-				c->cap_min[e->region] = e->pct;
+			    (size_t)e->region < c->nreg && eff_pct(p, e) < c->cap_min[e->region])
+				c->cap_min[e->region] = eff_pct(p, e);
 			if (e->kind != KDX_EFF_SET_WEIGHTS || !e->weights || e->resource < 0 ||
 			    (size_t)e->resource >= c->nres)
 				continue;
