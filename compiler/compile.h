@@ -22,6 +22,7 @@ struct kdx_ast_expr;
 struct kdx_program;
 struct kdx_module;
 struct kdx_env;
+struct kdx_res_ref;
 
 typedef struct kdx_compile_opts {
 	const char *path;                  /* the main file */
@@ -55,6 +56,15 @@ typedef struct kdx_compilation {
 	bool is_module;                    /* the main file declares types/actions only: no plan */
 	kdx_plan *plan;                    /* NULL when there were errors or for a module */
 	struct kdx_program *prog;          /* resolved modules and symbols (compiler/resolve.h) */
+	/* The runbook's global scope (params, regions, objectives, resources) and what the
+	 * evaluator needs to type-check resource arguments: the executor evaluates `require`,
+	 * `when`, `wait until` and run-time arguments in it (compiler/eval.h). NULL / 0 when
+	 * there is no plan. */
+	const struct kdx_env *genv;
+	const struct kdx_res_ref *res;
+	size_t nres;
+	const char *const *region_names;
+	size_t nregion_names;
 } kdx_compilation;
 
 /* Returns 0 when the file compiled without errors (warnings allowed), -1 otherwise.

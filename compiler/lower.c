@@ -712,5 +712,10 @@ int kdx_lower(kdx_compilation *c, const kdx_compile_opts *opts)
 	if (!L.plan->name)
 		L.plan->name = opts->path;
 	c->plan = L.plan;
+	c->genv = L.genv;
+	c->res = L.res;
+	c->nres = L.nres;
+	c->region_names = L.region_names;
+	c->nregion_names = L.plan->nregions;
 	return c->diags.nerrors > errors ? -1 : 0;
 }
