@@ -40,6 +40,7 @@ start_moto() {
 	MOTO_PID=$!
 	_e2e_pids+=("$MOTO_PID")
 	MOTO_URL="http://127.0.0.1:$MOTO_PORT"
+	export MOTO_URL MOTO_PORT
 	local i
 	for i in $(seq 1 100); do
 		if curl -fsS "$MOTO_URL/moto-api/" >/dev/null 2>&1; then
