@@ -140,7 +140,17 @@ static void test_errors(void **state)
 	LEX_ERR("99999999999999999999999999999999999999999h", 42, "too large");
 	/* found by the fuzzer: short enough, but 144444444444d overflows int64 milliseconds */
 	LEX_ERR("144444444444d", 13, "too large");
+	LEX_ERR("1e999", 5, "number '1e999' is too large");
 	LEX_ERR("106751991168d", 13, "too large");
+}
+
+static void test_huge_percent(void **state)
+{
+	(void)state;
+	char buf[420];
+	memset(buf, '9', 400);
+	buf[400] = '%';
+	LEX_ERR(buf, 401, "percent '99999999999999999999...' is too large");
 }
 
 static void test_nesting_cap(void **state)
@@ -165,6 +175,7 @@ int main(void)
 		cmocka_unit_test(test_interpolation_nests),
 		cmocka_unit_test(test_comments_skipped),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_huge_percent),
 		cmocka_unit_test(test_nesting_cap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
