@@ -4,6 +4,7 @@
 #include <ctype.h>
 #include <json-c/json.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -191,6 +192,9 @@ int64_t kdx_duration_parse(const char *s)
 		} else {
 			return -1;
 		}
+		/* too large for milliseconds in an int64 is not a duration */
+		if (n > (INT64_MAX - total) / unit)
+			return -1;
 		total += n * unit;
 	}
 	return total;

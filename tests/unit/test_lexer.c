@@ -64,6 +64,7 @@ static void done(lexed *l)
 static void test_units(void **state)
 {
 	(void)state;
+	LEX_OK("106751991167d", "duration(9223372036828800000ms)");
 	LEX_OK("5m 1h30m 250ms 2d 30s", "duration(300000ms) duration(5400000ms) duration(250ms) "
 					"duration(172800000ms) duration(30000ms)");
 	LEX_OK("70% 99.99% 0%", "percent(70) percent(99.99) percent(0)");
@@ -137,6 +138,19 @@ static void test_errors(void **state)
 	LEX_ERR("\xff", 1, "invalid UTF-8 byte 0xFF");
 	LEX_ERR("\"\xc3\"", 3, "invalid UTF-8 byte 0xC3 in string");
 	LEX_ERR("99999999999999999999999999999999999999999h", 42, "too large");
+	/* found by the fuzzer: short enough, but 144444444444d overflows int64 milliseconds */
+	LEX_ERR("144444444444d", 13, "too large");
+	LEX_ERR("1e999", 5, "number '1e999' is too large");
+	LEX_ERR("106751991168d", 13, "too large");
+}
+
+static void test_huge_percent(void **state)
+{
+	(void)state;
+	char buf[420];
+	memset(buf, '9', 400);
+	buf[400] = '%';
+	LEX_ERR(buf, 401, "percent '99999999999999999999...' is too large");
 }
 
 static void test_nesting_cap(void **state)
@@ -161,6 +175,7 @@ int main(void)
 		cmocka_unit_test(test_interpolation_nests),
 		cmocka_unit_test(test_comments_skipped),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_huge_percent),
 		cmocka_unit_test(test_nesting_cap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
