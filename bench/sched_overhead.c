@@ -78,5 +78,6 @@ int main(int argc, char **argv)
 	run(dir, 26, 2);
 	run(dir, 200, 1);
 	run(dir, 200, 10);
+	run(dir, 2000, 50);
 	return 0;
 }

@@ -4,27 +4,41 @@
 
 #include <string.h>
 
-int cmd_graph(int argc, char **argv);
+int cmd_apply(int argc, char **argv);
 int cmd_aws(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_fmt(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
 int cmd_help(int argc, char **argv);
-int cmd_validate(int argc, char **argv);
+int cmd_plan(int argc, char **argv);
+int cmd_resume(int argc, char **argv);
+int cmd_rollback(int argc, char **argv);
+int cmd_show(int argc, char **argv);
 int cmd_terraform(int argc, char **argv);
 int cmd_unlock(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 const kdx_command kdx_commands[] = {
-	{ .name = "graph", .summary = "Draw the step dependency graph in Graphviz DOT",
-	  .usage = "Usage: kdx graph FILE [-var NAME=VALUE]... [-var-file FILE]... [-I DIR]...\n\n"
-		   "  Steps are nodes labelled with their name and action; `after` edges are\n"
-		   "  solid, data references (steps.NAME) dashed. Try: kdx graph F | dot -Tsvg\n\n"
+	{ .name = "apply", .summary = "Run a runbook or a saved plan against AWS",
+	  .usage = "Usage: kdx apply [FILE | PLANFILE] [-auto-approve] [-parallelism N] [-json] [-dry-run]\n"
+		   "                 [-approve STEP]... [-approvals FILE] [-state-dir DIR] [flags]\n\n"
+		   "  Takes the runbook's lock, journals every step and runs independent steps in\n"
+		   "  parallel. Without -auto-approve it shows the plan and asks for 'yes' (on a\n"
+		   "  terminal only). A saved plan whose sources or live state changed is refused.\n\n"
+		   "  -auto-approve      do not ask to confirm the plan (gates still need -approve)\n"
+		   "  -parallelism N     at most N steps at once (default 10)\n"
+		   "  -json              progress as one JSON event per line\n"
+		   "  -dry-run           send nothing mutating: print the requests instead\n"
+		   "  -approve STEP      approve the gate of STEP (repeatable)\n"
+		   "  -approvals FILE    approve the steps named in FILE (one a line)\n"
+		   "  -state-dir DIR     journals and locks (default: .kdx next to the runbook)\n"
 		   "  -var NAME=VALUE   set a param (repeatable)\n"
 		   "  -var-file FILE    read params from FILE (name = value lines)\n"
-		   "  -I DIR            search DIR for imported modules first\n",
-	  .run = cmd_graph },
-	{ .name = "aws", .summary = "Talk to AWS directly: sign a request (kdx aws sign)",
+		   "  -I DIR            search DIR for imported modules first\n"
+		   "  -endpoint-url URL send every AWS request to URL (an emulator)\n",
+	  .run = cmd_apply },
+	{ .name = "aws", .summary = "Talk to AWS directly: send one model-checked call, or show how a request is signed",
 	  .usage = "Usage: kdx aws SUBCOMMAND [FLAGS]\n\n  sign   show SigV4 signing of a raw HTTP request\n"
 		   "  call   send one model-checked request (kdx aws call SERVICE OPERATION ...)\n", .run = cmd_aws },
 	{ .name = "check", .summary = "Prove a runbook safe: graph, traffic, capacity, RTO, RPO, fencing, undo, races",
@@ -58,15 +72,43 @@ const kdx_command kdx_commands[] = {
 	  .run = cmd_graph },
 	{ .name = "help", .summary = "Show help for kdx or one of its commands",
 	  .usage = "Usage: kdx help [COMMAND | exit-codes]\n", .run = cmd_help },
-	{ .name = "validate", .summary = "Check runbooks and modules for errors",
-	  .usage = "Usage: kdx validate [-json] [-var NAME=VALUE]... [-var-file FILE]... [-I DIR]... FILE...\n\n"
-		   "  Parse, resolve names, check types and units, evaluate params and lower\n"
-		   "  each runbook to its plan. Modules (types and actions only) are checked too.\n\n"
-		   "  -json             diagnostics as JSON, one object per line\n"
-		   "  -var NAME=VALUE   set a param (repeatable; VALUE in kdx syntax or a bare string)\n"
+	{ .name = "plan", .summary = "Show what a runbook would do, from the live state",
+	  .usage = "Usage: kdx plan FILE [-out PLANFILE] [-json] [-detailed-exitcode] [flags]\n\n"
+		   "  Compiles and checks the runbook, reads the live state (read-only calls only)\n"
+		   "  and prints every step in execution order: the state before and after it, the\n"
+		   "  requests it would send, its undo, its worst case, and the RTO budget.\n\n"
+		   "  -out PLANFILE       save the plan for 'kdx apply PLANFILE'\n"
+		   "  -json               print the plan document as JSON\n"
+		   "  -detailed-exitcode  exit 2 when the plan changes something\n"
+		   "  -state-dir DIR      accepted for symmetry with apply (unused)\n"
+		   "  -var NAME=VALUE   set a param (repeatable)\n"
 		   "  -var-file FILE    read params from FILE (name = value lines)\n"
-		   "  -I DIR            search DIR for imported modules first (then KDX_PATH, the stdlib)\n",
-	  .run = cmd_validate },
+		   "  -I DIR            search DIR for imported modules first\n"
+		   "  -endpoint-url URL send every AWS request to URL (an emulator)\n",
+	  .run = cmd_plan },
+	{ .name = "resume", .summary = "Continue an interrupted apply or rollback from its journal",
+	  .usage = "Usage: kdx resume [-journal FILE] [FILE] [-json] [-parallelism N] [-state-dir DIR]\n\n"
+		   "  Steps the journal shows done are not run again; a change whose result was not\n"
+		   "  journalled is checked against the live state first. Without -journal: the\n"
+		   "  newest journal of FILE in the state directory.\n\n"
+		   "  -journal FILE   the run's journal\n"
+		   "  -json           progress as JSON lines\n"
+		   "  -approve STEP   approve a gate (repeatable)\n"
+		   "  -state-dir DIR  where journals and locks are (default: .kdx next to FILE)\n",
+	  .run = cmd_resume },
+	{ .name = "rollback", .summary = "Undo what a run's journal shows done, in reverse order",
+	  .usage = "Usage: kdx rollback [-journal FILE] [FILE] [-json] [-parallelism N] [-state-dir DIR]\n\n"
+		   "  Undoes exactly the steps the journal shows done (in-doubt ones are checked\n"
+		   "  against the live state first), journalled like an apply. Irreversible steps\n"
+		   "  are reported, not skipped silently.\n\n"
+		   "  -journal FILE   the run's journal\n"
+		   "  -json           progress as JSON lines\n"
+		   "  -state-dir DIR  where journals and locks are (default: .kdx next to FILE)\n",
+	  .run = cmd_rollback },
+	{ .name = "show", .summary = "Show a saved plan or a run's journal",
+	  .usage = "Usage: kdx show [-json] PLANFILE | JOURNAL\n\n"
+		   "  -json   print the plan document, or the journal's state, as JSON\n",
+	  .run = cmd_show },
 	{ .name = "terraform", .summary = "Drive Terraform on one directory (init, plan, apply, destroy, output)",
 	  .usage = "Usage: kdx terraform init|plan|apply|destroy|output DIR [NAME] [options]\n\n"
 		   "  -workspace W        run in workspace W (init selects it, creating it if needed)\n"
@@ -92,6 +134,15 @@ const kdx_command kdx_commands[] = {
 		   "  -state-dir=DIR   where the lock lives (default: .kdx next to the runbook)\n"
 		   "  -force           do not ask, and remove even a lock whose holder looks alive\n",
 	  .run = cmd_unlock },
+	{ .name = "validate", .summary = "Check runbooks and modules for errors",
+	  .usage = "Usage: kdx validate [-json] [-var NAME=VALUE]... [-var-file FILE]... [-I DIR]... FILE...\n\n"
+		   "  Parse, resolve names, check types and units, evaluate params and lower\n"
+		   "  each runbook to its plan. Modules (types and actions only) are checked too.\n\n"
+		   "  -json             diagnostics as JSON, one object per line\n"
+		   "  -var NAME=VALUE   set a param (repeatable; VALUE in kdx syntax or a bare string)\n"
+		   "  -var-file FILE    read params from FILE (name = value lines)\n"
+		   "  -I DIR            search DIR for imported modules first (then KDX_PATH, the stdlib)\n",
+	  .run = cmd_validate },
 	{ .name = "version", .summary = "Print the kdx version",
 	  .usage = "Usage: kdx version [-json]\n\n  -json   print as JSON\n", .run = cmd_version },
 	{ 0 },

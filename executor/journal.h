@@ -43,6 +43,7 @@ typedef struct kdx_journal {
 	bool dirty;          /* records written since the last fsync */
 	uint64_t off;        /* where the next record goes */
 	uint64_t size;       /* file size: records, then zeros written ahead (see journal.c) */
+	bool discard;        /* kdx_journal_open_discard: check records, write nothing */
 } kdx_journal;
 
 void kdx_journal_init(kdx_journal *j);
@@ -50,6 +51,9 @@ void kdx_journal_init(kdx_journal *j);
  * "<name>-<YYYYmmddTHHMMSSZ>-<pid>.jsonl", 0600, O_EXCL, and fsync the directory.
  * j->path holds the path afterwards. Reads KDX_CRASH_AT from the environment. */
 int kdx_journal_create(kdx_journal *j, const char *dir, const char *name, strbuf *err);
+/* A journal that checks every record (secrets, JSON) and keeps none: for kdx simulate and
+ * dry runs, where nothing outside kdx changes and nothing may be written. */
+void kdx_journal_open_discard(kdx_journal *j);
 /* Reopen an existing journal to append to it (resume, rollback). A torn last record is cut
  * off first (state->valid_bytes from kdx_journal_read); the sequence continues. */
 int kdx_journal_reopen(kdx_journal *j, const char *path, uint64_t last_seq,

@@ -1,5 +1,6 @@
 /* sched_int: the scheduler's private state, shared by scheduler.c (the event loop and the
- * forward pass) and sched_undo.c (rollback order, resume and reconciliation). Not an API. */
+ * forward pass), sched_undo.c (rollback order, resume and reconciliation) and sched_run.c
+ * (entry points). Not an API. */
 #ifndef KDX_SCHED_INT_H
 #define KDX_SCHED_INT_H
 #include "scheduler.h"
@@ -67,6 +68,10 @@ struct kdx_sched {
 
 /* scheduler.c */
 int64_t kdx_sched_now(kdx_sched *s);
+int64_t kdx_sched_elapsed(kdx_sched *s);  /* of the run's RTO budget, resumes included */
+void kdx_sched_forward(kdx_sched *s);     /* the forward pass, until nothing can start */
+void kdx_sched_begin_rollback(kdx_sched *s, const char *reason);
+int kdx_sched_jrec_sync(kdx_sched *s, const char *kind, const kdx_srun *r, const char *data);
 void kdx_sched_emit(kdx_sched *s, kdx_event_kind kind, const kdx_srun *r, const char *message,
 		    const char *status);
 int kdx_sched_jrec(kdx_sched *s, const char *kind, const kdx_srun *r, const char *data);

@@ -1,31 +1,21 @@
 /* scheduler: the single-threaded event loop and the forward pass of a run (start ready steps
  * up to the parallelism bound, preconditions, approvals, attempts, timeouts, retries, stop
- * conditions, the RTO deadline); the rollback pass and resume live in sched_undo.c. */
+ * conditions, the RTO deadline); the rollback pass and resume live in sched_undo.c, the
+ * public entry points and a run's set-up and summary in sched_run.c. */
 #include "sched_int.h"
 
 #include "../common/xalloc.h"
 
 #include <inttypes.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/random.h>
-#include <time.h>
-#include <unistd.h>
-
-const char *kdx_run_status_name(kdx_run_status st)
-{
-	static const char *const names[] = { "ok", "degraded", "rolled_back", "rollback_failed",
-					      "paused", "aborted" };
-	return (unsigned)st < sizeof(names) / sizeof(names[0]) ? names[st] : "?";
-}
 
 int64_t kdx_sched_now(kdx_sched *s)
 {
 	return kdx_clock_now(s->clk);
 }
 
-static int64_t elapsed(kdx_sched *s)
+int64_t kdx_sched_elapsed(kdx_sched *s)
 {
 	return kdx_sched_now(s) - s->t0 + s->o.elapsed_before_ms;
 }
@@ -37,7 +27,7 @@ void kdx_sched_emit(kdx_sched *s, kdx_event_kind kind, const kdx_srun *r, const 
 		return;
 	kdx_event ev = { 0 };
 	ev.kind = kind;
-	ev.elapsed_ms = elapsed(s);
+	ev.elapsed_ms = kdx_sched_elapsed(s);
 	ev.rto_ms = s->plan->has_rto ? s->plan->rto_ms : 0;
 	ev.message = message;
 	ev.status = status;
@@ -68,6 +58,11 @@ static int jwrite(kdx_sched *s, const char *kind, const kdx_srun *r, const char 
 int kdx_sched_jrec(kdx_sched *s, const char *kind, const kdx_srun *r, const char *data)
 {
 	return jwrite(s, kind, r, data, false);
+}
+
+int kdx_sched_jrec_sync(kdx_sched *s, const char *kind, const kdx_srun *r, const char *data)
+{
+	return jwrite(s, kind, r, data, true);
 }
 
 /* A backend calls this right before it sends a request: durable at once. */
@@ -225,7 +220,7 @@ void kdx_sched_launch(kdx_sched *s)
 	strbuf_release(&e);
 }
 
-static void begin_rollback(kdx_sched *s, const char *reason)
+void kdx_sched_begin_rollback(kdx_sched *s, const char *reason)
 {
 	if (s->rollback)
 		return;
@@ -268,7 +263,7 @@ static void step_failed(kdx_sched *s, size_t i, const char *msg)
 	case KDX_ON_FAILURE_ROLLBACK: {
 		strbuf why = STRBUF_INIT;
 		strbuf_addf(&why, "step '%s' failed: %s", st->name, msg);
-		begin_rollback(s, why.buf);
+		kdx_sched_begin_rollback(s, why.buf);
 		strbuf_release(&why);
 		break;
 	}
@@ -413,21 +408,21 @@ void kdx_sched_wait(kdx_sched *s, int64_t until)
 static void check_deadline(kdx_sched *s)
 {
 	if (s->deadline_fired || s->rollback || !s->plan->has_rto || s->plan->rto_ms <= 0 ||
-	    elapsed(s) < s->plan->rto_ms)
+	    kdx_sched_elapsed(s) < s->plan->rto_ms)
 		return;
 	s->deadline_fired = true;
 	s->res->deadline_exceeded = true;
 	const char *policy = s->o.deadline_policy == KDX_DEADLINE_ROLLBACK ? "rollback" : "continue";
 	strbuf d = STRBUF_INIT, msg = STRBUF_INIT;
 	strbuf_addf(&d, "{\"rto_ms\":%" PRId64 ",\"elapsed_ms\":%" PRId64 ",\"policy\":\"%s\"}",
-		    s->plan->rto_ms, elapsed(s), policy);
+		    s->plan->rto_ms, kdx_sched_elapsed(s), policy);
 	strbuf_addstr(&msg, "the RTO of ");
 	kdx_duration_format(&msg, s->plan->rto_ms);
 	strbuf_addstr(&msg, " is exhausted");
 	if (kdx_sched_jrec(s, KDX_J_DEADLINE, NULL, d.buf) == 0) {
 		kdx_sched_emit(s, KDX_EV_DEADLINE, NULL, msg.buf, policy);
 		if (s->o.deadline_policy == KDX_DEADLINE_ROLLBACK)
-			begin_rollback(s, msg.buf);
+			kdx_sched_begin_rollback(s, msg.buf);
 	}
 	strbuf_release(&d);
 	strbuf_release(&msg);
@@ -454,7 +449,7 @@ static void check_stop(kdx_sched *s, bool about_to_start)
 		s->res->stopped = true;
 		if (kdx_sched_jrec(s, KDX_J_STOP, NULL, d.buf) == 0) {
 			kdx_sched_emit(s, KDX_EV_STOP_CONDITION, NULL, msg.buf, NULL);
-			begin_rollback(s, msg.buf);
+			kdx_sched_begin_rollback(s, msg.buf);
 		}
 		strbuf_release(&d);
 		strbuf_release(&msg);
@@ -562,7 +557,7 @@ static bool any_backoff(const kdx_sched *s)
 	return false;
 }
 
-static void forward_loop(kdx_sched *s)
+void kdx_sched_forward(kdx_sched *s)
 {
 	for (;;) {
 		kdx_sched_process(s);
@@ -591,247 +586,4 @@ static void forward_loop(kdx_sched *s)
 			s->r[i].f = F_FAILED;
 			s->res->failed++;
 		}
-}
-
-static void make_token(kdx_sched *s, size_t i)
-{
-	const char *name = s->plan->steps[i].name;
-	uint32_t h = kdx_crc32c(name, strlen(name));
-	for (int ph = 0; ph < 2; ph++) {
-		strbuf t = STRBUF_INIT;
-		strbuf_addf(&t, "kdx-%s-%08x-%c", s->run_id, h, ph == KDX_PHASE_DO ? 'd' : 'u');
-		s->r[i].token[ph] = strbuf_detach(&t, NULL);
-	}
-}
-
-/* A run id must not repeat: tokens built from it tell AWS "this request was already made". */
-static char *new_run_id(void)
-{
-	unsigned char b[8];
-	strbuf id = STRBUF_INIT;
-	if (getrandom(b, sizeof(b), 0) != (ssize_t)sizeof(b)) {
-		struct timespec ts;
-		clock_gettime(CLOCK_REALTIME, &ts);
-		strbuf_addf(&id, "%lx%09lx%lx", (long)ts.tv_sec, (long)ts.tv_nsec, (long)getpid());
-		return strbuf_detach(&id, NULL);
-	}
-	for (size_t k = 0; k < sizeof(b); k++)
-		strbuf_addf(&id, "%02x", b[k]);
-	return strbuf_detach(&id, NULL);
-}
-
-static void sched_init(kdx_sched *s, const kdx_plan *plan, const kdx_backend *be,
-		       kdx_clock *clk, kdx_journal *j, const kdx_sched_opts *o,
-		       kdx_run_result *res, strbuf *err, const char *run_id)
-{
-	memset(s, 0, sizeof(*s));
-	s->plan = plan;
-	s->be = be;
-	s->clk = clk;
-	s->j = j;
-	s->o = *o;
-	if (s->o.parallelism <= 0)
-		s->o.parallelism = 10;
-	if (s->o.stop_interval_ms <= 0)
-		s->o.stop_interval_ms = 5000;
-	if (s->o.backoff_cap_ms <= 0)
-		s->o.backoff_cap_ms = 300000;
-	memset(res, 0, sizeof(*res));
-	s->res = res;
-	s->err = err;
-	s->dirty = true;
-	s->run_id = run_id ? xstrdup(run_id) : new_run_id();
-	s->n = plan->nsteps;
-	s->r = xcalloc(s->n ? s->n : 1, sizeof(*s->r));
-	for (size_t i = 0; i < s->n; i++) {
-		s->r[i].op.step = &plan->steps[i];
-		s->r[i].op.index = i;
-		make_token(s, i);
-	}
-	for (size_t i = 0; i < s->n; i++)
-		for (size_t k = 0; k < plan->steps[i].npreds; k++) {
-			kdx_srun *p = &s->r[plan->steps[i].preds[k].from];
-			XGROW(p->succ, p->nsucc + 1, p->asucc);
-			p->succ[p->nsucc++] = i;
-		}
-	s->t0 = kdx_clock_now(clk);
-	s->last_stop_check = s->t0 - s->o.stop_interval_ms;
-}
-
-static void sched_release(kdx_sched *s)
-{
-	for (size_t i = 0; i < s->n; i++) {
-		kdx_srun *r = &s->r[i];
-		if (r->active && s->be->cancel)
-			s->be->cancel(s->be->ctx, &r->op);
-		free(r->error);
-		free(r->output);
-		free(r->snapshot);
-		free(r->token[0]);
-		free(r->token[1]);
-		free(r->succ);
-	}
-	free(s->r);
-	free(s->run_id);
-}
-
-static int finish_run(kdx_sched *s)
-{
-	kdx_run_result *res = s->res;
-	res->elapsed_ms = elapsed(s);
-	if (s->aborted) {
-		res->status = KDX_RUN_ABORTED;
-		return -1;
-	}
-	if (s->rollback)
-		res->status = res->undo_failed || s->unknown ? KDX_RUN_ROLLBACK_FAILED
-							    : KDX_RUN_ROLLED_BACK;
-	else if (s->paused)
-		res->status = KDX_RUN_PAUSED;
-	else
-		res->status = res->failed ? KDX_RUN_DEGRADED : KDX_RUN_OK;
-	for (size_t i = 0; i < s->n; i++)
-		if (s->r[i].u == U_BLOCKED)
-			res->status = KDX_RUN_ROLLBACK_FAILED;
-	const char *st = kdx_run_status_name(res->status);
-	if (res->status == KDX_RUN_PAUSED) {
-		if (jwrite(s, KDX_J_PAUSED, NULL, NULL, true) < 0)
-			return -1;
-		kdx_sched_emit(s, KDX_EV_PAUSED, NULL,
-			       "run paused; fix the cause, then run 'kdx resume' or 'kdx rollback'",
-			       NULL);
-	}
-	strbuf d = STRBUF_INIT;
-	strbuf_addf(&d, "{\"status\":\"%s\",\"elapsed_ms\":%" PRId64 ",\"done\":%zu,\"failed\":%zu,"
-		    "\"skipped\":%zu,\"undone\":%zu,\"not_undone\":%zu,\"undo_failed\":%zu}",
-		    st, res->elapsed_ms, res->done, res->failed, res->skipped, res->undone,
-		    res->not_undone, res->undo_failed);
-	int rc = jwrite(s, KDX_J_RUN_END, NULL, d.buf, true);
-	strbuf_release(&d);
-	if (rc < 0) {
-		res->status = KDX_RUN_ABORTED;
-		return -1;
-	}
-	kdx_sched_emit(s, KDX_EV_RUN_END, NULL, NULL, st);
-	return 0;
-}
-
-/* Forward pass, then the rollback pass if one was started, then run_end. */
-static int run(kdx_sched *s)
-{
-	if (!s->rollback)
-		forward_loop(s);
-	if (s->rollback && !s->aborted) {
-		kdx_sched_undo_init(s);
-		kdx_sched_undo_loop(s);
-	}
-	return finish_run(s);
-}
-
-static void run_start_data(strbuf *d, const kdx_plan *plan, const kdx_sched_opts *o,
-			   const char *run_id)
-{
-	strbuf_addstr(d, "{\"command\":");
-	strbuf_add_json_str(d, o->command ? o->command : "apply");
-	add_field(d, "run_id", run_id);
-	add_field(d, "runbook", plan->path ? plan->path : "");
-	add_field(d, "name", plan->name ? plan->name : "");
-	if (plan->environment)
-		add_field(d, "env", plan->environment);
-	if (plan->has_rto)
-		strbuf_addf(d, ",\"rto_ms\":%" PRId64, plan->rto_ms);
-	strbuf_addstr(d, ",\"steps\":[");
-	for (size_t i = 0; i < plan->nsteps; i++) {
-		if (i)
-			strbuf_addch(d, ',');
-		strbuf_add_json_str(d, plan->steps[i].name);
-	}
-	strbuf_addch(d, ']');
-	if (o->meta_json)
-		strbuf_addf(d, ",\"meta\":%s", o->meta_json);
-	strbuf_addch(d, '}');
-}
-
-int kdx_sched_apply(const kdx_plan *plan, const kdx_backend *be, kdx_clock *clk,
-		    kdx_journal *j, const kdx_sched_opts *o, kdx_run_result *res, strbuf *err)
-{
-	kdx_sched s;
-	sched_init(&s, plan, be, clk, j, o, res, err, o->run_id);
-	strbuf d = STRBUF_INIT;
-	run_start_data(&d, plan, &s.o, s.run_id);
-	int rc = kdx_sched_jrec(&s, KDX_J_RUN_START, NULL, d.buf);
-	strbuf_release(&d);
-	if (rc == 0) {
-		kdx_event ev = { .kind = KDX_EV_RUN_START, .total = (int)plan->nsteps,
-				 .rto_ms = plan->has_rto ? plan->rto_ms : 0,
-				 .message = s.o.command ? s.o.command : "apply" };
-		if (s.o.sink.emit)
-			s.o.sink.emit(s.o.sink.ctx, &ev);
-		rc = run(&s);
-	} else {
-		res->status = KDX_RUN_ABORTED;
-	}
-	sched_release(&s);
-	return rc;
-}
-
-static int recover(const kdx_plan *plan, const kdx_journal_state *st, const kdx_backend *be,
-		   kdx_clock *clk, kdx_journal *j, const kdx_sched_opts *o,
-		   kdx_run_result *res, strbuf *err, bool rollback)
-{
-	kdx_sched s;
-	sched_init(&s, plan, be, clk, j, o, res, err, st->run_id);
-	s.rollback = s.stopping = st->rollback;
-	int rc = -1;
-	strbuf d = STRBUF_INIT;
-	strbuf_addstr(&d, "{\"command\":");
-	strbuf_add_json_str(&d, rollback ? "rollback" : "resume");
-	strbuf_addf(&d, ",\"pid\":%ld}", (long)getpid());
-	if (kdx_sched_jrec(&s, KDX_J_RESUME, NULL, d.buf) < 0)
-		goto out;
-	if (kdx_sched_load_journal(&s, st) < 0) {
-		res->status = KDX_RUN_ABORTED;
-		goto out;
-	}
-	if (rollback && !s.rollback) {
-		s.stopping = true;
-		begin_rollback(&s, "requested by 'kdx rollback'");
-	} else if (st->rollback_due && !s.rollback) {
-		s.stopping = true;
-		begin_rollback(&s, "the interrupted run had decided to roll back");
-	}
-	if (s.aborted) {
-		res->status = KDX_RUN_ABORTED;
-		goto out;
-	}
-	kdx_event ev = { .kind = KDX_EV_RUN_START, .total = (int)plan->nsteps,
-			 .rto_ms = plan->has_rto ? plan->rto_ms : 0,
-			 .message = rollback ? "rollback" : "resume" };
-	if (s.o.sink.emit)
-		s.o.sink.emit(s.o.sink.ctx, &ev);
-	rc = run(&s);
-out:
-	strbuf_release(&d);
-	sched_release(&s);
-	return rc;
-}
-
-int kdx_sched_resume(const kdx_plan *plan, const kdx_journal_state *st, const kdx_backend *be,
-		     kdx_clock *clk, kdx_journal *j, const kdx_sched_opts *o,
-		     kdx_run_result *res, strbuf *err)
-{
-	if (st->ended && !(st->end_status && !strcmp(st->end_status, "paused"))) {
-		memset(res, 0, sizeof(*res));
-		strbuf_addf(err, "the run in journal '%s' already finished (%s); nothing to resume",
-			    j->path ? j->path : "?", st->end_status ? st->end_status : "ended");
-		return -1;
-	}
-	return recover(plan, st, be, clk, j, o, res, err, false);
-}
-
-int kdx_sched_rollback(const kdx_plan *plan, const kdx_journal_state *st,
-		       const kdx_backend *be, kdx_clock *clk, kdx_journal *j,
-		       const kdx_sched_opts *o, kdx_run_result *res, strbuf *err)
-{
-	return recover(plan, st, be, clk, j, o, res, err, true);
 }

@@ -474,9 +474,11 @@ static int from_profile(aws_credentials *c, const char *profile, const aws_cred_
 		rc = 0;
 		goto out;
 	}
-	const char *proc = ini_get(&cfg, sec, "credential_process");
-	if (!proc)
+	const char *proc = ini_get(&cfg, sec, "credential_process"), *proc_path = cfg_path;
+	if (!proc) {
 		proc = ini_get(&cred, profile, "credential_process");
+		proc_path = cred_path;
+	}
 	strbuf_addf(tried, "\n  - config file %s: %s", cfg_path,
 		    !have_cfg ? "not found" :
 		    !ini_has_section(&cfg, sec) ? "no such profile" :
@@ -485,7 +487,7 @@ static int from_profile(aws_credentials *c, const char *profile, const aws_cred_
 		strbuf perr = STRBUF_INIT;
 		long t = o && o->process_timeout_ms > 0 ? o->process_timeout_ms : 30000;
 		if (from_process(c, proc, t, &perr) == 0) {
-			set_source(c, "credential_process of profile '%s'%s", profile, "");
+			set_source(c, "credential_process of profile '%s' in %s", profile, proc_path);
 			rc = 0;
 		} else {
 			aws_credentials_release(c);

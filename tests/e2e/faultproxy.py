@@ -18,6 +18,7 @@ Usage: faultproxy.py --upstream http://127.0.0.1:PORT --script ENTRIES --port-fi
 """
 import argparse
 import http.client
+import os
 import http.server
 import socket
 import sys
@@ -130,7 +131,6 @@ def main():
     srv.daemon_threads = True
     with open(a.port_file + '.tmp', 'w') as f:
         f.write(str(srv.server_address[1]))
-    import os
     os.rename(a.port_file + '.tmp', a.port_file)
     try:
         srv.serve_forever()

@@ -5,7 +5,7 @@
 source "$(dirname "$0")/lib.sh"
 command -v moto_server >/dev/null || skip "moto_server not installed"
 command -v openssl >/dev/null || skip "openssl not installed"
-cd "$E2E_TMP"
+cd "$E2E_TMP" || exit 1
 # A private CA, and a server certificate for 127.0.0.1 (good) and for another name (bad).
 openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 \
 	-subj "/CN=kdx test CA" >/dev/null 2>&1

@@ -6,7 +6,7 @@
 # the same signature, and the token must not be printed.
 source "$(dirname "$0")/lib.sh"
 python3 -c 'import botocore' 2>/dev/null || skip "botocore not installed"
-cd "$E2E_TMP"
+cd "$E2E_TMP" || exit 1
 python3 - <<'PY'
 import datetime, hashlib
 from unittest import mock

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # kdx unlock: nothing to unlock, a stale lock (asks; -force removes it), a live holder (kept),
 # several environments (needs -env).
+# shellcheck source=tests/e2e/lib.sh
 . "$(dirname "$0")/lib.sh"
-cd "$E2E_TMP"
+cd "$E2E_TMP" || exit 1
 : >failover.kdx
 mkdir -m 700 .kdx
 

@@ -102,6 +102,7 @@ typedef struct fake {
 	int running, max_running, cancels;
 	int64_t stop_at;      /* stop_check says stop from this time on; 0 = never */
 	int approve;          /* what the approval callback answers */
+	bool blind;           /* reconcile cannot read the live state */
 	kdx_sched *s;
 } fake;
 
@@ -222,6 +223,10 @@ static kdx_recon fk_recon(void *ctx, const kdx_step *st, kdx_phase ph, const cha
 	fake *f = ctx;
 	size_t i = (size_t)(st - f->tp->steps);
 	logf_(f, "reconcile %s", st->name);
+	if (f->blind) {
+		strbuf_addstr(why, "DescribeGlobalClusters is not allowed");
+		return KDX_RECON_UNKNOWN;
+	}
 	strbuf_addf(why, "applied=%d", f->w->applied[i]);
 	if (ph == KDX_PHASE_DO)
 		return f->w->applied[i] ? KDX_RECON_DONE : KDX_RECON_NOT_DONE;

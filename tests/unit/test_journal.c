@@ -205,6 +205,34 @@ static void test_corrupt_middle(void **state)
 	free(path);
 }
 
+/* Found by tests/fuzz/fuzz_journal.c: a huge "seq" (checksum valid) was converted to an
+ * integer out of range. It is simply out of sequence. */
+static void test_absurd_sequence(void **state)
+{
+	(void)state;
+	char path[128];
+	snprintf(path, sizeof(path), "%s/absurd.jsonl", tmpdir);
+	strbuf sb = STRBUF_INIT;
+	const char *lines[] = { "{\"seq\":1,\"kind\":\"run_start\"",
+				"{\"seq\":1e300,\"kind\":\"step_start\",\"step\":\"a\"",
+				"{\"seq\":2,\"kind\":\"step_start\",\"step\":\"a\"" };
+	for (int i = 0; i < 3; i++) {
+		size_t start = sb.len;
+		strbuf_addstr(&sb, lines[i]);
+		strbuf_addf(&sb, ",\"crc\":\"%08x\"}\n", kdx_crc32c(sb.buf + start, sb.len - start));
+	}
+	spit(path, sb.buf, sb.len);
+	kdx_journal_state st;
+	kdx_journal_state_init(&st);
+	strbuf warn = STRBUF_INIT, err = STRBUF_INIT;
+	assert_int_equal(kdx_journal_read(path, &st, &warn, &err), -1);
+	assert_non_null(strstr(err.buf, "corrupt at line 2 (out of sequence)"));
+	kdx_journal_state_release(&st);
+	strbuf_release(&sb);
+	strbuf_release(&warn);
+	strbuf_release(&err);
+}
+
 static void test_secret_canary(void **state)
 {
 	(void)state;
@@ -369,6 +397,7 @@ int main(void)
 		cmocka_unit_test(test_append_and_read),
 		cmocka_unit_test(test_torn_last_record),
 		cmocka_unit_test(test_corrupt_middle),
+		cmocka_unit_test(test_absurd_sequence),
 		cmocka_unit_test(test_secret_canary),
 		cmocka_unit_test(test_crash_hook),
 		cmocka_unit_test(test_write_ahead),

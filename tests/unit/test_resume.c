@@ -236,6 +236,112 @@ static void test_crash_during_rollback(void **state)
 	free(t);
 }
 
+/* Crash right after promote's intent, with promote behind an approval: resume does not ask
+ * again (the approval is journalled); and if the live state cannot be read, it pauses and
+ * says why instead of guessing. */
+static void test_resume_approval_and_unknown(void **state)
+{
+	(void)state;
+	tplan *t = tplan_new();
+	add(t, "shift", "");
+	kdx_step *p = add(t, "promote", "shift");
+	p->approval = true;
+	world *w = world_new();
+	bool crashed;
+	long at = 0;
+	char *path = NULL;
+	/* find the record number of promote's intent: run once without crashing */
+	{
+		fake *f = fake_new(t, w);
+		char *jp;
+		apply_with(f, opts_for(f), &jp);
+		kdx_journal_state st;
+		kdx_journal_state_init(&st);
+		strbuf warn = STRBUF_INIT, err = STRBUF_INIT;
+		assert_int_equal(kdx_journal_read(jp, &st, &warn, &err), 0);
+		FILE *fp = fopen(jp, "r");
+		char line[1024];
+		for (long n = 1; fgets(line, sizeof(line), fp); n++)
+			if (strstr(line, "\"kind\":\"intent\",\"step\":\"promote\""))
+				at = n;
+		fclose(fp);
+		kdx_journal_state_release(&st);
+		strbuf_release(&warn);
+		strbuf_release(&err);
+		free(jp);
+		fake_free(f);
+	}
+	assert_true(at > 0);
+	memset(w, 0, sizeof(*w));
+	path = run_child_until_crash(t, w, at, &crashed);
+	assert_true(crashed);
+	/* blind: cannot tell whether promote happened -> pause, nothing sent */
+	fake *f = fake_new(t, w);
+	f->blind = true;
+	strbuf err = STRBUF_INIT;
+	kdx_run_result r = take_over(f, path, false, &err);
+	assert_int_equal(r.status, KDX_RUN_PAUSED);
+	assert_int_equal(pos(f, "do promote#1"), -1);
+	assert_true(pos(f, "ev step_failed promote") >= 0);
+	kdx_journal_state st;
+	kdx_journal_state_init(&st);
+	strbuf warn = STRBUF_INIT;
+	assert_int_equal(kdx_journal_read(path, &st, &warn, &err), 0);
+	assert_non_null(strstr(kdx_journal_state_step(&st, "promote")->error,
+			       "cannot tell whether the change of step 'promote' happened "
+			       "(DescribeGlobalClusters is not allowed)"));
+	kdx_journal_state_release(&st);
+	fake_free(f);
+	/* with the live state readable again: resumed, reconciled, not approved twice */
+	f = fake_new(t, w);
+	r = take_over(f, path, false, &err);
+	assert_int_equal(r.status, KDX_RUN_OK);
+	assert_int_equal(pos(f, "approve promote"), -1);
+	assert_int_equal(w->do_sent[1], 1);
+	fake_free(f);
+	strbuf_release(&err);
+	strbuf_release(&warn);
+	free(path);
+	free(t);
+	munmap(w, sizeof(*w));
+}
+
+/* A journal of a different runbook (a step it does not have) is refused before anything. */
+static void test_resume_other_runbook(void **state)
+{
+	(void)state;
+	tplan *t = crash_plan();
+	world *w = world_new();
+	bool crashed;
+	char *path = run_child_until_crash(t, w, 8, &crashed);
+	tplan *other = tplan_new();
+	add(other, "announce", "");
+	add(other, "scale", "announce");
+	fake *f = fake_new(other, w);
+	kdx_journal_state st;
+	kdx_journal_state_init(&st);
+	strbuf warn = STRBUF_INIT, err = STRBUF_INIT;
+	assert_int_equal(kdx_journal_read(path, &st, &warn, &err), 0);
+	kdx_journal j;
+	kdx_journal_init(&j);
+	assert_int_equal(kdx_journal_reopen(&j, path, st.last_seq, st.valid_bytes, &err), 0);
+	kdx_backend be = fk_backend(f);
+	kdx_sched_opts o = opts_for(f);
+	kdx_run_result r;
+	assert_int_equal(kdx_sched_resume(&other->p, &st, &be, &f->clk.base, &j, &o, &r, &err), -1);
+	assert_non_null(strstr(err.buf, "step 'cache' of the journal is not in the runbook"));
+	assert_int_equal(pos(f, "do scale#1"), -1);
+	kdx_journal_release(&j);
+	kdx_journal_state_release(&st);
+	fake_free(f);
+	strbuf_release(&warn);
+	strbuf_release(&err);
+	free(path);
+	free(other);
+	free(t);
+	munmap(w, sizeof(*w));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -243,6 +349,8 @@ int main(void)
 		cmocka_unit_test(test_crash_everywhere_then_resume),
 		cmocka_unit_test(test_crash_everywhere_then_rollback),
 		cmocka_unit_test(test_crash_during_rollback),
+		cmocka_unit_test(test_resume_approval_and_unknown),
+		cmocka_unit_test(test_resume_other_runbook),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -302,6 +302,38 @@ static void test_stop_condition(void **state)
 	munmap(w, sizeof(*w));
 }
 
+/* While a long step runs, stop conditions are still read every stop_interval_ms: read before
+ * "next" starts at 1 s, the alarm (in ALARM from 3 s) is seen at 1 + 5 = 6 s; nothing new
+ * starts after that, and the running step is undone once it ends. */
+static void test_stop_condition_while_running(void **state)
+{
+	(void)state;
+	tplan *t = tplan_new();
+	add(t, "long", "");
+	add(t, "short", "");
+	add(t, "next", "short");
+	world *w = world_new();
+	fake *f = fake_new(t, w);
+	f->c[0].dur = 20000;
+	f->c[1].dur = 1000;
+	f->c[2].dur = 10;
+	f->stop_at = 3000;
+	kdx_sched_opts o = opts_for(f);
+	o.stop_interval_ms = 5000;
+	o.parallelism = 2; /* so "next" waits for a slot... */
+	kdx_run_result r = apply_with(f, o, NULL);
+	assert_int_equal(r.status, KDX_RUN_ROLLED_BACK);
+	/* ...which frees at 1 s, when the alarm is not in ALARM yet: next runs */
+	assert_int_equal(when(f, "do next#1"), 1000);
+	assert_int_equal(when(f, "ev stop_condition"), 6000);
+	assert_int_equal(when(f, "done long#1"), 20000);
+	assert_true(pos(f, "undo long#1") > pos(f, "done long#1"));
+	assert_int_equal(w->applied[0] + w->applied[1] + w->applied[2], 0);
+	fake_free(f);
+	free(t);
+	munmap(w, sizeof(*w));
+}
+
 static void test_deadline(void **state)
 {
 	(void)state;
@@ -328,6 +360,37 @@ static void test_deadline(void **state)
 	assert_int_equal(r.status, KDX_RUN_ROLLED_BACK);
 	assert_int_equal(r.undone, 2);
 	fake_free(f);
+	free(t);
+	munmap(w, sizeof(*w));
+}
+
+/* kdx simulate: the same scheduling with a journal that checks records and keeps none. */
+static void test_discard_journal(void **state)
+{
+	(void)state;
+	tplan *t = tplan_new();
+	add(t, "a", "");
+	add(t, "b", "a");
+	world *w = world_new();
+	fake *f = fake_new(t, w);
+	f->c[1].fail_first = 1;
+	kdx_journal j;
+	kdx_journal_open_discard(&j);
+	kdx_journal_add_secret(&j, "SECRETCANARY");
+	kdx_backend be = fk_backend(f);
+	kdx_sched_opts o = opts_for(f);
+	kdx_run_result r;
+	strbuf err = STRBUF_INIT;
+	assert_int_equal(kdx_sched_apply(&t->p, &be, &f->clk.base, &j, &o, &r, &err), 0);
+	assert_int_equal(r.status, KDX_RUN_ROLLED_BACK);
+	assert_true(j.records > 8);
+	assert_int_equal(j.fsyncs, 0);
+	/* still checked: a secret aborts the run even with nothing written */
+	assert_int_equal(kdx_journal_append(&j, KDX_J_RESULT, "a", "{\"x\":\"SECRETCANARY\"}", &err),
+			 -1);
+	kdx_journal_release(&j);
+	fake_free(f);
+	strbuf_release(&err);
 	free(t);
 	munmap(w, sizeof(*w));
 }
@@ -429,7 +492,9 @@ int main(void)
 		cmocka_unit_test(test_continue_and_skip),
 		cmocka_unit_test(test_approval),
 		cmocka_unit_test(test_stop_condition),
+		cmocka_unit_test(test_stop_condition_while_running),
 		cmocka_unit_test(test_deadline),
+		cmocka_unit_test(test_discard_journal),
 		cmocka_unit_test(test_real_clock),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,0 +1,193 @@
+/* kdx apply: run a runbook (or a saved plan) against AWS -- lock, journal, scheduler, real
+ * backend -- or, with -dry-run, walk it with a recorder that sends nothing mutating. */
+#include "cli.h"
+#include "planfile.h"
+#include "progress.h"
+#include "runbook.h"
+
+#include "../common/strbuf.h"
+#include "../executor/approvals.h"
+#include "../executor/run.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int cmd_apply(int argc, char **argv);
+
+typedef struct apply_args {
+	kdx_rb_opts rb;
+	bool auto_approve, json;
+	long parallelism;
+	kdx_strlist approve;
+	const char *approvals, *state_dir;
+	kdx_strlist pos;
+} apply_args;
+
+static void print_log(void *ud, const kdx_step *st, kdx_phase phase, const char *text)
+{
+	FILE *out = ud;
+	fprintf(out, "# step %s%s: requests it would send\n", st->name,
+		phase == KDX_PHASE_UNDO ? " (undo)" : "");
+	fputs(text, out);
+	fflush(out);
+}
+
+/* On a terminal: show the plan, ask for "yes". Elsewhere: -auto-approve is required. */
+static int confirm(kdx_rb *r, const char *path, apply_args *a)
+{
+	if (a->auto_approve || a->rb.dry_run)
+		return 0;
+	if (!isatty(0)) {
+		fprintf(stderr, "kdx: error: no terminal to confirm on; review 'kdx plan %s' and "
+				"pass -auto-approve to apply without asking\n", path);
+		return -1;
+	}
+	kdx_planfile_print(r, stdout, false);
+	printf("\nDo you want to apply this runbook? Only 'yes' will be accepted.\n  Enter a value: ");
+	fflush(stdout);
+	char line[64];
+	if (!fgets(line, sizeof(line), stdin) || strcmp(line, "yes\n")) {
+		fprintf(stderr, "kdx: apply cancelled\n");
+		return -1;
+	}
+	return 0;
+}
+
+static int setup_approvals(kdx_approvals *ap, const apply_args *a, const kdx_plan *plan,
+			   kdx_prompt *prompt)
+{
+	strbuf err = STRBUF_INIT;
+	for (size_t i = 0; i < a->approve.n; i++)
+		kdx_approvals_add(ap, a->approve.items[i], "-approve flag");
+	int rc = 0;
+	if (a->approvals && kdx_approvals_load(ap, a->approvals, &err) < 0)
+		rc = -1;
+	if (rc == 0 && kdx_approvals_check(ap, plan, &err) < 0)
+		rc = -1;
+	if (rc < 0)
+		kdx_rb_error(err.buf);
+	strbuf_release(&err);
+	if (isatty(0)) {
+		*prompt = (kdx_prompt){ stdin, stdout, getenv("USER") };
+		ap->ask = kdx_prompt_approval;
+		ap->ask_ctx = prompt;
+	}
+	if (a->rb.dry_run)
+		ap->all = true;
+	return rc;
+}
+
+static int run(apply_args *a, const char *arg)
+{
+	kdx_rb r;
+	const char *path = arg;
+	kdx_planfile pf;
+	kdx_planfile_init(&pf);
+	int code = KDX_EXIT_ERROR;
+	bool is_plan = kdx_planfile_is(arg);
+	if (is_plan && kdx_planfile_read(&pf, arg, &a->rb) < 0)
+		goto out_pf;
+	if (is_plan)
+		path = pf.runbook;
+	if (kdx_rb_load(&r, path, &a->rb) < 0)
+		goto out;
+	if (is_plan && kdx_planfile_check(&pf, &r) < 0)
+		goto out;
+	if (confirm(&r, path, a) < 0)
+		goto out;
+	kdx_approvals ap;
+	kdx_prompt prompt;
+	kdx_approvals_init(&ap);
+	if (setup_approvals(&ap, a, r.comp.plan, &prompt) < 0) {
+		kdx_approvals_release(&ap);
+		goto out;
+	}
+	kdx_progress prog;
+	kdx_progress_init(&prog, stdout, a->json, kdx_use_color(1));
+	strbuf meta = STRBUF_INIT, jpath = STRBUF_INIT, err = STRBUF_INIT;
+	kdx_rb_meta(&r, path, &a->rb, &meta);
+	kdx_exec_opts eo = {
+		.state_dir = a->state_dir, .secrets = r.secrets, .nsecrets = r.nsecrets,
+		.sched = { .parallelism = (int)a->parallelism, .approve = kdx_approvals_decide,
+			   .approve_ctx = &ap, .sink = kdx_progress_sink(&prog),
+			   .meta_json = meta.buf },
+	};
+	char tmpdir[] = "/tmp/kdx-dry-run-XXXXXX";
+	if (a->rb.dry_run) {
+		/* the scheduler journals as it goes; a dry run keeps that in a private
+		 * directory it removes, and takes no lock on the real state */
+		if (!mkdtemp(tmpdir)) {
+			kdx_rb_error("cannot create a temporary directory for the dry run");
+			goto done;
+		}
+		eo.state_dir = tmpdir;
+		r.be.on_log = print_log;
+		r.be.log_ud = stdout;
+	}
+	kdx_real_clock clk;
+	kdx_real_clock_init(&clk);
+	kdx_run_result res;
+	int rc = kdx_exec_apply(r.comp.plan, &r.be.be, &clk.base, &eo, &res, &jpath, &err);
+	if (a->rb.dry_run) {
+		if (jpath.len)
+			unlink(jpath.buf);
+		rmdir(tmpdir);
+	}
+	if (rc < 0) {
+		kdx_rb_error(err.buf);
+		if (jpath.len && !a->rb.dry_run)
+			fprintf(stderr, "kdx: the journal is '%s'; 'kdx resume' or 'kdx rollback' "
+					"continue from it\n", jpath.buf);
+	} else {
+		if (!a->json && jpath.len && !a->rb.dry_run)
+			printf("journal: %s\n", jpath.buf);
+		if (a->rb.dry_run && !a->json)
+			printf("dry run: %d requests, %d mutating (not sent)\n", r.be.requests,
+			       r.be.mutations);
+		code = res.status == KDX_RUN_OK ? KDX_EXIT_OK : KDX_EXIT_ERROR;
+	}
+done:
+	kdx_approvals_release(&ap);
+	strbuf_release(&meta);
+	strbuf_release(&jpath);
+	strbuf_release(&err);
+out:
+	kdx_rb_release(&r);
+out_pf:
+	kdx_planfile_release(&pf);
+	return code;
+}
+
+int cmd_apply(int argc, char **argv)
+{
+	const kdx_command *cmd = kdx_command_find("apply");
+	apply_args a = { .parallelism = 10 };
+	kdx_flag flags[16];
+	size_t n = 0;
+	kdx_rb_flags(flags, &n, &a.rb);
+	flags[n++] = (kdx_flag){ "auto-approve", KDX_FLAG_BOOL, &a.auto_approve };
+	flags[n++] = (kdx_flag){ "parallelism", KDX_FLAG_INT, &a.parallelism };
+	flags[n++] = (kdx_flag){ "json", KDX_FLAG_BOOL, &a.json };
+	flags[n++] = (kdx_flag){ "dry-run", KDX_FLAG_BOOL, &a.rb.dry_run };
+	flags[n++] = (kdx_flag){ "approve", KDX_FLAG_MULTI, &a.approve };
+	flags[n++] = (kdx_flag){ "approvals", KDX_FLAG_STRING, &a.approvals };
+	flags[n++] = (kdx_flag){ "state-dir", KDX_FLAG_STRING, &a.state_dir };
+	flags[n] = (kdx_flag){ 0 };
+	int rc = kdx_parse_flags(cmd, argc, argv, flags, &a.pos);
+	if (rc == 0) {
+		if (a.pos.n != 1)
+			rc = kdx_usage_error(cmd, "apply needs one FILE (a runbook) or PLANFILE");
+		else if (a.parallelism < 1 || a.parallelism > 1000)
+			rc = kdx_usage_error(cmd, "-parallelism must be between 1 and 1000");
+		else
+			rc = run(&a, a.pos.items[0]);
+	} else {
+		rc = rc < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
+	}
+	kdx_rb_opts_release(&a.rb);
+	kdx_strlist_release(&a.approve);
+	kdx_strlist_release(&a.pos);
+	return rc;
+}

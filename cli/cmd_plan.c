@@ -1,0 +1,79 @@
+/* kdx plan: compile, check, read the live state (reads only) and show every step in
+ * execution order with the state before and after it, the requests it would send, its
+ * undo, its worst case and the RTO budget; -out saves a plan file for kdx apply. */
+#include "cli.h"
+#include "planfile.h"
+#include "runbook.h"
+
+#include "../executor/atomicfile.h"
+
+#include <stdio.h>
+#include <string.h>
+
+int cmd_plan(int argc, char **argv);
+
+int cmd_plan(int argc, char **argv)
+{
+	const kdx_command *cmd = kdx_command_find("plan");
+	kdx_rb_opts o = { .no_waits = true, .dry_run = true };
+	const char *out = NULL, *state_dir = NULL;
+	bool json = false, detailed = false;
+	kdx_strlist pos = { 0 };
+	kdx_flag flags[12];
+	size_t n = 0;
+	kdx_rb_flags(flags, &n, &o);
+	flags[n++] = (kdx_flag){ "out", KDX_FLAG_STRING, &out };
+	flags[n++] = (kdx_flag){ "json", KDX_FLAG_BOOL, &json };
+	flags[n++] = (kdx_flag){ "detailed-exitcode", KDX_FLAG_BOOL, &detailed };
+	flags[n++] = (kdx_flag){ "state-dir", KDX_FLAG_STRING, &state_dir };
+	flags[n] = (kdx_flag){ 0 };
+	int rc = kdx_parse_flags(cmd, argc, argv, flags, &pos);
+	if (rc) {
+		rc = rc < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
+		goto out;
+	}
+	if (pos.n != 1) {
+		rc = kdx_usage_error(cmd, "plan needs one runbook FILE");
+		goto out;
+	}
+	o.json = json;
+	kdx_rb r;
+	rc = KDX_EXIT_ERROR;
+	if (kdx_rb_load(&r, pos.items[0], &o) == 0) {
+		kdx_planview v;
+		strbuf meta = STRBUF_INIT, err = STRBUF_INIT;
+		kdx_planview_init(&v);
+		kdx_rb_meta(&r, pos.items[0], &o, &meta);
+		int b = kdx_planview_build(&v, &r, meta.buf, kdx_use_color(1), &err);
+		if (json) {
+			fputs(v.json.buf, stdout);
+			fputc('\n', stdout);
+		} else {
+			fputs(v.human.buf, stdout);
+		}
+		if (b < 0) {
+			kdx_rb_error(err.buf);
+		} else if (out) {
+			strbuf_addch(&v.json, '\n');
+			if (kdx_atomic_write(out, v.json.buf, v.json.len, 0600, &err) < 0) {
+				kdx_rb_error(err.buf);
+			} else {
+				if (!json)
+					printf("\nSaved the plan to %s; apply it with: kdx apply %s\n", out, out);
+				rc = KDX_EXIT_OK;
+			}
+		} else {
+			rc = KDX_EXIT_OK;
+		}
+		if (rc == KDX_EXIT_OK && detailed && v.changes)
+			rc = KDX_EXIT_CHANGES;
+		kdx_planview_release(&v);
+		strbuf_release(&meta);
+		strbuf_release(&err);
+	}
+	kdx_rb_release(&r);
+out:
+	kdx_rb_opts_release(&o);
+	kdx_strlist_release(&pos);
+	return rc;
+}

@@ -1,0 +1,49 @@
+/* planfile: what `kdx plan` shows and saves, and what `kdx apply PLANFILE` checks -- every
+ * step in execution order with the world state before and after it (compiler/model.h,
+ * with the live state read where the step's snapshot reads it), the requests it would send
+ * (from the dry-run recorder, credentials redacted), its undo, its worst case and the RTO
+ * budget. The plan file is JSON (format_version 1): the meta (runbook, vars, sources'
+ * SHA-256), the observed state per step, the steps. The caller owns every struct here. */
+#ifndef KDX_PLANFILE_H
+#define KDX_PLANFILE_H
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "runbook.h"
+
+#define KDX_PLANFILE_FORMAT 1
+
+typedef struct kdx_planfile {
+	char *path;
+	char *runbook;       /* the runbook it was made from */
+	char *meta;          /* JSON: runbook, vars, var_files, includes, sources */
+	char *observed;      /* JSON: step -> snapshot read when the plan was made */
+	void *holder;        /* json-c objects the option lists point into */
+} kdx_planfile;
+
+void kdx_planfile_init(kdx_planfile *pf);
+void kdx_planfile_release(kdx_planfile *pf);
+/* Does path look like a plan file (a JSON object) rather than a runbook? */
+bool kdx_planfile_is(const char *path);
+/* Read a plan file; fills o's -var/-var-file/-I lists from it. Prints errors. */
+int kdx_planfile_read(kdx_planfile *pf, const char *path, kdx_rb_opts *o);
+/* Refuse a stale plan: a source changed, or the live state differs from what was observed.
+ * Prints "plan is stale: ...; run 'kdx plan' again". */
+int kdx_planfile_check(const kdx_planfile *pf, kdx_rb *r);
+
+typedef struct kdx_planview {
+	strbuf human;        /* the text kdx plan prints */
+	strbuf json;         /* the plan document (-json / -out) */
+	strbuf observed;     /* JSON object: step -> snapshot */
+	bool changes;        /* some step changes something */
+} kdx_planview;
+
+void kdx_planview_init(kdx_planview *v);
+void kdx_planview_release(kdx_planview *v);
+/* Read the live state (reads only) and describe every step. meta: kdx_rb_meta's JSON.
+ * Returns 0, or -1 with err (a read failed). */
+int kdx_planview_build(kdx_planview *v, kdx_rb *r, const char *meta, bool color, strbuf *err);
+/* Print the human plan of r (for apply's confirmation). */
+void kdx_planfile_print(kdx_rb *r, FILE *out, bool color);
+
+#endif

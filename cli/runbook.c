@@ -1,0 +1,234 @@
+/* runbook: compile + check + credentials + backend, shared by the run commands. */
+#include "runbook.h"
+
+#include "../common/strbuf.h"
+
+#include <curl/curl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void kdx_rb_error(const char *msg)
+{
+	const char *p = msg;
+	do {
+		const char *nl = strchr(p, '\n');
+		int len = nl ? (int)(nl - p) : (int)strlen(p);
+		fprintf(stderr, "kdx: error: %.*s\n", len, p);
+		p = nl ? nl + 1 : NULL;
+	} while (p && *p);
+}
+
+void kdx_rb_flags(kdx_flag *f, size_t *i, kdx_rb_opts *o)
+{
+	f[(*i)++] = (kdx_flag){ "var", KDX_FLAG_MULTI, &o->vars };
+	f[(*i)++] = (kdx_flag){ "var-file", KDX_FLAG_MULTI, &o->var_files };
+	f[(*i)++] = (kdx_flag){ "I", KDX_FLAG_MULTI, &o->incs };
+	f[(*i)++] = (kdx_flag){ "endpoint-url", KDX_FLAG_STRING, &o->endpoint_url };
+}
+
+void kdx_rb_opts_release(kdx_rb_opts *o)
+{
+	kdx_strlist_release(&o->vars);
+	kdx_strlist_release(&o->var_files);
+	kdx_strlist_release(&o->incs);
+}
+
+static void render(const kdx_rb *r, bool json)
+{
+	strbuf out = STRBUF_INIT;
+	if (json)
+		kdx_diags_render_json(&out, &r->comp.diags, &r->comp.sources);
+	else
+		kdx_diags_render(&out, &r->comp.diags, &r->comp.sources, kdx_use_color(2));
+	fputs(out.buf ? out.buf : "", stderr);
+	strbuf_release(&out);
+}
+
+int kdx_rb_load(kdx_rb *r, const char *path, const kdx_rb_opts *o)
+{
+	memset(r, 0, sizeof(*r));
+	aws_credentials_init(&r->creds);
+	kdx_compile_opts co = {
+		.path = path, .include_dirs = o->incs.items, .ninclude_dirs = o->incs.n,
+		.kdx_path = getenv("KDX_PATH"), .vars = o->vars.items, .nvars = o->vars.n,
+		.var_files = o->var_files.items, .nvar_files = o->var_files.n,
+	};
+	int rc = kdx_compile(&co, &r->comp);
+	r->compiled = true;
+	if (rc == 0 && !r->comp.plan) {
+		fprintf(stderr, "kdx: error: '%s' is a module (types and actions only), not a "
+				"runbook; run a runbook that imports it\n", path);
+		return -1;
+	}
+	size_t before = r->comp.diags.n;
+	if (rc == 0) {
+		r->checked = true;
+		rc = kdx_safety_check(r->comp.plan, &r->comp.diags, &r->rep);
+	}
+	if (r->comp.diags.n)
+		render(r, o->json);
+	if (rc < 0) {
+		fprintf(stderr, "kdx: error: '%s' %s; nothing was run\n", path,
+			r->comp.diags.n > before ? "is not safe to run (see above)"
+						 : "does not compile (see above)");
+		return -1;
+	}
+	strbuf err = STRBUF_INIT;
+	aws_cred_opts cred = { 0 };
+	if (aws_credentials_load(&r->creds, &cred, &err) == 0) {
+		r->have_creds = true;
+		if (r->creds.secret_access_key)
+			r->secrets[r->nsecrets++] = r->creds.secret_access_key;
+		if (r->creds.session_token)
+			r->secrets[r->nsecrets++] = r->creds.session_token;
+	} else {
+		kdx_rb_error(err.buf);
+		strbuf_release(&err);
+		return -1;
+	}
+	strbuf_reset(&err);
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+	r->rt = (kdx_runtime){ .comp = &r->comp, .endpoint_url = o->endpoint_url,
+			       .creds = r->have_creds ? &r->creds : NULL,
+			       .dry_run = o->dry_run, .no_waits = o->no_waits };
+	if (kdx_real_backend_init(&r->be, &r->rt, &err) < 0) {
+		kdx_rb_error(err.buf);
+		strbuf_release(&err);
+		return -1;
+	}
+	r->have_be = true;
+	strbuf_release(&err);
+	return 0;
+}
+
+void kdx_rb_release(kdx_rb *r)
+{
+	if (r->have_be)
+		kdx_real_backend_release(&r->be);
+	if (r->checked)
+		kdx_safety_report_release(&r->rep);
+	if (r->compiled)
+		kdx_compilation_release(&r->comp);
+	aws_credentials_release(&r->creds);
+}
+
+/* ---- meta: how to rebuild the same plan ---- */
+
+#include <json-c/json.h>
+#include <openssl/evp.h>
+
+static int sha256_file(const char *path, char hex[65])
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return -1;
+	EVP_MD_CTX *c = EVP_MD_CTX_new();
+	EVP_DigestInit_ex(c, EVP_sha256(), NULL);
+	unsigned char buf[65536], md[32];
+	unsigned mdlen = 0;
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		EVP_DigestUpdate(c, buf, n);
+	fclose(f);
+	EVP_DigestFinal_ex(c, md, &mdlen);
+	EVP_MD_CTX_free(c);
+	for (int i = 0; i < 32; i++)
+		snprintf(hex + 2 * i, 3, "%02x", md[i]);
+	return 0;
+}
+
+static void str_list(strbuf *out, const char *key, const kdx_strlist *l)
+{
+	strbuf_addf(out, ",\"%s\":[", key);
+	for (size_t i = 0; i < l->n; i++) {
+		if (i)
+			strbuf_addch(out, ',');
+		strbuf_add_json_str(out, l->items[i]);
+	}
+	strbuf_addch(out, ']');
+}
+
+void kdx_rb_meta(const kdx_rb *r, const char *path, const kdx_rb_opts *o, strbuf *out)
+{
+	strbuf_addstr(out, "{\"runbook\":");
+	strbuf_add_json_str(out, path);
+	str_list(out, "vars", &o->vars);
+	str_list(out, "var_files", &o->var_files);
+	str_list(out, "includes", &o->incs);
+	strbuf_addstr(out, ",\"sources\":{");
+	size_t k = 0;
+	for (size_t i = 0; i < r->comp.sources.n; i++) {
+		const char *p = r->comp.sources.files[i].path;
+		char hex[65];
+		if (!p || sha256_file(p, hex) < 0)
+			continue;
+		strbuf_addf(out, "%s", k++ ? "," : "");
+		strbuf_add_json_str(out, p);
+		strbuf_addf(out, ":\"%s\"", hex);
+	}
+	for (size_t i = 0; i < o->var_files.n; i++) {
+		char hex[65];
+		if (sha256_file(o->var_files.items[i], hex) < 0)
+			continue;
+		strbuf_addf(out, "%s", k++ ? "," : "");
+		strbuf_add_json_str(out, o->var_files.items[i]);
+		strbuf_addf(out, ":\"%s\"", hex);
+	}
+	strbuf_addstr(out, "}}");
+}
+
+static void load_list(json_object *m, const char *key, kdx_strlist *l)
+{
+	json_object *a;
+	if (!json_object_object_get_ex(m, key, &a) || !json_object_is_type(a, json_type_array))
+		return;
+	for (size_t i = 0; i < json_object_array_length(a); i++)
+		kdx_strlist_push(l, json_object_get_string(json_object_array_get_idx(a, i)));
+}
+
+int kdx_rb_meta_load(const char *meta, kdx_rb_opts *o, const char **path, void **holder)
+{
+	json_object *m = meta ? json_tokener_parse(meta) : NULL;
+	*holder = m;
+	if (!m || !json_object_is_type(m, json_type_object))
+		return -1;
+	json_object *p;
+	if (path && json_object_object_get_ex(m, "runbook", &p))
+		*path = json_object_get_string(p);
+	load_list(m, "vars", &o->vars);
+	load_list(m, "var_files", &o->var_files);
+	load_list(m, "includes", &o->incs);
+	return 0;
+}
+
+void kdx_rb_meta_free(void *holder)
+{
+	json_object_put(holder);
+}
+
+int kdx_rb_sources_changed(const char *meta, strbuf *why)
+{
+	json_object *m = meta ? json_tokener_parse(meta) : NULL, *s;
+	int changed = 0;
+	if (!m || !json_object_object_get_ex(m, "sources", &s)) {
+		strbuf_addstr(why, "the plan records no sources");
+		json_object_put(m);
+		return 1;
+	}
+	json_object_object_foreach(s, file, want)
+	{
+		char hex[65];
+		if (changed)
+			break;
+		if (sha256_file(file, hex) < 0) {
+			strbuf_addf(why, "'%s' cannot be read any more", file);
+			changed = 1;
+		} else if (strcmp(hex, json_object_get_string(want))) {
+			strbuf_addf(why, "'%s' changed since the plan was made", file);
+			changed = 1;
+		}
+	}
+	json_object_put(m);
+	return changed;
+}

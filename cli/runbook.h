@@ -1,0 +1,57 @@
+/* runbook: what kdx plan, apply, rollback and resume share -- compile a runbook with its
+ * -var / -var-file / -I flags (diagnostics printed), run the safety analyses, load the AWS
+ * credentials once (and remember the secrets that must never be written), and set up the
+ * real backend. The caller owns the kdx_rb; kdx_rb_release() frees everything. */
+#ifndef KDX_CLI_RUNBOOK_H
+#define KDX_CLI_RUNBOOK_H
+#include <stdbool.h>
+
+#include "cli.h"
+#include "../compiler/compile.h"
+#include "../compiler/safety.h"
+#include "../executor/aws/credentials.h"
+#include "../executor/backend_real.h"
+
+typedef struct kdx_rb_opts {
+	kdx_strlist vars, var_files, incs;
+	const char *endpoint_url;
+	bool dry_run, no_waits;
+	bool json;               /* diagnostics as JSON */
+} kdx_rb_opts;
+
+typedef struct kdx_rb {
+	kdx_compilation comp;
+	bool compiled;
+	kdx_safety_report rep;
+	bool checked;
+	aws_credentials creds;
+	bool have_creds;
+	const char *secrets[4];
+	size_t nsecrets;
+	kdx_runtime rt;
+	kdx_real_backend be;
+	bool have_be;
+} kdx_rb;
+
+/* Compile, check, load credentials, start the backend. Prints what went wrong; returns 0
+ * or -1. */
+int kdx_rb_load(kdx_rb *r, const char *path, const kdx_rb_opts *o);
+void kdx_rb_release(kdx_rb *r);
+/* The flags every run command takes, added to a kdx_flag table at *i. */
+void kdx_rb_flags(kdx_flag *f, size_t *i, kdx_rb_opts *o);
+void kdx_rb_opts_release(kdx_rb_opts *o);
+/* The run_start meta / plan file header: {"runbook", "vars", "var_files", "includes",
+ * "sources": {path: sha256}} -- what another process needs to rebuild the same plan. */
+void kdx_rb_meta(const kdx_rb *r, const char *path, const kdx_rb_opts *o, strbuf *out);
+/* Fill o's lists (and *path) from such a meta object; the strings stay owned by *holder
+ * (a json_object to put with kdx_rb_meta_free). -1 when meta cannot be read. */
+int kdx_rb_meta_load(const char *meta, kdx_rb_opts *o, const char **path, void **holder);
+void kdx_rb_meta_free(void *holder);
+/* Hash every source file again; "" when all match, else which one changed (into why). */
+int kdx_rb_sources_changed(const char *meta, strbuf *why);
+/* kdx resume (rollback false) and kdx rollback (true): cmd_resume.c. */
+int kdx_recover_main(int argc, char **argv, bool rollback);
+/* Lines of a multi-line message, each as "kdx: error: LINE". */
+void kdx_rb_error(const char *msg);
+
+#endif

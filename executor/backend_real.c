@@ -1,0 +1,520 @@
+/* backend_real: worker threads running the interpreter for the scheduler (backend_real.h).
+ * Why threads and not curl multi: the interpreter is a tree walk with nested action calls,
+ * waits and polls; making it resumable would turn every level into a state machine. A
+ * thread per running attempt keeps it a plain recursive function, the scheduler stays
+ * single-threaded (it only ever hears from workers through the pipe), and -parallelism
+ * bounds the threads. */
+#include "backend_real.h"
+#include "interp_int.h"
+
+#include "../common/xalloc.h"
+#include "../grammar/ast.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+typedef struct kdx_job {
+	kdx_real_backend *b;
+	kdx_sched *s;
+	kdx_op *op;                 /* scheduler's; not touched after a cancel */
+	const kdx_step *step;
+	kdx_phase phase;
+	char *token, *snapshot;     /* copies: the op may go away on cancel */
+	atomic_int cancel;
+	bool cancelled;             /* scheduler's thread only */
+	pthread_t th;
+	/* results, written by the worker before it posts MSG_DONE */
+	bool ok;
+	char *output, *error, *log;
+	int requests, mutations;
+	struct kdx_job *next;
+} kdx_job;
+
+enum { MSG_DONE = 1, MSG_WAITING };
+typedef struct msg {
+	int type;
+	kdx_job *job;
+	char *text;                 /* MSG_WAITING: what it waits for (the reader frees it) */
+} msg;
+
+static void post(kdx_job *j, int type, char *text)
+{
+	msg m = { type, j, text };
+	ssize_t n;
+	do
+		n = write(j->b->pipefd[1], &m, sizeof(m));
+	while (n < 0 && errno == EINTR);
+}
+
+/* ---- scopes ---- */
+
+static const kdx_step_body *body_of(const kdx_step *st)
+{
+	return st->body;
+}
+
+/* The scope of an action's own undo: the do's parameters and the snapshot's names. */
+static int undo_scope(kdx_interp *in, const kdx_step_body *b, const char *snapshot,
+		      const kdx_env **out)
+{
+	*out = NULL;
+	if (!b->undo_is_actions_own)
+		return 0;
+	const kdx_env *env;
+	if (kdx_interp_bind(in, b->do_call, NULL, &env) < 0)
+		return -1;
+	kdx_value *snap = NULL;
+	if (snapshot && *snapshot) {
+		strbuf err = STRBUF_INIT;
+		snap = kdx_value_from_json(&in->arena, snapshot, strlen(snapshot), &err);
+		if (!snap)
+			strbuf_addf(&in->err, "the journalled snapshot cannot be read: %s", err.buf);
+		strbuf_release(&err);
+		if (!snap)
+			return -1;
+	}
+	for (size_t i = 0; i < b->do_call->decl->nitems; i++) {
+		const kdx_ast_item *it = b->do_call->decl->items[i];
+		if (it->kind != KDX_AST_SNAPSHOT)
+			continue;
+		kdx_value *v = snap ? kdx_value_get(snap, it->name.name) : NULL;
+		if (!v) {
+			strbuf_addf(&in->err, "no snapshot '%s' was taken before the change; the undo "
+				    "cannot be computed", it->name.name);
+			return -1;
+		}
+		kdx_env *e = KDX_NEW(&in->arena, kdx_env);
+		*e = (kdx_env){ env, it->name.name, v };
+		env = e;
+	}
+	*out = env;
+	return 0;
+}
+
+/* ---- one attempt, on a worker thread ---- */
+
+static int step_lookup(void *ud, const char *name, kdx_arena *a, kdx_value **out)
+{
+	kdx_real_backend *b = ud;
+	const kdx_plan *p = b->rt.comp->plan;
+	int rc = -1;
+	pthread_mutex_lock(&b->mu);
+	for (size_t i = 0; i < p->nsteps; i++) {
+		if (strcmp(p->steps[i].name, name) || !b->outputs[i])
+			continue;
+		strbuf err = STRBUF_INIT;
+		*out = kdx_value_from_json(a, b->outputs[i], strlen(b->outputs[i]), &err);
+		strbuf_release(&err);
+		rc = *out ? 0 : -1;
+	}
+	pthread_mutex_unlock(&b->mu);
+	return rc;
+}
+
+static void on_waiting(void *ud, const char *what)
+{
+	post(ud, MSG_WAITING, xstrdup(what));
+}
+
+/* The step's own clauses in source order: `do`, `wait D`, `wait until`. */
+static int run_do(kdx_interp *in, const kdx_step *st, kdx_value **ret)
+{
+	const kdx_step_body *b = body_of(st);
+	const kdx_ast_decl *d = b->decl;
+	*ret = NULL;
+	for (size_t i = 0; i < d->nitems; i++) {
+		const kdx_ast_item *it = d->items[i];
+		if (it->kind == KDX_AST_DO && b->do_call) {
+			if (kdx_interp_call(in, b->do_call, NULL, ret) < 0)
+				return -1;
+		} else if (it->kind == KDX_AST_WAIT) {
+			kdx_value *v;
+			if (kdx_interp_eval(in, NULL, it->expr, &v) < 0)
+				return -1;
+			if (in->rt->no_waits)
+				continue;
+			if (v->kind == KDX_V_DURATION && kdx_interp_sleep(in, v->u.ms) < 0)
+				return -1;
+		} else if (it->kind == KDX_AST_WAIT_UNTIL) {
+			if (kdx_interp_wait_until(in, NULL, NULL, it) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int run_undo(kdx_interp *in, const kdx_step *st, const char *snapshot)
+{
+	const kdx_step_body *b = body_of(st);
+	const kdx_env *scope;
+	kdx_value *ret;
+	if (!b->undo_call)
+		return 0;
+	if (undo_scope(in, b, snapshot, &scope) < 0)
+		return -1;
+	return kdx_interp_call(in, b->undo_call, scope, &ret);
+}
+
+int kdx_real_run_step(kdx_interp *in, const kdx_step *st, kdx_phase phase,
+		      const char *snapshot, kdx_value **ret)
+{
+	*ret = NULL;
+	return phase == KDX_PHASE_DO ? run_do(in, st, ret) : run_undo(in, st, snapshot);
+}
+
+static void *worker(void *arg)
+{
+	kdx_job *j = arg;
+	kdx_interp in;
+	kdx_interp_init(&in, &j->b->rt);
+	in.cancel = &j->cancel;
+	in.token = j->token;
+	in.waiting = on_waiting;
+	in.waiting_ud = j;
+	in.step_lookup = step_lookup;
+	in.step_ud = j->b;
+	kdx_value *ret = NULL;
+	int rc = kdx_real_run_step(&in, j->step, j->phase, j->snapshot, &ret);
+	j->ok = rc == 0;
+	if (rc == 0) {
+		strbuf sb = STRBUF_INIT;
+		kdx_value_to_json(&sb, ret ? ret : kdx_value_null(&in.arena));
+		j->output = strbuf_detach(&sb, NULL);
+	} else {
+		j->error = xstrdup(in.err.len ? in.err.buf : "failed");
+	}
+	if (in.log.len)
+		j->log = xstrdup(in.log.buf);
+	j->requests = in.requests;
+	j->mutations = in.mutations;
+	kdx_interp_release(&in);
+	post(j, MSG_DONE, NULL);
+	return NULL;
+}
+
+/* ---- the vtable ---- */
+
+static void job_free(kdx_job *j)
+{
+	free(j->token);
+	free(j->snapshot);
+	free(j->output);
+	free(j->error);
+	free(j->log);
+	free(j);
+}
+
+static int be_start(void *ctx, kdx_sched *s, kdx_op *op, strbuf *err)
+{
+	kdx_real_backend *b = ctx;
+	kdx_job *j = xcalloc(1, sizeof(*j));
+	j->b = b;
+	j->s = s;
+	j->op = op;
+	j->step = op->step;
+	j->phase = op->phase;
+	j->token = op->token ? xstrdup(op->token) : NULL;
+	j->snapshot = op->snapshot ? xstrdup(op->snapshot) : NULL;
+	atomic_init(&j->cancel, 0);
+	op->be_data = j;
+	int e = pthread_create(&j->th, NULL, worker, j);
+	if (e) {
+		strbuf_addf(err, "cannot start a worker thread: %s", strerror(e));
+		job_free(j);
+		op->be_data = NULL;
+		return -1;
+	}
+	j->next = b->jobs;
+	b->jobs = j;
+	return 0;
+}
+
+static void be_cancel(void *ctx, kdx_op *op)
+{
+	(void)ctx;
+	kdx_job *j = op->be_data;
+	if (!j)
+		return;
+	atomic_store(&j->cancel, 1);
+	j->cancelled = true;
+	j->op = NULL;
+	op->be_data = NULL;
+}
+
+static void unlink_job(kdx_real_backend *b, kdx_job *j)
+{
+	for (kdx_job **p = &b->jobs; *p; p = &(*p)->next)
+		if (*p == j) {
+			*p = j->next;
+			return;
+		}
+}
+
+static void finish(kdx_real_backend *b, kdx_job *j)
+{
+	pthread_join(j->th, NULL);
+	unlink_job(b, j);
+	b->requests += j->requests;
+	b->mutations += j->mutations;
+	if (!j->cancelled) {
+		if (j->log && b->on_log)
+			b->on_log(b->log_ud, j->step, j->phase, j->log);
+		if (j->ok && j->phase == KDX_PHASE_DO) {
+			size_t i = j->op->index;
+			pthread_mutex_lock(&b->mu);
+			free(b->outputs[i]);
+			b->outputs[i] = xstrdup(j->output);
+			pthread_mutex_unlock(&b->mu);
+		}
+		kdx_op *op = j->op;
+		op->be_data = NULL;
+		kdx_sched_complete(j->s, op, j->ok, j->output, NULL, j->error);
+	}
+	job_free(j);
+}
+
+static int be_poll(void *ctx, int64_t timeout_ms)
+{
+	kdx_real_backend *b = ctx;
+	struct pollfd pfd = { .fd = b->pipefd[0], .events = POLLIN };
+	int t = timeout_ms < 0 ? -1 : timeout_ms > 1000000 ? 1000000 : (int)timeout_ms;
+	int n = poll(&pfd, 1, t);
+	if (n <= 0)
+		return n < 0 && errno != EINTR ? -1 : 0;
+	int delivered = 0;
+	msg m;
+	while (read(b->pipefd[0], &m, sizeof(m)) == (ssize_t)sizeof(m)) {
+		if (m.type == MSG_WAITING) {
+			if (!m.job->cancelled)
+				kdx_sched_waiting(m.job->s, m.job->op, m.text);
+			free(m.text);
+		} else {
+			finish(b, m.job);
+			delivered++;
+		}
+	}
+	return delivered;
+}
+
+static kdx_precheck be_precheck(void *ctx, const kdx_step *st, strbuf *why)
+{
+	kdx_real_backend *b = ctx;
+	kdx_interp *in = &b->main;
+	const kdx_step_body *body = body_of(st);
+	kdx_precheck rc = KDX_PRE_OK;
+	kdx_interp_reset(in);
+	for (size_t i = 0; i < body->decl->nitems && rc == KDX_PRE_OK; i++) {
+		const kdx_ast_item *it = body->decl->items[i];
+		if (it->kind != KDX_AST_WHEN)
+			continue;
+		kdx_value *v;
+		if (kdx_interp_eval(in, NULL, it->expr, &v) < 0) {
+			strbuf_addf(why, "'when' could not be evaluated: %s", in->err.buf);
+			rc = KDX_PRE_FAIL;
+		} else if (v->kind == KDX_V_BOOL && !v->u.b) {
+			strbuf_addstr(why, "when ");
+			kdx_interp_expr_text(in, it->expr, why);
+			strbuf_addstr(why, " is false");
+			rc = KDX_PRE_SKIP;
+		}
+	}
+	for (size_t i = 0; i < body->nrequires && rc == KDX_PRE_OK; i++) {
+		kdx_value *v;
+		if (kdx_interp_eval(in, NULL, body->requires[i], &v) < 0) {
+			strbuf_addstr(why, "require ");
+			kdx_interp_expr_text(in, body->requires[i], why);
+			strbuf_addf(why, " could not be evaluated: %s", in->err.buf);
+			rc = KDX_PRE_FAIL;
+		} else if (v->kind != KDX_V_BOOL || !v->u.b) {
+			strbuf_addstr(why, "require ");
+			kdx_interp_expr_text(in, body->requires[i], why);
+			strbuf_addstr(why, " does not hold; nothing was changed");
+			rc = KDX_PRE_FAIL;
+		}
+	}
+	return rc;
+}
+
+static int be_snapshot(void *ctx, const kdx_step *st, strbuf *out, strbuf *err)
+{
+	kdx_real_backend *b = ctx;
+	const kdx_step_body *body = body_of(st);
+	if (!body->do_call || !body->undo_is_actions_own)
+		return 0;
+	kdx_interp *in = &b->main;
+	kdx_interp_reset(in);
+	kdx_value *snap;
+	if (kdx_interp_snapshot(in, body->do_call, &snap) < 0) {
+		strbuf_addf(err, "snapshot before '%s': %s", st->name, in->err.buf);
+		return -1;
+	}
+	if (snap->u.map.n)
+		kdx_value_to_json(out, snap);
+	return 0;
+}
+
+static kdx_recon be_reconcile(void *ctx, const kdx_step *st, kdx_phase phase, const char *token,
+			      const char *snapshot, strbuf *why)
+{
+	(void)token;
+	kdx_real_backend *b = ctx;
+	const kdx_step_body *body = body_of(st);
+	kdx_interp *in = &b->main;
+	kdx_interp_reset(in);
+	const kdx_bound_call *bc = phase == KDX_PHASE_DO ? body->do_call : body->undo_call;
+	const kdx_env *scope = NULL;
+	if (!bc) {
+		strbuf_addstr(why, "the step has no action to check");
+		return KDX_RECON_UNKNOWN;
+	}
+	if (phase == KDX_PHASE_UNDO && undo_scope(in, body, snapshot, &scope) < 0) {
+		strbuf_addf(why, "%s", in->err.buf);
+		return KDX_RECON_UNKNOWN;
+	}
+	int r = kdx_interp_verify(in, bc, scope);
+	switch (r) {
+	case 1:
+		strbuf_addf(why, "live state shows the change of '%s' was made", bc->action);
+		return KDX_RECON_DONE;
+	case 0:
+		strbuf_addf(why, "live state shows the change of '%s' was not made", bc->action);
+		return KDX_RECON_NOT_DONE;
+	case 2:
+		strbuf_addf(why, "'%s' has no `verify`; check the live state by hand, then run "
+			    "'kdx resume' again or 'kdx rollback'", bc->action);
+		return KDX_RECON_UNKNOWN;
+	default:
+		strbuf_addf(why, "cannot read the live state: %s", in->err.buf);
+		return KDX_RECON_UNKNOWN;
+	}
+}
+
+/* The runbook's `stop_on = [alarm, ...]`, evaluated in the global scope. */
+static const kdx_value *stop_on(kdx_real_backend *b)
+{
+	const kdx_compilation *c = b->rt.comp;
+	const kdx_ast_item *attr = NULL;
+	for (size_t i = 0; c->ast && i < c->ast->ndecls && !attr; i++)
+		if (c->ast->decls[i]->kind == KDX_AST_RUNBOOK)
+			attr = kdx_ast_find_attr(c->ast->decls[i], "stop_on");
+	kdx_value *v;
+	if (!attr || kdx_interp_eval(&b->main, NULL, attr->expr, &v) < 0 || v->kind != KDX_V_LIST)
+		return NULL;
+	return v;
+}
+
+static const kdx_bound_call *alarm_state_call(kdx_real_backend *b, kdx_value *alarm)
+{
+	const kdx_program *p = b->rt.comp->prog;
+	for (size_t i = 0; i < p->nmodules; i++) {
+		const kdx_module *m = p->modules[i];
+		const kdx_ast_decl *act = kdx_module_action(m, "alarm_state");
+		if (!act || !m->name || !strstr(m->name, "cloudwatch") || act->nparams != 1)
+			continue;
+		kdx_arena *a = &b->main.arena;
+		kdx_bound_call *bc = KDX_NEW(a, kdx_bound_call);
+		memset(bc, 0, sizeof(*bc));
+		bc->action = "cloudwatch.alarm_state";
+		bc->decl = act;
+		bc->module = m;
+		bc->nargs = 1;
+		bc->params = KDX_NEWN(a, const char *, 1);
+		bc->params[0] = act->params[0].name.name;
+		bc->args = KDX_NEWN(a, kdx_value *, 1);
+		bc->args[0] = alarm;
+		bc->arg_exprs = KDX_NEWN(a, const kdx_ast_expr *, 1);
+		bc->arg_exprs[0] = NULL;
+		return bc;
+	}
+	return NULL;
+}
+
+static int be_stop_check(void *ctx, strbuf *reason)
+{
+	kdx_real_backend *b = ctx;
+	kdx_interp *in = &b->main;
+	kdx_interp_reset(in);
+	const kdx_value *list = stop_on(b);
+	if (!list)
+		return 0;
+	for (size_t i = 0; i < list->u.list.n; i++) {
+		kdx_value *alarm = list->u.list.items[i];
+		const kdx_bound_call *bc = alarm_state_call(b, alarm);
+		kdx_value *state;
+		const kdx_value *name = kdx_value_get(alarm, "name");
+		if (!bc) {
+			strbuf_addstr(reason, "stop_on needs import \"aws/cloudwatch\"");
+			return -1;
+		}
+		if (kdx_interp_call(in, bc, NULL, &state) < 0) {
+			strbuf_addf(reason, "cannot read alarm '%s': %s",
+				    name ? kdx_value_text(name) : "?", in->err.buf);
+			return -1;
+		}
+		const char *s = kdx_value_text(state);
+		if (s && !strcmp(s, "ALARM")) {
+			strbuf_addf(reason, "alarm '%s' is in ALARM", name ? kdx_value_text(name) : "?");
+			return 1;
+		}
+	}
+	return 0;
+}
+
+void kdx_real_backend_stop_on(kdx_real_backend *b, strbuf *out)
+{
+	kdx_interp_reset(&b->main);
+	const kdx_value *list = stop_on(b);
+	for (size_t i = 0; list && i < list->u.list.n; i++) {
+		const kdx_value *name = kdx_value_get(list->u.list.items[i], "name");
+		strbuf_addf(out, "%s%s", i ? ", " : "", name ? kdx_value_text(name) : "?");
+	}
+}
+
+int kdx_real_backend_init(kdx_real_backend *b, const kdx_runtime *rt, strbuf *err)
+{
+	memset(b, 0, sizeof(*b));
+	b->rt = *rt;
+	if (pipe2(b->pipefd, O_CLOEXEC | O_NONBLOCK) < 0) {
+		strbuf_addf(err, "cannot create a pipe: %s", strerror(errno));
+		return -1;
+	}
+	pthread_mutex_init(&b->mu, NULL);
+	kdx_interp_init(&b->main, &b->rt);
+	b->outputs = xcalloc(rt->comp->plan->nsteps + 1, sizeof(char *));
+	b->be = (kdx_backend){
+		.ctx = b, .precheck = be_precheck, .snapshot = be_snapshot, .start = be_start,
+		.cancel = be_cancel, .poll = be_poll, .reconcile = be_reconcile,
+		.stop_check = be_stop_check,
+	};
+	return 0;
+}
+
+void kdx_real_backend_release(kdx_real_backend *b)
+{
+	for (kdx_job *j = b->jobs; j; j = j->next) {
+		atomic_store(&j->cancel, 1);
+		j->cancelled = true;
+	}
+	while (b->jobs) {
+		struct pollfd pfd = { .fd = b->pipefd[0], .events = POLLIN };
+		(void)poll(&pfd, 1, 1000);
+		msg m;
+		while (read(b->pipefd[0], &m, sizeof(m)) == (ssize_t)sizeof(m)) {
+			if (m.type == MSG_WAITING)
+				free(m.text);
+			else
+				finish(b, m.job);
+		}
+	}
+	close(b->pipefd[0]);
+	close(b->pipefd[1]);
+	kdx_interp_release(&b->main);
+	for (size_t i = 0; b->outputs && i < b->rt.comp->plan->nsteps; i++)
+		free(b->outputs[i]);
+	free(b->outputs);
+	pthread_mutex_destroy(&b->mu);
+}

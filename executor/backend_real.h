@@ -1,0 +1,47 @@
+/* backend_real: the scheduler backend that really runs a compiled runbook against AWS
+ * (executor/interp.h), or records it in a dry run. One worker thread per running attempt
+ * (the scheduler bounds them with -parallelism), each with its own interpreter and AWS
+ * client; completions come back through a pipe that the poll hook reads, so everything the
+ * scheduler sees happens on its own thread. precheck, snapshot, reconcile and stop_check
+ * run synchronously on the scheduler's thread (they are reads).
+ * The caller owns the kdx_real_backend and what it points to; release it after the run. */
+#ifndef KDX_BACKEND_REAL_H
+#define KDX_BACKEND_REAL_H
+#include <pthread.h>
+#include <stdbool.h>
+
+#include "interp.h"
+#include "scheduler.h"
+
+struct kdx_job;
+
+typedef struct kdx_real_backend {
+	kdx_runtime rt;                 /* shared by every interpreter of the run */
+	kdx_interp main;                /* for the reads on the scheduler's thread */
+	kdx_backend be;                 /* the vtable to give the scheduler */
+	int pipefd[2];
+	struct kdx_job *jobs;           /* running or cancelled, not yet collected */
+	char **outputs;                 /* per step: the do's result as JSON (steps.NAME) */
+	pthread_mutex_t mu;             /* guards outputs */
+	/* Called on the scheduler's thread with what a step's attempt recorded (dry run: the
+	 * requests it would have sent; "would wait ..." lines). May be NULL. */
+	void (*on_log)(void *ud, const kdx_step *st, kdx_phase phase, const char *text);
+	void *log_ud;
+	int requests, mutations;        /* sent (or recorded) by finished attempts */
+} kdx_real_backend;
+
+/* rt is copied; rt->comp must have a plan. Returns 0, or -1 with err. */
+int kdx_real_backend_init(kdx_real_backend *b, const kdx_runtime *rt, strbuf *err);
+/* Waits for workers still running (they were cancelled or the run aborted). */
+void kdx_real_backend_release(kdx_real_backend *b);
+
+/* Run one attempt of a step on the calling thread: the `do` and the step's own waits in
+ * source order (PHASE_DO), or its undo with the journalled snapshot (PHASE_UNDO). *ret:
+ * the do's return value (NULL for an undo). kdx plan uses it with a dry-run runtime. */
+int kdx_real_run_step(kdx_interp *in, const kdx_step *st, kdx_phase phase,
+		      const char *snapshot, kdx_value **ret);
+
+/* The runbook's `stop_on` alarms as "name (region)" text, for plan output; "" if none. */
+void kdx_real_backend_stop_on(kdx_real_backend *b, strbuf *out);
+
+#endif

@@ -1,0 +1,437 @@
+/* interp: the run-time interpreter of action bodies (see interp.h). AWS calls are in
+ * interp_aws.c, host functions (http_get) in interp_host.c. */
+#include "interp.h"
+#include "interp_int.h"
+
+#include "../common/xalloc.h"
+#include "../grammar/ast.h"
+#include "aws/client.h"
+#include "aws/model.h"
+
+#include <string.h>
+#include <time.h>
+
+void kdx_interp_init(kdx_interp *in, const kdx_runtime *rt)
+{
+	memset(in, 0, sizeof(*in));
+	in->rt = rt;
+	kdx_arena_init(&in->arena);
+	strbuf_init(&in->err);
+	strbuf_init(&in->log);
+}
+
+void kdx_interp_release(kdx_interp *in)
+{
+	aws_client_free(in->client);
+	for (size_t i = 0; i < in->nmodels; i++)
+		aws_model_free(in->models[i].m);
+	kdx_arena_release(&in->arena);
+	strbuf_release(&in->err);
+	strbuf_release(&in->log);
+	memset(in, 0, sizeof(*in));
+}
+
+void kdx_interp_reset(kdx_interp *in)
+{
+	kdx_arena_release(&in->arena);
+	kdx_arena_init(&in->arena);
+	strbuf_reset(&in->err);
+	strbuf_reset(&in->log);
+	in->mutated = false;
+}
+
+bool kdx_interp_cancelled(const kdx_interp *in)
+{
+	return in->cancel && atomic_load(in->cancel);
+}
+
+/* ---- evaluator hooks ---- */
+
+static int hook_call(kdx_eval *ev, const kdx_bound_call *bc, kdx_value **out)
+{
+	kdx_interp *in = ev->ctx;
+	return kdx_interp_call(in, bc, NULL, out);
+}
+
+static int hook_step(kdx_eval *ev, const char *name, kdx_span span, kdx_value **out)
+{
+	kdx_interp *in = ev->ctx;
+	if (!in->step_lookup || in->step_lookup(in->step_ud, name, &in->arena, out) < 0)
+		return kdx_eval_error(ev, span, NULL, "the result of step '%s' is not known here",
+				      name);
+	return 0;
+}
+
+static int hook_host(kdx_eval *ev, const char *name, kdx_value **args, size_t nargs,
+		     kdx_value **out)
+{
+	kdx_interp *in = ev->ctx;
+	if (!strcmp(name, "http_get"))
+		return kdx_interp_http_get(in, args, nargs, out);
+	if (!strcmp(name, "ask_approval")) {
+		strbuf_addstr(&in->err, "ask_approval() cannot prompt from inside an action; "
+			      "put `approval` on the step instead");
+		return -1;
+	}
+	strbuf_addf(&in->err, "unknown host function '%s'", name);
+	return -1;
+}
+
+void kdx_interp_evaluator(kdx_interp *in, kdx_eval *ev, const kdx_module *module)
+{
+	const kdx_compilation *c = in->rt->comp;
+	memset(ev, 0, sizeof(*ev));
+	ev->arena = &in->arena;
+	ev->err = &in->err;
+	ev->module = module ? module : c->prog->main;
+	ev->regions = c->region_names;
+	ev->nregions = c->nregion_names;
+	ev->res = c->res;
+	ev->nres = c->nres;
+	ev->call_action = hook_call;
+	ev->step_ref = hook_step;
+	ev->host_call = hook_host;
+	ev->ctx = in;
+	ev->runtime = true;
+}
+
+static int eval_in(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
+		   const kdx_ast_expr *e, kdx_value **out)
+{
+	kdx_eval ev;
+	kdx_interp_evaluator(in, &ev, mod);
+	int r = kdx_eval_expr(&ev, env ? env : in->rt->comp->genv, e, out);
+	if (r > 0) {
+		strbuf_reset(&in->err);
+		strbuf_addstr(&in->err, "a value is not known at run time: ");
+		kdx_interp_expr_text(in, e, &in->err);
+		return -1;
+	}
+	if (r < 0 && !in->err.len)
+		strbuf_addstr(&in->err, "evaluation failed");
+	return r;
+}
+
+int kdx_interp_eval(kdx_interp *in, const kdx_env *env, const kdx_ast_expr *e, kdx_value **out)
+{
+	return eval_in(in, NULL, env, e, out);
+}
+
+void kdx_interp_expr_text(const kdx_interp *in, const kdx_ast_expr *e, strbuf *out)
+{
+	const kdx_sources *s = &in->rt->comp->sources;
+	if (e && e->span.file < s->n && e->span.end <= s->files[e->span.file].len)
+		strbuf_add(out, s->files[e->span.file].text + e->span.start,
+			   e->span.end - e->span.start);
+	else
+		strbuf_addstr(out, "(expression)");
+}
+
+bool kdx_interp_action_reads_only(const kdx_ast_decl *act)
+{
+	const kdx_ast_item *eff = kdx_ast_find_item(act, KDX_AST_EFFECT);
+	if (!eff || !eff->nlist)
+		return false;
+	for (size_t i = 0; i < eff->nlist; i++) {
+		const kdx_ast_expr *c = eff->list[i];
+		const char *n = c && c->kind == KDX_AST_E_CALL && c->u.call.callee->kind == KDX_AST_E_NAME
+					? c->u.call.callee->u.name : "";
+		if (strcmp(n, "read") && strncmp(n, "observe_", 8))
+			return false;
+	}
+	return true;
+}
+
+/* ---- binding ---- */
+
+static kdx_env *push(kdx_interp *in, const kdx_env *parent, const char *name, kdx_value *v)
+{
+	kdx_env *e = KDX_NEW(&in->arena, kdx_env);
+	*e = (kdx_env){ parent, name, v };
+	return e;
+}
+
+/* Values that went through JSON (a journalled snapshot) come back as plain numbers and
+ * strings: give them the declared type's kind again (percent, duration) before the check. */
+static kdx_value *coerce(kdx_interp *in, const kdx_ast_type *t, kdx_value *v)
+{
+	if (!t || !v)
+		return v;
+	if (t->kind == KDX_AST_T_NAME && v->kind == KDX_V_NUMBER && !strcmp(t->name, "percent"))
+		return kdx_value_percent(&in->arena, v->u.num);
+	if (t->kind == KDX_AST_T_NAME && v->kind == KDX_V_STRING && !strcmp(t->name, "duration")) {
+		int64_t ms = kdx_duration_parse(v->u.str.ptr);
+		return ms >= 0 ? kdx_value_duration(&in->arena, ms) : v;
+	}
+	if (t->kind == KDX_AST_T_MAP && v->kind == KDX_V_MAP) {
+		kdx_value *m = kdx_value_map(&in->arena, v->u.map.n);
+		for (size_t i = 0; i < v->u.map.n; i++) {
+			m->u.map.keys[i] = v->u.map.keys[i];
+			m->u.map.vals[i] = coerce(in, t->elem, v->u.map.vals[i]);
+		}
+		return m;
+	}
+	if (t->kind == KDX_AST_T_LIST && v->kind == KDX_V_LIST) {
+		kdx_value *l = kdx_value_list(&in->arena, v->u.list.n);
+		for (size_t i = 0; i < v->u.list.n; i++)
+			l->u.list.items[i] = coerce(in, t->elem, v->u.list.items[i]);
+		return l;
+	}
+	return v;
+}
+
+int kdx_interp_bind(kdx_interp *in, const kdx_bound_call *bc, const kdx_env *scope,
+		    const kdx_env **out)
+{
+	const kdx_env *env = NULL;
+	for (size_t i = 0; i < bc->nargs; i++) {
+		kdx_value *v = bc->args[i];
+		if (!v) {
+			if (!bc->arg_exprs[i]) {
+				strbuf_addf(&in->err, "argument '%s' of '%s' has no value",
+					    bc->params[i], bc->action);
+				return -1;
+			}
+			/* a run-time argument is written in the caller's scope: the runbook for a
+			 * step's call, the action's own module for its `undo` */
+			const kdx_module *mod = scope ? bc->module : NULL;
+			if (eval_in(in, mod, scope, bc->arg_exprs[i], &v) < 0)
+				return -1;
+			const kdx_ast_param *p = &bc->decl->params[i];
+			v = coerce(in, p->type, v);
+			strbuf why = STRBUF_INIT;
+			kdx_eval ev;
+			kdx_interp_evaluator(in, &ev, bc->module);
+			if (p->type && v->kind != KDX_V_NULL &&
+			    kdx_type_check(&ev, bc->module, p->type, &v, &why)) {
+				strbuf_addf(&in->err, "argument '%s' of '%s': %s", bc->params[i],
+					    bc->action, why.buf);
+				strbuf_release(&why);
+				return -1;
+			}
+			strbuf_release(&why);
+		}
+		env = push(in, env, bc->params[i], v);
+	}
+	*out = env;
+	return 0;
+}
+
+/* ---- the body ---- */
+
+/* Sleep until ms have passed, in slices, so a cancel is seen soon. 0, or -1 cancelled. */
+int kdx_interp_sleep(kdx_interp *in, int64_t ms)
+{
+	while (ms > 0) {
+		if (kdx_interp_cancelled(in)) {
+			strbuf_addstr(&in->err, "cancelled");
+			return -1;
+		}
+		int64_t s = ms < 50 ? ms : 50;
+		struct timespec ts = { s / 1000, (long)(s % 1000) * 1000000L };
+		nanosleep(&ts, NULL);
+		ms -= s;
+	}
+	return 0;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int duration_of(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
+		       const kdx_ast_expr *e, int64_t def, int64_t *ms)
+{
+	kdx_value *v;
+	if (!e) {
+		*ms = def;
+		return 0;
+	}
+	if (eval_in(in, mod, env, e, &v) < 0)
+		return -1;
+	if (v->kind != KDX_V_DURATION) {
+		strbuf_addf(&in->err, "expected a duration, got %s", kdx_vkind_name(v->kind));
+		return -1;
+	}
+	*ms = v->u.ms;
+	return 0;
+}
+
+int kdx_interp_wait_until(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
+			  const kdx_ast_item *it)
+{
+	int64_t within, every;
+	if (duration_of(in, mod, env, it->within, 5 * 60000, &within) < 0 ||
+	    duration_of(in, mod, env, it->every, 1000, &every) < 0)
+		return -1;
+	if (every <= 0)
+		every = 1000;
+	strbuf what = STRBUF_INIT;
+	strbuf_addstr(&what, "until ");
+	kdx_interp_expr_text(in, it->expr, &what);
+	strbuf_addstr(&what, " within ");
+	kdx_duration_format(&what, within);
+	if (in->rt->no_waits || (in->rt->dry_run && in->mutated)) {
+		/* the condition depends on a change that was not made: report it as met */
+		strbuf_addf(&in->log, "# would wait %s\n", what.buf);
+		strbuf_release(&what);
+		return 0;
+	}
+	if (in->waiting)
+		in->waiting(in->waiting_ud, what.buf);
+	int64_t start = now_ms();
+	int rc = -1;
+	for (;;) {
+		kdx_value *v;
+		if (eval_in(in, mod, env, it->expr, &v) < 0)
+			break;
+		if (v->kind != KDX_V_BOOL) {
+			strbuf_addf(&in->err, "a wait condition must be a bool, got %s",
+				    kdx_vkind_name(v->kind));
+			break;
+		}
+		if (v->u.b) {
+			rc = 0;
+			break;
+		}
+		int64_t left = start + within - now_ms();
+		if (left <= 0) {
+			strbuf_addf(&in->err, "timed out waiting %s", what.buf);
+			break;
+		}
+		if (kdx_interp_sleep(in, every < left ? every : left) < 0)
+			break;
+	}
+	strbuf_release(&what);
+	return rc;
+}
+
+typedef struct frame {
+	const kdx_bound_call *bc;
+	const kdx_env *env;
+	bool mutating;        /* the action changes something: its `call aws` are mutations */
+	kdx_value *ret;
+	bool returned;
+} frame;
+
+static int run_item(kdx_interp *in, frame *f, const kdx_ast_item *it)
+{
+	const kdx_module *mod = f->bc->module;
+	kdx_value *v;
+	switch (it->kind) {
+	case KDX_AST_CALL: {
+		if (kdx_interp_cancelled(in)) {
+			strbuf_addstr(&in->err, "cancelled");
+			return -1;
+		}
+		const char *prov = it->word.name ? it->word.name : "";
+		if (strcmp(prov, "aws")) {
+			strbuf_addf(&in->err, "'call %s' is not supported by the executor yet", prov);
+			return -1;
+		}
+		if (kdx_interp_aws_call(in, mod, f->env, it, f->mutating, &v) < 0)
+			return -1;
+		if (it->name.name)
+			f->env = push(in, f->env, it->name.name, v);
+		return 0;
+	}
+	case KDX_AST_LET:
+		if (eval_in(in, mod, f->env, it->expr, &v) < 0) {
+			if (!(in->rt->dry_run && in->mutated))
+				return -1;
+			strbuf_reset(&in->err); /* depends on a result the dry run did not get */
+			v = kdx_value_null(&in->arena);
+		}
+		f->env = push(in, f->env, it->name.name, v);
+		return 0;
+	case KDX_AST_DO:
+		return eval_in(in, mod, f->env, it->expr, &v);
+	case KDX_AST_WAIT: {
+		int64_t ms;
+		if (duration_of(in, mod, f->env, it->expr, 0, &ms) < 0)
+			return -1;
+		if (in->rt->no_waits) {
+			strbuf_addstr(&in->log, "# would wait ");
+			kdx_duration_format(&in->log, ms);
+			strbuf_addch(&in->log, '\n');
+			return 0;
+		}
+		return kdx_interp_sleep(in, ms);
+	}
+	case KDX_AST_WAIT_UNTIL:
+		return kdx_interp_wait_until(in, mod, f->env, it);
+	case KDX_AST_RETURN:
+		if (eval_in(in, mod, f->env, it->expr, &f->ret) < 0) {
+			if (!(in->rt->dry_run && in->mutated))
+				return -1;
+			strbuf_reset(&in->err);
+			f->ret = kdx_value_null(&in->arena);
+		}
+		f->returned = true;
+		return 0;
+	default:
+		return 0; /* declarations: effect, duration, reads, writes, undo, snapshot, attrs */
+	}
+}
+
+int kdx_interp_call(kdx_interp *in, const kdx_bound_call *bc, const kdx_env *scope,
+		    kdx_value **out)
+{
+	frame f = { .bc = bc, .mutating = !kdx_interp_action_reads_only(bc->decl) };
+	if (kdx_interp_bind(in, bc, scope, &f.env) < 0)
+		return -1;
+	for (size_t i = 0; i < bc->decl->nitems && !f.returned; i++) {
+		if (run_item(in, &f, bc->decl->items[i]) < 0) {
+			if (!strstr(in->err.buf, " (in "))
+				strbuf_addf(&in->err, " (in %s)", bc->action);
+			return -1;
+		}
+	}
+	*out = f.ret ? f.ret : kdx_value_null(&in->arena);
+	return 0;
+}
+
+int kdx_interp_snapshot(kdx_interp *in, const kdx_bound_call *bc, kdx_value **out)
+{
+	const kdx_env *env;
+	size_t n = 0;
+	for (size_t i = 0; i < bc->decl->nitems; i++)
+		n += bc->decl->items[i]->kind == KDX_AST_SNAPSHOT;
+	kdx_value *m = kdx_value_map(&in->arena, n);
+	*out = m;
+	if (!n)
+		return 0;
+	if (kdx_interp_bind(in, bc, NULL, &env) < 0)
+		return -1;
+	size_t k = 0;
+	for (size_t i = 0; i < bc->decl->nitems; i++) {
+		const kdx_ast_item *it = bc->decl->items[i];
+		if (it->kind != KDX_AST_SNAPSHOT)
+			continue;
+		kdx_value *v;
+		if (eval_in(in, bc->module, env, it->expr, &v) < 0)
+			return -1;
+		m->u.map.keys[k] = it->name.name;
+		m->u.map.vals[k++] = v;
+	}
+	return 0;
+}
+
+int kdx_interp_verify(kdx_interp *in, const kdx_bound_call *bc, const kdx_env *scope)
+{
+	const kdx_ast_item *vf = kdx_ast_find_attr(bc->decl, "verify");
+	if (!vf)
+		return 2;
+	const kdx_env *env;
+	kdx_value *v;
+	if (kdx_interp_bind(in, bc, scope, &env) < 0 || eval_in(in, bc->module, env, vf->expr, &v) < 0)
+		return -1;
+	if (v->kind != KDX_V_BOOL) {
+		strbuf_addf(&in->err, "'verify' of '%s' must be a bool", bc->action);
+		return -1;
+	}
+	return v->u.b ? 1 : 0;
+}

@@ -1,0 +1,211 @@
+/* interp_aws: `call aws "service" "Operation" { input } [as name]` at run time -- the model
+ * checks and serialises the input, the client resolves the endpoint (the reserved `region`
+ * key of the input picks the region), signs, sends and retries, the model parses the answer.
+ * In a dry run a mutating request is printed (secrets redacted) and answered with {}. */
+#include "interp_int.h"
+
+#include "../grammar/ast.h"
+#include "aws/client.h"
+#include "aws/model.h"
+#include "aws/proto.h"
+
+#include <string.h>
+#include <strings.h>
+
+static aws_model *model_for(kdx_interp *in, const char *service)
+{
+	for (size_t i = 0; i < in->nmodels; i++)
+		if (!strcmp(in->models[i].name, service))
+			return in->models[i].m;
+	aws_model *m;
+	strbuf err = STRBUF_INIT;
+	if (aws_model_load(service, &m, &err) < 0) {
+		strbuf_addf(&in->err, "%s", err.buf);
+		strbuf_release(&err);
+		return NULL;
+	}
+	strbuf_release(&err);
+	if (in->nmodels == sizeof(in->models) / sizeof(in->models[0])) {
+		aws_model_free(m);
+		strbuf_addf(&in->err, "too many AWS services in one run (at most %zu)",
+			    in->nmodels);
+		return NULL;
+	}
+	in->models[in->nmodels].name = aws_model_service(m);
+	in->models[in->nmodels++].m = m;
+	return m;
+}
+
+static int client(kdx_interp *in)
+{
+	if (in->client)
+		return 0;
+	aws_client_opts o = { .profile = in->rt->profile, .endpoint_url = in->rt->endpoint_url,
+			      .credentials = in->rt->creds };
+	strbuf err = STRBUF_INIT;
+	int rc = aws_client_new(&in->client, &o, &err);
+	if (rc < 0)
+		strbuf_addf(&in->err, "%s", err.buf);
+	strbuf_release(&err);
+	return rc;
+}
+
+/* The input map without the reserved `region` key, whose text goes to *region. */
+static kdx_value *split_region(kdx_interp *in, kdx_value *input, const char **region)
+{
+	*region = NULL;
+	if (!input || input->kind != KDX_V_MAP)
+		return input;
+	kdx_value *r = kdx_value_get(input, "region");
+	if (!r)
+		return input;
+	*region = kdx_value_text(r);
+	kdx_value *m = kdx_value_map(&in->arena, input->u.map.n - 1);
+	size_t k = 0;
+	for (size_t i = 0; i < input->u.map.n; i++) {
+		if (!strcmp(input->u.map.keys[i], "region"))
+			continue;
+		m->u.map.keys[k] = input->u.map.keys[i];
+		m->u.map.vals[k++] = input->u.map.vals[i];
+	}
+	return m;
+}
+
+/* Put the run's idempotency token in every token member the input leaves empty. */
+static kdx_value *with_token(kdx_interp *in, const aws_model *m, const char *opname,
+			     kdx_value *input)
+{
+	aws_operation op;
+	strbuf err = STRBUF_INIT;
+	int rc = aws_model_operation(m, opname, &op, &err);
+	strbuf_release(&err);
+	if (rc < 0 || op.input.type == AWS_T_NONE)
+		return input;
+	aws_member_iter it = aws_shape_members(&op.input);
+	aws_shape mem;
+	const char *name;
+	while (aws_member_next(&it, &name, &mem)) {
+		if (!aws_shape_flag(&mem, "idempotencyToken"))
+			continue;
+		const kdx_value *have = kdx_value_get(input, name);
+		if (have && have->kind != KDX_V_NULL)
+			continue;
+		size_t n = input ? input->u.map.n : 0;
+		kdx_value *x = kdx_value_map(&in->arena, n + 1);
+		for (size_t i = 0; i < n; i++) {
+			x->u.map.keys[i] = input->u.map.keys[i];
+			x->u.map.vals[i] = input->u.map.vals[i];
+		}
+		x->u.map.keys[n] = name;
+		x->u.map.vals[n] = kdx_value_string(&in->arena, in->token);
+		input = x;
+	}
+	return input;
+}
+
+static void print_request(strbuf *sb, const aws_request *r, const char *service, const char *op)
+{
+	strbuf_addf(sb, "# aws %s %s\n", service, op);
+	strbuf_addf(sb, "%s %s://%s%s%s%s\n", r->method, r->scheme ? r->scheme : "https",
+		    r->host ? r->host : "", r->path, r->query ? "?" : "", r->query ? r->query : "");
+	for (size_t i = 0; i < r->nheaders; i++) {
+		const char *name = r->headers[i].name;
+		bool secret = !strcasecmp(name, "Authorization") ||
+			      !strcasecmp(name, "X-Amz-Security-Token");
+		strbuf_addf(sb, "%s: %s\n", name, secret ? "<redacted>" : r->headers[i].value);
+	}
+	strbuf_addstr(sb, "Authorization: <redacted>\n");
+	if (r->body.len) {
+		strbuf_addch(sb, '\n');
+		strbuf_add(sb, r->body.buf, r->body.len);
+		if (r->body.buf[r->body.len - 1] != '\n')
+			strbuf_addch(sb, '\n');
+	}
+	strbuf_addch(sb, '\n');
+}
+
+static int send(kdx_interp *in, const aws_model *m, const char *op, aws_request *req,
+		kdx_value **out)
+{
+	aws_call_opts co = { .decode = aws_proto_decode_error, .decode_ud = (void *)m };
+	aws_response resp;
+	aws_error e;
+	strbuf err = STRBUF_INIT;
+	aws_response_init(&resp);
+	aws_error_init(&e);
+	int rc = aws_client_send(in->client, req, &co, &resp, &e, &err);
+	if (rc < 0) {
+		strbuf_addf(&in->err, "%s %s: ", aws_model_service(m), op);
+		if (e.code && e.http_status)
+			aws_error_format(&in->err, &e);
+		else
+			strbuf_addstr(&in->err, err.buf);
+	} else {
+		strbuf_reset(&err);
+		rc = aws_proto_parse(m, op, &resp, &in->arena, out, &err);
+		if (rc < 0)
+			strbuf_addf(&in->err, "%s %s: %s", aws_model_service(m), op, err.buf);
+	}
+	aws_response_release(&resp);
+	aws_error_release(&e);
+	strbuf_release(&err);
+	return rc;
+}
+
+int kdx_interp_aws_call(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
+			const kdx_ast_item *it, bool mutating, kdx_value **out)
+{
+	const char *service = it->nlist > 0 ? kdx_ast_string_literal(it->list[0]) : NULL;
+	const char *op = it->nlist > 1 ? kdx_ast_string_literal(it->list[1]) : NULL;
+	if (!service || !op) {
+		strbuf_addstr(&in->err, "'call aws' needs a literal service and operation");
+		return -1;
+	}
+	kdx_value *input = NULL;
+	kdx_eval ev;
+	kdx_interp_evaluator(in, &ev, mod);
+	if (it->input && kdx_eval_expr(&ev, env, it->input, &input) != 0) {
+		if (!in->err.len)
+			strbuf_addf(&in->err, "the input of %s %s is not known", service, op);
+		return -1;
+	}
+	const char *region;
+	input = split_region(in, input, &region);
+	aws_model *m = model_for(in, service);
+	if (!m)
+		return -1;
+	if (mutating && in->token)
+		input = with_token(in, m, op, input);
+	aws_request req;
+	aws_request_init(&req);
+	strbuf err = STRBUF_INIT;
+	int rc = -1;
+	if (aws_proto_serialize(m, op, input, region, &req, &err) < 0) {
+		strbuf_addf(&in->err, "%s %s: %s", service, op, err.buf);
+		goto out;
+	}
+	if (client(in) < 0)
+		goto out;
+	if (aws_client_resolve(in->client, &req, aws_model_meta(m, "endpointPrefix"),
+			       aws_model_signing_name(m), aws_model_meta(m, "serviceId"), region,
+			       &err) < 0) {
+		strbuf_addf(&in->err, "%s %s: %s", service, op, err.buf);
+		goto out;
+	}
+	in->requests++;
+	if (mutating) {
+		in->mutations++;
+		in->mutated = true;
+	}
+	if (mutating && in->rt->dry_run) {
+		print_request(&in->log, &req, service, op);
+		*out = kdx_value_map(&in->arena, 0);
+		rc = 0;
+		goto out;
+	}
+	rc = send(in, m, op, &req, out);
+out:
+	aws_request_release(&req);
+	strbuf_release(&err);
+	return rc;
+}

@@ -1,0 +1,19 @@
+/* interp_int: what the interpreter's files share (internal to executor/interp*.c). */
+#ifndef KDX_INTERP_INT_H
+#define KDX_INTERP_INT_H
+#include "interp.h"
+
+bool kdx_interp_cancelled(const kdx_interp *in);
+/* Sleep ms in slices, watching in->cancel; -1 when cancelled. */
+int kdx_interp_sleep(kdx_interp *in, int64_t ms);
+/* `wait until C within D every E` in env. */
+int kdx_interp_wait_until(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
+			  const kdx_ast_item *it);
+/* interp_aws.c: one `call aws "svc" "Op" { input }`; mutating: the calling action changes
+ * something (dry run: print instead of send). */
+int kdx_interp_aws_call(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
+			const kdx_ast_item *it, bool mutating, kdx_value **out);
+/* interp_host.c: http_get(url, time_limit) -> { status, body }. */
+int kdx_interp_http_get(kdx_interp *in, kdx_value **args, size_t nargs, kdx_value **out);
+
+#endif
