@@ -92,7 +92,10 @@ static void check_cycles(const kdx_plan *p, const kdx_graph *gr, kdx_diags *d)
 		for (size_t i = 0; i < n; i++) {
 			uint32_t from = cy[i], to = cy[(i + 1) % n];
 			const kdx_edge *e = kdx_graph_edge(gr, from, to);
-			if (e)
+			if (e && e->kind == KDX_EDGE_DATA)
+				kdx_diag_note(g, e->span, "'%s' reads a result of '%s' here, so it waits for it",
+					      p->steps[to].name, p->steps[from].name);
+			else if (e)
 				kdx_diag_note(g, e->span, "'%s' waits for '%s' here", p->steps[to].name,
 					      p->steps[from].name);
 		}
