@@ -148,6 +148,7 @@ tf state pull >"$E2E_TMP/state.json"
 if grep -rlF -- "$password" "$E2E_TMP"/*.log "$E2E_TMP/state.json" "$E2E_TMP/outputs.json"; then
 	fail "the master password leaked into the files above"
 fi
+echo "the generated master password is only in its secret"
 
 # moto 5.2.1 cannot remove a member outside us-east-1 from a global cluster, so the global
 # cluster could never be deleted after its secondaries: Terraform forgets it first (README.md).
