@@ -127,9 +127,9 @@ int main(int argc, char **argv)
 	int rc = kdx_safety_check(&b.plan, &d, &rep);
 	double t2 = now();
 	printf("steps=%zu edges=%zu build_s=%.3f check_s=%.3f errors=%zu warnings=%zu "
-	       "critical_path=%zu hb_searches=%llu result=%s\n",
+	       "critical_path=%zu hb_searches=%llu hb_visits=%llu result=%s\n",
 	       b.plan.nsteps, edges, t1 - t0, t2 - t1, d.nerrors, d.nwarnings, rep.npath,
-	       (unsigned long long)rep.hb_searches, rc ? "unsafe" : "safe");
+	       (unsigned long long)rep.hb_searches, (unsigned long long)rep.hb_visits, rc ? "unsafe" : "safe");
 	for (size_t i = 0; i < d.n && i < 5; i++)
 		fprintf(stderr, "  [%s] %s\n", d.items[i].code, d.items[i].msg);
 	kdx_safety_report_release(&rep);

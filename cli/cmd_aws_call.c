@@ -136,6 +136,8 @@ static int dry_run(const call_args *ca, const aws_model *m, aws_request *req, st
 		rc = aws_sigv4_sign(req, &sp, NULL, err);
 	} else {
 		aws_request_set_header(req, "Host", req->host);
+		fprintf(stderr, "kdx: note: request not signed: no AWS credentials found "
+			"(a real call would fail the same way)\n");
 	}
 	aws_credentials_release(&creds);
 	strbuf_release(&cerr);
@@ -216,12 +218,16 @@ static int run(const call_args *ca, const char *service, const char *opname,
 		goto out;
 	}
 	if (ca->input) {
-		input = kdx_value_from_json(&a, ca->input, strlen(ca->input), &err);
+		strbuf jerr = STRBUF_INIT;
+		input = kdx_value_from_json(&a, ca->input, strlen(ca->input), &jerr);
 		if (!input) {
-			strbuf_addstr(&err, " in -input");
+			strbuf_addf(&err, "-input is not JSON (%s); pass an object such as "
+				    "-input '{\"Name\": \"value\"}'", jerr.buf);
+			strbuf_release(&jerr);
 			fail(service, opname, &err);
 			goto out;
 		}
+		strbuf_release(&jerr);
 	} else {
 		input = input_from_pairs(&a, &op, pairs, npairs, &err);
 		if (!input) {

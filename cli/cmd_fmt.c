@@ -207,10 +207,12 @@ static void fmt_dir(fmt_opts *o, const char *dir, bool top)
 			strbuf_addstr(&p, names[i]);
 		else
 			strbuf_addf(&p, "%s/%s", dir, names[i]);
-		struct stat st;
+		struct stat st, lst;
 		size_t len = strlen(names[i]);
+		/* a symlinked directory is not entered: it could lead back up the tree */
+		bool link = lstat(p.buf, &lst) == 0 && S_ISLNK(lst.st_mode);
 		if (stat(p.buf, &st) == 0 && S_ISDIR(st.st_mode)) {
-			if (o->recursive)
+			if (o->recursive && !link)
 				fmt_dir(o, p.buf, false);
 		} else if (len > 4 && !strcmp(names[i] + len - 4, ".kdx")) {
 			fmt_one(o, p.buf);

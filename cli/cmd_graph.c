@@ -2,6 +2,7 @@
  * their name and action, `after` edges solid, data references (steps.NAME) dashed. */
 #include "cli.h"
 #include "../compiler/compile.h"
+#include "aws_check.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,9 +91,13 @@ int cmd_graph(int argc, char **argv)
 		.path = pos.items[0], .include_dirs = incs.items, .ninclude_dirs = incs.n,
 		.kdx_path = getenv("KDX_PATH"), .vars = vars.items, .nvars = vars.n,
 		.var_files = var_files.items, .nvar_files = var_files.n,
+		.check_aws_call = kdx_aws_check_call,
 	};
+	kdx_aws_checker checker = { 0 };
+	o.check_aws_ctx = &checker;
 	kdx_compilation c;
 	int cr = kdx_compile(&o, &c);
+	kdx_aws_checker_release(&checker);
 	strbuf out = STRBUF_INIT;
 	if (cr || !c.plan) {
 		kdx_diags_render(&out, &c.diags, &c.sources, kdx_use_color(STDERR_FILENO));

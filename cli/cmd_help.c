@@ -31,6 +31,10 @@ int cmd_help(int argc, char **argv)
 	}
 	if (argc > 2)
 		return kdx_usage_error(kdx_command_find("help"), "'help' takes one topic");
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "-help") || !strcmp(argv[1], "--help")) {
+		fputs(kdx_command_find("help")->usage, stdout);
+		return KDX_EXIT_OK;
+	}
 	if (!strcmp(argv[1], "exit-codes")) {
 		fputs(exit_codes, stdout);
 		return KDX_EXIT_OK;

@@ -271,6 +271,32 @@ fail:
 	return -1;
 }
 
+/* SUB DIR [NAME]: NAME only for output. */
+static int check_args(const kdx_command *cmd, const kdx_strlist *pos, struct tf_args *a)
+{
+	static const char *const subs[] = { "init", "plan", "apply", "destroy", "output", NULL };
+	if (pos->n < 2) {
+		kdx_usage_error(cmd, "'kdx terraform' needs a command and a directory");
+		return -1;
+	}
+	a->sub = pos->items[0];
+	a->dir = pos->items[1];
+	bool known = false;
+	for (size_t i = 0; subs[i]; i++)
+		known |= !strcmp(subs[i], a->sub);
+	if (!known) {
+		kdx_usage_error(cmd, "unknown terraform command '%s' (want init, plan, apply, "
+				     "destroy or output)", a->sub);
+		return -1;
+	}
+	if (pos->n > 3 || (pos->n == 3 && strcmp(a->sub, "output"))) {
+		kdx_usage_error(cmd, "too many arguments for 'kdx terraform %s'", a->sub);
+		return -1;
+	}
+	a->name = pos->n == 3 ? pos->items[2] : NULL;
+	return 0;
+}
+
 int cmd_terraform(int argc, char **argv)
 {
 	const kdx_command *cmd = kdx_command_find("terraform");
@@ -300,26 +326,13 @@ int cmd_terraform(int argc, char **argv)
 		rc = r < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
 		goto out;
 	}
-	static const char *const subs[] = { "init", "plan", "apply", "destroy", "output", NULL };
-	if (pos.n < 2) {
-		kdx_usage_error(cmd, "'kdx terraform' needs a command and a directory");
+	if (check_args(cmd, &pos, &a) < 0)
+		goto out;
+	if (a.plan && (vars.n || var_files.n)) {
+		kdx_usage_error(cmd, "-var and -var-file cannot be used with -plan: a saved plan "
+				     "carries its own variables");
 		goto out;
 	}
-	a.sub = pos.items[0];
-	a.dir = pos.items[1];
-	bool known = false;
-	for (size_t i = 0; subs[i]; i++)
-		known |= !strcmp(subs[i], a.sub);
-	if (!known) {
-		kdx_usage_error(cmd, "unknown terraform command '%s' (want init, plan, apply, "
-				     "destroy or output)", a.sub);
-		goto out;
-	}
-	if (pos.n > 3 || (pos.n == 3 && strcmp(a.sub, "output"))) {
-		kdx_usage_error(cmd, "too many arguments for 'kdx terraform %s'", a.sub);
-		goto out;
-	}
-	a.name = pos.n == 3 ? pos.items[2] : NULL;
 
 	struct tf_cli cli = { .json = a.json, .plan = !strcmp(a.sub, "plan") };
 	tf_opts o = {
@@ -338,18 +351,27 @@ int cmd_terraform(int argc, char **argv)
 	o.nenv = env.n;
 
 	/* Terraform runs in its own process group: Ctrl-C reaches only us, and we pass it on
-	 * (SIGINT first) through the cancel flag. */
-	struct sigaction sa = { 0 }, old_int, old_term;
+	 * (SIGINT first) through the cancel flag; so do SIGTERM and SIGHUP. A closed stdout
+	 * (kdx terraform plan | head) must not kill kdx with SIGPIPE and leave Terraform running
+	 * unwatched in its own group: we ignore it (Terraform gets the default back). */
+	struct sigaction sa = { 0 }, ign = { 0 }, old_int, old_term, old_hup, old_pipe;
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
+	ign.sa_handler = SIG_IGN;
+	sigemptyset(&ign.sa_mask);
 	sigaction(SIGINT, &sa, &old_int);
 	sigaction(SIGTERM, &sa, &old_term);
+	sigaction(SIGHUP, &sa, &old_hup);
+	sigaction(SIGPIPE, &ign, &old_pipe);
 	strbuf err = STRBUF_INIT;
 	rc = run_sub(&o, &a, &err);
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
 	if (rc < 0)
 		rc = report_error(&err, a.json);
+	fflush(stdout); /* while SIGPIPE is still ignored */
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	sigaction(SIGHUP, &old_hup, NULL);
+	sigaction(SIGPIPE, &old_pipe, NULL);
 	strbuf_release(&err);
 out:
 	kdx_strlist_release(&pos);

@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "../common/strbuf.h"
 #include "../compiler/compile.h"
+#include "aws_check.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,8 +47,10 @@ int cmd_validate(int argc, char **argv)
 	kdx_compile_opts o = {
 		.include_dirs = incs.items, .ninclude_dirs = incs.n, .kdx_path = getenv("KDX_PATH"),
 		.vars = vars.items, .nvars = vars.n, .var_files = var_files.items,
-		.nvar_files = var_files.n,
+		.nvar_files = var_files.n, .check_aws_call = kdx_aws_check_call,
 	};
+	kdx_aws_checker checker = { 0 };
+	o.check_aws_ctx = &checker;
 	strbuf text = STRBUF_INIT;
 	size_t nerrors = 0;
 	for (size_t i = 0; i < pos.n; i++)
@@ -57,6 +60,7 @@ int cmd_validate(int argc, char **argv)
 		fprintf(stderr, "%zu error%s\n", nerrors, nerrors == 1 ? "" : "s");
 	rc = nerrors ? KDX_EXIT_ERROR : KDX_EXIT_OK;
 	strbuf_release(&text);
+	kdx_aws_checker_release(&checker);
 out:
 	kdx_strlist_release(&vars);
 	kdx_strlist_release(&var_files);

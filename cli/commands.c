@@ -4,29 +4,34 @@
 
 #include <string.h>
 
-int cmd_graph(int argc, char **argv);
 int cmd_aws(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 int cmd_fmt(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
 int cmd_help(int argc, char **argv);
-int cmd_validate(int argc, char **argv);
-int cmd_terraform(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+int cmd_terraform(int argc, char **argv);
 int cmd_unlock(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 const kdx_command kdx_commands[] = {
-	{ .name = "graph", .summary = "Draw the step dependency graph in Graphviz DOT",
-	  .usage = "Usage: kdx graph FILE [-var NAME=VALUE]... [-var-file FILE]... [-I DIR]...\n\n"
-		   "  Steps are nodes labelled with their name and action; `after` edges are\n"
-		   "  solid, data references (steps.NAME) dashed. Try: kdx graph F | dot -Tsvg\n\n"
+	{ .name = "aws", .summary = "Talk to AWS directly: send one model-checked call, or show how a request is signed",
+	  .usage = "Usage: kdx aws SUBCOMMAND [FLAGS]\n\n  sign   show SigV4 signing of a raw HTTP request\n"
+		   "  call   send one model-checked request (kdx aws call SERVICE OPERATION ...)\n", .run = cmd_aws },
+	{ .name = "check", .summary = "Prove a runbook safe: graph, traffic, capacity, RTO, RPO, fencing, undo, races",
+	  .usage = "Usage: kdx check [-json] [-strict] [-var NAME=VALUE]... [-var-file FILE]... [-I DIR]... FILE\n"
+		   "       kdx check -explain ANALYSIS\n\n"
+		   "  Compile FILE, then run the eight safety analyses on its plan and print the\n"
+		   "  critical path against the RTO. Exit 0 when safe, 1 when not.\n\n"
+		   "  -json             diagnostics and the critical path as JSON, one object per line\n"
+		   "  -strict           warnings (e.g. RTO slack under 10%) fail the check too\n"
+		   "  -explain NAME     what an analysis proves and why it matters: graph, traffic,\n"
+		   "                    capacity, rto, rpo, fencing, reversibility, races\n"
 		   "  -var NAME=VALUE   set a param (repeatable)\n"
 		   "  -var-file FILE    read params from FILE (name = value lines)\n"
 		   "  -I DIR            search DIR for imported modules first\n",
-	  .run = cmd_graph },
-	{ .name = "aws", .summary = "Talk to AWS directly: sign a request (kdx aws sign)",
-	  .usage = "Usage: kdx aws SUBCOMMAND [FLAGS]\n\n  sign   show SigV4 signing of a raw HTTP request\n"
-		   "  call   send one model-checked request (kdx aws call SERVICE OPERATION ...)\n", .run = cmd_aws },
+	  .run = cmd_check },
 	{ .name = "fmt", .summary = "Rewrite .kdx files in the canonical layout",
 	  .usage = "Usage: kdx fmt [-check] [-diff] [-recursive] [FILE | DIR | -]...\n\n"
 		   "Formats the named files (default: the .kdx files in the current directory)\n"
@@ -45,15 +50,13 @@ const kdx_command kdx_commands[] = {
 	  .run = cmd_graph },
 	{ .name = "help", .summary = "Show help for kdx or one of its commands",
 	  .usage = "Usage: kdx help [COMMAND | exit-codes]\n", .run = cmd_help },
-	{ .name = "validate", .summary = "Check runbooks and modules for errors",
-	  .usage = "Usage: kdx validate [-json] [-var NAME=VALUE]... [-var-file FILE]... [-I DIR]... FILE...\n\n"
-		   "  Parse, resolve names, check types and units, evaluate params and lower\n"
-		   "  each runbook to its plan. Modules (types and actions only) are checked too.\n\n"
-		   "  -json             diagnostics as JSON, one object per line\n"
-		   "  -var NAME=VALUE   set a param (repeatable; VALUE in kdx syntax or a bare string)\n"
-		   "  -var-file FILE    read params from FILE (name = value lines)\n"
-		   "  -I DIR            search DIR for imported modules first (then KDX_PATH, the stdlib)\n",
-	  .run = cmd_validate },
+	{ .name = "show", .summary = "Show what a run did, from its journal",
+	  .usage = "Usage: kdx show [-json] JOURNAL\n\n"
+		   "  Reads a run journal (.kdx/<runbook>-<time>-<pid>.jsonl) and shows the run's\n"
+		   "  status, each step's state (done, in doubt, failed, undone, ...) and what to\n"
+		   "  do next. A record torn by a crash is reported and ignored.\n\n"
+		   "  -json   one JSON object instead of text\n",
+	  .run = cmd_show },
 	{ .name = "terraform", .summary = "Drive Terraform on one directory (init, plan, apply, destroy, output)",
 	  .usage = "Usage: kdx terraform init|plan|apply|destroy|output DIR [NAME] [options]\n\n"
 		   "  -workspace W        run in workspace W (init selects it, creating it if needed)\n"
@@ -71,13 +74,6 @@ const kdx_command kdx_commands[] = {
 		   "The program is 'terraform', or $KDX_TERRAFORM (e.g. tofu). output prints every\n"
 		   "output as JSON, or one by NAME; sensitive values are never printed.\n",
 	  .run = cmd_terraform },
-	{ .name = "show", .summary = "Show what a run did, from its journal",
-	  .usage = "Usage: kdx show [-json] JOURNAL\n\n"
-		   "  Reads a run journal (.kdx/<runbook>-<time>-<pid>.jsonl) and shows the run's\n"
-		   "  status, each step's state (done, in doubt, failed, undone, ...) and what to\n"
-		   "  do next. A record torn by a crash is reported and ignored.\n\n"
-		   "  -json   one JSON object instead of text\n",
-	  .run = cmd_show },
 	{ .name = "unlock", .summary = "Remove the lock of a run that died",
 	  .usage = "Usage: kdx unlock [-env NAME] [-state-dir DIR] [-force] RUNBOOK.kdx | LOCKFILE\n\n"
 		   "  Shows who holds the lock of the runbook and asks for 'yes' before removing it.\n"
@@ -86,6 +82,15 @@ const kdx_command kdx_commands[] = {
 		   "  -state-dir=DIR   where the lock lives (default: .kdx next to the runbook)\n"
 		   "  -force           do not ask, and remove even a lock whose holder looks alive\n",
 	  .run = cmd_unlock },
+	{ .name = "validate", .summary = "Check runbooks and modules for errors",
+	  .usage = "Usage: kdx validate [-json] [-var NAME=VALUE]... [-var-file FILE]... [-I DIR]... FILE...\n\n"
+		   "  Parse, resolve names, check types and units, evaluate params and lower\n"
+		   "  each runbook to its plan. Modules (types and actions only) are checked too.\n\n"
+		   "  -json             diagnostics as JSON, one object per line\n"
+		   "  -var NAME=VALUE   set a param (repeatable; VALUE in kdx syntax or a bare string)\n"
+		   "  -var-file FILE    read params from FILE (name = value lines)\n"
+		   "  -I DIR            search DIR for imported modules first (then KDX_PATH, the stdlib)\n",
+	  .run = cmd_validate },
 	{ .name = "version", .summary = "Print the kdx version",
 	  .usage = "Usage: kdx version [-json]\n\n  -json   print as JSON\n", .run = cmd_version },
 	{ 0 },

@@ -39,7 +39,7 @@ int kdx_compile(const kdx_compile_opts *opts, kdx_compilation *c)
 	bool syntax = false;
 	for (size_t i = 0; i < c->diags.n; i++)
 		syntax |= c->diags.items[i].code && !strcmp(c->diags.items[i].code, "syntax");
-	int resolved = c->prog->main && !syntax && kdx_resolve_program(c) ? -1 : 0;
+	int resolved = c->prog->main && !syntax && kdx_resolve_program(c, opts) ? -1 : 0;
 	/* Lower after name errors too (unknown names evaluate to "unknown"), but not after
 	 * syntax errors or missing files: a partial tree would only add noise. */
 	if (rc == 0 && c->prog->main && !c->is_module && kdx_lower(c, opts))

@@ -21,6 +21,7 @@ struct kdx_ast_decl;
 struct kdx_ast_expr;
 struct kdx_program;
 struct kdx_module;
+struct kdx_env;
 
 typedef struct kdx_compile_opts {
 	const char *path;                  /* the main file */
@@ -34,6 +35,15 @@ typedef struct kdx_compile_opts {
 	const char *const *var_files;      /* -var-file FILE: lines `name = value` */
 	size_t nvar_files;
 	bool no_default_stdlib;            /* do not search KDX_STDLIB_DIR / the repo's stdlib/ */
+	/* Checks each `call aws "SERVICE" "Operation" { ... }` of a module against the AWS API
+	 * model. The compiler knows no AWS models: cli/ wires executor/aws's in
+	 * (cli/aws_check.h); NULL: not checked. keys are the input's top-level member names
+	 * (the reserved `region` excepted). Returns 0, or -1 with msg (and maybe hint) filled
+	 * and *bad the index of the offending key, -1 for the operation, -2 for the service. */
+	int (*check_aws_call)(void *ctx, const char *service, const char *op,
+			      const char *const *keys, size_t nkeys, long *bad, strbuf *msg,
+			      strbuf *hint);
+	void *check_aws_ctx;
 } kdx_compile_opts;
 
 typedef struct kdx_compilation {
@@ -56,11 +66,12 @@ void kdx_compilation_release(kdx_compilation *c);
  *
  * A step's `do`, `undo`, `require` and `wait until` are kept as AST plus the values bound
  * at compile time. An action call is a kdx_bound_call: the action's declaration (its body
- * statements -- call aws/terraform/http/kdx, let, do, wait, wait until, return -- are
- * interpreted by the executor) and its arguments, evaluated where they are known at
- * compile time. An argument that depends on run time (a snapshot, `steps.NAME`) has
- * args value NULL and is evaluated from arg_exprs at run time with kdx_eval_runtime()
- * (compiler/eval.h). */
+ * statements -- call aws/terraform, let, do, wait, wait until, return) and its arguments,
+ * evaluated where they are known at compile time. An argument that depends on run time
+ * (a snapshot, `steps.NAME`) has args value NULL and is evaluated from arg_exprs in the
+ * runbook scope (kdx_step_body.env). compiler/eval.h has the interpreter for all of it:
+ * kdx_run_bind, kdx_run_snapshots, kdx_run_action, kdx_run_undo_call, kdx_run_condition,
+ * driven by hooks that send the requests (kdx_run_hooks). */
 typedef struct kdx_bound_call {
 	const char *action;                      /* qualified: "route53.set_weights" */
 	const struct kdx_ast_decl *decl;         /* the action declaration */
@@ -83,6 +94,12 @@ typedef struct kdx_step_body {
 						    where the snapshot names are bound */
 	const struct kdx_ast_expr **requires;    /* `require` conditions, in order */
 	size_t nrequires;
+	const struct kdx_ast_item **waits;       /* `wait D` and `wait until` clauses, in order,
+						    run after `do` (kdx_run_wait) */
+	size_t nwaits;
+	const struct kdx_env *env;               /* the runbook scope: params, regions,
+						    objectives, resources (compiler/eval.h) */
+	const struct kdx_module *module;         /* the runbook's module, for names in env */
 } kdx_step_body;
 
 #endif

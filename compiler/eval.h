@@ -83,4 +83,52 @@ void kdx_type_format(strbuf *sb, const kdx_ast_type *t);
 const char *kdx_type_of_value(kdx_eval *ev, const kdx_value *v);
 const kdx_res_ref *kdx_eval_resource(const kdx_eval *ev, const kdx_value *v);
 
+/* ---- eval_action.c: running actions, for the executor and dry runs ----
+ *
+ * The interpreter of action bodies. It sends nothing itself: every `call` goes to
+ * hooks->call, every `wait` to hooks->sleep, so the executor plugs in the AWS client and the
+ * Terraform driver, and a dry run or a test plugs in a recorder. Values are allocated in
+ * run->arena; errors are written to run->err. */
+typedef struct kdx_run_hooks {
+	/* `call PROVIDER "A" "B" { INPUT } [as NAME]`: provider "aws" or "terraform", names
+	 * the strings ("rds", "FailoverGlobalCluster"), region the input's reserved `region`
+	 * key (NULL when absent), input the rest. *out is the response (may stay NULL). */
+	int (*call)(void *ctx, const char *provider, const char *const *names, size_t nnames,
+		    const char *region, kdx_value *input, kdx_value **out, strbuf *err);
+	/* Pause; the clock may be virtual. -1 cancels the run (err says why). */
+	int (*sleep)(void *ctx, int64_t ms, strbuf *err);
+	int64_t (*now_ms)(void *ctx);           /* a monotonic clock */
+	/* steps.NAME at run time: the value step NAME returned; NULL hook: an error. */
+	int (*step_result)(void *ctx, const char *step, kdx_value **out, strbuf *err);
+	/* http_get, ask_approval (see kdx_eval.host_call); NULL: an error when used. */
+	int (*host_call)(void *ctx, const char *name, kdx_value **args, size_t nargs,
+			 kdx_value **out, strbuf *err);
+	void *ctx;
+} kdx_run_hooks;
+
+typedef struct kdx_run {
+	kdx_arena *arena;
+	const kdx_run_hooks *hooks;
+	strbuf *err;
+	int depth;                  /* nesting of actions calling actions */
+} kdx_run;
+
+/* A bound call of step b with every argument known: the NULL ones evaluated from their
+ * expressions in the step's runbook scope (b->env). */
+int kdx_run_bind(kdx_run *r, const kdx_step_body *b, const kdx_bound_call *c, kdx_bound_call *out);
+/* The action's snapshots, taken now: a map name -> value (empty when it has none). */
+int kdx_run_snapshots(kdx_run *r, const kdx_bound_call *c, kdx_value **snap);
+/* Run the action's body; *result is what it returns (null when it returns nothing). */
+int kdx_run_action(kdx_run *r, const kdx_bound_call *c, kdx_value **result);
+/* The step's undo, ready to run: an explicit undo bound in env, or the action's own undo
+ * with `done`'s arguments and the snapshot values (from kdx_run_snapshots) bound. */
+int kdx_run_undo_call(kdx_run *r, const kdx_step_body *b, const kdx_bound_call *done,
+		      kdx_value *snap, kdx_bound_call *out);
+/* Run one of step b's waits (b->waits[i]): `wait D` sleeps, `wait until C within W every E`
+ * polls C (running the actions it calls) until true, or fails after W. */
+int kdx_run_wait(kdx_run *r, const kdx_step_body *b, const kdx_ast_item *wait);
+/* Evaluate a condition of step b (require, wait until) in b->env, running the actions it
+ * calls. */
+int kdx_run_condition(kdx_run *r, const kdx_step_body *b, const kdx_ast_expr *cond, bool *ok);
+
 #endif

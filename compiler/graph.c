@@ -179,25 +179,50 @@ static void find_cycles(kdx_graph *g)
 	free(state);
 }
 
+/* Sort each successor list by rank, ascending: the pruned search pops the last one first,
+ * so it walks toward the target greedily and positive answers come quickly. Lists are
+ * short, so insertion sort. */
+static void sort_succs(kdx_graph *g)
+{
+	for (size_t v = 0; v < g->n; v++) {
+		for (uint32_t i = g->succ_off[v] + 1; i < g->succ_off[v + 1]; i++) {
+			uint32_t w = g->succ[i], we = g->succ_edge[i], j = i;
+			while (j > g->succ_off[v] && g->rank[g->succ[j - 1]] > g->rank[w]) {
+				g->succ[j] = g->succ[j - 1];
+				g->succ_edge[j] = g->succ_edge[j - 1];
+				j--;
+			}
+			g->succ[j] = w;
+			g->succ_edge[j] = we;
+		}
+	}
+}
+
+/* The numbers of kdx_graph_label, one array each while they are computed. */
+typedef struct labels {
+	uint32_t *level, *height, *pre, *post, *low;
+	uint32_t *xpre[KDX_GRAPH_NLABELS], *xpost[KDX_GRAPH_NLABELS], *xlow[KDX_GRAPH_NLABELS];
+} labels;
+
 /* Level, height, and pre/post numbers of a DFS forest over successors. */
-static void label(kdx_graph *g)
+static void label(kdx_graph *g, labels *g2)
 {
 	size_t n = g->n;
-	g->level = xcalloc(n + 1, sizeof(*g->level));
-	g->height = xcalloc(n + 1, sizeof(*g->height));
-	g->pre = xcalloc(n + 1, sizeof(*g->pre));
-	g->post = xcalloc(n + 1, sizeof(*g->post));
+	g2->level = xcalloc(n + 1, sizeof(*g2->level));
+	g2->height = xcalloc(n + 1, sizeof(*g2->height));
+	g2->pre = xcalloc(n + 1, sizeof(*g2->pre));
+	g2->post = xcalloc(n + 1, sizeof(*g2->post));
 	for (size_t i = 0; i < n; i++) {
 		uint32_t v = g->topo[i];
 		for (uint32_t e = g->succ_off[v]; e < g->succ_off[v + 1]; e++)
-			if (g->level[g->succ[e]] < g->level[v] + 1)
-				g->level[g->succ[e]] = g->level[v] + 1;
+			if (g2->level[g->succ[e]] < g2->level[v] + 1)
+				g2->level[g->succ[e]] = g2->level[v] + 1;
 	}
 	for (size_t i = n; i-- > 0;) {
 		uint32_t v = g->topo[i];
 		for (uint32_t e = g->succ_off[v]; e < g->succ_off[v + 1]; e++)
-			if (g->height[v] < g->height[g->succ[e]] + 1)
-				g->height[v] = g->height[g->succ[e]] + 1;
+			if (g2->height[v] < g2->height[g->succ[e]] + 1)
+				g2->height[v] = g2->height[g->succ[e]] + 1;
 	}
 	uint32_t *it = xmalloc((n + 1) * sizeof(*it));
 	uint8_t *vis = xcalloc(n + 1, 1);
@@ -209,7 +234,7 @@ static void label(kdx_graph *g)
 		size_t sp = 0;
 		g->stack[sp++] = root;
 		vis[root] = 1;
-		g->pre[root] = clock++;
+		g2->pre[root] = clock++;
 		it[root] = g->succ_off[root];
 		while (sp) {
 			uint32_t v = g->stack[sp - 1];
@@ -217,25 +242,106 @@ static void label(kdx_graph *g)
 				uint32_t w = g->succ[it[v]++];
 				if (!vis[w]) {
 					vis[w] = 1;
-					g->pre[w] = clock++;
+					g2->pre[w] = clock++;
 					it[w] = g->succ_off[w];
 					g->stack[sp++] = w;
 				}
 			} else {
-				g->post[v] = clock++;
+				g2->post[v] = clock++;
 				sp--;
 			}
 		}
 	}
 	free(vis);
 	free(it);
-	g->low = xmalloc((n + 1) * sizeof(*g->low));
+	g2->low = xmalloc((n + 1) * sizeof(*g2->low));
 	for (size_t i = n; i-- > 0;) {
 		uint32_t v = g->topo[i];
-		g->low[v] = g->post[v];
+		g2->low[v] = g2->post[v];
 		for (uint32_t e = g->succ_off[v]; e < g->succ_off[v + 1]; e++)
-			if (g->low[g->succ[e]] < g->low[v])
-				g->low[v] = g->low[g->succ[e]];
+			if (g2->low[g->succ[e]] < g2->low[v])
+				g2->low[v] = g2->low[g->succ[e]];
+	}
+}
+
+/* Post numbers of a DFS forest whose roots come in reverse topological order (odd k) and
+ * which visits each step's successors from a pseudo-random offset; then low numbers. */
+static void extra_label(kdx_graph *g, labels *L, int k)
+{
+	size_t n = g->n;
+	uint32_t *post = xmalloc((n + 1) * sizeof(*post)), *low = xmalloc((n + 1) * sizeof(*low));
+	uint32_t *pre = xmalloc((n + 1) * sizeof(*pre));
+	uint32_t *it = xmalloc((n + 1) * sizeof(*it)), *start = xmalloc((n + 1) * sizeof(*start));
+	uint8_t *vis = xcalloc(n + 1, 1);
+	uint32_t clock = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t root = g->topo[k % 2 ? n - 1 - i : i];
+		if (vis[root])
+			continue;
+		size_t sp = 0;
+		g->stack[sp++] = root;
+		vis[root] = 1;
+		it[root] = 0;
+		pre[root] = clock++;
+		while (sp) {
+			uint32_t v = g->stack[sp - 1], deg = g->succ_off[v + 1] - g->succ_off[v];
+			if (it[v] == 0)
+				start[v] = deg ? (uint32_t)((v * 2654435761u + (uint32_t)k * 40503u) % deg) : 0;
+			if (it[v] < deg) {
+				uint32_t w = g->succ[g->succ_off[v] + (start[v] + it[v]++) % deg];
+				if (!vis[w]) {
+					vis[w] = 1;
+					it[w] = 0;
+					pre[w] = clock++;
+					g->stack[sp++] = w;
+				}
+			} else {
+				post[v] = clock++;
+				sp--;
+			}
+		}
+	}
+	for (size_t i = n; i-- > 0;) {
+		uint32_t v = g->topo[i];
+		low[v] = post[v];
+		for (uint32_t e = g->succ_off[v]; e < g->succ_off[v + 1]; e++)
+			if (low[g->succ[e]] < low[v])
+				low[v] = low[g->succ[e]];
+	}
+	L->xpre[k] = pre;
+	L->xpost[k] = post;
+	L->xlow[k] = low;
+	free(vis);
+	free(it);
+	free(start);
+}
+
+static void pack(kdx_graph *g, labels *L)
+{
+	g->lab = xmalloc((g->n + 1) * sizeof(*g->lab));
+	for (size_t v = 0; v < g->n; v++) {
+		struct kdx_graph_label *l = &g->lab[v];
+		l->rank = g->rank[v];
+		l->level = L->level[v];
+		l->height = L->height[v];
+		l->pre = L->pre[v];
+		l->post = L->post[v];
+		l->low = L->low[v];
+		for (int k = 0; k < KDX_GRAPH_NLABELS; k++) {
+			l->xpre[k] = L->xpre[k][v];
+			l->xlow[k] = L->xlow[k][v];
+			l->xpost[k] = L->xpost[k][v];
+		}
+	}
+	free(L->level);
+	free(L->height);
+	free(L->pre);
+	free(L->post);
+	free(L->low);
+	for (int k = 0; k < KDX_GRAPH_NLABELS; k++) {
+		free(L->xpre[k]);
+		free(L->xpost[k]);
+		free(L->xlow[k]);
 	}
 }
 
@@ -253,8 +359,14 @@ void kdx_graph_build(kdx_graph *g, const kdx_plan *plan)
 	kahn(g);
 	if (!g->acyclic)
 		find_cycles(g);
-	else
-		label(g);
+	else {
+		labels L;
+		sort_succs(g);
+		label(g, &L);
+		for (int k = 0; k < KDX_GRAPH_NLABELS; k++)
+			extra_label(g, &L, k);
+		pack(g, &L);
+	}
 }
 
 void kdx_graph_release(kdx_graph *g)
@@ -271,11 +383,7 @@ void kdx_graph_release(kdx_graph *g)
 	free(g->succ_edge);
 	free(g->topo);
 	free(g->rank);
-	free(g->level);
-	free(g->height);
-	free(g->pre);
-	free(g->post);
-	free(g->low);
+	free(g->lab);
 	free(g->mark);
 	free(g->stack);
 	memset(g, 0, sizeof(*g));
@@ -283,14 +391,26 @@ void kdx_graph_release(kdx_graph *g)
 
 static bool in_subtree(const kdx_graph *g, uint32_t a, uint32_t b)
 {
-	return g->pre[a] <= g->pre[b] && g->post[b] <= g->post[a];
+	const struct kdx_graph_label *la = &g->lab[a], *lb = &g->lab[b];
+	if (la->pre <= lb->pre && lb->post <= la->post)
+		return true;
+	for (int k = 0; k < KDX_GRAPH_NLABELS; k++)
+		if (la->xpre[k] <= lb->xpre[k] && lb->xpost[k] <= la->xpost[k])
+			return true;
+	return false;
 }
 
 /* A step w can lie on a path to b only if it comes before b in every measure. */
 static bool may_lead_to(const kdx_graph *g, uint32_t w, uint32_t b)
 {
-	return g->rank[w] < g->rank[b] && g->level[w] < g->level[b] && g->height[w] > g->height[b] &&
-	       g->low[w] <= g->low[b] && g->post[b] <= g->post[w];
+	const struct kdx_graph_label *lw = &g->lab[w], *lb = &g->lab[b];
+	if (!(lw->rank < lb->rank && lw->level < lb->level && lw->height > lb->height &&
+	      lw->low <= lb->low && lb->post <= lw->post))
+		return false;
+	for (int k = 0; k < KDX_GRAPH_NLABELS; k++)
+		if (lw->xlow[k] > lb->xlow[k] || lb->xpost[k] > lw->xpost[k])
+			return false;
+	return true;
 }
 
 bool kdx_graph_hb(kdx_graph *g, uint32_t a, uint32_t b)
@@ -321,6 +441,7 @@ bool kdx_graph_hb(kdx_graph *g, uint32_t a, uint32_t b)
 				return true;
 			g->mark[w] = g->stamp;
 			g->stack[sp++] = w;
+			g->nvisits++;
 		}
 	}
 	return false;

@@ -48,16 +48,23 @@ typedef struct kdx_graph {
 	kdx_graph_issue *issues;
 	size_t nissues, aissues;
 
-	/* Happens-before filters (acyclic graphs only): longest path from a source (level)
-	 * and to a sink (height), and pre/post numbers of a DFS spanning forest. */
-	uint32_t *level, *height, *pre, *post;
-	/* low[v]: the least post number among v's descendants (itself included). If a reaches
-	 * b then [low b, post b] lies inside [low a, post a] (a GRAIL-style negative filter). */
-	uint32_t *low;
+	/* Happens-before filters (acyclic graphs only), packed per step so that one test
+	 * touches one cache line: topological rank; longest path from a source (level) and to
+	 * a sink (height); pre/post numbers of a DFS spanning forest (b in a's subtree: a
+	 * reaches b); low = the least post number among the step's descendants (if a reaches
+	 * b, [low b, post b] lies inside [low a, post a]: a GRAIL-style negative filter); and
+	 * the same for more DFS forests that visit successors in other orders, each of which
+	 * settles more pairs. */
+#define KDX_GRAPH_NLABELS 3
+	struct kdx_graph_label {
+		uint32_t rank, level, height, pre, post, low;
+		uint32_t xpre[KDX_GRAPH_NLABELS], xlow[KDX_GRAPH_NLABELS], xpost[KDX_GRAPH_NLABELS];
+	} *lab;
 	/* Scratch for the pruned search; makes kdx_graph_hb non-reentrant per graph. */
 	uint32_t *mark, stamp;
 	uint32_t *stack;
-	uint64_t nsearches;       /* queries the filters could not answer (for benchmarks) */
+	uint64_t nsearches;
+	uint64_t nvisits;       /* queries the filters could not answer (for benchmarks) */
 } kdx_graph;
 
 /* Build from plan. Never fails: problems are recorded in issues/cycles/unreachable. */

@@ -558,6 +558,35 @@ static void lower_runbook(kdx_lowerer *L, const kdx_ast_decl *d)
 	}
 }
 
+/* A resource named in a scenario (lag db ..., alarm errors ...) must exist and be of the
+ * class the statement acts on. */
+static void scenario_resource(kdx_lowerer *L, const kdx_ast_ident *id, kdx_res_class want,
+			      kdx_res_class also, const char *what)
+{
+	const kdx_env *e;
+	for (e = L->genv; e && strcmp(e->name, id->name); e = e->parent)
+		;
+	const kdx_res_ref *r = e && e->value ? kdx_eval_resource(&L->ev, e->value) : NULL;
+	if (!e || (e->value && !r && e->value->kind != KDX_V_MAP)) {
+		error(L, id->span, "unknown resource '%s'", id->name);
+		return;
+	}
+	if (r && kdx_type_class(r->type) != want && kdx_type_class(r->type) != also)
+		error(L, id->span, "'%s' is a %s, not %s", id->name, r->type->name.name, what);
+}
+
+static void scenario_region(kdx_lowerer *L, const kdx_ast_expr *x)
+{
+	kdx_value *v;
+	if (!x || kdx_eval_expr(&L->ev, L->genv, x, &v))
+		return;
+	strbuf why = STRBUF_INIT;
+	kdx_ast_type rt = { .kind = KDX_AST_T_NAME, .name = "region" };
+	if (kdx_type_check(&L->ev, L->c->prog->main, &rt, &v, &why))
+		error(L, x->span, "%s", why.buf);
+	strbuf_release(&why);
+}
+
 static void lower_scenario(kdx_lowerer *L, const kdx_ast_decl *d)
 {
 	for (size_t i = 0; i < d->nitems; i++) {
@@ -571,23 +600,16 @@ static void lower_scenario(kdx_lowerer *L, const kdx_ast_decl *d)
 			if (it->name.name && kdx_lower_find_step(L, it->name.name) < 0)
 				kdx_lower_unknown_step(L, it->name.name, it->name.span);
 			break;
-		case KDX_AST_FAIL_REGION:
 		case KDX_AST_LAG:
-			if (it->kind == KDX_AST_LAG) {
-				const kdx_env *e;
-				for (e = L->genv; e && strcmp(e->name, it->name.name); e = e->parent)
-					;
-				if (!e)
-					error(L, it->name.span, "unknown resource '%s'", it->name.name);
-			}
-			if (kdx_eval_expr(&L->ev, L->genv, it->expr, &v) == 0) {
-				strbuf why = STRBUF_INIT;
-				kdx_ast_type rt = { .kind = KDX_AST_T_NAME, .name = "region" };
-				if (kdx_type_check(&L->ev, L->c->prog->main, &rt, &v, &why))
-					error(L, it->expr->span, "%s", why.buf);
-				strbuf_release(&why);
-			}
+			scenario_resource(L, &it->name, KDX_RES_DATABASE, KDX_RES_CACHE,
+					  "a database or cache");
+			scenario_region(L, it->expr);
+			(void)kdx_eval_expr(&L->ev, L->genv, it->value, &v);
 			break;
+		case KDX_AST_ALARM:
+			scenario_resource(L, &it->name, KDX_RES_ALARM, KDX_RES_ALARM, "an alarm");
+			break;
+		case KDX_AST_FAIL_REGION: scenario_region(L, it->expr); break;
 		default: break;
 		}
 	}

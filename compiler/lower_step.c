@@ -478,11 +478,26 @@ static const kdx_ast_expr *req_list_push(kdx_lowerer *L, kdx_step_body *b, const
 	return e;
 }
 
-static void check_cond(kdx_lowerer *L, const kdx_ast_expr *e)
+static void wait_list_push(kdx_lowerer *L, kdx_step_body *b, const kdx_ast_item *it)
+{
+	const kdx_ast_item **n = KDX_NEWN(&L->c->arena, const kdx_ast_item *, b->nwaits + 1);
+	if (b->nwaits)
+		memcpy(n, b->waits, b->nwaits * sizeof(*n));
+	n[b->nwaits++] = it;
+	b->waits = n;
+}
+
+/* A condition is a bool; one that is false already at compile time is worth a warning. */
+static void check_cond(kdx_lowerer *L, const kdx_ast_expr *e, const char *what)
 {
 	kdx_value *v;
-	if (kdx_eval_expr(&L->ev, L->genv, e, &v) == 0 && v->kind != KDX_V_BOOL)
+	if (kdx_eval_expr(&L->ev, L->genv, e, &v) != 0)
+		return;
+	if (v->kind != KDX_V_BOOL)
 		error(L, e->span, "a condition must be a bool, got %s", kdx_type_of_value(&L->ev, v));
+	else if (!v->u.b)
+		kdx_diag_add(&L->c->diags, KDX_WARNING, "step", e->span,
+			     "this %s is false whatever happens at run time", what);
 }
 
 static void lower_do(kdx_lowerer *L, const kdx_ast_item *it, kdx_step *s, kdx_step_body *body,
@@ -534,12 +549,16 @@ static void lower_clause(kdx_lowerer *L, const kdx_ast_item *it, kdx_step *s, kd
 		break;
 	case KDX_AST_UNDO: *undo = it; break;
 	case KDX_AST_REQUIRE:
-		check_cond(L, req_list_push(L, body, it->expr));
+		check_cond(L, req_list_push(L, body, it->expr), "require");
 		gates(L, it->expr, gate);
 		break;
-	case KDX_AST_WAIT: s->wait_ms += eval_ms(L, it->expr, "wait", L->genv); break;
+	case KDX_AST_WAIT:
+		wait_list_push(L, body, it);
+		s->wait_ms += eval_ms(L, it->expr, "wait", L->genv);
+		break;
 	case KDX_AST_WAIT_UNTIL:
-		check_cond(L, it->expr);
+		wait_list_push(L, body, it);
+		check_cond(L, it->expr, "wait until");
 		s->wait_ms += eval_ms(L, it->within, "within", L->genv);
 		(void)eval_ms(L, it->every, "every", L->genv);
 		break;
@@ -631,6 +650,8 @@ int kdx_lower_step(kdx_lowerer *L, size_t i, kdx_step *s)
 	s->attempts = 1;
 	kdx_step_body *body = KDX_NEW(&L->c->arena, kdx_step_body);
 	body->decl = d;
+	body->env = L->genv;
+	body->module = L->c->prog->main;
 	s->body = body;
 	for (size_t k = 0; k < d->nafter; k++)
 		after_edge(L, &d->after[k]);

@@ -193,10 +193,8 @@ static int apply_weights(kdx_model *m, const kdx_effect *e, strbuf *why)
 {
 	if (bad_res(m, e, why))
 		return -1;
-	if (!e->weights) {
-		strbuf_addf(why, "weights for '%s' are not known", resname(m, e->resource));
-		return -1;
-	}
+	if (!e->weights)
+		return 0; /* a snapshot to restore: the caller fills it in */
 	double *row = &m->weights[(size_t)e->resource * m->nregions];
 	double sum = 0;
 	int rc = 0;
@@ -229,6 +227,8 @@ static int apply_capacity(kdx_model *m, const kdx_effect *e, strbuf *why)
 {
 	if (bad_region(m, e, why))
 		return -1;
+	if (e->pct < 0)
+		return 0; /* a snapshot to restore: the caller fills it in */
 	m->capacity[e->region] = e->pct;
 	for (size_t i = 0; i < m->nresources; i++) {
 		if (m->plan->resources[i].cls != KDX_RES_TRAFFIC)

@@ -43,7 +43,9 @@ uint64_t kdx_model_hash(const kdx_model *m);
  * with a one-line description of the violation in *why (appended), e.g. weights that do
  * not sum to 100 %, weight above a region's capacity, a promotion while the old writer
  * still takes writes, a gate that would not pass. The effect is applied either way (a
- * failed gate changes nothing), so a caller can keep going and collect more. */
+ * failed gate changes nothing), so a caller can keep going and collect more.
+ * An undo that restores a snapshot (SET_WEIGHTS with weights NULL, SET_CAPACITY with
+ * pct < 0) changes nothing here: the caller fills in the value it saw. */
 int kdx_model_apply(kdx_model *m, const kdx_effect *e, strbuf *why);
 /* Apply each effect in order; the first violation is described. Returns 0 or -1. */
 int kdx_model_apply_all(kdx_model *m, const kdx_effect *e, size_t n, strbuf *why);

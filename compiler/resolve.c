@@ -114,6 +114,7 @@ const char *kdx_import_alias(kdx_intern *in, const char *path)
 
 typedef struct resolver {
 	kdx_compilation *c;
+	const kdx_compile_opts *opts;
 	const kdx_module *m;
 	size_t errors;
 } resolver;
@@ -374,6 +375,45 @@ static kdx_env *bind(resolver *R, const kdx_env *parent, const char *name)
 	return e;
 }
 
+/* `call aws "SERVICE" "Operation" { KEY = ... }` against the API model (opts hook). */
+static void check_aws_call(resolver *R, const kdx_ast_item *it)
+{
+	const kdx_compile_opts *o = R->opts;
+	if (!o || !o->check_aws_call || !it->word.name || strcmp(it->word.name, "aws") ||
+	    it->nlist != 2)
+		return;
+	const char *svc = kdx_ast_string_literal(it->list[0]);
+	const char *op = kdx_ast_string_literal(it->list[1]);
+	if (!svc || !op)
+		return;
+	const kdx_ast_expr *in = it->input;
+	size_t n = in && in->kind == KDX_AST_E_MAP ? in->u.map.n : 0;
+	const char **keys = KDX_NEWN(&R->c->arena, const char *, n + 1);
+	kdx_span *spans = KDX_NEWN(&R->c->arena, kdx_span, n + 1);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++) {
+		const kdx_ast_entry *e = &in->u.map.entries[i];
+		const char *name = e->key_kind == KDX_AST_KEY_IDENT ? e->ident.name
+			: e->key_kind == KDX_AST_KEY_STRING ? kdx_ast_string_literal(e->key) : NULL;
+		if (!name || !strcmp(name, "region"))
+			continue;
+		spans[k] = e->key_kind == KDX_AST_KEY_IDENT ? e->ident.span : e->key->span;
+		keys[k++] = name;
+	}
+	long bad = -1;
+	strbuf msg = STRBUF_INIT, hint = STRBUF_INIT;
+	if (o->check_aws_call(o->check_aws_ctx, svc, op, keys, k, &bad, &msg, &hint)) {
+		kdx_span sp = bad >= 0 && (size_t)bad < k ? spans[bad]
+			: bad == -2 ? it->list[0]->span : it->list[1]->span;
+		R->errors++;
+		kdx_diag *g = kdx_diag_add(&R->c->diags, KDX_ERROR, "aws", sp, "%s", msg.buf);
+		if (hint.len)
+			kdx_diag_hint(g, "%s", hint.buf);
+	}
+	strbuf_release(&msg);
+	strbuf_release(&hint);
+}
+
 /* An action's body: params, then snapshots (visible everywhere, also in undo), then
  * let / call ... as NAME in order. */
 static void check_action(resolver *R, const kdx_ast_decl *d)
@@ -407,6 +447,7 @@ static void check_action(resolver *R, const kdx_ast_decl *d)
 				check_expr(R, env, it->list[j]);
 			break;
 		case KDX_AST_CALL:
+			check_aws_call(R, it);
 			check_expr(R, env, it->input);
 			if (it->name.name)
 				env = bind(R, env, it->name.name);
@@ -518,9 +559,9 @@ static void check_module(resolver *R, kdx_module *m)
 	}
 }
 
-size_t kdx_resolve_program(kdx_compilation *c)
+size_t kdx_resolve_program(kdx_compilation *c, const kdx_compile_opts *opts)
 {
-	resolver R = { .c = c };
+	resolver R = { .c = c, .opts = opts };
 	kdx_program *p = c->prog;
 	for (size_t i = 0; i < p->nmodules; i++)
 		collect(c, p->modules[i]);

@@ -65,7 +65,7 @@ const char *kdx_stdlib_import_for(kdx_arena *a, const char *alias);
 
 /* resolve.c: duplicate declarations, unknown names in module bodies, well-formed
  * declarations. Runs after loading; returns the number of errors it added. */
-size_t kdx_resolve_program(kdx_compilation *c);
+size_t kdx_resolve_program(kdx_compilation *c, const kdx_compile_opts *opts);
 
 /* lower.c: evaluate the runbook and build c->plan; -1 on errors. */
 int kdx_lower(kdx_compilation *c, const kdx_compile_opts *opts);

@@ -32,6 +32,7 @@ typedef struct kdx_safety_report {
 	bool has_rto;
 	int64_t rto_ms, slack_ms;  /* slack = rto - total (negative when over) */
 	uint64_t hb_searches;      /* happens-before queries that needed a search */
+	uint64_t hb_visits;        /* steps those searches visited */
 } kdx_safety_report;
 
 /* The analyses, in the order they run. */

@@ -56,7 +56,8 @@ typedef enum kdx_ast_expr_kind {
 	KDX_AST_E_NAME,     /* u.name: a plain name (interned) */
 	KDX_AST_E_GETATTR,  /* u.get: obj.attr */
 	KDX_AST_E_INDEX,    /* u.index: obj[index] */
-	KDX_AST_E_CALL,     /* u.call: callee(args); callee is a NAME or GETATTR chain */
+	KDX_AST_E_CALL,     /* u.call: callee(args); callee is usually a NAME or a GETATTR chain
+			       (rds.promote), but any postfix expression parses */
 	KDX_AST_E_LIST,     /* u.list: [a, b] */
 	KDX_AST_E_MAP,      /* u.map: { k = v, "k" = v, (expr) = v } */
 	KDX_AST_E_FOR_LIST, /* u.comp: [for k, v in coll : value if cond] */

@@ -15,7 +15,7 @@ static void check_gets(kdx_sctx *c, uint32_t s, size_t at, const kdx_effect *we,
 	double w = we->weights[r];
 	const kdx_effect *own = kdx_sx_find(&p->steps[s], KDX_EFF_SET_CAPACITY, -1, r, at);
 	if (own) {
-		if (own->pct + KDX_PCT_EPS < w) {
+		if (own->pct >= 0 && own->pct + KDX_PCT_EPS < w) {
 			kdx_diag *g = kdx_sx_diag(c, KDX_ERROR, "capacity", we->span,
 						  "step '%s' gives '%s' %g%% of '%s' but sets its capacity "
 						  "to only %g%%",
@@ -49,8 +49,8 @@ static void check_gets(kdx_sctx *c, uint32_t s, size_t at, const kdx_effect *we,
 	}
 	for (size_t i = 0; i < k; i++) {
 		const kdx_effect *ce = kdx_sx_find(&p->steps[buf[i]], KDX_EFF_SET_CAPACITY, -1, r, SIZE_MAX);
-		if (!ce || ce->pct + KDX_PCT_EPS >= w)
-			continue;
+		if (!ce || ce->pct < 0 || ce->pct + KDX_PCT_EPS >= w)
+			continue; /* pct < 0: a snapshot, known only at run time */
 		bool before = kdx_graph_hb(c->g, buf[i], s);
 		kdx_diag *g = kdx_sx_diag(c, KDX_ERROR, "capacity", we->span,
 					  "step '%s' gives '%s' %g%% of '%s' but its capacity may be "
@@ -96,7 +96,7 @@ static void check_lowers(kdx_sctx *c, uint32_t s, const kdx_effect *ce, uint32_t
 		if (by != UINT32_MAX)
 			kdx_diag_note(g, p->steps[by].span, "'%s' sets that weight", kdx_sx_step(c, by));
 		else
-			kdx_diag_note_unlocated(g, "that is the initial weight");
+			kdx_diag_note_unlocated(g, "that is the weight %s", c->rollback ? "when the rollback starts" : "at the start");
 		kdx_diag_hint(g, "move the traffic away from '%s' in a step that '%s' waits for",
 			      kdx_sx_region(c, r), kdx_sx_step(c, s));
 	}
@@ -130,7 +130,7 @@ static void bounds(kdx_sctx *c)
 		const kdx_step *st = &p->steps[i];
 		for (size_t k = 0; k < st->neffects; k++) {
 			const kdx_effect *e = &st->effects[k];
-			if (e->kind == KDX_EFF_SET_CAPACITY && e->region >= 0 &&
+			if (e->kind == KDX_EFF_SET_CAPACITY && e->pct >= 0 && e->region >= 0 &&
 			    (size_t)e->region < c->nreg && e->pct < c->cap_min[e->region])
 				c->cap_min[e->region] = e->pct;
 			if (e->kind != KDX_EFF_SET_WEIGHTS || !e->weights || e->resource < 0 ||
@@ -159,7 +159,7 @@ void kdx_check_capacity(kdx_sctx *c)
 				for (size_t r = 0; r < c->nreg; r++)
 					if (e->weights[r] > 0)
 						check_gets(c, s, k, e, (int32_t)r, buf);
-			} else if (e->kind == KDX_EFF_SET_CAPACITY && e->region >= 0 &&
+			} else if (e->kind == KDX_EFF_SET_CAPACITY && e->pct >= 0 && e->region >= 0 &&
 				   (size_t)e->region < c->nreg) {
 				check_lowers(c, s, e, buf);
 			}

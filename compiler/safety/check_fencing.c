@@ -36,8 +36,19 @@ static bool fenced(kdx_sctx *c, uint32_t s, size_t at, int32_t db, int32_t o, ui
 	return true;
 }
 
+/* Weights that do not sum to 100 % are an error of their own (traffic); they do not count
+ * as draining a region, since fixing them may well give it traffic again. */
+static bool valid(const kdx_sctx *c, const double *w)
+{
+	double sum = 0;
+	for (size_t r = 0; r < c->nreg; r++)
+		sum += w[r];
+	return sum > 100 - 1e-6 && sum < 100 + 1e-6;
+}
+
 /* The first traffic resource that may still send weight to o when s runs, or -1; *w and
- * *by (UINT32_MAX: initial weights) say how much and who set it. */
+ * *by (UINT32_MAX: initial weights) say how much and who set it. An invalid assignment that
+ * gives o 0 % counts as sending it traffic, with *w = 0. */
 static int32_t drained(kdx_sctx *c, uint32_t s, size_t at, int32_t o, uint32_t *buf, double *w,
 		       uint32_t *by)
 {
@@ -47,7 +58,7 @@ static int32_t drained(kdx_sctx *c, uint32_t s, size_t at, int32_t o, uint32_t *
 			continue;
 		const kdx_effect *own = kdx_sx_find(&p->steps[s], KDX_EFF_SET_WEIGHTS, (int32_t)t, -1, at);
 		if (own && own->weights) {
-			if (own->weights[o] > 0) {
+			if (own->weights[o] > 0 || !valid(c, own->weights)) {
 				*w = own->weights[o];
 				*by = s;
 				return (int32_t)t;
@@ -64,7 +75,7 @@ static int32_t drained(kdx_sctx *c, uint32_t s, size_t at, int32_t o, uint32_t *
 		for (size_t i = 0; i < k; i++) {
 			const kdx_effect *e = kdx_sx_find(&p->steps[buf[i]], KDX_EFF_SET_WEIGHTS, (int32_t)t,
 							  -1, SIZE_MAX);
-			if (e && e->weights && e->weights[o] > 0) {
+			if (e && e->weights && (e->weights[o] > 0 || !valid(c, e->weights))) {
 				*w = e->weights[o];
 				*by = buf[i];
 				return (int32_t)t;
@@ -83,8 +94,14 @@ static void report(kdx_sctx *c, uint32_t s, const kdx_effect *pe, int32_t o, int
 				   kdx_sx_step(c, s), kdx_sx_res(c, pe->resource),
 				   kdx_sx_region(c, pe->region), kdx_sx_region(c, o));
 	if (by == UINT32_MAX)
-		kdx_diag_note_unlocated(dg, "'%s' may still send '%s' %g%% (its initial weight)",
-					kdx_sx_res(c, t), kdx_sx_region(c, o), w);
+		kdx_diag_note_unlocated(dg, "'%s' may still send '%s' %g%% (its weight %s)",
+					kdx_sx_res(c, t), kdx_sx_region(c, o), w,
+					c->rollback ? "when the rollback starts" : "at the start");
+	else if (w <= 0)
+		kdx_diag_note(dg, p->steps[by].span,
+			      "'%s' gives '%s' 0%% of '%s', but its weights do not sum to 100%%: "
+			      "that does not count as draining it", kdx_sx_step(c, by),
+			      kdx_sx_region(c, o), kdx_sx_res(c, t));
 	else
 		kdx_diag_note(dg, p->steps[by].span, "'%s' may still send '%s' %g%% (set by '%s')",
 			      kdx_sx_res(c, t), kdx_sx_region(c, o), w, kdx_sx_step(c, by));

@@ -33,8 +33,8 @@ static void check_steps(kdx_sctx *c)
 
 /* The rollback plan: same regions and resources, one step per forward step carrying its
  * undo effects (none when it has no undo), each forward edge u -> v turned into v -> u.
- * An undo SET_WEIGHTS without weights restores a snapshot: it gets the weights the forward
- * run had just before the step (in topological order). */
+ * An undo SET_WEIGHTS without weights, or SET_CAPACITY with pct < 0, restores a snapshot:
+ * it gets the value the forward run had just before the step (in topological order). */
 typedef struct rollback {
 	kdx_arena arena;
 	kdx_plan plan;
@@ -69,6 +69,9 @@ static void build_steps(rollback *rb, kdx_sctx *c, kdx_model *m)
 					memcpy(e->weights, &m->weights[(size_t)e->resource * nr],
 					       nr * sizeof(double));
 				}
+				if (e->kind == KDX_EFF_SET_CAPACITY && e->pct < 0 && e->region >= 0 &&
+				    (size_t)e->region < nr)
+					e->pct = m->capacity[e->region];
 			}
 		}
 		r->mutating = r->neffects > 0;

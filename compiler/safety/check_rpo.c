@@ -29,6 +29,9 @@ static void note_gates(kdx_sctx *c, kdx_diag *dg, uint32_t s, const kdx_effect *
 			else if (gs != s && !kdx_graph_hb(c->g, gs, s))
 				kdx_diag_note(dg, e->span, "the lag gate in '%s' is not ordered before '%s'",
 					      st->name, kdx_sx_step(c, s));
+			else if (gs != s && st->conditional)
+				kdx_diag_note(dg, e->span, "the lag gate in '%s' may be skipped (its `when` "
+					      "is decided at run time)", st->name);
 			else if (p->has_rpo && e->ms > p->rpo_ms)
 				kdx_diag_note(dg, e->span, "the lag gate in '%s' allows %s, more than the RPO",
 					      st->name, b.buf);
@@ -51,7 +54,8 @@ static bool gated(kdx_sctx *c, uint32_t s, const kdx_effect *pe)
 	}
 	for (size_t i = lo; i-- > 0;) {
 		uint32_t gs = L->steps[i];
-		if (gs != s && !kdx_graph_hb(c->g, gs, s))
+		/* a gate in a conditional step may be skipped */
+		if (gs != s && (p->steps[gs].conditional || !kdx_graph_hb(c->g, gs, s)))
 			continue;
 		const kdx_step *st = &p->steps[gs];
 		for (size_t k = 0; k < st->neffects; k++) {

@@ -47,7 +47,9 @@ static void fmt_ms(strbuf *sb, int64_t ms)
 	kdx_duration_format(sb, ms);
 }
 
-void kdx_check_rto(kdx_sctx *c)
+/* The longest path by worst case: finish(v) = worst(v) + max finish(pred). Returns the
+ * path, first step first, in *np entries (the caller frees it); *total is its length. */
+static kdx_critical_step *longest_path(kdx_sctx *c, size_t *np, int64_t *total)
 {
 	const kdx_plan *p = c->plan;
 	kdx_graph *g = c->g;
@@ -56,7 +58,6 @@ void kdx_check_rto(kdx_sctx *c)
 	uint32_t *from = xmalloc((n + 1) * sizeof(*from));
 	int64_t best = 0;
 	uint32_t last = UINT32_MAX;
-	/* longest path: finish(v) = worst(v) + max finish(pred) */
 	for (size_t i = 0; i < g->ntopo; i++) {
 		uint32_t v = g->topo[i];
 		const kdx_step *s = &p->steps[v];
@@ -75,11 +76,11 @@ void kdx_check_rto(kdx_sctx *c)
 			last = v;
 		}
 	}
-	size_t np = 0;
+	size_t len = 0;
 	for (uint32_t v = last; v != UINT32_MAX; v = from[v])
-		np++;
-	kdx_critical_step *path = xcalloc(np + 1, sizeof(*path));
-	size_t k = np;
+		len++;
+	kdx_critical_step *path = xcalloc(len + 1, sizeof(*path));
+	size_t k = len;
 	for (uint32_t v = last; v != UINT32_MAX; v = from[v]) {
 		kdx_critical_step *cs = &path[--k];
 		cs->step = v;
@@ -88,8 +89,16 @@ void kdx_check_rto(kdx_sctx *c)
 	}
 	free(finish);
 	free(from);
+	*np = len;
+	*total = best;
+	return path;
+}
+
+static void report(kdx_sctx *c, const kdx_critical_step *path, size_t np, int64_t best)
+{
+	const kdx_plan *p = c->plan;
+	strbuf a = STRBUF_INIT, b = STRBUF_INIT;
 	if (p->has_rto && best > p->rto_ms) {
-		strbuf a = STRBUF_INIT, b = STRBUF_INIT;
 		fmt_ms(&a, best);
 		fmt_ms(&b, p->rto_ms);
 		kdx_diag *dg = kdx_sx_diag(c, KDX_ERROR, "rto", p->rto_span,
@@ -104,27 +113,32 @@ void kdx_check_rto(kdx_sctx *c)
 		}
 		kdx_diag_hint(dg, "shorten timeouts or retries on the critical path, run steps in "
 				  "parallel, or revisit the RTO");
-		strbuf_release(&a);
-		strbuf_release(&b);
 	} else if (p->has_rto && !c->rollback && (p->rto_ms - best) * 10 < p->rto_ms) {
-		strbuf a = STRBUF_INIT, b = STRBUF_INIT;
 		fmt_ms(&a, p->rto_ms - best);
 		fmt_ms(&b, p->rto_ms);
 		kdx_diag *dg = kdx_sx_diag(c, KDX_WARNING, "rto", p->rto_span,
 					   "the critical path leaves only %s of slack in objectives.rto = %s "
 					   "(under 10%%)", a.buf, b.buf);
 		kdx_diag_hint(dg, "an incident rarely goes to plan; leave at least 10%% of the RTO");
-		strbuf_release(&a);
-		strbuf_release(&b);
 	}
+	strbuf_release(&a);
+	strbuf_release(&b);
+}
+
+void kdx_check_rto(kdx_sctx *c)
+{
+	size_t np;
+	int64_t best;
+	kdx_critical_step *path = longest_path(c, &np, &best);
+	report(c, path, np, best);
 	if (c->rep) {
 		free(c->rep->path);
 		c->rep->path = path;
 		c->rep->npath = np;
 		c->rep->total_ms = best;
-		c->rep->has_rto = p->has_rto;
-		c->rep->rto_ms = p->rto_ms;
-		c->rep->slack_ms = p->rto_ms - best;
+		c->rep->has_rto = c->plan->has_rto;
+		c->rep->rto_ms = c->plan->rto_ms;
+		c->rep->slack_ms = c->plan->rto_ms - best;
 	} else {
 		free(path);
 	}

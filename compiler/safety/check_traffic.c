@@ -102,7 +102,7 @@ static void check_down(kdx_sctx *c, uint32_t h, int32_t r, uint32_t *buf, uint32
 				kdx_diag_note(g, c->plan->steps[setter].span,
 					      "those weights are set by '%s'", kdx_sx_step(c, setter));
 			else
-				kdx_diag_note_unlocated(g, "those are the initial weights");
+				kdx_diag_note_unlocated(g, "those are the weights %s", c->rollback ? "when the rollback starts" : "at the start");
 			kdx_diag_hint(g, "move the traffic away from '%s' in a step that '%s' waits for",
 				      kdx_sx_region(c, r), kdx_sx_step(c, h));
 			strbuf_release(&ws);

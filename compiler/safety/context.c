@@ -83,6 +83,7 @@ void kdx_sx_init(kdx_sctx *c, const kdx_plan *p, kdx_graph *g, const kdx_model *
 	c->fence = lists(c->nres * c->nreg);
 	c->lag = lists(c->nres);
 	c->scratch = xmalloc((p->nsteps + 1) * sizeof(*c->scratch));
+	c->scratch2 = xmalloc((p->nsteps + 1) * sizeof(*c->scratch2));
 	for (size_t i = 0; i < g->ntopo; i++) {
 		uint32_t s = g->topo[i];
 		const kdx_step *st = &p->steps[s];
@@ -100,6 +101,7 @@ void kdx_sx_release(kdx_sctx *c)
 	free_lists(c->fence, c->nres * c->nreg);
 	free_lists(c->lag, c->nres);
 	free(c->scratch);
+	free(c->scratch2);
 	memset(c, 0, sizeof(*c));
 }
 
@@ -181,10 +183,15 @@ static size_t last_chain(kdx_sctx *c, kdx_evlist *L, uint32_t s, uint32_t *out, 
 	size_t split = lo, after = split < L->n && L->steps[split] == s ? split + 1 : split;
 	size_t nanc = gallop_down(c, L, 0, split, s);
 	size_t desc = gallop_up(c, L, after, L->n, s);
-	size_t k = 0;
-	*none = nanc == 0;
-	if (nanc)
-		out[k++] = L->steps[nanc - 1];
+	size_t k = 0, i = nanc;
+	/* the last ancestor may be a conditional step that is skipped: then the one before
+	 * it is last, and so on back to an unconditional one */
+	while (i > 0) {
+		out[k++] = L->steps[--i];
+		if (!c->plan->steps[L->steps[i]].conditional)
+			break;
+	}
+	*none = nanc == 0 || c->plan->steps[L->steps[i]].conditional;
 	for (size_t i = nanc; i < split; i++)
 		out[k++] = L->steps[i];
 	for (size_t i = after; i < desc; i++)
@@ -193,17 +200,21 @@ static size_t last_chain(kdx_sctx *c, kdx_evlist *L, uint32_t s, uint32_t *out, 
 }
 
 /* General case (the list is not a chain, which the races analysis reports anyway):
- * a step may be last unless s happens before it or it happens before another step of L
- * that happens before s. Quadratic, so above 256 entries every candidate is kept. */
+ * a step may be last unless s happens before it or it happens before another,
+ * unconditional, step of L that happens before s. Quadratic, so above 256 entries every
+ * candidate is kept. */
 static size_t last_general(kdx_sctx *c, kdx_evlist *L, uint32_t s, uint32_t *out, bool *none)
 {
 	kdx_graph *g = c->g;
 	size_t k = 0, nanc = 0;
-	uint32_t *anc = c->scratch;
+	uint32_t *anc = c->scratch; /* unconditional writers that happen before s */
+	*none = true;
 	for (size_t i = 0; i < L->n; i++)
-		if (L->steps[i] != s && kdx_graph_hb(g, L->steps[i], s))
+		if (L->steps[i] != s && kdx_graph_hb(g, L->steps[i], s) &&
+		    !c->plan->steps[L->steps[i]].conditional) {
 			anc[nanc++] = L->steps[i];
-	*none = nanc == 0;
+			*none = false;
+		}
 	for (size_t i = 0; i < L->n; i++) {
 		uint32_t e = L->steps[i];
 		if (e == s || kdx_graph_hb(g, s, e))
@@ -226,14 +237,13 @@ size_t kdx_sx_last_before(kdx_sctx *c, kdx_evlist *L, uint32_t s, uint32_t *out,
 
 bool kdx_sx_any_before(kdx_sctx *c, kdx_evlist *L, uint32_t s)
 {
-	if (kdx_sx_is_chain(c, L)) {
+	bool none;
+	if (kdx_sx_is_chain(c, L) && L->n && !c->plan->steps[L->steps[0]].conditional) {
 		/* the steps that happen before s are a prefix of the chain */
-		return L->n && L->steps[0] != s && kdx_graph_hb(c->g, L->steps[0], s);
+		return L->steps[0] != s && kdx_graph_hb(c->g, L->steps[0], s);
 	}
-	for (size_t i = 0; i < L->n; i++)
-		if (kdx_graph_hb(c->g, L->steps[i], s))
-			return true;
-	return false;
+	kdx_sx_last_before(c, L, s, c->scratch2, &none);
+	return !none;
 }
 
 static bool match(int32_t want, int32_t have)

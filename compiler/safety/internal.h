@@ -36,6 +36,7 @@ typedef struct kdx_sctx {
 	kdx_evlist *fence;         /* per resource x region: FENCE and UNFENCE */
 	kdx_evlist *lag;           /* per resource: LAG_GATE */
 	uint32_t *scratch;         /* nsteps entries, for kdx_sx_last_before */
+	uint32_t *scratch2;        /* nsteps entries, for kdx_sx_any_before */
 	double *cap_min;           /* capacity pass: least capacity set per region */
 	double *weight_max;        /* capacity pass: most weight per resource x region */
 } kdx_sctx;
@@ -45,8 +46,9 @@ void kdx_sx_init(kdx_sctx *c, const kdx_plan *p, kdx_graph *g, const kdx_model *
 void kdx_sx_release(kdx_sctx *c);
 
 /* The steps of L that may be the last of L to run before step s starts, in some order the
- * graph allows (s itself left out). Written to out (room for L->n); returns how many.
- * *none is set when s may start before any step of L has run. */
+ * graph allows (s itself left out). A conditional step may be skipped, so it never hides
+ * the writers before it. Written to out (room for L->n); returns how many. *none is set
+ * when s may start before any step of L has run (or with all those that did skipped). */
 size_t kdx_sx_last_before(kdx_sctx *c, kdx_evlist *L, uint32_t s, uint32_t *out, bool *none);
 /* Does some step of L (other than s) happen before s? One query when L is a chain. */
 bool kdx_sx_any_before(kdx_sctx *c, kdx_evlist *L, uint32_t s);

@@ -124,6 +124,7 @@ int kdx_safety_check(const kdx_plan *plan, kdx_diags *d, kdx_safety_report *rep)
 		kdx_model_release(&init);
 	}
 	rep->hb_searches += g.nsearches;
+	rep->hb_visits += g.nvisits;
 	kdx_graph_release(&g);
 	kdx_diags_sort(d);
 	if (rep == &local)

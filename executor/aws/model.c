@@ -207,6 +207,36 @@ out:
 	return rc;
 }
 
+void aws_model_cache_init(aws_model_cache *c)
+{
+	memset(c, 0, sizeof(*c));
+}
+
+void aws_model_cache_release(aws_model_cache *c)
+{
+	for (size_t i = 0; i < c->n; i++)
+		aws_model_free(c->models[i]);
+	free(c->models);
+	aws_model_cache_init(c);
+}
+
+const aws_model *aws_model_cache_get(aws_model_cache *c, const char *service, strbuf *err)
+{
+	const char *name = service;
+	for (size_t i = 0; i < sizeof(aliases) / sizeof(aliases[0]); i++)
+		if (!strcmp(service, aliases[i].alias))
+			name = aliases[i].service;
+	for (size_t i = 0; i < c->n; i++)
+		if (!strcmp(c->models[i]->service, name))
+			return c->models[i];
+	aws_model *m;
+	if (aws_model_load(service, &m, err) < 0)
+		return NULL;
+	XGROW(c->models, c->n + 1, c->alloc);
+	c->models[c->n++] = m;
+	return m;
+}
+
 const char *aws_model_service(const aws_model *m) { return m->service; }
 aws_protocol aws_model_protocol(const aws_model *m) { return m->protocol; }
 
@@ -320,6 +350,14 @@ int aws_model_operation(const aws_model *m, const char *name, aws_operation *op,
 		if (get_str(http, "requestUri"))
 			op->request_uri = get_str(http, "requestUri");
 	}
+	json_object *ck, *v;
+	if (json_object_object_get_ex(def, "httpChecksum", &ck)) {
+		op->checksum_required = json_object_object_get_ex(ck, "requestChecksumRequired", &v) &&
+					json_object_get_boolean(v);
+		op->checksum_member = get_str(ck, "requestAlgorithmMember");
+	}
+	if (json_object_object_get_ex(def, "httpChecksumRequired", &v) && json_object_get_boolean(v))
+		op->checksum_required = true;
 	op->input.model = op->output.model = m;
 	if (json_object_object_get_ex(def, "input", &ref))
 		op->input = resolve_ref(m, ref);

@@ -57,6 +57,8 @@ typedef struct aws_operation {
 	const char *method;          /* "POST" when the model says nothing */
 	const char *request_uri;     /* "/" when the model says nothing */
 	aws_shape input, output;     /* type AWS_T_NONE when the operation has none */
+	bool checksum_required;      /* httpChecksum.requestChecksumRequired (S3 DeleteObjects...) */
+	const char *checksum_member; /* input member naming the algorithm, or NULL */
 } aws_operation;
 
 /* Load the model of SERVICE ("route53", "cloudwatch"; "monitoring" is an alias) from the
@@ -66,6 +68,17 @@ typedef struct aws_operation {
 int aws_model_load(const char *service, aws_model **out, strbuf *err);
 int aws_model_load_file(const char *path, const char *service, aws_model **out, strbuf *err);
 void aws_model_free(aws_model *m);
+
+/* Models loaded once per run (a model takes 0.5-15 ms to load): the cache owns them;
+ * aws_model_cache_release() frees them all. Not thread-safe. */
+typedef struct aws_model_cache {
+	aws_model **models;
+	size_t n, alloc;
+} aws_model_cache;
+void aws_model_cache_init(aws_model_cache *c);
+void aws_model_cache_release(aws_model_cache *c);
+/* The model of SERVICE, loaded on first use; NULL with err filled when there is none. */
+const aws_model *aws_model_cache_get(aws_model_cache *c, const char *service, strbuf *err);
 
 const char *aws_model_service(const aws_model *m);     /* the name it was loaded as */
 aws_protocol aws_model_protocol(const aws_model *m);   /* first protocol kdx implements */
@@ -114,6 +127,11 @@ const char *aws_shape_wire_name(const aws_shape *s, const char *member_name);
  * Returns 0, or -1 with one line per problem in err. */
 int aws_model_validate(const aws_model *m, const char *operation, const kdx_value *input,
 		       strbuf *err);
+/* The same for the compiler, which checks `call aws "svc" "Op" { ... }` before the values
+ * are known: with unknown_nulls, a null value stands for "known only at run time" and
+ * satisfies a required member (its type is not checked). */
+int aws_model_check(const aws_model *m, const char *operation, const kdx_value *input,
+		    bool unknown_nulls, strbuf *err);
 
 /* The closest candidate to WORD (case-insensitive edit distance), or NULL when none is
  * close enough to suggest. */

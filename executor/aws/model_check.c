@@ -13,6 +13,7 @@
 typedef struct check {
 	strbuf *err;
 	int problems;
+	bool unknown_nulls;
 	strbuf path; /* "ChangeBatch.Changes[0].Action" */
 } check;
 
@@ -105,7 +106,8 @@ static void check_structure(check *c, const aws_shape *s, const kdx_value *v)
 	const char *name;
 	while (aws_member_next(&it, &name, &m)) {
 		const kdx_value *mv = kdx_value_get(v, name);
-		if (aws_shape_is_required(s, name) && (!mv || mv->kind == KDX_V_NULL) &&
+		if (aws_shape_is_required(s, name) &&
+		    (!mv || (mv->kind == KDX_V_NULL && !c->unknown_nulls)) &&
 		    !aws_shape_flag(&m, "idempotencyToken"))
 			problem(c, "missing required parameter '%.*s%s%s'", (int)base, c->path.buf,
 				base ? "." : "", name);
@@ -191,6 +193,12 @@ static void check_value(check *c, const aws_shape *s, const kdx_value *v)
 int aws_model_validate(const aws_model *m, const char *operation, const kdx_value *input,
 		       strbuf *err)
 {
+	return aws_model_check(m, operation, input, false, err);
+}
+
+int aws_model_check(const aws_model *m, const char *operation, const kdx_value *input,
+		    bool unknown_nulls, strbuf *err)
+{
 	aws_operation op;
 	if (aws_model_operation(m, operation, &op, err) < 0)
 		return -1;
@@ -199,7 +207,7 @@ int aws_model_validate(const aws_model *m, const char *operation, const kdx_valu
 			    aws_model_service(m), operation, kdx_vkind_name(input->kind));
 		return -1;
 	}
-	check c = { .err = err };
+	check c = { .err = err, .unknown_nulls = unknown_nulls };
 	strbuf_init(&c.path);
 	if (op.input.type == AWS_T_NONE) {
 		if (input && input->u.map.n)

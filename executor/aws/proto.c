@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <math.h>
 #include <openssl/evp.h>
+#include <openssl/md5.h>
 #include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,6 +77,62 @@ static const kdx_value *fix_route53_ids(kdx_arena *a, const aws_shape *in, const
 	return copy ? copy : v;
 }
 
+static uint32_t crc32_any(const unsigned char *p, size_t n, uint32_t poly)
+{
+	uint32_t c = 0xffffffffu;
+	for (size_t i = 0; i < n; i++) {
+		c ^= p[i];
+		for (int k = 0; k < 8; k++)
+			c = (c >> 1) ^ (poly & (0u - (c & 1u)));
+	}
+	return ~c;
+}
+
+/* Request checksums (S3): the algorithm the input names (x-amz-checksum-<alg>), else,
+ * when the operation requires one, Content-MD5, which S3 accepts everywhere. */
+static int add_checksum(const aws_operation *op, const kdx_value *in, aws_request *req,
+			strbuf *err)
+{
+	const kdx_value *alg = op->checksum_member ? kdx_value_get(in, op->checksum_member) : NULL;
+	const unsigned char *body = (const unsigned char *)req->body.buf;
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned int mdlen = 0;
+	strbuf name = STRBUF_INIT, val = STRBUF_INIT;
+	if (alg && alg->kind == KDX_V_STRING) {
+		const char *a = alg->u.str.ptr;
+		const EVP_MD *evp = !strcasecmp(a, "SHA256") ? EVP_sha256() :
+				    !strcasecmp(a, "SHA1") ? EVP_sha1() : NULL;
+		if (evp) {
+			EVP_Digest(body, req->body.len, md, &mdlen, evp, NULL);
+		} else if (!strcasecmp(a, "CRC32") || !strcasecmp(a, "CRC32C")) {
+			uint32_t c = crc32_any(body, req->body.len,
+					       strlen(a) == 5 ? 0xEDB88320u : 0x82F63B78u);
+			md[0] = (unsigned char)(c >> 24);
+			md[1] = (unsigned char)(c >> 16);
+			md[2] = (unsigned char)(c >> 8);
+			md[3] = (unsigned char)c;
+			mdlen = 4;
+		} else {
+			strbuf_addf(err, "checksum algorithm '%s' is not supported by kdx; use CRC32, "
+				    "CRC32C, SHA1 or SHA256", a);
+			return -1;
+		}
+		strbuf_addstr(&name, "x-amz-checksum-");
+		for (const char *c = a; *c; c++)
+			strbuf_addch(&name, tolower((unsigned char)*c));
+	} else if (op->checksum_required && !aws_request_get_header(req, "Content-MD5")) {
+		EVP_Digest(body, req->body.len, md, &mdlen, EVP_md5(), NULL);
+		strbuf_addstr(&name, "Content-MD5");
+	}
+	if (mdlen) {
+		aws_wire_base64(&val, (const char *)md, mdlen);
+		aws_request_set_header(req, name.buf, val.buf);
+	}
+	strbuf_release(&name);
+	strbuf_release(&val);
+	return 0;
+}
+
 int aws_proto_serialize(const aws_model *m, const char *operation, const kdx_value *input,
 			const char *region, aws_request *req, strbuf *err)
 {
@@ -113,6 +170,8 @@ int aws_proto_serialize(const aws_model *m, const char *operation, const kdx_val
 			    aws_model_service(m));
 		rc = -1;
 	}
+	if (rc == 0)
+		rc = add_checksum(&op, in, req, err);
 	kdx_arena_release(&a);
 	return rc;
 }

@@ -205,6 +205,7 @@ int tf_proc_start(struct tf_proc *p, strbuf *err)
 	}
 	if (p->dir) {
 		struct stat st;
+		errno = 0;
 		if (stat(p->dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
 			strbuf_addf(err, "cannot use '%s' as working directory: %s", p->dir,
 				    errno ? strerror(errno) : "not a directory");
@@ -224,11 +225,12 @@ int tf_proc_start(struct tf_proc *p, strbuf *err)
 		strbuf_addf(err, "cannot prepare to run '%s'", p->argv[0]);
 		goto out;
 	}
-	/* glibc's posix_spawn blocks every signal while it clones, so no handler of ours
-	 * runs in the child before exec. */
+	/* prog is already a path (so posix_spawnp searches nothing). glibc's posix_spawn
+	 * blocks every signal while it clones, so no handler of ours runs in the child
+	 * before exec. */
 	char *empty_env[] = { NULL };
 	pid_t pid;
-	int rc = posix_spawn(&pid, prog, &fa, &attr, p->argv, p->env ? p->env : empty_env);
+	int rc = posix_spawnp(&pid, prog, &fa, &attr, p->argv, p->env ? p->env : empty_env);
 	if (rc) {
 		strbuf_addf(err, "cannot run '%s': %s", p->argv[0], strerror(rc));
 		goto out;

@@ -50,6 +50,12 @@ const char *tf_binary(const tf_opts *o)
 	return env && *env ? env : "terraform";
 }
 
+static void truncate_err(strbuf *sb, size_t len)
+{
+	sb->len = len;
+	sb->buf[len] = '\0';
+}
+
 /* Paths the caller gives are relative to the caller's directory; the child runs in dir. */
 static char *abs_path(const char *path)
 {
@@ -79,6 +85,26 @@ static void keep_err_line(struct run *run, const char *line, size_t len)
 	}
 	strbuf_add(sb, line, len);
 	strbuf_addch(sb, '\n');
+}
+
+/* Terraform colours some text even with -json (errors before its UI starts); drop the
+ * escape sequences (ESC [ ... letter) in place. Returns the new length. */
+static size_t strip_ansi(char *s)
+{
+	char *w = s;
+	for (const char *p = s; *p; p++) {
+		if (p[0] == '\033' && p[1] == '[') {
+			p += 2;
+			while (*p && !((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z')))
+				p++;
+			if (!*p)
+				break;
+			continue;
+		}
+		*w++ = *p;
+	}
+	*w = '\0';
+	return (size_t)(w - s);
 }
 
 static void record_event(tf_result *r, const tf_event *ev)
@@ -125,11 +151,13 @@ static void on_line(void *ctx, enum tf_proc_stream stream, const char *line, siz
 		ev->kind = TF_EV_TEXT;
 		ev->type = "text";
 		ev->level = stream == TF_PROC_STDERR ? "stderr" : "text";
-		ev->message = kdx_arena_strndup(&r->arena, line, len);
+		char *text = kdx_arena_strndup(&r->arena, line, len);
+		len = strip_ansi(text);
+		ev->message = text;
 		ev->elapsed_seconds = -1;
+		if (stream == TF_PROC_STDERR)
+			keep_err_line(run, text, len);
 	}
-	if (stream == TF_PROC_STDERR)
-		keep_err_line(run, line, len);
 	if (run->o->on_event)
 		run->o->on_event(run->o->ctx, (int)stream, ev);
 }
@@ -313,13 +341,16 @@ static void start_cmd(struct tf_proc *p, const tf_opts *o, const char *cmd)
 	tf_proc_arg(p, cmd);
 }
 
-int tf_init(const tf_opts *o, tf_result *r, strbuf *err)
+static int run_init(const tf_opts *o, bool json, tf_result *r, strbuf *err)
 {
 	struct tf_proc p;
-	struct run run = { .o = o, .r = r, .mode = MODE_UI, .what = "init" };
+	/* init itself must not run in a workspace that may not exist yet */
+	tf_opts io = *o;
+	io.workspace = NULL;
+	struct run run = { .o = &io, .r = r, .mode = json ? MODE_UI : MODE_TEXT, .what = "init" };
 	start_cmd(&p, o, "init");
 	tf_proc_arg(&p, "-input=false");
-	tf_proc_arg(&p, "-json");
+	tf_proc_arg(&p, json ? "-json" : "-no-color");
 	if (o->plugin_dir) {
 		char *d = abs_path(o->plugin_dir);
 		tf_proc_argf(&p, "-plugin-dir=%s", d);
@@ -327,11 +358,22 @@ int tf_init(const tf_opts *o, tf_result *r, strbuf *err)
 	}
 	for (size_t i = 0; i < o->nbackend_config; i++)
 		tf_proc_argf(&p, "-backend-config=%s", o->backend_config[i]);
-	/* init itself must not run in a workspace that may not exist yet */
-	tf_opts io = *o;
-	io.workspace = NULL;
-	run.o = &io;
 	return run_tf(&run, &p, err);
+}
+
+int tf_init(const tf_opts *o, tf_result *r, strbuf *err)
+{
+	size_t errlen = err->len;
+	if (run_init(o, true, r, err) == 0)
+		return 0;
+	/* `init -json` is recent (Terraform 1.9); older ones and OpenTofu < 1.9 refuse the
+	 * flag before doing anything, so ask again in text. */
+	if (r->exit_code != 1 || !strstr(r->err_text.buf, "flag provided but not defined: -json"))
+		return -1;
+	truncate_err(err, errlen);
+	tf_result_release(r);
+	tf_result_init(r);
+	return run_init(o, false, r, err);
 }
 
 int tf_workspace_select(const tf_opts *o, const char *name, tf_result *r, strbuf *err)

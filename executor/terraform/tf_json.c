@@ -204,7 +204,9 @@ static int ndigits(int n)
 void tf_diag_format(strbuf *sb, const tf_diag *d, const char *dir)
 {
 	if (d->filename) {
-		if (dir && *dir && strcmp(dir, ".") && d->filename[0] != '/')
+		/* "<value for var.x>" names a command-line value, not a file under dir */
+		if (dir && *dir && strcmp(dir, ".") && d->filename[0] != '/' &&
+		    d->filename[0] != '<')
 			strbuf_addf(sb, "%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/");
 		strbuf_addf(sb, "%s:%d:%d: ", d->filename, d->line, d->col);
 	}

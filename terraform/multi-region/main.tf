@@ -95,6 +95,7 @@ module "global_database" {
   database_name                 = var.db_name
   master_username               = var.db_master_username
   master_password               = var.db_master_password
+  generate_master_password      = !var.db_master_password_from_vault
   backup_retention_days         = var.db_backup_retention_days
   deletion_protection           = var.enable_deletion_protection
   enable_redis                  = local.enable_redis

@@ -30,6 +30,11 @@ output "set_identifiers" {
   value       = module.disaster_recovery.runbook.set_identifiers
 }
 
+output "db_master_secret_arn" {
+  description = "Secrets Manager secret with the generated Aurora master user (null when the password came from Vault)."
+  value       = module.global_database.master_secret_arn
+}
+
 output "global_cluster_id" {
   value = module.global_database.global_cluster_id
 }

@@ -3,7 +3,7 @@
 # Endpoints are never set here: tests and the demo add them with scripts/moto-override.sh.
 
 terraform {
-  required_version = ">= 1.5.0"
+  required_version = ">= 1.11.0" # ephemeral values and write-only attributes
 
   required_providers {
     aws = {

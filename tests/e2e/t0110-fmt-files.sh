@@ -2,7 +2,7 @@
 # kdx fmt on real files: rewrites in place keeping the file mode, lists what it changed,
 # -check exits 3 and changes nothing, directories and -recursive, stdin, refusal on errors.
 source "$(dirname "$0")/lib.sh"
-cd "$E2E_TMP"
+cd "$E2E_TMP" || exit 1
 mkdir -p plans/sub
 printf 'step a{do x()}\n' > plans/a.kdx
 printf 'output o = 1\n' > plans/ok.kdx
@@ -24,11 +24,14 @@ assert_eq "$(cat plans/a.kdx)" 'step a { do x() }'
 assert_eq "$(stat -c %a plans/a.kdx)" 640 "file mode kept"
 assert_eq "$(cat plans/sub/b.kdx)" 'region "r"{weight=1%}'
 
+ln -s .. plans/sub/loop   # a symlink back up the tree must not make -recursive loop
 out=$("$KDX" fmt -recursive plans) || fail "fmt -recursive failed"
 assert_eq "$out" "plans/sub/b.kdx"
 assert_eq "$(cat plans/sub/b.kdx)" 'region "r" { weight = 1% }'
 "$KDX" fmt -check -recursive plans || fail "everything is formatted now"
-[ -z "$(ls -A plans | grep kdx-fmt)" ] || fail "temporary file left behind"
+for t in plans/.kdx-fmt-* plans/sub/.kdx-fmt-*; do
+	[ -e "$t" ] && fail "temporary file left behind: $t"
+done
 
 # no arguments: the .kdx files of the current directory
 (cd plans/sub && printf 'output  x=2\n' > c.kdx && "$KDX" fmt >/dev/null) || fail "fmt in cwd"

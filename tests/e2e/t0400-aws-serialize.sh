@@ -2,6 +2,7 @@
 # kdx aws call -dry-run serialises each case of tests/aws/serialize_cases.txt (every
 # protocol: query, ec2, rest-xml, json, rest-json) exactly as botocore does; see
 # tests/aws/botocore_serialize.py for what is normalised (signing headers, UUID values).
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 python3 -c 'import botocore' 2>/dev/null || skip "botocore not installed"
 export AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY

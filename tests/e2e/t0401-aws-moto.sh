@@ -2,6 +2,7 @@
 # kdx aws call against moto_server with signature checking on (INITIAL_NO_AUTH_ACTION_COUNT):
 # one operation or more of every protocol family, each result verified with boto3; a wrong
 # secret is rejected with a clear error; AWS errors are printed as CODE: message (request id).
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 python3 -c 'import boto3' 2>/dev/null || skip "boto3 not installed"
 
@@ -96,6 +97,22 @@ call dynamodb PutItem -input '{"TableName":"kdx-state","Item":{"pk":{"S":"failov
 py 'i = c("dynamodb").get_item(TableName="kdx-state", Key={"pk": {"S": "failover"}})["Item"]
 assert i == {"pk": {"S": "failover"}, "step": {"N": "3"}, "ok": {"BOOL": True}}, i'
 
+# ec2 (POST, Filter.N / Value.N naming, <item> lists in the answer)
+out=$(call ec2 DescribeRegions -input '{"RegionNames":["us-east-1","eu-west-1"]}')
+assert_contains "$out" '"RegionName": "eu-west-1"'
+py 'r = c("ec2").describe_regions(RegionNames=["us-east-1", "eu-west-1"])["Regions"]
+assert sorted(x["RegionName"] for x in r) == ["eu-west-1", "us-east-1"], r'
+
+# rest-xml: S3 (path-style on the emulator; DeleteObjects needs a checksum: Content-MD5)
+call s3 CreateBucket Bucket=kdx-e2e-state >/dev/null
+call s3 PutObject Bucket=kdx-e2e-state Key="runs/1 2.json" Body='{"step":3}' ContentType=application/json >/dev/null
+call s3 PutObject Bucket=kdx-e2e-state Key=runs/2.json Body=x ChecksumAlgorithm=CRC32 >/dev/null
+py 'o = c("s3").get_object(Bucket="kdx-e2e-state", Key="runs/1 2.json")
+assert o["Body"].read() == b"{\"step\":3}" and o["ContentType"] == "application/json", o'
+out=$(call s3 DeleteObjects -input '{"Bucket":"kdx-e2e-state","Delete":{"Objects":[{"Key":"runs/1 2.json"},{"Key":"runs/2.json"}]}}')
+assert_contains "$out" '"Key": "runs/1 2.json"'
+py 'assert c("s3").list_objects_v2(Bucket="kdx-e2e-state")["KeyCount"] == 0'
+
 # a wrong secret is refused, with the error named and the secret nowhere in the output
 if err=$(AWS_SECRET_ACCESS_KEY=wrong-secret-value-1234 call sts GetCallerIdentity 2>&1); then
 	fail "a wrong secret was accepted: $err"
@@ -112,7 +129,7 @@ assert_contains "$err" "kdx: error: sns Publish: unknown parameter 'Mesage' (did
 assert_contains "$err" "kdx: error: sns Publish: missing required parameter 'Message'"
 
 # Route 53 reads, against a second moto without auth (see above): kdx writes, kdx reads,
-# boto3 agrees.
+# boto3 agrees. (The key is still in the environment; this moto accepts any.)
 stop_moto
 start_moto
 out=$(call route53 CreateHostedZone Name=read.example.com. CallerReference=kdx-e2e-2)
@@ -127,4 +144,11 @@ mine = json.loads('''$out''')['ResourceRecordSets']
 theirs = c('route53').list_resource_record_sets(HostedZoneId='$zone', StartRecordName='api.read.example.com.', StartRecordType='A')['ResourceRecordSets']
 assert [(r['SetIdentifier'], r['Weight']) for r in mine if 'Weight' in r] == [('us-east-1', 70), ('us-west-2', 30)], mine
 assert mine == theirs, (mine, theirs)"
-echo "all protocol families verified against moto with signature checking"
+# rest-json: EKS (moto rejects its signed GETs too, so it is here, without auth)
+call eks CreateCluster -input '{"name":"kdx-prod","roleArn":"arn:aws:iam::123456789012:role/eks",
+ "resourcesVpcConfig":{"subnetIds":["subnet-1"]},"tags":{"env":"prod"}}' >/dev/null
+out=$(call eks DescribeCluster name=kdx-prod)
+assert_contains "$out" '"name": "kdx-prod"'
+py 'cl = c("eks").describe_cluster(name="kdx-prod")["cluster"]
+assert cl["tags"] == {"env": "prod"} and cl["resourcesVpcConfig"]["subnetIds"] == ["subnet-1"], cl'
+echo "all protocol families verified against moto"

@@ -3,6 +3,7 @@
 # plan (summary, -detailed-exitcode, -json), apply the saved plan, read outputs (string,
 # number, list, map; the sensitive one never printed), destroy; then failing configurations
 # whose errors are Terraform's own messages at their file:line:col.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 command -v terraform >/dev/null || skip "terraform not installed"
 unset TF_CLI_CONFIG_FILE TF_LOG TF_WORKSPACE TF_CLI_ARGS
@@ -141,6 +142,9 @@ assert_eq "$rc" 1 "unknown flag"
 assert_contains "$out" "unknown flag '-bogus'"
 out=$("$KDX" terraform frobnicate "$cfg" 2>&1); rc=$?
 assert_eq "$rc" 1 "unknown subcommand"
+out=$("$KDX" terraform apply "$cfg" -plan "$E2E_TMP/p.tfplan" -var a=b 2>&1); rc=$?
+assert_eq "$rc" 1 "-var with -plan"
+assert_contains "$out" "a saved plan carries its own variables"
 out=$(KDX_TERRAFORM=/nonexistent/terraform "$KDX" terraform output "$cfg" 2>&1); rc=$?
 set -e
 assert_eq "$rc" 1 "missing binary"

@@ -5,12 +5,13 @@
 # was created, and that destroy removed it. The secret key never appears in kdx's output.
 # Slow (2-3 minutes): every provider start costs seconds here, and the provider waits ~15 s
 # for each Route 53 change even though moto answers INSYNC at once.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 command -v terraform >/dev/null || skip "terraform not installed"
 [ -d /opt/tf-plugins/registry.terraform.io/hashicorp/aws ] || skip "no aws provider in /opt/tf-plugins"
 python3 -c 'import boto3' 2>/dev/null || skip "boto3 not installed"
 unset TF_CLI_CONFIG_FILE TF_LOG TF_WORKSPACE TF_CLI_ARGS
-start_moto
+start_moto ""
 export AWS_SECRET_ACCESS_KEY=kdx-e2e-secret-do-not-print
 # the provider must get its endpoint from the variable, not from the environment
 kdx() { env -u AWS_ENDPOINT_URL "$KDX" "$@"; }

@@ -2,7 +2,8 @@
 # Cancelling Terraform: a terraform_data whose local-exec sleeps is stopped by kdx's -timeout
 # with SIGINT first (Terraform's graceful cancel: "Interrupt received"), nothing is left running;
 # a second run meets the state lock and kdx names its holder; Ctrl-C (SIGINT) to kdx is passed
-# on to Terraform the same way.
+# on to Terraform the same way; a closed stdout does not kill kdx.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 command -v terraform >/dev/null || skip "terraform not installed"
 unset TF_CLI_CONFIG_FILE TF_LOG TF_WORKSPACE TF_CLI_ARGS
@@ -71,4 +72,10 @@ fi
 # the lock was released: a plan now works
 "$KDX" terraform plan "$cfg" -var pidfile=x -out "$E2E_TMP/p" >/dev/null 2>&1 ||
 	fail "plan after the cancelled apply failed"
+# 4. a reader that goes away (| head) does not kill kdx with SIGPIPE mid-run
+set +e
+"$KDX" terraform plan "$cfg" -var pidfile=x -out "$E2E_TMP/p" 2>/dev/null | head -c 1 >/dev/null
+rc=${PIPESTATUS[0]}
+set -e
+assert_eq "$rc" 0 "kdx exit code with a closed stdout"
 echo "t0502: ok"

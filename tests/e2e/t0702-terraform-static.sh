@@ -24,6 +24,31 @@ terraform init -backend=false -plugin-dir=/opt/tf-plugins -no-color >"$E2E_TMP/i
 	fail "terraform init: $(tail -20 "$E2E_TMP/init.log")"
 terraform validate -no-color || fail "terraform validate"
 
+# Every name the environments set is a declared variable, every environment sets the same ones,
+# and the weights in each sum to 100 (t0700 plans staging; this keeps the others honest cheaply).
+python3 - "$src" <<'EOF' || fail "environments/*.tfvars do not match variables.tf"
+import re, sys
+src = sys.argv[1]
+declared = set(re.findall(r'^variable "([a-z0-9_]+)"', open(f"{src}/variables.tf").read(), re.M))
+sets = {}
+bad = False
+for env in ["production", "staging", "development"]:
+    text = open(f"{src}/environments/{env}.tfvars").read()
+    names = set(re.findall(r"^([a-z0-9_]+)\s*=", text, re.M))
+    sets[env] = names
+    for n in sorted(names - declared):
+        print(f"{env}.tfvars sets undeclared variable '{n}'", file=sys.stderr); bad = True
+    m = re.search(r"^traffic_weights\s*=\s*\{(.*?)\}", text, re.M | re.S)
+    weights = [int(w) for w in re.findall(r'=\s*(\d+)', m.group(1))] if m else []
+    if sum(weights) != 100 or len(weights) != 3:
+        print(f"{env}.tfvars: traffic_weights {weights} do not sum to 100 over 3 regions", file=sys.stderr); bad = True
+    if not re.search(rf'^environment\s*=\s*"{env}"', text, re.M):
+        print(f"{env}.tfvars does not set environment = \"{env}\"", file=sys.stderr); bad = True
+if len({frozenset(v) for v in sets.values()}) != 1:
+    print(f"the environments set different variables: {sets}", file=sys.stderr); bad = True
+sys.exit(1 if bad else 0)
+EOF
+
 # The override is generated, valid, formatted, and the only place endpoints appear.
 "$src/scripts/moto-override.sh" -o "$work" 4566 >/dev/null
 terraform fmt -check moto_override.tf || fail "generated moto_override.tf is not formatted"

@@ -19,6 +19,7 @@ pkg_libs=$(pkg-config --libs libcurl json-c openssl libxml-2.0 2>/dev/null || tr
 status=0
 for src in "$here"/fuzz_*.c; do
 	name=$(basename "$src" .c)
+	# shellcheck disable=SC2086 # pkg_libs is a list of flags
 	clang -O1 -g -std=c11 -D_GNU_SOURCE -I. -Ibuild/fuzz -fsanitize=fuzzer,address,undefined \
 		-fno-sanitize-recover=undefined -o "$out/$name" "$src" "$out/libkdx.a" $pkg_libs -lm -lpthread
 	mkdir -p "$out/corpus-$name"

@@ -5,9 +5,11 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=$here/fixtures
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/kdx-tf-capture.XXXXXX")
-apid=
+apid=""
+mpid=""
 cleanup() {
 	[ -n "$apid" ] && kill "$apid" 2>/dev/null && wait "$apid" 2>/dev/null
+	[ -n "$mpid" ] && kill "$mpid" 2>/dev/null && wait "$mpid" 2>/dev/null
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -49,4 +51,27 @@ kill -INT "$apid"
 wait "$apid" || true
 apid=
 cp apply.log "$out/interrupt.jsonl"
+# resource_drift (and a warning diagnostic, for -target) needs a real provider: the aws one
+# against moto, with the topic changed behind Terraform's back
+if command -v moto_server >/dev/null && [ -d /opt/tf-plugins ]; then
+	port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+	moto_server -H 127.0.0.1 -p "$port" >"$tmp/moto.log" 2>&1 &
+	mpid=$!
+	for _ in $(seq 1 100); do curl -fsS "http://127.0.0.1:$port/moto-api/" >/dev/null 2>&1 && break; sleep 0.1; done
+	export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing
+	export AWS_SHARED_CREDENTIALS_FILE=$tmp/none AWS_CONFIG_FILE=$tmp/none
+	cp -R "$here/aws" "$tmp/aws"
+	cd "$tmp/aws"
+	tf init -input=false -plugin-dir=/opt/tf-plugins >/dev/null
+	tf apply -auto-approve -input=false -json -var endpoint="http://127.0.0.1:$port" \
+		-target=aws_sns_topic.alerts >/dev/null
+	python3 - "http://127.0.0.1:$port" <<'PY'
+import sys, boto3
+sns = boto3.client("sns", endpoint_url=sys.argv[1], region_name="us-east-1")
+arn = sns.list_topics()["Topics"][0]["TopicArn"]
+sns.set_topic_attributes(TopicArn=arn, AttributeName="DisplayName", AttributeValue="changed")
+PY
+	tf plan -input=false -json -var endpoint="http://127.0.0.1:$port" \
+		-target=aws_sns_topic.alerts >"$out/drift.jsonl"
+fi
 echo "fixtures written to $out"

@@ -119,6 +119,23 @@ static void test_validation(void **state)
 	e = validate(m, "GetChange", "{}");
 	assert_string_equal(e, "missing required parameter 'Id'");
 	free(e);
+	e = validate(m, "GetChange", "{\"Id\":null}");
+	assert_string_equal(e, "missing required parameter 'Id'");
+	free(e);
+	/* at compile time a null stands for a value known only at run time */
+	kdx_arena a;
+	strbuf err = STRBUF_INIT;
+	kdx_arena_init(&a);
+	const char *src = "{\"Id\":null}";
+	kdx_value *v = kdx_value_from_json(&a, src, strlen(src), &err);
+	assert_int_equal(aws_model_check(m, "GetChange", v, true, &err), 0);
+	src = "{\"Idd\":null}";
+	v = kdx_value_from_json(&a, src, strlen(src), &err);
+	assert_int_equal(aws_model_check(m, "GetChange", v, true, &err), -1);
+	assert_string_equal(err.buf, "unknown parameter 'Idd' (did you mean 'Id'?)\n"
+				     "missing required parameter 'Id'");
+	strbuf_release(&err);
+	kdx_arena_release(&a);
 	aws_model_free(m);
 
 	m = load("cloudwatch");
@@ -167,6 +184,24 @@ static void test_models_env_override(void **state)
 	rmdir(dir);
 }
 
+static void test_cache(void **state)
+{
+	(void)state;
+	aws_model_cache c;
+	strbuf err = STRBUF_INIT;
+	aws_model_cache_init(&c);
+	const aws_model *a = aws_model_cache_get(&c, "cloudwatch", &err);
+	assert_non_null(a);
+	assert_ptr_equal(aws_model_cache_get(&c, "cloudwatch", &err), a);
+	assert_ptr_equal(aws_model_cache_get(&c, "monitoring", &err), a);
+	assert_non_null(aws_model_cache_get(&c, "sts", &err));
+	assert_int_equal(c.n, 2);
+	assert_null(aws_model_cache_get(&c, "nosuchservice", &err));
+	assert_non_null(strstr(err.buf, "no AWS model for service 'nosuchservice'"));
+	aws_model_cache_release(&c);
+	strbuf_release(&err);
+}
+
 static void test_suggest(void **state)
 {
 	(void)state;
@@ -185,6 +220,7 @@ int main(void)
 		cmocka_unit_test(test_unknown_service_and_operation),
 		cmocka_unit_test(test_validation),
 		cmocka_unit_test(test_models_env_override),
+		cmocka_unit_test(test_cache),
 		cmocka_unit_test(test_suggest),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

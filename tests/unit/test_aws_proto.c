@@ -335,6 +335,35 @@ static void test_serialize(void **state)
 	aws_request_release(&r);
 }
 
+static void test_checksums(void **state)
+{
+	(void)state;
+	aws_request r;
+	/* check values of the CRC-32 and CRC-32C standards for "123456789" */
+	serialize("s3", "PutObject", "{\"Bucket\":\"b\",\"Key\":\"k\",\"Body\":\"123456789\","
+		  "\"ChecksumAlgorithm\":\"CRC32\"}", &r);
+	assert_string_equal(aws_request_get_header(&r, "x-amz-checksum-crc32"), "y/Q5Jg==");
+	assert_string_equal(aws_request_get_header(&r, "x-amz-sdk-checksum-algorithm"), "CRC32");
+	aws_request_release(&r);
+	serialize("s3", "PutObject", "{\"Bucket\":\"b\",\"Key\":\"k\",\"Body\":\"123456789\","
+		  "\"ChecksumAlgorithm\":\"CRC32C\"}", &r);
+	assert_string_equal(aws_request_get_header(&r, "x-amz-checksum-crc32c"), "4waSgw==");
+	aws_request_release(&r);
+	serialize("s3", "PutObject", "{\"Bucket\":\"b\",\"Key\":\"k\",\"Body\":\"123456789\","
+		  "\"ChecksumAlgorithm\":\"SHA256\"}", &r);
+	assert_string_equal(aws_request_get_header(&r, "x-amz-checksum-sha256"),
+			    "FeKw08M4keuw8e9gnsQZQgwg4yDOlMZfvIwzEkSOsiU=");
+	aws_request_release(&r);
+	/* not required and not asked for: none */
+	serialize("s3", "PutObject", "{\"Bucket\":\"b\",\"Key\":\"k\",\"Body\":\"x\"}", &r);
+	assert_null(aws_request_get_header(&r, "Content-MD5"));
+	aws_request_release(&r);
+	/* required (DeleteObjects): Content-MD5 of the body */
+	serialize("s3", "DeleteObjects", "{\"Bucket\":\"b\",\"Delete\":{\"Objects\":[{\"Key\":\"a\"}]}}", &r);
+	assert_string_equal(aws_request_get_header(&r, "Content-MD5"), "JuqpggSF4mbwhmPoLCy7DQ==");
+	aws_request_release(&r);
+}
+
 static void test_timestamps(void **state)
 {
 	(void)state;
@@ -362,6 +391,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_xml_no_external_entities),
 		cmocka_unit_test(test_serialize),
+		cmocka_unit_test(test_checksums),
 		cmocka_unit_test(test_timestamps),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

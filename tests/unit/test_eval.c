@@ -7,6 +7,7 @@
 #include <cmocka.h>
 #include <string.h>
 
+#include "compiler/compile.h"
 #include "compiler/eval.h"
 #include "grammar/parse.h"
 
@@ -163,6 +164,139 @@ static void test_builtins(void **state)
 	assert_string_equal(f->diags.items[f->diags.n - 1].hint, "did you mean 'length'?");
 }
 
+/* ---- running an action through recording hooks ---- */
+
+typedef struct recorder {
+	kdx_arena *arena;
+	strbuf log;        /* one line per call: provider names region input-json */
+	int64_t now;
+	int getchange;     /* GetChange answers PENDING this many times first */
+} recorder;
+
+static kdx_value *json(kdx_arena *a, const char *text)
+{
+	strbuf err = STRBUF_INIT;
+	kdx_value *v = kdx_value_from_json(a, text, strlen(text), &err);
+	strbuf_release(&err);
+	assert_non_null(v);
+	return v;
+}
+
+static int rec_call(void *ctx, const char *provider, const char *const *names, size_t n,
+		    const char *region, kdx_value *input, kdx_value **out, strbuf *err)
+{
+	recorder *rc = ctx;
+	(void)err;
+	strbuf_addf(&rc->log, "%s", provider);
+	for (size_t i = 0; i < n; i++)
+		strbuf_addf(&rc->log, " %s", names[i]);
+	strbuf_addf(&rc->log, " %s ", region ? region : "-");
+	kdx_value_to_json(&rc->log, input);
+	strbuf_addch(&rc->log, '\n');
+	const char *op = names[1];
+	if (!strcmp(op, "ListHostedZonesByName"))
+		*out = json(rc->arena, "{\"HostedZones\":[{\"Id\":\"/hostedzone/Z1\"}]}");
+	else if (!strcmp(op, "ListResourceRecordSets"))
+		*out = json(rc->arena, "{\"ResourceRecordSets\":["
+			    "{\"Name\":\"www.example.com.\",\"SetIdentifier\":\"us-east-1\",\"Weight\":30},"
+			    "{\"Name\":\"www.example.com.\",\"SetIdentifier\":\"us-west-2\",\"Weight\":70},"
+			    "{\"Name\":\"other.example.com.\",\"SetIdentifier\":\"x\",\"Weight\":1}]}");
+	else if (!strcmp(op, "ChangeResourceRecordSets"))
+		*out = json(rc->arena, "{\"ChangeInfo\":{\"Id\":\"/change/C1\",\"Status\":\"PENDING\"}}");
+	else if (!strcmp(op, "DescribeAutoScalingGroups"))
+		*out = json(rc->arena, "{\"AutoScalingGroups\":[{\"DesiredCapacity\":2,\"Instances\":["
+			    "{\"LifecycleState\":\"InService\"},{\"LifecycleState\":\"Pending\"}]}]}");
+	else if (!strcmp(op, "GetChange"))
+		*out = json(rc->arena, rc->getchange-- > 0 ? "{\"ChangeInfo\":{\"Status\":\"PENDING\"}}"
+							    : "{\"ChangeInfo\":{\"Status\":\"INSYNC\"}}");
+	return 0;
+}
+
+static int rec_sleep(void *ctx, int64_t ms, strbuf *err)
+{
+	recorder *rc = ctx;
+	(void)err;
+	strbuf_addf(&rc->log, "sleep %lld\n", (long long)ms);
+	rc->now += ms;
+	return 0;
+}
+
+static int64_t rec_now(void *ctx)
+{
+	return ((recorder *)ctx)->now;
+}
+
+static void test_run_action_and_undo(void **state)
+{
+	(void)state;
+	kdx_compile_opts o = { .path = "examples/weighted-shift.kdx" };
+	kdx_compilation c;
+	assert_int_equal(kdx_compile(&o, &c), 0);
+	const kdx_step_body *b = c.plan->steps[0].body;
+	recorder rc = { .arena = &c.arena, .getchange = 1 };
+	strbuf_init(&rc.log);
+	strbuf err = STRBUF_INIT;
+	kdx_run_hooks hooks = { .call = rec_call, .sleep = rec_sleep, .now_ms = rec_now, .ctx = &rc };
+	kdx_run r = { .arena = &c.arena, .hooks = &hooks, .err = &err };
+	kdx_bound_call call, undo;
+	kdx_value *snap, *result;
+	assert_int_equal(kdx_run_bind(&r, b, b->do_call, &call), 0);
+	assert_int_equal(kdx_run_snapshots(&r, &call, &snap), 0);
+	strbuf sb = STRBUF_INIT;
+	kdx_value_format(&sb, snap);
+	assert_string_equal(sb.buf, "{ \"before\" = { \"us-east-1\" = 30%, \"us-west-2\" = 70% } }");
+	strbuf_reset(&rc.log);
+	assert_int_equal(kdx_run_action(&r, &call, &result), 0);
+	assert_string_equal(rc.log.buf,
+		"aws route53 ListHostedZonesByName - {\"DNSName\":\"example.com.\",\"MaxItems\":\"1\"}\n"
+		"aws route53 ChangeResourceRecordSets - {\"HostedZoneId\":\"/hostedzone/Z1\",\"ChangeBatch\":"
+		"{\"Comment\":\"kdx: set weights of www.example.com.\",\"Changes\":["
+		"{\"Action\":\"UPSERT\",\"ResourceRecordSet\":{\"Name\":\"www.example.com.\",\"Type\":\"CNAME\","
+		"\"SetIdentifier\":\"us-east-1\",\"Weight\":0,\"TTL\":60,\"ResourceRecords\":"
+		"[{\"Value\":\"us-east-1.www.example.com.\"}]}},"
+		"{\"Action\":\"UPSERT\",\"ResourceRecordSet\":{\"Name\":\"www.example.com.\",\"Type\":\"CNAME\","
+		"\"SetIdentifier\":\"us-west-2\",\"Weight\":100,\"TTL\":60,\"ResourceRecords\":"
+		"[{\"Value\":\"us-west-2.www.example.com.\"}]}}]}}\n"
+		"aws route53 GetChange - {\"Id\":\"/change/C1\"}\n"
+		"sleep 2000\n"
+		"aws route53 GetChange - {\"Id\":\"/change/C1\"}\n");
+	/* the undo puts back what the snapshot saw */
+	assert_int_equal(kdx_run_undo_call(&r, b, &call, snap, &undo), 0);
+	assert_string_equal(undo.action, "route53.set_weights");
+	strbuf_reset(&sb);
+	kdx_value_format(&sb, undo.args[1]);
+	assert_string_equal(sb.buf, "{ \"us-east-1\" = 30%, \"us-west-2\" = 70% }");
+	/* a step-level wait until, with its condition run through the same hooks */
+	kdx_compile_opts fo = { .path = "plans/failover.kdx" };
+	kdx_compilation fc;
+	assert_int_equal(kdx_compile(&fo, &fc), 0);
+	const kdx_step_body *vb = NULL;
+	for (size_t i = 0; i < fc.plan->nsteps; i++)
+		if (!strcmp(fc.plan->steps[i].name, "scale_target"))
+			vb = fc.plan->steps[i].body;
+	assert_non_null(vb);
+	assert_int_equal(vb->nwaits, 1);
+	kdx_run fr = { .arena = &fc.arena, .hooks = &hooks, .err = &err };
+	rc.now = 0;
+	strbuf_reset(&rc.log);
+	assert_int_equal(kdx_run_wait(&fr, vb, vb->waits[0]), -1); /* 1 of 2 in service, ever */
+	assert_string_equal(err.buf, "'wait until' still false after 3m");
+	/* polled every 15s for 3m: at 0s, 15s, ... 3m -- 13 polls, 12 sleeps */
+	assert_int_equal(rc.now, 12 * 15000);
+	assert_non_null(strstr(rc.log.buf, "aws autoscaling DescribeAutoScalingGroups us-west-2 "
+					   "{\"AutoScalingGroupNames\":[\"kaldrix-staging-us-west-2\"]}"));
+	strbuf_reset(&err);
+	kdx_compilation_release(&fc);
+	/* a change that never syncs times out after `within` */
+	rc.getchange = 1000;
+	assert_int_equal(kdx_run_action(&r, &call, &result), -1);
+	assert_string_equal(err.buf, "route53.set_weights: 'wait until' still false after 5m");
+	strbuf_release(&sb);
+	strbuf_release(&err);
+	strbuf_release(&rc.log);
+	kdx_compilation_release(&c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -171,6 +305,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_collections, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_names_and_unknowns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_builtins, setup, teardown),
+		cmocka_unit_test(test_run_action_and_undo),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -86,6 +86,8 @@ static void test_call_and_index_adjacency(void **state)
 	LEX_OK("f(x) f (x)", "name(f) call( name(x) ) name(f) ( name(x) )");
 	LEX_OK("a[0][1] a [0]", "name(a) index[ number(0) ] index[ number(1) ] name(a) [ number(0) ]");
 	LEX_OK("x = [1]", "name(x) = [ number(1) ]");
+	/* after a keyword only when it is an attribute name */
+	LEX_OK("x.do(1) require(a)", "name(x) . do call( number(1) ) require ( name(a) )");
 }
 
 static void test_strings(void **state)

@@ -243,6 +243,32 @@ static void test_interrupt_stream(void **state)
 	kdx_arena_release(&a);
 }
 
+/* Captured with the aws provider against moto, after a change made outside Terraform. */
+static void test_drift_and_warning(void **state)
+{
+	(void)state;
+	kdx_arena a;
+	kdx_arena_init(&a);
+	tf_event ev[16];
+	size_t n = parse_fixture(&a, FIX "drift.jsonl", ev, 16);
+	const tf_event *d = find_kind(ev, n, TF_EV_RESOURCE_DRIFT, 0);
+	assert_non_null(d);
+	assert_string_equal(d->address, "aws_sns_topic.alerts");
+	assert_string_equal(d->action, "update");
+	assert_string_equal(d->message, "aws_sns_topic.alerts: Drift detected (update)");
+	const tf_event *w = find_kind(ev, n, TF_EV_DIAGNOSTIC, 0);
+	assert_non_null(w);
+	assert_string_equal(w->level, "warn");
+	assert_string_equal(w->diag->severity, "warning");
+	assert_string_equal(w->diag->summary, "Resource targeting is in effect");
+	assert_null(w->diag->filename);
+	strbuf sb = STRBUF_INIT;
+	tf_diag_format(&sb, w->diag, "x");
+	assert_true(!strncmp(sb.buf, "warning: Resource targeting is in effect\n", 41));
+	strbuf_release(&sb);
+	kdx_arena_release(&a);
+}
+
 static void test_odd_lines(void **state)
 {
 	(void)state;
@@ -270,6 +296,15 @@ static void test_odd_lines(void **state)
 	assert_int_equal(ev.kind, TF_EV_APPLY_PROGRESS);
 	assert_string_equal(ev.address, "terraform_data.slow");
 	assert_true(ev.elapsed_seconds == 10);
+	/* a diagnostic in a -var value is not in a file of the configuration */
+	tf_diag vd = { .severity = "error", .summary = "Variables not allowed",
+		       .detail = "Variables may not be used here.",
+		       .filename = "<value for var.m>", .line = 1, .col = 41 };
+	strbuf sb = STRBUF_INIT;
+	tf_diag_format(&sb, &vd, "cfg");
+	assert_string_equal(sb.buf, "<value for var.m>:1:41: error: Variables not allowed\n"
+				    "Variables may not be used here.\n");
+	strbuf_release(&sb);
 	kdx_arena_release(&a);
 }
 
@@ -376,6 +411,7 @@ int main(void)
 		cmocka_unit_test(test_undeclared_reference),
 		cmocka_unit_test(test_state_lock),
 		cmocka_unit_test(test_interrupt_stream),
+		cmocka_unit_test(test_drift_and_warning),
 		cmocka_unit_test(test_odd_lines),
 		cmocka_unit_test(test_show_summary),
 		cmocka_unit_test(test_outputs),

@@ -179,6 +179,15 @@ static void test_start_errors(void **state)
 
 	strbuf_reset(&err);
 	tf_proc_init(&p);
+	tf_proc_arg(&p, "true");
+	p.dir = xstrdup("tests/unit/test_tf_proc.c");
+	assert_int_equal(tf_proc_run(&p, &err), -1);
+	assert_string_equal(err.buf, "cannot use 'tests/unit/test_tf_proc.c' as working directory: "
+				     "not a directory");
+	tf_proc_release(&p);
+
+	strbuf_reset(&err);
+	tf_proc_init(&p);
 	assert_int_equal(tf_proc_run(&p, &err), -1);
 	assert_string_equal(err.buf, "no program given to run");
 	tf_proc_release(&p);

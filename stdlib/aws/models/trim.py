@@ -35,7 +35,7 @@ METADATA_KEYS = {
 }
 OPERATION_KEYS = {
     "name", "http", "input", "output", "errors", "idempotent", "endpoint", "authtype", "auth",
-    "unsignedPayload", "httpChecksum", "requestcompression", "deprecated",
+    "unsignedPayload", "httpChecksum", "httpChecksumRequired", "requestcompression", "deprecated",
 }
 SHAPE_KEYS = {
     "type", "members", "required", "member", "key", "value", "enum", "payload", "flattened",

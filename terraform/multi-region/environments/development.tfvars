@@ -37,3 +37,6 @@ enable_deletion_protection = false
 
 rpo_seconds = 300
 rto_seconds = 900
+
+alarm_5xx_threshold = 100
+alarm_cpu_threshold = 90

@@ -36,3 +36,6 @@ enable_deletion_protection = false
 
 rpo_seconds = 300
 rto_seconds = 900
+
+alarm_5xx_threshold = 50
+alarm_cpu_threshold = 80

@@ -46,6 +46,8 @@ url="http://$host:$1"
 services=(autoscaling cloudwatch ec2 elasticache elbv2 globalaccelerator iam kms rds route53
 	secretsmanager sns ssm sts)
 
+# The account id is asked of moto's STS rather than skipped: without it the provider cannot tell
+# moto's same-account security group references from cross-account ones and plans changes forever.
 provider_block() {
 	local alias=$1 region=$2 s
 	cat <<HCL
@@ -55,7 +57,7 @@ provider "aws" {
   access_key                  = "testing"
   secret_key                  = "testing"
   skip_credentials_validation = true
-  skip_requesting_account_id  = true
+  skip_requesting_account_id  = false
   skip_metadata_api_check     = true
   skip_region_validation      = true
   s3_use_path_style           = true

@@ -27,3 +27,8 @@ output "regions" {
 output "redis_global_datastore_id" {
   value = local.redis_global_id
 }
+
+output "master_secret_arn" {
+  description = "Secret holding the generated master user and password (null when given from Vault)."
+  value       = length(aws_secretsmanager_secret.master) > 0 ? aws_secretsmanager_secret.master[0].arn : null
+}

@@ -32,27 +32,28 @@ resource "aws_db_subnet_group" "this" {
 }
 
 resource "aws_rds_cluster" "this" {
-  cluster_identifier        = var.name
-  global_cluster_identifier = var.global_cluster_id
-  engine                    = var.engine
-  engine_version            = var.engine_version
-  database_name             = var.is_primary ? var.database_name : null
-  master_username           = var.is_primary ? var.master_username : null
-  master_password           = var.is_primary ? var.master_password : null
-  db_subnet_group_name      = aws_db_subnet_group.this.name
-  vpc_security_group_ids    = [var.security_group_id]
-  storage_encrypted         = true
-  kms_key_id                = aws_kms_key.data.arn
-  backup_retention_period   = var.backup_retention_days
-  deletion_protection       = var.deletion_protection
-  skip_final_snapshot       = !var.deletion_protection
-  final_snapshot_identifier = var.deletion_protection ? "${var.name}-final" : null
-  copy_tags_to_snapshot     = true
+  cluster_identifier         = var.name
+  global_cluster_identifier  = var.global_cluster_id
+  engine                     = var.engine
+  engine_version             = var.engine_version
+  database_name              = var.is_primary ? var.database_name : null
+  master_username            = var.is_primary ? var.master_username : null
+  master_password_wo         = var.is_primary ? var.master_password : null
+  master_password_wo_version = var.is_primary ? 1 : null
+  db_subnet_group_name       = aws_db_subnet_group.this.name
+  vpc_security_group_ids     = [var.security_group_id]
+  storage_encrypted          = true
+  kms_key_id                 = aws_kms_key.data.arn
+  backup_retention_period    = var.backup_retention_days
+  deletion_protection        = var.deletion_protection
+  skip_final_snapshot        = !var.deletion_protection
+  final_snapshot_identifier  = var.deletion_protection ? "${var.name}-final" : null
+  copy_tags_to_snapshot      = true
 
   # kdx promotes and fails over the global database: the writer region is then no longer the one
-  # Terraform created it in. The password comes from Vault or Secrets Manager and rotates outside.
+  # Terraform created it in. Engine upgrades of a global database are done outside, cluster by cluster.
   lifecycle {
-    ignore_changes = [replication_source_identifier, master_password, engine_version]
+    ignore_changes = [replication_source_identifier, engine_version]
   }
 }
 

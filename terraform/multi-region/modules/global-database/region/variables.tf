@@ -37,8 +37,10 @@ variable "master_username" {
 }
 
 variable "master_password" {
-  type      = string
-  sensitive = true
+  description = "Write-only: sent to the writer cluster at creation, never stored."
+  type        = string
+  sensitive   = true
+  ephemeral   = true
 }
 
 variable "backup_retention_days" {

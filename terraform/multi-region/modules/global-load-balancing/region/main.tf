@@ -98,6 +98,12 @@ resource "aws_launch_template" "app" {
     resource_type = "instance"
     tags          = { Name = var.name, Region = var.region }
   }
+
+  # moto echoes the template's own tags back as a "launch-template" tag specification, which
+  # would be a change on every plan; the instance tags above are set once, at creation.
+  lifecycle {
+    ignore_changes = [tag_specifications]
+  }
 }
 
 resource "aws_autoscaling_group" "app" {
