@@ -230,7 +230,8 @@ int kdx_lock_read(const char *path, kdx_lock_info *info, strbuf *err)
 	strbuf_release(&perr);
 	const kdx_value *pid = v ? kdx_value_get(v, "pid") : NULL;
 	int rc = 0;
-	if (!pid || pid->kind != KDX_V_NUMBER) {
+	/* range-checked before the conversion: a damaged file must not be undefined behaviour */
+	if (!pid || pid->kind != KDX_V_NUMBER || !(pid->u.num >= 1 && pid->u.num <= 4194304.0)) {
 		strbuf_addf(err, "lock '%s' has no holder details (empty or damaged)", path);
 		rc = -1;
 	} else {

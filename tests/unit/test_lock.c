@@ -173,6 +173,11 @@ static void test_read_missing_or_damaged(void **state)
 	strbuf_reset(&err);
 	assert_int_equal(kdx_lock_read(path, &info, &err), -1);
 	assert_non_null(strstr(err.buf, "has no holder details"));
+	fp = fopen(path, "w");
+	fputs("{\"pid\":1e300,\"host\":\"h\"}", fp);
+	fclose(fp);
+	strbuf_reset(&err);
+	assert_int_equal(kdx_lock_read(path, &info, &err), -1);
 	strbuf_release(&err);
 }
 
