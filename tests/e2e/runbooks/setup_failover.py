@@ -1,12 +1,12 @@
 """Create what failover-lite.kdx touches in moto: the weighted records 70/20/10 (via
-setup_route53.py's logic), one Auto Scaling group per region (desired = capacity share of
-10 instances) and one 5xx alarm per region, all OK. Usage: setup_failover.py ZONE."""
+setup_route53.py's logic), one Auto Scaling group per region (few instances: moto
+launches each one) and one 5xx alarm per region, all OK. Usage: setup_failover.py ZONE."""
 import sys
 
 import boto3
 
 zone = sys.argv[1] if len(sys.argv) > 1 else "kaldrix.test"
-REGIONS = (("us-east-1", 70, 10), ("us-west-2", 20, 6), ("eu-west-1", 10, 4))
+REGIONS = (("us-east-1", 70, 2), ("us-west-2", 20, 1), ("eu-west-1", 10, 1))
 r53 = boto3.client("route53")
 zid = r53.create_hosted_zone(Name=zone + ".", CallerReference="kdx-e2e-" + zone)["HostedZone"]["Id"]
 changes = []
