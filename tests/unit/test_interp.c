@@ -115,7 +115,7 @@ static void test_dry_run_records_mutation(void **state)
 	if (rc)
 		print_error("%s\n", f->in.err.buf);
 	assert_int_equal(rc, 0);
-	assert_true(ms_now() - t0 < 1000); /* the wait on the answer was not run */
+	assert_true(ms_now() - t0 < 5000); /* the 10 s wait on the answer was not run */
 	assert_int_equal(v->kind, KDX_V_NULL);  /* r.MessageId of the empty answer */
 	const char *log = f->in.log.buf;
 	assert_non_null(strstr(log, "# aws sns Publish\n"));
