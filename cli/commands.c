@@ -14,6 +14,7 @@ int cmd_plan(int argc, char **argv);
 int cmd_resume(int argc, char **argv);
 int cmd_rollback(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+int cmd_simulate(int argc, char **argv);
 int cmd_terraform(int argc, char **argv);
 int cmd_unlock(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
@@ -109,6 +110,18 @@ const kdx_command kdx_commands[] = {
 	  .usage = "Usage: kdx show [-json] PLANFILE | JOURNAL\n\n"
 		   "  -json   print the plan document, or the journal's state, as JSON\n",
 	  .run = cmd_show },
+	{ .name = "simulate", .summary = "Rehearse a runbook on the world model: scenarios, RTO/RPO, every single-step failure",
+	  .usage = "Usage: kdx simulate FILE [-var NAME=VALUE ...] [-var-file FILE ...] [-scenario NAME | -all-scenarios]\n"
+		   "                    [-seed N] [-json] [-explore] [-timeline FILE.svg] [-parallelism N]\n\n"
+		   "  -scenario NAME   run one scenario block (default: a fault-free run)\n"
+		   "  -all-scenarios   a fault-free run, then every scenario\n"
+		   "  -seed N          seed of the duration draws (default 1): same seed, same timeline\n"
+		   "  -explore         fail and time out each step in turn, roll back, check the world is safe\n"
+		   "  -timeline FILE   write an SVG Gantt chart of the run\n"
+		   "  -parallelism N   steps at once, as in apply (default 10)\n"
+		   "  -json            one JSON object per line\n\n"
+		   "Exit status 1 when an expectation fails or -explore finds an unsafe state.\n",
+	  .run = cmd_simulate },
 	{ .name = "terraform", .summary = "Drive Terraform on one directory (init, plan, apply, destroy, output)",
 	  .usage = "Usage: kdx terraform init|plan|apply|destroy|output DIR [NAME] [options]\n\n"
 		   "  -workspace W        run in workspace W (init selects it, creating it if needed)\n"

@@ -1,0 +1,323 @@
+/* kdx simulate: run a runbook on the world model and a virtual clock -- fault-free, under its
+ * scenarios, or exploring every single-step failure -- and print the timeline, the achieved
+ * RTO and RPO against the objectives, and each expectation. */
+#include "cli.h"
+#include "../common/strbuf.h"
+#include "../compiler/compile.h"
+#include "../sim/explore.h"
+#include "../sim/sim.h"
+#include "../sim/svg.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct simcli {
+	const kdx_plan *p;
+	uint64_t seed;
+	int parallelism;
+	bool json;
+	const char *svg;
+	size_t failed;      /* runs with a failed expectation */
+} simcli;
+
+/* +MM:SS.mmm, hours in front when there are some */
+static void vt(strbuf *sb, int64_t ms)
+{
+	int64_t h = ms / 3600000, m = ms / 60000 % 60, s = ms / 1000 % 60, f = ms % 1000;
+	if (h)
+		strbuf_addf(sb, "+%" PRId64 ":%02" PRId64 ":%02" PRId64 ".%03" PRId64, h, m, s, f);
+	else
+		strbuf_addf(sb, "+%02" PRId64 ":%02" PRId64 ".%03" PRId64, m, s, f);
+}
+
+static void dur(strbuf *sb, int64_t ms)
+{
+	kdx_duration_format(sb, ms);
+}
+
+static void print_timeline(strbuf *out, const simcli *C, const kdx_sim_result *r)
+{
+	size_t w = 4;
+	for (size_t i = 0; i < C->p->nsteps; i++)
+		if (strlen(C->p->steps[i].name) > w)
+			w = strlen(C->p->steps[i].name);
+	for (size_t k = 0; k < r->nevents; k++) {
+		const kdx_sim_event *e = &r->events[k];
+		if (C->json) {
+			strbuf_addf(out, "{\"type\":\"event\",\"at_ms\":%" PRId64 ",\"step\":", e->at_ms);
+			if (e->step)
+				strbuf_add_json_str(out, e->step);
+			else
+				strbuf_addstr(out, "null");
+			strbuf_addstr(out, ",\"event\":");
+			strbuf_add_json_str(out, e->what);
+			if (e->message) {
+				strbuf_addstr(out, ",\"message\":");
+				strbuf_add_json_str(out, e->message);
+			}
+			strbuf_addstr(out, "}\n");
+			continue;
+		}
+		strbuf_addstr(out, "  ");
+		vt(out, e->at_ms);
+		strbuf_addf(out, "  %-*s  %s%s%s\n", (int)w, e->step ? e->step : "-", e->what,
+			    e->message ? ": " : "", e->message ? e->message : "");
+	}
+}
+
+static void objective(strbuf *out, const char *what, bool has, int64_t obj, int64_t v, bool known)
+{
+	strbuf_addf(out, "%s: ", what);
+	if (!known) {
+		strbuf_addstr(out, "not recovered by the end of the run");
+	} else {
+		dur(out, v);
+	}
+	if (has) {
+		strbuf_addstr(out, " (objective ");
+		dur(out, obj);
+		strbuf_addf(out, ": %s)", known && v <= obj ? "met" : "missed");
+	}
+	strbuf_addch(out, '\n');
+}
+
+static void print_summary(strbuf *out, const simcli *C, const kdx_scenario *sc,
+			  const kdx_sim_result *r)
+{
+	const kdx_plan *p = C->p;
+	if (C->json) {
+		strbuf_addstr(out, "{\"type\":\"result\",\"scenario\":");
+		if (sc)
+			strbuf_add_json_str(out, sc->name);
+		else
+			strbuf_addstr(out, "null");
+		strbuf_addf(out, ",\"seed\":%" PRIu64 ",\"status\":\"%s\",\"elapsed_ms\":%" PRId64
+				 ",\"recovered\":%s,\"rto_ms\":%" PRId64 ",\"rpo_ms\":%" PRId64
+				 ",\"unsafe\":%zu,\"expectations_failed\":%zu}\n",
+			    C->seed, kdx_run_status_name(r->run.status), r->end_ms,
+			    r->recovered ? "true" : "false", r->rto_ms, r->rpo_ms, r->nviolations,
+			    r->nexpect_failed);
+		for (size_t k = 0; sc && k < sc->nexpects; k++) {
+			strbuf_addstr(out, "{\"type\":\"expect\",\"expect\":");
+			strbuf_add_json_str(out, sc->expects[k].text);
+			strbuf_addf(out, ",\"passed\":%s}\n", r->expect_ok[k] ? "true" : "false");
+		}
+		return;
+	}
+	strbuf_addf(out, "result: %s after ", kdx_run_status_name(r->run.status));
+	dur(out, r->end_ms);
+	strbuf_addf(out, " (%zu done, %zu failed, %zu skipped, %zu undone, %zu not undone)\n",
+		    r->run.done, r->run.failed, r->run.skipped, r->run.undone, r->run.not_undone);
+	objective(out, "RTO achieved", p->has_rto, p->rto_ms, r->rto_ms, r->recovered);
+	objective(out, r->promoted ? "RPO (lag of the promoted replica)" : "RPO (no ungraceful promotion)",
+		  p->has_rpo, p->rpo_ms, r->rpo_ms, true);
+	for (size_t k = 0; k < r->nviolations; k++)
+		strbuf_addf(out, "unsafe: %s\n", r->violations[k]);
+	for (size_t k = 0; sc && k < sc->nexpects; k++) {
+		const kdx_expect *x = &sc->expects[k];
+		strbuf_addf(out, "expect %s: %s", x->text + (strncmp(x->text, "expect ", 7) ? 0 : 7),
+			    r->expect_ok[k] ? "passed" : "FAILED");
+		if (x->kind == KDX_EXPECT_STEP)
+			strbuf_addf(out, " (%s)", kdx_sim_state_name(r->states[x->step]));
+		else if (x->kind == KDX_EXPECT_RTO && !r->recovered)
+			strbuf_addstr(out, " (not recovered)");
+		else {
+			strbuf_addstr(out, " (");
+			dur(out, x->kind == KDX_EXPECT_RTO ? r->rto_ms : r->rpo_ms);
+			strbuf_addch(out, ')');
+		}
+		strbuf_addch(out, '\n');
+	}
+}
+
+static int one_run(simcli *C, const kdx_scenario *sc, strbuf *err)
+{
+	kdx_sim_opts o = { .seed = C->seed, .parallelism = C->parallelism, .scenario = sc,
+			   .timeline = true };
+	kdx_sim_result r;
+	strbuf out = STRBUF_INIT;
+	if (kdx_sim_run(C->p, &o, &r, err) < 0) {
+		kdx_sim_result_release(&r);
+		return -1;
+	}
+	if (!C->json) {
+		strbuf_addf(&out, "simulate '%s', seed %" PRIu64 ", ", C->p->name, C->seed);
+		if (sc)
+			strbuf_addf(&out, "scenario \"%s\"\n", sc->name);
+		else
+			strbuf_addstr(&out, "no faults\n");
+	}
+	print_timeline(&out, C, &r);
+	print_summary(&out, C, sc, &r);
+	fputs(out.buf, stdout);
+	fflush(stdout);
+	int rc = 0;
+	if (C->svg && kdx_svg_write(C->svg, C->p, &r, sc ? sc->name : "no faults", err) < 0)
+		rc = -1;
+	C->failed += r.nexpect_failed > 0;
+	strbuf_release(&out);
+	kdx_sim_result_release(&r);
+	return rc;
+}
+
+static int explore(simcli *C, strbuf *err)
+{
+	kdx_explore x;
+	if (kdx_explore_run(C->p, C->seed, C->parallelism, &x, err) < 0) {
+		kdx_explore_release(&x);
+		return -1;
+	}
+	strbuf out = STRBUF_INIT;
+	size_t w = 4;
+	for (size_t i = 0; i < C->p->nsteps; i++)
+		if (strlen(C->p->steps[i].name) > w)
+			w = strlen(C->p->steps[i].name);
+	if (!C->json)
+		strbuf_addf(&out, "%-*s  %-7s  %-15s  %s\n", (int)w, "STEP", "FAULT", "OUTCOME",
+			    "VERDICT");
+	for (size_t k = 0; k < x.nrows; k++) {
+		const kdx_explore_row *row = &x.rows[k];
+		const char *fault = row->fault == KDX_FAULT_FAIL_STEP ? "fail" : "timeout";
+		const char *name = C->p->steps[row->step].name;
+		const char *st = kdx_run_status_name(row->status);
+		if (C->json) {
+			strbuf_addstr(&out, "{\"type\":\"explore\",\"step\":");
+			strbuf_add_json_str(&out, name);
+			strbuf_addf(&out, ",\"fault\":\"%s\",\"outcome\":\"%s\",\"safe\":%s", fault, st,
+				    row->unsafe ? "false" : "true");
+			const char *keys[] = { "violations", "leftovers", "irreversible" };
+			const char *vals[] = { row->violations, row->leftovers, row->irreversible };
+			for (int j = 0; j < 3; j++)
+				if (vals[j]) {
+					strbuf_addf(&out, ",\"%s\":", keys[j]);
+					strbuf_add_json_str(&out, vals[j]);
+				}
+			strbuf_addstr(&out, "}\n");
+			continue;
+		}
+		strbuf_addf(&out, "%-*s  %-7s  %-15s  %s\n", (int)w, name, fault, st,
+			    row->unsafe ? "UNSAFE" : "safe");
+		if (row->violations)
+			strbuf_addf(&out, "    bad state: %s\n", row->violations);
+		if (row->leftovers)
+			strbuf_addf(&out, "    not restored: %s\n", row->leftovers);
+		if (row->irreversible)
+			strbuf_addf(&out, "    irreversible: %s\n", row->irreversible);
+	}
+	if (C->json)
+		strbuf_addf(&out, "{\"type\":\"explore_summary\",\"runs\":%zu,\"unsafe\":%zu}\n",
+			    x.nrows, x.nunsafe);
+	else
+		strbuf_addf(&out, "%zu runs, %zu unsafe\n", x.nrows, x.nunsafe);
+	fputs(out.buf, stdout);
+	strbuf_release(&out);
+	C->failed += x.nunsafe;
+	kdx_explore_release(&x);
+	return 0;
+}
+
+static int simulate(const kdx_compile_opts *o, simcli *C, const char *scenario, bool all,
+		    bool do_explore)
+{
+	kdx_compilation c;
+	strbuf diags = STRBUF_INIT, err = STRBUF_INIT;
+	int rc = KDX_EXIT_ERROR;
+	kdx_scenario *sc = NULL;
+	size_t nsc = 0;
+	if (kdx_compile(o, &c) < 0 || !c.plan) {
+		if (c.is_module && !c.diags.nerrors)
+			strbuf_addf(&err, "'%s' is a module, not a runbook: there is nothing to simulate",
+				    o->path);
+		goto out;
+	}
+	C->p = c.plan;
+	if (kdx_scenarios_load(&c, &sc, &nsc, &err) < 0)
+		goto out;
+	const kdx_scenario *one = NULL;
+	if (scenario && !(one = kdx_scenario_find(sc, nsc, scenario))) {
+		strbuf_addf(&err, "no scenario \"%s\" in '%s'%s", scenario, o->path,
+			    nsc ? "; the scenarios are:" : " (it has none)");
+		for (size_t i = 0; i < nsc; i++)
+			strbuf_addf(&err, "%s \"%s\"", i ? "," : "", sc[i].name);
+		goto out;
+	}
+	if (do_explore) {
+		if (explore(C, &err) < 0)
+			goto out;
+	} else if (one) {
+		if (one_run(C, one, &err) < 0)
+			goto out;
+	} else {
+		if (one_run(C, NULL, &err) < 0)
+			goto out;
+		for (size_t i = 0; all && i < nsc; i++) {
+			if (!C->json)
+				fputs("\n", stdout);
+			if (one_run(C, &sc[i], &err) < 0)
+				goto out;
+		}
+	}
+	rc = C->failed ? KDX_EXIT_ERROR : KDX_EXIT_OK;
+out:
+	kdx_diags_render(&diags, &c.diags, &c.sources, kdx_use_color(2));
+	fputs(diags.buf, stderr);
+	if (err.len)
+		fprintf(stderr, "kdx: error: %s\n", err.buf);
+	strbuf_release(&diags);
+	strbuf_release(&err);
+	kdx_compilation_release(&c);
+	return rc;
+}
+
+int cmd_simulate(int argc, char **argv)
+{
+	const kdx_command *cmd = kdx_command_find("simulate");
+	bool json = false, all = false, do_explore = false;
+	const char *scenario = NULL, *svg = NULL;
+	long seed = 1, par = 0;
+	kdx_strlist vars = { 0 }, var_files = { 0 }, incs = { 0 }, pos = { 0 };
+	kdx_flag flags[] = {
+		{ "json", KDX_FLAG_BOOL, &json }, { "all-scenarios", KDX_FLAG_BOOL, &all },
+		{ "explore", KDX_FLAG_BOOL, &do_explore }, { "scenario", KDX_FLAG_STRING, &scenario },
+		{ "timeline", KDX_FLAG_STRING, &svg }, { "seed", KDX_FLAG_INT, &seed },
+		{ "parallelism", KDX_FLAG_INT, &par }, { "var", KDX_FLAG_MULTI, &vars },
+		{ "var-file", KDX_FLAG_MULTI, &var_files }, { "I", KDX_FLAG_MULTI, &incs }, { 0 },
+	};
+	int rc;
+	int r = kdx_parse_flags(cmd, argc, argv, flags, &pos);
+	if (r) {
+		rc = r < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
+		goto out;
+	}
+	if (pos.n != 1) {
+		rc = kdx_usage_error(cmd, "'simulate' needs exactly one FILE");
+		goto out;
+	}
+	if ((scenario && all) || (do_explore && (scenario || all))) {
+		rc = kdx_usage_error(cmd, "-scenario, -all-scenarios and -explore exclude each other");
+		goto out;
+	}
+	if (svg && (all || do_explore)) {
+		rc = kdx_usage_error(cmd, "-timeline draws one run: use it with -scenario or alone");
+		goto out;
+	}
+	if (par < 0 || par > 10000 || seed < 0) {
+		rc = kdx_usage_error(cmd, "-parallelism takes 1 to 10000 and -seed a number >= 0");
+		goto out;
+	}
+	kdx_compile_opts o = {
+		.path = pos.items[0], .include_dirs = incs.items, .ninclude_dirs = incs.n,
+		.kdx_path = getenv("KDX_PATH"), .vars = vars.items, .nvars = vars.n,
+		.var_files = var_files.items, .nvar_files = var_files.n,
+	};
+	simcli C = { .seed = (uint64_t)seed, .parallelism = (int)par, .json = json, .svg = svg };
+	rc = simulate(&o, &C, scenario, all, do_explore);
+out:
+	kdx_strlist_release(&vars);
+	kdx_strlist_release(&var_files);
+	kdx_strlist_release(&incs);
+	kdx_strlist_release(&pos);
+	return rc;
+}
