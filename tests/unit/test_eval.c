@@ -195,7 +195,7 @@ static int rec_call(void *ctx, const char *provider, const char *const *names, s
 	strbuf_addch(&rc->log, '\n');
 	const char *op = names[1];
 	if (!strcmp(op, "ListHostedZonesByName"))
-		*out = json(rc->arena, "{\"HostedZones\":[{\"Id\":\"/hostedzone/Z1\"}]}");
+		*out = json(rc->arena, "{\"HostedZones\":[{\"Id\":\"/hostedzone/Z1\",\"Name\":\"example.com.\"}]}");
 	else if (!strcmp(op, "ListResourceRecordSets"))
 		*out = json(rc->arena, "{\"ResourceRecordSets\":["
 			    "{\"Name\":\"www.example.com.\",\"SetIdentifier\":\"us-east-1\",\"Weight\":30},"
