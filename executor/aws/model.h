@@ -133,6 +133,12 @@ int aws_model_validate(const aws_model *m, const char *operation, const kdx_valu
 int aws_model_check(const aws_model *m, const char *operation, const kdx_value *input,
 		    bool unknown_nulls, strbuf *err);
 
+/* The fix-ups every SDK makes to an input before checking it: Route 53 returns ids as
+ * "/hostedzone/Z123" and "/change/C1" but wants "Z123" and "C1" back (ResourceId,
+ * DelegationSetId, ChangeId members). Returns v, or a copy allocated in a. */
+const kdx_value *aws_model_fix_input(const aws_model *m, const aws_shape *in, kdx_arena *a,
+				     const kdx_value *v);
+
 /* The closest candidate to WORD (case-insensitive edit distance), or NULL when none is
  * close enough to suggest. */
 const char *aws_suggest(const char *word, const char *const *candidates, size_t n);

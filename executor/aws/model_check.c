@@ -75,6 +75,61 @@ static void check_enum(check *c, const aws_shape *s, const kdx_value *v)
 	free(names);
 }
 
+static bool bound(const aws_shape *s, const char *key, double *out)
+{
+	json_object *v;
+	if (!s->def || !json_object_object_get_ex(s->def, key, &v))
+		return false;
+	*out = json_object_get_double(v);
+	return true;
+}
+
+/* min/max: a number's value, a string's length (in bytes; AWS counts characters, which
+ * only matters for non-ASCII text near a limit), a list's or map's size. */
+static void check_range(check *c, const aws_shape *s, const kdx_value *v)
+{
+	double lo, hi, x;
+	const char *what;
+	switch (v->kind) {
+	case KDX_V_NUMBER:
+		if (s->type == AWS_T_TIMESTAMP)
+			return;
+		x = v->u.num;
+		what = "";
+		break;
+	case KDX_V_STRING:
+	case KDX_V_REGION:
+		if (s->type != AWS_T_STRING)
+			return;
+		x = (double)v->u.str.len;
+		what = " characters";
+		break;
+	case KDX_V_LIST:
+		x = (double)v->u.list.n;
+		what = " items";
+		break;
+	case KDX_V_MAP:
+		if (s->type != AWS_T_MAP)
+			return;
+		x = (double)v->u.map.n;
+		what = " entries";
+		break;
+	default:
+		return;
+	}
+	bool has_lo = bound(s, "min", &lo), has_hi = bound(s, "max", &hi);
+	if (has_lo && x < lo && *what)
+		problem(c, "parameter '%s' must have at least %.0f%s, not %.0f", c->path.buf, lo,
+			what, x);
+	else if (has_lo && x < lo)
+		problem(c, "parameter '%s' must be at least %.15g, not %.15g", c->path.buf, lo, x);
+	else if (has_hi && x > hi && *what)
+		problem(c, "parameter '%s' must have at most %.0f%s, not %.0f", c->path.buf, hi,
+			what, x);
+	else if (has_hi && x > hi)
+		problem(c, "parameter '%s' must be at most %.15g, not %.15g", c->path.buf, hi, x);
+}
+
 static void check_structure(check *c, const aws_shape *s, const kdx_value *v)
 {
 	size_t base = c->path.len;
@@ -118,6 +173,7 @@ static void check_value(check *c, const aws_shape *s, const kdx_value *v)
 {
 	bool ok = true;
 	size_t base = c->path.len;
+	check_range(c, s, v);
 	switch (s->type) {
 	case AWS_T_STRUCTURE:
 		if (!(ok = v->kind == KDX_V_MAP))
@@ -190,6 +246,35 @@ static void check_value(check *c, const aws_shape *s, const kdx_value *v)
 	}
 }
 
+/* Route 53 returns ids as "/hostedzone/Z123" but wants "Z123" back; the SDKs strip the
+ * prefix of these members, so runbooks can pass ids through unchanged. */
+const kdx_value *aws_model_fix_input(const aws_model *m, const aws_shape *in, kdx_arena *a,
+				     const kdx_value *v)
+{
+	static const char *const id_shapes[] = { "ResourceId", "DelegationSetId", "ChangeId" };
+	if (!v || v->kind != KDX_V_MAP || strcmp(aws_model_service(m), "route53"))
+		return v;
+	kdx_value *copy = NULL;
+	for (size_t i = 0; i < v->u.map.n; i++) {
+		aws_shape m;
+		const kdx_value *val = v->u.map.vals[i];
+		if (!aws_shape_member(in, v->u.map.keys[i], &m) || val->kind != KDX_V_STRING)
+			continue;
+		for (size_t k = 0; k < 3; k++) {
+			const char *slash = strrchr(val->u.str.ptr, '/');
+			if (strcmp(m.name, id_shapes[k]) || !slash)
+				continue;
+			if (!copy) {
+				copy = kdx_value_map(a, v->u.map.n);
+				memcpy(copy->u.map.keys, v->u.map.keys, sizeof(char *) * v->u.map.n);
+				memcpy(copy->u.map.vals, v->u.map.vals, sizeof(kdx_value *) * v->u.map.n);
+			}
+			copy->u.map.vals[i] = kdx_value_string(a, slash + 1);
+		}
+	}
+	return copy ? copy : v;
+}
+
 int aws_model_validate(const aws_model *m, const char *operation, const kdx_value *input,
 		       strbuf *err)
 {
@@ -215,7 +300,11 @@ int aws_model_check(const aws_model *m, const char *operation, const kdx_value *
 				input->u.map.keys[0]);
 	} else {
 		kdx_value empty = { .kind = KDX_V_MAP };
-		check_structure(&c, &op.input, input ? input : &empty);
+		kdx_arena a;
+		kdx_arena_init(&a);
+		check_structure(&c, &op.input, input ? aws_model_fix_input(m, &op.input, &a, input)
+						      : &empty);
+		kdx_arena_release(&a);
 	}
 	strbuf_release(&c.path);
 	return c.problems ? -1 : 0;

@@ -49,33 +49,6 @@ static const kdx_value *fill_tokens(kdx_arena *a, const aws_shape *in, const kdx
 	return v;
 }
 
-/* Route 53 returns ids as "/hostedzone/Z123" but wants "Z123" back; the SDKs strip the
- * prefix of these members, so runbooks can pass ids through unchanged. */
-static const kdx_value *fix_route53_ids(kdx_arena *a, const aws_shape *in, const kdx_value *v)
-{
-	static const char *const id_shapes[] = { "ResourceId", "DelegationSetId", "ChangeId" };
-	if (!v)
-		return v;
-	kdx_value *copy = NULL;
-	for (size_t i = 0; i < v->u.map.n; i++) {
-		aws_shape m;
-		const kdx_value *val = v->u.map.vals[i];
-		if (!aws_shape_member(in, v->u.map.keys[i], &m) || val->kind != KDX_V_STRING)
-			continue;
-		for (size_t k = 0; k < 3; k++) {
-			const char *slash = strrchr(val->u.str.ptr, '/');
-			if (strcmp(m.name, id_shapes[k]) || !slash)
-				continue;
-			if (!copy) {
-				copy = kdx_value_map(a, v->u.map.n);
-				memcpy(copy->u.map.keys, v->u.map.keys, sizeof(char *) * v->u.map.n);
-				memcpy(copy->u.map.vals, v->u.map.vals, sizeof(kdx_value *) * v->u.map.n);
-			}
-			copy->u.map.vals[i] = kdx_value_string(a, slash + 1);
-		}
-	}
-	return copy ? copy : v;
-}
 
 static uint32_t crc32_any(const unsigned char *p, size_t n, uint32_t poly)
 {
@@ -137,16 +110,18 @@ int aws_proto_serialize(const aws_model *m, const char *operation, const kdx_val
 			const char *region, aws_request *req, strbuf *err)
 {
 	aws_operation op;
-	if (aws_model_validate(m, operation, input, err) < 0)
+	if (aws_model_operation(m, operation, &op, err) < 0)
 		return -1;
-	aws_model_operation(m, operation, &op, err);
 	kdx_arena a;
 	kdx_arena_init(&a);
 	const kdx_value *in = input;
-	if (op.input.type == AWS_T_STRUCTURE) {
+	if (op.input.type == AWS_T_STRUCTURE && (!in || in->kind == KDX_V_MAP)) {
 		in = fill_tokens(&a, &op.input, in);
-		if (!strcmp(aws_model_service(m), "route53"))
-			in = fix_route53_ids(&a, &op.input, in);
+		in = aws_model_fix_input(m, &op.input, &a, in);
+	}
+	if (aws_model_validate(m, operation, in, err) < 0) {
+		kdx_arena_release(&a);
+		return -1;
 	}
 	free(req->service);
 	req->service = xstrdup(aws_model_signing_name(m));

@@ -116,6 +116,20 @@ static void test_validation(void **state)
 		"not string \"70\"\n"
 		"missing required parameter 'HostedZoneId'");
 	free(e);
+	/* ranges from the model's min/max; Route 53 ids are checked without their prefix */
+	e = validate(m, "ChangeResourceRecordSets",
+		     "{\"HostedZoneId\":\"/hostedzone/Z0123456789012345678901234567890\",\"ChangeBatch\":"
+		     "{\"Changes\":[{\"Action\":\"UPSERT\",\"ResourceRecordSet\":{\"Name\":\"a.\","
+		     "\"Type\":\"A\",\"Weight\":300,\"TTL\":-1,\"ResourceRecords\":[]}}]}}");
+	assert_string_equal(e,
+		"parameter 'ChangeBatch.Changes[0].ResourceRecordSet.Weight' must be at most 255, not 300\n"
+		"parameter 'ChangeBatch.Changes[0].ResourceRecordSet.TTL' must be at least 0, not -1\n"
+		"parameter 'ChangeBatch.Changes[0].ResourceRecordSet.ResourceRecords' must have at least 1 "
+		"items, not 0");
+	free(e);
+	e = validate(m, "GetHostedZone", "{\"Id\":\"/hostedzone/Z01234567890123456789012345678901\"}");
+	assert_string_equal(e, "parameter 'Id' must have at most 32 characters, not 33");
+	free(e);
 	e = validate(m, "GetChange", "{}");
 	assert_string_equal(e, "missing required parameter 'Id'");
 	free(e);
