@@ -29,8 +29,20 @@ int cmd_help(int argc, char **argv)
 		kdx_print_overview(stdout);
 		return KDX_EXIT_OK;
 	}
-	if (argc > 2)
-		return kdx_usage_error(kdx_command_find("help"), "'help' takes one topic");
+	if (argc > 2) {
+		/* kdx help aws call == kdx aws call -h */
+		const kdx_command *c = kdx_command_find(argv[1]);
+		if (!c)
+			return kdx_usage_error(kdx_command_find("help"), "no help for '%s': not a command",
+					       argv[1]);
+		char *sub[16];
+		int n = 0;
+		for (int i = 1; i < argc && n < 14; i++)
+			sub[n++] = argv[i];
+		sub[n++] = "-h";
+		sub[n] = NULL;
+		return c->run(n, sub);
+	}
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "-help") || !strcmp(argv[1], "--help")) {
 		fputs(kdx_command_find("help")->usage, stdout);
 		return KDX_EXIT_OK;
