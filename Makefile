@@ -10,6 +10,8 @@ PREFIX   ?= /usr/local
 BUILD    ?= build
 WERROR   ?=
 SANITIZE ?=
+# V=1 shows the full compiler command lines.
+Q        := $(if $(V),,@)
 
 PKGS     := libcurl json-c openssl libxml-2.0
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -52,7 +54,8 @@ $(LIB): $(LIB_OBJS)
 # Every object waits for the generated headers, since any module may include the AST.
 $(BUILD)/%.o: %.c | $(GEN_HDRS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c -o $@ $<
 
 # Grouped targets (&:): one bison run makes both files, even under make -j.
 $(BUILD)/grammar/parser.c $(BUILD)/grammar/parser.h &: grammar/parser.y
@@ -65,11 +68,13 @@ $(BUILD)/grammar/lexer.c $(BUILD)/grammar/lexer.h &: grammar/lexer.l $(BUILD)/gr
 
 # Generated C is not ours to keep warning-free in every detail.
 $(BUILD)/grammar/%.o: $(BUILD)/grammar/%.c
-	$(CC) $(CPPFLAGS) -Igrammar $(CFLAGS) -Wno-sign-compare -Wno-unused-function -MMD -MP -c -o $@ $<
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) -Igrammar $(CFLAGS) -Wno-sign-compare -Wno-unused-function -MMD -MP -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS) -lcmocka
+	@echo "  CCLD    $@"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -o $@ $< $(LIB) $(LDFLAGS) $(LDLIBS) -lcmocka
 
 unit: $(UNIT_BINS)
 
