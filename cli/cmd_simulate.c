@@ -175,13 +175,15 @@ static int explore(simcli *C, strbuf *err)
 		if (strlen(C->p->steps[i].name) > w)
 			w = strlen(C->p->steps[i].name);
 	if (!C->json)
-		strbuf_addf(&out, "%-*s  %-7s  %-15s  %s\n", (int)w, "STEP", "FAULT", "OUTCOME",
+		strbuf_addf(&out, "%-*s  %-7s  %-18s  %s\n", (int)w, "STEP", "FAULT", "OUTCOME",
 			    "VERDICT");
 	for (size_t k = 0; k < x.nrows; k++) {
 		const kdx_explore_row *row = &x.rows[k];
 		const char *fault = row->fault == KDX_FAULT_FAIL_STEP ? "fail" : "timeout";
 		const char *name = C->p->steps[row->step].name;
-		const char *st = kdx_run_status_name(row->status);
+		char st[48];
+		snprintf(st, sizeof(st), "%s%s", row->paused ? "paused+" : "",
+			 kdx_run_status_name(row->status));
 		if (C->json) {
 			strbuf_addstr(&out, "{\"type\":\"explore\",\"step\":");
 			strbuf_add_json_str(&out, name);
@@ -197,7 +199,7 @@ static int explore(simcli *C, strbuf *err)
 			strbuf_addstr(&out, "}\n");
 			continue;
 		}
-		strbuf_addf(&out, "%-*s  %-7s  %-15s  %s\n", (int)w, name, fault, st,
+		strbuf_addf(&out, "%-*s  %-7s  %-18s  %s\n", (int)w, name, fault, st,
 			    row->unsafe ? "UNSAFE" : "safe");
 		if (row->violations)
 			strbuf_addf(&out, "    bad state: %s\n", row->violations);

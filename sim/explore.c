@@ -107,13 +107,15 @@ int kdx_explore_run(const kdx_plan *p, uint64_t seed, int parallelism, kdx_explo
 			kdx_fault f = { .kind = t ? KDX_FAULT_TIMEOUT_STEP : KDX_FAULT_FAIL_STEP,
 					.region = -1, .step = (int32_t)i, .resource = -1 };
 			kdx_scenario sc = { .name = "explore", .faults = &f, .nfaults = 1 };
-			kdx_sim_opts o = { .seed = seed, .parallelism = parallelism, .scenario = &sc };
+			kdx_sim_opts o = { .seed = seed, .parallelism = parallelism, .scenario = &sc,
+					   .rollback_paused = true };
 			kdx_sim_result r;
 			int rc = kdx_sim_run(p, &o, &r, err);
 			kdx_explore_row *row = &out->rows[out->nrows++];
 			row->step = (uint32_t)i;
 			row->fault = f.kind;
 			row->status = r.run.status;
+			row->paused = r.paused;
 			if (rc == 0)
 				judge(p, &r, row);
 			kdx_sim_result_release(&r);

@@ -17,7 +17,8 @@
 typedef struct kdx_explore_row {
 	uint32_t step;
 	kdx_fault_kind fault;        /* KDX_FAULT_FAIL_STEP or KDX_FAULT_TIMEOUT_STEP */
-	kdx_run_status status;       /* how the run ended (rolled_back, paused, ...) */
+	kdx_run_status status;       /* how the run ended (rolled_back, degraded, ...) */
+	bool paused;                 /* it paused first; status is the rollback's that followed */
 	bool unsafe;
 	char *violations;            /* unsafe states during the run and after it, or NULL */
 	char *leftovers;             /* what differs from the start and should not, or NULL */

@@ -451,6 +451,31 @@ static void sim_release(sim *S)
 	kdx_model_release(&S->m);
 }
 
+/* What `kdx rollback` does after a pause: undo the steps the run completed, from a journal
+ * state that says so. */
+static int rollback_paused(sim *S, const kdx_backend *be, kdx_journal *j, kdx_sched_opts *so,
+			   strbuf *err)
+{
+	const kdx_plan *p = S->p;
+	kdx_journal_state st;
+	kdx_journal_state_init(&st);
+	st.steps = xcalloc(p->nsteps + 1, sizeof(*st.steps));
+	for (size_t i = 0; i < p->nsteps; i++) {
+		kdx_sim_state s = S->res->states[i];
+		if (s != KDX_SS_DONE && s != KDX_SS_SKIPPED)
+			continue;
+		kdx_jstep *js = &st.steps[st.nsteps++];
+		js->name = xstrdup(p->steps[i].name);
+		js->state = s == KDX_SS_DONE ? KDX_JS_DONE : KDX_JS_SKIPPED;
+		js->approved = true;
+	}
+	st.asteps = p->nsteps + 1;
+	st.run_id = xstrdup("sim");
+	int rc = kdx_sched_rollback(p, &st, be, &S->vc.base, j, so, &S->res->run, err);
+	kdx_journal_state_release(&st);
+	return rc;
+}
+
 int kdx_sim_run(const kdx_plan *p, const kdx_sim_opts *o, kdx_sim_result *res, strbuf *err)
 {
 	sim S = { .p = p, .o = o, .res = res };
@@ -473,6 +498,9 @@ int kdx_sim_run(const kdx_plan *p, const kdx_sim_opts *o, kdx_sim_result *res, s
 	kdx_journal j;
 	kdx_journal_open_discard(&j);
 	int rc = kdx_sched_apply(p, &be, &S.vc.base, &j, &so, &res->run, err);
+	res->paused = rc == 0 && res->run.status == KDX_RUN_PAUSED;
+	if (res->paused && o->rollback_paused)
+		rc = rollback_paused(&S, &be, &j, &so, err);
 	kdx_journal_release(&j);
 	res->end_ms = now(&S);
 	/* faults due after the run still happen to the world the run left */

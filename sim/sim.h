@@ -21,6 +21,7 @@ typedef struct kdx_sim_opts {
 	int parallelism;               /* <= 0: the scheduler's default (10) */
 	const kdx_scenario *scenario;  /* NULL: fault-free */
 	bool timeline;                 /* record events and bars (off for -explore: cheaper) */
+	bool rollback_paused;          /* a run that pauses is then rolled back (kdx rollback) */
 } kdx_sim_opts;
 
 /* One line of the timeline. */
@@ -43,7 +44,8 @@ typedef struct kdx_sim_bar {
 } kdx_sim_bar;
 
 typedef struct kdx_sim_result {
-	kdx_run_result run;            /* the scheduler's verdict */
+	kdx_run_result run;            /* the scheduler's verdict (of the rollback, if paused) */
+	bool paused;                   /* the run paused (and was rolled back if asked) */
 	kdx_model initial, final;      /* before the first step (faults at 0 applied) / at the end */
 	kdx_model start;               /* before anything, faults included: what -explore compares */
 	kdx_sim_state *states;         /* per step */

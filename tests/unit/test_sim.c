@@ -314,7 +314,15 @@ static void test_explore_failover_safe(void **state)
 	assert_int_equal(kdx_explore_run(f->c.plan, 1, 0, &x, &err), 0);
 	assert_int_equal(x.nrows, 2 * f->c.plan->nsteps);
 	assert_int_equal(x.nunsafe, 0);
-	/* validate fails after the irreversible promotion: the writer change is listed */
+	/* validate fails after the irreversible promotion: it pauses, the rollback follows,
+	 * and the writer change is listed as irreversible, not as a leftover */
+	int32_t v = step_of(f->c.plan, "validate");
+	const kdx_explore_row *row = &x.rows[2 * v];
+	assert_true(row->paused);
+	assert_int_equal(row->status, KDX_RUN_ROLLED_BACK);
+	assert_null(row->leftovers);
+	assert_non_null(row->irreversible);
+	assert_non_null(strstr(row->irreversible, "db writer us-east-1 -> us-west-2"));
 	kdx_explore_release(&x);
 	strbuf_release(&err);
 }
