@@ -27,10 +27,22 @@ typedef struct apply_args {
 
 static void print_log(void *ud, const kdx_step *st, kdx_phase phase, const char *text)
 {
-	FILE *out = ud;
-	fprintf(out, "# step %s%s: requests it would send\n", st->name,
-		phase == KDX_PHASE_UNDO ? " (undo)" : "");
-	fputs(text, out);
+	FILE *out = stdout;
+	if (*(const bool *)ud) { /* -json: keep one JSON object per line */
+		strbuf sb = STRBUF_INIT;
+		strbuf_addstr(&sb, "{\"type\":\"dry_run_requests\",\"step\":");
+		strbuf_add_json_str(&sb, st->name);
+		strbuf_addf(&sb, ",\"phase\":\"%s\",\"requests\":",
+			    phase == KDX_PHASE_UNDO ? "undo" : "do");
+		strbuf_add_json_str(&sb, text);
+		strbuf_addstr(&sb, "}\n");
+		fputs(sb.buf, out);
+		strbuf_release(&sb);
+	} else {
+		fprintf(out, "# step %s%s: requests it would send\n", st->name,
+			phase == KDX_PHASE_UNDO ? " (undo)" : "");
+		fputs(text, out);
+	}
 	fflush(out);
 }
 
@@ -124,7 +136,7 @@ static int run(apply_args *a, const char *arg)
 		}
 		eo.state_dir = tmpdir;
 		r.be.on_log = print_log;
-		r.be.log_ud = stdout;
+		r.be.log_ud = &a->json;
 	}
 	kdx_real_clock clk;
 	kdx_real_clock_init(&clk);

@@ -137,8 +137,11 @@ static void one_step(ctx *c, size_t no, const kdx_step *st)
 	strbuf_addf(h, "\n%zu. step %s", no, st->name);
 	for (size_t k = 0; k < st->npreds; k++)
 		strbuf_addf(h, "%s%s", k ? ", " : " after ", c->r->comp.plan->steps[st->preds[k].from].name);
+	const kdx_step_body *sb = st->body;
 	strbuf_addf(h, "  (%s%s)\n", st->action ? st->action : "no action",
-		    st->mutating ? "" : "; reads only");
+		    st->mutating ? ""
+		    : !sb->do_call || kdx_interp_action_reads_only(sb->do_call->decl) ? "; reads only"
+										 : "; no change to the world model");
 	strbuf_addf(j, "%s{", no > 1 ? "," : "");
 	json_kv(j, "name", st->name, false);
 	json_kv(j, "action", st->action, true);
@@ -154,7 +157,9 @@ static void one_step(ctx *c, size_t no, const kdx_step *st)
 		strbuf_reset(&in->err);
 	}
 	kdx_value *snap = NULL;
-	if (b->do_call && b->undo_is_actions_own) {
+	/* the action's snapshot reads show the live state even when the step's undo is its
+	 * own (they are reads; the plan file keeps them to detect a stale plan) */
+	if (b->do_call) {
 		if (kdx_interp_snapshot(in, b->do_call, &snap) < 0) {
 			strbuf_addf(h, "     live state: cannot read (%s)\n", in->err.buf);
 			c->failures++;

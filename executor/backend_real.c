@@ -43,7 +43,11 @@ typedef struct msg {
 
 static void post(kdx_job *j, int type, char *text)
 {
-	msg m = { type, j, text };
+	msg m;
+	memset(&m, 0, sizeof(m)); /* no uninitialised padding through the pipe */
+	m.type = type;
+	m.job = j;
+	m.text = text;
 	ssize_t n;
 	do
 		n = write(j->b->pipefd[1], &m, sizeof(m));

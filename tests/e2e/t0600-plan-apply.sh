@@ -64,4 +64,17 @@ assert_contains "$out" "plan is stale: 'shift.kdx' changed since the plan was ma
 out=$("$KDX" apply shift.kdx </dev/null 2>&1) && fail "apply without -auto-approve and no TTY ran"
 assert_contains "$out" "no terminal to confirm on"
 assert_eq "$(w)" "eu-west-1=11,us-east-1=70,us-west-2=20" "refused apply changed something"
+
+# the KALDRIX failover itself: the before/after of every step from the live state
+python3 "$RB/setup_failover.py" staging.kaldrix.io staging >/dev/null
+out=$("$KDX" plan -var fleet_size=2 "$KDX_REPO/plans/failover.kdx" 2>&1) || fail "plan of the failover: $out"
+assert_contains "$out" "RTO budget: critical path 12m25s of 15m00s (2m35s to spare): detect -> notify_start -> scale_target -> shift_traffic -> fence_writer -> promote_db -> validate -> notify_done"
+assert_contains "$out" "Stop conditions: kaldrix-staging-us-west-2-5xx"
+assert_contains "$out" 'live state: {"before":1}'
+assert_contains "$out" "change: us-west-2 capacity 50% -> 100%"
+assert_contains "$out" 'live state: {"before":{"us-east-1":70,"us-west-2":20,"eu-west-1":10}}'
+assert_contains "$out" "change: api weights 70/20/10 -> 0/90/10"
+assert_contains "$out" "change: db fenced in us-east-1"
+assert_contains "$out" "change: db writer us-east-1 -> us-west-2"
+assert_contains "$out" "Action=FailoverGlobalCluster&Version=2014-10-31&GlobalClusterIdentifier=kaldrix-staging"
 echo ok

@@ -13,7 +13,7 @@ python3 "$RB/setup_failover.py" kaldrix.test >/dev/null
 state() { python3 "$RB/state.py" kaldrix.test; }
 start=$(state)
 assert_contains "$start" "w:us-east-1=70"
-assert_contains "$start" "asg:us-west-2=6"
+assert_contains "$start" "asg:us-west-2=1"
 
 # 1. validation fails (HTTP 500 for 2 s): rollback
 python3 "$RB/http500.py" >port.txt &
@@ -37,5 +37,5 @@ assert_eq "$(state)" "$start" "state after the rollback of a stop condition"
 # 3. the same runbook without failures moves everything
 rm -rf .kdx
 "$KDX" apply -auto-approve failover-lite.kdx >ok.out 2>&1 || fail "apply: $(cat ok.out)"
-assert_eq "$(state)" "w:eu-west-1=10 w:us-east-1=0 w:us-west-2=90 asg:us-east-1=10 alarm:us-east-1=OK asg:us-west-2=10 alarm:us-west-2=OK asg:eu-west-1=4 alarm:eu-west-1=OK" "after a successful apply"
+assert_eq "$(state)" "w:eu-west-1=10 w:us-east-1=0 w:us-west-2=90 asg:us-east-1=2 alarm:us-east-1=OK asg:us-west-2=2 alarm:us-west-2=OK asg:eu-west-1=1 alarm:eu-west-1=OK" "after a successful apply"
 echo ok

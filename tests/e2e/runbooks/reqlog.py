@@ -1,0 +1,54 @@
+"""A logging HTTP proxy for the crash tests: forwards every request unchanged to the
+upstream (moto_server) and appends one line per request to the log: "METHOD PATH ACTION",
+ACTION being the query protocol's Action=, the JSON protocol's X-Amz-Target, or "-".
+Usage: reqlog.py UPSTREAM_URL PORT_FILE LOG_FILE"""
+import http.client
+import http.server
+import socketserver
+import sys
+import threading
+import urllib.parse
+
+UP = urllib.parse.urlsplit(sys.argv[1])
+LOCK = threading.Lock()
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def _any(self):
+        n = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(n) if n else b""
+        action = self.headers.get("X-Amz-Target") or "-"
+        if body.startswith(b"Action="):
+            action = urllib.parse.parse_qs(body.decode())["Action"][0]
+        with LOCK, open(sys.argv[3], "a") as f:
+            f.write("%s %s %s\n" % (self.command, self.path.split("?")[0], action))
+        c = http.client.HTTPConnection(UP.hostname, UP.port, timeout=30)
+        headers = {k: v for k, v in self.headers.items() if k.lower() != "connection"}
+        c.request(self.command, self.path, body=body or None, headers=headers)
+        r = c.getresponse()
+        data = r.read()
+        self.send_response(r.status)
+        for k, v in r.getheaders():
+            if k.lower() not in ("transfer-encoding", "connection", "content-length", "server", "date"):
+                self.send_header(k, v)
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+        c.close()
+
+    do_GET = do_POST = do_PUT = do_DELETE = _any
+
+    def log_message(self, *args):
+        pass
+
+
+class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
+    daemon_threads = True
+
+
+srv = Server(("127.0.0.1", 0), Handler)
+with open(sys.argv[2], "w") as f:
+    f.write(str(srv.server_address[1]))
+srv.serve_forever()
