@@ -115,6 +115,11 @@ except rds.exceptions.ClientError:
 EOF
 done
 
+# The health checks' ids, from Terraform's outputs, as a kdx map.
+hc=$(cd "$tf" && TF_WORKSPACE=staging terraform output -json health_check_ids |
+	python3 -c 'import json,sys; print("{" + ", ".join("\"%s\" = \"%s\"" % kv for kv in json.load(sys.stdin).items()) + "}")')
+local_vars+=(-var "health_check_ids=$hc")
+
 phase failover apply plans/failover.kdx "${env_vars[@]}" "${state[@]}" "${local_vars[@]}" -auto-approve
 verify failed-over us-west-2
 phase failback apply plans/failback.kdx "${env_vars[@]}" "${state[@]}" "${local_vars[@]}" -auto-approve
