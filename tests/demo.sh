@@ -30,8 +30,8 @@ free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
 wait_http() {
-	local i
-	for i in $(seq 1 150); do
+	local _
+	for _ in $(seq 1 150); do
 		curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
 		sleep 0.1
 	done
@@ -73,6 +73,7 @@ local_vars=(-var "db_failover=detach" -var "alarm_suffix=alb-5xx"
 	-var "health_url=http://127.0.0.1:$hport/health" -var "target_health_url=http://127.0.0.1:$hport/health")
 
 report=()
+secs_failover=0
 weights() { python3 "$repo/tests/e2e/kaldrix_state.py" weights staging.kaldrix.io 2>/dev/null || echo "-"; }
 verify() { [ -z "${KDX_DEMO_VERIFY:-}" ] || python3 "$repo/tests/e2e/kaldrix_state.py" "$@"; }
 phase() {
@@ -88,7 +89,7 @@ phase() {
 	local res=ok
 	[ "$rc" = 0 ] || res="FAILED (exit $rc)"
 	report+=("$(printf '%-9s %8ss  %-18s weights %s' "$name" "$secs" "$res" "$(weights)")")
-	eval "secs_$name=$secs"
+	[ "$name" != failover ] || secs_failover=$secs
 	[ "$rc" = 0 ] || { printf '%s\n' "${report[@]}"; die "phase '$name' failed (log: $log)"; }
 }
 

@@ -7,7 +7,7 @@
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 python3 -c 'import boto3' 2>/dev/null || skip "boto3 not installed"
-start_moto
+start_moto ""
 RB="$KDX_REPO/tests/e2e/runbooks"
 state() { python3 "$KDX_REPO/tests/e2e/kaldrix_state.py" "$@"; }
 python3 "$RB/setup_failover.py" staging.kaldrix.io staging >/dev/null || fail "setup"
