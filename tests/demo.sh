@@ -69,7 +69,7 @@ env_vars=(-var-file plans/environments/staging.kdxvars)
 state=(-state-dir "$work/kdx")
 # moto-local settings (docs/kaldrix.md): one Terraform apply, the writer detached (moto has no
 # FailoverGlobalCluster), the API health checks against the local endpoint.
-local_vars=(-var "db_failover=detach" -var "alarm_suffix=alb-5xx" -var "topic_name=kaldrix-staging-us-east-1"
+local_vars=(-var "db_failover=detach" -var "alarm_suffix=alb-5xx" -var "topic_name=kaldrix-staging-us-east-1-alerts"
 	-var "health_url=http://127.0.0.1:$hport/health" -var "target_health_url=http://127.0.0.1:$hport/health")
 
 report=()
