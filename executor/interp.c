@@ -328,12 +328,15 @@ static int run_item(kdx_interp *in, frame *f, const kdx_ast_item *it)
 			return -1;
 		}
 		const char *prov = it->word.name ? it->word.name : "";
-		if (strcmp(prov, "aws")) {
-			strbuf_addf(&in->err, "'call %s' is not supported by the executor yet", prov);
+		if (!strcmp(prov, "terraform")) {
+			if (kdx_interp_tf_call(in, mod, f->env, it, f->mutating, &v) < 0)
+				return -1;
+		} else if (strcmp(prov, "aws")) {
+			strbuf_addf(&in->err, "'call %s' is not supported by the executor", prov);
+			return -1;
+		} else if (kdx_interp_aws_call(in, mod, f->env, it, f->mutating, &v) < 0) {
 			return -1;
 		}
-		if (kdx_interp_aws_call(in, mod, f->env, it, f->mutating, &v) < 0)
-			return -1;
 		if (it->name.name)
 			f->env = push(in, f->env, it->name.name, v);
 		return 0;

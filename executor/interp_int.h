@@ -13,6 +13,10 @@ int kdx_interp_wait_until(kdx_interp *in, const kdx_module *mod, const kdx_env *
  * something (dry run: print instead of send). */
 int kdx_interp_aws_call(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
 			const kdx_ast_item *it, bool mutating, kdx_value **out);
+/* interp_tf.c: one `call terraform "COMMAND" { input }` through executor/terraform (dry run
+ * and kdx plan: logged, not run). */
+int kdx_interp_tf_call(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
+		       const kdx_ast_item *it, bool mutating, kdx_value **out);
 /* interp_host.c: http_get(url, time_limit) -> { status, body }. */
 int kdx_interp_http_get(kdx_interp *in, kdx_value **args, size_t nargs, kdx_value **out);
 

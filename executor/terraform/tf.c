@@ -194,6 +194,8 @@ static void add_vars(struct tf_proc *p, const tf_opts *o)
 		tf_proc_argf(p, "-var-file=%s", f);
 		free(f);
 	}
+	for (size_t i = 0; i < o->ntargets; i++)
+		tf_proc_argf(p, "-target=%s", o->targets[i]);
 }
 
 static void add_lock_timeout(struct tf_proc *p, const tf_opts *o)

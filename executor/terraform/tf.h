@@ -27,6 +27,7 @@ typedef struct tf_opts {
 	const char *const *backend_config; size_t nbackend_config; /* init -backend-config=X */
 	const char *const *vars; size_t nvars;           /* "name=value" → -var */
 	const char *const *var_files; size_t nvar_files; /* → -var-file */
+	const char *const *targets; size_t ntargets;     /* plan, apply, destroy: → -target */
 	/* Extra environment for the child, "NAME=value"; only TF_* and AWS_* names are
 	 * accepted (anything else is an error), on top of the minimal environment of proc.h. */
 	const char *const *env; size_t nenv;

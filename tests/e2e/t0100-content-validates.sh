@@ -26,7 +26,7 @@ for f in plans/*.kdx examples/*.kdx; do
 done
 # the failover graph is the chain of the seed's failover process
 "$KDX" graph plans/failover.kdx >"$E2E_TMP/f.dot"
-for e in '"detect" -> "notify_start"' '"shift_traffic" -> "fence_writer"' '"fence_writer" -> "promote_db"'; do
+for e in '"detect" -> "notify_start"' '"shift_traffic" -> "validate_target"' '"validate_target" -> "fence_writer"' '"fence_writer" -> "promote_db"'; do
 	grep -qF -- "$e" "$E2E_TMP/f.dot" || fail "edge $e missing from the failover graph"
 done
 # data references are drawn dashed

@@ -75,15 +75,17 @@ static void test_failover_shape(void **state)
 	assert_int_equal(p->resources[fw].region, 1);
 	assert_string_equal(p->resources[fw].type, "autoscaling.group");
 	const char *order[] = { "detect", "notify_start", "scale_target", "shift_traffic",
-				"fence_writer", "promote_db", "validate", "notify_done" };
-	assert_int_equal(p->nsteps, 8);
-	for (size_t i = 0; i < 8; i++) {
+				"validate_target", "fence_writer", "promote_db", "validate",
+				"notify_done" };
+	assert_int_equal(p->nsteps, 9);
+	for (size_t i = 0; i < 9; i++) {
 		assert_string_equal(p->steps[i].name, order[i]);
 		if (i == 0) {
 			assert_int_equal(p->steps[i].npreds, 0);
 			continue;
 		}
-		assert_int_equal(p->steps[i].npreds, 1);
+		/* validate also follows detach_db, pruned here: its edge goes to fence_writer */
+		assert_int_equal(p->steps[i].npreds, i == 7 ? 2 : 1);
 		assert_int_equal(p->steps[i].preds[0].from, i - 1);
 		assert_int_equal(p->steps[i].preds[0].kind, KDX_EDGE_AFTER);
 	}

@@ -1,0 +1,137 @@
+"""Reads the KALDRIX staging world in moto with boto3, independently of kdx (tests/demo.sh,
+t0710, t0711). Usage:
+  kaldrix_state.py weights ZONE      -> "70/20/10" (us-east-1/us-west-2/eu-west-1) or "-"
+  kaldrix_state.py deployed|failed-over TARGET|failed-back|destroyed   (exit 1 with the problems)
+  kaldrix_state.py snapshot          -> JSON of weights, desired capacities, writer, fence
+"""
+import json
+import sys
+
+import boto3
+
+REGIONS = ["us-east-1", "us-west-2", "eu-west-1"]
+ENV = "staging"
+ZONE = "staging.kaldrix.io."
+
+
+def c(svc, region="us-east-1"):
+    return boto3.client(svc, region_name=region)
+
+
+def weights(zone=ZONE):
+    r53 = c("route53")
+    zones = [z for z in r53.list_hosted_zones()["HostedZones"] if z["Name"] == zone]
+    if not zones:
+        return None
+    rrs = r53.list_resource_record_sets(HostedZoneId=zones[0]["Id"])["ResourceRecordSets"]
+    w = {r["SetIdentifier"]: r["Weight"] for r in rrs
+         if r["Name"] == "api." + zone and "Weight" in r}
+    return w
+
+
+def wtext(w):
+    return "/".join(str(w.get(r, "-")) for r in REGIONS) if w else "-"
+
+
+def members():
+    g = c("rds").describe_global_clusters()["GlobalClusters"]
+    g = [x for x in g if x["GlobalClusterIdentifier"] == "kaldrix-" + ENV]
+    return g[0]["GlobalClusterMembers"] if g else []
+
+
+def writer():
+    for m in members():
+        if m["IsWriter"]:
+            return m["DBClusterArn"].split(":")[3]
+    return None
+
+
+def desired():
+    out = {}
+    for r in REGIONS:
+        gs = c("autoscaling", r).describe_auto_scaling_groups(
+            AutoScalingGroupNames=["kaldrix-%s-%s" % (ENV, r)])["AutoScalingGroups"]
+        out[r] = gs[0]["DesiredCapacity"] if gs else None
+    return out
+
+
+def fence():
+    out = {}
+    for r in REGIONS:
+        try:
+            ps = c("rds", r).describe_db_cluster_parameters(
+                DBClusterParameterGroupName="kaldrix-%s-%s" % (ENV, r))["Parameters"]
+            out[r] = [p.get("ParameterValue") for p in ps
+                      if p["ParameterName"] == "default_transaction_read_only"]
+        except Exception:
+            out[r] = None
+    return out
+
+
+def leftovers():
+    found = []
+    r53 = c("route53")
+    found += ["zone " + z["Name"] for z in r53.list_hosted_zones()["HostedZones"]]
+    found += ["health check " + h["Id"] for h in r53.list_health_checks()["HealthChecks"]]
+    found += ["global cluster " + g["GlobalClusterIdentifier"]
+              for g in c("rds").describe_global_clusters()["GlobalClusters"]]
+    for r in REGIONS:
+        found += ["%s cluster %s" % (r, x["DBClusterIdentifier"])
+                  for x in c("rds", r).describe_db_clusters()["DBClusters"]]
+        found += ["%s asg %s" % (r, x["AutoScalingGroupName"])
+                  for x in c("autoscaling", r).describe_auto_scaling_groups()["AutoScalingGroups"]]
+        found += ["%s vpc %s" % (r, x["VpcId"]) for x in c("ec2", r).describe_vpcs()["Vpcs"]
+                  if not x.get("IsDefault")]
+        found += ["%s alb %s" % (r, x["LoadBalancerName"])
+                  for x in c("elbv2", r).describe_load_balancers()["LoadBalancers"]]
+        found += ["%s alarm %s" % (r, x["AlarmName"])
+                  for x in c("cloudwatch", r).describe_alarms()["MetricAlarms"]]
+        found += ["%s topic %s" % (r, x["TopicArn"]) for x in c("sns", r).list_topics()["Topics"]]
+    return found
+
+
+def main():
+    what = sys.argv[1]
+    if what == "weights":
+        print(wtext(weights(sys.argv[2] + "." if len(sys.argv) > 2 else ZONE)))
+        return 0
+    if what == "snapshot":
+        print(json.dumps({"weights": weights(), "desired": desired(), "writer": writer(),
+                          "fence": fence()}, sort_keys=True))
+        return 0
+    problems = []
+    w = weights()
+    if what == "deployed":
+        if w != {"us-east-1": 70, "us-west-2": 20, "eu-west-1": 10}:
+            problems.append("weights after deploy: %s" % w)
+        if writer() != "us-east-1":
+            problems.append("writer after deploy: %s" % writer())
+        if len(members()) != 3:
+            problems.append("global cluster members: %s" % members())
+    elif what == "failed-over":
+        t = sys.argv[2]
+        want = {r: 0 if r == "us-east-1" else 90 if r == t else 10 for r in REGIONS}
+        if w != want:
+            problems.append("weights after failover: %s, want %s" % (w, want))
+        if desired()[t] is None or desired()[t] < 1:
+            problems.append("target fleet: %s" % desired())
+        if fence().get("us-east-1") != ["on"]:
+            problems.append("us-east-1 not fenced: %s" % fence())
+    elif what == "failed-back":
+        if w != {"us-east-1": 70, "us-west-2": 20, "eu-west-1": 10}:
+            problems.append("weights after failback: %s" % w)
+        if fence().get("us-east-1") != ["off"]:
+            problems.append("us-east-1 still fenced: %s" % fence())
+    elif what == "destroyed":
+        # the parameter groups the demo made itself are not Terraform's
+        problems += leftovers()
+    else:
+        print("unknown check " + what, file=sys.stderr)
+        return 2
+    for p in problems:
+        print("problem: " + p, file=sys.stderr)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
