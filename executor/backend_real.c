@@ -175,6 +175,7 @@ static void *worker(void *arg)
 	kdx_job *j = arg;
 	kdx_interp in;
 	kdx_interp_init(&in, &j->b->rt);
+	in.shared = &j->b->models;
 	in.cancel = &j->cancel;
 	in.token = j->token;
 	in.waiting = on_waiting;
@@ -488,6 +489,8 @@ int kdx_real_backend_init(kdx_real_backend *b, const kdx_runtime *rt, strbuf *er
 	}
 	pthread_mutex_init(&b->mu, NULL);
 	kdx_interp_init(&b->main, &b->rt);
+	kdx_shared_models_init(&b->models);
+	b->main.shared = &b->models;
 	b->outputs = xcalloc(rt->comp->plan->nsteps + 1, sizeof(char *));
 	b->be = (kdx_backend){
 		.ctx = b, .precheck = be_precheck, .snapshot = be_snapshot, .start = be_start,
@@ -517,6 +520,7 @@ void kdx_real_backend_release(kdx_real_backend *b)
 	close(b->pipefd[0]);
 	close(b->pipefd[1]);
 	kdx_interp_release(&b->main);
+	kdx_shared_models_release(&b->models);
 	for (size_t i = 0; b->outputs && i < b->rt.comp->plan->nsteps; i++)
 		free(b->outputs[i]);
 	free(b->outputs);

@@ -18,6 +18,7 @@ struct kdx_job;
 typedef struct kdx_real_backend {
 	kdx_runtime rt;                 /* shared by every interpreter of the run */
 	kdx_interp main;                /* for the reads on the scheduler's thread */
+	kdx_shared_models models;       /* loaded once, used by main and every worker */
 	kdx_backend be;                 /* the vtable to give the scheduler */
 	int pipefd[2];
 	struct kdx_job *jobs;           /* running or cancelled, not yet collected */

@@ -17,9 +17,21 @@
 #include "../compiler/compile.h"
 #include "../compiler/eval.h"
 #include "aws/credentials.h"
+#include "aws/model.h"
+
+#include <pthread.h>
 
 struct aws_client;
 struct aws_model;
+
+/* Models shared by the interpreters of one run (each worker thread has its own kdx_interp):
+ * loaded once under the lock, read-only afterwards. Owned by whoever created it. */
+typedef struct kdx_shared_models {
+	pthread_mutex_t mu;
+	aws_model_cache cache;
+} kdx_shared_models;
+void kdx_shared_models_init(kdx_shared_models *sm);
+void kdx_shared_models_release(kdx_shared_models *sm);
 
 /* What every interpreter of one run shares (read-only once the run starts). */
 typedef struct kdx_runtime {
@@ -40,6 +52,7 @@ typedef struct kdx_interp {
 	struct aws_client *client;       /* created on first use */
 	struct { const char *name; struct aws_model *m; } models[16];
 	size_t nmodels;
+	kdx_shared_models *shared;       /* set: models come from there (not owned), not models[] */
 	strbuf err;                      /* the first error of the current call */
 	strbuf log;                      /* dry-run: the requests it would send */
 	const char *token;               /* idempotency token for mutating requests, or NULL */

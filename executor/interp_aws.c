@@ -12,8 +12,34 @@
 #include <string.h>
 #include <strings.h>
 
-static aws_model *model_for(kdx_interp *in, const char *service)
+void kdx_shared_models_init(kdx_shared_models *sm)
 {
+	pthread_mutex_init(&sm->mu, NULL);
+	aws_model_cache_init(&sm->cache);
+}
+
+void kdx_shared_models_release(kdx_shared_models *sm)
+{
+	aws_model_cache_release(&sm->cache);
+	pthread_mutex_destroy(&sm->mu);
+}
+
+static const aws_model *shared_model(kdx_interp *in, const char *service)
+{
+	strbuf err = STRBUF_INIT;
+	pthread_mutex_lock(&in->shared->mu);
+	const aws_model *m = aws_model_cache_get(&in->shared->cache, service, &err);
+	pthread_mutex_unlock(&in->shared->mu);
+	if (!m)
+		strbuf_addf(&in->err, "%s", err.buf);
+	strbuf_release(&err);
+	return m;
+}
+
+static const aws_model *model_for(kdx_interp *in, const char *service)
+{
+	if (in->shared)
+		return shared_model(in, service);
 	for (size_t i = 0; i < in->nmodels; i++)
 		if (!strcmp(in->models[i].name, service))
 			return in->models[i].m;
@@ -171,7 +197,7 @@ int kdx_interp_aws_call(kdx_interp *in, const kdx_module *mod, const kdx_env *en
 	}
 	const char *region;
 	input = split_region(in, input, &region);
-	aws_model *m = model_for(in, service);
+	const aws_model *m = model_for(in, service);
 	if (!m)
 		return -1;
 	if (mutating && in->token)

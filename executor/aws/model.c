@@ -232,6 +232,12 @@ const aws_model *aws_model_cache_get(aws_model_cache *c, const char *service, st
 	aws_model *m;
 	if (aws_model_load(service, &m, err) < 0)
 		return NULL;
+	/* fill the per-shape type cache now: later lookups only read, so a cached model can
+	 * be shared between threads (kdx_shared_models) */
+	json_object_object_foreach(m->shapes, key, val) {
+		(void)val;
+		(void)aws_model_shape(m, key);
+	}
 	XGROW(c->models, c->n + 1, c->alloc);
 	c->models[c->n++] = m;
 	return m;

@@ -70,7 +70,8 @@ int aws_model_load_file(const char *path, const char *service, aws_model **out, 
 void aws_model_free(aws_model *m);
 
 /* Models loaded once per run (a model takes 0.5-15 ms to load): the cache owns them;
- * aws_model_cache_release() frees them all. Not thread-safe. */
+ * aws_model_cache_release() frees them all. Not thread-safe; a model it returned is
+ * read-only (its shape type cache is filled on load) and may be used from any thread. */
 typedef struct aws_model_cache {
 	aws_model **models;
 	size_t n, alloc;
