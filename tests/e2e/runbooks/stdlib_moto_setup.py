@@ -23,4 +23,8 @@ arn = sns.create_topic(Name="ops")["TopicArn"]
 q = sqs.create_queue(QueueName="ops")["QueueUrl"]
 qarn = sqs.get_queue_attributes(QueueUrl=q, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
 sns.subscribe(TopicArn=arn, Protocol="sqs", Endpoint=qarn)
+rds = boto3.client("rds", region_name="us-east-1")
+rds.create_db_instance(DBInstanceIdentifier="kaldrix-reports", DBInstanceClass="db.t3.medium",
+                       Engine="postgres", MasterUsername="kdx", MasterUserPassword="not-a-secret-1",
+                       AllocatedStorage=20)
 print(arn, q)
