@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# stdlib actions moto implements run through `kdx apply` on moto_server and are checked with
+# boto3: S3 GetBucketReplication (as a require), ECS UpdateService (percent of full capacity),
+# RDS CreateDBInstanceReadReplica (cross-region, waits until available), SNS Publish (received by an SQS subscriber), CloudWatch PutMetricData; then
+# `kdx rollback` restores the ECS service's desired count.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+python3 -c 'import boto3' 2>/dev/null || skip "boto3 not installed"
+start_moto
+RB="$KDX_REPO/tests/e2e/runbooks"
+cd "$E2E_TMP"
+cp "$RB/stdlib-moto.kdx" .
+read -r topic queue < <(python3 "$RB/stdlib_moto_setup.py") || fail "setup"
+desired() { python3 -c 'import boto3; print(boto3.client("ecs", region_name="us-west-2").describe_services(cluster="kaldrix", services=["web"])["services"][0]["desiredCount"])'; }
+assert_eq "$(desired)" 1 "starting desired count"
+"$KDX" apply -auto-approve -approve replica -var "topic_arn=$topic" stdlib-moto.kdx >apply.out 2>&1 || fail "apply: $(cat apply.out)"
+assert_contains "$(cat apply.out)" "run ok"
+assert_eq "$(desired)" 4 "desired count after apply (100% of full_capacity 4)"
+src=$(python3 -c 'import boto3; print(boto3.client("rds", region_name="us-west-2").describe_db_instances(DBInstanceIdentifier="kaldrix-reports-west")["DBInstances"][0].get("ReadReplicaSourceDBInstanceIdentifier", ""))')
+assert_contains "$src" "kaldrix-reports" "the cross-region replica's source"
+msg=$(python3 -c 'import boto3,json,sys; m=boto3.client("sqs", region_name="us-east-1").receive_message(QueueUrl=sys.argv[1], WaitTimeSeconds=1).get("Messages",[]); print(json.loads(m[0]["Body"])["Message"] if m else "")' "$queue")
+assert_eq "$msg" "scaled web in us-west-2" "the SNS message the subscriber got"
+n=$(python3 -c 'import boto3; print(len(boto3.client("cloudwatch", region_name="us-east-1").list_metrics(Namespace="kdx/test", MetricName="failover_steps")["Metrics"]))')
+assert_eq "$n" 1 "metrics in kdx/test"
+"$KDX" rollback stdlib-moto.kdx >rb.out 2>&1 || fail "rollback: $(cat rb.out)"
+assert_eq "$(desired)" 1 "desired count after rollback"
+echo ok
