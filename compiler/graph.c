@@ -345,6 +345,34 @@ static void pack(kdx_graph *g, labels *L)
 	}
 }
 
+/* Landmark reachability: KDX_GRAPH_NLM steps spread evenly over the topological order;
+ * lm_to[v] has bit i when v reaches landmark i (or is it), lm_from[v] when landmark i
+ * reaches v (or is it). One pass each way over the edges, OR-ing the words. */
+static void landmarks(kdx_graph *g)
+{
+	size_t n = g->n, W = KDX_GRAPH_LMWORDS;
+	g->lm_to = xcalloc((n + 1) * W, sizeof(*g->lm_to));
+	g->lm_from = xcalloc((n + 1) * W, sizeof(*g->lm_from));
+	size_t nlm = n < W * 64 ? n : W * 64;
+	for (size_t i = 0; i < nlm; i++) {
+		uint32_t v = g->topo[i * n / nlm + (n / nlm) / 2];
+		g->lm_to[v * W + i / 64] |= 1ull << (i % 64);
+		g->lm_from[v * W + i / 64] |= 1ull << (i % 64);
+	}
+	for (size_t i = n; i-- > 0;) {
+		uint32_t v = g->topo[i];
+		for (uint32_t e = g->succ_off[v]; e < g->succ_off[v + 1]; e++)
+			for (size_t k = 0; k < W; k++)
+				g->lm_to[v * W + k] |= g->lm_to[(size_t)g->succ[e] * W + k];
+	}
+	for (size_t i = 0; i < n; i++) {
+		uint32_t v = g->topo[i];
+		for (uint32_t e = g->succ_off[v]; e < g->succ_off[v + 1]; e++)
+			for (size_t k = 0; k < W; k++)
+				g->lm_from[(size_t)g->succ[e] * W + k] |= g->lm_from[v * W + k];
+	}
+}
+
 void kdx_graph_build(kdx_graph *g, const kdx_plan *plan)
 {
 	memset(g, 0, sizeof(*g));
@@ -366,6 +394,7 @@ void kdx_graph_build(kdx_graph *g, const kdx_plan *plan)
 		for (int k = 0; k < KDX_GRAPH_NLABELS; k++)
 			extra_label(g, &L, k);
 		pack(g, &L);
+		landmarks(g);
 	}
 }
 
@@ -384,6 +413,8 @@ void kdx_graph_release(kdx_graph *g)
 	free(g->topo);
 	free(g->rank);
 	free(g->lab);
+	free(g->lm_to);
+	free(g->lm_from);
 	free(g->mark);
 	free(g->stack);
 	memset(g, 0, sizeof(*g));
@@ -394,6 +425,11 @@ static bool in_subtree(const kdx_graph *g, uint32_t a, uint32_t b)
 	const struct kdx_graph_label *la = &g->lab[a], *lb = &g->lab[b];
 	if (la->pre <= lb->pre && lb->post <= la->post)
 		return true;
+	const uint64_t *ta = &g->lm_to[(size_t)a * KDX_GRAPH_LMWORDS];
+	const uint64_t *fb = &g->lm_from[(size_t)b * KDX_GRAPH_LMWORDS];
+	for (size_t k = 0; k < KDX_GRAPH_LMWORDS; k++)
+		if (ta[k] & fb[k])
+			return true;
 	for (int k = 0; k < KDX_GRAPH_NLABELS; k++)
 		if (la->xpre[k] <= lb->xpre[k] && lb->xpost[k] <= la->xpost[k])
 			return true;
@@ -409,6 +445,14 @@ static bool may_lead_to(const kdx_graph *g, uint32_t w, uint32_t b)
 		return false;
 	for (int k = 0; k < KDX_GRAPH_NLABELS; k++)
 		if (lw->xlow[k] > lb->xlow[k] || lb->xpost[k] > lw->xpost[k])
+			return false;
+	/* a landmark that reaches w but not b, or that b reaches but w does not */
+	const uint64_t *fw = &g->lm_from[(size_t)w * KDX_GRAPH_LMWORDS];
+	const uint64_t *fb = &g->lm_from[(size_t)b * KDX_GRAPH_LMWORDS];
+	const uint64_t *tw = &g->lm_to[(size_t)w * KDX_GRAPH_LMWORDS];
+	const uint64_t *tb = &g->lm_to[(size_t)b * KDX_GRAPH_LMWORDS];
+	for (size_t k = 0; k < KDX_GRAPH_LMWORDS; k++)
+		if ((fw[k] & ~fb[k]) | (tb[k] & ~tw[k]))
 			return false;
 	return true;
 }
@@ -427,19 +471,25 @@ bool kdx_graph_hb(kdx_graph *g, uint32_t a, uint32_t b)
 		g->stamp = 1;
 	}
 	size_t sp = 0;
+	uint32_t rb = g->rank[b];
 	g->stack[sp++] = a;
 	g->mark[a] = g->stamp;
 	while (sp) {
 		uint32_t v = g->stack[--sp];
+		/* successors are sorted by rank: once one is not before b, none after it is */
 		for (uint32_t e = g->succ_off[v]; e < g->succ_off[v + 1]; e++) {
 			uint32_t w = g->succ[e];
 			if (w == b)
 				return true;
-			if (g->mark[w] == g->stamp || !may_lead_to(g, w, b))
+			if (g->rank[w] >= rb)
+				break;
+			if (g->mark[w] == g->stamp)
+				continue;
+			g->mark[w] = g->stamp; /* settled either way: never test it twice */
+			if (!may_lead_to(g, w, b))
 				continue;
 			if (in_subtree(g, w, b))
 				return true;
-			g->mark[w] = g->stamp;
 			g->stack[sp++] = w;
 			g->nvisits++;
 		}

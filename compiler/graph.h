@@ -60,6 +60,12 @@ typedef struct kdx_graph {
 		uint32_t rank, level, height, pre, post, low;
 		uint32_t xpre[KDX_GRAPH_NLABELS], xlow[KDX_GRAPH_NLABELS], xpost[KDX_GRAPH_NLABELS];
 	} *lab;
+	/* Landmarks: KDX_GRAPH_LMWORDS * 64 steps spread over the topological order. Bit i of
+	 * lm_to[v * KDX_GRAPH_LMWORDS ..] says v reaches landmark i (or is it); of lm_from,
+	 * that landmark i reaches v (or is it). A common landmark proves a before b; one that
+	 * reaches a but not b, or b but not a, disproves it. */
+#define KDX_GRAPH_LMWORDS 8
+	uint64_t *lm_to, *lm_from;
 	/* Scratch for the pruned search; makes kdx_graph_hb non-reentrant per graph. */
 	uint32_t *mark, stamp;
 	uint32_t *stack;

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "compiler/graph.h"
 #include "plan_builder.h"
@@ -96,6 +97,45 @@ static void test_hb_matches_dfs(void **state)
 	}
 }
 
+/* A DAG larger than the landmark count (KDX_GRAPH_LMWORDS * 64), so that the landmark
+ * filters are partial and searches still happen: every pair against a full closure. */
+static void test_hb_landmarks_large(void **state)
+{
+	(void)state;
+	enum { N = 1500, E = 4000 };
+	unsigned seed = 777;
+	pb b;
+	pb_init(&b, "large");
+	for (size_t i = 0; i < N; i++)
+		pb_step(&b, "s");
+	for (size_t k = 0; k < E; k++) {
+		seed = seed * 1103515245u + 12345u;
+		uint32_t y = 1 + (seed >> 8) % (N - 1);
+		seed = seed * 1103515245u + 12345u;
+		uint32_t back = 1 + (seed >> 8) % (y < 60 ? y : 60);
+		pb_after(&b, y, y - back);
+	}
+	kdx_graph g;
+	kdx_graph_build(&g, &b.plan);
+	assert_true(g.acyclic);
+	uint8_t *reach = calloc((size_t)N * N, 1); /* reach[x * N + y]: x reaches y */
+	for (size_t x = N; x-- > 0;)
+		for (uint32_t e = g.succ_off[x]; e < g.succ_off[x + 1]; e++) {
+			uint32_t w = g.succ[e];
+			reach[x * N + w] = 1;
+			for (size_t y = 0; y < N; y++)
+				reach[x * N + y] |= reach[(size_t)w * N + y];
+		}
+	for (uint32_t x = 0; x < N; x++)
+		for (uint32_t y = 0; y < N; y++)
+			if (kdx_graph_hb(&g, x, y) != (bool)reach[(size_t)x * N + y])
+				fail_msg("hb(%u,%u) should be %d", x, y, reach[(size_t)x * N + y]);
+	assert_true(g.nsearches > 0); /* the search path was exercised too */
+	free(reach);
+	kdx_graph_release(&g);
+	pb_release(&b);
+}
+
 /* a -> b -> c -> a is a cycle; d waits for c (unreachable); e -> f -> e a second cycle;
  * g has a self edge; h is fine. */
 static void test_cycles_and_unreachable(void **state)
@@ -161,6 +201,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_diamond_order_and_hb),
 		cmocka_unit_test(test_hb_matches_dfs),
+		cmocka_unit_test(test_hb_landmarks_large),
 		cmocka_unit_test(test_cycles_and_unreachable),
 		cmocka_unit_test(test_bad_index),
 	};
