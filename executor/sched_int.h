@@ -62,6 +62,8 @@ struct kdx_sched {
 	bool unknown;      /* an in-doubt change could not be reconciled */
 	bool need_sync;    /* intents were written since the last fsync */
 	int64_t t0, last_stop_check;
+	size_t nfinished;  /* active attempts whose completion waits to be processed */
+	size_t npending;   /* attempts prepared but not yet handed to the backend */
 	size_t fwd_lo;     /* forward pass: every step below is done, skipped or failed for good */
 	char *run_id;
 	kdx_run_result *res;
