@@ -276,7 +276,19 @@ int kdx_journal_append(kdx_journal *j, const char *kind, const char *step,
 int kdx_journal_write(kdx_journal *j, const char *kind, const char *step,
 		      const char *data_json, bool sync, strbuf *err)
 {
-	if (j->fd < 0 && !j->discard) {
+	if (j->discard) {
+		/* nothing is kept: no formatting and no JSON check, only the secret canary */
+		if (j->nsecrets && ((data_json && has_secret(j, data_json)) ||
+				    (step && has_secret(j, step)))) {
+			strbuf_addf(err, "refusing to write a secret into journal '%s' (record '%s'); "
+				    "this is a bug in kdx, please report it", j->path, kind);
+			return -1;
+		}
+		j->seq++;
+		j->records++;
+		return 0;
+	}
+	if (j->fd < 0) {
 		strbuf_addf(err, "journal is not open (internal error)");
 		return -1;
 	}
@@ -309,10 +321,7 @@ int kdx_journal_write(kdx_journal *j, const char *kind, const char *step,
 	uint32_t crc = kdx_crc32c(rec.buf, rec.len);
 	strbuf_addf(&rec, ",\"crc\":\"%08x\"}\n", crc);
 	int rc = 0;
-	if (j->discard) {
-		j->seq++;
-		j->records++;
-	} else if (j->off + rec.len > j->size && write_ahead(j, rec.len, err) < 0) {
+	if (j->off + rec.len > j->size && write_ahead(j, rec.len, err) < 0) {
 		rc = -1;
 	} else if (pwrite_all(j->fd, rec.buf, rec.len, j->off) < 0) {
 		strbuf_addf(err, "cannot write journal '%s': %s; the run stops here, run "

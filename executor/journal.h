@@ -43,7 +43,7 @@ typedef struct kdx_journal {
 	bool dirty;          /* records written since the last fsync */
 	uint64_t off;        /* where the next record goes */
 	uint64_t size;       /* file size: records, then zeros written ahead (see journal.c) */
-	bool discard;        /* kdx_journal_open_discard: check records, write nothing */
+	bool discard;        /* kdx_journal_open_discard: count records, check secrets */
 } kdx_journal;
 
 void kdx_journal_init(kdx_journal *j);

@@ -45,6 +45,7 @@ typedef struct kdx_srun {
 	char *token[2];    /* idempotency tokens of the do and of the undo: never the same */
 	size_t *succ;
 	size_t nsucc, asucc;
+	size_t preds_seen; /* forward pass: predecessors known settled (they stay settled) */
 } kdx_srun;
 
 struct kdx_sched {
@@ -61,6 +62,9 @@ struct kdx_sched {
 	bool unknown;      /* an in-doubt change could not be reconciled */
 	bool need_sync;    /* intents were written since the last fsync */
 	int64_t t0, last_stop_check;
+	size_t nfinished;  /* active attempts whose completion waits to be processed */
+	size_t npending;   /* attempts prepared but not yet handed to the backend */
+	size_t fwd_lo;     /* forward pass: every step below is done, skipped or failed for good */
 	char *run_id;
 	kdx_run_result *res;
 	strbuf *err;

@@ -83,6 +83,7 @@ void kdx_sched_complete(kdx_sched *s, kdx_op *op, bool ok, const char *output_js
 	if (op != &r->op || !r->active || r->finished)
 		return; /* late, after a timeout cancelled it */
 	r->finished = true;
+	s->nfinished++;
 	r->ok = ok;
 	free(r->output);
 	r->output = output_json ? xstrdup(output_json) : NULL;
@@ -96,10 +97,7 @@ void kdx_sched_complete(kdx_sched *s, kdx_op *op, bool ok, const char *output_js
 
 bool kdx_sched_has_finished(const kdx_sched *s)
 {
-	for (size_t i = 0; i < s->n; i++)
-		if (s->r[i].active && s->r[i].finished)
-			return true;
-	return false;
+	return s->nfinished > 0;
 }
 
 static int64_t attempt_timeout(const kdx_step *st)
@@ -174,6 +172,7 @@ int kdx_sched_start_attempt(kdx_sched *s, size_t i, kdx_phase phase)
 	r->op.snapshot = r->snapshot;
 	r->op.be_data = NULL;
 	r->pending = true;
+	s->npending++;
 	s->running++;
 	if (phase == KDX_PHASE_DO)
 		r->f = F_RUNNING;
@@ -199,11 +198,12 @@ void kdx_sched_launch(kdx_sched *s)
 		s->need_sync = false;
 	}
 	strbuf e = STRBUF_INIT;
-	for (size_t i = 0; i < s->n; i++) {
+	for (size_t i = 0; i < s->n && s->npending > 0; i++) {
 		kdx_srun *r = &s->r[i];
 		if (!r->pending)
 			continue;
 		r->pending = false;
+		s->npending--;
 		r->active = true;
 		r->finished = false;
 		r->started = kdx_sched_now(s);
@@ -212,6 +212,7 @@ void kdx_sched_launch(kdx_sched *s)
 		strbuf_reset(&e);
 		if (s->be->start(s->be->ctx, s, &r->op, &e) < 0 && !r->finished) {
 			r->finished = true;
+			s->nfinished++;
 			r->ok = false;
 			free(r->error);
 			r->error = xstrdup(e.len ? e.buf : "the backend could not start it");
@@ -340,11 +341,12 @@ out:
 /* Handle every completion that arrived, in step order (deterministic under a virtual clock). */
 void kdx_sched_process(kdx_sched *s)
 {
-	for (size_t i = 0; i < s->n && !s->aborted; i++) {
+	for (size_t i = 0; i < s->n && !s->aborted && s->nfinished > 0; i++) {
 		kdx_srun *r = &s->r[i];
 		if (!r->active || !r->finished)
 			continue;
 		r->active = false;
+		s->nfinished--;
 		s->running--;
 		s->dirty = true;
 		if (r->op.phase == KDX_PHASE_DO)
@@ -366,6 +368,8 @@ static void handle_timeouts(kdx_sched *s)
 		strbuf msg = STRBUF_INIT;
 		strbuf_addstr(&msg, "timed out after ");
 		kdx_duration_format(&msg, r->deadline - r->started);
+		if (!r->finished) /* the cancel may have completed it */
+			s->nfinished++;
 		r->finished = true;
 		r->ok = false;
 		free(r->error);
@@ -463,15 +467,30 @@ static void check_stop(kdx_sched *s, bool about_to_start)
 	strbuf_release(&why);
 }
 
-static bool preds_ok(const kdx_sched *s, size_t i)
+/* During the forward pass a settled predecessor stays settled, so the predecessors already
+ * seen settled are not looked at again: amortised O(1) per edge over the whole run. */
+static bool preds_ok(kdx_sched *s, size_t i)
 {
-	const kdx_step *st = s->r[i].op.step;
-	for (size_t k = 0; k < st->npreds; k++) {
-		const kdx_srun *p = &s->r[st->preds[k].from];
+	kdx_srun *r = &s->r[i];
+	const kdx_step *st = r->op.step;
+	for (; r->preds_seen < st->npreds; r->preds_seen++) {
+		const kdx_srun *p = &s->r[st->preds[r->preds_seen].from];
 		if (!(p->f == F_DONE || p->f == F_SKIPPED || (p->f == F_FAILED && p->tolerated)))
 			return false;
 	}
 	return true;
+}
+
+/* Steps that are done, skipped or failed stay so in the forward pass: skip the prefix of them. */
+static size_t fwd_lo(kdx_sched *s)
+{
+	while (s->fwd_lo < s->n) {
+		kdx_fstate f = s->r[s->fwd_lo].f;
+		if (f != F_DONE && f != F_SKIPPED && f != F_FAILED)
+			break;
+		s->fwd_lo++;
+	}
+	return s->fwd_lo;
 }
 
 /* Precondition and approval, then the first attempt. */
@@ -528,9 +547,9 @@ out:
 	strbuf_release(&d);
 }
 
-static bool any_ready(const kdx_sched *s, int64_t now)
+static bool any_ready(kdx_sched *s, int64_t now)
 {
-	for (size_t i = 0; i < s->n; i++)
+	for (size_t i = fwd_lo(s); i < s->n; i++)
 		if ((s->r[i].f == F_WAIT && preds_ok(s, i)) ||
 		    (s->r[i].f == F_BACKOFF && s->r[i].retry_at <= now))
 			return true;
@@ -540,7 +559,7 @@ static bool any_ready(const kdx_sched *s, int64_t now)
 static void start_ready(kdx_sched *s)
 {
 	int64_t now = kdx_sched_now(s);
-	for (size_t i = 0; i < s->n && !s->stopping && s->running < s->o.parallelism; i++) {
+	for (size_t i = fwd_lo(s); i < s->n && !s->stopping && s->running < s->o.parallelism; i++) {
 		kdx_srun *r = &s->r[i];
 		if (r->f == F_BACKOFF && r->retry_at <= now)
 			kdx_sched_start_attempt(s, i, KDX_PHASE_DO);
@@ -549,9 +568,9 @@ static void start_ready(kdx_sched *s)
 	}
 }
 
-static bool any_backoff(const kdx_sched *s)
+static bool any_backoff(kdx_sched *s)
 {
-	for (size_t i = 0; i < s->n; i++)
+	for (size_t i = fwd_lo(s); i < s->n; i++)
 		if (s->r[i].f == F_BACKOFF)
 			return true;
 	return false;
