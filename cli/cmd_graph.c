@@ -1,11 +1,14 @@
 /* kdx graph: the step dependency graph in Graphviz DOT -- steps as nodes labelled with
- * their name and action, `after` edges solid, data references (steps.NAME) dashed. */
+ * their name and action, `after` edges solid, data references (steps.NAME) dashed; the
+ * steps of a `parallel` group or of a nested runbook drawn in a box (a cluster) named after
+ * it. */
 #include "cli.h"
 #include "../compiler/compile.h"
 #include "aws_check.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 /* A DOT string: quotes and backslashes escaped; newlines as \n line breaks. */
@@ -45,6 +48,33 @@ static void node(strbuf *out, const kdx_step *s)
 	strbuf_release(&label);
 }
 
+/* One cluster per group, at its first member, holding every member. */
+static void clusters(strbuf *out, const kdx_plan *p)
+{
+	for (size_t i = 0; i < p->nsteps; i++) {
+		const char *g = p->steps[i].group;
+		bool first = g != NULL;
+		for (size_t k = 0; first && k < i; k++)
+			first = !p->steps[k].group || strcmp(p->steps[k].group, g);
+		if (!first)
+			continue;
+		strbuf name = STRBUF_INIT;
+		strbuf_addf(&name, "cluster_%s", g);
+		strbuf_addstr(out, "  subgraph ");
+		dot_str(out, name.buf);
+		strbuf_addstr(out, " {\n    label=");
+		dot_str(out, g);
+		strbuf_addstr(out, ";\n    style=dashed;\n");
+		for (size_t k = i; k < p->nsteps; k++)
+			if (p->steps[k].group && !strcmp(p->steps[k].group, g)) {
+				strbuf_addstr(out, "  ");
+				node(out, &p->steps[k]);
+			}
+		strbuf_addstr(out, "  }\n");
+		strbuf_release(&name);
+	}
+}
+
 static void graph_dot(strbuf *out, const kdx_plan *p)
 {
 	strbuf_addstr(out, "digraph ");
@@ -53,7 +83,9 @@ static void graph_dot(strbuf *out, const kdx_plan *p)
 			   "  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n"
 			   "  edge [fontname=\"Helvetica\"];\n");
 	for (size_t i = 0; i < p->nsteps; i++)
-		node(out, &p->steps[i]);
+		if (!p->steps[i].group)
+			node(out, &p->steps[i]);
+	clusters(out, p);
 	for (size_t i = 0; i < p->nsteps; i++) {
 		const kdx_step *s = &p->steps[i];
 		for (size_t j = 0; j < s->npreds; j++) {

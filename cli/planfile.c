@@ -150,7 +150,7 @@ static void one_step(ctx *c, size_t no, const kdx_step *st)
 		kdx_value *val;
 		strbuf_addstr(h, "     require ");
 		kdx_interp_expr_text(in, b->requires[k], h);
-		if (kdx_interp_eval(in, NULL, b->requires[k], &val) < 0)
+		if (kdx_interp_eval_step(in, b, b->requires[k], &val) < 0)
 			strbuf_addf(h, ": cannot tell now (%s)\n", in->err.buf);
 		else
 			strbuf_addf(h, ": %s now\n", val->kind == KDX_V_BOOL && val->u.b ? "holds" : "DOES NOT HOLD");

@@ -319,6 +319,38 @@ static void print_params(kdx_fmt_state *f, const kdx_ast_decl *d)
 	strbuf_addch(f->out, ')');
 }
 
+static void print_decl(kdx_fmt_state *f, const kdx_ast_decl *d, size_t name_width);
+static bool decl_ml(const kdx_fmt_state *f, const kdx_ast_decl *d);
+
+/* parallel NAME { step ... }: the members as declarations, one level in, one blank line
+ * between multi-line ones as at the top level. */
+static void print_group(kdx_fmt_state *f, const kdx_ast_decl *d)
+{
+	strbuf_addstr(f->out, " {");
+	kdx_fmt_trailing_comments(f, d->body_span.start + 1);
+	kdx_fmt_newline(f);
+	f->indent++;
+	f->last_end = f->no_blank_at = d->body_span.start + 1;
+	for (size_t i = 0; i < d->ndecls; i++) {
+		const kdx_ast_decl *m = d->decls[i];
+		bool blank = i > 0 && (decl_ml(f, d->decls[i - 1]) || decl_ml(f, m));
+		kdx_fmt_leading_comments(f, m->span.start);
+		if (blank || (f->last_end != f->no_blank_at &&
+			      kdx_fmt_blank_between(f, f->last_end, m->span.start)))
+			kdx_fmt_newline(f);
+		kdx_fmt_put_indent(f);
+		print_decl(f, m, 0);
+		f->last_end = m->span.end;
+		kdx_fmt_trailing_comments(f, m->span.end);
+		kdx_fmt_newline(f);
+	}
+	kdx_fmt_leading_comments(f, d->body_span.end - 1);
+	f->indent--;
+	kdx_fmt_put_indent(f);
+	strbuf_addch(f->out, '}');
+	f->last_end = d->body_span.end;
+}
+
 static void print_decl(kdx_fmt_state *f, const kdx_ast_decl *d, size_t name_width)
 {
 	strbuf *o = f->out;
@@ -347,11 +379,21 @@ static void print_decl(kdx_fmt_state *f, const kdx_ast_decl *d, size_t name_widt
 			kdx_fmt_print_expr(f, d->value);
 		}
 		break;
+	case KDX_AST_USE:
+		strbuf_addch(o, ' ');
+		kdx_fmt_put_label(f, d->label.name);
+		strbuf_addstr(o, " as");
+		/* fall through */
 	case KDX_AST_STEP:
+	case KDX_AST_GROUP:
 		strbuf_addf(o, " %s", d->name.name);
 		if (d->nafter) {
 			strbuf_addstr(o, " after ");
 			put_names(f, d->after, d->nafter);
+		}
+		if (d->kind == KDX_AST_GROUP) {
+			print_group(f, d);
+			return;
 		}
 		break;
 	case KDX_AST_OUTPUT:
@@ -376,6 +418,8 @@ static void print_decl(kdx_fmt_state *f, const kdx_ast_decl *d, size_t name_widt
 
 static bool decl_ml(const kdx_fmt_state *f, const kdx_ast_decl *d)
 {
+	if (d->kind == KDX_AST_GROUP)
+		return true;
 	if (d->has_body && !body_one_line(f, d))
 		return true;
 	return kdx_fmt_expr_ml(f, d->value);

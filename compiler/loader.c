@@ -15,6 +15,8 @@ typedef struct loader {
 	size_t ndirs;
 	kdx_module **stack;        /* modules being loaded, for cycle chains */
 	size_t nstack;
+	kdx_module **ustack;       /* runbooks being loaded through `use`, for cycle chains */
+	size_t nustack;
 	int rc;
 } loader;
 
@@ -168,6 +170,104 @@ static void load_imports(loader *L, kdx_module *m)
 	m->state = 2;
 }
 
+/* A module already loaded from the same file (compared by real path, so that "a.kdx" and
+ * "./x/../a.kdx" are one file), or NULL. */
+static kdx_module *find_loaded_real(kdx_program *p, const char *real)
+{
+	for (size_t i = 0; i < p->nmodules; i++) {
+		char *r = realpath(p->modules[i]->path, NULL);
+		bool same = r && !strcmp(r, real);
+		free(r);
+		if (same)
+			return p->modules[i];
+	}
+	return NULL;
+}
+
+/* use "other.kdx" as NAME: the path is relative to the directory of the using file. */
+static char *use_path(kdx_arena *a, const char *from, const char *path)
+{
+	const char *slash = strrchr(from, '/');
+	if (path[0] == '/' || !slash)
+		return kdx_arena_strdup(a, path);
+	return kdx_arena_printf(a, "%.*s/%s", (int)(slash - from), from, path);
+}
+
+static void load_uses(loader *L, kdx_module *m);
+
+static void use_cycle(loader *L, const kdx_ast_decl *d, kdx_module *dep)
+{
+	kdx_diag *g = kdx_diag_add(&L->c->diags, KDX_ERROR, "import", d->label.span,
+				   "runbook '%s' uses itself", dep->path);
+	strbuf chain = STRBUF_INIT;
+	size_t start = 0;
+	for (size_t i = 0; i < L->nustack; i++)
+		if (L->ustack[i] == dep)
+			start = i;
+	for (size_t i = start; i < L->nustack; i++)
+		strbuf_addf(&chain, "%s -> ", L->ustack[i]->path);
+	strbuf_addstr(&chain, dep->path);
+	kdx_diag_note_unlocated(g, "the chain: %s", chain.buf);
+	kdx_diag_hint(g, "a nested runbook may not use, directly or not, the runbook that uses it");
+	strbuf_release(&chain);
+	L->rc = -1;
+}
+
+static void use_one(loader *L, kdx_module *m, const kdx_ast_decl *d, kdx_use *u)
+{
+	kdx_compilation *c = L->c;
+	u->decl = d;
+	char *path = use_path(&c->arena, m->path, d->label.name);
+	char *real = is_file(path) ? realpath(path, NULL) : NULL;
+	if (!real) {
+		kdx_diag *g = kdx_diag_add(&c->diags, KDX_ERROR, "import", d->label.span,
+					   "runbook '%s' not found", d->label.name);
+		kdx_diag_note_unlocated(g, "looked for '%s' (paths are relative to the file "
+					"that uses them)", path);
+		L->rc = -1;
+		return;
+	}
+	kdx_module *dep = find_loaded_real(c->prog, real);
+	free(real);
+	if (dep && dep->use_state == 1) {
+		use_cycle(L, d, dep);
+		return;
+	}
+	if (!dep) {
+		dep = parse_module(L, path, path, false);
+		if (!dep) {
+			L->rc = -1;
+			return;
+		}
+		push_module(c->prog, &c->arena, dep);
+		load_imports(L, dep);
+	}
+	dep->is_runbook = !dep->is_main;
+	if (dep->use_state == 0)
+		load_uses(L, dep);
+	u->mod = dep;
+}
+
+static void load_uses(loader *L, kdx_module *m)
+{
+	if (!m->ast)
+		return;
+	m->use_state = 1;
+	L->ustack = xrealloc(L->ustack, (L->nustack + 1) * sizeof(*L->ustack));
+	L->ustack[L->nustack++] = m;
+	size_t n = 0;
+	for (size_t i = 0; i < m->ast->ndecls; i++)
+		n += m->ast->decls[i]->kind == KDX_AST_USE;
+	m->uses = KDX_NEWN(&L->c->arena, kdx_use, n + 1);
+	for (size_t i = 0; i < m->ast->ndecls; i++) {
+		const kdx_ast_decl *d = m->ast->decls[i];
+		if (d->kind == KDX_AST_USE && d->label.name && *d->label.name)
+			use_one(L, m, d, &m->uses[m->nuses++]);
+	}
+	L->nustack--;
+	m->use_state = 2;
+}
+
 const char *kdx_stdlib_import_for(kdx_arena *a, const char *alias)
 {
 	const char *dirs[] = { KDX_STDLIB_DIR, KDX_SOURCE_STDLIB_DIR };
@@ -190,10 +290,12 @@ int kdx_load_program(kdx_compilation *c, const kdx_compile_opts *opts)
 		c->ast = m->ast;
 		push_module(c->prog, &c->arena, m);
 		load_imports(&L, m);
+		load_uses(&L, m);
 	} else {
 		L.rc = -1;
 	}
 	free(L.dirs);
 	free(L.stack);
+	free(L.ustack);
 	return L.rc;
 }

@@ -123,7 +123,52 @@ static void lower_regions(kdx_lowerer *L, const kdx_ast_file *f)
 	kdx_value *list = kdx_value_list(&L->c->arena, p->nregions);
 	for (size_t i = 0; i < p->nregions; i++)
 		list->u.list.items[i] = kdx_value_region(&L->c->arena, p->regions[i].name);
+	L->regions_value = list;
 	L->genv = bind(L, L->genv, "regions", list);
+}
+
+void kdx_lower_check_regions(kdx_lowerer *S, const kdx_lowerer *caller, const kdx_ast_file *f,
+			     const kdx_ast_decl *use)
+{
+	const kdx_plan *p = caller->plan;
+	bool *seen = xcalloc(p->nregions + 1, sizeof(*seen));
+	for (size_t i = 0; i < f->ndecls; i++) {
+		const kdx_ast_decl *d = f->decls[i];
+		if (d->kind != KDX_AST_REGION || !d->label.name)
+			continue;
+		int32_t r = kdx_lower_region(caller, d->label.name);
+		if (r < 0) {
+			kdx_diag *g = error(S, d->label.span, "region '%s' of nested runbook '%s' is "
+					    "not declared by its caller", d->label.name, use->name.name);
+			kdx_diag_note(g, use->span, "used here");
+			continue;
+		}
+		seen[r] = true;
+		for (size_t j = 0; j < d->nitems; j++) {
+			const kdx_ast_item *it = d->items[j];
+			kdx_value *v;
+			const char *a = it->kind == KDX_AST_ATTR ? it->name.name : "";
+			bool w = !strcmp(a, "weight");
+			if (!w && strcmp(a, "capacity"))
+				continue;
+			double want = w ? p->regions[r].weight : p->regions[r].capacity;
+			if (eval_as(S, NULL, it->expr, KDX_V_PERCENT, a, &v) == 0 && v->u.num != want) {
+				kdx_diag *g = error(S, it->expr->span, "region '%s' has %s %g%% here but "
+						    "%g%% in the caller", d->label.name, a, v->u.num, want);
+				kdx_diag_note(g, p->regions[r].span, "the caller declares it here");
+				kdx_diag_hint(g, "a nested runbook runs on its caller's deployment: "
+					      "declare the same regions with the same figures");
+			}
+		}
+	}
+	for (size_t r = 0; r < p->nregions; r++)
+		if (!seen[r]) {
+			kdx_diag *g = error(S, use->label.span, "nested runbook '%s' does not declare "
+					    "region '%s' of its caller", use->name.name,
+					    p->regions[r].name);
+			kdx_diag_hint(g, "declare the same regions in '%s'", use->label.name);
+		}
+	free(seen);
 }
 
 /* ---- params ---- */
@@ -190,6 +235,10 @@ static int param_value(kdx_lowerer *L, const kdx_ast_decl *d, const kdx_var_bind
 {
 	if (!b)
 		return d->value ? kdx_eval_expr(&L->ev, L->genv, d->value, v) : -2;
+	if (b->value) {
+		*v = b->value;
+		return 0;
+	}
 	if (b->expr)
 		return kdx_eval_expr(&L->ev, L->genv, b->expr, v);
 	const char *raw = b->raw;
@@ -256,11 +305,9 @@ static void check_validate(kdx_lowerer *L, const kdx_ast_decl *d, kdx_value *v)
 	strbuf_release(&val);
 }
 
-static int lower_params(kdx_lowerer *L, const kdx_ast_file *f, const kdx_compile_opts *o)
+static void lower_params(kdx_lowerer *L, const kdx_ast_file *f, const kdx_var_binding *vars,
+			 size_t nvars)
 {
-	int rc = 0;
-	kdx_var_binding *vars;
-	size_t nvars = collect_vars(L, o, &vars, &rc);
 	static const char *const opts[] = { "allowed", "description", "validate", "message" };
 	const char **pnames = KDX_NEWN(&L->c->arena, const char *, f->ndecls + 1);
 	size_t np = 0;
@@ -286,7 +333,7 @@ static int lower_params(kdx_lowerer *L, const kdx_ast_file *f, const kdx_compile
 		}
 		if (r == 0 && d->type) {
 			strbuf why = STRBUF_INIT;
-			if (kdx_type_check(&L->ev, L->c->prog->main, d->type, &v, &why)) {
+			if (kdx_type_check(&L->ev, L->mod, d->type, &v, &why)) {
 				if (b)
 					var_error(L, b, "param '%s': %s", d->name.name, why.buf);
 				else
@@ -299,7 +346,7 @@ static int lower_params(kdx_lowerer *L, const kdx_ast_file *f, const kdx_compile
 		if (r == 0) {
 			check_allowed(L, d, b, v);
 			check_validate(L, d, v);
-			if (!strcmp(d->name.name, "environment") && kdx_value_text(v))
+			if (!strcmp(d->name.name, "environment") && kdx_value_text(v) && !L->prefix)
 				L->plan->environment = kdx_value_text(v);
 		}
 	}
@@ -315,7 +362,6 @@ static int lower_params(kdx_lowerer *L, const kdx_ast_file *f, const kdx_compile
 		if (s)
 			kdx_diag_hint(g, "did you mean '%s'?", s);
 	}
-	return rc;
 }
 
 /* ---- objectives ---- */
@@ -349,7 +395,9 @@ static void lower_objectives(kdx_lowerer *L, const kdx_ast_file *f)
 				continue;
 			m->u.map.keys[n] = names[k];
 			m->u.map.vals[n++] = v;
-			if (k == 0) {
+			if (L->prefix) {
+				/* a nested runbook's objectives are its own; the plan's are the caller's */
+			} else if (k == 0) {
 				p->has_rpo = true;
 				p->rpo_ms = v->u.ms;
 				p->rpo_span = it->span;
@@ -374,10 +422,18 @@ static const kdx_ast_item *find_field(const kdx_ast_decl *type, const char *name
 	return NULL;
 }
 
-static void push_res(kdx_lowerer *L, kdx_plan_resource *pr, const kdx_ast_decl *type)
+/* Add a resource instance; returns the value names bind to. In a nested runbook, an
+ * instance of the same type with the same attributes as one already in the plan IS that
+ * resource (so races, traffic and capacity see one thing); others get the prefix. */
+static kdx_value *push_res(kdx_lowerer *L, kdx_plan_resource *pr, const kdx_ast_decl *type)
 {
 	kdx_plan *p = L->plan;
 	size_t n = p->nresources;
+	for (size_t i = 0; L->prefix && i < n; i++)
+		if (L->res[i].type == type && kdx_eval_equal(L->res[i].value, pr->attrs))
+			return (kdx_value *)L->res[i].value;
+	if (L->prefix)
+		pr->name = kdx_arena_printf(&L->c->arena, "%s.%s", L->prefix, pr->name);
 	if ((n & (n - 1)) == 0) { /* grow at powers of two */
 		kdx_plan_resource *nr = KDX_NEWN(&L->c->arena, kdx_plan_resource, n ? 2 * n : 1);
 		kdx_res_ref *rr = KDX_NEWN(&L->c->arena, kdx_res_ref, n ? 2 * n : 1);
@@ -393,6 +449,7 @@ static void push_res(kdx_lowerer *L, kdx_plan_resource *pr, const kdx_ast_decl *
 	p->nresources = ++L->nres;
 	L->ev.res = L->res;
 	L->ev.nres = L->nres;
+	return pr->attrs;
 }
 
 /* One instance: the type's fields in order, from the attributes or the defaults. */
@@ -473,7 +530,7 @@ static int32_t writer_region(const kdx_lowerer *L)
 static void lower_resource(kdx_lowerer *L, const kdx_ast_decl *d)
 {
 	const kdx_module *owner = NULL;
-	const kdx_ast_decl *type = d->type ? kdx_resolve_type_decl(L->c->prog->main, d->type, &owner) : NULL;
+	const kdx_ast_decl *type = d->type ? kdx_resolve_type_decl(L->mod, d->type, &owner) : NULL;
 	if (!type) {
 		L->genv = bind(L, L->genv, d->name.name, NULL); /* reported by resolve */
 		return;
@@ -486,7 +543,7 @@ static void lower_resource(kdx_lowerer *L, const kdx_ast_decl *d)
 	if (!d->for_each) {
 		pr.name = d->name.name;
 		pr.attrs = instance(L, d, type, owner, L->genv, NULL, &pr.region);
-		push_res(L, &pr, type);
+		pr.attrs = push_res(L, &pr, type);
 		L->genv = bind(L, L->genv, d->name.name, pr.attrs);
 		return;
 	}
@@ -523,7 +580,7 @@ static void lower_resource(kdx_lowerer *L, const kdx_ast_decl *d)
 		kdx_env ee = { L->genv, "each", each };
 		pr.name = kdx_arena_printf(&L->c->arena, "%s[%s]", d->name.name, key);
 		pr.attrs = instance(L, d, type, owner, &ee, list ? each : NULL, &pr.region);
-		push_res(L, &pr, type);
+		pr.attrs = push_res(L, &pr, type);
 		all->u.map.keys[k] = key;
 		all->u.map.vals[k++] = pr.attrs;
 	}
@@ -582,7 +639,7 @@ static void scenario_region(kdx_lowerer *L, const kdx_ast_expr *x)
 		return;
 	strbuf why = STRBUF_INIT;
 	kdx_ast_type rt = { .kind = KDX_AST_T_NAME, .name = "region" };
-	if (kdx_type_check(&L->ev, L->c->prog->main, &rt, &v, &why))
+	if (kdx_type_check(&L->ev, L->mod, &rt, &v, &why))
 		error(L, x->span, "%s", why.buf);
 	strbuf_release(&why);
 }
@@ -665,6 +722,20 @@ static void finish_steps(kdx_lowerer *L, kdx_step *all)
 	free(newidx);
 }
 
+void kdx_lower_unit(kdx_lowerer *L, const kdx_ast_file *f, const kdx_var_binding *vars,
+		    size_t nvars)
+{
+	lower_params(L, f, vars, nvars);
+	lower_objectives(L, f);
+	for (size_t i = 0; i < f->ndecls; i++)
+		if (f->decls[i]->kind == KDX_AST_RESOURCE && f->decls[i]->name.name)
+			lower_resource(L, f->decls[i]);
+	kdx_lower_collect_steps(L, f);
+	for (size_t i = 0; i < L->nsteps; i++)
+		if (!L->prelowered[i])
+			kdx_lower_step(L, i, &L->all[i]);
+}
+
 int kdx_lower(kdx_compilation *c, const kdx_compile_opts *opts)
 {
 	kdx_lowerer L = { .c = c };
@@ -672,25 +743,16 @@ int kdx_lower(kdx_compilation *c, const kdx_compile_opts *opts)
 	size_t errors = c->diags.nerrors;
 	L.plan = KDX_NEW(&c->arena, kdx_plan);
 	L.plan->path = opts->path;
+	L.mod = c->prog->main;
 	L.ev.arena = &c->arena;
 	L.ev.diags = &c->diags;
-	L.ev.module = c->prog->main;
+	L.ev.module = L.mod;
 	L.ev.ctx = &L;
 	lower_regions(&L, f);
-	lower_params(&L, f, opts);
-	lower_objectives(&L, f);
-	for (size_t i = 0; i < f->ndecls; i++)
-		if (f->decls[i]->kind == KDX_AST_RESOURCE && f->decls[i]->name.name)
-			lower_resource(&L, f->decls[i]);
-	L.steps = KDX_NEWN(&c->arena, const kdx_ast_decl *, f->ndecls + 1);
-	for (size_t i = 0; i < f->ndecls; i++)
-		if (f->decls[i]->kind == KDX_AST_STEP && f->decls[i]->name.name)
-			L.steps[L.nsteps++] = f->decls[i];
-	kdx_step *all = xcalloc(L.nsteps + 1, sizeof(*all));
-	L.edges = xcalloc(L.nsteps + 1, sizeof(*L.edges));
-	L.removed = xcalloc(L.nsteps + 1, sizeof(*L.removed));
-	for (size_t i = 0; i < L.nsteps; i++)
-		kdx_lower_step(&L, i, &all[i]);
+	int rc = 0;
+	kdx_var_binding *vars;
+	size_t nvars = collect_vars(&L, opts, &vars, &rc);
+	kdx_lower_unit(&L, f, vars, nvars);
 	for (size_t i = 0; i < f->ndecls; i++) {
 		const kdx_ast_decl *d = f->decls[i];
 		kdx_value *v;
@@ -701,14 +763,8 @@ int kdx_lower(kdx_compilation *c, const kdx_compile_opts *opts)
 		else if (d->kind == KDX_AST_OUTPUT && d->value)
 			(void)kdx_eval_expr(&L.ev, L.genv, d->value, &v);
 	}
-	finish_steps(&L, all);
-	for (size_t i = 0; i < L.nsteps; i++)
-		free(L.edges[i].items);
-	free(L.edges);
-	free(L.removed);
-	free(all);
-	free(L.slots);
-	free(L.slot_idx);
+	finish_steps(&L, L.all);
+	kdx_lower_free(&L);
 	if (!L.plan->name)
 		L.plan->name = opts->path;
 	c->plan = L.plan;
@@ -717,5 +773,5 @@ int kdx_lower(kdx_compilation *c, const kdx_compile_opts *opts)
 	c->nres = L.nres;
 	c->region_names = L.region_names;
 	c->nregion_names = L.plan->nregions;
-	return c->diags.nerrors > errors ? -1 : 0;
+	return c->diags.nerrors > errors || rc ? -1 : 0;
 }

@@ -12,14 +12,26 @@ typedef struct kdx_var_binding {
 	kdx_span span;              /* where it is written (var files) */
 	bool located;
 	const char *origin;         /* "-var" or the var file's path */
+	kdx_value *value;           /* set: the value, already evaluated (a `use` block) */
 } kdx_var_binding;
 
 /* compile.c */
 const kdx_ast_expr *kdx_parse_value(kdx_compilation *c, const char *origin, const char *text);
 int kdx_parse_var_file(kdx_compilation *c, const char *path, kdx_var_binding **out, size_t *n);
 
-/* The lowering context, shared by lower.c (plan, params, regions, resources) and
- * lower_step.c (steps, effects, edges). */
+/* A name `after` may use for several steps: a `parallel` group or a nested runbook
+ * (`use ... as NAME`); its members are L->steps[first .. first + n). */
+typedef struct kdx_lower_group {
+	const kdx_ast_decl *decl;   /* KDX_AST_GROUP or KDX_AST_USE */
+	size_t first, n;
+	bool *sink;                 /* USE: per member, no other member waits for it (NULL:
+				       every member counts) -- `after NAME` waits for these */
+} kdx_lower_group;
+
+/* The lowering context, shared by lower.c (plan, params, regions, resources),
+ * lower_step.c (steps, effects, edges) and lower_group.c (groups, nested runbooks). One
+ * lowerer lowers one runbook file; a nested runbook gets a lowerer of its own that shares
+ * the plan, the regions and the resources, and hands its steps to its caller. */
 typedef struct kdx_lowerer {
 	kdx_compilation *c;
 	kdx_plan *plan;
@@ -36,6 +48,18 @@ typedef struct kdx_lowerer {
 	struct kdx_edge_list *edges;/* per step, while lowering */
 	size_t cur;                 /* the step being lowered (for steps.NAME) */
 	bool *removed;              /* `when` false at compile time */
+	kdx_step *all;              /* per step, in declaration order */
+	bool *prelowered;           /* the step came lowered from a nested runbook */
+	long *step_group;           /* per step: index in groups[] of its parallel group, or -1 */
+	kdx_lower_group *groups;
+	size_t ngroups;
+	const kdx_module *mod;      /* the module of the file being lowered */
+	const char *prefix;         /* nested: "NAME" of `use ... as NAME`, else NULL */
+	kdx_value *regions_value;   /* the `regions` list */
+	const char **allow_exec;    /* runbook { allow_exec = [...] } of the main file */
+	size_t nallow_exec;
+	bool has_allow_exec;
+	int depth;                  /* nesting depth of runbooks */
 } kdx_lowerer;
 
 typedef struct kdx_edge_list {
@@ -51,5 +75,25 @@ long kdx_lower_find_step(const kdx_lowerer *L, const char *name);
 void kdx_lower_unknown_step(kdx_lowerer *L, const char *name, kdx_span span);
 /* Region index by name, or -1. */
 int32_t kdx_lower_region(const kdx_lowerer *L, const char *name);
+
+/* Build the step-name table (once). */
+void kdx_lower_build_table(kdx_lowerer *L);
+/* An `after NAME` edge into step `cur` (NAME a step, a group or a nested runbook). */
+void kdx_lower_after(kdx_lowerer *L, size_t cur, const kdx_ast_ident *id);
+
+/* lower_group.c */
+/* Collect the file's steps, group members and nested runbooks' steps (lowering those) into
+ * L->steps / all / edges / removed / prelowered, in source order. */
+void kdx_lower_collect_steps(kdx_lowerer *L, const kdx_ast_file *f);
+/* The group or nested runbook called `name`, or -1. */
+long kdx_lower_find_group(const kdx_lowerer *L, const char *name);
+/* Free what a lowerer allocated with malloc (its steps live on in the plan's arena). */
+void kdx_lower_free(kdx_lowerer *L);
+/* lower.c: lower a nested runbook's file into S (already set up by lower_group.c). */
+void kdx_lower_unit(kdx_lowerer *S, const kdx_ast_file *f, const kdx_var_binding *vars,
+		    size_t nvars);
+/* lower.c: a nested runbook's regions must be the caller's, with the same figures. */
+void kdx_lower_check_regions(kdx_lowerer *S, const kdx_lowerer *caller, const kdx_ast_file *f,
+			     const kdx_ast_decl *use);
 
 #endif

@@ -35,8 +35,10 @@ static size_t hash_ptr(const void *p, size_t mask)
 	return (size_t)(x >> 7) & mask;
 }
 
-static void build_table(kdx_lowerer *L)
+void kdx_lower_build_table(kdx_lowerer *L)
 {
+	if (L->slots)
+		return;
 	size_t n = 16;
 	while (n < L->nsteps * 2 + 2)
 		n *= 2;
@@ -44,6 +46,8 @@ static void build_table(kdx_lowerer *L)
 	L->slots = xcalloc(n, sizeof(*L->slots));
 	L->slot_idx = xcalloc(n, sizeof(*L->slot_idx));
 	for (size_t i = 0; i < L->nsteps; i++) {
+		if (L->prelowered && L->prelowered[i])
+			continue; /* a nested runbook's steps are named through its `use` */
 		const char *name = L->steps[i]->name.name;
 		size_t h = hash_ptr(name, n - 1);
 		while (L->slots[h] && L->slots[h] != name)
@@ -75,7 +79,10 @@ void kdx_lower_unknown_step(kdx_lowerer *L, const char *name, kdx_span span)
 	kdx_suggest s;
 	kdx_suggest_init(&s, name);
 	for (size_t i = 0; i < L->nsteps; i++)
-		kdx_suggest_add(&s, L->steps[i]->name.name);
+		if (!L->prelowered || !L->prelowered[i])
+			kdx_suggest_add(&s, L->steps[i]->name.name);
+	for (size_t i = 0; i < L->ngroups; i++)
+		kdx_suggest_add(&s, L->groups[i].decl->name.name);
 	const char *best = kdx_suggest_result(&s);
 	if (best)
 		kdx_diag_hint(g, "did you mean '%s'?", best);
@@ -94,6 +101,23 @@ static void add_edge(kdx_lowerer *L, size_t to, size_t from, kdx_edge_kind kind,
 static void after_edge(kdx_lowerer *L, const kdx_ast_ident *id)
 {
 	long f = kdx_lower_find_step(L, id->name);
+	long g = f < 0 ? kdx_lower_find_group(L, id->name) : -1;
+	if (g >= 0) {
+		/* after a group or a nested runbook: after every step in it */
+		const kdx_lower_group *gr = &L->groups[g];
+		if (L->cur >= gr->first && L->cur < gr->first + gr->n) {
+			kdx_diag *e = error(L, id->span, "step '%s' cannot run after its own %s '%s'",
+					    L->steps[L->cur]->name.name,
+					    gr->decl->kind == KDX_AST_GROUP ? "group" : "runbook",
+					    id->name);
+			kdx_diag_note(e, gr->decl->name.span, "'%s' is declared here", id->name);
+			return;
+		}
+		for (size_t k = 0; k < gr->n; k++)
+			if (!gr->sink || gr->sink[k])
+				add_edge(L, L->cur, gr->first + k, KDX_EDGE_AFTER, id->span);
+		return;
+	}
 	if (f < 0)
 		kdx_lower_unknown_step(L, id->name, id->span);
 	else if ((size_t)f == L->cur)
@@ -102,11 +126,21 @@ static void after_edge(kdx_lowerer *L, const kdx_ast_ident *id)
 		add_edge(L, L->cur, (size_t)f, KDX_EDGE_AFTER, id->span);
 }
 
+void kdx_lower_after(kdx_lowerer *L, size_t cur, const kdx_ast_ident *id)
+{
+	L->cur = cur;
+	after_edge(L, id);
+}
+
 /* steps.NAME: the result of step NAME, known at run time; adds a data edge. */
 static int step_ref(kdx_eval *ev, const char *name, kdx_span span, kdx_value **out)
 {
 	kdx_lowerer *L = ev->ctx;
 	(void)out;
+	if (L->prefix)
+		return kdx_eval_error(ev, span, "use the step's clauses or an action result instead",
+				      "steps.%s cannot be used in a runbook that another one uses "
+				      "(nested runbook '%s')", name, L->prefix);
 	long f = kdx_lower_find_step(L, name);
 	if (f < 0) {
 		kdx_lower_unknown_step(L, name, span);
@@ -639,8 +673,7 @@ static void lower_undo(kdx_lowerer *L, const kdx_ast_item *undo, kdx_step *s, kd
 
 int kdx_lower_step(kdx_lowerer *L, size_t i, kdx_step *s)
 {
-	if (!L->slots)
-		build_table(L);
+	kdx_lower_build_table(L);
 	const kdx_ast_decl *d = L->steps[i];
 	L->cur = i;
 	L->ev.step_ref = step_ref;
@@ -651,10 +684,15 @@ int kdx_lower_step(kdx_lowerer *L, size_t i, kdx_step *s)
 	kdx_step_body *body = KDX_NEW(&L->c->arena, kdx_step_body);
 	body->decl = d;
 	body->env = L->genv;
-	body->module = L->c->prog->main;
+	body->module = L->mod;
 	s->body = body;
 	for (size_t k = 0; k < d->nafter; k++)
 		after_edge(L, &d->after[k]);
+	/* a group member runs after the group's own predecessors */
+	const kdx_ast_decl *g = L->step_group[i] >= 0 ? L->groups[L->step_group[i]].decl : NULL;
+	for (size_t k = 0; g && k < g->nafter; k++)
+		after_edge(L, &g->after[k]);
+	s->group = g ? g->name.name : NULL;
 	effects G = { 0 }, E = { 0 };
 	const kdx_ast_item *undo = NULL;
 	for (size_t k = 0; k < d->nitems; k++)

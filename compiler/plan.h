@@ -82,6 +82,9 @@ typedef struct kdx_step {
 	int64_t duration_max_ms;
 	kdx_on_failure on_failure;
 	const void *body;          /* the front end's lowered body, for the executor */
+	const char *group;         /* the `parallel` group or nested runbook (`use ... as NAME`)
+				      it was declared in -- "kid", "kid.inner", "warm" -- or NULL
+				      at the top level; for display only, the edges say it all */
 } kdx_step;
 
 typedef struct kdx_plan_region {

@@ -531,11 +531,11 @@ static void check_module(resolver *R, kdx_module *m)
 			check_type_decl(R, d);
 		else if (d->kind == KDX_AST_ACTION)
 			check_action(R, d);
-		else if (!m->is_main && d->kind != KDX_AST_IMPORT)
+		else if (!m->is_main && !m->is_runbook && d->kind != KDX_AST_IMPORT)
 			err(R, d->kw_span, "a module declares only imports, types and actions, not '%s'%s",
 			    kdx_ast_decl_kind_name(d->kind), "");
 	}
-	if (!m->is_main)
+	if (!m->is_main && !m->is_runbook)
 		return;
 	static const kdx_ast_decl_kind named[] = { KDX_AST_PARAM, KDX_AST_RESOURCE, KDX_AST_STEP,
 						   KDX_AST_OUTPUT };

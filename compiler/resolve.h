@@ -19,6 +19,12 @@ typedef struct kdx_import {
 	const kdx_ast_decl *decl;
 } kdx_import;
 
+/* use "other.kdx" as NAME: the runbook it names, loaded (NULL when it could not be). */
+typedef struct kdx_use {
+	const kdx_ast_decl *decl;
+	kdx_module *mod;
+} kdx_use;
+
 struct kdx_module {
 	const char *name;        /* as imported: "aws/route53"; the main file's path for main */
 	const char *path;        /* file read */
@@ -29,8 +35,12 @@ struct kdx_module {
 	size_t ntypes;
 	const kdx_ast_decl **actions;
 	size_t nactions;
+	kdx_use *uses;           /* runbooks it uses (nested runbooks), in source order */
+	size_t nuses;
 	bool is_main;
+	bool is_runbook;         /* loaded through `use`: a runbook, checked like main */
 	int state;               /* loader: 0 new, 1 loading (for cycles), 2 done */
+	int use_state;           /* loader, for `use` cycles: 0 new, 1 loading, 2 done */
 };
 
 typedef struct kdx_program {

@@ -137,14 +137,14 @@ static int run_do(kdx_interp *in, const kdx_step *st, kdx_value **ret)
 				return -1;
 		} else if (it->kind == KDX_AST_WAIT) {
 			kdx_value *v;
-			if (kdx_interp_eval(in, NULL, it->expr, &v) < 0)
+			if (kdx_interp_eval_step(in, b, it->expr, &v) < 0)
 				return -1;
 			if (in->rt->no_waits)
 				continue;
 			if (v->kind == KDX_V_DURATION && kdx_interp_sleep(in, v->u.ms) < 0)
 				return -1;
 		} else if (it->kind == KDX_AST_WAIT_UNTIL) {
-			if (kdx_interp_wait_until(in, NULL, NULL, it) < 0)
+			if (kdx_interp_wait_until(in, b->module, b->env, it) < 0)
 				return -1;
 		}
 	}
@@ -317,7 +317,7 @@ static kdx_precheck be_precheck(void *ctx, const kdx_step *st, strbuf *why)
 		if (it->kind != KDX_AST_WHEN)
 			continue;
 		kdx_value *v;
-		if (kdx_interp_eval(in, NULL, it->expr, &v) < 0) {
+		if (kdx_interp_eval_step(in, body, it->expr, &v) < 0) {
 			strbuf_addf(why, "'when' could not be evaluated: %s", in->err.buf);
 			rc = KDX_PRE_FAIL;
 		} else if (v->kind == KDX_V_BOOL && !v->u.b) {
@@ -329,7 +329,7 @@ static kdx_precheck be_precheck(void *ctx, const kdx_step *st, strbuf *why)
 	}
 	for (size_t i = 0; i < body->nrequires && rc == KDX_PRE_OK; i++) {
 		kdx_value *v;
-		if (kdx_interp_eval(in, NULL, body->requires[i], &v) < 0) {
+		if (kdx_interp_eval_step(in, body, body->requires[i], &v) < 0) {
 			strbuf_addstr(why, "require ");
 			kdx_interp_expr_text(in, body->requires[i], why);
 			strbuf_addf(why, " could not be evaluated: %s", in->err.buf);

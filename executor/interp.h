@@ -75,6 +75,11 @@ void kdx_interp_evaluator(kdx_interp *in, kdx_eval *ev, const kdx_module *module
 
 /* Evaluate e in env (NULL: the runbook's global scope). -1: in->err says why. */
 int kdx_interp_eval(kdx_interp *in, const kdx_env *env, const kdx_ast_expr *e, kdx_value **out);
+/* Evaluate one of a step's own expressions (`when`, `require`, `wait D`) in the step's
+ * scope: a nested runbook's steps see their own runbook's params and modules
+ * (interp_host.c). -1: in->err says why. */
+int kdx_interp_eval_step(kdx_interp *in, const kdx_step_body *b, const kdx_ast_expr *e,
+			 kdx_value **out);
 
 /* Run a bound call. Arguments not known at compile time are evaluated from arg_exprs in
  * scope (NULL: the global scope). *out: the action's `return` value (null without one). */

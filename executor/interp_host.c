@@ -55,3 +55,20 @@ int kdx_interp_http_get(kdx_interp *in, kdx_value **args, size_t nargs, kdx_valu
 	*out = m;
 	return 0;
 }
+
+int kdx_interp_eval_step(kdx_interp *in, const kdx_step_body *b, const kdx_ast_expr *e,
+			 kdx_value **out)
+{
+	kdx_eval ev;
+	kdx_interp_evaluator(in, &ev, b ? b->module : NULL);
+	int r = kdx_eval_expr(&ev, b && b->env ? b->env : in->rt->comp->genv, e, out);
+	if (r > 0) {
+		strbuf_reset(&in->err);
+		strbuf_addstr(&in->err, "a value is not known at run time: ");
+		kdx_interp_expr_text(in, e, &in->err);
+		return -1;
+	}
+	if (r < 0 && !in->err.len)
+		strbuf_addstr(&in->err, "evaluation failed");
+	return r;
+}

@@ -38,7 +38,8 @@ const char *kdx_ast_decl_kind_name(kdx_ast_decl_kind k)
 		[KDX_AST_REGION] = "region",     [KDX_AST_RESOURCE] = "resource",
 		[KDX_AST_STEP] = "step",         [KDX_AST_SCENARIO] = "scenario",
 		[KDX_AST_OUTPUT] = "output",     [KDX_AST_TYPE] = "type",
-		[KDX_AST_ACTION] = "action",
+		[KDX_AST_ACTION] = "action",     [KDX_AST_GROUP] = "parallel",
+		[KDX_AST_USE] = "use",
 	};
 	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
 }

@@ -211,6 +211,8 @@ typedef enum kdx_ast_decl_kind {
 	KDX_AST_OUTPUT,     /* output name = value */
 	KDX_AST_TYPE,       /* type name { items: ATTR (class = ...), FIELD } */
 	KDX_AST_ACTION,     /* action name(params) [: type] { items } */
+	KDX_AST_GROUP,      /* parallel name [after a, b] { step ... }  (members in decls) */
+	KDX_AST_USE,        /* use "path.kdx" as name [after a, b] { param = value ... } */
 } kdx_ast_decl_kind;
 
 /* An action parameter: name : type [= default]. */
@@ -238,6 +240,8 @@ struct kdx_ast_decl {
 	bool has_body;          /* PARAM: a { } block was written */
 	kdx_span body_span;     /* from '{' to '}' when there is a body */
 	kdx_ast_expr *for_each; /* RESOURCE: the for_each attribute's value, or NULL */
+	kdx_ast_decl **decls;   /* GROUP: the member steps, in source order */
+	size_t ndecls;
 };
 
 /* A comment as written, kept so the formatter can put it back. */

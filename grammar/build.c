@@ -101,6 +101,8 @@ static const unsigned long long allowed[] = {
 			   BIT(KDX_AST_UNDO) | BIT(KDX_AST_CALL) | BIT(KDX_AST_DO) | BIT(KDX_AST_LET) |
 			   BIT(KDX_AST_WAIT) | BIT(KDX_AST_WAIT_UNTIL) | BIT(KDX_AST_RETURN) |
 			   BIT(KDX_AST_REQUIRE),
+	[KDX_AST_GROUP] = 0,
+	[KDX_AST_USE] = BIT(KDX_AST_ATTR),
 };
 
 /* Clauses a block may have at most once. */
@@ -111,6 +113,7 @@ static const unsigned long long single[] = {
 	[KDX_AST_ACTION] = BIT(KDX_AST_DURATION) | BIT(KDX_AST_EFFECT) | BIT(KDX_AST_UNDO) |
 			   BIT(KDX_AST_READS) | BIT(KDX_AST_WRITES),
 	[KDX_AST_OUTPUT] = 0,
+	[KDX_AST_USE] = 0,
 };
 
 static bool one_of(const char *w, const char *const *words)
@@ -212,6 +215,34 @@ void kdx_b_body(kdx_pctx *ctx, kdx_ast_decl *d, kdx_pvec items, kdx_loc loc)
 		}
 		check_words(ctx, it);
 		check_duplicate(ctx, d, i);
+	}
+}
+
+/* parallel NAME [after ...] { step ... }: a group holds steps only, and at least one. */
+void kdx_b_group(kdx_pctx *ctx, kdx_ast_decl *d, kdx_pvec decls, kdx_loc loc)
+{
+	d->has_body = true;
+	d->body_span = kdx_pspan(ctx, loc);
+	d->decls = KDX_NEWN(ctx->arena, kdx_ast_decl *, decls.n + 1);
+	for (size_t i = 0; i < decls.n; i++) {
+		kdx_ast_decl *m = decls.v[i];
+		if (m->kind == KDX_AST_STEP) {
+			d->decls[d->ndecls++] = m;
+			continue;
+		}
+		if (decls.bad)
+			continue;
+		kdx_diag *g = kdx_diag_add(ctx->diags, KDX_ERROR, "syntax", m->kw_span,
+					   "a 'parallel' block holds only steps, not '%s'",
+					   kdx_ast_decl_kind_name(m->kind));
+		kdx_diag_hint(g, "move the '%s' out of the block", kdx_ast_decl_kind_name(m->kind));
+		ctx->nsyntax++;
+	}
+	if (!decls.n && !decls.bad) {
+		kdx_diag *g = kdx_diag_add(ctx->diags, KDX_ERROR, "syntax", d->name.span,
+					   "parallel group '%s' is empty", d->name.name);
+		kdx_diag_hint(g, "put the steps that run together inside its braces, or remove it");
+		ctx->nsyntax++;
 	}
 }
 

@@ -95,6 +95,8 @@ void kdx_b_push_ident(kdx_pctx *ctx, kdx_pvec *v, const char *name, kdx_loc loc)
 kdx_ast_decl *kdx_b_decl(kdx_pctx *ctx, kdx_ast_decl_kind kind, kdx_loc loc, kdx_loc kw);
 void kdx_b_label(kdx_pctx *ctx, kdx_ast_decl *d, kdx_ast_expr *str);
 void kdx_b_body(kdx_pctx *ctx, kdx_ast_decl *d, kdx_pvec items, kdx_loc loc);
+/* A `parallel` block's members: only steps, at least one. */
+void kdx_b_group(kdx_pctx *ctx, kdx_ast_decl *d, kdx_pvec decls, kdx_loc loc);
 void kdx_b_push_param(kdx_pctx *ctx, kdx_pvec *v, kdx_ast_ident name, kdx_ast_type *type,
 		      kdx_ast_expr *def, kdx_loc loc);
 void kdx_b_params(kdx_pctx *ctx, kdx_ast_decl *d, kdx_pvec v);

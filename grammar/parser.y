@@ -61,12 +61,12 @@ void kdx_yyerror(KDX_YYLTYPE *lloc, kdx_pctx *ctx, const char *msg);
 %token <id> KW_FALSE "'false'" KW_FIELD "'field'" KW_FOR "'for'" KW_IF "'if'"
 %token <id> KW_IMPORT "'import'" KW_IN "'in'" KW_IRREVERSIBLE "'irreversible'" KW_LAG "'lag'"
 %token <id> KW_LET "'let'" KW_NONE "'none'" KW_NULL "'null'" KW_OBJECTIVES "'objectives'"
-%token <id> KW_ON_FAILURE "'on_failure'" KW_OUTPUT "'output'" KW_PARAM "'param'"
+%token <id> KW_ON_FAILURE "'on_failure'" KW_OUTPUT "'output'" KW_PARALLEL "'parallel'" KW_PARAM "'param'"
 %token <id> KW_READS "'reads'" KW_REGION "'region'" KW_REQUIRE "'require'"
 %token <id> KW_RESOURCE "'resource'" KW_RETRY "'retry'" KW_RETURN "'return'"
 %token <id> KW_RUNBOOK "'runbook'" KW_SCENARIO "'scenario'" KW_SNAPSHOT "'snapshot'"
 %token <id> KW_STEP "'step'" KW_THROTTLE "'throttle'" KW_TIMEOUT "'timeout'" KW_TRUE "'true'"
-%token <id> KW_TYPE "'type'" KW_UNDO "'undo'" KW_UNTIL "'until'" KW_WAIT "'wait'"
+%token <id> KW_TYPE "'type'" KW_UNDO "'undo'" KW_UNTIL "'until'" KW_USE "'use'" KW_WAIT "'wait'"
 %token <id> KW_WHEN "'when'" KW_WITHIN "'within'" KW_WRITES "'writes'"
 %token APPROVAL_WHEN "'when' of 'approval'"
 
@@ -75,7 +75,7 @@ void kdx_yyerror(KDX_YYLTYPE *lloc, kdx_pctx *ctx, const char *msg);
 %type <item> item
 %type <decl> decl
 %type <vec> items body parts list_items list1 entries args arglist ident_list expr_list1
-%type <vec> strings effect_calls params plist opt_after
+%type <vec> strings effect_calls params plist opt_after group_decls
 %type <ident> name key opt_as
 %type <expr> opt_default opt_every opt_backoff opt_at opt_for opt_if
 %type <type> opt_ret
@@ -142,6 +142,22 @@ decl:
 	| KW_ACTION name lparen params ')' opt_ret body
 		{ $$ = kdx_b_decl(ctx, KDX_AST_ACTION, @$, @1); $$->name = $2;
 		  kdx_b_params(ctx, $$, $4); $$->type = $6; kdx_b_body(ctx, $$, $7, @7); }
+	| KW_PARALLEL IDENT opt_after '{' group_decls '}'
+		{ $$ = kdx_b_decl(ctx, KDX_AST_GROUP, @$, @1);
+		  $$->name = kdx_b_ident(ctx, $2, @2);
+		  $$->after = kdx_b_idents(ctx, $3, &$$->nafter);
+		  kdx_b_group(ctx, $$, $5, kdx_b_loc(@4, @6)); }
+	| KW_USE string KW_AS IDENT opt_after body
+		{ $$ = kdx_b_decl(ctx, KDX_AST_USE, @$, @1);
+		  kdx_b_label(ctx, $$, $2); $$->name = kdx_b_ident(ctx, $4, @4);
+		  $$->after = kdx_b_idents(ctx, $5, &$$->nafter); kdx_b_body(ctx, $$, $6, @6); }
+	;
+
+/* The members of a `parallel` block: declarations, of which build.c accepts only steps. */
+group_decls:
+	  %empty                  { $$ = (kdx_pvec){ 0 }; }
+	| group_decls decl        { $$ = $1; kdx_pvec_push(ctx->arena, &$$, $2); }
+	| group_decls error       { $$ = $1; $$.bad = true; }
 	;
 
 lparen: '(' | CALL_LPAREN ;
@@ -463,6 +479,7 @@ key:
 	| KW_LET           { $$ = kdx_b_ident(ctx, $1, @1); }
 	| KW_NONE          { $$ = kdx_b_ident(ctx, $1, @1); }
 	| KW_ON_FAILURE    { $$ = kdx_b_ident(ctx, $1, @1); }
+	| KW_PARALLEL      { $$ = kdx_b_ident(ctx, $1, @1); }
 	| KW_REQUIRE       { $$ = kdx_b_ident(ctx, $1, @1); }
 	| KW_RETRY         { $$ = kdx_b_ident(ctx, $1, @1); }
 	| KW_RETURN        { $$ = kdx_b_ident(ctx, $1, @1); }
@@ -471,6 +488,7 @@ key:
 	| KW_TIMEOUT       { $$ = kdx_b_ident(ctx, $1, @1); }
 	| KW_UNDO          { $$ = kdx_b_ident(ctx, $1, @1); }
 	| KW_UNTIL         { $$ = kdx_b_ident(ctx, $1, @1); }
+	| KW_USE           { $$ = kdx_b_ident(ctx, $1, @1); }
 	| KW_WAIT          { $$ = kdx_b_ident(ctx, $1, @1); }
 	| KW_WHEN          { $$ = kdx_b_ident(ctx, $1, @1); }
 	| KW_WITHIN        { $$ = kdx_b_ident(ctx, $1, @1); }

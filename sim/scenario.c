@@ -239,8 +239,8 @@ int kdx_scenarios_load(kdx_compilation *c, kdx_scenario **out, size_t *n, strbuf
 	L.ev.err = &L.everr;
 	L.ev.module = c->prog ? c->prog->main : NULL;
 	L.ev.runtime = false;
-	if (c->plan->nsteps && c->plan->steps[0].body)
-		L.env = ((const kdx_step_body *)c->plan->steps[0].body)->env;
+	/* the main file's scope (steps[0] may come from a nested runbook) */
+	L.env = c->genv;
 	size_t count = 0;
 	for (size_t i = 0; i < c->ast->ndecls; i++)
 		count += c->ast->decls[i]->kind == KDX_AST_SCENARIO;
