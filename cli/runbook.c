@@ -25,6 +25,29 @@ void kdx_rb_flags(kdx_flag *f, size_t *i, kdx_rb_opts *o)
 	f[(*i)++] = (kdx_flag){ "var-file", KDX_FLAG_MULTI, &o->var_files };
 	f[(*i)++] = (kdx_flag){ "I", KDX_FLAG_MULTI, &o->incs };
 	f[(*i)++] = (kdx_flag){ "endpoint-url", KDX_FLAG_STRING, &o->endpoint_url };
+	f[(*i)++] = (kdx_flag){ "allow-exec", KDX_FLAG_BOOL, &o->allow_exec };
+}
+
+/* The command-line side of the gate on core.exec: a plan that starts local commands runs
+ * only with -allow-exec (the runbook side, allow_exec, was checked by the compiler). */
+static int exec_gate(const kdx_plan *p, const char *path, const kdx_rb_opts *o)
+{
+	if (o->allow_exec)
+		return 0;
+	for (size_t i = 0; i < p->nsteps; i++) {
+		const kdx_step *s = &p->steps[i];
+		bool run = s->action && !strcmp(s->action, "core.exec");
+		bool undo = s->undo_action && !strcmp(s->undo_action, "core.exec");
+		if (!run && !undo)
+			continue;
+		fprintf(stderr, "kdx: error: '%s' runs local commands (step '%s'%s: core.exec), "
+			"which is off by default; nothing was run\n", path, s->name,
+			run ? "" : ", its undo");
+		fprintf(stderr, "kdx: error: review the commands (kdx plan -allow-exec shows them), "
+			"then pass -allow-exec\n");
+		return -1;
+	}
+	return 0;
 }
 
 void kdx_rb_opts_release(kdx_rb_opts *o)
@@ -74,6 +97,8 @@ int kdx_rb_load(kdx_rb *r, const char *path, const kdx_rb_opts *o)
 						 : "does not compile (see above)");
 		return -1;
 	}
+	if (exec_gate(r->comp.plan, path, o) < 0)
+		return -1;
 	strbuf err = STRBUF_INIT;
 	aws_cred_opts cred = { 0 };
 	if (aws_credentials_load(&r->creds, &cred, &err) == 0) {
@@ -91,7 +116,8 @@ int kdx_rb_load(kdx_rb *r, const char *path, const kdx_rb_opts *o)
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	r->rt = (kdx_runtime){ .comp = &r->comp, .endpoint_url = o->endpoint_url,
 			       .creds = r->have_creds ? &r->creds : NULL,
-			       .dry_run = o->dry_run, .no_waits = o->no_waits };
+			       .dry_run = o->dry_run, .no_waits = o->no_waits,
+			       .allow_exec = o->allow_exec };
 	if (kdx_real_backend_init(&r->be, &r->rt, &err) < 0) {
 		kdx_rb_error(err.buf);
 		strbuf_release(&err);

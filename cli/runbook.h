@@ -17,6 +17,7 @@ typedef struct kdx_rb_opts {
 	const char *endpoint_url;
 	bool dry_run, no_waits;
 	bool json;               /* diagnostics as JSON */
+	bool allow_exec;         /* -allow-exec: core.exec may run local commands */
 } kdx_rb_opts;
 
 typedef struct kdx_rb {

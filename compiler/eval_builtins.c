@@ -1,5 +1,5 @@
 /* eval_builtins: the built-in functions of the language (length, lookup, min, now, ...)
- * and the host functions kdx serves at run time (http_get, ask_approval). */
+ * and the host functions kdx serves at run time (http_get, ask_approval, run_command). */
 #include "eval.h"
 
 #include <ctype.h>
@@ -21,7 +21,7 @@ static double num_of(const kdx_value *v)
 
 const char *const kdx_builtin_names[] = {
 	"length", "lookup", "floor", "ceil", "min", "max", "contains", "startswith",
-	"strcontains", "keys", "values", "now", "upper", "lower", "http_get", "ask_approval", NULL,
+	"strcontains", "keys", "values", "now", "upper", "lower", "http_get", "ask_approval", "run_command", NULL,
 };
 
 static int argc_error(kdx_eval *ev, const kdx_ast_expr *e, const char *name, const char *want)
@@ -162,7 +162,8 @@ int kdx_eval_builtin(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, co
 		return 1;
 	if (!strcmp(name, "now"))
 		return builtin_now(ev, a, n, e, out);
-	if (!strcmp(name, "http_get") || !strcmp(name, "ask_approval")) {
+	if (!strcmp(name, "http_get") || !strcmp(name, "ask_approval") ||
+	    !strcmp(name, "run_command")) {
 		if (!ev->host_call)
 			return 1;
 		int r = ev->host_call(ev, name, a, n, out);

@@ -592,15 +592,15 @@ static void lower_resource(kdx_lowerer *L, const kdx_ast_decl *d)
 
 static void lower_runbook(kdx_lowerer *L, const kdx_ast_decl *d)
 {
-	static const char *const attrs[] = { "version", "description", "stop_on" };
+	static const char *const attrs[] = { "version", "description", "stop_on", "allow_exec" };
 	L->plan->name = d->label.name;
 	for (size_t i = 0; i < d->nitems; i++) {
 		const kdx_ast_item *it = d->items[i];
 		size_t k;
-		for (k = 0; k < 3 && (it->kind != KDX_AST_ATTR || strcmp(it->name.name, attrs[k])); k++)
+		for (k = 0; k < 4 && (it->kind != KDX_AST_ATTR || strcmp(it->name.name, attrs[k])); k++)
 			;
-		if (k == 3) {
-			unknown_attr(L, it, "runbook", attrs, 3);
+		if (k == 4) {
+			unknown_attr(L, it, "runbook", attrs, 4);
 			continue;
 		}
 		kdx_value *v;
@@ -726,6 +726,8 @@ void kdx_lower_unit(kdx_lowerer *L, const kdx_ast_file *f, const kdx_var_binding
 		    size_t nvars)
 {
 	lower_params(L, f, vars, nvars);
+	if (!L->prefix)
+		kdx_lower_allow_exec(L, f);
 	lower_objectives(L, f);
 	for (size_t i = 0; i < f->ndecls; i++)
 		if (f->decls[i]->kind == KDX_AST_RESOURCE && f->decls[i]->name.name)

@@ -59,6 +59,7 @@ typedef struct kdx_lowerer {
 	const char **allow_exec;    /* runbook { allow_exec = [...] } of the main file */
 	size_t nallow_exec;
 	bool has_allow_exec;
+	kdx_span allow_exec_span;
 	int depth;                  /* nesting depth of runbooks */
 } kdx_lowerer;
 
@@ -89,6 +90,11 @@ void kdx_lower_collect_steps(kdx_lowerer *L, const kdx_ast_file *f);
 long kdx_lower_find_group(const kdx_lowerer *L, const char *name);
 /* Free what a lowerer allocated with malloc (its steps live on in the plan's arena). */
 void kdx_lower_free(kdx_lowerer *L);
+/* lower_exec.c: the runbook's allow_exec list (main file only); the check of one bound
+ * call (a core.exec must name an allowed command, known at compile time). */
+void kdx_lower_allow_exec(kdx_lowerer *L, const kdx_ast_file *f);
+bool kdx_lower_is_exec(const kdx_bound_call *bc);
+void kdx_lower_check_exec(kdx_lowerer *L, const kdx_bound_call *bc);
 /* lower.c: lower a nested runbook's file into S (already set up by lower_group.c). */
 void kdx_lower_unit(kdx_lowerer *S, const kdx_ast_file *f, const kdx_var_binding *vars,
 		    size_t nvars);

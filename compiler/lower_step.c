@@ -698,9 +698,16 @@ int kdx_lower_step(kdx_lowerer *L, size_t i, kdx_step *s)
 	for (size_t k = 0; k < d->nitems; k++)
 		lower_clause(L, d->items[k], s, body, &G, &E, &undo);
 	lower_undo(L, undo, s, body);
+	kdx_lower_check_exec(L, body->do_call);
+	if (!body->undo_is_actions_own)
+		kdx_lower_check_exec(L, body->undo_call);
 	for (size_t k = 0; k < E.n; k++)
 		if (E.items[k].kind != KDX_EFF_READ)
 			s->mutating = true;
+	/* a local command may change anything, though nothing the world model tracks: it
+	 * needs an undo or `irreversible`, and its result (argv, status) is journalled */
+	if (kdx_lower_is_exec(body->do_call))
+		s->mutating = true;
 	s->neffects = G.n + E.n;
 	s->effects = KDX_NEWN(&L->c->arena, kdx_effect, s->neffects + 1);
 	if (G.n)

@@ -127,6 +127,9 @@ typedef struct kdx_plan {
 	size_t nresources;
 	kdx_step *steps;           /* in source order; not necessarily topological */
 	size_t nsteps;
+	bool has_allow_exec;       /* the runbook block has allow_exec: core.exec may run */
+	const char **allow_exec;   /* its commands (argv[0] as written), nallow_exec of them */
+	size_t nallow_exec;
 } kdx_plan;
 
 #endif

@@ -68,6 +68,8 @@ static int hook_host(kdx_eval *ev, const char *name, kdx_value **args, size_t na
 	kdx_interp *in = ev->ctx;
 	if (!strcmp(name, "http_get"))
 		return kdx_interp_http_get(in, args, nargs, out);
+	if (!strcmp(name, "run_command"))
+		return kdx_interp_run_command(in, args, nargs, out);
 	if (!strcmp(name, "ask_approval")) {
 		strbuf_addstr(&in->err, "ask_approval() cannot prompt from inside an action; "
 			      "put `approval` on the step instead");

@@ -41,6 +41,7 @@ typedef struct kdx_runtime {
 	const aws_credentials *creds;    /* loaded once; NULL: each client loads the chain */
 	bool dry_run;                    /* mutating requests are printed, not sent */
 	bool no_waits;                   /* kdx plan: report waits, never sleep or poll */
+	bool allow_exec;                 /* -allow-exec: core.exec may start local commands */
 } kdx_runtime;
 
 /* Step results by name (steps.NAME); NULL entries: not known. */

@@ -19,5 +19,9 @@ int kdx_interp_tf_call(kdx_interp *in, const kdx_module *mod, const kdx_env *env
 		       const kdx_ast_item *it, bool mutating, kdx_value **out);
 /* interp_host.c: http_get(url, time_limit) -> { status, body }. */
 int kdx_interp_http_get(kdx_interp *in, kdx_value **args, size_t nargs, kdx_value **out);
+/* interp_host.c: run_command(argv, time_limit, env) -> { argv, status, stdout }, the body of
+ * core.exec: gated by the runbook's allow_exec and the runtime's allow_exec (-allow-exec);
+ * dry run: logged, not run; a status other than 0 is an error. */
+int kdx_interp_run_command(kdx_interp *in, kdx_value **args, size_t nargs, kdx_value **out);
 
 #endif
