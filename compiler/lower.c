@@ -148,6 +148,16 @@ void kdx_lower_check_regions(kdx_lowerer *S, const kdx_lowerer *caller, const kd
 			const kdx_ast_item *it = d->items[j];
 			kdx_value *v;
 			const char *a = it->kind == KDX_AST_ATTR ? it->name.name : "";
+			if (!strcmp(a, "role")) {
+				const char *role = it->expr->kind == KDX_AST_E_NAME ? it->expr->u.name
+					: kdx_ast_string_literal(it->expr);
+				if (role && strcmp(role, p->regions[r].role))
+					kdx_diag_note(error(S, it->expr->span, "region '%s' is %s here but "
+							    "%s in the caller", d->label.name, role,
+							    p->regions[r].role),
+						      p->regions[r].span, "the caller declares it here");
+				continue;
+			}
 			bool w = !strcmp(a, "weight");
 			if (!w && strcmp(a, "capacity"))
 				continue;
