@@ -2,7 +2,8 @@
 # A nested runbook (`use "nested/shift-part.kdx" as move { ... }`) applied on moto: its
 # steps run as move.drain and move.settle between the caller's steps, with the params of
 # the use block; a failing validation after it rolls back its change; a successful run is
-# undone by kdx rollback. Weights read with boto3.
+# undone by kdx rollback; a crash after move.drain is finished by kdx resume without sending
+# it again. Weights read with boto3.
 . "$(dirname "$0")/lib.sh"
 python3 -c 'import boto3' 2>/dev/null || skip "boto3 not installed"
 start_moto
@@ -81,7 +82,21 @@ assert set(done) == {"announce", "move.drain", "move.settle"}, done.keys()
 assert done["move.settle"]["duration_ms"] >= 300, done["move.settle"]
 PY
 
+n=$(grep -n '"kind":"step_done","step":"move.drain"' .kdx/outer-*.jsonl | cut -d: -f1)
+[ -n "$n" ] || fail "no step_done of move.drain in the journal"
+
 # 3. kdx rollback undoes the nested runbook's change from the journal
 out=$("$KDX" rollback outer.kdx 2>&1) || fail "rollback: $out"
 assert_eq "$(weights)" "$start" "weights after kdx rollback"
+
+# 4. a crash right after move.drain is journalled done: kdx resume finishes the run
+# without running move.drain again
+rm -rf .kdx
+KDX_CRASH_AT=$n "$KDX" apply -auto-approve outer.kdx >crash.out 2>&1 && fail "KDX_CRASH_AT=$n did not crash: $(cat crash.out)"
+assert_eq "$(weights)" "eu-west-1=10,us-east-1=0,us-west-2=90" "weights after the crash"
+out=$("$KDX" resume outer.kdx 2>&1) || fail "resume: $out"
+assert_contains "$out" "move.settle"
+grep -q "move.drain *started" <<<"$out" && fail "resume ran move.drain again: $out"
+[ "$(grep -c '"kind":"step_start","step":"move.drain"' .kdx/outer-*.jsonl)" = 1 ] || fail "move.drain started twice"
+assert_eq "$(weights)" "eu-west-1=10,us-east-1=0,us-west-2=90" "weights after resume"
 echo ok
