@@ -159,9 +159,12 @@ static int build_command(kdx_interp *in, kdx_value **args, size_t nargs, command
 	c->envp = KDX_NEWN(&in->arena, char *, n + 3);
 	const char *path = getenv("PATH");
 	size_t k = 0;
-	c->envp[k++] = kdx_arena_printf(&in->arena, "PATH=%s",
-					path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
-	c->envp[k++] = kdx_arena_strdup(&in->arena, "LANG=C.UTF-8");
+	/* PATH and LANG unless env sets them itself */
+	if (!env || !kdx_value_get(env, "PATH"))
+		c->envp[k++] = kdx_arena_printf(&in->arena, "PATH=%s",
+						path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
+	if (!env || !kdx_value_get(env, "LANG"))
+		c->envp[k++] = kdx_arena_strdup(&in->arena, "LANG=C.UTF-8");
 	for (size_t i = 0; i < n; i++) {
 		const char *v = kdx_value_text(env->u.map.vals[i]);
 		if (!v || strchr(env->u.map.keys[i], '=')) {
