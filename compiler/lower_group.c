@@ -134,9 +134,10 @@ static void lower_use(collector *C, const kdx_ast_decl *d)
 	for (size_t k = 0; k < S.nsteps; k++) {
 		size_t i = push_step(C, S.steps[k], -1);
 		L->all[i] = S.all[k];
-		if (S.all[k].name)
-			L->all[i].name = kdx_arena_printf(&L->c->arena, "%s.%s", d->name.name,
-							  S.all[k].name);
+		if (S.all[k].name) /* interned: `after NAME.STEP` and scenarios find it */
+			L->all[i].name = kdx_intern_str(&L->c->intern,
+							kdx_arena_printf(&L->c->arena, "%s.%s",
+									 d->name.name, S.all[k].name));
 		L->all[i].group = S.all[k].group ? kdx_arena_printf(&L->c->arena, "%s.%s",
 								    d->name.name, S.all[k].group)
 						 : d->name.name;

@@ -46,9 +46,9 @@ void kdx_lower_build_table(kdx_lowerer *L)
 	L->slots = xcalloc(n, sizeof(*L->slots));
 	L->slot_idx = xcalloc(n, sizeof(*L->slot_idx));
 	for (size_t i = 0; i < L->nsteps; i++) {
-		if (L->prelowered && L->prelowered[i])
-			continue; /* a nested runbook's steps are named through its `use` */
-		const char *name = L->steps[i]->name.name;
+		/* a nested runbook's steps by their NAME.STEP names (interned) */
+		const char *name = L->prelowered && L->prelowered[i] ? L->all[i].name
+								     : L->steps[i]->name.name;
 		size_t h = hash_ptr(name, n - 1);
 		while (L->slots[h] && L->slots[h] != name)
 			h = (h + 1) & (n - 1);
@@ -79,8 +79,8 @@ void kdx_lower_unknown_step(kdx_lowerer *L, const char *name, kdx_span span)
 	kdx_suggest s;
 	kdx_suggest_init(&s, name);
 	for (size_t i = 0; i < L->nsteps; i++)
-		if (!L->prelowered || !L->prelowered[i])
-			kdx_suggest_add(&s, L->steps[i]->name.name);
+		kdx_suggest_add(&s, L->prelowered && L->prelowered[i] ? L->all[i].name
+								    : L->steps[i]->name.name);
 	for (size_t i = 0; i < L->ngroups; i++)
 		kdx_suggest_add(&s, L->groups[i].decl->name.name);
 	const char *best = kdx_suggest_result(&s);

@@ -52,6 +52,19 @@ void kdx_b_push_ident(kdx_pctx *ctx, kdx_pvec *v, const char *name, kdx_loc loc)
 	kdx_pvec_push(ctx->arena, v, id);
 }
 
+void kdx_b_push_dotted(kdx_pctx *ctx, kdx_pvec *v, kdx_ast_ident id)
+{
+	kdx_ast_ident *p = KDX_NEW(ctx->arena, kdx_ast_ident);
+	*p = id;
+	kdx_pvec_push(ctx->arena, v, p);
+}
+
+kdx_ast_ident kdx_b_dotted(kdx_pctx *ctx, kdx_ast_ident a, const char *b, kdx_loc loc)
+{
+	char *joined = kdx_arena_printf(ctx->arena, "%s.%s", a.name, b);
+	return (kdx_ast_ident){ kdx_intern_str(ctx->intern, joined), kdx_pspan(ctx, loc) };
+}
+
 kdx_ast_decl *kdx_b_decl(kdx_pctx *ctx, kdx_ast_decl_kind kind, kdx_loc loc, kdx_loc kw)
 {
 	kdx_ast_decl *d = KDX_NEW(ctx->arena, kdx_ast_decl);

@@ -92,6 +92,9 @@ kdx_ast_ident kdx_b_ident(kdx_pctx *ctx, const char *name, kdx_loc loc);
 kdx_ast_ident *kdx_b_idents(kdx_pctx *ctx, kdx_pvec v, size_t *n);
 kdx_ast_expr **kdx_b_exprs(kdx_pvec v, size_t *n);
 void kdx_b_push_ident(kdx_pctx *ctx, kdx_pvec *v, const char *name, kdx_loc loc);
+void kdx_b_push_dotted(kdx_pctx *ctx, kdx_pvec *v, kdx_ast_ident id);
+/* a.b: one name, interned as written with its dot, spanning both parts */
+kdx_ast_ident kdx_b_dotted(kdx_pctx *ctx, kdx_ast_ident a, const char *b, kdx_loc loc);
 kdx_ast_decl *kdx_b_decl(kdx_pctx *ctx, kdx_ast_decl_kind kind, kdx_loc loc, kdx_loc kw);
 void kdx_b_label(kdx_pctx *ctx, kdx_ast_decl *d, kdx_ast_expr *str);
 void kdx_b_body(kdx_pctx *ctx, kdx_ast_decl *d, kdx_pvec items, kdx_loc loc);

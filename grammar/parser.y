@@ -76,7 +76,7 @@ void kdx_yyerror(KDX_YYLTYPE *lloc, kdx_pctx *ctx, const char *msg);
 %type <decl> decl
 %type <vec> items body parts list_items list1 entries args arglist ident_list expr_list1
 %type <vec> strings effect_calls params plist opt_after group_decls
-%type <ident> name key opt_as
+%type <ident> name key opt_as dotted
 %type <expr> opt_default opt_every opt_backoff opt_at opt_for opt_if
 %type <type> opt_ret
 
@@ -178,8 +178,14 @@ opt_after:
 	;
 
 ident_list:
-	  IDENT                   { $$ = (kdx_pvec){ 0 }; kdx_b_push_ident(ctx, &$$, $1, @1); }
-	| ident_list ',' IDENT    { $$ = $1; kdx_b_push_ident(ctx, &$$, $3, @3); }
+	  dotted                  { $$ = (kdx_pvec){ 0 }; kdx_b_push_dotted(ctx, &$$, $1); }
+	| ident_list ',' dotted   { $$ = $1; kdx_b_push_dotted(ctx, &$$, $3); }
+	;
+
+/* A step name; a nested runbook's steps are NAME.STEP (`after db.promote`). */
+dotted:
+	  IDENT                   { $$ = kdx_b_ident(ctx, $1, @1); }
+	| dotted '.' IDENT        { $$ = kdx_b_dotted(ctx, $1, $3, @$); }
 	;
 
 params:
@@ -261,10 +267,9 @@ item:
 	| KW_RETURN expr          { $$ = kdx_b_item(ctx, KDX_AST_RETURN, @$); $$->expr = $2; }
 	| KW_FAIL KW_REGION expr opt_at
 		{ $$ = kdx_b_item(ctx, KDX_AST_FAIL_REGION, @$); $$->expr = $3; $$->at = $4; }
-	| KW_FAIL KW_STEP IDENT   { $$ = kdx_b_item(ctx, KDX_AST_FAIL_STEP, @$);
-				    $$->name = kdx_b_ident(ctx, $3, @3); }
-	| KW_TIMEOUT KW_STEP IDENT
-		{ $$ = kdx_b_item(ctx, KDX_AST_TIMEOUT_STEP, @$); $$->name = kdx_b_ident(ctx, $3, @3); }
+	| KW_FAIL KW_STEP dotted  { $$ = kdx_b_item(ctx, KDX_AST_FAIL_STEP, @$); $$->name = $3; }
+	| KW_TIMEOUT KW_STEP dotted
+		{ $$ = kdx_b_item(ctx, KDX_AST_TIMEOUT_STEP, @$); $$->name = $3; }
 	| KW_THROTTLE expr opt_at opt_for
 		{ $$ = kdx_b_item(ctx, KDX_AST_THROTTLE, @$); $$->expr = $2; $$->at = $3; $$->for_ = $4; }
 	| KW_LAG IDENT expr '=' expr
@@ -272,12 +277,11 @@ item:
 		  $$->expr = $3; $$->value = $5; }
 	| KW_ALARM IDENT opt_at   { $$ = kdx_b_item(ctx, KDX_AST_ALARM, @$);
 				    $$->name = kdx_b_ident(ctx, $2, @2); $$->at = $3; }
-	| KW_DENY KW_APPROVAL IDENT
-		{ $$ = kdx_b_item(ctx, KDX_AST_DENY_APPROVAL, @$); $$->name = kdx_b_ident(ctx, $3, @3); }
+	| KW_DENY KW_APPROVAL dotted
+		{ $$ = kdx_b_item(ctx, KDX_AST_DENY_APPROVAL, @$); $$->name = $3; }
 	| KW_EXPECT expr          { $$ = kdx_b_item(ctx, KDX_AST_EXPECT, @$); $$->expr = $2; }
-	| KW_EXPECT KW_STEP IDENT key
-		{ $$ = kdx_b_item(ctx, KDX_AST_EXPECT_STEP, @$); $$->name = kdx_b_ident(ctx, $3, @3);
-		  $$->word = $4; }
+	| KW_EXPECT KW_STEP dotted key
+		{ $$ = kdx_b_item(ctx, KDX_AST_EXPECT_STEP, @$); $$->name = $3; $$->word = $4; }
 	;
 
 opt_every:
