@@ -72,6 +72,9 @@ static void sched_init(kdx_sched *s, const kdx_plan *plan, const kdx_backend *be
 	s->res = res;
 	s->err = err;
 	s->dirty = true;
+	/* A discard journal without secrets to watch for drops records unread: do not build
+	 * their data (with secrets registered, the canary must still see it). */
+	s->jdata = !(j->discard && j->nsecrets == 0);
 	s->run_id = run_id ? xstrdup(run_id) : new_run_id();
 	s->n = plan->nsteps;
 	s->r = xcalloc(s->n ? s->n : 1, sizeof(*s->r));
@@ -105,6 +108,10 @@ static void sched_release(kdx_sched *s)
 	}
 	free(s->r);
 	free(s->run_id);
+	kdx_sheap *heaps[] = { &s->ready, &s->retry, &s->dl, &s->pend, &s->fin, &s->usweep,
+			       &s->unext };
+	for (size_t k = 0; k < sizeof(heaps) / sizeof(heaps[0]); k++)
+		kdx_sheap_release(heaps[k]);
 }
 
 static int finish_run(kdx_sched *s)
