@@ -42,8 +42,8 @@ typedef struct kdx_srun {
 	bool finished;     /* its completion arrived and waits to be processed */
 	bool ok;
 	char *error, *output, *snapshot;
-	char *token[2];    /* idempotency tokens of the do and of the undo: never the same */
-	size_t *succ;
+	char *token[2];    /* idempotency tokens of the do and of the undo (in s->tokbuf) */
+	size_t *succ;      /* in s->succbuf */
 	size_t nsucc, asucc;
 	size_t npend;      /* forward pass: predecessors not yet settled (done, skipped, tolerated) */
 	size_t uopen;      /* rollback: successors whose undo is not settled yet ... */
@@ -99,6 +99,8 @@ struct kdx_sched {
 	size_t ucursor;    /* the step the current sweep is at */
 	kdx_sheap usweep, unext;
 	char *run_id;
+	char *tokbuf;      /* every step's tokens */
+	size_t *succbuf;   /* every step's successors */
 	kdx_run_result *res;
 	strbuf *err;
 };

@@ -25,14 +25,29 @@ static void add_field(strbuf *sb, const char *key, const char *str)
 	strbuf_add_json_str(sb, str);
 }
 
-static void make_token(kdx_sched *s, size_t i)
+/* Every step's two idempotency tokens, "kdx-<run id>-<crc32c of the name>-d|u", in one
+ * buffer: built without printf, as a simulation builds them once per run. */
+static void make_tokens(kdx_sched *s)
 {
-	const char *name = s->plan->steps[i].name;
-	uint32_t h = kdx_crc32c(name, strlen(name));
-	for (int ph = 0; ph < 2; ph++) {
-		strbuf t = STRBUF_INIT;
-		strbuf_addf(&t, "kdx-%s-%08x-%c", s->run_id, h, ph == KDX_PHASE_DO ? 'd' : 'u');
-		s->r[i].token[ph] = strbuf_detach(&t, NULL);
+	static const char hex[] = "0123456789abcdef";
+	size_t idlen = strlen(s->run_id), len = 4 + idlen + 1 + 8 + 2 + 1;
+	s->tokbuf = xmalloc(2 * (s->n ? s->n : 1) * len);
+	for (size_t i = 0; i < s->n; i++) {
+		const char *name = s->plan->steps[i].name;
+		uint32_t h = kdx_crc32c(name, strlen(name));
+		for (int ph = 0; ph < 2; ph++) {
+			char *t = s->tokbuf + (2 * i + (size_t)ph) * len, *p = t;
+			memcpy(p, "kdx-", 4);
+			memcpy(p + 4, s->run_id, idlen);
+			p += 4 + idlen;
+			*p++ = '-';
+			for (int k = 7; k >= 0; k--)
+				*p++ = hex[(h >> (4 * k)) & 15];
+			*p++ = '-';
+			*p++ = ph == KDX_PHASE_DO ? 'd' : 'u';
+			*p = '\0';
+			s->r[i].token[ph] = t;
+		}
 	}
 }
 
@@ -81,12 +96,23 @@ static void sched_init(kdx_sched *s, const kdx_plan *plan, const kdx_backend *be
 	for (size_t i = 0; i < s->n; i++) {
 		s->r[i].op.step = &plan->steps[i];
 		s->r[i].op.index = i;
-		make_token(s, i);
+	}
+	make_tokens(s);
+	/* successor lists, all in one array */
+	size_t nedges = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		nedges += plan->steps[i].npreds;
+		for (size_t k = 0; k < plan->steps[i].npreds; k++)
+			s->r[plan->steps[i].preds[k].from].asucc++;
+	}
+	s->succbuf = xmalloc((nedges ? nedges : 1) * sizeof(size_t));
+	for (size_t i = 0, at = 0; i < s->n; i++) {
+		s->r[i].succ = s->succbuf + at;
+		at += s->r[i].asucc;
 	}
 	for (size_t i = 0; i < s->n; i++)
 		for (size_t k = 0; k < plan->steps[i].npreds; k++) {
 			kdx_srun *p = &s->r[plan->steps[i].preds[k].from];
-			XGROW(p->succ, p->nsucc + 1, p->asucc);
 			p->succ[p->nsucc++] = i;
 		}
 	s->t0 = kdx_clock_now(clk);
@@ -102,11 +128,10 @@ static void sched_release(kdx_sched *s)
 		free(r->error);
 		free(r->output);
 		free(r->snapshot);
-		free(r->token[0]);
-		free(r->token[1]);
-		free(r->succ);
 	}
 	free(s->r);
+	free(s->tokbuf);
+	free(s->succbuf);
 	free(s->run_id);
 	kdx_sheap *heaps[] = { &s->ready, &s->retry, &s->dl, &s->pend, &s->fin, &s->usweep,
 			       &s->unext };

@@ -95,7 +95,8 @@ void kdx_sched_complete(kdx_sched *s, kdx_op *op, bool ok, const char *output_js
 	free(r->output);
 	r->output = output_json ? xstrdup(output_json) : NULL;
 	free(r->error);
-	r->error = xstrdup(error ? error : ok ? "" : "failed (the backend gave no reason)");
+	/* read only when the attempt failed */
+	r->error = error ? xstrdup(error) : ok ? NULL : xstrdup("failed (the backend gave no reason)");
 	if (snapshot_json) {
 		free(r->snapshot);
 		r->snapshot = xstrdup(snapshot_json);
