@@ -210,18 +210,20 @@ static void start_ready(kdx_sched *s)
 	kdx_sheap_release(&due);
 }
 
-void kdx_sched_forward(kdx_sched *s)
+/* The event loop of the forward pass; at_launch: a forked run goes on from the launch. */
+static void forward(kdx_sched *s, bool at_launch)
 {
-	count_preds(s);
-	for (;;) {
-		kdx_sched_process(s);
-		if (s->aborted)
-			return;
-		check_deadline(s);
-		bool ready = !s->stopping && any_ready(s, kdx_sched_now(s));
-		check_stop(s, ready);
-		if (ready && !s->stopping)
-			start_ready(s);
+	for (;; at_launch = false) {
+		if (!at_launch) {
+			kdx_sched_process(s);
+			if (s->aborted)
+				return;
+			check_deadline(s);
+			bool ready = !s->stopping && any_ready(s, kdx_sched_now(s));
+			check_stop(s, ready);
+			if (ready && !s->stopping)
+				start_ready(s);
+		}
 		kdx_sched_launch(s);
 		if (s->aborted)
 			return;
@@ -240,4 +242,15 @@ void kdx_sched_forward(kdx_sched *s)
 			kdx_sched_set_f(s, i, F_FAILED);
 			s->res->failed++;
 		}
+}
+
+void kdx_sched_forward(kdx_sched *s)
+{
+	count_preds(s);
+	forward(s, false);
+}
+
+void kdx_sched_forward_at_launch(kdx_sched *s)
+{
+	forward(s, true);
 }

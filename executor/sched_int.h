@@ -99,6 +99,7 @@ struct kdx_sched {
 	size_t ucursor;    /* the step the current sweep is at */
 	kdx_sheap usweep, unext;
 	char *run_id;
+	bool forked;       /* a kdx_sched_fork copy: tokbuf and succbuf are the parent's */
 	char *tokbuf;      /* every step's tokens */
 	size_t *succbuf;   /* every step's successors */
 	kdx_run_result *res;
@@ -109,6 +110,7 @@ struct kdx_sched {
 int64_t kdx_sched_now(kdx_sched *s);
 int64_t kdx_sched_elapsed(kdx_sched *s);  /* of the run's RTO budget, resumes included */
 void kdx_sched_forward(kdx_sched *s);     /* the forward pass, until nothing can start */
+void kdx_sched_forward_at_launch(kdx_sched *s); /* a fork's: it goes on from the launch */
 void kdx_sched_begin_rollback(kdx_sched *s, const char *reason);
 int kdx_sched_jrec_sync(kdx_sched *s, const char *kind, const kdx_srun *r, const char *data);
 void kdx_sched_emit(kdx_sched *s, kdx_event_kind kind, const kdx_srun *r, const char *message,

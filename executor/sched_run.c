@@ -130,9 +130,11 @@ static void sched_release(kdx_sched *s)
 		free(r->snapshot);
 	}
 	free(s->r);
-	free(s->tokbuf);
-	free(s->succbuf);
 	free(s->run_id);
+	if (!s->forked) {
+		free(s->tokbuf);
+		free(s->succbuf);
+	}
 	kdx_sheap *heaps[] = { &s->ready, &s->retry, &s->dl, &s->pend, &s->fin, &s->usweep,
 			       &s->unext };
 	for (size_t k = 0; k < sizeof(heaps) / sizeof(heaps[0]); k++)
@@ -222,8 +224,9 @@ int kdx_sched_apply(const kdx_plan *plan, const kdx_backend *be, kdx_clock *clk,
 	kdx_sched s;
 	sched_init(&s, plan, be, clk, j, o, res, err, o->run_id);
 	strbuf d = STRBUF_INIT;
-	run_start_data(&d, plan, &s.o, s.run_id);
-	int rc = kdx_sched_jrec(&s, KDX_J_RUN_START, NULL, d.buf);
+	if (s.jdata)
+		run_start_data(&d, plan, &s.o, s.run_id);
+	int rc = kdx_sched_jrec(&s, KDX_J_RUN_START, NULL, s.jdata ? d.buf : NULL);
 	strbuf_release(&d);
 	if (rc == 0) {
 		kdx_event ev = { .kind = KDX_EV_RUN_START, .total = (int)plan->nsteps,
@@ -298,4 +301,85 @@ int kdx_sched_rollback(const kdx_plan *plan, const kdx_journal_state *st,
 		       const kdx_sched_opts *o, kdx_run_result *res, strbuf *err)
 {
 	return recover(plan, st, be, clk, j, o, res, err, true);
+}
+
+/* ---- forking a run ---- */
+
+size_t kdx_sched_npending(const kdx_sched *s)
+{
+	return s->pend.n;
+}
+
+const kdx_op *kdx_sched_pending(const kdx_sched *s, size_t k)
+{
+	return &s->r[s->pend.e[k].idx].op;
+}
+
+kdx_op *kdx_sched_op(kdx_sched *s, size_t i)
+{
+	return &s->r[i].op;
+}
+
+static char *dup_or_null(const char *p)
+{
+	return p ? xstrdup(p) : NULL;
+}
+
+static void copy_heap(kdx_sheap *dst, const kdx_sheap *src)
+{
+	dst->n = dst->a = src->n;
+	dst->e = xmalloc((src->n ? src->n : 1) * sizeof(*dst->e));
+	memcpy(dst->e, src->e, src->n * sizeof(*dst->e));
+}
+
+kdx_sched *kdx_sched_fork(const kdx_sched *s, const kdx_backend *be, kdx_clock *clk,
+			  kdx_journal *j, const kdx_sched_opts *o, kdx_run_result *res,
+			  strbuf *err)
+{
+	kdx_sched *f = xmalloc(sizeof(*f));
+	*f = *s;
+	f->forked = true;
+	f->be = be;
+	f->clk = clk;
+	f->j = j;
+	f->o.sink = o->sink;
+	f->o.approve = o->approve;
+	f->o.approve_ctx = o->approve_ctx;
+	*res = *s->res;
+	f->res = res;
+	f->err = err;
+	f->jdata = !(j->discard && j->nsecrets == 0);
+	f->run_id = xstrdup(s->run_id);
+	f->r = xmalloc((s->n ? s->n : 1) * sizeof(*f->r));
+	memcpy(f->r, s->r, s->n * sizeof(*f->r));
+	for (size_t i = 0; i < s->n; i++) {
+		kdx_srun *r = &f->r[i];
+		r->error = dup_or_null(r->error);
+		r->output = dup_or_null(r->output);
+		r->snapshot = dup_or_null(r->snapshot);
+		r->op.snapshot = r->snapshot;
+	}
+	copy_heap(&f->ready, &s->ready);
+	copy_heap(&f->retry, &s->retry);
+	copy_heap(&f->dl, &s->dl);
+	copy_heap(&f->pend, &s->pend);
+	copy_heap(&f->fin, &s->fin);
+	copy_heap(&f->usweep, &s->usweep);
+	copy_heap(&f->unext, &s->unext);
+	return f;
+}
+
+/* The copy was made inside the forward pass (only do attempts fork, and they start there):
+ * it goes on from the launch, then rolls back if it must, as run() would. */
+int kdx_sched_finish(kdx_sched *f)
+{
+	kdx_sched_forward_at_launch(f);
+	if (f->rollback && !f->aborted) {
+		kdx_sched_undo_init(f);
+		kdx_sched_undo_loop(f);
+	}
+	int rc = finish_run(f);
+	sched_release(f);
+	free(f);
+	return rc;
 }

@@ -251,6 +251,8 @@ void kdx_sched_launch(kdx_sched *s)
 		}
 		s->need_sync = false;
 	}
+	if (s->be->launching && s->pend.n)
+		s->be->launching(s->be->ctx, s);
 	strbuf e = STRBUF_INIT;
 	while (s->pend.n) {
 		size_t i = kdx_sheap_pop(&s->pend).idx;
@@ -463,9 +465,14 @@ static int64_t next_wakeup(kdx_sched *s)
 	while (s->dl.n && !dl_valid(s, &s->dl.e[0]))
 		kdx_sheap_pop(&s->dl);
 	int64_t t = s->dl.n ? s->dl.e[0].key : KDX_TIME_NEVER;
-	int64_t rt = kdx_sched_retry_top(s);
-	if (rt < t)
-		t = rt;
+	/* A retry already due waits for a free slot (or the run is stopping): only a
+	 * completion can change that, so it is no reason to wake up -- waiting for it spun
+	 * forever on a virtual clock, whose time does not move on its own. */
+	int64_t now = kdx_sched_now(s);
+	for (size_t k = 0; k < s->retry.n; k++)
+		if (s->retry.e[k].key > now && s->retry.e[k].key < t &&
+		    retry_valid(s, &s->retry.e[k]))
+			t = s->retry.e[k].key;
 	if (!s->rollback && !s->deadline_fired && s->plan->has_rto && s->plan->rto_ms > 0) {
 		int64_t dl = s->t0 - s->o.elapsed_before_ms + s->plan->rto_ms;
 		if (dl < t)
