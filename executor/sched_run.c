@@ -329,7 +329,8 @@ static void copy_heap(kdx_sheap *dst, const kdx_sheap *src)
 {
 	dst->n = dst->a = src->n;
 	dst->e = xmalloc((src->n ? src->n : 1) * sizeof(*dst->e));
-	memcpy(dst->e, src->e, src->n * sizeof(*dst->e));
+	if (src->n)
+		memcpy(dst->e, src->e, src->n * sizeof(*dst->e));
 }
 
 kdx_sched *kdx_sched_fork(const kdx_sched *s, const kdx_backend *be, kdx_clock *clk,

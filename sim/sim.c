@@ -561,7 +561,8 @@ static void copy_result(kdx_sim_result *d, const kdx_sim_result *r, size_t nstep
 	}
 	d->aevents = r->nevents + 1;
 	d->bars = xmalloc((r->nbars + 1) * sizeof(*d->bars));
-	memcpy(d->bars, r->bars, r->nbars * sizeof(*d->bars));
+	if (r->nbars)
+		memcpy(d->bars, r->bars, r->nbars * sizeof(*d->bars));
 	d->abars = r->nbars + 1;
 }
 
