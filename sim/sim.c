@@ -130,6 +130,11 @@ static void build_hash(sim *S)
 static void on_event(void *ctx, const kdx_event *ev)
 {
 	sim *S = ctx;
+	/* without a timeline only the final states of steps are wanted */
+	if (!S->o->timeline && ev->kind != KDX_EV_STEP_DONE && ev->kind != KDX_EV_STEP_FAILED &&
+	    ev->kind != KDX_EV_STEP_SKIPPED && ev->kind != KDX_EV_UNDO_DONE &&
+	    ev->kind != KDX_EV_UNDO_FAILED && ev->kind != KDX_EV_UNDO_SKIPPED)
+		return;
 	size_t i = ev->step ? step_index(S, ev->step) : SIZE_MAX;
 	kdx_sim_state *st = i != SIZE_MAX ? &S->res->states[i] : NULL;
 	const char *what = NULL;
