@@ -4,22 +4,45 @@
 # The generator's step timeouts (1-5s) are shorter than its actions' duration models, so a
 # simulation would stop at the first step; they are raised to 15m here so that every run
 # goes as far as its fault.   usage: bench/simulate.sh [STEPS ...]   (default: 100 300 1000)
+# Env: KDX     the binary to measure (default ./kdx, built first);
+#      REF_KDX a reference binary (e.g. main's build): its -explore output must be byte-
+#              identical, and its CPU time is shown next to ours.
+# CPU is user+sys (the figure that matters on a shared machine); the load average is shown
+# because wall time under load is noise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-make -s kdx
+kdx=${KDX:-./kdx}
+[ -n "${KDX:-}" ] || make -s kdx
+ref=${REF_KDX:-}
 out=$(mktemp -d /tmp/kdx-simbench.XXXXXX)
 trap 'rm -rf "$out"' EXIT
 sizes=("$@")
 [ ${#sizes[@]} -gt 0 ] || sizes=(100 300 1000)
-printf '%-6s %-6s %-10s %-10s %-8s %s\n' steps runs wall_s cpu_s maxrss unsafe
+
+# measure BINARY OUTFILE -> "wall cpu maxrss_kB"
+measure() {
+	/usr/bin/time -f '%e %U %S %M' -o "$out/time" "$1" simulate "$out/big.kdx" -seed 1 -explore \
+		>"$2" || true
+	tail -1 "$out/time" | awk '{ printf "%.2f %.2f %d\n", $1, $2 + $3, $4 }'
+}
+
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-6s %-6s %-8s %-8s %-9s %-7s' steps runs wall_s cpu_s maxrss unsafe
+[ -z "$ref" ] || printf ' %-10s %s' ref_cpu_s output
+printf '\n'
 for n in "${sizes[@]}"; do
 	python3 bench/gen_runbook.py -n "$n" -l 10 -s 42 2>/dev/null |
 		sed 's/^  timeout [0-9]*s$/  timeout 15m/' >"$out/big.kdx"
-	/usr/bin/time -f '%e %U %S %M' -o "$out/time" ./kdx simulate "$out/big.kdx" -seed 1 -explore \
-		>"$out/explore.txt" || true
-	read -r wall user sys rss < <(tail -1 "$out/time")
+	read -r wall cpu rss < <(measure "$kdx" "$out/explore.txt")
 	runs=$(tail -1 "$out/explore.txt" | awk '{print $1}')
 	unsafe=$(tail -1 "$out/explore.txt" | awk '{print $3}')
-	printf '%-6s %-6s %-10s %-10s %-8s %s\n' "$n" "$runs" "$wall" \
-		"$(echo "$user + $sys" | bc)" "${rss}K" "$unsafe"
+	printf '%-6s %-6s %-8s %-8s %-9s %-7s' "$n" "$runs" "$wall" "$cpu" "${rss}K" "$unsafe"
+	if [ -n "$ref" ]; then
+		read -r _ rcpu _ < <(measure "$ref" "$out/ref.txt")
+		same=identical
+		cmp -s "$out/explore.txt" "$out/ref.txt" || same=DIFFERS
+		printf ' %-10s %s' "$rcpu" "$same"
+	fi
+	printf '\n'
 done
+echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

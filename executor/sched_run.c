@@ -25,14 +25,29 @@ static void add_field(strbuf *sb, const char *key, const char *str)
 	strbuf_add_json_str(sb, str);
 }
 
-static void make_token(kdx_sched *s, size_t i)
+/* Every step's two idempotency tokens, "kdx-<run id>-<crc32c of the name>-d|u", in one
+ * buffer: built without printf, as a simulation builds them once per run. */
+static void make_tokens(kdx_sched *s)
 {
-	const char *name = s->plan->steps[i].name;
-	uint32_t h = kdx_crc32c(name, strlen(name));
-	for (int ph = 0; ph < 2; ph++) {
-		strbuf t = STRBUF_INIT;
-		strbuf_addf(&t, "kdx-%s-%08x-%c", s->run_id, h, ph == KDX_PHASE_DO ? 'd' : 'u');
-		s->r[i].token[ph] = strbuf_detach(&t, NULL);
+	static const char hex[] = "0123456789abcdef";
+	size_t idlen = strlen(s->run_id), len = 4 + idlen + 1 + 8 + 2 + 1;
+	s->tokbuf = xmalloc(2 * (s->n ? s->n : 1) * len);
+	for (size_t i = 0; i < s->n; i++) {
+		const char *name = s->plan->steps[i].name;
+		uint32_t h = kdx_crc32c(name, strlen(name));
+		for (int ph = 0; ph < 2; ph++) {
+			char *t = s->tokbuf + (2 * i + (size_t)ph) * len, *p = t;
+			memcpy(p, "kdx-", 4);
+			memcpy(p + 4, s->run_id, idlen);
+			p += 4 + idlen;
+			*p++ = '-';
+			for (int k = 7; k >= 0; k--)
+				*p++ = hex[(h >> (4 * k)) & 15];
+			*p++ = '-';
+			*p++ = ph == KDX_PHASE_DO ? 'd' : 'u';
+			*p = '\0';
+			s->r[i].token[ph] = t;
+		}
 	}
 }
 
@@ -72,18 +87,32 @@ static void sched_init(kdx_sched *s, const kdx_plan *plan, const kdx_backend *be
 	s->res = res;
 	s->err = err;
 	s->dirty = true;
+	/* A discard journal without secrets to watch for drops records unread: do not build
+	 * their data (with secrets registered, the canary must still see it). */
+	s->jdata = !(j->discard && j->nsecrets == 0);
 	s->run_id = run_id ? xstrdup(run_id) : new_run_id();
 	s->n = plan->nsteps;
 	s->r = xcalloc(s->n ? s->n : 1, sizeof(*s->r));
 	for (size_t i = 0; i < s->n; i++) {
 		s->r[i].op.step = &plan->steps[i];
 		s->r[i].op.index = i;
-		make_token(s, i);
+	}
+	make_tokens(s);
+	/* successor lists, all in one array */
+	size_t nedges = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		nedges += plan->steps[i].npreds;
+		for (size_t k = 0; k < plan->steps[i].npreds; k++)
+			s->r[plan->steps[i].preds[k].from].asucc++;
+	}
+	s->succbuf = xmalloc((nedges ? nedges : 1) * sizeof(size_t));
+	for (size_t i = 0, at = 0; i < s->n; i++) {
+		s->r[i].succ = s->succbuf + at;
+		at += s->r[i].asucc;
 	}
 	for (size_t i = 0; i < s->n; i++)
 		for (size_t k = 0; k < plan->steps[i].npreds; k++) {
 			kdx_srun *p = &s->r[plan->steps[i].preds[k].from];
-			XGROW(p->succ, p->nsucc + 1, p->asucc);
 			p->succ[p->nsucc++] = i;
 		}
 	s->t0 = kdx_clock_now(clk);
@@ -99,12 +128,17 @@ static void sched_release(kdx_sched *s)
 		free(r->error);
 		free(r->output);
 		free(r->snapshot);
-		free(r->token[0]);
-		free(r->token[1]);
-		free(r->succ);
 	}
 	free(s->r);
 	free(s->run_id);
+	if (!s->forked) {
+		free(s->tokbuf);
+		free(s->succbuf);
+	}
+	kdx_sheap *heaps[] = { &s->ready, &s->retry, &s->dl, &s->pend, &s->fin, &s->usweep,
+			       &s->unext };
+	for (size_t k = 0; k < sizeof(heaps) / sizeof(heaps[0]); k++)
+		kdx_sheap_release(heaps[k]);
 }
 
 static int finish_run(kdx_sched *s)
@@ -190,8 +224,9 @@ int kdx_sched_apply(const kdx_plan *plan, const kdx_backend *be, kdx_clock *clk,
 	kdx_sched s;
 	sched_init(&s, plan, be, clk, j, o, res, err, o->run_id);
 	strbuf d = STRBUF_INIT;
-	run_start_data(&d, plan, &s.o, s.run_id);
-	int rc = kdx_sched_jrec(&s, KDX_J_RUN_START, NULL, d.buf);
+	if (s.jdata)
+		run_start_data(&d, plan, &s.o, s.run_id);
+	int rc = kdx_sched_jrec(&s, KDX_J_RUN_START, NULL, s.jdata ? d.buf : NULL);
 	strbuf_release(&d);
 	if (rc == 0) {
 		kdx_event ev = { .kind = KDX_EV_RUN_START, .total = (int)plan->nsteps,
@@ -266,4 +301,86 @@ int kdx_sched_rollback(const kdx_plan *plan, const kdx_journal_state *st,
 		       const kdx_sched_opts *o, kdx_run_result *res, strbuf *err)
 {
 	return recover(plan, st, be, clk, j, o, res, err, true);
+}
+
+/* ---- forking a run ---- */
+
+size_t kdx_sched_npending(const kdx_sched *s)
+{
+	return s->pend.n;
+}
+
+const kdx_op *kdx_sched_pending(const kdx_sched *s, size_t k)
+{
+	return &s->r[s->pend.e[k].idx].op;
+}
+
+kdx_op *kdx_sched_op(kdx_sched *s, size_t i)
+{
+	return &s->r[i].op;
+}
+
+static char *dup_or_null(const char *p)
+{
+	return p ? xstrdup(p) : NULL;
+}
+
+static void copy_heap(kdx_sheap *dst, const kdx_sheap *src)
+{
+	dst->n = dst->a = src->n;
+	dst->e = xmalloc((src->n ? src->n : 1) * sizeof(*dst->e));
+	if (src->n)
+		memcpy(dst->e, src->e, src->n * sizeof(*dst->e));
+}
+
+kdx_sched *kdx_sched_fork(const kdx_sched *s, const kdx_backend *be, kdx_clock *clk,
+			  kdx_journal *j, const kdx_sched_opts *o, kdx_run_result *res,
+			  strbuf *err)
+{
+	kdx_sched *f = xmalloc(sizeof(*f));
+	*f = *s;
+	f->forked = true;
+	f->be = be;
+	f->clk = clk;
+	f->j = j;
+	f->o.sink = o->sink;
+	f->o.approve = o->approve;
+	f->o.approve_ctx = o->approve_ctx;
+	*res = *s->res;
+	f->res = res;
+	f->err = err;
+	f->jdata = !(j->discard && j->nsecrets == 0);
+	f->run_id = xstrdup(s->run_id);
+	f->r = xmalloc((s->n ? s->n : 1) * sizeof(*f->r));
+	memcpy(f->r, s->r, s->n * sizeof(*f->r));
+	for (size_t i = 0; i < s->n; i++) {
+		kdx_srun *r = &f->r[i];
+		r->error = dup_or_null(r->error);
+		r->output = dup_or_null(r->output);
+		r->snapshot = dup_or_null(r->snapshot);
+		r->op.snapshot = r->snapshot;
+	}
+	copy_heap(&f->ready, &s->ready);
+	copy_heap(&f->retry, &s->retry);
+	copy_heap(&f->dl, &s->dl);
+	copy_heap(&f->pend, &s->pend);
+	copy_heap(&f->fin, &s->fin);
+	copy_heap(&f->usweep, &s->usweep);
+	copy_heap(&f->unext, &s->unext);
+	return f;
+}
+
+/* The copy was made inside the forward pass (only do attempts fork, and they start there):
+ * it goes on from the launch, then rolls back if it must, as run() would. */
+int kdx_sched_finish(kdx_sched *f)
+{
+	kdx_sched_forward_at_launch(f);
+	if (f->rollback && !f->aborted) {
+		kdx_sched_undo_init(f);
+		kdx_sched_undo_loop(f);
+	}
+	int rc = finish_run(f);
+	sched_release(f);
+	free(f);
+	return rc;
 }

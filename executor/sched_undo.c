@@ -18,13 +18,73 @@ void kdx_sched_undo_init(kdx_sched *s)
 		/* Only a completed change is undone; a failed attempt is assumed to have changed
 		 * nothing (an in-doubt one was reconciled before we got here). */
 		if (r->f == F_DONE && r->op.step->mutating)
-			r->u = U_PENDING;
+			kdx_sched_set_u(s, i, U_PENDING);
 	}
 }
 
-static bool settled(kdx_ustate u)
+/* 0: settled, 1: not yet, 2: failed or blocked (it blocks the undos before it) */
+static int uclass(kdx_ustate u)
 {
-	return u == U_DONE || u == U_SKIPPED || u == U_CLEAR;
+	if (u == U_DONE || u == U_SKIPPED || u == U_CLEAR)
+		return 0;
+	return u == U_FAILED || u == U_BLOCKED ? 2 : 1;
+}
+
+/* Its successors allow it to move: all settled, or one failed or blocked. */
+static bool movable(const kdx_srun *r)
+{
+	return (r->u == U_NA || r->u == U_PENDING) && (r->ubad > 0 || r->uopen == 0);
+}
+
+/* Queue a movable step for the sweep: the one running now if the sweep has not passed it
+ * yet (a lower index), else the next one -- exactly where a full sweep would see it. */
+static void uqueue(kdx_sched *s, size_t i)
+{
+	kdx_srun *r = &s->r[i];
+	if (r->uqueued)
+		return;
+	r->uqueued = true;
+	kdx_sheap_push(s->in_sweep && i < s->ucursor ? &s->usweep : &s->unext, -(int64_t)i, i, 0);
+}
+
+void kdx_sched_set_u(kdx_sched *s, size_t i, kdx_ustate u)
+{
+	kdx_srun *r = &s->r[i];
+	int from = uclass(r->u), to = uclass(u);
+	s->nbackoff_u -= r->u == U_BACKOFF;
+	s->nbackoff_u += u == U_BACKOFF;
+	r->u = u;
+	if (!s->undo_counted || from == to)
+		return;
+	const kdx_step *st = r->op.step;
+	for (size_t k = 0; k < st->npreds; k++) {
+		size_t p = st->preds[k].from;
+		kdx_srun *q = &s->r[p];
+		q->uopen -= from == 1;
+		q->ubad -= from == 2;
+		q->uopen += to == 1;
+		q->ubad += to == 2;
+		if (movable(q))
+			uqueue(s, p);
+	}
+}
+
+/* Count each step's unsettled and failed successors and queue those that may move. */
+static void count_succs(kdx_sched *s)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		kdx_srun *r = &s->r[i];
+		r->uopen = r->ubad = 0;
+		for (size_t k = 0; k < r->nsucc; k++) {
+			int c = uclass(s->r[r->succ[k]].u);
+			r->uopen += c == 1;
+			r->ubad += c == 2;
+		}
+	}
+	s->undo_counted = true;
+	for (size_t i = 0; i < s->n; i++)
+		if (movable(&s->r[i]))
+			uqueue(s, i);
 }
 
 static void report_not_undone(kdx_sched *s, size_t i, const char *reason, bool journal)
@@ -33,10 +93,12 @@ static void report_not_undone(kdx_sched *s, size_t i, const char *reason, bool j
 	s->res->not_undone++;
 	if (journal) {
 		strbuf d = STRBUF_INIT;
-		strbuf_addstr(&d, "{\"reason\":");
-		strbuf_add_json_str(&d, reason);
-		strbuf_addch(&d, '}');
-		int rc = kdx_sched_jrec(s, KDX_J_UNDO_SKIPPED, r, d.buf);
+		if (s->jdata) {
+			strbuf_addstr(&d, "{\"reason\":");
+			strbuf_add_json_str(&d, reason);
+			strbuf_addch(&d, '}');
+		}
+		int rc = kdx_sched_jrec(s, KDX_J_UNDO_SKIPPED, r, s->jdata ? d.buf : NULL);
 		strbuf_release(&d);
 		if (rc < 0)
 			return;
@@ -51,17 +113,12 @@ static bool undo_advance(kdx_sched *s, size_t i)
 	if (r->u != U_NA && r->u != U_PENDING)
 		return false;
 	size_t blocker = (size_t)-1;
-	bool all = true;
-	for (size_t k = 0; k < r->nsucc; k++) {
-		kdx_ustate u = s->r[r->succ[k]].u;
-		if (u == U_FAILED || u == U_BLOCKED)
+	for (size_t k = 0; r->ubad && k < r->nsucc; k++)
+		if (uclass(s->r[r->succ[k]].u) == 2)
 			blocker = r->succ[k];
-		else if (!settled(u))
-			all = false;
-	}
 	if (blocker != (size_t)-1) {
 		bool pending = r->u == U_PENDING;
-		r->u = U_BLOCKED;
+		kdx_sched_set_u(s, i, U_BLOCKED);
 		if (pending) {
 			strbuf why = STRBUF_INIT;
 			strbuf_addf(&why, "not undone: the undo of '%s', which comes after it, did not "
@@ -72,15 +129,15 @@ static bool undo_advance(kdx_sched *s, size_t i)
 		}
 		return true;
 	}
-	if (!all)
+	if (r->uopen)
 		return false;
 	const kdx_step *st = r->op.step;
 	if (r->u == U_NA) {
-		r->u = U_CLEAR;
+		kdx_sched_set_u(s, i, U_CLEAR);
 		return true;
 	}
 	if (st->irreversible || !st->has_undo) {
-		r->u = U_SKIPPED;
+		kdx_sched_set_u(s, i, U_SKIPPED);
 		report_not_undone(s, i, st->irreversible ? "irreversible: not undone, check it by hand"
 							 : "has no undo: not undone, check it by hand",
 				  true);
@@ -95,10 +152,31 @@ static bool undo_advance(kdx_sched *s, size_t i)
 
 static bool undo_busy(const kdx_sched *s)
 {
-	for (size_t i = 0; i < s->n; i++)
-		if (s->r[i].u == U_BACKOFF)
-			return true;
-	return s->running > 0;
+	return s->nbackoff_u > 0 || s->running > 0;
+}
+
+/* One sweep from the end of the graph back: each queued step, by descending index, moves if
+ * it can; one that must wait for a free slot waits for the next sweep. Same order of moves
+ * as visiting every step from the last to the first. Returns whether anything moved. */
+static bool sweep(kdx_sched *s)
+{
+	bool moved = false;
+	while (s->unext.n) {
+		kdx_sheap_ent e = kdx_sheap_pop(&s->unext);
+		kdx_sheap_push(&s->usweep, e.key, e.idx, e.gen);
+	}
+	s->in_sweep = true;
+	while (s->usweep.n) {
+		size_t i = kdx_sheap_pop(&s->usweep).idx;
+		s->ucursor = i;
+		s->r[i].uqueued = false;
+		if (undo_advance(s, i))
+			moved = true;
+		else if (movable(&s->r[i]))
+			uqueue(s, i); /* no free slot: the next sweep */
+	}
+	s->in_sweep = false;
+	return moved;
 }
 
 void kdx_sched_undo_loop(kdx_sched *s)
@@ -107,17 +185,18 @@ void kdx_sched_undo_loop(kdx_sched *s)
 		kdx_sched_process(s);
 		if (s->aborted)
 			return;
-		int64_t now = kdx_sched_now(s);
-		for (size_t i = 0; i < s->n && s->running < s->o.parallelism; i++)
-			if (s->r[i].u == U_BACKOFF && s->r[i].retry_at <= now)
-				kdx_sched_start_attempt(s, i, KDX_PHASE_UNDO);
-		/* Walk from the end of the graph back, until nothing moves. */
+		kdx_sheap due = { 0 };
+		kdx_sched_due_retries(s, kdx_sched_now(s), &due);
+		while (due.n && s->running < s->o.parallelism)
+			kdx_sched_start_attempt(s, kdx_sheap_pop(&due).idx, KDX_PHASE_UNDO);
+		kdx_sched_requeue_retries(s, &due);
+		kdx_sheap_release(&due);
+		if (!s->undo_counted)
+			count_succs(s);
+		/* Sweep from the end of the graph back, until nothing moves. */
 		bool moved = true;
-		while (moved && !s->aborted) {
-			moved = false;
-			for (size_t i = s->n; i-- > 0;)
-				moved |= undo_advance(s, i);
-		}
+		while (moved && !s->aborted)
+			moved = sweep(s);
 		kdx_sched_launch(s);
 		if (s->aborted)
 			return;
@@ -133,24 +212,28 @@ void kdx_sched_undo_result(kdx_sched *s, size_t i)
 {
 	kdx_srun *r = &s->r[i];
 	strbuf d = STRBUF_INIT;
-	strbuf_addf(&d, "{\"phase\":\"undo\",\"attempt\":%d,\"ok\":%s", r->attempt,
-		    r->ok ? "true" : "false");
-	if (!r->ok) {
-		strbuf_addstr(&d, ",\"error\":");
-		strbuf_add_json_str(&d, r->error);
+	if (s->jdata) {
+		strbuf_addf(&d, "{\"phase\":\"undo\",\"attempt\":%d,\"ok\":%s", r->attempt,
+			    r->ok ? "true" : "false");
+		if (!r->ok) {
+			strbuf_addstr(&d, ",\"error\":");
+			strbuf_add_json_str(&d, r->error);
+		}
+		strbuf_addch(&d, '}');
 	}
-	strbuf_addch(&d, '}');
-	if (kdx_sched_jrec(s, KDX_J_RESULT, r, d.buf) < 0)
+	if (kdx_sched_jrec(s, KDX_J_RESULT, r, s->jdata ? d.buf : NULL) < 0)
 		goto out;
 	if (!r->ok) {
 		kdx_sched_attempt_failed(s, i, KDX_PHASE_UNDO, r->error);
 		goto out;
 	}
-	strbuf_reset(&d);
-	strbuf_addf(&d, "{\"duration_ms\":%" PRId64 "}", kdx_sched_now(s) - r->started);
-	r->u = U_DONE;
+	if (s->jdata) {
+		strbuf_reset(&d);
+		strbuf_addf(&d, "{\"duration_ms\":%" PRId64 "}", kdx_sched_now(s) - r->started);
+	}
+	kdx_sched_set_u(s, i, U_DONE);
 	s->res->undone++;
-	if (kdx_sched_jrec(s, KDX_J_UNDO_DONE, r, d.buf) == 0)
+	if (kdx_sched_jrec(s, KDX_J_UNDO_DONE, r, s->jdata ? d.buf : NULL) == 0)
 		kdx_sched_emit(s, KDX_EV_UNDO_DONE, r, NULL, NULL);
 out:
 	strbuf_release(&d);
@@ -181,7 +264,7 @@ static int reconcile_one(kdx_sched *s, size_t i, kdx_phase phase)
 			r->f = F_FAILED;
 			s->res->failed++;
 		} else {
-			r->u = U_FAILED;
+			kdx_sched_set_u(s, i, U_FAILED);
 			s->res->undo_failed++;
 		}
 		ret = kdx_sched_jrec(s, phase == KDX_PHASE_DO ? KDX_J_STEP_FAILED : KDX_J_UNDO_FAILED,
@@ -214,11 +297,11 @@ static int reconcile_one(kdx_sched *s, size_t i, kdx_phase phase)
 			ret = kdx_sched_jrec(s, KDX_J_STEP_DONE, r, d.buf);
 		}
 	} else if (happened) {
-		r->u = U_DONE;
+		kdx_sched_set_u(s, i, U_DONE);
 		s->res->undone++;
 		ret = kdx_sched_jrec(s, KDX_J_UNDO_DONE, r, "{\"reconciled\":true}");
 	} else {
-		r->u = U_PENDING;
+		kdx_sched_set_u(s, i, U_PENDING);
 	}
 out:
 	strbuf_release(&why);
@@ -290,7 +373,7 @@ int kdx_sched_load_journal(kdx_sched *s, const kdx_journal_state *st)
 			if (reconcile_one(s, i, KDX_PHASE_UNDO) < 0)
 				return -1;
 		} else {
-			r->u = undo_from_journal(r, js->undo);
+			kdx_sched_set_u(s, i, undo_from_journal(r, js->undo));
 		}
 	}
 	return 0;

@@ -76,19 +76,27 @@ void kdx_sched_waiting(kdx_sched *s, const kdx_op *op, const char *what)
 	kdx_sched_emit(s, KDX_EV_STEP_WAITING, &s->r[op->index], what, NULL);
 }
 
+/* An attempt's end arrived: it is processed, in index order, by kdx_sched_process. */
+static void mark_finished(kdx_sched *s, size_t i)
+{
+	s->r[i].finished = true;
+	s->nfinished++;
+	kdx_sheap_push(&s->fin, (int64_t)i, i, 0);
+}
+
 void kdx_sched_complete(kdx_sched *s, kdx_op *op, bool ok, const char *output_json,
 			const char *snapshot_json, const char *error)
 {
 	kdx_srun *r = &s->r[op->index];
 	if (op != &r->op || !r->active || r->finished)
 		return; /* late, after a timeout cancelled it */
-	r->finished = true;
-	s->nfinished++;
+	mark_finished(s, op->index);
 	r->ok = ok;
 	free(r->output);
 	r->output = output_json ? xstrdup(output_json) : NULL;
 	free(r->error);
-	r->error = xstrdup(error ? error : ok ? "" : "failed (the backend gave no reason)");
+	/* read only when the attempt failed */
+	r->error = error ? xstrdup(error) : ok ? NULL : xstrdup("failed (the backend gave no reason)");
 	if (snapshot_json) {
 		free(r->snapshot);
 		r->snapshot = xstrdup(snapshot_json);
@@ -98,6 +106,46 @@ void kdx_sched_complete(kdx_sched *s, kdx_op *op, bool ok, const char *output_js
 bool kdx_sched_has_finished(const kdx_sched *s)
 {
 	return s->nfinished > 0;
+}
+
+/* A step waits in backoff until retry_at: queue it by time. */
+static void queue_retry(kdx_sched *s, size_t i)
+{
+	kdx_srun *r = &s->r[i];
+	kdx_sheap_push(&s->retry, r->retry_at, i, ++r->rgen);
+}
+
+static bool retry_valid(const kdx_sched *s, const kdx_sheap_ent *e)
+{
+	const kdx_srun *r = &s->r[e->idx];
+	return e->gen == r->rgen && (r->f == F_BACKOFF || r->u == U_BACKOFF);
+}
+
+/* The earliest retry time of a step in backoff (stale entries dropped), or KDX_TIME_NEVER. */
+int64_t kdx_sched_retry_top(kdx_sched *s)
+{
+	while (s->retry.n && !retry_valid(s, &s->retry.e[0]))
+		kdx_sheap_pop(&s->retry);
+	return s->retry.n ? s->retry.e[0].key : KDX_TIME_NEVER;
+}
+
+/* Move the steps whose retry is due (at now) into due, ordered by index. */
+void kdx_sched_due_retries(kdx_sched *s, int64_t now, kdx_sheap *due)
+{
+	while (kdx_sched_retry_top(s) <= now) {
+		kdx_sheap_ent e = kdx_sheap_pop(&s->retry);
+		kdx_sheap_push(due, (int64_t)e.idx, e.idx, e.gen);
+	}
+}
+
+/* Those of due not started go back to wait for their time (still due). */
+void kdx_sched_requeue_retries(kdx_sched *s, kdx_sheap *due)
+{
+	while (due->n) {
+		kdx_sheap_ent e = kdx_sheap_pop(due);
+		if (e.gen == s->r[e.idx].rgen)
+			kdx_sheap_push(&s->retry, s->r[e.idx].retry_at, e.idx, e.gen);
+	}
 }
 
 static int64_t attempt_timeout(const kdx_step *st)
@@ -136,10 +184,12 @@ int kdx_sched_start_attempt(kdx_sched *s, size_t i, kdx_phase phase)
 	const kdx_step *st = r->op.step;
 	strbuf d = STRBUF_INIT, e = STRBUF_INIT;
 	r->attempt++;
-	data_open(&d, phase, r->attempt);
-	strbuf_addch(&d, '}');
+	if (s->jdata) {
+		data_open(&d, phase, r->attempt);
+		strbuf_addch(&d, '}');
+	}
 	int rc = kdx_sched_jrec(s, phase == KDX_PHASE_DO ? KDX_J_STEP_START : KDX_J_UNDO_START, r,
-				d.buf);
+				s->jdata ? d.buf : NULL);
 	if (rc < 0)
 		goto out;
 	kdx_sched_emit(s, phase == KDX_PHASE_DO ? KDX_EV_STEP_START : KDX_EV_UNDO_START, r, NULL,
@@ -150,19 +200,21 @@ int kdx_sched_start_attempt(kdx_sched *s, size_t i, kdx_phase phase)
 			r->snapshot = strbuf_detach(&snap, NULL);
 		strbuf_release(&snap);
 		if (e.len) {
-			r->f = F_RUNNING;
+			kdx_sched_set_f(s, i, F_RUNNING);
 			kdx_sched_attempt_failed(s, i, phase, e.buf);
 			goto out;
 		}
 	}
 	if (phase == KDX_PHASE_UNDO || st->mutating) {
-		strbuf_reset(&d);
-		data_open(&d, phase, r->attempt);
-		add_field(&d, "token", r->token[phase]);
-		if (phase == KDX_PHASE_DO && r->snapshot)
-			strbuf_addf(&d, ",\"snapshot\":%s", r->snapshot);
-		strbuf_addch(&d, '}');
-		if ((rc = kdx_sched_jrec(s, KDX_J_INTENT, r, d.buf)) < 0)
+		if (s->jdata) {
+			strbuf_reset(&d);
+			data_open(&d, phase, r->attempt);
+			add_field(&d, "token", r->token[phase]);
+			if (phase == KDX_PHASE_DO && r->snapshot)
+				strbuf_addf(&d, ",\"snapshot\":%s", r->snapshot);
+			strbuf_addch(&d, '}');
+		}
+		if ((rc = kdx_sched_jrec(s, KDX_J_INTENT, r, s->jdata ? d.buf : NULL)) < 0)
 			goto out;
 		s->need_sync = true;
 	}
@@ -173,11 +225,13 @@ int kdx_sched_start_attempt(kdx_sched *s, size_t i, kdx_phase phase)
 	r->op.be_data = NULL;
 	r->pending = true;
 	s->npending++;
+	kdx_sheap_push(&s->pend, (int64_t)i, i, 0);
 	s->running++;
+	r->rgen++; /* a retry queued for it is stale now */
 	if (phase == KDX_PHASE_DO)
-		r->f = F_RUNNING;
+		kdx_sched_set_f(s, i, F_RUNNING);
 	else
-		r->u = U_RUNNING;
+		kdx_sched_set_u(s, i, U_RUNNING);
 out:
 	strbuf_release(&d);
 	strbuf_release(&e);
@@ -197,11 +251,12 @@ void kdx_sched_launch(kdx_sched *s)
 		}
 		s->need_sync = false;
 	}
+	if (s->be->launching && s->pend.n)
+		s->be->launching(s->be->ctx, s);
 	strbuf e = STRBUF_INIT;
-	for (size_t i = 0; i < s->n && s->npending > 0; i++) {
+	while (s->pend.n) {
+		size_t i = kdx_sheap_pop(&s->pend).idx;
 		kdx_srun *r = &s->r[i];
-		if (!r->pending)
-			continue;
 		r->pending = false;
 		s->npending--;
 		r->active = true;
@@ -209,10 +264,12 @@ void kdx_sched_launch(kdx_sched *s)
 		r->started = kdx_sched_now(s);
 		int64_t to = attempt_timeout(r->op.step);
 		r->deadline = to ? r->started + to : KDX_TIME_NEVER;
+		r->dgen++;
+		if (r->deadline != KDX_TIME_NEVER)
+			kdx_sheap_push(&s->dl, r->deadline, i, r->dgen);
 		strbuf_reset(&e);
 		if (s->be->start(s->be->ctx, s, &r->op, &e) < 0 && !r->finished) {
-			r->finished = true;
-			s->nfinished++;
+			mark_finished(s, i);
 			r->ok = false;
 			free(r->error);
 			r->error = xstrdup(e.len ? e.buf : "the backend could not start it");
@@ -242,18 +299,20 @@ static const char *policy_name(kdx_on_failure p)
 										    : "rollback";
 }
 
-static void step_failed(kdx_sched *s, size_t i, const char *msg)
+void kdx_sched_step_failed(kdx_sched *s, size_t i, const char *msg)
 {
 	kdx_srun *r = &s->r[i];
 	const kdx_step *st = r->op.step;
 	strbuf d = STRBUF_INIT;
-	strbuf_addstr(&d, "{\"error\":");
-	strbuf_add_json_str(&d, msg);
-	add_field(&d, "on_failure", policy_name(st->on_failure));
-	strbuf_addch(&d, '}');
-	r->f = F_FAILED;
+	if (s->jdata) {
+		strbuf_addstr(&d, "{\"error\":");
+		strbuf_add_json_str(&d, msg);
+		add_field(&d, "on_failure", policy_name(st->on_failure));
+		strbuf_addch(&d, '}');
+	}
+	kdx_sched_set_f(s, i, F_FAILED);
 	s->res->failed++;
-	int rc = kdx_sched_jrec(s, KDX_J_STEP_FAILED, r, d.buf);
+	int rc = kdx_sched_jrec(s, KDX_J_STEP_FAILED, r, s->jdata ? d.buf : NULL);
 	strbuf_release(&d);
 	if (rc < 0)
 		return;
@@ -270,6 +329,7 @@ static void step_failed(kdx_sched *s, size_t i, const char *msg)
 	}
 	case KDX_ON_FAILURE_CONTINUE:
 		r->tolerated = true;
+		kdx_sched_settle(s, i);
 		break;
 	case KDX_ON_FAILURE_PAUSE:
 		s->paused = s->stopping = true;
@@ -286,20 +346,23 @@ void kdx_sched_attempt_failed(kdx_sched *s, size_t i, kdx_phase phase, const cha
 	if (may_retry) {
 		r->retry_at = kdx_sched_now(s) + backoff(s, st, r->attempt);
 		if (phase == KDX_PHASE_DO)
-			r->f = F_BACKOFF;
+			kdx_sched_set_f(s, i, F_BACKOFF);
 		else
-			r->u = U_BACKOFF;
+			kdx_sched_set_u(s, i, U_BACKOFF);
+		queue_retry(s, i);
 		kdx_sched_emit(s, KDX_EV_STEP_RETRY, r, msg, phase == KDX_PHASE_DO ? "do" : "undo");
 	} else if (phase == KDX_PHASE_DO) {
-		step_failed(s, i, msg);
+		kdx_sched_step_failed(s, i, msg);
 	} else {
 		strbuf d = STRBUF_INIT;
-		strbuf_addstr(&d, "{\"error\":");
-		strbuf_add_json_str(&d, msg);
-		strbuf_addch(&d, '}');
-		r->u = U_FAILED;
+		if (s->jdata) {
+			strbuf_addstr(&d, "{\"error\":");
+			strbuf_add_json_str(&d, msg);
+			strbuf_addch(&d, '}');
+		}
+		kdx_sched_set_u(s, i, U_FAILED);
 		s->res->undo_failed++;
-		if (kdx_sched_jrec(s, KDX_J_UNDO_FAILED, r, d.buf) == 0)
+		if (kdx_sched_jrec(s, KDX_J_UNDO_FAILED, r, s->jdata ? d.buf : NULL) == 0)
 			kdx_sched_emit(s, KDX_EV_UNDO_FAILED, r, msg, NULL);
 		strbuf_release(&d);
 	}
@@ -311,28 +374,32 @@ static void do_result(kdx_sched *s, size_t i)
 	const kdx_step *st = r->op.step;
 	strbuf d = STRBUF_INIT;
 	if (st->mutating) {
-		data_open(&d, KDX_PHASE_DO, r->attempt);
-		strbuf_addf(&d, ",\"ok\":%s", r->ok ? "true" : "false");
-		if (r->ok && r->output)
-			strbuf_addf(&d, ",\"output\":%s", r->output);
-		if (!r->ok)
-			add_field(&d, "error", r->error);
-		strbuf_addch(&d, '}');
-		if (kdx_sched_jrec(s, KDX_J_RESULT, r, d.buf) < 0)
+		if (s->jdata) {
+			data_open(&d, KDX_PHASE_DO, r->attempt);
+			strbuf_addf(&d, ",\"ok\":%s", r->ok ? "true" : "false");
+			if (r->ok && r->output)
+				strbuf_addf(&d, ",\"output\":%s", r->output);
+			if (!r->ok)
+				add_field(&d, "error", r->error);
+			strbuf_addch(&d, '}');
+		}
+		if (kdx_sched_jrec(s, KDX_J_RESULT, r, s->jdata ? d.buf : NULL) < 0)
 			goto out;
 	}
 	if (!r->ok) {
 		kdx_sched_attempt_failed(s, i, KDX_PHASE_DO, r->error);
 		goto out;
 	}
-	strbuf_reset(&d);
-	strbuf_addf(&d, "{\"duration_ms\":%" PRId64, kdx_sched_now(s) - r->started);
-	if (r->snapshot)
-		strbuf_addf(&d, ",\"snapshot\":%s", r->snapshot);
-	strbuf_addch(&d, '}');
-	r->f = F_DONE;
+	if (s->jdata) {
+		strbuf_reset(&d);
+		strbuf_addf(&d, "{\"duration_ms\":%" PRId64, kdx_sched_now(s) - r->started);
+		if (r->snapshot)
+			strbuf_addf(&d, ",\"snapshot\":%s", r->snapshot);
+		strbuf_addch(&d, '}');
+	}
+	kdx_sched_set_f(s, i, F_DONE);
 	s->res->done++;
-	if (kdx_sched_jrec(s, KDX_J_STEP_DONE, r, d.buf) == 0)
+	if (kdx_sched_jrec(s, KDX_J_STEP_DONE, r, s->jdata ? d.buf : NULL) == 0)
 		kdx_sched_emit(s, KDX_EV_STEP_DONE, r, NULL, NULL);
 out:
 	strbuf_release(&d);
@@ -341,7 +408,8 @@ out:
 /* Handle every completion that arrived, in step order (deterministic under a virtual clock). */
 void kdx_sched_process(kdx_sched *s)
 {
-	for (size_t i = 0; i < s->n && !s->aborted && s->nfinished > 0; i++) {
+	while (!s->aborted && s->fin.n) {
+		size_t i = kdx_sheap_pop(&s->fin).idx;
 		kdx_srun *r = &s->r[i];
 		if (!r->active || !r->finished)
 			continue;
@@ -356,12 +424,26 @@ void kdx_sched_process(kdx_sched *s)
 	}
 }
 
+static bool dl_valid(const kdx_sched *s, const kdx_sheap_ent *e)
+{
+	const kdx_srun *r = &s->r[e->idx];
+	return e->gen == r->dgen && r->active;
+}
+
+/* Attempts past their deadline, cancelled in index order, then processed. */
 static void handle_timeouts(kdx_sched *s)
 {
 	int64_t now = kdx_sched_now(s);
-	for (size_t i = 0; i < s->n && !s->aborted; i++) {
+	kdx_sheap due = { 0 };
+	while (s->dl.n && s->dl.e[0].key <= now) {
+		kdx_sheap_ent e = kdx_sheap_pop(&s->dl);
+		if (dl_valid(s, &e) && !s->r[e.idx].finished)
+			kdx_sheap_push(&due, (int64_t)e.idx, e.idx, 0);
+	}
+	while (due.n && !s->aborted) {
+		size_t i = kdx_sheap_pop(&due).idx;
 		kdx_srun *r = &s->r[i];
-		if (!r->active || r->finished || r->deadline > now)
+		if (!r->active || r->finished)
 			continue;
 		if (s->be->cancel)
 			s->be->cancel(s->be->ctx, &r->op);
@@ -369,25 +451,28 @@ static void handle_timeouts(kdx_sched *s)
 		strbuf_addstr(&msg, "timed out after ");
 		kdx_duration_format(&msg, r->deadline - r->started);
 		if (!r->finished) /* the cancel may have completed it */
-			s->nfinished++;
-		r->finished = true;
+			mark_finished(s, i);
 		r->ok = false;
 		free(r->error);
 		r->error = strbuf_detach(&msg, NULL);
 	}
+	kdx_sheap_release(&due);
 	kdx_sched_process(s);
 }
 
 static int64_t next_wakeup(kdx_sched *s)
 {
-	int64_t t = KDX_TIME_NEVER;
-	for (size_t i = 0; i < s->n; i++) {
-		const kdx_srun *r = &s->r[i];
-		if (r->active && r->deadline < t)
-			t = r->deadline;
-		if ((r->f == F_BACKOFF || r->u == U_BACKOFF) && r->retry_at < t)
-			t = r->retry_at;
-	}
+	while (s->dl.n && !dl_valid(s, &s->dl.e[0]))
+		kdx_sheap_pop(&s->dl);
+	int64_t t = s->dl.n ? s->dl.e[0].key : KDX_TIME_NEVER;
+	/* A retry already due waits for a free slot (or the run is stopping): only a
+	 * completion can change that, so it is no reason to wake up -- waiting for it spun
+	 * forever on a virtual clock, whose time does not move on its own. */
+	int64_t now = kdx_sched_now(s);
+	for (size_t k = 0; k < s->retry.n; k++)
+		if (s->retry.e[k].key > now && s->retry.e[k].key < t &&
+		    retry_valid(s, &s->retry.e[k]))
+			t = s->retry.e[k].key;
 	if (!s->rollback && !s->deadline_fired && s->plan->has_rto && s->plan->rto_ms > 0) {
 		int64_t dl = s->t0 - s->o.elapsed_before_ms + s->plan->rto_ms;
 		if (dl < t)
@@ -407,202 +492,4 @@ void kdx_sched_wait(kdx_sched *s, int64_t until)
 		t = until;
 	kdx_clock_wait(s->clk, t, s->be->poll, s->be->ctx);
 	handle_timeouts(s);
-}
-
-static void check_deadline(kdx_sched *s)
-{
-	if (s->deadline_fired || s->rollback || !s->plan->has_rto || s->plan->rto_ms <= 0 ||
-	    kdx_sched_elapsed(s) < s->plan->rto_ms)
-		return;
-	s->deadline_fired = true;
-	s->res->deadline_exceeded = true;
-	const char *policy = s->o.deadline_policy == KDX_DEADLINE_ROLLBACK ? "rollback" : "continue";
-	strbuf d = STRBUF_INIT, msg = STRBUF_INIT;
-	strbuf_addf(&d, "{\"rto_ms\":%" PRId64 ",\"elapsed_ms\":%" PRId64 ",\"policy\":\"%s\"}",
-		    s->plan->rto_ms, kdx_sched_elapsed(s), policy);
-	strbuf_addstr(&msg, "the RTO of ");
-	kdx_duration_format(&msg, s->plan->rto_ms);
-	strbuf_addstr(&msg, " is exhausted");
-	if (kdx_sched_jrec(s, KDX_J_DEADLINE, NULL, d.buf) == 0) {
-		kdx_sched_emit(s, KDX_EV_DEADLINE, NULL, msg.buf, policy);
-		if (s->o.deadline_policy == KDX_DEADLINE_ROLLBACK)
-			kdx_sched_begin_rollback(s, msg.buf);
-	}
-	strbuf_release(&d);
-	strbuf_release(&msg);
-}
-
-static void check_stop(kdx_sched *s, bool about_to_start)
-{
-	int64_t now = kdx_sched_now(s);
-	if (s->stopping || !s->be->stop_check)
-		return;
-	bool due = now - s->last_stop_check >= s->o.stop_interval_ms;
-	if (!due && !(about_to_start && s->dirty))
-		return;
-	s->last_stop_check = now;
-	s->dirty = false;
-	strbuf why = STRBUF_INIT;
-	int rc = s->be->stop_check(s->be->ctx, &why);
-	if (rc > 0) {
-		strbuf d = STRBUF_INIT, msg = STRBUF_INIT;
-		strbuf_addf(&msg, "stop condition: %s", why.len ? why.buf : "(no reason given)");
-		strbuf_addstr(&d, "{\"reason\":");
-		strbuf_add_json_str(&d, msg.buf);
-		strbuf_addch(&d, '}');
-		s->res->stopped = true;
-		if (kdx_sched_jrec(s, KDX_J_STOP, NULL, d.buf) == 0) {
-			kdx_sched_emit(s, KDX_EV_STOP_CONDITION, NULL, msg.buf, NULL);
-			kdx_sched_begin_rollback(s, msg.buf);
-		}
-		strbuf_release(&d);
-		strbuf_release(&msg);
-	} else if (rc < 0) {
-		strbuf msg = STRBUF_INIT;
-		strbuf_addf(&msg, "cannot read the stop conditions: %s; going on",
-			    why.len ? why.buf : "unknown error");
-		kdx_sched_emit(s, KDX_EV_STEP_WAITING, NULL, msg.buf, NULL);
-		strbuf_release(&msg);
-	}
-	strbuf_release(&why);
-}
-
-/* During the forward pass a settled predecessor stays settled, so the predecessors already
- * seen settled are not looked at again: amortised O(1) per edge over the whole run. */
-static bool preds_ok(kdx_sched *s, size_t i)
-{
-	kdx_srun *r = &s->r[i];
-	const kdx_step *st = r->op.step;
-	for (; r->preds_seen < st->npreds; r->preds_seen++) {
-		const kdx_srun *p = &s->r[st->preds[r->preds_seen].from];
-		if (!(p->f == F_DONE || p->f == F_SKIPPED || (p->f == F_FAILED && p->tolerated)))
-			return false;
-	}
-	return true;
-}
-
-/* Steps that are done, skipped or failed stay so in the forward pass: skip the prefix of them. */
-static size_t fwd_lo(kdx_sched *s)
-{
-	while (s->fwd_lo < s->n) {
-		kdx_fstate f = s->r[s->fwd_lo].f;
-		if (f != F_DONE && f != F_SKIPPED && f != F_FAILED)
-			break;
-		s->fwd_lo++;
-	}
-	return s->fwd_lo;
-}
-
-/* Precondition and approval, then the first attempt. */
-static void begin_step(kdx_sched *s, size_t i)
-{
-	kdx_srun *r = &s->r[i];
-	const kdx_step *st = r->op.step;
-	strbuf why = STRBUF_INIT, d = STRBUF_INIT;
-	kdx_precheck pc = s->be->precheck ? s->be->precheck(s->be->ctx, st, &why) : KDX_PRE_OK;
-	if (pc == KDX_PRE_SKIP) {
-		strbuf_addstr(&d, "{\"reason\":");
-		strbuf_add_json_str(&d, why.len ? why.buf : "condition is false");
-		strbuf_addch(&d, '}');
-		r->f = F_SKIPPED;
-		s->res->skipped++;
-		if (kdx_sched_jrec(s, KDX_J_STEP_SKIPPED, r, d.buf) == 0)
-			kdx_sched_emit(s, KDX_EV_STEP_SKIPPED, r, why.len ? why.buf : NULL, NULL);
-		goto out;
-	}
-	if (pc == KDX_PRE_FAIL) {
-		strbuf msg = STRBUF_INIT;
-		strbuf_addf(&msg, "precondition failed: %s", why.len ? why.buf : "(no reason given)");
-		step_failed(s, i, msg.buf);
-		strbuf_release(&msg);
-		goto out;
-	}
-	if (st->approval && !r->approved) {
-		kdx_sched_emit(s, KDX_EV_APPROVAL_NEEDED, r, NULL, NULL);
-		strbuf_reset(&why);
-		int ok = s->o.approve ? s->o.approve(s->o.approve_ctx, st, &why) : -1;
-		strbuf_addf(&d, "{\"approved\":%s", ok == 1 ? "true" : "false");
-		add_field(&d, "by", why.len ? why.buf : "nobody");
-		strbuf_addch(&d, '}');
-		if (kdx_sched_jrec(s, KDX_J_APPROVAL, r, d.buf) < 0)
-			goto out;
-		if (ok != 1) {
-			strbuf msg = STRBUF_INIT;
-			if (ok == 0)
-				strbuf_addf(&msg, "approval denied%s%s", why.len ? " by " : "", why.buf);
-			else
-				strbuf_addf(&msg, "step '%s' needs an approval: run on a terminal, or "
-					    "pass -approve %s", st->name, st->name);
-			step_failed(s, i, msg.buf);
-			strbuf_release(&msg);
-			goto out;
-		}
-		r->approved = true;
-		kdx_sched_emit(s, KDX_EV_APPROVED, r, why.buf, NULL);
-	}
-	r->attempt = 0;
-	kdx_sched_start_attempt(s, i, KDX_PHASE_DO);
-out:
-	strbuf_release(&why);
-	strbuf_release(&d);
-}
-
-static bool any_ready(kdx_sched *s, int64_t now)
-{
-	for (size_t i = fwd_lo(s); i < s->n; i++)
-		if ((s->r[i].f == F_WAIT && preds_ok(s, i)) ||
-		    (s->r[i].f == F_BACKOFF && s->r[i].retry_at <= now))
-			return true;
-	return false;
-}
-
-static void start_ready(kdx_sched *s)
-{
-	int64_t now = kdx_sched_now(s);
-	for (size_t i = fwd_lo(s); i < s->n && !s->stopping && s->running < s->o.parallelism; i++) {
-		kdx_srun *r = &s->r[i];
-		if (r->f == F_BACKOFF && r->retry_at <= now)
-			kdx_sched_start_attempt(s, i, KDX_PHASE_DO);
-		else if (r->f == F_WAIT && preds_ok(s, i))
-			begin_step(s, i);
-	}
-}
-
-static bool any_backoff(kdx_sched *s)
-{
-	for (size_t i = fwd_lo(s); i < s->n; i++)
-		if (s->r[i].f == F_BACKOFF)
-			return true;
-	return false;
-}
-
-void kdx_sched_forward(kdx_sched *s)
-{
-	for (;;) {
-		kdx_sched_process(s);
-		if (s->aborted)
-			return;
-		check_deadline(s);
-		bool ready = !s->stopping && any_ready(s, kdx_sched_now(s));
-		check_stop(s, ready);
-		if (ready && !s->stopping)
-			start_ready(s);
-		kdx_sched_launch(s);
-		if (s->aborted)
-			return;
-		if (kdx_sched_has_finished(s))
-			continue;
-		/* a skipped or failed step may have made others ready: start them, do not wait */
-		if (!s->stopping && s->running < s->o.parallelism && any_ready(s, kdx_sched_now(s)))
-			continue;
-		if (s->running == 0 && (s->stopping || !any_backoff(s)))
-			break;
-		kdx_sched_wait(s, KDX_TIME_NEVER);
-	}
-	/* Steps waiting to retry when the run stopped did not finish. */
-	for (size_t i = 0; i < s->n; i++)
-		if (s->r[i].f == F_BACKOFF) {
-			s->r[i].f = F_FAILED;
-			s->res->failed++;
-		}
 }

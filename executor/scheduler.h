@@ -56,6 +56,9 @@ typedef struct kdx_backend {
 	/* Optional stop conditions (alarms): 1 = stop and roll back (reason says which), 0 = go,
 	 * -1 = could not tell (reported as a waiting event, not a stop). */
 	int (*stop_check)(void *ctx, strbuf *reason);
+	/* Optional: a batch of attempts (kdx_sched_pending) is about to be handed to start().
+	 * The simulator forks the run here (kdx_sched_fork). */
+	void (*launching)(void *ctx, kdx_sched *s);
 } kdx_backend;
 
 /* Approval: 1 approved (by says by whom / how), 0 denied, -1 error. */
@@ -127,5 +130,21 @@ void kdx_sched_waiting(kdx_sched *s, const kdx_op *op, const char *what);
 /* Journal an extra record for this op (e.g. one intent per request when a step sends
  * several); -1 aborts the run. */
 int kdx_sched_record(kdx_sched *s, const kdx_op *op, const char *kind, const char *data_json);
+
+/* ---- forking a run (kdx simulate -explore) ----
+ * Inside the launching hook: the attempts about to start (k < kdx_sched_npending), and a
+ * copy of the whole run that goes on by itself from this point with its own backend, clock,
+ * journal and result (o supplies the event sink and the approval hook; the rest of the
+ * options is s's). The copy shares the plan and s's tokens and successor lists: s must
+ * outlive it. kdx_sched_finish runs the copy to its end, exactly as kdx_sched_apply would
+ * have, and frees it; its return value is kdx_sched_apply's. kdx_sched_op gives a backend
+ * the copy's op for a step, to find its own state again. */
+size_t kdx_sched_npending(const kdx_sched *s);
+const kdx_op *kdx_sched_pending(const kdx_sched *s, size_t k);
+kdx_sched *kdx_sched_fork(const kdx_sched *s, const kdx_backend *be, kdx_clock *clk,
+			  kdx_journal *j, const kdx_sched_opts *o, kdx_run_result *res,
+			  strbuf *err);
+kdx_op *kdx_sched_op(kdx_sched *s, size_t i);
+int kdx_sched_finish(kdx_sched *f);
 
 #endif

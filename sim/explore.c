@@ -97,34 +97,101 @@ static void judge(const kdx_plan *p, const kdx_sim_result *r, kdx_explore_row *r
 	row->irreversible = detach_or_null(&irr);
 }
 
+typedef struct forks {
+	const kdx_plan *p;
+	kdx_explore *x;
+	bool *filled;      /* per row */
+	int rc;
+	strbuf *err;
+} forks;
+
+static size_t row_of(size_t step, kdx_fault_kind fault)
+{
+	return 2 * step + (fault == KDX_FAULT_TIMEOUT_STEP);
+}
+
+static void fill_row(forks *F, size_t step, kdx_fault_kind fault, int rc,
+		     const kdx_sim_result *r, const char *err)
+{
+	size_t k = row_of(step, fault);
+	kdx_explore_row *row = &F->x->rows[k];
+	row->step = (uint32_t)step;
+	row->fault = fault;
+	row->status = r->run.status;
+	row->paused = r->paused;
+	F->filled[k] = true;
+	if (rc < 0) {
+		if (F->rc == 0 && err)
+			strbuf_addstr(F->err, err);
+		F->rc = -1;
+		return;
+	}
+	judge(F->p, r, row);
+}
+
+static void fork_done(void *ctx, size_t step, kdx_fault_kind fault, int rc,
+		      const kdx_sim_result *r, const char *err)
+{
+	fill_row(ctx, step, fault, rc, r, err);
+}
+
+/* One run without faults forks, at each step's first start, a run per fault (sim.h); a
+ * step that never starts cannot fail, so its runs are the fault-free one. Rows come out as
+ * if each (step, fault) had been run alone from the start, which is what they are. */
 int kdx_explore_run(const kdx_plan *p, uint64_t seed, int parallelism, kdx_explore *out,
 		    strbuf *err)
 {
 	memset(out, 0, sizeof(*out));
 	out->rows = xcalloc(2 * p->nsteps + 1, sizeof(*out->rows));
-	for (size_t i = 0; i < p->nsteps; i++) {
+	forks F = { .p = p, .x = out, .filled = xcalloc(2 * p->nsteps + 1, sizeof(bool)),
+		    .err = err };
+	kdx_scenario sc = { .name = "explore" };
+	kdx_sim_opts o = { .seed = seed, .parallelism = parallelism, .scenario = &sc,
+			   .rollback_paused = true, .fork_done = fork_done, .fork_ctx = &F };
+	kdx_sim_result base;
+	strbuf berr = STRBUF_INIT;
+	int brc = kdx_sim_run(p, &o, &base, &berr);
+	for (size_t i = 0; i < p->nsteps; i++)
 		for (int t = 0; t < 2; t++) {
+			kdx_fault_kind f = t ? KDX_FAULT_TIMEOUT_STEP : KDX_FAULT_FAIL_STEP;
+			if (!F.filled[row_of(i, f)])
+				fill_row(&F, i, f, brc, &base, berr.buf);
+		}
+	kdx_sim_result_release(&base);
+	strbuf_release(&berr);
+	free(F.filled);
+	out->nrows = 2 * p->nsteps;
+	for (size_t k = 0; k < out->nrows; k++)
+		out->nunsafe += out->rows[k].unsafe;
+	return F.rc;
+}
+
+int kdx_explore_run_each(const kdx_plan *p, uint64_t seed, int parallelism, kdx_explore *out,
+			 strbuf *err)
+{
+	memset(out, 0, sizeof(*out));
+	out->rows = xcalloc(2 * p->nsteps + 1, sizeof(*out->rows));
+	bool *filled = xcalloc(2 * p->nsteps + 1, sizeof(bool));
+	forks F = { .p = p, .x = out, .filled = filled, .err = err };
+	for (size_t i = 0; i < p->nsteps && F.rc == 0; i++)
+		for (int t = 0; t < 2 && F.rc == 0; t++) {
 			kdx_fault f = { .kind = t ? KDX_FAULT_TIMEOUT_STEP : KDX_FAULT_FAIL_STEP,
 					.region = -1, .step = (int32_t)i, .resource = -1 };
 			kdx_scenario sc = { .name = "explore", .faults = &f, .nfaults = 1 };
 			kdx_sim_opts o = { .seed = seed, .parallelism = parallelism, .scenario = &sc,
 					   .rollback_paused = true };
 			kdx_sim_result r;
-			int rc = kdx_sim_run(p, &o, &r, err);
-			kdx_explore_row *row = &out->rows[out->nrows++];
-			row->step = (uint32_t)i;
-			row->fault = f.kind;
-			row->status = r.run.status;
-			row->paused = r.paused;
-			if (rc == 0)
-				judge(p, &r, row);
+			strbuf rerr = STRBUF_INIT;
+			int rc = kdx_sim_run(p, &o, &r, &rerr);
+			fill_row(&F, i, f.kind, rc, &r, rerr.buf);
 			kdx_sim_result_release(&r);
-			if (rc < 0)
-				return -1;
-			out->nunsafe += row->unsafe;
+			strbuf_release(&rerr);
 		}
-	}
-	return 0;
+	free(filled);
+	out->nrows = 2 * p->nsteps;
+	for (size_t k = 0; k < out->nrows; k++)
+		out->nunsafe += out->rows[k].unsafe;
+	return F.rc;
 }
 
 void kdx_explore_release(kdx_explore *x)

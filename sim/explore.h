@@ -30,9 +30,15 @@ typedef struct kdx_explore {
 	size_t nrows, nunsafe;
 } kdx_explore;
 
-/* Returns 0 (see out->nunsafe), or -1 with err filled when a run could not be done. */
+/* Returns 0 (see out->nunsafe), or -1 with err filled when a run could not be done.
+ * One fault-free run forks the faulty ones where their fault fires (sim.h, fork_done):
+ * a run is only simulated from the point where it differs from the fault-free one. */
 int kdx_explore_run(const kdx_plan *p, uint64_t seed, int parallelism, kdx_explore *out,
 		    strbuf *err);
+/* The same rows, with each (step, fault) run alone from the start instead of forked from
+ * one fault-free run: n times slower; the reference kdx_explore_run is tested against. */
+int kdx_explore_run_each(const kdx_plan *p, uint64_t seed, int parallelism, kdx_explore *out,
+			 strbuf *err);
 void kdx_explore_release(kdx_explore *x);
 
 #endif

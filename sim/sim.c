@@ -23,9 +23,11 @@ typedef struct simop {
 	size_t bar;        /* index of its open bar, or SIZE_MAX */
 } simop;
 
-/* What the undo needs, read when the do starts (as a real snapshot would be). */
+/* What the undo needs, read when the do starts (as a real snapshot would be). Never
+ * changed once taken, so a forked run shares its parent's (owned false). */
 typedef struct snap {
 	bool taken;
+	bool owned;
 	double *w;         /* per undo effect: a weights row */
 	double *cap;       /* per undo effect */
 	int32_t *writer;   /* per undo effect */
@@ -50,6 +52,10 @@ struct sim {
 	bool bad;          /* the recovery predicate is false now */
 	size_t *hash;      /* step name pointer -> index + 1, open addressing */
 	size_t hcap;
+	bool forked;       /* a copy made by fork_run: hash is the parent's */
+	kdx_backend be;
+	kdx_sched_opts so;
+	kdx_journal j;
 };
 
 /* ---- the timeline ---- */
@@ -124,6 +130,11 @@ static void build_hash(sim *S)
 static void on_event(void *ctx, const kdx_event *ev)
 {
 	sim *S = ctx;
+	/* without a timeline only the final states of steps are wanted */
+	if (!S->o->timeline && ev->kind != KDX_EV_STEP_DONE && ev->kind != KDX_EV_STEP_FAILED &&
+	    ev->kind != KDX_EV_STEP_SKIPPED && ev->kind != KDX_EV_UNDO_DONE &&
+	    ev->kind != KDX_EV_UNDO_FAILED && ev->kind != KDX_EV_UNDO_SKIPPED)
+		return;
 	size_t i = ev->step ? step_index(S, ev->step) : SIZE_MAX;
 	kdx_sim_state *st = i != SIZE_MAX ? &S->res->states[i] : NULL;
 	const char *what = NULL;
@@ -180,6 +191,7 @@ static void take_snapshot(sim *S, size_t i)
 	if (sn->taken || !n)
 		return;
 	sn->taken = true;
+	sn->owned = true;
 	sn->w = xcalloc(n * nr + 1, sizeof(double));
 	sn->cap = xcalloc(n + 1, sizeof(double));
 	sn->writer = xcalloc(n + 1, sizeof(int32_t));
@@ -438,6 +450,8 @@ static void check_expectations(sim *S)
 static void sim_release(sim *S)
 {
 	for (size_t i = 0; i < S->p->nsteps; i++) {
+		if (!S->snaps[i].owned)
+			continue;
 		free(S->snaps[i].w);
 		free(S->snaps[i].cap);
 		free(S->snaps[i].writer);
@@ -446,7 +460,8 @@ static void sim_release(sim *S)
 	free(S->ops);
 	free(S->fault);
 	free(S->tf);
-	free(S->hash);
+	if (!S->forked)
+		free(S->hash);
 	kdx_vclock_release(&S->vc);
 	kdx_model_release(&S->m);
 }
@@ -476,6 +491,41 @@ static int rollback_paused(sim *S, const kdx_backend *be, kdx_journal *j, kdx_sc
 	return rc;
 }
 
+static void be_launching(void *ctx, kdx_sched *s);
+
+/* The backend, the options and the journal of the scheduler, pointing at S. */
+static void sim_wire(sim *S)
+{
+	S->be = (kdx_backend){ .ctx = S, .precheck = be_precheck, .start = be_start,
+			       .cancel = be_cancel, .stop_check = be_stop };
+	if (S->o->fork_done && !S->forked)
+		S->be.launching = be_launching;
+	S->so = (kdx_sched_opts){ .parallelism = S->o->parallelism, .approve = approve,
+				  .approve_ctx = S, .sink = { on_event, S },
+				  .command = "simulate", .run_id = "sim" };
+	kdx_journal_open_discard(&S->j);
+}
+
+/* After the scheduler: the rollback of a paused run, the faults due after the end, the
+ * verdicts. Releases S. */
+static int sim_end(sim *S, int rc, strbuf *err)
+{
+	kdx_sim_result *res = S->res;
+	res->paused = rc == 0 && res->run.status == KDX_RUN_PAUSED;
+	if (res->paused && S->o->rollback_paused)
+		rc = rollback_paused(S, &S->be, &S->j, &S->so, err);
+	kdx_journal_release(&S->j);
+	res->end_ms = now(S);
+	/* faults due after the run still happen to the world the run left */
+	while (S->vc.ntimers)
+		kdx_clock_wait(&S->vc.base, KDX_TIME_NEVER, NULL, NULL);
+	res->recovered = !S->bad;
+	kdx_model_copy(&res->final, &S->m);
+	check_expectations(S);
+	sim_release(S);
+	return rc;
+}
+
 int kdx_sim_run(const kdx_plan *p, const kdx_sim_opts *o, kdx_sim_result *res, strbuf *err)
 {
 	sim S = { .p = p, .o = o, .res = res };
@@ -491,26 +541,115 @@ int kdx_sim_run(const kdx_plan *p, const kdx_sim_opts *o, kdx_sim_result *res, s
 	setup_faults(&S);
 	recovery(&S);
 	kdx_model_copy(&res->initial, &S.m);
-	kdx_backend be = { .ctx = &S, .precheck = be_precheck, .start = be_start,
-			   .cancel = be_cancel, .stop_check = be_stop };
-	kdx_sched_opts so = { .parallelism = o->parallelism, .approve = approve, .approve_ctx = &S,
-			      .sink = { on_event, &S }, .command = "simulate", .run_id = "sim" };
-	kdx_journal j;
-	kdx_journal_open_discard(&j);
-	int rc = kdx_sched_apply(p, &be, &S.vc.base, &j, &so, &res->run, err);
-	res->paused = rc == 0 && res->run.status == KDX_RUN_PAUSED;
-	if (res->paused && o->rollback_paused)
-		rc = rollback_paused(&S, &be, &j, &so, err);
-	kdx_journal_release(&j);
-	res->end_ms = now(&S);
-	/* faults due after the run still happen to the world the run left */
-	while (S.vc.ntimers)
-		kdx_clock_wait(&S.vc.base, KDX_TIME_NEVER, NULL, NULL);
-	res->recovered = !S.bad;
-	kdx_model_copy(&res->final, &S.m);
-	check_expectations(&S);
-	sim_release(&S);
-	return rc;
+	sim_wire(&S);
+	int rc = kdx_sched_apply(p, &S.be, &S.vc.base, &S.j, &S.so, &res->run, err);
+	return sim_end(&S, rc, err);
+}
+
+/* ---- forking (-explore) ---- */
+
+static void copy_result(kdx_sim_result *d, const kdx_sim_result *r, size_t nsteps)
+{
+	*d = *r;
+	d->states = xmalloc((nsteps + 1) * sizeof(*d->states));
+	memcpy(d->states, r->states, nsteps * sizeof(*d->states));
+	kdx_model_copy(&d->initial, &r->initial);
+	kdx_model_copy(&d->start, &r->start);
+	memset(&d->final, 0, sizeof(d->final));
+	d->violations = xmalloc((r->nviolations + 1) * sizeof(char *));
+	for (size_t k = 0; k < r->nviolations; k++)
+		d->violations[k] = xstrdup(r->violations[k]);
+	d->events = xmalloc((r->nevents + 1) * sizeof(*d->events));
+	for (size_t k = 0; k < r->nevents; k++) {
+		d->events[k] = r->events[k];
+		d->events[k].message = r->events[k].message ? xstrdup(r->events[k].message) : NULL;
+	}
+	d->aevents = r->nevents + 1;
+	d->bars = xmalloc((r->nbars + 1) * sizeof(*d->bars));
+	if (r->nbars)
+		memcpy(d->bars, r->bars, r->nbars * sizeof(*d->bars));
+	d->abars = r->nbars + 1;
+}
+
+/* Point a timer's argument (an op's or a fault's state in P) at the same one in C. */
+static void *remap(const sim *P, sim *C, void *arg)
+{
+	size_t nops = 2 * P->p->nsteps + 1;
+	size_t ntf = 2 * (P->o->scenario ? P->o->scenario->nfaults : 0) + 1;
+	uintptr_t a = (uintptr_t)arg;
+	if (a >= (uintptr_t)P->ops && a < (uintptr_t)(P->ops + nops))
+		return C->ops + ((simop *)arg - P->ops);
+	if (a >= (uintptr_t)P->tf && a < (uintptr_t)(P->tf + ntf))
+		return C->tf + ((timed_fault *)arg - P->tf);
+	return arg;
+}
+
+/* A copy of the simulation P (its world, clock, timers, ops and result) in C. */
+static void sim_clone(sim *C, const sim *P, kdx_sim_result *res)
+{
+	size_t n = P->p->nsteps;
+	size_t ntf = 2 * (P->o->scenario ? P->o->scenario->nfaults : 0) + 1;
+	*C = *P;
+	C->forked = true;
+	C->res = res;
+	copy_result(res, P->res, n);
+	kdx_model_copy(&C->m, &P->m);
+	C->vc.timers = xmalloc((P->vc.ntimers + 1) * sizeof(*C->vc.timers));
+	C->vc.atimers = P->vc.ntimers + 1;
+	C->ops = xmalloc((2 * n + 1) * sizeof(*C->ops));
+	memcpy(C->ops, P->ops, (2 * n + 1) * sizeof(*C->ops));
+	C->snaps = xmalloc((n + 1) * sizeof(*C->snaps));
+	memcpy(C->snaps, P->snaps, (n + 1) * sizeof(*C->snaps));
+	for (size_t i = 0; i < n; i++)
+		C->snaps[i].owned = false;
+	C->fault = xmalloc(n + 1);
+	memcpy(C->fault, P->fault, n + 1);
+	C->tf = xmalloc(ntf * sizeof(*C->tf));
+	memcpy(C->tf, P->tf, ntf * sizeof(*C->tf));
+	for (size_t k = 0; k < ntf; k++)
+		C->tf[k].S = C;
+	for (size_t k = 0; k < P->vc.ntimers; k++) {
+		C->vc.timers[k] = P->vc.timers[k];
+		C->vc.timers[k].arg = remap(P, C, P->vc.timers[k].arg);
+	}
+	sim_wire(C);
+}
+
+/* At the first launch of step i's do: a copy of the run with i failing (or hanging) from
+ * here, run to its end; its result goes to opts.fork_done. */
+static void fork_run(sim *P, kdx_sched *s, size_t i, kdx_fault_kind kind)
+{
+	sim C;
+	kdx_sim_result res;
+	strbuf err = STRBUF_INIT;
+	sim_clone(&C, P, &res);
+	C.fault[i] |= kind == KDX_FAULT_TIMEOUT_STEP ? 2 : 1;
+	kdx_sched *f = kdx_sched_fork(s, &C.be, &C.vc.base, &C.j, &C.so, &res.run, &err);
+	for (size_t k = 0; k < 2 * P->p->nsteps; k++) {
+		simop *so = &C.ops[k];
+		if (!so->op)
+			continue;
+		so->S = &C;
+		so->s = f;
+		so->op = kdx_sched_op(f, so->op->index);
+	}
+	int rc = kdx_sched_finish(f);
+	rc = sim_end(&C, rc, &err);
+	P->o->fork_done(P->o->fork_ctx, i, kind, rc, &res, err.buf);
+	kdx_sim_result_release(&res);
+	strbuf_release(&err);
+}
+
+static void be_launching(void *ctx, kdx_sched *s)
+{
+	sim *S = ctx;
+	for (size_t k = 0; k < kdx_sched_npending(s); k++) {
+		const kdx_op *op = kdx_sched_pending(s, k);
+		if (op->phase != KDX_PHASE_DO || op->attempt != 1)
+			continue;
+		fork_run(S, s, op->index, KDX_FAULT_FAIL_STEP);
+		fork_run(S, s, op->index, KDX_FAULT_TIMEOUT_STEP);
+	}
 }
 
 void kdx_sim_result_release(kdx_sim_result *r)

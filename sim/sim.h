@@ -16,12 +16,22 @@
 #include "../executor/scheduler.h"
 #include "scenario.h"
 
+typedef struct kdx_sim_result kdx_sim_result;
+
 typedef struct kdx_sim_opts {
 	uint64_t seed;
 	int parallelism;               /* <= 0: the scheduler's default (10) */
 	const kdx_scenario *scenario;  /* NULL: fault-free */
 	bool timeline;                 /* record events and bars (off for -explore: cheaper) */
 	bool rollback_paused;          /* a run that pauses is then rolled back (kdx rollback) */
+	/* -explore: when a step's do is first handed to the backend, the run forks two copies
+	 * of itself: one where that do fails on every attempt (KDX_FAULT_FAIL_STEP), one where
+	 * it never completes (KDX_FAULT_TIMEOUT_STEP), exactly as a run with that scenario
+	 * fault would. Each copy runs to its end, then fork_done gets its step, fault, return
+	 * code (as kdx_sim_run's), result (released after the call) and error message. */
+	void (*fork_done)(void *ctx, size_t step, kdx_fault_kind fault, int rc,
+			  const kdx_sim_result *r, const char *err);
+	void *fork_ctx;
 } kdx_sim_opts;
 
 /* One line of the timeline. */
