@@ -58,7 +58,9 @@ void kdx_journal_open_discard(kdx_journal *j);
  * off first (state->valid_bytes from kdx_journal_read); the sequence continues. */
 int kdx_journal_reopen(kdx_journal *j, const char *path, uint64_t last_seq,
 		       uint64_t valid_bytes, strbuf *err);
-/* Never let s reach the file: any record containing it (raw or JSON-escaped) is refused. */
+/* Never let s reach the file: any record containing it (raw or JSON-escaped) is refused.
+ * Strings shorter than KDX_JOURNAL_SECRET_MIN are not watched (they match by chance). */
+#define KDX_JOURNAL_SECRET_MIN 8
 void kdx_journal_add_secret(kdx_journal *j, const char *s);
 /* Append one record: {"seq":N,"ts":"...","kind":KIND[,"step":STEP][,"data":DATA],"crc":"…"}.
  * data_json is a JSON value or NULL. kdx_journal_append() writes and fsyncs before returning;

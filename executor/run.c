@@ -10,6 +10,9 @@
 #include <sys/stat.h>
 #include <time.h>
 
+/* The real clock's allowance on implicit timeouts (scheduler.h, implicit_grace_ms). */
+#define KDX_REAL_GRACE_MS 1000
+
 typedef struct held {
 	char *dir, *key;
 	kdx_lock lock;
@@ -59,6 +62,8 @@ int kdx_exec_apply(const kdx_plan *plan, const kdx_backend *be, kdx_clock *clk,
 			strbuf_addstr(journal_path, j.path);
 		kdx_sched_opts so = o->sched;
 		so.command = "apply";
+		if (!so.implicit_grace_ms)
+			so.implicit_grace_ms = KDX_REAL_GRACE_MS;
 		rc = kdx_sched_apply(plan, be, clk, &j, &so, res, err);
 	}
 	kdx_journal_release(&j);
@@ -105,6 +110,8 @@ int kdx_exec_recover(const kdx_plan *plan, const char *journal_path, bool rollba
 		add_secrets(&j, o);
 		kdx_sched_opts so = o->sched;
 		so.command = rollback ? "rollback" : "resume";
+		if (!so.implicit_grace_ms)
+			so.implicit_grace_ms = KDX_REAL_GRACE_MS;
 		if (!rollback && !so.elapsed_before_ms)
 			so.elapsed_before_ms = ms_since(st.started_at);
 		rc = rollback ? kdx_sched_rollback(plan, &st, be, clk, &j, &so, res, err)

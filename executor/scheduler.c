@@ -148,12 +148,12 @@ void kdx_sched_requeue_retries(kdx_sched *s, kdx_sheap *due)
 	}
 }
 
-static int64_t attempt_timeout(const kdx_step *st)
+static int64_t attempt_timeout(const kdx_sched *s, const kdx_step *st)
 {
 	if (st->timeout_ms > 0)
 		return st->timeout_ms;
 	if (st->duration_max_ms > 0)
-		return st->duration_max_ms + st->wait_ms;
+		return st->duration_max_ms + st->wait_ms + s->o.implicit_grace_ms;
 	return 0;
 }
 
@@ -262,7 +262,7 @@ void kdx_sched_launch(kdx_sched *s)
 		r->active = true;
 		r->finished = false;
 		r->started = kdx_sched_now(s);
-		int64_t to = attempt_timeout(r->op.step);
+		int64_t to = attempt_timeout(s, r->op.step);
 		r->deadline = to ? r->started + to : KDX_TIME_NEVER;
 		r->dgen++;
 		if (r->deadline != KDX_TIME_NEVER)

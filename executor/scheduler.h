@@ -81,6 +81,10 @@ typedef struct kdx_sched_opts {
 	int64_t elapsed_before_ms; /* resume: time the run had already used of its RTO */
 	int64_t stop_interval_ms;  /* stop conditions are read at most this often; 0: 5000 */
 	int64_t backoff_cap_ms;    /* longest wait between attempts; 0: 300000 */
+	/* Added to an implicit timeout (a step without `timeout` times out after its worst-case
+	 * duration): on the real clock an action that takes exactly its worst case, such as
+	 * core.sleep(d) with `duration d..d`, ends a little after it. 0 on a virtual clock. */
+	int64_t implicit_grace_ms;
 } kdx_sched_opts;
 
 typedef enum kdx_run_status {
