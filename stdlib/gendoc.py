@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Generate docs/stdlib.md from the stdlib sources (stdlib/core.kdx, stdlib/terraform.kdx,
 stdlib/aws/*.kdx): for each module its header comment, each type with its fields, and each
-action with its signature, description, duration, effect, undo, the AWS operations it calls
-and how it is tested. Usage: gendoc.py [REPO] > docs/stdlib.md (tests/e2e/t0120 checks it)."""
+action with its signature, description, example (the `#> ` comment lines right above it),
+duration, effect, undo, the AWS operations it calls and how it is tested.
+Usage: gendoc.py [REPO] > docs/stdlib.md (tests/e2e/t0120 checks it)."""
 import glob
 import os
 import re
@@ -41,17 +42,42 @@ def clause(body, name):
 
 
 def called_from(repo, pattern):
-    """Action names called from the stdlib test runbooks matching the pattern."""
-    names = set()
-    for f in glob.glob(os.path.join(repo, "tests/e2e/runbooks", pattern)):
-        names |= set(re.findall(r"\b([a-z_0-9]+\.[a-z_0-9]+)\(", open(f).read()))
+    """Action name -> the e2e tests (tests/e2e/tNNNN) that run a stdlib test runbook
+    matching the pattern which calls it."""
+    tests = {}
+    for sh in sorted(glob.glob(os.path.join(repo, "tests/e2e/t*.sh"))):
+        text = open(sh).read()
+        for f in glob.glob(os.path.join(repo, "tests/e2e/runbooks", pattern)):
+            if os.path.basename(f) in text:
+                tests.setdefault(f, []).append(os.path.basename(sh).split("-")[0])
+    names = {}
+    for f in sorted(glob.glob(os.path.join(repo, "tests/e2e/runbooks", pattern))):
+        for n in re.findall(r"\b([a-z_0-9]+\.[a-z_0-9]+)\(", open(f).read()):
+            for tst in tests.get(f, []):
+                if tst not in names.setdefault(n, []):
+                    names[n].append(tst)
     return names
+
+
+def examples(text):
+    """Action name -> its example: the `#> ` comment lines right above `action NAME(`."""
+    out, run = {}, []
+    for line in text.split("\n"):
+        if line.startswith("#>"):
+            run.append(line[3:] if line.startswith("#> ") else "")
+            continue
+        m = re.match(r"action (\w+)\(", line)
+        if m and run:
+            out[m.group(1)] = "\n".join(run)
+        run = []
+    return out
 
 
 def module(repo, path, moto, dry):
     text = open(path).read()
     name = os.path.relpath(path, os.path.join(repo, "stdlib"))[:-4]
     short = name.split("/")[-1]
+    ex = examples(text)
     out = [f"## `{name}`\n"]
     head = []
     for line in text.split("\n"):
@@ -80,6 +106,8 @@ def module(repo, path, moto, dry):
         desc = attr(body, "description")
         if desc:
             out.append(desc + "\n")
+        if aname in ex:
+            out.append("Example:\n\n```kdx\n" + ex[aname] + "\n```\n")
         calls = re.findall(r'call aws "([^"]+)" "([^"]+)"', body)
         tf = re.findall(r'call terraform "([^"]+)"', body)
         rows = [("duration", clause(body, "duration")),
@@ -90,11 +118,12 @@ def module(repo, path, moto, dry):
                 ("Terraform", ", ".join(tf))]
         if calls:
             if f"{short}.{aname}" in dry:
-                how = "checked against the API model only (dry-run request compared with botocore, t0650)"
+                how = ("checked against the API model only (dry-run request compared with botocore, "
+                       + ", ".join(dry[f"{short}.{aname}"]) + ")")
             elif MODEL_ONLY in desc:
                 how = "checked against the API model only (operation and member names, t0102)"
             elif f"{short}.{aname}" in moto:
-                how = "run against moto_server (tests/e2e/t0651)"
+                how = "run against moto_server, checked with boto3 (" + ", ".join(moto[f"{short}.{aname}"]) + ")"
             else:
                 how = "request names checked against the API model (t0102)"
             rows.append(("tested", how))
