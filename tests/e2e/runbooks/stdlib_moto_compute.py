@@ -3,7 +3,9 @@ group kaldrix-REGION (east 4 instances, west 1), an EKS cluster kaldrix with nod
 (east 4, west 1; the west node group's Auto Scaling group made with 4 instances, since moto
 names one but does not create it), an ECS service web (desired 1) in us-west-2, a CloudWatch
 alarm kaldrix-errors in us-west-2, ECR replication us-east-1 -> us-west-2, and an ElastiCache
-replication group kaldrix-west in us-west-2."""
+replication group kaldrix-west in us-west-2 with a GlobalDatastoreReplicationLag of 2s."""
+import datetime
+
 import boto3
 
 for region, n in (("us-east-1", 4), ("us-west-2", 1)):
@@ -42,3 +44,8 @@ boto3.client("ecr", region_name="us-east-1").put_replication_configuration(
 boto3.client("elasticache", region_name="us-west-2").create_replication_group(
     ReplicationGroupId="kaldrix-west", ReplicationGroupDescription="kdx",
     Engine="redis", CacheNodeType="cache.t3.micro", NumCacheClusters=1)
+boto3.client("cloudwatch", region_name="us-west-2").put_metric_data(
+    Namespace="AWS/ElastiCache", MetricData=[{
+        "MetricName": "GlobalDatastoreReplicationLag", "Value": 2, "Unit": "Seconds",
+        "Timestamp": datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(seconds=30),
+        "Dimensions": [{"Name": "CacheClusterId", "Value": "kaldrix-west-001"}]}])
