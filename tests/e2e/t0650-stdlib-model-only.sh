@@ -33,9 +33,9 @@ STUB="http://127.0.0.1:$(cat stub.port)"
 export AWS_ENDPOINT_URL_GLOBAL_ACCELERATOR=$STUB AWS_ENDPOINT_URL_ROUTE53_RECOVERY_CLUSTER=$STUB \
 	AWS_ENDPOINT_URL_ROUTE53_RECOVERY_CONTROL_CONFIG=$STUB AWS_ENDPOINT_URL_ELASTICACHE=$STUB \
 	AWS_ENDPOINT_URL_LAMBDA=$STUB
-for rb in stdlib-model-only stdlib-model-only-data; do
-	"$KDX" apply -dry-run -auto-approve "$RB/$rb.kdx" >"$rb.out" 2>&1 || fail "dry run of $rb: $(cat "$rb.out")"
-	assert_contains "$(cat "$rb.out")" "run ok"
+for rb in stdlib-model-only.kdx stdlib-model-only-data.kdx; do
+	"$KDX" apply -dry-run -auto-approve "$RB/$rb" >"${rb%.kdx}.out" 2>&1 || fail "dry run of $rb: $(cat "${rb%.kdx}.out")"
+	assert_contains "$(cat "${rb%.kdx}.out")" "run ok"
 done
 assert_contains "$(cat stdlib-model-only.out)" "dry run: 5 requests, 5 mutating (not sent)"
 assert_contains "$(cat stdlib-model-only.out)" "would wait until r.FunctionError == null"
