@@ -29,7 +29,7 @@ PY
 assert_eq "$(state | tr '\n' ' ')" "asg 1 nodes 1 tasks 1 alarm OK metrics 0 " "state before"
 "$KDX" apply -auto-approve stdlib-moto-compute.kdx >apply.out 2>&1 || fail "apply: $(cat apply.out)"
 assert_contains "$(cat apply.out)" "run ok"
-assert_eq "$(state | tr '\n' ' ')" "asg 4 nodes 4 tasks 3 alarm ALARM metrics 1 " "state after apply"
+assert_eq "$(state | tr '\n' ' ')" "asg 4 nodes 4 tasks 4 alarm ALARM metrics 1 " "state after apply"
 # every step's undo: match_capacity back to 1, the alarm to OK (set_alarm_state's undo)
 "$KDX" rollback stdlib-moto-compute.kdx >rb.out 2>&1 || fail "rollback: $(cat rb.out)"
 assert_contains "$(cat rb.out)" "rolled_back"

@@ -1,7 +1,7 @@
 """Set up moto for t0655: per region (us-east-1 the primary, us-west-2) an Auto Scaling
 group kaldrix-REGION (east 4 instances, west 1), an EKS cluster kaldrix with node group ng
 (east 4, west 1; the west node group's Auto Scaling group made with 4 instances, since moto
-names one but does not create it), an ECS service web (desired 1) in us-west-2, a CloudWatch
+names one but does not create it), an ECS service web (east 4, west 1), a CloudWatch
 alarm kaldrix-errors in us-west-2, ECR replication us-east-1 -> us-west-2, and an ElastiCache
 replication group kaldrix-west in us-west-2 with a GlobalDatastoreReplicationLag of 2s."""
 import datetime
@@ -29,11 +29,12 @@ for region, n in (("us-east-1", 4), ("us-west-2", 1)):
             AutoScalingGroupName=ng["resources"]["autoScalingGroups"][0]["name"],
             LaunchConfigurationName="kaldrix", MinSize=0, MaxSize=10, DesiredCapacity=4,
             AvailabilityZones=zones)
-ecs = boto3.client("ecs", region_name="us-west-2")
-ecs.create_cluster(clusterName="kaldrix")
-ecs.register_task_definition(family="web", containerDefinitions=[
-    {"name": "web", "image": "nginx", "memory": 128}])
-ecs.create_service(cluster="kaldrix", serviceName="web", taskDefinition="web", desiredCount=1)
+for region, n in (("us-east-1", 4), ("us-west-2", 1)):
+    ecs = boto3.client("ecs", region_name=region)
+    ecs.create_cluster(clusterName="kaldrix")
+    ecs.register_task_definition(family="web", containerDefinitions=[
+        {"name": "web", "image": "nginx", "memory": 128}])
+    ecs.create_service(cluster="kaldrix", serviceName="web", taskDefinition="web", desiredCount=n)
 boto3.client("cloudwatch", region_name="us-west-2").put_metric_alarm(
     AlarmName="kaldrix-errors", MetricName="5xx", Namespace="kaldrix", Statistic="Sum",
     Period=60, EvaluationPeriods=1, Threshold=10, ComparisonOperator="GreaterThanThreshold")
