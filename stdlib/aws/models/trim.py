@@ -6,7 +6,10 @@ Usage: trim.py [-o DIR] [SERVICE ...]   (default: every service in SERVICES, int
 
 Reads the models from the botocore installed on this machine (botocore.loaders finds
 the newest API version and decompresses service-2.json.gz). EC2 is too big to vendor
-whole: only the operations in SUBSETS and the closure of their shapes are kept.
+whole, and of ECR kdx needs one read: only the operations in SUBSETS and the closure of
+their shapes are kept. PATCHES are kdx's own customisations of a model, applied after
+trimming and recorded in the file's "kdx" header (as botocore customises some operations in
+code): each marks a member as an idempotency token, so kdx fills it with the step's token.
 """
 import argparse
 import json
@@ -19,14 +22,23 @@ import botocore.loaders
 SERVICES = [
     "route53", "rds", "elasticache", "globalaccelerator", "autoscaling", "eks", "ecs",
     "cloudwatch", "sns", "sts", "s3", "dynamodb", "lambda", "route53-recovery-cluster",
-    "route53-recovery-control-config", "arc-region-switch", "ssm", "fis", "iam", "ec2",
+    "route53-recovery-control-config", "arc-region-switch", "ssm", "fis", "iam", "ec2", "ecr",
 ]
 
 SUBSETS = {
     "ec2": ["DescribeInstances", "DescribeRegions", "DescribeAvailabilityZones",
             "DescribeVpcs", "DescribeSecurityGroups", "CreateTags", "DeleteTags",
             "StartInstances", "StopInstances"],
+    "ecr": ["DescribeRegistry"],
 }
+
+# (service, shape, member): members kdx fills with the step's idempotency token when the
+# call leaves them empty. Route 53's CreateHealthCheck CallerReference is a caller-chosen
+# nonce that makes a retried create return the same check instead of a second one; the
+# model does not mark it, so without this a runbook would have to invent a unique value.
+PATCHES = [
+    ("route53", "CreateHealthCheckRequest", "CallerReference"),
+]
 
 METADATA_KEYS = {
     "apiVersion", "endpointPrefix", "globalEndpoint", "protocol", "protocols", "serviceId",
@@ -107,7 +119,7 @@ def trim_model(service, model):
     if service in SUBSETS:
         ops = SUBSETS[service]
     shapes = shape_closure(model, ops) if service in SUBSETS else set(model["shapes"])
-    return {
+    doc = {
         "version": "2.0",
         "kdx": {"service": service, "trimmedFrom": "botocore " + botocore.__version__,
                 "subset": service in SUBSETS},
@@ -115,6 +127,14 @@ def trim_model(service, model):
         "operations": {n: trim_operation(model["operations"][n]) for n in ops},
         "shapes": {n: trim_shape(model["shapes"][n]) for n in sorted(shapes)},
     }
+    patched = []
+    for svc, shape, member in PATCHES:
+        if svc == service:
+            doc["shapes"][shape]["members"][member]["idempotencyToken"] = True
+            patched.append(f"{shape}.{member} idempotencyToken")
+    if patched:
+        doc["kdx"]["patches"] = patched
+    return doc
 
 
 def write(path, doc):
