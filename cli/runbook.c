@@ -115,13 +115,15 @@ int kdx_rb_load(kdx_rb *r, const char *path, const kdx_rb_opts *o)
 	strbuf err = STRBUF_INIT;
 	aws_cred_opts cred = { 0 };
 	/* A runbook whose modules never call AWS (sleeps, http checks, exec, terraform) runs
-	 * without AWS credentials. */
-	if (naws > 0 && aws_credentials_load(&r->creds, &cred, &err) < 0) {
+	 * without AWS credentials; if there are some, they are still loaded so that their
+	 * secrets are masked wherever the run prints or journals. */
+	int crc = aws_credentials_load(&r->creds, &cred, &err);
+	if (crc < 0 && naws > 0) {
 		kdx_rb_error(err.buf);
 		strbuf_release(&err);
 		return -1;
 	}
-	if (naws > 0) {
+	if (crc == 0) {
 		r->have_creds = true;
 		if (r->creds.secret_access_key)
 			r->secrets[r->nsecrets++] = r->creds.secret_access_key;
