@@ -8,10 +8,6 @@
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 [ -z "${KDX_E2E_QUICK:-}" ] || skip "KDX_E2E_QUICK is set (this test takes several minutes)"
-# Known failure (issue 7 stays open): after the failover and failback, 'terraform destroy' of the
-# stack keeps getting HTTP 400 from moto and does not finish within 10 minutes, while a fresh
-# deploy destroys cleanly (t0700). Until that is fixed this test runs only on request.
-[ -n "${KDX_E2E_DEMO:-}" ] || skip "destroy after failover hangs on moto (known, issue 7); set KDX_E2E_DEMO=1 to run"
 command -v terraform >/dev/null || skip "terraform not installed"
 command -v moto_server >/dev/null || skip "moto_server not installed"
 [ -d /opt/tf-plugins ] || skip "no provider mirror at /opt/tf-plugins"
