@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # make demo: KALDRIX end to end on this machine. moto_server stands in for AWS (a free
-# 127.0.0.1 port), Terraform deploys staging through kdx, kdx fails over to us-west-2 (the
-# achieved RTO against the objective), fails back and destroys; then a short report.
+# 127.0.0.1 port); the seed's scripts (terraform/multi-region/scripts) drive kdx: Terraform
+# deploys staging through kdx, a rehearsal on the world model, the failover to us-west-2 (the
+# achieved RTO against the objective); then kdx fails back, the destroy script tears it all
+# down, and a short report ends it.
 # Every process started here is stopped by PID in the EXIT trap.
 #   KDX_DEMO_KEEP=1   keep the work directory (logs, journals, Terraform copy)
 #   KDX_DEMO_VERIFY=1 check each phase with boto3 (tests/e2e/t0710 sets it)
