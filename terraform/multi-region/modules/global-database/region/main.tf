@@ -42,7 +42,7 @@ resource "aws_rds_cluster_parameter_group" "fence" {
 
   parameter {
     name         = var.fence_parameter
-    value        = "off"
+    value        = var.fence_parameter == "read_only" ? "0" : "off" # Aurora MySQL : PostgreSQL
     apply_method = "immediate"
   }
 
