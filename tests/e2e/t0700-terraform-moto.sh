@@ -111,7 +111,7 @@ for r in regions:
     ls = c("elbv2", r).describe_listeners(LoadBalancerArn=lbs[0]["LoadBalancerArn"])["Listeners"]
     check([l["Port"] for l in ls] == [80], f"{r} listener")
     asg = c("autoscaling", r).describe_auto_scaling_groups(AutoScalingGroupNames=[out["asg_names"][r]])["AutoScalingGroups"]
-    want = {"us-east-1": 2, "us-west-2": 1, "eu-west-1": 1}[r]
+    want = {"us-east-1": 3, "us-west-2": 2, "eu-west-1": 2}[r]
     check(len(asg) == 1 and asg[0]["DesiredCapacity"] == want, f"{r} ASG desired {want}")
     check(len(asg) == 1 and len(asg[0]["TargetGroupARNs"]) == 1, f"{r} ASG in the target group")
     names = sorted(out["alarm_names"][r].values())

@@ -76,7 +76,7 @@ ok "$KDX apply plans/failover.kdx -var-file plans/environments/production.kdxvar
 ok "$KDX apply plans/failover.kdx -var-file plans/environments/development.kdxvars -var domain=example.org -var target=us-west-2 -auto-approve" \
 	test-failover.sh -e development -d example.org -t real
 if "$KDX" help rollback >/dev/null 2>&1; then
-	want="$KDX rollback plans/failover.kdx $f -var target=us-west-2 -auto-approve"
+	want="$KDX rollback plans/failover.kdx"
 else
 	want="$KDX apply plans/failback.kdx $f -auto-approve"
 fi
@@ -109,6 +109,22 @@ assert_contains "$(cat "$E2E_TMP/err")" "aborted: nothing was destroyed"
 rc=0
 "$scripts/destroy-multi-region.sh" -e production </dev/null >/dev/null 2>&1 || rc=$?
 assert_eq "$rc" 1 "destroy with no answer on stdin"
+# A local run's settings and kdx's state directory (tests/demo.sh), relative to where the
+# script starts; rollback takes the state directory only (the journal has the rest).
+mkdir -p "$E2E_TMP/sub"
+v="-var-file $E2E_TMP/sub/local.kdxvars"
+sd="-state-dir $E2E_TMP/sub/st"
+export KDX_VAR_FILE=local.kdxvars KDX_STATE_DIR=st
+cd "$E2E_TMP/sub" || exit 1
+ok "$KDX apply plans/destroy.kdx -var-file plans/environments/staging.kdxvars $v $sd -auto-approve" destroy-multi-region.sh -e staging -f
+ok "$KDX apply plans/failover.kdx -var-file plans/environments/staging.kdxvars $v -var domain=staging.kaldrix.io -var target=us-west-2 $sd -auto-approve" \
+	test-failover.sh -e staging -t real
+ok "$KDX rollback plans/failover.kdx $sd" test-failover.sh -e staging -t rollback
+ok "$sim $f -var target=us-west-2" test-failover.sh -e staging -t simulation
+ok "$d/staging.kdxvars $v $regions3 -var primary=us-east-1 -var domain=staging.kaldrix.io $sd -auto-approve" \
+	deploy-multi-region.sh -e staging
+cd "$KDX_REPO" || exit 1
+unset KDX_VAR_FILE KDX_STATE_DIR
 help=$("$scripts/destroy-multi-region.sh" -h)
 assert_contains "$help" "Usage: destroy-multi-region.sh -e ENVIRONMENT [-f] [-h]"
 assert_contains "$help" "destroy-multi-region.sh -e staging -f"

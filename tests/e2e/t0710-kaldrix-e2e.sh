@@ -1,24 +1,22 @@
 #!/usr/bin/env bash
 # KALDRIX end to end, the demo's sequence (tests/demo.sh with KDX_DEMO_VERIFY=1): deploy staging
-# with Terraform through kdx on moto, fail over to us-west-2, fail back, destroy; after each
-# phase boto3 checks the world (tests/e2e/kaldrix_state.py): weights 70/20/10 and the writer in
-# us-east-1 after the deploy, 0/90/10 with the target's fleet up and us-east-1 fenced after the
-# failover, 70/20/10 and the fence lifted after the failback, nothing left after the destroy.
-# The writer does not move on moto 5.2.1 (docs/kaldrix.md). Takes several minutes.
+# with Terraform through kdx on moto (deploy-multi-region.sh), rehearse and fail over to us-west-2
+# (test-failover.sh -t simulation, -t real), fail back (plans/failback.kdx), destroy
+# (destroy-multi-region.sh -f). After each phase boto3 checks the world
+# (tests/e2e/kaldrix_state.py): weights 70/20/10 and the writer in us-east-1 after the deploy;
+# 0/90/10 with the target's fleet up and us-east-1 fenced after the failover; after the failback
+# weights, desired capacities, writer and fence as right after the deploy; nothing left after
+# the destroy. The writer does not move on moto 5.2.1 (docs/kaldrix.md). Takes several minutes.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 [ -z "${KDX_E2E_QUICK:-}" ] || skip "KDX_E2E_QUICK is set (this test takes several minutes)"
-# Known failure (issue 7 stays open): after the failover and failback, 'terraform destroy' of the
-# stack keeps getting HTTP 400 from moto and does not finish within 10 minutes, while a fresh
-# deploy destroys cleanly (t0700). Until that is fixed this test runs only on request.
-[ -n "${KDX_E2E_DEMO:-}" ] || skip "destroy after failover hangs on moto (known, issue 7); set KDX_E2E_DEMO=1 to run"
 command -v terraform >/dev/null || skip "terraform not installed"
 command -v moto_server >/dev/null || skip "moto_server not installed"
 [ -d /opt/tf-plugins ] || skip "no provider mirror at /opt/tf-plugins"
 python3 -c 'import boto3' 2>/dev/null || skip "boto3 not installed"
 out=$(KDX="$KDX" KDX_DEMO_VERIFY=1 TMPDIR="$E2E_TMP" "$KDX_REPO/tests/demo.sh" 2>&1) || fail "demo: $(tail -40 <<<"$out")"
 assert_contains "$out" "KALDRIX demo report"
-for p in deploy failover failback destroy; do
+for p in deploy rehearsal failover failback destroy; do
 	grep -qE "^$p +[0-9.]+s +ok" <<<"$out" || fail "phase $p not ok: $(tail -12 <<<"$out")"
 done
 grep -qE "^deploy .* weights 70/20/10" <<<"$out" || fail "weights after deploy: $(tail -8 <<<"$out")"

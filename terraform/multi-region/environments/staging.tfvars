@@ -12,10 +12,13 @@ traffic_weights = {
 az_count      = 2
 instance_type = "t3.medium"
 
+# The runbooks' view of staging (plans/environments/staging.kdxvars, fleet_size = 3): us-east-1
+# at 100 %, us-west-2 at 60 % and eu-west-1 at 40 % of 3 instances; a failover grows the target to
+# 3 and the failback shrinks it back, so max is the fleet size everywhere.
 fleet_capacity = {
-  "us-east-1" = { min = 1, desired = 2, max = 4 }
-  "us-west-2" = { min = 1, desired = 1, max = 4 }
-  "eu-west-1" = { min = 1, desired = 1, max = 2 }
+  "us-east-1" = { min = 1, desired = 3, max = 3 }
+  "us-west-2" = { min = 1, desired = 2, max = 3 }
+  "eu-west-1" = { min = 1, desired = 2, max = 3 }
 }
 
 db_instance_class = "db.r6g.large"

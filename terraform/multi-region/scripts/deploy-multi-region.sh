@@ -22,6 +22,8 @@ Options:
 Environment:
   KDX             path to the kdx binary (default: ./kdx, else kdx on the PATH)
   KDX_DRY_RUN=1   print the kdx command instead of running it
+  KDX_VAR_FILE    one more kdx -var-file (e.g. the settings of a local run against moto_server)
+  KDX_STATE_DIR   kdx's -state-dir (journals and locks; default: plans/.kdx)
 
 Examples:
   $(basename "$0") -e staging
@@ -70,5 +72,5 @@ for r in "${region_list[@]}"; do
 done
 list="${list%,}]"
 
-run_kdx apply plans/deploy.kdx -var-file "plans/environments/$env_name.kdxvars" \
-	-var "regions=$list" -var "primary=$primary" -var "domain=$domain" -auto-approve
+run_kdx apply plans/deploy.kdx -var-file "plans/environments/$env_name.kdxvars" ${KDX_EXTRA_VARS[@]+"${KDX_EXTRA_VARS[@]}"} \
+	-var "regions=$list" -var "primary=$primary" -var "domain=$domain" ${KDX_EXTRA_STATE[@]+"${KDX_EXTRA_STATE[@]}"} -auto-approve

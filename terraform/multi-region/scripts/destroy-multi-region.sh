@@ -21,6 +21,8 @@ Without -f, production first asks you to type its name, and kdx asks before it c
 Environment:
   KDX             path to the kdx binary (default: ./kdx, else kdx on the PATH)
   KDX_DRY_RUN=1   print the kdx command instead of running it
+  KDX_VAR_FILE    one more kdx -var-file (e.g. the settings of a local run against moto_server)
+  KDX_STATE_DIR   kdx's -state-dir (journals and locks; default: plans/.kdx)
 
 Examples:
   $(basename "$0") -e development
@@ -54,6 +56,7 @@ if [ "$env_name" = production ] && [ $force -eq 0 ]; then
 	fi
 fi
 
-args=(apply plans/destroy.kdx -var-file "plans/environments/$env_name.kdxvars")
+args=(apply plans/destroy.kdx -var-file "plans/environments/$env_name.kdxvars" ${KDX_EXTRA_VARS[@]+"${KDX_EXTRA_VARS[@]}"}
+	${KDX_EXTRA_STATE[@]+"${KDX_EXTRA_STATE[@]}"})
 [ $force -eq 1 ] && args+=(-auto-approve)
 run_kdx "${args[@]}"

@@ -25,6 +25,8 @@ Options:
 Environment:
   KDX             path to the kdx binary (default: ./kdx, else kdx on the PATH)
   KDX_DRY_RUN=1   print the kdx command instead of running it
+  KDX_VAR_FILE    one more kdx -var-file (e.g. the settings of a local run against moto_server)
+  KDX_STATE_DIR   kdx's -state-dir (journals and locks; default: plans/.kdx)
 
 Examples:
   $(basename "$0") -e staging -t simulation
@@ -59,28 +61,35 @@ check_region "$target" "target region"
 [ -n "$domain" ] || domain=$(default_domain "$env_name")
 check_domain "$domain"
 
-common=(-var-file "plans/environments/$env_name.kdxvars" -var "domain=$domain" -var "target=$target")
+env_vars=(-var-file "plans/environments/$env_name.kdxvars")
+common=("${env_vars[@]}" ${KDX_EXTRA_VARS[@]+"${KDX_EXTRA_VARS[@]}"} -var "domain=$domain" -var "target=$target")
 # Production waits for kdx's own approval prompts; the other environments run unattended.
 approve=()
 [ "$env_name" = production ] || approve=(-auto-approve)
 
 case $type in
 simulation)
+	# A rehearsal of the runbook as the environment defines it: a local run's settings
+	# (KDX_VAR_FILE) are for an emulator, which a simulation never reaches.
 	if kdx_has_command simulate; then
-		run_kdx simulate plans/failover.kdx "${common[@]}"
+		run_kdx simulate plans/failover.kdx "${env_vars[@]}" -var "domain=$domain" -var "target=$target"
 	else
 		run_kdx apply -dry-run plans/failover.kdx "${common[@]}"
 	fi
 	;;
 real)
-	run_kdx apply plans/failover.kdx "${common[@]}" ${approve[@]+"${approve[@]}"}
+	run_kdx apply plans/failover.kdx "${common[@]}" ${KDX_EXTRA_STATE[@]+"${KDX_EXTRA_STATE[@]}"} \
+		${approve[@]+"${approve[@]}"}
 	;;
 rollback)
+	# kdx rollback undoes what the last failover's journal shows done; it takes no params and
+	# asks nothing (the journal has the requests), and reports the steps it cannot undo.
 	if kdx_has_command rollback; then
-		run_kdx rollback plans/failover.kdx "${common[@]}" ${approve[@]+"${approve[@]}"}
+		run_kdx rollback plans/failover.kdx ${KDX_EXTRA_STATE[@]+"${KDX_EXTRA_STATE[@]}"}
 	else
 		run_kdx apply plans/failback.kdx -var-file "plans/environments/$env_name.kdxvars" \
-			-var "domain=$domain" ${approve[@]+"${approve[@]}"}
+			${KDX_EXTRA_VARS[@]+"${KDX_EXTRA_VARS[@]}"} -var "domain=$domain" \
+			${KDX_EXTRA_STATE[@]+"${KDX_EXTRA_STATE[@]}"} ${approve[@]+"${approve[@]}"}
 	fi
 	;;
 esac

@@ -1,10 +1,21 @@
 # Shared by the seed's wrapper scripts (deploy-multi-region.sh, test-failover.sh,
 # destroy-multi-region.sh): flag checks, locating kdx, and running or printing the kdx command.
-# Sourced, never run. Env: KDX (path to the kdx binary), KDX_DRY_RUN=1 (print, do not run).
+# Sourced, never run. Env: KDX (path to the kdx binary), KDX_DRY_RUN=1 (print, do not run),
+# and for a local run against an emulator (tests/demo.sh): KDX_VAR_FILE (one more -var-file after
+# the environment's, whose values win), KDX_STATE_DIR (kdx's -state-dir for journals and locks).
 # shellcheck shell=bash
 
 KDX_REPO_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)
 KDX_ENVIRONMENTS=(production staging development)
+
+# Relative paths are taken from where the script was started (run_kdx changes directory).
+_abs_path() { case $1 in /*) echo "$1" ;; *) echo "$PWD/$1" ;; esac; }
+KDX_EXTRA_VARS=()
+# shellcheck disable=SC2034 # used by the scripts that source this file
+[ -z "${KDX_VAR_FILE:-}" ] || KDX_EXTRA_VARS=(-var-file "$(_abs_path "$KDX_VAR_FILE")")
+KDX_EXTRA_STATE=()
+# shellcheck disable=SC2034
+[ -z "${KDX_STATE_DIR:-}" ] || KDX_EXTRA_STATE=(-state-dir "$(_abs_path "$KDX_STATE_DIR")")
 KDX_KNOWN_REGIONS=(us-east-1 us-west-2 eu-west-1)
 
 # usage_error MESSAGE: the message, the usage (from the caller's usage function), exit 1.

@@ -20,6 +20,7 @@ output "runbook" {
     global_cluster_arn        = var.global_cluster_arn
     cluster_ids               = { for r in local.regions : r => var.database_regions[r].cluster_id }
     cluster_arns              = { for r in local.regions : r => var.database_regions[r].cluster_arn }
+    parameter_groups          = { for r in local.regions : r => var.database_regions[r].parameter_group_name }
     redis_global_datastore_id = var.redis_global_datastore_id
     asg_names                 = { for r in local.regions : r => var.load_balancing[r].asg_name }
     alb_dns_names             = { for r in local.regions : r => var.load_balancing[r].alb_dns_name }

@@ -28,6 +28,12 @@ ephemeral "aws_secretsmanager_random_password" "master" {
 }
 
 locals {
+  # aurora-postgresql 15.4 -> aurora-postgresql15; Aurora MySQL 3 is MySQL 8.0.
+  parameter_group_family = var.engine == "aurora-postgresql" ? "aurora-postgresql${split(".", var.engine_version)[0]}" : "aurora-mysql8.0"
+  fence_parameter        = var.engine == "aurora-postgresql" ? "default_transaction_read_only" : "read_only"
+}
+
+locals {
   master_password = var.generate_master_password ? ephemeral.aws_secretsmanager_random_password.master[0].random_password : var.master_password
 }
 
@@ -69,6 +75,8 @@ module "primary_us_east_1" {
   global_cluster_id             = aws_rds_global_cluster.this.id
   engine                        = aws_rds_global_cluster.this.engine
   engine_version                = var.engine_version
+  parameter_group_family        = local.parameter_group_family
+  fence_parameter               = local.fence_parameter
   instance_class                = var.instance_class
   instance_count                = var.instances_per_region["us-east-1"]
   database_name                 = var.database_name
@@ -95,6 +103,8 @@ module "primary_us_west_2" {
   global_cluster_id             = aws_rds_global_cluster.this.id
   engine                        = aws_rds_global_cluster.this.engine
   engine_version                = var.engine_version
+  parameter_group_family        = local.parameter_group_family
+  fence_parameter               = local.fence_parameter
   instance_class                = var.instance_class
   instance_count                = var.instances_per_region["us-west-2"]
   database_name                 = var.database_name
@@ -121,6 +131,8 @@ module "primary_eu_west_1" {
   global_cluster_id             = aws_rds_global_cluster.this.id
   engine                        = aws_rds_global_cluster.this.engine
   engine_version                = var.engine_version
+  parameter_group_family        = local.parameter_group_family
+  fence_parameter               = local.fence_parameter
   instance_class                = var.instance_class
   instance_count                = var.instances_per_region["eu-west-1"]
   database_name                 = var.database_name
@@ -147,6 +159,8 @@ module "secondary_us_east_1" {
   global_cluster_id             = aws_rds_global_cluster.this.id
   engine                        = aws_rds_global_cluster.this.engine
   engine_version                = var.engine_version
+  parameter_group_family        = local.parameter_group_family
+  fence_parameter               = local.fence_parameter
   instance_class                = var.instance_class
   instance_count                = var.instances_per_region["us-east-1"]
   database_name                 = var.database_name
@@ -174,6 +188,8 @@ module "secondary_us_west_2" {
   global_cluster_id             = aws_rds_global_cluster.this.id
   engine                        = aws_rds_global_cluster.this.engine
   engine_version                = var.engine_version
+  parameter_group_family        = local.parameter_group_family
+  fence_parameter               = local.fence_parameter
   instance_class                = var.instance_class
   instance_count                = var.instances_per_region["us-west-2"]
   database_name                 = var.database_name
@@ -201,6 +217,8 @@ module "secondary_eu_west_1" {
   global_cluster_id             = aws_rds_global_cluster.this.id
   engine                        = aws_rds_global_cluster.this.engine
   engine_version                = var.engine_version
+  parameter_group_family        = local.parameter_group_family
+  fence_parameter               = local.fence_parameter
   instance_class                = var.instance_class
   instance_count                = var.instances_per_region["eu-west-1"]
   database_name                 = var.database_name

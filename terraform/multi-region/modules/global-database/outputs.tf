@@ -19,6 +19,7 @@ output "regions" {
     reader_endpoint            = m.reader_endpoint
     instance_ids               = m.instance_ids
     kms_key_arn                = m.kms_key_arn
+    parameter_group_name       = m.parameter_group_name
     redis_replication_group_id = m.redis_replication_group_id
     redis_primary_endpoint     = m.redis_primary_endpoint
   } }

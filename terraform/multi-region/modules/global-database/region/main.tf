@@ -31,24 +31,45 @@ resource "aws_db_subnet_group" "this" {
   subnet_ids  = var.subnet_ids
 }
 
+# The writer fence of the kdx runbooks (rds.fence_writes / unfence_writes in plans/failover.kdx
+# and failback.kdx): its read-only parameter is turned on in the old writer's region during a
+# failover and off again by the failback. Terraform creates it with the fence off and then leaves
+# the parameter to the runbooks: an apply in the middle of an incident must not lift a fence.
+resource "aws_rds_cluster_parameter_group" "fence" {
+  name        = var.name
+  family      = var.parameter_group_family
+  description = "KALDRIX ${var.name}: the writer fence of the kdx runbooks"
+
+  parameter {
+    name         = var.fence_parameter
+    value        = var.fence_parameter == "read_only" ? "0" : "off" # Aurora MySQL : PostgreSQL
+    apply_method = "immediate"
+  }
+
+  lifecycle {
+    ignore_changes = [parameter]
+  }
+}
+
 resource "aws_rds_cluster" "this" {
-  cluster_identifier         = var.name
-  global_cluster_identifier  = var.global_cluster_id
-  engine                     = var.engine
-  engine_version             = var.engine_version
-  database_name              = var.is_primary ? var.database_name : null
-  master_username            = var.is_primary ? var.master_username : null
-  master_password_wo         = var.is_primary ? var.master_password : null
-  master_password_wo_version = var.is_primary ? 1 : null
-  db_subnet_group_name       = aws_db_subnet_group.this.name
-  vpc_security_group_ids     = [var.security_group_id]
-  storage_encrypted          = true
-  kms_key_id                 = aws_kms_key.data.arn
-  backup_retention_period    = var.backup_retention_days
-  deletion_protection        = var.deletion_protection
-  skip_final_snapshot        = !var.deletion_protection
-  final_snapshot_identifier  = var.deletion_protection ? "${var.name}-final" : null
-  copy_tags_to_snapshot      = true
+  cluster_identifier              = var.name
+  db_cluster_parameter_group_name = aws_rds_cluster_parameter_group.fence.name
+  global_cluster_identifier       = var.global_cluster_id
+  engine                          = var.engine
+  engine_version                  = var.engine_version
+  database_name                   = var.is_primary ? var.database_name : null
+  master_username                 = var.is_primary ? var.master_username : null
+  master_password_wo              = var.is_primary ? var.master_password : null
+  master_password_wo_version      = var.is_primary ? 1 : null
+  db_subnet_group_name            = aws_db_subnet_group.this.name
+  vpc_security_group_ids          = [var.security_group_id]
+  storage_encrypted               = true
+  kms_key_id                      = aws_kms_key.data.arn
+  backup_retention_period         = var.backup_retention_days
+  deletion_protection             = var.deletion_protection
+  skip_final_snapshot             = !var.deletion_protection
+  final_snapshot_identifier       = var.deletion_protection ? "${var.name}-final" : null
+  copy_tags_to_snapshot           = true
 
   # kdx promotes and fails over the global database: the writer region is then no longer the one
   # Terraform created it in. Engine upgrades of a global database are done outside, cluster by cluster.

@@ -33,3 +33,7 @@ output "redis_primary_endpoint" {
 output "redis_global_id" {
   value = length(aws_elasticache_global_replication_group.this) > 0 ? aws_elasticache_global_replication_group.this[0].global_replication_group_id : var.redis_global_id
 }
+
+output "parameter_group_name" {
+  value = aws_rds_cluster_parameter_group.fence.name
+}

@@ -20,6 +20,16 @@ variable "engine_version" {
   type = string
 }
 
+variable "parameter_group_family" {
+  description = "Family of the cluster parameter group that holds the writer fence, e.g. aurora-postgresql15."
+  type        = string
+}
+
+variable "fence_parameter" {
+  description = "The parameter that makes the cluster read-only (the runbooks' rds.global_cluster fence_parameter)."
+  type        = string
+}
+
 variable "instance_class" {
   type = string
 }
