@@ -33,7 +33,11 @@ GRAMMAR_Y   := $(wildcard grammar/parser.y)
 GRAMMAR_L   := $(wildcard grammar/lexer.l)
 GEN_SRCS    := $(if $(GRAMMAR_Y),$(BUILD)/grammar/parser.c) $(if $(GRAMMAR_L),$(BUILD)/grammar/lexer.c)
 GEN_HDRS    := $(GEN_SRCS:.c=.h)
-LIB_OBJS    := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS)) $(GEN_SRCS:.c=.o)
+# The AWS models, packed at build time into C arrays (executor/aws/model_pack.h, docs/aws.md).
+MODEL_JSON  := $(sort $(wildcard stdlib/aws/models/*.json))
+MODEL_PACK  := $(BUILD)/tools/modelpack
+MODEL_C     := $(BUILD)/models/aws_models.c
+LIB_OBJS    := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS)) $(GEN_SRCS:.c=.o) $(MODEL_C:.c=.o)
 LIB         := $(BUILD)/libkdx.a
 KDX_BIN     := $(if $(filter build,$(BUILD)),kdx,$(BUILD)/kdx)
 
@@ -70,6 +74,21 @@ $(BUILD)/grammar/lexer.c $(BUILD)/grammar/lexer.h &: grammar/lexer.l $(BUILD)/gr
 $(BUILD)/grammar/%.o: $(BUILD)/grammar/%.c
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CPPFLAGS) -Igrammar $(CFLAGS) -Wno-sign-compare -Wno-unused-function -MMD -MP -c -o $@ $<
+
+$(MODEL_PACK): stdlib/aws/models/modelpack.c $(BUILD)/executor/aws/model_pack.o \
+		$(BUILD)/common/strbuf.o $(BUILD)/common/xalloc.o
+	@mkdir -p $(dir $@)
+	@echo "  CCLD    $@"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+
+$(MODEL_C): $(MODEL_PACK) $(MODEL_JSON)
+	@mkdir -p $(dir $@)
+	@echo "  PACK    $@"
+	$(Q)$(MODEL_PACK) -o $@ $(MODEL_JSON)
+
+$(MODEL_C:.c=.o): $(MODEL_C)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -g0 -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)
