@@ -13,7 +13,7 @@ SANITIZE ?=
 # V=1 shows the full compiler command lines.
 Q        := $(if $(V),,@)
 
-PKGS     := libcurl json-c openssl libxml-2.0
+PKGS     := libcurl json-c openssl expat
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
