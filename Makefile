@@ -22,6 +22,13 @@ CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter $(if $(WE
 CPPFLAGS += -I. -I$(BUILD) $(PKG_CFLAGS) -DKDX_STDLIB_DIR='"$(PREFIX)/share/kdx/stdlib"' \
             -DKDX_SOURCE_STDLIB_DIR='"$(CURDIR)/stdlib"'
 LDLIBS   += $(PKG_LIBS) -lm -lpthread
+ifeq ($(SANITIZE),)
+# At start-up the dynamic linker looks every symbol up in the libraries in NEEDED order;
+# most bindings of every library (libcurl's many dependencies too) land in libc and
+# libcrypto, so they come first: ~5 % fewer instructions for a whole `kdx version`.
+# (Not with the sanitizers, whose runtime must come first.)
+LDLIBS   := -Wl,--no-as-needed -lc -lcrypto -lssl -Wl,--as-needed $(LDLIBS)
+endif
 ifneq ($(SANITIZE),)
 CFLAGS   += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS  += -fsanitize=address,undefined
