@@ -6,7 +6,8 @@
 # parallel-awscli.sh, parallel_boto3.py).   bench/apply_parallel.sh [RUNS]   (default 5)
 # Every contestant starts from the same state: POST /moto-api/reset, then
 # bench/runbooks/setup_parallel.py. Measured per run:
-#  - wall time of each contestant talking to moto directly; kdx's CPU (user+sys);
+#  - wall time of each contestant talking to moto directly; kdx's CPU (perf task-clock,
+#    else user+sys from /usr/bin/time);
 #  - the sequential floor: the emulator's service times (bench/timeproxy.py, one request
 #    at a time, from a traced run of the boto3 peer) added up -- what any client that
 #    sends these requests one after the other must wait for at least;
@@ -36,13 +37,22 @@ reset() {
 	: >req.log
 }
 now() { date +%s%N; }
-timed() { # timed CMD...: sets WALL and CPU (user+sys, s)
+# CPU time of a command and its threads: perf's task-clock (ms resolution) when perf works
+# here, else /usr/bin/time's user+sys (10 ms resolution).
+if perf stat -x, -e task-clock -o /dev/null true 2>/dev/null; then
+	cpu_of() { perf stat -x, -e task-clock -o cpu.txt "$@"; }
+	cpu_s() { awk -F, '/task-clock/ { printf "%.4f", $1 / 1000 }' cpu.txt; }
+else
+	cpu_of() { /usr/bin/time -f "%U %S" -o cpu.txt "$@"; }
+	cpu_s() { awk '{ printf "%.3f", $1 + $2 }' cpu.txt; }
+fi
+timed() { # timed CMD...: sets WALL and CPU (s)
 	local t0 t1
 	t0=$(now)
-	/usr/bin/time -f "%U %S" -o cpu.txt "$@" >out.txt 2>&1 || fail "$* failed: $(tail -5 out.txt)"
+	cpu_of "$@" >out.txt 2>&1 || fail "$* failed: $(tail -5 out.txt)"
 	t1=$(now)
 	WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", (b - a) / 1e9 }')
-	CPU=$(awk '{ printf "%.3f", $1 + $2 }' cpu.txt)
+	CPU=$(cpu_s)
 }
 check_state() { # every group must desire 2 instances, all InService
 	python3 - "$1" <<-'EOF'
@@ -109,7 +119,7 @@ below=$(awk '$1 < $5' runs.txt | wc -l)
 echo "median of $runs runs (load now $(cut -d' ' -f1-3 /proc/loadavg)):"
 awk -v kw="$kw" -v kc="$kc" -v n="$calls" -v b="$busy" -v f="$floor" -v sw="$sw" -v cw="$cw" \
 	-v bw="$bw" -v below="$below" -v runs="$runs" 'BEGIN {
-	printf "  kdx apply               %7.3f s wall, CPU %.3f s = %.2f ms per call (%d calls)\n", kw, kc, kc * 1000 / n, n
+	printf "  kdx apply               %7.3f s wall, CPU %.4f s = %.2f ms per call (%d calls)\n", kw, kc, kc * 1000 / n, n
 	printf "  kdx apply -parallelism 1 %6.3f s wall\n", sw
 	printf "  aws CLI script          %7.3f s wall  (kdx is %.1fx faster)\n", cw, cw / kw
 	printf "  boto3 script            %7.3f s wall  (kdx is %.1fx faster)\n", bw, bw / kw
