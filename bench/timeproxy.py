@@ -78,6 +78,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
+    request_queue_size = 128  # the default backlog (5) drops the SYNs of a burst of parallel
+    # connections, which then wait a full second for their retransmit
 
 
 srv = Server(("127.0.0.1", 0), Handler)
