@@ -13,7 +13,7 @@ SANITIZE ?=
 # V=1 shows the full compiler command lines.
 Q        := $(if $(V),,@)
 
-PKGS     := libcurl json-c openssl libxml-2.0
+PKGS     := libcurl json-c openssl expat
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -22,6 +22,13 @@ CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter $(if $(WE
 CPPFLAGS += -I. -I$(BUILD) $(PKG_CFLAGS) -DKDX_STDLIB_DIR='"$(PREFIX)/share/kdx/stdlib"' \
             -DKDX_SOURCE_STDLIB_DIR='"$(CURDIR)/stdlib"'
 LDLIBS   += $(PKG_LIBS) -lm -lpthread
+ifeq ($(SANITIZE),)
+# At start-up the dynamic linker looks every symbol up in the libraries in NEEDED order;
+# most bindings of every library (libcurl's many dependencies too) land in libc and
+# libcrypto, so they come first: ~5 % fewer instructions for a whole `kdx version`.
+# (Not with the sanitizers, whose runtime must come first.)
+LDLIBS   := -Wl,--no-as-needed -lc -lcrypto -lssl -Wl,--as-needed $(LDLIBS)
+endif
 ifneq ($(SANITIZE),)
 CFLAGS   += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDFLAGS  += -fsanitize=address,undefined
@@ -33,7 +40,11 @@ GRAMMAR_Y   := $(wildcard grammar/parser.y)
 GRAMMAR_L   := $(wildcard grammar/lexer.l)
 GEN_SRCS    := $(if $(GRAMMAR_Y),$(BUILD)/grammar/parser.c) $(if $(GRAMMAR_L),$(BUILD)/grammar/lexer.c)
 GEN_HDRS    := $(GEN_SRCS:.c=.h)
-LIB_OBJS    := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS)) $(GEN_SRCS:.c=.o)
+# The AWS models, packed at build time into C arrays (executor/aws/model_pack.h, docs/aws.md).
+MODEL_JSON  := $(sort $(wildcard stdlib/aws/models/*.json))
+MODEL_PACK  := $(BUILD)/tools/modelpack
+MODEL_C     := $(BUILD)/models/aws_models.c
+LIB_OBJS    := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS)) $(GEN_SRCS:.c=.o) $(MODEL_C:.c=.o)
 LIB         := $(BUILD)/libkdx.a
 KDX_BIN     := $(if $(filter build,$(BUILD)),kdx,$(BUILD)/kdx)
 
@@ -70,6 +81,21 @@ $(BUILD)/grammar/lexer.c $(BUILD)/grammar/lexer.h &: grammar/lexer.l $(BUILD)/gr
 $(BUILD)/grammar/%.o: $(BUILD)/grammar/%.c
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CPPFLAGS) -Igrammar $(CFLAGS) -Wno-sign-compare -Wno-unused-function -MMD -MP -c -o $@ $<
+
+$(MODEL_PACK): stdlib/aws/models/modelpack.c $(BUILD)/executor/aws/model_pack.o \
+		$(BUILD)/common/strbuf.o $(BUILD)/common/xalloc.o
+	@mkdir -p $(dir $@)
+	@echo "  CCLD    $@"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $^ $(LDFLAGS) $(LDLIBS)
+
+$(MODEL_C): $(MODEL_PACK) $(MODEL_JSON)
+	@mkdir -p $(dir $@)
+	@echo "  PACK    $@"
+	$(Q)$(MODEL_PACK) -o $@ $(MODEL_JSON)
+
+$(MODEL_C:.c=.o): $(MODEL_C)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -g0 -c -o $@ $<
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)

@@ -6,7 +6,8 @@
 # again (tests/e2e/runbooks/setup_failover.py). The runbook is bench/runbooks/failover.kdx.
 # Measured:
 #  - wall time of each of the three (kdx, aws CLI, boto3), talking to moto directly;
-#  - kdx's CPU (user+sys, /usr/bin/time) divided by the number of AWS calls it made;
+#  - kdx's CPU (perf task-clock, else user+sys from /usr/bin/time) divided by the number of
+#    AWS calls it made;
 #  - the emulator's service time for kdx's requests, taken by a timing pass-through proxy
 #    (bench/timeproxy.py) in a separate traced run: the sum over all requests (the
 #    sequential floor) and the time at least one request was in flight (the critical path's
@@ -35,15 +36,24 @@ reset() {
 	: >req.log
 }
 now() { date +%s%N; }
+# CPU time of a command and its threads: perf's task-clock (ms resolution) when perf works
+# here, else /usr/bin/time's user+sys (10 ms resolution).
+if perf stat -x, -e task-clock -o /dev/null true 2>/dev/null; then
+	cpu_of() { perf stat -x, -e task-clock -o cpu.txt "$@"; }
+	cpu_s() { awk -F, '/task-clock/ { printf "%.4f", $1 / 1000 }' cpu.txt; }
+else
+	cpu_of() { /usr/bin/time -f "%U %S" -o cpu.txt "$@"; }
+	cpu_s() { awk '{ printf "%.3f", $1 + $2 }' cpu.txt; }
+fi
 # timed LABEL CMD...: runs CMD with the moto endpoint, sets WALL (s) and CPU (user+sys s)
 timed() {
 	local t0 t1
 	shift
 	t0=$(now)
-	/usr/bin/time -f "%U %S" -o cpu.txt "$@" >out.txt 2>&1 || fail "$* failed: $(tail -5 out.txt)"
+	cpu_of "$@" >out.txt 2>&1 || fail "$* failed: $(tail -5 out.txt)"
 	t1=$(now)
 	WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", (b - a) / 1e9 }')
-	CPU=$(awk '{ printf "%.3f", $1 + $2 }' cpu.txt)
+	CPU=$(cpu_s)
 }
 check_state() { # the end state every contestant must reach
 	local s
@@ -96,7 +106,7 @@ col() { awk -v c="$1" '{ print $c }' runs.txt | median; }
 kw=$(col 1) kc=$(col 2) calls=$(col 3) sum=$(col 4) busy=$(col 5) cw=$(col 6) bw=$(col 7)
 echo "median of $runs runs (load now $(cut -d' ' -f1-3 /proc/loadavg)):"
 awk -v kw="$kw" -v kc="$kc" -v n="$calls" -v s="$sum" -v b="$busy" -v cw="$cw" -v bw="$bw" 'BEGIN {
-	printf "  kdx apply       %8.3f s wall, CPU %.3f s = %.2f ms per call (%d calls)\n", kw, kc, kc * 1000 / n, n
+	printf "  kdx apply       %8.3f s wall, CPU %.4f s = %.2f ms per call (%d calls)\n", kw, kc, kc * 1000 / n, n
 	printf "  aws CLI script  %8.3f s wall  (kdx is %.1fx faster; goal >= 50x)\n", cw, cw / kw
 	printf "  boto3 script    %8.3f s wall  (kdx is %.1fx faster; goal >= 3x)\n", bw, bw / kw
 	printf "  emulator service time: %.3f s on the critical path, %.3f s summed (sequential floor)\n", b, s

@@ -4,7 +4,10 @@ the upstream (moto_server) and appends one line per request to the log:
 is written upstream and just after the whole answer is read, so the difference is the
 emulator's own service time plus one loopback round trip). ACTION is the query protocol's
 Action=, the JSON protocol's X-Amz-Target, or "-".
-Usage: timeproxy.py UPSTREAM_URL PORT_FILE LOG_FILE"""
+DELAY_MS (default 0) adds that many milliseconds to every answer, inside the timed interval:
+a stand-in for the network and service latency of a real AWS endpoint, which moto on
+loopback does not have (bench/apply_parallel.sh).
+Usage: timeproxy.py UPSTREAM_URL PORT_FILE LOG_FILE [DELAY_MS]"""
 import http.client
 import http.server
 import socket
@@ -15,6 +18,7 @@ import time
 import urllib.parse
 
 UP = urllib.parse.urlsplit(sys.argv[1])
+DELAY = float(sys.argv[4]) / 1000 if len(sys.argv) > 4 else 0.0
 LOCK = threading.Lock()
 LOCAL = threading.local()
 
@@ -53,6 +57,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             c.request(self.command, self.path, body=body or None, headers=headers)
             r = c.getresponse()
         data = r.read()
+        if DELAY:
+            time.sleep(DELAY)
         t1 = time.monotonic()
         with LOCK, open(sys.argv[3], "a") as f:
             f.write("%.6f %.6f %s %s %s\n" % (t0, t1, self.command, self.path.split("?")[0], action))
@@ -72,6 +78,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
+    request_queue_size = 128  # the default backlog (5) drops the SYNs of a burst of parallel
+    # connections, which then wait a full second for their retransmit
 
 
 srv = Server(("127.0.0.1", 0), Handler)

@@ -1,11 +1,10 @@
 /* client_error: the default decoder of AWS error responses -- JSON (__type, code, message),
  * XML (<Code>, <Message>, <RequestId>, entities and network off) and the headers. */
 #include "client.h"
+#include "xmldoc.h"
 #include "../../common/xalloc.h"
 
 #include <json-c/json.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,35 +55,29 @@ static void decode_json(aws_error *e, const aws_response *r)
 	json_object_put(o);
 }
 
-static void walk_xml(aws_error *e, xmlNode *n)
+static void walk_xml(aws_error *e, const aws_xml_node *n)
 {
 	for (; n; n = n->next) {
-		if (n->type != XML_ELEMENT_NODE)
-			continue;
-		const char *name = (const char *)n->name;
+		const char *name = n->name;
 		char **dst = !strcmp(name, "Code") ? &e->code :
 			     !strcmp(name, "Message") ? &e->message :
 			     !strcmp(name, "RequestId") || !strcmp(name, "RequestID") ? &e->request_id :
 			     NULL;
-		if (dst && !*dst) {
-			xmlChar *t = xmlNodeGetContent(n);
-			set_str(dst, (const char *)t);
-			xmlFree(t);
-		} else {
+		if (dst && !*dst)
+			set(dst, n->text, n->text_len);
+		else
 			walk_xml(e, n->children);
-		}
 	}
 }
 
 static void decode_xml(aws_error *e, const aws_response *r)
 {
-	/* No XML_PARSE_NOENT (entities stay unexpanded), no DTD loading, no network. */
-	xmlDoc *doc = xmlReadMemory(r->body.buf, (int)r->body.len, "error.xml", NULL,
-				    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	if (!doc)
-		return;
-	walk_xml(e, xmlDocGetRootElement(doc));
-	xmlFreeDoc(doc);
+	kdx_arena dom;
+	aws_xml_node *root;
+	kdx_arena_init(&dom);
+	if (aws_xml_read(&dom, r->body.buf, r->body.len, true, &root) == AWS_XML_OK)
+		walk_xml(e, root);
+	kdx_arena_release(&dom);
 }
 
 void aws_error_decode_default(void *ud, const aws_response *resp, aws_error *e)

@@ -1,12 +1,14 @@
-/* model: loading trimmed AWS API models and looking up operations, shapes and traits. */
+/* model: loading trimmed AWS API models and looking up operations, shapes and traits.
+ * A model is read in its packed form (model_pack.h): built in at build time, or packed
+ * from JSON when a file is loaded. */
 #include "model.h"
+#include "model_pack.h"
 #include "../../common/xalloc.h"
 
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <json-c/json.h>
-#include <json-c/json_object_iterator.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,8 +24,10 @@
 
 struct aws_model {
 	char *service;
-	json_object *root;
-	json_object *metadata, *operations, *shapes;
+	aws_mpack pack;
+	uint32_t *own_words; /* the packed form, when packed at load time (else built in) */
+	char *own_strs;
+	const aws_mnode *metadata, *operations, *shapes;
 	aws_protocol protocol;
 };
 
@@ -55,53 +59,71 @@ static aws_protocol protocol_by_name(const char *name)
 
 /* As the SDKs do: the first protocol in metadata.protocols that we implement (CloudWatch
  * lists smithy-rpc-v2-cbor first, then json), else metadata.protocol. */
-static aws_protocol choose_protocol(json_object *md)
+static aws_protocol choose_protocol(const aws_mpack *p, const aws_mnode *md)
 {
-	json_object *list, *one;
-	if (json_object_object_get_ex(md, "protocols", &list) &&
-	    json_object_is_type(list, json_type_array)) {
-		for (size_t i = 0; i < json_object_array_length(list); i++) {
-			aws_protocol p = protocol_by_name(
-				json_object_get_string(json_object_array_get_idx(list, i)));
-			if (p != AWS_PROTO_NONE)
-				return p;
+	const aws_mnode *list = aws_mnode_get(p, md, "protocols"), *one;
+	if (aws_mnode_kind(list) == AWS_MN_ARRAY) {
+		for (size_t i = 0; i < aws_mnode_len(p, list); i++) {
+			aws_protocol pr = protocol_by_name(aws_mnode_str(p, aws_mnode_at(p, list, i)));
+			if (pr != AWS_PROTO_NONE)
+				return pr;
 		}
 	}
-	if (json_object_object_get_ex(md, "protocol", &one))
-		return protocol_by_name(json_object_get_string(one));
+	if ((one = aws_mnode_get(p, md, "protocol")))
+		return protocol_by_name(aws_mnode_str(p, one));
 	return AWS_PROTO_NONE;
+}
+
+/* A model over a packed document; fills err (naming WHERE) and returns NULL when the
+ * document is not a model. */
+static aws_model *model_new(const char *service, const uint32_t *words, const char *strs,
+			    const char *where, strbuf *err)
+{
+	aws_mpack p = { words, strs };
+	const aws_mnode *root = aws_mpack_root(&p);
+	const aws_mnode *md = aws_mnode_get(&p, root, "metadata");
+	const aws_mnode *ops = aws_mnode_get(&p, root, "operations");
+	const aws_mnode *shapes = aws_mnode_get(&p, root, "shapes");
+	if (!md || aws_mnode_kind(ops) != AWS_MN_OBJECT || aws_mnode_kind(shapes) != AWS_MN_OBJECT) {
+		strbuf_addf(err, "AWS model '%s' lacks metadata, operations or shapes; "
+			    "regenerate it with stdlib/aws/models/trim.py", where);
+		return NULL;
+	}
+	aws_protocol proto = choose_protocol(&p, md);
+	if (proto == AWS_PROTO_NONE) {
+		strbuf_addf(err, "AWS model '%s' uses no protocol kdx implements", where);
+		return NULL;
+	}
+	aws_model *m = xcalloc(1, sizeof(*m));
+	m->service = xstrdup(service);
+	m->pack = p;
+	m->metadata = md;
+	m->operations = ops;
+	m->shapes = shapes;
+	m->protocol = proto;
+	return m;
 }
 
 int aws_model_load_file(const char *path, const char *service, aws_model **out, strbuf *err)
 {
 	json_object *root = json_object_from_file(path);
-	json_object *md, *ops, *shapes;
 	if (!root) {
 		strbuf_addf(err, "cannot read AWS model '%s': %s", path, json_util_get_last_err());
 		return -1;
 	}
-	if (!json_object_object_get_ex(root, "metadata", &md) ||
-	    !json_object_object_get_ex(root, "operations", &ops) ||
-	    !json_object_object_get_ex(root, "shapes", &shapes) ||
-	    !json_object_is_type(ops, json_type_object) ||
-	    !json_object_is_type(shapes, json_type_object)) {
-		json_object_put(root);
-		strbuf_addf(err, "AWS model '%s' lacks metadata, operations or shapes; "
-			    "regenerate it with stdlib/aws/models/trim.py", path);
+	uint32_t *words;
+	char *strs;
+	size_t nwords, nstrs;
+	aws_mpack_build(root, &words, &nwords, &strs, &nstrs);
+	json_object_put(root);
+	aws_model *m = model_new(service, words, strs, path, err);
+	if (!m) {
+		free(words);
+		free(strs);
 		return -1;
 	}
-	aws_model *m = xcalloc(1, sizeof(*m));
-	m->service = xstrdup(service);
-	m->root = root;
-	m->metadata = md;
-	m->operations = ops;
-	m->shapes = shapes;
-	m->protocol = choose_protocol(md);
-	if (m->protocol == AWS_PROTO_NONE) {
-		strbuf_addf(err, "AWS model '%s' uses no protocol kdx implements", path);
-		aws_model_free(m);
-		return -1;
-	}
+	m->own_words = words;
+	m->own_strs = strs;
 	*out = m;
 	return 0;
 }
@@ -110,13 +132,32 @@ void aws_model_free(aws_model *m)
 {
 	if (!m)
 		return;
-	json_object_put(m->root);
+	free(m->own_words);
+	free(m->own_strs);
 	free(m->service);
 	free(m);
 }
 
-/* Directories to search, in order, into dirs[] (at most 8); returns how many. */
-static size_t model_dirs(strbuf *dirs)
+/* The built-in model of SERVICE, or NULL. */
+static const aws_mpack_builtin *builtin(const char *service)
+{
+	size_t lo = 0, hi = aws_mpack_nbuiltins;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(service, aws_mpack_builtins[mid].service);
+		if (!c)
+			return &aws_mpack_builtins[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return NULL;
+}
+
+/* Directories to search, in order, into dirs[] (at most 8); returns how many, the first
+ * *nenv of them from $KDX_AWS_MODELS. */
+static size_t model_dirs(strbuf *dirs, size_t *nenv)
 {
 	size_t n = 0;
 	const char *env = getenv("KDX_AWS_MODELS");
@@ -130,6 +171,7 @@ static size_t model_dirs(strbuf *dirs)
 			p += len + (c != NULL);
 		}
 	}
+	*nenv = n;
 	strbuf_addstr(&dirs[n++], KDX_STDLIB_DIR "/aws/models");
 	strbuf_addstr(&dirs[n++], KDX_SOURCE_STDLIB_DIR "/aws/models");
 	return n;
@@ -150,6 +192,10 @@ static void suggest_service(const char *service, strbuf *dirs, size_t ndirs, str
 {
 	char **names = NULL;
 	size_t n = 0, alloc = 0;
+	for (size_t i = 0; i < aws_mpack_nbuiltins; i++) {
+		XGROW(names, n + 1, alloc);
+		names[n++] = xstrdup(aws_mpack_builtins[i].service);
+	}
 	for (size_t d = 0; d < ndirs; d++) {
 		DIR *dir = opendir(dirs[d].buf);
 		struct dirent *e;
@@ -179,15 +225,23 @@ int aws_model_load(const char *service, aws_model **out, strbuf *err)
 	strbuf dirs[8], path = STRBUF_INIT;
 	for (size_t i = 0; i < 8; i++)
 		strbuf_init(&dirs[i]);
-	size_t ndirs = model_dirs(dirs);
+	size_t nenv, ndirs = model_dirs(dirs, &nenv);
 	int rc = -1;
 	if (!valid_service_name(service)) {
 		strbuf_addf(err, "'%s' is not an AWS service name; use a lower-case name "
 			    "such as 'route53'", service);
 		goto out;
 	}
+	/* $KDX_AWS_MODELS, then the models built in, then the stdlib directories (for a
+	 * service kdx was built without) */
 	for (size_t i = 0; i < ndirs; i++) {
 		struct stat st;
+		const aws_mpack_builtin *b;
+		if (i == nenv && (b = builtin(service))) {
+			*out = model_new(service, b->words, b->strs, service, err);
+			rc = *out ? 0 : -1;
+			goto out;
+		}
 		strbuf_reset(&path);
 		strbuf_addf(&path, "%s/%s.json", dirs[i].buf, service);
 		if (stat(path.buf, &st) == 0) {
@@ -197,7 +251,7 @@ int aws_model_load(const char *service, aws_model **out, strbuf *err)
 	}
 	strbuf_addf(err, "no AWS model for service '%s'", service);
 	suggest_service(service, dirs, ndirs, err);
-	strbuf_addstr(err, "; models are looked up in $KDX_AWS_MODELS, then");
+	strbuf_addstr(err, "; models are looked up in $KDX_AWS_MODELS, those built into kdx, then");
 	for (size_t i = 0; i < ndirs; i++)
 		strbuf_addf(err, "%s '%s'", i ? "," : "", dirs[i].buf);
 out:
@@ -232,12 +286,6 @@ const aws_model *aws_model_cache_get(aws_model_cache *c, const char *service, st
 	aws_model *m;
 	if (aws_model_load(service, &m, err) < 0)
 		return NULL;
-	/* fill the per-shape type cache now: later lookups only read, so a cached model can
-	 * be shared between threads (kdx_shared_models) */
-	json_object_object_foreach(m->shapes, key, val) {
-		(void)val;
-		(void)aws_model_shape(m, key);
-	}
 	XGROW(c->models, c->n + 1, c->alloc);
 	c->models[c->n++] = m;
 	return m;
@@ -246,22 +294,19 @@ const aws_model *aws_model_cache_get(aws_model_cache *c, const char *service, st
 const char *aws_model_service(const aws_model *m) { return m->service; }
 aws_protocol aws_model_protocol(const aws_model *m) { return m->protocol; }
 
-static const char *get_str(json_object *o, const char *key)
+static const char *get_str(const aws_model *m, const aws_mnode *o, const char *key)
 {
-	json_object *v;
-	if (o && json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string))
-		return json_object_get_string(v);
-	return NULL;
+	return aws_mnode_str(&m->pack, aws_mnode_get(&m->pack, o, key));
 }
 
 const char *aws_model_meta(const aws_model *m, const char *key)
 {
-	return get_str(m->metadata, key);
+	return get_str(m, m->metadata, key);
 }
 
 bool aws_model_meta_has(const aws_model *m, const char *key)
 {
-	return json_object_object_get_ex(m->metadata, key, NULL);
+	return aws_mnode_get(&m->pack, m->metadata, key) != NULL;
 }
 
 const char *aws_model_signing_name(const aws_model *m)
@@ -270,73 +315,43 @@ const char *aws_model_signing_name(const aws_model *m)
 	return s ? s : aws_model_meta(m, "endpointPrefix");
 }
 
-static aws_stype stype_by_name(const char *t, json_object *def)
+/* A shape definition's entry in m->shapes: the name is the model's own copy. */
+static aws_shape shape_at(const aws_model *m, const char *name, const aws_mnode *def)
 {
-	static const struct { const char *name; aws_stype t; } types[] = {
-		{ "structure", AWS_T_STRUCTURE }, { "list", AWS_T_LIST },
-		{ "map", AWS_T_MAP },             { "string", AWS_T_STRING },
-		{ "integer", AWS_T_INTEGER },     { "long", AWS_T_LONG },
-		{ "float", AWS_T_FLOAT },         { "double", AWS_T_DOUBLE },
-		{ "boolean", AWS_T_BOOLEAN },     { "timestamp", AWS_T_TIMESTAMP },
-		{ "blob", AWS_T_BLOB },           { "byte", AWS_T_INTEGER },
-		{ "short", AWS_T_INTEGER },       { "bigdecimal", AWS_T_DOUBLE },
-		{ "biginteger", AWS_T_LONG },
-	};
-	json_object *doc;
-	if (json_object_object_get_ex(def, "document", &doc) && json_object_get_boolean(doc))
-		return AWS_T_DOCUMENT;
-	for (size_t i = 0; t && i < sizeof(types) / sizeof(types[0]); i++)
-		if (!strcmp(types[i].name, t))
-			return types[i].t;
-	return AWS_T_NONE;
+	aws_shape s = { .model = m, .name = name, .def = def };
+	/* the packer stored the type of every shape definition (type + 1) */
+	s.type = (aws_stype)(aws_mnode_aux(def) - 1);
+	return s;
 }
 
 aws_shape aws_model_shape(const aws_model *m, const char *name)
 {
-	aws_shape s = { .model = m };
-	json_object *def;
-	if (name && json_object_object_get_ex(m->shapes, name, &def)) {
-		s.name = name;
-		s.def = def;
-		/* the type is looked up on every member visit: cache it on the definition
-		 * (json-c userdata; the model is read-only otherwise) */
-		intptr_t cached = (intptr_t)json_object_get_userdata(def);
-		if (!cached) {
-			cached = (intptr_t)stype_by_name(get_str(def, "type"), def) + 1;
-			json_object_set_userdata(def, (void *)cached, NULL);
-		}
-		s.type = (aws_stype)(cached - 1);
-	}
-	return s;
+	aws_shape none = { .model = m };
+	const aws_mnode *def = name ? aws_mnode_get(&m->pack, m->shapes, name) : NULL;
+	if (!def || aws_mnode_aux(def) == 0)
+		return none;
+	return shape_at(m, name, def);
 }
 
 /* Resolve a reference object ({"shape": "X", traits...}). */
-static aws_shape resolve_ref(const aws_model *m, json_object *ref)
+static aws_shape resolve_ref(const aws_model *m, const aws_mnode *ref)
 {
-	aws_shape s = aws_model_shape(m, get_str(ref, "shape"));
+	aws_shape s = aws_model_shape(m, get_str(m, ref, "shape"));
 	if (s.type != AWS_T_NONE)
 		s.ref = ref;
 	return s;
 }
 
-static size_t op_names(const aws_model *m, const char ***names)
-{
-	size_t n = 0;
-	*names = xmalloc(sizeof(char *) * ((size_t)json_object_object_length(m->operations) + 1));
-	json_object_object_foreach(m->operations, key, val) {
-		(void)val;
-		(*names)[n++] = key;
-	}
-	return n;
-}
-
 int aws_model_operation(const aws_model *m, const char *name, aws_operation *op, strbuf *err)
 {
-	json_object *def, *http, *ref;
+	const aws_mpack *p = &m->pack;
+	const aws_mnode *def = aws_mnode_get(p, m->operations, name), *http, *ref, *ck, *v;
 	memset(op, 0, sizeof(*op));
-	if (!json_object_object_get_ex(m->operations, name, &def)) {
-		const char **names;
-		size_t n = op_names(m, &names);
+	if (!def) {
+		size_t n = aws_mnode_len(p, m->operations);
+		const char **names = xmalloc(sizeof(char *) * (n + 1));
+		for (size_t i = 0; i < n; i++)
+			names[i] = aws_mnode_member(p, m->operations, i, &v);
 		strbuf_addf(err, "unknown operation '%s' for AWS service '%s'", name, m->service);
 		const char *best = aws_suggest(name, names, n);
 		if (best)
@@ -344,131 +359,113 @@ int aws_model_operation(const aws_model *m, const char *name, aws_operation *op,
 		free(names);
 		return -1;
 	}
-	json_object_object_get_ex(m->operations, name, &def);
-	op->name = json_object_get_string(json_object_object_get(def, "name"));
+	op->name = get_str(m, def, "name");
 	if (!op->name)
 		op->name = name;
 	op->method = "POST";
 	op->request_uri = "/";
-	if (json_object_object_get_ex(def, "http", &http)) {
-		if (get_str(http, "method"))
-			op->method = get_str(http, "method");
-		if (get_str(http, "requestUri"))
-			op->request_uri = get_str(http, "requestUri");
+	if ((http = aws_mnode_get(p, def, "http"))) {
+		if (get_str(m, http, "method"))
+			op->method = get_str(m, http, "method");
+		if (get_str(m, http, "requestUri"))
+			op->request_uri = get_str(m, http, "requestUri");
 	}
-	json_object *ck, *v;
-	if (json_object_object_get_ex(def, "httpChecksum", &ck)) {
-		op->checksum_required = json_object_object_get_ex(ck, "requestChecksumRequired", &v) &&
-					json_object_get_boolean(v);
-		op->checksum_member = get_str(ck, "requestAlgorithmMember");
+	if ((ck = aws_mnode_get(p, def, "httpChecksum"))) {
+		op->checksum_required = aws_mnode_bool(p, aws_mnode_get(p, ck, "requestChecksumRequired"));
+		op->checksum_member = get_str(m, ck, "requestAlgorithmMember");
 	}
-	if (json_object_object_get_ex(def, "httpChecksumRequired", &v) && json_object_get_boolean(v))
+	if (aws_mnode_bool(p, aws_mnode_get(p, def, "httpChecksumRequired")))
 		op->checksum_required = true;
 	op->input.model = op->output.model = m;
-	if (json_object_object_get_ex(def, "input", &ref))
+	if ((ref = aws_mnode_get(p, def, "input")))
 		op->input = resolve_ref(m, ref);
-	if (json_object_object_get_ex(def, "output", &ref))
+	if ((ref = aws_mnode_get(p, def, "output")))
 		op->output = resolve_ref(m, ref);
 	return 0;
 }
 
-static json_object *trait_obj(const aws_shape *s, const char *key)
+static const aws_mnode *trait_obj(const aws_shape *s, const char *key)
 {
-	json_object *v;
-	if (s->ref && json_object_object_get_ex(s->ref, key, &v))
-		return v;
-	if (s->def && json_object_object_get_ex(s->def, key, &v))
-		return v;
-	return NULL;
+	const aws_mpack *p = &s->model->pack;
+	const aws_mnode *v = s->ref ? aws_mnode_get(p, s->ref, key) : NULL;
+	if (!v && s->def)
+		v = aws_mnode_get(p, s->def, key);
+	return v;
 }
 
 const char *aws_shape_trait(const aws_shape *s, const char *key)
 {
-	json_object *v = trait_obj(s, key);
-	return v && json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
+	return aws_mnode_str(&s->model->pack, trait_obj(s, key));
 }
 
 bool aws_shape_flag(const aws_shape *s, const char *key)
 {
-	json_object *v = trait_obj(s, key);
-	return v && json_object_is_type(v, json_type_boolean) && json_object_get_boolean(v);
+	const aws_mnode *v = trait_obj(s, key);
+	return aws_mnode_kind(v) == AWS_MN_BOOL && v->val;
 }
 
 const char *aws_shape_xml_namespace(const aws_shape *s)
 {
-	json_object *v = trait_obj(s, "xmlNamespace");
+	const aws_mnode *v = trait_obj(s, "xmlNamespace");
 	if (!v)
 		return NULL;
-	if (json_object_is_type(v, json_type_string))
-		return json_object_get_string(v);
-	return get_str(v, "uri");
+	if (aws_mnode_kind(v) == AWS_MN_STRING)
+		return aws_mnode_str(&s->model->pack, v);
+	return get_str(s->model, v, "uri");
 }
 
 const char *aws_shape_xml_ns_prefix(const aws_shape *s)
 {
-	json_object *v = trait_obj(s, "xmlNamespace");
-	return v && json_object_is_type(v, json_type_object) ? get_str(v, "prefix") : NULL;
+	const aws_mnode *v = trait_obj(s, "xmlNamespace");
+	return aws_mnode_kind(v) == AWS_MN_OBJECT ? get_str(s->model, v, "prefix") : NULL;
 }
 
-static json_object *members_of(const aws_shape *s)
+static const aws_mnode *members_of(const aws_shape *s)
 {
-	json_object *mem;
-	if (s->type == AWS_T_STRUCTURE && json_object_object_get_ex(s->def, "members", &mem))
+	const aws_mnode *mem;
+	if (s->type == AWS_T_STRUCTURE &&
+	    (mem = aws_mnode_get(&s->model->pack, s->def, "members")) &&
+	    aws_mnode_kind(mem) == AWS_MN_OBJECT)
 		return mem;
 	return NULL;
 }
 
 size_t aws_shape_nmembers(const aws_shape *s)
 {
-	json_object *mem = members_of(s);
-	return mem ? (size_t)json_object_object_length(mem) : 0;
+	return aws_mnode_len(&s->model->pack, members_of(s));
 }
 
 const char *aws_shape_member_at(const aws_shape *s, size_t i, aws_shape *out)
 {
-	json_object *mem = members_of(s);
-	size_t k = 0;
-	if (!mem)
+	const aws_mnode *mem = members_of(s), *ref;
+	if (!mem || i >= aws_mnode_len(&s->model->pack, mem))
 		return NULL;
-	json_object_object_foreach(mem, key, val) {
-		if (k++ == i) {
-			*out = resolve_ref(s->model, val);
-			return key;
-		}
-	}
-	return NULL;
+	const char *key = aws_mnode_member(&s->model->pack, mem, i, &ref);
+	*out = resolve_ref(s->model, ref);
+	return key;
 }
 
 aws_member_iter aws_shape_members(const aws_shape *s)
 {
-	aws_member_iter it = { .model = s->model };
-	json_object *mem = members_of(s);
-	if (mem) {
-		struct json_object_iterator b = json_object_iter_begin(mem);
-		struct json_object_iterator e = json_object_iter_end(mem);
-		it.cur = b.opaque_;
-		it.end = e.opaque_;
-	}
+	aws_member_iter it = { .model = s->model, .obj = members_of(s) };
+	it.n = aws_mnode_len(&s->model->pack, it.obj);
 	return it;
 }
 
 bool aws_member_next(aws_member_iter *it, const char **name, aws_shape *out)
 {
-	struct json_object_iterator cur = { .opaque_ = it->cur };
-	struct json_object_iterator end = { .opaque_ = it->end };
-	if (!it->cur || json_object_iter_equal(&cur, &end))
+	const aws_mnode *ref;
+	if (it->i >= it->n)
 		return false;
-	*name = json_object_iter_peek_name(&cur);
-	*out = resolve_ref(it->model, json_object_iter_peek_value(&cur));
-	json_object_iter_next(&cur);
-	it->cur = cur.opaque_;
+	*name = aws_mnode_member(&it->model->pack, it->obj, it->i++, &ref);
+	*out = resolve_ref(it->model, ref);
 	return true;
 }
 
 bool aws_shape_member(const aws_shape *s, const char *name, aws_shape *out)
 {
-	json_object *mem = members_of(s), *ref;
-	if (!mem || !json_object_object_get_ex(mem, name, &ref))
+	const aws_mnode *mem = members_of(s), *ref;
+	if (!mem || !(ref = aws_mnode_get(&s->model->pack, mem, name)))
 		return false;
 	*out = resolve_ref(s->model, ref);
 	return out->type != AWS_T_NONE;
@@ -476,22 +473,43 @@ bool aws_shape_member(const aws_shape *s, const char *name, aws_shape *out)
 
 bool aws_shape_is_required(const aws_shape *s, const char *member)
 {
-	json_object *req;
-	if (!s->def || !json_object_object_get_ex(s->def, "required", &req))
-		return false;
-	for (size_t i = 0; i < json_object_array_length(req); i++)
-		if (!strcmp(json_object_get_string(json_object_array_get_idx(req, i)), member))
+	const aws_mpack *p = &s->model->pack;
+	const aws_mnode *req = s->def ? aws_mnode_get(p, s->def, "required") : NULL;
+	for (size_t i = 0; aws_mnode_kind(req) == AWS_MN_ARRAY && i < aws_mnode_len(p, req); i++) {
+		const char *r = aws_mnode_str(p, aws_mnode_at(p, req, i));
+		if (r && !strcmp(r, member))
 			return true;
+	}
 	return false;
+}
+
+size_t aws_shape_nenum(const aws_shape *s)
+{
+	const aws_mnode *en = s->def ? aws_mnode_get(&s->model->pack, s->def, "enum") : NULL;
+	return aws_mnode_kind(en) == AWS_MN_ARRAY ? aws_mnode_len(&s->model->pack, en) : 0;
+}
+
+const char *aws_shape_enum_at(const aws_shape *s, size_t i)
+{
+	const aws_mpack *p = &s->model->pack;
+	const char *v = aws_mnode_str(p, aws_mnode_at(p, aws_mnode_get(p, s->def, "enum"), i));
+	return v ? v : "";
+}
+
+bool aws_shape_number(const aws_shape *s, const char *key, double *out)
+{
+	const aws_mnode *v = s->def ? aws_mnode_get(&s->model->pack, s->def, key) : NULL;
+	if (!v)
+		return false;
+	*out = aws_mnode_num(&s->model->pack, v);
+	return true;
 }
 
 static aws_shape sub_ref(const aws_shape *s, const char *key)
 {
-	json_object *ref;
+	const aws_mnode *ref = s->def ? aws_mnode_get(&s->model->pack, s->def, key) : NULL;
 	aws_shape none = { .model = s->model };
-	if (!s->def || !json_object_object_get_ex(s->def, key, &ref))
-		return none;
-	return resolve_ref(s->model, ref);
+	return ref ? resolve_ref(s->model, ref) : none;
 }
 
 aws_shape aws_shape_list_member(const aws_shape *s) { return sub_ref(s, "member"); }

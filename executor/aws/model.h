@@ -1,5 +1,6 @@
 /* model: the trimmed AWS API models under stdlib/aws/models/ (one JSON file per service,
- * written by trim.py from botocore), loaded with json-c: metadata, operations, shapes, the
+ * written by trim.py from botocore; packed into kdx at build time, see model_pack.h, or
+ * read with json-c from $KDX_AWS_MODELS): metadata, operations, shapes, the
  * wire protocol kdx speaks to a service, and validation of an input kdx_value against an
  * operation before anything is sent.
  * aws_model_load() returns a model the caller frees with aws_model_free(); every string and
@@ -12,7 +13,7 @@
 #include "../../common/strbuf.h"
 #include "../../common/value.h"
 
-struct json_object;
+struct aws_mnode;
 typedef struct aws_model aws_model;
 
 /* Protocols kdx implements, in no particular order (the model's order decides). */
@@ -47,8 +48,8 @@ typedef enum aws_stype {
 typedef struct aws_shape {
 	const aws_model *model;
 	const char *name;            /* shape name, e.g. "ChangeBatch" */
-	struct json_object *def;     /* the shape definition */
-	struct json_object *ref;     /* the reference (member, list member, input...), or NULL */
+	const struct aws_mnode *def; /* the shape definition (packed, model_pack.h) */
+	const struct aws_mnode *ref; /* the reference (member, list member, input...), or NULL */
 	aws_stype type;
 } aws_shape;
 
@@ -62,16 +63,15 @@ typedef struct aws_operation {
 } aws_operation;
 
 /* Load the model of SERVICE ("route53", "cloudwatch"; "monitoring" is an alias) from the
- * first directory that has it: $KDX_AWS_MODELS (colon-separated), the installed stdlib,
- * the source tree's stdlib. On failure fills err (with a suggestion for a misspelt
- * service) and returns -1. */
+ * first place that has it: a directory in $KDX_AWS_MODELS (colon-separated), the models
+ * built into kdx (no parsing: a few microseconds), the installed stdlib, the source tree's
+ * stdlib. On failure fills err (with a suggestion for a misspelt service) and returns -1. */
 int aws_model_load(const char *service, aws_model **out, strbuf *err);
 int aws_model_load_file(const char *path, const char *service, aws_model **out, strbuf *err);
 void aws_model_free(aws_model *m);
 
-/* Models loaded once per run (a model takes 0.5-15 ms to load): the cache owns them;
- * aws_model_cache_release() frees them all. Not thread-safe; a model it returned is
- * read-only (its shape type cache is filled on load) and may be used from any thread. */
+/* Models loaded once per run: the cache owns them; aws_model_cache_release() frees them
+ * all. Not thread-safe; a model is read-only once loaded and may be used from any thread. */
 typedef struct aws_model_cache {
 	aws_model **models;
 	size_t n, alloc;
@@ -110,7 +110,8 @@ const char *aws_shape_member_at(const aws_shape *s, size_t i, aws_shape *out);
  *   while (aws_member_next(&it, &name, &m)) ... */
 typedef struct aws_member_iter {
 	const aws_model *model;
-	const void *cur, *end; /* json-c iterator state */
+	const struct aws_mnode *obj; /* the members object */
+	size_t i, n;
 } aws_member_iter;
 aws_member_iter aws_shape_members(const aws_shape *s);
 bool aws_member_next(aws_member_iter *it, const char **name, aws_shape *out);
@@ -122,6 +123,11 @@ aws_shape aws_shape_map_key(const aws_shape *s);
 aws_shape aws_shape_map_value(const aws_shape *s);
 /* The name a member goes by on the wire: locationName, else the member name. */
 const char *aws_shape_wire_name(const aws_shape *s, const char *member_name);
+/* The definition's enum values: how many, and the i-th (i < n). */
+size_t aws_shape_nenum(const aws_shape *s);
+const char *aws_shape_enum_at(const aws_shape *s, size_t i);
+/* A number in the definition (min, max); false when absent. */
+bool aws_shape_number(const aws_shape *s, const char *key, double *out);
 
 /* Check INPUT (a map, or NULL for none) against the operation's input shape: unknown
  * members (with "did you mean"), missing required members, value types and enum values.

@@ -4,7 +4,6 @@
 #include "proto.h"
 #include "../../common/xalloc.h"
 
-#include <json-c/json.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -49,13 +48,12 @@ static void check_value(check *c, const aws_shape *s, const kdx_value *v);
 
 static void check_enum(check *c, const aws_shape *s, const kdx_value *v)
 {
-	json_object *en;
-	if (!s->def || !json_object_object_get_ex(s->def, "enum", &en))
+	size_t n = aws_shape_nenum(s);
+	if (!n)
 		return;
-	size_t n = json_object_array_length(en);
 	const char **names = xmalloc(sizeof(char *) * (n + 1));
 	for (size_t i = 0; i < n; i++) {
-		names[i] = json_object_get_string(json_object_array_get_idx(en, i));
+		names[i] = aws_shape_enum_at(s, i);
 		if (!strcmp(names[i], v->u.str.ptr)) {
 			free(names);
 			return;
@@ -77,11 +75,7 @@ static void check_enum(check *c, const aws_shape *s, const kdx_value *v)
 
 static bool bound(const aws_shape *s, const char *key, double *out)
 {
-	json_object *v;
-	if (!s->def || !json_object_object_get_ex(s->def, key, &v))
-		return false;
-	*out = json_object_get_double(v);
-	return true;
+	return aws_shape_number(s, key, out);
 }
 
 /* min/max: a number's value, a string's length (in bytes; AWS counts characters, which

@@ -1,56 +1,24 @@
-/* proto_xml: XML responses of the query, ec2 and rest-xml protocols read with libxml2
- * (network, entity expansion and DTD loading off; documents with a DTD refused) into values shaped by the output shape,
- * and XML error responses (<ErrorResponse><Error>, <Response><Errors><Error>, <Error>). */
+/* proto_xml: XML responses of the query, ec2 and rest-xml protocols read with expat
+ * (xmldoc.h: documents with a DTD refused, nothing loaded, no entity of theirs expanded)
+ * into values shaped by the output shape, and XML error responses (<ErrorResponse><Error>,
+ * <Response><Errors><Error>, <Error>). */
 #include "proto_shared.h"
+#include "xmldoc.h"
 #include "../../common/xalloc.h"
 
-#include <libxml/parser.h>
-#include <libxml/tree.h>
+#include <stdlib.h>
 #include <string.h>
 
-/* No XML_PARSE_NOENT (entities stay unexpanded), no XML_PARSE_DTDLOAD, no network. */
-#define KDX_XML_OPTIONS (XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING)
-
-/* AWS never sends a DTD; a document with one is refused outright, so no entity it
- * declares (internal ones included: "billion laughs") is ever expanded, not even by
- * xmlNodeGetContent(). *dtd says why NULL came back. */
-static xmlDocPtr read_xml(const aws_response *resp, bool *dtd)
+static bool named(const aws_xml_node *n, const char *name)
 {
-	*dtd = false;
-	if (!resp->body.len || resp->body.len > (size_t)1 << 30)
-		return NULL;
-	xmlDocPtr doc = xmlReadMemory(resp->body.buf, (int)resp->body.len, "response.xml", NULL,
-				      KDX_XML_OPTIONS);
-	if (doc && (doc->intSubset || doc->extSubset)) {
-		xmlFreeDoc(doc);
-		*dtd = true;
-		return NULL;
-	}
-	return doc;
+	return !strcmp(n->name, name);
 }
 
-static bool named(xmlNodePtr n, const char *name)
-{
-	return n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, name);
-}
+static kdx_value *parse_node(kdx_arena *a, const aws_shape *s, aws_xml_node **nodes, size_t n);
 
-static xmlNodePtr child(xmlNodePtr parent, const char *name)
+static kdx_value *text_value(kdx_arena *a, const aws_shape *s, const aws_xml_node *node)
 {
-	for (xmlNodePtr c = parent ? parent->children : NULL; c; c = c->next)
-		if (named(c, name))
-			return c;
-	return NULL;
-}
-
-static kdx_value *parse_node(kdx_arena *a, const aws_shape *s, xmlNodePtr *nodes, size_t n);
-
-static kdx_value *text_value(kdx_arena *a, const aws_shape *s, xmlNodePtr node)
-{
-	xmlChar *text = xmlNodeGetContent(node);
-	kdx_value *v = aws_scalar_from_text(a, s, text ? (const char *)text : "",
-					    text ? strlen((const char *)text) : 0);
-	xmlFree(text);
-	return v;
+	return aws_scalar_from_text(a, s, node->text, node->text_len);
 }
 
 /* The element name a member is found under: a flattened list goes by its member's name. */
@@ -67,19 +35,17 @@ static const char *xml_member_name(const aws_shape *m, const char *name)
 
 /* Children are matched to members in one pass by name (a hash lookup each); only members
  * whose wire name differs from their name (locationName) are searched for by name. */
-static void parse_members(kdx_arena *a, const aws_shape *s, xmlNodePtr node, aws_vbuild *b)
+static void parse_members(kdx_arena *a, const aws_shape *s, aws_xml_node *node, aws_vbuild *b)
 {
-	xmlNodePtr *kids = NULL, *found = NULL;
+	aws_xml_node **kids = NULL, **found = NULL;
 	const void **owner = NULL;
 	size_t nk = 0, ak = 0, alloc = 0;
-	for (xmlNodePtr c = node->children; c; c = c->next) {
+	for (aws_xml_node *c = node->children; c; c = c->next) {
 		aws_shape m;
-		if (c->type != XML_ELEMENT_NODE)
-			continue;
 		XGROW(kids, nk + 1, ak);
 		owner = xrealloc(owner, ak * sizeof(*owner));
 		kids[nk] = c;
-		owner[nk++] = aws_shape_member(s, (const char *)c->name, &m) ? m.ref : NULL;
+		owner[nk++] = aws_shape_member(s, c->name, &m) ? m.ref : NULL;
 	}
 	aws_member_iter it = aws_shape_members(s);
 	aws_shape m;
@@ -90,10 +56,9 @@ static void parse_members(kdx_arena *a, const aws_shape *s, xmlNodePtr node, aws
 		const char *wire = xml_member_name(&m, name);
 		if (aws_shape_flag(&m, "xmlAttribute")) {
 			const char *local = strchr(wire, ':') ? strchr(wire, ':') + 1 : wire;
-			xmlChar *attr = xmlGetProp(node, (const xmlChar *)local);
+			const char *attr = aws_xml_attr(node, local);
 			if (attr)
-				aws_vbuild_add(b, name, kdx_value_string(a, (const char *)attr));
-			xmlFree(attr);
+				aws_vbuild_add(b, name, kdx_value_string(a, attr));
 			continue;
 		}
 		bool renamed = strcmp(wire, name) != 0;
@@ -112,43 +77,40 @@ static void parse_members(kdx_arena *a, const aws_shape *s, xmlNodePtr node, aws
 	free(owner);
 }
 
-static size_t element_children(xmlNodePtr node, xmlNodePtr **out)
+static size_t element_children(aws_xml_node *node, aws_xml_node ***out)
 {
 	size_t n = 0, alloc = 0;
 	*out = NULL;
-	for (xmlNodePtr c = node->children; c; c = c->next) {
-		if (c->type != XML_ELEMENT_NODE)
-			continue;
+	for (aws_xml_node *c = node->children; c; c = c->next) {
 		XGROW(*out, n + 1, alloc);
 		(*out)[n++] = c;
 	}
 	return n;
 }
 
-static kdx_value *parse_map(kdx_arena *a, const aws_shape *s, xmlNodePtr *nodes, size_t n)
+static kdx_value *parse_map(kdx_arena *a, const aws_shape *s, aws_xml_node **nodes, size_t n)
 {
 	aws_shape ks = aws_shape_map_key(s), vs = aws_shape_map_value(s);
 	const char *kn = aws_shape_wire_name(&ks, "key"), *vn = aws_shape_wire_name(&vs, "value");
 	aws_vbuild b = { .a = a };
-	xmlNodePtr *entries = nodes;
+	aws_xml_node **entries = nodes;
 	size_t ne = n;
 	if (!aws_shape_flag(s, "flattened"))
 		ne = element_children(nodes[0], &entries);
 	for (size_t i = 0; i < ne; i++) {
-		xmlNodePtr k = child(entries[i], kn), v = child(entries[i], vn);
+		aws_xml_node *k = aws_xml_child(entries[i], kn), *v = aws_xml_child(entries[i], vn);
 		if (!k)
 			continue;
-		xmlChar *key = xmlNodeGetContent(k);
-		aws_vbuild_add(&b, key ? (const char *)key : "",
-			       v ? parse_node(a, &vs, &v, 1) : kdx_value_null(a));
-		xmlFree(key);
+		char *key = xstrndup(k->text, k->text_len);
+		aws_vbuild_add(&b, key, v ? parse_node(a, &vs, &v, 1) : kdx_value_null(a));
+		free(key);
 	}
 	if (entries != nodes)
 		free(entries);
 	return aws_vbuild_finish(&b);
 }
 
-static kdx_value *parse_node(kdx_arena *a, const aws_shape *s, xmlNodePtr *nodes, size_t n)
+static kdx_value *parse_node(kdx_arena *a, const aws_shape *s, aws_xml_node **nodes, size_t n)
 {
 	switch (s->type) {
 	case AWS_T_STRUCTURE: {
@@ -158,7 +120,7 @@ static kdx_value *parse_node(kdx_arena *a, const aws_shape *s, xmlNodePtr *nodes
 	}
 	case AWS_T_LIST: {
 		aws_shape item = aws_shape_list_member(s);
-		xmlNodePtr *items = nodes;
+		aws_xml_node **items = nodes;
 		size_t ni = n;
 		if (!aws_shape_flag(s, "flattened"))
 			ni = element_children(nodes[0], &items);
@@ -195,13 +157,14 @@ int aws_xml_parse(const aws_model *m, const aws_operation *op, const aws_respons
 		*out = aws_vbuild_finish(&b);
 		return 0;
 	}
-	bool dtd;
-	xmlDocPtr doc = read_xml(resp, &dtd);
-	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
-	if (!root) {
-		xmlFreeDoc(doc);
+	kdx_arena dom;
+	aws_xml_node *root;
+	kdx_arena_init(&dom);
+	aws_xml_status st = aws_xml_read(&dom, resp->body.buf, resp->body.len, false, &root);
+	if (st != AWS_XML_OK) {
+		kdx_arena_release(&dom);
 		aws_vbuild_finish(&b);
-		if (dtd)
+		if (st == AWS_XML_DTD)
 			strbuf_addf(err, "%s %s: response XML declares a DTD; refused (AWS never "
 				    "sends one: check the endpoint)", aws_model_service(m), op->name);
 		else
@@ -211,43 +174,38 @@ int aws_xml_parse(const aws_model *m, const aws_operation *op, const aws_respons
 	}
 	const char *wrapper = aws_shape_trait(os, "resultWrapper");
 	if (proto == AWS_PROTO_QUERY && wrapper)
-		root = child(root, wrapper);
+		root = aws_xml_child(root, wrapper);
 	if (payload && aws_shape_member(os, payload, &pm)) {
 		aws_vbuild_add(&b, payload, parse_node(a, &pm, &root, 1));
 	} else if (root) {
 		parse_members(a, os, root, &b);
 	}
 	*out = aws_vbuild_finish(&b);
-	xmlFreeDoc(doc);
+	kdx_arena_release(&dom);
 	return 0;
 }
 
-static char *child_text(xmlNodePtr parent, const char *name)
+static char *child_text(const aws_xml_node *parent, const char *name)
 {
-	xmlNodePtr c = child(parent, name);
-	if (!c)
-		return NULL;
-	xmlChar *t = xmlNodeGetContent(c);
-	char *s = t ? xstrdup((const char *)t) : NULL;
-	xmlFree(t);
-	return s;
+	aws_xml_node *c = aws_xml_child(parent, name);
+	return c ? xstrndup(c->text, c->text_len) : NULL;
 }
 
 void aws_xml_parse_error(const aws_response *resp, aws_error *e)
 {
-	bool dtd;
-	xmlDocPtr doc = read_xml(resp, &dtd);
-	xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL, err = NULL;
-	if (!root) {
-		xmlFreeDoc(doc);
+	kdx_arena dom;
+	aws_xml_node *root, *err = NULL;
+	kdx_arena_init(&dom);
+	if (aws_xml_read(&dom, resp->body.buf, resp->body.len, false, &root) != AWS_XML_OK) {
+		kdx_arena_release(&dom);
 		return;
 	}
-	if (named(root, "Error"))                      /* rest-xml (S3) */
+	if (named(root, "Error")) /* rest-xml (S3) */
 		err = root;
-	else if (child(root, "Error"))                 /* query, rest-xml (Route 53) */
-		err = child(root, "Error");
-	else if (child(child(root, "Errors"), "Error")) /* ec2 */
-		err = child(child(root, "Errors"), "Error");
+	else if (aws_xml_child(root, "Error")) /* query, rest-xml (Route 53) */
+		err = aws_xml_child(root, "Error");
+	else if (aws_xml_child(aws_xml_child(root, "Errors"), "Error")) /* ec2 */
+		err = aws_xml_child(aws_xml_child(root, "Errors"), "Error");
 	if (err) {
 		e->code = child_text(err, "Code");
 		e->message = child_text(err, "Message");
@@ -257,5 +215,5 @@ void aws_xml_parse_error(const aws_response *resp, aws_error *e)
 		e->request_id = child_text(root, "RequestId");
 	if (!e->request_id)
 		e->request_id = child_text(root, "RequestID");
-	xmlFreeDoc(doc);
+	kdx_arena_release(&dom);
 }

@@ -6,9 +6,9 @@ cd "$(dirname "$0")/../.."
 make -s build/libkdx.a
 out=build/bench_proto
 # shellcheck disable=SC2046
-cc -O2 -std=c11 -D_GNU_SOURCE -I. $(pkg-config --cflags json-c libxml-2.0) -o "$out" \
+cc -O2 -std=c11 -D_GNU_SOURCE -I. $(pkg-config --cflags json-c expat) -o "$out" \
 	tests/aws/bench_proto.c build/libkdx.a \
-	$(pkg-config --libs libcurl json-c openssl libxml-2.0) -lm -lpthread
+	$(pkg-config --libs libcurl json-c openssl expat) -lm -lpthread
 "$out"
 make -s kdx
 export AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=secret AWS_REGION=us-east-1
