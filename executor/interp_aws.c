@@ -116,14 +116,20 @@ static kdx_value *with_token(kdx_interp *in, const aws_model *m, const char *opn
 		const kdx_value *have = kdx_value_get(input, name);
 		if (have && have->kind != KDX_V_NULL)
 			continue;
+		/* A copy, with the token in place of an explicit null or after the rest (two
+		 * keys of one name would put the member on the wire twice). */
 		size_t n = input ? input->u.map.n : 0;
-		kdx_value *x = kdx_value_map(&in->arena, n + 1);
+		kdx_value *x = kdx_value_map(&in->arena, have ? n : n + 1);
 		for (size_t i = 0; i < n; i++) {
 			x->u.map.keys[i] = input->u.map.keys[i];
 			x->u.map.vals[i] = input->u.map.vals[i];
 		}
-		x->u.map.keys[n] = name;
-		x->u.map.vals[n] = kdx_value_string(&in->arena, in->token);
+		size_t at = n;
+		for (size_t i = 0; have && i < n; i++)
+			if (!strcmp(input->u.map.keys[i], name))
+				at = i;
+		x->u.map.keys[at] = name;
+		x->u.map.vals[at] = kdx_value_string(&in->arena, in->token);
 		input = x;
 	}
 	return input;
