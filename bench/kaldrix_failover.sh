@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# kdx's own CPU per AWS call on the KALDRIX failover itself (plans/failover.kdx, staging, to
+# us-west-2), not a reduced runbook: the world is t0703's (setup_failover.py plus
+# kaldrix_state.py lite-world, built with boto3 on moto_server; no Terraform), the local
+# settings are docs/kaldrix.md's (db_failover = detach, the health URLs on a local server).
+#   bench/kaldrix_failover.sh [RUNS]   (default 5; medians reported)
+# Each run: moto reset, the world rebuilt, one `kdx apply` through bench/timeproxy.py (which
+# counts the AWS calls and times the emulator's answers: summed, and on the critical path), kdx's CPU from perf task-clock
+# (else /usr/bin/time), and a boto3 check that the weights moved to 0/90/10.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+export KDX_REPO=${KDX_REPO:-$(cd "$here/.." && pwd)}
+runs=${1:-5}
+(cd "$KDX_REPO" && make -s >/dev/null)
+. "$KDX_REPO/tests/e2e/lib.sh"
+python3 -c 'import boto3' 2>/dev/null || skip "boto3 not installed"
+start_moto ""
+cd "$E2E_TMP"
+python3 "$here/timeproxy.py" "$MOTO_URL" proxy.port req.log &
+track_pid $!
+for _ in $(seq 50); do [ -s proxy.port ] && break; sleep 0.1; done
+PROXY="http://127.0.0.1:$(cat proxy.port)"
+mkdir -p www && echo ok >www/health
+hport=$(free_port)
+python3 -m http.server --bind 127.0.0.1 --directory www "$hport" >/dev/null 2>&1 &
+track_pid $!
+for _ in $(seq 50); do curl -fsS -o /dev/null "http://127.0.0.1:$hport/health" 2>/dev/null && break; sleep 0.1; done
+state() { python3 "$KDX_REPO/tests/e2e/kaldrix_state.py" "$@"; }
+
+world() {
+	curl -fsS -X POST "$MOTO_URL/moto-api/reset" >/dev/null
+	python3 "$KDX_REPO/tests/e2e/runbooks/setup_failover.py" staging.kaldrix.io staging >/dev/null
+	local hc
+	hc=$(state lite-world)
+	cat >local.kdxvars <<VARS
+db_failover       = "detach"
+fleet_size        = 2
+health_check_ids  = $hc
+health_url        = "http://127.0.0.1:$hport/health"
+target_health_url = "http://127.0.0.1:$hport/health"
+VARS
+	rm -rf state
+	: >req.log
+}
+if perf stat -x, -e task-clock -o /dev/null true 2>/dev/null; then
+	cpu_of() { perf stat -x, -e task-clock -o cpu.txt "$@"; }
+	cpu_s() { awk -F, '/task-clock/ { printf "%.4f", $1 / 1000 }' cpu.txt; }
+else
+	cpu_of() { /usr/bin/time -f "%U %S" -o cpu.txt "$@"; }
+	cpu_s() { awk '{ printf "%.3f", $1 + $2 }' cpu.txt; }
+fi
+median() { sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.4f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+
+echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-4s %9s %9s %6s %11s %9s %9s\n' run wall cpu calls ms_per_call svc_sum svc_crit
+: >runs.txt
+for i in $(seq 1 "$runs"); do
+	world
+	t0=$(date +%s%N)
+	(cd "$KDX_REPO" && AWS_ENDPOINT_URL=$PROXY cpu_of "$KDX" apply -auto-approve -state-dir "$E2E_TMP/state" \
+		plans/failover.kdx -var-file plans/environments/staging.kdxvars -var-file "$E2E_TMP/local.kdxvars" \
+		-var domain=staging.kaldrix.io -var target=us-west-2) >out.txt 2>&1 || fail "apply: $(grep -E "FAILED|error" out.txt | head -5)"
+	t1=$(date +%s%N)
+	mv "$KDX_REPO/cpu.txt" . 2>/dev/null || true
+	[ "$(state weights staging.kaldrix.io)" = "0/90/10" ] || fail "weights after the failover: $(state weights staging.kaldrix.io)"
+	read -r calls sum busy _ < <(python3 "$here/reqstats.py" req.log)
+	wall=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
+	cpu=$(cpu_s)
+	per=$(awk -v c="$cpu" -v n="$calls" 'BEGIN { printf "%.3f", c * 1000 / n }')
+	printf '%-4s %9s %9s %6s %11s %9s %9s\n' "$i" "$wall" "$cpu" "$calls" "$per" "$sum" "$busy"
+	echo "$wall $cpu $calls $per $sum $busy" >>runs.txt
+done
+col() { awk -v c="$1" '{ print $c }' runs.txt | median; }
+echo "median of $runs runs (load now $(cut -d' ' -f1-3 /proc/loadavg)): wall $(col 1) s, kdx CPU $(col 2) s, $(col 3) calls, $(col 4) ms CPU per call (goal < 1 ms); emulator service time $(col 6) s on the critical path, $(col 5) s summed"
