@@ -19,15 +19,13 @@ export KDX_REPO=${KDX_REPO:-$(cd "$here/.." && pwd)}
 runs=${1:-5}
 (cd "$KDX_REPO" && make -s >/dev/null)
 . "$KDX_REPO/tests/e2e/lib.sh"
+. "$here/lib.sh"
 python3 -c 'import boto3' 2>/dev/null || skip "boto3 not installed"
 command -v aws >/dev/null || skip "aws CLI not installed"
 start_moto
 cd "$E2E_TMP"
 cp "$here/runbooks/failover.kdx" .
-python3 "$here/timeproxy.py" "$MOTO_URL" proxy.port req.log &
-track_pid $!
-for _ in $(seq 50); do [ -s proxy.port ] && break; sleep 0.1; done
-PROXY="http://127.0.0.1:$(cat proxy.port)"
+start_proxy
 
 reset() {
 	curl -fsS -X POST "$MOTO_URL/moto-api/reset" >/dev/null
@@ -35,16 +33,6 @@ reset() {
 	rm -rf .kdx
 	: >req.log
 }
-now() { date +%s%N; }
-# CPU time of a command and its threads: perf's task-clock (ms resolution) when perf works
-# here, else /usr/bin/time's user+sys (10 ms resolution).
-if perf stat -x, -e task-clock -o /dev/null true 2>/dev/null; then
-	cpu_of() { perf stat -x, -e task-clock -o cpu.txt "$@"; }
-	cpu_s() { awk -F, '/task-clock/ { printf "%.4f", $1 / 1000 }' cpu.txt; }
-else
-	cpu_of() { /usr/bin/time -f "%U %S" -o cpu.txt "$@"; }
-	cpu_s() { awk '{ printf "%.3f", $1 + $2 }' cpu.txt; }
-fi
 # timed LABEL CMD...: runs CMD with the moto endpoint, sets WALL (s) and CPU (user+sys s)
 timed() {
 	local t0 t1
@@ -66,7 +54,6 @@ traced() {
 	AWS_ENDPOINT_URL=$PROXY "$@" >out.txt 2>&1 || fail "traced $* failed: $(tail -5 out.txt)"
 	python3 "$here/reqstats.py" req.log
 }
-median() { sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.4f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "moto $(python3 -c 'import moto; print(moto.__version__)'), $(aws --version 2>&1 | cut -d' ' -f1), boto3 $(python3 -c 'import boto3; print(boto3.__version__)')"

@@ -26,15 +26,13 @@ runs=${1:-5}
 latency=${KDX_BENCH_LATENCY_MS:-20}
 (cd "$KDX_REPO" && make -s >/dev/null)
 . "$KDX_REPO/tests/e2e/lib.sh"
+. "$here/lib.sh"
 python3 -c 'import boto3' 2>/dev/null || skip "boto3 not installed"
 command -v aws >/dev/null || skip "aws CLI not installed"
 start_moto
 cd "$E2E_TMP"
 cp "$here/runbooks/parallel.kdx" .
-python3 "$here/timeproxy.py" "$MOTO_URL" proxy.port req.log "$latency" &
-track_pid $!
-for _ in $(seq 50); do [ -s proxy.port ] && break; sleep 0.1; done
-PROXY="http://127.0.0.1:$(cat proxy.port)"
+start_proxy "$latency"
 ENDPOINT=$MOTO_URL
 [ "$latency" = 0 ] || ENDPOINT=$PROXY
 
@@ -44,16 +42,6 @@ reset() {
 	rm -rf .kdx
 	: >req.log
 }
-now() { date +%s%N; }
-# CPU time of a command and its threads: perf's task-clock (ms resolution) when perf works
-# here, else /usr/bin/time's user+sys (10 ms resolution).
-if perf stat -x, -e task-clock -o /dev/null true 2>/dev/null; then
-	cpu_of() { perf stat -x, -e task-clock -o cpu.txt "$@"; }
-	cpu_s() { awk -F, '/task-clock/ { printf "%.4f", $1 / 1000 }' cpu.txt; }
-else
-	cpu_of() { /usr/bin/time -f "%U %S" -o cpu.txt "$@"; }
-	cpu_s() { awk '{ printf "%.3f", $1 + $2 }' cpu.txt; }
-fi
 timed() { # timed CMD...: sets WALL and CPU (s)
 	local t0 t1
 	t0=$(now)
@@ -79,7 +67,6 @@ traced() { # traced CMD...: one run through the timing proxy; prints reqstats' l
 	AWS_ENDPOINT_URL=$PROXY "$@" >out.txt 2>&1 || fail "traced $* failed: $(tail -5 out.txt)"
 	python3 "$here/reqstats.py" req.log
 }
-median() { sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.4f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "moto $(python3 -c 'import moto; print(moto.__version__)'), $(aws --version 2>&1 | cut -d' ' -f1), boto3 $(python3 -c 'import boto3; print(boto3.__version__)')"

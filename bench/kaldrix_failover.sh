@@ -14,13 +14,11 @@ export KDX_REPO=${KDX_REPO:-$(cd "$here/.." && pwd)}
 runs=${1:-5}
 (cd "$KDX_REPO" && make -s >/dev/null)
 . "$KDX_REPO/tests/e2e/lib.sh"
+. "$here/lib.sh"
 python3 -c 'import boto3' 2>/dev/null || skip "boto3 not installed"
 start_moto ""
 cd "$E2E_TMP"
-python3 "$here/timeproxy.py" "$MOTO_URL" proxy.port req.log &
-track_pid $!
-for _ in $(seq 50); do [ -s proxy.port ] && break; sleep 0.1; done
-PROXY="http://127.0.0.1:$(cat proxy.port)"
+start_proxy
 mkdir -p www && echo ok >www/health
 hport=$(free_port)
 python3 -m http.server --bind 127.0.0.1 --directory www "$hport" >/dev/null 2>&1 &
@@ -43,14 +41,6 @@ VARS
 	rm -rf state
 	: >req.log
 }
-if perf stat -x, -e task-clock -o /dev/null true 2>/dev/null; then
-	cpu_of() { perf stat -x, -e task-clock -o cpu.txt "$@"; }
-	cpu_s() { awk -F, '/task-clock/ { printf "%.4f", $1 / 1000 }' cpu.txt; }
-else
-	cpu_of() { /usr/bin/time -f "%U %S" -o cpu.txt "$@"; }
-	cpu_s() { awk '{ printf "%.3f", $1 + $2 }' cpu.txt; }
-fi
-median() { sort -g | awk '{ a[NR] = $1 } END { if (NR % 2) print a[(NR + 1) / 2]; else printf "%.4f\n", (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
 printf '%-4s %9s %9s %6s %11s %9s %9s\n' run wall cpu calls ms_per_call svc_sum svc_crit
@@ -60,11 +50,11 @@ printf '%-4s %9s %9s %6s %11s %9s %9s\n' run wall cpu calls ms_per_call svc_sum 
 apply() {
 	world
 	local t0 t1
-	t0=$(date +%s%N)
+	t0=$(now)
 	(cd "$KDX_REPO" && "$@" "$KDX" apply -auto-approve -state-dir "$E2E_TMP/state" \
 		plans/failover.kdx -var-file plans/environments/staging.kdxvars -var-file "$E2E_TMP/local.kdxvars" \
 		-var domain=staging.kaldrix.io -var target=us-west-2) >out.txt 2>&1 || fail "apply: $(grep -E "FAILED|error" out.txt | head -5)"
-	t1=$(date +%s%N)
+	t1=$(now)
 	WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", (b - a) / 1e9 }')
 	[ "$(state weights staging.kaldrix.io)" = "0/90/10" ] || fail "weights after the failover: $(state weights staging.kaldrix.io)"
 }
@@ -74,7 +64,6 @@ for i in $(seq 1 "$runs"); do
 	apply env AWS_ENDPOINT_URL="$PROXY"
 	read -r calls sum busy _ < <(python3 "$here/reqstats.py" req.log)
 	apply cpu_of
-	mv "$KDX_REPO/cpu.txt" . 2>/dev/null || true
 	apply env # perf's own start-up would count in the wall time: a plain run for it
 	wall=$WALL
 	cpu=$(cpu_s)
