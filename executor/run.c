@@ -31,6 +31,16 @@ static int take(held *h, const kdx_plan *plan, const kdx_exec_opts *o, const cha
 	return rc;
 }
 
+/* The caller's scheduler options for one command, with the real clock's grace. */
+static kdx_sched_opts sched_opts(const kdx_exec_opts *o, const char *command)
+{
+	kdx_sched_opts so = o->sched;
+	so.command = command;
+	if (!so.implicit_grace_ms)
+		so.implicit_grace_ms = KDX_REAL_GRACE_MS;
+	return so;
+}
+
 static void drop(held *h)
 {
 	kdx_lock_release(&h->lock);
@@ -60,10 +70,7 @@ int kdx_exec_apply(const kdx_plan *plan, const kdx_backend *be, kdx_clock *clk,
 		add_secrets(&j, o);
 		if (journal_path)
 			strbuf_addstr(journal_path, j.path);
-		kdx_sched_opts so = o->sched;
-		so.command = "apply";
-		if (!so.implicit_grace_ms)
-			so.implicit_grace_ms = KDX_REAL_GRACE_MS;
+		kdx_sched_opts so = sched_opts(o, "apply");
 		rc = kdx_sched_apply(plan, be, clk, &j, &so, res, err);
 	}
 	kdx_journal_release(&j);
@@ -108,10 +115,7 @@ int kdx_exec_recover(const kdx_plan *plan, const char *journal_path, bool rollba
 		rc = kdx_journal_reopen(&j, journal_path, st.last_seq, st.valid_bytes, err);
 	if (rc == 0) {
 		add_secrets(&j, o);
-		kdx_sched_opts so = o->sched;
-		so.command = rollback ? "rollback" : "resume";
-		if (!so.implicit_grace_ms)
-			so.implicit_grace_ms = KDX_REAL_GRACE_MS;
+		kdx_sched_opts so = sched_opts(o, rollback ? "rollback" : "resume");
 		if (!rollback && !so.elapsed_before_ms)
 			so.elapsed_before_ms = ms_since(st.started_at);
 		rc = rollback ? kdx_sched_rollback(plan, &st, be, clk, &j, &so, res, err)
