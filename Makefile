@@ -13,7 +13,7 @@ SANITIZE ?=
 # V=1 shows the full compiler command lines.
 Q        := $(if $(V),,@)
 
-PKGS     := libcurl json-c openssl expat
+PKGS     := json-c openssl expat
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -24,7 +24,7 @@ CPPFLAGS += -I. -I$(BUILD) $(PKG_CFLAGS) -DKDX_STDLIB_DIR='"$(PREFIX)/share/kdx/
 LDLIBS   += $(PKG_LIBS) -lm -lpthread
 ifeq ($(SANITIZE),)
 # At start-up the dynamic linker looks every symbol up in the libraries in NEEDED order;
-# most bindings of every library (libcurl's many dependencies too) land in libc and
+# most bindings of every library land in libc and
 # libcrypto, so they come first: ~5 % fewer instructions for a whole `kdx version`.
 # (Not with the sanitizers, whose runtime must come first.)
 LDLIBS   := -Wl,--no-as-needed -lc -lcrypto -lssl -Wl,--as-needed $(LDLIBS)
@@ -34,7 +34,7 @@ CFLAGS   += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-saniti
 LDFLAGS  += -fsanitize=address,undefined
 endif
 
-MODULE_DIRS := common grammar compiler compiler/safety executor executor/aws executor/terraform sim cli
+MODULE_DIRS := common grammar compiler compiler/safety executor executor/aws executor/http executor/terraform sim cli
 LIB_SRCS    := $(filter-out cli/main.c,$(foreach d,$(MODULE_DIRS),$(wildcard $(d)/*.c)))
 GRAMMAR_Y   := $(wildcard grammar/parser.y)
 GRAMMAR_L   := $(wildcard grammar/lexer.l)

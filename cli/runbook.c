@@ -3,7 +3,6 @@
 
 #include "../common/strbuf.h"
 
-#include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,7 +130,6 @@ int kdx_rb_load(kdx_rb *r, const char *path, const kdx_rb_opts *o)
 			r->secrets[r->nsecrets++] = r->creds.session_token;
 	}
 	strbuf_reset(&err);
-	curl_global_init(CURL_GLOBAL_DEFAULT);
 	r->rt = (kdx_runtime){ .comp = &r->comp, .endpoint_url = o->endpoint_url,
 			       .creds = r->have_creds ? &r->creds : NULL,
 			       .dry_run = o->dry_run, .no_waits = o->no_waits,

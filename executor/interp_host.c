@@ -1,11 +1,11 @@
 /* interp_host: the host functions kdx serves to runbooks at run time. http_get(url,
- * time_limit) does one GET with libcurl, TLS verification on, and answers
+ * time_limit) does one GET with kdx_http_get (executor/http), TLS verification on, and answers
  * { status, body } -- status 0 when the URL cannot be reached (not an error: a health check
  * that cannot connect is a failed check). run_command(argv, time_limit, env) is the body of
  * core.exec: a local command started without a shell, gated twice. */
 #include "interp_int.h"
+#include "http/http_client.h"
 
-#include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -19,15 +19,6 @@
 
 #define BODY_LIMIT (1 << 20)
 
-static size_t on_data(char *p, size_t size, size_t n, void *ud)
-{
-	strbuf *sb = ud;
-	size_t len = size * n;
-	if (sb->len + len <= BODY_LIMIT)
-		strbuf_add(sb, p, len);
-	return len;
-}
-
 int kdx_interp_http_get(kdx_interp *in, kdx_value **args, size_t nargs, kdx_value **out)
 {
 	const char *url = nargs > 0 ? kdx_value_text(args[0]) : NULL;
@@ -38,24 +29,12 @@ int kdx_interp_http_get(kdx_interp *in, kdx_value **args, size_t nargs, kdx_valu
 	long limit = 10000;
 	if (nargs > 1 && args[1]->kind == KDX_V_DURATION && args[1]->u.ms > 0)
 		limit = (long)args[1]->u.ms;
-	CURL *h = curl_easy_init();
-	if (!h) {
-		strbuf_addstr(&in->err, "http_get(): cannot start libcurl");
-		return -1;
-	}
-	strbuf body = STRBUF_INIT;
-	long status = 0;
-	curl_easy_setopt(h, CURLOPT_URL, url);
-	curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, limit);
-	curl_easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
-	curl_easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-	curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_data);
-	curl_easy_setopt(h, CURLOPT_WRITEDATA, &body);
-	if (curl_easy_perform(h) == CURLE_OK)
-		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &status);
-	curl_easy_cleanup(h);
+	strbuf body = STRBUF_INIT, why = STRBUF_INIT;
+	int status = 0;
+	kdx_http_fail kind;
+	/* A URL that cannot be reached is status 0 (a failed check), not an error. */
+	kdx_http_get(url, limit, &status, &body, BODY_LIMIT, &kind, &why);
+	strbuf_release(&why);
 	kdx_value *m = kdx_value_map(&in->arena, 2);
 	m->u.map.keys[0] = "status";
 	m->u.map.vals[0] = kdx_value_number(&in->arena, (double)status);

@@ -2,7 +2,7 @@
 # Install (with apt-get) the Debian packages kdx builds and tests with; quiet and
 # idempotent when everything is already there. --check only reports what is missing.
 set -euo pipefail
-pkgs=(build-essential clang pkg-config flex bison libcurl4-openssl-dev libjson-c-dev libssl-dev
+pkgs=(build-essential clang pkg-config flex bison libjson-c-dev libssl-dev
       libcmocka-dev libexpat1-dev valgrind graphviz bats shellcheck python3 curl)
 missing=()
 for p in "${pkgs[@]}"; do

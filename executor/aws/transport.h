@@ -1,4 +1,4 @@
-/* transport: HTTP(S) for aws_request over libcurl's multi interface: many transfers in
+/* transport: HTTP(S) for aws_request over kdx_http_client (executor/http): many transfers in
  * flight on one thread, a timeout per transfer, TLS peer and host verification always on
  * (CA bundle from AWS_CA_BUNDLE when set); plain http is allowed for loopback hosts only
  * (the moto emulator). The transport borrows each request until its callback has run;

@@ -8,7 +8,7 @@ out=build/bench_proto
 # shellcheck disable=SC2046
 cc -O2 -std=c11 -D_GNU_SOURCE -I. $(pkg-config --cflags json-c expat) -o "$out" \
 	tests/aws/bench_proto.c build/libkdx.a \
-	$(pkg-config --libs libcurl json-c openssl expat) -lm -lpthread
+	$(pkg-config --libs json-c openssl expat) -lm -lpthread
 "$out"
 make -s kdx
 export AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=secret AWS_REGION=us-east-1

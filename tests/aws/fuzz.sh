@@ -11,7 +11,7 @@ CFLAGS="-O1 -g -fsanitize=fuzzer-no-link" make -s BUILD=build/fuzz SANITIZE=1 CC
 # shellcheck disable=SC2046
 clang -O1 -g -std=c11 -D_GNU_SOURCE -I. -fsanitize=fuzzer,address,undefined \
 	-fno-sanitize-recover=undefined -o "$out/fuzz_aws_response" "$here/fuzz_aws_response.c" \
-	"$out/libkdx.a" $(pkg-config --libs libcurl json-c openssl expat) -lm -lpthread
+	"$out/libkdx.a" $(pkg-config --libs json-c openssl expat) -lm -lpthread
 seeds="$out/seeds-aws"
 mkdir -p "$seeds" "$out/corpus-aws" "$out/artifacts"
 i=0
