@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""A small forward proxy for the transport's e2e tests: CONNECT tunnels (https) and
+absolute-form requests (plain http), both piped byte for byte to the origin after the
+first request head. Logs each first request line and its Proxy-Authorization (decoded)
+to --log; writes --ready once it listens."""
+import argparse
+import base64
+import socket
+import socketserver
+import threading
+
+
+def pipe(src, dst):
+    try:
+        while True:
+            b = src.recv(65536)
+            if not b:
+                break
+            dst.sendall(b)
+    except OSError:
+        pass
+    finally:
+        for s in (src, dst):
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--log", required=True)
+    ap.add_argument("--ready", required=True)
+    a = ap.parse_args()
+    lock = threading.Lock()
+
+    class Handler(socketserver.BaseRequestHandler):
+        def handle(self):
+            c = self.request
+            head = b""
+            while b"\r\n\r\n" not in head:
+                b = c.recv(4096)
+                if not b:
+                    return
+                head += b
+            head, rest = head.split(b"\r\n\r\n", 1)
+            lines = head.decode("latin-1").split("\r\n")
+            method, target, _ = lines[0].split(" ", 2)
+            auth = "-"
+            for l in lines[1:]:
+                k, _, v = l.partition(":")
+                if k.strip().lower() == "proxy-authorization":
+                    scheme, _, cred = v.strip().partition(" ")
+                    auth = scheme + " " + base64.b64decode(cred).decode()
+            with lock, open(a.log, "a") as f:
+                f.write("%s %s auth=%s\n" % (method, target, auth))
+            if method == "CONNECT":
+                host, port = target.rsplit(":", 1)
+                o = socket.create_connection((host, int(port)))
+                c.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
+            else:
+                hostport = target.split("://", 1)[1].split("/", 1)[0]
+                host, port = hostport.rsplit(":", 1) if ":" in hostport else (hostport, "80")
+                o = socket.create_connection((host, int(port)))
+                o.sendall(head + b"\r\n\r\n" + rest)
+            t = threading.Thread(target=pipe, args=(o, c), daemon=True)
+            t.start()
+            pipe(c, o)
+            t.join()
+
+    class Server(socketserver.ThreadingTCPServer):
+        daemon_threads = True
+        allow_reuse_address = True
+
+    srv = Server(("127.0.0.1", a.port), Handler)
+    open(a.ready, "w").close()
+    srv.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""A small HTTP/1.1 origin server for the transport's e2e tests (t0670-t0672).
+
+Counts the TCP connections it accepts (written to --count after each accept), logs every
+request's line and headers (--log), answers every method with --status and an XML body;
+--close answers with "Connection: close", --tls CERT KEY serves https. Writes --ready once
+it listens. Handles absolute-form request lines (as sent through an http proxy).
+"""
+import argparse
+import http.server
+import os
+import ssl
+import threading
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--port", type=int, required=True)
+    ap.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
+    ap.add_argument("--close", action="store_true")
+    ap.add_argument("--status", type=int, default=200)
+    ap.add_argument("--count", required=True)
+    ap.add_argument("--log", required=True)
+    ap.add_argument("--ready", required=True)
+    a = ap.parse_args()
+    lock = threading.Lock()
+    conns = [0]
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, fmt, *args):
+            pass
+
+        def answer(self):
+            n = int(self.headers.get("Content-Length") or 0)
+            body_in = self.rfile.read(n) if n else b""
+            with lock, open(a.log, "a") as f:
+                f.write(self.requestline + "\n")
+                for k, v in self.headers.items():
+                    f.write("  %s: %s\n" % (k, v))
+                f.write("  <body %d bytes>\n" % len(body_in))
+            body = b"<Ok><Path>%s</Path></Ok>\n" % self.path.encode()
+            self.send_response(a.status)
+            self.send_header("Content-Type", "text/xml")
+            self.send_header("Content-Length", str(len(body)))
+            if a.close:
+                self.send_header("Connection", "close")
+                self.close_connection = True
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = answer
+
+    class Server(http.server.ThreadingHTTPServer):
+        daemon_threads = True
+
+        def get_request(self):
+            sock, addr = super().get_request()
+            with lock:
+                conns[0] += 1
+                with open(a.count + ".tmp", "w") as f:
+                    f.write("%d\n" % conns[0])
+                os.replace(a.count + ".tmp", a.count)
+            return sock, addr
+
+    srv = Server(("127.0.0.1", a.port), Handler)
+    if a.tls:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(a.tls[0], a.tls[1])
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True, do_handshake_on_connect=False)
+    with open(a.count, "w") as f:
+        f.write("0\n")
+    open(a.ready, "w").close()
+    srv.serve_forever()
+
+
+if __name__ == "__main__":
+    main()
