@@ -10,8 +10,8 @@
 #define KDX_TIME_NEVER INT64_MAX
 
 /* The backend's I/O hook: wait at most timeout_ms (0 = do not block) for I/O, deliver any
- * completions, return how many it delivered (or -1 on error). The AWS backend drives
- * curl_multi_poll here. */
+ * completions, return how many it delivered (or -1 on error). The AWS backend drives its
+ * HTTP client's poll() here. */
 typedef int (*kdx_poll_fn)(void *ctx, int64_t timeout_ms);
 
 typedef struct kdx_clock kdx_clock;

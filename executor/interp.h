@@ -1,7 +1,7 @@
 /* interp: runs a runbook's action calls at run time -- binds the run-time arguments, then
  * interprets the action's body in order: `call aws` (model-driven request through an
  * aws_client), `let`, `do`, `wait D`, `wait until C within D every E`, `return`; host
- * functions http_get() (libcurl, TLS verified) for the evaluator. One kdx_interp runs one
+ * functions http_get() (executor/http, TLS verified) for the evaluator. One kdx_interp runs one
  * call chain on one thread; it owns its arena (values it returns live until the next
  * kdx_interp_reset or kdx_interp_release), its AWS client and its loaded models. The
  * kdx_runtime it points to is shared and read-only while interpreters run. */

@@ -2,7 +2,7 @@
  * preconditions, approvals, timeouts, retries, stop conditions, the RTO deadline, rollback and
  * resume -- through a backend interface, so the real AWS/Terraform backend and the simulator
  * follow exactly the same rules. Single-threaded: one event loop, the backend's poll hook does
- * the I/O (curl multi) and reports completions with kdx_sched_complete().
+ * the I/O (the HTTP client's poll) and reports completions with kdx_sched_complete().
  * Every state change is journalled before it is acted on. The caller owns everything it
  * passes in; the scheduler owns its kdx_op structs (valid until completed or cancelled). */
 #ifndef KDX_SCHEDULER_H

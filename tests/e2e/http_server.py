@@ -3,7 +3,9 @@
 
 Counts the TCP connections it accepts (written to --count after each accept), logs every
 request's line and headers (--log), answers every method with --status and an XML body;
---close answers with "Connection: close", --tls CERT KEY serves https. Writes --ready once
+--close answers with "Connection: close", --tls CERT KEY serves https; --drop-second reads
+the second request on each connection and closes it without an answer (as a server that
+timed the idle connection out just as the request arrived). Writes --ready once
 it listens. Handles absolute-form request lines (as sent through an http proxy).
 """
 import argparse
@@ -19,6 +21,7 @@ def main():
     ap.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     ap.add_argument("--close", action="store_true")
     ap.add_argument("--status", type=int, default=200)
+    ap.add_argument("--drop-second", action="store_true")
     ap.add_argument("--count", required=True)
     ap.add_argument("--log", required=True)
     ap.add_argument("--ready", required=True)
@@ -35,6 +38,12 @@ def main():
         def answer(self):
             n = int(self.headers.get("Content-Length") or 0)
             body_in = self.rfile.read(n) if n else b""
+            self.served = getattr(self, "served", 0) + 1
+            if a.drop_second and self.served == 2:
+                with lock, open(a.log, "a") as f:
+                    f.write("DROPPED " + self.requestline + "\n")
+                self.close_connection = True
+                return
             with lock, open(a.log, "a") as f:
                 f.write(self.requestline + "\n")
                 for k, v in self.headers.items():

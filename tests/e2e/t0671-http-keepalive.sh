@@ -44,4 +44,17 @@ AWS_MAX_ATTEMPTS=3 "$KDX" aws send -service sts -method POST -url "http://127.0.
 assert_eq "$(grep -c '^POST / ' err.log)" 3 "attempts that reached the server"
 assert_eq "$(cat err.count)" 1 "connections for 3 attempts"
 grep -q 'Content-Length: 43' err.log || fail "the body length was not sent: $(cat err.log)"
+# A reused connection the server closes without answering: the request goes again, once,
+# on a new connection, and that is not an attempt (3 attempts, 5 requests at the server).
+start_origin drop --status 500 --drop-second
+AWS_MAX_ATTEMPTS=3 "$KDX" aws send -service sts -method POST -url "http://127.0.0.1:$ORIGIN_PORT/" \
+	-body "$BODY" -verbose >drop.out 2>drop.err && fail "a 500 was taken for success"
+assert_contains "$(cat drop.err)" "attempts: 3"
+assert_eq "$(grep -c '^POST / ' drop.log)" 3 "answered requests"
+assert_eq "$(grep -c '^DROPPED POST / ' drop.log)" 2 "requests dropped on a reused connection"
+assert_eq "$(cat drop.count)" 3 "connections"
+start_origin dropchk --drop-second
+"$KDX" apply -auto-approve -var "url=http://127.0.0.1:$ORIGIN_PORT/health" http-checks.kdx \
+	>dropchk.out 2>&1 || fail "checks with dropped keep-alive requests: $(cat dropchk.out)"
+assert_eq "$(grep -c '^GET /health' dropchk.log)" 5 "checks answered"
 echo "keep-alive ok: 5 requests on 1 connection (http and https), Connection: close honoured"

@@ -396,7 +396,7 @@ static void test_discard_journal(void **state)
 }
 
 /* ---- the real clock: waits happen in the backend's poll hook (timerfds stand in for the
- * sockets curl would watch) ---- */
+ * sockets the HTTP client would watch) ---- */
 
 #include <poll.h>
 #include <sys/timerfd.h>
