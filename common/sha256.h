@@ -25,6 +25,11 @@ void kdx_sha256(const void *data, size_t len, unsigned char out[KDX_SHA256_LEN])
 /* HMAC-SHA256 of the two message parts (b may be NULL with blen 0) under key. */
 void kdx_hmac_sha256(const void *key, size_t keylen, const void *a, size_t alen,
 		     const void *b, size_t blen, unsigned char out[KDX_SHA256_LEN]);
+/* Force the portable C rounds (on != 0) or let the CPU decide (the x86 SHA extensions when
+ * present). For tests and benchmarks; not thread-safe against concurrent hashing. */
+void kdx_sha256_portable(int on);
+/* 1 when the hashing runs on the x86 SHA extensions. */
+int kdx_sha256_accelerated(void);
 /* Lower-case hex of n bytes; out holds 2n + 1. */
 void kdx_hex(const unsigned char *d, size_t n, char *out);
 /* Zero memory in a way the compiler may not drop (for keys and secrets). */

@@ -119,13 +119,48 @@ static void test_wipe(void **state)
 		assert_int_equal(secret[i], 0);
 }
 
+/* Both implementations on the same random inputs of every length up to 300 bytes. */
+static void test_paths_agree(void **state)
+{
+	(void)state;
+	unsigned char msg[300], a[32], b[32];
+	srand(42);
+	for (size_t i = 0; i < sizeof(msg); i++)
+		msg[i] = (unsigned char)rand();
+	for (size_t len = 0; len <= sizeof(msg); len++) {
+		kdx_sha256_portable(1);
+		assert_false(kdx_sha256_accelerated());
+		kdx_sha256(msg, len, a);
+		kdx_sha256_portable(0);
+		kdx_sha256(msg, len, b);
+		assert_memory_equal(a, b, 32);
+	}
+}
+
+/* The vector tests once on each path (the accelerated one only where the CPU has it). */
+static int portable(void **state)
+{
+	(void)state;
+	kdx_sha256_portable(1);
+	return 0;
+}
+
+static int native(void **state)
+{
+	(void)state;
+	kdx_sha256_portable(0);
+	return 0;
+}
+
 int main(void)
 {
+#define BOTH(t) cmocka_unit_test_setup(t, portable), cmocka_unit_test_setup(t, native)
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fips_examples),
-		cmocka_unit_test(test_million_a_in_pieces),
-		cmocka_unit_test(test_padding_boundaries),
-		cmocka_unit_test(test_rfc4231),
+		BOTH(test_fips_examples),
+		BOTH(test_million_a_in_pieces),
+		BOTH(test_padding_boundaries),
+		BOTH(test_rfc4231),
+		cmocka_unit_test(test_paths_agree),
 		cmocka_unit_test(test_wipe),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
