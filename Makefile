@@ -75,7 +75,7 @@ $(BUILD)/grammar/parser.c $(BUILD)/grammar/parser.h &: grammar/parser.y
 
 $(BUILD)/grammar/lexer.c $(BUILD)/grammar/lexer.h &: grammar/lexer.l $(BUILD)/grammar/parser.h
 	@mkdir -p $(BUILD)/grammar
-	flex --header-file=$(BUILD)/grammar/lexer.h -o $(BUILD)/grammar/lexer.c $<
+	flex -Cf --header-file=$(BUILD)/grammar/lexer.h -o $(BUILD)/grammar/lexer.c $<
 
 # Generated C is not ours to keep warning-free in every detail.
 $(BUILD)/grammar/%.o: $(BUILD)/grammar/%.c

@@ -8,6 +8,9 @@
 # bench/timeproxy.py, which counts the AWS calls and times the emulator's answers (summed, and
 # on the critical path); one straight to moto under perf stat for kdx's CPU (task-clock, else
 # /usr/bin/time); one straight to moto, plain, for the wall time. After each, boto3 checks that the weights moved to 0/90/10.
+# Also per run: the CPU of `kdx validate` with the same arguments (start-up + compiling the
+# runbook and its modules: what every kdx process pays whatever it calls), so that the
+# summary can split the CPU into that fixed part and what each call adds.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 export KDX_REPO=${KDX_REPO:-$(cd "$here/.." && pwd)}
@@ -43,7 +46,7 @@ VARS
 }
 
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-4s %9s %9s %6s %11s %9s %9s\n' run wall cpu calls ms_per_call svc_sum svc_crit
+printf '%-4s %9s %9s %6s %11s %9s %9s %9s\n' run wall cpu calls ms_per_call svc_sum svc_crit fixed_cpu
 : >runs.txt
 # apply [PREFIX...]: one failover apply on a fresh world, PREFIX before kdx (perf, env);
 # sets WALL to the apply's wall time
@@ -68,8 +71,13 @@ for i in $(seq 1 "$runs"); do
 	wall=$WALL
 	cpu=$(cpu_s)
 	per=$(awk -v c="$cpu" -v n="$calls" 'BEGIN { printf "%.3f", c * 1000 / n }')
-	printf '%-4s %9s %9s %6s %11s %9s %9s\n' "$i" "$wall" "$cpu" "$calls" "$per" "$sum" "$busy"
-	echo "$wall $cpu $calls $per $sum $busy" >>runs.txt
+	(cd "$KDX_REPO" && cpu_of "$KDX" validate plans/failover.kdx \
+		-var-file plans/environments/staging.kdxvars -var-file "$E2E_TMP/local.kdxvars" \
+		-var domain=staging.kaldrix.io -var target=us-west-2) >/dev/null 2>&1 || fail "kdx validate failed"
+	fixed=$(cpu_s)
+	printf '%-4s %9s %9s %6s %11s %9s %9s %9s\n' "$i" "$wall" "$cpu" "$calls" "$per" "$sum" "$busy" "$fixed"
+	echo "$wall $cpu $calls $per $sum $busy $fixed" >>runs.txt
 done
 col() { awk -v c="$1" '{ print $c }' runs.txt | median; }
 echo "median of $runs runs (load now $(cut -d' ' -f1-3 /proc/loadavg)): wall $(col 1) s, kdx CPU $(col 2) s, $(col 3) calls, $(col 4) ms CPU per call (goal < 1 ms); emulator service time $(col 6) s on the critical path, $(col 5) s summed"
+awk -v c="$(col 2)" -v f="$(col 7)" -v n="$(col 3)" 'BEGIN { printf "of the CPU: %.1f ms fixed (kdx validate: start-up + compile), %.3f ms added per call\n", f * 1000, (c - f) * 1000 / n }'

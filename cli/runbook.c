@@ -158,26 +158,24 @@ void kdx_rb_release(kdx_rb *r)
 /* ---- meta: how to rebuild the same plan ---- */
 
 #include <json-c/json.h>
-#include <openssl/evp.h>
+#include "../common/sha256.h"
 
 static int sha256_file(const char *path, char hex[65])
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return -1;
-	EVP_MD_CTX *c = EVP_MD_CTX_new();
-	EVP_DigestInit_ex(c, EVP_sha256(), NULL);
-	unsigned char buf[65536], md[32];
-	unsigned mdlen = 0;
+	kdx_sha256_ctx c;
+	kdx_sha256_init(&c);
+	unsigned char buf[65536], md[KDX_SHA256_LEN];
 	size_t n;
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		EVP_DigestUpdate(c, buf, n);
+		kdx_sha256_update(&c, buf, n);
+	int bad = ferror(f);
 	fclose(f);
-	EVP_DigestFinal_ex(c, md, &mdlen);
-	EVP_MD_CTX_free(c);
-	for (int i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", md[i]);
-	return 0;
+	kdx_sha256_final(&c, md);
+	kdx_hex(md, sizeof(md), hex);
+	return bad ? -1 : 0;
 }
 
 static void str_list(strbuf *out, const char *key, const kdx_strlist *l)

@@ -1,12 +1,12 @@
 /* credentials: the standard chain -- environment, shared credentials file, config file,
  * credential_process -- and the default region, as the AWS SDKs and CLI find them. */
 #include "credentials.h"
+#include "../../common/sha256.h"
 #include "../../common/xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
-#include <openssl/crypto.h>
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
@@ -27,7 +27,7 @@ void aws_credentials_init(aws_credentials *c)
 static void free_secret(char *s)
 {
 	if (s) {
-		OPENSSL_cleanse(s, strlen(s));
+		kdx_wipe(s, strlen(s));
 		free(s);
 	}
 }
@@ -136,7 +136,7 @@ static bool ini_load(ini *f, const char *path)
 	}
 	free(section);
 	if (line)
-		OPENSSL_cleanse(line, cap);
+		kdx_wipe(line, cap);
 	free(line);
 	fclose(fp);
 	return true;
@@ -327,7 +327,7 @@ static int run_process(char **argv, long timeout_ms, strbuf *out, strbuf *err)
 		if (k <= 0)
 			break;
 		strbuf_add(out, buf, (size_t)k);
-		OPENSSL_cleanse(buf, sizeof(buf));
+		kdx_wipe(buf, sizeof(buf));
 	}
 	close(fds[0]);
 	if (timed_out)
@@ -421,7 +421,7 @@ static int from_process(aws_credentials *c, const char *cmd, long timeout_ms, st
 	int rc = run_process(argv, timeout_ms, &out, err);
 	if (rc == 0)
 		rc = parse_process_output(c, &out, err);
-	OPENSSL_cleanse(out.buf, out.len);
+	kdx_wipe(out.buf, out.len);
 	strbuf_release(&out);
 	for (char **a = argv; *a; a++)
 		free(*a);

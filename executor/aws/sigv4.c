@@ -1,11 +1,11 @@
 /* sigv4: canonical request, string to sign and signature (AWS4-HMAC-SHA256), applied to
  * an aws_request as an Authorization header or as presigned query parameters. */
 #include "sigv4.h"
+#include "../../common/sha256.h"
 #include "../../common/xalloc.h"
 
-#include <openssl/evp.h>
-#include <openssl/sha.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -44,67 +44,18 @@ void aws_sigv4_params_init(aws_sigv4_params *p, const aws_credentials *creds,
 	}
 }
 
-static void to_hex(const unsigned char *d, size_t n, char *out)
-{
-	static const char hx[] = "0123456789abcdef";
-	for (size_t i = 0; i < n; i++) {
-		out[2 * i] = hx[d[i] >> 4];
-		out[2 * i + 1] = hx[d[i] & 15];
-	}
-	out[2 * n] = '\0';
-}
-
 void aws_sigv4_hex_sha256(const void *data, size_t len, char out[65])
 {
-	unsigned char md[SHA256_DIGEST_LENGTH];
-	unsigned int mdlen = 0;
-	EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
-	to_hex(md, SHA256_DIGEST_LENGTH, out);
+	unsigned char md[KDX_SHA256_LEN];
+	kdx_sha256(data, len, md);
+	kdx_hex(md, KDX_SHA256_LEN, out);
 }
 
-/* SHA-256 with one digest fetched and one context per signature: OpenSSL 3 looks the
- * algorithm up by name on every EVP_Digest() and HMAC() call (~6 lookups a signature,
- * ~60 % of its CPU); reusing them keeps only the hashing. */
-typedef struct hasher {
-	EVP_MD *md;
-	EVP_MD_CTX *ctx;
-} hasher;
-
-static void sha256_2(hasher *h, const void *a, size_t alen, const void *b, size_t blen,
-		     unsigned char out[32])
+/* HMAC-SHA256 of msg under key (RFC 2104). */
+static void hmac(const unsigned char *key, size_t keylen, const char *msg, size_t msglen,
+		 unsigned char out[32])
 {
-	unsigned int n = 32;
-	EVP_DigestInit_ex(h->ctx, h->md, NULL);
-	EVP_DigestUpdate(h->ctx, a, alen);
-	if (blen)
-		EVP_DigestUpdate(h->ctx, b, blen);
-	EVP_DigestFinal_ex(h->ctx, out, &n);
-}
-
-/* HMAC-SHA256 (RFC 2104) over the hasher. */
-static void hmac(hasher *h, const unsigned char *key, size_t keylen, const char *msg,
-		 size_t msglen, unsigned char out[32])
-{
-	unsigned char k[64] = { 0 }, pad[64], inner[32];
-	if (keylen > sizeof(k))
-		sha256_2(h, key, keylen, NULL, 0, k);
-	else
-		memcpy(k, key, keylen);
-	for (size_t i = 0; i < sizeof(k); i++)
-		pad[i] = k[i] ^ 0x36;
-	sha256_2(h, pad, sizeof(pad), msg, msglen, inner);
-	for (size_t i = 0; i < sizeof(k); i++)
-		pad[i] = k[i] ^ 0x5c;
-	sha256_2(h, pad, sizeof(pad), inner, sizeof(inner), out);
-	OPENSSL_cleanse(k, sizeof(k));
-	OPENSSL_cleanse(pad, sizeof(pad));
-}
-
-static void hex_sha256(hasher *h, const void *data, size_t len, char out[65])
-{
-	unsigned char md[32];
-	sha256_2(h, data, len, NULL, 0, md);
-	to_hex(md, 32, out);
+	kdx_hmac_sha256(key, keylen, msg, msglen, NULL, 0, out);
 }
 
 static bool unreserved(unsigned char c)
@@ -374,14 +325,11 @@ typedef struct signing {
 	strbuf scope;
 	char payload[65];
 	char sig[65];
-	hasher h;
 } signing;
 
 static void signing_release(signing *s)
 {
 	strbuf_release(&s->scope);
-	EVP_MD_CTX_free(s->h.ctx);
-	EVP_MD_free(s->h.md);
 }
 
 static int signing_start(signing *s, const aws_request *r, const aws_sigv4_params *p,
@@ -389,12 +337,6 @@ static int signing_start(signing *s, const aws_request *r, const aws_sigv4_param
 {
 	memset(s, 0, sizeof(*s));
 	strbuf_init(&s->scope);
-	s->h.md = EVP_MD_fetch(NULL, "SHA256", NULL);
-	s->h.ctx = EVP_MD_CTX_new();
-	if (!s->h.md || !s->h.ctx) {
-		strbuf_addstr(err, "cannot sign the request: OpenSSL has no SHA-256");
-		return -1;
-	}
 	s->region = p->region ? p->region : r->region;
 	s->service = p->service ? p->service : r->service;
 	if (!p->creds || !p->creds->access_key_id || !p->creds->secret_access_key) {
@@ -416,7 +358,7 @@ static int signing_start(signing *s, const aws_request *r, const aws_sigv4_param
 	if (p->unsigned_payload || (presign && !strcmp(s->service, "s3")))
 		strcpy(s->payload, AWS_SIGV4_UNSIGNED_PAYLOAD);
 	else
-		hex_sha256(&s->h, r->body.buf, r->body.len, s->payload);
+		aws_sigv4_hex_sha256(r->body.buf, r->body.len, s->payload);
 	return 0;
 }
 
@@ -425,7 +367,7 @@ static void signing_finish(signing *s, const aws_sigv4_params *p, const strbuf *
 			   aws_sigv4_debug *dbg)
 {
 	char creq_hash[65];
-	hex_sha256(&s->h, creq->buf, creq->len, creq_hash);
+	aws_sigv4_hex_sha256(creq->buf, creq->len, creq_hash);
 	strbuf sts = STRBUF_INIT;
 	strbuf_addf(&sts, ALGORITHM "\n%s\n%s\n%s", s->amzdate, s->scope.buf, creq_hash);
 
@@ -435,18 +377,18 @@ static void signing_finish(signing *s, const aws_sigv4_params *p, const strbuf *
 	memcpy(k0, "AWS4", 4);
 	memcpy(k0 + 4, secret, klen - 4);
 	unsigned char k1[32], k2[32], k3[32], k4[32], out[32];
-	hmac(&s->h, k0, klen, s->date, strlen(s->date), k1);
-	hmac(&s->h, k1, 32, s->region, strlen(s->region), k2);
-	hmac(&s->h, k2, 32, s->service, strlen(s->service), k3);
-	hmac(&s->h, k3, 32, "aws4_request", 12, k4);
-	hmac(&s->h, k4, 32, sts.buf, sts.len, out);
-	to_hex(out, 32, s->sig);
+	hmac(k0, klen, s->date, strlen(s->date), k1);
+	hmac(k1, 32, s->region, strlen(s->region), k2);
+	hmac(k2, 32, s->service, strlen(s->service), k3);
+	hmac(k3, 32, "aws4_request", 12, k4);
+	hmac(k4, 32, sts.buf, sts.len, out);
+	kdx_hex(out, 32, s->sig);
 	/* Derived keys are as good as the secret for a day: do not leave them around. */
-	OPENSSL_cleanse(k0, klen);
-	OPENSSL_cleanse(k1, 32);
-	OPENSSL_cleanse(k2, 32);
-	OPENSSL_cleanse(k3, 32);
-	OPENSSL_cleanse(k4, 32);
+	kdx_wipe(k0, klen);
+	kdx_wipe(k1, 32);
+	kdx_wipe(k2, 32);
+	kdx_wipe(k3, 32);
+	kdx_wipe(k4, 32);
 	free(k0);
 	if (dbg) {
 		strbuf_reset(&dbg->canonical_request);
