@@ -17,7 +17,7 @@ make -s >/dev/null
 mkdir -p build/bench
 cc -O2 -g -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter -I. \
 	-o build/bench/bench_safety bench/bench_safety.c build/libkdx.a \
-	$(pkg-config --libs json-c libcurl openssl expat) -lm -lpthread
+	$(pkg-config --libs json-c openssl expat) -lm -lpthread
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //'), load $(cut -d' ' -f1-3 /proc/loadavg)"
 
 measure() { # label, command...: prints wall seconds and max RSS

@@ -61,9 +61,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send_header('Content-Type', ctype)
         self.send_header('Content-Length', str(len(data)))
         self.send_header('x-amzn-RequestId', 'fault-request')
-        # Close after a fault, so the next attempt opens a fresh connection: libcurl
-        # silently re-sends a request once when a *reused* connection dies before any
-        # answer, which would make a later 'drop' cost two script entries.
+        # Close after a fault, so the next attempt opens a fresh connection: kdx's HTTP
+        # client (as libcurl did) silently re-sends a request once when a *reused*
+        # connection dies before any answer, which would make a later 'drop' cost two
+        # script entries.
         self.send_header('Connection', 'close')
         self.close_connection = True
         self.end_headers()
