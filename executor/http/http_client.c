@@ -115,6 +115,7 @@ int kdx_http_client_start(kdx_http_client *c, const kdx_http_request *r, kdx_htt
 	x->key = strbuf_detach(&key, NULL);
 	x->head = !strcmp(r->method, "HEAD");
 	x->resp.head = x->head;
+	x->resp.keep_body = r->keep_body;
 	build_request(x, r);
 	long now = kdx_http_now_ms();
 	x->timeout_ms = r->timeout_ms;
@@ -348,7 +349,6 @@ typedef struct get_result {
 	kdx_http_fail kind;
 	int status;
 	strbuf *body, *err;
-	size_t limit;
 } get_result;
 
 static void get_done(void *ud, kdx_http_fail kind, const char *errmsg, kdx_http_parser *resp)
@@ -361,16 +361,16 @@ static void get_done(void *ud, kdx_http_fail kind, const char *errmsg, kdx_http_
 		return;
 	}
 	g->status = resp->status;
-	size_t n = resp->body.len < g->limit ? resp->body.len : g->limit;
-	strbuf_add(g->body, resp->body.buf, n);
+	strbuf_add(g->body, resp->body.buf, resp->body.len);
 }
 
 int kdx_http_get(const char *url, long timeout_ms, int *status, strbuf *body,
 		 size_t body_limit, kdx_http_fail *kind, strbuf *err)
 {
 	kdx_http_client *c = kdx_http_client_new();
-	kdx_http_request r = { .method = "GET", .url = url, .timeout_ms = timeout_ms };
-	get_result g = { .body = body, .err = err, .limit = body_limit };
+	kdx_http_request r = { .method = "GET", .url = url, .timeout_ms = timeout_ms,
+			       .keep_body = body_limit };
+	get_result g = { .body = body, .err = err };
 	*status = 0;
 	if (kdx_http_client_start(c, &r, get_done, &g, kind, err) < 0) {
 		kdx_http_client_free(c);

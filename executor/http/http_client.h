@@ -19,6 +19,7 @@ typedef struct kdx_http_request {
 	const char *body;
 	size_t body_len;
 	long timeout_ms;                /* total; <= 0: none */
+	size_t keep_body;               /* > 0: keep only that much of the response body */
 } kdx_http_request;
 
 /* kind KDX_HTTP_OK: resp holds a complete response; else errmsg says what failed. */
@@ -38,7 +39,7 @@ int kdx_http_client_run(kdx_http_client *c, long max_wait_ms);
 int kdx_http_client_inflight(const kdx_http_client *c);
 
 /* A blocking GET: *status is the HTTP status, body gets at most body_limit bytes of the
- * body. -1 with err when no response arrived (kind says why). */
+ * body (the rest is read and dropped). -1 with err when no response arrived (kind says why). */
 int kdx_http_get(const char *url, long timeout_ms, int *status, strbuf *body,
 		 size_t body_limit, kdx_http_fail *kind, strbuf *err);
 

@@ -270,7 +270,7 @@ static int chunk_size(kdx_http_parser *p, char *s, size_t n)
 		j++;
 	if (!i || (j < n && s[j] != ';'))
 		return fail(p, "bad chunk size '%.40s'", s);
-	if (p->body.len + v > KDX_HTTP_MAX_BODY_BYTES)
+	if (p->body_seen + v > KDX_HTTP_MAX_BODY_BYTES)
 		return fail(p, "chunked body exceeds the limit of %s", "256 MiB");
 	p->remaining = v;
 	p->state = v ? S_CHUNK_DATA : S_TRAILERS;
@@ -341,16 +341,24 @@ static ssize_t feed_line(kdx_http_parser *p, const char *d, size_t len)
 	return r < 0 ? -1 : (ssize_t)take;
 }
 
+static void keep(kdx_http_parser *p, const char *d, size_t n)
+{
+	p->body_seen += n;
+	if (p->keep_body && p->body.len + n > p->keep_body)
+		n = p->body.len < p->keep_body ? p->keep_body - p->body.len : 0;
+	strbuf_add(&p->body, d, n);
+}
+
 static ssize_t feed_body(kdx_http_parser *p, const char *d, size_t len)
 {
 	if (p->state == S_BODY_CLOSE) {
-		if (p->body.len + len > KDX_HTTP_MAX_BODY_BYTES)
+		if (p->body_seen + len > KDX_HTTP_MAX_BODY_BYTES)
 			return fail(p, "response body exceeds the limit of %s", "256 MiB");
-		strbuf_add(&p->body, d, len);
+		keep(p, d, len);
 		return (ssize_t)len;
 	}
 	size_t take = p->remaining < len ? (size_t)p->remaining : len;
-	strbuf_add(&p->body, d, take);
+	keep(p, d, take);
 	p->remaining -= take;
 	if (!p->remaining) {
 		if (p->state == S_BODY_CL)
@@ -395,8 +403,8 @@ int kdx_http_parser_eof(kdx_http_parser *p)
 		return fail(p, "the connection closed %s", "inside the response headers");
 	case S_BODY_CL:
 		strbuf_reset(&p->err);
-		strbuf_addf(&p->err, "the connection closed after %zu of %llu body bytes",
-			    p->body.len, p->cl);
+		strbuf_addf(&p->err, "the connection closed after %llu of %llu body bytes",
+			    p->body_seen, p->cl);
 		return -1;
 	default:
 		return fail(p, "the connection closed %s", "inside the chunked body");

@@ -22,6 +22,8 @@ typedef struct kdx_http_parser {
 	/* set before feeding */
 	bool head;        /* the request was HEAD: no body whatever the headers say */
 	bool connect;     /* the request was CONNECT: a 2xx answer ends after its headers */
+	size_t keep_body; /* > 0: keep only the first keep_body bytes of the body (the rest
+			   * is read and dropped, the limits still apply) */
 	/* results */
 	int status;       /* the final (non-1xx) status */
 	int minor;        /* HTTP/1.<minor> */
@@ -40,6 +42,7 @@ typedef struct kdx_http_parser {
 	int framing;
 	bool close_token, keepalive_token, have_cl, te_seen;
 	unsigned long long cl;
+	unsigned long long body_seen; /* body bytes read, kept or not */
 } kdx_http_parser;
 
 void kdx_http_parser_init(kdx_http_parser *p);

@@ -269,6 +269,21 @@ static void test_limits(void **state)
 	assert_int_equal(kdx_http_parser_feed(&p, sb.buf, sb.len), (ssize_t)sb.len);
 	assert_true(p.done);
 	kdx_http_parser_release(&p);
+	/* keep_body: the first bytes are kept, the rest read and dropped, framing intact */
+	const char *kb[] = { "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n0123456789",
+			     "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3\r\n012\r\n"
+			     "7\r\n3456789\r\n0\r\n\r\n" };
+	for (size_t k = 0; k < 2; k++) {
+		for (size_t cut = 0; cut <= strlen(kb[k]); cut++) {
+			kdx_http_parser_init(&p);
+			p.keep_body = 4;
+			assert_int_equal(feed3(&p, kb[k], strlen(kb[k]), cut, cut), (ssize_t)strlen(kb[k]));
+			assert_true(p.done);
+			assert_int_equal(p.body.len, 4);
+			assert_memory_equal(p.body.buf, "0123", 4);
+			kdx_http_parser_release(&p);
+		}
+	}
 	/* a close-delimited body that keeps going past 256 MiB */
 	kdx_http_parser_init(&p);
 	const char *h = "HTTP/1.1 200 OK\r\n\r\n";
