@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers for the HTTP client's e2e tests (t067x), sourced after lib.sh: a private CA and
 # certificates, the python origin server (http_server.py) and proxy (http_proxy.py).
 
