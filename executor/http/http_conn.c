@@ -310,6 +310,10 @@ static int step_tunnel(kdx_http_conn *c, kdx_http_fail *kind, strbuf *err)
 			strbuf_addf(err, "%s sent bytes after its answer to CONNECT", c->peer);
 			return -1;
 		}
+		strbuf through = STRBUF_INIT;
+		strbuf_addf(&through, "%s (through %s)", c->where, c->peer);
+		free(c->peer);
+		c->peer = strbuf_detach(&through, NULL); /* messages now name the server */
 		return tls_start(c, kind, err);
 	}
 }
