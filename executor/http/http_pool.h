@@ -3,7 +3,7 @@
  * longer than KDX_HTTP_POOL_IDLE_MS -- behind one mutex, since attempts run on many
  * threads. A connection taken from the pool belongs to the taker; one given back belongs
  * to the pool. The pool and the shared SSL_CTX are freed by kdx_http_shutdown(), which
- * is also registered with atexit() when the pool is first used. */
+ * is also registered with atexit() when the pool is first used; https is unusable after it. */
 #ifndef KDX_HTTP_POOL_H
 #define KDX_HTTP_POOL_H
 #include "http_conn.h"
@@ -17,7 +17,7 @@ kdx_http_conn *kdx_http_pool_take(const char *key);
 void kdx_http_pool_give(kdx_http_conn *c);
 /* Idle connections held now (for tests). */
 int kdx_http_pool_idle(void);
-/* Close every idle connection and free the SSL_CTX. Safe to call more than once. */
+/* Close every idle connection and free the SSL_CTX: at exit (more than once is harmless). */
 void kdx_http_shutdown(void);
 
 #endif
