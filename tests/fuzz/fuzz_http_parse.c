@@ -1,7 +1,8 @@
 /* fuzz_http_parse: libFuzzer target for the HTTP/1.1 response parser and URL parsing. Any
  * bytes must parse or fail with a message, never crash; and the parser must give the same
  * answer whatever the split: the input fed whole, in pieces of a size the input chooses,
- * and byte by byte must agree (consumed bytes, status, body, keep-alive, error). */
+ * and byte by byte must agree (consumed bytes, status, body, keep-alive, error). The first
+ * byte chooses HEAD, CONNECT, the end of the connection and a 3-byte keep_body. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@ static void run(outcome *o, const char *d, size_t n, unsigned flags, size_t step
 	kdx_http_parser_init(&o->p);
 	o->p.head = flags & 1;
 	o->p.connect = flags & 2;
+	o->p.keep_body = flags & 8 ? 3 : 0;
 	o->used = 0;
 	o->eof_rc = 1;
 	size_t off = 0;
