@@ -1,5 +1,5 @@
 /* backend_real: worker threads running the interpreter for the scheduler (backend_real.h).
- * Why threads and not curl multi: the interpreter is a tree walk with nested action calls,
+ * Why threads and not one event loop: the interpreter is a tree walk with nested action calls,
  * waits and polls; making it resumable would turn every level into a state machine. A
  * thread per running attempt keeps it a plain recursive function, the scheduler stays
  * single-threaded (it only ever hears from workers through the pipe), and -parallelism
