@@ -3,6 +3,7 @@
 #include "endpoints.h"
 #include "../../common/xalloc.h"
 
+#include <arpa/inet.h>
 #include <ctype.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -94,10 +95,18 @@ static bool valid_region(const char *r)
 	return true;
 }
 
-static bool loopback(const char *host, size_t n)
+bool aws_loopback_host(const char *host, size_t n)
 {
-	return (n == 9 && !strncasecmp(host, "localhost", 9)) || (n >= 4 && !strncmp(host, "127.", 4)) ||
-	       (n == 5 && !strncmp(host, "[::1]", 5));
+	if ((n == 9 && !strncasecmp(host, "localhost", 9)) || (n == 5 && !strncmp(host, "[::1]", 5)))
+		return true;
+	/* an IPv4 literal in 127.0.0.0/8; "127.example.com" is a name anyone can point anywhere */
+	char ip[16];
+	struct in_addr a;
+	if (n >= sizeof(ip))
+		return false;
+	memcpy(ip, host, n);
+	ip[n] = '\0';
+	return inet_pton(AF_INET, ip, &a) == 1 && (ntohl(a.s_addr) >> 24) == 127;
 }
 
 /* scheme://host[:port][/base] -> e; plain http only for loopback hosts. */
@@ -125,7 +134,7 @@ static int parse_url(aws_endpoint *e, const char *url, const char *source, strbu
 		strbuf_addf(err, "endpoint '%s' (from %s) is not an http(s) URL with a host", url, source);
 		return -1;
 	}
-	if (http && !loopback(host, name_len)) {
+	if (http && !aws_loopback_host(host, name_len)) {
 		strbuf_addf(err, "endpoint '%s' (from %s) uses plain http; kdx allows http only for "
 			    "loopback hosts (127.0.0.1, localhost, [::1]); use https", url, source);
 		return -1;

@@ -5,6 +5,9 @@
  * true) and a per-run override. aws_endpoint owns its strings. */
 #ifndef AWS_ENDPOINTS_H
 #define AWS_ENDPOINTS_H
+#include <stdbool.h>
+#include <stddef.h>
+
 #include "../../common/strbuf.h"
 
 typedef struct aws_endpoint {
@@ -30,5 +33,10 @@ int aws_endpoint_resolve(aws_endpoint *out, const aws_endpoint_query *q, strbuf 
 char *aws_endpoint_env_name(const char *service_id);
 /* DNS suffix of the region's partition: "amazonaws.com", "amazonaws.com.cn", ... */
 const char *aws_endpoint_dns_suffix(const char *region);
+
+/* Is host (its first n bytes: a name without the port, IPv6 in brackets) loopback:
+ * exactly localhost, [::1] or an IPv4 literal in 127.0.0.0/8? Plain http is allowed only
+ * to these (the emulator). */
+bool aws_loopback_host(const char *host, size_t n);
 
 #endif

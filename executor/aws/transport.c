@@ -1,5 +1,6 @@
 /* transport: aws_request over kdx's own HTTP/1.1 client (executor/http), TLS always verified. */
 #include "transport.h"
+#include "endpoints.h"
 #include "../../common/xalloc.h"
 #include "../http/http_client.h"
 
@@ -51,9 +52,11 @@ void aws_request_url(strbuf *sb, const aws_request *r)
 		strbuf_addf(sb, "?%s", r->query);
 }
 
+/* h is host[:port] */
 static bool loopback_host(const char *h)
 {
-	return !strncmp(h, "127.", 4) || !strncasecmp(h, "localhost", 9) || !strncmp(h, "[::1]", 5);
+	size_t n = h[0] == '[' ? strcspn(h, "]") + (h[strcspn(h, "]")] == ']') : strcspn(h, ":");
+	return (h[n] == '\0' || h[n] == ':') && aws_loopback_host(h, n);
 }
 
 static void on_done(void *ud, kdx_http_fail kind, const char *errmsg, kdx_http_parser *p)

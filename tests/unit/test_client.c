@@ -189,6 +189,17 @@ static void test_send_failures(void **state)
 	assert_int_equal(e.attempts, 1);
 	aws_request_release(&r);
 
+	/* Names that only look like loopback are not: anyone can point them anywhere. */
+	const char *lookalike[] = { "localhost.example.com", "127.example.com", "127.0.0.1.nip.io",
+				    "localhostx:5000", "[::1]x", "128.0.0.1:5000" };
+	for (size_t i = 0; i < sizeof(lookalike) / sizeof(*lookalike); i++) {
+		make_sts(&r, "http", lookalike[i]);
+		strbuf_reset(&err);
+		assert_int_equal(aws_client_send(c, &r, NULL, &resp, &e, &err), -1);
+		assert_non_null(strstr(err.buf, "refusing plain http to"));
+		aws_request_release(&r);
+	}
+
 	/* Port 1 on loopback refuses: a connection error, retried, then reported. */
 	make_sts(&r, "http", "127.0.0.1:1");
 	strbuf_reset(&err);

@@ -104,6 +104,17 @@ static void test_errors(void **state)
 	expect_error("sts", "us-east-1", "http://moto.internal:5000",
 		     "endpoint 'http://moto.internal:5000' (from the -endpoint-url override) uses plain "
 		     "http; kdx allows http only for loopback hosts (127.0.0.1, localhost, [::1]); use https");
+	/* names that merely start like loopback are not loopback */
+	expect_error("sts", "us-east-1", "http://127.evil.io:5000",
+		     "endpoint 'http://127.evil.io:5000' (from the -endpoint-url override) uses "
+		     "plain http; kdx allows http only for loopback hosts (127.0.0.1, localhost, [::1]); "
+		     "use https");
+	expect_error("sts", "us-east-1", "http://localhost.evil.example",
+		     "endpoint 'http://localhost.evil.example' (from the -endpoint-url override) uses "
+		     "plain http; kdx allows http only for loopback hosts (127.0.0.1, localhost, [::1]); "
+		     "use https");
+	expect("sts", "STS", "eu-west-1", "http://127.8.9.10:9000", "http://127.8.9.10:9000",
+	       "eu-west-1");
 	expect_error("sts", "us-east-1", "ftp://x",
 		     "endpoint 'ftp://x' (from the -endpoint-url override) is not an http(s) URL with a host");
 	setenv("AWS_ENDPOINT_URL_STS", "127.0.0.1:5000", 1);
