@@ -199,10 +199,16 @@ void kdx_rb_meta(const kdx_rb *r, const char *path, const kdx_rb_opts *o, strbuf
 	strbuf_addstr(out, ",\"sources\":{");
 	size_t k = 0;
 	for (size_t i = 0; i < r->comp.sources.n; i++) {
-		const char *p = r->comp.sources.files[i].path;
+		/* the text that was compiled, not the file read again: a file edited in between
+		 * must make the plan stale, not be recorded as what the plan was made from */
+		const kdx_source *f = &r->comp.sources.files[i];
 		char hex[65];
-		if (!p || sha256_file(p, hex) < 0)
+		if (!f->path || !f->from_file)
 			continue;
+		unsigned char md[KDX_SHA256_LEN];
+		kdx_sha256(f->text, f->len, md);
+		kdx_hex(md, sizeof(md), hex);
+		const char *p = f->path;
 		strbuf_addf(out, "%s", k++ ? "," : "");
 		strbuf_add_json_str(out, p);
 		strbuf_addf(out, ":\"%s\"", hex);

@@ -1,5 +1,6 @@
 /* sha256: FIPS 180-4 SHA-256 and RFC 2104 HMAC over it (sha256.h). */
 #include "sha256.h"
+#include "xalloc.h"
 
 #include <string.h>
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -248,11 +249,4 @@ void kdx_hex(const unsigned char *d, size_t n, char *out)
 		out[2 * i + 1] = hx[d[i] & 15];
 	}
 	out[2 * n] = '\0';
-}
-
-void kdx_wipe(void *p, size_t n)
-{
-	/* A volatile function pointer: the compiler cannot prove the stores dead. */
-	static void *(*const volatile set)(void *, int, size_t) = memset;
-	set(p, 0, n);
 }

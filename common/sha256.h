@@ -32,7 +32,5 @@ void kdx_sha256_portable(int on);
 int kdx_sha256_accelerated(void);
 /* Lower-case hex of n bytes; out holds 2n + 1. */
 void kdx_hex(const unsigned char *d, size_t n, char *out);
-/* Zero memory in a way the compiler may not drop (for keys and secrets). */
-void kdx_wipe(void *p, size_t n);
 
 #endif

@@ -56,3 +56,10 @@ char *xstrdup(const char *s)
 {
 	return xstrndup(s, strlen(s));
 }
+
+void kdx_wipe(void *p, size_t n)
+{
+	/* A volatile function pointer: the compiler cannot prove the stores dead. */
+	static void *(*const volatile set)(void *, int, size_t) = memset;
+	set(p, 0, n);
+}

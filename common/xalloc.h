@@ -26,4 +26,7 @@ void xalloc_set_fail_hook(xalloc_fail_fn fn);
 		}                                                            \
 	} while (0)
 
+/* Zero memory in a way the compiler may not drop: for keys and secrets before free(). */
+void kdx_wipe(void *p, size_t n);
+
 #endif

@@ -31,6 +31,7 @@ uint32_t kdx_sources_add(kdx_sources *s, const char *path, const char *text, siz
 	f->path = xstrdup(path);
 	f->text = xstrndup(text, len);
 	f->len = len;
+	f->from_file = false;
 	size_t alloc = 0;
 	f->lines = NULL;
 	f->nlines = 0;
@@ -71,6 +72,7 @@ int kdx_sources_load(kdx_sources *s, const char *path, strbuf *err)
 		return -1;
 	}
 	uint32_t idx = kdx_sources_add(s, path, sb.buf, sb.len);
+	s->files[idx].from_file = true;
 	strbuf_release(&sb);
 	return (int)idx;
 }

@@ -2,6 +2,7 @@
  * byte span turns into file:line:col. A kdx_sources owns its files' text. */
 #ifndef KDX_SOURCE_H
 #define KDX_SOURCE_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,6 +20,7 @@ typedef struct kdx_source {
 	size_t len;
 	uint32_t *lines; /* byte offset where each line starts */
 	size_t nlines;
+	bool from_file;  /* read by kdx_sources_load: text is exactly the file's bytes */
 } kdx_source;
 
 typedef struct kdx_sources {

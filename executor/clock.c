@@ -2,6 +2,7 @@
 #include "clock.h"
 
 #include "../common/xalloc.h"
+#include "../common/monotime.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -11,9 +12,7 @@
 static int64_t real_now(kdx_clock *c)
 {
 	(void)c;
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return kdx_mono_ms();
 }
 
 static void real_wait(kdx_clock *c, int64_t until, kdx_poll_fn poll, void *ctx)

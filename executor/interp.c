@@ -2,6 +2,7 @@
  * interp_aws.c, host functions (http_get) in interp_host.c. */
 #include "interp.h"
 #include "interp_int.h"
+#include "../common/monotime.h"
 
 #include "../common/xalloc.h"
 #include "../grammar/ast.h"
@@ -237,13 +238,6 @@ int kdx_interp_sleep(kdx_interp *in, int64_t ms)
 	return 0;
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static int duration_of(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
 		       const kdx_ast_expr *e, int64_t def, int64_t *ms)
 {
@@ -284,7 +278,7 @@ int kdx_interp_wait_until(kdx_interp *in, const kdx_module *mod, const kdx_env *
 	}
 	if (in->waiting)
 		in->waiting(in->waiting_ud, what.buf);
-	int64_t start = now_ms();
+	int64_t start = kdx_mono_ms();
 	int rc = -1;
 	for (;;) {
 		kdx_value *v;
@@ -299,7 +293,7 @@ int kdx_interp_wait_until(kdx_interp *in, const kdx_module *mod, const kdx_env *
 			rc = 0;
 			break;
 		}
-		int64_t left = start + within - now_ms();
+		int64_t left = start + within - kdx_mono_ms();
 		if (left <= 0) {
 			strbuf_addf(&in->err, "timed out waiting %s", what.buf);
 			break;

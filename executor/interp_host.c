@@ -4,6 +4,7 @@
  * that cannot connect is a failed check). run_command(argv, time_limit, env) is the body of
  * core.exec: a local command started without a shell, gated twice. */
 #include "interp_int.h"
+#include "../common/monotime.h"
 #include "http/http_client.h"
 
 #include <errno.h>
@@ -74,13 +75,6 @@ typedef struct command {
 	char **envp;        /* PATH, LANG and the env map; never kdx's own environment */
 	int64_t limit_ms;
 } command;
-
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Secrets never appear in what kdx prints: the loaded AWS secret key and session token
  * are masked wherever they occur in an argument. */
@@ -196,14 +190,14 @@ static void drain(int fd, strbuf *sb, size_t limit, bool *open)
 static int supervise(kdx_interp *in, pid_t pid, int out_fd, int err_fd, int64_t limit_ms,
 		     strbuf *out, strbuf *errs, bool *timed_out)
 {
-	int64_t deadline = now_ms() + limit_ms, kill_at = 0;
+	int64_t deadline = kdx_mono_ms() + limit_ms, kill_at = 0;
 	bool out_open = true, err_open = true;
 	int status = 0;
 	for (;;) {
 		pid_t w = waitpid(pid, &status, WNOHANG);
 		if (w == pid && !out_open && !err_open)
 			break;
-		int64_t now = now_ms();
+		int64_t now = kdx_mono_ms();
 		if (!kill_at && (now >= deadline || kdx_interp_cancelled(in))) {
 			*timed_out = now >= deadline;
 			kill(-pid, SIGTERM);

@@ -356,7 +356,7 @@ void kdx_journal_release(kdx_journal *j)
 	}
 	for (size_t i = 0; i < j->nsecrets; i++) {
 		/* wipe before freeing: secrets should not linger in freed memory */
-		memset(j->secrets[i], 0, strlen(j->secrets[i]));
+		kdx_wipe(j->secrets[i], strlen(j->secrets[i]));
 		free(j->secrets[i]);
 	}
 	free(j->secrets);

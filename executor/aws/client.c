@@ -2,6 +2,7 @@
  * calls in flight on one thread; backoff waits are timers, never sleeps. */
 #include "client.h"
 #include "../../common/xalloc.h"
+#include "../../common/monotime.h"
 #include "endpoints.h"
 #include "sigv4.h"
 #include "transport.h"
@@ -76,13 +77,6 @@ void aws_error_format(strbuf *sb, const aws_error *e)
 	if (e->attempts > 1)
 		strbuf_addf(sb, "%s%d attempts", sep, e->attempts);
 	strbuf_addch(sb, ')');
-}
-
-static long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
 int aws_client_new(aws_client **out, const aws_client_opts *opts, strbuf *err)
@@ -296,7 +290,7 @@ static void on_transfer(void *ud, aws_tx_status st, const char *msg)
 		return;
 	}
 	k->last_cost = cost;
-	k->wake_at = now_ms() + delay;
+	k->wake_at = (long)kdx_mono_ms() + delay;
 	k->next = c->waiting;
 	c->waiting = k;
 }
@@ -328,7 +322,7 @@ int aws_client_submit(aws_client *c, aws_request *r, const aws_call_opts *o, aws
 
 int aws_client_run(aws_client *c, long max_wait_ms)
 {
-	long now = now_ms(), next = -1;
+	long now = (long)kdx_mono_ms(), next = -1;
 	call **pp = &c->waiting;
 	call *due = NULL;
 	while (*pp) {

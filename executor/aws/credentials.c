@@ -1,7 +1,7 @@
 /* credentials: the standard chain -- environment, shared credentials file, config file,
  * credential_process -- and the default region, as the AWS SDKs and CLI find them. */
 #include "credentials.h"
-#include "../../common/sha256.h"
+#include "../../common/monotime.h"
 #include "../../common/xalloc.h"
 
 #include <errno.h>
@@ -276,13 +276,6 @@ static int split_command(const char *cmd, char ***argv_out, strbuf *err)
 	return 0;
 }
 
-static long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
-
 /* Run argv without a shell; collect stdout until EOF or the timeout. */
 static int run_process(char **argv, long timeout_ms, strbuf *out, strbuf *err)
 {
@@ -304,10 +297,10 @@ static int run_process(char **argv, long timeout_ms, strbuf *out, strbuf *err)
 		strbuf_addf(err, "cannot run '%s': %s", argv[0], strerror(rc));
 		return -1;
 	}
-	long deadline = now_ms() + timeout_ms;
+	long deadline = (long)kdx_mono_ms() + timeout_ms;
 	bool timed_out = false;
 	for (;;) {
-		long left = deadline - now_ms();
+		long left = deadline - (long)kdx_mono_ms();
 		if (left <= 0) {
 			timed_out = true;
 			break;

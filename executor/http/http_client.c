@@ -1,5 +1,6 @@
 /* http_client: many HTTP/1.1 transfers on one thread, one poll() for all of them. */
 #include "http_client.h"
+#include "../../common/monotime.h"
 #include "../../common/xalloc.h"
 #include "http_pool.h"
 
@@ -46,7 +47,7 @@ static void xfer_free(xfer *x)
 	if (x->have_proxy)
 		kdx_http_url_release(&x->proxy);
 	free(x->key);
-	memset(x->req.buf, 0, x->req.len); /* it holds credentials */
+	kdx_wipe(x->req.buf, x->req.len); /* it holds credentials */
 	strbuf_release(&x->req);
 	kdx_http_parser_release(&x->resp);
 	strbuf_release(&x->err);
@@ -81,7 +82,7 @@ static void build_request(xfer *x, const kdx_http_request *r)
 		kdx_http_proxy_auth(&extra, &x->proxy);
 	kdx_http_write_request(&x->req, r->method, target.buf, x->url.authority, r->headers,
 			       r->nheaders, extra.len ? extra.buf : NULL, r->body, r->body_len);
-	memset(extra.buf, 0, extra.len);
+	kdx_wipe(extra.buf, extra.len);
 	strbuf_release(&extra);
 	strbuf_release(&target);
 }
@@ -117,7 +118,7 @@ int kdx_http_client_start(kdx_http_client *c, const kdx_http_request *r, kdx_htt
 	x->resp.head = x->head;
 	x->resp.keep_body = r->keep_body;
 	build_request(x, r);
-	long now = kdx_http_now_ms();
+	long now = (long)kdx_mono_ms();
 	x->timeout_ms = r->timeout_ms;
 	x->deadline = r->timeout_ms > 0 ? now + r->timeout_ms : -1;
 	long ct = r->timeout_ms > 0 && r->timeout_ms < CONNECT_TIMEOUT_MS ? r->timeout_ms
@@ -297,7 +298,7 @@ static bool poll_all(kdx_http_client *c, long max_wait_ms)
 		if (x->phase != X_DONE && x->conn)
 			pf[n++] = (struct pollfd){ .fd = kdx_http_conn_fd(x->conn),
 						   .events = kdx_http_conn_events(x->conn) };
-	long wait = max_wait_ms, d = next_deadline(c), now = kdx_http_now_ms();
+	long wait = max_wait_ms, d = next_deadline(c), now = (long)kdx_mono_ms();
 	if (d >= 0 && d - now < wait)
 		wait = d - now < 0 ? 0 : d - now;
 	int r = poll(pf, n, (int)wait);
@@ -318,7 +319,7 @@ int kdx_http_client_run(kdx_http_client *c, long max_wait_ms)
 	if (!any_done && c->head && max_wait_ms > 0 && poll_all(c, max_wait_ms))
 		for (xfer *x = c->head; x; x = x->next)
 			drive(x);
-	long now = kdx_http_now_ms();
+	long now = (long)kdx_mono_ms();
 	for (xfer *x = c->head; x; x = x->next)
 		check_deadline(x, now);
 	kdx_http_sigpipe_restore(&sp);

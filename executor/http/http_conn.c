@@ -38,13 +38,6 @@ struct kdx_http_conn {
 	long idle_since;
 };
 
-long kdx_http_now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 void kdx_http_sigpipe_block(kdx_http_sigpipe *s)
 {
 	sigset_t set;
@@ -201,8 +194,10 @@ void kdx_http_proxy_auth(strbuf *sb, const kdx_http_url *proxy)
 	unsigned char *b64 = xmalloc(4 * (cred.len / 3 + 1) + 1);
 	EVP_EncodeBlock(b64, (const unsigned char *)cred.buf, (int)cred.len);
 	strbuf_addf(sb, "Proxy-Authorization: Basic %s\r\n", (char *)b64);
-	memset(cred.buf, 0, cred.len);
+	/* a plain memset before free() may be optimised away; these are credentials */
+	kdx_wipe(cred.buf, cred.len);
 	strbuf_release(&cred);
+	kdx_wipe(b64, strlen((char *)b64));
 	free(b64);
 }
 
@@ -363,6 +358,15 @@ int kdx_http_conn_step(kdx_http_conn *c, kdx_http_fail *kind, strbuf *err)
 	return c->phase == P_READY;
 }
 
+/* A TLS read or write failed for good: the socket's errno when there is one, else the peer
+ * broke the TLS stream (reset). */
+static int ssl_io_fail(kdx_http_conn *c, const char *what, int e, kdx_http_fail *kind, strbuf *err)
+{
+	int en = e == SSL_ERROR_SYSCALL && errno ? errno : ECONNRESET;
+	ERR_clear_error();
+	return sys_fail(c, what, en, kind, err);
+}
+
 ssize_t kdx_http_conn_write(kdx_http_conn *c, const char *buf, size_t n, kdx_http_fail *kind,
 			    strbuf *err)
 {
@@ -384,9 +388,7 @@ ssize_t kdx_http_conn_write(kdx_http_conn *c, const char *buf, size_t n, kdx_htt
 	int e = SSL_get_error(c->ssl, r);
 	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE)
 		return want(c, e);
-	ERR_clear_error();
-	return sys_fail(c, "cannot write to", e == SSL_ERROR_SYSCALL && errno ? errno : ECONNRESET,
-			kind, err);
+	return ssl_io_fail(c, "cannot write to", e, kind, err);
 }
 
 ssize_t kdx_http_conn_read(kdx_http_conn *c, char *buf, size_t n, kdx_http_fail *kind,
@@ -414,9 +416,7 @@ ssize_t kdx_http_conn_read(kdx_http_conn *c, char *buf, size_t n, kdx_http_fail 
 	}
 	if (e == SSL_ERROR_ZERO_RETURN)
 		return 0;
-	ERR_clear_error();
-	return sys_fail(c, "cannot read from", e == SSL_ERROR_SYSCALL && errno ? errno : ECONNRESET,
-			kind, err);
+	return ssl_io_fail(c, "cannot read from", e, kind, err);
 }
 
 int kdx_http_conn_fd(const kdx_http_conn *c)

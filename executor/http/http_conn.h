@@ -53,8 +53,6 @@ void kdx_http_proxy_auth(strbuf *sb, const kdx_http_url *proxy);
 /* Free the shared SSL_CTX (at exit). */
 void kdx_http_tls_free(void);
 
-long kdx_http_now_ms(void);
-
 typedef struct kdx_http_sigpipe {
 	sigset_t old;
 } kdx_http_sigpipe;

@@ -1,5 +1,6 @@
 /* http_pool: process-wide idle keep-alive connections, mutex-protected. */
 #include "http_pool.h"
+#include "../../common/monotime.h"
 #include "../../common/xalloc.h"
 
 #include <pthread.h>
@@ -53,7 +54,7 @@ static void close_all(idle *e)
 kdx_http_conn *kdx_http_pool_take(const char *key)
 {
 	for (;;) {
-		long now = kdx_http_now_ms();
+		long now = (long)kdx_mono_ms();
 		pthread_mutex_lock(&pool_mu);
 		idle *drop = prune(NULL, now, 1 << 30), *got = NULL;
 		for (idle **pp = &pool_head; *pp; pp = &(*pp)->next) {
@@ -83,7 +84,7 @@ void kdx_http_pool_give(kdx_http_conn *c)
 	pthread_once(&pool_once, pool_init);
 	idle *e = xmalloc(sizeof(*e));
 	e->conn = c;
-	e->since = kdx_http_now_ms();
+	e->since = (long)kdx_mono_ms();
 	pthread_mutex_lock(&pool_mu);
 	e->next = pool_head;
 	pool_head = e;

@@ -14,7 +14,7 @@ void kdx_http_url_release(kdx_http_url *u)
 	free(u->target);
 	free(u->user);
 	if (u->pass)
-		memset(u->pass, 0, strlen(u->pass));
+		kdx_wipe(u->pass, strlen(u->pass));
 	free(u->pass);
 	memset(u, 0, sizeof(*u));
 }

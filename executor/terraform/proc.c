@@ -1,6 +1,7 @@
 /* proc: spawn a child without a shell, read its output line by line with poll(), cancel it
  * on timeout with SIGINT → SIGTERM → SIGKILL, and leave nothing of it running. */
 #include "proc.h"
+#include "../../common/monotime.h"
 #include "../../common/xalloc.h"
 
 #include <errno.h>
@@ -19,13 +20,6 @@
 #define DEFAULT_GRACE_MS 10000
 #define TICK_MS 50         /* how often to look at the cancel flag (and exit, without pidfd) */
 #define DRAIN_MS 1000      /* how long to read pipes still open after the child is gone */
-
-static long long mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 void tf_proc_init(struct tf_proc *p)
 {
@@ -236,7 +230,7 @@ int tf_proc_start(struct tf_proc *p, strbuf *err)
 		goto out;
 	}
 	p->pid = pid;
-	p->start_ms = mono_ms();
+	p->start_ms = kdx_mono_ms();
 	/* Readable when the child exits, so poll() wakes at once; without it (old kernels)
 	 * the exit is looked for every TICK_MS. */
 	p->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
@@ -385,7 +379,7 @@ int tf_proc_finish(struct tf_proc *p, strbuf *err)
 	bool running = p->pid > 0;
 	long long drain_until = 0;
 	while (running || p->fd[0] >= 0 || p->fd[1] >= 0) {
-		long long now = mono_ms();
+		long long now = kdx_mono_ms();
 		if (running) {
 			if (p->timeout_ms > 0 && now >= p->start_ms + p->timeout_ms && !p->cancelled)
 				p->timed_out = true;
@@ -436,7 +430,7 @@ int tf_proc_finish(struct tf_proc *p, strbuf *err)
 			if (pfd[k].revents && which[k] >= 0)
 				read_pipe(p, which[k]);
 	}
-	p->elapsed_ms = (long)(mono_ms() - p->start_ms);
+	p->elapsed_ms = (long)(kdx_mono_ms() - p->start_ms);
 	return 0;
 }
 

@@ -1,22 +1,6 @@
 # shellcheck shell=bash
-# Helpers for the HTTP client's e2e tests (t067x), sourced after lib.sh: a private CA and
-# certificates, the python origin server (http_server.py) and proxy (http_proxy.py).
-
-# make_certs: ca.pem, and good.pem/good.key for 127.0.0.1 + localhost, bad.pem/bad.key for
-# another name, all signed by the CA, in the current directory.
-make_certs() {
-	command -v openssl >/dev/null || skip "openssl not installed"
-	openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 \
-		-subj "/CN=kdx http test CA" >/dev/null 2>&1
-	local name san
-	for name in good bad; do
-		if [ $name = good ]; then san="IP:127.0.0.1,DNS:localhost"; else san="DNS:elsewhere.example"; fi
-		openssl req -newkey rsa:2048 -nodes -keyout $name.key -out $name.csr -subj "/CN=$name" >/dev/null 2>&1
-		printf 'subjectAltName=%s\n' "$san" >$name.ext
-		openssl x509 -req -in $name.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out $name.pem \
-			-days 2 -extfile $name.ext >/dev/null 2>&1
-	done
-}
+# Helpers for the HTTP client's e2e tests (t067x), sourced after lib.sh (which has
+# make_certs): the python origin server (http_server.py) and proxy (http_proxy.py).
 
 # wait_ready FILE PID
 wait_ready() {

@@ -7,15 +7,7 @@ command -v moto_server >/dev/null || skip "moto_server not installed"
 command -v openssl >/dev/null || skip "openssl not installed"
 cd "$E2E_TMP" || exit 1
 # A private CA, and a server certificate for 127.0.0.1 (good) and for another name (bad).
-openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 \
-	-subj "/CN=kdx test CA" >/dev/null 2>&1
-for name in good bad; do
-	if [ $name = good ]; then san="IP:127.0.0.1,DNS:localhost"; else san="DNS:elsewhere.example"; fi
-	openssl req -newkey rsa:2048 -nodes -keyout $name.key -out $name.csr -subj "/CN=$name" >/dev/null 2>&1
-	printf 'subjectAltName=%s\n' "$san" >$name.ext
-	openssl x509 -req -in $name.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out $name.pem \
-		-days 2 -extfile $name.ext >/dev/null 2>&1
-done
+make_certs
 
 # start_tls NAME: moto over https with that certificate; sets TLS_URL.
 start_tls() {

@@ -1,4 +1,4 @@
-/* Unit tests for common/: arena, strbuf, values and durations. */
+/* Unit tests for common/: arena, strbuf, values, durations and kdx_wipe. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,6 +9,7 @@
 #include "common/arena.h"
 #include "common/strbuf.h"
 #include "common/value.h"
+#include "common/xalloc.h"
 
 static void test_duration_parse(void **state)
 {
@@ -91,6 +92,16 @@ static void test_arena_big_and_small(void **state)
 	kdx_arena_release(&a);
 }
 
+static void test_wipe(void **state)
+{
+	(void)state;
+	char secret[16];
+	memcpy(secret, "wJalrXUtnFEMI/K7", 16);
+	kdx_wipe(secret, sizeof(secret));
+	for (size_t i = 0; i < sizeof(secret); i++)
+		assert_int_equal(secret[i], 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -99,6 +110,7 @@ int main(void)
 		cmocka_unit_test(test_json_round_trip),
 		cmocka_unit_test(test_value_equal_and_format),
 		cmocka_unit_test(test_arena_big_and_small),
+		cmocka_unit_test(test_wipe),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -111,6 +111,13 @@ static int accepted(server *s)
 	return n;
 }
 
+/* A server answering after delay_ms, and the URL of path on it. */
+static void serve_at(server *s, int delay_ms, const char *path, char url[64])
+{
+	server_start(s, delay_ms);
+	snprintf(url, 64, "http://127.0.0.1:%d%s", s->port, path);
+}
+
 typedef struct result {
 	int done, ok;
 	kdx_http_fail kind;
@@ -149,9 +156,8 @@ static void test_many_in_flight_and_pool_cap(void **state)
 	(void)state;
 	unsetenv("http_proxy");
 	server s;
-	server_start(&s, 20);
 	char url[64];
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d/x", s.port);
+	serve_at(&s, 20, "/x", url);
 	kdx_http_client *c = kdx_http_client_new();
 	result r = { 0 };
 	for (int i = 0; i < 12; i++)
@@ -181,9 +187,8 @@ static void test_timeout_and_refused(void **state)
 {
 	(void)state;
 	server s;
-	server_start(&s, 400);
 	char url[64];
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d/slow", s.port);
+	serve_at(&s, 400, "/slow", url);
 	kdx_http_client *c = kdx_http_client_new();
 	result r = { 0 };
 	start(c, url, 100, &r);

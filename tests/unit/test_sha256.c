@@ -109,16 +109,6 @@ static void test_rfc4231(void **state)
 	assert_string_equal(hex, "9b09ffa71b942fcb27635fbcd5b0e944bfdc63644f0713938a7f51535c3a35e2");
 }
 
-static void test_wipe(void **state)
-{
-	(void)state;
-	char secret[16];
-	memcpy(secret, "wJalrXUtnFEMI/K7", 16);
-	kdx_wipe(secret, sizeof(secret));
-	for (size_t i = 0; i < sizeof(secret); i++)
-		assert_int_equal(secret[i], 0);
-}
-
 /* Both implementations on the same random inputs of every length up to 300 bytes. */
 static void test_paths_agree(void **state)
 {
@@ -161,7 +151,6 @@ int main(void)
 		BOTH(test_padding_boundaries),
 		BOTH(test_rfc4231),
 		cmocka_unit_test(test_paths_agree),
-		cmocka_unit_test(test_wipe),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
