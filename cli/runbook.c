@@ -158,22 +158,21 @@ void kdx_rb_release(kdx_rb *r)
 /* ---- meta: how to rebuild the same plan ---- */
 
 #include <json-c/json.h>
-#include "../common/sha256.h"
+#include "../common/digest.h"
 
 static int sha256_file(const char *path, char hex[65])
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return -1;
-	kdx_sha256_ctx c;
-	kdx_sha256_init(&c);
+	kdx_sha256_ctx *c = kdx_sha256_new();
 	unsigned char buf[65536], md[KDX_SHA256_LEN];
 	size_t n;
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		kdx_sha256_update(&c, buf, n);
+		kdx_sha256_update(c, buf, n);
 	int bad = ferror(f);
 	fclose(f);
-	kdx_sha256_final(&c, md);
+	kdx_sha256_final(c, md);
 	kdx_hex(md, sizeof(md), hex);
 	return bad ? -1 : 0;
 }
@@ -205,9 +204,7 @@ void kdx_rb_meta(const kdx_rb *r, const char *path, const kdx_rb_opts *o, strbuf
 		char hex[65];
 		if (!f->path || !f->from_file)
 			continue;
-		unsigned char md[KDX_SHA256_LEN];
-		kdx_sha256(f->text, f->len, md);
-		kdx_hex(md, sizeof(md), hex);
+		kdx_sha256_hex(f->text, f->len, hex);
 		const char *p = f->path;
 		strbuf_addf(out, "%s", k++ ? "," : "");
 		strbuf_add_json_str(out, p);

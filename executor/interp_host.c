@@ -1,11 +1,11 @@
 /* interp_host: the host functions kdx serves to runbooks at run time. http_get(url,
- * time_limit) does one GET with kdx_http_get (executor/http), TLS verification on, and answers
+ * time_limit) does one GET with aws_transport_get (libcurl), TLS verification on, and answers
  * { status, body } -- status 0 when the URL cannot be reached (not an error: a health check
  * that cannot connect is a failed check). run_command(argv, time_limit, env) is the body of
  * core.exec: a local command started without a shell, gated twice. */
 #include "interp_int.h"
 #include "../common/monotime.h"
-#include "http/http_client.h"
+#include "aws/transport.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -32,9 +32,8 @@ int kdx_interp_http_get(kdx_interp *in, kdx_value **args, size_t nargs, kdx_valu
 		limit = (long)args[1]->u.ms;
 	strbuf body = STRBUF_INIT, why = STRBUF_INIT;
 	int status = 0;
-	kdx_http_fail kind;
 	/* A URL that cannot be reached is status 0 (a failed check), not an error. */
-	kdx_http_get(url, limit, &status, &body, BODY_LIMIT, &kind, &why);
+	aws_transport_get(url, limit, &status, &body, BODY_LIMIT, &why);
 	strbuf_release(&why);
 	kdx_value *m = kdx_value_map(&in->arena, 2);
 	m->u.map.keys[0] = "status";
