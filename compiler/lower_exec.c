@@ -7,7 +7,7 @@
  * calls it is gated the same way: allow_exec must list "terraform". */
 #include "lower.h"
 #include "resolve.h"
-#include "suggest.h"
+#include "../common/suggest.h"
 
 #include <string.h>
 
