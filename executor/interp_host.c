@@ -149,18 +149,15 @@ static int build_command(kdx_interp *in, kdx_value **args, size_t nargs, command
 	return 0;
 }
 
-/* Both gates, again, at the moment of running: the runbook lists argv[0] in allow_exec
- * (the compiler checked the calls it could see; this also covers calls from actions) and
- * the command line passed -allow-exec. */
-static int gate(kdx_interp *in, const command *c)
+int kdx_interp_exec_gate(kdx_interp *in, const char *cmd)
 {
 	const kdx_plan *p = in->rt->comp ? in->rt->comp->plan : NULL;
 	bool listed = false;
 	for (size_t i = 0; p && i < p->nallow_exec && !listed; i++)
-		listed = !strcmp(p->allow_exec[i], c->argv[0]);
+		listed = !strcmp(p->allow_exec[i], cmd);
 	if (!listed) {
 		strbuf_addstr(&in->err, "command ");
-		add_argv(in, &in->err, &(command){ .argv = c->argv, .argc = 1 });
+		add_argv(in, &in->err, &(command){ .argv = (char **)&cmd, .argc = 1 });
 		strbuf_addstr(&in->err, " is not in the runbook's allow_exec");
 		return -1;
 	}
@@ -295,7 +292,7 @@ static kdx_value *result(kdx_interp *in, const command *c, int status, const str
 int kdx_interp_run_command(kdx_interp *in, kdx_value **args, size_t nargs, kdx_value **out)
 {
 	command c = { 0 };
-	if (build_command(in, args, nargs, &c) < 0 || gate(in, &c) < 0)
+	if (build_command(in, args, nargs, &c) < 0 || kdx_interp_exec_gate(in, c.argv[0]) < 0)
 		return -1;
 	strbuf so = STRBUF_INIT, se = STRBUF_INIT;
 	if (in->rt->dry_run || in->rt->no_waits) {
