@@ -44,15 +44,19 @@ const kdx_command kdx_commands[] = {
 	{ .name = "aws", .summary = "Talk to AWS directly: send one model-checked call, or show how a request is signed",
 	  .usage = "Usage: kdx aws SUBCOMMAND [FLAGS]\n\n  sign   show SigV4 signing of a raw HTTP request\n"
 		   "  call   send one model-checked request (kdx aws call SERVICE OPERATION ...)\n", .run = cmd_aws },
-	{ .name = "check", .summary = "Prove a runbook safe: graph, traffic, capacity, RTO, RPO, fencing, undo, races",
-	  .usage = "Usage: kdx check [-json] [-strict] [-var NAME=VALUE]... [-var-file FILE]... [-I DIR]... FILE\n"
+	{ .name = "check", .summary = "Prove a runbook safe: graph, traffic, capacity, RTO, RPO, fencing, undo, races, state",
+	  .usage = "Usage: kdx check [-json] [-strict] [-state URL] [-var NAME=VALUE]... [-var-file FILE]...\n"
+		   "                 [-I DIR]... FILE\n"
 		   "       kdx check -explain ANALYSIS\n\n"
-		   "  Compile FILE, then run the eight safety analyses on its plan and print the\n"
+		   "  Compile FILE, then run the nine safety analyses on its plan and print the\n"
 		   "  critical path against the RTO. Exit 0 when safe, 1 when not.\n\n"
 		   "  -json             diagnostics and the critical path as JSON, one object per line\n"
 		   "  -strict           warnings (e.g. RTO slack under 10%) fail the check too\n"
+		   "  -state URL        the run store to check (file://DIR, s3://BUCKET/PREFIX?region=R,\n"
+		   "                    dynamodb://TABLE?region=R&replicas=R2,R3); default: $KDX_STATE,\n"
+		   "                    then the runbook's state { url = ... } block, then .kdx\n"
 		   "  -explain NAME     what an analysis proves and why it matters: graph, traffic,\n"
-		   "                    capacity, rto, rpo, fencing, reversibility, races\n"
+		   "                    capacity, rto, rpo, fencing, reversibility, races, state\n"
 		   "  -var NAME=VALUE   set a param (repeatable)\n"
 		   "  -var-file FILE    read params from FILE (name = value lines)\n"
 		   "  -I DIR            search DIR for imported modules first\n",
