@@ -6,7 +6,7 @@
 #define KDX_CLI_STATE_H
 #include "../common/arena.h"
 #include "../common/strbuf.h"
-#include "../compiler/diag.h"
+#include "../common/diag.h"
 #include "../compiler/plan.h"
 
 /* Fill plan->store (url, origin, regions; strings allocated in a). A URL without
