@@ -15,6 +15,7 @@ int cmd_resume(int argc, char **argv);
 int cmd_rollback(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
+int cmd_state(int argc, char **argv);
 int cmd_terraform(int argc, char **argv);
 int cmd_unlock(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
@@ -155,6 +156,23 @@ const kdx_command kdx_commands[] = {
 		   "The program is 'terraform', or $KDX_TERRAFORM (e.g. tofu). output prints every\n"
 		   "output as JSON, or one by NAME; sensitive values are never printed.\n",
 	  .run = cmd_terraform },
+	{ .name = "state", .summary = "The run store: init, list, show, unlock, rm, migrate",
+	  .usage = "Usage: kdx state init|list|show RUN|unlock NAME|rm RUN [-state URL] [-json]\n"
+		   "       kdx state migrate FROM_URL TO_URL [RUN]...\n\n"
+		   "  The store where runs (journals, lease locks, approvals) are kept: -state URL,\n"
+		   "  else $KDX_STATE, else file://.kdx. URLs: file://DIR, s3://BUCKET/PREFIX?region=R.\n\n"
+		   "  init          create the store when missing: the directory (0700), or the bucket\n"
+		   "                (versioned, encrypted with SSE-S3)\n"
+		   "  list          every run with its status and lease holder (-json: an array)\n"
+		   "  show RUN      a run's story, as kdx show prints it, and its approvals\n"
+		   "  unlock NAME   break lock NAME (\"<runbook>-<env>\"), saying whose it was; the old\n"
+		   "                holder's fencing token is superseded, so it cannot write again\n"
+		   "  rm RUN        remove a run that has ended\n"
+		   "  migrate FROM TO [RUN]...  copy runs (default: all) record by record, then read\n"
+		   "                both back and compare every byte\n"
+		   "  lock NAME [-lease D] [-hold D] [-write RUN]  take a lock by hand and hold it\n"
+		   "                (maintenance; tests), appending to RUN as its holder\n",
+	  .run = cmd_state },
 	{ .name = "unlock", .summary = "Remove the lock of a run that died",
 	  .usage = "Usage: kdx unlock [-env NAME] [-state-dir DIR] [-force] RUNBOOK.kdx | LOCKFILE\n\n"
 		   "  Shows who holds the lock of the runbook and asks for 'yes' before removing it.\n"
