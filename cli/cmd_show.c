@@ -69,6 +69,14 @@ static int show_journal(const char *path, bool json)
 	int rc = KDX_EXIT_ERROR;
 	kdx_journal_state_init(&st);
 	if (kdx_journal_read(path, &st, &warn, &err) < 0) {
+		/* damage: show what can be trusted, then what is damaged (exit 1) */
+		if (st.damaged && st.nrecords) {
+			if (json)
+				kdx_journal_view_json(stdout, path, &st);
+			else
+				kdx_journal_view_text(stdout, path, &st);
+			fflush(stdout);
+		}
 		fprintf(stderr, "kdx: error: %s\n", err.buf);
 	} else {
 		if (warn.len)
@@ -89,12 +97,17 @@ int cmd_show(int argc, char **argv)
 {
 	const kdx_command *cmd = kdx_command_find("show");
 	bool json = false;
+	const char *journal = NULL;
 	kdx_strlist pos = { 0 };
-	kdx_flag flags[] = { { "json", KDX_FLAG_BOOL, &json }, { 0 } };
+	kdx_flag flags[] = { { "json", KDX_FLAG_BOOL, &json },
+			     { "journal", KDX_FLAG_STRING, &journal },
+			     { 0 } };
 	int rc = kdx_parse_flags(cmd, argc, argv, flags, &pos);
 	if (rc)
 		rc = rc < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
-	else if (pos.n != 1)
+	else if (journal && pos.n == 0)
+		rc = show_journal(journal, json);
+	else if (pos.n != 1 || journal)
 		rc = kdx_usage_error(cmd, "show needs one PLANFILE or JOURNAL");
 	else if (strlen(pos.items[0]) > 6 && !strcmp(pos.items[0] + strlen(pos.items[0]) - 6, ".jsonl"))
 		rc = show_journal(pos.items[0], json);

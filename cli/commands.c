@@ -101,10 +101,14 @@ const kdx_command kdx_commands[] = {
 	  .usage = "Usage: kdx resume [-journal FILE] [FILE] [-json] [-parallelism N] [-state-dir DIR]\n\n"
 		   "  Steps the journal shows done are not run again; a change whose result was not\n"
 		   "  journalled is checked against the live state first. Without -journal: the\n"
-		   "  newest journal of FILE in the state directory.\n\n"
+		   "  newest run of FILE's runbook in the state directory. The run must be FILE's,\n"
+		   "  with the vars it started with; a changed runbook is refused unless -force.\n"
+		   "  A finished run is never run again.\n\n"
 		   "  -journal FILE   the run's journal\n"
 		   "  -json           progress as JSON lines\n"
 		   "  -approve STEP   approve a gate (repeatable)\n"
+		   "  -force REASON   continue although the runbook text changed (journalled;\n"
+		   "                  never overrides different vars)\n"
 		   "  -state-dir DIR  where journals and locks are (default: .kdx next to FILE)\n"
 		   "  -allow-exec     let core.exec run local commands (see kdx apply)\n",
 	  .run = cmd_resume },
@@ -112,15 +116,19 @@ const kdx_command kdx_commands[] = {
 	  .usage = "Usage: kdx rollback [-journal FILE] [FILE] [-json] [-parallelism N] [-state-dir DIR]\n\n"
 		   "  Undoes exactly the steps the journal shows done (in-doubt ones are checked\n"
 		   "  against the live state first), journalled like an apply. Irreversible steps\n"
-		   "  are reported, not skipped silently.\n\n"
+		   "  are reported, not skipped silently. The run must be FILE's, with the vars it\n"
+		   "  started with; a changed runbook is refused unless -force.\n\n"
 		   "  -journal FILE   the run's journal\n"
 		   "  -json           progress as JSON lines\n"
+		   "  -force REASON   undo although the runbook text changed (journalled)\n"
 		   "  -state-dir DIR  where journals and locks are (default: .kdx next to FILE)\n"
 		   "  -allow-exec     let core.exec run local commands (see kdx apply)\n",
 	  .run = cmd_rollback },
 	{ .name = "show", .summary = "Show a saved plan or a run's journal",
-	  .usage = "Usage: kdx show [-json] PLANFILE | JOURNAL\n\n"
-		   "  -json   print the plan document, or the journal's state, as JSON\n",
+	  .usage = "Usage: kdx show [-json] PLANFILE | JOURNAL | -journal JOURNAL\n\n"
+		   "  A damaged journal is shown up to the damage, then the damage (exit 1).\n\n"
+		   "  -json           print the plan document, or the journal's state, as JSON\n"
+		   "  -journal FILE   the journal to show (any file name)\n",
 	  .run = cmd_show },
 	{ .name = "simulate", .summary = "Rehearse a runbook on the world model: scenarios, RTO/RPO, every single-step failure",
 	  .usage = "Usage: kdx simulate FILE [-var NAME=VALUE ...] [-var-file FILE ...] [-scenario NAME | -all-scenarios]\n"
