@@ -109,6 +109,7 @@ void kdx_lease_release(kdx_lease *l)
 	free(l->command);
 	free(l->host);
 	free(l->user);
+	free(l->identity);
 	free(l->since);
 	kdx_lease_init(l);
 }
