@@ -93,18 +93,6 @@ static void observe(kdx_model *m, const kdx_rb *r, const kdx_bound_call *bc, con
 	}
 }
 
-static void json_kv(strbuf *j, const char *k, const char *v, bool comma)
-{
-	if (comma)
-		strbuf_addch(j, ',');
-	strbuf_add_json_str(j, k);
-	strbuf_addch(j, ':');
-	if (v)
-		strbuf_add_json_str(j, v);
-	else
-		strbuf_addstr(j, "null");
-}
-
 static void indent(strbuf *out, const char *text, const char *pad)
 {
 	const char *p = text;
@@ -125,14 +113,16 @@ typedef struct ctx {
 	kdx_interp *in;
 	kdx_model m;
 	int failures;
-	bool first_obs;
+	kdx_json *doc, *steps, *observed; /* the plan document (planfile.h), built here */
 	strbuf *err;
 } ctx;
 
 static void one_step(ctx *c, size_t no, const kdx_step *st)
 {
 	const kdx_step_body *b = st->body;
-	strbuf *h = &c->v->human, *j = &c->v->json;
+	strbuf *h = &c->v->human;
+	kdx_json *j = kdx_json_object();
+	kdx_json_push(c->steps, j);
 	kdx_interp *in = c->in;
 	strbuf line = STRBUF_INIT, reqs = STRBUF_INIT, obs = STRBUF_INIT;
 	kdx_interp_reset(in);
@@ -144,10 +134,9 @@ static void one_step(ctx *c, size_t no, const kdx_step *st)
 		    st->mutating ? ""
 		    : !sb->do_call || kdx_interp_action_reads_only(sb->do_call->decl) ? "; reads only"
 										 : "; no change to the world model");
-	strbuf_addf(j, "%s{", no > 1 ? "," : "");
-	json_kv(j, "name", st->name, false);
-	json_kv(j, "action", st->action, true);
-	strbuf_addf(j, ",\"mutating\":%s", st->mutating ? "true" : "false");
+	kdx_json_set_str(j, "name", st->name);
+	kdx_json_set_str_or_null(j, "action", st->action);
+	kdx_json_set_bool(j, "mutating", st->mutating);
 	for (size_t k = 0; k < b->nrequires; k++) {
 		kdx_value *val;
 		strbuf_addstr(h, "     require ");
@@ -169,10 +158,9 @@ static void one_step(ctx *c, size_t no, const kdx_step *st)
 		} else if (snap->u.map.n) {
 			kdx_value_to_json(&obs, snap);
 			strbuf_addf(h, "     live state: %s\n", obs.buf);
-			strbuf_addf(&c->v->observed, "%s", c->first_obs ? "" : ",");
-			c->first_obs = false;
-			strbuf_add_json_str(&c->v->observed, st->name);
-			strbuf_addf(&c->v->observed, ":%s", obs.buf);
+			strbuf perr = STRBUF_INIT;
+			kdx_json_set(c->observed, st->name, kdx_json_parse_str(obs.buf, &perr));
+			strbuf_release(&perr);
 			observe(&c->m, c->r, b->do_call, snap);
 		}
 	}
@@ -184,28 +172,28 @@ static void one_step(ctx *c, size_t no, const kdx_step *st)
 	strbuf_release(&why);
 	kdx_model_render(&line, &before);
 	strbuf_addf(h, "     before: %s\n", line.buf);
-	json_kv(j, "before", line.buf, true);
+	kdx_json_set_str(j, "before", line.buf);
 	strbuf_reset(&line);
 	kdx_model_render_diff(&line, &before, &c->m);
 	strbuf_addf(h, "     change: %s\n", line.len ? line.buf : "(none to the world model)");
-	json_kv(j, "change", line.buf, true);
+	kdx_json_set_str(j, "change", line.buf);
 	strbuf_reset(&line);
 	kdx_model_render(&line, &c->m);
-	json_kv(j, "after", line.buf, true);
+	kdx_json_set_str(j, "after", line.buf);
 	kdx_model_release(&before);
 	if (st->has_undo)
 		strbuf_addf(h, "     undo: %s%s\n", st->undo_action,
 			    b->undo_is_actions_own ? " (with the live state read before)" : "");
 	else if (st->mutating)
 		strbuf_addf(h, "     undo: none%s\n", st->irreversible ? " (irreversible)" : "");
-	json_kv(j, "undo", st->undo_action, true);
+	kdx_json_set_str_or_null(j, "undo", st->undo_action);
 	strbuf_reset(&line);
 	kdx_progress_time(&line, kdx_safety_step_worst(st, NULL));
 	strbuf_addf(h, "     worst case: %s", line.buf);
 	if (st->attempts > 1)
 		strbuf_addf(h, " (%d attempts)", st->attempts);
 	strbuf_addch(h, '\n');
-	strbuf_addf(j, ",\"worst_ms\":%lld", (long long)kdx_safety_step_worst(st, NULL));
+	kdx_json_set_int(j, "worst_ms", kdx_safety_step_worst(st, NULL));
 	kdx_value *ret;
 	int rc = kdx_real_run_step(in, st, KDX_PHASE_DO, NULL, &ret);
 	if (in->log.len) {
@@ -217,8 +205,7 @@ static void one_step(ctx *c, size_t no, const kdx_step *st)
 		strbuf_addf(h, "     could not read what it needs: %s\n", in->err.buf);
 		c->failures++;
 	}
-	json_kv(j, "requests", reqs.buf ? reqs.buf : "", true);
-	strbuf_addch(j, '}');
+	kdx_json_set_str(j, "requests", reqs.buf);
 	if (st->mutating)
 		c->v->changes = true;
 	strbuf_release(&line);
@@ -254,15 +241,19 @@ static void header(ctx *c, const char *meta)
 	if (t.len)
 		strbuf_addf(h, "Stop conditions: %s\n", t.buf);
 	strbuf_release(&t);
-	strbuf *j = &c->v->json;
-	strbuf_addf(j, "{\"format_version\":%d,\"kdx_version\":\"%s\",", KDX_PLANFILE_FORMAT,
-		    KDX_VERSION);
-	json_kv(j, "runbook", p->path, false);
-	json_kv(j, "name", p->name, true);
-	json_kv(j, "environment", p->environment, true);
-	strbuf_addf(j, ",\"meta\":%s", meta && *meta ? meta : "{}");
-	strbuf_addf(j, ",\"rto_ms\":%lld,\"critical_path_ms\":%lld,\"steps\":[",
-		    (long long)(p->has_rto ? p->rto_ms : 0), (long long)r->rep.total_ms);
+	kdx_json *j = c->doc;
+	kdx_json_set_int(j, "format_version", KDX_PLANFILE_FORMAT);
+	kdx_json_set_str(j, "kdx_version", KDX_VERSION);
+	kdx_json_set_str_or_null(j, "runbook", p->path);
+	kdx_json_set_str_or_null(j, "name", p->name);
+	kdx_json_set_str_or_null(j, "environment", p->environment);
+	strbuf perr = STRBUF_INIT;
+	kdx_json *m = meta && *meta ? kdx_json_parse_str(meta, &perr) : NULL;
+	strbuf_release(&perr);
+	kdx_json_set(j, "meta", m ? m : kdx_json_object());
+	kdx_json_set_int(j, "rto_ms", p->has_rto ? p->rto_ms : 0);
+	kdx_json_set_int(j, "critical_path_ms", r->rep.total_ms);
+	c->steps = kdx_json_set_array(j, "steps");
 }
 
 int kdx_planview_build(kdx_planview *v, kdx_rb *r, const char *meta, bool color, strbuf *err)
@@ -273,9 +264,9 @@ int kdx_planview_build(kdx_planview *v, kdx_rb *r, const char *meta, bool color,
 	prt.no_waits = true;
 	kdx_interp in;
 	kdx_interp_init(&in, &prt);
-	ctx c = { .r = r, .v = v, .in = &in, .first_obs = true, .err = err };
+	ctx c = { .r = r, .v = v, .in = &in, .err = err, .doc = kdx_json_object(),
+		  .observed = kdx_json_object() };
 	kdx_model_init_from_plan(&c.m, r->comp.plan);
-	strbuf_addch(&v->observed, '{');
 	header(&c, meta);
 	size_t *order = exec_order(r->comp.plan);
 	size_t nmut = 0;
@@ -285,8 +276,10 @@ int kdx_planview_build(kdx_planview *v, kdx_rb *r, const char *meta, bool color,
 		nmut += st->mutating;
 	}
 	free(order);
-	strbuf_addch(&v->observed, '}');
-	strbuf_addf(&v->json, "],\"observed\":%s}", v->observed.buf);
+	kdx_json_write(&v->observed, c.observed);
+	kdx_json_set(c.doc, "observed", c.observed); /* after the steps, as before */
+	kdx_json_write(&v->json, c.doc);
+	kdx_json_free(c.doc);
 	strbuf_addf(&v->human, "\nPlan: %zu steps, %zu change something, %zu only read.\n",
 		    r->comp.plan->nsteps, nmut, r->comp.plan->nsteps - nmut);
 	kdx_model_release(&c.m);
