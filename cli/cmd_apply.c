@@ -99,6 +99,8 @@ static int run(apply_args *a, const char *arg)
 	kdx_planfile_init(&pf);
 	int code = KDX_EXIT_ERROR;
 	bool is_plan = kdx_planfile_is(arg);
+	/* a dry run reports waits and polls ("would wait 60s") and never sleeps (#14.7) */
+	a->rb.no_waits = a->rb.dry_run;
 	if (is_plan && kdx_planfile_read(&pf, arg, &a->rb) < 0)
 		goto out_pf;
 	if (is_plan)
@@ -158,7 +160,7 @@ static int run(apply_args *a, const char *arg)
 		if (a->rb.dry_run && !a->json)
 			printf("dry run: %d requests, %d mutating (not sent)\n", r.be.requests,
 			       r.be.mutations);
-		code = res.status == KDX_RUN_OK ? KDX_EXIT_OK : KDX_EXIT_ERROR;
+		code = kdx_exit_for_run(&res, false);
 	}
 done:
 	kdx_approvals_release(&ap);

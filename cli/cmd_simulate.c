@@ -175,7 +175,7 @@ static int explore(simcli *C, strbuf *err)
 		if (strlen(C->p->steps[i].name) > w)
 			w = strlen(C->p->steps[i].name);
 	if (!C->json)
-		strbuf_addf(&out, "%-*s  %-7s  %-18s  %s\n", (int)w, "STEP", "FAULT", "OUTCOME",
+		strbuf_addf(&out, "%-*s  %-7s  %-26s  %s\n", (int)w, "STEP", "FAULT", "OUTCOME",
 			    "VERDICT");
 	for (size_t k = 0; k < x.nrows; k++) {
 		const kdx_explore_row *row = &x.rows[k];
@@ -199,7 +199,7 @@ static int explore(simcli *C, strbuf *err)
 			strbuf_addstr(&out, "}\n");
 			continue;
 		}
-		strbuf_addf(&out, "%-*s  %-7s  %-18s  %s\n", (int)w, name, fault, st,
+		strbuf_addf(&out, "%-*s  %-7s  %-26s  %s\n", (int)w, name, fault, st,
 			    row->unsafe ? "UNSAFE" : "safe");
 		if (row->violations)
 			strbuf_addf(&out, "    bad state: %s\n", row->violations);

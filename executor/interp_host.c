@@ -35,6 +35,11 @@ int kdx_interp_http_get(kdx_interp *in, kdx_value **args, size_t nargs, kdx_valu
 	kdx_http_fail kind;
 	/* A URL that cannot be reached is status 0 (a failed check), not an error. */
 	kdx_http_get(url, limit, &status, &body, BODY_LIMIT, &kind, &why);
+	strbuf_reset(&in->observed);
+	if (status)
+		strbuf_addf(&in->observed, "GET %s answered %d", url, status);
+	else
+		strbuf_addf(&in->observed, "GET %s: %s", url, why.len ? why.buf : "no answer");
 	strbuf_release(&why);
 	kdx_value *m = kdx_value_map(&in->arena, 2);
 	m->u.map.keys[0] = "status";
