@@ -59,6 +59,7 @@ typedef struct kdx_interp {
 	strbuf observed;                 /* what a host function saw last (an http check's URL
 					    and status), for a wait's "last seen" */
 	const char *token;               /* idempotency token for mutating requests, or NULL */
+	const char *step;                /* the step being run (run_info()), or NULL */
 	atomic_int *cancel;              /* set: stop at the next wait or request */
 	/* Set (to 1) before a mutating request goes out, and only then is cancel checked:
 	 * whoever sets cancel and then reads this knows whether a change may have been sent. */

@@ -135,14 +135,9 @@ void kdx_sched_report_not_undone(kdx_sched *s, size_t i, const char *reason, boo
 	kdx_srun *r = &s->r[i];
 	s->res->not_undone++;
 	if (journal) {
-		strbuf d = STRBUF_INIT;
-		if (s->jdata) {
-			strbuf_addstr(&d, "{\"reason\":");
-			strbuf_add_json_str(&d, reason);
-			strbuf_addch(&d, '}');
-		}
-		int rc = kdx_sched_jrec(s, KDX_J_UNDO_SKIPPED, r, s->jdata ? d.buf : NULL);
-		strbuf_release(&d);
+		kdx_json *d = kdx_sched_jdata(s);
+		kdx_json_set_str(d, "reason", reason);
+		int rc = kdx_sched_jdoc(s, KDX_J_UNDO_SKIPPED, r, d, false);
 		if (rc < 0)
 			return;
 	}
@@ -254,17 +249,16 @@ void kdx_sched_undo_loop(kdx_sched *s)
 void kdx_sched_undo_done(kdx_sched *s, size_t i, bool reconciled)
 {
 	kdx_srun *r = &s->r[i];
-	strbuf d = STRBUF_INIT;
+	kdx_json *d = kdx_sched_jdata(s);
 	if (reconciled)
-		strbuf_addstr(&d, "{\"reconciled\":true}");
-	else if (s->jdata)
-		strbuf_addf(&d, "{\"duration_ms\":%" PRId64 "}", kdx_sched_now(s) - r->started);
+		kdx_json_set_bool(d, "reconciled", true);
+	else
+		kdx_json_set_int(d, "duration_ms", kdx_sched_now(s) - r->started);
 	kdx_sched_set_u(s, i, U_DONE);
 	r->doubt = false;
 	s->res->undone++;
-	if (kdx_sched_jrec(s, KDX_J_UNDO_DONE, r, d.len ? d.buf : NULL) == 0 && !reconciled)
+	if (kdx_sched_jdoc(s, KDX_J_UNDO_DONE, r, d, false) == 0 && !reconciled)
 		kdx_sched_emit(s, KDX_EV_UNDO_DONE, r, NULL, NULL);
-	strbuf_release(&d);
 }
 
 /* ---- taking a run over from its journal ---- */
@@ -274,7 +268,8 @@ static int reconcile_one(kdx_sched *s, size_t i, kdx_phase phase)
 {
 	kdx_srun *r = &s->r[i];
 	const kdx_step *st = r->op.step;
-	strbuf why = STRBUF_INIT, d = STRBUF_INIT, msg = STRBUF_INIT;
+	strbuf why = STRBUF_INIT, msg = STRBUF_INIT;
+	kdx_json *d;
 	kdx_recon rc = kdx_sched_read_back(s, i, phase, &why);
 	int ret = 0;
 	if (rc == KDX_RECON_UNKNOWN) {
@@ -288,9 +283,10 @@ static int reconcile_one(kdx_sched *s, size_t i, kdx_phase phase)
 				    ? "it is irreversible and will not be sent again before kdx can "
 				      "tell; check whether it took effect, "
 				    : "check the live state by hand or mend what stops the read, ");
-		strbuf_addstr(&d, "{\"error\":");
-		strbuf_add_json_str(&d, msg.buf);
-		strbuf_addstr(&d, ",\"on_failure\":\"pause\",\"in_doubt\":true}");
+		d = kdx_json_object();
+		kdx_json_set_str(d, "error", msg.buf);
+		kdx_json_set_str(d, "on_failure", "pause");
+		kdx_json_set_bool(d, "in_doubt", true);
 		s->paused = s->stopping = s->unknown = true;
 		if (phase == KDX_PHASE_DO) {
 			r->f = F_FAILED;
@@ -301,8 +297,8 @@ static int reconcile_one(kdx_sched *s, size_t i, kdx_phase phase)
 			kdx_sched_set_u(s, i, U_FAILED);
 			s->res->undo_failed++;
 		}
-		ret = kdx_sched_jrec(s, phase == KDX_PHASE_DO ? KDX_J_STEP_FAILED : KDX_J_UNDO_FAILED,
-				     r, d.buf);
+		ret = kdx_sched_jdoc(s, phase == KDX_PHASE_DO ? KDX_J_STEP_FAILED : KDX_J_UNDO_FAILED,
+				     r, d, false);
 		if (ret == 0)
 			kdx_sched_emit(s, phase == KDX_PHASE_DO ? KDX_EV_STEP_FAILED
 								: KDX_EV_UNDO_FAILED,
@@ -326,7 +322,6 @@ static int reconcile_one(kdx_sched *s, size_t i, kdx_phase phase)
 	}
 out:
 	strbuf_release(&why);
-	strbuf_release(&d);
 	strbuf_release(&msg);
 	return ret;
 }

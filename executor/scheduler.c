@@ -53,6 +53,41 @@ static int jwrite(kdx_sched *s, const char *kind, const kdx_srun *r, const char 
 	return 0;
 }
 
+kdx_json *kdx_sched_jdata(const kdx_sched *s)
+{
+	return s->jdata ? kdx_json_object() : NULL;
+}
+
+kdx_json *kdx_sched_jphase(const kdx_sched *s, kdx_phase phase, int attempt)
+{
+	kdx_json *d = kdx_sched_jdata(s);
+	kdx_json_set_str(d, "phase", phase == KDX_PHASE_DO ? "do" : "undo");
+	kdx_json_set_int(d, "attempt", attempt);
+	return d;
+}
+
+void kdx_sched_jtext(kdx_json *d, const char *key, const char *json)
+{
+	if (!d || !json)
+		return;
+	strbuf perr = STRBUF_INIT;
+	/* a backend's text that is not JSON would be refused by the journal: keep it as text */
+	kdx_json *v = kdx_json_parse_str(json, &perr);
+	kdx_json_set(d, key, v ? v : kdx_json_string(json));
+	strbuf_release(&perr);
+}
+
+int kdx_sched_jdoc(kdx_sched *s, const char *kind, const kdx_srun *r, kdx_json *d, bool sync)
+{
+	strbuf t = STRBUF_INIT;
+	if (d)
+		kdx_json_write(&t, d);
+	kdx_json_free(d);
+	int rc = jwrite(s, kind, r, d ? t.buf : NULL, sync);
+	strbuf_release(&t);
+	return rc;
+}
+
 /* Records are written at once but fsync'd only before a request goes out (kdx_sched_launch)
  * and at the end of the run: one fsync per batch of requests, not one per record. */
 int kdx_sched_jrec(kdx_sched *s, const char *kind, const kdx_srun *r, const char *data)
@@ -174,31 +209,14 @@ static int64_t backoff(const kdx_sched *s, const kdx_step *st, int failed_attemp
 	return d < s->o.backoff_cap_ms ? d : s->o.backoff_cap_ms;
 }
 
-/* {"phase":"do","attempt":N,...} helpers for the journal's data */
-static void data_open(strbuf *sb, kdx_phase phase, int attempt)
-{
-	strbuf_addf(sb, "{\"phase\":\"%s\",\"attempt\":%d", phase == KDX_PHASE_DO ? "do" : "undo",
-		    attempt);
-}
-
-static void add_field(strbuf *sb, const char *key, const char *str)
-{
-	strbuf_addf(sb, ",\"%s\":", key);
-	strbuf_add_json_str(sb, str);
-}
-
 int kdx_sched_start_attempt(kdx_sched *s, size_t i, kdx_phase phase)
 {
 	kdx_srun *r = &s->r[i];
 	const kdx_step *st = r->op.step;
-	strbuf d = STRBUF_INIT, e = STRBUF_INIT;
+	strbuf e = STRBUF_INIT;
 	r->attempt++;
-	if (s->jdata) {
-		data_open(&d, phase, r->attempt);
-		strbuf_addch(&d, '}');
-	}
-	int rc = kdx_sched_jrec(s, phase == KDX_PHASE_DO ? KDX_J_STEP_START : KDX_J_UNDO_START, r,
-				s->jdata ? d.buf : NULL);
+	int rc = kdx_sched_jdoc(s, phase == KDX_PHASE_DO ? KDX_J_STEP_START : KDX_J_UNDO_START, r,
+				kdx_sched_jphase(s, phase, r->attempt), false);
 	if (rc < 0)
 		goto out;
 	kdx_sched_emit(s, phase == KDX_PHASE_DO ? KDX_EV_STEP_START : KDX_EV_UNDO_START, r, NULL,
@@ -215,15 +233,11 @@ int kdx_sched_start_attempt(kdx_sched *s, size_t i, kdx_phase phase)
 		}
 	}
 	if (phase == KDX_PHASE_UNDO || st->mutating) {
-		if (s->jdata) {
-			strbuf_reset(&d);
-			data_open(&d, phase, r->attempt);
-			add_field(&d, "token", r->token[phase]);
-			if (phase == KDX_PHASE_DO && r->snapshot)
-				strbuf_addf(&d, ",\"snapshot\":%s", r->snapshot);
-			strbuf_addch(&d, '}');
-		}
-		if ((rc = kdx_sched_jrec(s, KDX_J_INTENT, r, s->jdata ? d.buf : NULL)) < 0)
+		kdx_json *d = kdx_sched_jphase(s, phase, r->attempt);
+		kdx_json_set_str(d, "token", r->token[phase]);
+		if (phase == KDX_PHASE_DO)
+			kdx_sched_jtext(d, "snapshot", r->snapshot);
+		if ((rc = kdx_sched_jdoc(s, KDX_J_INTENT, r, d, false)) < 0)
 			goto out;
 		s->need_sync = true;
 	}
@@ -245,7 +259,6 @@ int kdx_sched_start_attempt(kdx_sched *s, size_t i, kdx_phase phase)
 	else
 		kdx_sched_set_u(s, i, U_RUNNING);
 out:
-	strbuf_release(&d);
 	strbuf_release(&e);
 	return rc;
 }
@@ -296,12 +309,9 @@ void kdx_sched_begin_rollback(kdx_sched *s, const char *reason)
 		return;
 	s->rollback = s->stopping = true;
 	s->paused = false;
-	strbuf d = STRBUF_INIT;
-	strbuf_addstr(&d, "{\"reason\":");
-	strbuf_add_json_str(&d, reason);
-	strbuf_addch(&d, '}');
-	kdx_sched_jrec(s, KDX_J_ROLLBACK_START, NULL, d.buf);
-	strbuf_release(&d);
+	kdx_json *d = kdx_json_object();
+	kdx_json_set_str(d, "reason", reason);
+	kdx_sched_jdoc(s, KDX_J_ROLLBACK_START, NULL, d, false);
 	kdx_sched_emit(s, KDX_EV_ROLLBACK_START, NULL, reason, NULL);
 }
 
@@ -320,19 +330,14 @@ void kdx_sched_step_failed_as(kdx_sched *s, size_t i, const char *msg, kdx_on_fa
 {
 	kdx_srun *r = &s->r[i];
 	const kdx_step *st = r->op.step;
-	strbuf d = STRBUF_INIT;
-	if (s->jdata) {
-		strbuf_addstr(&d, "{\"error\":");
-		strbuf_add_json_str(&d, msg);
-		add_field(&d, "on_failure", policy_name(policy));
-		if (r->doubt)
-			strbuf_addstr(&d, ",\"in_doubt\":true");
-		strbuf_addch(&d, '}');
-	}
+	kdx_json *d = kdx_sched_jdata(s);
+	kdx_json_set_str(d, "error", msg);
+	kdx_json_set_str(d, "on_failure", policy_name(policy));
+	if (r->doubt)
+		kdx_json_set_bool(d, "in_doubt", true);
 	kdx_sched_set_f(s, i, F_FAILED);
 	s->res->failed++;
-	int rc = kdx_sched_jrec(s, KDX_J_STEP_FAILED, r, s->jdata ? d.buf : NULL);
-	strbuf_release(&d);
+	int rc = kdx_sched_jdoc(s, KDX_J_STEP_FAILED, r, d, false);
 	if (rc < 0)
 		return;
 	kdx_sched_emit(s, KDX_EV_STEP_FAILED, r, msg, policy_name(policy));
@@ -373,17 +378,12 @@ void kdx_sched_attempt_failed(kdx_sched *s, size_t i, kdx_phase phase, const cha
 	} else if (phase == KDX_PHASE_DO) {
 		kdx_sched_step_failed(s, i, msg);
 	} else {
-		strbuf d = STRBUF_INIT;
-		if (s->jdata) {
-			strbuf_addstr(&d, "{\"error\":");
-			strbuf_add_json_str(&d, msg);
-			strbuf_addch(&d, '}');
-		}
+		kdx_json *d = kdx_sched_jdata(s);
+		kdx_json_set_str(d, "error", msg);
 		kdx_sched_set_u(s, i, U_FAILED);
 		s->res->undo_failed++;
-		if (kdx_sched_jrec(s, KDX_J_UNDO_FAILED, r, s->jdata ? d.buf : NULL) == 0)
+		if (kdx_sched_jdoc(s, KDX_J_UNDO_FAILED, r, d, false) == 0)
 			kdx_sched_emit(s, KDX_EV_UNDO_FAILED, r, msg, NULL);
-		strbuf_release(&d);
 	}
 }
 
@@ -391,21 +391,15 @@ void kdx_sched_attempt_failed(kdx_sched *s, size_t i, kdx_phase phase, const cha
 static int result_record(kdx_sched *s, size_t i, kdx_phase phase, bool doubt)
 {
 	kdx_srun *r = &s->r[i];
-	strbuf d = STRBUF_INIT;
-	if (s->jdata) {
-		data_open(&d, phase, r->attempt);
-		strbuf_addf(&d, ",\"ok\":%s", r->ok ? "true" : "false");
-		if (r->ok && r->output && phase == KDX_PHASE_DO)
-			strbuf_addf(&d, ",\"output\":%s", r->output);
-		if (!r->ok)
-			add_field(&d, "error", r->error);
-		if (doubt)
-			strbuf_addstr(&d, ",\"in_doubt\":true");
-		strbuf_addch(&d, '}');
-	}
-	int rc = kdx_sched_jrec(s, KDX_J_RESULT, r, s->jdata ? d.buf : NULL);
-	strbuf_release(&d);
-	return rc;
+	kdx_json *d = kdx_sched_jphase(s, phase, r->attempt);
+	kdx_json_set_bool(d, "ok", r->ok);
+	if (r->ok && phase == KDX_PHASE_DO)
+		kdx_sched_jtext(d, "output", r->output);
+	else if (!r->ok)
+		kdx_json_set_str(d, "error", r->error ? r->error : "");
+	if (doubt)
+		kdx_json_set_bool(d, "in_doubt", true);
+	return kdx_sched_jdoc(s, KDX_J_RESULT, r, d, false);
 }
 
 kdx_recon kdx_sched_read_back(kdx_sched *s, size_t i, kdx_phase phase, strbuf *why)
@@ -423,12 +417,11 @@ int kdx_sched_reconciled(kdx_sched *s, size_t i, kdx_phase phase, bool happened,
 {
 	kdx_srun *r = &s->r[i];
 	const char *ph = phase == KDX_PHASE_DO ? "do" : "undo";
-	strbuf d = STRBUF_INIT;
-	strbuf_addf(&d, "{\"phase\":\"%s\",\"happened\":%s", ph, happened ? "true" : "false");
-	add_field(&d, "why", msg);
-	strbuf_addch(&d, '}');
-	int rc = kdx_sched_jrec(s, KDX_J_RECONCILE, r, d.buf);
-	strbuf_release(&d);
+	kdx_json *d = kdx_json_object();
+	kdx_json_set_str(d, "phase", ph);
+	kdx_json_set_bool(d, "happened", happened);
+	kdx_json_set_str(d, "why", msg);
+	int rc = kdx_sched_jdoc(s, KDX_J_RECONCILE, r, d, false);
 	if (rc == 0)
 		kdx_sched_emit(s, KDX_EV_STEP_RECONCILED, r, msg, ph);
 	return rc;
@@ -437,22 +430,17 @@ int kdx_sched_reconciled(kdx_sched *s, size_t i, kdx_phase phase, bool happened,
 void kdx_sched_do_done(kdx_sched *s, size_t i, bool reconciled)
 {
 	kdx_srun *r = &s->r[i];
-	strbuf d = STRBUF_INIT;
-	if (s->jdata) {
-		if (reconciled)
-			strbuf_addstr(&d, "{\"reconciled\":true");
-		else
-			strbuf_addf(&d, "{\"duration_ms\":%" PRId64, kdx_sched_now(s) - r->started);
-		if (r->snapshot)
-			strbuf_addf(&d, ",\"snapshot\":%s", r->snapshot);
-		strbuf_addch(&d, '}');
-	}
+	kdx_json *d = kdx_sched_jdata(s);
+	if (reconciled)
+		kdx_json_set_bool(d, "reconciled", true);
+	else
+		kdx_json_set_int(d, "duration_ms", kdx_sched_now(s) - r->started);
+	kdx_sched_jtext(d, "snapshot", r->snapshot);
 	r->doubt = false;
 	kdx_sched_set_f(s, i, F_DONE);
 	s->res->done++;
-	if (kdx_sched_jrec(s, KDX_J_STEP_DONE, r, s->jdata ? d.buf : NULL) == 0 && !reconciled)
+	if (kdx_sched_jdoc(s, KDX_J_STEP_DONE, r, d, false) == 0 && !reconciled)
 		kdx_sched_emit(s, KDX_EV_STEP_DONE, r, NULL, NULL);
-	strbuf_release(&d);
 }
 
 /* An attempt failed after a request may have reached the service: whether its change was
