@@ -52,7 +52,7 @@ UNIT_SRCS   := $(wildcard tests/unit/test_*.c)
 UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 FUZZ_SRCS   := $(wildcard tests/fuzz/fuzz_*.c)
 
-.PHONY: all test unit deps asan fuzz install clean demo check-deps golden-update
+.PHONY: all test unit deps asan fuzz install clean demo check-deps golden-update campaign
 all: $(KDX_BIN)
 
 $(KDX_BIN): $(BUILD)/cli/main.o $(LIB)
@@ -107,6 +107,13 @@ unit: $(UNIT_BINS)
 
 test: $(KDX_BIN) $(UNIT_BINS)
 	@KDX="$(CURDIR)/$(KDX_BIN)" UNIT_DIR="$(CURDIR)/$(BUILD)/tests" ./tests/run.sh
+
+# The long fault campaign (issue #20.10; docs/testing.md): the sample t0950 runs in
+# 'make test', this runs every targeted fault, 20 seeds at 20 % and 50 % and 20 kill points.
+campaign: $(KDX_BIN)
+	@CAMPAIGN_FULL=1 CAMPAIGN_SEEDS=$${CAMPAIGN_SEEDS:-20} \
+		CAMPAIGN_KILL_POINTS=$${CAMPAIGN_KILL_POINTS:-$$(seq -s, 1 20)} \
+		KDX="$(CURDIR)/$(KDX_BIN)" bash tests/e2e/t0950-campaign-sample.sh
 
 # Re-record golden outputs after an intended change; review the diff before committing.
 golden-update: $(KDX_BIN)

@@ -11,6 +11,9 @@ enum kdx_exit {
 	KDX_EXIT_ERROR = 1,      /* any error, including an unsafe runbook or bad usage */
 	KDX_EXIT_CHANGES = 2,    /* plan -detailed-exitcode: changes are pending */
 	KDX_EXIT_FMT_DIFF = 3,   /* fmt -check: a file is not formatted */
+	/* apply/resume/rollback: changes stay in place, or in doubt, that the run did not
+	 * verify undone (rollback_incomplete); the output names each and what finishes it */
+	KDX_EXIT_INCOMPLETE = 4,
 };
 
 typedef struct kdx_command {

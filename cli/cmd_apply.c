@@ -102,6 +102,8 @@ static int run(apply_args *a, const char *arg)
 	kdx_planfile_init(&pf);
 	int code = KDX_EXIT_ERROR;
 	bool is_plan = kdx_planfile_is(arg);
+	/* a dry run reports waits and polls ("would wait 60s") and never sleeps (#14.7) */
+	a->rb.no_waits = a->rb.dry_run;
 	if (is_plan && (a->rb.vars.n || a->rb.var_files.n || a->rb.incs.n)) {
 		/* as Terraform refuses them: the plan carries the vars it was reviewed with */
 		fprintf(stderr, "kdx: error: -var, -var-file and -I cannot be used with a saved plan "
@@ -164,7 +166,7 @@ static int run(apply_args *a, const char *arg)
 		if (a->rb.dry_run && !a->json)
 			printf("dry run: %d requests, %d mutating (not sent)\n", r.be.requests,
 			       r.be.mutations);
-		code = res.status == KDX_RUN_OK ? KDX_EXIT_OK : KDX_EXIT_ERROR;
+		code = kdx_exit_for_run(&res, false);
 	}
 	strbuf_release(&where);
 	kdx_store_free(store);

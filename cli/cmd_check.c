@@ -65,19 +65,30 @@ static void render_path(strbuf *out, const kdx_safety_report *rep)
 		strbuf start = STRBUF_INIT, worst = STRBUF_INIT, per = STRBUF_INIT;
 		dur(&start, c->start_ms);
 		dur(&worst, c->worst_ms);
-		dur(&per, s->timeout_ms > 0 ? s->timeout_ms : s->duration_max_ms);
-		strbuf_addf(out, "  +%-9s %-*s %-9s = %d x %s %s", start.buf, (int)w, s->name, worst.buf,
-			    s->attempts > 0 ? s->attempts : 1, per.buf,
-			    s->timeout_ms > 0 ? "timeout" : "duration");
+		/* the waits are inside each attempt: inside its timeout when it has one */
+		bool to = s->timeout_ms > 0;
+		dur(&per, to ? s->timeout_ms : s->duration_max_ms);
+		strbuf_addf(out, "  +%-9s %-*s %-9s = %d x ", start.buf, (int)w, s->name, worst.buf,
+			    s->attempts > 0 ? s->attempts : 1);
+		if (to || !c->wait_ms) {
+			strbuf_addf(out, "%s %s", per.buf, to ? "timeout" : "duration");
+		} else {
+			strbuf_addf(out, "(%s duration + ", per.buf);
+			strbuf_reset(&per);
+			dur(&per, c->wait_ms);
+			strbuf_addf(out, "%s wait)", per.buf);
+		}
 		if (c->backoff_ms) {
 			strbuf_reset(&per);
 			dur(&per, c->backoff_ms);
 			strbuf_addf(out, " + %s backoff", per.buf);
 		}
-		if (c->wait_ms) {
+		if (to && c->wait_ms) {
 			strbuf_reset(&per);
 			dur(&per, c->wait_ms);
-			strbuf_addf(out, " + %s wait", per.buf);
+			strbuf_addf(out, s->timeout_ms >= c->wait_ms ? " (covers %s of waits)"
+								      : " (cuts %s of waits short)",
+				    per.buf);
 		}
 		if (s->conditional)
 			strbuf_addstr(out, " (conditional)");

@@ -5,11 +5,16 @@
 #include <string.h>
 
 static const char exit_codes[] =
-	"kdx exit codes (the same as Terraform's):\n"
-	"  0  success; for 'plan -detailed-exitcode': no changes pending\n"
-	"  1  error: bad usage, an invalid or unsafe runbook, a failed apply\n"
+	"kdx exit codes (0 to 2 as Terraform's):\n"
+	"  0  success; for 'plan -detailed-exitcode': no changes pending; for 'rollback':\n"
+	"     every change the run made, or may have made, is verified undone (rolled_back)\n"
+	"  1  error: bad usage, an invalid or unsafe runbook, a failed apply (rolled_back:\n"
+	"     nothing of it stays in place), a paused run\n"
 	"  2  'plan -detailed-exitcode' only: the plan has changes to apply\n"
-	"  3  'fmt -check' only: at least one file is not in canonical format\n";
+	"  3  'fmt -check' only: at least one file is not in canonical format\n"
+	"  4  apply, resume, rollback: changes stay in place or in doubt (rollback_incomplete,\n"
+	"     or a degraded run with a step in doubt); each is named with the command that\n"
+	"     finishes it ('kdx rollback -journal FILE') or why only a person can\n";
 
 void kdx_print_overview(FILE *fp)
 {

@@ -102,9 +102,9 @@ static void print_result(const kdx_run_result *res, bool json, bool rollback)
 {
 	if (json)
 		return;
-	printf("%s: %s (%zu done, %zu undone, %zu not undone, %zu failed)\n",
+	printf("%s: %s (%zu done, %zu undone, %zu not undone, %zu failed, %zu still in place)\n",
 	       rollback ? "rollback" : "resume", kdx_run_status_name(res->status), res->done,
-	       res->undone, res->not_undone, res->failed + res->undo_failed);
+	       res->undone, res->not_undone, res->failed + res->undo_failed, res->in_place);
 }
 
 int kdx_recover_main(int argc, char **argv, bool rollback)
@@ -227,10 +227,7 @@ int kdx_recover_main(int argc, char **argv, bool rollback)
 			kdx_rb_error(err.buf);
 		} else {
 			print_result(&res, json, rollback);
-			rc = res.status == KDX_RUN_OK ||
-					     (rollback && res.status == KDX_RUN_ROLLED_BACK)
-				     ? KDX_EXIT_OK
-				     : KDX_EXIT_ERROR;
+			rc = kdx_exit_for_run(&res, rollback);
 		}
 		kdx_approvals_release(&ap);
 		kdx_run_ident_release(&id);

@@ -232,7 +232,7 @@ static int explore(simcli *C, strbuf *err)
 	if (C->junit)
 		kdx_junit_suite(C->junit, "explore");
 	else if (!C->json)
-		strbuf_addf(&out, "%-*s  %-7s  %-18s  %s\n", (int)w, "STEP", "FAULT", "OUTCOME",
+		strbuf_addf(&out, "%-*s  %-7s  %-26s  %s\n", (int)w, "STEP", "FAULT", "OUTCOME",
 			    "VERDICT");
 	for (size_t k = 0; k < x.nrows; k++) {
 		const kdx_explore_row *row = &x.rows[k];
@@ -263,7 +263,7 @@ static int explore(simcli *C, strbuf *err)
 			strbuf_addstr(&out, "}\n");
 			continue;
 		}
-		strbuf_addf(&out, "%-*s  %-7s  %-18s  %s\n", (int)w, name, fault, st,
+		strbuf_addf(&out, "%-*s  %-7s  %-26s  %s\n", (int)w, name, fault, st,
 			    row->unsafe ? "UNSAFE" : "safe");
 		if (row->violations)
 			strbuf_addf(&out, "    bad state: %s\n", row->violations);

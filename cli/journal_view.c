@@ -27,8 +27,11 @@ static const char *verdict(const kdx_journal_state *st, const char **next)
 		return "paused";
 	}
 	if (st->ended) {
-		if (st->end_status && !strcmp(st->end_status, "rollback_failed"))
-			*next = "fix what the failed undo reports, then 'kdx rollback' again";
+		/* rollback_failed: the name before rollback_incomplete, in older journals */
+		if (st->end_status && (!strcmp(st->end_status, "rollback_incomplete") ||
+				       !strcmp(st->end_status, "rollback_failed")))
+			*next = "mend what the changes still in place report, then 'kdx rollback' "
+				"again";
 		return st->end_status ? st->end_status : "ended";
 	}
 	*next = doubt ? "'kdx resume' reconciles the in-doubt steps against live state first, "

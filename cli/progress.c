@@ -120,6 +120,10 @@ static void step_line(strbuf *sb, const kdx_progress *p, const kdx_event *ev)
 		paint(sb, p, C_YELLOW, "not undone");
 		strbuf_addf(sb, ": %s", msg(ev));
 		break;
+	case KDX_EV_IN_PLACE:
+		paint(sb, p, C_BOLD C_RED, "STILL IN PLACE");
+		strbuf_addf(sb, ": %s", msg(ev));
+		break;
 	default:
 		strbuf_addstr(sb, kdx_event_kind_name(ev->kind));
 		break;

@@ -328,3 +328,13 @@ int kdx_rb_sources_changed(const char *meta, strbuf *why)
 	json_object_put(m);
 	return changed;
 }
+
+int kdx_exit_for_run(const kdx_run_result *res, bool rollback)
+{
+	if (res->status == KDX_RUN_OK || (rollback && res->status == KDX_RUN_ROLLED_BACK))
+		return KDX_EXIT_OK;
+	if (res->status == KDX_RUN_ROLLBACK_INCOMPLETE ||
+	    (res->status == KDX_RUN_DEGRADED && res->in_place))
+		return KDX_EXIT_INCOMPLETE;
+	return KDX_EXIT_ERROR;
+}

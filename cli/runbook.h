@@ -59,6 +59,9 @@ void kdx_rb_meta_free(void *holder);
 int kdx_rb_sources_changed(const char *meta, strbuf *why);
 /* kdx resume (rollback false) and kdx rollback (true): cmd_resume.c. */
 int kdx_recover_main(int argc, char **argv, bool rollback);
+/* The exit code of a run (`kdx help exit-codes`): 0 ok (or, for a rollback, rolled_back),
+ * 4 when changes stay in place or in doubt, 1 otherwise. */
+int kdx_exit_for_run(const kdx_run_result *res, bool rollback);
 /* Lines of a multi-line message, each as "kdx: error: LINE". */
 void kdx_rb_error(const char *msg);
 

@@ -25,6 +25,7 @@ typedef struct kdx_job {
 	kdx_phase phase;
 	char *token, *snapshot;     /* copies: the op may go away on cancel */
 	atomic_int cancel;
+	atomic_int sent;            /* a mutating request may have gone out (kdx_interp.sent) */
 	bool cancelled;             /* scheduler's thread only */
 	pthread_t th;
 	/* results, written by the worker before it posts MSG_DONE */
@@ -34,7 +35,7 @@ typedef struct kdx_job {
 	struct kdx_job *next;
 } kdx_job;
 
-enum { MSG_DONE = 1, MSG_WAITING };
+enum { MSG_DONE = 1, MSG_WAITING, MSG_OBSERVED };
 typedef struct msg {
 	int type;
 	kdx_job *job;
@@ -124,6 +125,11 @@ static void on_waiting(void *ud, const char *what)
 	post(ud, MSG_WAITING, xstrdup(what));
 }
 
+static void on_observed(void *ud, const char *what)
+{
+	post(ud, MSG_OBSERVED, xstrdup(what));
+}
+
 /* The step's own clauses in source order: `do`, `wait D`, `wait until`. */
 static int run_do(kdx_interp *in, const kdx_step *st, kdx_value **ret)
 {
@@ -139,8 +145,14 @@ static int run_do(kdx_interp *in, const kdx_step *st, kdx_value **ret)
 			kdx_value *v;
 			if (kdx_interp_eval_step(in, b, it->expr, &v) < 0)
 				return -1;
-			if (in->rt->no_waits)
+			if (in->rt->no_waits) {
+				if (v->kind == KDX_V_DURATION) {
+					strbuf_addstr(&in->log, "# would wait ");
+					kdx_duration_format(&in->log, v->u.ms);
+					strbuf_addch(&in->log, '\n');
+				}
 				continue;
+			}
 			if (v->kind == KDX_V_DURATION && kdx_interp_sleep(in, v->u.ms) < 0)
 				return -1;
 		} else if (it->kind == KDX_AST_WAIT_UNTIL) {
@@ -177,9 +189,11 @@ static void *worker(void *arg)
 	kdx_interp_init(&in, &j->b->rt);
 	in.shared = &j->b->models;
 	in.cancel = &j->cancel;
+	in.sent = &j->sent;
 	in.token = j->token;
 	in.step = j->step->name;
 	in.waiting = on_waiting;
+	in.observe = on_observed;
 	in.waiting_ud = j;
 	in.step_lookup = step_lookup;
 	in.step_ud = j->b;
@@ -226,6 +240,7 @@ static int be_start(void *ctx, kdx_sched *s, kdx_op *op, strbuf *err)
 	j->token = op->token ? xstrdup(op->token) : NULL;
 	j->snapshot = op->snapshot ? xstrdup(op->snapshot) : NULL;
 	atomic_init(&j->cancel, 0);
+	atomic_init(&j->sent, 0);
 	op->be_data = j;
 	int e = pthread_create(&j->th, NULL, worker, j);
 	if (e) {
@@ -246,6 +261,8 @@ static void be_cancel(void *ctx, kdx_op *op)
 	if (!j)
 		return;
 	atomic_store(&j->cancel, 1);
+	/* after the cancel is set: a request the worker did not mark yet will not go out */
+	op->sent = atomic_load(&j->sent) != 0;
 	j->cancelled = true;
 	j->op = NULL;
 	op->be_data = NULL;
@@ -278,6 +295,7 @@ static void finish(kdx_real_backend *b, kdx_job *j)
 		}
 		kdx_op *op = j->op;
 		op->be_data = NULL;
+		op->sent = atomic_load(&j->sent) != 0;
 		kdx_sched_complete(j->s, op, j->ok, j->output, NULL, j->error);
 	}
 	job_free(j);
@@ -294,9 +312,13 @@ static int be_poll(void *ctx, int64_t timeout_ms)
 	int delivered = 0;
 	msg m;
 	while (read(b->pipefd[0], &m, sizeof(m)) == (ssize_t)sizeof(m)) {
-		if (m.type == MSG_WAITING) {
-			if (!m.job->cancelled)
+		if (m.type == MSG_WAITING || m.type == MSG_OBSERVED) {
+			if (m.job->cancelled)
+				;
+			else if (m.type == MSG_WAITING)
 				kdx_sched_waiting(m.job->s, m.job->op, m.text);
+			else
+				kdx_sched_observed(m.job->s, m.job->op, m.text);
 			free(m.text);
 		} else {
 			finish(b, m.job);
@@ -532,7 +554,7 @@ void kdx_real_backend_release(kdx_real_backend *b)
 		(void)poll(&pfd, 1, 1000);
 		msg m;
 		while (read(b->pipefd[0], &m, sizeof(m)) == (ssize_t)sizeof(m)) {
-			if (m.type == MSG_WAITING)
+			if (m.type != MSG_DONE)
 				free(m.text);
 			else
 				finish(b, m.job);

@@ -26,6 +26,7 @@ const char *kdx_event_kind_name(kdx_event_kind k)
 		[KDX_EV_UNDO_FAILED] = "undo_failed",
 		[KDX_EV_UNDO_SKIPPED] = "undo_skipped",
 		[KDX_EV_PAUSED] = "paused",
+		[KDX_EV_IN_PLACE] = "change_in_place",
 		[KDX_EV_RUN_END] = "run_end",
 	};
 	return (unsigned)k < sizeof(names) / sizeof(names[0]) && names[k] ? names[k] : "unknown";

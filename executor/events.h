@@ -26,6 +26,8 @@ typedef enum kdx_event_kind {
 	KDX_EV_UNDO_FAILED,     /* step, message */
 	KDX_EV_UNDO_SKIPPED,    /* step, message: irreversible / no undo / blocked */
 	KDX_EV_PAUSED,          /* message */
+	KDX_EV_IN_PLACE,        /* step, message: a change the run leaves in place (or in doubt),
+				   why, and the command that finishes it */
 	KDX_EV_RUN_END,         /* status, elapsed_ms, rto_ms */
 } kdx_event_kind;
 

@@ -19,6 +19,7 @@ void kdx_interp_init(kdx_interp *in, const kdx_runtime *rt)
 	kdx_arena_init(&in->arena);
 	strbuf_init(&in->err);
 	strbuf_init(&in->log);
+	strbuf_init(&in->observed);
 }
 
 void kdx_interp_release(kdx_interp *in)
@@ -29,6 +30,7 @@ void kdx_interp_release(kdx_interp *in)
 	kdx_arena_release(&in->arena);
 	strbuf_release(&in->err);
 	strbuf_release(&in->log);
+	strbuf_release(&in->observed);
 	memset(in, 0, sizeof(*in));
 }
 
@@ -238,6 +240,16 @@ int kdx_interp_bind(kdx_interp *in, const kdx_bound_call *bc, const kdx_env *sco
 
 /* ---- the body ---- */
 
+int kdx_interp_mark_sent(kdx_interp *in)
+{
+	if (in->sent)
+		atomic_store(in->sent, 1);
+	if (!kdx_interp_cancelled(in))
+		return 0;
+	strbuf_addstr(&in->err, "cancelled");
+	return -1;
+}
+
 /* Sleep until ms have passed, in slices, so a cancel is seen soon. 0, or -1 cancelled. */
 int kdx_interp_sleep(kdx_interp *in, int64_t ms)
 {
@@ -272,6 +284,40 @@ static int duration_of(kdx_interp *in, const kdx_module *mod, const kdx_env *env
 	return 0;
 }
 
+/* What a poll that did not meet its condition saw, for "last seen" (#20.8): what a host
+ * function reported (an http check's URL and status), else, for a comparison, the value of
+ * each side that is not a literal ("autoscaling.in_service(fleet[target]) = 1"). */
+static void observation(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
+			const kdx_ast_expr *e, strbuf *out)
+{
+	strbuf_reset(out);
+	if (in->observed.len) {
+		strbuf_add(out, in->observed.buf, in->observed.len);
+		return;
+	}
+	if (e->kind != KDX_AST_E_BINARY)
+		return;
+	const kdx_ast_expr *side[2] = { e->u.binary.lhs, e->u.binary.rhs };
+	for (int k = 0; k < 2; k++) {
+		kdx_value *v;
+		kdx_ast_expr_kind sk = side[k]->kind;
+		if (sk == KDX_AST_E_NUMBER || sk == KDX_AST_E_STRING || sk == KDX_AST_E_DURATION ||
+		    sk == KDX_AST_E_PERCENT || sk == KDX_AST_E_BOOL || sk == KDX_AST_E_NULL)
+			continue;
+		size_t mark = in->err.len;
+		if (eval_in(in, mod, env, side[k], &v) < 0) {
+			in->err.len = mark; /* a side that cannot be read is left out */
+			in->err.buf[mark] = '\0';
+			continue;
+		}
+		if (out->len)
+			strbuf_addstr(out, ", ");
+		kdx_interp_expr_text(in, side[k], out);
+		strbuf_addstr(out, " = ");
+		kdx_value_to_json(out, v);
+	}
+}
+
 int kdx_interp_wait_until(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
 			  const kdx_ast_item *it)
 {
@@ -296,8 +342,10 @@ int kdx_interp_wait_until(kdx_interp *in, const kdx_module *mod, const kdx_env *
 		in->waiting(in->waiting_ud, what.buf);
 	int64_t start = kdx_mono_ms();
 	int rc = -1;
+	strbuf seen = STRBUF_INIT;
 	for (;;) {
 		kdx_value *v;
+		strbuf_reset(&in->observed);
 		if (eval_in(in, mod, env, it->expr, &v) < 0)
 			break;
 		if (v->kind != KDX_V_BOOL) {
@@ -309,14 +357,20 @@ int kdx_interp_wait_until(kdx_interp *in, const kdx_module *mod, const kdx_env *
 			rc = 0;
 			break;
 		}
+		observation(in, mod, env, it->expr, &seen);
+		if (in->observe && seen.len)
+			in->observe(in->waiting_ud, seen.buf);
 		int64_t left = start + within - kdx_mono_ms();
 		if (left <= 0) {
 			strbuf_addf(&in->err, "timed out waiting %s", what.buf);
+			if (seen.len)
+				strbuf_addf(&in->err, "; last seen: %s", seen.buf);
 			break;
 		}
 		if (kdx_interp_sleep(in, every < left ? every : left) < 0)
 			break;
 	}
+	strbuf_release(&seen);
 	strbuf_release(&what);
 	return rc;
 }

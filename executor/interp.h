@@ -56,12 +56,19 @@ typedef struct kdx_interp {
 	kdx_shared_models *shared;       /* set: models come from there (not owned), not models[] */
 	strbuf err;                      /* the first error of the current call */
 	strbuf log;                      /* dry-run: the requests it would send */
+	strbuf observed;                 /* what a host function saw last (an http check's URL
+					    and status), for a wait's "last seen" */
 	const char *token;               /* idempotency token for mutating requests, or NULL */
 	const char *step;                /* the step being run (run_info()), or NULL */
 	atomic_int *cancel;              /* set: stop at the next wait or request */
+	/* Set (to 1) before a mutating request goes out, and only then is cancel checked:
+	 * whoever sets cancel and then reads this knows whether a change may have been sent. */
+	atomic_int *sent;
 	bool mutated;                    /* a mutation was sent (or, dry-run, skipped) */
 	int requests, mutations;         /* counts, for reports and tests */
 	void (*waiting)(void *ud, const char *what); /* "wait until ..." progress; may be NULL */
+	/* what a wait saw at its last poll that did not meet it; may be NULL (waiting_ud) */
+	void (*observe)(void *ud, const char *what);
 	void *waiting_ud;
 	kdx_step_lookup_fn step_lookup;  /* NULL: steps.NAME is an error */
 	void *step_ud;

@@ -235,6 +235,8 @@ int kdx_interp_aws_call(kdx_interp *in, const kdx_module *mod, const kdx_env *en
 		rc = 0;
 		goto out;
 	}
+	if (mutating && kdx_interp_mark_sent(in) < 0)
+		goto out;
 	rc = send(in, m, op, &req, out);
 out:
 	aws_request_release(&req);

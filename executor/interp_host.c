@@ -34,6 +34,11 @@ int kdx_interp_http_get(kdx_interp *in, kdx_value **args, size_t nargs, kdx_valu
 	int status = 0;
 	/* A URL that cannot be reached is status 0 (a failed check), not an error. */
 	aws_transport_get(url, limit, &status, &body, BODY_LIMIT, &why);
+	strbuf_reset(&in->observed);
+	if (status)
+		strbuf_addf(&in->observed, "GET %s answered %d", url, status);
+	else
+		strbuf_addf(&in->observed, "GET %s: %s", url, why.len ? why.buf : "no answer");
 	strbuf_release(&why);
 	kdx_value *m = kdx_value_map(&in->arena, 2);
 	m->u.map.keys[0] = "status";

@@ -4,6 +4,10 @@
 #include "interp.h"
 
 bool kdx_interp_cancelled(const kdx_interp *in);
+/* A mutating request is about to go out: say so (in->sent), then check for a cancel (-1,
+ * nothing sent). In this order a cancelled attempt is never taken for one that sent
+ * nothing when it did. */
+int kdx_interp_mark_sent(kdx_interp *in);
 /* Sleep ms in slices, watching in->cancel; -1 when cancelled. */
 int kdx_interp_sleep(kdx_interp *in, int64_t ms);
 /* `wait until C within D every E` in env. */

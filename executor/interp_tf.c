@@ -219,6 +219,8 @@ int kdx_interp_tf_call(kdx_interp *in, const kdx_module *mod, const kdx_env *env
 	}
 	if (kdx_interp_exec_gate(in, "terraform") < 0)
 		return -1;
+	if (mutating && changes && kdx_interp_mark_sent(in) < 0)
+		return -1;
 	tf_result r;
 	tf_result_init(&r);
 	strbuf err = STRBUF_INIT;

@@ -445,18 +445,20 @@ static void apply_record(kdx_journal_state *st, const char *kind, const char *na
 		else
 			s->state = KDX_JS_IN_DOUBT;
 	} else if (!strcmp(kind, KDX_J_RESULT) || !strcmp(kind, KDX_J_RECONCILE)) {
+		/* a failed attempt that may have sent its change stays in doubt */
 		bool ok = vbool(data, "ok") || vbool(data, "happened");
+		bool doubt = !ok && vbool(data, "in_doubt");
 		if (undo)
-			s->undo = ok ? KDX_JU_DONE : KDX_JU_STARTED;
+			s->undo = ok ? KDX_JU_DONE : doubt ? KDX_JU_IN_DOUBT : KDX_JU_STARTED;
 		else
-			s->state = ok ? KDX_JS_DONE : KDX_JS_STARTED;
+			s->state = ok ? KDX_JS_DONE : doubt ? KDX_JS_IN_DOUBT : KDX_JS_STARTED;
 	} else if (!strcmp(kind, KDX_J_STEP_DONE)) {
 		s->state = KDX_JS_DONE;
 		if (kdx_value_get(data, "snapshot"))
 			set_json(&s->snapshot, kdx_value_get(data, "snapshot"));
 	} else if (!strcmp(kind, KDX_J_STEP_FAILED)) {
 		const kdx_value *p = kdx_value_get(data, "on_failure");
-		s->state = KDX_JS_FAILED;
+		s->state = vbool(data, "in_doubt") ? KDX_JS_IN_DOUBT : KDX_JS_FAILED;
 		set_str(&s->error, kdx_value_get(data, "error"));
 		if (p && p->kind == KDX_V_STRING && !strcmp(p->u.str.ptr, "rollback"))
 			st->rollback_due = true;

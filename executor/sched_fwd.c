@@ -61,6 +61,25 @@ static void check_deadline(kdx_sched *s)
 	strbuf_release(&msg);
 }
 
+/* A stop condition preempts (#14.6): the attempts still running -- a hold, a wait for a
+ * health check -- are cancelled now instead of being waited for, and end as failed; one
+ * that may have sent its change is read back like any in-doubt attempt, so the rollback
+ * undoes what it did. */
+static void preempt(kdx_sched *s, const char *why)
+{
+	for (size_t i = 0; i < s->n && !s->aborted; i++) {
+		kdx_srun *r = &s->r[i];
+		if (!r->active || r->finished || r->op.phase != KDX_PHASE_DO)
+			continue;
+		if (s->be->cancel)
+			s->be->cancel(s->be->ctx, &r->op);
+		if (r->finished) /* the cancel completed it */
+			continue;
+		kdx_sched_cancelled(s, i, why);
+	}
+	kdx_sched_process(s);
+}
+
 static void check_stop(kdx_sched *s, bool about_to_start)
 {
 	int64_t now = kdx_sched_now(s);
@@ -82,6 +101,7 @@ static void check_stop(kdx_sched *s, bool about_to_start)
 		if (kdx_sched_jdoc(s, KDX_J_STOP, NULL, d, false) == 0) {
 			kdx_sched_emit(s, KDX_EV_STOP_CONDITION, NULL, msg.buf, NULL);
 			kdx_sched_begin_rollback(s, msg.buf);
+			preempt(s, msg.buf);
 		}
 		strbuf_release(&msg);
 	} else if (rc < 0) {
@@ -211,6 +231,9 @@ static void forward(kdx_sched *s, bool at_launch)
 				return;
 			check_deadline(s);
 			bool ready = !s->stopping && any_ready(s, kdx_sched_now(s));
+			/* a retry about to start is "between attempts": look at the alarms first */
+			if (ready && kdx_sched_retry_top(s) <= kdx_sched_now(s))
+				s->dirty = true;
 			check_stop(s, ready);
 			if (ready && !s->stopping)
 				start_ready(s);

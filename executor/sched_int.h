@@ -42,7 +42,11 @@ typedef struct kdx_srun {
 	bool active;       /* op is with the backend */
 	bool finished;     /* its completion arrived and waits to be processed */
 	bool ok;
+	/* A failed attempt of it may have changed the world and live state could not say
+	 * whether it did: the rollback reconciles it again and undoes it. */
+	bool doubt;
 	char *error, *output, *snapshot;
+	char *seen;        /* what the running attempt observed last (kdx_sched_observed) */
 	char *token[2];    /* idempotency tokens of the do and of the undo (in s->tokbuf) */
 	size_t *succ;      /* in s->succbuf */
 	size_t nsucc, asucc;
@@ -130,14 +134,26 @@ int kdx_sched_start_attempt(kdx_sched *s, size_t i, kdx_phase phase);
 /* ...then fsync once and hand every pending attempt to the backend. */
 void kdx_sched_launch(kdx_sched *s);
 void kdx_sched_process(kdx_sched *s);
+/* Step i's running attempt was cancelled (timeout, stop condition; the backend's cancel
+ * has been called): it ends as failed with why and what it saw last. */
+void kdx_sched_cancelled(kdx_sched *s, size_t i, const char *why);
 void kdx_sched_wait(kdx_sched *s, int64_t until);
 bool kdx_sched_has_finished(const kdx_sched *s);
 void kdx_sched_attempt_failed(kdx_sched *s, size_t i, kdx_phase phase, const char *msg);
+/* Ask live state (the backend's reconcile: the action's verify) whether the do or the undo
+ * of step i happened; why says what was read, or which read failed. */
+kdx_recon kdx_sched_read_back(kdx_sched *s, size_t i, kdx_phase phase, strbuf *why);
+/* Journal a `reconcile` record (happened or not) and tell the user; -1 aborts. */
+int kdx_sched_reconciled(kdx_sched *s, size_t i, kdx_phase phase, bool happened,
+			 const char *msg);
+/* Step i's do is known to have happened (answered, or read back): step_done. */
+void kdx_sched_do_done(kdx_sched *s, size_t i, bool reconciled);
 /* Every change of a step's forward / undo state goes through these (they keep the queues). */
 void kdx_sched_set_f(kdx_sched *s, size_t i, kdx_fstate f);
 void kdx_sched_set_u(kdx_sched *s, size_t i, kdx_ustate u);
 void kdx_sched_settle(kdx_sched *s, size_t i);  /* it settled: tell its successors */
 void kdx_sched_step_failed(kdx_sched *s, size_t i, const char *msg);
+void kdx_sched_step_failed_as(kdx_sched *s, size_t i, const char *msg, kdx_on_failure policy);
 /* Retries: the earliest due (KDX_TIME_NEVER: none); those due at now into due, by index;
  * those of due not started back to the retry queue. */
 int64_t kdx_sched_retry_top(kdx_sched *s);
@@ -146,8 +162,13 @@ void kdx_sched_requeue_retries(kdx_sched *s, kdx_sheap *due);
 
 /* sched_undo.c */
 void kdx_sched_undo_init(kdx_sched *s);
+void kdx_sched_report_not_undone(kdx_sched *s, size_t i, const char *reason, bool journal);
 void kdx_sched_undo_loop(kdx_sched *s);
-void kdx_sched_undo_result(kdx_sched *s, size_t i);
-int kdx_sched_load_journal(kdx_sched *s, const kdx_journal_state *st);
+void kdx_sched_undo_result(kdx_sched *s, size_t i);  /* scheduler.c */
+/* Step i's undo is known to have happened (answered, or read back): undo_done. */
+void kdx_sched_undo_done(kdx_sched *s, size_t i, bool reconciled);
+/* rollback: the run will roll back (requested, or the journal says it had decided to):
+ * in-doubt changes are then left for the rollback to reconcile and undo. */
+int kdx_sched_load_journal(kdx_sched *s, const kdx_journal_state *st, bool rollback);
 
 #endif

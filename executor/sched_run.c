@@ -14,8 +14,8 @@
 
 const char *kdx_run_status_name(kdx_run_status st)
 {
-	static const char *const names[] = { "ok", "degraded", "rolled_back", "rollback_failed",
-					      "paused", "aborted" };
+	static const char *const names[] = { "ok", "degraded", "rolled_back",
+					      "rollback_incomplete", "paused", "aborted" };
 	return (unsigned)st < sizeof(names) / sizeof(names[0]) ? names[st] : "?";
 }
 
@@ -122,6 +122,7 @@ static void sched_release(kdx_sched *s)
 		free(r->error);
 		free(r->output);
 		free(r->snapshot);
+		free(r->seen);
 	}
 	free(s->r);
 	free(s->run_id);
@@ -135,6 +136,49 @@ static void sched_release(kdx_sched *s)
 		kdx_sheap_release(heaps[k]);
 }
 
+/* Why a change stays in place after this run, and what finishes it; NULL if it does not
+ * (undone, never made, or nothing to undo). */
+static const char *in_place(const kdx_sched *s, const kdx_srun *r, strbuf *why)
+{
+	const kdx_step *st = r->op.step;
+	const char *jp = s->j->path ? s->j->path : "JOURNAL";
+	bool changed = (r->f == F_DONE && st->mutating) || r->doubt;
+	if (!changed)
+		return NULL;
+	if (!s->rollback) {
+		if (!r->doubt)
+			return NULL;
+		strbuf_addf(why, "in doubt: a failed attempt may have changed it and live state "
+			    "could not say; 'kdx rollback -journal %s' reads it back and undoes it, "
+			    "or check it by hand", jp);
+		return why->buf;
+	}
+	switch (r->u) {
+	case U_DONE:
+	case U_CLEAR:
+	case U_NA:
+		return NULL;
+	case U_SKIPPED:
+		strbuf_addf(why, "%s: kdx cannot put it back; restore it by hand if it must go",
+			    r->doubt ? "in doubt and cannot be undone" :
+			    st->irreversible ? "irreversible" : "has no undo");
+		break;
+	case U_FAILED:
+		strbuf_addf(why, "its undo failed%s%s; mend the cause, then 'kdx rollback -journal %s'",
+			    r->error ? ": " : "", r->error ? r->error : "", jp);
+		break;
+	case U_BLOCKED:
+		strbuf_addf(why, "not undone: an undo after it did not complete; 'kdx rollback "
+			    "-journal %s' once that is mended", jp);
+		break;
+	default:
+		strbuf_addf(why, "not undone yet%s; 'kdx rollback -journal %s' finishes it",
+			    r->doubt ? " (in doubt)" : "", jp);
+		break;
+	}
+	return why->buf;
+}
+
 static int finish_run(kdx_sched *s)
 {
 	kdx_run_result *res = s->res;
@@ -143,16 +187,26 @@ static int finish_run(kdx_sched *s)
 		res->status = KDX_RUN_ABORTED;
 		return -1;
 	}
+	/* The status says no more than was verified: every change made, or perhaps made, by
+	 * this run is either verified undone or named here with what finishes it. */
+	res->in_place = 0;
+	strbuf why = STRBUF_INIT;
+	for (size_t i = 0; i < s->n; i++) {
+		strbuf_reset(&why);
+		if (!in_place(s, &s->r[i], &why))
+			continue;
+		res->in_place++;
+		kdx_sched_emit(s, KDX_EV_IN_PLACE, &s->r[i], why.buf, NULL);
+	}
+	strbuf_release(&why);
 	if (s->rollback)
-		res->status = res->undo_failed || s->unknown ? KDX_RUN_ROLLBACK_FAILED
-							    : KDX_RUN_ROLLED_BACK;
+		res->status = res->in_place || res->undo_failed || s->unknown
+				      ? KDX_RUN_ROLLBACK_INCOMPLETE
+				      : KDX_RUN_ROLLED_BACK;
 	else if (s->paused)
 		res->status = KDX_RUN_PAUSED;
 	else
-		res->status = res->failed ? KDX_RUN_DEGRADED : KDX_RUN_OK;
-	for (size_t i = 0; i < s->n; i++)
-		if (s->r[i].u == U_BLOCKED)
-			res->status = KDX_RUN_ROLLBACK_FAILED;
+		res->status = res->failed || res->in_place ? KDX_RUN_DEGRADED : KDX_RUN_OK;
 	const char *st = kdx_run_status_name(res->status);
 	if (res->status == KDX_RUN_PAUSED) {
 		if (kdx_sched_jrec_sync(s, KDX_J_PAUSED, NULL, NULL) < 0)
@@ -170,6 +224,7 @@ static int finish_run(kdx_sched *s)
 	kdx_json_set_int(d, "undone", (int64_t)res->undone);
 	kdx_json_set_int(d, "not_undone", (int64_t)res->not_undone);
 	kdx_json_set_int(d, "undo_failed", (int64_t)res->undo_failed);
+	kdx_json_set_int(d, "in_place", (int64_t)res->in_place);
 	int rc = kdx_sched_jdoc(s, KDX_J_RUN_END, NULL, d, true);
 	if (rc < 0) {
 		res->status = KDX_RUN_ABORTED;
@@ -243,7 +298,7 @@ static int recover(const kdx_plan *plan, const kdx_journal_state *st, const kdx_
 	kdx_json_set_int(d, "pid", (int64_t)getpid());
 	if (kdx_sched_jdoc(&s, KDX_J_RESUME, NULL, d, false) < 0)
 		goto out;
-	if (kdx_sched_load_journal(&s, st) < 0) {
+	if (kdx_sched_load_journal(&s, st, rollback || st->rollback || st->rollback_due) < 0) {
 		res->status = KDX_RUN_ABORTED;
 		goto out;
 	}
@@ -344,6 +399,7 @@ kdx_sched *kdx_sched_fork(const kdx_sched *s, const kdx_backend *be, kdx_clock *
 		r->error = dup_or_null(r->error);
 		r->output = dup_or_null(r->output);
 		r->snapshot = dup_or_null(r->snapshot);
+		r->seen = dup_or_null(r->seen);
 		r->op.snapshot = r->snapshot;
 	}
 	copy_heap(&f->ready, &s->ready);

@@ -9,16 +9,59 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A step left in doubt (a failed attempt may have changed the world and live state could
+ * not say): read it back once more now. Made: undo it. Not made: nothing to undo. Still
+ * cannot tell: undo it anyway when it has an undo -- the undo puts back the state read
+ * before the change, which is harmless if the change never happened -- else report it. */
+static void undo_in_doubt(kdx_sched *s, size_t i)
+{
+	kdx_srun *r = &s->r[i];
+	const kdx_step *st = r->op.step;
+	strbuf why = STRBUF_INIT, msg = STRBUF_INIT;
+	kdx_recon rc = kdx_sched_read_back(s, i, KDX_PHASE_DO, &why);
+	if (rc != KDX_RECON_UNKNOWN) {
+		bool made = rc == KDX_RECON_DONE;
+		strbuf_addf(&msg, "live state shows the change %s: %s",
+			    made ? "was made; undoing it" : "was not made; nothing to undo", why.buf);
+		if (kdx_sched_reconciled(s, i, KDX_PHASE_DO, made, msg.buf) < 0)
+			goto out;
+		s->res->in_doubt -= s->res->in_doubt > 0;
+		if (made) {
+			kdx_sched_do_done(s, i, true);
+			kdx_sched_set_u(s, i, U_PENDING);
+		} else {
+			r->doubt = false;
+		}
+		goto out;
+	}
+	if (st->has_undo && !st->irreversible) {
+		strbuf_addf(&msg, "cannot tell whether the change was made (%s); undoing it anyway: "
+			    "the undo puts back the state read before it", why.buf);
+		kdx_sched_emit(s, KDX_EV_STEP_RECONCILED, r, msg.buf, "do");
+		kdx_sched_set_u(s, i, U_PENDING);
+	} else {
+		kdx_sched_set_u(s, i, U_SKIPPED);
+		strbuf_addf(&msg, "in doubt and %s: cannot tell whether the change was made (%s); "
+			    "check it by hand", st->irreversible ? "irreversible" :
+			    "without undo", why.buf);
+		kdx_sched_report_not_undone(s, i, msg.buf, true);
+	}
+out:
+	strbuf_release(&why);
+	strbuf_release(&msg);
+}
+
 void kdx_sched_undo_init(kdx_sched *s)
 {
-	for (size_t i = 0; i < s->n; i++) {
+	for (size_t i = 0; i < s->n && !s->aborted; i++) {
 		kdx_srun *r = &s->r[i];
 		if (r->u != U_NA)
 			continue; /* set from the journal already */
-		/* Only a completed change is undone; a failed attempt is assumed to have changed
-		 * nothing (an in-doubt one was reconciled before we got here). */
+		/* A completed change is undone; so is one a failed attempt may have made. */
 		if (r->f == F_DONE && r->op.step->mutating)
 			kdx_sched_set_u(s, i, U_PENDING);
+		else if (r->doubt)
+			undo_in_doubt(s, i);
 	}
 }
 
@@ -87,7 +130,7 @@ static void count_succs(kdx_sched *s)
 			uqueue(s, i);
 }
 
-static void report_not_undone(kdx_sched *s, size_t i, const char *reason, bool journal)
+void kdx_sched_report_not_undone(kdx_sched *s, size_t i, const char *reason, bool journal)
 {
 	kdx_srun *r = &s->r[i];
 	s->res->not_undone++;
@@ -119,7 +162,7 @@ static bool undo_advance(kdx_sched *s, size_t i)
 			strbuf_addf(&why, "not undone: the undo of '%s', which comes after it, did not "
 				    "complete; fix that, then run 'kdx rollback' again",
 				    s->plan->steps[blocker].name);
-			report_not_undone(s, i, why.buf, false);
+			kdx_sched_report_not_undone(s, i, why.buf, false);
 			strbuf_release(&why);
 		}
 		return true;
@@ -133,7 +176,7 @@ static bool undo_advance(kdx_sched *s, size_t i)
 	}
 	if (st->irreversible || !st->has_undo) {
 		kdx_sched_set_u(s, i, U_SKIPPED);
-		report_not_undone(s, i, st->irreversible ? "irreversible: not undone, check it by hand"
+		kdx_sched_report_not_undone(s, i, st->irreversible ? "irreversible: not undone, check it by hand"
 							 : "has no undo: not undone, check it by hand",
 				  true);
 		return true;
@@ -203,51 +246,53 @@ void kdx_sched_undo_loop(kdx_sched *s)
 	}
 }
 
-void kdx_sched_undo_result(kdx_sched *s, size_t i)
+void kdx_sched_undo_done(kdx_sched *s, size_t i, bool reconciled)
 {
 	kdx_srun *r = &s->r[i];
-	kdx_json *d = kdx_sched_jphase(s, KDX_PHASE_UNDO, r->attempt);
-	kdx_json_set_bool(d, "ok", r->ok);
-	if (!r->ok)
-		kdx_json_set_str(d, "error", r->error ? r->error : "");
-	if (kdx_sched_jdoc(s, KDX_J_RESULT, r, d, false) < 0)
-		return;
-	if (!r->ok) {
-		kdx_sched_attempt_failed(s, i, KDX_PHASE_UNDO, r->error);
-		return;
-	}
-	d = kdx_sched_jdata(s);
-	kdx_json_set_int(d, "duration_ms", kdx_sched_now(s) - r->started);
+	kdx_json *d = kdx_sched_jdata(s);
+	if (reconciled)
+		kdx_json_set_bool(d, "reconciled", true);
+	else
+		kdx_json_set_int(d, "duration_ms", kdx_sched_now(s) - r->started);
 	kdx_sched_set_u(s, i, U_DONE);
+	r->doubt = false;
 	s->res->undone++;
-	if (kdx_sched_jdoc(s, KDX_J_UNDO_DONE, r, d, false) == 0)
+	if (kdx_sched_jdoc(s, KDX_J_UNDO_DONE, r, d, false) == 0 && !reconciled)
 		kdx_sched_emit(s, KDX_EV_UNDO_DONE, r, NULL, NULL);
 }
 
 /* ---- taking a run over from its journal ---- */
 
+/* An intent without a result, found in the journal: did it happen? */
 static int reconcile_one(kdx_sched *s, size_t i, kdx_phase phase)
 {
 	kdx_srun *r = &s->r[i];
 	const kdx_step *st = r->op.step;
 	strbuf why = STRBUF_INIT, msg = STRBUF_INIT;
 	kdx_json *d;
-	kdx_recon rc = s->be->reconcile ? s->be->reconcile(s->be->ctx, st, phase, r->token[phase],
-							   r->snapshot, &why)
-					: KDX_RECON_UNKNOWN;
-	const char *ph = phase == KDX_PHASE_DO ? "do" : "undo";
+	kdx_recon rc = kdx_sched_read_back(s, i, phase, &why);
 	int ret = 0;
 	if (rc == KDX_RECON_UNKNOWN) {
-		strbuf_addf(&msg, "cannot tell whether the %s of step '%s' happened (%s); check the "
-			    "live state by hand, then run 'kdx resume' or 'kdx rollback'",
+		/* The step stays in doubt in the journal too ("in_doubt"), so a later resume
+		 * reads it back again instead of sending it again. */
+		strbuf_addf(&msg, "cannot tell whether the %s of step '%s' happened (%s); %s"
+			    "then run 'kdx resume' (which reads it back again) or 'kdx rollback'",
 			    phase == KDX_PHASE_DO ? "change" : "undo", st->name,
-			    why.len ? why.buf : "the backend cannot read it back");
+			    why.len ? why.buf : "the backend cannot read it back",
+			    st->irreversible && phase == KDX_PHASE_DO
+				    ? "it is irreversible and will not be sent again before kdx can "
+				      "tell; check whether it took effect, "
+				    : "check the live state by hand or mend what stops the read, ");
 		d = kdx_json_object();
 		kdx_json_set_str(d, "error", msg.buf);
+		kdx_json_set_str(d, "on_failure", "pause");
+		kdx_json_set_bool(d, "in_doubt", true);
 		s->paused = s->stopping = s->unknown = true;
 		if (phase == KDX_PHASE_DO) {
 			r->f = F_FAILED;
+			r->doubt = true;
 			s->res->failed++;
+			s->res->in_doubt++;
 		} else {
 			kdx_sched_set_u(s, i, U_FAILED);
 			s->res->undo_failed++;
@@ -261,30 +306,17 @@ static int reconcile_one(kdx_sched *s, size_t i, kdx_phase phase)
 		goto out;
 	}
 	bool happened = rc == KDX_RECON_DONE;
-	d = kdx_json_object();
-	kdx_json_set_str(d, "phase", ph);
-	kdx_json_set_bool(d, "happened", happened);
-	kdx_json_set_str(d, "why", why.buf);
-	if ((ret = kdx_sched_jdoc(s, KDX_J_RECONCILE, r, d, false)) < 0)
-		goto out;
 	strbuf_addf(&msg, "%s %s", happened ? "already applied:" : "not applied, will run again:",
 		    why.len ? why.buf : "live state read back");
-	kdx_sched_emit(s, KDX_EV_STEP_RECONCILED, r, msg.buf, ph);
+	if ((ret = kdx_sched_reconciled(s, i, phase, happened, msg.buf)) < 0)
+		goto out;
 	if (phase == KDX_PHASE_DO) {
-		r->f = happened ? F_DONE : F_WAIT;
-		if (happened) {
-			s->res->done++;
-			d = kdx_json_object();
-			kdx_json_set_bool(d, "reconciled", true);
-			kdx_sched_jtext(d, "snapshot", r->snapshot);
-			ret = kdx_sched_jdoc(s, KDX_J_STEP_DONE, r, d, false);
-		}
+		if (happened)
+			kdx_sched_do_done(s, i, true);
+		else
+			r->f = F_WAIT;
 	} else if (happened) {
-		kdx_sched_set_u(s, i, U_DONE);
-		s->res->undone++;
-		d = kdx_json_object();
-		kdx_json_set_bool(d, "reconciled", true);
-		ret = kdx_sched_jdoc(s, KDX_J_UNDO_DONE, r, d, false);
+		kdx_sched_undo_done(s, i, true);
 	} else {
 		kdx_sched_set_u(s, i, U_PENDING);
 	}
@@ -306,7 +338,7 @@ static kdx_ustate undo_from_journal(const kdx_srun *r, kdx_jundo_state ju)
 	}
 }
 
-int kdx_sched_load_journal(kdx_sched *s, const kdx_journal_state *st)
+int kdx_sched_load_journal(kdx_sched *s, const kdx_journal_state *st, bool rollback)
 {
 	for (size_t k = 0; k < st->nsteps; k++) {
 		const kdx_jstep *js = &st->steps[k];
@@ -332,15 +364,20 @@ int kdx_sched_load_journal(kdx_sched *s, const kdx_journal_state *st)
 			s->res->skipped++;
 			break;
 		case KDX_JS_IN_DOUBT:
-			if (reconcile_one(s, i, KDX_PHASE_DO) < 0)
+			if (rollback) {
+				/* the rollback reads it back and undoes it (kdx_sched_undo_init) */
+				r->f = F_FAILED;
+				r->doubt = true;
+			} else if (reconcile_one(s, i, KDX_PHASE_DO) < 0) {
 				return -1;
+			}
 			break;
 		default:
 			r->f = F_WAIT; /* nothing was sent, or it failed: run it again */
 			break;
 		}
 	}
-	if (!st->rollback) {
+	if (!rollback) {
 		s->stopping = s->paused; /* an unknown in-doubt step pauses at once */
 		return 0;
 	}
@@ -351,12 +388,12 @@ int kdx_sched_load_journal(kdx_sched *s, const kdx_journal_state *st)
 		while (strcmp(s->plan->steps[i].name, js->name))
 			i++;
 		kdx_srun *r = &s->r[i];
-		if (r->f != F_DONE)
+		if (r->f != F_DONE && !r->doubt)
 			continue;
 		if (js->undo == KDX_JU_IN_DOUBT) {
 			if (reconcile_one(s, i, KDX_PHASE_UNDO) < 0)
 				return -1;
-		} else {
+		} else if (js->undo == KDX_JU_DONE || js->undo == KDX_JU_SKIPPED || !r->doubt) {
 			kdx_sched_set_u(s, i, undo_from_journal(r, js->undo));
 		}
 	}

@@ -111,6 +111,15 @@ void kdx_sched_waiting(kdx_sched *s, const kdx_op *op, const char *what)
 	kdx_sched_emit(s, KDX_EV_STEP_WAITING, &s->r[op->index], what, NULL);
 }
 
+void kdx_sched_observed(kdx_sched *s, const kdx_op *op, const char *what)
+{
+	kdx_srun *r = &s->r[op->index];
+	if (op != &r->op || !r->active)
+		return;
+	free(r->seen);
+	r->seen = xstrdup(what);
+}
+
 /* An attempt's end arrived: it is processed, in index order, by kdx_sched_process. */
 static void mark_finished(kdx_sched *s, size_t i)
 {
@@ -237,6 +246,9 @@ int kdx_sched_start_attempt(kdx_sched *s, size_t i, kdx_phase phase)
 	r->op.token = r->token[phase];
 	r->op.snapshot = r->snapshot;
 	r->op.be_data = NULL;
+	r->op.sent = false;
+	free(r->seen);
+	r->seen = NULL;
 	r->pending = true;
 	s->npending++;
 	kdx_sheap_push(&s->pend, (int64_t)i, i, 0);
@@ -311,20 +323,27 @@ static const char *policy_name(kdx_on_failure p)
 
 void kdx_sched_step_failed(kdx_sched *s, size_t i, const char *msg)
 {
+	kdx_sched_step_failed_as(s, i, msg, s->r[i].op.step->on_failure);
+}
+
+void kdx_sched_step_failed_as(kdx_sched *s, size_t i, const char *msg, kdx_on_failure policy)
+{
 	kdx_srun *r = &s->r[i];
 	const kdx_step *st = r->op.step;
 	kdx_json *d = kdx_sched_jdata(s);
 	kdx_json_set_str(d, "error", msg);
-	kdx_json_set_str(d, "on_failure", policy_name(st->on_failure));
+	kdx_json_set_str(d, "on_failure", policy_name(policy));
+	if (r->doubt)
+		kdx_json_set_bool(d, "in_doubt", true);
 	kdx_sched_set_f(s, i, F_FAILED);
 	s->res->failed++;
 	int rc = kdx_sched_jdoc(s, KDX_J_STEP_FAILED, r, d, false);
 	if (rc < 0)
 		return;
-	kdx_sched_emit(s, KDX_EV_STEP_FAILED, r, msg, policy_name(st->on_failure));
+	kdx_sched_emit(s, KDX_EV_STEP_FAILED, r, msg, policy_name(policy));
 	if (s->rollback)
 		return; /* already rolling back: this one just did not finish */
-	switch (st->on_failure) {
+	switch (policy) {
 	case KDX_ON_FAILURE_ROLLBACK: {
 		strbuf why = STRBUF_INIT;
 		strbuf_addf(&why, "step '%s' failed: %s", st->name, msg);
@@ -368,31 +387,143 @@ void kdx_sched_attempt_failed(kdx_sched *s, size_t i, kdx_phase phase, const cha
 	}
 }
 
+/* The attempt's result record: "in_doubt" when it failed after a request may have gone out. */
+static int result_record(kdx_sched *s, size_t i, kdx_phase phase, bool doubt)
+{
+	kdx_srun *r = &s->r[i];
+	kdx_json *d = kdx_sched_jphase(s, phase, r->attempt);
+	kdx_json_set_bool(d, "ok", r->ok);
+	if (r->ok && phase == KDX_PHASE_DO)
+		kdx_sched_jtext(d, "output", r->output);
+	else if (!r->ok)
+		kdx_json_set_str(d, "error", r->error ? r->error : "");
+	if (doubt)
+		kdx_json_set_bool(d, "in_doubt", true);
+	return kdx_sched_jdoc(s, KDX_J_RESULT, r, d, false);
+}
+
+kdx_recon kdx_sched_read_back(kdx_sched *s, size_t i, kdx_phase phase, strbuf *why)
+{
+	kdx_srun *r = &s->r[i];
+	if (!s->be->reconcile) {
+		strbuf_addstr(why, "the backend cannot read the live state back");
+		return KDX_RECON_UNKNOWN;
+	}
+	return s->be->reconcile(s->be->ctx, r->op.step, phase, r->token[phase], r->snapshot, why);
+}
+
+int kdx_sched_reconciled(kdx_sched *s, size_t i, kdx_phase phase, bool happened,
+			 const char *msg)
+{
+	kdx_srun *r = &s->r[i];
+	const char *ph = phase == KDX_PHASE_DO ? "do" : "undo";
+	kdx_json *d = kdx_json_object();
+	kdx_json_set_str(d, "phase", ph);
+	kdx_json_set_bool(d, "happened", happened);
+	kdx_json_set_str(d, "why", msg);
+	int rc = kdx_sched_jdoc(s, KDX_J_RECONCILE, r, d, false);
+	if (rc == 0)
+		kdx_sched_emit(s, KDX_EV_STEP_RECONCILED, r, msg, ph);
+	return rc;
+}
+
+void kdx_sched_do_done(kdx_sched *s, size_t i, bool reconciled)
+{
+	kdx_srun *r = &s->r[i];
+	kdx_json *d = kdx_sched_jdata(s);
+	if (reconciled)
+		kdx_json_set_bool(d, "reconciled", true);
+	else
+		kdx_json_set_int(d, "duration_ms", kdx_sched_now(s) - r->started);
+	kdx_sched_jtext(d, "snapshot", r->snapshot);
+	r->doubt = false;
+	kdx_sched_set_f(s, i, F_DONE);
+	s->res->done++;
+	if (kdx_sched_jdoc(s, KDX_J_STEP_DONE, r, d, false) == 0 && !reconciled)
+		kdx_sched_emit(s, KDX_EV_STEP_DONE, r, NULL, NULL);
+}
+
+/* An attempt failed after a request may have reached the service: whether its change was
+ * made is read from live state before anything else happens (issue #20.1). Made: the step
+ * (or undo) is done. Not made: an ordinary failure. Cannot tell: the step stays in doubt --
+ * a retry may send it again unless it is irreversible (nothing irreversible is sent twice:
+ * the run pauses with the question instead), and a rollback reconciles it again and undoes
+ * it. */
+static void failed_in_doubt(kdx_sched *s, size_t i, kdx_phase phase)
+{
+	kdx_srun *r = &s->r[i];
+	const kdx_step *st = r->op.step;
+	strbuf why = STRBUF_INIT, msg = STRBUF_INIT;
+	kdx_recon rc = kdx_sched_read_back(s, i, phase, &why);
+	if (rc != KDX_RECON_UNKNOWN) {
+		bool made = rc == KDX_RECON_DONE;
+		strbuf_addf(&msg, "the attempt failed (%s), and live state shows the %s %s: %s",
+			    r->error, phase == KDX_PHASE_DO ? "change" : "undo",
+			    made ? "was made" : "was not made", why.buf);
+		if (kdx_sched_reconciled(s, i, phase, made, msg.buf) < 0)
+			goto out;
+		if (!made)
+			kdx_sched_attempt_failed(s, i, phase, r->error);
+		else if (phase == KDX_PHASE_DO)
+			kdx_sched_do_done(s, i, true);
+		else
+			kdx_sched_undo_done(s, i, true);
+		goto out;
+	}
+	strbuf_addf(&msg, "%s; in doubt: %s", r->error,
+		    why.len ? why.buf : "the live state could not be read back");
+	if (phase == KDX_PHASE_UNDO) {
+		kdx_sched_attempt_failed(s, i, phase, msg.buf); /* an undo puts state back: again */
+		goto out;
+	}
+	r->doubt = true;
+	s->res->in_doubt++;
+	if (!st->irreversible || s->rollback) {
+		kdx_sched_attempt_failed(s, i, phase, msg.buf);
+		goto out;
+	}
+	/* irreversible and in doubt: never sent again without an answer */
+	s->paused = s->stopping = s->unknown = true;
+	strbuf_reset(&msg);
+	strbuf_addf(&msg, "irreversible step '%s' may have taken effect: its attempt failed (%s) "
+		    "and whether '%s' happened cannot be read back (%s); kdx will not send it "
+		    "again before it can tell. Check whether it took effect, then 'kdx resume' "
+		    "reads it back again, or 'kdx rollback'",
+		    st->name, r->error, st->action ? st->action : st->name,
+		    why.len ? why.buf : "no reader");
+	kdx_sched_step_failed_as(s, i, msg.buf, KDX_ON_FAILURE_PAUSE);
+out:
+	strbuf_release(&why);
+	strbuf_release(&msg);
+}
+
 static void do_result(kdx_sched *s, size_t i)
 {
 	kdx_srun *r = &s->r[i];
 	const kdx_step *st = r->op.step;
-	if (st->mutating) {
-		kdx_json *d = kdx_sched_jphase(s, KDX_PHASE_DO, r->attempt);
-		kdx_json_set_bool(d, "ok", r->ok);
-		if (r->ok)
-			kdx_sched_jtext(d, "output", r->output);
-		else
-			kdx_json_set_str(d, "error", r->error ? r->error : "");
-		if (kdx_sched_jdoc(s, KDX_J_RESULT, r, d, false) < 0)
-			return;
-	}
-	if (!r->ok) {
-		kdx_sched_attempt_failed(s, i, KDX_PHASE_DO, r->error);
+	bool doubt = !r->ok && st->mutating && r->op.sent;
+	if (st->mutating && result_record(s, i, KDX_PHASE_DO, doubt) < 0)
 		return;
-	}
-	kdx_json *d = kdx_sched_jdata(s);
-	kdx_json_set_int(d, "duration_ms", kdx_sched_now(s) - r->started);
-	kdx_sched_jtext(d, "snapshot", r->snapshot);
-	kdx_sched_set_f(s, i, F_DONE);
-	s->res->done++;
-	if (kdx_sched_jdoc(s, KDX_J_STEP_DONE, r, d, false) == 0)
-		kdx_sched_emit(s, KDX_EV_STEP_DONE, r, NULL, NULL);
+	if (doubt)
+		failed_in_doubt(s, i, KDX_PHASE_DO);
+	else if (!r->ok)
+		kdx_sched_attempt_failed(s, i, KDX_PHASE_DO, r->error);
+	else
+		kdx_sched_do_done(s, i, false);
+}
+
+void kdx_sched_undo_result(kdx_sched *s, size_t i)
+{
+	kdx_srun *r = &s->r[i];
+	bool doubt = !r->ok && r->op.sent;
+	if (result_record(s, i, KDX_PHASE_UNDO, doubt) < 0)
+		return;
+	if (doubt)
+		failed_in_doubt(s, i, KDX_PHASE_UNDO);
+	else if (!r->ok)
+		kdx_sched_attempt_failed(s, i, KDX_PHASE_UNDO, r->error);
+	else
+		kdx_sched_undo_done(s, i, false);
 }
 
 /* Handle every completion that arrived, in step order (deterministic under a virtual clock). */
@@ -412,6 +543,20 @@ void kdx_sched_process(kdx_sched *s)
 		else
 			kdx_sched_undo_result(s, i);
 	}
+}
+
+void kdx_sched_cancelled(kdx_sched *s, size_t i, const char *why)
+{
+	kdx_srun *r = &s->r[i];
+	strbuf msg = STRBUF_INIT;
+	strbuf_addstr(&msg, why);
+	if (r->seen)
+		strbuf_addf(&msg, "; last seen: %s", r->seen);
+	if (!r->finished) /* the cancel may have completed it */
+		mark_finished(s, i);
+	r->ok = false;
+	free(r->error);
+	r->error = strbuf_detach(&msg, NULL);
 }
 
 static bool dl_valid(const kdx_sched *s, const kdx_sheap_ent *e)
@@ -440,11 +585,8 @@ static void handle_timeouts(kdx_sched *s)
 		strbuf msg = STRBUF_INIT;
 		strbuf_addstr(&msg, "timed out after ");
 		kdx_duration_format(&msg, r->deadline - r->started);
-		if (!r->finished) /* the cancel may have completed it */
-			mark_finished(s, i);
-		r->ok = false;
-		free(r->error);
-		r->error = strbuf_detach(&msg, NULL);
+		kdx_sched_cancelled(s, i, msg.buf);
+		strbuf_release(&msg);
 	}
 	kdx_sheap_release(&due);
 	kdx_sched_process(s);
@@ -468,7 +610,7 @@ static int64_t next_wakeup(kdx_sched *s)
 		if (dl < t)
 			t = dl;
 	}
-	if (!s->stopping && s->be->stop_check && s->running > 0 &&
+	if (!s->stopping && s->be->stop_check && (s->running > 0 || s->nbackoff_f > 0) &&
 	    s->last_stop_check + s->o.stop_interval_ms < t)
 		t = s->last_stop_check + s->o.stop_interval_ms;
 	return t;

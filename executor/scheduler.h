@@ -30,6 +30,11 @@ typedef struct kdx_op {
 	const char *token;     /* idempotency token: the same for every attempt and after resume */
 	const char *snapshot;  /* UNDO: the JSON the do left for it (may be NULL) */
 	void *be_data;         /* the backend's own, untouched by the scheduler */
+	/* Set by the backend before it reports a failure (or when it is cancelled): a
+	 * mutating request of this attempt may have reached the service, so the failure
+	 * leaves the change in doubt and the scheduler reads live state (`reconcile`)
+	 * before it retries, moves on or rolls back. Reset for every attempt. */
+	bool sent;
 } kdx_op;
 
 typedef enum kdx_precheck { KDX_PRE_OK = 0, KDX_PRE_SKIP, KDX_PRE_FAIL } kdx_precheck;
@@ -91,7 +96,10 @@ typedef enum kdx_run_status {
 	KDX_RUN_OK = 0,
 	KDX_RUN_DEGRADED,        /* finished; some `on_failure continue` steps failed */
 	KDX_RUN_ROLLED_BACK,     /* a failure or stop condition, and the rollback completed */
-	KDX_RUN_ROLLBACK_FAILED, /* some undo failed or was blocked: see the journal */
+	/* rolled back only in part: some change that was made, or may have been made, is not
+	 * verified undone (an undo failed or was blocked, the step is irreversible or has no
+	 * undo, or it is in doubt): the run names each and what finishes it */
+	KDX_RUN_ROLLBACK_INCOMPLETE,
 	KDX_RUN_PAUSED,          /* `on_failure pause`, or an in-doubt change nobody can judge */
 	KDX_RUN_ABORTED,         /* the journal could not be written: stopped at once */
 } kdx_run_status;
@@ -103,6 +111,8 @@ typedef struct kdx_run_result {
 	bool stopped;            /* a stop condition fired */
 	size_t done, failed, skipped;
 	size_t undone, undo_failed, not_undone; /* not_undone: irreversible, no undo or blocked */
+	size_t in_doubt;         /* changes whose live state could not be read back */
+	size_t in_place;         /* after a rollback: changes not verified undone */
 } kdx_run_result;
 
 const char *kdx_run_status_name(kdx_run_status s);
@@ -131,6 +141,9 @@ void kdx_sched_complete(kdx_sched *s, kdx_op *op, bool ok, const char *output_js
 			const char *snapshot_json, const char *error);
 /* Tell the user what a step waits for (a `wait ... until`), as an event. */
 void kdx_sched_waiting(kdx_sched *s, const kdx_op *op, const char *what);
+/* What a running attempt saw last (URL and status, metric and value, resource and state):
+ * kept, not shown, so a timeout can say what the step was waiting on. */
+void kdx_sched_observed(kdx_sched *s, const kdx_op *op, const char *what);
 /* Journal an extra record for this op (e.g. one intent per request when a step sends
  * several); -1 aborts the run. */
 int kdx_sched_record(kdx_sched *s, const kdx_op *op, const char *kind, const char *data_json);

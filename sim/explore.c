@@ -83,18 +83,24 @@ static void judge_from(const kdx_plan *p, const kdx_sim_result *r, const kdx_mod
 		strbuf_addf(&v, "after the run: %s", inv.buf);
 	}
 	strbuf_release(&inv);
-	bool rolled = row->status == KDX_RUN_ROLLED_BACK || row->status == KDX_RUN_ROLLBACK_FAILED;
+	bool rolled = row->status == KDX_RUN_ROLLED_BACK || row->status == KDX_RUN_ROLLBACK_INCOMPLETE;
+	size_t nirr = 0; /* irreversible changes left in place, as they must be */
 	if (rolled) {
 		kdx_model masked;
 		kdx_model_copy(&masked, &r->final);
 		for (size_t i = 0; i < p->nsteps; i++)
-			if (r->states[i] == KDX_SS_NOT_UNDONE && p->steps[i].irreversible)
+			if (r->states[i] == KDX_SS_NOT_UNDONE && p->steps[i].irreversible) {
 				excuse(&masked, start, &p->steps[i]);
+				nirr++;
+			}
 		kdx_model_render_diff(&left, start, &masked);
 		kdx_model_render_diff(&irr, &masked, &r->final);
 		kdx_model_release(&masked);
 	}
-	row->unsafe = v.len || left.len || row->status == KDX_RUN_ROLLBACK_FAILED;
+	/* incomplete only by the irreversible steps it reports is what the runbook chose */
+	row->unsafe = v.len || left.len ||
+		      (row->status == KDX_RUN_ROLLBACK_INCOMPLETE &&
+		       (r->run.undo_failed || r->run.in_place > nirr));
 	row->violations = detach_or_null(&v);
 	row->leftovers = detach_or_null(&left);
 	row->irreversible = detach_or_null(&irr);

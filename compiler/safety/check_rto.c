@@ -19,23 +19,55 @@ static int64_t sat_mul(int64_t a, int64_t b)
 	return a > CAP_MS / b ? CAP_MS : a * b;
 }
 
+/* One rule for the executor, the simulator and this analysis (#20.8): an attempt runs the
+ * action and then the step's own waits, and its timeout, when it has one, bounds all of it
+ * -- so the waits are inside the timeout, never added to it. Without a timeout an attempt
+ * may take the action's worst case plus the waits (the scheduler's implicit timeout). */
 int64_t kdx_safety_step_worst(const kdx_step *s, kdx_critical_step *c)
 {
 	int64_t attempts = s->attempts > 0 ? s->attempts : 1;
-	int64_t per = s->timeout_ms > 0 ? s->timeout_ms : s->duration_max_ms;
-	int64_t run = sat_mul(attempts, per > 0 ? per : 0);
+	int64_t wait = s->wait_ms > 0 ? s->wait_ms : 0;
+	int64_t per = s->timeout_ms > 0 ? s->timeout_ms
+					: sat_add(s->duration_max_ms > 0 ? s->duration_max_ms : 0, wait);
+	int64_t run = sat_mul(attempts, per);
 	/* backoff before retry i (i = 1 .. attempts-1) is base x 2^(i-1): the sum is
 	 * base x (2^(attempts-1) - 1) */
 	int64_t factor = attempts - 1 >= 62 ? CAP_MS : ((int64_t)1 << (attempts - 1)) - 1;
 	int64_t backoff = sat_mul(s->backoff_ms, factor);
-	int64_t wait = s->wait_ms > 0 ? s->wait_ms : 0;
 	if (c) {
 		c->run_ms = run;
 		c->backoff_ms = backoff;
-		c->wait_ms = wait;
-		c->worst_ms = sat_add(sat_add(run, backoff), wait);
+		c->wait_ms = wait; /* for display: already inside run */
+		c->worst_ms = sat_add(run, backoff);
 	}
-	return sat_add(sat_add(run, backoff), wait);
+	return sat_add(run, backoff);
+}
+
+/* A timeout shorter than the step's own waits would cut a wait the runbook asked for
+ * before its limit -- a target that turns healthy at 15 s of a 30 s wait would be rolled
+ * back at 10 s. Rejected, with the number that would work. */
+static void check_timeouts(kdx_sctx *c)
+{
+	const kdx_plan *p = c->plan;
+	for (size_t i = 0; i < p->nsteps; i++) {
+		const kdx_step *s = &p->steps[i];
+		if (s->timeout_ms <= 0 || s->wait_ms <= 0 || s->timeout_ms >= s->wait_ms)
+			continue;
+		strbuf a = STRBUF_INIT, b = STRBUF_INIT, h = STRBUF_INIT;
+		kdx_duration_format(&a, s->timeout_ms);
+		kdx_duration_format(&b, s->wait_ms);
+		kdx_duration_format(&h, s->wait_ms + (s->duration_max_ms > 0 ? s->duration_max_ms : 0));
+		kdx_diag *dg = kdx_sx_diag(c, KDX_ERROR, "timeout", s->span,
+					   "step '%s' times out after %s but its own waits may take "
+					   "up to %s: the timeout would cut them short",
+					   s->name, a.buf, b.buf);
+		kdx_diag_hint(dg, "a step's timeout covers its waits: give it at least %s (the "
+				  "action's worst case and the waits), or shorten the wait's 'within'",
+			      h.buf);
+		strbuf_release(&a);
+		strbuf_release(&b);
+		strbuf_release(&h);
+	}
 }
 
 static void fmt_ms(strbuf *sb, int64_t ms)
@@ -129,6 +161,8 @@ void kdx_check_rto(kdx_sctx *c)
 {
 	size_t np;
 	int64_t best;
+	if (!c->rollback)
+		check_timeouts(c);
 	kdx_critical_step *path = longest_path(c, &np, &best);
 	report(c, path, np, best);
 	if (c->rep) {

@@ -79,6 +79,8 @@ grep -q '"env"' "$j" && fail "the environment was journalled"
 rm -rf .kdx
 out=$("$KDX" apply -auto-approve -allow-exec -var broken=true ex.kdx 2>&1) && fail "a failing command did not fail the run: $out"
 assert_contains "$out" "command '/bin/sh' '-c' 'echo broken >&2; exit 7' exited with status 7: broken"
-assert_contains "$out" "run rolled_back"
+# show_env's command cannot be undone: the run says so (#20.2), never "rolled_back"
+assert_contains "$out" "run rollback_incomplete"
+assert_contains "$out" "show_env           STILL IN PLACE: irreversible"
 [ -e marker ] && fail "the rollback did not run mark's undo"
 echo ok

@@ -85,6 +85,9 @@ typedef struct cfg {
 	bool hang;            /* never completes (timeouts) */
 	kdx_precheck pre;
 	int undo_fail;        /* undo attempts that fail */
+	int lost_first;       /* do attempts whose change is made but whose answer is lost */
+	int undo_lost;        /* undo attempts likewise */
+	bool hang_applied;    /* with hang: the change is made, the answer never comes */
 } cfg;
 
 typedef struct ev {
@@ -150,15 +153,20 @@ static void fire(void *arg)
 	f->running--;
 	bool ok;
 	if (op->phase == KDX_PHASE_DO) {
-		ok = op->attempt > f->c[i].fail_first;
-		logf_(f, "%s %s#%d", ok ? "done" : "fail", op->step->name, op->attempt);
+		ok = op->attempt > f->c[i].fail_first && op->attempt > f->c[i].lost_first;
+		op->sent = op->attempt <= f->c[i].lost_first;
+		logf_(f, "%s %s#%d", ok ? "done" : op->sent ? "lost" : "fail", op->step->name,
+		      op->attempt);
 	} else {
-		ok = op->attempt > f->c[i].undo_fail;
-		if (ok) {
+		bool lost = op->attempt <= f->c[i].undo_lost;
+		ok = op->attempt > f->c[i].undo_fail && !lost;
+		if (ok || lost) {
 			f->w->applied[i] = 0;
 			f->w->undo_sent[i]++;
 		}
-		logf_(f, "%s %s#%d", ok ? "undone" : "undofail", op->step->name, op->attempt);
+		op->sent = lost;
+		logf_(f, "%s %s#%d", ok ? "undone" : lost ? "undolost" : "undofail",
+		      op->step->name, op->attempt);
 	}
 	op->be_data = NULL;
 	kdx_sched *s = p->s;
@@ -177,7 +185,8 @@ static int fk_start(void *ctx, kdx_sched *s, kdx_op *op, strbuf *err)
 		f->w->token_changed++;
 	snprintf(tok, sizeof(f->w->token[i][op->phase]), "%s", op->token);
 	/* the request reaches the world at once; its answer comes after dur */
-	if (op->phase == KDX_PHASE_DO && op->attempt > f->c[i].fail_first && !f->c[i].hang &&
+	bool reaches = op->attempt > f->c[i].fail_first || op->attempt <= f->c[i].lost_first;
+	if (op->phase == KDX_PHASE_DO && reaches && (!f->c[i].hang || f->c[i].hang_applied) &&
 	    op->step->mutating) {
 		f->w->applied[i] = 1;
 		f->w->do_sent[i]++;
@@ -199,6 +208,8 @@ static void fk_cancel(void *ctx, kdx_op *op)
 	f->cancels++;
 	f->running--;
 	logf_(f, "cancel %s#%d", op->step->name, op->attempt);
+	/* the change went out at the start (see fk_start): the cancel leaves it in doubt */
+	op->sent = op->phase == KDX_PHASE_UNDO || f->w->applied[op->index];
 	if (op->be_data) {
 		kdx_vclock_cancel(&f->clk, op->be_data);
 		free(op->be_data);

@@ -110,7 +110,7 @@ static void test_rollback_failed(void **state)
 	rec(&sb, "rollback_start", NULL, "{\"reason\":\"step 'shift_traffic' failed\"}");
 	rec(&sb, "undo_start", "scale", "{\"phase\":\"undo\",\"attempt\":1}");
 	rec(&sb, "undo_failed", "scale", "{\"error\":\"AccessDenied\"}");
-	rec(&sb, "run_end", NULL, "{\"status\":\"rollback_failed\"}");
+	rec(&sb, "run_end", NULL, "{\"status\":\"rollback_incomplete\"}");
 	/* and a record torn by a crash */
 	strbuf_addstr(&sb, "{\"seq\":14,\"ts\":\"2026-");
 	char *out = view(&sb, false);
@@ -118,14 +118,14 @@ static void test_rollback_failed(void **state)
 		"Journal j.jsonl\n"
 		"  run ab12: kdx apply of plans/failover.kdx (kaldrix-failover), environment staging\n"
 		"  started 2026-11-26T10:00:01.000Z, 13 records\n"
-		"  status: rollback_failed\n"
+		"  status: rollback_incomplete\n"
 		"\n"
 		"  scale          done, undo failed: AccessDenied\n"
 		"  shift_traffic  failed: Throttling\n"
 		"\n"
 		"  note: the last record was torn by the crash and is ignored\n"
 		"\n"
-		"Next: fix what the failed undo reports, then 'kdx rollback' again.\n");
+		"Next: mend what the changes still in place report, then 'kdx rollback' again.\n");
 	free(out);
 	strbuf_release(&sb);
 }

@@ -180,7 +180,10 @@ static void test_rollback_running_and_irreversible(void **state)
 	f->c[2].fail_first = 1;
 	f->c[4].dur = 1;  /* e: 10..11 */
 	kdx_run_result r = apply(f);
-	assert_int_equal(r.status, KDX_RUN_ROLLED_BACK);
+	/* e's change stays: the run says so, never rolled_back (#20.2) */
+	assert_int_equal(r.status, KDX_RUN_ROLLBACK_INCOMPLETE);
+	assert_int_equal(r.in_place, 1);
+	assert_true(pos(f, "ev change_in_place e") > pos(f, "ev undo_skipped e"));
 	assert_int_equal(when(f, "done b#1"), 30); /* let it finish */
 	assert_int_equal(pos(f, "do d#1"), -1);     /* but start nothing new */
 	assert_true(pos(f, "undone b#1") >= 0);
@@ -206,7 +209,7 @@ static void test_undo_failure_blocks(void **state)
 	f->c[2].fail_first = 1;
 	f->c[1].undo_fail = 1;
 	kdx_run_result r = apply(f);
-	assert_int_equal(r.status, KDX_RUN_ROLLBACK_FAILED);
+	assert_int_equal(r.status, KDX_RUN_ROLLBACK_INCOMPLETE);
 	assert_int_equal(pos(f, "undo a#1"), -1);
 	assert_true(pos(f, "ev undo_skipped a") >= 0);
 	assert_int_equal(w->applied[0], 1);
@@ -304,7 +307,8 @@ static void test_stop_condition(void **state)
 
 /* While a long step runs, stop conditions are still read every stop_interval_ms: read before
  * "next" starts at 1 s, the alarm (in ALARM from 3 s) is seen at 1 + 5 = 6 s; nothing new
- * starts after that, and the running step is undone once it ends. */
+ * starts after that, and the running step is preempted (#14.6): cancelled at once, read
+ * back (its change went out) and undone -- not waited for until it ends at 20 s. */
 static void test_stop_condition_while_running(void **state)
 {
 	(void)state;
@@ -326,9 +330,38 @@ static void test_stop_condition_while_running(void **state)
 	/* ...which frees at 1 s, when the alarm is not in ALARM yet: next runs */
 	assert_int_equal(when(f, "do next#1"), 1000);
 	assert_int_equal(when(f, "ev stop_condition"), 6000);
-	assert_int_equal(when(f, "done long#1"), 20000);
-	assert_true(pos(f, "undo long#1") > pos(f, "done long#1"));
+	assert_int_equal(when(f, "cancel long#1"), 6000);
+	assert_int_equal(pos(f, "done long#1"), -1);
+	assert_true(pos(f, "reconcile long") > pos(f, "cancel long#1"));
+	assert_int_equal(when(f, "undo long#1"), 6000);
 	assert_int_equal(w->applied[0] + w->applied[1] + w->applied[2], 0);
+	fake_free(f);
+	free(t);
+	munmap(w, sizeof(*w));
+}
+
+/* Between attempts too (#14.6): a step waiting a minute to retry does not keep an alarm
+ * waiting; it is seen at the next stop interval and the retry never starts. */
+static void test_stop_condition_in_backoff(void **state)
+{
+	(void)state;
+	tplan *t = tplan_new();
+	add(t, "a", "");
+	kdx_step *b = add(t, "b", "a");
+	b->attempts = 3;
+	b->backoff_ms = 60000;
+	world *w = world_new();
+	fake *f = fake_new(t, w);
+	f->c[1].fail_first = 3;
+	f->stop_at = 1000;
+	kdx_sched_opts o = opts_for(f);
+	o.stop_interval_ms = 5000;
+	kdx_run_result r = apply_with(f, o, NULL);
+	assert_int_equal(r.status, KDX_RUN_ROLLED_BACK);
+	assert_true(r.stopped);
+	assert_true(when(f, "ev stop_condition") <= 1000 + 5000);
+	assert_int_equal(pos(f, "do b#2"), -1);
+	assert_int_equal(w->applied[0], 0);
 	fake_free(f);
 	free(t);
 	munmap(w, sizeof(*w));
@@ -495,6 +528,7 @@ int main(void)
 		cmocka_unit_test(test_approval),
 		cmocka_unit_test(test_stop_condition),
 		cmocka_unit_test(test_stop_condition_while_running),
+		cmocka_unit_test(test_stop_condition_in_backoff),
 		cmocka_unit_test(test_deadline),
 		cmocka_unit_test(test_discard_journal),
 		cmocka_unit_test(test_real_clock),
