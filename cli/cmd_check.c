@@ -1,6 +1,9 @@
 /* kdx check: compile a runbook, run the eight safety analyses on its plan, print the
  * diagnostics and the critical path against the RTO; or explain one analysis. */
 #include "cli.h"
+#include "format.h"
+#include "junit.h"
+#include "sarif.h"
 #include "../common/strbuf.h"
 #include "../compiler/compile.h"
 #include "../compiler/safety.h"
@@ -107,8 +110,65 @@ static void render_json(strbuf *out, const kdx_safety_report *rep, bool safe)
 	strbuf_addstr(out, "]}\n");
 }
 
-static int check_file(const kdx_compile_opts *o, bool json, bool strict)
+/* One test case per analysis, failed when it reported an error (a warning too under
+ * -strict); errors of the front end (syntax, types, ...) make one more case, "compile". */
+static void render_junit(strbuf *out, const kdx_compile_opts *o, const kdx_diags *d,
+			 const kdx_sources *src, bool checked, bool strict)
 {
+	kdx_junit j;
+	kdx_junit_init(&j);
+	strbuf name = STRBUF_INIT, fail = STRBUF_INIT, text = STRBUF_INIT;
+	strbuf_addf(&name, "kdx check %s", o->path);
+	kdx_junit_suite(&j, name.buf);
+	for (size_t a = 0; a <= KDX_SAFETY_NANALYSES; a++) {
+		const char *an = a < KDX_SAFETY_NANALYSES ? kdx_safety_analyses[a] : NULL;
+		kdx_diags mine;
+		kdx_diags_init(&mine);
+		size_t nbad = 0;
+		for (size_t i = 0; i < d->n; i++) {
+			const kdx_diag *g = &d->items[i];
+			bool is_analysis = false;
+			for (size_t k = 0; g->code && k < KDX_SAFETY_NANALYSES; k++)
+				is_analysis |= !strcmp(g->code, kdx_safety_analyses[k]);
+			if (an ? !(g->code && !strcmp(g->code, an)) : is_analysis)
+				continue;
+			if (g->sev == KDX_ERROR || (strict && g->sev == KDX_WARNING)) {
+				if (!nbad++) {
+					strbuf_reset(&fail);
+					strbuf_addstr(&fail, g->msg);
+				}
+			}
+			/* the whole diagnostic, as the terminal shows it, is the failure's text */
+			kdx_diag *c = kdx_diag_add(&mine, g->sev, g->code, g->span, "%s", g->msg);
+			c->located = g->located;
+			if (g->hint)
+				kdx_diag_hint(c, "%s", g->hint);
+			for (size_t k = 0; k < g->nnotes; k++) {
+				if (g->notes[k].located)
+					kdx_diag_note(c, g->notes[k].span, "%s", g->notes[k].msg);
+				else
+					kdx_diag_note_unlocated(c, "%s", g->notes[k].msg);
+			}
+		}
+		strbuf_reset(&text);
+		kdx_diags_render(&text, &mine, src, false);
+		if (an && !checked)
+			kdx_junit_skip(&j, "kdx.check", an, "the runbook did not compile");
+		else if (an || nbad || mine.n)
+			kdx_junit_case(&j, "kdx.check", an ? an : "compile", 0, nbad ? fail.buf : NULL,
+				       text.buf);
+		kdx_diags_release(&mine);
+	}
+	kdx_junit_finish(&j, out);
+	kdx_junit_release(&j);
+	strbuf_release(&name);
+	strbuf_release(&fail);
+	strbuf_release(&text);
+}
+
+static int check_file(const kdx_compile_opts *o, kdx_format fmt, bool strict)
+{
+	bool json = fmt == KDX_FORMAT_JSON;
 	kdx_compilation c;
 	int rc = KDX_EXIT_ERROR;
 	strbuf diags = STRBUF_INIT, out = STRBUF_INIT;
@@ -124,7 +184,13 @@ static int check_file(const kdx_compile_opts *o, bool json, bool strict)
 	}
 	size_t nerr = c.diags.nerrors, nwarn = c.diags.nwarnings;
 	bool safe = checked && !nerr && (!strict || !nwarn);
-	if (json) {
+	if (fmt == KDX_FORMAT_SARIF) {
+		kdx_sarif *sa = kdx_sarif_new("check");
+		kdx_sarif_add(sa, &c.diags, &c.sources);
+		kdx_sarif_finish(sa, &out);
+	} else if (fmt == KDX_FORMAT_JUNIT) {
+		render_junit(&out, o, &c.diags, &c.sources, checked, strict);
+	} else if (json) {
 		kdx_diags_render_json(&out, &c.diags, &c.sources);
 		if (checked)
 			render_json(&out, &rep, safe);
@@ -159,10 +225,12 @@ int cmd_check(int argc, char **argv)
 {
 	const kdx_command *cmd = kdx_command_find("check");
 	bool json = false, strict = false;
-	const char *explain_name = NULL;
+	const char *explain_name = NULL, *format = NULL;
+	kdx_format fmt;
 	kdx_strlist vars = { 0 }, var_files = { 0 }, incs = { 0 }, pos = { 0 };
 	kdx_flag flags[] = {
 		{ "json", KDX_FLAG_BOOL, &json }, { "strict", KDX_FLAG_BOOL, &strict },
+		{ "format", KDX_FLAG_STRING, &format },
 		{ "explain", KDX_FLAG_STRING, &explain_name }, { "var", KDX_FLAG_MULTI, &vars },
 		{ "var-file", KDX_FLAG_MULTI, &var_files }, { "I", KDX_FLAG_MULTI, &incs }, { 0 },
 	};
@@ -170,6 +238,12 @@ int cmd_check(int argc, char **argv)
 	int r = kdx_parse_flags(cmd, argc, argv, flags, &pos);
 	if (r) {
 		rc = r < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
+		goto out;
+	}
+	if (kdx_format_parse(cmd, format, json,
+			     KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_SARIF | KDX_FORMAT_JUNIT,
+			     &fmt) < 0) {
+		rc = KDX_EXIT_ERROR;
 		goto out;
 	}
 	if (explain_name) {
@@ -185,7 +259,7 @@ int cmd_check(int argc, char **argv)
 		.kdx_path = getenv("KDX_PATH"), .vars = vars.items, .nvars = vars.n,
 		.var_files = var_files.items, .nvar_files = var_files.n,
 	};
-	rc = check_file(&o, json, strict);
+	rc = check_file(&o, fmt, strict);
 out:
 	kdx_strlist_release(&vars);
 	kdx_strlist_release(&var_files);

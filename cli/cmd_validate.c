@@ -1,6 +1,8 @@
 /* kdx validate: compile runbooks and modules (parse, resolve, types, evaluation, lowering),
  * report every diagnostic, exit 0 or 1. */
 #include "cli.h"
+#include "format.h"
+#include "sarif.h"
 #include "../common/strbuf.h"
 #include "../compiler/compile.h"
 #include "aws_check.h"
@@ -10,13 +12,16 @@
 #include <unistd.h>
 
 /* The compile pipeline for one file; its diagnostics are rendered into out. */
-static size_t validate_file(const kdx_compile_opts *base, const char *path, bool json, strbuf *out)
+static size_t validate_file(const kdx_compile_opts *base, const char *path, kdx_format fmt,
+			    kdx_sarif *sarif, strbuf *out)
 {
 	kdx_compile_opts o = *base;
 	o.path = path;
 	kdx_compilation c;
 	kdx_compile(&o, &c);
-	if (json)
+	if (sarif)
+		kdx_sarif_add(sarif, &c.diags, &c.sources);
+	else if (fmt == KDX_FORMAT_JSON)
 		kdx_diags_render_json(out, &c.diags, &c.sources);
 	else
 		kdx_diags_render(out, &c.diags, &c.sources, kdx_use_color(2));
@@ -29,9 +34,12 @@ int cmd_validate(int argc, char **argv)
 {
 	const kdx_command *cmd = kdx_command_find("validate");
 	bool json = false;
+	const char *format = NULL;
+	kdx_format fmt;
 	kdx_strlist vars = { 0 }, var_files = { 0 }, incs = { 0 }, pos = { 0 };
 	kdx_flag flags[] = {
-		{ "json", KDX_FLAG_BOOL, &json }, { "var", KDX_FLAG_MULTI, &vars },
+		{ "json", KDX_FLAG_BOOL, &json }, { "format", KDX_FLAG_STRING, &format },
+		{ "var", KDX_FLAG_MULTI, &vars },
 		{ "var-file", KDX_FLAG_MULTI, &var_files }, { "I", KDX_FLAG_MULTI, &incs }, { 0 },
 	};
 	int rc = KDX_EXIT_OK;
@@ -40,6 +48,12 @@ int cmd_validate(int argc, char **argv)
 		rc = r < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
 		goto out;
 	}
+	if (kdx_format_parse(cmd, format, json, KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_SARIF,
+			     &fmt) < 0) {
+		rc = KDX_EXIT_ERROR;
+		goto out;
+	}
+	json = fmt != KDX_FORMAT_TEXT;
 	if (!pos.n) {
 		rc = kdx_usage_error(cmd, "'validate' needs at least one FILE");
 		goto out;
@@ -53,8 +67,11 @@ int cmd_validate(int argc, char **argv)
 	o.check_aws_ctx = &checker;
 	strbuf text = STRBUF_INIT;
 	size_t nerrors = 0;
+	kdx_sarif *sarif = fmt == KDX_FORMAT_SARIF ? kdx_sarif_new("validate") : NULL;
 	for (size_t i = 0; i < pos.n; i++)
-		nerrors += validate_file(&o, pos.items[i], json, &text);
+		nerrors += validate_file(&o, pos.items[i], fmt, sarif, &text);
+	if (sarif)
+		kdx_sarif_finish(sarif, &text);
 	fputs(text.buf, json ? stdout : stderr);
 	if (!json && nerrors)
 		fprintf(stderr, "%zu error%s\n", nerrors, nerrors == 1 ? "" : "s");
