@@ -353,6 +353,13 @@ static int http_date_parse(const char *s, int64_t *secs, int *micros)
 	return 0;
 }
 
+/* Epoch seconds of years 1 to 9999, the range ISO 8601's four-digit years can write;
+ * outside it (or NaN) a timestamp is refused, never converted with undefined results. */
+static bool epoch_in_range(double secs)
+{
+	return secs >= -62135596800.0 && secs < 253402300800.0;
+}
+
 int aws_timestamp_parse(const char *s, int64_t *secs, int *micros)
 {
 	char *end;
@@ -363,6 +370,8 @@ int aws_timestamp_parse(const char *s, int64_t *secs, int *micros)
 	if (!aws_wire_is_number(s, strlen(s)))
 		goto iso;
 	double num = strtod(s, &end);
+	if (!epoch_in_range(num))
+		return -1;
 	if (end != s && !*end && isdigit((unsigned char)s[strlen(s) - 1])) {
 		*secs = (int64_t)floor(num);
 		*micros = (int)llround((num - floor(num)) * 1e6);
@@ -482,6 +491,8 @@ int aws_wire_timestamp(strbuf *sb, const kdx_value *v, const char *format)
 	int64_t secs;
 	int micros = 0;
 	if (v->kind == KDX_V_NUMBER) {
+		if (!epoch_in_range(v->u.num))
+			return -1;
 		secs = (int64_t)floor(v->u.num);
 		micros = (int)llround((v->u.num - floor(v->u.num)) * 1e6);
 	} else if (v->kind != KDX_V_STRING || aws_timestamp_parse(v->u.str.ptr, &secs, &micros)) {

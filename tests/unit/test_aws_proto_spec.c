@@ -362,6 +362,18 @@ static void test_timestamps(void **state)
 	assert_int_equal(serialize(mq, in, &r, &err), 0);
 	assert_non_null(strstr(r.body.buf, "T=2026-11-26T10%3A00%3A00Z"));
 	aws_request_release(&r);
+	/* epoch seconds outside years 1-9999 are no timestamp (found by fuzz_aws_json and
+	 * fuzz_aws_headers: converting 44E44 to an integer was undefined behaviour) */
+	int64_t secs;
+	int us;
+	assert_int_equal(aws_timestamp_parse("44E44", &secs, &us), -1);
+	assert_int_equal(aws_timestamp_parse("-1e20", &secs, &us), -1);
+	assert_int_equal(aws_timestamp_parse("253402300799", &secs, &us), 0);
+	expect_parse(mj, NULL, "{\"A\":1e300,\"B\":-4.4e45}", "{\"A\":\"1e+300\",\"B\":\"-4.4e+45\"}");
+	in->u.map.vals[0] = kdx_value_number(&a, 1e300);
+	in->u.map.n = 1;
+	assert_int_equal(serialize(mj, in, &r, &err), -1);
+	aws_request_release(&r);
 	kdx_arena_release(&a);
 	strbuf_release(&err);
 	aws_model_free(mj);
