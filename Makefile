@@ -44,7 +44,11 @@ GEN_HDRS    := $(GEN_SRCS:.c=.h)
 MODEL_JSON  := $(sort $(wildcard stdlib/aws/models/*.json))
 MODEL_PACK  := $(BUILD)/tools/modelpack
 MODEL_C     := $(BUILD)/models/aws_models.c
-LIB_OBJS    := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS)) $(GEN_SRCS:.c=.o) $(MODEL_C:.c=.o)
+# The endpoint rule sets and partitions, packed the same way (executor/aws/rules.h).
+RULES_JSON  := $(sort $(wildcard stdlib/aws/endpoints/*.json))
+RULES_C     := $(BUILD)/models/aws_rules.c
+LIB_OBJS    := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS)) $(GEN_SRCS:.c=.o) $(MODEL_C:.c=.o) \
+               $(RULES_C:.c=.o)
 LIB         := $(BUILD)/libkdx.a
 KDX_BIN     := $(if $(filter build,$(BUILD)),kdx,$(BUILD)/kdx)
 
@@ -94,7 +98,12 @@ $(MODEL_C): $(MODEL_PACK) $(MODEL_JSON)
 	@echo "  PACK    $@"
 	$(Q)$(MODEL_PACK) -o $@ $(MODEL_JSON)
 
-$(MODEL_C:.c=.o): $(MODEL_C)
+$(RULES_C): $(MODEL_PACK) $(RULES_JSON)
+	@mkdir -p $(dir $@)
+	@echo "  PACK    $@"
+	$(Q)$(MODEL_PACK) -o $@ -t rulesets $(RULES_JSON)
+
+$(MODEL_C:.c=.o) $(RULES_C:.c=.o): $(BUILD)/models/%.o: $(BUILD)/models/%.c
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -g0 -c -o $@ $<
 

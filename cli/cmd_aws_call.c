@@ -106,25 +106,16 @@ static int dry_run(const call_args *ca, const aws_model *m, aws_request *req, st
 {
 	aws_endpoint ep;
 	char *region = ca->region ? strdup(ca->region) : aws_region_load(ca->profile);
+	aws_endpoint_config cfg;
+	aws_endpoint_config_load(&cfg, ca->profile);
 	aws_endpoint_query q = { .endpoint_prefix = aws_model_meta(m, "endpointPrefix"),
 				 .service_id = aws_model_meta(m, "serviceId"),
-				 .region = region, .override_url = ca->endpoint_url };
+				 .region = region, .override_url = ca->endpoint_url, .config = &cfg };
 	int rc = aws_endpoint_resolve(&ep, &q, err);
 	free(region);
 	if (rc < 0)
 		return -1;
-	free(req->scheme);
-	req->scheme = strdup(ep.scheme);
-	free(req->host);
-	req->host = strdup(ep.host);
-	if (*ep.base_path) {
-		strbuf p = STRBUF_INIT;
-		strbuf_addf(&p, "%s%s", ep.base_path, req->path);
-		free(req->path);
-		req->path = strbuf_detach(&p, NULL);
-	}
-	free(req->region);
-	req->region = strdup(ep.signing_region);
+	aws_endpoint_apply(&ep, req, NULL);
 	aws_endpoint_release(&ep);
 	aws_credentials creds;
 	aws_cred_opts co = { .profile = ca->profile };
@@ -177,6 +168,8 @@ static int send_call(const call_args *ca, const aws_model *m, const char *op, aw
 				strbuf_addf(&msg, " (request id %s)", e.request_id);
 			else
 				strbuf_addf(&msg, " (HTTP %ld)", e.http_status);
+			if (e.fields)
+				strbuf_addf(&msg, "\n  error fields: %s", e.fields);
 		} else {
 			strbuf_addstr(&msg, err.buf);
 		}

@@ -5,6 +5,7 @@
 #include <json-c/json.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -205,12 +206,39 @@ int64_t kdx_duration_parse(const char *s)
 	return total;
 }
 
-static void format_number(strbuf *sb, double n)
+void kdx_number_shortest(strbuf *sb, double n)
 {
-	if (n == floor(n) && fabs(n) < 1e15)
+	if (isnan(n)) {
+		strbuf_addstr(sb, "NaN");
+		return;
+	}
+	if (isinf(n)) {
+		strbuf_addstr(sb, n > 0 ? "Infinity" : "-Infinity");
+		return;
+	}
+	char buf[40];
+	/* the fewest significant digits that read back as the same double (0.1, not
+	 * 0.10000000000000001), as the SDKs print decimals */
+	for (int prec = 1; prec <= 17; prec++) {
+		snprintf(buf, sizeof(buf), "%.*g", prec, n);
+		if (strtod(buf, NULL) == n)
+			break;
+	}
+	strbuf_addstr(sb, buf);
+}
+
+static void format_number(strbuf *sb, double n, bool json)
+{
+	if (n == floor(n) && fabs(n) < 1e15) {
 		strbuf_addf(sb, "%lld", (long long)n);
-	else
-		strbuf_addf(sb, "%.17g", n);
+	} else if (json && !isfinite(n)) {
+		/* JSON has no NaN or Infinity: the AWS protocols send them as these strings */
+		strbuf_addch(sb, '"');
+		kdx_number_shortest(sb, n);
+		strbuf_addch(sb, '"');
+	} else {
+		kdx_number_shortest(sb, n);
+	}
 }
 
 void kdx_value_format(strbuf *sb, const kdx_value *v)
@@ -218,9 +246,9 @@ void kdx_value_format(strbuf *sb, const kdx_value *v)
 	switch (v->kind) {
 	case KDX_V_NULL: strbuf_addstr(sb, "null"); break;
 	case KDX_V_BOOL: strbuf_addstr(sb, v->u.b ? "true" : "false"); break;
-	case KDX_V_NUMBER: format_number(sb, v->u.num); break;
+	case KDX_V_NUMBER: format_number(sb, v->u.num, false); break;
 	case KDX_V_PERCENT:
-		format_number(sb, v->u.num);
+		format_number(sb, v->u.num, false);
 		strbuf_addch(sb, '%');
 		break;
 	case KDX_V_DURATION: kdx_duration_format(sb, v->u.ms); break;
@@ -251,7 +279,8 @@ void kdx_value_format(strbuf *sb, const kdx_value *v)
 void kdx_value_to_json(strbuf *sb, const kdx_value *v)
 {
 	switch (v->kind) {
-	case KDX_V_PERCENT: format_number(sb, v->u.num); break;
+	case KDX_V_NUMBER:
+	case KDX_V_PERCENT: format_number(sb, v->u.num, true); break;
 	case KDX_V_DURATION:
 		strbuf_addch(sb, '"');
 		kdx_duration_format(sb, v->u.ms);

@@ -65,10 +65,15 @@ const char *kdx_value_str(const kdx_value *v);
 bool kdx_value_equal(const kdx_value *x, const kdx_value *y);
 const char *kdx_vkind_name(kdx_vkind k);
 
+/* The shortest text that reads back as the same double ("0.1", "1e+300"); NaN, Infinity
+ * and -Infinity as those words. */
+void kdx_number_shortest(strbuf *sb, double n);
 /* Canonical kdx source text for a value (durations as 5m, percents as 70%). */
 void kdx_value_format(strbuf *sb, const kdx_value *v);
 /* JSON: durations are written as strings ("5m"), percents as numbers, regions as
- * strings. Plain JSON data (null, bool, number, string, list, map) round-trips. */
+ * strings, NaN and infinities as the strings "NaN", "Infinity", "-Infinity" (as the AWS
+ * protocols write them). Plain JSON data (null, bool, number, string, list, map)
+ * round-trips. */
 void kdx_value_to_json(strbuf *sb, const kdx_value *v);
 /* Parse JSON text (json-c) into a value; returns NULL and fills err on bad input. */
 kdx_value *kdx_value_from_json(kdx_arena *a, const char *text, size_t len, strbuf *err);

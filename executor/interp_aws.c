@@ -172,6 +172,8 @@ static int send(kdx_interp *in, const aws_model *m, const char *op, aws_request 
 			aws_error_format(&in->err, &e);
 		else
 			strbuf_addstr(&in->err, err.buf);
+		if (e.code && e.fields)
+			strbuf_addf(&in->err, "; error fields: %s", e.fields);
 	} else {
 		strbuf_reset(&err);
 		rc = aws_proto_parse(m, op, &resp, &in->arena, out, &err);

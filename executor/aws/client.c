@@ -17,6 +17,7 @@ struct aws_client {
 	aws_credentials creds;
 	char *region;
 	char *endpoint_url;
+	aws_endpoint_config endpoints; /* FIPS, dual-stack...: read once per client */
 	long timeout_ms;
 	aws_retry_policy retry;
 	aws_transport *tx;
@@ -54,6 +55,7 @@ void aws_error_release(aws_error *e)
 	free(e->code);
 	free(e->message);
 	free(e->request_id);
+	free(e->fields);
 	aws_error_init(e);
 }
 
@@ -97,6 +99,7 @@ int aws_client_new(aws_client **out, const aws_client_opts *opts, strbuf *err)
 	}
 	c->region = o->region && *o->region ? xstrdup(o->region) : aws_region_load(o->profile);
 	c->endpoint_url = o->endpoint_url && *o->endpoint_url ? xstrdup(o->endpoint_url) : NULL;
+	aws_endpoint_config_load(&c->endpoints, o->profile);
 	c->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : 30000;
 	aws_retry_policy_init(&c->retry, o->max_attempts, o->seed);
 	if (aws_transport_new(&c->tx, err) < 0) {
@@ -153,23 +156,10 @@ int aws_client_resolve(aws_client *c, aws_request *r, const char *endpoint_prefi
 {
 	aws_endpoint e;
 	aws_endpoint_query q = { endpoint_prefix, service_id, region ? region : c->region,
-				 c->endpoint_url };
+				 c->endpoint_url, &c->endpoints };
 	if (aws_endpoint_resolve(&e, &q, err) < 0)
 		return -1;
-	free(r->scheme);
-	free(r->host);
-	free(r->region);
-	free(r->service);
-	r->scheme = xstrdup(e.scheme);
-	r->host = xstrdup(e.host);
-	r->region = xstrdup(e.signing_region);
-	r->service = xstrdup(signing_name ? signing_name : endpoint_prefix);
-	if (*e.base_path) {
-		strbuf p = STRBUF_INIT;
-		strbuf_addf(&p, "%s%s", e.base_path, r->path && *r->path ? r->path : "/");
-		free(r->path);
-		r->path = strbuf_detach(&p, NULL);
-	}
+	aws_endpoint_apply(&e, r, signing_name ? signing_name : endpoint_prefix);
 	aws_endpoint_release(&e);
 	return 0;
 }

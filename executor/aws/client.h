@@ -35,6 +35,9 @@ typedef struct aws_error {
 	char *code;
 	char *message;
 	char *request_id;
+	char *fields;             /* the error's other members as a JSON object ({"Item": ...}:
+				   * DynamoDB's ConditionalCheckFailed, CancellationReasons...),
+				   * or NULL when it has none */
 	long http_status;         /* 0 when no response arrived */
 	aws_retry_class retry;    /* how the retry logic classified the last attempt */
 	int attempts;             /* attempts made (1 = no retry) */

@@ -203,6 +203,23 @@ static char *config_section(const ini *cfg, const char *profile)
 	return strbuf_detach(&sb, NULL);
 }
 
+char *aws_profile_setting(const char *profile, const char *key)
+{
+	aws_cred_opts o = { .profile = profile };
+	char *path = file_path("AWS_CONFIG_FILE", "~/.aws/config");
+	ini cfg;
+	char *val = NULL;
+	if (ini_load(&cfg, path)) {
+		char *sec = config_section(&cfg, profile_name(&o));
+		const char *r = ini_get(&cfg, sec, key);
+		val = r && *r ? xstrdup(r) : NULL;
+		free(sec);
+		ini_free(&cfg);
+	}
+	free(path);
+	return val;
+}
+
 char *aws_region_load(const char *profile)
 {
 	const char *v = getenv("AWS_REGION");
@@ -211,19 +228,7 @@ char *aws_region_load(const char *profile)
 	v = getenv("AWS_DEFAULT_REGION");
 	if (v && *v)
 		return xstrdup(v);
-	aws_cred_opts o = { .profile = profile };
-	char *path = file_path("AWS_CONFIG_FILE", "~/.aws/config");
-	ini cfg;
-	char *region = NULL;
-	if (ini_load(&cfg, path)) {
-		char *sec = config_section(&cfg, profile_name(&o));
-		const char *r = ini_get(&cfg, sec, "region");
-		region = r && *r ? xstrdup(r) : NULL;
-		free(sec);
-		ini_free(&cfg);
-	}
-	free(path);
-	return region;
+	return aws_profile_setting(profile, "region");
 }
 
 /* ---- credential_process ---- */

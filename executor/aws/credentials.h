@@ -35,6 +35,9 @@ int aws_credentials_load(aws_credentials *out, const aws_cred_opts *o, strbuf *e
 /* The region: AWS_REGION, AWS_DEFAULT_REGION, then `region` in the profile's config
  * section. Returns a malloc'd string (caller frees) or NULL when none is set. */
 char *aws_region_load(const char *profile);
+/* A setting KEY of PROFILE's config section (AWS_CONFIG_FILE, default ~/.aws/config), e.g.
+ * "use_fips_endpoint": malloc'd (caller frees), or NULL when it is not set. */
+char *aws_profile_setting(const char *profile, const char *key);
 
 /* Mask a value for display: "AKID****" style, first 4 characters kept (caller frees). */
 char *aws_credentials_mask(const char *s);

@@ -75,10 +75,25 @@ static aws_protocol choose_protocol(const aws_mpack *p, const aws_mnode *md)
 	return AWS_PROTO_NONE;
 }
 
+/* "smithy-rpc-v2-cbor, json" from metadata.protocols, else metadata.protocol. */
+static void list_protocols(const aws_mpack *p, const aws_mnode *md, strbuf *out)
+{
+	const aws_mnode *list = aws_mnode_get(p, md, "protocols");
+	for (size_t i = 0; aws_mnode_kind(list) == AWS_MN_ARRAY && i < aws_mnode_len(p, list); i++) {
+		const char *name = aws_mnode_str(p, aws_mnode_at(p, list, i));
+		strbuf_addf(out, "%s%s", i ? ", " : "", name ? name : "?");
+	}
+	if (!out->len) {
+		const char *one = aws_mnode_str(p, aws_mnode_get(p, md, "protocol"));
+		strbuf_addstr(out, one ? one : "no protocol");
+	}
+}
+
 /* A model over a packed document; fills err (naming WHERE) and returns NULL when the
- * document is not a model. */
+ * document is not a model, speaks no protocol kdx implements, or has a shape kdx cannot
+ * read (files only: the built-in models were checked when they were packed). */
 static aws_model *model_new(const char *service, const uint32_t *words, const char *strs,
-			    const char *where, strbuf *err)
+			    const char *where, bool check, strbuf *err)
 {
 	aws_mpack p = { words, strs };
 	const aws_mnode *root = aws_mpack_root(&p);
@@ -92,9 +107,21 @@ static aws_model *model_new(const char *service, const uint32_t *words, const ch
 	}
 	aws_protocol proto = choose_protocol(&p, md);
 	if (proto == AWS_PROTO_NONE) {
-		strbuf_addf(err, "AWS model '%s' uses no protocol kdx implements", where);
+		strbuf names = STRBUF_INIT;
+		list_protocols(&p, md, &names);
+		strbuf_addf(err, "AWS model '%s' speaks %s, none of which kdx implements (kdx speaks "
+			    "query, ec2, rest-xml, json and rest-json; smithy-rpc-v2-cbor is not "
+			    "implemented)", where, names.buf);
+		strbuf_release(&names);
 		return NULL;
 	}
+	strbuf why = STRBUF_INIT;
+	if (check && aws_mpack_check_model(&p, &why) < 0) {
+		strbuf_addf(err, "AWS model '%s' cannot be used: %s", where, why.buf);
+		strbuf_release(&why);
+		return NULL;
+	}
+	strbuf_release(&why);
 	aws_model *m = xcalloc(1, sizeof(*m));
 	m->service = xstrdup(service);
 	m->pack = p;
@@ -117,7 +144,7 @@ int aws_model_load_file(const char *path, const char *service, aws_model **out, 
 	size_t nwords, nstrs;
 	aws_mpack_build(root, &words, &nwords, &strs, &nstrs);
 	json_object_put(root);
-	aws_model *m = model_new(service, words, strs, path, err);
+	aws_model *m = model_new(service, words, strs, path, true, err);
 	if (!m) {
 		free(words);
 		free(strs);
@@ -239,7 +266,7 @@ int aws_model_load(const char *service, aws_model **out, strbuf *err)
 		struct stat st;
 		const aws_mpack_builtin *b;
 		if (i == nenv && (b = builtin(service))) {
-			*out = model_new(service, b->words, b->strs, service, err);
+			*out = model_new(service, b->words, b->strs, service, false, err);
 			rc = *out ? 0 : -1;
 			goto out;
 		}
@@ -334,6 +361,25 @@ aws_shape aws_model_shape(const aws_model *m, const char *name)
 	return shape_at(m, name, def);
 }
 
+aws_shape aws_model_error_shape(const aws_model *m, const char *code)
+{
+	aws_shape s = aws_model_shape(m, code);
+	if (code && s.type == AWS_T_STRUCTURE && aws_mnode_bool(&m->pack, aws_mnode_get(&m->pack, s.def, "exception")))
+		return s;
+	const aws_mnode *def;
+	/* only the query protocols give errors codes other than their shape's name */
+	bool query = m->protocol == AWS_PROTO_QUERY || m->protocol == AWS_PROTO_EC2 ||
+		     aws_mnode_get(&m->pack, m->metadata, "awsQueryCompatible");
+	for (size_t i = 0; code && query && i < aws_mnode_len(&m->pack, m->shapes); i++) {
+		const char *name = aws_mnode_member(&m->pack, m->shapes, i, &def);
+		const char *c = get_str(m, aws_mnode_get(&m->pack, def, "error"), "code");
+		if (c && !strcmp(c, code))
+			return shape_at(m, name, def);
+	}
+	aws_shape none = { .model = m };
+	return none;
+}
+
 /* Resolve a reference object ({"shape": "X", traits...}). */
 static aws_shape resolve_ref(const aws_model *m, const aws_mnode *ref)
 {
@@ -341,6 +387,21 @@ static aws_shape resolve_ref(const aws_model *m, const aws_mnode *ref)
 	if (s.type != AWS_T_NONE)
 		s.ref = ref;
 	return s;
+}
+
+/* The member of structure s whose shape is an event stream, or NULL. */
+static const char *event_stream_member(const aws_shape *s)
+{
+	const aws_mpack *p = &s->model->pack;
+	const aws_mnode *mem = s->type == AWS_T_STRUCTURE ? aws_mnode_get(p, s->def, "members") : NULL;
+	for (size_t i = 0; i < aws_mnode_len(p, mem); i++) {
+		const aws_mnode *ref;
+		const char *name = aws_mnode_member(p, mem, i, &ref);
+		aws_shape t = resolve_ref(s->model, ref);
+		if (t.def && aws_mnode_bool(p, aws_mnode_get(p, t.def, "eventstream")))
+			return name;
+	}
+	return NULL;
 }
 
 int aws_model_operation(const aws_model *m, const char *name, aws_operation *op, strbuf *err)
@@ -382,6 +443,20 @@ int aws_model_operation(const aws_model *m, const char *name, aws_operation *op,
 		op->input = resolve_ref(m, ref);
 	if ((ref = aws_mnode_get(p, def, "output")))
 		op->output = resolve_ref(m, ref);
+	op->host_prefix = get_str(m, aws_mnode_get(p, def, "endpoint"), "hostPrefix");
+	const char *stream = event_stream_member(&op->input);
+	const char *dir = "input";
+	if (!stream) {
+		stream = event_stream_member(&op->output);
+		dir = "output";
+	}
+	if (stream) {
+		/* refused before anything is sent: the call would run, then fail to parse */
+		strbuf_addf(err, "operation '%s' of AWS service '%s' streams its %s as events "
+			    "(member '%s'); kdx does not implement event streams", name,
+			    m->service, dir, stream);
+		return -1;
+	}
 	return 0;
 }
 

@@ -60,6 +60,7 @@ typedef struct aws_operation {
 	aws_shape input, output;     /* type AWS_T_NONE when the operation has none */
 	bool checksum_required;      /* httpChecksum.requestChecksumRequired (S3 DeleteObjects...) */
 	const char *checksum_member; /* input member naming the algorithm, or NULL */
+	const char *host_prefix;     /* the endpoint trait's hostPrefix ("{AccountId}."), or NULL */
 } aws_operation;
 
 /* Load the model of SERVICE ("route53", "cloudwatch"; "monitoring" is an alias) from the
@@ -92,8 +93,12 @@ bool aws_model_meta_has(const aws_model *m, const char *key);
 const char *aws_model_signing_name(const aws_model *m);
 
 /* Look up an operation; on failure fills err ("unknown operation ... did you mean") and
- * returns -1. */
+ * returns -1. An operation that streams events (its input or output has an eventstream
+ * member) is refused too: kdx does not implement event streams. */
 int aws_model_operation(const aws_model *m, const char *name, aws_operation *op, strbuf *err);
+/* The error shape for an error CODE: the exception shape of that name, else the one whose
+ * query error code ("error": {"code": ...}) it is; type AWS_T_NONE when there is none. */
+aws_shape aws_model_error_shape(const aws_model *m, const char *code);
 /* Shape by name (no reference traits); type AWS_T_NONE when absent. */
 aws_shape aws_model_shape(const aws_model *m, const char *name);
 

@@ -217,7 +217,9 @@ static void check_value(check *c, const aws_shape *s, const kdx_value *v)
 	case AWS_T_TIMESTAMP: {
 		int64_t secs;
 		int us;
-		ok = v->kind == KDX_V_NUMBER ||
+		/* epoch seconds of years 1-9999 only: the wire forms cannot write others */
+		ok = (v->kind == KDX_V_NUMBER && v->u.num >= -62135596800.0 &&
+		      v->u.num < 253402300800.0) ||
 		     (v->kind == KDX_V_STRING && aws_timestamp_parse(v->u.str.ptr, &secs, &us) == 0);
 		break;
 	}

@@ -25,7 +25,7 @@ size_t aws_mnode_len(const aws_mpack *p, const aws_mnode *n)
 const aws_mnode *aws_mnode_at(const aws_mpack *p, const aws_mnode *n, size_t i)
 {
 	const uint32_t *w = payload(p, n, AWS_MN_ARRAY);
-	return (const aws_mnode *)(const void *)(w + 1 + 2 * i);
+	return w ? (const aws_mnode *)(const void *)(w + 1 + 2 * i) : NULL;
 }
 
 const char *aws_mnode_member(const aws_mpack *p, const aws_mnode *n, size_t i,
@@ -285,4 +285,47 @@ void aws_mpack_build(json_object *root, uint32_t **words, size_t *nwords, char *
 	*nwords = pk.nw;
 	*nstrs = pk.strs.len;
 	*strs = strbuf_detach(&pk.strs, NULL);
+}
+
+/* A reference ({"shape": NAME, ...}) names a shape definition of the model. */
+static int check_ref(const aws_mpack *p, const aws_mnode *shapes, const char *owner,
+		     const char *what, const aws_mnode *ref, strbuf *err)
+{
+	const char *target = aws_mnode_str(p, aws_mnode_get(p, ref, "shape"));
+	if (target && aws_mnode_get(p, shapes, target))
+		return 0;
+	strbuf_addf(err, "shape '%s' %s refers to shape '%s', which the model does not define",
+		    owner, what, target ? target : "(none)");
+	return -1;
+}
+
+int aws_mpack_check_model(const aws_mpack *p, strbuf *err)
+{
+	const aws_mnode *shapes = aws_mnode_get(p, aws_mpack_root(p), "shapes"), *def, *ref;
+	size_t n = aws_mnode_len(p, shapes);
+	for (size_t i = 0; i < n; i++) {
+		const char *name = aws_mnode_member(p, shapes, i, &def);
+		if (aws_mnode_kind(def) != AWS_MN_OBJECT || stype_of(p, def) == AWS_T_NONE) {
+			const char *t = aws_mnode_str(p, aws_mnode_get(p, def, "type"));
+			strbuf_addf(err, "shape '%s' has type '%s', which kdx does not implement", name,
+				    t ? t : "(none)");
+			return -1;
+		}
+		static const char *const subs[] = { "member", "key", "value" };
+		for (size_t k = 0; k < 3; k++)
+			if ((ref = aws_mnode_get(p, def, subs[k])) &&
+			    check_ref(p, shapes, name, subs[k], ref, err) < 0)
+				return -1;
+		const aws_mnode *mem = aws_mnode_get(p, def, "members");
+		for (size_t k = 0; k < aws_mnode_len(p, mem); k++) {
+			const char *mname = aws_mnode_member(p, mem, k, &ref);
+			strbuf what = STRBUF_INIT;
+			strbuf_addf(&what, "member '%s'", mname);
+			int rc = check_ref(p, shapes, name, what.buf, ref, err);
+			strbuf_release(&what);
+			if (rc < 0)
+				return -1;
+		}
+	}
+	return 0;
 }

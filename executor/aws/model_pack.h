@@ -40,6 +40,10 @@ typedef struct aws_mpack_builtin {
 } aws_mpack_builtin;
 extern const aws_mpack_builtin aws_mpack_builtins[];
 extern const size_t aws_mpack_nbuiltins;
+/* The endpoint rule sets (stdlib/aws/endpoints/SERVICE.json) and "partitions", packed the
+ * same way, sorted by name (rules.h). */
+extern const aws_mpack_builtin aws_mpack_rulesets[];
+extern const size_t aws_mpack_nrulesets;
 
 /* Pack a parsed JSON document; *words and *strs are malloc'd, the caller frees them. */
 void aws_mpack_build(struct json_object *root, uint32_t **words, size_t *nwords, char **strs,
@@ -52,11 +56,17 @@ static inline const aws_mnode *aws_mpack_root(const aws_mpack *p)
 static inline unsigned aws_mnode_kind(const aws_mnode *n) { return n ? n->tag & 0xff : AWS_MN_NULL; }
 static inline uint32_t aws_mnode_aux(const aws_mnode *n) { return n->tag >> 8; }
 
+/* Every shape of a packed model has a type kdx implements (aws_stype) and every reference
+ * names a shape the model defines; else -1 with err saying which. Run when a model is
+ * loaded from a file and on the built-in models when they are packed, so that no call
+ * meets a shape kdx cannot read (and no member silently takes another's value). */
+int aws_mpack_check_model(const aws_mpack *p, strbuf *err);
+
 /* Object member KEY, or NULL (also when n is not an object). */
 const aws_mnode *aws_mnode_get(const aws_mpack *p, const aws_mnode *n, const char *key);
 /* Elements of an array or members of an object; 0 for anything else. */
 size_t aws_mnode_len(const aws_mpack *p, const aws_mnode *n);
-/* The i-th element of an array (i < len). */
+/* The i-th element of an array (i < len); NULL when n is not an array. */
 const aws_mnode *aws_mnode_at(const aws_mpack *p, const aws_mnode *n, size_t i);
 /* The i-th member of an object in model order (i < len): its key, its value in *val. */
 const char *aws_mnode_member(const aws_mpack *p, const aws_mnode *n, size_t i,

@@ -2,6 +2,7 @@
  * tokens, Route 53 ids), and the scalar encodings the protocols share. */
 #include "proto.h"
 #include "proto_shared.h"
+#include "rules.h"
 #include "../../common/xalloc.h"
 
 #include <ctype.h>
@@ -14,6 +15,12 @@
 #include <strings.h>
 #include <sys/random.h>
 #include <time.h>
+
+static void sb_truncate(strbuf *sb, size_t len)
+{
+	sb->len = len;
+	sb->buf[len] = '\0';
+}
 
 /* Copy of a map with one more entry at the end, as botocore's handlers add tokens. */
 static kdx_value *map_with(kdx_arena *a, const kdx_value *in, const char *key, kdx_value *val)
@@ -106,6 +113,50 @@ static int add_checksum(const aws_operation *op, const kdx_value *in, aws_reques
 	return 0;
 }
 
+/* The endpoint trait's hostPrefix ("{AccountId}.data-"), its labels filled from the input
+ * members marked hostLabel; every label of the result must be a valid host name label,
+ * so no input can move the request to another host (a '.' or '/' in a value). */
+static int host_prefix(const aws_operation *op, const kdx_value *in, aws_request *req,
+		       strbuf *err)
+{
+	free(req->host_prefix);
+	req->host_prefix = NULL;
+	if (!op->host_prefix)
+		return 0;
+	strbuf out = STRBUF_INIT;
+	for (const char *c = op->host_prefix; *c; c++) {
+		const char *close = *c == '{' ? strchr(c, '}') : NULL;
+		if (!close) {
+			strbuf_addch(&out, *c);
+			continue;
+		}
+		char *label = xstrndup(c + 1, (size_t)(close - c - 1));
+		const kdx_value *v = kdx_value_get(in, label);
+		aws_shape ms;
+		bool is_label = aws_shape_member(&op->input, label, &ms) &&
+				aws_shape_flag(&ms, "hostLabel");
+		if (!is_label || !v || v->kind != KDX_V_STRING ||
+		    !aws_host_label(v->u.str.ptr, v->u.str.len)) {
+			if (!is_label || !v || v->kind == KDX_V_NULL)
+				strbuf_addf(err, "missing required parameter '%s' (part of the host "
+					    "name, hostPrefix '%s')", label, op->host_prefix);
+			else
+				strbuf_addf(err, "parameter '%s' must be a host name label (1 to 63 "
+					    "letters, digits or '-', not first or last), as it becomes "
+					    "part of the host name (hostPrefix '%s')", label,
+					    op->host_prefix);
+			free(label);
+			strbuf_release(&out);
+			return -1;
+		}
+		strbuf_add(&out, v->u.str.ptr, v->u.str.len);
+		free(label);
+		c = close;
+	}
+	req->host_prefix = strbuf_detach(&out, NULL);
+	return 0;
+}
+
 int aws_proto_serialize(const aws_model *m, const char *operation, const kdx_value *input,
 			const char *region, aws_request *req, strbuf *err)
 {
@@ -147,6 +198,8 @@ int aws_proto_serialize(const aws_model *m, const char *operation, const kdx_val
 	}
 	if (rc == 0)
 		rc = add_checksum(&op, in, req, err);
+	if (rc == 0)
+		rc = host_prefix(&op, in, req, err);
 	kdx_arena_release(&a);
 	return rc;
 }
@@ -193,6 +246,16 @@ void aws_proto_decode_error(void *model, const aws_response *resp, aws_error *e)
 		if (rid)
 			e->request_id = xstrdup(rid);
 	}
+	kdx_arena a;
+	kdx_arena_init(&a);
+	kdx_value *fields = json ? aws_json_error_fields(m, resp, e->code, &a)
+				 : aws_xml_error_fields(m, resp, e->code, &a);
+	if (fields && fields->u.map.n) {
+		strbuf t = STRBUF_INIT;
+		kdx_value_to_json(&t, fields);
+		e->fields = strbuf_detach(&t, NULL);
+	}
+	kdx_arena_release(&a);
 	if (!e->code) {
 		/* No body to say what went wrong (a HEAD, a proxy): the status must do. */
 		static const struct { long status; const char *code; } by_status[] = {
@@ -209,6 +272,16 @@ void aws_proto_decode_error(void *model, const aws_response *resp, aws_error *e)
 			e->code = strbuf_detach(&c, NULL);
 		}
 	}
+}
+
+bool aws_error_known_field(const char *key)
+{
+	static const char *const known[] = { "__type", "code", "Code", "message", "Message",
+					     "errorMessage", "RequestId", "RequestID", "Type" };
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (!strcmp(key, known[i]))
+			return true;
+	return false;
 }
 
 void aws_wire_uri_encode(strbuf *sb, const char *s, size_t n, const char *keep)
@@ -229,21 +302,7 @@ void aws_wire_number(strbuf *sb, double v)
 		strbuf_addf(sb, "%lld", (long long)v);
 		return;
 	}
-	if (isinf(v)) {
-		strbuf_addstr(sb, v > 0 ? "Infinity" : "-Infinity");
-		return;
-	}
-	if (isnan(v)) {
-		strbuf_addstr(sb, "NaN");
-		return;
-	}
-	char buf[40];
-	for (int prec = 15; prec <= 17; prec++) {
-		snprintf(buf, sizeof(buf), "%.*g", prec, v);
-		if (strtod(buf, NULL) == v)
-			break;
-	}
-	strbuf_addstr(sb, buf);
+	kdx_number_shortest(sb, v);
 }
 
 static int digits(const char **p, int n, int *out)
@@ -258,16 +317,71 @@ static int digits(const char **p, int n, int *out)
 	return 0;
 }
 
+/* An HTTP date (RFC 7231 IMF-fixdate, the models' "rfc822"): "Sun, 06 Nov 1994 08:49:37 GMT". */
+static int http_date_parse(const char *s, int64_t *secs, int *micros)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	const char *p = s;
+	int D, Y, h, mi, sec;
+	char mon[4];
+	if (!isalpha((unsigned char)p[0]) || !isalpha((unsigned char)p[1]) ||
+	    !isalpha((unsigned char)p[2]) || p[3] != ',' || p[4] != ' ')
+		return -1;
+	p += 5;
+	if (digits(&p, 2, &D) || *p++ != ' ')
+		return -1;
+	memcpy(mon, p, 3);
+	mon[3] = '\0';
+	const char *m = strstr(months, mon);
+	if (strlen(mon) != 3 || !m || (m - months) % 3)
+		return -1;
+	p += 3;
+	if (*p++ != ' ' || digits(&p, 4, &Y) || *p++ != ' ' || digits(&p, 2, &h) || *p++ != ':' ||
+	    digits(&p, 2, &mi) || *p++ != ':' || digits(&p, 2, &sec))
+		return -1;
+	*micros = 0;
+	if (*p == '.') {
+		int scale = 100000;
+		for (p++; isdigit((unsigned char)*p); p++, scale /= 10)
+			*micros += (*p - '0') * scale;
+	}
+	if (strcmp(p, " GMT") || D < 1 || D > 31 || h > 23 || mi > 59 || sec > 60)
+		return -1;
+	struct tm tm = { .tm_year = Y - 1900, .tm_mon = (int)((m - months) / 3), .tm_mday = D,
+			 .tm_hour = h, .tm_min = mi, .tm_sec = sec };
+	*secs = (int64_t)timegm(&tm);
+	return 0;
+}
+
+/* Epoch seconds of years 1 to 9999, the range ISO 8601's four-digit years can write;
+ * outside it (or NaN) a timestamp is refused, never converted with undefined results. */
+static bool epoch_in_range(double secs)
+{
+	return secs >= -62135596800.0 && secs < 253402300800.0;
+}
+
 int aws_timestamp_parse(const char *s, int64_t *secs, int *micros)
 {
 	char *end;
-	double num = strtod(s, &end);
 	*micros = 0;
+	if (http_date_parse(s, secs, micros) == 0)
+		return 0;
+	*micros = 0;
+	if (!aws_wire_is_number(s, strlen(s)))
+		goto iso;
+	double num = strtod(s, &end);
+	if (!epoch_in_range(num))
+		return -1;
 	if (end != s && !*end && isdigit((unsigned char)s[strlen(s) - 1])) {
 		*secs = (int64_t)floor(num);
 		*micros = (int)llround((num - floor(num)) * 1e6);
+		if (*micros == 1000000) {
+			(*secs)++;
+			*micros = 0;
+		}
 		return 0;
 	}
+iso:;
 	struct tm tm = { 0 };
 	const char *p = s;
 	int Y, M, D, h = 0, mi = 0, sec = 0;
@@ -310,6 +424,55 @@ int aws_timestamp_parse(const char *s, int64_t *secs, int *micros)
 	return 0;
 }
 
+bool aws_wire_is_number(const char *s, size_t n)
+{
+	/* JSON's number grammar; strtod alone would take "inf", "nan(1)", "0x1p3", " 1" */
+	size_t i = 0;
+	if (i < n && s[i] == '-')
+		i++;
+	size_t d = i;
+	while (i < n && isdigit((unsigned char)s[i]))
+		i++;
+	if (i == d)
+		return false;
+	if (i < n && s[i] == '.') {
+		size_t f = ++i;
+		while (i < n && isdigit((unsigned char)s[i]))
+			i++;
+		if (i == f)
+			return false;
+	}
+	if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < n && (s[i] == '+' || s[i] == '-'))
+			i++;
+		size_t e = i;
+		while (i < n && isdigit((unsigned char)s[i]))
+			i++;
+		if (i == e)
+			return false;
+	}
+	return i == n;
+}
+
+bool aws_wire_parse_double(const char *s, size_t n, double *out)
+{
+	if (n == 3 && !memcmp(s, "NaN", 3)) {
+		*out = NAN;
+		return true;
+	}
+	if ((n == 8 && !memcmp(s, "Infinity", 8)) || (n == 9 && !memcmp(s, "-Infinity", 9))) {
+		*out = *s == '-' ? -INFINITY : INFINITY;
+		return true;
+	}
+	if (!aws_wire_is_number(s, n))
+		return false;
+	char *tmp = xstrndup(s, n);
+	*out = strtod(tmp, NULL);
+	free(tmp);
+	return true;
+}
+
 void aws_wire_iso8601(strbuf *sb, int64_t secs, int micros)
 {
 	time_t t = (time_t)secs;
@@ -328,6 +491,8 @@ int aws_wire_timestamp(strbuf *sb, const kdx_value *v, const char *format)
 	int64_t secs;
 	int micros = 0;
 	if (v->kind == KDX_V_NUMBER) {
+		if (!epoch_in_range(v->u.num))
+			return -1;
 		secs = (int64_t)floor(v->u.num);
 		micros = (int)llround((v->u.num - floor(v->u.num)) * 1e6);
 	} else if (v->kind != KDX_V_STRING || aws_timestamp_parse(v->u.str.ptr, &secs, &micros)) {
@@ -456,24 +621,118 @@ kdx_value *aws_vbuild_finish(aws_vbuild *b)
 	return v;
 }
 
+kdx_value *aws_timestamp_value(kdx_arena *a, const char *text, size_t n)
+{
+	char *tmp = xstrndup(text, n);
+	int64_t secs;
+	int micros;
+	kdx_value *v;
+	/* outside years 1..9999 ISO 8601 has no four-digit form: keep the wire's text */
+	if (aws_timestamp_parse(tmp, &secs, &micros) == 0 && secs >= -62135596800LL &&
+	    secs <= 253402300799LL) {
+		strbuf t = STRBUF_INIT;
+		aws_wire_iso8601(&t, secs, 0);
+		if (micros) {
+			/* the fraction without trailing zeros: .5, .123 */
+			sb_truncate(&t, t.len - 1);
+			strbuf_addf(&t, ".%06d", micros);
+			while (t.buf[t.len - 1] == '0')
+				sb_truncate(&t, t.len - 1);
+			strbuf_addch(&t, 'Z');
+		}
+		v = kdx_value_stringn(a, t.buf, t.len);
+		strbuf_release(&t);
+	} else {
+		v = kdx_value_stringn(a, text, n);
+	}
+	free(tmp);
+	return v;
+}
+
 kdx_value *aws_scalar_from_text(kdx_arena *a, const aws_shape *s, const char *text, size_t n)
 {
+	double d;
 	switch (s->type) {
 	case AWS_T_INTEGER:
 	case AWS_T_LONG:
+		if (aws_wire_is_number(text, n) && aws_wire_parse_double(text, n, &d))
+			return kdx_value_number(a, d);
+		return kdx_value_stringn(a, text, n);
 	case AWS_T_FLOAT:
-	case AWS_T_DOUBLE: {
-		char *tmp = xstrndup(text, n), *end;
-		double d = strtod(tmp, &end);
-		bool ok = end != tmp && !*end;
-		free(tmp);
-		return ok ? kdx_value_number(a, d) : kdx_value_stringn(a, text, n);
-	}
+	case AWS_T_DOUBLE:
+		return aws_wire_parse_double(text, n, &d) ? kdx_value_number(a, d)
+							  : kdx_value_stringn(a, text, n);
 	case AWS_T_BOOLEAN:
 		return kdx_value_bool(a, n == 4 && !strncasecmp(text, "true", 4));
+	case AWS_T_TIMESTAMP:
+		return aws_timestamp_value(a, text, n);
 	default:
 		return kdx_value_stringn(a, text, n);
 	}
+}
+
+/* A list bound to a header: "a, b" split at commas outside double quotes (quotes and
+ * their backslash escapes removed); HTTP dates hold a comma themselves, so a list of them
+ * splits at every second comma. */
+static kdx_value *header_list(kdx_arena *a, const aws_shape *list, const char *h)
+{
+	aws_shape item = aws_shape_list_member(list);
+	const char *fmt = aws_shape_trait(&item, "timestampFormat");
+	bool dates = item.type == AWS_T_TIMESTAMP && (!fmt || !strcmp(fmt, "rfc822"));
+	kdx_value **items = NULL;
+	size_t n = 0, alloc = 0;
+	const char *p = h;
+	while (*p) {
+		strbuf one = STRBUF_INIT;
+		int commas = 0;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p == '"') {
+			for (p++; *p && *p != '"'; p++) {
+				if (*p == '\\' && p[1])
+					p++;
+				strbuf_addch(&one, *p);
+			}
+			p += *p == '"';
+			p += strcspn(p, ",");
+		} else {
+			for (; *p; p++) {
+				if (*p == ',' && !(dates && !commas++))
+					break;
+				strbuf_addch(&one, *p);
+			}
+			while (one.len && (one.buf[one.len - 1] == ' ' || one.buf[one.len - 1] == '\t'))
+				sb_truncate(&one, one.len - 1);
+		}
+		XGROW(items, n + 1, alloc);
+		items[n++] = aws_scalar_from_text(a, &item, one.buf, one.len);
+		strbuf_release(&one);
+		if (*p == ',')
+			p++;
+	}
+	kdx_value *v = kdx_value_list(a, n);
+	for (size_t i = 0; i < n; i++)
+		v->u.list.items[i] = items[i];
+	free(items);
+	return v;
+}
+
+/* A header member: a list split, a jsonvalue (a JSON document, base64) decoded, a
+ * scalar typed. NULL when the header is not what the model says (bad base64 or JSON). */
+static kdx_value *header_member(kdx_arena *a, const aws_shape *m, const char *h)
+{
+	if (m->type == AWS_T_LIST)
+		return header_list(a, m, h);
+	if (aws_shape_flag(m, "jsonvalue")) {
+		strbuf raw = STRBUF_INIT, err = STRBUF_INIT;
+		kdx_value *v = NULL;
+		if (aws_wire_base64_decode(&raw, h, strlen(h)) == 0)
+			v = kdx_value_from_json(a, raw.buf, raw.len, &err);
+		strbuf_release(&raw);
+		strbuf_release(&err);
+		return v;
+	}
+	return aws_scalar_from_text(a, m, h, strlen(h));
 }
 
 void aws_rest_parse_headers(const aws_shape *out, const aws_response *resp, aws_vbuild *b)
@@ -489,8 +748,9 @@ void aws_rest_parse_headers(const aws_shape *out, const aws_response *resp, aws_
 			aws_vbuild_add(b, name, kdx_value_number(b->a, (double)resp->status));
 		} else if (!strcmp(loc, "header")) {
 			const char *h = aws_response_get_header(resp, aws_shape_wire_name(&m, name));
-			if (h)
-				aws_vbuild_add(b, name, aws_scalar_from_text(b->a, &m, h, strlen(h)));
+			kdx_value *v = h ? header_member(b->a, &m, h) : NULL;
+			if (v)
+				aws_vbuild_add(b, name, v);
 		} else if (!strcmp(loc, "headers")) {
 			const char *prefix = aws_shape_wire_name(&m, "");
 			size_t plen = strlen(prefix);

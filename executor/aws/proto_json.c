@@ -6,6 +6,7 @@
 #include "../../common/xalloc.h"
 
 #include <json-c/json.h>
+#include <math.h>
 #include <string.h>
 #include <strings.h>
 
@@ -83,6 +84,13 @@ static void write_value(strbuf *sb, const aws_shape *s, const kdx_value *v)
 	case AWS_T_LONG:
 	case AWS_T_FLOAT:
 	case AWS_T_DOUBLE:
+		if ((v->kind == KDX_V_NUMBER || v->kind == KDX_V_PERCENT) && !isfinite(v->u.num)) {
+			/* JSON has no NaN or Infinity: the protocols send these strings */
+			strbuf_addch(sb, '"');
+			aws_wire_number(sb, v->u.num);
+			strbuf_addch(sb, '"');
+			return;
+		}
 		if (v->kind == KDX_V_NUMBER || v->kind == KDX_V_PERCENT) {
 			aws_wire_number(sb, v->u.num);
 			return;
@@ -207,14 +215,25 @@ static kdx_value *from_json(kdx_arena *a, const aws_shape *s, json_object *j)
 	case AWS_T_TIMESTAMP:
 		if (json_object_is_type(j, json_type_double) || json_object_is_type(j, json_type_int)) {
 			strbuf t = STRBUF_INIT;
-			kdx_value num = { .kind = KDX_V_NUMBER };
-			num.u.num = json_object_get_double(j);
-			aws_wire_timestamp(&t, &num, "iso8601");
-			kdx_value *v = kdx_value_string(a, t.buf);
+			kdx_number_shortest(&t, json_object_get_double(j));
+			kdx_value *v = aws_timestamp_value(a, t.buf, t.len);
 			strbuf_release(&t);
 			return v;
 		}
+		if (json_object_is_type(j, json_type_string))
+			return aws_timestamp_value(a, json_object_get_string(j),
+						   (size_t)json_object_get_string_len(j));
 		break;
+	case AWS_T_FLOAT:
+	case AWS_T_DOUBLE: {
+		double d;
+		if (json_object_is_type(j, json_type_string) &&
+		    aws_wire_parse_double(json_object_get_string(j),
+					  (size_t)json_object_get_string_len(j), &d) &&
+		    !isfinite(d))
+			return kdx_value_number(a, d);
+		break;
+	}
 	default:
 		break;
 	}
@@ -229,7 +248,12 @@ int aws_json_parse(const aws_model *m, const aws_operation *op, const aws_respon
 	const aws_shape *os = &op->output;
 	const char *payload = os->type == AWS_T_STRUCTURE ? aws_shape_trait(os, "payload") : NULL;
 	aws_shape pm;
-	if (aws_model_protocol(m) == AWS_PROTO_REST_JSON && os->type == AWS_T_STRUCTURE)
+	if (os->type != AWS_T_STRUCTURE) {
+		/* no output: whatever body the service sends ("{}", or more) says nothing */
+		*out = aws_vbuild_finish(&b);
+		return 0;
+	}
+	if (aws_model_protocol(m) == AWS_PROTO_REST_JSON)
 		aws_rest_parse_headers(os, resp, &b);
 	if (payload && aws_shape_member(os, payload, &pm) && pm.type != AWS_T_STRUCTURE &&
 	    pm.type != AWS_T_DOCUMENT) {
@@ -293,4 +317,29 @@ void aws_json_parse_error(const aws_model *m, const aws_response *resp, aws_erro
 	if (msg)
 		e->message = xstrdup(msg);
 	json_object_put(j);
+}
+
+kdx_value *aws_json_error_fields(const aws_model *m, const aws_response *resp,
+				 const char *code, kdx_arena *a)
+{
+	json_object *j = resp->body.len ? json_tokener_parse(resp->body.buf) : NULL;
+	if (!j || !json_object_is_type(j, json_type_object)) {
+		json_object_put(j);
+		return NULL;
+	}
+	aws_shape s = aws_model_error_shape(m, code);
+	aws_vbuild b = { .a = a };
+	json_object_object_foreach(j, key, val) {
+		aws_shape ms;
+		if (aws_error_known_field(key) || !val)
+			continue;
+		if (s.type == AWS_T_STRUCTURE && aws_shape_member(&s, key, &ms)) {
+			if (!aws_shape_flag(&ms, "sensitive"))
+				aws_vbuild_add(&b, key, from_json(a, &ms, val));
+		}
+		else
+			aws_vbuild_add(&b, key, generic(a, val));
+	}
+	json_object_put(j);
+	return aws_vbuild_finish(&b);
 }

@@ -70,6 +70,21 @@ out:
 	strbuf_release(&t);
 }
 
+/* Does a member of IN other than a map, given in V, go in the query string as KEY? */
+static bool named_query(const aws_shape *in, const kdx_value *v, const char *key)
+{
+	for (size_t i = 0; i < v->u.map.n; i++) {
+		aws_shape m;
+		if (v->u.map.vals[i]->kind == KDX_V_NULL || !aws_shape_member(in, v->u.map.keys[i], &m))
+			continue;
+		const char *loc = aws_shape_trait(&m, "location");
+		if (m.type != AWS_T_MAP && loc && !strcmp(loc, "querystring") &&
+		    !strcmp(aws_shape_wire_name(&m, v->u.map.keys[i]), key))
+			return true;
+	}
+	return false;
+}
+
 static void partition(rest_parts *p, aws_request *req, const aws_shape *in, const kdx_value *v)
 {
 	for (size_t i = 0; v && i < v->u.map.n; i++) {
@@ -90,6 +105,10 @@ static void partition(rest_parts *p, aws_request *req, const aws_shape *in, cons
 			aws_shape vs = aws_shape_map_value(&m);
 			for (size_t k = 0; k < val->u.map.n; k++) {
 				const kdx_value *e = val->u.map.vals[k];
+				/* a key a named member sets is that member's (Smithy: httpQuery
+				 * takes precedence over httpQueryParams) */
+				if (named_query(in, v, val->u.map.keys[k]))
+					continue;
 				size_t n = e->kind == KDX_V_LIST ? e->u.list.n : 1;
 				aws_shape es = vs.type == AWS_T_LIST ? aws_shape_list_member(&vs) : vs;
 				for (size_t j = 0; j < n; j++) {

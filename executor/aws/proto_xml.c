@@ -64,7 +64,7 @@ static void parse_members(kdx_arena *a, const aws_shape *s, aws_xml_node *node, 
 		bool renamed = strcmp(wire, name) != 0;
 		size_t n = 0;
 		for (size_t k = 0; k < nk; k++) {
-			if (renamed ? !named(kids[k], wire) : owner[k] != m.ref)
+			if (renamed ? !named(kids[k], wire) : !m.ref || owner[k] != m.ref)
 				continue;
 			XGROW(found, n + 1, alloc);
 			found[n++] = kids[k];
@@ -185,6 +185,8 @@ int aws_xml_parse(const aws_model *m, const aws_operation *op, const aws_respons
 	return 0;
 }
 
+static aws_xml_node *error_node(aws_xml_node *root);
+
 static char *child_text(const aws_xml_node *parent, const char *name)
 {
 	aws_xml_node *c = aws_xml_child(parent, name);
@@ -200,12 +202,9 @@ void aws_xml_parse_error(const aws_response *resp, aws_error *e)
 		kdx_arena_release(&dom);
 		return;
 	}
-	if (named(root, "Error")) /* rest-xml (S3) */
-		err = root;
-	else if (aws_xml_child(root, "Error")) /* query, rest-xml (Route 53) */
-		err = aws_xml_child(root, "Error");
-	else if (aws_xml_child(aws_xml_child(root, "Errors"), "Error")) /* ec2 */
-		err = aws_xml_child(aws_xml_child(root, "Errors"), "Error");
+	/* rest-xml (S3) <Error>; query, rest-xml (Route 53) <ErrorResponse><Error>; ec2
+	 * <Response><Errors><Error> */
+	err = error_node(root);
 	if (err) {
 		e->code = child_text(err, "Code");
 		e->message = child_text(err, "Message");
@@ -216,4 +215,48 @@ void aws_xml_parse_error(const aws_response *resp, aws_error *e)
 	if (!e->request_id)
 		e->request_id = child_text(root, "RequestID");
 	kdx_arena_release(&dom);
+}
+
+/* The <Error> element of an XML error document (query, ec2, rest-xml). */
+static aws_xml_node *error_node(aws_xml_node *root)
+{
+	if (named(root, "Error"))
+		return root;
+	if (aws_xml_child(root, "Error"))
+		return aws_xml_child(root, "Error");
+	return aws_xml_child(aws_xml_child(root, "Errors"), "Error");
+}
+
+kdx_value *aws_xml_error_fields(const aws_model *m, const aws_response *resp,
+				const char *code, kdx_arena *a)
+{
+	kdx_arena dom;
+	aws_xml_node *root, *err;
+	kdx_value *v = NULL;
+	kdx_arena_init(&dom);
+	if (aws_xml_read(&dom, resp->body.buf, resp->body.len, false, &root) == AWS_XML_OK &&
+	    (err = error_node(root))) {
+		aws_shape s = aws_model_error_shape(m, code);
+		aws_vbuild b = { .a = a };
+		if (s.type == AWS_T_STRUCTURE)
+			parse_members(a, &s, err, &b);
+		else
+			for (aws_xml_node *c = err->children; c; c = c->next)
+				aws_vbuild_add(&b, c->name, kdx_value_stringn(a, c->text, c->text_len));
+		v = aws_vbuild_finish(&b);
+		/* what aws_error holds already is not repeated; sensitive members never shown */
+		size_t k = 0;
+		for (size_t i = 0; i < v->u.map.n; i++) {
+			aws_shape ms;
+			if (aws_error_known_field(v->u.map.keys[i]) ||
+			    (s.type == AWS_T_STRUCTURE && aws_shape_member(&s, v->u.map.keys[i], &ms) &&
+			     aws_shape_flag(&ms, "sensitive")))
+				continue;
+			v->u.map.keys[k] = v->u.map.keys[i];
+			v->u.map.vals[k++] = v->u.map.vals[i];
+		}
+		v->u.map.n = k;
+	}
+	kdx_arena_release(&dom);
+	return v;
 }

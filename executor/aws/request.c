@@ -30,6 +30,7 @@ void aws_request_release(aws_request *r)
 	free(r->query);
 	free(r->service);
 	free(r->region);
+	free(r->host_prefix);
 	free_headers(r->headers, r->nheaders);
 	strbuf_release(&r->body);
 	aws_request_init(r);

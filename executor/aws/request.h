@@ -23,6 +23,8 @@ typedef struct aws_request {
 	strbuf body;
 	char *service;          /* signing name, e.g. "route53" */
 	char *region;           /* signing region */
+	char *host_prefix;      /* the operation's hostPrefix with its labels filled
+				 * ("123456789012."), for the endpoint to prepend; or NULL */
 } aws_request;
 
 typedef struct aws_response {

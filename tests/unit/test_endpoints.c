@@ -1,6 +1,7 @@
 /* Unit tests for executor/aws/endpoints: default URLs per partition, global services and
- * their signing region, and the override order (per run > per service env > global env).
- * The expected URLs are the ones botocore resolves for the same inputs. */
+ * their signing region, FIPS and dual-stack from the environment and the profile, and the
+ * override order (per run > per service env > global env). The expected URLs are the ones
+ * botocore resolves for the same inputs (the rule sets themselves: test_aws_rules.c). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +9,7 @@
 #include <cmocka.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "executor/aws/endpoints.h"
 
@@ -18,6 +20,12 @@ static int clean_env(void **state)
 	unsetenv("AWS_ENDPOINT_URL_ROUTE_53");
 	unsetenv("AWS_ENDPOINT_URL_STS");
 	unsetenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+	unsetenv("AWS_USE_FIPS_ENDPOINT");
+	unsetenv("AWS_USE_DUALSTACK_ENDPOINT");
+	unsetenv("AWS_STS_REGIONAL_ENDPOINTS");
+	unsetenv("AWS_S3_US_EAST_1_REGIONAL_ENDPOINT");
+	unsetenv("AWS_PROFILE");
+	setenv("AWS_CONFIG_FILE", "/nonexistent/kdx-test-config", 1);
 	return 0;
 }
 
@@ -26,7 +34,7 @@ static void expect(const char *prefix, const char *id, const char *region, const
 {
 	aws_endpoint e;
 	strbuf err = STRBUF_INIT, got = STRBUF_INIT;
-	aws_endpoint_query q = { prefix, id, region, override };
+	aws_endpoint_query q = { prefix, id, region, override, NULL };
 	if (aws_endpoint_resolve(&e, &q, &err) < 0)
 		fail_msg("%s in %s: %s", prefix, region, err.buf);
 	strbuf_addf(&got, "%s://%s%s", e.scheme, e.host, e.base_path);
@@ -43,7 +51,7 @@ static void expect_error(const char *prefix, const char *region, const char *ove
 {
 	aws_endpoint e;
 	strbuf err = STRBUF_INIT;
-	aws_endpoint_query q = { prefix, NULL, region, override };
+	aws_endpoint_query q = { prefix, NULL, region, override, NULL };
 	assert_int_equal(aws_endpoint_resolve(&e, &q, &err), -1);
 	if (strcmp(err.buf, msg))
 		fail_msg("got error '%s', want '%s'", err.buf, msg);
@@ -75,7 +83,6 @@ static void test_global_services(void **state)
 	       "us-gov-west-1");
 	expect("iam", "IAM", "ap-southeast-2", NULL, "https://iam.amazonaws.com", "us-east-1");
 	expect("iam", "IAM", "us-gov-east-1", NULL, "https://iam.us-gov.amazonaws.com", "us-gov-west-1");
-	expect("cloudfront", "CloudFront", "eu-west-1", NULL, "https://cloudfront.amazonaws.com", "us-east-1");
 }
 
 static void test_overrides(void **state)
@@ -138,8 +145,69 @@ static void test_env_name(void **state)
 		assert_string_equal(s, cases[i][1]);
 		free(s);
 	}
-	assert_string_equal(aws_endpoint_dns_suffix("cn-northwest-1"), "amazonaws.com.cn");
-	assert_string_equal(aws_endpoint_dns_suffix("us-gov-west-1"), "amazonaws.com");
+}
+
+static void test_fips_dualstack(void **state)
+{
+	(void)state;
+	setenv("AWS_USE_FIPS_ENDPOINT", "true", 1);
+	expect("sts", "STS", "us-west-2", NULL, "https://sts-fips.us-west-2.amazonaws.com", "us-west-2");
+	expect("rds", "RDS", "us-east-1", NULL, "https://rds-fips.us-east-1.amazonaws.com", "us-east-1");
+	/* GovCloud's regular RDS endpoint is its FIPS one: the rule set says so */
+	expect("rds", "RDS", "us-gov-west-1", NULL, "https://rds.us-gov-west-1.amazonaws.com",
+	       "us-gov-west-1");
+	expect("route53", "Route 53", "eu-west-1", NULL, "https://route53-fips.amazonaws.com",
+	       "us-east-1");
+	/* FIPS with a configured endpoint is the rule set's error, as in every SDK */
+	expect_error("sts", "us-east-1", "http://127.0.0.1:5000",
+		     "Invalid Configuration: FIPS and custom endpoint are not supported "
+		     "(endpoint of 'sts' in 'us-east-1', FIPS, configured endpoint)");
+	unsetenv("AWS_USE_FIPS_ENDPOINT");
+	setenv("AWS_USE_DUALSTACK_ENDPOINT", "true", 1);
+	expect("ec2", "EC2", "eu-west-1", NULL, "https://ec2.eu-west-1.api.aws", "eu-west-1");
+	expect("s3", "S3", "eu-west-1", NULL, "https://s3.dualstack.eu-west-1.amazonaws.com",
+	       "eu-west-1");
+	unsetenv("AWS_USE_DUALSTACK_ENDPOINT");
+	/* the same from the profile's config section */
+	char path[] = "/tmp/kdx-endpoints-XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	const char cfg[] = "[profile fips]\nuse_fips_endpoint = true\n"
+			   "[default]\nuse_dualstack_endpoint = true\nsts_regional_endpoints = legacy\n";
+	assert_int_equal(write(fd, cfg, sizeof(cfg) - 1), (ssize_t)(sizeof(cfg) - 1));
+	close(fd);
+	setenv("AWS_CONFIG_FILE", path, 1);
+	aws_endpoint_config c;
+	aws_endpoint_config_load(&c, "fips");
+	assert_true(c.use_fips && !c.use_dualstack && !c.sts_global && c.s3_global);
+	aws_endpoint_config_load(&c, NULL);
+	assert_true(!c.use_fips && c.use_dualstack && c.sts_global);
+	/* the environment wins over the profile */
+	setenv("AWS_USE_DUALSTACK_ENDPOINT", "false", 1);
+	aws_endpoint_config_load(&c, NULL);
+	assert_false(c.use_dualstack);
+	unlink(path);
+	clean_env(NULL);
+}
+
+static void test_sts_s3_global(void **state)
+{
+	(void)state;
+	setenv("AWS_STS_REGIONAL_ENDPOINTS", "legacy", 1);
+	expect("sts", "STS", "us-east-1", NULL, "https://sts.amazonaws.com", "us-east-1");
+	expect("sts", "STS", "eu-west-1", NULL, "https://sts.amazonaws.com", "us-east-1");
+	setenv("AWS_S3_US_EAST_1_REGIONAL_ENDPOINT", "regional", 1);
+	expect("s3", "S3", "us-east-1", NULL, "https://s3.us-east-1.amazonaws.com", "us-east-1");
+	clean_env(NULL);
+}
+
+/* A model kdx has no rule set for ($KDX_AWS_MODELS) gets the rule sets' common default. */
+static void test_no_ruleset(void **state)
+{
+	(void)state;
+	expect("kafka", "Kafka", "eu-west-1", NULL, "https://kafka.eu-west-1.amazonaws.com", "eu-west-1");
+	expect("kafka", "Kafka", "cn-north-1", NULL, "https://kafka.cn-north-1.amazonaws.com.cn",
+	       "cn-north-1");
 }
 
 int main(void)
@@ -150,6 +218,9 @@ int main(void)
 		cmocka_unit_test_setup(test_overrides, clean_env),
 		cmocka_unit_test_setup(test_errors, clean_env),
 		cmocka_unit_test(test_env_name),
+		cmocka_unit_test_setup(test_fips_dualstack, clean_env),
+		cmocka_unit_test_setup(test_sts_s3_global, clean_env),
+		cmocka_unit_test_setup(test_no_ruleset, clean_env),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -4,6 +4,14 @@ operations and shapes, without documentation, examples or other prose.
 
 Usage: trim.py [-o DIR] [SERVICE ...]   (default: every service in SERVICES, into this dir)
 
+Each service's endpoint rule set (endpoint-rule-set-1.json) goes, without its documentation,
+into ../endpoints/SERVICE.json with a "kdx" header naming the model's endpointPrefix, and
+botocore's partitions.json into ../endpoints/partitions.json (executor/aws/rules.h).
+With --endpoint-tests SRC (a checkout of github.com/boto/botocore at the installed
+version's tag), the endpoint test cases AWS publishes next to each rule set
+(SRC/tests/functional/endpoint-rules/SERVICE/endpoint-tests-1.json) are copied, compacted,
+to tests/unit/data/endpoint-tests/SERVICE.json for tests/unit/test_aws_rules.c.
+
 Reads the models from the botocore installed on this machine (botocore.loaders finds
 the newest API version and decompresses service-2.json.gz). EC2 is too big to vendor
 whole, and of ECR kdx needs one read: only the operations in SUBSETS and the closure of
@@ -158,21 +166,58 @@ def write(path, doc):
     os.replace(path + ".tmp", path)
 
 
+def strip_docs(x):
+    """The rule set without its prose: every "documentation" key, at any depth."""
+    if isinstance(x, dict):
+        return {k: strip_docs(v) for k, v in x.items() if k != "documentation"}
+    if isinstance(x, list):
+        return [strip_docs(v) for v in x]
+    return x
+
+
+def write_json(path, doc):
+    with open(path + ".tmp", "w") as f:
+        json.dump(doc, f, separators=(",", ":"), sort_keys=True)
+        f.write("\n")
+    os.replace(path + ".tmp", path)
+
+
+def write_rules(loader, svc, model, outdir):
+    rules = strip_docs(loader.load_service_model(svc, "endpoint-rule-set-1"))
+    rules["kdx"] = {"service": svc, "endpointPrefix": model["metadata"]["endpointPrefix"],
+                    "trimmedFrom": "botocore " + botocore.__version__}
+    write_json(os.path.join(outdir, svc + ".json"), rules)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("-o", "--out", default=os.path.dirname(os.path.abspath(__file__)))
+    ap.add_argument("--endpoint-tests", metavar="SRC")
     ap.add_argument("services", nargs="*")
     args = ap.parse_args()
+    rules_dir = os.path.join(os.path.dirname(os.path.abspath(args.out)), "endpoints")
+    os.makedirs(rules_dir, exist_ok=True)
     loader = botocore.loaders.Loader()
     total = 0
     for svc in args.services or SERVICES:
         model = loader.load_service_model(svc, "service-2")
         path = os.path.join(args.out, svc + ".json")
         write(path, trim_model(svc, model))
+        write_rules(loader, svc, model, rules_dir)
+        if args.endpoint_tests:
+            src = os.path.join(args.endpoint_tests, "tests", "functional", "endpoint-rules",
+                               svc, "endpoint-tests-1.json")
+            dst = os.path.join(os.path.dirname(rules_dir), "..", "..", "tests", "unit", "data",
+                               "endpoint-tests")
+            os.makedirs(dst, exist_ok=True)
+            with open(src) as f:
+                write_json(os.path.join(dst, svc + ".json"), json.load(f))
         size = os.path.getsize(path)
         total += size
         print(f"{svc:34s} {size // 1024:6d} KiB", file=sys.stderr)
     print(f"{'total':34s} {total // 1024:6d} KiB", file=sys.stderr)
+    with open(os.path.join(os.path.dirname(botocore.__file__), "data", "partitions.json")) as f:
+        write_json(os.path.join(rules_dir, "partitions.json"), json.load(f))
 
 
 if __name__ == "__main__":
