@@ -133,15 +133,9 @@ static int run(apply_args *a, const char *arg)
 	/* a dry run journals into a store that keeps nothing and takes no real lock */
 	kdx_store *store = a->rb.dry_run ? kdx_store_open_discard()
 					 : kdx_rb_store(r.comp.plan->store.url, path, &a->rb);
-	if (!store || kdx_rb_store_probe(store) < 0) {
-		kdx_store_free(store);
-		kdx_run_ident_release(&id);
-		kdx_approvals_release(&ap);
-		strbuf_release(&meta);
-		strbuf_release(&run_id);
-		strbuf_release(&err);
-		goto out;
-	}
+	/* the store is checked before anything changes (kdx_rb_store printed why not) */
+	if (!store || kdx_rb_store_probe(store) < 0)
+		goto out_store;
 	kdx_exec_opts eo = {
 		.store = store, .ident = &id, .secrets = r.secrets, .nsecrets = r.nsecrets,
 		.sched = { .parallelism = (int)a->parallelism, .approve = kdx_approvals_decide,
@@ -173,6 +167,7 @@ static int run(apply_args *a, const char *arg)
 		code = res.status == KDX_RUN_OK ? KDX_EXIT_OK : KDX_EXIT_ERROR;
 	}
 	strbuf_release(&where);
+out_store:
 	kdx_store_free(store);
 	kdx_run_ident_release(&id);
 	kdx_approvals_release(&ap);
