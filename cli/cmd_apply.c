@@ -5,6 +5,7 @@
 #include "progress.h"
 #include "runbook.h"
 
+#include "../common/json.h"
 #include "../common/strbuf.h"
 #include "../executor/approvals.h"
 #include "../executor/run.h"
@@ -29,13 +30,15 @@ static void print_log(void *ud, const kdx_step *st, kdx_phase phase, const char 
 {
 	FILE *out = stdout;
 	if (*(const bool *)ud) { /* -json: keep one JSON object per line */
+		kdx_json *d = kdx_json_object();
+		kdx_json_set_str(d, "type", "dry_run_requests");
+		kdx_json_set_str(d, "step", st->name);
+		kdx_json_set_str(d, "phase", phase == KDX_PHASE_UNDO ? "undo" : "do");
+		kdx_json_set_str(d, "requests", text);
 		strbuf sb = STRBUF_INIT;
-		strbuf_addstr(&sb, "{\"type\":\"dry_run_requests\",\"step\":");
-		strbuf_add_json_str(&sb, st->name);
-		strbuf_addf(&sb, ",\"phase\":\"%s\",\"requests\":",
-			    phase == KDX_PHASE_UNDO ? "undo" : "do");
-		strbuf_add_json_str(&sb, text);
-		strbuf_addstr(&sb, "}\n");
+		kdx_json_write(&sb, d);
+		strbuf_addch(&sb, '\n');
+		kdx_json_free(d);
 		fputs(sb.buf, out);
 		strbuf_release(&sb);
 	} else {

@@ -43,8 +43,8 @@ const kdx_command kdx_commands[] = {
 		   "  -var-file FILE    read params from FILE (name = value lines)\n"
 		   "  -I DIR            search DIR for imported modules first\n"
 		   "  -endpoint-url URL send every AWS request to URL (an emulator)\n"
-		   "  -allow-exec       let core.exec run the local commands the runbook's\n"
-		   "                    allow_exec lists (off by default)\n",
+		   "  -allow-exec       let core.exec and Terraform run the local commands the\n"
+		   "                    runbook's allow_exec lists (off by default)\n",
 	  .run = cmd_apply },
 	{ .name = "aws", .summary = "Talk to AWS directly: send one model-checked call, or show how a request is signed",
 	  .usage = "Usage: kdx aws SUBCOMMAND [FLAGS]\n\n  sign   show SigV4 signing of a raw HTTP request\n"
@@ -99,7 +99,7 @@ const kdx_command kdx_commands[] = {
 		   "  -var-file FILE    read params from FILE (name = value lines)\n"
 		   "  -I DIR            search DIR for imported modules first\n"
 		   "  -endpoint-url URL send every AWS request to URL (an emulator)\n"
-		   "  -allow-exec       accept a runbook with core.exec (shown, never run)\n",
+		   "  -allow-exec       accept a runbook with core.exec or Terraform (shown, never run)\n",
 	  .run = cmd_plan },
 	{ .name = "resume", .summary = "Continue an interrupted apply or rollback from its journal",
 	  .usage = "Usage: kdx resume [-journal FILE] [FILE] [-json] [-parallelism N] [-state-dir DIR]\n\n"
@@ -116,7 +116,7 @@ const kdx_command kdx_commands[] = {
 		   "  -state-dir DIR  where journals and locks are (default: .kdx next to FILE)\n"
 		   "  -state URL      the run store the run is in (file://, s3://; default $KDX_STATE)\n"
 		   "  -lease D, -lock-timeout D  as for apply\n"
-		   "  -allow-exec     let core.exec run local commands (see kdx apply)\n",
+		   "  -allow-exec     let core.exec and Terraform run local commands (see kdx apply)\n",
 	  .run = cmd_resume },
 	{ .name = "rollback", .summary = "Undo what a run's journal shows done, in reverse order",
 	  .usage = "Usage: kdx rollback [-journal FILE] [FILE] [-json] [-parallelism N] [-state-dir DIR]\n\n"
@@ -130,7 +130,7 @@ const kdx_command kdx_commands[] = {
 		   "  -state-dir DIR  where journals and locks are (default: .kdx next to FILE)\n"
 		   "  -state URL      the run store the run is in (file://, s3://; default $KDX_STATE)\n"
 		   "  -lease D, -lock-timeout D  as for apply\n"
-		   "  -allow-exec     let core.exec run local commands (see kdx apply)\n",
+		   "  -allow-exec     let core.exec and Terraform run local commands (see kdx apply)\n",
 	  .run = cmd_rollback },
 	{ .name = "show", .summary = "Show a saved plan or a run's journal",
 	  .usage = "Usage: kdx show [-json] PLANFILE | JOURNAL | -journal JOURNAL\n\n"

@@ -5,7 +5,7 @@
 #include "version.h"
 
 #include "../common/json.h"
-#include "../common/sha256.h"
+#include "../common/digest.h"
 #include "../common/xalloc.h"
 #include "../compiler/model.h"
 #include "../grammar/ast.h"

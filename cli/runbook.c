@@ -167,7 +167,7 @@ void kdx_rb_release(kdx_rb *r)
 
 #include <json-c/json.h>
 #include "../common/json.h"
-#include "../common/sha256.h"
+#include "../common/digest.h"
 #include "../common/xalloc.h"
 #include "../executor/lock.h"
 
@@ -176,15 +176,14 @@ static int sha256_file(const char *path, char hex[65])
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return -1;
-	kdx_sha256_ctx c;
-	kdx_sha256_init(&c);
+	kdx_sha256_ctx *c = kdx_sha256_new();
 	unsigned char buf[65536], md[KDX_SHA256_LEN];
 	size_t n;
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		kdx_sha256_update(&c, buf, n);
+		kdx_sha256_update(c, buf, n);
 	int bad = ferror(f);
 	fclose(f);
-	kdx_sha256_final(&c, md);
+	kdx_sha256_final(c, md);
 	kdx_hex(md, sizeof(md), hex);
 	return bad ? -1 : 0;
 }
@@ -205,9 +204,7 @@ static bool source_hash(const kdx_rb *r, size_t i, char hex[65])
 	const kdx_source *f = &r->comp.sources.files[i];
 	if (!f->path || !f->from_file)
 		return false;
-	unsigned char md[KDX_SHA256_LEN];
-	kdx_sha256(f->text, f->len, md);
-	kdx_hex(md, sizeof(md), hex);
+	kdx_sha256_hex(f->text, f->len, hex);
 	return true;
 }
 
@@ -235,6 +232,7 @@ static void digest_part(kdx_sha256_ctx *c, const char *s)
 	kdx_sha256_update(c, s, strlen(s) + 1); /* with its NUL: "ab","c" != "a","bc" */
 }
 
+/* Finishes (and frees) c. */
 static char *digest_end(kdx_sha256_ctx *c)
 {
 	unsigned char md[KDX_SHA256_LEN];
@@ -304,27 +302,26 @@ void kdx_rb_ident(const kdx_rb *r, const char *path, const kdx_rb_opts *o, kdx_r
 	id->runbook = xstrdup(p && p->name ? p->name : id->key);
 	id->path = xstrdup(path);
 	id->env = xstrdup(p && p->environment ? p->environment : "default");
-	kdx_sha256_ctx c;
+	kdx_sha256_ctx *c = kdx_sha256_new();
 	char hex[65];
-	kdx_sha256_init(&c);
 	for (size_t i = 0; i < r->comp.sources.n; i++) {
 		if (!source_hash(r, i, hex))
 			continue;
-		digest_part(&c, r->comp.sources.files[i].path);
-		digest_part(&c, hex);
+		digest_part(c, r->comp.sources.files[i].path);
+		digest_part(c, hex);
 	}
-	id->program_digest = digest_end(&c);
-	kdx_sha256_init(&c);
+	id->program_digest = digest_end(c);
+	c = kdx_sha256_new();
 	for (size_t i = 0; i < o->vars.n; i++) {
-		digest_part(&c, "var");
-		digest_part(&c, o->vars.items[i]);
+		digest_part(c, "var");
+		digest_part(c, o->vars.items[i]);
 	}
 	for (size_t i = 0; i < o->var_files.n; i++) {
-		digest_part(&c, "var-file");
-		digest_part(&c, o->var_files.items[i]);
-		digest_part(&c, sha256_file(o->var_files.items[i], hex) == 0 ? hex : "unreadable");
+		digest_part(c, "var-file");
+		digest_part(c, o->var_files.items[i]);
+		digest_part(c, sha256_file(o->var_files.items[i], hex) == 0 ? hex : "unreadable");
 	}
-	id->vars_digest = digest_end(&c);
+	id->vars_digest = digest_end(c);
 	kdx_run_ident_stamp(id);
 }
 

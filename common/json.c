@@ -27,33 +27,48 @@ void kdx_json_free(kdx_json *j)
 
 void kdx_json_set(kdx_json *o, const char *key, kdx_json *v)
 {
-	if (v)
+	if (o && v)
 		json_object_object_add(o, key, v);
+	else
+		json_object_put(v);
 }
 
 void kdx_json_set_str(kdx_json *o, const char *key, const char *v)
 {
-	if (v)
+	if (o && v)
 		kdx_json_set(o, key, json_object_new_string(v));
 }
 
 void kdx_json_set_int(kdx_json *o, const char *key, int64_t v)
 {
-	kdx_json_set(o, key, json_object_new_int64(v));
+	if (o)
+		kdx_json_set(o, key, json_object_new_int64(v));
 }
 
 void kdx_json_set_double(kdx_json *o, const char *key, double v)
 {
-	kdx_json_set(o, key, json_object_new_double(v));
+	if (o)
+		kdx_json_set(o, key, json_object_new_double(v));
 }
 
 void kdx_json_set_bool(kdx_json *o, const char *key, bool v)
 {
-	kdx_json_set(o, key, json_object_new_boolean(v));
+	if (o)
+		kdx_json_set(o, key, json_object_new_boolean(v));
+}
+
+void kdx_json_set_str_or_null(kdx_json *o, const char *key, const char *v)
+{
+	if (o && v)
+		kdx_json_set_str(o, key, v);
+	else if (o)
+		json_object_object_add(o, key, NULL);
 }
 
 kdx_json *kdx_json_set_object(kdx_json *o, const char *key)
 {
+	if (!o)
+		return NULL;
 	kdx_json *v = json_object_new_object();
 	kdx_json_set(o, key, v);
 	return v;
@@ -61,6 +76,8 @@ kdx_json *kdx_json_set_object(kdx_json *o, const char *key)
 
 kdx_json *kdx_json_set_array(kdx_json *o, const char *key)
 {
+	if (!o)
+		return NULL;
 	kdx_json *v = json_object_new_array();
 	kdx_json_set(o, key, v);
 	return v;
@@ -68,12 +85,16 @@ kdx_json *kdx_json_set_array(kdx_json *o, const char *key)
 
 void kdx_json_push_str(kdx_json *a, const char *v)
 {
-	json_object_array_add(a, json_object_new_string(v ? v : ""));
+	if (a)
+		json_object_array_add(a, json_object_new_string(v ? v : ""));
 }
 
 void kdx_json_push(kdx_json *a, kdx_json *v)
 {
-	json_object_array_add(a, v);
+	if (a && v)
+		json_object_array_add(a, v);
+	else
+		json_object_put(v);
 }
 
 static void write_flags(strbuf *sb, const kdx_json *j, int flags)

@@ -37,11 +37,14 @@ kdx_json *kdx_json_string(const char *s);
 /* Release a document (NULL is fine). */
 void kdx_json_free(kdx_json *j);
 
-/* Setters on an object: an existing key is replaced; a NULL string skips the key. */
+/* Setters on an object: an existing key is replaced; a NULL string skips the key. A NULL
+ * object is fine: nothing is set (a caller that keeps no data need not test first). */
 void kdx_json_set_str(kdx_json *o, const char *key, const char *v);
 void kdx_json_set_int(kdx_json *o, const char *key, int64_t v);
 void kdx_json_set_double(kdx_json *o, const char *key, double v);
 void kdx_json_set_bool(kdx_json *o, const char *key, bool v);
+/* v, or JSON null when v is NULL (documents whose readers expect every key). */
+void kdx_json_set_str_or_null(kdx_json *o, const char *key, const char *v);
 /* o takes v (NULL: the key is left out). */
 void kdx_json_set(kdx_json *o, const char *key, kdx_json *v);
 /* A new object or array under key, owned by o; returned to be filled. */

@@ -70,6 +70,7 @@ typedef struct kdx_step {
 	kdx_effect *undo_effects;  /* what the undo changes */
 	size_t nundo_effects;
 	bool mutating;             /* changes something outside kdx */
+	bool runs_terraform;       /* its do or undo action runs `call terraform` (gated) */
 	bool has_undo;
 	bool irreversible;
 	bool approval;             /* an approval gate applies (its `when` evaluated) */

@@ -465,6 +465,7 @@ name:
 	| KW_SCENARIO      { $$ = kdx_b_ident(ctx, $1, @1); }
 	| KW_ACTION        { $$ = kdx_b_ident(ctx, $1, @1); }
 	| KW_RUNBOOK       { $$ = kdx_b_ident(ctx, $1, @1); }
+	| KW_FAIL          { $$ = kdx_b_ident(ctx, $1, @1); } /* the builtin fail("...") */
 	;
 
 /* An attribute, map key, argument name or `.attr`: any word but the literals and the
@@ -479,7 +480,6 @@ key:
 	| KW_DO            { $$ = kdx_b_ident(ctx, $1, @1); }
 	| KW_EVERY         { $$ = kdx_b_ident(ctx, $1, @1); }
 	| KW_EXPECT        { $$ = kdx_b_ident(ctx, $1, @1); }
-	| KW_FAIL          { $$ = kdx_b_ident(ctx, $1, @1); }
 	| KW_IMPORT        { $$ = kdx_b_ident(ctx, $1, @1); }
 	| KW_IRREVERSIBLE  { $$ = kdx_b_ident(ctx, $1, @1); }
 	| KW_LET           { $$ = kdx_b_ident(ctx, $1, @1); }

@@ -13,8 +13,8 @@
 #include "store_s3.h"
 #include "store_aws.h"
 #include "store_lease.h"
+#include "../../common/digest.h"
 #include "../../common/monotime.h"
-#include "../../common/sha256.h"
 #include "../../common/utctime.h"
 #include "../../common/xalloc.h"
 
