@@ -137,7 +137,10 @@ static int run(apply_args *a, const char *arg)
 	kdx_rb_ident(&r, path, &a->rb, &id);
 	/* a dry run journals into a store that keeps nothing and takes no real lock */
 	kdx_store *store = a->rb.dry_run ? kdx_store_open_discard()
-					 : kdx_rb_store(a->state_dir, path);
+					 : kdx_rb_store(r.comp.plan->store.url, path, &a->rb);
+	/* the store is checked before anything changes (kdx_rb_store printed why not) */
+	if (!store || kdx_rb_store_probe(store) < 0)
+		goto out_store;
 	kdx_exec_opts eo = {
 		.store = store, .ident = &id, .secrets = r.secrets, .nsecrets = r.nsecrets,
 		.sched = { .parallelism = (int)a->parallelism, .approve = kdx_approvals_decide,
@@ -169,6 +172,7 @@ static int run(apply_args *a, const char *arg)
 		code = kdx_exit_for_run(&res, false);
 	}
 	strbuf_release(&where);
+out_store:
 	kdx_store_free(store);
 	kdx_run_ident_release(&id);
 	kdx_approvals_release(&ap);
@@ -198,6 +202,7 @@ int cmd_apply(int argc, char **argv)
 	flags[n++] = (kdx_flag){ "state-dir", KDX_FLAG_STRING, &a.state_dir };
 	flags[n] = (kdx_flag){ 0 };
 	int rc = kdx_parse_flags(cmd, argc, argv, flags, &a.pos);
+	a.rb.state_dir = a.state_dir;
 	if (rc == 0) {
 		if (a.pos.n != 1)
 			rc = kdx_usage_error(cmd, "apply needs one FILE (a runbook) or PLANFILE");

@@ -37,6 +37,7 @@ int cmd_plan(int argc, char **argv)
 		goto out;
 	}
 	o.json = json;
+	o.state_dir = state_dir;
 	kdx_rb r;
 	rc = KDX_EXIT_ERROR;
 	if (kdx_rb_load(&r, pos.items[0], &o) == 0) {

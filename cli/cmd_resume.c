@@ -20,8 +20,8 @@ int cmd_resume(int argc, char **argv);
 
 /* The store and run to continue: -journal FILE ("<dir>/<run_id>.jsonl"), else the newest
  * run of FILE's runbook in its state directory (never a run of another runbook). */
-static kdx_store *find_run(const char *journal, const char *file, const char *state_dir,
-			   strbuf *run_id)
+static kdx_store *find_run(const char *journal, const char *file, const char *state_url,
+			   const kdx_rb_opts *o, strbuf *run_id)
 {
 	strbuf err = STRBUF_INIT;
 	kdx_store *s = NULL;
@@ -45,7 +45,9 @@ static kdx_store *find_run(const char *journal, const char *file, const char *st
 		fprintf(stderr, "kdx: error: say which run: pass the runbook FILE or -journal FILE\n");
 		return NULL;
 	}
-	s = kdx_rb_store(state_dir, file);
+	s = kdx_rb_store(state_url, file, o);
+	if (!s)
+		return NULL;
 	kdx_run_ident want;
 	kdx_run_ident_init(&want);
 	want.key = kdx_lock_key_for(file);
@@ -139,7 +141,10 @@ int kdx_recover_main(int argc, char **argv, bool rollback)
 		goto out;
 	}
 	const char *file = pos.n ? pos.items[0] : NULL;
-	store = find_run(journal, file, state_dir, &run_id);
+	o.state_dir = state_dir;
+	strbuf url = STRBUF_INIT;
+	store = find_run(journal, file, kdx_rb_state_url(&o, &url), &o, &run_id);
+	strbuf_release(&url);
 	if (!store)
 		goto out;
 	kdx_journal_state st;

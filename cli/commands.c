@@ -35,6 +35,10 @@ const kdx_command kdx_commands[] = {
 		   "  -approve STEP      approve the gate of STEP (repeatable)\n"
 		   "  -approvals FILE    approve the steps named in FILE (one a line)\n"
 		   "  -state-dir DIR     journals and locks (default: .kdx next to the runbook)\n"
+		   "  -state URL         the run store: file://DIR, s3://BUCKET/PREFIX?region=R (default:\n"
+		   "                     $KDX_STATE, then the runbook's state block, then .kdx)\n"
+		   "  -lease D           a shared store's lock lease (default 30s), renewed by a heartbeat\n"
+		   "  -lock-timeout D    wait up to D for a shared store's lock another runner holds\n"
 		   "  -var NAME=VALUE   set a param (repeatable)\n"
 		   "  -var-file FILE    read params from FILE (name = value lines)\n"
 		   "  -I DIR            search DIR for imported modules first\n"
@@ -110,6 +114,8 @@ const kdx_command kdx_commands[] = {
 		   "  -force REASON   continue although the runbook text changed (journalled;\n"
 		   "                  never overrides different vars)\n"
 		   "  -state-dir DIR  where journals and locks are (default: .kdx next to FILE)\n"
+		   "  -state URL      the run store the run is in (file://, s3://; default $KDX_STATE)\n"
+		   "  -lease D, -lock-timeout D  as for apply\n"
 		   "  -allow-exec     let core.exec and Terraform run local commands (see kdx apply)\n",
 	  .run = cmd_resume },
 	{ .name = "rollback", .summary = "Undo what a run's journal shows done, in reverse order",
@@ -122,6 +128,8 @@ const kdx_command kdx_commands[] = {
 		   "  -json           progress as JSON lines\n"
 		   "  -force REASON   undo although the runbook text changed (journalled)\n"
 		   "  -state-dir DIR  where journals and locks are (default: .kdx next to FILE)\n"
+		   "  -state URL      the run store the run is in (file://, s3://; default $KDX_STATE)\n"
+		   "  -lease D, -lock-timeout D  as for apply\n"
 		   "  -allow-exec     let core.exec and Terraform run local commands (see kdx apply)\n",
 	  .run = cmd_rollback },
 	{ .name = "show", .summary = "Show a saved plan or a run's journal",

@@ -1,5 +1,7 @@
 /* runbook: compile + check + credentials + backend, shared by the run commands. */
 #include "runbook.h"
+#include "state.h"
+#include "../executor/store/store_open.h"
 
 #include "../common/strbuf.h"
 
@@ -25,6 +27,9 @@ void kdx_rb_flags(kdx_flag *f, size_t *i, kdx_rb_opts *o)
 	f[(*i)++] = (kdx_flag){ "I", KDX_FLAG_MULTI, &o->incs };
 	f[(*i)++] = (kdx_flag){ "endpoint-url", KDX_FLAG_STRING, &o->endpoint_url };
 	f[(*i)++] = (kdx_flag){ "allow-exec", KDX_FLAG_BOOL, &o->allow_exec };
+	f[(*i)++] = (kdx_flag){ "state", KDX_FLAG_STRING, &o->state_url };
+	f[(*i)++] = (kdx_flag){ "lease", KDX_FLAG_STRING, &o->lease };
+	f[(*i)++] = (kdx_flag){ "lock-timeout", KDX_FLAG_STRING, &o->lock_timeout };
 }
 
 /* The command-line side of the gate on core.exec: a plan that starts local commands runs
@@ -99,7 +104,10 @@ int kdx_rb_load(kdx_rb *r, const char *path, const kdx_rb_opts *o)
 	size_t before = r->comp.diags.n;
 	if (rc == 0) {
 		r->checked = true;
-		rc = kdx_safety_check(r->comp.plan, &r->comp.diags, &r->rep);
+		rc = kdx_state_choose(r->comp.plan, &r->comp.arena, &r->comp.diags, o->state_url,
+				      o->state_dir);
+		if (rc == 0)
+			rc = kdx_safety_check(r->comp.plan, &r->comp.diags, &r->rep);
 	}
 	if (r->comp.diags.n)
 		render(r, o->json);
@@ -234,14 +242,57 @@ static char *digest_end(kdx_sha256_ctx *c)
 	return xstrdup(hex);
 }
 
-kdx_store *kdx_rb_store(const char *state_dir, const char *runbook_path)
+kdx_store *kdx_rb_store(const char *url, const char *runbook_path, const kdx_rb_opts *o)
 {
-	if (state_dir)
-		return kdx_store_open_file(state_dir);
-	char *dir = kdx_state_dir_for(runbook_path);
-	kdx_store *s = kdx_store_open_file(dir);
-	free(dir);
+	int64_t lease = o && o->lease ? kdx_duration_parse(o->lease) : 0;
+	int64_t wait = o && o->lock_timeout ? kdx_duration_parse(o->lock_timeout) : 0;
+	if (lease < 0 || (o && o->lease && lease < 1000) || wait < 0) {
+		fprintf(stderr, "kdx: error: -lease takes a duration of at least 1s (e.g. 30s), "
+				"-lock-timeout a duration (e.g. 5m)\n");
+		return NULL;
+	}
+	strbuf err = STRBUF_INIT, u = STRBUF_INIT;
+	if (url) {
+		strbuf_addstr(&u, url);
+	} else {
+		char *dir = kdx_state_dir_for(runbook_path);
+		strbuf_addf(&u, "file://%s", dir);
+		free(dir);
+	}
+	kdx_store *s = NULL;
+	if (kdx_store_open_url(u.buf, &s, &err) < 0 || kdx_store_check_owner(s, &err) < 0) {
+		kdx_rb_error(err.buf);
+		kdx_store_free(s);
+		s = NULL;
+	} else {
+		kdx_store_set_lease(s, lease);
+		kdx_store_set_lock_timeout(s, wait);
+	}
+	strbuf_release(&err);
+	strbuf_release(&u);
 	return s;
+}
+
+int kdx_rb_store_probe(kdx_store *s)
+{
+	strbuf err = STRBUF_INIT;
+	int rc = kdx_store_probe(s, &err);
+	if (rc < 0)
+		kdx_rb_error(err.buf);
+	strbuf_release(&err);
+	return rc;
+}
+
+const char *kdx_rb_state_url(const kdx_rb_opts *o, strbuf *buf)
+{
+	const char *env = getenv("KDX_STATE");
+	if (o->state_url)
+		return o->state_url;
+	if (o->state_dir) {
+		strbuf_addf(buf, "file://%s", o->state_dir);
+		return buf->buf;
+	}
+	return env && *env ? env : NULL;
 }
 
 void kdx_rb_ident(const kdx_rb *r, const char *path, const kdx_rb_opts *o, kdx_run_ident *id)

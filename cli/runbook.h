@@ -19,6 +19,10 @@ typedef struct kdx_rb_opts {
 	bool dry_run, no_waits;
 	bool json;               /* diagnostics as JSON */
 	bool allow_exec;         /* -allow-exec: core.exec may run local commands */
+	const char *state_url;   /* -state URL: the run store (docs/cli.md, Run stores) */
+	const char *state_dir;   /* -state-dir DIR, i.e. file://DIR (the command's flag) */
+	const char *lease;       /* -lease D: the lease of a shared store's lock */
+	const char *lock_timeout; /* -lock-timeout D: wait for a held lock of a shared store */
 } kdx_rb_opts;
 
 typedef struct kdx_rb {
@@ -50,7 +54,16 @@ void kdx_rb_meta(const kdx_rb *r, const char *path, const kdx_rb_opts *o, strbuf
  * var-file contents), stamped with this user, host and time. */
 void kdx_rb_ident(const kdx_rb *r, const char *path, const kdx_rb_opts *o, kdx_run_ident *id);
 /* The store of a runbook's runs: -state-dir, else ".kdx" next to the runbook. */
-kdx_store *kdx_rb_store(const char *state_dir, const char *runbook_path);
+/* The run store of a command: url (-state, -state-dir as file://DIR, $KDX_STATE or the
+ * runbook's state block, as kdx_state_choose settled it into plan->store.url), else .kdx
+ * next to the runbook. A file store owned by another user or writable by group or others
+ * is refused. NULL with the error printed. */
+kdx_store *kdx_rb_store(const char *url, const char *runbook_path, const kdx_rb_opts *o);
+/* Before the first change: can the store be read and written? Prints why not. */
+int kdx_rb_store_probe(kdx_store *s);
+/* -state / -state-dir / $KDX_STATE as one URL, or NULL (resume and rollback choose the store
+ * before they compile the runbook). */
+const char *kdx_rb_state_url(const kdx_rb_opts *o, strbuf *buf);
 /* Fill o's lists (and *path) from such a meta object; the strings stay owned by *holder
  * (a json_object to put with kdx_rb_meta_free). -1 when meta cannot be read. */
 int kdx_rb_meta_load(const char *meta, kdx_rb_opts *o, const char **path, void **holder);

@@ -313,7 +313,7 @@ int kdx_lease_take(const kdx_lease_backend *be, void *ctx, kdx_store_aws *aws, c
 	int64_t now = now_ms();
 	if (found && !cur.released && cur.expires_ms > now) {
 		holder_error(err, where, name, &cur);
-		rc = -1;
+		rc = KDX_LEASE_HELD;
 		goto out;
 	}
 	char host[256], since[32];
@@ -341,6 +341,7 @@ int kdx_lease_take(const kdx_lease_backend *be, void *ctx, kdx_store_aws *aws, c
 		else
 			strbuf_addf(err, "lock '%s' in %s was taken by another runner at the same "
 				    "moment; try again", name, where);
+		rc = KDX_LEASE_HELD;
 		goto out;
 	}
 	if (rc < 0)

@@ -65,8 +65,9 @@ char *kdx_lease_etag(kdx_lease_remote *ls);          /* a copy; the caller frees
 void kdx_lease_set_etag(kdx_lease_remote *ls, const char *etag);
 bool kdx_lease_lost(kdx_lease_remote *ls);
 
-/* Take lock name (document key) for l->command. Held and not expired: -1 with err naming
- * the holder (command, pid, host, user, AWS identity, since, until). */
+/* Take lock name (document key) for l->command. Held and not expired: KDX_LEASE_HELD with
+ * err naming the holder (command, pid, host, user, AWS identity, since, until). */
+#define KDX_LEASE_HELD (-3)
 int kdx_lease_take(const kdx_lease_backend *be, void *ctx, kdx_store_aws *aws, const char *where,
 		   const char *name, const char *key, int64_t ttl_ms, kdx_lease *l, strbuf *err);
 int kdx_lease_renew(const kdx_lease_backend *be, void *ctx, kdx_lease *l, int64_t ttl_ms,

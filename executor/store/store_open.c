@@ -3,7 +3,10 @@
 #include "../../common/store_url.h"
 #include "store_s3.h"
 
+#include <pwd.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 int kdx_store_open_url(const char *url, kdx_store **out, strbuf *err)
 {
@@ -33,4 +36,42 @@ int kdx_store_probe(kdx_store *s, strbuf *err)
 	if (!strcmp(s->ops->scheme, "s3"))
 		return kdx_store_s3_probe(s, err);
 	return 0;
+}
+
+int kdx_store_check_owner(kdx_store *s, strbuf *err)
+{
+	const char *dir = kdx_store_file_dir(s);
+	struct stat st;
+	if (!dir || stat(dir, &st) < 0)
+		return 0; /* not a file store, or not made yet: it is created 0700 */
+	/* another local user who can write the journal could forge it and have kdx rollback
+	 * set their chosen values with the operator's credentials */
+	if (st.st_uid != geteuid()) {
+		struct passwd *pw = getpwuid(st.st_uid);
+		strbuf_addf(err, "state directory '%s' belongs to %s (uid %ld), not to you: another "
+			    "user could forge its journals; use a directory of your own (-state-dir DIR) "
+			    "or have its owner run kdx", dir, pw ? pw->pw_name : "another user",
+			    (long)st.st_uid);
+		return -1;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		strbuf_addf(err, "state directory '%s' is writable by %s (mode %04o): anyone there "
+			    "could forge its journals; run 'chmod go-w %s' (kdx makes it 0700)", dir,
+			    st.st_mode & S_IWOTH ? "everyone" : "its group",
+			    (unsigned)(st.st_mode & 07777), dir);
+		return -1;
+	}
+	return 0;
+}
+
+void kdx_store_set_lease(kdx_store *s, int64_t ms)
+{
+	if (!strcmp(s->ops->scheme, "s3"))
+		kdx_store_s3_set_lease(s, ms);
+}
+
+void kdx_store_set_lock_timeout(kdx_store *s, int64_t ms)
+{
+	if (!strcmp(s->ops->scheme, "s3"))
+		kdx_store_s3_set_lock_timeout(s, ms);
 }

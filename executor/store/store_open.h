@@ -3,6 +3,8 @@
  * kdx_store_free(). */
 #ifndef KDX_STORE_OPEN_H
 #define KDX_STORE_OPEN_H
+#include <stdint.h>
+
 #include "../../common/strbuf.h"
 #include "../store.h"
 
@@ -10,5 +12,15 @@ int kdx_store_open_url(const char *url, kdx_store **out, strbuf *err);
 /* Before a run changes anything: can the store be read and written? (The file store
  * checks the directory's owner and mode; S3 and DynamoDB send a probe.) */
 int kdx_store_probe(kdx_store *s, strbuf *err);
+/* A file store's directory, when it exists, must be the caller's and not writable by group
+ * or others (issue 15: a forged journal would make rollback act with the operator's
+ * credentials). -1 with err saying how to fix it; 0 for other stores. */
+int kdx_store_check_owner(kdx_store *s, strbuf *err);
+/* The lease of the shared stores' locks (-lease D; default 30 s); the file store's lock is a
+ * flock that lives as long as its process and ignores it. */
+void kdx_store_set_lease(kdx_store *s, int64_t ms);
+/* -lock-timeout D: a shared store's lock_take waits up to D for a held lock, looking again
+ * every second; the file store fails at once. */
+void kdx_store_set_lock_timeout(kdx_store *s, int64_t ms);
 
 #endif

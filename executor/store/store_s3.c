@@ -14,6 +14,7 @@
 #include "store_aws.h"
 #include "store_lease.h"
 #include "../../common/digest.h"
+#include "../../common/monotime.h"
 #include "../../common/utctime.h"
 #include "../../common/xalloc.h"
 
@@ -21,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 typedef struct s3_store {
@@ -30,6 +32,8 @@ typedef struct s3_store {
 	char *prefix;        /* "" or "p/" */
 	char *region;        /* as the URL gave it, or NULL */
 	char *url;           /* for messages */
+	int64_t lease_ms;    /* a lease taken "until released" lasts this long (-lease) */
+	int64_t lock_timeout_ms; /* how long lock_take waits for a held lock (-lock-timeout) */
 } s3_store;
 
 typedef struct s3_run {
@@ -511,9 +515,27 @@ static int s3_lock_take(kdx_store *base, const char *name, int64_t ttl_ms, kdx_l
 {
 	s3_store *s = (s3_store *)base;
 	char *key = lock_key(name);
-	int rc = kdx_lease_take(&s3_lease_be, s, &s->aws, s->url, name, key, ttl_ms, l, err);
+	/* -lock-timeout: while another runner holds it, look again every second */
+	int64_t deadline = kdx_mono_ms() + s->lock_timeout_ms;
+	int rc;
+	for (;;) {
+		strbuf why = STRBUF_INIT;
+		rc = kdx_lease_take(&s3_lease_be, s, &s->aws, s->url, name, key,
+				    ttl_ms > 0 ? ttl_ms : s->lease_ms, l, &why);
+		int64_t left = deadline - kdx_mono_ms();
+		if (rc != KDX_LEASE_HELD || left <= 0) {
+			strbuf_addstr(err, why.buf);
+			strbuf_release(&why);
+			break;
+		}
+		strbuf_release(&why);
+		struct timespec ts = { left >= 1000 ? 1 : 0, (left >= 1000 ? 0 : left) * 1000000L };
+		nanosleep(&ts, NULL);
+	}
+	if (rc == KDX_LEASE_HELD && s->lock_timeout_ms)
+		strbuf_addf(err, " (waited %lld s: -lock-timeout)", (long long)(s->lock_timeout_ms / 1000));
 	free(key);
-	return rc;
+	return rc < 0 ? -1 : rc;
 }
 
 static int s3_lock_renew(kdx_store *base, kdx_lease *l, int64_t ttl_ms, strbuf *err)
@@ -672,6 +694,16 @@ int kdx_store_s3_delete_run(kdx_store *base, const char *run_id, strbuf *err)
 	kdx_names_release(&keys);
 	strbuf_release(&sub);
 	return rc;
+}
+
+void kdx_store_s3_set_lease(kdx_store *base, int64_t ms)
+{
+	((s3_store *)base)->lease_ms = ms;
+}
+
+void kdx_store_s3_set_lock_timeout(kdx_store *base, int64_t ms)
+{
+	((s3_store *)base)->lock_timeout_ms = ms;
 }
 
 long kdx_store_s3_requests(const kdx_store *base)

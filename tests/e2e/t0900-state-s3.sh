@@ -47,19 +47,19 @@ diff <("$KDX" state show mig-run1 -state file://local -json) <("$KDX" state show
 out=$("$KDX" state migrate file://local "$U" 2>&1) && fail "migrate over an existing run succeeded"
 assert_contains "$out" "already exists"
 
-# two runners, one lock: A holds it (lease 2s, renewed by its heartbeat) and writes its run
-"$KDX" state lock L -lease 2s -hold 8s -write run-a >a.out 2>a.err &
+# two runners, one lock: A holds it (lease 4s, renewed by its heartbeat) and writes its run
+"$KDX" state lock L -lease 4s -hold 14s -write run-a >a.out 2>a.err &
 A=$!
 track_pid "$A"
 for _ in $(seq 100); do grep -q "took lock" a.out 2>/dev/null && break; sleep 0.05; done
-sleep 2.5 # longer than A's lease: only the heartbeat keeps it
+sleep 4.5 # longer than A's lease: only the heartbeat keeps it
 out=$("$KDX" state lock L -lease 2s 2>&1) && fail "B took a lock A holds: $out"
 assert_contains "$out" "lock 'L' in s3://kdx-e2e-runs/team/ is held by kdx state lock (pid $A on host"
 assert_contains "$out" "AWS identity arn:aws:sts::123456789012:user/moto"
 assert_contains "$out" "(fencing token 1)"
 # A stops (a GC pause, a frozen VM): its lease runs out, B takes the lock with token 2
 kill -STOP "$A"
-sleep 3
+sleep 5
 out=$("$KDX" state lock L -lease 5s -hold 1s -write run-b) || fail "B could not take an expired lock: $out"
 assert_contains "$out" "fencing token 2"
 kill -CONT "$A"

@@ -30,15 +30,19 @@ class Handler(http.server.BaseHTTPRequestHandler):
         r = c.getresponse()
         data = r.read()
         self.send_response(r.status)
+        head = self.command == "HEAD"  # no body; the upstream's Content-Length stands
         for k, v in r.getheaders():
-            if k.lower() not in ("transfer-encoding", "connection", "content-length", "server", "date"):
+            if k.lower() not in ("transfer-encoding", "connection", "server", "date") and \
+                    (head or k.lower() != "content-length"):
                 self.send_header(k, v)
-        self.send_header("Content-Length", str(len(data)))
+        if not head:
+            self.send_header("Content-Length", str(len(data)))
         self.end_headers()
-        self.wfile.write(data)
+        if not head:
+            self.wfile.write(data)
         c.close()
 
-    do_GET = do_POST = do_PUT = do_DELETE = _any
+    do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = _any
 
     def log_message(self, *args):
         pass
