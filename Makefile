@@ -44,7 +44,12 @@ GEN_HDRS    := $(GEN_SRCS:.c=.h)
 MODEL_JSON  := $(sort $(wildcard stdlib/aws/models/*.json))
 MODEL_PACK  := $(BUILD)/tools/modelpack
 MODEL_C     := $(BUILD)/models/aws_models.c
-LIB_OBJS    := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS)) $(GEN_SRCS:.c=.o) $(MODEL_C:.c=.o)
+# The runbooks `kdx init` scaffolds, packed into the binary (cli/templates.h).
+TEMPLATE_FILES := $(sort $(wildcard templates/*/*.kdx templates/*/*.kdxvars))
+TEMPLATE_EMBED := $(BUILD)/tools/embed
+TEMPLATE_C  := $(BUILD)/templates/templates.c
+LIB_OBJS    := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS)) $(GEN_SRCS:.c=.o) $(MODEL_C:.c=.o) \
+               $(TEMPLATE_C:.c=.o)
 LIB         := $(BUILD)/libkdx.a
 KDX_BIN     := $(if $(filter build,$(BUILD)),kdx,$(BUILD)/kdx)
 
@@ -95,6 +100,20 @@ $(MODEL_C): $(MODEL_PACK) $(MODEL_JSON)
 	$(Q)$(MODEL_PACK) -o $@ $(MODEL_JSON)
 
 $(MODEL_C:.c=.o): $(MODEL_C)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -g0 -c -o $@ $<
+
+$(TEMPLATE_EMBED): templates/embed.c
+	@mkdir -p $(dir $@)
+	@echo "  CCLD    $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $<
+
+$(TEMPLATE_C): $(TEMPLATE_EMBED) $(TEMPLATE_FILES)
+	@mkdir -p $(dir $@)
+	@echo "  EMBED   $@"
+	$(Q)$(TEMPLATE_EMBED) -o $@ $(TEMPLATE_FILES)
+
+$(TEMPLATE_C:.c=.o): $(TEMPLATE_C)
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -g0 -c -o $@ $<
 

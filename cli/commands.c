@@ -10,6 +10,7 @@ int cmd_check(int argc, char **argv);
 int cmd_fmt(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_init(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_resume(int argc, char **argv);
 int cmd_rollback(int argc, char **argv);
@@ -78,6 +79,16 @@ const kdx_command kdx_commands[] = {
 	  .run = cmd_graph },
 	{ .name = "help", .summary = "Show help for kdx or one of its commands",
 	  .usage = "Usage: kdx help [COMMAND | exit-codes]\n", .run = cmd_help },
+	{ .name = "init", .summary = "Scaffold a new runbook, var file and scenarios from a template",
+	  .usage = "Usage: kdx init [-template NAME] DIR\n\n"
+		   "  Writes DIR/runbook.kdx (params, regions, resources, steps with their undo,\n"
+		   "  scenarios) and DIR/staging.kdxvars; both pass validate, check and simulate as\n"
+		   "  written. Creates DIR if needed; never overwrites a file.\n\n"
+		   "  -template NAME   weighted-shift (default): scale, then shift Route 53 weights\n"
+		   "                   aurora-global: fence, lag-gated Aurora global failover\n"
+		   "                   cache-global: Redis Global Datastore failover\n"
+		   "                   game-day: shift a share of the traffic, hold, restore\n",
+	  .run = cmd_init },
 	{ .name = "plan", .summary = "Show what a runbook would do, from the live state",
 	  .usage = "Usage: kdx plan FILE [-out PLANFILE] [-json] [-detailed-exitcode] [flags]\n\n"
 		   "  Compiles and checks the runbook, reads the live state (read-only calls only)\n"
