@@ -1,5 +1,6 @@
 /* aws_check: `call aws` in modules checked against the vendored AWS API models. */
 #include "aws_check.h"
+#include "../common/suggest.h"
 #include "../common/xalloc.h"
 #include "../executor/aws/model.h"
 
@@ -50,7 +51,7 @@ int kdx_aws_check_call(void *ctx, const char *service, const char *op, const cha
 		if (nm && aws_shape_member(&o.input, keys[k], &sh))
 			continue;
 		strbuf_addf(msg, "%s %s has no input member '%s'", service, op, keys[k]);
-		const char *best = aws_suggest(keys[k], members, nm);
+		const char *best = kdx_suggest_best(keys[k], members, nm);
 		if (best)
 			strbuf_addf(hint, "did you mean '%s'?", best);
 		*bad = (long)k;

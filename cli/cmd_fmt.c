@@ -4,9 +4,9 @@
 #include "cli.h"
 #include "../common/strbuf.h"
 #include "../common/xalloc.h"
-#include "../compiler/diag.h"
+#include "../common/diag.h"
 #include "../compiler/fmt.h"
-#include "../compiler/source.h"
+#include "../common/source.h"
 
 #include <dirent.h>
 #include <errno.h>

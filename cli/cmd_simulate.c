@@ -11,6 +11,7 @@
 #include "../sim/svg.h"
 
 #include <inttypes.h>
+#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@ typedef struct simcli {
 	int parallelism;
 	bool json;
 	const char *svg;
+	int depth;          /* -explore -depth: 1 or 2 faults per run */
 	kdx_junit *junit;   /* -format junit: results go here instead of the terminal */
 	size_t failed;      /* runs with a failed expectation */
 } simcli;
@@ -200,6 +202,21 @@ static int one_run(simcli *C, const kdx_scenario *sc, strbuf *err)
 	return rc;
 }
 
+/* An -explore row (or pair) as a JUnit case: a failure when it is unsafe, saying why. */
+static void junit_row(kdx_junit *j, const char *classname, const char *name,
+		      const kdx_explore_row *row)
+{
+	strbuf why = STRBUF_INIT;
+	const char *parts[] = { row->violations, row->leftovers, row->irreversible };
+	const char *labels[] = { "bad state", "not restored", "irreversible" };
+	for (int k = 0; k < 3; k++)
+		if (parts[k])
+			strbuf_addf(&why, "%s%s: %s", why.len ? "; " : "", labels[k], parts[k]);
+	kdx_junit_case(j, classname, name, 0, row->unsafe ? (why.len ? why.buf : "unsafe") : NULL,
+		       NULL);
+	strbuf_release(&why);
+}
+
 static int explore(simcli *C, strbuf *err)
 {
 	kdx_explore x;
@@ -225,18 +242,10 @@ static int explore(simcli *C, strbuf *err)
 		snprintf(st, sizeof(st), "%s%s", row->paused ? "paused+" : "",
 			 kdx_run_status_name(row->status));
 		if (C->junit) {
-			strbuf cname = STRBUF_INIT, why = STRBUF_INIT;
+			strbuf cname = STRBUF_INIT;
 			strbuf_addf(&cname, "%s %s -> %s", name, fault, st);
-			const char *parts[] = { row->violations, row->leftovers, row->irreversible };
-			const char *labels[] = { "bad state", "not restored", "irreversible" };
-			for (int j = 0; j < 3; j++)
-				if (parts[j])
-					strbuf_addf(&why, "%s%s: %s", why.len ? "; " : "", labels[j],
-						    parts[j]);
-			kdx_junit_case(C->junit, "kdx.simulate.explore", cname.buf, 0,
-				       row->unsafe ? (why.len ? why.buf : "unsafe") : NULL, NULL);
+			junit_row(C->junit, "kdx.simulate.explore", cname.buf, row);
 			strbuf_release(&cname);
-			strbuf_release(&why);
 			continue;
 		}
 		if (C->json) {
@@ -277,6 +286,115 @@ static int explore(simcli *C, strbuf *err)
 	return 0;
 }
 
+static const char *fault_name(kdx_fault_kind k)
+{
+	return k == KDX_FAULT_FAIL_STEP ? "fail" : "timeout";
+}
+
+/* -explore -depth 2: every pair with -json; in text only the pairs that are unsafe or break
+ * the RTO (thousands of safe pairs would hide them), then the totals. */
+static int explore_pairs(simcli *C, strbuf *err)
+{
+	const kdx_plan *p = C->p;
+	kdx_explore_pairs x;
+	if (kdx_explore_pairs_run(p, C->seed, C->parallelism, &x, err) < 0) {
+		kdx_explore_pairs_release(&x);
+		return -1;
+	}
+	strbuf out = STRBUF_INIT;
+	if (C->junit)
+		kdx_junit_suite(C->junit, "explore-pairs");
+	for (size_t k = 0; k < x.npairs; k++) {
+		const kdx_explore_pair *xp = &x.pairs[k];
+		const kdx_explore_row *row = &xp->row;
+		strbuf second = STRBUF_INIT;
+		if (xp->region_lost)
+			strbuf_addf(&second, "region %s lost", p->regions[xp->region].name);
+		else
+			strbuf_addf(&second, "%s %s", fault_name(xp->fault2), p->steps[xp->step2].name);
+		char st[48];
+		snprintf(st, sizeof(st), "%s%s", row->paused ? "paused+" : "",
+			 kdx_run_status_name(row->status));
+		if (C->junit) {
+			strbuf cname = STRBUF_INIT;
+			strbuf_addf(&cname, "%s %s + %s -> %s%s", fault_name(row->fault),
+				    p->steps[row->step].name, second.buf, st,
+				    xp->breaks_rto ? ", breaks the RTO" : "");
+			junit_row(C->junit, "kdx.simulate.explore_pairs", cname.buf, row);
+			strbuf_release(&cname);
+		} else if (C->json) {
+			json_object *o = json_object_new_object();
+			json_object_object_add(o, "type", json_object_new_string("explore_pair"));
+			json_object_object_add(o, "step", json_object_new_string(p->steps[row->step].name));
+			json_object_object_add(o, "fault", json_object_new_string(fault_name(row->fault)));
+			if (xp->region_lost) {
+				json_object_object_add(o, "region_lost",
+						       json_object_new_string(p->regions[xp->region].name));
+			} else {
+				json_object_object_add(o, "step2",
+						       json_object_new_string(p->steps[xp->step2].name));
+				json_object_object_add(o, "fault2",
+						       json_object_new_string(fault_name(xp->fault2)));
+			}
+			json_object_object_add(o, "outcome", json_object_new_string(st));
+			json_object_object_add(o, "safe", json_object_new_boolean(!row->unsafe));
+			json_object_object_add(o, "end_ms", json_object_new_int64(xp->end_ms));
+			json_object_object_add(o, "recovered", json_object_new_boolean(xp->recovered));
+			if (xp->recovered)
+				json_object_object_add(o, "rto_ms", json_object_new_int64(xp->rto_ms));
+			json_object_object_add(o, "breaks_rto", json_object_new_boolean(xp->breaks_rto));
+			const char *keys[] = { "violations", "leftovers", "irreversible" };
+			const char *vals[] = { row->violations, row->leftovers, row->irreversible };
+			for (int j = 0; j < 3; j++)
+				if (vals[j])
+					json_object_object_add(o, keys[j], json_object_new_string(vals[j]));
+			strbuf_addf(&out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+			json_object_put(o);
+		} else if (row->unsafe || xp->breaks_rto) {
+			strbuf_addf(&out, "%s %s + %s: %s, ", fault_name(row->fault),
+				    p->steps[row->step].name, second.buf, st);
+			if (xp->recovered) {
+				strbuf_addstr(&out, "recovered at ");
+				dur(&out, xp->rto_ms);
+			} else {
+				strbuf_addstr(&out, "not recovered");
+			}
+			strbuf_addf(&out, "%s%s\n", xp->breaks_rto ? ": breaks the RTO" : "",
+				    row->unsafe ? ", UNSAFE" : "");
+			if (row->violations)
+				strbuf_addf(&out, "    bad state: %s\n", row->violations);
+			if (row->leftovers)
+				strbuf_addf(&out, "    not restored: %s\n", row->leftovers);
+		}
+		strbuf_release(&second);
+	}
+	if (C->junit) {
+		; /* the document is written once, after every run */
+	} else if (C->json) {
+		json_object *o = json_object_new_object();
+		json_object_object_add(o, "type", json_object_new_string("explore_pairs_summary"));
+		json_object_object_add(o, "pairs", json_object_new_int64((int64_t)x.npairs));
+		json_object_object_add(o, "unsafe", json_object_new_int64((int64_t)x.nunsafe));
+		json_object_object_add(o, "breaks_rto", json_object_new_int64((int64_t)x.nbreaks_rto));
+		strbuf_addf(&out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+		json_object_put(o);
+	} else {
+		strbuf_addf(&out, "%zu pairs, %zu unsafe, %zu break the RTO", x.npairs, x.nunsafe,
+			    x.nbreaks_rto);
+		if (p->has_rto) {
+			strbuf_addstr(&out, " (");
+			dur(&out, p->rto_ms);
+			strbuf_addstr(&out, ")");
+		}
+		strbuf_addstr(&out, "\n");
+	}
+	fputs(out.buf, stdout);
+	strbuf_release(&out);
+	C->failed += x.nunsafe;
+	kdx_explore_pairs_release(&x);
+	return 0;
+}
+
 static int simulate(const kdx_compile_opts *o, simcli *C, const char *scenario, bool all,
 		    bool do_explore)
 {
@@ -303,7 +421,7 @@ static int simulate(const kdx_compile_opts *o, simcli *C, const char *scenario, 
 		goto out;
 	}
 	if (do_explore) {
-		if (explore(C, &err) < 0)
+		if ((C->depth == 2 ? explore_pairs(C, &err) : explore(C, &err)) < 0)
 			goto out;
 	} else if (one) {
 		if (one_run(C, one, &err) < 0)
@@ -342,14 +460,15 @@ int cmd_simulate(int argc, char **argv)
 	bool json = false, all = false, do_explore = false;
 	const char *scenario = NULL, *svg = NULL, *format = NULL;
 	kdx_format fmt;
-	long seed = 1, par = 0;
+	long seed = 1, par = 0, depth = 1;
 	kdx_strlist vars = { 0 }, var_files = { 0 }, incs = { 0 }, pos = { 0 };
 	kdx_flag flags[] = {
 		{ "json", KDX_FLAG_BOOL, &json }, { "all-scenarios", KDX_FLAG_BOOL, &all },
 		{ "format", KDX_FLAG_STRING, &format },
 		{ "explore", KDX_FLAG_BOOL, &do_explore }, { "scenario", KDX_FLAG_STRING, &scenario },
 		{ "timeline", KDX_FLAG_STRING, &svg }, { "seed", KDX_FLAG_INT, &seed },
-		{ "parallelism", KDX_FLAG_INT, &par }, { "var", KDX_FLAG_MULTI, &vars },
+		{ "parallelism", KDX_FLAG_INT, &par }, { "depth", KDX_FLAG_INT, &depth },
+		{ "var", KDX_FLAG_MULTI, &vars },
 		{ "var-file", KDX_FLAG_MULTI, &var_files }, { "I", KDX_FLAG_MULTI, &incs }, { 0 },
 	};
 	int rc;
@@ -372,6 +491,10 @@ int cmd_simulate(int argc, char **argv)
 		rc = kdx_usage_error(cmd, "-scenario, -all-scenarios and -explore exclude each other");
 		goto out;
 	}
+	if (depth < 1 || depth > 2 || (depth == 2 && !do_explore)) {
+		rc = kdx_usage_error(cmd, "-depth takes 1 or 2, with -explore");
+		goto out;
+	}
 	if (svg && (all || do_explore)) {
 		rc = kdx_usage_error(cmd, "-timeline draws one run: use it with -scenario or alone");
 		goto out;
@@ -388,7 +511,7 @@ int cmd_simulate(int argc, char **argv)
 	kdx_junit junit;
 	kdx_junit_init(&junit);
 	simcli C = { .seed = (uint64_t)seed, .parallelism = (int)par, .json = json, .svg = svg,
-		     .junit = fmt == KDX_FORMAT_JUNIT ? &junit : NULL };
+		     .depth = (int)depth, .junit = fmt == KDX_FORMAT_JUNIT ? &junit : NULL };
 	rc = simulate(&o, &C, scenario, all, do_explore);
 	kdx_junit_release(&junit);
 out:

@@ -131,12 +131,14 @@ const kdx_command kdx_commands[] = {
 	  .run = cmd_show },
 	{ .name = "simulate", .summary = "Rehearse a runbook on the world model: scenarios, RTO/RPO, every single-step failure",
 	  .usage = "Usage: kdx simulate FILE [-var NAME=VALUE ...] [-var-file FILE ...] [-scenario NAME | -all-scenarios]\n"
+		   "                    [-seed N] [-json] [-explore [-depth 2]] [-timeline FILE.svg] [-parallelism N]\n\n"
 		   "                    [-seed N] [-json | -format text|json|junit] [-explore] [-timeline FILE.svg]\n"
 		   "                    [-parallelism N]\n\n"
 		   "  -scenario NAME   run one scenario block (default: a fault-free run)\n"
 		   "  -all-scenarios   a fault-free run, then every scenario\n"
 		   "  -seed N          seed of the duration draws (default 1): same seed, same timeline\n"
 		   "  -explore         fail and time out each step in turn, roll back, check the world is safe\n"
+		   "  -depth 2         with -explore: every pair of faults (two steps; a step and a lost region)\n"
 		   "  -timeline FILE   write an SVG Gantt chart of the run\n"
 		   "  -parallelism N   steps at once, as in apply (default 10)\n"
 		   "  -json            one JSON object per line\n"

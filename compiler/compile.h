@@ -12,9 +12,9 @@
 #include "../common/arena.h"
 #include "../common/intern.h"
 #include "../common/value.h"
-#include "diag.h"
+#include "../common/diag.h"
 #include "plan.h"
-#include "source.h"
+#include "../common/source.h"
 
 struct kdx_ast_file;
 struct kdx_ast_decl;

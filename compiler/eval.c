@@ -1,6 +1,6 @@
 /* eval: expressions to values, with units; the same code runs at compile and run time. */
 #include "eval.h"
-#include "suggest.h"
+#include "../common/suggest.h"
 #include "../common/xalloc.h"
 
 #include <ctype.h>

@@ -7,8 +7,8 @@
 
 #include "../common/strbuf.h"
 #include "../grammar/ast.h"
-#include "diag.h"
-#include "source.h"
+#include "../common/diag.h"
+#include "../common/source.h"
 
 /* Append the canonical text of `file` (which must have parsed without errors) to out.
  * src is the source it was parsed from; its text supplies the comments and blank lines. */

@@ -9,7 +9,7 @@
 
 #include "../common/strbuf.h"
 #include "../grammar/ast.h"
-#include "source.h"
+#include "../common/source.h"
 
 typedef struct kdx_fmt_state {
 	strbuf *out;

@@ -1,7 +1,7 @@
 /* lower: evaluate the runbook's declarations (params, regions, objectives, resources) and
  * build the kdx_plan; steps are lowered in lower_step.c. */
 #include "lower.h"
-#include "suggest.h"
+#include "../common/suggest.h"
 #include "../common/xalloc.h"
 
 #include <stdarg.h>

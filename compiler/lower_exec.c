@@ -5,7 +5,7 @@
  * both again before it starts a command (executor/interp_host.c). */
 #include "lower.h"
 #include "resolve.h"
-#include "suggest.h"
+#include "../common/suggest.h"
 
 #include <string.h>
 

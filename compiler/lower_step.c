@@ -2,7 +2,7 @@
  * references), the effects of its action evaluated with the call's arguments, gates from
  * `require`, the undo's effects, and its timing figures. */
 #include "lower.h"
-#include "suggest.h"
+#include "../common/suggest.h"
 #include "../common/xalloc.h"
 
 #include <math.h>

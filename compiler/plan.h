@@ -10,7 +10,7 @@
 
 #include "../common/arena.h"
 #include "../common/value.h"
-#include "source.h"
+#include "../common/source.h"
 
 /* The primitive effects the world model (compiler/model) understands. Stdlib actions
  * declare their effect in .kdx in terms of these; no action needs C code of its own. */

@@ -1,7 +1,7 @@
 /* resolve: declarations are unique, every name in a module body refers to something, every
  * type exists. Runbook expressions are checked while lower.c evaluates them. */
 #include "eval.h"
-#include "suggest.h"
+#include "../common/suggest.h"
 
 #include "../common/xalloc.h"
 

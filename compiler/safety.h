@@ -9,7 +9,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "diag.h"
+#include "../common/diag.h"
 #include "plan.h"
 
 /* One step of the critical path: it may start at start_ms (worst case) and take worst_ms. */

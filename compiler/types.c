@@ -1,6 +1,6 @@
 /* types: does a value fit a declared type -- units, regions, collections, resource types. */
 #include "eval.h"
-#include "suggest.h"
+#include "../common/suggest.h"
 
 #include <string.h>
 

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "../common/arena.h"
-#include "../compiler/source.h"
+#include "../common/source.h"
 
 typedef struct kdx_ast_expr kdx_ast_expr;
 typedef struct kdx_ast_type kdx_ast_type;

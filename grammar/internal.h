@@ -8,8 +8,8 @@
 
 #include "../common/arena.h"
 #include "../common/intern.h"
-#include "../compiler/diag.h"
-#include "../compiler/source.h"
+#include "../common/diag.h"
+#include "../common/source.h"
 #include "../common/xalloc.h"
 #include "ast.h"
 #include "parse.h"

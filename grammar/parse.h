@@ -7,8 +7,8 @@
 
 #include "../common/arena.h"
 #include "../common/intern.h"
-#include "../compiler/diag.h"
-#include "../compiler/source.h"
+#include "../common/diag.h"
+#include "../common/source.h"
 #include "ast.h"
 
 /* Brackets nested deeper than this are refused with an error (no recursion limit surprises

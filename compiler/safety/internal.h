@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../diag.h"
+#include "../../common/diag.h"
 #include "../graph.h"
 #include "../model.h"
 #include "../plan.h"

@@ -3,6 +3,7 @@
  * from JSON when a file is loaded. */
 #include "model.h"
 #include "model_pack.h"
+#include "../../common/suggest.h"
 #include "../../common/xalloc.h"
 
 #include <ctype.h>
@@ -209,7 +210,7 @@ static void suggest_service(const char *service, strbuf *dirs, size_t ndirs, str
 		if (dir)
 			closedir(dir);
 	}
-	const char *best = aws_suggest(service, (const char *const *)names, n);
+	const char *best = kdx_suggest_best(service, (const char *const *)names, n);
 	if (best)
 		strbuf_addf(err, " (did you mean '%s'?)", best);
 	for (size_t i = 0; i < n; i++)
@@ -353,7 +354,7 @@ int aws_model_operation(const aws_model *m, const char *name, aws_operation *op,
 		for (size_t i = 0; i < n; i++)
 			names[i] = aws_mnode_member(p, m->operations, i, &v);
 		strbuf_addf(err, "unknown operation '%s' for AWS service '%s'", name, m->service);
-		const char *best = aws_suggest(name, names, n);
+		const char *best = kdx_suggest_best(name, names, n);
 		if (best)
 			strbuf_addf(err, " (did you mean '%s'?)", best);
 		free(names);
@@ -520,49 +521,4 @@ const char *aws_shape_wire_name(const aws_shape *s, const char *member_name)
 {
 	const char *n = aws_shape_trait(s, "locationName");
 	return n ? n : member_name;
-}
-
-/* Case-insensitive Levenshtein distance, two rows. */
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	size_t *prev = xmalloc((lb + 1) * sizeof(size_t)), *cur = xmalloc((lb + 1) * sizeof(size_t));
-	for (size_t j = 0; j <= lb; j++)
-		prev[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		cur[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
-			size_t best = prev[j - 1] + cost;
-			if (prev[j] + 1 < best)
-				best = prev[j] + 1;
-			if (cur[j - 1] + 1 < best)
-				best = cur[j - 1] + 1;
-			cur[j] = best;
-		}
-		size_t *t = prev;
-		prev = cur;
-		cur = t;
-	}
-	size_t d = prev[lb];
-	free(prev);
-	free(cur);
-	return d;
-}
-
-const char *aws_suggest(const char *word, const char *const *candidates, size_t n)
-{
-	const char *best = NULL;
-	size_t best_d = (size_t)-1, len = strlen(word);
-	size_t limit = len / 3 > 2 ? len / 3 : 2;
-	for (size_t i = 0; i < n; i++) {
-		if (!strcasecmp(word, candidates[i]))
-			return candidates[i];
-		size_t d = edit_distance(word, candidates[i]);
-		if (d < best_d) {
-			best_d = d;
-			best = candidates[i];
-		}
-	}
-	return best_d <= limit ? best : NULL;
 }

@@ -146,8 +146,4 @@ int aws_model_check(const aws_model *m, const char *operation, const kdx_value *
 const kdx_value *aws_model_fix_input(const aws_model *m, const aws_shape *in, kdx_arena *a,
 				     const kdx_value *v);
 
-/* The closest candidate to WORD (case-insensitive edit distance), or NULL when none is
- * close enough to suggest. */
-const char *aws_suggest(const char *word, const char *const *candidates, size_t n);
-
 #endif

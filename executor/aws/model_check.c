@@ -2,6 +2,7 @@
  * anything is sent: unknown members (with suggestions), required members, types, enums. */
 #include "model.h"
 #include "proto.h"
+#include "../../common/suggest.h"
 #include "../../common/xalloc.h"
 
 #include <math.h>
@@ -64,7 +65,7 @@ static void check_enum(check *c, const aws_shape *s, const kdx_value *v)
 		strbuf_addf(&list, "%s%s", i ? ", " : "", names[i]);
 	if (n > 12)
 		strbuf_addstr(&list, ", ...");
-	const char *best = aws_suggest(v->u.str.ptr, names, n);
+	const char *best = kdx_suggest_best(v->u.str.ptr, names, n);
 	problem(c, "parameter '%s' must be one of %s, not '%s'", c->path.buf, list.buf,
 		v->u.str.ptr);
 	if (best)
@@ -138,7 +139,7 @@ static void check_structure(check *c, const aws_shape *s, const kdx_value *v)
 			const char **names = xmalloc(sizeof(char *) * (n + 1));
 			for (size_t k = 0; k < n; k++)
 				names[k] = aws_shape_member_at(s, k, &m);
-			const char *best = aws_suggest(key, names, n);
+			const char *best = kdx_suggest_best(key, names, n);
 			problem(c, "unknown parameter '%s'", c->path.buf);
 			if (best)
 				strbuf_addf(c->err, " (did you mean '%.*s%s%s'?)", (int)base,

@@ -9,9 +9,9 @@
 #include "common/arena.h"
 #include "common/intern.h"
 #include "common/strbuf.h"
-#include "compiler/diag.h"
+#include "../../common/diag.h"
 #include "compiler/fmt.h"
-#include "compiler/source.h"
+#include "../../common/source.h"
 #include "grammar/parse.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

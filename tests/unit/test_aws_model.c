@@ -216,17 +216,6 @@ static void test_cache(void **state)
 	strbuf_release(&err);
 }
 
-static void test_suggest(void **state)
-{
-	(void)state;
-	const char *c[] = { "DescribeDBClusters", "DescribeDBInstances", "FailoverGlobalCluster" };
-	assert_string_equal(aws_suggest("describedbclusters", c, 3), "DescribeDBClusters");
-	assert_string_equal(aws_suggest("DescribeDBCluster", c, 3), "DescribeDBClusters");
-	assert_string_equal(aws_suggest("FailoverGlobalClustr", c, 3), "FailoverGlobalCluster");
-	assert_null(aws_suggest("Promote", c, 3));
-	assert_null(aws_suggest("x", c, 0));
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -235,7 +224,6 @@ int main(void)
 		cmocka_unit_test(test_validation),
 		cmocka_unit_test(test_models_env_override),
 		cmocka_unit_test(test_cache),
-		cmocka_unit_test(test_suggest),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -14,7 +14,7 @@
 #include "common/arena.h"
 #include "common/intern.h"
 #include "common/strbuf.h"
-#include "compiler/diag.h"
+#include "../../common/diag.h"
 #include "compiler/fmt.h"
 #include "grammar/parse.h"
 

@@ -9,7 +9,7 @@
 #include "common/arena.h"
 #include "common/intern.h"
 #include "common/strbuf.h"
-#include "compiler/diag.h"
+#include "../../common/diag.h"
 #include "grammar/parse.h"
 
 typedef struct lexed {

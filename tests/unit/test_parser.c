@@ -10,7 +10,7 @@
 
 #include "common/arena.h"
 #include "common/intern.h"
-#include "compiler/diag.h"
+#include "../../common/diag.h"
 #include "grammar/ast.h"
 #include "grammar/parse.h"
 

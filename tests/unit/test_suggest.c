@@ -1,4 +1,4 @@
-/* Unit tests for compiler/suggest: edit distance and "did you mean" picks. */
+/* Unit tests for common/suggest: edit distance and "did you mean" picks. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -6,7 +6,7 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "compiler/suggest.h"
+#include "../../common/suggest.h"
 
 static void test_distance(void **state)
 {
@@ -56,6 +56,21 @@ static void test_incremental_keeps_first_of_ties(void **state)
 	assert_string_equal(kdx_suggest_result(&s), "ac");
 }
 
+/* The AWS client's suggestions (operation, member, enum and service names) come from this
+ * engine too: the model's names, case-insensitive. */
+static void test_aws_names(void **state)
+{
+	(void)state;
+	const char *c[] = { "DescribeDBClusters", "DescribeDBInstances", "FailoverGlobalCluster" };
+	assert_string_equal(kdx_suggest_best("describedbclusters", c, 3), "DescribeDBClusters");
+	assert_string_equal(kdx_suggest_best("DescribeDBCluster", c, 3), "DescribeDBClusters");
+	assert_string_equal(kdx_suggest_best("FailoverGlobalClustr", c, 3), "FailoverGlobalCluster");
+	assert_null(kdx_suggest_best("Promote", c, 3));
+	assert_null(kdx_suggest_best("x", c, 0));
+	const char *sns[] = { "Publish", "PublishBatch", "Subscribe" };
+	assert_string_equal(kdx_suggest_best("Publsh", sns, 3), "Publish");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -63,6 +78,7 @@ int main(void)
 		cmocka_unit_test(test_best),
 		cmocka_unit_test(test_short_words),
 		cmocka_unit_test(test_incremental_keeps_first_of_ties),
+		cmocka_unit_test(test_aws_names),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../common/strbuf.h"
+#include "strbuf.h"
 
 /* A byte range [start, end) in file `file` (an index into kdx_sources). */
 typedef struct kdx_span {

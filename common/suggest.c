@@ -1,6 +1,6 @@
 /* suggest: edit distance for "did you mean" hints. */
 #include "suggest.h"
-#include "../common/xalloc.h"
+#include "xalloc.h"
 
 #include <ctype.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* diag: collect and render located diagnostics. */
 #include "diag.h"
-#include "../common/xalloc.h"
+#include "xalloc.h"
 
 #include <stdarg.h>
 #include <stdio.h>

@@ -1,6 +1,6 @@
 /* source: loaded files and their line tables. */
 #include "source.h"
-#include "../common/xalloc.h"
+#include "xalloc.h"
 
 #include <errno.h>
 #include <stdio.h>
