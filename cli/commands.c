@@ -7,6 +7,7 @@
 int cmd_apply(int argc, char **argv);
 int cmd_aws(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_complete(int argc, char **argv);
 int cmd_fmt(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
 int cmd_help(int argc, char **argv);
@@ -22,6 +23,11 @@ int cmd_validate(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 const kdx_command kdx_commands[] = {
+	{ .name = "__complete", .summary = "Completion candidates for the shell scripts in completions/",
+	  .usage = "Usage: kdx __complete WORD...\n\n"
+		   "  The words after 'kdx' on the command line, the last one the word being\n"
+		   "  completed; prints one candidate a line, or :file / :dir.\n",
+	  .run = cmd_complete, .hidden = true },
 	{ .name = "apply", .summary = "Run a runbook or a saved plan against AWS",
 	  .usage = "Usage: kdx apply [FILE | PLANFILE] [-auto-approve] [-parallelism N] [-json] [-dry-run]\n"
 		   "                 [-approve STEP]... [-approvals FILE] [-state-dir DIR] [flags]\n\n"
@@ -78,7 +84,9 @@ const kdx_command kdx_commands[] = {
 		   "  -I DIR            search DIR for imported modules first\n",
 	  .run = cmd_graph },
 	{ .name = "help", .summary = "Show help for kdx or one of its commands",
-	  .usage = "Usage: kdx help [COMMAND | exit-codes]\n", .run = cmd_help },
+	  .usage = "Usage: kdx help [COMMAND | exit-codes]\n"
+		   "       kdx help -man [COMMAND]\n\n"
+		   "  -man   print the man page (roff) of kdx, or of COMMAND\n", .run = cmd_help },
 	{ .name = "init", .summary = "Scaffold a new runbook, var file and scenarios from a template",
 	  .usage = "Usage: kdx init [-template NAME] DIR\n\n"
 		   "  Writes DIR/runbook.kdx (params, regions, resources, steps with their undo,\n"
