@@ -98,12 +98,14 @@ const kdx_command kdx_commands[] = {
 		   "                   game-day: shift a share of the traffic, hold, restore\n",
 	  .run = cmd_init },
 	{ .name = "plan", .summary = "Show what a runbook would do, from the live state",
-	  .usage = "Usage: kdx plan FILE [-out PLANFILE] [-json] [-detailed-exitcode] [flags]\n\n"
+	  .usage = "Usage: kdx plan FILE [-out PLANFILE] [-json | -format text|json|md] [-detailed-exitcode] [flags]\n\n"
 		   "  Compiles and checks the runbook, reads the live state (read-only calls only)\n"
 		   "  and prints every step in execution order: the state before and after it, the\n"
 		   "  requests it would send, its undo, its worst case, and the RTO budget.\n\n"
 		   "  -out PLANFILE       save the plan for 'kdx apply PLANFILE'\n"
 		   "  -json               print the plan document as JSON\n"
+		   "  -format F           text (default), json (= -json) or md (a pull-request\n"
+		   "                      comment: summary, RTO budget, gates, a section per step)\n"
 		   "  -detailed-exitcode  exit 2 when the plan changes something\n"
 		   "  -state-dir DIR      accepted for symmetry with apply (unused)\n"
 		   "  -var NAME=VALUE   set a param (repeatable)\n"
@@ -134,8 +136,10 @@ const kdx_command kdx_commands[] = {
 		   "  -allow-exec     let core.exec run local commands (see kdx apply)\n",
 	  .run = cmd_rollback },
 	{ .name = "show", .summary = "Show a saved plan or a run's journal",
-	  .usage = "Usage: kdx show [-json] PLANFILE | JOURNAL\n\n"
-		   "  -json   print the plan document, or the journal's state, as JSON\n",
+	  .usage = "Usage: kdx show [-json | -format text|json|md] PLANFILE | JOURNAL\n\n"
+		   "  -json       print the plan document, or the journal's state, as JSON\n"
+		   "  -format F   text (default), json (= -json), or md (a plan file as a\n"
+		   "              pull-request comment, as kdx plan -format md)\n",
 	  .run = cmd_show },
 	{ .name = "simulate", .summary = "Rehearse a runbook on the world model: scenarios, RTO/RPO, every single-step failure",
 	  .usage = "Usage: kdx simulate FILE [-var NAME=VALUE ...] [-var-file FILE ...] [-scenario NAME | -all-scenarios]\n"

@@ -138,24 +138,38 @@ static void one_step(ctx *c, size_t no, const kdx_step *st)
 	for (size_t k = 0; k < st->npreds; k++)
 		strbuf_addf(h, "%s%s", k ? ", " : " after ", c->r->comp.plan->steps[st->preds[k].from].name);
 	const kdx_step_body *sb = st->body;
+	bool reads_only = !st->mutating &&
+			  (!sb->do_call || kdx_interp_action_reads_only(sb->do_call->decl));
 	strbuf_addf(h, "  (%s%s)\n", st->action ? st->action : "no action",
-		    st->mutating ? ""
-		    : !sb->do_call || kdx_interp_action_reads_only(sb->do_call->decl) ? "; reads only"
-										 : "; no change to the world model");
+		    st->mutating ? "" : reads_only ? "; reads only" : "; no change to the world model");
 	strbuf_addf(j, "%s{", no > 1 ? "," : "");
 	json_kv(j, "name", st->name, false);
 	json_kv(j, "action", st->action, true);
-	strbuf_addf(j, ",\"mutating\":%s", st->mutating ? "true" : "false");
+	strbuf_addf(j, ",\"mutating\":%s,\"reads_only\":%s,\"approval\":%s,\"irreversible\":%s,"
+		       "\"after_steps\":[",
+		    st->mutating ? "true" : "false", reads_only ? "true" : "false",
+		    st->approval ? "true" : "false",
+		    st->irreversible ? "true" : "false");
+	for (size_t k = 0; k < st->npreds; k++) {
+		strbuf_addstr(j, k ? "," : "");
+		strbuf_add_json_str(j, c->r->comp.plan->steps[st->preds[k].from].name);
+	}
+	strbuf_addstr(j, "],\"requires\":[");
 	for (size_t k = 0; k < b->nrequires; k++) {
 		kdx_value *val;
+		size_t at = h->len;
 		strbuf_addstr(h, "     require ");
 		kdx_interp_expr_text(in, b->requires[k], h);
 		if (kdx_interp_eval_step(in, b, b->requires[k], &val) < 0)
 			strbuf_addf(h, ": cannot tell now (%s)\n", in->err.buf);
 		else
 			strbuf_addf(h, ": %s now\n", val->kind == KDX_V_BOOL && val->u.b ? "holds" : "DOES NOT HOLD");
+		/* the plan document keeps the same line, without the indent and newline */
+		strbuf_addstr(j, k ? "," : "");
+		strbuf_add_json_strn(j, h->buf + at + 13, h->len - at - 14);
 		strbuf_reset(&in->err);
 	}
+	strbuf_addch(j, ']');
 	kdx_value *snap = NULL;
 	/* the action's snapshot reads show the live state even when the step's undo is its
 	 * own (they are reads; the plan file keeps them to detect a stale plan) */
@@ -251,7 +265,6 @@ static void header(ctx *c, const char *meta)
 	kdx_real_backend_stop_on(&c->r->be, &t);
 	if (t.len)
 		strbuf_addf(h, "Stop conditions: %s\n", t.buf);
-	strbuf_release(&t);
 	strbuf *j = &c->v->json;
 	strbuf_addf(j, "{\"format_version\":%d,\"kdx_version\":\"%s\",", KDX_PLANFILE_FORMAT,
 		    KDX_VERSION);
@@ -259,8 +272,16 @@ static void header(ctx *c, const char *meta)
 	json_kv(j, "name", p->name, true);
 	json_kv(j, "environment", p->environment, true);
 	strbuf_addf(j, ",\"meta\":%s", meta && *meta ? meta : "{}");
-	strbuf_addf(j, ",\"rto_ms\":%lld,\"critical_path_ms\":%lld,\"steps\":[",
+	strbuf_addf(j, ",\"rto_ms\":%lld,\"critical_path_ms\":%lld,\"critical_path\":[",
 		    (long long)(p->has_rto ? p->rto_ms : 0), (long long)r->rep.total_ms);
+	for (size_t i = 0; i < r->rep.npath; i++) {
+		strbuf_addstr(j, i ? "," : "");
+		strbuf_add_json_str(j, p->steps[r->rep.path[i].step].name);
+	}
+	strbuf_addstr(j, "],\"stop_on\":");
+	strbuf_add_json_str(j, t.buf);
+	strbuf_addstr(j, ",\"steps\":[");
+	strbuf_release(&t);
 }
 
 int kdx_planview_build(kdx_planview *v, kdx_rb *r, const char *meta, bool color, strbuf *err)
