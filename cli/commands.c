@@ -12,6 +12,7 @@ int cmd_fmt(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_init(int argc, char **argv);
+int cmd_lsp(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
 int cmd_resume(int argc, char **argv);
 int cmd_rollback(int argc, char **argv);
@@ -97,6 +98,14 @@ const kdx_command kdx_commands[] = {
 		   "                   cache-global: Redis Global Datastore failover\n"
 		   "                   game-day: shift a share of the traffic, hold, restore\n",
 	  .run = cmd_init },
+	{ .name = "lsp", .summary = "Language server for editors (LSP over stdin/stdout)",
+	  .usage = "Usage: kdx lsp [-stdio]\n\n"
+		   "  Speaks the Language Server Protocol on stdin and stdout: the diagnostics of\n"
+		   "  'kdx check' as you type, hover with the stdlib's action docs, go to definition\n"
+		   "  (steps, resources, params, actions and types, across imports), completion of\n"
+		   "  module, action and step names, and formatting as 'kdx fmt' does.\n\n"
+		   "  -stdio   accepted for editors that pass it (stdio is the only transport)\n",
+	  .run = cmd_lsp },
 	{ .name = "plan", .summary = "Show what a runbook would do, from the live state",
 	  .usage = "Usage: kdx plan FILE [-out PLANFILE] [-json | -format text|json|md] [-detailed-exitcode] [flags]\n\n"
 		   "  Compiles and checks the runbook, reads the live state (read-only calls only)\n"
