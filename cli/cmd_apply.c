@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "planfile.h"
 #include "progress.h"
+#include "report.h"
 #include "runbook.h"
 
 #include "../common/strbuf.h"
@@ -147,6 +148,8 @@ static int run(apply_args *a, const char *arg)
 			unlink(jpath.buf);
 		rmdir(tmpdir);
 	}
+	if (jpath.len && !a->rb.dry_run)
+		kdx_report_after_run(jpath.buf);
 	if (rc < 0) {
 		kdx_rb_error(err.buf);
 		if (jpath.len && !a->rb.dry_run)

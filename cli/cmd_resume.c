@@ -2,6 +2,7 @@
  * the code that finds the journal and rebuilds the plan the run was made from). */
 #include "cli.h"
 #include "progress.h"
+#include "report.h"
 #include "runbook.h"
 
 #include "../executor/approvals.h"
@@ -131,6 +132,7 @@ int kdx_recover_main(int argc, char **argv, bool rollback)
 					 &res, &warn, &err);
 		if (warn.len)
 			fprintf(stderr, "kdx: warning: %s\n", warn.buf);
+		kdx_report_after_run(jpath.buf);
 		if (x < 0) {
 			kdx_rb_error(err.buf);
 		} else {

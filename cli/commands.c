@@ -14,6 +14,7 @@ int cmd_help(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_lsp(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_resume(int argc, char **argv);
 int cmd_rollback(int argc, char **argv);
 int cmd_show(int argc, char **argv);
@@ -123,6 +124,17 @@ const kdx_command kdx_commands[] = {
 		   "  -endpoint-url URL send every AWS request to URL (an emulator)\n"
 		   "  -allow-exec       accept a runbook with core.exec (shown, never run)\n",
 	  .run = cmd_plan },
+	{ .name = "report", .summary = "The evidence of a run: predicted and actual step times, RTO, approvals, rollback",
+	  .usage = "Usage: kdx report [RUNBOOK.kdx | JOURNAL] [-format md|json|svg|junit] [-state-dir DIR] [-o FILE]\n\n"
+		   "  Reads a run's journal (default: the newest run in the state directory) and\n"
+		   "  shows per step the time kdx simulate predicts beside the actual one, the\n"
+		   "  achieved RTO against the objective, approvals and who gave them, the alarms\n"
+		   "  that fired, and what was rolled back and what was not.\n\n"
+		   "  -format F       md (default), json, svg (a timeline: predicted and actual bars)\n"
+		   "                  or junit (one test case per step)\n"
+		   "  -state-dir DIR  where the journals are (default: .kdx)\n"
+		   "  -o FILE         write the report to FILE instead of stdout\n",
+	  .run = cmd_report },
 	{ .name = "resume", .summary = "Continue an interrupted apply or rollback from its journal",
 	  .usage = "Usage: kdx resume [-journal FILE] [FILE] [-json] [-parallelism N] [-state-dir DIR]\n\n"
 		   "  Steps the journal shows done are not run again; a change whose result was not\n"
