@@ -3,7 +3,9 @@
 #include "cli.h"
 #include "format.h"
 #include "report.h"
+#include "runbook.h"
 #include "../executor/atomicfile.h"
+#include "../executor/lock.h"
 #include "../executor/run.h"
 
 #include <dirent.h>
@@ -65,8 +67,20 @@ int cmd_report(int argc, char **argv)
 	const char *arg = pos.n ? pos.items[0] : NULL;
 	size_t al = arg ? strlen(arg) : 0;
 	if (arg && al > 4 && !strcmp(arg + al - 4, ".kdx")) {
-		kdx_plan p = { .path = arg };
-		if (kdx_exec_latest_journal(&p, state_dir, &path, &err) < 0)
+		/* the runbook's newest run in its store */
+		kdx_store *s = kdx_rb_store(state_dir, arg);
+		kdx_run_ident want;
+		kdx_run_ident_init(&want);
+		want.key = kdx_lock_key_for(arg);
+		kdx_exec_opts eo = { .store = s, .ident = &want };
+		strbuf run_id = STRBUF_INIT;
+		int found = kdx_exec_latest_run(&eo, &run_id, &err);
+		if (found == 0)
+			kdx_store_describe(s, run_id.buf, &path);
+		strbuf_release(&run_id);
+		kdx_run_ident_release(&want);
+		kdx_store_free(s);
+		if (found < 0)
 			goto done;
 	} else if (arg) {
 		strbuf_addstr(&path, arg);
