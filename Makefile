@@ -4,6 +4,7 @@
 #   make deps       install packages       make asan     ASan+UBSan build, all tests
 #   make fuzz       parser fuzzer          make install  PREFIX=/usr/local
 #   make demo       the README's main job  make clean
+#   make man        man pages in build/man
 
 CC       ?= cc
 PREFIX   ?= /usr/local
@@ -47,8 +48,12 @@ MODEL_C     := $(BUILD)/models/aws_models.c
 # The endpoint rule sets and partitions, packed the same way (executor/aws/rules.h).
 RULES_JSON  := $(sort $(wildcard stdlib/aws/endpoints/*.json))
 RULES_C     := $(BUILD)/models/aws_rules.c
+# The runbooks `kdx init` scaffolds, packed into the binary (cli/templates.h).
+TEMPLATE_FILES := $(sort $(wildcard templates/*/*.kdx templates/*/*.kdxvars))
+TEMPLATE_EMBED := $(BUILD)/tools/embed
+TEMPLATE_C  := $(BUILD)/templates/templates.c
 LIB_OBJS    := $(patsubst %.c,$(BUILD)/%.o,$(LIB_SRCS)) $(GEN_SRCS:.c=.o) $(MODEL_C:.c=.o) \
-               $(RULES_C:.c=.o)
+               $(RULES_C:.c=.o) $(TEMPLATE_C:.c=.o)
 LIB         := $(BUILD)/libkdx.a
 KDX_BIN     := $(if $(filter build,$(BUILD)),kdx,$(BUILD)/kdx)
 
@@ -56,7 +61,7 @@ UNIT_SRCS   := $(wildcard tests/unit/test_*.c)
 UNIT_BINS   := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 FUZZ_SRCS   := $(wildcard tests/fuzz/fuzz_*.c)
 
-.PHONY: all test unit deps asan fuzz install clean demo check-deps golden-update campaign
+.PHONY: all test unit deps asan fuzz install man clean demo check-deps golden-update campaign
 all: $(KDX_BIN)
 
 $(KDX_BIN): $(BUILD)/cli/main.o $(LIB)
@@ -107,6 +112,20 @@ $(MODEL_C:.c=.o) $(RULES_C:.c=.o): $(BUILD)/models/%.o: $(BUILD)/models/%.c
 	@echo "  CC      $<"
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -g0 -c -o $@ $<
 
+$(TEMPLATE_EMBED): templates/embed.c
+	@mkdir -p $(dir $@)
+	@echo "  CCLD    $@"
+	$(Q)$(CC) $(CFLAGS) -o $@ $<
+
+$(TEMPLATE_C): $(TEMPLATE_EMBED) $(TEMPLATE_FILES)
+	@mkdir -p $(dir $@)
+	@echo "  EMBED   $@"
+	$(Q)$(TEMPLATE_EMBED) -o $@ $(TEMPLATE_FILES)
+
+$(TEMPLATE_C:.c=.o): $(TEMPLATE_C)
+	@echo "  CC      $<"
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -g0 -c -o $@ $<
+
 $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 	@mkdir -p $(dir $@)
 	@echo "  CCLD    $@"
@@ -143,10 +162,26 @@ fuzz:
 demo: all
 	@./tests/demo.sh
 
-install: $(KDX_BIN)
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/kdx
+# Man pages are made by kdx itself from the command table (kdx help -man), so they say
+# what `kdx help` says.
+man: $(KDX_BIN)
+	@mkdir -p $(BUILD)/man
+	@echo "  MAN     $(BUILD)/man"
+	$(Q)./$(KDX_BIN) help -man > $(BUILD)/man/kdx.1
+	$(Q)for c in $$(./$(KDX_BIN) __complete ''); do \
+		./$(KDX_BIN) help -man $$c > $(BUILD)/man/kdx-$$c.1 || exit 1; done
+
+SHARE := $(DESTDIR)$(PREFIX)/share
+install: $(KDX_BIN) man
+	install -d $(DESTDIR)$(PREFIX)/bin $(SHARE)/kdx $(SHARE)/man/man1 \
+		$(SHARE)/bash-completion/completions $(SHARE)/zsh/site-functions \
+		$(SHARE)/fish/vendor_completions.d
 	install -m 0755 $(KDX_BIN) $(DESTDIR)$(PREFIX)/bin/kdx
-	cp -R stdlib $(DESTDIR)$(PREFIX)/share/kdx/
+	cp -R stdlib $(SHARE)/kdx/
+	install -m 0644 $(BUILD)/man/*.1 $(SHARE)/man/man1/
+	install -m 0644 completions/kdx.bash $(SHARE)/bash-completion/completions/kdx
+	install -m 0644 completions/_kdx $(SHARE)/zsh/site-functions/_kdx
+	install -m 0644 completions/kdx.fish $(SHARE)/fish/vendor_completions.d/kdx.fish
 
 clean:
 	rm -rf build kdx

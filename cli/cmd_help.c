@@ -1,5 +1,6 @@
 /* kdx help: the command list, one command's usage, or a topic. */
 #include "cli.h"
+#include "manpage.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -28,8 +29,25 @@ void kdx_print_overview(FILE *fp)
 	      "'kdx help exit-codes' for what the exit status means.\n", fp);
 }
 
+/* kdx help -man [COMMAND]: the roff page (what `make install` puts under man1/). */
+static int man(int argc, char **argv)
+{
+	const kdx_command *c = NULL;
+	if (argc > 3 || (argc == 3 && !(c = kdx_command_find(argv[2])))) {
+		return kdx_usage_error(kdx_command_find("help"), "no man page for '%s': not a command",
+				       argv[argc - 1]);
+	}
+	strbuf out = STRBUF_INIT;
+	kdx_man_page(&out, c);
+	fputs(out.buf, stdout);
+	strbuf_release(&out);
+	return KDX_EXIT_OK;
+}
+
 int cmd_help(int argc, char **argv)
 {
+	if (argc >= 2 && (!strcmp(argv[1], "-man") || !strcmp(argv[1], "--man")))
+		return man(argc, argv);
 	if (argc < 2) {
 		kdx_print_overview(stdout);
 		return KDX_EXIT_OK;

@@ -2,6 +2,8 @@
  * execution order with the state before and after it, the requests it would send, its
  * undo, its worst case and the RTO budget; -out saves a plan file for kdx apply. */
 #include "cli.h"
+#include "format.h"
+#include "plan_md.h"
 #include "planfile.h"
 #include "runbook.h"
 
@@ -16,14 +18,16 @@ int cmd_plan(int argc, char **argv)
 {
 	const kdx_command *cmd = kdx_command_find("plan");
 	kdx_rb_opts o = { .no_waits = true, .dry_run = true };
-	const char *out = NULL, *state_dir = NULL;
+	const char *out = NULL, *state_dir = NULL, *format = NULL;
+	kdx_format fmt;
 	bool json = false, detailed = false;
 	kdx_strlist pos = { 0 };
-	kdx_flag flags[12];
+	kdx_flag flags[16];
 	size_t n = 0;
 	kdx_rb_flags(flags, &n, &o);
 	flags[n++] = (kdx_flag){ "out", KDX_FLAG_STRING, &out };
 	flags[n++] = (kdx_flag){ "json", KDX_FLAG_BOOL, &json };
+	flags[n++] = (kdx_flag){ "format", KDX_FLAG_STRING, &format };
 	flags[n++] = (kdx_flag){ "detailed-exitcode", KDX_FLAG_BOOL, &detailed };
 	flags[n++] = (kdx_flag){ "state-dir", KDX_FLAG_STRING, &state_dir };
 	flags[n] = (kdx_flag){ 0 };
@@ -32,10 +36,16 @@ int cmd_plan(int argc, char **argv)
 		rc = rc < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
 		goto out;
 	}
+	if (kdx_format_parse(cmd, format, json, KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_MD,
+			     &fmt) < 0) {
+		rc = KDX_EXIT_ERROR;
+		goto out;
+	}
 	if (pos.n != 1) {
 		rc = kdx_usage_error(cmd, "plan needs one runbook FILE");
 		goto out;
 	}
+	json = fmt == KDX_FORMAT_JSON;
 	o.json = json;
 	o.state_dir = state_dir;
 	kdx_rb r;
@@ -49,6 +59,13 @@ int cmd_plan(int argc, char **argv)
 		if (json) {
 			fputs(v.json.buf, stdout);
 			fputc('\n', stdout);
+		} else if (fmt == KDX_FORMAT_MD) {
+			json_object *doc = json_tokener_parse(v.json.buf);
+			strbuf md = STRBUF_INIT;
+			kdx_plan_md(&md, doc);
+			fputs(md.buf, stdout);
+			strbuf_release(&md);
+			json_object_put(doc);
 		} else {
 			fputs(v.human.buf, stdout);
 		}
@@ -60,7 +77,7 @@ int cmd_plan(int argc, char **argv)
 			    kdx_atomic_write(out, sealed.buf, sealed.len, 0600, &err) < 0) {
 				kdx_rb_error(err.buf);
 			} else {
-				if (!json)
+				if (fmt == KDX_FORMAT_TEXT)
 					printf("\nSaved the plan to %s; apply it with: kdx apply %s\n", out, out);
 				rc = KDX_EXIT_OK;
 			}

@@ -2,6 +2,7 @@
  * the code that finds the journal and rebuilds the plan the run was made from). */
 #include "cli.h"
 #include "progress.h"
+#include "report.h"
 #include "runbook.h"
 
 #include "../executor/approvals.h"
@@ -228,6 +229,11 @@ int kdx_recover_main(int argc, char **argv, bool rollback)
 		kdx_run_result res;
 		int x = kdx_exec_recover(r.comp.plan, run_id.buf, rollback, &r.be.be, &clk.base,
 					 &eo, &res, &err);
+		strbuf where = STRBUF_INIT;
+		kdx_store_describe(store, run_id.buf, &where);
+		if (where.len && access(where.buf, F_OK) == 0)
+			kdx_report_after_run(where.buf); /* a file store: beside the journal */
+		strbuf_release(&where);
 		if (x < 0) {
 			kdx_rb_error(err.buf);
 		} else {

@@ -1,6 +1,8 @@
 /* kdx show: a saved plan (its steps, changes and requests) or a run's journal (what each
  * step did, what was undone, how the run ended), for people or as JSON. */
 #include "cli.h"
+#include "format.h"
+#include "plan_md.h"
 #include "../common/json.h"
 #include "journal_view.h"
 #include "planfile.h"
@@ -14,8 +16,9 @@
 
 int cmd_show(int argc, char **argv);
 
-static int show_plan(const char *path, bool json)
+static int show_plan(const char *path, kdx_format fmt)
 {
+	bool json = fmt == KDX_FORMAT_JSON;
 	json_object *root = json_object_from_file(path), *steps;
 	if (!root || !json_object_object_get_ex(root, "steps", &steps)) {
 		fprintf(stderr, "kdx: error: '%s' is not a kdx plan file\n", path);
@@ -24,6 +27,14 @@ static int show_plan(const char *path, bool json)
 	}
 	if (json) {
 		puts(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN));
+		json_object_put(root);
+		return KDX_EXIT_OK;
+	}
+	if (fmt == KDX_FORMAT_MD) {
+		strbuf md = STRBUF_INIT;
+		kdx_plan_md(&md, root);
+		fputs(md.buf, stdout);
+		strbuf_release(&md);
 		json_object_put(root);
 		return KDX_EXIT_OK;
 	}
@@ -90,22 +101,30 @@ int cmd_show(int argc, char **argv)
 {
 	const kdx_command *cmd = kdx_command_find("show");
 	bool json = false;
-	const char *journal = NULL;
+	const char *format = NULL, *journal = NULL;
+	kdx_format fmt = KDX_FORMAT_TEXT;
 	kdx_strlist pos = { 0 };
-	kdx_flag flags[] = { { "json", KDX_FLAG_BOOL, &json },
+	kdx_flag flags[] = { { "json", KDX_FLAG_BOOL, &json }, { "format", KDX_FLAG_STRING, &format },
 			     { "journal", KDX_FLAG_STRING, &journal },
 			     { 0 } };
 	int rc = kdx_parse_flags(cmd, argc, argv, flags, &pos);
 	if (rc)
 		rc = rc < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
+	else if (kdx_format_parse(cmd, format, json,
+				  KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_MD, &fmt) < 0)
+		rc = KDX_EXIT_ERROR;
 	else if (journal && pos.n == 0)
-		rc = show_journal(journal, json);
+		rc = fmt == KDX_FORMAT_MD ? kdx_usage_error(cmd, "-format md shows a plan file, not a journal")
+					  : show_journal(journal, json);
 	else if (pos.n != 1 || journal)
 		rc = kdx_usage_error(cmd, "show needs one PLANFILE or JOURNAL");
 	else if (strlen(pos.items[0]) > 6 && !strcmp(pos.items[0] + strlen(pos.items[0]) - 6, ".jsonl"))
-		rc = show_journal(pos.items[0], json);
+		rc = fmt == KDX_FORMAT_MD ? kdx_usage_error(cmd, "-format md shows a plan file, not a journal")
+					  : show_journal(pos.items[0], json);
 	else if (kdx_planfile_is(pos.items[0]))
-		rc = show_plan(pos.items[0], json);
+		rc = show_plan(pos.items[0], fmt);
+	else if (fmt == KDX_FORMAT_MD)
+		rc = kdx_usage_error(cmd, "-format md shows a plan file, not a journal");
 	else
 		rc = show_journal(pos.items[0], json);
 	kdx_strlist_release(&pos);

@@ -7,10 +7,14 @@
 int cmd_apply(int argc, char **argv);
 int cmd_aws(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_complete(int argc, char **argv);
 int cmd_fmt(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_init(int argc, char **argv);
+int cmd_lsp(int argc, char **argv);
 int cmd_plan(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 int cmd_resume(int argc, char **argv);
 int cmd_rollback(int argc, char **argv);
 int cmd_show(int argc, char **argv);
@@ -22,6 +26,11 @@ int cmd_validate(int argc, char **argv);
 int cmd_version(int argc, char **argv);
 
 const kdx_command kdx_commands[] = {
+	{ .name = "__complete", .summary = "Completion candidates for the shell scripts in completions/",
+	  .usage = "Usage: kdx __complete WORD...\n\n"
+		   "  The words after 'kdx' on the command line, the last one the word being\n"
+		   "  completed; prints one candidate a line, or :file / :dir.\n",
+	  .run = cmd_complete, .hidden = true },
 	{ .name = "apply", .summary = "Run a runbook or a saved plan against AWS",
 	  .usage = "Usage: kdx apply [FILE | PLANFILE] [-auto-approve] [-parallelism N] [-json] [-dry-run]\n"
 		   "                 [-approve STEP]... [-approvals FILE] [-state-dir DIR] [flags]\n\n"
@@ -85,14 +94,36 @@ const kdx_command kdx_commands[] = {
 		   "  -I DIR            search DIR for imported modules first\n",
 	  .run = cmd_graph },
 	{ .name = "help", .summary = "Show help for kdx or one of its commands",
-	  .usage = "Usage: kdx help [COMMAND | exit-codes]\n", .run = cmd_help },
+	  .usage = "Usage: kdx help [COMMAND | exit-codes]\n"
+		   "       kdx help -man [COMMAND]\n\n"
+		   "  -man   print the man page (roff) of kdx, or of COMMAND\n", .run = cmd_help },
+	{ .name = "init", .summary = "Scaffold a new runbook, var file and scenarios from a template",
+	  .usage = "Usage: kdx init [-template NAME] DIR\n\n"
+		   "  Writes DIR/runbook.kdx (params, regions, resources, steps with their undo,\n"
+		   "  scenarios) and DIR/staging.kdxvars; both pass validate, check and simulate as\n"
+		   "  written. Creates DIR if needed; never overwrites a file.\n\n"
+		   "  -template NAME   weighted-shift (default): scale, then shift Route 53 weights\n"
+		   "                   aurora-global: fence, lag-gated Aurora global failover\n"
+		   "                   cache-global: Redis Global Datastore failover\n"
+		   "                   game-day: shift a share of the traffic, hold, restore\n",
+	  .run = cmd_init },
+	{ .name = "lsp", .summary = "Language server for editors (LSP over stdin/stdout)",
+	  .usage = "Usage: kdx lsp [-stdio]\n\n"
+		   "  Speaks the Language Server Protocol on stdin and stdout: the diagnostics of\n"
+		   "  'kdx check' as you type, hover with the stdlib's action docs, go to definition\n"
+		   "  (steps, resources, params, actions and types, across imports), completion of\n"
+		   "  module, action and step names, and formatting as 'kdx fmt' does.\n\n"
+		   "  -stdio   accepted for editors that pass it (stdio is the only transport)\n",
+	  .run = cmd_lsp },
 	{ .name = "plan", .summary = "Show what a runbook would do, from the live state",
-	  .usage = "Usage: kdx plan FILE [-out PLANFILE] [-json] [-detailed-exitcode] [flags]\n\n"
+	  .usage = "Usage: kdx plan FILE [-out PLANFILE] [-json | -format text|json|md] [-detailed-exitcode] [flags]\n\n"
 		   "  Compiles and checks the runbook, reads the live state (read-only calls only)\n"
 		   "  and prints every step in execution order: the state before and after it, the\n"
 		   "  requests it would send, its undo, its worst case, and the RTO budget.\n\n"
 		   "  -out PLANFILE       save the plan for 'kdx apply PLANFILE'\n"
 		   "  -json               print the plan document as JSON\n"
+		   "  -format F           text (default), json (= -json) or md (a pull-request\n"
+		   "                      comment: summary, RTO budget, gates, a section per step)\n"
 		   "  -detailed-exitcode  exit 2 when the plan changes something\n"
 		   "  -state-dir DIR      accepted for symmetry with apply (unused)\n"
 		   "  -var NAME=VALUE   set a param (repeatable)\n"
@@ -101,6 +132,17 @@ const kdx_command kdx_commands[] = {
 		   "  -endpoint-url URL send every AWS request to URL (an emulator)\n"
 		   "  -allow-exec       accept a runbook with core.exec or Terraform (shown, never run)\n",
 	  .run = cmd_plan },
+	{ .name = "report", .summary = "The evidence of a run: predicted and actual step times, RTO, approvals, rollback",
+	  .usage = "Usage: kdx report [RUNBOOK.kdx | JOURNAL] [-format md|json|svg|junit] [-state-dir DIR] [-o FILE]\n\n"
+		   "  Reads a run's journal (default: the newest run in the state directory) and\n"
+		   "  shows per step the time kdx simulate predicts beside the actual one, the\n"
+		   "  achieved RTO against the objective, approvals and who gave them, the alarms\n"
+		   "  that fired, and what was rolled back and what was not.\n\n"
+		   "  -format F       md (default), json, svg (a timeline: predicted and actual bars)\n"
+		   "                  or junit (one test case per step)\n"
+		   "  -state-dir DIR  where the journals are (default: .kdx)\n"
+		   "  -o FILE         write the report to FILE instead of stdout\n",
+	  .run = cmd_report },
 	{ .name = "resume", .summary = "Continue an interrupted apply or rollback from its journal",
 	  .usage = "Usage: kdx resume [-journal FILE] [FILE] [-json] [-parallelism N] [-state-dir DIR]\n\n"
 		   "  Steps the journal shows done are not run again; a change whose result was not\n"
@@ -133,9 +175,11 @@ const kdx_command kdx_commands[] = {
 		   "  -allow-exec     let core.exec and Terraform run local commands (see kdx apply)\n",
 	  .run = cmd_rollback },
 	{ .name = "show", .summary = "Show a saved plan or a run's journal",
-	  .usage = "Usage: kdx show [-json] PLANFILE | JOURNAL | -journal JOURNAL\n\n"
+	  .usage = "Usage: kdx show [-json | -format text|json|md] PLANFILE | JOURNAL | -journal JOURNAL\n\n"
 		   "  A damaged journal is shown up to the damage, then the damage (exit 1).\n\n"
 		   "  -json           print the plan document, or the journal's state, as JSON\n"
+		   "  -format F       text (default), json (= -json), or md (a plan file as a\n"
+		   "                  pull-request comment, as kdx plan -format md)\n"
 		   "  -journal FILE   the journal to show (any file name)\n",
 	  .run = cmd_show },
 	{ .name = "simulate", .summary = "Rehearse a runbook on the world model: scenarios, RTO/RPO, every single-step failure",

@@ -130,21 +130,34 @@ static void one_step(ctx *c, size_t no, const kdx_step *st)
 	for (size_t k = 0; k < st->npreds; k++)
 		strbuf_addf(h, "%s%s", k ? ", " : " after ", c->r->comp.plan->steps[st->preds[k].from].name);
 	const kdx_step_body *sb = st->body;
+	bool reads_only = !st->mutating &&
+			  (!sb->do_call || kdx_interp_action_reads_only(sb->do_call->decl));
 	strbuf_addf(h, "  (%s%s)\n", st->action ? st->action : "no action",
-		    st->mutating ? ""
-		    : !sb->do_call || kdx_interp_action_reads_only(sb->do_call->decl) ? "; reads only"
-										 : "; no change to the world model");
+		    st->mutating ? "" : reads_only ? "; reads only" : "; no change to the world model");
 	kdx_json_set_str(j, "name", st->name);
 	kdx_json_set_str_or_null(j, "action", st->action);
 	kdx_json_set_bool(j, "mutating", st->mutating);
+	kdx_json_set_bool(j, "reads_only", reads_only);
+	kdx_json_set_bool(j, "approval", st->approval);
+	kdx_json_set_bool(j, "irreversible", st->irreversible);
+	kdx_json *after = kdx_json_set_array(j, "after_steps");
+	for (size_t k = 0; k < st->npreds; k++)
+		kdx_json_push_str(after, c->r->comp.plan->steps[st->preds[k].from].name);
+	kdx_json *rq = kdx_json_set_array(j, "requires");
 	for (size_t k = 0; k < b->nrequires; k++) {
 		kdx_value *val;
+		size_t at = h->len;
 		strbuf_addstr(h, "     require ");
 		kdx_interp_expr_text(in, b->requires[k], h);
 		if (kdx_interp_eval_step(in, b, b->requires[k], &val) < 0)
 			strbuf_addf(h, ": cannot tell now (%s)\n", in->err.buf);
 		else
 			strbuf_addf(h, ": %s now\n", val->kind == KDX_V_BOOL && val->u.b ? "holds" : "DOES NOT HOLD");
+		/* the plan document keeps the same line, without the indent and newline */
+		strbuf one = STRBUF_INIT;
+		strbuf_add(&one, h->buf + at + 13, h->len - at - 14);
+		kdx_json_push_str(rq, one.buf);
+		strbuf_release(&one);
 		strbuf_reset(&in->err);
 	}
 	kdx_value *snap = NULL;
@@ -240,7 +253,6 @@ static void header(ctx *c, const char *meta)
 	kdx_real_backend_stop_on(&c->r->be, &t);
 	if (t.len)
 		strbuf_addf(h, "Stop conditions: %s\n", t.buf);
-	strbuf_release(&t);
 	kdx_json *j = c->doc;
 	kdx_json_set_int(j, "format_version", KDX_PLANFILE_FORMAT);
 	kdx_json_set_str(j, "kdx_version", KDX_VERSION);
@@ -253,6 +265,11 @@ static void header(ctx *c, const char *meta)
 	kdx_json_set(j, "meta", m ? m : kdx_json_object());
 	kdx_json_set_int(j, "rto_ms", p->has_rto ? p->rto_ms : 0);
 	kdx_json_set_int(j, "critical_path_ms", r->rep.total_ms);
+	kdx_json *cp = kdx_json_set_array(j, "critical_path");
+	for (size_t i = 0; i < r->rep.npath; i++)
+		kdx_json_push_str(cp, p->steps[r->rep.path[i].step].name);
+	kdx_json_set_str(j, "stop_on", t.buf);
+	strbuf_release(&t);
 	c->steps = kdx_json_set_array(j, "steps");
 }
 

@@ -26,6 +26,8 @@ struct kdx_res_ref;
 
 typedef struct kdx_compile_opts {
 	const char *path;                  /* the main file */
+	const char *text;                  /* its text, when not to be read from path (an
+					      editor's unsaved buffer: kdx lsp); NULL: read it */
 	const char *const *include_dirs;   /* -I DIR, searched first, in order */
 	size_t ninclude_dirs;
 	const char *kdx_path;              /* KDX_PATH (colon-separated), or NULL; the caller

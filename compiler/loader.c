@@ -67,7 +67,9 @@ static kdx_module *parse_module(loader *L, const char *name, const char *path, b
 {
 	kdx_compilation *c = L->c;
 	strbuf err = STRBUF_INIT;
-	int fi = kdx_sources_load(&c->sources, path, &err);
+	int fi = is_main && L->opts->text
+			 ? (int)kdx_sources_add(&c->sources, path, L->opts->text, strlen(L->opts->text))
+			 : kdx_sources_load(&c->sources, path, &err);
 	if (fi < 0) {
 		kdx_diag_add_unlocated(&c->diags, KDX_ERROR, "io", "%s", err.buf);
 		strbuf_release(&err);

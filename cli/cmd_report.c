@@ -1,0 +1,123 @@
+/* kdx report: the evidence of a run (cli/report.h) as Markdown, JSON, an SVG timeline or
+ * JUnit; by default of the newest run in the state directory. */
+#include "cli.h"
+#include "format.h"
+#include "report.h"
+#include "runbook.h"
+#include "../executor/atomicfile.h"
+#include "../executor/lock.h"
+#include "../executor/run.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* The newest *.jsonl in dir (journal names sort by time after the runbook's name, so by
+ * modification time here). */
+static int newest(const char *dir, strbuf *path, strbuf *err)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	time_t best = 0;
+	while (d && (e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+		if (l < 7 || strcmp(e->d_name + l - 6, ".jsonl"))
+			continue;
+		strbuf p = STRBUF_INIT;
+		strbuf_addf(&p, "%s/%s", dir, e->d_name);
+		struct stat st;
+		if (stat(p.buf, &st) == 0 && st.st_mtime >= best) {
+			best = st.st_mtime;
+			strbuf_reset(path);
+			strbuf_addstr(path, p.buf);
+		}
+		strbuf_release(&p);
+	}
+	if (d)
+		closedir(d);
+	if (!path->len)
+		strbuf_addf(err, "no run in '%s': name a JOURNAL or a runbook, or use -state-dir DIR", dir);
+	return path->len ? 0 : -1;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	const kdx_command *cmd = kdx_command_find("report");
+	const char *format = NULL, *state_dir = NULL, *outfile = NULL;
+	kdx_format fmt;
+	kdx_strlist pos = { 0 };
+	kdx_flag flags[] = { { "format", KDX_FLAG_STRING, &format },
+			     { "state-dir", KDX_FLAG_STRING, &state_dir },
+			     { "o", KDX_FLAG_STRING, &outfile }, { 0 } };
+	strbuf path = STRBUF_INIT, err = STRBUF_INIT, out = STRBUF_INIT;
+	int rc = kdx_parse_flags(cmd, argc, argv, flags, &pos);
+	if (rc) {
+		rc = rc < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
+		goto done;
+	}
+	rc = KDX_EXIT_ERROR;
+	if (kdx_format_parse(cmd, format ? format : "md", false,
+			     KDX_FORMAT_MD | KDX_FORMAT_JSON | KDX_FORMAT_SVG | KDX_FORMAT_JUNIT, &fmt) < 0)
+		goto done;
+	if (pos.n > 1) {
+		rc = kdx_usage_error(cmd, "'report' takes at most one RUNBOOK or JOURNAL");
+		goto done;
+	}
+	const char *arg = pos.n ? pos.items[0] : NULL;
+	size_t al = arg ? strlen(arg) : 0;
+	if (arg && al > 4 && !strcmp(arg + al - 4, ".kdx")) {
+		/* the runbook's newest run in its store */
+		strbuf url = STRBUF_INIT;
+		if (state_dir)
+			strbuf_addf(&url, "file://%s", state_dir);
+		kdx_store *s = kdx_rb_store(state_dir ? url.buf : NULL, arg, NULL);
+		strbuf_release(&url);
+		if (!s)
+			goto done;
+		kdx_run_ident want;
+		kdx_run_ident_init(&want);
+		want.key = kdx_lock_key_for(arg);
+		kdx_exec_opts eo = { .store = s, .ident = &want };
+		strbuf run_id = STRBUF_INIT;
+		int found = kdx_exec_latest_run(&eo, &run_id, &err);
+		if (found == 0)
+			kdx_store_describe(s, run_id.buf, &path);
+		strbuf_release(&run_id);
+		kdx_run_ident_release(&want);
+		kdx_store_free(s);
+		if (found < 0)
+			goto done;
+	} else if (arg) {
+		strbuf_addstr(&path, arg);
+	} else if (newest(state_dir ? state_dir : ".kdx", &path, &err) < 0) {
+		goto done;
+	}
+	kdx_report r;
+	if (kdx_report_collect(&r, path.buf, &err) == 0) {
+		if (fmt == KDX_FORMAT_JSON)
+			kdx_report_json(&out, &r);
+		else if (fmt == KDX_FORMAT_SVG)
+			kdx_report_svg(&out, &r);
+		else if (fmt == KDX_FORMAT_JUNIT)
+			kdx_report_junit(&out, &r);
+		else
+			kdx_report_md(&out, &r);
+		if (outfile) {
+			if (kdx_atomic_write(outfile, out.buf, out.len, 0644, &err) == 0)
+				rc = KDX_EXIT_OK;
+		} else {
+			fputs(out.buf, stdout);
+			rc = KDX_EXIT_OK;
+		}
+	}
+	kdx_report_release(&r);
+done:
+	if (err.len)
+		fprintf(stderr, "kdx: error: %s\n", err.buf);
+	strbuf_release(&path);
+	strbuf_release(&err);
+	strbuf_release(&out);
+	kdx_strlist_release(&pos);
+	return rc;
+}

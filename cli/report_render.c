@@ -1,0 +1,269 @@
+/* report_render: the four formats of a collected report (see report.h). They only format. */
+#include "junit.h"
+#include "progress.h"
+#include "report.h"
+#include "../executor/atomicfile.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <string.h>
+
+static void dur(strbuf *out, int64_t ms)
+{
+	if (ms < 0)
+		strbuf_addstr(out, "unknown");
+	else
+		kdx_progress_time(out, ms);
+}
+
+/* Markdown table cells: '|' and newlines would end the cell. */
+static void cell(strbuf *out, const char *s)
+{
+	for (; s && *s; s++)
+		strbuf_addstr(out, *s == '|' ? "\\|" : *s == '\n' ? " " : (char[2]){ *s, 0 });
+}
+
+static const char *verdict(int64_t v, int64_t obj)
+{
+	return v < 0 ? "unknown" : v <= obj ? "met" : "MISSED";
+}
+
+void kdx_report_md(strbuf *out, const kdx_report *r)
+{
+	strbuf_addstr(out, "# Run report: ");
+	cell(out, r->name ? r->name : "?");
+	strbuf_addf(out, "\n\n| | |\n|---|---|\n| Runbook | `%s` |\n| Environment | %s |\n"
+			 "| Run | `%s`, started %s |\n| Commands | %s |\n| Status | **%s** |\n",
+		    r->runbook ? r->runbook : "?", r->env ? r->env : "-", r->run_id ? r->run_id : "?",
+		    r->started_at ? r->started_at : "?", r->commands ? r->commands : "?",
+		    r->status ? r->status : "not ended");
+	strbuf_addstr(out, "| RTO achieved | ");
+	dur(out, r->elapsed_ms);
+	if (r->rto_ms) {
+		strbuf_addstr(out, " of ");
+		dur(out, r->rto_ms);
+		strbuf_addf(out, ": %s", verdict(r->elapsed_ms, r->rto_ms));
+	}
+	strbuf_addstr(out, " |\n| RPO achieved | not recorded in the journal");
+	if (r->has_rpo) {
+		strbuf_addstr(out, " (objective ");
+		dur(out, r->rpo_ms);
+		strbuf_addstr(out, "; the lag gates are the steps' `require`s)");
+	}
+	strbuf_addstr(out, " |\n| Alarms seen | ");
+	for (size_t i = 0; i < r->nstops; i++) {
+		strbuf_addstr(out, i ? "; " : "");
+		cell(out, r->stops[i]);
+	}
+	strbuf_addstr(out, r->nstops ? " |\n" : "none fired |\n");
+	strbuf_addstr(out, "| Rolled back | ");
+	for (size_t i = 0; i < r->nrollbacks; i++) {
+		strbuf_addstr(out, i ? "; " : "");
+		cell(out, r->rollbacks[i]);
+	}
+	strbuf_addstr(out, r->nrollbacks ? " |\n" : "no |\n");
+	strbuf_addstr(out, "\n## Steps\n\n| step | predicted | actual | attempts | result | undo | "
+			   "approval | mutating requests |\n|---|---|---|---|---|---|---|---|\n");
+	for (size_t i = 0; i < r->nsteps; i++) {
+		const kdx_report_step *s = &r->steps[i];
+		strbuf_addstr(out, "| `");
+		cell(out, s->name);
+		strbuf_addstr(out, "` | ");
+		dur(out, s->predicted_ms);
+		strbuf_addstr(out, " | ");
+		dur(out, s->actual_ms);
+		strbuf_addf(out, " | %d | %s", s->attempts, s->state);
+		if (s->error) {
+			strbuf_addstr(out, ": ");
+			cell(out, s->error);
+		}
+		strbuf_addf(out, " | %s | ", s->undo ? s->undo : "-");
+		if (s->approved_by) {
+			strbuf_addstr(out, s->approved ? "approved by " : "refused (");
+			cell(out, s->approved_by);
+			strbuf_addstr(out, s->approved ? "" : ")");
+		} else {
+			strbuf_addstr(out, "-");
+		}
+		strbuf_addf(out, " | %d |\n", s->mutating_requests);
+	}
+	strbuf_addstr(out, "\nPredicted: each step's time as `kdx simulate` draws it (seed 1, no "
+			   "faults). Actual: from the journal. Requests: each journalled intent "
+			   "announced one mutating request; their text is not journalled (use "
+			   "`kdx plan` / `kdx apply -dry-run` to see them).\n");
+	if (r->prediction_note)
+		strbuf_addf(out, "\n%s.\n", r->prediction_note);
+}
+
+void kdx_report_json(strbuf *out, const kdx_report *r)
+{
+	json_object *o = json_object_new_object(), *steps = json_object_new_array();
+#define S(k, v) json_object_object_add(o, k, (v) ? json_object_new_string(v) : NULL)
+	json_object_object_add(o, "type", json_object_new_string("kdx_report"));
+	S("journal", r->journal);
+	S("runbook", r->runbook);
+	S("name", r->name);
+	S("environment", r->env);
+	S("run_id", r->run_id);
+	S("started_at", r->started_at);
+	S("commands", r->commands);
+	S("status", r->status);
+	S("prediction_note", r->prediction_note);
+#undef S
+	json_object_object_add(o, "rto_ms", r->rto_ms ? json_object_new_int64(r->rto_ms) : NULL);
+	json_object_object_add(o, "rto_achieved_ms",
+			       r->elapsed_ms >= 0 ? json_object_new_int64(r->elapsed_ms) : NULL);
+	json_object_object_add(o, "rto_met", r->rto_ms && r->elapsed_ms >= 0
+						     ? json_object_new_boolean(r->elapsed_ms <= r->rto_ms)
+						     : NULL);
+	json_object_object_add(o, "rpo_ms", r->has_rpo ? json_object_new_int64(r->rpo_ms) : NULL);
+	json_object_object_add(o, "rpo_achieved_ms", NULL); /* not journalled */
+	json_object *stops = json_object_new_array(), *rbs = json_object_new_array();
+	for (size_t i = 0; i < r->nstops; i++)
+		json_object_array_add(stops, json_object_new_string(r->stops[i]));
+	for (size_t i = 0; i < r->nrollbacks; i++)
+		json_object_array_add(rbs, json_object_new_string(r->rollbacks[i]));
+	json_object_object_add(o, "alarms", stops);
+	json_object_object_add(o, "rollbacks", rbs);
+	for (size_t i = 0; i < r->nsteps; i++) {
+		const kdx_report_step *s = &r->steps[i];
+		json_object *j = json_object_new_object();
+		json_object_object_add(j, "name", json_object_new_string(s->name));
+		json_object_object_add(j, "predicted_ms", s->predicted_ms >= 0 ? json_object_new_int64(s->predicted_ms) : NULL);
+		json_object_object_add(j, "start_ms", s->start_ms >= 0 ? json_object_new_int64(s->start_ms) : NULL);
+		json_object_object_add(j, "actual_ms", s->actual_ms >= 0 ? json_object_new_int64(s->actual_ms) : NULL);
+		json_object_object_add(j, "attempts", json_object_new_int(s->attempts));
+		json_object_object_add(j, "result", json_object_new_string(s->state));
+		json_object_object_add(j, "undo", s->undo ? json_object_new_string(s->undo) : NULL);
+		json_object_object_add(j, "error", s->error ? json_object_new_string(s->error) : NULL);
+		json_object_object_add(j, "approved_by", s->approved_by ? json_object_new_string(s->approved_by) : NULL);
+		json_object_object_add(j, "approved", json_object_new_boolean(s->approved));
+		json_object_object_add(j, "mutating_requests", json_object_new_int(s->mutating_requests));
+		json_object_array_add(steps, j);
+	}
+	json_object_object_add(o, "steps", steps);
+	strbuf_addstr(out, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+								     JSON_C_TO_STRING_NOSLASHESCAPE));
+	strbuf_addch(out, '\n');
+	json_object_put(o);
+}
+
+static void xml(strbuf *out, const char *s)
+{
+	for (; s && *s; s++)
+		strbuf_addstr(out, *s == '<' ? "&lt;" : *s == '>' ? "&gt;" : *s == '&' ? "&amp;"
+				   : *s == '"' ? "&quot;" : (char[2]){ *s, 0 });
+}
+
+/* One row per step: the predicted bar (grey) above the actual one (green, red when it
+ * failed), on a common scale. Predicted bars start where the actual step started, so the
+ * two can be compared step by step. */
+void kdx_report_svg(strbuf *out, const kdx_report *r)
+{
+	int64_t span = 1;
+	for (size_t i = 0; i < r->nsteps; i++) {
+		const kdx_report_step *s = &r->steps[i];
+		int64_t st = s->start_ms > 0 ? s->start_ms : 0;
+		if (st + (s->predicted_ms > 0 ? s->predicted_ms : 0) > span)
+			span = st + s->predicted_ms;
+		if (st + (s->actual_ms > 0 ? s->actual_ms : 0) > span)
+			span = st + s->actual_ms;
+	}
+	const int left = 160, width = 600, row = 28;
+	int h = 50 + row * (int)r->nsteps + 30;
+	strbuf_addf(out, "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"%d\" height=\"%d\" "
+			 "font-family=\"sans-serif\" font-size=\"12\">\n<title>",
+		    left + width + 20, h);
+	xml(out, r->name);
+	strbuf_addstr(out, ": predicted and actual step times</title>\n<text x=\"4\" y=\"16\">");
+	xml(out, r->name);
+	strbuf_addstr(out, " (");
+	xml(out, r->status ? r->status : "not ended");
+	strbuf_addstr(out, "): predicted (grey) and actual (green) per step</text>\n");
+	for (size_t i = 0; i < r->nsteps; i++) {
+		const kdx_report_step *s = &r->steps[i];
+		int y = 36 + row * (int)i;
+		double st = s->start_ms > 0 ? (double)s->start_ms : 0;
+		strbuf_addf(out, "<text x=\"4\" y=\"%d\">", y + 14);
+		xml(out, s->name);
+		strbuf_addstr(out, "</text>\n");
+		if (s->predicted_ms >= 0)
+			strbuf_addf(out, "<rect class=\"predicted\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" "
+					 "height=\"9\" fill=\"#bbb\"><title>predicted %lld ms</title></rect>\n",
+				    left + st * width / (double)span, y + 2,
+				    (double)s->predicted_ms * width / (double)span + 1, (long long)s->predicted_ms);
+		if (s->actual_ms >= 0)
+			strbuf_addf(out, "<rect class=\"actual\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" "
+					 "height=\"9\" fill=\"%s\"><title>actual %lld ms</title></rect>\n",
+				    left + st * width / (double)span, y + 12,
+				    (double)s->actual_ms * width / (double)span + 1,
+				    !strcmp(s->state, "failed") ? "#c33" : "#3a3", (long long)s->actual_ms);
+	}
+	strbuf_addf(out, "<text x=\"%d\" y=\"%d\">0</text><text x=\"%d\" y=\"%d\" "
+			 "text-anchor=\"end\">%lld ms</text>\n</svg>\n",
+		    left, h - 8, left + width, h - 8, (long long)span);
+}
+
+void kdx_report_junit(strbuf *out, const kdx_report *r)
+{
+	kdx_junit j;
+	kdx_junit_init(&j);
+	strbuf name = STRBUF_INIT, v = STRBUF_INIT;
+	strbuf_addf(&name, "kdx run %s of %s", r->run_id ? r->run_id : "?", r->name ? r->name : "?");
+	kdx_junit_suite(&j, name.buf);
+	kdx_junit_property(&j, "status", r->status ? r->status : "not ended");
+	dur(&v, r->elapsed_ms);
+	kdx_junit_property(&j, "rto_achieved", v.buf);
+	for (size_t i = 0; i < r->nsteps; i++) {
+		const kdx_report_step *s = &r->steps[i];
+		double secs = s->actual_ms > 0 ? (double)s->actual_ms / 1000 : 0;
+		if (!strcmp(s->state, "done"))
+			kdx_junit_case(&j, "kdx.run", s->name, secs, NULL, NULL);
+		else if (!strcmp(s->state, "skipped") || !strcmp(s->state, "pending"))
+			kdx_junit_skip(&j, "kdx.run", s->name,
+				       !strcmp(s->state, "skipped") ? "when was false" : "not started");
+		else
+			kdx_junit_case(&j, "kdx.run", s->name, secs, s->error ? s->error : s->state, NULL);
+	}
+	kdx_junit_finish(&j, out);
+	kdx_junit_release(&j);
+	strbuf_release(&name);
+	strbuf_release(&v);
+}
+
+int kdx_report_beside(const char *journal, strbuf *err)
+{
+	kdx_report r;
+	size_t l = strlen(journal);
+	if (l < 7 || strcmp(journal + l - 6, ".jsonl")) {
+		strbuf_addf(err, "'%s' is not a journal file (*.jsonl)", journal);
+		return -1;
+	}
+	int rc = kdx_report_collect(&r, journal, err);
+	strbuf md = STRBUF_INIT, js = STRBUF_INIT, path = STRBUF_INIT;
+	if (rc == 0) {
+		kdx_report_md(&md, &r);
+		kdx_report_json(&js, &r);
+		strbuf_add(&path, journal, l - 6);
+		strbuf_addstr(&path, ".report.md");
+		rc = kdx_atomic_write(path.buf, md.buf, md.len, 0600, err);
+		strbuf_reset(&path);
+		strbuf_add(&path, journal, l - 6);
+		strbuf_addstr(&path, ".report.json");
+		if (rc == 0)
+			rc = kdx_atomic_write(path.buf, js.buf, js.len, 0600, err);
+	}
+	kdx_report_release(&r);
+	strbuf_release(&md);
+	strbuf_release(&js);
+	strbuf_release(&path);
+	return rc;
+}
+
+void kdx_report_after_run(const char *journal)
+{
+	strbuf err = STRBUF_INIT;
+	if (kdx_report_beside(journal, &err) < 0)
+		fprintf(stderr, "kdx: warning: could not write the run's report: %s\n", err.buf);
+	strbuf_release(&err);
+}

@@ -1,0 +1,1 @@
+au BufRead,BufNewFile *.kdx,*.kdxvars setfiletype kdx
