@@ -19,8 +19,8 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter $(if $(WERROR),-Werror)
-CPPFLAGS += -I. -I$(BUILD) $(PKG_CFLAGS) -DKDX_STDLIB_DIR='"$(PREFIX)/share/kdx/stdlib"' \
-            -DKDX_SOURCE_STDLIB_DIR='"$(CURDIR)/stdlib"'
+# Only the installed stdlib is compiled in; a source checkout sets KDX_STDLIB (tests/run.sh).
+CPPFLAGS += -I. -I$(BUILD) $(PKG_CFLAGS) -DKDX_STDLIB_DIR='"$(PREFIX)/share/kdx/stdlib"'
 LDLIBS   += $(PKG_LIBS) -lm -lpthread
 ifeq ($(SANITIZE),)
 # At start-up the dynamic linker looks every symbol up in the libraries in NEEDED order;
@@ -106,11 +106,11 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 unit: $(UNIT_BINS)
 
 test: $(KDX_BIN) $(UNIT_BINS)
-	@KDX="$(CURDIR)/$(KDX_BIN)" UNIT_DIR="$(CURDIR)/$(BUILD)/tests" ./tests/run.sh
+	@KDX_STDLIB="$(CURDIR)/stdlib" KDX="$(CURDIR)/$(KDX_BIN)" UNIT_DIR="$(CURDIR)/$(BUILD)/tests" ./tests/run.sh
 
 # Re-record golden outputs after an intended change; review the diff before committing.
 golden-update: $(KDX_BIN)
-	@KDX="$(CURDIR)/$(KDX_BIN)" ./tests/golden/run.sh --update
+	@KDX_STDLIB="$(CURDIR)/stdlib" KDX="$(CURDIR)/$(KDX_BIN)" ./tests/golden/run.sh --update
 
 asan:
 	$(MAKE) BUILD=build/asan SANITIZE=1 CC=clang test
