@@ -147,10 +147,39 @@ int aws_client_last_attempts(const aws_client *c)
 	return c->last_attempts;
 }
 
+/* A model's endpointPrefix becomes part of a host name ("PREFIX.REGION.amazonaws.com"):
+ * only DNS labels joined by dots, so a model cannot turn it into another host ("evil.com/",
+ * "x@evil.com", "a#"). The signing name goes into the credential scope: labels too. */
+static bool dns_labels(const char *s)
+{
+	size_t label = 0;
+	for (; s && *s; s++) {
+		if (*s == '.') {
+			if (!label || s[-1] == '-')
+				return false;
+			label = 0;
+		} else if ((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+			   (*s == '-' && label)) {
+			if (++label > 63)
+				return false;
+		} else {
+			return false;
+		}
+	}
+	return label > 0 && s[-1] != '-';
+}
+
 int aws_client_resolve(aws_client *c, aws_request *r, const char *endpoint_prefix,
 		       const char *signing_name, const char *service_id, const char *region,
 		       strbuf *err)
 {
+	if (!dns_labels(endpoint_prefix) || (signing_name && !dns_labels(signing_name))) {
+		strbuf_addf(err, "the model's %s '%s' is not a DNS name (lower-case labels joined by "
+			    "dots): refused", dns_labels(endpoint_prefix) ? "signingName" :
+			    "endpointPrefix", dns_labels(endpoint_prefix) ? signing_name :
+			    endpoint_prefix ? endpoint_prefix : "");
+		return -1;
+	}
 	aws_endpoint e;
 	aws_endpoint_query q = { endpoint_prefix, service_id, region ? region : c->region,
 				 c->endpoint_url };
