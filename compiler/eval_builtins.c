@@ -1,5 +1,6 @@
-/* eval_builtins: the built-in functions of the language (length, lookup, min, now, ...)
- * and the host functions kdx serves at run time (http_get, ask_approval, run_command). */
+/* eval_builtins: the built-in functions of the language (length, lookup, min, now, fail,
+ * assert, ...) and the host functions kdx serves at run time (http_get, ask_approval,
+ * run_command, run_info). */
 #include "eval.h"
 
 #include <ctype.h>
@@ -21,7 +22,8 @@ static double num_of(const kdx_value *v)
 
 const char *const kdx_builtin_names[] = {
 	"length", "lookup", "floor", "ceil", "min", "max", "contains", "startswith",
-	"strcontains", "keys", "values", "now", "upper", "lower", "http_get", "ask_approval", "run_command", NULL,
+	"strcontains", "keys", "values", "now", "upper", "lower", "join", "merge", "distinct", "fail", "assert", "http_get",
+	"ask_approval", "run_command", "run_info", NULL,
 };
 
 static int argc_error(kdx_eval *ev, const kdx_ast_expr *e, const char *name, const char *want)
@@ -69,6 +71,25 @@ static int builtin_now(kdx_eval *ev, kdx_value **a, size_t n, const kdx_ast_expr
 	return 0;
 }
 
+/* fail(message) stops the evaluation with the message as its error; assert(cond, message)
+ * does so when cond is false and is true otherwise. The stdlib uses them where a read finds
+ * no such resource: an error that names what was looked up, never a sentinel value. */
+static int builtin_fail(kdx_eval *ev, const char *name, kdx_value **a, size_t n,
+			const kdx_ast_expr *e, kdx_value **out)
+{
+	bool is_fail = name[0] == 'f';
+	size_t want = is_fail ? 1 : 2;
+	const kdx_value *msg = n == want ? a[want - 1] : NULL;
+	if (!msg || !kdx_value_text(msg) || (!is_fail && a[0]->kind != KDX_V_BOOL))
+		return argc_error(ev, e, name, is_fail ? "one string (the message)"
+					       : "a bool and a string (the message)");
+	if (!is_fail && a[0]->u.b) {
+		*out = a[0];
+		return 0;
+	}
+	return kdx_eval_error(ev, e->span, NULL, "%s", kdx_value_text(msg));
+}
+
 static int builtin_text(kdx_eval *ev, const char *name, kdx_value **a, size_t n,
 			const kdx_ast_expr *e, kdx_value **out)
 {
@@ -86,6 +107,55 @@ static int builtin_text(kdx_eval *ev, const char *name, kdx_value **a, size_t n,
 	const char *s = kdx_value_text(a[0]), *t = kdx_value_text(a[1]);
 	bool r = !strcmp(name, "startswith") ? !strncmp(s, t, strlen(t)) : strstr(s, t) != NULL;
 	*out = kdx_value_bool(ev->arena, r);
+	return 0;
+}
+
+/* join(list of strings, separator): for messages that list what exists */
+static int builtin_join(kdx_eval *ev, kdx_value **a, size_t n, const kdx_ast_expr *e,
+			kdx_value **out)
+{
+	if (n != 2 || a[0]->kind != KDX_V_LIST || !kdx_value_text(a[1]))
+		return argc_error(ev, e, "join", "a list of strings and a separator");
+	strbuf sb = STRBUF_INIT;
+	for (size_t i = 0; i < a[0]->u.list.n; i++) {
+		const char *t = kdx_value_text(a[0]->u.list.items[i]);
+		if (!t) {
+			strbuf_release(&sb);
+			return arg_kind_error(ev, e->u.call.args[0].value, "join", "a list of strings",
+					      a[0]->u.list.items[i]);
+		}
+		strbuf_addf(&sb, "%s%s", i ? kdx_value_text(a[1]) : "", t);
+	}
+	*out = kdx_value_string(ev->arena, kdx_arena_strdup(ev->arena, sb.len ? sb.buf : ""));
+	strbuf_release(&sb);
+	return 0;
+}
+
+/* merge(base, over): base with over's keys set (added or replaced), in base's order. A
+ * read-modify-write sends merge(what was read, { the fields the action changes }), so every
+ * other field goes back exactly as read. */
+static int builtin_merge(kdx_eval *ev, kdx_value **a, size_t n, const kdx_ast_expr *e,
+			 kdx_value **out)
+{
+	if (n != 2 || a[0]->kind != KDX_V_MAP || a[1]->kind != KDX_V_MAP)
+		return argc_error(ev, e, "merge", "two maps");
+	const kdx_value *b = a[0], *o = a[1];
+	size_t extra = 0;
+	for (size_t i = 0; i < o->u.map.n; i++)
+		extra += !kdx_value_get(b, o->u.map.keys[i]);
+	kdx_value *m = kdx_value_map(ev->arena, b->u.map.n + extra);
+	size_t k = 0;
+	for (size_t i = 0; i < b->u.map.n; i++) {
+		kdx_value *v = kdx_value_get(o, b->u.map.keys[i]);
+		m->u.map.keys[k] = b->u.map.keys[i];
+		m->u.map.vals[k++] = v ? v : b->u.map.vals[i];
+	}
+	for (size_t i = 0; i < o->u.map.n; i++)
+		if (!kdx_value_get(b, o->u.map.keys[i])) {
+			m->u.map.keys[k] = o->u.map.keys[i];
+			m->u.map.vals[k++] = o->u.map.vals[i];
+		}
+	*out = m;
 	return 0;
 }
 
@@ -113,6 +183,27 @@ static int builtin_coll(kdx_eval *ev, const char *name, kdx_value **a, size_t n,
 			return argc_error(ev, e, name, "a map, a key and a default");
 		kdx_value *v = kdx_value_get(a[0], kdx_value_text(a[1]));
 		*out = v ? v : a[2];
+		return 0;
+	}
+	if (!strcmp(name, "join"))
+		return builtin_join(ev, a, n, e, out);
+	if (!strcmp(name, "merge"))
+		return builtin_merge(ev, a, n, e, out);
+	if (!strcmp(name, "distinct")) {
+		if (n != 1 || a[0]->kind != KDX_V_LIST)
+			return argc_error(ev, e, name, "one list");
+		/* the first of each equal run of values, in order (quadratic: for messages) */
+		kdx_value *l = kdx_value_list(ev->arena, a[0]->u.list.n);
+		size_t k = 0;
+		for (size_t i = 0; i < a[0]->u.list.n; i++) {
+			size_t j = 0;
+			while (j < k && !kdx_eval_equal(l->u.list.items[j], a[0]->u.list.items[i]))
+				j++;
+			if (j == k)
+				l->u.list.items[k++] = a[0]->u.list.items[i];
+		}
+		l->u.list.n = k;
+		*out = l;
 		return 0;
 	}
 	if (!strcmp(name, "contains")) {
@@ -162,8 +253,10 @@ int kdx_eval_builtin(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, co
 		return 1;
 	if (!strcmp(name, "now"))
 		return builtin_now(ev, a, n, e, out);
+	if (!strcmp(name, "fail") || !strcmp(name, "assert"))
+		return builtin_fail(ev, name, a, n, e, out);
 	if (!strcmp(name, "http_get") || !strcmp(name, "ask_approval") ||
-	    !strcmp(name, "run_command")) {
+	    !strcmp(name, "run_command") || !strcmp(name, "run_info")) {
 		if (!ev->host_call)
 			return 1;
 		int r = ev->host_call(ev, name, a, n, out);

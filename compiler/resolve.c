@@ -414,10 +414,56 @@ static void check_aws_call(resolver *R, const kdx_ast_item *it)
 	strbuf_release(&hint);
 }
 
+bool kdx_action_reads_only(const kdx_ast_decl *act)
+{
+	const kdx_ast_item *eff = kdx_ast_find_item(act, KDX_AST_EFFECT);
+	if (!eff || !eff->nlist)
+		return false;
+	for (size_t i = 0; i < eff->nlist; i++) {
+		const kdx_ast_expr *c = eff->list[i];
+		const char *n = c && c->kind == KDX_AST_E_CALL && c->u.call.callee->kind == KDX_AST_E_NAME
+					? c->u.call.callee->u.name : "";
+		if (strcmp(n, "read") && strncmp(n, "observe_", 8))
+			return false;
+	}
+	return true;
+}
+
+bool kdx_action_mutates(const kdx_ast_decl *act)
+{
+	if (kdx_action_reads_only(act))
+		return false;
+	const kdx_ast_item *eff = kdx_ast_find_item(act, KDX_AST_EFFECT);
+	return (eff && eff->nlist) || kdx_ast_find_item(act, KDX_AST_CALL);
+}
+
+/* A mutating action says how to tell, after a crash or a lost answer, whether its change
+ * happened (`verify`), or why that cannot be told (`unverifiable = "..."`): without either
+ * an in-doubt attempt could only be guessed at (issue #20.3). */
+static void check_verify(resolver *R, const kdx_ast_decl *d)
+{
+	const kdx_ast_item *v = kdx_ast_find_attr(d, "verify");
+	const kdx_ast_item *u = kdx_ast_find_attr(d, "unverifiable");
+	if (u && (u->expr->kind != KDX_AST_E_STRING || !u->expr->u.str.n))
+		err(R, u->expr->span, "'unverifiable' needs a string that says why no `verify` %s%s",
+		    "can be written", "");
+	if (v && u)
+		err(R, u->name.span, "action '%s' has both `verify` and `unverifiable`%s", d->name.name, "");
+	if (!v && !u && kdx_action_mutates(d)) {
+		kdx_diag *g = err(R, d->name.span, "action '%s' changes the world but has no `verify`%s",
+				  d->name.name, "");
+		kdx_diag_hint(g, "add `verify = <a read that is true once the change is made>` so a crash "
+				 "or a lost answer can be settled from live state, or say why none can be "
+				 "written: `unverifiable = \"...\"` (its step then needs an approval to be "
+				 "retried or resumed)");
+	}
+}
+
 /* An action's body: params, then snapshots (visible everywhere, also in undo), then
  * let / call ... as NAME in order. */
 static void check_action(resolver *R, const kdx_ast_decl *d)
 {
+	check_verify(R, d);
 	const kdx_env *env = NULL;
 	for (size_t i = 0; i < d->nparams; i++) {
 		check_type(R, d->params[i].type);
@@ -543,11 +589,12 @@ static void check_module(resolver *R, kdx_module *m)
 		check_dups(R, f, named[i], false);
 	check_dups(R, f, KDX_AST_REGION, true);
 	check_dups(R, f, KDX_AST_SCENARIO, true);
-	const kdx_ast_decl *first_rb = NULL, *first_obj = NULL;
+	const kdx_ast_decl *first_rb = NULL, *first_obj = NULL, *first_state = NULL;
 	for (size_t i = 0; i < f->ndecls; i++) {
 		const kdx_ast_decl *d = f->decls[i];
 		const kdx_ast_decl **first = d->kind == KDX_AST_RUNBOOK ? &first_rb
-			: d->kind == KDX_AST_OBJECTIVES ? &first_obj : NULL;
+			: d->kind == KDX_AST_OBJECTIVES ? &first_obj
+			: d->kind == KDX_AST_STATE ? &first_state : NULL;
 		if (first && *first)
 			kdx_diag_note(err(R, d->kw_span, "a file may have only one '%s' block%s",
 					  kdx_ast_decl_kind_name(d->kind), ""),

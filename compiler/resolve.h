@@ -59,6 +59,12 @@ const kdx_ast_decl *kdx_resolve_type_decl(const kdx_module *scope, const kdx_ast
 /* The action a callee names from `scope` (name, or alias.name), or NULL. */
 const kdx_ast_decl *kdx_resolve_action(const kdx_module *scope, const kdx_ast_expr *callee,
 				       const kdx_module **owner);
+/* An action whose `effect` lists only read(...) / observe_*(...): its requests are reads. */
+bool kdx_action_reads_only(const kdx_ast_decl *action);
+/* An action that changes something outside kdx: an effect other than reads, or an empty
+ * effect with its own `call` (sns.publish, cloudwatch.put_metric). Such an action needs a
+ * `verify`, or an `unverifiable = "why"` that says why none can be written. */
+bool kdx_action_mutates(const kdx_ast_decl *action);
 /* The class a `type` declares (class = traffic|...). */
 kdx_res_class kdx_type_class(const kdx_ast_decl *type);
 /* The qualified name of a declaration in module m: "route53.set_weights". */

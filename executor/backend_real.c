@@ -178,6 +178,7 @@ static void *worker(void *arg)
 	in.shared = &j->b->models;
 	in.cancel = &j->cancel;
 	in.token = j->token;
+	in.step = j->step->name;
 	in.waiting = on_waiting;
 	in.waiting_ud = j;
 	in.step_lookup = step_lookup;
@@ -362,10 +363,19 @@ static int be_snapshot(void *ctx, const kdx_step *st, strbuf *out, strbuf *err)
 	return 0;
 }
 
+/* The reason an action declares for having no `verify`. */
+static const char *unverifiable_why(const kdx_bound_call *bc)
+{
+	const kdx_ast_item *u = kdx_ast_find_attr(bc->decl, "unverifiable");
+	const kdx_ast_expr *e = u ? u->expr : NULL;
+	if (e && e->kind == KDX_AST_E_STRING && e->u.str.n == 1 && e->u.str.parts[0].text)
+		return e->u.str.parts[0].text;
+	return "it declares no `verify`";
+}
+
 static kdx_recon be_reconcile(void *ctx, const kdx_step *st, kdx_phase phase, const char *token,
 			      const char *snapshot, strbuf *why)
 {
-	(void)token;
 	kdx_real_backend *b = ctx;
 	const kdx_step_body *body = body_of(st);
 	kdx_interp *in = &b->main;
@@ -380,7 +390,11 @@ static kdx_recon be_reconcile(void *ctx, const kdx_step *st, kdx_phase phase, co
 		strbuf_addf(why, "%s", in->err.buf);
 		return KDX_RECON_UNKNOWN;
 	}
+	/* a verify may look for what the attempt left, by its token (run_info()) */
+	in->token = token;
+	in->step = st->name;
 	int r = kdx_interp_verify(in, bc, scope);
+	in->token = in->step = NULL;
 	switch (r) {
 	case 1:
 		strbuf_addf(why, "live state shows the change of '%s' was made", bc->action);
@@ -389,8 +403,15 @@ static kdx_recon be_reconcile(void *ctx, const kdx_step *st, kdx_phase phase, co
 		strbuf_addf(why, "live state shows the change of '%s' was not made", bc->action);
 		return KDX_RECON_NOT_DONE;
 	case 2:
-		strbuf_addf(why, "'%s' has no `verify`; check the live state by hand, then run "
-			    "'kdx resume' again or 'kdx rollback'", bc->action);
+		/* unverifiable and repeatable (a notification): a second copy carries the same
+		 * run id and step, so receivers can drop it -- send it again */
+		if (kdx_ast_find_attr(bc->decl, "repeatable")) {
+			strbuf_addf(why, "'%s' cannot be read back and is repeatable: sending it again "
+				    "(with the same run id and step)", bc->action);
+			return KDX_RECON_NOT_DONE;
+		}
+		strbuf_addf(why, "'%s' cannot be verified (%s); check the live state by hand, then "
+			    "run 'kdx resume' again or 'kdx rollback'", bc->action, unverifiable_why(bc));
 		return KDX_RECON_UNKNOWN;
 	default:
 		strbuf_addf(why, "cannot read the live state: %s", in->err.buf);

@@ -63,6 +63,30 @@ static int hook_step(kdx_eval *ev, const char *name, kdx_span span, kdx_value **
 	return 0;
 }
 
+/* run_info(): { run, step, token } of the attempt, so a message can carry what lets its
+ * receivers drop a copy that at-least-once delivery or a resumed run repeats. The run id
+ * is the token's middle part ("kdx-RUN-CRC-d"); outside a run (kdx plan) all are "". */
+static int run_info(kdx_interp *in, size_t nargs, kdx_value **out)
+{
+	if (nargs) {
+		strbuf_addstr(&in->err, "run_info() takes no arguments");
+		return -1;
+	}
+	const char *tok = in->token ? in->token : "";
+	const char *run = strchr(tok, '-');
+	const char *end = run ? strchr(run + 1, '-') : NULL;
+	kdx_value *m = kdx_value_map(&in->arena, 3);
+	m->u.map.keys[0] = "run";
+	m->u.map.vals[0] = kdx_value_string(&in->arena, end ? kdx_arena_strndup(&in->arena, run + 1,
+							      (size_t)(end - run - 1)) : "");
+	m->u.map.keys[1] = "step";
+	m->u.map.vals[1] = kdx_value_string(&in->arena, in->step ? in->step : "");
+	m->u.map.keys[2] = "token";
+	m->u.map.vals[2] = kdx_value_string(&in->arena, tok);
+	*out = m;
+	return 0;
+}
+
 static int hook_host(kdx_eval *ev, const char *name, kdx_value **args, size_t nargs,
 		     kdx_value **out)
 {
@@ -71,6 +95,8 @@ static int hook_host(kdx_eval *ev, const char *name, kdx_value **args, size_t na
 		return kdx_interp_http_get(in, args, nargs, out);
 	if (!strcmp(name, "run_command"))
 		return kdx_interp_run_command(in, args, nargs, out);
+	if (!strcmp(name, "run_info"))
+		return run_info(in, nargs, out);
 	if (!strcmp(name, "ask_approval")) {
 		strbuf_addstr(&in->err, "ask_approval() cannot prompt from inside an action; "
 			      "put `approval` on the step instead");
@@ -132,17 +158,7 @@ void kdx_interp_expr_text(const kdx_interp *in, const kdx_ast_expr *e, strbuf *o
 
 bool kdx_interp_action_reads_only(const kdx_ast_decl *act)
 {
-	const kdx_ast_item *eff = kdx_ast_find_item(act, KDX_AST_EFFECT);
-	if (!eff || !eff->nlist)
-		return false;
-	for (size_t i = 0; i < eff->nlist; i++) {
-		const kdx_ast_expr *c = eff->list[i];
-		const char *n = c && c->kind == KDX_AST_E_CALL && c->u.call.callee->kind == KDX_AST_E_NAME
-					? c->u.call.callee->u.name : "";
-		if (strcmp(n, "read") && strncmp(n, "observe_", 8))
-			return false;
-	}
-	return true;
+	return kdx_action_reads_only(act);
 }
 
 /* ---- binding ---- */

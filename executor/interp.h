@@ -57,6 +57,7 @@ typedef struct kdx_interp {
 	strbuf err;                      /* the first error of the current call */
 	strbuf log;                      /* dry-run: the requests it would send */
 	const char *token;               /* idempotency token for mutating requests, or NULL */
+	const char *step;                /* the step being run (run_info()), or NULL */
 	atomic_int *cancel;              /* set: stop at the next wait or request */
 	bool mutated;                    /* a mutation was sent (or, dry-run, skipped) */
 	int requests, mutations;         /* counts, for reports and tests */

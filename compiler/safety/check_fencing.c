@@ -1,7 +1,9 @@
-/* safety/fencing: before a database is promoted ungracefully in region r, the region that
- * may still be its writer takes no writes in any order the graph allows -- it is fenced by
- * a step that happens before (and not unfenced in between), or every traffic resource
- * gives it weight 0. Otherwise two writers accept writes at once: split brain. */
+/* safety/fencing: before a database or cache is promoted ungracefully in region r, the region
+ * that may still be its writer takes no writes in any order the graph allows -- it is fenced
+ * by a step that happens before (and not unfenced in between), or every traffic resource
+ * gives it weight 0. Otherwise two writers accept writes at once: split brain. A runbook
+ * with no traffic resource has only the fence: "every traffic resource" of none proves
+ * nothing. */
 #include "internal.h"
 #include "../../common/xalloc.h"
 
@@ -85,6 +87,14 @@ static int32_t drained(kdx_sctx *c, uint32_t s, size_t at, int32_t o, uint32_t *
 	return -1;
 }
 
+static bool has_traffic(const kdx_sctx *c)
+{
+	for (size_t t = 0; t < c->nres; t++)
+		if (c->plan->resources[t].cls == KDX_RES_TRAFFIC)
+			return true;
+	return false;
+}
+
 static void report(kdx_sctx *c, uint32_t s, const kdx_effect *pe, int32_t o, int32_t t,
 		   double w, uint32_t by)
 {
@@ -93,7 +103,11 @@ static void report(kdx_sctx *c, uint32_t s, const kdx_effect *pe, int32_t o, int
 				   "step '%s' promotes '%s' in '%s' while '%s' may still take writes",
 				   kdx_sx_step(c, s), kdx_sx_res(c, pe->resource),
 				   kdx_sx_region(c, pe->region), kdx_sx_region(c, o));
-	if (by == UINT32_MAX)
+	if (t < 0)
+		kdx_diag_note_unlocated(dg, "no step fences '%s', and the runbook declares no traffic "
+					"resource whose weights could show it takes no writes",
+					kdx_sx_region(c, o));
+	else if (by == UINT32_MAX)
 		kdx_diag_note_unlocated(dg, "'%s' may still send '%s' %g%% (its weight %s)",
 					kdx_sx_res(c, t), kdx_sx_region(c, o), w,
 					c->rollback ? "when the rollback starts" : "at the start");
@@ -149,7 +163,7 @@ static void check_promote(kdx_sctx *c, uint32_t s, size_t at, const kdx_effect *
 		double w = 0;
 		uint32_t by = UINT32_MAX;
 		int32_t t = drained(c, s, at, o, buf, &w, &by);
-		if (t >= 0)
+		if (t >= 0 || !has_traffic(c))
 			report(c, s, pe, o, t, w, by);
 	}
 }

@@ -93,8 +93,10 @@ static void check_promote(kdx_sctx *c, uint32_t s, const kdx_effect *pe)
 				   kdx_sx_step(c, s), kdx_sx_res(c, pe->resource),
 				   kdx_sx_region(c, pe->region), b.buf);
 	note_gates(c, dg, s, pe);
-	kdx_diag_hint(dg, "add `require rds.replication_lag(%s, \"%s\") <= objectives.rpo` to "
+	/* the gate's module: a cache's lag is elasticache's to read, a database's rds' */
+	kdx_diag_hint(dg, "add `require %s.replication_lag(%s, \"%s\") <= objectives.rpo` to "
 			  "'%s' or to a step it waits for, or use a graceful switchover",
+		      p->resources[pe->resource].cls == KDX_RES_CACHE ? "elasticache" : "rds",
 		      kdx_sx_res(c, pe->resource), kdx_sx_region(c, pe->region), kdx_sx_step(c, s));
 	strbuf_release(&b);
 }

@@ -1,5 +1,6 @@
-/* safety/traffic: every weight assignment sums to 100 %, and in every order the graph
- * allows, each traffic resource sends traffic to at least one healthy region. */
+/* safety/traffic: the starting weights (the region blocks', or a traffic resource's own
+ * `weights`) and every weight assignment sum to 100 %, and in every order the graph allows,
+ * each traffic resource sends traffic to at least one healthy region. */
 #include "internal.h"
 #include "../../common/xalloc.h"
 
@@ -111,9 +112,48 @@ static void check_down(kdx_sctx *c, uint32_t h, int32_t r, uint32_t *buf, uint32
 	}
 }
 
+/* Weights that start at 105 % make every later check about them meaningless (a step that
+ * moves 75 % of it proves nothing), so they are an error of their own: first the region
+ * blocks' weights, then each traffic resource that declares its own. */
+static void check_start(kdx_sctx *c)
+{
+	const kdx_plan *p = c->plan;
+	double sum = 0;
+	for (size_t r = 0; r < p->nregions; r++)
+		sum += p->regions[r].weight;
+	if (p->nregions && sum > KDX_PCT_EPS && fabs(sum - 100) > KDX_PCT_EPS) {
+		kdx_diag *g = kdx_sx_diag(c, KDX_ERROR, "traffic", p->regions[0].span,
+					  "the regions' weights sum to %g%%, not 100%%", sum);
+		for (size_t r = 0; r < p->nregions; r++)
+			kdx_diag_note(g, p->regions[r].span, "'%s' declares weight %g%%",
+				      p->regions[r].name, p->regions[r].weight);
+		kdx_diag_hint(g, "declare the live split: the weights of the region blocks add up to "
+				 "exactly 100%%");
+	}
+	for (size_t t = 0; t < c->nres; t++) {
+		if (p->resources[t].cls != KDX_RES_TRAFFIC || !kdx_value_get(p->resources[t].attrs, "weights"))
+			continue;
+		const double *w = &c->init->weights[t * c->nreg];
+		double ts = 0;
+		for (size_t r = 0; r < c->nreg; r++)
+			ts += w[r];
+		if (fabs(ts - 100) <= KDX_PCT_EPS)
+			continue;
+		strbuf ws = STRBUF_INIT;
+		kdx_sx_weights(&ws, w, c->nreg);
+		kdx_diag *g = kdx_sx_diag(c, KDX_ERROR, "traffic", p->resources[t].span,
+					  "the weights '%s' starts with sum to %g%%, not 100%% (%s)",
+					  kdx_sx_res(c, (int32_t)t), ts, ws.buf);
+		kdx_diag_hint(g, "make its `weights` add up to exactly 100%%");
+		strbuf_release(&ws);
+	}
+}
+
 void kdx_check_traffic(kdx_sctx *c)
 {
 	const kdx_plan *p = c->plan;
+	if (!c->rollback)
+		check_start(c);
 	uint32_t *buf = xmalloc((p->nsteps + 1) * sizeof(*buf));
 	uint32_t *buf2 = xmalloc((p->nsteps + 1) * sizeof(*buf2));
 	for (size_t i = 0; i < c->g->ntopo; i++) {

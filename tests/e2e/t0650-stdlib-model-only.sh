@@ -37,12 +37,12 @@ for rb in stdlib-model-only.kdx stdlib-model-only-data.kdx; do
 	"$KDX" apply -dry-run -auto-approve "$RB/$rb" >"${rb%.kdx}.out" 2>&1 || fail "dry run of $rb: $(cat "${rb%.kdx}.out")"
 	assert_contains "$(cat "${rb%.kdx}.out")" "run ok"
 done
-assert_contains "$(cat stdlib-model-only.out)" "dry run: 5 requests, 5 mutating (not sent)"
+assert_contains "$(cat stdlib-model-only.out)" "dry run: 6 requests, 5 mutating (not sent)"
 assert_contains "$(cat stdlib-model-only.out)" "would wait until r.FunctionError == null"
-assert_contains "$(cat stdlib-model-only-data.out)" "dry run: 4 requests, 4 mutating (not sent)"
+assert_contains "$(cat stdlib-model-only-data.out)" "dry run: 6 requests, 6 mutating (not sent)"
 # nothing mutating reached the stub: only the reads are recorded there
 ls reads | grep -qv -e DescribeEndpointGroup -e GetRoutingControlState -e ListSafetyRules \
-	-e DescribeGlobalReplicationGroups && fail "the stub got a request that is not a read: $(ls reads)"
+	-e DescribeGlobalReplicationGroups -e DescribeUsers && fail "the stub got a request that is not a read: $(ls reads)"
 python3 - "$STUB" "$MOTO_URL" "$KDX_REPO/tests/aws" <<'PY' || fail "a request differs from botocore's"
 import glob, json, os, sys
 stub, moto, tools = sys.argv[1:4]
@@ -71,6 +71,9 @@ EXPECT = {
                                                      {"EndpointGroupArn": EG + "west"}],
     ("elasticache", "DescribeGlobalReplicationGroups"): [
         {"GlobalReplicationGroupId": "kaldrix-global", "ShowMemberInfo": True}],
+    ("elasticache", "DescribeUsers"): [{"UserId": "kaldrix-app-east"}],
+    ("elasticache", "ModifyUser"): [{"UserId": "kaldrix-app-east", "AccessString": "on ~* -@all +@read +@connection"},
+                                    {"UserId": "kaldrix-app-east", "AccessString": "on ~* +@all"}],
     ("elasticache", "FailoverGlobalReplicationGroup"): [
         {"GlobalReplicationGroupId": "kaldrix-global", "PrimaryRegion": "us-west-2",
          "PrimaryReplicationGroupId": "kaldrix-west"}],

@@ -18,8 +18,13 @@ assert_contains "$(cat apply.out)" "run ok"
 assert_eq "$(desired)" 4 "desired count after apply (100% of full_capacity 4)"
 src=$(python3 -c 'import boto3; print(boto3.client("rds", region_name="us-west-2").describe_db_instances(DBInstanceIdentifier="kaldrix-reports-west")["DBInstances"][0].get("ReadReplicaSourceDBInstanceIdentifier", ""))')
 assert_contains "$src" "kaldrix-reports" "the cross-region replica's source"
-msg=$(python3 -c 'import boto3,json,sys; m=boto3.client("sqs", region_name="us-east-1").receive_message(QueueUrl=sys.argv[1], WaitTimeSeconds=1).get("Messages",[]); print(json.loads(m[0]["Body"])["Message"] if m else "")' "$queue")
-assert_eq "$msg" "scaled web in us-west-2" "the SNS message the subscriber got"
+msg=$(python3 -c 'import boto3,json,sys; m=boto3.client("sqs", region_name="us-east-1").receive_message(QueueUrl=sys.argv[1], WaitTimeSeconds=1).get("Messages",[]); b=json.loads(m[0]["Body"]) if m else {}; a=b.get("MessageAttributes",{}); print(b.get("Message",""), a.get("kdx.step",{}).get("Value"), a.get("kdx.run",{}).get("Value"))' "$queue")
+# the message carries its step and run (issue #20.9), so a receiver can drop a repeat
+run=$(sed -n 's/.*"token":"kdx-\([0-9a-f]*\)-.*/\1/p' .kdx/*.jsonl | head -1)
+[ -n "$run" ] || fail "no run id in the journal"
+assert_eq "$msg" "scaled web in us-west-2 notify $run" "the SNS message the subscriber got"
+# a notification is a journalled change: an intent before, its result after
+grep -q '"step":"notify"' .kdx/*.jsonl || fail "the notify step is not in the journal"
 n=$(python3 -c 'import boto3; print(len(boto3.client("cloudwatch", region_name="us-east-1").list_metrics(Namespace="kdx/test", MetricName="failover_steps")["Metrics"]))')
 assert_eq "$n" 1 "metrics in kdx/test"
 "$KDX" rollback stdlib-moto.kdx >rb.out 2>&1 || fail "rollback: $(cat rb.out)"

@@ -164,6 +164,31 @@ static void test_builtins(void **state)
 	assert_string_equal(f->diags.items[f->diags.n - 1].hint, "did you mean 'length'?");
 }
 
+/* fail/assert carry the stdlib's "no such resource" messages; merge is how a
+ * read-modify-write keeps every field it does not change; join and distinct list what exists */
+static void test_fail_and_rmw_builtins(void **state)
+{
+	fixture *f = *state;
+	assert_int_equal(ev(f, NULL, "fail(\"no zone 'x.'\")"), -1);
+	assert_string_equal(f->out.buf, "no zone 'x.'");
+	assert_int_equal(ev(f, NULL, "assert(1 > 2, \"not bigger\")"), -1);
+	assert_string_equal(f->out.buf, "not bigger");
+	assert_int_equal(ev(f, NULL, "assert(2 > 1, \"not bigger\")"), 0);
+	assert_string_equal(f->out.buf, "true");
+	/* `? :` evaluates only the branch it takes */
+	assert_int_equal(ev(f, NULL, "length([1]) > 0 ? 7 : fail(\"empty\")"), 0);
+	assert_string_equal(f->out.buf, "7");
+	assert_int_equal(ev(f, NULL, "fail(3)"), -1);
+	assert_string_equal(f->out.buf, "'fail' takes one string (the message)");
+	assert_int_equal(ev(f, NULL, "merge({ a = 1, b = 2, c = 3 }, { b = 9, d = 4 })"), 0);
+	assert_string_equal(f->out.buf, "{ \"a\" = 1, \"b\" = 9, \"c\" = 3, \"d\" = 4 }");
+	assert_int_equal(ev(f, NULL, "join(distinct([\"a\", \"b\", \"a\"]), \", \")"), 0);
+	assert_string_equal(f->out.buf, "\"a, b\"");
+	assert_int_equal(ev(f, NULL, "join([], \", \")"), 0);
+	assert_string_equal(f->out.buf, "\"\"");
+	assert_int_equal(ev(f, NULL, "join([1], \", \")"), -1);
+}
+
 /* ---- running an action through recording hooks ---- */
 
 typedef struct recorder {
@@ -198,9 +223,11 @@ static int rec_call(void *ctx, const char *provider, const char *const *names, s
 		*out = json(rc->arena, "{\"HostedZones\":[{\"Id\":\"/hostedzone/Z1\",\"Name\":\"example.com.\"}]}");
 	else if (!strcmp(op, "ListResourceRecordSets"))
 		*out = json(rc->arena, "{\"ResourceRecordSets\":["
-			    "{\"Name\":\"www.example.com.\",\"SetIdentifier\":\"us-east-1\",\"Weight\":30},"
-			    "{\"Name\":\"www.example.com.\",\"SetIdentifier\":\"us-west-2\",\"Weight\":70},"
-			    "{\"Name\":\"other.example.com.\",\"SetIdentifier\":\"x\",\"Weight\":1}]}");
+			    "{\"Name\":\"www.example.com.\",\"Type\":\"CNAME\",\"SetIdentifier\":\"us-east-1\","
+			    "\"Weight\":30,\"TTL\":42,\"HealthCheckId\":\"hc-1\",\"ResourceRecords\":[{\"Value\":\"lb-1.example.net\"}]},"
+			    "{\"Name\":\"www.example.com.\",\"Type\":\"CNAME\",\"SetIdentifier\":\"us-west-2\","
+			    "\"Weight\":70,\"AliasTarget\":{\"HostedZoneId\":\"Z2\",\"DNSName\":\"lb-2.example.net\",\"EvaluateTargetHealth\":true}},"
+			    "{\"Name\":\"other.example.com.\",\"Type\":\"CNAME\",\"SetIdentifier\":\"x\",\"Weight\":1}]}");
 	else if (!strcmp(op, "ChangeResourceRecordSets"))
 		*out = json(rc->arena, "{\"ChangeInfo\":{\"Id\":\"/change/C1\",\"Status\":\"PENDING\"}}");
 	else if (!strcmp(op, "DescribeAutoScalingGroups"))
@@ -247,16 +274,21 @@ static void test_run_action_and_undo(void **state)
 	assert_string_equal(sb.buf, "{ \"before\" = { \"us-east-1\" = 30%, \"us-west-2\" = 70% } }");
 	strbuf_reset(&rc.log);
 	assert_int_equal(kdx_run_action(&r, &call, &result), 0);
+	/* read-modify-write: each record set goes back as read (TTL, health check, targets or
+	 * alias) with only its Weight changed; nothing is invented from the declaration */
 	assert_string_equal(rc.log.buf,
+		"aws route53 ListHostedZonesByName - {\"DNSName\":\"example.com.\",\"MaxItems\":\"1\"}\n"
+		"aws route53 ListResourceRecordSets - {\"HostedZoneId\":\"/hostedzone/Z1\",\"StartRecordName\":"
+		"\"www.example.com.\",\"StartRecordType\":\"CNAME\"}\n"
 		"aws route53 ListHostedZonesByName - {\"DNSName\":\"example.com.\",\"MaxItems\":\"1\"}\n"
 		"aws route53 ChangeResourceRecordSets - {\"HostedZoneId\":\"/hostedzone/Z1\",\"ChangeBatch\":"
 		"{\"Comment\":\"kdx: set weights of www.example.com.\",\"Changes\":["
 		"{\"Action\":\"UPSERT\",\"ResourceRecordSet\":{\"Name\":\"www.example.com.\",\"Type\":\"CNAME\","
-		"\"SetIdentifier\":\"us-east-1\",\"Weight\":0,\"TTL\":60,\"ResourceRecords\":"
-		"[{\"Value\":\"us-east-1.www.example.com.\"}]}},"
+		"\"SetIdentifier\":\"us-east-1\",\"Weight\":0,\"TTL\":42,\"HealthCheckId\":\"hc-1\","
+		"\"ResourceRecords\":[{\"Value\":\"lb-1.example.net\"}]}},"
 		"{\"Action\":\"UPSERT\",\"ResourceRecordSet\":{\"Name\":\"www.example.com.\",\"Type\":\"CNAME\","
-		"\"SetIdentifier\":\"us-west-2\",\"Weight\":100,\"TTL\":60,\"ResourceRecords\":"
-		"[{\"Value\":\"us-west-2.www.example.com.\"}]}}]}}\n"
+		"\"SetIdentifier\":\"us-west-2\",\"Weight\":100,\"AliasTarget\":{\"HostedZoneId\":\"Z2\","
+		"\"DNSName\":\"lb-2.example.net\",\"EvaluateTargetHealth\":true}}}]}}\n"
 		"aws route53 GetChange - {\"Id\":\"/change/C1\"}\n"
 		"sleep 2000\n"
 		"aws route53 GetChange - {\"Id\":\"/change/C1\"}\n");
@@ -305,6 +337,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_collections, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_names_and_unknowns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_builtins, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fail_and_rmw_builtins, setup, teardown),
 		cmocka_unit_test(test_run_action_and_undo),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

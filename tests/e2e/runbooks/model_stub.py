@@ -35,10 +35,21 @@ SAFETY_RULES = {"SafetyRules": [
 ELASTICACHE_NS = "http://elasticache.amazonaws.com/doc/2015-02-02/"
 GLOBAL_GROUPS = ("<DescribeGlobalReplicationGroupsResponse xmlns=\"%s\"><DescribeGlobalReplicationGroupsResult>"
                  "<GlobalReplicationGroups><GlobalReplicationGroup><GlobalReplicationGroupId>kaldrix-global"
-                 "</GlobalReplicationGroupId><Status>available</Status></GlobalReplicationGroup>"
+                 "</GlobalReplicationGroupId><Status>available</Status><Members>"
+                 "<GlobalReplicationGroupMember><ReplicationGroupId>kaldrix-east</ReplicationGroupId>"
+                 "<ReplicationGroupRegion>us-east-1</ReplicationGroupRegion><Role>PRIMARY</Role>"
+                 "</GlobalReplicationGroupMember><GlobalReplicationGroupMember><ReplicationGroupId>"
+                 "kaldrix-west</ReplicationGroupId><ReplicationGroupRegion>us-west-2</ReplicationGroupRegion>"
+                 "<Role>SECONDARY</Role></GlobalReplicationGroupMember></Members></GlobalReplicationGroup>"
                  "</GlobalReplicationGroups></DescribeGlobalReplicationGroupsResult>"
                  "<ResponseMetadata><RequestId>1</RequestId></ResponseMetadata>"
                  "</DescribeGlobalReplicationGroupsResponse>" % ELASTICACHE_NS)
+
+
+USERS = ("<DescribeUsersResponse xmlns=\"%s\"><DescribeUsersResult><Users><member>"
+         "<UserId>kaldrix-app-east</UserId><Status>active</Status><AccessString>on ~* +@all</AccessString>"
+         "</member></Users></DescribeUsersResult><ResponseMetadata><RequestId>2</RequestId>"
+         "</ResponseMetadata></DescribeUsersResponse>" % ELASTICACHE_NS)
 
 
 def service_of(headers):
@@ -74,6 +85,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             op, ctype, answer = "ListSafetyRules", "application/json", json.dumps(SAFETY_RULES).encode()
         elif name == "elasticache" and b"Action=DescribeGlobalReplicationGroups" in body:
             op, ctype, answer = "DescribeGlobalReplicationGroups", "text/xml", GLOBAL_GROUPS.encode()
+        elif name == "elasticache" and b"Action=DescribeUsers" in body:
+            op, ctype, answer = "DescribeUsers", "text/xml", USERS.encode()
         host = self.headers.get("Host", "")
         with LOCK:
             COUNT[0] += 1

@@ -1,4 +1,4 @@
-"""Set up moto for t0653: zone kaldrix.test. with a weighted record api (east 100, west 0),
+"""Set up moto for t0653: zone kaldrix.test. with a weighted record api (east 100 with health check A, west 0 with B),
 a failover pair app (east PRIMARY with health check A, west SECONDARY with B) and a third
 health check C. Prints the ids of A, B and C. Usage: stdlib_moto_route53.py"""
 import boto3
@@ -16,10 +16,10 @@ def check(name, threshold):
 
 a, b, c = check("east", 3), check("west", 3), check("west-deep", 2)
 changes = []
-for sid, weight in (("us-east-1", 100), ("us-west-2", 0)):
+for sid, weight, hc in (("us-east-1", 100, a), ("us-west-2", 0, b)):
     changes.append({"Action": "CREATE", "ResourceRecordSet": {
         "Name": "api.kaldrix.test.", "Type": "CNAME", "SetIdentifier": sid, "Weight": weight,
-        "TTL": 60, "ResourceRecords": [{"Value": "api-%s.kaldrix.test" % sid}]}})
+        "TTL": 60, "HealthCheckId": hc, "ResourceRecords": [{"Value": "api-%s.kaldrix.test" % sid}]}})
 for sid, role, hc in (("east", "PRIMARY", a), ("west", "SECONDARY", b)):
     changes.append({"Action": "CREATE", "ResourceRecordSet": {
         "Name": "app.kaldrix.test.", "Type": "CNAME", "SetIdentifier": sid, "Failover": role,
