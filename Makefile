@@ -20,8 +20,8 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Wno-unused-parameter $(if $(WERROR),-Werror)
-CPPFLAGS += -I. -I$(BUILD) $(PKG_CFLAGS) -DKDX_STDLIB_DIR='"$(PREFIX)/share/kdx/stdlib"' \
-            -DKDX_SOURCE_STDLIB_DIR='"$(CURDIR)/stdlib"'
+# Only the installed stdlib is compiled in; a source checkout sets KDX_STDLIB (tests/run.sh).
+CPPFLAGS += -I. -I$(BUILD) $(PKG_CFLAGS) -DKDX_STDLIB_DIR='"$(PREFIX)/share/kdx/stdlib"'
 LDLIBS   += $(PKG_LIBS) -lm -lpthread
 ifeq ($(SANITIZE),)
 # At start-up the dynamic linker looks every symbol up in the libraries in NEEDED order;
@@ -134,7 +134,7 @@ $(BUILD)/tests/%: tests/unit/%.c $(LIB)
 unit: $(UNIT_BINS)
 
 test: $(KDX_BIN) $(UNIT_BINS)
-	@KDX="$(CURDIR)/$(KDX_BIN)" UNIT_DIR="$(CURDIR)/$(BUILD)/tests" ./tests/run.sh
+	@KDX_STDLIB="$(CURDIR)/stdlib" KDX="$(CURDIR)/$(KDX_BIN)" UNIT_DIR="$(CURDIR)/$(BUILD)/tests" ./tests/run.sh
 
 # The long fault campaign (issue #20.10; docs/testing.md): the sample t0950 runs in
 # 'make test', this runs every targeted fault, 20 seeds at 20 % and 50 % and 20 kill points.
@@ -145,7 +145,7 @@ campaign: $(KDX_BIN)
 
 # Re-record golden outputs after an intended change; review the diff before committing.
 golden-update: $(KDX_BIN)
-	@KDX="$(CURDIR)/$(KDX_BIN)" ./tests/golden/run.sh --update
+	@KDX_STDLIB="$(CURDIR)/stdlib" KDX="$(CURDIR)/$(KDX_BIN)" ./tests/golden/run.sh --update
 
 asan:
 	$(MAKE) BUILD=build/asan SANITIZE=1 CC=clang test

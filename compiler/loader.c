@@ -2,6 +2,7 @@
  * missing modules and import cycles with the chain that closes them. */
 #include "resolve.h"
 #include "../grammar/parse.h"
+#include "../common/stdlibdir.h"
 #include "../common/xalloc.h"
 
 #include <stdlib.h>
@@ -50,8 +51,7 @@ static void build_search_path(loader *L)
 		}
 	}
 	if (!L->opts->no_default_stdlib) {
-		add_dir(L, KDX_STDLIB_DIR);
-		add_dir(L, KDX_SOURCE_STDLIB_DIR);
+		add_dir(L, kdx_stdlib_dir());
 	}
 }
 
@@ -94,14 +94,51 @@ static void push_module(kdx_program *p, kdx_arena *a, kdx_module *m)
 	p->modules = n;
 }
 
-/* Where `import "aws/route53"` is found: the first DIR/aws/route53.kdx on the search path. */
-static char *find_module(loader *L, const char *name)
+/* A module name is words joined by '/': "aws/route53". No "..", no leading '/', no '.'
+ * at all, so `import` can only name a file below a search directory. */
+static bool module_name_ok(const char *name)
+{
+	bool word = false;
+	for (const char *c = name; *c; c++) {
+		if (*c == '/') {
+			if (!word)
+				return false;
+			word = false;
+		} else if ((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+			   (*c >= '0' && *c <= '9') || *c == '_' || *c == '-') {
+			word = true;
+		} else {
+			return false;
+		}
+	}
+	return word;
+}
+
+/* path, resolved (symbolic links too), lies inside dir. */
+static bool inside(const char *dir, const char *path)
+{
+	char *rd = realpath(dir, NULL), *rp = realpath(path, NULL);
+	size_t n = rd ? strlen(rd) : 0;
+	bool ok = rd && rp && !strncmp(rd, rp, n) && (rp[n] == '/' || (n == 1 && rd[0] == '/'));
+	free(rd);
+	free(rp);
+	return ok;
+}
+
+/* Where `import "aws/route53"` is found: the first DIR/aws/route53.kdx on the search path
+ * that really lies in DIR (a symbolic link out of it does not count). *escaped: such a
+ * link was found. */
+static char *find_module(loader *L, const char *name, bool *escaped)
 {
 	kdx_arena *a = &L->c->arena;
+	*escaped = false;
 	for (size_t i = 0; i < L->ndirs; i++) {
 		char *p = kdx_arena_printf(a, "%s/%s.kdx", L->dirs[i], name);
-		if (is_file(p))
+		if (!is_file(p))
+			continue;
+		if (inside(L->dirs[i], p))
 			return p;
+		*escaped = true;
 	}
 	return NULL;
 }
@@ -114,12 +151,31 @@ static void import_one(loader *L, kdx_module *m, const kdx_ast_decl *d, kdx_impo
 	const char *name = d->label.name;
 	im->decl = d;
 	im->alias = d->name.name ? d->name.name : kdx_import_alias(&c->intern, name);
-	char *path = find_module(L, name);
+	if (!module_name_ok(name)) {
+		kdx_diag *g = kdx_diag_add(&c->diags, KDX_ERROR, "import", d->span,
+					   "module name '%s' is not a name: an import names a module "
+					   "below the -I directories, KDX_PATH or the standard library",
+					   name);
+		kdx_diag_hint(g, "write it as words joined by '/' (\"aws/route53\"), without "
+			      "'..', '.' or a leading '/'; add its directory with -I DIR");
+		L->rc = -1;
+		return;
+	}
+	bool escaped;
+	char *path = find_module(L, name, &escaped);
+	if (!path && escaped) {
+		kdx_diag *g = kdx_diag_add(&c->diags, KDX_ERROR, "import", d->span,
+					   "module '%s' is a link to a file outside its search "
+					   "directory: refused", name);
+		kdx_diag_hint(g, "add the directory that really holds it with -I DIR");
+		L->rc = -1;
+		return;
+	}
 	if (!path) {
 		kdx_diag *g = kdx_diag_add(&c->diags, KDX_ERROR, "import", d->span,
 					   "module '%s' not found", name);
 		kdx_diag_note_unlocated(g, "looked for '%s.kdx' in the -I directories, KDX_PATH and "
-					"the standard library", name);
+					"the standard library ($KDX_STDLIB, else the installed one)", name);
 		kdx_diag_hint(g, "add a directory with -I DIR or KDX_PATH");
 		L->rc = -1;
 		return;
@@ -272,12 +328,10 @@ static void load_uses(loader *L, kdx_module *m)
 
 const char *kdx_stdlib_import_for(kdx_arena *a, const char *alias)
 {
-	const char *dirs[] = { KDX_STDLIB_DIR, KDX_SOURCE_STDLIB_DIR };
 	const char *forms[] = { "%s/%s.kdx", "%s/aws/%s.kdx" };
 	for (size_t f = 0; f < 2; f++)
-		for (size_t d = 0; d < 2; d++)
-			if (is_file(kdx_arena_printf(a, forms[f], dirs[d], alias)))
-				return kdx_arena_printf(a, f ? "aws/%s" : "%s", alias);
+		if (is_file(kdx_arena_printf(a, forms[f], kdx_stdlib_dir(), alias)))
+			return kdx_arena_printf(a, f ? "aws/%s" : "%s", alias);
 	return NULL;
 }
 

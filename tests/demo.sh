@@ -11,6 +11,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
 KDX=${KDX:-$repo/kdx}
+export KDX_STDLIB=${KDX_STDLIB:-$repo/stdlib} # no source-tree path is compiled into kdx
 work=$(mktemp -d "${TMPDIR:-/tmp}/kdx-demo.XXXXXX")
 pids=()
 cleanup() {

@@ -7,6 +7,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 export KDX=${KDX:-$here/../kdx}
 export UNIT_DIR=${UNIT_DIR:-$here/../build/tests}
 export KDX_REPO=$(cd "$here/.." && pwd)
+# the binary has no source-tree path compiled in: point it at this checkout's stdlib
+export KDX_STDLIB=${KDX_STDLIB:-$KDX_REPO/stdlib}
 only=${ONLY:-}
 pass=0 fail=0 skip=0
 failed=()

@@ -150,10 +150,39 @@ int aws_client_last_attempts(const aws_client *c)
 	return c->last_attempts;
 }
 
+/* A model's endpointPrefix becomes part of a host name ("PREFIX.REGION.amazonaws.com"):
+ * only DNS labels joined by dots, so a model cannot turn it into another host ("evil.com/",
+ * "x@evil.com", "a#"). The signing name goes into the credential scope: labels too. */
+static bool dns_labels(const char *s)
+{
+	size_t label = 0;
+	for (; s && *s; s++) {
+		if (*s == '.') {
+			if (!label || s[-1] == '-')
+				return false;
+			label = 0;
+		} else if ((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+			   (*s == '-' && label)) {
+			if (++label > 63)
+				return false;
+		} else {
+			return false;
+		}
+	}
+	return label > 0 && s[-1] != '-';
+}
+
 int aws_client_resolve(aws_client *c, aws_request *r, const char *endpoint_prefix,
 		       const char *signing_name, const char *service_id, const char *region,
 		       strbuf *err)
 {
+	if (!dns_labels(endpoint_prefix) || (signing_name && !dns_labels(signing_name))) {
+		strbuf_addf(err, "the model's %s '%s' is not a DNS name (lower-case labels joined by "
+			    "dots): refused", dns_labels(endpoint_prefix) ? "signingName" :
+			    "endpointPrefix", dns_labels(endpoint_prefix) ? signing_name :
+			    endpoint_prefix ? endpoint_prefix : "");
+		return -1;
+	}
 	aws_endpoint e;
 	aws_endpoint_query q = { endpoint_prefix, service_id, region ? region : c->region,
 				 c->endpoint_url, &c->endpoints };
@@ -164,9 +193,61 @@ int aws_client_resolve(aws_client *c, aws_request *r, const char *endpoint_prefi
 	return 0;
 }
 
+/* Replace every occurrence of the client's secret key and session token in sb: a server
+ * (an emulator, a proxy, a hostile endpoint) may echo the token back in an error, and what
+ * comes back is printed and journalled. */
+static void redact_buf(const aws_client *c, strbuf *sb)
+{
+	const char *sec[2] = { c->creds.secret_access_key, c->creds.session_token };
+	for (int i = 0; i < 2; i++) {
+		size_t n = sec[i] ? strlen(sec[i]) : 0;
+		if (n < 8 || !sb->len) /* too short to be a real secret, and to search for */
+			continue;
+		strbuf out = STRBUF_INIT;
+		const char *p = sb->buf, *hit;
+		while ((hit = strstr(p, sec[i]))) {
+			strbuf_add(&out, p, (size_t)(hit - p));
+			strbuf_addstr(&out, "<redacted>");
+			p = hit + n;
+		}
+		if (p == sb->buf) {
+			strbuf_release(&out);
+			continue;
+		}
+		strbuf_addstr(&out, p);
+		kdx_wipe(sb->buf, sb->len);
+		strbuf_release(sb);
+		*sb = out;
+	}
+}
+
+static void redact(const aws_client *c, char **s)
+{
+	if (!*s)
+		return;
+	strbuf sb = STRBUF_INIT;
+	strbuf_addstr(&sb, *s);
+	redact_buf(c, &sb);
+	free(*s);
+	*s = strbuf_detach(&sb, NULL);
+}
+
+/* What a failed call hands back has no credential in it, whatever the server sent. */
+static void redact_failure(const aws_client *c, call *k)
+{
+	redact(c, &k->err.code);
+	redact(c, &k->err.message);
+	redact(c, &k->err.request_id);
+	redact_buf(c, &k->resp.body);
+	for (size_t i = 0; i < k->resp.nheaders; i++)
+		redact(c, &k->resp.headers[i].value);
+}
+
 static void finish(call *k, bool ok)
 {
 	aws_client *c = k->c;
+	if (!ok)
+		redact_failure(c, k);
 	c->ncalls--;
 	if (k->all_prev)
 		k->all_prev->all_next = k->all_next;
@@ -209,6 +290,19 @@ static int refresh_credentials(aws_client *c, strbuf *err)
 	return 0;
 }
 
+/* A header that held CR, LF or NUL was not kept (aws_request_set_header): the request
+ * is not what its builder meant, so it is never signed or sent. */
+static int refuse_bad_header(const aws_request *r, strbuf *err)
+{
+	if (!r->bad_header)
+		return 0;
+	/* the name may be a map key from the runbook: shown only when printable */
+	strbuf_addf(err, "refusing to send a request whose header '%s' holds CR, LF or NUL in "
+		    "its name or value; nothing was sent",
+		    aws_header_ok(r->bad_header, "", 0) ? r->bad_header : "(unprintable name)");
+	return -1;
+}
+
 static void start_attempt(call *k)
 {
 	aws_client *c = k->c;
@@ -231,7 +325,7 @@ static void start_attempt(call *k)
 	p.unsigned_payload = k->o.unsigned_payload;
 	strbuf err = STRBUF_INIT;
 	long timeout = k->o.timeout_ms > 0 ? k->o.timeout_ms : c->timeout_ms;
-	if (aws_sigv4_sign(k->r, &p, NULL, &err) < 0 ||
+	if (aws_sigv4_sign(k->r, &p, NULL, &err) < 0 || refuse_bad_header(k->r, &err) < 0 ||
 	    aws_transport_start(c->tx, k->r, &k->resp, timeout, on_transfer, k, &err) < 0) {
 		k->err.code = xstrdup("ClientError");
 		k->err.message = strbuf_detach(&err, NULL);
@@ -292,6 +386,8 @@ int aws_client_submit(aws_client *c, aws_request *r, const aws_call_opts *o, aws
 		strbuf_addstr(err, "cannot send a request that has no endpoint: resolve it first");
 		return -1;
 	}
+	if (refuse_bad_header(r, err) < 0)
+		return -1;
 	call *k = xcalloc(1, sizeof(*k));
 	k->c = c;
 	k->r = r;

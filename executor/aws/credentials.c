@@ -14,6 +14,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -55,6 +57,8 @@ void aws_credentials_copy(aws_credentials *dst, const aws_credentials *src)
 	dst->session_token = dup_or_null(src->session_token);
 	dst->expiration = src->expiration;
 	dst->source = dup_or_null(src->source);
+	if (dst->secret_access_key)
+		aws_process_protect();
 }
 
 char *aws_credentials_mask(const char *s)
@@ -503,7 +507,27 @@ out:
 	return rc;
 }
 
+void aws_process_protect(void)
+{
+	/* no core file and no ptrace/proc access by other processes of the same user: a core
+	 * or a debugger would show the secret key and token in memory. Children (Terraform)
+	 * become dumpable again at execve, as the kernel does for every program. */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	struct rlimit none = { 0, 0 };
+	setrlimit(RLIMIT_CORE, &none);
+}
+
+static int load_chain(aws_credentials *out, const aws_cred_opts *o, strbuf *err);
+
 int aws_credentials_load(aws_credentials *out, const aws_cred_opts *o, strbuf *err)
+{
+	int rc = load_chain(out, o, err);
+	if (rc == 0)
+		aws_process_protect();
+	return rc;
+}
+
+static int load_chain(aws_credentials *out, const aws_cred_opts *o, strbuf *err)
 {
 	aws_credentials_init(out);
 	strbuf tried = STRBUF_INIT;

@@ -25,11 +25,17 @@ typedef struct aws_cred_opts {
 void aws_credentials_init(aws_credentials *c);
 /* Zero the secrets, free everything, re-initialise. */
 void aws_credentials_release(aws_credentials *c);
+/* Copies (and, when there is a secret, protects the process as below). */
 void aws_credentials_copy(aws_credentials *dst, const aws_credentials *src);
+/* Make the process non-dumpable (PR_SET_DUMPABLE 0) with a core size limit of 0, for as
+ * long as it lives: done whenever credentials are loaded or copied, since a core file or a
+ * debugger attached by another process of the user would show them. Idempotent. */
+void aws_process_protect(void);
 
 /* Walk the chain: environment, then the profile's static keys in the shared credentials
  * file and the config file, then the profile's credential_process. On failure fills err
- * with one message that names every source tried and returns -1. */
+ * with one message that names every source tried and returns -1. On success the process
+ * is protected (aws_process_protect). */
 int aws_credentials_load(aws_credentials *out, const aws_cred_opts *o, strbuf *err);
 
 /* The region: AWS_REGION, AWS_DEFAULT_REGION, then `region` in the profile's config

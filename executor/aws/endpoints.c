@@ -100,11 +100,7 @@ static int parse_url(aws_endpoint *e, const char *url, const char *source, strbu
 	if (aws_url_parse(&u, url, 0, "endpoint", source, err) < 0)
 		return -1;
 	e->scheme = xstrdup(u.scheme);
-	strbuf hp = STRBUF_INIT;
-	strbuf_addstr(&hp, u.host);
-	if (u.port)
-		strbuf_addf(&hp, ":%s", u.port);
-	e->host = strbuf_detach(&hp, NULL);
+	e->host = aws_url_authority(&u);
 	size_t pl = strlen(u.path);
 	while (pl && u.path[pl - 1] == '/')
 		pl--;

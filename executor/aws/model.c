@@ -4,6 +4,7 @@
 #include "model.h"
 #include "model_pack.h"
 #include "../../common/suggest.h"
+#include "../../common/stdlibdir.h"
 #include "../../common/xalloc.h"
 
 #include <ctype.h>
@@ -16,12 +17,6 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#ifndef KDX_STDLIB_DIR
-#define KDX_STDLIB_DIR "/usr/local/share/kdx/stdlib"
-#endif
-#ifndef KDX_SOURCE_STDLIB_DIR
-#define KDX_SOURCE_STDLIB_DIR "stdlib"
-#endif
 
 struct aws_model {
 	char *service;
@@ -200,8 +195,7 @@ static size_t model_dirs(strbuf *dirs, size_t *nenv)
 		}
 	}
 	*nenv = n;
-	strbuf_addstr(&dirs[n++], KDX_STDLIB_DIR "/aws/models");
-	strbuf_addstr(&dirs[n++], KDX_SOURCE_STDLIB_DIR "/aws/models");
+	strbuf_addf(&dirs[n++], "%s/aws/models", kdx_stdlib_dir());
 	return n;
 }
 

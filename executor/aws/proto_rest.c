@@ -65,7 +65,7 @@ static void header_value(rest_parts *p, aws_request *req, const aws_shape *s, co
 	} else {
 		p->bad += scalar_text(&t, s, v, "rfc822") < 0;
 	}
-	aws_request_set_header(req, name, t.buf);
+	aws_request_set_header_n(req, name, t.buf, t.len); /* t may hold a NUL: refused */
 out:
 	strbuf_release(&t);
 }
@@ -135,8 +135,9 @@ static void partition(rest_parts *p, aws_request *req, const aws_shape *in, cons
 				strbuf_reset(&t);
 				strbuf_addf(&t, "%s%s", wire, val->u.map.keys[k]);
 				const kdx_value *hv = val->u.map.vals[k];
-				aws_request_set_header(req, t.buf, hv->kind == KDX_V_STRING ?
-						       hv->u.str.ptr : "");
+				aws_request_set_header_n(req, t.buf, hv->kind == KDX_V_STRING ?
+							 hv->u.str.ptr : "", hv->kind == KDX_V_STRING ?
+							 hv->u.str.len : 0);
 			}
 		}
 		strbuf_release(&t);

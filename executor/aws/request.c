@@ -31,13 +31,42 @@ void aws_request_release(aws_request *r)
 	free(r->service);
 	free(r->region);
 	free(r->host_prefix);
+	free(r->bad_header);
 	free_headers(r->headers, r->nheaders);
 	strbuf_release(&r->body);
 	aws_request_init(r);
 }
 
+bool aws_header_ok(const char *name, const char *value, size_t len)
+{
+	if (!*name)
+		return false;
+	for (const unsigned char *c = (const unsigned char *)name; *c; c++)
+		if (*c <= ' ' || *c == ':' || *c == 0x7f)
+			return false;
+	for (size_t i = 0; i < len; i++)
+		if (value[i] == '\r' || value[i] == '\n' || value[i] == '\0')
+			return false;
+	return true;
+}
+
+void aws_request_set_header_n(aws_request *r, const char *name, const char *value, size_t len)
+{
+	if (!aws_header_ok(name, value, len)) {
+		if (!r->bad_header)
+			r->bad_header = xstrdup(name);
+		return;
+	}
+	aws_request_set_header(r, name, value);
+}
+
 void aws_request_set_header(aws_request *r, const char *name, const char *value)
 {
+	if (!aws_header_ok(name, value, strlen(value))) {
+		if (!r->bad_header)
+			r->bad_header = xstrdup(name);
+		return;
+	}
 	for (size_t i = 0; i < r->nheaders; i++) {
 		if (!strcasecmp(r->headers[i].name, name)) {
 			free(r->headers[i].value);

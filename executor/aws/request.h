@@ -3,6 +3,7 @@
  * aws_request_release() frees everything the struct owns. */
 #ifndef AWS_REQUEST_H
 #define AWS_REQUEST_H
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "../../common/strbuf.h"
@@ -25,6 +26,8 @@ typedef struct aws_request {
 	char *region;           /* signing region */
 	char *host_prefix;      /* the operation's hostPrefix with its labels filled
 				 * ("123456789012."), for the endpoint to prepend; or NULL */
+	char *bad_header;       /* the first header whose name or value held CR, LF or NUL:
+				   the request is refused before it is signed or sent */
 } aws_request;
 
 typedef struct aws_response {
@@ -36,8 +39,15 @@ typedef struct aws_response {
 
 void aws_request_init(aws_request *r);
 void aws_request_release(aws_request *r);
-/* Replace (case-insensitively) or add a header. */
+/* Replace (case-insensitively) or add a header. A name or value holding CR, LF or NUL
+ * (which a server would read as more headers, or which C strings would cut) is not kept:
+ * the request remembers it in bad_header and aws_client refuses to send it. */
 void aws_request_set_header(aws_request *r, const char *name, const char *value);
+/* The same for a value of len bytes that may hold NUL (a value built from a kdx string). */
+void aws_request_set_header_n(aws_request *r, const char *name, const char *value, size_t len);
+/* A header name is a token: no control characters, spaces or ':'. A value has no CR, LF or
+ * NUL. */
+bool aws_header_ok(const char *name, const char *value, size_t len);
 const char *aws_request_get_header(const aws_request *r, const char *name);
 
 void aws_response_init(aws_response *r);

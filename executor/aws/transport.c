@@ -45,6 +45,8 @@ typedef struct xfer {
 	size_t body_limit;           /* keep at most this much body; the rest is read, dropped */
 	bool cap_is_error;           /* more than body_limit is an error (AWS), not cut (checks) */
 	bool too_big;
+	bool https, head;            /* the scheme; a HEAD request (no body expected) */
+	bool framed;                 /* the final response has a length, chunks or HTTP/2 */
 	bool cancel;                 /* the owner is going away: remove, never report */
 	aws_transport_done done;
 	void *ud;
@@ -104,6 +106,16 @@ static void unlink_all(xfer *x)
 
 static void describe_failure(xfer *x, CURLcode rc);
 
+/* An AWS response over TLS whose body ends where the connection does: libcurl (with
+ * OpenSSL 3) takes a TCP close without close_notify as the end, so an attacker who resets
+ * the connection could cut it unseen. AWS always sends a length or chunks (and HTTP/2
+ * frames every body); such a response is refused rather than trusted. */
+static bool unframed_tls(const xfer *x, long status)
+{
+	return x->cap_is_error && x->https && !x->framed && !x->head && status >= 200 &&
+	       status != 204 && status != 304;
+}
+
 /* A transfer finished (rc): hand it back to its owner (a cancelled one is left on
  * eng.cancelled, which frees it). */
 static void finish(xfer *x, CURLcode rc)
@@ -112,9 +124,14 @@ static void finish(xfer *x, CURLcode rc)
 		return;
 	curl_multi_remove_handle(eng.multi, x->easy);
 	x->state = X_DONE;
-	if (rc == CURLE_OK) {
-		long status = 0;
-		curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+	long status = 0;
+	curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &status);
+	if (rc == CURLE_OK && unframed_tls(x, status)) {
+		x->st = AWS_TX_CONNECTION;
+		strbuf_addf(&x->msg, "the response from %s has neither a length nor chunks, so "
+			    "its end over TLS cannot be told from a cut (no close_notify is "
+			    "checked): refused", x->where);
+	} else if (rc == CURLE_OK) {
 		x->resp->status = status;
 		x->st = AWS_TX_OK;
 	} else {
@@ -245,6 +262,7 @@ static size_t on_header(char *data, size_t size, size_t n, void *ud)
 	 * answer, ...): only the final response's headers are kept */
 	if (len >= 5 && !strncmp(data, "HTTP/", 5)) {
 		drop_headers(r);
+		x->framed = len >= 6 && data[5] >= '2'; /* HTTP/2 and later frame every body */
 		return len;
 	}
 	const char *colon = memchr(data, ':', len);
@@ -256,6 +274,10 @@ static size_t on_header(char *data, size_t size, size_t n, void *ud)
 		v++;
 	while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' ' || end[-1] == '\t'))
 		end--;
+	if ((nl == 14 && !strncasecmp(data, "Content-Length", 14)) ||
+	    (nl == 17 && !strncasecmp(data, "Transfer-Encoding", 17) &&
+	     memmem(v, (size_t)(end - v), "chunked", 7)))
+		x->framed = true;
 	XGROW(r->headers, r->nheaders + 1, r->aheaders);
 	r->headers[r->nheaders].name = xstrndup(data, nl);
 	r->headers[r->nheaders].value = xstrndup(v, (size_t)(end - v));
@@ -421,15 +443,6 @@ void aws_request_url(strbuf *sb, const aws_request *r)
 		strbuf_addf(sb, "?%s", r->query);
 }
 
-/* A header a server would read as two, or that C strings cut short, is never sent. */
-static bool header_ok(const char *s)
-{
-	for (; *s; s++)
-		if (*s == '\r' || *s == '\n')
-			return false;
-	return true;
-}
-
 static bool proxy_env_set(void)
 {
 	static const char *const vars[] = { "http_proxy", "https_proxy", "HTTPS_PROXY",
@@ -455,6 +468,7 @@ static xfer *xfer_new(aws_transport *t, aws_url *u, long timeout_ms, aws_respons
 	snprintf(x->where, sizeof(x->where), "%s", w.buf);
 	strbuf_release(&w);
 	x->proxy_env = !u->loopback && proxy_env_set();
+	x->https = !strcmp(u->scheme, "https");
 	CURL *e = curl_easy_init();
 	if (!e)
 		kdx_alloc_failed(0);
@@ -552,10 +566,10 @@ int aws_transport_start(aws_transport *t, const aws_request *r, aws_response *re
 		return -1;
 	}
 	for (size_t i = 0; i < r->nheaders; i++) {
-		if (!header_ok(r->headers[i].name) || !header_ok(r->headers[i].value) ||
-		    !*r->headers[i].name || strchr(r->headers[i].name, ':')) {
-			strbuf_addf(err, "refusing to send header '%s': a header name or value "
-				    "holds CR, LF or NUL", header_ok(r->headers[i].name) ?
+		const char *v = r->headers[i].value;
+		if (!aws_header_ok(r->headers[i].name, v, strlen(v))) {
+			strbuf_addf(err, "refusing to send header '%s': its name or value holds "
+				    "CR, LF or NUL", aws_header_ok(r->headers[i].name, "", 0) ?
 				    r->headers[i].name : "(unprintable)");
 			return -1;
 		}
@@ -587,6 +601,7 @@ int aws_transport_start(aws_transport *t, const aws_request *r, aws_response *re
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->hdrs);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, NULL);
 	if (!strcmp(method, "HEAD")) {
+		x->head = true;
 		curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
 	} else if (!strcmp(method, "GET") && !r->body.len) {
 		curl_easy_setopt(e, CURLOPT_HTTPGET, 1L);

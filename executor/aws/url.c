@@ -99,6 +99,15 @@ void aws_url_where(strbuf *sb, const aws_url *u)
 	strbuf_addf(sb, "%s:%s", u->host ? u->host : "", port);
 }
 
+char *aws_url_authority(const aws_url *u)
+{
+	strbuf sb = STRBUF_INIT;
+	strbuf_addstr(&sb, u->host ? u->host : "");
+	if (u->port)
+		strbuf_addf(&sb, ":%s", u->port);
+	return strbuf_detach(&sb, NULL);
+}
+
 void *aws_url_take_handle(aws_url *u)
 {
 	void *h = u->h;

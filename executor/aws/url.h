@@ -32,6 +32,8 @@ int aws_url_parse(aws_url *u, const char *url, unsigned flags, const char *what,
 void aws_url_release(aws_url *u);
 /* "host:port" (the scheme's port when the URL has none): for messages. */
 void aws_url_where(strbuf *sb, const aws_url *u);
+/* "host[:port]" as the URL has it (caller frees): a request's host. */
+char *aws_url_authority(const aws_url *u);
 /* Take the CURLU handle (the caller frees it with curl_url_cleanup). */
 void *aws_url_take_handle(aws_url *u);
 

@@ -26,6 +26,12 @@ def main():
     ap.add_argument("--log", required=True)
     ap.add_argument("--ready", required=True)
     ap.add_argument("--bind", default="127.0.0.1")
+    # --answer echo-token: a 403 whose error message and request id repeat the request's
+    #   X-Amz-Security-Token (as a careless or hostile server might)
+    # --answer big-length / big-close: a 17 MiB body, with Content-Length / close-delimited
+    # --answer cut-length: Content-Length 1000 and 10 bytes, then the connection closes
+    # --answer cut-close: a close-delimited body cut off (over TLS: without close_notify)
+    ap.add_argument("--answer", default="ok")
     a = ap.parse_args()
     lock = threading.Lock()
     conns = [0]
@@ -53,6 +59,8 @@ def main():
                 for k, v in self.headers.items():
                     f.write("  %s: %s\n" % (k, v))
                 f.write("  <body %d bytes>\n" % len(body_in))
+            if a.answer != "ok":
+                return self.special(a.answer)
             body = b"<Ok><Path>%s</Path></Ok>\n" % self.path.encode()
             self.send_response(a.status)
             self.send_header("Content-Type", "text/xml")
@@ -63,6 +71,42 @@ def main():
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(body)
+
+        def special(self, how):
+            if how == "echo-token":
+                tok = (self.headers.get("X-Amz-Security-Token") or "none").encode()
+                body = (b"<ErrorResponse><Error><Type>Sender</Type><Code>InvalidClientTokenId</Code>"
+                        b"<Message>The security token %s is invalid</Message></Error>"
+                        b"<RequestId>%s</RequestId></ErrorResponse>\n" % (tok, tok))
+                self.send_response(403)
+                self.send_header("Content-Type", "text/xml")
+                self.send_header("x-amzn-RequestId", tok.decode())
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+                return
+            self.close_connection = True
+            self.send_response(200)
+            self.send_header("Content-Type", "text/xml")
+            chunk = b"x" * 65536
+            if how in ("big-length", "cut-length"):
+                self.send_header("Content-Length", str(17 << 20 if how == "big-length" else 1000))
+            self.send_header("Connection", "close")
+            self.end_headers()
+            try:
+                if how.startswith("big"):
+                    for _ in range(17 << 4):
+                        self.wfile.write(chunk)
+                else:
+                    self.wfile.write(b"<Ok>cut-sho")
+                self.wfile.flush()
+            except OSError:
+                pass
+            # close the socket without a TLS close_notify: a truncation, not an end
+            try:
+                self.connection.shutdown(2)
+            except OSError:
+                pass
 
         do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = answer
 

@@ -3,6 +3,7 @@
 set -euo pipefail
 KDX=${KDX:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/kdx}
 KDX_REPO=${KDX_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+export KDX_STDLIB=${KDX_STDLIB:-$KDX_REPO/stdlib}
 E2E_TMP=$(mktemp -d "${TMPDIR:-/tmp}/kdx-e2e.XXXXXX")
 _e2e_pids=()
 

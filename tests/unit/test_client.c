@@ -149,6 +149,22 @@ static void test_resolve(void **state)
 	assert_string_equal(r.region, "us-west-2");
 	aws_request_release(&r);
 
+	/* A model's endpointPrefix must be DNS labels: it becomes part of a host name. */
+	const char *bad[] = { "evil.com/", "x@evil.com", "a#b", "", ".sts", "sts.", "a..b", "-a",
+			      "a-", "STS", "s ts" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		aws_request_init(&r);
+		strbuf_reset(&err);
+		assert_int_equal(aws_client_resolve(c, &r, bad[i], "sts", "STS", NULL, &err), -1);
+		assert_non_null(strstr(err.buf, "is not a DNS name"));
+		assert_null(r.host);
+		aws_request_release(&r);
+	}
+	aws_request_init(&r);
+	strbuf_reset(&err);
+	assert_int_equal(aws_client_resolve(c, &r, "runtime.lambda", "lambda", "Lambda", NULL, &err), 0);
+	aws_request_release(&r);
+
 	/* Submitting a request that was never resolved is a caller error, not a crash. */
 	aws_request_init(&r);
 	strbuf_reset(&err);

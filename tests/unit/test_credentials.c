@@ -8,8 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "executor/aws/credentials.h"
@@ -73,6 +76,36 @@ static void test_environment(void **state)
 	unsetenv("AWS_SECRET_ACCESS_KEY");
 	unsetenv("AWS_SESSION_TOKEN");
 	strbuf_release(&err);
+}
+
+/* Holding credentials makes the process non-dumpable with no core file (issue #16): no
+ * core dump or same-user debugger shows the secret. Runs in a child so the test process
+ * itself stays as it was. */
+static void test_protected_while_holding(void **state)
+{
+	(void)state;
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct rlimit big = { RLIM_INFINITY, RLIM_INFINITY };
+		setrlimit(RLIMIT_CORE, &big); /* may fail unprivileged: then the soft limit */
+		prctl(PR_SET_DUMPABLE, 1, 0, 0, 0);
+		setenv("AWS_ACCESS_KEY_ID", "AKIAENV", 1);
+		setenv("AWS_SECRET_ACCESS_KEY", "envsecret", 1);
+		aws_credentials c;
+		strbuf err = STRBUF_INIT;
+		int ok = aws_credentials_load(&c, NULL, &err) == 0;
+		struct rlimit now;
+		getrlimit(RLIMIT_CORE, &now);
+		ok = ok && prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) == 0 && now.rlim_cur == 0 &&
+		     now.rlim_max == 0;
+		aws_credentials_release(&c);
+		strbuf_release(&err);
+		_exit(ok ? 0 : 1);
+	}
+	int st = 0;
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 }
 
 static void test_shared_file_profiles(void **state)
@@ -256,6 +289,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_environment, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_protected_while_holding, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shared_file_profiles, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config_file, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_credential_process, setup, teardown),

@@ -88,6 +88,10 @@ _shell_word() {
 run_kdx() {
 	local bin word line
 	bin=$(kdx_binary)
+	# a kdx built in this checkout has no path of it compiled in: give it this stdlib
+	if [ "$bin" = "$KDX_REPO_ROOT/kdx" ] && [ -z "${KDX_STDLIB:-}" ]; then
+		export KDX_STDLIB=$KDX_REPO_ROOT/stdlib
+	fi
 	line=""
 	[ -n "${VAULT_ADDR:-}" ] && [ -n "${KDX_WRAPPER_VAULT:-}" ] && line="VAULT_ADDR=$(_shell_word "$VAULT_ADDR") "
 	line+=$(_shell_word "$bin")
