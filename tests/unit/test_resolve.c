@@ -137,8 +137,10 @@ static void test_module_bodies(void **state)
 		"}\n");
 	strbuf msgs = STRBUF_INIT;
 	kdx_compilation c;
-	assert_int_equal(compile(main, &msgs, &c), 5);
+	/* the sixth: an action whose effect is not a read changes the world, and has no verify */
+	assert_int_equal(compile(main, &msgs, &c), 6);
 	assert_true(c.is_module);
+	assert_non_null(strstr(msgs.buf, "action 'a' changes the world but has no `verify`"));
 	assert_null(c.plan);
 	assert_non_null(strstr(msgs.buf, "unknown class 'databse' [did you mean 'database'?]"));
 	assert_non_null(strstr(msgs.buf, "unknown type 'strng' [did you mean 'string'?]"));
