@@ -75,6 +75,9 @@ static void observe(kdx_model *m, const kdx_rb *r, const kdx_bound_call *bc, con
 			continue;
 		for (size_t s = 0; s < snap->u.map.n; s++) {
 			const kdx_value *v = snap->u.map.vals[s];
+			/* a capacity snapshot holds every size the action writes: { desired, min, max } */
+			if (res->cls == KDX_RES_FLEET && v->kind == KDX_V_MAP && kdx_value_get(v, "desired"))
+				v = kdx_value_get(v, "desired");
 			if (res->cls == KDX_RES_TRAFFIC && v->kind == KDX_V_MAP) {
 				for (size_t g = 0; g < p->nregions; g++) {
 					const kdx_value *w = kdx_value_get(v, p->regions[g].name);
@@ -123,9 +126,90 @@ typedef struct ctx {
 	kdx_interp *in;
 	kdx_model m;
 	int failures;
+	int unmet;       /* requires that do not hold now */
 	bool first_obs;
 	strbuf *err;
 } ctx;
+
+/* The approval gate that will apply: its condition (already decided by the compiler) and
+ * how a person gives it. */
+static void approval_gate(ctx *c, const kdx_step *st)
+{
+	const kdx_step_body *b = st->body;
+	strbuf *h = &c->v->human, *j = &c->v->json;
+	const kdx_ast_item *ap = NULL;
+	for (size_t k = 0; b->decl && k < b->decl->nitems && !ap; k++)
+		if (b->decl->items[k]->kind == KDX_AST_APPROVAL)
+			ap = b->decl->items[k];
+	strbuf when = STRBUF_INIT;
+	if (ap && ap->expr)
+		kdx_interp_expr_text(c->in, ap->expr, &when);
+	if (st->approval) {
+		strbuf_addstr(h, "     approval: REQUIRED");
+		if (when.len)
+			strbuf_addf(h, " (when %s)", when.buf);
+		strbuf_addf(h, " -- given by 'kdx apply -approve %s', an -approvals file naming it, "
+			    "or at the prompt (-auto-approve does not give it)\n", st->name);
+	} else if (ap) {
+		strbuf_addf(h, "     approval: not required (when %s is false)\n", when.buf);
+	}
+	strbuf_addf(j, ",\"approval\":{\"required\":%s", st->approval ? "true" : "false");
+	json_kv(j, "when", when.len ? when.buf : NULL, true);
+	json_kv(j, "approve_with", st->approval ? "-approve STEP, an -approvals file, or the prompt" : NULL,
+		true);
+	strbuf_addch(j, '}');
+	strbuf_release(&when);
+}
+
+/* Each `require` with the value read now and, for a comparison, the bound; one that does
+ * not hold now fails the plan: apply would stop there. */
+static void requires(ctx *c, const kdx_step *st)
+{
+	const kdx_step_body *b = st->body;
+	strbuf *h = &c->v->human, *j = &c->v->json;
+	kdx_interp *in = c->in;
+	strbuf text = STRBUF_INIT, val = STRBUF_INIT, bound = STRBUF_INIT;
+	strbuf_addstr(j, ",\"requires\":[");
+	for (size_t k = 0; k < b->nrequires; k++) {
+		const kdx_ast_expr *e = b->requires[k];
+		kdx_value *v, *l = NULL, *r = NULL;
+		strbuf_reset(&text);
+		strbuf_reset(&val);
+		strbuf_reset(&bound);
+		kdx_interp_expr_text(in, e, &text);
+		int rc = kdx_interp_eval_step(in, b, e, &v);
+		if (rc == 0 && e->kind == KDX_AST_E_BINARY &&
+		    kdx_interp_eval_step(in, b, e->u.binary.lhs, &l) == 0 &&
+		    kdx_interp_eval_step(in, b, e->u.binary.rhs, &r) == 0) {
+			kdx_value_format(&val, l);
+			kdx_value_format(&bound, r);
+		}
+		const char *state = rc < 0 ? "unknown" : v->kind == KDX_V_BOOL && v->u.b ? "holds" : "fails";
+		strbuf_addf(h, "     require %s: ", text.buf);
+		if (rc < 0)
+			strbuf_addf(h, "cannot tell now (%s)\n", in->err.buf);
+		else
+			strbuf_addf(h, "%s now%s%s%s%s%s\n", *state == 'h' ? "holds" : "DOES NOT HOLD",
+				    val.len ? " (value " : "", val.len ? val.buf : "",
+				    bound.len ? ", bound " : "", bound.len ? bound.buf : "",
+				    val.len ? ")" : "");
+		if (*state == 'f') {
+			c->failures++;
+			c->unmet++;
+		}
+		strbuf_addf(j, "%s{", k ? "," : "");
+		json_kv(j, "condition", text.buf, false);
+		json_kv(j, "now", state, true);
+		json_kv(j, "value", val.len ? val.buf : NULL, true);
+		json_kv(j, "bound", bound.len ? bound.buf : NULL, true);
+		strbuf_addch(j, '}');
+		strbuf_reset(&in->err);
+	}
+	strbuf_addch(j, ']');
+	strbuf_release(&text);
+	strbuf_release(&val);
+	strbuf_release(&bound);
+}
 
 static void one_step(ctx *c, size_t no, const kdx_step *st)
 {
@@ -146,16 +230,8 @@ static void one_step(ctx *c, size_t no, const kdx_step *st)
 	json_kv(j, "name", st->name, false);
 	json_kv(j, "action", st->action, true);
 	strbuf_addf(j, ",\"mutating\":%s", st->mutating ? "true" : "false");
-	for (size_t k = 0; k < b->nrequires; k++) {
-		kdx_value *val;
-		strbuf_addstr(h, "     require ");
-		kdx_interp_expr_text(in, b->requires[k], h);
-		if (kdx_interp_eval_step(in, b, b->requires[k], &val) < 0)
-			strbuf_addf(h, ": cannot tell now (%s)\n", in->err.buf);
-		else
-			strbuf_addf(h, ": %s now\n", val->kind == KDX_V_BOOL && val->u.b ? "holds" : "DOES NOT HOLD");
-		strbuf_reset(&in->err);
-	}
+	approval_gate(c, st);
+	requires(c, st);
 	kdx_value *snap = NULL;
 	/* the action's snapshot reads show the live state even when the step's undo is its
 	 * own (they are reads; the plan file keeps them to detect a stale plan) */
@@ -187,6 +263,14 @@ static void one_step(ctx *c, size_t no, const kdx_step *st)
 	kdx_model_render_diff(&line, &before, &c->m);
 	strbuf_addf(h, "     change: %s\n", line.len ? line.buf : "(none to the world model)");
 	json_kv(j, "change", line.buf, true);
+	/* a step whose verify already holds and that changes nothing the model sees would
+	 * send what is already there: -detailed-exitcode does not count it as a change */
+	bool in_place = st->mutating && !line.len && b->do_call &&
+			kdx_interp_verify(in, b->do_call, NULL) == 1;
+	strbuf_reset(&in->err);
+	if (in_place)
+		strbuf_addstr(h, "     already in place: its verify holds now, apply would change nothing\n");
+	strbuf_addf(j, ",\"in_place\":%s", in_place ? "true" : "false");
 	strbuf_reset(&line);
 	kdx_model_render(&line, &c->m);
 	json_kv(j, "after", line.buf, true);
@@ -217,7 +301,7 @@ static void one_step(ctx *c, size_t no, const kdx_step *st)
 	}
 	json_kv(j, "requests", reqs.buf ? reqs.buf : "", true);
 	strbuf_addch(j, '}');
-	if (st->mutating)
+	if (st->mutating && !in_place)
 		c->v->changes = true;
 	strbuf_release(&line);
 	strbuf_release(&reqs);
@@ -289,11 +373,14 @@ int kdx_planview_build(kdx_planview *v, kdx_rb *r, const char *meta, bool color,
 		    r->comp.plan->nsteps, nmut, r->comp.plan->nsteps - nmut);
 	kdx_model_release(&c.m);
 	kdx_interp_release(&in);
-	if (c.failures) {
-		strbuf_addf(err, "%d read%s of the live state failed (see the plan above)",
-			    c.failures, c.failures == 1 ? "" : "s");
+	if (c.unmet)
+		strbuf_addf(err, "%d require%s DO%s NOT HOLD now: apply would stop there (see the plan "
+			    "above)", c.unmet, c.unmet == 1 ? "" : "s", c.unmet == 1 ? "ES" : "");
+	if (c.failures > c.unmet)
+		strbuf_addf(err, "%s%d read%s of the live state failed (see the plan above)",
+			    c.unmet ? "; " : "", c.failures - c.unmet, c.failures - c.unmet == 1 ? "" : "s");
+	if (c.failures)
 		return -1;
-	}
 	return 0;
 }
 

@@ -9,6 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A completed change the rollback must take back: a repeatable one (a notification) has
+ * nothing to take back, so it is passed by like a read. */
+static bool needs_undo(const kdx_step *st)
+{
+	return st->mutating && !st->repeatable;
+}
+
 void kdx_sched_undo_init(kdx_sched *s)
 {
 	for (size_t i = 0; i < s->n; i++) {
@@ -17,7 +24,7 @@ void kdx_sched_undo_init(kdx_sched *s)
 			continue; /* set from the journal already */
 		/* Only a completed change is undone; a failed attempt is assumed to have changed
 		 * nothing (an in-doubt one was reconciled before we got here). */
-		if (r->f == F_DONE && r->op.step->mutating)
+		if (r->f == F_DONE && needs_undo(r->op.step))
 			kdx_sched_set_u(s, i, U_PENDING);
 	}
 }
@@ -318,7 +325,7 @@ static kdx_ustate undo_from_journal(const kdx_srun *r, kdx_jundo_state ju)
 	case KDX_JU_SKIPPED:
 		return U_SKIPPED;
 	default:
-		return r->f == F_DONE && r->op.step->mutating ? U_PENDING : U_NA;
+		return r->f == F_DONE && needs_undo(r->op.step) ? U_PENDING : U_NA;
 	}
 }
 
