@@ -211,6 +211,36 @@ static void requires(ctx *c, const kdx_step *st)
 	strbuf_release(&bound);
 }
 
+/* An explicit undo of the same action restores a value written in the runbook, not the one
+ * read: flag it when it is not what is live now (a rollback would not put back what is
+ * there). The value compared is the snapshot `before` of the action's own undo. */
+static void undo_target(ctx *c, const kdx_step *st, const kdx_value *snap)
+{
+	const kdx_step_body *b = st->body;
+	const kdx_value *live = snap ? kdx_value_get(snap, "before") : NULL;
+	if (!st->has_undo || b->undo_is_actions_own || !b->undo_call || !b->do_call || !live ||
+	    strcmp(b->undo_call->action, b->do_call->action))
+		return;
+	for (size_t i = 0; i < b->undo_call->nargs; i++) {
+		const kdx_value *a = b->undo_call->args[i];
+		const kdx_value *d = i < b->do_call->nargs ? b->do_call->args[i] : NULL;
+		/* the argument the undo sets: a map, and not what do passes too (the resource) */
+		if (!a || a->kind != live->kind || a->kind != KDX_V_MAP || (d && kdx_eval_equal(a, d)))
+			continue;
+		strbuf t = STRBUF_INIT, l = STRBUF_INIT;
+		kdx_value_format(&t, a);
+		kdx_value_format(&l, live);
+		bool same = kdx_eval_equal(a, live);
+		strbuf_addf(&c->v->human, "     undo target: %s%s%s\n", t.buf,
+			    same ? " (the live state)" : " -- DIFFERS from the live state ", same ? "" : l.buf);
+		strbuf_addf(&c->v->json, ",\"undo_differs\":%s", same ? "false" : "true");
+		json_kv(&c->v->json, "undo_target", t.buf, true);
+		strbuf_release(&t);
+		strbuf_release(&l);
+		return;
+	}
+}
+
 static void one_step(ctx *c, size_t no, const kdx_step *st)
 {
 	const kdx_step_body *b = st->body;
@@ -280,6 +310,7 @@ static void one_step(ctx *c, size_t no, const kdx_step *st)
 			    b->undo_is_actions_own ? " (with the live state read before)" : "");
 	else if (st->mutating)
 		strbuf_addf(h, "     undo: none%s\n", st->irreversible ? " (irreversible)" : "");
+	undo_target(c, st, snap);
 	json_kv(j, "undo", st->undo_action, true);
 	strbuf_reset(&line);
 	kdx_progress_time(&line, kdx_safety_step_worst(st, NULL));

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # kdx plan shows the whole truth (issue #14.4), against moto: the approval gates that will
 # apply (step, condition, how to give them), each `require` with the value read now and its
-# bound, a `require` that does not hold now fails the plan (exit 1), and -detailed-exitcode
+# bound, an explicit undo target flagged when it is not the live state, a `require` that
+# does not hold now fails the plan (exit 1), and -detailed-exitcode
 # is 0 when every write would set what is already there. plans/failover.kdx with
 # -var environment=production shows its approval gate and exits 1 on its lag gate (moto has
 # no replication lag data: the gate reads 1h).
@@ -36,10 +37,18 @@ assert_eq "$rc" 2 "exit code of a plan that changes weights"
 sed 's/"us-east-1" = 0%, "us-west-2" = 100%/"us-east-1" = 60%, "us-west-2" = 40%/' "$RB/rmw-route53.kdx" >same.kdx
 "$KDX" plan -detailed-exitcode same.kdx >same.out 2>&1 || fail "a plan that changes nothing: exit $?: $(cat same.out)"
 assert_contains "$(cat same.out)" "already in place: its verify holds now, apply would change nothing"
+# an explicit undo that would not put back what is live is flagged (text and -json)
+sed 's/^  do route53.set_weights(api, { "us-east-1" = 0%, "us-west-2" = 100% })$/&\n  undo route53.set_weights(api, { "us-east-1" = 50%, "us-west-2" = 50% })/' \
+	"$RB/rmw-route53.kdx" >undo.kdx
+"$KDX" plan undo.kdx >undo.out 2>&1 || fail "plan with an explicit undo: $(cat undo.out)"
+assert_contains "$(cat undo.out)" 'undo target: { "us-east-1" = 50%, "us-west-2" = 50% } -- DIFFERS from the live state { "us-east-1" = 60%, "us-west-2" = 40% }'
+"$KDX" plan -json undo.kdx | python3 -c 'import json,sys; s=json.load(sys.stdin)["steps"][0]; assert s["undo_differs"] is True, s' \
+	|| fail "plan -json does not flag the undo target"
 # the KALDRIX failover in production: its approval gate, and its lag gate cannot hold
 cd "$KDX_REPO"
 "$KDX" plan -var environment=production plans/failover.kdx >"$E2E_TMP/failover.out" 2>&1 && fail "the failover plan passed its lag gate"
 cd "$E2E_TMP"
 assert_contains "$(cat failover.out)" "approval: REQUIRED (when environment == \"production\") -- given by 'kdx apply -approve promote_db'"
 assert_contains "$(cat failover.out)" "require rds.replication_lag(db, target) <= objectives.rpo: DOES NOT HOLD now (value 1h, bound 5m)"
+assert_contains "$(cat failover.out)" 'undo target: { "us-east-1" = 70%, "us-west-2" = 20%, "eu-west-1" = 10% } (the live state)'
 echo ok
