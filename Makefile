@@ -13,7 +13,7 @@ SANITIZE ?=
 # V=1 shows the full compiler command lines.
 Q        := $(if $(V),,@)
 
-PKGS     := json-c openssl expat
+PKGS     := json-c openssl expat libcurl
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 
@@ -34,7 +34,7 @@ CFLAGS   += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer -fno-saniti
 LDFLAGS  += -fsanitize=address,undefined
 endif
 
-MODULE_DIRS := common grammar compiler compiler/safety executor executor/aws executor/http executor/terraform sim cli
+MODULE_DIRS := common grammar compiler compiler/safety executor executor/store executor/aws executor/terraform sim cli
 LIB_SRCS    := $(filter-out cli/main.c,$(foreach d,$(MODULE_DIRS),$(wildcard $(d)/*.c)))
 GRAMMAR_Y   := $(wildcard grammar/parser.y)
 GRAMMAR_L   := $(wildcard grammar/lexer.l)

@@ -5,6 +5,7 @@
 #include "progress.h"
 #include "runbook.h"
 
+#include "../common/json.h"
 #include "../common/strbuf.h"
 #include "../executor/approvals.h"
 #include "../executor/run.h"
@@ -29,13 +30,15 @@ static void print_log(void *ud, const kdx_step *st, kdx_phase phase, const char 
 {
 	FILE *out = stdout;
 	if (*(const bool *)ud) { /* -json: keep one JSON object per line */
+		kdx_json *d = kdx_json_object();
+		kdx_json_set_str(d, "type", "dry_run_requests");
+		kdx_json_set_str(d, "step", st->name);
+		kdx_json_set_str(d, "phase", phase == KDX_PHASE_UNDO ? "undo" : "do");
+		kdx_json_set_str(d, "requests", text);
 		strbuf sb = STRBUF_INIT;
-		strbuf_addstr(&sb, "{\"type\":\"dry_run_requests\",\"step\":");
-		strbuf_add_json_str(&sb, st->name);
-		strbuf_addf(&sb, ",\"phase\":\"%s\",\"requests\":",
-			    phase == KDX_PHASE_UNDO ? "undo" : "do");
-		strbuf_add_json_str(&sb, text);
-		strbuf_addstr(&sb, "}\n");
+		kdx_json_write(&sb, d);
+		strbuf_addch(&sb, '\n');
+		kdx_json_free(d);
 		fputs(sb.buf, out);
 		strbuf_release(&sb);
 	} else {
@@ -99,6 +102,13 @@ static int run(apply_args *a, const char *arg)
 	kdx_planfile_init(&pf);
 	int code = KDX_EXIT_ERROR;
 	bool is_plan = kdx_planfile_is(arg);
+	if (is_plan && (a->rb.vars.n || a->rb.var_files.n || a->rb.incs.n)) {
+		/* as Terraform refuses them: the plan carries the vars it was reviewed with */
+		fprintf(stderr, "kdx: error: -var, -var-file and -I cannot be used with a saved plan "
+				"('%s' carries the vars and sources it was made from); make a new "
+				"plan with them: kdx plan -out FILE ...\n", arg);
+		goto out_pf;
+	}
 	if (is_plan && kdx_planfile_read(&pf, arg, &a->rb) < 0)
 		goto out_pf;
 	if (is_plan)
@@ -118,52 +128,50 @@ static int run(apply_args *a, const char *arg)
 	}
 	kdx_progress prog;
 	kdx_progress_init(&prog, stdout, a->json, kdx_use_color(1));
-	strbuf meta = STRBUF_INIT, jpath = STRBUF_INIT, err = STRBUF_INIT;
+	strbuf meta = STRBUF_INIT, run_id = STRBUF_INIT, err = STRBUF_INIT;
 	kdx_rb_meta(&r, path, &a->rb, &meta);
+	kdx_run_ident id;
+	kdx_run_ident_init(&id);
+	kdx_rb_ident(&r, path, &a->rb, &id);
+	/* a dry run journals into a store that keeps nothing and takes no real lock */
+	kdx_store *store = a->rb.dry_run ? kdx_store_open_discard()
+					 : kdx_rb_store(a->state_dir, path);
 	kdx_exec_opts eo = {
-		.state_dir = a->state_dir, .secrets = r.secrets, .nsecrets = r.nsecrets,
+		.store = store, .ident = &id, .secrets = r.secrets, .nsecrets = r.nsecrets,
 		.sched = { .parallelism = (int)a->parallelism, .approve = kdx_approvals_decide,
 			   .approve_ctx = &ap, .sink = kdx_progress_sink(&prog),
 			   .meta_json = meta.buf },
 	};
-	char tmpdir[] = "/tmp/kdx-dry-run-XXXXXX";
 	if (a->rb.dry_run) {
-		/* the scheduler journals as it goes; a dry run keeps that in a private
-		 * directory it removes, and takes no lock on the real state */
-		if (!mkdtemp(tmpdir)) {
-			kdx_rb_error("cannot create a temporary directory for the dry run");
-			goto done;
-		}
-		eo.state_dir = tmpdir;
 		r.be.on_log = print_log;
 		r.be.log_ud = &a->json;
 	}
 	kdx_real_clock clk;
 	kdx_real_clock_init(&clk);
 	kdx_run_result res;
-	int rc = kdx_exec_apply(r.comp.plan, &r.be.be, &clk.base, &eo, &res, &jpath, &err);
-	if (a->rb.dry_run) {
-		if (jpath.len)
-			unlink(jpath.buf);
-		rmdir(tmpdir);
-	}
+	int rc = kdx_exec_apply(r.comp.plan, &r.be.be, &clk.base, &eo, &res, &run_id, &err);
+	strbuf where = STRBUF_INIT;
+	if (run_id.len && !a->rb.dry_run)
+		kdx_store_describe(store, run_id.buf, &where);
 	if (rc < 0) {
 		kdx_rb_error(err.buf);
-		if (jpath.len && !a->rb.dry_run)
+		if (where.len)
 			fprintf(stderr, "kdx: the journal is '%s'; 'kdx resume' or 'kdx rollback' "
-					"continue from it\n", jpath.buf);
+					"continue from it\n", where.buf);
 	} else {
-		if (!a->json && jpath.len && !a->rb.dry_run)
-			printf("journal: %s\n", jpath.buf);
+		if (!a->json && where.len)
+			printf("journal: %s\n", where.buf);
 		if (a->rb.dry_run && !a->json)
 			printf("dry run: %d requests, %d mutating (not sent)\n", r.be.requests,
 			       r.be.mutations);
 		code = res.status == KDX_RUN_OK ? KDX_EXIT_OK : KDX_EXIT_ERROR;
 	}
-done:
+	strbuf_release(&where);
+	kdx_store_free(store);
+	kdx_run_ident_release(&id);
 	kdx_approvals_release(&ap);
 	strbuf_release(&meta);
-	strbuf_release(&jpath);
+	strbuf_release(&run_id);
 	strbuf_release(&err);
 out:
 	kdx_rb_release(&r);

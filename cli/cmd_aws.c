@@ -151,11 +151,6 @@ static int parse_date(const char *s, time_t *out)
 	return 0;
 }
 
-static const char *jstr(kdx_value *v, const char *key)
-{
-	kdx_value *x = kdx_value_get(v, key);
-	return x && x->kind == KDX_V_STRING ? x->u.str.ptr : NULL;
-}
 
 static bool jbool(kdx_value *v, const char *key)
 {
@@ -186,18 +181,18 @@ static int load_context(sign_ctx *sc, kdx_arena *a, const char *path, strbuf *er
 		return -1;
 	}
 	kdx_value *cr = kdx_value_get(v, "credentials");
-	const char *ak = jstr(cr, "access_key_id"), *sk = jstr(cr, "secret_access_key");
+	const char *ak = kdx_value_str(kdx_value_get(cr, "access_key_id")), *sk = kdx_value_str(kdx_value_get(cr, "secret_access_key"));
 	if (!ak || !sk) {
 		strbuf_addf(err, "'%s' has no credentials.access_key_id / secret_access_key", path);
 		return -1;
 	}
 	sc->creds.access_key_id = xstrdup(ak);
 	sc->creds.secret_access_key = xstrdup(sk);
-	const char *tok = jstr(cr, "token");
+	const char *tok = kdx_value_str(kdx_value_get(cr, "token"));
 	sc->creds.session_token = tok ? xstrdup(tok) : NULL;
-	sc->region = sc->region ? sc->region : jstr(v, "region");
-	sc->service = sc->service ? sc->service : jstr(v, "service");
-	sc->date = sc->date ? sc->date : jstr(v, "timestamp");
+	sc->region = sc->region ? sc->region : kdx_value_str(kdx_value_get(v, "region"));
+	sc->service = sc->service ? sc->service : kdx_value_str(kdx_value_get(v, "service"));
+	sc->date = sc->date ? sc->date : kdx_value_str(kdx_value_get(v, "timestamp"));
 	kdx_value *norm = kdx_value_get(v, "normalize");
 	sc->normalize_off = norm && norm->kind == KDX_V_BOOL && !norm->u.b;
 	sc->sign_body = jbool(v, "sign_body");

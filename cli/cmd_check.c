@@ -1,4 +1,4 @@
-/* kdx check: compile a runbook, run the eight safety analyses on its plan, print the
+/* kdx check: compile a runbook, run the nine safety analyses on its plan, print the
  * diagnostics and the critical path against the RTO; or explain one analysis. */
 #include "cli.h"
 #include "format.h"
@@ -7,6 +7,7 @@
 #include "../common/strbuf.h"
 #include "../compiler/compile.h"
 #include "../compiler/safety.h"
+#include "state.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,7 +108,12 @@ static void render_json(strbuf *out, const kdx_safety_report *rep, bool safe)
 			    (long long)c->start_ms, (long long)c->worst_ms, (long long)c->run_ms,
 			    (long long)c->backoff_ms, (long long)c->wait_ms);
 	}
-	strbuf_addstr(out, "]}\n");
+	strbuf_addstr(out, "]");
+	if (rep->state) {
+		strbuf_addstr(out, ",\"state\":");
+		strbuf_add_json_str(out, rep->state);
+	}
+	strbuf_addstr(out, "}\n");
 }
 
 /* One test case per analysis, failed when it reported an error (a warning too under
@@ -166,7 +172,7 @@ static void render_junit(strbuf *out, const kdx_compile_opts *o, const kdx_diags
 	strbuf_release(&text);
 }
 
-static int check_file(const kdx_compile_opts *o, kdx_format fmt, bool strict)
+static int check_file(const kdx_compile_opts *o, const char *state, kdx_format fmt, bool strict)
 {
 	bool json = fmt == KDX_FORMAT_JSON;
 	kdx_compilation c;
@@ -174,7 +180,8 @@ static int check_file(const kdx_compile_opts *o, kdx_format fmt, bool strict)
 	strbuf diags = STRBUF_INIT, out = STRBUF_INIT;
 	kdx_safety_report rep = { 0 };
 	bool checked = false;
-	if (kdx_compile(o, &c) == 0 && c.plan) {
+	if (kdx_compile(o, &c) == 0 && c.plan &&
+	    kdx_state_choose(c.plan, &c.arena, &c.diags, state, NULL) == 0) {
 		kdx_safety_check(c.plan, &c.diags, &rep);
 		checked = true;
 	} else if (c.is_module && !c.diags.nerrors) {
@@ -198,6 +205,8 @@ static int check_file(const kdx_compile_opts *o, kdx_format fmt, bool strict)
 		kdx_diags_render(&diags, &c.diags, &c.sources, kdx_use_color(2));
 		if (checked && rep.acyclic)
 			render_path(&out, &rep);
+		if (checked && rep.state)
+			strbuf_addf(&out, "state: %s\n", rep.state);
 		if (safe)
 			strbuf_addf(&out, "'%s' is safe: %zu steps, %zu edges, %d analyses passed%s\n",
 				    o->path, rep.nsteps, rep.nedges, KDX_SAFETY_NANALYSES,
@@ -225,14 +234,15 @@ int cmd_check(int argc, char **argv)
 {
 	const kdx_command *cmd = kdx_command_find("check");
 	bool json = false, strict = false;
-	const char *explain_name = NULL, *format = NULL;
+	const char *explain_name = NULL, *format = NULL, *state = NULL;
 	kdx_format fmt;
 	kdx_strlist vars = { 0 }, var_files = { 0 }, incs = { 0 }, pos = { 0 };
 	kdx_flag flags[] = {
 		{ "json", KDX_FLAG_BOOL, &json }, { "strict", KDX_FLAG_BOOL, &strict },
 		{ "format", KDX_FLAG_STRING, &format },
 		{ "explain", KDX_FLAG_STRING, &explain_name }, { "var", KDX_FLAG_MULTI, &vars },
-		{ "var-file", KDX_FLAG_MULTI, &var_files }, { "I", KDX_FLAG_MULTI, &incs }, { 0 },
+		{ "var-file", KDX_FLAG_MULTI, &var_files }, { "I", KDX_FLAG_MULTI, &incs },
+		{ "state", KDX_FLAG_STRING, &state }, { 0 },
 	};
 	int rc;
 	int r = kdx_parse_flags(cmd, argc, argv, flags, &pos);
@@ -259,7 +269,7 @@ int cmd_check(int argc, char **argv)
 		.kdx_path = getenv("KDX_PATH"), .vars = vars.items, .nvars = vars.n,
 		.var_files = var_files.items, .nvar_files = var_files.n,
 	};
-	rc = check_file(&o, fmt, strict);
+	rc = check_file(&o, state, fmt, strict);
 out:
 	kdx_strlist_release(&vars);
 	kdx_strlist_release(&var_files);

@@ -54,14 +54,16 @@ int cmd_plan(int argc, char **argv)
 		if (b < 0) {
 			kdx_rb_error(err.buf);
 		} else if (out) {
-			strbuf_addch(&v.json, '\n');
-			if (kdx_atomic_write(out, v.json.buf, v.json.len, 0600, &err) < 0) {
+			strbuf sealed = STRBUF_INIT;
+			if (kdx_planfile_seal(v.json.buf, &r, &o, &sealed, &err) < 0 ||
+			    kdx_atomic_write(out, sealed.buf, sealed.len, 0600, &err) < 0) {
 				kdx_rb_error(err.buf);
 			} else {
 				if (!json)
 					printf("\nSaved the plan to %s; apply it with: kdx apply %s\n", out, out);
 				rc = KDX_EXIT_OK;
 			}
+			strbuf_release(&sealed);
 		} else {
 			rc = KDX_EXIT_OK;
 		}

@@ -6,7 +6,11 @@
 
 #include "../executor/approvals.h"
 #include "../executor/journal.h"
+#include "../executor/lock.h"
 #include "../executor/run.h"
+#include "../common/xalloc.h"
+
+#include <stdlib.h>
 
 #include <stdio.h>
 #include <string.h>
@@ -14,25 +18,84 @@
 
 int cmd_resume(int argc, char **argv);
 
-/* The journal to continue: -journal, else the newest of FILE's in the state directory. */
-static int find_journal(const char *journal, const char *file, const char *state_dir,
-			strbuf *path)
+/* The store and run to continue: -journal FILE ("<dir>/<run_id>.jsonl"), else the newest
+ * run of FILE's runbook in its state directory (never a run of another runbook). */
+static kdx_store *find_run(const char *journal, const char *file, const char *state_dir,
+			   strbuf *run_id)
 {
+	strbuf err = STRBUF_INIT;
+	kdx_store *s = NULL;
 	if (journal) {
-		strbuf_addstr(path, journal);
-		return 0;
+		const char *slash = strrchr(journal, '/');
+		const char *base = slash ? slash + 1 : journal;
+		size_t n = strlen(base);
+		if (n <= 6 || strcmp(base + n - 6, ".jsonl")) {
+			fprintf(stderr, "kdx: error: '%s' is not a kdx journal (a '<run>.jsonl' file "
+					"in a state directory)\n", journal);
+			return NULL;
+		}
+		char *dir = slash ? xstrndup(journal, (size_t)(slash - journal + (slash == journal)))
+				  : xstrdup(".");
+		s = kdx_store_open_file(dir);
+		free(dir);
+		strbuf_add(run_id, base, n - 6);
+		return s;
 	}
 	if (!file) {
 		fprintf(stderr, "kdx: error: say which run: pass the runbook FILE or -journal FILE\n");
+		return NULL;
+	}
+	s = kdx_rb_store(state_dir, file);
+	kdx_run_ident want;
+	kdx_run_ident_init(&want);
+	want.key = kdx_lock_key_for(file);
+	kdx_exec_opts eo = { .store = s, .ident = &want };
+	if (kdx_exec_latest_run(&eo, run_id, &err) < 0) {
+		kdx_rb_error(err.buf);
+		kdx_store_free(s);
+		s = NULL;
+	}
+	kdx_run_ident_release(&want);
+	strbuf_release(&err);
+	return s;
+}
+
+/* A resume continues a run with the vars it started with: a -var or -var-file given now
+ * must be one the run recorded, never a silent replacement of them. */
+static int check_vars(const kdx_rb_opts *now, const kdx_rb_opts *then, const char *run_id)
+{
+	for (size_t i = 0; i < now->vars.n; i++) {
+		const char *v = now->vars.items[i];
+		size_t kl = strcspn(v, "=");
+		const char *was = NULL;
+		for (size_t k = 0; k < then->vars.n; k++)
+			if (!strncmp(then->vars.items[k], v, kl) && then->vars.items[k][kl] == '=')
+				was = then->vars.items[k];
+		if (was && !strcmp(was, v))
+			continue;
+		fprintf(stderr, "kdx: error: -var %s differs from run '%s', which started with %s; "
+				"a resume or rollback continues a run with its own vars (they decide "
+				"its targets). Run it without -var\n", v, run_id,
+			was ? was : "no such -var");
 		return -1;
 	}
-	kdx_plan p = { .path = file };
-	strbuf err = STRBUF_INIT;
-	int rc = kdx_exec_latest_journal(&p, state_dir, path, &err);
-	if (rc < 0)
-		kdx_rb_error(err.buf);
-	strbuf_release(&err);
-	return rc;
+	for (size_t i = 0; i < now->var_files.n; i++) {
+		bool found = false;
+		for (size_t k = 0; k < then->var_files.n && !found; k++)
+			found = !strcmp(then->var_files.items[k], now->var_files.items[i]);
+		if (!found) {
+			fprintf(stderr, "kdx: error: -var-file %s was not used by run '%s'; a resume "
+					"or rollback uses the run's own var files. Run it without "
+					"-var-file\n", now->var_files.items[i], run_id);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static void print_warning(void *ctx, const char *msg)
+{
+	fprintf(stderr, "kdx: warning: %s\n", msg);
 }
 
 static void print_result(const kdx_run_result *res, bool json, bool rollback)
@@ -48,7 +111,8 @@ int kdx_recover_main(int argc, char **argv, bool rollback)
 {
 	const kdx_command *cmd = kdx_command_find(rollback ? "rollback" : "resume");
 	kdx_rb_opts o = { 0 };
-	const char *journal = NULL, *state_dir = NULL;
+	const char *journal = NULL, *state_dir = NULL, *force = NULL;
+	kdx_store *store = NULL;
 	bool json = false;
 	long parallelism = 10;
 	kdx_strlist pos = { 0 }, approve = { 0 };
@@ -60,10 +124,11 @@ int kdx_recover_main(int argc, char **argv, bool rollback)
 	flags[n++] = (kdx_flag){ "parallelism", KDX_FLAG_INT, &parallelism };
 	flags[n++] = (kdx_flag){ "state-dir", KDX_FLAG_STRING, &state_dir };
 	flags[n++] = (kdx_flag){ "approve", KDX_FLAG_MULTI, &approve };
+	flags[n++] = (kdx_flag){ "force", KDX_FLAG_STRING, &force };
 	flags[n] = (kdx_flag){ 0 };
 	int rc = kdx_parse_flags(cmd, argc, argv, flags, &pos);
 	void *holder = NULL;
-	strbuf jpath = STRBUF_INIT, warn = STRBUF_INIT, err = STRBUF_INIT;
+	strbuf run_id = STRBUF_INIT, warn = STRBUF_INIT, err = STRBUF_INIT;
 	if (rc) {
 		rc = rc < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
 		goto out;
@@ -74,39 +139,65 @@ int kdx_recover_main(int argc, char **argv, bool rollback)
 		goto out;
 	}
 	const char *file = pos.n ? pos.items[0] : NULL;
-	if (find_journal(journal, file, state_dir, &jpath) < 0)
+	store = find_run(journal, file, state_dir, &run_id);
+	if (!store)
 		goto out;
 	kdx_journal_state st;
 	kdx_journal_state_init(&st);
-	if (kdx_journal_read(jpath.buf, &st, &warn, &err) < 0) {
+	kdx_run_ident got;
+	kdx_run_ident_init(&got);
+	/* nothing acts before the journal reads clean and is this runbook's */
+	if (kdx_journal_read_run(store, run_id.buf, &st, &warn, &err) < 0 ||
+	    kdx_store_run_ident(store, run_id.buf, &got, &err) < 0) {
 		kdx_rb_error(err.buf);
+		kdx_run_ident_release(&got);
 		kdx_journal_state_release(&st);
 		goto out;
+	}
+	if (file) {
+		kdx_run_ident want;
+		kdx_run_ident_init(&want);
+		want.key = kdx_lock_key_for(file);
+		int bad = kdx_run_ident_check(&want, &got, &err);
+		kdx_run_ident_release(&want);
+		if (bad < 0) {
+			kdx_rb_error(err.buf);
+			kdx_run_ident_release(&got);
+			kdx_journal_state_release(&st);
+			goto out;
+		}
 	}
 	/* rebuild the plan the run was made from: same runbook, same vars */
 	kdx_rb_opts from = { 0 };
 	const char *rb_path = NULL;
-	if (kdx_rb_meta_load(st.meta, &from, &rb_path, &holder) == 0 && !o.vars.n &&
-	    !o.var_files.n) {
-		o.vars = from.vars;
-		o.var_files = from.var_files;
-		if (!o.incs.n)
-			o.incs = from.incs;
-		else
-			kdx_strlist_release(&from.incs);
-	} else {
-		kdx_rb_opts_release(&from);
-	}
+	int vars_ok = kdx_rb_meta_load(st.meta, &from, &rb_path, &holder) == 0
+			      ? check_vars(&o, &from, run_id.buf)
+			      : 0;
+	kdx_strlist_release(&o.vars);
+	kdx_strlist_release(&o.var_files);
+	o.vars = from.vars;
+	o.var_files = from.var_files;
+	if (!o.incs.n)
+		o.incs = from.incs;
+	else
+		kdx_strlist_release(&from.incs);
 	if (!file)
-		file = rb_path ? rb_path : st.runbook;
+		file = rb_path ? rb_path : got.path ? got.path : st.runbook;
 	kdx_journal_state_release(&st);
-	if (!file) {
-		fprintf(stderr, "kdx: error: journal '%s' does not name its runbook; pass FILE\n",
-			jpath.buf);
+	if (vars_ok < 0) {
+		kdx_run_ident_release(&got);
 		goto out;
 	}
+	if (!file) {
+		fprintf(stderr, "kdx: error: run '%s' does not name its runbook; pass FILE\n",
+			run_id.buf);
+		kdx_run_ident_release(&got);
+		goto out;
+	}
+	char *rb_file = xstrdup(file);
+	kdx_run_ident_release(&got);
 	kdx_rb r;
-	if (kdx_rb_load(&r, file, &o) == 0) {
+	if (kdx_rb_load(&r, rb_file, &o) == 0) {
 		kdx_progress prog;
 		kdx_progress_init(&prog, stdout, json, kdx_use_color(1));
 		kdx_approvals ap;
@@ -118,19 +209,20 @@ int kdx_recover_main(int argc, char **argv, bool rollback)
 			ap.ask = kdx_prompt_approval;
 			ap.ask_ctx = &prompt;
 		}
+		kdx_run_ident id;
+		kdx_run_ident_init(&id);
+		kdx_rb_ident(&r, rb_file, &o, &id);
 		kdx_exec_opts eo = {
-			.state_dir = state_dir, .secrets = r.secrets, .nsecrets = r.nsecrets,
+			.store = store, .ident = &id, .force = force, .secrets = r.secrets,
+			.nsecrets = r.nsecrets, .warn = print_warning,
 			.sched = { .parallelism = (int)parallelism, .approve = kdx_approvals_decide,
 				   .approve_ctx = &ap, .sink = kdx_progress_sink(&prog) },
 		};
 		kdx_real_clock clk;
 		kdx_real_clock_init(&clk);
 		kdx_run_result res;
-		strbuf_reset(&warn);
-		int x = kdx_exec_recover(r.comp.plan, jpath.buf, rollback, &r.be.be, &clk.base, &eo,
-					 &res, &warn, &err);
-		if (warn.len)
-			fprintf(stderr, "kdx: warning: %s\n", warn.buf);
+		int x = kdx_exec_recover(r.comp.plan, run_id.buf, rollback, &r.be.be, &clk.base,
+					 &eo, &res, &err);
 		if (x < 0) {
 			kdx_rb_error(err.buf);
 		} else {
@@ -141,14 +233,17 @@ int kdx_recover_main(int argc, char **argv, bool rollback)
 				     : KDX_EXIT_ERROR;
 		}
 		kdx_approvals_release(&ap);
+		kdx_run_ident_release(&id);
 	}
 	kdx_rb_release(&r);
+	free(rb_file);
 out:
 	kdx_rb_meta_free(holder);
 	kdx_rb_opts_release(&o);
 	kdx_strlist_release(&pos);
 	kdx_strlist_release(&approve);
-	strbuf_release(&jpath);
+	strbuf_release(&run_id);
+	kdx_store_free(store);
 	strbuf_release(&warn);
 	strbuf_release(&err);
 	return rc;

@@ -1,6 +1,7 @@
 /* kdx show: a saved plan (its steps, changes and requests) or a run's journal (what each
  * step did, what was undone, how the run ended), for people or as JSON. */
 #include "cli.h"
+#include "../common/json.h"
 #include "journal_view.h"
 #include "planfile.h"
 
@@ -12,14 +13,6 @@
 #include <string.h>
 
 int cmd_show(int argc, char **argv);
-
-static const char *jstr(json_object *o, const char *k)
-{
-	json_object *v;
-	return json_object_object_get_ex(o, k, &v) && !json_object_is_type(v, json_type_null)
-		       ? json_object_get_string(v)
-		       : NULL;
-}
 
 static int show_plan(const char *path, bool json)
 {
@@ -34,16 +27,16 @@ static int show_plan(const char *path, bool json)
 		json_object_put(root);
 		return KDX_EXIT_OK;
 	}
-	printf("Plan of %s (%s)", jstr(root, "name"), jstr(root, "runbook"));
-	if (jstr(root, "environment"))
-		printf(", environment %s", jstr(root, "environment"));
+	printf("Plan of %s (%s)", kdx_json_str(root, "name"), kdx_json_str(root, "runbook"));
+	if (kdx_json_str(root, "environment"))
+		printf(", environment %s", kdx_json_str(root, "environment"));
 	printf("\n");
 	for (size_t i = 0; i < json_object_array_length(steps); i++) {
 		json_object *s = json_object_array_get_idx(steps, i);
-		const char *act = jstr(s, "action"), *chg = jstr(s, "change"), *undo = jstr(s, "undo");
-		const char *req = jstr(s, "requests");
-		printf("\n%zu. step %s  (%s)\n", i + 1, jstr(s, "name"), act ? act : "no action");
-		printf("     before: %s\n", jstr(s, "before") ? jstr(s, "before") : "");
+		const char *act = kdx_json_str(s, "action"), *chg = kdx_json_str(s, "change"), *undo = kdx_json_str(s, "undo");
+		const char *req = kdx_json_str(s, "requests");
+		printf("\n%zu. step %s  (%s)\n", i + 1, kdx_json_str(s, "name"), act ? act : "no action");
+		printf("     before: %s\n", kdx_json_str(s, "before") ? kdx_json_str(s, "before") : "");
 		printf("     change: %s\n", chg && *chg ? chg : "(none to the world model)");
 		if (undo)
 			printf("     undo: %s\n", undo);
@@ -69,6 +62,14 @@ static int show_journal(const char *path, bool json)
 	int rc = KDX_EXIT_ERROR;
 	kdx_journal_state_init(&st);
 	if (kdx_journal_read(path, &st, &warn, &err) < 0) {
+		/* damage: show what can be trusted, then what is damaged (exit 1) */
+		if (st.damaged && st.nrecords) {
+			if (json)
+				kdx_journal_view_json(stdout, path, &st);
+			else
+				kdx_journal_view_text(stdout, path, &st);
+			fflush(stdout);
+		}
 		fprintf(stderr, "kdx: error: %s\n", err.buf);
 	} else {
 		if (warn.len)
@@ -89,12 +90,17 @@ int cmd_show(int argc, char **argv)
 {
 	const kdx_command *cmd = kdx_command_find("show");
 	bool json = false;
+	const char *journal = NULL;
 	kdx_strlist pos = { 0 };
-	kdx_flag flags[] = { { "json", KDX_FLAG_BOOL, &json }, { 0 } };
+	kdx_flag flags[] = { { "json", KDX_FLAG_BOOL, &json },
+			     { "journal", KDX_FLAG_STRING, &journal },
+			     { 0 } };
 	int rc = kdx_parse_flags(cmd, argc, argv, flags, &pos);
 	if (rc)
 		rc = rc < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
-	else if (pos.n != 1)
+	else if (journal && pos.n == 0)
+		rc = show_journal(journal, json);
+	else if (pos.n != 1 || journal)
 		rc = kdx_usage_error(cmd, "show needs one PLANFILE or JOURNAL");
 	else if (strlen(pos.items[0]) > 6 && !strcmp(pos.items[0] + strlen(pos.items[0]) - 6, ".jsonl"))
 		rc = show_journal(pos.items[0], json);

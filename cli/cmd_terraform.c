@@ -100,20 +100,12 @@ static void on_event(void *ctx, int stream, const tf_event *ev)
 	fflush(stdout);
 }
 
-/* AWS_* and TF_* from our environment, except what would change how Terraform is driven. */
+/* What Terraform needs from our environment (tf_env_wanted), nothing else. */
 static void collect_env(kdx_strlist *env)
 {
-	static const char *const skip[] = { "TF_CLI_ARGS", "TF_WORKSPACE=", "TF_INPUT=",
-					    "TF_IN_AUTOMATION=", NULL };
-	for (char **e = environ; *e; e++) {
-		if (strncmp(*e, "AWS_", 4) && strncmp(*e, "TF_", 3))
-			continue;
-		bool skipped = false;
-		for (size_t i = 0; skip[i]; i++)
-			skipped |= !strncmp(*e, skip[i], strlen(skip[i]));
-		if (!skipped)
+	for (char **e = environ; *e; e++)
+		if (strchr(*e, '=') && tf_env_wanted(*e))
 			kdx_strlist_push(env, *e);
-	}
 }
 
 static int parse_duration_flag(const kdx_command *cmd, const char *name, const char *s,

@@ -15,6 +15,7 @@ int cmd_resume(int argc, char **argv);
 int cmd_rollback(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_simulate(int argc, char **argv);
+int cmd_state(int argc, char **argv);
 int cmd_terraform(int argc, char **argv);
 int cmd_unlock(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
@@ -38,24 +39,27 @@ const kdx_command kdx_commands[] = {
 		   "  -var-file FILE    read params from FILE (name = value lines)\n"
 		   "  -I DIR            search DIR for imported modules first\n"
 		   "  -endpoint-url URL send every AWS request to URL (an emulator)\n"
-		   "  -allow-exec       let core.exec run the local commands the runbook's\n"
-		   "                    allow_exec lists (off by default)\n",
+		   "  -allow-exec       let core.exec and Terraform run the local commands the\n"
+		   "                    runbook's allow_exec lists (off by default)\n",
 	  .run = cmd_apply },
 	{ .name = "aws", .summary = "Talk to AWS directly: send one model-checked call, or show how a request is signed",
 	  .usage = "Usage: kdx aws SUBCOMMAND [FLAGS]\n\n  sign   show SigV4 signing of a raw HTTP request\n"
 		   "  call   send one model-checked request (kdx aws call SERVICE OPERATION ...)\n", .run = cmd_aws },
-	{ .name = "check", .summary = "Prove a runbook safe: graph, traffic, capacity, RTO, RPO, fencing, undo, races",
-	  .usage = "Usage: kdx check [-json | -format text|json|sarif|junit] [-strict] [-var NAME=VALUE]...\n"
-		   "                 [-var-file FILE]... [-I DIR]... FILE\n"
+	{ .name = "check", .summary = "Prove a runbook safe: graph, traffic, capacity, RTO, RPO, fencing, undo, races, state",
+	  .usage = "Usage: kdx check [-json | -format text|json|sarif|junit] [-strict] [-state URL]\n"
+		   "                 [-var NAME=VALUE]... [-var-file FILE]... [-I DIR]... FILE\n"
 		   "       kdx check -explain ANALYSIS\n\n"
-		   "  Compile FILE, then run the eight safety analyses on its plan and print the\n"
+		   "  Compile FILE, then run the nine safety analyses on its plan and print the\n"
 		   "  critical path against the RTO. Exit 0 when safe, 1 when not.\n\n"
 		   "  -json             diagnostics and the critical path as JSON, one object per line\n"
 		   "  -format F         text (default), json (= -json), sarif (SARIF 2.1.0 for code\n"
 		   "                    scanning) or junit (one test case per analysis)\n"
 		   "  -strict           warnings (e.g. RTO slack under 10%) fail the check too\n"
+		   "  -state URL        the run store to check (file://DIR, s3://BUCKET/PREFIX?region=R,\n"
+		   "                    dynamodb://TABLE?region=R&replicas=R2,R3); default: $KDX_STATE,\n"
+		   "                    then the runbook's state { url = ... } block, then .kdx\n"
 		   "  -explain NAME     what an analysis proves and why it matters: graph, traffic,\n"
-		   "                    capacity, rto, rpo, fencing, reversibility, races\n"
+		   "                    capacity, rto, rpo, fencing, reversibility, races, state\n"
 		   "  -var NAME=VALUE   set a param (repeatable)\n"
 		   "  -var-file FILE    read params from FILE (name = value lines)\n"
 		   "  -I DIR            search DIR for imported modules first\n",
@@ -91,32 +95,40 @@ const kdx_command kdx_commands[] = {
 		   "  -var-file FILE    read params from FILE (name = value lines)\n"
 		   "  -I DIR            search DIR for imported modules first\n"
 		   "  -endpoint-url URL send every AWS request to URL (an emulator)\n"
-		   "  -allow-exec       accept a runbook with core.exec (shown, never run)\n",
+		   "  -allow-exec       accept a runbook with core.exec or Terraform (shown, never run)\n",
 	  .run = cmd_plan },
 	{ .name = "resume", .summary = "Continue an interrupted apply or rollback from its journal",
 	  .usage = "Usage: kdx resume [-journal FILE] [FILE] [-json] [-parallelism N] [-state-dir DIR]\n\n"
 		   "  Steps the journal shows done are not run again; a change whose result was not\n"
 		   "  journalled is checked against the live state first. Without -journal: the\n"
-		   "  newest journal of FILE in the state directory.\n\n"
+		   "  newest run of FILE's runbook in the state directory. The run must be FILE's,\n"
+		   "  with the vars it started with; a changed runbook is refused unless -force.\n"
+		   "  A finished run is never run again.\n\n"
 		   "  -journal FILE   the run's journal\n"
 		   "  -json           progress as JSON lines\n"
 		   "  -approve STEP   approve a gate (repeatable)\n"
+		   "  -force REASON   continue although the runbook text changed (journalled;\n"
+		   "                  never overrides different vars)\n"
 		   "  -state-dir DIR  where journals and locks are (default: .kdx next to FILE)\n"
-		   "  -allow-exec     let core.exec run local commands (see kdx apply)\n",
+		   "  -allow-exec     let core.exec and Terraform run local commands (see kdx apply)\n",
 	  .run = cmd_resume },
 	{ .name = "rollback", .summary = "Undo what a run's journal shows done, in reverse order",
 	  .usage = "Usage: kdx rollback [-journal FILE] [FILE] [-json] [-parallelism N] [-state-dir DIR]\n\n"
 		   "  Undoes exactly the steps the journal shows done (in-doubt ones are checked\n"
 		   "  against the live state first), journalled like an apply. Irreversible steps\n"
-		   "  are reported, not skipped silently.\n\n"
+		   "  are reported, not skipped silently. The run must be FILE's, with the vars it\n"
+		   "  started with; a changed runbook is refused unless -force.\n\n"
 		   "  -journal FILE   the run's journal\n"
 		   "  -json           progress as JSON lines\n"
+		   "  -force REASON   undo although the runbook text changed (journalled)\n"
 		   "  -state-dir DIR  where journals and locks are (default: .kdx next to FILE)\n"
-		   "  -allow-exec     let core.exec run local commands (see kdx apply)\n",
+		   "  -allow-exec     let core.exec and Terraform run local commands (see kdx apply)\n",
 	  .run = cmd_rollback },
 	{ .name = "show", .summary = "Show a saved plan or a run's journal",
-	  .usage = "Usage: kdx show [-json] PLANFILE | JOURNAL\n\n"
-		   "  -json   print the plan document, or the journal's state, as JSON\n",
+	  .usage = "Usage: kdx show [-json] PLANFILE | JOURNAL | -journal JOURNAL\n\n"
+		   "  A damaged journal is shown up to the damage, then the damage (exit 1).\n\n"
+		   "  -json           print the plan document, or the journal's state, as JSON\n"
+		   "  -journal FILE   the journal to show (any file name)\n",
 	  .run = cmd_show },
 	{ .name = "simulate", .summary = "Rehearse a runbook on the world model: scenarios, RTO/RPO, every single-step failure",
 	  .usage = "Usage: kdx simulate FILE [-var NAME=VALUE ...] [-var-file FILE ...] [-scenario NAME | -all-scenarios]\n"
@@ -152,6 +164,23 @@ const kdx_command kdx_commands[] = {
 		   "The program is 'terraform', or $KDX_TERRAFORM (e.g. tofu). output prints every\n"
 		   "output as JSON, or one by NAME; sensitive values are never printed.\n",
 	  .run = cmd_terraform },
+	{ .name = "state", .summary = "The run store: init, list, show, unlock, rm, migrate",
+	  .usage = "Usage: kdx state init|list|show RUN|unlock NAME|rm RUN [-state URL] [-json]\n"
+		   "       kdx state migrate FROM_URL TO_URL [RUN]...\n\n"
+		   "  The store where runs (journals, lease locks, approvals) are kept: -state URL,\n"
+		   "  else $KDX_STATE, else file://.kdx. URLs: file://DIR, s3://BUCKET/PREFIX?region=R.\n\n"
+		   "  init          create the store when missing: the directory (0700), or the bucket\n"
+		   "                (versioned, encrypted with SSE-S3)\n"
+		   "  list          every run with its status and lease holder (-json: an array)\n"
+		   "  show RUN      a run's story, as kdx show prints it, and its approvals\n"
+		   "  unlock NAME   break lock NAME (\"<runbook>-<env>\"), saying whose it was; the old\n"
+		   "                holder's fencing token is superseded, so it cannot write again\n"
+		   "  rm RUN        remove a run that has ended\n"
+		   "  migrate FROM TO [RUN]...  copy runs (default: all) record by record, then read\n"
+		   "                both back and compare every byte\n"
+		   "  lock NAME [-lease D] [-hold D] [-write RUN]  take a lock by hand and hold it\n"
+		   "                (maintenance; tests), appending to RUN as its holder\n",
+	  .run = cmd_state },
 	{ .name = "unlock", .summary = "Remove the lock of a run that died",
 	  .usage = "Usage: kdx unlock [-env NAME] [-state-dir DIR] [-force] RUNBOOK.kdx | LOCKFILE\n\n"
 		   "  Shows who holds the lock of the runbook and asks for 'yes' before removing it.\n"

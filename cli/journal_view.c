@@ -1,6 +1,8 @@
 /* journal_view: render a journal's state for `kdx show`. */
 #include "journal_view.h"
 
+#include "../common/json.h"
+
 #include "../common/strbuf.h"
 
 #include <string.h>
@@ -74,44 +76,39 @@ void kdx_journal_view_text(FILE *out, const char *path, const kdx_journal_state 
 		fprintf(out, "\nNext: %s.\n", next);
 }
 
-static void field(strbuf *sb, const char *key, const char *val)
-{
-	strbuf_addf(sb, ",\"%s\":", key);
-	if (val)
-		strbuf_add_json_str(sb, val);
-	else
-		strbuf_addstr(sb, "null");
-}
-
 void kdx_journal_view_json(FILE *out, const char *path, const kdx_journal_state *st)
 {
 	const char *next;
 	const char *v = verdict(st, &next);
-	strbuf sb = STRBUF_INIT;
-	strbuf_addstr(&sb, "{\"journal\":");
-	strbuf_add_json_str(&sb, path);
-	field(&sb, "run_id", st->run_id);
-	field(&sb, "command", st->command);
-	field(&sb, "runbook", st->runbook);
-	field(&sb, "name", st->name);
-	field(&sb, "env", st->env);
-	field(&sb, "started_at", st->started_at);
-	field(&sb, "status", v);
-	strbuf_addf(&sb, ",\"ended\":%s,\"rollback\":%s,\"torn_tail\":%s,\"records\":%llu",
-		    st->ended ? "true" : "false", st->rollback ? "true" : "false",
-		    st->torn_tail ? "true" : "false", (unsigned long long)st->nrecords);
-	strbuf_addstr(&sb, ",\"steps\":[");
+	kdx_json *d = kdx_json_object();
+	kdx_json_set_str(d, "journal", path);
+	kdx_json_set_str_or_null(d, "run_id", st->run_id);
+	kdx_json_set_str_or_null(d, "command", st->command);
+	kdx_json_set_str_or_null(d, "runbook", st->runbook);
+	kdx_json_set_str_or_null(d, "name", st->name);
+	kdx_json_set_str_or_null(d, "env", st->env);
+	kdx_json_set_str_or_null(d, "started_at", st->started_at);
+	kdx_json_set_str_or_null(d, "status", v);
+	kdx_json_set_bool(d, "ended", st->ended);
+	kdx_json_set_bool(d, "rollback", st->rollback);
+	kdx_json_set_bool(d, "torn_tail", st->torn_tail);
+	kdx_json_set_bool(d, "damaged", st->damaged);
+	kdx_json_set_int(d, "records", (int64_t)st->nrecords);
+	kdx_json *steps = kdx_json_set_array(d, "steps");
 	for (size_t i = 0; i < st->nsteps; i++) {
 		const kdx_jstep *s = &st->steps[i];
-		strbuf_addstr(&sb, i ? ",{\"name\":" : "{\"name\":");
-		strbuf_add_json_str(&sb, s->name);
-		field(&sb, "state", kdx_jstep_state_name(s->state));
-		field(&sb, "undo", s->undo ? undo_name(s->undo) : NULL);
-		strbuf_addf(&sb, ",\"attempts\":%d", s->attempts);
-		field(&sb, "error", s->error);
-		strbuf_addch(&sb, '}');
+		kdx_json *o = kdx_json_object();
+		kdx_json_set_str(o, "name", s->name);
+		kdx_json_set_str_or_null(o, "state", kdx_jstep_state_name(s->state));
+		kdx_json_set_str_or_null(o, "undo", s->undo ? undo_name(s->undo) : NULL);
+		kdx_json_set_int(o, "attempts", s->attempts);
+		kdx_json_set_str_or_null(o, "error", s->error);
+		kdx_json_push(steps, o);
 	}
-	strbuf_addstr(&sb, "]}\n");
+	strbuf sb = STRBUF_INIT;
+	kdx_json_write(&sb, d);
+	strbuf_addch(&sb, '\n');
+	kdx_json_free(d);
 	fwrite(sb.buf, 1, sb.len, out);
 	strbuf_release(&sb);
 }

@@ -4,6 +4,8 @@
 #include "progress.h"
 #include "version.h"
 
+#include "../common/json.h"
+#include "../common/digest.h"
 #include "../common/xalloc.h"
 #include "../compiler/model.h"
 #include "../grammar/ast.h"
@@ -441,6 +443,7 @@ void kdx_planfile_release(kdx_planfile *pf)
 	free(pf->runbook);
 	free(pf->meta);
 	free(pf->observed);
+	free(pf->environment);
 	kdx_rb_meta_free(pf->holder);
 	memset(pf, 0, sizeof(*pf));
 }
@@ -458,43 +461,169 @@ bool kdx_planfile_is(const char *path)
 	return ch == '{';
 }
 
-int kdx_planfile_read(kdx_planfile *pf, const char *path, kdx_rb_opts *o)
+/* The digest: sha256 over the document's bytes up to its last '}', written as the last
+ * member. Byte-exact, so any edit -- a value, a key, white space -- is detected; kdx_json
+ * parses and re-serialises nothing for it. */
+#define DIGEST_TAG ",\"digest\":\"sha256:"
+
+static void digest_hex(const char *text, size_t n, char hex[65])
 {
-	json_object *root = json_object_from_file(path), *fv, *meta, *obs, *rb;
-	if (!root || !json_object_object_get_ex(root, "format_version", &fv) ||
-	    !json_object_object_get_ex(root, "meta", &meta) ||
-	    !json_object_object_get_ex(root, "runbook", &rb)) {
-		fprintf(stderr, "kdx: error: '%s' is not a kdx plan file; make one with "
-				"'kdx plan -out FILE'\n", path);
-		json_object_put(root);
+	unsigned char md[KDX_SHA256_LEN];
+	kdx_sha256(text, n, md);
+	kdx_hex(md, sizeof(md), hex);
+}
+
+int kdx_planfile_seal(const char *doc, const kdx_rb *r, const kdx_rb_opts *o, strbuf *out,
+		      strbuf *err)
+{
+	kdx_json *d = kdx_json_parse_str(doc, err);
+	if (!kdx_json_is_object(d)) {
+		kdx_json_free(d);
+		strbuf_addstr(err, "the plan document is not a JSON object (a bug in kdx)");
 		return -1;
 	}
-	if (json_object_get_int(fv) != KDX_PLANFILE_FORMAT) {
-		fprintf(stderr, "kdx: error: plan file '%s' has format %d, this kdx reads %d; "
-				"run 'kdx plan' again\n", path, json_object_get_int(fv),
-			KDX_PLANFILE_FORMAT);
-		json_object_put(root);
+	/* the sources the plan was made from, as compiled, and the var files as read */
+	kdx_json *src = kdx_json_set_object(d, "source_texts");
+	for (size_t i = 0; i < r->comp.sources.n; i++) {
+		const kdx_source *f = &r->comp.sources.files[i];
+		if (f->path && f->from_file) {
+			char *t = xstrndup(f->text, f->len);
+			kdx_json_set_str(src, f->path, t);
+			free(t);
+		}
+	}
+	for (size_t i = 0; i < o->var_files.n; i++) {
+		strbuf t = STRBUF_INIT;
+		(void)strbuf_read_file(&t, o->var_files.items[i]);
+		kdx_json_set_str(src, o->var_files.items[i], t.buf);
+		strbuf_release(&t);
+	}
+	strbuf body = STRBUF_INIT;
+	kdx_json_write(&body, d);
+	kdx_json_free(d);
+	char hex[65];
+	digest_hex(body.buf, body.len, hex);
+	strbuf_add(out, body.buf, body.len - 1);
+	strbuf_addf(out, DIGEST_TAG "%s\"}\n", hex);
+	strbuf_release(&body);
+	return 0;
+}
+
+/* Check the digest of a plan file's bytes; 0, or -1 with why. */
+static int check_digest(const strbuf *text, const char *path)
+{
+	size_t n = text->len;
+	while (n && strchr(" \t\r\n", text->buf[n - 1]))
+		n--;
+	size_t tl = sizeof(DIGEST_TAG) - 1, tail = tl + 64 + 2;
+	if (n < tail + 1 || memcmp(text->buf + n - tail, DIGEST_TAG, tl) ||
+	    memcmp(text->buf + n - 2, "\"}", 2)) {
+		fprintf(stderr, "kdx: error: plan file '%s' carries no digest: it was edited, or made "
+				"by an older kdx; make a new plan with 'kdx plan -out FILE' and review "
+				"it\n", path);
 		return -1;
 	}
-	pf->path = xstrdup(path);
-	pf->runbook = xstrdup(json_object_get_string(rb));
-	pf->meta = xstrdup(json_object_to_json_string_ext(meta, JSON_C_TO_STRING_PLAIN));
-	pf->observed = xstrdup(json_object_object_get_ex(root, "observed", &obs)
-				       ? json_object_to_json_string_ext(obs, JSON_C_TO_STRING_PLAIN)
-				       : "{}");
-	json_object_put(root);
-	if (kdx_rb_meta_load(pf->meta, o, NULL, &pf->holder) < 0) {
-		fprintf(stderr, "kdx: error: the meta of plan file '%s' cannot be read\n", path);
+	strbuf body = STRBUF_INIT;
+	strbuf_add(&body, text->buf, n - tail);
+	strbuf_addch(&body, '}');
+	char hex[65];
+	digest_hex(body.buf, body.len, hex);
+	int rc = memcmp(hex, text->buf + n - 66, 64) ? -1 : 0;
+	if (rc < 0)
+		fprintf(stderr, "kdx: error: plan file '%s' was changed after 'kdx plan' wrote it "
+				"(its digest does not match its contents); what was reviewed is not "
+				"what would run. Make a new plan with 'kdx plan -out FILE' and review "
+				"it\n", path);
+	strbuf_release(&body);
+	return rc;
+}
+
+/* The embedded source texts must be the ones the meta's hashes name. */
+static int check_texts(const kdx_json *root, const char *path)
+{
+	const kdx_json *texts = kdx_json_get(root, "source_texts");
+	const kdx_json *hashes = kdx_json_get(kdx_json_get(root, "meta"), "sources");
+	if (!kdx_json_is_object(texts) || !kdx_json_is_object(hashes)) {
+		fprintf(stderr, "kdx: error: plan file '%s' does not carry its sources; make a new "
+				"plan with 'kdx plan -out FILE'\n", path);
 		return -1;
+	}
+	json_object_object_foreach((kdx_json *)hashes, file, want)
+	{
+		const char *t = kdx_json_str(texts, file);
+		char hex[65];
+		if (t)
+			digest_hex(t, strlen(t), hex);
+		if (!t || !kdx_json_as_str(want) || strcmp(hex, kdx_json_as_str(want))) {
+			fprintf(stderr, "kdx: error: plan file '%s': the source '%s' it carries is "
+					"%s; make a new plan with 'kdx plan -out FILE'\n", path, file,
+				t ? "not the one it was made from" : "missing");
+			return -1;
+		}
 	}
 	return 0;
+}
+
+int kdx_planfile_read(kdx_planfile *pf, const char *path, kdx_rb_opts *o)
+{
+	strbuf text = STRBUF_INIT, perr = STRBUF_INIT;
+	bool got = strbuf_read_file(&text, path) == 0;
+	kdx_json *root = got ? kdx_json_parse(text.buf, text.len, &perr) : NULL;
+	const kdx_json *meta = kdx_json_get(root, "meta");
+	const char *rb = kdx_json_str(root, "runbook");
+	int64_t fv = 0;
+	int rc = -1;
+	if (!root || !kdx_json_int(root, "format_version", &fv) || !meta || !rb) {
+		fprintf(stderr, "kdx: error: '%s' is not a kdx plan file; make one with "
+				"'kdx plan -out FILE'\n", path);
+		goto out;
+	}
+	if (fv != KDX_PLANFILE_FORMAT) {
+		fprintf(stderr, "kdx: error: plan file '%s' has format %lld, this kdx reads %d; "
+				"run 'kdx plan' again\n", path, (long long)fv, KDX_PLANFILE_FORMAT);
+		goto out;
+	}
+	if (check_digest(&text, path) < 0 || check_texts(root, path) < 0)
+		goto out;
+	pf->path = xstrdup(path);
+	pf->runbook = xstrdup(rb);
+	const char *env = kdx_json_str(root, "environment");
+	pf->environment = env ? xstrdup(env) : NULL;
+	strbuf m = STRBUF_INIT;
+	kdx_json_write(&m, meta);
+	pf->meta = strbuf_detach(&m, NULL);
+	const kdx_json *obs = kdx_json_get(root, "observed");
+	if (!kdx_json_is_object(obs)) {
+		fprintf(stderr, "kdx: error: plan file '%s' has no observed state; make a new plan "
+				"with 'kdx plan -out FILE'\n", path);
+		goto out;
+	}
+	strbuf ob = STRBUF_INIT;
+	kdx_json_write(&ob, obs);
+	pf->observed = strbuf_detach(&ob, NULL);
+	if (kdx_rb_meta_load(pf->meta, o, NULL, &pf->holder) < 0) {
+		fprintf(stderr, "kdx: error: the meta of plan file '%s' cannot be read\n", path);
+		goto out;
+	}
+	rc = 0;
+out:
+	kdx_json_free(root);
+	strbuf_release(&text);
+	strbuf_release(&perr);
+	return rc;
 }
 
 int kdx_planfile_check(const kdx_planfile *pf, kdx_rb *r)
 {
 	strbuf why = STRBUF_INIT, err = STRBUF_INIT;
 	int rc = 0;
+	const char *env = r->comp.plan->environment;
 	if (kdx_rb_sources_changed(pf->meta, &why)) {
+		rc = -1;
+	} else if ((env || pf->environment) &&
+		   (!env || !pf->environment || strcmp(env, pf->environment))) {
+		strbuf_addf(&why, "it was made for environment '%s', the runbook now compiles to "
+			    "'%s'", pf->environment ? pf->environment : "(none)", env ? env : "(none)");
 		rc = -1;
 	} else {
 		/* read the live state again, the way the plan read it */
@@ -517,6 +646,20 @@ int kdx_planfile_check(const kdx_planfile *pf, kdx_rb *r)
 						    "the plan was made (was %s, now %s)", step,
 						    json_object_to_json_string_ext(was, JSON_C_TO_STRING_PLAIN),
 						    now ? json_object_to_json_string_ext(now, JSON_C_TO_STRING_PLAIN) : "unreadable");
+					rc = -1;
+				}
+			}
+			/* every step that reads live state now must have been observed: an
+			 * emptied or missing observation is a refusal, never a pass */
+			json_object_object_foreach(b, step2, now2)
+			{
+				(void)now2;
+				if (rc)
+					break;
+				if (!a || !json_object_object_get_ex(a, step2, NULL)) {
+					strbuf_addf(&why, "the plan file has no observation of step '%s', "
+						    "which reads the live state (emptied or edited?)",
+						    step2);
 					rc = -1;
 				}
 			}

@@ -3,7 +3,8 @@
  * with the live state read where the step's snapshot reads it), the requests it would send
  * (from the dry-run recorder, credentials redacted), its undo, its worst case and the RTO
  * budget. The plan file is JSON (format_version 1): the meta (runbook, vars, sources'
- * SHA-256), the observed state per step, the steps. The caller owns every struct here. */
+ * SHA-256), the observed state per step, the steps, the source texts, and last a digest over
+ * everything before it (docs/cli.md, "Plan files"). The caller owns every struct here. */
 #ifndef KDX_PLANFILE_H
 #define KDX_PLANFILE_H
 #include <stdbool.h>
@@ -16,6 +17,7 @@
 typedef struct kdx_planfile {
 	char *path;
 	char *runbook;       /* the runbook it was made from */
+	char *environment;   /* the environment it was made for, or NULL */
 	char *meta;          /* JSON: runbook, vars, var_files, includes, sources */
 	char *observed;      /* JSON: step -> snapshot read when the plan was made */
 	void *holder;        /* json-c objects the option lists point into */
@@ -25,10 +27,18 @@ void kdx_planfile_init(kdx_planfile *pf);
 void kdx_planfile_release(kdx_planfile *pf);
 /* Does path look like a plan file (a JSON object) rather than a runbook? */
 bool kdx_planfile_is(const char *path);
-/* Read a plan file; fills o's -var/-var-file/-I lists from it. Prints errors. */
+/* Bind a plan document to what was reviewed (the file `kdx plan -out` writes): add the
+ * sources it was made from (the compiled texts, the var files' contents) and end it with a
+ * digest over every byte before it. */
+int kdx_planfile_seal(const char *doc, const kdx_rb *r, const kdx_rb_opts *o, strbuf *out,
+		      strbuf *err);
+/* Read a plan file: its digest must match (an edited plan is refused), the sources it carries
+ * must be the ones its meta names; fills o's -var/-var-file/-I lists from it (the caller
+ * refuses those flags with a plan file). Prints errors. */
 int kdx_planfile_read(kdx_planfile *pf, const char *path, kdx_rb_opts *o);
-/* Refuse a stale plan: a source changed, or the live state differs from what was observed.
- * Prints "plan is stale: ...; run 'kdx plan' again". */
+/* Refuse a stale plan: a source changed, the environment differs, or the live state differs
+ * from what was observed -- every observation, both ways: a step that reads live state now
+ * without an observation in the file is a refusal. Prints "plan is stale: ...". */
 int kdx_planfile_check(const kdx_planfile *pf, kdx_rb *r);
 
 typedef struct kdx_planview {

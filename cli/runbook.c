@@ -158,70 +158,120 @@ void kdx_rb_release(kdx_rb *r)
 /* ---- meta: how to rebuild the same plan ---- */
 
 #include <json-c/json.h>
-#include "../common/sha256.h"
+#include "../common/json.h"
+#include "../common/digest.h"
+#include "../common/xalloc.h"
+#include "../executor/lock.h"
 
 static int sha256_file(const char *path, char hex[65])
 {
 	FILE *f = fopen(path, "rb");
 	if (!f)
 		return -1;
-	kdx_sha256_ctx c;
-	kdx_sha256_init(&c);
+	kdx_sha256_ctx *c = kdx_sha256_new();
 	unsigned char buf[65536], md[KDX_SHA256_LEN];
 	size_t n;
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-		kdx_sha256_update(&c, buf, n);
+		kdx_sha256_update(c, buf, n);
 	int bad = ferror(f);
 	fclose(f);
-	kdx_sha256_final(&c, md);
+	kdx_sha256_final(c, md);
 	kdx_hex(md, sizeof(md), hex);
 	return bad ? -1 : 0;
 }
 
-static void str_list(strbuf *out, const char *key, const kdx_strlist *l)
+static kdx_json *str_list(const kdx_strlist *l)
 {
-	strbuf_addf(out, ",\"%s\":[", key);
-	for (size_t i = 0; i < l->n; i++) {
-		if (i)
-			strbuf_addch(out, ',');
-		strbuf_add_json_str(out, l->items[i]);
-	}
-	strbuf_addch(out, ']');
+	kdx_json *a = kdx_json_array();
+	for (size_t i = 0; i < l->n; i++)
+		kdx_json_push_str(a, l->items[i]);
+	return a;
+}
+
+/* The sha256 of the compiled text of source i (not the file read again: a file edited in
+ * between must make the plan stale, not be recorded as what the plan was made from);
+ * false for sources that are not files (the embedded stdlib). */
+static bool source_hash(const kdx_rb *r, size_t i, char hex[65])
+{
+	const kdx_source *f = &r->comp.sources.files[i];
+	if (!f->path || !f->from_file)
+		return false;
+	kdx_sha256_hex(f->text, f->len, hex);
+	return true;
 }
 
 void kdx_rb_meta(const kdx_rb *r, const char *path, const kdx_rb_opts *o, strbuf *out)
 {
-	strbuf_addstr(out, "{\"runbook\":");
-	strbuf_add_json_str(out, path);
-	str_list(out, "vars", &o->vars);
-	str_list(out, "var_files", &o->var_files);
-	str_list(out, "includes", &o->incs);
-	strbuf_addstr(out, ",\"sources\":{");
-	size_t k = 0;
+	kdx_json *m = kdx_json_object();
+	kdx_json_set_str(m, "runbook", path);
+	kdx_json_set(m, "vars", str_list(&o->vars));
+	kdx_json_set(m, "var_files", str_list(&o->var_files));
+	kdx_json_set(m, "includes", str_list(&o->incs));
+	kdx_json *src = kdx_json_set_object(m, "sources");
+	char hex[65];
+	for (size_t i = 0; i < r->comp.sources.n; i++)
+		if (source_hash(r, i, hex))
+			kdx_json_set_str(src, r->comp.sources.files[i].path, hex);
+	for (size_t i = 0; i < o->var_files.n; i++)
+		if (sha256_file(o->var_files.items[i], hex) == 0)
+			kdx_json_set_str(src, o->var_files.items[i], hex);
+	kdx_json_write(out, m);
+	kdx_json_free(m);
+}
+
+static void digest_part(kdx_sha256_ctx *c, const char *s)
+{
+	kdx_sha256_update(c, s, strlen(s) + 1); /* with its NUL: "ab","c" != "a","bc" */
+}
+
+/* Finishes (and frees) c. */
+static char *digest_end(kdx_sha256_ctx *c)
+{
+	unsigned char md[KDX_SHA256_LEN];
+	char hex[65];
+	kdx_sha256_final(c, md);
+	kdx_hex(md, sizeof(md), hex);
+	return xstrdup(hex);
+}
+
+kdx_store *kdx_rb_store(const char *state_dir, const char *runbook_path)
+{
+	if (state_dir)
+		return kdx_store_open_file(state_dir);
+	char *dir = kdx_state_dir_for(runbook_path);
+	kdx_store *s = kdx_store_open_file(dir);
+	free(dir);
+	return s;
+}
+
+void kdx_rb_ident(const kdx_rb *r, const char *path, const kdx_rb_opts *o, kdx_run_ident *id)
+{
+	const kdx_plan *p = r->comp.plan;
+	id->key = kdx_lock_key_for(path);
+	id->runbook = xstrdup(p && p->name ? p->name : id->key);
+	id->path = xstrdup(path);
+	id->env = xstrdup(p && p->environment ? p->environment : "default");
+	kdx_sha256_ctx *c = kdx_sha256_new();
+	char hex[65];
 	for (size_t i = 0; i < r->comp.sources.n; i++) {
-		/* the text that was compiled, not the file read again: a file edited in between
-		 * must make the plan stale, not be recorded as what the plan was made from */
-		const kdx_source *f = &r->comp.sources.files[i];
-		char hex[65];
-		if (!f->path || !f->from_file)
+		if (!source_hash(r, i, hex))
 			continue;
-		unsigned char md[KDX_SHA256_LEN];
-		kdx_sha256(f->text, f->len, md);
-		kdx_hex(md, sizeof(md), hex);
-		const char *p = f->path;
-		strbuf_addf(out, "%s", k++ ? "," : "");
-		strbuf_add_json_str(out, p);
-		strbuf_addf(out, ":\"%s\"", hex);
+		digest_part(c, r->comp.sources.files[i].path);
+		digest_part(c, hex);
+	}
+	id->program_digest = digest_end(c);
+	c = kdx_sha256_new();
+	for (size_t i = 0; i < o->vars.n; i++) {
+		digest_part(c, "var");
+		digest_part(c, o->vars.items[i]);
 	}
 	for (size_t i = 0; i < o->var_files.n; i++) {
-		char hex[65];
-		if (sha256_file(o->var_files.items[i], hex) < 0)
-			continue;
-		strbuf_addf(out, "%s", k++ ? "," : "");
-		strbuf_add_json_str(out, o->var_files.items[i]);
-		strbuf_addf(out, ":\"%s\"", hex);
+		digest_part(c, "var-file");
+		digest_part(c, o->var_files.items[i]);
+		digest_part(c, sha256_file(o->var_files.items[i], hex) == 0 ? hex : "unreadable");
 	}
-	strbuf_addstr(out, "}}");
+	id->vars_digest = digest_end(c);
+	kdx_run_ident_stamp(id);
 }
 
 static void load_list(json_object *m, const char *key, kdx_strlist *l)

@@ -11,6 +11,7 @@
 #include "../compiler/safety.h"
 #include "../executor/aws/credentials.h"
 #include "../executor/backend_real.h"
+#include "../executor/store.h"
 
 typedef struct kdx_rb_opts {
 	kdx_strlist vars, var_files, incs;
@@ -44,6 +45,12 @@ void kdx_rb_opts_release(kdx_rb_opts *o);
 /* The run_start meta / plan file header: {"runbook", "vars", "var_files", "includes",
  * "sources": {path: sha256}} -- what another process needs to rebuild the same plan. */
 void kdx_rb_meta(const kdx_rb *r, const char *path, const kdx_rb_opts *o, strbuf *out);
+/* The identity of a run of this runbook (store.h): key, name, path, environment, the
+ * program digest (over the compiled sources) and the vars digest (over -var values and
+ * var-file contents), stamped with this user, host and time. */
+void kdx_rb_ident(const kdx_rb *r, const char *path, const kdx_rb_opts *o, kdx_run_ident *id);
+/* The store of a runbook's runs: -state-dir, else ".kdx" next to the runbook. */
+kdx_store *kdx_rb_store(const char *state_dir, const char *runbook_path);
 /* Fill o's lists (and *path) from such a meta object; the strings stay owned by *holder
  * (a json_object to put with kdx_rb_meta_free). -1 when meta cannot be read. */
 int kdx_rb_meta_load(const char *meta, kdx_rb_opts *o, const char **path, void **holder);

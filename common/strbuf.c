@@ -1,7 +1,9 @@
 /* strbuf: growable strings. */
 #include "strbuf.h"
+
 #include "xalloc.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -119,4 +121,20 @@ void strbuf_add_json_strn(strbuf *sb, const char *s, size_t n)
 void strbuf_add_json_str(strbuf *sb, const char *s)
 {
 	strbuf_add_json_strn(sb, s, strlen(s));
+}
+
+int strbuf_read_file(strbuf *sb, const char *path)
+{
+	FILE *fp = fopen(path, "rbe");
+	if (!fp)
+		return -1;
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		strbuf_add(sb, buf, n);
+	int bad = ferror(fp);
+	fclose(fp);
+	if (bad)
+		errno = EIO;
+	return bad ? -1 : 0;
 }

@@ -24,6 +24,8 @@ void strbuf_addstr(strbuf *sb, const char *s);
 void strbuf_addch(strbuf *sb, int c);
 void strbuf_addf(strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void strbuf_vaddf(strbuf *sb, const char *fmt, va_list ap);
+/* Append the whole file at path; -1 (errno set) if it cannot be opened or read. */
+int strbuf_read_file(strbuf *sb, const char *path);
 /* Append s as a JSON string literal, quotes included. */
 void strbuf_add_json_str(strbuf *sb, const char *s);
 void strbuf_add_json_strn(strbuf *sb, const char *s, size_t n);

@@ -82,6 +82,11 @@ kdx_value *kdx_value_map(kdx_arena *a, size_t n)
 	return v;
 }
 
+const char *kdx_value_str(const kdx_value *v)
+{
+	return v && v->kind == KDX_V_STRING ? v->u.str.ptr : NULL;
+}
+
 kdx_value *kdx_value_get(const kdx_value *v, const char *key)
 {
 	if (!v || v->kind != KDX_V_MAP)

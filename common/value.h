@@ -60,6 +60,8 @@ kdx_value *kdx_value_map(kdx_arena *a, size_t n);
 
 /* Map lookup by key; NULL when absent or v is not a map. */
 kdx_value *kdx_value_get(const kdx_value *v, const char *key);
+/* The string of v when it is a string, else NULL (v may be NULL). */
+const char *kdx_value_str(const kdx_value *v);
 bool kdx_value_equal(const kdx_value *x, const kdx_value *y);
 const char *kdx_vkind_name(kdx_vkind k);
 

@@ -12,7 +12,7 @@ void xalloc_set_fail_hook(xalloc_fail_fn fn)
 	fail_hook = fn;
 }
 
-static void oom(size_t n)
+void kdx_alloc_failed(size_t n)
 {
 	if (fail_hook)
 		fail_hook(n);
@@ -24,7 +24,7 @@ void *xmalloc(size_t n)
 {
 	void *p = malloc(n ? n : 1);
 	if (!p)
-		oom(n);
+		kdx_alloc_failed(n);
 	return p;
 }
 
@@ -32,7 +32,7 @@ void *xcalloc(size_t count, size_t n)
 {
 	void *p = calloc(count ? count : 1, n ? n : 1);
 	if (!p)
-		oom(count * n);
+		kdx_alloc_failed(count * n);
 	return p;
 }
 
@@ -40,7 +40,7 @@ void *xrealloc(void *p, size_t n)
 {
 	void *q = realloc(p, n ? n : 1);
 	if (!q)
-		oom(n);
+		kdx_alloc_failed(n);
 	return q;
 }
 

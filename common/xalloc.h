@@ -13,6 +13,9 @@ char *xstrndup(const char *s, size_t n);
 /* Called instead of abort() when an allocation fails; for tests only. */
 typedef void (*xalloc_fail_fn)(size_t wanted);
 void xalloc_set_fail_hook(xalloc_fail_fn fn);
+/* What the wrappers do on exhaustion (the hook, then abort); also for a library that cannot
+ * allocate (libcrypto, libcurl) where kdx cannot go on without it. Never returns normally. */
+_Noreturn void kdx_alloc_failed(size_t wanted);
 
 /* Grow an array (p, nr, alloc) so that it can hold at least n elements. */
 #define XGROW(p, n, alloc)                                                   \

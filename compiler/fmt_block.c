@@ -366,6 +366,7 @@ static void print_decl(kdx_fmt_state *f, const kdx_ast_decl *d, size_t name_widt
 			strbuf_addf(o, " as %s", d->name.name);
 		break;
 	case KDX_AST_OBJECTIVES:
+	case KDX_AST_STATE:
 		break;
 	case KDX_AST_PARAM:
 	case KDX_AST_RESOURCE:

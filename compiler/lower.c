@@ -642,16 +642,35 @@ static void scenario_resource(kdx_lowerer *L, const kdx_ast_ident *id, kdx_res_c
 		error(L, id->span, "'%s' is a %s, not %s", id->name, r->type->name.name, what);
 }
 
-static void scenario_region(kdx_lowerer *L, const kdx_ast_expr *x)
+/* The region index (-1 when it is not one, which is reported). */
+static int32_t scenario_region(kdx_lowerer *L, const kdx_ast_expr *x)
 {
 	kdx_value *v;
 	if (!x || kdx_eval_expr(&L->ev, L->genv, x, &v))
-		return;
+		return -1;
 	strbuf why = STRBUF_INIT;
 	kdx_ast_type rt = { .kind = KDX_AST_T_NAME, .name = "region" };
+	int32_t r = -1;
 	if (kdx_type_check(&L->ev, L->mod, &rt, &v, &why))
 		error(L, x->span, "%s", why.buf);
+	else
+		r = kdx_lower_region(L, kdx_value_text(v));
 	strbuf_release(&why);
+	return r;
+}
+
+/* `fail region R` in a scenario: the state analysis wants every region a scenario loses. */
+static void scenario_loss(kdx_lowerer *L, const kdx_ast_decl *d, const kdx_ast_item *it)
+{
+	int32_t r = scenario_region(L, it->expr);
+	kdx_plan *p = L->plan;
+	if (r < 0 || L->prefix)
+		return;
+	kdx_plan_loss *v = KDX_NEWN(&L->c->arena, kdx_plan_loss, p->nlosses + 1);
+	if (p->nlosses)
+		memcpy(v, p->losses, p->nlosses * sizeof(*v));
+	v[p->nlosses++] = (kdx_plan_loss){ r, d->label.name, it->span };
+	p->losses = v;
 }
 
 static void lower_scenario(kdx_lowerer *L, const kdx_ast_decl *d)
@@ -676,9 +695,29 @@ static void lower_scenario(kdx_lowerer *L, const kdx_ast_decl *d)
 		case KDX_AST_ALARM:
 			scenario_resource(L, &it->name, KDX_RES_ALARM, KDX_RES_ALARM, "an alarm");
 			break;
-		case KDX_AST_FAIL_REGION: scenario_region(L, it->expr); break;
+		case KDX_AST_FAIL_REGION: scenario_loss(L, d, it); break;
 		default: break;
 		}
+	}
+}
+
+/* state { url = "s3://..." }: the run store; the CLI may choose another (-state). */
+static void lower_state(kdx_lowerer *L, const kdx_ast_decl *d)
+{
+	static const char *const attrs[] = { "url" };
+	for (size_t i = 0; i < d->nitems; i++) {
+		const kdx_ast_item *it = d->items[i];
+		kdx_value *v;
+		if (it->kind != KDX_AST_ATTR || strcmp(it->name.name, "url")) {
+			unknown_attr(L, it, "state", attrs, 1);
+			continue;
+		}
+		if (eval_as(L, L->genv, it->expr, KDX_V_STRING, "url", &v) || L->prefix)
+			continue;
+		L->plan->store.url = v->u.str.ptr;
+		L->plan->store.origin = "state block";
+		L->plan->store.located = true;
+		L->plan->store.span = it->span;
 	}
 }
 
@@ -772,6 +811,8 @@ int kdx_lower(kdx_compilation *c, const kdx_compile_opts *opts)
 			lower_runbook(&L, d);
 		else if (d->kind == KDX_AST_SCENARIO)
 			lower_scenario(&L, d);
+		else if (d->kind == KDX_AST_STATE)
+			lower_state(&L, d);
 		else if (d->kind == KDX_AST_OUTPUT && d->value)
 			(void)kdx_eval_expr(&L.ev, L.genv, d->value, &v);
 	}

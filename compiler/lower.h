@@ -94,6 +94,8 @@ void kdx_lower_free(kdx_lowerer *L);
  * call (a core.exec must name an allowed command, known at compile time). */
 void kdx_lower_allow_exec(kdx_lowerer *L, const kdx_ast_file *f);
 bool kdx_lower_is_exec(const kdx_bound_call *bc);
+/* The bound action's body has a `call terraform`. */
+bool kdx_lower_runs_terraform(const kdx_bound_call *bc);
 void kdx_lower_check_exec(kdx_lowerer *L, const kdx_bound_call *bc);
 /* lower.c: lower a nested runbook's file into S (already set up by lower_group.c). */
 void kdx_lower_unit(kdx_lowerer *S, const kdx_ast_file *f, const kdx_var_binding *vars,

@@ -1,8 +1,10 @@
-/* lower_exec: the runbook side of the gate on core.exec. A runbook that runs local
+/* lower_exec: the runbook side of the gate on core.exec and `call terraform`. A runbook that runs local
  * commands says which in its runbook block (`allow_exec = ["/usr/bin/curl"]`); every
  * core.exec a step calls must name one of them as argv[0], known at compile time. The
  * other side of the gate is the command line's -allow-exec (cli/), and the executor checks
- * both again before it starts a command (executor/interp_host.c). */
+ * both again before it starts a command (executor/interp_host.c). Terraform runs whatever
+ * its configuration says (a local-exec provisioner is arbitrary code), so an action that
+ * calls it is gated the same way: allow_exec must list "terraform". */
 #include "lower.h"
 #include "resolve.h"
 #include "../common/suggest.h"
@@ -47,8 +49,35 @@ bool kdx_lower_is_exec(const kdx_bound_call *bc)
 	       bc->decl->name.name && !strcmp(bc->decl->name.name, "exec");
 }
 
+bool kdx_lower_runs_terraform(const kdx_bound_call *bc)
+{
+	const kdx_ast_decl *d = bc ? bc->decl : NULL;
+	for (size_t i = 0; d && i < d->nitems; i++) {
+		const kdx_ast_item *it = d->items[i];
+		if (it->kind == KDX_AST_CALL && it->word.name && !strcmp(it->word.name, "terraform"))
+			return true;
+	}
+	return false;
+}
+
+static void check_terraform(kdx_lowerer *L, const kdx_bound_call *bc)
+{
+	for (size_t i = 0; i < L->nallow_exec; i++)
+		if (!strcmp(L->allow_exec[i], "terraform"))
+			return;
+	kdx_diag *g = kdx_diag_add(&L->c->diags, KDX_ERROR, "exec", bc->span,
+				   "'%s' runs Terraform, a local command this runbook does not allow",
+				   bc->action);
+	if (L->has_allow_exec)
+		kdx_diag_note(g, L->allow_exec_span, "allowed here");
+	kdx_diag_hint(g, "add \"terraform\" to allow_exec in the runbook block (allow_exec = "
+		      "[\"terraform\"]) and pass -allow-exec to kdx apply");
+}
+
 void kdx_lower_check_exec(kdx_lowerer *L, const kdx_bound_call *bc)
 {
+	if (kdx_lower_runs_terraform(bc))
+		check_terraform(L, bc);
 	if (!kdx_lower_is_exec(bc))
 		return;
 	kdx_diags *D = &L->c->diags;

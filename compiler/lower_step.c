@@ -736,6 +736,8 @@ int kdx_lower_step(kdx_lowerer *L, size_t i, kdx_step *s)
 	if (kdx_lower_is_exec(body->do_call))
 		s->mutating = true;
 	check_verifiable(L, d, s, body);
+	s->runs_terraform = kdx_lower_runs_terraform(body->do_call) ||
+			    kdx_lower_runs_terraform(body->undo_call);
 	s->neffects = G.n + E.n;
 	s->effects = KDX_NEWN(&L->c->arena, kdx_effect, s->neffects + 1);
 	if (G.n)

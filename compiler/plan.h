@@ -80,6 +80,7 @@ typedef struct kdx_step {
 	 * second copy is harmless (it carries run_info(), receivers drop it), so an in-doubt
 	 * attempt is sent again, and the step needs no undo. */
 	bool repeatable;
+	bool runs_terraform;       /* its do or undo action runs `call terraform` (gated) */
 	bool has_undo;
 	bool irreversible;
 	bool approval;             /* an approval gate applies (its `when` evaluated) */
@@ -124,6 +125,27 @@ typedef struct kdx_plan_resource {
 	kdx_span span;
 } kdx_plan_resource;
 
+/* A region a scenario loses (`fail region R`): the run store must survive it too. */
+typedef struct kdx_plan_loss {
+	int32_t region;            /* index into kdx_plan.regions */
+	const char *scenario;
+	kdx_span span;             /* the `fail region` statement */
+} kdx_plan_loss;
+
+/* Where runs are kept (docs/executor.md, Stores): the `state { url = ... }` block, or what
+ * the command line chose instead (-state, KDX_STATE); the CLI fills `regions` from the URL
+ * (or the AWS region chain) before the safety analyses run. */
+typedef struct kdx_plan_store {
+	const char *url;           /* NULL: the local default (.kdx next to the runbook) */
+	const char *origin;        /* "state block", "-state", "KDX_STATE", "-state-dir" */
+	bool located;              /* span is the block's url (not the command line) */
+	kdx_span span;
+	const char **regions;      /* the bucket's or table's region, then a global table's
+				      other replicas; none for a local store */
+	size_t nregions;
+	bool global;               /* a global table: it survives while most replicas do */
+} kdx_plan_store;
+
 typedef struct kdx_plan {
 	const char *name;          /* the runbook's name */
 	const char *path;          /* main source file */
@@ -140,6 +162,9 @@ typedef struct kdx_plan {
 	bool has_allow_exec;       /* the runbook block has allow_exec: core.exec may run */
 	const char **allow_exec;   /* its commands (argv[0] as written), nallow_exec of them */
 	size_t nallow_exec;
+	kdx_plan_store store;
+	kdx_plan_loss *losses;     /* every `fail region` of every scenario */
+	size_t nlosses;
 } kdx_plan;
 
 #endif

@@ -589,11 +589,12 @@ static void check_module(resolver *R, kdx_module *m)
 		check_dups(R, f, named[i], false);
 	check_dups(R, f, KDX_AST_REGION, true);
 	check_dups(R, f, KDX_AST_SCENARIO, true);
-	const kdx_ast_decl *first_rb = NULL, *first_obj = NULL;
+	const kdx_ast_decl *first_rb = NULL, *first_obj = NULL, *first_state = NULL;
 	for (size_t i = 0; i < f->ndecls; i++) {
 		const kdx_ast_decl *d = f->decls[i];
 		const kdx_ast_decl **first = d->kind == KDX_AST_RUNBOOK ? &first_rb
-			: d->kind == KDX_AST_OBJECTIVES ? &first_obj : NULL;
+			: d->kind == KDX_AST_OBJECTIVES ? &first_obj
+			: d->kind == KDX_AST_STATE ? &first_state : NULL;
 		if (first && *first)
 			kdx_diag_note(err(R, d->kw_span, "a file may have only one '%s' block%s",
 					  kdx_ast_decl_kind_name(d->kind), ""),

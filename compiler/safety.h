@@ -1,6 +1,6 @@
-/* safety: the eight analyses of `kdx check` (DESIGN.md section 4, issue 3) over a plan's
- * dependency graph and the world model: graph, traffic, capacity, rto, rpo, fencing,
- * reversibility, races. Each reports kdx_diags with code = the analysis name. Properties
+/* safety: the nine analyses of `kdx check` (DESIGN.md section 4, issues 3 and 15) over a
+ * plan's dependency graph and the world model: graph, traffic, capacity, rto, rpo, fencing,
+ * reversibility, races, state. Each reports kdx_diags with code = the analysis name. Properties
  * are proved for every order the graph allows, by reasoning with happens-before.
  * The report is owned by the caller (kdx_safety_report_release); it points into the plan. */
 #ifndef KDX_SAFETY_H
@@ -33,11 +33,12 @@ typedef struct kdx_safety_report {
 	int64_t rto_ms, slack_ms;  /* slack = rto - total (negative when over) */
 	uint64_t hb_searches;      /* happens-before queries that needed a search */
 	uint64_t hb_visits;        /* steps those searches visited */
+	char *state;               /* one line on the run store and the regions it survives */
 } kdx_safety_report;
 
 /* The analyses, in the order they run. */
 extern const char *const kdx_safety_analyses[];
-#define KDX_SAFETY_NANALYSES 8
+#define KDX_SAFETY_NANALYSES 9
 
 /* Run every analysis; diagnostics go to d (sorted by location at the end). Returns 0 when
  * no analysis found an error (warnings allowed), -1 otherwise. rep may be NULL. */

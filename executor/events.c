@@ -1,6 +1,8 @@
 /* events: names and the JSON form of progress events (the -json output's schema). */
 #include "events.h"
 
+#include "../common/json.h"
+
 #include <inttypes.h>
 
 const char *kdx_event_kind_name(kdx_event_kind k)
@@ -31,30 +33,24 @@ const char *kdx_event_kind_name(kdx_event_kind k)
 
 void kdx_event_to_json(strbuf *sb, const kdx_event *ev)
 {
-	strbuf_addstr(sb, "{\"type\":");
-	strbuf_add_json_str(sb, kdx_event_kind_name(ev->kind));
-	strbuf_addf(sb, ",\"elapsed_ms\":%" PRId64, ev->elapsed_ms);
-	if (ev->step) {
-		strbuf_addstr(sb, ",\"step\":");
-		strbuf_add_json_str(sb, ev->step);
+	kdx_json *e = kdx_json_object();
+	kdx_json_set_str(e, "type", kdx_event_kind_name(ev->kind));
+	kdx_json_set_int(e, "elapsed_ms", ev->elapsed_ms);
+	kdx_json_set_str(e, "step", ev->step);
+	if (ev->attempt) {
+		kdx_json_set_int(e, "attempt", ev->attempt);
+		kdx_json_set_int(e, "attempts", ev->attempts);
 	}
-	if (ev->attempt)
-		strbuf_addf(sb, ",\"attempt\":%d,\"attempts\":%d", ev->attempt, ev->attempts);
 	if (ev->kind == KDX_EV_STEP_RETRY)
-		strbuf_addf(sb, ",\"delay_ms\":%" PRId64, ev->delay_ms);
+		kdx_json_set_int(e, "delay_ms", ev->delay_ms);
 	if (ev->kind == KDX_EV_STEP_DONE || ev->kind == KDX_EV_UNDO_DONE)
-		strbuf_addf(sb, ",\"duration_ms\":%" PRId64, ev->duration_ms);
+		kdx_json_set_int(e, "duration_ms", ev->duration_ms);
 	if (ev->kind == KDX_EV_RUN_START)
-		strbuf_addf(sb, ",\"steps\":%d", ev->total);
-	if (ev->status) {
-		strbuf_addstr(sb, ",\"status\":");
-		strbuf_add_json_str(sb, ev->status);
-	}
-	if (ev->message) {
-		strbuf_addstr(sb, ",\"message\":");
-		strbuf_add_json_str(sb, ev->message);
-	}
+		kdx_json_set_int(e, "steps", ev->total);
+	kdx_json_set_str(e, "status", ev->status);
+	kdx_json_set_str(e, "message", ev->message);
 	if (ev->rto_ms)
-		strbuf_addf(sb, ",\"rto_ms\":%" PRId64, ev->rto_ms);
-	strbuf_addch(sb, '}');
+		kdx_json_set_int(e, "rto_ms", ev->rto_ms);
+	kdx_json_write(sb, e);
+	kdx_json_free(e);
 }

@@ -1,11 +1,11 @@
 /* interp_host: the host functions kdx serves to runbooks at run time. http_get(url,
- * time_limit) does one GET with kdx_http_get (executor/http), TLS verification on, and answers
+ * time_limit) does one GET with aws_transport_get (libcurl), TLS verification on, and answers
  * { status, body } -- status 0 when the URL cannot be reached (not an error: a health check
  * that cannot connect is a failed check). run_command(argv, time_limit, env) is the body of
  * core.exec: a local command started without a shell, gated twice. */
 #include "interp_int.h"
 #include "../common/monotime.h"
-#include "http/http_client.h"
+#include "aws/transport.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -32,9 +32,8 @@ int kdx_interp_http_get(kdx_interp *in, kdx_value **args, size_t nargs, kdx_valu
 		limit = (long)args[1]->u.ms;
 	strbuf body = STRBUF_INIT, why = STRBUF_INIT;
 	int status = 0;
-	kdx_http_fail kind;
 	/* A URL that cannot be reached is status 0 (a failed check), not an error. */
-	kdx_http_get(url, limit, &status, &body, BODY_LIMIT, &kind, &why);
+	aws_transport_get(url, limit, &status, &body, BODY_LIMIT, &why);
 	strbuf_release(&why);
 	kdx_value *m = kdx_value_map(&in->arena, 2);
 	m->u.map.keys[0] = "status";
@@ -150,18 +149,15 @@ static int build_command(kdx_interp *in, kdx_value **args, size_t nargs, command
 	return 0;
 }
 
-/* Both gates, again, at the moment of running: the runbook lists argv[0] in allow_exec
- * (the compiler checked the calls it could see; this also covers calls from actions) and
- * the command line passed -allow-exec. */
-static int gate(kdx_interp *in, const command *c)
+int kdx_interp_exec_gate(kdx_interp *in, const char *cmd)
 {
 	const kdx_plan *p = in->rt->comp ? in->rt->comp->plan : NULL;
 	bool listed = false;
 	for (size_t i = 0; p && i < p->nallow_exec && !listed; i++)
-		listed = !strcmp(p->allow_exec[i], c->argv[0]);
+		listed = !strcmp(p->allow_exec[i], cmd);
 	if (!listed) {
 		strbuf_addstr(&in->err, "command ");
-		add_argv(in, &in->err, &(command){ .argv = c->argv, .argc = 1 });
+		add_argv(in, &in->err, &(command){ .argv = (char **)&cmd, .argc = 1 });
 		strbuf_addstr(&in->err, " is not in the runbook's allow_exec");
 		return -1;
 	}
@@ -296,7 +292,7 @@ static kdx_value *result(kdx_interp *in, const command *c, int status, const str
 int kdx_interp_run_command(kdx_interp *in, kdx_value **args, size_t nargs, kdx_value **out)
 {
 	command c = { 0 };
-	if (build_command(in, args, nargs, &c) < 0 || gate(in, &c) < 0)
+	if (build_command(in, args, nargs, &c) < 0 || kdx_interp_exec_gate(in, c.argv[0]) < 0)
 		return -1;
 	strbuf so = STRBUF_INIT, se = STRBUF_INIT;
 	if (in->rt->dry_run || in->rt->no_waits) {

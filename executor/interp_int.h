@@ -23,5 +23,10 @@ int kdx_interp_http_get(kdx_interp *in, kdx_value **args, size_t nargs, kdx_valu
  * core.exec: gated by the runbook's allow_exec and the runtime's allow_exec (-allow-exec);
  * dry run: logged, not run; a status other than 0 is an error. */
 int kdx_interp_run_command(kdx_interp *in, kdx_value **args, size_t nargs, kdx_value **out);
+/* interp_host.c: both gates on a local command, at the moment of running: the runbook lists
+ * cmd (argv[0], or "terraform") in allow_exec -- the compiler checked the calls it could
+ * see; this also covers calls from actions -- and the command line passed -allow-exec
+ * (not needed in a dry run). -1 with in->err. */
+int kdx_interp_exec_gate(kdx_interp *in, const char *cmd);
 
 #endif

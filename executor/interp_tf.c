@@ -2,9 +2,11 @@
  * executor/terraform/tf.h. COMMAND is init, workspace, plan, apply, destroy or output; the input
  * keys are dir (required), workspace, vars (map), var_files (list), targets (list), out (plan:
  * the plan file), plan (apply: a saved plan), destroy (plan: a destroy plan), plugin_dir.
- * Terraform gets the minimal environment of proc.h plus the caller's TF_* and AWS_* variables;
- * KDX_TF_PLUGIN_DIR is the default plugin_dir of init. In a dry run nothing is started: the
- * command is written to the log and answered with {}. */
+ * Terraform gets the minimal environment of proc.h plus the variables tf_env_wanted() lets
+ * through (never TF_CLI_ARGS*); KDX_TF_PLUGIN_DIR is the default plugin_dir of init. Gated
+ * like core.exec: the runbook's allow_exec lists "terraform" and the command line passed
+ * -allow-exec (checked again here, for calls from any action). In a dry run nothing is
+ * started: the command is written to the log and answered with {}. */
 #include "interp_int.h"
 
 #include "../common/xalloc.h"
@@ -74,7 +76,7 @@ static const char *const *opt_list(kdx_interp *in, const kdx_value *input, const
 	return out;
 }
 
-/* The caller's TF_* and AWS_* variables (names only ever leave this process as names). */
+/* The caller's variables Terraform needs (values only ever go to the child). */
 static const char *const *pass_env(kdx_interp *in, size_t *n)
 {
 	size_t cnt = 0;
@@ -83,7 +85,7 @@ static const char *const *pass_env(kdx_interp *in, size_t *n)
 	const char **out = KDX_NEWN(&in->arena, const char *, cnt + 1);
 	*n = 0;
 	for (char **e = environ; e && *e; e++)
-		if ((!strncmp(*e, "TF_", 3) || !strncmp(*e, "AWS_", 4)) && strchr(*e, '='))
+		if (strchr(*e, '=') && tf_env_wanted(*e))
 			out[(*n)++] = *e;
 	return out;
 }
@@ -215,6 +217,8 @@ int kdx_interp_tf_call(kdx_interp *in, const kdx_module *mod, const kdx_env *env
 		log_call(in, &c);
 		return 0;
 	}
+	if (kdx_interp_exec_gate(in, "terraform") < 0)
+		return -1;
 	tf_result r;
 	tf_result_init(&r);
 	strbuf err = STRBUF_INIT;

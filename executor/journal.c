@@ -8,6 +8,7 @@
 #include "journal.h"
 
 #include "../common/arena.h"
+#include "../common/json.h"
 #include "../common/utctime.h"
 #include "../common/value.h"
 #include "../common/xalloc.h"
@@ -179,22 +180,34 @@ static bool has_secret(const kdx_journal *j, const char *rec)
 	return found;
 }
 
-static void add_timestamp(strbuf *sb)
+/* One record as the journal module writes it (docs/executor.md, "Journal"): the document
+ * through the JSON writer, then the checksum framing -- the CRC32C of the bytes before
+ * ',"crc":' -- so a reader can check a line before it parses it. NULL with err when the
+ * data is not JSON (a bad record would make the whole journal unreadable after the next). */
+static int format_record(strbuf *rec, uint64_t seq, const char *kind, const char *step,
+			 const char *data_json, strbuf *err)
 {
-	char buf[32];
-	int ms = kdx_utc_now(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S");
-	strbuf_addf(sb, "\"%s.%03dZ\"", buf, ms);
-}
-
-static bool valid_json(const char *text)
-{
-	kdx_arena a;
-	kdx_arena_init(&a);
-	strbuf perr = STRBUF_INIT;
-	bool ok = kdx_value_from_json(&a, text, strlen(text), &perr) != NULL;
-	strbuf_release(&perr);
-	kdx_arena_release(&a);
-	return ok;
+	kdx_json *data = NULL;
+	if (data_json) {
+		strbuf perr = STRBUF_INIT;
+		data = kdx_json_parse_str(data_json, &perr);
+		strbuf_release(&perr);
+		if (!data)
+			return -1;
+	}
+	char ts[32], when[40];
+	int ms = kdx_utc_now(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S");
+	snprintf(when, sizeof(when), "%s.%03dZ", ts, ms);
+	kdx_json *r = kdx_json_object();
+	kdx_json_set_int(r, "seq", (int64_t)seq);
+	kdx_json_set_str(r, "ts", when);
+	kdx_json_set_str(r, "kind", kind);
+	kdx_json_set_str(r, "step", step);
+	kdx_json_set(r, "data", data);
+	kdx_json_write(rec, r);
+	kdx_json_free(r);
+	rec->buf[--rec->len] = '\0'; /* the closing '}': the CRC framing closes it */
+	return 0;
 }
 
 void kdx_journal_open_discard(kdx_journal *j)
@@ -240,24 +253,12 @@ int kdx_journal_write(kdx_journal *j, const char *kind, const char *step,
 		strbuf_addf(err, "journal is not open (internal error)");
 		return -1;
 	}
-	if (data_json && !valid_json(data_json)) {
-		/* a bad record would make the whole journal unreadable after the next one */
+	strbuf rec = STRBUF_INIT;
+	if (format_record(&rec, j->seq + 1, kind, step, data_json, err) < 0) {
 		strbuf_addf(err, "refusing to write record '%s' to journal '%s': its data is not "
 			    "valid JSON; this is a bug in kdx, please report it", kind, j->path);
+		strbuf_release(&rec);
 		return -1;
-	}
-	strbuf rec = STRBUF_INIT;
-	strbuf_addf(&rec, "{\"seq\":%llu,\"ts\":", (unsigned long long)(j->seq + 1));
-	add_timestamp(&rec);
-	strbuf_addstr(&rec, ",\"kind\":");
-	strbuf_add_json_str(&rec, kind);
-	if (step) {
-		strbuf_addstr(&rec, ",\"step\":");
-		strbuf_add_json_str(&rec, step);
-	}
-	if (data_json) {
-		strbuf_addstr(&rec, ",\"data\":");
-		strbuf_addstr(&rec, data_json);
 	}
 	if (has_secret(j, rec.buf)) {
 		strbuf_addf(err, "refusing to write a secret into journal '%s' (record '%s'%s%s%s); "
@@ -606,31 +607,13 @@ int kdx_journal_read_run(kdx_store *s, const char *run_id, kdx_journal_state *st
 	return rc;
 }
 
-static int slurp(const char *path, strbuf *out, strbuf *err)
-{
-	FILE *fp = fopen(path, "rbe");
-	if (!fp) {
-		strbuf_addf(err, "cannot open journal '%s': %s", path, strerror(errno));
-		return -1;
-	}
-	char buf[65536];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-		strbuf_add(out, buf, n);
-	int bad = ferror(fp);
-	fclose(fp);
-	if (bad) {
-		strbuf_addf(err, "cannot read journal '%s'", path);
-		return -1;
-	}
-	return 0;
-}
-
 int kdx_journal_read(const char *path, kdx_journal_state *st, strbuf *warn, strbuf *err)
 {
 	strbuf text = STRBUF_INIT;
-	int rc = slurp(path, &text, err);
-	if (rc == 0)
+	int rc = strbuf_read_file(&text, path);
+	if (rc < 0)
+		strbuf_addf(err, "cannot read journal '%s': %s", path, strerror(errno));
+	else
 		rc = kdx_journal_parse(path, text.buf, text.len, st, warn, err);
 	strbuf_release(&text);
 	return rc;

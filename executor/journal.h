@@ -14,6 +14,7 @@
 /* Record kinds (the "kind" field). A record names its step in "step" where it has one. */
 #define KDX_J_RUN_START      "run_start"      /* command, runbook, env, sources, vars, steps */
 #define KDX_J_RESUME         "resume"         /* a later process took the run over */
+#define KDX_J_FORCE          "force"          /* reason: resumed although the program changed */
 #define KDX_J_STEP_START     "step_start"     /* attempt */
 #define KDX_J_STEP_SKIPPED   "step_skipped"   /* `when` false: counts as done for ordering */
 #define KDX_J_APPROVAL       "approval"       /* approved, by */

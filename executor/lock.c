@@ -2,6 +2,7 @@
 #include "lock.h"
 
 #include "../common/arena.h"
+#include "../common/json.h"
 #include "../common/utctime.h"
 #include "../common/value.h"
 #include "../common/xalloc.h"
@@ -146,14 +147,17 @@ static int write_info(int fd, const char *command, uint64_t token)
 	this_host(host, sizeof(host));
 	this_user(user, sizeof(user));
 	now_iso(since, sizeof(since));
+	kdx_json *d = kdx_json_object();
+	kdx_json_set_int(d, "pid", (int64_t)getpid());
+	kdx_json_set_str(d, "host", host);
+	kdx_json_set_str(d, "user", user);
+	kdx_json_set_str(d, "command", command);
+	kdx_json_set_str(d, "since", since);
+	kdx_json_set_int(d, "token", (int64_t)token);
 	strbuf sb = STRBUF_INIT;
-	strbuf_addf(&sb, "{\"pid\":%ld,\"host\":", (long)getpid());
-	strbuf_add_json_str(&sb, host);
-	strbuf_addstr(&sb, ",\"user\":");
-	strbuf_add_json_str(&sb, user);
-	strbuf_addstr(&sb, ",\"command\":");
-	strbuf_add_json_str(&sb, command);
-	strbuf_addf(&sb, ",\"since\":\"%s\",\"token\":%llu}\n", since, (unsigned long long)token);
+	kdx_json_write(&sb, d);
+	strbuf_addch(&sb, '\n');
+	kdx_json_free(d);
 	int rc = ftruncate(fd, 0) == 0 && pwrite(fd, sb.buf, sb.len, 0) == (ssize_t)sb.len &&
 			 fsync(fd) == 0 ? 0 : -1;
 	strbuf_release(&sb);

@@ -7,12 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void add_field(strbuf *sb, const char *key, const char *str)
-{
-	strbuf_addf(sb, ",\"%s\":", key);
-	strbuf_add_json_str(sb, str);
-}
-
 static bool f_settled(const kdx_srun *r)
 {
 	return r->f == F_DONE || r->f == F_SKIPPED || (r->f == F_FAILED && r->tolerated);
@@ -51,18 +45,19 @@ static void check_deadline(kdx_sched *s)
 	s->deadline_fired = true;
 	s->res->deadline_exceeded = true;
 	const char *policy = s->o.deadline_policy == KDX_DEADLINE_ROLLBACK ? "rollback" : "continue";
-	strbuf d = STRBUF_INIT, msg = STRBUF_INIT;
-	strbuf_addf(&d, "{\"rto_ms\":%" PRId64 ",\"elapsed_ms\":%" PRId64 ",\"policy\":\"%s\"}",
-		    s->plan->rto_ms, kdx_sched_elapsed(s), policy);
+	strbuf msg = STRBUF_INIT;
+	kdx_json *d = kdx_json_object();
+	kdx_json_set_int(d, "rto_ms", s->plan->rto_ms);
+	kdx_json_set_int(d, "elapsed_ms", kdx_sched_elapsed(s));
+	kdx_json_set_str(d, "policy", policy);
 	strbuf_addstr(&msg, "the RTO of ");
 	kdx_duration_format(&msg, s->plan->rto_ms);
 	strbuf_addstr(&msg, " is exhausted");
-	if (kdx_sched_jrec(s, KDX_J_DEADLINE, NULL, d.buf) == 0) {
+	if (kdx_sched_jdoc(s, KDX_J_DEADLINE, NULL, d, false) == 0) {
 		kdx_sched_emit(s, KDX_EV_DEADLINE, NULL, msg.buf, policy);
 		if (s->o.deadline_policy == KDX_DEADLINE_ROLLBACK)
 			kdx_sched_begin_rollback(s, msg.buf);
 	}
-	strbuf_release(&d);
 	strbuf_release(&msg);
 }
 
@@ -79,17 +74,15 @@ static void check_stop(kdx_sched *s, bool about_to_start)
 	strbuf why = STRBUF_INIT;
 	int rc = s->be->stop_check(s->be->ctx, &why);
 	if (rc > 0) {
-		strbuf d = STRBUF_INIT, msg = STRBUF_INIT;
+		strbuf msg = STRBUF_INIT;
 		strbuf_addf(&msg, "stop condition: %s", why.len ? why.buf : "(no reason given)");
-		strbuf_addstr(&d, "{\"reason\":");
-		strbuf_add_json_str(&d, msg.buf);
-		strbuf_addch(&d, '}');
+		kdx_json *d = kdx_json_object();
+		kdx_json_set_str(d, "reason", msg.buf);
 		s->res->stopped = true;
-		if (kdx_sched_jrec(s, KDX_J_STOP, NULL, d.buf) == 0) {
+		if (kdx_sched_jdoc(s, KDX_J_STOP, NULL, d, false) == 0) {
 			kdx_sched_emit(s, KDX_EV_STOP_CONDITION, NULL, msg.buf, NULL);
 			kdx_sched_begin_rollback(s, msg.buf);
 		}
-		strbuf_release(&d);
 		strbuf_release(&msg);
 	} else if (rc < 0) {
 		strbuf msg = STRBUF_INIT;
@@ -122,15 +115,14 @@ static void begin_step(kdx_sched *s, size_t i)
 {
 	kdx_srun *r = &s->r[i];
 	const kdx_step *st = r->op.step;
-	strbuf why = STRBUF_INIT, d = STRBUF_INIT;
+	strbuf why = STRBUF_INIT;
 	kdx_precheck pc = s->be->precheck ? s->be->precheck(s->be->ctx, st, &why) : KDX_PRE_OK;
 	if (pc == KDX_PRE_SKIP) {
-		strbuf_addstr(&d, "{\"reason\":");
-		strbuf_add_json_str(&d, why.len ? why.buf : "condition is false");
-		strbuf_addch(&d, '}');
+		kdx_json *d = kdx_json_object();
+		kdx_json_set_str(d, "reason", why.len ? why.buf : "condition is false");
 		kdx_sched_set_f(s, i, F_SKIPPED);
 		s->res->skipped++;
-		if (kdx_sched_jrec(s, KDX_J_STEP_SKIPPED, r, d.buf) == 0)
+		if (kdx_sched_jdoc(s, KDX_J_STEP_SKIPPED, r, d, false) == 0)
 			kdx_sched_emit(s, KDX_EV_STEP_SKIPPED, r, why.len ? why.buf : NULL, NULL);
 		goto out;
 	}
@@ -145,10 +137,10 @@ static void begin_step(kdx_sched *s, size_t i)
 		kdx_sched_emit(s, KDX_EV_APPROVAL_NEEDED, r, NULL, NULL);
 		strbuf_reset(&why);
 		int ok = s->o.approve ? s->o.approve(s->o.approve_ctx, st, &why) : -1;
-		strbuf_addf(&d, "{\"approved\":%s", ok == 1 ? "true" : "false");
-		add_field(&d, "by", why.len ? why.buf : "nobody");
-		strbuf_addch(&d, '}');
-		if (kdx_sched_jrec(s, KDX_J_APPROVAL, r, d.buf) < 0)
+		kdx_json *d = kdx_json_object();
+		kdx_json_set_bool(d, "approved", ok == 1);
+		kdx_json_set_str(d, "by", why.len ? why.buf : "nobody");
+		if (kdx_sched_jdoc(s, KDX_J_APPROVAL, r, d, false) < 0)
 			goto out;
 		if (ok != 1) {
 			strbuf msg = STRBUF_INIT;
@@ -168,7 +160,6 @@ static void begin_step(kdx_sched *s, size_t i)
 	kdx_sched_start_attempt(s, i, KDX_PHASE_DO);
 out:
 	strbuf_release(&why);
-	strbuf_release(&d);
 }
 
 static bool any_ready(kdx_sched *s, int64_t now)

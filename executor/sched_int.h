@@ -3,6 +3,7 @@
  * (entry points). Not an API. */
 #ifndef KDX_SCHED_INT_H
 #define KDX_SCHED_INT_H
+#include "../common/json.h"
 #include "scheduler.h"
 
 /* Forward state of a step. */
@@ -116,6 +117,14 @@ int kdx_sched_jrec_sync(kdx_sched *s, const char *kind, const kdx_srun *r, const
 void kdx_sched_emit(kdx_sched *s, kdx_event_kind kind, const kdx_srun *r, const char *message,
 		    const char *status);
 int kdx_sched_jrec(kdx_sched *s, const char *kind, const kdx_srun *r, const char *data);
+/* The data of a journal record, to fill with common/json.h: a new object, or NULL when the
+ * journal keeps no data (setters accept NULL); jphase starts it with "phase" and "attempt".
+ * kdx_sched_jdoc writes the record and frees d. */
+kdx_json *kdx_sched_jdata(const kdx_sched *s);
+kdx_json *kdx_sched_jphase(const kdx_sched *s, kdx_phase phase, int attempt);
+int kdx_sched_jdoc(kdx_sched *s, const char *kind, const kdx_srun *r, kdx_json *d, bool sync);
+/* Put the JSON text json (a snapshot or an output, or NULL) under key. */
+void kdx_sched_jtext(kdx_json *d, const char *key, const char *json);
 /* Journal an attempt (step_start, snapshot, intent) and mark it pending... */
 int kdx_sched_start_attempt(kdx_sched *s, size_t i, kdx_phase phase);
 /* ...then fsync once and hand every pending attempt to the backend. */

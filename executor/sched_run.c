@@ -19,12 +19,6 @@ const char *kdx_run_status_name(kdx_run_status st)
 	return (unsigned)st < sizeof(names) / sizeof(names[0]) ? names[st] : "?";
 }
 
-static void add_field(strbuf *sb, const char *key, const char *str)
-{
-	strbuf_addf(sb, ",\"%s\":", key);
-	strbuf_add_json_str(sb, str);
-}
-
 /* Every step's two idempotency tokens, "kdx-<run id>-<crc32c of the name>-d|u", in one
  * buffer: built without printf, as a simulation builds them once per run. */
 static void make_tokens(kdx_sched *s)
@@ -167,13 +161,16 @@ static int finish_run(kdx_sched *s)
 			       "run paused; fix the cause, then run 'kdx resume' or 'kdx rollback'",
 			       NULL);
 	}
-	strbuf d = STRBUF_INIT;
-	strbuf_addf(&d, "{\"status\":\"%s\",\"elapsed_ms\":%" PRId64 ",\"done\":%zu,\"failed\":%zu,"
-		    "\"skipped\":%zu,\"undone\":%zu,\"not_undone\":%zu,\"undo_failed\":%zu}",
-		    st, res->elapsed_ms, res->done, res->failed, res->skipped, res->undone,
-		    res->not_undone, res->undo_failed);
-	int rc = kdx_sched_jrec_sync(s, KDX_J_RUN_END, NULL, d.buf);
-	strbuf_release(&d);
+	kdx_json *d = kdx_json_object();
+	kdx_json_set_str(d, "status", st);
+	kdx_json_set_int(d, "elapsed_ms", res->elapsed_ms);
+	kdx_json_set_int(d, "done", (int64_t)res->done);
+	kdx_json_set_int(d, "failed", (int64_t)res->failed);
+	kdx_json_set_int(d, "skipped", (int64_t)res->skipped);
+	kdx_json_set_int(d, "undone", (int64_t)res->undone);
+	kdx_json_set_int(d, "not_undone", (int64_t)res->not_undone);
+	kdx_json_set_int(d, "undo_failed", (int64_t)res->undo_failed);
+	int rc = kdx_sched_jdoc(s, KDX_J_RUN_END, NULL, d, true);
 	if (rc < 0) {
 		res->status = KDX_RUN_ABORTED;
 		return -1;
@@ -194,28 +191,22 @@ static int run(kdx_sched *s)
 	return finish_run(s);
 }
 
-static void run_start_data(strbuf *d, const kdx_plan *plan, const kdx_sched_opts *o,
-			   const char *run_id)
+static kdx_json *run_start_data(const kdx_sched *s, const kdx_plan *plan,
+				const kdx_sched_opts *o, const char *run_id)
 {
-	strbuf_addstr(d, "{\"command\":");
-	strbuf_add_json_str(d, o->command ? o->command : "apply");
-	add_field(d, "run_id", run_id);
-	add_field(d, "runbook", plan->path ? plan->path : "");
-	add_field(d, "name", plan->name ? plan->name : "");
-	if (plan->environment)
-		add_field(d, "env", plan->environment);
+	kdx_json *d = kdx_sched_jdata(s);
+	kdx_json_set_str(d, "command", o->command ? o->command : "apply");
+	kdx_json_set_str(d, "run_id", run_id);
+	kdx_json_set_str(d, "runbook", plan->path ? plan->path : "");
+	kdx_json_set_str(d, "name", plan->name ? plan->name : "");
+	kdx_json_set_str(d, "env", plan->environment);
 	if (plan->has_rto)
-		strbuf_addf(d, ",\"rto_ms\":%" PRId64, plan->rto_ms);
-	strbuf_addstr(d, ",\"steps\":[");
-	for (size_t i = 0; i < plan->nsteps; i++) {
-		if (i)
-			strbuf_addch(d, ',');
-		strbuf_add_json_str(d, plan->steps[i].name);
-	}
-	strbuf_addch(d, ']');
-	if (o->meta_json)
-		strbuf_addf(d, ",\"meta\":%s", o->meta_json);
-	strbuf_addch(d, '}');
+		kdx_json_set_int(d, "rto_ms", plan->rto_ms);
+	kdx_json *steps = kdx_json_set_array(d, "steps");
+	for (size_t i = 0; i < plan->nsteps; i++)
+		kdx_json_push_str(steps, plan->steps[i].name);
+	kdx_sched_jtext(d, "meta", o->meta_json);
+	return d;
 }
 
 int kdx_sched_apply(const kdx_plan *plan, const kdx_backend *be, kdx_clock *clk,
@@ -223,11 +214,8 @@ int kdx_sched_apply(const kdx_plan *plan, const kdx_backend *be, kdx_clock *clk,
 {
 	kdx_sched s;
 	sched_init(&s, plan, be, clk, j, o, res, err, o->run_id);
-	strbuf d = STRBUF_INIT;
-	if (s.jdata)
-		run_start_data(&d, plan, &s.o, s.run_id);
-	int rc = kdx_sched_jrec(&s, KDX_J_RUN_START, NULL, s.jdata ? d.buf : NULL);
-	strbuf_release(&d);
+	int rc = kdx_sched_jdoc(&s, KDX_J_RUN_START, NULL, run_start_data(&s, plan, &s.o, s.run_id),
+				false);
 	if (rc == 0) {
 		kdx_event ev = { .kind = KDX_EV_RUN_START, .total = (int)plan->nsteps,
 				 .rto_ms = plan->has_rto ? plan->rto_ms : 0,
@@ -250,11 +238,10 @@ static int recover(const kdx_plan *plan, const kdx_journal_state *st, const kdx_
 	sched_init(&s, plan, be, clk, j, o, res, err, st->run_id);
 	s.rollback = s.stopping = st->rollback;
 	int rc = -1;
-	strbuf d = STRBUF_INIT;
-	strbuf_addstr(&d, "{\"command\":");
-	strbuf_add_json_str(&d, rollback ? "rollback" : "resume");
-	strbuf_addf(&d, ",\"pid\":%ld}", (long)getpid());
-	if (kdx_sched_jrec(&s, KDX_J_RESUME, NULL, d.buf) < 0)
+	kdx_json *d = kdx_json_object();
+	kdx_json_set_str(d, "command", rollback ? "rollback" : "resume");
+	kdx_json_set_int(d, "pid", (int64_t)getpid());
+	if (kdx_sched_jdoc(&s, KDX_J_RESUME, NULL, d, false) < 0)
 		goto out;
 	if (kdx_sched_load_journal(&s, st) < 0) {
 		res->status = KDX_RUN_ABORTED;
@@ -278,7 +265,6 @@ static int recover(const kdx_plan *plan, const kdx_journal_state *st, const kdx_
 		s.o.sink.emit(s.o.sink.ctx, &ev);
 	rc = run(&s);
 out:
-	strbuf_release(&d);
 	sched_release(&s);
 	return rc;
 }

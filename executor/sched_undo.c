@@ -99,14 +99,9 @@ static void report_not_undone(kdx_sched *s, size_t i, const char *reason, bool j
 	kdx_srun *r = &s->r[i];
 	s->res->not_undone++;
 	if (journal) {
-		strbuf d = STRBUF_INIT;
-		if (s->jdata) {
-			strbuf_addstr(&d, "{\"reason\":");
-			strbuf_add_json_str(&d, reason);
-			strbuf_addch(&d, '}');
-		}
-		int rc = kdx_sched_jrec(s, KDX_J_UNDO_SKIPPED, r, s->jdata ? d.buf : NULL);
-		strbuf_release(&d);
+		kdx_json *d = kdx_sched_jdata(s);
+		kdx_json_set_str(d, "reason", reason);
+		int rc = kdx_sched_jdoc(s, KDX_J_UNDO_SKIPPED, r, d, false);
 		if (rc < 0)
 			return;
 	}
@@ -218,32 +213,22 @@ void kdx_sched_undo_loop(kdx_sched *s)
 void kdx_sched_undo_result(kdx_sched *s, size_t i)
 {
 	kdx_srun *r = &s->r[i];
-	strbuf d = STRBUF_INIT;
-	if (s->jdata) {
-		strbuf_addf(&d, "{\"phase\":\"undo\",\"attempt\":%d,\"ok\":%s", r->attempt,
-			    r->ok ? "true" : "false");
-		if (!r->ok) {
-			strbuf_addstr(&d, ",\"error\":");
-			strbuf_add_json_str(&d, r->error);
-		}
-		strbuf_addch(&d, '}');
-	}
-	if (kdx_sched_jrec(s, KDX_J_RESULT, r, s->jdata ? d.buf : NULL) < 0)
-		goto out;
+	kdx_json *d = kdx_sched_jphase(s, KDX_PHASE_UNDO, r->attempt);
+	kdx_json_set_bool(d, "ok", r->ok);
+	if (!r->ok)
+		kdx_json_set_str(d, "error", r->error ? r->error : "");
+	if (kdx_sched_jdoc(s, KDX_J_RESULT, r, d, false) < 0)
+		return;
 	if (!r->ok) {
 		kdx_sched_attempt_failed(s, i, KDX_PHASE_UNDO, r->error);
-		goto out;
+		return;
 	}
-	if (s->jdata) {
-		strbuf_reset(&d);
-		strbuf_addf(&d, "{\"duration_ms\":%" PRId64 "}", kdx_sched_now(s) - r->started);
-	}
+	d = kdx_sched_jdata(s);
+	kdx_json_set_int(d, "duration_ms", kdx_sched_now(s) - r->started);
 	kdx_sched_set_u(s, i, U_DONE);
 	s->res->undone++;
-	if (kdx_sched_jrec(s, KDX_J_UNDO_DONE, r, s->jdata ? d.buf : NULL) == 0)
+	if (kdx_sched_jdoc(s, KDX_J_UNDO_DONE, r, d, false) == 0)
 		kdx_sched_emit(s, KDX_EV_UNDO_DONE, r, NULL, NULL);
-out:
-	strbuf_release(&d);
 }
 
 /* ---- taking a run over from its journal ---- */
@@ -252,7 +237,8 @@ static int reconcile_one(kdx_sched *s, size_t i, kdx_phase phase)
 {
 	kdx_srun *r = &s->r[i];
 	const kdx_step *st = r->op.step;
-	strbuf why = STRBUF_INIT, d = STRBUF_INIT, msg = STRBUF_INIT;
+	strbuf why = STRBUF_INIT, msg = STRBUF_INIT;
+	kdx_json *d;
 	kdx_recon rc = s->be->reconcile ? s->be->reconcile(s->be->ctx, st, phase, r->token[phase],
 							   r->snapshot, &why)
 					: KDX_RECON_UNKNOWN;
@@ -263,9 +249,8 @@ static int reconcile_one(kdx_sched *s, size_t i, kdx_phase phase)
 			    "live state by hand, then run 'kdx resume' or 'kdx rollback'",
 			    phase == KDX_PHASE_DO ? "change" : "undo", st->name,
 			    why.len ? why.buf : "the backend cannot read it back");
-		strbuf_addstr(&d, "{\"error\":");
-		strbuf_add_json_str(&d, msg.buf);
-		strbuf_addch(&d, '}');
+		d = kdx_json_object();
+		kdx_json_set_str(d, "error", msg.buf);
 		s->paused = s->stopping = s->unknown = true;
 		if (phase == KDX_PHASE_DO) {
 			r->f = F_FAILED;
@@ -274,8 +259,8 @@ static int reconcile_one(kdx_sched *s, size_t i, kdx_phase phase)
 			kdx_sched_set_u(s, i, U_FAILED);
 			s->res->undo_failed++;
 		}
-		ret = kdx_sched_jrec(s, phase == KDX_PHASE_DO ? KDX_J_STEP_FAILED : KDX_J_UNDO_FAILED,
-				     r, d.buf);
+		ret = kdx_sched_jdoc(s, phase == KDX_PHASE_DO ? KDX_J_STEP_FAILED : KDX_J_UNDO_FAILED,
+				     r, d, false);
 		if (ret == 0)
 			kdx_sched_emit(s, phase == KDX_PHASE_DO ? KDX_EV_STEP_FAILED
 								: KDX_EV_UNDO_FAILED,
@@ -283,11 +268,11 @@ static int reconcile_one(kdx_sched *s, size_t i, kdx_phase phase)
 		goto out;
 	}
 	bool happened = rc == KDX_RECON_DONE;
-	strbuf_addf(&d, "{\"phase\":\"%s\",\"happened\":%s", ph, happened ? "true" : "false");
-	strbuf_addstr(&d, ",\"why\":");
-	strbuf_add_json_str(&d, why.buf);
-	strbuf_addch(&d, '}');
-	if ((ret = kdx_sched_jrec(s, KDX_J_RECONCILE, r, d.buf)) < 0)
+	d = kdx_json_object();
+	kdx_json_set_str(d, "phase", ph);
+	kdx_json_set_bool(d, "happened", happened);
+	kdx_json_set_str(d, "why", why.buf);
+	if ((ret = kdx_sched_jdoc(s, KDX_J_RECONCILE, r, d, false)) < 0)
 		goto out;
 	strbuf_addf(&msg, "%s %s", happened ? "already applied:" : "not applied, will run again:",
 		    why.len ? why.buf : "live state read back");
@@ -296,23 +281,22 @@ static int reconcile_one(kdx_sched *s, size_t i, kdx_phase phase)
 		r->f = happened ? F_DONE : F_WAIT;
 		if (happened) {
 			s->res->done++;
-			strbuf_reset(&d);
-			strbuf_addstr(&d, "{\"reconciled\":true");
-			if (r->snapshot)
-				strbuf_addf(&d, ",\"snapshot\":%s", r->snapshot);
-			strbuf_addch(&d, '}');
-			ret = kdx_sched_jrec(s, KDX_J_STEP_DONE, r, d.buf);
+			d = kdx_json_object();
+			kdx_json_set_bool(d, "reconciled", true);
+			kdx_sched_jtext(d, "snapshot", r->snapshot);
+			ret = kdx_sched_jdoc(s, KDX_J_STEP_DONE, r, d, false);
 		}
 	} else if (happened) {
 		kdx_sched_set_u(s, i, U_DONE);
 		s->res->undone++;
-		ret = kdx_sched_jrec(s, KDX_J_UNDO_DONE, r, "{\"reconciled\":true}");
+		d = kdx_json_object();
+		kdx_json_set_bool(d, "reconciled", true);
+		ret = kdx_sched_jdoc(s, KDX_J_UNDO_DONE, r, d, false);
 	} else {
 		kdx_sched_set_u(s, i, U_PENDING);
 	}
 out:
 	strbuf_release(&why);
-	strbuf_release(&d);
 	strbuf_release(&msg);
 	return ret;
 }

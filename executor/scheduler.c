@@ -53,6 +53,41 @@ static int jwrite(kdx_sched *s, const char *kind, const kdx_srun *r, const char 
 	return 0;
 }
 
+kdx_json *kdx_sched_jdata(const kdx_sched *s)
+{
+	return s->jdata ? kdx_json_object() : NULL;
+}
+
+kdx_json *kdx_sched_jphase(const kdx_sched *s, kdx_phase phase, int attempt)
+{
+	kdx_json *d = kdx_sched_jdata(s);
+	kdx_json_set_str(d, "phase", phase == KDX_PHASE_DO ? "do" : "undo");
+	kdx_json_set_int(d, "attempt", attempt);
+	return d;
+}
+
+void kdx_sched_jtext(kdx_json *d, const char *key, const char *json)
+{
+	if (!d || !json)
+		return;
+	strbuf perr = STRBUF_INIT;
+	/* a backend's text that is not JSON would be refused by the journal: keep it as text */
+	kdx_json *v = kdx_json_parse_str(json, &perr);
+	kdx_json_set(d, key, v ? v : kdx_json_string(json));
+	strbuf_release(&perr);
+}
+
+int kdx_sched_jdoc(kdx_sched *s, const char *kind, const kdx_srun *r, kdx_json *d, bool sync)
+{
+	strbuf t = STRBUF_INIT;
+	if (d)
+		kdx_json_write(&t, d);
+	kdx_json_free(d);
+	int rc = jwrite(s, kind, r, d ? t.buf : NULL, sync);
+	strbuf_release(&t);
+	return rc;
+}
+
 /* Records are written at once but fsync'd only before a request goes out (kdx_sched_launch)
  * and at the end of the run: one fsync per batch of requests, not one per record. */
 int kdx_sched_jrec(kdx_sched *s, const char *kind, const kdx_srun *r, const char *data)
@@ -165,31 +200,14 @@ static int64_t backoff(const kdx_sched *s, const kdx_step *st, int failed_attemp
 	return d < s->o.backoff_cap_ms ? d : s->o.backoff_cap_ms;
 }
 
-/* {"phase":"do","attempt":N,...} helpers for the journal's data */
-static void data_open(strbuf *sb, kdx_phase phase, int attempt)
-{
-	strbuf_addf(sb, "{\"phase\":\"%s\",\"attempt\":%d", phase == KDX_PHASE_DO ? "do" : "undo",
-		    attempt);
-}
-
-static void add_field(strbuf *sb, const char *key, const char *str)
-{
-	strbuf_addf(sb, ",\"%s\":", key);
-	strbuf_add_json_str(sb, str);
-}
-
 int kdx_sched_start_attempt(kdx_sched *s, size_t i, kdx_phase phase)
 {
 	kdx_srun *r = &s->r[i];
 	const kdx_step *st = r->op.step;
-	strbuf d = STRBUF_INIT, e = STRBUF_INIT;
+	strbuf e = STRBUF_INIT;
 	r->attempt++;
-	if (s->jdata) {
-		data_open(&d, phase, r->attempt);
-		strbuf_addch(&d, '}');
-	}
-	int rc = kdx_sched_jrec(s, phase == KDX_PHASE_DO ? KDX_J_STEP_START : KDX_J_UNDO_START, r,
-				s->jdata ? d.buf : NULL);
+	int rc = kdx_sched_jdoc(s, phase == KDX_PHASE_DO ? KDX_J_STEP_START : KDX_J_UNDO_START, r,
+				kdx_sched_jphase(s, phase, r->attempt), false);
 	if (rc < 0)
 		goto out;
 	kdx_sched_emit(s, phase == KDX_PHASE_DO ? KDX_EV_STEP_START : KDX_EV_UNDO_START, r, NULL,
@@ -206,15 +224,11 @@ int kdx_sched_start_attempt(kdx_sched *s, size_t i, kdx_phase phase)
 		}
 	}
 	if (phase == KDX_PHASE_UNDO || st->mutating) {
-		if (s->jdata) {
-			strbuf_reset(&d);
-			data_open(&d, phase, r->attempt);
-			add_field(&d, "token", r->token[phase]);
-			if (phase == KDX_PHASE_DO && r->snapshot)
-				strbuf_addf(&d, ",\"snapshot\":%s", r->snapshot);
-			strbuf_addch(&d, '}');
-		}
-		if ((rc = kdx_sched_jrec(s, KDX_J_INTENT, r, s->jdata ? d.buf : NULL)) < 0)
+		kdx_json *d = kdx_sched_jphase(s, phase, r->attempt);
+		kdx_json_set_str(d, "token", r->token[phase]);
+		if (phase == KDX_PHASE_DO)
+			kdx_sched_jtext(d, "snapshot", r->snapshot);
+		if ((rc = kdx_sched_jdoc(s, KDX_J_INTENT, r, d, false)) < 0)
 			goto out;
 		s->need_sync = true;
 	}
@@ -233,7 +247,6 @@ int kdx_sched_start_attempt(kdx_sched *s, size_t i, kdx_phase phase)
 	else
 		kdx_sched_set_u(s, i, U_RUNNING);
 out:
-	strbuf_release(&d);
 	strbuf_release(&e);
 	return rc;
 }
@@ -284,12 +297,9 @@ void kdx_sched_begin_rollback(kdx_sched *s, const char *reason)
 		return;
 	s->rollback = s->stopping = true;
 	s->paused = false;
-	strbuf d = STRBUF_INIT;
-	strbuf_addstr(&d, "{\"reason\":");
-	strbuf_add_json_str(&d, reason);
-	strbuf_addch(&d, '}');
-	kdx_sched_jrec(s, KDX_J_ROLLBACK_START, NULL, d.buf);
-	strbuf_release(&d);
+	kdx_json *d = kdx_json_object();
+	kdx_json_set_str(d, "reason", reason);
+	kdx_sched_jdoc(s, KDX_J_ROLLBACK_START, NULL, d, false);
 	kdx_sched_emit(s, KDX_EV_ROLLBACK_START, NULL, reason, NULL);
 }
 
@@ -303,17 +313,12 @@ void kdx_sched_step_failed(kdx_sched *s, size_t i, const char *msg)
 {
 	kdx_srun *r = &s->r[i];
 	const kdx_step *st = r->op.step;
-	strbuf d = STRBUF_INIT;
-	if (s->jdata) {
-		strbuf_addstr(&d, "{\"error\":");
-		strbuf_add_json_str(&d, msg);
-		add_field(&d, "on_failure", policy_name(st->on_failure));
-		strbuf_addch(&d, '}');
-	}
+	kdx_json *d = kdx_sched_jdata(s);
+	kdx_json_set_str(d, "error", msg);
+	kdx_json_set_str(d, "on_failure", policy_name(st->on_failure));
 	kdx_sched_set_f(s, i, F_FAILED);
 	s->res->failed++;
-	int rc = kdx_sched_jrec(s, KDX_J_STEP_FAILED, r, s->jdata ? d.buf : NULL);
-	strbuf_release(&d);
+	int rc = kdx_sched_jdoc(s, KDX_J_STEP_FAILED, r, d, false);
 	if (rc < 0)
 		return;
 	kdx_sched_emit(s, KDX_EV_STEP_FAILED, r, msg, policy_name(st->on_failure));
@@ -354,17 +359,12 @@ void kdx_sched_attempt_failed(kdx_sched *s, size_t i, kdx_phase phase, const cha
 	} else if (phase == KDX_PHASE_DO) {
 		kdx_sched_step_failed(s, i, msg);
 	} else {
-		strbuf d = STRBUF_INIT;
-		if (s->jdata) {
-			strbuf_addstr(&d, "{\"error\":");
-			strbuf_add_json_str(&d, msg);
-			strbuf_addch(&d, '}');
-		}
+		kdx_json *d = kdx_sched_jdata(s);
+		kdx_json_set_str(d, "error", msg);
 		kdx_sched_set_u(s, i, U_FAILED);
 		s->res->undo_failed++;
-		if (kdx_sched_jrec(s, KDX_J_UNDO_FAILED, r, s->jdata ? d.buf : NULL) == 0)
+		if (kdx_sched_jdoc(s, KDX_J_UNDO_FAILED, r, d, false) == 0)
 			kdx_sched_emit(s, KDX_EV_UNDO_FAILED, r, msg, NULL);
-		strbuf_release(&d);
 	}
 }
 
@@ -372,37 +372,27 @@ static void do_result(kdx_sched *s, size_t i)
 {
 	kdx_srun *r = &s->r[i];
 	const kdx_step *st = r->op.step;
-	strbuf d = STRBUF_INIT;
 	if (st->mutating) {
-		if (s->jdata) {
-			data_open(&d, KDX_PHASE_DO, r->attempt);
-			strbuf_addf(&d, ",\"ok\":%s", r->ok ? "true" : "false");
-			if (r->ok && r->output)
-				strbuf_addf(&d, ",\"output\":%s", r->output);
-			if (!r->ok)
-				add_field(&d, "error", r->error);
-			strbuf_addch(&d, '}');
-		}
-		if (kdx_sched_jrec(s, KDX_J_RESULT, r, s->jdata ? d.buf : NULL) < 0)
-			goto out;
+		kdx_json *d = kdx_sched_jphase(s, KDX_PHASE_DO, r->attempt);
+		kdx_json_set_bool(d, "ok", r->ok);
+		if (r->ok)
+			kdx_sched_jtext(d, "output", r->output);
+		else
+			kdx_json_set_str(d, "error", r->error ? r->error : "");
+		if (kdx_sched_jdoc(s, KDX_J_RESULT, r, d, false) < 0)
+			return;
 	}
 	if (!r->ok) {
 		kdx_sched_attempt_failed(s, i, KDX_PHASE_DO, r->error);
-		goto out;
+		return;
 	}
-	if (s->jdata) {
-		strbuf_reset(&d);
-		strbuf_addf(&d, "{\"duration_ms\":%" PRId64, kdx_sched_now(s) - r->started);
-		if (r->snapshot)
-			strbuf_addf(&d, ",\"snapshot\":%s", r->snapshot);
-		strbuf_addch(&d, '}');
-	}
+	kdx_json *d = kdx_sched_jdata(s);
+	kdx_json_set_int(d, "duration_ms", kdx_sched_now(s) - r->started);
+	kdx_sched_jtext(d, "snapshot", r->snapshot);
 	kdx_sched_set_f(s, i, F_DONE);
 	s->res->done++;
-	if (kdx_sched_jrec(s, KDX_J_STEP_DONE, r, s->jdata ? d.buf : NULL) == 0)
+	if (kdx_sched_jdoc(s, KDX_J_STEP_DONE, r, d, false) == 0)
 		kdx_sched_emit(s, KDX_EV_STEP_DONE, r, NULL, NULL);
-out:
-	strbuf_release(&d);
 }
 
 /* Handle every completion that arrived, in step order (deterministic under a virtual clock). */

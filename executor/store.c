@@ -109,6 +109,7 @@ void kdx_lease_release(kdx_lease *l)
 	free(l->command);
 	free(l->host);
 	free(l->user);
+	free(l->identity);
 	free(l->since);
 	kdx_lease_init(l);
 }
@@ -164,12 +165,19 @@ int kdx_store_run_ident(kdx_store *s, const char *run_id, kdx_run_ident *id, str
 			    "empty or damaged; 'kdx show -journal' it to look", run_id);
 		goto out;
 	}
-	const kdx_value *ident = kdx_value_get(data, "ident");
-	take_str(&id->run_id, kdx_value_get(data, "run_id"));
+	/* kdx_exec_apply writes the identity into run_start's meta */
+	const kdx_value *ident = kdx_value_get(kdx_value_get(data, "meta"), "ident");
+	if (!ident)
+		ident = kdx_value_get(data, "ident");
+	free(id->run_id);
+	id->run_id = xstrdup(run_id);
 	take_str(&id->runbook, kdx_value_get(data, "name"));
 	take_str(&id->path, kdx_value_get(data, "runbook"));
 	take_str(&id->env, kdx_value_get(data, "env"));
 	take_str(&id->key, kdx_value_get(ident, "key"));
+	take_str(&id->runbook, kdx_value_get(ident, "runbook"));
+	take_str(&id->path, kdx_value_get(ident, "path"));
+	take_str(&id->env, kdx_value_get(ident, "env"));
 	take_str(&id->program_digest, kdx_value_get(ident, "program_digest"));
 	take_str(&id->vars_digest, kdx_value_get(ident, "vars_digest"));
 	take_str(&id->created_by, kdx_value_get(ident, "created_by"));
@@ -178,8 +186,6 @@ int kdx_store_run_ident(kdx_store *s, const char *run_id, kdx_run_ident *id, str
 	/* journals written before identities: the key is the runbook's file name */
 	if (!id->key && id->path && *id->path)
 		id->key = kdx_lock_key_for(id->path);
-	if (!id->run_id)
-		id->run_id = xstrdup(run_id);
 	rc = 0;
 out:
 	strbuf_release(&perr);
@@ -217,8 +223,6 @@ int kdx_store_list_runs(kdx_store *s, const kdx_run_ident *want, kdx_run_list *o
 			continue;
 		}
 		/* ids sort by time: "<key>-<stamp>-<pid>" */
-		free(id.run_id);
-		id.run_id = xstrdup(ids.v[i]);
 		XGROW(out->v, out->n + 1, out->alloc);
 		out->v[out->n++] = id;
 	}

@@ -59,6 +59,7 @@ typedef struct kdx_lease {
 	char *name;           /* "<key>-<env>" */
 	char *command;        /* "kdx apply", ... */
 	char *host, *user;
+	char *identity;       /* shared stores: the holder's AWS caller identity (ARN) */
 	long pid;
 	char *since;          /* UTC, ISO 8601 */
 	int64_t expires_ms;   /* Unix ms; 0 = held until released */

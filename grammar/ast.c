@@ -39,7 +39,7 @@ const char *kdx_ast_decl_kind_name(kdx_ast_decl_kind k)
 		[KDX_AST_STEP] = "step",         [KDX_AST_SCENARIO] = "scenario",
 		[KDX_AST_OUTPUT] = "output",     [KDX_AST_TYPE] = "type",
 		[KDX_AST_ACTION] = "action",     [KDX_AST_GROUP] = "parallel",
-		[KDX_AST_USE] = "use",
+		[KDX_AST_USE] = "use",         [KDX_AST_STATE] = "state",
 	};
 	return (unsigned)k < sizeof(names) / sizeof(names[0]) ? names[k] : "?";
 }

@@ -213,6 +213,7 @@ typedef enum kdx_ast_decl_kind {
 	KDX_AST_ACTION,     /* action name(params) [: type] { items } */
 	KDX_AST_GROUP,      /* parallel name [after a, b] { step ... }  (members in decls) */
 	KDX_AST_USE,        /* use "path.kdx" as name [after a, b] { param = value ... } */
+	KDX_AST_STATE,      /* state { url = "s3://..." }: where runs are kept */
 } kdx_ast_decl_kind;
 
 /* An action parameter: name : type [= default]. */

@@ -116,6 +116,7 @@ static const unsigned long long allowed[] = {
 			   BIT(KDX_AST_REQUIRE),
 	[KDX_AST_GROUP] = 0,
 	[KDX_AST_USE] = BIT(KDX_AST_ATTR),
+	[KDX_AST_STATE] = BIT(KDX_AST_ATTR),
 };
 
 /* Clauses a block may have at most once. */
@@ -127,6 +128,7 @@ static const unsigned long long single[] = {
 			   BIT(KDX_AST_READS) | BIT(KDX_AST_WRITES),
 	[KDX_AST_OUTPUT] = 0,
 	[KDX_AST_USE] = 0,
+	[KDX_AST_STATE] = 0,
 };
 
 static bool one_of(const char *w, const char *const *words)

@@ -65,7 +65,7 @@ void kdx_yyerror(KDX_YYLTYPE *lloc, kdx_pctx *ctx, const char *msg);
 %token <id> KW_READS "'reads'" KW_REGION "'region'" KW_REQUIRE "'require'"
 %token <id> KW_RESOURCE "'resource'" KW_RETRY "'retry'" KW_RETURN "'return'"
 %token <id> KW_RUNBOOK "'runbook'" KW_SCENARIO "'scenario'" KW_SNAPSHOT "'snapshot'"
-%token <id> KW_STEP "'step'" KW_THROTTLE "'throttle'" KW_TIMEOUT "'timeout'" KW_TRUE "'true'"
+%token <id> KW_STATE "'state'" KW_STEP "'step'" KW_THROTTLE "'throttle'" KW_TIMEOUT "'timeout'" KW_TRUE "'true'"
 %token <id> KW_TYPE "'type'" KW_UNDO "'undo'" KW_UNTIL "'until'" KW_USE "'use'" KW_WAIT "'wait'"
 %token <id> KW_WHEN "'when'" KW_WITHIN "'within'" KW_WRITES "'writes'"
 %token APPROVAL_WHEN "'when' of 'approval'"
@@ -121,6 +121,8 @@ decl:
 		  $$->name = $2; $$->type = $4; $$->value = $5; kdx_b_body(ctx, $$, $6, @6); }
 	| KW_OBJECTIVES body
 		{ $$ = kdx_b_decl(ctx, KDX_AST_OBJECTIVES, @$, @1); kdx_b_body(ctx, $$, $2, @2); }
+	| KW_STATE body
+		{ $$ = kdx_b_decl(ctx, KDX_AST_STATE, @$, @1); kdx_b_body(ctx, $$, $2, @2); }
 	| KW_REGION string body
 		{ $$ = kdx_b_decl(ctx, KDX_AST_REGION, @$, @1);
 		  kdx_b_label(ctx, $$, $2); kdx_b_body(ctx, $$, $3, @3); }

@@ -79,5 +79,6 @@ void kdx_check_rpo(kdx_sctx *c);
 void kdx_check_fencing(kdx_sctx *c);
 void kdx_check_reversibility(kdx_sctx *c);
 void kdx_check_races(kdx_sctx *c);
+void kdx_check_state(kdx_sctx *c);
 
 #endif

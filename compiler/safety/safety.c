@@ -1,4 +1,4 @@
-/* safety: run the eight analyses in order and explain what each one proves. */
+/* safety: run the nine analyses in order and explain what each one proves. */
 #include "internal.h"
 #include "../../common/xalloc.h"
 
@@ -6,7 +6,7 @@
 #include <string.h>
 
 const char *const kdx_safety_analyses[] = {
-	"graph", "traffic", "capacity", "rto", "rpo", "fencing", "reversibility", "races", NULL,
+	"graph", "traffic", "capacity", "rto", "rpo", "fencing", "reversibility", "races", "state", NULL,
 };
 
 static const char *const explain[] = {
@@ -77,6 +77,17 @@ static const char *const explain[] = {
 	"depend on which one the scheduler runs first.\n\n"
 	"Why: kdx apply runs independent steps in parallel; two unordered writes to one Route 53\n"
 	"record leave whichever finished last.\n",
+	/* state */
+	"state: the run store survives what the runbook handles.\n\n"
+	"Proves: the store that keeps the run's journal, lease and approvals (-state, KDX_STATE\n"
+	"or the runbook's state { url = ... } block) is not in a region the runbook leaves: one\n"
+	"that a step drains (weight 0), moves a database's writer away from or takes down, or\n"
+	"that a scenario loses (fail region). The store's region is the bucket's or table's\n"
+	"(?region= in the URL, else the AWS region chain); a DynamoDB global table\n"
+	"(?replicas=R2,R3) survives while a majority of its replica regions does. A local store\n"
+	"(file://) has no region: check says so, and another runner cannot continue its runs.\n\n"
+	"Why: a runbook that fails away from us-east-1 with its state in us-east-1 cannot be\n"
+	"resumed, rolled back or approved from anywhere once us-east-1 is gone.\n",
 };
 
 const char *kdx_safety_explain(const char *analysis)
@@ -90,6 +101,7 @@ const char *kdx_safety_explain(const char *analysis)
 void kdx_safety_report_release(kdx_safety_report *rep)
 {
 	free(rep->path);
+	free(rep->state);
 	memset(rep, 0, sizeof(*rep));
 }
 
@@ -120,6 +132,7 @@ int kdx_safety_check(const kdx_plan *plan, kdx_diags *d, kdx_safety_report *rep)
 		kdx_check_fencing(&c);
 		kdx_check_reversibility(&c);
 		kdx_check_races(&c);
+		kdx_check_state(&c);
 		kdx_sx_release(&c);
 		kdx_model_release(&init);
 	}

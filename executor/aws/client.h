@@ -1,6 +1,6 @@
 /* client: what the protocol layer and the executor use to talk to AWS. It owns the
  * credentials (loaded once from the chain), the retry policy and quota, and the transport
- * (one kdx_http_client: many calls in flight on one thread). A call is: resolve the
+ * (libcurl, executor/aws/transport.h: many calls in flight on one thread). A call is: resolve the
  * endpoint into the request, then send it (sign, transmit, classify, back off, retry).
  *
  * Ownership: the caller owns every aws_request, aws_response and aws_error it passes in;

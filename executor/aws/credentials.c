@@ -1,6 +1,7 @@
 /* credentials: the standard chain -- environment, shared credentials file, config file,
  * credential_process -- and the default region, as the AWS SDKs and CLI find them. */
 #include "credentials.h"
+#include "../../common/json.h"
 #include "../../common/monotime.h"
 #include "../../common/xalloc.h"
 
@@ -357,14 +358,6 @@ static int parse_iso8601(const char *s, time_t *out)
 	return 0;
 }
 
-static const char *jstr(json_object *o, const char *key)
-{
-	json_object *v;
-	if (!json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, json_type_string))
-		return NULL;
-	return json_object_get_string(v);
-}
-
 /* Parse the process's JSON output (Version 1). Messages never quote the output. */
 static int parse_process_output(aws_credentials *c, const strbuf *out, strbuf *err)
 {
@@ -379,8 +372,8 @@ static int parse_process_output(aws_credentials *c, const strbuf *out, strbuf *e
 		strbuf_addstr(err, "its output lacks \"Version\": 1");
 		goto out;
 	}
-	const char *ak = jstr(o, "AccessKeyId"), *sk = jstr(o, "SecretAccessKey");
-	const char *tok = jstr(o, "SessionToken"), *exp = jstr(o, "Expiration");
+	const char *ak = kdx_json_str(o, "AccessKeyId"), *sk = kdx_json_str(o, "SecretAccessKey");
+	const char *tok = kdx_json_str(o, "SessionToken"), *exp = kdx_json_str(o, "Expiration");
 	if (!ak || !*ak || !sk || !*sk) {
 		strbuf_addstr(err, "its output lacks AccessKeyId or SecretAccessKey");
 		goto out;

@@ -1,6 +1,7 @@
 /* endpoints: the SDKs' default endpoint rules for the services kdx calls, and the
  * configured-endpoint overrides (per run, AWS_ENDPOINT_URL_<SERVICE_ID>, AWS_ENDPOINT_URL). */
 #include "endpoints.h"
+#include "url.h"
 #include "../../common/xalloc.h"
 
 #include <arpa/inet.h>
@@ -109,44 +110,25 @@ bool aws_loopback_host(const char *host, size_t n)
 	return inet_pton(AF_INET, ip, &a) == 1 && (ntohl(a.s_addr) >> 24) == 127;
 }
 
-/* scheme://host[:port][/base] -> e; plain http only for loopback hosts. */
+/* scheme://host[:port][/base] -> e, through the one URL parser (url.h): plain http only
+ * for loopback hosts, no userinfo. */
 static int parse_url(aws_endpoint *e, const char *url, const char *source, strbuf *err)
 {
-	const char *sep = strstr(url, "://");
-	if (!sep || sep == url) {
-		strbuf_addf(err, "endpoint '%s' (from %s) is not a URL: want https://host[:port]", url, source);
+	aws_url u;
+	if (aws_url_parse(&u, url, 0, "endpoint", source, err) < 0)
 		return -1;
-	}
-	size_t sl = (size_t)(sep - url);
-	bool https = sl == 5 && !strncasecmp(url, "https", 5);
-	bool http = sl == 4 && !strncasecmp(url, "http", 4);
-	const char *host = sep + 3;
-	size_t hl = strcspn(host, "/?#");
-	size_t name_len = hl;
-	if (host[0] == '[') {
-		const char *close = memchr(host, ']', hl);
-		name_len = close ? (size_t)(close - host) + 1 : hl;
-	} else {
-		const char *colon = memchr(host, ':', hl);
-		name_len = colon ? (size_t)(colon - host) : hl;
-	}
-	if (!hl || !name_len || (!http && !https)) {
-		strbuf_addf(err, "endpoint '%s' (from %s) is not an http(s) URL with a host", url, source);
-		return -1;
-	}
-	if (http && !aws_loopback_host(host, name_len)) {
-		strbuf_addf(err, "endpoint '%s' (from %s) uses plain http; kdx allows http only for "
-			    "loopback hosts (127.0.0.1, localhost, [::1]); use https", url, source);
-		return -1;
-	}
-	e->scheme = xstrdup(https ? "https" : "http");
-	e->host = xstrndup(host, hl);
-	const char *path = host + hl;
-	size_t pl = strcspn(path, "?#");
-	while (pl && path[pl - 1] == '/')
+	e->scheme = xstrdup(u.scheme);
+	strbuf hp = STRBUF_INIT;
+	strbuf_addstr(&hp, u.host);
+	if (u.port)
+		strbuf_addf(&hp, ":%s", u.port);
+	e->host = strbuf_detach(&hp, NULL);
+	size_t pl = strlen(u.path);
+	while (pl && u.path[pl - 1] == '/')
 		pl--;
-	e->base_path = xstrndup(path, pl);
+	e->base_path = xstrndup(u.path, pl);
 	e->source = xstrdup(source);
+	aws_url_release(&u);
 	return 0;
 }
 

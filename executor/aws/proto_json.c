@@ -2,6 +2,7 @@
  * writing an input as JSON, reading a JSON response (json-c) shaped by the output shape,
  * and decoding JSON errors (__type, x-amzn-ErrorType, x-amzn-query-error). */
 #include "proto_shared.h"
+#include "../../common/json.h"
 #include "../../common/xalloc.h"
 
 #include <json-c/json.h>
@@ -260,14 +261,6 @@ int aws_json_parse(const aws_model *m, const aws_operation *op, const aws_respon
 	return 0;
 }
 
-static const char *jstr(json_object *j, const char *key)
-{
-	json_object *v;
-	if (j && json_object_object_get_ex(j, key, &v) && json_object_is_type(v, json_type_string))
-		return json_object_get_string(v);
-	return NULL;
-}
-
 /* "aws.protocoltests#FooError:http://..." -> "FooError" */
 static char *clean_code(const char *code)
 {
@@ -283,20 +276,20 @@ void aws_json_parse_error(const aws_model *m, const aws_response *resp, aws_erro
 	const char *code = aws_response_get_header(resp, "x-amzn-ErrorType");
 	const char *qerr = aws_response_get_header(resp, "x-amzn-query-error");
 	if (!code || !*code)
-		code = jstr(j, "__type");
+		code = kdx_json_str(j, "__type");
 	if (!code)
-		code = jstr(j, "code");
+		code = kdx_json_str(j, "code");
 	if (!code)
-		code = jstr(j, "Code");
+		code = kdx_json_str(j, "Code");
 	if (qerr && aws_model_meta_has(m, "awsQueryCompatible") && strchr(qerr, ';') != qerr)
 		e->code = xstrndup(qerr, strcspn(qerr, ";"));
 	else if (code && *code)
 		e->code = clean_code(code);
-	const char *msg = jstr(j, "message");
+	const char *msg = kdx_json_str(j, "message");
 	if (!msg)
-		msg = jstr(j, "Message");
+		msg = kdx_json_str(j, "Message");
 	if (!msg)
-		msg = jstr(j, "errorMessage");
+		msg = kdx_json_str(j, "errorMessage");
 	if (msg)
 		e->message = xstrdup(msg);
 	json_object_put(j);

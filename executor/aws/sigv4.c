@@ -1,7 +1,7 @@
 /* sigv4: canonical request, string to sign and signature (AWS4-HMAC-SHA256), applied to
  * an aws_request as an Authorization header or as presigned query parameters. */
 #include "sigv4.h"
-#include "../../common/sha256.h"
+#include "../../common/digest.h"
 #include "../../common/xalloc.h"
 
 #include <stdint.h>
@@ -46,16 +46,7 @@ void aws_sigv4_params_init(aws_sigv4_params *p, const aws_credentials *creds,
 
 void aws_sigv4_hex_sha256(const void *data, size_t len, char out[65])
 {
-	unsigned char md[KDX_SHA256_LEN];
-	kdx_sha256(data, len, md);
-	kdx_hex(md, KDX_SHA256_LEN, out);
-}
-
-/* HMAC-SHA256 of msg under key (RFC 2104). */
-static void hmac(const unsigned char *key, size_t keylen, const char *msg, size_t msglen,
-		 unsigned char out[32])
-{
-	kdx_hmac_sha256(key, keylen, msg, msglen, NULL, 0, out);
+	kdx_sha256_hex(data, len, out);
 }
 
 static bool unreserved(unsigned char c)
@@ -377,11 +368,11 @@ static void signing_finish(signing *s, const aws_sigv4_params *p, const strbuf *
 	memcpy(k0, "AWS4", 4);
 	memcpy(k0 + 4, secret, klen - 4);
 	unsigned char k1[32], k2[32], k3[32], k4[32], out[32];
-	hmac(k0, klen, s->date, strlen(s->date), k1);
-	hmac(k1, 32, s->region, strlen(s->region), k2);
-	hmac(k2, 32, s->service, strlen(s->service), k3);
-	hmac(k3, 32, "aws4_request", 12, k4);
-	hmac(k4, 32, sts.buf, sts.len, out);
+	kdx_hmac_sha256(k0, klen, s->date, strlen(s->date), k1);
+	kdx_hmac_sha256(k1, 32, s->region, strlen(s->region), k2);
+	kdx_hmac_sha256(k2, 32, s->service, strlen(s->service), k3);
+	kdx_hmac_sha256(k3, 32, "aws4_request", 12, k4);
+	kdx_hmac_sha256(k4, 32, sts.buf, sts.len, out);
 	kdx_hex(out, 32, s->sig);
 	/* Derived keys are as good as the secret for a day: do not leave them around. */
 	kdx_wipe(k0, klen);

@@ -50,6 +50,39 @@ const char *tf_binary(const tf_opts *o)
 	return env && *env ? env : "terraform";
 }
 
+static bool name_is(const char *kv, size_t n, const char *const *list, bool prefix)
+{
+	for (size_t i = 0; list[i]; i++) {
+		size_t l = strlen(list[i]);
+		if (prefix ? n >= l && !strncmp(kv, list[i], l) : n == l && !strncmp(kv, list[i], l))
+			return true;
+	}
+	return false;
+}
+
+bool tf_env_wanted(const char *kv)
+{
+	static const char *const exact[] = {
+		"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_REGION",
+		"AWS_DEFAULT_REGION", "AWS_PROFILE", "AWS_CONFIG_FILE",
+		"AWS_SHARED_CREDENTIALS_FILE", "AWS_CA_BUNDLE", "AWS_ROLE_ARN",
+		"AWS_ROLE_SESSION_NAME", "AWS_WEB_IDENTITY_TOKEN_FILE",
+		"AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+		"AWS_CONTAINER_AUTHORIZATION_TOKEN", "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+		"AWS_EC2_METADATA_DISABLED", "AWS_EC2_METADATA_SERVICE_ENDPOINT",
+		"AWS_EC2_METADATA_SERVICE_ENDPOINT_MODE", "AWS_USE_FIPS_ENDPOINT",
+		"AWS_USE_DUALSTACK_ENDPOINT", "AWS_STS_REGIONAL_ENDPOINTS", "AWS_MAX_ATTEMPTS",
+		"AWS_RETRY_MODE", "AWS_SDK_LOAD_CONFIG", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+		"TF_DATA_DIR", "TF_PLUGIN_CACHE_DIR", "TF_CLI_CONFIG_FILE", "TF_LOG", "TF_LOG_CORE",
+		"TF_LOG_PROVIDER", "TF_LOG_PATH", "http_proxy", "https_proxy", "HTTPS_PROXY",
+		"no_proxy", "NO_PROXY", NULL
+	};
+	static const char *const prefixes[] = { "AWS_ENDPOINT_URL", "TF_VAR_", "TF_TOKEN_", NULL };
+	const char *eq = strchr(kv, '=');
+	size_t n = eq ? (size_t)(eq - kv) : strlen(kv);
+	return name_is(kv, n, exact, false) || name_is(kv, n, prefixes, true);
+}
+
 static void truncate_err(strbuf *sb, size_t len)
 {
 	sb->len = len;
@@ -168,10 +201,10 @@ static int setup_env(struct tf_proc *p, const tf_opts *o, strbuf *err)
 	for (size_t i = 0; i < o->nenv; i++) {
 		const char *kv = o->env[i];
 		const char *eq = strchr(kv, '=');
-		if (!eq || (strncmp(kv, "TF_", 3) && strncmp(kv, "AWS_", 4))) {
+		if (!eq || !tf_env_wanted(kv)) {
 			/* the name only: the value may be a secret */
-			strbuf_addf(err, "cannot pass '%.*s' to terraform: only TF_* and AWS_* "
-					 "variables, as NAME=value, are passed",
+			strbuf_addf(err, "cannot pass '%.*s' to terraform: only the variables "
+					 "Terraform and its AWS provider read, as NAME=value, are passed",
 				    (int)(eq ? eq - kv : (ptrdiff_t)strlen(kv)), kv);
 			return -1;
 		}

@@ -28,8 +28,8 @@ typedef struct tf_opts {
 	const char *const *vars; size_t nvars;           /* "name=value" → -var */
 	const char *const *var_files; size_t nvar_files; /* → -var-file */
 	const char *const *targets; size_t ntargets;     /* plan, apply, destroy: → -target */
-	/* Extra environment for the child, "NAME=value"; only TF_* and AWS_* names are
-	 * accepted (anything else is an error), on top of the minimal environment of proc.h. */
+	/* Extra environment for the child, "NAME=value"; only names tf_env_wanted() accepts
+	 * (anything else is an error), on top of the minimal environment of proc.h. */
 	const char *const *env; size_t nenv;
 	const char *lock_timeout; /* e.g. "30s" → -lock-timeout; NULL: Terraform's default */
 	long timeout_ms;        /* 0: none; then SIGINT, SIGTERM, SIGKILL (see proc.h) */
@@ -69,6 +69,14 @@ void tf_result_release(tf_result *r);
 
 /* The program that will be run for these options. */
 const char *tf_binary(const tf_opts *o);
+/* Whether "NAME=value" (or a bare NAME) may go to Terraform: only what Terraform and its
+ * AWS provider read -- credentials and their sources, region, endpoints, CA bundle, the
+ * provider's retry and FIPS/dual-stack settings; TF_VAR_*, TF_TOKEN_*, TF_DATA_DIR,
+ * TF_PLUGIN_CACHE_DIR, TF_CLI_CONFIG_FILE, TF_LOG*; and the proxy variables. Never
+ * TF_CLI_ARGS* (they would add arguments kdx did not choose, e.g. -auto-approve or
+ * -replace), never kdx's own driving variables (TF_WORKSPACE, TF_INPUT, TF_IN_AUTOMATION),
+ * never other AWS_* or unrelated variables. */
+bool tf_env_wanted(const char *name_eq_value);
 
 /* Each returns 0 on success, -1 with err filled. A result is filled either way; use one
  * tf_result per call (or release and init it again). */

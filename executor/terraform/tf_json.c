@@ -1,5 +1,6 @@
 /* tf_json: Terraform's -json UI messages, show -json and output -json, read with json-c. */
 #include "tf_json.h"
+#include "../../common/json.h"
 
 #include <json-c/json.h>
 #include <string.h>
@@ -13,12 +14,10 @@ static json_object *jget(json_object *o, const char *key)
 }
 
 /* A string member copied into the arena; NULL when absent or not a string. */
-static const char *jstr(kdx_arena *a, json_object *o, const char *key)
+static const char *str_dup(kdx_arena *a, json_object *o, const char *key)
 {
-	json_object *v = jget(o, key);
-	if (!v || !json_object_is_type(v, json_type_string))
-		return NULL;
-	return kdx_arena_strndup(a, json_object_get_string(v), (size_t)json_object_get_string_len(v));
+	const char *s = kdx_json_str(o, key);
+	return s ? kdx_arena_strdup(a, s) : NULL;
 }
 
 static int jint(json_object *o, const char *key, int dflt)
@@ -90,10 +89,10 @@ const char *tf_event_kind_name(tf_event_kind k)
 static tf_diag *parse_diag(kdx_arena *a, json_object *d)
 {
 	tf_diag *g = KDX_NEW(a, tf_diag);
-	g->severity = jstr(a, d, "severity");
-	g->summary = jstr(a, d, "summary");
-	g->detail = jstr(a, d, "detail");
-	g->address = jstr(a, d, "address");
+	g->severity = str_dup(a, d, "severity");
+	g->summary = str_dup(a, d, "summary");
+	g->detail = str_dup(a, d, "detail");
+	g->address = str_dup(a, d, "address");
 	if (!g->severity)
 		g->severity = "error";
 	if (!g->summary)
@@ -102,7 +101,7 @@ static tf_diag *parse_diag(kdx_arena *a, json_object *d)
 		g->detail = "";
 	json_object *range = jget(d, "range");
 	if (range) {
-		g->filename = jstr(a, range, "filename");
+		g->filename = str_dup(a, range, "filename");
 		g->line = jint(jget(range, "start"), "line", 0);
 		g->col = jint(jget(range, "start"), "column", 0);
 		g->end_line = jint(jget(range, "end"), "line", 0);
@@ -110,8 +109,8 @@ static tf_diag *parse_diag(kdx_arena *a, json_object *d)
 	}
 	json_object *snip = jget(d, "snippet");
 	if (snip) {
-		g->snippet_context = jstr(a, snip, "context");
-		g->snippet_code = jstr(a, snip, "code");
+		g->snippet_context = str_dup(a, snip, "context");
+		g->snippet_code = str_dup(a, snip, "code");
 		g->snippet_start_line = jint(snip, "start_line", 0);
 		g->highlight_start = jint(snip, "highlight_start_offset", 0);
 		g->highlight_end = jint(snip, "highlight_end_offset", 0);
@@ -125,11 +124,11 @@ static void parse_resource_part(kdx_arena *a, json_object *part, tf_event *ev)
 {
 	if (!part)
 		return;
-	ev->address = jstr(a, jget(part, "resource"), "addr");
-	ev->action = jstr(a, part, "action");
-	ev->id_value = jstr(a, part, "id_value");
-	ev->provisioner = jstr(a, part, "provisioner");
-	ev->output = jstr(a, part, "output");
+	ev->address = str_dup(a, jget(part, "resource"), "addr");
+	ev->action = str_dup(a, part, "action");
+	ev->id_value = str_dup(a, part, "id_value");
+	ev->provisioner = str_dup(a, part, "provisioner");
+	ev->output = str_dup(a, part, "output");
 	json_object *el = jget(part, "elapsed_seconds");
 	if (el)
 		ev->elapsed_seconds = json_object_get_double(el);
@@ -140,7 +139,7 @@ void tf_json_parse_event(kdx_arena *a, const char *line, size_t len, tf_event *e
 	memset(ev, 0, sizeof(*ev));
 	ev->elapsed_seconds = -1;
 	json_object *o = (len && line[0] == '{') ? parse_json(line, len, NULL) : NULL;
-	const char *type = o ? jstr(a, o, "type") : NULL;
+	const char *type = o ? str_dup(a, o, "type") : NULL;
 	if (!type) {
 		ev->kind = TF_EV_TEXT;
 		ev->type = "text";
@@ -154,19 +153,19 @@ void tf_json_parse_event(kdx_arena *a, const char *line, size_t len, tf_event *e
 	for (size_t i = 0; i < sizeof(event_types) / sizeof(event_types[0]); i++)
 		if (!strcmp(event_types[i].type, type))
 			ev->kind = event_types[i].kind;
-	ev->level = jstr(a, o, "@level");
-	ev->message = jstr(a, o, "@message");
-	ev->timestamp = jstr(a, o, "@timestamp");
+	ev->level = str_dup(a, o, "@level");
+	ev->message = str_dup(a, o, "@message");
+	ev->timestamp = str_dup(a, o, "@timestamp");
 	if (!ev->level)
 		ev->level = "info";
 	if (!ev->message)
 		ev->message = "";
 	switch (ev->kind) {
 	case TF_EV_VERSION:
-		ev->terraform_version = jstr(a, o, "terraform");
+		ev->terraform_version = str_dup(a, o, "terraform");
 		if (!ev->terraform_version)
-			ev->terraform_version = jstr(a, o, "tofu");
-		ev->ui_version = jstr(a, o, "ui");
+			ev->terraform_version = str_dup(a, o, "tofu");
+		ev->ui_version = str_dup(a, o, "ui");
 		break;
 	case TF_EV_DIAGNOSTIC:
 		ev->diag = parse_diag(a, jget(o, "diagnostic"));
@@ -181,7 +180,7 @@ void tf_json_parse_event(kdx_arena *a, const char *line, size_t len, tf_event *e
 		ev->changes.change = jint(c, "change", 0);
 		ev->changes.remove = jint(c, "remove", 0);
 		ev->changes.import = jint(c, "import", 0);
-		ev->changes.operation = jstr(a, c, "operation");
+		ev->changes.operation = str_dup(a, c, "operation");
 		break;
 	}
 	default:
@@ -324,7 +323,7 @@ int tf_plan_summary_parse(kdx_arena *a, const char *json, size_t len, tf_plan_su
 		json_object_put(o);
 		return -1;
 	}
-	s->terraform_version = jstr(a, o, "terraform_version");
+	s->terraform_version = str_dup(a, o, "terraform_version");
 	json_object *rc = jget(o, "resource_changes");
 	size_t n = rc && json_object_is_type(rc, json_type_array) ? json_object_array_length(rc) : 0;
 	s->changes = KDX_NEWN(a, tf_resource_change, n ? n : 1);
@@ -343,7 +342,7 @@ int tf_plan_summary_parse(kdx_arena *a, const char *json, size_t len, tf_plan_su
 			s->destroy++;
 			break;
 		}
-		const char *addr = jstr(a, c, "address");
+		const char *addr = str_dup(a, c, "address");
 		s->changes[s->n].address = addr ? addr : "?";
 		s->changes[s->n].action = act;
 		s->n++;

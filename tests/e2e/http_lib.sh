@@ -24,14 +24,16 @@ start_origin() {
 	wait_ready "$E2E_TMP/$name.ready" $!
 }
 
-# start_proxy_server NAME: sets PROXY_PORT; NAME.log in $E2E_TMP.
+# start_proxy_server NAME [http_proxy.py flags]: sets PROXY_PORT; NAME.log in $E2E_TMP.
 start_proxy_server() {
+	local name=$1
+	shift
 	PROXY_PORT=$(free_port)
-	python3 "$KDX_REPO/tests/e2e/http_proxy.py" --port "$PROXY_PORT" --log "$E2E_TMP/$1.log" \
-		--ready "$E2E_TMP/$1.ready" 2>"$E2E_TMP/$1.err" &
+	python3 "$KDX_REPO/tests/e2e/http_proxy.py" --port "$PROXY_PORT" --log "$E2E_TMP/$name.log" \
+		--ready "$E2E_TMP/$name.ready" "$@" 2>"$E2E_TMP/$name.err" &
 	track_pid $!
-	wait_ready "$E2E_TMP/$1.ready" $!
-	touch "$E2E_TMP/$1.log"
+	wait_ready "$E2E_TMP/$name.ready" $!
+	touch "$E2E_TMP/$name.log"
 }
 
 http_env_clean() {

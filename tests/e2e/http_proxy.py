@@ -2,11 +2,14 @@
 """A small forward proxy for the transport's e2e tests: CONNECT tunnels (https) and
 absolute-form requests (plain http), both piped byte for byte to the origin after the
 first request head. Logs each first request line and its Proxy-Authorization (decoded)
-to --log; writes --ready once it listens."""
+to --log; writes --ready once it listens. --map NAME=IP resolves NAME (a name the client
+cannot resolve, so a request that reaches the origin must have gone through the proxy);
+--tls CERT KEY makes it an https:// proxy."""
 import argparse
 import base64
 import socket
 import socketserver
+import ssl
 import threading
 
 
@@ -32,7 +35,13 @@ def main():
     ap.add_argument("--port", type=int, required=True)
     ap.add_argument("--log", required=True)
     ap.add_argument("--ready", required=True)
+    ap.add_argument("--map", action="append", default=[])
+    ap.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     a = ap.parse_args()
+    names = dict(m.split("=", 1) for m in a.map)
+
+    def connect(host, port):
+        return socket.create_connection((names.get(host, host), int(port)))
     lock = threading.Lock()
 
     class Handler(socketserver.BaseRequestHandler):
@@ -57,12 +66,12 @@ def main():
                 f.write("%s %s auth=%s\n" % (method, target, auth))
             if method == "CONNECT":
                 host, port = target.rsplit(":", 1)
-                o = socket.create_connection((host, int(port)))
+                o = connect(host, port)
                 c.sendall(b"HTTP/1.1 200 Connection established\r\n\r\n")
             else:
                 hostport = target.split("://", 1)[1].split("/", 1)[0]
                 host, port = hostport.rsplit(":", 1) if ":" in hostport else (hostport, "80")
-                o = socket.create_connection((host, int(port)))
+                o = connect(host, port)
                 o.sendall(head + b"\r\n\r\n" + rest)
             t = threading.Thread(target=pipe, args=(o, c), daemon=True)
             t.start()
@@ -74,6 +83,10 @@ def main():
         allow_reuse_address = True
 
     srv = Server(("127.0.0.1", a.port), Handler)
+    if a.tls:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(a.tls[0], a.tls[1])
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     open(a.ready, "w").close()
     srv.serve_forever()
 

@@ -25,6 +25,7 @@ def main():
     ap.add_argument("--count", required=True)
     ap.add_argument("--log", required=True)
     ap.add_argument("--ready", required=True)
+    ap.add_argument("--bind", default="127.0.0.1")
     a = ap.parse_args()
     lock = threading.Lock()
     conns = [0]
@@ -77,7 +78,7 @@ def main():
                 os.replace(a.count + ".tmp", a.count)
             return sock, addr
 
-    srv = Server(("127.0.0.1", a.port), Handler)
+    srv = Server((a.bind, a.port), Handler)
     if a.tls:
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         ctx.load_cert_chain(a.tls[0], a.tls[1])

@@ -70,7 +70,8 @@ track_pid() { _e2e_pids+=("$1"); }
 assert_eq() { [ "$1" = "$2" ] || fail "${3:-values differ}: expected '$2', got '$1'"; }
 assert_contains() { grep -qF -- "$2" <<<"$1" || fail "${3:-missing text}: '$2' not in output: $1"; }
 
-# make_certs: ca.pem, and good.pem/good.key for 127.0.0.1 + localhost, bad.pem/bad.key for
+# make_certs: ca.pem, and good.pem/good.key for 127.0.0.1 + localhost + origin.kdx.test (a
+# name only the test proxy resolves), bad.pem/bad.key for
 # another name, all signed by the CA, in the current directory.
 make_certs() {
 	command -v openssl >/dev/null || skip "openssl not installed"
@@ -78,7 +79,7 @@ make_certs() {
 		-subj "/CN=kdx test CA" >/dev/null 2>&1
 	local name san
 	for name in good bad; do
-		if [ $name = good ]; then san="IP:127.0.0.1,DNS:localhost"; else san="DNS:elsewhere.example"; fi
+		if [ $name = good ]; then san="IP:127.0.0.1,DNS:localhost,DNS:origin.kdx.test"; else san="DNS:elsewhere.example"; fi
 		openssl req -newkey rsa:2048 -nodes -keyout $name.key -out $name.csr -subj "/CN=$name" >/dev/null 2>&1
 		printf 'subjectAltName=%s\n' "$san" >$name.ext
 		openssl x509 -req -in $name.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out $name.pem \

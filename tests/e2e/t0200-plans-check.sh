@@ -11,7 +11,8 @@ mapfile -t envs < <(ls plans/environments/*.kdxvars)
 for p in "${plans[@]}"; do
 	for e in "${envs[@]}"; do
 		out=$("$KDX" check -strict -var-file "$e" "$p" 2>&1) || fail "$p is not safe with $e: $out"
-		assert_contains "$out" "8 analyses passed"
+		assert_contains "$out" "9 analyses passed"
+		assert_contains "$out" "state: 's3://kaldrix-kdx-state/"
 		assert_contains "$out" "critical path:"
 	done
 done
@@ -27,9 +28,9 @@ report = lines[-1]
 assert report["type"] == "check" and report["safe"] is False, report
 assert [s["step"] for s in report["critical_path"]][:2] == ["detect", "notify_start"], report
 ' || fail "unexpected JSON from kdx check: $out"
-for a in graph traffic capacity rto rpo fencing reversibility races; do
+for a in graph traffic capacity rto rpo fencing reversibility races state; do
 	"$KDX" check -explain "$a" | head -1 | grep -q "^$a: " || fail "-explain $a"
 done
 if "$KDX" check -explain nope 2>"$E2E_TMP/err"; then fail "-explain nope succeeded"; fi
-assert_contains "$(cat "$E2E_TMP/err")" "the analyses are: graph, traffic, capacity, rto, rpo, fencing, reversibility, races"
+assert_contains "$(cat "$E2E_TMP/err")" "the analyses are: graph, traffic, capacity, rto, rpo, fencing, reversibility, races, state"
 echo "checked ${#plans[@]} runbook(s) x ${#envs[@]} environments"

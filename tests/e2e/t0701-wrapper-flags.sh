@@ -31,7 +31,7 @@ bad() {
 regions3='-var '"'"'regions=["us-east-1","us-west-2","eu-west-1"]'"'"
 
 # deploy-multi-region.sh: -e -r -p -d -v -h
-d="$KDX apply plans/deploy.kdx -var-file plans/environments"
+d="$KDX apply plans/deploy.kdx -allow-exec -var-file plans/environments"
 ok "$d/staging.kdxvars $regions3 -var primary=us-east-1 -var domain=staging.kaldrix.io -auto-approve" \
 	deploy-multi-region.sh -e staging
 ok "$d/production.kdxvars $regions3 -var primary=us-east-1 -var domain=kaldrix.io -auto-approve" \
@@ -94,12 +94,12 @@ bad "option -t needs a value" test-failover.sh -e staging -t
 bad "invalid domain" test-failover.sh -e staging -t real -d "bad_domain"
 
 # destroy-multi-region.sh: -e -f -h
-ok "$KDX apply plans/destroy.kdx -var-file plans/environments/staging.kdxvars" destroy-multi-region.sh -e staging
-ok "$KDX apply plans/destroy.kdx -var-file plans/environments/staging.kdxvars -auto-approve" destroy-multi-region.sh -e staging -f
-ok "$KDX apply plans/destroy.kdx -var-file plans/environments/production.kdxvars -auto-approve" destroy-multi-region.sh -e production -f
+ok "$KDX apply plans/destroy.kdx -allow-exec -var-file plans/environments/staging.kdxvars" destroy-multi-region.sh -e staging
+ok "$KDX apply plans/destroy.kdx -allow-exec -var-file plans/environments/staging.kdxvars -auto-approve" destroy-multi-region.sh -e staging -f
+ok "$KDX apply plans/destroy.kdx -allow-exec -var-file plans/environments/production.kdxvars -auto-approve" destroy-multi-region.sh -e production -f
 # production without -f asks for its name: the right answer goes on, anything else aborts
 got=$(echo production | "$scripts/destroy-multi-region.sh" -e production 2>"$E2E_TMP/err")
-assert_eq "$got" "$KDX apply plans/destroy.kdx -var-file plans/environments/production.kdxvars" "confirmed destroy"
+assert_eq "$got" "$KDX apply plans/destroy.kdx -allow-exec -var-file plans/environments/production.kdxvars" "confirmed destroy"
 assert_contains "$(cat "$E2E_TMP/err")" "Type 'production' to continue"
 rc=0
 got=$(echo yes | "$scripts/destroy-multi-region.sh" -e production 2>"$E2E_TMP/err") || rc=$?
@@ -116,7 +116,7 @@ v="-var-file $E2E_TMP/sub/local.kdxvars"
 sd="-state-dir $E2E_TMP/sub/st"
 export KDX_VAR_FILE=local.kdxvars KDX_STATE_DIR=st
 cd "$E2E_TMP/sub" || exit 1
-ok "$KDX apply plans/destroy.kdx -var-file plans/environments/staging.kdxvars $v $sd -auto-approve" destroy-multi-region.sh -e staging -f
+ok "$KDX apply plans/destroy.kdx -allow-exec -var-file plans/environments/staging.kdxvars $v $sd -auto-approve" destroy-multi-region.sh -e staging -f
 ok "$KDX apply plans/failover.kdx -var-file plans/environments/staging.kdxvars $v -var domain=staging.kaldrix.io -var target=us-west-2 $sd -auto-approve" \
 	test-failover.sh -e staging -t real
 ok "$KDX rollback plans/failover.kdx $sd" test-failover.sh -e staging -t rollback
@@ -144,5 +144,5 @@ chmod +x "$E2E_TMP/kdx-echo"
 rc=0
 got=$(KDX=$E2E_TMP/kdx-echo "$scripts/deploy-multi-region.sh" -e staging -r us-east-1 2>/dev/null) || rc=$?
 assert_eq "$rc" 3 "kdx exit status passed through"
-assert_eq "$got" "ran in $KDX_REPO: apply plans/deploy.kdx -var-file plans/environments/staging.kdxvars -var regions=[\"us-east-1\"] -var primary=us-east-1 -var domain=staging.kaldrix.io -auto-approve"
+assert_eq "$got" "ran in $KDX_REPO: apply plans/deploy.kdx -allow-exec -var-file plans/environments/staging.kdxvars -var regions=[\"us-east-1\"] -var primary=us-east-1 -var domain=staging.kaldrix.io -auto-approve"
 echo "all wrapper flag checks passed"

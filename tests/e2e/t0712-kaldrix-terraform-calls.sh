@@ -14,7 +14,9 @@ cfg=$E2E_TMP/data
 cp -R "$KDX_REPO/tests/terraform/data" "$cfg"
 cd "$E2E_TMP"
 cat >tf.kdx <<KDX
-runbook "tf-calls" {}
+runbook "tf-calls" {
+  allow_exec = ["terraform"]
+}
 
 import "terraform"
 
@@ -50,20 +52,20 @@ step read after all {
 KDX
 st() { (cd "$cfg" && TF_WORKSPACE=e2e terraform state list 2>/dev/null | sort | tr '\n' ' '); }
 
-out=$("$KDX" apply -dry-run tf.kdx -state-dir kdx -auto-approve 2>&1) || fail "dry run: $out"
+out=$("$KDX" apply -allow-exec -dry-run tf.kdx -state-dir kdx -auto-approve 2>&1) || fail "dry run: $out"
 assert_contains "$out" "would run: terraform apply in '$cfg' (workspace 'e2e') -target=terraform_data.a"
 [ ! -d "$cfg/.terraform" ] || fail "the dry run ran terraform init"
 
-out=$("$KDX" apply tf.kdx -state-dir kdx -auto-approve 2>&1) || fail "apply: $out"
+out=$("$KDX" apply -allow-exec tf.kdx -state-dir kdx -auto-approve 2>&1) || fail "apply: $out"
 assert_eq "$(st)" "terraform_data.a terraform_data.b " "state after the runbook"
 [ -d "$cfg/terraform.tfstate.d/e2e" ] || fail "workspace e2e was not created"
 grep -q hunter2 <<<"$out" && fail "the sensitive output was printed"
 
 assert_eq "$(cd "$cfg" && TF_WORKSPACE=e2e terraform output -raw name)" "alpha-b" "output after alpha"
-out=$("$KDX" apply tf.kdx -var name=beta -state-dir kdx2 -auto-approve 2>&1) || fail "apply beta: $out"
+out=$("$KDX" apply -allow-exec tf.kdx -var name=beta -state-dir kdx2 -auto-approve 2>&1) || fail "apply beta: $out"
 assert_eq "$(cd "$cfg" && TF_WORKSPACE=e2e terraform output -raw name)" "beta-b" "output after beta"
 
 # rollback undoes the applies: terraform destroy
-out=$("$KDX" rollback tf.kdx -var name=beta -state-dir kdx2 2>&1) || fail "rollback: $out"
+out=$("$KDX" rollback -allow-exec tf.kdx -var name=beta -state-dir kdx2 2>&1) || fail "rollback: $out"
 assert_eq "$(st)" "" "state after the rollback"
 echo ok

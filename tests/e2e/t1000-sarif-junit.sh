@@ -62,12 +62,12 @@ assert_eq "$n" 0 "a clean file has no results"
 # check -format junit: eight analyses, the failing one carries the diagnostic
 "$KDX" check -format junit unsafe.kdx > check.xml && fail "junit check of an unsafe runbook exited 0"
 junit_ok check.xml
-assert_eq "$(xmllint --xpath 'count(//testcase)' check.xml)" 8 "one case per analysis"
+assert_eq "$(xmllint --xpath 'count(//testcase)' check.xml)" 9 "one case per analysis"
 assert_eq "$(xmllint --xpath 'string(//testcase[failure]/@name)' check.xml)" capacity
 assert_contains "$(xmllint --xpath 'string(//failure)' check.xml)" "unsafe.kdx:47:6"
 "$KDX" check -format junit syntax.kdx > syntax.xml && fail "junit check of a broken file exited 0"
 junit_ok syntax.xml
-assert_eq "$(xmllint --xpath 'count(//testcase[skipped])' syntax.xml)" 8 "analyses skipped"
+assert_eq "$(xmllint --xpath 'count(//testcase[skipped])' syntax.xml)" 9 "analyses skipped"
 assert_eq "$(xmllint --xpath 'string(//testcase[failure]/@name)' syntax.xml)" compile
 
 # simulate -all-scenarios / -explore -format junit

@@ -15,7 +15,7 @@ command -v clang >/dev/null || { echo "fuzz: clang is needed (make deps)" >&2; e
 cd "$repo"
 CFLAGS="-O1 -g -fsanitize=fuzzer-no-link" make -s BUILD=build/fuzz SANITIZE=1 CC=clang build/fuzz/libkdx.a
 mkdir -p "$out/artifacts"
-pkg_libs=$(pkg-config --libs json-c openssl expat 2>/dev/null || true)
+pkg_libs=$(pkg-config --libs json-c openssl expat libcurl 2>/dev/null || true)
 status=0
 for src in "$here"/fuzz_*.c; do
 	name=$(basename "$src" .c)

@@ -20,7 +20,7 @@ for f in "$here"/*/*.kdx; do
 	[ -f "$dir/$case_.args" ] && args=$(head -1 "$dir/$case_.args")
 	args=${args//\{\}/$case_.kdx}
 	# shellcheck disable=SC2086
-	actual=$(cd "$dir" && NO_COLOR=1 KDX_PATH= timeout 20 "$KDX" $args 2>&1; echo "[exit $?]")
+	actual=$(cd "$dir" && NO_COLOR=1 KDX_PATH= KDX_STATE= timeout 20 "$KDX" $args 2>&1; echo "[exit $?]")
 	if [ "$update" = "--update" ]; then
 		printf '%s\n' "$actual" >"$dir/$case_.out"
 		echo "ok $name (updated)"

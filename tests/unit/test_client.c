@@ -185,7 +185,7 @@ static void test_send_failures(void **state)
 	/* Plain http to a non-loopback host is refused before anything is sent. */
 	make_sts(&r, "http", "sts.amazonaws.com");
 	assert_int_equal(aws_client_send(c, &r, NULL, &resp, &e, &err), -1);
-	assert_non_null(strstr(err.buf, "refusing plain http to 'sts.amazonaws.com'"));
+	assert_non_null(strstr(err.buf, "request URL 'http://sts.amazonaws.com/' uses plain http"));
 	assert_int_equal(e.attempts, 1);
 	aws_request_release(&r);
 
@@ -196,7 +196,8 @@ static void test_send_failures(void **state)
 		make_sts(&r, "http", lookalike[i]);
 		strbuf_reset(&err);
 		assert_int_equal(aws_client_send(c, &r, NULL, &resp, &e, &err), -1);
-		assert_non_null(strstr(err.buf, "refusing plain http to"));
+		if (!strstr(err.buf, "uses plain http") && !strstr(err.buf, "is not a URL"))
+			fail_msg("%s: %s", lookalike[i], err.buf);
 		aws_request_release(&r);
 	}
 

@@ -24,9 +24,23 @@ static tplan *small_plan(void)
 	return t;
 }
 
+static kdx_store *store;
+static kdx_run_ident ident = { .key = "failover", .env = "staging" };
+
+/* The file store of the runbook's state directory (freed at exit). */
+static kdx_store *the_store(void)
+{
+	if (!store) {
+		char dir[192];
+		snprintf(dir, sizeof(dir), "%s/.kdx", statedir);
+		store = kdx_store_open_file(dir);
+	}
+	return store;
+}
+
 static kdx_exec_opts exec_opts(fake *f)
 {
-	kdx_exec_opts o = { 0 };
+	kdx_exec_opts o = { .store = the_store(), .ident = &ident };
 	o.sched = opts_for(f);
 	o.sched.sink.emit = NULL;
 	o.sched.run_id = NULL;
@@ -58,11 +72,10 @@ static void test_apply_lock_and_journal(void **state)
 		fail_msg("%s", err.buf);
 	assert_int_equal(r.status, KDX_RUN_OK);
 	char want[192];
-	snprintf(want, sizeof(want), "%s/.kdx/failover-", statedir);
-	assert_true(!strncmp(jp.buf, want, strlen(want)));
+	assert_true(!strncmp(jp.buf, "failover-", 9));
 	snprintf(want, sizeof(want), "%s/.kdx/failover-staging.lock", statedir);
 	assert_int_not_equal(access(want, F_OK), 0); /* released */
-	assert_int_equal(kdx_exec_latest_journal(&t->p, NULL, &latest, &err), 0);
+	assert_int_equal(kdx_exec_latest_run(&o, &latest, &err), 0);
 	assert_string_equal(latest.buf, jp.buf);
 	fake_free(f);
 	strbuf_release(&jp);
@@ -94,7 +107,8 @@ static void test_two_applies(void **state)
 		kdx_real_clock clk;
 		kdx_real_clock_init(&clk);
 		kdx_backend be = { .start = slow_start };
-		kdx_exec_opts o = { .sched = { .command = "apply" } };
+		kdx_exec_opts o = { .store = the_store(), .ident = &ident,
+				    .sched = { .command = "apply" } };
 		kdx_run_result r;
 		strbuf err = STRBUF_INIT;
 		/* the parent waits until the lock file names this process */
@@ -166,8 +180,8 @@ static void recover(tplan *t, world *w, bool rollback, kdx_run_status want)
 	kdx_backend be = fk_backend(f);
 	kdx_run_result r;
 	strbuf jp = STRBUF_INIT, warn = STRBUF_INIT, err = STRBUF_INIT;
-	assert_int_equal(kdx_exec_latest_journal(&t->p, NULL, &jp, &err), 0);
-	if (kdx_exec_recover(&t->p, jp.buf, rollback, &be, &f->clk.base, &o, &r, &warn, &err))
+	assert_int_equal(kdx_exec_latest_run(&o, &jp, &err), 0);
+	if (kdx_exec_recover(&t->p, jp.buf, rollback, &be, &f->clk.base, &o, &r, &err))
 		fail_msg("%s", err.buf);
 	assert_int_equal(r.status, want);
 	fake_free(f);
@@ -188,7 +202,7 @@ static void test_crash_then_resume_or_rollback(void **state)
 		assert_int_equal(w->do_sent[i], 1);
 	}
 	memset(w, 0, sizeof(*w));
-	sleep(1); /* a newer journal by mtime for latest_journal, whatever the clock granularity */
+	sleep(1); /* a newer run id (they sort by time), whatever the clock granularity */
 	crash_child(t, w, "4");
 	recover(t, w, true, KDX_RUN_ROLLED_BACK);
 	for (int i = 0; i < 3; i++)
@@ -220,7 +234,10 @@ static void test_secret_canary(void **state)
 	assert_int_equal(r.status, KDX_RUN_ABORTED);
 	assert_non_null(strstr(err.buf, "refusing to write a secret"));
 	assert_null(strstr(err.buf, "CANARY"));
-	FILE *fp = fopen(jp.buf, "r");
+	strbuf path = STRBUF_INIT;
+	kdx_store_describe(o.store, jp.buf, &path);
+	FILE *fp = fopen(path.buf, "r");
+	strbuf_release(&path);
 	assert_non_null(fp);
 	char buf[8192];
 	size_t n = fread(buf, 1, sizeof(buf) - 1, fp);
@@ -235,13 +252,64 @@ static void test_secret_canary(void **state)
 	munmap(w, sizeof(*w));
 }
 
+/* #20.7: while a run is unfinished, a new apply is refused, naming it and the commands
+ * that finish it; nothing is sent and no journal is started. Recovering it with another
+ * runbook's identity is refused before anything is appended (#13.4). */
+static void test_one_unfinished_run(void **state)
+{
+	(void)state;
+	tplan *t = small_plan();
+	world *w = world_new();
+	crash_child(t, w, "4");
+	size_t before = journals();
+	fake *f = fake_new(t, w);
+	kdx_exec_opts o = exec_opts(f);
+	kdx_backend be = fk_backend(f);
+	kdx_run_result r;
+	strbuf err = STRBUF_INIT, rid = STRBUF_INIT;
+	assert_int_equal(kdx_exec_apply(&t->p, &be, &f->clk.base, &o, &r, NULL, &err), -1);
+	assert_non_null(strstr(err.buf, "runbook 'failover' has an unfinished run 'failover-"));
+	assert_non_null(strstr(err.buf, "'kdx resume -journal "));
+	assert_non_null(strstr(err.buf, "'kdx rollback -journal "));
+	assert_int_equal(f->nlog, 0);
+	assert_int_equal(journals(), before);
+
+	kdx_run_ident other = { .key = "failover-eu", .env = "staging" };
+	assert_int_equal(kdx_exec_latest_run(&o, &rid, &err), 0);
+	kdx_exec_opts oo = o;
+	oo.ident = &other;
+	strbuf_reset(&err);
+	assert_int_equal(kdx_exec_recover(&t->p, rid.buf, true, &be, &f->clk.base, &oo, &r, &err),
+			 -1);
+	assert_non_null(strstr(err.buf, "is a run of runbook 'failover'"));
+	assert_non_null(strstr(err.buf, "not of runbook 'failover-eu'"));
+	fake_free(f);
+	recover(t, w, true, KDX_RUN_ROLLED_BACK);
+	/* settled: a new apply may start */
+	f = fake_new(t, w);
+	o = exec_opts(f);
+	be = fk_backend(f);
+	strbuf_reset(&err);
+	if (kdx_exec_apply(&t->p, &be, &f->clk.base, &o, &r, NULL, &err))
+		fail_msg("%s", err.buf);
+	assert_int_equal(r.status, KDX_RUN_OK);
+	fake_free(f);
+	strbuf_release(&err);
+	strbuf_release(&rid);
+	free(t);
+	munmap(w, sizeof(*w));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_apply_lock_and_journal),
 		cmocka_unit_test(test_two_applies),
 		cmocka_unit_test(test_crash_then_resume_or_rollback),
+		cmocka_unit_test(test_one_unfinished_run),
 		cmocka_unit_test(test_secret_canary),
 	};
-	return cmocka_run_group_tests(tests, setup, teardown);
+	int rc = cmocka_run_group_tests(tests, setup, teardown);
+	kdx_store_free(store);
+	return rc;
 }

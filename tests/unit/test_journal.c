@@ -237,6 +237,91 @@ static void test_absurd_sequence(void **state)
 	strbuf_release(&err);
 }
 
+/* Journals cannot lie (#20.6): a NUL or a flipped byte at EVERY offset of a small finished
+ * journal is damage (refused, the records before it kept for kdx show), except on the very
+ * last newline, where the last record becomes a torn tail; a cut at every offset leaves a
+ * clean prefix or a torn tail, never damage; a missing record is a gap. */
+static void test_damage_every_offset(void **state)
+{
+	(void)state;
+	kdx_journal j;
+	strbuf err0 = STRBUF_INIT;
+	write_run(&j);
+	assert_int_equal(kdx_journal_append(&j, KDX_J_RUN_END, NULL, "{\"status\":\"ok\"}", &err0),
+			 0);
+	strbuf_release(&err0);
+	char *path = strdup(j.path);
+	kdx_journal_release(&j);
+	size_t len;
+	const char *text = slurp(path, &len);
+	char *good = malloc(len + 1);
+	memcpy(good, text, len);
+	char *buf = malloc(len + 1);
+	strbuf warn = STRBUF_INIT, err = STRBUF_INIT;
+	size_t line = 1, checked = 0;
+	for (size_t i = 0; i < len; i++) {
+		for (int k = 0; k < 2; k++) {
+			memcpy(buf, good, len);
+			buf[i] = k == 0 ? '\0' : (char)(buf[i] ^ 0x01);
+			kdx_journal_state st;
+			kdx_journal_state_init(&st);
+			strbuf_reset(&warn);
+			strbuf_reset(&err);
+			int rc = kdx_journal_parse("j", buf, len, &st, &warn, &err);
+			if (i == len - 1) {
+				/* the last newline lost: the last record is torn, the run unended */
+				assert_int_equal(rc, 0);
+				assert_true(st.torn_tail);
+				assert_false(st.ended);
+			} else {
+				if (rc != -1)
+					fail_msg("byte %zu (%s) not refused", i, k ? "flip" : "NUL");
+				assert_true(st.damaged);
+				/* a newline damaged joins two lines: the damage is on the first */
+				assert_int_equal(st.nrecords, line - 1);
+				assert_non_null(strstr(err.buf, "kdx show -journal j"));
+			}
+			kdx_journal_state_release(&st);
+			checked++;
+		}
+		if (good[i] == '\n')
+			line++;
+	}
+	/* cuts */
+	for (size_t i = 1; i < len; i++) {
+		kdx_journal_state st;
+		kdx_journal_state_init(&st);
+		strbuf_reset(&warn);
+		strbuf_reset(&err);
+		int rc = kdx_journal_parse("j", good, i, &st, &warn, &err);
+		if (rc != 0)
+			fail_msg("cut at %zu: %s", i, err.buf);
+		assert_true(st.torn_tail == (good[i - 1] != '\n'));
+		kdx_journal_state_release(&st);
+	}
+	/* a gap: line 3 removed */
+	const char *l3 = good;
+	for (int n = 0; n < 2; n++)
+		l3 = strchr(l3, '\n') + 1;
+	const char *l4 = strchr(l3, '\n') + 1;
+	size_t n = 0;
+	memcpy(buf, good, (size_t)(l3 - good));
+	n = (size_t)(l3 - good);
+	memcpy(buf + n, l4, len - (size_t)(l4 - good));
+	n += len - (size_t)(l4 - good);
+	kdx_journal_state st;
+	kdx_journal_state_init(&st);
+	assert_int_equal(kdx_journal_parse("j", buf, n, &st, &warn, &err), -1);
+	assert_non_null(strstr(err.buf, "out of sequence"));
+	kdx_journal_state_release(&st);
+	assert_true(checked > 1000);
+	strbuf_release(&warn);
+	strbuf_release(&err);
+	free(buf);
+	free(good);
+	free(path);
+}
+
 static void test_secret_canary(void **state)
 {
 	(void)state;
@@ -405,6 +490,7 @@ int main(void)
 		cmocka_unit_test(test_torn_last_record),
 		cmocka_unit_test(test_corrupt_middle),
 		cmocka_unit_test(test_absurd_sequence),
+		cmocka_unit_test(test_damage_every_offset),
 		cmocka_unit_test(test_secret_canary),
 		cmocka_unit_test(test_crash_hook),
 		cmocka_unit_test(test_write_ahead),

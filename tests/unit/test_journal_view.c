@@ -92,7 +92,7 @@ static void test_interrupted(void **state)
 		"{\"journal\":\"j.jsonl\",\"run_id\":\"ab12\",\"command\":\"apply\","
 		"\"runbook\":\"plans/failover.kdx\",\"name\":\"kaldrix-failover\",\"env\":\"staging\","
 		"\"started_at\":\"2026-11-26T10:00:01.000Z\",\"status\":\"interrupted\","
-		"\"ended\":false,\"rollback\":false,\"torn_tail\":false,\"records\":7,\"steps\":["
+		"\"ended\":false,\"rollback\":false,\"torn_tail\":false,\"damaged\":false,\"records\":7,\"steps\":["
 		"{\"name\":\"scale\",\"state\":\"done\",\"undo\":null,\"attempts\":1,\"error\":null},"
 		"{\"name\":\"shift_traffic\",\"state\":\"in doubt\",\"undo\":null,\"attempts\":1,"
 		"\"error\":null}]}\n");

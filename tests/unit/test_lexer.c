@@ -76,6 +76,9 @@ static void test_keywords_and_names(void **state)
 {
 	(void)state;
 	LEX_OK("step stepper on_failure region regions", "step name(stepper) on_failure region name(regions)");
+	/* `state` is a block keyword only at the top level before '{'; a name elsewhere */
+	LEX_OK("state {\n}", "state { }");
+	LEX_OK("state(a) x.state { state }", "name(state) call( name(a) ) name(x) . name(state) { name(state) }");
 	LEX_OK("a == b != c <= d >= e && f || !g => h", "name(a) == name(b) != name(c) <= name(d) >= "
 		"name(e) && name(f) || ! name(g) => name(h)");
 }

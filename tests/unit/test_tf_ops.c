@@ -165,14 +165,26 @@ static void test_errors(void **state)
 	tf_result r;
 	strbuf err = STRBUF_INIT;
 
-	/* only TF_* and AWS_* pass, and a refused value is never echoed */
-	const char *env[] = { "TF_VAR_ok=1", "SECRET_THING=s3cr3t-value" };
-	tf_opts o = { .dir = cfg, .env = env, .nenv = 2 };
-	tf_result_init(&r);
-	assert_int_equal(tf_read_outputs(&o, &r, &err), -1);
-	assert_string_equal(err.buf, "cannot pass 'SECRET_THING' to terraform: only TF_* and "
-				     "AWS_* variables, as NAME=value, are passed");
-	tf_result_release(&r);
+	/* only what Terraform needs passes, and a refused value is never echoed */
+	const char *const refused[] = { "SECRET_THING=s3cr3t-value", "TF_CLI_ARGS=s3cr3t-value",
+					"TF_CLI_ARGS_apply=s3cr3t-value", "AWS_OTHER=s3cr3t-value" };
+	for (size_t i = 0; i < sizeof(refused) / sizeof(*refused); i++) {
+		const char *env[] = { "TF_VAR_ok=1", refused[i] };
+		tf_opts o = { .dir = cfg, .env = env, .nenv = 2 };
+		tf_result_init(&r);
+		strbuf_reset(&err);
+		assert_int_equal(tf_read_outputs(&o, &r, &err), -1);
+		assert_non_null(strstr(err.buf, "cannot pass '"));
+		assert_non_null(strstr(err.buf, "' to terraform: only the variables Terraform and its "
+					       "AWS provider read, as NAME=value, are passed"));
+		assert_null(strstr(err.buf, "s3cr3t"));
+		tf_result_release(&r);
+	}
+	assert_true(tf_env_wanted("AWS_SESSION_TOKEN=x"));
+	assert_true(tf_env_wanted("AWS_ENDPOINT_URL_STS=x"));
+	assert_true(tf_env_wanted("TF_VAR_x=1"));
+	assert_false(tf_env_wanted("AWS_SESSION_TOKENX=x"));
+	assert_false(tf_env_wanted("TF_WORKSPACE=x"));
 
 	/* a missing program, with the hint to set KDX_TERRAFORM */
 	strbuf_reset(&err);

@@ -72,5 +72,5 @@ for r in "${region_list[@]}"; do
 done
 list="${list%,}]"
 
-run_kdx apply plans/deploy.kdx -var-file "plans/environments/$env_name.kdxvars" ${KDX_EXTRA_VARS[@]+"${KDX_EXTRA_VARS[@]}"} \
+run_kdx apply plans/deploy.kdx -allow-exec -var-file "plans/environments/$env_name.kdxvars" ${KDX_EXTRA_VARS[@]+"${KDX_EXTRA_VARS[@]}"} \
 	-var "regions=$list" -var "primary=$primary" -var "domain=$domain" ${KDX_EXTRA_STATE[@]+"${KDX_EXTRA_STATE[@]}"} -auto-approve

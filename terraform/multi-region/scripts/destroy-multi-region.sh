@@ -56,7 +56,7 @@ if [ "$env_name" = production ] && [ $force -eq 0 ]; then
 	fi
 fi
 
-args=(apply plans/destroy.kdx -var-file "plans/environments/$env_name.kdxvars" ${KDX_EXTRA_VARS[@]+"${KDX_EXTRA_VARS[@]}"}
+args=(apply plans/destroy.kdx -allow-exec -var-file "plans/environments/$env_name.kdxvars" ${KDX_EXTRA_VARS[@]+"${KDX_EXTRA_VARS[@]}"}
 	${KDX_EXTRA_STATE[@]+"${KDX_EXTRA_STATE[@]}"})
 [ $force -eq 1 ] && args+=(-auto-approve)
 run_kdx "${args[@]}"

@@ -1,0 +1,109 @@
+/* store_aws: one AWS client and the models the shared run stores need. */
+#include "store_aws.h"
+#include "../../common/xalloc.h"
+#include "../aws/credentials.h"
+#include "../aws/proto.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int kdx_store_aws_init(kdx_store_aws *sa, const char *region, strbuf *err)
+{
+	memset(sa, 0, sizeof(*sa));
+	aws_model_cache_init(&sa->models);
+	aws_client_opts o = { .region = region };
+	if (aws_client_new(&sa->client, &o, err) < 0) {
+		aws_model_cache_release(&sa->models);
+		return -1;
+	}
+	const char *r = aws_client_region(sa->client);
+	if (!r || !*r) {
+		strbuf_addstr(err, "the run store's region is not known: add ?region=R to the state "
+				   "URL or set AWS_REGION");
+		kdx_store_aws_release(sa);
+		return -1;
+	}
+	sa->region = xstrdup(r);
+	return 0;
+}
+
+void kdx_store_aws_release(kdx_store_aws *sa)
+{
+	aws_client_free(sa->client);
+	aws_model_cache_release(&sa->models);
+	free(sa->region);
+	free(sa->identity);
+	memset(sa, 0, sizeof(*sa));
+}
+
+int kdx_store_aws_call(kdx_store_aws *sa, const char *service, const char *op,
+		       const char *input_json, kdx_arena *a, kdx_value **out, aws_error *e,
+		       strbuf *err)
+{
+	strbuf why = STRBUF_INIT;
+	const aws_model *m = aws_model_cache_get(&sa->models, service, &why);
+	kdx_value *input = NULL;
+	aws_request req;
+	aws_response resp;
+	aws_request_init(&req);
+	aws_response_init(&resp);
+	int rc = -1;
+	if (!m)
+		goto fail;
+	if (input_json && !(input = kdx_value_from_json(a, input_json, strlen(input_json), &why)))
+		goto fail;
+	if (aws_proto_serialize(m, op, input, sa->region, &req, &why) < 0 ||
+	    aws_client_resolve(sa->client, &req, aws_model_meta(m, "endpointPrefix"),
+			       aws_model_signing_name(m), aws_model_meta(m, "serviceId"),
+			       sa->region, &why) < 0)
+		goto fail;
+	aws_call_opts co = { .decode = aws_proto_decode_error, .decode_ud = (void *)m };
+	sa->requests++;
+	if (aws_client_send(sa->client, &req, &co, &resp, e, &why) < 0) {
+		strbuf_addf(err, "%s %s: ", service, op);
+		if (e->code && e->http_status)
+			aws_error_format(err, e);
+		else
+			strbuf_addstr(err, why.buf);
+		goto out;
+	}
+	strbuf_reset(&why);
+	if (aws_proto_parse(m, op, &resp, a, out, &why) == 0)
+		rc = 0;
+	else
+		goto fail;
+	goto out;
+fail:
+	strbuf_addf(err, "%s %s: %s", service, op, why.buf);
+out:
+	aws_request_release(&req);
+	aws_response_release(&resp);
+	strbuf_release(&why);
+	return rc;
+}
+
+const char *kdx_store_aws_identity(kdx_store_aws *sa)
+{
+	if (sa->identity)
+		return sa->identity;
+	kdx_arena a;
+	kdx_arena_init(&a);
+	kdx_value *out = NULL;
+	aws_error e;
+	aws_error_init(&e);
+	strbuf err = STRBUF_INIT;
+	const char *arn = NULL;
+	if (kdx_store_aws_call(sa, "sts", "GetCallerIdentity", NULL, &a, &out, &e, &err) == 0)
+		arn = kdx_store_aws_str(out, "Arn");
+	sa->identity = xstrdup(arn ? arn : "unknown");
+	aws_error_release(&e);
+	strbuf_release(&err);
+	kdx_arena_release(&a);
+	return sa->identity;
+}
+
+const char *kdx_store_aws_str(const kdx_value *v, const char *key)
+{
+	const kdx_value *x = kdx_value_get(v, key);
+	return x && x->kind == KDX_V_STRING ? x->u.str.ptr : NULL;
+}

@@ -1,0 +1,86 @@
+/* store_lease: the lease lock of the shared stores (S3, DynamoDB) over a conditional
+ * read/write of one lease document per lock -- take (create, or replace an expired or
+ * released lease with token + 1), renew by a heartbeat thread every third of the lease,
+ * give up, read, break -- and the document's JSON. The fencing token strictly increases
+ * each time the lock changes hands, since a released lease is kept (marked released), never
+ * deleted. Private to executor/store/.
+ * A taken kdx_lease's impl is a kdx_lease_remote, freed by kdx_lease_give_up. */
+#ifndef KDX_STORE_LEASE_H
+#define KDX_STORE_LEASE_H
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "../../common/strbuf.h"
+#include "../store.h"
+#include "store_aws.h"
+
+/* The lease lasts this long when the caller asks for "until released" (ttl 0): a remote
+ * lock must expire so that any runner can continue after its holder died. */
+#define KDX_LEASE_DEFAULT_MS 30000
+
+typedef struct kdx_lease_doc {
+	char *name, *command, *host, *user, *identity, *since;
+	long pid;
+	int64_t expires_ms;  /* Unix ms */
+	uint64_t token;
+	bool released;
+} kdx_lease_doc;
+
+void kdx_lease_doc_release(kdx_lease_doc *d);
+int kdx_lease_doc_parse(kdx_lease_doc *d, const char *buf, size_t len, strbuf *err);
+void kdx_lease_doc_format(strbuf *sb, const kdx_lease_doc *d);
+
+typedef struct kdx_lease_remote kdx_lease_remote;
+
+/* A store's conditional access to lease documents. etag is the version the store compares
+ * (S3: the ETag; DynamoDB: the document's version); write with create: only if absent.
+ * ctx is the store, or its clone for the heartbeat thread (an AWS client is used by one
+ * thread only). */
+typedef struct kdx_lease_backend {
+	int (*read)(void *ctx, kdx_lease_remote *ls, kdx_lease_doc *doc, char **etag, bool *found,
+		    strbuf *err);
+	int (*write)(void *ctx, kdx_lease_remote *ls, const kdx_lease_doc *doc, bool create,
+		     const char *etag, bool *conflict, strbuf *err);
+	void *(*clone)(void *ctx);     /* NULL: no heartbeat thread */
+	void (*free_clone)(void *ctx);
+} kdx_lease_backend;
+
+struct kdx_lease_remote {
+	char *key;                 /* the store's key of the lease document */
+	const kdx_lease_backend *be;
+	pthread_mutex_t mu;        /* etag, lost, doc.expires_ms: the heartbeat writes them */
+	pthread_cond_t cv;
+	char *etag;
+	bool lost;                 /* a renewal found the lease taken over, or it expired */
+	kdx_lease_doc doc;         /* what this runner wrote last */
+	int64_t ttl_ms;
+	void *hb_ctx;
+	pthread_t hb;
+	bool hb_running, hb_stop;
+	long renewals;
+};
+
+char *kdx_lease_etag(kdx_lease_remote *ls);          /* a copy; the caller frees it */
+void kdx_lease_set_etag(kdx_lease_remote *ls, const char *etag);
+bool kdx_lease_lost(kdx_lease_remote *ls);
+
+/* Take lock name (document key) for l->command. Held and not expired: -1 with err naming
+ * the holder (command, pid, host, user, AWS identity, since, until). */
+int kdx_lease_take(const kdx_lease_backend *be, void *ctx, kdx_store_aws *aws, const char *where,
+		   const char *name, const char *key, int64_t ttl_ms, kdx_lease *l, strbuf *err);
+int kdx_lease_renew(const kdx_lease_backend *be, void *ctx, kdx_lease *l, int64_t ttl_ms,
+		    strbuf *err);
+void kdx_lease_give_up(const kdx_lease_backend *be, void *ctx, kdx_lease *l);
+int kdx_lease_read_holder(const kdx_lease_backend *be, void *ctx, const char *where,
+			  const char *name, const char *key, kdx_lease *l, strbuf *err);
+int kdx_lease_break(const kdx_lease_backend *be, void *ctx, const char *where, const char *name,
+		    const char *key, strbuf *err);
+kdx_lease_liveness kdx_lease_liveness_of(const kdx_lease *l);
+/* "kdx apply (pid 12 on host h, user u, arn:...) since T, lease until T2" */
+void kdx_lease_describe(strbuf *sb, const kdx_lease *l);
+
+/* Step names and run ids that may become part of a key: no '/', no leading '.'. */
+bool kdx_store_plain_name(const char *s);
+
+#endif
