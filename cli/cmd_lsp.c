@@ -476,9 +476,9 @@ static void completion(json_object *id, doc *d, json_object *params)
 	strbuf_add(&before, d->text + ls, off - ls);
 	json_object *items = json_object_new_array();
 	if (!strncmp(before.buf, "import \"", 8)) {
-		struct stat st;
-		modules_in(items, stat(KDX_STDLIB_DIR, &st) == 0 ? KDX_STDLIB_DIR : KDX_SOURCE_STDLIB_DIR,
-			   "", 0);
+		/* where the loader finds the standard library: $KDX_STDLIB, else the installed one */
+		const char *lib = getenv("KDX_STDLIB");
+		modules_in(items, lib && *lib ? lib : KDX_STDLIB_DIR, "", 0);
 		goto done;
 	}
 	size_t start;

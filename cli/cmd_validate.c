@@ -11,6 +11,17 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+/* -json: the diagnostics, one a line, then a {"type":"validate"} record per file (as
+ * check -json ends with its {"type":"check"}), so success prints something too. */
+static void render_json(strbuf *out, const char *path, const kdx_diags *d, const kdx_sources *src)
+{
+	kdx_diags_render_json(out, d, src);
+	strbuf_addstr(out, "{\"type\":\"validate\",\"file\":");
+	strbuf_add_json_str(out, path);
+	strbuf_addf(out, ",\"valid\":%s,\"errors\":%zu,\"warnings\":%zu}\n",
+		    d->nerrors ? "false" : "true", d->nerrors, d->nwarnings);
+}
+
 /* The compile pipeline for one file; its diagnostics are rendered into out. */
 static size_t validate_file(const kdx_compile_opts *base, const char *path, kdx_format fmt,
 			    kdx_sarif *sarif, strbuf *out)
@@ -22,7 +33,7 @@ static size_t validate_file(const kdx_compile_opts *base, const char *path, kdx_
 	if (sarif)
 		kdx_sarif_add(sarif, &c.diags, &c.sources);
 	else if (fmt == KDX_FORMAT_JSON)
-		kdx_diags_render_json(out, &c.diags, &c.sources);
+		render_json(out, path, &c.diags, &c.sources);
 	else
 		kdx_diags_render(out, &c.diags, &c.sources, kdx_use_color(2));
 	size_t n = c.diags.nerrors;

@@ -212,7 +212,9 @@ static void step(strbuf *out, json_object *s, size_t no, size_t req_budget)
 	json_object *req = arr(s, "requires");
 	for (size_t i = 0; req && i < json_object_array_length(req); i++) {
 		strbuf_addstr(out, "| Require | ");
-		code(out, json_object_get_string(json_object_array_get_idx(req, i)));
+		json_object *one = json_object_array_get_idx(req, i);
+		code(out, str(one, "condition"));
+		strbuf_addf(out, " %s now", str(one, "now") ? str(one, "now") : "unknown");
 		strbuf_addstr(out, " |\n");
 	}
 	strbuf_addstr(out, "| Worst case | ");

@@ -77,6 +77,9 @@ static void observe(kdx_model *m, const kdx_rb *r, const kdx_bound_call *bc, con
 			continue;
 		for (size_t s = 0; s < snap->u.map.n; s++) {
 			const kdx_value *v = snap->u.map.vals[s];
+			/* a capacity snapshot holds every size the action writes: { desired, min, max } */
+			if (res->cls == KDX_RES_FLEET && v->kind == KDX_V_MAP && kdx_value_get(v, "desired"))
+				v = kdx_value_get(v, "desired");
 			if (res->cls == KDX_RES_TRAFFIC && v->kind == KDX_V_MAP) {
 				for (size_t g = 0; g < p->nregions; g++) {
 					const kdx_value *w = kdx_value_get(v, p->regions[g].name);
@@ -114,8 +117,117 @@ typedef struct ctx {
 	kdx_model m;
 	int failures;
 	kdx_json *doc, *steps, *observed; /* the plan document (planfile.h), built here */
+	int unmet;       /* requires that do not hold now */
 	strbuf *err;
 } ctx;
+
+/* The approval gate that will apply: its condition (already decided by the compiler) and
+ * how a person gives it. */
+static void approval_gate(ctx *c, const kdx_step *st, kdx_json *j)
+{
+	const kdx_step_body *b = st->body;
+	strbuf *h = &c->v->human;
+	const kdx_ast_item *ap = NULL;
+	for (size_t k = 0; b->decl && k < b->decl->nitems && !ap; k++)
+		if (b->decl->items[k]->kind == KDX_AST_APPROVAL)
+			ap = b->decl->items[k];
+	strbuf when = STRBUF_INIT;
+	if (ap && ap->expr)
+		kdx_interp_expr_text(c->in, ap->expr, &when);
+	if (st->approval) {
+		strbuf_addstr(h, "     approval: REQUIRED");
+		if (when.len)
+			strbuf_addf(h, " (when %s)", when.buf);
+		strbuf_addf(h, " -- given by 'kdx apply -approve %s', an -approvals file naming it, "
+			    "or at the prompt (-auto-approve does not give it)\n", st->name);
+	} else if (ap) {
+		strbuf_addf(h, "     approval: not required (when %s is false)\n", when.buf);
+	}
+	kdx_json *g = kdx_json_set_object(j, "approval_gate");
+	kdx_json_set_bool(g, "required", st->approval);
+	kdx_json_set_str_or_null(g, "when", when.len ? when.buf : NULL);
+	kdx_json_set_str_or_null(g, "approve_with", st->approval ? "-approve STEP, an -approvals file, or the prompt" : NULL);
+	strbuf_release(&when);
+}
+
+/* Each `require` with the value read now and, for a comparison, the bound; one that does
+ * not hold now fails the plan: apply would stop there. */
+static void requires(ctx *c, const kdx_step *st, kdx_json *j)
+{
+	const kdx_step_body *b = st->body;
+	strbuf *h = &c->v->human;
+	kdx_interp *in = c->in;
+	strbuf text = STRBUF_INIT, val = STRBUF_INIT, bound = STRBUF_INIT;
+	kdx_json *rq = kdx_json_set_array(j, "requires");
+	for (size_t k = 0; k < b->nrequires; k++) {
+		const kdx_ast_expr *e = b->requires[k];
+		kdx_value *v, *l = NULL, *r = NULL;
+		strbuf_reset(&text);
+		strbuf_reset(&val);
+		strbuf_reset(&bound);
+		kdx_interp_expr_text(in, e, &text);
+		int rc = kdx_interp_eval_step(in, b, e, &v);
+		if (rc == 0 && e->kind == KDX_AST_E_BINARY &&
+		    kdx_interp_eval_step(in, b, e->u.binary.lhs, &l) == 0 &&
+		    kdx_interp_eval_step(in, b, e->u.binary.rhs, &r) == 0) {
+			kdx_value_format(&val, l);
+			kdx_value_format(&bound, r);
+		}
+		const char *state = rc < 0 ? "unknown" : v->kind == KDX_V_BOOL && v->u.b ? "holds" : "fails";
+		strbuf_addf(h, "     require %s: ", text.buf);
+		if (rc < 0)
+			strbuf_addf(h, "cannot tell now (%s)\n", in->err.buf);
+		else
+			strbuf_addf(h, "%s now%s%s%s%s%s\n", *state == 'h' ? "holds" : "DOES NOT HOLD",
+				    val.len ? " (value " : "", val.len ? val.buf : "",
+				    bound.len ? ", bound " : "", bound.len ? bound.buf : "",
+				    val.len ? ")" : "");
+		if (*state == 'f') {
+			c->failures++;
+			c->unmet++;
+		}
+		kdx_json *o = kdx_json_object();
+		kdx_json_set_str(o, "condition", text.buf);
+		kdx_json_set_str(o, "now", state);
+		kdx_json_set_str_or_null(o, "value", val.len ? val.buf : NULL);
+		kdx_json_set_str_or_null(o, "bound", bound.len ? bound.buf : NULL);
+		kdx_json_push(rq, o);
+		strbuf_reset(&in->err);
+	}
+	strbuf_release(&text);
+	strbuf_release(&val);
+	strbuf_release(&bound);
+}
+
+/* An explicit undo of the same action restores a value written in the runbook, not the one
+ * read: flag it when it is not what is live now (a rollback would not put back what is
+ * there). The value compared is the snapshot `before` of the action's own undo. */
+static void undo_target(ctx *c, const kdx_step *st, const kdx_value *snap, kdx_json *j)
+{
+	const kdx_step_body *b = st->body;
+	const kdx_value *live = snap ? kdx_value_get(snap, "before") : NULL;
+	if (!st->has_undo || b->undo_is_actions_own || !b->undo_call || !b->do_call || !live ||
+	    strcmp(b->undo_call->action, b->do_call->action))
+		return;
+	for (size_t i = 0; i < b->undo_call->nargs; i++) {
+		const kdx_value *a = b->undo_call->args[i];
+		const kdx_value *d = i < b->do_call->nargs ? b->do_call->args[i] : NULL;
+		/* the argument the undo sets: a map, and not what do passes too (the resource) */
+		if (!a || a->kind != live->kind || a->kind != KDX_V_MAP || (d && kdx_eval_equal(a, d)))
+			continue;
+		strbuf t = STRBUF_INIT, l = STRBUF_INIT;
+		kdx_value_format(&t, a);
+		kdx_value_format(&l, live);
+		bool same = kdx_eval_equal(a, live);
+		strbuf_addf(&c->v->human, "     undo target: %s%s%s\n", t.buf,
+			    same ? " (the live state)" : " -- DIFFERS from the live state ", same ? "" : l.buf);
+		kdx_json_set_bool(j, "undo_differs", !same);
+		kdx_json_set_str(j, "undo_target", t.buf);
+		strbuf_release(&t);
+		strbuf_release(&l);
+		return;
+	}
+}
 
 static void one_step(ctx *c, size_t no, const kdx_step *st)
 {
@@ -143,23 +255,8 @@ static void one_step(ctx *c, size_t no, const kdx_step *st)
 	kdx_json *after = kdx_json_set_array(j, "after_steps");
 	for (size_t k = 0; k < st->npreds; k++)
 		kdx_json_push_str(after, c->r->comp.plan->steps[st->preds[k].from].name);
-	kdx_json *rq = kdx_json_set_array(j, "requires");
-	for (size_t k = 0; k < b->nrequires; k++) {
-		kdx_value *val;
-		size_t at = h->len;
-		strbuf_addstr(h, "     require ");
-		kdx_interp_expr_text(in, b->requires[k], h);
-		if (kdx_interp_eval_step(in, b, b->requires[k], &val) < 0)
-			strbuf_addf(h, ": cannot tell now (%s)\n", in->err.buf);
-		else
-			strbuf_addf(h, ": %s now\n", val->kind == KDX_V_BOOL && val->u.b ? "holds" : "DOES NOT HOLD");
-		/* the plan document keeps the same line, without the indent and newline */
-		strbuf one = STRBUF_INIT;
-		strbuf_add(&one, h->buf + at + 13, h->len - at - 14);
-		kdx_json_push_str(rq, one.buf);
-		strbuf_release(&one);
-		strbuf_reset(&in->err);
-	}
+	approval_gate(c, st, j);
+	requires(c, st, j);
 	kdx_value *snap = NULL;
 	/* the action's snapshot reads show the live state even when the step's undo is its
 	 * own (they are reads; the plan file keeps them to detect a stale plan) */
@@ -190,6 +287,14 @@ static void one_step(ctx *c, size_t no, const kdx_step *st)
 	kdx_model_render_diff(&line, &before, &c->m);
 	strbuf_addf(h, "     change: %s\n", line.len ? line.buf : "(none to the world model)");
 	kdx_json_set_str(j, "change", line.buf);
+	/* a step whose verify already holds and that changes nothing the model sees would
+	 * send what is already there: -detailed-exitcode does not count it as a change */
+	bool in_place = st->mutating && !line.len && b->do_call &&
+			kdx_interp_verify(in, b->do_call, NULL) == 1;
+	strbuf_reset(&in->err);
+	if (in_place)
+		strbuf_addstr(h, "     already in place: its verify holds now, apply would change nothing\n");
+	kdx_json_set_bool(j, "in_place", in_place);
 	strbuf_reset(&line);
 	kdx_model_render(&line, &c->m);
 	kdx_json_set_str(j, "after", line.buf);
@@ -199,6 +304,7 @@ static void one_step(ctx *c, size_t no, const kdx_step *st)
 			    b->undo_is_actions_own ? " (with the live state read before)" : "");
 	else if (st->mutating)
 		strbuf_addf(h, "     undo: none%s\n", st->irreversible ? " (irreversible)" : "");
+	undo_target(c, st, snap, j);
 	kdx_json_set_str_or_null(j, "undo", st->undo_action);
 	strbuf_reset(&line);
 	kdx_progress_time(&line, kdx_safety_step_worst(st, NULL));
@@ -218,8 +324,8 @@ static void one_step(ctx *c, size_t no, const kdx_step *st)
 		strbuf_addf(h, "     could not read what it needs: %s\n", in->err.buf);
 		c->failures++;
 	}
-	kdx_json_set_str(j, "requests", reqs.buf);
-	if (st->mutating)
+	kdx_json_set_str(j, "requests", reqs.buf ? reqs.buf : "");
+	if (st->mutating && !in_place)
 		c->v->changes = true;
 	strbuf_release(&line);
 	strbuf_release(&reqs);
@@ -301,11 +407,14 @@ int kdx_planview_build(kdx_planview *v, kdx_rb *r, const char *meta, bool color,
 		    r->comp.plan->nsteps, nmut, r->comp.plan->nsteps - nmut);
 	kdx_model_release(&c.m);
 	kdx_interp_release(&in);
-	if (c.failures) {
-		strbuf_addf(err, "%d read%s of the live state failed (see the plan above)",
-			    c.failures, c.failures == 1 ? "" : "s");
+	if (c.unmet)
+		strbuf_addf(err, "%d require%s DO%s NOT HOLD now: apply would stop there (see the plan "
+			    "above)", c.unmet, c.unmet == 1 ? "" : "s", c.unmet == 1 ? "ES" : "");
+	if (c.failures > c.unmet)
+		strbuf_addf(err, "%s%d read%s of the live state failed (see the plan above)",
+			    c.unmet ? "; " : "", c.failures - c.unmet, c.failures - c.unmet == 1 ? "" : "s");
+	if (c.failures)
 		return -1;
-	}
 	return 0;
 }
 

@@ -671,6 +671,33 @@ static void lower_undo(kdx_lowerer *L, const kdx_ast_item *undo, kdx_step *s, kd
 	free(U.items);
 }
 
+/* What the do action says about telling whether it took effect (issue #20.3, #20.9): an
+ * action that mutates with an empty effect (a notification) is journalled like any change;
+ * one that cannot be verified and is not repeatable may not be retried blindly. */
+static void check_verifiable(kdx_lowerer *L, const kdx_ast_decl *d, kdx_step *s,
+			     const kdx_step_body *body)
+{
+	const kdx_ast_decl *act = body->do_call ? body->do_call->decl : NULL;
+	if (!act)
+		return;
+	if (kdx_action_mutates(act))
+		s->mutating = true;
+	s->unverifiable = kdx_ast_find_attr(act, "unverifiable") != NULL;
+	const kdx_ast_item *rp = kdx_ast_find_attr(act, "repeatable");
+	s->repeatable = rp && rp->expr->kind == KDX_AST_E_BOOL && rp->expr->u.b;
+	if (s->unverifiable && !s->repeatable && s->attempts > 1 && !s->approval) {
+		const kdx_ast_item *r = NULL;
+		for (size_t k = 0; k < d->nitems && !r; k++)
+			if (d->items[k]->kind == KDX_AST_RETRY)
+				r = d->items[k];
+		kdx_diag *g = error(L, r ? r->span : s->span,
+				    "step '%s' retries '%s', which cannot be verified: a retry after a "
+				    "lost answer could do it twice", s->name, s->action);
+		kdx_diag_hint(g, "remove `retry`, or add `approval` so a person decides before it "
+				 "runs (and before it is sent again)");
+	}
+}
+
 int kdx_lower_step(kdx_lowerer *L, size_t i, kdx_step *s)
 {
 	kdx_lower_build_table(L);
@@ -708,6 +735,7 @@ int kdx_lower_step(kdx_lowerer *L, size_t i, kdx_step *s)
 	 * needs an undo or `irreversible`, and its result (argv, status) is journalled */
 	if (kdx_lower_is_exec(body->do_call))
 		s->mutating = true;
+	check_verifiable(L, d, s, body);
 	s->runs_terraform = kdx_lower_runs_terraform(body->do_call) ||
 			    kdx_lower_runs_terraform(body->undo_call);
 	s->neffects = G.n + E.n;

@@ -69,7 +69,17 @@ typedef struct kdx_step {
 	size_t neffects;
 	kdx_effect *undo_effects;  /* what the undo changes */
 	size_t nundo_effects;
-	bool mutating;             /* changes something outside kdx */
+	bool mutating;             /* changes something outside kdx: journalled as an intent */
+	/* The `do` action declares `unverifiable = "why"` (it has no `verify`): after a crash or
+	 * a lost answer nothing can tell whether it took effect. Unless it is also repeatable,
+	 * the scheduler must not send an in-doubt or failed attempt again (retry, resume)
+	 * without an operator's approval; the compiler refuses `retry` on such a step without
+	 * `approval`. */
+	bool unverifiable;
+	/* The `do` action declares `repeatable = true` (sns.publish, cloudwatch.put_metric): a
+	 * second copy is harmless (it carries run_info(), receivers drop it), so an in-doubt
+	 * attempt is sent again, and the step needs no undo. */
+	bool repeatable;
 	bool runs_terraform;       /* its do or undo action runs `call terraform` (gated) */
 	bool has_undo;
 	bool irreversible;

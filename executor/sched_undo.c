@@ -9,6 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A completed change the rollback must take back: a repeatable one (a notification) has
+ * nothing to take back, so it is passed by like a read. */
+static bool needs_undo(const kdx_step *st)
+{
+	return st->mutating && !st->repeatable;
+}
+
 /* A step left in doubt (a failed attempt may have changed the world and live state could
  * not say): read it back once more now. Made: undo it. Not made: nothing to undo. Still
  * cannot tell: undo it anyway when it has an undo -- the undo puts back the state read
@@ -57,8 +64,9 @@ void kdx_sched_undo_init(kdx_sched *s)
 		kdx_srun *r = &s->r[i];
 		if (r->u != U_NA)
 			continue; /* set from the journal already */
-		/* A completed change is undone; so is one a failed attempt may have made. */
-		if (r->f == F_DONE && r->op.step->mutating)
+		/* A completed change is undone (a repeatable one, a notification, has nothing to
+		 * take back); so is one a failed attempt may have made. */
+		if (r->f == F_DONE && needs_undo(r->op.step))
 			kdx_sched_set_u(s, i, U_PENDING);
 		else if (r->doubt)
 			undo_in_doubt(s, i);
@@ -334,7 +342,7 @@ static kdx_ustate undo_from_journal(const kdx_srun *r, kdx_jundo_state ju)
 	case KDX_JU_SKIPPED:
 		return U_SKIPPED;
 	default:
-		return r->f == F_DONE && r->op.step->mutating ? U_PENDING : U_NA;
+		return r->f == F_DONE && needs_undo(r->op.step) ? U_PENDING : U_NA;
 	}
 }
 

@@ -108,6 +108,9 @@ def module(repo, path, tested):
                 ("effect", clause(body, "effect")),
                 ("undo", clause(body, "undo") or "none (a read or no world change)"),
                 ("verify", attr(body, "verify") or re.sub(r"^=\s*", "", clause(body, "verify"))),
+                ("unverifiable", attr(body, "unverifiable")),
+                ("repeatable", "yes: sent again when a crash leaves it in doubt"
+                 if re.search(r"^\s*repeatable\s*=\s*true", body, re.M) else ""),
                 ("AWS operations", ", ".join(f"{s} {o}" for s, o in calls)),
                 ("Terraform", ", ".join(tf))]
         ways = tested.get((short, aname))

@@ -14,7 +14,8 @@ static void check_steps(kdx_sctx *c)
 	bool prod = p->environment && !strcmp(p->environment, "production");
 	for (size_t i = 0; i < p->nsteps; i++) {
 		const kdx_step *s = &p->steps[i];
-		if (s->mutating && !s->has_undo && !s->irreversible) {
+		/* a repeatable change (a notification) leaves nothing to take back */
+		if (s->mutating && !s->has_undo && !s->irreversible && !s->repeatable) {
 			kdx_diag *g = kdx_diag_add(c->d, KDX_ERROR, "reversibility", s->span,
 						   "step '%s' changes %s but cannot be undone",
 						   s->name, s->action ? s->action : "the world");

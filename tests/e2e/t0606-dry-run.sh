@@ -16,7 +16,7 @@ start=$(python3 "$RB/state.py" kaldrix.test)
 out=$(AWS_ENDPOINT_URL="http://127.0.0.1:$(cat proxy.port)" "$KDX" apply -dry-run failover-lite.kdx 2>&1) ||
 	fail "dry run: $out"
 assert_contains "$out" "# aws autoscaling UpdateAutoScalingGroup"
-assert_contains "$out" "Action=UpdateAutoScalingGroup&Version=2011-01-01&AutoScalingGroupName=kaldrix-test-us-west-2&MaxSize=100&DesiredCapacity=2"
+assert_contains "$out" "Action=UpdateAutoScalingGroup&Version=2011-01-01&AutoScalingGroupName=kaldrix-test-us-west-2&DesiredCapacity=2"
 assert_contains "$out" "# aws route53 ChangeResourceRecordSets"
 assert_contains "$out" "<SetIdentifier>us-east-1</SetIdentifier><Weight>0</Weight>"
 assert_contains "$out" "Authorization: <redacted>"

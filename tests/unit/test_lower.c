@@ -109,7 +109,10 @@ static void test_failover_effects(void **state)
 	s = step(p, "notify_start");
 	assert_string_equal(s->action, "sns.publish");
 	assert_int_equal(s->neffects, 0);
-	assert_false(s->mutating);
+	/* a notification is a journalled change, repeatable: re-sent when in doubt, no undo */
+	assert_true(s->mutating);
+	assert_true(s->repeatable);
+	assert_true(s->unverifiable);
 	assert_int_equal(s->on_failure, KDX_ON_FAILURE_CONTINUE);
 
 	s = step(p, "scale_target");
