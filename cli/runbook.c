@@ -32,8 +32,9 @@ void kdx_rb_flags(kdx_flag *f, size_t *i, kdx_rb_opts *o)
 	f[(*i)++] = (kdx_flag){ "lock-timeout", KDX_FLAG_STRING, &o->lock_timeout };
 }
 
-/* The command-line side of the gate on core.exec: a plan that starts local commands runs
- * only with -allow-exec (the runbook side, allow_exec, was checked by the compiler). */
+/* The command-line side of the gate on core.exec and Terraform: a plan that starts local
+ * commands runs only with -allow-exec (the runbook side, allow_exec, was checked by the
+ * compiler). */
 static int exec_gate(const kdx_plan *p, const char *path, const kdx_rb_opts *o)
 {
 	if (o->allow_exec)
@@ -42,11 +43,12 @@ static int exec_gate(const kdx_plan *p, const char *path, const kdx_rb_opts *o)
 		const kdx_step *s = &p->steps[i];
 		bool run = s->action && !strcmp(s->action, "core.exec");
 		bool undo = s->undo_action && !strcmp(s->undo_action, "core.exec");
-		if (!run && !undo)
+		if (!run && !undo && !s->runs_terraform)
 			continue;
-		fprintf(stderr, "kdx: error: '%s' runs local commands (step '%s'%s: core.exec), "
+		fprintf(stderr, "kdx: error: '%s' runs local commands (step '%s'%s: %s), "
 			"which is off by default; nothing was run\n", path, s->name,
-			run ? "" : ", its undo");
+			run || s->runs_terraform ? "" : ", its undo",
+			run || undo ? "core.exec" : "Terraform");
 		fprintf(stderr, "kdx: error: review the commands (kdx plan -allow-exec shows them), "
 			"then pass -allow-exec\n");
 		return -1;
