@@ -8,7 +8,8 @@ python3 - "$KDX" "$E2E_TMP" "${MUTATIONS:-150}" <<'PY'
 import os, random, subprocess, sys
 kdx, tmp, count = sys.argv[1], sys.argv[2], int(sys.argv[3])
 random.seed(20261126)
-srcs = ["plans/failover.kdx"] + sorted("examples/" + f for f in os.listdir("examples")) + \
+srcs = ["plans/failover.kdx"] + sorted("examples/" + f for f in os.listdir("examples")
+                                       if f.endswith(".kdx")) + \
        ["stdlib/aws/rds.kdx", "stdlib/aws/route53.kdx", "stdlib/aws/autoscaling.kdx"]
 toks = ["}", "{", "(", ")", '"', "steps.x", "each", "regions", "5m", "10%", "null", "[", "]",
         "=", ",", "after", "do", "undo none", "x.y", "1/0", "-", "!", "for_each = regions",
