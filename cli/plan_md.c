@@ -52,6 +52,8 @@ static void html(strbuf *out, const char *s)
 static void code(strbuf *out, const char *s)
 {
 	size_t run = 0, longest = 0;
+	if (!s)
+		s = ""; /* a field the document lacks */
 	for (const char *p = s; *p; p++) {
 		run = *p == '`' ? run + 1 : 0;
 		if (run > longest)
@@ -212,9 +214,12 @@ static void step(strbuf *out, json_object *s, size_t no, size_t req_budget)
 	json_object *req = arr(s, "requires");
 	for (size_t i = 0; req && i < json_object_array_length(req); i++) {
 		strbuf_addstr(out, "| Require | ");
+		/* {condition, now, value, bound}; a plain string from older plan files */
 		json_object *one = json_object_array_get_idx(req, i);
-		code(out, str(one, "condition"));
-		strbuf_addf(out, " %s now", str(one, "now") ? str(one, "now") : "unknown");
+		bool obj = json_object_is_type(one, json_type_object);
+		code(out, obj ? str(one, "condition") : json_object_get_string(one));
+		if (obj)
+			strbuf_addf(out, " %s now", str(one, "now") ? str(one, "now") : "unknown");
 		strbuf_addstr(out, " |\n");
 	}
 	strbuf_addstr(out, "| Worst case | ");

@@ -12,6 +12,17 @@ start_moto
 RB="$KDX_REPO/tests/e2e/runbooks"
 cd "$E2E_TMP"
 python3 "$RB/setup_failover.py" staging.kaldrix.io staging >/dev/null
+# a replication lag the lag gate accepts (moto has no lag data of its own: without it the
+# gate reads 1h and the plan fails, as t0600 checks)
+python3 - <<'PY' || fail "lag datapoint"
+import datetime
+import boto3
+now = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(seconds=30)
+boto3.client("cloudwatch", region_name="us-west-2").put_metric_data(
+    Namespace="AWS/RDS", MetricData=[{"MetricName": "AuroraGlobalDBReplicationLag", "Value": 900,
+    "Unit": "Milliseconds", "Timestamp": now,
+    "Dimensions": [{"Name": "DBClusterIdentifier", "Value": "kaldrix-staging-us-west-2"}]}])
+PY
 "$KDX" plan -format md -out f.plan -var fleet_size=2 "$KDX_REPO/plans/failover.kdx" > plan.md 2>plan.err ||
 	fail "plan -format md: $(cat plan.err)"
 [ -s f.plan ] || fail "-out with -format md saved no plan"
