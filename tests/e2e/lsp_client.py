@@ -98,7 +98,7 @@ doc = {"uri": uri}
 h = request("textDocument/hover", {"textDocument": doc, "position": pos(good, "set_weights(web", 3)})
 v = h["contents"]["value"]
 assert "action set_weights(record : weighted_record, weights : map(percent))" in v, v
-assert "Set every region's weight in one change batch" in v, v
+assert "Set the Weight of the regions' record sets in one change batch" in v, v
 assert request("textDocument/hover", {"textDocument": doc, "position": {"line": 0, "character": 0}}) is None
 
 # definition: a step (in this file) and an action (in the imported stdlib module)
