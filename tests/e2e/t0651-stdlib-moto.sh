@@ -27,6 +27,11 @@ assert_eq "$msg" "scaled web in us-west-2 notify $run" "the SNS message the subs
 grep -q '"step":"notify"' .kdx/*.jsonl || fail "the notify step is not in the journal"
 n=$(python3 -c 'import boto3; print(len(boto3.client("cloudwatch", region_name="us-east-1").list_metrics(Namespace="kdx/test", MetricName="failover_steps")["Metrics"]))')
 assert_eq "$n" 1 "metrics in kdx/test"
-"$KDX" rollback stdlib-moto.kdx >rb.out 2>&1 || fail "rollback: $(cat rb.out)"
+rc=0
+"$KDX" rollback stdlib-moto.kdx >rb.out 2>&1 || rc=$?
+# its irreversible steps stay done: the rollback is incomplete (exit 4) and says what
+# is still in place, never rolled_back
+assert_eq "$rc" 4 "rollback exit status: $(cat rb.out)"
+assert_contains "$(cat rb.out)" "STILL IN PLACE"
 assert_eq "$(desired)" 1 "desired count after rollback"
 echo ok
