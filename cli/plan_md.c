@@ -1,18 +1,11 @@
 /* plan_md: render a plan document as Markdown (see plan_md.h). Text from the plan goes
  * into table cells, HTML summaries and code blocks, each escaped for where it lands. */
 #include "plan_md.h"
+#include "../common/json.h"
 #include "progress.h"
 
 #include <stdint.h>
 #include <string.h>
-
-static const char *str(json_object *o, const char *k)
-{
-	json_object *v;
-	return json_object_object_get_ex(o, k, &v) && json_object_is_type(v, json_type_string)
-		       ? json_object_get_string(v)
-		       : NULL;
-}
 
 static int64_t num(json_object *o, const char *k)
 {
@@ -82,10 +75,10 @@ static void summary(strbuf *out, json_object *doc, json_object *steps)
 		ngates += flag(json_object_array_get_idx(steps, i), "approval");
 	}
 	strbuf_addstr(out, "### kdx plan: ");
-	code(out, str(doc, "name") ? str(doc, "name") : "?");
-	if (str(doc, "environment")) {
+	code(out, kdx_json_str(doc, "name") ? kdx_json_str(doc, "name") : "?");
+	if (kdx_json_str(doc, "environment")) {
 		strbuf_addstr(out, " in ");
-		code(out, str(doc, "environment"));
+		code(out, kdx_json_str(doc, "environment"));
 	}
 	strbuf_addf(out, "\n\n**%zu step%s: %zu may change something, %zu only read%s; ", n,
 		    n == 1 ? "" : "s", nmut, n - nmut, n - nmut == 1 ? "s" : "");
@@ -104,7 +97,7 @@ static void budget(strbuf *out, json_object *doc, json_object *steps)
 {
 	int64_t rto = num(doc, "rto_ms"), cp = num(doc, "critical_path_ms");
 	strbuf_addstr(out, "| | |\n|---|---|\n| Runbook | ");
-	code(out, str(doc, "runbook") ? str(doc, "runbook") : "?");
+	code(out, kdx_json_str(doc, "runbook") ? kdx_json_str(doc, "runbook") : "?");
 	strbuf_addstr(out, " |\n| RTO budget | critical path ");
 	dur(out, cp);
 	if (rto) {
@@ -128,7 +121,7 @@ static void budget(strbuf *out, json_object *doc, json_object *steps)
 		if (!flag(s, "approval"))
 			continue;
 		strbuf_addstr(out, ng++ ? ", " : "");
-		code(out, str(s, "name"));
+		code(out, kdx_json_str(s, "name"));
 		if (flag(s, "irreversible"))
 			strbuf_addstr(out, " (irreversible)");
 	}
@@ -140,13 +133,13 @@ static void budget(strbuf *out, json_object *doc, json_object *steps)
 		json_object *s = json_object_array_get_idx(steps, i);
 		if (flag(s, "irreversible")) {
 			strbuf_addstr(out, ni++ ? ", " : "");
-			code(out, str(s, "name"));
+			code(out, kdx_json_str(s, "name"));
 		}
 	}
 	strbuf_addstr(out, ni ? " |\n" : "none |\n");
-	if (str(doc, "stop_on") && *str(doc, "stop_on")) {
+	if (kdx_json_str(doc, "stop_on") && *kdx_json_str(doc, "stop_on")) {
 		strbuf_addstr(out, "| Stop conditions | ");
-		code(out, str(doc, "stop_on"));
+		code(out, kdx_json_str(doc, "stop_on"));
 		strbuf_addstr(out, " |\n");
 	}
 	strbuf_addch(out, '\n');
@@ -174,12 +167,12 @@ static void fenced(strbuf *out, const char *text, size_t len, const char *lang)
 
 static void step(strbuf *out, json_object *s, size_t no, size_t req_budget)
 {
-	const char *chg = str(s, "change");
+	const char *chg = kdx_json_str(s, "change");
 	bool changes = chg && *chg;
 	strbuf_addf(out, "<details><summary><b>%zu. ", no);
-	html(out, str(s, "name"));
+	html(out, kdx_json_str(s, "name"));
 	strbuf_addstr(out, "</b> <code>");
-	html(out, str(s, "action") ? str(s, "action") : "no action");
+	html(out, kdx_json_str(s, "action") ? kdx_json_str(s, "action") : "no action");
 	strbuf_addstr(out, "</code>");
 	if (flag(s, "approval"))
 		strbuf_addstr(out, " 🔒 approval");
@@ -203,7 +196,7 @@ static void step(strbuf *out, json_object *s, size_t no, size_t req_budget)
 	static const char *const rows[][2] = { { "before", "State before" }, { "change", "Change" },
 					       { "after", "State after" }, { "undo", "Undo" } };
 	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		const char *v = str(s, rows[i][0]);
+		const char *v = kdx_json_str(s, rows[i][0]);
 		strbuf_addf(out, "| %s | ", rows[i][1]);
 		if (v && *v)
 			code(out, v);
@@ -217,15 +210,15 @@ static void step(strbuf *out, json_object *s, size_t no, size_t req_budget)
 		/* {condition, now, value, bound}; a plain string from older plan files */
 		json_object *one = json_object_array_get_idx(req, i);
 		bool obj = json_object_is_type(one, json_type_object);
-		code(out, obj ? str(one, "condition") : json_object_get_string(one));
+		code(out, obj ? kdx_json_str(one, "condition") : json_object_get_string(one));
 		if (obj)
-			strbuf_addf(out, " %s now", str(one, "now") ? str(one, "now") : "unknown");
+			strbuf_addf(out, " %s now", kdx_json_str(one, "now") ? kdx_json_str(one, "now") : "unknown");
 		strbuf_addstr(out, " |\n");
 	}
 	strbuf_addstr(out, "| Worst case | ");
 	dur(out, num(s, "worst_ms"));
 	strbuf_addstr(out, " |\n\n");
-	const char *rq = str(s, "requests");
+	const char *rq = kdx_json_str(s, "requests");
 	if (rq && *rq) {
 		size_t len = strlen(rq);
 		strbuf_addstr(out, "Requests (credentials redacted):\n\n");
@@ -252,7 +245,7 @@ void kdx_plan_md(strbuf *out, json_object *doc)
 	summary(out, doc, steps);
 	budget(out, doc, steps);
 	for (size_t i = 0; i < n; i++) {
-		const char *rq = str(json_object_array_get_idx(steps, i), "requests");
+		const char *rq = kdx_json_str(json_object_array_get_idx(steps, i), "requests");
 		total += rq ? strlen(rq) : 0;
 	}
 	/* what is left of the budget is shared by the steps' requests */

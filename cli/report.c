@@ -2,6 +2,7 @@
  * (see report.h). */
 #include "report.h"
 #include "cli.h"
+#include "../common/json.h"
 #include "../common/xalloc.h"
 #include "../compiler/compile.h"
 #include "../executor/journal.h"
@@ -14,14 +15,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-
-static const char *jstr(json_object *o, const char *k)
-{
-	json_object *v;
-	return o && json_object_object_get_ex(o, k, &v) && json_object_is_type(v, json_type_string)
-		       ? json_object_get_string(v)
-		       : NULL;
-}
 
 static int64_t jint(json_object *o, const char *k, int64_t dflt)
 {
@@ -79,21 +72,21 @@ static void push(char ***list, size_t *n, const char *s)
 
 static void record(kdx_report *r, json_object *rec, int64_t *t0)
 {
-	const char *kind = jstr(rec, "kind");
+	const char *kind = kdx_json_str(rec, "kind");
 	json_object *d = NULL;
 	json_object_object_get_ex(rec, "data", &d);
-	kdx_report_step *s = step_named(r, jstr(rec, "step"));
-	int64_t at = ts_ms(jstr(rec, "ts"));
+	kdx_report_step *s = step_named(r, kdx_json_str(rec, "step"));
+	int64_t at = ts_ms(kdx_json_str(rec, "ts"));
 	if (!kind)
 		return;
 	if (!strcmp(kind, KDX_J_RUN_START)) {
 		*t0 = at;
-		set(&r->runbook, jstr(d, "runbook"));
-		set(&r->name, jstr(d, "name"));
-		set(&r->env, jstr(d, "env"));
-		set(&r->run_id, jstr(d, "run_id"));
-		set(&r->started_at, jstr(rec, "ts"));
-		set(&r->commands, jstr(d, "command"));
+		set(&r->runbook, kdx_json_str(d, "runbook"));
+		set(&r->name, kdx_json_str(d, "name"));
+		set(&r->env, kdx_json_str(d, "env"));
+		set(&r->run_id, kdx_json_str(d, "run_id"));
+		set(&r->started_at, kdx_json_str(rec, "ts"));
+		set(&r->commands, kdx_json_str(d, "command"));
 		r->rto_ms = jint(d, "rto_ms", 0);
 		json_object *steps;
 		if (json_object_object_get_ex(d, "steps", &steps))
@@ -101,7 +94,7 @@ static void record(kdx_report *r, json_object *rec, int64_t *t0)
 				step_named(r, json_object_get_string(json_object_array_get_idx(steps, i)));
 	} else if (!strcmp(kind, KDX_J_RESUME)) {
 		strbuf c = STRBUF_INIT;
-		strbuf_addf(&c, "%s, %s", r->commands ? r->commands : "?", jstr(d, "command") ? jstr(d, "command") : "?");
+		strbuf_addf(&c, "%s, %s", r->commands ? r->commands : "?", kdx_json_str(d, "command") ? kdx_json_str(d, "command") : "?");
 		free(r->commands);
 		r->commands = strbuf_detach(&c, NULL);
 	} else if (!strcmp(kind, KDX_J_STEP_START) && s) {
@@ -111,7 +104,7 @@ static void record(kdx_report *r, json_object *rec, int64_t *t0)
 	} else if (!strcmp(kind, KDX_J_APPROVAL) && s) {
 		json_object *v;
 		s->approved = json_object_object_get_ex(d, "approved", &v) && json_object_get_boolean(v);
-		set(&s->approved_by, jstr(d, "by") ? jstr(d, "by") : "nobody");
+		set(&s->approved_by, kdx_json_str(d, "by") ? kdx_json_str(d, "by") : "nobody");
 	} else if (!strcmp(kind, KDX_J_INTENT) && s) {
 		s->mutating_requests++;
 		if (!strcmp(s->state, "pending"))
@@ -121,7 +114,7 @@ static void record(kdx_report *r, json_object *rec, int64_t *t0)
 		s->actual_ms = jint(d, "duration_ms", -1);
 	} else if (!strcmp(kind, KDX_J_STEP_FAILED) && s) {
 		set(&s->state, "failed");
-		set(&s->error, jstr(d, "error"));
+		set(&s->error, kdx_json_str(d, "error"));
 		if (s->start_ms >= 0 && at >= 0 && *t0 >= 0)
 			s->actual_ms = at - *t0 - s->start_ms;
 	} else if (!strcmp(kind, KDX_J_STEP_SKIPPED) && s) {
@@ -130,18 +123,18 @@ static void record(kdx_report *r, json_object *rec, int64_t *t0)
 		set(&s->undo, "undone");
 	} else if (!strcmp(kind, KDX_J_UNDO_FAILED) && s) {
 		set(&s->undo, "undo failed");
-		set(&s->error, jstr(d, "error"));
+		set(&s->error, kdx_json_str(d, "error"));
 	} else if (!strcmp(kind, KDX_J_UNDO_SKIPPED) && s) {
 		strbuf u = STRBUF_INIT;
-		strbuf_addf(&u, "not undone (%s)", jstr(d, "reason") ? jstr(d, "reason") : "no undo");
+		strbuf_addf(&u, "not undone (%s)", kdx_json_str(d, "reason") ? kdx_json_str(d, "reason") : "no undo");
 		free(s->undo);
 		s->undo = strbuf_detach(&u, NULL);
 	} else if (!strcmp(kind, KDX_J_STOP)) {
-		push(&r->stops, &r->nstops, jstr(d, "reason"));
+		push(&r->stops, &r->nstops, kdx_json_str(d, "reason"));
 	} else if (!strcmp(kind, KDX_J_ROLLBACK_START)) {
-		push(&r->rollbacks, &r->nrollbacks, jstr(d, "reason"));
+		push(&r->rollbacks, &r->nrollbacks, kdx_json_str(d, "reason"));
 	} else if (!strcmp(kind, KDX_J_RUN_END)) {
-		set(&r->status, jstr(d, "status"));
+		set(&r->status, kdx_json_str(d, "status"));
 		if (r->elapsed_ms < 0)
 			r->elapsed_ms = jint(d, "elapsed_ms", -1);
 	}
@@ -244,7 +237,7 @@ int kdx_report_collect(kdx_report *r, const char *path, strbuf *err)
 		if (!rec)
 			continue; /* a torn tail: the reader above already judged it */
 		json_object *d;
-		if (!meta && jstr(rec, "kind") && !strcmp(jstr(rec, "kind"), KDX_J_RUN_START) &&
+		if (!meta && kdx_json_str(rec, "kind") && !strcmp(kdx_json_str(rec, "kind"), KDX_J_RUN_START) &&
 		    json_object_object_get_ex(rec, "data", &d) && json_object_object_get_ex(d, "meta", &meta))
 			json_object_get(meta);
 		record(r, rec, &t0);
