@@ -68,8 +68,8 @@ void kdx_sched_undo_init(kdx_sched *s)
 		 * take back); so is one a failed attempt may have made. */
 		if (r->f == F_DONE && needs_undo(r->op.step))
 			kdx_sched_set_u(s, i, U_PENDING);
-		else if (r->doubt)
-			undo_in_doubt(s, i);
+		else if (r->doubt && needs_undo(r->op.step))
+			undo_in_doubt(s, i); /* a notification in doubt has nothing to take back */
 	}
 }
 
