@@ -140,7 +140,8 @@ test: $(KDX_BIN) $(UNIT_BINS)
 # 'make test', this runs every targeted fault, 20 seeds at 20 % and 50 % and 20 kill points.
 campaign: $(KDX_BIN)
 	@CAMPAIGN_FULL=1 CAMPAIGN_SEEDS=$${CAMPAIGN_SEEDS:-20} \
-		CAMPAIGN_KILL_POINTS=$${CAMPAIGN_KILL_POINTS:-$$(seq -s, 1 20)} \
+		CAMPAIGN_KILL_POINTS=$${CAMPAIGN_KILL_POINTS:-$$(seq -s, 1 23)} \
+		CAMPAIGN_DAMAGE_POINTS=$${CAMPAIGN_DAMAGE_POINTS:-40} \
 		KDX="$(CURDIR)/$(KDX_BIN)" bash tests/e2e/t0950-campaign-sample.sh
 
 # Re-record golden outputs after an intended change; review the diff before committing.

@@ -8,13 +8,22 @@ boto3 reads straight from moto (state.py), never by kdx's word:
             the validation (a local endpoint answering 500), so rollbacks run under faults
   targeted  every mutating request (and Route 53's GetChange) answered with a fault after
             it took effect (after-drop, after-500), with and without a failing validation
-  kill      SIGKILL (KDX_CRASH_AT) at journal write N of the apply, then SIGKILL again
-            during the resume or the rollback that follows, then that command once more
+  kill      SIGKILL (KDX_CRASH_AT) at journal write N of the apply (odd N, and N > 12, with
+            a failing validation: a passing apply writes 12 records, a failing one 23, so
+            1..23 is every write of both and covers the apply's own rollback), then SIGKILL
+            again during the resume or the rollback that follows (at its write 1 + N % 5),
+            then that command once more
+  damage    the apply killed half way (write 7: traffic not yet moved back), then its
+            journal damaged at --damage-points offsets spread over the file (a flipped byte
+            there, or a cut there, alternately), then `kdx rollback -journal J`: kdx
+            must refuse damage without touching the world or the journal (a torn tail is
+            cut and the rollback goes on), and whatever it claims is judged as usual
 
 A run that ends `rollback_incomplete`, `paused` or `degraded` names the command that
 finishes it; the campaign runs it (`kdx rollback -journal J`, faults still on) and counts
 an operator intervention. Totals (JSON on stdout, one line per run on stderr with -v):
-runs, converged (ok and the world moved), rolled_back (and the world verified back), half
+runs, converged (ok and the world moved), rolled_back (and the world verified back),
+refused (a damaged journal refused with the world and the journal left as they were), half
 states (the world neither at the start nor at the goal when kdx is done, follow-ups
 included), false statuses (ok / rolled_back while the world says otherwise), hangs (a kdx
 process over its time limit), interventions.
@@ -43,7 +52,7 @@ class Campaign:
     def __init__(self, a):
         self.a = a
         self.env = dict(os.environ, AWS_ENDPOINT_URL=a.moto)
-        self.t = dict(runs=0, converged=0, rolled_back=0, half_states=0, false_statuses=0,
+        self.t = dict(runs=0, converged=0, rolled_back=0, refused=0, half_states=0, false_statuses=0,
                       hangs=0, interventions=0, irreversible_twice=0)
         self.bad = []
         self.health = None
@@ -84,8 +93,10 @@ class Campaign:
         js = [j for j in js if j.endswith('.jsonl')]
         return os.path.join('.kdx', js[-1]) if js else None
 
-    def one(self, name, proxy_args, validate_fails, crash=None):
-        """One run; returns its verdict line."""
+    def one(self, name, proxy_args, validate_fails, crash=None, damage=None):
+        """One run; returns its verdict line. crash = (N, command, M): SIGKILL the apply at
+        journal write N, then COMMAND at its write M, then COMMAND again. damage = (offset,
+        how): after the crash, damage the journal there before COMMAND runs."""
         d = os.path.join(self.a.work, name)
         shutil.rmtree(d, ignore_errors=True)
         os.makedirs(d)
@@ -99,12 +110,20 @@ class Campaign:
             rc, out = self.kdx(d, url, argv, {'KDX_CRASH_AT': str(crash[0])} if crash else None)
             hang = rc is None
             follow = 0
+            refused = False
             if crash and rc == -9:  # killed: resume or roll back, killed again, then again
                 cmd = crash[1]
                 jr = self.journal(d)
-                rc, out = self.kdx(d, url, [cmd, '-journal', jr], {'KDX_CRASH_AT': str(crash[2])})
-                hang = hang or rc is None
-                if rc == -9 or rc is None:
+                if damage:
+                    refused = self.damage(d, url, jr, cmd, damage)
+                    rc = None if refused is None else 0
+                    hang = hang or refused is None
+                    out = refused if isinstance(refused, str) else ''
+                    refused = refused is True
+                else:
+                    rc, out = self.kdx(d, url, [cmd, '-journal', jr], {'KDX_CRASH_AT': str(crash[2])})
+                    hang = hang or rc is None
+                if not damage and (rc == -9 or rc is None):
                     rc, out = self.kdx(d, url, [cmd, '-journal', jr])
                     hang = hang or rc is None
             m = re.findall(r'(?:run|resume:|rollback:) (ok|degraded|rolled_back|rollback_incomplete|paused|aborted)', out)
@@ -132,13 +151,15 @@ class Campaign:
         # a status that says more than the world shows (read before any follow-up)
         false = (claimed == 'ok' and world0 != GOAL) or (claimed == 'rolled_back' and world0 != start)
         t['false_statuses'] += false
-        if world == GOAL:
+        if refused:
+            t['refused'] += 1
+        elif world == GOAL:
             t['converged'] += 1
         elif world == start:
             t['rolled_back'] += 1
         else:
             t['half_states'] += 1
-        verdict = 'converged' if world == GOAL else 'back' if world == start else 'HALF'
+        verdict = 'refused' if refused else 'converged' if world == GOAL else 'back' if world == start else 'HALF'
         line = f'{name}: {claimed}{" -> " + status if follow else ""} ({follow} follow-ups): {verdict}{" FALSE" if false else ""}{" HANG" if hang else ""}'
         if verdict == 'HALF' or false or hang:
             self.bad.append(line + ' | ' + world)
@@ -146,6 +167,31 @@ class Campaign:
             print(line, file=sys.stderr, flush=True)
         shutil.rmtree(d, ignore_errors=True)
         return line
+
+    def damage(self, d, url, jr, cmd, damage):
+        """Damage journal JR at damage = (fraction, how) of its length and run CMD on it.
+        True: refused, nothing changed (world and journal as before); None: a hang; else
+        kdx's output (it went on: a torn tail cut, judged by the caller like any run).
+        A refusal that changed the world or the journal is not a refusal: its output goes
+        back to be judged, and the unchanged-world check there catches it."""
+        path = os.path.join(d, jr)
+        data = bytearray(open(path, 'rb').read())
+        off = min(int(len(data) * damage[0]), len(data) - 1)
+        if damage[1] == 'cut':
+            data = data[:off]
+        else:
+            data[off] ^= 0x20 if data[off] != 0x0a else 0x01
+        open(path, 'wb').write(bytes(data))
+        before = self.state()
+        rc, out = self.kdx(d, url, [cmd, '-journal', jr])
+        if rc is None:
+            return None
+        if rc != 0 and not re.search(r'(?:resume:|rollback:) \w+', out):
+            same = open(path, 'rb').read() == bytes(data) and self.state() == before
+            if same and 'journal' in out:
+                return True
+            return out + '\n(refused but changed the world or the journal)'
+        return out
 
     def run(self):
         a = self.a
@@ -169,7 +215,14 @@ class Campaign:
             if 'kill' in modes:
                 for n in [int(x) for x in a.kill_points.split(',')]:
                     for cmd in ('resume', 'rollback'):
-                        self.one(f'kill-{n}-{cmd}', [], False, (n, cmd, 3))
+                        self.one(f'kill-{n}-{cmd}', [], (n % 2 == 1 or n > 12) and not a.quick,
+                                 (n, cmd, 3 if a.quick else 1 + n % 5))
+            if 'damage' in modes:
+                k = a.damage_points
+                for i in range(k):
+                    how = 'flip' if i % 2 == 0 else 'cut'
+                    cmd = 'rollback' if i % 4 < 2 else 'resume'
+                    self.one(f'damage-{i}-{how}-{cmd}', [], False, (7, cmd, 0), ((i + 0.5) / k, how))
         finally:
             hs.terminate()
             hs.wait()
@@ -185,8 +238,10 @@ def main():
     ap.add_argument('--work', required=True)
     ap.add_argument('--seeds', type=int, default=2)
     ap.add_argument('--rates', default='0.2,0.5')
-    ap.add_argument('--modes', default='random,targeted,kill')
+    ap.add_argument('--modes', default='random,targeted,kill,damage')
     ap.add_argument('--kill-points', default='6,12')
+    ap.add_argument('--damage-points', type=int, default=8,
+                    help='damage mode: this many offsets spread over the killed journal')
     ap.add_argument('--quick', action='store_true',
                     help='targeted: one fault per request, with a failing validation')
     ap.add_argument('-v', action='store_true')
