@@ -144,6 +144,7 @@ static int run(apply_args *a, const char *arg)
 		goto out_store;
 	kdx_exec_opts eo = {
 		.store = store, .ident = &id, .secrets = r.secrets, .nsecrets = r.nsecrets,
+		.requests = &r.be.reqlog,
 		.sched = { .parallelism = (int)a->parallelism, .approve = kdx_approvals_decide,
 			   .approve_ctx = &ap, .sink = kdx_progress_sink(&prog),
 			   .meta_json = meta.buf },

@@ -220,7 +220,7 @@ int kdx_recover_main(int argc, char **argv, bool rollback)
 		kdx_rb_ident(&r, rb_file, &o, &id);
 		kdx_exec_opts eo = {
 			.store = store, .ident = &id, .force = force, .secrets = r.secrets,
-			.nsecrets = r.nsecrets, .warn = print_warning,
+			.nsecrets = r.nsecrets, .warn = print_warning, .requests = &r.be.reqlog,
 			.sched = { .parallelism = (int)parallelism, .approve = kdx_approvals_decide,
 				   .approve_ctx = &ap, .sink = kdx_progress_sink(&prog) },
 		};

@@ -328,6 +328,61 @@ static int be_poll(void *ctx, int64_t timeout_ms)
 	return delivered;
 }
 
+/* The lag gate a require expression was lowered to (lower_step.c gives the LAG_GATE effect
+ * the require's span), or NULL. */
+static const kdx_effect *lag_gate_of(const kdx_step *st, const kdx_ast_expr *e)
+{
+	for (size_t i = 0; e->kind == KDX_AST_E_BINARY && i < st->neffects; i++) {
+		const kdx_effect *x = &st->effects[i];
+		if (x->kind == KDX_EFF_LAG_GATE && x->span.file == e->span.file &&
+		    x->span.start == e->span.start && x->span.end == e->span.end)
+			return x;
+	}
+	return NULL;
+}
+
+/* A lag gate (`require rds.replication_lag(db, r) <= 2s`) is read in two halves, the lag
+ * and the bound, so the lag it saw can be journalled ("observed"): the achieved RPO is the
+ * lag at the gate before a promotion (issue #18.2), and reading the lag a second time
+ * would report a value the gate never judged. 1 holds, 0 does not, -1 error (in->err),
+ * 2 not a lag gate. */
+static int lag_gate(kdx_real_backend *b, const kdx_step *st, const kdx_step_body *body,
+		    const kdx_ast_expr *e)
+{
+	const kdx_effect *g = lag_gate_of(st, e);
+	if (!g)
+		return 2;
+	kdx_interp *in = &b->main;
+	kdx_value *l, *r;
+	if (kdx_interp_eval_step(in, body, e->u.binary.lhs, &l) < 0 ||
+	    kdx_interp_eval_step(in, body, e->u.binary.rhs, &r) < 0)
+		return -1;
+	if (l->kind != KDX_V_DURATION || r->kind != KDX_V_DURATION)
+		return 2; /* not what lowering checked: let the whole expression say why */
+	bool lcall = e->u.binary.lhs->kind == KDX_AST_E_CALL;
+	int64_t a = l->u.ms, c = r->u.ms;
+	kdx_ast_op op = e->u.binary.op;
+	bool held = op == KDX_AST_OP_LE ? a <= c : op == KDX_AST_OP_LT ? a < c
+		  : op == KDX_AST_OP_GE ? a >= c : op == KDX_AST_OP_GT ? a > c : false;
+	const kdx_plan *p = b->rt.comp->plan;
+	kdx_json *o = kdx_json_object();
+	kdx_json_set_str(o, "step", st->name);
+	kdx_json_set_str(o, "what", "replication_lag");
+	strbuf text = STRBUF_INIT;
+	kdx_interp_expr_text(in, e, &text);
+	kdx_json_set_str(o, "gate", text.buf);
+	strbuf_release(&text);
+	if (g->resource >= 0 && (size_t)g->resource < p->nresources)
+		kdx_json_set_str(o, "resource", p->resources[g->resource].name);
+	if (g->region >= 0 && (size_t)g->region < p->nregions)
+		kdx_json_set_str(o, "region", p->regions[g->region].name);
+	kdx_json_set_int(o, "lag_ms", lcall ? a : c);
+	kdx_json_set_int(o, "bound_ms", lcall ? c : a);
+	kdx_json_set_bool(o, "held", held);
+	kdx_reqlog_observe(&b->reqlog, o);
+	return held ? 1 : 0;
+}
+
 static kdx_precheck be_precheck(void *ctx, const kdx_step *st, strbuf *why)
 {
 	kdx_real_backend *b = ctx;
@@ -350,9 +405,18 @@ static kdx_precheck be_precheck(void *ctx, const kdx_step *st, strbuf *why)
 			rc = KDX_PRE_SKIP;
 		}
 	}
+	in->step = st->name;
 	for (size_t i = 0; i < body->nrequires && rc == KDX_PRE_OK; i++) {
 		kdx_value *v;
-		if (kdx_interp_eval_step(in, body, body->requires[i], &v) < 0) {
+		int lag = lag_gate(b, st, body, body->requires[i]);
+		if (lag == 0 || lag == 1) {
+			if (!lag) {
+				strbuf_addstr(why, "require ");
+				kdx_interp_expr_text(in, body->requires[i], why);
+				strbuf_addstr(why, " does not hold; nothing was changed");
+				rc = KDX_PRE_FAIL;
+			}
+		} else if (lag == -1 || kdx_interp_eval_step(in, body, body->requires[i], &v) < 0) {
 			strbuf_addstr(why, "require ");
 			kdx_interp_expr_text(in, body->requires[i], why);
 			strbuf_addf(why, " could not be evaluated: %s", in->err.buf);
@@ -364,6 +428,7 @@ static kdx_precheck be_precheck(void *ctx, const kdx_step *st, strbuf *why)
 			rc = KDX_PRE_FAIL;
 		}
 	}
+	in->step = NULL;
 	return rc;
 }
 
@@ -526,6 +591,8 @@ int kdx_real_backend_init(kdx_real_backend *b, const kdx_runtime *rt, strbuf *er
 {
 	memset(b, 0, sizeof(*b));
 	b->rt = *rt;
+	kdx_reqlog_init(&b->reqlog);
+	b->rt.requests = &b->reqlog;
 	if (pipe2(b->pipefd, O_CLOEXEC | O_NONBLOCK) < 0) {
 		strbuf_addf(err, "cannot create a pipe: %s", strerror(errno));
 		return -1;
@@ -568,4 +635,5 @@ void kdx_real_backend_release(kdx_real_backend *b)
 		free(b->outputs[i]);
 	free(b->outputs);
 	pthread_mutex_destroy(&b->mu);
+	kdx_reqlog_release(&b->reqlog);
 }

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 
 #include "interp.h"
+#include "reqlog.h"
 #include "scheduler.h"
 
 struct kdx_job;
@@ -29,6 +30,9 @@ typedef struct kdx_real_backend {
 	void (*on_log)(void *ud, const kdx_step *st, kdx_phase phase, const char *text);
 	void *log_ud;
 	int requests, mutations;        /* sent (or recorded) by finished attempts */
+	/* every AWS call of every interpreter (rt.requests points here): give it to the
+	 * journal (kdx_exec_opts.requests) and each record carries the calls before it */
+	kdx_reqlog reqlog;
 } kdx_real_backend;
 
 /* rt is copied; rt->comp must have a plan. Returns 0, or -1 with err. */

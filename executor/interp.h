@@ -42,6 +42,7 @@ typedef struct kdx_runtime {
 	bool dry_run;                    /* mutating requests are printed, not sent */
 	bool no_waits;                   /* kdx plan: report waits, never sleep or poll */
 	bool allow_exec;                 /* -allow-exec: core.exec may start local commands */
+	struct kdx_reqlog *requests;     /* every AWS call is logged here (reqlog.h); NULL: not */
 } kdx_runtime;
 
 /* Step results by name (steps.NAME); NULL entries: not known. */

@@ -8,6 +8,8 @@
 #include "aws/client.h"
 #include "aws/model.h"
 #include "aws/proto.h"
+#include "reqlog.h"
+#include "../common/monotime.h"
 
 #include <string.h>
 #include <strings.h>
@@ -156,16 +158,22 @@ static void print_request(strbuf *sb, const aws_request *r, const char *service,
 	strbuf_addch(sb, '\n');
 }
 
+/* Send req and parse the answer; le gets what the request log keeps of it (reqlog.h). */
 static int send(kdx_interp *in, const aws_model *m, const char *op, aws_request *req,
-		kdx_value **out)
+		kdx_value **out, kdx_reqlog_entry *le)
 {
-	aws_call_opts co = { .decode = aws_proto_decode_error, .decode_ud = (void *)m };
+	aws_call_opts co = { .decode = aws_proto_decode_error, .decode_ud = (void *)m,
+			     .no_resend = le->mutating };
 	aws_response resp;
 	aws_error e;
 	strbuf err = STRBUF_INIT;
 	aws_response_init(&resp);
 	aws_error_init(&e);
+	int64_t t0 = kdx_mono_ms();
 	int rc = aws_client_send(in->client, req, &co, &resp, &e, &err);
+	le->ms = kdx_mono_ms() - t0;
+	le->status = rc < 0 ? e.http_status : resp.status;
+	le->attempts = aws_client_last_attempts(in->client);
 	if (rc < 0) {
 		strbuf_addf(&in->err, "%s %s: ", aws_model_service(m), op);
 		if (e.code && e.http_status)
@@ -180,6 +188,8 @@ static int send(kdx_interp *in, const aws_model *m, const char *op, aws_request 
 		if (rc < 0)
 			strbuf_addf(&in->err, "%s %s: %s", aws_model_service(m), op, err.buf);
 	}
+	le->error = e.code;
+	kdx_reqlog_add(in->rt->requests, le);
 	aws_response_release(&resp);
 	aws_error_release(&e);
 	strbuf_release(&err);
@@ -239,7 +249,10 @@ int kdx_interp_aws_call(kdx_interp *in, const kdx_module *mod, const kdx_env *en
 	}
 	if (mutating && kdx_interp_mark_sent(in) < 0)
 		goto out;
-	rc = send(in, m, op, &req, out);
+	kdx_reqlog_entry le = { .step = in->step, .method = req.method, .service = service,
+				.operation = op, .region = region ? region : req.region,
+				.mutating = mutating };
+	rc = send(in, m, op, &req, out, &le);
 out:
 	aws_request_release(&req);
 	strbuf_release(&err);

@@ -6,6 +6,7 @@
  * journal owns the format (sequence numbers, CRCs, the secret guard) and the rules of what
  * a reader may trust; the store only keeps records in order. */
 #include "journal.h"
+#include "reqlog.h"
 
 #include "../common/arena.h"
 #include "../common/json.h"
@@ -185,7 +186,8 @@ static bool has_secret(const kdx_journal *j, const char *rec)
  * ',"crc":' -- so a reader can check a line before it parses it. NULL with err when the
  * data is not JSON (a bad record would make the whole journal unreadable after the next). */
 static int format_record(strbuf *rec, uint64_t seq, const char *kind, const char *step,
-			 const char *data_json, strbuf *err)
+			 const char *data_json, const kdx_json *requests, const kdx_json *observed,
+			 strbuf *err)
 {
 	kdx_json *data = NULL;
 	if (data_json) {
@@ -204,6 +206,11 @@ static int format_record(strbuf *rec, uint64_t seq, const char *kind, const char
 	kdx_json_set_str(r, "kind", kind);
 	kdx_json_set_str(r, "step", step);
 	kdx_json_set(r, "data", data);
+	/* the AWS requests answered since the previous record (reqlog.h) */
+	if (requests)
+		kdx_json_set(r, "requests", kdx_json_copy(requests));
+	if (observed)
+		kdx_json_set(r, "observed", kdx_json_copy(observed));
 	kdx_json_write(rec, r);
 	kdx_json_free(r);
 	rec->buf[--rec->len] = '\0'; /* the closing '}': the CRC framing closes it */
@@ -237,7 +244,11 @@ int kdx_journal_append(kdx_journal *j, const char *kind, const char *step,
 int kdx_journal_write(kdx_journal *j, const char *kind, const char *step,
 		      const char *data_json, bool sync, strbuf *err)
 {
+	kdx_json *reqs = kdx_reqlog_take(j->requests);
+	kdx_json *obs = kdx_reqlog_take_observed(j->requests);
 	if (j->discard) {
+		kdx_json_free(reqs);
+		kdx_json_free(obs);
 		/* nothing is kept: no formatting and no JSON check, only the secret canary */
 		if (j->nsecrets && ((data_json && has_secret(j, data_json)) ||
 				    (step && has_secret(j, step)))) {
@@ -250,14 +261,18 @@ int kdx_journal_write(kdx_journal *j, const char *kind, const char *step,
 		return 0;
 	}
 	if (!j->run) {
+		kdx_reqlog_untake(j->requests, reqs);
+		kdx_reqlog_untake_observed(j->requests, obs);
 		strbuf_addf(err, "journal is not open (internal error)");
 		return -1;
 	}
 	strbuf rec = STRBUF_INIT;
-	if (format_record(&rec, j->seq + 1, kind, step, data_json, err) < 0) {
+	if (format_record(&rec, j->seq + 1, kind, step, data_json, reqs, obs, err) < 0) {
 		strbuf_addf(err, "refusing to write record '%s' to journal '%s': its data is not "
 			    "valid JSON; this is a bug in kdx, please report it", kind, j->path);
 		strbuf_release(&rec);
+		kdx_reqlog_untake(j->requests, reqs);
+		kdx_reqlog_untake_observed(j->requests, obs);
 		return -1;
 	}
 	if (has_secret(j, rec.buf)) {
@@ -265,6 +280,8 @@ int kdx_journal_write(kdx_journal *j, const char *kind, const char *step,
 			    "this is a bug in kdx, please report it", j->path, kind,
 			    step ? " of step '" : "", step ? step : "", step ? "'" : "");
 		strbuf_release(&rec);
+		kdx_json_free(reqs);
+		kdx_json_free(obs);
 		return -1;
 	}
 	uint32_t crc = kdx_crc32c(rec.buf, rec.len);
@@ -277,9 +294,15 @@ int kdx_journal_write(kdx_journal *j, const char *kind, const char *step,
 		j->dirty = !sync;
 		if (sync)
 			j->fsyncs++;
+		kdx_json_free(reqs);
+		kdx_json_free(obs);
+		reqs = obs = NULL;
 		if (j->crash_at > 0 && j->records == j->crash_at)
 			raise(SIGKILL);
 	}
+	/* not written: they go with the next record */
+	kdx_reqlog_untake(j->requests, reqs);
+	kdx_reqlog_untake_observed(j->requests, obs);
 	strbuf_release(&rec);
 	return rc;
 }

@@ -47,6 +47,9 @@ typedef struct kdx_journal {
 	bool dirty;          /* records written since the last fsync */
 	uint64_t off;        /* bytes of records: where the next record goes */
 	bool discard;        /* kdx_journal_open_discard: count records, check secrets */
+	/* the run's AWS requests (reqlog.h), taken into each record's "requests"; NULL: none
+	 * (not owned) */
+	struct kdx_reqlog *requests;
 } kdx_journal;
 
 void kdx_journal_init(kdx_journal *j);

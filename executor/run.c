@@ -151,6 +151,7 @@ int kdx_exec_apply(const kdx_plan *plan, const kdx_backend *be, kdx_clock *clk,
 	int rc = kdx_journal_create_in(&j, o->store, &id, &h.lease, err);
 	if (rc == 0) {
 		add_secrets(&j, o);
+		j.requests = o->requests;
 		if (run_id)
 			strbuf_addstr(run_id, id.run_id);
 		kdx_run_ident full = o->ident ? *o->ident : id;
@@ -257,6 +258,7 @@ int kdx_exec_recover(const kdx_plan *plan, const char *run_id, bool rollback,
 	}
 	if (rc == 0) {
 		add_secrets(&j, o);
+		j.requests = o->requests;
 		kdx_sched_opts so = sched_opts(o, rollback ? "rollback" : "resume");
 		if (!rollback && !so.elapsed_before_ms)
 			so.elapsed_before_ms = ms_since(st.started_at);

@@ -24,6 +24,8 @@ typedef struct kdx_exec_opts {
 	/* told before anything acts: a torn last record about to be cut */
 	void (*warn)(void *ctx, const char *msg);
 	void *warn_ctx;
+	struct kdx_reqlog *requests;   /* the backend's request log (reqlog.h): journalled with
+					  the records; NULL: requests are not recorded */
 	kdx_sched_opts sched;          /* parallelism, approvals, sink, meta, ...; command is
 					  set by these functions */
 } kdx_exec_opts;

@@ -323,6 +323,7 @@ static void start_attempt(call *k)
 	aws_sigv4_params p;
 	aws_sigv4_params_init(&p, &c->creds, k->r->service, time(NULL));
 	p.unsigned_payload = k->o.unsigned_payload;
+	k->r->fresh_connection = k->o.no_resend;
 	strbuf err = STRBUF_INIT;
 	long timeout = k->o.timeout_ms > 0 ? k->o.timeout_ms : c->timeout_ms;
 	if (aws_sigv4_sign(k->r, &p, NULL, &err) < 0 || refuse_bad_header(k->r, &err) < 0 ||
@@ -357,6 +358,14 @@ static void on_transfer(void *ud, aws_tx_status st, const char *msg)
 		k->err.message = xstrdup(msg ? msg : "transfer failed");
 		cls = st == AWS_TX_FATAL ? AWS_RETRY_NONE :
 		      aws_retry_classify(0, NULL, st == AWS_TX_CONNECTION, st == AWS_TX_TIMEOUT);
+		if (cls != AWS_RETRY_NONE && k->o.no_resend && k->resp.sent) {
+			cls = AWS_RETRY_NONE;
+			strbuf m = STRBUF_INIT;
+			strbuf_addf(&m, "%s; the request had been sent, so it is not sent again",
+				    k->err.message);
+			free(k->err.message);
+			k->err.message = strbuf_detach(&m, NULL);
+		}
 	}
 	k->err.retry = cls;
 	long delay;

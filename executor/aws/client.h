@@ -61,6 +61,11 @@ typedef struct aws_call_opts {
 	void *decode_ud;
 	bool unsigned_payload;    /* sign with UNSIGNED-PAYLOAD */
 	long timeout_ms;          /* per attempt; <= 0: the client's */
+	/* A change (kdx's mutating calls): once an attempt's request may have reached the
+	 * service (a lost answer, a timeout after sending), it is not sent again -- the caller
+	 * reads the change back instead (docs/executor.md, rule 10). Refused connections and
+	 * error answers are retried as usual. */
+	bool no_resend;
 } aws_call_opts;
 
 /* Loads the credential chain (unless opts->credentials) and the region. On failure err says

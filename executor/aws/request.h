@@ -28,10 +28,17 @@ typedef struct aws_request {
 				 * ("123456789012."), for the endpoint to prepend; or NULL */
 	char *bad_header;       /* the first header whose name or value held CR, LF or NUL:
 				   the request is refused before it is signed or sent */
+	/* send it on a new connection: libcurl silently re-sends a request whose reused
+	 * connection dies before any answer, and a change must never go out twice without
+	 * kdx knowing (aws_call_opts.no_resend) */
+	bool fresh_connection;
 } aws_request;
 
 typedef struct aws_response {
 	long status;
+	/* the transfer failed after the request had gone out (bytes written, no full answer):
+	 * the service may have acted on it */
+	bool sent;
 	aws_header *headers;
 	size_t nheaders, aheaders;
 	strbuf body;

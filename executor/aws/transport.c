@@ -135,6 +135,9 @@ static void finish(xfer *x, CURLcode rc)
 		x->resp->status = status;
 		x->st = AWS_TX_OK;
 	} else {
+		long req_bytes = 0;
+		curl_easy_getinfo(x->easy, CURLINFO_REQUEST_SIZE, &req_bytes);
+		x->resp->sent = req_bytes > 0;
 		describe_failure(x, rc);
 	}
 	x->next = NULL;
@@ -600,6 +603,8 @@ int aws_transport_start(aws_transport *t, const aws_request *r, aws_response *re
 		suppress(x, "Content-Type");
 	curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->hdrs);
 	curl_easy_setopt(e, CURLOPT_USERAGENT, NULL);
+	if (r->fresh_connection)
+		curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
 	if (!strcmp(method, "HEAD")) {
 		x->head = true;
 		curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
