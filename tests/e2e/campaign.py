@@ -214,7 +214,9 @@ class Campaign:
                                      ['--rule', f'{pat}={fault}*1'], vf)
             if 'kill' in modes:
                 for n in [int(x) for x in a.kill_points.split(',')]:
-                    for cmd in ('resume', 'rollback'):
+                    # past --kill-both-upto, resume and rollback take turns (time)
+                    both = a.kill_both_upto <= 0 or n <= a.kill_both_upto
+                    for cmd in ('resume', 'rollback') if both else (('resume', 'rollback')[n % 2],):
                         self.one(f'kill-{n}-{cmd}', [], (n % 2 == 1 or n > 12) and not a.quick,
                                  (n, cmd, 3 if a.quick else 1 + n % 5))
             if 'damage' in modes:
@@ -240,6 +242,8 @@ def main():
     ap.add_argument('--rates', default='0.2,0.5')
     ap.add_argument('--modes', default='random,targeted,kill,damage')
     ap.add_argument('--kill-points', default='6,12')
+    ap.add_argument('--kill-both-upto', type=int, default=0,
+                    help='kill mode: both resume and rollback up to this write, then one of them in turn (0: both everywhere)')
     ap.add_argument('--damage-points', type=int, default=8,
                     help='damage mode: this many offsets spread over the killed journal')
     ap.add_argument('--quick', action='store_true',
