@@ -7,11 +7,14 @@
 #include "../executor/atomicfile.h"
 #include "../executor/lock.h"
 #include "../executor/run.h"
+#include "../common/xalloc.h"
 
 #include <dirent.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* The newest *.jsonl in dir (journal names sort by time after the runbook's name, so by
  * modification time here). */
@@ -41,16 +44,80 @@ static int newest(const char *dir, strbuf *path, strbuf *err)
 	return path->len ? 0 : -1;
 }
 
+/* The newest run of every runbook in a store that is not a directory (by its identity's
+ * created_at: run ids sort by runbook first). */
+static int newest_in_store(kdx_store *s, strbuf *run_id, strbuf *err)
+{
+	kdx_names ids = { 0 };
+	char *best_at = NULL;
+	int rc = s->ops->list(s, "", &ids, err);
+	for (size_t i = 0; rc == 0 && i < ids.n; i++) {
+		kdx_run_ident id;
+		kdx_run_ident_init(&id);
+		strbuf ierr = STRBUF_INIT;
+		if (kdx_store_run_ident(s, ids.v[i], &id, &ierr) == 0 && id.created_at &&
+		    (!best_at || strcmp(id.created_at, best_at) > 0)) {
+			free(best_at);
+			best_at = xstrdup(id.created_at);
+			strbuf_reset(run_id);
+			strbuf_addstr(run_id, ids.v[i]);
+		}
+		strbuf_release(&ierr);
+		kdx_run_ident_release(&id);
+	}
+	if (rc == 0 && !run_id->len) {
+		strbuf_addstr(err, "no run in the store: name a RUNBOOK.kdx or a RUN id");
+		rc = -1;
+	}
+	free(best_at);
+	kdx_names_release(&ids);
+	return rc;
+}
+
+/* The run the arguments name in store s (-state URL): a runbook's newest run, a run id, or
+ * the newest run of all; its records in text, its name for messages in where. */
+static int read_from_store(kdx_store *s, const char *arg, strbuf *text, strbuf *where,
+			   strbuf *err)
+{
+	strbuf run_id = STRBUF_INIT;
+	size_t al = arg ? strlen(arg) : 0;
+	int rc;
+	if (arg && al > 4 && !strcmp(arg + al - 4, ".kdx")) {
+		kdx_run_ident want;
+		kdx_run_ident_init(&want);
+		want.key = kdx_lock_key_for(arg);
+		kdx_exec_opts eo = { .store = s, .ident = &want };
+		rc = kdx_exec_latest_run(&eo, &run_id, err);
+		kdx_run_ident_release(&want);
+	} else if (arg) {
+		strbuf_addstr(&run_id, arg);
+		rc = 0;
+	} else {
+		rc = newest_in_store(s, &run_id, err);
+	}
+	if (rc == 0) {
+		kdx_store_describe(s, run_id.buf, where);
+		rc = kdx_store_read(s, run_id.buf, 0, text, err);
+	}
+	strbuf_release(&run_id);
+	return rc;
+}
+
 int cmd_report(int argc, char **argv)
 {
 	const kdx_command *cmd = kdx_command_find("report");
-	const char *format = NULL, *state_dir = NULL, *outfile = NULL;
+	const char *format = NULL, *state_dir = NULL, *state_url = NULL, *outfile = NULL;
 	kdx_format fmt;
 	kdx_strlist pos = { 0 };
 	kdx_flag flags[] = { { "format", KDX_FLAG_STRING, &format },
 			     { "state-dir", KDX_FLAG_STRING, &state_dir },
+			     { "state", KDX_FLAG_STRING, &state_url },
 			     { "o", KDX_FLAG_STRING, &outfile }, { 0 } };
 	strbuf path = STRBUF_INIT, err = STRBUF_INIT, out = STRBUF_INIT;
+	kdx_report r;
+	memset(&r, 0, sizeof(r));
+	char *url_dir = NULL;
+	int got = -1;
 	int rc = kdx_parse_flags(cmd, argc, argv, flags, &pos);
 	if (rc) {
 		rc = rc < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
@@ -66,6 +133,30 @@ int cmd_report(int argc, char **argv)
 	}
 	const char *arg = pos.n ? pos.items[0] : NULL;
 	size_t al = arg ? strlen(arg) : 0;
+	if (state_url && state_dir) {
+		rc = kdx_usage_error(cmd, "-state and -state-dir both name the store: give one");
+		goto done;
+	}
+	if (state_url) {
+		kdx_store *s = kdx_rb_store(state_url, arg && al > 4 && !strcmp(arg + al - 4, ".kdx")
+							   ? arg : "report.kdx", NULL);
+		if (!s)
+			goto done;
+		if (kdx_store_file_dir(s)) {
+			/* a directory: the journal files themselves, as -state-dir */
+			url_dir = xstrdup(kdx_store_file_dir(s));
+			state_dir = url_dir;
+		} else {
+			/* any other store behind the seam (s3://...): the run's records */
+			strbuf text = STRBUF_INIT;
+			if (read_from_store(s, arg, &text, &path, &err) == 0)
+				got = kdx_report_collect_text(&r, path.buf, text.buf, text.len, ".", &err);
+			strbuf_release(&text);
+		}
+		kdx_store_free(s);
+		if (!url_dir)
+			goto render;
+	}
 	if (arg && al > 4 && !strcmp(arg + al - 4, ".kdx")) {
 		/* the runbook's newest run in its store */
 		strbuf url = STRBUF_INIT;
@@ -88,13 +179,16 @@ int cmd_report(int argc, char **argv)
 		kdx_store_free(s);
 		if (found < 0)
 			goto done;
+	} else if (arg && url_dir && access(arg, F_OK) != 0) {
+		strbuf_addf(&path, "%s/%s.jsonl", url_dir, arg); /* a run id in -state file://DIR */
 	} else if (arg) {
 		strbuf_addstr(&path, arg);
 	} else if (newest(state_dir ? state_dir : ".kdx", &path, &err) < 0) {
 		goto done;
 	}
-	kdx_report r;
-	if (kdx_report_collect(&r, path.buf, &err) == 0) {
+	got = kdx_report_collect(&r, path.buf, &err);
+render:
+	if (got == 0) {
 		if (fmt == KDX_FORMAT_JSON)
 			kdx_report_json(&out, &r);
 		else if (fmt == KDX_FORMAT_SVG)
@@ -111,8 +205,9 @@ int cmd_report(int argc, char **argv)
 			rc = KDX_EXIT_OK;
 		}
 	}
-	kdx_report_release(&r);
 done:
+	kdx_report_release(&r);
+	free(url_dir);
 	if (err.len)
 		fprintf(stderr, "kdx: error: %s\n", err.buf);
 	strbuf_release(&path);

@@ -133,14 +133,18 @@ const kdx_command kdx_commands[] = {
 		   "  -allow-exec       accept a runbook with core.exec or Terraform (shown, never run)\n",
 	  .run = cmd_plan },
 	{ .name = "report", .summary = "The evidence of a run: predicted and actual step times, RTO, approvals, rollback",
-	  .usage = "Usage: kdx report [RUNBOOK.kdx | JOURNAL] [-format md|json|svg|junit] [-state-dir DIR] [-o FILE]\n\n"
+	  .usage = "Usage: kdx report [RUNBOOK.kdx | JOURNAL | RUN] [-format md|json|svg|junit] [-state-dir DIR | -state URL] [-o FILE]\n\n"
 		   "  Reads a run's journal (default: the newest run in the state directory) and\n"
 		   "  shows per step the time kdx simulate predicts beside the actual one, the\n"
-		   "  achieved RTO against the objective, approvals and who gave them, the alarms\n"
-		   "  that fired, and what was rolled back and what was not.\n\n"
+		   "  achieved RTO and RPO against the objectives, approvals and who gave them, the\n"
+		   "  alarms that fired, what was rolled back and what was not, and every AWS\n"
+		   "  request (method, service, operation, region, status, duration; never a\n"
+		   "  credential, token or signature).\n\n"
 		   "  -format F       md (default), json, svg (a timeline: predicted and actual bars)\n"
 		   "                  or junit (one test case per step)\n"
 		   "  -state-dir DIR  where the journals are (default: .kdx)\n"
+		   "  -state URL      the run store to read (file://, s3://): the newest run of\n"
+		   "                  RUNBOOK.kdx, the run RUN, or the newest run of all\n"
 		   "  -o FILE         write the report to FILE instead of stdout\n",
 	  .run = cmd_report },
 	{ .name = "resume", .summary = "Continue an interrupted apply or rollback from its journal",

@@ -8,6 +8,7 @@
 #include "../executor/journal.h"
 #include "../sim/sim.h"
 
+#include <errno.h>
 #include <json-c/json.h>
 #include <libgen.h>
 #include <stdio.h>
@@ -70,11 +71,40 @@ static void push(char ***list, size_t *n, const char *s)
 	(*list)[(*n)++] = xstrdup(s ? s : "");
 }
 
-static void record(kdx_report *r, json_object *rec, int64_t *t0)
+/* The AWS calls a record carries (answered since the record before it). */
+static void requests(kdx_report *r, json_object *rec)
+{
+	json_object *a;
+	if (!json_object_object_get_ex(rec, "requests", &a) || !json_object_is_type(a, json_type_array))
+		return;
+	for (size_t i = 0; i < json_object_array_length(a); i++) {
+		json_object *q = json_object_array_get_idx(a, i);
+		r->requests = xrealloc(r->requests, (r->nrequests + 1) * sizeof(*r->requests));
+		kdx_report_request *x = &r->requests[r->nrequests++];
+		memset(x, 0, sizeof(*x));
+		x->at = dup_or_null(kdx_json_str(rec, "ts"));
+		x->step = dup_or_null(kdx_json_str(q, "step"));
+		x->method = dup_or_null(kdx_json_str(q, "method"));
+		x->service = dup_or_null(kdx_json_str(q, "service"));
+		x->operation = dup_or_null(kdx_json_str(q, "operation"));
+		x->region = dup_or_null(kdx_json_str(q, "region"));
+		x->error = dup_or_null(kdx_json_str(q, "error"));
+		x->status = (long)jint(q, "status", 0);
+		x->attempts = (int)jint(q, "attempts", 1);
+		x->ms = jint(q, "ms", -1);
+		x->mutating = kdx_json_bool(q, "mutating");
+	}
+}
+
+static void record(kdx_report *r, json_object *rec, int64_t *t0, json_object *observed)
 {
 	const char *kind = kdx_json_str(rec, "kind");
-	json_object *d = NULL;
+	json_object *d = NULL, *obs;
 	json_object_object_get_ex(rec, "data", &d);
+	requests(r, rec);
+	if (json_object_object_get_ex(rec, "observed", &obs) && json_object_is_type(obs, json_type_array))
+		for (size_t i = 0; i < json_object_array_length(obs); i++)
+			json_object_array_add(observed, json_object_get(json_object_array_get_idx(obs, i)));
 	kdx_report_step *s = step_named(r, kdx_json_str(rec, "step"));
 	int64_t at = ts_ms(kdx_json_str(rec, "ts"));
 	if (!kind)
@@ -142,9 +172,9 @@ static void record(kdx_report *r, json_object *rec, int64_t *t0)
 
 /* The runbook the journal names, compiled with the vars it recorded; paths are tried as
  * recorded (relative to where the run was started), then next to the state directory. */
-static void predict(kdx_report *r, json_object *meta, const char *journal)
+static void predict(kdx_report *r, json_object *meta, const char *base_dir)
 {
-	char *jd = xstrdup(journal), *base = dirname(dirname(jd));
+	const char *base = base_dir ? base_dir : ".";
 	strbuf path = STRBUF_INIT, err = STRBUF_INIT;
 	const char *rb = r->runbook ? r->runbook : "";
 	bool rel = access(rb, R_OK) != 0 && rb[0] != '/';
@@ -207,47 +237,110 @@ static void predict(kdx_report *r, json_object *meta, const char *journal)
 	strbuf_release(&hold);
 	strbuf_release(&path);
 	strbuf_release(&err);
-	free(jd);
 }
 
-int kdx_report_collect(kdx_report *r, const char *path, strbuf *err)
+/* The achieved RPO (issue #18.2): what a lag gate read (journalled as "observed" by the
+ * backend) before its step changed anything. Only a gate whose step then went ahead
+ * counts -- a promotion that did not happen loses nothing -- and the worst of them is the
+ * run's. Otherwise say why it is not known rather than guess. */
+static void achieved_rpo(kdx_report *r, json_object *observed)
+{
+	size_t n = json_object_array_length(observed);
+	r->rpo_achieved_ms = -1;
+	strbuf note = STRBUF_INIT;
+	const char *gate = NULL;
+	for (size_t i = 0; i < n; i++) {
+		json_object *o = json_object_array_get_idx(observed, i);
+		const char *step = kdx_json_str(o, "step");
+		kdx_report_step *s = NULL;
+		for (size_t k = 0; step && k < r->nsteps; k++)
+			if (!strcmp(r->steps[k].name, step))
+				s = &r->steps[k];
+		int64_t lag = jint(o, "lag_ms", -1);
+		/* the last read of each gate is the one its step went ahead on */
+		bool last = true;
+		for (size_t k = i + 1; k < n; k++)
+			if (step && kdx_json_str(json_object_array_get_idx(observed, k), "step") &&
+			    !strcmp(kdx_json_str(json_object_array_get_idx(observed, k), "step"), step))
+				last = false;
+		/* went ahead: done, or it sent its change (an intent) whatever came of it */
+		if (!last || !kdx_json_bool(o, "held") || !s || lag < 0 ||
+		    (strcmp(s->state, "done") && s->mutating_requests == 0))
+			continue;
+		if (lag > r->rpo_achieved_ms) {
+			r->rpo_achieved_ms = lag;
+			gate = kdx_json_str(o, "gate");
+			strbuf_reset(&note);
+			strbuf_addf(&note, "replication lag read by step '%s' at its gate `%s` before "
+				    "it changed anything", step, gate ? gate : "?");
+		}
+	}
+	if (r->rpo_achieved_ms < 0 && n)
+		strbuf_addstr(&note, "not measured: no step guarded by a lag gate went ahead (the "
+				     "gate did not hold, or its step never started), so nothing was "
+				     "promoted");
+	else if (r->rpo_achieved_ms < 0)
+		strbuf_addstr(&note, "not measured: no step read the replication lag (a lag gate "
+				     "such as `require rds.replication_lag(db, region) <= 2s`)");
+	r->rpo_note = strbuf_detach(&note, NULL);
+}
+
+int kdx_report_collect_text(kdx_report *r, const char *name, const char *text, size_t len,
+			    const char *base_dir, strbuf *err)
 {
 	memset(r, 0, sizeof(*r));
 	r->elapsed_ms = -1;
-	r->journal = xstrdup(path);
+	r->rpo_achieved_ms = -1;
+	r->journal = xstrdup(name);
 	kdx_journal_state st;
 	strbuf warn = STRBUF_INIT;
 	kdx_journal_state_init(&st);
-	int rc = kdx_journal_read(path, &st, &warn, err);
+	int rc = kdx_journal_parse(name, text, len, &st, &warn, err);
 	kdx_journal_state_release(&st);
 	strbuf_release(&warn);
 	if (rc < 0)
 		return -1;
-	FILE *f = fopen(path, "r");
-	if (!f) {
-		strbuf_addf(err, "cannot read journal '%s'", path);
-		return -1;
-	}
-	char *line = NULL;
-	size_t cap = 0;
 	int64_t t0 = -1;
-	json_object *meta = NULL;
-	while (getline(&line, &cap, f) > 0) {
-		json_object *rec = json_tokener_parse(line);
+	json_object *meta = NULL, *observed = json_object_new_array();
+	for (size_t at = 0; at < len;) {
+		const char *nl = memchr(text + at, '\n', len - at);
+		size_t end = nl ? (size_t)(nl - text) : len;
+		strbuf line = STRBUF_INIT;
+		strbuf_add(&line, text + at, end - at);
+		at = end + 1;
+		json_object *rec = json_tokener_parse(line.buf);
+		strbuf_release(&line);
 		if (!rec)
 			continue; /* a torn tail: the reader above already judged it */
 		json_object *d;
 		if (!meta && kdx_json_str(rec, "kind") && !strcmp(kdx_json_str(rec, "kind"), KDX_J_RUN_START) &&
 		    json_object_object_get_ex(rec, "data", &d) && json_object_object_get_ex(d, "meta", &meta))
 			json_object_get(meta);
-		record(r, rec, &t0);
+		record(r, rec, &t0, observed);
 		json_object_put(rec);
 	}
-	free(line);
-	fclose(f);
-	predict(r, meta, path);
+	predict(r, meta, base_dir);
+	achieved_rpo(r, observed);
+	json_object_put(observed);
 	json_object_put(meta);
 	return 0;
+}
+
+int kdx_report_collect(kdx_report *r, const char *path, strbuf *err)
+{
+	strbuf text = STRBUF_INIT;
+	if (strbuf_read_file(&text, path) < 0) {
+		memset(r, 0, sizeof(*r));
+		strbuf_addf(err, "cannot read journal '%s': %s", path, strerror(errno));
+		strbuf_release(&text);
+		return -1;
+	}
+	/* relative runbook paths were recorded from where the run started: next to .kdx/ */
+	char *jd = xstrdup(path), *base = dirname(dirname(jd));
+	int rc = kdx_report_collect_text(r, path, text.buf, text.len, base, err);
+	free(jd);
+	strbuf_release(&text);
+	return rc;
 }
 
 void kdx_report_release(kdx_report *r)
@@ -267,6 +360,15 @@ void kdx_report_release(kdx_report *r)
 	for (size_t i = 0; i < r->nrollbacks; i++)
 		free(r->rollbacks[i]);
 	free(r->rollbacks);
+	for (size_t i = 0; i < r->nrequests; i++) {
+		kdx_report_request *q = &r->requests[i];
+		char **g[] = { &q->at, &q->step, &q->method, &q->service, &q->operation, &q->region,
+			       &q->error };
+		for (size_t k = 0; k < sizeof(g) / sizeof(g[0]); k++)
+			free(*g[k]);
+	}
+	free(r->requests);
+	free(r->rpo_note);
 	char **f[] = { &r->journal, &r->runbook, &r->name, &r->env, &r->run_id, &r->started_at,
 		       &r->commands, &r->status, &r->prediction_note };
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)

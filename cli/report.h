@@ -26,12 +26,31 @@ typedef struct kdx_report_step {
 	int mutating_requests;   /* intents journalled (each announced one mutating request) */
 } kdx_report_step;
 
+/* One AWS call of the run, as the journal's "requests" keep it (executor/reqlog.h):
+ * redacted by construction -- no header, query, body or credential was ever recorded. */
+typedef struct kdx_report_request {
+	char *at;                /* the ts of the record that carried it (answered before) */
+	char *step;              /* NULL: a gate, read-back or stop condition */
+	char *method, *service, *operation, *region, *error;
+	long status;             /* 0: no answer */
+	int attempts;
+	int64_t ms;
+	bool mutating;
+} kdx_report_request;
+
 typedef struct kdx_report {
 	char *journal, *runbook, *name, *env, *run_id, *started_at, *commands, *status;
 	int64_t rto_ms;          /* the objective; 0: none */
 	int64_t elapsed_ms;      /* the first run_end's elapsed (the apply itself); -1: none */
 	bool has_rpo;
 	int64_t rpo_ms;
+	/* The achieved RPO: the replication lag the lag gate read before the step it guards
+	 * changed anything (the promotion), the worst over such gates; -1 with rpo_note saying
+	 * why it was not measured. */
+	int64_t rpo_achieved_ms;
+	char *rpo_note;          /* how it was measured, or why not */
+	kdx_report_request *requests;
+	size_t nrequests;
 	char *prediction_note;   /* why there is no prediction, or NULL */
 	kdx_report_step *steps;
 	size_t nsteps;
@@ -43,6 +62,11 @@ typedef struct kdx_report {
 
 /* Read the journal at path; -1 with err when it cannot be read. */
 int kdx_report_collect(kdx_report *r, const char *path, strbuf *err);
+/* The same over a journal's text (a run read from any store, kdx_store_read); name is for
+ * messages and the report's "journal"; the runbook is looked for as recorded, then under
+ * base_dir (NULL: as recorded only). */
+int kdx_report_collect_text(kdx_report *r, const char *name, const char *text, size_t len,
+			    const char *base_dir, strbuf *err);
 void kdx_report_release(kdx_report *r);
 
 /* Write the report of the run in journal (…/NAME.jsonl) beside it, as NAME.report.md and

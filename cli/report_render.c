@@ -28,6 +28,17 @@ static const char *verdict(int64_t v, int64_t obj)
 	return v < 0 ? "unknown" : v <= obj ? "met" : "MISSED";
 }
 
+/* "1m02s of 15m00s: met" (without an objective, the value alone). */
+static void achieved(strbuf *out, int64_t v, bool has_obj, int64_t obj)
+{
+	dur(out, v);
+	if (has_obj) {
+		strbuf_addstr(out, " of ");
+		dur(out, obj);
+		strbuf_addf(out, ": %s", verdict(v, obj));
+	}
+}
+
 void kdx_report_md(strbuf *out, const kdx_report *r)
 {
 	strbuf_addstr(out, "# Run report: ");
@@ -38,17 +49,20 @@ void kdx_report_md(strbuf *out, const kdx_report *r)
 		    r->started_at ? r->started_at : "?", r->commands ? r->commands : "?",
 		    r->status ? r->status : "not ended");
 	strbuf_addstr(out, "| RTO achieved | ");
-	dur(out, r->elapsed_ms);
-	if (r->rto_ms) {
-		strbuf_addstr(out, " of ");
-		dur(out, r->rto_ms);
-		strbuf_addf(out, ": %s", verdict(r->elapsed_ms, r->rto_ms));
-	}
-	strbuf_addstr(out, " |\n| RPO achieved | not recorded in the journal");
-	if (r->has_rpo) {
-		strbuf_addstr(out, " (objective ");
-		dur(out, r->rpo_ms);
-		strbuf_addstr(out, "; the lag gates are the steps' `require`s)");
+	achieved(out, r->elapsed_ms, r->rto_ms != 0, r->rto_ms);
+	strbuf_addstr(out, " |\n| RPO achieved | ");
+	if (r->rpo_achieved_ms >= 0) {
+		achieved(out, r->rpo_achieved_ms, r->has_rpo, r->rpo_ms);
+		strbuf_addstr(out, " (");
+		cell(out, r->rpo_note);
+		strbuf_addstr(out, ")");
+	} else {
+		cell(out, r->rpo_note ? r->rpo_note : "not measured");
+		if (r->has_rpo) {
+			strbuf_addstr(out, " (objective ");
+			dur(out, r->rpo_ms);
+			strbuf_addstr(out, ")");
+		}
 	}
 	strbuf_addstr(out, " |\n| Alarms seen | ");
 	for (size_t i = 0; i < r->nstops; i++) {
@@ -88,9 +102,45 @@ void kdx_report_md(strbuf *out, const kdx_report *r)
 		strbuf_addf(out, " | %d |\n", s->mutating_requests);
 	}
 	strbuf_addstr(out, "\nPredicted: each step's time as `kdx simulate` draws it (seed 1, no "
-			   "faults). Actual: from the journal. Requests: each journalled intent "
-			   "announced one mutating request; their text is not journalled (use "
-			   "`kdx plan` / `kdx apply -dry-run` to see them).\n");
+			   "faults). Actual: from the journal. Mutating requests: the journalled "
+			   "intents, one per change sent.\n");
+	strbuf_addf(out, "\n## Requests (%zu)\n\n", r->nrequests);
+	if (!r->nrequests) {
+		strbuf_addstr(out, "None journalled (a run journalled before kdx recorded its requests, "
+				   "or one that sent none).\n");
+	} else {
+		strbuf_addstr(out, "| journalled | step | method | service | operation | region | "
+				   "status | attempts | duration |\n|---|---|---|---|---|---|---|---|---|\n");
+		for (size_t i = 0; i < r->nrequests; i++) {
+			const kdx_report_request *q = &r->requests[i];
+			strbuf_addstr(out, "| ");
+			cell(out, q->at ? q->at : "?");
+			strbuf_addstr(out, " | ");
+			cell(out, q->step ? q->step : "(gate, read-back or stop check)");
+			strbuf_addstr(out, " | ");
+			cell(out, q->method);
+			strbuf_addstr(out, " | ");
+			cell(out, q->service);
+			strbuf_addstr(out, " | ");
+			cell(out, q->operation);
+			strbuf_addstr(out, q->mutating ? " (change) | " : " | ");
+			cell(out, q->region ? q->region : "-");
+			if (q->status)
+				strbuf_addf(out, " | %ld", q->status);
+			else
+				strbuf_addstr(out, " | no answer");
+			if (q->error) {
+				strbuf_addstr(out, " ");
+				cell(out, q->error);
+			}
+			strbuf_addf(out, " | %d | ", q->attempts);
+			dur(out, q->ms);
+			strbuf_addstr(out, " |\n");
+		}
+		strbuf_addstr(out, "\nEach call as the journal recorded it when it was answered: no "
+				   "header, query, body or credential is ever recorded. Attempts "
+				   "count the client's retries of the same call.\n");
+	}
 	if (r->prediction_note)
 		strbuf_addf(out, "\n%s.\n", r->prediction_note);
 }
@@ -117,7 +167,32 @@ void kdx_report_json(strbuf *out, const kdx_report *r)
 						     ? json_object_new_boolean(r->elapsed_ms <= r->rto_ms)
 						     : NULL);
 	json_object_object_add(o, "rpo_ms", r->has_rpo ? json_object_new_int64(r->rpo_ms) : NULL);
-	json_object_object_add(o, "rpo_achieved_ms", NULL); /* not journalled */
+	json_object_object_add(o, "rpo_achieved_ms", r->rpo_achieved_ms >= 0
+						     ? json_object_new_int64(r->rpo_achieved_ms) : NULL);
+	json_object_object_add(o, "rpo_met", r->has_rpo && r->rpo_achieved_ms >= 0
+					     ? json_object_new_boolean(r->rpo_achieved_ms <= r->rpo_ms)
+					     : NULL);
+	json_object_object_add(o, "rpo_note", r->rpo_note ? json_object_new_string(r->rpo_note) : NULL);
+	json_object *reqs = json_object_new_array();
+	for (size_t i = 0; i < r->nrequests; i++) {
+		const kdx_report_request *q = &r->requests[i];
+		json_object *x = json_object_new_object();
+#define Q(k, v) json_object_object_add(x, k, (v) ? json_object_new_string(v) : NULL)
+		Q("journalled_at", q->at);
+		Q("step", q->step);
+		Q("method", q->method);
+		Q("service", q->service);
+		Q("operation", q->operation);
+		Q("region", q->region);
+		Q("error", q->error);
+#undef Q
+		json_object_object_add(x, "status", json_object_new_int64(q->status));
+		json_object_object_add(x, "attempts", json_object_new_int(q->attempts));
+		json_object_object_add(x, "duration_ms", q->ms >= 0 ? json_object_new_int64(q->ms) : NULL);
+		json_object_object_add(x, "mutating", json_object_new_boolean(q->mutating));
+		json_object_array_add(reqs, x);
+	}
+	json_object_object_add(o, "requests", reqs);
 	json_object *stops = json_object_new_array(), *rbs = json_object_new_array();
 	for (size_t i = 0; i < r->nstops; i++)
 		json_object_array_add(stops, json_object_new_string(r->stops[i]));
@@ -214,6 +289,15 @@ void kdx_report_junit(strbuf *out, const kdx_report *r)
 	kdx_junit_property(&j, "status", r->status ? r->status : "not ended");
 	dur(&v, r->elapsed_ms);
 	kdx_junit_property(&j, "rto_achieved", v.buf);
+	strbuf_reset(&v);
+	if (r->rpo_achieved_ms >= 0)
+		dur(&v, r->rpo_achieved_ms);
+	else
+		strbuf_addstr(&v, "not measured");
+	kdx_junit_property(&j, "rpo_achieved", v.buf);
+	strbuf_reset(&v);
+	strbuf_addf(&v, "%zu", r->nrequests);
+	kdx_junit_property(&j, "requests", v.buf);
 	for (size_t i = 0; i < r->nsteps; i++) {
 		const kdx_report_step *s = &r->steps[i];
 		double secs = s->actual_ms > 0 ? (double)s->actual_ms / 1000 : 0;
