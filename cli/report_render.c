@@ -145,21 +145,24 @@ void kdx_report_md(strbuf *out, const kdx_report *r)
 		strbuf_addf(out, "\n%s.\n", r->prediction_note);
 }
 
+static void jstr(json_object *o, const char *k, const char *v)
+{
+	json_object_object_add(o, k, v ? json_object_new_string(v) : NULL);
+}
+
 void kdx_report_json(strbuf *out, const kdx_report *r)
 {
 	json_object *o = json_object_new_object(), *steps = json_object_new_array();
-#define S(k, v) json_object_object_add(o, k, (v) ? json_object_new_string(v) : NULL)
 	json_object_object_add(o, "type", json_object_new_string("kdx_report"));
-	S("journal", r->journal);
-	S("runbook", r->runbook);
-	S("name", r->name);
-	S("environment", r->env);
-	S("run_id", r->run_id);
-	S("started_at", r->started_at);
-	S("commands", r->commands);
-	S("status", r->status);
-	S("prediction_note", r->prediction_note);
-#undef S
+	jstr(o, "journal", r->journal);
+	jstr(o, "runbook", r->runbook);
+	jstr(o, "name", r->name);
+	jstr(o, "environment", r->env);
+	jstr(o, "run_id", r->run_id);
+	jstr(o, "started_at", r->started_at);
+	jstr(o, "commands", r->commands);
+	jstr(o, "status", r->status);
+	jstr(o, "prediction_note", r->prediction_note);
 	json_object_object_add(o, "rto_ms", r->rto_ms ? json_object_new_int64(r->rto_ms) : NULL);
 	json_object_object_add(o, "rto_achieved_ms",
 			       r->elapsed_ms >= 0 ? json_object_new_int64(r->elapsed_ms) : NULL);
@@ -177,15 +180,13 @@ void kdx_report_json(strbuf *out, const kdx_report *r)
 	for (size_t i = 0; i < r->nrequests; i++) {
 		const kdx_report_request *q = &r->requests[i];
 		json_object *x = json_object_new_object();
-#define Q(k, v) json_object_object_add(x, k, (v) ? json_object_new_string(v) : NULL)
-		Q("journalled_at", q->at);
-		Q("step", q->step);
-		Q("method", q->method);
-		Q("service", q->service);
-		Q("operation", q->operation);
-		Q("region", q->region);
-		Q("error", q->error);
-#undef Q
+		jstr(x, "journalled_at", q->at);
+		jstr(x, "step", q->step);
+		jstr(x, "method", q->method);
+		jstr(x, "service", q->service);
+		jstr(x, "operation", q->operation);
+		jstr(x, "region", q->region);
+		jstr(x, "error", q->error);
 		json_object_object_add(x, "status", json_object_new_int64(q->status));
 		json_object_object_add(x, "attempts", json_object_new_int(q->attempts));
 		json_object_object_add(x, "duration_ms", q->ms >= 0 ? json_object_new_int64(q->ms) : NULL);
