@@ -18,10 +18,7 @@ runs=${FUZZ_RUNS:--1}
 only=${FUZZ_TARGETS:-.}
 jobs=${FUZZ_JOBS:-1}
 out="$repo/build/fuzz"
-command -v clang >/dev/null || { echo "fuzz: clang is needed (make deps)" >&2; exit 1; }
 cd "$repo"
-CFLAGS="-O1 -g -fsanitize=fuzzer-no-link" make -s BUILD=build/fuzz SANITIZE=1 CC=clang build/fuzz/libkdx.a
-mkdir -p "$out/artifacts"
 pkg_libs=$(pkg-config --libs json-c openssl expat libcurl 2>/dev/null || true)
 # seeds_for NAME: the seed directory of a target
 seeds_for() {
@@ -54,6 +51,17 @@ seeds_for() {
 	esac
 	echo "$dir"
 }
+
+# `run.sh seeds NAME DIR`: only write NAME's seeds under DIR and print their directory (the
+# smoke run in make test, t0943, uses them without libFuzzer)
+if [ "${1:-}" = seeds ]; then
+	out=$3
+	seeds_for "$2"
+	exit 0
+fi
+command -v clang >/dev/null || { echo "fuzz: clang is needed (make deps)" >&2; exit 1; }
+CFLAGS="-O1 -g -fsanitize=fuzzer-no-link" make -s BUILD=build/fuzz SANITIZE=1 CC=clang build/fuzz/libkdx.a
+mkdir -p "$out/artifacts"
 
 status=0
 for src in "$here"/fuzz_*.c; do
