@@ -142,7 +142,7 @@ test: $(KDX_BIN) $(UNIT_BINS)
 # passing apply's 12, in turn after the failing one's), and 6 damaged journals: ~60 runs,
 # about an hour on the shared 2-CPU machine (larger: CAMPAIGN_SEEDS=20 ...).
 campaign: $(KDX_BIN)
-	@CAMPAIGN_FULL=1 CAMPAIGN_SEEDS=$${CAMPAIGN_SEEDS:-5} \
+	@CAMPAIGN_FULL=1 CAMPAIGN_SEEDS=$${CAMPAIGN_SEEDS:-5} CAMPAIGN_RATES=$${CAMPAIGN_RATES:-0.2,0.5} \
 		CAMPAIGN_KILL_POINTS=$${CAMPAIGN_KILL_POINTS:-$$(seq -s, 1 23)} \
 		CAMPAIGN_KILL_BOTH_UPTO=$${CAMPAIGN_KILL_BOTH_UPTO:-12} \
 		CAMPAIGN_DAMAGE_POINTS=$${CAMPAIGN_DAMAGE_POINTS:-6} \
