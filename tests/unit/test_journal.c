@@ -18,6 +18,7 @@
 #include "common/strbuf.h"
 #include "executor/atomicfile.h"
 #include "executor/journal.h"
+#include "executor/reqlog.h"
 
 static char tmpdir[64];
 
@@ -322,6 +323,65 @@ static void test_damage_every_offset(void **state)
 	free(path);
 }
 
+/* The run's requests and observations (executor/reqlog.h) ride on the next record written,
+ * once each: a record that is refused keeps them for the one after it, and a journal that
+ * keeps nothing (dry run) drops them. */
+static void test_requests_ride_on_records(void **state)
+{
+	(void)state;
+	kdx_reqlog rl;
+	kdx_reqlog_init(&rl);
+	kdx_journal j;
+	kdx_journal_init(&j);
+	strbuf err = STRBUF_INIT;
+	assert_int_equal(kdx_journal_create(&j, tmpdir, "reqs", &err), 0);
+	j.requests = &rl;
+	assert_int_equal(kdx_journal_append(&j, KDX_J_RUN_START, NULL, "{}", &err), 0);
+	kdx_reqlog_entry e = { .step = "fence", .method = "POST", .service = "rds",
+			       .operation = "ModifyDBClusterParameterGroup", .region = "us-west-2",
+			       .status = 0, .error = "ConnectionError", .attempts = 1, .ms = 12,
+			       .mutating = 1 };
+	kdx_reqlog_add(&rl, &e);
+	kdx_json *o = kdx_json_object();
+	kdx_json_set_int(o, "lag_ms", 800);
+	kdx_reqlog_observe(&rl, o);
+	/* refused (not JSON): nothing written, the request stays for the next record */
+	assert_int_equal(kdx_journal_append(&j, KDX_J_RESULT, "fence", "{\"ok\":", &err), -1);
+	assert_int_equal(kdx_journal_append(&j, KDX_J_RESULT, "fence", "{\"ok\":false}", &err), 0);
+	assert_int_equal(kdx_journal_append(&j, KDX_J_STEP_DONE, "fence", "{}", &err), 0);
+	const char *text = slurp(j.path, NULL);
+	const char *rec2 = strstr(text, "\"seq\":2");
+	assert_non_null(rec2);
+	assert_non_null(strstr(rec2, "\"requests\":[{\"step\":\"fence\",\"method\":\"POST\","
+				     "\"service\":\"rds\",\"operation\":\"ModifyDBClusterParameterGroup\","
+				     "\"region\":\"us-west-2\",\"status\":0,\"error\":\"ConnectionError\","
+				     "\"attempts\":1,\"ms\":12,\"mutating\":true}]"));
+	assert_non_null(strstr(rec2, "\"observed\":[{\"lag_ms\":800}]"));
+	/* once: the record after it carries none */
+	const char *rec3 = strstr(text, "\"seq\":3");
+	assert_non_null(rec3);
+	assert_null(strstr(rec3, "\"requests\""));
+	assert_null(strstr(rec3, "\"observed\""));
+	/* the reader accepts them (CRC over the whole line) */
+	kdx_journal_state st;
+	kdx_journal_state_init(&st);
+	strbuf warn = STRBUF_INIT;
+	assert_int_equal(kdx_journal_read(j.path, &st, &warn, &err), 0);
+	assert_int_equal(st.nrecords, 3);
+	kdx_journal_state_release(&st);
+	kdx_journal_release(&j);
+	/* a discarding journal takes and drops them */
+	kdx_journal_open_discard(&j);
+	j.requests = &rl;
+	kdx_reqlog_add(&rl, &e);
+	assert_int_equal(kdx_journal_append(&j, KDX_J_RUN_START, NULL, "{}", &err), 0);
+	assert_null(kdx_reqlog_take(&rl));
+	kdx_journal_release(&j);
+	kdx_reqlog_release(&rl);
+	strbuf_release(&warn);
+	strbuf_release(&err);
+}
+
 static void test_secret_canary(void **state)
 {
 	(void)state;
@@ -495,6 +555,7 @@ int main(void)
 		cmocka_unit_test(test_crash_hook),
 		cmocka_unit_test(test_write_ahead),
 		cmocka_unit_test(test_atomic_write),
+		cmocka_unit_test(test_requests_ride_on_records),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }
