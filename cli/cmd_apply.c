@@ -103,7 +103,7 @@ static int run(apply_args *a, const char *arg)
 		goto out_pf;
 	if (is_plan)
 		path = pf.runbook;
-	if (kdx_rb_load(&r, path, &a->rb) < 0)
+	if (kdx_rb_load(&r, path, &a->rb, kdx_command_find("apply")->needs) < 0)
 		goto out;
 	if (is_plan && kdx_planfile_check(&pf, &r) < 0)
 		goto out;
@@ -112,7 +112,7 @@ static int run(apply_args *a, const char *arg)
 	kdx_approvals ap;
 	kdx_prompt prompt;
 	kdx_approvals_init(&ap);
-	if (setup_approvals(&ap, a, r.comp.plan, &prompt) < 0) {
+	if (setup_approvals(&ap, a, r.fe.comp.plan, &prompt) < 0) {
 		kdx_approvals_release(&ap);
 		goto out;
 	}
@@ -141,7 +141,7 @@ static int run(apply_args *a, const char *arg)
 	kdx_real_clock clk;
 	kdx_real_clock_init(&clk);
 	kdx_run_result res;
-	int rc = kdx_exec_apply(r.comp.plan, &r.be.be, &clk.base, &eo, &res, &jpath, &err);
+	int rc = kdx_exec_apply(r.fe.comp.plan, &r.be.be, &clk.base, &eo, &res, &jpath, &err);
 	if (a->rb.dry_run) {
 		if (jpath.len)
 			unlink(jpath.buf);

@@ -2,8 +2,7 @@
  * diagnostics and the critical path against the RTO; or explain one analysis. */
 #include "cli.h"
 #include "../common/strbuf.h"
-#include "../compiler/compile.h"
-#include "../compiler/safety.h"
+#include "frontend.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -107,34 +106,28 @@ static void render_json(strbuf *out, const kdx_safety_report *rep, bool safe)
 	strbuf_addstr(out, "]}\n");
 }
 
-static int check_file(const kdx_compile_opts *o, bool json, bool strict)
+static int check_file(const kdx_command *cmd, const char *path, const kdx_fe_opts *o, bool json,
+		      bool strict)
 {
-	kdx_compilation c;
+	kdx_fe fe;
 	int rc = KDX_EXIT_ERROR;
 	strbuf diags = STRBUF_INIT, out = STRBUF_INIT;
-	kdx_safety_report rep = { 0 };
-	bool checked = false;
-	if (kdx_compile(o, &c) == 0 && c.plan) {
-		kdx_safety_check(c.plan, &c.diags, &rep);
-		checked = true;
-	} else if (c.is_module && !c.diags.nerrors) {
-		kdx_diag_add_unlocated(&c.diags, KDX_ERROR, "check",
-				       "'%s' is a module, not a runbook: there is nothing to check",
-				       o->path);
-	}
-	size_t nerr = c.diags.nerrors, nwarn = c.diags.nwarnings;
+	kdx_fe_load(&fe, path, o, cmd->needs);
+	const kdx_safety_report *rep = &fe.rep;
+	bool checked = fe.checked;
+	size_t nerr = fe.comp.diags.nerrors, nwarn = fe.comp.diags.nwarnings;
 	bool safe = checked && !nerr && (!strict || !nwarn);
 	if (json) {
-		kdx_diags_render_json(&out, &c.diags, &c.sources);
+		kdx_fe_render(&fe, true, &out);
 		if (checked)
-			render_json(&out, &rep, safe);
+			render_json(&out, rep, safe);
 	} else {
-		kdx_diags_render(&diags, &c.diags, &c.sources, kdx_use_color(2));
-		if (checked && rep.acyclic)
-			render_path(&out, &rep);
+		kdx_fe_render(&fe, false, &diags);
+		if (checked && rep->acyclic)
+			render_path(&out, rep);
 		if (safe)
 			strbuf_addf(&out, "'%s' is safe: %zu steps, %zu edges, %d analyses passed%s\n",
-				    o->path, rep.nsteps, rep.nedges, KDX_SAFETY_NANALYSES,
+				    path, rep->nsteps, rep->nedges, KDX_SAFETY_NANALYSES,
 				    nwarn ? " (with warnings)" : "");
 		else if (nerr || nwarn)
 			strbuf_addf(&diags, "%zu error%s, %zu warning%s%s\n", nerr, nerr == 1 ? "" : "s",
@@ -148,10 +141,9 @@ static int check_file(const kdx_compile_opts *o, bool json, bool strict)
 	fflush(stdout);
 	if (safe)
 		rc = KDX_EXIT_OK;
-	kdx_safety_report_release(&rep);
 	strbuf_release(&diags);
 	strbuf_release(&out);
-	kdx_compilation_release(&c);
+	kdx_fe_release(&fe);
 	return rc;
 }
 
@@ -160,12 +152,14 @@ int cmd_check(int argc, char **argv)
 	const kdx_command *cmd = kdx_command_find("check");
 	bool json = false, strict = false;
 	const char *explain_name = NULL;
-	kdx_strlist vars = { 0 }, var_files = { 0 }, incs = { 0 }, pos = { 0 };
-	kdx_flag flags[] = {
+	kdx_fe_opts src = { 0 };
+	kdx_strlist pos = { 0 };
+	kdx_flag flags[8] = {
 		{ "json", KDX_FLAG_BOOL, &json }, { "strict", KDX_FLAG_BOOL, &strict },
-		{ "explain", KDX_FLAG_STRING, &explain_name }, { "var", KDX_FLAG_MULTI, &vars },
-		{ "var-file", KDX_FLAG_MULTI, &var_files }, { "I", KDX_FLAG_MULTI, &incs }, { 0 },
+		{ "explain", KDX_FLAG_STRING, &explain_name },
 	};
+	size_t n = 3;
+	kdx_fe_flags(flags, &n, &src);
 	int rc;
 	int r = kdx_parse_flags(cmd, argc, argv, flags, &pos);
 	if (r) {
@@ -180,16 +174,9 @@ int cmd_check(int argc, char **argv)
 		rc = kdx_usage_error(cmd, "'check' needs exactly one FILE");
 		goto out;
 	}
-	kdx_compile_opts o = {
-		.path = pos.items[0], .include_dirs = incs.items, .ninclude_dirs = incs.n,
-		.kdx_path = getenv("KDX_PATH"), .vars = vars.items, .nvars = vars.n,
-		.var_files = var_files.items, .nvar_files = var_files.n,
-	};
-	rc = check_file(&o, json, strict);
+	rc = check_file(cmd, pos.items[0], &src, json, strict);
 out:
-	kdx_strlist_release(&vars);
-	kdx_strlist_release(&var_files);
-	kdx_strlist_release(&incs);
+	kdx_fe_opts_release(&src);
 	kdx_strlist_release(&pos);
 	return rc;
 }

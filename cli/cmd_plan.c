@@ -39,7 +39,7 @@ int cmd_plan(int argc, char **argv)
 	o.json = json;
 	kdx_rb r;
 	rc = KDX_EXIT_ERROR;
-	if (kdx_rb_load(&r, pos.items[0], &o) == 0) {
+	if (kdx_rb_load(&r, pos.items[0], &o, cmd->needs) == 0) {
 		kdx_planview v;
 		strbuf meta = STRBUF_INIT, err = STRBUF_INIT;
 		kdx_planview_init(&v);

@@ -44,6 +44,20 @@ static void print_result(const kdx_run_result *res, bool json, bool rollback)
 	       res->undone, res->not_undone, res->failed + res->undo_failed);
 }
 
+/* No run of FILE to continue: if FILE itself does not compile or is unsafe, say so too,
+ * with the diagnostics every other command gives for it. */
+static void explain_broken(const char *file, const kdx_rb_opts *o, unsigned needs)
+{
+	kdx_fe fe;
+	if (kdx_fe_load(&fe, file, &o->src, needs) < 0) {
+		strbuf out = STRBUF_INIT;
+		kdx_fe_render(&fe, o->json, &out);
+		fputs(out.buf ? out.buf : "", stderr);
+		strbuf_release(&out);
+	}
+	kdx_fe_release(&fe);
+}
+
 int kdx_recover_main(int argc, char **argv, bool rollback)
 {
 	const kdx_command *cmd = kdx_command_find(rollback ? "rollback" : "resume");
@@ -74,8 +88,11 @@ int kdx_recover_main(int argc, char **argv, bool rollback)
 		goto out;
 	}
 	const char *file = pos.n ? pos.items[0] : NULL;
-	if (find_journal(journal, file, state_dir, &jpath) < 0)
+	if (find_journal(journal, file, state_dir, &jpath) < 0) {
+		if (file)
+			explain_broken(file, &o, cmd->needs);
 		goto out;
+	}
 	kdx_journal_state st;
 	kdx_journal_state_init(&st);
 	if (kdx_journal_read(jpath.buf, &st, &warn, &err) < 0) {
@@ -86,14 +103,14 @@ int kdx_recover_main(int argc, char **argv, bool rollback)
 	/* rebuild the plan the run was made from: same runbook, same vars */
 	kdx_rb_opts from = { 0 };
 	const char *rb_path = NULL;
-	if (kdx_rb_meta_load(st.meta, &from, &rb_path, &holder) == 0 && !o.vars.n &&
-	    !o.var_files.n) {
-		o.vars = from.vars;
-		o.var_files = from.var_files;
-		if (!o.incs.n)
-			o.incs = from.incs;
+	if (kdx_rb_meta_load(st.meta, &from, &rb_path, &holder) == 0 && !o.src.vars.n &&
+	    !o.src.var_files.n) {
+		o.src.vars = from.src.vars;
+		o.src.var_files = from.src.var_files;
+		if (!o.src.incs.n)
+			o.src.incs = from.src.incs;
 		else
-			kdx_strlist_release(&from.incs);
+			kdx_strlist_release(&from.src.incs);
 	} else {
 		kdx_rb_opts_release(&from);
 	}
@@ -106,7 +123,7 @@ int kdx_recover_main(int argc, char **argv, bool rollback)
 		goto out;
 	}
 	kdx_rb r;
-	if (kdx_rb_load(&r, file, &o) == 0) {
+	if (kdx_rb_load(&r, file, &o, cmd->needs) == 0) {
 		kdx_progress prog;
 		kdx_progress_init(&prog, stdout, json, kdx_use_color(1));
 		kdx_approvals ap;
@@ -127,7 +144,7 @@ int kdx_recover_main(int argc, char **argv, bool rollback)
 		kdx_real_clock_init(&clk);
 		kdx_run_result res;
 		strbuf_reset(&warn);
-		int x = kdx_exec_recover(r.comp.plan, jpath.buf, rollback, &r.be.be, &clk.base, &eo,
+		int x = kdx_exec_recover(r.fe.comp.plan, jpath.buf, rollback, &r.be.be, &clk.base, &eo,
 					 &res, &warn, &err);
 		if (warn.len)
 			fprintf(stderr, "kdx: warning: %s\n", warn.buf);

@@ -2,26 +2,21 @@
  * report every diagnostic, exit 0 or 1. */
 #include "cli.h"
 #include "../common/strbuf.h"
-#include "../compiler/compile.h"
-#include "aws_check.h"
+#include "frontend.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 /* The compile pipeline for one file; its diagnostics are rendered into out. */
-static size_t validate_file(const kdx_compile_opts *base, const char *path, bool json, strbuf *out)
+static size_t validate_file(const kdx_command *cmd, const kdx_fe_opts *o, const char *path,
+			    bool json, strbuf *out)
 {
-	kdx_compile_opts o = *base;
-	o.path = path;
-	kdx_compilation c;
-	kdx_compile(&o, &c);
-	if (json)
-		kdx_diags_render_json(out, &c.diags, &c.sources);
-	else
-		kdx_diags_render(out, &c.diags, &c.sources, kdx_use_color(2));
-	size_t n = c.diags.nerrors;
-	kdx_compilation_release(&c);
+	kdx_fe fe;
+	kdx_fe_load(&fe, path, o, cmd->needs);
+	kdx_fe_render(&fe, json, out);
+	size_t n = fe.comp.diags.nerrors;
+	kdx_fe_release(&fe);
 	return n;
 }
 
@@ -29,11 +24,11 @@ int cmd_validate(int argc, char **argv)
 {
 	const kdx_command *cmd = kdx_command_find("validate");
 	bool json = false;
-	kdx_strlist vars = { 0 }, var_files = { 0 }, incs = { 0 }, pos = { 0 };
-	kdx_flag flags[] = {
-		{ "json", KDX_FLAG_BOOL, &json }, { "var", KDX_FLAG_MULTI, &vars },
-		{ "var-file", KDX_FLAG_MULTI, &var_files }, { "I", KDX_FLAG_MULTI, &incs }, { 0 },
-	};
+	kdx_fe_opts src = { 0 };
+	kdx_strlist pos = { 0 };
+	kdx_flag flags[5] = { { "json", KDX_FLAG_BOOL, &json } };
+	size_t n = 1;
+	kdx_fe_flags(flags, &n, &src);
 	int rc = KDX_EXIT_OK;
 	int r = kdx_parse_flags(cmd, argc, argv, flags, &pos);
 	if (r) {
@@ -44,27 +39,17 @@ int cmd_validate(int argc, char **argv)
 		rc = kdx_usage_error(cmd, "'validate' needs at least one FILE");
 		goto out;
 	}
-	kdx_compile_opts o = {
-		.include_dirs = incs.items, .ninclude_dirs = incs.n, .kdx_path = getenv("KDX_PATH"),
-		.vars = vars.items, .nvars = vars.n, .var_files = var_files.items,
-		.nvar_files = var_files.n, .check_aws_call = kdx_aws_check_call,
-	};
-	kdx_aws_checker checker = { 0 };
-	o.check_aws_ctx = &checker;
 	strbuf text = STRBUF_INIT;
 	size_t nerrors = 0;
 	for (size_t i = 0; i < pos.n; i++)
-		nerrors += validate_file(&o, pos.items[i], json, &text);
+		nerrors += validate_file(cmd, &src, pos.items[i], json, &text);
 	fputs(text.buf, json ? stdout : stderr);
 	if (!json && nerrors)
 		fprintf(stderr, "%zu error%s\n", nerrors, nerrors == 1 ? "" : "s");
 	rc = nerrors ? KDX_EXIT_ERROR : KDX_EXIT_OK;
 	strbuf_release(&text);
-	kdx_aws_checker_release(&checker);
 out:
-	kdx_strlist_release(&vars);
-	kdx_strlist_release(&var_files);
-	kdx_strlist_release(&incs);
+	kdx_fe_opts_release(&src);
 	kdx_strlist_release(&pos);
 	return rc;
 }

@@ -62,13 +62,13 @@ static size_t *exec_order(const kdx_plan *p)
  * a traffic resource's weights by region, a fleet's instance count as capacity. */
 static void observe(kdx_model *m, const kdx_rb *r, const kdx_bound_call *bc, const kdx_value *snap)
 {
-	const kdx_plan *p = r->comp.plan;
+	const kdx_plan *p = r->fe.comp.plan;
 	for (size_t i = 0; i < bc->nargs; i++) {
 		const kdx_plan_resource *res = NULL;
 		int32_t ri = -1;
-		for (size_t k = 0; k < r->comp.nres && bc->args[i]; k++)
-			if (r->comp.res[k].value == bc->args[i]) {
-				ri = r->comp.res[k].index;
+		for (size_t k = 0; k < r->fe.comp.nres && bc->args[i]; k++)
+			if (r->fe.comp.res[k].value == bc->args[i]) {
+				ri = r->fe.comp.res[k].index;
 				res = &p->resources[ri];
 			}
 		if (!res)
@@ -136,7 +136,7 @@ static void one_step(ctx *c, size_t no, const kdx_step *st)
 	kdx_interp_reset(in);
 	strbuf_addf(h, "\n%zu. step %s", no, st->name);
 	for (size_t k = 0; k < st->npreds; k++)
-		strbuf_addf(h, "%s%s", k ? ", " : " after ", c->r->comp.plan->steps[st->preds[k].from].name);
+		strbuf_addf(h, "%s%s", k ? ", " : " after ", c->r->fe.comp.plan->steps[st->preds[k].from].name);
 	const kdx_step_body *sb = st->body;
 	strbuf_addf(h, "  (%s%s)\n", st->action ? st->action : "no action",
 		    st->mutating ? ""
@@ -227,25 +227,25 @@ static void one_step(ctx *c, size_t no, const kdx_step *st)
 static void header(ctx *c, const char *meta)
 {
 	const kdx_rb *r = c->r;
-	const kdx_plan *p = r->comp.plan;
+	const kdx_plan *p = r->fe.comp.plan;
 	strbuf *h = &c->v->human;
 	strbuf t = STRBUF_INIT;
 	strbuf_addf(h, "Runbook %s (%s)", p->name, p->path);
 	if (p->environment)
 		strbuf_addf(h, ", environment %s", p->environment);
 	strbuf_addch(h, '\n');
-	kdx_progress_time(&t, r->rep.total_ms);
+	kdx_progress_time(&t, r->fe.rep.total_ms);
 	strbuf_addf(h, "RTO budget: critical path %s", t.buf);
 	if (p->has_rto) {
 		strbuf_reset(&t);
 		kdx_progress_time(&t, p->rto_ms);
 		strbuf_addf(h, " of %s (", t.buf);
 		strbuf_reset(&t);
-		kdx_progress_time(&t, r->rep.slack_ms < 0 ? -r->rep.slack_ms : r->rep.slack_ms);
-		strbuf_addf(h, "%s %s)", t.buf, r->rep.slack_ms < 0 ? "over" : "to spare");
+		kdx_progress_time(&t, r->fe.rep.slack_ms < 0 ? -r->fe.rep.slack_ms : r->fe.rep.slack_ms);
+		strbuf_addf(h, "%s %s)", t.buf, r->fe.rep.slack_ms < 0 ? "over" : "to spare");
 	}
-	for (size_t i = 0; i < r->rep.npath; i++)
-		strbuf_addf(h, "%s%s", i ? " -> " : ": ", p->steps[r->rep.path[i].step].name);
+	for (size_t i = 0; i < r->fe.rep.npath; i++)
+		strbuf_addf(h, "%s%s", i ? " -> " : ": ", p->steps[r->fe.rep.path[i].step].name);
 	strbuf_addch(h, '\n');
 	strbuf_reset(&t);
 	kdx_real_backend_stop_on(&c->r->be, &t);
@@ -260,7 +260,7 @@ static void header(ctx *c, const char *meta)
 	json_kv(j, "environment", p->environment, true);
 	strbuf_addf(j, ",\"meta\":%s", meta && *meta ? meta : "{}");
 	strbuf_addf(j, ",\"rto_ms\":%lld,\"critical_path_ms\":%lld,\"steps\":[",
-		    (long long)(p->has_rto ? p->rto_ms : 0), (long long)r->rep.total_ms);
+		    (long long)(p->has_rto ? p->rto_ms : 0), (long long)r->fe.rep.total_ms);
 }
 
 int kdx_planview_build(kdx_planview *v, kdx_rb *r, const char *meta, bool color, strbuf *err)
@@ -272,13 +272,13 @@ int kdx_planview_build(kdx_planview *v, kdx_rb *r, const char *meta, bool color,
 	kdx_interp in;
 	kdx_interp_init(&in, &prt);
 	ctx c = { .r = r, .v = v, .in = &in, .first_obs = true, .err = err };
-	kdx_model_init_from_plan(&c.m, r->comp.plan);
+	kdx_model_init_from_plan(&c.m, r->fe.comp.plan);
 	strbuf_addch(&v->observed, '{');
 	header(&c, meta);
-	size_t *order = exec_order(r->comp.plan);
+	size_t *order = exec_order(r->fe.comp.plan);
 	size_t nmut = 0;
-	for (size_t i = 0; i < r->comp.plan->nsteps; i++) {
-		const kdx_step *st = &r->comp.plan->steps[order[i]];
+	for (size_t i = 0; i < r->fe.comp.plan->nsteps; i++) {
+		const kdx_step *st = &r->fe.comp.plan->steps[order[i]];
 		one_step(&c, i + 1, st);
 		nmut += st->mutating;
 	}
@@ -286,7 +286,7 @@ int kdx_planview_build(kdx_planview *v, kdx_rb *r, const char *meta, bool color,
 	strbuf_addch(&v->observed, '}');
 	strbuf_addf(&v->json, "],\"observed\":%s}", v->observed.buf);
 	strbuf_addf(&v->human, "\nPlan: %zu steps, %zu change something, %zu only read.\n",
-		    r->comp.plan->nsteps, nmut, r->comp.plan->nsteps - nmut);
+		    r->fe.comp.plan->nsteps, nmut, r->fe.comp.plan->nsteps - nmut);
 	kdx_model_release(&c.m);
 	kdx_interp_release(&in);
 	if (c.failures) {
