@@ -2,6 +2,7 @@
  * step did, what was undone, how the run ended), for people or as JSON. */
 #include "cli.h"
 #include "frontend.h"
+#include "../compiler/plan_io.h"
 #include "journal_view.h"
 #include "planfile.h"
 
@@ -87,7 +88,7 @@ static int show_journal(const char *path, bool json)
 }
 
 /* A runbook: its plan IR as the front end builds it for every command, checked at the level
- * the table gives show. */
+ * the table gives show; -json: the IR document (compiler/plan_io.h). */
 static int show_runbook(const kdx_command *cmd, const char *path, const kdx_fe_opts *o, bool json)
 {
 	kdx_fe fe;
@@ -106,8 +107,12 @@ static int show_runbook(const kdx_command *cmd, const char *path, const kdx_fe_o
 				strbuf_addf(&out, "%s%s", k ? ", " : "  after ", p->steps[s->preds[k].from].name);
 			strbuf_addch(&out, '\n');
 		}
-		if (!json)
-			fputs(out.buf, stdout);
+		if (json) {
+			strbuf_reset(&out);
+			kdx_plan_write(&out, p);
+			strbuf_addch(&out, '\n');
+		}
+		fputs(out.buf, stdout);
 	}
 	strbuf_release(&out);
 	kdx_fe_release(&fe);

@@ -111,7 +111,7 @@ const kdx_command kdx_commands[] = {
 	{ .name = "show", .summary = "Show a saved plan or a run's journal",
 	  .usage = "Usage: kdx show [-json] FILE.kdx | PLANFILE | JOURNAL\n\n"
 		   "  A runbook: its steps as the front end lowers them (checked like kdx check).\n\n"
-		   "  -json   print the plan document, or the journal's state, as JSON\n",
+		   "  -json   print the plan IR, the plan document, or the journal's state, as JSON\n",
 	  .run = cmd_show,
 	  .needs = KDX_NEED_COMPILE | KDX_NEED_RUNBOOK | KDX_NEED_CHECK | KDX_NEED_STORE },
 	{ .name = "simulate", .summary = "Rehearse a runbook on the world model: scenarios, RTO/RPO, every single-step failure",

@@ -57,4 +57,13 @@ run syntax.fmt "$KDX" fmt -check "$dir/syntax.kdx"
 assert_eq "$(located out/syntax.fmt)" "$(located out/syntax.check)" "fmt and check on a syntax error"
 # nothing was written anywhere: no journal, no lock
 [ -z "$(ls -A st)" ] || fail "a refused runbook left state behind: $(ls -A st)"
+# ... and a sound runbook: show reads the plan IR the front end built, -json writes it
+"$KDX" show -json "$KDX_REPO/examples/weighted-shift.kdx" >ir.json
+python3 - ir.json <<'PY'
+import json, sys
+ir = json.load(open(sys.argv[1]))
+assert ir["kdx_plan_ir"] == 1 and ir["name"] == "weighted-shift", ir.get("name")
+assert [s["name"] for s in ir["steps"]] == ["drain_east"]
+assert ir["steps"][0]["effects"][0]["kind"] == "set_weights"
+PY
 echo "ok: $n command runs on $(ls "$dir"/*.kdx | wc -l) broken runbooks, same diagnostics"
