@@ -1,6 +1,9 @@
 /* kdx check: compile a runbook, run the eight safety analyses on its plan, print the
  * diagnostics and the critical path against the RTO; or explain one analysis. */
 #include "cli.h"
+#include "format.h"
+#include "junit.h"
+#include "sarif.h"
 #include "../common/strbuf.h"
 #include "frontend.h"
 
@@ -106,9 +109,66 @@ static void render_json(strbuf *out, const kdx_safety_report *rep, bool safe)
 	strbuf_addstr(out, "]}\n");
 }
 
-static int check_file(const kdx_command *cmd, const char *path, const kdx_fe_opts *o, bool json,
-		      bool strict)
+/* One test case per analysis, failed when it reported an error (a warning too under
+ * -strict); errors of the front end (syntax, types, ...) make one more case, "compile". */
+static void render_junit(strbuf *out, const char *path, const kdx_diags *d,
+			 const kdx_sources *src, bool checked, bool strict)
 {
+	kdx_junit j;
+	kdx_junit_init(&j);
+	strbuf name = STRBUF_INIT, fail = STRBUF_INIT, text = STRBUF_INIT;
+	strbuf_addf(&name, "kdx check %s", path);
+	kdx_junit_suite(&j, name.buf);
+	for (size_t a = 0; a <= KDX_SAFETY_NANALYSES; a++) {
+		const char *an = a < KDX_SAFETY_NANALYSES ? kdx_safety_analyses[a] : NULL;
+		kdx_diags mine;
+		kdx_diags_init(&mine);
+		size_t nbad = 0;
+		for (size_t i = 0; i < d->n; i++) {
+			const kdx_diag *g = &d->items[i];
+			bool is_analysis = false;
+			for (size_t k = 0; g->code && k < KDX_SAFETY_NANALYSES; k++)
+				is_analysis |= !strcmp(g->code, kdx_safety_analyses[k]);
+			if (an ? !(g->code && !strcmp(g->code, an)) : is_analysis)
+				continue;
+			if (g->sev == KDX_ERROR || (strict && g->sev == KDX_WARNING)) {
+				if (!nbad++) {
+					strbuf_reset(&fail);
+					strbuf_addstr(&fail, g->msg);
+				}
+			}
+			/* the whole diagnostic, as the terminal shows it, is the failure's text */
+			kdx_diag *c = kdx_diag_add(&mine, g->sev, g->code, g->span, "%s", g->msg);
+			c->located = g->located;
+			if (g->hint)
+				kdx_diag_hint(c, "%s", g->hint);
+			for (size_t k = 0; k < g->nnotes; k++) {
+				if (g->notes[k].located)
+					kdx_diag_note(c, g->notes[k].span, "%s", g->notes[k].msg);
+				else
+					kdx_diag_note_unlocated(c, "%s", g->notes[k].msg);
+			}
+		}
+		strbuf_reset(&text);
+		kdx_diags_render(&text, &mine, src, false);
+		if (an && !checked)
+			kdx_junit_skip(&j, "kdx.check", an, "the runbook did not compile");
+		else if (an || nbad || mine.n)
+			kdx_junit_case(&j, "kdx.check", an ? an : "compile", 0, nbad ? fail.buf : NULL,
+				       text.buf);
+		kdx_diags_release(&mine);
+	}
+	kdx_junit_finish(&j, out);
+	kdx_junit_release(&j);
+	strbuf_release(&name);
+	strbuf_release(&fail);
+	strbuf_release(&text);
+}
+
+static int check_file(const kdx_command *cmd, const char *path, const kdx_fe_opts *o,
+		      kdx_format fmt, bool strict)
+{
+	bool json = fmt == KDX_FORMAT_JSON;
 	kdx_fe fe;
 	int rc = KDX_EXIT_ERROR;
 	strbuf diags = STRBUF_INIT, out = STRBUF_INIT;
@@ -117,7 +177,13 @@ static int check_file(const kdx_command *cmd, const char *path, const kdx_fe_opt
 	bool checked = fe.checked;
 	size_t nerr = fe.comp.diags.nerrors, nwarn = fe.comp.diags.nwarnings;
 	bool safe = checked && !nerr && (!strict || !nwarn);
-	if (json) {
+	if (fmt == KDX_FORMAT_SARIF) {
+		kdx_sarif *sa = kdx_sarif_new("check");
+		kdx_sarif_add(sa, &fe.comp.diags, &fe.comp.sources);
+		kdx_sarif_finish(sa, &out);
+	} else if (fmt == KDX_FORMAT_JUNIT) {
+		render_junit(&out, path, &fe.comp.diags, &fe.comp.sources, checked, strict);
+	} else if (json) {
 		kdx_fe_render(&fe, true, &out);
 		if (checked)
 			render_json(&out, rep, safe);
@@ -151,19 +217,26 @@ int cmd_check(int argc, char **argv)
 {
 	const kdx_command *cmd = kdx_command_find("check");
 	bool json = false, strict = false;
-	const char *explain_name = NULL;
+	const char *explain_name = NULL, *format = NULL;
+	kdx_format fmt;
 	kdx_fe_opts src = { 0 };
 	kdx_strlist pos = { 0 };
 	kdx_flag flags[8] = {
 		{ "json", KDX_FLAG_BOOL, &json }, { "strict", KDX_FLAG_BOOL, &strict },
-		{ "explain", KDX_FLAG_STRING, &explain_name },
+		{ "format", KDX_FLAG_STRING, &format }, { "explain", KDX_FLAG_STRING, &explain_name },
 	};
-	size_t n = 3;
+	size_t n = 4;
 	kdx_fe_flags(flags, &n, &src);
 	int rc;
 	int r = kdx_parse_flags(cmd, argc, argv, flags, &pos);
 	if (r) {
 		rc = r < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
+		goto out;
+	}
+	if (kdx_format_parse(cmd, format, json,
+			     KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_SARIF | KDX_FORMAT_JUNIT,
+			     &fmt) < 0) {
+		rc = KDX_EXIT_ERROR;
 		goto out;
 	}
 	if (explain_name) {
@@ -174,7 +247,7 @@ int cmd_check(int argc, char **argv)
 		rc = kdx_usage_error(cmd, "'check' needs exactly one FILE");
 		goto out;
 	}
-	rc = check_file(cmd, pos.items[0], &src, json, strict);
+	rc = check_file(cmd, pos.items[0], &src, fmt, strict);
 out:
 	kdx_fe_opts_release(&src);
 	kdx_strlist_release(&pos);

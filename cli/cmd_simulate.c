@@ -2,6 +2,8 @@
  * scenarios, or exploring every single-step failure -- and print the timeline, the achieved
  * RTO and RPO against the objectives, and each expectation. */
 #include "cli.h"
+#include "format.h"
+#include "junit.h"
 #include "../common/strbuf.h"
 #include "frontend.h"
 #include "../sim/explore.h"
@@ -9,6 +11,7 @@
 #include "../sim/svg.h"
 
 #include <inttypes.h>
+#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +22,8 @@ typedef struct simcli {
 	int parallelism;
 	bool json;
 	const char *svg;
+	int depth;          /* -explore -depth: 1 or 2 faults per run */
+	kdx_junit *junit;   /* -format junit: results go here instead of the terminal */
 	size_t failed;      /* runs with a failed expectation */
 } simcli;
 
@@ -132,6 +137,37 @@ static void print_summary(strbuf *out, const simcli *C, const kdx_scenario *sc,
 	}
 }
 
+/* A run as a JUnit suite: one case per expectation and one for "no unsafe state"; the
+ * achieved RTO and RPO and the run's status are the suite's properties. */
+static void junit_run(simcli *C, const kdx_scenario *sc, const kdx_sim_result *r)
+{
+	kdx_junit *j = C->junit;
+	const char *suite = sc ? sc->name : "no faults";
+	strbuf v = STRBUF_INIT, msg = STRBUF_INIT;
+	kdx_junit_suite(j, suite);
+	kdx_junit_property(j, "status", kdx_run_status_name(r->run.status));
+	strbuf_addf(&v, "%" PRIu64, C->seed);
+	kdx_junit_property(j, "seed", v.buf);
+	strbuf_reset(&v);
+	if (r->recovered)
+		dur(&v, r->rto_ms);
+	else
+		strbuf_addstr(&v, "not recovered");
+	kdx_junit_property(j, "rto_achieved", v.buf);
+	strbuf_reset(&v);
+	dur(&v, r->rpo_ms);
+	kdx_junit_property(j, "rpo_achieved", v.buf);
+	for (size_t k = 0; k < r->nviolations; k++)
+		strbuf_addf(&msg, "%s%s", k ? "; " : "", r->violations[k]);
+	kdx_junit_case(j, "kdx.simulate", "no unsafe state", (double)r->end_ms / 1000,
+		       r->nviolations ? msg.buf : NULL, NULL);
+	for (size_t k = 0; sc && k < sc->nexpects; k++)
+		kdx_junit_case(j, "kdx.simulate", sc->expects[k].text, 0,
+			       r->expect_ok[k] ? NULL : "expectation failed", NULL);
+	strbuf_release(&v);
+	strbuf_release(&msg);
+}
+
 static int one_run(simcli *C, const kdx_scenario *sc, strbuf *err)
 {
 	kdx_sim_opts o = { .seed = C->seed, .parallelism = C->parallelism, .scenario = sc,
@@ -142,15 +178,19 @@ static int one_run(simcli *C, const kdx_scenario *sc, strbuf *err)
 		kdx_sim_result_release(&r);
 		return -1;
 	}
-	if (!C->json) {
-		strbuf_addf(&out, "simulate '%s', seed %" PRIu64 ", ", C->p->name, C->seed);
-		if (sc)
-			strbuf_addf(&out, "scenario \"%s\"\n", sc->name);
-		else
-			strbuf_addstr(&out, "no faults\n");
+	if (C->junit) {
+		junit_run(C, sc, &r);
+	} else {
+		if (!C->json) {
+			strbuf_addf(&out, "simulate '%s', seed %" PRIu64 ", ", C->p->name, C->seed);
+			if (sc)
+				strbuf_addf(&out, "scenario \"%s\"\n", sc->name);
+			else
+				strbuf_addstr(&out, "no faults\n");
+		}
+		print_timeline(&out, C, &r);
+		print_summary(&out, C, sc, &r);
 	}
-	print_timeline(&out, C, &r);
-	print_summary(&out, C, sc, &r);
 	fputs(out.buf, stdout);
 	fflush(stdout);
 	int rc = 0;
@@ -160,6 +200,21 @@ static int one_run(simcli *C, const kdx_scenario *sc, strbuf *err)
 	strbuf_release(&out);
 	kdx_sim_result_release(&r);
 	return rc;
+}
+
+/* An -explore row (or pair) as a JUnit case: a failure when it is unsafe, saying why. */
+static void junit_row(kdx_junit *j, const char *classname, const char *name,
+		      const kdx_explore_row *row)
+{
+	strbuf why = STRBUF_INIT;
+	const char *parts[] = { row->violations, row->leftovers, row->irreversible };
+	const char *labels[] = { "bad state", "not restored", "irreversible" };
+	for (int k = 0; k < 3; k++)
+		if (parts[k])
+			strbuf_addf(&why, "%s%s: %s", why.len ? "; " : "", labels[k], parts[k]);
+	kdx_junit_case(j, classname, name, 0, row->unsafe ? (why.len ? why.buf : "unsafe") : NULL,
+		       NULL);
+	strbuf_release(&why);
 }
 
 static int explore(simcli *C, strbuf *err)
@@ -174,7 +229,9 @@ static int explore(simcli *C, strbuf *err)
 	for (size_t i = 0; i < C->p->nsteps; i++)
 		if (strlen(C->p->steps[i].name) > w)
 			w = strlen(C->p->steps[i].name);
-	if (!C->json)
+	if (C->junit)
+		kdx_junit_suite(C->junit, "explore");
+	else if (!C->json)
 		strbuf_addf(&out, "%-*s  %-7s  %-18s  %s\n", (int)w, "STEP", "FAULT", "OUTCOME",
 			    "VERDICT");
 	for (size_t k = 0; k < x.nrows; k++) {
@@ -184,6 +241,13 @@ static int explore(simcli *C, strbuf *err)
 		char st[48];
 		snprintf(st, sizeof(st), "%s%s", row->paused ? "paused+" : "",
 			 kdx_run_status_name(row->status));
+		if (C->junit) {
+			strbuf cname = STRBUF_INIT;
+			strbuf_addf(&cname, "%s %s -> %s", name, fault, st);
+			junit_row(C->junit, "kdx.simulate.explore", cname.buf, row);
+			strbuf_release(&cname);
+			continue;
+		}
 		if (C->json) {
 			strbuf_addstr(&out, "{\"type\":\"explore\",\"step\":");
 			strbuf_add_json_str(&out, name);
@@ -208,7 +272,9 @@ static int explore(simcli *C, strbuf *err)
 		if (row->irreversible)
 			strbuf_addf(&out, "    irreversible: %s\n", row->irreversible);
 	}
-	if (C->json)
+	if (C->junit)
+		;
+	else if (C->json)
 		strbuf_addf(&out, "{\"type\":\"explore_summary\",\"runs\":%zu,\"unsafe\":%zu}\n",
 			    x.nrows, x.nunsafe);
 	else
@@ -217,6 +283,115 @@ static int explore(simcli *C, strbuf *err)
 	strbuf_release(&out);
 	C->failed += x.nunsafe;
 	kdx_explore_release(&x);
+	return 0;
+}
+
+static const char *fault_name(kdx_fault_kind k)
+{
+	return k == KDX_FAULT_FAIL_STEP ? "fail" : "timeout";
+}
+
+/* -explore -depth 2: every pair with -json; in text only the pairs that are unsafe or break
+ * the RTO (thousands of safe pairs would hide them), then the totals. */
+static int explore_pairs(simcli *C, strbuf *err)
+{
+	const kdx_plan *p = C->p;
+	kdx_explore_pairs x;
+	if (kdx_explore_pairs_run(p, C->seed, C->parallelism, &x, err) < 0) {
+		kdx_explore_pairs_release(&x);
+		return -1;
+	}
+	strbuf out = STRBUF_INIT;
+	if (C->junit)
+		kdx_junit_suite(C->junit, "explore-pairs");
+	for (size_t k = 0; k < x.npairs; k++) {
+		const kdx_explore_pair *xp = &x.pairs[k];
+		const kdx_explore_row *row = &xp->row;
+		strbuf second = STRBUF_INIT;
+		if (xp->region_lost)
+			strbuf_addf(&second, "region %s lost", p->regions[xp->region].name);
+		else
+			strbuf_addf(&second, "%s %s", fault_name(xp->fault2), p->steps[xp->step2].name);
+		char st[48];
+		snprintf(st, sizeof(st), "%s%s", row->paused ? "paused+" : "",
+			 kdx_run_status_name(row->status));
+		if (C->junit) {
+			strbuf cname = STRBUF_INIT;
+			strbuf_addf(&cname, "%s %s + %s -> %s%s", fault_name(row->fault),
+				    p->steps[row->step].name, second.buf, st,
+				    xp->breaks_rto ? ", breaks the RTO" : "");
+			junit_row(C->junit, "kdx.simulate.explore_pairs", cname.buf, row);
+			strbuf_release(&cname);
+		} else if (C->json) {
+			json_object *o = json_object_new_object();
+			json_object_object_add(o, "type", json_object_new_string("explore_pair"));
+			json_object_object_add(o, "step", json_object_new_string(p->steps[row->step].name));
+			json_object_object_add(o, "fault", json_object_new_string(fault_name(row->fault)));
+			if (xp->region_lost) {
+				json_object_object_add(o, "region_lost",
+						       json_object_new_string(p->regions[xp->region].name));
+			} else {
+				json_object_object_add(o, "step2",
+						       json_object_new_string(p->steps[xp->step2].name));
+				json_object_object_add(o, "fault2",
+						       json_object_new_string(fault_name(xp->fault2)));
+			}
+			json_object_object_add(o, "outcome", json_object_new_string(st));
+			json_object_object_add(o, "safe", json_object_new_boolean(!row->unsafe));
+			json_object_object_add(o, "end_ms", json_object_new_int64(xp->end_ms));
+			json_object_object_add(o, "recovered", json_object_new_boolean(xp->recovered));
+			if (xp->recovered)
+				json_object_object_add(o, "rto_ms", json_object_new_int64(xp->rto_ms));
+			json_object_object_add(o, "breaks_rto", json_object_new_boolean(xp->breaks_rto));
+			const char *keys[] = { "violations", "leftovers", "irreversible" };
+			const char *vals[] = { row->violations, row->leftovers, row->irreversible };
+			for (int j = 0; j < 3; j++)
+				if (vals[j])
+					json_object_object_add(o, keys[j], json_object_new_string(vals[j]));
+			strbuf_addf(&out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+			json_object_put(o);
+		} else if (row->unsafe || xp->breaks_rto) {
+			strbuf_addf(&out, "%s %s + %s: %s, ", fault_name(row->fault),
+				    p->steps[row->step].name, second.buf, st);
+			if (xp->recovered) {
+				strbuf_addstr(&out, "recovered at ");
+				dur(&out, xp->rto_ms);
+			} else {
+				strbuf_addstr(&out, "not recovered");
+			}
+			strbuf_addf(&out, "%s%s\n", xp->breaks_rto ? ": breaks the RTO" : "",
+				    row->unsafe ? ", UNSAFE" : "");
+			if (row->violations)
+				strbuf_addf(&out, "    bad state: %s\n", row->violations);
+			if (row->leftovers)
+				strbuf_addf(&out, "    not restored: %s\n", row->leftovers);
+		}
+		strbuf_release(&second);
+	}
+	if (C->junit) {
+		; /* the document is written once, after every run */
+	} else if (C->json) {
+		json_object *o = json_object_new_object();
+		json_object_object_add(o, "type", json_object_new_string("explore_pairs_summary"));
+		json_object_object_add(o, "pairs", json_object_new_int64((int64_t)x.npairs));
+		json_object_object_add(o, "unsafe", json_object_new_int64((int64_t)x.nunsafe));
+		json_object_object_add(o, "breaks_rto", json_object_new_int64((int64_t)x.nbreaks_rto));
+		strbuf_addf(&out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
+		json_object_put(o);
+	} else {
+		strbuf_addf(&out, "%zu pairs, %zu unsafe, %zu break the RTO", x.npairs, x.nunsafe,
+			    x.nbreaks_rto);
+		if (p->has_rto) {
+			strbuf_addstr(&out, " (");
+			dur(&out, p->rto_ms);
+			strbuf_addstr(&out, ")");
+		}
+		strbuf_addstr(&out, "\n");
+	}
+	fputs(out.buf, stdout);
+	strbuf_release(&out);
+	C->failed += x.nunsafe;
+	kdx_explore_pairs_release(&x);
 	return 0;
 }
 
@@ -246,7 +421,7 @@ static int simulate(const kdx_command *cmd, const char *path, const kdx_fe_opts 
 		goto out;
 	}
 	if (do_explore) {
-		if (explore(C, &err) < 0)
+		if ((C->depth == 2 ? explore_pairs(C, &err) : explore(C, &err)) < 0)
 			goto out;
 	} else if (one) {
 		if (one_run(C, one, &err) < 0)
@@ -255,7 +430,7 @@ static int simulate(const kdx_command *cmd, const char *path, const kdx_fe_opts 
 		if (one_run(C, NULL, &err) < 0)
 			goto out;
 		for (size_t i = 0; all && i < nsc; i++) {
-			if (!C->json)
+			if (!C->json && !C->junit)
 				fputs("\n", stdout);
 			if (one_run(C, &sc[i], &err) < 0)
 				goto out;
@@ -265,6 +440,12 @@ static int simulate(const kdx_command *cmd, const char *path, const kdx_fe_opts 
 	if (unsafe)
 		strbuf_addf(&err, "'%s' is not safe (see above): rehearsed anyway, but it must not "
 			    "run as it is", path);
+	if (C->junit) {
+		strbuf doc = STRBUF_INIT;
+		kdx_junit_finish(C->junit, &doc);
+		fputs(doc.buf, stdout);
+		strbuf_release(&doc);
+	}
 out:
 	kdx_fe_render(&fe, false, &diags);
 	fputs(diags.buf, stderr);
@@ -280,17 +461,19 @@ int cmd_simulate(int argc, char **argv)
 {
 	const kdx_command *cmd = kdx_command_find("simulate");
 	bool json = false, all = false, do_explore = false;
-	const char *scenario = NULL, *svg = NULL;
-	long seed = 1, par = 0;
+	const char *scenario = NULL, *svg = NULL, *format = NULL;
+	kdx_format fmt;
+	long seed = 1, par = 0, depth = 1;
 	kdx_fe_opts src = { 0 };
 	kdx_strlist pos = { 0 };
-	kdx_flag flags[11] = {
+	kdx_flag flags[13] = {
 		{ "json", KDX_FLAG_BOOL, &json }, { "all-scenarios", KDX_FLAG_BOOL, &all },
+		{ "format", KDX_FLAG_STRING, &format },
 		{ "explore", KDX_FLAG_BOOL, &do_explore }, { "scenario", KDX_FLAG_STRING, &scenario },
 		{ "timeline", KDX_FLAG_STRING, &svg }, { "seed", KDX_FLAG_INT, &seed },
-		{ "parallelism", KDX_FLAG_INT, &par },
+		{ "parallelism", KDX_FLAG_INT, &par }, { "depth", KDX_FLAG_INT, &depth },
 	};
-	size_t n = 7;
+	size_t n = 9;
 	kdx_fe_flags(flags, &n, &src);
 	int rc;
 	int r = kdx_parse_flags(cmd, argc, argv, flags, &pos);
@@ -298,12 +481,22 @@ int cmd_simulate(int argc, char **argv)
 		rc = r < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
 		goto out;
 	}
+	if (kdx_format_parse(cmd, format, json, KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_JUNIT,
+			     &fmt) < 0) {
+		rc = KDX_EXIT_ERROR;
+		goto out;
+	}
+	json = fmt == KDX_FORMAT_JSON;
 	if (pos.n != 1) {
 		rc = kdx_usage_error(cmd, "'simulate' needs exactly one FILE");
 		goto out;
 	}
 	if ((scenario && all) || (do_explore && (scenario || all))) {
 		rc = kdx_usage_error(cmd, "-scenario, -all-scenarios and -explore exclude each other");
+		goto out;
+	}
+	if (depth < 1 || depth > 2 || (depth == 2 && !do_explore)) {
+		rc = kdx_usage_error(cmd, "-depth takes 1 or 2, with -explore");
 		goto out;
 	}
 	if (svg && (all || do_explore)) {
@@ -314,8 +507,12 @@ int cmd_simulate(int argc, char **argv)
 		rc = kdx_usage_error(cmd, "-parallelism takes 1 to 10000 and -seed a number >= 0");
 		goto out;
 	}
-	simcli C = { .seed = (uint64_t)seed, .parallelism = (int)par, .json = json, .svg = svg };
+	kdx_junit junit;
+	kdx_junit_init(&junit);
+	simcli C = { .seed = (uint64_t)seed, .parallelism = (int)par, .json = json, .svg = svg,
+		     .depth = (int)depth, .junit = fmt == KDX_FORMAT_JUNIT ? &junit : NULL };
 	rc = simulate(cmd, pos.items[0], &src, &C, scenario, all, do_explore);
+	kdx_junit_release(&junit);
 out:
 	kdx_fe_opts_release(&src);
 	kdx_strlist_release(&pos);

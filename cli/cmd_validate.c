@@ -1,6 +1,8 @@
 /* kdx validate: compile runbooks and modules (parse, resolve, types, evaluation, lowering),
  * report every diagnostic, exit 0 or 1. */
 #include "cli.h"
+#include "format.h"
+#include "sarif.h"
 #include "../common/strbuf.h"
 #include "frontend.h"
 
@@ -8,13 +10,16 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-/* The compile pipeline for one file; its diagnostics are rendered into out. */
+/* One file through the front end; its diagnostics are rendered into out. */
 static size_t validate_file(const kdx_command *cmd, const kdx_fe_opts *o, const char *path,
-			    bool json, strbuf *out)
+			    kdx_format fmt, kdx_sarif *sarif, strbuf *out)
 {
 	kdx_fe fe;
 	kdx_fe_load(&fe, path, o, cmd->needs);
-	kdx_fe_render(&fe, json, out);
+	if (sarif)
+		kdx_sarif_add(sarif, &fe.comp.diags, &fe.comp.sources);
+	else
+		kdx_fe_render(&fe, fmt == KDX_FORMAT_JSON, out);
 	size_t n = fe.comp.diags.nerrors;
 	kdx_fe_release(&fe);
 	return n;
@@ -24,10 +29,14 @@ int cmd_validate(int argc, char **argv)
 {
 	const kdx_command *cmd = kdx_command_find("validate");
 	bool json = false;
+	const char *format = NULL;
+	kdx_format fmt;
 	kdx_fe_opts src = { 0 };
 	kdx_strlist pos = { 0 };
-	kdx_flag flags[5] = { { "json", KDX_FLAG_BOOL, &json } };
-	size_t n = 1;
+	kdx_flag flags[6] = {
+		{ "json", KDX_FLAG_BOOL, &json }, { "format", KDX_FLAG_STRING, &format },
+	};
+	size_t n = 2;
 	kdx_fe_flags(flags, &n, &src);
 	int rc = KDX_EXIT_OK;
 	int r = kdx_parse_flags(cmd, argc, argv, flags, &pos);
@@ -35,14 +44,23 @@ int cmd_validate(int argc, char **argv)
 		rc = r < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
 		goto out;
 	}
+	if (kdx_format_parse(cmd, format, json, KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_SARIF,
+			     &fmt) < 0) {
+		rc = KDX_EXIT_ERROR;
+		goto out;
+	}
+	json = fmt != KDX_FORMAT_TEXT;
 	if (!pos.n) {
 		rc = kdx_usage_error(cmd, "'validate' needs at least one FILE");
 		goto out;
 	}
 	strbuf text = STRBUF_INIT;
 	size_t nerrors = 0;
+	kdx_sarif *sarif = fmt == KDX_FORMAT_SARIF ? kdx_sarif_new("validate") : NULL;
 	for (size_t i = 0; i < pos.n; i++)
-		nerrors += validate_file(cmd, &src, pos.items[i], json, &text);
+		nerrors += validate_file(cmd, &src, pos.items[i], fmt, sarif, &text);
+	if (sarif)
+		kdx_sarif_finish(sarif, &text);
 	fputs(text.buf, json ? stdout : stderr);
 	if (!json && nerrors)
 		fprintf(stderr, "%zu error%s\n", nerrors, nerrors == 1 ? "" : "s");

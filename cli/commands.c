@@ -45,11 +45,14 @@ const kdx_command kdx_commands[] = {
 	  .usage = "Usage: kdx aws SUBCOMMAND [FLAGS]\n\n  sign   show SigV4 signing of a raw HTTP request\n"
 		   "  call   send one model-checked request (kdx aws call SERVICE OPERATION ...)\n", .run = cmd_aws },
 	{ .name = "check", .summary = "Prove a runbook safe: graph, traffic, capacity, RTO, RPO, fencing, undo, races",
-	  .usage = "Usage: kdx check [-json] [-strict] [-var NAME=VALUE]... [-var-file FILE]... [-I DIR]... FILE\n"
+	  .usage = "Usage: kdx check [-json | -format text|json|sarif|junit] [-strict] [-var NAME=VALUE]...\n"
+		   "                 [-var-file FILE]... [-I DIR]... FILE\n"
 		   "       kdx check -explain ANALYSIS\n\n"
 		   "  Compile FILE, then run the eight safety analyses on its plan and print the\n"
 		   "  critical path against the RTO. Exit 0 when safe, 1 when not.\n\n"
 		   "  -json             diagnostics and the critical path as JSON, one object per line\n"
+		   "  -format F         text (default), json (= -json), sarif (SARIF 2.1.0 for code\n"
+		   "                    scanning) or junit (one test case per analysis)\n"
 		   "  -strict           warnings (e.g. RTO slack under 10%) fail the check too\n"
 		   "  -explain NAME     what an analysis proves and why it matters: graph, traffic,\n"
 		   "                    capacity, rto, rpo, fencing, reversibility, races\n",
@@ -116,14 +119,19 @@ const kdx_command kdx_commands[] = {
 	  .needs = KDX_NEED_COMPILE | KDX_NEED_RUNBOOK | KDX_NEED_CHECK | KDX_NEED_STORE },
 	{ .name = "simulate", .summary = "Rehearse a runbook on the world model: scenarios, RTO/RPO, every single-step failure",
 	  .usage = "Usage: kdx simulate FILE [-var NAME=VALUE ...] [-var-file FILE ...] [-scenario NAME | -all-scenarios]\n"
-		   "                    [-seed N] [-json] [-explore] [-timeline FILE.svg] [-parallelism N]\n\n"
+		   "                    [-seed N] [-json] [-explore [-depth 2]] [-timeline FILE.svg] [-parallelism N]\n\n"
+		   "                    [-seed N] [-json | -format text|json|junit] [-explore] [-timeline FILE.svg]\n"
+		   "                    [-parallelism N]\n\n"
 		   "  -scenario NAME   run one scenario block (default: a fault-free run)\n"
 		   "  -all-scenarios   a fault-free run, then every scenario\n"
 		   "  -seed N          seed of the duration draws (default 1): same seed, same timeline\n"
 		   "  -explore         fail and time out each step in turn, roll back, check the world is safe\n"
+		   "  -depth 2         with -explore: every pair of faults (two steps; a step and a lost region)\n"
 		   "  -timeline FILE   write an SVG Gantt chart of the run\n"
 		   "  -parallelism N   steps at once, as in apply (default 10)\n"
-		   "  -json            one JSON object per line\n\n"
+		   "  -json            one JSON object per line\n"
+		   "  -format F        text (default), json (= -json) or junit (a test suite per run:\n"
+		   "                   a case per expectation; -explore: a case per step and fault)\n\n"
 		   "Exit status 1 when an expectation fails or -explore finds an unsafe state.\n",
 	  .run = cmd_simulate,
 	  .needs = KDX_NEED_COMPILE | KDX_NEED_RUNBOOK | KDX_NEED_CHECK },
@@ -154,10 +162,12 @@ const kdx_command kdx_commands[] = {
 	  .run = cmd_unlock,
 	  .needs = KDX_NEED_LOCK | KDX_NEED_STORE },
 	{ .name = "validate", .summary = "Check runbooks and modules for errors",
-	  .usage = "Usage: kdx validate [-json] [-var NAME=VALUE]... [-var-file FILE]... [-I DIR]... FILE...\n\n"
+	  .usage = "Usage: kdx validate [-json | -format text|json|sarif] [-var NAME=VALUE]... [-var-file FILE]...\n"
+		   "                    [-I DIR]... FILE...\n\n"
 		   "  Parse, resolve names, check types and units, evaluate params and lower\n"
 		   "  each runbook to its plan. Modules (types and actions only) are checked too.\n\n"
-		   "  -json             diagnostics as JSON, one object per line\n",
+		   "  -json             diagnostics as JSON, one object per line\n"
+		   "  -format F         text (default), json (= -json) or sarif (SARIF 2.1.0)\n",
 	  .run = cmd_validate,
 	  .needs = KDX_NEED_COMPILE },
 	{ .name = "version", .summary = "Print the kdx version",

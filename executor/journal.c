@@ -1,14 +1,14 @@
 /* journal: append-only JSON-lines run record with a CRC32C per record, and the reader that
  * rebuilds a run's state from it (torn tail tolerated, middle not).
  *
- * Speed: an fsync that grows a file must also commit its new size (a file system journal
- * commit): about 5.5 ms per record on this project's VM disk, against about 2 ms for an
- * fdatasync that only overwrites blocks the file already has. So the file is written ahead
- * with zeros in chunks (one fsync per chunk), records overwrite the zeros, and a sync is an
- * fdatasync. The reader stops at the first NUL byte; closing cuts the zeros off. */
+ *
+ * The bytes live in a store (store.h): a directory today, S3 or DynamoDB tomorrow. The
+ * journal owns the format (sequence numbers, CRCs, the secret guard) and the rules of what
+ * a reader may trust; the store only keeps records in order. */
 #include "journal.h"
 
 #include "../common/arena.h"
+#include "../common/utctime.h"
 #include "../common/value.h"
 #include "../common/xalloc.h"
 
@@ -54,7 +54,6 @@ uint32_t kdx_crc32c(const void *data, size_t n)
 void kdx_journal_init(kdx_journal *j)
 {
 	memset(j, 0, sizeof(*j));
-	j->fd = -1;
 }
 
 static void read_crash_hook(kdx_journal *j)
@@ -65,134 +64,87 @@ static void read_crash_hook(kdx_journal *j)
 	j->dirty = false;
 }
 
-static int fsync_dir(const char *dir, strbuf *err)
+static void took_run(kdx_journal *j, kdx_store_run *r, const kdx_lease *lease)
 {
-	int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0 || fsync(fd) < 0) {
-		strbuf_addf(err, "cannot sync directory '%s': %s", dir, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+	j->run = r;
+	j->lease = lease;
+	strbuf p = STRBUF_INIT;
+	kdx_store_describe(r->store, r->run_id, &p);
+	free(j->path);
+	j->path = strbuf_detach(&p, NULL);
+	read_crash_hook(j);
+}
+
+int kdx_journal_create_in(kdx_journal *j, kdx_store *s, kdx_run_ident *id,
+			  const kdx_lease *lease, strbuf *err)
+{
+	kdx_store_run *r;
+	if (kdx_store_create(s, id, &r, err) < 0)
 		return -1;
-	}
-	close(fd);
+	j->seq = 0;
+	j->off = 0;
+	took_run(j, r, lease);
 	return 0;
 }
 
-#define CHUNK (256 * 1024)
-
-static int pwrite_all(int fd, const char *p, size_t n, uint64_t off)
+int kdx_journal_open_in(kdx_journal *j, kdx_store *s, const char *run_id,
+			const kdx_store_tail *tail, const kdx_lease *lease, strbuf *err)
 {
-	while (n) {
-		ssize_t w = pwrite(fd, p, n, (off_t)off);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		p += w;
-		n -= (size_t)w;
-		off += (uint64_t)w;
-	}
+	kdx_store_run *r;
+	if (kdx_store_open(s, run_id, tail, &r, err) < 0)
+		return -1;
+	j->seq = tail->last_seq;
+	j->off = tail->valid_bytes;
+	took_run(j, r, lease);
 	return 0;
-}
-
-/* Make room for at least need more bytes: zeros to the next chunk, size committed by fsync. */
-static int write_ahead(kdx_journal *j, size_t need, strbuf *err)
-{
-	static const char zeros[8192];
-	uint64_t grow = need > CHUNK ? need : CHUNK;
-	for (uint64_t done = 0; done < grow;) {
-		size_t n = grow - done < sizeof(zeros) ? (size_t)(grow - done) : sizeof(zeros);
-		if (pwrite_all(j->fd, zeros, n, j->size + done) < 0)
-			goto fail;
-		done += n;
-	}
-	if (fsync(j->fd) < 0)
-		goto fail;
-	j->size += grow;
-	j->fsyncs++;
-	j->dirty = false;
-	return 0;
-fail:
-	strbuf_addf(err, "cannot write journal '%s': %s; the run stops here, run 'kdx resume' "
-		    "once the disk is fixed", j->path, strerror(errno));
-	return -1;
 }
 
 int kdx_journal_create(kdx_journal *j, const char *dir, const char *name, strbuf *err)
 {
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-		strbuf_addf(err, "cannot create state directory '%s': %s; pass -state-dir to use "
-			    "another one", dir, strerror(errno));
+	kdx_store *s = kdx_store_open_file(dir);
+	kdx_run_ident id;
+	kdx_run_ident_init(&id);
+	id.key = xstrdup(name);
+	int rc = kdx_journal_create_in(j, s, &id, NULL, err);
+	kdx_run_ident_release(&id);
+	if (rc < 0) {
+		kdx_store_free(s);
 		return -1;
 	}
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	struct tm tm;
-	gmtime_r(&ts.tv_sec, &tm);
-	char stamp[32];
-	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", &tm);
-	strbuf path = STRBUF_INIT;
-	int fd = -1;
-	/* O_EXCL: never append to another run's journal; a second run in the same second
-	 * by the same process gets a suffix */
-	for (int n = 1; fd < 0 && n < 100; n++) {
-		strbuf_reset(&path);
-		strbuf_addf(&path, "%s/%s-%s-%ld", dir, name, stamp, (long)getpid());
-		if (n > 1)
-			strbuf_addf(&path, "-%d", n);
-		strbuf_addstr(&path, ".jsonl");
-		fd = open(path.buf, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-		if (fd < 0 && errno != EEXIST)
-			break;
-	}
-	if (fd < 0) {
-		strbuf_addf(err, "cannot create journal '%s': %s", path.buf, strerror(errno));
-		strbuf_release(&path);
-		return -1;
-	}
-	j->fd = fd;
-	free(j->path);
-	j->path = strbuf_detach(&path, NULL);
-	j->seq = 0;
-	j->off = j->size = 0;
-	read_crash_hook(j);
-	if (write_ahead(j, 0, err) < 0 || fsync_dir(dir, err) < 0) {
-		close(fd);
-		j->fd = -1;
-		return -1;
-	}
+	j->own_store = s;
 	return 0;
+}
+
+/* A journal's path as a file store and a run id: "<dir>/<run_id>.jsonl". */
+static kdx_store *store_of_path(const char *path, char **run_id)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash ? xstrndup(path, (size_t)(slash - path)) : xstrdup(".");
+	if (slash && slash == path) {
+		free(dir);
+		dir = xstrdup("/");
+	}
+	const char *base = slash ? slash + 1 : path;
+	size_t n = strlen(base);
+	*run_id = xstrndup(base, n > 6 && !strcmp(base + n - 6, ".jsonl") ? n - 6 : n);
+	kdx_store *s = kdx_store_open_file(dir);
+	free(dir);
+	return s;
 }
 
 int kdx_journal_reopen(kdx_journal *j, const char *path, uint64_t last_seq,
 		       uint64_t valid_bytes, strbuf *err)
 {
-	int fd = open(path, O_WRONLY | O_CLOEXEC);
-	if (fd < 0) {
-		strbuf_addf(err, "cannot open journal '%s': %s", path, strerror(errno));
+	char *run_id;
+	kdx_store *s = store_of_path(path, &run_id);
+	kdx_store_tail tail = { last_seq, valid_bytes };
+	int rc = kdx_journal_open_in(j, s, run_id, &tail, NULL, err);
+	free(run_id);
+	if (rc < 0) {
+		kdx_store_free(s);
 		return -1;
 	}
-	struct stat sb;
-	if (fstat(fd, &sb) < 0 || (uint64_t)sb.st_size < valid_bytes) {
-		strbuf_addf(err, "journal '%s' changed while it was being read; run again", path);
-		close(fd);
-		return -1;
-	}
-	/* Cut a torn tail so the next record starts on a line of its own. */
-	if ((uint64_t)sb.st_size > valid_bytes &&
-	    (ftruncate(fd, (off_t)valid_bytes) < 0 || fsync(fd) < 0)) {
-		strbuf_addf(err, "cannot cut the torn last record of journal '%s': %s", path,
-			    strerror(errno));
-		close(fd);
-		return -1;
-	}
-	j->fd = fd;
-	j->off = j->size = valid_bytes;
-	free(j->path);
-	j->path = xstrdup(path);
-	j->seq = last_seq;
-	read_crash_hook(j);
+	j->own_store = s;
 	return 0;
 }
 
@@ -229,13 +181,9 @@ static bool has_secret(const kdx_journal *j, const char *rec)
 
 static void add_timestamp(strbuf *sb)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	struct tm tm;
-	gmtime_r(&ts.tv_sec, &tm);
 	char buf[32];
-	strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
-	strbuf_addf(sb, "\"%s.%03ldZ\"", buf, ts.tv_nsec / 1000000);
+	int ms = kdx_utc_now(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S");
+	strbuf_addf(sb, "\"%s.%03dZ\"", buf, ms);
 }
 
 static bool valid_json(const char *text)
@@ -260,11 +208,8 @@ int kdx_journal_sync(kdx_journal *j, strbuf *err)
 {
 	if (!j->dirty || j->discard)
 		return 0;
-	if (fdatasync(j->fd) < 0) {
-		strbuf_addf(err, "cannot sync journal '%s': %s; the run stops here, run "
-			    "'kdx resume' once the disk is fixed", j->path, strerror(errno));
+	if (kdx_store_sync(j->run, err) < 0)
 		return -1;
-	}
 	j->dirty = false;
 	j->fsyncs++;
 	return 0;
@@ -291,7 +236,7 @@ int kdx_journal_write(kdx_journal *j, const char *kind, const char *step,
 		j->records++;
 		return 0;
 	}
-	if (j->fd < 0) {
+	if (!j->run) {
 		strbuf_addf(err, "journal is not open (internal error)");
 		return -1;
 	}
@@ -323,21 +268,15 @@ int kdx_journal_write(kdx_journal *j, const char *kind, const char *step,
 	}
 	uint32_t crc = kdx_crc32c(rec.buf, rec.len);
 	strbuf_addf(&rec, ",\"crc\":\"%08x\"}\n", crc);
-	int rc = 0;
-	if (j->off + rec.len > j->size && write_ahead(j, rec.len, err) < 0) {
-		rc = -1;
-	} else if (pwrite_all(j->fd, rec.buf, rec.len, j->off) < 0) {
-		strbuf_addf(err, "cannot write journal '%s': %s; the run stops here, run "
-			    "'kdx resume' once the disk is fixed", j->path, strerror(errno));
-		rc = -1;
-	} else {
+	int rc = kdx_store_append(j->run, j->lease, j->seq + 1, rec.buf, rec.len, sync, err);
+	if (rc == 0) {
 		j->off += rec.len;
 		j->seq++;
 		j->records++;
-		j->dirty = true;
+		j->dirty = !sync;
 		if (sync)
-			rc = kdx_journal_sync(j, err);
-		if (rc == 0 && j->crash_at > 0 && j->records == j->crash_at)
+			j->fsyncs++;
+		if (j->crash_at > 0 && j->records == j->crash_at)
 			raise(SIGKILL);
 	}
 	strbuf_release(&rec);
@@ -346,14 +285,8 @@ int kdx_journal_write(kdx_journal *j, const char *kind, const char *step,
 
 void kdx_journal_release(kdx_journal *j)
 {
-	if (j->fd >= 0) {
-		/* cut the zeros written ahead; best effort: the run already reported its end */
-		if (j->size > j->off && ftruncate(j->fd, (off_t)j->off) == 0)
-			j->dirty = true;
-		if (j->dirty)
-			fsync(j->fd);
-		close(j->fd);
-	}
+	kdx_store_run_close(j->run);
+	kdx_store_free(j->own_store);
 	for (size_t i = 0; i < j->nsecrets; i++) {
 		/* wipe before freeing: secrets should not linger in freed memory */
 		kdx_wipe(j->secrets[i], strlen(j->secrets[i]));
@@ -362,6 +295,13 @@ void kdx_journal_release(kdx_journal *j)
 	free(j->secrets);
 	free(j->path);
 	kdx_journal_init(j);
+}
+
+void kdx_journal_forget(kdx_journal *j)
+{
+	if (j->run)
+		j->run->abandon = true;
+	kdx_journal_release(j);
 }
 
 /* ---- reading ---- */
@@ -565,74 +505,71 @@ static kdx_value *verify_line(kdx_arena *a, const char *line, size_t len, const 
 	return v;
 }
 
-static int slurp(const char *path, strbuf *out, strbuf *err)
+/* Is text (n bytes, no NUL, no newline) the start of record seq as the writer writes it? A
+ * torn record is a prefix of '{"seq":N,'; anything else after the last record is damage. */
+static bool torn_record(const char *text, size_t n, uint64_t seq)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		strbuf_addf(err, "cannot open journal '%s': %s", path, strerror(errno));
-		return -1;
-	}
-	char buf[65536];
-	for (;;) {
-		ssize_t n = read(fd, buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			strbuf_addf(err, "cannot read journal '%s': %s", path, strerror(errno));
-			close(fd);
-			return -1;
-		}
-		if (n == 0)
-			break;
-		strbuf_add(out, buf, (size_t)n);
-	}
-	close(fd);
-	return 0;
+	char head[48];
+	int hl = snprintf(head, sizeof(head), "{\"seq\":%llu,", (unsigned long long)seq);
+	if (n <= (size_t)hl)
+		return n > 0 && !memcmp(text, head, n);
+	return !memcmp(text, head, (size_t)hl);
 }
 
-int kdx_journal_read(const char *path, kdx_journal_state *st, strbuf *warn, strbuf *err)
+static void damaged(strbuf *err, const char *name, size_t lineno, size_t off, const char *why)
 {
-	strbuf text = STRBUF_INIT;
-	if (slurp(path, &text, err) < 0)
-		return -1;
-	/* zeros written ahead (or left by a crash) end the records */
-	const char *nul = memchr(text.buf, '\0', text.len);
-	if (nul)
-		text.len = (size_t)(nul - text.buf);
+	strbuf_addf(err, "journal '%s' is damaged at line %zu (byte %zu: %s), before its last "
+		    "record; nothing was changed. Only a record torn at the very end may be cut. "
+		    "Inspect it with 'kdx show -journal %s' (it shows the %zu records before the "
+		    "damage), keep a copy, and check the live state by hand",
+		    name, lineno, off, why, name, lineno ? lineno - 1 : 0);
+}
+
+int kdx_journal_parse(const char *name, const char *buf, size_t n, kdx_journal_state *st,
+		      strbuf *warn, strbuf *err)
+{
 	kdx_arena a;
 	kdx_arena_init(&a);
 	int rc = 0;
 	size_t pos = 0, lineno = 0;
-	while (pos < text.len) {
-		const char *line = text.buf + pos;
-		const char *nl = memchr(line, '\n', text.len - pos);
-		size_t len = nl ? (size_t)(nl - line) : text.len - pos;
-		bool last = !nl || pos + len + 1 >= text.len;
-		const char *why = "torn (no end of line)";
-		kdx_value *v = nl ? verify_line(&a, line, len, &why) : NULL;
+	/* zeros written ahead (or left by a crash) may end the file, nothing else */
+	size_t end = n;
+	while (end > 0 && buf[end - 1] == '\0')
+		end--;
+	while (pos < end) {
+		const char *line = buf + pos;
+		const char *nl = memchr(line, '\n', end - pos);
+		size_t len = nl ? (size_t)(nl - line) : end - pos;
+		const char *nul = memchr(line, '\0', len);
+		lineno++;
+		if (!nl) {
+			/* the last bytes: a record being written when the run stopped, if they
+			 * are the start of the next record and nothing but zeros follows */
+			if (!nul && torn_record(line, len, st->last_seq + 1)) {
+				st->torn_tail = true;
+				strbuf_addf(warn, "journal '%s': the last record (line %zu, %zu bytes) "
+					    "is torn -- it was being written when the run stopped -- "
+					    "and is ignored; it is cut off before anything is appended",
+					    name, lineno, len);
+				break;
+			}
+			damaged(err, name, lineno, pos, nul ? "a NUL byte" : "garbage after the last record");
+			rc = -1;
+			break;
+		}
+		const char *why = nul ? "a NUL byte" : NULL;
+		kdx_value *v = why ? NULL : verify_line(&a, line, len, &why);
 		const kdx_value *seq = v ? kdx_value_get(v, "seq") : NULL;
 		const kdx_value *kind = v ? kdx_value_get(v, "kind") : NULL;
-		lineno++;
 		/* compared as doubles: a converted huge or odd number would be undefined */
 		if (v && (!seq || seq->kind != KDX_V_NUMBER ||
 			  seq->u.num != (double)(st->last_seq + 1) || !kind ||
 			  kind->kind != KDX_V_STRING)) {
-			why = "out of sequence";
+			why = "out of sequence: a record is missing or repeated";
 			v = NULL;
 		}
 		if (!v) {
-			if (last) {
-				st->torn_tail = true;
-				strbuf_addf(warn, "journal '%s': the last record (line %zu) is %s and "
-					    "was ignored; it was being written when the run stopped",
-					    path, lineno, why);
-				break;
-			}
-			strbuf_addf(err, "journal '%s' is corrupt at line %zu (%s) with records after "
-				    "it; nothing was changed. Keep a copy, then cut the file before "
-				    "line %zu (head -n %zu) to trust the first %zu records and run "
-				    "'kdx resume' or 'kdx rollback', or check the live state by hand",
-				    path, lineno, why, lineno, lineno - 1, lineno - 1);
+			damaged(err, name, lineno, pos, why);
 			rc = -1;
 			break;
 		}
@@ -645,11 +582,56 @@ int kdx_journal_read(const char *path, kdx_journal_state *st, strbuf *warn, strb
 		pos += len + 1;
 		st->valid_bytes = pos;
 	}
-	if (rc == 0 && st->nrecords == 0 && !st->torn_tail) {
-		strbuf_addf(err, "journal '%s' is empty", path);
+	if (rc < 0) {
+		st->damaged = true;
+	} else if (st->nrecords == 0 && !st->torn_tail) {
+		strbuf_addf(err, "journal '%s' is empty", name);
 		rc = -1;
 	}
 	kdx_arena_release(&a);
+	return rc;
+}
+
+int kdx_journal_read_run(kdx_store *s, const char *run_id, kdx_journal_state *st,
+			 strbuf *warn, strbuf *err)
+{
+	strbuf text = STRBUF_INIT, name = STRBUF_INIT;
+	int rc = kdx_store_read(s, run_id, 0, &text, err);
+	if (rc == 0) {
+		kdx_store_describe(s, run_id, &name);
+		rc = kdx_journal_parse(name.buf, text.buf, text.len, st, warn, err);
+	}
+	strbuf_release(&text);
+	strbuf_release(&name);
+	return rc;
+}
+
+static int slurp(const char *path, strbuf *out, strbuf *err)
+{
+	FILE *fp = fopen(path, "rbe");
+	if (!fp) {
+		strbuf_addf(err, "cannot open journal '%s': %s", path, strerror(errno));
+		return -1;
+	}
+	char buf[65536];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
+		strbuf_add(out, buf, n);
+	int bad = ferror(fp);
+	fclose(fp);
+	if (bad) {
+		strbuf_addf(err, "cannot read journal '%s'", path);
+		return -1;
+	}
+	return 0;
+}
+
+int kdx_journal_read(const char *path, kdx_journal_state *st, strbuf *warn, strbuf *err)
+{
+	strbuf text = STRBUF_INIT;
+	int rc = slurp(path, &text, err);
+	if (rc == 0)
+		rc = kdx_journal_parse(path, text.buf, text.len, st, warn, err);
 	strbuf_release(&text);
 	return rc;
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "../common/strbuf.h"
+#include "store.h"
 
 /* Record kinds (the "kind" field). A record names its step in "step" where it has one. */
 #define KDX_J_RUN_START      "run_start"      /* command, runbook, env, sources, vars, steps */
@@ -32,8 +33,10 @@
 #define KDX_J_RUN_END        "run_end"        /* status, elapsed_ms */
 
 typedef struct kdx_journal {
-	int fd;              /* -1 when closed */
-	char *path;
+	kdx_store_run *run;  /* NULL when closed (or discarding) */
+	const kdx_lease *lease; /* the writer's lease, carried by every append; NULL: unfenced */
+	kdx_store *own_store;/* the file store kdx_journal_create/reopen opened, or NULL */
+	char *path;          /* where the run is, for messages (kdx_store_describe) */
 	uint64_t seq;        /* sequence number of the last record written */
 	char **secrets;      /* registered secret strings (copies), never written */
 	size_t nsecrets, asecrets;
@@ -41,12 +44,18 @@ typedef struct kdx_journal {
 	long records;        /* records written by this process */
 	long fsyncs;         /* fsyncs done (for benchmarks) */
 	bool dirty;          /* records written since the last fsync */
-	uint64_t off;        /* where the next record goes */
-	uint64_t size;       /* file size: records, then zeros written ahead (see journal.c) */
+	uint64_t off;        /* bytes of records: where the next record goes */
 	bool discard;        /* kdx_journal_open_discard: count records, check secrets */
 } kdx_journal;
 
 void kdx_journal_init(kdx_journal *j);
+/* Create a new run in store s with identity id (id->run_id is filled in when NULL), to be
+ * written as the holder of lease (kept by the caller while the journal lives). */
+int kdx_journal_create_in(kdx_journal *j, kdx_store *s, kdx_run_ident *id,
+			  const kdx_lease *lease, strbuf *err);
+/* Open run_id in store s to append after tail (the reader's verdict: kdx_journal_read_run). */
+int kdx_journal_open_in(kdx_journal *j, kdx_store *s, const char *run_id,
+			const kdx_store_tail *tail, const kdx_lease *lease, strbuf *err);
 /* Create a new journal file in dir (created 0700 if missing) named
  * "<name>-<YYYYmmddTHHMMSSZ>-<pid>.jsonl", 0600, O_EXCL, and fsync the directory.
  * j->path holds the path afterwards. Reads KDX_CRASH_AT from the environment. */
@@ -75,6 +84,9 @@ int kdx_journal_write(kdx_journal *j, const char *kind, const char *step,
 int kdx_journal_sync(kdx_journal *j, strbuf *err);
 /* Close and free; the file stays. */
 void kdx_journal_release(kdx_journal *j);
+/* Free without finishing the run (the copy of a journal a forked parent holds while the
+ * child writes it). */
+void kdx_journal_forget(kdx_journal *j);
 
 /* CRC32C (Castagnoli) of n bytes, as the records carry it. */
 uint32_t kdx_crc32c(const void *data, size_t n);
@@ -123,7 +135,8 @@ typedef struct kdx_journal_state {
 	uint64_t last_seq;
 	uint64_t nrecords;
 	uint64_t valid_bytes; /* length of the file up to the last good record */
-	bool torn_tail;      /* the last record was torn or corrupt and was ignored */
+	bool torn_tail;      /* the last record was torn and is ignored */
+	bool damaged;        /* the reader stopped at damage (the records before it are here) */
 	bool rollback;       /* a rollback was started */
 	bool rollback_due;   /* the run decided to roll back (failure, stop, deadline) */
 	bool paused;
@@ -133,8 +146,17 @@ typedef struct kdx_journal_state {
 
 void kdx_journal_state_init(kdx_journal_state *st);
 void kdx_journal_state_release(kdx_journal_state *st);
-/* Read and verify a journal. A torn or corrupt LAST record is ignored with a warning in warn
- * (st->torn_tail); a bad record followed by good ones is an error saying how to recover. */
+/* Read and verify a journal (name is for messages). Journals cannot lie: only a torn tail
+ * -- the start of the next record, then nothing but zeros -- is ignored, with a warning in
+ * warn (st->torn_tail) that the caller shows before anything acts. Anything else (a CRC
+ * failure, a NUL byte or garbage before the end, a gap or repeat in sequence numbers) is
+ * damage: -1, err says where and how to inspect it, st->damaged is set and st holds the
+ * records before the damage (for kdx show). */
+int kdx_journal_parse(const char *name, const char *buf, size_t n, kdx_journal_state *st,
+		      strbuf *warn, strbuf *err);
+/* kdx_journal_parse over a run in a store, or over a file. */
+int kdx_journal_read_run(kdx_store *s, const char *run_id, kdx_journal_state *st,
+			 strbuf *warn, strbuf *err);
 int kdx_journal_read(const char *path, kdx_journal_state *st, strbuf *warn, strbuf *err);
 kdx_jstep *kdx_journal_state_step(const kdx_journal_state *st, const char *name);
 const char *kdx_jstep_state_name(kdx_jstep_state s);

@@ -2,8 +2,10 @@
 #include "lock.h"
 
 #include "../common/arena.h"
+#include "../common/utctime.h"
 #include "../common/value.h"
 #include "../common/xalloc.h"
+#include "atomicfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -22,6 +24,7 @@ void kdx_lock_init(kdx_lock *l)
 	l->fd = -1;
 	l->path = NULL;
 	l->stale_pid = 0;
+	l->token = 0;
 }
 
 char *kdx_lock_path(const char *dir, const char *runbook, const char *env)
@@ -67,10 +70,7 @@ static void this_user(char *buf, size_t n)
 
 static void now_iso(char *buf, size_t n)
 {
-	time_t t = time(NULL);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	kdx_utc_now(buf, n, "%Y-%m-%dT%H:%M:%SZ");
 }
 
 static void make_parent(const char *path)
@@ -112,7 +112,35 @@ static void describe_holder(strbuf *err, const char *path)
 	}
 }
 
-static int write_info(int fd, const char *command)
+/* The fencing token: "<lock>.fence" (next to the lock, kept when the lock goes) holds the
+ * last token given out; the new holder, under the flock, writes the next one. 0 if the
+ * counter cannot be kept (the lock still works; a store that relies on fencing refuses). */
+static uint64_t bump_fence(const char *lock_path)
+{
+	size_t n0 = strlen(lock_path);
+	if (n0 > 5 && !strcmp(lock_path + n0 - 5, ".lock"))
+		n0 -= 5;
+	strbuf p = STRBUF_INIT;
+	strbuf_add(&p, lock_path, n0);
+	strbuf_addstr(&p, ".fence");
+	uint64_t last = 0;
+	FILE *fp = fopen(p.buf, "re");
+	if (fp) {
+		unsigned long long v;
+		if (fscanf(fp, "%llu", &v) == 1)
+			last = v;
+		fclose(fp);
+	}
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%llu\n", (unsigned long long)(last + 1));
+	strbuf err = STRBUF_INIT;
+	uint64_t token = kdx_atomic_write(p.buf, buf, (size_t)n, 0600, &err) == 0 ? last + 1 : 0;
+	strbuf_release(&err);
+	strbuf_release(&p);
+	return token;
+}
+
+static int write_info(int fd, const char *command, uint64_t token)
 {
 	char host[256], user[64], since[32];
 	this_host(host, sizeof(host));
@@ -125,7 +153,7 @@ static int write_info(int fd, const char *command)
 	strbuf_add_json_str(&sb, user);
 	strbuf_addstr(&sb, ",\"command\":");
 	strbuf_add_json_str(&sb, command);
-	strbuf_addf(&sb, ",\"since\":\"%s\"}\n", since);
+	strbuf_addf(&sb, ",\"since\":\"%s\",\"token\":%llu}\n", since, (unsigned long long)token);
 	int rc = ftruncate(fd, 0) == 0 && pwrite(fd, sb.buf, sb.len, 0) == (ssize_t)sb.len &&
 			 fsync(fd) == 0 ? 0 : -1;
 	strbuf_release(&sb);
@@ -150,8 +178,9 @@ static int take_over(kdx_lock *l, const char *path, const char *command)
 		 fstat(fd, &a) == 0 && stat(path, &b) == 0 && a.st_dev == b.st_dev &&
 		 a.st_ino == b.st_ino &&
 		 /* details written: its creator got past flock and then died */
-		 kdx_lock_read(path, &info, &rerr) == 0 && !strcmp(info.host, host) &&
-		 write_info(fd, command) == 0;
+		 kdx_lock_read(path, &info, &rerr) == 0 && !strcmp(info.host, host);
+	uint64_t token = ok ? bump_fence(path) : 0;
+	ok = ok && write_info(fd, command, token) == 0;
 	strbuf_release(&rerr);
 	if (!ok) {
 		close(fd);
@@ -160,6 +189,7 @@ static int take_over(kdx_lock *l, const char *path, const char *command)
 	l->fd = fd;
 	l->path = xstrdup(path);
 	l->stale_pid = info.pid;
+	l->token = token;
 	return 1;
 }
 
@@ -180,7 +210,9 @@ int kdx_lock_acquire(kdx_lock *l, const char *path, const char *command, strbuf 
 			describe_holder(err, path);
 			return -1;
 		}
-		if (flock(fd, LOCK_EX | LOCK_NB) < 0 || write_info(fd, command) < 0) {
+		uint64_t token = 0;
+		if (flock(fd, LOCK_EX | LOCK_NB) < 0 ||
+		    write_info(fd, command, token = bump_fence(path)) < 0) {
 			/* somebody took it over in the instant before our flock: it is theirs */
 			strbuf_addf(err, "cannot lock '%s': %s; try again", path, strerror(errno));
 			close(fd);
@@ -189,6 +221,7 @@ int kdx_lock_acquire(kdx_lock *l, const char *path, const char *command, strbuf 
 		l->fd = fd;
 		l->path = xstrdup(path);
 		l->stale_pid = 0;
+		l->token = token;
 		return 0;
 	}
 	strbuf_addf(err, "cannot take lock '%s': it keeps changing hands; try again", path);
@@ -240,6 +273,10 @@ int kdx_lock_read(const char *path, kdx_lock_info *info, strbuf *err)
 		copy_field(info->user, sizeof(info->user), kdx_value_get(v, "user"));
 		copy_field(info->command, sizeof(info->command), kdx_value_get(v, "command"));
 		copy_field(info->since, sizeof(info->since), kdx_value_get(v, "since"));
+		const kdx_value *t = kdx_value_get(v, "token");
+		info->token = t && t->kind == KDX_V_NUMBER && t->u.num >= 0 && t->u.num < 9e15
+				      ? (uint64_t)t->u.num
+				      : 0;
 	}
 	kdx_arena_release(&a);
 	return rc;

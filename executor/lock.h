@@ -1,10 +1,13 @@
-/* lock: one apply / rollback / resume at a time per runbook and environment. The lock is a
- * file <state-dir>/<runbook>-<env>.lock made with O_EXCL, held with flock(2) while the run
- * lives, holding JSON {pid, host, user, command, since} so a second taker can say who holds it.
+/* lock: the file store's lock primitive (store_file.c; everything else takes locks through
+ * the store seam, store.h): a file <state-dir>/<runbook>-<env>.lock made with O_EXCL, held
+ * with flock(2) while the run lives, holding JSON {pid, host, user, command, since, token}
+ * so a second taker can say who holds it. The fencing token comes from "<name>.fence",
+ * bumped by each new holder.
  * The caller owns kdx_lock; kdx_lock_release() removes the file and frees what it holds. */
 #ifndef KDX_LOCK_H
 #define KDX_LOCK_H
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "../common/strbuf.h"
 
@@ -12,6 +15,7 @@ typedef struct kdx_lock {
 	int fd;         /* -1 when not held */
 	char *path;
 	long stale_pid; /* acquire took over the lock a dead run on this host left; else 0 */
+	uint64_t token; /* fencing token of this holding; 0 if the counter could not be kept */
 } kdx_lock;
 
 typedef struct kdx_lock_info {
@@ -20,6 +24,7 @@ typedef struct kdx_lock_info {
 	char user[64];
 	char command[64];
 	char since[32];   /* UTC, ISO 8601 */
+	uint64_t token;   /* 0 in locks older than fencing */
 } kdx_lock_info;
 
 typedef enum kdx_lock_liveness {

@@ -53,6 +53,9 @@ struct sim {
 	size_t *hash;      /* step name pointer -> index + 1, open addressing */
 	size_t hcap;
 	bool forked;       /* a copy made by fork_run: hash is the parent's */
+	kdx_fork_fault ff[KDX_SIM_MAX_FORK_DEPTH]; /* the faults fork_run injected, in order */
+	size_t nff;
+	bool fork_batch;   /* a copy's first launch: the batch its parent forked it in */
 	kdx_backend be;
 	kdx_sched_opts so;
 	kdx_journal j;
@@ -493,12 +496,18 @@ static int rollback_paused(sim *S, const kdx_backend *be, kdx_journal *j, kdx_sc
 
 static void be_launching(void *ctx, kdx_sched *s);
 
+static int fork_depth(const kdx_sim_opts *o)
+{
+	int d = o->fork_depth <= 0 ? 1 : o->fork_depth;
+	return d > KDX_SIM_MAX_FORK_DEPTH ? KDX_SIM_MAX_FORK_DEPTH : d;
+}
+
 /* The backend, the options and the journal of the scheduler, pointing at S. */
 static void sim_wire(sim *S)
 {
 	S->be = (kdx_backend){ .ctx = S, .precheck = be_precheck, .start = be_start,
 			       .cancel = be_cancel, .stop_check = be_stop };
-	if (S->o->fork_done && !S->forked)
+	if (S->o->fork_done && (int)S->nff < fork_depth(S->o))
 		S->be.launching = be_launching;
 	S->so = (kdx_sched_opts){ .parallelism = S->o->parallelism, .approve = approve,
 				  .approve_ctx = S, .sink = { on_event, S },
@@ -612,7 +621,6 @@ static void sim_clone(sim *C, const sim *P, kdx_sim_result *res)
 		C->vc.timers[k] = P->vc.timers[k];
 		C->vc.timers[k].arg = remap(P, C, P->vc.timers[k].arg);
 	}
-	sim_wire(C);
 }
 
 /* At the first launch of step i's do: a copy of the run with i failing (or hanging) from
@@ -624,6 +632,9 @@ static void fork_run(sim *P, kdx_sched *s, size_t i, kdx_fault_kind kind)
 	strbuf err = STRBUF_INIT;
 	sim_clone(&C, P, &res);
 	C.fault[i] |= kind == KDX_FAULT_TIMEOUT_STEP ? 2 : 1;
+	C.ff[C.nff++] = (kdx_fork_fault){ (uint32_t)i, kind };
+	C.fork_batch = true;
+	sim_wire(&C);
 	kdx_sched *f = kdx_sched_fork(s, &C.be, &C.vc.base, &C.j, &C.so, &res.run, &err);
 	for (size_t k = 0; k < 2 * P->p->nsteps; k++) {
 		simop *so = &C.ops[k];
@@ -635,17 +646,24 @@ static void fork_run(sim *P, kdx_sched *s, size_t i, kdx_fault_kind kind)
 	}
 	int rc = kdx_sched_finish(f);
 	rc = sim_end(&C, rc, &err);
-	P->o->fork_done(P->o->fork_ctx, i, kind, rc, &res, err.buf);
+	P->o->fork_done(P->o->fork_ctx, C.ff, C.nff, rc, &res, err.buf);
 	kdx_sim_result_release(&res);
 	strbuf_release(&err);
 }
 
+/* A copy goes on from the launch its parent forked it in, so it sees that batch again:
+ * there it forks only for the steps after its own last fault's (by index), which the parent
+ * forks for with that fault in them, so a pair in one batch is run once, not twice. */
 static void be_launching(void *ctx, kdx_sched *s)
 {
 	sim *S = ctx;
+	bool batch = S->fork_batch;
+	S->fork_batch = false;
 	for (size_t k = 0; k < kdx_sched_npending(s); k++) {
 		const kdx_op *op = kdx_sched_pending(s, k);
-		if (op->phase != KDX_PHASE_DO || op->attempt != 1)
+		if (op->phase != KDX_PHASE_DO || op->attempt != 1 || S->fault[op->index])
+			continue;
+		if (batch && op->index < S->ff[S->nff - 1].step)
 			continue;
 		fork_run(S, s, op->index, KDX_FAULT_FAIL_STEP);
 		fork_run(S, s, op->index, KDX_FAULT_TIMEOUT_STEP);

@@ -18,6 +18,15 @@
 
 typedef struct kdx_sim_result kdx_sim_result;
 
+/* A fault a forked run carries: step's do fails (KDX_FAULT_FAIL_STEP) or hangs
+ * (KDX_FAULT_TIMEOUT_STEP). */
+typedef struct kdx_fork_fault {
+	uint32_t step;
+	kdx_fault_kind kind;
+} kdx_fork_fault;
+
+#define KDX_SIM_MAX_FORK_DEPTH 2
+
 typedef struct kdx_sim_opts {
 	uint64_t seed;
 	int parallelism;               /* <= 0: the scheduler's default (10) */
@@ -27,11 +36,16 @@ typedef struct kdx_sim_opts {
 	/* -explore: when a step's do is first handed to the backend, the run forks two copies
 	 * of itself: one where that do fails on every attempt (KDX_FAULT_FAIL_STEP), one where
 	 * it never completes (KDX_FAULT_TIMEOUT_STEP), exactly as a run with that scenario
-	 * fault would. Each copy runs to its end, then fork_done gets its step, fault, return
-	 * code (as kdx_sim_run's), result (released after the call) and error message. */
-	void (*fork_done)(void *ctx, size_t step, kdx_fault_kind fault, int rc,
+	 * fault would. Each copy runs to its end, then fork_done gets the faults the copy was
+	 * forked with (in the order they were injected), its return code (as kdx_sim_run's),
+	 * result (released after the call) and error message.
+	 * fork_depth (<= 0 means 1) is how many faults one copy may carry: with 2 a copy forks
+	 * again at the first launch of every later step (and of the steps launched in the same
+	 * batch as its own fault, those with a higher index, so each pair is run once). */
+	void (*fork_done)(void *ctx, const kdx_fork_fault *faults, size_t nfaults, int rc,
 			  const kdx_sim_result *r, const char *err);
 	void *fork_ctx;
+	int fork_depth;
 } kdx_sim_opts;
 
 /* One line of the timeline. */

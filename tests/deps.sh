@@ -3,7 +3,8 @@
 # idempotent when everything is already there. --check only reports what is missing.
 set -euo pipefail
 pkgs=(build-essential clang pkg-config flex bison libjson-c-dev libssl-dev
-      libcmocka-dev libexpat1-dev valgrind graphviz bats shellcheck python3 curl)
+      libcmocka-dev libexpat1-dev valgrind graphviz bats shellcheck python3 curl
+      libxml2-utils python3-jsonschema)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

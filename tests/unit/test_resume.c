@@ -75,9 +75,7 @@ static tplan *crash_plan(void)
  * (releasing it would cut the file at the parent's stale write offset). */
 static void forget(kdx_journal *j)
 {
-	close(j->fd);
-	j->fd = -1;
-	kdx_journal_release(j);
+	kdx_journal_forget(j);
 }
 
 static char *run_child_until_crash(tplan *t, world *w, long crash_at, bool *crashed)

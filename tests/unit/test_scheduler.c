@@ -469,8 +469,10 @@ static void test_real_clock(void **state)
 	assert_int_equal(kdx_sched_apply(&t->p, &be, &clk.base, &j, &o, &res, &err), 0);
 	int64_t took = kdx_clock_now(&clk.base) - t0;
 	assert_int_equal(res.status, KDX_RUN_OK);
-	/* the two 200 ms steps overlap: about 300 ms in all, not 500 */
-	if (took < 295 || took > 450)
+	/* the real clock really waited (200 + 100 ms at least); that the two 200 ms steps
+	 * overlap is test_order_and_concurrency's, on the virtual clock: an upper bound on
+	 * wall time here would fail on a loaded machine (no timed assertions in unit tests) */
+	if (took < 295)
 		fail_msg("took %lld ms", (long long)took);
 	assert_true(res.elapsed_ms >= 295 && res.elapsed_ms <= took);
 	kdx_journal_release(&j);

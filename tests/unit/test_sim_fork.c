@@ -72,6 +72,64 @@ static size_t compare(const char *path, uint64_t seed, int par)
 	return n;
 }
 
+/* The same for every pair of faults (-depth 2): forked twice over, or run alone. */
+static size_t compare_pairs(const char *path, uint64_t seed, int par)
+{
+	kdx_compilation *c = compile(path);
+	const kdx_plan *p = c->plan;
+	kdx_explore_pairs fx, ex;
+	strbuf err = STRBUF_INIT;
+	assert_int_equal(kdx_explore_pairs_run(p, seed, par, &fx, &err), 0);
+	assert_int_equal(kdx_explore_pairs_run_each(p, seed, par, &ex, &err), 0);
+	size_t n = p->nsteps;
+	assert_int_equal(fx.npairs, ex.npairs);
+	assert_int_equal(fx.npairs, 2 * n * n - 2 * n + 2 * n * p->nregions);
+	assert_int_equal(fx.nunsafe, ex.nunsafe);
+	assert_int_equal(fx.nbreaks_rto, ex.nbreaks_rto);
+	for (size_t k = 0; k < fx.npairs; k++) {
+		const kdx_explore_pair *a = &fx.pairs[k], *b = &ex.pairs[k];
+		const kdx_explore_row *ra = &a->row, *rb = &b->row;
+		if (ra->step != rb->step || ra->fault != rb->fault ||
+		    a->region_lost != b->region_lost || a->step2 != b->step2 ||
+		    a->fault2 != b->fault2 || a->region != b->region || ra->status != rb->status ||
+		    ra->paused != rb->paused || ra->unsafe != rb->unsafe ||
+		    a->end_ms != b->end_ms || a->recovered != b->recovered ||
+		    (a->recovered && a->rto_ms != b->rto_ms) || a->breaks_rto != b->breaks_rto ||
+		    !same_str(ra->violations, rb->violations) ||
+		    !same_str(ra->leftovers, rb->leftovers) ||
+		    !same_str(ra->irreversible, rb->irreversible))
+			fail_msg("%s seed %llu parallelism %d: pair %zu ('%s' %d + %s %d) differs: "
+				 "forked %s end %lld [%s] [%s], alone %s end %lld [%s] [%s]",
+				 path, (unsigned long long)seed, par, k, p->steps[rb->step].name,
+				 (int)rb->fault,
+				 b->region_lost ? p->regions[b->region].name : p->steps[b->step2].name,
+				 (int)b->fault2, kdx_run_status_name(ra->status), (long long)a->end_ms,
+				 ra->violations ? ra->violations : "", ra->leftovers ? ra->leftovers : "",
+				 kdx_run_status_name(rb->status), (long long)b->end_ms,
+				 rb->violations ? rb->violations : "", rb->leftovers ? rb->leftovers : "");
+	}
+	size_t rows = fx.npairs;
+	kdx_explore_pairs_release(&fx);
+	kdx_explore_pairs_release(&ex);
+	strbuf_release(&err);
+	kdx_compilation_release(c);
+	free(c);
+	return rows;
+}
+
+static void test_pairs_parity(void **state)
+{
+	(void)state;
+	const char *paths[] = { "tests/unit/data/sim/fork_parity.kdx", "plans/failover.kdx",
+				"tests/golden/simulate/failover.kdx", "examples/parallel-branches.kdx",
+				"examples/approvals.kdx" };
+	for (size_t k = 0; k < sizeof(paths) / sizeof(paths[0]); k++)
+		for (uint64_t seed = 1; seed <= 3; seed++)
+			for (int par = 0; par <= (k == 0 ? 2 : 0); par++)
+				assert_true(compare_pairs(paths[k], seed, par) > 0);
+	compare_pairs("tests/unit/data/sim/gen60.kdx", 2, 0);
+}
+
 static void test_parity_features(void **state)
 {
 	(void)state;
@@ -110,6 +168,7 @@ int main(void)
 		cmocka_unit_test(test_parity_features),
 		cmocka_unit_test(test_parity_generated),
 		cmocka_unit_test(test_parity_runbooks),
+		cmocka_unit_test(test_pairs_parity),
 	};
 	/* a due retry that waited for a free slot made the event loop spin forever: fail,
 	 * do not hang */
