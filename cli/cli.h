@@ -71,6 +71,11 @@ int kdx_parse_flags(const kdx_command *cmd, int argc, char **argv, const kdx_fla
  * -I for every command that compiles), written once here rather than in each usage. */
 void kdx_command_usage(const kdx_command *cmd, FILE *fp);
 
+/* kdx_parse_flags for a handler: true when the command must stop here (usage error, or
+ * -h printed), with *exit_code the status to return; false (and *exit_code OK) to go on. */
+bool kdx_parse_args(const kdx_command *cmd, int argc, char **argv, const kdx_flag *flags,
+		    kdx_strlist *pos, int *exit_code);
+
 /* Print "kdx: error: ..." and the command's usage line to stderr; returns KDX_EXIT_ERROR. */
 int kdx_usage_error(const kdx_command *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

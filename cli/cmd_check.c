@@ -228,11 +228,8 @@ int cmd_check(int argc, char **argv)
 	size_t n = 4;
 	kdx_fe_flags(flags, &n, &src);
 	int rc;
-	int r = kdx_parse_flags(cmd, argc, argv, flags, &pos);
-	if (r) {
-		rc = r < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
+	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc))
 		goto out;
-	}
 	if (kdx_format_parse(cmd, format, json,
 			     KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_SARIF | KDX_FORMAT_JUNIT,
 			     &fmt) < 0) {

@@ -109,11 +109,8 @@ int cmd_graph(int argc, char **argv)
 	size_t n = 0;
 	kdx_fe_flags(flags, &n, &src);
 	int rc = KDX_EXIT_OK;
-	int r = kdx_parse_flags(cmd, argc, argv, flags, &pos);
-	if (r) {
-		rc = r < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
+	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc))
 		goto out;
-	}
 	if (pos.n != 1) {
 		rc = kdx_usage_error(cmd, "'graph' takes exactly one FILE");
 		goto out;

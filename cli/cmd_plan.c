@@ -27,11 +27,9 @@ int cmd_plan(int argc, char **argv)
 	flags[n++] = (kdx_flag){ "detailed-exitcode", KDX_FLAG_BOOL, &detailed };
 	flags[n++] = (kdx_flag){ "state-dir", KDX_FLAG_STRING, &state_dir };
 	flags[n] = (kdx_flag){ 0 };
-	int rc = kdx_parse_flags(cmd, argc, argv, flags, &pos);
-	if (rc) {
-		rc = rc < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
+	int rc;
+	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc))
 		goto out;
-	}
 	if (pos.n != 1) {
 		rc = kdx_usage_error(cmd, "plan needs one runbook FILE");
 		goto out;

@@ -39,11 +39,8 @@ int cmd_validate(int argc, char **argv)
 	size_t n = 2;
 	kdx_fe_flags(flags, &n, &src);
 	int rc = KDX_EXIT_OK;
-	int r = kdx_parse_flags(cmd, argc, argv, flags, &pos);
-	if (r) {
-		rc = r < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
+	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc))
 		goto out;
-	}
 	if (kdx_format_parse(cmd, format, json, KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_SARIF,
 			     &fmt) < 0) {
 		rc = KDX_EXIT_ERROR;

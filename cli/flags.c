@@ -142,3 +142,11 @@ int kdx_parse_flags(const kdx_command *cmd, int argc, char **argv, const kdx_fla
 	}
 	return 0;
 }
+
+bool kdx_parse_args(const kdx_command *cmd, int argc, char **argv, const kdx_flag *flags,
+		    kdx_strlist *pos, int *exit_code)
+{
+	int r = kdx_parse_flags(cmd, argc, argv, flags, pos);
+	*exit_code = r < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
+	return r != 0;
+}
