@@ -8,6 +8,7 @@
 #include "../common/digest.h"
 #include "../common/xalloc.h"
 #include "../compiler/model.h"
+#include "../executor/fielddiff.h"
 #include "../grammar/ast.h"
 
 #include <json-c/json.h>
@@ -119,6 +120,8 @@ typedef struct ctx {
 	kdx_json *doc, *steps, *observed; /* the plan document (planfile.h), built here */
 	int unmet;       /* requires that do not hold now */
 	strbuf *err;
+	kdx_capture cap;     /* the current step's reads and requests (fielddiff.h) */
+	kdx_json *predicted; /* the world as the steps so far leave it, field by field */
 } ctx;
 
 /* The approval gate that will apply: its condition (already decided by the compiler) and
@@ -229,6 +232,102 @@ static void undo_target(ctx *c, const kdx_step *st, const kdx_value *snap, kdx_j
 	}
 }
 
+static void add_json(strbuf *h, const kdx_json *v)
+{
+	strbuf t = STRBUF_INIT;
+	kdx_json_write(&t, v);
+	strbuf_addstr(h, t.len ? t.buf : "null");
+	strbuf_release(&t);
+}
+
+void kdx_plan_diff_text(strbuf *h, const kdx_json *step, const char *pad)
+{
+	const kdx_json *arr = kdx_json_get(step, "diff");
+	for (size_t i = 0; i < kdx_json_len(arr); i++) {
+		const kdx_json *e = kdx_json_at(arr, i), *f = kdx_json_get(e, "fields");
+		const char *obj = kdx_json_str(e, "object"), *reg = kdx_json_str(e, "region");
+		int64_t unchanged = 0;
+		(void)kdx_json_int(e, "unchanged", &unchanged);
+		if (!obj) {
+			strbuf_addf(h, "%sdiff: %s restates no field it read (see its request)\n", pad,
+				    kdx_json_str(e, "request"));
+			continue;
+		}
+		strbuf_addf(h, "%sdiff: %s%s%s (%s)\n", pad, obj, reg ? " in " : "", reg ? reg : "",
+			    kdx_json_str(e, "request"));
+		for (size_t k = 0; k < kdx_json_len(f); k++) {
+			const kdx_json *fd = kdx_json_at(f, k);
+			strbuf_addf(h, "%s  %s: ", pad, kdx_json_str(fd, "field"));
+			add_json(h, kdx_json_get(fd, "before"));
+			strbuf_addstr(h, " -> ");
+			add_json(h, kdx_json_get(fd, "after"));
+			strbuf_addstr(h, kdx_json_bool(fd, "predicted") ? " (predicted)\n" : "\n");
+		}
+		if (!kdx_json_len(f))
+			strbuf_addf(h, "%s  no field changes: it sends what is there\n", pad);
+		strbuf_addf(h, "%s  %lld other field%s unchanged\n", pad, (long long)unchanged,
+			    unchanged == 1 ? "" : "s");
+	}
+	const char *check = kdx_json_str(step, "undo_check");
+	if (!check)
+		return;
+	if (!strcmp(check, "unknown")) {
+		strbuf_addf(h, "%sundo puts back: cannot tell now (%s)\n", pad,
+			    kdx_json_str(step, "undo_error") ? kdx_json_str(step, "undo_error") : "");
+		return;
+	}
+	if (!strcmp(check, "live")) {
+		strbuf_addf(h, "%sundo puts back: the state before the step (every field it writes)\n",
+			    pad);
+		return;
+	}
+	strbuf_addf(h, "%sundo puts back: DIFFERS from the state before the step:\n", pad);
+	arr = kdx_json_get(step, "undo_diff");
+	for (size_t i = 0; i < kdx_json_len(arr); i++) {
+		const kdx_json *e = kdx_json_at(arr, i), *f = kdx_json_get(e, "fields");
+		for (size_t k = 0; k < kdx_json_len(f); k++) {
+			const kdx_json *fd = kdx_json_at(f, k);
+			strbuf_addf(h, "%s  %s %s: before the step ", pad, kdx_json_str(e, "object"),
+				    kdx_json_str(fd, "field"));
+			add_json(h, kdx_json_get(fd, "before"));
+			strbuf_addstr(h, kdx_json_bool(fd, "predicted") ? " (predicted)" : " (live)");
+			strbuf_addstr(h, ", undo sets ");
+			add_json(h, kdx_json_get(fd, "after"));
+			strbuf_addch(h, '\n');
+		}
+	}
+}
+
+/* What the undo would put back, field by field, against the live state: run the undo as a
+ * dry run with the snapshot read now (as apply would journal it) and diff its requests
+ * against what it read. Nothing differs for an undo that puts back the live state. */
+static void undo_fields(ctx *c, const kdx_step *st, const char *snapshot, kdx_json *before,
+			kdx_json *j)
+{
+	kdx_interp *in = c->in;
+	if (!st->has_undo || !st->mutating)
+		return;
+	kdx_capture_reset(&c->cap);
+	strbuf_reset(&in->log);
+	strbuf_reset(&in->err);
+	kdx_value *ret;
+	int rc = kdx_real_run_step(in, st, KDX_PHASE_UNDO, snapshot && *snapshot ? snapshot : "{}",
+				   &ret);
+	kdx_json *arr = kdx_json_set_array(j, "undo_diff");
+	if (rc < 0) {
+		kdx_json_set_str(j, "undo_check", "unknown");
+		kdx_json_set_str(j, "undo_error", in->err.buf);
+	} else if (kdx_fdiff(&c->cap, before, arr)) {
+		kdx_json_set_str(j, "undo_check", "differs");
+		kdx_json_set_bool(j, "undo_differs", true);
+	} else {
+		kdx_json_set_str(j, "undo_check", "live");
+	}
+	strbuf_reset(&in->log);
+	strbuf_reset(&in->err);
+	kdx_capture_reset(&c->cap);
+}
+
 static void one_step(ctx *c, size_t no, const kdx_step *st)
 {
 	const kdx_step_body *b = st->body;
@@ -238,6 +337,7 @@ static void one_step(ctx *c, size_t no, const kdx_step *st)
 	kdx_interp *in = c->in;
 	strbuf line = STRBUF_INIT, reqs = STRBUF_INIT, obs = STRBUF_INIT;
 	kdx_interp_reset(in);
+	kdx_capture_reset(&c->cap);
 	strbuf_addf(h, "\n%zu. step %s", no, st->name);
 	for (size_t k = 0; k < st->npreds; k++)
 		strbuf_addf(h, "%s%s", k ? ", " : " after ", c->r->comp.plan->steps[st->preds[k].from].name);
@@ -325,6 +425,14 @@ static void one_step(ctx *c, size_t no, const kdx_step *st)
 		c->failures++;
 	}
 	kdx_json_set_str(j, "requests", reqs.buf ? reqs.buf : "");
+	/* the field-level diff: what its requests change in what it read (fielddiff.h); the
+	 * undo is judged against the world before the step, as predicted */
+	kdx_json *pred_before = kdx_json_copy(c->predicted);
+	if (rc == 0)
+		(void)kdx_fdiff(&c->cap, c->predicted, kdx_json_set_array(j, "diff"));
+	undo_fields(c, st, obs.buf, pred_before, j);
+	kdx_json_free(pred_before);
+	kdx_plan_diff_text(h, j, "     ");
 	if (st->mutating && !in_place)
 		c->v->changes = true;
 	strbuf_release(&line);
@@ -388,7 +496,9 @@ int kdx_planview_build(kdx_planview *v, kdx_rb *r, const char *meta, bool color,
 	kdx_interp in;
 	kdx_interp_init(&in, &prt);
 	ctx c = { .r = r, .v = v, .in = &in, .err = err, .doc = kdx_json_object(),
-		  .observed = kdx_json_object() };
+		  .observed = kdx_json_object(), .predicted = kdx_json_object() };
+	kdx_capture_init(&c.cap);
+	in.capture = &c.cap;
 	kdx_model_init_from_plan(&c.m, r->comp.plan);
 	header(&c, meta);
 	size_t *order = exec_order(r->comp.plan);
@@ -407,6 +517,8 @@ int kdx_planview_build(kdx_planview *v, kdx_rb *r, const char *meta, bool color,
 		    r->comp.plan->nsteps, nmut, r->comp.plan->nsteps - nmut);
 	kdx_model_release(&c.m);
 	kdx_interp_release(&in);
+	kdx_capture_release(&c.cap);
+	kdx_json_free(c.predicted);
 	if (c.unmet)
 		strbuf_addf(err, "%d require%s DO%s NOT HOLD now: apply would stop there (see the plan "
 			    "above)", c.unmet, c.unmet == 1 ? "" : "s", c.unmet == 1 ? "ES" : "");

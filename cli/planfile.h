@@ -11,6 +11,7 @@
 #include <stdio.h>
 
 #include "runbook.h"
+#include "../common/json.h"
 
 #define KDX_PLANFILE_FORMAT 1
 
@@ -53,6 +54,10 @@ void kdx_planview_release(kdx_planview *v);
 /* Read the live state (reads only) and describe every step. meta: kdx_rb_meta's JSON.
  * Returns 0, or -1 with err (a read failed). */
 int kdx_planview_build(kdx_planview *v, kdx_rb *r, const char *meta, bool color, strbuf *err);
+/* The field-level diff of one step of a plan document (its "diff" and "undo_check"), as
+ * kdx plan prints it, each line starting with pad: kdx plan, kdx show and -format md say
+ * the same. */
+void kdx_plan_diff_text(strbuf *h, const kdx_json *step, const char *pad);
 /* Print the human plan of r (for apply's confirmation). */
 void kdx_planfile_print(kdx_rb *r, FILE *out, bool color);
 
