@@ -7,6 +7,7 @@
 # change when the plan is applied -- no more, no fewer, same values. The second write of api
 # is planned from the predicted world and marked so. Text, -format md and kdx show of the
 # saved plan say the same; an undo that would put back something else is flagged.
+# identical-world: truth-diff.kdx
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 python3 -c 'import boto3' 2>/dev/null || skip "boto3 not installed"
