@@ -411,9 +411,6 @@ static void one_step(ctx *c, size_t no, const kdx_step *st)
 			    b->undo_is_actions_own ? " (with the live state read before)" : "");
 	else if (st->mutating)
 		strbuf_addf(h, "     undo: none%s\n", st->irreversible ? " (irreversible)" : "");
-	/* the undo, field by field, against the world before the step (as predicted) */
-	undo_fields(c, st, obs.buf, c->predicted, j);
-	undo_target(c, st, snap, j);
 	kdx_json_set_str_or_null(j, "undo", st->undo_action);
 	strbuf_reset(&line);
 	kdx_progress_time(&line, kdx_safety_step_worst(st, NULL));
@@ -434,9 +431,15 @@ static void one_step(ctx *c, size_t no, const kdx_step *st)
 		c->failures++;
 	}
 	kdx_json_set_str(j, "requests", reqs.buf ? reqs.buf : "");
-	/* the field-level diff: what its requests change in what it read (fielddiff.h) */
+	/* the field-level diff: what its requests change in what it read -- the snapshot's
+	 * reads and the body's (fielddiff.h); then the undo, field by field, against the world
+	 * before the step (as predicted) */
+	kdx_json *pred_before = kdx_json_copy(c->predicted);
 	if (rc == 0)
 		(void)kdx_fdiff(&c->cap, c->predicted, kdx_json_set_array(j, "diff"));
+	undo_fields(c, st, obs.buf, pred_before, j);
+	kdx_json_free(pred_before);
+	undo_target(c, st, snap, j);
 	kdx_plan_diff_text(h, j, "     ");
 	if (st->mutating && !in_place)
 		c->v->changes = true;

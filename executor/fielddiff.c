@@ -287,6 +287,11 @@ static void entry(dctx *d, const kdx_value *req, const kdx_value *obj)
 	strbuf_release(&key);
 }
 
+static bool same_region(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
 /* Align every map of a request, outermost first: a map that restates an object is diffed
  * whole (its nested maps by path); one that does not is looked into. */
 static bool walk(dctx *d, const kdx_value *v)
@@ -301,8 +306,11 @@ static bool walk(dctx *d, const kdx_value *v)
 		return false;
 	const kdx_value *best = NULL;
 	int best_score = 0;
+	/* only what was read in the request's region: a primary and a secondary often share
+	 * every name (an ECS service "web" in each region) */
 	for (size_t i = 0; i < d->c->nreads; i++)
-		best = align(d, v, d->c->reads[i].v, best, &best_score);
+		if (same_region(d->c->reads[i].region, d->w->region))
+			best = align(d, v, d->c->reads[i].v, best, &best_score);
 	if (best) {
 		entry(d, v, best);
 		return true;
