@@ -8,6 +8,7 @@
 #include "../common/digest.h"
 #include "../common/xalloc.h"
 #include "../compiler/model.h"
+#include "../compiler/plan_io.h"
 #include "../executor/fielddiff.h"
 #include "../grammar/ast.h"
 
@@ -564,6 +565,7 @@ void kdx_planfile_release(kdx_planfile *pf)
 	free(pf->runbook);
 	free(pf->meta);
 	free(pf->observed);
+	free(pf->program);
 	free(pf->environment);
 	kdx_rb_meta_free(pf->holder);
 	memset(pf, 0, sizeof(*pf));
@@ -603,6 +605,18 @@ int kdx_planfile_seal(const char *doc, const kdx_rb *r, const kdx_rb_opts *o, st
 		strbuf_addstr(err, "the plan document is not a JSON object (a bug in kdx)");
 		return -1;
 	}
+	/* the compiled program (the plan IR, compiler/plan_io.h), which apply checks the
+	 * carried sources still compile to */
+	strbuf ir = STRBUF_INIT;
+	kdx_plan_write(&ir, r->fe.comp.plan);
+	kdx_json *prog = kdx_json_parse(ir.buf, ir.len, err);
+	strbuf_release(&ir);
+	if (!prog) {
+		kdx_json_free(d);
+		strbuf_addstr(err, " (the plan IR as written; a bug in kdx)");
+		return -1;
+	}
+	kdx_json_set(d, "program", prog);
 	/* the sources the plan was made from, as compiled, and the var files as read */
 	kdx_json *src = kdx_json_set_object(d, "source_texts");
 	for (size_t i = 0; i < r->fe.comp.sources.n; i++) {
@@ -713,6 +727,15 @@ int kdx_planfile_read(kdx_planfile *pf, const char *path, kdx_rb_opts *o)
 	strbuf m = STRBUF_INIT;
 	kdx_json_write(&m, meta);
 	pf->meta = strbuf_detach(&m, NULL);
+	const kdx_json *prog = kdx_json_get(root, "program");
+	if (!kdx_json_is_object(prog)) {
+		fprintf(stderr, "kdx: error: plan file '%s' carries no compiled program; make a new "
+				"plan with 'kdx plan -out FILE'\n", path);
+		goto out;
+	}
+	strbuf pg = STRBUF_INIT;
+	kdx_json_write(&pg, prog);
+	pf->program = strbuf_detach(&pg, NULL);
 	const kdx_json *obs = kdx_json_get(root, "observed");
 	if (!kdx_json_is_object(obs)) {
 		fprintf(stderr, "kdx: error: plan file '%s' has no observed state; make a new plan "
@@ -734,6 +757,46 @@ out:
 	return rc;
 }
 
+/* The program the plan file carries must be what its sources compile to now: the sources
+ * on disk are the carried ones (kdx_rb_sources_changed and check_texts), so r is their
+ * compilation. Compared as JSON documents, so the digest, not white space, binds bytes. */
+static bool program_differs(const kdx_planfile *pf, const kdx_rb *r, strbuf *why)
+{
+	strbuf ir = STRBUF_INIT, perr = STRBUF_INIT;
+	kdx_plan_write(&ir, r->fe.comp.plan);
+	kdx_json *a = kdx_json_parse_str(pf->program, &perr);
+	kdx_json *b = kdx_json_parse(ir.buf, ir.len, &perr);
+	bool differs = !a || !b || !json_object_equal(a, b);
+	if (differs) {
+		/* name the first top-level member that differs, so the message says what */
+		const char *what = NULL;
+		if (b) {
+			json_object_object_foreach(b, key, val)
+			{
+				kdx_json *was = NULL; /* JSON null is json-c's NULL: ask for presence */
+				bool has = a && json_object_object_get_ex(a, key, &was);
+				if (!what && (!has || !json_object_equal(was, val)))
+					what = key;
+			}
+		}
+		if (!what && a) {
+			json_object_object_foreach(a, key2, val2)
+			{
+				(void)val2;
+				if (!what && !(b && json_object_object_get_ex(b, key2, NULL)))
+					what = key2;
+			}
+		}
+		strbuf_addf(why, "the compiled program it carries is not what its sources compile to "
+			    "(they differ in '%s'): the plan file was edited", what ? what : "the document");
+	}
+	kdx_json_free(a);
+	kdx_json_free(b);
+	strbuf_release(&ir);
+	strbuf_release(&perr);
+	return differs;
+}
+
 int kdx_planfile_check(const kdx_planfile *pf, kdx_rb *r)
 {
 	strbuf why = STRBUF_INIT, err = STRBUF_INIT;
@@ -745,6 +808,8 @@ int kdx_planfile_check(const kdx_planfile *pf, kdx_rb *r)
 		   (!env || !pf->environment || strcmp(env, pf->environment))) {
 		strbuf_addf(&why, "it was made for environment '%s', the runbook now compiles to "
 			    "'%s'", pf->environment ? pf->environment : "(none)", env ? env : "(none)");
+		rc = -1;
+	} else if (program_differs(pf, r, &why)) {
 		rc = -1;
 	} else {
 		/* read the live state again, the way the plan read it */
