@@ -62,6 +62,10 @@ static int show_plan(const char *path, kdx_format fmt)
 				p = nl ? nl + 1 : p + len;
 			}
 		}
+		strbuf d = STRBUF_INIT;
+		kdx_plan_diff_text(&d, s, "     ");
+		fputs(d.buf, stdout);
+		strbuf_release(&d);
 	}
 	json_object_put(root);
 	return KDX_EXIT_OK;

@@ -1,6 +1,7 @@
 /* plan_md: render a plan document as Markdown (see plan_md.h). Text from the plan goes
  * into table cells, HTML summaries and code blocks, each escaped for where it lands. */
 #include "plan_md.h"
+#include "planfile.h"
 #include "../common/json.h"
 #include "progress.h"
 
@@ -218,6 +219,15 @@ static void step(strbuf *out, json_object *s, size_t no, size_t req_budget)
 	strbuf_addstr(out, "| Worst case | ");
 	dur(out, num(s, "worst_ms"));
 	strbuf_addstr(out, " |\n\n");
+	strbuf fd = STRBUF_INIT;
+	kdx_plan_diff_text(&fd, s, "");
+	if (fd.len) {
+		/* the field-level diff, as kdx plan prints it */
+		strbuf_addstr(out, "Fields it changes (before -> after; the rest counted):\n\n");
+		fenced(out, fd.buf, fd.len, "");
+		strbuf_addch(out, '\n');
+	}
+	strbuf_release(&fd);
 	const char *rq = kdx_json_str(s, "requests");
 	if (rq && *rq) {
 		size_t len = strlen(rq);

@@ -8,6 +8,8 @@
 #include "../common/digest.h"
 #include "../common/xalloc.h"
 #include "../compiler/model.h"
+#include "../compiler/plan_io.h"
+#include "../executor/fielddiff.h"
 #include "../grammar/ast.h"
 
 #include <json-c/json.h>
@@ -119,6 +121,8 @@ typedef struct ctx {
 	kdx_json *doc, *steps, *observed; /* the plan document (planfile.h), built here */
 	int unmet;       /* requires that do not hold now */
 	strbuf *err;
+	kdx_capture cap;     /* the current step's reads and requests (fielddiff.h) */
+	kdx_json *predicted; /* the world as the steps so far leave it, field by field */
 } ctx;
 
 /* The approval gate that will apply: its condition (already decided by the compiler) and
@@ -219,14 +223,117 @@ static void undo_target(ctx *c, const kdx_step *st, const kdx_value *snap, kdx_j
 		kdx_value_format(&t, a);
 		kdx_value_format(&l, live);
 		bool same = kdx_eval_equal(a, live);
-		strbuf_addf(&c->v->human, "     undo target: %s%s%s\n", t.buf,
-			    same ? " (the live state)" : " -- DIFFERS from the live state ", same ? "" : l.buf);
-		kdx_json_set_bool(j, "undo_differs", !same);
+		/* not the live state, but what the earlier steps leave: the field-level check
+		 * (undo_fields) found it puts back the state before the step */
+		const char *chk = kdx_json_str(j, "undo_check");
+		bool predicted = !same && chk && !strcmp(chk, "live");
+		strbuf_addf(&c->v->human, "     undo target: %s%s%s%s\n", t.buf,
+			    same ? " (the live state)" : predicted ? " -- not the live state " : " -- DIFFERS from the live state ",
+			    same ? "" : l.buf, predicted ? ", but the state the earlier steps leave (predicted)" : "");
+		kdx_json_set_bool(j, "undo_differs", !same && !predicted);
 		kdx_json_set_str(j, "undo_target", t.buf);
 		strbuf_release(&t);
 		strbuf_release(&l);
 		return;
 	}
+}
+
+static void add_json(strbuf *h, const kdx_json *v)
+{
+	strbuf t = STRBUF_INIT;
+	kdx_json_write(&t, v);
+	strbuf_addstr(h, t.len ? t.buf : "null");
+	strbuf_release(&t);
+}
+
+void kdx_plan_diff_text(strbuf *h, const kdx_json *step, const char *pad)
+{
+	const kdx_json *arr = kdx_json_get(step, "diff");
+	for (size_t i = 0; i < kdx_json_len(arr); i++) {
+		const kdx_json *e = kdx_json_at(arr, i), *f = kdx_json_get(e, "fields");
+		const char *obj = kdx_json_str(e, "object"), *reg = kdx_json_str(e, "region");
+		int64_t unchanged = 0;
+		(void)kdx_json_int(e, "unchanged", &unchanged);
+		if (!obj) {
+			strbuf_addf(h, "%sdiff: %s restates no field it read (see its request)\n", pad,
+				    kdx_json_str(e, "request"));
+			continue;
+		}
+		strbuf_addf(h, "%sdiff: %s%s%s (%s)\n", pad, obj, reg ? " in " : "", reg ? reg : "",
+			    kdx_json_str(e, "request"));
+		for (size_t k = 0; k < kdx_json_len(f); k++) {
+			const kdx_json *fd = kdx_json_at(f, k);
+			strbuf_addf(h, "%s  %s: ", pad, kdx_json_str(fd, "field"));
+			add_json(h, kdx_json_get(fd, "before"));
+			strbuf_addstr(h, " -> ");
+			add_json(h, kdx_json_get(fd, "after"));
+			strbuf_addstr(h, kdx_json_bool(fd, "predicted") ? " (predicted)\n" : "\n");
+		}
+		if (!kdx_json_len(f))
+			strbuf_addf(h, "%s  no field changes: it sends what is there\n", pad);
+		strbuf_addf(h, "%s  %lld other field%s unchanged\n", pad, (long long)unchanged,
+			    unchanged == 1 ? "" : "s");
+	}
+	const char *check = kdx_json_str(step, "undo_check");
+	if (!check)
+		return;
+	if (!strcmp(check, "unknown")) {
+		strbuf_addf(h, "%sundo puts back: cannot tell now (%s)\n", pad,
+			    kdx_json_str(step, "undo_error") ? kdx_json_str(step, "undo_error") : "");
+		return;
+	}
+	if (!strcmp(check, "live")) {
+		strbuf_addf(h, "%sundo puts back: the state before the step (every field it writes)\n",
+			    pad);
+		return;
+	}
+	strbuf_addf(h, "%sundo puts back: DIFFERS from the state before the step:\n", pad);
+	arr = kdx_json_get(step, "undo_diff");
+	for (size_t i = 0; i < kdx_json_len(arr); i++) {
+		const kdx_json *e = kdx_json_at(arr, i), *f = kdx_json_get(e, "fields");
+		for (size_t k = 0; k < kdx_json_len(f); k++) {
+			const kdx_json *fd = kdx_json_at(f, k);
+			strbuf_addf(h, "%s  %s %s: before the step ", pad, kdx_json_str(e, "object"),
+				    kdx_json_str(fd, "field"));
+			add_json(h, kdx_json_get(fd, "before"));
+			strbuf_addstr(h, kdx_json_bool(fd, "predicted") ? " (predicted)" : " (live)");
+			strbuf_addstr(h, ", undo sets ");
+			add_json(h, kdx_json_get(fd, "after"));
+			strbuf_addch(h, '\n');
+		}
+	}
+}
+
+/* What the undo would put back, field by field, against the live state: run the undo as a
+ * dry run with the snapshot read now (as apply would journal it) and diff its requests
+ * against what it read. Nothing differs for an undo that puts back the live state. */
+static void undo_fields(ctx *c, const kdx_step *st, const char *snapshot, kdx_json *before,
+			kdx_json *j)
+{
+	kdx_interp *in = c->in;
+	if (!st->has_undo || !st->mutating)
+		return;
+	kdx_capture_reset(&c->cap);
+	strbuf_reset(&in->log);
+	strbuf_reset(&in->err);
+	kdx_value *ret;
+	kdx_json *pred = kdx_json_copy(before); /* kdx_fdiff records the undo's afters in it */
+	int rc = kdx_real_run_step(in, st, KDX_PHASE_UNDO, snapshot && *snapshot ? snapshot : "{}",
+				   &ret);
+	kdx_json *arr = kdx_json_set_array(j, "undo_diff");
+	if (rc < 0) {
+		kdx_json_set_str(j, "undo_check", "unknown");
+		kdx_json_set_str(j, "undo_error", in->err.buf);
+	} else if (kdx_fdiff(&c->cap, pred, arr)) {
+		kdx_json_set_str(j, "undo_check", "differs");
+		kdx_json_set_bool(j, "undo_differs", true);
+	} else {
+		kdx_json_set_str(j, "undo_check", "live");
+	}
+	kdx_json_free(pred);
+	strbuf_reset(&in->log);
+	strbuf_reset(&in->err);
+	kdx_capture_reset(&c->cap);
 }
 
 static void one_step(ctx *c, size_t no, const kdx_step *st)
@@ -238,6 +345,7 @@ static void one_step(ctx *c, size_t no, const kdx_step *st)
 	kdx_interp *in = c->in;
 	strbuf line = STRBUF_INIT, reqs = STRBUF_INIT, obs = STRBUF_INIT;
 	kdx_interp_reset(in);
+	kdx_capture_reset(&c->cap);
 	strbuf_addf(h, "\n%zu. step %s", no, st->name);
 	for (size_t k = 0; k < st->npreds; k++)
 		strbuf_addf(h, "%s%s", k ? ", " : " after ", c->r->fe.comp.plan->steps[st->preds[k].from].name);
@@ -304,7 +412,6 @@ static void one_step(ctx *c, size_t no, const kdx_step *st)
 			    b->undo_is_actions_own ? " (with the live state read before)" : "");
 	else if (st->mutating)
 		strbuf_addf(h, "     undo: none%s\n", st->irreversible ? " (irreversible)" : "");
-	undo_target(c, st, snap, j);
 	kdx_json_set_str_or_null(j, "undo", st->undo_action);
 	strbuf_reset(&line);
 	kdx_progress_time(&line, kdx_safety_step_worst(st, NULL));
@@ -325,6 +432,16 @@ static void one_step(ctx *c, size_t no, const kdx_step *st)
 		c->failures++;
 	}
 	kdx_json_set_str(j, "requests", reqs.buf ? reqs.buf : "");
+	/* the field-level diff: what its requests change in what it read -- the snapshot's
+	 * reads and the body's (fielddiff.h); then the undo, field by field, against the world
+	 * before the step (as predicted) */
+	kdx_json *pred_before = kdx_json_copy(c->predicted);
+	if (rc == 0)
+		(void)kdx_fdiff(&c->cap, c->predicted, kdx_json_set_array(j, "diff"));
+	undo_fields(c, st, obs.buf, pred_before, j);
+	kdx_json_free(pred_before);
+	undo_target(c, st, snap, j);
+	kdx_plan_diff_text(h, j, "     ");
 	if (st->mutating && !in_place)
 		c->v->changes = true;
 	strbuf_release(&line);
@@ -388,7 +505,9 @@ int kdx_planview_build(kdx_planview *v, kdx_rb *r, const char *meta, bool color,
 	kdx_interp in;
 	kdx_interp_init(&in, &prt);
 	ctx c = { .r = r, .v = v, .in = &in, .err = err, .doc = kdx_json_object(),
-		  .observed = kdx_json_object() };
+		  .observed = kdx_json_object(), .predicted = kdx_json_object() };
+	kdx_capture_init(&c.cap);
+	in.capture = &c.cap;
 	kdx_model_init_from_plan(&c.m, r->fe.comp.plan);
 	header(&c, meta);
 	size_t *order = exec_order(r->fe.comp.plan);
@@ -407,6 +526,8 @@ int kdx_planview_build(kdx_planview *v, kdx_rb *r, const char *meta, bool color,
 		    r->fe.comp.plan->nsteps, nmut, r->fe.comp.plan->nsteps - nmut);
 	kdx_model_release(&c.m);
 	kdx_interp_release(&in);
+	kdx_capture_release(&c.cap);
+	kdx_json_free(c.predicted);
 	if (c.unmet)
 		strbuf_addf(err, "%d require%s DO%s NOT HOLD now: apply would stop there (see the plan "
 			    "above)", c.unmet, c.unmet == 1 ? "" : "s", c.unmet == 1 ? "ES" : "");
@@ -444,6 +565,7 @@ void kdx_planfile_release(kdx_planfile *pf)
 	free(pf->runbook);
 	free(pf->meta);
 	free(pf->observed);
+	free(pf->program);
 	free(pf->environment);
 	kdx_rb_meta_free(pf->holder);
 	memset(pf, 0, sizeof(*pf));
@@ -483,6 +605,18 @@ int kdx_planfile_seal(const char *doc, const kdx_rb *r, const kdx_rb_opts *o, st
 		strbuf_addstr(err, "the plan document is not a JSON object (a bug in kdx)");
 		return -1;
 	}
+	/* the compiled program (the plan IR, compiler/plan_io.h), which apply checks the
+	 * carried sources still compile to */
+	strbuf ir = STRBUF_INIT;
+	kdx_plan_write(&ir, r->fe.comp.plan);
+	kdx_json *prog = kdx_json_parse(ir.buf, ir.len, err);
+	strbuf_release(&ir);
+	if (!prog) {
+		kdx_json_free(d);
+		strbuf_addstr(err, " (the plan IR as written; a bug in kdx)");
+		return -1;
+	}
+	kdx_json_set(d, "program", prog);
 	/* the sources the plan was made from, as compiled, and the var files as read */
 	kdx_json *src = kdx_json_set_object(d, "source_texts");
 	for (size_t i = 0; i < r->fe.comp.sources.n; i++) {
@@ -593,6 +727,15 @@ int kdx_planfile_read(kdx_planfile *pf, const char *path, kdx_rb_opts *o)
 	strbuf m = STRBUF_INIT;
 	kdx_json_write(&m, meta);
 	pf->meta = strbuf_detach(&m, NULL);
+	const kdx_json *prog = kdx_json_get(root, "program");
+	if (!kdx_json_is_object(prog)) {
+		fprintf(stderr, "kdx: error: plan file '%s' carries no compiled program; make a new "
+				"plan with 'kdx plan -out FILE'\n", path);
+		goto out;
+	}
+	strbuf pg = STRBUF_INIT;
+	kdx_json_write(&pg, prog);
+	pf->program = strbuf_detach(&pg, NULL);
 	const kdx_json *obs = kdx_json_get(root, "observed");
 	if (!kdx_json_is_object(obs)) {
 		fprintf(stderr, "kdx: error: plan file '%s' has no observed state; make a new plan "
@@ -614,6 +757,46 @@ out:
 	return rc;
 }
 
+/* The program the plan file carries must be what its sources compile to now: the sources
+ * on disk are the carried ones (kdx_rb_sources_changed and check_texts), so r is their
+ * compilation. Compared as JSON documents, so the digest, not white space, binds bytes. */
+static bool program_differs(const kdx_planfile *pf, const kdx_rb *r, strbuf *why)
+{
+	strbuf ir = STRBUF_INIT, perr = STRBUF_INIT;
+	kdx_plan_write(&ir, r->fe.comp.plan);
+	kdx_json *a = kdx_json_parse_str(pf->program, &perr);
+	kdx_json *b = kdx_json_parse(ir.buf, ir.len, &perr);
+	bool differs = !a || !b || !json_object_equal(a, b);
+	if (differs) {
+		/* name the first top-level member that differs, so the message says what */
+		const char *what = NULL;
+		if (b) {
+			json_object_object_foreach(b, key, val)
+			{
+				kdx_json *was = NULL; /* JSON null is json-c's NULL: ask for presence */
+				bool has = a && json_object_object_get_ex(a, key, &was);
+				if (!what && (!has || !json_object_equal(was, val)))
+					what = key;
+			}
+		}
+		if (!what && a) {
+			json_object_object_foreach(a, key2, val2)
+			{
+				(void)val2;
+				if (!what && !(b && json_object_object_get_ex(b, key2, NULL)))
+					what = key2;
+			}
+		}
+		strbuf_addf(why, "the compiled program it carries is not what its sources compile to "
+			    "(they differ in '%s'): the plan file was edited", what ? what : "the document");
+	}
+	kdx_json_free(a);
+	kdx_json_free(b);
+	strbuf_release(&ir);
+	strbuf_release(&perr);
+	return differs;
+}
+
 int kdx_planfile_check(const kdx_planfile *pf, kdx_rb *r)
 {
 	strbuf why = STRBUF_INIT, err = STRBUF_INIT;
@@ -625,6 +808,8 @@ int kdx_planfile_check(const kdx_planfile *pf, kdx_rb *r)
 		   (!env || !pf->environment || strcmp(env, pf->environment))) {
 		strbuf_addf(&why, "it was made for environment '%s', the runbook now compiles to "
 			    "'%s'", pf->environment ? pf->environment : "(none)", env ? env : "(none)");
+		rc = -1;
+	} else if (program_differs(pf, r, &why)) {
 		rc = -1;
 	} else {
 		/* read the live state again, the way the plan read it */

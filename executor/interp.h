@@ -24,6 +24,7 @@
 
 struct aws_client;
 struct aws_model;
+struct kdx_capture;
 
 /* Models shared by the interpreters of one run (each worker thread has its own kdx_interp):
  * loaded once under the lock, read-only afterwards. Owned by whoever created it. */
@@ -103,6 +104,9 @@ typedef struct kdx_interp {
 	/* what a wait saw at its last poll that did not meet it; may be NULL (waiting_ud) */
 	void (*observe)(void *ud, const char *what);
 	void *waiting_ud;
+	/* set (kdx plan): every read's result and every mutating request's input are kept
+	 * there for the field-level diff (executor/fielddiff.h); not owned */
+	struct kdx_capture *capture;
 	kdx_step_lookup_fn step_lookup;  /* NULL: steps.NAME is an error */
 	void *step_ud;
 } kdx_interp;

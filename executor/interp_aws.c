@@ -3,6 +3,7 @@
  * key of the input picks the region), signs, sends and retries, the model parses the answer.
  * In a dry run a mutating request is printed (secrets redacted) and answered with {}. */
 #include "interp_int.h"
+#include "fielddiff.h"
 
 #include "../grammar/ast.h"
 #include "aws/client.h"
@@ -181,6 +182,7 @@ int kdx_interp_aws_call(kdx_interp *in, const char *service, const char *op, con
 	const aws_model *m = model_for(in, service);
 	if (!m)
 		return -1;
+	kdx_value *sent_input = input;
 	if (mutating && in->token)
 		input = with_token(in, m, op, input);
 	aws_request req;
@@ -204,6 +206,8 @@ int kdx_interp_aws_call(kdx_interp *in, const char *service, const char *op, con
 		in->mutations++;
 		in->mutated = true;
 	}
+	if (mutating && in->capture) /* the request as sent: without the token, which is no state */
+		kdx_capture_add(in->capture, true, service, op, region, sent_input);
 	if (mutating && in->rt->dry_run) {
 		print_request(&in->log, &req, service, op);
 		*out = kdx_value_map(&in->arena, 0);
@@ -216,6 +220,8 @@ int kdx_interp_aws_call(kdx_interp *in, const char *service, const char *op, con
 				.operation = op, .region = region ? region : req.region,
 				.mutating = mutating };
 	rc = send(in, m, op, &req, out, &le);
+	if (rc == 0 && !mutating && in->capture)
+		kdx_capture_add(in->capture, false, service, op, region, *out);
 out:
 	aws_request_release(&req);
 	strbuf_release(&err);

@@ -50,6 +50,10 @@ def describe(way):
         return f"run for real, no AWS ({rest})"
     if kind == "model-only":
         return f"checked against the API model only: the -dry-run requests compared with botocore's ({rest})"
+    if kind == "rollback-world":
+        return f"applied, rolled back, and every field of the world (boto3) compared before and after ({rest})"
+    if way.startswith("no rollback-world test: "):
+        return "not rolled back in a test: " + way[len("no rollback-world test: "):]
     return way
 
 

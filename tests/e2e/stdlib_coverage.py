@@ -11,13 +11,101 @@ an e2e test script runs (its file name appears in tests/e2e/t*.sh):
                                             "Checked against the API model only"
 or when it is the declared `undo` of an action covered by a moto or local runbook whose
 test runs `kdx rollback`. A description that says "Checked against the API model only" for
-an action no model-only runbook calls is an error too (the note would be untrue)."""
+an action no model-only runbook calls is an error too (the note would be untrue).
+
+Plan = apply = undo (issue #14.2): every mutating action (an effect other than read() and
+observe_*, or an empty effect with its own call, as kdx_action_mutates) must also be in an apply -> rollback -> identical-world test: called in a runbook
+(tests/e2e/runbooks/*.kdx) that a script names on a line `# identical-world: RUNBOOK...`
+-- the script's promise that it reads every field of every object the runbook may touch
+(tests/e2e/world.py or the like) before the apply and after `kdx rollback`, and fails on
+any difference; the script must run `kdx rollback` -- or be the declared undo of such an
+action. An action that cannot be is listed in ROLLBACK_EXEMPT with the reason, and the list
+is checked both ways: an exempt action that is tested, or that is not mutating, is an error."""
 import glob
 import os
 import re
 import sys
 
 NOTE = "Checked against the API model only"
+
+MOTO = "API model only: moto 5.2.1 has no "
+IRREVERSIBLE = "no undo: irreversible, so a rollback leaves it in place (rollback_incomplete)"
+# Mutating actions no apply -> rollback -> identical-world test can run, and why.
+ROLLBACK_EXEMPT = {
+    ("arc", "set_state"): MOTO + "Route 53 ARC (UpdateRoutingControlState)",
+    ("arc", "set_states"): MOTO + "Route 53 ARC (UpdateRoutingControlStates)",
+    ("globalaccelerator", "set_dial"): MOTO + "Global Accelerator (UpdateEndpointGroup)",
+    ("globalaccelerator", "set_endpoint_weights"): MOTO + "Global Accelerator (UpdateEndpointGroup)",
+    ("elasticache", "fence_writes"): MOTO + "ModifyUser",
+    ("elasticache", "unfence_writes"): MOTO + "ModifyUser",
+    ("elasticache", "failover"): MOTO + "global replication groups; and " + IRREVERSIBLE,
+    ("rds", "switchover_global_cluster"): MOTO + "SwitchoverGlobalCluster",
+    ("rds", "failover_global_cluster"): MOTO + "FailoverGlobalCluster; and " + IRREVERSIBLE,
+    ("rds", "remove_from_global_cluster"): IRREVERSIBLE,
+    ("rds", "promote"): IRREVERSIBLE,
+    ("rds", "create_read_replica"): IRREVERSIBLE,
+    ("rds", "promote_read_replica"): IRREVERSIBLE,
+    ("lambda", "invoke"): IRREVERSIBLE + "; what a function does is its own",
+    ("terraform", "apply"): "no AWS world: Terraform's own state, local (t0656 applies and rolls back)",
+    ("terraform", "apply_plan"): "no AWS world: Terraform's own state, local (t0656)",
+    ("terraform", "destroy"): IRREVERSIBLE,
+    ("sns", "publish"): "no state to put back: a message sent cannot be unsent (no undo; repeatable)",
+    ("cloudwatch", "put_metric"): "no state to put back: a data point appended stays (no undo; repeatable)",
+}
+
+
+def mutating(repo):
+    """(module, action) of every action whose effect changes the world: a primitive other than
+    read() and observe_* (what kdx_interp_action_reads_only says of the action)."""
+    out = set()
+    files = [os.path.join(repo, "stdlib/core.kdx"), os.path.join(repo, "stdlib/terraform.kdx")]
+    files += sorted(glob.glob(os.path.join(repo, "stdlib/aws/*.kdx")))
+    for f in files:
+        if not os.path.exists(f):
+            continue
+        text = open(f).read()
+        starts = [m for m in re.finditer(r"^action (\w+)\(", text, re.M)]
+        for i, m in enumerate(starts):
+            body = text[m.end():starts[i + 1].start() if i + 1 < len(starts) else len(text)]
+            e = re.search(r"^\s*effect\s*\{([^}]*)\}", body, re.M)
+            prims = re.findall(r"(\w+)\s*\(", e.group(1)) if e else []
+            own_call = re.search(r"^\s*call\s+(aws|terraform)\b", body, re.M)
+            # as kdx_action_mutates (compiler/resolve.c): an effect other than reads, or an
+            # empty effect with its own call (sns.publish)
+            if any(p != "read" and not p.startswith("observe") for p in prims) or \
+                    (e and not prims and own_call):
+                out.add((os.path.basename(f)[:-4], m.group(1)))
+    return out
+
+
+def rollback_world(repo, acts):
+    """(module, action) -> the scripts whose identical-world apply -> rollback runs it, and
+    the problems of the scripts' promises."""
+    how, bad = {}, []
+    for s in sorted(glob.glob(os.path.join(repo, "tests/e2e/t*.sh"))):
+        text = open(s).read()
+        names = [n for line in re.findall(r"^# identical-world:(.*)$", text, re.M) for n in line.split()]
+        if not names:
+            continue
+        script = os.path.basename(s).split("-")[0]
+        if not re.search(r"KDX\"?\s+rollback", text):
+            bad.append(f"{script}: promises an identical world after a rollback but runs no `kdx rollback`")
+        for n in names:
+            rb = os.path.join(repo, "tests/e2e/runbooks", n)
+            if not os.path.exists(rb):
+                bad.append(f"{script}: identical-world runbook {n} does not exist")
+                continue
+            for c in calls(rb):
+                # an action without an undo stays done after a rollback (irreversible, or an
+                # append such as put_metric that world.py does not read): not tested by it
+                if acts.get(c, ("", None))[1]:
+                    how.setdefault(c, set()).add(script)
+    # the undo a rollback runs is tested with it
+    for (mod, act), scripts in list(how.items()):
+        undo = acts.get((mod, act), ("", None))[1]
+        if undo:
+            how.setdefault((mod, undo), set()).update(scripts)
+    return how, bad
 
 
 def actions(repo):
@@ -81,6 +169,26 @@ def coverage(repo):
             bad.append(f"{mod}.{act}: no test runs it; call it in a tests/e2e/runbooks/stdlib-moto*.kdx "
                        "runbook (moto implements it) or stdlib-model-only*.kdx (moto does not)")
         result[(mod, act)] = sorted(ways)
+    rolled_world, problems = rollback_world(repo, acts)
+    bad += problems
+    muts = mutating(repo)
+    for (mod, act) in sorted(muts):
+        tested = rolled_world.get((mod, act))
+        why = ROLLBACK_EXEMPT.get((mod, act))
+        if tested and why:
+            bad.append(f"{mod}.{act}: listed in ROLLBACK_EXEMPT ({why}) but {'/'.join(sorted(tested))} "
+                       "runs it apply -> rollback -> identical world; remove it from the list")
+        elif not tested and not why:
+            bad.append(f"{mod}.{act}: mutating, but no apply -> rollback -> identical-world test runs it; "
+                       "call it in a runbook a script names on '# identical-world:' (world.py before "
+                       "the apply, after `kdx rollback`), or list it in ROLLBACK_EXEMPT with the reason")
+        if tested:
+            result[(mod, act)] = result[(mod, act)] + ["rollback-world " + "/".join(sorted(tested))]
+        elif why:
+            result[(mod, act)] = result[(mod, act)] + ["no rollback-world test: " + why]
+    for (mod, act), why in sorted(ROLLBACK_EXEMPT.items()):
+        if (mod, act) in acts and (mod, act) not in muts:
+            bad.append(f"{mod}.{act}: listed in ROLLBACK_EXEMPT but it changes nothing")
     return result, bad
 
 

@@ -3,7 +3,9 @@
 # stdlib-moto-route53.kdx): reads as gates, weights, the failover pair's primary and health
 # check, a health check created with the step's idempotency token as CallerReference, one
 # updated and one disabled. boto3 checks each change; `kdx rollback` must then bring back
-# exactly the state before the run (the created check deleted).
+# exactly the state before the run (the created check deleted): every field of every zone,
+# record set and health check as world.py (boto3) reads them.
+# identical-world: stdlib-moto-route53.kdx
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 python3 -c 'import boto3' 2>/dev/null || skip "boto3 not installed"
@@ -15,6 +17,7 @@ read -r A B C < <(python3 "$RB/stdlib_moto_route53.py") || fail "setup"
 V=(-var "check_east=$A" -var "check_west=$B" -var "check_deep=$C")
 state() { python3 "$RB/stdlib_moto_route53_state.py"; }
 state >before || fail "state"
+python3 "$KDX_REPO/tests/e2e/world.py" dump route53 >world-before.json || fail "dump"
 "$KDX" apply -auto-approve "${V[@]}" stdlib-moto-route53.kdx >apply.out 2>&1 || fail "apply: $(cat apply.out)"
 assert_contains "$(cat apply.out)" "run ok"
 state >after
@@ -36,6 +39,9 @@ grep -q "\"token\":\"$ref\"" .kdx/*.jsonl || fail "CallerReference '$ref' is not
 assert_contains "$(cat rb.out)" "6 undone"
 state >restored
 diff before restored >diff.out || fail "rollback did not restore the state: $(cat diff.out)"
+python3 "$KDX_REPO/tests/e2e/world.py" dump route53 >world-restored.json
+python3 "$KDX_REPO/tests/e2e/world.py" diff world-before.json world-restored.json >world.diff
+[ -s world.diff ] && fail "rollback did not restore every field: $(cat world.diff)"
 # the check can fail: a state that differs is seen
 diff before after >/dev/null && fail "apply changed nothing"
 echo ok

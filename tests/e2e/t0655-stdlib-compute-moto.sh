@@ -5,6 +5,7 @@
 # percent of full capacity and as a percent of the primary's, waits until in service / nodes
 # ready / tasks running, an alarm forced to ALARM, a metric; boto3 checks each, and
 # `kdx rollback` must restore every capacity and the alarm, every field as boto3 read it before.
+# identical-world: stdlib-moto-compute.kdx
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 python3 -c 'import boto3' 2>/dev/null || skip "boto3 not installed"

@@ -11,6 +11,7 @@
 #   10 -> 100); beyond MaxSize it raises MaxSize to the count, below MinSize it lowers MinSize;
 #   each rollback restores the whole group. A count above max_size and a missing group are
 #   errors at plan time; nothing changes.
+# identical-world: rmw-route53.kdx rmw-capacity.kdx
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 python3 -c 'import boto3' 2>/dev/null || skip "boto3 not installed"

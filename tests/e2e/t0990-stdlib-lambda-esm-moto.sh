@@ -5,6 +5,7 @@
 # rollback`: after the apply only State (and LastModified, StateTransitionReason) differ,
 # after the rollback everything but LastModified is as it was; a mapping that does not
 # exist fails the plan before anything is sent.
+# identical-world: stdlib-moto-lambda.kdx
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 python3 -c 'import boto3' 2>/dev/null || skip "boto3 not installed"

@@ -5,6 +5,7 @@
 # instance complete before, after the apply and after `kdx rollback`: after the apply only
 # the intended fields differ, after the rollback nothing does; a cluster that does not
 # exist fails the plan.
+# identical-world: stdlib-moto-aurora.kdx
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 python3 -c 'import boto3' 2>/dev/null || skip "boto3 not installed"

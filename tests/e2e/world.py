@@ -5,13 +5,16 @@ identical-world tests (issue #14.2). Usage:
   world.py diff BEFORE AFTER        the paths that differ, one "path: before -> after" a line
 KINDs: route53 (zones, every record set, every health check with its config),
 autoscaling (every group in us-east-1 and us-west-2), ecs, eks, cloudwatch (alarms),
-rds (global clusters and DB clusters), elasticache (replication groups).
+rds (global clusters, DB clusters, DB cluster parameter groups with every parameter they
+set), elasticache (replication groups).
 
 Only what the emulator changes on its own is left out, each named here with why:
   autoscaling Instances: moto launches and terminates instances as the desired capacity moves,
     with new ids (kept: how many are InService);
   ecs deployments, events, runningCount, pendingCount: moto's record of each update;
   route53 CallerReference of zones: never written by kdx (kept anyway), ChangeInfo: per call;
+  rds LatestRestorableTime of clusters: moto, as AWS, moves it forward with the clock on
+    every read;
   cloudwatch StateUpdatedTimestamp, StateReason(Data), StateTransitionedTimestamp: every
     state change rewrites them (the state itself is kept)."""
 import datetime
@@ -97,8 +100,16 @@ def rds():
     for g in c.describe_global_clusters()["GlobalClusters"]:
         out["global " + g["GlobalClusterIdentifier"]] = g
     for reg in REGIONS:
-        for d in boto3.client("rds", region_name=reg).describe_db_clusters()["DBClusters"]:
+        c = boto3.client("rds", region_name=reg)
+        for d in c.describe_db_clusters()["DBClusters"]:
+            d.pop("LatestRestorableTime", None)
             out["%s %s" % (reg, d["DBClusterIdentifier"])] = d
+        # the fence is a parameter of the cluster's parameter group (rds.fence_writes)
+        for g in c.describe_db_cluster_parameter_groups()["DBClusterParameterGroups"]:
+            name = g["DBClusterParameterGroupName"]
+            g["Parameters"] = {p["ParameterName"]: p for p in c.describe_db_cluster_parameters(
+                DBClusterParameterGroupName=name)["Parameters"]}
+            out["%s parameter-group %s" % (reg, name)] = g
     return out
 
 
