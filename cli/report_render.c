@@ -37,6 +37,8 @@ void kdx_report_md(strbuf *out, const kdx_report *r)
 		    r->runbook ? r->runbook : "?", r->env ? r->env : "-", r->run_id ? r->run_id : "?",
 		    r->started_at ? r->started_at : "?", r->commands ? r->commands : "?",
 		    r->status ? r->status : "not ended");
+	if (r->mode)
+		strbuf_addf(out, "| Mode | %s |\n", r->mode);
 	strbuf_addstr(out, "| RTO achieved | ");
 	dur(out, r->elapsed_ms);
 	if (r->rto_ms) {
@@ -104,6 +106,7 @@ void kdx_report_json(strbuf *out, const kdx_report *r)
 	S("runbook", r->runbook);
 	S("name", r->name);
 	S("environment", r->env);
+	S("mode", r->mode);
 	S("run_id", r->run_id);
 	S("started_at", r->started_at);
 	S("commands", r->commands);

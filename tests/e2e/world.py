@@ -13,7 +13,8 @@ Only what the emulator changes on its own is left out, each named here with why:
   ecs deployments, events, runningCount, pendingCount: moto's record of each update;
   route53 CallerReference of zones: never written by kdx (kept anyway), ChangeInfo: per call;
   cloudwatch StateUpdatedTimestamp, StateReason(Data), StateTransitionedTimestamp: every
-    state change rewrites them (the state itself is kept)."""
+    state change rewrites them (the state itself is kept);
+  rds LatestRestorableTime: moto (as AWS) moves it forward with the clock on every read."""
 import datetime
 import json
 import sys
@@ -98,6 +99,7 @@ def rds():
         out["global " + g["GlobalClusterIdentifier"]] = g
     for reg in REGIONS:
         for d in boto3.client("rds", region_name=reg).describe_db_clusters()["DBClusters"]:
+            d.pop("LatestRestorableTime", None)
             out["%s %s" % (reg, d["DBClusterIdentifier"])] = d
     return out
 
