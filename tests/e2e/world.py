@@ -5,7 +5,8 @@ identical-world tests (issue #14.2). Usage:
   world.py diff BEFORE AFTER        the paths that differ, one "path: before -> after" a line
 KINDs: route53 (zones, every record set, every health check with its config),
 autoscaling (every group in us-east-1 and us-west-2), ecs, eks, cloudwatch (alarms),
-rds (global clusters and DB clusters), elasticache (replication groups).
+rds (global clusters and DB clusters), rdsinstances (DB instances), elasticache (replication
+groups), elbv2 (load balancers, their listeners and rules, target groups).
 
 Only what the emulator changes on its own is left out, each named here with why:
   autoscaling Instances: moto launches and terminates instances as the desired capacity moves,
@@ -104,6 +105,30 @@ def rds():
     return out
 
 
+def rdsinstances():
+    out = {}
+    for reg in REGIONS:
+        for d in boto3.client("rds", region_name=reg).describe_db_instances()["DBInstances"]:
+            d.pop("LatestRestorableTime", None)
+            out["%s %s" % (reg, d["DBInstanceIdentifier"])] = d
+    return out
+
+
+def elbv2():
+    out = {}
+    for reg in REGIONS:
+        c = boto3.client("elbv2", region_name=reg)
+        for lb in c.describe_load_balancers()["LoadBalancers"]:
+            out["%s lb %s" % (reg, lb["LoadBalancerArn"])] = lb
+            for ls in c.describe_listeners(LoadBalancerArn=lb["LoadBalancerArn"])["Listeners"]:
+                out["%s listener %s" % (reg, ls["ListenerArn"])] = ls
+                for r in c.describe_rules(ListenerArn=ls["ListenerArn"])["Rules"]:
+                    out["%s rule %s" % (reg, r["RuleArn"])] = r
+        for tg in c.describe_target_groups()["TargetGroups"]:
+            out["%s tg %s" % (reg, tg["TargetGroupArn"])] = tg
+    return out
+
+
 def elasticache():
     out = {}
     for reg in REGIONS:
@@ -126,7 +151,8 @@ def diff(a, b, path, out):
 def main():
     if sys.argv[1] == "dump":
         kinds = {"route53": route53, "autoscaling": autoscaling, "ecs": ecs, "eks": eks,
-                 "cloudwatch": cloudwatch, "rds": rds, "elasticache": elasticache}
+                 "cloudwatch": cloudwatch, "rds": rds, "rdsinstances": rdsinstances,
+                 "elasticache": elasticache, "elbv2": elbv2}
         world = {k: clean(kinds[k]()) for k in sys.argv[2:]}
         json.dump(world, sys.stdout, indent=1, sort_keys=True)
         print()
