@@ -64,7 +64,7 @@ assert_contains "$(cat plan.out)" "mode ungraceful"
 
 # a failover without its fence and lag gate is unsafe; the runbook with them passes
 "$KDX" check -var mode=ungraceful "$MO" >ok.out 2>&1 || fail "check ungraceful: $(cat ok.out)"
-sed -e '/do   docdb.fence_writes/d' -e '/require docdb.replication_lag/d' "$MO" >nofence.kdx
+sed -e '/do docdb.fence_writes/d' -e '/require docdb.replication_lag/d' "$MO" >nofence.kdx
 "$KDX" check -var mode=ungraceful nofence.kdx >nofence.out 2>&1 && fail "a failover without fence passed"
 assert_contains "$(cat nofence.out)" "step 'fail_docs' promotes 'docs' in 'us-west-2' while 'us-east-1' may still take writes"
 assert_contains "$(cat nofence.out)" "step 'fail_docs' promotes 'docs' in 'us-west-2' without a lag gate"
