@@ -32,12 +32,10 @@ int cmd_plan(int argc, char **argv)
 	flags[n++] = (kdx_flag){ "state-dir", KDX_FLAG_STRING, &state_dir };
 	flags[n++] = (kdx_flag){ "mode", KDX_FLAG_STRING, &mode };
 	flags[n] = (kdx_flag){ 0 };
-	int rc = kdx_parse_flags(cmd, argc, argv, flags, &pos);
-	if (rc) {
-		rc = rc < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
+	int rc;
+	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc))
 		goto out;
-	}
-	if ((rc = kdx_rb_mode(cmd, mode, &o.vars)) != 0)
+	if ((rc = kdx_rb_mode(cmd, mode, &o.src.vars)) != 0)
 		goto out;
 	if (kdx_format_parse(cmd, format, json, KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_MD,
 			     &fmt) < 0) {
@@ -53,7 +51,7 @@ int cmd_plan(int argc, char **argv)
 	o.state_dir = state_dir;
 	kdx_rb r;
 	rc = KDX_EXIT_ERROR;
-	if (kdx_rb_load(&r, pos.items[0], &o) == 0) {
+	if (kdx_rb_load(&r, pos.items[0], &o, cmd->needs) == 0) {
 		kdx_planview v;
 		strbuf meta = STRBUF_INIT, err = STRBUF_INIT;
 		kdx_planview_init(&v);
