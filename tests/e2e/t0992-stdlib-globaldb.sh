@@ -61,6 +61,11 @@ python3 "$KDX_REPO/tests/e2e/dryrun_compare.py" graceful.out ungraceful.json "$M
 assert_contains "$(cat bad.out)" "-mode takes graceful or ungraceful"
 "$KDX" plan -mode ungraceful "$MO" >plan.out 2>&1 || fail "plan: $(cat plan.out)"
 assert_contains "$(cat plan.out)" "mode ungraceful"
+"$KDX" plan -json -mode graceful "$MO" >plan.json 2>/dev/null || fail "plan -json"
+assert_eq "$(python3 -c 'import json,sys; print(json.load(open("plan.json"))["mode"])')" "graceful" "the plan document's mode"
+"$KDX" simulate -mode ungraceful "$MO" >sim.out 2>&1 || fail "simulate: $(cat sim.out)"
+assert_contains "$(head -1 sim.out)" "ungraceful mode"
+assert_contains "$(cat sim.out)" "fail_docs"
 
 # a failover without its fence and lag gate is unsafe; the runbook with them passes
 "$KDX" check -var mode=ungraceful "$MO" >ok.out 2>&1 || fail "check ungraceful: $(cat ok.out)"
