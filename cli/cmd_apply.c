@@ -194,7 +194,8 @@ int cmd_apply(int argc, char **argv)
 {
 	const kdx_command *cmd = kdx_command_find("apply");
 	apply_args a = { .parallelism = 10 };
-	kdx_flag flags[16];
+	const char *mode = NULL;
+	kdx_flag flags[17];
 	size_t n = 0;
 	kdx_rb_flags(flags, &n, &a.rb);
 	flags[n++] = (kdx_flag){ "auto-approve", KDX_FLAG_BOOL, &a.auto_approve };
@@ -204,11 +205,14 @@ int cmd_apply(int argc, char **argv)
 	flags[n++] = (kdx_flag){ "approve", KDX_FLAG_MULTI, &a.approve };
 	flags[n++] = (kdx_flag){ "approvals", KDX_FLAG_STRING, &a.approvals };
 	flags[n++] = (kdx_flag){ "state-dir", KDX_FLAG_STRING, &a.state_dir };
+	flags[n++] = (kdx_flag){ "mode", KDX_FLAG_STRING, &mode };
 	flags[n] = (kdx_flag){ 0 };
 	int rc = kdx_parse_flags(cmd, argc, argv, flags, &a.pos);
 	a.rb.state_dir = a.state_dir;
 	if (rc == 0) {
-		if (a.pos.n != 1)
+		if ((rc = kdx_rb_mode(cmd, mode, &a.rb.src.vars)) != 0)
+			;
+		else if (a.pos.n != 1)
 			rc = kdx_usage_error(cmd, "apply needs one FILE (a runbook) or PLANFILE");
 		else if (a.parallelism < 1 || a.parallelism > 1000)
 			rc = kdx_usage_error(cmd, "-parallelism must be between 1 and 1000");

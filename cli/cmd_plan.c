@@ -18,7 +18,7 @@ int cmd_plan(int argc, char **argv)
 {
 	const kdx_command *cmd = kdx_command_find("plan");
 	kdx_rb_opts o = { .no_waits = true, .dry_run = true };
-	const char *out = NULL, *state_dir = NULL, *format = NULL;
+	const char *out = NULL, *state_dir = NULL, *format = NULL, *mode = NULL;
 	kdx_format fmt;
 	bool json = false, detailed = false;
 	kdx_strlist pos = { 0 };
@@ -30,9 +30,12 @@ int cmd_plan(int argc, char **argv)
 	flags[n++] = (kdx_flag){ "format", KDX_FLAG_STRING, &format };
 	flags[n++] = (kdx_flag){ "detailed-exitcode", KDX_FLAG_BOOL, &detailed };
 	flags[n++] = (kdx_flag){ "state-dir", KDX_FLAG_STRING, &state_dir };
+	flags[n++] = (kdx_flag){ "mode", KDX_FLAG_STRING, &mode };
 	flags[n] = (kdx_flag){ 0 };
 	int rc;
 	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc))
+		goto out;
+	if ((rc = kdx_rb_mode(cmd, mode, &o.src.vars)) != 0)
 		goto out;
 	if (kdx_format_parse(cmd, format, json, KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_MD,
 			     &fmt) < 0) {

@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "format.h"
 #include "junit.h"
+#include "runbook.h"
 #include "../common/strbuf.h"
 #include "frontend.h"
 #include "../sim/explore.h"
@@ -183,6 +184,8 @@ static int one_run(simcli *C, const kdx_scenario *sc, strbuf *err)
 	} else {
 		if (!C->json) {
 			strbuf_addf(&out, "simulate '%s', seed %" PRIu64 ", ", C->p->name, C->seed);
+			if (C->p->mode)
+				strbuf_addf(&out, "%s mode, ", C->p->mode);
 			if (sc)
 				strbuf_addf(&out, "scenario \"%s\"\n", sc->name);
 			else
@@ -461,19 +464,20 @@ int cmd_simulate(int argc, char **argv)
 {
 	const kdx_command *cmd = kdx_command_find("simulate");
 	bool json = false, all = false, do_explore = false;
-	const char *scenario = NULL, *svg = NULL, *format = NULL;
+	const char *scenario = NULL, *svg = NULL, *format = NULL, *mode = NULL;
 	kdx_format fmt;
 	long seed = 1, par = 0, depth = 1;
 	kdx_fe_opts src = { 0 };
 	kdx_strlist pos = { 0 };
-	kdx_flag flags[13] = {
+	kdx_flag flags[14] = {
 		{ "json", KDX_FLAG_BOOL, &json }, { "all-scenarios", KDX_FLAG_BOOL, &all },
 		{ "format", KDX_FLAG_STRING, &format },
 		{ "explore", KDX_FLAG_BOOL, &do_explore }, { "scenario", KDX_FLAG_STRING, &scenario },
 		{ "timeline", KDX_FLAG_STRING, &svg }, { "seed", KDX_FLAG_INT, &seed },
 		{ "parallelism", KDX_FLAG_INT, &par }, { "depth", KDX_FLAG_INT, &depth },
+		{ "mode", KDX_FLAG_STRING, &mode },
 	};
-	size_t n = 9;
+	size_t n = 10;
 	kdx_fe_flags(flags, &n, &src);
 	int rc;
 	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc))
@@ -484,6 +488,8 @@ int cmd_simulate(int argc, char **argv)
 		goto out;
 	}
 	json = fmt == KDX_FORMAT_JSON;
+	if ((rc = kdx_rb_mode(cmd, mode, &src.vars)) != 0)
+		goto out;
 	if (pos.n != 1) {
 		rc = kdx_usage_error(cmd, "'simulate' needs exactly one FILE");
 		goto out;

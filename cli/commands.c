@@ -50,6 +50,10 @@ const kdx_command kdx_commands[] = {
 		   "                     $KDX_STATE, then the runbook's state block, then .kdx)\n"
 		   "  -lease D           a shared store's lock lease (default 30s), renewed by a heartbeat\n"
 		   "  -lock-timeout D    wait up to D for a shared store's lock another runner holds\n"
+		   "  -mode M            graceful or ungraceful: sets the runbook's param mode\n"
+		   "  -var NAME=VALUE   set a param (repeatable)\n"
+		   "  -var-file FILE    read params from FILE (name = value lines)\n"
+		   "  -I DIR            search DIR for imported modules first\n"
 		   "  -endpoint-url URL send every AWS request to URL (an emulator)\n"
 		   "  -allow-exec       let core.exec and Terraform run the local commands the\n"
 		   "                    runbook's allow_exec lists (off by default)\n",
@@ -123,6 +127,10 @@ const kdx_command kdx_commands[] = {
 		   "                      comment: summary, RTO budget, gates, a section per step)\n"
 		   "  -detailed-exitcode  exit 2 when the plan changes something\n"
 		   "  -state-dir DIR      accepted for symmetry with apply (unused)\n"
+		   "  -mode M             graceful or ungraceful: sets the runbook's param mode\n"
+		   "  -var NAME=VALUE   set a param (repeatable)\n"
+		   "  -var-file FILE    read params from FILE (name = value lines)\n"
+		   "  -I DIR            search DIR for imported modules first\n"
 		   "  -endpoint-url URL send every AWS request to URL (an emulator)\n"
 		   "  -allow-exec       accept a runbook with core.exec or Terraform (shown, never run)\n",
 	  .run = cmd_plan,
@@ -197,6 +205,7 @@ const kdx_command kdx_commands[] = {
 		   "  -depth 2         with -explore: every pair of faults (two steps; a step and a lost region)\n"
 		   "  -timeline FILE   write an SVG Gantt chart of the run\n"
 		   "  -parallelism N   steps at once, as in apply (default 10)\n"
+		   "  -mode M          graceful or ungraceful: sets the runbook's param mode\n"
 		   "  -json            one JSON object per line\n"
 		   "  -format F        text (default), json (= -json) or junit (a test suite per run:\n"
 		   "                   a case per expectation; -explore: a case per step and fault)\n\n"

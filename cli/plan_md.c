@@ -81,6 +81,11 @@ static void summary(strbuf *out, json_object *doc, json_object *steps)
 		strbuf_addstr(out, " in ");
 		code(out, kdx_json_str(doc, "environment"));
 	}
+	if (kdx_json_str(doc, "mode")) {
+		strbuf_addstr(out, ", ");
+		code(out, kdx_json_str(doc, "mode"));
+		strbuf_addstr(out, " mode");
+	}
 	strbuf_addf(out, "\n\n**%zu step%s: %zu may change something, %zu only read%s; ", n,
 		    n == 1 ? "" : "s", nmut, n - nmut, n - nmut == 1 ? "s" : "");
 	int64_t rto = num(doc, "rto_ms"), cp = num(doc, "critical_path_ms");

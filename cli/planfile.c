@@ -458,6 +458,8 @@ static void header(ctx *c, const char *meta)
 	strbuf_addf(h, "Runbook %s (%s)", p->name, p->path);
 	if (p->environment)
 		strbuf_addf(h, ", environment %s", p->environment);
+	if (p->mode)
+		strbuf_addf(h, ", mode %s", p->mode);
 	strbuf_addch(h, '\n');
 	kdx_progress_time(&t, r->fe.rep.total_ms);
 	strbuf_addf(h, "RTO budget: critical path %s", t.buf);
@@ -482,6 +484,7 @@ static void header(ctx *c, const char *meta)
 	kdx_json_set_str_or_null(j, "runbook", p->path);
 	kdx_json_set_str_or_null(j, "name", p->name);
 	kdx_json_set_str_or_null(j, "environment", p->environment);
+	kdx_json_set_str_or_null(j, "mode", p->mode);
 	strbuf perr = STRBUF_INIT;
 	kdx_json *m = meta && *meta ? kdx_json_parse_str(meta, &perr) : NULL;
 	strbuf_release(&perr);

@@ -159,6 +159,8 @@ static void human(strbuf *sb, const kdx_progress *p, const kdx_event *ev)
 {
 	if (ev->kind == KDX_EV_RUN_START) {
 		strbuf_addf(sb, "kdx %s: %d step%s", msg(ev), ev->total, ev->total == 1 ? "" : "s");
+		if (ev->mode)
+			strbuf_addf(sb, ", %s mode", ev->mode);
 		if (ev->rto_ms) {
 			strbuf_addstr(sb, ", RTO ");
 			kdx_progress_time(sb, ev->rto_ms);

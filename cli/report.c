@@ -114,6 +114,7 @@ static void record(kdx_report *r, json_object *rec, int64_t *t0, json_object *ob
 		set(&r->runbook, kdx_json_str(d, "runbook"));
 		set(&r->name, kdx_json_str(d, "name"));
 		set(&r->env, kdx_json_str(d, "env"));
+		set(&r->mode, kdx_json_str(d, "mode"));
 		set(&r->run_id, kdx_json_str(d, "run_id"));
 		set(&r->started_at, kdx_json_str(rec, "ts"));
 		set(&r->commands, kdx_json_str(d, "command"));
@@ -369,7 +370,7 @@ void kdx_report_release(kdx_report *r)
 	}
 	free(r->requests);
 	free(r->rpo_note);
-	char **f[] = { &r->journal, &r->runbook, &r->name, &r->env, &r->run_id, &r->started_at,
+	char **f[] = { &r->journal, &r->runbook, &r->name, &r->env, &r->mode, &r->run_id, &r->started_at,
 		       &r->commands, &r->status, &r->prediction_note };
 	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++)
 		free(*f[i]);

@@ -39,7 +39,7 @@ typedef struct kdx_report_request {
 } kdx_report_request;
 
 typedef struct kdx_report {
-	char *journal, *runbook, *name, *env, *run_id, *started_at, *commands, *status;
+	char *journal, *runbook, *name, *env, *mode, *run_id, *started_at, *commands, *status;
 	int64_t rto_ms;          /* the objective; 0: none */
 	int64_t elapsed_ms;      /* the first run_end's elapsed (the apply itself); -1: none */
 	bool has_rpo;

@@ -48,6 +48,8 @@ void kdx_report_md(strbuf *out, const kdx_report *r)
 		    r->runbook ? r->runbook : "?", r->env ? r->env : "-", r->run_id ? r->run_id : "?",
 		    r->started_at ? r->started_at : "?", r->commands ? r->commands : "?",
 		    r->status ? r->status : "not ended");
+	if (r->mode)
+		strbuf_addf(out, "| Mode | %s |\n", r->mode);
 	strbuf_addstr(out, "| RTO achieved | ");
 	achieved(out, r->elapsed_ms, r->rto_ms != 0, r->rto_ms);
 	strbuf_addstr(out, " |\n| RPO achieved | ");
@@ -158,6 +160,7 @@ void kdx_report_json(strbuf *out, const kdx_report *r)
 	jstr(o, "runbook", r->runbook);
 	jstr(o, "name", r->name);
 	jstr(o, "environment", r->env);
+	jstr(o, "mode", r->mode);
 	jstr(o, "run_id", r->run_id);
 	jstr(o, "started_at", r->started_at);
 	jstr(o, "commands", r->commands);

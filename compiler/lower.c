@@ -358,6 +358,9 @@ static void lower_params(kdx_lowerer *L, const kdx_ast_file *f, const kdx_var_bi
 			check_validate(L, d, v);
 			if (!strcmp(d->name.name, "environment") && kdx_value_text(v) && !L->prefix)
 				L->plan->environment = kdx_value_text(v);
+			/* -mode sets it; the plan and the run's journal say which mode ran */
+			if (!strcmp(d->name.name, "mode") && kdx_value_text(v) && !L->prefix)
+				L->plan->mode = kdx_value_text(v);
 		}
 	}
 	for (size_t i = 0; i < nvars; i++) {

@@ -150,6 +150,7 @@ typedef struct kdx_plan {
 	const char *name;          /* the runbook's name */
 	const char *path;          /* main source file */
 	const char *environment;   /* value of param environment, or NULL */
+	const char *mode;          /* value of param mode (graceful, ungraceful), or NULL */
 	bool has_rto, has_rpo;
 	int64_t rto_ms, rpo_ms;
 	kdx_span rto_span, rpo_span;

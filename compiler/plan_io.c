@@ -421,6 +421,7 @@ void kdx_plan_write(strbuf *out, const kdx_plan *p)
 	put_str(o, "name", p->name);
 	put_str(o, "path", p->path);
 	put_str(o, "environment", p->environment);
+	put_str(o, "mode", p->mode);
 	put_bool(o, "has_rto", p->has_rto);
 	put_bool(o, "has_rpo", p->has_rpo);
 	put_int(o, "rto_ms", p->rto_ms);
@@ -496,6 +497,7 @@ int kdx_plan_read(const char *text, size_t len, kdx_arena *a, kdx_plan **out, st
 	p->name = rstr(&r, o, "name");
 	p->path = rstr(&r, o, "path");
 	p->environment = rstr(&r, o, "environment");
+	p->mode = rstr(&r, o, "mode");
 	p->has_rto = rbool(o, "has_rto");
 	p->has_rpo = rbool(o, "has_rpo");
 	p->rto_ms = rint64(o, "rto_ms");

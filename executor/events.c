@@ -46,8 +46,10 @@ void kdx_event_to_json(strbuf *sb, const kdx_event *ev)
 		kdx_json_set_int(e, "delay_ms", ev->delay_ms);
 	if (ev->kind == KDX_EV_STEP_DONE || ev->kind == KDX_EV_UNDO_DONE)
 		kdx_json_set_int(e, "duration_ms", ev->duration_ms);
-	if (ev->kind == KDX_EV_RUN_START)
+	if (ev->kind == KDX_EV_RUN_START) {
 		kdx_json_set_int(e, "steps", ev->total);
+		kdx_json_set_str(e, "mode", ev->mode);
+	}
 	kdx_json_set_str(e, "status", ev->status);
 	kdx_json_set_str(e, "message", ev->message);
 	if (ev->rto_ms)

@@ -42,6 +42,7 @@ typedef struct kdx_event {
 	int total;
 	const char *message;
 	const char *status;
+	const char *mode;       /* run_start: the plan's mode (graceful, ungraceful), or NULL */
 } kdx_event;
 
 typedef struct kdx_event_sink {

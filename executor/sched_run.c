@@ -255,6 +255,8 @@ static kdx_json *run_start_data(const kdx_sched *s, const kdx_plan *plan,
 	kdx_json_set_str(d, "runbook", plan->path ? plan->path : "");
 	kdx_json_set_str(d, "name", plan->name ? plan->name : "");
 	kdx_json_set_str(d, "env", plan->environment);
+	if (plan->mode)
+		kdx_json_set_str(d, "mode", plan->mode);
 	if (plan->has_rto)
 		kdx_json_set_int(d, "rto_ms", plan->rto_ms);
 	kdx_json *steps = kdx_json_set_array(d, "steps");
@@ -274,7 +276,7 @@ int kdx_sched_apply(const kdx_plan *plan, const kdx_backend *be, kdx_clock *clk,
 	if (rc == 0) {
 		kdx_event ev = { .kind = KDX_EV_RUN_START, .total = (int)plan->nsteps,
 				 .rto_ms = plan->has_rto ? plan->rto_ms : 0,
-				 .message = s.o.command ? s.o.command : "apply" };
+				 .message = s.o.command ? s.o.command : "apply", .mode = plan->mode };
 		if (s.o.sink.emit)
 			s.o.sink.emit(s.o.sink.ctx, &ev);
 		rc = run(&s);
@@ -315,7 +317,7 @@ static int recover(const kdx_plan *plan, const kdx_journal_state *st, const kdx_
 	}
 	kdx_event ev = { .kind = KDX_EV_RUN_START, .total = (int)plan->nsteps,
 			 .rto_ms = plan->has_rto ? plan->rto_ms : 0,
-			 .message = rollback ? "rollback" : "resume" };
+			 .message = rollback ? "rollback" : "resume", .mode = plan->mode };
 	if (s.o.sink.emit)
 		s.o.sink.emit(s.o.sink.ctx, &ev);
 	rc = run(&s);

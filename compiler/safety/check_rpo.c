@@ -3,6 +3,8 @@
  * before it. A graceful switchover loses nothing and needs none. */
 #include "internal.h"
 
+#include <string.h>
+
 static void fmt_ms(strbuf *sb, int64_t ms)
 {
 	kdx_duration_format(sb, ms);
@@ -93,11 +95,16 @@ static void check_promote(kdx_sctx *c, uint32_t s, const kdx_effect *pe)
 				   kdx_sx_step(c, s), kdx_sx_res(c, pe->resource),
 				   kdx_sx_region(c, pe->region), b.buf);
 	note_gates(c, dg, s, pe);
-	/* the gate's module: a cache's lag is elasticache's to read, a database's rds' */
-	kdx_diag_hint(dg, "add `require %s.replication_lag(%s, \"%s\") <= objectives.rpo` to "
+	/* the gate's module is the resource type's (rds, docdb, neptune, elasticache: each has
+	 * its replication_lag); a type without a module prefix falls back to the class's */
+	const kdx_plan_resource *res = &p->resources[pe->resource];
+	const char *dot = res->type ? strchr(res->type, '.') : NULL;
+	int mlen = dot ? (int)(dot - res->type) : -1;
+	const char *mod = dot ? res->type : res->cls == KDX_RES_CACHE ? "elasticache" : "rds";
+	kdx_diag_hint(dg, "add `require %.*s.replication_lag(%s, \"%s\") <= objectives.rpo` to "
 			  "'%s' or to a step it waits for, or use a graceful switchover",
-		      p->resources[pe->resource].cls == KDX_RES_CACHE ? "elasticache" : "rds",
-		      kdx_sx_res(c, pe->resource), kdx_sx_region(c, pe->region), kdx_sx_step(c, s));
+		      mlen, mod, kdx_sx_res(c, pe->resource), kdx_sx_region(c, pe->region),
+		      kdx_sx_step(c, s));
 	strbuf_release(&b);
 }
 

@@ -6,15 +6,16 @@ identical-world tests (issue #14.2). Usage:
 KINDs: route53 (zones, every record set, every health check with its config),
 autoscaling (every group in us-east-1 and us-west-2), ecs, eks, cloudwatch (alarms),
 rds (global clusters, DB clusters, DB cluster parameter groups with every parameter they
-set), elasticache (replication groups).
+set), rdsinstances (DB instances), elasticache (replication groups), elbv2 (load balancers,
+their listeners and rules, target groups).
 
 Only what the emulator changes on its own is left out, each named here with why:
   autoscaling Instances: moto launches and terminates instances as the desired capacity moves,
     with new ids (kept: how many are InService);
   ecs deployments, events, runningCount, pendingCount: moto's record of each update;
   route53 CallerReference of zones: never written by kdx (kept anyway), ChangeInfo: per call;
-  rds LatestRestorableTime of clusters: moto, as AWS, moves it forward with the clock on
-    every read;
+  rds LatestRestorableTime of clusters and instances: moto, as AWS, moves it forward with the
+    clock on every read;
   cloudwatch StateUpdatedTimestamp, StateReason(Data), StateTransitionedTimestamp: every
     state change rewrites them (the state itself is kept)."""
 import datetime
@@ -113,6 +114,30 @@ def rds():
     return out
 
 
+def rdsinstances():
+    out = {}
+    for reg in REGIONS:
+        for d in boto3.client("rds", region_name=reg).describe_db_instances()["DBInstances"]:
+            d.pop("LatestRestorableTime", None)
+            out["%s %s" % (reg, d["DBInstanceIdentifier"])] = d
+    return out
+
+
+def elbv2():
+    out = {}
+    for reg in REGIONS:
+        c = boto3.client("elbv2", region_name=reg)
+        for lb in c.describe_load_balancers()["LoadBalancers"]:
+            out["%s lb %s" % (reg, lb["LoadBalancerArn"])] = lb
+            for ls in c.describe_listeners(LoadBalancerArn=lb["LoadBalancerArn"])["Listeners"]:
+                out["%s listener %s" % (reg, ls["ListenerArn"])] = ls
+                for r in c.describe_rules(ListenerArn=ls["ListenerArn"])["Rules"]:
+                    out["%s rule %s" % (reg, r["RuleArn"])] = r
+        for tg in c.describe_target_groups()["TargetGroups"]:
+            out["%s tg %s" % (reg, tg["TargetGroupArn"])] = tg
+    return out
+
+
 def elasticache():
     out = {}
     for reg in REGIONS:
@@ -135,7 +160,8 @@ def diff(a, b, path, out):
 def main():
     if sys.argv[1] == "dump":
         kinds = {"route53": route53, "autoscaling": autoscaling, "ecs": ecs, "eks": eks,
-                 "cloudwatch": cloudwatch, "rds": rds, "elasticache": elasticache}
+                 "cloudwatch": cloudwatch, "rds": rds, "rdsinstances": rdsinstances,
+                 "elasticache": elasticache, "elbv2": elbv2}
         world = {k: clean(kinds[k]()) for k in sys.argv[2:]}
         json.dump(world, sys.stdout, indent=1, sort_keys=True)
         print()

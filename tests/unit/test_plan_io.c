@@ -68,6 +68,7 @@ static void same_plan(const kdx_plan *a, const kdx_plan *b)
 	same_str(a->name, b->name);
 	same_str(a->path, b->path);
 	same_str(a->environment, b->environment);
+	same_str(a->mode, b->mode);
 	assert_int_equal(a->has_rto, b->has_rto);
 	assert_int_equal(a->has_rpo, b->has_rpo);
 	assert_int_equal(a->rto_ms, b->rto_ms);

@@ -31,6 +31,7 @@ SERVICES = [
     "route53", "rds", "elasticache", "globalaccelerator", "autoscaling", "eks", "ecs",
     "cloudwatch", "sns", "sts", "s3", "dynamodb", "lambda", "route53-recovery-cluster",
     "route53-recovery-control-config", "arc-region-switch", "ssm", "fis", "iam", "ec2", "ecr",
+    "docdb", "neptune", "elbv2", "arc-zonal-shift",
 ]
 
 SUBSETS = {
