@@ -7,6 +7,7 @@
 # graceful` must send exactly the two switchovers, `-mode ungraceful` the two fences and the
 # two failovers, each compared with botocore's request; and a failover without its fence
 # or lag gate is refused by `kdx check` (the fencing and rpo analyses).
+# identical-world: stdlib-moto-globaldb.kdx
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 python3 -c 'import boto3' 2>/dev/null || skip "boto3 not installed"

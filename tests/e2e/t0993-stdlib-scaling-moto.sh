@@ -6,6 +6,7 @@
 # ceil(50 % of east's peak 9) = 5, api to east's desired count 2, it having no datapoints)
 # and after `kdx rollback` (nothing differs: exactly the added readers were deleted). The
 # run's journal and report say which mode ran; add_reader refuses an instance that exists.
+# identical-world: stdlib-moto-scaling.kdx
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 python3 -c 'import boto3' 2>/dev/null || skip "boto3 not installed"

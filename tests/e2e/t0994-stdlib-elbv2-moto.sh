@@ -6,6 +6,7 @@
 # /api/* rule differ; stickiness, conditions and the untouched /static/* rule stay) and
 # after `kdx rollback` (nothing differs). `kdx check` holds the weights to the rules of
 # Route 53's: they sum to 100 %, and no region gets more than its capacity.
+# identical-world: stdlib-moto-elbv2.kdx
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 python3 -c 'import boto3' 2>/dev/null || skip "boto3 not installed"
