@@ -313,6 +313,20 @@ static int lease_holds(s3_store *s, const kdx_lease *l, strbuf *err)
 	return rc;
 }
 
+/* Does object key hold exactly body? A conditional put retried after its first answer was
+ * lost (kdx's client retries 5xx and dropped connections) finds its own object there. */
+static bool same_body(s3_store *s, const char *key, const char *body)
+{
+	strbuf have = STRBUF_INIT, ignored = STRBUF_INIT;
+	aws_error e;
+	aws_error_init(&e);
+	bool same = get(s, key, &have, NULL, &e, &ignored) == 0 && !strcmp(have.buf, body);
+	aws_error_release(&e);
+	strbuf_release(&have);
+	strbuf_release(&ignored);
+	return same;
+}
+
 static int s3_sync(kdx_store_run *base, strbuf *err)
 {
 	s3_run *r = (s3_run *)base;
@@ -327,7 +341,10 @@ static int s3_sync(kdx_store_run *base, strbuf *err)
 	aws_error_init(&e);
 	rc = put(s, key, r->pending.buf, "IfNoneMatch", "*", r->lease ? r->lease->token : 0, NULL,
 		 &e, err);
-	if (rc < 0 && precondition_failed(&e)) {
+	if (rc < 0 && precondition_failed(&e) && same_body(s, key, r->pending.buf)) {
+		strbuf_reset(err);
+		rc = 0; /* a retry of a put whose answer was lost: the segment is ours */
+	} else if (rc < 0 && precondition_failed(&e)) {
 		strbuf_reset(err);
 		strbuf_addf(err, "record %" PRIu64 " of run '%s' was written by another runner "
 			    "(%s%s exists): this runner stops; 'kdx show' the run", r->first,
@@ -454,6 +471,20 @@ static int write_lease(s3_store *s, kdx_lease_remote *ls, const kdx_lease_doc *d
 	char *newtag = NULL;
 	int rc = put(s, ls->key, body.buf, create ? "IfNoneMatch" : "IfMatch",
 		     create ? "*" : etag, doc->token, &newtag, e, err);
+	if (rc < 0 && precondition_failed(e)) {
+		/* our own write, retried after its answer was lost? (the document names this
+		 * process and its expiry to the millisecond: nobody else writes these bytes) */
+		strbuf have = STRBUF_INIT, ignored = STRBUF_INIT;
+		aws_error ge;
+		aws_error_init(&ge);
+		if (get(s, ls->key, &have, &newtag, &ge, &ignored) == 0 && !strcmp(have.buf, body.buf)) {
+			rc = 0;
+			strbuf_reset(err);
+		}
+		aws_error_release(&ge);
+		strbuf_release(&have);
+		strbuf_release(&ignored);
+	}
 	if (rc == 0)
 		kdx_lease_set_etag(ls, newtag);
 	free(newtag);
