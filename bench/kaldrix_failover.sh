@@ -4,6 +4,7 @@
 # kaldrix_state.py lite-world, built with boto3 on moto_server; no Terraform), the local
 # settings are docs/kaldrix.md's (db_failover = detach, the health URLs on a local server).
 #   bench/kaldrix_failover.sh [RUNS]   (default 5; medians reported)
+#   KDX_BENCH_STATE=URL keeps the runs in that store (s3://..., dynamodb://... on the same moto)
 # Each run: three applies, each on a fresh world (moto reset, rebuilt): one through
 # bench/timeproxy.py, which counts the AWS calls and times the emulator's answers (summed, and
 # on the critical path); one straight to moto under perf stat for kdx's CPU (task-clock, else
@@ -52,9 +53,15 @@ printf '%-4s %9s %9s %6s %11s %9s %9s %9s\n' run wall cpu calls ms_per_call svc_
 # sets WALL to the apply's wall time
 apply() {
 	world
+	# KDX_BENCH_STATE=URL: keep the run in that store (made afresh on the reset world)
+	local store=(-state-dir "$E2E_TMP/state")
+	if [ -n "${KDX_BENCH_STATE:-}" ]; then
+		store=(-state "$KDX_BENCH_STATE")
+		"$KDX" state init -state "$KDX_BENCH_STATE" >/dev/null || fail "state init"
+	fi
 	local t0 t1
 	t0=$(now)
-	(cd "$KDX_REPO" && "$@" "$KDX" apply -auto-approve -state-dir "$E2E_TMP/state" \
+	(cd "$KDX_REPO" && "$@" "$KDX" apply -auto-approve "${store[@]}" \
 		plans/failover.kdx -var-file plans/environments/staging.kdxvars -var-file "$E2E_TMP/local.kdxvars" \
 		-var domain=staging.kaldrix.io -var target=us-west-2) >out.txt 2>&1 || fail "apply: $(grep -E "FAILED|error" out.txt | head -5)"
 	t1=$(now)

@@ -1,5 +1,5 @@
 /* kdx state: the run store itself -- init, list, show RUN, unlock NAME, rm RUN,
- * migrate FROM TO -- for any store behind the seam (file://, s3://). */
+ * migrate FROM TO -- for any store behind the seam (file://, s3://, dynamodb://). */
 #include "cli.h"
 #include "journal_view.h"
 #include "../common/store_url.h"
@@ -9,7 +9,6 @@
 #include "../executor/store.h"
 #include "../executor/store/store_lease.h"
 #include "../executor/store/store_open.h"
-#include "../executor/store/store_s3.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -234,7 +233,7 @@ static int state_rm(kdx_store *s, const char *run)
 			strbuf_addf(&err, "cannot remove '%s': %s", p.buf, strerror(errno));
 		strbuf_release(&p);
 	} else {
-		kdx_store_s3_delete_run(s, run, &err);
+		kdx_store_delete_run(s, run, &err);
 	}
 	if (err.len)
 		rc = die_err(NULL, &err);
@@ -335,7 +334,7 @@ static int state_init(kdx_store *s, const char *url)
 		else
 			strbuf_addf(&out, "directory '%s' ready (0700)", dir);
 	} else {
-		kdx_store_s3_init(s, &out, &err);
+		kdx_store_prepare(s, &out, &err);
 	}
 	if (err.len)
 		rc = die_err(NULL, &err);

@@ -46,8 +46,9 @@ const kdx_command kdx_commands[] = {
 		   "  -approve STEP      approve the gate of STEP (repeatable)\n"
 		   "  -approvals FILE    approve the steps named in FILE (one a line)\n"
 		   "  -state-dir DIR     journals and locks (default: .kdx next to the runbook)\n"
-		   "  -state URL         the run store: file://DIR, s3://BUCKET/PREFIX?region=R (default:\n"
-		   "                     $KDX_STATE, then the runbook's state block, then .kdx)\n"
+		   "  -state URL         the run store: file://DIR, s3://BUCKET/PREFIX?region=R,\n"
+		   "                     dynamodb://TABLE?region=R (default: $KDX_STATE, then the\n"
+		   "                     runbook's state block, then .kdx)\n"
 		   "  -lease D           a shared store's lock lease (default 30s), renewed by a heartbeat\n"
 		   "  -lock-timeout D    wait up to D for a shared store's lock another runner holds\n"
 		   "  -mode M            graceful or ungraceful: sets the runbook's param mode\n"
@@ -163,7 +164,8 @@ const kdx_command kdx_commands[] = {
 		   "  -force REASON   continue although the runbook text changed (journalled;\n"
 		   "                  never overrides different vars)\n"
 		   "  -state-dir DIR  where journals and locks are (default: .kdx next to FILE)\n"
-		   "  -state URL      the run store the run is in (file://, s3://; default $KDX_STATE)\n"
+		   "  -state URL      the run store the run is in (file://, s3://, dynamodb://; default\n"
+		   "                  $KDX_STATE)\n"
 		   "  -lease D, -lock-timeout D  as for apply\n"
 		   "  -allow-exec     let core.exec and Terraform run local commands (see kdx apply)\n",
 	  .run = cmd_resume,
@@ -178,7 +180,8 @@ const kdx_command kdx_commands[] = {
 		   "  -json           progress as JSON lines\n"
 		   "  -force REASON   undo although the runbook text changed (journalled)\n"
 		   "  -state-dir DIR  where journals and locks are (default: .kdx next to FILE)\n"
-		   "  -state URL      the run store the run is in (file://, s3://; default $KDX_STATE)\n"
+		   "  -state URL      the run store the run is in (file://, s3://, dynamodb://; default\n"
+		   "                  $KDX_STATE)\n"
 		   "  -lease D, -lock-timeout D  as for apply\n"
 		   "  -allow-exec     let core.exec and Terraform run local commands (see kdx apply)\n",
 	  .run = cmd_rollback,
@@ -233,7 +236,8 @@ const kdx_command kdx_commands[] = {
 	  .usage = "Usage: kdx state init|list|show RUN|unlock NAME|rm RUN [-state URL] [-json]\n"
 		   "       kdx state migrate FROM_URL TO_URL [RUN]...\n\n"
 		   "  The store where runs (journals, lease locks, approvals) are kept: -state URL,\n"
-		   "  else $KDX_STATE, else file://.kdx. URLs: file://DIR, s3://BUCKET/PREFIX?region=R.\n\n"
+		   "  else $KDX_STATE, else file://.kdx. URLs: file://DIR, s3://BUCKET/PREFIX?region=R,\n"
+		   "  dynamodb://TABLE?region=R.\n\n"
 		   "  init          create the store when missing: the directory (0700), or the bucket\n"
 		   "                (versioned, encrypted with SSE-S3)\n"
 		   "  list          every run with its status and lease holder (-json: an array)\n"

@@ -1,5 +1,6 @@
 /* run: lock + journal + scheduler for one apply, resume or rollback. */
 #include "run.h"
+#include "reslock.h"
 
 #include "../common/xalloc.h"
 #include "../common/json.h"
@@ -14,6 +15,7 @@
 typedef struct held {
 	kdx_lease lease;
 	bool taken;
+	kdx_reslocks res;  /* one per resource the plan writes (reslock.h) */
 } held;
 
 static const char *key_of(const kdx_exec_opts *o)
@@ -21,18 +23,30 @@ static const char *key_of(const kdx_exec_opts *o)
 	return o->ident && o->ident->key ? o->ident->key : "runbook";
 }
 
-static int take(held *h, const kdx_exec_opts *o, const char *command, strbuf *err)
+/* The runbook's lock, then its resources' (a resource's holder names the runbook and
+ * environment that holds it: "kdx apply of fo-eu (env prod)"). */
+static int take(held *h, const kdx_plan *plan, const kdx_exec_opts *o, const char *command,
+		strbuf *err)
 {
 	kdx_lease_init(&h->lease);
+	kdx_reslocks_init(&h->res);
 	char *name = kdx_store_lock_name(key_of(o), o->ident ? o->ident->env : NULL);
 	int rc = kdx_store_lock_take(o->store, name, command, 0, &h->lease, err);
 	free(name);
 	h->taken = rc == 0;
+	if (rc == 0) {
+		strbuf who = STRBUF_INIT;
+		strbuf_addf(&who, "%s of %s (env %s)", command, key_of(o),
+			    o->ident && o->ident->env ? o->ident->env : "default");
+		rc = kdx_reslocks_take(&h->res, o->store, plan, who.buf, err);
+		strbuf_release(&who);
+	}
 	return rc;
 }
 
 static void drop(held *h, const kdx_exec_opts *o)
 {
+	kdx_reslocks_release(&h->res, o->store);
 	if (h->taken)
 		kdx_store_lock_release(o->store, &h->lease);
 	kdx_lease_release(&h->lease);
@@ -139,7 +153,7 @@ int kdx_exec_apply(const kdx_plan *plan, const kdx_backend *be, kdx_clock *clk,
 {
 	memset(res, 0, sizeof(*res));
 	held h;
-	if (take(&h, o, "kdx apply", err) < 0 || refuse_unfinished(o, err) < 0) {
+	if (take(&h, plan, o, "kdx apply", err) < 0 || refuse_unfinished(o, err) < 0) {
 		drop(&h, o);
 		return -1;
 	}
@@ -225,7 +239,7 @@ int kdx_exec_recover(const kdx_plan *plan, const char *run_id, bool rollback,
 {
 	memset(res, 0, sizeof(*res));
 	held h;
-	if (take(&h, o, rollback ? "kdx rollback" : "kdx resume", err) < 0) {
+	if (take(&h, plan, o, rollback ? "kdx rollback" : "kdx resume", err) < 0) {
 		drop(&h, o);
 		return -1;
 	}

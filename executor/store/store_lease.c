@@ -1,5 +1,6 @@
 /* store_lease: lease locks with fencing tokens over conditional writes, and their heartbeat. */
 #include "store_lease.h"
+#include "../../common/monotime.h"
 #include "../../common/utctime.h"
 #include "../../common/xalloc.h"
 
@@ -361,6 +362,31 @@ out:
 	return rc;
 }
 
+int kdx_lease_take_wait(const kdx_lease_backend *be, void *ctx, kdx_store_aws *aws,
+			const char *where, const char *name, const char *key, int64_t ttl_ms,
+			int64_t timeout_ms, kdx_lease *l, strbuf *err)
+{
+	/* -lock-timeout: while another runner holds it, look again every second */
+	int64_t deadline = kdx_mono_ms() + timeout_ms;
+	int rc;
+	for (;;) {
+		strbuf why = STRBUF_INIT;
+		rc = kdx_lease_take(be, ctx, aws, where, name, key, ttl_ms, l, &why);
+		int64_t left = deadline - kdx_mono_ms();
+		if (rc != KDX_LEASE_HELD || left <= 0) {
+			strbuf_addstr(err, why.buf);
+			strbuf_release(&why);
+			break;
+		}
+		strbuf_release(&why);
+		struct timespec ts = { left >= 1000 ? 1 : 0, (left >= 1000 ? 0 : left) * 1000000L };
+		nanosleep(&ts, NULL);
+	}
+	if (rc == KDX_LEASE_HELD && timeout_ms)
+		strbuf_addf(err, " (waited %lld s: -lock-timeout)", (long long)(timeout_ms / 1000));
+	return rc < 0 ? -1 : rc;
+}
+
 int kdx_lease_renew(const kdx_lease_backend *be, void *ctx, kdx_lease *l, int64_t ttl_ms,
 		    strbuf *err)
 {
@@ -453,5 +479,59 @@ int kdx_lease_break(const kdx_lease_backend *be, void *ctx, const char *where, c
 	free(etag);
 	kdx_lease_doc_release(&d);
 	remote_free(ls);
+	return rc;
+}
+
+/* ---- the lock operations of the shared stores ---- */
+
+char *kdx_remote_lock_key(const kdx_remote_store *r, const char *name)
+{
+	strbuf k = STRBUF_INIT;
+	strbuf_addf(&k, "%s%s%s", r->lock_prefix, name, r->lock_suffix);
+	return strbuf_detach(&k, NULL);
+}
+
+int kdx_remote_lock_take(kdx_store *s, const char *name, int64_t ttl_ms, kdx_lease *l,
+			 strbuf *err)
+{
+	kdx_remote_store *r = (kdx_remote_store *)s;
+	char *key = kdx_remote_lock_key(r, name);
+	int rc = kdx_lease_take_wait(r->lease_be, r, &r->aws, r->url, name, key,
+				     ttl_ms > 0 ? ttl_ms : r->lease_ms, r->lock_timeout_ms, l, err);
+	free(key);
+	return rc;
+}
+
+int kdx_remote_lock_renew(kdx_store *s, kdx_lease *l, int64_t ttl_ms, strbuf *err)
+{
+	return kdx_lease_renew(((kdx_remote_store *)s)->lease_be, s, l, ttl_ms, err);
+}
+
+void kdx_remote_lock_release(kdx_store *s, kdx_lease *l)
+{
+	kdx_lease_give_up(((kdx_remote_store *)s)->lease_be, s, l);
+}
+
+int kdx_remote_lock_read(kdx_store *s, const char *name, kdx_lease *l, strbuf *err)
+{
+	kdx_remote_store *r = (kdx_remote_store *)s;
+	char *key = kdx_remote_lock_key(r, name);
+	int rc = kdx_lease_read_holder(r->lease_be, r, r->url, name, key, l, err);
+	free(key);
+	return rc;
+}
+
+kdx_lease_liveness kdx_remote_lock_check(kdx_store *s, const char *name, const kdx_lease *l)
+{
+	(void)s, (void)name;
+	return kdx_lease_liveness_of(l);
+}
+
+int kdx_remote_lock_break(kdx_store *s, const char *name, strbuf *err)
+{
+	kdx_remote_store *r = (kdx_remote_store *)s;
+	char *key = kdx_remote_lock_key(r, name);
+	int rc = kdx_lease_break(r->lease_be, r, r->url, name, key, err);
+	free(key);
 	return rc;
 }

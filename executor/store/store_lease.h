@@ -70,6 +70,11 @@ bool kdx_lease_lost(kdx_lease_remote *ls);
 #define KDX_LEASE_HELD (-3)
 int kdx_lease_take(const kdx_lease_backend *be, void *ctx, kdx_store_aws *aws, const char *where,
 		   const char *name, const char *key, int64_t ttl_ms, kdx_lease *l, strbuf *err);
+/* kdx_lease_take, looking again every second while the lock is held, for up to timeout_ms
+ * (-lock-timeout; 0: fail at once naming the holder). 0 or -1. */
+int kdx_lease_take_wait(const kdx_lease_backend *be, void *ctx, kdx_store_aws *aws,
+			const char *where, const char *name, const char *key, int64_t ttl_ms,
+			int64_t timeout_ms, kdx_lease *l, strbuf *err);
 int kdx_lease_renew(const kdx_lease_backend *be, void *ctx, kdx_lease *l, int64_t ttl_ms,
 		    strbuf *err);
 void kdx_lease_give_up(const kdx_lease_backend *be, void *ctx, kdx_lease *l);
@@ -80,6 +85,30 @@ int kdx_lease_break(const kdx_lease_backend *be, void *ctx, const char *where, c
 kdx_lease_liveness kdx_lease_liveness_of(const kdx_lease *l);
 /* "kdx apply (pid 12 on host h, user u, arn:...) since T, lease until T2" */
 void kdx_lease_describe(strbuf *sb, const kdx_lease *l);
+
+/* What the S3 and DynamoDB stores share, embedded as the first member of each: the AWS
+ * client, the lease settings, and how a lock name becomes the key of its lease document
+ * (prefix + name + suffix). The lock operations below take such a store and go straight
+ * into its kdx_store_ops table; ctx for lease_be is the store itself. */
+typedef struct kdx_remote_store {
+	kdx_store base;
+	kdx_store_aws aws;
+	char *url;                   /* for messages */
+	int64_t lease_ms;            /* a lease taken "until released" lasts this long (-lease) */
+	int64_t lock_timeout_ms;     /* how long lock_take waits for a held lock (-lock-timeout) */
+	const kdx_lease_backend *lease_be;
+	const char *lock_prefix, *lock_suffix;
+} kdx_remote_store;
+
+int kdx_remote_lock_take(kdx_store *s, const char *name, int64_t ttl_ms, kdx_lease *l,
+			 strbuf *err);
+int kdx_remote_lock_renew(kdx_store *s, kdx_lease *l, int64_t ttl_ms, strbuf *err);
+void kdx_remote_lock_release(kdx_store *s, kdx_lease *l);
+int kdx_remote_lock_read(kdx_store *s, const char *name, kdx_lease *l, strbuf *err);
+kdx_lease_liveness kdx_remote_lock_check(kdx_store *s, const char *name, const kdx_lease *l);
+int kdx_remote_lock_break(kdx_store *s, const char *name, strbuf *err);
+/* The key of lock name's lease document (the caller frees it). */
+char *kdx_remote_lock_key(const kdx_remote_store *r, const char *name);
 
 /* Step names and run ids that may become part of a key: no '/', no leading '.'. */
 bool kdx_store_plain_name(const char *s);

@@ -1,6 +1,8 @@
 /* store_open: choose the implementation behind the store seam from a URL. */
 #include "store_open.h"
 #include "../../common/store_url.h"
+#include "store_dynamodb.h"
+#include "store_lease.h"
 #include "store_s3.h"
 
 #include <pwd.h>
@@ -22,9 +24,7 @@ int kdx_store_open_url(const char *url, kdx_store **out, strbuf *err)
 		rc = kdx_store_open_s3(&u, out, err);
 		break;
 	case KDX_STORE_DYNAMODB:
-		strbuf_addf(err, "state URL '%s': the DynamoDB store is not available in this build; "
-			    "use s3://BUCKET/PREFIX or file://DIR", url);
-		rc = -1;
+		rc = kdx_store_open_dynamodb(&u, out, err);
 		break;
 	}
 	kdx_store_url_release(&u);
@@ -35,6 +35,8 @@ int kdx_store_probe(kdx_store *s, strbuf *err)
 {
 	if (!strcmp(s->ops->scheme, "s3"))
 		return kdx_store_s3_probe(s, err);
+	if (!strcmp(s->ops->scheme, "dynamodb"))
+		return kdx_store_dynamodb_probe(s, err);
 	return 0;
 }
 
@@ -64,14 +66,41 @@ int kdx_store_check_owner(kdx_store *s, strbuf *err)
 	return 0;
 }
 
+/* The S3 and DynamoDB stores begin with a kdx_remote_store. */
+static kdx_remote_store *remote(kdx_store *s)
+{
+	return !strcmp(s->ops->scheme, "s3") || !strcmp(s->ops->scheme, "dynamodb")
+		? (kdx_remote_store *)s : NULL;
+}
+
 void kdx_store_set_lease(kdx_store *s, int64_t ms)
 {
-	if (!strcmp(s->ops->scheme, "s3"))
-		kdx_store_s3_set_lease(s, ms);
+	if (remote(s))
+		remote(s)->lease_ms = ms;
 }
 
 void kdx_store_set_lock_timeout(kdx_store *s, int64_t ms)
 {
+	if (remote(s))
+		remote(s)->lock_timeout_ms = ms;
+}
+
+int kdx_store_prepare(kdx_store *s, strbuf *out, strbuf *err)
+{
 	if (!strcmp(s->ops->scheme, "s3"))
-		kdx_store_s3_set_lock_timeout(s, ms);
+		return kdx_store_s3_init(s, out, err);
+	if (!strcmp(s->ops->scheme, "dynamodb"))
+		return kdx_store_dynamodb_init(s, out, err);
+	strbuf_addf(err, "a %s store is not prepared with 'kdx state init'", s->ops->scheme);
+	return -1;
+}
+
+int kdx_store_delete_run(kdx_store *s, const char *run_id, strbuf *err)
+{
+	if (!strcmp(s->ops->scheme, "s3"))
+		return kdx_store_s3_delete_run(s, run_id, err);
+	if (!strcmp(s->ops->scheme, "dynamodb"))
+		return kdx_store_dynamodb_delete_run(s, run_id, err);
+	strbuf_addf(err, "runs cannot be removed from a %s store", s->ops->scheme);
+	return -1;
 }

@@ -22,5 +22,10 @@ void kdx_store_set_lease(kdx_store *s, int64_t ms);
 /* -lock-timeout D: a shared store's lock_take waits up to D for a held lock, looking again
  * every second; the file store fails at once. */
 void kdx_store_set_lock_timeout(kdx_store *s, int64_t ms);
+/* kdx state init for the shared stores: create the bucket or table when it is missing (out
+ * says what was found or made). The file store is made by cli/ (a directory). */
+int kdx_store_prepare(kdx_store *s, strbuf *out, strbuf *err);
+/* kdx state rm for the shared stores: every object or item of a run. */
+int kdx_store_delete_run(kdx_store *s, const char *run_id, strbuf *err);
 
 #endif

@@ -14,7 +14,6 @@
 #include "store_aws.h"
 #include "store_lease.h"
 #include "../../common/digest.h"
-#include "../../common/monotime.h"
 #include "../../common/utctime.h"
 #include "../../common/xalloc.h"
 
@@ -26,14 +25,10 @@
 #include <unistd.h>
 
 typedef struct s3_store {
-	kdx_store base;
-	kdx_store_aws aws;
+	kdx_remote_store r;  /* the AWS client, the url, the lease settings */
 	char *bucket;
 	char *prefix;        /* "" or "p/" */
 	char *region;        /* as the URL gave it, or NULL */
-	char *url;           /* for messages */
-	int64_t lease_ms;    /* a lease taken "until released" lasts this long (-lease) */
-	int64_t lock_timeout_ms; /* how long lock_take waits for a held lock (-lock-timeout) */
 } s3_store;
 
 typedef struct s3_run {
@@ -86,7 +81,7 @@ static int call(s3_store *s, const char *op, const char *in, kdx_arena *a, kdx_v
 	kdx_value *ignored;
 	kdx_arena local;
 	kdx_arena_init(&local);
-	int rc = kdx_store_aws_call(&s->aws, "s3", op, in, a ? a : &local, out ? out : &ignored, e,
+	int rc = kdx_store_aws_call(&s->r.aws, "s3", op, in, a ? a : &local, out ? out : &ignored, e,
 				    err);
 	kdx_arena_release(&local);
 	return rc;
@@ -250,7 +245,7 @@ static int s3_create(kdx_store *base, kdx_run_ident *id, kdx_store_run **out, st
 	int rc;
 	bool exists = run_exists(s, rid.buf, err, &rc);
 	if (rc == 0 && exists) {
-		strbuf_addf(err, "run '%s' already exists in %s; nothing was written", rid.buf, s->url);
+		strbuf_addf(err, "run '%s' already exists in %s; nothing was written", rid.buf, s->r.url);
 		rc = -1;
 	}
 	if (rc < 0) {
@@ -318,6 +313,20 @@ static int lease_holds(s3_store *s, const kdx_lease *l, strbuf *err)
 	return rc;
 }
 
+/* Does object key hold exactly body? A conditional put retried after its first answer was
+ * lost (kdx's client retries 5xx and dropped connections) finds its own object there. */
+static bool same_body(s3_store *s, const char *key, const char *body)
+{
+	strbuf have = STRBUF_INIT, ignored = STRBUF_INIT;
+	aws_error e;
+	aws_error_init(&e);
+	bool same = get(s, key, &have, NULL, &e, &ignored) == 0 && !strcmp(have.buf, body);
+	aws_error_release(&e);
+	strbuf_release(&have);
+	strbuf_release(&ignored);
+	return same;
+}
+
 static int s3_sync(kdx_store_run *base, strbuf *err)
 {
 	s3_run *r = (s3_run *)base;
@@ -332,7 +341,10 @@ static int s3_sync(kdx_store_run *base, strbuf *err)
 	aws_error_init(&e);
 	rc = put(s, key, r->pending.buf, "IfNoneMatch", "*", r->lease ? r->lease->token : 0, NULL,
 		 &e, err);
-	if (rc < 0 && precondition_failed(&e)) {
+	if (rc < 0 && precondition_failed(&e) && same_body(s, key, r->pending.buf)) {
+		strbuf_reset(err);
+		rc = 0; /* a retry of a put whose answer was lost: the segment is ours */
+	} else if (rc < 0 && precondition_failed(&e)) {
 		strbuf_reset(err);
 		strbuf_addf(err, "record %" PRIu64 " of run '%s' was written by another runner "
 			    "(%s%s exists): this runner stops; 'kdx show' the run", r->first,
@@ -384,7 +396,7 @@ static int s3_read(kdx_store *base, const char *run_id, size_t max, strbuf *out,
 	strbuf_addf(&sub, "runs/%s/", run_id);
 	int rc = list(s, sub.buf, false, &keys, err);
 	if (rc == 0 && !keys.n) {
-		strbuf_addf(err, "no run '%s' in %s", run_id, s->url);
+		strbuf_addf(err, "no run '%s' in %s", run_id, s->r.url);
 		rc = -1;
 	}
 	size_t lines = 0;
@@ -430,13 +442,6 @@ static void s3_describe(kdx_store *base, const char *run_id, strbuf *out)
 
 /* ---- leases ---- */
 
-static char *lock_key(const char *name)
-{
-	strbuf k = STRBUF_INIT;
-	strbuf_addf(&k, "locks/%s.json", name);
-	return strbuf_detach(&k, NULL);
-}
-
 /* The lease object now, or *found false. */
 static int read_lease(s3_store *s, const char *key, kdx_lease_doc *doc, char **etag,
 		      bool *found, strbuf *err)
@@ -466,6 +471,20 @@ static int write_lease(s3_store *s, kdx_lease_remote *ls, const kdx_lease_doc *d
 	char *newtag = NULL;
 	int rc = put(s, ls->key, body.buf, create ? "IfNoneMatch" : "IfMatch",
 		     create ? "*" : etag, doc->token, &newtag, e, err);
+	if (rc < 0 && precondition_failed(e)) {
+		/* our own write, retried after its answer was lost? (the document names this
+		 * process and its expiry to the millisecond: nobody else writes these bytes) */
+		strbuf have = STRBUF_INIT, ignored = STRBUF_INIT;
+		aws_error ge;
+		aws_error_init(&ge);
+		if (get(s, ls->key, &have, &newtag, &ge, &ignored) == 0 && !strcmp(have.buf, body.buf)) {
+			rc = 0;
+			strbuf_reset(err);
+		}
+		aws_error_release(&ge);
+		strbuf_release(&have);
+		strbuf_release(&ignored);
+	}
 	if (rc == 0)
 		kdx_lease_set_etag(ls, newtag);
 	free(newtag);
@@ -509,68 +528,6 @@ static void s3_free_clone(void *ctx)
 
 static const kdx_lease_backend s3_lease_be = { s3_lease_read, s3_lease_write, s3_clone,
 					       s3_free_clone };
-
-static int s3_lock_take(kdx_store *base, const char *name, int64_t ttl_ms, kdx_lease *l,
-			strbuf *err)
-{
-	s3_store *s = (s3_store *)base;
-	char *key = lock_key(name);
-	/* -lock-timeout: while another runner holds it, look again every second */
-	int64_t deadline = kdx_mono_ms() + s->lock_timeout_ms;
-	int rc;
-	for (;;) {
-		strbuf why = STRBUF_INIT;
-		rc = kdx_lease_take(&s3_lease_be, s, &s->aws, s->url, name, key,
-				    ttl_ms > 0 ? ttl_ms : s->lease_ms, l, &why);
-		int64_t left = deadline - kdx_mono_ms();
-		if (rc != KDX_LEASE_HELD || left <= 0) {
-			strbuf_addstr(err, why.buf);
-			strbuf_release(&why);
-			break;
-		}
-		strbuf_release(&why);
-		struct timespec ts = { left >= 1000 ? 1 : 0, (left >= 1000 ? 0 : left) * 1000000L };
-		nanosleep(&ts, NULL);
-	}
-	if (rc == KDX_LEASE_HELD && s->lock_timeout_ms)
-		strbuf_addf(err, " (waited %lld s: -lock-timeout)", (long long)(s->lock_timeout_ms / 1000));
-	free(key);
-	return rc < 0 ? -1 : rc;
-}
-
-static int s3_lock_renew(kdx_store *base, kdx_lease *l, int64_t ttl_ms, strbuf *err)
-{
-	return kdx_lease_renew(&s3_lease_be, base, l, ttl_ms, err);
-}
-
-static void s3_lock_release(kdx_store *base, kdx_lease *l)
-{
-	kdx_lease_give_up(&s3_lease_be, base, l);
-}
-
-static int s3_lock_read(kdx_store *base, const char *name, kdx_lease *l, strbuf *err)
-{
-	s3_store *s = (s3_store *)base;
-	char *key = lock_key(name);
-	int rc = kdx_lease_read_holder(&s3_lease_be, s, s->url, name, key, l, err);
-	free(key);
-	return rc;
-}
-
-static kdx_lease_liveness s3_lock_check(kdx_store *base, const char *name, const kdx_lease *l)
-{
-	(void)base, (void)name;
-	return kdx_lease_liveness_of(l);
-}
-
-static int s3_lock_break(kdx_store *base, const char *name, strbuf *err)
-{
-	s3_store *s = (s3_store *)base;
-	char *key = lock_key(name);
-	int rc = kdx_lease_break(&s3_lease_be, s, s->url, name, key, err);
-	free(key);
-	return rc;
-}
 
 /* ---- approvals ---- */
 
@@ -630,11 +587,11 @@ static int s3_approval_list(kdx_store *base, const char *run_id, kdx_names *out,
 static void s3_free(kdx_store *base)
 {
 	s3_store *s = (s3_store *)base;
-	kdx_store_aws_release(&s->aws);
+	kdx_store_aws_release(&s->r.aws);
 	free(s->bucket);
 	free(s->prefix);
 	free(s->region);
-	free(s->url);
+	free(s->r.url);
 	free(s);
 }
 
@@ -648,12 +605,12 @@ static const kdx_store_ops s3_ops = {
 	.read = s3_read,
 	.list = s3_list,
 	.describe = s3_describe,
-	.lock_take = s3_lock_take,
-	.lock_renew = s3_lock_renew,
-	.lock_release = s3_lock_release,
-	.lock_read = s3_lock_read,
-	.lock_check = s3_lock_check,
-	.lock_break = s3_lock_break,
+	.lock_take = kdx_remote_lock_take,
+	.lock_renew = kdx_remote_lock_renew,
+	.lock_release = kdx_remote_lock_release,
+	.lock_read = kdx_remote_lock_read,
+	.lock_check = kdx_remote_lock_check,
+	.lock_break = kdx_remote_lock_break,
 	.approval_put = s3_approval_put,
 	.approval_list = s3_approval_list,
 	.free = s3_free,
@@ -662,8 +619,11 @@ static const kdx_store_ops s3_ops = {
 int kdx_store_open_s3(const kdx_store_url *u, kdx_store **out, strbuf *err)
 {
 	s3_store *s = xcalloc(1, sizeof(*s));
-	s->base.ops = &s3_ops;
-	if (kdx_store_aws_init(&s->aws, u->region, err) < 0) {
+	s->r.base.ops = &s3_ops;
+	s->r.lease_be = &s3_lease_be;
+	s->r.lock_prefix = "locks/";
+	s->r.lock_suffix = ".json";
+	if (kdx_store_aws_init(&s->r.aws, u->region, err) < 0) {
 		free(s);
 		return -1;
 	}
@@ -672,8 +632,8 @@ int kdx_store_open_s3(const kdx_store_url *u, kdx_store **out, strbuf *err)
 	s->region = u->region ? xstrdup(u->region) : NULL;
 	strbuf url = STRBUF_INIT;
 	strbuf_addf(&url, "s3://%s/%s", s->bucket, s->prefix);
-	s->url = strbuf_detach(&url, NULL);
-	*out = &s->base;
+	s->r.url = strbuf_detach(&url, NULL);
+	*out = &s->r.base;
 	return 0;
 }
 
@@ -696,19 +656,9 @@ int kdx_store_s3_delete_run(kdx_store *base, const char *run_id, strbuf *err)
 	return rc;
 }
 
-void kdx_store_s3_set_lease(kdx_store *base, int64_t ms)
-{
-	((s3_store *)base)->lease_ms = ms;
-}
-
-void kdx_store_s3_set_lock_timeout(kdx_store *base, int64_t ms)
-{
-	((s3_store *)base)->lock_timeout_ms = ms;
-}
-
 long kdx_store_s3_requests(const kdx_store *base)
 {
-	return ((const s3_store *)base)->aws.requests;
+	return ((const s3_store *)base)->r.aws.requests;
 }
 
 /* A request naming only the bucket. */
@@ -740,12 +690,12 @@ int kdx_store_s3_probe(kdx_store *base, strbuf *err)
 			rc = delete_key(s, probe, &why);
 	}
 	if (rc < 0) {
-		strbuf_addf(err, "the run store %s cannot be used: %s; ", s->url, why.buf);
+		strbuf_addf(err, "the run store %s cannot be used: %s; ", s->r.url, why.buf);
 		if (not_found(&e))
 			strbuf_addstr(err, "create it with 'kdx state init'");
 		else if (e.http_status == 403)
 			strbuf_addf(err, "the caller (%s) needs s3:GetObject, s3:PutObject, "
-				    "s3:DeleteObject and s3:ListBucket on it", kdx_store_aws_identity(&s->aws));
+				    "s3:DeleteObject and s3:ListBucket on it", kdx_store_aws_identity(&s->r.aws));
 		else
 			strbuf_addstr(err, "check the bucket's name and region");
 		strbuf_addstr(err, "; nothing was changed");
@@ -767,16 +717,16 @@ int kdx_store_s3_init(kdx_store *base, strbuf *out, strbuf *err)
 		strbuf_reset(&why);
 		strbuf cfg = STRBUF_INIT;
 		/* us-east-1 takes no location constraint; every other region needs one */
-		if (strcmp(s->aws.region, "us-east-1"))
+		if (strcmp(s->r.aws.region, "us-east-1"))
 			strbuf_addf(&cfg, "\"CreateBucketConfiguration\":{\"LocationConstraint\":\"%s\"}",
-				    s->aws.region);
+				    s->r.aws.region);
 		int rc = bucket_call(s, "CreateBucket", cfg.len ? cfg.buf : NULL, &e, &why);
 		strbuf_release(&cfg);
 		if (rc < 0) {
 			strbuf_addf(err, "cannot create bucket '%s': %s", s->bucket, why.buf);
 			goto fail;
 		}
-		strbuf_addf(out, "created bucket '%s' in %s", s->bucket, s->aws.region);
+		strbuf_addf(out, "created bucket '%s' in %s", s->bucket, s->r.aws.region);
 	} else {
 		strbuf_addf(err, "cannot reach bucket '%s': %s", s->bucket, why.buf);
 		goto fail;

@@ -19,10 +19,6 @@ int kdx_store_s3_delete_run(kdx_store *s, const char *run_id, strbuf *err);
 int kdx_store_s3_probe(kdx_store *s, strbuf *err);
 /* Create the bucket (versioned, encrypted with SSE-S3) when it is missing: kdx state init. */
 int kdx_store_s3_init(kdx_store *s, strbuf *out, strbuf *err);
-/* How long a lease taken "until released" lasts (0: KDX_LEASE_DEFAULT_MS). */
-void kdx_store_s3_set_lease(kdx_store *s, int64_t ms);
-/* How long taking a held lock waits for it (0: fail at once naming the holder). */
-void kdx_store_s3_set_lock_timeout(kdx_store *s, int64_t ms);
 /* Requests sent so far (tests, benchmarks). */
 long kdx_store_s3_requests(const kdx_store *s);
 
