@@ -369,7 +369,7 @@ static int eval_map(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kdx
 static int eval_comp(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kdx_value **out)
 {
 	kdx_value *coll;
-	int r = kdx_eval_expr(ev, env, e->u.comp.coll, &coll);
+	int r = kdx_eval_expr(ev, env, e->u.comp->coll, &coll);
 	if (r)
 		return r;
 	size_t n;
@@ -378,7 +378,7 @@ static int eval_comp(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kd
 	else if (coll->kind == KDX_V_MAP)
 		n = coll->u.map.n;
 	else
-		return kdx_eval_error(ev, e->u.comp.coll->span, NULL,
+		return kdx_eval_error(ev, e->u.comp->coll->span, NULL,
 				      "'for' needs a list or a map, got %s", kdx_type_of_value(ev, coll));
 	bool is_map = e->kind == KDX_AST_E_FOR_MAP;
 	kdx_value *res = is_map ? kdx_value_map(ev->arena, n) : kdx_value_list(ev->arena, n);
@@ -388,32 +388,32 @@ static int eval_comp(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kd
 		kdx_value *k = coll->kind == KDX_V_LIST ? kdx_value_number(ev->arena, (double)i)
 			: kdx_value_string(ev->arena, coll->u.map.keys[i]);
 		kdx_value *v = coll->kind == KDX_V_LIST ? coll->u.list.items[i] : coll->u.map.vals[i];
-		kdx_env e1 = { env, e->u.comp.var1.name, v }, e2;
+		kdx_env e1 = { env, e->u.comp->var1.name, v }, e2;
 		const kdx_env *inner = &e1;
-		if (e->u.comp.var2.name) {
+		if (e->u.comp->var2.name) {
 			e1.value = k;
-			e2 = (kdx_env){ &e1, e->u.comp.var2.name, v };
+			e2 = (kdx_env){ &e1, e->u.comp->var2.name, v };
 			inner = &e2;
 		}
 		kdx_value *c, *val, *key;
-		if (e->u.comp.cond) {
-			r = kdx_eval_expr(ev, inner, e->u.comp.cond, &c);
+		if (e->u.comp->cond) {
+			r = kdx_eval_expr(ev, inner, e->u.comp->cond, &c);
 			if (r < 0)
 				return -1;
 			if (r > 0) {
 				rc = 1;
 				continue;
 			}
-			if (need_bool(ev, e->u.comp.cond, c))
+			if (need_bool(ev, e->u.comp->cond, c))
 				return -1;
 			if (!c->u.b)
 				continue;
 		}
-		r = kdx_eval_expr(ev, inner, e->u.comp.value, &val);
+		r = kdx_eval_expr(ev, inner, e->u.comp->value, &val);
 		if (r < 0)
 			return -1;
 		if (is_map) {
-			int rk = kdx_eval_expr(ev, inner, e->u.comp.key, &key);
+			int rk = kdx_eval_expr(ev, inner, e->u.comp->key, &key);
 			if (rk < 0)
 				return -1;
 			if (r || rk) {
@@ -421,8 +421,8 @@ static int eval_comp(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kd
 				continue;
 			}
 			const char *kt;
-			if (key_text(ev, e->u.comp.key, key, &kt) ||
-			    map_put(ev, res, &m, kt, val, e->u.comp.key->span))
+			if (key_text(ev, e->u.comp->key, key, &kt) ||
+			    map_put(ev, res, &m, kt, val, e->u.comp->key->span))
 				return -1;
 		} else {
 			if (r) {
