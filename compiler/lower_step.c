@@ -63,8 +63,18 @@ long kdx_lower_find_step(const kdx_lowerer *L, const char *name)
 {
 	if (!L->nslots)
 		return -1;
+	/* Names from the AST are interned already: look the pointer up as it is, and intern
+	 * (hash the text) only when that misses -- a name built elsewhere, or no such step. */
+	size_t h = hash_ptr(name, L->nslots - 1);
+	while (L->slots[h]) {
+		if (L->slots[h] == name)
+			return (long)L->slot_idx[h];
+		h = (h + 1) & (L->nslots - 1);
+	}
 	const char *in = kdx_intern_n((kdx_intern *)&L->c->intern, name, strlen(name));
-	size_t h = hash_ptr(in, L->nslots - 1);
+	if (in == name)
+		return -1;
+	h = hash_ptr(in, L->nslots - 1);
 	while (L->slots[h]) {
 		if (L->slots[h] == in)
 			return (long)L->slot_idx[h];
