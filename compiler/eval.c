@@ -443,9 +443,51 @@ static int eval_comp(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kd
 
 /* ---- names, attributes, indexes ---- */
 
+static size_t env_hash(const char *s)
+{
+	uint64_t h = 14695981039346656037ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return (size_t)(h ^ (h >> 29));
+}
+
+void kdx_env_index_build(kdx_env_index *ix, kdx_arena *a, const kdx_env *root)
+{
+	size_t n = 0, cap = 16;
+	for (const kdx_env *x = root; x; x = x->parent)
+		n++;
+	while (cap < 2 * n)
+		cap *= 2;
+	ix->root = root;
+	ix->mask = cap - 1;
+	ix->slots = KDX_NEWN(a, const kdx_env *, cap);
+	/* innermost first: a name already in the table is shadowed further out */
+	for (const kdx_env *x = root; x; x = x->parent) {
+		size_t h = env_hash(x->name) & ix->mask;
+		while (ix->slots[h] && strcmp(ix->slots[h]->name, x->name))
+			h = (h + 1) & ix->mask;
+		if (!ix->slots[h])
+			ix->slots[h] = x;
+	}
+}
+
+const kdx_env *kdx_env_index_find(const kdx_env_index *ix, const char *name)
+{
+	size_t h = env_hash(name) & ix->mask;
+	for (const kdx_env *x; (x = ix->slots[h]); h = (h + 1) & ix->mask)
+		if (x->name == name || !strcmp(x->name, name))
+			return x;
+	return NULL;
+}
+
 static int eval_name(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kdx_value **out)
 {
 	for (const kdx_env *x = env; x; x = x->parent) {
+		if (ev->index && x == ev->index->root) {
+			x = kdx_env_index_find(ev->index, e->u.name);
+			if (!x)
+				break;
+		}
 		if (x->name == e->u.name || !strcmp(x->name, e->u.name)) {
 			if (!x->value)
 				return 1;
