@@ -24,8 +24,10 @@ static int64_t gap(const kdx_poll *p, unsigned j, unsigned k)
 	double g = KDX_POLL_BASE_MS;
 	for (unsigned i = 0; i < j && g < (double)every; i++)
 		g *= 1.5;
-	if (g > (double)every)
-		g = (double)every;
+	/* At the cap, exactly `every`: a long wait then makes no more requests than polling
+	 * every `every` (an SDK waiter), jitter or not. */
+	if (g >= (double)every)
+		return every;
 	/* jitter in [-J, +J] % from (seed, k): the same poll of the same wait moves alike */
 	uint64_t h = splitmix(p->seed ^ splitmix(k));
 	double r = (double)(h % 2001) / 1000.0 - 1.0; /* -1 .. 1 */

@@ -5,7 +5,8 @@
  * at once, costs one request, as boto3's waiters' first try); poll 1 at the action's typical
  * duration (its duration model's lower bound: nothing is expected to finish earlier); then
  * intervals that start at KDX_POLL_BASE_MS and grow by half each time, jittered by up to
- * +-KDX_POLL_JITTER_PCT % so that many runners do not poll in step, and capped by `every`.
+ * +-KDX_POLL_JITTER_PCT % so that many runners do not poll in step, until they reach
+ * `every`, from where they are `every` exactly.
  * A change that ends near its typical duration is noticed within a second or two; one
  * that runs long costs no more requests than polling every `every`.
  * Fixed (for comparison, the schedule before issue #19): 0, every, 2 x every, ... */
