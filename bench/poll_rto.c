@@ -79,8 +79,10 @@ int main(int argc, char **argv)
 		for (unsigned s = 1; s <= seeds; s++) {
 			int64_t d = kdx_sim_draw(s, i, KDX_PHASE_DO, 1, st->duration_min_ms,
 						 st->duration_max_ms);
-			kdx_poll pf = { st->duration_min_ms, st->poll_every_ms, s, true };
-			kdx_poll pa = { st->duration_min_ms, st->poll_every_ms, s, false };
+			kdx_poll pf = { .typical_ms = st->duration_min_ms, .every_ms = st->poll_every_ms,
+					.seed = s, .fixed = true };
+			kdx_poll pa = { .typical_ms = st->duration_min_ms, .every_ms = st->poll_every_ms,
+					.last_ms = st->duration_max_ms, .seed = s };
 			unsigned k;
 			lf += (double)(kdx_poll_after(&pf, d, &k) - d);
 			kf += k + 1;

@@ -37,21 +37,56 @@ static int64_t gap(const kdx_poll *p, unsigned j, unsigned k)
 	return g < 1 ? 1 : (int64_t)g;
 }
 
+/* A walk over the schedule: the base sequence (at once, typical, growing gaps), with one
+ * more poll at last_ms merged in where it falls between two of them. */
+typedef struct walk {
+	unsigned n, j;     /* base polls done; gaps drawn */
+	int64_t base;      /* time of base poll n */
+	int64_t at;        /* the walk's current poll */
+	bool last_pending; /* last_ms is still to come */
+} walk;
+
+static void walk_init(const kdx_poll *p, walk *w)
+{
+	*w = (walk){ .last_pending = !p->fixed && p->last_ms > 0 };
+}
+
+static int64_t base_next(const kdx_poll *p, const walk *w, unsigned *j)
+{
+	unsigned n = w->n + 1;
+	*j = w->j;
+	if (p->fixed)
+		return (int64_t)n * every_of(p);
+	if (n == 1 && p->typical_ms > 0)
+		return p->typical_ms;
+	return w->base + gap(p, (*j)++, n);
+}
+
+static void walk_next(const kdx_poll *p, walk *w)
+{
+	unsigned j;
+	int64_t cand = base_next(p, w, &j);
+	if (w->last_pending && p->last_ms < cand) {
+		w->last_pending = false;
+		if (p->last_ms > w->at) {
+			w->at = p->last_ms;
+			return;
+		}
+	}
+	if (cand == p->last_ms)
+		w->last_pending = false;
+	w->n++;
+	w->j = j;
+	w->base = w->at = cand;
+}
+
 int64_t kdx_poll_at(const kdx_poll *p, unsigned k)
 {
-	if (k == 0)
-		return 0;
-	if (p->fixed)
-		return (int64_t)k * every_of(p);
-	int64_t t = 0;
-	unsigned j = 0, i = 1;
-	if (p->typical_ms > 0) {
-		t = p->typical_ms;
-		i = 2;
-	}
-	for (; i <= k; i++)
-		t += gap(p, j++, i);
-	return t;
+	walk w;
+	walk_init(p, &w);
+	for (unsigned i = 0; i < k; i++)
+		walk_next(p, &w);
+	return w.at;
 }
 
 int64_t kdx_poll_after(const kdx_poll *p, int64_t t, unsigned *k)
@@ -64,14 +99,13 @@ int64_t kdx_poll_after(const kdx_poll *p, int64_t t, unsigned *k)
 		at = (int64_t)n * e;
 	} else {
 		/* the walk of kdx_poll_at, stopped at t: O(polls before t) */
-		unsigned j = 0;
-		while (at < t) {
+		walk w;
+		walk_init(p, &w);
+		while (w.at < t) {
+			walk_next(p, &w);
 			n++;
-			if (n == 1 && p->typical_ms > 0)
-				at = p->typical_ms;
-			else
-				at += gap(p, j++, n);
 		}
+		at = w.at;
 	}
 	if (k)
 		*k = n;

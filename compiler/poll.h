@@ -21,6 +21,9 @@
 typedef struct kdx_poll {
 	int64_t typical_ms;  /* first poll after the immediate one; <= 0: none (grow from 0) */
 	int64_t every_ms;    /* the cap on intervals (`every`); <= 0 means 1s */
+	int64_t last_ms;     /* one more poll here (the duration model's upper bound, often the
+				step's timeout too: a change that ends just before it is seen before
+				the attempt gives up); <= 0: none. Not in the fixed schedule. */
 	uint64_t seed;       /* jitter; the same seed gives the same schedule */
 	bool fixed;          /* the old schedule: every `every` from the start */
 } kdx_poll;

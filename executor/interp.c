@@ -311,20 +311,23 @@ static void observation(kdx_interp *in, const kdx_module *mod, const kdx_env *en
 	}
 }
 
-/* The typical duration of the action bc (its duration model's lower bound, evaluated with
- * its arguments bound as in env), or 0 when it has none or it cannot be known. */
-static int64_t typical_ms(kdx_interp *in, const kdx_bound_call *bc, const kdx_env *env)
+/* The duration model of the action bc (evaluated with its arguments bound as in env) into
+ * p: the lower bound is the typical duration, the upper one gets a poll of its own; both
+ * stay 0 when it has none or it cannot be known. */
+static void model_of(kdx_interp *in, const kdx_bound_call *bc, const kdx_env *env, kdx_poll *p)
 {
 	const kdx_ast_item *d = bc ? kdx_ast_find_item(bc->decl, KDX_AST_DURATION) : NULL;
-	int64_t ms;
+	int64_t lo, hi;
 	size_t mark = in->err.len;
-	if (!d || duration_of(in, bc->module, env, d->expr, 0, &ms) < 0) {
+	if (!d || duration_of(in, bc->module, env, d->expr, 0, &lo) < 0 ||
+	    duration_of(in, bc->module, env, d->max, 0, &hi) < 0) {
 		in->err.len = mark; /* no model: poll from the start */
 		if (in->err.buf)
 			in->err.buf[mark] = '\0';
-		return 0;
+		return;
 	}
-	return ms > 0 ? ms : 0;
+	p->typical_ms = lo > 0 ? lo : 0;
+	p->last_ms = hi > 0 ? hi : 0;
 }
 
 /* "0s, 1m, 1m1s, 1m2.5s, ... then every 10s": the first polls of schedule p, for plan. */
@@ -351,8 +354,8 @@ int kdx_interp_wait_until(kdx_interp *in, const kdx_module *mod, const kdx_env *
 		return -1;
 	if (every <= 0)
 		every = 1000;
-	kdx_poll sched = { .typical_ms = typical_ms(in, bc, env), .every_ms = every,
-			   .seed = kdx_poll_seed(in->token, in->step) };
+	kdx_poll sched = { .every_ms = every, .seed = kdx_poll_seed(in->token, in->step) };
+	model_of(in, bc, env, &sched);
 	strbuf what = STRBUF_INIT;
 	strbuf_addstr(&what, "until ");
 	kdx_interp_expr_text(in, it->expr, &what);

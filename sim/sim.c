@@ -333,6 +333,7 @@ static int be_start(void *ctx, kdx_sched *s, kdx_op *op, strbuf *err)
 	if (op->phase == KDX_PHASE_DO && st->poll_every_ms > 0 && so->ok && d < NEVER_COMPLETES_MS &&
 	    S->o->poll != KDX_SIM_POLL_NONE) {
 		kdx_poll sched = { .typical_ms = st->duration_min_ms, .every_ms = st->poll_every_ms,
+				   .last_ms = st->duration_max_ms,
 				   .seed = S->o->seed ^ ((uint64_t)i << 20) ^ (uint64_t)op->attempt,
 				   .fixed = S->o->poll == KDX_SIM_POLL_FIXED };
 		d = kdx_poll_after(&sched, d, NULL);

@@ -90,6 +90,7 @@ static void test_after_agrees(void **state)
 		{ .typical_ms = 60000, .every_ms = 10000, .seed = 5 },
 		{ .typical_ms = 0, .every_ms = 30000, .seed = 6 },
 		{ .typical_ms = 2000, .every_ms = 1000, .seed = 7 },
+		{ .typical_ms = 30000, .every_ms = 10000, .last_ms = 100001, .seed = 8 },
 	};
 	for (size_t i = 0; i < sizeof(ps) / sizeof(ps[0]); i++) {
 		for (int64_t t = 0; t < 200000; t += 777) {
@@ -101,6 +102,22 @@ static void test_after_agrees(void **state)
 				assert_true(kdx_poll_at(&ps[i], k - 1) < t);
 		}
 	}
+	/* one more poll at last_ms, merged where it falls; none in the fixed schedule */
+	kdx_poll l = { .typical_ms = 30000, .every_ms = 10000, .last_ms = 240000, .seed = 5 };
+	kdx_poll nl = l;
+	nl.last_ms = 0;
+	unsigned kl, knl;
+	assert_int_equal(kdx_poll_after(&l, 239500, &kl), 240000);
+	assert_true(kdx_poll_after(&nl, 239500, &knl) > 240000);
+	assert_int_equal(kl, knl);             /* the same count: one more poll, found earlier */
+	for (unsigned i = 1; i < 40; i++)
+		assert_true(kdx_poll_at(&l, i) > kdx_poll_at(&l, i - 1));
+	assert_int_equal(kdx_poll_at(&l, kl), 240000);
+	assert_true(kdx_poll_at(&l, kl + 1) > 240000);
+	assert_int_equal(kdx_poll_at(&l, kl + 1), kdx_poll_at(&nl, kl)); /* base resumes */
+	l.fixed = true;
+	assert_int_equal(kdx_poll_after(&l, 239500, NULL), 240000); /* 24 x every anyway */
+	assert_int_equal(kdx_poll_after(&l, 240500, NULL), 250000);
 	/* a change that ends at the typical duration is noticed then, with 2 requests */
 	unsigned k;
 	assert_int_equal(kdx_poll_after(&ps[0], 60000, &k), 60000);
