@@ -13,7 +13,8 @@ typedef struct kdx_arena {
 
 void kdx_arena_init(kdx_arena *a);
 void kdx_arena_release(kdx_arena *a);
-/* Zeroed, aligned for any type. Never returns NULL. */
+/* Zeroed, aligned to 8 bytes: enough for every type except long double and 128-bit
+ * integers, which kdx does not use (arena.c says why). Never returns NULL. */
 void *kdx_arena_alloc(kdx_arena *a, size_t n);
 char *kdx_arena_strndup(kdx_arena *a, const char *s, size_t n);
 char *kdx_arena_strdup(kdx_arena *a, const char *s);

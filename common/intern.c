@@ -15,6 +15,7 @@ void kdx_intern_release(kdx_intern *in)
 {
 	free(in->slots);
 	free(in->hashes);
+	free(in->lens);
 	kdx_arena *a = in->arena;
 	kdx_intern_init(in, a);
 }
@@ -34,6 +35,7 @@ static void grow(kdx_intern *in)
 	size_t ncap = in->cap ? in->cap * 2 : 64;
 	const char **slots = xcalloc(ncap, sizeof(*slots));
 	uint32_t *hashes = xcalloc(ncap, sizeof(*hashes));
+	uint32_t *lens = xcalloc(ncap, sizeof(*lens));
 	for (size_t i = 0; i < in->cap; i++) {
 		if (!in->slots[i])
 			continue;
@@ -42,11 +44,14 @@ static void grow(kdx_intern *in)
 			j = (j + 1) & (ncap - 1);
 		slots[j] = in->slots[i];
 		hashes[j] = in->hashes[i];
+		lens[j] = in->lens[i];
 	}
 	free(in->slots);
 	free(in->hashes);
+	free(in->lens);
 	in->slots = slots;
 	in->hashes = hashes;
+	in->lens = lens;
 	in->cap = ncap;
 }
 
@@ -57,13 +62,14 @@ const char *kdx_intern_n(kdx_intern *in, const char *s, size_t len)
 	uint32_t h = hash(s, len);
 	size_t j = h & (in->cap - 1);
 	while (in->slots[j]) {
-		if (in->hashes[j] == h && strlen(in->slots[j]) == len &&
+		if (in->hashes[j] == h && in->lens[j] == len &&
 		    !memcmp(in->slots[j], s, len))
 			return in->slots[j];
 		j = (j + 1) & (in->cap - 1);
 	}
 	in->slots[j] = kdx_arena_strndup(in->arena, s, len);
 	in->hashes[j] = h;
+	in->lens[j] = (uint32_t)len;
 	in->n++;
 	return in->slots[j];
 }

@@ -12,6 +12,7 @@ typedef struct kdx_intern {
 	kdx_arena *arena;
 	const char **slots; /* open addressing, power-of-two size */
 	uint32_t *hashes;
+	uint32_t *lens;     /* strlen of each slot: a hit costs one memcmp, not a strlen too */
 	size_t n, cap;
 } kdx_intern;
 

@@ -369,7 +369,7 @@ static int eval_map(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kdx
 static int eval_comp(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kdx_value **out)
 {
 	kdx_value *coll;
-	int r = kdx_eval_expr(ev, env, e->u.comp.coll, &coll);
+	int r = kdx_eval_expr(ev, env, e->u.comp->coll, &coll);
 	if (r)
 		return r;
 	size_t n;
@@ -378,7 +378,7 @@ static int eval_comp(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kd
 	else if (coll->kind == KDX_V_MAP)
 		n = coll->u.map.n;
 	else
-		return kdx_eval_error(ev, e->u.comp.coll->span, NULL,
+		return kdx_eval_error(ev, e->u.comp->coll->span, NULL,
 				      "'for' needs a list or a map, got %s", kdx_type_of_value(ev, coll));
 	bool is_map = e->kind == KDX_AST_E_FOR_MAP;
 	kdx_value *res = is_map ? kdx_value_map(ev->arena, n) : kdx_value_list(ev->arena, n);
@@ -388,32 +388,32 @@ static int eval_comp(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kd
 		kdx_value *k = coll->kind == KDX_V_LIST ? kdx_value_number(ev->arena, (double)i)
 			: kdx_value_string(ev->arena, coll->u.map.keys[i]);
 		kdx_value *v = coll->kind == KDX_V_LIST ? coll->u.list.items[i] : coll->u.map.vals[i];
-		kdx_env e1 = { env, e->u.comp.var1.name, v }, e2;
+		kdx_env e1 = { env, e->u.comp->var1.name, v }, e2;
 		const kdx_env *inner = &e1;
-		if (e->u.comp.var2.name) {
+		if (e->u.comp->var2.name) {
 			e1.value = k;
-			e2 = (kdx_env){ &e1, e->u.comp.var2.name, v };
+			e2 = (kdx_env){ &e1, e->u.comp->var2.name, v };
 			inner = &e2;
 		}
 		kdx_value *c, *val, *key;
-		if (e->u.comp.cond) {
-			r = kdx_eval_expr(ev, inner, e->u.comp.cond, &c);
+		if (e->u.comp->cond) {
+			r = kdx_eval_expr(ev, inner, e->u.comp->cond, &c);
 			if (r < 0)
 				return -1;
 			if (r > 0) {
 				rc = 1;
 				continue;
 			}
-			if (need_bool(ev, e->u.comp.cond, c))
+			if (need_bool(ev, e->u.comp->cond, c))
 				return -1;
 			if (!c->u.b)
 				continue;
 		}
-		r = kdx_eval_expr(ev, inner, e->u.comp.value, &val);
+		r = kdx_eval_expr(ev, inner, e->u.comp->value, &val);
 		if (r < 0)
 			return -1;
 		if (is_map) {
-			int rk = kdx_eval_expr(ev, inner, e->u.comp.key, &key);
+			int rk = kdx_eval_expr(ev, inner, e->u.comp->key, &key);
 			if (rk < 0)
 				return -1;
 			if (r || rk) {
@@ -421,8 +421,8 @@ static int eval_comp(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kd
 				continue;
 			}
 			const char *kt;
-			if (key_text(ev, e->u.comp.key, key, &kt) ||
-			    map_put(ev, res, &m, kt, val, e->u.comp.key->span))
+			if (key_text(ev, e->u.comp->key, key, &kt) ||
+			    map_put(ev, res, &m, kt, val, e->u.comp->key->span))
 				return -1;
 		} else {
 			if (r) {
@@ -443,9 +443,51 @@ static int eval_comp(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kd
 
 /* ---- names, attributes, indexes ---- */
 
+static size_t env_hash(const char *s)
+{
+	uint64_t h = 14695981039346656037ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return (size_t)(h ^ (h >> 29));
+}
+
+void kdx_env_index_build(kdx_env_index *ix, kdx_arena *a, const kdx_env *root)
+{
+	size_t n = 0, cap = 16;
+	for (const kdx_env *x = root; x; x = x->parent)
+		n++;
+	while (cap < 2 * n)
+		cap *= 2;
+	ix->root = root;
+	ix->mask = cap - 1;
+	ix->slots = KDX_NEWN(a, const kdx_env *, cap);
+	/* innermost first: a name already in the table is shadowed further out */
+	for (const kdx_env *x = root; x; x = x->parent) {
+		size_t h = env_hash(x->name) & ix->mask;
+		while (ix->slots[h] && strcmp(ix->slots[h]->name, x->name))
+			h = (h + 1) & ix->mask;
+		if (!ix->slots[h])
+			ix->slots[h] = x;
+	}
+}
+
+const kdx_env *kdx_env_index_find(const kdx_env_index *ix, const char *name)
+{
+	size_t h = env_hash(name) & ix->mask;
+	for (const kdx_env *x; (x = ix->slots[h]); h = (h + 1) & ix->mask)
+		if (x->name == name || !strcmp(x->name, name))
+			return x;
+	return NULL;
+}
+
 static int eval_name(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kdx_value **out)
 {
 	for (const kdx_env *x = env; x; x = x->parent) {
+		if (ev->index && x == ev->index->root) {
+			x = kdx_env_index_find(ev->index, e->u.name);
+			if (!x)
+				break;
+		}
 		if (x->name == e->u.name || !strcmp(x->name, e->u.name)) {
 			if (!x->value)
 				return 1;

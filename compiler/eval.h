@@ -25,6 +25,21 @@ typedef struct kdx_res_ref {
 	int32_t index;               /* in kdx_plan.resources */
 } kdx_res_ref;
 
+/* A hash index over a scope that no longer grows: the runbook's own, which holds every
+ * resource (2,000 of them in a 1,000-lane runbook), where a name was found by comparing it
+ * with each binding in turn (issue #19). Once a lookup's walk reaches `root` it asks the
+ * index instead; the answer is the same binding the walk would have found (the innermost
+ * one of that name). Slots live in the arena given to kdx_env_index_build. */
+typedef struct kdx_env_index {
+	const kdx_env *root;
+	const kdx_env **slots;       /* open addressing by the name's text, power-of-two size */
+	size_t mask;
+} kdx_env_index;
+
+void kdx_env_index_build(kdx_env_index *ix, kdx_arena *a, const kdx_env *root);
+/* The innermost binding of name in root's chain, or NULL. */
+const kdx_env *kdx_env_index_find(const kdx_env_index *ix, const char *name);
+
 typedef struct kdx_eval kdx_eval;
 struct kdx_eval {
 	kdx_arena *arena;
@@ -44,6 +59,7 @@ struct kdx_eval {
 	int (*host_call)(kdx_eval *ev, const char *name, kdx_value **args, size_t nargs,
 			 kdx_value **out);
 	void *ctx;
+	const kdx_env_index *index;  /* NULL, or an index over a scope the envs given share */
 	bool runtime;                /* now() is known */
 	int depth;
 };

@@ -66,8 +66,8 @@ bool kdx_fmt_expr_ml(const kdx_fmt_state *f, const kdx_ast_expr *e)
 		return false;
 	case KDX_AST_E_FOR_LIST:
 	case KDX_AST_E_FOR_MAP:
-		return kdx_fmt_expr_ml(f, e->u.comp.coll) || kdx_fmt_expr_ml(f, e->u.comp.key) ||
-		       kdx_fmt_expr_ml(f, e->u.comp.value) || kdx_fmt_expr_ml(f, e->u.comp.cond);
+		return kdx_fmt_expr_ml(f, e->u.comp->coll) || kdx_fmt_expr_ml(f, e->u.comp->key) ||
+		       kdx_fmt_expr_ml(f, e->u.comp->value) || kdx_fmt_expr_ml(f, e->u.comp->cond);
 	case KDX_AST_E_COND:
 		return kdx_fmt_expr_ml(f, e->u.cond.cond) || kdx_fmt_expr_ml(f, e->u.cond.then) ||
 		       kdx_fmt_expr_ml(f, e->u.cond.otherwise);
@@ -392,20 +392,20 @@ static void print_comp(kdx_fmt_state *f, const kdx_ast_expr *e)
 {
 	bool map = e->kind == KDX_AST_E_FOR_MAP;
 	strbuf_addstr(f->out, map ? "{ for " : "[for ");
-	strbuf_addstr(f->out, e->u.comp.var1.name);
-	if (e->u.comp.var2.name)
-		strbuf_addf(f->out, ", %s", e->u.comp.var2.name);
+	strbuf_addstr(f->out, e->u.comp->var1.name);
+	if (e->u.comp->var2.name)
+		strbuf_addf(f->out, ", %s", e->u.comp->var2.name);
 	strbuf_addstr(f->out, " in ");
-	kdx_fmt_print_expr(f, e->u.comp.coll);
+	kdx_fmt_print_expr(f, e->u.comp->coll);
 	strbuf_addstr(f->out, " : ");
 	if (map) {
-		kdx_fmt_print_expr(f, e->u.comp.key);
+		kdx_fmt_print_expr(f, e->u.comp->key);
 		strbuf_addstr(f->out, " => ");
 	}
-	kdx_fmt_print_expr(f, e->u.comp.value);
-	if (e->u.comp.cond) {
+	kdx_fmt_print_expr(f, e->u.comp->value);
+	if (e->u.comp->cond) {
 		strbuf_addstr(f->out, " if ");
-		kdx_fmt_print_expr(f, e->u.comp.cond);
+		kdx_fmt_print_expr(f, e->u.comp->cond);
 	}
 	strbuf_addstr(f->out, map ? " }" : "]");
 }

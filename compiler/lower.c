@@ -785,6 +785,9 @@ void kdx_lower_unit(kdx_lowerer *L, const kdx_ast_file *f, const kdx_var_binding
 		if (f->decls[i]->kind == KDX_AST_RESOURCE && f->decls[i]->name.name)
 			lower_resource(L, f->decls[i]);
 	kdx_lower_collect_steps(L, f);
+	/* the scope is complete: the steps' names are looked up in an index */
+	kdx_env_index_build(&L->genv_index, &L->c->arena, L->genv);
+	L->ev.index = &L->genv_index;
 	for (size_t i = 0; i < L->nsteps; i++)
 		if (!L->prelowered[i])
 			kdx_lower_step(L, i, &L->all[i]);

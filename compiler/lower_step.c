@@ -63,8 +63,18 @@ long kdx_lower_find_step(const kdx_lowerer *L, const char *name)
 {
 	if (!L->nslots)
 		return -1;
+	/* Names from the AST are interned already: look the pointer up as it is, and intern
+	 * (hash the text) only when that misses -- a name built elsewhere, or no such step. */
+	size_t h = hash_ptr(name, L->nslots - 1);
+	while (L->slots[h]) {
+		if (L->slots[h] == name)
+			return (long)L->slot_idx[h];
+		h = (h + 1) & (L->nslots - 1);
+	}
 	const char *in = kdx_intern_n((kdx_intern *)&L->c->intern, name, strlen(name));
-	size_t h = hash_ptr(in, L->nslots - 1);
+	if (in == name)
+		return -1;
+	h = hash_ptr(in, L->nslots - 1);
 	while (L->slots[h]) {
 		if (L->slots[h] == in)
 			return (long)L->slot_idx[h];
@@ -499,6 +509,22 @@ static void action_duration(kdx_lowerer *L, const kdx_bound_call *bc, kdx_step *
 	L->ev.module = bc->module;
 	s->duration_min_ms = eval_ms(L, d->expr, "duration", env);
 	s->duration_max_ms = eval_ms(L, d->max, "duration", env);
+	/* the first `wait until` of the body: its `every` caps the polling schedule. Quietly:
+	 * `every` may name a `let` known only at run time (then the default 1s stands), and
+	 * the interpreter reports a bad one when it runs. */
+	for (size_t i = 0; i < bc->decl->nitems && !s->poll_every_ms; i++) {
+		const kdx_ast_item *w = bc->decl->items[i];
+		if (w->kind != KDX_AST_WAIT_UNTIL)
+			continue;
+		kdx_value *v;
+		kdx_diags *quiet = L->ev.diags;
+		L->ev.diags = NULL;
+		s->poll_every_ms = w->every && !kdx_eval_expr(&L->ev, env, w->every, &v) &&
+						   v->kind == KDX_V_DURATION && v->u.ms > 0
+					   ? v->u.ms
+					   : 1000;
+		L->ev.diags = quiet;
+	}
 	L->ev.module = saved;
 }
 

@@ -91,6 +91,11 @@ typedef struct kdx_step {
 	int64_t wait_ms;           /* `wait ... within D` and plain waits, worst case */
 	int64_t duration_min_ms;   /* the action's declared duration model */
 	int64_t duration_max_ms;
+	/* The `do` action polls (`wait until ... every E`): E, the cap of compiler/poll.h's
+	 * schedule, whose first poll after the immediate one is at duration_min_ms; the
+	 * simulator charges the time from a change's end to the poll that notices it.
+	 * 0: the action does not poll. */
+	int64_t poll_every_ms;
 	kdx_on_failure on_failure;
 	const void *body;          /* the front end's lowered body, for the executor */
 	const char *group;         /* the `parallel` group or nested runbook (`use ... as NAME`)

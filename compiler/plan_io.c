@@ -366,6 +366,7 @@ static json_object *step_write(const kdx_step *s, size_t nregions)
 	put_int(o, "wait_ms", s->wait_ms);
 	put_int(o, "duration_min_ms", s->duration_min_ms);
 	put_int(o, "duration_max_ms", s->duration_max_ms);
+	put_int(o, "poll_every_ms", s->poll_every_ms);
 	put_str(o, "on_failure", on_failure_names[s->on_failure]);
 	put_str(o, "group", s->group);
 	return o;
@@ -407,6 +408,7 @@ static void step_read(reader *r, json_object *o, size_t nsteps, size_t nregions,
 	s->wait_ms = rint64(o, "wait_ms");
 	s->duration_min_ms = rint64(o, "duration_min_ms");
 	s->duration_max_ms = rint64(o, "duration_max_ms");
+	s->poll_every_ms = rint64(o, "poll_every_ms");
 	s->on_failure = renum(r, o, "on_failure", on_failure_names, NNAMES(on_failure_names),
 			      KDX_ON_FAILURE_ROLLBACK);
 	s->group = rstr(r, o, "group");

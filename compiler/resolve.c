@@ -315,12 +315,12 @@ static void check_expr(resolver *R, const kdx_env *env, const kdx_ast_expr *e)
 		break;
 	case KDX_AST_E_FOR_LIST:
 	case KDX_AST_E_FOR_MAP: {
-		check_expr(R, env, e->u.comp.coll);
-		kdx_env e1 = { env, e->u.comp.var1.name, NULL }, e2 = { &e1, e->u.comp.var2.name, NULL };
-		const kdx_env *in = e->u.comp.var2.name ? &e2 : &e1;
-		check_expr(R, in, e->u.comp.key);
-		check_expr(R, in, e->u.comp.value);
-		check_expr(R, in, e->u.comp.cond);
+		check_expr(R, env, e->u.comp->coll);
+		kdx_env e1 = { env, e->u.comp->var1.name, NULL }, e2 = { &e1, e->u.comp->var2.name, NULL };
+		const kdx_env *in = e->u.comp->var2.name ? &e2 : &e1;
+		check_expr(R, in, e->u.comp->key);
+		check_expr(R, in, e->u.comp->value);
+		check_expr(R, in, e->u.comp->cond);
 		break;
 	}
 	case KDX_AST_E_COND:

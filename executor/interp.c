@@ -3,6 +3,7 @@
  * every outside effect goes through in->hooks (the real ones are in interp_real.c). */
 #include "interp.h"
 #include "interp_int.h"
+#include "../compiler/poll.h"
 
 #include "../common/xalloc.h"
 #include "reqlog.h"
@@ -311,8 +312,42 @@ static void observation(kdx_interp *in, const kdx_module *mod, const kdx_env *en
 	}
 }
 
+/* The duration model of the action bc (evaluated with its arguments bound as in env) into
+ * p: the lower bound is the typical duration, the upper one gets a poll of its own; both
+ * stay 0 when it has none or it cannot be known. */
+static void model_of(kdx_interp *in, const kdx_bound_call *bc, const kdx_env *env, kdx_poll *p)
+{
+	const kdx_ast_item *d = bc ? kdx_ast_find_item(bc->decl, KDX_AST_DURATION) : NULL;
+	int64_t lo, hi;
+	size_t mark = in->err.len;
+	if (!d || duration_of(in, bc->module, env, d->expr, 0, &lo) < 0 ||
+	    duration_of(in, bc->module, env, d->max, 0, &hi) < 0) {
+		in->err.len = mark; /* no model: poll from the start */
+		if (in->err.buf)
+			in->err.buf[mark] = '\0';
+		return;
+	}
+	p->typical_ms = lo > 0 ? lo : 0;
+	p->last_ms = hi > 0 ? hi : 0;
+}
+
+/* "0s, 1m, 1m1s, 1m2.5s, ... then every 10s": the first polls of schedule p, for plan. */
+static void schedule_text(strbuf *sb, const kdx_poll *p, int64_t within)
+{
+	for (unsigned k = 0; k < 8; k++) {
+		int64_t at = kdx_poll_at(p, k);
+		if (at > within)
+			return;
+		if (k)
+			strbuf_addstr(sb, ", ");
+		kdx_duration_format(sb, at);
+	}
+	strbuf_addstr(sb, ", ... at most every ");
+	kdx_duration_format(sb, p->every_ms);
+}
+
 int kdx_interp_wait_until(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
-			  const kdx_ast_item *it)
+			  const kdx_ast_item *it, const kdx_bound_call *bc)
 {
 	int64_t within, every;
 	if (duration_of(in, mod, env, it->within, 5 * 60000, &within) < 0 ||
@@ -320,6 +355,8 @@ int kdx_interp_wait_until(kdx_interp *in, const kdx_module *mod, const kdx_env *
 		return -1;
 	if (every <= 0)
 		every = 1000;
+	kdx_poll sched = { .every_ms = every, .seed = kdx_poll_seed(in->token, in->step) };
+	model_of(in, bc, env, &sched);
 	strbuf what = STRBUF_INIT;
 	strbuf_addstr(&what, "until ");
 	kdx_interp_expr_text(in, it->expr, &what);
@@ -327,7 +364,9 @@ int kdx_interp_wait_until(kdx_interp *in, const kdx_module *mod, const kdx_env *
 	kdx_duration_format(&what, within);
 	if (in->rt->no_waits || (in->rt->dry_run && in->mutated)) {
 		/* the condition depends on a change that was not made: report it as met */
-		strbuf_addf(&in->log, "# would wait %s\n", what.buf);
+		strbuf_addf(&in->log, "# would wait %s, polling at ", what.buf);
+		schedule_text(&in->log, &sched, within);
+		strbuf_addch(&in->log, '\n');
 		strbuf_release(&what);
 		return 0;
 	}
@@ -336,7 +375,7 @@ int kdx_interp_wait_until(kdx_interp *in, const kdx_module *mod, const kdx_env *
 	int64_t start = in->hooks->now_ms(in);
 	int rc = -1;
 	strbuf seen = STRBUF_INIT;
-	for (;;) {
+	for (unsigned k = 1;; k++) {
 		kdx_value *v;
 		strbuf_reset(&in->observed);
 		if (eval_in(in, mod, env, it->expr, &v) < 0)
@@ -360,7 +399,11 @@ int kdx_interp_wait_until(kdx_interp *in, const kdx_module *mod, const kdx_env *
 				strbuf_addf(&in->err, "; last seen: %s", seen.buf);
 			break;
 		}
-		if (kdx_interp_sleep(in, every < left ? every : left) < 0)
+		/* sleep until the next poll of the schedule (never past the limit) */
+		int64_t next = start + kdx_poll_at(&sched, k) - in->hooks->now_ms(in);
+		if (next < 0)
+			next = 0;
+		if (kdx_interp_sleep(in, next < left ? next : left) < 0)
 			break;
 	}
 	strbuf_release(&seen);
@@ -472,7 +515,7 @@ static int run_item(kdx_interp *in, frame *f, const kdx_ast_item *it)
 		return kdx_interp_sleep(in, ms);
 	}
 	case KDX_AST_WAIT_UNTIL:
-		return kdx_interp_wait_until(in, mod, f->env, it);
+		return kdx_interp_wait_until(in, mod, f->env, it, f->bc);
 	case KDX_AST_RETURN:
 		if (eval_in(in, mod, f->env, it->expr, &f->ret) < 0) {
 			if (!(in->rt->dry_run && in->mutated))
@@ -713,7 +756,7 @@ static int run_do(kdx_interp *in, const kdx_step *st, kdx_value **ret)
 			if (v->kind == KDX_V_DURATION && kdx_interp_sleep(in, v->u.ms) < 0)
 				return -1;
 		} else if (it->kind == KDX_AST_WAIT_UNTIL) {
-			if (kdx_interp_wait_until(in, b->module, b->env, it) < 0)
+			if (kdx_interp_wait_until(in, b->module, b->env, it, NULL) < 0)
 				return -1;
 		}
 	}

@@ -106,6 +106,17 @@ typedef struct kdx_ast_entry {
 	kdx_span span;
 } kdx_ast_entry;
 
+/* A comprehension's parts (E_FOR_LIST, E_FOR_MAP). Kept out of kdx_ast_expr so that every
+ * other expression -- a million of them in a 100,000-step runbook -- is 48 bytes, not 96. */
+typedef struct kdx_ast_comp {
+	kdx_ast_ident var1;  /* the only variable, or the key/index one */
+	kdx_ast_ident var2;  /* the value variable; name NULL with one variable */
+	kdx_ast_expr *coll;
+	kdx_ast_expr *key;   /* FOR_MAP only */
+	kdx_ast_expr *value;
+	kdx_ast_expr *cond;  /* NULL without `if` */
+} kdx_ast_comp;
+
 struct kdx_ast_expr {
 	kdx_ast_expr_kind kind;
 	kdx_span span;
@@ -120,14 +131,7 @@ struct kdx_ast_expr {
 		struct { kdx_ast_expr *callee; kdx_ast_arg *args; size_t nargs; } call;
 		struct { kdx_ast_expr **items; size_t n; } list;
 		struct { kdx_ast_entry *entries; size_t n; } map;
-		struct {
-			kdx_ast_ident var1;  /* the only variable, or the key/index one */
-			kdx_ast_ident var2;  /* the value variable; name NULL with one variable */
-			kdx_ast_expr *coll;
-			kdx_ast_expr *key;   /* FOR_MAP only */
-			kdx_ast_expr *value;
-			kdx_ast_expr *cond;  /* NULL without `if` */
-		} comp;
+		kdx_ast_comp *comp; /* out of line: the largest member, and rare */
 		struct { kdx_ast_expr *cond, *then, *otherwise; } cond;
 		struct { kdx_ast_op op; kdx_ast_expr *operand; } unary;
 		struct { kdx_ast_op op; kdx_ast_expr *lhs, *rhs; } binary;
@@ -183,12 +187,16 @@ struct kdx_ast_item {
 	kdx_ast_ident name;
 	kdx_ast_ident word;
 	kdx_ast_expr *expr;
-	kdx_ast_expr *within, *every; /* WAIT_UNTIL */
-	kdx_ast_expr *backoff;        /* RETRY */
-	kdx_ast_expr *max;            /* DURATION */
-	kdx_ast_expr *at, *for_;      /* FAIL_REGION, THROTTLE, ALARM */
-	kdx_ast_expr *value;          /* LAG */
-	kdx_ast_expr *input;          /* CALL */
+	/* Each kind uses at most one of these, so they share two words (read one only for
+	 * its kind): a 100,000-step runbook has a quarter of a million items. */
+	union {
+		struct { kdx_ast_expr *within, *every; }; /* WAIT_UNTIL */
+		kdx_ast_expr *backoff;                    /* RETRY */
+		kdx_ast_expr *max;                        /* DURATION */
+		struct { kdx_ast_expr *at, *for_; };      /* FAIL_REGION, THROTTLE, ALARM */
+		kdx_ast_expr *value;                      /* LAG */
+		kdx_ast_expr *input;                      /* CALL */
+	};
 	kdx_ast_type *type;           /* FIELD */
 	kdx_ast_ident *names;         /* AFTER */
 	size_t nnames;

@@ -460,12 +460,13 @@ kdx_ast_expr *kdx_b_comp(kdx_pctx *ctx, kdx_ast_expr_kind kind, kdx_ast_ident v1
 			 kdx_ast_expr *value, kdx_ast_expr *cond, kdx_loc loc)
 {
 	kdx_ast_expr *e = kdx_b_expr(ctx, kind, loc);
-	e->u.comp.var1 = v1;
-	e->u.comp.var2 = v2;
-	e->u.comp.coll = coll;
-	e->u.comp.key = key;
-	e->u.comp.value = value;
-	e->u.comp.cond = cond;
+	e->u.comp = KDX_NEW(ctx->arena, kdx_ast_comp);
+	e->u.comp->var1 = v1;
+	e->u.comp->var2 = v2;
+	e->u.comp->coll = coll;
+	e->u.comp->key = key;
+	e->u.comp->value = value;
+	e->u.comp->cond = cond;
 	return e;
 }
 

@@ -2,6 +2,7 @@
  * the step's effects to the world model when it completes; undo applies the undo effects
  * with the snapshot taken before the do), the scenario's faults, and one run. */
 #include "sim.h"
+#include "../compiler/poll.h"
 
 #include "../common/xalloc.h"
 
@@ -326,6 +327,16 @@ static int be_start(void *ctx, kdx_sched *s, kdx_op *op, strbuf *err)
 		so->ok = false;
 		so->err = "throttled: ThrottlingException (Rate exceeded)";
 		d = st->duration_min_ms;
+	}
+	/* A change that ends at d is seen at the next poll of its wait (compiler/poll.h), the
+	 * schedule kdx apply polls by; the seed stands for the run's jitter. */
+	if (op->phase == KDX_PHASE_DO && st->poll_every_ms > 0 && so->ok && d < NEVER_COMPLETES_MS &&
+	    S->o->poll != KDX_SIM_POLL_NONE) {
+		kdx_poll sched = { .typical_ms = st->duration_min_ms, .every_ms = st->poll_every_ms,
+				   .last_ms = st->duration_max_ms,
+				   .seed = S->o->seed ^ ((uint64_t)i << 20) ^ (uint64_t)op->attempt,
+				   .fixed = S->o->poll == KDX_SIM_POLL_FIXED };
+		d = kdx_poll_after(&sched, d, NULL);
 	}
 	kdx_vclock_at(&S->vc, now(S) + d, op_done, so);
 	(void)err;

@@ -46,6 +46,11 @@ typedef struct kdx_sim_opts {
 			  const kdx_sim_result *r, const char *err);
 	void *fork_ctx;
 	int fork_depth;
+	/* How a change's end is noticed by an action that polls (kdx_step.poll_every_ms):
+	 * ADAPTIVE, compiler/poll.h's schedule, as kdx apply polls (the default); FIXED, every
+	 * `every` from the start (kdx before issue #19, and most SDK waiters); NONE, the moment
+	 * it ends -- the inherent critical path, for measuring what polling adds. */
+	enum { KDX_SIM_POLL_ADAPTIVE = 0, KDX_SIM_POLL_FIXED, KDX_SIM_POLL_NONE } poll;
 } kdx_sim_opts;
 
 /* One line of the timeline. */

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "compiler/compile.h"
@@ -142,6 +143,43 @@ static void test_names_and_unknowns(void **state)
 	assert_string_equal(f->diags.items[f->diags.n - 1].hint, "did you mean 'environment'?");
 }
 
+/* The index over a scope (kdx_env_index) finds what the walk finds: the innermost binding,
+ * names compared by text (a binding's name need not be interned), bindings above the
+ * indexed root first, and unknown names stay errors with their suggestion. */
+static void test_env_index(void **state)
+{
+	fixture *f = *state;
+	enum { N = 300 };
+	kdx_env *chain = test_calloc(N + 2, sizeof(*chain));
+	char name[32];
+	const kdx_env *parent = NULL;
+	for (int i = 0; i < N; i++) {
+		snprintf(name, sizeof(name), "res_%d", i % 200); /* 100 names bound twice */
+		chain[i] = (kdx_env){ parent, kdx_arena_strdup(&f->arena, name),
+				      kdx_value_number(&f->arena, i) };
+		parent = &chain[i];
+	}
+	kdx_env_index ix;
+	kdx_env_index_build(&ix, &f->arena, parent);
+	f->ev.index = &ix;
+	assert_int_equal(ev(f, parent, "res_7"), 0);
+	assert_string_equal(f->out.buf, "207"); /* the later (inner) binding */
+	assert_int_equal(ev(f, parent, "res_150 + res_199"), 0);
+	assert_string_equal(f->out.buf, "349");
+	/* a binding above the root shadows the index */
+	chain[N] = (kdx_env){ parent, kdx_intern_n(&f->intern, "res_7", 5), kdx_value_number(&f->arena, -1) };
+	assert_int_equal(ev(f, &chain[N], "res_7"), 0);
+	assert_string_equal(f->out.buf, "-1");
+	assert_int_equal(ev(f, parent, "res_200"), -1);
+	assert_string_equal(f->out.buf, "unknown name 'res_200'");
+	assert_int_equal(ev(f, &chain[N], "res_19x"), -1);
+	assert_string_equal(f->diags.items[f->diags.n - 1].hint, "did you mean 'res_19'?");
+	assert_null(kdx_env_index_find(&ix, "nope"));
+	assert_ptr_equal(kdx_env_index_find(&ix, "res_0"), &chain[200]);
+	f->ev.index = NULL;
+	test_free(chain);
+}
+
 static void test_builtins(void **state)
 {
 	fixture *f = *state;
@@ -196,6 +234,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unit_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_collections, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_names_and_unknowns, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_env_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_builtins, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fail_and_rmw_builtins, setup, teardown),
 	};

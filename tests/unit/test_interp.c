@@ -116,6 +116,10 @@ static void test_dry_run_records_mutation(void **state)
 	assert_non_null(strstr(log, "Message=v%3D3"));
 	assert_non_null(strstr(log, "Authorization: <redacted>"));
 	assert_non_null(strstr(log, "# would wait until r.MessageId == \"x\" within 10s"));
+	/* with its schedule (compiler/poll.h): no duration model, so from the start; every 1s
+	 * is below the 1 s base, so the gaps are every exactly */
+	assert_non_null(strstr(log, "within 10s, polling at 0s, 1s, 2s, 3s, 4s, 5s, 6s, 7s, "
+				    "... at most every 1s\n"));
 	assert_null(strstr(log, "canary-secret-interp"));
 	assert_int_equal(f->in.mutations, 1);
 	f->in.token = NULL;

@@ -223,13 +223,13 @@ static void test_maps_lists_comprehensions(void **state)
 	assert_int_equal(m->u.map.entries[2].value->u.map.n, 2); /* juxtaposed entries */
 	const kdx_ast_expr *l = p->ast->decls[1]->value;
 	assert_int_equal(l->kind, KDX_AST_E_FOR_LIST);
-	assert_string_equal(l->u.comp.var1.name, "r");
-	assert_string_equal(l->u.comp.var2.name, "w");
-	assert_non_null(l->u.comp.cond);
+	assert_string_equal(l->u.comp->var1.name, "r");
+	assert_string_equal(l->u.comp->var2.name, "w");
+	assert_non_null(l->u.comp->cond);
 	const kdx_ast_expr *mc = p->ast->decls[2]->value;
 	assert_int_equal(mc->kind, KDX_AST_E_FOR_MAP);
-	assert_null(mc->u.comp.var2.name);
-	assert_int_equal(mc->u.comp.value->kind, KDX_AST_E_CALL);
+	assert_null(mc->u.comp->var2.name);
+	assert_int_equal(mc->u.comp->value->kind, KDX_AST_E_CALL);
 	const kdx_ast_expr *s = p->ast->decls[3]->value;
 	assert_int_equal(s->u.str.n, 3);
 	assert_string_equal(s->u.str.parts[0].text, "x-");
