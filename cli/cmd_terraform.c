@@ -312,9 +312,10 @@ int cmd_terraform(int argc, char **argv)
 		{ "json", KDX_FLAG_BOOL, &a.json },
 		{ 0 },
 	};
-	int rc = KDX_EXIT_ERROR;
+	int rc;
 	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc))
 		goto out;
+	rc = KDX_EXIT_ERROR; /* kdx_parse_args said OK: every usage error below is exit 1 */
 	if (check_args(cmd, &pos, &a) < 0)
 		goto out;
 	if (a.plan && (vars.n || var_files.n)) {
