@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "format.h"
 #include "sarif.h"
+#include "../common/json.h"
 #include "../common/strbuf.h"
 #include "frontend.h"
 
@@ -15,10 +16,13 @@
 static void render_json(strbuf *out, const char *path, const kdx_diags *d, const kdx_sources *src)
 {
 	kdx_diags_render_json(out, d, src);
-	strbuf_addstr(out, "{\"type\":\"validate\",\"file\":");
-	strbuf_add_json_str(out, path);
-	strbuf_addf(out, ",\"valid\":%s,\"errors\":%zu,\"warnings\":%zu}\n",
-		    d->nerrors ? "false" : "true", d->nerrors, d->nwarnings);
+	kdx_json *o = kdx_json_object();
+	kdx_json_set_str(o, "type", "validate");
+	kdx_json_set_str_or_null(o, "file", path);
+	kdx_json_set_bool(o, "valid", !d->nerrors);
+	kdx_json_set_int(o, "errors", (int64_t)d->nerrors);
+	kdx_json_set_int(o, "warnings", (int64_t)d->nwarnings);
+	kdx_json_emit(out, o);
 }
 
 /* One file through the front end; its diagnostics are rendered into out. */
