@@ -251,14 +251,11 @@ int cmd_check(int argc, char **argv)
 	size_t n = 5;
 	kdx_fe_flags(flags, &n, &src);
 	int rc;
-	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc))
+	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc) ||
+	    kdx_format_args(cmd, format, json,
+			    KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_SARIF | KDX_FORMAT_JUNIT, &fmt,
+			    &rc))
 		goto out;
-	if (kdx_format_parse(cmd, format, json,
-			     KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_SARIF | KDX_FORMAT_JUNIT,
-			     &fmt) < 0) {
-		rc = KDX_EXIT_ERROR;
-		goto out;
-	}
 	if (explain_name) {
 		rc = pos.n ? kdx_usage_error(cmd, "-explain takes no FILE") : explain(cmd, explain_name);
 		goto out;

@@ -477,13 +477,10 @@ int cmd_simulate(int argc, char **argv)
 	size_t n = 9;
 	kdx_fe_flags(flags, &n, &src);
 	int rc;
-	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc))
+	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc) ||
+	    kdx_format_args(cmd, format, json, KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_JUNIT,
+			    &fmt, &rc))
 		goto out;
-	if (kdx_format_parse(cmd, format, json, KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_JUNIT,
-			     &fmt) < 0) {
-		rc = KDX_EXIT_ERROR;
-		goto out;
-	}
 	json = fmt == KDX_FORMAT_JSON;
 	if (pos.n != 1) {
 		rc = kdx_usage_error(cmd, "'simulate' needs exactly one FILE");

@@ -56,13 +56,10 @@ int cmd_validate(int argc, char **argv)
 	size_t n = 2;
 	kdx_fe_flags(flags, &n, &src);
 	int rc = KDX_EXIT_OK;
-	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc))
+	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc) ||
+	    kdx_format_args(cmd, format, json, KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_SARIF,
+			    &fmt, &rc))
 		goto out;
-	if (kdx_format_parse(cmd, format, json, KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_SARIF,
-			     &fmt) < 0) {
-		rc = KDX_EXIT_ERROR;
-		goto out;
-	}
 	json = fmt != KDX_FORMAT_TEXT;
 	if (!pos.n) {
 		rc = kdx_usage_error(cmd, "'validate' needs at least one FILE");
