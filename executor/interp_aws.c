@@ -4,7 +4,6 @@
  * In a dry run a mutating request is printed (secrets redacted) and answered with {}. */
 #include "interp_int.h"
 
-#include "../grammar/ast.h"
 #include "aws/client.h"
 #include "aws/model.h"
 #include "aws/proto.h"
