@@ -37,9 +37,7 @@ static void print_log(void *ud, const kdx_step *st, kdx_phase phase, const char 
 		kdx_json_set_str(d, "phase", phase == KDX_PHASE_UNDO ? "undo" : "do");
 		kdx_json_set_str(d, "requests", text);
 		strbuf sb = STRBUF_INIT;
-		kdx_json_write(&sb, d);
-		strbuf_addch(&sb, '\n');
-		kdx_json_free(d);
+		kdx_json_emit(&sb, d);
 		fputs(sb.buf, out);
 		strbuf_release(&sb);
 	} else {

@@ -4,6 +4,7 @@
 #include "format.h"
 #include "junit.h"
 #include "sarif.h"
+#include "../common/json.h"
 #include "../common/strbuf.h"
 #include "frontend.h"
 
@@ -101,28 +102,31 @@ static void render_path(strbuf *out, const kdx_safety_report *rep)
 static void render_json(strbuf *out, const kdx_safety_report *rep, bool safe)
 {
 	const kdx_plan *p = rep->plan;
-	strbuf_addf(out, "{\"type\":\"check\",\"safe\":%s,\"acyclic\":%s,\"steps\":%zu,\"edges\":%zu,\"total_ms\":%lld",
-		    safe ? "true" : "false", rep->acyclic ? "true" : "false", rep->nsteps, rep->nedges,
-		    (long long)rep->total_ms);
-	if (rep->has_rto)
-		strbuf_addf(out, ",\"rto_ms\":%lld,\"slack_ms\":%lld", (long long)rep->rto_ms,
-			    (long long)rep->slack_ms);
-	strbuf_addstr(out, ",\"critical_path\":[");
+	kdx_json *o = kdx_json_object();
+	kdx_json_set_str(o, "type", "check");
+	kdx_json_set_bool(o, "safe", safe);
+	kdx_json_set_bool(o, "acyclic", rep->acyclic);
+	kdx_json_set_int(o, "steps", (int64_t)rep->nsteps);
+	kdx_json_set_int(o, "edges", (int64_t)rep->nedges);
+	kdx_json_set_int(o, "total_ms", rep->total_ms);
+	if (rep->has_rto) {
+		kdx_json_set_int(o, "rto_ms", rep->rto_ms);
+		kdx_json_set_int(o, "slack_ms", rep->slack_ms);
+	}
+	kdx_json *path = kdx_json_set_array(o, "critical_path");
 	for (size_t i = 0; i < rep->npath; i++) {
 		const kdx_critical_step *c = &rep->path[i];
-		strbuf_addstr(out, i ? ",{\"step\":" : "{\"step\":");
-		strbuf_add_json_str(out, p->steps[c->step].name);
-		strbuf_addf(out, ",\"start_ms\":%lld,\"worst_ms\":%lld,\"run_ms\":%lld,"
-				 "\"backoff_ms\":%lld,\"wait_ms\":%lld}",
-			    (long long)c->start_ms, (long long)c->worst_ms, (long long)c->run_ms,
-			    (long long)c->backoff_ms, (long long)c->wait_ms);
+		kdx_json *s = kdx_json_object();
+		kdx_json_set_str_or_null(s, "step", p->steps[c->step].name);
+		kdx_json_set_int(s, "start_ms", c->start_ms);
+		kdx_json_set_int(s, "worst_ms", c->worst_ms);
+		kdx_json_set_int(s, "run_ms", c->run_ms);
+		kdx_json_set_int(s, "backoff_ms", c->backoff_ms);
+		kdx_json_set_int(s, "wait_ms", c->wait_ms);
+		kdx_json_push(path, s);
 	}
-	strbuf_addstr(out, "]");
-	if (rep->state) {
-		strbuf_addstr(out, ",\"state\":");
-		strbuf_add_json_str(out, rep->state);
-	}
-	strbuf_addstr(out, "}\n");
+	kdx_json_set_str(o, "state", rep->state);
+	kdx_json_emit(out, o);
 }
 
 /* One test case per analysis, failed when it reported an error (a warning too under
@@ -247,14 +251,11 @@ int cmd_check(int argc, char **argv)
 	size_t n = 5;
 	kdx_fe_flags(flags, &n, &src);
 	int rc;
-	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc))
+	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc) ||
+	    kdx_format_args(cmd, format, json,
+			    KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_SARIF | KDX_FORMAT_JUNIT, &fmt,
+			    &rc))
 		goto out;
-	if (kdx_format_parse(cmd, format, json,
-			     KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_SARIF | KDX_FORMAT_JUNIT,
-			     &fmt) < 0) {
-		rc = KDX_EXIT_ERROR;
-		goto out;
-	}
 	if (explain_name) {
 		rc = pos.n ? kdx_usage_error(cmd, "-explain takes no FILE") : explain(cmd, explain_name);
 		goto out;

@@ -33,15 +33,12 @@ int cmd_plan(int argc, char **argv)
 	flags[n++] = (kdx_flag){ "mode", KDX_FLAG_STRING, &mode };
 	flags[n] = (kdx_flag){ 0 };
 	int rc;
-	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc))
+	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc) ||
+	    kdx_format_args(cmd, format, json, KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_MD,
+			    &fmt, &rc))
 		goto out;
 	if ((rc = kdx_rb_mode(cmd, mode, &o.src.vars)) != 0)
 		goto out;
-	if (kdx_format_parse(cmd, format, json, KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_MD,
-			     &fmt) < 0) {
-		rc = KDX_EXIT_ERROR;
-		goto out;
-	}
 	if (pos.n != 1) {
 		rc = kdx_usage_error(cmd, "plan needs one runbook FILE");
 		goto out;

@@ -154,12 +154,11 @@ int cmd_show(int argc, char **argv)
 	size_t n = 3;
 	kdx_fe_flags(flags, &n, &src);
 	int rc;
-	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc))
+	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc) ||
+	    kdx_format_args(cmd, format, json, KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_MD,
+			    &fmt, &rc))
 		goto out;
-	if (kdx_format_parse(cmd, format, json,
-				  KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_MD, &fmt) < 0)
-		rc = KDX_EXIT_ERROR;
-	else if (journal && pos.n == 0)
+	if (journal && pos.n == 0)
 		rc = fmt == KDX_FORMAT_MD ? kdx_usage_error(cmd, "-format md shows a plan file, not a journal")
 					  : show_journal(journal, json);
 	else if (pos.n != 1 || journal)

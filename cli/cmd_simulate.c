@@ -5,6 +5,7 @@
 #include "format.h"
 #include "junit.h"
 #include "runbook.h"
+#include "../common/json.h"
 #include "../common/strbuf.h"
 #include "frontend.h"
 #include "../sim/explore.h"
@@ -12,7 +13,6 @@
 #include "../sim/svg.h"
 
 #include <inttypes.h>
-#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +43,23 @@ static void dur(strbuf *sb, int64_t ms)
 	kdx_duration_format(sb, ms);
 }
 
+/* What an -explore run left wrong, as the optional members of its -json line. */
+static void row_findings(kdx_json *o, const kdx_explore_row *row)
+{
+	kdx_json_set_str(o, "violations", row->violations);
+	kdx_json_set_str(o, "leftovers", row->leftovers);
+	kdx_json_set_str(o, "irreversible", row->irreversible);
+}
+
+static void explore_summary(strbuf *out, size_t runs, size_t unsafe)
+{
+	kdx_json *o = kdx_json_object();
+	kdx_json_set_str(o, "type", "explore_summary");
+	kdx_json_set_int(o, "runs", (int64_t)runs);
+	kdx_json_set_int(o, "unsafe", (int64_t)unsafe);
+	kdx_json_emit(out, o);
+}
+
 static void print_timeline(strbuf *out, const simcli *C, const kdx_sim_result *r)
 {
 	size_t w = 4;
@@ -52,18 +69,13 @@ static void print_timeline(strbuf *out, const simcli *C, const kdx_sim_result *r
 	for (size_t k = 0; k < r->nevents; k++) {
 		const kdx_sim_event *e = &r->events[k];
 		if (C->json) {
-			strbuf_addf(out, "{\"type\":\"event\",\"at_ms\":%" PRId64 ",\"step\":", e->at_ms);
-			if (e->step)
-				strbuf_add_json_str(out, e->step);
-			else
-				strbuf_addstr(out, "null");
-			strbuf_addstr(out, ",\"event\":");
-			strbuf_add_json_str(out, e->what);
-			if (e->message) {
-				strbuf_addstr(out, ",\"message\":");
-				strbuf_add_json_str(out, e->message);
-			}
-			strbuf_addstr(out, "}\n");
+			kdx_json *o = kdx_json_object();
+			kdx_json_set_str(o, "type", "event");
+			kdx_json_set_int(o, "at_ms", e->at_ms);
+			kdx_json_set_str_or_null(o, "step", e->step);
+			kdx_json_set_str_or_null(o, "event", e->what);
+			kdx_json_set_str(o, "message", e->message);
+			kdx_json_emit(out, o);
 			continue;
 		}
 		strbuf_addstr(out, "  ");
@@ -94,21 +106,24 @@ static void print_summary(strbuf *out, const simcli *C, const kdx_scenario *sc,
 {
 	const kdx_plan *p = C->p;
 	if (C->json) {
-		strbuf_addstr(out, "{\"type\":\"result\",\"scenario\":");
-		if (sc)
-			strbuf_add_json_str(out, sc->name);
-		else
-			strbuf_addstr(out, "null");
-		strbuf_addf(out, ",\"seed\":%" PRIu64 ",\"status\":\"%s\",\"elapsed_ms\":%" PRId64
-				 ",\"recovered\":%s,\"rto_ms\":%" PRId64 ",\"rpo_ms\":%" PRId64
-				 ",\"unsafe\":%zu,\"expectations_failed\":%zu}\n",
-			    C->seed, kdx_run_status_name(r->run.status), r->end_ms,
-			    r->recovered ? "true" : "false", r->rto_ms, r->rpo_ms, r->nviolations,
-			    r->nexpect_failed);
+		kdx_json *o = kdx_json_object();
+		kdx_json_set_str(o, "type", "result");
+		kdx_json_set_str_or_null(o, "scenario", sc ? sc->name : NULL);
+		kdx_json_set_uint(o, "seed", C->seed);
+		kdx_json_set_str(o, "status", kdx_run_status_name(r->run.status));
+		kdx_json_set_int(o, "elapsed_ms", r->end_ms);
+		kdx_json_set_bool(o, "recovered", r->recovered);
+		kdx_json_set_int(o, "rto_ms", r->rto_ms);
+		kdx_json_set_int(o, "rpo_ms", r->rpo_ms);
+		kdx_json_set_int(o, "unsafe", (int64_t)r->nviolations);
+		kdx_json_set_int(o, "expectations_failed", (int64_t)r->nexpect_failed);
+		kdx_json_emit(out, o);
 		for (size_t k = 0; sc && k < sc->nexpects; k++) {
-			strbuf_addstr(out, "{\"type\":\"expect\",\"expect\":");
-			strbuf_add_json_str(out, sc->expects[k].text);
-			strbuf_addf(out, ",\"passed\":%s}\n", r->expect_ok[k] ? "true" : "false");
+			kdx_json *x = kdx_json_object();
+			kdx_json_set_str(x, "type", "expect");
+			kdx_json_set_str_or_null(x, "expect", sc->expects[k].text);
+			kdx_json_set_bool(x, "passed", r->expect_ok[k]);
+			kdx_json_emit(out, x);
 		}
 		return;
 	}
@@ -252,18 +267,14 @@ static int explore(simcli *C, strbuf *err)
 			continue;
 		}
 		if (C->json) {
-			strbuf_addstr(&out, "{\"type\":\"explore\",\"step\":");
-			strbuf_add_json_str(&out, name);
-			strbuf_addf(&out, ",\"fault\":\"%s\",\"outcome\":\"%s\",\"safe\":%s", fault, st,
-				    row->unsafe ? "false" : "true");
-			const char *keys[] = { "violations", "leftovers", "irreversible" };
-			const char *vals[] = { row->violations, row->leftovers, row->irreversible };
-			for (int j = 0; j < 3; j++)
-				if (vals[j]) {
-					strbuf_addf(&out, ",\"%s\":", keys[j]);
-					strbuf_add_json_str(&out, vals[j]);
-				}
-			strbuf_addstr(&out, "}\n");
+			kdx_json *o = kdx_json_object();
+			kdx_json_set_str(o, "type", "explore");
+			kdx_json_set_str_or_null(o, "step", name);
+			kdx_json_set_str(o, "fault", fault);
+			kdx_json_set_str(o, "outcome", st);
+			kdx_json_set_bool(o, "safe", !row->unsafe);
+			row_findings(o, row);
+			kdx_json_emit(&out, o);
 			continue;
 		}
 		strbuf_addf(&out, "%-*s  %-7s  %-26s  %s\n", (int)w, name, fault, st,
@@ -278,8 +289,7 @@ static int explore(simcli *C, strbuf *err)
 	if (C->junit)
 		;
 	else if (C->json)
-		strbuf_addf(&out, "{\"type\":\"explore_summary\",\"runs\":%zu,\"unsafe\":%zu}\n",
-			    x.nrows, x.nunsafe);
+		explore_summary(&out, x.nrows, x.nunsafe);
 	else
 		strbuf_addf(&out, "%zu runs, %zu unsafe\n", x.nrows, x.nunsafe);
 	fputs(out.buf, stdout);
@@ -326,33 +336,25 @@ static int explore_pairs(simcli *C, strbuf *err)
 			junit_row(C->junit, "kdx.simulate.explore_pairs", cname.buf, row);
 			strbuf_release(&cname);
 		} else if (C->json) {
-			json_object *o = json_object_new_object();
-			json_object_object_add(o, "type", json_object_new_string("explore_pair"));
-			json_object_object_add(o, "step", json_object_new_string(p->steps[row->step].name));
-			json_object_object_add(o, "fault", json_object_new_string(fault_name(row->fault)));
+			kdx_json *o = kdx_json_object();
+			kdx_json_set_str(o, "type", "explore_pair");
+			kdx_json_set_str_or_null(o, "step", p->steps[row->step].name);
+			kdx_json_set_str(o, "fault", fault_name(row->fault));
 			if (xp->region_lost) {
-				json_object_object_add(o, "region_lost",
-						       json_object_new_string(p->regions[xp->region].name));
+				kdx_json_set_str_or_null(o, "region_lost", p->regions[xp->region].name);
 			} else {
-				json_object_object_add(o, "step2",
-						       json_object_new_string(p->steps[xp->step2].name));
-				json_object_object_add(o, "fault2",
-						       json_object_new_string(fault_name(xp->fault2)));
+				kdx_json_set_str_or_null(o, "step2", p->steps[xp->step2].name);
+				kdx_json_set_str(o, "fault2", fault_name(xp->fault2));
 			}
-			json_object_object_add(o, "outcome", json_object_new_string(st));
-			json_object_object_add(o, "safe", json_object_new_boolean(!row->unsafe));
-			json_object_object_add(o, "end_ms", json_object_new_int64(xp->end_ms));
-			json_object_object_add(o, "recovered", json_object_new_boolean(xp->recovered));
+			kdx_json_set_str(o, "outcome", st);
+			kdx_json_set_bool(o, "safe", !row->unsafe);
+			kdx_json_set_int(o, "end_ms", xp->end_ms);
+			kdx_json_set_bool(o, "recovered", xp->recovered);
 			if (xp->recovered)
-				json_object_object_add(o, "rto_ms", json_object_new_int64(xp->rto_ms));
-			json_object_object_add(o, "breaks_rto", json_object_new_boolean(xp->breaks_rto));
-			const char *keys[] = { "violations", "leftovers", "irreversible" };
-			const char *vals[] = { row->violations, row->leftovers, row->irreversible };
-			for (int j = 0; j < 3; j++)
-				if (vals[j])
-					json_object_object_add(o, keys[j], json_object_new_string(vals[j]));
-			strbuf_addf(&out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
-			json_object_put(o);
+				kdx_json_set_int(o, "rto_ms", xp->rto_ms);
+			kdx_json_set_bool(o, "breaks_rto", xp->breaks_rto);
+			row_findings(o, row);
+			kdx_json_emit(&out, o);
 		} else if (row->unsafe || xp->breaks_rto) {
 			strbuf_addf(&out, "%s %s + %s: %s, ", fault_name(row->fault),
 				    p->steps[row->step].name, second.buf, st);
@@ -374,13 +376,12 @@ static int explore_pairs(simcli *C, strbuf *err)
 	if (C->junit) {
 		; /* the document is written once, after every run */
 	} else if (C->json) {
-		json_object *o = json_object_new_object();
-		json_object_object_add(o, "type", json_object_new_string("explore_pairs_summary"));
-		json_object_object_add(o, "pairs", json_object_new_int64((int64_t)x.npairs));
-		json_object_object_add(o, "unsafe", json_object_new_int64((int64_t)x.nunsafe));
-		json_object_object_add(o, "breaks_rto", json_object_new_int64((int64_t)x.nbreaks_rto));
-		strbuf_addf(&out, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
-		json_object_put(o);
+		kdx_json *o = kdx_json_object();
+		kdx_json_set_str(o, "type", "explore_pairs_summary");
+		kdx_json_set_int(o, "pairs", (int64_t)x.npairs);
+		kdx_json_set_int(o, "unsafe", (int64_t)x.nunsafe);
+		kdx_json_set_int(o, "breaks_rto", (int64_t)x.nbreaks_rto);
+		kdx_json_emit(&out, o);
 	} else {
 		strbuf_addf(&out, "%zu pairs, %zu unsafe, %zu break the RTO", x.npairs, x.nunsafe,
 			    x.nbreaks_rto);
@@ -480,13 +481,10 @@ int cmd_simulate(int argc, char **argv)
 	size_t n = 10;
 	kdx_fe_flags(flags, &n, &src);
 	int rc;
-	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc))
+	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc) ||
+	    kdx_format_args(cmd, format, json, KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_JUNIT,
+			    &fmt, &rc))
 		goto out;
-	if (kdx_format_parse(cmd, format, json, KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_JUNIT,
-			     &fmt) < 0) {
-		rc = KDX_EXIT_ERROR;
-		goto out;
-	}
 	json = fmt == KDX_FORMAT_JSON;
 	if ((rc = kdx_rb_mode(cmd, mode, &src.vars)) != 0)
 		goto out;

@@ -28,45 +28,8 @@ struct tf_cli {
 static void print_event_json(const tf_event *ev, int stream)
 {
 	strbuf sb = STRBUF_INIT;
-	strbuf_addstr(&sb, "{\"type\":");
-	strbuf_add_json_str(&sb, ev->kind == TF_EV_TEXT ? "text" : ev->type);
-	if (ev->kind == TF_EV_TEXT)
-		strbuf_addstr(&sb, stream == 2 ? ",\"stream\":\"stderr\"" : ",\"stream\":\"stdout\"");
-	else {
-		strbuf_addstr(&sb, ",\"level\":");
-		strbuf_add_json_str(&sb, ev->level);
-	}
-	strbuf_addstr(&sb, ",\"message\":");
-	strbuf_add_json_str(&sb, ev->message);
-	if (ev->address) {
-		strbuf_addstr(&sb, ",\"address\":");
-		strbuf_add_json_str(&sb, ev->address);
-	}
-	if (ev->action) {
-		strbuf_addstr(&sb, ",\"action\":");
-		strbuf_add_json_str(&sb, ev->action);
-	}
-	if (ev->elapsed_seconds >= 0)
-		strbuf_addf(&sb, ",\"elapsed_seconds\":%g", ev->elapsed_seconds);
-	if (ev->kind == TF_EV_CHANGE_SUMMARY)
-		strbuf_addf(&sb, ",\"changes\":{\"add\":%d,\"change\":%d,\"remove\":%d}",
-			    ev->changes.add, ev->changes.change, ev->changes.remove);
-	if (ev->diag) {
-		const tf_diag *d = ev->diag;
-		strbuf_addstr(&sb, ",\"severity\":");
-		strbuf_add_json_str(&sb, d->severity);
-		strbuf_addstr(&sb, ",\"summary\":");
-		strbuf_add_json_str(&sb, d->summary);
-		strbuf_addstr(&sb, ",\"detail\":");
-		strbuf_add_json_str(&sb, d->detail);
-		if (d->filename) {
-			strbuf_addstr(&sb, ",\"filename\":");
-			strbuf_add_json_str(&sb, d->filename);
-			strbuf_addf(&sb, ",\"line\":%d,\"column\":%d", d->line, d->col);
-		}
-	}
-	strbuf_addch(&sb, '}');
-	puts(sb.buf);
+	kdx_json_emit(&sb, tf_event_json(ev, stream));
+	fputs(sb.buf, stdout);
 	fflush(stdout);
 	strbuf_release(&sb);
 }
@@ -140,10 +103,11 @@ static int report_error(const strbuf *err, bool json)
 {
 	if (json) {
 		strbuf sb = STRBUF_INIT;
-		strbuf_addstr(&sb, "{\"type\":\"kdx_error\",\"message\":");
-		strbuf_add_json_str(&sb, err->buf);
-		strbuf_addch(&sb, '}');
-		puts(sb.buf);
+		kdx_json *o = kdx_json_object();
+		kdx_json_set_str(o, "type", "kdx_error");
+		kdx_json_set_str_or_null(o, "message", err->buf);
+		kdx_json_emit(&sb, o);
+		fputs(sb.buf, stdout);
 		strbuf_release(&sb);
 	}
 	fprintf(stderr, "kdx: error: %s%s", err->buf,
@@ -156,12 +120,15 @@ static int print_outputs(const tf_result *r, const char *name, bool json, strbuf
 {
 	strbuf sb = STRBUF_INIT;
 	if (!name) {
-		if (json)
-			strbuf_addstr(&sb, "{\"type\":\"outputs\",\"outputs\":");
-		tf_outputs_to_json(&sb, &r->outputs);
-		if (json)
-			strbuf_addch(&sb, '}');
-		puts(sb.buf);
+		kdx_json *o = tf_outputs_json(&r->outputs);
+		if (json) {
+			kdx_json *ev = kdx_json_object();
+			kdx_json_set_str(ev, "type", "outputs");
+			kdx_json_set(ev, "outputs", o);
+			o = ev;
+		}
+		kdx_json_emit(&sb, o);
+		fputs(sb.buf, stdout);
 		strbuf_release(&sb);
 		return 0;
 	}
@@ -192,9 +159,10 @@ static int print_summary(const tf_result *r, bool json)
 {
 	strbuf sb = STRBUF_INIT;
 	if (json) {
-		strbuf_addstr(&sb, "{\"type\":\"plan_summary\",\"summary\":");
-		tf_plan_summary_to_json(&sb, &r->summary);
-		strbuf_addstr(&sb, "}\n");
+		kdx_json *ev = kdx_json_object();
+		kdx_json_set_str(ev, "type", "plan_summary");
+		kdx_json_set(ev, "summary", tf_plan_summary_json(&r->summary));
+		kdx_json_emit(&sb, ev);
 	} else {
 		tf_plan_summary_format(&sb, &r->summary);
 	}
@@ -312,9 +280,10 @@ int cmd_terraform(int argc, char **argv)
 		{ "json", KDX_FLAG_BOOL, &a.json },
 		{ 0 },
 	};
-	int rc = KDX_EXIT_ERROR;
+	int rc;
 	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc))
 		goto out;
+	rc = KDX_EXIT_ERROR; /* kdx_parse_args said OK: every usage error below is exit 1 */
 	if (check_args(cmd, &pos, &a) < 0)
 		goto out;
 	if (a.plan && (vars.n || var_files.n)) {

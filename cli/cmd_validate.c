@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "format.h"
 #include "sarif.h"
+#include "../common/json.h"
 #include "../common/strbuf.h"
 #include "frontend.h"
 
@@ -15,10 +16,13 @@
 static void render_json(strbuf *out, const char *path, const kdx_diags *d, const kdx_sources *src)
 {
 	kdx_diags_render_json(out, d, src);
-	strbuf_addstr(out, "{\"type\":\"validate\",\"file\":");
-	strbuf_add_json_str(out, path);
-	strbuf_addf(out, ",\"valid\":%s,\"errors\":%zu,\"warnings\":%zu}\n",
-		    d->nerrors ? "false" : "true", d->nerrors, d->nwarnings);
+	kdx_json *o = kdx_json_object();
+	kdx_json_set_str(o, "type", "validate");
+	kdx_json_set_str_or_null(o, "file", path);
+	kdx_json_set_bool(o, "valid", !d->nerrors);
+	kdx_json_set_int(o, "errors", (int64_t)d->nerrors);
+	kdx_json_set_int(o, "warnings", (int64_t)d->nwarnings);
+	kdx_json_emit(out, o);
 }
 
 /* One file through the front end; its diagnostics are rendered into out. */
@@ -52,13 +56,10 @@ int cmd_validate(int argc, char **argv)
 	size_t n = 2;
 	kdx_fe_flags(flags, &n, &src);
 	int rc = KDX_EXIT_OK;
-	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc))
+	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc) ||
+	    kdx_format_args(cmd, format, json, KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_SARIF,
+			    &fmt, &rc))
 		goto out;
-	if (kdx_format_parse(cmd, format, json, KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_SARIF,
-			     &fmt) < 0) {
-		rc = KDX_EXIT_ERROR;
-		goto out;
-	}
 	json = fmt != KDX_FORMAT_TEXT;
 	if (!pos.n) {
 		rc = kdx_usage_error(cmd, "'validate' needs at least one FILE");

@@ -36,3 +36,12 @@ int kdx_format_parse(const kdx_command *cmd, const char *name, bool json, unsign
 	strbuf_release(&list);
 	return -1;
 }
+
+bool kdx_format_args(const kdx_command *cmd, const char *name, bool json, unsigned allowed,
+		     kdx_format *out, int *exit_code)
+{
+	if (kdx_format_parse(cmd, name, json, allowed, out) == 0)
+		return false;
+	*exit_code = KDX_EXIT_ERROR;
+	return true;
+}

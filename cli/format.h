@@ -20,5 +20,9 @@ typedef enum kdx_format {
  * printed and -1 returned. */
 int kdx_format_parse(const kdx_command *cmd, const char *name, bool json, unsigned allowed,
 		     kdx_format *out);
+/* The same for a handler, as kdx_parse_args: true when the command must stop (the usage
+ * error printed, *exit_code KDX_EXIT_ERROR), false to go on (*exit_code untouched). */
+bool kdx_format_args(const kdx_command *cmd, const char *name, bool json, unsigned allowed,
+		     kdx_format *out, int *exit_code);
 
 #endif

@@ -109,9 +109,7 @@ void kdx_journal_view_json(FILE *out, const char *path, const kdx_journal_state 
 		kdx_json_push(steps, o);
 	}
 	strbuf sb = STRBUF_INIT;
-	kdx_json_write(&sb, d);
-	strbuf_addch(&sb, '\n');
-	kdx_json_free(d);
+	kdx_json_emit(&sb, d);
 	fwrite(sb.buf, 1, sb.len, out);
 	strbuf_release(&sb);
 }

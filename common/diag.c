@@ -1,5 +1,6 @@
 /* diag: collect and render located diagnostics. */
 #include "diag.h"
+#include "json.h"
 #include "xalloc.h"
 
 #include <stdarg.h>
@@ -274,51 +275,42 @@ void kdx_diags_render(strbuf *out, const kdx_diags *d, const kdx_sources *src, b
 	}
 }
 
-static void json_loc(strbuf *out, const kdx_sources *src, kdx_span span)
+static void json_loc(kdx_json *o, const kdx_sources *src, kdx_span span)
 {
 	const kdx_source *f = &src->files[span.file];
 	unsigned line, col, eline, ecol;
 	kdx_source_position(f, span.start, &line, &col);
 	kdx_source_position(f, span.end > span.start ? span.end : span.start, &eline, &ecol);
-	strbuf_addstr(out, "\"file\":");
-	strbuf_add_json_str(out, f->path);
-	strbuf_addf(out, ",\"line\":%u,\"column\":%u,\"end_line\":%u,\"end_column\":%u,"
-			 "\"start\":%u,\"end\":%u",
-		    line, col, eline, ecol, span.start, span.end);
+	kdx_json_set_str_or_null(o, "file", f->path);
+	kdx_json_set_int(o, "line", line);
+	kdx_json_set_int(o, "column", col);
+	kdx_json_set_int(o, "end_line", eline);
+	kdx_json_set_int(o, "end_column", ecol);
+	kdx_json_set_int(o, "start", span.start);
+	kdx_json_set_int(o, "end", span.end);
 }
 
+/* One object a line: severity, code (when there is one), message, the location (when
+ * located), hint, notes (each with its message and location). */
 void kdx_diags_render_json(strbuf *out, const kdx_diags *d, const kdx_sources *src)
 {
 	for (size_t i = 0; i < d->n; i++) {
 		const kdx_diag *g = &d->items[i];
-		strbuf_addf(out, "{\"severity\":\"%s\",", sev_name(g->sev));
-		if (g->code) {
-			strbuf_addstr(out, "\"code\":");
-			strbuf_add_json_str(out, g->code);
-			strbuf_addch(out, ',');
-		}
-		strbuf_addstr(out, "\"message\":");
-		strbuf_add_json_str(out, g->msg);
-		if (g->located && g->span.file < src->n) {
-			strbuf_addch(out, ',');
-			json_loc(out, src, g->span);
-		}
-		if (g->hint) {
-			strbuf_addstr(out, ",\"hint\":");
-			strbuf_add_json_str(out, g->hint);
-		}
-		strbuf_addstr(out, ",\"notes\":[");
+		kdx_json *o = kdx_json_object();
+		kdx_json_set_str(o, "severity", sev_name(g->sev));
+		kdx_json_set_str(o, "code", g->code);
+		kdx_json_set_str_or_null(o, "message", g->msg);
+		if (g->located && g->span.file < src->n)
+			json_loc(o, src, g->span);
+		kdx_json_set_str(o, "hint", g->hint);
+		kdx_json *notes = kdx_json_set_array(o, "notes");
 		for (size_t j = 0; j < g->nnotes; j++) {
-			if (j)
-				strbuf_addch(out, ',');
-			strbuf_addstr(out, "{\"message\":");
-			strbuf_add_json_str(out, g->notes[j].msg);
-			if (g->notes[j].located && g->notes[j].span.file < src->n) {
-				strbuf_addch(out, ',');
-				json_loc(out, src, g->notes[j].span);
-			}
-			strbuf_addch(out, '}');
+			kdx_json *n = kdx_json_object();
+			kdx_json_set_str_or_null(n, "message", g->notes[j].msg);
+			if (g->notes[j].located && g->notes[j].span.file < src->n)
+				json_loc(n, src, g->notes[j].span);
+			kdx_json_push(notes, n);
 		}
-		strbuf_addstr(out, "]}\n");
+		kdx_json_emit(out, o);
 	}
 }

@@ -45,6 +45,12 @@ void kdx_json_set_int(kdx_json *o, const char *key, int64_t v)
 		kdx_json_set(o, key, json_object_new_int64(v));
 }
 
+void kdx_json_set_uint(kdx_json *o, const char *key, uint64_t v)
+{
+	if (o)
+		kdx_json_set(o, key, json_object_new_uint64(v));
+}
+
 void kdx_json_set_double(kdx_json *o, const char *key, double v)
 {
 	if (o)
@@ -108,6 +114,13 @@ static void write_flags(strbuf *sb, const kdx_json *j, int flags)
 void kdx_json_write(strbuf *sb, const kdx_json *j)
 {
 	write_flags(sb, j, JSON_C_TO_STRING_PLAIN);
+}
+
+void kdx_json_emit(strbuf *sb, kdx_json *j)
+{
+	kdx_json_write(sb, j);
+	strbuf_addch(sb, '\n');
+	kdx_json_free(j);
 }
 
 void kdx_json_write_pretty(strbuf *sb, const kdx_json *j)

@@ -41,6 +41,8 @@ void kdx_json_free(kdx_json *j);
  * object is fine: nothing is set (a caller that keeps no data need not test first). */
 void kdx_json_set_str(kdx_json *o, const char *key, const char *v);
 void kdx_json_set_int(kdx_json *o, const char *key, int64_t v);
+/* a full 64-bit unsigned number (a seed), never written as a negative int64 */
+void kdx_json_set_uint(kdx_json *o, const char *key, uint64_t v);
 void kdx_json_set_double(kdx_json *o, const char *key, double v);
 void kdx_json_set_bool(kdx_json *o, const char *key, bool v);
 /* v, or JSON null when v is NULL (documents whose readers expect every key). */
@@ -56,6 +58,9 @@ void kdx_json_push(kdx_json *a, kdx_json *v);
 
 /* Append the compact text of j (no newline). */
 void kdx_json_write(strbuf *sb, const kdx_json *j);
+/* One JSON-lines record: the compact text of j and a newline, appended; then j is freed
+ * (the usual end of an event or a -json line). */
+void kdx_json_emit(strbuf *sb, kdx_json *j);
 /* The same, pretty-printed with two-space indentation. */
 void kdx_json_write_pretty(strbuf *sb, const kdx_json *j);
 

@@ -5,7 +5,6 @@
 #include "interp_int.h"
 #include "fielddiff.h"
 
-#include "../grammar/ast.h"
 #include "aws/client.h"
 #include "aws/model.h"
 #include "aws/proto.h"

@@ -10,7 +10,6 @@
 #include "interp_int.h"
 
 #include "../common/xalloc.h"
-#include "../grammar/ast.h"
 #include "terraform/tf.h"
 #include "terraform/tf_value.h"
 

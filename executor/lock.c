@@ -155,9 +155,7 @@ static int write_info(int fd, const char *command, uint64_t token)
 	kdx_json_set_str(d, "since", since);
 	kdx_json_set_int(d, "token", (int64_t)token);
 	strbuf sb = STRBUF_INIT;
-	kdx_json_write(&sb, d);
-	strbuf_addch(&sb, '\n');
-	kdx_json_free(d);
+	kdx_json_emit(&sb, d);
 	int rc = ftruncate(fd, 0) == 0 && pwrite(fd, sb.buf, sb.len, 0) == (ssize_t)sb.len &&
 			 fsync(fd) == 0 ? 0 : -1;
 	strbuf_release(&sb);

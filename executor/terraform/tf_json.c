@@ -3,6 +3,7 @@
 #include "../../common/json.h"
 
 #include <json-c/json.h>
+#include <stdio.h>
 #include <string.h>
 
 static json_object *jget(json_object *o, const char *key)
@@ -390,19 +391,30 @@ void tf_plan_summary_format(strbuf *sb, const tf_plan_summary *s)
 		strbuf_addf(sb, "Outputs: %d to change.\n", s->outputs_changed);
 }
 
+kdx_json *tf_plan_summary_json(const tf_plan_summary *s)
+{
+	kdx_json *o = kdx_json_object();
+	kdx_json_set_int(o, "add", s->add);
+	kdx_json_set_int(o, "change", s->change);
+	kdx_json_set_int(o, "destroy", s->destroy);
+	kdx_json_set_int(o, "replace", s->replace);
+	kdx_json_set_int(o, "read", s->read);
+	kdx_json_set_int(o, "outputs_changed", s->outputs_changed);
+	kdx_json *rc = kdx_json_set_array(o, "resource_changes");
+	for (size_t i = 0; i < s->n; i++) {
+		kdx_json *c = kdx_json_object();
+		kdx_json_set_str_or_null(c, "address", s->changes[i].address);
+		kdx_json_set_str(c, "action", tf_action_name(s->changes[i].action));
+		kdx_json_push(rc, c);
+	}
+	return o;
+}
+
 void tf_plan_summary_to_json(strbuf *sb, const tf_plan_summary *s)
 {
-	strbuf_addf(sb, "{\"add\":%d,\"change\":%d,\"destroy\":%d,\"replace\":%d,\"read\":%d,"
-			"\"outputs_changed\":%d,\"resource_changes\":[",
-		    s->add, s->change, s->destroy, s->replace, s->read, s->outputs_changed);
-	for (size_t i = 0; i < s->n; i++) {
-		strbuf_addstr(sb, i ? ",{\"address\":" : "{\"address\":");
-		strbuf_add_json_str(sb, s->changes[i].address);
-		strbuf_addstr(sb, ",\"action\":");
-		strbuf_add_json_str(sb, tf_action_name(s->changes[i].action));
-		strbuf_addch(sb, '}');
-	}
-	strbuf_addstr(sb, "]}");
+	kdx_json *o = tf_plan_summary_json(s);
+	kdx_json_write(sb, o);
+	kdx_json_free(o);
 }
 
 int tf_outputs_parse(kdx_arena *a, const char *json, size_t len, tf_outputs *out, strbuf *err)
@@ -463,20 +475,74 @@ kdx_value *tf_outputs_value(kdx_arena *a, const tf_outputs *o, bool with_sensiti
 	return m;
 }
 
+kdx_json *tf_outputs_json(const tf_outputs *o)
+{
+	kdx_json *m = kdx_json_object();
+	for (size_t i = 0; i < o->n; i++) {
+		kdx_json *e = kdx_json_set_object(m, o->items[i].name);
+		kdx_json_set_bool(e, "sensitive", o->items[i].sensitive);
+		if (o->items[i].sensitive)
+			continue;
+		/* the value's own JSON text (kdx_value_to_json) read back into the document, in a
+		 * list as tf_outputs_parse does: json-c cannot tell where a bare number ends */
+		strbuf t = STRBUF_INIT, err = STRBUF_INIT;
+		strbuf_addch(&t, '[');
+		kdx_value_to_json(&t, o->items[i].value);
+		strbuf_addch(&t, ']');
+		kdx_json *l = kdx_json_parse(t.buf, t.len, &err);
+		const kdx_json *v = kdx_json_at(l, 0);
+		if (v)
+			kdx_json_set(e, "value", kdx_json_copy(v));
+		else
+			kdx_json_set_str_or_null(e, "value", NULL); /* null */
+		kdx_json_free(l);
+		strbuf_release(&t);
+		strbuf_release(&err);
+	}
+	return m;
+}
+
 void tf_outputs_to_json(strbuf *sb, const tf_outputs *o)
 {
-	strbuf_addch(sb, '{');
-	for (size_t i = 0; i < o->n; i++) {
-		if (i)
-			strbuf_addch(sb, ',');
-		strbuf_add_json_str(sb, o->items[i].name);
-		if (o->items[i].sensitive) {
-			strbuf_addstr(sb, ":{\"sensitive\":true}");
-			continue;
-		}
-		strbuf_addstr(sb, ":{\"sensitive\":false,\"value\":");
-		kdx_value_to_json(sb, o->items[i].value);
-		strbuf_addch(sb, '}');
+	kdx_json *m = tf_outputs_json(o);
+	kdx_json_write(sb, m);
+	kdx_json_free(m);
+}
+
+/* kdx terraform -json's line for one event, beside the reader of Terraform's own. */
+kdx_json *tf_event_json(const tf_event *ev, int stream)
+{
+	kdx_json *o = kdx_json_object();
+	kdx_json_set_str_or_null(o, "type", ev->kind == TF_EV_TEXT ? "text" : ev->type);
+	if (ev->kind == TF_EV_TEXT)
+		kdx_json_set_str(o, "stream", stream == 2 ? "stderr" : "stdout");
+	else
+		kdx_json_set_str_or_null(o, "level", ev->level);
+	kdx_json_set_str_or_null(o, "message", ev->message);
+	kdx_json_set_str(o, "address", ev->address);
+	kdx_json_set_str(o, "action", ev->action);
+	if (ev->elapsed_seconds >= 0) {
+		/* as Terraform's %g-like seconds ("2.5"), not json-c's 17 digits */
+		char num[32];
+		snprintf(num, sizeof(num), "%g", ev->elapsed_seconds);
+		kdx_json_set(o, "elapsed_seconds", json_object_new_double_s(ev->elapsed_seconds, num));
 	}
-	strbuf_addch(sb, '}');
+	if (ev->kind == TF_EV_CHANGE_SUMMARY) {
+		kdx_json *c = kdx_json_set_object(o, "changes");
+		kdx_json_set_int(c, "add", ev->changes.add);
+		kdx_json_set_int(c, "change", ev->changes.change);
+		kdx_json_set_int(c, "remove", ev->changes.remove);
+	}
+	if (ev->diag) {
+		const tf_diag *d = ev->diag;
+		kdx_json_set_str_or_null(o, "severity", d->severity);
+		kdx_json_set_str_or_null(o, "summary", d->summary);
+		kdx_json_set_str_or_null(o, "detail", d->detail);
+		if (d->filename) {
+			kdx_json_set_str(o, "filename", d->filename);
+			kdx_json_set_int(o, "line", d->line);
+			kdx_json_set_int(o, "column", d->col);
+		}
+	}
+	return o;
 }

@@ -10,6 +10,7 @@
 
 #include "../../common/arena.h"
 #include "../../common/strbuf.h"
+#include "../../common/json.h"
 #include "../../common/value.h"
 
 typedef enum tf_event_kind {
@@ -109,6 +110,9 @@ int tf_plan_summary_parse(kdx_arena *a, const char *json, size_t len, tf_plan_su
 			  strbuf *err);
 /* "  + terraform_data.a (create)" lines, then "Plan: 2 to add, 0 to change, 0 to destroy." */
 void tf_plan_summary_format(strbuf *sb, const tf_plan_summary *s);
+/* {"add","change","destroy","replace","read","outputs_changed","resource_changes":
+ * [{"address","action"}]}: a new document (the caller frees it), or its text appended. */
+kdx_json *tf_plan_summary_json(const tf_plan_summary *s);
 void tf_plan_summary_to_json(strbuf *sb, const tf_plan_summary *s);
 
 /* `terraform output -json`. Sensitive values are kept (a runbook may need them) but marked;
@@ -128,6 +132,11 @@ int tf_outputs_parse(kdx_arena *a, const char *json, size_t len, tf_outputs *o, 
 /* A map of name → value; sensitive outputs are left out unless with_sensitive. */
 kdx_value *tf_outputs_value(kdx_arena *a, const tf_outputs *o, bool with_sensitive);
 /* {"name":{"sensitive":false,"value":...},"secret":{"sensitive":true}}: no sensitive value. */
+kdx_json *tf_outputs_json(const tf_outputs *o);
 void tf_outputs_to_json(strbuf *sb, const tf_outputs *o);
+/* What kdx terraform -json prints for one event: {"type", "stream" (text lines) or "level",
+ * "message", "address", "action", "elapsed_seconds", "changes", the diagnostic's
+ * "severity", "summary", "detail", "filename", "line", "column"}; the caller frees it. */
+kdx_json *tf_event_json(const tf_event *ev, int stream);
 
 #endif
