@@ -99,6 +99,8 @@ static int hook_host(kdx_eval *ev, const char *name, kdx_value **args, size_t na
 		return kdx_interp_run_command(in, args, nargs, out);
 	if (!strcmp(name, "run_info"))
 		return run_info(in, nargs, out);
+	if (!strcmp(name, "kube_request"))
+		return kdx_interp_kube_request(in, args, nargs, out);
 	if (!strcmp(name, "ask_approval")) {
 		strbuf_addstr(&in->err, "ask_approval() cannot prompt from inside an action; "
 			      "put `approval` on the step instead");

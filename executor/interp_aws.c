@@ -62,7 +62,7 @@ static const aws_model *model_for(kdx_interp *in, const char *service)
 	return m;
 }
 
-static int client(kdx_interp *in)
+int kdx_interp_client(kdx_interp *in)
 {
 	if (in->client)
 		return 0;
@@ -218,7 +218,7 @@ int kdx_interp_aws_call(kdx_interp *in, const kdx_module *mod, const kdx_env *en
 		strbuf_addf(&in->err, "%s %s: %s", service, op, err.buf);
 		goto out;
 	}
-	if (client(in) < 0)
+	if (kdx_interp_client(in) < 0)
 		goto out;
 	if (aws_client_resolve(in->client, &req, aws_model_meta(m, "endpointPrefix"),
 			       aws_model_signing_name(m), aws_model_meta(m, "serviceId"), region,
