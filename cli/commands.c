@@ -8,6 +8,7 @@ int cmd_apply(int argc, char **argv);
 int cmd_aws(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_complete(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 int cmd_fmt(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
 int cmd_help(int argc, char **argv);
@@ -77,6 +78,27 @@ const kdx_command kdx_commands[] = {
 		   "  -var-file FILE    read params from FILE (name = value lines)\n"
 		   "  -I DIR            search DIR for imported modules first\n",
 	  .run = cmd_check },
+	{ .name = "export", .summary = "Compile a proven runbook to an AWS ARC Region switch plan",
+	  .usage = "Usage: kdx export arc FILE -execution-role ARN [-format json|cloudformation]\n"
+		   "                  [-target REGION] [-account ID] [-approval-role ARN] [-name NAME]\n\n"
+		   "  Only a runbook whose proofs pass (kdx check) is exported. Prints ARC Region\n"
+		   "  switch's CreatePlan input (checked against the API model) or a CloudFormation\n"
+		   "  AWS::ARCRegionSwitch::Plan template; on stderr, every step and feature that does\n"
+		   "  not map onto an ARC execution block, and why.\n\n"
+		   "  -format F            json (CreatePlan input, the default) or cloudformation\n"
+		   "  -execution-role ARN  the IAM role the plan runs as (required)\n"
+		   "  -approval-role ARN   the role that approves ManualApproval steps (default: the\n"
+		   "                       execution role)\n"
+		   "  -target REGION       the region the plan activates (default: param target, else\n"
+		   "                       the first secondary region)\n"
+		   "  -account ID          the account in the ARNs kdx builds (EKS, ECS, Lambda;\n"
+		   "                       default: param account_id)\n"
+		   "  -name NAME           the plan's name (default: the runbook's)\n"
+		   "  -var NAME=VALUE   set a param (repeatable)\n"
+		   "  -var-file FILE    read params from FILE (name = value lines)\n"
+		   "  -I DIR            search DIR for imported modules first\n"
+		   "  -state URL        the run store the state analysis checks\n",
+	  .run = cmd_export },
 	{ .name = "fmt", .summary = "Rewrite .kdx files in the canonical layout",
 	  .usage = "Usage: kdx fmt [-check] [-diff] [-recursive] [FILE | DIR | -]...\n\n"
 		   "Formats the named files (default: the .kdx files in the current directory)\n"
