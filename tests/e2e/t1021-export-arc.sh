@@ -64,7 +64,7 @@ assert_eq "$(python3 validate.py cfn.json cfn)" "$(python3 validate.py plan.json
 "$KDX" export arc "$KDX_REPO/plans/failover.kdx" -execution-role "$ROLE" -var environment=production \
 	>failover.json 2>failover.txt || fail "export failover: $(cat failover.txt)"
 assert_eq "$(python3 validate.py failover.json)" \
-	"approve_promote_db:ManualApproval promote_db:AuroraGlobalDatabase" "the failover's steps"
+	"scale_workload:EKSResourceScaling approve_promote_db:ManualApproval promote_db:AuroraGlobalDatabase" "the failover's steps"
 assert_contains "$(cat failover.txt)" "region 'eu-west-1': an ARC plan has exactly two regions"
 
 # an unsafe runbook is not exported
