@@ -105,7 +105,7 @@ static int run(apply_args *a, const char *arg)
 	bool is_plan = kdx_planfile_is(arg);
 	/* a dry run reports waits and polls ("would wait 60s") and never sleeps (#14.7) */
 	a->rb.no_waits = a->rb.dry_run;
-	if (is_plan && (a->rb.vars.n || a->rb.var_files.n || a->rb.incs.n)) {
+	if (is_plan && (a->rb.src.vars.n || a->rb.src.var_files.n || a->rb.src.incs.n)) {
 		/* as Terraform refuses them: the plan carries the vars it was reviewed with */
 		fprintf(stderr, "kdx: error: -var, -var-file and -I cannot be used with a saved plan "
 				"('%s' carries the vars and sources it was made from); make a new "
@@ -116,7 +116,7 @@ static int run(apply_args *a, const char *arg)
 		goto out_pf;
 	if (is_plan)
 		path = pf.runbook;
-	if (kdx_rb_load(&r, path, &a->rb) < 0)
+	if (kdx_rb_load(&r, path, &a->rb, kdx_command_find("apply")->needs) < 0)
 		goto out;
 	if (is_plan && kdx_planfile_check(&pf, &r) < 0)
 		goto out;
@@ -125,7 +125,7 @@ static int run(apply_args *a, const char *arg)
 	kdx_approvals ap;
 	kdx_prompt prompt;
 	kdx_approvals_init(&ap);
-	if (setup_approvals(&ap, a, r.comp.plan, &prompt) < 0) {
+	if (setup_approvals(&ap, a, r.fe.comp.plan, &prompt) < 0) {
 		kdx_approvals_release(&ap);
 		goto out;
 	}
@@ -138,7 +138,7 @@ static int run(apply_args *a, const char *arg)
 	kdx_rb_ident(&r, path, &a->rb, &id);
 	/* a dry run journals into a store that keeps nothing and takes no real lock */
 	kdx_store *store = a->rb.dry_run ? kdx_store_open_discard()
-					 : kdx_rb_store(r.comp.plan->store.url, path, &a->rb);
+					 : kdx_rb_store(r.fe.comp.plan->store.url, path, &a->rb);
 	/* the store is checked before anything changes (kdx_rb_store printed why not) */
 	if (!store || kdx_rb_store_probe(store) < 0)
 		goto out_store;
@@ -155,7 +155,7 @@ static int run(apply_args *a, const char *arg)
 	kdx_real_clock clk;
 	kdx_real_clock_init(&clk);
 	kdx_run_result res;
-	int rc = kdx_exec_apply(r.comp.plan, &r.be.be, &clk.base, &eo, &res, &run_id, &err);
+	int rc = kdx_exec_apply(r.fe.comp.plan, &r.be.be, &clk.base, &eo, &res, &run_id, &err);
 	strbuf where = STRBUF_INIT;
 	if (run_id.len && !a->rb.dry_run)
 		kdx_store_describe(store, run_id.buf, &where);

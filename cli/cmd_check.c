@@ -5,9 +5,7 @@
 #include "junit.h"
 #include "sarif.h"
 #include "../common/strbuf.h"
-#include "../compiler/compile.h"
-#include "../compiler/safety.h"
-#include "state.h"
+#include "frontend.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,13 +127,13 @@ static void render_json(strbuf *out, const kdx_safety_report *rep, bool safe)
 
 /* One test case per analysis, failed when it reported an error (a warning too under
  * -strict); errors of the front end (syntax, types, ...) make one more case, "compile". */
-static void render_junit(strbuf *out, const kdx_compile_opts *o, const kdx_diags *d,
+static void render_junit(strbuf *out, const char *path, const kdx_diags *d,
 			 const kdx_sources *src, bool checked, bool strict)
 {
 	kdx_junit j;
 	kdx_junit_init(&j);
 	strbuf name = STRBUF_INIT, fail = STRBUF_INIT, text = STRBUF_INIT;
-	strbuf_addf(&name, "kdx check %s", o->path);
+	strbuf_addf(&name, "kdx check %s", path);
 	kdx_junit_suite(&j, name.buf);
 	for (size_t a = 0; a <= KDX_SAFETY_NANALYSES; a++) {
 		const char *an = a < KDX_SAFETY_NANALYSES ? kdx_safety_analyses[a] : NULL;
@@ -183,44 +181,37 @@ static void render_junit(strbuf *out, const kdx_compile_opts *o, const kdx_diags
 	strbuf_release(&text);
 }
 
-static int check_file(const kdx_compile_opts *o, const char *state, kdx_format fmt, bool strict)
+static int check_file(const kdx_command *cmd, const char *path, const kdx_fe_opts *o,
+		      kdx_format fmt, bool strict)
 {
 	bool json = fmt == KDX_FORMAT_JSON;
-	kdx_compilation c;
+	kdx_fe fe;
 	int rc = KDX_EXIT_ERROR;
 	strbuf diags = STRBUF_INIT, out = STRBUF_INIT;
-	kdx_safety_report rep = { 0 };
-	bool checked = false;
-	if (kdx_compile(o, &c) == 0 && c.plan &&
-	    kdx_state_choose(c.plan, &c.arena, &c.diags, state, NULL) == 0) {
-		kdx_safety_check(c.plan, &c.diags, &rep);
-		checked = true;
-	} else if (c.is_module && !c.diags.nerrors) {
-		kdx_diag_add_unlocated(&c.diags, KDX_ERROR, "check",
-				       "'%s' is a module, not a runbook: there is nothing to check",
-				       o->path);
-	}
-	size_t nerr = c.diags.nerrors, nwarn = c.diags.nwarnings;
+	kdx_fe_load(&fe, path, o, cmd->needs);
+	const kdx_safety_report *rep = &fe.rep;
+	bool checked = fe.checked;
+	size_t nerr = fe.comp.diags.nerrors, nwarn = fe.comp.diags.nwarnings;
 	bool safe = checked && !nerr && (!strict || !nwarn);
 	if (fmt == KDX_FORMAT_SARIF) {
 		kdx_sarif *sa = kdx_sarif_new("check");
-		kdx_sarif_add(sa, &c.diags, &c.sources);
+		kdx_sarif_add(sa, &fe.comp.diags, &fe.comp.sources);
 		kdx_sarif_finish(sa, &out);
 	} else if (fmt == KDX_FORMAT_JUNIT) {
-		render_junit(&out, o, &c.diags, &c.sources, checked, strict);
+		render_junit(&out, path, &fe.comp.diags, &fe.comp.sources, checked, strict);
 	} else if (json) {
-		kdx_diags_render_json(&out, &c.diags, &c.sources);
+		kdx_fe_render(&fe, true, &out);
 		if (checked)
-			render_json(&out, &rep, safe);
+			render_json(&out, rep, safe);
 	} else {
-		kdx_diags_render(&diags, &c.diags, &c.sources, kdx_use_color(2));
-		if (checked && rep.acyclic)
-			render_path(&out, &rep);
-		if (checked && rep.state)
-			strbuf_addf(&out, "state: %s\n", rep.state);
+		kdx_fe_render(&fe, false, &diags);
+		if (checked && rep->acyclic)
+			render_path(&out, rep);
+		if (checked && rep->state)
+			strbuf_addf(&out, "state: %s\n", rep->state);
 		if (safe)
 			strbuf_addf(&out, "'%s' is safe: %zu steps, %zu edges, %d analyses passed%s\n",
-				    o->path, rep.nsteps, rep.nedges, KDX_SAFETY_NANALYSES,
+				    path, rep->nsteps, rep->nedges, KDX_SAFETY_NANALYSES,
 				    nwarn ? " (with warnings)" : "");
 		else if (nerr || nwarn)
 			strbuf_addf(&diags, "%zu error%s, %zu warning%s%s\n", nerr, nerr == 1 ? "" : "s",
@@ -234,10 +225,9 @@ static int check_file(const kdx_compile_opts *o, const char *state, kdx_format f
 	fflush(stdout);
 	if (safe)
 		rc = KDX_EXIT_OK;
-	kdx_safety_report_release(&rep);
 	strbuf_release(&diags);
 	strbuf_release(&out);
-	kdx_compilation_release(&c);
+	kdx_fe_release(&fe);
 	return rc;
 }
 
@@ -247,20 +237,18 @@ int cmd_check(int argc, char **argv)
 	bool json = false, strict = false;
 	const char *explain_name = NULL, *format = NULL, *state = NULL;
 	kdx_format fmt;
-	kdx_strlist vars = { 0 }, var_files = { 0 }, incs = { 0 }, pos = { 0 };
-	kdx_flag flags[] = {
+	kdx_fe_opts src = { 0 };
+	kdx_strlist pos = { 0 };
+	kdx_flag flags[9] = {
 		{ "json", KDX_FLAG_BOOL, &json }, { "strict", KDX_FLAG_BOOL, &strict },
-		{ "format", KDX_FLAG_STRING, &format },
-		{ "explain", KDX_FLAG_STRING, &explain_name }, { "var", KDX_FLAG_MULTI, &vars },
-		{ "var-file", KDX_FLAG_MULTI, &var_files }, { "I", KDX_FLAG_MULTI, &incs },
-		{ "state", KDX_FLAG_STRING, &state }, { 0 },
+		{ "format", KDX_FLAG_STRING, &format }, { "explain", KDX_FLAG_STRING, &explain_name },
+		{ "state", KDX_FLAG_STRING, &state },
 	};
+	size_t n = 5;
+	kdx_fe_flags(flags, &n, &src);
 	int rc;
-	int r = kdx_parse_flags(cmd, argc, argv, flags, &pos);
-	if (r) {
-		rc = r < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
+	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc))
 		goto out;
-	}
 	if (kdx_format_parse(cmd, format, json,
 			     KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_SARIF | KDX_FORMAT_JUNIT,
 			     &fmt) < 0) {
@@ -275,16 +263,10 @@ int cmd_check(int argc, char **argv)
 		rc = kdx_usage_error(cmd, "'check' needs exactly one FILE");
 		goto out;
 	}
-	kdx_compile_opts o = {
-		.path = pos.items[0], .include_dirs = incs.items, .ninclude_dirs = incs.n,
-		.kdx_path = getenv("KDX_PATH"), .vars = vars.items, .nvars = vars.n,
-		.var_files = var_files.items, .nvar_files = var_files.n,
-	};
-	rc = check_file(&o, state, fmt, strict);
+	src.state_url = state;
+	rc = check_file(cmd, pos.items[0], &src, fmt, strict);
 out:
-	kdx_strlist_release(&vars);
-	kdx_strlist_release(&var_files);
-	kdx_strlist_release(&incs);
+	kdx_fe_opts_release(&src);
 	kdx_strlist_release(&pos);
 	return rc;
 }

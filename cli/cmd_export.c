@@ -4,7 +4,7 @@
  * map, and why, on stderr. A runbook whose proofs fail is not exported. */
 #include "cli.h"
 #include "export_arc.h"
-#include "state.h"
+#include "frontend.h"
 #include "../common/json.h"
 #include "../common/value.h"
 #include "../compiler/compile.h"
@@ -61,34 +61,28 @@ out:
 	return rc;
 }
 
-static int export_arc(const kdx_compile_opts *co, const kdx_arc_opts *ao, bool cfn,
-		      const char *state)
+static int export_arc(const kdx_command *cmd, const char *path, const kdx_fe_opts *src,
+		      const kdx_arc_opts *ao, bool cfn)
 {
-	kdx_compilation c;
-	kdx_safety_report rep = { 0 };
+	kdx_fe fe;
 	int rc = KDX_EXIT_ERROR;
 	strbuf diags = STRBUF_INIT, um = STRBUF_INIT, err = STRBUF_INIT, text = STRBUF_INIT;
 	kdx_json *in = NULL, *doc = NULL;
-	bool checked = false;
-	if (kdx_compile(co, &c) == 0 && c.plan &&
-	    kdx_state_choose(c.plan, &c.arena, &c.diags, state, NULL) == 0) {
-		kdx_safety_check(c.plan, &c.diags, &rep);
-		checked = true;
-	}
-	if (!checked || c.diags.nerrors) {
-		kdx_diags_render(&diags, &c.diags, &c.sources, kdx_use_color(2));
+	if (kdx_fe_load(&fe, path, src, cmd->needs) < 0) {
+		kdx_fe_render(&fe, false, &diags);
 		fputs(diags.buf, stderr);
-		fprintf(stderr, "kdx: error: '%s' is not exported: %s\n", co->path,
-			checked ? "its proofs fail (kdx check)" : "it does not compile");
+		fprintf(stderr, "kdx: error: '%s' is not exported: %s\n", path,
+			fe.checked ? "its proofs fail (kdx check)" : "it does not compile");
 		goto out;
 	}
-	if (kdx_arc_export(&c, ao, &in, &um, &err) < 0) {
+	const kdx_compilation *cp = &fe.comp;
+	if (kdx_arc_export(cp, ao, &in, &um, &err) < 0) {
 		fprintf(stderr, "kdx: error: %s\n", err.buf);
 		goto out;
 	}
 	kdx_json_write(&text, in);
 	kdx_value *v;
-	if (validate(&c.arena, &text, &v) < 0)
+	if (validate(&fe.comp.arena, &text, &v) < 0)
 		goto out;
 	if (cfn) {
 		/* AWS::ARCRegionSwitch::Plan: CreatePlan's input as the resource's properties */
@@ -97,7 +91,7 @@ static int export_arc(const kdx_compile_opts *co, const kdx_arc_opts *ao, bool c
 			      "\"Description\":\"ARC Region switch plan exported by kdx\","
 			      "\"Resources\":{\"Plan\":{\"Type\":\"AWS::ARCRegionSwitch::Plan\","
 			      "\"Properties\":");
-		kdx_value_to_json(&text, cfn_keys(&c.arena, v, false));
+		kdx_value_to_json(&text, cfn_keys(&fe.comp.arena, v, false));
 		strbuf_addstr(&text, "}}}");
 	}
 	doc = kdx_json_parse(text.buf, text.len, &err);
@@ -116,12 +110,11 @@ static int export_arc(const kdx_compile_opts *co, const kdx_arc_opts *ao, bool c
 out:
 	kdx_json_free(in);
 	kdx_json_free(doc);
-	kdx_safety_report_release(&rep);
 	strbuf_release(&diags);
 	strbuf_release(&um);
 	strbuf_release(&err);
 	strbuf_release(&text);
-	kdx_compilation_release(&c);
+	kdx_fe_release(&fe);
 	return rc;
 }
 
@@ -130,23 +123,22 @@ int cmd_export(int argc, char **argv)
 	const kdx_command *cmd = kdx_command_find("export");
 	const char *format = NULL, *state = NULL;
 	kdx_arc_opts ao = { 0 };
-	kdx_strlist vars = { 0 }, var_files = { 0 }, incs = { 0 }, pos = { 0 };
-	kdx_flag flags[] = {
+	kdx_fe_opts src = { 0 };
+	kdx_strlist pos = { 0 };
+	kdx_flag flags[12] = {
 		{ "format", KDX_FLAG_STRING, &format },
 		{ "execution-role", KDX_FLAG_STRING, &ao.execution_role },
 		{ "approval-role", KDX_FLAG_STRING, &ao.approval_role },
 		{ "target", KDX_FLAG_STRING, &ao.target },
 		{ "account", KDX_FLAG_STRING, &ao.account },
 		{ "name", KDX_FLAG_STRING, &ao.name },
-		{ "var", KDX_FLAG_MULTI, &vars }, { "var-file", KDX_FLAG_MULTI, &var_files },
-		{ "I", KDX_FLAG_MULTI, &incs }, { "state", KDX_FLAG_STRING, &state }, { 0 },
+		{ "state", KDX_FLAG_STRING, &state },
 	};
+	size_t n = 7;
+	kdx_fe_flags(flags, &n, &src);
 	int rc;
-	int r = kdx_parse_flags(cmd, argc, argv, flags, &pos);
-	if (r) {
-		rc = r < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
+	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc))
 		goto out;
-	}
 	if (pos.n != 2 || strcmp(pos.items[0], "arc")) {
 		rc = kdx_usage_error(cmd, "'export' needs a target and one FILE: kdx export arc FILE");
 		goto out;
@@ -159,16 +151,10 @@ int cmd_export(int argc, char **argv)
 		rc = kdx_usage_error(cmd, "an ARC plan runs as an IAM role: pass -execution-role ARN");
 		goto out;
 	}
-	kdx_compile_opts o = {
-		.path = pos.items[1], .include_dirs = incs.items, .ninclude_dirs = incs.n,
-		.kdx_path = getenv("KDX_PATH"), .vars = vars.items, .nvars = vars.n,
-		.var_files = var_files.items, .nvar_files = var_files.n,
-	};
-	rc = export_arc(&o, &ao, format && !strcmp(format, "cloudformation"), state);
+	src.state_url = state;
+	rc = export_arc(cmd, pos.items[1], &src, &ao, format && !strcmp(format, "cloudformation"));
 out:
-	kdx_strlist_release(&vars);
-	kdx_strlist_release(&var_files);
-	kdx_strlist_release(&incs);
+	kdx_fe_opts_release(&src);
 	kdx_strlist_release(&pos);
 	return rc;
 }

@@ -3,8 +3,7 @@
  * steps of a `parallel` group or of a nested runbook drawn in a box (a cluster) named after
  * it. */
 #include "cli.h"
-#include "../compiler/compile.h"
-#include "aws_check.h"
+#include "frontend.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,53 +103,36 @@ static void graph_dot(strbuf *out, const kdx_plan *p)
 int cmd_graph(int argc, char **argv)
 {
 	const kdx_command *cmd = kdx_command_find("graph");
-	kdx_strlist vars = { 0 }, var_files = { 0 }, incs = { 0 }, pos = { 0 };
-	kdx_flag flags[] = {
-		{ "var", KDX_FLAG_MULTI, &vars }, { "var-file", KDX_FLAG_MULTI, &var_files },
-		{ "I", KDX_FLAG_MULTI, &incs }, { 0 },
-	};
+	kdx_fe_opts src = { 0 };
+	kdx_strlist pos = { 0 };
+	kdx_flag flags[4] = { { 0 } };
+	size_t n = 0;
+	kdx_fe_flags(flags, &n, &src);
 	int rc = KDX_EXIT_OK;
-	int r = kdx_parse_flags(cmd, argc, argv, flags, &pos);
-	if (r) {
-		rc = r < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
+	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc))
 		goto out;
-	}
 	if (pos.n != 1) {
 		rc = kdx_usage_error(cmd, "'graph' takes exactly one FILE");
 		goto out;
 	}
-	kdx_compile_opts o = {
-		.path = pos.items[0], .include_dirs = incs.items, .ninclude_dirs = incs.n,
-		.kdx_path = getenv("KDX_PATH"), .vars = vars.items, .nvars = vars.n,
-		.var_files = var_files.items, .nvar_files = var_files.n,
-		.check_aws_call = kdx_aws_check_call,
-	};
-	kdx_aws_checker checker = { 0 };
-	o.check_aws_ctx = &checker;
-	kdx_compilation c;
-	int cr = kdx_compile(&o, &c);
-	kdx_aws_checker_release(&checker);
+	kdx_fe fe;
+	int cr = kdx_fe_load(&fe, pos.items[0], &src, cmd->needs);
 	strbuf out = STRBUF_INIT;
-	if (cr || !c.plan) {
-		kdx_diags_render(&out, &c.diags, &c.sources, kdx_use_color(STDERR_FILENO));
-		fputs(out.buf, stderr);
-		if (!cr && c.is_module)
-			fprintf(stderr, "kdx: error: '%s' is a module; graph draws a runbook's steps\n",
-				o.path);
+	kdx_fe_render(&fe, false, &out);
+	fputs(out.buf, stderr); /* errors, or warnings */
+	/* An unsafe runbook is still drawn (the drawing helps to see why), with the analyses'
+	 * diagnostics every command gives and exit 1. */
+	if (cr < 0)
 		rc = KDX_EXIT_ERROR;
-	} else {
-		kdx_diags_render(&out, &c.diags, &c.sources, kdx_use_color(STDERR_FILENO));
-		fputs(out.buf, stderr); /* warnings */
+	if (cr == 0 || (fe.checked && fe.comp.plan)) {
 		strbuf_reset(&out);
-		graph_dot(&out, c.plan);
+		graph_dot(&out, fe.comp.plan);
 		fputs(out.buf, stdout);
 	}
 	strbuf_release(&out);
-	kdx_compilation_release(&c);
+	kdx_fe_release(&fe);
 out:
-	kdx_strlist_release(&vars);
-	kdx_strlist_release(&var_files);
-	kdx_strlist_release(&incs);
+	kdx_fe_opts_release(&src);
 	kdx_strlist_release(&pos);
 	return rc;
 }

@@ -78,6 +78,6 @@ int cmd_help(int argc, char **argv)
 	if (!c)
 		return kdx_usage_error(kdx_command_find("help"), "no help for '%s': not a command",
 				       argv[1]);
-	fputs(c->usage, stdout);
+	kdx_command_usage(c, stdout);
 	return KDX_EXIT_OK;
 }

@@ -31,11 +31,9 @@ int cmd_plan(int argc, char **argv)
 	flags[n++] = (kdx_flag){ "detailed-exitcode", KDX_FLAG_BOOL, &detailed };
 	flags[n++] = (kdx_flag){ "state-dir", KDX_FLAG_STRING, &state_dir };
 	flags[n] = (kdx_flag){ 0 };
-	int rc = kdx_parse_flags(cmd, argc, argv, flags, &pos);
-	if (rc) {
-		rc = rc < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
+	int rc;
+	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc))
 		goto out;
-	}
 	if (kdx_format_parse(cmd, format, json, KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_MD,
 			     &fmt) < 0) {
 		rc = KDX_EXIT_ERROR;
@@ -50,7 +48,7 @@ int cmd_plan(int argc, char **argv)
 	o.state_dir = state_dir;
 	kdx_rb r;
 	rc = KDX_EXIT_ERROR;
-	if (kdx_rb_load(&r, pos.items[0], &o) == 0) {
+	if (kdx_rb_load(&r, pos.items[0], &o, cmd->needs) == 0) {
 		kdx_planview v;
 		strbuf meta = STRBUF_INIT, err = STRBUF_INIT;
 		kdx_planview_init(&v);

@@ -67,13 +67,13 @@ static kdx_store *find_run(const char *journal, const char *file, const char *st
  * must be one the run recorded, never a silent replacement of them. */
 static int check_vars(const kdx_rb_opts *now, const kdx_rb_opts *then, const char *run_id)
 {
-	for (size_t i = 0; i < now->vars.n; i++) {
-		const char *v = now->vars.items[i];
+	for (size_t i = 0; i < now->src.vars.n; i++) {
+		const char *v = now->src.vars.items[i];
 		size_t kl = strcspn(v, "=");
 		const char *was = NULL;
-		for (size_t k = 0; k < then->vars.n; k++)
-			if (!strncmp(then->vars.items[k], v, kl) && then->vars.items[k][kl] == '=')
-				was = then->vars.items[k];
+		for (size_t k = 0; k < then->src.vars.n; k++)
+			if (!strncmp(then->src.vars.items[k], v, kl) && then->src.vars.items[k][kl] == '=')
+				was = then->src.vars.items[k];
 		if (was && !strcmp(was, v))
 			continue;
 		fprintf(stderr, "kdx: error: -var %s differs from run '%s', which started with %s; "
@@ -82,14 +82,14 @@ static int check_vars(const kdx_rb_opts *now, const kdx_rb_opts *then, const cha
 			was ? was : "no such -var");
 		return -1;
 	}
-	for (size_t i = 0; i < now->var_files.n; i++) {
+	for (size_t i = 0; i < now->src.var_files.n; i++) {
 		bool found = false;
-		for (size_t k = 0; k < then->var_files.n && !found; k++)
-			found = !strcmp(then->var_files.items[k], now->var_files.items[i]);
+		for (size_t k = 0; k < then->src.var_files.n && !found; k++)
+			found = !strcmp(then->src.var_files.items[k], now->src.var_files.items[i]);
 		if (!found) {
 			fprintf(stderr, "kdx: error: -var-file %s was not used by run '%s'; a resume "
 					"or rollback uses the run's own var files. Run it without "
-					"-var-file\n", now->var_files.items[i], run_id);
+					"-var-file\n", now->src.var_files.items[i], run_id);
 			return -1;
 		}
 	}
@@ -108,6 +108,23 @@ static void print_result(const kdx_run_result *res, bool json, bool rollback)
 	printf("%s: %s (%zu done, %zu undone, %zu not undone, %zu failed, %zu still in place)\n",
 	       rollback ? "rollback" : "resume", kdx_run_status_name(res->status), res->done,
 	       res->undone, res->not_undone, res->failed + res->undo_failed, res->in_place);
+}
+
+/* No run of FILE to continue: if FILE itself does not compile or is unsafe, say so too,
+ * with the diagnostics every other command gives for it. */
+static void explain_broken(const char *file, const kdx_rb_opts *o, unsigned needs)
+{
+	kdx_fe fe;
+	kdx_fe_opts src = o->src;
+	src.state_url = o->state_url;
+	src.state_dir = o->state_dir;
+	if (kdx_fe_load(&fe, file, &src, needs) < 0) {
+		strbuf out = STRBUF_INIT;
+		kdx_fe_render(&fe, o->json, &out);
+		fputs(out.buf ? out.buf : "", stderr);
+		strbuf_release(&out);
+	}
+	kdx_fe_release(&fe);
 }
 
 int kdx_recover_main(int argc, char **argv, bool rollback)
@@ -146,8 +163,11 @@ int kdx_recover_main(int argc, char **argv, bool rollback)
 	strbuf url = STRBUF_INIT;
 	store = find_run(journal, file, kdx_rb_state_url(&o, &url), &o, &run_id);
 	strbuf_release(&url);
-	if (!store)
+	if (!store) {
+		if (file)
+			explain_broken(file, &o, cmd->needs);
 		goto out;
+	}
 	kdx_journal_state st;
 	kdx_journal_state_init(&st);
 	kdx_run_ident got;
@@ -179,14 +199,14 @@ int kdx_recover_main(int argc, char **argv, bool rollback)
 	int vars_ok = kdx_rb_meta_load(st.meta, &from, &rb_path, &holder) == 0
 			      ? check_vars(&o, &from, run_id.buf)
 			      : 0;
-	kdx_strlist_release(&o.vars);
-	kdx_strlist_release(&o.var_files);
-	o.vars = from.vars;
-	o.var_files = from.var_files;
-	if (!o.incs.n)
-		o.incs = from.incs;
+	kdx_strlist_release(&o.src.vars);
+	kdx_strlist_release(&o.src.var_files);
+	o.src.vars = from.src.vars;
+	o.src.var_files = from.src.var_files;
+	if (!o.src.incs.n)
+		o.src.incs = from.src.incs;
 	else
-		kdx_strlist_release(&from.incs);
+		kdx_strlist_release(&from.src.incs);
 	if (!file)
 		file = rb_path ? rb_path : got.path ? got.path : st.runbook;
 	kdx_journal_state_release(&st);
@@ -203,7 +223,7 @@ int kdx_recover_main(int argc, char **argv, bool rollback)
 	char *rb_file = xstrdup(file);
 	kdx_run_ident_release(&got);
 	kdx_rb r;
-	if (kdx_rb_load(&r, rb_file, &o) == 0) {
+	if (kdx_rb_load(&r, rb_file, &o, cmd->needs) == 0) {
 		kdx_progress prog;
 		kdx_progress_init(&prog, stdout, json, kdx_use_color(1));
 		kdx_approvals ap;
@@ -227,7 +247,7 @@ int kdx_recover_main(int argc, char **argv, bool rollback)
 		kdx_real_clock clk;
 		kdx_real_clock_init(&clk);
 		kdx_run_result res;
-		int x = kdx_exec_recover(r.comp.plan, run_id.buf, rollback, &r.be.be, &clk.base,
+		int x = kdx_exec_recover(r.fe.comp.plan, run_id.buf, rollback, &r.be.be, &clk.base,
 					 &eo, &res, &err);
 		strbuf where = STRBUF_INIT;
 		kdx_store_describe(store, run_id.buf, &where);

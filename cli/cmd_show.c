@@ -2,8 +2,10 @@
  * step did, what was undone, how the run ended), for people or as JSON. */
 #include "cli.h"
 #include "format.h"
+#include "frontend.h"
 #include "plan_md.h"
 #include "../common/json.h"
+#include "../compiler/plan_io.h"
 #include "journal_view.h"
 #include "planfile.h"
 
@@ -97,6 +99,44 @@ static int show_journal(const char *path, bool json)
 	return rc;
 }
 
+/* A runbook: its plan IR as the front end builds it for every command, checked at the level
+ * the table gives show; -json: the IR document (compiler/plan_io.h). */
+static int show_runbook(const kdx_command *cmd, const char *path, const kdx_fe_opts *o, bool json)
+{
+	kdx_fe fe;
+	strbuf out = STRBUF_INIT;
+	int rc = kdx_fe_load(&fe, path, o, cmd->needs);
+	kdx_fe_render(&fe, json, &out);
+	fputs(out.buf, json ? stdout : stderr);
+	strbuf_reset(&out);
+	if (rc == 0) {
+		const kdx_plan *p = fe.comp.plan;
+		strbuf_addf(&out, "Runbook %s (%s): %zu steps\n", p->name, path, p->nsteps);
+		for (size_t i = 0; i < p->nsteps; i++) {
+			const kdx_step *s = &p->steps[i];
+			strbuf_addf(&out, "  step %s  (%s)", s->name, s->action ? s->action : "no action");
+			for (size_t k = 0; k < s->npreds; k++)
+				strbuf_addf(&out, "%s%s", k ? ", " : "  after ", p->steps[s->preds[k].from].name);
+			strbuf_addch(&out, '\n');
+		}
+		if (json) {
+			strbuf_reset(&out);
+			kdx_plan_write(&out, p);
+			strbuf_addch(&out, '\n');
+		}
+		fputs(out.buf, stdout);
+	}
+	strbuf_release(&out);
+	kdx_fe_release(&fe);
+	return rc ? KDX_EXIT_ERROR : KDX_EXIT_OK;
+}
+
+static bool has_suffix(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), m = strlen(suffix);
+	return n > m && !strcmp(s + n - m, suffix);
+}
+
 int cmd_show(int argc, char **argv)
 {
 	const kdx_command *cmd = kdx_command_find("show");
@@ -104,21 +144,26 @@ int cmd_show(int argc, char **argv)
 	const char *format = NULL, *journal = NULL;
 	kdx_format fmt = KDX_FORMAT_TEXT;
 	kdx_strlist pos = { 0 };
-	kdx_flag flags[] = { { "json", KDX_FLAG_BOOL, &json }, { "format", KDX_FLAG_STRING, &format },
-			     { "journal", KDX_FLAG_STRING, &journal },
-			     { 0 } };
-	int rc = kdx_parse_flags(cmd, argc, argv, flags, &pos);
-	if (rc)
-		rc = rc < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
-	else if (kdx_format_parse(cmd, format, json,
+	kdx_fe_opts src = { 0 };
+	kdx_flag flags[7] = { { "json", KDX_FLAG_BOOL, &json }, { "format", KDX_FLAG_STRING, &format },
+			      { "journal", KDX_FLAG_STRING, &journal } };
+	size_t n = 3;
+	kdx_fe_flags(flags, &n, &src);
+	int rc;
+	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc))
+		goto out;
+	if (kdx_format_parse(cmd, format, json,
 				  KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_MD, &fmt) < 0)
 		rc = KDX_EXIT_ERROR;
 	else if (journal && pos.n == 0)
 		rc = fmt == KDX_FORMAT_MD ? kdx_usage_error(cmd, "-format md shows a plan file, not a journal")
 					  : show_journal(journal, json);
 	else if (pos.n != 1 || journal)
-		rc = kdx_usage_error(cmd, "show needs one PLANFILE or JOURNAL");
-	else if (strlen(pos.items[0]) > 6 && !strcmp(pos.items[0] + strlen(pos.items[0]) - 6, ".jsonl"))
+		rc = kdx_usage_error(cmd, "show needs one FILE.kdx, PLANFILE or JOURNAL");
+	else if (has_suffix(pos.items[0], ".kdx"))
+		rc = fmt == KDX_FORMAT_MD ? kdx_usage_error(cmd, "-format md shows a plan file, not a runbook")
+					  : show_runbook(cmd, pos.items[0], &src, json);
+	else if (has_suffix(pos.items[0], ".jsonl"))
 		rc = fmt == KDX_FORMAT_MD ? kdx_usage_error(cmd, "-format md shows a plan file, not a journal")
 					  : show_journal(pos.items[0], json);
 	else if (kdx_planfile_is(pos.items[0]))
@@ -127,6 +172,8 @@ int cmd_show(int argc, char **argv)
 		rc = kdx_usage_error(cmd, "-format md shows a plan file, not a journal");
 	else
 		rc = show_journal(pos.items[0], json);
+out:
 	kdx_strlist_release(&pos);
+	kdx_fe_opts_release(&src);
 	return rc;
 }

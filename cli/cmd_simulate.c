@@ -5,7 +5,7 @@
 #include "format.h"
 #include "junit.h"
 #include "../common/strbuf.h"
-#include "../compiler/compile.h"
+#include "frontend.h"
 #include "../sim/explore.h"
 #include "../sim/sim.h"
 #include "../sim/svg.h"
@@ -395,26 +395,26 @@ static int explore_pairs(simcli *C, strbuf *err)
 	return 0;
 }
 
-static int simulate(const kdx_compile_opts *o, simcli *C, const char *scenario, bool all,
-		    bool do_explore)
+static int simulate(const kdx_command *cmd, const char *path, const kdx_fe_opts *o, simcli *C,
+		    const char *scenario, bool all, bool do_explore)
 {
-	kdx_compilation c;
+	kdx_fe fe;
+	kdx_compilation *c = &fe.comp;
 	strbuf diags = STRBUF_INIT, err = STRBUF_INIT;
 	int rc = KDX_EXIT_ERROR;
 	kdx_scenario *sc = NULL;
 	size_t nsc = 0;
-	if (kdx_compile(o, &c) < 0 || !c.plan) {
-		if (c.is_module && !c.diags.nerrors)
-			strbuf_addf(&err, "'%s' is a module, not a runbook: there is nothing to simulate",
-				    o->path);
+	/* An unsafe runbook is still rehearsed -- the timeline shows how it goes wrong -- but
+	 * the analyses' diagnostics are the same as every command's and the exit is 1. */
+	bool unsafe = kdx_fe_load(&fe, path, o, cmd->needs) < 0;
+	if (unsafe && !(fe.checked && c->plan))
 		goto out;
-	}
-	C->p = c.plan;
-	if (kdx_scenarios_load(&c, &sc, &nsc, &err) < 0)
+	C->p = c->plan;
+	if (kdx_scenarios_load(c, &sc, &nsc, &err) < 0)
 		goto out;
 	const kdx_scenario *one = NULL;
 	if (scenario && !(one = kdx_scenario_find(sc, nsc, scenario))) {
-		strbuf_addf(&err, "no scenario \"%s\" in '%s'%s", scenario, o->path,
+		strbuf_addf(&err, "no scenario \"%s\" in '%s'%s", scenario, path,
 			    nsc ? "; the scenarios are:" : " (it has none)");
 		for (size_t i = 0; i < nsc; i++)
 			strbuf_addf(&err, "%s \"%s\"", i ? "," : "", sc[i].name);
@@ -436,7 +436,10 @@ static int simulate(const kdx_compile_opts *o, simcli *C, const char *scenario, 
 				goto out;
 		}
 	}
-	rc = C->failed ? KDX_EXIT_ERROR : KDX_EXIT_OK;
+	rc = C->failed || unsafe ? KDX_EXIT_ERROR : KDX_EXIT_OK;
+	if (unsafe)
+		strbuf_addf(&err, "'%s' is not safe (see above): rehearsed anyway, but it must not "
+			    "run as it is", path);
 	if (C->junit) {
 		strbuf doc = STRBUF_INIT;
 		kdx_junit_finish(C->junit, &doc);
@@ -444,13 +447,13 @@ static int simulate(const kdx_compile_opts *o, simcli *C, const char *scenario, 
 		strbuf_release(&doc);
 	}
 out:
-	kdx_diags_render(&diags, &c.diags, &c.sources, kdx_use_color(2));
+	kdx_fe_render(&fe, false, &diags);
 	fputs(diags.buf, stderr);
 	if (err.len)
 		fprintf(stderr, "kdx: error: %s\n", err.buf);
 	strbuf_release(&diags);
 	strbuf_release(&err);
-	kdx_compilation_release(&c);
+	kdx_fe_release(&fe);
 	return rc;
 }
 
@@ -461,22 +464,20 @@ int cmd_simulate(int argc, char **argv)
 	const char *scenario = NULL, *svg = NULL, *format = NULL;
 	kdx_format fmt;
 	long seed = 1, par = 0, depth = 1;
-	kdx_strlist vars = { 0 }, var_files = { 0 }, incs = { 0 }, pos = { 0 };
-	kdx_flag flags[] = {
+	kdx_fe_opts src = { 0 };
+	kdx_strlist pos = { 0 };
+	kdx_flag flags[13] = {
 		{ "json", KDX_FLAG_BOOL, &json }, { "all-scenarios", KDX_FLAG_BOOL, &all },
 		{ "format", KDX_FLAG_STRING, &format },
 		{ "explore", KDX_FLAG_BOOL, &do_explore }, { "scenario", KDX_FLAG_STRING, &scenario },
 		{ "timeline", KDX_FLAG_STRING, &svg }, { "seed", KDX_FLAG_INT, &seed },
 		{ "parallelism", KDX_FLAG_INT, &par }, { "depth", KDX_FLAG_INT, &depth },
-		{ "var", KDX_FLAG_MULTI, &vars },
-		{ "var-file", KDX_FLAG_MULTI, &var_files }, { "I", KDX_FLAG_MULTI, &incs }, { 0 },
 	};
+	size_t n = 9;
+	kdx_fe_flags(flags, &n, &src);
 	int rc;
-	int r = kdx_parse_flags(cmd, argc, argv, flags, &pos);
-	if (r) {
-		rc = r < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
+	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc))
 		goto out;
-	}
 	if (kdx_format_parse(cmd, format, json, KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_JUNIT,
 			     &fmt) < 0) {
 		rc = KDX_EXIT_ERROR;
@@ -503,21 +504,14 @@ int cmd_simulate(int argc, char **argv)
 		rc = kdx_usage_error(cmd, "-parallelism takes 1 to 10000 and -seed a number >= 0");
 		goto out;
 	}
-	kdx_compile_opts o = {
-		.path = pos.items[0], .include_dirs = incs.items, .ninclude_dirs = incs.n,
-		.kdx_path = getenv("KDX_PATH"), .vars = vars.items, .nvars = vars.n,
-		.var_files = var_files.items, .nvar_files = var_files.n,
-	};
 	kdx_junit junit;
 	kdx_junit_init(&junit);
 	simcli C = { .seed = (uint64_t)seed, .parallelism = (int)par, .json = json, .svg = svg,
 		     .depth = (int)depth, .junit = fmt == KDX_FORMAT_JUNIT ? &junit : NULL };
-	rc = simulate(&o, &C, scenario, all, do_explore);
+	rc = simulate(cmd, pos.items[0], &src, &C, scenario, all, do_explore);
 	kdx_junit_release(&junit);
 out:
-	kdx_strlist_release(&vars);
-	kdx_strlist_release(&var_files);
-	kdx_strlist_release(&incs);
+	kdx_fe_opts_release(&src);
 	kdx_strlist_release(&pos);
 	return rc;
 }

@@ -313,11 +313,8 @@ int cmd_terraform(int argc, char **argv)
 		{ 0 },
 	};
 	int rc = KDX_EXIT_ERROR;
-	int r = kdx_parse_flags(cmd, argc, argv, flags, &pos);
-	if (r) {
-		rc = r < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
+	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc))
 		goto out;
-	}
 	if (check_args(cmd, &pos, &a) < 0)
 		goto out;
 	if (a.plan && (vars.n || var_files.n)) {

@@ -4,8 +4,7 @@
 #include "format.h"
 #include "sarif.h"
 #include "../common/strbuf.h"
-#include "../compiler/compile.h"
-#include "aws_check.h"
+#include "frontend.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,22 +21,20 @@ static void render_json(strbuf *out, const char *path, const kdx_diags *d, const
 		    d->nerrors ? "false" : "true", d->nerrors, d->nwarnings);
 }
 
-/* The compile pipeline for one file; its diagnostics are rendered into out. */
-static size_t validate_file(const kdx_compile_opts *base, const char *path, kdx_format fmt,
-			    kdx_sarif *sarif, strbuf *out)
+/* One file through the front end; its diagnostics are rendered into out. */
+static size_t validate_file(const kdx_command *cmd, const kdx_fe_opts *o, const char *path,
+			    kdx_format fmt, kdx_sarif *sarif, strbuf *out)
 {
-	kdx_compile_opts o = *base;
-	o.path = path;
-	kdx_compilation c;
-	kdx_compile(&o, &c);
+	kdx_fe fe;
+	kdx_fe_load(&fe, path, o, cmd->needs);
 	if (sarif)
-		kdx_sarif_add(sarif, &c.diags, &c.sources);
+		kdx_sarif_add(sarif, &fe.comp.diags, &fe.comp.sources);
 	else if (fmt == KDX_FORMAT_JSON)
-		render_json(out, path, &c.diags, &c.sources);
+		render_json(out, path, &fe.comp.diags, &fe.comp.sources);
 	else
-		kdx_diags_render(out, &c.diags, &c.sources, kdx_use_color(2));
-	size_t n = c.diags.nerrors;
-	kdx_compilation_release(&c);
+		kdx_fe_render(&fe, fmt == KDX_FORMAT_JSON, out);
+	size_t n = fe.comp.diags.nerrors;
+	kdx_fe_release(&fe);
 	return n;
 }
 
@@ -47,18 +44,16 @@ int cmd_validate(int argc, char **argv)
 	bool json = false;
 	const char *format = NULL;
 	kdx_format fmt;
-	kdx_strlist vars = { 0 }, var_files = { 0 }, incs = { 0 }, pos = { 0 };
-	kdx_flag flags[] = {
+	kdx_fe_opts src = { 0 };
+	kdx_strlist pos = { 0 };
+	kdx_flag flags[6] = {
 		{ "json", KDX_FLAG_BOOL, &json }, { "format", KDX_FLAG_STRING, &format },
-		{ "var", KDX_FLAG_MULTI, &vars },
-		{ "var-file", KDX_FLAG_MULTI, &var_files }, { "I", KDX_FLAG_MULTI, &incs }, { 0 },
 	};
+	size_t n = 2;
+	kdx_fe_flags(flags, &n, &src);
 	int rc = KDX_EXIT_OK;
-	int r = kdx_parse_flags(cmd, argc, argv, flags, &pos);
-	if (r) {
-		rc = r < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
+	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc))
 		goto out;
-	}
 	if (kdx_format_parse(cmd, format, json, KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_SARIF,
 			     &fmt) < 0) {
 		rc = KDX_EXIT_ERROR;
@@ -69,18 +64,11 @@ int cmd_validate(int argc, char **argv)
 		rc = kdx_usage_error(cmd, "'validate' needs at least one FILE");
 		goto out;
 	}
-	kdx_compile_opts o = {
-		.include_dirs = incs.items, .ninclude_dirs = incs.n, .kdx_path = getenv("KDX_PATH"),
-		.vars = vars.items, .nvars = vars.n, .var_files = var_files.items,
-		.nvar_files = var_files.n, .check_aws_call = kdx_aws_check_call,
-	};
-	kdx_aws_checker checker = { 0 };
-	o.check_aws_ctx = &checker;
 	strbuf text = STRBUF_INIT;
 	size_t nerrors = 0;
 	kdx_sarif *sarif = fmt == KDX_FORMAT_SARIF ? kdx_sarif_new("validate") : NULL;
 	for (size_t i = 0; i < pos.n; i++)
-		nerrors += validate_file(&o, pos.items[i], fmt, sarif, &text);
+		nerrors += validate_file(cmd, &src, pos.items[i], fmt, sarif, &text);
 	if (sarif)
 		kdx_sarif_finish(sarif, &text);
 	fputs(text.buf, json ? stdout : stderr);
@@ -88,11 +76,8 @@ int cmd_validate(int argc, char **argv)
 		fprintf(stderr, "%zu error%s\n", nerrors, nerrors == 1 ? "" : "s");
 	rc = nerrors ? KDX_EXIT_ERROR : KDX_EXIT_OK;
 	strbuf_release(&text);
-	kdx_aws_checker_release(&checker);
 out:
-	kdx_strlist_release(&vars);
-	kdx_strlist_release(&var_files);
-	kdx_strlist_release(&incs);
+	kdx_fe_opts_release(&src);
 	kdx_strlist_release(&pos);
 	return rc;
 }

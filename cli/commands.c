@@ -1,5 +1,7 @@
-/* commands: the table of every kdx subcommand. Keep it sorted by name;
- * each handler lives in its own cli/cmd_<name>.c. */
+/* commands: the table of every kdx subcommand. Keep it sorted by name; each handler lives
+ * in its own cli/cmd_<name>.c. .needs says what the command needs (enum kdx_need): the
+ * front end compiles and checks at that level for every command alike (cli/frontend.h),
+ * and the run commands load credentials, lock and store by it (cli/runbook.h). */
 #include "cli.h"
 
 #include <string.h>
@@ -49,13 +51,11 @@ const kdx_command kdx_commands[] = {
 		   "                     $KDX_STATE, then the runbook's state block, then .kdx)\n"
 		   "  -lease D           a shared store's lock lease (default 30s), renewed by a heartbeat\n"
 		   "  -lock-timeout D    wait up to D for a shared store's lock another runner holds\n"
-		   "  -var NAME=VALUE   set a param (repeatable)\n"
-		   "  -var-file FILE    read params from FILE (name = value lines)\n"
-		   "  -I DIR            search DIR for imported modules first\n"
 		   "  -endpoint-url URL send every AWS request to URL (an emulator)\n"
 		   "  -allow-exec       let core.exec and Terraform run the local commands the\n"
 		   "                    runbook's allow_exec lists (off by default)\n",
-	  .run = cmd_apply },
+	  .run = cmd_apply,
+	  .needs = KDX_NEED_COMPILE | KDX_NEED_RUNBOOK | KDX_NEED_CHECK | KDX_NEED_CREDS | KDX_NEED_LOCK | KDX_NEED_STORE },
 	{ .name = "aws", .summary = "Talk to AWS directly: send one model-checked call, or show how a request is signed",
 	  .usage = "Usage: kdx aws SUBCOMMAND [FLAGS]\n\n  sign   show SigV4 signing of a raw HTTP request\n"
 		   "  call   send one model-checked request (kdx aws call SERVICE OPERATION ...)\n", .run = cmd_aws },
@@ -73,14 +73,13 @@ const kdx_command kdx_commands[] = {
 		   "                    dynamodb://TABLE?region=R&replicas=R2,R3); default: $KDX_STATE,\n"
 		   "                    then the runbook's state { url = ... } block, then .kdx\n"
 		   "  -explain NAME     what an analysis proves and why it matters: graph, traffic,\n"
-		   "                    capacity, rto, rpo, fencing, reversibility, races, state\n"
-		   "  -var NAME=VALUE   set a param (repeatable)\n"
-		   "  -var-file FILE    read params from FILE (name = value lines)\n"
-		   "  -I DIR            search DIR for imported modules first\n",
-	  .run = cmd_check },
+		   "                    capacity, rto, rpo, fencing, reversibility, races, state\n",
+	  .run = cmd_check,
+	  .needs = KDX_NEED_COMPILE | KDX_NEED_RUNBOOK | KDX_NEED_CHECK },
 	{ .name = "export", .summary = "Compile a proven runbook to an AWS ARC Region switch plan",
 	  .usage = "Usage: kdx export arc FILE -execution-role ARN [-format json|cloudformation]\n"
-		   "                  [-target REGION] [-account ID] [-approval-role ARN] [-name NAME]\n\n"
+		   "                  [-target REGION] [-account ID] [-approval-role ARN] [-name NAME]\n"
+		   "                  [-state URL] [-var NAME=VALUE]... [-var-file FILE]... [-I DIR]...\n\n"
 		   "  Only a runbook whose proofs pass (kdx check) is exported. Prints ARC Region\n"
 		   "  switch's CreatePlan input (checked against the API model) or a CloudFormation\n"
 		   "  AWS::ARCRegionSwitch::Plan template; on stderr, every step and feature that does\n"
@@ -94,11 +93,9 @@ const kdx_command kdx_commands[] = {
 		   "  -account ID          the account in the ARNs kdx builds (EKS, ECS, Lambda;\n"
 		   "                       default: param account_id)\n"
 		   "  -name NAME           the plan's name (default: the runbook's)\n"
-		   "  -var NAME=VALUE   set a param (repeatable)\n"
-		   "  -var-file FILE    read params from FILE (name = value lines)\n"
-		   "  -I DIR            search DIR for imported modules first\n"
-		   "  -state URL        the run store the state analysis checks\n",
-	  .run = cmd_export },
+		   "  -state URL           the run store the state analysis checks\n",
+	  .run = cmd_export,
+	  .needs = KDX_NEED_COMPILE | KDX_NEED_RUNBOOK | KDX_NEED_CHECK },
 	{ .name = "fmt", .summary = "Rewrite .kdx files in the canonical layout",
 	  .usage = "Usage: kdx fmt [-check] [-diff] [-recursive] [FILE | DIR | -]...\n\n"
 		   "Formats the named files (default: the .kdx files in the current directory)\n"
@@ -106,15 +103,14 @@ const kdx_command kdx_commands[] = {
 		   "  -check       change nothing; exit 3 when a file is not formatted\n"
 		   "  -diff        show the changes as a unified diff\n"
 		   "  -recursive   also format the .kdx files in subdirectories\n",
-	  .run = cmd_fmt },
+	  .run = cmd_fmt,
+	  .needs = KDX_NEED_PARSE },
 	{ .name = "graph", .summary = "Draw the step dependency graph in Graphviz DOT",
 	  .usage = "Usage: kdx graph FILE [-var NAME=VALUE]... [-var-file FILE]... [-I DIR]...\n\n"
 		   "  Steps are nodes labelled with their name and action; `after` edges are\n"
-		   "  solid, data references (steps.NAME) dashed. Try: kdx graph F | dot -Tsvg\n\n"
-		   "  -var NAME=VALUE   set a param (repeatable)\n"
-		   "  -var-file FILE    read params from FILE (name = value lines)\n"
-		   "  -I DIR            search DIR for imported modules first\n",
-	  .run = cmd_graph },
+		   "  solid, data references (steps.NAME) dashed. Try: kdx graph F | dot -Tsvg\n",
+	  .run = cmd_graph,
+	  .needs = KDX_NEED_COMPILE | KDX_NEED_RUNBOOK | KDX_NEED_CHECK },
 	{ .name = "help", .summary = "Show help for kdx or one of its commands",
 	  .usage = "Usage: kdx help [COMMAND | exit-codes]\n"
 		   "       kdx help -man [COMMAND]\n\n"
@@ -148,12 +144,10 @@ const kdx_command kdx_commands[] = {
 		   "                      comment: summary, RTO budget, gates, a section per step)\n"
 		   "  -detailed-exitcode  exit 2 when the plan changes something\n"
 		   "  -state-dir DIR      accepted for symmetry with apply (unused)\n"
-		   "  -var NAME=VALUE   set a param (repeatable)\n"
-		   "  -var-file FILE    read params from FILE (name = value lines)\n"
-		   "  -I DIR            search DIR for imported modules first\n"
 		   "  -endpoint-url URL send every AWS request to URL (an emulator)\n"
 		   "  -allow-exec       accept a runbook with core.exec or Terraform (shown, never run)\n",
-	  .run = cmd_plan },
+	  .run = cmd_plan,
+	  .needs = KDX_NEED_COMPILE | KDX_NEED_RUNBOOK | KDX_NEED_CHECK | KDX_NEED_CREDS },
 	{ .name = "report", .summary = "The evidence of a run: predicted and actual step times, RTO, approvals, rollback",
 	  .usage = "Usage: kdx report [RUNBOOK.kdx | JOURNAL] [-format md|json|svg|junit] [-state-dir DIR] [-o FILE]\n\n"
 		   "  Reads a run's journal (default: the newest run in the state directory) and\n"
@@ -181,7 +175,8 @@ const kdx_command kdx_commands[] = {
 		   "  -state URL      the run store the run is in (file://, s3://; default $KDX_STATE)\n"
 		   "  -lease D, -lock-timeout D  as for apply\n"
 		   "  -allow-exec     let core.exec and Terraform run local commands (see kdx apply)\n",
-	  .run = cmd_resume },
+	  .run = cmd_resume,
+	  .needs = KDX_NEED_COMPILE | KDX_NEED_RUNBOOK | KDX_NEED_CHECK | KDX_NEED_CREDS | KDX_NEED_LOCK | KDX_NEED_STORE },
 	{ .name = "rollback", .summary = "Undo what a run's journal shows done, in reverse order",
 	  .usage = "Usage: kdx rollback [-journal FILE] [FILE] [-json] [-parallelism N] [-state-dir DIR]\n\n"
 		   "  Undoes exactly the steps the journal shows done (in-doubt ones are checked\n"
@@ -195,15 +190,18 @@ const kdx_command kdx_commands[] = {
 		   "  -state URL      the run store the run is in (file://, s3://; default $KDX_STATE)\n"
 		   "  -lease D, -lock-timeout D  as for apply\n"
 		   "  -allow-exec     let core.exec and Terraform run local commands (see kdx apply)\n",
-	  .run = cmd_rollback },
+	  .run = cmd_rollback,
+	  .needs = KDX_NEED_COMPILE | KDX_NEED_RUNBOOK | KDX_NEED_CHECK | KDX_NEED_CREDS | KDX_NEED_LOCK | KDX_NEED_STORE },
 	{ .name = "show", .summary = "Show a saved plan or a run's journal",
-	  .usage = "Usage: kdx show [-json | -format text|json|md] PLANFILE | JOURNAL | -journal JOURNAL\n\n"
+	  .usage = "Usage: kdx show [-json | -format text|json|md] FILE.kdx | PLANFILE | JOURNAL | -journal JOURNAL\n\n"
+		   "  A runbook: its steps as the front end lowers them (checked like kdx check).\n"
 		   "  A damaged journal is shown up to the damage, then the damage (exit 1).\n\n"
-		   "  -json           print the plan document, or the journal's state, as JSON\n"
+		   "  -json           print the plan IR, the plan document, or the journal's state, as JSON\n"
 		   "  -format F       text (default), json (= -json), or md (a plan file as a\n"
 		   "                  pull-request comment, as kdx plan -format md)\n"
 		   "  -journal FILE   the journal to show (any file name)\n",
-	  .run = cmd_show },
+	  .run = cmd_show,
+	  .needs = KDX_NEED_COMPILE | KDX_NEED_RUNBOOK | KDX_NEED_CHECK | KDX_NEED_STORE },
 	{ .name = "simulate", .summary = "Rehearse a runbook on the world model: scenarios, RTO/RPO, every single-step failure",
 	  .usage = "Usage: kdx simulate FILE [-var NAME=VALUE ...] [-var-file FILE ...] [-scenario NAME | -all-scenarios]\n"
 		   "                    [-seed N] [-json] [-explore [-depth 2]] [-timeline FILE.svg] [-parallelism N]\n\n"
@@ -220,7 +218,8 @@ const kdx_command kdx_commands[] = {
 		   "  -format F        text (default), json (= -json) or junit (a test suite per run:\n"
 		   "                   a case per expectation; -explore: a case per step and fault)\n\n"
 		   "Exit status 1 when an expectation fails or -explore finds an unsafe state.\n",
-	  .run = cmd_simulate },
+	  .run = cmd_simulate,
+	  .needs = KDX_NEED_COMPILE | KDX_NEED_RUNBOOK | KDX_NEED_CHECK },
 	{ .name = "terraform", .summary = "Drive Terraform on one directory (init, plan, apply, destroy, output)",
 	  .usage = "Usage: kdx terraform init|plan|apply|destroy|output DIR [NAME] [options]\n\n"
 		   "  -workspace W        run in workspace W (init selects it, creating it if needed)\n"
@@ -262,18 +261,17 @@ const kdx_command kdx_commands[] = {
 		   "  -env=NAME        the environment of the locked run (needed if it has several)\n"
 		   "  -state-dir=DIR   where the lock lives (default: .kdx next to the runbook)\n"
 		   "  -force           do not ask, and remove even a lock whose holder looks alive\n",
-	  .run = cmd_unlock },
+	  .run = cmd_unlock,
+	  .needs = KDX_NEED_LOCK | KDX_NEED_STORE },
 	{ .name = "validate", .summary = "Check runbooks and modules for errors",
 	  .usage = "Usage: kdx validate [-json | -format text|json|sarif] [-var NAME=VALUE]... [-var-file FILE]...\n"
 		   "                    [-I DIR]... FILE...\n\n"
 		   "  Parse, resolve names, check types and units, evaluate params and lower\n"
 		   "  each runbook to its plan. Modules (types and actions only) are checked too.\n\n"
 		   "  -json             diagnostics as JSON, one object per line\n"
-		   "  -format F         text (default), json (= -json) or sarif (SARIF 2.1.0)\n"
-		   "  -var NAME=VALUE   set a param (repeatable; VALUE in kdx syntax or a bare string)\n"
-		   "  -var-file FILE    read params from FILE (name = value lines)\n"
-		   "  -I DIR            search DIR for imported modules first (then KDX_PATH, the stdlib)\n",
-	  .run = cmd_validate },
+		   "  -format F         text (default), json (= -json) or sarif (SARIF 2.1.0)\n",
+	  .run = cmd_validate,
+	  .needs = KDX_NEED_COMPILE },
 	{ .name = "version", .summary = "Print the kdx version",
 	  .usage = "Usage: kdx version [-json]\n\n  -json   print as JSON\n", .run = cmd_version },
 	{ 0 },

@@ -29,6 +29,17 @@ bool kdx_use_color(int fd)
 	return isatty(fd) == 1;
 }
 
+void kdx_command_usage(const kdx_command *cmd, FILE *fp)
+{
+	fputs(cmd->usage, fp);
+	if (cmd->needs & KDX_NEED_COMPILE)
+		fputs("\nWhat is compiled (every command that reads a runbook):\n"
+		      "  -var NAME=VALUE   set a param (repeatable; VALUE in kdx syntax or a bare string)\n"
+		      "  -var-file FILE    read params from FILE (name = value lines)\n"
+		      "  -I DIR            search DIR for imported modules first (then KDX_PATH, the stdlib)\n",
+		      fp);
+}
+
 int kdx_usage_error(const kdx_command *cmd, const char *fmt, ...)
 {
 	va_list ap;
@@ -106,7 +117,7 @@ int kdx_parse_flags(const kdx_command *cmd, int argc, char **argv, const kdx_fla
 		const char *eq = strchr(name, '=');
 		size_t len = eq ? (size_t)(eq - name) : strlen(name);
 		if ((len == 1 && name[0] == 'h') || (len == 4 && !strncmp(name, "help", 4))) {
-			fputs(cmd->usage, stdout);
+			kdx_command_usage(cmd, stdout);
 			return 1;
 		}
 		const kdx_flag *f = find_flag(flags, name, len);
@@ -130,4 +141,12 @@ int kdx_parse_flags(const kdx_command *cmd, int argc, char **argv, const kdx_fla
 		}
 	}
 	return 0;
+}
+
+bool kdx_parse_args(const kdx_command *cmd, int argc, char **argv, const kdx_flag *flags,
+		    kdx_strlist *pos, int *exit_code)
+{
+	int r = kdx_parse_flags(cmd, argc, argv, flags, pos);
+	*exit_code = r < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
+	return r != 0;
 }

@@ -64,13 +64,13 @@ static size_t *exec_order(const kdx_plan *p)
  * a traffic resource's weights by region, a fleet's instance count as capacity. */
 static void observe(kdx_model *m, const kdx_rb *r, const kdx_bound_call *bc, const kdx_value *snap)
 {
-	const kdx_plan *p = r->comp.plan;
+	const kdx_plan *p = r->fe.comp.plan;
 	for (size_t i = 0; i < bc->nargs; i++) {
 		const kdx_plan_resource *res = NULL;
 		int32_t ri = -1;
-		for (size_t k = 0; k < r->comp.nres && bc->args[i]; k++)
-			if (r->comp.res[k].value == bc->args[i]) {
-				ri = r->comp.res[k].index;
+		for (size_t k = 0; k < r->fe.comp.nres && bc->args[i]; k++)
+			if (r->fe.comp.res[k].value == bc->args[i]) {
+				ri = r->fe.comp.res[k].index;
 				res = &p->resources[ri];
 			}
 		if (!res)
@@ -240,7 +240,7 @@ static void one_step(ctx *c, size_t no, const kdx_step *st)
 	kdx_interp_reset(in);
 	strbuf_addf(h, "\n%zu. step %s", no, st->name);
 	for (size_t k = 0; k < st->npreds; k++)
-		strbuf_addf(h, "%s%s", k ? ", " : " after ", c->r->comp.plan->steps[st->preds[k].from].name);
+		strbuf_addf(h, "%s%s", k ? ", " : " after ", c->r->fe.comp.plan->steps[st->preds[k].from].name);
 	const kdx_step_body *sb = st->body;
 	bool reads_only = !st->mutating &&
 			  (!sb->do_call || kdx_interp_action_reads_only(sb->do_call->decl));
@@ -254,7 +254,7 @@ static void one_step(ctx *c, size_t no, const kdx_step *st)
 	kdx_json_set_bool(j, "irreversible", st->irreversible);
 	kdx_json *after = kdx_json_set_array(j, "after_steps");
 	for (size_t k = 0; k < st->npreds; k++)
-		kdx_json_push_str(after, c->r->comp.plan->steps[st->preds[k].from].name);
+		kdx_json_push_str(after, c->r->fe.comp.plan->steps[st->preds[k].from].name);
 	approval_gate(c, st, j);
 	requires(c, st, j);
 	kdx_value *snap = NULL;
@@ -335,25 +335,25 @@ static void one_step(ctx *c, size_t no, const kdx_step *st)
 static void header(ctx *c, const char *meta)
 {
 	const kdx_rb *r = c->r;
-	const kdx_plan *p = r->comp.plan;
+	const kdx_plan *p = r->fe.comp.plan;
 	strbuf *h = &c->v->human;
 	strbuf t = STRBUF_INIT;
 	strbuf_addf(h, "Runbook %s (%s)", p->name, p->path);
 	if (p->environment)
 		strbuf_addf(h, ", environment %s", p->environment);
 	strbuf_addch(h, '\n');
-	kdx_progress_time(&t, r->rep.total_ms);
+	kdx_progress_time(&t, r->fe.rep.total_ms);
 	strbuf_addf(h, "RTO budget: critical path %s", t.buf);
 	if (p->has_rto) {
 		strbuf_reset(&t);
 		kdx_progress_time(&t, p->rto_ms);
 		strbuf_addf(h, " of %s (", t.buf);
 		strbuf_reset(&t);
-		kdx_progress_time(&t, r->rep.slack_ms < 0 ? -r->rep.slack_ms : r->rep.slack_ms);
-		strbuf_addf(h, "%s %s)", t.buf, r->rep.slack_ms < 0 ? "over" : "to spare");
+		kdx_progress_time(&t, r->fe.rep.slack_ms < 0 ? -r->fe.rep.slack_ms : r->fe.rep.slack_ms);
+		strbuf_addf(h, "%s %s)", t.buf, r->fe.rep.slack_ms < 0 ? "over" : "to spare");
 	}
-	for (size_t i = 0; i < r->rep.npath; i++)
-		strbuf_addf(h, "%s%s", i ? " -> " : ": ", p->steps[r->rep.path[i].step].name);
+	for (size_t i = 0; i < r->fe.rep.npath; i++)
+		strbuf_addf(h, "%s%s", i ? " -> " : ": ", p->steps[r->fe.rep.path[i].step].name);
 	strbuf_addch(h, '\n');
 	strbuf_reset(&t);
 	kdx_real_backend_stop_on(&c->r->be, &t);
@@ -370,10 +370,10 @@ static void header(ctx *c, const char *meta)
 	strbuf_release(&perr);
 	kdx_json_set(j, "meta", m ? m : kdx_json_object());
 	kdx_json_set_int(j, "rto_ms", p->has_rto ? p->rto_ms : 0);
-	kdx_json_set_int(j, "critical_path_ms", r->rep.total_ms);
+	kdx_json_set_int(j, "critical_path_ms", r->fe.rep.total_ms);
 	kdx_json *cp = kdx_json_set_array(j, "critical_path");
-	for (size_t i = 0; i < r->rep.npath; i++)
-		kdx_json_push_str(cp, p->steps[r->rep.path[i].step].name);
+	for (size_t i = 0; i < r->fe.rep.npath; i++)
+		kdx_json_push_str(cp, p->steps[r->fe.rep.path[i].step].name);
 	kdx_json_set_str(j, "stop_on", t.buf);
 	strbuf_release(&t);
 	c->steps = kdx_json_set_array(j, "steps");
@@ -389,12 +389,12 @@ int kdx_planview_build(kdx_planview *v, kdx_rb *r, const char *meta, bool color,
 	kdx_interp_init(&in, &prt);
 	ctx c = { .r = r, .v = v, .in = &in, .err = err, .doc = kdx_json_object(),
 		  .observed = kdx_json_object() };
-	kdx_model_init_from_plan(&c.m, r->comp.plan);
+	kdx_model_init_from_plan(&c.m, r->fe.comp.plan);
 	header(&c, meta);
-	size_t *order = exec_order(r->comp.plan);
+	size_t *order = exec_order(r->fe.comp.plan);
 	size_t nmut = 0;
-	for (size_t i = 0; i < r->comp.plan->nsteps; i++) {
-		const kdx_step *st = &r->comp.plan->steps[order[i]];
+	for (size_t i = 0; i < r->fe.comp.plan->nsteps; i++) {
+		const kdx_step *st = &r->fe.comp.plan->steps[order[i]];
 		one_step(&c, i + 1, st);
 		nmut += st->mutating;
 	}
@@ -404,7 +404,7 @@ int kdx_planview_build(kdx_planview *v, kdx_rb *r, const char *meta, bool color,
 	kdx_json_write(&v->json, c.doc);
 	kdx_json_free(c.doc);
 	strbuf_addf(&v->human, "\nPlan: %zu steps, %zu change something, %zu only read.\n",
-		    r->comp.plan->nsteps, nmut, r->comp.plan->nsteps - nmut);
+		    r->fe.comp.plan->nsteps, nmut, r->fe.comp.plan->nsteps - nmut);
 	kdx_model_release(&c.m);
 	kdx_interp_release(&in);
 	if (c.unmet)
@@ -485,18 +485,18 @@ int kdx_planfile_seal(const char *doc, const kdx_rb *r, const kdx_rb_opts *o, st
 	}
 	/* the sources the plan was made from, as compiled, and the var files as read */
 	kdx_json *src = kdx_json_set_object(d, "source_texts");
-	for (size_t i = 0; i < r->comp.sources.n; i++) {
-		const kdx_source *f = &r->comp.sources.files[i];
+	for (size_t i = 0; i < r->fe.comp.sources.n; i++) {
+		const kdx_source *f = &r->fe.comp.sources.files[i];
 		if (f->path && f->from_file) {
 			char *t = xstrndup(f->text, f->len);
 			kdx_json_set_str(src, f->path, t);
 			free(t);
 		}
 	}
-	for (size_t i = 0; i < o->var_files.n; i++) {
+	for (size_t i = 0; i < o->src.var_files.n; i++) {
 		strbuf t = STRBUF_INIT;
-		(void)strbuf_read_file(&t, o->var_files.items[i]);
-		kdx_json_set_str(src, o->var_files.items[i], t.buf);
+		(void)strbuf_read_file(&t, o->src.var_files.items[i]);
+		kdx_json_set_str(src, o->src.var_files.items[i], t.buf);
 		strbuf_release(&t);
 	}
 	strbuf body = STRBUF_INIT;
@@ -618,7 +618,7 @@ int kdx_planfile_check(const kdx_planfile *pf, kdx_rb *r)
 {
 	strbuf why = STRBUF_INIT, err = STRBUF_INIT;
 	int rc = 0;
-	const char *env = r->comp.plan->environment;
+	const char *env = r->fe.comp.plan->environment;
 	if (kdx_rb_sources_changed(pf->meta, &why)) {
 		rc = -1;
 	} else if ((env || pf->environment) &&

@@ -22,9 +22,7 @@ void kdx_rb_error(const char *msg)
 
 void kdx_rb_flags(kdx_flag *f, size_t *i, kdx_rb_opts *o)
 {
-	f[(*i)++] = (kdx_flag){ "var", KDX_FLAG_MULTI, &o->vars };
-	f[(*i)++] = (kdx_flag){ "var-file", KDX_FLAG_MULTI, &o->var_files };
-	f[(*i)++] = (kdx_flag){ "I", KDX_FLAG_MULTI, &o->incs };
+	kdx_fe_flags(f, i, &o->src);
 	f[(*i)++] = (kdx_flag){ "endpoint-url", KDX_FLAG_STRING, &o->endpoint_url };
 	f[(*i)++] = (kdx_flag){ "allow-exec", KDX_FLAG_BOOL, &o->allow_exec };
 	f[(*i)++] = (kdx_flag){ "state", KDX_FLAG_STRING, &o->state_url };
@@ -58,68 +56,31 @@ static int exec_gate(const kdx_plan *p, const char *path, const kdx_rb_opts *o)
 
 void kdx_rb_opts_release(kdx_rb_opts *o)
 {
-	kdx_strlist_release(&o->vars);
-	kdx_strlist_release(&o->var_files);
-	kdx_strlist_release(&o->incs);
+	kdx_fe_opts_release(&o->src);
 }
 
-static void render(const kdx_rb *r, bool json)
+int kdx_rb_load(kdx_rb *r, const char *path, const kdx_rb_opts *o, unsigned needs)
 {
-	strbuf out = STRBUF_INIT;
-	if (json)
-		kdx_diags_render_json(&out, &r->comp.diags, &r->comp.sources);
-	else
-		kdx_diags_render(&out, &r->comp.diags, &r->comp.sources, kdx_use_color(2));
-	fputs(out.buf ? out.buf : "", stderr);
-	strbuf_release(&out);
-}
-
-/* Counts the `call aws` of the loaded modules (the compiler's check hook, used here only to
- * learn whether the run can reach AWS at all). */
-static int count_aws_call(void *ctx, const char *service, const char *op,
-			  const char *const *keys, size_t nkeys, long *bad, strbuf *msg,
-			  strbuf *hint)
-{
-	(void)service, (void)op, (void)keys, (void)nkeys, (void)bad, (void)msg, (void)hint;
-	(*(size_t *)ctx)++;
-	return 0;
-}
-
-int kdx_rb_load(kdx_rb *r, const char *path, const kdx_rb_opts *o)
-{
-	size_t naws = 0;
 	memset(r, 0, sizeof(*r));
 	aws_credentials_init(&r->creds);
-	kdx_compile_opts co = {
-		.path = path, .include_dirs = o->incs.items, .ninclude_dirs = o->incs.n,
-		.kdx_path = getenv("KDX_PATH"), .vars = o->vars.items, .nvars = o->vars.n,
-		.var_files = o->var_files.items, .nvar_files = o->var_files.n,
-		.check_aws_call = count_aws_call, .check_aws_ctx = &naws,
-	};
-	int rc = kdx_compile(&co, &r->comp);
-	r->compiled = true;
-	if (rc == 0 && !r->comp.plan) {
-		fprintf(stderr, "kdx: error: '%s' is a module (types and actions only), not a "
-				"runbook; run a runbook that imports it\n", path);
-		return -1;
+	kdx_fe_opts src = o->src;
+	src.state_url = o->state_url;
+	src.state_dir = o->state_dir;
+	int rc = kdx_fe_load(&r->fe, path, &src, needs);
+	if (r->fe.comp.diags.n) {
+		strbuf out = STRBUF_INIT;
+		kdx_fe_render(&r->fe, o->json, &out);
+		fputs(out.buf ? out.buf : "", stderr);
+		strbuf_release(&out);
 	}
-	size_t before = r->comp.diags.n;
-	if (rc == 0) {
-		r->checked = true;
-		rc = kdx_state_choose(r->comp.plan, &r->comp.arena, &r->comp.diags, o->state_url,
-				      o->state_dir);
-		if (rc == 0)
-			rc = kdx_safety_check(r->comp.plan, &r->comp.diags, &r->rep);
-	}
-	if (r->comp.diags.n)
-		render(r, o->json);
 	if (rc < 0) {
+		/* a plan after -1: the run store or the analyses refused it (frontend.h) */
 		fprintf(stderr, "kdx: error: '%s' %s; nothing was run\n", path,
-			r->comp.diags.n > before ? "is not safe to run (see above)"
-						 : "does not compile (see above)");
+			r->fe.comp.plan ? "is not safe to run (see above)"
+					: "does not compile (see above)");
 		return -1;
 	}
-	if (exec_gate(r->comp.plan, path, o) < 0)
+	if (exec_gate(r->fe.comp.plan, path, o) < 0)
 		return -1;
 	strbuf err = STRBUF_INIT;
 	aws_cred_opts cred = { 0 };
@@ -127,7 +88,7 @@ int kdx_rb_load(kdx_rb *r, const char *path, const kdx_rb_opts *o)
 	 * without AWS credentials; if there are some, they are still loaded so that their
 	 * secrets are masked wherever the run prints or journals. */
 	int crc = aws_credentials_load(&r->creds, &cred, &err);
-	if (crc < 0 && naws > 0) {
+	if (crc < 0 && r->fe.naws > 0 && (needs & KDX_NEED_CREDS)) {
 		kdx_rb_error(err.buf);
 		strbuf_release(&err);
 		return -1;
@@ -140,7 +101,7 @@ int kdx_rb_load(kdx_rb *r, const char *path, const kdx_rb_opts *o)
 			r->secrets[r->nsecrets++] = r->creds.session_token;
 	}
 	strbuf_reset(&err);
-	r->rt = (kdx_runtime){ .comp = &r->comp, .endpoint_url = o->endpoint_url,
+	r->rt = (kdx_runtime){ .comp = &r->fe.comp, .endpoint_url = o->endpoint_url,
 			       .creds = r->have_creds ? &r->creds : NULL,
 			       .dry_run = o->dry_run, .no_waits = o->no_waits,
 			       .allow_exec = o->allow_exec };
@@ -158,10 +119,7 @@ void kdx_rb_release(kdx_rb *r)
 {
 	if (r->have_be)
 		kdx_real_backend_release(&r->be);
-	if (r->checked)
-		kdx_safety_report_release(&r->rep);
-	if (r->compiled)
-		kdx_compilation_release(&r->comp);
+	kdx_fe_release(&r->fe);
 	aws_credentials_release(&r->creds);
 }
 
@@ -203,7 +161,7 @@ static kdx_json *str_list(const kdx_strlist *l)
  * false for sources that are not files (the embedded stdlib). */
 static bool source_hash(const kdx_rb *r, size_t i, char hex[65])
 {
-	const kdx_source *f = &r->comp.sources.files[i];
+	const kdx_source *f = &r->fe.comp.sources.files[i];
 	if (!f->path || !f->from_file)
 		return false;
 	kdx_sha256_hex(f->text, f->len, hex);
@@ -214,17 +172,17 @@ void kdx_rb_meta(const kdx_rb *r, const char *path, const kdx_rb_opts *o, strbuf
 {
 	kdx_json *m = kdx_json_object();
 	kdx_json_set_str(m, "runbook", path);
-	kdx_json_set(m, "vars", str_list(&o->vars));
-	kdx_json_set(m, "var_files", str_list(&o->var_files));
-	kdx_json_set(m, "includes", str_list(&o->incs));
+	kdx_json_set(m, "vars", str_list(&o->src.vars));
+	kdx_json_set(m, "var_files", str_list(&o->src.var_files));
+	kdx_json_set(m, "includes", str_list(&o->src.incs));
 	kdx_json *src = kdx_json_set_object(m, "sources");
 	char hex[65];
-	for (size_t i = 0; i < r->comp.sources.n; i++)
+	for (size_t i = 0; i < r->fe.comp.sources.n; i++)
 		if (source_hash(r, i, hex))
-			kdx_json_set_str(src, r->comp.sources.files[i].path, hex);
-	for (size_t i = 0; i < o->var_files.n; i++)
-		if (sha256_file(o->var_files.items[i], hex) == 0)
-			kdx_json_set_str(src, o->var_files.items[i], hex);
+			kdx_json_set_str(src, r->fe.comp.sources.files[i].path, hex);
+	for (size_t i = 0; i < o->src.var_files.n; i++)
+		if (sha256_file(o->src.var_files.items[i], hex) == 0)
+			kdx_json_set_str(src, o->src.var_files.items[i], hex);
 	kdx_json_write(out, m);
 	kdx_json_free(m);
 }
@@ -299,29 +257,29 @@ const char *kdx_rb_state_url(const kdx_rb_opts *o, strbuf *buf)
 
 void kdx_rb_ident(const kdx_rb *r, const char *path, const kdx_rb_opts *o, kdx_run_ident *id)
 {
-	const kdx_plan *p = r->comp.plan;
+	const kdx_plan *p = r->fe.comp.plan;
 	id->key = kdx_lock_key_for(path);
 	id->runbook = xstrdup(p && p->name ? p->name : id->key);
 	id->path = xstrdup(path);
 	id->env = xstrdup(p && p->environment ? p->environment : "default");
 	kdx_sha256_ctx *c = kdx_sha256_new();
 	char hex[65];
-	for (size_t i = 0; i < r->comp.sources.n; i++) {
+	for (size_t i = 0; i < r->fe.comp.sources.n; i++) {
 		if (!source_hash(r, i, hex))
 			continue;
-		digest_part(c, r->comp.sources.files[i].path);
+		digest_part(c, r->fe.comp.sources.files[i].path);
 		digest_part(c, hex);
 	}
 	id->program_digest = digest_end(c);
 	c = kdx_sha256_new();
-	for (size_t i = 0; i < o->vars.n; i++) {
+	for (size_t i = 0; i < o->src.vars.n; i++) {
 		digest_part(c, "var");
-		digest_part(c, o->vars.items[i]);
+		digest_part(c, o->src.vars.items[i]);
 	}
-	for (size_t i = 0; i < o->var_files.n; i++) {
+	for (size_t i = 0; i < o->src.var_files.n; i++) {
 		digest_part(c, "var-file");
-		digest_part(c, o->var_files.items[i]);
-		digest_part(c, sha256_file(o->var_files.items[i], hex) == 0 ? hex : "unreadable");
+		digest_part(c, o->src.var_files.items[i]);
+		digest_part(c, sha256_file(o->src.var_files.items[i], hex) == 0 ? hex : "unreadable");
 	}
 	id->vars_digest = digest_end(c);
 	kdx_run_ident_stamp(id);
@@ -345,9 +303,9 @@ int kdx_rb_meta_load(const char *meta, kdx_rb_opts *o, const char **path, void *
 	json_object *p;
 	if (path && json_object_object_get_ex(m, "runbook", &p))
 		*path = json_object_get_string(p);
-	load_list(m, "vars", &o->vars);
-	load_list(m, "var_files", &o->var_files);
-	load_list(m, "includes", &o->incs);
+	load_list(m, "vars", &o->src.vars);
+	load_list(m, "var_files", &o->src.var_files);
+	load_list(m, "includes", &o->src.incs);
 	return 0;
 }
 

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "cli.h"
+#include "frontend.h"
 #include "../compiler/compile.h"
 #include "../compiler/safety.h"
 #include "../executor/aws/credentials.h"
@@ -14,7 +15,7 @@
 #include "../executor/store.h"
 
 typedef struct kdx_rb_opts {
-	kdx_strlist vars, var_files, incs;
+	kdx_fe_opts src;         /* -var, -var-file, -I */
 	const char *endpoint_url;
 	bool dry_run, no_waits;
 	bool json;               /* diagnostics as JSON */
@@ -26,10 +27,7 @@ typedef struct kdx_rb_opts {
 } kdx_rb_opts;
 
 typedef struct kdx_rb {
-	kdx_compilation comp;
-	bool compiled;
-	kdx_safety_report rep;
-	bool checked;
+	kdx_fe fe;               /* the program, from the one front end */
 	aws_credentials creds;
 	bool have_creds;
 	const char *secrets[4];
@@ -39,9 +37,9 @@ typedef struct kdx_rb {
 	bool have_be;
 } kdx_rb;
 
-/* Compile, check, load credentials, start the backend. Prints what went wrong; returns 0
- * or -1. */
-int kdx_rb_load(kdx_rb *r, const char *path, const kdx_rb_opts *o);
+/* Compile and check through the front end at the level needs (the command's table entry)
+ * asks for, load credentials, start the backend. Prints what went wrong; returns 0 or -1. */
+int kdx_rb_load(kdx_rb *r, const char *path, const kdx_rb_opts *o, unsigned needs);
 void kdx_rb_release(kdx_rb *r);
 /* The flags every run command takes, added to a kdx_flag table at *i. */
 void kdx_rb_flags(kdx_flag *f, size_t *i, kdx_rb_opts *o);

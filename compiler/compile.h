@@ -81,9 +81,8 @@ void kdx_compilation_release(kdx_compilation *c);
  * statements -- call aws/terraform, let, do, wait, wait until, return) and its arguments,
  * evaluated where they are known at compile time. An argument that depends on run time
  * (a snapshot, `steps.NAME`) has args value NULL and is evaluated from arg_exprs in the
- * runbook scope (kdx_step_body.env). compiler/eval.h has the interpreter for all of it:
- * kdx_run_bind, kdx_run_snapshots, kdx_run_action, kdx_run_undo_call, kdx_run_condition,
- * driven by hooks that send the requests (kdx_run_hooks). */
+ * runbook scope (kdx_step_body.env). The one interpreter of all of it is executor/interp.h
+ * (kdx_interp_run_step), its outside effects behind a hooks table (kdx_interp_hooks). */
 typedef struct kdx_bound_call {
 	const char *action;                      /* qualified: "route53.set_weights" */
 	const struct kdx_ast_decl *decl;         /* the action declaration */

@@ -62,44 +62,6 @@ static const kdx_step_body *body_of(const kdx_step *st)
 	return st->body;
 }
 
-/* The scope of an action's own undo: the do's parameters and the snapshot's names. */
-static int undo_scope(kdx_interp *in, const kdx_step_body *b, const char *snapshot,
-		      const kdx_env **out)
-{
-	*out = NULL;
-	if (!b->undo_is_actions_own)
-		return 0;
-	const kdx_env *env;
-	if (kdx_interp_bind(in, b->do_call, NULL, &env) < 0)
-		return -1;
-	kdx_value *snap = NULL;
-	if (snapshot && *snapshot) {
-		strbuf err = STRBUF_INIT;
-		snap = kdx_value_from_json(&in->arena, snapshot, strlen(snapshot), &err);
-		if (!snap)
-			strbuf_addf(&in->err, "the journalled snapshot cannot be read: %s", err.buf);
-		strbuf_release(&err);
-		if (!snap)
-			return -1;
-	}
-	for (size_t i = 0; i < b->do_call->decl->nitems; i++) {
-		const kdx_ast_item *it = b->do_call->decl->items[i];
-		if (it->kind != KDX_AST_SNAPSHOT)
-			continue;
-		kdx_value *v = snap ? kdx_value_get(snap, it->name.name) : NULL;
-		if (!v) {
-			strbuf_addf(&in->err, "no snapshot '%s' was taken before the change; the undo "
-				    "cannot be computed", it->name.name);
-			return -1;
-		}
-		kdx_env *e = KDX_NEW(&in->arena, kdx_env);
-		*e = (kdx_env){ env, it->name.name, v };
-		env = e;
-	}
-	*out = env;
-	return 0;
-}
-
 /* ---- one attempt, on a worker thread ---- */
 
 static int step_lookup(void *ud, const char *name, kdx_arena *a, kdx_value **out)
@@ -130,56 +92,10 @@ static void on_observed(void *ud, const char *what)
 	post(ud, MSG_OBSERVED, xstrdup(what));
 }
 
-/* The step's own clauses in source order: `do`, `wait D`, `wait until`. */
-static int run_do(kdx_interp *in, const kdx_step *st, kdx_value **ret)
-{
-	const kdx_step_body *b = body_of(st);
-	const kdx_ast_decl *d = b->decl;
-	*ret = NULL;
-	for (size_t i = 0; i < d->nitems; i++) {
-		const kdx_ast_item *it = d->items[i];
-		if (it->kind == KDX_AST_DO && b->do_call) {
-			if (kdx_interp_call(in, b->do_call, NULL, ret) < 0)
-				return -1;
-		} else if (it->kind == KDX_AST_WAIT) {
-			kdx_value *v;
-			if (kdx_interp_eval_step(in, b, it->expr, &v) < 0)
-				return -1;
-			if (in->rt->no_waits) {
-				if (v->kind == KDX_V_DURATION) {
-					strbuf_addstr(&in->log, "# would wait ");
-					kdx_duration_format(&in->log, v->u.ms);
-					strbuf_addch(&in->log, '\n');
-				}
-				continue;
-			}
-			if (v->kind == KDX_V_DURATION && kdx_interp_sleep(in, v->u.ms) < 0)
-				return -1;
-		} else if (it->kind == KDX_AST_WAIT_UNTIL) {
-			if (kdx_interp_wait_until(in, b->module, b->env, it) < 0)
-				return -1;
-		}
-	}
-	return 0;
-}
-
-static int run_undo(kdx_interp *in, const kdx_step *st, const char *snapshot)
-{
-	const kdx_step_body *b = body_of(st);
-	const kdx_env *scope;
-	kdx_value *ret;
-	if (!b->undo_call)
-		return 0;
-	if (undo_scope(in, b, snapshot, &scope) < 0)
-		return -1;
-	return kdx_interp_call(in, b->undo_call, scope, &ret);
-}
-
 int kdx_real_run_step(kdx_interp *in, const kdx_step *st, kdx_phase phase,
 		      const char *snapshot, kdx_value **ret)
 {
-	*ret = NULL;
-	return phase == KDX_PHASE_DO ? run_do(in, st, ret) : run_undo(in, st, snapshot);
+	return kdx_interp_run_step(in, st, phase, snapshot, ret);
 }
 
 static void *worker(void *arg)
@@ -331,40 +247,7 @@ static int be_poll(void *ctx, int64_t timeout_ms)
 static kdx_precheck be_precheck(void *ctx, const kdx_step *st, strbuf *why)
 {
 	kdx_real_backend *b = ctx;
-	kdx_interp *in = &b->main;
-	const kdx_step_body *body = body_of(st);
-	kdx_precheck rc = KDX_PRE_OK;
-	kdx_interp_reset(in);
-	for (size_t i = 0; i < body->decl->nitems && rc == KDX_PRE_OK; i++) {
-		const kdx_ast_item *it = body->decl->items[i];
-		if (it->kind != KDX_AST_WHEN)
-			continue;
-		kdx_value *v;
-		if (kdx_interp_eval_step(in, body, it->expr, &v) < 0) {
-			strbuf_addf(why, "'when' could not be evaluated: %s", in->err.buf);
-			rc = KDX_PRE_FAIL;
-		} else if (v->kind == KDX_V_BOOL && !v->u.b) {
-			strbuf_addstr(why, "when ");
-			kdx_interp_expr_text(in, it->expr, why);
-			strbuf_addstr(why, " is false");
-			rc = KDX_PRE_SKIP;
-		}
-	}
-	for (size_t i = 0; i < body->nrequires && rc == KDX_PRE_OK; i++) {
-		kdx_value *v;
-		if (kdx_interp_eval_step(in, body, body->requires[i], &v) < 0) {
-			strbuf_addstr(why, "require ");
-			kdx_interp_expr_text(in, body->requires[i], why);
-			strbuf_addf(why, " could not be evaluated: %s", in->err.buf);
-			rc = KDX_PRE_FAIL;
-		} else if (v->kind != KDX_V_BOOL || !v->u.b) {
-			strbuf_addstr(why, "require ");
-			kdx_interp_expr_text(in, body->requires[i], why);
-			strbuf_addstr(why, " does not hold; nothing was changed");
-			rc = KDX_PRE_FAIL;
-		}
-	}
-	return rc;
+	return kdx_interp_precheck(&b->main, st, why);
 }
 
 static int be_snapshot(void *ctx, const kdx_step *st, strbuf *out, strbuf *err)
@@ -408,7 +291,7 @@ static kdx_recon be_reconcile(void *ctx, const kdx_step *st, kdx_phase phase, co
 		strbuf_addstr(why, "the step has no action to check");
 		return KDX_RECON_UNKNOWN;
 	}
-	if (phase == KDX_PHASE_UNDO && undo_scope(in, body, snapshot, &scope) < 0) {
+	if (phase == KDX_PHASE_UNDO && kdx_interp_undo_scope(in, body, snapshot, &scope) < 0) {
 		strbuf_addf(why, "%s", in->err.buf);
 		return KDX_RECON_UNKNOWN;
 	}

@@ -1,8 +1,8 @@
-/* interp: the run-time interpreter of action bodies (see interp.h). AWS calls are in
- * interp_aws.c, host functions (http_get) in interp_host.c. */
+/* interp: the run-time interpreter of action bodies and step clauses (see interp.h) --
+ * the one place where what a step and an action do at run time is defined. It is pure:
+ * every outside effect goes through in->hooks (the real ones are in interp_real.c). */
 #include "interp.h"
 #include "interp_int.h"
-#include "../common/monotime.h"
 
 #include "../common/xalloc.h"
 #include "../grammar/ast.h"
@@ -10,12 +10,12 @@
 #include "aws/model.h"
 
 #include <string.h>
-#include <time.h>
 
 void kdx_interp_init(kdx_interp *in, const kdx_runtime *rt)
 {
 	memset(in, 0, sizeof(*in));
 	in->rt = rt;
+	in->hooks = &kdx_interp_real_hooks;
 	kdx_arena_init(&in->arena);
 	strbuf_init(&in->err);
 	strbuf_init(&in->log);
@@ -94,17 +94,20 @@ static int hook_host(kdx_eval *ev, const char *name, kdx_value **args, size_t na
 {
 	kdx_interp *in = ev->ctx;
 	if (!strcmp(name, "http_get"))
-		return kdx_interp_http_get(in, args, nargs, out);
+		return in->hooks->http_get(in, args, nargs, out);
 	if (!strcmp(name, "run_command"))
-		return kdx_interp_run_command(in, args, nargs, out);
+		return in->hooks->run_command(in, args, nargs, out);
 	if (!strcmp(name, "run_info"))
 		return run_info(in, nargs, out);
-	if (!strcmp(name, "kube_request"))
-		return kdx_interp_kube_request(in, args, nargs, out);
+	if (!strcmp(name, "kube_request") && in->hooks->kube_request)
+		return in->hooks->kube_request(in, args, nargs, out);
 	if (!strcmp(name, "ask_approval")) {
-		strbuf_addstr(&in->err, "ask_approval() cannot prompt from inside an action; "
-			      "put `approval` on the step instead");
-		return -1;
+		const char *msg = nargs > 0 ? kdx_value_text(args[0]) : NULL;
+		bool yes = false;
+		if (in->hooks->ask_approval(in, msg ? msg : "", &yes) < 0)
+			return -1;
+		*out = kdx_value_bool(&in->arena, yes);
+		return 0;
 	}
 	strbuf_addf(&in->err, "unknown host function '%s'", name);
 	return -1;
@@ -252,20 +255,9 @@ int kdx_interp_mark_sent(kdx_interp *in)
 	return -1;
 }
 
-/* Sleep until ms have passed, in slices, so a cancel is seen soon. 0, or -1 cancelled. */
 int kdx_interp_sleep(kdx_interp *in, int64_t ms)
 {
-	while (ms > 0) {
-		if (kdx_interp_cancelled(in)) {
-			strbuf_addstr(&in->err, "cancelled");
-			return -1;
-		}
-		int64_t s = ms < 50 ? ms : 50;
-		struct timespec ts = { s / 1000, (long)(s % 1000) * 1000000L };
-		nanosleep(&ts, NULL);
-		ms -= s;
-	}
-	return 0;
+	return in->hooks->sleep(in, ms);
 }
 
 static int duration_of(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
@@ -342,7 +334,7 @@ int kdx_interp_wait_until(kdx_interp *in, const kdx_module *mod, const kdx_env *
 	}
 	if (in->waiting)
 		in->waiting(in->waiting_ud, what.buf);
-	int64_t start = kdx_mono_ms();
+	int64_t start = in->hooks->now_ms(in);
 	int rc = -1;
 	strbuf seen = STRBUF_INIT;
 	for (;;) {
@@ -362,7 +354,7 @@ int kdx_interp_wait_until(kdx_interp *in, const kdx_module *mod, const kdx_env *
 		observation(in, mod, env, it->expr, &seen);
 		if (in->observe && seen.len)
 			in->observe(in->waiting_ud, seen.buf);
-		int64_t left = start + within - kdx_mono_ms();
+		int64_t left = start + within - in->hooks->now_ms(in);
 		if (left <= 0) {
 			strbuf_addf(&in->err, "timed out waiting %s", what.buf);
 			if (seen.len)
@@ -375,6 +367,62 @@ int kdx_interp_wait_until(kdx_interp *in, const kdx_module *mod, const kdx_env *
 	strbuf_release(&seen);
 	strbuf_release(&what);
 	return rc;
+}
+
+/* The input map without the reserved `region` key, whose text goes to *region. */
+static kdx_value *split_region(kdx_interp *in, kdx_value *input, const char **region)
+{
+	*region = NULL;
+	if (!input || input->kind != KDX_V_MAP)
+		return input;
+	kdx_value *r = kdx_value_get(input, "region");
+	if (!r)
+		return input;
+	*region = kdx_value_text(r);
+	kdx_value *m = kdx_value_map(&in->arena, input->u.map.n - 1);
+	size_t k = 0;
+	for (size_t i = 0; i < input->u.map.n; i++) {
+		if (!strcmp(input->u.map.keys[i], "region"))
+			continue;
+		m->u.map.keys[k] = input->u.map.keys[i];
+		m->u.map.vals[k++] = input->u.map.vals[i];
+	}
+	return m;
+}
+
+/* `call aws "SERVICE" "Op" { INPUT }` and `call terraform "COMMAND" { INPUT }`: the names
+ * are literals (the compiler checked them), the input is evaluated here, the call itself
+ * is a hook. */
+static int call_provider(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
+			 const kdx_ast_item *it, bool mutating, kdx_value **out)
+{
+	const char *prov = it->word.name ? it->word.name : "";
+	bool aws = !strcmp(prov, "aws");
+	if (!aws && strcmp(prov, "terraform")) {
+		strbuf_addf(&in->err, "'call %s' is not supported by the executor", prov);
+		return -1;
+	}
+	const char *a = it->nlist > 0 ? kdx_ast_string_literal(it->list[0]) : NULL;
+	const char *b = it->nlist > 1 ? kdx_ast_string_literal(it->list[1]) : NULL;
+	if (!a || (aws && !b)) {
+		strbuf_addstr(&in->err, aws ? "'call aws' needs a literal service and operation"
+					    : "'call terraform' needs a literal command");
+		return -1;
+	}
+	kdx_value *input = NULL;
+	kdx_eval ev;
+	kdx_interp_evaluator(in, &ev, mod);
+	if (it->input && kdx_eval_expr(&ev, env, it->input, &input) != 0) {
+		if (!in->err.len)
+			strbuf_addf(&in->err, "the input of %s %s%s%s is not known", prov, a,
+				    aws ? " " : "", aws ? b : "");
+		return -1;
+	}
+	if (!aws)
+		return in->hooks->tf_call(in, a, input, mutating, out);
+	const char *region;
+	input = split_region(in, input, &region);
+	return in->hooks->aws_call(in, a, b, region, input, mutating, out);
 }
 
 typedef struct frame {
@@ -395,16 +443,8 @@ static int run_item(kdx_interp *in, frame *f, const kdx_ast_item *it)
 			strbuf_addstr(&in->err, "cancelled");
 			return -1;
 		}
-		const char *prov = it->word.name ? it->word.name : "";
-		if (!strcmp(prov, "terraform")) {
-			if (kdx_interp_tf_call(in, mod, f->env, it, f->mutating, &v) < 0)
-				return -1;
-		} else if (strcmp(prov, "aws")) {
-			strbuf_addf(&in->err, "'call %s' is not supported by the executor", prov);
+		if (call_provider(in, mod, f->env, it, f->mutating, &v) < 0)
 			return -1;
-		} else if (kdx_interp_aws_call(in, mod, f->env, it, f->mutating, &v) < 0) {
-			return -1;
-		}
 		if (it->name.name)
 			f->env = push(in, f->env, it->name.name, v);
 		return 0;
@@ -505,4 +545,133 @@ int kdx_interp_verify(kdx_interp *in, const kdx_bound_call *bc, const kdx_env *s
 		return -1;
 	}
 	return v->u.b ? 1 : 0;
+}
+
+/* ---- a step: its own clauses around the action ---- */
+
+kdx_precheck kdx_interp_precheck(kdx_interp *in, const kdx_step *st, strbuf *why)
+{
+	const kdx_step_body *body = st->body;
+	kdx_precheck rc = KDX_PRE_OK;
+	kdx_interp_reset(in);
+	for (size_t i = 0; i < body->decl->nitems && rc == KDX_PRE_OK; i++) {
+		const kdx_ast_item *it = body->decl->items[i];
+		if (it->kind != KDX_AST_WHEN)
+			continue;
+		kdx_value *v;
+		if (kdx_interp_eval_step(in, body, it->expr, &v) < 0) {
+			strbuf_addf(why, "'when' could not be evaluated: %s", in->err.buf);
+			rc = KDX_PRE_FAIL;
+		} else if (v->kind == KDX_V_BOOL && !v->u.b) {
+			strbuf_addstr(why, "when ");
+			kdx_interp_expr_text(in, it->expr, why);
+			strbuf_addstr(why, " is false");
+			rc = KDX_PRE_SKIP;
+		}
+	}
+	for (size_t i = 0; i < body->nrequires && rc == KDX_PRE_OK; i++) {
+		kdx_value *v;
+		if (kdx_interp_eval_step(in, body, body->requires[i], &v) < 0) {
+			strbuf_addstr(why, "require ");
+			kdx_interp_expr_text(in, body->requires[i], why);
+			strbuf_addf(why, " could not be evaluated: %s", in->err.buf);
+			rc = KDX_PRE_FAIL;
+		} else if (v->kind != KDX_V_BOOL || !v->u.b) {
+			strbuf_addstr(why, "require ");
+			kdx_interp_expr_text(in, body->requires[i], why);
+			strbuf_addstr(why, " does not hold; nothing was changed");
+			rc = KDX_PRE_FAIL;
+		}
+	}
+	return rc;
+}
+
+/* The scope of an action's own undo: the do's parameters and the snapshot's names. */
+int kdx_interp_undo_scope(kdx_interp *in, const kdx_step_body *b, const char *snapshot,
+			  const kdx_env **out)
+{
+	*out = NULL;
+	if (!b->undo_is_actions_own)
+		return 0;
+	const kdx_env *env;
+	if (kdx_interp_bind(in, b->do_call, NULL, &env) < 0)
+		return -1;
+	kdx_value *snap = NULL;
+	if (snapshot && *snapshot) {
+		strbuf err = STRBUF_INIT;
+		snap = kdx_value_from_json(&in->arena, snapshot, strlen(snapshot), &err);
+		if (!snap)
+			strbuf_addf(&in->err, "the journalled snapshot cannot be read: %s", err.buf);
+		strbuf_release(&err);
+		if (!snap)
+			return -1;
+	}
+	for (size_t i = 0; i < b->do_call->decl->nitems; i++) {
+		const kdx_ast_item *it = b->do_call->decl->items[i];
+		if (it->kind != KDX_AST_SNAPSHOT)
+			continue;
+		kdx_value *v = snap ? kdx_value_get(snap, it->name.name) : NULL;
+		if (!v) {
+			strbuf_addf(&in->err, "no snapshot '%s' was taken before the change; the undo "
+				    "cannot be computed", it->name.name);
+			return -1;
+		}
+		kdx_env *e = KDX_NEW(&in->arena, kdx_env);
+		*e = (kdx_env){ env, it->name.name, v };
+		env = e;
+	}
+	*out = env;
+	return 0;
+}
+
+/* The step's own clauses in source order: `do`, `wait D`, `wait until`. */
+static int run_do(kdx_interp *in, const kdx_step *st, kdx_value **ret)
+{
+	const kdx_step_body *b = st->body;
+	const kdx_ast_decl *d = b->decl;
+	*ret = NULL;
+	for (size_t i = 0; i < d->nitems; i++) {
+		const kdx_ast_item *it = d->items[i];
+		if (it->kind == KDX_AST_DO && b->do_call) {
+			if (kdx_interp_call(in, b->do_call, NULL, ret) < 0)
+				return -1;
+		} else if (it->kind == KDX_AST_WAIT) {
+			kdx_value *v;
+			if (kdx_interp_eval_step(in, b, it->expr, &v) < 0)
+				return -1;
+			if (in->rt->no_waits) {
+				if (v->kind == KDX_V_DURATION) {
+					strbuf_addstr(&in->log, "# would wait ");
+					kdx_duration_format(&in->log, v->u.ms);
+					strbuf_addch(&in->log, '\n');
+				}
+				continue;
+			}
+			if (v->kind == KDX_V_DURATION && kdx_interp_sleep(in, v->u.ms) < 0)
+				return -1;
+		} else if (it->kind == KDX_AST_WAIT_UNTIL) {
+			if (kdx_interp_wait_until(in, b->module, b->env, it) < 0)
+				return -1;
+		}
+	}
+	return 0;
+}
+
+static int run_undo(kdx_interp *in, const kdx_step *st, const char *snapshot)
+{
+	const kdx_step_body *b = st->body;
+	const kdx_env *scope;
+	kdx_value *ret;
+	if (!b->undo_call)
+		return 0;
+	if (kdx_interp_undo_scope(in, b, snapshot, &scope) < 0)
+		return -1;
+	return kdx_interp_call(in, b->undo_call, scope, &ret);
+}
+
+int kdx_interp_run_step(kdx_interp *in, const kdx_step *st, kdx_phase phase,
+			const char *snapshot, kdx_value **ret)
+{
+	*ret = NULL;
+	return phase == KDX_PHASE_DO ? run_do(in, st, ret) : run_undo(in, st, snapshot);
 }

@@ -1,7 +1,7 @@
-/* interp: runs a runbook's action calls at run time -- binds the run-time arguments, then
- * interprets the action's body in order: `call aws` (model-driven request through an
- * aws_client), `let`, `do`, `wait D`, `wait until C within D every E`, `return`; host
- * functions http_get() (executor/http, TLS verified) for the evaluator. One kdx_interp runs one
+/* interp: THE interpreter of action bodies at run time -- binds the run-time arguments, then
+ * runs the action's body in order: `call aws`, `call terraform`, `let`, `do`, `wait D`,
+ * `wait until C within W [every E]` (E defaults to 1s), `return`; and a step's own clauses
+ * (kdx_interp_run_step). Every outside effect goes through a kdx_interp_hooks table. One kdx_interp runs one
  * call chain on one thread; it owns its arena (values it returns live until the next
  * kdx_interp_reset or kdx_interp_release), its AWS client and its loaded models. The
  * kdx_runtime it points to is shared and read-only while interpreters run. */
@@ -18,6 +18,7 @@
 #include "../compiler/eval.h"
 #include "aws/credentials.h"
 #include "aws/model.h"
+#include "scheduler.h"
 
 #include <pthread.h>
 
@@ -44,11 +45,46 @@ typedef struct kdx_runtime {
 	bool allow_exec;                 /* -allow-exec: core.exec may start local commands */
 } kdx_runtime;
 
+struct kdx_interp;
+
+/* Every outside effect an action body can have, as a table: the interpreter (interp.c)
+ * is pure -- it evaluates, binds, sequences and polls -- and reaches the world only
+ * through these. kdx_interp_real_hooks (interp_real.c) sends to AWS (or prints in a dry
+ * run), runs Terraform and local commands, fetches URLs and sleeps on the monotonic
+ * clock; a test or another backend plugs in its own (a recorder, a virtual clock).
+ * Each returns 0, or -1 with in->err filled. */
+typedef struct kdx_interp_hooks {
+	/* `call aws "SERVICE" "Op" { INPUT }`: input evaluated, its reserved `region` key split
+	 * off into region (NULL: the default). mutating: the calling action changes the world. */
+	int (*aws_call)(struct kdx_interp *in, const char *service, const char *op,
+			const char *region, kdx_value *input, bool mutating, kdx_value **out);
+	/* `call terraform "COMMAND" { INPUT }` */
+	int (*tf_call)(struct kdx_interp *in, const char *command, kdx_value *input,
+		       bool mutating, kdx_value **out);
+	/* host functions: http_get(url, time_limit), run_command(argv, time_limit, env) */
+	int (*http_get)(struct kdx_interp *in, kdx_value **args, size_t nargs, kdx_value **out);
+	int (*run_command)(struct kdx_interp *in, kdx_value **args, size_t nargs,
+			   kdx_value **out);
+	/* kube_request(endpoint, ca_data, cluster, region, method, path[, body]): an EKS
+	 * cluster's Kubernetes API (interp_kube.c); NULL: not available */
+	int (*kube_request)(struct kdx_interp *in, kdx_value **args, size_t nargs,
+			    kdx_value **out);
+	/* ask_approval(message): a yes or no from a person */
+	int (*ask_approval)(struct kdx_interp *in, const char *message, bool *yes);
+	/* the clock of waits and polls: sleep (-1 when the attempt was cancelled) and now */
+	int (*sleep)(struct kdx_interp *in, int64_t ms);
+	int64_t (*now_ms)(struct kdx_interp *in);
+} kdx_interp_hooks;
+
+extern const kdx_interp_hooks kdx_interp_real_hooks;
+
 /* Step results by name (steps.NAME); NULL entries: not known. */
 typedef int (*kdx_step_lookup_fn)(void *ud, const char *name, kdx_arena *a, kdx_value **out);
 
 typedef struct kdx_interp {
 	const kdx_runtime *rt;
+	const kdx_interp_hooks *hooks;   /* kdx_interp_real_hooks unless replaced after init */
+	void *hooks_ctx;                 /* for hooks other than the real ones */
 	kdx_arena arena;
 	struct aws_client *client;       /* created on first use */
 	struct { const char *name; struct aws_model *m; } models[16];
@@ -89,6 +125,23 @@ int kdx_interp_eval(kdx_interp *in, const kdx_env *env, const kdx_ast_expr *e, k
  * (interp_host.c). -1: in->err says why. */
 int kdx_interp_eval_step(kdx_interp *in, const kdx_step_body *b, const kdx_ast_expr *e,
 			 kdx_value **out);
+
+/* Run one attempt of a step: the `do` and the step's own `wait D` / `wait until` in source
+ * order (KDX_PHASE_DO; *ret is what the do returned), or its undo with the journalled
+ * snapshot, a JSON object, (KDX_PHASE_UNDO; *ret NULL). This and the functions below are
+ * the one definition of what a step and an action do at run time: apply, dry-run, plan
+ * and resume/rollback all come here, with different hooks. */
+int kdx_interp_run_step(kdx_interp *in, const kdx_step *st, kdx_phase phase,
+			const char *snapshot, kdx_value **ret);
+
+/* A step's `when` and `require`, evaluated now: skip it, fail it (why says which clause),
+ * or go on. */
+kdx_precheck kdx_interp_precheck(kdx_interp *in, const kdx_step *st, strbuf *why);
+
+/* The scope of a step's undo: for the action's own undo, the do's parameters and the
+ * snapshot's names (snapshot: the journalled JSON object); else NULL (the global scope). */
+int kdx_interp_undo_scope(kdx_interp *in, const kdx_step_body *b, const char *snapshot,
+			  const kdx_env **out);
 
 /* Run a bound call. Arguments not known at compile time are evaluated from arg_exprs in
  * scope (NULL: the global scope). *out: the action's `return` value (null without one). */

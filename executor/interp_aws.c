@@ -76,27 +76,6 @@ int kdx_interp_client(kdx_interp *in)
 	return rc;
 }
 
-/* The input map without the reserved `region` key, whose text goes to *region. */
-static kdx_value *split_region(kdx_interp *in, kdx_value *input, const char **region)
-{
-	*region = NULL;
-	if (!input || input->kind != KDX_V_MAP)
-		return input;
-	kdx_value *r = kdx_value_get(input, "region");
-	if (!r)
-		return input;
-	*region = kdx_value_text(r);
-	kdx_value *m = kdx_value_map(&in->arena, input->u.map.n - 1);
-	size_t k = 0;
-	for (size_t i = 0; i < input->u.map.n; i++) {
-		if (!strcmp(input->u.map.keys[i], "region"))
-			continue;
-		m->u.map.keys[k] = input->u.map.keys[i];
-		m->u.map.vals[k++] = input->u.map.vals[i];
-	}
-	return m;
-}
-
 /* Put the run's idempotency token in every token member the input leaves empty. */
 static kdx_value *with_token(kdx_interp *in, const aws_model *m, const char *opname,
 			     kdx_value *input)
@@ -186,25 +165,9 @@ static int send(kdx_interp *in, const aws_model *m, const char *op, aws_request 
 	return rc;
 }
 
-int kdx_interp_aws_call(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
-			const kdx_ast_item *it, bool mutating, kdx_value **out)
+int kdx_interp_aws_call(kdx_interp *in, const char *service, const char *op, const char *region,
+			kdx_value *input, bool mutating, kdx_value **out)
 {
-	const char *service = it->nlist > 0 ? kdx_ast_string_literal(it->list[0]) : NULL;
-	const char *op = it->nlist > 1 ? kdx_ast_string_literal(it->list[1]) : NULL;
-	if (!service || !op) {
-		strbuf_addstr(&in->err, "'call aws' needs a literal service and operation");
-		return -1;
-	}
-	kdx_value *input = NULL;
-	kdx_eval ev;
-	kdx_interp_evaluator(in, &ev, mod);
-	if (it->input && kdx_eval_expr(&ev, env, it->input, &input) != 0) {
-		if (!in->err.len)
-			strbuf_addf(&in->err, "the input of %s %s is not known", service, op);
-		return -1;
-	}
-	const char *region;
-	input = split_region(in, input, &region);
 	const aws_model *m = model_for(in, service);
 	if (!m)
 		return -1;

@@ -8,15 +8,17 @@ bool kdx_interp_cancelled(const kdx_interp *in);
  * nothing sent). In this order a cancelled attempt is never taken for one that sent
  * nothing when it did. */
 int kdx_interp_mark_sent(kdx_interp *in);
-/* Sleep ms in slices, watching in->cancel; -1 when cancelled. */
+/* Sleep ms through in->hooks (the real one in slices, watching in->cancel); -1 when
+ * cancelled. */
 int kdx_interp_sleep(kdx_interp *in, int64_t ms);
 /* `wait until C within D every E` in env. */
 int kdx_interp_wait_until(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
 			  const kdx_ast_item *it);
-/* interp_aws.c: one `call aws "svc" "Op" { input }`; mutating: the calling action changes
- * something (dry run: print instead of send). */
-int kdx_interp_aws_call(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
-			const kdx_ast_item *it, bool mutating, kdx_value **out);
+/* The real hooks (kdx_interp_real_hooks, interp_real.c), one file per kind of effect. */
+/* interp_aws.c: one `call aws "svc" "Op" { input }` through the model and the AWS client
+ * (dry run and a mutating call: the request printed, not sent). */
+int kdx_interp_aws_call(kdx_interp *in, const char *service, const char *op, const char *region,
+			kdx_value *input, bool mutating, kdx_value **out);
 /* interp_aws.c: create in->client on first use (-1 with in->err). */
 int kdx_interp_client(kdx_interp *in);
 /* interp_kube.c: kube_request(endpoint, ca_data, cluster, region, method, path, body) -> the
@@ -25,8 +27,8 @@ int kdx_interp_client(kdx_interp *in);
 int kdx_interp_kube_request(kdx_interp *in, kdx_value **args, size_t nargs, kdx_value **out);
 /* interp_tf.c: one `call terraform "COMMAND" { input }` through executor/terraform (dry run
  * and kdx plan: logged, not run). */
-int kdx_interp_tf_call(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
-		       const kdx_ast_item *it, bool mutating, kdx_value **out);
+int kdx_interp_tf_call(kdx_interp *in, const char *cmd, kdx_value *input, bool mutating,
+		       kdx_value **out);
 /* interp_host.c: http_get(url, time_limit) -> { status, body }. */
 int kdx_interp_http_get(kdx_interp *in, kdx_value **args, size_t nargs, kdx_value **out);
 /* interp_host.c: run_command(argv, time_limit, env) -> { argv, status, stdout }, the body of

@@ -90,22 +90,11 @@ static const char *const *pass_env(kdx_interp *in, size_t *n)
 	return out;
 }
 
-static int parse_call(kdx_interp *in, const kdx_ast_item *it, const kdx_module *mod,
-		      const kdx_env *env, tf_call *c)
+static int parse_call(kdx_interp *in, const char *cmd, kdx_value *input, tf_call *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->cmd = it->nlist > 0 ? kdx_ast_string_literal(it->list[0]) : NULL;
-	if (!c->cmd) {
-		strbuf_addstr(&in->err, "'call terraform' needs a literal command");
-		return -1;
-	}
-	kdx_eval ev;
-	kdx_interp_evaluator(in, &ev, mod);
-	if (it->input && kdx_eval_expr(&ev, env, it->input, &c->input) != 0) {
-		if (!in->err.len)
-			strbuf_addf(&in->err, "the input of terraform %s is not known", c->cmd);
-		return -1;
-	}
+	c->cmd = cmd;
+	c->input = input;
 	bool bad = false;
 	tf_opts *o = &c->o;
 	o->dir = opt_text(in, c->input, "dir", &bad);
@@ -200,11 +189,11 @@ static int run_cmd(kdx_interp *in, tf_call *c, tf_result *r, strbuf *err, kdx_va
 	return -1;
 }
 
-int kdx_interp_tf_call(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
-		       const kdx_ast_item *it, bool mutating, kdx_value **out)
+int kdx_interp_tf_call(kdx_interp *in, const char *cmd, kdx_value *input, bool mutating,
+		       kdx_value **out)
 {
 	tf_call c;
-	if (parse_call(in, it, mod, env, &c) < 0)
+	if (parse_call(in, cmd, input, &c) < 0)
 		return -1;
 	*out = kdx_value_map(&in->arena, 0);
 	bool changes = !strcmp(c.cmd, "apply") || !strcmp(c.cmd, "destroy");

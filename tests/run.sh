@@ -54,7 +54,9 @@ for t in "$here"/e2e/t[0-9]*.sh; do
 	[ -n "$only" ] && ! [[ $name =~ $only ]] && continue
 	log="$here/../build/e2e-logs/$name.log"
 	start=$(date +%s)
-	timeout 900 bash "$t" >"$log" 2>&1
+	# a test that needs longer than 15 minutes says so in a "# timeout: SECONDS" line
+	limit=$(sed -n 's/^# timeout: \([0-9][0-9]*\)$/\1/p' "$t" | head -1)
+	timeout "${limit:-900}" bash "$t" >"$log" 2>&1
 	rc=$?
 	secs=$(( $(date +%s) - start ))
 	if [ $rc -eq 0 ]; then

@@ -6,7 +6,9 @@
 # (tests/e2e/kaldrix_state.py): weights 70/20/10 and the writer in us-east-1 after the deploy;
 # 0/90/10 with the target's fleet up and us-east-1 fenced after the failover; after the failback
 # weights, desired capacities, writer and fence as right after the deploy; nothing left after
-# the destroy. The writer does not move on moto 5.2.1 (docs/kaldrix.md). Takes several minutes.
+# the destroy. The writer does not move on moto 5.2.1 (docs/kaldrix.md). Takes several minutes
+# (5 on an idle 2-core machine, 15 under load).
+# timeout: 1800
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 [ -z "${KDX_E2E_QUICK:-}" ] || skip "KDX_E2E_QUICK is set (this test takes several minutes)"

@@ -32,13 +32,13 @@ static void test_meta_hashes_the_compiled_text(void **state)
 	write_file(path, "runbook \"a\" {}\n");
 	kdx_rb r;
 	memset(&r, 0, sizeof(r));
-	kdx_sources_init(&r.comp.sources);
+	kdx_sources_init(&r.fe.comp.sources);
 	strbuf err = STRBUF_INIT;
-	assert_int_equal(kdx_sources_load(&r.comp.sources, path, &err), 0);
-	assert_true(r.comp.sources.files[0].from_file);
+	assert_int_equal(kdx_sources_load(&r.fe.comp.sources, path, &err), 0);
+	assert_true(r.fe.comp.sources.files[0].from_file);
 	/* a source that is not a file (parsed from a string) is not hashed */
-	kdx_sources_add(&r.comp.sources, "<-var>", "x = 1", 5);
-	assert_false(r.comp.sources.files[1].from_file);
+	kdx_sources_add(&r.fe.comp.sources, "<-var>", "x = 1", 5);
+	assert_false(r.fe.comp.sources.files[1].from_file);
 	kdx_rb_opts o;
 	memset(&o, 0, sizeof(o));
 	strbuf meta = STRBUF_INIT, why = STRBUF_INIT;
@@ -57,7 +57,7 @@ static void test_meta_hashes_the_compiled_text(void **state)
 	strbuf_release(&meta);
 	strbuf_release(&why);
 	strbuf_release(&err);
-	kdx_sources_release(&r.comp.sources);
+	kdx_sources_release(&r.fe.comp.sources);
 	unlink(path);
 	rmdir(dir);
 }

@@ -1,0 +1,549 @@
+/* plan_io: the plan IR written and read with json-c (see plan_io.h). The writer and the
+ * reader of each part sit next to each other so that a field added to one is seen missing
+ * in the other. */
+#include "plan_io.h"
+
+#include <json-c/json.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *const effect_names[] = {
+	[KDX_EFF_SET_WEIGHTS] = "set_weights", [KDX_EFF_SET_CAPACITY] = "set_capacity",
+	[KDX_EFF_PROMOTE] = "promote",         [KDX_EFF_FENCE] = "fence",
+	[KDX_EFF_UNFENCE] = "unfence",         [KDX_EFF_LAG_GATE] = "lag_gate",
+	[KDX_EFF_HEALTH_GATE] = "health_gate", [KDX_EFF_SET_HEALTH] = "set_health",
+	[KDX_EFF_SET_ALARM] = "set_alarm",     [KDX_EFF_WRITE] = "write",
+	[KDX_EFF_READ] = "read",
+};
+static const char *const on_failure_names[] = {
+	[KDX_ON_FAILURE_ROLLBACK] = "rollback", [KDX_ON_FAILURE_CONTINUE] = "continue",
+	[KDX_ON_FAILURE_PAUSE] = "pause",
+};
+static const char *const class_names[] = {
+	[KDX_RES_OPAQUE] = "opaque", [KDX_RES_TRAFFIC] = "traffic", [KDX_RES_DATABASE] = "database",
+	[KDX_RES_CACHE] = "cache",   [KDX_RES_FLEET] = "fleet",     [KDX_RES_ALARM] = "alarm",
+};
+static const char *const edge_names[] = { [KDX_EDGE_AFTER] = "after", [KDX_EDGE_DATA] = "data" };
+
+#define NNAMES(t) (sizeof(t) / sizeof((t)[0]))
+
+/* ---- scalars ---- */
+
+/* Doubles as %.17g text, which strtod reads back to the same bits. */
+static json_object *jdouble(double d)
+{
+	char buf[40];
+	snprintf(buf, sizeof(buf), "%.17g", d);
+	return json_object_new_double_s(d, buf);
+}
+
+static json_object *jstr(const char *s)
+{
+	return s ? json_object_new_string(s) : NULL;
+}
+
+static json_object *jspan(kdx_span s)
+{
+	json_object *a = json_object_new_array_ext(3);
+	json_object_array_add(a, json_object_new_int64(s.file));
+	json_object_array_add(a, json_object_new_int64(s.start));
+	json_object_array_add(a, json_object_new_int64(s.end));
+	return a;
+}
+
+/* One member each; the writer's whole vocabulary. */
+static void put_int(json_object *o, const char *k, int64_t v)
+{
+	json_object_object_add(o, k, json_object_new_int64(v));
+}
+
+static void put_bool(json_object *o, const char *k, bool v)
+{
+	json_object_object_add(o, k, json_object_new_boolean(v));
+}
+
+static void put_num(json_object *o, const char *k, double v)
+{
+	json_object_object_add(o, k, jdouble(v));
+}
+
+static void put_str(json_object *o, const char *k, const char *v)
+{
+	json_object_object_add(o, k, jstr(v));
+}
+
+static void put_span(json_object *o, const char *k, kdx_span v)
+{
+	json_object_object_add(o, k, jspan(v));
+}
+
+typedef struct reader {
+	kdx_arena *a;
+	strbuf *err;
+	strbuf path;   /* where in the document, for messages */
+	int failed;
+} reader;
+
+static int bad(reader *r, const char *what)
+{
+	if (!r->failed++)
+		strbuf_addf(r->err, "%s%s%s", r->path.buf ? r->path.buf : "",
+			    r->path.len ? ": " : "", what);
+	return -1;
+}
+
+static json_object *get(json_object *o, const char *key)
+{
+	json_object *v = NULL;
+	return o && json_object_object_get_ex(o, key, &v) ? v : NULL;
+}
+
+static const char *rstr(reader *r, json_object *o, const char *key)
+{
+	json_object *v = get(o, key);
+	if (!v)
+		return NULL;
+	if (!json_object_is_type(v, json_type_string)) {
+		bad(r, "a string is expected");
+		return NULL;
+	}
+	return kdx_arena_strdup(r->a, json_object_get_string(v));
+}
+
+static int64_t rint64(json_object *o, const char *key)
+{
+	json_object *v = get(o, key);
+	return v ? json_object_get_int64(v) : 0;
+}
+
+static double rdouble(json_object *o, const char *key)
+{
+	json_object *v = get(o, key);
+	return v ? json_object_get_double(v) : 0;
+}
+
+static bool rbool(json_object *o, const char *key)
+{
+	json_object *v = get(o, key);
+	return v && json_object_get_boolean(v);
+}
+
+static kdx_span rspan(json_object *o, const char *key)
+{
+	json_object *v = get(o, key);
+	kdx_span s = { 0 };
+	if (v && json_object_is_type(v, json_type_array) && json_object_array_length(v) == 3) {
+		s.file = (uint32_t)json_object_get_int64(json_object_array_get_idx(v, 0));
+		s.start = (uint32_t)json_object_get_int64(json_object_array_get_idx(v, 1));
+		s.end = (uint32_t)json_object_get_int64(json_object_array_get_idx(v, 2));
+	}
+	return s;
+}
+
+static int renum(reader *r, json_object *o, const char *key, const char *const *names,
+		 size_t n, int def)
+{
+	json_object *v = get(o, key);
+	if (!v)
+		return def;
+	const char *s = json_object_get_string(v);
+	for (size_t i = 0; i < n; i++)
+		if (names[i] && s && !strcmp(names[i], s))
+			return (int)i;
+	strbuf msg = STRBUF_INIT;
+	strbuf_addf(&msg, "%s '%s' is unknown", key, s ? s : "");
+	bad(r, msg.buf);
+	strbuf_release(&msg);
+	return def;
+}
+
+/* Arrays: how many, allocated in the arena; NULL when absent or empty. */
+static json_object *rarray(reader *r, json_object *o, const char *key, size_t *n)
+{
+	json_object *v = get(o, key);
+	*n = 0;
+	if (!v)
+		return NULL;
+	if (!json_object_is_type(v, json_type_array)) {
+		bad(r, "an array is expected");
+		return NULL;
+	}
+	*n = json_object_array_length(v);
+	return v;
+}
+
+/* ---- values: tagged, so each keeps its kind ---- */
+
+static json_object *value_write(const kdx_value *v)
+{
+	if (!v)
+		return NULL;
+	json_object *o;
+	switch (v->kind) {
+	case KDX_V_NULL:
+		return NULL;
+	case KDX_V_BOOL:
+		return json_object_new_boolean(v->u.b);
+	case KDX_V_NUMBER:
+		return jdouble(v->u.num);
+	case KDX_V_STRING:
+		return json_object_new_string_len(v->u.str.ptr, (int)v->u.str.len);
+	case KDX_V_DURATION:
+		o = json_object_new_object();
+		put_int(o, "ms", v->u.ms);
+		return o;
+	case KDX_V_PERCENT:
+		o = json_object_new_object();
+		put_num(o, "pct", v->u.num);
+		return o;
+	case KDX_V_REGION:
+		o = json_object_new_object();
+		json_object_object_add(o, "region", json_object_new_string(v->u.str.ptr));
+		return o;
+	case KDX_V_LIST: {
+		json_object *a = json_object_new_array_ext((int)v->u.list.n);
+		for (size_t i = 0; i < v->u.list.n; i++)
+			json_object_array_add(a, value_write(v->u.list.items[i]));
+		o = json_object_new_object();
+		json_object_object_add(o, "list", a);
+		return o;
+	}
+	case KDX_V_MAP: {
+		json_object *a = json_object_new_array_ext((int)v->u.map.n);
+		for (size_t i = 0; i < v->u.map.n; i++) {
+			json_object *kv = json_object_new_array_ext(2);
+			json_object_array_add(kv, json_object_new_string(v->u.map.keys[i]));
+			json_object_array_add(kv, value_write(v->u.map.vals[i]));
+			json_object_array_add(a, kv);
+		}
+		o = json_object_new_object();
+		json_object_object_add(o, "map", a);
+		return o;
+	}
+	}
+	return NULL;
+}
+
+static kdx_value *value_read(reader *r, json_object *o)
+{
+	json_object *x;
+	switch (json_object_get_type(o)) {
+	case json_type_null:
+		return kdx_value_null(r->a);
+	case json_type_boolean:
+		return kdx_value_bool(r->a, json_object_get_boolean(o));
+	case json_type_double:
+	case json_type_int:
+		return kdx_value_number(r->a, json_object_get_double(o));
+	case json_type_string:
+		return kdx_value_stringn(r->a, json_object_get_string(o),
+					 (size_t)json_object_get_string_len(o));
+	case json_type_object:
+		if ((x = get(o, "ms")))
+			return kdx_value_duration(r->a, json_object_get_int64(x));
+		if ((x = get(o, "pct")))
+			return kdx_value_percent(r->a, json_object_get_double(x));
+		if ((x = get(o, "region")))
+			return kdx_value_region(r->a, json_object_get_string(x));
+		if ((x = get(o, "list")) && json_object_is_type(x, json_type_array)) {
+			size_t n = json_object_array_length(x);
+			kdx_value *l = kdx_value_list(r->a, n);
+			for (size_t i = 0; i < n; i++)
+				l->u.list.items[i] = value_read(r, json_object_array_get_idx(x, i));
+			return l;
+		}
+		if ((x = get(o, "map")) && json_object_is_type(x, json_type_array)) {
+			size_t n = json_object_array_length(x);
+			kdx_value *m = kdx_value_map(r->a, n);
+			for (size_t i = 0; i < n; i++) {
+				json_object *kv = json_object_array_get_idx(x, i);
+				if (!json_object_is_type(kv, json_type_array) ||
+				    json_object_array_length(kv) != 2) {
+					bad(r, "a map entry is not [key, value]");
+					return kdx_value_null(r->a);
+				}
+				m->u.map.keys[i] = kdx_arena_strdup(
+					r->a, json_object_get_string(json_object_array_get_idx(kv, 0)));
+				m->u.map.vals[i] = value_read(r, json_object_array_get_idx(kv, 1));
+			}
+			return m;
+		}
+		break;
+	default:
+		break;
+	}
+	bad(r, "a value of unknown form");
+	return kdx_value_null(r->a);
+}
+
+/* ---- effects and edges ---- */
+
+static json_object *effects_write(const kdx_effect *e, size_t n, size_t nregions)
+{
+	json_object *a = json_object_new_array_ext((int)n);
+	for (size_t i = 0; i < n; i++) {
+		json_object *o = json_object_new_object();
+		put_str(o, "kind", effect_names[e[i].kind]);
+		put_int(o, "resource", e[i].resource);
+		put_int(o, "region", e[i].region);
+		put_num(o, "pct", e[i].pct);
+		if (e[i].weights) {
+			json_object *w = json_object_new_array_ext((int)nregions);
+			for (size_t k = 0; k < nregions; k++)
+				json_object_array_add(w, jdouble(e[i].weights[k]));
+			json_object_object_add(o, "weights", w);
+		}
+		put_int(o, "ms", e[i].ms);
+		put_bool(o, "graceful", e[i].graceful);
+		put_bool(o, "flag", e[i].flag);
+		put_span(o, "span", e[i].span);
+		json_object_array_add(a, o);
+	}
+	return a;
+}
+
+static kdx_effect *effects_read(reader *r, json_object *st, const char *key, size_t nregions,
+				size_t *n)
+{
+	json_object *a = rarray(r, st, key, n);
+	kdx_effect *e = *n ? kdx_arena_alloc(r->a, *n * sizeof(*e)) : NULL;
+	for (size_t i = 0; i < *n; i++) {
+		json_object *o = json_object_array_get_idx(a, i);
+		e[i] = (kdx_effect){
+			.kind = renum(r, o, "kind", effect_names, NNAMES(effect_names), KDX_EFF_READ),
+			.resource = (int32_t)rint64(o, "resource"),
+			.region = (int32_t)rint64(o, "region"),
+			.pct = rdouble(o, "pct"),
+			.ms = rint64(o, "ms"),
+			.graceful = rbool(o, "graceful"),
+			.flag = rbool(o, "flag"),
+			.span = rspan(o, "span"),
+		};
+		json_object *w = get(o, "weights");
+		if (w) {
+			if (json_object_array_length(w) != nregions) {
+				bad(r, "weights must have one entry per region");
+				continue;
+			}
+			e[i].weights = kdx_arena_alloc(r->a, nregions * sizeof(double));
+			for (size_t k = 0; k < nregions; k++)
+				e[i].weights[k] = json_object_get_double(json_object_array_get_idx(w, k));
+		}
+	}
+	return e;
+}
+
+/* ---- steps ---- */
+
+static json_object *step_write(const kdx_step *s, size_t nregions)
+{
+	json_object *o = json_object_new_object();
+	put_str(o, "name", s->name);
+	put_span(o, "span", s->span);
+	put_str(o, "action", s->action);
+	put_span(o, "action_span", s->action_span);
+	put_str(o, "undo_action", s->undo_action);
+	json_object *preds = json_object_new_array_ext((int)s->npreds);
+	for (size_t k = 0; k < s->npreds; k++) {
+		json_object *e = json_object_new_object();
+		put_int(e, "from", s->preds[k].from);
+		put_str(e, "kind", edge_names[s->preds[k].kind]);
+		put_span(e, "span", s->preds[k].span);
+		json_object_array_add(preds, e);
+	}
+	json_object_object_add(o, "preds", preds);
+	json_object_object_add(o, "effects", effects_write(s->effects, s->neffects, nregions));
+	json_object_object_add(o, "undo_effects",
+			       effects_write(s->undo_effects, s->nundo_effects, nregions));
+	put_bool(o, "mutating", s->mutating);
+	put_bool(o, "has_undo", s->has_undo);
+	put_bool(o, "irreversible", s->irreversible);
+	put_bool(o, "approval", s->approval);
+	put_bool(o, "conditional", s->conditional);
+	put_int(o, "attempts", s->attempts);
+	put_int(o, "timeout_ms", s->timeout_ms);
+	put_int(o, "backoff_ms", s->backoff_ms);
+	put_int(o, "wait_ms", s->wait_ms);
+	put_int(o, "duration_min_ms", s->duration_min_ms);
+	put_int(o, "duration_max_ms", s->duration_max_ms);
+	put_str(o, "on_failure", on_failure_names[s->on_failure]);
+	put_str(o, "group", s->group);
+	return o;
+}
+
+static void step_read(reader *r, json_object *o, size_t nsteps, size_t nregions, kdx_step *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->name = rstr(r, o, "name");
+	if (!s->name)
+		bad(r, "a step has no name");
+	s->span = rspan(o, "span");
+	s->action = rstr(r, o, "action");
+	s->action_span = rspan(o, "action_span");
+	s->undo_action = rstr(r, o, "undo_action");
+	json_object *preds = rarray(r, o, "preds", &s->npreds);
+	s->preds = s->npreds ? kdx_arena_alloc(r->a, s->npreds * sizeof(*s->preds)) : NULL;
+	for (size_t k = 0; k < s->npreds; k++) {
+		json_object *e = json_object_array_get_idx(preds, k);
+		int64_t from = rint64(e, "from");
+		if (from < 0 || (size_t)from >= nsteps)
+			bad(r, "an edge names a step that does not exist");
+		s->preds[k] = (kdx_edge){
+			.from = (uint32_t)from,
+			.kind = renum(r, e, "kind", edge_names, NNAMES(edge_names), KDX_EDGE_AFTER),
+			.span = rspan(e, "span"),
+		};
+	}
+	s->effects = effects_read(r, o, "effects", nregions, &s->neffects);
+	s->undo_effects = effects_read(r, o, "undo_effects", nregions, &s->nundo_effects);
+	s->mutating = rbool(o, "mutating");
+	s->has_undo = rbool(o, "has_undo");
+	s->irreversible = rbool(o, "irreversible");
+	s->approval = rbool(o, "approval");
+	s->conditional = rbool(o, "conditional");
+	s->attempts = (int)rint64(o, "attempts");
+	s->timeout_ms = rint64(o, "timeout_ms");
+	s->backoff_ms = rint64(o, "backoff_ms");
+	s->wait_ms = rint64(o, "wait_ms");
+	s->duration_min_ms = rint64(o, "duration_min_ms");
+	s->duration_max_ms = rint64(o, "duration_max_ms");
+	s->on_failure = renum(r, o, "on_failure", on_failure_names, NNAMES(on_failure_names),
+			      KDX_ON_FAILURE_ROLLBACK);
+	s->group = rstr(r, o, "group");
+}
+
+/* ---- the plan ---- */
+
+void kdx_plan_write(strbuf *out, const kdx_plan *p)
+{
+	json_object *o = json_object_new_object();
+	json_object_object_add(o, "kdx_plan_ir", json_object_new_int(KDX_PLAN_IR_VERSION));
+	put_str(o, "name", p->name);
+	put_str(o, "path", p->path);
+	put_str(o, "environment", p->environment);
+	put_bool(o, "has_rto", p->has_rto);
+	put_bool(o, "has_rpo", p->has_rpo);
+	put_int(o, "rto_ms", p->rto_ms);
+	put_int(o, "rpo_ms", p->rpo_ms);
+	put_span(o, "rto_span", p->rto_span);
+	put_span(o, "rpo_span", p->rpo_span);
+	json_object *regions = json_object_new_array_ext((int)p->nregions);
+	for (size_t i = 0; i < p->nregions; i++) {
+		const kdx_plan_region *g = &p->regions[i];
+		json_object *x = json_object_new_object();
+		put_str(x, "name", g->name);
+		put_str(x, "role", g->role);
+		put_num(x, "weight", g->weight);
+		put_num(x, "capacity", g->capacity);
+		put_span(x, "span", g->span);
+		json_object_array_add(regions, x);
+	}
+	json_object_object_add(o, "regions", regions);
+	json_object *res = json_object_new_array_ext((int)p->nresources);
+	for (size_t i = 0; i < p->nresources; i++) {
+		const kdx_plan_resource *g = &p->resources[i];
+		json_object *x = json_object_new_object();
+		put_str(x, "name", g->name);
+		put_str(x, "type", g->type);
+		put_str(x, "class", class_names[g->cls]);
+		put_int(x, "region", g->region);
+		put_int(x, "writer", g->writer);
+		json_object_object_add(x, "attrs", value_write(g->attrs));
+		put_span(x, "span", g->span);
+		json_object_array_add(res, x);
+	}
+	json_object_object_add(o, "resources", res);
+	json_object *steps = json_object_new_array_ext((int)p->nsteps);
+	for (size_t i = 0; i < p->nsteps; i++)
+		json_object_array_add(steps, step_write(&p->steps[i], p->nregions));
+	json_object_object_add(o, "steps", steps);
+	put_bool(o, "has_allow_exec", p->has_allow_exec);
+	json_object *ax = json_object_new_array_ext((int)p->nallow_exec);
+	for (size_t i = 0; i < p->nallow_exec; i++)
+		json_object_array_add(ax, jstr(p->allow_exec[i]));
+	json_object_object_add(o, "allow_exec", ax);
+	strbuf_addstr(out, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
+
+static void at(reader *r, const char *what, size_t i)
+{
+	strbuf_reset(&r->path);
+	strbuf_addf(&r->path, "%s[%zu]", what, i);
+}
+
+int kdx_plan_read(const char *text, size_t len, kdx_arena *a, kdx_plan **out, strbuf *err)
+{
+	*out = NULL;
+	json_tokener *tok = json_tokener_new();
+	json_object *o = json_tokener_parse_ex(tok, text, (int)len);
+	enum json_tokener_error je = json_tokener_get_error(tok);
+	json_tokener_free(tok);
+	if (!o || je != json_tokener_success) {
+		strbuf_addf(err, "not JSON: %s", json_tokener_error_desc(je));
+		json_object_put(o);
+		return -1;
+	}
+	reader r = { .a = a, .err = err, .path = STRBUF_INIT };
+	json_object *ver = get(o, "kdx_plan_ir");
+	if (!ver || json_object_get_int(ver) != KDX_PLAN_IR_VERSION) {
+		strbuf_addf(err, "not a kdx plan IR of version %d", KDX_PLAN_IR_VERSION);
+		json_object_put(o);
+		return -1;
+	}
+	kdx_plan *p = kdx_arena_alloc(a, sizeof(*p));
+	memset(p, 0, sizeof(*p));
+	p->name = rstr(&r, o, "name");
+	p->path = rstr(&r, o, "path");
+	p->environment = rstr(&r, o, "environment");
+	p->has_rto = rbool(o, "has_rto");
+	p->has_rpo = rbool(o, "has_rpo");
+	p->rto_ms = rint64(o, "rto_ms");
+	p->rpo_ms = rint64(o, "rpo_ms");
+	p->rto_span = rspan(o, "rto_span");
+	p->rpo_span = rspan(o, "rpo_span");
+	json_object *x = rarray(&r, o, "regions", &p->nregions);
+	p->regions = p->nregions ? kdx_arena_alloc(a, p->nregions * sizeof(*p->regions)) : NULL;
+	for (size_t i = 0; i < p->nregions; i++) {
+		json_object *g = json_object_array_get_idx(x, i);
+		at(&r, "regions", i);
+		p->regions[i] = (kdx_plan_region){
+			.name = rstr(&r, g, "name"), .role = rstr(&r, g, "role"),
+			.weight = rdouble(g, "weight"), .capacity = rdouble(g, "capacity"),
+			.span = rspan(g, "span"),
+		};
+	}
+	x = rarray(&r, o, "resources", &p->nresources);
+	p->resources = p->nresources ? kdx_arena_alloc(a, p->nresources * sizeof(*p->resources))
+				     : NULL;
+	for (size_t i = 0; i < p->nresources; i++) {
+		json_object *g = json_object_array_get_idx(x, i);
+		at(&r, "resources", i);
+		json_object *attrs = get(g, "attrs");
+		p->resources[i] = (kdx_plan_resource){
+			.name = rstr(&r, g, "name"), .type = rstr(&r, g, "type"),
+			.cls = renum(&r, g, "class", class_names, NNAMES(class_names), KDX_RES_OPAQUE),
+			.region = (int32_t)rint64(g, "region"), .writer = (int32_t)rint64(g, "writer"),
+			.attrs = attrs ? value_read(&r, attrs) : NULL, .span = rspan(g, "span"),
+		};
+	}
+	x = rarray(&r, o, "steps", &p->nsteps);
+	p->steps = p->nsteps ? kdx_arena_alloc(a, p->nsteps * sizeof(*p->steps)) : NULL;
+	for (size_t i = 0; i < p->nsteps; i++) {
+		at(&r, "steps", i);
+		step_read(&r, json_object_array_get_idx(x, i), p->nsteps, p->nregions, &p->steps[i]);
+	}
+	strbuf_reset(&r.path);
+	p->has_allow_exec = rbool(o, "has_allow_exec");
+	x = rarray(&r, o, "allow_exec", &p->nallow_exec);
+	p->allow_exec = p->nallow_exec ? kdx_arena_alloc(a, p->nallow_exec * sizeof(char *)) : NULL;
+	for (size_t i = 0; i < p->nallow_exec; i++)
+		p->allow_exec[i] = kdx_arena_strdup(a, json_object_get_string(
+							       json_object_array_get_idx(x, i)));
+	json_object_put(o);
+	strbuf_release(&r.path);
+	if (r.failed)
+		return -1;
+	*out = p;
+	return 0;
+}

@@ -1,0 +1,24 @@
+/* plan_io: the plan IR (compiler/plan.h) as a JSON document, writer and reader side by
+ * side, so that what one process compiled another can read back exactly: regions,
+ * resources with their evaluated attributes, steps with every scalar, edges and effects,
+ * the allow_exec list. Values keep their kind (a duration stays a duration, a map its key
+ * order); spans are [file, start, end] indexes into the compilation's sources.
+ *
+ * Not (yet) in the document: a step's body (kdx_step.body, still AST plus bound values,
+ * see compile.h); a plan read back has body NULL. kdx_plan_read() allocates everything in
+ * the arena it is given; the plan lives as long as that arena. Nothing here prints. */
+#ifndef KDX_PLAN_IO_H
+#define KDX_PLAN_IO_H
+#include "../common/arena.h"
+#include "../common/strbuf.h"
+#include "plan.h"
+
+#define KDX_PLAN_IR_VERSION 1
+
+/* Append p as one JSON object ({"kdx_plan_ir": VERSION, ...}) to out. */
+void kdx_plan_write(strbuf *out, const kdx_plan *p);
+/* Read a document kdx_plan_write() wrote. Returns 0 with *out allocated in a, or -1 with
+ * err saying what is wrong where ("steps[3].effects[0]: kind 'teleport' is unknown"). */
+int kdx_plan_read(const char *text, size_t len, kdx_arena *a, kdx_plan **out, strbuf *err);
+
+#endif
