@@ -10,6 +10,7 @@ int cmd_apply(int argc, char **argv);
 int cmd_aws(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_complete(int argc, char **argv);
+int cmd_export(int argc, char **argv);
 int cmd_fmt(int argc, char **argv);
 int cmd_graph(int argc, char **argv);
 int cmd_help(int argc, char **argv);
@@ -79,6 +80,26 @@ const kdx_command kdx_commands[] = {
 		   "  -explain NAME     what an analysis proves and why it matters: graph, traffic,\n"
 		   "                    capacity, rto, rpo, fencing, reversibility, races, state\n",
 	  .run = cmd_check,
+	  .needs = KDX_NEED_COMPILE | KDX_NEED_RUNBOOK | KDX_NEED_CHECK },
+	{ .name = "export", .summary = "Compile a proven runbook to an AWS ARC Region switch plan",
+	  .usage = "Usage: kdx export arc FILE -execution-role ARN [-format json|cloudformation]\n"
+		   "                  [-target REGION] [-account ID] [-approval-role ARN] [-name NAME]\n"
+		   "                  [-state URL] [-var NAME=VALUE]... [-var-file FILE]... [-I DIR]...\n\n"
+		   "  Only a runbook whose proofs pass (kdx check) is exported. Prints ARC Region\n"
+		   "  switch's CreatePlan input (checked against the API model) or a CloudFormation\n"
+		   "  AWS::ARCRegionSwitch::Plan template; on stderr, every step and feature that does\n"
+		   "  not map onto an ARC execution block, and why.\n\n"
+		   "  -format F            json (CreatePlan input, the default) or cloudformation\n"
+		   "  -execution-role ARN  the IAM role the plan runs as (required)\n"
+		   "  -approval-role ARN   the role that approves ManualApproval steps (default: the\n"
+		   "                       execution role)\n"
+		   "  -target REGION       the region the plan activates (default: param target, else\n"
+		   "                       the first secondary region)\n"
+		   "  -account ID          the account in the ARNs kdx builds (EKS, ECS, Lambda;\n"
+		   "                       default: param account_id)\n"
+		   "  -name NAME           the plan's name (default: the runbook's)\n"
+		   "  -state URL           the run store the state analysis checks\n",
+	  .run = cmd_export,
 	  .needs = KDX_NEED_COMPILE | KDX_NEED_RUNBOOK | KDX_NEED_CHECK },
 	{ .name = "fmt", .summary = "Rewrite .kdx files in the canonical layout",
 	  .usage = "Usage: kdx fmt [-check] [-diff] [-recursive] [FILE | DIR | -]...\n\n"

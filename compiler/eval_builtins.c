@@ -23,7 +23,7 @@ static double num_of(const kdx_value *v)
 const char *const kdx_builtin_names[] = {
 	"length", "lookup", "floor", "ceil", "min", "max", "contains", "startswith",
 	"strcontains", "keys", "values", "now", "upper", "lower", "join", "merge", "distinct", "fail", "assert", "http_get",
-	"ask_approval", "run_command", "run_info", NULL,
+	"ask_approval", "run_command", "run_info", "kube_request", NULL,
 };
 
 static int argc_error(kdx_eval *ev, const kdx_ast_expr *e, const char *name, const char *want)
@@ -256,7 +256,8 @@ int kdx_eval_builtin(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, co
 	if (!strcmp(name, "fail") || !strcmp(name, "assert"))
 		return builtin_fail(ev, name, a, n, e, out);
 	if (!strcmp(name, "http_get") || !strcmp(name, "ask_approval") ||
-	    !strcmp(name, "run_command") || !strcmp(name, "run_info")) {
+	    !strcmp(name, "run_command") || !strcmp(name, "run_info") ||
+	    !strcmp(name, "kube_request")) {
 		if (!ev->host_call)
 			return 1;
 		int r = ev->host_call(ev, name, a, n, out);

@@ -101,6 +101,8 @@ static int hook_host(kdx_eval *ev, const char *name, kdx_value **args, size_t na
 		return in->hooks->run_command(in, args, nargs, out);
 	if (!strcmp(name, "run_info"))
 		return run_info(in, nargs, out);
+	if (!strcmp(name, "kube_request") && in->hooks->kube_request)
+		return in->hooks->kube_request(in, args, nargs, out);
 	if (!strcmp(name, "ask_approval")) {
 		const char *msg = nargs > 0 ? kdx_value_text(args[0]) : NULL;
 		bool yes = false;

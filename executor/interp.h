@@ -67,6 +67,10 @@ typedef struct kdx_interp_hooks {
 	int (*http_get)(struct kdx_interp *in, kdx_value **args, size_t nargs, kdx_value **out);
 	int (*run_command)(struct kdx_interp *in, kdx_value **args, size_t nargs,
 			   kdx_value **out);
+	/* kube_request(endpoint, ca_data, cluster, region, method, path[, body]): an EKS
+	 * cluster's Kubernetes API (interp_kube.c); NULL: not available */
+	int (*kube_request)(struct kdx_interp *in, kdx_value **args, size_t nargs,
+			    kdx_value **out);
 	/* ask_approval(message): a yes or no from a person */
 	int (*ask_approval)(struct kdx_interp *in, const char *message, bool *yes);
 	/* the clock of waits and polls: sleep (-1 when the attempt was cancelled) and now */

@@ -64,7 +64,7 @@ static const aws_model *model_for(kdx_interp *in, const char *service)
 	return m;
 }
 
-static int client(kdx_interp *in)
+int kdx_interp_client(kdx_interp *in)
 {
 	if (in->client)
 		return 0;
@@ -192,7 +192,7 @@ int kdx_interp_aws_call(kdx_interp *in, const char *service, const char *op, con
 		strbuf_addf(&in->err, "%s %s: %s", service, op, err.buf);
 		goto out;
 	}
-	if (client(in) < 0)
+	if (kdx_interp_client(in) < 0)
 		goto out;
 	if (aws_client_resolve(in->client, &req, aws_model_meta(m, "endpointPrefix"),
 			       aws_model_signing_name(m), aws_model_meta(m, "serviceId"), region,

@@ -21,6 +21,12 @@ int kdx_interp_wait_until(kdx_interp *in, const kdx_module *mod, const kdx_env *
  * (dry run and a mutating call: the request printed, not sent). */
 int kdx_interp_aws_call(kdx_interp *in, const char *service, const char *op, const char *region,
 			kdx_value *input, bool mutating, kdx_value **out);
+/* interp_aws.c: create in->client on first use (-1 with in->err). */
+int kdx_interp_client(kdx_interp *in);
+/* interp_kube.c: kube_request(endpoint, ca_data, cluster, region, method, path, body) -> the
+ * Kubernetes API's JSON answer, over TLS checked against the cluster's own CA, with an EKS
+ * token; a method other than GET is a mutation (dry run: logged, not sent). */
+int kdx_interp_kube_request(kdx_interp *in, kdx_value **args, size_t nargs, kdx_value **out);
 /* interp_tf.c: one `call terraform "COMMAND" { input }` through executor/terraform (dry run
  * and kdx plan: logged, not run). */
 int kdx_interp_tf_call(kdx_interp *in, const char *cmd, kdx_value *input, bool mutating,

@@ -44,6 +44,7 @@ const kdx_interp_hooks kdx_interp_real_hooks = {
 	.tf_call = kdx_interp_tf_call,
 	.http_get = kdx_interp_http_get,
 	.run_command = kdx_interp_run_command,
+	.kube_request = kdx_interp_kube_request,
 	.ask_approval = real_ask_approval,
 	.sleep = real_sleep,
 	.now_ms = real_now,

@@ -48,6 +48,8 @@ def describe(way):
         return f"run against moto_server and checked with boto3 ({rest})"
     if kind == "local":
         return f"run for real, no AWS ({rest})"
+    if kind == "standin":
+        return f"run against a local stand-in of the service, over TLS with real EKS tokens ({rest})"
     if kind == "model-only":
         return f"checked against the API model only: the -dry-run requests compared with botocore's ({rest})"
     if kind == "rollback-world":

@@ -75,11 +75,16 @@ scripts=$repo/terraform/multi-region/scripts
 export KDX KDX_STATE_DIR=$work/kdx
 # The moto-local settings (docs/kaldrix.md), as one more var file per runbook that the seed's
 # wrapper scripts pass on (KDX_VAR_FILE): one Terraform apply, the writer detached (moto has no
-# FailoverGlobalCluster), the API's health checks against the local endpoint.
+# FailoverGlobalCluster), no EKS workload scaling (no Kubernetes API: t1020 tests it against a
+# stand-in) and no Redis Global Datastore failover (moto has no global replication groups:
+# t0650 checks those requests against the API model), the API's health checks against the
+# local endpoint.
 printf 'tf_dir = "%s"\n' "$tf" >"$work/destroy.kdxvars"
 printf 'tf_dir = "%s"\nstaged = false\n' "$tf" >"$work/deploy.kdxvars"
 cat >"$work/runbooks.kdxvars" <<VARS
 db_failover       = "detach"
+workloads         = false
+cache_failover    = false
 alarm_suffix      = "alb-5xx"
 topic_name        = "kaldrix-staging-us-east-1-alerts"
 health_url        = "http://127.0.0.1:$hport/health"

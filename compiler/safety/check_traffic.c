@@ -174,4 +174,5 @@ void kdx_check_traffic(kdx_sctx *c)
 	}
 	free(buf);
 	free(buf2);
+	kdx_check_arc_rules(c);
 }

@@ -73,6 +73,8 @@ void kdx_sx_weights(strbuf *sb, const double *w, size_t n);
 /* The analyses. Each adds diagnostics with its own code. */
 void kdx_check_graph(const kdx_plan *p, kdx_graph *g, kdx_diags *d);
 void kdx_check_traffic(kdx_sctx *c);
+/* check_arc.c: routing-control steps against their panels' safety rules (part of traffic). */
+void kdx_check_arc_rules(kdx_sctx *c);
 void kdx_check_capacity(kdx_sctx *c);
 void kdx_check_rto(kdx_sctx *c);
 void kdx_check_rpo(kdx_sctx *c);

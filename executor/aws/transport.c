@@ -561,8 +561,11 @@ static void suppress(xfer *x, const char *name)
 	add_line(x, &h);
 }
 
-int aws_transport_start(aws_transport *t, const aws_request *r, aws_response *resp,
-			long timeout_ms, aws_transport_done done, void *ud, strbuf *err)
+/* ca: PEM of the only CAs to trust for this transfer (a Kubernetes cluster's own CA), or
+ * NULL for the system's (or AWS_CA_BUNDLE). */
+static int start(aws_transport *t, const aws_request *r, const char *ca, size_t ca_len,
+		 aws_response *resp, long timeout_ms, aws_transport_done done, void *ud,
+		 strbuf *err)
 {
 	if (!r->host || !*r->host) {
 		strbuf_addstr(err, "cannot send a request without an http(s) scheme and a host");
@@ -605,6 +608,13 @@ int aws_transport_start(aws_transport *t, const aws_request *r, aws_response *re
 	curl_easy_setopt(e, CURLOPT_USERAGENT, NULL);
 	if (r->fresh_connection)
 		curl_easy_setopt(e, CURLOPT_FRESH_CONNECT, 1L);
+	if (ca) {
+		struct curl_blob blob = { .data = (void *)ca, .len = ca_len,
+					  .flags = CURL_BLOB_COPY };
+		curl_easy_setopt(e, CURLOPT_CAINFO_BLOB, &blob);
+		curl_easy_setopt(e, CURLOPT_CAINFO, NULL);
+		curl_easy_setopt(e, CURLOPT_CAPATH, NULL);
+	}
 	if (!strcmp(method, "HEAD")) {
 		x->head = true;
 		curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
@@ -618,6 +628,12 @@ int aws_transport_start(aws_transport *t, const aws_request *r, aws_response *re
 	}
 	submit(t, x);
 	return 0;
+}
+
+int aws_transport_start(aws_transport *t, const aws_request *r, aws_response *resp,
+			long timeout_ms, aws_transport_done done, void *ud, strbuf *err)
+{
+	return start(t, r, NULL, 0, resp, timeout_ms, done, ud, err);
 }
 
 int aws_transport_run(aws_transport *t, long max_wait_ms)
@@ -718,5 +734,23 @@ int aws_transport_get(const char *url, long timeout_ms, int *status, strbuf *bod
 		strbuf_add(body, resp.body.buf, resp.body.len);
 	}
 	aws_response_release(&resp);
+	return g.st ? -1 : 0;
+}
+
+/* ---- a blocking exchange with a server of its own CA ---- */
+
+int aws_transport_exchange(const aws_request *r, const char *ca_pem, size_t ca_len,
+			   long timeout_ms, aws_response *resp, strbuf *err)
+{
+	aws_transport *t;
+	aws_transport_new(&t, err);
+	get_result g = { .err = err };
+	if (start(t, r, ca_pem, ca_len, resp, timeout_ms, get_done, &g, err) < 0) {
+		aws_transport_free(t);
+		return -1;
+	}
+	while (!g.finished)
+		aws_transport_run(t, 1000);
+	aws_transport_free(t);
 	return g.st ? -1 : 0;
 }

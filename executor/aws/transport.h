@@ -59,6 +59,13 @@ void aws_request_url(strbuf *sb, const aws_request *r);
 int aws_transport_get(const char *url, long timeout_ms, int *status, strbuf *body,
 		      size_t body_limit, strbuf *err);
 
+/* One blocking request (as aws_transport_start sends it) to a server whose certificate is
+ * checked against ca_pem only (PEM, ca_len bytes; NULL: the system's CAs), e.g. a Kubernetes
+ * API server signed by its cluster's own CA. resp is initialised by the caller. -1 with err
+ * when no response arrived or the request is refused. */
+int aws_transport_exchange(const aws_request *r, const char *ca_pem, size_t ca_len,
+			   long timeout_ms, aws_response *resp, strbuf *err);
+
 /* Stop the I/O thread and free libcurl's state (at exit; more than once is harmless). */
 void aws_transport_shutdown(void);
 

@@ -6,6 +6,8 @@ An action is covered when it is called (as ALIAS.NAME(...)) in a stdlib test run
 an e2e test script runs (its file name appears in tests/e2e/t*.sh):
   tests/e2e/runbooks/stdlib-moto*.kdx       run by `kdx apply` on moto_server
   tests/e2e/runbooks/stdlib-local*.kdx      run by `kdx apply` for real, no AWS (core, terraform)
+  tests/e2e/runbooks/stdlib-standin*.kdx    run by `kdx apply` against a local stand-in of a
+                                            service moto lacks (the Kubernetes API of EKS)
   tests/e2e/runbooks/stdlib-model-only*.kdx `kdx apply -dry-run`, requests compared with
                                             botocore; the action's description must then say
                                             "Checked against the API model only"
@@ -149,7 +151,7 @@ def coverage(repo):
     scripts = {s: open(s).read() for s in glob.glob(os.path.join(repo, "tests/e2e/t*.sh"))}
     how = {}     # (module, action) -> set of ways
     rolled = set()
-    for kind in ("moto", "local", "model-only"):
+    for kind in ("moto", "local", "standin", "model-only"):
         for rb in sorted(glob.glob(os.path.join(repo, f"tests/e2e/runbooks/stdlib-{kind}*.kdx"))):
             name = os.path.basename(rb)
             runners = [os.path.basename(s).split("-")[0] for s, t in scripts.items() if name in t]

@@ -34,6 +34,7 @@ assert_eq "$(state weights staging.kaldrix.io)" "70/20/10" "starting weights"
 
 cd "$KDX_REPO"
 out=$("$KDX" apply plans/failover.kdx -var-file plans/environments/staging.kdxvars -var fleet_size=2 -var "health_check_ids=$hc" \
+	-var workloads=false -var cache_failover=false \
 	-var "target_health_url=http://127.0.0.1:$hport/health" -state-dir "$E2E_TMP/kdx" \
 	-auto-approve 2>&1) && fail "the failover succeeded against a failing health endpoint: $out"
 assert_contains "$out" "validate_target"

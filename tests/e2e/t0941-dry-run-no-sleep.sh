@@ -35,6 +35,7 @@ assert_contains "$out" "run ok in 0."
 cd "$KDX_REPO"
 t0=$(date +%s%N)
 out=$(timeout 60 "$KDX" apply -dry-run plans/failover.kdx -var-file plans/environments/staging.kdxvars \
+	-var workloads=false -var cache_failover=false \
 	-var fleet_size=2 -var "health_check_ids=$hc" -state-dir "$E2E_TMP/kdx" 2>&1) ||
 	fail "dry run of the failover: $out"
 ms=$((($(date +%s%N) - t0) / 1000000))

@@ -23,12 +23,13 @@ boto3.client("cloudwatch", region_name="us-west-2").put_metric_data(
     "Unit": "Milliseconds", "Timestamp": now,
     "Dimensions": [{"Name": "DBClusterIdentifier", "Value": "kaldrix-staging-us-west-2"}]}])
 PY
-"$KDX" plan -format md -out f.plan -var fleet_size=2 "$KDX_REPO/plans/failover.kdx" > plan.md 2>plan.err ||
+"$KDX" plan -format md -out f.plan -var fleet_size=2 -var workloads=false -var cache_failover=false \
+	"$KDX_REPO/plans/failover.kdx" > plan.md 2>plan.err ||
 	fail "plan -format md: $(cat plan.err)"
 [ -s f.plan ] || fail "-out with -format md saved no plan"
 "$KDX" show -format md f.plan > show.md || fail "show -format md"
 cmp -s plan.md show.md || fail "show -format md differs from plan -format md: $(diff plan.md show.md | head)"
-grep -q '^After `scale_target`\.$' plan.md || fail "shift_traffic does not say what it comes after"
+grep -q '^After `scale_target`, `notify_start`\.$' plan.md || fail "shift_traffic does not say what it comes after"
 [ "$(wc -c < plan.md)" -lt 65536 ] || fail "the comment is over GitHub's limit"
 grep -q "$AWS_SECRET_ACCESS_KEY" plan.md && fail "the secret key is in the comment"
 cmark-gfm -e table --unsafe plan.md > plan.html || fail "cmark-gfm could not parse the comment"

@@ -24,6 +24,12 @@ ANSWERS = {
                                  {"EndpointId": "i-2", "Weight": 128}]}},
     ("route53-recovery-cluster", ARC + "GetRoutingControlState"): {
         "RoutingControlArn": "x", "RoutingControlState": "On"},
+    # t1022: an ARC Region switch execution that completed, its approval step still shown
+    # pending (the dry run approves nothing)
+    ("arc-region-switch", "ArcRegionSwitch.GetPlanExecution"): {
+        "planArn": "x", "executionId": "exec-1", "executionState": "completed",
+        "executionAction": "activate", "executionRegion": "us-west-2", "mode": "ungraceful",
+        "startTime": 1767225600, "stepStates": [{"name": "approve_promote_db", "status": "pendingApproval"}]},
 }
 SAFETY_RULES = {"SafetyRules": [
     {"ASSERTION": {"Name": "one-on", "ControlPanelArn": "x", "SafetyRuleArn": "r1",
@@ -80,7 +86,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         name = signing.get(svc, svc)
         if (name, target) in ANSWERS:
             answer = json.dumps(ANSWERS[(name, target)]).encode()
-            ctype = "application/x-amz-json-1.0" if name == "route53-recovery-cluster" else ctype
+            ctype = "application/x-amz-json-1.0" if name in ("route53-recovery-cluster", "arc-region-switch") else ctype
         elif name == "route53-recovery-control-config" and self.path.endswith("/safetyrules"):
             op, ctype, answer = "ListSafetyRules", "application/json", json.dumps(SAFETY_RULES).encode()
         elif name == "elasticache" and b"Action=DescribeGlobalReplicationGroups" in body:

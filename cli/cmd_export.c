@@ -1,0 +1,160 @@
+/* kdx export arc: compile a runbook, prove it safe, and print it as an ARC Region switch
+ * plan -- CreatePlan's input (checked against the arc-region-switch API model before it is
+ * printed) or a CloudFormation AWS::ARCRegionSwitch::Plan template -- with what does not
+ * map, and why, on stderr. A runbook whose proofs fail is not exported. */
+#include "cli.h"
+#include "export_arc.h"
+#include "frontend.h"
+#include "../common/json.h"
+#include "../common/value.h"
+#include "../compiler/compile.h"
+#include "../compiler/safety.h"
+#include "../executor/aws/model.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* CloudFormation spells the API's members with a capital letter (workflows -> Workflows);
+ * keys that are data, not members (region names, application names: they hold '-'), stay. */
+static kdx_value *cfn_keys(kdx_arena *a, kdx_value *v, bool data_keys)
+{
+	if (v->kind == KDX_V_LIST) {
+		for (size_t i = 0; i < v->u.list.n; i++)
+			v->u.list.items[i] = cfn_keys(a, v->u.list.items[i], data_keys);
+	} else if (v->kind == KDX_V_MAP) {
+		for (size_t i = 0; i < v->u.map.n; i++) {
+			const char *k = v->u.map.keys[i];
+			/* regionAndRoutingControls and scalingResources are maps keyed by data */
+			bool inner = !strcmp(k, "regionAndRoutingControls") ||
+				     !strcmp(k, "scalingResources");
+			if (!data_keys) {
+				char *c = kdx_arena_strdup(a, k);
+				c[0] = (char)toupper((unsigned char)c[0]);
+				v->u.map.keys[i] = c;
+			}
+			v->u.map.vals[i] = cfn_keys(a, v->u.map.vals[i], inner && !data_keys);
+			/* below a data key, members again (a region's routing control states) */
+			if (data_keys)
+				v->u.map.vals[i] = cfn_keys(a, v->u.map.vals[i], false);
+		}
+	}
+	return v;
+}
+
+static int validate(kdx_arena *a, const strbuf *json, kdx_value **input)
+{
+	strbuf err = STRBUF_INIT;
+	aws_model *m = NULL;
+	int rc = -1;
+	*input = kdx_value_from_json(a, json->buf, json->len, &err);
+	if (!*input || aws_model_load("arc-region-switch", &m, &err) < 0)
+		goto out;
+	rc = aws_model_validate(m, "CreatePlan", *input, &err);
+out:
+	if (rc < 0)
+		fprintf(stderr, "kdx: error: the exported plan does not fit ARC Region switch's "
+			"CreatePlan input (a bug in kdx export):\n%s\n", err.buf);
+	aws_model_free(m);
+	strbuf_release(&err);
+	return rc;
+}
+
+static int export_arc(const kdx_command *cmd, const char *path, const kdx_fe_opts *src,
+		      const kdx_arc_opts *ao, bool cfn)
+{
+	kdx_fe fe;
+	int rc = KDX_EXIT_ERROR;
+	strbuf diags = STRBUF_INIT, um = STRBUF_INIT, err = STRBUF_INIT, text = STRBUF_INIT;
+	kdx_json *in = NULL, *doc = NULL;
+	if (kdx_fe_load(&fe, path, src, cmd->needs) < 0) {
+		kdx_fe_render(&fe, false, &diags);
+		fputs(diags.buf, stderr);
+		fprintf(stderr, "kdx: error: '%s' is not exported: %s\n", path,
+			fe.checked ? "its proofs fail (kdx check)" : "it does not compile");
+		goto out;
+	}
+	const kdx_compilation *cp = &fe.comp;
+	if (kdx_arc_export(cp, ao, &in, &um, &err) < 0) {
+		fprintf(stderr, "kdx: error: %s\n", err.buf);
+		goto out;
+	}
+	kdx_json_write(&text, in);
+	kdx_value *v;
+	if (validate(&fe.comp.arena, &text, &v) < 0)
+		goto out;
+	if (cfn) {
+		/* AWS::ARCRegionSwitch::Plan: CreatePlan's input as the resource's properties */
+		strbuf_reset(&text);
+		strbuf_addstr(&text, "{\"AWSTemplateFormatVersion\":\"2010-09-09\","
+			      "\"Description\":\"ARC Region switch plan exported by kdx\","
+			      "\"Resources\":{\"Plan\":{\"Type\":\"AWS::ARCRegionSwitch::Plan\","
+			      "\"Properties\":");
+		kdx_value_to_json(&text, cfn_keys(&fe.comp.arena, v, false));
+		strbuf_addstr(&text, "}}}");
+	}
+	doc = kdx_json_parse(text.buf, text.len, &err);
+	if (!doc) {
+		fprintf(stderr, "kdx: error: %s\n", err.buf);
+		goto out;
+	}
+	strbuf_reset(&text);
+	kdx_json_write_pretty(&text, doc);
+	fputs(text.buf, stdout);
+	fputc('\n', stdout);
+	fflush(stdout);
+	if (um.len)
+		fprintf(stderr, "not exported (ARC Region switch has no block for it):\n%s", um.buf);
+	rc = KDX_EXIT_OK;
+out:
+	kdx_json_free(in);
+	kdx_json_free(doc);
+	strbuf_release(&diags);
+	strbuf_release(&um);
+	strbuf_release(&err);
+	strbuf_release(&text);
+	kdx_fe_release(&fe);
+	return rc;
+}
+
+int cmd_export(int argc, char **argv)
+{
+	const kdx_command *cmd = kdx_command_find("export");
+	const char *format = NULL, *state = NULL;
+	kdx_arc_opts ao = { 0 };
+	kdx_fe_opts src = { 0 };
+	kdx_strlist pos = { 0 };
+	kdx_flag flags[12] = {
+		{ "format", KDX_FLAG_STRING, &format },
+		{ "execution-role", KDX_FLAG_STRING, &ao.execution_role },
+		{ "approval-role", KDX_FLAG_STRING, &ao.approval_role },
+		{ "target", KDX_FLAG_STRING, &ao.target },
+		{ "account", KDX_FLAG_STRING, &ao.account },
+		{ "name", KDX_FLAG_STRING, &ao.name },
+		{ "state", KDX_FLAG_STRING, &state },
+	};
+	size_t n = 7;
+	kdx_fe_flags(flags, &n, &src);
+	int rc;
+	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc))
+		goto out;
+	if (pos.n != 2 || strcmp(pos.items[0], "arc")) {
+		rc = kdx_usage_error(cmd, "'export' needs a target and one FILE: kdx export arc FILE");
+		goto out;
+	}
+	if (format && strcmp(format, "json") && strcmp(format, "cloudformation")) {
+		rc = kdx_usage_error(cmd, "-format is json or cloudformation, not '%s'", format);
+		goto out;
+	}
+	if (!ao.execution_role || !*ao.execution_role) {
+		rc = kdx_usage_error(cmd, "an ARC plan runs as an IAM role: pass -execution-role ARN");
+		goto out;
+	}
+	src.state_url = state;
+	rc = export_arc(cmd, pos.items[1], &src, &ao, format && !strcmp(format, "cloudformation"));
+out:
+	kdx_fe_opts_release(&src);
+	kdx_strlist_release(&pos);
+	return rc;
+}

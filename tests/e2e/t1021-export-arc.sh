@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# kdx export arc: the CreatePlan input it prints passes botocore's own parameter validator
+# for arc-region-switch CreatePlan (botocore's full model, not kdx's trimmed copy), for a
+# runbook that uses every block kdx maps (tests/e2e/runbooks/export-arc.kdx) and for the
+# KALDRIX failover; the steps come out level by level (a Parallel block, ManualApproval
+# before an approval-gated step) and what does not map is named with its reason; the
+# CloudFormation form carries the same plan as AWS::ARCRegionSwitch::Plan properties; an
+# unsafe runbook is not exported. Checked against the API model only: moto has no ARC.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+python3 -c 'import botocore' 2>/dev/null || skip "botocore not installed"
+RB="$KDX_REPO/tests/e2e/runbooks"
+cd "$E2E_TMP"
+ROLE=arn:aws:iam::123456789012:role/arc-execution
+cat >validate.py <<'PY'
+import json, sys
+import botocore.session
+from botocore.validate import ParamValidator
+doc = json.load(open(sys.argv[1]))
+if len(sys.argv) > 2:   # a CloudFormation template: the plan is the resource's properties
+    res = doc["Resources"]["Plan"]
+    assert res["Type"] == "AWS::ARCRegionSwitch::Plan", res["Type"]
+    def lower(v, data=False):
+        if isinstance(v, list):
+            return [lower(x, data) for x in v]
+        if isinstance(v, dict):
+            out = {}
+            for k, x in v.items():
+                inner = k in ("RegionAndRoutingControls", "ScalingResources")
+                key = k if data else k[0].lower() + k[1:]
+                out[key] = lower(x, inner and not data) if not data else lower(x, False)
+            return out
+        return v
+    doc = lower(res["Properties"])
+m = botocore.session.get_session().get_service_model("arc-region-switch")
+r = ParamValidator().validate(doc, m.operation_model("CreatePlan").input_shape)
+if r.has_errors():
+    print(r.generate_report())
+    sys.exit(1)
+wf = doc["workflows"][0]
+print(" ".join("%s:%s" % (s["name"], s["executionBlockType"]) for s in wf["steps"]))
+PY
+
+"$KDX" export arc "$RB/export-arc.kdx" -execution-role "$ROLE" >plan.json 2>unmapped.txt ||
+	fail "export: $(cat unmapped.txt)"
+assert_eq "$(python3 validate.py plan.json)" \
+	"approve_warm:ManualApproval parallel_1:Parallel scale_jobs:ECSServiceScaling scale_web:EKSResourceScaling route:ARCRoutingControl approve_promote:ManualApproval promote:AuroraGlobalDatabase" \
+	"the workflow's steps"
+# the parallel level holds the Lambda and the Auto Scaling step
+assert_eq "$(python3 -c 'import json; s=json.load(open("plan.json"))["workflows"][0]["steps"][1]["executionBlockConfiguration"]["parallelConfig"]["steps"]; print(" ".join(x["executionBlockType"] for x in s))')" \
+	"CustomActionLambda EC2AutoScaling" "the Parallel block"
+assert_eq "$(python3 -c 'import json; c=json.load(open("plan.json"))["workflows"][0]["steps"][3]["executionBlockConfiguration"]["eksResourceScalingConfig"]; print(c["eksClusters"][1]["clusterArn"], json.dumps(c["scalingResources"][0]["web"]["us-west-2"], sort_keys=True), c["targetPercent"])')" \
+	'arn:aws:eks:us-west-2:123456789012:cluster/kaldrix-us-west-2 {"name": "web", "namespace": "kaldrix"} 100' "the EKS block"
+assert_contains "$(cat unmapped.txt)" "step 'weights' (route53.set_weights): weights:"
+assert_contains "$(cat unmapped.txt)" "step 'fence' (rds.fence_writes): fencing:"
+assert_contains "$(cat unmapped.txt)" "step 'scale_web': its undo"
+assert_contains "$(cat unmapped.txt)" "step 'promote': its \`require\`/\`wait until\` gates"
+
+"$KDX" export arc "$RB/export-arc.kdx" -execution-role "$ROLE" -format cloudformation >cfn.json 2>/dev/null ||
+	fail "export -format cloudformation"
+assert_eq "$(python3 validate.py cfn.json cfn)" "$(python3 validate.py plan.json)" "the CloudFormation plan"
+
+# the KALDRIX failover, in production (its promotion needs an approval)
+"$KDX" export arc "$KDX_REPO/plans/failover.kdx" -execution-role "$ROLE" -var environment=production \
+	>failover.json 2>failover.txt || fail "export failover: $(cat failover.txt)"
+assert_eq "$(python3 validate.py failover.json)" \
+	"scale_workload:EKSResourceScaling approve_promote_db:ManualApproval promote_db:AuroraGlobalDatabase" "the failover's steps"
+assert_contains "$(cat failover.txt)" "region 'eu-west-1': an ARC plan has exactly two regions"
+
+# an unsafe runbook is not exported
+sed 's/^  rto = 1h/  rto = 1m/' "$RB/export-arc.kdx" >unsafe.kdx
+"$KDX" export arc unsafe.kdx -execution-role "$ROLE" >unsafe.out 2>&1 && fail "an unsafe runbook was exported"
+assert_contains "$(cat unsafe.out)" "is not exported: its proofs fail"
+grep -q '"workflows"' unsafe.out && fail "a plan was printed for an unsafe runbook"
+# usage
+"$KDX" export arc "$RB/export-arc.kdx" >usage.out 2>&1 && fail "no -execution-role accepted"
+assert_contains "$(cat usage.out)" "-execution-role"
+echo ok
