@@ -51,6 +51,8 @@ ROLLBACK_EXEMPT = {
     ("zonalshift", "start_shift"): MOTO + "ARC zonal shift (StartZonalShift); t0995 checks the requests",
     ("zonalshift", "extend_shift"): MOTO + "ARC zonal shift (UpdateZonalShift); t0995 checks the requests",
     ("zonalshift", "cancel_shift"): MOTO + "ARC zonal shift (CancelZonalShift); t0995 checks the requests",
+    ("regionswitch", "start"): MOTO + "ARC Region switch (StartPlanExecution); and no undo: ARC runs no undo of an execution (t1022 checks the requests)",
+    ("regionswitch", "approve_step"): MOTO + "ARC Region switch (ApprovePlanExecutionStep); and no undo: an approval given stays given",
     ("rds", "promote"): IRREVERSIBLE,
     ("rds", "create_read_replica"): IRREVERSIBLE,
     ("rds", "promote_read_replica"): IRREVERSIBLE,

@@ -8,6 +8,7 @@
 # resourceVersion) and raises west's HPA floor (merge patch); the stand-in's full objects
 # are compared before, after the apply and after `kdx rollback`. A dry run sends no
 # write; a count above max_replicas fails before anything is sent; the token never shows.
+# identical-world: stdlib-standin-eks.kdx
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 python3 -c 'import botocore' 2>/dev/null || skip "botocore not installed"
