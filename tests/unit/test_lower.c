@@ -66,7 +66,8 @@ static void test_failover_shape(void **state)
 	assert_int_equal(p->nregions, 3);
 	assert_string_equal(p->regions[0].role, "primary");
 	assert_true(p->regions[1].weight == 20 && p->regions[1].capacity == 60);
-	assert_int_equal(p->nresources, 9);
+	/* api, db, fleet x3, workload x3, cache, errors x3, ops */
+	assert_int_equal(p->nresources, 13);
 	int32_t db = res(p, "db");
 	assert_int_equal(p->resources[db].cls, KDX_RES_DATABASE);
 	assert_int_equal(p->resources[db].writer, 0);
@@ -74,20 +75,41 @@ static void test_failover_shape(void **state)
 	assert_int_equal(p->resources[fw].cls, KDX_RES_FLEET);
 	assert_int_equal(p->resources[fw].region, 1);
 	assert_string_equal(p->resources[fw].type, "autoscaling.group");
-	const char *order[] = { "detect", "notify_start", "scale_target", "shift_traffic",
-				"validate_target", "fence_writer", "promote_db", "validate",
-				"notify_done" };
-	assert_int_equal(p->nsteps, 9);
-	for (size_t i = 0; i < 9; i++) {
-		assert_string_equal(p->steps[i].name, order[i]);
-		if (i == 0) {
-			assert_int_equal(p->steps[i].npreds, 0);
-			continue;
+	/* each step and the steps it comes after; validate also follows detach_db, pruned here
+	 * (db_failover = "global"): its edge goes to fence_writer */
+	static const struct {
+		const char *name, *after[3];
+	} want[] = {
+		{ "detect", { NULL } },
+		{ "notify_start", { "detect" } },
+		{ "scale_target", { "notify_start" } },
+		{ "scale_workload", { "notify_start" } },
+		{ "shift_traffic", { "scale_target", "scale_workload" } },
+		{ "validate_target", { "shift_traffic" } },
+		{ "fence_writer", { "validate_target" } },
+		{ "promote_db", { "fence_writer" } },
+		{ "fence_cache", { "validate_target" } },
+		{ "promote_cache", { "fence_cache" } },
+		{ "validate", { "promote_db", "fence_writer", "promote_cache" } },
+		{ "notify_done", { "validate" } },
+	};
+	size_t nwant = sizeof(want) / sizeof(want[0]);
+	assert_int_equal(p->nsteps, nwant);
+	for (size_t i = 0; i < nwant; i++) {
+		const kdx_step *s = &p->steps[i];
+		assert_string_equal(s->name, want[i].name);
+		size_t n = 0;
+		while (n < 3 && want[i].after[n])
+			n++;
+		assert_int_equal(s->npreds, n);
+		for (size_t k = 0; k < n; k++) {
+			bool found = false;
+			for (size_t j = 0; j < s->npreds; j++)
+				found |= !strcmp(p->steps[s->preds[j].from].name, want[i].after[k]) &&
+					 s->preds[j].kind == KDX_EDGE_AFTER;
+			if (!found)
+				fail_msg("%s does not come after %s", s->name, want[i].after[k]);
 		}
-		/* validate also follows detach_db, pruned here: its edge goes to fence_writer */
-		assert_int_equal(p->steps[i].npreds, i == 7 ? 2 : 1);
-		assert_int_equal(p->steps[i].preds[0].from, i - 1);
-		assert_int_equal(p->steps[i].preds[0].kind, KDX_EDGE_AFTER);
 	}
 	kdx_compilation_release(&c);
 }
