@@ -24,14 +24,17 @@ for env, ms in (("production", 600000), ("staging", 900)):
         "Dimensions": [{"Name": "DBClusterIdentifier", "Value": "kaldrix-%s-us-west-2" % env}]}])
 PY
 cd "$KDX_REPO"
+# the EKS workload and the Redis datastore steps need resources setup_failover.py does not
+# make (t1020 and the model-only tests cover them): off, as in the demo (docs/kaldrix.md)
+NOEKS="-var workloads=false -var cache_failover=false"
 rc=0
-"$KDX" plan plans/failover.kdx -var environment=production >"$E2E_TMP/prod.out" 2>&1 || rc=$?
+"$KDX" plan plans/failover.kdx -var environment=production $NOEKS >"$E2E_TMP/prod.out" 2>&1 || rc=$?
 assert_eq "$rc" 1 "exit code of the production plan whose lag gate cannot hold"
 rc=0
-"$KDX" plan -json plans/failover.kdx -var environment=production >"$E2E_TMP/prod.json" 2>/dev/null || rc=$?
+"$KDX" plan -json plans/failover.kdx -var environment=production $NOEKS >"$E2E_TMP/prod.json" 2>/dev/null || rc=$?
 assert_eq "$rc" 1 "exit code of plan -json"
 rc=0
-"$KDX" plan plans/failover.kdx -var environment=staging -var fleet_size=2 >"$E2E_TMP/staging.out" 2>&1 || rc=$?
+"$KDX" plan plans/failover.kdx -var environment=staging -var fleet_size=2 $NOEKS >"$E2E_TMP/staging.out" 2>&1 || rc=$?
 cd "$E2E_TMP"
 assert_contains "$(cat prod.out)" "approval: REQUIRED (when environment == \"production\") -- given by 'kdx apply -approve promote_db'"
 assert_contains "$(cat prod.out)" "require rds.replication_lag(db, target) <= objectives.rpo: DOES NOT HOLD now (value 10m, bound 5m)"
