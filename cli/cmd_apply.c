@@ -8,6 +8,7 @@
 
 #include "../common/json.h"
 #include "../common/strbuf.h"
+#include "../executor/approval_rec.h"
 #include "../executor/approvals.h"
 #include "../executor/run.h"
 
@@ -71,12 +72,33 @@ static int confirm(kdx_rb *r, const char *path, apply_args *a)
 	return 0;
 }
 
+/* A record another person put into the store while this run waits at a gate. */
+static void approval_seen(void *ctx, const char *step, const char *what)
+{
+	(void)ctx;
+	fprintf(stderr, "kdx: approval record for step '%s': %s\n", step, what);
+	fflush(stderr);
+}
+
+/* runner: the AWS identity running this apply (strbuf, filled here): an -approve flag is
+ * recorded as given by it, and its own records in the store never open a gate. */
 static int setup_approvals(kdx_approvals *ap, const apply_args *a, const kdx_plan *plan,
-			   kdx_prompt *prompt)
+			   kdx_prompt *prompt, strbuf *runner)
 {
 	strbuf err = STRBUF_INIT;
+	bool gated = false;
+	for (size_t i = 0; i < plan->nsteps; i++)
+		gated |= plan->steps[i].approval;
+	/* only a real run with a gate asks STS; without credentials the runner is unknown,
+	 * which leaves the gates to -approve and to other people's records */
+	if (gated && !a->rb.dry_run && kdx_aws_caller_arn(NULL, runner, &err) < 0)
+		strbuf_reset(runner);
+	strbuf_reset(&err);
+	strbuf src = STRBUF_INIT;
+	strbuf_addf(&src, "-approve flag by %s", runner->len ? runner->buf : "the runner");
 	for (size_t i = 0; i < a->approve.n; i++)
-		kdx_approvals_add(ap, a->approve.items[i], "-approve flag");
+		kdx_approvals_add(ap, a->approve.items[i], src.buf);
+	strbuf_release(&src);
 	int rc = 0;
 	if (a->approvals && kdx_approvals_load(ap, a->approvals, &err) < 0)
 		rc = -1;
@@ -124,9 +146,11 @@ static int run(apply_args *a, const char *arg)
 		goto out;
 	kdx_approvals ap;
 	kdx_prompt prompt;
+	strbuf runner = STRBUF_INIT;
 	kdx_approvals_init(&ap);
-	if (setup_approvals(&ap, a, r.fe.comp.plan, &prompt) < 0) {
+	if (setup_approvals(&ap, a, r.fe.comp.plan, &prompt, &runner) < 0) {
 		kdx_approvals_release(&ap);
+		strbuf_release(&runner);
 		goto out;
 	}
 	kdx_progress prog;
@@ -142,6 +166,13 @@ static int run(apply_args *a, const char *arg)
 	/* the store is checked before anything changes (kdx_rb_store printed why not) */
 	if (!store || kdx_rb_store_probe(store) < 0)
 		goto out_store;
+	/* a gate nobody approved on the command line waits for records in the run's store
+	 * (kdx approve), looking every 2 s */
+	ap.store = store;
+	ap.run_id = &run_id;
+	ap.runner = runner.len ? runner.buf : NULL;
+	ap.poll_ms = 2000;
+	ap.seen = approval_seen;
 	kdx_exec_opts eo = {
 		.store = store, .ident = &id, .secrets = r.secrets, .nsecrets = r.nsecrets,
 		.sched = { .parallelism = (int)a->parallelism, .approve = kdx_approvals_decide,
@@ -179,6 +210,7 @@ out_store:
 	kdx_store_free(store);
 	kdx_run_ident_release(&id);
 	kdx_approvals_release(&ap);
+	strbuf_release(&runner);
 	strbuf_release(&meta);
 	strbuf_release(&run_id);
 	strbuf_release(&err);

@@ -114,9 +114,27 @@ int kdx_approval_rec_put(kdx_store *s, const char *run_id, const kdx_approval_re
 
 int kdx_aws_caller_arn(const char *region, strbuf *arn, strbuf *err)
 {
+	/* STS answers in every region: without one from the caller or the region chain, its
+	 * global endpoint's region is as good as any */
 	kdx_store_aws sa;
-	if (kdx_store_aws_init(&sa, region, err) < 0)
+	memset(&sa, 0, sizeof(sa));
+	aws_model_cache_init(&sa.models);
+	aws_client_opts o = { .region = region };
+	if (aws_client_new(&sa.client, &o, err) < 0) {
+		aws_model_cache_release(&sa.models);
 		return -1;
+	}
+	const char *r = aws_client_region(sa.client);
+	if (!r || !*r) {
+		aws_client_free(sa.client);
+		o.region = "us-east-1";
+		if (aws_client_new(&sa.client, &o, err) < 0) {
+			aws_model_cache_release(&sa.models);
+			return -1;
+		}
+		r = o.region;
+	}
+	sa.region = xstrdup(r);
 	kdx_arena a;
 	kdx_arena_init(&a);
 	kdx_value *out = NULL;
