@@ -80,19 +80,17 @@ int kdx_approvals_check(const kdx_approvals *a, const kdx_plan *plan, strbuf *er
 	return rc;
 }
 
-int kdx_approvals_poll(const kdx_approvals *a, const kdx_step *st, strbuf *by, strbuf *err)
+/* The decision the records in items make for st (kdx_approvals_poll's answers but -1). */
+static int decide_items(const kdx_approvals *a, const kdx_step *st, const kdx_names *items,
+			strbuf *by)
 {
-	kdx_names items = { 0 }, who = { 0 };
-	if (kdx_store_approval_list(a->store, a->run_id->buf, &items, err) < 0) {
-		kdx_names_release(&items);
-		return -1;
-	}
+	kdx_names who = { 0 };
 	int need = st->approval_min > 1 ? st->approval_min : 1, rc = 2;
 	strbuf names = STRBUF_INIT;
-	for (size_t i = 0; i < items.n && rc == 2; i++) {
+	for (size_t i = 0; i < items->n && rc == 2; i++) {
 		kdx_approval_rec r;
 		kdx_approval_rec_init(&r);
-		if (kdx_approval_rec_decode(items.v[i], &r) < 0 || strcmp(r.step, st->name)) {
+		if (kdx_approval_rec_decode(items->v[i], &r) < 0 || strcmp(r.step, st->name)) {
 			kdx_approval_rec_release(&r);
 			continue;
 		}
@@ -122,47 +120,63 @@ int kdx_approvals_poll(const kdx_approvals *a, const kdx_step *st, strbuf *by, s
 	}
 	strbuf_release(&names);
 	kdx_names_release(&who);
+	return rc;
+}
+
+int kdx_approvals_poll(const kdx_approvals *a, const kdx_step *st, strbuf *by, strbuf *err)
+{
+	kdx_names items = { 0 };
+	int rc = kdx_store_approval_list(a->store, a->run_id->buf, &items, err) < 0
+			 ? -1 : decide_items(a, st, &items, by);
 	kdx_names_release(&items);
 	return rc;
 }
 
-/* Until a decision: look at the store every poll_ms, telling seen() about new records. */
+/* Tell seen() about the records of st in items not told yet. */
+static void tell_new(kdx_approvals *a, const kdx_step *st, const kdx_names *items,
+		     kdx_names *told)
+{
+	for (size_t i = 0; a->seen && i < items->n; i++) {
+		size_t k = 0;
+		while (k < told->n && strcmp(told->v[k], items->v[i]))
+			k++;
+		if (k < told->n)
+			continue;
+		kdx_names_add(told, items->v[i]);
+		kdx_approval_rec r;
+		kdx_approval_rec_init(&r);
+		if (kdx_approval_rec_decode(items->v[i], &r) == 0 && !strcmp(r.step, st->name)) {
+			strbuf d = STRBUF_INIT;
+			strbuf_addstr(&d, r.deny ? "denied by " : "approved by ");
+			kdx_approval_rec_describe(&d, &r);
+			a->seen(a->seen_ctx, st->name, d.buf);
+			strbuf_release(&d);
+		}
+		kdx_approval_rec_release(&r);
+	}
+}
+
+/* Until a decision: look at the store every poll_ms. Each look tells seen() what is new
+ * before deciding on the same records, so whoever watches knows a record told has been
+ * weighed. */
 static int wait_store(kdx_approvals *a, const kdx_step *st, strbuf *by)
 {
 	kdx_names told = { 0 };
 	int rc;
 	for (;;) {
+		kdx_names items = { 0 };
 		strbuf err = STRBUF_INIT;
-		rc = kdx_approvals_poll(a, st, by, &err);
-		if (rc < 0)
+		if (kdx_store_approval_list(a->store, a->run_id->buf, &items, &err) < 0) {
 			strbuf_addf(by, "nobody: %s", err.buf);
-		if (rc != 2 || !a->seen) {
-			strbuf_release(&err);
-			if (rc != 2)
-				break;
+			rc = -1;
 		} else {
-			kdx_names items = { 0 };
-			if (kdx_store_approval_list(a->store, a->run_id->buf, &items, &err) == 0)
-				for (size_t i = 0; i < items.n; i++) {
-					size_t k = 0;
-					while (k < told.n && strcmp(told.v[k], items.v[i]))
-						k++;
-					kdx_approval_rec r;
-					kdx_approval_rec_init(&r);
-					if (k == told.n && kdx_approval_rec_decode(items.v[i], &r) == 0 &&
-					    !strcmp(r.step, st->name)) {
-						strbuf d = STRBUF_INIT;
-						kdx_approval_rec_describe(&d, &r);
-						a->seen(a->seen_ctx, st->name, d.buf);
-						strbuf_release(&d);
-					}
-					if (k == told.n)
-						kdx_names_add(&told, items.v[i]);
-					kdx_approval_rec_release(&r);
-				}
-			kdx_names_release(&items);
-			strbuf_release(&err);
+			tell_new(a, st, &items, &told);
+			rc = decide_items(a, st, &items, by);
 		}
+		kdx_names_release(&items);
+		strbuf_release(&err);
+		if (rc != 2)
+			break;
 		struct timespec ts = { a->poll_ms / 1000, (long)(a->poll_ms % 1000) * 1000000L };
 		nanosleep(&ts, NULL);
 	}
