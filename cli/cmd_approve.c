@@ -3,7 +3,8 @@
  * OS user and host. The waiting apply polls the store for it (executor/approvals.h). */
 #include "cli.h"
 
-#include "../common/json.h"
+#include <json-c/json.h>
+
 #include "../common/xalloc.h"
 #include "../executor/approval_rec.h"
 #include "../executor/journal.h"
@@ -32,19 +33,19 @@ static int fail(const char *fmt, ...)
  * step is one (*min set), else -1 with the gated steps named in names. */
 static int find_gate(const kdx_journal_state *st, const char *step, int64_t *min, strbuf *names)
 {
-	strbuf err = STRBUF_INIT;
-	kdx_json *m = st->meta ? kdx_json_parse_str(st->meta, &err) : NULL;
-	const kdx_json *g = m ? kdx_json_get(m, "approval_gates") : NULL;
+	json_object *m = st->meta ? json_tokener_parse(st->meta) : NULL, *g = NULL;
 	int rc = -1;
-	if (g && kdx_json_int(g, step, min))
-		rc = 0;
-	for (size_t i = 0; rc < 0 && i < st->nsteps; i++) {
-		int64_t n;
-		if (g && kdx_json_int(g, st->steps[i].name, &n))
-			strbuf_addf(names, "%s'%s'", names->len ? ", " : "", st->steps[i].name);
+	if (m && json_object_object_get_ex(m, "approval_gates", &g) &&
+	    json_object_is_type(g, json_type_object)) {
+		json_object_object_foreach(g, name, v) {
+			if (!strcmp(name, step)) {
+				*min = json_object_get_int64(v);
+				rc = 0;
+			}
+			strbuf_addf(names, "%s'%s'", names->len ? ", " : "", name);
+		}
 	}
-	kdx_json_free(m);
-	strbuf_release(&err);
+	json_object_put(m);
 	return rc;
 }
 
