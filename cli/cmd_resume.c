@@ -5,6 +5,7 @@
 #include "report.h"
 #include "runbook.h"
 
+#include "../executor/approval_rec.h"
 #include "../executor/approvals.h"
 #include "../executor/journal.h"
 #include "../executor/lock.h"
@@ -235,6 +236,20 @@ int kdx_recover_main(int argc, char **argv, bool rollback)
 			ap.ask = kdx_prompt_approval;
 			ap.ask_ctx = &prompt;
 		}
+		/* a gate reached after a resume waits for kdx approve records as apply does; the
+		 * runner's own identity never counts (unknown without credentials: then no
+		 * record is taken for its own) */
+		strbuf runner = STRBUF_INIT, ierr = STRBUF_INIT;
+		bool gated = false;
+		for (size_t i = 0; i < r.fe.comp.plan->nsteps; i++)
+			gated |= r.fe.comp.plan->steps[i].approval;
+		if (gated && kdx_aws_caller_arn(NULL, &runner, &ierr) < 0)
+			strbuf_reset(&runner);
+		strbuf_release(&ierr);
+		ap.store = store;
+		ap.run_id = &run_id;
+		ap.runner = runner.len ? runner.buf : NULL;
+		ap.poll_ms = 2000;
 		kdx_run_ident id;
 		kdx_run_ident_init(&id);
 		kdx_rb_ident(&r, rb_file, &o, &id);
@@ -261,6 +276,7 @@ int kdx_recover_main(int argc, char **argv, bool rollback)
 			rc = kdx_exit_for_run(&res, rollback);
 		}
 		kdx_approvals_release(&ap);
+		strbuf_release(&runner);
 		kdx_run_ident_release(&id);
 	}
 	kdx_rb_release(&r);
