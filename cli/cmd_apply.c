@@ -24,7 +24,7 @@ typedef struct apply_args {
 	bool auto_approve, json;
 	long parallelism;
 	kdx_strlist approve;
-	const char *approvals, *state_dir;
+	const char *approvals, *state_dir, *approval_timeout;
 	kdx_strlist pos;
 } apply_args;
 
@@ -91,7 +91,8 @@ static int setup_approvals(kdx_approvals *ap, const apply_args *a, const kdx_pla
 		gated |= plan->steps[i].approval;
 	/* only a real run with a gate asks STS; without credentials the runner is unknown,
 	 * which leaves the gates to -approve and to other people's records */
-	if (gated && !a->rb.dry_run && kdx_aws_caller_arn(NULL, runner, &err) < 0)
+	if (gated && !a->rb.dry_run && (a->approve.n || a->approval_timeout) &&
+	    kdx_aws_caller_arn(NULL, runner, &err) < 0)
 		strbuf_reset(runner);
 	strbuf_reset(&err);
 	strbuf src = STRBUF_INIT;
@@ -172,6 +173,7 @@ static int run(apply_args *a, const char *arg)
 	ap.run_id = &run_id;
 	ap.runner = runner.len ? runner.buf : NULL;
 	ap.poll_ms = 2000;
+	ap.wait_ms = a->approval_timeout ? kdx_duration_parse(a->approval_timeout) : 0;
 	ap.seen = approval_seen;
 	kdx_exec_opts eo = {
 		.store = store, .ident = &id, .secrets = r.secrets, .nsecrets = r.nsecrets,
@@ -225,7 +227,7 @@ int cmd_apply(int argc, char **argv)
 {
 	const kdx_command *cmd = kdx_command_find("apply");
 	apply_args a = { .parallelism = 10 };
-	kdx_flag flags[16];
+	kdx_flag flags[24];
 	size_t n = 0;
 	kdx_rb_flags(flags, &n, &a.rb);
 	flags[n++] = (kdx_flag){ "auto-approve", KDX_FLAG_BOOL, &a.auto_approve };
@@ -235,6 +237,7 @@ int cmd_apply(int argc, char **argv)
 	flags[n++] = (kdx_flag){ "approve", KDX_FLAG_MULTI, &a.approve };
 	flags[n++] = (kdx_flag){ "approvals", KDX_FLAG_STRING, &a.approvals };
 	flags[n++] = (kdx_flag){ "state-dir", KDX_FLAG_STRING, &a.state_dir };
+	flags[n++] = (kdx_flag){ "approval-timeout", KDX_FLAG_STRING, &a.approval_timeout };
 	flags[n] = (kdx_flag){ 0 };
 	int rc = kdx_parse_flags(cmd, argc, argv, flags, &a.pos);
 	a.rb.state_dir = a.state_dir;
@@ -243,6 +246,8 @@ int cmd_apply(int argc, char **argv)
 			rc = kdx_usage_error(cmd, "apply needs one FILE (a runbook) or PLANFILE");
 		else if (a.parallelism < 1 || a.parallelism > 1000)
 			rc = kdx_usage_error(cmd, "-parallelism must be between 1 and 1000");
+		else if (a.approval_timeout && kdx_duration_parse(a.approval_timeout) <= 0)
+			rc = kdx_usage_error(cmd, "-approval-timeout takes a duration above zero, e.g. 30m");
 		else
 			rc = run(&a, a.pos.items[0]);
 	} else {

@@ -163,6 +163,8 @@ static int wait_store(kdx_approvals *a, const kdx_step *st, strbuf *by)
 {
 	kdx_names told = { 0 };
 	int rc;
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	for (;;) {
 		kdx_names items = { 0 };
 		strbuf err = STRBUF_INIT;
@@ -177,6 +179,17 @@ static int wait_store(kdx_approvals *a, const kdx_step *st, strbuf *by)
 		strbuf_release(&err);
 		if (rc != 2)
 			break;
+		struct timespec now;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		int64_t waited = (int64_t)(now.tv_sec - t0.tv_sec) * 1000 +
+				 (now.tv_nsec - t0.tv_nsec) / 1000000;
+		if (waited >= a->wait_ms) {
+			strbuf_reset(by);
+			strbuf_addf(by, "nobody within -approval-timeout (%lld s)",
+				    (long long)(a->wait_ms / 1000));
+			rc = -1;
+			break;
+		}
 		struct timespec ts = { a->poll_ms / 1000, (long)(a->poll_ms % 1000) * 1000000L };
 		nanosleep(&ts, NULL);
 	}
@@ -198,7 +211,7 @@ int kdx_approvals_decide(void *ctx, const kdx_step *st, strbuf *by)
 	}
 	if (a->ask)
 		return a->ask(a->ask_ctx, st, by);
-	if (a->store && a->run_id && a->run_id->len)
+	if (a->store && a->run_id && a->run_id->len && a->wait_ms > 0)
 		return wait_store(a, st, by);
 	return -1;
 }

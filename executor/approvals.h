@@ -25,11 +25,14 @@ typedef struct kdx_approvals {
 	void *ask_ctx;
 	/* Without a listed approval or a prompt, wait for records in store (when set) for the
 	 * run run_id names (filled once the run exists), polling every poll_ms. runner is the
-	 * identity running the apply: its own records never count toward a gate. */
+	 * identity running the apply: its own records never count toward a gate. wait_ms
+	 * bounds the wait (-approval-timeout); 0 waits not at all, so a gate nobody approved
+	 * fails at once as it always did (a CI job never hangs on a gate by surprise). */
 	kdx_store *store;
 	const strbuf *run_id;
 	const char *runner;
 	int poll_ms;
+	int64_t wait_ms;
 	/* told each time a record is first seen (to say so on the terminal), or NULL */
 	void (*seen)(void *ctx, const char *step, const char *what);
 	void *seen_ctx;

@@ -95,7 +95,7 @@ steps = p["steps"] if isinstance(p.get("steps"), list) else p["plan"]["steps"]
 g = [s for s in steps if s["name"] == "shift_traffic"][0]["approval_gate"]
 assert g["required"] is True and g["min"] == 2, g
 PY
-	"$KDX" apply -auto-approve -var-file staging.kdxvars "$@" runbook.kdx >"$name.out" 2>"$name.err" &
+	"$KDX" apply -auto-approve -approval-timeout 10m -var-file staging.kdxvars "$@" runbook.kdx >"$name.out" 2>"$name.err" &
 	P=$!
 	track_pid "$P"
 	local run=""
@@ -156,7 +156,7 @@ PY
 
 	# a second run, denied: it stops at the gate and rolls back what it did
 	reset_world
-	"$KDX" apply -auto-approve -var-file staging.kdxvars "$@" runbook.kdx >"$name-d.out" 2>"$name-d.err" &
+	"$KDX" apply -auto-approve -approval-timeout 10m -var-file staging.kdxvars "$@" runbook.kdx >"$name-d.out" 2>"$name-d.err" &
 	P=$!
 	track_pid "$P"
 	local run2=""
@@ -175,6 +175,20 @@ PY
 }
 
 flow file -state "file://$E2E_TMP/runs"
+# without -approval-timeout a gate nobody approved fails at once (a CI job never hangs on
+# a gate by surprise) and the run rolls back; with a short one it gives up after it
+for wait in "" "-approval-timeout 3s"; do
+	reset_world
+	# shellcheck disable=SC2086 # $wait is zero or two words
+	out=$("$KDX" apply -auto-approve $wait -var-file staging.kdxvars -state "file://$E2E_TMP/runs-now" \
+		runbook.kdx 2>&1) && fail "a gate nobody approved let the run go ($wait): $out"
+	assert_contains "$out" "needs an approval"
+	assert_contains "$out" "give -approval-timeout D and have others approve it with kdx approve"
+	[ -z "$wait" ] || assert_contains "$out" "nobody within -approval-timeout (3 s)"
+	[ "$(world)" = "70 30 2" ] || fail "the unapproved run was not rolled back ($wait): $(world)"
+done
+out=$("$KDX" apply -auto-approve -approval-timeout soon runbook.kdx 2>&1) && fail "a bad -approval-timeout was taken"
+assert_contains "$out" "-approval-timeout takes a duration above zero"
 U='s3://kdx-e2e-approvals/p?region=us-west-2' # a region the runbook does not leave
 "$KDX" state init -state "$U" >/dev/null || fail "state init"
 flow s3 -state "$U"
