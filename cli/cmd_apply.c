@@ -8,6 +8,7 @@
 
 #include "../common/json.h"
 #include "../common/strbuf.h"
+#include "../executor/approval_rec.h"
 #include "../executor/approvals.h"
 #include "../executor/run.h"
 
@@ -23,7 +24,7 @@ typedef struct apply_args {
 	bool auto_approve, json;
 	long parallelism;
 	kdx_strlist approve;
-	const char *approvals, *state_dir;
+	const char *approvals, *state_dir, *approval_timeout;
 	kdx_strlist pos;
 } apply_args;
 
@@ -69,12 +70,34 @@ static int confirm(kdx_rb *r, const char *path, apply_args *a)
 	return 0;
 }
 
+/* A record another person put into the store while this run waits at a gate. */
+static void approval_seen(void *ctx, const char *step, const char *what)
+{
+	(void)ctx;
+	fprintf(stderr, "kdx: approval record for step '%s': %s\n", step, what);
+	fflush(stderr);
+}
+
+/* runner: the AWS identity running this apply (strbuf, filled here): an -approve flag is
+ * recorded as given by it, and its own records in the store never open a gate. */
 static int setup_approvals(kdx_approvals *ap, const apply_args *a, const kdx_plan *plan,
-			   kdx_prompt *prompt)
+			   kdx_prompt *prompt, strbuf *runner)
 {
 	strbuf err = STRBUF_INIT;
+	bool gated = false;
+	for (size_t i = 0; i < plan->nsteps; i++)
+		gated |= plan->steps[i].approval;
+	/* only a real run with a gate asks STS; without credentials the runner is unknown,
+	 * which leaves the gates to -approve and to other people's records */
+	if (gated && !a->rb.dry_run && (a->approve.n || a->approval_timeout) &&
+	    kdx_aws_caller_arn(NULL, runner, &err) < 0)
+		strbuf_reset(runner);
+	strbuf_reset(&err);
+	strbuf src = STRBUF_INIT;
+	strbuf_addf(&src, "-approve flag by %s", runner->len ? runner->buf : "the runner");
 	for (size_t i = 0; i < a->approve.n; i++)
-		kdx_approvals_add(ap, a->approve.items[i], "-approve flag");
+		kdx_approvals_add(ap, a->approve.items[i], src.buf);
+	strbuf_release(&src);
 	int rc = 0;
 	if (a->approvals && kdx_approvals_load(ap, a->approvals, &err) < 0)
 		rc = -1;
@@ -122,9 +145,11 @@ static int run(apply_args *a, const char *arg)
 		goto out;
 	kdx_approvals ap;
 	kdx_prompt prompt;
+	strbuf runner = STRBUF_INIT;
 	kdx_approvals_init(&ap);
-	if (setup_approvals(&ap, a, r.fe.comp.plan, &prompt) < 0) {
+	if (setup_approvals(&ap, a, r.fe.comp.plan, &prompt, &runner) < 0) {
 		kdx_approvals_release(&ap);
+		strbuf_release(&runner);
 		goto out;
 	}
 	kdx_progress prog;
@@ -140,6 +165,14 @@ static int run(apply_args *a, const char *arg)
 	/* the store is checked before anything changes (kdx_rb_store printed why not) */
 	if (!store || kdx_rb_store_probe(store) < 0)
 		goto out_store;
+	/* a gate nobody approved on the command line waits for records in the run's store
+	 * (kdx approve), looking every 2 s */
+	ap.store = store;
+	ap.run_id = &run_id;
+	ap.runner = runner.len ? runner.buf : NULL;
+	ap.poll_ms = 2000;
+	ap.wait_ms = a->approval_timeout ? kdx_duration_parse(a->approval_timeout) : 0;
+	ap.seen = approval_seen;
 	kdx_exec_opts eo = {
 		.store = store, .ident = &id, .secrets = r.secrets, .nsecrets = r.nsecrets,
 		.requests = &r.be.reqlog,
@@ -178,6 +211,7 @@ out_store:
 	kdx_store_free(store);
 	kdx_run_ident_release(&id);
 	kdx_approvals_release(&ap);
+	strbuf_release(&runner);
 	strbuf_release(&meta);
 	strbuf_release(&run_id);
 	strbuf_release(&err);
@@ -193,7 +227,7 @@ int cmd_apply(int argc, char **argv)
 	const kdx_command *cmd = kdx_command_find("apply");
 	apply_args a = { .parallelism = 10 };
 	const char *mode = NULL;
-	kdx_flag flags[17];
+	kdx_flag flags[24];
 	size_t n = 0;
 	kdx_rb_flags(flags, &n, &a.rb);
 	flags[n++] = (kdx_flag){ "auto-approve", KDX_FLAG_BOOL, &a.auto_approve };
@@ -204,6 +238,7 @@ int cmd_apply(int argc, char **argv)
 	flags[n++] = (kdx_flag){ "approvals", KDX_FLAG_STRING, &a.approvals };
 	flags[n++] = (kdx_flag){ "state-dir", KDX_FLAG_STRING, &a.state_dir };
 	flags[n++] = (kdx_flag){ "mode", KDX_FLAG_STRING, &mode };
+	flags[n++] = (kdx_flag){ "approval-timeout", KDX_FLAG_STRING, &a.approval_timeout };
 	flags[n] = (kdx_flag){ 0 };
 	int rc = kdx_parse_flags(cmd, argc, argv, flags, &a.pos);
 	a.rb.state_dir = a.state_dir;
@@ -214,6 +249,8 @@ int cmd_apply(int argc, char **argv)
 			rc = kdx_usage_error(cmd, "apply needs one FILE (a runbook) or PLANFILE");
 		else if (a.parallelism < 1 || a.parallelism > 1000)
 			rc = kdx_usage_error(cmd, "-parallelism must be between 1 and 1000");
+		else if (a.approval_timeout && kdx_duration_parse(a.approval_timeout) <= 0)
+			rc = kdx_usage_error(cmd, "-approval-timeout takes a duration above zero, e.g. 30m");
 		else
 			rc = run(&a, a.pos.items[0]);
 	} else {

@@ -5,6 +5,7 @@
 #include "report.h"
 #include "runbook.h"
 
+#include "../executor/approval_rec.h"
 #include "../executor/approvals.h"
 #include "../executor/journal.h"
 #include "../executor/lock.h"
@@ -131,12 +132,12 @@ int kdx_recover_main(int argc, char **argv, bool rollback)
 {
 	const kdx_command *cmd = kdx_command_find(rollback ? "rollback" : "resume");
 	kdx_rb_opts o = { 0 };
-	const char *journal = NULL, *state_dir = NULL, *force = NULL;
+	const char *journal = NULL, *state_dir = NULL, *force = NULL, *approval_timeout = NULL;
 	kdx_store *store = NULL;
 	bool json = false;
 	long parallelism = 10;
 	kdx_strlist pos = { 0 }, approve = { 0 };
-	kdx_flag flags[16];
+	kdx_flag flags[24];
 	size_t n = 0;
 	kdx_rb_flags(flags, &n, &o);
 	flags[n++] = (kdx_flag){ "journal", KDX_FLAG_STRING, &journal };
@@ -145,6 +146,7 @@ int kdx_recover_main(int argc, char **argv, bool rollback)
 	flags[n++] = (kdx_flag){ "state-dir", KDX_FLAG_STRING, &state_dir };
 	flags[n++] = (kdx_flag){ "approve", KDX_FLAG_MULTI, &approve };
 	flags[n++] = (kdx_flag){ "force", KDX_FLAG_STRING, &force };
+	flags[n++] = (kdx_flag){ "approval-timeout", KDX_FLAG_STRING, &approval_timeout };
 	flags[n] = (kdx_flag){ 0 };
 	int rc = kdx_parse_flags(cmd, argc, argv, flags, &pos);
 	void *holder = NULL;
@@ -156,6 +158,10 @@ int kdx_recover_main(int argc, char **argv, bool rollback)
 	rc = KDX_EXIT_ERROR;
 	if (pos.n > 1) {
 		rc = kdx_usage_error(cmd, "at most one runbook FILE");
+		goto out;
+	}
+	if (approval_timeout && kdx_duration_parse(approval_timeout) <= 0) {
+		rc = kdx_usage_error(cmd, "-approval-timeout takes a duration above zero, e.g. 30m");
 		goto out;
 	}
 	const char *file = pos.n ? pos.items[0] : NULL;
@@ -235,6 +241,22 @@ int kdx_recover_main(int argc, char **argv, bool rollback)
 			ap.ask = kdx_prompt_approval;
 			ap.ask_ctx = &prompt;
 		}
+		/* a gate reached after a resume waits for kdx approve records as apply does; the
+		 * runner's own identity never counts (unknown without credentials: then no
+		 * record is taken for its own) */
+		strbuf runner = STRBUF_INIT, ierr = STRBUF_INIT;
+		bool gated = false;
+		for (size_t i = 0; i < r.fe.comp.plan->nsteps; i++)
+			gated |= r.fe.comp.plan->steps[i].approval;
+		if (gated && (approve.n || approval_timeout) &&
+		    kdx_aws_caller_arn(NULL, &runner, &ierr) < 0)
+			strbuf_reset(&runner);
+		strbuf_release(&ierr);
+		ap.store = store;
+		ap.run_id = &run_id;
+		ap.runner = runner.len ? runner.buf : NULL;
+		ap.poll_ms = 2000;
+		ap.wait_ms = approval_timeout ? kdx_duration_parse(approval_timeout) : 0;
 		kdx_run_ident id;
 		kdx_run_ident_init(&id);
 		kdx_rb_ident(&r, rb_file, &o, &id);
@@ -261,6 +283,7 @@ int kdx_recover_main(int argc, char **argv, bool rollback)
 			rc = kdx_exit_for_run(&res, rollback);
 		}
 		kdx_approvals_release(&ap);
+		strbuf_release(&runner);
 		kdx_run_ident_release(&id);
 	}
 	kdx_rb_release(&r);

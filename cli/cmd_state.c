@@ -8,6 +8,7 @@
 #include "../executor/journal.h"
 #include "../executor/store.h"
 #include "../executor/store/store_lease.h"
+#include "../executor/approval_rec.h"
 #include "../executor/store/store_open.h"
 
 #include <dirent.h>
@@ -166,10 +167,16 @@ static int state_show(kdx_store *s, const char *run, bool json)
 		strbuf aerr = STRBUF_INIT;
 		if (!json && kdx_store_approval_list(s, run, &ap, &aerr) == 0)
 			for (size_t i = 0; i < ap.n; i++) {
-				char *tab = strchr(ap.v[i], '\t');
-				if (tab)
-					*tab = '\0';
-				printf("approval: %s by %s\n", ap.v[i], tab ? tab + 1 : "?");
+				kdx_approval_rec r;
+				kdx_approval_rec_init(&r);
+				strbuf d = STRBUF_INIT;
+				if (kdx_approval_rec_decode(ap.v[i], &r) == 0) {
+					kdx_approval_rec_describe(&d, &r);
+					printf("%s: %s by %s\n", r.deny ? "denial" : "approval", r.step,
+					       d.buf);
+				}
+				strbuf_release(&d);
+				kdx_approval_rec_release(&r);
 			}
 		kdx_names_release(&ap);
 		strbuf_release(&aerr);

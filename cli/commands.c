@@ -7,6 +7,7 @@
 #include <string.h>
 
 int cmd_apply(int argc, char **argv);
+int cmd_approve(int argc, char **argv);
 int cmd_aws(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_complete(int argc, char **argv);
@@ -46,6 +47,8 @@ const kdx_command kdx_commands[] = {
 		   "  -dry-run           send nothing mutating: print the requests instead\n"
 		   "  -approve STEP      approve the gate of STEP (repeatable)\n"
 		   "  -approvals FILE    approve the steps named in FILE (one a line)\n"
+		   "  -approval-timeout D  wait up to D at a gate nobody approved here for others'\n"
+		   "                     kdx approve records in the run's store (default: fail at once)\n"
 		   "  -state-dir DIR     journals and locks (default: .kdx next to the runbook)\n"
 		   "  -state URL         the run store: file://DIR, s3://BUCKET/PREFIX?region=R,\n"
 		   "                     dynamodb://TABLE?region=R (default: $KDX_STATE, then the\n"
@@ -61,6 +64,17 @@ const kdx_command kdx_commands[] = {
 		   "                    runbook's allow_exec lists (off by default)\n",
 	  .run = cmd_apply,
 	  .needs = KDX_NEED_COMPILE | KDX_NEED_RUNBOOK | KDX_NEED_CHECK | KDX_NEED_CREDS | KDX_NEED_LOCK | KDX_NEED_STORE },
+	{ .name = "approve", .summary = "Approve (or deny) a gated step of a run, from anywhere that reaches its store",
+	  .usage = "Usage: kdx approve [-deny] [-comment TEXT] [-state URL | -state-dir DIR] RUN STEP\n\n"
+		   "  Records who approves (the AWS caller identity from STS, the OS user and\n"
+		   "  host), when and why in the run's store; the apply waiting at STEP's gate\n"
+		   "  continues once its gate has enough distinct approvers (the runner's own\n"
+		   "  identity never counts), and stops and rolls back on a denial.\n\n"
+		   "  -deny             deny instead: the run stops at STEP and rolls back\n"
+		   "  -comment TEXT     why (kept with the record, shown by kdx show)\n"
+		   "  -state URL        the run store (default: $KDX_STATE, then file://.kdx)\n"
+		   "  -state-dir DIR    a file store's directory\n",
+	  .run = cmd_approve },
 	{ .name = "aws", .summary = "Talk to AWS directly: send one model-checked call, or show how a request is signed",
 	  .usage = "Usage: kdx aws SUBCOMMAND [FLAGS]\n\n  sign   show SigV4 signing of a raw HTTP request\n"
 		   "  call   send one model-checked request (kdx aws call SERVICE OPERATION ...)\n", .run = cmd_aws },
@@ -182,6 +196,7 @@ const kdx_command kdx_commands[] = {
 		   "  -journal FILE   the run's journal\n"
 		   "  -json           progress as JSON lines\n"
 		   "  -approve STEP   approve a gate (repeatable)\n"
+		   "  -approval-timeout D  wait up to D for kdx approve records (as for apply)\n"
 		   "  -force REASON   continue although the runbook text changed (journalled;\n"
 		   "                  never overrides different vars)\n"
 		   "  -state-dir DIR  where journals and locks are (default: .kdx next to FILE)\n"

@@ -72,6 +72,9 @@ void kdx_journal_view_text(FILE *out, const char *path, const kdx_journal_state 
 		if (s->error && (s->state == KDX_JS_FAILED || s->undo == KDX_JU_FAILED))
 			fprintf(out, ": %s", s->error);
 		fputc('\n', out);
+		if (s->approval_by)
+			fprintf(out, "  %-*s  %s by %s\n", (int)w, "", s->approved ? "approved" : "not approved",
+				s->approval_by);
 	}
 	if (st->torn_tail)
 		fputs("\n  note: the last record was torn by the crash and is ignored\n", out);
@@ -106,6 +109,10 @@ void kdx_journal_view_json(FILE *out, const char *path, const kdx_journal_state 
 		kdx_json_set_str_or_null(o, "undo", s->undo ? undo_name(s->undo) : NULL);
 		kdx_json_set_int(o, "attempts", s->attempts);
 		kdx_json_set_str_or_null(o, "error", s->error);
+		if (s->approval_by) {
+			kdx_json_set_bool(o, "approved", s->approved);
+			kdx_json_set_str(o, "approval_by", s->approval_by);
+		}
 		kdx_json_push(steps, o);
 	}
 	strbuf sb = STRBUF_INIT;

@@ -142,6 +142,9 @@ static void approval_gate(ctx *c, const kdx_step *st, kdx_json *j)
 		strbuf_addstr(h, "     approval: REQUIRED");
 		if (when.len)
 			strbuf_addf(h, " (when %s)", when.buf);
+		if (st->approval_min > 1)
+			strbuf_addf(h, " from %d distinct approvers (kdx approve; the runner does "
+				    "not count)", st->approval_min);
 		strbuf_addf(h, " -- given by 'kdx apply -approve %s', an -approvals file naming it, "
 			    "or at the prompt (-auto-approve does not give it)\n", st->name);
 	} else if (ap) {
@@ -150,7 +153,8 @@ static void approval_gate(ctx *c, const kdx_step *st, kdx_json *j)
 	kdx_json *g = kdx_json_set_object(j, "approval_gate");
 	kdx_json_set_bool(g, "required", st->approval);
 	kdx_json_set_str_or_null(g, "when", when.len ? when.buf : NULL);
-	kdx_json_set_str_or_null(g, "approve_with", st->approval ? "-approve STEP, an -approvals file, or the prompt" : NULL);
+	kdx_json_set_int(g, "min", st->approval_min > 1 ? st->approval_min : 1);
+	kdx_json_set_str_or_null(g, "approve_with", st->approval ? "-approve STEP, an -approvals file, the prompt, or kdx approve" : NULL);
 	strbuf_release(&when);
 }
 

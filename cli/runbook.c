@@ -197,6 +197,13 @@ void kdx_rb_meta(const kdx_rb *r, const char *path, const kdx_rb_opts *o, strbuf
 	for (size_t i = 0; i < o->src.var_files.n; i++)
 		if (sha256_file(o->src.var_files.items[i], hex) == 0)
 			kdx_json_set_str(src, o->src.var_files.items[i], hex);
+	/* the gates a person can open from elsewhere (kdx approve checks RUN STEP by them) */
+	const kdx_plan *plan = r->fe.comp.plan;
+	kdx_json *gates = kdx_json_set_object(m, "approval_gates");
+	for (size_t i = 0; plan && i < plan->nsteps; i++)
+		if (plan->steps[i].approval)
+			kdx_json_set_int(gates, plan->steps[i].name,
+					 plan->steps[i].approval_min > 1 ? plan->steps[i].approval_min : 1);
 	kdx_json_write(out, m);
 	kdx_json_free(m);
 }

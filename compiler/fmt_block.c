@@ -189,6 +189,11 @@ static void print_item(kdx_fmt_state *f, const kdx_ast_item *it, size_t width)
 		break;
 	case KDX_AST_APPROVAL:
 		strbuf_addstr(o, "approval");
+		if (it->value) {
+			strbuf_addf(o, " { %s = ", it->word.name);
+			kdx_fmt_print_expr(f, it->value);
+			strbuf_addstr(o, " }");
+		}
 		if (it->expr)
 			put_kw_expr(f, " when", it->expr);
 		break;

@@ -643,6 +643,17 @@ static void lower_clause(kdx_lowerer *L, const kdx_ast_item *it, kdx_step *s, kd
 			else
 				s->approval = v->u.b;
 		}
+		if (it->word.name && strcmp(it->word.name, "min")) {
+			error(L, it->word.span, "an approval gate takes `min = N`, not `%s`",
+			      it->word.name);
+		} else if (it->value && kdx_eval_expr(&L->ev, L->genv, it->value, &v) == 0) {
+			if (v->kind != KDX_V_NUMBER || v->u.num < 1 || v->u.num > 20 ||
+			    v->u.num != floor(v->u.num))
+				error(L, it->value->span, "approval min takes a whole number from 1 to "
+				      "20 (distinct approvers), got %s", kdx_type_of_value(&L->ev, v));
+			else
+				s->approval_min = (int)v->u.num;
+		}
 		break;
 	case KDX_AST_IRREVERSIBLE: s->irreversible = true; break;
 	case KDX_AST_WHEN: {

@@ -84,6 +84,8 @@ typedef struct kdx_step {
 	bool has_undo;
 	bool irreversible;
 	bool approval;             /* an approval gate applies (its `when` evaluated) */
+	int approval_min;          /* distinct approvers the gate needs (`approval { min = N }`);
+				      0 or 1: one */
 	bool conditional;          /* `when` could not be decided at compile time */
 	int attempts;              /* 1 + retries */
 	int64_t timeout_ms;        /* per attempt; 0 = none (use duration_max_ms) */

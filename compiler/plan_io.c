@@ -359,6 +359,8 @@ static json_object *step_write(const kdx_step *s, size_t nregions)
 	put_bool(o, "has_undo", s->has_undo);
 	put_bool(o, "irreversible", s->irreversible);
 	put_bool(o, "approval", s->approval);
+	if (s->approval_min > 1) /* absent: one approver, as plans before `min` said */
+		put_int(o, "approval_min", s->approval_min);
 	put_bool(o, "conditional", s->conditional);
 	put_int(o, "attempts", s->attempts);
 	put_int(o, "timeout_ms", s->timeout_ms);
@@ -401,6 +403,7 @@ static void step_read(reader *r, json_object *o, size_t nsteps, size_t nregions,
 	s->has_undo = rbool(o, "has_undo");
 	s->irreversible = rbool(o, "irreversible");
 	s->approval = rbool(o, "approval");
+	s->approval_min = (int)rint64(o, "approval_min");
 	s->conditional = rbool(o, "conditional");
 	s->attempts = (int)rint64(o, "attempts");
 	s->timeout_ms = rint64(o, "timeout_ms");

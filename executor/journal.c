@@ -342,6 +342,7 @@ void kdx_journal_state_release(kdx_journal_state *st)
 		free(st->steps[i].token);
 		free(st->steps[i].snapshot);
 		free(st->steps[i].error);
+		free(st->steps[i].approval_by);
 	}
 	free(st->steps);
 	free(st->command);
@@ -487,6 +488,7 @@ static void apply_record(kdx_journal_state *st, const char *kind, const char *na
 			st->rollback_due = true;
 	} else if (!strcmp(kind, KDX_J_APPROVAL)) {
 		s->approved = vbool(data, "approved");
+		set_str(&s->approval_by, kdx_value_get(data, "by"));
 	} else if (!strcmp(kind, KDX_J_STEP_SKIPPED)) {
 		s->state = KDX_JS_SKIPPED;
 	} else if (!strcmp(kind, KDX_J_UNDO_START)) {

@@ -121,6 +121,7 @@ typedef struct kdx_jstep {
 	kdx_jundo_state undo;
 	int attempts;        /* step_start records seen */
 	bool approved;       /* an approval was journalled: not asked again on resume */
+	char *approval_by;   /* whom the last approval record names (approvers, "; "-separated) */
 	char *token;         /* idempotency token of the open (or last) intent */
 	char *snapshot;      /* JSON from the intent or step_done, for the undo; or NULL */
 	char *error;         /* last step_failed / undo_failed error */

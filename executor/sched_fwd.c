@@ -167,8 +167,10 @@ static void begin_step(kdx_sched *s, size_t i)
 			if (ok == 0)
 				strbuf_addf(&msg, "approval denied%s%s", why.len ? " by " : "", why.buf);
 			else
-				strbuf_addf(&msg, "step '%s' needs an approval: run on a terminal, or "
-					    "pass -approve %s", st->name, st->name);
+				strbuf_addf(&msg, "step '%s' needs an approval%s%s: run on a terminal, "
+					    "pass -approve %s, or give -approval-timeout D and have "
+					    "others approve it with kdx approve", st->name,
+					    why.len ? " from " : "", why.buf, st->name);
 			kdx_sched_step_failed(s, i, msg.buf);
 			strbuf_release(&msg);
 			goto out;

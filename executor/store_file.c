@@ -9,6 +9,7 @@
  * accepts zeros only as the file's tail (journal.c). */
 #include "store.h"
 
+#include "../common/digest.h"
 #include "../common/utctime.h"
 #include "../common/xalloc.h"
 #include "atomicfile.h"
@@ -476,8 +477,14 @@ static int f_approval_put(kdx_store *s, const char *run_id, const char *step, co
 	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
 		strbuf_addf(err, "cannot create '%s': %s", dir, strerror(errno));
 	} else {
+		/* one file per record ("<step>.<hash of it>"), as S3 and DynamoDB keep them:
+		 * several people approve the same step; the same record is the same file */
+		unsigned char d[KDX_SHA256_LEN];
+		char hex[2 * KDX_SHA256_LEN + 1];
+		kdx_sha256(by, strlen(by), d);
+		kdx_hex(d, sizeof(d), hex);
 		strbuf p = STRBUF_INIT, body = STRBUF_INIT;
-		strbuf_addf(&p, "%s/%s", dir, step);
+		strbuf_addf(&p, "%s/%s.%.16s", dir, step, hex);
 		strbuf_addf(&body, "%s\n", by);
 		rc = kdx_atomic_write(p.buf, body.buf, body.len, 0600, err);
 		strbuf_release(&p);
@@ -485,6 +492,18 @@ static int f_approval_put(kdx_store *s, const char *run_id, const char *step, co
 	}
 	free(dir);
 	return rc;
+}
+
+/* "<step>.<16 hex>" names one record of step; a plain "<step>" is an older record. */
+static size_t record_step_len(const char *name)
+{
+	size_t n = strlen(name);
+	if (n < 18 || name[n - 17] != '.')
+		return n;
+	for (size_t i = n - 16; i < n; i++)
+		if (!strchr("0123456789abcdef", name[i]))
+			return n;
+	return n - 17;
 }
 
 static int f_approval_list(kdx_store *s, const char *run_id, kdx_names *out, strbuf *err)
@@ -504,20 +523,18 @@ static int f_approval_list(kdx_store *s, const char *run_id, kdx_names *out, str
 	while ((e = readdir(d))) {
 		if (e->d_name[0] == '.')
 			continue;
-		strbuf p = STRBUF_INIT, item = STRBUF_INIT;
+		strbuf p = STRBUF_INIT, item = STRBUF_INIT, by = STRBUF_INIT;
 		strbuf_addf(&p, "%s/%s", dir, e->d_name);
-		char by[256] = "";
-		FILE *fp = fopen(p.buf, "re");
-		if (fp) {
-			if (!fgets(by, sizeof(by), fp))
-				by[0] = '\0';
-			fclose(fp);
-		}
-		by[strcspn(by, "\n")] = '\0';
-		strbuf_addf(&item, "%s\t%s", e->d_name, by);
+		if (strbuf_read_file(&by, p.buf) < 0)
+			strbuf_reset(&by);
+		size_t n = strcspn(by.buf, "\n");
+		strbuf_add(&item, e->d_name, record_step_len(e->d_name));
+		strbuf_addch(&item, '\t');
+		strbuf_add(&item, by.buf, n);
 		kdx_names_add(out, item.buf);
 		strbuf_release(&p);
 		strbuf_release(&item);
+		strbuf_release(&by);
 	}
 	closedir(d);
 	free(dir);

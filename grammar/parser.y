@@ -245,6 +245,9 @@ item:
 	| KW_APPROVAL             { $$ = kdx_b_item(ctx, KDX_AST_APPROVAL, @$); }
 	| KW_APPROVAL APPROVAL_WHEN expr
 		{ $$ = kdx_b_item(ctx, KDX_AST_APPROVAL, @$); $$->expr = $3; }
+	/* approval { min = N }: N distinct approvers (docs/language.md) */
+	| KW_APPROVAL '{' key '=' expr '}'
+		{ $$ = kdx_b_item(ctx, KDX_AST_APPROVAL, @$); $$->word = $3; $$->value = $5; }
 	| KW_IRREVERSIBLE         { $$ = kdx_b_item(ctx, KDX_AST_IRREVERSIBLE, @$); }
 	| KW_WHEN expr            { $$ = kdx_b_item(ctx, KDX_AST_WHEN, @$); $$->expr = $2; }
 	| KW_ON_FAILURE key       { $$ = kdx_b_item(ctx, KDX_AST_ON_FAILURE, @$); $$->name = $2; }

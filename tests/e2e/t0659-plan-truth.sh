@@ -27,8 +27,8 @@ python3 - <<'PY' || fail "the JSON plan does not show the gate and the requires:
 import json
 s = json.load(open("gated.json"))["steps"][0]
 assert s["approval"] is True
-assert s["approval_gate"] == {"required": True, "when": 'zone == "example.test."',
-                         "approve_with": "-approve STEP, an -approvals file, or the prompt"}, s["approval_gate"]
+assert s["approval_gate"] == {"required": True, "when": 'zone == "example.test."', "min": 1,
+                         "approve_with": "-approve STEP, an -approvals file, the prompt, or kdx approve"}, s["approval_gate"]
 assert [(r["now"], r["value"], r["bound"]) for r in s["requires"]] == [("holds", "60%", "50%"), ("fails", "40%", "90%")], s["requires"]
 PY
 # -detailed-exitcode: 2 for a real change, 0 when the weights are already what the step sets

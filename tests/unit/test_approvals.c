@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "executor/approval_rec.h"
 #include "executor/approvals.h"
 
 static int asked;
@@ -76,11 +77,79 @@ static void test_file_and_typos(void **state)
 	strbuf_release(&by);
 }
 
+static void put(kdx_store *s, const char *step, const char *who, bool deny, const char *comment)
+{
+	kdx_approval_rec r;
+	kdx_approval_rec_init(&r);
+	r.step = strdup(step);
+	r.identity = strdup(who);
+	r.deny = deny;
+	r.comment = comment ? strdup(comment) : NULL;
+	kdx_approval_rec_stamp(&r);
+	strbuf err = STRBUF_INIT;
+	assert_int_equal(kdx_approval_rec_put(s, "run-1", &r, &err), 0);
+	strbuf_release(&err);
+	kdx_approval_rec_release(&r);
+}
+
+/* min distinct identities from the store; the runner and "unknown" never count; a denial
+ * from anyone stops the gate; records of other steps do not matter. */
+static void test_store_quorum(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/kdx-test-approvals.XXXXXX";
+	assert_non_null(mkdtemp(dir));
+	kdx_store *s = kdx_store_open_file(dir);
+	strbuf run = STRBUF_INIT, by = STRBUF_INIT, err = STRBUF_INIT;
+	strbuf_addstr(&run, "run-1");
+	kdx_approvals a;
+	kdx_approvals_init(&a);
+	a.store = s;
+	a.run_id = &run;
+	a.runner = "arn:runner";
+	kdx_step gate = { .name = "promote", .approval = true, .approval_min = 2 };
+	assert_int_equal(kdx_approvals_poll(&a, &gate, &by, &err), 2);
+	put(s, "promote", "arn:alice", false, "ok");
+	put(s, "promote", "arn:alice", false, "still ok");
+	put(s, "promote", "arn:runner", false, NULL);
+	put(s, "promote", "unknown", false, NULL);
+	put(s, "other", "arn:bob", false, NULL);
+	assert_int_equal(kdx_approvals_poll(&a, &gate, &by, &err), 2);
+	assert_int_equal(by.len, 0);
+	put(s, "promote", "arn:bob", false, NULL);
+	assert_int_equal(kdx_approvals_poll(&a, &gate, &by, &err), 1);
+	assert_non_null(strstr(by.buf, "arn:alice ("));
+	assert_non_null(strstr(by.buf, "arn:bob ("));
+	assert_null(strstr(by.buf, "arn:runner"));
+	strbuf_reset(&by);
+	put(s, "promote", "arn:carol", true, "not now");
+	assert_int_equal(kdx_approvals_poll(&a, &gate, &by, &err), 0);
+	assert_non_null(strstr(by.buf, "arn:carol ("));
+	assert_non_null(strstr(by.buf, "\"not now\""));
+	/* an older record: a plain name, read as an approval */
+	kdx_approval_rec r;
+	kdx_approval_rec_init(&r);
+	assert_int_equal(kdx_approval_rec_decode("promote\tops", &r), 0);
+	assert_string_equal(r.step, "promote");
+	assert_string_equal(r.identity, "ops");
+	assert_false(r.deny);
+	kdx_approval_rec_release(&r);
+	kdx_approvals_release(&a);
+	kdx_store_free(s);
+	strbuf_release(&run);
+	strbuf_release(&by);
+	strbuf_release(&err);
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_decide),
 		cmocka_unit_test(test_file_and_typos),
+		cmocka_unit_test(test_store_quorum),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,141 @@
+/* kdx approve [-deny] RUN STEP: approve (or deny) the gate of STEP in a run, from anywhere
+ * that can reach the run's store; the record names the approver by AWS caller identity,
+ * OS user and host. The waiting apply polls the store for it (executor/approvals.h). */
+#include "cli.h"
+
+#include <json-c/json.h>
+
+#include "../common/xalloc.h"
+#include "../executor/approval_rec.h"
+#include "../executor/journal.h"
+#include "../executor/store/store_open.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int cmd_approve(int argc, char **argv);
+
+static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int fail(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fprintf(stderr, "kdx: error: ");
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return KDX_EXIT_ERROR;
+}
+
+/* The run's gates from its run_start (kdx_rb_meta's "approval_gates": step -> min): 0 when
+ * step is one (*min set), else -1 with the gated steps named in names. */
+static int find_gate(const kdx_journal_state *st, const char *step, int64_t *min, strbuf *names)
+{
+	json_object *m = st->meta ? json_tokener_parse(st->meta) : NULL, *g = NULL;
+	int rc = -1;
+	if (m && json_object_object_get_ex(m, "approval_gates", &g) &&
+	    json_object_is_type(g, json_type_object)) {
+		json_object_object_foreach(g, name, v) {
+			if (!strcmp(name, step)) {
+				*min = json_object_get_int64(v);
+				rc = 0;
+			}
+			strbuf_addf(names, "%s'%s'", names->len ? ", " : "", name);
+		}
+	}
+	json_object_put(m);
+	return rc;
+}
+
+int cmd_approve(int argc, char **argv)
+{
+	const kdx_command *cmd = kdx_command_find("approve");
+	const char *state = NULL, *state_dir = NULL, *comment = NULL;
+	bool deny = false;
+	kdx_strlist pos = { 0 };
+	kdx_flag flags[] = {
+		{ "deny", KDX_FLAG_BOOL, &deny },         { "comment", KDX_FLAG_STRING, &comment },
+		{ "state", KDX_FLAG_STRING, &state },     { "state-dir", KDX_FLAG_STRING, &state_dir },
+		{ 0 },
+	};
+	int rc = kdx_parse_flags(cmd, argc, argv, flags, &pos);
+	if (rc) {
+		kdx_strlist_release(&pos);
+		return rc < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
+	}
+	if (pos.n != 2) {
+		rc = kdx_usage_error(cmd, "approve takes a RUN and a STEP");
+		kdx_strlist_release(&pos);
+		return rc;
+	}
+	const char *run = pos.items[0], *step = pos.items[1];
+	strbuf url = STRBUF_INIT, err = STRBUF_INIT, warn = STRBUF_INIT, arn = STRBUF_INIT,
+	       names = STRBUF_INIT;
+	const char *env = getenv("KDX_STATE");
+	if (state)
+		strbuf_addstr(&url, state);
+	else if (state_dir)
+		strbuf_addf(&url, "file://%s", state_dir);
+	else
+		strbuf_addstr(&url, env && *env ? env : "file://.kdx");
+	kdx_store *s = NULL;
+	kdx_journal_state st;
+	kdx_journal_state_init(&st);
+	kdx_approval_rec r;
+	kdx_approval_rec_init(&r);
+	rc = KDX_EXIT_ERROR;
+	if (kdx_store_open_url(url.buf, &s, &err) < 0) {
+		fail("%s", err.buf);
+		goto out;
+	}
+	if (kdx_journal_read_run(s, run, &st, &warn, &err) < 0 && !st.nrecords) {
+		fail("no run '%s' in the store '%s' (kdx state list -state %s lists its runs)", run,
+		     url.buf, url.buf);
+		goto out;
+	}
+	int64_t min = 1;
+	if (find_gate(&st, step, &min, &names) < 0) {
+		if (names.len)
+			fail("step '%s' of run '%s' has no approval gate; the steps that wait for "
+			     "approval are %s", step, run, names.buf);
+		else
+			fail("step '%s' of run '%s' has no approval gate, and no step of that run "
+			     "waits for approval", step, run);
+		goto out;
+	}
+	if (st.ended) {
+		fail("run '%s' has finished (%s): there is nothing left to approve", run,
+		     st.end_status ? st.end_status : "ended");
+		goto out;
+	}
+	if (kdx_aws_caller_arn(NULL, &arn, &err) < 0) {
+		fail("cannot tell who approves (an approval names its AWS identity): %s", err.buf);
+		goto out;
+	}
+	r.step = xstrdup(step);
+	r.deny = deny;
+	r.identity = strbuf_detach(&arn, NULL);
+	r.comment = comment ? xstrdup(comment) : NULL;
+	kdx_approval_rec_stamp(&r);
+	if (kdx_approval_rec_put(s, run, &r, &err) < 0) {
+		fail("cannot record the %s: %s", deny ? "denial" : "approval", err.buf);
+		goto out;
+	}
+	printf("%s step '%s' of run '%s' as %s (the gate needs %lld distinct approver%s other "
+	       "than the runner)\n", deny ? "denied" : "approved", step, run, r.identity,
+	       (long long)min, min == 1 ? "" : "s");
+	rc = KDX_EXIT_OK;
+out:
+	kdx_approval_rec_release(&r);
+	kdx_journal_state_release(&st);
+	kdx_store_free(s);
+	strbuf_release(&url);
+	strbuf_release(&err);
+	strbuf_release(&warn);
+	strbuf_release(&arn);
+	strbuf_release(&names);
+	kdx_strlist_release(&pos);
+	return rc;
+}
