@@ -20,8 +20,11 @@ track_pid "$!"
 for _ in $(seq 1 50); do curl -fsS -o /dev/null "http://127.0.0.1:$hport/health" 2>/dev/null && break; sleep 0.1; done
 
 # The local settings (docs/kaldrix.md) as the wrappers take them: one more var file.
+# the EKS workload and the Redis datastore steps are off on moto, as in the demo (docs/kaldrix.md)
 cat >"$E2E_TMP/local.kdxvars" <<EOF
 db_failover       = "detach"
+workloads         = false
+cache_failover    = false
 fleet_size        = 2
 health_check_ids  = $hc
 health_url        = "http://127.0.0.1:$hport/health"
