@@ -100,7 +100,8 @@ static void written(const kdx_plan *plan, kdx_names *out)
 		strbuf_release(&id);
 		strbuf_release(&item);
 	}
-	qsort(all.v, all.n, sizeof(*all.v), cmp_str);
+	if (all.n) /* a plan that writes nothing has no list to sort (qsort of NULL is UB) */
+		qsort(all.v, all.n, sizeof(*all.v), cmp_str);
 	for (size_t i = 0; i < all.n; i++)
 		if (!i || strcmp(all.v[i], all.v[i - 1]))
 			kdx_names_add(out, all.v[i]);
