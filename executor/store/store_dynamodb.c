@@ -70,6 +70,18 @@ static kdx_json *request(const ddb_store *s, const char *pk, uint64_t sk)
 	return o;
 }
 
+/* A Query or Scan's next page starts after the previous answer's LastEvaluatedKey (NULL:
+ * the first page). */
+static void page_from(kdx_json *o, const kdx_value *start, strbuf *err)
+{
+	if (!start)
+		return;
+	strbuf t = STRBUF_INIT;
+	kdx_value_to_json(&t, start);
+	kdx_json_set(o, "ExclusiveStartKey", kdx_json_parse(t.buf, t.len, err));
+	strbuf_release(&t);
+}
+
 /* A string attribute of an item ({"S": ...}), or NULL. */
 static const char *item_s(const kdx_value *item, const char *name)
 {
@@ -146,12 +158,7 @@ static int query(ddb_store *s, const char *pk, bool (*fn)(void *ud, const kdx_va
 		kdx_json_set_str(o, "KeyConditionExpression", "pk = :p");
 		av_s(kdx_json_set_object(o, "ExpressionAttributeValues"), ":p", pk);
 		kdx_json_set_bool(o, "ConsistentRead", true);
-		if (start) {
-			strbuf t = STRBUF_INIT;
-			kdx_value_to_json(&t, start);
-			kdx_json_set(o, "ExclusiveStartKey", kdx_json_parse(t.buf, t.len, err));
-			strbuf_release(&t);
-		}
+		page_from(o, start, err);
 		kdx_value *out = NULL;
 		rc = call(s, "Query", o, &a, &out, &e, err);
 		const kdx_value *items = rc == 0 ? kdx_value_get(out, "Items") : NULL;
@@ -471,12 +478,7 @@ static int ddb_list(kdx_store *base, const char *key, kdx_names *ids, strbuf *er
 		av_n(vals, ":one", 1);
 		kdx_json_set_str(o, "ProjectionExpression", "pk");
 		kdx_json_set_bool(o, "ConsistentRead", true);
-		if (start) {
-			strbuf t = STRBUF_INIT;
-			kdx_value_to_json(&t, start);
-			kdx_json_set(o, "ExclusiveStartKey", kdx_json_parse(t.buf, t.len, err));
-			strbuf_release(&t);
-		}
+		page_from(o, start, err);
 		kdx_value *out = NULL;
 		rc = call(s, "Scan", o, &a, &out, &e, err);
 		const kdx_value *items = rc == 0 ? kdx_value_get(out, "Items") : NULL;

@@ -87,22 +87,11 @@ SIGNING = {"route53-recovery-cluster": "route53-recovery-cluster", "route53-reco
            "route53-recovery-control-config", "globalaccelerator": "globalaccelerator", "lambda": "lambda",
            "elasticache": "elasticache", "rds": "rds"}
 
-requests = []  # (service, operation, text)
-for out in ("stdlib-model-only.out", "stdlib-model-only-data.out"):
-    lines = open(out).read().split("\n")
-    i = 0
-    while i < len(lines):
-        if lines[i].startswith("# aws "):
-            _, _, svc, op = lines[i].split(" ")
-            j, blanks, req = i + 1, 0, []
-            while j < len(lines) and blanks < 2 and not lines[j].startswith(("# ", "[")):
-                blanks += lines[j] == ""
-                req.append(lines[j])
-                j += 1
-            requests.append((svc, op, "\n".join(req).rstrip("\n") + "\n"))
-            i = j
-        else:
-            i += 1
+# the dry runs' '# aws SERVICE OPERATION' blocks, read as dryrun_compare.py reads them
+sys.path.insert(0, os.path.join(tools, "..", "e2e"))
+from dryrun_compare import requests as dry_run_requests  # noqa: E402
+requests = [r for out in ("stdlib-model-only.out", "stdlib-model-only-data.out")
+            for r in dry_run_requests(out)]  # (service, operation, text)
 for f in sorted(glob.glob("reads/req*")):
     _, svc, op = os.path.basename(f).split(".", 2)
     requests.append((svc, op, open(f).read()))
