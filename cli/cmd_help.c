@@ -15,7 +15,10 @@ static const char exit_codes[] =
 	"  3  'fmt -check' only: at least one file is not in canonical format\n"
 	"  4  apply, resume, rollback: changes stay in place or in doubt (rollback_incomplete,\n"
 	"     or a degraded run with a step in doubt); each is named with the command that\n"
-	"     finishes it ('kdx rollback -journal FILE') or why only a person can\n";
+	"     finishes it ('kdx rollback -journal FILE') or why only a person can\n"
+	"  130, 143  apply, resume, rollback stopped by SIGINT (Ctrl-C) or SIGTERM (a cancelled\n"
+	"     CI job): Terraform and other child processes were stopped first, the journal\n"
+	"     holds what was done or started; 'kdx resume' or 'kdx rollback' goes on from it\n";
 
 void kdx_print_overview(FILE *fp)
 {

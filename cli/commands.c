@@ -63,7 +63,8 @@ const kdx_command kdx_commands[] = {
 		   "  -allow-exec       let core.exec and Terraform run the local commands the\n"
 		   "                    runbook's allow_exec lists (off by default)\n",
 	  .run = cmd_apply,
-	  .needs = KDX_NEED_COMPILE | KDX_NEED_RUNBOOK | KDX_NEED_CHECK | KDX_NEED_CREDS | KDX_NEED_LOCK | KDX_NEED_STORE },
+	  .needs = KDX_NEED_COMPILE | KDX_NEED_RUNBOOK | KDX_NEED_CHECK | KDX_NEED_CREDS | KDX_NEED_LOCK |
+		   KDX_NEED_STORE | KDX_NEED_SIGNALS },
 	{ .name = "approve", .summary = "Approve (or deny) a gated step of a run, from anywhere that reaches its store",
 	  .usage = "Usage: kdx approve [-deny] [-comment TEXT] [-state URL | -state-dir DIR] RUN STEP\n\n"
 		   "  Records who approves (the AWS caller identity from STS, the OS user and\n"
@@ -205,7 +206,8 @@ const kdx_command kdx_commands[] = {
 		   "  -lease D, -lock-timeout D  as for apply\n"
 		   "  -allow-exec     let core.exec and Terraform run local commands (see kdx apply)\n",
 	  .run = cmd_resume,
-	  .needs = KDX_NEED_COMPILE | KDX_NEED_RUNBOOK | KDX_NEED_CHECK | KDX_NEED_CREDS | KDX_NEED_LOCK | KDX_NEED_STORE },
+	  .needs = KDX_NEED_COMPILE | KDX_NEED_RUNBOOK | KDX_NEED_CHECK | KDX_NEED_CREDS | KDX_NEED_LOCK |
+		   KDX_NEED_STORE | KDX_NEED_SIGNALS },
 	{ .name = "rollback", .summary = "Undo what a run's journal shows done, in reverse order",
 	  .usage = "Usage: kdx rollback [-journal FILE] [FILE] [-json] [-parallelism N] [-state-dir DIR]\n\n"
 		   "  Undoes exactly the steps the journal shows done (in-doubt ones are checked\n"
@@ -221,7 +223,8 @@ const kdx_command kdx_commands[] = {
 		   "  -lease D, -lock-timeout D  as for apply\n"
 		   "  -allow-exec     let core.exec and Terraform run local commands (see kdx apply)\n",
 	  .run = cmd_rollback,
-	  .needs = KDX_NEED_COMPILE | KDX_NEED_RUNBOOK | KDX_NEED_CHECK | KDX_NEED_CREDS | KDX_NEED_LOCK | KDX_NEED_STORE },
+	  .needs = KDX_NEED_COMPILE | KDX_NEED_RUNBOOK | KDX_NEED_CHECK | KDX_NEED_CREDS | KDX_NEED_LOCK |
+		   KDX_NEED_STORE | KDX_NEED_SIGNALS },
 	{ .name = "show", .summary = "Show a saved plan or a run's journal",
 	  .usage = "Usage: kdx show [-json | -format text|json|md] FILE.kdx | PLANFILE | JOURNAL | -journal JOURNAL\n\n"
 		   "  A runbook: its steps as the front end lowers them (checked like kdx check).\n"

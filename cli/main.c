@@ -1,5 +1,7 @@
-/* main: dispatch argv[1] to its subcommand. The only place kdx exits. */
+/* main: dispatch argv[1] to its subcommand. The only place kdx exits, but for the signal
+ * thread of a run (cli/interrupt.c), which must not wait for the threads it stops. */
 #include "cli.h"
+#include "interrupt.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -25,5 +27,8 @@ int main(int argc, char **argv)
 				"Run 'kdx help' for the list of commands.\n", name);
 		return KDX_EXIT_ERROR;
 	}
+	if ((c->needs & KDX_NEED_SIGNALS) && kdx_interrupt_install() < 0)
+		fprintf(stderr, "kdx: warning: cannot start the signal thread: a signal will stop "
+				"kdx at once, without stopping Terraform first\n");
 	return c->run(argc - 1, argv + 1);
 }

@@ -4,6 +4,7 @@
  * that cannot connect is a failed check). run_command(argv, time_limit, env) is the body of
  * core.exec: a local command started without a shell, gated twice. */
 #include "interp_int.h"
+#include "../common/interrupt.h"
 #include "../common/monotime.h"
 #include "aws/transport.h"
 
@@ -196,6 +197,8 @@ static int supervise(kdx_interp *in, pid_t pid, int out_fd, int err_fd, int64_t 
 	int status = 0;
 	for (;;) {
 		pid_t w = waitpid(pid, &status, WNOHANG);
+		if (w == pid)
+			kdx_interrupt_reaped(pid);
 		if (w == pid && !out_open && !err_open)
 			break;
 		int64_t now = kdx_mono_ms();
@@ -254,7 +257,9 @@ static int spawn(kdx_interp *in, const command *c, pid_t *pid, int *out_fd, int 
 	posix_spawnattr_setsigmask(&at, &none);
 	posix_spawnattr_setpgroup(&at, 0); /* its own group: a timeout stops its children too */
 	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK);
+	kdx_interrupt_spawn_begin(); /* registered before a signal can look for it */
 	int rc = posix_spawnp(pid, c->argv[0], &fa, &at, c->argv, c->envp);
+	kdx_interrupt_spawn_end(rc ? 0 : *pid);
 	posix_spawn_file_actions_destroy(&fa);
 	posix_spawnattr_destroy(&at);
 	close(po[1]);

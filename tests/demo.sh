@@ -14,13 +14,24 @@ KDX=${KDX:-$repo/kdx}
 export KDX_STDLIB=${KDX_STDLIB:-$repo/stdlib} # no source-tree path is compiled into kdx
 work=$(mktemp -d "${TMPDIR:-/tmp}/kdx-demo.XXXXXX")
 pids=()
+phase_pgid= # the running phase's process group: Terraform and its provider plugins live in it
 cleanup() {
 	local p
+	# A phase stopped half-way leaves Terraform and its provider processes behind unless the
+	# whole group goes: the plugins are Terraform's children, not ours.
+	# kdx stops its Terraform gracefully on SIGTERM and exits after it: wait for that before
+	# moto and the work directory go.
+	if [ -n "$phase_pgid" ]; then
+		kill -TERM -- "-$phase_pgid" 2>/dev/null || true
+		wait "$phase_pgid" 2>/dev/null || true
+	fi
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
 	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
 	if [ -n "${KDX_DEMO_KEEP:-}" ]; then echo "work directory kept: $work"; else rm -rf "$work"; fi
 }
 trap cleanup EXIT
+trap 'exit 143' TERM
+trap 'exit 130' INT
 die() { echo "demo: $*" >&2; exit 1; }
 
 for c in moto_server terraform python3 curl; do
@@ -101,7 +112,12 @@ phase() {
 	shift
 	echo "== $name: ${*#"$repo/"}"
 	t0=$(date +%s.%N)
-	"$@" >"$log" 2>&1 || rc=$?
+	# In its own process group (setsid), waited for in the background so that a TERM or INT
+	# to the demo runs the traps at once and the cleanup can stop the group.
+	setsid "$@" >"$log" 2>&1 </dev/null &
+	phase_pgid=$!
+	wait "$phase_pgid" || rc=$?
+	phase_pgid=
 	t1=$(date +%s.%N)
 	local secs
 	secs=$(python3 -c "print(f'{$t1-$t0:.1f}')")

@@ -2,6 +2,7 @@
  * process, transfers handed over and back under one mutex (see transport.h for why). */
 #include "transport.h"
 #include "url.h"
+#include "../../common/interrupt.h"
 #include "../../common/monotime.h"
 #include "../../common/xalloc.h"
 
@@ -567,6 +568,7 @@ static int start(aws_transport *t, const aws_request *r, const char *ca, size_t 
 		 aws_response *resp, long timeout_ms, aws_transport_done done, void *ud,
 		 strbuf *err)
 {
+	kdx_interrupt_gate(); /* nothing starts after SIGINT/SIGTERM froze the run */
 	if (!r->host || !*r->host) {
 		strbuf_addstr(err, "cannot send a request without an http(s) scheme and a host");
 		return -1;

@@ -1,6 +1,7 @@
 /* proc: spawn a child without a shell, read its output line by line with poll(), cancel it
  * on timeout with SIGINT → SIGTERM → SIGKILL, and leave nothing of it running. */
 #include "proc.h"
+#include "../../common/interrupt.h"
 #include "../../common/monotime.h"
 #include "../../common/xalloc.h"
 
@@ -224,7 +225,9 @@ int tf_proc_start(struct tf_proc *p, strbuf *err)
 	 * before exec. */
 	char *empty_env[] = { NULL };
 	pid_t pid;
+	kdx_interrupt_spawn_begin(); /* registered before a signal can look for it */
 	int rc = posix_spawnp(&pid, prog, &fa, &attr, p->argv, p->env ? p->env : empty_env);
+	kdx_interrupt_spawn_end(rc ? 0 : pid);
 	if (rc) {
 		strbuf_addf(err, "cannot run '%s': %s", p->argv[0], strerror(rc));
 		goto out;
@@ -344,6 +347,7 @@ static int check_exit(struct tf_proc *p, strbuf *err)
 			return -1;
 		}
 	}
+	kdx_interrupt_reaped(p->pid);
 	if (WIFEXITED(status)) {
 		p->exited = true;
 		p->exit_code = WEXITSTATUS(status);
