@@ -55,9 +55,13 @@ static void *signal_thread(void *arg)
 			wait_children(5000);
 		}
 	}
-	fprintf(stderr, "kdx: the run stopped where the signal found it: its journal holds what was "
-		"done or started. 'kdx resume' checks the steps in doubt against live state and "
-		"goes on; 'kdx rollback' undoes the run\n");
+	if (kdx_interrupt_run_begun())
+		fprintf(stderr, "kdx: the run stopped where the signal found it: its journal holds "
+			"what was done or started. 'kdx resume' checks the steps in doubt against "
+			"live state and goes on; 'kdx rollback' undoes the run\n");
+	else
+		fprintf(stderr, "kdx: stopped before the run began: no journal was written and "
+			"nothing was changed\n");
 	fflush(stderr);
 	_exit(128 + sig);
 }

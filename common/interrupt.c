@@ -9,6 +9,7 @@
 #define MAX_CHILDREN 64 /* one per running step at most; -parallelism caps it far lower in practice */
 
 static atomic_int frozen_by;
+static atomic_bool run_begun;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static pid_t children[MAX_CHILDREN];
 static size_t nchildren;
@@ -39,6 +40,17 @@ void kdx_interrupt_gate(void)
 {
 	if (kdx_interrupt_frozen())
 		wait_for_exit();
+}
+
+void kdx_interrupt_gate_record(void)
+{
+	kdx_interrupt_gate();
+	atomic_store_explicit(&run_begun, true, memory_order_relaxed);
+}
+
+bool kdx_interrupt_run_begun(void)
+{
+	return atomic_load_explicit(&run_begun, memory_order_relaxed);
 }
 
 void kdx_interrupt_spawn_begin(void)

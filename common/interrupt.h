@@ -32,6 +32,10 @@ bool kdx_interrupt_frozen(void);
  * not frozen; once it is, never returns (the thread sleeps until the process exits), so
  * nothing is sent or recorded after the signal. */
 void kdx_interrupt_gate(void);
+/* The gate before a journal record, which also notes that a run has begun: the journal is
+ * written ahead of every change, so a run stopped before its first record changed nothing. */
+void kdx_interrupt_gate_record(void);
+bool kdx_interrupt_run_begun(void);
 
 /* Around spawning a child in its own process group: _begin passes the gate and holds the
  * registry, so a freeze cannot fall between the check and the spawn; _end registers the

@@ -245,7 +245,7 @@ int kdx_journal_append(kdx_journal *j, const char *kind, const char *step,
 int kdx_journal_write(kdx_journal *j, const char *kind, const char *step,
 		      const char *data_json, bool sync, strbuf *err)
 {
-	kdx_interrupt_gate(); /* after SIGINT/SIGTERM the journal stays as the signal found it */
+	kdx_interrupt_gate_record(); /* after SIGINT/SIGTERM the journal stays as the signal found it */
 	kdx_json *reqs = kdx_reqlog_take(j->requests);
 	kdx_json *obs = kdx_reqlog_take_observed(j->requests);
 	if (j->discard) {

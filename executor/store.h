@@ -199,6 +199,9 @@ kdx_store *kdx_store_open_discard(void);
 void kdx_store_free(kdx_store *s);
 /* The file store's directory, or NULL for another store. */
 const char *kdx_store_file_dir(const kdx_store *s);
+/* -lock-timeout for a file store: a lock a live run holds is looked at again every second
+ * for up to ms before lock_take fails naming the holder. 0 (the default): fail at once. */
+void kdx_store_file_set_lock_timeout(kdx_store *s, int64_t ms);
 
 /* Read the identity of a run from its first record (run_start); -1 when the run has none
  * (empty, or damaged at its start). */

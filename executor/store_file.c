@@ -10,6 +10,7 @@
 #include "store.h"
 
 #include "../common/digest.h"
+#include "../common/monotime.h"
 #include "../common/utctime.h"
 #include "../common/xalloc.h"
 #include "atomicfile.h"
@@ -28,6 +29,7 @@
 typedef struct file_store {
 	kdx_store base;
 	char *dir;
+	int64_t lock_timeout_ms; /* -lock-timeout: how long a busy lock is waited for */
 } file_store;
 
 typedef struct file_run {
@@ -358,10 +360,24 @@ static void fill_lease(kdx_lease *l, const kdx_lock_info *info)
 static int f_lock_take(kdx_store *s, const char *name, int64_t ttl_ms, kdx_lease *l,
 		       strbuf *err)
 {
-	char *p = lock_path((file_store *)s, name);
+	file_store *fs = (file_store *)s;
+	char *p = lock_path(fs, name);
 	kdx_lock lk;
 	kdx_lock_init(&lk);
-	int rc = kdx_lock_acquire(&lk, p, l->command ? l->command : "kdx", err);
+	const char *cmd = l->command ? l->command : "kdx";
+	int64_t deadline = kdx_mono_ms() + fs->lock_timeout_ms;
+	strbuf why = STRBUF_INIT;
+	int rc;
+	/* A lock whose file is still there is held by a live run (a dead run's is taken over
+	 * by kdx_lock_acquire): look again every second until the deadline. */
+	while ((rc = kdx_lock_acquire(&lk, p, cmd, &why)) < 0 && access(p, F_OK) == 0 &&
+	       kdx_mono_ms() + 1000 <= deadline) {
+		strbuf_reset(&why);
+		sleep(1);
+	}
+	if (rc < 0)
+		strbuf_addstr(err, why.buf);
+	strbuf_release(&why);
 	if (rc == 0) {
 		kdx_lock_info info;
 		strbuf rerr = STRBUF_INIT;
@@ -575,6 +591,12 @@ kdx_store *kdx_store_open_file(const char *dir)
 	fs->base.ops = &file_ops;
 	fs->dir = xstrdup(dir);
 	return &fs->base;
+}
+
+void kdx_store_file_set_lock_timeout(kdx_store *s, int64_t ms)
+{
+	if (s && s->ops == &file_ops)
+		((file_store *)s)->lock_timeout_ms = ms > 0 ? ms : 0;
 }
 
 const char *kdx_store_file_dir(const kdx_store *s)

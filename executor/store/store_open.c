@@ -83,6 +83,8 @@ void kdx_store_set_lock_timeout(kdx_store *s, int64_t ms)
 {
 	if (remote(s))
 		remote(s)->lock_timeout_ms = ms;
+	else
+		kdx_store_file_set_lock_timeout(s, ms);
 }
 
 int kdx_store_prepare(kdx_store *s, strbuf *out, strbuf *err)

@@ -4,6 +4,7 @@
 # changing the world after kdx is gone; the journal is left as the signal found it (no
 # failure, no rollback decided for the user); the exit status is 128 + the signal; and `kdx
 # resume` finishes the run. Before this, kdx died at once and Terraform went on alone.
+# Also: -lock-timeout waits for a file-store lock (it failed at once).
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 command -v terraform >/dev/null || skip "terraform not installed"
@@ -102,4 +103,38 @@ interrupt() {
 
 interrupt TERM 143
 interrupt INT 130
+
+# A run stopped before its first journal record changed nothing, and says so: B waits for
+# the lock A holds while A's provisioner runs, and is stopped there. C waits and goes on.
+rm -f m.pid m.go
+st=$E2E_TMP/state-lock
+"$KDX" apply -auto-approve -allow-exec -state-dir "$st" tf.kdx >a.out 2>&1 &
+a=$!
+track_pid "$a"
+for _ in $(seq 1 300); do [ -s m.pid ] && break; sleep 0.1; done
+[ -s m.pid ] || fail "run A never reached its provisioner: $(cat a.out)"
+"$KDX" apply -auto-approve -allow-exec -state-dir "$st" -lock-timeout 60s tf.kdx >b.out 2>&1 &
+b=$!
+track_pid "$b"
+sleep 1
+kill -0 "$b" 2>/dev/null || fail "run B did not wait for the lock: $(cat b.out)"
+kill -TERM "$b"
+set +e
+wait "$b"
+rc=$?
+set -e
+assert_eq "$rc" 143 "exit status of the waiting run"
+assert_contains "$(cat b.out)" "kdx: stopped before the run began: no journal was written and nothing was changed"
+# C waits for the lock too (-lock-timeout on the file store), and runs once A is done.
+"$KDX" apply -auto-approve -allow-exec -state-dir "$st" -lock-timeout 60s tf.kdx >c.out 2>&1 &
+c=$!
+track_pid "$c"
+sleep 1
+kill -0 "$c" 2>/dev/null || fail "run C did not wait for the lock: $(cat c.out)"
+[ "$(find "$st" -name '*.jsonl' | wc -l)" = 1 ] || fail "run B or C wrote a journal while A held the lock"
+touch m.go
+wait "$a" || fail "run A failed: $(cat a.out)"
+wait "$c" || fail "run C failed after waiting for the lock: $(cat c.out)"
+assert_contains "$(cat c.out)" "run ok"
+[ "$(find "$st" -name '*.jsonl' | wc -l)" = 2 ] || fail "expected the journals of A and C: $(find "$st" -name '*.jsonl')"
 echo "t0503: ok"
