@@ -332,11 +332,16 @@ static void describe_failure(xfer *x, CURLcode rc)
 	switch (rc) {
 	case CURLE_OPERATION_TIMEDOUT:
 		x->st = AWS_TX_TIMEOUT;
+		/* libcurl's low-speed limit ends a transfer with the same code as the deadline
+		 * ("Operation too slow. Less than 1 bytes/sec transferred ..."): say which */
+		if (strcasestr(detail, "too slow")) {
+			strbuf_addf(m, "the transfer from %s stalled: less than %ld byte/s for %ld s",
+				    x->where, LOW_SPEED_BYTES, LOW_SPEED_S);
+			break;
+		}
 		strbuf_addf(m, "timed out after %ld ms waiting for %s", x->timeout_ms, x->where);
 		if (strstr(detail, "onnection") || strstr(detail, "esolv"))
 			strbuf_addstr(m, " (while connecting)");
-		else if (strstr(detail, "less than"))
-			strbuf_addstr(m, " (the transfer stalled)");
 		break;
 	case CURLE_COULDNT_CONNECT:
 		strbuf_addf(m, "cannot connect to %s%s: ", at_proxy ? "proxy " : "",
