@@ -4,9 +4,10 @@
 # HTTP/2, chosen by ALPN; four requests sent at once go as four streams of one connection
 # (multiplexed, from nghttpd's own frame log). An HTTP/1.1 server still gets HTTP/1.1 (the
 # other transport tests).
-source "$(dirname "$0")/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 # shellcheck source=http_lib.sh
-source "$(dirname "$0")/http_lib.sh"
+. "$(dirname "$0")/http_lib.sh"
 command -v nghttpd >/dev/null || skip "nghttpd not installed (nghttp2-server; make deps)"
 cd "$E2E_TMP"
 http_env_clean
