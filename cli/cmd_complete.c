@@ -2,8 +2,10 @@
  * thin bash, zsh and fish scripts that call it). WORDs are the command line after `kdx`,
  * the last one being the word under the cursor (maybe empty). Prints one candidate a line,
  * or ":file" / ":dir" to let the shell complete paths. Flags come from the command table's
- * usage text (cli/usage.h); step, scenario and param names from the runbook on the line. */
+ * usage text (cli/usage.h); step, scenario and param names from the runbook on the line;
+ * module names (kdx help MODULE) from the standard library. */
 #include "cli.h"
+#include "moddoc.h"
 #include "templates.h"
 #include "usage.h"
 #include "../common/strbuf.h"
@@ -19,6 +21,17 @@ static void put(strbuf *out, const char *cand, const char *prefix)
 {
 	if (!strncmp(cand, prefix, strlen(prefix)))
 		strbuf_addf(out, "%s\n", cand);
+}
+
+typedef struct put_ctx {
+	strbuf *out;
+	const char *prefix;
+} put_ctx;
+
+static void put_module(void *ud, const char *name)
+{
+	const put_ctx *p = ud;
+	put(p->out, name, p->prefix);
 }
 
 /* The runbook named on the line: the first positional word ending in .kdx. */
@@ -121,6 +134,10 @@ static void complete(strbuf *out, int n, char **w)
 			for (const kdx_command *c = kdx_commands; c->name; c++)
 				if (!c->hidden)
 					put(out, c->name, cur);
+		if (n == 2) {
+			put_ctx p = { out, cur };
+			kdx_stdlib_module_names(put_module, &p);
+		}
 		return;
 	}
 	kdx_usage u;

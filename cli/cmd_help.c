@@ -1,6 +1,7 @@
 /* kdx help: the command list, one command's usage, or a topic. */
 #include "cli.h"
 #include "manpage.h"
+#include "moddoc.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -78,9 +79,19 @@ int cmd_help(int argc, char **argv)
 		return KDX_EXIT_OK;
 	}
 	const kdx_command *c = kdx_command_find(argv[1]);
-	if (!c)
-		return kdx_usage_error(kdx_command_find("help"), "no help for '%s': not a command",
-				       argv[1]);
-	kdx_command_usage(c, stdout);
-	return KDX_EXIT_OK;
+	if (c) {
+		kdx_command_usage(c, stdout);
+		return KDX_EXIT_OK;
+	}
+	/* kdx help aws/route53: what a standard library module offers */
+	strbuf out = STRBUF_INIT, err = STRBUF_INIT;
+	int rc = kdx_module_help(argv[1], &out, &err);
+	if (rc == 0)
+		fputs(out.buf, stdout);
+	else
+		kdx_usage_error(kdx_command_find("help"), "no help for '%s': not a command, and %s",
+				argv[1], err.buf);
+	strbuf_release(&out);
+	strbuf_release(&err);
+	return rc == 0 ? KDX_EXIT_OK : KDX_EXIT_ERROR;
 }

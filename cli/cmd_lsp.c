@@ -5,6 +5,7 @@
  * open buffer afresh (milliseconds); nothing is cached but the buffers' text. */
 #include "cli.h"
 #include "aws_check.h"
+#include "moddoc.h"
 #include "../common/strbuf.h"
 #include "../common/xalloc.h"
 #include "../compiler/compile.h"
@@ -13,13 +14,11 @@
 #include "../compiler/safety.h"
 #include "../grammar/ast.h"
 
-#include <dirent.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 typedef struct doc {
 	char *uri, *path, *text;
@@ -333,34 +332,6 @@ static const kdx_source *source_of(const kdx_compilation *c, const kdx_ast_decl 
 	return d->span.file < c->sources.n ? &c->sources.files[d->span.file] : NULL;
 }
 
-/* The text of an action's or type's header: from the keyword to its '{'. */
-static void header_text(strbuf *out, const kdx_source *f, const kdx_ast_decl *d)
-{
-	uint32_t end = d->body_span.start > d->span.start ? d->body_span.start : d->span.end;
-	const char *s = f->text + d->span.start, *e = f->text + end;
-	const char *brace = memchr(s, '{', (size_t)(e - s));
-	if (brace && d->kind != KDX_AST_STEP && d->kind != KDX_AST_RESOURCE)
-		e = brace;
-	const char *nl = memchr(s, '\n', (size_t)(e - s));
-	if (nl && (d->kind == KDX_AST_STEP || d->kind == KDX_AST_RESOURCE || d->kind == KDX_AST_PARAM))
-		e = nl;
-	while (e > s && (e[-1] == ' ' || e[-1] == '{' || e[-1] == '\n'))
-		e--;
-	strbuf_add(out, s, (size_t)(e - s));
-}
-
-static const char *description(const kdx_ast_decl *d)
-{
-	for (size_t i = 0; i < d->nitems; i++) {
-		const kdx_ast_item *it = d->items[i];
-		if (it->kind == KDX_AST_ATTR && it->name.name && !strcmp(it->name.name, "description") &&
-		    it->expr && it->expr->kind == KDX_AST_E_STRING && it->expr->u.str.n == 1 &&
-		    !it->expr->u.str.parts[0].expr)
-			return it->expr->u.str.parts[0].text;
-	}
-	return NULL;
-}
-
 /* Compile the buffer and find what the word at the request's position declares; the
  * caller releases c and checker. */
 static const kdx_ast_decl *decl_at(doc *d, json_object *params, kdx_compilation *c,
@@ -389,9 +360,9 @@ static void hover(json_object *id, doc *d, json_object *params)
 	if (f) {
 		strbuf md = STRBUF_INIT;
 		strbuf_addstr(&md, "```kdx\n");
-		header_text(&md, f, decl);
+		kdx_decl_header(&md, f, decl);
 		strbuf_addstr(&md, "\n```\n");
-		const char *desc = description(decl);
+		const char *desc = kdx_decl_description(decl);
 		if (desc)
 			strbuf_addf(&md, "\n%s\n", desc);
 		if (owner && !owner->is_main)
@@ -438,31 +409,9 @@ static void item(json_object *items, const char *label, int kind, const char *de
 	json_object_array_add(items, o);
 }
 
-/* Module names under dir (recursively): "aws/route53", "core". */
-static void modules_in(json_object *items, const char *dir, const char *prefix, int depth)
+static void module_item(void *items, const char *name)
 {
-	DIR *dp = opendir(dir);
-	struct dirent *e;
-	while (dp && depth < 4 && (e = readdir(dp))) {
-		if (e->d_name[0] == '.')
-			continue;
-		strbuf p = STRBUF_INIT, name = STRBUF_INIT;
-		strbuf_addf(&p, "%s/%s", dir, e->d_name);
-		strbuf_addf(&name, "%s%s", prefix, e->d_name);
-		struct stat st;
-		size_t l = strlen(e->d_name);
-		if (stat(p.buf, &st) == 0 && S_ISDIR(st.st_mode) && strcmp(e->d_name, "models")) {
-			strbuf_addch(&name, '/');
-			modules_in(items, p.buf, name.buf, depth + 1);
-		} else if (l > 4 && !strcmp(e->d_name + l - 4, ".kdx")) {
-			name.buf[name.len -= 4] = 0;
-			item(items, name.buf, 9 /* Module */, "stdlib module");
-		}
-		strbuf_release(&p);
-		strbuf_release(&name);
-	}
-	if (dp)
-		closedir(dp);
+	item(items, name, 9 /* Module */, "stdlib module");
 }
 
 static void completion(json_object *id, doc *d, json_object *params)
@@ -476,9 +425,7 @@ static void completion(json_object *id, doc *d, json_object *params)
 	strbuf_add(&before, d->text + ls, off - ls);
 	json_object *items = json_object_new_array();
 	if (!strncmp(before.buf, "import \"", 8)) {
-		/* where the loader finds the standard library: $KDX_STDLIB, else the installed one */
-		const char *lib = getenv("KDX_STDLIB");
-		modules_in(items, lib && *lib ? lib : KDX_STDLIB_DIR, "", 0);
+		kdx_stdlib_module_names(module_item, items);
 		goto done;
 	}
 	size_t start;
@@ -504,7 +451,7 @@ static void completion(json_object *id, doc *d, json_object *params)
 				strbuf_addstr(&label, a->name.name);
 			else
 				strbuf_addf(&label, "%s.%s", im->alias, a->name.name);
-			item(items, label.buf, 3 /* Function */, description(a));
+			item(items, label.buf, 3 /* Function */, kdx_decl_description(a));
 		}
 		for (size_t k = 0; dot && k < im->mod->ntypes; k++)
 			item(items, im->mod->types[k]->name.name, 7 /* Class */, "type");

@@ -133,8 +133,10 @@ const kdx_command kdx_commands[] = {
 	  .run = cmd_graph,
 	  .needs = KDX_NEED_COMPILE | KDX_NEED_RUNBOOK | KDX_NEED_CHECK },
 	{ .name = "help", .summary = "Show help for kdx or one of its commands",
-	  .usage = "Usage: kdx help [COMMAND | exit-codes]\n"
+	  .usage = "Usage: kdx help [COMMAND | MODULE | exit-codes]\n"
 		   "       kdx help -man [COMMAND]\n\n"
+		   "  MODULE is a standard library module (kdx help aws/route53): its header,\n"
+		   "  types and actions with their descriptions.\n"
 		   "  -man   print the man page (roff) of kdx, or of COMMAND\n", .run = cmd_help },
 	{ .name = "init", .summary = "Scaffold a new runbook, var file and scenarios from a template",
 	  .usage = "Usage: kdx init [-template NAME] DIR\n\n"

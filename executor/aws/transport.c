@@ -56,6 +56,7 @@ typedef struct xfer {
 	char peer[80];               /* the last address libcurl tried to connect to */
 	int peer_errno;
 	long timeout_ms;
+	long connect_ms;             /* what connecting (DNS, TCP, TLS, a tunnel) may take */
 	bool proxy_env;              /* a proxy variable was set and the host is not loopback */
 	char errbuf[CURL_ERROR_SIZE];
 	strbuf msg;
@@ -333,11 +334,22 @@ static void describe_failure(xfer *x, CURLcode rc)
 	switch (rc) {
 	case CURLE_OPERATION_TIMEDOUT:
 		x->st = AWS_TX_TIMEOUT;
+		/* libcurl's low-speed limit ends a transfer with the same code as the deadline
+		 * ("Operation too slow. Less than 1 bytes/sec transferred ..."): say which */
+		if (strcasestr(detail, "too slow")) {
+			strbuf_addf(m, "the transfer from %s stalled: less than %ld byte/s for %ld s",
+				    x->where, LOW_SPEED_BYTES, LOW_SPEED_S);
+			break;
+		}
+		/* libcurl: "Resolving timed out after N milliseconds", "Connection timed out
+		 * after N milliseconds" (the connect limit, shared by the name's addresses) */
+		if (strstr(detail, "onnection timed out") || strstr(detail, "esolving timed out")) {
+			strbuf_addf(m, "cannot connect to %s within %ld ms (", x->where, x->connect_ms);
+			lower_first(m, detail);
+			strbuf_addch(m, ')');
+			break;
+		}
 		strbuf_addf(m, "timed out after %ld ms waiting for %s", x->timeout_ms, x->where);
-		if (strstr(detail, "onnection") || strstr(detail, "esolv"))
-			strbuf_addstr(m, " (while connecting)");
-		else if (strstr(detail, "less than"))
-			strbuf_addstr(m, " (the transfer stalled)");
 		break;
 	case CURLE_COULDNT_CONNECT:
 		strbuf_addf(m, "cannot connect to %s%s: ", at_proxy ? "proxy " : "",
@@ -502,8 +514,8 @@ static xfer *xfer_new(aws_transport *t, aws_url *u, long timeout_ms, aws_respons
 		curl_easy_setopt(e, CURLOPT_PROXY, "");
 	long total = timeout_ms > 0 ? timeout_ms : 0;
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, total);
-	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS,
-			 total > 0 && total < CONNECT_MS ? total : CONNECT_MS);
+	x->connect_ms = total > 0 && total < CONNECT_MS ? total : CONNECT_MS;
+	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, x->connect_ms);
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, LOW_SPEED_BYTES);
 	curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, LOW_SPEED_S);
 	curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE, (curl_off_t)AWS_TX_MAX_BODY);

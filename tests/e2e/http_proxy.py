@@ -4,7 +4,9 @@ absolute-form requests (plain http), both piped byte for byte to the origin afte
 first request head. Logs each first request line and its Proxy-Authorization (decoded)
 to --log; writes --ready once it listens. --map NAME=IP resolves NAME (a name the client
 cannot resolve, so a request that reaches the origin must have gone through the proxy);
---tls CERT KEY makes it an https:// proxy."""
+--tls CERT KEY makes it an https:// proxy. A client that opens with a SOCKS5 greeting gets a
+SOCKS5 proxy instead (no authentication or username/password, CONNECT to a name or an
+address), logged as "SOCKS5 HOST:PORT auth=...", the name resolved here (socks5h)."""
 import argparse
 import base64
 import socket
@@ -44,9 +46,58 @@ def main():
         return socket.create_connection((names.get(host, host), int(port)))
     lock = threading.Lock()
 
+    def recv_exact(c, n):
+        b = b""
+        while len(b) < n:
+            more = c.recv(n - len(b))
+            if not more:
+                raise OSError("closed")
+            b += more
+        return b
+
+    def socks5(c):
+        """RFC 1928 (and RFC 1929 for a username and password): CONNECT only."""
+        _, nmethods = recv_exact(c, 2)
+        methods = recv_exact(c, nmethods)
+        auth = "-"
+        if 2 in methods:
+            c.sendall(b"\x05\x02")
+            _, ulen = recv_exact(c, 2)
+            user = recv_exact(c, ulen).decode()
+            plen = recv_exact(c, 1)[0]
+            auth = "user " + user + ":" + recv_exact(c, plen).decode()
+            c.sendall(b"\x01\x00")
+        else:
+            c.sendall(b"\x05\x00")
+        _, cmd, _, atyp = recv_exact(c, 4)
+        if atyp == 1:
+            host = socket.inet_ntop(socket.AF_INET, recv_exact(c, 4))
+        elif atyp == 4:
+            host = socket.inet_ntop(socket.AF_INET6, recv_exact(c, 16))
+        else:
+            host = recv_exact(c, recv_exact(c, 1)[0]).decode()
+        port = int.from_bytes(recv_exact(c, 2), "big")
+        with lock, open(a.log, "a") as f:
+            f.write("SOCKS5 %s:%d auth=%s\n" % (host, port, auth))
+        if cmd != 1:
+            c.sendall(b"\x05\x07\x00\x01" + bytes(6))
+            return None
+        o = connect(host, port)
+        c.sendall(b"\x05\x00\x00\x01" + bytes(6))
+        return o
+
     class Handler(socketserver.BaseRequestHandler):
         def handle(self):
             c = self.request
+            # (an https:// proxy, an SSLSocket, cannot peek: it is never a SOCKS proxy)
+            if not a.tls and c.recv(1, socket.MSG_PEEK) == b"\x05":
+                o = socks5(c)
+                if o:
+                    t = threading.Thread(target=pipe, args=(o, c), daemon=True)
+                    t.start()
+                    pipe(c, o)
+                    t.join()
+                return
             head = b""
             while b"\r\n\r\n" not in head:
                 b = c.recv(4096)

@@ -13,6 +13,7 @@ import http.server
 import os
 import ssl
 import threading
+import time
 
 
 def main():
@@ -31,6 +32,8 @@ def main():
     # --answer big-length / big-close: a 17 MiB body, with Content-Length / close-delimited
     # --answer cut-length: Content-Length 1000 and 10 bytes, then the connection closes
     # --answer cut-close: a close-delimited body cut off (over TLS: without close_notify)
+    # --answer stall: Content-Length 100, 10 bytes, then nothing for 60 s
+    # --answer continue-forever: "100 Continue" interim responses, one every 0.2 s for 60 s
     ap.add_argument("--answer", default="ok")
     a = ap.parse_args()
     lock = threading.Lock()
@@ -86,17 +89,30 @@ def main():
                 self.wfile.write(body)
                 return
             self.close_connection = True
+            if how == "continue-forever":
+                try:
+                    for _ in range(300):
+                        self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+                        self.wfile.flush()
+                        time.sleep(0.2)
+                except OSError:
+                    pass
+                return
             self.send_response(200)
             self.send_header("Content-Type", "text/xml")
             chunk = b"x" * 65536
-            if how in ("big-length", "cut-length"):
-                self.send_header("Content-Length", str(17 << 20 if how == "big-length" else 1000))
+            if how in ("big-length", "cut-length", "stall"):
+                self.send_header("Content-Length", str({"big-length": 17 << 20, "stall": 100}.get(how, 1000)))
             self.send_header("Connection", "close")
             self.end_headers()
             try:
                 if how.startswith("big"):
                     for _ in range(17 << 4):
                         self.wfile.write(chunk)
+                elif how == "stall":
+                    self.wfile.write(b"<Ok>stall")
+                    self.wfile.flush()
+                    time.sleep(60)
                 else:
                     self.wfile.write(b"<Ok>cut-sho")
                 self.wfile.flush()

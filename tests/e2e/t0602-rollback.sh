@@ -26,6 +26,7 @@ assert_contains "$out" "timed out waiting until core.http_check(health_url) with
 assert_contains "$out" "run rolled_back"
 assert_eq "$(state)" "$start" "state after the rollback of a failed validation"
 grep -q '"kind":"undo_done","step":"shift_traffic"' .kdx/failover-lite-*.jsonl || fail "no undo of shift_traffic journalled"
+assert_contains "$(cat .kdx/failover-lite-*.report.md)" "| Alarms seen | none fired |"
 
 # 2. a stop condition: the target's alarm goes to ALARM mid-run
 rm -rf .kdx
@@ -33,6 +34,18 @@ out=$("$KDX" apply -auto-approve -var trip_alarm=true failover-lite.kdx 2>&1) &&
 assert_contains "$out" "STOP: stop condition: alarm 'kaldrix-test-us-west-2-5xx' is in ALARM; rolling back"
 assert_contains "$out" "run rolled_back"
 assert_eq "$(state)" "$start" "state after the rollback of a stop condition"
+# the run's report (issue #18.1) names the alarm it saw and why it rolled back
+stop="stop condition: alarm 'kaldrix-test-us-west-2-5xx' is in ALARM"
+# shellcheck disable=SC2012
+rep=$(ls .kdx/failover-lite-*.report.json | head -1)
+[ -s "$rep" ] || fail "the stopped run left no report beside its journal"
+python3 - "$rep" "$stop" <<'PY' || fail "the report's alarms and rollback"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["alarms"] == [sys.argv[2]], r["alarms"]
+assert any(sys.argv[2] in why for why in r["rollbacks"]), r["rollbacks"]
+PY
+assert_contains "$(cat "${rep%.json}.md")" "| Alarms seen | $stop |"
 
 # 3. the same runbook without failures moves everything
 rm -rf .kdx

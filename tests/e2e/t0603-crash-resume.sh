@@ -74,4 +74,11 @@ kdx_p resume failover-lite.kdx >resume.out 2>&1 || fail "resume after a torn rec
 grep -qi "torn\|ignored\|corrupt" resume.out || fail "no warning about the torn record: $(cat resume.out)"
 assert_eq "$(state)" "$final" "state after resuming a torn journal"
 assert_eq "$(muts)" "asg=1 rrset=1 alarm=0" "mutating requests after a torn journal"
+# the killed apply wrote no report; the resume that finished the run did (issue #18.1)
+python3 - .kdx/failover-lite-*.report.json <<'PY' || fail "the report the resume left"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["commands"] == "apply, resume" and r["status"] == "ok", (r["commands"], r["status"])
+assert all(s["result"] == "done" for s in r["steps"]), r["steps"]
+PY
 echo ok

@@ -3,7 +3,8 @@
 # a name only the test proxy resolves, so a request that reaches it went through the proxy.
 # https through a CONNECT tunnel (https_proxy, credentials sent as Proxy-Authorization:
 # Basic; HTTPS_PROXY too), through an https:// proxy (TLS to the proxy, verified), plain http
-# in absolute form (http_proxy; upper-case HTTP_PROXY ignored), nothing through the proxy
+# in absolute form (http_proxy; upper-case HTTP_PROXY ignored), through a SOCKS5 proxy
+# (socks5h://, with credentials; ALL_PROXY), nothing through the proxy
 # when NO_PROXY matches a name or a CIDR block; a loopback host never goes through a proxy
 # (a signed request would leave the machine); a proxy that cannot be reached is named
 # without its credentials.
@@ -91,6 +92,22 @@ fi
 https_proxy="http://127.0.0.1:$P" check "https://$ORIGIN:$T/health" >apply.out 2>&1 ||
 	fail "http checks through the proxy: $(cat apply.out)"
 assert_eq "$(grep -c "^CONNECT $ORIGIN:$T" px.log)" 1 "tunnels for 5 checks"
+
+# SOCKS5 (the same test proxy answers a SOCKS5 greeting): socks5h:// lets the proxy resolve
+# the name (only it can), with a username and password; ALL_PROXY as well; loopback still direct
+: >px.log
+https_proxy="socks5h://kdx:s0cks-pw@127.0.0.1:$P" send -url "https://$ORIGIN:$T/" >out 2>err ||
+	fail "https through a SOCKS5 proxy: $(cat err)"
+assert_contains "$(cat out)" "HTTP 200"
+assert_eq "$(cat px.log)" "SOCKS5 $ORIGIN:$T auth=user kdx:s0cks-pw" "the SOCKS proxy's log"
+: >px.log
+ALL_PROXY="socks5h://127.0.0.1:$P" check "http://$ORIGIN:$O/health" >out 2>&1 ||
+	fail "http checks through ALL_PROXY=socks5h: $(cat out)"
+assert_eq "$(sort -u px.log)" "SOCKS5 $ORIGIN:$O auth=-" "the SOCKS proxy's log (ALL_PROXY)"
+: >px.log
+ALL_PROXY="socks5h://127.0.0.1:$P" send -url "http://127.0.0.1:$O/" >out 2>err ||
+	fail "loopback with a SOCKS proxy set: $(cat err)"
+assert_eq "$(cat px.log)" "" "loopback through the SOCKS proxy"
 
 # a proxy that is not there: named, its password never shown
 dead=$(free_port)

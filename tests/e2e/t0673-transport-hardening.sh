@@ -4,8 +4,9 @@
 # -endpoint-url, AWS_ENDPOINT_URL and HTTP checks; CR/LF in a header value refused before
 # anything is sent; a response over the 16 MiB cap refused (with and without a length); a
 # body cut short -- by its Content-Length, or over TLS by a close without close_notify -- an
-# error, not a complete 200; a session token the server echoes back never printed, neither
-# on stderr nor in -json events nor in the journal.
+# error, not a complete 200; the deadline holds through endless "100 Continue" answers and a
+# stalled body ends at the low-speed limit; a session token the server echoes back never
+# printed, neither on stderr nor in -json events nor in the journal.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=http_lib.sh
@@ -59,6 +60,17 @@ send -url "https://127.0.0.1:$ORIGIN_PORT/" >out 2>err &&
 	fail "a TLS body closed without close_notify was taken as complete: $(cat out)"
 assert_contains "$(cat err)" "ConnectionError"
 unset AWS_CA_BUNDLE
+
+# 4b. the deadline and the low-speed limit hold whatever the server sends: an endless stream
+# of "100 Continue" (kdx's own client once waited 22 s of a 2 s timeout) ends at the
+# attempt's deadline; a body that stops coming ends at the low-speed limit (15 s without a
+# byte), long before a 60 s deadline, and says that it stalled
+start_origin cont --answer continue-forever
+send -timeout 2s -url "http://127.0.0.1:$ORIGIN_PORT/" >out 2>err && fail "an endless 100 Continue was taken"
+assert_contains "$(cat err)" "timed out after 2000 ms waiting for 127.0.0.1:$ORIGIN_PORT"
+start_origin stall --answer stall
+send -timeout 60s -url "http://127.0.0.1:$ORIGIN_PORT/" >out 2>err && fail "a stalled body was taken"
+assert_contains "$(cat err)" "the transfer from 127.0.0.1:$ORIGIN_PORT stalled: less than 1 byte/s for 15 s"
 
 # 5. a session token echoed by the server is never printed
 export AWS_SESSION_TOKEN="echoToken$$Zq81xR"

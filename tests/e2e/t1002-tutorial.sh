@@ -50,6 +50,10 @@ assert_contains "$out" "Authorization: <redacted>"
 assert_contains "$out" "dry run: "
 assert_contains "$out" "run ok"
 assert_contains "$out" "rollback: rolled_back"
+# the report block: the run's evidence after apply and rollback
+assert_contains "$out" "| Commands | apply, rollback |"
+assert_contains "$out" "| Status | **rolled_back** |"
+assert_contains "$out" "| RTO achieved | "
 grep -q "$AWS_SECRET_ACCESS_KEY" "$E2E_TMP/tutorial.out" && fail "the secret key was printed"
 # which state dump is which: find the blocks by what they run
 n() { grep -n "### block\|$1" "$E2E_TMP/tutorial.sh" | grep -B1 "$1" | head -1 | sed 's/.*block \([0-9]*\).*/\1/'; }

@@ -3,7 +3,8 @@
 # per command render with man -l without a groff warning and list every flag of the usage
 # text; every flag the usage text names is one the command's parser accepts; `make install`
 # puts pages and completions in place; the bash, zsh and fish scripts parse and complete
-# commands, flags, flag values, files and the runbook's steps and scenarios.
+# commands, flags, flag values, files, the runbook's steps and scenarios, and the standard
+# library's module names (kdx help MODULE shows a module's types and actions).
 source "$(dirname "$0")/lib.sh"
 command -v man >/dev/null || skip "man not installed (man-db; make deps)"
 cd "$E2E_TMP"
@@ -72,6 +73,19 @@ assert_eq "$(bashc kdx plan failover.kdx -var e)" "environment="
 assert_eq "$(bashc kdx init -template a)" "aurora-global"
 assert_eq "$(bashc kdx check fail)" "failover.kdx"
 assert_eq "$(bashc kdx check -explain fen)" "fencing"
+# stdlib module names, for kdx help MODULE, which shows what the module offers
+assert_eq "$(bashc kdx help aws/rou)" "aws/route53"
+assert_eq "$(bashc kdx help co)" "core"
+out=$("$KDX" help aws/route53) || fail "kdx help aws/route53: $out"
+assert_contains "$out" "Module aws/route53 ($KDX_STDLIB/aws/route53.kdx)"
+assert_contains "$out" "  action set_weights(record : weighted_record, weights : map(percent))
+      Set the Weight of the regions' record sets in one change batch"
+assert_contains "$out" "  type weighted_record"
+# a header is cut at the body's brace, not at a default value's
+assert_contains "$("$KDX" help core)" "env : map(string) = {}) : any
+"
+out=$("$KDX" help aws/nope 2>&1) && fail "kdx help of an unknown module succeeded"
+assert_contains "$out" "no help for 'aws/nope': not a command, and no module 'aws/nope' in the standard library"
 
 if command -v zsh >/dev/null; then
 	zsh -n "$comp/_kdx" || fail "_kdx does not parse"
@@ -85,6 +99,7 @@ if command -v zsh >/dev/null; then
 	assert_contains "$(zshc kdx check -format '')" "junit"
 	assert_eq "$(zshc kdx check fa)" ":files "
 	assert_eq "$(zshc kdx -state-dir)" ""
+	assert_eq "$(zshc kdx help aws/rou)" "aws/route53"
 else
 	echo "zsh not installed: _kdx not tested (make deps installs it)"
 fi
@@ -94,6 +109,7 @@ if command -v fish >/dev/null; then
 	assert_eq "$(fishc 'kdx check -fo')" "-format"
 	assert_eq "$(fishc 'kdx apply failover.kdx -approve sh')" "shift_traffic"
 	assert_contains "$(fishc 'kdx check fail')" "failover.kdx"
+	assert_eq "$(fishc 'kdx help aws/rou')" "aws/route53"
 else
 	echo "fish not installed: kdx.fish not tested (make deps installs it)"
 fi

@@ -108,6 +108,12 @@ assert h.count("<details>") == 1 and h.count("</details>") == 1, "a field closed
 pre = h[h.index("<pre"):h.index("</pre>")]
 assert "| not | a | table |" in pre and "````" in pre and "end" in pre, pre
 assert h.count("<table>") == 2, "a pipe in a cell broke a table"
+# the approval gate: counted in the summary line, named in the budget table, marked on its step
+import re
+assert "1 approval gate.</strong>" in h, h[:400]
+m = re.search(r"<td>Approval gates</td>\s*<td>(.*?)</td>", h, re.S)
+assert m and m.group(1) == "<code>a</code>", m and m.group(1)
+assert "\U0001f512 approval" in h.split("<summary>", 1)[1].split("</summary>", 1)[0], "no gate mark on the step"
 print("ok")
 PY
 [ $? -eq 0 ] || fail "escaping"

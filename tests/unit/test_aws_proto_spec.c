@@ -260,6 +260,61 @@ static void test_response_headers(void **state)
 	aws_model_free(m);
 }
 
+/* A header-bound member (a header, or a prefix-headers map's key or value) whose text holds
+ * CR, LF or NUL never becomes a header: the request is marked and the client refuses it
+ * before anything is sent (issue #16.4: no header injection from runbook or response data). */
+static void test_header_injection(void **state)
+{
+	(void)state;
+	aws_model *m = synth_ok(RESTJSON_META,
+		"\"Op\":{\"name\":\"Op\",\"http\":{\"method\":\"POST\",\"requestUri\":\"/op\"},"
+		"\"input\":{\"shape\":\"In\"}}",
+		"\"In\":{\"type\":\"structure\",\"members\":{"
+		"\"Note\":{\"shape\":\"S\",\"location\":\"header\",\"locationName\":\"X-Note\"},"
+		"\"Meta\":{\"shape\":\"M\",\"location\":\"headers\",\"locationName\":\"x-meta-\"}}},"
+		"\"S\":{\"type\":\"string\"},"
+		"\"M\":{\"type\":\"map\",\"key\":{\"shape\":\"S\"},\"value\":{\"shape\":\"S\"}}");
+	kdx_arena a;
+	kdx_arena_init(&a);
+	strbuf err = STRBUF_INIT;
+	aws_request r;
+	/* clean values go out as headers */
+	assert_int_equal(serialize(m, one(&a, "Note", kdx_value_string(&a, "fine")), &r, &err), 0);
+	assert_null(r.bad_header);
+	assert_string_equal(aws_request_get_header(&r, "X-Note"), "fine");
+	aws_request_release(&r);
+	static const struct { const char *s; size_t n; } bad[] = {
+		{ "a\r\nX-Injected: 1", 16 }, { "a\nb", 3 }, { "a\rb", 3 }, { "a\0X-Injected: 1", 16 },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		assert_int_equal(serialize(m, one(&a, "Note", kdx_value_stringn(&a, bad[i].s, bad[i].n)),
+					   &r, &err), 0);
+		assert_non_null(r.bad_header);
+		assert_string_equal(r.bad_header, "X-Note");
+		assert_null(aws_request_get_header(&r, "X-Note"));
+		aws_request_release(&r);
+		/* the same text as a prefix-headers value, and as its key */
+		kdx_value *meta = kdx_value_map(&a, 1);
+		meta->u.map.keys[0] = "k";
+		meta->u.map.vals[0] = kdx_value_stringn(&a, bad[i].s, bad[i].n);
+		assert_int_equal(serialize(m, one(&a, "Meta", meta), &r, &err), 0);
+		assert_non_null(r.bad_header);
+		assert_null(aws_request_get_header(&r, "x-meta-k"));
+		aws_request_release(&r);
+	}
+	kdx_value *meta = kdx_value_map(&a, 1);
+	meta->u.map.keys[0] = "k\r\nX-Injected";
+	meta->u.map.vals[0] = kdx_value_string(&a, "v");
+	assert_int_equal(serialize(m, one(&a, "Meta", meta), &r, &err), 0);
+	assert_non_null(r.bad_header);
+	for (size_t i = 0; i < r.nheaders; i++)
+		assert_null(strchr(r.headers[i].name, '\n'));
+	aws_request_release(&r);
+	kdx_arena_release(&a);
+	strbuf_release(&err);
+	aws_model_free(m);
+}
+
 /* A shape of a type kdx does not implement, or a reference to a shape the model lacks, is
  * refused when the model is loaded: nothing is sent, no member reads another's value. */
 static void test_unknown_shapes_refused(void **state)
@@ -472,6 +527,7 @@ int main(void)
 		cmocka_unit_test(test_host_prefix),
 		cmocka_unit_test(test_query_map_precedence),
 		cmocka_unit_test(test_response_headers),
+		cmocka_unit_test(test_header_injection),
 		cmocka_unit_test(test_unknown_shapes_refused),
 		cmocka_unit_test(test_no_output),
 		cmocka_unit_test(test_event_stream_refused),
