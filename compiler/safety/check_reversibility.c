@@ -114,8 +114,8 @@ static void check_rollback(kdx_sctx *c)
 	kdx_model_copy(&rb.final, c->init);
 	build_steps(&rb, c, &rb.final);
 	rb.final.plan = &rb.plan;
-	kdx_graph g;
-	kdx_graph_build(&g, &rb.plan);
+	kdx_graph g; /* the forward graph turned round: no second set of labels */
+	kdx_graph_reverse(&g, c->g, &rb.plan);
 	kdx_sctx rc;
 	kdx_sx_init(&rc, &rb.plan, &g, &rb.final, c->d, true);
 	kdx_check_traffic(&rc);
@@ -125,8 +125,7 @@ static void check_rollback(kdx_sctx *c)
 		kdx_check_rto(&rc);
 	kdx_check_rpo(&rc);
 	kdx_check_fencing(&rc);
-	if (c->rep)
-		c->rep->hb_searches += g.nsearches;
+	/* the view's searches are counted in the forward graph */
 	kdx_sx_release(&rc);
 	kdx_graph_release(&g);
 	kdx_model_release(&rb.final);
