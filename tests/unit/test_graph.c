@@ -54,6 +54,18 @@ static bool slow_reach(const kdx_graph *g, uint32_t a, uint32_t b, uint8_t *seen
 	return false;
 }
 
+/* perm := a pseudo-random permutation of 0..n-1 (Fisher-Yates, an LCG from *seed) */
+static void shuffle(uint32_t *perm, size_t n, unsigned *seed)
+{
+	for (size_t i = 0; i < n; i++)
+		perm[i] = (uint32_t)i;
+	for (size_t i = n - 1; i > 0; i--) {
+		*seed = *seed * 1103515245u + 12345u;
+		size_t j = (*seed >> 8) % (i + 1);
+		uint32_t t = perm[i]; perm[i] = perm[j]; perm[j] = t;
+	}
+}
+
 static void test_hb_matches_dfs(void **state)
 {
 	(void)state;
@@ -63,13 +75,7 @@ static void test_hb_matches_dfs(void **state)
 		pb_init(&b, "random");
 		size_t n = 60;
 		uint32_t perm[60];
-		for (size_t i = 0; i < n; i++)
-			perm[i] = (uint32_t)i;
-		for (size_t i = n - 1; i > 0; i--) {
-			seed = seed * 1103515245u + 12345u;
-			size_t j = (seed >> 8) % (i + 1);
-			uint32_t t = perm[i]; perm[i] = perm[j]; perm[j] = t;
-		}
+		shuffle(perm, n, &seed);
 		for (size_t i = 0; i < n; i++)
 			pb_step(&b, "s");
 		for (size_t k = 0; k < 90; k++) {
@@ -156,13 +162,7 @@ static void test_reverse_view(void **state)
 		/* edges from lower to higher rank of a shuffled order, in random source order,
 		 * with duplicates (dropped by both) */
 		uint32_t *perm = malloc(n * sizeof(*perm));
-		for (size_t i = 0; i < n; i++)
-			perm[i] = (uint32_t)i;
-		for (size_t i = n - 1; i > 0; i--) {
-			seed = seed * 1103515245u + 12345u;
-			size_t j = (seed >> 8) % (i + 1);
-			uint32_t t = perm[i]; perm[i] = perm[j]; perm[j] = t;
-		}
+		shuffle(perm, n, &seed);
 		for (size_t k = 0; k < m; k++) {
 			seed = seed * 1103515245u + 12345u;
 			uint32_t y = 1 + (seed >> 8) % (uint32_t)(n - 1);
