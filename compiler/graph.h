@@ -87,8 +87,9 @@ void kdx_graph_release(kdx_graph *g);
  * kdx_graph_build would give a plan with the reversed edges (Kahn's, ties by source order)
  * -- and asks fwd for happens-before, whose labels need no copy: about 3 arrays of n and
  * one of nedges instead of a second graph with labels and landmarks. The view's plan is
- * `plan` (the rollback plan, for kdx_graph_edge); succ_edge, lab and the landmarks are
- * NULL; its searches are counted in fwd. fwd must outlive the view and not change.
+ * `plan` (the rollback plan: the same steps; their preds are not read, a step's
+ * predecessors in the view are its successors in fwd); succ_edge, lab and the landmarks
+ * are NULL; its searches are counted in fwd. fwd must outlive the view and not change.
  * Release with kdx_graph_release. */
 void kdx_graph_reverse(kdx_graph *view, kdx_graph *fwd, const kdx_plan *plan);
 

@@ -33,7 +33,9 @@ static void check_steps(kdx_sctx *c)
 }
 
 /* The rollback plan: same regions and resources, one step per forward step carrying its
- * undo effects (none when it has no undo), each forward edge u -> v turned into v -> u.
+ * undo effects (none when it has no undo); its edges are the forward ones turned round,
+ * which the analyses see through the reverse view of the forward graph (the steps' preds
+ * stay empty).
  * An undo SET_WEIGHTS without weights, or SET_CAPACITY with pct < 0, restores a snapshot:
  * it gets the value the forward run had just before the step (in topological order). */
 typedef struct rollback {
@@ -81,14 +83,9 @@ static void build_steps(rollback *rb, kdx_sctx *c, kdx_model *m)
 			r->timeout_ms = r->backoff_ms = r->wait_ms = 0;
 			r->duration_min_ms = r->duration_max_ms = 0;
 		}
-		uint32_t nsucc = g->succ_off[v + 1] - g->succ_off[v];
-		r->preds = KDX_NEWN(&rb->arena, kdx_edge, nsucc + 1);
-		r->npreds = nsucc;
-		for (uint32_t k = 0; k < nsucc; k++) {
-			uint32_t e = g->succ_off[v] + k, w = g->succ[e];
-			r->preds[k] = p->steps[w].preds[g->succ_edge[e]];
-			r->preds[k].from = w;
-		}
+		/* no edges: the analyses read the order from the reverse view of g */
+		r->preds = NULL;
+		r->npreds = 0;
 		strbuf ignore = STRBUF_INIT;
 		kdx_model_apply_all(m, s->effects, s->neffects, &ignore);
 		strbuf_release(&ignore);
