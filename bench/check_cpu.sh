@@ -4,7 +4,9 @@
 # For 100 and 1,000 lanes of a 100,000-step runbook (bench/gen_runbook.py, seed 42) each
 # binary runs RUNS times, the binaries taking turns so that the machine's load falls on
 # all of them alike. Prints the median CPU (user+sys from /usr/bin/time; the machine is
-# shared, so wall time says little), the median max RSS, and RSS per source byte.
+# shared, so wall time says little) with the medians of user and sys apart (sys is mostly
+# the kernel zeroing the pages the process touches), the median max RSS, and RSS per
+# source byte.
 # STEPS and LANES (space-separated) override the shapes.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,22 +25,26 @@ for lanes in ${LANES:-100 1000}; do
 	f=$out/check_${steps}_$lanes.kdx
 	[ -s "$f" ] || python3 "$here/gen_runbook.py" -n "$steps" -l "$lanes" >"$f" 2>/dev/null
 	bytes=$(stat -c %s "$f")
-	declare -A cpu=() rss=()
+	declare -A cpu=() rss=() usr=() sys=()
 	for ((r = 0; r < runs; r++)); do
 		for b in "${bins[@]}"; do
 			/usr/bin/time -f '%U %S %M' -o "$out/time.txt" "$b" check "$f" >"$out/check.out" 2>&1 ||
 				{ echo "$b check $f failed:"; tail -3 "$out/check.out"; exit 1; }
 			read -r u s m <"$out/time.txt"
 			cpu[$b]+="$(echo "$u + $s" | bc) "
+			usr[$b]+="$u "
+			sys[$b]+="$s "
 			rss[$b]+="$m "
 		done
 	done
 	for b in "${bins[@]}"; do
 		c=$(tr ' ' '\n' <<<"${cpu[$b]}" | grep . | med)
 		m=$(tr ' ' '\n' <<<"${rss[$b]}" | grep . | med)
-		printf '%-40s %5s lanes  %d bytes  CPU median %5.2f s (%s)  max RSS median %4d MB  %.1f B/source byte\n' \
-			"$b" "$lanes" "$bytes" "$c" "${cpu[$b]% }" $((m / 1024)) "$(echo "$m * 1024 / $bytes" | bc -l)"
+		us=$(tr ' ' '\n' <<<"${usr[$b]}" | grep . | med)
+		sy=$(tr ' ' '\n' <<<"${sys[$b]}" | grep . | med)
+		printf '%-40s %5s lanes  %d bytes  CPU median %5.2f s (%s; user %.2f, sys %.2f)  max RSS median %4d MB  %.1f B/source byte\n' \
+			"$b" "$lanes" "$bytes" "$c" "${cpu[$b]% }" "$us" "$sy" $((m / 1024)) "$(echo "$m * 1024 / $bytes" | bc -l)"
 	done
-	unset cpu rss
+	unset cpu rss usr sys
 done
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -398,6 +398,32 @@ void kdx_graph_build(kdx_graph *g, const kdx_plan *plan)
 	}
 }
 
+void kdx_graph_reverse(kdx_graph *view, kdx_graph *fwd, const kdx_plan *plan)
+{
+	size_t n = fwd->n;
+	memset(view, 0, sizeof(*view));
+	view->plan = plan;
+	view->n = n;
+	view->nedges = fwd->nedges;
+	view->reverse_of = fwd;
+	/* successors in the view = predecessors in fwd; filling by ascending u keeps each
+	 * list in ascending order, as build_csr lists successors by the index of the step
+	 * that names the edge */
+	view->succ_off = xcalloc(n + 1, sizeof(*view->succ_off));
+	view->succ = xmalloc((fwd->nedges + 1) * sizeof(*view->succ));
+	for (size_t e = 0; e < fwd->nedges; e++)
+		view->succ_off[fwd->succ[e] + 1]++;
+	for (size_t v = 0; v < n; v++)
+		view->succ_off[v + 1] += view->succ_off[v];
+	uint32_t *fill = xmalloc((n + 1) * sizeof(*fill));
+	memcpy(fill, view->succ_off, n * sizeof(*fill));
+	for (size_t u = 0; u < n; u++)
+		for (uint32_t e = fwd->succ_off[u]; e < fwd->succ_off[u + 1]; e++)
+			view->succ[fill[fwd->succ[e]]++] = (uint32_t)u;
+	free(fill);
+	kahn(view);
+}
+
 void kdx_graph_release(kdx_graph *g)
 {
 	for (size_t i = 0; i < g->ncycles; i++)
@@ -459,6 +485,8 @@ static bool may_lead_to(const kdx_graph *g, uint32_t w, uint32_t b)
 
 bool kdx_graph_hb(kdx_graph *g, uint32_t a, uint32_t b)
 {
+	if (g->reverse_of)
+		return kdx_graph_hb(g->reverse_of, b, a);
 	if (a == b || !g->acyclic || a >= g->n || b >= g->n)
 		return false;
 	if (!may_lead_to(g, a, b))

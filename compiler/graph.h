@@ -71,11 +71,27 @@ typedef struct kdx_graph {
 	uint32_t *stack;
 	uint64_t nsearches;
 	uint64_t nvisits;       /* queries the filters could not answer (for benchmarks) */
+	/* Set on a reverse view (kdx_graph_reverse): the graph whose edges it turns round and
+	 * whose labels, landmarks and search answer its happens-before queries. */
+	struct kdx_graph *reverse_of;
 } kdx_graph;
 
 /* Build from plan. Never fails: problems are recorded in issues/cycles/unreachable. */
 void kdx_graph_build(kdx_graph *g, const kdx_plan *plan);
 void kdx_graph_release(kdx_graph *g);
+
+/* A reverse view of the acyclic graph fwd: the same steps with every edge turned round, so
+ * that a happens before b in the view exactly when b happens before a in fwd (the rollback
+ * analysis: undo steps run in the reverse order). It owns only what the order needs --
+ * successor lists (fwd's predecessors, ascending), topo and rank, which are those
+ * kdx_graph_build would give a plan with the reversed edges (Kahn's, ties by source order)
+ * -- and asks fwd for happens-before, whose labels need no copy: about 3 arrays of n and
+ * one of nedges instead of a second graph with labels and landmarks. The view's plan is
+ * `plan` (the rollback plan: the same steps; their preds are not read, a step's
+ * predecessors in the view are its successors in fwd); succ_edge, lab and the landmarks
+ * are NULL; its searches are counted in fwd. fwd must outlive the view and not change.
+ * Release with kdx_graph_release. */
+void kdx_graph_reverse(kdx_graph *view, kdx_graph *fwd, const kdx_plan *plan);
 
 /* Does a happen before b, i.e. is there a path a -> ... -> b (a != b)? Requires an acyclic
  * graph. Cost: O(1) for most pairs (rank, level, height and DFS-interval filters), else a

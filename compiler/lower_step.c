@@ -465,7 +465,10 @@ static kdx_bound_call *own_undo(kdx_lowerer *L, const kdx_bound_call *bc)
 	if (!u || u->none || !u->expr || u->expr->kind != KDX_AST_E_CALL)
 		return NULL;
 	const kdx_env *env = NULL;
-	kdx_env *b = KDX_NEWN(&L->c->arena, kdx_env, bc->nargs + bc->decl->nitems + 1);
+	size_t nsnap = 0; /* room for the snapshots only: an action has many other items */
+	for (size_t i = 0; i < bc->decl->nitems; i++)
+		nsnap += bc->decl->items[i]->kind == KDX_AST_SNAPSHOT;
+	kdx_env *b = KDX_NEWN(&L->c->arena, kdx_env, bc->nargs + nsnap + 1);
 	size_t k = 0;
 	for (size_t i = 0; i < bc->nargs; i++, k++) {
 		b[k] = (kdx_env){ env, bc->params[i], bc->args[i] };

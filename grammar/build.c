@@ -18,6 +18,20 @@ void kdx_pvec_push(kdx_arena *a, kdx_pvec *vec, void *item)
 	vec->v[vec->n++] = item;
 }
 
+void kdx_svec_push(kdx_arena *a, kdx_pvec *vec, const void *item, size_t size)
+{
+	size_t n = vec->n;
+	if (n == 0 || (n >= 2 && (n & (n - 1)) == 0)) {
+		size_t cap = n ? n * 2 : 2;
+		unsigned char *nv = kdx_arena_alloc(a, cap * size);
+		if (n)
+			memcpy(nv, vec->v, n * size);
+		vec->v = (void **)nv;
+	}
+	memcpy((unsigned char *)vec->v + n * size, item, size);
+	vec->n++;
+}
+
 kdx_loc kdx_b_loc(kdx_loc a, kdx_loc b)
 {
 	return (kdx_loc){ a.start, b.end };
@@ -31,12 +45,7 @@ kdx_ast_ident kdx_b_ident(kdx_pctx *ctx, const char *name, kdx_loc loc)
 kdx_ast_ident *kdx_b_idents(kdx_pctx *ctx, kdx_pvec v, size_t *n)
 {
 	*n = v.n;
-	if (!v.n)
-		return NULL;
-	kdx_ast_ident *out = KDX_NEWN(ctx->arena, kdx_ast_ident, v.n);
-	for (size_t i = 0; i < v.n; i++)
-		out[i] = *(kdx_ast_ident *)v.v[i];
-	return out;
+	return v.n ? (kdx_ast_ident *)v.v : NULL; /* built by kdx_b_push_dotted */
 }
 
 kdx_ast_expr **kdx_b_exprs(kdx_pvec v, size_t *n)
@@ -45,18 +54,9 @@ kdx_ast_expr **kdx_b_exprs(kdx_pvec v, size_t *n)
 	return (kdx_ast_expr **)v.v;
 }
 
-void kdx_b_push_ident(kdx_pctx *ctx, kdx_pvec *v, const char *name, kdx_loc loc)
-{
-	kdx_ast_ident *id = KDX_NEW(ctx->arena, kdx_ast_ident);
-	*id = kdx_b_ident(ctx, name, loc);
-	kdx_pvec_push(ctx->arena, v, id);
-}
-
 void kdx_b_push_dotted(kdx_pctx *ctx, kdx_pvec *v, kdx_ast_ident id)
 {
-	kdx_ast_ident *p = KDX_NEW(ctx->arena, kdx_ast_ident);
-	*p = id;
-	kdx_pvec_push(ctx->arena, v, p);
+	kdx_svec_push(ctx->arena, v, &id, sizeof(id));
 }
 
 kdx_ast_ident kdx_b_dotted(kdx_pctx *ctx, kdx_ast_ident a, const char *b, kdx_loc loc)
@@ -361,22 +361,16 @@ kdx_ast_expr *kdx_b_call(kdx_pctx *ctx, kdx_ast_expr *callee, kdx_pvec args, kdx
 	kdx_ast_expr *e = kdx_b_expr(ctx, KDX_AST_E_CALL, loc);
 	e->u.call.callee = callee;
 	e->u.call.nargs = args.n;
-	if (args.n) {
-		e->u.call.args = KDX_NEWN(ctx->arena, kdx_ast_arg, args.n);
-		for (size_t i = 0; i < args.n; i++)
-			e->u.call.args[i] = *(kdx_ast_arg *)args.v[i];
-	}
+	if (args.n)
+		e->u.call.args = (kdx_ast_arg *)args.v; /* built by kdx_b_push_arg */
 	return e;
 }
 
 void kdx_b_push_arg(kdx_pctx *ctx, kdx_pvec *v, kdx_ast_ident name, kdx_ast_expr *value,
 		    kdx_loc loc)
 {
-	kdx_ast_arg *a = KDX_NEW(ctx->arena, kdx_ast_arg);
-	a->name = name;
-	a->value = value;
-	a->span = kdx_pspan(ctx, loc);
-	kdx_pvec_push(ctx->arena, v, a);
+	kdx_ast_arg a = { name, value, kdx_pspan(ctx, loc) };
+	kdx_svec_push(ctx->arena, v, &a, sizeof(a));
 }
 
 kdx_ast_expr *kdx_b_cond(kdx_pctx *ctx, kdx_ast_expr *c, kdx_ast_expr *a, kdx_ast_expr *b,

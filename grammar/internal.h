@@ -30,6 +30,11 @@ typedef struct kdx_pvec {
 } kdx_pvec;
 
 void kdx_pvec_push(kdx_arena *a, kdx_pvec *vec, void *item);
+/* The same list holding structs of `size` bytes by value in vec->v (call arguments,
+ * `after` names): the array the AST keeps, so no element is allocated on its own and
+ * nothing is copied when the list is done. Implicit capacity: the next power of two
+ * >= max(n, 2) (most such lists have one to three elements). */
+void kdx_svec_push(kdx_arena *a, kdx_pvec *vec, const void *item, size_t size);
 
 /* An open bracket, string or interpolation the lexer has not yet seen closed.
  * kind: '{' '(' '[' for brackets, '"' for a string, '$' for an interpolation. */
@@ -91,7 +96,6 @@ kdx_loc kdx_b_loc(kdx_loc a, kdx_loc b);
 kdx_ast_ident kdx_b_ident(kdx_pctx *ctx, const char *name, kdx_loc loc);
 kdx_ast_ident *kdx_b_idents(kdx_pctx *ctx, kdx_pvec v, size_t *n);
 kdx_ast_expr **kdx_b_exprs(kdx_pvec v, size_t *n);
-void kdx_b_push_ident(kdx_pctx *ctx, kdx_pvec *v, const char *name, kdx_loc loc);
 void kdx_b_push_dotted(kdx_pctx *ctx, kdx_pvec *v, kdx_ast_ident id);
 /* a.b: one name, interned as written with its dot, spanning both parts */
 kdx_ast_ident kdx_b_dotted(kdx_pctx *ctx, kdx_ast_ident a, const char *b, kdx_loc loc);

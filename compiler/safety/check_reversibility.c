@@ -33,7 +33,9 @@ static void check_steps(kdx_sctx *c)
 }
 
 /* The rollback plan: same regions and resources, one step per forward step carrying its
- * undo effects (none when it has no undo), each forward edge u -> v turned into v -> u.
+ * undo effects (none when it has no undo); its edges are the forward ones turned round,
+ * which the analyses see through the reverse view of the forward graph (the steps' preds
+ * stay empty).
  * An undo SET_WEIGHTS without weights, or SET_CAPACITY with pct < 0, restores a snapshot:
  * it gets the value the forward run had just before the step (in topological order). */
 typedef struct rollback {
@@ -81,14 +83,9 @@ static void build_steps(rollback *rb, kdx_sctx *c, kdx_model *m)
 			r->timeout_ms = r->backoff_ms = r->wait_ms = 0;
 			r->duration_min_ms = r->duration_max_ms = 0;
 		}
-		uint32_t nsucc = g->succ_off[v + 1] - g->succ_off[v];
-		r->preds = KDX_NEWN(&rb->arena, kdx_edge, nsucc + 1);
-		r->npreds = nsucc;
-		for (uint32_t k = 0; k < nsucc; k++) {
-			uint32_t e = g->succ_off[v] + k, w = g->succ[e];
-			r->preds[k] = p->steps[w].preds[g->succ_edge[e]];
-			r->preds[k].from = w;
-		}
+		/* no edges: the analyses read the order from the reverse view of g */
+		r->preds = NULL;
+		r->npreds = 0;
 		strbuf ignore = STRBUF_INIT;
 		kdx_model_apply_all(m, s->effects, s->neffects, &ignore);
 		strbuf_release(&ignore);
@@ -114,8 +111,8 @@ static void check_rollback(kdx_sctx *c)
 	kdx_model_copy(&rb.final, c->init);
 	build_steps(&rb, c, &rb.final);
 	rb.final.plan = &rb.plan;
-	kdx_graph g;
-	kdx_graph_build(&g, &rb.plan);
+	kdx_graph g; /* the forward graph turned round: no second set of labels */
+	kdx_graph_reverse(&g, c->g, &rb.plan);
 	kdx_sctx rc;
 	kdx_sx_init(&rc, &rb.plan, &g, &rb.final, c->d, true);
 	kdx_check_traffic(&rc);
@@ -125,8 +122,7 @@ static void check_rollback(kdx_sctx *c)
 		kdx_check_rto(&rc);
 	kdx_check_rpo(&rc);
 	kdx_check_fencing(&rc);
-	if (c->rep)
-		c->rep->hb_searches += g.nsearches;
+	/* the view's searches are counted in the forward graph */
 	kdx_sx_release(&rc);
 	kdx_graph_release(&g);
 	kdx_model_release(&rb.final);

@@ -95,8 +95,12 @@ static kdx_critical_step *longest_path(kdx_sctx *c, size_t *np, int64_t *total)
 		const kdx_step *s = &p->steps[v];
 		int64_t start = 0;
 		from[v] = UINT32_MAX;
-		for (size_t k = 0; k < s->npreds; k++) {
-			uint32_t u = s->preds[k].from;
+		/* the rollback plan's steps carry no edges: on the reverse view a step's
+		 * predecessors are its forward successors (kdx_graph_reverse) */
+		const kdx_graph *fwd = g->reverse_of;
+		size_t np = fwd ? fwd->succ_off[v + 1] - fwd->succ_off[v] : s->npreds;
+		for (size_t k = 0; k < np; k++) {
+			uint32_t u = fwd ? fwd->succ[fwd->succ_off[v] + k] : s->preds[k].from;
 			if (u < n && u != v && finish[u] > start) {
 				start = finish[u];
 				from[v] = u;

@@ -54,6 +54,18 @@ static bool slow_reach(const kdx_graph *g, uint32_t a, uint32_t b, uint8_t *seen
 	return false;
 }
 
+/* perm := a pseudo-random permutation of 0..n-1 (Fisher-Yates, an LCG from *seed) */
+static void shuffle(uint32_t *perm, size_t n, unsigned *seed)
+{
+	for (size_t i = 0; i < n; i++)
+		perm[i] = (uint32_t)i;
+	for (size_t i = n - 1; i > 0; i--) {
+		*seed = *seed * 1103515245u + 12345u;
+		size_t j = (*seed >> 8) % (i + 1);
+		uint32_t t = perm[i]; perm[i] = perm[j]; perm[j] = t;
+	}
+}
+
 static void test_hb_matches_dfs(void **state)
 {
 	(void)state;
@@ -63,13 +75,7 @@ static void test_hb_matches_dfs(void **state)
 		pb_init(&b, "random");
 		size_t n = 60;
 		uint32_t perm[60];
-		for (size_t i = 0; i < n; i++)
-			perm[i] = (uint32_t)i;
-		for (size_t i = n - 1; i > 0; i--) {
-			seed = seed * 1103515245u + 12345u;
-			size_t j = (seed >> 8) % (i + 1);
-			uint32_t t = perm[i]; perm[i] = perm[j]; perm[j] = t;
-		}
+		shuffle(perm, n, &seed);
 		for (size_t i = 0; i < n; i++)
 			pb_step(&b, "s");
 		for (size_t k = 0; k < 90; k++) {
@@ -134,6 +140,87 @@ static void test_hb_landmarks_large(void **state)
 	free(reach);
 	kdx_graph_release(&g);
 	pb_release(&b);
+}
+
+/* The reverse view against a graph built from the reversed plan (every edge u -> v written
+ * as v -> u): the same successor lists, the same topological order and ranks (the rollback
+ * analysis reports in that order), and hb(a, b) in the view == hb(b, a) forward, for every
+ * pair, on random DAGs large enough for partial landmarks. */
+static void test_reverse_view(void **state)
+{
+	(void)state;
+	unsigned seed = 4242;
+	for (int round = 0; round < 4; round++) {
+		size_t n = round < 3 ? 80 : 1200, m = n * 3;
+		pb b, r;
+		pb_init(&b, "fwd");
+		pb_init(&r, "rev");
+		for (size_t i = 0; i < n; i++) {
+			pb_step(&b, "s");
+			pb_step(&r, "s");
+		}
+		/* edges from lower to higher rank of a shuffled order, in random source order,
+		 * with duplicates (dropped by both) */
+		uint32_t *perm = malloc(n * sizeof(*perm));
+		shuffle(perm, n, &seed);
+		for (size_t k = 0; k < m; k++) {
+			seed = seed * 1103515245u + 12345u;
+			uint32_t y = 1 + (seed >> 8) % (uint32_t)(n - 1);
+			seed = seed * 1103515245u + 12345u;
+			uint32_t back = 1 + (seed >> 8) % (y < 40 ? y : 40);
+			uint32_t from = perm[y - back], to = perm[y];
+			pb_after(&b, to, from);
+		}
+		kdx_graph g, want, view;
+		kdx_graph_build(&g, &b.plan);
+		assert_true(g.acyclic);
+		/* the reversed plan, each step's preds in the order of its forward successors */
+		for (uint32_t u = 0; u < n; u++)
+			for (uint32_t e = g.succ_off[u]; e < g.succ_off[u + 1]; e++)
+				pb_after(&r, u, g.succ[e]);
+		kdx_graph_build(&want, &r.plan);
+		kdx_graph_reverse(&view, &g, &r.plan);
+		assert_true(view.acyclic);
+		assert_int_equal(view.n, want.n);
+		assert_int_equal(view.nedges, want.nedges);
+		assert_int_equal(view.ntopo, want.ntopo);
+		for (size_t i = 0; i < n; i++) {
+			assert_int_equal(view.topo[i], want.topo[i]);
+			assert_int_equal(view.rank[i], want.rank[i]);
+		}
+		/* the same successor sets (want's are sorted by rank, the view's by index) */
+		uint8_t *in = calloc(n, 1);
+		for (uint32_t v = 0; v < n; v++) {
+			assert_int_equal(view.succ_off[v + 1] - view.succ_off[v],
+					 want.succ_off[v + 1] - want.succ_off[v]);
+			for (uint32_t e = view.succ_off[v]; e < view.succ_off[v + 1]; e++)
+				in[view.succ[e]] = 1;
+			for (uint32_t e = want.succ_off[v]; e < want.succ_off[v + 1]; e++) {
+				assert_true(in[want.succ[e]]);
+				in[want.succ[e]] = 0;
+			}
+		}
+		free(in);
+		uint64_t before = g.nsearches + want.nsearches;
+		for (uint32_t x = 0; x < n; x++)
+			for (uint32_t y = 0; y < n; y++) {
+				bool w = kdx_graph_hb(&want, x, y);
+				if (kdx_graph_hb(&view, x, y) != w)
+					fail_msg("round %d: view hb(%u,%u) should be %d", round, x, y, w);
+				if (kdx_graph_hb(&g, y, x) != w)
+					fail_msg("round %d: forward hb(%u,%u) should be %d", round, y, x, w);
+				assert_int_equal(kdx_graph_unordered(&view, x, y),
+						 kdx_graph_unordered(&want, x, y));
+			}
+		assert_int_equal(view.nsearches, 0); /* counted in the forward graph */
+		assert_true(round < 3 || g.nsearches + want.nsearches > before);
+		free(perm);
+		kdx_graph_release(&view);
+		kdx_graph_release(&want);
+		kdx_graph_release(&g);
+		pb_release(&r);
+		pb_release(&b);
+	}
 }
 
 /* a -> b -> c -> a is a cycle; d waits for c (unreachable); e -> f -> e a second cycle;
@@ -202,6 +289,7 @@ int main(void)
 		cmocka_unit_test(test_diamond_order_and_hb),
 		cmocka_unit_test(test_hb_matches_dfs),
 		cmocka_unit_test(test_hb_landmarks_large),
+		cmocka_unit_test(test_reverse_view),
 		cmocka_unit_test(test_cycles_and_unreachable),
 		cmocka_unit_test(test_bad_index),
 	};

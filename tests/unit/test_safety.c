@@ -325,6 +325,57 @@ static void test_rto_over_and_slack(void **state)
 	pb_release(&f.b);
 }
 
+/* The rollback plan's steps carry no edges; on the reverse view the rto analysis takes a
+ * step's predecessors from the forward successors: a -> b -> c (with d beside it) goes
+ * back as c -> b -> a, and its critical path is all three, last step first. */
+static void test_rto_on_reverse_view(void **state)
+{
+	(void)state;
+	pb b;
+	pb_init(&b, "reverse");
+	uint32_t a = pb_step(&b, "a"), bb = pb_step(&b, "b"), c = pb_step(&b, "c");
+	uint32_t dd = pb_step(&b, "d");
+	pb_after(&b, bb, a);
+	pb_after(&b, c, bb);
+	pb_after(&b, dd, a);
+	b.plan.steps[a].timeout_ms = 1000;
+	b.plan.steps[bb].timeout_ms = 2000;
+	b.plan.steps[c].timeout_ms = 4000;
+	b.plan.steps[dd].timeout_ms = 5000;
+	kdx_graph g, view;
+	kdx_graph_build(&g, &b.plan);
+	kdx_plan rp = b.plan;
+	rp.steps = KDX_NEWN(&b.arena, kdx_step, rp.nsteps);
+	for (size_t i = 0; i < rp.nsteps; i++) {
+		rp.steps[i] = b.plan.steps[i];
+		rp.steps[i].preds = NULL;
+		rp.steps[i].npreds = 0;
+	}
+	kdx_graph_reverse(&view, &g, &rp);
+	kdx_model init;
+	kdx_model_init_from_plan(&init, &rp);
+	kdx_diags d;
+	kdx_diags_init(&d);
+	kdx_safety_report rep;
+	memset(&rep, 0, sizeof(rep));
+	kdx_sctx cx;
+	kdx_sx_init(&cx, &rp, &view, &init, &d, true);
+	cx.rep = &rep;
+	kdx_check_rto(&cx);
+	assert_int_equal(rep.total_ms, 7000); /* c, b, a; d then a is 6000 */
+	assert_int_equal(rep.npath, 3);
+	assert_int_equal(rep.path[0].step, c);
+	assert_int_equal(rep.path[1].step, bb);
+	assert_int_equal(rep.path[2].step, a);
+	kdx_sx_release(&cx);
+	kdx_safety_report_release(&rep);
+	kdx_diags_release(&d);
+	kdx_model_release(&init);
+	kdx_graph_release(&view);
+	kdx_graph_release(&g);
+	pb_release(&b);
+}
+
 static void test_rpo(void **state)
 {
 	(void)state;
@@ -645,6 +696,7 @@ int main(void)
 		cmocka_unit_test(test_capacity_conditional),
 		cmocka_unit_test(test_capacity_parallel_passes),
 		cmocka_unit_test(test_rto_over_and_slack),
+		cmocka_unit_test(test_rto_on_reverse_view),
 		cmocka_unit_test(test_rpo),
 		cmocka_unit_test(test_fencing),
 		cmocka_unit_test(test_reversibility),
