@@ -21,6 +21,7 @@ int cmd_plan(int argc, char **argv)
 	const char *out = NULL, *state_dir = NULL, *format = NULL, *mode = NULL;
 	kdx_format fmt;
 	bool json = false, detailed = false;
+	long parallelism = 10;
 	kdx_strlist pos = { 0 };
 	kdx_flag flags[16];
 	size_t n = 0;
@@ -31,6 +32,7 @@ int cmd_plan(int argc, char **argv)
 	flags[n++] = (kdx_flag){ "detailed-exitcode", KDX_FLAG_BOOL, &detailed };
 	flags[n++] = (kdx_flag){ "state-dir", KDX_FLAG_STRING, &state_dir };
 	flags[n++] = (kdx_flag){ "mode", KDX_FLAG_STRING, &mode };
+	flags[n++] = (kdx_flag){ "parallelism", KDX_FLAG_INT, &parallelism };
 	flags[n] = (kdx_flag){ 0 };
 	int rc;
 	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc) ||
@@ -43,6 +45,10 @@ int cmd_plan(int argc, char **argv)
 		rc = kdx_usage_error(cmd, "plan needs one runbook FILE");
 		goto out;
 	}
+	if (parallelism < 1 || parallelism > 1000) {
+		rc = kdx_usage_error(cmd, "-parallelism must be between 1 and 1000");
+		goto out;
+	}
 	json = fmt == KDX_FORMAT_JSON;
 	o.json = json;
 	o.state_dir = state_dir;
@@ -52,6 +58,7 @@ int cmd_plan(int argc, char **argv)
 		kdx_planview v;
 		strbuf meta = STRBUF_INIT, err = STRBUF_INIT;
 		kdx_planview_init(&v);
+		v.parallelism = (int)parallelism;
 		kdx_rb_meta(&r, pos.items[0], &o, &meta);
 		int b = kdx_planview_build(&v, &r, meta.buf, kdx_use_color(1), &err);
 		if (json) {

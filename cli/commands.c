@@ -168,6 +168,8 @@ const kdx_command kdx_commands[] = {
 		   "  -detailed-exitcode  exit 2 when the plan changes something\n"
 		   "  -state-dir DIR      accepted for symmetry with apply (unused)\n"
 		   "  -mode M             graceful or ungraceful: sets the runbook's param mode\n"
+		   "  -parallelism N      the live reads of at most N steps at once (default 10;\n"
+		   "                      1: one step's reads after the other's)\n"
 		   "  -var NAME=VALUE   set a param (repeatable)\n"
 		   "  -var-file FILE    read params from FILE (name = value lines)\n"
 		   "  -I DIR            search DIR for imported modules first\n"

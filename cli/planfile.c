@@ -10,11 +10,15 @@
 #include "../compiler/model.h"
 #include "../compiler/plan_io.h"
 #include "../executor/fielddiff.h"
+#include "../executor/readcache.h"
 #include "../grammar/ast.h"
 
 #include <json-c/json.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 void kdx_planview_init(kdx_planview *v)
 {
@@ -22,6 +26,7 @@ void kdx_planview_init(kdx_planview *v)
 	strbuf_init(&v->human);
 	strbuf_init(&v->json);
 	strbuf_init(&v->observed);
+	v->parallelism = 10;
 }
 
 void kdx_planview_release(kdx_planview *v)
@@ -503,21 +508,91 @@ static void header(ctx *c, const char *meta)
 	c->steps = kdx_json_set_array(j, "steps");
 }
 
+/* ---- every step's reads at once (executor/readcache.h) ----
+ * Workers run the steps, in execution order, as the plan below does, each on its own
+ * interpreter and scratch plan, and throw away what they write: what they leave is the
+ * read cache, from which the plan is then built in order (as before, so its output is the
+ * same). A dry run changes nothing, so no step's reads depend on another step's changes. */
+typedef struct prefetch {
+	kdx_rb *r;
+	const kdx_runtime *rt;
+	const size_t *order;
+	atomic_size_t next;
+} prefetch;
+
+static void *prefetch_worker(void *arg)
+{
+	prefetch *pf = arg;
+	const kdx_plan *p = pf->r->fe.comp.plan;
+	kdx_interp in;
+	kdx_interp_init(&in, pf->rt);
+	if (pf->r->have_be)
+		in.shared = &pf->r->be.models;
+	kdx_planview v;
+	kdx_planview_init(&v);
+	strbuf err = STRBUF_INIT;
+	ctx c = { .r = pf->r, .v = &v, .in = &in, .err = &err, .doc = kdx_json_object(),
+		  .observed = kdx_json_object(), .predicted = kdx_json_object() };
+	c.steps = kdx_json_set_array(c.doc, "steps");
+	kdx_capture_init(&c.cap);
+	in.capture = &c.cap;
+	kdx_model_init_from_plan(&c.m, p);
+	for (size_t i; (i = atomic_fetch_add(&pf->next, 1)) < p->nsteps;)
+		one_step(&c, i + 1, &p->steps[pf->order[i]]);
+	kdx_model_release(&c.m);
+	kdx_interp_release(&in);
+	kdx_capture_release(&c.cap);
+	kdx_json_free(c.doc);
+	kdx_json_free(c.observed);
+	kdx_json_free(c.predicted);
+	kdx_planview_release(&v);
+	strbuf_release(&err);
+	return NULL;
+}
+
+/* Fill rt->reads with every step's reads, at most `workers` steps at a time. */
+static void prefetch_reads(kdx_rb *r, const kdx_runtime *rt, const size_t *order, int workers)
+{
+	size_t n = r->fe.comp.plan->nsteps;
+	if ((size_t)workers > n)
+		workers = (int)n;
+	if (workers < 2)
+		return; /* one worker would read as the plan itself does, twice */
+	prefetch pf = { .r = r, .rt = rt, .order = order };
+	atomic_init(&pf.next, 0);
+	pthread_t *t = xcalloc((size_t)workers, sizeof(*t));
+	int started = 0;
+	for (; started < workers; started++)
+		if (pthread_create(&t[started], NULL, prefetch_worker, &pf) != 0)
+			break; /* fewer workers, or none: the plan reads what is left itself */
+	for (int i = 0; i < started; i++)
+		pthread_join(t[i], NULL);
+	free(t);
+}
+
 int kdx_planview_build(kdx_planview *v, kdx_rb *r, const char *meta, bool color, strbuf *err)
 {
 	(void)color;
 	kdx_runtime prt = r->rt;
 	prt.dry_run = true;
 	prt.no_waits = true;
+	size_t *order = exec_order(r->fe.comp.plan);
+	prt.reads = v->parallelism > 1 ? kdx_readcache_new() : NULL;
+	/* one instant for the whole plan: a read with a time window (a metric's last five
+	 * minutes) is the same request in the workers and in the plan built after them */
+	prt.now_s = (int64_t)time(NULL);
+	if (prt.reads)
+		prefetch_reads(r, &prt, order, v->parallelism);
 	kdx_interp in;
 	kdx_interp_init(&in, &prt);
+	if (r->have_be)
+		in.shared = &r->be.models; /* loaded once for the workers and the plan */
 	ctx c = { .r = r, .v = v, .in = &in, .err = err, .doc = kdx_json_object(),
 		  .observed = kdx_json_object(), .predicted = kdx_json_object() };
 	kdx_capture_init(&c.cap);
 	in.capture = &c.cap;
 	kdx_model_init_from_plan(&c.m, r->fe.comp.plan);
 	header(&c, meta);
-	size_t *order = exec_order(r->fe.comp.plan);
 	size_t nmut = 0;
 	for (size_t i = 0; i < r->fe.comp.plan->nsteps; i++) {
 		const kdx_step *st = &r->fe.comp.plan->steps[order[i]];
@@ -535,6 +610,7 @@ int kdx_planview_build(kdx_planview *v, kdx_rb *r, const char *meta, bool color,
 	kdx_interp_release(&in);
 	kdx_capture_release(&c.cap);
 	kdx_json_free(c.predicted);
+	kdx_readcache_free(prt.reads);
 	if (c.unmet)
 		strbuf_addf(err, "%d require%s DO%s NOT HOLD now: apply would stop there (see the plan "
 			    "above)", c.unmet, c.unmet == 1 ? "" : "s", c.unmet == 1 ? "ES" : "");

@@ -50,6 +50,9 @@ typedef struct kdx_planview {
 	strbuf json;         /* the plan document (-json / -out) */
 	strbuf observed;     /* JSON object: step -> snapshot */
 	bool changes;        /* some step changes something */
+	/* the steps whose reads go out at once (-parallelism; kdx_planview_init: 10); 1: one
+	 * step's reads after the other's */
+	int parallelism;
 } kdx_planview;
 
 void kdx_planview_init(kdx_planview *v);

@@ -61,6 +61,9 @@ struct kdx_eval {
 	void *ctx;
 	const kdx_env_index *index;  /* NULL, or an index over a scope the envs given share */
 	bool runtime;                /* now() is known */
+	int64_t now_s;               /* runtime: now() is this instant (seconds since the
+					epoch, kdx plan's start: every read it repeats is
+					the same request); 0: the clock */
 	int depth;
 };
 

@@ -62,7 +62,7 @@ static int builtin_now(kdx_eval *ev, kdx_value **a, size_t n, const kdx_ast_expr
 		return argc_error(ev, e, "now", "an optional duration offset");
 	if (!ev->runtime)
 		return 1;
-	time_t t = time(NULL) + (n ? (time_t)(a[0]->u.ms / 1000) : 0);
+	time_t t = (ev->now_s ? (time_t)ev->now_s : time(NULL)) + (n ? (time_t)(a[0]->u.ms / 1000) : 0);
 	struct tm tm;
 	char buf[32];
 	gmtime_r(&t, &tm);

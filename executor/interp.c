@@ -3,6 +3,7 @@
  * every outside effect goes through in->hooks (the real ones are in interp_real.c). */
 #include "interp.h"
 #include "interp_int.h"
+#include "readcache.h"
 #include "../compiler/poll.h"
 
 #include "../common/xalloc.h"
@@ -131,6 +132,7 @@ void kdx_interp_evaluator(kdx_interp *in, kdx_eval *ev, const kdx_module *module
 	ev->host_call = hook_host;
 	ev->ctx = in;
 	ev->runtime = true;
+	ev->now_s = in->rt->now_s;
 }
 
 static int eval_in(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
@@ -380,7 +382,16 @@ int kdx_interp_wait_until(kdx_interp *in, const kdx_module *mod, const kdx_env *
 	for (unsigned k = 1;; k++) {
 		kdx_value *v;
 		strbuf_reset(&in->observed);
-		if (eval_in(in, mod, env, it->expr, &v) < 0)
+		/* a poll reads each thing once: the condition's two sides (in_service and
+		 * desired, one DescribeAutoScalingGroups) and its "last seen" share the answers */
+		kdx_readcache *once = kdx_readcache_new();
+		in->poll_reads = once;
+		int erc = eval_in(in, mod, env, it->expr, &v);
+		if (erc == 0 && v->kind == KDX_V_BOOL && !v->u.b)
+			observation(in, mod, env, it->expr, &seen);
+		in->poll_reads = NULL;
+		kdx_readcache_free(once);
+		if (erc < 0)
 			break;
 		if (v->kind != KDX_V_BOOL) {
 			strbuf_addf(&in->err, "a wait condition must be a bool, got %s",
@@ -391,7 +402,6 @@ int kdx_interp_wait_until(kdx_interp *in, const kdx_module *mod, const kdx_env *
 			rc = 0;
 			break;
 		}
-		observation(in, mod, env, it->expr, &seen);
 		if (in->observe && seen.len)
 			in->observe(in->waiting_ud, seen.buf);
 		int64_t left = start + within - in->hooks->now_ms(in);

@@ -25,6 +25,7 @@
 struct aws_client;
 struct aws_model;
 struct kdx_capture;
+struct kdx_readcache;
 
 /* Models shared by the interpreters of one run (each worker thread has its own kdx_interp):
  * loaded once under the lock, read-only afterwards. Owned by whoever created it. */
@@ -45,6 +46,9 @@ typedef struct kdx_runtime {
 	bool no_waits;                   /* kdx plan: report waits, never sleep or poll */
 	bool allow_exec;                 /* -allow-exec: core.exec may start local commands */
 	struct kdx_reqlog *requests;     /* every AWS call is logged here (reqlog.h); NULL: not */
+	/* set (kdx plan, a dry run): reads are answered from and kept in it (readcache.h) */
+	struct kdx_readcache *reads;
+	int64_t now_s;                   /* set (kdx plan): now() is this instant (kdx_eval) */
 } kdx_runtime;
 
 struct kdx_interp;
@@ -111,6 +115,9 @@ typedef struct kdx_interp {
 	/* set (kdx plan): every read's result and every mutating request's input are kept
 	 * there for the field-level diff (executor/fielddiff.h); not owned */
 	struct kdx_capture *capture;
+	/* set while one poll of a `wait until` reads: its reads are answered once (before
+	 * rt->reads; readcache.h); not owned */
+	struct kdx_readcache *poll_reads;
 	kdx_step_lookup_fn step_lookup;  /* NULL: steps.NAME is an error */
 	void *step_ud;
 } kdx_interp;

@@ -4,6 +4,7 @@
  * In a dry run a mutating request is printed (secrets redacted) and answered with {}. */
 #include "interp_int.h"
 #include "fielddiff.h"
+#include "readcache.h"
 
 #include "aws/client.h"
 #include "aws/model.h"
@@ -11,6 +12,7 @@
 #include "reqlog.h"
 #include "../common/monotime.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -137,7 +139,9 @@ static void print_request(strbuf *sb, const aws_request *r, const char *service,
 	strbuf_addch(sb, '\n');
 }
 
-/* Send req and parse the answer; le gets what the request log keeps of it (reqlog.h). */
+/* Send req and parse the answer; le gets what the request log keeps of it (reqlog.h).
+ * A read of a dry run with a read cache (kdx plan) is answered from it when it holds the
+ * same request, and kept there otherwise. */
 static int send(kdx_interp *in, const aws_model *m, const char *op, aws_request *req,
 		kdx_value **out, kdx_reqlog_entry *le)
 {
@@ -148,8 +152,23 @@ static int send(kdx_interp *in, const aws_model *m, const char *op, aws_request 
 	strbuf err = STRBUF_INIT;
 	aws_response_init(&resp);
 	aws_error_init(&e);
+	kdx_readcache *cache = in->poll_reads ? in->poll_reads : in->rt->reads;
+	char *key = cache && !le->mutating ? kdx_readcache_key(req) : NULL;
+	if (key && kdx_readcache_claim(cache, key, &resp)) {
+		free(key);
+		int rc = aws_proto_parse(m, op, &resp, &in->arena, out, &err);
+		if (rc < 0)
+			strbuf_addf(&in->err, "%s %s: %s", aws_model_service(m), op, err.buf);
+		aws_response_release(&resp);
+		aws_error_release(&e);
+		strbuf_release(&err);
+		return rc;
+	}
 	int64_t t0 = kdx_mono_ms();
 	int rc = aws_client_send(in->client, req, &co, &resp, &e, &err);
+	if (key)
+		kdx_readcache_put(cache, key, rc == 0 ? &resp : NULL);
+	free(key);
 	le->ms = kdx_mono_ms() - t0;
 	le->status = rc < 0 ? e.http_status : resp.status;
 	le->attempts = aws_client_last_attempts(in->client);

@@ -496,7 +496,12 @@ static xfer *xfer_new(aws_transport *t, aws_url *u, long timeout_ms, aws_respons
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 	curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(e, CURLOPT_HTTP_VERSION, (long)CURL_HTTP_VERSION_2TLS);
-	curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+	/* Over TLS, ALPN tells at the handshake whether the connection multiplexes (HTTP/2):
+	 * a second request waits that long for it rather than opening its own. Plain HTTP
+	 * (an emulator on loopback) is HTTP/1.1, which only the first answer would tell: there
+	 * PIPEWAIT held every concurrent request until the first one was answered (kdx plan's
+	 * parallel reads against moto went out one round trip apart). */
+	curl_easy_setopt(e, CURLOPT_PIPEWAIT, x->https ? 1L : 0L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L);
 	curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L);
 	curl_easy_setopt(e, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
