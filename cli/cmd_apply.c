@@ -243,7 +243,7 @@ int cmd_apply(int argc, char **argv)
 	int rc = kdx_parse_flags(cmd, argc, argv, flags, &a.pos);
 	a.rb.state_dir = a.state_dir;
 	if (rc == 0) {
-		if ((rc = kdx_rb_mode(cmd, mode, &a.rb.src.vars)) != 0)
+		if ((rc = kdx_fe_mode(cmd, mode, &a.rb.src.vars)) != 0)
 			;
 		else if (a.pos.n != 1)
 			rc = kdx_usage_error(cmd, "apply needs one FILE (a runbook) or PLANFILE");

@@ -54,20 +54,6 @@ static int exec_gate(const kdx_plan *p, const char *path, const kdx_rb_opts *o)
 	return 0;
 }
 
-int kdx_rb_mode(const kdx_command *cmd, const char *mode, kdx_strlist *vars)
-{
-	if (!mode)
-		return 0;
-	/* literals: a kdx_strlist does not own its items */
-	if (!strcmp(mode, "graceful"))
-		kdx_strlist_push(vars, "mode=graceful");
-	else if (!strcmp(mode, "ungraceful"))
-		kdx_strlist_push(vars, "mode=ungraceful");
-	else
-		return kdx_usage_error(cmd, "-mode takes graceful or ungraceful");
-	return 0;
-}
-
 void kdx_rb_opts_release(kdx_rb_opts *o)
 {
 	kdx_fe_opts_release(&o->src);
