@@ -225,7 +225,7 @@ out_pf:
 int cmd_apply(int argc, char **argv)
 {
 	const kdx_command *cmd = kdx_command_find("apply");
-	apply_args a = { .parallelism = 10 };
+	apply_args a = { .parallelism = 10, .rb.arc_live = true };
 	const char *mode = NULL;
 	kdx_flag flags[24];
 	size_t n = 0;

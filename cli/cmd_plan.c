@@ -17,7 +17,7 @@ int cmd_plan(int argc, char **argv);
 int cmd_plan(int argc, char **argv)
 {
 	const kdx_command *cmd = kdx_command_find("plan");
-	kdx_rb_opts o = { .no_waits = true, .dry_run = true };
+	kdx_rb_opts o = { .no_waits = true, .dry_run = true, .arc_live = true };
 	const char *out = NULL, *state_dir = NULL, *format = NULL, *mode = NULL;
 	kdx_format fmt;
 	bool json = false, detailed = false;

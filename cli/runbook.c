@@ -1,5 +1,6 @@
 /* runbook: compile + check + credentials + backend, shared by the run commands. */
 #include "runbook.h"
+#include "arc_live.h"
 #include "state.h"
 #include "../executor/store/store_open.h"
 
@@ -111,6 +112,25 @@ int kdx_rb_load(kdx_rb *r, const char *path, const kdx_rb_opts *o, unsigned need
 		return -1;
 	}
 	r->have_be = true;
+	/* the proofs of the routing-control steps hold only for the rules they were made with */
+	if (o->arc_live && r->have_creds) {
+		strbuf warn = STRBUF_INIT;
+		int lrc = kdx_arc_live_verify(r->fe.comp.plan, &r->creds, o->endpoint_url, &warn,
+					      &err);
+		for (const char *p = warn.len ? warn.buf : NULL; p && *p;) {
+			const char *nl = strchr(p, '\n');
+			int len = nl ? (int)(nl - p) : (int)strlen(p);
+			fprintf(stderr, "kdx: warning: %.*s\n", len, p);
+			p = nl ? nl + 1 : NULL;
+		}
+		strbuf_release(&warn);
+		if (lrc < 0) {
+			kdx_rb_error(err.buf);
+			fprintf(stderr, "kdx: error: '%s': nothing was run\n", path);
+			strbuf_release(&err);
+			return -1;
+		}
+	}
 	strbuf_release(&err);
 	return 0;
 }

@@ -24,6 +24,7 @@ typedef struct kdx_rb_opts {
 	const char *state_dir;   /* -state-dir DIR, i.e. file://DIR (the command's flag) */
 	const char *lease;       /* -lease D: the lease of a shared store's lock */
 	const char *lock_timeout; /* -lock-timeout D: wait for a held lock of a shared store */
+	bool arc_live;           /* read the ARC control panels' live safety rules (arc_live.h) */
 } kdx_rb_opts;
 
 typedef struct kdx_rb {
