@@ -225,7 +225,7 @@ out_pf:
 int cmd_apply(int argc, char **argv)
 {
 	const kdx_command *cmd = kdx_command_find("apply");
-	apply_args a = { .parallelism = 10 };
+	apply_args a = { .parallelism = 10, .rb.arc_live = true };
 	const char *mode = NULL;
 	kdx_flag flags[24];
 	size_t n = 0;
@@ -243,7 +243,7 @@ int cmd_apply(int argc, char **argv)
 	int rc = kdx_parse_flags(cmd, argc, argv, flags, &a.pos);
 	a.rb.state_dir = a.state_dir;
 	if (rc == 0) {
-		if ((rc = kdx_rb_mode(cmd, mode, &a.rb.src.vars)) != 0)
+		if ((rc = kdx_fe_mode(cmd, mode, &a.rb.src.vars)) != 0)
 			;
 		else if (a.pos.n != 1)
 			rc = kdx_usage_error(cmd, "apply needs one FILE (a runbook) or PLANFILE");

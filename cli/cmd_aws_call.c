@@ -9,6 +9,7 @@
 #include "../executor/aws/model.h"
 #include "../executor/aws/proto.h"
 #include "../executor/aws/sigv4.h"
+#include "../executor/aws/xregion.h"
 
 #include <json-c/json.h>
 #include <stdio.h>
@@ -96,13 +97,44 @@ static void print_request(const aws_request *r)
 		printf("%s: %s\n", name, secret ? "<redacted>" : r->headers[i].value);
 	}
 	putchar('\n');
-	fwrite(r->body.buf, 1, r->body.len, stdout);
+	strbuf body = STRBUF_INIT;
+	strbuf_add(&body, r->body.buf, r->body.len);
+	aws_xregion_redact(&body);
+	fwrite(body.buf, 1, body.len, stdout);
+	strbuf_release(&body);
 	if (r->body.len && r->body.buf[r->body.len - 1] != '\n')
 		putchar('\n');
 }
 
+/* A SourceRegion's PreSignedUrl (executor/aws/xregion.h), with the source Region's endpoint
+ * resolved as the request's was. */
+static int presign_source(const aws_endpoint_query *dq, const aws_credentials *creds,
+			  const aws_model *m, const char *op, aws_request *req, strbuf *err)
+{
+	strbuf source = STRBUF_INIT;
+	if (!aws_xregion_op(m, op) || !aws_xregion_source(req, &source)) {
+		strbuf_release(&source);
+		return 0;
+	}
+	aws_endpoint_query q = *dq;
+	q.region = source.buf;
+	aws_endpoint ep;
+	aws_request src;
+	aws_request_init(&src);
+	int rc = aws_endpoint_resolve(&ep, &q, err);
+	if (rc == 0) {
+		aws_endpoint_apply(&ep, &src, aws_model_signing_name(m));
+		aws_endpoint_release(&ep);
+		rc = aws_xregion_presign_with(creds, &src, op, req, time(NULL), err);
+	}
+	aws_request_release(&src);
+	strbuf_release(&source);
+	return rc;
+}
+
 /* -dry-run: resolve and sign as a real call would (when credentials are there), print. */
-static int dry_run(const call_args *ca, const aws_model *m, aws_request *req, strbuf *err)
+static int dry_run(const call_args *ca, const aws_model *m, const char *op, aws_request *req,
+		   strbuf *err)
 {
 	aws_endpoint ep;
 	char *region = ca->region ? strdup(ca->region) : aws_region_load(ca->profile);
@@ -112,9 +144,10 @@ static int dry_run(const call_args *ca, const aws_model *m, aws_request *req, st
 				 .service_id = aws_model_meta(m, "serviceId"),
 				 .region = region, .override_url = ca->endpoint_url, .config = &cfg };
 	int rc = aws_endpoint_resolve(&ep, &q, err);
-	free(region);
-	if (rc < 0)
+	if (rc < 0) {
+		free(region);
 		return -1;
+	}
 	aws_endpoint_apply(&ep, req, NULL);
 	aws_endpoint_release(&ep);
 	aws_credentials creds;
@@ -124,7 +157,9 @@ static int dry_run(const call_args *ca, const aws_model *m, aws_request *req, st
 	if (aws_credentials_load(&creds, &co, &cerr) == 0) {
 		aws_sigv4_params sp;
 		aws_sigv4_params_init(&sp, &creds, req->service, time(NULL));
-		rc = aws_sigv4_sign(req, &sp, NULL, err);
+		rc = presign_source(&q, &creds, m, op, req, err);
+		if (rc == 0)
+			rc = aws_sigv4_sign(req, &sp, NULL, err);
 	} else {
 		aws_request_set_header(req, "Host", req->host);
 		fprintf(stderr, "kdx: note: request not signed: no AWS credentials found "
@@ -132,6 +167,7 @@ static int dry_run(const call_args *ca, const aws_model *m, aws_request *req, st
 	}
 	aws_credentials_release(&creds);
 	strbuf_release(&cerr);
+	free(region);
 	if (rc == 0)
 		print_request(req);
 	return rc;
@@ -154,7 +190,8 @@ static int send_call(const call_args *ca, const aws_model *m, const char *op, aw
 	if (aws_client_new(&c, &o, &err) < 0 ||
 	    aws_client_resolve(c, req, aws_model_meta(m, "endpointPrefix"),
 			       aws_model_signing_name(m), aws_model_meta(m, "serviceId"),
-			       ca->region, &err) < 0) {
+			       ca->region, &err) < 0 ||
+	    aws_xregion_presign(c, m, op, req, time(NULL), &err) < 0) {
 		fail(aws_model_service(m), op, &err);
 		goto out;
 	}
@@ -233,7 +270,7 @@ static int run(const call_args *ca, const char *service, const char *opname,
 		goto out;
 	}
 	if (ca->dry_run) {
-		if (dry_run(ca, m, &req, &err) < 0)
+		if (dry_run(ca, m, opname, &req, &err) < 0)
 			fail(service, opname, &err);
 		else
 			rc = KDX_EXIT_OK;

@@ -109,6 +109,8 @@ static void render_json(strbuf *out, const kdx_safety_report *rep, bool safe)
 	kdx_json_set_int(o, "steps", (int64_t)rep->nsteps);
 	kdx_json_set_int(o, "edges", (int64_t)rep->nedges);
 	kdx_json_set_int(o, "total_ms", rep->total_ms);
+	if (p->mode)
+		kdx_json_set_str(o, "mode", p->mode);
 	if (rep->has_rto) {
 		kdx_json_set_int(o, "rto_ms", rep->rto_ms);
 		kdx_json_set_int(o, "slack_ms", rep->slack_ms);
@@ -213,6 +215,9 @@ static int check_file(const kdx_command *cmd, const char *path, const kdx_fe_opt
 			render_path(&out, rep);
 		if (checked && rep->state)
 			strbuf_addf(&out, "state: %s\n", rep->state);
+		/* the proofs hold for this mode's steps only (docs/language.md) */
+		if (checked && rep->plan->mode)
+			strbuf_addf(&out, "mode: %s\n", rep->plan->mode);
 		if (safe)
 			strbuf_addf(&out, "'%s' is safe: %zu steps, %zu edges, %d analyses passed%s\n",
 				    path, rep->nsteps, rep->nedges, KDX_SAFETY_NANALYSES,
@@ -239,22 +244,23 @@ int cmd_check(int argc, char **argv)
 {
 	const kdx_command *cmd = kdx_command_find("check");
 	bool json = false, strict = false;
-	const char *explain_name = NULL, *format = NULL, *state = NULL;
+	const char *explain_name = NULL, *format = NULL, *state = NULL, *mode = NULL;
 	kdx_format fmt;
 	kdx_fe_opts src = { 0 };
 	kdx_strlist pos = { 0 };
-	kdx_flag flags[9] = {
+	kdx_flag flags[10] = {
 		{ "json", KDX_FLAG_BOOL, &json }, { "strict", KDX_FLAG_BOOL, &strict },
 		{ "format", KDX_FLAG_STRING, &format }, { "explain", KDX_FLAG_STRING, &explain_name },
-		{ "state", KDX_FLAG_STRING, &state },
+		{ "state", KDX_FLAG_STRING, &state }, { "mode", KDX_FLAG_STRING, &mode },
 	};
-	size_t n = 5;
+	size_t n = 6;
 	kdx_fe_flags(flags, &n, &src);
 	int rc;
 	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc) ||
 	    kdx_format_args(cmd, format, json,
 			    KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_SARIF | KDX_FORMAT_JUNIT, &fmt,
-			    &rc))
+			    &rc) ||
+	    (rc = kdx_fe_mode(cmd, mode, &src.vars)) != 0)
 		goto out;
 	if (explain_name) {
 		rc = pos.n ? kdx_usage_error(cmd, "-explain takes no FILE") : explain(cmd, explain_name);

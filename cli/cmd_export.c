@@ -121,11 +121,11 @@ out:
 int cmd_export(int argc, char **argv)
 {
 	const kdx_command *cmd = kdx_command_find("export");
-	const char *format = NULL, *state = NULL;
+	const char *format = NULL, *state = NULL, *mode = NULL;
 	kdx_arc_opts ao = { 0 };
 	kdx_fe_opts src = { 0 };
 	kdx_strlist pos = { 0 };
-	kdx_flag flags[12] = {
+	kdx_flag flags[13] = {
 		{ "format", KDX_FLAG_STRING, &format },
 		{ "execution-role", KDX_FLAG_STRING, &ao.execution_role },
 		{ "approval-role", KDX_FLAG_STRING, &ao.approval_role },
@@ -133,11 +133,13 @@ int cmd_export(int argc, char **argv)
 		{ "account", KDX_FLAG_STRING, &ao.account },
 		{ "name", KDX_FLAG_STRING, &ao.name },
 		{ "state", KDX_FLAG_STRING, &state },
+		{ "mode", KDX_FLAG_STRING, &mode },
 	};
-	size_t n = 7;
+	size_t n = 8;
 	kdx_fe_flags(flags, &n, &src);
 	int rc;
-	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc))
+	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc) ||
+	    (rc = kdx_fe_mode(cmd, mode, &src.vars)) != 0)
 		goto out;
 	if (pos.n != 2 || strcmp(pos.items[0], "arc")) {
 		rc = kdx_usage_error(cmd, "'export' needs a target and one FILE: kdx export arc FILE");

@@ -78,7 +78,17 @@ static void graph_dot(strbuf *out, const kdx_plan *p)
 {
 	strbuf_addstr(out, "digraph ");
 	dot_str(out, p->name);
-	strbuf_addstr(out, " {\n  rankdir=TB;\n"
+	strbuf_addstr(out, " {\n");
+	/* the steps drawn are this mode's (a `when mode == ...` step of the other is not) */
+	if (p->mode) {
+		strbuf mode = STRBUF_INIT;
+		strbuf_addf(&mode, "%s mode", p->mode);
+		strbuf_addstr(out, "  label=");
+		dot_str(out, mode.buf);
+		strbuf_addstr(out, ";\n  labelloc=t;\n");
+		strbuf_release(&mode);
+	}
+	strbuf_addstr(out, "  rankdir=TB;\n"
 			   "  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n"
 			   "  edge [fontname=\"Helvetica\"];\n");
 	for (size_t i = 0; i < p->nsteps; i++)
@@ -105,11 +115,13 @@ int cmd_graph(int argc, char **argv)
 	const kdx_command *cmd = kdx_command_find("graph");
 	kdx_fe_opts src = { 0 };
 	kdx_strlist pos = { 0 };
-	kdx_flag flags[4] = { { 0 } };
-	size_t n = 0;
+	const char *mode = NULL;
+	kdx_flag flags[5] = { { "mode", KDX_FLAG_STRING, &mode } };
+	size_t n = 1;
 	kdx_fe_flags(flags, &n, &src);
 	int rc = KDX_EXIT_OK;
-	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc))
+	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc) ||
+	    (rc = kdx_fe_mode(cmd, mode, &src.vars)) != 0)
 		goto out;
 	if (pos.n != 1) {
 		rc = kdx_usage_error(cmd, "'graph' takes exactly one FILE");

@@ -17,7 +17,7 @@ int cmd_plan(int argc, char **argv);
 int cmd_plan(int argc, char **argv)
 {
 	const kdx_command *cmd = kdx_command_find("plan");
-	kdx_rb_opts o = { .no_waits = true, .dry_run = true };
+	kdx_rb_opts o = { .no_waits = true, .dry_run = true, .arc_live = true };
 	const char *out = NULL, *state_dir = NULL, *format = NULL, *mode = NULL;
 	kdx_format fmt;
 	bool json = false, detailed = false;
@@ -39,7 +39,7 @@ int cmd_plan(int argc, char **argv)
 	    kdx_format_args(cmd, format, json, KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_MD,
 			    &fmt, &rc))
 		goto out;
-	if ((rc = kdx_rb_mode(cmd, mode, &o.src.vars)) != 0)
+	if ((rc = kdx_fe_mode(cmd, mode, &o.src.vars)) != 0)
 		goto out;
 	if (pos.n != 1) {
 		rc = kdx_usage_error(cmd, "plan needs one runbook FILE");

@@ -486,7 +486,7 @@ int cmd_simulate(int argc, char **argv)
 			    &fmt, &rc))
 		goto out;
 	json = fmt == KDX_FORMAT_JSON;
-	if ((rc = kdx_rb_mode(cmd, mode, &src.vars)) != 0)
+	if ((rc = kdx_fe_mode(cmd, mode, &src.vars)) != 0)
 		goto out;
 	if (pos.n != 1) {
 		rc = kdx_usage_error(cmd, "'simulate' needs exactly one FILE");

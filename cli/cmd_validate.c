@@ -46,19 +46,21 @@ int cmd_validate(int argc, char **argv)
 {
 	const kdx_command *cmd = kdx_command_find("validate");
 	bool json = false;
-	const char *format = NULL;
+	const char *format = NULL, *mode = NULL;
 	kdx_format fmt;
 	kdx_fe_opts src = { 0 };
 	kdx_strlist pos = { 0 };
-	kdx_flag flags[6] = {
+	kdx_flag flags[7] = {
 		{ "json", KDX_FLAG_BOOL, &json }, { "format", KDX_FLAG_STRING, &format },
+		{ "mode", KDX_FLAG_STRING, &mode },
 	};
-	size_t n = 2;
+	size_t n = 3;
 	kdx_fe_flags(flags, &n, &src);
 	int rc = KDX_EXIT_OK;
 	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc) ||
 	    kdx_format_args(cmd, format, json, KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_SARIF,
-			    &fmt, &rc))
+			    &fmt, &rc) ||
+	    (rc = kdx_fe_mode(cmd, mode, &src.vars)) != 0)
 		goto out;
 	json = fmt != KDX_FORMAT_TEXT;
 	if (!pos.n) {

@@ -82,7 +82,7 @@ const kdx_command kdx_commands[] = {
 		   "  call   send one model-checked request (kdx aws call SERVICE OPERATION ...)\n", .run = cmd_aws },
 	{ .name = "check", .summary = "Prove a runbook safe: graph, traffic, capacity, RTO, RPO, fencing, undo, races, state",
 	  .usage = "Usage: kdx check [-json | -format text|json|sarif|junit] [-strict] [-state URL]\n"
-		   "                 [-var NAME=VALUE]... [-var-file FILE]... [-I DIR]... FILE\n"
+		   "                 [-mode M] [-var NAME=VALUE]... [-var-file FILE]... [-I DIR]... FILE\n"
 		   "       kdx check -explain ANALYSIS\n\n"
 		   "  Compile FILE, then run the nine safety analyses on its plan and print the\n"
 		   "  critical path against the RTO. Exit 0 when safe, 1 when not.\n\n"
@@ -93,6 +93,8 @@ const kdx_command kdx_commands[] = {
 		   "  -state URL        the run store to check (file://DIR, s3://BUCKET/PREFIX?region=R,\n"
 		   "                    dynamodb://TABLE?region=R&replicas=R2,R3); default: $KDX_STATE,\n"
 		   "                    then the runbook's state { url = ... } block, then .kdx\n"
+		   "  -mode M           graceful or ungraceful: sets the runbook's param mode, so the\n"
+		   "                    analyses prove that mode's steps\n"
 		   "  -explain NAME     what an analysis proves and why it matters: graph, traffic,\n"
 		   "                    capacity, rto, rpo, fencing, reversibility, races, state\n",
 	  .run = cmd_check,
@@ -100,7 +102,8 @@ const kdx_command kdx_commands[] = {
 	{ .name = "export", .summary = "Compile a proven runbook to an AWS ARC Region switch plan",
 	  .usage = "Usage: kdx export arc FILE -execution-role ARN [-format json|cloudformation]\n"
 		   "                  [-target REGION] [-account ID] [-approval-role ARN] [-name NAME]\n"
-		   "                  [-state URL] [-var NAME=VALUE]... [-var-file FILE]... [-I DIR]...\n\n"
+		   "                  [-state URL] [-mode M] [-var NAME=VALUE]... [-var-file FILE]...\n"
+		   "                  [-I DIR]...\n\n"
 		   "  Only a runbook whose proofs pass (kdx check) is exported. Prints ARC Region\n"
 		   "  switch's CreatePlan input (checked against the API model) or a CloudFormation\n"
 		   "  AWS::ARCRegionSwitch::Plan template; on stderr, every step and feature that does\n"
@@ -114,7 +117,8 @@ const kdx_command kdx_commands[] = {
 		   "  -account ID          the account in the ARNs kdx builds (EKS, ECS, Lambda;\n"
 		   "                       default: param account_id)\n"
 		   "  -name NAME           the plan's name (default: the runbook's)\n"
-		   "  -state URL           the run store the state analysis checks\n",
+		   "  -state URL           the run store the state analysis checks\n"
+		   "  -mode M              graceful or ungraceful: sets the runbook's param mode\n",
 	  .run = cmd_export,
 	  .needs = KDX_NEED_COMPILE | KDX_NEED_RUNBOOK | KDX_NEED_CHECK },
 	{ .name = "fmt", .summary = "Rewrite .kdx files in the canonical layout",
@@ -127,9 +131,11 @@ const kdx_command kdx_commands[] = {
 	  .run = cmd_fmt,
 	  .needs = KDX_NEED_PARSE },
 	{ .name = "graph", .summary = "Draw the step dependency graph in Graphviz DOT",
-	  .usage = "Usage: kdx graph FILE [-var NAME=VALUE]... [-var-file FILE]... [-I DIR]...\n\n"
+	  .usage = "Usage: kdx graph FILE [-mode M] [-var NAME=VALUE]... [-var-file FILE]... [-I DIR]...\n\n"
 		   "  Steps are nodes labelled with their name and action; `after` edges are\n"
-		   "  solid, data references (steps.NAME) dashed. Try: kdx graph F | dot -Tsvg\n",
+		   "  solid, data references (steps.NAME) dashed. Try: kdx graph F | dot -Tsvg\n\n"
+		   "  -mode M   graceful or ungraceful: sets the runbook's param mode; the graph is\n"
+		   "            that mode's steps, labelled with it\n",
 	  .run = cmd_graph,
 	  .needs = KDX_NEED_COMPILE | KDX_NEED_RUNBOOK | KDX_NEED_CHECK },
 	{ .name = "help", .summary = "Show help for kdx or one of its commands",
@@ -304,12 +310,13 @@ const kdx_command kdx_commands[] = {
 	  .run = cmd_unlock,
 	  .needs = KDX_NEED_LOCK | KDX_NEED_STORE },
 	{ .name = "validate", .summary = "Check runbooks and modules for errors",
-	  .usage = "Usage: kdx validate [-json | -format text|json|sarif] [-var NAME=VALUE]... [-var-file FILE]...\n"
-		   "                    [-I DIR]... FILE...\n\n"
+	  .usage = "Usage: kdx validate [-json | -format text|json|sarif] [-mode M] [-var NAME=VALUE]...\n"
+		   "                    [-var-file FILE]... [-I DIR]... FILE...\n\n"
 		   "  Parse, resolve names, check types and units, evaluate params and lower\n"
 		   "  each runbook to its plan. Modules (types and actions only) are checked too.\n\n"
 		   "  -json             diagnostics as JSON, one object per line\n"
-		   "  -format F         text (default), json (= -json) or sarif (SARIF 2.1.0)\n",
+		   "  -format F         text (default), json (= -json) or sarif (SARIF 2.1.0)\n"
+		   "  -mode M           graceful or ungraceful: sets the runbook's param mode\n",
 	  .run = cmd_validate,
 	  .needs = KDX_NEED_COMPILE },
 	{ .name = "version", .summary = "Print the kdx version",

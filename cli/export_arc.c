@@ -246,8 +246,9 @@ static kdx_json *map_eks(const ctx *x, const kdx_step *s, const kdx_bound_call *
 	return j;
 }
 
-static kdx_json *map_aurora(const ctx *x, const kdx_step *s, const kdx_bound_call *bc,
-			    const char *behavior)
+/* Aurora's and DocumentDB's global-database blocks: the same fields under their own names. */
+static kdx_json *map_globaldb(const ctx *x, const kdx_step *s, const kdx_bound_call *bc,
+			      const char *type, const char *key, const char *behavior)
 {
 	const kdx_value *db = arg(bc, "db");
 	const kdx_value *to = arg(bc, "to");
@@ -266,7 +267,7 @@ static kdx_json *map_aurora(const ctx *x, const kdx_step *s, const kdx_bound_cal
 			 "`arns` for %s and %s", x->primary, x->target);
 		return NULL;
 	}
-	kdx_json *cfg, *j = block(s, "AuroraGlobalDatabase", "globalAuroraConfig", &cfg);
+	kdx_json *cfg, *j = block(s, type, key, &cfg);
 	kdx_json_set_str(cfg, "behavior", behavior);
 	if (!strcmp(behavior, "failover"))
 		kdx_json_set_str(kdx_json_set_object(cfg, "ungraceful"), "ungraceful", "failover");
@@ -371,10 +372,13 @@ static kdx_json *map_step(const ctx *x, const kdx_step *s)
 		return map_ecs(x, s, bc);
 	if (!strcmp(a, "eks.scale_deployment"))
 		return map_eks(x, s, bc);
-	if (!strcmp(a, "rds.failover_global_cluster"))
-		return map_aurora(x, s, bc, "failover");
-	if (!strcmp(a, "rds.switchover_global_cluster"))
-		return map_aurora(x, s, bc, "switchoverOnly");
+	if (!strcmp(a, "rds.failover_global_cluster") || !strcmp(a, "rds.switchover_global_cluster"))
+		return map_globaldb(x, s, bc, "AuroraGlobalDatabase", "globalAuroraConfig",
+				    strstr(a, "failover") ? "failover" : "switchoverOnly");
+	if (!strcmp(a, "docdb.failover_global_cluster") ||
+	    !strcmp(a, "docdb.switchover_global_cluster"))
+		return map_globaldb(x, s, bc, "DocumentDb", "documentDbConfig",
+				    strstr(a, "failover") ? "failover" : "switchoverOnly");
 	if (!strcmp(a, "arc.set_state") || !strcmp(a, "arc.set_states"))
 		return map_routing(x, s, bc, !strcmp(a, "arc.set_states"));
 	if (!strcmp(a, "lambda.invoke"))

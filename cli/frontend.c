@@ -14,6 +14,20 @@ void kdx_fe_flags(kdx_flag *f, size_t *i, kdx_fe_opts *o)
 	f[(*i)++] = (kdx_flag){ "I", KDX_FLAG_MULTI, &o->incs };
 }
 
+int kdx_fe_mode(const kdx_command *cmd, const char *mode, kdx_strlist *vars)
+{
+	if (!mode)
+		return 0;
+	/* literals: a kdx_strlist does not own its items */
+	if (!strcmp(mode, "graceful"))
+		kdx_strlist_push(vars, "mode=graceful");
+	else if (!strcmp(mode, "ungraceful"))
+		kdx_strlist_push(vars, "mode=ungraceful");
+	else
+		return kdx_usage_error(cmd, "-mode takes graceful or ungraceful");
+	return 0;
+}
+
 void kdx_fe_opts_release(kdx_fe_opts *o)
 {
 	kdx_strlist_release(&o->vars);

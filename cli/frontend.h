@@ -38,6 +38,13 @@ typedef struct kdx_fe {
  * help, for every command that compiles). */
 void kdx_fe_flags(kdx_flag *f, size_t *i, kdx_fe_opts *o);
 void kdx_fe_opts_release(kdx_fe_opts *o);
+/* -mode graceful|ungraceful (check, validate, graph, export, plan, apply, simulate): the same
+ * as -var mode=M, pushed onto vars, so the plan file, the journal's vars and resume carry it
+ * like any param; the runbook reads it as its param `mode`, and a `when mode == ...` step of
+ * the other mode is not in the program the analyses prove (docs/language.md, Graceful and
+ * ungraceful runs). NULL mode: nothing. Returns 0, or the usage error's exit code for any
+ * other value. */
+int kdx_fe_mode(const kdx_command *cmd, const char *mode, kdx_strlist *vars);
 
 /* Compile path at the level needs asks for (KDX_NEED_COMPILE: up to the plan;
  * KDX_NEED_CHECK: also the run store chosen (kdx_state_choose) and the safety analyses).

@@ -1,5 +1,6 @@
 /* runbook: compile + check + credentials + backend, shared by the run commands. */
 #include "runbook.h"
+#include "arc_live.h"
 #include "state.h"
 #include "../executor/store/store_open.h"
 
@@ -51,20 +52,6 @@ static int exec_gate(const kdx_plan *p, const char *path, const kdx_rb_opts *o)
 			"then pass -allow-exec\n");
 		return -1;
 	}
-	return 0;
-}
-
-int kdx_rb_mode(const kdx_command *cmd, const char *mode, kdx_strlist *vars)
-{
-	if (!mode)
-		return 0;
-	/* literals: a kdx_strlist does not own its items */
-	if (!strcmp(mode, "graceful"))
-		kdx_strlist_push(vars, "mode=graceful");
-	else if (!strcmp(mode, "ungraceful"))
-		kdx_strlist_push(vars, "mode=ungraceful");
-	else
-		return kdx_usage_error(cmd, "-mode takes graceful or ungraceful");
 	return 0;
 }
 
@@ -125,6 +112,25 @@ int kdx_rb_load(kdx_rb *r, const char *path, const kdx_rb_opts *o, unsigned need
 		return -1;
 	}
 	r->have_be = true;
+	/* the proofs of the routing-control steps hold only for the rules they were made with */
+	if (o->arc_live && r->have_creds) {
+		strbuf warn = STRBUF_INIT;
+		int lrc = kdx_arc_live_verify(r->fe.comp.plan, &r->creds, o->endpoint_url, &warn,
+					      &err);
+		for (const char *p = warn.len ? warn.buf : NULL; p && *p;) {
+			const char *nl = strchr(p, '\n');
+			int len = nl ? (int)(nl - p) : (int)strlen(p);
+			fprintf(stderr, "kdx: warning: %.*s\n", len, p);
+			p = nl ? nl + 1 : NULL;
+		}
+		strbuf_release(&warn);
+		if (lrc < 0) {
+			kdx_rb_error(err.buf);
+			fprintf(stderr, "kdx: error: '%s': nothing was run\n", path);
+			strbuf_release(&err);
+			return -1;
+		}
+	}
 	strbuf_release(&err);
 	return 0;
 }

@@ -24,6 +24,7 @@ typedef struct kdx_rb_opts {
 	const char *state_dir;   /* -state-dir DIR, i.e. file://DIR (the command's flag) */
 	const char *lease;       /* -lease D: the lease of a shared store's lock */
 	const char *lock_timeout; /* -lock-timeout D: wait for a held lock of a shared store */
+	bool arc_live;           /* read the ARC control panels' live safety rules (arc_live.h) */
 } kdx_rb_opts;
 
 typedef struct kdx_rb {
@@ -44,11 +45,6 @@ void kdx_rb_release(kdx_rb *r);
 /* The flags every run command takes, added to a kdx_flag table at *i. */
 void kdx_rb_flags(kdx_flag *f, size_t *i, kdx_rb_opts *o);
 void kdx_rb_opts_release(kdx_rb_opts *o);
-/* -mode graceful|ungraceful (apply, plan, simulate): the same as -var mode=M, so the plan
- * file, the journal's vars and resume carry it like any param; the runbook reads it as its
- * param `mode` (docs/language.md, Graceful and ungraceful runs). NULL mode: nothing. Returns
- * 0, or the usage error's exit code for any other value. */
-int kdx_rb_mode(const kdx_command *cmd, const char *mode, kdx_strlist *vars);
 /* The run_start meta / plan file header: {"runbook", "vars", "var_files", "includes",
  * "sources": {path: sha256}} -- what another process needs to rebuild the same plan. */
 void kdx_rb_meta(const kdx_rb *r, const char *path, const kdx_rb_opts *o, strbuf *out);

@@ -9,12 +9,14 @@
 #include "aws/client.h"
 #include "aws/model.h"
 #include "aws/proto.h"
+#include "aws/xregion.h"
 #include "reqlog.h"
 #include "../common/monotime.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 void kdx_shared_models_init(kdx_shared_models *sm)
 {
@@ -131,10 +133,14 @@ static void print_request(strbuf *sb, const aws_request *r, const char *service,
 	}
 	strbuf_addstr(sb, "Authorization: <redacted>\n");
 	if (r->body.len) {
+		strbuf body = STRBUF_INIT;
+		strbuf_add(&body, r->body.buf, r->body.len);
+		aws_xregion_redact(&body);
 		strbuf_addch(sb, '\n');
-		strbuf_add(sb, r->body.buf, r->body.len);
-		if (r->body.buf[r->body.len - 1] != '\n')
+		strbuf_add(sb, body.buf, body.len);
+		if (body.buf[body.len - 1] != '\n')
 			strbuf_addch(sb, '\n');
+		strbuf_release(&body);
 	}
 	strbuf_addch(sb, '\n');
 }
@@ -215,7 +221,8 @@ int kdx_interp_aws_call(kdx_interp *in, const char *service, const char *op, con
 		goto out;
 	if (aws_client_resolve(in->client, &req, aws_model_meta(m, "endpointPrefix"),
 			       aws_model_signing_name(m), aws_model_meta(m, "serviceId"), region,
-			       &err) < 0) {
+			       &err) < 0 ||
+	    aws_xregion_presign(in->client, m, op, &req, time(NULL), &err) < 0) {
 		strbuf_addf(&in->err, "%s %s: %s", service, op, err.buf);
 		goto out;
 	}

@@ -49,7 +49,7 @@ def describe(way):
     if kind == "local":
         return f"run for real, no AWS ({rest})"
     if kind == "standin":
-        return f"run against a local stand-in of the service, over TLS with real EKS tokens ({rest})"
+        return f"run by kdx apply against a local stand-in of the service that answers as its API model says ({rest})"
     if kind == "model-only":
         return f"checked against the API model only: the -dry-run requests compared with botocore's ({rest})"
     if kind == "rollback-world":

@@ -65,6 +65,18 @@ stop_moto() {
 	fi
 }
 
+# start_model_stub: tests/e2e/runbooks/model_stub.py (the services moto lacks, answered as
+# their API models say) in the current directory, its requests written to ./reads; sets STUB.
+start_model_stub() {
+	mkdir -p reads
+	python3 "$KDX_REPO/tests/e2e/runbooks/model_stub.py" stub.port reads &
+	_e2e_pids+=("$!")
+	local i
+	for i in $(seq 100); do [ -s stub.port ] && break; sleep 0.05; done
+	[ -s stub.port ] || fail "model_stub.py did not start"
+	STUB="http://127.0.0.1:$(cat stub.port)"
+}
+
 # Background a process and have it stopped at exit.
 track_pid() { _e2e_pids+=("$1"); }
 

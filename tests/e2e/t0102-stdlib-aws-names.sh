@@ -8,16 +8,16 @@ cd "$KDX_REPO"
 python3 -c 'import botocore' 2>/dev/null || skip "botocore not installed"
 python3 - stdlib <<'PY'
 import glob, gzip, json, os, re, sys
-import botocore
+import botocore, botocore.loaders
 data = os.path.join(os.path.dirname(botocore.__file__), "data")
 models = {}
 def model(svc):
+    # as botocore (and trim.py) load it: the newest version, with its service-2.sdk-extras.json
+    # merged in (RDS's, DocumentDB's and Neptune's SourceRegion live there)
     if svc not in models:
-        files = sorted(glob.glob(f"{data}/{svc}/*/service-2.json*"))
-        if not files:
+        if not glob.glob(f"{data}/{svc}/*/service-2.json*"):
             sys.exit(f"no botocore model for service '{svc}'")
-        f = files[-1]
-        models[svc] = json.load(gzip.open(f) if f.endswith(".gz") else open(f))
+        models[svc] = botocore.loaders.Loader().load_service_model(svc, "service-2")
     return models[svc]
 def top_keys(text, start):
     """Keys written at depth 1 of the block that opens at text[start] == '{'."""

@@ -26,10 +26,7 @@ for ns, metric, dim, val, unit in (
     cw.put_metric_data(Namespace=ns, MetricData=[{"MetricName": metric, "Value": val, "Unit": unit,
                        "Timestamp": now, "Dimensions": [{"Name": dim[0], "Value": dim[1]}]}])
 PY
-python3 "$RB/model_stub.py" stub.port reads &
-track_pid $!
-for _ in $(seq 100); do [ -s stub.port ] && break; sleep 0.05; done
-STUB="http://127.0.0.1:$(cat stub.port)"
+start_model_stub
 export AWS_ENDPOINT_URL_GLOBAL_ACCELERATOR=$STUB AWS_ENDPOINT_URL_ROUTE53_RECOVERY_CLUSTER=$STUB \
 	AWS_ENDPOINT_URL_ROUTE53_RECOVERY_CONTROL_CONFIG=$STUB AWS_ENDPOINT_URL_ELASTICACHE=$STUB \
 	AWS_ENDPOINT_URL_LAMBDA=$STUB

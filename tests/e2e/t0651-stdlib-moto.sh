@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # stdlib actions moto implements run through `kdx apply` on moto_server and are checked with
 # boto3: S3 GetBucketReplication (as a require), ECS UpdateService (percent of full capacity),
-# RDS CreateDBInstanceReadReplica (cross-region, waits until available), SNS Publish (received by an SQS subscriber), CloudWatch PutMetricData; then
+# RDS CreateDBInstanceReadReplica (cross-region with SourceRegion: kdx sends the PreSignedUrl, moto accepts it; waits until available), SNS Publish (received by an SQS subscriber), CloudWatch PutMetricData; then
 # `kdx rollback` restores the ECS service's desired count.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -13,6 +13,12 @@ cp "$RB/stdlib-moto.kdx" .
 read -r topic queue < <(python3 "$RB/stdlib_moto_setup.py") || fail "setup"
 desired() { python3 -c 'import boto3; print(boto3.client("ecs", region_name="us-west-2").describe_services(cluster="kaldrix", services=["web"])["services"][0]["desiredCount"])'; }
 assert_eq "$(desired)" 1 "starting desired count"
+# the dry run shows the replica's PreSignedUrl (for the source Region) without its signature
+"$KDX" apply -dry-run -var "topic_arn=$topic" stdlib-moto.kdx >dry.out 2>&1 || fail "dry run: $(cat dry.out)"
+assert_contains "$(cat dry.out)" "&PreSignedUrl=http%3A%2F%2F127.0.0.1%3A$MOTO_PORT%2F%3FAction%3DCreateDBInstanceReadReplica"
+assert_contains "$(cat dry.out)" "DestinationRegion%3Dus-west-2"
+assert_contains "$(cat dry.out)" "X-Amz-Signature%3D<redacted>"
+grep -q 'SourceRegion=' dry.out && fail "SourceRegion was left in the body: $(cat dry.out)"
 "$KDX" apply -auto-approve -approve replica -var "topic_arn=$topic" stdlib-moto.kdx >apply.out 2>&1 || fail "apply: $(cat apply.out)"
 assert_contains "$(cat apply.out)" "run ok"
 assert_eq "$(desired)" 4 "desired count after apply (100% of full_capacity 4)"

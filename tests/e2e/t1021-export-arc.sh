@@ -41,6 +41,19 @@ wf = doc["workflows"][0]
 print(" ".join("%s:%s" % (s["name"], s["executionBlockType"]) for s in wf["steps"]))
 PY
 
+# DocumentDB's global cluster: ARC's DocumentDb block, switchover graceful, failover ungraceful
+# (-mode picks the runbook's steps); Neptune has no ARC block
+for mode in graceful ungraceful; do
+	"$KDX" export arc -mode $mode "$RB/stdlib-model-only-globaldb.kdx" -execution-role "$ROLE" >docdb-$mode.json 2>docdb-$mode.txt ||
+		fail "docdb export ($mode): $(cat docdb-$mode.txt)"
+	python3 validate.py docdb-$mode.json >docdb-$mode.steps || fail "docdb export ($mode) against the model: $(cat docdb-$mode.steps)"
+	assert_contains "$(cat docdb-$mode.steps)" ":DocumentDb"
+	assert_contains "$(cat docdb-$mode.txt)" "no ARC execution block does what neptune."
+done
+assert_eq "$(python3 -c 'import json,sys; print(*[json.dumps(s["executionBlockConfiguration"]["documentDbConfig"], sort_keys=True) for f in sys.argv[1:] for s in json.load(open(f))["workflows"][0]["steps"] if s["executionBlockType"] == "DocumentDb"])' docdb-graceful.json docdb-ungraceful.json)" \
+	'{"behavior": "switchoverOnly", "databaseClusterArns": ["arn:aws:rds:us-east-1:123456789012:cluster:docs-east", "arn:aws:rds:us-west-2:123456789012:cluster:docs-west"], "globalClusterIdentifier": "kaldrix-docs", "timeoutMinutes": 15} {"behavior": "failover", "databaseClusterArns": ["arn:aws:rds:us-east-1:123456789012:cluster:docs-east", "arn:aws:rds:us-west-2:123456789012:cluster:docs-west"], "globalClusterIdentifier": "kaldrix-docs", "timeoutMinutes": 10, "ungraceful": {"ungraceful": "failover"}}' \
+	"the DocumentDb blocks"
+
 "$KDX" export arc "$RB/export-arc.kdx" -execution-role "$ROLE" >plan.json 2>unmapped.txt ||
 	fail "export: $(cat unmapped.txt)"
 assert_eq "$(python3 validate.py plan.json)" \

@@ -10,11 +10,7 @@
 python3 -c 'import botocore' 2>/dev/null || skip "botocore not installed"
 RB="$KDX_REPO/tests/e2e/runbooks"
 cd "$E2E_TMP"
-mkdir reads
-python3 "$RB/model_stub.py" stub.port reads &
-track_pid $!
-for _ in $(seq 100); do [ -s stub.port ] && break; sleep 0.05; done
-STUB="http://127.0.0.1:$(cat stub.port)"
+start_model_stub
 export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_REGION=us-east-1
 export AWS_ENDPOINT_URL_ARC_REGION_SWITCH=$STUB
 unset AWS_PROFILE AWS_SESSION_TOKEN AWS_ENDPOINT_URL
