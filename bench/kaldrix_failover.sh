@@ -2,7 +2,10 @@
 # kdx's own CPU per AWS call on the KALDRIX failover itself (plans/failover.kdx, staging, to
 # us-west-2), not a reduced runbook: the world is t0703's (setup_failover.py plus
 # kaldrix_state.py lite-world, built with boto3 on moto_server; no Terraform), the local
-# settings are docs/kaldrix.md's (db_failover = detach, the health URLs on a local server).
+# settings are docs/kaldrix.md's (db_failover = detach, the health URLs on a local server,
+# workloads and cache_failover off: moto has no Kubernetes API nor Global Datastore failover).
+#   KDX_REPO=DIR bench/kaldrix_failover.sh benchmarks the tree in DIR (another worktree) with
+#   this script.
 #   bench/kaldrix_failover.sh [RUNS]   (default 5; medians reported)
 #   KDX_BENCH_STATE=URL keeps the runs in that store (s3://..., dynamodb://... on the same moto)
 # Each run: three applies, each on a fresh world (moto reset, rebuilt): one through
@@ -41,6 +44,8 @@ fleet_size        = 2
 health_check_ids  = $hc
 health_url        = "http://127.0.0.1:$hport/health"
 target_health_url = "http://127.0.0.1:$hport/health"
+workloads         = false
+cache_failover    = false
 VARS
 	rm -rf state
 	: >req.log

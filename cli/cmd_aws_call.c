@@ -11,7 +11,6 @@
 #include "../executor/aws/sigv4.h"
 #include "../executor/aws/xregion.h"
 
-#include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,15 +73,10 @@ static kdx_value *input_from_pairs(kdx_arena *a, const aws_operation *op, const 
 static void print_json(const kdx_value *v)
 {
 	strbuf sb = STRBUF_INIT;
-	kdx_value_to_json(&sb, v);
-	json_object *j = json_tokener_parse(sb.buf);
-	if (j)
-		puts(json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY |
-						       JSON_C_TO_STRING_SPACED |
-						       JSON_C_TO_STRING_NOSLASHESCAPE));
-	else
-		puts(sb.buf);
-	json_object_put(j);
+	kdx_json *j = kdx_value_json(v);
+	kdx_json_write_pretty(&sb, j);
+	kdx_json_free(j);
+	puts(sb.buf);
 	strbuf_release(&sb);
 }
 

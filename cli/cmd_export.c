@@ -86,16 +86,13 @@ static int export_arc(const kdx_command *cmd, const char *path, const kdx_fe_opt
 		goto out;
 	if (cfn) {
 		/* AWS::ARCRegionSwitch::Plan: CreatePlan's input as the resource's properties */
-		strbuf_reset(&text);
-		strbuf_addstr(&text, "{\"AWSTemplateFormatVersion\":\"2010-09-09\","
-			      "\"Description\":\"ARC Region switch plan exported by kdx\","
-			      "\"Resources\":{\"Plan\":{\"Type\":\"AWS::ARCRegionSwitch::Plan\","
-			      "\"Properties\":");
-		kdx_value_to_json(&text, cfn_keys(&fe.comp.arena, v, false));
-		strbuf_addstr(&text, "}}}");
-	}
-	doc = kdx_json_parse(text.buf, text.len, &err);
-	if (!doc) {
+		doc = kdx_json_object();
+		kdx_json_set_str(doc, "AWSTemplateFormatVersion", "2010-09-09");
+		kdx_json_set_str(doc, "Description", "ARC Region switch plan exported by kdx");
+		kdx_json *plan = kdx_json_set_object(kdx_json_set_object(doc, "Resources"), "Plan");
+		kdx_json_set_str(plan, "Type", "AWS::ARCRegionSwitch::Plan");
+		kdx_json_set(plan, "Properties", kdx_value_json(cfn_keys(&fe.comp.arena, v, false)));
+	} else if (!(doc = kdx_json_parse(text.buf, text.len, &err))) {
 		fprintf(stderr, "kdx: error: %s\n", err.buf);
 		goto out;
 	}

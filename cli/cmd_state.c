@@ -382,9 +382,14 @@ static int state_lock(kdx_store *s, const char *name, const char *lease, const c
 		kdx_run_ident_init(&id);
 		id.run_id = strdup(write_run);
 		id.key = strdup(name);
+		kdx_json *start = kdx_json_object();
+		kdx_json_set_str(start, "command", "state lock");
+		strbuf data = STRBUF_INIT;
+		kdx_json_write(&data, start);
+		kdx_json_free(start);
 		writing = kdx_journal_create_in(&j, s, &id, &l, &err) == 0 &&
-			  kdx_journal_append(&j, KDX_J_RUN_START, NULL, "{\"command\":\"state lock\"}",
-					     &err) == 0;
+			  kdx_journal_append(&j, KDX_J_RUN_START, NULL, data.buf, &err) == 0;
+		strbuf_release(&data);
 		if (!writing)
 			rc = die_err(NULL, &err);
 		kdx_run_ident_release(&id);

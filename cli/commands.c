@@ -6,6 +6,23 @@
 
 #include <string.h>
 
+/* Help lines of flags several commands share, written once (their parsers: cli/flags.c). */
+#define HELP_SOURCE                                                                        \
+	"  -var NAME=VALUE   set a param (repeatable)\n"                                       \
+	"  -var-file FILE    read params from FILE (name = value lines)\n"                     \
+	"  -I DIR            search DIR for imported modules first\n"                          \
+	"  -endpoint-url URL send every AWS request to URL (an emulator)\n"
+/* resume and rollback: the run they continue */
+#define HELP_JOURNAL                                                                       \
+	"  -journal FILE   the run's journal\n"                                                \
+	"  -json           progress as JSON lines\n"
+#define HELP_RUN_STORE                                                                     \
+	"  -state-dir DIR  where journals and locks are (default: .kdx next to FILE)\n"       \
+	"  -state URL      the run store the run is in (file://, s3://, dynamodb://; default\n" \
+	"                  $KDX_STATE)\n"                                                      \
+	"  -lease D, -lock-timeout D  as for apply\n"                                          \
+	"  -allow-exec     let core.exec and Terraform run local commands (see kdx apply)\n"
+
 int cmd_apply(int argc, char **argv);
 int cmd_approve(int argc, char **argv);
 int cmd_aws(int argc, char **argv);
@@ -57,10 +74,7 @@ const kdx_command kdx_commands[] = {
 		   "  -lock-timeout D    wait up to D for a lock another run holds (the runbook's or\n"
 		   "                     a resource's; any store) instead of failing at once\n"
 		   "  -mode M            graceful or ungraceful: sets the runbook's param mode\n"
-		   "  -var NAME=VALUE   set a param (repeatable)\n"
-		   "  -var-file FILE    read params from FILE (name = value lines)\n"
-		   "  -I DIR            search DIR for imported modules first\n"
-		   "  -endpoint-url URL send every AWS request to URL (an emulator)\n"
+		   HELP_SOURCE
 		   "  -allow-exec       let core.exec and Terraform run the local commands the\n"
 		   "                    runbook's allow_exec lists (off by default)\n",
 	  .run = cmd_apply,
@@ -180,6 +194,7 @@ const kdx_command kdx_commands[] = {
 		   "  -var-file FILE    read params from FILE (name = value lines)\n"
 		   "  -I DIR            search DIR for imported modules first\n"
 		   "  -endpoint-url URL send every AWS request to URL (an emulator)\n"
+		   HELP_SOURCE
 		   "  -allow-exec       accept a runbook with core.exec or Terraform (shown, never run)\n",
 	  .run = cmd_plan,
 	  .needs = KDX_NEED_COMPILE | KDX_NEED_RUNBOOK | KDX_NEED_CHECK | KDX_NEED_CREDS },
@@ -205,17 +220,12 @@ const kdx_command kdx_commands[] = {
 		   "  newest run of FILE's runbook in the state directory. The run must be FILE's,\n"
 		   "  with the vars it started with; a changed runbook is refused unless -force.\n"
 		   "  A finished run is never run again.\n\n"
-		   "  -journal FILE   the run's journal\n"
-		   "  -json           progress as JSON lines\n"
+		   HELP_JOURNAL
 		   "  -approve STEP   approve a gate (repeatable)\n"
 		   "  -approval-timeout D  wait up to D for kdx approve records (as for apply)\n"
 		   "  -force REASON   continue although the runbook text changed (journalled;\n"
 		   "                  never overrides different vars)\n"
-		   "  -state-dir DIR  where journals and locks are (default: .kdx next to FILE)\n"
-		   "  -state URL      the run store the run is in (file://, s3://, dynamodb://; default\n"
-		   "                  $KDX_STATE)\n"
-		   "  -lease D, -lock-timeout D  as for apply\n"
-		   "  -allow-exec     let core.exec and Terraform run local commands (see kdx apply)\n",
+		   HELP_RUN_STORE,
 	  .run = cmd_resume,
 	  .needs = KDX_NEED_COMPILE | KDX_NEED_RUNBOOK | KDX_NEED_CHECK | KDX_NEED_CREDS | KDX_NEED_LOCK |
 		   KDX_NEED_STORE | KDX_NEED_SIGNALS },
@@ -225,14 +235,9 @@ const kdx_command kdx_commands[] = {
 		   "  against the live state first), journalled like an apply. Irreversible steps\n"
 		   "  are reported, not skipped silently. The run must be FILE's, with the vars it\n"
 		   "  started with; a changed runbook is refused unless -force.\n\n"
-		   "  -journal FILE   the run's journal\n"
-		   "  -json           progress as JSON lines\n"
+		   HELP_JOURNAL
 		   "  -force REASON   undo although the runbook text changed (journalled)\n"
-		   "  -state-dir DIR  where journals and locks are (default: .kdx next to FILE)\n"
-		   "  -state URL      the run store the run is in (file://, s3://, dynamodb://; default\n"
-		   "                  $KDX_STATE)\n"
-		   "  -lease D, -lock-timeout D  as for apply\n"
-		   "  -allow-exec     let core.exec and Terraform run local commands (see kdx apply)\n",
+		   HELP_RUN_STORE,
 	  .run = cmd_rollback,
 	  .needs = KDX_NEED_COMPILE | KDX_NEED_RUNBOOK | KDX_NEED_CHECK | KDX_NEED_CREDS | KDX_NEED_LOCK |
 		   KDX_NEED_STORE | KDX_NEED_SIGNALS },

@@ -385,9 +385,7 @@ static void one_step(ctx *c, size_t no, const kdx_step *st)
 		} else if (snap->u.map.n) {
 			kdx_value_to_json(&obs, snap);
 			strbuf_addf(h, "     live state: %s\n", obs.buf);
-			strbuf perr = STRBUF_INIT;
-			kdx_json_set(c->observed, st->name, kdx_json_parse_str(obs.buf, &perr));
-			strbuf_release(&perr);
+			kdx_json_set(c->observed, st->name, kdx_value_json(snap));
 			observe(&c->m, c->r, b->do_call, snap);
 		}
 	}

@@ -2,6 +2,7 @@
 #include "junit.h"
 #include "progress.h"
 #include "report.h"
+#include "../common/json.h"
 #include "../executor/atomicfile.h"
 
 #include <json-c/json.h>
@@ -147,25 +148,20 @@ void kdx_report_md(strbuf *out, const kdx_report *r)
 		strbuf_addf(out, "\n%s.\n", r->prediction_note);
 }
 
-static void jstr(json_object *o, const char *k, const char *v)
-{
-	json_object_object_add(o, k, v ? json_object_new_string(v) : NULL);
-}
-
 void kdx_report_json(strbuf *out, const kdx_report *r)
 {
 	json_object *o = json_object_new_object(), *steps = json_object_new_array();
 	json_object_object_add(o, "type", json_object_new_string("kdx_report"));
-	jstr(o, "journal", r->journal);
-	jstr(o, "runbook", r->runbook);
-	jstr(o, "name", r->name);
-	jstr(o, "environment", r->env);
-	jstr(o, "mode", r->mode);
-	jstr(o, "run_id", r->run_id);
-	jstr(o, "started_at", r->started_at);
-	jstr(o, "commands", r->commands);
-	jstr(o, "status", r->status);
-	jstr(o, "prediction_note", r->prediction_note);
+	kdx_json_set_str_or_null(o, "journal", r->journal);
+	kdx_json_set_str_or_null(o, "runbook", r->runbook);
+	kdx_json_set_str_or_null(o, "name", r->name);
+	kdx_json_set_str_or_null(o, "environment", r->env);
+	kdx_json_set_str_or_null(o, "mode", r->mode);
+	kdx_json_set_str_or_null(o, "run_id", r->run_id);
+	kdx_json_set_str_or_null(o, "started_at", r->started_at);
+	kdx_json_set_str_or_null(o, "commands", r->commands);
+	kdx_json_set_str_or_null(o, "status", r->status);
+	kdx_json_set_str_or_null(o, "prediction_note", r->prediction_note);
 	json_object_object_add(o, "rto_ms", r->rto_ms ? json_object_new_int64(r->rto_ms) : NULL);
 	json_object_object_add(o, "rto_achieved_ms",
 			       r->elapsed_ms >= 0 ? json_object_new_int64(r->elapsed_ms) : NULL);
@@ -183,13 +179,13 @@ void kdx_report_json(strbuf *out, const kdx_report *r)
 	for (size_t i = 0; i < r->nrequests; i++) {
 		const kdx_report_request *q = &r->requests[i];
 		json_object *x = json_object_new_object();
-		jstr(x, "journalled_at", q->at);
-		jstr(x, "step", q->step);
-		jstr(x, "method", q->method);
-		jstr(x, "service", q->service);
-		jstr(x, "operation", q->operation);
-		jstr(x, "region", q->region);
-		jstr(x, "error", q->error);
+		kdx_json_set_str_or_null(x, "journalled_at", q->at);
+		kdx_json_set_str_or_null(x, "step", q->step);
+		kdx_json_set_str_or_null(x, "method", q->method);
+		kdx_json_set_str_or_null(x, "service", q->service);
+		kdx_json_set_str_or_null(x, "operation", q->operation);
+		kdx_json_set_str_or_null(x, "region", q->region);
+		kdx_json_set_str_or_null(x, "error", q->error);
 		json_object_object_add(x, "status", json_object_new_int64(q->status));
 		json_object_object_add(x, "attempts", json_object_new_int(q->attempts));
 		json_object_object_add(x, "duration_ms", q->ms >= 0 ? json_object_new_int64(q->ms) : NULL);

@@ -20,6 +20,27 @@ kdx_json *kdx_json_string(const char *s)
 	return json_object_new_string(s ? s : "");
 }
 
+kdx_json *kdx_json_stringn(const char *s, size_t n)
+{
+	return json_object_new_string_len(s ? s : "", s ? (int)n : 0);
+}
+
+kdx_json *kdx_json_boolean(bool v)
+{
+	return json_object_new_boolean(v);
+}
+
+kdx_json *kdx_json_int64(int64_t v)
+{
+	return json_object_new_int64(v);
+}
+
+kdx_json *kdx_json_number_text(double v, const char *text)
+{
+	/* json-c writes a double made with its text as that text, verbatim */
+	return json_object_new_double_s(v, text);
+}
+
 void kdx_json_free(kdx_json *j)
 {
 	json_object_put(j);
@@ -65,9 +86,15 @@ void kdx_json_set_bool(kdx_json *o, const char *key, bool v)
 
 void kdx_json_set_str_or_null(kdx_json *o, const char *key, const char *v)
 {
-	if (o && v)
+	if (v)
 		kdx_json_set_str(o, key, v);
-	else if (o)
+	else
+		kdx_json_set_null(o, key);
+}
+
+void kdx_json_set_null(kdx_json *o, const char *key)
+{
+	if (o)
 		json_object_object_add(o, key, NULL);
 }
 
@@ -101,6 +128,28 @@ void kdx_json_push(kdx_json *a, kdx_json *v)
 		json_object_array_add(a, v);
 	else
 		json_object_put(v);
+}
+
+void kdx_json_push_null(kdx_json *a)
+{
+	if (a)
+		json_object_array_add(a, NULL);
+}
+
+void kdx_json_push_or_null(kdx_json *a, kdx_json *v)
+{
+	if (v)
+		kdx_json_push(a, v);
+	else
+		kdx_json_push_null(a);
+}
+
+void kdx_json_set_or_null(kdx_json *o, const char *key, kdx_json *v)
+{
+	if (v)
+		kdx_json_set(o, key, v);
+	else
+		kdx_json_set_null(o, key);
 }
 
 static void write_flags(strbuf *sb, const kdx_json *j, int flags)

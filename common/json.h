@@ -20,7 +20,12 @@
  *	const kdx_json *data = kdx_json_get(d, "data");        // borrowed from d
  *	kdx_json_free(d);
  *
- * Keys keep their insertion order. Strings are UTF-8 as given; '/' is not escaped. */
+ * Keys keep their insertion order. Strings are UTF-8 as given; '/' is not escaped.
+ *
+ * Numbers whose text matters (a wire protocol's or a value's own formatting: "1", "0.1",
+ * "1e+20", never json-c's "%.17g") are written with kdx_json_number_text; a value that must be
+ * JSON null inside a container is set or pushed with kdx_json_set_null / kdx_json_push_null
+ * (kdx_json_set and kdx_json_push leave a NULL out). */
 #ifndef KDX_JSON_H
 #define KDX_JSON_H
 #include <stdbool.h>
@@ -34,6 +39,13 @@ typedef struct json_object kdx_json;
 kdx_json *kdx_json_object(void);
 kdx_json *kdx_json_array(void);
 kdx_json *kdx_json_string(const char *s);
+/* n bytes of s (a NUL inside is written as \u0000) */
+kdx_json *kdx_json_stringn(const char *s, size_t n);
+kdx_json *kdx_json_boolean(bool v);
+kdx_json *kdx_json_int64(int64_t v);
+/* The number v, written exactly as text (which must be a JSON number: the caller's
+ * formatting of v); read back, it is the double v. */
+kdx_json *kdx_json_number_text(double v, const char *text);
 /* Release a document (NULL is fine). */
 void kdx_json_free(kdx_json *j);
 
@@ -47,6 +59,8 @@ void kdx_json_set_double(kdx_json *o, const char *key, double v);
 void kdx_json_set_bool(kdx_json *o, const char *key, bool v);
 /* v, or JSON null when v is NULL (documents whose readers expect every key). */
 void kdx_json_set_str_or_null(kdx_json *o, const char *key, const char *v);
+/* key: null */
+void kdx_json_set_null(kdx_json *o, const char *key);
 /* o takes v (NULL: the key is left out). */
 void kdx_json_set(kdx_json *o, const char *key, kdx_json *v);
 /* A new object or array under key, owned by o; returned to be filled. */
@@ -55,6 +69,10 @@ kdx_json *kdx_json_set_array(kdx_json *o, const char *key);
 /* Appenders on an array. */
 void kdx_json_push_str(kdx_json *a, const char *v);
 void kdx_json_push(kdx_json *a, kdx_json *v);
+void kdx_json_push_null(kdx_json *a);
+/* v, or JSON null when v is NULL (json-c's null), where a null must stay in the document. */
+void kdx_json_push_or_null(kdx_json *a, kdx_json *v);
+void kdx_json_set_or_null(kdx_json *o, const char *key, kdx_json *v);
 
 /* Append the compact text of j (no newline). */
 void kdx_json_write(strbuf *sb, const kdx_json *j);

@@ -227,15 +227,10 @@ void kdx_number_shortest(strbuf *sb, double n)
 	strbuf_addstr(sb, buf);
 }
 
-static void format_number(strbuf *sb, double n, bool json)
+static void format_number(strbuf *sb, double n)
 {
 	if (n == floor(n) && fabs(n) < 1e15) {
 		strbuf_addf(sb, "%lld", (long long)n);
-	} else if (json && !isfinite(n)) {
-		/* JSON has no NaN or Infinity: the AWS protocols send them as these strings */
-		strbuf_addch(sb, '"');
-		kdx_number_shortest(sb, n);
-		strbuf_addch(sb, '"');
 	} else {
 		kdx_number_shortest(sb, n);
 	}
@@ -246,9 +241,9 @@ void kdx_value_format(strbuf *sb, const kdx_value *v)
 	switch (v->kind) {
 	case KDX_V_NULL: strbuf_addstr(sb, "null"); break;
 	case KDX_V_BOOL: strbuf_addstr(sb, v->u.b ? "true" : "false"); break;
-	case KDX_V_NUMBER: format_number(sb, v->u.num, false); break;
+	case KDX_V_NUMBER: format_number(sb, v->u.num); break;
 	case KDX_V_PERCENT:
-		format_number(sb, v->u.num, false);
+		format_number(sb, v->u.num);
 		strbuf_addch(sb, '%');
 		break;
 	case KDX_V_DURATION: kdx_duration_format(sb, v->u.ms); break;
@@ -276,38 +271,63 @@ void kdx_value_format(strbuf *sb, const kdx_value *v)
 	}
 }
 
-void kdx_value_to_json(strbuf *sb, const kdx_value *v)
+kdx_json *kdx_value_json_number(double n)
+{
+	if (!isfinite(n)) {
+		/* JSON has no NaN or Infinity: the AWS protocols send them as these strings */
+		strbuf t = STRBUF_INIT;
+		kdx_number_shortest(&t, n);
+		kdx_json *j = kdx_json_string(t.buf);
+		strbuf_release(&t);
+		return j;
+	}
+	strbuf t = STRBUF_INIT;
+	format_number(&t, n);
+	kdx_json *j = kdx_json_number_text(n, t.buf);
+	strbuf_release(&t);
+	return j;
+}
+
+kdx_json *kdx_value_json(const kdx_value *v)
 {
 	switch (v->kind) {
+	case KDX_V_NULL: return NULL;
+	case KDX_V_BOOL: return kdx_json_boolean(v->u.b);
 	case KDX_V_NUMBER:
-	case KDX_V_PERCENT: format_number(sb, v->u.num, true); break;
-	case KDX_V_DURATION:
-		strbuf_addch(sb, '"');
-		kdx_duration_format(sb, v->u.ms);
-		strbuf_addch(sb, '"');
-		break;
-	case KDX_V_LIST:
-		strbuf_addch(sb, '[');
-		for (size_t i = 0; i < v->u.list.n; i++) {
-			if (i)
-				strbuf_addch(sb, ',');
-			kdx_value_to_json(sb, v->u.list.items[i]);
-		}
-		strbuf_addch(sb, ']');
-		break;
-	case KDX_V_MAP:
-		strbuf_addch(sb, '{');
-		for (size_t i = 0; i < v->u.map.n; i++) {
-			if (i)
-				strbuf_addch(sb, ',');
-			strbuf_add_json_str(sb, v->u.map.keys[i]);
-			strbuf_addch(sb, ':');
-			kdx_value_to_json(sb, v->u.map.vals[i]);
-		}
-		strbuf_addch(sb, '}');
-		break;
-	default: kdx_value_format(sb, v); break;
+	case KDX_V_PERCENT: return kdx_value_json_number(v->u.num);
+	case KDX_V_DURATION: {
+		strbuf t = STRBUF_INIT;
+		kdx_duration_format(&t, v->u.ms);
+		kdx_json *j = kdx_json_string(t.buf);
+		strbuf_release(&t);
+		return j;
 	}
+	case KDX_V_STRING:
+	case KDX_V_REGION: return kdx_json_stringn(v->u.str.ptr, v->u.str.len);
+	case KDX_V_LIST: {
+		kdx_json *a = kdx_json_array();
+		for (size_t i = 0; i < v->u.list.n; i++)
+			kdx_json_push_or_null(a, kdx_value_json(v->u.list.items[i]));
+		return a;
+	}
+	case KDX_V_MAP: {
+		kdx_json *o = kdx_json_object();
+		for (size_t i = 0; i < v->u.map.n; i++)
+			kdx_json_set_or_null(o, v->u.map.keys[i], kdx_value_json(v->u.map.vals[i]));
+		return o;
+	}
+	}
+	return NULL;
+}
+
+void kdx_value_to_json(strbuf *sb, const kdx_value *v)
+{
+	kdx_json *j = kdx_value_json(v);
+	if (j)
+		kdx_json_write(sb, j);
+	else
+		strbuf_addstr(sb, "null");
+	kdx_json_free(j);
 }
 
 static kdx_value *from_json(kdx_arena *a, json_object *o)

@@ -8,6 +8,7 @@
 #include <stdint.h>
 
 #include "arena.h"
+#include "json.h"
 #include "strbuf.h"
 
 typedef enum kdx_vkind {
@@ -75,6 +76,12 @@ void kdx_value_format(strbuf *sb, const kdx_value *v);
  * protocols write them). Plain JSON data (null, bool, number, string, list, map)
  * round-trips. */
 void kdx_value_to_json(strbuf *sb, const kdx_value *v);
+/* The same as a document (common/json), the caller's to free; NULL is JSON null (json-c's
+ * null), so add it with kdx_json_push_or_null / kdx_json_set_or_null. */
+kdx_json *kdx_value_json(const kdx_value *v);
+/* A number as kdx writes it in JSON: integers below 1e15 as integers, others in the
+ * shortest text that reads back the same; NaN and infinities as the strings above. */
+kdx_json *kdx_value_json_number(double n);
 /* Parse JSON text (json-c) into a value; returns NULL and fills err on bad input. */
 kdx_value *kdx_value_from_json(kdx_arena *a, const char *text, size_t len, strbuf *err);
 

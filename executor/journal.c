@@ -172,8 +172,10 @@ static bool has_secret(const kdx_journal *j, const char *rec)
 			break;
 		}
 		strbuf_reset(&esc);
-		strbuf_add_json_str(&esc, j->secrets[i]);
-		/* the escaped form without its quotes */
+		/* escaped as the JSON writer escapes it, without its quotes */
+		kdx_json *str = kdx_json_string(j->secrets[i]);
+		kdx_json_write(&esc, str);
+		kdx_json_free(str);
 		esc.buf[esc.len - 1] = '\0';
 		if (esc.len > 2 && strstr(rec, esc.buf + 1))
 			found = true;

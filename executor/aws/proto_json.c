@@ -7,108 +7,96 @@
 
 #include <json-c/json.h>
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-static void write_value(strbuf *sb, const aws_shape *s, const kdx_value *v);
+static kdx_json *json_value(const aws_shape *s, const kdx_value *v);
 
-static void write_structure(strbuf *sb, const aws_shape *s, const kdx_value *v)
+static kdx_json *json_structure(const aws_shape *s, const kdx_value *v)
 {
-	bool first = true;
-	strbuf_addch(sb, '{');
+	kdx_json *o = kdx_json_object();
 	for (size_t i = 0; i < v->u.map.n; i++) {
 		aws_shape m;
 		if (v->u.map.vals[i]->kind == KDX_V_NULL ||
 		    !aws_shape_member(s, v->u.map.keys[i], &m))
 			continue;
-		if (!first)
-			strbuf_addch(sb, ',');
-		first = false;
-		strbuf_add_json_str(sb, aws_shape_wire_name(&m, v->u.map.keys[i]));
-		strbuf_addch(sb, ':');
-		write_value(sb, &m, v->u.map.vals[i]);
+		kdx_json_set_or_null(o, aws_shape_wire_name(&m, v->u.map.keys[i]),
+				     json_value(&m, v->u.map.vals[i]));
 	}
-	strbuf_addch(sb, '}');
+	return o;
 }
 
-static void write_value(strbuf *sb, const aws_shape *s, const kdx_value *v)
+/* a number in the protocols' text (integers up to 1e16 written whole) */
+static kdx_json *json_wire_number(double d)
+{
+	if (!isfinite(d))
+		return kdx_value_json_number(d); /* the strings "NaN", "Infinity", "-Infinity" */
+	strbuf t = STRBUF_INIT;
+	aws_wire_number(&t, d);
+	kdx_json *j = kdx_json_number_text(d, t.buf);
+	strbuf_release(&t);
+	return j;
+}
+
+static kdx_json *json_value(const aws_shape *s, const kdx_value *v)
 {
 	switch (s->type) {
 	case AWS_T_STRUCTURE:
-		write_structure(sb, s, v);
-		return;
+		return json_structure(s, v);
 	case AWS_T_LIST: {
 		aws_shape item = aws_shape_list_member(s);
-		strbuf_addch(sb, '[');
-		for (size_t i = 0; i < v->u.list.n; i++) {
-			if (i)
-				strbuf_addch(sb, ',');
-			write_value(sb, &item, v->u.list.items[i]);
-		}
-		strbuf_addch(sb, ']');
-		return;
+		kdx_json *a = kdx_json_array();
+		for (size_t i = 0; i < v->u.list.n; i++)
+			kdx_json_push_or_null(a, json_value(&item, v->u.list.items[i]));
+		return a;
 	}
 	case AWS_T_MAP: {
 		aws_shape vs = aws_shape_map_value(s);
-		strbuf_addch(sb, '{');
-		for (size_t i = 0; i < v->u.map.n; i++) {
-			if (i)
-				strbuf_addch(sb, ',');
-			strbuf_add_json_str(sb, v->u.map.keys[i]);
-			strbuf_addch(sb, ':');
-			write_value(sb, &vs, v->u.map.vals[i]);
-		}
-		strbuf_addch(sb, '}');
-		return;
+		kdx_json *o = kdx_json_object();
+		for (size_t i = 0; i < v->u.map.n; i++)
+			kdx_json_set_or_null(o, v->u.map.keys[i], json_value(&vs, v->u.map.vals[i]));
+		return o;
 	}
 	case AWS_T_TIMESTAMP: {
+		/* epoch seconds unless the shape names another format, which is a string */
 		const char *fmt = aws_shape_trait(s, "timestampFormat");
 		strbuf t = STRBUF_INIT;
 		aws_wire_timestamp(&t, v, fmt ? fmt : "unixTimestamp");
-		if (fmt && strcasecmp(fmt, "unixTimestamp"))
-			strbuf_add_json_str(sb, t.buf);
-		else
-			strbuf_addstr(sb, t.buf);
+		kdx_json *j = fmt && strcasecmp(fmt, "unixTimestamp")
+				      ? kdx_json_string(t.buf)
+				      : kdx_json_number_text(strtod(t.buf, NULL), t.buf);
 		strbuf_release(&t);
-		return;
+		return j;
 	}
 	case AWS_T_BLOB: {
 		strbuf t = STRBUF_INIT;
 		if (v->kind == KDX_V_STRING)
 			aws_wire_base64(&t, v->u.str.ptr, v->u.str.len);
-		strbuf_add_json_str(sb, t.buf);
+		kdx_json *j = kdx_json_string(t.buf);
 		strbuf_release(&t);
-		return;
+		return j;
 	}
 	case AWS_T_INTEGER:
 	case AWS_T_LONG:
 	case AWS_T_FLOAT:
 	case AWS_T_DOUBLE:
-		if ((v->kind == KDX_V_NUMBER || v->kind == KDX_V_PERCENT) && !isfinite(v->u.num)) {
-			/* JSON has no NaN or Infinity: the protocols send these strings */
-			strbuf_addch(sb, '"');
-			aws_wire_number(sb, v->u.num);
-			strbuf_addch(sb, '"');
-			return;
-		}
-		if (v->kind == KDX_V_NUMBER || v->kind == KDX_V_PERCENT) {
-			aws_wire_number(sb, v->u.num);
-			return;
-		}
-		if (v->kind == KDX_V_DURATION) {
-			aws_wire_number(sb, (double)(v->u.ms / 1000));
-			return;
-		}
+		if (v->kind == KDX_V_NUMBER || v->kind == KDX_V_PERCENT)
+			return json_wire_number(v->u.num);
+		if (v->kind == KDX_V_DURATION)
+			return json_wire_number((double)(v->u.ms / 1000));
 		break;
 	default:
 		break;
 	}
-	kdx_value_to_json(sb, v);
+	return kdx_value_json(v);
 }
 
 void aws_json_write(strbuf *sb, const aws_shape *s, const kdx_value *v)
 {
-	write_value(sb, s, v);
+	kdx_json *j = json_value(s, v);
+	kdx_json_write(sb, j);
+	kdx_json_free(j);
 }
 
 int aws_json_serialize(const aws_model *m, const aws_operation *op, const kdx_value *in,
@@ -133,10 +121,10 @@ int aws_json_serialize(const aws_model *m, const aws_operation *op, const kdx_va
 	if (aws_model_meta_has(m, "awsQueryCompatible"))
 		aws_request_set_header(req, "x-amzn-query-mode", "true");
 	strbuf_reset(&req->body);
-	if (in && op->input.type == AWS_T_STRUCTURE)
-		write_structure(&req->body, &op->input, in);
-	else
-		strbuf_addstr(&req->body, "{}");
+	kdx_json *body = in && op->input.type == AWS_T_STRUCTURE ? json_structure(&op->input, in)
+								 : kdx_json_object();
+	kdx_json_write(&req->body, body);
+	kdx_json_free(body);
 	(void)err;
 	return 0;
 }

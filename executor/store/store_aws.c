@@ -36,9 +36,8 @@ void kdx_store_aws_release(kdx_store_aws *sa)
 	memset(sa, 0, sizeof(*sa));
 }
 
-int kdx_store_aws_call(kdx_store_aws *sa, const char *service, const char *op,
-		       const char *input_json, kdx_arena *a, kdx_value **out, aws_error *e,
-		       strbuf *err)
+static int call(kdx_store_aws *sa, const char *service, const char *op, const kdx_json *in,
+		kdx_arena *a, kdx_value **out, aws_error *e, strbuf *err)
 {
 	strbuf why = STRBUF_INIT;
 	const aws_model *m = aws_model_cache_get(&sa->models, service, &why);
@@ -50,8 +49,14 @@ int kdx_store_aws_call(kdx_store_aws *sa, const char *service, const char *op,
 	int rc = -1;
 	if (!m)
 		goto fail;
-	if (input_json && !(input = kdx_value_from_json(a, input_json, strlen(input_json), &why)))
-		goto fail;
+	if (in) {
+		strbuf text = STRBUF_INIT;
+		kdx_json_write(&text, in);
+		input = kdx_value_from_json(a, text.buf, text.len, &why);
+		strbuf_release(&text);
+		if (!input)
+			goto fail;
+	}
 	if (aws_proto_serialize(m, op, input, sa->region, &req, &why) < 0 ||
 	    aws_client_resolve(sa->client, &req, aws_model_meta(m, "endpointPrefix"),
 			       aws_model_signing_name(m), aws_model_meta(m, "serviceId"),
@@ -79,6 +84,19 @@ out:
 	aws_request_release(&req);
 	aws_response_release(&resp);
 	strbuf_release(&why);
+	return rc;
+}
+
+int kdx_store_aws_call(kdx_store_aws *sa, const char *service, const char *op, kdx_json *in,
+		       kdx_arena *a, kdx_value **out, aws_error *e, strbuf *err)
+{
+	kdx_arena local;
+	kdx_value *ignored;
+	kdx_arena_init(&local);
+	aws_error_release(e);
+	int rc = call(sa, service, op, in, a ? a : &local, out ? out : &ignored, e, err);
+	kdx_arena_release(&local);
+	kdx_json_free(in);
 	return rc;
 }
 

@@ -1,13 +1,14 @@
 /* store_aws: what the S3 and DynamoDB run stores share -- one AWS client (kdx's own:
  * signed, retried in standard mode, AWS_ENDPOINT_URL honoured) and the models of s3,
- * dynamodb and sts, with one call that takes the input as JSON text and returns the
- * parsed output. Private to executor/store/.
+ * dynamodb and sts, with one call that takes the input as a JSON document (common/json)
+ * and returns the parsed output. Private to executor/store/.
  * The caller owns kdx_store_aws (kdx_store_aws_release); outputs live in the arena passed. */
 #ifndef KDX_STORE_AWS_H
 #define KDX_STORE_AWS_H
 #include <stdbool.h>
 
 #include "../../common/arena.h"
+#include "../../common/json.h"
 #include "../../common/strbuf.h"
 #include "../../common/value.h"
 #include "../aws/client.h"
@@ -25,12 +26,12 @@ typedef struct kdx_store_aws {
 int kdx_store_aws_init(kdx_store_aws *sa, const char *region, strbuf *err);
 void kdx_store_aws_release(kdx_store_aws *sa);
 
-/* Call SERVICE OPERATION with input_json (a JSON object, or NULL) in the store's region.
- * Returns 0 with *out set (allocated in a), or -1 with e filled (code, http_status) and err
+/* Call SERVICE OPERATION with input (a JSON object the call frees, or NULL) in the store's
+ * region. *e is released first. Returns 0 with *out set (allocated in a; a and out may both
+ * be NULL when the output does not matter), or -1 with e filled (code, http_status) and err
  * holding one line "s3 PutObject: PreconditionFailed: ... (HTTP 412 ...)". */
-int kdx_store_aws_call(kdx_store_aws *sa, const char *service, const char *op,
-		       const char *input_json, kdx_arena *a, kdx_value **out, aws_error *e,
-		       strbuf *err);
+int kdx_store_aws_call(kdx_store_aws *sa, const char *service, const char *op, kdx_json *input,
+		       kdx_arena *a, kdx_value **out, aws_error *e, strbuf *err);
 /* The caller's identity (STS GetCallerIdentity's Arn), or "unknown" when STS does not say;
  * fetched once. */
 const char *kdx_store_aws_identity(kdx_store_aws *sa);

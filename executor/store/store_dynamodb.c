@@ -72,14 +72,10 @@ static kdx_json *request(const ddb_store *s, const char *pk, uint64_t sk)
 
 /* A Query or Scan's next page starts after the previous answer's LastEvaluatedKey (NULL:
  * the first page). */
-static void page_from(kdx_json *o, const kdx_value *start, strbuf *err)
+static void page_from(kdx_json *o, const kdx_value *start)
 {
-	if (!start)
-		return;
-	strbuf t = STRBUF_INIT;
-	kdx_value_to_json(&t, start);
-	kdx_json_set(o, "ExclusiveStartKey", kdx_json_parse(t.buf, t.len, err));
-	strbuf_release(&t);
+	if (start)
+		kdx_json_set(o, "ExclusiveStartKey", kdx_value_json(start));
 }
 
 /* A string attribute of an item ({"S": ...}), or NULL. */
@@ -108,18 +104,7 @@ static bool no_table(const aws_error *e)
 static int call(ddb_store *s, const char *op, kdx_json *o, kdx_arena *a, kdx_value **out,
 		aws_error *e, strbuf *err)
 {
-	aws_error_release(e);
-	strbuf in = STRBUF_INIT;
-	if (o)
-		kdx_json_write(&in, o);
-	kdx_json_free(o);
-	kdx_value *ignored;
-	kdx_arena local;
-	kdx_arena_init(&local);
-	int rc = kdx_store_aws_call(&s->r.aws, "dynamodb", op, in.len ? in.buf : NULL,
-				    a ? a : &local, out ? out : &ignored, e, err);
-	kdx_arena_release(&local);
-	strbuf_release(&in);
+	int rc = kdx_store_aws_call(&s->r.aws, "dynamodb", op, o, a, out, e, err);
 	if (rc < 0 && no_table(e))
 		strbuf_addf(err, "; create the table with 'kdx state init -state %s'", s->r.url);
 	return rc;
@@ -158,7 +143,7 @@ static int query(ddb_store *s, const char *pk, bool (*fn)(void *ud, const kdx_va
 		kdx_json_set_str(o, "KeyConditionExpression", "pk = :p");
 		av_s(kdx_json_set_object(o, "ExpressionAttributeValues"), ":p", pk);
 		kdx_json_set_bool(o, "ConsistentRead", true);
-		page_from(o, start, err);
+		page_from(o, start);
 		kdx_value *out = NULL;
 		rc = call(s, "Query", o, &a, &out, &e, err);
 		const kdx_value *items = rc == 0 ? kdx_value_get(out, "Items") : NULL;
@@ -478,7 +463,7 @@ static int ddb_list(kdx_store *base, const char *key, kdx_names *ids, strbuf *er
 		av_n(vals, ":one", 1);
 		kdx_json_set_str(o, "ProjectionExpression", "pk");
 		kdx_json_set_bool(o, "ConsistentRead", true);
-		page_from(o, start, err);
+		page_from(o, start);
 		kdx_value *out = NULL;
 		rc = call(s, "Scan", o, &a, &out, &e, err);
 		const kdx_value *items = rc == 0 ? kdx_value_get(out, "Items") : NULL;
@@ -678,10 +663,9 @@ static int ddb_approval_list(kdx_store *base, const char *run_id, kdx_names *out
 static void ddb_free(kdx_store *base)
 {
 	ddb_store *s = (ddb_store *)base;
-	kdx_store_aws_release(&s->r.aws);
+	kdx_remote_store_release(&s->r);
 	free(s->table);
 	free(s->region);
-	free(s->r.url);
 	free(s);
 }
 
@@ -695,12 +679,7 @@ static const kdx_store_ops ddb_ops = {
 	.read = ddb_read,
 	.list = ddb_list,
 	.describe = ddb_describe,
-	.lock_take = kdx_remote_lock_take,
-	.lock_renew = kdx_remote_lock_renew,
-	.lock_release = kdx_remote_lock_release,
-	.lock_read = kdx_remote_lock_read,
-	.lock_check = kdx_remote_lock_check,
-	.lock_break = kdx_remote_lock_break,
+	KDX_REMOTE_LOCK_OPS,
 	.approval_put = ddb_approval_put,
 	.approval_list = ddb_approval_list,
 	.free = ddb_free,
@@ -709,11 +688,7 @@ static const kdx_store_ops ddb_ops = {
 int kdx_store_open_dynamodb(const kdx_store_url *u, kdx_store **out, strbuf *err)
 {
 	ddb_store *s = xcalloc(1, sizeof(*s));
-	s->r.base.ops = &ddb_ops;
-	s->r.lease_be = &ddb_lease_be;
-	s->r.lock_prefix = "lock#";
-	s->r.lock_suffix = "";
-	if (kdx_store_aws_init(&s->r.aws, u->region, err) < 0) {
+	if (kdx_remote_store_init(&s->r, &ddb_ops, &ddb_lease_be, "lock#", "", u->region, err) < 0) {
 		free(s);
 		return -1;
 	}

@@ -1,5 +1,6 @@
 /* store_lease: lease locks with fencing tokens over conditional writes, and their heartbeat. */
 #include "store_lease.h"
+#include "../../common/json.h"
 #include "../../common/monotime.h"
 #include "../../common/utctime.h"
 #include "../../common/xalloc.h"
@@ -82,21 +83,16 @@ int kdx_lease_doc_parse(kdx_lease_doc *d, const char *buf, size_t len, strbuf *e
 	return 0;
 }
 
-static void put_str(json_object *o, const char *k, const char *v)
-{
-	json_object_object_add(o, k, v ? json_object_new_string(v) : NULL);
-}
-
 void kdx_lease_doc_format(strbuf *sb, const kdx_lease_doc *d)
 {
 	json_object *o = json_object_new_object();
-	put_str(o, "name", d->name);
-	put_str(o, "command", d->command);
-	put_str(o, "host", d->host);
-	put_str(o, "user", d->user);
-	put_str(o, "identity", d->identity);
+	kdx_json_set_str_or_null(o, "name", d->name);
+	kdx_json_set_str_or_null(o, "command", d->command);
+	kdx_json_set_str_or_null(o, "host", d->host);
+	kdx_json_set_str_or_null(o, "user", d->user);
+	kdx_json_set_str_or_null(o, "identity", d->identity);
 	json_object_object_add(o, "pid", json_object_new_int64(d->pid));
-	put_str(o, "since", d->since);
+	kdx_json_set_str_or_null(o, "since", d->since);
 	json_object_object_add(o, "expires_ms", json_object_new_int64(d->expires_ms));
 	json_object_object_add(o, "token", json_object_new_int64((int64_t)d->token));
 	json_object_object_add(o, "released", json_object_new_boolean(d->released));
@@ -489,6 +485,24 @@ char *kdx_remote_lock_key(const kdx_remote_store *r, const char *name)
 	strbuf k = STRBUF_INIT;
 	strbuf_addf(&k, "%s%s%s", r->lock_prefix, name, r->lock_suffix);
 	return strbuf_detach(&k, NULL);
+}
+
+int kdx_remote_store_init(kdx_remote_store *r, const kdx_store_ops *ops,
+			  const kdx_lease_backend *be, const char *lock_prefix,
+			  const char *lock_suffix, const char *region, strbuf *err)
+{
+	r->base.ops = ops;
+	r->lease_be = be;
+	r->lock_prefix = lock_prefix;
+	r->lock_suffix = lock_suffix;
+	return kdx_store_aws_init(&r->aws, region, err);
+}
+
+void kdx_remote_store_release(kdx_remote_store *r)
+{
+	kdx_store_aws_release(&r->aws);
+	free(r->url);
+	r->url = NULL;
 }
 
 int kdx_remote_lock_take(kdx_store *s, const char *name, int64_t ttl_ms, kdx_lease *l,

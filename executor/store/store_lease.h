@@ -107,6 +107,23 @@ void kdx_remote_lock_release(kdx_store *s, kdx_lease *l);
 int kdx_remote_lock_read(kdx_store *s, const char *name, kdx_lease *l, strbuf *err);
 kdx_lease_liveness kdx_remote_lock_check(kdx_store *s, const char *name, const kdx_lease *l);
 int kdx_remote_lock_break(kdx_store *s, const char *name, strbuf *err);
+/* The lock entries of a remote store's kdx_store_ops, to put among its designated
+ * initializers: every remote store takes its locks through the lease protocol above. */
+#define KDX_REMOTE_LOCK_OPS                                                                \
+	.lock_take = kdx_remote_lock_take, .lock_renew = kdx_remote_lock_renew,            \
+	.lock_release = kdx_remote_lock_release, .lock_read = kdx_remote_lock_read,         \
+	.lock_check = kdx_remote_lock_check, .lock_break = kdx_remote_lock_break
+
+/* The start of a remote store's open: r (zeroed) gets its ops, its lease backend, how lock
+ * names become keys (prefix + name + suffix) and its AWS client in region (NULL: the region
+ * chain's). -1 with err when the client cannot be made (nothing to release then). */
+int kdx_remote_store_init(kdx_remote_store *r, const kdx_store_ops *ops,
+			  const kdx_lease_backend *be, const char *lock_prefix,
+			  const char *lock_suffix, const char *region, strbuf *err);
+
+/* Release what every remote store holds: its AWS client and its url. */
+void kdx_remote_store_release(kdx_remote_store *r);
+
 /* The key of lock name's lease document (the caller frees it). */
 char *kdx_remote_lock_key(const kdx_remote_store *r, const char *name);
 

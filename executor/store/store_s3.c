@@ -41,23 +41,23 @@ typedef struct s3_run {
 
 /* ---- requests ---- */
 
-static void add_kv(strbuf *sb, const char *k, const char *v)
+/* A request input naming the bucket: {"Bucket":B}, to add to. */
+static kdx_json *bucket_input(const s3_store *s)
 {
-	strbuf_addf(sb, "%s", sb->len > 1 ? "," : "");
-	strbuf_add_json_str(sb, k);
-	strbuf_addch(sb, ':');
-	strbuf_add_json_str(sb, v);
+	kdx_json *o = kdx_json_object();
+	kdx_json_set_str(o, "Bucket", s->bucket);
+	return o;
 }
 
-/* A request input: {"Bucket":B,"Key":PREFIX+key[,...]} without its closing brace. */
-static void input(strbuf *sb, const s3_store *s, const char *key)
+/* A request input: {"Bucket":B,"Key":PREFIX+key}, to add to. */
+static kdx_json *input(const s3_store *s, const char *key)
 {
-	strbuf_addch(sb, '{');
-	add_kv(sb, "Bucket", s->bucket);
+	kdx_json *o = bucket_input(s);
 	strbuf k = STRBUF_INIT;
 	strbuf_addf(&k, "%s%s", s->prefix, key);
-	add_kv(sb, "Key", k.buf);
+	kdx_json_set_str(o, "Key", k.buf);
 	strbuf_release(&k);
+	return o;
 }
 
 static bool precondition_failed(const aws_error *e)
@@ -73,18 +73,11 @@ static bool not_found(const aws_error *e)
 	       (e->code && (!strcmp(e->code, "NoSuchKey") || !strcmp(e->code, "NotFound")));
 }
 
-/* One call; *e is released first and kept for the caller to classify. */
-static int call(s3_store *s, const char *op, const char *in, kdx_arena *a, kdx_value **out,
+/* One call with input in (freed); *e is released first and kept for the caller to classify. */
+static int call(s3_store *s, const char *op, kdx_json *in, kdx_arena *a, kdx_value **out,
 		aws_error *e, strbuf *err)
 {
-	aws_error_release(e);
-	kdx_value *ignored;
-	kdx_arena local;
-	kdx_arena_init(&local);
-	int rc = kdx_store_aws_call(&s->r.aws, "s3", op, in, a ? a : &local, out ? out : &ignored, e,
-				    err);
-	kdx_arena_release(&local);
-	return rc;
+	return kdx_store_aws_call(&s->r.aws, "s3", op, in, a, out, e, err);
 }
 
 /* PutObject KEY with BODY and the given condition header ("IfNoneMatch":"*" or
@@ -92,24 +85,24 @@ static int call(s3_store *s, const char *op, const char *in, kdx_arena *a, kdx_v
 static int put(s3_store *s, const char *key, const char *body, const char *cond_name,
 	       const char *cond, uint64_t token, char **etag, aws_error *e, strbuf *err)
 {
-	strbuf in = STRBUF_INIT;
-	input(&in, s, key);
-	add_kv(&in, "Body", body);
-	add_kv(&in, "ContentType", "application/json");
+	kdx_json *in = input(s, key);
+	kdx_json_set_str(in, "Body", body);
+	kdx_json_set_str(in, "ContentType", "application/json");
 	if (cond_name)
-		add_kv(&in, cond_name, cond);
-	strbuf_addf(&in, ",\"Metadata\":{\"kdx-token\":\"%" PRIu64 "\"}}", token);
+		kdx_json_set_str(in, cond_name, cond);
+	char tok[24];
+	snprintf(tok, sizeof(tok), "%" PRIu64, token);
+	kdx_json_set_str(kdx_json_set_object(in, "Metadata"), "kdx-token", tok);
 	kdx_arena a;
 	kdx_arena_init(&a);
 	kdx_value *out = NULL;
-	int rc = call(s, "PutObject", in.buf, &a, &out, e, err);
+	int rc = call(s, "PutObject", in, &a, &out, e, err);
 	if (rc == 0 && etag) {
 		const char *t = kdx_store_aws_str(out, "ETag");
 		free(*etag);
 		*etag = xstrdup(t ? t : "");
 	}
 	kdx_arena_release(&a);
-	strbuf_release(&in);
 	return rc;
 }
 
@@ -117,13 +110,11 @@ static int put(s3_store *s, const char *key, const char *body, const char *cond_
 static int get(s3_store *s, const char *key, strbuf *body, char **etag, aws_error *e,
 	       strbuf *err)
 {
-	strbuf in = STRBUF_INIT;
-	input(&in, s, key);
-	strbuf_addch(&in, '}');
+	kdx_json *in = input(s, key);
 	kdx_arena a;
 	kdx_arena_init(&a);
 	kdx_value *out = NULL;
-	int rc = call(s, "GetObject", in.buf, &a, &out, e, err);
+	int rc = call(s, "GetObject", in, &a, &out, e, err);
 	if (rc == 0) {
 		const kdx_value *b = kdx_value_get(out, "Body");
 		if (b && b->kind == KDX_V_STRING)
@@ -135,7 +126,6 @@ static int get(s3_store *s, const char *key, strbuf *body, char **etag, aws_erro
 		}
 	}
 	kdx_arena_release(&a);
-	strbuf_release(&in);
 	return rc;
 }
 
@@ -149,20 +139,17 @@ static int list(s3_store *s, const char *sub, bool delimiter, kdx_names *out, st
 	int rc = 0;
 	size_t plen = strlen(s->prefix);
 	do {
-		strbuf in = STRBUF_INIT, p = STRBUF_INIT;
-		strbuf_addch(&in, '{');
-		add_kv(&in, "Bucket", s->bucket);
+		strbuf p = STRBUF_INIT;
+		kdx_json *in = bucket_input(s);
 		strbuf_addf(&p, "%s%s", s->prefix, sub);
-		add_kv(&in, "Prefix", p.buf);
+		kdx_json_set_str(in, "Prefix", p.buf);
 		if (delimiter)
-			add_kv(&in, "Delimiter", "/");
-		if (token)
-			add_kv(&in, "ContinuationToken", token);
-		strbuf_addch(&in, '}');
+			kdx_json_set_str(in, "Delimiter", "/");
+		kdx_json_set_str(in, "ContinuationToken", token);
 		kdx_arena a;
 		kdx_arena_init(&a);
 		kdx_value *o = NULL;
-		rc = call(s, "ListObjectsV2", in.buf, &a, &o, &e, err);
+		rc = call(s, "ListObjectsV2", in, &a, &o, &e, err);
 		free(token);
 		token = NULL;
 		if (rc == 0) {
@@ -179,7 +166,6 @@ static int list(s3_store *s, const char *sub, bool delimiter, kdx_names *out, st
 				token = xstrdup(next);
 		}
 		kdx_arena_release(&a);
-		strbuf_release(&in);
 		strbuf_release(&p);
 	} while (rc == 0 && token);
 	free(token);
@@ -189,14 +175,10 @@ static int list(s3_store *s, const char *sub, bool delimiter, kdx_names *out, st
 
 static int delete_key(s3_store *s, const char *key, strbuf *err)
 {
-	strbuf in = STRBUF_INIT;
-	input(&in, s, key);
-	strbuf_addch(&in, '}');
 	aws_error e;
 	aws_error_init(&e);
-	int rc = call(s, "DeleteObject", in.buf, NULL, NULL, &e, err);
+	int rc = call(s, "DeleteObject", input(s, key), NULL, NULL, &e, err);
 	aws_error_release(&e);
-	strbuf_release(&in);
 	return rc;
 }
 
@@ -289,13 +271,10 @@ static int lease_holds(s3_store *s, const kdx_lease *l, strbuf *err)
 	for (int i = 0; i < 3; i++) {
 		free(etag);
 		etag = kdx_lease_etag(ls);
-		strbuf in = STRBUF_INIT;
-		input(&in, s, ls->key);
-		add_kv(&in, "IfMatch", etag);
-		strbuf_addch(&in, '}');
+		kdx_json *in = input(s, ls->key);
+		kdx_json_set_str(in, "IfMatch", etag);
 		strbuf_reset(err);
-		rc = call(s, "HeadObject", in.buf, NULL, NULL, &e, err);
-		strbuf_release(&in);
+		rc = call(s, "HeadObject", in, NULL, NULL, &e, err);
 		char *now = kdx_lease_etag(ls);
 		bool moved = strcmp(now, etag) != 0;
 		free(now);
@@ -587,11 +566,10 @@ static int s3_approval_list(kdx_store *base, const char *run_id, kdx_names *out,
 static void s3_free(kdx_store *base)
 {
 	s3_store *s = (s3_store *)base;
-	kdx_store_aws_release(&s->r.aws);
+	kdx_remote_store_release(&s->r);
 	free(s->bucket);
 	free(s->prefix);
 	free(s->region);
-	free(s->r.url);
 	free(s);
 }
 
@@ -605,12 +583,7 @@ static const kdx_store_ops s3_ops = {
 	.read = s3_read,
 	.list = s3_list,
 	.describe = s3_describe,
-	.lock_take = kdx_remote_lock_take,
-	.lock_renew = kdx_remote_lock_renew,
-	.lock_release = kdx_remote_lock_release,
-	.lock_read = kdx_remote_lock_read,
-	.lock_check = kdx_remote_lock_check,
-	.lock_break = kdx_remote_lock_break,
+	KDX_REMOTE_LOCK_OPS,
 	.approval_put = s3_approval_put,
 	.approval_list = s3_approval_list,
 	.free = s3_free,
@@ -619,11 +592,7 @@ static const kdx_store_ops s3_ops = {
 int kdx_store_open_s3(const kdx_store_url *u, kdx_store **out, strbuf *err)
 {
 	s3_store *s = xcalloc(1, sizeof(*s));
-	s->r.base.ops = &s3_ops;
-	s->r.lease_be = &s3_lease_be;
-	s->r.lock_prefix = "locks/";
-	s->r.lock_suffix = ".json";
-	if (kdx_store_aws_init(&s->r.aws, u->region, err) < 0) {
+	if (kdx_remote_store_init(&s->r, &s3_ops, &s3_lease_be, "locks/", ".json", u->region, err) < 0) {
 		free(s);
 		return -1;
 	}
@@ -661,18 +630,11 @@ long kdx_store_s3_requests(const kdx_store *base)
 	return ((const s3_store *)base)->r.aws.requests;
 }
 
-/* A request naming only the bucket. */
-static int bucket_call(s3_store *s, const char *op, const char *extra, aws_error *e, strbuf *err)
+/* A request on the bucket: in is bucket_input(s) and what the operation adds, or NULL for
+ * the bucket alone. */
+static int bucket_call(s3_store *s, const char *op, kdx_json *in, aws_error *e, strbuf *err)
 {
-	strbuf in = STRBUF_INIT;
-	strbuf_addch(&in, '{');
-	add_kv(&in, "Bucket", s->bucket);
-	if (extra)
-		strbuf_addf(&in, ",%s", extra);
-	strbuf_addch(&in, '}');
-	int rc = call(s, op, in.buf, NULL, NULL, e, err);
-	strbuf_release(&in);
-	return rc;
+	return call(s, op, in ? in : bucket_input(s), NULL, NULL, e, err);
 }
 
 int kdx_store_s3_probe(kdx_store *base, strbuf *err)
@@ -705,6 +667,17 @@ int kdx_store_s3_probe(kdx_store *base, strbuf *err)
 	return rc;
 }
 
+/* PutBucketEncryption's input: SSE-S3 (AES256) by default */
+static kdx_json *sse_input(const s3_store *s)
+{
+	kdx_json *in = bucket_input(s), *rule = kdx_json_object();
+	kdx_json *cfg = kdx_json_set_object(in, "ServerSideEncryptionConfiguration");
+	kdx_json_push(kdx_json_set_array(cfg, "Rules"), rule);
+	kdx_json_set_str(kdx_json_set_object(rule, "ApplyServerSideEncryptionByDefault"),
+			 "SSEAlgorithm", "AES256");
+	return in;
+}
+
 int kdx_store_s3_init(kdx_store *base, strbuf *out, strbuf *err)
 {
 	s3_store *s = (s3_store *)base;
@@ -715,13 +688,12 @@ int kdx_store_s3_init(kdx_store *base, strbuf *out, strbuf *err)
 		strbuf_addf(out, "bucket '%s' exists", s->bucket);
 	} else if (not_found(&e)) {
 		strbuf_reset(&why);
-		strbuf cfg = STRBUF_INIT;
+		kdx_json *in = bucket_input(s);
 		/* us-east-1 takes no location constraint; every other region needs one */
 		if (strcmp(s->r.aws.region, "us-east-1"))
-			strbuf_addf(&cfg, "\"CreateBucketConfiguration\":{\"LocationConstraint\":\"%s\"}",
-				    s->r.aws.region);
-		int rc = bucket_call(s, "CreateBucket", cfg.len ? cfg.buf : NULL, &e, &why);
-		strbuf_release(&cfg);
+			kdx_json_set_str(kdx_json_set_object(in, "CreateBucketConfiguration"),
+					 "LocationConstraint", s->r.aws.region);
+		int rc = bucket_call(s, "CreateBucket", in, &e, &why);
 		if (rc < 0) {
 			strbuf_addf(err, "cannot create bucket '%s': %s", s->bucket, why.buf);
 			goto fail;
@@ -733,12 +705,10 @@ int kdx_store_s3_init(kdx_store *base, strbuf *out, strbuf *err)
 	}
 	strbuf_reset(&why);
 	/* versioning keeps every segment and lease ever written; SSE-S3 encrypts at rest */
-	if (bucket_call(s, "PutBucketVersioning",
-			"\"VersioningConfiguration\":{\"Status\":\"Enabled\"}", &e, &why) < 0 ||
-	    bucket_call(s, "PutBucketEncryption",
-			"\"ServerSideEncryptionConfiguration\":{\"Rules\":[{"
-			"\"ApplyServerSideEncryptionByDefault\":{\"SSEAlgorithm\":\"AES256\"}}]}",
-			&e, &why) < 0) {
+	kdx_json *ver = bucket_input(s);
+	kdx_json_set_str(kdx_json_set_object(ver, "VersioningConfiguration"), "Status", "Enabled");
+	if (bucket_call(s, "PutBucketVersioning", ver, &e, &why) < 0 ||
+	    bucket_call(s, "PutBucketEncryption", sse_input(s), &e, &why) < 0) {
 		strbuf_addf(err, "bucket '%s': %s", s->bucket, why.buf);
 		goto fail;
 	}

@@ -483,21 +483,8 @@ kdx_json *tf_outputs_json(const tf_outputs *o)
 		kdx_json_set_bool(e, "sensitive", o->items[i].sensitive);
 		if (o->items[i].sensitive)
 			continue;
-		/* the value's own JSON text (kdx_value_to_json) read back into the document, in a
-		 * list as tf_outputs_parse does: json-c cannot tell where a bare number ends */
-		strbuf t = STRBUF_INIT, err = STRBUF_INIT;
-		strbuf_addch(&t, '[');
-		kdx_value_to_json(&t, o->items[i].value);
-		strbuf_addch(&t, ']');
-		kdx_json *l = kdx_json_parse(t.buf, t.len, &err);
-		const kdx_json *v = kdx_json_at(l, 0);
-		if (v)
-			kdx_json_set(e, "value", kdx_json_copy(v));
-		else
-			kdx_json_set_str_or_null(e, "value", NULL); /* null */
-		kdx_json_free(l);
-		strbuf_release(&t);
-		strbuf_release(&err);
+		kdx_json_set_or_null(e, "value",
+				     o->items[i].value ? kdx_value_json(o->items[i].value) : NULL);
 	}
 	return m;
 }

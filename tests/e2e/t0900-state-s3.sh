@@ -7,6 +7,8 @@
 # a run that has not ended.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=store_checks.sh
+. "$(dirname "$0")/store_checks.sh"
 python3 -c 'import boto3' 2>/dev/null || skip "boto3 not installed"
 start_moto
 cd "$E2E_TMP"
@@ -74,20 +76,5 @@ for o in objs:
 ' || fail "a segment of run-a carries another token"
 "$KDX" state show run-a >/dev/null || fail "run-a does not read back after A was fenced"
 
-# unlock voids a live holder's lease: its next write is refused (If-Match on the lease)
-"$KDX" state lock L2 -lease 30s -hold 6s -write run-c >c.out 2>c.err &
-C=$!
-track_pid "$C"
-for _ in $(seq 100); do grep -q "took lock" c.out 2>/dev/null && break; sleep 0.05; done
-out=$("$KDX" state unlock L2) || fail "unlock: $out"
-assert_contains "$out" "unlocked 'L2': it was held by kdx state lock (pid $C"
-wait "$C" && fail "C kept writing after its lock was broken"
-assert_contains "$(cat c.err)" "was taken over by another runner"
-
-# list shows every run; rm refuses a run that never ended
-out=$("$KDX" state list -json) || fail "list: $out"
-python3 -c 'import json,sys; runs = {r["run"] for r in json.loads(sys.argv[1])}
-assert {"mig-run1", "run-a", "run-b", "run-c"} <= runs, runs' "$out" || fail "list: $out"
-out=$("$KDX" state rm run-a 2>&1) && fail "rm removed a run that has not ended"
-assert_contains "$out" "has not ended"
+store_unlock_and_list "was taken over by another runner"
 echo "S3 store: init, migrate, lease contention, fencing, unlock"

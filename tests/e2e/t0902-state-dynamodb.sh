@@ -8,6 +8,8 @@
 # transaction); kdx state unlock voids a live holder's lease the same way; approvals; rm.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=store_checks.sh
+. "$(dirname "$0")/store_checks.sh"
 python3 -c 'import boto3' 2>/dev/null || skip "boto3 not installed"
 start_moto
 cd "$E2E_TMP"
@@ -111,20 +113,5 @@ except ddb.exceptions.TransactionCanceledException:
     pass
 ' || fail "the table accepted a write with a stale fencing token"
 
-# unlock voids a live holder's lease: its next write is refused
-"$KDX" state lock L2 -lease 30s -hold 6s -write run-c >c.out 2>c.err &
-C=$!
-track_pid "$C"
-for _ in $(seq 100); do grep -q "took lock" c.out 2>/dev/null && break; sleep 0.05; done
-out=$("$KDX" state unlock L2) || fail "unlock: $out"
-assert_contains "$out" "unlocked 'L2': it was held by kdx state lock (pid $C"
-wait "$C" && fail "C kept writing after its lock was broken"
-assert_contains "$(cat c.err)" "was taken over by another runner or broken"
-
-# list shows every run; rm refuses a run that never ended, removes one that did
-out=$("$KDX" state list -json) || fail "list: $out"
-python3 -c 'import json,sys; runs = {r["run"] for r in json.loads(sys.argv[1])}
-assert {"mig-run1", "run-a", "run-b", "run-c"} <= runs, runs' "$out" || fail "list: $out"
-out=$("$KDX" state rm run-a 2>&1) && fail "rm removed a run that has not ended"
-assert_contains "$out" "has not ended"
+store_unlock_and_list "was taken over by another runner or broken"
 echo "DynamoDB store: init, migrate both ways, lease contention, fencing in the transaction, unlock"

@@ -69,6 +69,22 @@ static kdx_step *add(tplan *t, const char *name, const char *after)
 	return s;
 }
 
+/* A plan of steps run one after another: chain("a", "b", "c", NULL) is a, b after a, c after
+ * b (names are kept, not copied: pass literals). More steps may be added after. */
+static tplan *chain(const char *first, ...)
+{
+	tplan *t = tplan_new();
+	va_list ap;
+	va_start(ap, first);
+	const char *prev = "";
+	for (const char *n = first; n; n = va_arg(ap, const char *)) {
+		add(t, n, prev);
+		prev = n;
+	}
+	va_end(ap);
+	return t;
+}
+
 /* ---- the world the fake backend changes (shared with a forked child) ---- */
 
 typedef struct world {
@@ -302,6 +318,14 @@ static void fake_free(fake *f)
 		free(f->clk.timers[i].arg);
 	kdx_vclock_release(&f->clk);
 	free(f);
+}
+
+/* The end of a test: its fake, plan and world released. */
+static void fixture_free(fake *f, tplan *t, world *w)
+{
+	fake_free(f);
+	free(t);
+	munmap(w, sizeof(*w));
 }
 
 /* ---- running ---- */

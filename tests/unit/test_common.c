@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "common/arena.h"
+#include "common/json.h"
 #include "common/strbuf.h"
 #include "common/value.h"
 #include "common/xalloc.h"
@@ -54,6 +55,66 @@ static void test_json_round_trip(void **state)
 	assert_null(kdx_value_from_json(&a, "{\"a\":", 5, &err));
 	assert_non_null(strstr(err.buf, "invalid JSON"));
 	strbuf_release(&err);
+	strbuf_release(&out);
+	kdx_arena_release(&a);
+}
+
+/* common/json's writer: numbers keep the caller's text (json-c alone writes %.17g), nulls
+ * stay inside containers, strings keep their NULs and escape as JSON wants. */
+static void test_json_writer(void **state)
+{
+	(void)state;
+	strbuf out = STRBUF_INIT, err = STRBUF_INIT;
+	kdx_json *o = kdx_json_object();
+	kdx_json_set(o, "n", kdx_json_number_text(0.1, "0.1"));
+	kdx_json_set(o, "big", kdx_json_number_text(1e20, "1e+20"));
+	kdx_json_set(o, "i", kdx_json_int64(-7));
+	kdx_json_set(o, "b", kdx_json_boolean(false));
+	kdx_json_set(o, "s", kdx_json_stringn("a\0\"\n\x01/", 6));
+	kdx_json_set_null(o, "z");
+	kdx_json_set_or_null(o, "z2", NULL);
+	kdx_json_set(o, "dropped", NULL);
+	kdx_json *a = kdx_json_set_array(o, "a");
+	kdx_json_push_null(a);
+	kdx_json_push_or_null(a, kdx_json_string("x"));
+	kdx_json_push(a, NULL);
+	kdx_json_write(&out, o);
+	assert_string_equal(out.buf, "{\"n\":0.1,\"big\":1e+20,\"i\":-7,\"b\":false,"
+				     "\"s\":\"a\\u0000\\\"\\n\\u0001/\",\"z\":null,\"z2\":null,"
+				     "\"a\":[null,\"x\"]}");
+	kdx_json_free(o);
+	/* the number reads back as the double it was given */
+	kdx_json *d = kdx_json_parse(out.buf, out.len, &err);
+	assert_non_null(d);
+	int64_t i = 0;
+	assert_true(kdx_json_int(d, "i", &i));
+	assert_int_equal(i, -7);
+	kdx_json_free(d);
+	strbuf_release(&out);
+	strbuf_release(&err);
+}
+
+/* values as JSON: integers whole, decimals shortest, durations and non-finite numbers as
+ * strings, nulls kept in lists and maps */
+static void test_value_json_numbers(void **state)
+{
+	(void)state;
+	kdx_arena a;
+	kdx_arena_init(&a);
+	kdx_value *l = kdx_value_list(&a, 7);
+	l->u.list.items[0] = kdx_value_number(&a, 3);
+	l->u.list.items[1] = kdx_value_number(&a, 0.1);
+	l->u.list.items[2] = kdx_value_number(&a, 1e300);
+	l->u.list.items[3] = kdx_value_number(&a, 0.0 / 0.0);
+	l->u.list.items[4] = kdx_value_number(&a, -1.0 / 0.0);
+	l->u.list.items[5] = kdx_value_null(&a);
+	l->u.list.items[6] = kdx_value_duration(&a, 300000);
+	strbuf out = STRBUF_INIT;
+	kdx_value_to_json(&out, l);
+	assert_string_equal(out.buf, "[3,0.1,1e+300,\"NaN\",\"-Infinity\",null,\"5m\"]");
+	strbuf_reset(&out);
+	kdx_value_to_json(&out, kdx_value_null(&a));
+	assert_string_equal(out.buf, "null");
 	strbuf_release(&out);
 	kdx_arena_release(&a);
 }
@@ -108,6 +169,8 @@ int main(void)
 		cmocka_unit_test(test_duration_parse),
 		cmocka_unit_test(test_duration_format),
 		cmocka_unit_test(test_json_round_trip),
+		cmocka_unit_test(test_json_writer),
+		cmocka_unit_test(test_value_json_numbers),
 		cmocka_unit_test(test_value_equal_and_format),
 		cmocka_unit_test(test_arena_big_and_small),
 		cmocka_unit_test(test_wipe),

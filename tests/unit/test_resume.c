@@ -60,9 +60,7 @@ static void test_pause_then_resume(void **state)
 /* The KALDRIX-like shape: two independent branches joining, with a mutating undo each. */
 static tplan *crash_plan(void)
 {
-	tplan *t = tplan_new();
-	add(t, "announce", "");
-	add(t, "scale", "announce");
+	tplan *t = chain("announce", "scale", NULL);
 	add(t, "cache", "announce");
 	add(t, "shift", "scale,cache");
 	add(t, "promote", "shift");

@@ -23,9 +23,7 @@ static void test_lost_answer_change_made(void **state)
 	assert_int_equal(w->do_sent[1], 1);
 	assert_true(pos(f, "ev step_reconciled shift") >= 0);
 	assert_int_equal(r.done, 2);
-	fake_free(f);
-	free(t);
-	munmap(w, sizeof(*w));
+	fixture_free(f, t, w);
 }
 
 /* The reported case: the change was made, its answer lost, and a later step fails. The
@@ -33,10 +31,7 @@ static void test_lost_answer_change_made(void **state)
 static void test_lost_answer_then_rollback_undoes_it(void **state)
 {
 	(void)state;
-	tplan *t = tplan_new();
-	add(t, "scale", "");
-	add(t, "shift", "scale");
-	add(t, "validate", "shift");
+	tplan *t = chain("scale", "shift", "validate", NULL);
 	world *w = world_new();
 	fake *f = fake_new(t, w);
 	f->c[1].lost_first = 1;
@@ -48,9 +43,7 @@ static void test_lost_answer_then_rollback_undoes_it(void **state)
 	for (int i = 0; i < 3; i++)
 		assert_int_equal(w->applied[i], 0);
 	assert_int_equal(r.in_place, 0);
-	fake_free(f);
-	free(t);
-	munmap(w, sizeof(*w));
+	fixture_free(f, t, w);
 }
 
 /* The live state cannot be read: the step stays in doubt and the rollback undoes it anyway
@@ -58,9 +51,7 @@ static void test_lost_answer_then_rollback_undoes_it(void **state)
 static void test_unreadable_doubt_is_undone(void **state)
 {
 	(void)state;
-	tplan *t = tplan_new();
-	add(t, "scale", "");
-	add(t, "fence", "scale");
+	tplan *t = chain("scale", "fence", NULL);
 	world *w = world_new();
 	fake *f = fake_new(t, w);
 	f->c[1].lost_first = 1;
@@ -72,9 +63,7 @@ static void test_unreadable_doubt_is_undone(void **state)
 	assert_true(pos(f, "undo scale#1") > pos(f, "undone fence#1"));
 	assert_int_equal(w->applied[1], 0);
 	assert_int_equal(w->applied[0], 0);
-	fake_free(f);
-	free(t);
-	munmap(w, sizeof(*w));
+	fixture_free(f, t, w);
 }
 
 /* Read back as not made: an ordinary failure, retried; the change is sent once more. */
@@ -102,9 +91,7 @@ static void test_doubt_not_made_retries(void **state)
 	assert_int_equal(r.status, KDX_RUN_OK);
 	assert_int_equal(pos(f, "reconcile a"), -1); /* nothing was sent: no read needed */
 	assert_true(pos(f, "do a#2") >= 0);
-	fake_free(f);
-	free(t);
-	munmap(w, sizeof(*w));
+	fixture_free(f, t, w);
 }
 
 /* A timed-out attempt whose change went out is reconciled like a lost answer. */
@@ -124,18 +111,14 @@ static void test_timeout_after_change(void **state)
 	assert_int_equal(f->cancels, 1);
 	assert_true(pos(f, "reconcile a") > pos(f, "cancel a#1"));
 	assert_int_equal(pos(f, "do a#2"), -1);
-	fake_free(f);
-	free(t);
-	munmap(w, sizeof(*w));
+	fixture_free(f, t, w);
 }
 
 /* An undo whose answer is lost is read back, not taken for a failure. */
 static void test_undo_lost_answer(void **state)
 {
 	(void)state;
-	tplan *t = tplan_new();
-	add(t, "a", "");
-	add(t, "b", "a");
+	tplan *t = chain("a", "b", NULL);
 	world *w = world_new();
 	fake *f = fake_new(t, w);
 	f->c[1].fail_first = 1;
@@ -146,9 +129,7 @@ static void test_undo_lost_answer(void **state)
 	assert_int_equal(pos(f, "undo a#2"), -1);
 	assert_int_equal(w->undo_sent[0], 1);
 	assert_int_equal(r.undone, 1);
-	fake_free(f);
-	free(t);
-	munmap(w, sizeof(*w));
+	fixture_free(f, t, w);
 }
 
 /* An undo that keeps failing leaves its change in place: rollback_incomplete, the change
@@ -156,9 +137,7 @@ static void test_undo_lost_answer(void **state)
 static void test_failed_undo_is_incomplete(void **state)
 {
 	(void)state;
-	tplan *t = tplan_new();
-	add(t, "a", "");
-	add(t, "b", "a");
+	tplan *t = chain("a", "b", NULL);
 	world *w = world_new();
 	fake *f = fake_new(t, w);
 	f->c[1].fail_first = 1;
@@ -168,9 +147,7 @@ static void test_failed_undo_is_incomplete(void **state)
 	assert_int_equal(r.in_place, 1);
 	assert_true(pos(f, "ev change_in_place a") > pos(f, "ev undo_failed a"));
 	assert_string_equal(kdx_run_status_name(r.status), "rollback_incomplete");
-	fake_free(f);
-	free(t);
-	munmap(w, sizeof(*w));
+	fixture_free(f, t, w);
 }
 
 /* #20.4: an irreversible step whose answer was lost and whose live state cannot be read is

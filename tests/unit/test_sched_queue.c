@@ -27,9 +27,7 @@ static void test_skip_readies_lower_index_next_pass(void **state)
 	assert_true(pos(f, "do s2#1") < pos(f, "do s4#1"));
 	assert_true(pos(f, "do s4#1") < pos(f, "do s1#1"));
 	assert_int_equal(when(f, "do s1#1"), 0);
-	fake_free(f);
-	free(t);
-	munmap(w, sizeof(*w));
+	fixture_free(f, t, w);
 }
 
 /* s2 comes after s1, which is skipped: s2 is ahead of the pass and starts in it, before s3. */
@@ -48,9 +46,7 @@ static void test_skip_readies_higher_index_same_pass(void **state)
 	assert_int_equal(r.status, KDX_RUN_OK);
 	assert_true(pos(f, "do s0#1") < pos(f, "do s2#1"));
 	assert_true(pos(f, "do s2#1") < pos(f, "do s3#1"));
-	fake_free(f);
-	free(t);
-	munmap(w, sizeof(*w));
+	fixture_free(f, t, w);
 }
 
 /* Parallelism 2: ready steps start in index order as slots free up. */
@@ -79,9 +75,7 @@ static void test_ready_in_index_order(void **state)
 	assert_int_equal(when(f, "do d#1"), 15);
 	assert_int_equal(when(f, "do e#1"), 20);
 	assert_int_equal(f->max_running, 2);
-	fake_free(f);
-	free(t);
-	munmap(w, sizeof(*w));
+	fixture_free(f, t, w);
 }
 
 /* Rollback of a diamond with parallelism 1: from the last step back, one undo at a time,
@@ -89,9 +83,7 @@ static void test_ready_in_index_order(void **state)
 static void test_undo_sweep_order(void **state)
 {
 	(void)state;
-	tplan *t = tplan_new();
-	add(t, "a", "");
-	add(t, "b", "a");
+	tplan *t = chain("a", "b", NULL);
 	add(t, "c", "a");
 	add(t, "d", "b,c");
 	world *w = world_new();
@@ -104,9 +96,7 @@ static void test_undo_sweep_order(void **state)
 	assert_int_equal(r.undone, 3);
 	assert_true(pos(f, "undo c#1") < pos(f, "undo b#1"));
 	assert_true(pos(f, "undo b#1") < pos(f, "undo a#1"));
-	fake_free(f);
-	free(t);
-	munmap(w, sizeof(*w));
+	fixture_free(f, t, w);
 }
 
 /* s1 comes after s2 (later in source order): s2's undo waits for s1's, s0's does not. */
@@ -128,9 +118,7 @@ static void test_undo_backward_edge(void **state)
 	assert_int_equal(r.undone, 3);
 	assert_true(pos(f, "undo s0#1") < pos(f, "undo s1#1"));
 	assert_true(pos(f, "undone s1#1") < pos(f, "undo s2#1"));
-	fake_free(f);
-	free(t);
-	munmap(w, sizeof(*w));
+	fixture_free(f, t, w);
 }
 
 /* Parallelism 1: a's retry is due at 15 while b holds the only slot until 25. It starts
@@ -157,9 +145,7 @@ static void test_due_retry_waits_for_a_slot(void **state)
 	assert_int_equal(when(f, "do b#1"), 5);
 	assert_int_equal(when(f, "do a#2"), 25);
 	assert_int_equal(r.elapsed_ms, 30);
-	fake_free(f);
-	free(t);
-	munmap(w, sizeof(*w));
+	fixture_free(f, t, w);
 }
 
 int main(void)

@@ -6,9 +6,7 @@
 static void test_order_and_concurrency(void **state)
 {
 	(void)state;
-	tplan *t = tplan_new();
-	add(t, "a", "");
-	add(t, "b", "a");
+	tplan *t = chain("a", "b", NULL);
 	add(t, "c", "a");
 	add(t, "d", "b,c");
 	world *w = world_new();
@@ -26,9 +24,7 @@ static void test_order_and_concurrency(void **state)
 	assert_int_equal(f->max_running, 2);
 	assert_int_equal(r.done, 4);
 	assert_true(pos(f, "ev run_end") > pos(f, "ev step_done d"));
-	fake_free(f);
-	free(t);
-	munmap(w, sizeof(*w));
+	fixture_free(f, t, w);
 }
 
 static void test_parallelism_bound(void **state)
@@ -56,9 +52,7 @@ static void test_parallelism_bound(void **state)
 	r = apply(f);
 	assert_int_equal(f->max_running, 5);
 	assert_int_equal(r.elapsed_ms, 100);
-	fake_free(f);
-	free(t);
-	munmap(w, sizeof(*w));
+	fixture_free(f, t, w);
 }
 
 static void test_retry_backoff(void **state)
@@ -82,9 +76,7 @@ static void test_retry_backoff(void **state)
 	assert_int_equal(w->do_sent[0], 1);
 	assert_int_equal(w->token_changed, 0); /* every attempt carries the same token */
 	assert_non_null(strstr(w->token[0][KDX_PHASE_DO], "kdx-r-"));
-	fake_free(f);
-	free(t);
-	munmap(w, sizeof(*w));
+	fixture_free(f, t, w);
 }
 
 static void test_timeout(void **state)
@@ -106,17 +98,13 @@ static void test_timeout(void **state)
 	assert_int_equal(r.failed, 1);
 	assert_int_equal(r.status, KDX_RUN_ROLLED_BACK);
 	assert_int_equal(r.undone, 0); /* nothing completed, nothing to undo */
-	fake_free(f);
-	free(t);
-	munmap(w, sizeof(*w));
+	fixture_free(f, t, w);
 }
 
 static void test_precondition_stops_before_change(void **state)
 {
 	(void)state;
-	tplan *t = tplan_new();
-	add(t, "a", "");
-	add(t, "promote", "a");
+	tplan *t = chain("a", "promote", NULL);
 	world *w = world_new();
 	fake *f = fake_new(t, w);
 	f->c[1].pre = KDX_PRE_FAIL;
@@ -126,18 +114,14 @@ static void test_precondition_stops_before_change(void **state)
 	assert_int_equal(w->do_sent[1], 0);
 	assert_true(pos(f, "undo a#1") > pos(f, "ev step_failed promote"));
 	assert_int_equal(w->applied[0], 0);
-	fake_free(f);
-	free(t);
-	munmap(w, sizeof(*w));
+	fixture_free(f, t, w);
 }
 
 /* a -> b -> d, a -> c; c fails after b and d are done: undo d, then b, then a. */
 static void test_rollback_order(void **state)
 {
 	(void)state;
-	tplan *t = tplan_new();
-	add(t, "a", "");
-	add(t, "b", "a");
+	tplan *t = chain("a", "b", NULL);
 	add(t, "c", "a");
 	add(t, "d", "b");
 	world *w = world_new();
@@ -156,9 +140,7 @@ static void test_rollback_order(void **state)
 	assert_string_not_equal(w->token[0][KDX_PHASE_DO], w->token[0][KDX_PHASE_UNDO]);
 	for (int i = 0; i < 4; i++)
 		assert_int_equal(w->applied[i], 0);
-	fake_free(f);
-	free(t);
-	munmap(w, sizeof(*w));
+	fixture_free(f, t, w);
 }
 
 /* A step still running when another fails finishes, and is then undone; an irreversible
@@ -166,9 +148,7 @@ static void test_rollback_order(void **state)
 static void test_rollback_running_and_irreversible(void **state)
 {
 	(void)state;
-	tplan *t = tplan_new();
-	add(t, "a", "");
-	add(t, "b", "a");
+	tplan *t = chain("a", "b", NULL);
 	add(t, "c", "a");
 	add(t, "d", "b");
 	kdx_step *e = add(t, "e", "a");
@@ -192,18 +172,13 @@ static void test_rollback_running_and_irreversible(void **state)
 	assert_int_equal(r.not_undone, 1);
 	assert_true(pos(f, "undo a#1") > pos(f, "undone b#1"));
 	assert_true(pos(f, "undo a#1") > pos(f, "ev undo_skipped e"));
-	fake_free(f);
-	free(t);
-	munmap(w, sizeof(*w));
+	fixture_free(f, t, w);
 }
 
 static void test_undo_failure_blocks(void **state)
 {
 	(void)state;
-	tplan *t = tplan_new();
-	add(t, "a", "");
-	add(t, "b", "a");
-	add(t, "c", "b");
+	tplan *t = chain("a", "b", "c", NULL);
 	world *w = world_new();
 	fake *f = fake_new(t, w);
 	f->c[2].fail_first = 1;
@@ -213,9 +188,7 @@ static void test_undo_failure_blocks(void **state)
 	assert_int_equal(pos(f, "undo a#1"), -1);
 	assert_true(pos(f, "ev undo_skipped a") >= 0);
 	assert_int_equal(w->applied[0], 1);
-	fake_free(f);
-	free(t);
-	munmap(w, sizeof(*w));
+	fixture_free(f, t, w);
 }
 
 static void test_continue_and_skip(void **state)
@@ -238,9 +211,7 @@ static void test_continue_and_skip(void **state)
 	assert_true(pos(f, "do shift#1") >= 0);
 	assert_int_equal(pos(f, "do gated#1"), -1);
 	assert_true(pos(f, "ev step_skipped gated") >= 0);
-	fake_free(f);
-	free(t);
-	munmap(w, sizeof(*w));
+	fixture_free(f, t, w);
 }
 
 static void test_approval(void **state)
@@ -286,10 +257,7 @@ static void test_approval(void **state)
 static void test_stop_condition(void **state)
 {
 	(void)state;
-	tplan *t = tplan_new();
-	add(t, "a", "");
-	add(t, "b", "a");
-	add(t, "c", "b");
+	tplan *t = chain("a", "b", "c", NULL);
 	world *w = world_new();
 	fake *f = fake_new(t, w);
 	f->stop_at = 15; /* the alarm fires while b runs (10..20) */
@@ -300,9 +268,7 @@ static void test_stop_condition(void **state)
 	assert_true(pos(f, "ev stop_condition") >= 0);
 	assert_true(pos(f, "undo b#1") > pos(f, "done b#1"));
 	assert_int_equal(w->applied[0] + w->applied[1], 0);
-	fake_free(f);
-	free(t);
-	munmap(w, sizeof(*w));
+	fixture_free(f, t, w);
 }
 
 /* While a long step runs, stop conditions are still read every stop_interval_ms: read before
@@ -335,9 +301,7 @@ static void test_stop_condition_while_running(void **state)
 	assert_true(pos(f, "reconcile long") > pos(f, "cancel long#1"));
 	assert_int_equal(when(f, "undo long#1"), 6000);
 	assert_int_equal(w->applied[0] + w->applied[1] + w->applied[2], 0);
-	fake_free(f);
-	free(t);
-	munmap(w, sizeof(*w));
+	fixture_free(f, t, w);
 }
 
 /* Between attempts too (#14.6): a step waiting a minute to retry does not keep an alarm
@@ -362,9 +326,7 @@ static void test_stop_condition_in_backoff(void **state)
 	assert_true(when(f, "ev stop_condition") <= 1000 + 5000);
 	assert_int_equal(pos(f, "do b#2"), -1);
 	assert_int_equal(w->applied[0], 0);
-	fake_free(f);
-	free(t);
-	munmap(w, sizeof(*w));
+	fixture_free(f, t, w);
 }
 
 static void test_deadline(void **state)
@@ -392,18 +354,14 @@ static void test_deadline(void **state)
 	r = apply_with(f, o, NULL);
 	assert_int_equal(r.status, KDX_RUN_ROLLED_BACK);
 	assert_int_equal(r.undone, 2);
-	fake_free(f);
-	free(t);
-	munmap(w, sizeof(*w));
+	fixture_free(f, t, w);
 }
 
 /* kdx simulate: the same scheduling with a journal that checks records and keeps none. */
 static void test_discard_journal(void **state)
 {
 	(void)state;
-	tplan *t = tplan_new();
-	add(t, "a", "");
-	add(t, "b", "a");
+	tplan *t = chain("a", "b", NULL);
 	world *w = world_new();
 	fake *f = fake_new(t, w);
 	f->c[1].fail_first = 1;
