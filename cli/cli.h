@@ -28,6 +28,8 @@ enum kdx_need {
 	KDX_NEED_CREDS = 1 << 4,   /* AWS credentials are loaded (required if it calls AWS) */
 	KDX_NEED_LOCK = 1 << 5,    /* the runbook's lock is taken */
 	KDX_NEED_STORE = 1 << 6,   /* the run store (journals) is opened */
+	KDX_NEED_STORE_REGIONS = 1 << 7, /* the safety analysis asks AWS where the store lives
+					    (DescribeTable: a global table's replicas) */
 };
 
 typedef struct kdx_command {

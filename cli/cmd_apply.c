@@ -10,6 +10,7 @@
 #include "../common/strbuf.h"
 #include "../executor/approval_rec.h"
 #include "../executor/approvals.h"
+#include "../executor/store/store_open.h"
 #include "../executor/run.h"
 
 #include <stdio.h>
@@ -90,7 +91,7 @@ static int setup_approvals(kdx_approvals *ap, const apply_args *a, const kdx_pla
 	/* only a real run with a gate asks STS; without credentials the runner is unknown,
 	 * which leaves the gates to -approve and to other people's records */
 	if (gated && !a->rb.dry_run && (a->approve.n || a->approval_timeout) &&
-	    kdx_aws_caller_arn(NULL, runner, &err) < 0)
+	    kdx_store_caller_arn(NULL, runner, &err) < 0)
 		strbuf_reset(runner);
 	strbuf_reset(&err);
 	strbuf src = STRBUF_INIT;

@@ -161,6 +161,7 @@ typedef struct kdx_store_ops {
 /* Each implementation embeds these as its first member. */
 struct kdx_store {
 	const kdx_store_ops *ops;
+	char *identity; /* kdx_store_set_identity: the runner's AWS identity for lock holders */
 };
 struct kdx_store_run {
 	kdx_store *store;
@@ -197,6 +198,10 @@ kdx_store *kdx_store_open_file(const char *dir);
 /* Keeps nothing: create/open/append succeed, read finds nothing, locks are always free. */
 kdx_store *kdx_store_open_discard(void);
 void kdx_store_free(kdx_store *s);
+/* The runner's AWS identity (an ARN, or "unknown"), written into every lock this store
+ * takes so that a second run names it as the holder's. The S3 and DynamoDB stores ask STS
+ * themselves; the file store knows only what it is told here. */
+void kdx_store_set_identity(kdx_store *s, const char *arn);
 /* The file store's directory, or NULL for another store. */
 const char *kdx_store_file_dir(const kdx_store *s);
 
@@ -207,6 +212,10 @@ int kdx_store_run_ident(kdx_store *s, const char *run_id, kdx_run_ident *id, str
  * runs of other runbooks that share the prefix ("fo" and "fo-eu") are never listed. */
 int kdx_store_list_runs(kdx_store *s, const kdx_run_ident *want, kdx_run_list *out,
 			strbuf *err);
+/* A new run id for key: "<key>-<YYYYmmddTHHMMSSZ>-<pid>", with "-n" for the n-th this
+ * process made in the same second -- made before the run is created so that the locks a
+ * run takes name it (a store still refuses an id that exists). The caller frees it. */
+char *kdx_run_id_new(const char *key);
 /* The lock name of a key and environment: "<key>-<env>" (env "default" when NULL). */
 char *kdx_store_lock_name(const char *key, const char *env);
 

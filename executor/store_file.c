@@ -350,6 +350,10 @@ static void fill_lease(kdx_lease *l, const kdx_lock_info *info)
 	l->host = xstrdup(info->host);
 	l->user = xstrdup(info->user);
 	l->since = xstrdup(info->since);
+	if (*info->identity) {
+		free(l->identity);
+		l->identity = xstrdup(info->identity);
+	}
 	l->pid = info->pid;
 	l->token = info->token;
 	l->expires_ms = 0;
@@ -361,6 +365,7 @@ static int f_lock_take(kdx_store *s, const char *name, int64_t ttl_ms, kdx_lease
 	char *p = lock_path((file_store *)s, name);
 	kdx_lock lk;
 	kdx_lock_init(&lk);
+	lk.identity = l->identity;
 	int rc = kdx_lock_acquire(&lk, p, l->command ? l->command : "kdx", err);
 	if (rc == 0) {
 		kdx_lock_info info;

@@ -778,6 +778,18 @@ static int describe_table(ddb_store *s, kdx_arena *a, const kdx_value **table, a
 	return rc;
 }
 
+/* describe_table, and a table that does not exist is an error. */
+static int describe_existing(ddb_store *s, kdx_arena *a, const kdx_value **table, aws_error *e,
+			     strbuf *err)
+{
+	int rc = describe_table(s, a, table, e, err);
+	if (rc == 0 && !*table) {
+		strbuf_addf(err, "table '%s' does not exist in %s", s->table, s->r.aws.region);
+		rc = -1;
+	}
+	return rc;
+}
+
 /* Does the table have kdx's key schema (pk S HASH, sk N RANGE)? */
 static bool kdx_schema(const kdx_value *t, strbuf *why)
 {
@@ -834,11 +846,7 @@ int kdx_store_dynamodb_probe(kdx_store *base, strbuf *err)
 	aws_error_init(&e);
 	strbuf why = STRBUF_INIT;
 	const kdx_value *t = NULL;
-	int rc = describe_table(s, &a, &t, &e, &why);
-	if (rc == 0 && !t) {
-		strbuf_addf(&why, "table '%s' does not exist in %s", s->table, s->r.aws.region);
-		rc = -1;
-	}
+	int rc = describe_existing(s, &a, &t, &e, &why);
 	if (rc == 0 && (rc = check_schema(s, t, &why)) == 0) {
 		char pk[64];
 		snprintf(pk, sizeof(pk), "probe#%ld", (long)getpid());
@@ -940,6 +948,38 @@ int kdx_store_dynamodb_init(kdx_store *base, strbuf *out, strbuf *err)
 	}
 	if (rc < 0)
 		strbuf_addf(err, "table '%s' in %s: %s", s->table, s->r.aws.region, why.buf);
+	aws_error_release(&e);
+	strbuf_release(&why);
+	kdx_arena_release(&a);
+	return rc;
+}
+
+int kdx_store_dynamodb_regions(kdx_store *base, kdx_names *out, strbuf *err)
+{
+	ddb_store *s = (ddb_store *)base;
+	kdx_arena a;
+	kdx_arena_init(&a);
+	aws_error e;
+	aws_error_init(&e);
+	strbuf why = STRBUF_INIT;
+	const kdx_value *t = NULL;
+	int rc = describe_existing(s, &a, &t, &e, &why);
+	if (rc == 0) {
+		/* the table's own region first, then every other replica DescribeTable lists */
+		kdx_names_add(out, s->r.aws.region);
+		strbuf rs = STRBUF_INIT;
+		replicas(t, &rs);
+		for (char *tok = rs.buf, *next; tok && *tok; tok = next) {
+			next = strchr(tok, ',');
+			if (next)
+				*next++ = '\0';
+			if (strcmp(tok, s->r.aws.region))
+				kdx_names_add(out, tok);
+		}
+		strbuf_release(&rs);
+	} else {
+		strbuf_addstr(err, why.buf);
+	}
 	aws_error_release(&e);
 	strbuf_release(&why);
 	kdx_arena_release(&a);
