@@ -192,8 +192,8 @@ static int run(apply_args *a, const char *arg)
 	strbuf where = STRBUF_INIT;
 	if (run_id.len && !a->rb.dry_run)
 		kdx_store_describe(store, run_id.buf, &where);
-	if (where.len && access(where.buf, F_OK) == 0)
-		kdx_report_after_run(where.buf); /* a file store: the report goes beside the journal */
+	if (where.len)
+		kdx_report_after_run(store, run_id.buf); /* into the run's store, beside it */
 	if (rc < 0) {
 		kdx_rb_error(err.buf);
 		if (where.len)

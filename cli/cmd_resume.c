@@ -275,8 +275,8 @@ int kdx_recover_main(int argc, char **argv, bool rollback)
 					 &eo, &res, &err);
 		strbuf where = STRBUF_INIT;
 		kdx_store_describe(store, run_id.buf, &where);
-		if (where.len && access(where.buf, F_OK) == 0)
-			kdx_report_after_run(where.buf); /* a file store: beside the journal */
+		if (run_id.len)
+			kdx_report_after_run(store, run_id.buf); /* into the run's store */
 		strbuf_release(&where);
 		if (x < 0) {
 			kdx_rb_error(err.buf);

@@ -319,6 +319,40 @@ int kdx_store_approval_list(kdx_store *s, const char *run_id, kdx_names *out, st
 	return s->ops->approval_list(s, run_id, out, err);
 }
 
+bool kdx_store_plain_name(const char *s)
+{
+	if (!s || !*s || *s == '.')
+		return false;
+	for (; *s; s++)
+		if (*s == '/' || *s == '\n' || *s == '\t' || *s == '\\')
+			return false;
+	return true;
+}
+
+int kdx_store_doc_put(kdx_store *s, const char *run_id, const char *name, const char *body,
+		      size_t len, strbuf *err)
+{
+	if (!s->ops->doc_put)
+		return 0;
+	if (!kdx_store_plain_name(run_id) || !kdx_store_plain_name(name)) {
+		strbuf_addf(err, "'%s' of run '%s' is not a plain document name", name, run_id);
+		return -1;
+	}
+	return s->ops->doc_put(s, run_id, name, body, len, err);
+}
+
+int kdx_store_doc_get(kdx_store *s, const char *run_id, const char *name, strbuf *out,
+		      strbuf *err)
+{
+	if (!s->ops->doc_get)
+		return 1;
+	if (!kdx_store_plain_name(run_id) || !kdx_store_plain_name(name)) {
+		strbuf_addf(err, "'%s' of run '%s' is not a plain document name", name, run_id);
+		return -1;
+	}
+	return s->ops->doc_get(s, run_id, name, out, err);
+}
+
 void kdx_store_free(kdx_store *s)
 {
 	if (s) {

@@ -155,6 +155,15 @@ typedef struct kdx_store_ops {
 	/* The steps approved for run_id, and by whom ("step\tby" per item). */
 	int (*approval_list)(kdx_store *s, const char *run_id, kdx_names *out, strbuf *err);
 
+	/* A document of a run kept beside its records under a plain name: its evidence report
+	 * ("report.md", "report.json"), written at the end of every apply, resume and rollback
+	 * so that kdx report finds it from any machine. put replaces; get returns 1 when there
+	 * is none. NULL in a store that keeps none (discard). */
+	int (*doc_put)(kdx_store *s, const char *run_id, const char *name, const char *body,
+		       size_t len, strbuf *err);
+	int (*doc_get)(kdx_store *s, const char *run_id, const char *name, strbuf *out,
+		       strbuf *err);
+
 	void (*free)(kdx_store *s);
 } kdx_store_ops;
 
@@ -189,11 +198,19 @@ int kdx_store_lock_break(kdx_store *s, const char *name, strbuf *err);
 int kdx_store_approval_put(kdx_store *s, const char *run_id, const char *step, const char *by,
 			   strbuf *err);
 int kdx_store_approval_list(kdx_store *s, const char *run_id, kdx_names *out, strbuf *err);
+/* Step names, run ids and document names that may become part of a key or a file name:
+ * not empty, no '/', '\\', tab or newline, no leading '.'. */
+bool kdx_store_plain_name(const char *s);
+/* put: 0 also in a store that keeps no documents; get: 1 when there is none. */
+int kdx_store_doc_put(kdx_store *s, const char *run_id, const char *name, const char *body,
+		      size_t len, strbuf *err);
+int kdx_store_doc_get(kdx_store *s, const char *run_id, const char *name, strbuf *out,
+		      strbuf *err);
 
 
 /* A directory (created 0700 when first written): runs are "<dir>/<run_id>.jsonl", locks
  * "<dir>/<name>.lock" (O_EXCL + flock), fencing counters "<dir>/<name>.fence", approvals
- * "<dir>/<run_id>.approvals/<step>". */
+ * "<dir>/<run_id>.approvals/<step>", documents "<dir>/<run_id>.<name>". */
 kdx_store *kdx_store_open_file(const char *dir);
 /* Keeps nothing: create/open/append succeed, read finds nothing, locks are always free. */
 kdx_store *kdx_store_open_discard(void);

@@ -456,22 +456,46 @@ static char *approvals_dir(const file_store *fs, const char *run_id)
 	return strbuf_detach(&sb, NULL);
 }
 
-/* Step names are identifiers; anything else must not become a path. */
-static bool plain_name(const char *s)
+/* ---- documents: "<dir>/<run_id>.<name>" ---- */
+
+static char *doc_path(const file_store *fs, const char *run_id, const char *name)
 {
-	if (!*s || *s == '.')
-		return false;
-	for (; *s; s++)
-		if (*s == '/' || *s == '\n' || *s == '\t')
-			return false;
-	return true;
+	strbuf sb = STRBUF_INIT;
+	strbuf_addf(&sb, "%s/%s.%s", fs->dir, run_id, name);
+	return strbuf_detach(&sb, NULL);
+}
+
+static int f_doc_put(kdx_store *s, const char *run_id, const char *name, const char *body,
+		     size_t len, strbuf *err)
+{
+	file_store *fs = (file_store *)s;
+	if (make_dir(fs, err) < 0)
+		return -1;
+	char *p = doc_path(fs, run_id, name);
+	int rc = kdx_atomic_write(p, body, len, 0600, err);
+	free(p);
+	return rc;
+}
+
+static int f_doc_get(kdx_store *s, const char *run_id, const char *name, strbuf *out,
+		     strbuf *err)
+{
+	char *p = doc_path((file_store *)s, run_id, name);
+	int rc = 0;
+	if (strbuf_read_file(out, p) < 0) {
+		rc = errno == ENOENT ? 1 : -1;
+		if (rc < 0)
+			strbuf_addf(err, "cannot read '%s': %s", p, strerror(errno));
+	}
+	free(p);
+	return rc;
 }
 
 static int f_approval_put(kdx_store *s, const char *run_id, const char *step, const char *by,
 			  strbuf *err)
 {
 	file_store *fs = (file_store *)s;
-	if (!plain_name(step) || !plain_name(run_id)) {
+	if (!kdx_store_plain_name(step) || !kdx_store_plain_name(run_id)) {
 		strbuf_addf(err, "cannot record an approval of step '%s': not a step name", step);
 		return -1;
 	}
@@ -571,6 +595,8 @@ static const kdx_store_ops file_ops = {
 	.lock_break = f_lock_break,
 	.approval_put = f_approval_put,
 	.approval_list = f_approval_list,
+	.doc_put = f_doc_put,
+	.doc_get = f_doc_get,
 	.free = f_free,
 };
 
