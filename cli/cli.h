@@ -30,6 +30,8 @@ enum kdx_need {
 	KDX_NEED_STORE = 1 << 6,   /* the run store (journals) is opened */
 	KDX_NEED_SIGNALS = 1 << 7, /* SIGINT/SIGTERM stop the run as a crash would, children
 				    * first (cli/interrupt.h); installed by main before .run */
+	KDX_NEED_STORE_REGIONS = 1 << 8, /* the safety analysis asks AWS where the store lives
+					    (DescribeTable: a global table's replicas) */
 };
 
 typedef struct kdx_command {

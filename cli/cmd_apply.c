@@ -10,6 +10,7 @@
 #include "../common/strbuf.h"
 #include "../executor/approval_rec.h"
 #include "../executor/approvals.h"
+#include "../executor/store/store_open.h"
 #include "../executor/run.h"
 
 #include <stdio.h>
@@ -90,7 +91,7 @@ static int setup_approvals(kdx_approvals *ap, const apply_args *a, const kdx_pla
 	/* only a real run with a gate asks STS; without credentials the runner is unknown,
 	 * which leaves the gates to -approve and to other people's records */
 	if (gated && !a->rb.dry_run && (a->approve.n || a->approval_timeout) &&
-	    kdx_aws_caller_arn(NULL, runner, &err) < 0)
+	    kdx_store_caller_arn(NULL, runner, &err) < 0)
 		strbuf_reset(runner);
 	strbuf_reset(&err);
 	strbuf src = STRBUF_INIT;
@@ -163,7 +164,7 @@ static int run(apply_args *a, const char *arg)
 	kdx_store *store = a->rb.dry_run ? kdx_store_open_discard()
 					 : kdx_rb_store(r.fe.comp.plan->store.url, path, &a->rb);
 	/* the store is checked before anything changes (kdx_rb_store printed why not) */
-	if (!store || kdx_rb_store_probe(store) < 0)
+	if (!store || kdx_rb_store_probe(&r, store) < 0)
 		goto out_store;
 	/* a gate nobody approved on the command line waits for records in the run's store
 	 * (kdx approve), looking every 2 s */
@@ -191,8 +192,8 @@ static int run(apply_args *a, const char *arg)
 	strbuf where = STRBUF_INIT;
 	if (run_id.len && !a->rb.dry_run)
 		kdx_store_describe(store, run_id.buf, &where);
-	if (where.len && access(where.buf, F_OK) == 0)
-		kdx_report_after_run(where.buf); /* a file store: the report goes beside the journal */
+	if (where.len)
+		kdx_report_after_run(store, run_id.buf); /* into the run's store, beside it */
 	if (rc < 0) {
 		kdx_rb_error(err.buf);
 		if (where.len)

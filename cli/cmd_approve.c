@@ -110,7 +110,7 @@ int cmd_approve(int argc, char **argv)
 		     st.end_status ? st.end_status : "ended");
 		goto out;
 	}
-	if (kdx_aws_caller_arn(NULL, &arn, &err) < 0) {
+	if (kdx_store_caller_arn(NULL, &arn, &err) < 0) {
 		fail("cannot tell who approves (an approval names its AWS identity): %s", err.buf);
 		goto out;
 	}

@@ -75,9 +75,11 @@ static int newest_in_store(kdx_store *s, strbuf *run_id, strbuf *err)
 }
 
 /* The run the arguments name in store s (-state URL): a runbook's newest run, a run id, or
- * the newest run of all; its records in text, its name for messages in where. */
-static int read_from_store(kdx_store *s, const char *arg, strbuf *text, strbuf *where,
-			   strbuf *err)
+ * the newest run of all; its name for messages in where. In text: the report document doc
+ * the run's last apply, resume or rollback left in the store (*stored true), or else (doc
+ * NULL, or none kept) the run's records, to make the report from. */
+static int read_from_store(kdx_store *s, const char *arg, const char *doc, strbuf *text,
+			   bool *stored, strbuf *where, strbuf *err)
 {
 	strbuf run_id = STRBUF_INIT;
 	size_t al = arg ? strlen(arg) : 0;
@@ -95,9 +97,16 @@ static int read_from_store(kdx_store *s, const char *arg, strbuf *text, strbuf *
 	} else {
 		rc = newest_in_store(s, &run_id, err);
 	}
+	*stored = false;
 	if (rc == 0) {
 		kdx_store_describe(s, run_id.buf, where);
-		rc = kdx_store_read(s, run_id.buf, 0, text, err);
+		int got = doc ? kdx_store_doc_get(s, run_id.buf, doc, text, err) : 1;
+		if (got == 0)
+			*stored = true;
+		else if (got < 0)
+			rc = -1;
+		else
+			rc = kdx_store_read(s, run_id.buf, 0, text, err);
 	}
 	strbuf_release(&run_id);
 	return rc;
@@ -118,6 +127,7 @@ int cmd_report(int argc, char **argv)
 	memset(&r, 0, sizeof(r));
 	char *url_dir = NULL;
 	int got = -1;
+	bool stored_out = false;
 	int rc = kdx_parse_flags(cmd, argc, argv, flags, &pos);
 	if (rc) {
 		rc = rc < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
@@ -149,8 +159,17 @@ int cmd_report(int argc, char **argv)
 		} else {
 			/* any other store behind the seam (s3://...): the run's records */
 			strbuf text = STRBUF_INIT;
-			if (read_from_store(s, arg, &text, &path, &err) == 0)
+			const char *doc = fmt == KDX_FORMAT_MD ? "report.md"
+					  : fmt == KDX_FORMAT_JSON ? "report.json" : NULL;
+			bool stored = false;
+			if (read_from_store(s, arg, doc, &text, &stored, &path, &err) == 0 && stored) {
+				/* as the run wrote it, whichever machine ran it */
+				strbuf_add(&out, text.buf, text.len);
+				got = 0;
+				stored_out = true;
+			} else if (!err.len) {
 				got = kdx_report_collect_text(&r, path.buf, text.buf, text.len, ".", &err);
+			}
 			strbuf_release(&text);
 		}
 		kdx_store_free(s);
@@ -189,7 +208,9 @@ int cmd_report(int argc, char **argv)
 	got = kdx_report_collect(&r, path.buf, &err);
 render:
 	if (got == 0) {
-		if (fmt == KDX_FORMAT_JSON)
+		if (stored_out) /* out holds the stored report */
+			;
+		else if (fmt == KDX_FORMAT_JSON)
 			kdx_report_json(&out, &r);
 		else if (fmt == KDX_FORMAT_SVG)
 			kdx_report_svg(&out, &r);

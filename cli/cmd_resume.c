@@ -7,6 +7,7 @@
 
 #include "../executor/approval_rec.h"
 #include "../executor/approvals.h"
+#include "../executor/store/store_open.h"
 #include "../executor/journal.h"
 #include "../executor/lock.h"
 #include "../executor/run.h"
@@ -249,7 +250,7 @@ int kdx_recover_main(int argc, char **argv, bool rollback)
 		for (size_t i = 0; i < r.fe.comp.plan->nsteps; i++)
 			gated |= r.fe.comp.plan->steps[i].approval;
 		if (gated && (approve.n || approval_timeout) &&
-		    kdx_aws_caller_arn(NULL, &runner, &ierr) < 0)
+		    kdx_store_caller_arn(NULL, &runner, &ierr) < 0)
 			strbuf_reset(&runner);
 		strbuf_release(&ierr);
 		ap.store = store;
@@ -269,12 +270,13 @@ int kdx_recover_main(int argc, char **argv, bool rollback)
 		kdx_real_clock clk;
 		kdx_real_clock_init(&clk);
 		kdx_run_result res;
+		kdx_rb_store_identify(&r, store);
 		int x = kdx_exec_recover(r.fe.comp.plan, run_id.buf, rollback, &r.be.be, &clk.base,
 					 &eo, &res, &err);
 		strbuf where = STRBUF_INIT;
 		kdx_store_describe(store, run_id.buf, &where);
-		if (where.len && access(where.buf, F_OK) == 0)
-			kdx_report_after_run(where.buf); /* a file store: beside the journal */
+		if (run_id.len)
+			kdx_report_after_run(store, run_id.buf); /* into the run's store */
 		strbuf_release(&where);
 		if (x < 0) {
 			kdx_rb_error(err.buf);

@@ -78,8 +78,8 @@ const kdx_command kdx_commands[] = {
 		   "  -allow-exec       let core.exec and Terraform run the local commands the\n"
 		   "                    runbook's allow_exec lists (off by default)\n",
 	  .run = cmd_apply,
-	  .needs = KDX_NEED_COMPILE | KDX_NEED_RUNBOOK | KDX_NEED_CHECK | KDX_NEED_CREDS | KDX_NEED_LOCK |
-		   KDX_NEED_STORE | KDX_NEED_SIGNALS },
+	  .needs = KDX_NEED_COMPILE | KDX_NEED_RUNBOOK | KDX_NEED_CHECK | KDX_NEED_STORE_REGIONS |
+		   KDX_NEED_CREDS | KDX_NEED_LOCK | KDX_NEED_STORE | KDX_NEED_SIGNALS },
 	{ .name = "approve", .summary = "Approve (or deny) a gated step of a run, from anywhere that reaches its store",
 	  .usage = "Usage: kdx approve [-deny] [-comment TEXT] [-state URL | -state-dir DIR] RUN STEP\n\n"
 		   "  Records who approves (the AWS caller identity from STS, the OS user and\n"
@@ -112,7 +112,7 @@ const kdx_command kdx_commands[] = {
 		   "  -explain NAME     what an analysis proves and why it matters: graph, traffic,\n"
 		   "                    capacity, rto, rpo, fencing, reversibility, races, state\n",
 	  .run = cmd_check,
-	  .needs = KDX_NEED_COMPILE | KDX_NEED_RUNBOOK | KDX_NEED_CHECK },
+	  .needs = KDX_NEED_COMPILE | KDX_NEED_RUNBOOK | KDX_NEED_CHECK | KDX_NEED_STORE_REGIONS },
 	{ .name = "export", .summary = "Compile a proven runbook to an AWS ARC Region switch plan",
 	  .usage = "Usage: kdx export arc FILE -execution-role ARN [-format json|cloudformation]\n"
 		   "                  [-target REGION] [-account ID] [-approval-role ARN] [-name NAME]\n"
@@ -197,7 +197,7 @@ const kdx_command kdx_commands[] = {
 		   HELP_SOURCE
 		   "  -allow-exec       accept a runbook with core.exec or Terraform (shown, never run)\n",
 	  .run = cmd_plan,
-	  .needs = KDX_NEED_COMPILE | KDX_NEED_RUNBOOK | KDX_NEED_CHECK | KDX_NEED_CREDS },
+	  .needs = KDX_NEED_COMPILE | KDX_NEED_RUNBOOK | KDX_NEED_CHECK | KDX_NEED_STORE_REGIONS | KDX_NEED_CREDS },
 	{ .name = "report", .summary = "The evidence of a run: predicted and actual step times, RTO, approvals, rollback",
 	  .usage = "Usage: kdx report [RUNBOOK.kdx | JOURNAL | RUN] [-format md|json|svg|junit] [-state-dir DIR | -state URL] [-o FILE]\n\n"
 		   "  Reads a run's journal (default: the newest run in the state directory) and\n"
@@ -227,8 +227,8 @@ const kdx_command kdx_commands[] = {
 		   "                  never overrides different vars)\n"
 		   HELP_RUN_STORE,
 	  .run = cmd_resume,
-	  .needs = KDX_NEED_COMPILE | KDX_NEED_RUNBOOK | KDX_NEED_CHECK | KDX_NEED_CREDS | KDX_NEED_LOCK |
-		   KDX_NEED_STORE | KDX_NEED_SIGNALS },
+	  .needs = KDX_NEED_COMPILE | KDX_NEED_RUNBOOK | KDX_NEED_CHECK | KDX_NEED_STORE_REGIONS |
+		   KDX_NEED_CREDS | KDX_NEED_LOCK | KDX_NEED_STORE | KDX_NEED_SIGNALS },
 	{ .name = "rollback", .summary = "Undo what a run's journal shows done, in reverse order",
 	  .usage = "Usage: kdx rollback [-journal FILE] [FILE] [-json] [-parallelism N] [-state-dir DIR]\n\n"
 		   "  Undoes exactly the steps the journal shows done (in-doubt ones are checked\n"
@@ -239,8 +239,8 @@ const kdx_command kdx_commands[] = {
 		   "  -force REASON   undo although the runbook text changed (journalled)\n"
 		   HELP_RUN_STORE,
 	  .run = cmd_rollback,
-	  .needs = KDX_NEED_COMPILE | KDX_NEED_RUNBOOK | KDX_NEED_CHECK | KDX_NEED_CREDS | KDX_NEED_LOCK |
-		   KDX_NEED_STORE | KDX_NEED_SIGNALS },
+	  .needs = KDX_NEED_COMPILE | KDX_NEED_RUNBOOK | KDX_NEED_CHECK | KDX_NEED_STORE_REGIONS |
+		   KDX_NEED_CREDS | KDX_NEED_LOCK | KDX_NEED_STORE | KDX_NEED_SIGNALS },
 	{ .name = "show", .summary = "Show a saved plan or a run's journal",
 	  .usage = "Usage: kdx show [-json | -format text|json|md] FILE.kdx | PLANFILE | JOURNAL | -journal JOURNAL\n\n"
 		   "  A runbook: its steps as the front end lowers them (checked like kdx check).\n"

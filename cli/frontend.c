@@ -70,7 +70,7 @@ int kdx_fe_load(kdx_fe *fe, const char *path, const kdx_fe_opts *o, unsigned nee
 	if (!(needs & KDX_NEED_CHECK))
 		return 0;
 	if (kdx_state_choose(fe->comp.plan, &fe->comp.arena, &fe->comp.diags, o->state_url,
-			     o->state_dir) < 0)
+			     o->state_dir, needs & KDX_NEED_STORE_REGIONS) < 0)
 		return -1;
 	fe->checked = true;
 	return kdx_safety_check(fe->comp.plan, &fe->comp.diags, &fe->rep) < 0 ? -1 : 0;

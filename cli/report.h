@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "../common/strbuf.h"
+#include "../executor/store.h"
 
 typedef struct kdx_report_step {
 	char *name;
@@ -69,12 +70,15 @@ int kdx_report_collect_text(kdx_report *r, const char *name, const char *text, s
 			    const char *base_dir, strbuf *err);
 void kdx_report_release(kdx_report *r);
 
-/* Write the report of the run in journal (…/NAME.jsonl) beside it, as NAME.report.md and
- * NAME.report.json (the end of every apply, resume and rollback). -1 with err on failure. */
-int kdx_report_beside(const char *journal, strbuf *err);
-/* kdx_report_beside, with a warning on stderr when it fails: a run is not failed by its
- * report. */
-void kdx_report_after_run(const char *journal);
+/* Write the report of run_id into its store beside its records, as the documents
+ * "report.md" and "report.json" (a file store: NAME.report.md and NAME.report.json beside
+ * NAME.jsonl; S3: reports/RUN/...; DynamoDB: items "report#RUN") -- the end of every
+ * apply, resume and rollback, so that kdx report finds them from any machine. -1 with err
+ * on failure. */
+int kdx_report_into_store(kdx_store *s, const char *run_id, strbuf *err);
+/* kdx_report_into_store, with a warning on stderr when it fails: a run is not failed by
+ * its report. */
+void kdx_report_after_run(kdx_store *s, const char *run_id);
 
 void kdx_report_md(strbuf *out, const kdx_report *r);
 void kdx_report_json(strbuf *out, const kdx_report *r);

@@ -315,39 +315,45 @@ void kdx_report_junit(strbuf *out, const kdx_report *r)
 	strbuf_release(&v);
 }
 
-int kdx_report_beside(const char *journal, strbuf *err)
+int kdx_report_into_store(kdx_store *s, const char *run_id, strbuf *err)
 {
 	kdx_report r;
-	size_t l = strlen(journal);
-	if (l < 7 || strcmp(journal + l - 6, ".jsonl")) {
-		strbuf_addf(err, "'%s' is not a journal file (*.jsonl)", journal);
-		return -1;
+	strbuf where = STRBUF_INIT, text = STRBUF_INIT, md = STRBUF_INIT, js = STRBUF_INIT;
+	kdx_store_describe(s, run_id, &where);
+	int rc;
+	if (kdx_store_file_dir(s)) {
+		rc = kdx_report_collect(&r, where.buf, err); /* the runbook found from .kdx/'s parent */
+	} else {
+		/* this process started or continued the run: relative runbook paths are ours */
+		rc = kdx_store_read(s, run_id, 0, &text, err);
+		if (rc == 0)
+			rc = kdx_report_collect_text(&r, where.buf, text.buf, text.len, ".", err);
+		else
+			memset(&r, 0, sizeof(r));
 	}
-	int rc = kdx_report_collect(&r, journal, err);
-	strbuf md = STRBUF_INIT, js = STRBUF_INIT, path = STRBUF_INIT;
 	if (rc == 0) {
 		kdx_report_md(&md, &r);
 		kdx_report_json(&js, &r);
-		strbuf_add(&path, journal, l - 6);
-		strbuf_addstr(&path, ".report.md");
-		rc = kdx_atomic_write(path.buf, md.buf, md.len, 0600, err);
-		strbuf_reset(&path);
-		strbuf_add(&path, journal, l - 6);
-		strbuf_addstr(&path, ".report.json");
+		rc = kdx_store_doc_put(s, run_id, "report.md", md.buf, md.len, err);
 		if (rc == 0)
-			rc = kdx_atomic_write(path.buf, js.buf, js.len, 0600, err);
+			rc = kdx_store_doc_put(s, run_id, "report.json", js.buf, js.len, err);
 	}
 	kdx_report_release(&r);
+	strbuf_release(&where);
+	strbuf_release(&text);
 	strbuf_release(&md);
 	strbuf_release(&js);
-	strbuf_release(&path);
 	return rc;
 }
 
-void kdx_report_after_run(const char *journal)
+void kdx_report_after_run(kdx_store *s, const char *run_id)
 {
-	strbuf err = STRBUF_INIT;
-	if (kdx_report_beside(journal, &err) < 0)
+	strbuf err = STRBUF_INIT, first = STRBUF_INIT;
+	/* a run that never got a record (refused before it began) has nothing to report */
+	bool begun = kdx_store_read(s, run_id, 1, &first, &err) == 0 && first.len;
+	strbuf_reset(&err);
+	if (begun && kdx_report_into_store(s, run_id, &err) < 0)
 		fprintf(stderr, "kdx: warning: could not write the run's report: %s\n", err.buf);
+	strbuf_release(&first);
 	strbuf_release(&err);
 }

@@ -260,9 +260,28 @@ kdx_store *kdx_rb_store(const char *url, const char *runbook_path, const kdx_rb_
 	return s;
 }
 
-int kdx_rb_store_probe(kdx_store *s)
+void kdx_rb_store_identify(const kdx_rb *r, kdx_store *s)
+{
+	/* the shared stores ask STS themselves when they take a lock; a file store's lock
+	 * names the AWS identity only when told. A runbook that calls no AWS API (Terraform or
+	 * local commands only) never reaches STS for it, nor one run without credentials:
+	 * their locks say "unknown". */
+	if (!kdx_store_file_dir(s))
+		return;
+	if (!r->have_creds || r->fe.naws == 0) {
+		kdx_store_set_identity(s, "unknown");
+		return;
+	}
+	strbuf arn = STRBUF_INIT, err = STRBUF_INIT;
+	kdx_store_set_identity(s, kdx_store_caller_arn(NULL, &arn, &err) == 0 ? arn.buf : "unknown");
+	strbuf_release(&arn);
+	strbuf_release(&err);
+}
+
+int kdx_rb_store_probe(const kdx_rb *r, kdx_store *s)
 {
 	strbuf err = STRBUF_INIT;
+	kdx_rb_store_identify(r, s);
 	int rc = kdx_store_probe(s, &err);
 	if (rc < 0)
 		kdx_rb_error(err.buf);

@@ -58,8 +58,13 @@ void kdx_rb_ident(const kdx_rb *r, const char *path, const kdx_rb_opts *o, kdx_r
  * next to the runbook. A file store owned by another user or writable by group or others
  * is refused. NULL with the error printed. */
 kdx_store *kdx_rb_store(const char *url, const char *runbook_path, const kdx_rb_opts *o);
-/* Before the first change: can the store be read and written? Prints why not. */
-int kdx_rb_store_probe(kdx_store *s);
+/* Before the first change: can the store be read and written? Prints why not. Also
+ * kdx_rb_store_identify. */
+int kdx_rb_store_probe(const kdx_rb *r, kdx_store *s);
+/* Before a run takes its locks: a file store learns the runner's AWS identity (STS, asked
+ * only when the runbook calls AWS and has credentials; else "unknown") so that its locks
+ * name it as the shared stores' do. */
+void kdx_rb_store_identify(const kdx_rb *r, kdx_store *s);
 /* -state / -state-dir / $KDX_STATE as one URL, or NULL (resume and rollback choose the store
  * before they compile the runbook). */
 const char *kdx_rb_state_url(const kdx_rb_opts *o, strbuf *buf);

@@ -2,12 +2,46 @@
 #include "state.h"
 #include "../common/store_url.h"
 #include "../executor/aws/credentials.h"
+#include "../executor/store/store_open.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+/* A DynamoDB table's regions from DescribeTable (a global table's replicas as AWS knows
+ * them, not as the URL says); the URL's stay when AWS cannot be asked, and say why. */
+static void table_regions(kdx_plan_store *st, kdx_arena *a)
+{
+	kdx_store *s = NULL;
+	kdx_names got = { 0 };
+	strbuf err = STRBUF_INIT;
+	int rc = kdx_store_open_url(st->url, &s, &err);
+	if (rc == 0)
+		rc = kdx_store_regions(s, &got, &err);
+	if (rc == 0) {
+		st->regions = KDX_NEWN(a, const char *, got.n + 1);
+		st->nregions = 0;
+		for (size_t i = 0; i < got.n; i++)
+			st->regions[st->nregions++] = kdx_arena_strdup(a, got.v[i]);
+		st->global = got.n > 1;
+		st->regions_from = "DescribeTable";
+	} else {
+		strbuf why = STRBUF_INIT;
+		/* the first line: the credential chain's search is long, its first line says it */
+		const char *nl = strpbrk(err.buf, "\n;");
+		int n = nl ? (int)(nl - err.buf) : (int)err.len;
+		while (n > 0 && strchr(" :", err.buf[n - 1]))
+			n--;
+		strbuf_addf(&why, "DescribeTable could not be asked: %.*s", n, err.buf);
+		st->regions_note = kdx_arena_strdup(a, why.buf);
+		strbuf_release(&why);
+	}
+	kdx_names_release(&got);
+	strbuf_release(&err);
+	kdx_store_free(s);
+}
+
 int kdx_state_choose(kdx_plan *plan, kdx_arena *a, kdx_diags *d, const char *flag_url,
-		     const char *state_dir)
+		     const char *state_dir, bool ask_aws)
 {
 	kdx_plan_store *st = &plan->store;
 	const char *env = getenv("KDX_STATE");
@@ -54,7 +88,10 @@ int kdx_state_choose(kdx_plan *plan, kdx_arena *a, kdx_diags *d, const char *fla
 			if (strcmp(u.replicas[i], home))
 				st->regions[st->nregions++] = kdx_arena_strdup(a, u.replicas[i]);
 		free(chain);
+		st->regions_from = "the URL";
 	}
+	if (u.kind == KDX_STORE_DYNAMODB && ask_aws)
+		table_regions(st, a);
 	kdx_store_url_release(&u);
 	return 0;
 }

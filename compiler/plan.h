@@ -151,6 +151,10 @@ typedef struct kdx_plan_store {
 				      other replicas; none for a local store */
 	size_t nregions;
 	bool global;               /* a global table: it survives while most replicas do */
+	const char *regions_from;  /* where the regions come from, for messages: "DescribeTable"
+				      or "the URL" (NULL: a local store) */
+	const char *regions_note;  /* why the URL's were used (DescribeTable not asked or
+				      failed), or NULL */
 } kdx_plan_store;
 
 typedef struct kdx_plan {

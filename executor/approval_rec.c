@@ -4,7 +4,6 @@
 
 #include "../common/json.h"
 #include "../common/xalloc.h"
-#include "store/store_aws.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -109,49 +108,5 @@ int kdx_approval_rec_put(kdx_store *s, const char *run_id, const kdx_approval_re
 	char *by = kdx_approval_rec_encode(r);
 	int rc = kdx_store_approval_put(s, run_id, r->step, by, err);
 	free(by);
-	return rc;
-}
-
-int kdx_aws_caller_arn(const char *region, strbuf *arn, strbuf *err)
-{
-	/* STS answers in every region: without one from the caller or the region chain, its
-	 * global endpoint's region is as good as any */
-	kdx_store_aws sa;
-	memset(&sa, 0, sizeof(sa));
-	aws_model_cache_init(&sa.models);
-	aws_client_opts o = { .region = region };
-	if (aws_client_new(&sa.client, &o, err) < 0) {
-		aws_model_cache_release(&sa.models);
-		return -1;
-	}
-	const char *r = aws_client_region(sa.client);
-	if (!r || !*r) {
-		aws_client_free(sa.client);
-		o.region = "us-east-1";
-		if (aws_client_new(&sa.client, &o, err) < 0) {
-			aws_model_cache_release(&sa.models);
-			return -1;
-		}
-		r = o.region;
-	}
-	sa.region = xstrdup(r);
-	kdx_arena a;
-	kdx_arena_init(&a);
-	kdx_value *out = NULL;
-	aws_error e;
-	aws_error_init(&e);
-	int rc = -1;
-	if (kdx_store_aws_call(&sa, "sts", "GetCallerIdentity", NULL, &a, &out, &e, err) == 0) {
-		const char *s = kdx_store_aws_str(out, "Arn");
-		if (s) {
-			strbuf_addstr(arn, s);
-			rc = 0;
-		} else {
-			strbuf_addstr(err, "sts GetCallerIdentity: the answer has no Arn");
-		}
-	}
-	aws_error_release(&e);
-	kdx_arena_release(&a);
-	kdx_store_aws_release(&sa);
 	return rc;
 }

@@ -34,10 +34,6 @@ void kdx_approval_rec_describe(strbuf *out, const kdx_approval_rec *r);
 /* Put r into the store (the record is the same object only for identical records). */
 int kdx_approval_rec_put(kdx_store *s, const char *run_id, const kdx_approval_rec *r,
 			 strbuf *err);
-
-/* The caller's AWS identity (STS GetCallerIdentity, through kdx's own AWS client, in
- * region or the region chain's): the ARN into arn. -1 with err when there are no
- * credentials or STS refuses; err never holds a credential. */
-int kdx_aws_caller_arn(const char *region, strbuf *arn, strbuf *err);
+/* The approver's AWS identity comes from kdx_store_caller_arn (store/store_open.h). */
 
 #endif

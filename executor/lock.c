@@ -26,6 +26,7 @@ void kdx_lock_init(kdx_lock *l)
 	l->path = NULL;
 	l->stale_pid = 0;
 	l->token = 0;
+	l->identity = NULL;
 }
 
 char *kdx_lock_path(const char *dir, const char *runbook, const char *env)
@@ -97,8 +98,9 @@ static void describe_holder(strbuf *err, const char *path)
 		return;
 	}
 	strbuf_release(&rerr);
-	strbuf_addf(err, "runbook is locked by pid %ld on host %s (%s, by %s, since %s)", info.pid,
-		    info.host, info.command, info.user, info.since);
+	strbuf_addf(err, "runbook is locked by pid %ld on host %s (%s, by %s, AWS identity %s, "
+		    "since %s)", info.pid, info.host, info.command, info.user,
+		    *info.identity ? info.identity : "unknown", info.since);
 	switch (kdx_lock_check(path, &info)) {
 	case KDX_LOCK_STALE:
 		strbuf_addf(err, "; that run is dead (no process holds the lock), run 'kdx unlock' "
@@ -141,7 +143,7 @@ static uint64_t bump_fence(const char *lock_path)
 	return token;
 }
 
-static int write_info(int fd, const char *command, uint64_t token)
+static int write_info(int fd, const char *command, const char *identity, uint64_t token)
 {
 	char host[256], user[64], since[32];
 	this_host(host, sizeof(host));
@@ -152,6 +154,8 @@ static int write_info(int fd, const char *command, uint64_t token)
 	kdx_json_set_str(d, "host", host);
 	kdx_json_set_str(d, "user", user);
 	kdx_json_set_str(d, "command", command);
+	if (identity)
+		kdx_json_set_str(d, "identity", identity);
 	kdx_json_set_str(d, "since", since);
 	kdx_json_set_int(d, "token", (int64_t)token);
 	strbuf sb = STRBUF_INIT;
@@ -182,7 +186,7 @@ static int take_over(kdx_lock *l, const char *path, const char *command)
 		 /* details written: its creator got past flock and then died */
 		 kdx_lock_read(path, &info, &rerr) == 0 && !strcmp(info.host, host);
 	uint64_t token = ok ? bump_fence(path) : 0;
-	ok = ok && write_info(fd, command, token) == 0;
+	ok = ok && write_info(fd, command, l->identity, token) == 0;
 	strbuf_release(&rerr);
 	if (!ok) {
 		close(fd);
@@ -214,7 +218,7 @@ int kdx_lock_acquire(kdx_lock *l, const char *path, const char *command, strbuf 
 		}
 		uint64_t token = 0;
 		if (flock(fd, LOCK_EX | LOCK_NB) < 0 ||
-		    write_info(fd, command, token = bump_fence(path)) < 0) {
+		    write_info(fd, command, l->identity, token = bump_fence(path)) < 0) {
 			/* somebody took it over in the instant before our flock: it is theirs */
 			strbuf_addf(err, "cannot lock '%s': %s; try again", path, strerror(errno));
 			close(fd);
@@ -274,6 +278,7 @@ int kdx_lock_read(const char *path, kdx_lock_info *info, strbuf *err)
 		copy_field(info->host, sizeof(info->host), kdx_value_get(v, "host"));
 		copy_field(info->user, sizeof(info->user), kdx_value_get(v, "user"));
 		copy_field(info->command, sizeof(info->command), kdx_value_get(v, "command"));
+		copy_field(info->identity, sizeof(info->identity), kdx_value_get(v, "identity"));
 		copy_field(info->since, sizeof(info->since), kdx_value_get(v, "since"));
 		const kdx_value *t = kdx_value_get(v, "token");
 		info->token = t && t->kind == KDX_V_NUMBER && t->u.num >= 0 && t->u.num < 9e15

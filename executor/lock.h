@@ -1,6 +1,7 @@
 /* lock: the file store's lock primitive (store_file.c; everything else takes locks through
  * the store seam, store.h): a file <state-dir>/<runbook>-<env>.lock made with O_EXCL, held
- * with flock(2) while the run lives, holding JSON {pid, host, user, command, since, token}
+ * with flock(2) while the run lives, holding JSON {pid, host, user, identity, command, since,
+ * token}
  * so a second taker can say who holds it. The fencing token comes from "<name>.fence",
  * bumped by each new holder.
  * The caller owns kdx_lock; kdx_lock_release() removes the file and frees what it holds. */
@@ -16,13 +17,16 @@ typedef struct kdx_lock {
 	char *path;
 	long stale_pid; /* acquire took over the lock a dead run on this host left; else 0 */
 	uint64_t token; /* fencing token of this holding; 0 if the counter could not be kept */
+	const char *identity; /* set before acquire: the holder's AWS identity, written into
+				 the lock for a second taker's message; NULL: not known */
 } kdx_lock;
 
 typedef struct kdx_lock_info {
 	long pid;
 	char host[256];
 	char user[64];
-	char command[64];
+	char command[256];  /* "kdx apply of KEY (env E), run RUN" */
+	char identity[256]; /* the holder's AWS identity; "" when it was not known */
 	char since[32];   /* UTC, ISO 8601 */
 	uint64_t token;   /* 0 in locks older than fencing */
 } kdx_lock_info;

@@ -23,8 +23,8 @@ typedef struct kdx_reslocks {
 void kdx_reslocks_init(kdx_reslocks *rl);
 /* Take the lock of every resource plan writes (do and undo), in name order so that two runs
  * waiting with -lock-timeout cannot deadlock. On failure nothing stays held and err names
- * the resource and the holder (command with its run's runbook and environment, pid, host,
- * user, AWS identity, since). */
+ * the resource and the holder (command: what the caller says, e.g. "kdx apply of KEY (env E),
+ * run RUN"; the store adds pid, host, user, AWS identity, since). */
 int kdx_reslocks_take(kdx_reslocks *rl, kdx_store *s, const kdx_plan *plan, const char *command,
 		      strbuf *err);
 /* Give every held lock back. */

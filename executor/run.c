@@ -23,24 +23,24 @@ static const char *key_of(const kdx_exec_opts *o)
 	return o->ident && o->ident->key ? o->ident->key : "runbook";
 }
 
-/* The runbook's lock, then its resources' (a resource's holder names the runbook and
- * environment that holds it: "kdx apply of fo-eu (env prod)"). */
+/* The runbook's lock, then its resources'. Every holder names the run that holds it, so a
+ * second run can say whose it is: "kdx apply of fo-eu (env prod), run fo-eu-2026...-412"
+ * (with the holder's pid, host, user, AWS identity and since, kept by the store). */
 static int take(held *h, const kdx_plan *plan, const kdx_exec_opts *o, const char *command,
-		strbuf *err)
+		const char *run_id, strbuf *err)
 {
 	kdx_lease_init(&h->lease);
 	kdx_reslocks_init(&h->res);
+	strbuf who = STRBUF_INIT;
+	strbuf_addf(&who, "%s of %s (env %s), run %s", command, key_of(o),
+		    o->ident && o->ident->env ? o->ident->env : "default", run_id);
 	char *name = kdx_store_lock_name(key_of(o), o->ident ? o->ident->env : NULL);
-	int rc = kdx_store_lock_take(o->store, name, command, 0, &h->lease, err);
+	int rc = kdx_store_lock_take(o->store, name, who.buf, 0, &h->lease, err);
 	free(name);
 	h->taken = rc == 0;
-	if (rc == 0) {
-		strbuf who = STRBUF_INIT;
-		strbuf_addf(&who, "%s of %s (env %s)", command, key_of(o),
-			    o->ident && o->ident->env ? o->ident->env : "default");
+	if (rc == 0)
 		rc = kdx_reslocks_take(&h->res, o->store, plan, who.buf, err);
-		strbuf_release(&who);
-	}
+	strbuf_release(&who);
 	return rc;
 }
 
@@ -152,14 +152,16 @@ int kdx_exec_apply(const kdx_plan *plan, const kdx_backend *be, kdx_clock *clk,
 		   const kdx_exec_opts *o, kdx_run_result *res, strbuf *run_id, strbuf *err)
 {
 	memset(res, 0, sizeof(*res));
-	held h;
-	if (take(&h, plan, o, "kdx apply", err) < 0 || refuse_unfinished(o, err) < 0) {
-		drop(&h, o);
-		return -1;
-	}
 	kdx_run_ident id;
 	kdx_run_ident_init(&id);
 	id.key = xstrdup(key_of(o));
+	id.run_id = kdx_run_id_new(id.key); /* before the locks, which name it */
+	held h;
+	if (take(&h, plan, o, "kdx apply", id.run_id, err) < 0 || refuse_unfinished(o, err) < 0) {
+		drop(&h, o);
+		kdx_run_ident_release(&id);
+		return -1;
+	}
 	kdx_journal j;
 	kdx_journal_init(&j);
 	int rc = kdx_journal_create_in(&j, o->store, &id, &h.lease, err);
@@ -239,7 +241,7 @@ int kdx_exec_recover(const kdx_plan *plan, const char *run_id, bool rollback,
 {
 	memset(res, 0, sizeof(*res));
 	held h;
-	if (take(&h, plan, o, rollback ? "kdx rollback" : "kdx resume", err) < 0) {
+	if (take(&h, plan, o, rollback ? "kdx rollback" : "kdx resume", run_id, err) < 0) {
 		drop(&h, o);
 		return -1;
 	}

@@ -8,6 +8,7 @@
 #include "../common/xalloc.h"
 #include "lock.h"
 
+#include <pthread.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -277,6 +278,8 @@ int kdx_store_lock_take(kdx_store *s, const char *name, const char *command, int
 {
 	free(l->command);
 	l->command = xstrdup(command);
+	if (!l->identity && s->identity)
+		l->identity = xstrdup(s->identity);
 	return s->ops->lock_take(s, name, ttl_ms, l, err);
 }
 
@@ -316,8 +319,71 @@ int kdx_store_approval_list(kdx_store *s, const char *run_id, kdx_names *out, st
 	return s->ops->approval_list(s, run_id, out, err);
 }
 
+bool kdx_store_plain_name(const char *s)
+{
+	if (!s || !*s || *s == '.')
+		return false;
+	for (; *s; s++)
+		if (*s == '/' || *s == '\n' || *s == '\t' || *s == '\\')
+			return false;
+	return true;
+}
+
+int kdx_store_doc_put(kdx_store *s, const char *run_id, const char *name, const char *body,
+		      size_t len, strbuf *err)
+{
+	if (!s->ops->doc_put)
+		return 0;
+	if (!kdx_store_plain_name(run_id) || !kdx_store_plain_name(name)) {
+		strbuf_addf(err, "'%s' of run '%s' is not a plain document name", name, run_id);
+		return -1;
+	}
+	return s->ops->doc_put(s, run_id, name, body, len, err);
+}
+
+int kdx_store_doc_get(kdx_store *s, const char *run_id, const char *name, strbuf *out,
+		      strbuf *err)
+{
+	if (!s->ops->doc_get)
+		return 1;
+	if (!kdx_store_plain_name(run_id) || !kdx_store_plain_name(name)) {
+		strbuf_addf(err, "'%s' of run '%s' is not a plain document name", name, run_id);
+		return -1;
+	}
+	return s->ops->doc_get(s, run_id, name, out, err);
+}
+
 void kdx_store_free(kdx_store *s)
 {
-	if (s)
+	if (s) {
+		free(s->identity);
+		s->identity = NULL;
 		s->ops->free(s);
+	}
+}
+
+char *kdx_run_id_new(const char *key)
+{
+	/* one process may start several runs (tests, a future server): a counter per second */
+	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	static char last[32];
+	static int n;
+	char stamp[32];
+	kdx_utc_now(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ");
+	pthread_mutex_lock(&mu);
+	n = strcmp(stamp, last) ? 1 : n + 1;
+	memcpy(last, stamp, sizeof(last));
+	int k = n;
+	pthread_mutex_unlock(&mu);
+	strbuf sb = STRBUF_INIT;
+	strbuf_addf(&sb, "%s-%s-%ld", key ? key : "run", stamp, (long)getpid());
+	if (k > 1)
+		strbuf_addf(&sb, "-%d", k);
+	return strbuf_detach(&sb, NULL);
+}
+
+void kdx_store_set_identity(kdx_store *s, const char *arn)
+{
+	free(s->identity);
+	s->identity = arn ? xstrdup(arn) : NULL;
 }

@@ -155,12 +155,22 @@ typedef struct kdx_store_ops {
 	/* The steps approved for run_id, and by whom ("step\tby" per item). */
 	int (*approval_list)(kdx_store *s, const char *run_id, kdx_names *out, strbuf *err);
 
+	/* A document of a run kept beside its records under a plain name: its evidence report
+	 * ("report.md", "report.json"), written at the end of every apply, resume and rollback
+	 * so that kdx report finds it from any machine. put replaces; get returns 1 when there
+	 * is none. NULL in a store that keeps none (discard). */
+	int (*doc_put)(kdx_store *s, const char *run_id, const char *name, const char *body,
+		       size_t len, strbuf *err);
+	int (*doc_get)(kdx_store *s, const char *run_id, const char *name, strbuf *out,
+		       strbuf *err);
+
 	void (*free)(kdx_store *s);
 } kdx_store_ops;
 
 /* Each implementation embeds these as its first member. */
 struct kdx_store {
 	const kdx_store_ops *ops;
+	char *identity; /* kdx_store_set_identity: the runner's AWS identity for lock holders */
 };
 struct kdx_store_run {
 	kdx_store *store;
@@ -188,15 +198,27 @@ int kdx_store_lock_break(kdx_store *s, const char *name, strbuf *err);
 int kdx_store_approval_put(kdx_store *s, const char *run_id, const char *step, const char *by,
 			   strbuf *err);
 int kdx_store_approval_list(kdx_store *s, const char *run_id, kdx_names *out, strbuf *err);
+/* Step names, run ids and document names that may become part of a key or a file name:
+ * not empty, no '/', '\\', tab or newline, no leading '.'. */
+bool kdx_store_plain_name(const char *s);
+/* put: 0 also in a store that keeps no documents; get: 1 when there is none. */
+int kdx_store_doc_put(kdx_store *s, const char *run_id, const char *name, const char *body,
+		      size_t len, strbuf *err);
+int kdx_store_doc_get(kdx_store *s, const char *run_id, const char *name, strbuf *out,
+		      strbuf *err);
 
 
 /* A directory (created 0700 when first written): runs are "<dir>/<run_id>.jsonl", locks
  * "<dir>/<name>.lock" (O_EXCL + flock), fencing counters "<dir>/<name>.fence", approvals
- * "<dir>/<run_id>.approvals/<step>". */
+ * "<dir>/<run_id>.approvals/<step>", documents "<dir>/<run_id>.<name>". */
 kdx_store *kdx_store_open_file(const char *dir);
 /* Keeps nothing: create/open/append succeed, read finds nothing, locks are always free. */
 kdx_store *kdx_store_open_discard(void);
 void kdx_store_free(kdx_store *s);
+/* The runner's AWS identity (an ARN, or "unknown"), written into every lock this store
+ * takes so that a second run names it as the holder's. The S3 and DynamoDB stores ask STS
+ * themselves; the file store knows only what it is told here. */
+void kdx_store_set_identity(kdx_store *s, const char *arn);
 /* The file store's directory, or NULL for another store. */
 const char *kdx_store_file_dir(const kdx_store *s);
 /* -lock-timeout for a file store: a lock a live run holds is looked at again every second
@@ -210,6 +232,10 @@ int kdx_store_run_ident(kdx_store *s, const char *run_id, kdx_run_ident *id, str
  * runs of other runbooks that share the prefix ("fo" and "fo-eu") are never listed. */
 int kdx_store_list_runs(kdx_store *s, const kdx_run_ident *want, kdx_run_list *out,
 			strbuf *err);
+/* A new run id for key: "<key>-<YYYYmmddTHHMMSSZ>-<pid>", with "-n" for the n-th this
+ * process made in the same second -- made before the run is created so that the locks a
+ * run takes name it (a store still refuses an id that exists). The caller frees it. */
+char *kdx_run_id_new(const char *key);
 /* The lock name of a key and environment: "<key>-<env>" (env "default" when NULL). */
 char *kdx_store_lock_name(const char *key, const char *env);
 

@@ -352,6 +352,10 @@ static void fill_lease(kdx_lease *l, const kdx_lock_info *info)
 	l->host = xstrdup(info->host);
 	l->user = xstrdup(info->user);
 	l->since = xstrdup(info->since);
+	if (*info->identity) {
+		free(l->identity);
+		l->identity = xstrdup(info->identity);
+	}
 	l->pid = info->pid;
 	l->token = info->token;
 	l->expires_ms = 0;
@@ -364,6 +368,7 @@ static int f_lock_take(kdx_store *s, const char *name, int64_t ttl_ms, kdx_lease
 	char *p = lock_path(fs, name);
 	kdx_lock lk;
 	kdx_lock_init(&lk);
+	lk.identity = l->identity;
 	const char *cmd = l->command ? l->command : "kdx";
 	int64_t deadline = kdx_mono_ms() + fs->lock_timeout_ms;
 	strbuf why = STRBUF_INIT;
@@ -467,22 +472,46 @@ static char *approvals_dir(const file_store *fs, const char *run_id)
 	return strbuf_detach(&sb, NULL);
 }
 
-/* Step names are identifiers; anything else must not become a path. */
-static bool plain_name(const char *s)
+/* ---- documents: "<dir>/<run_id>.<name>" ---- */
+
+static char *doc_path(const file_store *fs, const char *run_id, const char *name)
 {
-	if (!*s || *s == '.')
-		return false;
-	for (; *s; s++)
-		if (*s == '/' || *s == '\n' || *s == '\t')
-			return false;
-	return true;
+	strbuf sb = STRBUF_INIT;
+	strbuf_addf(&sb, "%s/%s.%s", fs->dir, run_id, name);
+	return strbuf_detach(&sb, NULL);
+}
+
+static int f_doc_put(kdx_store *s, const char *run_id, const char *name, const char *body,
+		     size_t len, strbuf *err)
+{
+	file_store *fs = (file_store *)s;
+	if (make_dir(fs, err) < 0)
+		return -1;
+	char *p = doc_path(fs, run_id, name);
+	int rc = kdx_atomic_write(p, body, len, 0600, err);
+	free(p);
+	return rc;
+}
+
+static int f_doc_get(kdx_store *s, const char *run_id, const char *name, strbuf *out,
+		     strbuf *err)
+{
+	char *p = doc_path((file_store *)s, run_id, name);
+	int rc = 0;
+	if (strbuf_read_file(out, p) < 0) {
+		rc = errno == ENOENT ? 1 : -1;
+		if (rc < 0)
+			strbuf_addf(err, "cannot read '%s': %s", p, strerror(errno));
+	}
+	free(p);
+	return rc;
 }
 
 static int f_approval_put(kdx_store *s, const char *run_id, const char *step, const char *by,
 			  strbuf *err)
 {
 	file_store *fs = (file_store *)s;
-	if (!plain_name(step) || !plain_name(run_id)) {
+	if (!kdx_store_plain_name(step) || !kdx_store_plain_name(run_id)) {
 		strbuf_addf(err, "cannot record an approval of step '%s': not a step name", step);
 		return -1;
 	}
@@ -582,6 +611,8 @@ static const kdx_store_ops file_ops = {
 	.lock_break = f_lock_break,
 	.approval_put = f_approval_put,
 	.approval_list = f_approval_list,
+	.doc_put = f_doc_put,
+	.doc_get = f_doc_get,
 	.free = f_free,
 };
 

@@ -155,6 +155,18 @@ static void hint(kdx_diag *g, const kdx_sctx *c, const left *why)
 				 "replicas=R2,R3) with most replicas elsewhere");
 }
 
+/* Where a global table's replica regions came from: AWS's DescribeTable, or the URL. */
+static void where_from(kdx_diag *g, const kdx_plan_store *st)
+{
+	if (!st->global || !st->regions_from)
+		return;
+	if (st->regions_note)
+		kdx_diag_note_unlocated(g, "the replica regions are the URL's (?replicas=): %s",
+					st->regions_note);
+	else
+		kdx_diag_note_unlocated(g, "the replica regions are the table's, from DescribeTable");
+}
+
 static void note_left(kdx_diag *g, const kdx_sctx *c, const left *l, const char *region)
 {
 	strbuf sb = STRBUF_INIT;
@@ -210,12 +222,18 @@ void kdx_check_state(kdx_sctx *c)
 				    (!st->global || lost_in(c, why, r, scenario)))
 					note_left(g, c, &why[r], st->regions[i]);
 			}
+			where_from(g, st);
 			hint(g, c, why);
 		}
 		strbuf_addf(&sum, "'%s' in ", url);
 		for (size_t i = 0; i < st->nregions; i++)
 			strbuf_addf(&sum, "%s%s", i ? (i + 1 == st->nregions ? " and " : ", ") : "",
 				    st->regions[i]);
+		/* a global table's regions, and any table's that AWS described: say from where */
+		if (st->regions_from && (st->global || !strcmp(st->regions_from, "DescribeTable")))
+			strbuf_addf(&sum, " (regions from %s%s%s)", st->regions_from,
+				    st->regions_note ? "; " : "",
+				    st->regions_note ? st->regions_note : "");
 		if (dead)
 			strbuf_addf(&sum, " does not survive the regions the runbook leaves (%s)",
 				    leaves.buf);

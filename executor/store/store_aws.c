@@ -1,5 +1,6 @@
 /* store_aws: one AWS client and the models the shared run stores need. */
 #include "store_aws.h"
+#include "store_open.h"
 #include "../../common/xalloc.h"
 #include "../aws/credentials.h"
 #include "../aws/proto.h"
@@ -124,4 +125,48 @@ const char *kdx_store_aws_str(const kdx_value *v, const char *key)
 {
 	const kdx_value *x = kdx_value_get(v, key);
 	return x && x->kind == KDX_V_STRING ? x->u.str.ptr : NULL;
+}
+
+int kdx_store_caller_arn(const char *region, strbuf *arn, strbuf *err)
+{
+	/* STS answers in every region: without one from the caller or the region chain, its
+	 * global endpoint's region is as good as any */
+	kdx_store_aws sa;
+	memset(&sa, 0, sizeof(sa));
+	aws_model_cache_init(&sa.models);
+	aws_client_opts o = { .region = region };
+	if (aws_client_new(&sa.client, &o, err) < 0) {
+		aws_model_cache_release(&sa.models);
+		return -1;
+	}
+	const char *r = aws_client_region(sa.client);
+	if (!r || !*r) {
+		aws_client_free(sa.client);
+		o.region = "us-east-1";
+		if (aws_client_new(&sa.client, &o, err) < 0) {
+			aws_model_cache_release(&sa.models);
+			return -1;
+		}
+		r = o.region;
+	}
+	sa.region = xstrdup(r);
+	kdx_arena a;
+	kdx_arena_init(&a);
+	kdx_value *out = NULL;
+	aws_error e;
+	aws_error_init(&e);
+	int rc = -1;
+	if (kdx_store_aws_call(&sa, "sts", "GetCallerIdentity", NULL, &a, &out, &e, err) == 0) {
+		const char *s = kdx_store_aws_str(out, "Arn");
+		if (s) {
+			strbuf_addstr(arn, s);
+			rc = 0;
+		} else {
+			strbuf_addstr(err, "sts GetCallerIdentity: the answer has no Arn");
+		}
+	}
+	aws_error_release(&e);
+	kdx_arena_release(&a);
+	kdx_store_aws_release(&sa);
+	return rc;
 }

@@ -5,6 +5,8 @@
  *   pk "lock#NAME",       sk 0        a lease: doc (the lease JSON), ver (its version, what
  *                                     a write is conditioned on), token, released
  *   pk "approval#RUN_ID", sk H        one approval per step and approver (H: a hash of both)
+ *   pk "report#RUN_ID",   sk H        a document of the run (its evidence report): name,
+ *                                     body; H: a hash of the name; replaced at each end
  * A sync writes its pending records in one TransactWriteItems that also checks the lease
  * item still carries the writer's token and is not released: a runner whose lease was
  * taken over or broken cannot write again, and there is no window between check and write
@@ -608,6 +610,17 @@ static char *approval_pk(const char *run_id)
 	return strbuf_detach(&k, NULL);
 }
 
+/* A sort key from a name: 56 bits of its SHA-256 (exact in DynamoDB's numbers). */
+static uint64_t hash56(const char *s, size_t len)
+{
+	unsigned char d[KDX_SHA256_LEN];
+	kdx_sha256(s, len, d);
+	uint64_t h = 0;
+	for (size_t i = 0; i < 7; i++)
+		h = h << 8 | d[i];
+	return h;
+}
+
 static int ddb_approval_put(kdx_store *base, const char *run_id, const char *step,
 			    const char *by, strbuf *err)
 {
@@ -619,11 +632,7 @@ static int ddb_approval_put(kdx_store *base, const char *run_id, const char *ste
 	/* idempotent: the same step and approver are the same item */
 	strbuf what = STRBUF_INIT;
 	strbuf_addf(&what, "%s\t%s", step, by);
-	unsigned char d[KDX_SHA256_LEN];
-	kdx_sha256(what.buf, what.len, d);
-	uint64_t h = 0;
-	for (size_t i = 0; i < 7; i++) /* 56 bits: exact in DynamoDB's numbers */
-		h = h << 8 | d[i];
+	uint64_t h = hash56(what.buf, what.len);
 	char *pk = approval_pk(run_id);
 	kdx_json *o = request(s, NULL, 0);
 	kdx_json *item = kdx_json_set_object(o, "Item");
@@ -660,6 +669,54 @@ static int ddb_approval_list(kdx_store *base, const char *run_id, kdx_names *out
 	return rc;
 }
 
+/* ---- documents ---- */
+
+static char *doc_pk(const char *run_id)
+{
+	strbuf k = STRBUF_INIT;
+	strbuf_addf(&k, "report#%s", run_id);
+	return strbuf_detach(&k, NULL);
+}
+
+static int ddb_doc_put(kdx_store *base, const char *run_id, const char *name, const char *body,
+		       size_t len, strbuf *err)
+{
+	ddb_store *s = (ddb_store *)base;
+	char *pk = doc_pk(run_id);
+	char *text = xstrndup(body, len);
+	kdx_json *o = request(s, NULL, 0);
+	kdx_json *item = kdx_json_set_object(o, "Item");
+	av_s(item, "pk", pk);
+	av_n(item, "sk", hash56(name, strlen(name)));
+	av_s(item, "name", name);
+	av_s(item, "body", text);
+	aws_error e;
+	aws_error_init(&e);
+	int rc = call(s, "PutItem", o, NULL, NULL, &e, err);
+	aws_error_release(&e);
+	free(text);
+	free(pk);
+	return rc;
+}
+
+static int ddb_doc_get(kdx_store *base, const char *run_id, const char *name, strbuf *out,
+		       strbuf *err)
+{
+	char *pk = doc_pk(run_id);
+	kdx_arena a;
+	kdx_arena_init(&a);
+	const kdx_value *item = NULL;
+	int rc = get_item((ddb_store *)base, pk, hash56(name, strlen(name)), &a, &item, err);
+	const char *body = item ? item_s(item, "body") : NULL;
+	if (rc == 0 && !body)
+		rc = 1;
+	if (rc == 0)
+		strbuf_addstr(out, body);
+	kdx_arena_release(&a);
+	free(pk);
+	return rc;
+}
+
 static void ddb_free(kdx_store *base)
 {
 	ddb_store *s = (ddb_store *)base;
@@ -682,6 +739,8 @@ static const kdx_store_ops ddb_ops = {
 	KDX_REMOTE_LOCK_OPS,
 	.approval_put = ddb_approval_put,
 	.approval_list = ddb_approval_list,
+	.doc_put = ddb_doc_put,
+	.doc_get = ddb_doc_get,
 	.free = ddb_free,
 };
 
@@ -724,16 +783,16 @@ static bool delete_one(void *ud, const kdx_value *item)
 int kdx_store_dynamodb_delete_run(kdx_store *base, const char *run_id, strbuf *err)
 {
 	ddb_store *s = (ddb_store *)base;
-	char *pks[2] = { run_pk(run_id), approval_pk(run_id) };
+	char *pks[3] = { run_pk(run_id), approval_pk(run_id), doc_pk(run_id) };
 	del_ctx c = { s, err, 0 };
 	int rc = 0;
-	for (size_t i = 0; rc == 0 && i < 2; i++) {
+	for (size_t i = 0; rc == 0 && i < 3; i++) {
 		rc = query(s, pks[i], delete_one, &c, err);
 		if (rc == 0)
 			rc = c.rc;
 	}
-	free(pks[0]);
-	free(pks[1]);
+	for (size_t i = 0; i < 3; i++)
+		free(pks[i]);
 	return rc;
 }
 
@@ -750,6 +809,18 @@ static int describe_table(ddb_store *s, kdx_arena *a, const kdx_value **table, a
 	}
 	if (rc == 0)
 		*table = kdx_value_get(out, "Table");
+	return rc;
+}
+
+/* describe_table, and a table that does not exist is an error. */
+static int describe_existing(ddb_store *s, kdx_arena *a, const kdx_value **table, aws_error *e,
+			     strbuf *err)
+{
+	int rc = describe_table(s, a, table, e, err);
+	if (rc == 0 && !*table) {
+		strbuf_addf(err, "table '%s' does not exist in %s", s->table, s->r.aws.region);
+		rc = -1;
+	}
 	return rc;
 }
 
@@ -809,11 +880,7 @@ int kdx_store_dynamodb_probe(kdx_store *base, strbuf *err)
 	aws_error_init(&e);
 	strbuf why = STRBUF_INIT;
 	const kdx_value *t = NULL;
-	int rc = describe_table(s, &a, &t, &e, &why);
-	if (rc == 0 && !t) {
-		strbuf_addf(&why, "table '%s' does not exist in %s", s->table, s->r.aws.region);
-		rc = -1;
-	}
+	int rc = describe_existing(s, &a, &t, &e, &why);
 	if (rc == 0 && (rc = check_schema(s, t, &why)) == 0) {
 		char pk[64];
 		snprintf(pk, sizeof(pk), "probe#%ld", (long)getpid());
@@ -915,6 +982,38 @@ int kdx_store_dynamodb_init(kdx_store *base, strbuf *out, strbuf *err)
 	}
 	if (rc < 0)
 		strbuf_addf(err, "table '%s' in %s: %s", s->table, s->r.aws.region, why.buf);
+	aws_error_release(&e);
+	strbuf_release(&why);
+	kdx_arena_release(&a);
+	return rc;
+}
+
+int kdx_store_dynamodb_regions(kdx_store *base, kdx_names *out, strbuf *err)
+{
+	ddb_store *s = (ddb_store *)base;
+	kdx_arena a;
+	kdx_arena_init(&a);
+	aws_error e;
+	aws_error_init(&e);
+	strbuf why = STRBUF_INIT;
+	const kdx_value *t = NULL;
+	int rc = describe_existing(s, &a, &t, &e, &why);
+	if (rc == 0) {
+		/* the table's own region first, then every other replica DescribeTable lists */
+		kdx_names_add(out, s->r.aws.region);
+		strbuf rs = STRBUF_INIT;
+		replicas(t, &rs);
+		for (char *tok = rs.buf, *next; tok && *tok; tok = next) {
+			next = strchr(tok, ',');
+			if (next)
+				*next++ = '\0';
+			if (strcmp(tok, s->r.aws.region))
+				kdx_names_add(out, tok);
+		}
+		strbuf_release(&rs);
+	} else {
+		strbuf_addstr(err, why.buf);
+	}
 	aws_error_release(&e);
 	strbuf_release(&why);
 	kdx_arena_release(&a);

@@ -21,5 +21,9 @@ int kdx_store_dynamodb_probe(kdx_store *s, strbuf *err);
  * and wait until it is active; check an existing table's key schema: kdx state init. out
  * also names a global table's replica regions. */
 int kdx_store_dynamodb_init(kdx_store *s, strbuf *out, strbuf *err);
+/* The table's region, then the other replica regions of a global table, as DescribeTable
+ * lists them (Table.Replicas[].RegionName) into out. -1 with err when the table cannot be
+ * described (missing, no permission, no network). */
+int kdx_store_dynamodb_regions(kdx_store *s, kdx_names *out, strbuf *err);
 
 #endif

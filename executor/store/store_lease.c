@@ -21,16 +21,6 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-bool kdx_store_plain_name(const char *s)
-{
-	if (!s || !*s || *s == '.')
-		return false;
-	for (; *s; s++)
-		if (*s == '/' || *s == '\n' || *s == '\t' || *s == '\\')
-			return false;
-	return true;
-}
-
 /* ---- the document ---- */
 
 void kdx_lease_doc_release(kdx_lease_doc *d)

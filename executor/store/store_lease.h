@@ -127,7 +127,5 @@ void kdx_remote_store_release(kdx_remote_store *r);
 /* The key of lock name's lease document (the caller frees it). */
 char *kdx_remote_lock_key(const kdx_remote_store *r, const char *name);
 
-/* Step names and run ids that may become part of a key: no '/', no leading '.'. */
-bool kdx_store_plain_name(const char *s);
 
 #endif

@@ -40,6 +40,13 @@ int kdx_store_probe(kdx_store *s, strbuf *err)
 	return 0;
 }
 
+int kdx_store_regions(kdx_store *s, kdx_names *out, strbuf *err)
+{
+	if (!strcmp(s->ops->scheme, "dynamodb"))
+		return kdx_store_dynamodb_regions(s, out, err);
+	return 1;
+}
+
 int kdx_store_check_owner(kdx_store *s, strbuf *err)
 {
 	const char *dir = kdx_store_file_dir(s);

@@ -27,5 +27,16 @@ void kdx_store_set_lock_timeout(kdx_store *s, int64_t ms);
 int kdx_store_prepare(kdx_store *s, strbuf *out, strbuf *err);
 /* kdx state rm for the shared stores: every object or item of a run. */
 int kdx_store_delete_run(kdx_store *s, const char *run_id, strbuf *err);
+/* The regions the store lives in as AWS reports them, for the store-region safety analysis
+ * (compiler/safety/check_state.c): a DynamoDB table's region and its global table's replica
+ * regions from DescribeTable. 1 when the store's kind has nothing to ask (file, S3: the URL
+ * or the region chain names the bucket's region); -1 with err when AWS could not be asked
+ * (no credentials, no permission, no table): the caller falls back to the URL. */
+int kdx_store_regions(kdx_store *s, kdx_names *out, strbuf *err);
+/* The caller's AWS identity (STS GetCallerIdentity, through kdx's own AWS client, in
+ * region or the region chain's; us-east-1 when neither names one): the ARN into arn. -1
+ * with err when there are no credentials or STS refuses; err never holds a credential.
+ * Approval records (approval_rec.h) and lock holders are known by it. */
+int kdx_store_caller_arn(const char *region, strbuf *arn, strbuf *err);
 
 #endif

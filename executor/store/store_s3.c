@@ -8,6 +8,8 @@
  *                                    If-None-Match: * (or If-Match on an expired or released
  *                                    lease, token + 1), renewed with If-Match by a heartbeat
  *   approvals/RUN_ID/STEP/HASH       one approval record per approver (JSON)
+ *   reports/RUN_ID/NAME              a document of the run: its evidence report
+ *                                    (report.md, report.json), replaced at each run's end
  * Before each segment the writer checks with If-Match that the lease object is still the
  * one it wrote: a runner whose lease was taken over gets PreconditionFailed and stops. */
 #include "store_s3.h"
@@ -563,6 +565,47 @@ static int s3_approval_list(kdx_store *base, const char *run_id, kdx_names *out,
 	return rc;
 }
 
+/* ---- documents ---- */
+
+static char *doc_key(const char *run_id, const char *name)
+{
+	strbuf k = STRBUF_INIT;
+	strbuf_addf(&k, "reports/%s/%s", run_id, name);
+	return strbuf_detach(&k, NULL);
+}
+
+static int s3_doc_put(kdx_store *base, const char *run_id, const char *name, const char *body,
+		      size_t len, strbuf *err)
+{
+	char *key = doc_key(run_id, name);
+	char *text = xstrndup(body, len);
+	aws_error e;
+	aws_error_init(&e);
+	int rc = put((s3_store *)base, key, text, NULL, NULL, 0, NULL, &e, err);
+	aws_error_release(&e);
+	free(text);
+	free(key);
+	return rc;
+}
+
+static int s3_doc_get(kdx_store *base, const char *run_id, const char *name, strbuf *out,
+		      strbuf *err)
+{
+	char *key = doc_key(run_id, name);
+	aws_error e;
+	aws_error_init(&e);
+	strbuf why = STRBUF_INIT;
+	int rc = get((s3_store *)base, key, out, NULL, &e, &why);
+	if (rc < 0 && not_found(&e))
+		rc = 1;
+	else if (rc < 0)
+		strbuf_addstr(err, why.buf);
+	aws_error_release(&e);
+	strbuf_release(&why);
+	free(key);
+	return rc;
+}
+
 static void s3_free(kdx_store *base)
 {
 	s3_store *s = (s3_store *)base;
@@ -586,6 +629,8 @@ static const kdx_store_ops s3_ops = {
 	KDX_REMOTE_LOCK_OPS,
 	.approval_put = s3_approval_put,
 	.approval_list = s3_approval_list,
+	.doc_put = s3_doc_put,
+	.doc_get = s3_doc_get,
 	.free = s3_free,
 };
 
@@ -612,8 +657,8 @@ int kdx_store_s3_delete_run(kdx_store *base, const char *run_id, strbuf *err)
 	kdx_names keys = { 0 };
 	strbuf sub = STRBUF_INIT;
 	int rc = 0;
-	const char *dirs[] = { "runs", "approvals" };
-	for (size_t d = 0; rc == 0 && d < 2; d++) {
+	const char *dirs[] = { "runs", "approvals", "reports" };
+	for (size_t d = 0; rc == 0 && d < sizeof(dirs) / sizeof(dirs[0]); d++) {
 		strbuf_reset(&sub);
 		strbuf_addf(&sub, "%s/%s/", dirs[d], run_id);
 		rc = list(s, sub.buf, false, &keys, err);

@@ -46,7 +46,7 @@ for N in 6 9; do
 	[ "$rc" = 137 ] || fail "N=$N: apply was not killed (exit $rc): $(cat a/crash.out)"
 	# A is dead but its lease lives: B is refused at once and told who holds the lock
 	out=$(cd b && kdx_p resume -state "$U" failover-lite.kdx 2>&1) && fail "N=$N: B resumed under A's lease"
-	assert_contains "$out" "lock 'failover-lite-default' in $STORE_SHOWN is held by kdx apply (pid"
+	assert_contains "$out" "lock 'failover-lite-default' in $STORE_SHOWN is held by kdx apply of failover-lite (env default), run failover-lite-"
 	assert_contains "$out" "AWS identity arn:aws:sts::123456789012:user/moto"
 	# -lock-timeout: B waits for the lease to run out, takes the lock, finishes the run
 	(cd b && kdx_p resume -state "$U" -lock-timeout 20s failover-lite.kdx >resume.out 2>&1) ||

@@ -39,7 +39,7 @@ for U in 'dynamodb://kdx-e2e-runs?region=us-east-2' "file://$E2E_TMP/shared"; do
 	dynamodb*)
 		out=$(kdx_p apply -auto-approve -state "$U" b.kdx 2>&1) && fail "B ran beside A: $out"
 		assert_contains "$out" "resource 'route53 global name=api.kaldrix.test. zone=kaldrix.test.' is being changed by another run"
-		assert_contains "$out" "is held by kdx apply of a (env default) (pid"
+		assert_contains "$out" "is held by kdx apply of a (env default), run a-"
 		assert_contains "$out" "AWS identity arn:aws:sts::123456789012:user/moto"
 		assert_eq "$(muts)" "asg=0 rrset=0" "$U: B changed something under A's locks"
 		# read only: plan takes no lock

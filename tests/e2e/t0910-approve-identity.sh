@@ -4,13 +4,17 @@
 # STS identity. Two IAM users A and B (access keys made with boto3, never printed): A's
 # approval, A's again and the runner's own leave the run waiting; B's lets it finish, and the
 # journal, kdx show and kdx state show name A and B. A -deny in a second run stops it and
-# rolls back. Once with the file store, once with the S3 store.
+# rolls back. While the first run waits at its gate it holds its locks: a copy of the runbook
+# under another name (another runbook lock, the same Route 53 record and Auto Scaling group)
+# fails at once naming the holder -- its run id, pid, host, OS user, AWS identity and since
+# when -- and changes nothing (issue #15.2). Once each with the file, S3 and DynamoDB stores.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 python3 -c 'import boto3' 2>/dev/null || skip "boto3 not installed"
 start_moto
 cd "$E2E_TMP"
 cp "$KDX_REPO/templates/weighted-shift/"* .
+cp runbook.kdx other.kdx
 sed -i 's/  retry 2 backoff 2s/  retry 2 backoff 2s\n  approval { min = 2 }/' runbook.kdx
 grep -q 'approval { min = 2 }' runbook.kdx || fail "the gate was not added"
 
@@ -108,6 +112,24 @@ PY
 	[ -n "$run" ] || fail "$name: no run in the store: $("$KDX" state list "$@" 2>&1) $(cat "$name.out" "$name.err")"
 	run=${run%%[[:space:]]*}
 
+	# another runbook writing the same resources, while the run waits at its gate holding
+	# their locks: refused at once, naming the holder completely
+	local before
+	for _ in $(seq 300); do
+		before=$(world)
+		[ "$before" = "70 30 4" ] && break
+		sleep 0.1
+	done
+	[ "$before" = "70 30 4" ] || fail "$name: the run did not reach its gate: $before"
+	out=$("$KDX" apply -auto-approve -var-file staging.kdxvars "$@" other.kdx 2>&1) && fail "$name: a second runbook ran beside the first: $out"
+	assert_contains "$out" "is being changed by another run"
+	assert_contains "$out" "kdx apply of runbook (env staging), run $run"
+	assert_contains "$out" "pid $P on host $(hostname)"
+	assert_contains "$out" "$(id -un)"
+	assert_contains "$out" "AWS identity arn:aws:sts::123456789012:user/moto"
+	echo "$out" | grep -Eq "since 20[0-9]{2}-[0-9]{2}-[0-9]{2}T" || fail "$name: the holder's since is missing: $out"
+	[ "$(world)" = "$before" ] || fail "$name: the refused run changed the world: $before -> $(world)"
+
 	# wrong step, and a step without a gate: clear errors naming the gated steps
 	out=$(as_user alice "$KDX" approve "$run" nope "$@" 2>&1) && fail "$name: approved a missing step"
 	assert_contains "$out" "the steps that wait for approval are 'shift_traffic'" 
@@ -192,4 +214,7 @@ assert_contains "$out" "-approval-timeout takes a duration above zero"
 U='s3://kdx-e2e-approvals/p?region=us-west-2' # a region the runbook does not leave
 "$KDX" state init -state "$U" >/dev/null || fail "state init"
 flow s3 -state "$U"
-echo "approvals with identity: file and S3 stores"
+D='dynamodb://kdx-e2e-approvals?region=us-west-2'
+"$KDX" state init -state "$D" >/dev/null || fail "state init $D"
+flow dynamodb -state "$D"
+echo "approvals with identity and complete lock holders: file, S3 and DynamoDB stores"
