@@ -133,12 +133,20 @@ void kdx_interp_evaluator(kdx_interp *in, kdx_eval *ev, const kdx_module *module
 	ev->runtime = true;
 }
 
-static int eval_in(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
-		   const kdx_ast_expr *e, kdx_value **out)
+/* Evaluate e; with seen, also the operands of e if it is a comparison (NULL: a side not
+ * evaluated), for a `wait until`'s "last seen". */
+static int eval_watch(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
+		      const kdx_ast_expr *e, kdx_value **out, kdx_value **seen)
 {
 	kdx_eval ev;
 	kdx_interp_evaluator(in, &ev, mod);
+	if (seen)
+		ev.watch = e;
 	int r = kdx_eval_expr(&ev, env ? env : in->rt->comp->genv, e, out);
+	if (seen) {
+		seen[0] = ev.seen[0];
+		seen[1] = ev.seen[1];
+	}
 	if (r > 0) {
 		strbuf_reset(&in->err);
 		strbuf_addstr(&in->err, "a value is not known at run time: ");
@@ -148,6 +156,12 @@ static int eval_in(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
 	if (r < 0 && !in->err.len)
 		strbuf_addstr(&in->err, "evaluation failed");
 	return r;
+}
+
+static int eval_in(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
+		   const kdx_ast_expr *e, kdx_value **out)
+{
+	return eval_watch(in, mod, env, e, out, NULL);
 }
 
 int kdx_interp_eval(kdx_interp *in, const kdx_env *env, const kdx_ast_expr *e, kdx_value **out)
@@ -282,9 +296,10 @@ static int duration_of(kdx_interp *in, const kdx_module *mod, const kdx_env *env
 
 /* What a poll that did not meet its condition saw, for "last seen" (#20.8): what a host
  * function reported (an http check's URL and status), else, for a comparison, the value of
- * each side that is not a literal ("autoscaling.in_service(fleet[target]) = 1"). */
-static void observation(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
-			const kdx_ast_expr *e, strbuf *out)
+ * each side that is not a literal ("autoscaling.in_service(fleet[target]) = 1"), as the
+ * poll's one evaluation saw them (seen[], from eval_watch): nothing is read again. */
+static void observation(kdx_interp *in, const kdx_ast_expr *e, kdx_value *const *seen,
+			strbuf *out)
 {
 	strbuf_reset(out);
 	if (in->observed.len) {
@@ -295,22 +310,16 @@ static void observation(kdx_interp *in, const kdx_module *mod, const kdx_env *en
 		return;
 	const kdx_ast_expr *side[2] = { e->u.binary.lhs, e->u.binary.rhs };
 	for (int k = 0; k < 2; k++) {
-		kdx_value *v;
 		kdx_ast_expr_kind sk = side[k]->kind;
-		if (sk == KDX_AST_E_NUMBER || sk == KDX_AST_E_STRING || sk == KDX_AST_E_DURATION ||
-		    sk == KDX_AST_E_PERCENT || sk == KDX_AST_E_BOOL || sk == KDX_AST_E_NULL)
+		if (!seen[k] || sk == KDX_AST_E_NUMBER || sk == KDX_AST_E_STRING ||
+		    sk == KDX_AST_E_DURATION || sk == KDX_AST_E_PERCENT || sk == KDX_AST_E_BOOL ||
+		    sk == KDX_AST_E_NULL)
 			continue;
-		size_t mark = in->err.len;
-		if (eval_in(in, mod, env, side[k], &v) < 0) {
-			in->err.len = mark; /* a side that cannot be read is left out */
-			in->err.buf[mark] = '\0';
-			continue;
-		}
 		if (out->len)
 			strbuf_addstr(out, ", ");
 		kdx_interp_expr_text(in, side[k], out);
 		strbuf_addstr(out, " = ");
-		kdx_value_to_json(out, v);
+		kdx_value_to_json(out, seen[k]);
 	}
 }
 
@@ -378,9 +387,9 @@ int kdx_interp_wait_until(kdx_interp *in, const kdx_module *mod, const kdx_env *
 	int rc = -1;
 	strbuf seen = STRBUF_INIT;
 	for (unsigned k = 1;; k++) {
-		kdx_value *v;
+		kdx_value *v, *sides[2] = { NULL, NULL };
 		strbuf_reset(&in->observed);
-		if (eval_in(in, mod, env, it->expr, &v) < 0)
+		if (eval_watch(in, mod, env, it->expr, &v, sides) < 0)
 			break;
 		if (v->kind != KDX_V_BOOL) {
 			strbuf_addf(&in->err, "a wait condition must be a bool, got %s",
@@ -391,7 +400,7 @@ int kdx_interp_wait_until(kdx_interp *in, const kdx_module *mod, const kdx_env *
 			rc = 0;
 			break;
 		}
-		observation(in, mod, env, it->expr, &seen);
+		observation(in, it->expr, sides, &seen);
 		if (in->observe && seen.len)
 			in->observe(in->waiting_ud, seen.buf);
 		int64_t left = start + within - in->hooks->now_ms(in);
