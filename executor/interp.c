@@ -558,6 +558,39 @@ int kdx_interp_call(kdx_interp *in, const kdx_bound_call *bc, const kdx_env *sco
 	return 0;
 }
 
+int kdx_interp_call_named(kdx_interp *in, const char *qualified, kdx_value **args, size_t nargs,
+			  kdx_value **out)
+{
+	const char *dot = strrchr(qualified, '.');
+	size_t mlen = dot ? (size_t)(dot - qualified) : 0;
+	const kdx_program *p = in->rt->comp->prog;
+	for (size_t i = 0; dot && i < p->nmodules; i++) {
+		const kdx_module *m = p->modules[i];
+		const kdx_ast_decl *act = kdx_module_action(m, dot + 1);
+		size_t n = m->name ? strlen(m->name) : 0;
+		/* "cloudwatch" is the module "aws/cloudwatch" */
+		if (!act || act->nparams != nargs || n < mlen ||
+		    strncmp(m->name + n - mlen, qualified, mlen) || (n > mlen && m->name[n - mlen - 1] != '/'))
+			continue;
+		kdx_bound_call *bc = KDX_NEW(&in->arena, kdx_bound_call);
+		memset(bc, 0, sizeof(*bc));
+		bc->action = qualified;
+		bc->decl = act;
+		bc->module = m;
+		bc->nargs = nargs;
+		bc->params = KDX_NEWN(&in->arena, const char *, nargs + 1);
+		bc->args = KDX_NEWN(&in->arena, kdx_value *, nargs + 1);
+		bc->arg_exprs = KDX_NEWN(&in->arena, const kdx_ast_expr *, nargs + 1);
+		for (size_t k = 0; k < nargs; k++) {
+			bc->params[k] = act->params[k].name.name;
+			bc->args[k] = args[k];
+			bc->arg_exprs[k] = NULL;
+		}
+		return kdx_interp_call(in, bc, NULL, out);
+	}
+	return 1;
+}
+
 int kdx_interp_snapshot(kdx_interp *in, const kdx_bound_call *bc, kdx_value **out)
 {
 	const kdx_env *env;

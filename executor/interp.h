@@ -153,6 +153,12 @@ int kdx_interp_undo_scope(kdx_interp *in, const kdx_step_body *b, const char *sn
 int kdx_interp_call(kdx_interp *in, const kdx_bound_call *bc, const kdx_env *scope,
 		    kdx_value **out);
 
+/* Call the action `module.name` (a module imported anywhere in the program: "cloudwatch"
+ * is "aws/cloudwatch") with nargs argument values, as kdx_interp_call does. 1: the program
+ * imports no such action (of that many parameters); -1: in->err says why. */
+int kdx_interp_call_named(kdx_interp *in, const char *qualified, kdx_value **args, size_t nargs,
+			  kdx_value **out);
+
 /* The scope of an action call: its parameters bound to the call's arguments (evaluated in
  * scope as kdx_interp_call does). -1 on error. */
 int kdx_interp_bind(kdx_interp *in, const kdx_bound_call *bc, const kdx_env *scope,
