@@ -54,13 +54,6 @@ static void post(kdx_job *j, int type, char *text)
 	while (n < 0 && errno == EINTR);
 }
 
-/* ---- scopes ---- */
-
-static const kdx_step_body *body_of(const kdx_step *st)
-{
-	return st->body;
-}
-
 /* ---- one attempt, on a worker thread ---- */
 
 static int step_lookup(void *ud, const char *name, kdx_arena *a, kdx_value **out)
@@ -252,17 +245,14 @@ static kdx_precheck be_precheck(void *ctx, const kdx_step *st, strbuf *why)
 static int be_snapshot(void *ctx, const kdx_step *st, strbuf *out, strbuf *err)
 {
 	kdx_real_backend *b = ctx;
-	const kdx_step_body *body = body_of(st);
-	if (!body->do_call || !body->undo_is_actions_own)
-		return 0;
 	kdx_interp *in = &b->main;
 	kdx_interp_reset(in);
 	kdx_value *snap;
-	if (kdx_interp_snapshot(in, body->do_call, &snap) < 0) {
+	if (kdx_interp_step_snapshot(in, st, &snap) < 0) {
 		strbuf_addf(err, "snapshot before '%s': %s", st->name, in->err.buf);
 		return -1;
 	}
-	if (snap->u.map.n)
+	if (snap && snap->u.map.n)
 		kdx_value_to_json(out, snap);
 	return 0;
 }
@@ -271,30 +261,16 @@ static kdx_recon be_reconcile(void *ctx, const kdx_step *st, kdx_phase phase, co
 			      const char *snapshot, strbuf *why)
 {
 	kdx_real_backend *b = ctx;
-	const kdx_step_body *body = body_of(st);
 	kdx_interp *in = &b->main;
 	kdx_interp_reset(in);
-	const kdx_bound_call *bc = phase == KDX_PHASE_DO ? body->do_call : body->undo_call;
-	const kdx_env *scope = NULL;
-	if (!bc) {
-		strbuf_addstr(why, "the step has no action to check");
-		return KDX_RECON_UNKNOWN;
-	}
-	if (phase == KDX_PHASE_UNDO && kdx_interp_undo_scope(in, body, snapshot, &scope) < 0) {
-		strbuf_addf(why, "%s", in->err.buf);
-		return KDX_RECON_UNKNOWN;
-	}
-	/* a verify may look for what the attempt left, by its token (run_info()) */
-	in->token = token;
-	in->step = st->name;
-	int r = kdx_interp_verify(in, bc, scope);
-	in->token = in->step = NULL;
+	const char *action = phase == KDX_PHASE_DO ? st->action : st->undo_action;
+	int r = kdx_interp_step_verify(in, st, phase, snapshot, token);
 	switch (r) {
 	case 1:
-		strbuf_addf(why, "live state shows the change of '%s' was made", bc->action);
+		strbuf_addf(why, "live state shows the change of '%s' was made", action);
 		return KDX_RECON_DONE;
 	case 0:
-		strbuf_addf(why, "live state shows the change of '%s' was not made", bc->action);
+		strbuf_addf(why, "live state shows the change of '%s' was not made", action);
 		return KDX_RECON_NOT_DONE;
 	case 2: {
 		const char *why_text = phase == KDX_PHASE_DO ? st->unverifiable_why
@@ -303,14 +279,20 @@ static kdx_recon be_reconcile(void *ctx, const kdx_step *st, kdx_phase phase, co
 		 * run id and step, so receivers can drop it -- send it again */
 		if (phase == KDX_PHASE_DO ? st->repeatable : st->undo_repeatable) {
 			strbuf_addf(why, "'%s' cannot be read back and is repeatable: sending it again "
-				    "(with the same run id and step)", bc->action);
+				    "(with the same run id and step)", action);
 			return KDX_RECON_NOT_DONE;
 		}
 		strbuf_addf(why, "'%s' cannot be verified (%s); check the live state by hand, then "
-			    "run 'kdx resume' again or 'kdx rollback'", bc->action,
+			    "run 'kdx resume' again or 'kdx rollback'", action,
 			    why_text ? why_text : "it declares no `verify`");
 		return KDX_RECON_UNKNOWN;
 	}
+	case 3:
+		strbuf_addstr(why, "the step has no action to check");
+		return KDX_RECON_UNKNOWN;
+	case -2:
+		strbuf_addf(why, "%s", in->err.buf);
+		return KDX_RECON_UNKNOWN;
 	default:
 		strbuf_addf(why, "cannot read the live state: %s", in->err.buf);
 		return KDX_RECON_UNKNOWN;

@@ -633,6 +633,33 @@ int kdx_interp_verify(kdx_interp *in, const kdx_bound_call *bc, const kdx_env *s
 	return v->u.b ? 1 : 0;
 }
 
+int kdx_interp_step_snapshot(kdx_interp *in, const kdx_step *st, kdx_value **out)
+{
+	const kdx_step_body *b = st->body;
+	*out = NULL;
+	if (!b->do_call || !b->undo_is_actions_own)
+		return 0;
+	return kdx_interp_snapshot(in, b->do_call, out);
+}
+
+int kdx_interp_step_verify(kdx_interp *in, const kdx_step *st, kdx_phase phase,
+			   const char *snapshot, const char *token)
+{
+	const kdx_step_body *b = st->body;
+	const kdx_bound_call *bc = phase == KDX_PHASE_DO ? b->do_call : b->undo_call;
+	const kdx_env *scope = NULL;
+	if (!bc)
+		return 3;
+	if (phase == KDX_PHASE_UNDO && kdx_interp_undo_scope(in, b, snapshot, &scope) < 0)
+		return -2;
+	/* a verify may look for what the attempt left, by its token (run_info()) */
+	in->token = token;
+	in->step = st->name;
+	int r = kdx_interp_verify(in, bc, scope);
+	in->token = in->step = NULL;
+	return r;
+}
+
 /* ---- a step: its own clauses around the action ---- */
 
 /* The lag gate a require expression was lowered to (lower_step.c gives the LAG_GATE effect

@@ -172,6 +172,17 @@ int kdx_interp_snapshot(kdx_interp *in, const kdx_bound_call *bc, kdx_value **ou
  * 2 the action has none, -1 error. */
 int kdx_interp_verify(kdx_interp *in, const kdx_bound_call *bc, const kdx_env *scope);
 
+/* The snapshot a step's undo needs, read before its do: the do action's `snapshot` reads
+ * when the undo is the action's own (a map NAME -> value), else *out NULL. -1 on error. */
+int kdx_interp_step_snapshot(kdx_interp *in, const kdx_step *st, kdx_value **out);
+
+/* Did the step's do (or its undo, given the journalled snapshot) take effect? Read back
+ * through the action's `verify`, with the attempt's idempotency token as run_info().token:
+ * 1 yes, 0 no, 2 the action has no `verify`, 3 the step has no action for that phase,
+ * -2 the undo's scope cannot be built (in->err: a missing snapshot), -1 in->err says why. */
+int kdx_interp_step_verify(kdx_interp *in, const kdx_step *st, kdx_phase phase,
+			   const char *snapshot, const char *token);
+
 /* Read-only action: every effect primitive is read or observe_*. */
 bool kdx_interp_action_reads_only(const kdx_ast_decl *action);
 
