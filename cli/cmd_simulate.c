@@ -406,16 +406,14 @@ static int simulate(const kdx_command *cmd, const char *path, const kdx_fe_opts 
 	kdx_compilation *c = &fe.comp;
 	strbuf diags = STRBUF_INIT, err = STRBUF_INIT;
 	int rc = KDX_EXIT_ERROR;
-	kdx_scenario *sc = NULL;
-	size_t nsc = 0;
 	/* An unsafe runbook is still rehearsed -- the timeline shows how it goes wrong -- but
 	 * the analyses' diagnostics are the same as every command's and the exit is 1. */
 	bool unsafe = kdx_fe_load(&fe, path, o, cmd->needs) < 0;
 	if (unsafe && !(fe.checked && c->plan))
 		goto out;
 	C->p = c->plan;
-	if (kdx_scenarios_load(c, &sc, &nsc, &err) < 0)
-		goto out;
+	const kdx_scenario *sc = c->plan->scenarios;
+	size_t nsc = c->plan->nscenarios;
 	const kdx_scenario *one = NULL;
 	if (scenario && !(one = kdx_scenario_find(sc, nsc, scenario))) {
 		strbuf_addf(&err, "no scenario \"%s\" in '%s'%s", scenario, path,

@@ -233,6 +233,8 @@ static int eval_binary(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, 
 	int ra = kdx_eval_expr(ev, env, e->u.binary.lhs, &a);
 	if (ra < 0)
 		return -1;
+	if (e == ev->watch && ra == 0)
+		ev->seen[0] = a;
 	if (op == KDX_AST_OP_AND || op == KDX_AST_OP_OR) {
 		if (ra == 0) {
 			if (need_bool(ev, e->u.binary.lhs, a))
@@ -245,6 +247,8 @@ static int eval_binary(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, 
 		int rb = kdx_eval_expr(ev, env, e->u.binary.rhs, &b);
 		if (rb < 0)
 			return -1;
+		if (e == ev->watch && rb == 0)
+			ev->seen[1] = b;
 		if (rb == 0 && need_bool(ev, e->u.binary.rhs, b))
 			return -1;
 		if (ra || rb)
@@ -255,6 +259,8 @@ static int eval_binary(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, 
 	int rb = kdx_eval_expr(ev, env, e->u.binary.rhs, &b);
 	if (rb < 0)
 		return -1;
+	if (e == ev->watch && rb == 0)
+		ev->seen[1] = b;
 	if (ra || rb)
 		return 1;
 	if (a->kind == KDX_V_NULL || b->kind == KDX_V_NULL) {

@@ -65,6 +65,11 @@ struct kdx_eval {
 					epoch, kdx plan's start: every read it repeats is
 					the same request); 0: the clock */
 	int depth;
+	/* A comparison whose operands the caller wants to see (a `wait until`'s "last seen"):
+	 * when the evaluation reaches `watch`, the value of each side it evaluated is left in
+	 * seen[0] (left) and seen[1] (right), so the condition is read once, not again. */
+	const kdx_ast_expr *watch;
+	kdx_value *seen[2];
 };
 
 int kdx_eval_expr(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kdx_value **out);

@@ -601,7 +601,7 @@ static void lower_resource(kdx_lowerer *L, const kdx_ast_decl *d)
 	L->genv = bind(L, L->genv, d->name.name, all);
 }
 
-/* ---- the runbook block, outputs, scenarios ---- */
+/* ---- the runbook block, outputs ---- */
 
 static void lower_runbook(kdx_lowerer *L, const kdx_ast_decl *d)
 {
@@ -619,87 +619,17 @@ static void lower_runbook(kdx_lowerer *L, const kdx_ast_decl *d)
 		kdx_value *v;
 		if (kdx_eval_expr(&L->ev, L->genv, it->expr, &v) || k != 2)
 			continue;
+		kdx_plan *p = L->plan;
+		bool mine = !L->prefix; /* a nested runbook's stop_on is its own */
+		if (mine && v->kind == KDX_V_LIST)
+			p->stop_on = KDX_NEWN(&L->c->arena, int32_t, v->u.list.n + 1);
 		for (size_t j = 0; v->kind == KDX_V_LIST && j < v->u.list.n; j++) {
 			const kdx_res_ref *r = kdx_eval_resource(&L->ev, v->u.list.items[j]);
 			if (!r || kdx_type_class(r->type) != KDX_RES_ALARM)
 				error(L, it->expr->span, "stop_on lists alarm resources; element %zu is %s",
 				      j, kdx_type_of_value(&L->ev, v->u.list.items[j]));
-		}
-	}
-}
-
-/* A resource named in a scenario (lag db ..., alarm errors ...) must exist and be of the
- * class the statement acts on. */
-static void scenario_resource(kdx_lowerer *L, const kdx_ast_ident *id, kdx_res_class want,
-			      kdx_res_class also, const char *what)
-{
-	const kdx_env *e;
-	for (e = L->genv; e && strcmp(e->name, id->name); e = e->parent)
-		;
-	const kdx_res_ref *r = e && e->value ? kdx_eval_resource(&L->ev, e->value) : NULL;
-	if (!e || (e->value && !r && e->value->kind != KDX_V_MAP)) {
-		error(L, id->span, "unknown resource '%s'", id->name);
-		return;
-	}
-	if (r && kdx_type_class(r->type) != want && kdx_type_class(r->type) != also)
-		error(L, id->span, "'%s' is a %s, not %s", id->name, r->type->name.name, what);
-}
-
-/* The region index (-1 when it is not one, which is reported). */
-static int32_t scenario_region(kdx_lowerer *L, const kdx_ast_expr *x)
-{
-	kdx_value *v;
-	if (!x || kdx_eval_expr(&L->ev, L->genv, x, &v))
-		return -1;
-	strbuf why = STRBUF_INIT;
-	kdx_ast_type rt = { .kind = KDX_AST_T_NAME, .name = "region" };
-	int32_t r = -1;
-	if (kdx_type_check(&L->ev, L->mod, &rt, &v, &why))
-		error(L, x->span, "%s", why.buf);
-	else
-		r = kdx_lower_region(L, kdx_value_text(v));
-	strbuf_release(&why);
-	return r;
-}
-
-/* `fail region R` in a scenario: the state analysis wants every region a scenario loses. */
-static void scenario_loss(kdx_lowerer *L, const kdx_ast_decl *d, const kdx_ast_item *it)
-{
-	int32_t r = scenario_region(L, it->expr);
-	kdx_plan *p = L->plan;
-	if (r < 0 || L->prefix)
-		return;
-	kdx_plan_loss *v = KDX_NEWN(&L->c->arena, kdx_plan_loss, p->nlosses + 1);
-	if (p->nlosses)
-		memcpy(v, p->losses, p->nlosses * sizeof(*v));
-	v[p->nlosses++] = (kdx_plan_loss){ r, d->label.name, it->span };
-	p->losses = v;
-}
-
-static void lower_scenario(kdx_lowerer *L, const kdx_ast_decl *d)
-{
-	for (size_t i = 0; i < d->nitems; i++) {
-		const kdx_ast_item *it = d->items[i];
-		kdx_value *v;
-		switch (it->kind) {
-		case KDX_AST_FAIL_STEP:
-		case KDX_AST_TIMEOUT_STEP:
-		case KDX_AST_DENY_APPROVAL:
-		case KDX_AST_EXPECT_STEP:
-			if (it->name.name && kdx_lower_find_step(L, it->name.name) < 0)
-				kdx_lower_unknown_step(L, it->name.name, it->name.span);
-			break;
-		case KDX_AST_LAG:
-			scenario_resource(L, &it->name, KDX_RES_DATABASE, KDX_RES_CACHE,
-					  "a database or cache");
-			scenario_region(L, it->expr);
-			(void)kdx_eval_expr(&L->ev, L->genv, it->value, &v);
-			break;
-		case KDX_AST_ALARM:
-			scenario_resource(L, &it->name, KDX_RES_ALARM, KDX_RES_ALARM, "an alarm");
-			break;
-		case KDX_AST_FAIL_REGION: scenario_loss(L, d, it); break;
-		default: break;
+			else if (mine)
+				p->stop_on[p->nstop_on++] = r->index;
 		}
 	}
 }
@@ -815,14 +745,13 @@ int kdx_lower(kdx_compilation *c, const kdx_compile_opts *opts)
 		kdx_value *v;
 		if (d->kind == KDX_AST_RUNBOOK)
 			lower_runbook(&L, d);
-		else if (d->kind == KDX_AST_SCENARIO)
-			lower_scenario(&L, d);
 		else if (d->kind == KDX_AST_STATE)
 			lower_state(&L, d);
 		else if (d->kind == KDX_AST_OUTPUT && d->value)
 			(void)kdx_eval_expr(&L.ev, L.genv, d->value, &v);
 	}
 	finish_steps(&L, L.all);
+	kdx_lower_scenarios(&L, f); /* they name steps by their final index */
 	kdx_lower_free(&L);
 	if (!L.plan->name)
 		L.plan->name = opts->path;

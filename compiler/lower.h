@@ -98,6 +98,9 @@ bool kdx_lower_is_exec(const kdx_bound_call *bc);
 /* The bound action's body has a `call terraform`. */
 bool kdx_lower_runs_terraform(const kdx_bound_call *bc);
 void kdx_lower_check_exec(kdx_lowerer *L, const kdx_bound_call *bc);
+/* lower_scenario.c: the main file's `scenario` blocks into L->plan->scenarios (and its
+ * losses), once the steps are final. */
+void kdx_lower_scenarios(kdx_lowerer *L, const kdx_ast_file *f);
 /* lower.c: lower a nested runbook's file into S (already set up by lower_group.c). */
 void kdx_lower_unit(kdx_lowerer *S, const kdx_ast_file *f, const kdx_var_binding *vars,
 		    size_t nvars);

@@ -80,6 +80,12 @@ typedef struct kdx_step {
 	 * second copy is harmless (it carries run_info(), receivers drop it), so an in-doubt
 	 * attempt is sent again, and the step needs no undo. */
 	bool repeatable;
+	const char *unverifiable_why; /* the reason it gives (`unverifiable = "why"`), or NULL */
+	/* The same three for the undo's action (an explicit `undo`, or the action's own): an
+	 * undo attempt left in doubt is reconciled by them (executor/backend_real.c). */
+	bool undo_unverifiable;
+	bool undo_repeatable;
+	const char *undo_unverifiable_why;
 	bool runs_terraform;       /* its do or undo action runs `call terraform` (gated) */
 	bool has_undo;
 	bool irreversible;
@@ -132,12 +138,67 @@ typedef struct kdx_plan_resource {
 	kdx_span span;
 } kdx_plan_resource;
 
-/* A region a scenario loses (`fail region R`): the run store must survive it too. */
+/* A region a scenario loses (`fail region R`): the run store must survive it too.
+ * kdx_plan_index_losses() builds them from the scenarios. */
 typedef struct kdx_plan_loss {
 	int32_t region;            /* index into kdx_plan.regions */
 	const char *scenario;
 	kdx_span span;             /* the `fail region` statement */
 } kdx_plan_loss;
+
+/* ---- scenarios (`scenario` blocks): what `kdx simulate` injects and checks ---- */
+
+typedef enum kdx_fault_kind {
+	KDX_FAULT_FAIL_REGION,   /* region down from at_ms: health false, its weight serves nobody */
+	KDX_FAULT_FAIL_STEP,     /* every attempt of step's `do` fails */
+	KDX_FAULT_TIMEOUT_STEP,  /* step's `do` never completes: the scheduler's timeout ends it */
+	KDX_FAULT_THROTTLE,      /* attempts of actions of service in [at, at+for) are throttled */
+	KDX_FAULT_LAG,           /* replication lag of resource in region, from the start */
+	KDX_FAULT_ALARM,         /* alarm resource goes to ALARM at at_ms: a stop condition */
+	KDX_FAULT_DENY_APPROVAL, /* the approval of step is denied */
+} kdx_fault_kind;
+
+typedef struct kdx_fault {
+	kdx_fault_kind kind;
+	kdx_span span;           /* the statement */
+	int32_t region;          /* FAIL_REGION, LAG: index into plan->regions */
+	int32_t step;            /* FAIL_STEP, TIMEOUT_STEP, DENY_APPROVAL: into plan->steps */
+	int32_t resource;        /* LAG, ALARM: into plan->resources */
+	const char *service;     /* THROTTLE: the action's module, e.g. "route53" */
+	int64_t at_ms;           /* FAIL_REGION, THROTTLE, ALARM */
+	int64_t for_ms;          /* THROTTLE; KDX_TIME_NEVER-like INT64_MAX when open-ended */
+	int64_t lag_ms;          /* LAG */
+} kdx_fault;
+
+typedef enum kdx_expect_kind { KDX_EXPECT_RTO, KDX_EXPECT_RPO, KDX_EXPECT_STEP } kdx_expect_kind;
+
+/* What a step ended as, for `expect step S STATE` and the reports. */
+typedef enum kdx_sim_state {
+	KDX_SS_PENDING = 0,      /* never started */
+	KDX_SS_DONE,
+	KDX_SS_FAILED,
+	KDX_SS_SKIPPED,
+	KDX_SS_ROLLED_BACK,      /* done, then undone */
+	KDX_SS_NOT_UNDONE,       /* done, and the rollback could not or would not undo it */
+} kdx_sim_state;
+
+typedef struct kdx_expect {
+	kdx_expect_kind kind;
+	bool strict;             /* `<` rather than `<=` */
+	int64_t bound_ms;        /* RTO, RPO */
+	int32_t step;            /* STEP */
+	kdx_sim_state state;     /* STEP */
+	const char *text;        /* as written, for reports: "rto <= 15m" */
+	kdx_span span;
+} kdx_expect;
+
+typedef struct kdx_scenario {
+	const char *name;
+	kdx_fault *faults;
+	size_t nfaults;
+	kdx_expect *expects;
+	size_t nexpects;
+} kdx_scenario;
 
 /* Where runs are kept (docs/executor.md, Stores): the `state { url = ... }` block, or what
  * the command line chose instead (-state, KDX_STATE); the CLI fills `regions` from the URL
@@ -175,8 +236,18 @@ typedef struct kdx_plan {
 	const char **allow_exec;   /* its commands (argv[0] as written), nallow_exec of them */
 	size_t nallow_exec;
 	kdx_plan_store store;
-	kdx_plan_loss *losses;     /* every `fail region` of every scenario */
+	kdx_scenario *scenarios;   /* the main file's, in source order */
+	size_t nscenarios;
+	kdx_plan_loss *losses;     /* every `fail region` of every scenario (an index of
+				      scenarios' faults for the state analysis) */
 	size_t nlosses;
+	int32_t *stop_on;          /* the runbook's `stop_on = [alarm, ...]`: alarm resources
+				      (indices into resources), read before each step starts */
+	size_t nstop_on;
 } kdx_plan;
+
+/* compiler/lower_scenario.c: fill p->losses from the FAIL_REGION
+ * faults of p->scenarios (after lowering, and after reading a plan back). */
+void kdx_plan_index_losses(kdx_plan *p, kdx_arena *a);
 
 #endif

@@ -25,6 +25,21 @@ static const char *const class_names[] = {
 };
 static const char *const edge_names[] = { [KDX_EDGE_AFTER] = "after", [KDX_EDGE_DATA] = "data" };
 
+static const char *const fault_names[] = {
+	[KDX_FAULT_FAIL_REGION] = "fail_region",     [KDX_FAULT_FAIL_STEP] = "fail_step",
+	[KDX_FAULT_TIMEOUT_STEP] = "timeout_step",   [KDX_FAULT_THROTTLE] = "throttle",
+	[KDX_FAULT_LAG] = "lag",                     [KDX_FAULT_ALARM] = "alarm",
+	[KDX_FAULT_DENY_APPROVAL] = "deny_approval",
+};
+static const char *const expect_names[] = {
+	[KDX_EXPECT_RTO] = "rto", [KDX_EXPECT_RPO] = "rpo", [KDX_EXPECT_STEP] = "step",
+};
+static const char *const state_names[] = {
+	[KDX_SS_PENDING] = "pending",         [KDX_SS_DONE] = "done",
+	[KDX_SS_FAILED] = "failed",           [KDX_SS_SKIPPED] = "skipped",
+	[KDX_SS_ROLLED_BACK] = "rolled_back", [KDX_SS_NOT_UNDONE] = "not_undone",
+};
+
 #define NNAMES(t) (sizeof(t) / sizeof((t)[0]))
 
 /* ---- scalars ---- */
@@ -362,6 +377,13 @@ static json_object *step_write(const kdx_step *s, size_t nregions)
 	if (s->approval_min > 1) /* absent: one approver, as plans before `min` said */
 		put_int(o, "approval_min", s->approval_min);
 	put_bool(o, "conditional", s->conditional);
+	put_bool(o, "unverifiable", s->unverifiable);
+	put_bool(o, "repeatable", s->repeatable);
+	put_str(o, "unverifiable_why", s->unverifiable_why);
+	put_bool(o, "undo_unverifiable", s->undo_unverifiable);
+	put_bool(o, "undo_repeatable", s->undo_repeatable);
+	put_str(o, "undo_unverifiable_why", s->undo_unverifiable_why);
+	put_bool(o, "runs_terraform", s->runs_terraform);
 	put_int(o, "attempts", s->attempts);
 	put_int(o, "timeout_ms", s->timeout_ms);
 	put_int(o, "backoff_ms", s->backoff_ms);
@@ -405,6 +427,13 @@ static void step_read(reader *r, json_object *o, size_t nsteps, size_t nregions,
 	s->approval = rbool(o, "approval");
 	s->approval_min = (int)rint64(o, "approval_min");
 	s->conditional = rbool(o, "conditional");
+	s->unverifiable = rbool(o, "unverifiable");
+	s->repeatable = rbool(o, "repeatable");
+	s->unverifiable_why = rstr(r, o, "unverifiable_why");
+	s->undo_unverifiable = rbool(o, "undo_unverifiable");
+	s->undo_repeatable = rbool(o, "undo_repeatable");
+	s->undo_unverifiable_why = rstr(r, o, "undo_unverifiable_why");
+	s->runs_terraform = rbool(o, "runs_terraform");
 	s->attempts = (int)rint64(o, "attempts");
 	s->timeout_ms = rint64(o, "timeout_ms");
 	s->backoff_ms = rint64(o, "backoff_ms");
@@ -415,6 +444,98 @@ static void step_read(reader *r, json_object *o, size_t nsteps, size_t nregions,
 	s->on_failure = renum(r, o, "on_failure", on_failure_names, NNAMES(on_failure_names),
 			      KDX_ON_FAILURE_ROLLBACK);
 	s->group = rstr(r, o, "group");
+}
+
+/* ---- scenarios ---- */
+
+static json_object *scenario_write(const kdx_scenario *sc)
+{
+	json_object *o = json_object_new_object();
+	put_str(o, "name", sc->name);
+	json_object *fa = json_object_new_array_ext((int)sc->nfaults);
+	for (size_t i = 0; i < sc->nfaults; i++) {
+		const kdx_fault *f = &sc->faults[i];
+		json_object *x = json_object_new_object();
+		put_str(x, "kind", fault_names[f->kind]);
+		put_span(x, "span", f->span);
+		put_int(x, "region", f->region);
+		put_int(x, "step", f->step);
+		put_int(x, "resource", f->resource);
+		put_str(x, "service", f->service);
+		put_int(x, "at_ms", f->at_ms);
+		put_int(x, "for_ms", f->for_ms);
+		put_int(x, "lag_ms", f->lag_ms);
+		json_object_array_add(fa, x);
+	}
+	json_object_object_add(o, "faults", fa);
+	json_object *ea = json_object_new_array_ext((int)sc->nexpects);
+	for (size_t i = 0; i < sc->nexpects; i++) {
+		const kdx_expect *e = &sc->expects[i];
+		json_object *x = json_object_new_object();
+		put_str(x, "kind", expect_names[e->kind]);
+		put_bool(x, "strict", e->strict);
+		put_int(x, "bound_ms", e->bound_ms);
+		put_int(x, "step", e->step);
+		put_str(x, "state", state_names[e->state]);
+		put_str(x, "text", e->text);
+		put_span(x, "span", e->span);
+		json_object_array_add(ea, x);
+	}
+	json_object_object_add(o, "expects", ea);
+	return o;
+}
+
+/* An index into a table of n, or -1 (none); anything else is refused. */
+static int32_t rref(reader *r, json_object *o, const char *key, size_t n)
+{
+	int64_t k = get(o, key) ? rint64(o, key) : -1;
+	if (k < -1 || k >= (int64_t)n) {
+		strbuf msg = STRBUF_INIT;
+		strbuf_addf(&msg, "%s %lld does not exist", key, (long long)k);
+		bad(r, msg.buf);
+		strbuf_release(&msg);
+		return -1;
+	}
+	return (int32_t)k;
+}
+
+static void scenario_read(reader *r, json_object *o, const kdx_plan *p, kdx_scenario *sc)
+{
+	memset(sc, 0, sizeof(*sc));
+	sc->name = rstr(r, o, "name");
+	if (!sc->name)
+		bad(r, "a scenario has no name");
+	json_object *fa = rarray(r, o, "faults", &sc->nfaults);
+	sc->faults = kdx_arena_alloc(r->a, (sc->nfaults + 1) * sizeof(*sc->faults));
+	for (size_t i = 0; i < sc->nfaults; i++) {
+		json_object *x = json_object_array_get_idx(fa, i);
+		sc->faults[i] = (kdx_fault){
+			.kind = renum(r, x, "kind", fault_names, NNAMES(fault_names),
+				      KDX_FAULT_FAIL_STEP),
+			.span = rspan(x, "span"),
+			.region = rref(r, x, "region", p->nregions),
+			.step = rref(r, x, "step", p->nsteps),
+			.resource = rref(r, x, "resource", p->nresources),
+			.service = rstr(r, x, "service"),
+			.at_ms = rint64(x, "at_ms"),
+			.for_ms = rint64(x, "for_ms"),
+			.lag_ms = rint64(x, "lag_ms"),
+		};
+	}
+	json_object *ea = rarray(r, o, "expects", &sc->nexpects);
+	sc->expects = kdx_arena_alloc(r->a, (sc->nexpects + 1) * sizeof(*sc->expects));
+	for (size_t i = 0; i < sc->nexpects; i++) {
+		json_object *x = json_object_array_get_idx(ea, i);
+		sc->expects[i] = (kdx_expect){
+			.kind = renum(r, x, "kind", expect_names, NNAMES(expect_names), KDX_EXPECT_RTO),
+			.strict = rbool(x, "strict"),
+			.bound_ms = rint64(x, "bound_ms"),
+			.step = rref(r, x, "step", p->nsteps),
+			.state = renum(r, x, "state", state_names, NNAMES(state_names), KDX_SS_PENDING),
+			.text = rstr(r, x, "text"),
+			.span = rspan(x, "span"),
+		};
+	}
 }
 
 /* ---- the plan ---- */
@@ -468,6 +589,14 @@ void kdx_plan_write(strbuf *out, const kdx_plan *p)
 	for (size_t i = 0; i < p->nallow_exec; i++)
 		json_object_array_add(ax, jstr(p->allow_exec[i]));
 	json_object_object_add(o, "allow_exec", ax);
+	json_object *so = json_object_new_array_ext((int)p->nstop_on);
+	for (size_t i = 0; i < p->nstop_on; i++)
+		json_object_array_add(so, json_object_new_int(p->stop_on[i]));
+	json_object_object_add(o, "stop_on", so);
+	json_object *sca = json_object_new_array_ext((int)p->nscenarios);
+	for (size_t i = 0; i < p->nscenarios; i++)
+		json_object_array_add(sca, scenario_write(&p->scenarios[i]));
+	json_object_object_add(o, "scenarios", sca);
 	strbuf_addstr(out, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 }
@@ -547,6 +676,22 @@ int kdx_plan_read(const char *text, size_t len, kdx_arena *a, kdx_plan **out, st
 	for (size_t i = 0; i < p->nallow_exec; i++)
 		p->allow_exec[i] = kdx_arena_strdup(a, json_object_get_string(
 							       json_object_array_get_idx(x, i)));
+	x = rarray(&r, o, "stop_on", &p->nstop_on);
+	p->stop_on = p->nstop_on ? kdx_arena_alloc(a, p->nstop_on * sizeof(int32_t)) : NULL;
+	for (size_t i = 0; i < p->nstop_on; i++) {
+		int64_t k = json_object_get_int64(json_object_array_get_idx(x, i));
+		if (k < 0 || (size_t)k >= p->nresources)
+			bad(&r, "stop_on names a resource that does not exist");
+		p->stop_on[i] = (int32_t)k;
+	}
+	x = rarray(&r, o, "scenarios", &p->nscenarios);
+	p->scenarios = kdx_arena_alloc(a, (p->nscenarios + 1) * sizeof(*p->scenarios));
+	for (size_t i = 0; i < p->nscenarios; i++) {
+		at(&r, "scenarios", i);
+		scenario_read(&r, json_object_array_get_idx(x, i), p, &p->scenarios[i]);
+	}
+	strbuf_reset(&r.path);
+	kdx_plan_index_losses(p, a);
 	json_object_put(o);
 	strbuf_release(&r.path);
 	if (r.failed)

@@ -13,7 +13,7 @@
 #include "../common/strbuf.h"
 #include "plan.h"
 
-#define KDX_PLAN_IR_VERSION 1
+#define KDX_PLAN_IR_VERSION 2
 
 /* Append p as one JSON object ({"kdx_plan_ir": VERSION, ...}) to out. */
 void kdx_plan_write(strbuf *out, const kdx_plan *p);

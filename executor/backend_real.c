@@ -8,7 +8,6 @@
 #include "interp_int.h"
 
 #include "../common/xalloc.h"
-#include "../grammar/ast.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -53,13 +52,6 @@ static void post(kdx_job *j, int type, char *text)
 	do
 		n = write(j->b->pipefd[1], &m, sizeof(m));
 	while (n < 0 && errno == EINTR);
-}
-
-/* ---- scopes ---- */
-
-static const kdx_step_body *body_of(const kdx_step *st)
-{
-	return st->body;
 }
 
 /* ---- one attempt, on a worker thread ---- */
@@ -253,70 +245,53 @@ static kdx_precheck be_precheck(void *ctx, const kdx_step *st, strbuf *why)
 static int be_snapshot(void *ctx, const kdx_step *st, strbuf *out, strbuf *err)
 {
 	kdx_real_backend *b = ctx;
-	const kdx_step_body *body = body_of(st);
-	if (!body->do_call || !body->undo_is_actions_own)
-		return 0;
 	kdx_interp *in = &b->main;
 	kdx_interp_reset(in);
 	kdx_value *snap;
-	if (kdx_interp_snapshot(in, body->do_call, &snap) < 0) {
+	if (kdx_interp_step_snapshot(in, st, &snap) < 0) {
 		strbuf_addf(err, "snapshot before '%s': %s", st->name, in->err.buf);
 		return -1;
 	}
-	if (snap->u.map.n)
+	if (snap && snap->u.map.n)
 		kdx_value_to_json(out, snap);
 	return 0;
-}
-
-/* The reason an action declares for having no `verify`. */
-static const char *unverifiable_why(const kdx_bound_call *bc)
-{
-	const kdx_ast_item *u = kdx_ast_find_attr(bc->decl, "unverifiable");
-	const kdx_ast_expr *e = u ? u->expr : NULL;
-	if (e && e->kind == KDX_AST_E_STRING && e->u.str.n == 1 && e->u.str.parts[0].text)
-		return e->u.str.parts[0].text;
-	return "it declares no `verify`";
 }
 
 static kdx_recon be_reconcile(void *ctx, const kdx_step *st, kdx_phase phase, const char *token,
 			      const char *snapshot, strbuf *why)
 {
 	kdx_real_backend *b = ctx;
-	const kdx_step_body *body = body_of(st);
 	kdx_interp *in = &b->main;
 	kdx_interp_reset(in);
-	const kdx_bound_call *bc = phase == KDX_PHASE_DO ? body->do_call : body->undo_call;
-	const kdx_env *scope = NULL;
-	if (!bc) {
-		strbuf_addstr(why, "the step has no action to check");
-		return KDX_RECON_UNKNOWN;
-	}
-	if (phase == KDX_PHASE_UNDO && kdx_interp_undo_scope(in, body, snapshot, &scope) < 0) {
-		strbuf_addf(why, "%s", in->err.buf);
-		return KDX_RECON_UNKNOWN;
-	}
-	/* a verify may look for what the attempt left, by its token (run_info()) */
-	in->token = token;
-	in->step = st->name;
-	int r = kdx_interp_verify(in, bc, scope);
-	in->token = in->step = NULL;
+	const char *action = phase == KDX_PHASE_DO ? st->action : st->undo_action;
+	int r = kdx_interp_step_verify(in, st, phase, snapshot, token);
 	switch (r) {
 	case 1:
-		strbuf_addf(why, "live state shows the change of '%s' was made", bc->action);
+		strbuf_addf(why, "live state shows the change of '%s' was made", action);
 		return KDX_RECON_DONE;
 	case 0:
-		strbuf_addf(why, "live state shows the change of '%s' was not made", bc->action);
+		strbuf_addf(why, "live state shows the change of '%s' was not made", action);
 		return KDX_RECON_NOT_DONE;
-	case 2:
+	case 2: {
+		const char *why_text = phase == KDX_PHASE_DO ? st->unverifiable_why
+							     : st->undo_unverifiable_why;
 		/* unverifiable and repeatable (a notification): a second copy carries the same
 		 * run id and step, so receivers can drop it -- send it again */
-		if (kdx_ast_find_attr(bc->decl, "repeatable")) {
+		if (phase == KDX_PHASE_DO ? st->repeatable : st->undo_repeatable) {
 			strbuf_addf(why, "'%s' cannot be read back and is repeatable: sending it again "
-				    "(with the same run id and step)", bc->action);
+				    "(with the same run id and step)", action);
 			return KDX_RECON_NOT_DONE;
 		}
 		strbuf_addf(why, "'%s' cannot be verified (%s); check the live state by hand, then "
-			    "run 'kdx resume' again or 'kdx rollback'", bc->action, unverifiable_why(bc));
+			    "run 'kdx resume' again or 'kdx rollback'", action,
+			    why_text ? why_text : "it declares no `verify`");
+		return KDX_RECON_UNKNOWN;
+	}
+	case 3:
+		strbuf_addstr(why, "the step has no action to check");
+		return KDX_RECON_UNKNOWN;
+	case -2:
+		strbuf_addf(why, "%s", in->err.buf);
 		return KDX_RECON_UNKNOWN;
 	default:
 		strbuf_addf(why, "cannot read the live state: %s", in->err.buf);
@@ -324,64 +299,23 @@ static kdx_recon be_reconcile(void *ctx, const kdx_step *st, kdx_phase phase, co
 	}
 }
 
-/* The runbook's `stop_on = [alarm, ...]`, evaluated in the global scope. */
-static const kdx_value *stop_on(kdx_real_backend *b)
-{
-	const kdx_compilation *c = b->rt.comp;
-	const kdx_ast_item *attr = NULL;
-	for (size_t i = 0; c->ast && i < c->ast->ndecls && !attr; i++)
-		if (c->ast->decls[i]->kind == KDX_AST_RUNBOOK)
-			attr = kdx_ast_find_attr(c->ast->decls[i], "stop_on");
-	kdx_value *v;
-	if (!attr || kdx_interp_eval(&b->main, NULL, attr->expr, &v) < 0 || v->kind != KDX_V_LIST)
-		return NULL;
-	return v;
-}
-
-static const kdx_bound_call *alarm_state_call(kdx_real_backend *b, kdx_value *alarm)
-{
-	const kdx_program *p = b->rt.comp->prog;
-	for (size_t i = 0; i < p->nmodules; i++) {
-		const kdx_module *m = p->modules[i];
-		const kdx_ast_decl *act = kdx_module_action(m, "alarm_state");
-		if (!act || !m->name || !strstr(m->name, "cloudwatch") || act->nparams != 1)
-			continue;
-		kdx_arena *a = &b->main.arena;
-		kdx_bound_call *bc = KDX_NEW(a, kdx_bound_call);
-		memset(bc, 0, sizeof(*bc));
-		bc->action = "cloudwatch.alarm_state";
-		bc->decl = act;
-		bc->module = m;
-		bc->nargs = 1;
-		bc->params = KDX_NEWN(a, const char *, 1);
-		bc->params[0] = act->params[0].name.name;
-		bc->args = KDX_NEWN(a, kdx_value *, 1);
-		bc->args[0] = alarm;
-		bc->arg_exprs = KDX_NEWN(a, const kdx_ast_expr *, 1);
-		bc->arg_exprs[0] = NULL;
-		return bc;
-	}
-	return NULL;
-}
-
+/* The runbook's `stop_on = [alarm, ...]` (kdx_plan.stop_on): each alarm's state is read
+ * with cloudwatch.alarm_state; one in ALARM stops the run. */
 static int be_stop_check(void *ctx, strbuf *reason)
 {
 	kdx_real_backend *b = ctx;
+	const kdx_plan *p = b->rt.comp->plan;
 	kdx_interp *in = &b->main;
 	kdx_interp_reset(in);
-	const kdx_value *list = stop_on(b);
-	if (!list)
-		return 0;
-	for (size_t i = 0; i < list->u.list.n; i++) {
-		kdx_value *alarm = list->u.list.items[i];
-		const kdx_bound_call *bc = alarm_state_call(b, alarm);
-		kdx_value *state;
+	for (size_t i = 0; i < p->nstop_on; i++) {
+		kdx_value *alarm = p->resources[p->stop_on[i]].attrs, *state;
 		const kdx_value *name = kdx_value_get(alarm, "name");
-		if (!bc) {
+		int r = kdx_interp_call_named(in, "cloudwatch.alarm_state", &alarm, 1, &state);
+		if (r > 0) {
 			strbuf_addstr(reason, "stop_on needs import \"aws/cloudwatch\"");
 			return -1;
 		}
-		if (kdx_interp_call(in, bc, NULL, &state) < 0) {
+		if (r < 0) {
 			strbuf_addf(reason, "cannot read alarm '%s': %s",
 				    name ? kdx_value_text(name) : "?", in->err.buf);
 			return -1;
@@ -397,10 +331,9 @@ static int be_stop_check(void *ctx, strbuf *reason)
 
 void kdx_real_backend_stop_on(kdx_real_backend *b, strbuf *out)
 {
-	kdx_interp_reset(&b->main);
-	const kdx_value *list = stop_on(b);
-	for (size_t i = 0; list && i < list->u.list.n; i++) {
-		const kdx_value *name = kdx_value_get(list->u.list.items[i], "name");
+	const kdx_plan *p = b->rt.comp->plan;
+	for (size_t i = 0; i < p->nstop_on; i++) {
+		const kdx_value *name = kdx_value_get(p->resources[p->stop_on[i]].attrs, "name");
 		strbuf_addf(out, "%s%s", i ? ", " : "", name ? kdx_value_text(name) : "?");
 	}
 }

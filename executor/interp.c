@@ -135,12 +135,20 @@ void kdx_interp_evaluator(kdx_interp *in, kdx_eval *ev, const kdx_module *module
 	ev->now_s = in->rt->now_s;
 }
 
-static int eval_in(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
-		   const kdx_ast_expr *e, kdx_value **out)
+/* Evaluate e; with seen, also the operands of e if it is a comparison (NULL: a side not
+ * evaluated), for a `wait until`'s "last seen". */
+static int eval_watch(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
+		      const kdx_ast_expr *e, kdx_value **out, kdx_value **seen)
 {
 	kdx_eval ev;
 	kdx_interp_evaluator(in, &ev, mod);
+	if (seen)
+		ev.watch = e;
 	int r = kdx_eval_expr(&ev, env ? env : in->rt->comp->genv, e, out);
+	if (seen) {
+		seen[0] = ev.seen[0];
+		seen[1] = ev.seen[1];
+	}
 	if (r > 0) {
 		strbuf_reset(&in->err);
 		strbuf_addstr(&in->err, "a value is not known at run time: ");
@@ -150,6 +158,12 @@ static int eval_in(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
 	if (r < 0 && !in->err.len)
 		strbuf_addstr(&in->err, "evaluation failed");
 	return r;
+}
+
+static int eval_in(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
+		   const kdx_ast_expr *e, kdx_value **out)
+{
+	return eval_watch(in, mod, env, e, out, NULL);
 }
 
 int kdx_interp_eval(kdx_interp *in, const kdx_env *env, const kdx_ast_expr *e, kdx_value **out)
@@ -284,9 +298,10 @@ static int duration_of(kdx_interp *in, const kdx_module *mod, const kdx_env *env
 
 /* What a poll that did not meet its condition saw, for "last seen" (#20.8): what a host
  * function reported (an http check's URL and status), else, for a comparison, the value of
- * each side that is not a literal ("autoscaling.in_service(fleet[target]) = 1"). */
-static void observation(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
-			const kdx_ast_expr *e, strbuf *out)
+ * each side that is not a literal ("autoscaling.in_service(fleet[target]) = 1"), as the
+ * poll's one evaluation saw them (seen[], from eval_watch): nothing is read again. */
+static void observation(kdx_interp *in, const kdx_ast_expr *e, kdx_value *const *seen,
+			strbuf *out)
 {
 	strbuf_reset(out);
 	if (in->observed.len) {
@@ -297,22 +312,16 @@ static void observation(kdx_interp *in, const kdx_module *mod, const kdx_env *en
 		return;
 	const kdx_ast_expr *side[2] = { e->u.binary.lhs, e->u.binary.rhs };
 	for (int k = 0; k < 2; k++) {
-		kdx_value *v;
 		kdx_ast_expr_kind sk = side[k]->kind;
-		if (sk == KDX_AST_E_NUMBER || sk == KDX_AST_E_STRING || sk == KDX_AST_E_DURATION ||
-		    sk == KDX_AST_E_PERCENT || sk == KDX_AST_E_BOOL || sk == KDX_AST_E_NULL)
+		if (!seen[k] || sk == KDX_AST_E_NUMBER || sk == KDX_AST_E_STRING ||
+		    sk == KDX_AST_E_DURATION || sk == KDX_AST_E_PERCENT || sk == KDX_AST_E_BOOL ||
+		    sk == KDX_AST_E_NULL)
 			continue;
-		size_t mark = in->err.len;
-		if (eval_in(in, mod, env, side[k], &v) < 0) {
-			in->err.len = mark; /* a side that cannot be read is left out */
-			in->err.buf[mark] = '\0';
-			continue;
-		}
 		if (out->len)
 			strbuf_addstr(out, ", ");
 		kdx_interp_expr_text(in, side[k], out);
 		strbuf_addstr(out, " = ");
-		kdx_value_to_json(out, v);
+		kdx_value_to_json(out, seen[k]);
 	}
 }
 
@@ -380,15 +389,14 @@ int kdx_interp_wait_until(kdx_interp *in, const kdx_module *mod, const kdx_env *
 	int rc = -1;
 	strbuf seen = STRBUF_INIT;
 	for (unsigned k = 1;; k++) {
-		kdx_value *v;
+		kdx_value *v, *sides[2] = { NULL, NULL };
 		strbuf_reset(&in->observed);
 		/* a poll reads each thing once: the condition's two sides (in_service and
-		 * desired, one DescribeAutoScalingGroups) and its "last seen" share the answers */
+		 * desired, one DescribeAutoScalingGroups) share the answers, and its "last
+		 * seen" is what this evaluation saw (sides), not a second read */
 		kdx_readcache *once = kdx_readcache_new();
 		in->poll_reads = once;
-		int erc = eval_in(in, mod, env, it->expr, &v);
-		if (erc == 0 && v->kind == KDX_V_BOOL && !v->u.b)
-			observation(in, mod, env, it->expr, &seen);
+		int erc = eval_watch(in, mod, env, it->expr, &v, sides);
 		in->poll_reads = NULL;
 		kdx_readcache_free(once);
 		if (erc < 0)
@@ -402,6 +410,7 @@ int kdx_interp_wait_until(kdx_interp *in, const kdx_module *mod, const kdx_env *
 			rc = 0;
 			break;
 		}
+		observation(in, it->expr, sides, &seen);
 		if (in->observe && seen.len)
 			in->observe(in->waiting_ud, seen.buf);
 		int64_t left = start + within - in->hooks->now_ms(in);
@@ -559,6 +568,39 @@ int kdx_interp_call(kdx_interp *in, const kdx_bound_call *bc, const kdx_env *sco
 	return 0;
 }
 
+int kdx_interp_call_named(kdx_interp *in, const char *qualified, kdx_value **args, size_t nargs,
+			  kdx_value **out)
+{
+	const char *dot = strrchr(qualified, '.');
+	size_t mlen = dot ? (size_t)(dot - qualified) : 0;
+	const kdx_program *p = in->rt->comp->prog;
+	for (size_t i = 0; dot && i < p->nmodules; i++) {
+		const kdx_module *m = p->modules[i];
+		const kdx_ast_decl *act = kdx_module_action(m, dot + 1);
+		size_t n = m->name ? strlen(m->name) : 0;
+		/* "cloudwatch" is the module "aws/cloudwatch" */
+		if (!act || act->nparams != nargs || n < mlen ||
+		    strncmp(m->name + n - mlen, qualified, mlen) || (n > mlen && m->name[n - mlen - 1] != '/'))
+			continue;
+		kdx_bound_call *bc = KDX_NEW(&in->arena, kdx_bound_call);
+		memset(bc, 0, sizeof(*bc));
+		bc->action = qualified;
+		bc->decl = act;
+		bc->module = m;
+		bc->nargs = nargs;
+		bc->params = KDX_NEWN(&in->arena, const char *, nargs + 1);
+		bc->args = KDX_NEWN(&in->arena, kdx_value *, nargs + 1);
+		bc->arg_exprs = KDX_NEWN(&in->arena, const kdx_ast_expr *, nargs + 1);
+		for (size_t k = 0; k < nargs; k++) {
+			bc->params[k] = act->params[k].name.name;
+			bc->args[k] = args[k];
+			bc->arg_exprs[k] = NULL;
+		}
+		return kdx_interp_call(in, bc, NULL, out);
+	}
+	return 1;
+}
+
 int kdx_interp_snapshot(kdx_interp *in, const kdx_bound_call *bc, kdx_value **out)
 {
 	const kdx_env *env;
@@ -599,6 +641,33 @@ int kdx_interp_verify(kdx_interp *in, const kdx_bound_call *bc, const kdx_env *s
 		return -1;
 	}
 	return v->u.b ? 1 : 0;
+}
+
+int kdx_interp_step_snapshot(kdx_interp *in, const kdx_step *st, kdx_value **out)
+{
+	const kdx_step_body *b = st->body;
+	*out = NULL;
+	if (!b->do_call || !b->undo_is_actions_own)
+		return 0;
+	return kdx_interp_snapshot(in, b->do_call, out);
+}
+
+int kdx_interp_step_verify(kdx_interp *in, const kdx_step *st, kdx_phase phase,
+			   const char *snapshot, const char *token)
+{
+	const kdx_step_body *b = st->body;
+	const kdx_bound_call *bc = phase == KDX_PHASE_DO ? b->do_call : b->undo_call;
+	const kdx_env *scope = NULL;
+	if (!bc)
+		return 3;
+	if (phase == KDX_PHASE_UNDO && kdx_interp_undo_scope(in, b, snapshot, &scope) < 0)
+		return -2;
+	/* a verify may look for what the attempt left, by its token (run_info()) */
+	in->token = token;
+	in->step = st->name;
+	int r = kdx_interp_verify(in, bc, scope);
+	in->token = in->step = NULL;
+	return r;
 }
 
 /* ---- a step: its own clauses around the action ---- */

@@ -160,6 +160,12 @@ int kdx_interp_undo_scope(kdx_interp *in, const kdx_step_body *b, const char *sn
 int kdx_interp_call(kdx_interp *in, const kdx_bound_call *bc, const kdx_env *scope,
 		    kdx_value **out);
 
+/* Call the action `module.name` (a module imported anywhere in the program: "cloudwatch"
+ * is "aws/cloudwatch") with nargs argument values, as kdx_interp_call does. 1: the program
+ * imports no such action (of that many parameters); -1: in->err says why. */
+int kdx_interp_call_named(kdx_interp *in, const char *qualified, kdx_value **args, size_t nargs,
+			  kdx_value **out);
+
 /* The scope of an action call: its parameters bound to the call's arguments (evaluated in
  * scope as kdx_interp_call does). -1 on error. */
 int kdx_interp_bind(kdx_interp *in, const kdx_bound_call *bc, const kdx_env *scope,
@@ -172,6 +178,17 @@ int kdx_interp_snapshot(kdx_interp *in, const kdx_bound_call *bc, kdx_value **ou
 /* Evaluate the action's `verify` attribute with the call's arguments: 1 true, 0 false,
  * 2 the action has none, -1 error. */
 int kdx_interp_verify(kdx_interp *in, const kdx_bound_call *bc, const kdx_env *scope);
+
+/* The snapshot a step's undo needs, read before its do: the do action's `snapshot` reads
+ * when the undo is the action's own (a map NAME -> value), else *out NULL. -1 on error. */
+int kdx_interp_step_snapshot(kdx_interp *in, const kdx_step *st, kdx_value **out);
+
+/* Did the step's do (or its undo, given the journalled snapshot) take effect? Read back
+ * through the action's `verify`, with the attempt's idempotency token as run_info().token:
+ * 1 yes, 0 no, 2 the action has no `verify`, 3 the step has no action for that phase,
+ * -2 the undo's scope cannot be built (in->err: a missing snapshot), -1 in->err says why. */
+int kdx_interp_step_verify(kdx_interp *in, const kdx_step *st, kdx_phase phase,
+			   const char *snapshot, const char *token);
 
 /* Read-only action: every effect primitive is read or observe_*. */
 bool kdx_interp_action_reads_only(const kdx_ast_decl *action);

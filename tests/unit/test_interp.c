@@ -287,8 +287,8 @@ static void test_step_and_undo_recorded(void **state)
 		"{\"Action\":\"UPSERT\",\"ResourceRecordSet\":{\"Name\":\"www.example.com.\",\"Type\":\"CNAME\","
 		"\"SetIdentifier\":\"us-west-2\",\"Weight\":100,\"AliasTarget\":{\"HostedZoneId\":\"Z2\","
 		"\"DNSName\":\"lb-2.example.net\",\"EvaluateTargetHealth\":true}}}]}}\n"
-		/* an unmet poll is read again for its "last seen" (interp.c, observation()) */
-		"aws route53 GetChange - {\"Id\":\"/change/C1\"}\n"
+		/* one request per poll: the unmet poll's "last seen" is the value that poll
+		 * read (interp.c, observation()), not a second read */
 		"aws route53 GetChange - {\"Id\":\"/change/C1\"}\n"
 		"sleep 2000\n"
 		"aws route53 GetChange - {\"Id\":\"/change/C1\"}\n");
@@ -306,6 +306,8 @@ static void test_step_and_undo_recorded(void **state)
 	rc.getchange = 1000;
 	assert_int_equal(kdx_interp_run_step(&in, st, KDX_PHASE_DO, NULL, &ret), -1);
 	assert_non_null(strstr(in.err.buf, "timed out waiting until"));
+	/* "last seen" is the comparison's left side as the last poll read it */
+	assert_non_null(strstr(in.err.buf, "; last seen: change_status(change.ChangeInfo.Id) = \"PENDING\""));
 	assert_int_equal(rc.now, 5 * 60000);
 	free(snapshot);
 	strbuf_release(&rc.log);

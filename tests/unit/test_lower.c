@@ -135,7 +135,14 @@ static void test_failover_effects(void **state)
 	assert_true(s->mutating);
 	assert_true(s->repeatable);
 	assert_true(s->unverifiable);
+	/* the reason is plan data: a resume's reconciliation reads it from the plan */
+	assert_string_equal(s->unverifiable_why,
+			    "SNS keeps no record of a published message to read back");
+	assert_false(s->undo_unverifiable);
 	assert_int_equal(s->on_failure, KDX_ON_FAILURE_CONTINUE);
+	/* stop_on = [errors[target]]: the alarm resource, by index */
+	assert_int_equal(p->nstop_on, 1);
+	assert_string_equal(p->resources[p->stop_on[0]].name, "errors[us-west-2]");
 
 	s = step(p, "scale_target");
 	assert_string_equal(s->action, "autoscaling.set_capacity");
@@ -220,38 +227,73 @@ static void test_duration_from_arguments(void **state)
 	kdx_compilation_release(&c);
 }
 
+/* Compile text as the main file r.kdx of a fresh directory; dir and path are filled for
+ * drop_text(). */
+static void compile_text(const char *text, char *dir, char *path, size_t n, kdx_compilation *c)
+{
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, n, "%s/r.kdx", dir);
+	FILE *fp = fopen(path, "w");
+	assert_non_null(fp);
+	fputs(text, fp);
+	fclose(fp);
+	kdx_compile_opts o = { .path = path };
+	assert_int_equal(kdx_compile(&o, c), 0);
+}
+
+static void drop_text(const char *dir, const char *path, kdx_compilation *c)
+{
+	kdx_compilation_release(c);
+	unlink(path);
+	rmdir(dir);
+}
+
+/* The start of the small runbooks below: two modules, one region, a record and a topic. */
+#define HEAD "runbook \"t\" {}\nimport \"aws/route53\"\nimport \"aws/sns\"\n"
+#define WORLD                                                                          \
+	"region \"us-east-1\" { role = primary weight = 100% capacity = 100% }\n"        \
+	"resource api : route53.weighted_record { zone = \"x.\" name = \"a.x.\" }\n"    \
+	"resource ops : sns.topic { name = \"o\" arn = \"arn:o\" }\n"
+
 static void test_when_and_data_edges(void **state)
 {
 	(void)state;
-	char dir[] = "/tmp/kdx-test-lower-XXXXXX";
-	assert_non_null(mkdtemp(dir));
-	char path[256];
-	snprintf(path, sizeof(path), "%s/r.kdx", dir);
-	FILE *fp = fopen(path, "w");
-	assert_non_null(fp);
-	fputs("runbook \"t\" {}\n"
-	      "import \"aws/route53\"\n"
-	      "import \"aws/sns\"\n"
-	      "param environment : string = \"staging\"\n"
-	      "region \"us-east-1\" { role = primary weight = 100% capacity = 100% }\n"
-	      "resource api : route53.weighted_record { zone = \"x.\" name = \"a.x.\" }\n"
-	      "resource ops : sns.topic { name = \"o\" arn = \"arn:o\" }\n"
+	char dir[] = "/tmp/kdx-test-lower-XXXXXX", path[256];
+	kdx_compilation c;
+	compile_text(HEAD "param environment : string = \"staging\"\n" WORLD
 	      "step a { do route53.get_weights(api) }\n"
 	      "step b after a { when environment == \"production\" do sns.publish(ops, \"b\") }\n"
 	      "step c after b { do sns.publish(ops, \"weights: ${steps.a}\") }\n",
-	      fp);
-	fclose(fp);
-	kdx_compile_opts o = { .path = path };
-	kdx_compilation c;
-	assert_int_equal(kdx_compile(&o, &c), 0);
+	      dir, path, sizeof(path), &c);
 	const kdx_plan *p = c.plan;
 	assert_int_equal(p->nsteps, 2); /* b is skipped in staging */
 	const kdx_step *s = step(p, "c");
 	assert_int_equal(s->npreds, 1); /* a, through b (after) and directly (data): one edge */
 	assert_int_equal(s->preds[0].from, step_index(p, "a"));
-	kdx_compilation_release(&c);
-	unlink(path);
-	rmdir(dir);
+	drop_text(dir, path, &c);
+}
+
+/* An explicit undo's action says what it says about reading back, like the do's. */
+static void test_undo_read_back(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/kdx-test-lower-XXXXXX", path[256];
+	kdx_compilation c;
+	compile_text(HEAD WORLD
+	      "step a {\n"
+	      "  do route53.set_weights(api, { \"us-east-1\" = 100% })\n"
+	      "  undo sns.publish(ops, \"put the weights back by hand\")\n"
+	      "}\n",
+	      dir, path, sizeof(path), &c);
+	const kdx_step *s = step(c.plan, "a");
+	assert_false(s->unverifiable);
+	assert_null(s->unverifiable_why);
+	assert_true(s->undo_unverifiable);
+	assert_true(s->undo_repeatable);
+	assert_string_equal(s->undo_unverifiable_why,
+			    "SNS keeps no record of a published message to read back");
+	assert_int_equal(c.plan->nstop_on, 0);
+	drop_text(dir, path, &c);
 }
 
 int main(void)
@@ -262,6 +304,7 @@ int main(void)
 		cmocka_unit_test(test_failover_production),
 		cmocka_unit_test(test_duration_from_arguments),
 		cmocka_unit_test(test_when_and_data_edges),
+		cmocka_unit_test(test_undo_read_back),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -117,6 +117,15 @@ static void same_plan(const kdx_plan *a, const kdx_plan *b)
 		assert_int_equal(x->irreversible, y->irreversible);
 		assert_int_equal(x->approval, y->approval);
 		assert_int_equal(x->conditional, y->conditional);
+		assert_int_equal(x->approval_min, y->approval_min);
+		assert_int_equal(x->unverifiable, y->unverifiable);
+		assert_int_equal(x->repeatable, y->repeatable);
+		same_str(x->unverifiable_why, y->unverifiable_why);
+		assert_int_equal(x->undo_unverifiable, y->undo_unverifiable);
+		assert_int_equal(x->undo_repeatable, y->undo_repeatable);
+		same_str(x->undo_unverifiable_why, y->undo_unverifiable_why);
+		assert_int_equal(x->runs_terraform, y->runs_terraform);
+		assert_int_equal(x->poll_every_ms, y->poll_every_ms);
 		assert_int_equal(x->attempts, y->attempts);
 		assert_int_equal(x->timeout_ms, y->timeout_ms);
 		assert_int_equal(x->backoff_ms, y->backoff_ms);
@@ -130,6 +139,64 @@ static void same_plan(const kdx_plan *a, const kdx_plan *b)
 	assert_int_equal(a->nallow_exec, b->nallow_exec);
 	for (size_t i = 0; i < a->nallow_exec; i++)
 		assert_string_equal(a->allow_exec[i], b->allow_exec[i]);
+	assert_int_equal(a->nstop_on, b->nstop_on);
+	for (size_t i = 0; i < a->nstop_on; i++)
+		assert_int_equal(a->stop_on[i], b->stop_on[i]);
+	assert_int_equal(a->nscenarios, b->nscenarios);
+	for (size_t i = 0; i < a->nscenarios; i++) {
+		const kdx_scenario *x = &a->scenarios[i], *y = &b->scenarios[i];
+		same_str(x->name, y->name);
+		assert_int_equal(x->nfaults, y->nfaults);
+		for (size_t k = 0; k < x->nfaults; k++) {
+			const kdx_fault *f = &x->faults[k], *g = &y->faults[k];
+			assert_int_equal(f->kind, g->kind);
+			same_span(f->span, g->span);
+			assert_int_equal(f->region, g->region);
+			assert_int_equal(f->step, g->step);
+			assert_int_equal(f->resource, g->resource);
+			same_str(f->service, g->service);
+			assert_int_equal(f->at_ms, g->at_ms);
+			assert_int_equal(f->for_ms, g->for_ms);
+			assert_int_equal(f->lag_ms, g->lag_ms);
+		}
+		assert_int_equal(x->nexpects, y->nexpects);
+		for (size_t k = 0; k < x->nexpects; k++) {
+			const kdx_expect *e = &x->expects[k], *f = &y->expects[k];
+			assert_int_equal(e->kind, f->kind);
+			assert_int_equal(e->strict, f->strict);
+			assert_int_equal(e->bound_ms, f->bound_ms);
+			assert_int_equal(e->step, f->step);
+			assert_int_equal(e->state, f->state);
+			same_str(e->text, f->text);
+			same_span(e->span, f->span);
+		}
+	}
+	assert_int_equal(a->nlosses, b->nlosses);
+	for (size_t i = 0; i < a->nlosses; i++) {
+		assert_int_equal(a->losses[i].region, b->losses[i].region);
+		same_str(a->losses[i].scenario, b->losses[i].scenario);
+		same_span(a->losses[i].span, b->losses[i].span);
+	}
+}
+
+/* What a round trip of the KALDRIX failover covers besides steps and resources: scenarios
+ * of every kind of statement, stop_on, and the read-back attributes of the actions. */
+static void covers(const kdx_plan *p)
+{
+	bool why = false, kinds[KDX_FAULT_DENY_APPROVAL + 1] = { false }, step_expect = false;
+	for (size_t i = 0; i < p->nsteps; i++)
+		why |= p->steps[i].unverifiable_why != NULL;
+	for (size_t i = 0; i < p->nscenarios; i++) {
+		for (size_t k = 0; k < p->scenarios[i].nfaults; k++)
+			kinds[p->scenarios[i].faults[k].kind] = true;
+		for (size_t k = 0; k < p->scenarios[i].nexpects; k++)
+			step_expect |= p->scenarios[i].expects[k].kind == KDX_EXPECT_STEP;
+	}
+	assert_true(why);
+	assert_true(p->nstop_on > 0);
+	assert_true(p->nlosses > 0);
+	assert_true(kinds[KDX_FAULT_FAIL_REGION] && kinds[KDX_FAULT_LAG] && kinds[KDX_FAULT_TIMEOUT_STEP]);
+	assert_true(step_expect);
 }
 
 static void round_trip(const char *path, const char *var_file)
@@ -147,6 +214,8 @@ static void round_trip(const char *path, const char *var_file)
 	if (kdx_plan_read(doc.buf, doc.len, &a, &back, &err) < 0)
 		fail_msg("%s: %s", path, err.buf);
 	same_plan(c.plan, back);
+	if (!strcmp(path, "plans/failover.kdx"))
+		covers(c.plan);
 	kdx_plan_write(&again, back);
 	assert_string_equal(doc.buf, again.buf);
 	kdx_arena_release(&a);
@@ -189,13 +258,13 @@ static void refused(const char *doc, const char *want)
 static void test_refused(void **state)
 {
 	(void)state;
-	refused("{\"kdx_plan_ir\":1,", "not JSON");
-	refused("{\"steps\":[]}", "not a kdx plan IR of version 1");
-	refused("{\"kdx_plan_ir\":1,\"steps\":[{\"name\":\"a\",\"effects\":[{\"kind\":\"teleport\"}]}]}",
+	refused("{\"kdx_plan_ir\":2,", "not JSON");
+	refused("{\"steps\":[]}", "not a kdx plan IR of version 2");
+	refused("{\"kdx_plan_ir\":2,\"steps\":[{\"name\":\"a\",\"effects\":[{\"kind\":\"teleport\"}]}]}",
 		"steps[0]: kind 'teleport' is unknown");
-	refused("{\"kdx_plan_ir\":1,\"steps\":[{\"name\":\"a\",\"preds\":[{\"from\":7}]}]}",
+	refused("{\"kdx_plan_ir\":2,\"steps\":[{\"name\":\"a\",\"preds\":[{\"from\":7}]}]}",
 		"steps[0]: an edge names a step that does not exist");
-	refused("{\"kdx_plan_ir\":1,\"regions\":[{\"name\":\"r\"}],\"steps\":[{\"name\":\"a\","
+	refused("{\"kdx_plan_ir\":2,\"regions\":[{\"name\":\"r\"}],\"steps\":[{\"name\":\"a\","
 		"\"effects\":[{\"kind\":\"set_weights\",\"weights\":[1,2]}]}]}",
 		"steps[0]: weights must have one entry per region");
 }
