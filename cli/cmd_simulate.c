@@ -186,6 +186,11 @@ static void junit_run(simcli *C, const kdx_scenario *sc, const kdx_sim_result *r
 
 static int one_run(simcli *C, const kdx_scenario *sc, strbuf *err)
 {
+	if (sc && sc->inapplicable) {
+		strbuf_addf(err, "scenario \"%s\" cannot run with these params: %s", sc->name,
+			    sc->inapplicable);
+		return -1;
+	}
 	kdx_sim_opts o = { .seed = C->seed, .parallelism = C->parallelism, .scenario = sc,
 			   .timeline = true };
 	kdx_sim_result r;
@@ -432,6 +437,11 @@ static int simulate(const kdx_command *cmd, const char *path, const kdx_fe_opts 
 		if (one_run(C, NULL, &err) < 0)
 			goto out;
 		for (size_t i = 0; all && i < nsc; i++) {
+			if (sc[i].inapplicable) { /* said, not run: the others still are */
+				fprintf(stderr, "kdx: note: scenario \"%s\" skipped: %s\n", sc[i].name,
+					sc[i].inapplicable);
+				continue;
+			}
 			if (!C->json && !C->junit)
 				fputs("\n", stdout);
 			if (one_run(C, &sc[i], &err) < 0)

@@ -66,19 +66,23 @@ static bool duration(kdx_lowerer *L, const kdx_ast_expr *e, int64_t def, int64_t
 	return true;
 }
 
-/* The plan index of a step by name; -1, reported, when there is none (a step whose `when`
- * is false at compile time is not in the plan). */
-static int32_t plan_step(kdx_lowerer *L, const kdx_ast_ident *id)
+/* The plan index of a step by name; -1 when there is none: an unknown step is reported; a
+ * step whose `when` is false at compile time makes the scenario inapplicable here (sc). */
+static int32_t plan_step(kdx_lowerer *L, const kdx_ast_ident *id, kdx_scenario *sc)
 {
 	const kdx_plan *p = L->plan;
 	for (size_t i = 0; id->name && i < p->nsteps; i++)
 		if (!strcmp(p->steps[i].name, id->name))
 			return (int32_t)i;
-	if (id->name && kdx_lower_find_step(L, id->name) < 0)
+	if (id->name && kdx_lower_find_step(L, id->name) < 0) {
 		kdx_lower_unknown_step(L, id->name, id->span);
-	else
-		scen_error(L, id->span, "step '%s' is not in the plan (its `when` is false)",
-			   id->name ? id->name : "");
+	} else if (!sc->inapplicable) {
+		strbuf why = STRBUF_INIT;
+		strbuf_addf(&why, "step '%s' is not in the plan (its `when` is false here)",
+			    id->name ? id->name : "");
+		sc->inapplicable = kdx_arena_strdup(&L->c->arena, why.buf);
+		strbuf_release(&why);
+	}
 	return -1;
 }
 
@@ -126,14 +130,14 @@ static bool expect_bound(kdx_lowerer *L, const kdx_ast_item *it, kdx_expect *x)
 	return duration(L, e->u.binary.rhs, 0, &x->bound_ms, "the bound");
 }
 
-static bool expect_step(kdx_lowerer *L, const kdx_ast_item *it, kdx_expect *x)
+static bool expect_step(kdx_lowerer *L, const kdx_ast_item *it, kdx_expect *x, kdx_scenario *sc)
 {
 	static const struct { const char *w; kdx_sim_state s; } words[] = {
 		{ "done", KDX_SS_DONE }, { "failed", KDX_SS_FAILED }, { "skipped", KDX_SS_SKIPPED },
 		{ "rolled_back", KDX_SS_ROLLED_BACK },
 	};
 	x->kind = KDX_EXPECT_STEP;
-	if ((x->step = plan_step(L, &it->name)) < 0)
+	if ((x->step = plan_step(L, &it->name, sc)) < 0)
 		return false;
 	for (size_t k = 0; k < sizeof(words) / sizeof(words[0]); k++)
 		if (it->word.name && !strcmp(it->word.name, words[k].w)) {
@@ -146,7 +150,7 @@ static bool expect_step(kdx_lowerer *L, const kdx_ast_item *it, kdx_expect *x)
 }
 
 /* One fault statement into f: 1 lowered, 0 not a fault, -1 an error (reported). */
-static int fault(kdx_lowerer *L, const kdx_ast_item *it, kdx_fault *f)
+static int fault(kdx_lowerer *L, const kdx_ast_item *it, kdx_fault *f, kdx_scenario *sc)
 {
 	memset(f, 0, sizeof(*f));
 	f->region = f->step = f->resource = -1;
@@ -163,7 +167,7 @@ static int fault(kdx_lowerer *L, const kdx_ast_item *it, kdx_fault *f)
 		f->kind = it->kind == KDX_AST_FAIL_STEP ? KDX_FAULT_FAIL_STEP
 			  : it->kind == KDX_AST_TIMEOUT_STEP ? KDX_FAULT_TIMEOUT_STEP
 							     : KDX_FAULT_DENY_APPROVAL;
-		return (f->step = plan_step(L, &it->name)) < 0 ? -1 : 1;
+		return (f->step = plan_step(L, &it->name, sc)) < 0 ? -1 : 1;
 	case KDX_AST_THROTTLE:
 		f->kind = KDX_FAULT_THROTTLE;
 		if (!it->expr || kdx_eval_expr(&L->ev, L->genv, it->expr, &v))
@@ -216,11 +220,11 @@ static void lower_one(kdx_lowerer *L, const kdx_ast_decl *d, kdx_scenario *sc)
 			x->step = -1;
 			x->span = it->span;
 			x->text = span_text(L, it->span);
-			if (it->kind == KDX_AST_EXPECT ? expect_bound(L, it, x) : expect_step(L, it, x))
+			if (it->kind == KDX_AST_EXPECT ? expect_bound(L, it, x) : expect_step(L, it, x, sc))
 				sc->nexpects++;
 			continue;
 		}
-		if (it->kind != KDX_AST_ATTR && fault(L, it, &sc->faults[sc->nfaults]) > 0)
+		if (it->kind != KDX_AST_ATTR && fault(L, it, &sc->faults[sc->nfaults], sc) > 0)
 			sc->nfaults++; /* ATTR: description = ... */
 	}
 }

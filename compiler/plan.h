@@ -194,6 +194,11 @@ typedef struct kdx_expect {
 
 typedef struct kdx_scenario {
 	const char *name;
+	/* Non-NULL: the scenario names a step this environment leaves out (its `when` is
+	 * false, e.g. promote_db with db_failover = "detach"), so it cannot run here; why, for
+	 * the message. Not a compile error: every command compiles the scenarios, and the
+	 * runbook is valid in that environment. Its step faults and expectations are dropped. */
+	const char *inapplicable;
 	kdx_fault *faults;
 	size_t nfaults;
 	kdx_expect *expects;

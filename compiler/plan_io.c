@@ -452,6 +452,8 @@ static json_object *scenario_write(const kdx_scenario *sc)
 {
 	json_object *o = json_object_new_object();
 	put_str(o, "name", sc->name);
+	if (sc->inapplicable)
+		put_str(o, "inapplicable", sc->inapplicable);
 	json_object *fa = json_object_new_array_ext((int)sc->nfaults);
 	for (size_t i = 0; i < sc->nfaults; i++) {
 		const kdx_fault *f = &sc->faults[i];
@@ -505,6 +507,7 @@ static void scenario_read(reader *r, json_object *o, const kdx_plan *p, kdx_scen
 	sc->name = rstr(r, o, "name");
 	if (!sc->name)
 		bad(r, "a scenario has no name");
+	sc->inapplicable = rstr(r, o, "inapplicable");
 	json_object *fa = rarray(r, o, "faults", &sc->nfaults);
 	sc->faults = kdx_arena_alloc(r->a, (sc->nfaults + 1) * sizeof(*sc->faults));
 	for (size_t i = 0; i < sc->nfaults; i++) {

@@ -296,6 +296,30 @@ static void test_undo_read_back(void **state)
 	drop_text(dir, path, &c);
 }
 
+/* A scenario naming a step this environment leaves out compiles (every command lowers the
+ * scenarios; the runbook is valid here) and says why it cannot run; the others run. */
+static void test_scenario_of_absent_step(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/kdx-test-lower-XXXXXX", path[256];
+	kdx_compilation c;
+	compile_text(HEAD "param environment : string = \"staging\"\n" WORLD
+	      "step a { do route53.get_weights(api) }\n"
+	      "step b after a { when environment == \"production\" do sns.publish(ops, \"b\") }\n"
+	      "scenario \"b-fails\" { fail step b\n expect step a done }\n"
+	      "scenario \"a-fails\" { fail step a }\n",
+	      dir, path, sizeof(path), &c);
+	const kdx_plan *p = c.plan;
+	assert_int_equal(p->nscenarios, 2);
+	assert_string_equal(p->scenarios[0].inapplicable,
+			    "step 'b' is not in the plan (its `when` is false here)");
+	assert_int_equal(p->scenarios[0].nfaults, 0);  /* the fault on b is dropped */
+	assert_int_equal(p->scenarios[0].nexpects, 1); /* the rest is lowered as usual */
+	assert_null(p->scenarios[1].inapplicable);
+	assert_int_equal(p->scenarios[1].nfaults, 1);
+	drop_text(dir, path, &c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -305,6 +329,7 @@ int main(void)
 		cmocka_unit_test(test_duration_from_arguments),
 		cmocka_unit_test(test_when_and_data_edges),
 		cmocka_unit_test(test_undo_read_back),
+		cmocka_unit_test(test_scenario_of_absent_step),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
