@@ -153,6 +153,27 @@ static void test_arena_big_and_small(void **state)
 	kdx_arena_release(&a);
 }
 
+/* Malloc'd blocks are zeroed as they are handed out, not when made: memory a previous
+ * arena dirtied and freed (malloc gives it back) must still come back zeroed, in the first
+ * block, in later ones, and in a large request's own block. */
+static void test_arena_zeroed(void **state)
+{
+	(void)state;
+	static const size_t sizes[] = { 24, 1000, 3, 20000, 100000, 8, 64 };
+	for (int round = 0; round < 2; round++) {
+		kdx_arena a;
+		kdx_arena_init(&a);
+		for (int k = 0; k < 40; k++)
+			for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+				unsigned char *p = kdx_arena_alloc(&a, sizes[i]);
+				for (size_t j = 0; j < sizes[i]; j++)
+					assert_int_equal(p[j], 0);
+				memset(p, 0xAA, sizes[i]); /* dirty it for the next round */
+			}
+		kdx_arena_release(&a);
+	}
+}
+
 static void test_wipe(void **state)
 {
 	(void)state;
@@ -173,6 +194,7 @@ int main(void)
 		cmocka_unit_test(test_value_json_numbers),
 		cmocka_unit_test(test_value_equal_and_format),
 		cmocka_unit_test(test_arena_big_and_small),
+		cmocka_unit_test(test_arena_zeroed),
 		cmocka_unit_test(test_wipe),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
