@@ -327,6 +327,123 @@ static kdx_json *map_lambda(const ctx *x, const kdx_step *s, const kdx_bound_cal
 	return j;
 }
 
+/* A DB instance's ARN for ARC's RDS blocks, from its id and region and -account (or the
+ * runbook's account_id); NULL when one is missing. *region: the instance's region. */
+static char *rds_instance_arn(const ctx *x, const kdx_value *inst, const char **region)
+{
+	const char *id = attr(inst, "id");
+	*region = kdx_value_text(kdx_value_get(inst, "region"));
+	if (!id || !*region || !x->account)
+		return NULL;
+	strbuf a = STRBUF_INIT;
+	strbuf_addf(&a, "arn:aws:rds:%s:%s:db:%s", *region, x->account, id);
+	return strbuf_detach(&a, NULL);
+}
+
+/* RdsPromoteReadReplica: the replica in the region the plan activates becomes the writer. */
+static kdx_json *map_rds_promote(const ctx *x, const kdx_step *s, const kdx_bound_call *bc)
+{
+	const char *region;
+	char *arn = rds_instance_arn(x, arg(bc, "replica"), &region);
+	if (!arn) {
+		unmapped(x, s, "ARC names the replica by ARN: give the instance its region and "
+			 "pass -account ID (or give the runbook a param account_id)");
+		return NULL;
+	}
+	if (strcmp(region, x->target)) {
+		unmapped(x, s, "it promotes a replica in %s, not in the region the plan activates "
+			 "(%s)", region, x->target);
+		free(arn);
+		return NULL;
+	}
+	kdx_json *cfg, *j = block(s, "RdsPromoteReadReplica", "rdsPromoteReadReplicaConfig", &cfg);
+	kdx_json_set_str(kdx_json_set_object(cfg, "dbInstanceArnMap"), region, arn);
+	free(arn);
+	return j;
+}
+
+/* RdsCreateCrossRegionReplica: the source instance and the replica, by region. The source is
+ * given by ARN (as CreateDBInstanceReadReplica takes it); the replica's ARN is built. */
+static kdx_json *map_rds_replica(const ctx *x, const kdx_step *s, const kdx_bound_call *bc)
+{
+	const char *src = kdx_value_str(arg(bc, "source_arn"));
+	const kdx_value *sr = arg(bc, "source_region");
+	const char *src_region = sr ? kdx_value_text(sr) : NULL;
+	const char *region;
+	char *arn = rds_instance_arn(x, arg(bc, "replica"), &region);
+	if (!arn || !src || strncmp(src, "arn:", 4) || !src_region) {
+		unmapped(x, s, "ARC names both instances by ARN and region: give the source's ARN "
+			 "and source_region, the replica its region, and pass -account ID");
+		free(arn);
+		return NULL;
+	}
+	if (!strcmp(src_region, region)) {
+		unmapped(x, s, "the replica is in the source's region (%s): ARC's block creates a "
+			 "cross-Region replica", region);
+		free(arn);
+		return NULL;
+	}
+	kdx_json *cfg, *j = block(s, "RdsCreateCrossRegionReplica",
+				  "rdsCreateCrossRegionReadReplicaConfig", &cfg);
+	kdx_json *m = kdx_json_set_object(cfg, "dbInstanceArnMap");
+	kdx_json_set_str(m, src_region, src);
+	kdx_json_set_str(m, region, arn);
+	free(arn);
+	return j;
+}
+
+/* LambdaEventSourceMapping: enable or disable one mapping, named by ARN. */
+static kdx_json *map_esm(const ctx *x, const kdx_step *s, const kdx_bound_call *bc)
+{
+	const kdx_value *m = arg(bc, "m"), *on = arg(bc, "enabled");
+	const char *uuid = attr(m, "uuid");
+	const char *region = kdx_value_text(kdx_value_get(m, "region"));
+	if (!on || on->kind != KDX_V_BOOL) {
+		unmapped(x, s, "whether it enables or disables is known only at run time");
+		return NULL;
+	}
+	if (!uuid || !region || !x->account) {
+		unmapped(x, s, "ARC names the mapping by ARN: give the mapping its region and pass "
+			 "-account ID (or give the runbook a param account_id)");
+		return NULL;
+	}
+	kdx_json *cfg, *j = block(s, "LambdaEventSourceMapping", "lambdaEventSourceMappingConfig",
+				  &cfg);
+	kdx_json_set_str(cfg, "action", on->u.b ? "enable" : "disable");
+	strbuf a = STRBUF_INIT;
+	strbuf_addf(&a, "arn:aws:lambda:%s:%s:event-source-mapping:%s", region, x->account, uuid);
+	kdx_json_set_str(kdx_json_set_object(kdx_json_set_object(cfg, "regionEventSourceMappings"),
+					     region), "arn", a.buf);
+	strbuf_release(&a);
+	return j;
+}
+
+/* ARCRegionSwitchPlan: a child plan activating the same region as this one (the block has
+ * no timeout of its own: the child plan's apply). */
+static kdx_json *map_child_plan(const ctx *x, const kdx_step *s, const kdx_bound_call *bc)
+{
+	const char *arn = attr(arg(bc, "p"), "arn");
+	const kdx_value *to = arg(bc, "to"), *act = arg(bc, "action");
+	const char *dest = to ? kdx_value_text(to) : NULL;
+	const char *what = act ? kdx_value_str(act) : "activate";
+	if (!arn || !dest || !what) {
+		unmapped(x, s, "the child plan or its region is known only at run time");
+		return NULL;
+	}
+	if (strcmp(what, "activate") || strcmp(dest, x->target)) {
+		unmapped(x, s, "ARC runs a child plan in the parent's own direction (activate %s); "
+			 "this step runs '%s' of %s", x->target, what, dest);
+		return NULL;
+	}
+	kdx_json *j = kdx_json_object();
+	kdx_json_set_str(j, "name", s->name);
+	kdx_json_set_str(j, "executionBlockType", "ARCRegionSwitchPlan");
+	kdx_json *cfg = kdx_json_set_object(kdx_json_set_object(j, "executionBlockConfiguration"),
+					    "regionSwitchPlanConfig");
+	kdx_json_set_str(cfg, "arn", arn);
+	return j;
+}
+
 /* Why a step whose action has no ARC block does not map, by the action's module. */
 static const char *no_block(const char *action)
 {
@@ -383,6 +500,14 @@ static kdx_json *map_step(const ctx *x, const kdx_step *s)
 		return map_routing(x, s, bc, !strcmp(a, "arc.set_states"));
 	if (!strcmp(a, "lambda.invoke"))
 		return map_lambda(x, s, bc);
+	if (!strcmp(a, "rds.promote_read_replica"))
+		return map_rds_promote(x, s, bc);
+	if (!strcmp(a, "rds.create_read_replica"))
+		return map_rds_replica(x, s, bc);
+	if (!strcmp(a, "lambda.set_mapping_enabled"))
+		return map_esm(x, s, bc);
+	if (!strcmp(a, "regionswitch.start"))
+		return map_child_plan(x, s, bc);
 	const char *why = no_block(a);
 	if (why)
 		unmapped(x, s, "%s", why);

@@ -73,6 +73,19 @@ assert_contains "$(cat unmapped.txt)" "step 'promote': its \`require\`/\`wait un
 	fail "export -format cloudformation"
 assert_eq "$(python3 validate.py cfn.json cfn)" "$(python3 validate.py plan.json)" "the CloudFormation plan"
 
+# RDS promote read replica, RDS create cross-Region replica, Lambda event source mappings and
+# a child Region switch plan; the same actions where they cannot map say why
+"$KDX" export arc "$RB/export-arc-more.kdx" -execution-role "$ROLE" >more.json 2>more.txt ||
+	fail "export more: $(cat more.txt)"
+assert_eq "$(python3 validate.py more.json)" \
+	"pause_consumers:LambdaEventSourceMapping promote_reports:RdsPromoteReadReplica parallel_3:Parallel reprotect:RdsCreateCrossRegionReplica" \
+	"the RDS, event source mapping and child plan blocks"
+assert_eq "$(python3 -c 'import json,sys; w=json.load(open("more.json"))["workflows"][0]["steps"]; c=lambda s: list(s["executionBlockConfiguration"].values())[0]; print(json.dumps([c(w[0]), c(w[1]), [c(x) for x in c(w[2])["steps"]], c(w[3])], sort_keys=True))')" \
+	'[{"action": "disable", "regionEventSourceMappings": {"us-east-1": {"arn": "arn:aws:lambda:us-east-1:123456789012:event-source-mapping:0b4c1a2e-1111-4a5b-9c8d-000000000001"}}, "timeoutMinutes": 5}, {"dbInstanceArnMap": {"us-west-2": "arn:aws:rds:us-west-2:123456789012:db:kaldrix-reports-us-west-2"}, "timeoutMinutes": 30}, [{"action": "enable", "regionEventSourceMappings": {"us-west-2": {"arn": "arn:aws:lambda:us-west-2:123456789012:event-source-mapping:0b4c1a2e-2222-4a5b-9c8d-000000000002"}}, "timeoutMinutes": 5}, {"arn": "arn:aws:arc-region-switch::123456789012:plan/kaldrix-payments:a1b2c3"}], {"dbInstanceArnMap": {"us-east-1": "arn:aws:rds:us-east-1:123456789012:db:kaldrix-reports-us-east-1", "us-west-2": "arn:aws:rds:us-west-2:123456789012:db:kaldrix-reports-us-west-2"}, "timeoutMinutes": 30}]' \
+	"the new blocks' configurations"
+assert_contains "$(cat more.txt)" "step 'promote_east_copy' (rds.promote_read_replica): it promotes a replica in us-east-1, not in the region the plan activates (us-west-2)"
+assert_contains "$(cat more.txt)" "step 'payments_back' (regionswitch.start): ARC runs a child plan in the parent's own direction"
+
 # the KALDRIX failover, in production (its promotion needs an approval)
 "$KDX" export arc "$KDX_REPO/plans/failover.kdx" -execution-role "$ROLE" -var environment=production \
 	>failover.json 2>failover.txt || fail "export failover: $(cat failover.txt)"
