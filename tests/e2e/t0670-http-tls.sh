@@ -3,7 +3,8 @@
 # certificate refused with a clear message (one attempt, not retried), accepted with
 # AWS_CA_BUNDLE, a certificate for another name refused; core.http_check over https;
 # a missing CA bundle, a refused connection and a timeout say what failed and where, and
-# no error shows the request's Authorization header or the secret key.
+# no error shows the request's Authorization header or the secret key; a server speaking
+# only TLS 1.1 is refused even where OpenSSL's configuration would allow it.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 # shellcheck source=http_lib.sh
@@ -71,4 +72,34 @@ wait_ready "$E2E_TMP/mute.ready" $!
 AWS_MAX_ATTEMPTS=1 send -timeout 300ms -url "http://127.0.0.1:$port/" >out 2>err && fail "a mute server answered"
 assert_contains "$(cat err)" "timed out after 300 ms waiting for 127.0.0.1:$port"
 no_secrets out err
+# 8. TLS below 1.2 refused by kdx itself: with an OpenSSL configuration that allows TLS 1.0
+# and weak ciphers (so the system's own minimum does not decide), a server speaking only TLS
+# 1.1 is reached by curl but refused by kdx (CURLOPT_SSLVERSION TLS 1.2 or later)
+command -v openssl >/dev/null || fail "openssl is missing"
+cat >weak.cnf <<'CNF'
+openssl_conf = default_conf
+[default_conf]
+ssl_conf = ssl_sect
+[ssl_sect]
+system_default = system_default_sect
+[system_default_sect]
+MinProtocol = TLSv1
+CipherString = DEFAULT@SECLEVEL=0
+CNF
+tport=$(free_port)
+OPENSSL_CONF=$E2E_TMP/weak.cnf openssl s_server -accept "127.0.0.1:$tport" -cert good.pem \
+	-key good.key -tls1_1 -www -quiet >tls11.log 2>&1 </dev/null &
+track_pid "$!"
+for _ in $(seq 1 50); do
+	OPENSSL_CONF=$E2E_TMP/weak.cnf curl -s -o /dev/null --cacert ca.pem "https://127.0.0.1:$tport/" && break
+	sleep 0.1
+done
+OPENSSL_CONF=$E2E_TMP/weak.cnf curl -s -o /dev/null --cacert ca.pem "https://127.0.0.1:$tport/" ||
+	fail "the control failed: curl could not reach the TLS 1.1 server with the weak configuration"
+OPENSSL_CONF=$E2E_TMP/weak.cnf AWS_CA_BUNDLE=$E2E_TMP/ca.pem AWS_MAX_ATTEMPTS=1 \
+	send -url "https://127.0.0.1:$tport/" >out 2>err && fail "kdx spoke TLS 1.1: $(cat out)"
+grep -q "protocol version" err ||
+	fail "the refusal does not say it is the TLS version: $(cat err)"
+no_secrets out err
+
 echo "TLS verification and transport errors ok"
