@@ -56,8 +56,6 @@ fleet_size        = 2
 health_check_ids  = $hc
 health_url        = "http://127.0.0.1:$hport/health"
 target_health_url = "http://127.0.0.1:$hport/health"
-workloads         = false
-cache_failover    = false
 VARS
 	rm -rf state
 	: >req.log
