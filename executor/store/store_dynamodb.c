@@ -975,9 +975,9 @@ int kdx_store_dynamodb_init(kdx_store *base, strbuf *out, strbuf *err)
 		strbuf rs = STRBUF_INIT;
 		replicas(t, &rs);
 		if (rs.len)
-			strbuf_addf(out, "; a global table with replicas in %s: name them in the URL "
-				    "(&replicas=...) so 'kdx check' can prove the store outlives the "
-				    "failover", rs.buf);
+			strbuf_addf(out, "; a global table with replicas in %s (check, plan and "
+				    "apply read them from DescribeTable; name them in the URL, "
+				    "&replicas=..., for a check without credentials)", rs.buf);
 		strbuf_release(&rs);
 	}
 	if (rc < 0)
