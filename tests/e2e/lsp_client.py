@@ -108,6 +108,24 @@ loc = request("textDocument/definition", {"textDocument": doc, "position": pos(g
 assert loc["uri"].endswith("/stdlib/aws/route53.kdx"), loc
 mod = open(loc["uri"][len("file://"):]).read()
 assert loc["range"]["start"] == pos(mod, "action set_weights(", 7), loc
+# definition in a team module found through KDX_PATH (t1006 sets it to a directory of its own,
+# outside the runbook's and the standard library's)
+team = good.replace('import "aws/autoscaling"', 'import "aws/autoscaling"\nimport "team/ops"')
+team = team.replace("step shift_traffic after scale_target {",
+                    'step note after scale_target {\n  do ops.pause_note("draining")\n}\n\n'
+                    "step shift_traffic after scale_target {")
+send("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2},
+                                "contentChanges": [{"text": team}]}, notify=True)
+assert notification("textDocument/publishDiagnostics")["diagnostics"] == []
+loc = request("textDocument/definition", {"textDocument": doc, "position": pos(team, "ops.pause_note(", 5)})
+team_mod = os.path.join(os.environ["KDX_PATH"], "team", "ops.kdx")
+assert loc["uri"] == "file://" + team_mod, loc
+assert loc["range"]["start"] == pos(open(team_mod).read(), "action pause_note(", 7), loc
+h = request("textDocument/hover", {"textDocument": doc, "position": pos(team, "ops.pause_note(", 6)})
+assert "action pause_note(msg : string)" in h["contents"]["value"], h
+send("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2},
+                                "contentChanges": [{"text": good}]}, notify=True)
+assert notification("textDocument/publishDiagnostics")["diagnostics"] == []
 loc = request("textDocument/definition", {"textDocument": doc, "position": pos(good, "fleet[target]", 1)})
 assert loc["range"]["start"] == pos(good, "resource fleet", 9), loc
 loc = request("textDocument/definition", {"textDocument": doc, "position": pos(good, "fleet[target]", 7)})
