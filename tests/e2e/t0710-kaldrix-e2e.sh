@@ -8,7 +8,7 @@
 # weights, desired capacities, writer and fence as right after the deploy; nothing left after
 # the destroy. The writer does not move on moto 5.2.1 (docs/kaldrix.md). Takes several minutes
 # (5 on an idle 2-core machine, 15 under load).
-# timeout: 1800
+# timeout: 2400
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 [ -z "${KDX_E2E_QUICK:-}" ] || skip "KDX_E2E_QUICK is set (this test takes several minutes)"
@@ -16,7 +16,21 @@ command -v terraform >/dev/null || skip "terraform not installed"
 command -v moto_server >/dev/null || skip "moto_server not installed"
 [ -d /opt/tf-plugins ] || skip "no provider mirror at /opt/tf-plugins"
 python3 -c 'import boto3' 2>/dev/null || skip "boto3 not installed"
-out=$(KDX="$KDX" KDX_DEMO_VERIFY=1 TMPDIR="$E2E_TMP" "$KDX_REPO/tests/demo.sh" 2>&1) || fail "demo: $(tail -40 <<<"$out")"
+demo() { KDX="$KDX" KDX_DEMO_VERIFY=1 TMPDIR="$E2E_TMP" "$KDX_REPO/tests/demo.sh" 2>&1; }
+# One known flake outside kdx, retried once: under load, a Terraform apply or destroy of this
+# configuration on moto 5.2.1 now and then fails on a security group rule of its own, with
+# EC2's "InvalidPermission.Duplicate" (creating alb_to_app) or "InvalidPermission.NotFound"
+# (deleting it); kdx then reports the step as it should (rolled back, or paused in doubt).
+# It was seen in 2 of about 8 runs under a loaded full suite and in none of 2 runs with
+# Terraform's debug log; docs/testing.md. Anything else, or the same twice, fails the test.
+rc=0
+out=$(demo) || rc=$?
+if [ $rc -ne 0 ] && grep -qE 'operation error EC2: (Authorize|Revoke)SecurityGroup(Egress|Ingress),.*api error InvalidPermission\.(Duplicate|NotFound)' <<<"$out"; then
+	echo "moto security group rule flake (docs/testing.md), the demo once more: $(grep -m1 -oE 'api error InvalidPermission\.[A-Za-z]+' <<<"$out")"
+	rc=0
+	out=$(demo) || rc=$?
+fi
+[ $rc -eq 0 ] || fail "demo: $(tail -40 <<<"$out")"
 assert_contains "$out" "KALDRIX demo report"
 for p in deploy rehearsal failover failback destroy; do
 	grep -qE "^$p +[0-9.]+s +ok" <<<"$out" || fail "phase $p not ok: $(tail -12 <<<"$out")"
