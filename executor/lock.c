@@ -27,6 +27,7 @@ void kdx_lock_init(kdx_lock *l)
 	l->stale_pid = 0;
 	l->token = 0;
 	l->identity = NULL;
+	l->label = NULL;
 }
 
 char *kdx_lock_path(const char *dir, const char *runbook, const char *env)
@@ -86,19 +87,22 @@ static void make_parent(const char *path)
 	free(dir);
 }
 
-static void describe_holder(strbuf *err, const char *path)
+static void describe_holder(strbuf *err, const kdx_lock *l, const char *path)
 {
+	if (l->label)
+		strbuf_addf(err, "%s is ", l->label);
+	else
+		strbuf_addf(err, "lock '%s' is ", path);
 	kdx_lock_info info;
 	strbuf rerr = STRBUF_INIT;
 	if (kdx_lock_read(path, &info, &rerr) < 0) {
 		/* the holder is between O_EXCL and writing its details */
-		strbuf_addf(err, "runbook is locked ('%s' is being taken by another kdx); try again",
-			    path);
+		strbuf_addstr(err, "being taken by another kdx; try again");
 		strbuf_release(&rerr);
 		return;
 	}
 	strbuf_release(&rerr);
-	strbuf_addf(err, "runbook is locked by pid %ld on host %s (%s, by %s, AWS identity %s, "
+	strbuf_addf(err, "held by pid %ld on host %s (%s, by %s, AWS identity %s, "
 		    "since %s)", info.pid, info.host, info.command, info.user,
 		    *info.identity ? info.identity : "unknown", info.since);
 	switch (kdx_lock_check(path, &info)) {
@@ -213,7 +217,7 @@ int kdx_lock_acquire(kdx_lock *l, const char *path, const char *command, strbuf 
 				return 0;
 			if (access(path, F_OK) != 0)
 				continue; /* released meanwhile: try again */
-			describe_holder(err, path);
+			describe_holder(err, l, path);
 			return -1;
 		}
 		uint64_t token = 0;

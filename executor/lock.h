@@ -19,6 +19,8 @@ typedef struct kdx_lock {
 	uint64_t token; /* fencing token of this holding; 0 if the counter could not be kept */
 	const char *identity; /* set before acquire: the holder's AWS identity, written into
 				 the lock for a second taker's message; NULL: not known */
+	const char *label;    /* set before acquire: how a second taker's message names the
+				 lock ("lock 'x' in file://.kdx"); NULL: "lock '<path>'" */
 } kdx_lock;
 
 typedef struct kdx_lock_info {

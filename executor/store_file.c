@@ -369,6 +369,10 @@ static int f_lock_take(kdx_store *s, const char *name, int64_t ttl_ms, kdx_lease
 	kdx_lock lk;
 	kdx_lock_init(&lk);
 	lk.identity = l->identity;
+	/* worded as the S3 and DynamoDB stores word it: which lock, where, then the holder */
+	strbuf label = STRBUF_INIT;
+	strbuf_addf(&label, "lock '%s' in file://%s", name, fs->dir);
+	lk.label = label.buf;
 	const char *cmd = l->command ? l->command : "kdx";
 	int64_t deadline = kdx_mono_ms() + fs->lock_timeout_ms;
 	strbuf why = STRBUF_INIT;
@@ -397,6 +401,7 @@ static int f_lock_take(kdx_store *s, const char *name, int64_t ttl_ms, kdx_lease
 		lk.fd = -1; /* the lease owns the descriptor now */
 	}
 	kdx_lock_release(&lk);
+	strbuf_release(&label);
 	free(p);
 	return rc;
 }

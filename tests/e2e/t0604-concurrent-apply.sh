@@ -16,7 +16,7 @@ t0=$(date +%s%N)
 out=$("$KDX" apply -auto-approve sched.kdx 2>&1) && fail "the second apply ran: $out"
 ms=$((($(date +%s%N) - t0) / 1000000))
 [ "$ms" -lt 1000 ] || fail "the second apply took ${ms} ms to fail"
-assert_contains "$out" "runbook is locked by pid $first on host $(hostname) (kdx apply"
+assert_contains "$out" "lock 'sched-default' in file://.kdx is held by pid $first on host $(hostname) (kdx apply"
 assert_contains "$out" "wait for it to finish"
 wait "$first" || true
 assert_contains "$(cat first.out)" "run degraded"

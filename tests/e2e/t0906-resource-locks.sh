@@ -68,7 +68,7 @@ for _ in $(seq 100); do grep -q "took lock" h.out 2>/dev/null && break; sleep 0.
 : >requests.log
 out=$(kdx_p apply -auto-approve -state "file://$E2E_TMP/shared" a.kdx 2>&1) && fail "A ran beside a holder: $out"
 assert_contains "$out" "resource '$id' is being changed by another run"
-assert_contains "$out" "locked by pid $h on host"
+assert_contains "$out" "resource '$id' is being changed by another run: lock '$name' in file://$E2E_TMP/shared is held by pid $h on host"
 assert_eq "$(muts)" "asg=0 rrset=0" "file store: A changed something under a held resource lock"
 kill "$h" 2>/dev/null || true
 echo "resource locks: another runbook on the same record is refused naming the holder, or waits"

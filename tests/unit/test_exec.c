@@ -139,7 +139,7 @@ static void test_two_applies(void **state)
 	assert_int_equal(kdx_exec_apply(&t->p, &be, &f->clk.base, &o, &r, NULL, &err), -1);
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	char want[96];
-	snprintf(want, sizeof(want), "runbook is locked by pid %ld on host ", (long)pid);
+	snprintf(want, sizeof(want), "is held by pid %ld on host ", (long)pid);
 	assert_non_null(strstr(err.buf, want));
 	/* the holder names its run: the run id is made before the locks are taken */
 	assert_non_null(strstr(err.buf, "(kdx apply of failover (env staging), run failover-"));

@@ -65,7 +65,7 @@ static void test_second_taker_fails(void **state)
 
 	assert_int_equal(kdx_lock_acquire(&b, path, "kdx rollback", &err), -1);
 	char want[128];
-	snprintf(want, sizeof(want), "runbook is locked by pid %ld on host ", (long)getpid());
+	snprintf(want, sizeof(want), "is held by pid %ld on host ", (long)getpid());
 	assert_non_null(strstr(err.buf, want));
 	assert_non_null(strstr(err.buf, "(kdx apply, by "));
 	assert_non_null(strstr(err.buf, "wait for it to finish"));
@@ -114,7 +114,9 @@ static void test_two_processes_and_stale(void **state)
 	strbuf err = STRBUF_INIT;
 	assert_int_equal(kdx_lock_acquire(&l, path, "kdx apply", &err), -1);
 	char want[64];
-	snprintf(want, sizeof(want), "locked by pid %ld on host", (long)pid);
+	snprintf(want, sizeof(want), "lock '%.20s", path);
+	assert_non_null(strstr(err.buf, want));
+	snprintf(want, sizeof(want), "' is held by pid %ld on host", (long)pid);
 	assert_non_null(strstr(err.buf, want));
 	kdx_lock_info info;
 	assert_int_equal(kdx_lock_read(path, &info, &err), 0);
