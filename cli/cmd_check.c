@@ -219,8 +219,9 @@ static int check_file(const kdx_command *cmd, const char *path, const kdx_fe_opt
 		if (checked && rep->plan->mode)
 			strbuf_addf(&out, "mode: %s\n", rep->plan->mode);
 		if (safe)
-			strbuf_addf(&out, "'%s' is safe: %zu steps, %zu edges, %d analyses passed%s\n",
-				    path, rep->nsteps, rep->nedges, KDX_SAFETY_NANALYSES,
+			strbuf_addf(&out, "'%s' is safe: %zu step%s, %zu edge%s, %d analyses passed%s\n",
+				    path, rep->nsteps, rep->nsteps == 1 ? "" : "s", rep->nedges,
+				    rep->nedges == 1 ? "" : "s", KDX_SAFETY_NANALYSES,
 				    nwarn ? " (with warnings)" : "");
 		else if (nerr || nwarn)
 			strbuf_addf(&diags, "%zu error%s, %zu warning%s%s\n", nerr, nerr == 1 ? "" : "s",

@@ -13,7 +13,7 @@ R=mode-switch.kdx
 
 "$KDX" check -mode graceful $R >g.out 2>&1 || fail "graceful check: $(cat g.out)"
 assert_contains "$(cat g.out)" "mode: graceful"
-assert_contains "$(cat g.out)" "is safe: 1 steps"
+assert_contains "$(cat g.out)" "is safe: 1 step,"
 rc=0
 "$KDX" check -mode ungraceful $R >u.out 2>&1 || rc=$?
 assert_eq "$rc" 1 "ungraceful check's exit status: $(cat u.out)"
