@@ -54,7 +54,9 @@ wait_http() {
 
 # --- moto_server, and a local health endpoint standing in for the API ---
 port=$(free_port)
-moto_server -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
+# one request at a time: moto's EC2 is not thread-safe and Terraform sends 30 at once
+# (tests/moto_serial.py says why; docs/testing.md, "moto under concurrency")
+python3 "$repo/tests/moto_serial.py" -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
 pids+=("$!")
 wait_http "http://127.0.0.1:$port/moto-api/"
 hport=$(free_port)

@@ -18,11 +18,13 @@ command -v moto_server >/dev/null || skip "moto_server not installed"
 python3 -c 'import boto3' 2>/dev/null || skip "boto3 not installed"
 demo() { KDX="$KDX" KDX_DEMO_VERIFY=1 TMPDIR="$E2E_TMP" "$KDX_REPO/tests/demo.sh" 2>&1; }
 # One known flake outside kdx, retried once: under load, a Terraform apply or destroy of this
-# configuration on moto 5.2.1 now and then fails on a security group rule of its own, with
+# configuration on moto 5.2.1 failed now and then on a security group rule of its own, with
 # EC2's "InvalidPermission.Duplicate" (creating alb_to_app) or "InvalidPermission.NotFound"
-# (deleting it); kdx then reports the step as it should (rolled back, or paused in doubt).
-# It was seen in 2 of about 8 runs under a loaded full suite and in none of 2 runs with
-# Terraform's debug log; docs/testing.md. Anything else, or the same twice, fails the test.
+# (deleting it); kdx then reported the step as it should (rolled back, or paused in doubt).
+# Seen in 2 of about 8 loaded full-suite runs; the likely cause, moto answering 500 under
+# concurrent requests after making the change, is why demo.sh serialises moto
+# (tests/moto_serial.py). This retry is the second guard (docs/testing.md). Anything else, or
+# the same twice, fails the test.
 rc=0
 out=$(demo) || rc=$?
 if [ $rc -ne 0 ] && grep -qE 'operation error EC2: (Authorize|Revoke)SecurityGroup(Egress|Ingress),.*api error InvalidPermission\.(Duplicate|NotFound)' <<<"$out"; then
