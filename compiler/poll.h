@@ -11,15 +11,15 @@
  * at least KDX_POLL_BASE_MS, at most `every`, the last poll at hi exactly; past hi, every
  * `every` exactly. Why this shape: for a change that ends at T, a poll schedule costs the
  * time from T to the poll that sees it plus KDX_POLL_COST_MS per request; the gap that
- * minimises the sum where the end is still to come is sqrt(2 * cost / hazard(t))
- * (Keller's inspection density), and with nothing known of T but lo..hi the scale-free
+ * nearly minimises the sum where the end is still to come is sqrt(2 * cost / hazard(t))
+ * (Keller's inspection density, 1974), and with nothing known of T but lo..hi the scale-free
  * guess is a log-uniform T, whose hazard is 1 / (t ln(hi / t)). So the polls are dense
  * just after the typical duration, where a log-uniform change most likely ends, spread
  * out in the middle and dense again before hi, by when the model says it must have ended
  * (bench/poll_bound.py computes the optimum exactly and compares).
  * With no horizon (no model, no limit) the gaps grow by half from KDX_POLL_BASE_MS
- * instead, to `every`. A long wait never polls more often than every KDX_POLL_BASE_MS and
- * never waits more than `every` between two polls.
+ * instead, to `every`. Two polls are never more than `every` apart, and never less than
+ * KDX_POLL_BASE_MS but for the one that lands on hi and an `every` below the base.
  * Fixed (for comparison, the schedule before issue #19): 0, every, 2 x every, ... */
 #ifndef KDX_POLL_H
 #define KDX_POLL_H
@@ -28,13 +28,13 @@
 
 #define KDX_POLL_BASE_MS 1000
 #define KDX_POLL_JITTER_PCT 10
-/* what a request is worth in RTO: the exchange rate between requests and seconds the
- * schedule trades at (bench/poll_bound.py: 0.5 s keeps the requests of polling every
- * `every` or fewer on the KALDRIX waits while noticing sooner) */
+/* what a request is worth in RTO: the rate at which the schedule trades requests for
+ * seconds noticed sooner (a choice, not fitted to a benchmark; docs/benchmarks.md gives
+ * what it makes on the KALDRIX waits and bench/poll_bound.py the frontier it sits on) */
 #define KDX_POLL_COST_MS 500
 
 typedef struct kdx_poll {
-	int64_t typical_ms;  /* first poll after the immediate one; <= 0: none (grow from 0) */
+	int64_t typical_ms;  /* first poll after the immediate one; <= 0: none */
 	int64_t every_ms;    /* the cap on intervals (`every`); <= 0 means 1s */
 	int64_t last_ms;     /* the horizon hi: the duration model's upper bound (often the
 				step's timeout too: a change that ends just before it is seen before
