@@ -1,6 +1,7 @@
 /* poll: the schedule of a `wait until` (poll.h says why it is shaped this way). */
 #include "poll.h"
 
+#include <math.h>
 #include <stddef.h>
 
 static uint64_t splitmix(uint64_t x)
@@ -16,75 +17,75 @@ static int64_t every_of(const kdx_poll *p)
 	return p->every_ms > 0 ? p->every_ms : 1000;
 }
 
-/* The gap before poll k (k >= 2 for the adaptive schedule; k >= 1 when there is no
- * typical duration): BASE x 1.5^j jittered, at most `every`, at least 1 ms. */
-static int64_t gap(const kdx_poll *p, unsigned j, unsigned k)
+/* +-KDX_POLL_JITTER_PCT % from (seed, k): the same poll of the same wait moves alike */
+static double jitter(const kdx_poll *p, unsigned k)
 {
-	int64_t every = every_of(p);
-	double g = KDX_POLL_BASE_MS;
-	for (unsigned i = 0; i < j && g < (double)every; i++)
-		g *= 1.5;
-	/* At the cap, exactly `every`: a long wait then makes no more requests than polling
-	 * every `every` (an SDK waiter), jitter or not. */
-	if (g >= (double)every)
-		return every;
-	/* jitter in [-J, +J] % from (seed, k): the same poll of the same wait moves alike */
 	uint64_t h = splitmix(p->seed ^ splitmix(k));
 	double r = (double)(h % 2001) / 1000.0 - 1.0; /* -1 .. 1 */
-	g *= 1.0 + r * KDX_POLL_JITTER_PCT / 100.0;
+	return 1.0 + r * KDX_POLL_JITTER_PCT / 100.0;
+}
+
+/* g jittered for poll k, between KDX_POLL_BASE_MS and `every`. At the cap, `every`
+ * exactly: a long wait then makes no more requests than polling every `every` (an SDK
+ * waiter), jitter or not. */
+static int64_t clamp_gap(const kdx_poll *p, double g, unsigned k)
+{
+	int64_t every = every_of(p);
+	if (g >= (double)every)
+		return every;
+	g *= jitter(p, k);
+	if (g < KDX_POLL_BASE_MS)
+		g = KDX_POLL_BASE_MS;
 	if (g > (double)every)
 		g = (double)every;
 	return g < 1 ? 1 : (int64_t)g;
 }
 
-/* A walk over the schedule: the base sequence (at once, typical, growing gaps), with one
- * more poll at last_ms merged in where it falls between two of them. */
+/* With no horizon: the gap before poll k is BASE x 1.5^j, jittered, capped by `every`. */
+static int64_t grow_gap(const kdx_poll *p, unsigned j, unsigned k)
+{
+	double g = KDX_POLL_BASE_MS;
+	for (unsigned i = 0; i < j && g < (double)every_of(p); i++)
+		g *= 1.5;
+	return clamp_gap(p, g, k);
+}
+
+/* When poll k comes after a poll at t, up to the horizon hi (poll.h says why this gap). */
+static int64_t horizon_next(const kdx_poll *p, int64_t t, unsigned k)
+{
+	int64_t hi = p->last_ms;
+	if (t >= hi)
+		return t + every_of(p);
+	double g = t > 0 ? sqrt(2.0 * KDX_POLL_COST_MS * (double)t * log((double)hi / (double)t))
+			 : KDX_POLL_BASE_MS;
+	int64_t next = t + clamp_gap(p, g, k);
+	return next < hi ? next : hi;
+}
+
+/* A walk over the schedule, one poll at a time. */
 typedef struct walk {
-	unsigned n, j;     /* base polls done; gaps drawn */
-	int64_t base;      /* time of base poll n */
-	int64_t at;        /* the walk's current poll */
-	bool last_pending; /* last_ms is still to come */
+	unsigned n; /* the index of the current poll */
+	unsigned j; /* gaps grown (no horizon) */
+	int64_t at; /* its time */
 } walk;
-
-static void walk_init(const kdx_poll *p, walk *w)
-{
-	*w = (walk){ .last_pending = !p->fixed && p->last_ms > 0 };
-}
-
-static int64_t base_next(const kdx_poll *p, const walk *w, unsigned *j)
-{
-	unsigned n = w->n + 1;
-	*j = w->j;
-	if (p->fixed)
-		return (int64_t)n * every_of(p);
-	if (n == 1 && p->typical_ms > 0)
-		return p->typical_ms;
-	return w->base + gap(p, (*j)++, n);
-}
 
 static void walk_next(const kdx_poll *p, walk *w)
 {
-	unsigned j;
-	int64_t cand = base_next(p, w, &j);
-	if (w->last_pending && p->last_ms < cand) {
-		w->last_pending = false;
-		if (p->last_ms > w->at) {
-			w->at = p->last_ms;
-			return;
-		}
-	}
-	if (cand == p->last_ms)
-		w->last_pending = false;
-	w->n++;
-	w->j = j;
-	w->base = w->at = cand;
+	unsigned k = ++w->n;
+	if (p->fixed)
+		w->at = (int64_t)k * every_of(p);
+	else if (k == 1 && p->typical_ms > 0)
+		w->at = p->typical_ms;
+	else if (p->last_ms > 0)
+		w->at = horizon_next(p, w->at, k);
+	else
+		w->at += grow_gap(p, w->j++, k);
 }
 
 int64_t kdx_poll_at(const kdx_poll *p, unsigned k)
 {
-	walk w;
-	walk_init(p, &w);
-	for (unsigned i = 0; i < k; i++)
+	walk w = { 0 };
+	while (w.n < k)
 		walk_next(p, &w);
 	return w.at;
 }
@@ -99,12 +100,10 @@ int64_t kdx_poll_after(const kdx_poll *p, int64_t t, unsigned *k)
 		at = (int64_t)n * e;
 	} else {
 		/* the walk of kdx_poll_at, stopped at t: O(polls before t) */
-		walk w;
-		walk_init(p, &w);
-		while (w.at < t) {
+		walk w = { 0 };
+		while (w.at < t)
 			walk_next(p, &w);
-			n++;
-		}
+		n = w.n;
 		at = w.at;
 	}
 	if (k)

@@ -326,7 +326,7 @@ static void observation(kdx_interp *in, const kdx_ast_expr *e, kdx_value *const 
 }
 
 /* The duration model of the action bc (evaluated with its arguments bound as in env) into
- * p: the lower bound is the typical duration, the upper one gets a poll of its own; both
+ * p: the lower bound is the typical duration, the upper one the schedule's horizon; both
  * stay 0 when it has none or it cannot be known. */
 static void model_of(kdx_interp *in, const kdx_bound_call *bc, const kdx_env *env, kdx_poll *p)
 {
@@ -370,6 +370,8 @@ int kdx_interp_wait_until(kdx_interp *in, const kdx_module *mod, const kdx_env *
 		every = 1000;
 	kdx_poll sched = { .every_ms = every, .seed = kdx_poll_seed(in->token, in->step) };
 	model_of(in, bc, env, &sched);
+	if (!sched.last_ms)
+		sched.last_ms = within; /* no model: the wait's limit is the horizon */
 	strbuf what = STRBUF_INIT;
 	strbuf_addstr(&what, "until ");
 	kdx_interp_expr_text(in, it->expr, &what);
