@@ -66,8 +66,10 @@ typedef struct kdx_graph {
 	/* Landmarks: KDX_GRAPH_LMWORDS * 64 steps spread over the topological order. Bit i of
 	 * lm_to[v * KDX_GRAPH_LMWORDS ..] says v reaches landmark i (or is it); of lm_from,
 	 * that landmark i reaches v (or is it). A common landmark proves a before b; one that
-	 * reaches a but not b, or b but not a, disproves it. */
-#define KDX_GRAPH_LMWORDS 8
+	 * reaches a but not b, or b but not a, disproves it. 2 words (128 landmarks, 32 bytes
+	 * per step): since the path cover settles same-chain pairs, 8 words visited as many
+	 * steps on the 100k-step benchmark (docs/benchmarks.md) for 9.6 MB more. */
+#define KDX_GRAPH_LMWORDS 2
 	uint64_t *lm_to, *lm_from;
 	/* Scratch for the pruned search; makes kdx_graph_hb non-reentrant per graph. */
 	uint32_t *mark, stamp;
