@@ -240,8 +240,10 @@ static size_t last_chain(kdx_sctx *c, kdx_evlist *L, uint32_t s, uint32_t *out, 
 	}
 	size_t split = lo, after = split < L->n && L->steps[split] == s ? split + 1 : split;
 	size_t nanc, desc;
-	if (!L->nbefore && L->work >= c->index_after)
+	if (!L->nbefore && L->work >= c->index_after && c->nindexed < KDX_SX_MAX_INDEXED) {
 		index_chain(g, L);
+		c->nindexed++;
+	}
 	if (L->nbefore) {
 		nanc = L->nbefore[s];
 		desc = L->first_after[s];

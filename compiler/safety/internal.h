@@ -13,6 +13,8 @@
 #include "../plan.h"
 #include "../safety.h"
 
+#define KDX_SX_MAX_INDEXED 16
+
 /* Steps that touch one object, unique, sorted by topological rank. chain: every pair is
  * ordered by the graph (checked once, lazily: 0 unknown, 1 yes, 2 no).
  * A chain whose queries have cost more graph searches than one pass over the graph gets an
@@ -50,6 +52,8 @@ typedef struct kdx_sctx {
 	uint64_t index_after;      /* a chain is indexed once its queries cost this many graph
 				    * visits (default: the graph's steps + edges, what the index
 				    * costs to build; tests set 0 or UINT64_MAX) */
+	size_t nindexed;           /* chains indexed so far: at most KDX_SX_MAX_INDEXED, 8 bytes
+				    * per step each */
 } kdx_sctx;
 
 void kdx_sx_init(kdx_sctx *c, const kdx_plan *p, kdx_graph *g, const kdx_model *init,
