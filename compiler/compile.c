@@ -60,6 +60,7 @@ void kdx_compilation_release(kdx_compilation *c)
 	kdx_sources_release(&c->sources);
 	kdx_intern_release(&c->intern);
 	kdx_arena_release(&c->arena);
+	free(c->plan_steps);
 	memset(c, 0, sizeof(*c));
 }
 

@@ -57,6 +57,8 @@ typedef struct kdx_compilation {
 	struct kdx_ast_file *ast;          /* the main file's AST (NULL if it could not be read) */
 	bool is_module;                    /* the main file declares types/actions only: no plan */
 	kdx_plan *plan;                    /* NULL when there were errors or for a module */
+	struct kdx_step *plan_steps;       /* plan->steps, malloc'd by the lowering (freed with
+					      the compilation, even when plan is NULL) */
 	struct kdx_program *prog;          /* resolved modules and symbols (compiler/resolve.h) */
 	/* The runbook's global scope (params, regions, objectives, resources) and what the
 	 * evaluator needs to type-check resource arguments: the executor evaluates `require`,

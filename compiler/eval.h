@@ -40,6 +40,19 @@ void kdx_env_index_build(kdx_env_index *ix, kdx_arena *a, const kdx_env *root);
 /* The innermost binding of name in root's chain, or NULL. */
 const kdx_env *kdx_env_index_find(const kdx_env_index *ix, const char *name);
 
+/* An index of resource instances by the address of their value: a resource argument is
+ * recognised by it, and a 1,000-lane runbook has 2,000 resources that each step's arguments
+ * were compared with in turn (issue #19). Built over res[0..n) once they are all lowered;
+ * answers what the scan would (the first instance with that value). */
+typedef struct kdx_res_index {
+	const kdx_res_ref *res;
+	size_t n;
+	uint32_t *slots;             /* index + 1, 0 = empty; open addressing, power-of-two size */
+	size_t mask;
+} kdx_res_index;
+
+void kdx_res_index_build(kdx_res_index *ix, kdx_arena *a, const kdx_res_ref *res, size_t n);
+
 typedef struct kdx_eval kdx_eval;
 struct kdx_eval {
 	kdx_arena *arena;
@@ -50,6 +63,7 @@ struct kdx_eval {
 	size_t nregions;
 	const kdx_res_ref *res;      /* resource instances, to type-check resource arguments */
 	size_t nres;
+	const kdx_res_index *res_index; /* NULL, or an index used while it covers res, nres */
 	/* An action call; NULL: its value is known only at run time. */
 	int (*call_action)(kdx_eval *ev, const kdx_bound_call *call, kdx_value **out);
 	/* A `steps.NAME` reference; NULL: such references are an error here. */

@@ -316,6 +316,37 @@ static void extra_label(kdx_graph *g, labels *L, int k)
 	free(start);
 }
 
+/* A greedy path cover in topological order: step v continues the chain of the first of its
+ * kept predecessors (in the order the plan lists them) that ends a chain; otherwise it starts
+ * a chain. Consecutive steps of a chain are joined by an edge, so a lower position on the
+ * same chain means a path. */
+static void chains(kdx_graph *g)
+{
+	size_t n = g->n;
+	uint8_t *ends = xcalloc(n + 1, 1); /* v is the last step of its chain so far */
+	uint32_t nchains = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint32_t v = g->topo[i];
+		const kdx_step *s = &g->plan->steps[v];
+		struct kdx_graph_label *l = &g->lab[v];
+		l->chain = NONE;
+		for (size_t k = 0; k < s->npreds && l->chain == NONE; k++) {
+			uint32_t u = s->preds[k].from;
+			if (u < n && u != v && ends[u]) {
+				ends[u] = 0;
+				l->chain = g->lab[u].chain;
+				l->cpos = g->lab[u].cpos + 1;
+			}
+		}
+		if (l->chain == NONE) {
+			l->chain = nchains++;
+			l->cpos = 0;
+		}
+		ends[v] = 1;
+	}
+	free(ends);
+}
+
 static void pack(kdx_graph *g, labels *L)
 {
 	g->lab = xmalloc((g->n + 1) * sizeof(*g->lab));
@@ -394,6 +425,7 @@ void kdx_graph_build(kdx_graph *g, const kdx_plan *plan)
 		for (int k = 0; k < KDX_GRAPH_NLABELS; k++)
 			extra_label(g, &L, k);
 		pack(g, &L);
+		chains(g);
 		landmarks(g);
 	}
 }
@@ -450,6 +482,8 @@ static bool in_subtree(const kdx_graph *g, uint32_t a, uint32_t b)
 {
 	const struct kdx_graph_label *la = &g->lab[a], *lb = &g->lab[b];
 	if (la->pre <= lb->pre && lb->post <= la->post)
+		return true;
+	if (la->chain == lb->chain && la->cpos < lb->cpos)
 		return true;
 	const uint64_t *ta = &g->lm_to[(size_t)a * KDX_GRAPH_LMWORDS];
 	const uint64_t *fb = &g->lm_from[(size_t)b * KDX_GRAPH_LMWORDS];

@@ -54,17 +54,22 @@ typedef struct kdx_graph {
 	 * reaches b); low = the least post number among the step's descendants (if a reaches
 	 * b, [low b, post b] lies inside [low a, post a]: a GRAIL-style negative filter); and
 	 * the same for more DFS forests that visit successors in other orders, each of which
-	 * settles more pairs. */
+	 * settles more pairs. chain/cpos: a path cover (each step continues the chain of its
+	 * first predecessor that no other step continued yet), so a step before b on b's chain
+	 * reaches b: on a graph of parallel lanes, the positive test that ends most searches as
+	 * soon as they enter b's lane. */
 #define KDX_GRAPH_NLABELS 3
 	struct kdx_graph_label {
-		uint32_t rank, level, height, pre, post, low;
+		uint32_t rank, level, height, pre, post, low, chain, cpos;
 		uint32_t xpre[KDX_GRAPH_NLABELS], xlow[KDX_GRAPH_NLABELS], xpost[KDX_GRAPH_NLABELS];
 	} *lab;
 	/* Landmarks: KDX_GRAPH_LMWORDS * 64 steps spread over the topological order. Bit i of
 	 * lm_to[v * KDX_GRAPH_LMWORDS ..] says v reaches landmark i (or is it); of lm_from,
 	 * that landmark i reaches v (or is it). A common landmark proves a before b; one that
-	 * reaches a but not b, or b but not a, disproves it. */
-#define KDX_GRAPH_LMWORDS 8
+	 * reaches a but not b, or b but not a, disproves it. 2 words (128 landmarks, 32 bytes
+	 * per step): since the path cover settles same-chain pairs, 8 words visited as many
+	 * steps on the 100k-step benchmark (docs/benchmarks.md) for 9.6 MB more. */
+#define KDX_GRAPH_LMWORDS 2
 	uint64_t *lm_to, *lm_from;
 	/* Scratch for the pruned search; makes kdx_graph_hb non-reentrant per graph. */
 	uint32_t *mark, stamp;

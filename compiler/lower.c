@@ -677,7 +677,11 @@ static void expand_preds(kdx_lowerer *L, size_t i, kdx_edge_list *out, const uin
 	}
 }
 
-static void finish_steps(kdx_lowerer *L, kdx_step *all)
+/* The plan's steps (kdx_compilation.plan_steps owns them) with removed steps -- groups,
+ * nested runbooks -- dropped and preds renumbered. When nothing is removed they are the
+ * lowerer's array itself, trimmed, which the scenarios still read by the same indexes:
+ * copying 100k steps cost as much memory again (issue #19). */
+static void finish_steps(kdx_lowerer *L)
 {
 	kdx_plan *p = L->plan;
 	uint32_t *newidx = xcalloc(L->nsteps + 1, sizeof(*newidx));
@@ -686,14 +690,22 @@ static void finish_steps(kdx_lowerer *L, kdx_step *all)
 	for (size_t i = 0; i < L->nsteps; i++)
 		if (!L->removed[i])
 			newidx[i] = (uint32_t)n++;
-	p->steps = KDX_NEWN(&L->c->arena, kdx_step, n + 1);
+	if (n == L->nsteps) {
+		L->all = xrealloc(L->all, (n + 1) * sizeof(*L->all));
+		memset(&L->all[n], 0, sizeof(*L->all));
+		p->steps = L->all;
+	} else {
+		p->steps = xcalloc(n + 1, sizeof(*p->steps));
+	}
+	L->c->plan_steps = p->steps;
 	for (size_t i = 0; i < L->nsteps; i++) {
 		if (L->removed[i])
 			continue;
 		kdx_edge_list out = { 0 };
 		expand_preds(L, i, &out, newidx, seen, (uint32_t)i + 1);
 		kdx_step *s = &p->steps[p->nsteps++];
-		*s = all[i];
+		if (s != &L->all[i])
+			*s = L->all[i];
 		s->npreds = out.n;
 		s->preds = KDX_NEWN(&L->c->arena, kdx_edge, out.n + 1);
 		if (out.n)
@@ -718,6 +730,8 @@ void kdx_lower_unit(kdx_lowerer *L, const kdx_ast_file *f, const kdx_var_binding
 	/* the scope is complete: the steps' names are looked up in an index */
 	kdx_env_index_build(&L->genv_index, &L->c->arena, L->genv);
 	L->ev.index = &L->genv_index;
+	kdx_res_index_build(&L->res_index, &L->c->arena, L->res, L->nres);
+	L->ev.res_index = &L->res_index;
 	for (size_t i = 0; i < L->nsteps; i++)
 		if (!L->prelowered[i])
 			kdx_lower_step(L, i, &L->all[i]);
@@ -750,8 +764,10 @@ int kdx_lower(kdx_compilation *c, const kdx_compile_opts *opts)
 		else if (d->kind == KDX_AST_OUTPUT && d->value)
 			(void)kdx_eval_expr(&L.ev, L.genv, d->value, &v);
 	}
-	finish_steps(&L, L.all);
+	finish_steps(&L);
 	kdx_lower_scenarios(&L, f); /* they name steps by their final index */
+	if (L.all == c->plan_steps)
+		L.all = NULL; /* the plan's now */
 	kdx_lower_free(&L);
 	if (!L.plan->name)
 		L.plan->name = opts->path;

@@ -38,6 +38,7 @@ typedef struct kdx_lowerer {
 	kdx_eval ev;                /* compile-time evaluator over the main module */
 	const kdx_env *genv;        /* params, regions, objectives, resources */
 	kdx_env_index genv_index;   /* over genv once the resources are in, for the steps */
+	kdx_res_index res_index;    /* over res then, too */
 	const char **region_names;
 	kdx_res_ref *res;           /* resource instances (values -> plan index) */
 	size_t nres;

@@ -2,6 +2,7 @@
 #include "eval.h"
 #include "../common/suggest.h"
 
+#include <stdint.h>
 #include <string.h>
 
 void kdx_type_format(strbuf *sb, const kdx_ast_type *t)
@@ -18,8 +19,38 @@ void kdx_type_format(strbuf *sb, const kdx_ast_type *t)
 	}
 }
 
+static size_t res_hash(const kdx_value *v, size_t mask)
+{
+	return (size_t)(((uintptr_t)v >> 3) * 0x9E3779B97F4A7C15ull >> 17) & mask;
+}
+
+void kdx_res_index_build(kdx_res_index *ix, kdx_arena *a, const kdx_res_ref *res, size_t n)
+{
+	size_t cap = 16;
+	while (cap < 2 * n)
+		cap *= 2;
+	ix->res = res;
+	ix->n = n;
+	ix->mask = cap - 1;
+	ix->slots = KDX_NEWN(a, uint32_t, cap);
+	for (size_t i = 0; i < n; i++) {
+		size_t h = res_hash(res[i].value, ix->mask);
+		while (ix->slots[h] && res[ix->slots[h] - 1].value != res[i].value)
+			h = (h + 1) & ix->mask;
+		if (!ix->slots[h]) /* a value seen before keeps its first instance */
+			ix->slots[h] = (uint32_t)i + 1;
+	}
+}
+
 const kdx_res_ref *kdx_eval_resource(const kdx_eval *ev, const kdx_value *v)
 {
+	const kdx_res_index *ix = ev->res_index;
+	if (ix && ix->res == ev->res && ix->n == ev->nres) {
+		for (size_t h = res_hash(v, ix->mask); ix->slots[h]; h = (h + 1) & ix->mask)
+			if (ix->res[ix->slots[h] - 1].value == v)
+				return &ix->res[ix->slots[h] - 1];
+		return NULL;
+	}
 	for (size_t i = 0; i < ev->nres; i++)
 		if (ev->res[i].value == v)
 			return &ev->res[i];

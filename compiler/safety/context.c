@@ -14,6 +14,13 @@ static void push(kdx_evlist *L, uint32_t s)
 	L->steps[L->n++] = s;
 }
 
+void kdx_sx_unindex(kdx_evlist *L)
+{
+	free(L->nbefore);
+	free(L->first_after);
+	L->nbefore = L->first_after = NULL;
+}
+
 static kdx_evlist *lists(size_t n)
 {
 	return xcalloc(n + 1, sizeof(kdx_evlist));
@@ -21,8 +28,10 @@ static kdx_evlist *lists(size_t n)
 
 static void free_lists(kdx_evlist *L, size_t n)
 {
-	for (size_t i = 0; i < n; i++)
+	for (size_t i = 0; i < n; i++) {
 		free(L[i].steps);
+		kdx_sx_unindex(&L[i]);
+	}
 	free(L);
 }
 
@@ -82,6 +91,7 @@ void kdx_sx_init(kdx_sctx *c, const kdx_plan *p, kdx_graph *g, const kdx_model *
 	c->promote = lists(c->nres);
 	c->fence = lists(c->nres * c->nreg);
 	c->lag = lists(c->nres);
+	c->index_after = g->n + g->nedges;
 	c->scratch = xmalloc((p->nsteps + 1) * sizeof(*c->scratch));
 	c->scratch2 = xmalloc((p->nsteps + 1) * sizeof(*c->scratch2));
 	for (size_t i = 0; i < g->ntopo; i++) {
@@ -166,6 +176,54 @@ static size_t gallop_up(kdx_sctx *c, kdx_evlist *L, size_t lo, size_t hi, uint32
 	return lo;
 }
 
+/* The graph that counts the searches (a reverse view counts them in its forward graph). */
+static const kdx_graph *counter(const kdx_graph *g)
+{
+	return g->reverse_of ? g->reverse_of : g;
+}
+
+static uint64_t spent(const kdx_graph *g)
+{
+	return counter(g)->nsearches + counter(g)->nvisits;
+}
+
+/* The index of a chain (see kdx_evlist): one pass in topological order carries "how many
+ * list steps are before" along the edges, one pass backwards "the first list step after".
+ * Both read the graph the analyses query (for the rollback, the reverse view), so they
+ * answer exactly what kdx_graph_hb on that graph answers. */
+static void index_chain(kdx_graph *g, kdx_evlist *L)
+{
+	size_t n = g->n;
+	uint32_t *pos = xmalloc((n + 1) * sizeof(*pos));
+	L->nbefore = xcalloc(n + 1, sizeof(*L->nbefore));
+	L->first_after = xmalloc((n + 1) * sizeof(*L->first_after));
+	for (size_t v = 0; v < n; v++) {
+		pos[v] = UINT32_MAX;
+		L->first_after[v] = (uint32_t)L->n;
+	}
+	for (size_t i = 0; i < L->n; i++)
+		pos[L->steps[i]] = (uint32_t)i;
+	for (size_t i = 0; i < g->ntopo; i++) {
+		uint32_t v = g->topo[i];
+		uint32_t carry = L->nbefore[v];
+		if (pos[v] != UINT32_MAX && pos[v] + 1 > carry)
+			carry = pos[v] + 1;
+		for (uint32_t e = g->succ_off[v]; e < g->succ_off[v + 1]; e++)
+			if (L->nbefore[g->succ[e]] < carry)
+				L->nbefore[g->succ[e]] = carry;
+	}
+	for (size_t i = g->ntopo; i-- > 0;) {
+		uint32_t v = g->topo[i];
+		for (uint32_t e = g->succ_off[v]; e < g->succ_off[v + 1]; e++) {
+			uint32_t w = g->succ[e];
+			uint32_t first = pos[w] != UINT32_MAX ? pos[w] : L->first_after[w];
+			if (first < L->first_after[v])
+				L->first_after[v] = first;
+		}
+	}
+	free(pos);
+}
+
 /* Chain case. The list is totally ordered, so the steps before s (by rank) that happen
  * before s are a prefix, and the steps after s that s happens before are a suffix. May be
  * last: the last of the prefix and everything unordered. */
@@ -181,8 +239,20 @@ static size_t last_chain(kdx_sctx *c, kdx_evlist *L, uint32_t s, uint32_t *out, 
 			hi = mid;
 	}
 	size_t split = lo, after = split < L->n && L->steps[split] == s ? split + 1 : split;
-	size_t nanc = gallop_down(c, L, 0, split, s);
-	size_t desc = gallop_up(c, L, after, L->n, s);
+	size_t nanc, desc;
+	if (!L->nbefore && L->work >= c->index_after && c->nindexed < KDX_SX_MAX_INDEXED) {
+		index_chain(g, L);
+		c->nindexed++;
+	}
+	if (L->nbefore) {
+		nanc = L->nbefore[s];
+		desc = L->first_after[s];
+	} else {
+		uint64_t before = spent(g);
+		nanc = gallop_down(c, L, 0, split, s);
+		desc = gallop_up(c, L, after, L->n, s);
+		L->work += spent(g) - before;
+	}
 	size_t k = 0, i = nanc;
 	/* the last ancestor may be a conditional step that is skipped: then the one before
 	 * it is last, and so on back to an unconditional one */
@@ -240,6 +310,8 @@ bool kdx_sx_any_before(kdx_sctx *c, kdx_evlist *L, uint32_t s)
 	bool none;
 	if (kdx_sx_is_chain(c, L) && L->n && !c->plan->steps[L->steps[0]].conditional) {
 		/* the steps that happen before s are a prefix of the chain */
+		if (L->nbefore)
+			return L->nbefore[s] > 0;
 		return L->steps[0] != s && kdx_graph_hb(c->g, L->steps[0], s);
 	}
 	kdx_sx_last_before(c, L, s, c->scratch2, &none);

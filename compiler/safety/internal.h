@@ -13,12 +13,22 @@
 #include "../plan.h"
 #include "../safety.h"
 
+#define KDX_SX_MAX_INDEXED 16
+
 /* Steps that touch one object, unique, sorted by topological rank. chain: every pair is
- * ordered by the graph (checked once, lazily: 0 unknown, 1 yes, 2 no). */
+ * ordered by the graph (checked once, lazily: 0 unknown, 1 yes, 2 no).
+ * A chain whose queries have cost more graph searches than one pass over the graph gets an
+ * index (built once, freed with the context): nbefore[v] = how many steps of the list
+ * happen before v (they are a prefix), first_after[v] = the index of the first step of the
+ * list that v happens before (n if none). Then a query is two reads instead of a galloping
+ * search, which on a wide graph (one list read by steps of a thousand other lanes) is where
+ * the analyses spent their time. */
 typedef struct kdx_evlist {
 	uint32_t *steps;
 	size_t n, alloc;
 	int chain;
+	uint64_t work;            /* graph visits the list's queries cost so far */
+	uint32_t *nbefore, *first_after;
 } kdx_evlist;
 
 typedef struct kdx_sctx {
@@ -39,6 +49,11 @@ typedef struct kdx_sctx {
 	uint32_t *scratch2;        /* nsteps entries, for kdx_sx_any_before */
 	double *cap_min;           /* capacity pass: least capacity set per region */
 	double *weight_max;        /* capacity pass: most weight per resource x region */
+	uint64_t index_after;      /* a chain is indexed once its queries cost this many graph
+				    * visits (default: the graph's steps + edges, what the index
+				    * costs to build; tests set 0 or UINT64_MAX) */
+	size_t nindexed;           /* chains indexed so far: at most KDX_SX_MAX_INDEXED, 8 bytes
+				    * per step each */
 } kdx_sctx;
 
 void kdx_sx_init(kdx_sctx *c, const kdx_plan *p, kdx_graph *g, const kdx_model *init,
@@ -54,6 +69,8 @@ size_t kdx_sx_last_before(kdx_sctx *c, kdx_evlist *L, uint32_t s, uint32_t *out,
 bool kdx_sx_any_before(kdx_sctx *c, kdx_evlist *L, uint32_t s);
 /* Is every pair of steps in L ordered? */
 bool kdx_sx_is_chain(kdx_sctx *c, kdx_evlist *L);
+/* Free L's index (kdx_sx_release does it for the context's lists). */
+void kdx_sx_unindex(kdx_evlist *L);
 
 /* The last effect of `kind` in step s on (res, region) (-1 = any), at index < before
  * (SIZE_MAX = all); NULL if none. */

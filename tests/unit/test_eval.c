@@ -146,6 +146,41 @@ static void test_names_and_unknowns(void **state)
 /* The index over a scope (kdx_env_index) finds what the walk finds: the innermost binding,
  * names compared by text (a binding's name need not be interned), bindings above the
  * indexed root first, and unknown names stay errors with their suggestion. */
+/* The resource index answers what the scan answers: the first instance with that value
+ * (a value shared by two instances keeps the first), NULL for any other value, and the
+ * scan again once res grows past what was indexed. */
+static void test_res_index(void **state)
+{
+	fixture *f = *state;
+	enum { N = 500 };
+	kdx_value *vals[N];
+	kdx_res_ref *res = test_calloc(N + 1, sizeof(*res));
+	for (int i = 0; i < N; i++) {
+		vals[i] = kdx_value_number(&f->arena, i);
+		res[i] = (kdx_res_ref){ i % 50 == 49 ? vals[i - 1] : vals[i], NULL, i };
+	}
+	kdx_res_index ix;
+	kdx_res_index_build(&ix, &f->arena, res, N);
+	f->ev.res = res;
+	f->ev.nres = N;
+	for (int i = 0; i < N; i++) {
+		f->ev.res_index = NULL;
+		const kdx_res_ref *want = kdx_eval_resource(&f->ev, vals[i]);
+		f->ev.res_index = &ix;
+		assert_ptr_equal(kdx_eval_resource(&f->ev, vals[i]), want);
+		assert_true(i % 50 == 49 ? want == NULL : want == &res[i]);
+	}
+	kdx_value *other = kdx_value_number(&f->arena, -1);
+	assert_null(kdx_eval_resource(&f->ev, other));
+	res[N] = (kdx_res_ref){ other, NULL, N }; /* grown: the index no longer covers it */
+	f->ev.nres = N + 1;
+	assert_ptr_equal(kdx_eval_resource(&f->ev, other), &res[N]);
+	f->ev.res = NULL;
+	f->ev.nres = 0;
+	f->ev.res_index = NULL;
+	test_free(res);
+}
+
 static void test_env_index(void **state)
 {
 	fixture *f = *state;
@@ -235,6 +270,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_collections, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_names_and_unknowns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_env_index, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_res_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_builtins, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fail_and_rmw_builtins, setup, teardown),
 	};

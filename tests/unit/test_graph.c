@@ -142,6 +142,63 @@ static void test_hb_landmarks_large(void **state)
 	pb_release(&b);
 }
 
+/* A graph of parallel lanes (the shape of bench/gen_runbook.py): step i waits for i - L
+ * and for two random earlier steps of other lanes. With many more steps than landmarks the
+ * lanes are the path cover's chains, so every pair within a lane is settled without a
+ * search, and every pair agrees with a full closure. */
+static void test_hb_lanes(void **state)
+{
+	(void)state;
+	enum { N = 6000, L = 300 };
+	unsigned seed = 99;
+	pb b;
+	pb_init(&b, "lanes");
+	for (size_t i = 0; i < N; i++)
+		pb_step(&b, "s");
+	for (uint32_t i = L; i < N; i++) {
+		pb_after(&b, i, i - L);
+		for (int k = 0; k < 2; k++) {
+			seed = seed * 1103515245u + 12345u;
+			uint32_t p = i - 1 - (seed >> 8) % (5 * L);
+			if (p % L != i % L && p != i - L)
+				pb_after(&b, i, p);
+		}
+	}
+	kdx_graph g;
+	kdx_graph_build(&g, &b.plan);
+	assert_true(g.acyclic);
+	for (uint32_t i = 0; i < N; i++) { /* the lanes are the chains */
+		assert_int_equal(g.lab[i].chain, g.lab[i % L].chain);
+		assert_int_equal(g.lab[i].cpos, i / L);
+	}
+	for (uint32_t x = 0; x < N; x += 7)
+		for (uint32_t y = x % L; y < N; y += L)
+			assert_int_equal(kdx_graph_hb(&g, x, y), x != y && x % L == y % L && x < y);
+	assert_int_equal(g.nsearches, 0);
+	/* all pairs against a closure, one bitset row per step */
+	size_t words = (N + 63) / 64;
+	uint64_t *reach = calloc((size_t)N * words, sizeof(*reach));
+	for (size_t i = g.ntopo; i-- > 0;) {
+		uint32_t x = g.topo[i];
+		for (uint32_t e = g.succ_off[x]; e < g.succ_off[x + 1]; e++) {
+			uint32_t w = g.succ[e];
+			reach[x * words + w / 64] |= 1ull << (w % 64);
+			for (size_t k = 0; k < words; k++)
+				reach[x * words + k] |= reach[(size_t)w * words + k];
+		}
+	}
+	for (uint32_t x = 0; x < N; x += 3)
+		for (uint32_t y = 0; y < N; y++) {
+			bool want = reach[(size_t)x * words + y / 64] >> (y % 64) & 1;
+			if (kdx_graph_hb(&g, x, y) != want)
+				fail_msg("hb(%u,%u) should be %d", x, y, want);
+		}
+	assert_true(g.nsearches > 0); /* cross-lane pairs still search */
+	free(reach);
+	kdx_graph_release(&g);
+	pb_release(&b);
+}
+
 /* The reverse view against a graph built from the reversed plan (every edge u -> v written
  * as v -> u): the same successor lists, the same topological order and ranks (the rollback
  * analysis reports in that order), and hb(a, b) in the view == hb(b, a) forward, for every
@@ -289,6 +346,7 @@ int main(void)
 		cmocka_unit_test(test_diamond_order_and_hb),
 		cmocka_unit_test(test_hb_matches_dfs),
 		cmocka_unit_test(test_hb_landmarks_large),
+		cmocka_unit_test(test_hb_lanes),
 		cmocka_unit_test(test_reverse_view),
 		cmocka_unit_test(test_cycles_and_unreachable),
 		cmocka_unit_test(test_bad_index),

@@ -591,7 +591,10 @@ static void test_races(void **state)
 
 /* kdx_sx_last_before against its definition, on random DAGs, for chains and non-chains:
  * e may be last before s iff e != s, s does not happen before e, and no unconditional e'
- * of the list has e -> e' -> s; none iff no unconditional e happens before s. */
+ * of the list has e -> e' -> s; none iff no unconditional e happens before s. Every third
+ * round queries the reverse view (the rollback analyses); chains are answered both by the
+ * galloping search and by the chain index (index_after UINT64_MAX, then 0), which must
+ * agree with the definition alike. */
 static void test_last_before_brute(void **state)
 {
 	(void)state;
@@ -612,22 +615,26 @@ static void test_last_before_brute(void **state)
 				size_t back = 1 + (seed >> 33) % (i < 12 ? i : 12);
 				pb_after(&b, (uint32_t)i, (uint32_t)(i - back));
 			}
-		kdx_graph g;
-		kdx_graph_build(&g, &b.plan);
+		kdx_graph fwd, view, *g = &fwd;
+		kdx_graph_build(&fwd, &b.plan);
+		if (round % 3 == 2) {
+			kdx_graph_reverse(&view, &fwd, &b.plan);
+			g = &view;
+		}
 		kdx_model m;
 		kdx_model_init_from_plan(&m, &b.plan);
 		kdx_diags d;
 		kdx_diags_init(&d);
 		kdx_sctx c;
-		kdx_sx_init(&c, &b.plan, &g, &m, &d, false);
+		kdx_sx_init(&c, &b.plan, g, &m, &d, false);
 		kdx_evlist L = { 0 };
 		uint32_t steps[80];
 		L.steps = steps;
-		for (size_t i = 0; i < g.ntopo; i++) { /* odd rounds: a chain; even: a random set */
-			uint32_t v = g.topo[i];
+		for (size_t i = 0; i < g->ntopo; i++) { /* odd rounds: a chain; even: a random set */
+			uint32_t v = g->topo[i];
 			seed = seed * 6364136223846793005ull + 1442695040888963407ull;
 			bool take = (seed >> 40) % 3 == 0;
-			if (round % 2 && L.n && !kdx_graph_hb(&g, L.steps[L.n - 1], v))
+			if (round % 2 && L.n && !kdx_graph_hb(g, L.steps[L.n - 1], v))
 				take = false;
 			if (take)
 				L.steps[L.n++] = v;
@@ -635,39 +642,47 @@ static void test_last_before_brute(void **state)
 		if (round % 2)
 			assert_true(kdx_sx_is_chain(&c, &L));
 		uint32_t out[80];
-		for (uint32_t s = 0; s < n; s++) {
-			bool none;
-			size_t k = kdx_sx_last_before(&c, &L, s, out, &none);
-			bool want_none = true;
-			size_t want = 0;
-			for (size_t i = 0; i < L.n; i++) {
-				uint32_t e = L.steps[i];
-				if (kdx_graph_hb(&g, e, s) && !b.plan.steps[e].conditional)
-					want_none = false;
-				if (e == s || kdx_graph_hb(&g, s, e))
-					continue;
-				bool shadowed = false;
-				for (size_t j = 0; j < L.n; j++)
-					shadowed |= kdx_graph_hb(&g, e, L.steps[j]) && kdx_graph_hb(&g, L.steps[j], s) &&
-						    !b.plan.steps[L.steps[j]].conditional;
-				if (shadowed)
-					continue;
-				bool found = false;
-				for (size_t j = 0; j < k; j++)
-					found |= out[j] == e;
-				if (!found)
-					fail_msg("round %d s %u: %u missing", round, s, e);
-				want++;
+		for (int mode = 0; mode < (round % 2 ? 2 : 1); mode++) {
+			c.index_after = mode ? 0 : UINT64_MAX;
+			for (uint32_t s = 0; s < n; s++) {
+				bool none;
+				size_t k = kdx_sx_last_before(&c, &L, s, out, &none);
+				assert_true(mode ? L.nbefore != NULL : L.nbefore == NULL);
+				bool want_none = true;
+				size_t want = 0;
+				for (size_t i = 0; i < L.n; i++) {
+					uint32_t e = L.steps[i];
+					if (kdx_graph_hb(g, e, s) && !b.plan.steps[e].conditional)
+						want_none = false;
+					if (e == s || kdx_graph_hb(g, s, e))
+						continue;
+					bool shadowed = false;
+					for (size_t j = 0; j < L.n; j++)
+						shadowed |= kdx_graph_hb(g, e, L.steps[j]) &&
+							    kdx_graph_hb(g, L.steps[j], s) &&
+							    !b.plan.steps[L.steps[j]].conditional;
+					if (shadowed)
+						continue;
+					bool found = false;
+					for (size_t j = 0; j < k; j++)
+						found |= out[j] == e;
+					if (!found)
+						fail_msg("round %d mode %d s %u: %u missing", round, mode, s, e);
+					want++;
+				}
+				assert_int_equal(k, want);
+				assert_int_equal(none, want_none);
+				assert_int_equal(kdx_sx_any_before(&c, &L, s), !want_none);
 			}
-			assert_int_equal(k, want);
-			assert_int_equal(none, want_none);
-			assert_int_equal(kdx_sx_any_before(&c, &L, s), !want_none);
 		}
+		kdx_sx_unindex(&L);
 		L.steps = NULL;
 		kdx_sx_release(&c);
 		kdx_diags_release(&d);
 		kdx_model_release(&m);
-		kdx_graph_release(&g);
+		if (g == &view)
+			kdx_graph_release(&view);
+		kdx_graph_release(&fwd);
 		pb_release(&b);
 	}
 }
