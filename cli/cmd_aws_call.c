@@ -283,12 +283,11 @@ int cmd_aws_call(const kdx_command *cmd, int argc, char **argv)
 		{ "dry-run", KDX_FLAG_BOOL, &ca.dry_run },
 		{ 0 },
 	};
-	int r = kdx_parse_flags(cmd, argc, argv, flags, &ca.pos);
-	if (r) {
-		kdx_strlist_release(&ca.pos);
-		return r < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
-	}
 	int rc;
+	if (kdx_parse_args(cmd, argc, argv, flags, &ca.pos, &rc)) {
+		kdx_strlist_release(&ca.pos);
+		return rc;
+	}
 	if (ca.pos.n < 2)
 		rc = kdx_usage_error(cmd, "'aws call' needs a SERVICE and an OPERATION");
 	else if (ca.input && ca.pos.n > 2)
