@@ -13,6 +13,7 @@
 
 #include "common/xalloc.h"
 #include "executor/aws/call.h"
+#include "aws_fixture.h"
 
 typedef struct probe {
 	int clients, before, after;   /* how often each hook ran */
@@ -58,159 +59,142 @@ static void hook_after(void *ud, const aws_request *req, int rc, const aws_respo
 
 static const aws_call_hooks hooks = { hook_client, hook_before, hook_after };
 
-static aws_client *new_client(const char *endpoint_url)
+/* What every test uses, set up fresh and released after it. */
+typedef struct fx {
+	kdx_arena a;
+	aws_error e;
+	strbuf err;
+	kdx_value *out;
+	probe p;
+} fx;
+
+static int fx_setup(void **state)
 {
-	aws_credentials creds = { .access_key_id = "AKIDEXAMPLE", .secret_access_key = "s3cr3tvalue" };
-	aws_client_opts o = { .region = "eu-west-1", .credentials = &creds, .max_attempts = 1,
-			      .seed = 3, .timeout_ms = 5000, .endpoint_url = endpoint_url };
-	aws_client *c = NULL;
-	strbuf err = STRBUF_INIT;
-	if (aws_client_new(&c, &o, &err) < 0)
-		fail_msg("aws_client_new: %s", err.buf);
-	strbuf_release(&err);
-	return c;
+	fx *f = xcalloc(1, sizeof(*f));
+	kdx_arena_init(&f->a);
+	aws_error_init(&f->e);
+	strbuf_init(&f->err);
+	f->p.next = AWS_CALL_SEND;
+	*state = f;
+	return 0;
 }
 
-static aws_model *model(const char *service)
+static int fx_teardown(void **state)
 {
-	aws_model *m = NULL;
-	strbuf err = STRBUF_INIT;
-	if (aws_model_load(service, &m, &err) < 0)
-		fail_msg("aws_model_load %s: %s", service, err.buf);
-	strbuf_release(&err);
-	return m;
+	fx *f = *state;
+	free(f->p.host);
+	strbuf_release(&f->err);
+	aws_error_release(&f->e);
+	kdx_arena_release(&f->a);
+	free(f);
+	return 0;
 }
 
-/* Run op of m with input (JSON, or NULL) through the hooks; err and e are reset first. */
-static int run(aws_client *c, const aws_model *m, const char *op, const char *input, probe *p,
-	       kdx_arena *a, kdx_value **out, aws_error *e, strbuf *err)
+/* Run op of m with input (JSON, or NULL) through the hooks; err is reset first. */
+static int run(fx *f, aws_client *c, const aws_model *m, const char *op, const char *input)
 {
 	kdx_value *in = NULL;
-	strbuf_reset(err);
-	if (input && !(in = kdx_value_from_json(a, input, strlen(input), err)))
-		fail_msg("bad test input: %s", err->buf);
+	strbuf_reset(&f->err);
+	if (input && !(in = kdx_value_from_json(&f->a, input, strlen(input), &f->err)))
+		fail_msg("bad test input: %s", f->err.buf);
 	aws_call call = { .model = m, .operation = op, .input = in, .region = "eu-west-1",
-			  .hooks = &hooks, .ud = p };
-	return aws_call_run(c, &call, a, out, e, err);
+			  .hooks = &hooks, .ud = &f->p };
+	return aws_call_run(c, &call, &f->a, &f->out, &f->e, &f->err);
 }
 
 static void test_request_errors_first(void **state)
 {
-	(void)state;
-	aws_model *s3 = model("s3");
-	kdx_arena a;
-	kdx_arena_init(&a);
-	aws_error e;
-	aws_error_init(&e);
-	strbuf err = STRBUF_INIT;
-	kdx_value *out = (kdx_value *)&a; /* must be reset */
-	probe p = { .next = AWS_CALL_SEND };
+	fx *f = *state;
+	aws_model *s3 = fixture_model("s3");
+	f->out = (kdx_value *)&f->a; /* must be reset */
 
 	/* A missing Bucket is reported before the client is asked for (no credentials needed
 	 * to learn the input is wrong) and nothing is sent. */
-	assert_int_equal(run(NULL, s3, "PutObject", "{\"Key\":\"k\"}", &p, &a, &out, &e, &err),
-			 AWS_CALL_REQUEST);
-	assert_non_null(strstr(err.buf, "missing required parameter 'Bucket'"));
-	assert_null(out);
-	assert_null(e.code);
-	assert_int_equal(p.clients + p.before + p.after, 0);
+	assert_int_equal(run(f, NULL, s3, "PutObject", "{\"Key\":\"k\"}"), AWS_CALL_REQUEST);
+	assert_non_null(strstr(f->err.buf, "missing required parameter 'Bucket'"));
+	assert_null(f->out);
+	assert_null(f->e.code);
+	assert_int_equal(f->p.clients + f->p.before + f->p.after, 0);
 
 	/* No client to be had: a request error, with the hook's reason. */
-	assert_int_equal(run(NULL, s3, "HeadBucket", "{\"Bucket\":\"b\"}", &p, &a, &out, &e, &err),
-			 AWS_CALL_REQUEST);
-	assert_string_equal(err.buf, "no credentials here");
-	assert_int_equal(p.clients, 1);
-	assert_int_equal(p.before, 0);
+	assert_int_equal(run(f, NULL, s3, "HeadBucket", "{\"Bucket\":\"b\"}"), AWS_CALL_REQUEST);
+	assert_string_equal(f->err.buf, "no credentials here");
+	assert_int_equal(f->p.clients, 1);
+	assert_int_equal(f->p.before, 0);
 
 	/* Without a client, before_send sees the serialised request unresolved; SKIP is a dry
 	 * run: success, no output, nothing sent. SEND there has nothing to send with. */
 	static const aws_call_hooks dry = { .before_send = hook_before };
-	kdx_value *in = kdx_value_from_json(&a, "{\"Bucket\":\"b\"}", 14, &err);
+	kdx_value *in = kdx_value_from_json(&f->a, "{\"Bucket\":\"b\"}", 14, &f->err);
 	aws_call skip = { .model = s3, .operation = "HeadBucket", .input = in, .hooks = &dry,
-			  .ud = &p };
-	p.next = AWS_CALL_SKIP;
-	strbuf_reset(&err);
-	assert_int_equal(aws_call_run(NULL, &skip, &a, &out, &e, &err), AWS_CALL_OK);
-	assert_null(out);
-	assert_null(p.host);
-	assert_int_equal(p.after, 0);
-	p.next = AWS_CALL_SEND;
-	assert_int_equal(aws_call_run(NULL, &skip, &a, &out, &e, &err), AWS_CALL_REQUEST);
-	assert_string_equal(err.buf, "no AWS client to send the request with");
-
-	free(p.host);
-	strbuf_release(&err);
-	aws_error_release(&e);
-	kdx_arena_release(&a);
+			  .ud = &f->p };
+	f->p.next = AWS_CALL_SKIP;
+	strbuf_reset(&f->err);
+	assert_int_equal(aws_call_run(NULL, &skip, &f->a, &f->out, &f->e, &f->err), AWS_CALL_OK);
+	assert_null(f->out);
+	assert_null(f->p.host);
+	assert_int_equal(f->p.after, 0);
+	f->p.next = AWS_CALL_SEND;
+	assert_int_equal(aws_call_run(NULL, &skip, &f->a, &f->out, &f->e, &f->err),
+			 AWS_CALL_REQUEST);
+	assert_string_equal(f->err.buf, "no AWS client to send the request with");
 	aws_model_free(s3);
 }
 
 static void test_service_errors(void **state)
 {
-	(void)state;
+	fx *f = *state;
 	unsetenv("AWS_ENDPOINT_URL");
-	aws_client *c = new_client(NULL);
-	aws_model *s3 = model("s3"), *ddb = model("dynamodb");
-	kdx_arena a;
-	kdx_arena_init(&a);
-	aws_error e;
-	aws_error_init(&e);
-	strbuf err = STRBUF_INIT;
-	kdx_value *out = NULL;
+	aws_client *c = fixture_client(NULL, 1);
+	aws_model *s3 = fixture_model("s3"), *ddb = fixture_model("dynamodb");
+	probe *p = &f->p;
 
 	/* S3 refuses a conditional write: the service's code and status, for the store to tell
 	 * "someone else wrote first" from any other failure. */
-	probe p = { .answer_status = 412,
-		    .answer_body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>"
-				   "PreconditionFailed</Code><Message>At least one of the "
-				   "pre-conditions you specified did not hold</Message><RequestId>"
-				   "R412</RequestId></Error>" };
-	assert_int_equal(run(c, s3, "PutObject",
+	p->answer_status = 412;
+	p->answer_body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?><Error><Code>"
+			 "PreconditionFailed</Code><Message>At least one of the pre-conditions you "
+			 "specified did not hold</Message><RequestId>R412</RequestId></Error>";
+	assert_int_equal(run(f, c, s3, "PutObject",
 			     "{\"Bucket\":\"state\",\"Key\":\"runs/r1/journal\",\"IfNoneMatch\":\"*\","
-			     "\"Body\":\"x\"}", &p, &a, &out, &e, &err), AWS_CALL_SERVICE);
-	assert_string_equal(e.code, "PreconditionFailed");
-	assert_int_equal(e.http_status, 412);
-	assert_string_equal(e.request_id, "R412");
-	assert_non_null(strstr(err.buf, "PreconditionFailed: At least one of the pre-conditions"));
-	assert_null(out);
+			     "\"Body\":\"x\"}"), AWS_CALL_SERVICE);
+	assert_string_equal(f->e.code, "PreconditionFailed");
+	assert_int_equal(f->e.http_status, 412);
+	assert_string_equal(f->e.request_id, "R412");
+	assert_non_null(strstr(f->err.buf, "PreconditionFailed: At least one of the pre-conditions"));
+	assert_null(f->out);
 	/* the hooks saw the request resolved for the call's region */
-	assert_string_equal(p.host, "s3.eu-west-1.amazonaws.com");
-	assert_int_equal(p.after, 0); /* answered, not sent */
+	assert_string_equal(p->host, "s3.eu-west-1.amazonaws.com");
+	assert_int_equal(p->after, 0); /* answered, not sent */
 
 	/* DynamoDB's refused condition, from its JSON error. */
-	p.answer_status = 400;
-	p.answer_body = "{\"__type\":\"com.amazonaws.dynamodb.v20120810#"
-			"ConditionalCheckFailedException\",\"message\":\"The conditional request failed\"}";
-	assert_int_equal(run(c, ddb, "PutItem",
+	p->answer_status = 400;
+	p->answer_body = "{\"__type\":\"com.amazonaws.dynamodb.v20120810#"
+			 "ConditionalCheckFailedException\",\"message\":\"The conditional request failed\"}";
+	assert_int_equal(run(f, c, ddb, "PutItem",
 			     "{\"TableName\":\"t\",\"Item\":{\"pk\":{\"S\":\"a\"}},"
-			     "\"ConditionExpression\":\"attribute_not_exists(pk)\"}",
-			     &p, &a, &out, &e, &err), AWS_CALL_SERVICE);
-	assert_string_equal(e.code, "ConditionalCheckFailedException");
-	assert_int_equal(e.http_status, 400);
-	assert_string_equal(p.host, "dynamodb.eu-west-1.amazonaws.com");
+			     "\"ConditionExpression\":\"attribute_not_exists(pk)\"}"), AWS_CALL_SERVICE);
+	assert_string_equal(f->e.code, "ConditionalCheckFailedException");
+	assert_int_equal(f->e.http_status, 400);
+	assert_string_equal(p->host, "dynamodb.eu-west-1.amazonaws.com");
 
 	/* A 2xx is parsed per the model; one whose body does not parse is its own class, and
 	 * e stays empty (the service did not refuse anything). */
-	aws_model *sts = model("sts");
-	p.answer_status = 200;
-	p.answer_body = "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"
-			"<GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/kdx</Arn>"
-			"<UserId>U</UserId><Account>123456789012</Account></GetCallerIdentityResult>"
-			"</GetCallerIdentityResponse>";
-	assert_int_equal(run(c, sts, "GetCallerIdentity", NULL, &p, &a, &out, &e, &err), AWS_CALL_OK);
-	assert_null(e.code);
-	assert_string_equal(kdx_value_str(kdx_value_get(out, "Arn")),
+	aws_model *sts = fixture_model("sts");
+	p->answer_status = 200;
+	p->answer_body = "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\">"
+			 "<GetCallerIdentityResult><Arn>arn:aws:iam::123456789012:user/kdx</Arn>"
+			 "<UserId>U</UserId><Account>123456789012</Account></GetCallerIdentityResult>"
+			 "</GetCallerIdentityResponse>";
+	assert_int_equal(run(f, c, sts, "GetCallerIdentity", NULL), AWS_CALL_OK);
+	assert_null(f->e.code);
+	assert_string_equal(kdx_value_str(kdx_value_get(f->out, "Arn")),
 			    "arn:aws:iam::123456789012:user/kdx");
-	p.answer_body = "<GetCallerIdentityResponse><unclosed";
-	assert_int_equal(run(c, sts, "GetCallerIdentity", NULL, &p, &a, &out, &e, &err),
-			 AWS_CALL_RESPONSE);
-	assert_null(e.code);
-	assert_true(err.len > 0);
+	p->answer_body = "<GetCallerIdentityResponse><unclosed";
+	assert_int_equal(run(f, c, sts, "GetCallerIdentity", NULL), AWS_CALL_RESPONSE);
+	assert_null(f->e.code);
+	assert_true(f->err.len > 0);
 
-	free(p.host);
-	strbuf_release(&err);
-	aws_error_release(&e);
-	kdx_arena_release(&a);
 	aws_model_free(sts);
 	aws_model_free(ddb);
 	aws_model_free(s3);
@@ -219,43 +203,32 @@ static void test_service_errors(void **state)
 
 static void test_transport_error(void **state)
 {
-	(void)state;
+	fx *f = *state;
 	/* Port 1 on loopback refuses: no answer, so no service code to mistake for a refused
 	 * condition; after_send still hears of the attempt; the secret is nowhere. */
-	probe p = { .next = AWS_CALL_SEND };
-	p.client = new_client("http://127.0.0.1:1");
-	aws_model *ddb = model("dynamodb");
-	kdx_arena a;
-	kdx_arena_init(&a);
-	aws_error e;
-	aws_error_init(&e);
-	strbuf err = STRBUF_INIT;
-	kdx_value *out = NULL;
-	assert_int_equal(run(NULL, ddb, "DescribeTable", "{\"TableName\":\"t\"}", &p, &a, &out, &e,
-			     &err), AWS_CALL_TRANSPORT);
-	assert_int_equal(p.clients, 1);
-	assert_int_equal(p.before, 1);
-	assert_int_equal(p.after, 1);
-	assert_int_equal(p.after_rc, -1);
-	assert_string_equal(p.host, "127.0.0.1:1");
-	assert_int_equal(e.http_status, 0);
-	assert_string_equal(e.code, "ConnectionError");
-	assert_non_null(strstr(err.buf, "ConnectionError"));
-	assert_null(strstr(err.buf, "s3cr3tvalue"));
-	free(p.host);
-	strbuf_release(&err);
-	aws_error_release(&e);
-	kdx_arena_release(&a);
+	f->p.client = fixture_client("http://127.0.0.1:1", 1);
+	aws_model *ddb = fixture_model("dynamodb");
+	assert_int_equal(run(f, NULL, ddb, "DescribeTable", "{\"TableName\":\"t\"}"),
+			 AWS_CALL_TRANSPORT);
+	assert_int_equal(f->p.clients, 1);
+	assert_int_equal(f->p.before, 1);
+	assert_int_equal(f->p.after, 1);
+	assert_int_equal(f->p.after_rc, -1);
+	assert_string_equal(f->p.host, "127.0.0.1:1");
+	assert_int_equal(f->e.http_status, 0);
+	assert_string_equal(f->e.code, "ConnectionError");
+	assert_non_null(strstr(f->err.buf, "ConnectionError"));
+	assert_null(strstr(f->err.buf, "secret"));
 	aws_model_free(ddb);
-	aws_client_free(p.client);
+	aws_client_free(f->p.client);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_request_errors_first),
-		cmocka_unit_test(test_service_errors),
-		cmocka_unit_test(test_transport_error),
+		cmocka_unit_test_setup_teardown(test_request_errors_first, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_service_errors, fx_setup, fx_teardown),
+		cmocka_unit_test_setup_teardown(test_transport_error, fx_setup, fx_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
