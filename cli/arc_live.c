@@ -2,9 +2,9 @@
 #include "arc_live.h"
 #include "../common/arena.h"
 #include "../common/value.h"
+#include "../executor/aws/call.h"
 #include "../executor/aws/client.h"
 #include "../executor/aws/model.h"
-#include "../executor/aws/proto.h"
 
 #include <string.h>
 
@@ -73,30 +73,12 @@ static int list_rules(aws_client *c, const aws_model *m, const char *panel, kdx_
 			in->u.map.keys[1] = "NextToken";
 			in->u.map.vals[1] = kdx_value_string(a, token);
 		}
-		aws_request req;
-		aws_response resp;
 		aws_error e;
-		aws_request_init(&req);
-		aws_response_init(&resp);
 		aws_error_init(&e);
-		aws_call_opts co = { .decode = aws_proto_decode_error, .decode_ud = (void *)m };
+		aws_call call = { .model = m, .operation = "ListSafetyRules", .input = in,
+				  .region = ARC_CONTROL_REGION };
 		kdx_value *page = NULL;
-		rc = aws_proto_serialize(m, "ListSafetyRules", in, ARC_CONTROL_REGION, &req, err);
-		if (rc == 0)
-			rc = aws_client_resolve(c, &req, aws_model_meta(m, "endpointPrefix"),
-						aws_model_signing_name(m), aws_model_meta(m, "serviceId"),
-						ARC_CONTROL_REGION, err);
-		if (rc == 0 && aws_client_send(c, &req, &co, &resp, &e, err) < 0) {
-			if (e.code && e.http_status) {
-				strbuf_reset(err);
-				aws_error_format(err, &e);
-			}
-			rc = -1;
-		}
-		if (rc == 0)
-			rc = aws_proto_parse(m, "ListSafetyRules", &resp, a, &page, err);
-		aws_request_release(&req);
-		aws_response_release(&resp);
+		rc = aws_call_run(c, &call, a, &page, &e, err);
 		aws_error_release(&e);
 		if (rc < 0)
 			break;

@@ -250,11 +250,12 @@ static int aws_sign(const kdx_command *self, int argc, char **argv)
 		{ "profile", KDX_FLAG_STRING, &profile },  { 0 },
 	};
 	kdx_strlist pos = { 0 };
-	int r = kdx_parse_flags(self, argc, argv, flags, &pos);
+	int r;
+	bool stop = kdx_parse_args(self, argc, argv, flags, &pos, &r);
 	size_t npos = pos.n;
 	kdx_strlist_release(&pos);
-	if (r)
-		return r < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
+	if (stop)
+		return r;
 	if (npos)
 		return kdx_usage_error(self, "'aws sign' takes no arguments");
 	if (!request)
@@ -463,12 +464,13 @@ static int aws_send(const kdx_command *self, int argc, char **argv)
 		{ 0 },
 	};
 	kdx_strlist pos = { 0 };
-	int r = kdx_parse_flags(self, argc, argv, flags, &pos);
+	int r;
+	bool stop = kdx_parse_args(self, argc, argv, flags, &pos, &r);
 	size_t npos = pos.n;
 	kdx_strlist_release(&pos);
-	if (r) {
+	if (stop) {
 		kdx_strlist_release(&f.headers);
-		return r < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
+		return r;
 	}
 	int rc = KDX_EXIT_ERROR;
 	if (npos || !f.service) {

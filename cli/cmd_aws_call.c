@@ -4,10 +4,10 @@
 #include "../common/arena.h"
 #include "../common/strbuf.h"
 #include "../common/value.h"
+#include "../executor/aws/call.h"
 #include "../executor/aws/client.h"
 #include "../executor/aws/endpoints.h"
 #include "../executor/aws/model.h"
-#include "../executor/aws/proto.h"
 #include "../executor/aws/sigv4.h"
 #include "../executor/aws/xregion.h"
 
@@ -126,16 +126,27 @@ static int presign_source(const aws_endpoint_query *dq, const aws_credentials *c
 	return rc;
 }
 
-/* -dry-run: resolve and sign as a real call would (when credentials are there), print. */
-static int dry_run(const call_args *ca, const aws_model *m, const char *op, aws_request *req,
-		   strbuf *err)
+/* What the hooks of one call need. */
+typedef struct call_ctx {
+	const call_args *ca;
+	const aws_model *m;
+	const char *op;
+	aws_client *client;
+} call_ctx;
+
+/* -dry-run (aws_call_hooks.before_send without a client): resolve and sign as a real call
+ * would (when credentials are there), print, and send nothing. */
+static int dry_run(void *ud, aws_request *req, aws_response *resp, strbuf *err)
 {
+	(void)resp;
+	const call_ctx *cx = ud;
+	const call_args *ca = cx->ca;
 	aws_endpoint ep;
 	char *region = ca->region ? strdup(ca->region) : aws_region_load(ca->profile);
 	aws_endpoint_config cfg;
 	aws_endpoint_config_load(&cfg, ca->profile);
-	aws_endpoint_query q = { .endpoint_prefix = aws_model_meta(m, "endpointPrefix"),
-				 .service_id = aws_model_meta(m, "serviceId"),
+	aws_endpoint_query q = { .endpoint_prefix = aws_model_meta(cx->m, "endpointPrefix"),
+				 .service_id = aws_model_meta(cx->m, "serviceId"),
 				 .region = region, .override_url = ca->endpoint_url, .config = &cfg };
 	int rc = aws_endpoint_resolve(&ep, &q, err);
 	if (rc < 0) {
@@ -151,7 +162,7 @@ static int dry_run(const call_args *ca, const aws_model *m, const char *op, aws_
 	if (aws_credentials_load(&creds, &co, &cerr) == 0) {
 		aws_sigv4_params sp;
 		aws_sigv4_params_init(&sp, &creds, req->service, time(NULL));
-		rc = presign_source(&q, &creds, m, op, req, err);
+		rc = presign_source(&q, &creds, cx->m, cx->op, req, err);
 		if (rc == 0)
 			rc = aws_sigv4_sign(req, &sp, NULL, err);
 	} else {
@@ -162,66 +173,36 @@ static int dry_run(const call_args *ca, const aws_model *m, const char *op, aws_
 	aws_credentials_release(&creds);
 	strbuf_release(&cerr);
 	free(region);
-	if (rc == 0)
-		print_request(req);
-	return rc;
+	if (rc < 0)
+		return -1;
+	print_request(req);
+	return AWS_CALL_SKIP;
 }
 
-static int send_call(const call_args *ca, const aws_model *m, const char *op, aws_request *req)
+/* aws_call_hooks.client: made once the input is known good. */
+static aws_client *make_client(void *ud, strbuf *err)
 {
-	aws_client *c = NULL;
-	aws_client_opts o = { .region = ca->region, .profile = ca->profile,
-			      .endpoint_url = ca->endpoint_url };
-	aws_call_opts co = { .decode = aws_proto_decode_error, .decode_ud = (void *)m };
-	aws_response resp;
-	aws_error e;
-	strbuf err = STRBUF_INIT;
-	kdx_arena a;
-	int rc = KDX_EXIT_ERROR;
-	aws_response_init(&resp);
-	aws_error_init(&e);
-	kdx_arena_init(&a);
-	if (aws_client_new(&c, &o, &err) < 0 ||
-	    aws_client_resolve(c, req, aws_model_meta(m, "endpointPrefix"),
-			       aws_model_signing_name(m), aws_model_meta(m, "serviceId"),
-			       ca->region, &err) < 0 ||
-	    aws_xregion_presign(c, m, op, req, time(NULL), &err) < 0) {
-		fail(aws_model_service(m), op, &err);
-		goto out;
-	}
-	if (aws_client_send(c, req, &co, &resp, &e, &err) < 0) {
-		strbuf msg = STRBUF_INIT;
-		if (e.code && e.http_status) {
-			strbuf_addf(&msg, "%s", e.code);
-			if (e.message && *e.message)
-				strbuf_addf(&msg, ": %s", e.message);
-			if (e.request_id && *e.request_id)
-				strbuf_addf(&msg, " (request id %s)", e.request_id);
-			else
-				strbuf_addf(&msg, " (HTTP %ld)", e.http_status);
-			if (e.fields)
-				strbuf_addf(&msg, "\n  error fields: %s", e.fields);
-		} else {
-			strbuf_addstr(&msg, err.buf);
-		}
-		fail(aws_model_service(m), op, &msg);
-		strbuf_release(&msg);
-		goto out;
-	}
-	kdx_value *out;
-	if (aws_proto_parse(m, op, &resp, &a, &out, &err) < 0) {
-		fail(aws_model_service(m), NULL, &err);
-		goto out;
-	}
-	print_json(out);
-	rc = KDX_EXIT_OK;
-out:
-	aws_client_free(c);
-	aws_response_release(&resp);
-	aws_error_release(&e);
-	strbuf_release(&err);
-	kdx_arena_release(&a);
-	return rc;
+	call_ctx *cx = ud;
+	aws_client_opts o = { .region = cx->ca->region, .profile = cx->ca->profile,
+			      .endpoint_url = cx->ca->endpoint_url };
+	return aws_client_new(&cx->client, &o, err) < 0 ? NULL : cx->client;
+}
+
+/* An error the service sent back, as CODE: message (request id ...), its fields below. */
+static void fail_service(const char *service, const char *op, const aws_error *e)
+{
+	strbuf msg = STRBUF_INIT;
+	strbuf_addf(&msg, "%s", e->code);
+	if (e->message && *e->message)
+		strbuf_addf(&msg, ": %s", e->message);
+	if (e->request_id && *e->request_id)
+		strbuf_addf(&msg, " (request id %s)", e->request_id);
+	else
+		strbuf_addf(&msg, " (HTTP %ld)", e->http_status);
+	if (e->fields)
+		strbuf_addf(&msg, "\n  error fields: %s", e->fields);
+	fail(service, op, &msg);
+	strbuf_release(&msg);
 }
 
 static int run(const call_args *ca, const char *service, const char *opname,
@@ -229,18 +210,20 @@ static int run(const call_args *ca, const char *service, const char *opname,
 {
 	aws_model *m = NULL;
 	aws_operation op;
-	aws_request req;
+	aws_error e;
 	strbuf err = STRBUF_INIT;
 	kdx_arena a;
 	kdx_value *input = NULL;
 	int rc = KDX_EXIT_ERROR;
 	kdx_arena_init(&a);
-	aws_request_init(&req);
+	aws_error_init(&e);
+	call_ctx cx = { .ca = ca, .op = opname };
 	if (aws_model_load(service, &m, &err) < 0 ||
 	    aws_model_operation(m, opname, &op, &err) < 0) {
 		fail(service, NULL, &err);
 		goto out;
 	}
+	cx.m = m;
 	if (ca->input) {
 		strbuf jerr = STRBUF_INIT;
 		input = kdx_value_from_json(&a, ca->input, strlen(ca->input), &jerr);
@@ -259,21 +242,30 @@ static int run(const call_args *ca, const char *service, const char *opname,
 			goto out;
 		}
 	}
-	if (aws_proto_serialize(m, opname, input, ca->region, &req, &err) < 0) {
-		fail(service, opname, &err);
-		goto out;
-	}
-	if (ca->dry_run) {
-		if (dry_run(ca, m, opname, &req, &err) < 0)
-			fail(service, opname, &err);
-		else
-			rc = KDX_EXIT_OK;
-	} else {
-		rc = send_call(ca, m, opname, &req);
+	static const aws_call_hooks dry = { .before_send = dry_run };
+	static const aws_call_hooks live = { .client = make_client };
+	aws_call call = { .model = m, .operation = opname, .input = input, .region = ca->region,
+			  .hooks = ca->dry_run ? &dry : &live, .ud = &cx };
+	kdx_value *out = NULL;
+	switch (aws_call_run(NULL, &call, &a, &out, &e, &err)) {
+	case AWS_CALL_OK:
+		if (out)
+			print_json(out);
+		rc = KDX_EXIT_OK;
+		break;
+	case AWS_CALL_SERVICE:
+		fail_service(aws_model_service(m), opname, &e);
+		break;
+	case AWS_CALL_RESPONSE:
+		fail(aws_model_service(m), NULL, &err);
+		break;
+	default:
+		fail(aws_model_service(m), opname, &err);
 	}
 out:
-	aws_request_release(&req);
+	aws_client_free(cx.client);
 	aws_model_free(m);
+	aws_error_release(&e);
 	strbuf_release(&err);
 	kdx_arena_release(&a);
 	return rc;
@@ -291,12 +283,11 @@ int cmd_aws_call(const kdx_command *cmd, int argc, char **argv)
 		{ "dry-run", KDX_FLAG_BOOL, &ca.dry_run },
 		{ 0 },
 	};
-	int r = kdx_parse_flags(cmd, argc, argv, flags, &ca.pos);
-	if (r) {
-		kdx_strlist_release(&ca.pos);
-		return r < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
-	}
 	int rc;
+	if (kdx_parse_args(cmd, argc, argv, flags, &ca.pos, &rc)) {
+		kdx_strlist_release(&ca.pos);
+		return rc;
+	}
 	if (ca.pos.n < 2)
 		rc = kdx_usage_error(cmd, "'aws call' needs a SERVICE and an OPERATION");
 	else if (ca.input && ca.pos.n > 2)

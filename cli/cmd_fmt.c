@@ -234,10 +234,10 @@ int cmd_fmt(int argc, char **argv)
 		{ 0 },
 	};
 	kdx_strlist pos = { 0 };
-	int r = kdx_parse_flags(cmd, argc, argv, flags, &pos);
-	if (r) {
+	int r;
+	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &r)) {
 		kdx_strlist_release(&pos);
-		return r < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
+		return r;
 	}
 	if (!pos.n)
 		fmt_dir(&o, ".", true);

@@ -58,11 +58,9 @@ int cmd_init(int argc, char **argv)
 	kdx_flag flags[] = { { "template", KDX_FLAG_STRING, &tmpl }, { 0 } };
 	strbuf err = STRBUF_INIT, path = STRBUF_INIT, names = STRBUF_INIT;
 	int rc = KDX_EXIT_ERROR;
-	int r = kdx_parse_flags(cmd, argc, argv, flags, &pos);
-	if (r) {
-		rc = r < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
+	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc))
 		goto out;
-	}
+	rc = KDX_EXIT_ERROR;
 	if (pos.n != 1) {
 		rc = kdx_usage_error(cmd, "'init' needs exactly one DIR");
 		goto out;

@@ -606,11 +606,12 @@ int cmd_lsp(int argc, char **argv)
 {
 	kdx_strlist pos = { 0 };
 	kdx_flag flags[] = { { "stdio", KDX_FLAG_BOOL, &(bool){ false } }, { 0 } };
-	int r = kdx_parse_flags(kdx_command_find("lsp"), argc, argv, flags, &pos);
+	int r;
+	bool stop = kdx_parse_args(kdx_command_find("lsp"), argc, argv, flags, &pos, &r);
 	size_t npos = pos.n;
 	kdx_strlist_release(&pos);
-	if (r)
-		return r < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
+	if (stop)
+		return r;
 	if (npos)
 		return kdx_usage_error(kdx_command_find("lsp"), "'lsp' takes no arguments");
 	lsp L = { 0 };

@@ -114,10 +114,10 @@ int cmd_unlock(int argc, char **argv)
 		{ 0 },
 	};
 	kdx_strlist pos = { 0 };
-	int r = kdx_parse_flags(self(), argc, argv, flags, &pos);
-	if (r) {
+	int r;
+	if (kdx_parse_args(self(), argc, argv, flags, &pos, &r)) {
 		kdx_strlist_release(&pos);
-		return r < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
+		return r;
 	}
 	if (pos.n != 1) {
 		kdx_strlist_release(&pos);

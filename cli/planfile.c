@@ -780,6 +780,23 @@ static int check_texts(const kdx_json *root, const char *path)
 	return 0;
 }
 
+/* Member KEY of a plan file's root (an object) as JSON text into *out (the caller frees);
+ * -1 after saying the plan file WHAT (lacks it) and how to make a good one. */
+static int member_text(const kdx_json *root, const char *key, const char *path,
+		       const char *what, char **out)
+{
+	const kdx_json *v = kdx_json_get(root, key);
+	if (!kdx_json_is_object(v)) {
+		fprintf(stderr, "kdx: error: plan file '%s' %s; make a new plan with 'kdx plan "
+				"-out FILE'\n", path, what);
+		return -1;
+	}
+	strbuf sb = STRBUF_INIT;
+	kdx_json_write(&sb, v);
+	*out = strbuf_detach(&sb, NULL);
+	return 0;
+}
+
 int kdx_planfile_read(kdx_planfile *pf, const char *path, kdx_rb_opts *o)
 {
 	strbuf text = STRBUF_INIT, perr = STRBUF_INIT;
@@ -805,27 +822,10 @@ int kdx_planfile_read(kdx_planfile *pf, const char *path, kdx_rb_opts *o)
 	pf->runbook = xstrdup(rb);
 	const char *env = kdx_json_str(root, "environment");
 	pf->environment = env ? xstrdup(env) : NULL;
-	strbuf m = STRBUF_INIT;
-	kdx_json_write(&m, meta);
-	pf->meta = strbuf_detach(&m, NULL);
-	const kdx_json *prog = kdx_json_get(root, "program");
-	if (!kdx_json_is_object(prog)) {
-		fprintf(stderr, "kdx: error: plan file '%s' carries no compiled program; make a new "
-				"plan with 'kdx plan -out FILE'\n", path);
+	if (member_text(root, "meta", path, "has no meta", &pf->meta) < 0 ||
+	    member_text(root, "program", path, "carries no compiled program", &pf->program) < 0 ||
+	    member_text(root, "observed", path, "has no observed state", &pf->observed) < 0)
 		goto out;
-	}
-	strbuf pg = STRBUF_INIT;
-	kdx_json_write(&pg, prog);
-	pf->program = strbuf_detach(&pg, NULL);
-	const kdx_json *obs = kdx_json_get(root, "observed");
-	if (!kdx_json_is_object(obs)) {
-		fprintf(stderr, "kdx: error: plan file '%s' has no observed state; make a new plan "
-				"with 'kdx plan -out FILE'\n", path);
-		goto out;
-	}
-	strbuf ob = STRBUF_INIT;
-	kdx_json_write(&ob, obs);
-	pf->observed = strbuf_detach(&ob, NULL);
 	if (kdx_rb_meta_load(pf->meta, o, NULL, &pf->holder) < 0) {
 		fprintf(stderr, "kdx: error: the meta of plan file '%s' cannot be read\n", path);
 		goto out;

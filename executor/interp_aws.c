@@ -1,14 +1,15 @@
-/* interp_aws: `call aws "service" "Operation" { input } [as name]` at run time -- the model
- * checks and serialises the input, the client resolves the endpoint (the reserved `region`
- * key of the input picks the region), signs, sends and retries, the model parses the answer.
+/* interp_aws: `call aws "service" "Operation" { input } [as name]` at run time, through the
+ * one AWS call path (aws/call.h: serialise, resolve -- the reserved `region` key of the input
+ * picks the region --, sign, send, retry, parse), with the run's hooks: the idempotency token,
+ * the request count and capture, the request log, the read cache of kdx plan, cancellation.
  * In a dry run a mutating request is printed (secrets redacted) and answered with {}. */
 #include "interp_int.h"
 #include "fielddiff.h"
 #include "readcache.h"
 
+#include "aws/call.h"
 #include "aws/client.h"
 #include "aws/model.h"
-#include "aws/proto.h"
 #include "aws/xregion.h"
 #include "reqlog.h"
 #include "../common/monotime.h"
@@ -16,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 void kdx_shared_models_init(kdx_shared_models *sm)
 {
@@ -145,110 +145,111 @@ static void print_request(strbuf *sb, const aws_request *r, const char *service,
 	strbuf_addch(sb, '\n');
 }
 
-/* Send req and parse the answer; le gets what the request log keeps of it (reqlog.h).
- * A read of a dry run with a read cache (kdx plan) is answered from it when it holds the
- * same request, and kept there otherwise. */
-static int send(kdx_interp *in, const aws_model *m, const char *op, aws_request *req,
-		kdx_value **out, kdx_reqlog_entry *le)
+/* One `call aws` in flight: what the hooks of aws_call_run need. */
+typedef struct interp_call {
+	kdx_interp *in;
+	const char *service, *op, *region;
+	const kdx_value *sent_input; /* the input as written: without the run's token */
+	bool mutating;
+	bool err_set;                /* the hook's error is in in->err already */
+	kdx_readcache *cache;        /* reads of a dry run (kdx plan), or NULL */
+	char *key;                   /* the read's cache key, until after_send puts it */
+	int64_t t0;
+} interp_call;
+
+static aws_client *call_client(void *ud, strbuf *err)
 {
-	aws_call_opts co = { .decode = aws_proto_decode_error, .decode_ud = (void *)m,
-			     .no_resend = le->mutating };
-	aws_response resp;
-	aws_error e;
-	strbuf err = STRBUF_INIT;
-	aws_response_init(&resp);
-	aws_error_init(&e);
-	kdx_readcache *cache = in->poll_reads ? in->poll_reads : in->rt->reads;
-	char *key = cache && !le->mutating ? kdx_readcache_key(req) : NULL;
-	if (key && kdx_readcache_claim(cache, key, &resp)) {
-		free(key);
-		int rc = aws_proto_parse(m, op, &resp, &in->arena, out, &err);
-		if (rc < 0)
-			strbuf_addf(&in->err, "%s %s: %s", aws_model_service(m), op, err.buf);
-		aws_response_release(&resp);
-		aws_error_release(&e);
-		strbuf_release(&err);
-		return rc;
+	(void)err;
+	interp_call *ic = ud;
+	if (kdx_interp_client(ic->in) == 0)
+		return ic->in->client;
+	ic->err_set = true;
+	return NULL;
+}
+
+/* Count and capture the request; a change of a dry run is printed (secrets redacted) and not
+ * sent; a read of a dry run with a read cache is answered from it when it holds the same
+ * request, and kept there otherwise. */
+static int call_before_send(void *ud, aws_request *req, aws_response *resp, strbuf *err)
+{
+	(void)err;
+	interp_call *ic = ud;
+	kdx_interp *in = ic->in;
+	in->requests++;
+	if (ic->mutating) {
+		in->mutations++;
+		in->mutated = true;
+		if (in->capture) /* the request as sent: without the token, which is no state */
+			kdx_capture_add(in->capture, true, ic->service, ic->op, ic->region,
+					ic->sent_input);
+		if (in->rt->dry_run) {
+			print_request(&in->log, req, ic->service, ic->op);
+			return AWS_CALL_SKIP;
+		}
+		if (kdx_interp_mark_sent(in) < 0) {
+			ic->err_set = true;
+			return -1;
+		}
 	}
-	int64_t t0 = kdx_mono_ms();
-	int rc = aws_client_send(in->client, req, &co, &resp, &e, &err);
-	if (key)
-		kdx_readcache_put(cache, key, rc == 0 ? &resp : NULL);
-	free(key);
-	le->ms = kdx_mono_ms() - t0;
-	le->status = rc < 0 ? e.http_status : resp.status;
-	le->attempts = aws_client_last_attempts(in->client);
-	if (rc < 0) {
-		strbuf_addf(&in->err, "%s %s: ", aws_model_service(m), op);
-		if (e.code && e.http_status)
-			aws_error_format(&in->err, &e);
-		else
-			strbuf_addstr(&in->err, err.buf);
-		if (e.code && e.fields)
-			strbuf_addf(&in->err, "; error fields: %s", e.fields);
-	} else {
-		strbuf_reset(&err);
-		rc = aws_proto_parse(m, op, &resp, &in->arena, out, &err);
-		if (rc < 0)
-			strbuf_addf(&in->err, "%s %s: %s", aws_model_service(m), op, err.buf);
+	ic->cache = in->poll_reads ? in->poll_reads : in->rt->reads;
+	ic->key = ic->cache && !ic->mutating ? kdx_readcache_key(req) : NULL;
+	if (ic->key && kdx_readcache_claim(ic->cache, ic->key, resp)) {
+		free(ic->key);
+		ic->key = NULL;
+		return AWS_CALL_ANSWERED;
 	}
-	le->error = e.code;
-	kdx_reqlog_add(in->rt->requests, le);
-	aws_response_release(&resp);
-	aws_error_release(&e);
-	strbuf_release(&err);
-	return rc;
+	ic->t0 = kdx_mono_ms();
+	return AWS_CALL_SEND;
+}
+
+/* Keep the read in the cache and what the request log keeps of the call (reqlog.h). */
+static void call_after_send(void *ud, const aws_request *req, int rc, const aws_response *resp,
+			    const aws_error *e)
+{
+	interp_call *ic = ud;
+	kdx_interp *in = ic->in;
+	if (ic->key)
+		kdx_readcache_put(ic->cache, ic->key, rc == 0 ? resp : NULL);
+	free(ic->key);
+	ic->key = NULL;
+	kdx_reqlog_entry le = { .step = in->step, .method = req->method, .service = ic->service,
+				.operation = ic->op, .region = ic->region ? ic->region : req->region,
+				.mutating = ic->mutating, .ms = kdx_mono_ms() - ic->t0,
+				.status = rc < 0 ? e->http_status : resp->status,
+				.attempts = aws_client_last_attempts(in->client), .error = e->code };
+	kdx_reqlog_add(in->rt->requests, &le);
 }
 
 int kdx_interp_aws_call(kdx_interp *in, const char *service, const char *op, const char *region,
 			kdx_value *input, bool mutating, kdx_value **out)
 {
+	static const aws_call_hooks hooks = { .client = call_client,
+					      .before_send = call_before_send,
+					      .after_send = call_after_send };
 	const aws_model *m = model_for(in, service);
 	if (!m)
 		return -1;
-	kdx_value *sent_input = input;
+	interp_call ic = { .in = in, .service = service, .op = op, .region = region,
+			   .sent_input = input, .mutating = mutating };
 	if (mutating && in->token)
 		input = with_token(in, m, op, input);
-	aws_request req;
-	aws_request_init(&req);
+	aws_call call = { .model = m, .operation = op, .input = input, .region = region,
+			  .no_resend = mutating, .hooks = &hooks, .ud = &ic };
+	aws_error e;
 	strbuf err = STRBUF_INIT;
-	int rc = -1;
-	if (aws_proto_serialize(m, op, input, region, &req, &err) < 0) {
-		strbuf_addf(&in->err, "%s %s: %s", service, op, err.buf);
-		goto out;
-	}
-	if (kdx_interp_client(in) < 0)
-		goto out;
-	if (aws_client_resolve(in->client, &req, aws_model_meta(m, "endpointPrefix"),
-			       aws_model_signing_name(m), aws_model_meta(m, "serviceId"), region,
-			       &err) < 0 ||
-	    aws_xregion_presign(in->client, m, op, &req, time(NULL), &err) < 0) {
-		strbuf_addf(&in->err, "%s %s: %s", service, op, err.buf);
-		goto out;
-	}
-	in->requests++;
-	if (mutating) {
-		in->mutations++;
-		in->mutated = true;
-	}
-	if (mutating && in->capture) /* the request as sent: without the token, which is no state */
-		kdx_capture_add(in->capture, true, service, op, region, sent_input);
-	if (mutating && in->rt->dry_run) {
-		print_request(&in->log, &req, service, op);
+	aws_error_init(&e);
+	int rc = aws_call_run(in->client, &call, &in->arena, out, &e, &err);
+	if (rc == AWS_CALL_OK && !*out) /* a change of a dry run: answered with {} */
 		*out = kdx_value_map(&in->arena, 0);
-		rc = 0;
-		goto out;
-	}
-	if (mutating && kdx_interp_mark_sent(in) < 0)
-		goto out;
-	kdx_reqlog_entry le = { .step = in->step, .method = req.method, .service = service,
-				.operation = op, .region = region ? region : req.region,
-				.mutating = mutating };
-	rc = send(in, m, op, &req, out, &le);
-	if (rc == 0 && !mutating && in->capture)
+	else if (rc == AWS_CALL_OK && !mutating && in->capture)
 		kdx_capture_add(in->capture, false, service, op, region, *out);
-out:
-	aws_request_release(&req);
+	if (rc < 0 && !ic.err_set) {
+		strbuf_addf(&in->err, "%s %s: %s", service, op, err.buf);
+		if (rc == AWS_CALL_SERVICE && e.fields)
+			strbuf_addf(&in->err, "; error fields: %s", e.fields);
+	}
+	free(ic.key);
+	aws_error_release(&e);
 	strbuf_release(&err);
-	return rc;
+	return rc < 0 ? -1 : 0;
 }

@@ -3,7 +3,7 @@
 #include "store_open.h"
 #include "../../common/xalloc.h"
 #include "../aws/credentials.h"
-#include "../aws/proto.h"
+#include "../aws/call.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -43,49 +43,24 @@ static int call(kdx_store_aws *sa, const char *service, const char *op, const kd
 	strbuf why = STRBUF_INIT;
 	const aws_model *m = aws_model_cache_get(&sa->models, service, &why);
 	kdx_value *input = NULL;
-	aws_request req;
-	aws_response resp;
-	aws_request_init(&req);
-	aws_response_init(&resp);
 	int rc = -1;
-	if (!m)
-		goto fail;
-	if (in) {
+	if (m && in) {
 		strbuf text = STRBUF_INIT;
 		kdx_json_write(&text, in);
 		input = kdx_value_from_json(a, text.buf, text.len, &why);
 		strbuf_release(&text);
-		if (!input)
-			goto fail;
 	}
-	if (aws_proto_serialize(m, op, input, sa->region, &req, &why) < 0 ||
-	    aws_client_resolve(sa->client, &req, aws_model_meta(m, "endpointPrefix"),
-			       aws_model_signing_name(m), aws_model_meta(m, "serviceId"),
-			       sa->region, &why) < 0)
-		goto fail;
-	aws_call_opts co = { .decode = aws_proto_decode_error, .decode_ud = (void *)m };
-	sa->requests++;
-	if (aws_client_send(sa->client, &req, &co, &resp, e, &why) < 0) {
-		strbuf_addf(err, "%s %s: ", service, op);
-		if (e->code && e->http_status)
-			aws_error_format(err, e);
-		else
-			strbuf_addstr(err, why.buf);
-		goto out;
+	if (m && (!in || input)) {
+		aws_call call = { .model = m, .operation = op, .input = input,
+				  .region = sa->region };
+		rc = aws_call_run(sa->client, &call, a, out, e, &why);
+		if (rc != AWS_CALL_REQUEST)
+			sa->requests++;
 	}
-	strbuf_reset(&why);
-	if (aws_proto_parse(m, op, &resp, a, out, &why) == 0)
-		rc = 0;
-	else
-		goto fail;
-	goto out;
-fail:
-	strbuf_addf(err, "%s %s: %s", service, op, why.buf);
-out:
-	aws_request_release(&req);
-	aws_response_release(&resp);
+	if (rc < 0)
+		strbuf_addf(err, "%s %s: %s", service, op, why.buf);
 	strbuf_release(&why);
-	return rc;
+	return rc < 0 ? -1 : 0;
 }
 
 int kdx_store_aws_call(kdx_store_aws *sa, const char *service, const char *op, kdx_json *in,

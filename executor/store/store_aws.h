@@ -29,7 +29,9 @@ void kdx_store_aws_release(kdx_store_aws *sa);
 /* Call SERVICE OPERATION with input (a JSON object the call frees, or NULL) in the store's
  * region. *e is released first. Returns 0 with *out set (allocated in a; a and out may both
  * be NULL when the output does not matter), or -1 with e filled (code, http_status) and err
- * holding one line "s3 PutObject: PreconditionFailed: ... (HTTP 412 ...)". */
+ * holding one line "s3 PutObject: PreconditionFailed: ... (HTTP 412 ...)". Through the one
+ * AWS call path (aws/call.h): e->code is set only when the service answered (http_status
+ * > 0) or the connection failed (http_status 0), never for a request that was not sent. */
 int kdx_store_aws_call(kdx_store_aws *sa, const char *service, const char *op, kdx_json *input,
 		       kdx_arena *a, kdx_value **out, aws_error *e, strbuf *err);
 /* The caller's identity (STS GetCallerIdentity's Arn), or "unknown" when STS does not say;

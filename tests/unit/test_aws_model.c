@@ -14,16 +14,7 @@
 #include "common/strbuf.h"
 #include "common/value.h"
 #include "executor/aws/model.h"
-
-static aws_model *load(const char *service)
-{
-	aws_model *m = NULL;
-	strbuf err = STRBUF_INIT;
-	if (aws_model_load(service, &m, &err) < 0)
-		fail_msg("loading %s: %s", service, err.buf);
-	strbuf_release(&err);
-	return m;
-}
+#include "aws_fixture.h"
 
 /* Validate JSON input; returns the error text ("" when valid); caller frees. */
 static char *validate(aws_model *m, const char *op, const char *json)
@@ -49,11 +40,11 @@ static void test_protocol_choice(void **state)
 		{ "cloudwatch", "json" }, { "arc-region-switch", "json" },
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		aws_model *m = load(cases[i].svc);
+		aws_model *m = fixture_model(cases[i].svc);
 		assert_string_equal(aws_protocol_name(aws_model_protocol(m)), cases[i].proto);
 		aws_model_free(m);
 	}
-	aws_model *m = load("monitoring"); /* the endpoint prefix is an alias */
+	aws_model *m = fixture_model("monitoring"); /* the endpoint prefix is an alias */
 	assert_string_equal(aws_model_service(m), "cloudwatch");
 	assert_string_equal(aws_model_signing_name(m), "monitoring");
 	assert_string_equal(aws_model_meta(m, "targetPrefix"), "GraniteServiceVersion20100801");
@@ -72,7 +63,7 @@ static void test_unknown_service_and_operation(void **state)
 	assert_int_equal(aws_model_load("../etc", &m, &err), -1);
 	assert_non_null(strstr(err.buf, "not an AWS service name"));
 	strbuf_reset(&err);
-	m = load("route53");
+	m = fixture_model("route53");
 	aws_operation op;
 	assert_int_equal(aws_model_operation(m, "ChangeResourceRecordSet", &op, &err), -1);
 	assert_string_equal(err.buf, "unknown operation 'ChangeResourceRecordSet' for AWS service "
@@ -95,7 +86,7 @@ static void test_unknown_service_and_operation(void **state)
 static void test_validation(void **state)
 {
 	(void)state;
-	aws_model *m = load("route53");
+	aws_model *m = fixture_model("route53");
 	char *e = validate(m, "ChangeResourceRecordSets",
 			   "{\"HostedZoneId\":\"Z1\",\"ChangeBatch\":{\"Changes\":[{\"Action\":\"UPSERT\","
 			   "\"ResourceRecordSet\":{\"Name\":\"a.\",\"Type\":\"A\",\"TTL\":60,"
@@ -152,7 +143,7 @@ static void test_validation(void **state)
 	kdx_arena_release(&a);
 	aws_model_free(m);
 
-	m = load("cloudwatch");
+	m = fixture_model("cloudwatch");
 	e = validate(m, "PutMetricData", "{\"Namespace\":\"n\",\"MetricData\":[{\"MetricName\":\"m\","
 			 "\"Value\":1.5,\"Timestamp\":\"yesterday\"}],\"StrictEntityValidation\":1}");
 	assert_string_equal(e,
@@ -163,7 +154,7 @@ static void test_validation(void **state)
 	aws_model_free(m);
 
 	/* idempotency tokens are required but filled in, so not missing */
-	m = load("fis");
+	m = fixture_model("fis");
 	e = validate(m, "StartExperiment", "{\"experimentTemplateId\":\"EXT1\"}");
 	assert_string_equal(e, "");
 	free(e);
@@ -184,7 +175,7 @@ static void test_models_env_override(void **state)
 	      "\"http\":{\"method\":\"GET\",\"requestUri\":\"/ping\"}}},\"shapes\":{}}", f);
 	fclose(f);
 	setenv("KDX_AWS_MODELS", dir, 1);
-	aws_model *m = load("tiny");
+	aws_model *m = fixture_model("tiny");
 	assert_int_equal(aws_model_protocol(m), AWS_PROTO_REST_JSON);
 	char *e = validate(m, "Ping", "{}");
 	assert_string_equal(e, "");

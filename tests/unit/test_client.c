@@ -12,6 +12,7 @@
 
 #include "common/xalloc.h"
 #include "executor/aws/client.h"
+#include "aws_fixture.h"
 
 static void decode(long status, const char *body, const char *hname, const char *hval,
 		   aws_error *e)
@@ -106,25 +107,12 @@ static void test_format(void **state)
 	strbuf_release(&sb);
 }
 
-static aws_client *new_client(const char *endpoint_url, int attempts)
-{
-	aws_credentials creds = { .access_key_id = "AKIDEXAMPLE", .secret_access_key = "secret" };
-	aws_client_opts o = { .region = "eu-west-1", .credentials = &creds, .max_attempts = attempts,
-			      .seed = 3, .timeout_ms = 5000, .endpoint_url = endpoint_url };
-	aws_client *c = NULL;
-	strbuf err = STRBUF_INIT;
-	if (aws_client_new(&c, &o, &err) < 0)
-		fail_msg("aws_client_new: %s", err.buf);
-	strbuf_release(&err);
-	return c;
-}
-
 static void test_resolve(void **state)
 {
 	(void)state;
 	unsetenv("AWS_ENDPOINT_URL");
 	unsetenv("AWS_ENDPOINT_URL_ROUTE_53");
-	aws_client *c = new_client(NULL, 3);
+	aws_client *c = fixture_client(NULL, 3);
 	assert_string_equal(aws_client_region(c), "eu-west-1");
 	assert_string_equal(aws_client_credentials(c)->access_key_id, "AKIDEXAMPLE");
 	aws_request r;
@@ -139,7 +127,7 @@ static void test_resolve(void **state)
 	aws_request_release(&r);
 	aws_client_free(c);
 
-	c = new_client("http://127.0.0.1:4566/base/", 3);
+	c = fixture_client("http://127.0.0.1:4566/base/", 3);
 	aws_request_init(&r);
 	r.path = xstrdup("/x");
 	assert_int_equal(aws_client_resolve(c, &r, "sts", "sts", "STS", "us-west-2", &err), 0);
@@ -190,7 +178,7 @@ static void make_sts(aws_request *r, const char *scheme, const char *host)
 static void test_send_failures(void **state)
 {
 	(void)state;
-	aws_client *c = new_client(NULL, 2);
+	aws_client *c = fixture_client(NULL, 2);
 	aws_request r;
 	aws_response resp;
 	aws_error e;
