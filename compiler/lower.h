@@ -108,8 +108,4 @@ void kdx_lower_unit(kdx_lowerer *S, const kdx_ast_file *f, const kdx_var_binding
 void kdx_lower_check_regions(kdx_lowerer *S, const kdx_lowerer *caller, const kdx_ast_file *f,
 			     const kdx_ast_decl *use);
 
-/* lower_expr.c: e as plan data (plan.h), allocated in a; its calls resolved as the
- * evaluator resolves them in module m (the module e is written in). NULL e: NULL. */
-kdx_expr *kdx_expr_lower(kdx_arena *a, const kdx_module *m, const kdx_ast_expr *e);
-
 #endif
