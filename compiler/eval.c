@@ -731,25 +731,45 @@ static size_t ptr_hash(const void *p)
 	return (size_t)(h ^ (h >> 33));
 }
 
-static struct kdx_expr_memo_slot *memo_slot(const kdx_expr_memo *m, const kdx_ast_expr *e,
-					    const kdx_module *mod)
+static struct kdx_expr_memo_slot *table_slot(const kdx_expr_table *t, const kdx_ast_expr *e,
+					     const kdx_module *mod)
 {
-	size_t h = ptr_hash(e) & m->mask;
-	while (m->slots[h].ast && (m->slots[h].ast != e || m->slots[h].mod != mod))
-		h = (h + 1) & m->mask;
-	return &m->slots[h];
+	size_t h = ptr_hash(e) & t->mask;
+	while (t->slots[h].ast && (t->slots[h].ast != e || t->slots[h].mod != mod))
+		h = (h + 1) & t->mask;
+	return &t->slots[h];
 }
 
-static void memo_grow(kdx_expr_memo *m)
+static void table_grow(kdx_expr_table *t)
 {
-	kdx_expr_memo old = *m;
-	size_t cap = m->slots ? 2 * (m->mask + 1) : 1024;
-	m->slots = xcalloc(cap, sizeof(*m->slots));
-	m->mask = cap - 1;
+	kdx_expr_table old = *t;
+	size_t cap = t->slots ? 2 * (t->mask + 1) : 1024;
+	t->slots = xcalloc(cap, sizeof(*t->slots));
+	t->mask = cap - 1;
 	for (size_t i = 0; old.slots && i <= old.mask; i++)
 		if (old.slots[i].ast)
-			*memo_slot(m, old.slots[i].ast, old.slots[i].mod) = old.slots[i];
+			*table_slot(t, old.slots[i].ast, old.slots[i].mod) = old.slots[i];
 	free(old.slots);
+}
+
+static void table_release(kdx_expr_table *t)
+{
+	free(t->slots);
+	memset(t, 0, sizeof(*t));
+}
+
+/* e lowered in mod into a, once per (e, mod) while t lives. */
+static const kdx_expr *table_lower(kdx_expr_table *t, kdx_arena *a, const kdx_module *mod,
+				   const kdx_ast_expr *e)
+{
+	if (2 * (t->n + 1) > (t->slots ? t->mask + 1 : 0))
+		table_grow(t);
+	struct kdx_expr_memo_slot *sl = table_slot(t, e, mod);
+	if (!sl->ast) {
+		*sl = (struct kdx_expr_memo_slot){ e, mod, kdx_expr_lower(a, mod, e) };
+		t->n++;
+	}
+	return sl->x;
 }
 
 #define SCRATCH_MAX (4 * 1024 * 1024)
@@ -762,25 +782,30 @@ void kdx_expr_memo_init(kdx_expr_memo *m)
 
 void kdx_expr_memo_release(kdx_expr_memo *m)
 {
-	free(m->slots);
+	table_release(&m->kept);
+	table_release(&m->tmp);
 	kdx_arena_release(&m->scratch);
 	memset(m, 0, sizeof(*m));
 }
 
 const kdx_expr *kdx_eval_lower(kdx_eval *ev, const kdx_ast_expr *e)
 {
-	kdx_expr_memo *m = ev->memo;
-	if (!m || !e)
+	if (!ev->memo || !e)
 		return kdx_expr_lower(ev->arena, ev->module, e);
-	if (2 * (m->n + 1) > (m->slots ? m->mask + 1 : 0))
-		memo_grow(m);
-	struct kdx_expr_memo_slot *sl = memo_slot(m, e, ev->module);
-	if (!sl->ast) {
-		*sl = (struct kdx_expr_memo_slot){ e, ev->module,
-						   kdx_expr_lower(ev->arena, ev->module, e) };
-		m->n++;
+	return table_lower(&ev->memo->kept, ev->arena, ev->module, e);
+}
+
+/* e lowered in the scratch: values never point into an expression (literals are copied,
+ * names are the AST's), so the scratch and its table go once no evaluation is under way. */
+static const kdx_expr *scratch_lower(kdx_expr_memo *m, const kdx_module *mod,
+				     const kdx_ast_expr *e)
+{
+	if (!m->busy && m->scratch.total > SCRATCH_MAX) {
+		table_release(&m->tmp);
+		kdx_arena_release(&m->scratch);
+		kdx_arena_init(&m->scratch);
 	}
-	return sl->x;
+	return e ? table_lower(&m->tmp, &m->scratch, mod, e) : NULL;
 }
 
 int kdx_eval_ast(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kdx_value **out)
@@ -788,14 +813,9 @@ int kdx_eval_ast(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kdx_va
 	kdx_expr_memo *m = ev->memo;
 	if (!m || ev->call_action)
 		return kdx_eval_expr(ev, env, kdx_expr_lower(ev->arena, ev->module, e), out);
-	/* values never point into an expression (literals are copied, names are the AST's),
-	 * so the scratch can go once no evaluation is under way */
-	if (!m->busy && m->scratch.total > SCRATCH_MAX) {
-		kdx_arena_release(&m->scratch);
-		kdx_arena_init(&m->scratch);
-	}
+	const kdx_expr *x = scratch_lower(m, ev->module, e);
 	m->busy++;
-	int r = kdx_eval_expr(ev, env, kdx_expr_lower(&m->scratch, ev->module, e), out);
+	int r = kdx_eval_expr(ev, env, x, out);
 	m->busy--;
 	return r;
 }
@@ -806,9 +826,9 @@ int kdx_bind_ast(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *call,
 	kdx_expr_memo *m = ev->memo;
 	if (!m || ev->call_action)
 		return kdx_bind_call(ev, env, kdx_eval_lower(ev, call), act, owner, out);
+	const kdx_expr *x = scratch_lower(m, ev->module, call);
 	m->busy++;
-	int rc = kdx_bind_call(ev, env, kdx_expr_lower(&m->scratch, ev->module, call), act, owner,
-			       out);
+	int rc = kdx_bind_call(ev, env, x, act, owner, out);
 	m->busy--;
 	bool later = false;
 	for (size_t i = 0; i < out->nargs; i++) {

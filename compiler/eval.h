@@ -42,16 +42,21 @@ void kdx_env_index_build(kdx_env_index *ix, kdx_arena *a, const kdx_env *root);
 const kdx_env *kdx_env_index_find(const kdx_env_index *ix, const char *name);
 
 /* What the lowerer's evaluator keeps between evaluations, so that evaluating the AST does
- * not keep a second copy of every expression (at 100,000 steps that copy cost a quarter
- * more memory, docs/benchmarks.md):
- * - slots: kdx_eval_lower's expressions by AST node and module, in the evaluator's arena
- *   (a step's call is bound more than once, and a bound call keeps its arguments);
- * - scratch: where kdx_eval_ast lowers at compile time (ev->call_action NULL: no call is
- *   bound for later, so nothing keeps an expression once it is evaluated); released every
- *   few MiB, between evaluations. */
-typedef struct kdx_expr_memo {
+ * not keep a second copy of every expression (at 100,000 steps that copy cost 39 %
+ * more memory, docs/benchmarks.md), nor lower again what it has just lowered:
+ * - kept: kdx_eval_lower's expressions by AST node and module, in the evaluator's arena
+ *   (a bound call keeps its arguments);
+ * - scratch and tmp: where kdx_eval_ast lowers at compile time (ev->call_action NULL: no
+ *   call is bound for later, so nothing keeps an expression once it is evaluated), by AST
+ *   node and module too (an action's defaults and effect arguments, evaluated for every
+ *   step that calls it); both dropped together every few MiB, between evaluations. */
+typedef struct kdx_expr_table {
 	struct kdx_expr_memo_slot *slots;  /* malloc'd */
 	size_t n, mask;
+} kdx_expr_table;
+
+typedef struct kdx_expr_memo {
+	kdx_expr_table kept, tmp;
 	kdx_arena scratch;
 	int busy;                          /* kdx_eval_ast calls under way */
 } kdx_expr_memo;
