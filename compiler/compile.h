@@ -92,7 +92,9 @@ typedef struct kdx_bound_call {
 	const char **params;                     /* the action's parameter names, in order */
 	kdx_value **args;                        /* bound value per parameter, defaults filled;
 						    NULL entry: known only at run time */
-	const struct kdx_ast_expr **arg_exprs;   /* the expression each came from (NULL: default) */
+	const struct kdx_expr **arg_exprs;       /* the expression each came from, read for the
+						    NULL args (NULL: a default; all NULL when
+						    every arg is known, kdx_bind_ast) */
 	size_t nargs;
 	kdx_span span;
 } kdx_bound_call;

@@ -7,6 +7,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -97,12 +98,12 @@ static int name_error(kdx_eval *ev, kdx_span span, const char *what, const char 
 
 /* ---- strings ---- */
 
-static int eval_string(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kdx_value **out)
+static int eval_string(kdx_eval *ev, const kdx_env *env, const kdx_expr *e, kdx_value **out)
 {
 	strbuf sb = STRBUF_INIT;
 	int rc = 0;
 	for (size_t i = 0; i < e->u.str.n; i++) {
-		const kdx_ast_strpart *p = &e->u.str.parts[i];
+		const kdx_expr_strpart *p = &e->u.str.parts[i];
 		if (!p->expr) {
 			strbuf_add(&sb, p->text, p->len);
 			continue;
@@ -145,9 +146,9 @@ static kdx_value *make_unit(kdx_eval *ev, kdx_vkind k, double x)
 	return kdx_value_number(ev->arena, x);
 }
 
-static int op_error(kdx_eval *ev, const kdx_ast_expr *e, const kdx_value *a, const kdx_value *b)
+static int op_error(kdx_eval *ev, const kdx_expr *e, const kdx_value *a, const kdx_value *b)
 {
-	const char *op = kdx_ast_op_name(e->u.binary.op);
+	const char *op = kdx_ast_op_name((kdx_ast_op)e->u.binary.op);
 	const char *ta = kdx_type_of_value(ev, a), *tb = kdx_type_of_value(ev, b);
 	const char *hint = NULL;
 	if (is_unit(a->kind) && is_unit(b->kind))
@@ -156,34 +157,34 @@ static int op_error(kdx_eval *ev, const kdx_ast_expr *e, const kdx_value *a, con
 }
 
 /* + - * / % on numbers, durations and percents; the result keeps the unit. */
-static int arith(kdx_eval *ev, const kdx_ast_expr *e, kdx_value *a, kdx_value *b, kdx_value **out)
+static int arith(kdx_eval *ev, const kdx_expr *e, kdx_value *a, kdx_value *b, kdx_value **out)
 {
-	kdx_ast_op op = e->u.binary.op;
+	kdx_expr_op op = e->u.binary.op;
 	if (!is_unit(a->kind) || !is_unit(b->kind))
 		return op_error(ev, e, a, b);
 	double x = num_of(a), y = num_of(b);
 	kdx_vkind ka = a->kind, kb = b->kind, kr;
 	switch (op) {
-	case KDX_AST_OP_ADD:
-	case KDX_AST_OP_SUB:
+	case KDX_XOP_ADD:
+	case KDX_XOP_SUB:
 		if (ka != kb)
 			return op_error(ev, e, a, b);
-		*out = make_unit(ev, ka, op == KDX_AST_OP_ADD ? x + y : x - y);
+		*out = make_unit(ev, ka, op == KDX_XOP_ADD ? x + y : x - y);
 		return 0;
-	case KDX_AST_OP_MUL:
+	case KDX_XOP_MUL:
 		if (ka != KDX_V_NUMBER && kb != KDX_V_NUMBER)
 			return op_error(ev, e, a, b);
 		kr = ka == KDX_V_NUMBER ? kb : ka;
 		*out = make_unit(ev, kr, x * y);
 		return 0;
-	case KDX_AST_OP_DIV:
-	case KDX_AST_OP_MOD:
+	case KDX_XOP_DIV:
+	case KDX_XOP_MOD:
 		if (kb != KDX_V_NUMBER && kb != ka)
 			return op_error(ev, e, a, b);
 		if (y == 0)
 			return kdx_eval_error(ev, e->span, NULL, "division by zero");
 		kr = kb == ka ? KDX_V_NUMBER : ka;
-		if (op == KDX_AST_OP_MOD)
+		if (op == KDX_XOP_MOD)
 			*out = make_unit(ev, ka, fmod(x, y));
 		else
 			*out = make_unit(ev, kr, x / y);
@@ -193,15 +194,15 @@ static int arith(kdx_eval *ev, const kdx_ast_expr *e, kdx_value *a, kdx_value *b
 	}
 }
 
-static int compare(kdx_eval *ev, const kdx_ast_expr *e, kdx_value *a, kdx_value *b, kdx_value **out)
+static int compare(kdx_eval *ev, const kdx_expr *e, kdx_value *a, kdx_value *b, kdx_value **out)
 {
-	kdx_ast_op op = e->u.binary.op;
-	if (op == KDX_AST_OP_EQ || op == KDX_AST_OP_NE) {
+	kdx_expr_op op = e->u.binary.op;
+	if (op == KDX_XOP_EQ || op == KDX_XOP_NE) {
 		bool mixed = is_unit(a->kind) && is_unit(b->kind) && a->kind != b->kind;
 		if (mixed)
 			return op_error(ev, e, a, b);
 		bool eq = kdx_eval_equal(a, b);
-		*out = kdx_value_bool(ev->arena, op == KDX_AST_OP_EQ ? eq : !eq);
+		*out = kdx_value_bool(ev->arena, op == KDX_XOP_EQ ? eq : !eq);
 		return 0;
 	}
 	int c;
@@ -213,33 +214,33 @@ static int compare(kdx_eval *ev, const kdx_ast_expr *e, kdx_value *a, kdx_value 
 	} else {
 		return op_error(ev, e, a, b);
 	}
-	bool r = op == KDX_AST_OP_LT ? c < 0 : op == KDX_AST_OP_LE ? c <= 0
-		: op == KDX_AST_OP_GT ? c > 0 : c >= 0;
+	bool r = op == KDX_XOP_LT ? c < 0 : op == KDX_XOP_LE ? c <= 0
+		: op == KDX_XOP_GT ? c > 0 : c >= 0;
 	*out = kdx_value_bool(ev->arena, r);
 	return 0;
 }
 
-static int need_bool(kdx_eval *ev, const kdx_ast_expr *e, const kdx_value *v)
+static int need_bool(kdx_eval *ev, const kdx_expr *e, const kdx_value *v)
 {
 	if (v->kind == KDX_V_BOOL)
 		return 0;
 	return kdx_eval_error(ev, e->span, NULL, "expected a bool, got %s", kdx_type_of_value(ev, v));
 }
 
-static int eval_binary(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kdx_value **out)
+static int eval_binary(kdx_eval *ev, const kdx_env *env, const kdx_expr *e, kdx_value **out)
 {
-	kdx_ast_op op = e->u.binary.op;
+	kdx_expr_op op = e->u.binary.op;
 	kdx_value *a, *b;
 	int ra = kdx_eval_expr(ev, env, e->u.binary.lhs, &a);
 	if (ra < 0)
 		return -1;
 	if (e == ev->watch && ra == 0)
 		ev->seen[0] = a;
-	if (op == KDX_AST_OP_AND || op == KDX_AST_OP_OR) {
+	if (op == KDX_XOP_AND || op == KDX_XOP_OR) {
 		if (ra == 0) {
 			if (need_bool(ev, e->u.binary.lhs, a))
 				return -1;
-			if (a->u.b == (op == KDX_AST_OP_OR)) {
+			if (a->u.b == (op == KDX_XOP_OR)) {
 				*out = a;
 				return 0;
 			}
@@ -264,25 +265,25 @@ static int eval_binary(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, 
 	if (ra || rb)
 		return 1;
 	if (a->kind == KDX_V_NULL || b->kind == KDX_V_NULL) {
-		if (op == KDX_AST_OP_EQ || op == KDX_AST_OP_NE) {
+		if (op == KDX_XOP_EQ || op == KDX_XOP_NE) {
 			bool eq = a->kind == b->kind;
-			*out = kdx_value_bool(ev->arena, op == KDX_AST_OP_EQ ? eq : !eq);
+			*out = kdx_value_bool(ev->arena, op == KDX_XOP_EQ ? eq : !eq);
 			return 0;
 		}
 		return op_error(ev, e, a, b);
 	}
-	if (op >= KDX_AST_OP_MUL && op <= KDX_AST_OP_SUB)
+	if (op >= KDX_XOP_MUL && op <= KDX_XOP_SUB)
 		return arith(ev, e, a, b, out);
 	return compare(ev, e, a, b, out);
 }
 
-static int eval_unary(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kdx_value **out)
+static int eval_unary(kdx_eval *ev, const kdx_env *env, const kdx_expr *e, kdx_value **out)
 {
 	kdx_value *v;
 	int r = kdx_eval_expr(ev, env, e->u.unary.operand, &v);
 	if (r)
 		return r;
-	if (e->u.unary.op == KDX_AST_OP_NOT) {
+	if (e->u.unary.op == KDX_XOP_NOT) {
 		if (need_bool(ev, e->u.unary.operand, v))
 			return -1;
 		*out = kdx_value_bool(ev->arena, !v->u.b);
@@ -296,7 +297,7 @@ static int eval_unary(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, k
 
 /* ---- collections ---- */
 
-static int eval_list(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kdx_value **out)
+static int eval_list(kdx_eval *ev, const kdx_env *env, const kdx_expr *e, kdx_value **out)
 {
 	kdx_value *l = kdx_value_list(ev->arena, e->u.list.n);
 	int rc = 0;
@@ -311,7 +312,7 @@ static int eval_list(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kd
 	return rc;
 }
 
-static int key_text(kdx_eval *ev, const kdx_ast_expr *ke, kdx_value *k, const char **out)
+static int key_text(kdx_eval *ev, const kdx_expr *ke, kdx_value *k, const char **out)
 {
 	const char *t = kdx_value_text(k);
 	if (t) {
@@ -334,17 +335,17 @@ static int map_put(kdx_eval *ev, kdx_value *m, size_t *n, const char *k, kdx_val
 	return 0;
 }
 
-static int eval_map(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kdx_value **out)
+static int eval_map(kdx_eval *ev, const kdx_env *env, const kdx_expr *e, kdx_value **out)
 {
 	kdx_value *m = kdx_value_map(ev->arena, e->u.map.n);
 	size_t n = 0;
 	int rc = 0;
 	for (size_t i = 0; i < e->u.map.n; i++) {
-		const kdx_ast_entry *en = &e->u.map.entries[i];
+		const kdx_expr_entry *en = &e->u.map.entries[i];
 		const char *k = NULL;
 		kdx_value *kv, *v;
-		if (en->key_kind == KDX_AST_KEY_IDENT) {
-			k = en->ident.name;
+		if (en->name) {
+			k = en->name;
 		} else {
 			int r = kdx_eval_expr(ev, env, en->key, &kv);
 			if (r < 0)
@@ -372,7 +373,7 @@ static int eval_map(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kdx
 	return rc;
 }
 
-static int eval_comp(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kdx_value **out)
+static int eval_comp(kdx_eval *ev, const kdx_env *env, const kdx_expr *e, kdx_value **out)
 {
 	kdx_value *coll;
 	int r = kdx_eval_expr(ev, env, e->u.comp->coll, &coll);
@@ -386,7 +387,7 @@ static int eval_comp(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kd
 	else
 		return kdx_eval_error(ev, e->u.comp->coll->span, NULL,
 				      "'for' needs a list or a map, got %s", kdx_type_of_value(ev, coll));
-	bool is_map = e->kind == KDX_AST_E_FOR_MAP;
+	bool is_map = e->kind == KDX_E_FOR_MAP;
 	kdx_value *res = is_map ? kdx_value_map(ev->arena, n) : kdx_value_list(ev->arena, n);
 	size_t m = 0;
 	int rc = 0;
@@ -394,11 +395,11 @@ static int eval_comp(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kd
 		kdx_value *k = coll->kind == KDX_V_LIST ? kdx_value_number(ev->arena, (double)i)
 			: kdx_value_string(ev->arena, coll->u.map.keys[i]);
 		kdx_value *v = coll->kind == KDX_V_LIST ? coll->u.list.items[i] : coll->u.map.vals[i];
-		kdx_env e1 = { env, e->u.comp->var1.name, v }, e2;
+		kdx_env e1 = { env, e->u.comp->var1, v }, e2;
 		const kdx_env *inner = &e1;
-		if (e->u.comp->var2.name) {
+		if (e->u.comp->var2) {
 			e1.value = k;
-			e2 = (kdx_env){ &e1, e->u.comp->var2.name, v };
+			e2 = (kdx_env){ &e1, e->u.comp->var2, v };
 			inner = &e2;
 		}
 		kdx_value *c, *val, *key;
@@ -486,7 +487,7 @@ const kdx_env *kdx_env_index_find(const kdx_env_index *ix, const char *name)
 	return NULL;
 }
 
-static int eval_name(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kdx_value **out)
+static int eval_name(kdx_eval *ev, const kdx_env *env, const kdx_expr *e, kdx_value **out)
 {
 	for (const kdx_env *x = env; x; x = x->parent) {
 		if (ev->index && x == ev->index->root) {
@@ -526,10 +527,10 @@ static int missing_key(kdx_eval *ev, kdx_span span, const kdx_value *m, const ch
 	return kdx_eval_error(ev, span, sugg ? hint : NULL, "%s '%s' not found", what, k);
 }
 
-static int eval_getattr(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kdx_value **out)
+static int eval_getattr(kdx_eval *ev, const kdx_env *env, const kdx_expr *e, kdx_value **out)
 {
-	const kdx_ast_expr *obj = e->u.get.obj;
-	if (obj->kind == KDX_AST_E_NAME && !strcmp(obj->u.name, "steps")) {
+	const kdx_expr *obj = e->u.get.obj;
+	if (obj->kind == KDX_E_NAME && !strcmp(obj->u.name, "steps")) {
 		bool bound = false;
 		for (const kdx_env *x = env; x; x = x->parent)
 			bound |= !strcmp(x->name, "steps");
@@ -537,8 +538,8 @@ static int eval_getattr(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e,
 			if (!ev->step_ref)
 				return kdx_eval_error(ev, e->span, NULL,
 						      "'steps.%s' can only be used in a step",
-						      e->u.get.attr.name);
-			return ev->step_ref(ev, e->u.get.attr.name, e->span, out);
+						      e->u.get.attr);
+			return ev->step_ref(ev, e->u.get.attr, e->span, out);
 		}
 	}
 	kdx_value *o;
@@ -546,16 +547,16 @@ static int eval_getattr(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e,
 	if (r)
 		return r;
 	if (o->kind != KDX_V_MAP)
-		return kdx_eval_error(ev, e->u.get.attr.span, NULL, "%s has no attribute '%s'",
-				      kdx_type_of_value(ev, o), e->u.get.attr.name);
-	kdx_value *v = kdx_value_get(o, e->u.get.attr.name);
+		return kdx_eval_error(ev, e->u.get.attr_span, NULL, "%s has no attribute '%s'",
+				      kdx_type_of_value(ev, o), e->u.get.attr);
+	kdx_value *v = kdx_value_get(o, e->u.get.attr);
 	if (!v)
-		return missing_key(ev, e->u.get.attr.span, o, e->u.get.attr.name, "attribute");
+		return missing_key(ev, e->u.get.attr_span, o, e->u.get.attr, "attribute");
 	*out = v;
 	return 0;
 }
 
-static int eval_index(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kdx_value **out)
+static int eval_index(kdx_eval *ev, const kdx_env *env, const kdx_expr *e, kdx_value **out)
 {
 	kdx_value *o, *i;
 	int ro = kdx_eval_expr(ev, env, e->u.index.obj, &o);
@@ -594,7 +595,7 @@ static int eval_index(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, k
 	return kdx_eval_error(ev, e->span, NULL, "cannot index %s", kdx_type_of_value(ev, o));
 }
 
-static int eval_cond(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kdx_value **out)
+static int eval_cond(kdx_eval *ev, const kdx_env *env, const kdx_expr *e, kdx_value **out)
 {
 	kdx_value *c;
 	int r = kdx_eval_expr(ev, env, e->u.cond.cond, &c);
@@ -606,31 +607,44 @@ static int eval_cond(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kd
 }
 
 
-static int eval_call(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kdx_value **out)
+/* The action a callee names in scope: kdx_resolve_action's rule on the IR's callee (a
+ * NAME, or a GETATTR of an import's NAME), so run time resolves as compile time did. */
+static const kdx_ast_decl *resolve_callee(const kdx_module *scope, const kdx_expr *callee,
+					  const kdx_module **owner)
 {
-	const kdx_ast_expr *callee = e->u.call.callee;
-	if (callee->kind == KDX_AST_E_NAME && !kdx_module_action(ev->module, callee->u.name)) {
+	if (callee->kind == KDX_E_NAME)
+		return kdx_resolve_action_named(scope, NULL, callee->u.name, owner);
+	if (callee->kind == KDX_E_GETATTR && callee->u.get.obj->kind == KDX_E_NAME)
+		return kdx_resolve_action_named(scope, callee->u.get.obj->u.name, callee->u.get.attr,
+						owner);
+	return NULL;
+}
+
+static int eval_call(kdx_eval *ev, const kdx_env *env, const kdx_expr *e, kdx_value **out)
+{
+	const kdx_expr *callee = e->u.call.callee;
+	if (callee->kind == KDX_E_NAME && !kdx_module_action(ev->module, callee->u.name)) {
 		bool found;
 		int r = kdx_eval_builtin(ev, env, e, callee->u.name, out, &found);
 		if (found)
 			return r;
 	}
 	const kdx_module *owner;
-	const kdx_ast_decl *act = kdx_resolve_action(ev->module, callee, &owner);
+	const kdx_ast_decl *act = resolve_callee(ev->module, callee, &owner);
 	if (!act) {
-		if (callee->kind == KDX_AST_E_GETATTR && callee->u.get.obj->kind == KDX_AST_E_NAME) {
+		if (callee->kind == KDX_E_GETATTR && callee->u.get.obj->kind == KDX_E_NAME) {
 			const kdx_import *im = kdx_module_import(ev->module, callee->u.get.obj->u.name);
 			if (im && im->mod) {
 				kdx_suggest s;
-				kdx_suggest_init(&s, callee->u.get.attr.name);
+				kdx_suggest_init(&s, callee->u.get.attr);
 				for (size_t i = 0; i < im->mod->nactions; i++)
 					kdx_suggest_add(&s, im->mod->actions[i]->name.name);
 				const char *full = kdx_arena_printf(ev->arena, "%s.%s", im->alias,
-								    callee->u.get.attr.name);
+								    callee->u.get.attr);
 				const char *sg = kdx_suggest_result(&s);
 				if (sg)
 					sg = kdx_arena_printf(ev->arena, "%s.%s", im->alias, sg);
-				return name_error(ev, callee->u.get.attr.span, "action", full, sg);
+				return name_error(ev, callee->u.get.attr_span, "action", full, sg);
 			}
 			if (!im) {
 				const char *path = kdx_stdlib_import_for(ev->arena, callee->u.get.obj->u.name);
@@ -642,7 +656,7 @@ static int eval_call(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kd
 			}
 			return 1; /* the module failed to load; already reported */
 		}
-		if (callee->kind == KDX_AST_E_NAME) {
+		if (callee->kind == KDX_E_NAME) {
 			kdx_suggest s;
 			kdx_suggest_init(&s, callee->u.name);
 			for (size_t i = 0; kdx_builtin_names[i]; i++)
@@ -664,7 +678,7 @@ static int eval_call(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kd
 	return ev->call_action(ev, heap, out);
 }
 
-int kdx_eval_expr(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kdx_value **out)
+int kdx_eval_expr(kdx_eval *ev, const kdx_env *env, const kdx_expr *e, kdx_value **out)
 {
 	if (!e) {
 		*out = kdx_value_null(ev->arena);
@@ -675,27 +689,161 @@ int kdx_eval_expr(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kdx_v
 	ev->depth++;
 	int r;
 	switch (e->kind) {
-	case KDX_AST_E_STRING: r = eval_string(ev, env, e, out); break;
-	case KDX_AST_E_NUMBER: *out = kdx_value_number(ev->arena, e->u.num.value); r = 0; break;
-	case KDX_AST_E_DURATION: *out = kdx_value_duration(ev->arena, e->u.dur.ms); r = 0; break;
-	case KDX_AST_E_PERCENT: *out = kdx_value_percent(ev->arena, e->u.num.value); r = 0; break;
-	case KDX_AST_E_BOOL: *out = kdx_value_bool(ev->arena, e->u.b); r = 0; break;
-	case KDX_AST_E_NULL: *out = kdx_value_null(ev->arena); r = 0; break;
-	case KDX_AST_E_NAME: r = eval_name(ev, env, e, out); break;
-	case KDX_AST_E_GETATTR: r = eval_getattr(ev, env, e, out); break;
-	case KDX_AST_E_INDEX: r = eval_index(ev, env, e, out); break;
-	case KDX_AST_E_CALL: r = eval_call(ev, env, e, out); break;
-	case KDX_AST_E_LIST: r = eval_list(ev, env, e, out); break;
-	case KDX_AST_E_MAP: r = eval_map(ev, env, e, out); break;
-	case KDX_AST_E_FOR_LIST:
-	case KDX_AST_E_FOR_MAP: r = eval_comp(ev, env, e, out); break;
-	case KDX_AST_E_COND: r = eval_cond(ev, env, e, out); break;
-	case KDX_AST_E_UNARY: r = eval_unary(ev, env, e, out); break;
-	case KDX_AST_E_BINARY: r = eval_binary(ev, env, e, out); break;
+	case KDX_E_STRING: r = eval_string(ev, env, e, out); break;
+	case KDX_E_NUMBER:
+	case KDX_E_DURATION:
+	case KDX_E_PERCENT:
+	case KDX_E_BOOL:
+	case KDX_E_NULL:
+		/* a fresh scalar each time, as one built from the AST was: callers own it */
+		*out = KDX_NEW(ev->arena, kdx_value);
+		**out = *e->u.lit;
+		r = 0;
+		break;
+	case KDX_E_NAME: r = eval_name(ev, env, e, out); break;
+	case KDX_E_GETATTR: r = eval_getattr(ev, env, e, out); break;
+	case KDX_E_INDEX: r = eval_index(ev, env, e, out); break;
+	case KDX_E_CALL: r = eval_call(ev, env, e, out); break;
+	case KDX_E_LIST: r = eval_list(ev, env, e, out); break;
+	case KDX_E_MAP: r = eval_map(ev, env, e, out); break;
+	case KDX_E_FOR_LIST:
+	case KDX_E_FOR_MAP: r = eval_comp(ev, env, e, out); break;
+	case KDX_E_COND: r = eval_cond(ev, env, e, out); break;
+	case KDX_E_UNARY: r = eval_unary(ev, env, e, out); break;
+	case KDX_E_BINARY: r = eval_binary(ev, env, e, out); break;
 	default: r = kdx_eval_error(ev, e->span, NULL, "cannot evaluate this expression"); break;
 	}
 	ev->depth--;
 	return r;
+}
+
+struct kdx_expr_memo_slot {
+	const kdx_ast_expr *ast;     /* NULL: free */
+	const kdx_module *mod;
+	kdx_expr *x;
+};
+
+static size_t ptr_hash(const void *p)
+{
+	uint64_t h = (uint64_t)(uintptr_t)p;
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdull;
+	return (size_t)(h ^ (h >> 33));
+}
+
+static struct kdx_expr_memo_slot *table_slot(const kdx_expr_table *t, const kdx_ast_expr *e,
+					     const kdx_module *mod)
+{
+	size_t h = ptr_hash(e) & t->mask;
+	while (t->slots[h].ast && (t->slots[h].ast != e || t->slots[h].mod != mod))
+		h = (h + 1) & t->mask;
+	return &t->slots[h];
+}
+
+static void table_grow(kdx_expr_table *t)
+{
+	kdx_expr_table old = *t;
+	size_t cap = t->slots ? 2 * (t->mask + 1) : 1024;
+	t->slots = xcalloc(cap, sizeof(*t->slots));
+	t->mask = cap - 1;
+	for (size_t i = 0; old.slots && i <= old.mask; i++)
+		if (old.slots[i].ast)
+			*table_slot(t, old.slots[i].ast, old.slots[i].mod) = old.slots[i];
+	free(old.slots);
+}
+
+static void table_release(kdx_expr_table *t)
+{
+	free(t->slots);
+	memset(t, 0, sizeof(*t));
+}
+
+/* e lowered in mod into a, once per (e, mod) while t lives. */
+static const kdx_expr *table_lower(kdx_expr_table *t, kdx_arena *a, const kdx_module *mod,
+				   const kdx_ast_expr *e)
+{
+	if (2 * (t->n + 1) > (t->slots ? t->mask + 1 : 0))
+		table_grow(t);
+	struct kdx_expr_memo_slot *sl = table_slot(t, e, mod);
+	if (!sl->ast) {
+		*sl = (struct kdx_expr_memo_slot){ e, mod, kdx_expr_lower(a, mod, e) };
+		t->n++;
+	}
+	return sl->x;
+}
+
+#define SCRATCH_MAX (4 * 1024 * 1024)
+
+void kdx_expr_memo_init(kdx_expr_memo *m)
+{
+	memset(m, 0, sizeof(*m));
+	kdx_arena_init(&m->scratch);
+}
+
+void kdx_expr_memo_release(kdx_expr_memo *m)
+{
+	table_release(&m->kept);
+	table_release(&m->tmp);
+	kdx_arena_release(&m->scratch);
+	memset(m, 0, sizeof(*m));
+}
+
+const kdx_expr *kdx_eval_lower(kdx_eval *ev, const kdx_ast_expr *e)
+{
+	if (!ev->memo || !e)
+		return kdx_expr_lower(ev->arena, ev->module, e);
+	return table_lower(&ev->memo->kept, ev->arena, ev->module, e);
+}
+
+/* e lowered in the scratch: values never point into an expression (literals are copied,
+ * names are the AST's), so the scratch and its table go once no evaluation is under way. */
+static const kdx_expr *scratch_lower(kdx_expr_memo *m, const kdx_module *mod,
+				     const kdx_ast_expr *e)
+{
+	if (!m->busy && m->scratch.total > SCRATCH_MAX) {
+		table_release(&m->tmp);
+		kdx_arena_release(&m->scratch);
+		kdx_arena_init(&m->scratch);
+	}
+	return e ? table_lower(&m->tmp, &m->scratch, mod, e) : NULL;
+}
+
+int kdx_eval_ast(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kdx_value **out)
+{
+	kdx_expr_memo *m = ev->memo;
+	if (!m || ev->call_action)
+		return kdx_eval_expr(ev, env, kdx_expr_lower(ev->arena, ev->module, e), out);
+	const kdx_expr *x = scratch_lower(m, ev->module, e);
+	m->busy++;
+	int r = kdx_eval_expr(ev, env, x, out);
+	m->busy--;
+	return r;
+}
+
+int kdx_bind_ast(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *call,
+		 const kdx_ast_decl *act, const kdx_module *owner, kdx_bound_call *out)
+{
+	kdx_expr_memo *m = ev->memo;
+	if (!m || ev->call_action)
+		return kdx_bind_call(ev, env, kdx_eval_lower(ev, call), act, owner, out);
+	const kdx_expr *x = scratch_lower(m, ev->module, call);
+	m->busy++;
+	int rc = kdx_bind_call(ev, env, x, act, owner, out);
+	m->busy--;
+	bool later = false;
+	for (size_t i = 0; i < out->nargs; i++) {
+		later |= !out->args[i] && out->arg_exprs[i];
+		out->arg_exprs[i] = NULL; /* in the scratch */
+	}
+	if (!later)
+		return rc;
+	/* an argument known only at run time: bind again from an expression that stays (its
+	 * errors, if any, were reported the first time) */
+	kdx_diags *saved = ev->diags;
+	ev->diags = NULL;
+	int again = kdx_bind_call(ev, env, kdx_eval_lower(ev, call), act, owner, out);
+	ev->diags = saved;
+	return rc ? rc : again;
 }
 
 /* ---- binding a call's arguments to an action's parameters ---- */
@@ -709,7 +857,7 @@ static int param_index(const kdx_ast_decl *act, const char *name)
 }
 
 static int bind_one(kdx_eval *ev, const kdx_env *env, const kdx_ast_decl *act,
-		    const kdx_module *owner, kdx_bound_call *out, size_t pi, const kdx_ast_expr *x)
+		    const kdx_module *owner, kdx_bound_call *out, size_t pi, const kdx_expr *x)
 {
 	kdx_value *v;
 	int r = kdx_eval_expr(ev, env, x, &v);
@@ -731,7 +879,7 @@ static int bind_one(kdx_eval *ev, const kdx_env *env, const kdx_ast_decl *act,
 	return rc;
 }
 
-int kdx_bind_call(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *call,
+int kdx_bind_call(kdx_eval *ev, const kdx_env *env, const kdx_expr *call,
 		  const kdx_ast_decl *act, const kdx_module *owner, kdx_bound_call *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -741,7 +889,7 @@ int kdx_bind_call(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *call,
 	out->nargs = act->nparams;
 	out->params = KDX_NEWN(ev->arena, const char *, act->nparams + 1);
 	out->args = KDX_NEWN(ev->arena, kdx_value *, act->nparams + 1);
-	out->arg_exprs = KDX_NEWN(ev->arena, const kdx_ast_expr *, act->nparams + 1);
+	out->arg_exprs = KDX_NEWN(ev->arena, const kdx_expr *, act->nparams + 1);
 	out->span = call->span;
 	bool *given = KDX_NEWN(ev->arena, bool, act->nparams + 1);
 	for (size_t i = 0; i < act->nparams; i++)
@@ -749,9 +897,9 @@ int kdx_bind_call(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *call,
 	int rc = 0;
 	size_t pos = 0;
 	for (size_t i = 0; i < call->u.call.nargs; i++) {
-		const kdx_ast_arg *a = &call->u.call.args[i];
+		const kdx_expr_arg *a = &call->u.call.args[i];
 		int pi;
-		if (!a->name.name) {
+		if (!a->name) {
 			if (pos >= act->nparams) {
 				rc = kdx_eval_error(ev, a->span, NULL,
 						    "too many arguments: '%s' takes %zu", out->action,
@@ -760,18 +908,18 @@ int kdx_bind_call(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *call,
 			}
 			pi = (int)pos++;
 		} else {
-			pi = param_index(act, a->name.name);
+			pi = param_index(act, a->name);
 			if (pi < 0) {
 				const char **names = KDX_NEWN(ev->arena, const char *, act->nparams + 1);
 				for (size_t j = 0; j < act->nparams; j++)
 					names[j] = act->params[j].name.name;
-				const char *s = kdx_suggest_best(a->name.name, names, act->nparams);
+				const char *s = kdx_suggest_best(a->name, names, act->nparams);
 				char hint[256];
 				if (s)
 					snprintf(hint, sizeof(hint), "did you mean '%s'?", s);
-				rc = kdx_eval_error(ev, a->name.span, s ? hint : NULL,
+				rc = kdx_eval_error(ev, a->name_span, s ? hint : NULL,
 						    "'%s' has no parameter '%s'", out->action,
-						    a->name.name);
+						    a->name);
 				continue;
 			}
 		}
@@ -796,7 +944,7 @@ int kdx_bind_call(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *call,
 		/* defaults are constants of the module: evaluate them without the caller's scope */
 		const kdx_module *saved = ev->module;
 		ev->module = owner;
-		int r = kdx_eval_expr(ev, NULL, p->def, &out->args[i]);
+		int r = kdx_eval_ast(ev, NULL, p->def, &out->args[i]);
 		ev->module = saved;
 		if (r < 0)
 			rc = -1;

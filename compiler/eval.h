@@ -1,6 +1,7 @@
 /* eval: the expression evaluator, used at compile time (constant evaluation of params,
  * attributes, arguments, effects) and at run time by the executor (require / wait until
- * conditions, action bodies). Values are allocated in ev->arena.
+ * conditions, action bodies). It reads expressions as plan data (plan.h's kdx_expr);
+ * kdx_eval_ast() lowers an AST expression first. Values are allocated in ev->arena.
  *
  * Three outcomes: 0 with a value, 1 "known only at run time" (a snapshot, steps.NAME, an
  * action's result at compile time), -1 an error (reported to ev->diags with its location
@@ -53,6 +54,29 @@ typedef struct kdx_res_index {
 
 void kdx_res_index_build(kdx_res_index *ix, kdx_arena *a, const kdx_res_ref *res, size_t n);
 
+/* What the lowerer's evaluator keeps between evaluations, so that evaluating the AST does
+ * not keep a second copy of every expression (at 100,000 steps that copy cost 39 %
+ * more memory, docs/benchmarks.md), nor lower again what it has just lowered:
+ * - kept: kdx_eval_lower's expressions by AST node and module, in the evaluator's arena
+ *   (a bound call keeps its arguments);
+ * - scratch and tmp: where kdx_eval_ast lowers at compile time (ev->call_action NULL: no
+ *   call is bound for later, so nothing keeps an expression once it is evaluated), by AST
+ *   node and module too (an action's defaults and effect arguments, evaluated for every
+ *   step that calls it); both dropped together every few MiB, between evaluations. */
+typedef struct kdx_expr_table {
+	struct kdx_expr_memo_slot *slots;  /* malloc'd */
+	size_t n, mask;
+} kdx_expr_table;
+
+typedef struct kdx_expr_memo {
+	kdx_expr_table kept, tmp;
+	kdx_arena scratch;
+	int busy;                          /* kdx_eval_ast calls under way */
+} kdx_expr_memo;
+
+void kdx_expr_memo_init(kdx_expr_memo *m);
+void kdx_expr_memo_release(kdx_expr_memo *m);
+
 typedef struct kdx_eval kdx_eval;
 struct kdx_eval {
 	kdx_arena *arena;
@@ -74,6 +98,7 @@ struct kdx_eval {
 			 kdx_value **out);
 	void *ctx;
 	const kdx_env_index *index;  /* NULL, or an index over a scope the envs given share */
+	kdx_expr_memo *memo;         /* NULL: lowered in arena, each time */
 	bool runtime;                /* now() is known */
 	int64_t now_s;               /* runtime: now() is this instant (seconds since the
 					epoch, kdx plan's start: every read it repeats is
@@ -82,21 +107,40 @@ struct kdx_eval {
 	/* A comparison whose operands the caller wants to see (a `wait until`'s "last seen"):
 	 * when the evaluation reaches `watch`, the value of each side it evaluated is left in
 	 * seen[0] (left) and seen[1] (right), so the condition is read once, not again. */
-	const kdx_ast_expr *watch;
+	const kdx_expr *watch;
 	kdx_value *seen[2];
 };
 
-int kdx_eval_expr(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kdx_value **out);
+/* The one evaluator: e is plan data (plan.h's kdx_expr). */
+int kdx_eval_expr(kdx_eval *ev, const kdx_env *env, const kdx_expr *e, kdx_value **out);
+/* e as written: lowered (kdx_expr_lower, in ev->arena, calls resolved in ev->module), then
+ * evaluated by kdx_eval_expr. For the callers that still hold the AST until steps and
+ * actions carry their expressions as plan data (docs/architecture.md, 3.). */
+int kdx_eval_ast(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kdx_value **out);
+/* e lowered in ev->module, in ev->arena, to be kept (a bound call's arguments): once per
+ * (e, module) with a memo. */
+const kdx_expr *kdx_eval_lower(kdx_eval *ev, const kdx_ast_expr *e);
+
+/* lower_expr.c: e as plan data (plan.h), allocated in a; its calls resolved as the
+ * evaluator resolves them in module m (the module e is written in). NULL e: NULL. */
+kdx_expr *kdx_expr_lower(kdx_arena *a, const kdx_module *m, const kdx_ast_expr *e);
 
 /* Bind a call's arguments to the action's parameters (positional, then named; defaults
  * filled), type-checking each known one. Unknown parameter names and missing required
  * arguments are errors. Returns -1 on error, else 0 (some args may be NULL = run time). */
-int kdx_bind_call(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *call,
+int kdx_bind_call(kdx_eval *ev, const kdx_env *env, const kdx_expr *call,
 		  const kdx_ast_decl *action, const kdx_module *owner, kdx_bound_call *out);
+
+/* kdx_bind_call on a call as written. With ev->memo at compile time, the call is lowered
+ * in the scratch and bound again from a kept expression only when an argument is known
+ * only at run time (the interpreter evaluates arg_exprs then); otherwise arg_exprs are
+ * all NULL. */
+int kdx_bind_ast(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *call,
+		 const kdx_ast_decl *act, const kdx_module *owner, kdx_bound_call *out);
 
 /* eval_builtins.c: call the built-in function `name` if there is one (*found), with e's
  * arguments evaluated in env. */
-int kdx_eval_builtin(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, const char *name,
+int kdx_eval_builtin(kdx_eval *ev, const kdx_env *env, const kdx_expr *e, const char *name,
 		     kdx_value **out, bool *found);
 
 /* An error at span (compile time) or into ev->err (run time); returns -1. */

@@ -26,12 +26,12 @@ const char *const kdx_builtin_names[] = {
 	"ask_approval", "run_command", "run_info", "kube_request", NULL,
 };
 
-static int argc_error(kdx_eval *ev, const kdx_ast_expr *e, const char *name, const char *want)
+static int argc_error(kdx_eval *ev, const kdx_expr *e, const char *name, const char *want)
 {
 	return kdx_eval_error(ev, e->span, NULL, "'%s' takes %s", name, want);
 }
 
-static int arg_kind_error(kdx_eval *ev, const kdx_ast_expr *x, const char *name, const char *want,
+static int arg_kind_error(kdx_eval *ev, const kdx_expr *x, const char *name, const char *want,
 			  const kdx_value *v)
 {
 	return kdx_eval_error(ev, x->span, NULL, "'%s' needs %s, got %s", name, want,
@@ -39,7 +39,7 @@ static int arg_kind_error(kdx_eval *ev, const kdx_ast_expr *x, const char *name,
 }
 
 /* min/max over a list of numbers, durations or percents of one kind */
-static int minmax(kdx_eval *ev, const kdx_ast_expr *x, const char *name, kdx_value *l, bool is_max,
+static int minmax(kdx_eval *ev, const kdx_expr *x, const char *name, kdx_value *l, bool is_max,
 		  kdx_value **out)
 {
 	if (l->kind != KDX_V_LIST || !l->u.list.n)
@@ -56,7 +56,7 @@ static int minmax(kdx_eval *ev, const kdx_ast_expr *x, const char *name, kdx_val
 	return 0;
 }
 
-static int builtin_now(kdx_eval *ev, kdx_value **a, size_t n, const kdx_ast_expr *e, kdx_value **out)
+static int builtin_now(kdx_eval *ev, kdx_value **a, size_t n, const kdx_expr *e, kdx_value **out)
 {
 	if (n > 1 || (n == 1 && a[0]->kind != KDX_V_DURATION))
 		return argc_error(ev, e, "now", "an optional duration offset");
@@ -75,7 +75,7 @@ static int builtin_now(kdx_eval *ev, kdx_value **a, size_t n, const kdx_ast_expr
  * does so when cond is false and is true otherwise. The stdlib uses them where a read finds
  * no such resource: an error that names what was looked up, never a sentinel value. */
 static int builtin_fail(kdx_eval *ev, const char *name, kdx_value **a, size_t n,
-			const kdx_ast_expr *e, kdx_value **out)
+			const kdx_expr *e, kdx_value **out)
 {
 	bool is_fail = name[0] == 'f';
 	size_t want = is_fail ? 1 : 2;
@@ -91,7 +91,7 @@ static int builtin_fail(kdx_eval *ev, const char *name, kdx_value **a, size_t n,
 }
 
 static int builtin_text(kdx_eval *ev, const char *name, kdx_value **a, size_t n,
-			const kdx_ast_expr *e, kdx_value **out)
+			const kdx_expr *e, kdx_value **out)
 {
 	if (!strcmp(name, "upper") || !strcmp(name, "lower")) {
 		if (n != 1 || !kdx_value_text(a[0]))
@@ -111,7 +111,7 @@ static int builtin_text(kdx_eval *ev, const char *name, kdx_value **a, size_t n,
 }
 
 /* join(list of strings, separator): for messages that list what exists */
-static int builtin_join(kdx_eval *ev, kdx_value **a, size_t n, const kdx_ast_expr *e,
+static int builtin_join(kdx_eval *ev, kdx_value **a, size_t n, const kdx_expr *e,
 			kdx_value **out)
 {
 	if (n != 2 || a[0]->kind != KDX_V_LIST || !kdx_value_text(a[1]))
@@ -134,7 +134,7 @@ static int builtin_join(kdx_eval *ev, kdx_value **a, size_t n, const kdx_ast_exp
 /* merge(base, over): base with over's keys set (added or replaced), in base's order. A
  * read-modify-write sends merge(what was read, { the fields the action changes }), so every
  * other field goes back exactly as read. */
-static int builtin_merge(kdx_eval *ev, kdx_value **a, size_t n, const kdx_ast_expr *e,
+static int builtin_merge(kdx_eval *ev, kdx_value **a, size_t n, const kdx_expr *e,
 			 kdx_value **out)
 {
 	if (n != 2 || a[0]->kind != KDX_V_MAP || a[1]->kind != KDX_V_MAP)
@@ -160,9 +160,9 @@ static int builtin_merge(kdx_eval *ev, kdx_value **a, size_t n, const kdx_ast_ex
 }
 
 static int builtin_coll(kdx_eval *ev, const char *name, kdx_value **a, size_t n,
-			const kdx_ast_expr *e, kdx_value **out)
+			const kdx_expr *e, kdx_value **out)
 {
-	const kdx_ast_expr *x0 = e->u.call.args[0].value;
+	const kdx_expr *x0 = e->u.call.args[0].value;
 	if (!strcmp(name, "length")) {
 		if (n != 1)
 			return argc_error(ev, e, name, "one argument");
@@ -226,7 +226,7 @@ static int builtin_coll(kdx_eval *ev, const char *name, kdx_value **a, size_t n,
 	return 0;
 }
 
-int kdx_eval_builtin(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, const char *name,
+int kdx_eval_builtin(kdx_eval *ev, const kdx_env *env, const kdx_expr *e, const char *name,
 			kdx_value **out, bool *found)
 {
 	*found = false;
@@ -241,7 +241,7 @@ int kdx_eval_builtin(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, co
 	kdx_value **a = KDX_NEWN(ev->arena, kdx_value *, n + 1);
 	int rc = 0;
 	for (size_t i = 0; i < n; i++) {
-		if (e->u.call.args[i].name.name)
+		if (e->u.call.args[i].name)
 			return kdx_eval_error(ev, e->u.call.args[i].span, NULL,
 					      "'%s' takes no named arguments", name);
 		int r = kdx_eval_expr(ev, env, e->u.call.args[i].value, &a[i]);

@@ -53,7 +53,7 @@ int32_t kdx_lower_region(const kdx_lowerer *L, const char *name)
 static int eval_as(kdx_lowerer *L, const kdx_env *env, const kdx_ast_expr *e, kdx_vkind want,
 		   const char *what, kdx_value **out)
 {
-	int r = kdx_eval_expr(&L->ev, env, e, out);
+	int r = kdx_eval_ast(&L->ev, env, e, out);
 	if (r)
 		return r;
 	if ((*out)->kind != want && !(want == KDX_V_STRING && (*out)->kind == KDX_V_REGION)) {
@@ -244,13 +244,13 @@ static int param_value(kdx_lowerer *L, const kdx_ast_decl *d, const kdx_var_bind
 		       kdx_value **v)
 {
 	if (!b)
-		return d->value ? kdx_eval_expr(&L->ev, L->genv, d->value, v) : -2;
+		return d->value ? kdx_eval_ast(&L->ev, L->genv, d->value, v) : -2;
 	if (b->value) {
 		*v = b->value;
 		return 0;
 	}
 	if (b->expr)
-		return kdx_eval_expr(&L->ev, L->genv, b->expr, v);
+		return kdx_eval_ast(&L->ev, L->genv, b->expr, v);
 	const char *raw = b->raw;
 	if (wants_string(d->type) && raw[0] != '"') {
 		*v = kdx_value_string(&L->c->arena, raw);
@@ -260,7 +260,7 @@ static int param_value(kdx_lowerer *L, const kdx_ast_decl *d, const kdx_var_bind
 	const kdx_ast_expr *e = kdx_parse_value(L->c, origin, raw);
 	if (!e)
 		return -1;
-	return kdx_eval_expr(&L->ev, NULL, e, v);
+	return kdx_eval_ast(&L->ev, NULL, e, v);
 }
 
 static void check_allowed(kdx_lowerer *L, const kdx_ast_decl *d, const kdx_var_binding *b,
@@ -268,7 +268,7 @@ static void check_allowed(kdx_lowerer *L, const kdx_ast_decl *d, const kdx_var_b
 {
 	const kdx_ast_item *al = kdx_ast_find_attr(d, "allowed");
 	kdx_value *list;
-	if (!al || kdx_eval_expr(&L->ev, L->genv, al->expr, &list) || list->kind != KDX_V_LIST)
+	if (!al || kdx_eval_ast(&L->ev, L->genv, al->expr, &list) || list->kind != KDX_V_LIST)
 		return;
 	const char **names = KDX_NEWN(&L->c->arena, const char *, list->u.list.n + 1);
 	strbuf sb = STRBUF_INIT, val = STRBUF_INIT;
@@ -297,7 +297,7 @@ static void check_validate(kdx_lowerer *L, const kdx_ast_decl *d, kdx_value *v)
 {
 	const kdx_ast_item *va = kdx_ast_find_attr(d, "validate");
 	kdx_value *ok, *msg;
-	if (!va || kdx_eval_expr(&L->ev, L->genv, va->expr, &ok))
+	if (!va || kdx_eval_ast(&L->ev, L->genv, va->expr, &ok))
 		return;
 	if (ok->kind != KDX_V_BOOL) {
 		error(L, va->expr->span, "validate must be a bool condition");
@@ -308,7 +308,7 @@ static void check_validate(kdx_lowerer *L, const kdx_ast_decl *d, kdx_value *v)
 	const kdx_ast_item *m = kdx_ast_find_attr(d, "message");
 	strbuf val = STRBUF_INIT;
 	kdx_value_format(&val, v);
-	if (m && !kdx_eval_expr(&L->ev, L->genv, m->expr, &msg) && kdx_value_text(msg))
+	if (m && !kdx_eval_ast(&L->ev, L->genv, m->expr, &msg) && kdx_value_text(msg))
 		error(L, va->expr->span, "param '%s' = %s: %s", d->name.name, val.buf, kdx_value_text(msg));
 	else
 		error(L, va->expr->span, "param '%s' = %s fails its validation", d->name.name, val.buf);
@@ -501,11 +501,11 @@ static kdx_value *instance(kdx_lowerer *L, const kdx_ast_decl *d, const kdx_ast_
 		kdx_value *v = NULL;
 		int r;
 		if (a) {
-			r = kdx_eval_expr(&L->ev, env, a->expr, &v);
+			r = kdx_eval_ast(&L->ev, env, a->expr, &v);
 		} else if (f->expr) {
 			const kdx_module *saved = L->ev.module;
 			L->ev.module = owner;
-			r = kdx_eval_expr(&L->ev, NULL, f->expr, &v);
+			r = kdx_eval_ast(&L->ev, NULL, f->expr, &v);
 			L->ev.module = saved;
 		} else {
 			error(L, d->name.span, "resource '%s' needs field '%s' (%s.%s)", d->name.name,
@@ -561,7 +561,7 @@ static void lower_resource(kdx_lowerer *L, const kdx_ast_decl *d)
 		return;
 	}
 	kdx_value *coll;
-	int r = kdx_eval_expr(&L->ev, L->genv, d->for_each, &coll);
+	int r = kdx_eval_ast(&L->ev, L->genv, d->for_each, &coll);
 	if (r == 0 && coll->kind != KDX_V_LIST && coll->kind != KDX_V_MAP) {
 		error(L, d->for_each->span, "for_each needs a list or a map, got %s",
 		      kdx_type_of_value(&L->ev, coll));
@@ -617,7 +617,7 @@ static void lower_runbook(kdx_lowerer *L, const kdx_ast_decl *d)
 			continue;
 		}
 		kdx_value *v;
-		if (kdx_eval_expr(&L->ev, L->genv, it->expr, &v) || k != 2)
+		if (kdx_eval_ast(&L->ev, L->genv, it->expr, &v) || k != 2)
 			continue;
 		kdx_plan *p = L->plan;
 		bool mine = !L->prefix; /* a nested runbook's stop_on is its own */
@@ -749,6 +749,9 @@ int kdx_lower(kdx_compilation *c, const kdx_compile_opts *opts)
 	L.ev.diags = &c->diags;
 	L.ev.module = L.mod;
 	L.ev.ctx = &L;
+	kdx_expr_memo memo;
+	kdx_expr_memo_init(&memo);
+	L.ev.memo = &memo;
 	lower_regions(&L, f);
 	int rc = 0;
 	kdx_var_binding *vars;
@@ -762,13 +765,14 @@ int kdx_lower(kdx_compilation *c, const kdx_compile_opts *opts)
 		else if (d->kind == KDX_AST_STATE)
 			lower_state(&L, d);
 		else if (d->kind == KDX_AST_OUTPUT && d->value)
-			(void)kdx_eval_expr(&L.ev, L.genv, d->value, &v);
+			(void)kdx_eval_ast(&L.ev, L.genv, d->value, &v);
 	}
 	finish_steps(&L);
 	kdx_lower_scenarios(&L, f); /* they name steps by their final index */
 	if (L.all == c->plan_steps)
 		L.all = NULL; /* the plan's now */
 	kdx_lower_free(&L);
+	kdx_expr_memo_release(&memo);
 	if (!L.plan->name)
 		L.plan->name = opts->path;
 	c->plan = L.plan;

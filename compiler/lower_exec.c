@@ -18,7 +18,7 @@ void kdx_lower_allow_exec(kdx_lowerer *L, const kdx_ast_file *f)
 		if (f->decls[i]->kind == KDX_AST_RUNBOOK)
 			it = kdx_ast_find_attr(f->decls[i], "allow_exec");
 	kdx_value *v;
-	if (!it || kdx_eval_expr(&L->ev, L->genv, it->expr, &v))
+	if (!it || kdx_eval_ast(&L->ev, L->genv, it->expr, &v))
 		return;
 	L->allow_exec_span = it->span;
 	L->has_allow_exec = true;

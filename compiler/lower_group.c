@@ -83,7 +83,7 @@ static size_t use_params(kdx_lowerer *L, const kdx_ast_decl *d, kdx_var_binding 
 		kdx_value *val;
 		if (it->kind != KDX_AST_ATTR)
 			continue;
-		int r = kdx_eval_expr(&L->ev, L->genv, it->expr, &val);
+		int r = kdx_eval_ast(&L->ev, L->genv, it->expr, &val);
 		if (r > 0)
 			kdx_diag_add(&L->c->diags, KDX_ERROR, "step", it->expr->span,
 				     "param '%s' of nested runbook '%s' must be known at compile time",
@@ -117,7 +117,7 @@ static void lower_use(collector *C, const kdx_ast_decl *d)
 			  .depth = L->depth + 1 };
 	S.ev = (kdx_eval){ .arena = &L->c->arena, .diags = &L->c->diags, .module = m, .ctx = &S,
 			   .regions = L->region_names, .nregions = L->plan->nregions,
-			   .res = L->res, .nres = L->nres };
+			   .res = L->res, .nres = L->nres, .memo = L->ev.memo };
 	kdx_env *re = KDX_NEW(&L->c->arena, kdx_env);
 	*re = (kdx_env){ NULL, "regions", L->regions_value };
 	S.genv = re;

@@ -35,7 +35,7 @@ static bool scenario_resource(kdx_lowerer *L, const kdx_ast_ident *id, kdx_res_c
 static int32_t scenario_region(kdx_lowerer *L, const kdx_ast_expr *x)
 {
 	kdx_value *v;
-	if (!x || kdx_eval_expr(&L->ev, L->genv, x, &v))
+	if (!x || kdx_eval_ast(&L->ev, L->genv, x, &v))
 		return -1;
 	strbuf why = STRBUF_INIT;
 	kdx_ast_type rt = { .kind = KDX_AST_T_NAME, .name = "region" };
@@ -56,7 +56,7 @@ static bool duration(kdx_lowerer *L, const kdx_ast_expr *e, int64_t def, int64_t
 	*out = def;
 	if (!e)
 		return true;
-	if (kdx_eval_expr(&L->ev, L->genv, e, &v))
+	if (kdx_eval_ast(&L->ev, L->genv, e, &v))
 		return false;
 	if (v->kind != KDX_V_DURATION || v->u.ms < 0) {
 		scen_error(L, e->span, "%s must be a duration such as 30s", what);
@@ -170,7 +170,7 @@ static int fault(kdx_lowerer *L, const kdx_ast_item *it, kdx_fault *f, kdx_scena
 		return (f->step = plan_step(L, &it->name, sc)) < 0 ? -1 : 1;
 	case KDX_AST_THROTTLE:
 		f->kind = KDX_FAULT_THROTTLE;
-		if (!it->expr || kdx_eval_expr(&L->ev, L->genv, it->expr, &v))
+		if (!it->expr || kdx_eval_ast(&L->ev, L->genv, it->expr, &v))
 			return -1;
 		if (!(f->service = kdx_value_text(v))) {
 			scen_error(L, it->expr->span, "throttle takes a service name such as \"route53\"");

@@ -274,7 +274,7 @@ static void action_effects(kdx_lowerer *L, const kdx_bound_call *bc, kdx_span sp
 			const char *prim = pe->u.call.callee->u.name;
 			kdx_value *a[2] = { NULL, NULL };
 			for (size_t k = 0; k < pe->u.call.nargs && k < 2; k++)
-				if (kdx_eval_expr(&L->ev, env, pe->u.call.args[k].value, &a[k]))
+				if (kdx_eval_ast(&L->ev, env, pe->u.call.args[k].value, &a[k]))
 					a[k] = NULL;
 			kdx_effect *e;
 			if (!strcmp(prim, "set_weights")) {
@@ -347,7 +347,7 @@ static kdx_bound_call *bind_step_call(kdx_lowerer *L, const kdx_ast_expr *e, boo
 	kdx_diags *saved = L->ev.diags;
 	if (quiet)
 		L->ev.diags = NULL;
-	int r = kdx_bind_call(&L->ev, L->genv, e, act, owner, bc);
+	int r = kdx_bind_ast(&L->ev, L->genv, e, act, owner, bc);
 	L->ev.diags = saved;
 	return r && !quiet ? NULL : bc;
 }
@@ -417,7 +417,7 @@ static void gates(kdx_lowerer *L, const kdx_ast_expr *e, effects *E)
 	bool lag = observed(bc->decl, "observe_lag") && (op == KDX_AST_OP_LE || op == KDX_AST_OP_LT);
 	bool health = observed(bc->decl, "observe_health") && op == KDX_AST_OP_EQ;
 	kdx_value *b = NULL;
-	if (lag && bound && kdx_eval_expr(&L->ev, L->genv, bound, &b) == 0 && b->kind != KDX_V_DURATION) {
+	if (lag && bound && kdx_eval_ast(&L->ev, L->genv, bound, &b) == 0 && b->kind != KDX_V_DURATION) {
 		error(L, bound->span, "a lag gate compares the lag with a duration, got %s",
 		      kdx_type_of_value(&L->ev, b));
 		b = NULL;
@@ -442,7 +442,7 @@ static void gates(kdx_lowerer *L, const kdx_ast_expr *e, effects *E)
 static int64_t eval_ms(kdx_lowerer *L, const kdx_ast_expr *e, const char *what, const kdx_env *env)
 {
 	kdx_value *v;
-	if (!e || kdx_eval_expr(&L->ev, env, e, &v))
+	if (!e || kdx_eval_ast(&L->ev, env, e, &v))
 		return 0;
 	if (v->kind != KDX_V_DURATION) {
 		error(L, e->span, "%s must be a duration, got %s", what, kdx_type_of_value(&L->ev, v));
@@ -486,7 +486,7 @@ static kdx_bound_call *own_undo(kdx_lowerer *L, const kdx_bound_call *bc)
 	kdx_bound_call *ub = NULL;
 	if (act) {
 		ub = KDX_NEW(&L->c->arena, kdx_bound_call);
-		if (kdx_bind_call(&L->ev, env, u->expr, act, owner, ub))
+		if (kdx_bind_ast(&L->ev, env, u->expr, act, owner, ub))
 			ub = NULL;
 	}
 	L->ev.module = saved;
@@ -522,7 +522,7 @@ static void action_duration(kdx_lowerer *L, const kdx_bound_call *bc, kdx_step *
 		kdx_value *v;
 		kdx_diags *quiet = L->ev.diags;
 		L->ev.diags = NULL;
-		s->poll_every_ms = w->every && !kdx_eval_expr(&L->ev, env, w->every, &v) &&
+		s->poll_every_ms = w->every && !kdx_eval_ast(&L->ev, env, w->every, &v) &&
 						   v->kind == KDX_V_DURATION && v->u.ms > 0
 					   ? v->u.ms
 					   : 1000;
@@ -554,7 +554,7 @@ static void wait_list_push(kdx_lowerer *L, kdx_step_body *b, const kdx_ast_item 
 static void check_cond(kdx_lowerer *L, const kdx_ast_expr *e, const char *what)
 {
 	kdx_value *v;
-	if (kdx_eval_expr(&L->ev, L->genv, e, &v) != 0)
+	if (kdx_eval_ast(&L->ev, L->genv, e, &v) != 0)
 		return;
 	if (v->kind != KDX_V_BOOL)
 		error(L, e->span, "a condition must be a bool, got %s", kdx_type_of_value(&L->ev, v));
@@ -573,7 +573,7 @@ static void lower_do(kdx_lowerer *L, const kdx_ast_item *it, kdx_step *s, kdx_st
 	kdx_value *ignored;
 	const kdx_module *owner;
 	if (!kdx_resolve_action(L->ev.module, it->expr->u.call.callee, &owner)) {
-		(void)kdx_eval_expr(&L->ev, L->genv, it->expr, &ignored); /* reports it */
+		(void)kdx_eval_ast(&L->ev, L->genv, it->expr, &ignored); /* reports it */
 		return;
 	}
 	kdx_bound_call *bc = bind_step_call(L, it->expr, false);
@@ -597,7 +597,7 @@ static void lower_clause(kdx_lowerer *L, const kdx_ast_item *it, kdx_step *s, kd
 			if (kdx_suggest_distance(it->name.name, "description") <= 3)
 				kdx_diag_hint(g, "did you mean 'description'?");
 		} else {
-			(void)kdx_eval_expr(&L->ev, L->genv, it->expr, &v);
+			(void)kdx_eval_ast(&L->ev, L->genv, it->expr, &v);
 		}
 		break;
 	case KDX_AST_AFTER:
@@ -627,7 +627,7 @@ static void lower_clause(kdx_lowerer *L, const kdx_ast_item *it, kdx_step *s, kd
 		break;
 	case KDX_AST_TIMEOUT: s->timeout_ms = eval_ms(L, it->expr, "timeout", L->genv); break;
 	case KDX_AST_RETRY:
-		if (kdx_eval_expr(&L->ev, L->genv, it->expr, &v) == 0) {
+		if (kdx_eval_ast(&L->ev, L->genv, it->expr, &v) == 0) {
 			if (v->kind != KDX_V_NUMBER || v->u.num < 0 || v->u.num != floor(v->u.num) ||
 			    v->u.num > 100)
 				error(L, it->expr->span, "retry takes a whole number from 0 to 100, got %s",
@@ -639,7 +639,7 @@ static void lower_clause(kdx_lowerer *L, const kdx_ast_item *it, kdx_step *s, kd
 		break;
 	case KDX_AST_APPROVAL:
 		s->approval = true;
-		if (it->expr && kdx_eval_expr(&L->ev, L->genv, it->expr, &v) == 0) {
+		if (it->expr && kdx_eval_ast(&L->ev, L->genv, it->expr, &v) == 0) {
 			if (v->kind != KDX_V_BOOL)
 				error(L, it->expr->span, "a condition must be a bool, got %s",
 				      kdx_type_of_value(&L->ev, v));
@@ -649,7 +649,7 @@ static void lower_clause(kdx_lowerer *L, const kdx_ast_item *it, kdx_step *s, kd
 		if (it->word.name && strcmp(it->word.name, "min")) {
 			error(L, it->word.span, "an approval gate takes `min = N`, not `%s`",
 			      it->word.name);
-		} else if (it->value && kdx_eval_expr(&L->ev, L->genv, it->value, &v) == 0) {
+		} else if (it->value && kdx_eval_ast(&L->ev, L->genv, it->value, &v) == 0) {
 			if (v->kind != KDX_V_NUMBER || v->u.num < 1 || v->u.num > 20 ||
 			    v->u.num != floor(v->u.num))
 				error(L, it->value->span, "approval min takes a whole number from 1 to "
@@ -660,7 +660,7 @@ static void lower_clause(kdx_lowerer *L, const kdx_ast_item *it, kdx_step *s, kd
 		break;
 	case KDX_AST_IRREVERSIBLE: s->irreversible = true; break;
 	case KDX_AST_WHEN: {
-		int r = kdx_eval_expr(&L->ev, L->genv, it->expr, &v);
+		int r = kdx_eval_ast(&L->ev, L->genv, it->expr, &v);
 		if (r == 1)
 			s->conditional = true;
 		else if (r == 0 && v->kind != KDX_V_BOOL)

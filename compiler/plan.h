@@ -12,6 +12,106 @@
 #include "../common/value.h"
 #include "../common/source.h"
 
+/* ---- expressions: what the evaluator (compiler/eval) reads, as plain data ----
+ *
+ * The expression IR: the AST's expressions (grammar/ast.h) with their spans, lowered by
+ * compiler/lower_expr.c, so that a plan read back from JSON (compiler/plan_io.h) carries
+ * them without the parse tree. Literals are kdx_values; a call carries what its callee
+ * resolved to where it is written (an action's qualified name, or a built-in function's
+ * name), with the callee itself kept for messages. Kinds and operators follow the AST's
+ * one for one (issue #13 item 3: the evaluator switches to this form next, then step
+ * bodies become statements over it; docs/architecture.md, 3.). */
+typedef enum kdx_expr_kind {
+	KDX_E_STRING,     /* u.str: literal text and interpolations */
+	KDX_E_NUMBER,     /* u.lit: a number value */
+	KDX_E_DURATION,   /* u.lit: a duration value */
+	KDX_E_PERCENT,    /* u.lit: a percent value */
+	KDX_E_BOOL,       /* u.lit: a bool value */
+	KDX_E_NULL,       /* u.lit: null */
+	KDX_E_NAME,       /* u.name */
+	KDX_E_GETATTR,    /* u.get: obj.attr */
+	KDX_E_INDEX,      /* u.index: obj[index] */
+	KDX_E_CALL,       /* u.call */
+	KDX_E_LIST,       /* u.list */
+	KDX_E_MAP,        /* u.map */
+	KDX_E_FOR_LIST,   /* u.comp: [for k, v in coll : value if cond] */
+	KDX_E_FOR_MAP,    /* u.comp: {for k, v in coll : key => value if cond} */
+	KDX_E_COND,       /* u.cond: c ? a : b */
+	KDX_E_UNARY,      /* u.unary */
+	KDX_E_BINARY,     /* u.binary */
+} kdx_expr_kind;
+
+typedef enum kdx_expr_op {
+	KDX_XOP_NOT, KDX_XOP_NEG,                  /* unary: ! - */
+	KDX_XOP_MUL, KDX_XOP_DIV, KDX_XOP_MOD,      /* * / % */
+	KDX_XOP_ADD, KDX_XOP_SUB,                  /* + - */
+	KDX_XOP_LT, KDX_XOP_LE, KDX_XOP_GT, KDX_XOP_GE,
+	KDX_XOP_EQ, KDX_XOP_NE,
+	KDX_XOP_AND, KDX_XOP_OR,
+} kdx_expr_op;
+
+typedef struct kdx_expr kdx_expr;
+
+/* A piece of a string: literal text (any byte but NUL, len of them) or an interpolation. */
+typedef struct kdx_expr_strpart {
+	kdx_expr *expr;            /* NULL for literal text */
+	const char *text;          /* literal: NUL-terminated */
+	size_t len;
+	kdx_span span;
+} kdx_expr_strpart;
+
+/* A call argument; name NULL for a positional one. */
+typedef struct kdx_expr_arg {
+	const char *name;
+	kdx_span name_span;
+	kdx_expr *value;
+	kdx_span span;
+} kdx_expr_arg;
+
+/* A map entry: { name = v } (name set, key NULL) or { "k" = v } / { (expr) = v } (key). */
+typedef struct kdx_expr_entry {
+	const char *name;
+	kdx_expr *key;
+	kdx_expr *value;
+	kdx_span span;
+} kdx_expr_entry;
+
+typedef struct kdx_expr_comp {
+	const char *var1;          /* the only variable, or the key/index one */
+	const char *var2;          /* the value variable, or NULL */
+	kdx_expr *coll;
+	kdx_expr *key;             /* FOR_MAP only */
+	kdx_expr *value;
+	kdx_expr *cond;            /* NULL without `if` */
+} kdx_expr_comp;
+
+struct kdx_expr {
+	kdx_expr_kind kind;
+	kdx_span span;
+	union {
+		kdx_value *lit;
+		struct { kdx_expr_strpart *parts; size_t n; } str;
+		const char *name;
+		struct { kdx_expr *obj; const char *attr; kdx_span attr_span; } get;
+		struct { kdx_expr *obj, *index; } index;
+		struct {
+			kdx_expr *callee;      /* as written: a NAME or a GETATTR chain */
+			const char *action;    /* the action it calls, qualified ("route53.set_weights",
+						  a main-file action unqualified), or NULL */
+			const char *builtin;   /* else the built-in function ("length"), or NULL;
+						  both NULL: it names nothing (the evaluator says so) */
+			kdx_expr_arg *args;
+			size_t nargs;
+		} call;
+		struct { kdx_expr **items; size_t n; } list;
+		struct { kdx_expr_entry *entries; size_t n; } map;
+		kdx_expr_comp *comp;
+		struct { kdx_expr *cond, *then, *otherwise; } cond;
+		struct { kdx_expr_op op; kdx_expr *operand; } unary;
+		struct { kdx_expr_op op; kdx_expr *lhs, *rhs; } binary;
+	} u;
+};
+
 /* The primitive effects the world model (compiler/model) understands. Stdlib actions
  * declare their effect in .kdx in terms of these; no action needs C code of its own. */
 typedef enum kdx_effect_kind {

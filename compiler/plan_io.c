@@ -187,6 +187,21 @@ static json_object *rarray(reader *r, json_object *o, const char *key, size_t *n
 	return v;
 }
 
+/* One JSON document of at most depth levels, or NULL with err saying why. */
+static json_object *parse(const char *text, size_t len, int depth, strbuf *err)
+{
+	json_tokener *tok = json_tokener_new_ex(depth);
+	json_object *o = json_tokener_parse_ex(tok, text, (int)len);
+	enum json_tokener_error je = json_tokener_get_error(tok);
+	json_tokener_free(tok);
+	if (!o || je != json_tokener_success) {
+		strbuf_addf(err, "not JSON: %s", json_tokener_error_desc(je));
+		json_object_put(o);
+		return NULL;
+	}
+	return o;
+}
+
 /* ---- values: tagged, so each keeps its kind ---- */
 
 static json_object *value_write(const kdx_value *v)
@@ -289,6 +304,335 @@ static kdx_value *value_read(reader *r, json_object *o)
 	}
 	bad(r, "a value of unknown form");
 	return kdx_value_null(r->a);
+}
+
+/* ---- expressions (plan.h's kdx_expr): {"e": kind, "span": [...], members of the kind} ---- */
+
+static const char *const expr_names[] = {
+	[KDX_E_STRING] = "string",     [KDX_E_NUMBER] = "number",     [KDX_E_DURATION] = "duration",
+	[KDX_E_PERCENT] = "percent",   [KDX_E_BOOL] = "bool",         [KDX_E_NULL] = "null",
+	[KDX_E_NAME] = "name",         [KDX_E_GETATTR] = "getattr",   [KDX_E_INDEX] = "index",
+	[KDX_E_CALL] = "call",         [KDX_E_LIST] = "list",         [KDX_E_MAP] = "map",
+	[KDX_E_FOR_LIST] = "for_list", [KDX_E_FOR_MAP] = "for_map",   [KDX_E_COND] = "cond",
+	[KDX_E_UNARY] = "unary",       [KDX_E_BINARY] = "binary",
+};
+static const char *const op_names[] = {
+	[KDX_XOP_NOT] = "not", [KDX_XOP_NEG] = "neg", [KDX_XOP_MUL] = "mul", [KDX_XOP_DIV] = "div",
+	[KDX_XOP_MOD] = "mod", [KDX_XOP_ADD] = "add", [KDX_XOP_SUB] = "sub", [KDX_XOP_LT] = "lt",
+	[KDX_XOP_LE] = "le",   [KDX_XOP_GT] = "gt",   [KDX_XOP_GE] = "ge",   [KDX_XOP_EQ] = "eq",
+	[KDX_XOP_NE] = "ne",   [KDX_XOP_AND] = "and", [KDX_XOP_OR] = "or",
+};
+/* What each literal kind's value must be. */
+static const kdx_vkind literal_kinds[] = {
+	[KDX_E_NUMBER] = KDX_V_NUMBER, [KDX_E_DURATION] = KDX_V_DURATION,
+	[KDX_E_PERCENT] = KDX_V_PERCENT, [KDX_E_BOOL] = KDX_V_BOOL, [KDX_E_NULL] = KDX_V_NULL,
+};
+
+/* json-c's default of 32 levels is too few for a long chain of operators; the evaluator
+ * gives up at 200 levels of expression, each of which takes at most 4 here. */
+#define EXPR_MAX_DEPTH 1024
+
+static json_object *expr_write(const kdx_expr *e);
+
+static void put_expr(json_object *o, const char *k, const kdx_expr *e)
+{
+	if (e)
+		json_object_object_add(o, k, expr_write(e));
+}
+
+static json_object *expr_write(const kdx_expr *e)
+{
+	json_object *o = json_object_new_object(), *a;
+	put_str(o, "e", expr_names[e->kind]);
+	put_span(o, "span", e->span);
+	switch (e->kind) {
+	case KDX_E_STRING:
+		a = json_object_new_array_ext((int)e->u.str.n);
+		for (size_t i = 0; i < e->u.str.n; i++) {
+			const kdx_expr_strpart *p = &e->u.str.parts[i];
+			json_object *x = json_object_new_object();
+			if (p->expr)
+				put_expr(x, "expr", p->expr);
+			else
+				json_object_object_add(x, "text", json_object_new_string_len(
+									  p->text, (int)p->len));
+			put_span(x, "span", p->span);
+			json_object_array_add(a, x);
+		}
+		json_object_object_add(o, "parts", a);
+		break;
+	case KDX_E_NUMBER:
+	case KDX_E_DURATION:
+	case KDX_E_PERCENT:
+	case KDX_E_BOOL:
+	case KDX_E_NULL:
+		json_object_object_add(o, "value", value_write(e->u.lit));
+		break;
+	case KDX_E_NAME:
+		put_str(o, "name", e->u.name);
+		break;
+	case KDX_E_GETATTR:
+		put_expr(o, "obj", e->u.get.obj);
+		put_str(o, "attr", e->u.get.attr);
+		put_span(o, "attr_span", e->u.get.attr_span);
+		break;
+	case KDX_E_INDEX:
+		put_expr(o, "obj", e->u.index.obj);
+		put_expr(o, "index", e->u.index.index);
+		break;
+	case KDX_E_CALL:
+		put_expr(o, "callee", e->u.call.callee);
+		put_str(o, "action", e->u.call.action);
+		put_str(o, "builtin", e->u.call.builtin);
+		a = json_object_new_array_ext((int)e->u.call.nargs);
+		for (size_t i = 0; i < e->u.call.nargs; i++) {
+			const kdx_expr_arg *g = &e->u.call.args[i];
+			json_object *x = json_object_new_object();
+			if (g->name) {
+				put_str(x, "name", g->name);
+				put_span(x, "name_span", g->name_span);
+			}
+			put_expr(x, "value", g->value);
+			put_span(x, "span", g->span);
+			json_object_array_add(a, x);
+		}
+		json_object_object_add(o, "args", a);
+		break;
+	case KDX_E_LIST:
+		a = json_object_new_array_ext((int)e->u.list.n);
+		for (size_t i = 0; i < e->u.list.n; i++)
+			json_object_array_add(a, expr_write(e->u.list.items[i]));
+		json_object_object_add(o, "items", a);
+		break;
+	case KDX_E_MAP:
+		a = json_object_new_array_ext((int)e->u.map.n);
+		for (size_t i = 0; i < e->u.map.n; i++) {
+			const kdx_expr_entry *en = &e->u.map.entries[i];
+			json_object *x = json_object_new_object();
+			put_str(x, "name", en->name);
+			put_expr(x, "key", en->key);
+			put_expr(x, "value", en->value);
+			put_span(x, "span", en->span);
+			json_object_array_add(a, x);
+		}
+		json_object_object_add(o, "entries", a);
+		break;
+	case KDX_E_FOR_LIST:
+	case KDX_E_FOR_MAP:
+		put_str(o, "var1", e->u.comp->var1);
+		put_str(o, "var2", e->u.comp->var2);
+		put_expr(o, "coll", e->u.comp->coll);
+		put_expr(o, "key", e->u.comp->key);
+		put_expr(o, "value", e->u.comp->value);
+		put_expr(o, "cond", e->u.comp->cond);
+		break;
+	case KDX_E_COND:
+		put_expr(o, "cond", e->u.cond.cond);
+		put_expr(o, "then", e->u.cond.then);
+		put_expr(o, "otherwise", e->u.cond.otherwise);
+		break;
+	case KDX_E_UNARY:
+		put_str(o, "op", op_names[e->u.unary.op]);
+		put_expr(o, "operand", e->u.unary.operand);
+		break;
+	case KDX_E_BINARY:
+		put_str(o, "op", op_names[e->u.binary.op]);
+		put_expr(o, "lhs", e->u.binary.lhs);
+		put_expr(o, "rhs", e->u.binary.rhs);
+		break;
+	}
+	return o;
+}
+
+static kdx_expr *expr_read(reader *r, json_object *o);
+
+/* A member holding an expression: NULL when absent, and then an error unless optional. */
+static kdx_expr *rexpr(reader *r, json_object *o, const char *key, bool optional)
+{
+	json_object *v = get(o, key);
+	if (!v) {
+		if (!optional) {
+			strbuf msg = STRBUF_INIT;
+			json_object *kind = get(o, "e");
+			strbuf_addf(&msg, "a '%s' expression has no '%s'",
+				    kind ? json_object_get_string(kind) : "?", key);
+			bad(r, msg.buf);
+			strbuf_release(&msg);
+		}
+		return NULL;
+	}
+	return expr_read(r, v);
+}
+
+/* A name member that must be there (a NAME's name, an attribute, a comprehension's
+ * variable). */
+static const char *rname(reader *r, json_object *o, const char *key)
+{
+	const char *s = rstr(r, o, key);
+	if (!s) {
+		strbuf msg = STRBUF_INIT;
+		strbuf_addf(&msg, "an expression has no '%s'", key);
+		bad(r, msg.buf);
+		strbuf_release(&msg);
+	}
+	return s;
+}
+
+static kdx_expr_op rop(reader *r, json_object *o, bool unary)
+{
+	kdx_expr_op op = (kdx_expr_op)renum(r, o, "op", op_names, NNAMES(op_names), -1);
+	if ((int)op < 0 || unary != (op == KDX_XOP_NOT || op == KDX_XOP_NEG)) {
+		bad(r, unary ? "a unary expression needs op 'not' or 'neg'"
+			     : "a binary expression needs a binary op");
+		return unary ? KDX_XOP_NOT : KDX_XOP_EQ;
+	}
+	return op;
+}
+
+static kdx_expr *expr_read(reader *r, json_object *o)
+{
+	kdx_expr *e = kdx_arena_alloc(r->a, sizeof(*e));
+	if (!json_object_is_type(o, json_type_object)) {
+		bad(r, "an expression must be an object");
+		return e;
+	}
+	int k = renum(r, o, "e", expr_names, NNAMES(expr_names), -1);
+	if (k < 0) {
+		if (!get(o, "e"))
+			bad(r, "an expression has no kind ('e')");
+		return e;
+	}
+	e->kind = (kdx_expr_kind)k;
+	e->span = rspan(o, "span");
+	json_object *a;
+	size_t n;
+	switch (e->kind) {
+	case KDX_E_STRING:
+		a = rarray(r, o, "parts", &n);
+		e->u.str.n = n;
+		e->u.str.parts = kdx_arena_alloc(r->a, (n + 1) * sizeof(*e->u.str.parts));
+		for (size_t i = 0; i < n; i++) {
+			json_object *x = json_object_array_get_idx(a, i), *t = get(x, "text");
+			kdx_expr_strpart *p = &e->u.str.parts[i];
+			p->span = rspan(x, "span");
+			if (t && json_object_is_type(t, json_type_string)) {
+				p->len = (size_t)json_object_get_string_len(t);
+				p->text = kdx_arena_strndup(r->a, json_object_get_string(t), p->len);
+			} else {
+				p->expr = rexpr(r, x, "expr", false);
+			}
+		}
+		break;
+	case KDX_E_NUMBER:
+	case KDX_E_DURATION:
+	case KDX_E_PERCENT:
+	case KDX_E_BOOL:
+	case KDX_E_NULL:
+		e->u.lit = value_read(r, get(o, "value"));
+		if (e->u.lit->kind != literal_kinds[e->kind]) {
+			strbuf msg = STRBUF_INIT;
+			strbuf_addf(&msg, "a %s literal holds another kind of value", expr_names[e->kind]);
+			bad(r, msg.buf);
+			strbuf_release(&msg);
+		}
+		break;
+	case KDX_E_NAME:
+		e->u.name = rname(r, o, "name");
+		break;
+	case KDX_E_GETATTR:
+		e->u.get.obj = rexpr(r, o, "obj", false);
+		e->u.get.attr = rname(r, o, "attr");
+		e->u.get.attr_span = rspan(o, "attr_span");
+		break;
+	case KDX_E_INDEX:
+		e->u.index.obj = rexpr(r, o, "obj", false);
+		e->u.index.index = rexpr(r, o, "index", false);
+		break;
+	case KDX_E_CALL:
+		e->u.call.callee = rexpr(r, o, "callee", false);
+		e->u.call.action = rstr(r, o, "action");
+		e->u.call.builtin = rstr(r, o, "builtin");
+		a = rarray(r, o, "args", &n);
+		e->u.call.nargs = n;
+		e->u.call.args = kdx_arena_alloc(r->a, (n + 1) * sizeof(*e->u.call.args));
+		for (size_t i = 0; i < n; i++) {
+			json_object *x = json_object_array_get_idx(a, i);
+			e->u.call.args[i] = (kdx_expr_arg){
+				.name = rstr(r, x, "name"), .name_span = rspan(x, "name_span"),
+				.value = rexpr(r, x, "value", false), .span = rspan(x, "span"),
+			};
+		}
+		break;
+	case KDX_E_LIST:
+		a = rarray(r, o, "items", &n);
+		e->u.list.n = n;
+		e->u.list.items = kdx_arena_alloc(r->a, (n + 1) * sizeof(kdx_expr *));
+		for (size_t i = 0; i < n; i++)
+			e->u.list.items[i] = expr_read(r, json_object_array_get_idx(a, i));
+		break;
+	case KDX_E_MAP:
+		a = rarray(r, o, "entries", &n);
+		e->u.map.n = n;
+		e->u.map.entries = kdx_arena_alloc(r->a, (n + 1) * sizeof(*e->u.map.entries));
+		for (size_t i = 0; i < n; i++) {
+			json_object *x = json_object_array_get_idx(a, i);
+			kdx_expr_entry *en = &e->u.map.entries[i];
+			en->name = rstr(r, x, "name");
+			en->key = rexpr(r, x, "key", en->name != NULL);
+			en->value = rexpr(r, x, "value", false);
+			en->span = rspan(x, "span");
+		}
+		break;
+	case KDX_E_FOR_LIST:
+	case KDX_E_FOR_MAP:
+		e->u.comp = kdx_arena_alloc(r->a, sizeof(*e->u.comp));
+		*e->u.comp = (kdx_expr_comp){
+			.var1 = rname(r, o, "var1"), .var2 = rstr(r, o, "var2"),
+			.coll = rexpr(r, o, "coll", false),
+			.key = rexpr(r, o, "key", e->kind == KDX_E_FOR_LIST),
+			.value = rexpr(r, o, "value", false), .cond = rexpr(r, o, "cond", true),
+		};
+		break;
+	case KDX_E_COND:
+		e->u.cond.cond = rexpr(r, o, "cond", false);
+		e->u.cond.then = rexpr(r, o, "then", false);
+		e->u.cond.otherwise = rexpr(r, o, "otherwise", false);
+		break;
+	case KDX_E_UNARY:
+		e->u.unary.op = rop(r, o, true);
+		e->u.unary.operand = rexpr(r, o, "operand", false);
+		break;
+	case KDX_E_BINARY:
+		e->u.binary.op = rop(r, o, false);
+		e->u.binary.lhs = rexpr(r, o, "lhs", false);
+		e->u.binary.rhs = rexpr(r, o, "rhs", false);
+		break;
+	}
+	return e;
+}
+
+void kdx_expr_write(strbuf *out, const kdx_expr *e)
+{
+	json_object *o = expr_write(e);
+	strbuf_addstr(out, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+							   JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
+
+int kdx_expr_read(const char *text, size_t len, kdx_arena *a, kdx_expr **out, strbuf *err)
+{
+	*out = NULL;
+	json_object *o = parse(text, len, EXPR_MAX_DEPTH, err);
+	if (!o)
+		return -1;
+	reader r = { .a = a, .err = err, .path = STRBUF_INIT };
+	kdx_expr *e = expr_read(&r, o);
+	json_object_put(o);
+	strbuf_release(&r.path);
+	if (r.failed)
+		return -1;
+	*out = e;
+	return 0;
 }
 
 /* ---- effects and edges ---- */
@@ -613,15 +957,9 @@ static void at(reader *r, const char *what, size_t i)
 int kdx_plan_read(const char *text, size_t len, kdx_arena *a, kdx_plan **out, strbuf *err)
 {
 	*out = NULL;
-	json_tokener *tok = json_tokener_new();
-	json_object *o = json_tokener_parse_ex(tok, text, (int)len);
-	enum json_tokener_error je = json_tokener_get_error(tok);
-	json_tokener_free(tok);
-	if (!o || je != json_tokener_success) {
-		strbuf_addf(err, "not JSON: %s", json_tokener_error_desc(je));
-		json_object_put(o);
+	json_object *o = parse(text, len, JSON_TOKENER_DEFAULT_DEPTH, err);
+	if (!o)
 		return -1;
-	}
 	reader r = { .a = a, .err = err, .path = STRBUF_INIT };
 	json_object *ver = get(o, "kdx_plan_ir");
 	if (!ver || json_object_get_int(ver) != KDX_PLAN_IR_VERSION) {

@@ -5,7 +5,8 @@
  * order); spans are [file, start, end] indexes into the compilation's sources.
  *
  * Not (yet) in the document: a step's body (kdx_step.body, still AST plus bound values,
- * see compile.h); a plan read back has body NULL. kdx_plan_read() allocates everything in
+ * see compile.h); a plan read back has body NULL. Expressions (kdx_expr) have their own
+ * writer and reader below, for the statement IR to embed (docs/architecture.md, 3.). kdx_plan_read() allocates everything in
  * the arena it is given; the plan lives as long as that arena. Nothing here prints. */
 #ifndef KDX_PLAN_IO_H
 #define KDX_PLAN_IO_H
@@ -20,5 +21,13 @@ void kdx_plan_write(strbuf *out, const kdx_plan *p);
 /* Read a document kdx_plan_write() wrote. Returns 0 with *out allocated in a, or -1 with
  * err saying what is wrong where ("steps[3].effects[0]: kind 'teleport' is unknown"). */
 int kdx_plan_read(const char *text, size_t len, kdx_arena *a, kdx_plan **out, strbuf *err);
+
+/* One expression (plan.h's kdx_expr) as a JSON object, and back: kinds, operators, spans,
+ * literal values with their kinds, string parts byte for byte, calls with what they
+ * resolved to. The statement IR will embed these in the plan document (issue #13 item 3).
+ * kdx_expr_read() allocates in a; -1 with err saying what is wrong ("a 'binary'
+ * expression has no 'rhs'"). */
+void kdx_expr_write(strbuf *out, const kdx_expr *e);
+int kdx_expr_read(const char *text, size_t len, kdx_arena *a, kdx_expr **out, strbuf *err);
 
 #endif

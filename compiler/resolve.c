@@ -52,24 +52,29 @@ const kdx_ast_decl *kdx_resolve_type_decl(const kdx_module *scope, const kdx_ast
 	return d;
 }
 
-const kdx_ast_decl *kdx_resolve_action(const kdx_module *scope, const kdx_ast_expr *callee,
-				       const kdx_module **owner)
+const kdx_ast_decl *kdx_resolve_action_named(const kdx_module *scope, const char *module,
+					     const char *name, const kdx_module **owner)
 {
 	const kdx_module *m = scope;
-	const char *name;
-	if (callee->kind == KDX_AST_E_NAME) {
-		name = callee->u.name;
-	} else if (callee->kind == KDX_AST_E_GETATTR && callee->u.get.obj->kind == KDX_AST_E_NAME) {
-		const kdx_import *im = kdx_module_import(scope, callee->u.get.obj->u.name);
+	if (module) {
+		const kdx_import *im = kdx_module_import(scope, module);
 		m = im ? im->mod : NULL;
-		name = callee->u.get.attr.name;
-	} else {
-		return NULL;
 	}
 	const kdx_ast_decl *d = kdx_module_action(m, name);
 	if (d && owner)
 		*owner = m;
 	return d;
+}
+
+const kdx_ast_decl *kdx_resolve_action(const kdx_module *scope, const kdx_ast_expr *callee,
+				       const kdx_module **owner)
+{
+	if (callee->kind == KDX_AST_E_NAME)
+		return kdx_resolve_action_named(scope, NULL, callee->u.name, owner);
+	if (callee->kind == KDX_AST_E_GETATTR && callee->u.get.obj->kind == KDX_AST_E_NAME)
+		return kdx_resolve_action_named(scope, callee->u.get.obj->u.name,
+						callee->u.get.attr.name, owner);
+	return NULL;
 }
 
 static const char *const class_names[] = {

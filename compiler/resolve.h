@@ -59,6 +59,9 @@ const kdx_ast_decl *kdx_resolve_type_decl(const kdx_module *scope, const kdx_ast
 /* The action a callee names from `scope` (name, or alias.name), or NULL. */
 const kdx_ast_decl *kdx_resolve_action(const kdx_module *scope, const kdx_ast_expr *callee,
 				       const kdx_module **owner);
+/* The same by names: `name` (module NULL) or `module.name`, module an import's alias. */
+const kdx_ast_decl *kdx_resolve_action_named(const kdx_module *scope, const char *module,
+					     const char *name, const kdx_module **owner);
 /* An action whose `effect` lists only read(...) / observe_*(...): its requests are reads. */
 bool kdx_action_reads_only(const kdx_ast_decl *action);
 /* An action that changes something outside kdx: an effect other than reads, or an empty

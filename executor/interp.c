@@ -135,16 +135,26 @@ void kdx_interp_evaluator(kdx_interp *in, kdx_eval *ev, const kdx_module *module
 	ev->now_s = in->rt->now_s;
 }
 
-/* Evaluate e; with seen, also the operands of e if it is a comparison (NULL: a side not
+/* The source text of span, or "(expression)" when it is not in the sources. */
+static void span_text(const kdx_interp *in, kdx_span sp, strbuf *out)
+{
+	const kdx_sources *s = &in->rt->comp->sources;
+	if (sp.file < s->n && sp.end <= s->files[sp.file].len)
+		strbuf_add(out, s->files[sp.file].text + sp.start, sp.end - sp.start);
+	else
+		strbuf_addstr(out, "(expression)");
+}
+
+/* Evaluate x; with seen, also the operands of x if it is a comparison (NULL: a side not
  * evaluated), for a `wait until`'s "last seen". */
-static int eval_watch(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
-		      const kdx_ast_expr *e, kdx_value **out, kdx_value **seen)
+static int eval_x(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
+		  const kdx_expr *x, kdx_value **out, kdx_value **seen)
 {
 	kdx_eval ev;
 	kdx_interp_evaluator(in, &ev, mod);
 	if (seen)
-		ev.watch = e;
-	int r = kdx_eval_expr(&ev, env ? env : in->rt->comp->genv, e, out);
+		ev.watch = x;
+	int r = kdx_eval_expr(&ev, env ? env : in->rt->comp->genv, x, out);
 	if (seen) {
 		seen[0] = ev.seen[0];
 		seen[1] = ev.seen[1];
@@ -152,7 +162,10 @@ static int eval_watch(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
 	if (r > 0) {
 		strbuf_reset(&in->err);
 		strbuf_addstr(&in->err, "a value is not known at run time: ");
-		kdx_interp_expr_text(in, e, &in->err);
+		if (x)
+			span_text(in, x->span, &in->err);
+		else
+			strbuf_addstr(&in->err, "(expression)");
 		return -1;
 	}
 	if (r < 0 && !in->err.len)
@@ -160,10 +173,16 @@ static int eval_watch(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
 	return r;
 }
 
+/* e as plan data, lowered in the module it is evaluated in (as kdx_eval_ast does). */
+static const kdx_expr *lowered(kdx_interp *in, const kdx_module *mod, const kdx_ast_expr *e)
+{
+	return kdx_expr_lower(&in->arena, mod ? mod : in->rt->comp->prog->main, e);
+}
+
 static int eval_in(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
 		   const kdx_ast_expr *e, kdx_value **out)
 {
-	return eval_watch(in, mod, env, e, out, NULL);
+	return eval_x(in, mod, env, lowered(in, mod, e), out, NULL);
 }
 
 int kdx_interp_eval(kdx_interp *in, const kdx_env *env, const kdx_ast_expr *e, kdx_value **out)
@@ -173,10 +192,8 @@ int kdx_interp_eval(kdx_interp *in, const kdx_env *env, const kdx_ast_expr *e, k
 
 void kdx_interp_expr_text(const kdx_interp *in, const kdx_ast_expr *e, strbuf *out)
 {
-	const kdx_sources *s = &in->rt->comp->sources;
-	if (e && e->span.file < s->n && e->span.end <= s->files[e->span.file].len)
-		strbuf_add(out, s->files[e->span.file].text + e->span.start,
-			   e->span.end - e->span.start);
+	if (e)
+		span_text(in, e->span, out);
 	else
 		strbuf_addstr(out, "(expression)");
 }
@@ -239,7 +256,7 @@ int kdx_interp_bind(kdx_interp *in, const kdx_bound_call *bc, const kdx_env *sco
 			/* a run-time argument is written in the caller's scope: the runbook for a
 			 * step's call, the action's own module for its `undo` */
 			const kdx_module *mod = scope ? bc->module : NULL;
-			if (eval_in(in, mod, scope, bc->arg_exprs[i], &v) < 0)
+			if (eval_x(in, mod, scope, bc->arg_exprs[i], &v, NULL) < 0)
 				return -1;
 			const kdx_ast_param *p = &bc->decl->params[i];
 			v = coerce(in, p->type, v);
@@ -299,7 +316,7 @@ static int duration_of(kdx_interp *in, const kdx_module *mod, const kdx_env *env
 /* What a poll that did not meet its condition saw, for "last seen" (#20.8): what a host
  * function reported (an http check's URL and status), else, for a comparison, the value of
  * each side that is not a literal ("autoscaling.in_service(fleet[target]) = 1"), as the
- * poll's one evaluation saw them (seen[], from eval_watch): nothing is read again. */
+ * poll's one evaluation saw them (seen[], from eval_x): nothing is read again. */
 static void observation(kdx_interp *in, const kdx_ast_expr *e, kdx_value *const *seen,
 			strbuf *out)
 {
@@ -390,6 +407,7 @@ int kdx_interp_wait_until(kdx_interp *in, const kdx_module *mod, const kdx_env *
 	int64_t start = in->hooks->now_ms(in);
 	int rc = -1;
 	strbuf seen = STRBUF_INIT;
+	const kdx_expr *cond = lowered(in, mod, it->expr); /* once, not per poll */
 	for (unsigned k = 1;; k++) {
 		kdx_value *v, *sides[2] = { NULL, NULL };
 		strbuf_reset(&in->observed);
@@ -398,7 +416,7 @@ int kdx_interp_wait_until(kdx_interp *in, const kdx_module *mod, const kdx_env *
 		 * seen" is what this evaluation saw (sides), not a second read */
 		kdx_readcache *once = kdx_readcache_new();
 		in->poll_reads = once;
-		int erc = eval_watch(in, mod, env, it->expr, &v, sides);
+		int erc = eval_x(in, mod, env, cond, &v, sides);
 		in->poll_reads = NULL;
 		kdx_readcache_free(once);
 		if (erc < 0)
@@ -477,7 +495,7 @@ static int call_provider(kdx_interp *in, const kdx_module *mod, const kdx_env *e
 	kdx_value *input = NULL;
 	kdx_eval ev;
 	kdx_interp_evaluator(in, &ev, mod);
-	if (it->input && kdx_eval_expr(&ev, env, it->input, &input) != 0) {
+	if (it->input && kdx_eval_ast(&ev, env, it->input, &input) != 0) {
 		if (!in->err.len)
 			strbuf_addf(&in->err, "the input of %s %s%s%s is not known", prov, a,
 				    aws ? " " : "", aws ? b : "");
@@ -592,7 +610,7 @@ int kdx_interp_call_named(kdx_interp *in, const char *qualified, kdx_value **arg
 		bc->nargs = nargs;
 		bc->params = KDX_NEWN(&in->arena, const char *, nargs + 1);
 		bc->args = KDX_NEWN(&in->arena, kdx_value *, nargs + 1);
-		bc->arg_exprs = KDX_NEWN(&in->arena, const kdx_ast_expr *, nargs + 1);
+		bc->arg_exprs = KDX_NEWN(&in->arena, const kdx_expr *, nargs + 1);
 		for (size_t k = 0; k < nargs; k++) {
 			bc->params[k] = act->params[k].name.name;
 			bc->args[k] = args[k];

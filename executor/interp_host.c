@@ -56,7 +56,7 @@ int kdx_interp_eval_step(kdx_interp *in, const kdx_step_body *b, const kdx_ast_e
 {
 	kdx_eval ev;
 	kdx_interp_evaluator(in, &ev, b ? b->module : NULL);
-	int r = kdx_eval_expr(&ev, b && b->env ? b->env : in->rt->comp->genv, e, out);
+	int r = kdx_eval_ast(&ev, b && b->env ? b->env : in->rt->comp->genv, e, out);
 	if (r > 0) {
 		strbuf_reset(&in->err);
 		strbuf_addstr(&in->err, "a value is not known at run time: ");

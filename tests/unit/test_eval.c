@@ -1,5 +1,6 @@
 /* Unit tests for compiler/eval: constant evaluation with units, comprehensions,
- * interpolation, built-ins, and the errors of each. */
+ * interpolation, built-ins, and the errors of each; expressions as plan data, read back
+ * from their JSON without any AST, and the watched comparison of a `wait until`. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,6 +11,7 @@
 
 #include "compiler/compile.h"
 #include "compiler/eval.h"
+#include "compiler/plan_io.h"
 #include "grammar/parse.h"
 
 typedef struct fixture {
@@ -64,7 +66,7 @@ static int ev(fixture *f, const kdx_env *env, const char *expr)
 	assert_int_equal(prc, 0);
 	size_t before = f->diags.n;
 	kdx_value *v = NULL;
-	int r = kdx_eval_expr(&f->ev, env, file->decls[0]->value, &v);
+	int r = kdx_eval_ast(&f->ev, env, file->decls[0]->value, &v);
 	if (r == 0)
 		kdx_value_format(&f->out, v);
 	else if (r < 0 && f->diags.n > before)
@@ -262,10 +264,50 @@ static void test_fail_and_rmw_builtins(void **state)
 	assert_int_equal(ev(f, NULL, "join([1], \", \")"), -1);
 }
 
+/* The evaluator reads plan data: an expression lowered, written as JSON, read back into
+ * another arena (no AST behind it), evaluated; the watched comparison leaves both sides. */
+static void test_plan_data(void **state)
+{
+	fixture *f = *state;
+	kdx_value *lag = kdx_value_duration(&f->arena, 90000);
+	kdx_env env = { NULL, kdx_intern_str(&f->intern, "lag"), lag };
+	const char *src = "output v = lag <= 2m && \"${lag}\" != \"\" ? length([1, 2, 3]) * 10% : 0%\n";
+	kdx_ast_file *file;
+	assert_int_equal(kdx_parse_string(&f->arena, &f->intern, &f->src, "t.kdx", src,
+					  strlen(src), &f->diags, &file), 0);
+	strbuf doc = STRBUF_INIT, err = STRBUF_INIT;
+	kdx_expr_write(&doc, kdx_expr_lower(&f->arena, &f->mod, file->decls[0]->value));
+	kdx_arena a;
+	kdx_arena_init(&a);
+	kdx_expr *x;
+	if (kdx_expr_read(doc.buf, doc.len, &a, &x, &err))
+		fail_msg("%s", err.buf);
+	kdx_value *v;
+	assert_int_equal(kdx_eval_expr(&f->ev, &env, x, &v), 0);
+	strbuf_reset(&f->out);
+	kdx_value_format(&f->out, v);
+	assert_string_equal(f->out.buf, "30%");
+	/* the comparison inside the condition, watched: its two sides as evaluated */
+	const kdx_expr *cmp = x->u.cond.cond->u.binary.lhs;
+	assert_int_equal(cmp->kind, KDX_E_BINARY);
+	assert_int_equal(cmp->u.binary.op, KDX_XOP_LE);
+	f->ev.watch = cmp;
+	assert_int_equal(kdx_eval_expr(&f->ev, &env, x, &v), 0);
+	assert_non_null(f->ev.seen[0]);
+	assert_non_null(f->ev.seen[1]);
+	assert_int_equal(f->ev.seen[0]->u.ms, 90000);
+	assert_int_equal(f->ev.seen[1]->u.ms, 120000);
+	f->ev.watch = NULL;
+	kdx_arena_release(&a);
+	strbuf_release(&doc);
+	strbuf_release(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_units, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_plan_data, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unit_errors, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_collections, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_names_and_unknowns, setup, teardown),

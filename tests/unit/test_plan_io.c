@@ -1,6 +1,7 @@
 /* Unit tests for compiler/plan_io: the plan IR written and read back exactly (the KALDRIX
- * runbooks and every example, field by field), and documents that are refused with a
- * message that says where. */
+ * runbooks and every example, field by field), every expression of those runbooks and of
+ * the modules they import lowered to kdx_expr (compiler/lower_expr.c) and read back
+ * exactly, and documents that are refused with a message that says where. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -12,7 +13,9 @@
 #include <unistd.h>
 
 #include "compiler/compile.h"
+#include "compiler/lower.h"
 #include "compiler/plan_io.h"
+#include "compiler/resolve.h"
 
 static void same_span(kdx_span a, kdx_span b)
 {
@@ -265,17 +268,404 @@ static void test_round_trip(void **state)
 	}
 }
 
-static void refused(const char *doc, const char *want)
+/* ---- expressions ---- */
+
+/* Two kdx_exprs, member by member (a read-back one against the one written). */
+static void same_expr(const kdx_expr *a, const kdx_expr *b)
+{
+	if (!a || !b) {
+		assert_ptr_equal(a, b);
+		return;
+	}
+	assert_int_equal(a->kind, b->kind);
+	same_span(a->span, b->span);
+	switch (a->kind) {
+	case KDX_E_STRING:
+		assert_int_equal(a->u.str.n, b->u.str.n);
+		for (size_t i = 0; i < a->u.str.n; i++) {
+			const kdx_expr_strpart *p = &a->u.str.parts[i], *q = &b->u.str.parts[i];
+			same_span(p->span, q->span);
+			same_expr(p->expr, q->expr);
+			assert_int_equal(p->len, q->len);
+			if (!p->expr)
+				assert_memory_equal(p->text, q->text, p->len + 1);
+		}
+		break;
+	case KDX_E_NUMBER:
+	case KDX_E_DURATION:
+	case KDX_E_PERCENT:
+	case KDX_E_BOOL:
+	case KDX_E_NULL:
+		same_value(a->u.lit, b->u.lit);
+		if (a->u.lit->kind == KDX_V_NUMBER || a->u.lit->kind == KDX_V_PERCENT)
+			assert_memory_equal(&a->u.lit->u.num, &b->u.lit->u.num, sizeof(double));
+		break;
+	case KDX_E_NAME:
+		assert_string_equal(a->u.name, b->u.name);
+		break;
+	case KDX_E_GETATTR:
+		same_expr(a->u.get.obj, b->u.get.obj);
+		assert_string_equal(a->u.get.attr, b->u.get.attr);
+		same_span(a->u.get.attr_span, b->u.get.attr_span);
+		break;
+	case KDX_E_INDEX:
+		same_expr(a->u.index.obj, b->u.index.obj);
+		same_expr(a->u.index.index, b->u.index.index);
+		break;
+	case KDX_E_CALL:
+		same_expr(a->u.call.callee, b->u.call.callee);
+		same_str(a->u.call.action, b->u.call.action);
+		same_str(a->u.call.builtin, b->u.call.builtin);
+		assert_int_equal(a->u.call.nargs, b->u.call.nargs);
+		for (size_t i = 0; i < a->u.call.nargs; i++) {
+			const kdx_expr_arg *x = &a->u.call.args[i], *y = &b->u.call.args[i];
+			same_str(x->name, y->name);
+			if (x->name)
+				same_span(x->name_span, y->name_span);
+			same_expr(x->value, y->value);
+			same_span(x->span, y->span);
+		}
+		break;
+	case KDX_E_LIST:
+		assert_int_equal(a->u.list.n, b->u.list.n);
+		for (size_t i = 0; i < a->u.list.n; i++)
+			same_expr(a->u.list.items[i], b->u.list.items[i]);
+		break;
+	case KDX_E_MAP:
+		assert_int_equal(a->u.map.n, b->u.map.n);
+		for (size_t i = 0; i < a->u.map.n; i++) {
+			const kdx_expr_entry *x = &a->u.map.entries[i], *y = &b->u.map.entries[i];
+			same_str(x->name, y->name);
+			same_expr(x->key, y->key);
+			same_expr(x->value, y->value);
+			same_span(x->span, y->span);
+		}
+		break;
+	case KDX_E_FOR_LIST:
+	case KDX_E_FOR_MAP:
+		same_str(a->u.comp->var1, b->u.comp->var1);
+		same_str(a->u.comp->var2, b->u.comp->var2);
+		same_expr(a->u.comp->coll, b->u.comp->coll);
+		same_expr(a->u.comp->key, b->u.comp->key);
+		same_expr(a->u.comp->value, b->u.comp->value);
+		same_expr(a->u.comp->cond, b->u.comp->cond);
+		break;
+	case KDX_E_COND:
+		same_expr(a->u.cond.cond, b->u.cond.cond);
+		same_expr(a->u.cond.then, b->u.cond.then);
+		same_expr(a->u.cond.otherwise, b->u.cond.otherwise);
+		break;
+	case KDX_E_UNARY:
+		assert_int_equal(a->u.unary.op, b->u.unary.op);
+		same_expr(a->u.unary.operand, b->u.unary.operand);
+		break;
+	case KDX_E_BINARY:
+		assert_int_equal(a->u.binary.op, b->u.binary.op);
+		same_expr(a->u.binary.lhs, b->u.binary.lhs);
+		same_expr(a->u.binary.rhs, b->u.binary.rhs);
+		break;
+	}
+}
+
+/* What the corpus covers: kinds, operators, and calls of each resolution. */
+typedef struct expr_cover {
+	bool kinds[KDX_E_BINARY + 1];
+	bool ops[KDX_XOP_OR + 1];
+	bool action, builtin, named_arg, interpolated, computed_key, two_vars;
+	size_t n;
+	kdx_arena *arena;  /* for the qualified names the test builds */
+} expr_cover;
+
+/* A lowered expression against the AST it came from, in module m: the same shape, spans,
+ * names and literal values, and each call resolved as the evaluator resolves it. */
+static void lowered_from(const kdx_ast_expr *a, const kdx_expr *x, const kdx_module *m,
+			 expr_cover *cv)
+{
+	if (!a) {
+		assert_null(x);
+		return;
+	}
+	assert_non_null(x);
+	assert_int_equal((int)a->kind, (int)x->kind);
+	same_span(a->span, x->span);
+	cv->kinds[x->kind] = true;
+	cv->n++;
+	switch (a->kind) {
+	case KDX_AST_E_STRING:
+		assert_int_equal(a->u.str.n, x->u.str.n);
+		for (size_t i = 0; i < a->u.str.n; i++) {
+			cv->interpolated |= a->u.str.parts[i].expr != NULL;
+			same_span(a->u.str.parts[i].span, x->u.str.parts[i].span);
+			assert_int_equal(a->u.str.parts[i].len, x->u.str.parts[i].len);
+			lowered_from(a->u.str.parts[i].expr, x->u.str.parts[i].expr, m, cv);
+		}
+		break;
+	case KDX_AST_E_NUMBER:
+		assert_int_equal(x->u.lit->kind, KDX_V_NUMBER);
+		assert_memory_equal(&a->u.num.value, &x->u.lit->u.num, sizeof(double));
+		break;
+	case KDX_AST_E_PERCENT:
+		assert_int_equal(x->u.lit->kind, KDX_V_PERCENT);
+		assert_memory_equal(&a->u.num.value, &x->u.lit->u.num, sizeof(double));
+		break;
+	case KDX_AST_E_DURATION:
+		assert_int_equal(x->u.lit->kind, KDX_V_DURATION);
+		assert_int_equal(a->u.dur.ms, x->u.lit->u.ms);
+		break;
+	case KDX_AST_E_BOOL:
+		assert_int_equal(x->u.lit->kind, KDX_V_BOOL);
+		assert_int_equal(a->u.b, x->u.lit->u.b);
+		break;
+	case KDX_AST_E_NULL:
+		assert_int_equal(x->u.lit->kind, KDX_V_NULL);
+		break;
+	case KDX_AST_E_NAME:
+		assert_ptr_equal(a->u.name, x->u.name);
+		break;
+	case KDX_AST_E_GETATTR:
+		assert_ptr_equal(a->u.get.attr.name, x->u.get.attr);
+		lowered_from(a->u.get.obj, x->u.get.obj, m, cv);
+		break;
+	case KDX_AST_E_INDEX:
+		lowered_from(a->u.index.obj, x->u.index.obj, m, cv);
+		lowered_from(a->u.index.index, x->u.index.index, m, cv);
+		break;
+	case KDX_AST_E_CALL: {
+		const kdx_module *owner;
+		const kdx_ast_decl *act = kdx_resolve_action(m, a->u.call.callee, &owner);
+		if (x->u.call.builtin) {
+			assert_int_equal(a->u.call.callee->kind, KDX_AST_E_NAME);
+			assert_string_equal(a->u.call.callee->u.name, x->u.call.builtin);
+			assert_null(x->u.call.action);
+			cv->builtin = true;
+		} else if (act) {
+			const char *q = kdx_qualified(cv->arena, owner, act->name.name);
+			assert_non_null(x->u.call.action);
+			assert_string_equal(q, x->u.call.action);
+			cv->action = true;
+		} else {
+			assert_null(x->u.call.action);
+		}
+		lowered_from(a->u.call.callee, x->u.call.callee, m, cv);
+		assert_int_equal(a->u.call.nargs, x->u.call.nargs);
+		for (size_t i = 0; i < a->u.call.nargs; i++) {
+			assert_ptr_equal(a->u.call.args[i].name.name, x->u.call.args[i].name);
+			cv->named_arg |= x->u.call.args[i].name != NULL;
+			same_span(a->u.call.args[i].span, x->u.call.args[i].span);
+			lowered_from(a->u.call.args[i].value, x->u.call.args[i].value, m, cv);
+		}
+		break;
+	}
+	case KDX_AST_E_LIST:
+		assert_int_equal(a->u.list.n, x->u.list.n);
+		for (size_t i = 0; i < a->u.list.n; i++)
+			lowered_from(a->u.list.items[i], x->u.list.items[i], m, cv);
+		break;
+	case KDX_AST_E_MAP:
+		assert_int_equal(a->u.map.n, x->u.map.n);
+		for (size_t i = 0; i < a->u.map.n; i++) {
+			const kdx_ast_entry *en = &a->u.map.entries[i];
+			bool ident = en->key_kind == KDX_AST_KEY_IDENT;
+			cv->computed_key |= en->key_kind == KDX_AST_KEY_EXPR;
+			assert_ptr_equal(ident ? en->ident.name : NULL, x->u.map.entries[i].name);
+			lowered_from(ident ? NULL : en->key, x->u.map.entries[i].key, m, cv);
+			lowered_from(en->value, x->u.map.entries[i].value, m, cv);
+		}
+		break;
+	case KDX_AST_E_FOR_LIST:
+	case KDX_AST_E_FOR_MAP:
+		assert_ptr_equal(a->u.comp->var1.name, x->u.comp->var1);
+		assert_ptr_equal(a->u.comp->var2.name, x->u.comp->var2);
+		cv->two_vars |= x->u.comp->var2 != NULL;
+		lowered_from(a->u.comp->coll, x->u.comp->coll, m, cv);
+		lowered_from(a->u.comp->key, x->u.comp->key, m, cv);
+		lowered_from(a->u.comp->value, x->u.comp->value, m, cv);
+		lowered_from(a->u.comp->cond, x->u.comp->cond, m, cv);
+		break;
+	case KDX_AST_E_COND:
+		lowered_from(a->u.cond.cond, x->u.cond.cond, m, cv);
+		lowered_from(a->u.cond.then, x->u.cond.then, m, cv);
+		lowered_from(a->u.cond.otherwise, x->u.cond.otherwise, m, cv);
+		break;
+	case KDX_AST_E_UNARY:
+		assert_int_equal((int)a->u.unary.op, (int)x->u.unary.op);
+		cv->ops[x->u.unary.op] = true;
+		lowered_from(a->u.unary.operand, x->u.unary.operand, m, cv);
+		break;
+	case KDX_AST_E_BINARY:
+		assert_int_equal((int)a->u.binary.op, (int)x->u.binary.op);
+		cv->ops[x->u.binary.op] = true;
+		lowered_from(a->u.binary.lhs, x->u.binary.lhs, m, cv);
+		lowered_from(a->u.binary.rhs, x->u.binary.rhs, m, cv);
+		break;
+	}
+}
+
+/* One expression of module m: lowered, checked against its AST, written, read back,
+ * compared, and written again to the same bytes. */
+static void expr_round_trip(const kdx_ast_expr *e, const kdx_module *m, kdx_arena *a,
+			    expr_cover *cv)
+{
+	if (!e)
+		return;
+	kdx_expr *x = kdx_expr_lower(a, m, e);
+	lowered_from(e, x, m, cv);
+	strbuf doc = STRBUF_INIT, again = STRBUF_INIT, err = STRBUF_INIT;
+	kdx_expr_write(&doc, x);
+	kdx_expr *back;
+	if (kdx_expr_read(doc.buf, doc.len, a, &back, &err) < 0)
+		fail_msg("%s: %s", doc.buf, err.buf);
+	same_expr(x, back);
+	kdx_expr_write(&again, back);
+	assert_string_equal(doc.buf, again.buf);
+	strbuf_release(&doc);
+	strbuf_release(&again);
+	strbuf_release(&err);
+}
+
+/* Every expression a declaration holds, by the fields each item kind uses (ast.h). */
+static void decl_exprs(const kdx_ast_decl *d, const kdx_module *m, kdx_arena *a, expr_cover *cv)
+{
+	expr_round_trip(d->value, m, a, cv);
+	expr_round_trip(d->for_each, m, a, cv);
+	for (size_t i = 0; i < d->nparams; i++)
+		expr_round_trip(d->params[i].def, m, a, cv);
+	for (size_t i = 0; i < d->nitems; i++) {
+		const kdx_ast_item *it = d->items[i];
+		expr_round_trip(it->expr, m, a, cv);
+		switch (it->kind) {
+		case KDX_AST_WAIT_UNTIL:
+			expr_round_trip(it->within, m, a, cv);
+			expr_round_trip(it->every, m, a, cv);
+			break;
+		case KDX_AST_RETRY: expr_round_trip(it->backoff, m, a, cv); break;
+		case KDX_AST_DURATION: expr_round_trip(it->max, m, a, cv); break;
+		case KDX_AST_FAIL_REGION:
+		case KDX_AST_THROTTLE:
+		case KDX_AST_ALARM:
+			expr_round_trip(it->at, m, a, cv);
+			expr_round_trip(it->for_, m, a, cv);
+			break;
+		case KDX_AST_LAG: expr_round_trip(it->value, m, a, cv); break;
+		case KDX_AST_CALL: expr_round_trip(it->input, m, a, cv); break;
+		default: break;
+		}
+		for (size_t k = 0; k < it->nlist; k++)
+			expr_round_trip(it->list[k], m, a, cv);
+	}
+	for (size_t i = 0; i < d->ndecls; i++)
+		decl_exprs(d->decls[i], m, a, cv);
+}
+
+static void exprs_of(const char *path, expr_cover *cv)
+{
+	kdx_compile_opts o = { .path = path };
+	kdx_compilation c;
+	if (kdx_compile(&o, &c) || !c.prog)
+		fail_msg("%s does not compile", path);
+	kdx_arena a;
+	kdx_arena_init(&a);
+	cv->arena = &a;
+	for (size_t i = 0; i < c.prog->nmodules; i++) {
+		const kdx_module *m = c.prog->modules[i];
+		for (size_t k = 0; m->ast && k < m->ast->ndecls; k++)
+			decl_exprs(m->ast->decls[k], m, &a, cv);
+	}
+	kdx_arena_release(&a);
+	kdx_compilation_release(&c);
+}
+
+static void test_expr_round_trip(void **state)
+{
+	(void)state;
+	expr_cover cv = { 0 };
+	const char *files[] = { "plans/failover.kdx", "plans/failback.kdx", "plans/deploy.kdx",
+				"examples/approvals.kdx", "examples/data-edges.kdx",
+				"examples/fleet-for-each.kdx", "examples/lag-gated-promotion.kdx",
+				"examples/parallel-branches.kdx", "examples/scenario.kdx",
+				"examples/weighted-shift.kdx" };
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		exprs_of(files[i], &cv);
+	/* the runbooks and the stdlib modules they import hold every kind of expression */
+	for (size_t k = 0; k <= KDX_E_BINARY; k++)
+		if (!cv.kinds[k])
+			fail_msg("no expression of kind %zu in the corpus", k);
+	assert_true(cv.action && cv.builtin && cv.named_arg && cv.interpolated);
+	assert_true(cv.ops[KDX_XOP_NOT] && cv.ops[KDX_XOP_AND] && cv.ops[KDX_XOP_EQ] &&
+		    cv.ops[KDX_XOP_LE] && cv.ops[KDX_XOP_ADD]);
+	assert_true(cv.n > 1000);
+}
+
+/* The readers of a plan and of an expression, as one shape: -1 leaves *out NULL. */
+static int read_plan(const char *doc, kdx_arena *a, strbuf *err)
+{
+	kdx_plan *p;
+	int rc = kdx_plan_read(doc, strlen(doc), a, &p, err);
+	assert_true(rc < 0 ? p == NULL : p != NULL);
+	return rc;
+}
+
+static int read_expr(const char *doc, kdx_arena *a, strbuf *err)
+{
+	kdx_expr *e;
+	int rc = kdx_expr_read(doc, strlen(doc), a, &e, err);
+	assert_true(rc < 0 ? e == NULL : e != NULL);
+	return rc;
+}
+
+static void refused_by(int (*reader)(const char *, kdx_arena *, strbuf *), const char *doc,
+		       const char *want)
 {
 	kdx_arena a;
 	kdx_arena_init(&a);
 	strbuf err = STRBUF_INIT;
-	kdx_plan *p;
-	assert_int_equal(kdx_plan_read(doc, strlen(doc), &a, &p, &err), -1);
-	assert_null(p);
+	assert_int_equal(reader(doc, &a, &err), -1);
 	if (!strstr(err.buf, want))
 		fail_msg("'%s' is not in '%s'", want, err.buf);
 	strbuf_release(&err);
+	kdx_arena_release(&a);
+}
+
+static void refused(const char *doc, const char *want)
+{
+	refused_by(read_plan, doc, want);
+}
+
+static void expr_refused(const char *doc, const char *want)
+{
+	refused_by(read_expr, doc, want);
+}
+
+static void test_expr_refused(void **state)
+{
+	(void)state;
+	expr_refused("{\"e\":\"name\"", "not JSON");
+	expr_refused("[1]", "an expression must be an object");
+	expr_refused("{\"span\":[0,0,1]}", "an expression has no kind ('e')");
+	expr_refused("{\"e\":\"lambda\"}", "e 'lambda' is unknown");
+	expr_refused("{\"e\":\"binary\",\"op\":\"eq\",\"lhs\":{\"e\":\"name\",\"name\":\"a\"}}",
+		     "a 'binary' expression has no 'rhs'");
+	expr_refused("{\"e\":\"binary\",\"op\":\"not\",\"lhs\":{\"e\":\"name\",\"name\":\"a\"},"
+		     "\"rhs\":{\"e\":\"name\",\"name\":\"b\"}}",
+		     "a binary expression needs a binary op");
+	expr_refused("{\"e\":\"unary\",\"op\":\"add\",\"operand\":{\"e\":\"bool\",\"value\":true}}",
+		     "a unary expression needs op 'not' or 'neg'");
+	expr_refused("{\"e\":\"duration\",\"value\":5}", "a duration literal holds another kind");
+	expr_refused("{\"e\":\"name\"}", "an expression has no 'name'");
+	/* deeper than json-c's default 32 levels: a chain of 40 additions reads back */
+	strbuf deep = STRBUF_INIT;
+	for (int i = 0; i < 40; i++)
+		strbuf_addstr(&deep, "{\"e\":\"binary\",\"op\":\"add\",\"rhs\":{\"e\":\"number\",\"value\":1},\"lhs\":");
+	strbuf_addstr(&deep, "{\"e\":\"number\",\"value\":1}");
+	for (int i = 0; i < 40; i++)
+		strbuf_addch(&deep, '}');
+	kdx_arena a;
+	kdx_arena_init(&a);
+	strbuf err = STRBUF_INIT;
+	if (read_expr(deep.buf, &a, &err))
+		fail_msg("%s", err.buf);
+	strbuf_release(&err);
+	strbuf_release(&deep);
 	kdx_arena_release(&a);
 }
 
@@ -298,6 +688,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_expr_round_trip),
+		cmocka_unit_test(test_expr_refused),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
