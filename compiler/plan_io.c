@@ -2,6 +2,7 @@
  * reader of each part sit next to each other so that a field added to one is seen missing
  * in the other. */
 #include "plan_io.h"
+#include "../common/json.h"
 
 #include <json-c/json.h>
 #include <stdio.h>
@@ -187,21 +188,6 @@ static json_object *rarray(reader *r, json_object *o, const char *key, size_t *n
 	return v;
 }
 
-/* One JSON document of at most depth levels, or NULL with err saying why. */
-static json_object *parse(const char *text, size_t len, int depth, strbuf *err)
-{
-	json_tokener *tok = json_tokener_new_ex(depth);
-	json_object *o = json_tokener_parse_ex(tok, text, (int)len);
-	enum json_tokener_error je = json_tokener_get_error(tok);
-	json_tokener_free(tok);
-	if (!o || je != json_tokener_success) {
-		strbuf_addf(err, "not JSON: %s", json_tokener_error_desc(je));
-		json_object_put(o);
-		return NULL;
-	}
-	return o;
-}
-
 /* ---- values: tagged, so each keeps its kind ---- */
 
 static json_object *value_write(const kdx_value *v)
@@ -327,10 +313,6 @@ static const kdx_vkind literal_kinds[] = {
 	[KDX_E_NUMBER] = KDX_V_NUMBER, [KDX_E_DURATION] = KDX_V_DURATION,
 	[KDX_E_PERCENT] = KDX_V_PERCENT, [KDX_E_BOOL] = KDX_V_BOOL, [KDX_E_NULL] = KDX_V_NULL,
 };
-
-/* json-c's default of 32 levels is too few for a long chain of operators; the evaluator
- * gives up at 200 levels of expression, each of which takes at most 4 here. */
-#define EXPR_MAX_DEPTH 1024
 
 static json_object *expr_write(const kdx_expr *e);
 
@@ -622,7 +604,7 @@ void kdx_expr_write(strbuf *out, const kdx_expr *e)
 int kdx_expr_read(const char *text, size_t len, kdx_arena *a, kdx_expr **out, strbuf *err)
 {
 	*out = NULL;
-	json_object *o = parse(text, len, EXPR_MAX_DEPTH, err);
+	json_object *o = kdx_json_parse(text, len, err);
 	if (!o)
 		return -1;
 	reader r = { .a = a, .err = err, .path = STRBUF_INIT };
@@ -957,7 +939,7 @@ static void at(reader *r, const char *what, size_t i)
 int kdx_plan_read(const char *text, size_t len, kdx_arena *a, kdx_plan **out, strbuf *err)
 {
 	*out = NULL;
-	json_object *o = parse(text, len, JSON_TOKENER_DEFAULT_DEPTH, err);
+	json_object *o = kdx_json_parse(text, len, err);
 	if (!o)
 		return -1;
 	reader r = { .a = a, .err = err, .path = STRBUF_INIT };
