@@ -179,7 +179,7 @@ void kdx_json_write_pretty(strbuf *sb, const kdx_json *j)
 
 kdx_json *kdx_json_parse(const char *text, size_t len, strbuf *err)
 {
-	json_tokener *tok = json_tokener_new();
+	json_tokener *tok = json_tokener_new_ex(KDX_JSON_MAX_DEPTH);
 	kdx_json *j = json_tokener_parse_ex(tok, text, (int)len);
 	enum json_tokener_error e = json_tokener_get_error(tok);
 	size_t used = json_tokener_get_parse_end(tok);

@@ -82,7 +82,14 @@ void kdx_json_emit(strbuf *sb, kdx_json *j);
 /* The same, pretty-printed with two-space indentation. */
 void kdx_json_write_pretty(strbuf *sb, const kdx_json *j);
 
-/* Parse exactly one JSON value (trailing bytes other than white space are an error). */
+/* How deeply a document parsed here may nest: json-c's default of 32 levels is too few for
+ * a plan IR (compiler/plan_io.h), whose expressions nest (a saved plan carries it one level
+ * down); the evaluator gives up at 200 levels of expression, each of which takes at most 4
+ * levels of JSON. */
+#define KDX_JSON_MAX_DEPTH 1024
+
+/* Parse exactly one JSON value (trailing bytes other than white space are an error), at most
+ * KDX_JSON_MAX_DEPTH levels deep. */
 kdx_json *kdx_json_parse(const char *text, size_t len, strbuf *err);
 kdx_json *kdx_json_parse_str(const char *text, strbuf *err);
 

@@ -3,6 +3,7 @@
  * in the other. */
 #include "plan_io.h"
 
+#include "../common/json.h"
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
@@ -38,6 +39,13 @@ static const char *const state_names[] = {
 	[KDX_SS_PENDING] = "pending",         [KDX_SS_DONE] = "done",
 	[KDX_SS_FAILED] = "failed",           [KDX_SS_SKIPPED] = "skipped",
 	[KDX_SS_ROLLED_BACK] = "rolled_back", [KDX_SS_NOT_UNDONE] = "not_undone",
+};
+
+static const char *const stmt_names[] = {
+	[KDX_S_CALL_AWS] = "call_aws", [KDX_S_CALL_TERRAFORM] = "call_terraform",
+	[KDX_S_LET] = "let",           [KDX_S_DO] = "do",
+	[KDX_S_WAIT] = "wait",         [KDX_S_WAIT_UNTIL] = "wait_until",
+	[KDX_S_RETURN] = "return",
 };
 
 #define NNAMES(t) (sizeof(t) / sizeof((t)[0]))
@@ -328,9 +336,9 @@ static const kdx_vkind literal_kinds[] = {
 	[KDX_E_PERCENT] = KDX_V_PERCENT, [KDX_E_BOOL] = KDX_V_BOOL, [KDX_E_NULL] = KDX_V_NULL,
 };
 
-/* json-c's default of 32 levels is too few for a long chain of operators; the evaluator
- * gives up at 200 levels of expression, each of which takes at most 4 here. */
-#define EXPR_MAX_DEPTH 1024
+/* json-c's default of 32 levels is too few for a long chain of operators (and for the
+ * actions' expressions inside a plan): common/json.h says how many levels suffice. */
+#define EXPR_MAX_DEPTH KDX_JSON_MAX_DEPTH
 
 static json_object *expr_write(const kdx_expr *e);
 
@@ -453,9 +461,13 @@ static kdx_expr *rexpr(reader *r, json_object *o, const char *key, bool optional
 	if (!v) {
 		if (!optional) {
 			strbuf msg = STRBUF_INIT;
-			json_object *kind = get(o, "e");
-			strbuf_addf(&msg, "a '%s' expression has no '%s'",
-				    kind ? json_object_get_string(kind) : "?", key);
+			json_object *kind = get(o, "e"), *stmt = get(o, "s");
+			if (kind || stmt)
+				strbuf_addf(&msg, "a '%s' %s has no '%s'",
+					    json_object_get_string(kind ? kind : stmt),
+					    kind ? "expression" : "statement", key);
+			else
+				strbuf_addf(&msg, "'%s' is missing", key);
 			bad(r, msg.buf);
 			strbuf_release(&msg);
 		}
@@ -633,6 +645,131 @@ int kdx_expr_read(const char *text, size_t len, kdx_arena *a, kdx_expr **out, st
 		return -1;
 	*out = e;
 	return 0;
+}
+
+/* ---- actions: statements and the clauses around them ---- */
+
+static json_object *stmt_write(const kdx_stmt *s)
+{
+	json_object *o = json_object_new_object();
+	put_str(o, "s", stmt_names[s->kind]);
+	put_span(o, "span", s->span);
+	if (s->name)
+		put_str(o, "name", s->name);
+	if (s->service)
+		put_str(o, "service", s->service);
+	if (s->op)
+		put_str(o, "op", s->op);
+	put_expr(o, "expr", s->expr);
+	put_expr(o, "within", s->within);
+	put_expr(o, "every", s->every);
+	return o;
+}
+
+static void stmt_read(reader *r, json_object *o, kdx_stmt *s)
+{
+	memset(s, 0, sizeof(*s));
+	int k = renum(r, o, "s", stmt_names, NNAMES(stmt_names), -1);
+	if (k < 0) {
+		bad(r, "a statement has no kind 's'");
+		k = KDX_S_DO;
+	}
+	s->kind = (kdx_stmt_kind)k;
+	s->span = rspan(o, "span");
+	s->name = rstr(r, o, "name");
+	s->service = rstr(r, o, "service");
+	s->op = rstr(r, o, "op");
+	bool call = s->kind == KDX_S_CALL_AWS || s->kind == KDX_S_CALL_TERRAFORM;
+	s->expr = rexpr(r, o, "expr", call);
+	s->within = rexpr(r, o, "within", s->kind != KDX_S_WAIT_UNTIL);
+	s->every = rexpr(r, o, "every", true);
+	if (call && (!s->service || (s->kind == KDX_S_CALL_AWS && !s->op)))
+		bad(r, s->kind == KDX_S_CALL_AWS ? "a 'call aws' needs a service and an op"
+						 : "a 'call terraform' needs a command ('service')");
+	if (s->kind == KDX_S_LET && !s->name)
+		bad(r, "a 'let' has no name");
+}
+
+static json_object *action_write(const kdx_action *x)
+{
+	json_object *o = json_object_new_object();
+	put_str(o, "name", x->name);
+	put_str(o, "module", x->module);
+	put_span(o, "span", x->span);
+	json_object *ps = json_object_new_array_ext((int)x->nparams);
+	for (size_t i = 0; i < x->nparams; i++) {
+		json_object *p = json_object_new_object();
+		put_str(p, "name", x->params[i].name);
+		put_str(p, "type", x->params[i].type);
+		put_expr(p, "default", x->params[i].def);
+		put_span(p, "span", x->params[i].span);
+		json_object_array_add(ps, p);
+	}
+	json_object_object_add(o, "params", ps);
+	json_object *body = json_object_new_array_ext((int)x->nbody);
+	for (size_t i = 0; i < x->nbody; i++)
+		json_object_array_add(body, stmt_write(&x->body[i]));
+	json_object_object_add(o, "body", body);
+	put_expr(o, "verify", x->verify);
+	json_object *sn = json_object_new_array_ext((int)x->nsnapshots);
+	for (size_t i = 0; i < x->nsnapshots; i++) {
+		json_object *p = json_object_new_object();
+		put_str(p, "name", x->snapshots[i].name);
+		put_expr(p, "expr", x->snapshots[i].expr);
+		put_span(p, "span", x->snapshots[i].span);
+		json_object_array_add(sn, p);
+	}
+	json_object_object_add(o, "snapshots", sn);
+	put_expr(o, "undo", x->undo);
+	put_bool(o, "undo_none", x->undo_none);
+	put_expr(o, "duration_min", x->duration_min);
+	put_expr(o, "duration_max", x->duration_max);
+	put_bool(o, "reads_only", x->reads_only);
+	put_bool(o, "unverifiable", x->unverifiable);
+	put_str(o, "unverifiable_why", x->unverifiable_why);
+	put_bool(o, "repeatable", x->repeatable);
+	return o;
+}
+
+static void action_read(reader *r, json_object *o, kdx_action *x)
+{
+	memset(x, 0, sizeof(*x));
+	x->name = rstr(r, o, "name");
+	if (!x->name)
+		bad(r, "an action has no name");
+	x->module = rstr(r, o, "module");
+	x->span = rspan(o, "span");
+	json_object *ps = rarray(r, o, "params", &x->nparams);
+	x->params = kdx_arena_alloc(r->a, (x->nparams + 1) * sizeof(*x->params));
+	for (size_t i = 0; i < x->nparams; i++) {
+		json_object *p = json_object_array_get_idx(ps, i);
+		x->params[i] = (kdx_action_param){
+			.name = rname(r, p, "name"), .type = rstr(r, p, "type"),
+			.def = rexpr(r, p, "default", true), .span = rspan(p, "span"),
+		};
+	}
+	json_object *body = rarray(r, o, "body", &x->nbody);
+	x->body = kdx_arena_alloc(r->a, (x->nbody + 1) * sizeof(*x->body));
+	for (size_t i = 0; i < x->nbody; i++)
+		stmt_read(r, json_object_array_get_idx(body, i), &x->body[i]);
+	x->verify = rexpr(r, o, "verify", true);
+	json_object *sn = rarray(r, o, "snapshots", &x->nsnapshots);
+	x->snapshots = kdx_arena_alloc(r->a, (x->nsnapshots + 1) * sizeof(*x->snapshots));
+	for (size_t i = 0; i < x->nsnapshots; i++) {
+		json_object *p = json_object_array_get_idx(sn, i);
+		x->snapshots[i] = (kdx_snapshot){
+			.name = rname(r, p, "name"), .expr = rexpr(r, p, "expr", false),
+			.span = rspan(p, "span"),
+		};
+	}
+	x->undo = rexpr(r, o, "undo", true);
+	x->undo_none = rbool(o, "undo_none");
+	x->duration_min = rexpr(r, o, "duration_min", true);
+	x->duration_max = rexpr(r, o, "duration_max", true);
+	x->reads_only = rbool(o, "reads_only");
+	x->unverifiable = rbool(o, "unverifiable");
+	x->unverifiable_why = rstr(r, o, "unverifiable_why");
+	x->repeatable = rbool(o, "repeatable");
 }
 
 /* ---- effects and edges ---- */
@@ -944,6 +1081,10 @@ void kdx_plan_write(strbuf *out, const kdx_plan *p)
 	for (size_t i = 0; i < p->nscenarios; i++)
 		json_object_array_add(sca, scenario_write(&p->scenarios[i]));
 	json_object_object_add(o, "scenarios", sca);
+	json_object *acts = json_object_new_array_ext((int)p->nactions);
+	for (size_t i = 0; i < p->nactions; i++)
+		json_object_array_add(acts, action_write(&p->actions[i]));
+	json_object_object_add(o, "actions", acts);
 	strbuf_addstr(out, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 }
@@ -957,7 +1098,7 @@ static void at(reader *r, const char *what, size_t i)
 int kdx_plan_read(const char *text, size_t len, kdx_arena *a, kdx_plan **out, strbuf *err)
 {
 	*out = NULL;
-	json_object *o = parse(text, len, JSON_TOKENER_DEFAULT_DEPTH, err);
+	json_object *o = parse(text, len, EXPR_MAX_DEPTH, err);
 	if (!o)
 		return -1;
 	reader r = { .a = a, .err = err, .path = STRBUF_INIT };
@@ -1030,6 +1171,12 @@ int kdx_plan_read(const char *text, size_t len, kdx_arena *a, kdx_plan **out, st
 	for (size_t i = 0; i < p->nscenarios; i++) {
 		at(&r, "scenarios", i);
 		scenario_read(&r, json_object_array_get_idx(x, i), p, &p->scenarios[i]);
+	}
+	x = rarray(&r, o, "actions", &p->nactions);
+	p->actions = kdx_arena_alloc(a, (p->nactions + 1) * sizeof(*p->actions));
+	for (size_t i = 0; i < p->nactions; i++) {
+		at(&r, "actions", i);
+		action_read(&r, json_object_array_get_idx(x, i), &p->actions[i]);
 	}
 	strbuf_reset(&r.path);
 	kdx_plan_index_losses(p, a);
