@@ -84,7 +84,8 @@ int32_t kdx_lower_region(const kdx_lowerer *L, const char *name);
 void kdx_lower_read_back(const kdx_ast_decl *act, bool *unverifiable, bool *repeatable,
 			 const char **why);
 
-/* lower_action.c: every action p can run into p->actions (once p's steps are final). */
+/* lower_action.c: every action p can run into p->actions, and each step's do_call,
+ * undo_call, whens, requires and run (once p's steps are final). */
 void kdx_lower_actions(kdx_arena *a, const kdx_program *prog, kdx_plan *p);
 /* fn(ctx, c) for every call c anywhere in action x: defaults, body, verify, snapshots,
  * undo, duration. */

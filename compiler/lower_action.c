@@ -1,6 +1,7 @@
-/* lower_action: the actions of the program as plan data (kdx_action, plan.h) -- parameters,
- * body statements and the clauses around them, their expressions lowered in the action's
- * own module (so calls resolve as the interpreter resolves them there). */
+/* lower_action: what the plan runs as plan data (plan.h) -- the actions it can run
+ * (kdx_action: parameters, body statements and the clauses around them, their expressions
+ * lowered in the action's own module, so calls resolve as the interpreter resolves them
+ * there), and each step's bound calls, conditions and own clauses. */
 #include "lower.h"
 
 #include <string.h>
@@ -114,6 +115,7 @@ typedef struct reach {
 	const kdx_program *prog;
 	kdx_plan *p;
 	size_t cap;
+	kdx_stmt *do_only;   /* the `run` of every step whose only own clause is its `do` */
 } reach;
 
 /* The declaration of the action of this qualified name, and its module. */
@@ -134,15 +136,16 @@ static const kdx_ast_decl *find_decl(reach *R, const char *name, const kdx_modul
 	return NULL;
 }
 
-/* Put the action `name` in the table (lowered) unless it is there. */
-static void want(reach *R, const char *name)
+/* Put the action `name` in the table (lowered) unless it is there; its index, or -1. */
+static int32_t want(reach *R, const char *name)
 {
-	if (!name || kdx_plan_action(R->p, name) >= 0)
-		return;
+	int32_t at = name ? kdx_plan_action(R->p, name) : -1;
+	if (!name || at >= 0)
+		return at;
 	const kdx_module *m;
 	const kdx_ast_decl *d = find_decl(R, name, &m);
 	if (!d)
-		return; /* the resolver reported it; nothing to run */
+		return -1; /* the resolver reported it; nothing to run */
 	if (R->p->nactions == R->cap) {
 		size_t cap = R->cap ? 2 * R->cap : 16;
 		kdx_action *t = KDX_NEWN(R->a, kdx_action, cap);
@@ -151,12 +154,13 @@ static void want(reach *R, const char *name)
 		R->p->actions = t;
 		R->cap = cap;
 	}
-	lower_action(R->a, m, d, &R->p->actions[R->p->nactions++]);
+	lower_action(R->a, m, d, &R->p->actions[R->p->nactions]);
+	return (int32_t)R->p->nactions++;
 }
 
 static void want_call(void *ctx, const kdx_expr *call)
 {
-	want(ctx, call->u.call.action);
+	(void)want(ctx, call->u.call.action);
 }
 
 /* Every action e calls, wanted. */
@@ -183,33 +187,90 @@ void kdx_action_each_call(const kdx_action *x, void (*fn)(void *ctx, const kdx_e
 	kdx_expr_each_call(x->duration_max, fn, ctx);
 }
 
-/* What a step can call at run time besides its `do` and undo actions: its clauses (lowered
- * in a scratch arena, only to be walked) and the arguments known only then. */
-static void want_step(reach *R, kdx_arena *scratch, const kdx_step *s)
+/* ---- a step's side ---- */
+
+/* A bound call as plan data: the arrays are the bound call's, shared (same arena). */
+static kdx_plan_call *plan_call(reach *R, const kdx_bound_call *bc)
 {
-	want(R, s->action);
-	want(R, s->undo_action);
+	if (!bc)
+		return NULL;
+	int32_t at = want(R, bc->action);
+	if (at < 0)
+		return NULL;
+	kdx_plan_call *c = KDX_NEW(R->a, kdx_plan_call);
+	*c = (kdx_plan_call){ .action = at, .args = bc->args, .arg_exprs = bc->arg_exprs,
+			      .nargs = bc->nargs, .span = bc->span };
+	for (size_t i = 0; bc->arg_exprs && i < bc->nargs; i++)
+		want_calls(R, bc->arg_exprs[i]);
+	return c;
+}
+
+static kdx_expr *step_expr(reach *R, const kdx_step_body *b, const kdx_ast_expr *e)
+{
+	kdx_expr *x = kdx_expr_lower(R->a, b->module, e);
+	want_calls(R, x);
+	return x;
+}
+
+/* The step's calls, conditions and own clauses (kdx_step.do_call ... run), from its body,
+ * and every action they can call into the table. */
+static void lower_step_code(reach *R, kdx_step *s)
+{
 	const kdx_step_body *b = s->body;
+	(void)want(R, s->action);
+	(void)want(R, s->undo_action);
 	if (!b)
 		return;
-	const kdx_bound_call *calls[2] = { b->do_call, b->undo_call };
-	for (size_t k = 0; k < 2; k++)
-		for (size_t i = 0; calls[k] && calls[k]->arg_exprs && i < calls[k]->nargs; i++)
-			want_calls(R, calls[k]->arg_exprs[i]);
-	for (size_t i = 0; b->decl && i < b->decl->nitems; i++) {
-		const kdx_ast_item *it = b->decl->items[i];
-		switch (it->kind) {
-		case KDX_AST_WAIT_UNTIL:
-			want_calls(R, kdx_expr_lower(scratch, b->module, it->within));
-			want_calls(R, kdx_expr_lower(scratch, b->module, it->every));
-			/* fall through */
-		case KDX_AST_WHEN:
-		case KDX_AST_REQUIRE:
-		case KDX_AST_WAIT:
-		case KDX_AST_APPROVAL:
-			want_calls(R, kdx_expr_lower(scratch, b->module, it->expr));
-			break;
-		default: break;
+	s->do_call = plan_call(R, b->do_call);
+	s->undo_call = plan_call(R, b->undo_call);
+	s->undo_is_actions_own = b->undo_is_actions_own && s->undo_call;
+	const kdx_ast_decl *d = b->decl;
+	size_t nw = 0, nr = 0, nrun = 0;
+	for (size_t i = 0; i < d->nitems; i++) {
+		kdx_ast_item_kind k = d->items[i]->kind;
+		nw += k == KDX_AST_WHEN;
+		nr += k == KDX_AST_REQUIRE;
+		nrun += (k == KDX_AST_DO && s->do_call) || k == KDX_AST_WAIT || k == KDX_AST_WAIT_UNTIL;
+	}
+	s->whens = nw ? KDX_NEWN(R->a, kdx_expr *, nw) : NULL;
+	s->requires = nr ? KDX_NEWN(R->a, kdx_expr *, nr) : NULL;
+	if (nrun == 1 && s->do_call && !kdx_ast_find_item(d, KDX_AST_WAIT) &&
+	    !kdx_ast_find_item(d, KDX_AST_WAIT_UNTIL)) {
+		/* most steps: one shared statement, not one each (6 MB at 100,000 steps) */
+		if (!R->do_only) {
+			R->do_only = KDX_NEW(R->a, kdx_stmt);
+			*R->do_only = (kdx_stmt){ .kind = KDX_S_DO };
+		}
+		s->run = R->do_only;
+		s->nrun = 1;
+	} else {
+		s->run = nrun ? KDX_NEWN(R->a, kdx_stmt, nrun) : NULL;
+	}
+	for (size_t i = 0; i < d->nitems; i++) {
+		const kdx_ast_item *it = d->items[i];
+		if (it->kind == KDX_AST_WHEN) {
+			s->whens[s->nwhens++] = step_expr(R, b, it->expr);
+			continue;
+		}
+		if (it->kind == KDX_AST_REQUIRE) {
+			s->requires[s->nrequires++] = step_expr(R, b, it->expr);
+			continue;
+		}
+		if (s->run == R->do_only ||
+		    ((it->kind != KDX_AST_DO || !s->do_call) && it->kind != KDX_AST_WAIT &&
+		     it->kind != KDX_AST_WAIT_UNTIL))
+			continue;
+		kdx_stmt *x = &s->run[s->nrun++];
+		if (it->kind == KDX_AST_DO) {
+			*x = (kdx_stmt){ .kind = KDX_S_DO }; /* no span: do_call's is the one */
+			continue;
+		}
+		*x = (kdx_stmt){ .kind = it->kind == KDX_AST_WAIT ? KDX_S_WAIT : KDX_S_WAIT_UNTIL,
+				 .span = it->span };
+		x->expr = step_expr(R, b, it->expr);
+		if (it->kind == KDX_AST_WAIT_UNTIL) {
+			x->within = step_expr(R, b, it->within);
+			x->every = step_expr(R, b, it->every);
 		}
 	}
 }
@@ -217,13 +278,10 @@ static void want_step(reach *R, kdx_arena *scratch, const kdx_step *s)
 void kdx_lower_actions(kdx_arena *a, const kdx_program *prog, kdx_plan *p)
 {
 	reach R = { .a = a, .prog = prog, .p = p };
-	kdx_arena scratch;
-	kdx_arena_init(&scratch);
 	for (size_t i = 0; i < p->nsteps; i++)
-		want_step(&R, &scratch, &p->steps[i]);
-	kdx_arena_release(&scratch);
+		lower_step_code(&R, &p->steps[i]);
 	if (p->nstop_on)
-		want(&R, KDX_STOP_ON_ACTION);
+		(void)want(&R, KDX_STOP_ON_ACTION);
 	/* the table grows as it is walked: each action's callees join it */
 	for (size_t i = 0; i < p->nactions; i++) {
 		kdx_action x = p->actions[i]; /* want() may move the table */

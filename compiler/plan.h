@@ -178,6 +178,18 @@ typedef struct kdx_action {
 	bool repeatable;           /* `repeatable = true` */
 } kdx_action;
 
+/* A step's call of an action, bound to its arguments: its `do`, or its undo. */
+typedef struct kdx_plan_call {
+	int32_t action;            /* index into kdx_plan.actions */
+	kdx_value **args;          /* per parameter of the action, in order, defaults filled;
+				      NULL entry: known only at run time */
+	const kdx_expr **arg_exprs;/* NULL when every argument is known; else per parameter the
+				      expression a NULL entry is evaluated from at run time (in
+				      the runbook's scope; NULL: a default, in the action's) */
+	size_t nargs;
+	kdx_span span;
+} kdx_plan_call;
+
 /* The primitive effects the world model (compiler/model) understands. Stdlib actions
  * declare their effect in .kdx in terms of these; no action needs C code of its own. */
 typedef enum kdx_effect_kind {
@@ -271,6 +283,24 @@ typedef struct kdx_step {
 	 * 0: the action does not poll. */
 	int64_t poll_every_ms;
 	kdx_on_failure on_failure;
+	/* What the step runs, as plan data (issue #13 item 3, step 3; compiler/lower_action.c):
+	 * its calls bound, its conditions and its own clauses. Expressions are lowered in the
+	 * step's module and read in the runbook's scope. The interpreter still reads `body`
+	 * (step 4 switches it to these). */
+	kdx_plan_call *do_call;    /* NULL: the step has no `do` */
+	kdx_plan_call *undo_call;  /* its `undo`, else the `do` action's own, else NULL */
+	bool undo_is_actions_own;  /* undo_call is the action's own `undo`: its arguments are
+				      evaluated in the do action's scope, with the snapshots */
+	kdx_expr **whens;          /* `when` conditions (those not decided at compile time
+				      matter: a false one skips the step) */
+	size_t nwhens;
+	kdx_expr **requires;       /* `require` conditions, in order */
+	size_t nrequires;
+	kdx_stmt *run;             /* its own `do`, `wait D` and `wait until`, in source order;
+				      a DO has expr NULL and no span: what it runs is do_call
+				      (whose span it is). Steps whose only clause is their `do`
+				      share one such statement. */
+	size_t nrun;
 	const void *body;          /* the front end's lowered body, for the executor */
 	const char *group;         /* the `parallel` group or nested runbook (`use ... as NAME`)
 				      it was declared in -- "kid", "kid.inner", "warm" -- or NULL

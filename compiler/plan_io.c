@@ -680,7 +680,7 @@ static void stmt_read(reader *r, json_object *o, kdx_stmt *s)
 	s->service = rstr(r, o, "service");
 	s->op = rstr(r, o, "op");
 	bool call = s->kind == KDX_S_CALL_AWS || s->kind == KDX_S_CALL_TERRAFORM;
-	s->expr = rexpr(r, o, "expr", call);
+	s->expr = rexpr(r, o, "expr", call || s->kind == KDX_S_DO); /* a step's DO: do_call */
 	s->within = rexpr(r, o, "within", s->kind != KDX_S_WAIT_UNTIL);
 	s->every = rexpr(r, o, "every", true);
 	if (call && (!s->service || (s->kind == KDX_S_CALL_AWS && !s->op)))
@@ -829,6 +829,126 @@ static kdx_effect *effects_read(reader *r, json_object *st, const char *key, siz
 	return e;
 }
 
+/* ---- a step's code: bound calls, conditions, own clauses ---- */
+
+static json_object *call_write(const kdx_plan_call *c)
+{
+	json_object *o = json_object_new_object();
+	put_int(o, "action", c->action);
+	json_object *args = json_object_new_array_ext((int)c->nargs);
+	json_object *rt = json_object_new_array();
+	for (size_t i = 0; i < c->nargs; i++) {
+		json_object_array_add(args, value_write(c->args[i]));
+		if (!c->args[i])
+			json_object_array_add(rt, json_object_new_int64((int64_t)i));
+	}
+	json_object_object_add(o, "args", args);
+	json_object_object_add(o, "run_time", rt); /* which args are known only then */
+	if (c->arg_exprs) {
+		json_object *ax = json_object_new_array_ext((int)c->nargs);
+		for (size_t i = 0; i < c->nargs; i++)
+			json_object_array_add(ax, c->arg_exprs[i] ? expr_write(c->arg_exprs[i]) : NULL);
+		json_object_object_add(o, "arg_exprs", ax);
+	}
+	put_span(o, "span", c->span);
+	return o;
+}
+
+static kdx_plan_call *call_read(reader *r, json_object *st, const char *key,
+				const kdx_plan *p)
+{
+	json_object *o = get(st, key);
+	if (!o)
+		return NULL;
+	kdx_plan_call *c = kdx_arena_alloc(r->a, sizeof(*c));
+	memset(c, 0, sizeof(*c));
+	int64_t at = rint64(o, "action");
+	if (at < 0 || (size_t)at >= p->nactions) {
+		bad(r, "a call names an action that is not in 'actions'");
+		return c;
+	}
+	c->action = (int32_t)at;
+	json_object *args = rarray(r, o, "args", &c->nargs);
+	if (c->nargs != p->actions[at].nparams)
+		bad(r, "a call's arguments are not one per parameter of its action");
+	c->args = kdx_arena_alloc(r->a, (c->nargs + 1) * sizeof(*c->args));
+	for (size_t i = 0; i < c->nargs; i++)
+		c->args[i] = value_read(r, json_object_array_get_idx(args, i));
+	size_t nrt;
+	json_object *rt = rarray(r, o, "run_time", &nrt);
+	for (size_t i = 0; i < nrt; i++) {
+		int64_t k = json_object_get_int64(json_object_array_get_idx(rt, i));
+		if (k < 0 || (size_t)k >= c->nargs)
+			bad(r, "'run_time' names an argument that does not exist");
+		else
+			c->args[k] = NULL;
+	}
+	size_t nx;
+	json_object *ax = rarray(r, o, "arg_exprs", &nx);
+	if (ax) {
+		if (nx != c->nargs)
+			bad(r, "'arg_exprs' must have one entry per argument");
+		c->arg_exprs = kdx_arena_alloc(r->a, (c->nargs + 1) * sizeof(*c->arg_exprs));
+		for (size_t i = 0; i < c->nargs; i++) {
+			json_object *e = i < nx ? json_object_array_get_idx(ax, i) : NULL;
+			c->arg_exprs[i] = e ? expr_read(r, e) : NULL;
+		}
+	}
+	c->span = rspan(o, "span");
+	return c;
+}
+
+static json_object *exprs_write(kdx_expr *const *e, size_t n)
+{
+	json_object *a = json_object_new_array_ext((int)n);
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(a, expr_write(e[i]));
+	return a;
+}
+
+static kdx_expr **exprs_read(reader *r, json_object *o, const char *key, size_t *n)
+{
+	json_object *a = rarray(r, o, key, n);
+	kdx_expr **e = *n ? kdx_arena_alloc(r->a, *n * sizeof(*e)) : NULL;
+	for (size_t i = 0; i < *n; i++)
+		e[i] = expr_read(r, json_object_array_get_idx(a, i));
+	return e;
+}
+
+static void code_write(json_object *o, const kdx_step *s)
+{
+	if (s->do_call)
+		json_object_object_add(o, "do_call", call_write(s->do_call));
+	if (s->undo_call)
+		json_object_object_add(o, "undo_call", call_write(s->undo_call));
+	put_bool(o, "undo_is_actions_own", s->undo_is_actions_own);
+	json_object_object_add(o, "whens", exprs_write(s->whens, s->nwhens));
+	json_object_object_add(o, "requires", exprs_write(s->requires, s->nrequires));
+	json_object *run = json_object_new_array_ext((int)s->nrun);
+	for (size_t i = 0; i < s->nrun; i++)
+		json_object_array_add(run, stmt_write(&s->run[i]));
+	json_object_object_add(o, "run", run);
+}
+
+static void code_read(reader *r, json_object *o, const kdx_plan *p, kdx_step *s)
+{
+	s->do_call = call_read(r, o, "do_call", p);
+	s->undo_call = call_read(r, o, "undo_call", p);
+	s->undo_is_actions_own = rbool(o, "undo_is_actions_own");
+	s->whens = exprs_read(r, o, "whens", &s->nwhens);
+	s->requires = exprs_read(r, o, "requires", &s->nrequires);
+	json_object *run = rarray(r, o, "run", &s->nrun);
+	s->run = s->nrun ? kdx_arena_alloc(r->a, s->nrun * sizeof(*s->run)) : NULL;
+	for (size_t i = 0; i < s->nrun; i++) {
+		stmt_read(r, json_object_array_get_idx(run, i), &s->run[i]);
+		kdx_stmt_kind k = s->run[i].kind;
+		if (k != KDX_S_DO && k != KDX_S_WAIT && k != KDX_S_WAIT_UNTIL)
+			bad(r, "a step runs only 'do', 'wait' and 'wait_until' of its own");
+		else if (k == KDX_S_DO && !s->do_call)
+			bad(r, "a step's 'do' has no 'do_call'");
+	}
+}
+
 /* ---- steps ---- */
 
 static json_object *step_write(const kdx_step *s, size_t nregions)
@@ -874,11 +994,13 @@ static json_object *step_write(const kdx_step *s, size_t nregions)
 	put_int(o, "poll_every_ms", s->poll_every_ms);
 	put_str(o, "on_failure", on_failure_names[s->on_failure]);
 	put_str(o, "group", s->group);
+	code_write(o, s);
 	return o;
 }
 
-static void step_read(reader *r, json_object *o, size_t nsteps, size_t nregions, kdx_step *s)
+static void step_read(reader *r, json_object *o, const kdx_plan *p, kdx_step *s)
 {
+	size_t nsteps = p->nsteps, nregions = p->nregions;
 	memset(s, 0, sizeof(*s));
 	s->name = rstr(r, o, "name");
 	if (!s->name)
@@ -925,6 +1047,7 @@ static void step_read(reader *r, json_object *o, size_t nsteps, size_t nregions,
 	s->on_failure = renum(r, o, "on_failure", on_failure_names, NNAMES(on_failure_names),
 			      KDX_ON_FAILURE_ROLLBACK);
 	s->group = rstr(r, o, "group");
+	code_read(r, o, p, s);
 }
 
 /* ---- scenarios ---- */
@@ -1145,11 +1268,18 @@ int kdx_plan_read(const char *text, size_t len, kdx_arena *a, kdx_plan **out, st
 			.attrs = attrs ? value_read(&r, attrs) : NULL, .span = rspan(g, "span"),
 		};
 	}
+	/* the actions first: the steps' calls name them by index */
+	x = rarray(&r, o, "actions", &p->nactions);
+	p->actions = kdx_arena_alloc(a, (p->nactions + 1) * sizeof(*p->actions));
+	for (size_t i = 0; i < p->nactions; i++) {
+		at(&r, "actions", i);
+		action_read(&r, json_object_array_get_idx(x, i), &p->actions[i]);
+	}
 	x = rarray(&r, o, "steps", &p->nsteps);
 	p->steps = p->nsteps ? kdx_arena_alloc(a, p->nsteps * sizeof(*p->steps)) : NULL;
 	for (size_t i = 0; i < p->nsteps; i++) {
 		at(&r, "steps", i);
-		step_read(&r, json_object_array_get_idx(x, i), p->nsteps, p->nregions, &p->steps[i]);
+		step_read(&r, json_object_array_get_idx(x, i), p, &p->steps[i]);
 	}
 	strbuf_reset(&r.path);
 	p->has_allow_exec = rbool(o, "has_allow_exec");
@@ -1171,12 +1301,6 @@ int kdx_plan_read(const char *text, size_t len, kdx_arena *a, kdx_plan **out, st
 	for (size_t i = 0; i < p->nscenarios; i++) {
 		at(&r, "scenarios", i);
 		scenario_read(&r, json_object_array_get_idx(x, i), p, &p->scenarios[i]);
-	}
-	x = rarray(&r, o, "actions", &p->nactions);
-	p->actions = kdx_arena_alloc(a, (p->nactions + 1) * sizeof(*p->actions));
-	for (size_t i = 0; i < p->nactions; i++) {
-		at(&r, "actions", i);
-		action_read(&r, json_object_array_get_idx(x, i), &p->actions[i]);
 	}
 	strbuf_reset(&r.path);
 	kdx_plan_index_losses(p, a);

@@ -126,6 +126,39 @@ static void same_action(const kdx_action *a, const kdx_action *b)
 	assert_int_equal(a->repeatable, b->repeatable);
 }
 
+static void same_call(const kdx_plan_call *a, const kdx_plan_call *b)
+{
+	if (!a || !b) {
+		assert_ptr_equal(a, b);
+		return;
+	}
+	assert_int_equal(a->action, b->action);
+	assert_int_equal(a->nargs, b->nargs);
+	for (size_t i = 0; i < a->nargs; i++)
+		same_value(a->args[i], b->args[i]);
+	assert_int_equal(a->arg_exprs != NULL, b->arg_exprs != NULL);
+	for (size_t i = 0; a->arg_exprs && i < a->nargs; i++)
+		same_expr(a->arg_exprs[i], b->arg_exprs[i]);
+	same_span(a->span, b->span);
+}
+
+/* A step's code: its calls, conditions and own clauses. */
+static void same_code(const kdx_step *x, const kdx_step *y)
+{
+	same_call(x->do_call, y->do_call);
+	same_call(x->undo_call, y->undo_call);
+	assert_int_equal(x->undo_is_actions_own, y->undo_is_actions_own);
+	assert_int_equal(x->nwhens, y->nwhens);
+	for (size_t k = 0; k < x->nwhens; k++)
+		same_expr(x->whens[k], y->whens[k]);
+	assert_int_equal(x->nrequires, y->nrequires);
+	for (size_t k = 0; k < x->nrequires; k++)
+		same_expr(x->requires[k], y->requires[k]);
+	assert_int_equal(x->nrun, y->nrun);
+	for (size_t k = 0; k < x->nrun; k++)
+		same_stmt(&x->run[k], &y->run[k]);
+}
+
 static void same_plan(const kdx_plan *a, const kdx_plan *b)
 {
 	same_str(a->name, b->name);
@@ -197,6 +230,7 @@ static void same_plan(const kdx_plan *a, const kdx_plan *b)
 		assert_int_equal(x->duration_max_ms, y->duration_max_ms);
 		assert_int_equal(x->on_failure, y->on_failure);
 		same_str(x->group, y->group);
+		same_code(x, y);
 	}
 	assert_int_equal(a->has_allow_exec, b->has_allow_exec);
 	assert_int_equal(a->nallow_exec, b->nallow_exec);
@@ -656,6 +690,7 @@ static void test_expr_round_trip(void **state)
 
 typedef struct stmt_cover {
 	bool kinds[KDX_S_RETURN + 1];
+	bool step_when, step_require, step_wait_until, runtime_arg, own_undo;
 	bool verify, snapshot, undo, duration, typed, def, why, repeatable, reads_only;
 	size_t actions;
 } stmt_cover;
@@ -778,6 +813,77 @@ static void call_in_table(void *ctx, const kdx_expr *call)
 	t->ncalls++;
 }
 
+/* The bound call as plan data: the same arguments, its action by index. */
+static void call_from(const kdx_plan_call *c, const kdx_bound_call *bc, const kdx_plan *p)
+{
+	if (!bc) {
+		assert_null(c);
+		return;
+	}
+	assert_non_null(c);
+	assert_string_equal(p->actions[c->action].name, bc->action);
+	assert_int_equal(c->nargs, p->actions[c->action].nparams);
+	assert_int_equal(c->nargs, bc->nargs);
+	for (size_t i = 0; i < c->nargs; i++) {
+		same_value(c->args[i], bc->args[i]);
+		same_expr(c->arg_exprs ? c->arg_exprs[i] : NULL, bc->arg_exprs ? bc->arg_exprs[i] : NULL);
+	}
+}
+
+/* A step's code is its body as plan data, clause for clause, and what it calls is in the
+ * table. */
+static void code_from(const kdx_step *s, const kdx_plan *p, in_table *t, stmt_cover *cv)
+{
+	const kdx_step_body *b = s->body;
+	assert_non_null(b);
+	call_from(s->do_call, b->do_call, p);
+	call_from(s->undo_call, b->undo_call, p);
+	assert_int_equal(s->undo_is_actions_own, b->undo_is_actions_own);
+	for (size_t i = 0; s->do_call && s->do_call->arg_exprs && i < s->do_call->nargs; i++)
+		kdx_expr_each_call(s->do_call->arg_exprs[i], call_in_table, t);
+	assert_int_equal(s->nrequires, b->nrequires);
+	size_t w = 0, r = 0, run = 0, waits = 0;
+	for (size_t i = 0; i < b->decl->nitems; i++) {
+		const kdx_ast_item *it = b->decl->items[i];
+		const kdx_expr *x = NULL;
+		if (it->kind == KDX_AST_WHEN) {
+			assert_true(w < s->nwhens);
+			x = s->whens[w++];
+		} else if (it->kind == KDX_AST_REQUIRE) {
+			assert_true(r < s->nrequires);
+			x = s->requires[r++];
+			same_span(x->span, b->requires[r - 1]->span);
+			cv->step_require = true;
+		} else if (it->kind == KDX_AST_DO && b->do_call) {
+			assert_true(run < s->nrun);
+			assert_int_equal(s->run[run].kind, KDX_S_DO);
+			assert_int_equal(s->run[run].span.end, 0);
+			assert_null(s->run[run++].expr);
+		} else if (it->kind == KDX_AST_WAIT || it->kind == KDX_AST_WAIT_UNTIL) {
+			assert_true(run < s->nrun);
+			const kdx_stmt *st = &s->run[run++];
+			assert_int_equal(st->kind, it->kind == KDX_AST_WAIT ? KDX_S_WAIT : KDX_S_WAIT_UNTIL);
+			assert_ptr_equal(b->waits[waits++], it);
+			same_span(st->span, it->span);
+			x = st->expr;
+			kdx_expr_each_call(st->within, call_in_table, t);
+			kdx_expr_each_call(st->every, call_in_table, t);
+			cv->step_wait_until |= st->kind == KDX_S_WAIT_UNTIL;
+		}
+		if (x) {
+			same_span(x->span, it->expr->span);
+			kdx_expr_each_call(x, call_in_table, t);
+		}
+	}
+	assert_int_equal(w, s->nwhens);
+	assert_int_equal(r, s->nrequires);
+	assert_int_equal(run, s->nrun);
+	assert_int_equal(waits, b->nwaits);
+	cv->step_when |= s->nwhens > 0;
+	cv->runtime_arg |= s->do_call && s->do_call->arg_exprs;
+	cv->own_undo |= s->undo_is_actions_own;
+}
+
 static void actions_of(const char *path, const char *var_file, stmt_cover *cv)
 {
 	kdx_compile_opts o = { .path = path, .var_files = &var_file, .nvar_files = var_file ? 1 : 0 };
@@ -806,10 +912,7 @@ static void actions_of(const char *path, const char *var_file, stmt_cover *cv)
 			assert_true(kdx_plan_action(p, s->action) >= 0);
 		if (s->undo_action)
 			assert_true(kdx_plan_action(p, s->undo_action) >= 0);
-		const kdx_step_body *b = s->body;
-		for (size_t k = 0; b && k < b->nrequires; k++)
-			kdx_expr_each_call(kdx_expr_lower(&a, b->module, b->requires[k]),
-					   call_in_table, &t);
+		code_from(s, p, &t, cv);
 	}
 	if (p->nstop_on)
 		assert_true(kdx_plan_action(p, KDX_STOP_ON_ACTION) >= 0);
@@ -864,6 +967,8 @@ static void test_actions_lowered(void **state)
 	assert_true(cv.verify && cv.snapshot && cv.undo && cv.duration &&
 		    cv.typed && cv.def && cv.why && cv.repeatable && cv.reads_only);
 	assert_true(cv.actions > 50);
+	assert_true(cv.step_when && cv.step_require && cv.step_wait_until && cv.runtime_arg &&
+		    cv.own_undo);
 }
 
 /* The readers of a plan and of an expression, as one shape: -1 leaves *out NULL. */
@@ -939,6 +1044,16 @@ static void test_expr_refused(void **state)
 	kdx_arena_release(&a);
 }
 
+/* A plan of one action a(x) and one step s with these members, refused for `want`. */
+static void step_refused(const char *members, const char *want)
+{
+	char doc[512], msg[256];
+	snprintf(doc, sizeof(doc), "{\"kdx_plan_ir\":3,\"actions\":[{\"name\":\"a\",\"params\":"
+		 "[{\"name\":\"x\"}]}],\"steps\":[{\"name\":\"s\",%s}]}", members);
+	snprintf(msg, sizeof(msg), "steps[0]: %s", want);
+	refused(doc, msg);
+}
+
 static void test_refused(void **state)
 {
 	(void)state;
@@ -968,6 +1083,16 @@ static void test_refused(void **state)
 		"actions[0]: a 'call aws' needs a service and an op");
 	refused("{\"kdx_plan_ir\":3,\"actions\":[{\"name\":\"a\",\"snapshots\":[{\"name\":\"b\"}]}]}",
 		"actions[0]: 'expr' is missing");
+	/* a step's calls name an action of the table, one argument per parameter */
+	step_refused("\"do_call\":{\"action\":1,\"args\":[1]}",
+		     "a call names an action that is not in 'actions'");
+	step_refused("\"undo_call\":{\"action\":0,\"args\":[1,2]}",
+		     "a call's arguments are not one per parameter of its action");
+	step_refused("\"do_call\":{\"action\":0,\"args\":[1],\"run_time\":[3]}",
+		     "'run_time' names an argument that does not exist");
+	step_refused("\"run\":[{\"s\":\"do\"}]", "a step's 'do' has no 'do_call'");
+	step_refused("\"run\":[{\"s\":\"return\",\"expr\":{\"e\":\"null\"}}]",
+		     "a step runs only 'do', 'wait' and 'wait_until' of its own");
 }
 
 int main(void)
