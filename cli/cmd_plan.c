@@ -7,6 +7,7 @@
 #include "planfile.h"
 #include "runbook.h"
 
+#include "../common/json.h"
 #include "../executor/atomicfile.h"
 
 #include <stdio.h>
@@ -65,7 +66,9 @@ int cmd_plan(int argc, char **argv)
 			fputs(v.json.buf, stdout);
 			fputc('\n', stdout);
 		} else if (fmt == KDX_FORMAT_MD) {
-			json_object *doc = json_tokener_parse(v.json.buf);
+			strbuf perr = STRBUF_INIT; /* the program nests past json-c's default */
+			json_object *doc = kdx_json_parse(v.json.buf, v.json.len, &perr);
+			strbuf_release(&perr);
 			strbuf md = STRBUF_INIT;
 			kdx_plan_md(&md, doc);
 			fputs(md.buf, stdout);

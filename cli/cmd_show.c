@@ -21,7 +21,12 @@ int cmd_show(int argc, char **argv);
 static int show_plan(const char *path, kdx_format fmt)
 {
 	bool json = fmt == KDX_FORMAT_JSON;
-	json_object *root = json_object_from_file(path), *steps;
+	/* kdx_json_parse: a plan's program nests deeper than json-c's default allows */
+	strbuf text = STRBUF_INIT, perr = STRBUF_INIT;
+	json_object *root = strbuf_read_file(&text, path) == 0
+				    ? kdx_json_parse(text.buf, text.len, &perr) : NULL, *steps;
+	strbuf_release(&text);
+	strbuf_release(&perr);
 	if (!root || !json_object_object_get_ex(root, "steps", &steps)) {
 		fprintf(stderr, "kdx: error: '%s' is not a kdx plan file\n", path);
 		json_object_put(root);

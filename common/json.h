@@ -83,8 +83,9 @@ void kdx_json_emit(strbuf *sb, kdx_json *j);
 void kdx_json_write_pretty(strbuf *sb, const kdx_json *j);
 
 /* How deeply a document parsed here may nest: json-c's default of 32 levels is too few for
- * the plan IR (compiler/plan_io.h), whose expressions nest -- the evaluator gives up at 200
- * levels of expression, each of which takes at most 4 levels of JSON. */
+ * a plan IR (compiler/plan_io.h), whose expressions nest (a saved plan carries it one level
+ * down); the evaluator gives up at 200 levels of expression, each of which takes at most 4
+ * levels of JSON. */
 #define KDX_JSON_MAX_DEPTH 1024
 
 /* Parse exactly one JSON value (trailing bytes other than white space are an error), at most

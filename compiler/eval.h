@@ -124,6 +124,9 @@ const kdx_expr *kdx_eval_lower(kdx_eval *ev, const kdx_ast_expr *e);
 /* lower_expr.c: e as plan data (plan.h), allocated in a; its calls resolved as the
  * evaluator resolves them in module m (the module e is written in). NULL e: NULL. */
 kdx_expr *kdx_expr_lower(kdx_arena *a, const kdx_module *m, const kdx_ast_expr *e);
+/* fn(ctx, c) for every call c in e (outer before inner, left to right); NULL e: none. */
+void kdx_expr_each_call(const kdx_expr *e, void (*fn)(void *ctx, const kdx_expr *call),
+			void *ctx);
 
 /* Bind a call's arguments to the action's parameters (positional, then named; defaults
  * filled), type-checking each known one. Unknown parameter names and missing required

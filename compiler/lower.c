@@ -769,6 +769,7 @@ int kdx_lower(kdx_compilation *c, const kdx_compile_opts *opts)
 	}
 	finish_steps(&L);
 	kdx_lower_scenarios(&L, f); /* they name steps by their final index */
+	kdx_lower_actions(&c->arena, c->prog, L.plan);
 	if (L.all == c->plan_steps)
 		L.all = NULL; /* the plan's now */
 	kdx_lower_free(&L);

@@ -79,6 +79,19 @@ void kdx_lower_unknown_step(kdx_lowerer *L, const char *name, kdx_span span);
 /* Region index by name, or -1. */
 int32_t kdx_lower_region(const kdx_lowerer *L, const char *name);
 
+/* What an action declares about telling whether it took effect: `unverifiable = "why"`
+ * (the reason, when a plain string) and `repeatable = true`. act NULL: none of them. */
+void kdx_lower_read_back(const kdx_ast_decl *act, bool *unverifiable, bool *repeatable,
+			 const char **why);
+
+/* lower_action.c: every action p can run into p->actions, and each step's do_call,
+ * undo_call, whens, requires and run (once p's steps are final). */
+void kdx_lower_actions(kdx_arena *a, const kdx_program *prog, kdx_plan *p);
+/* fn(ctx, c) for every call c anywhere in action x: defaults, body, verify, snapshots,
+ * undo, duration. */
+void kdx_action_each_call(const kdx_action *x, void (*fn)(void *ctx, const kdx_expr *call),
+			  void *ctx);
+
 /* Build the step-name table (once). */
 void kdx_lower_build_table(kdx_lowerer *L);
 /* An `after NAME` edge into step `cur` (NAME a step, a group or a nested runbook). */

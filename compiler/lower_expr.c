@@ -134,3 +134,54 @@ kdx_expr *kdx_expr_lower(kdx_arena *a, const kdx_module *m, const kdx_ast_expr *
 {
 	return lower(a, m, e);
 }
+
+void kdx_expr_each_call(const kdx_expr *e, void (*fn)(void *ctx, const kdx_expr *call),
+			void *ctx)
+{
+	if (!e)
+		return;
+	switch (e->kind) {
+	case KDX_E_STRING:
+		for (size_t i = 0; i < e->u.str.n; i++)
+			kdx_expr_each_call(e->u.str.parts[i].expr, fn, ctx);
+		break;
+	case KDX_E_GETATTR: kdx_expr_each_call(e->u.get.obj, fn, ctx); break;
+	case KDX_E_INDEX:
+		kdx_expr_each_call(e->u.index.obj, fn, ctx);
+		kdx_expr_each_call(e->u.index.index, fn, ctx);
+		break;
+	case KDX_E_CALL:
+		fn(ctx, e);
+		for (size_t i = 0; i < e->u.call.nargs; i++)
+			kdx_expr_each_call(e->u.call.args[i].value, fn, ctx);
+		break;
+	case KDX_E_LIST:
+		for (size_t i = 0; i < e->u.list.n; i++)
+			kdx_expr_each_call(e->u.list.items[i], fn, ctx);
+		break;
+	case KDX_E_MAP:
+		for (size_t i = 0; i < e->u.map.n; i++) {
+			kdx_expr_each_call(e->u.map.entries[i].key, fn, ctx);
+			kdx_expr_each_call(e->u.map.entries[i].value, fn, ctx);
+		}
+		break;
+	case KDX_E_FOR_LIST:
+	case KDX_E_FOR_MAP:
+		kdx_expr_each_call(e->u.comp->coll, fn, ctx);
+		kdx_expr_each_call(e->u.comp->key, fn, ctx);
+		kdx_expr_each_call(e->u.comp->value, fn, ctx);
+		kdx_expr_each_call(e->u.comp->cond, fn, ctx);
+		break;
+	case KDX_E_COND:
+		kdx_expr_each_call(e->u.cond.cond, fn, ctx);
+		kdx_expr_each_call(e->u.cond.then, fn, ctx);
+		kdx_expr_each_call(e->u.cond.otherwise, fn, ctx);
+		break;
+	case KDX_E_UNARY: kdx_expr_each_call(e->u.unary.operand, fn, ctx); break;
+	case KDX_E_BINARY:
+		kdx_expr_each_call(e->u.binary.lhs, fn, ctx);
+		kdx_expr_each_call(e->u.binary.rhs, fn, ctx);
+		break;
+	default: break; /* literals, names */
+	}
+}

@@ -714,11 +714,11 @@ static void lower_undo(kdx_lowerer *L, const kdx_ast_item *undo, kdx_step *s, kd
 /* What the do action says about telling whether it took effect (issue #20.3, #20.9): an
  * action that mutates with an empty effect (a notification) is journalled like any change;
  * one that cannot be verified and is not repeatable may not be retried blindly. */
-static void read_back(const kdx_bound_call *bc, bool *unverifiable, bool *repeatable,
-		      const char **why)
+void kdx_lower_read_back(const kdx_ast_decl *act, bool *unverifiable, bool *repeatable,
+			 const char **why)
 {
-	const kdx_ast_item *u = bc ? kdx_ast_find_attr(bc->decl, "unverifiable") : NULL;
-	const kdx_ast_item *rp = bc ? kdx_ast_find_attr(bc->decl, "repeatable") : NULL;
+	const kdx_ast_item *u = act ? kdx_ast_find_attr(act, "unverifiable") : NULL;
+	const kdx_ast_item *rp = act ? kdx_ast_find_attr(act, "repeatable") : NULL;
 	const kdx_ast_expr *e = u ? u->expr : NULL;
 	*unverifiable = u != NULL;
 	*repeatable = rp && rp->expr->kind == KDX_AST_E_BOOL && rp->expr->u.b;
@@ -728,14 +728,14 @@ static void read_back(const kdx_bound_call *bc, bool *unverifiable, bool *repeat
 static void check_verifiable(kdx_lowerer *L, const kdx_ast_decl *d, kdx_step *s,
 			     const kdx_step_body *body)
 {
-	read_back(body->undo_call, &s->undo_unverifiable, &s->undo_repeatable,
-		  &s->undo_unverifiable_why);
+	kdx_lower_read_back(body->undo_call ? body->undo_call->decl : NULL, &s->undo_unverifiable,
+			    &s->undo_repeatable, &s->undo_unverifiable_why);
 	const kdx_ast_decl *act = body->do_call ? body->do_call->decl : NULL;
 	if (!act)
 		return;
 	if (kdx_action_mutates(act))
 		s->mutating = true;
-	read_back(body->do_call, &s->unverifiable, &s->repeatable, &s->unverifiable_why);
+	kdx_lower_read_back(act, &s->unverifiable, &s->repeatable, &s->unverifiable_why);
 	if (s->unverifiable && !s->repeatable && s->attempts > 1 && !s->approval) {
 		const kdx_ast_item *r = NULL;
 		for (size_t k = 0; k < d->nitems && !r; k++)

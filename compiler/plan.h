@@ -112,6 +112,84 @@ struct kdx_expr {
 	} u;
 };
 
+/* ---- actions: what the interpreter runs, as plain data ----
+ *
+ * The statement IR (issue #13 item 3, step 3; docs/architecture.md, 3.): every action the
+ * plan can run, lowered by compiler/lower_action.c into kdx_plan.actions -- its parameters with their defaults, the statements of its body in order, and the
+ * clauses around it (verify, snapshots, its own undo, the duration model). Expressions are
+ * kdx_exprs resolved in the action's module. The interpreter still runs the AST (step 4
+ * switches it to these). */
+typedef enum kdx_stmt_kind {
+	KDX_S_CALL_AWS,        /* call aws "SERVICE" "OP" { input } [as name] */
+	KDX_S_CALL_TERRAFORM,  /* call terraform "COMMAND" { input } [as name] */
+	KDX_S_LET,             /* let name = expr */
+	KDX_S_DO,              /* do expr (an action call whose result is dropped) */
+	KDX_S_WAIT,            /* wait expr (a duration) */
+	KDX_S_WAIT_UNTIL,      /* wait until expr within within [every every] */
+	KDX_S_RETURN,          /* return expr */
+} kdx_stmt_kind;
+
+typedef struct kdx_stmt {
+	kdx_stmt_kind kind;
+	kdx_span span;
+	const char *name;      /* LET: the name bound; CALL_*: the `as` name, or NULL */
+	const char *service;   /* CALL_AWS: the service; CALL_TERRAFORM: the command */
+	const char *op;        /* CALL_AWS: the operation; else NULL */
+	kdx_expr *expr;        /* CALL_*: the input map (NULL: none); LET, RETURN: the value;
+				  DO: the call; WAIT: the duration; WAIT_UNTIL: the condition */
+	kdx_expr *within;      /* WAIT_UNTIL */
+	kdx_expr *every;       /* WAIT_UNTIL; NULL: the poll schedule's default */
+} kdx_stmt;
+
+typedef struct kdx_action_param {
+	const char *name;
+	const char *type;      /* as written, formatted: "percent", "map(string)",
+				  "route53.weighted_record"; NULL: untyped */
+	kdx_expr *def;         /* the default, or NULL when the argument is required */
+	kdx_span span;
+} kdx_action_param;
+
+/* `snapshot NAME = CALL`: read before `do`, bound for the action's own undo. */
+typedef struct kdx_snapshot {
+	const char *name;
+	kdx_expr *expr;
+	kdx_span span;
+} kdx_snapshot;
+
+typedef struct kdx_action {
+	const char *name;          /* qualified, as kdx_expr calls name it: "route53.set_weights",
+				      a main-file action unqualified */
+	const char *module;        /* the module that declares it ("aws/route53") */
+	kdx_span span;             /* its name */
+	kdx_action_param *params;
+	size_t nparams;
+	kdx_stmt *body;            /* the statements, in order */
+	size_t nbody;
+	kdx_expr *verify;          /* `verify = COND`, or NULL */
+	kdx_snapshot *snapshots;
+	size_t nsnapshots;
+	kdx_expr *undo;            /* its own `undo CALL` (scope: params and snapshots), or NULL */
+	bool undo_none;            /* `undo none` */
+	kdx_expr *duration_min;    /* `duration MIN..MAX`, or both NULL */
+	kdx_expr *duration_max;
+	bool reads_only;           /* declares only read effects: its `call aws` are not mutations */
+	bool unverifiable;         /* `unverifiable = "why"` */
+	const char *unverifiable_why;
+	bool repeatable;           /* `repeatable = true` */
+} kdx_action;
+
+/* A step's call of an action, bound to its arguments: its `do`, or its undo. */
+typedef struct kdx_plan_call {
+	int32_t action;            /* index into kdx_plan.actions */
+	kdx_value **args;          /* per parameter of the action, in order, defaults filled;
+				      NULL entry: known only at run time */
+	const kdx_expr **arg_exprs;/* NULL when every argument is known; else per parameter the
+				      expression a NULL entry is evaluated from at run time (in
+				      the runbook's scope; NULL: a default, in the action's) */
+	size_t nargs;
+	kdx_span span;
+} kdx_plan_call;
+
 /* The primitive effects the world model (compiler/model) understands. Stdlib actions
  * declare their effect in .kdx in terms of these; no action needs C code of its own. */
 typedef enum kdx_effect_kind {
@@ -205,6 +283,24 @@ typedef struct kdx_step {
 	 * 0: the action does not poll. */
 	int64_t poll_every_ms;
 	kdx_on_failure on_failure;
+	/* What the step runs, as plan data (issue #13 item 3, step 3; compiler/lower_action.c):
+	 * its calls bound, its conditions and its own clauses. Expressions are lowered in the
+	 * step's module and read in the runbook's scope. The interpreter still reads `body`
+	 * (step 4 switches it to these). */
+	kdx_plan_call *do_call;    /* NULL: the step has no `do` */
+	kdx_plan_call *undo_call;  /* its `undo`, else the `do` action's own, else NULL */
+	bool undo_is_actions_own;  /* undo_call is the action's own `undo`: its arguments are
+				      evaluated in the do action's scope, with the snapshots */
+	kdx_expr **whens;          /* `when` conditions (those not decided at compile time
+				      matter: a false one skips the step) */
+	size_t nwhens;
+	kdx_expr **requires;       /* `require` conditions, in order */
+	size_t nrequires;
+	kdx_stmt *run;             /* its own `do`, `wait D` and `wait until`, in source order;
+				      a DO has expr NULL and no span: what it runs is do_call
+				      (whose span it is). Steps whose only clause is their `do`
+				      share one such statement. */
+	size_t nrun;
 	const void *body;          /* the front end's lowered body, for the executor */
 	const char *group;         /* the `parallel` group or nested runbook (`use ... as NAME`)
 				      it was declared in -- "kid", "kid.inner", "warm" -- or NULL
@@ -349,10 +445,21 @@ typedef struct kdx_plan {
 	int32_t *stop_on;          /* the runbook's `stop_on = [alarm, ...]`: alarm resources
 				      (indices into resources), read before each step starts */
 	size_t nstop_on;
+	kdx_action *actions;       /* every action the plan can run: the steps' `do` and undo
+				      actions, what their clauses and run-time arguments call,
+				      KDX_STOP_ON_ACTION with stop_on, and everything those call;
+				      in the order they were found */
+	size_t nactions;
 } kdx_plan;
 
 /* compiler/lower_scenario.c: fill p->losses from the FAIL_REGION
  * faults of p->scenarios (after lowering, and after reading a plan back). */
 void kdx_plan_index_losses(kdx_plan *p, kdx_arena *a);
+
+/* What the scheduler calls, for each stop_on alarm, before each step starts. */
+#define KDX_STOP_ON_ACTION "cloudwatch.alarm_state"
+
+/* The index in p->actions of the action of this qualified name, or -1. */
+int32_t kdx_plan_action(const kdx_plan *p, const char *name);
 
 #endif

@@ -2,8 +2,8 @@
  * reader of each part sit next to each other so that a field added to one is seen missing
  * in the other. */
 #include "plan_io.h"
-#include "../common/json.h"
 
+#include "../common/json.h"
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
@@ -39,6 +39,13 @@ static const char *const state_names[] = {
 	[KDX_SS_PENDING] = "pending",         [KDX_SS_DONE] = "done",
 	[KDX_SS_FAILED] = "failed",           [KDX_SS_SKIPPED] = "skipped",
 	[KDX_SS_ROLLED_BACK] = "rolled_back", [KDX_SS_NOT_UNDONE] = "not_undone",
+};
+
+static const char *const stmt_names[] = {
+	[KDX_S_CALL_AWS] = "call_aws", [KDX_S_CALL_TERRAFORM] = "call_terraform",
+	[KDX_S_LET] = "let",           [KDX_S_DO] = "do",
+	[KDX_S_WAIT] = "wait",         [KDX_S_WAIT_UNTIL] = "wait_until",
+	[KDX_S_RETURN] = "return",
 };
 
 #define NNAMES(t) (sizeof(t) / sizeof((t)[0]))
@@ -435,9 +442,13 @@ static kdx_expr *rexpr(reader *r, json_object *o, const char *key, bool optional
 	if (!v) {
 		if (!optional) {
 			strbuf msg = STRBUF_INIT;
-			json_object *kind = get(o, "e");
-			strbuf_addf(&msg, "a '%s' expression has no '%s'",
-				    kind ? json_object_get_string(kind) : "?", key);
+			json_object *kind = get(o, "e"), *stmt = get(o, "s");
+			if (kind || stmt)
+				strbuf_addf(&msg, "a '%s' %s has no '%s'",
+					    json_object_get_string(kind ? kind : stmt),
+					    kind ? "expression" : "statement", key);
+			else
+				strbuf_addf(&msg, "'%s' is missing", key);
 			bad(r, msg.buf);
 			strbuf_release(&msg);
 		}
@@ -617,6 +628,131 @@ int kdx_expr_read(const char *text, size_t len, kdx_arena *a, kdx_expr **out, st
 	return 0;
 }
 
+/* ---- actions: statements and the clauses around them ---- */
+
+static json_object *stmt_write(const kdx_stmt *s)
+{
+	json_object *o = json_object_new_object();
+	put_str(o, "s", stmt_names[s->kind]);
+	put_span(o, "span", s->span);
+	if (s->name)
+		put_str(o, "name", s->name);
+	if (s->service)
+		put_str(o, "service", s->service);
+	if (s->op)
+		put_str(o, "op", s->op);
+	put_expr(o, "expr", s->expr);
+	put_expr(o, "within", s->within);
+	put_expr(o, "every", s->every);
+	return o;
+}
+
+static void stmt_read(reader *r, json_object *o, kdx_stmt *s)
+{
+	memset(s, 0, sizeof(*s));
+	int k = renum(r, o, "s", stmt_names, NNAMES(stmt_names), -1);
+	if (k < 0) {
+		bad(r, "a statement has no kind 's'");
+		k = KDX_S_DO;
+	}
+	s->kind = (kdx_stmt_kind)k;
+	s->span = rspan(o, "span");
+	s->name = rstr(r, o, "name");
+	s->service = rstr(r, o, "service");
+	s->op = rstr(r, o, "op");
+	bool call = s->kind == KDX_S_CALL_AWS || s->kind == KDX_S_CALL_TERRAFORM;
+	s->expr = rexpr(r, o, "expr", call || s->kind == KDX_S_DO); /* a step's DO: do_call */
+	s->within = rexpr(r, o, "within", s->kind != KDX_S_WAIT_UNTIL);
+	s->every = rexpr(r, o, "every", true);
+	if (call && (!s->service || (s->kind == KDX_S_CALL_AWS && !s->op)))
+		bad(r, s->kind == KDX_S_CALL_AWS ? "a 'call aws' needs a service and an op"
+						 : "a 'call terraform' needs a command ('service')");
+	if (s->kind == KDX_S_LET && !s->name)
+		bad(r, "a 'let' has no name");
+}
+
+static json_object *action_write(const kdx_action *x)
+{
+	json_object *o = json_object_new_object();
+	put_str(o, "name", x->name);
+	put_str(o, "module", x->module);
+	put_span(o, "span", x->span);
+	json_object *ps = json_object_new_array_ext((int)x->nparams);
+	for (size_t i = 0; i < x->nparams; i++) {
+		json_object *p = json_object_new_object();
+		put_str(p, "name", x->params[i].name);
+		put_str(p, "type", x->params[i].type);
+		put_expr(p, "default", x->params[i].def);
+		put_span(p, "span", x->params[i].span);
+		json_object_array_add(ps, p);
+	}
+	json_object_object_add(o, "params", ps);
+	json_object *body = json_object_new_array_ext((int)x->nbody);
+	for (size_t i = 0; i < x->nbody; i++)
+		json_object_array_add(body, stmt_write(&x->body[i]));
+	json_object_object_add(o, "body", body);
+	put_expr(o, "verify", x->verify);
+	json_object *sn = json_object_new_array_ext((int)x->nsnapshots);
+	for (size_t i = 0; i < x->nsnapshots; i++) {
+		json_object *p = json_object_new_object();
+		put_str(p, "name", x->snapshots[i].name);
+		put_expr(p, "expr", x->snapshots[i].expr);
+		put_span(p, "span", x->snapshots[i].span);
+		json_object_array_add(sn, p);
+	}
+	json_object_object_add(o, "snapshots", sn);
+	put_expr(o, "undo", x->undo);
+	put_bool(o, "undo_none", x->undo_none);
+	put_expr(o, "duration_min", x->duration_min);
+	put_expr(o, "duration_max", x->duration_max);
+	put_bool(o, "reads_only", x->reads_only);
+	put_bool(o, "unverifiable", x->unverifiable);
+	put_str(o, "unverifiable_why", x->unverifiable_why);
+	put_bool(o, "repeatable", x->repeatable);
+	return o;
+}
+
+static void action_read(reader *r, json_object *o, kdx_action *x)
+{
+	memset(x, 0, sizeof(*x));
+	x->name = rstr(r, o, "name");
+	if (!x->name)
+		bad(r, "an action has no name");
+	x->module = rstr(r, o, "module");
+	x->span = rspan(o, "span");
+	json_object *ps = rarray(r, o, "params", &x->nparams);
+	x->params = kdx_arena_alloc(r->a, (x->nparams + 1) * sizeof(*x->params));
+	for (size_t i = 0; i < x->nparams; i++) {
+		json_object *p = json_object_array_get_idx(ps, i);
+		x->params[i] = (kdx_action_param){
+			.name = rname(r, p, "name"), .type = rstr(r, p, "type"),
+			.def = rexpr(r, p, "default", true), .span = rspan(p, "span"),
+		};
+	}
+	json_object *body = rarray(r, o, "body", &x->nbody);
+	x->body = kdx_arena_alloc(r->a, (x->nbody + 1) * sizeof(*x->body));
+	for (size_t i = 0; i < x->nbody; i++)
+		stmt_read(r, json_object_array_get_idx(body, i), &x->body[i]);
+	x->verify = rexpr(r, o, "verify", true);
+	json_object *sn = rarray(r, o, "snapshots", &x->nsnapshots);
+	x->snapshots = kdx_arena_alloc(r->a, (x->nsnapshots + 1) * sizeof(*x->snapshots));
+	for (size_t i = 0; i < x->nsnapshots; i++) {
+		json_object *p = json_object_array_get_idx(sn, i);
+		x->snapshots[i] = (kdx_snapshot){
+			.name = rname(r, p, "name"), .expr = rexpr(r, p, "expr", false),
+			.span = rspan(p, "span"),
+		};
+	}
+	x->undo = rexpr(r, o, "undo", true);
+	x->undo_none = rbool(o, "undo_none");
+	x->duration_min = rexpr(r, o, "duration_min", true);
+	x->duration_max = rexpr(r, o, "duration_max", true);
+	x->reads_only = rbool(o, "reads_only");
+	x->unverifiable = rbool(o, "unverifiable");
+	x->unverifiable_why = rstr(r, o, "unverifiable_why");
+	x->repeatable = rbool(o, "repeatable");
+}
+
 /* ---- effects and edges ---- */
 
 static json_object *effects_write(const kdx_effect *e, size_t n, size_t nregions)
@@ -674,6 +810,126 @@ static kdx_effect *effects_read(reader *r, json_object *st, const char *key, siz
 	return e;
 }
 
+/* ---- a step's code: bound calls, conditions, own clauses ---- */
+
+static json_object *call_write(const kdx_plan_call *c)
+{
+	json_object *o = json_object_new_object();
+	put_int(o, "action", c->action);
+	json_object *args = json_object_new_array_ext((int)c->nargs);
+	json_object *rt = json_object_new_array();
+	for (size_t i = 0; i < c->nargs; i++) {
+		json_object_array_add(args, value_write(c->args[i]));
+		if (!c->args[i])
+			json_object_array_add(rt, json_object_new_int64((int64_t)i));
+	}
+	json_object_object_add(o, "args", args);
+	json_object_object_add(o, "run_time", rt); /* which args are known only then */
+	if (c->arg_exprs) {
+		json_object *ax = json_object_new_array_ext((int)c->nargs);
+		for (size_t i = 0; i < c->nargs; i++)
+			json_object_array_add(ax, c->arg_exprs[i] ? expr_write(c->arg_exprs[i]) : NULL);
+		json_object_object_add(o, "arg_exprs", ax);
+	}
+	put_span(o, "span", c->span);
+	return o;
+}
+
+static kdx_plan_call *call_read(reader *r, json_object *st, const char *key,
+				const kdx_plan *p)
+{
+	json_object *o = get(st, key);
+	if (!o)
+		return NULL;
+	kdx_plan_call *c = kdx_arena_alloc(r->a, sizeof(*c));
+	memset(c, 0, sizeof(*c));
+	int64_t at = rint64(o, "action");
+	if (at < 0 || (size_t)at >= p->nactions) {
+		bad(r, "a call names an action that is not in 'actions'");
+		return c;
+	}
+	c->action = (int32_t)at;
+	json_object *args = rarray(r, o, "args", &c->nargs);
+	if (c->nargs != p->actions[at].nparams)
+		bad(r, "a call's arguments are not one per parameter of its action");
+	c->args = kdx_arena_alloc(r->a, (c->nargs + 1) * sizeof(*c->args));
+	for (size_t i = 0; i < c->nargs; i++)
+		c->args[i] = value_read(r, json_object_array_get_idx(args, i));
+	size_t nrt;
+	json_object *rt = rarray(r, o, "run_time", &nrt);
+	for (size_t i = 0; i < nrt; i++) {
+		int64_t k = json_object_get_int64(json_object_array_get_idx(rt, i));
+		if (k < 0 || (size_t)k >= c->nargs)
+			bad(r, "'run_time' names an argument that does not exist");
+		else
+			c->args[k] = NULL;
+	}
+	size_t nx;
+	json_object *ax = rarray(r, o, "arg_exprs", &nx);
+	if (ax) {
+		if (nx != c->nargs)
+			bad(r, "'arg_exprs' must have one entry per argument");
+		c->arg_exprs = kdx_arena_alloc(r->a, (c->nargs + 1) * sizeof(*c->arg_exprs));
+		for (size_t i = 0; i < c->nargs; i++) {
+			json_object *e = i < nx ? json_object_array_get_idx(ax, i) : NULL;
+			c->arg_exprs[i] = e ? expr_read(r, e) : NULL;
+		}
+	}
+	c->span = rspan(o, "span");
+	return c;
+}
+
+static json_object *exprs_write(kdx_expr *const *e, size_t n)
+{
+	json_object *a = json_object_new_array_ext((int)n);
+	for (size_t i = 0; i < n; i++)
+		json_object_array_add(a, expr_write(e[i]));
+	return a;
+}
+
+static kdx_expr **exprs_read(reader *r, json_object *o, const char *key, size_t *n)
+{
+	json_object *a = rarray(r, o, key, n);
+	kdx_expr **e = *n ? kdx_arena_alloc(r->a, *n * sizeof(*e)) : NULL;
+	for (size_t i = 0; i < *n; i++)
+		e[i] = expr_read(r, json_object_array_get_idx(a, i));
+	return e;
+}
+
+static void code_write(json_object *o, const kdx_step *s)
+{
+	if (s->do_call)
+		json_object_object_add(o, "do_call", call_write(s->do_call));
+	if (s->undo_call)
+		json_object_object_add(o, "undo_call", call_write(s->undo_call));
+	put_bool(o, "undo_is_actions_own", s->undo_is_actions_own);
+	json_object_object_add(o, "whens", exprs_write(s->whens, s->nwhens));
+	json_object_object_add(o, "requires", exprs_write(s->requires, s->nrequires));
+	json_object *run = json_object_new_array_ext((int)s->nrun);
+	for (size_t i = 0; i < s->nrun; i++)
+		json_object_array_add(run, stmt_write(&s->run[i]));
+	json_object_object_add(o, "run", run);
+}
+
+static void code_read(reader *r, json_object *o, const kdx_plan *p, kdx_step *s)
+{
+	s->do_call = call_read(r, o, "do_call", p);
+	s->undo_call = call_read(r, o, "undo_call", p);
+	s->undo_is_actions_own = rbool(o, "undo_is_actions_own");
+	s->whens = exprs_read(r, o, "whens", &s->nwhens);
+	s->requires = exprs_read(r, o, "requires", &s->nrequires);
+	json_object *run = rarray(r, o, "run", &s->nrun);
+	s->run = s->nrun ? kdx_arena_alloc(r->a, s->nrun * sizeof(*s->run)) : NULL;
+	for (size_t i = 0; i < s->nrun; i++) {
+		stmt_read(r, json_object_array_get_idx(run, i), &s->run[i]);
+		kdx_stmt_kind k = s->run[i].kind;
+		if (k != KDX_S_DO && k != KDX_S_WAIT && k != KDX_S_WAIT_UNTIL)
+			bad(r, "a step runs only 'do', 'wait' and 'wait_until' of its own");
+		else if (k == KDX_S_DO && !s->do_call)
+			bad(r, "a step's 'do' has no 'do_call'");
+	}
+}
+
 /* ---- steps ---- */
 
 static json_object *step_write(const kdx_step *s, size_t nregions)
@@ -719,11 +975,13 @@ static json_object *step_write(const kdx_step *s, size_t nregions)
 	put_int(o, "poll_every_ms", s->poll_every_ms);
 	put_str(o, "on_failure", on_failure_names[s->on_failure]);
 	put_str(o, "group", s->group);
+	code_write(o, s);
 	return o;
 }
 
-static void step_read(reader *r, json_object *o, size_t nsteps, size_t nregions, kdx_step *s)
+static void step_read(reader *r, json_object *o, const kdx_plan *p, kdx_step *s)
 {
+	size_t nsteps = p->nsteps, nregions = p->nregions;
 	memset(s, 0, sizeof(*s));
 	s->name = rstr(r, o, "name");
 	if (!s->name)
@@ -770,6 +1028,7 @@ static void step_read(reader *r, json_object *o, size_t nsteps, size_t nregions,
 	s->on_failure = renum(r, o, "on_failure", on_failure_names, NNAMES(on_failure_names),
 			      KDX_ON_FAILURE_ROLLBACK);
 	s->group = rstr(r, o, "group");
+	code_read(r, o, p, s);
 }
 
 /* ---- scenarios ---- */
@@ -926,6 +1185,10 @@ void kdx_plan_write(strbuf *out, const kdx_plan *p)
 	for (size_t i = 0; i < p->nscenarios; i++)
 		json_object_array_add(sca, scenario_write(&p->scenarios[i]));
 	json_object_object_add(o, "scenarios", sca);
+	json_object *acts = json_object_new_array_ext((int)p->nactions);
+	for (size_t i = 0; i < p->nactions; i++)
+		json_object_array_add(acts, action_write(&p->actions[i]));
+	json_object_object_add(o, "actions", acts);
 	strbuf_addstr(out, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
 }
@@ -986,11 +1249,18 @@ int kdx_plan_read(const char *text, size_t len, kdx_arena *a, kdx_plan **out, st
 			.attrs = attrs ? value_read(&r, attrs) : NULL, .span = rspan(g, "span"),
 		};
 	}
+	/* the actions first: the steps' calls name them by index */
+	x = rarray(&r, o, "actions", &p->nactions);
+	p->actions = kdx_arena_alloc(a, (p->nactions + 1) * sizeof(*p->actions));
+	for (size_t i = 0; i < p->nactions; i++) {
+		at(&r, "actions", i);
+		action_read(&r, json_object_array_get_idx(x, i), &p->actions[i]);
+	}
 	x = rarray(&r, o, "steps", &p->nsteps);
 	p->steps = p->nsteps ? kdx_arena_alloc(a, p->nsteps * sizeof(*p->steps)) : NULL;
 	for (size_t i = 0; i < p->nsteps; i++) {
 		at(&r, "steps", i);
-		step_read(&r, json_object_array_get_idx(x, i), p->nsteps, p->nregions, &p->steps[i]);
+		step_read(&r, json_object_array_get_idx(x, i), p, &p->steps[i]);
 	}
 	strbuf_reset(&r.path);
 	p->has_allow_exec = rbool(o, "has_allow_exec");

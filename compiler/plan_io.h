@@ -4,9 +4,12 @@
  * the allow_exec list. Values keep their kind (a duration stays a duration, a map its key
  * order); spans are [file, start, end] indexes into the compilation's sources.
  *
- * Not (yet) in the document: a step's body (kdx_step.body, still AST plus bound values,
- * see compile.h); a plan read back has body NULL. Expressions (kdx_expr) have their own
- * writer and reader below, for the statement IR to embed (docs/architecture.md, 3.). kdx_plan_read() allocates everything in
+ * what the plan runs: each step's bound calls (by index into the actions), conditions and
+ * own clauses, and the actions (kdx_plan.actions: parameters, body statements, verify,
+ * snapshots, undo and duration model, their expressions as kdx_expr). Version 3 added
+ * those. Not in the document: kdx_step.body (the AST the interpreter still reads, see
+ * compile.h); a plan read back has body NULL. Expressions (kdx_expr) have their own
+ * writer and reader below too (docs/architecture.md, 3.). kdx_plan_read() allocates everything in
  * the arena it is given; the plan lives as long as that arena. Nothing here prints. */
 #ifndef KDX_PLAN_IO_H
 #define KDX_PLAN_IO_H
@@ -14,7 +17,7 @@
 #include "../common/strbuf.h"
 #include "plan.h"
 
-#define KDX_PLAN_IR_VERSION 2
+#define KDX_PLAN_IR_VERSION 3
 
 /* Append p as one JSON object ({"kdx_plan_ir": VERSION, ...}) to out. */
 void kdx_plan_write(strbuf *out, const kdx_plan *p);

@@ -300,7 +300,7 @@ static kdx_recon be_reconcile(void *ctx, const kdx_step *st, kdx_phase phase, co
 }
 
 /* The runbook's `stop_on = [alarm, ...]` (kdx_plan.stop_on): each alarm's state is read
- * with cloudwatch.alarm_state; one in ALARM stops the run. */
+ * with cloudwatch.alarm_state (KDX_STOP_ON_ACTION); one in ALARM stops the run. */
 static int be_stop_check(void *ctx, strbuf *reason)
 {
 	kdx_real_backend *b = ctx;
@@ -310,7 +310,7 @@ static int be_stop_check(void *ctx, strbuf *reason)
 	for (size_t i = 0; i < p->nstop_on; i++) {
 		kdx_value *alarm = p->resources[p->stop_on[i]].attrs, *state;
 		const kdx_value *name = kdx_value_get(alarm, "name");
-		int r = kdx_interp_call_named(in, "cloudwatch.alarm_state", &alarm, 1, &state);
+		int r = kdx_interp_call_named(in, KDX_STOP_ON_ACTION, &alarm, 1, &state);
 		if (r > 0) {
 			strbuf_addstr(reason, "stop_on needs import \"aws/cloudwatch\"");
 			return -1;

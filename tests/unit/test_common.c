@@ -90,6 +90,16 @@ static void test_json_writer(void **state)
 	assert_true(kdx_json_int(d, "i", &i));
 	assert_int_equal(i, -7);
 	kdx_json_free(d);
+	/* a saved plan nests deeper than json-c's default 32 levels (its actions' expressions) */
+	strbuf_reset(&out);
+	for (int k = 0; k < 100; k++)
+		strbuf_addstr(&out, "{\"a\":[");
+	for (int k = 0; k < 100; k++)
+		strbuf_addstr(&out, "]}");
+	d = kdx_json_parse(out.buf, out.len, &err);
+	if (!d)
+		fail_msg("%s", err.buf);
+	kdx_json_free(d);
 	strbuf_release(&out);
 	strbuf_release(&err);
 }

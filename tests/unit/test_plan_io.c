@@ -1,7 +1,9 @@
 /* Unit tests for compiler/plan_io: the plan IR written and read back exactly (the KALDRIX
  * runbooks and every example, field by field), every expression of those runbooks and of
  * the modules they import lowered to kdx_expr (compiler/lower_expr.c) and read back
- * exactly, and documents that are refused with a message that says where. */
+ * exactly, the actions those runbooks can run lowered to statements (kdx_plan.actions,
+ * compiler/lower_action.c), checked against their declarations and closed under calls, and documents that are refused
+ * with a message that says where. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -66,6 +68,95 @@ static void same_effects(const kdx_effect *a, const kdx_effect *b, size_t n, siz
 		if (a[i].weights)
 			assert_memory_equal(a[i].weights, b[i].weights, nregions * sizeof(double));
 	}
+}
+
+static void same_expr(const kdx_expr *a, const kdx_expr *b);
+
+/* The runbooks whose expressions and actions (with the stdlib modules they import) are
+ * lowered and read back. */
+static const char *const corpus[] = {
+	"plans/failover.kdx", "plans/failback.kdx", "plans/deploy.kdx",
+	"examples/approvals.kdx", "examples/data-edges.kdx", "examples/fleet-for-each.kdx",
+	"examples/lag-gated-promotion.kdx", "examples/parallel-branches.kdx",
+	"examples/scenario.kdx", "examples/weighted-shift.kdx",
+};
+#define NCORPUS (sizeof(corpus) / sizeof(corpus[0]))
+
+static void same_stmt(const kdx_stmt *a, const kdx_stmt *b)
+{
+	assert_int_equal(a->kind, b->kind);
+	same_span(a->span, b->span);
+	same_str(a->name, b->name);
+	same_str(a->service, b->service);
+	same_str(a->op, b->op);
+	same_expr(a->expr, b->expr);
+	same_expr(a->within, b->within);
+	same_expr(a->every, b->every);
+}
+
+static void same_action(const kdx_action *a, const kdx_action *b)
+{
+	same_str(a->name, b->name);
+	same_str(a->module, b->module);
+	same_span(a->span, b->span);
+	assert_int_equal(a->nparams, b->nparams);
+	for (size_t i = 0; i < a->nparams; i++) {
+		same_str(a->params[i].name, b->params[i].name);
+		same_str(a->params[i].type, b->params[i].type);
+		same_expr(a->params[i].def, b->params[i].def);
+		same_span(a->params[i].span, b->params[i].span);
+	}
+	assert_int_equal(a->nbody, b->nbody);
+	for (size_t i = 0; i < a->nbody; i++)
+		same_stmt(&a->body[i], &b->body[i]);
+	same_expr(a->verify, b->verify);
+	assert_int_equal(a->nsnapshots, b->nsnapshots);
+	for (size_t i = 0; i < a->nsnapshots; i++) {
+		same_str(a->snapshots[i].name, b->snapshots[i].name);
+		same_expr(a->snapshots[i].expr, b->snapshots[i].expr);
+		same_span(a->snapshots[i].span, b->snapshots[i].span);
+	}
+	same_expr(a->undo, b->undo);
+	assert_int_equal(a->undo_none, b->undo_none);
+	same_expr(a->duration_min, b->duration_min);
+	same_expr(a->duration_max, b->duration_max);
+	assert_int_equal(a->reads_only, b->reads_only);
+	assert_int_equal(a->unverifiable, b->unverifiable);
+	same_str(a->unverifiable_why, b->unverifiable_why);
+	assert_int_equal(a->repeatable, b->repeatable);
+}
+
+static void same_call(const kdx_plan_call *a, const kdx_plan_call *b)
+{
+	if (!a || !b) {
+		assert_ptr_equal(a, b);
+		return;
+	}
+	assert_int_equal(a->action, b->action);
+	assert_int_equal(a->nargs, b->nargs);
+	for (size_t i = 0; i < a->nargs; i++)
+		same_value(a->args[i], b->args[i]);
+	assert_int_equal(a->arg_exprs != NULL, b->arg_exprs != NULL);
+	for (size_t i = 0; a->arg_exprs && i < a->nargs; i++)
+		same_expr(a->arg_exprs[i], b->arg_exprs[i]);
+	same_span(a->span, b->span);
+}
+
+/* A step's code: its calls, conditions and own clauses. */
+static void same_code(const kdx_step *x, const kdx_step *y)
+{
+	same_call(x->do_call, y->do_call);
+	same_call(x->undo_call, y->undo_call);
+	assert_int_equal(x->undo_is_actions_own, y->undo_is_actions_own);
+	assert_int_equal(x->nwhens, y->nwhens);
+	for (size_t k = 0; k < x->nwhens; k++)
+		same_expr(x->whens[k], y->whens[k]);
+	assert_int_equal(x->nrequires, y->nrequires);
+	for (size_t k = 0; k < x->nrequires; k++)
+		same_expr(x->requires[k], y->requires[k]);
+	assert_int_equal(x->nrun, y->nrun);
+	for (size_t k = 0; k < x->nrun; k++)
+		same_stmt(&x->run[k], &y->run[k]);
 }
 
 static void same_plan(const kdx_plan *a, const kdx_plan *b)
@@ -139,6 +230,7 @@ static void same_plan(const kdx_plan *a, const kdx_plan *b)
 		assert_int_equal(x->duration_max_ms, y->duration_max_ms);
 		assert_int_equal(x->on_failure, y->on_failure);
 		same_str(x->group, y->group);
+		same_code(x, y);
 	}
 	assert_int_equal(a->has_allow_exec, b->has_allow_exec);
 	assert_int_equal(a->nallow_exec, b->nallow_exec);
@@ -177,6 +269,9 @@ static void same_plan(const kdx_plan *a, const kdx_plan *b)
 			same_span(e->span, f->span);
 		}
 	}
+	assert_int_equal(a->nactions, b->nactions);
+	for (size_t i = 0; i < a->nactions; i++)
+		same_action(&a->actions[i], &b->actions[i]);
 	assert_int_equal(a->nlosses, b->nlosses);
 	for (size_t i = 0; i < a->nlosses; i++) {
 		assert_int_equal(a->losses[i].region, b->losses[i].region);
@@ -579,13 +674,8 @@ static void test_expr_round_trip(void **state)
 {
 	(void)state;
 	expr_cover cv = { 0 };
-	const char *files[] = { "plans/failover.kdx", "plans/failback.kdx", "plans/deploy.kdx",
-				"examples/approvals.kdx", "examples/data-edges.kdx",
-				"examples/fleet-for-each.kdx", "examples/lag-gated-promotion.kdx",
-				"examples/parallel-branches.kdx", "examples/scenario.kdx",
-				"examples/weighted-shift.kdx" };
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
-		exprs_of(files[i], &cv);
+	for (size_t i = 0; i < NCORPUS; i++)
+		exprs_of(corpus[i], &cv);
 	/* the runbooks and the stdlib modules they import hold every kind of expression */
 	for (size_t k = 0; k <= KDX_E_BINARY; k++)
 		if (!cv.kinds[k])
@@ -594,6 +684,291 @@ static void test_expr_round_trip(void **state)
 	assert_true(cv.ops[KDX_XOP_NOT] && cv.ops[KDX_XOP_AND] && cv.ops[KDX_XOP_EQ] &&
 		    cv.ops[KDX_XOP_LE] && cv.ops[KDX_XOP_ADD]);
 	assert_true(cv.n > 1000);
+}
+
+/* ---- actions: the statement IR ---- */
+
+typedef struct stmt_cover {
+	bool kinds[KDX_S_RETURN + 1];
+	bool step_when, step_require, step_wait_until, runtime_arg, own_undo;
+	bool verify, snapshot, undo, duration, typed, def, why, repeatable, reads_only;
+	size_t actions;
+} stmt_cover;
+
+static bool is_stmt(const kdx_ast_item *it)
+{
+	kdx_ast_item_kind k = it->kind;
+	return k == KDX_AST_CALL || k == KDX_AST_LET || k == KDX_AST_DO || k == KDX_AST_WAIT ||
+	       k == KDX_AST_WAIT_UNTIL || k == KDX_AST_RETURN;
+}
+
+/* x is d lowered: statement for statement, clause for clause. */
+static void action_from(const kdx_action *x, const kdx_ast_decl *d, const kdx_module *m,
+			stmt_cover *cv)
+{
+	kdx_arena a;
+	kdx_arena_init(&a);
+	same_str(x->name, kdx_qualified(&a, m, d->name.name));
+	same_str(x->module, m->name);
+	assert_int_equal(x->nparams, d->nparams);
+	for (size_t i = 0; i < d->nparams; i++) {
+		same_str(x->params[i].name, d->params[i].name.name);
+		assert_int_equal(x->params[i].type != NULL, d->params[i].type != NULL);
+		assert_int_equal(x->params[i].def != NULL, d->params[i].def != NULL);
+		if (x->params[i].def)
+			same_span(x->params[i].def->span, d->params[i].def->span);
+		cv->typed |= x->params[i].type && strchr(x->params[i].type, '(');
+		cv->def |= x->params[i].def != NULL;
+	}
+	size_t k = 0, sn = 0;
+	for (size_t i = 0; i < d->nitems; i++) {
+		const kdx_ast_item *it = d->items[i];
+		if (it->kind == KDX_AST_SNAPSHOT) {
+			assert_true(sn < x->nsnapshots);
+			same_str(x->snapshots[sn].name, it->name.name);
+			same_span(x->snapshots[sn++].expr->span, it->expr->span);
+			cv->snapshot = true;
+		}
+		if (!is_stmt(it))
+			continue;
+		assert_true(k < x->nbody);
+		const kdx_stmt *s = &x->body[k++];
+		same_span(s->span, it->span);
+		cv->kinds[s->kind] = true;
+		switch (it->kind) {
+		case KDX_AST_CALL:
+			assert_int_equal(s->kind, !strcmp(it->word.name, "aws") ? KDX_S_CALL_AWS
+										 : KDX_S_CALL_TERRAFORM);
+			same_str(s->service, kdx_ast_string_literal(it->list[0]));
+			same_str(s->op, s->kind == KDX_S_CALL_AWS ? kdx_ast_string_literal(it->list[1])
+								  : NULL);
+			same_str(s->name, it->name.name);
+			assert_int_equal(s->expr != NULL, it->input != NULL);
+			break;
+		case KDX_AST_LET:
+			assert_int_equal(s->kind, KDX_S_LET);
+			same_str(s->name, it->name.name);
+			break;
+		case KDX_AST_DO: assert_int_equal(s->kind, KDX_S_DO); break;
+		case KDX_AST_WAIT: assert_int_equal(s->kind, KDX_S_WAIT); break;
+		case KDX_AST_WAIT_UNTIL:
+			assert_int_equal(s->kind, KDX_S_WAIT_UNTIL);
+			same_span(s->within->span, it->within->span);
+			assert_int_equal(s->every != NULL, it->every != NULL);
+			break;
+		default: assert_int_equal(s->kind, KDX_S_RETURN); break;
+		}
+		if (it->kind != KDX_AST_CALL)
+			same_span(s->expr->span, it->expr->span);
+	}
+	assert_int_equal(k, x->nbody);
+	assert_int_equal(sn, x->nsnapshots);
+	const kdx_ast_item *vf = kdx_ast_find_attr(d, "verify");
+	const kdx_ast_item *un = kdx_ast_find_item(d, KDX_AST_UNDO);
+	const kdx_ast_item *du = kdx_ast_find_item(d, KDX_AST_DURATION);
+	assert_int_equal(x->verify != NULL, vf != NULL);
+	assert_int_equal(x->undo != NULL, un && !un->none);
+	assert_int_equal(x->undo_none, un && un->none);
+	assert_int_equal(x->duration_min != NULL, du != NULL);
+	assert_int_equal(x->duration_max != NULL, du != NULL);
+	assert_int_equal(x->reads_only, kdx_action_reads_only(d));
+	assert_int_equal(x->unverifiable, kdx_ast_find_attr(d, "unverifiable") != NULL);
+	cv->verify |= vf != NULL;
+	cv->undo |= x->undo != NULL;
+	cv->duration |= du != NULL;
+	cv->why |= x->unverifiable_why != NULL;
+	cv->repeatable |= x->repeatable;
+	cv->reads_only |= x->reads_only;
+	kdx_arena_release(&a);
+}
+
+/* The declaration of the qualified action name in c's program, and its module. */
+static const kdx_ast_decl *decl_of(const kdx_compilation *c, kdx_arena *a, const char *name,
+				   const kdx_module **mod)
+{
+	for (size_t i = 0; i < c->prog->nmodules; i++) {
+		const kdx_module *m = c->prog->modules[i];
+		for (size_t k = 0; k < m->nactions; k++)
+			if (!strcmp(kdx_qualified(a, m, m->actions[k]->name.name), name)) {
+				*mod = m;
+				return m->actions[k];
+			}
+	}
+	return NULL;
+}
+
+typedef struct in_table {
+	const kdx_plan *p;
+	size_t ncalls;
+} in_table;
+
+/* Every action a call names is in the table (the table is closed under calls). */
+static void call_in_table(void *ctx, const kdx_expr *call)
+{
+	in_table *t = ctx;
+	if (!call->u.call.action)
+		return;
+	if (kdx_plan_action(t->p, call->u.call.action) < 0)
+		fail_msg("%s is called but not in the actions table", call->u.call.action);
+	t->ncalls++;
+}
+
+/* The bound call as plan data: the same arguments, its action by index. */
+static void call_from(const kdx_plan_call *c, const kdx_bound_call *bc, const kdx_plan *p)
+{
+	if (!bc) {
+		assert_null(c);
+		return;
+	}
+	assert_non_null(c);
+	assert_string_equal(p->actions[c->action].name, bc->action);
+	assert_int_equal(c->nargs, p->actions[c->action].nparams);
+	assert_int_equal(c->nargs, bc->nargs);
+	for (size_t i = 0; i < c->nargs; i++) {
+		same_value(c->args[i], bc->args[i]);
+		same_expr(c->arg_exprs ? c->arg_exprs[i] : NULL, bc->arg_exprs ? bc->arg_exprs[i] : NULL);
+	}
+}
+
+/* A step's code is its body as plan data, clause for clause, and what it calls is in the
+ * table. */
+static void code_from(const kdx_step *s, const kdx_plan *p, in_table *t, stmt_cover *cv)
+{
+	const kdx_step_body *b = s->body;
+	assert_non_null(b);
+	call_from(s->do_call, b->do_call, p);
+	call_from(s->undo_call, b->undo_call, p);
+	assert_int_equal(s->undo_is_actions_own, b->undo_is_actions_own);
+	for (size_t i = 0; s->do_call && s->do_call->arg_exprs && i < s->do_call->nargs; i++)
+		kdx_expr_each_call(s->do_call->arg_exprs[i], call_in_table, t);
+	assert_int_equal(s->nrequires, b->nrequires);
+	size_t w = 0, r = 0, run = 0, waits = 0;
+	for (size_t i = 0; i < b->decl->nitems; i++) {
+		const kdx_ast_item *it = b->decl->items[i];
+		const kdx_expr *x = NULL;
+		if (it->kind == KDX_AST_WHEN) {
+			assert_true(w < s->nwhens);
+			x = s->whens[w++];
+		} else if (it->kind == KDX_AST_REQUIRE) {
+			assert_true(r < s->nrequires);
+			x = s->requires[r++];
+			same_span(x->span, b->requires[r - 1]->span);
+			cv->step_require = true;
+		} else if (it->kind == KDX_AST_DO && b->do_call) {
+			assert_true(run < s->nrun);
+			assert_int_equal(s->run[run].kind, KDX_S_DO);
+			assert_int_equal(s->run[run].span.end, 0);
+			assert_null(s->run[run++].expr);
+		} else if (it->kind == KDX_AST_WAIT || it->kind == KDX_AST_WAIT_UNTIL) {
+			assert_true(run < s->nrun);
+			const kdx_stmt *st = &s->run[run++];
+			assert_int_equal(st->kind, it->kind == KDX_AST_WAIT ? KDX_S_WAIT : KDX_S_WAIT_UNTIL);
+			assert_ptr_equal(b->waits[waits++], it);
+			same_span(st->span, it->span);
+			x = st->expr;
+			kdx_expr_each_call(st->within, call_in_table, t);
+			kdx_expr_each_call(st->every, call_in_table, t);
+			cv->step_wait_until |= st->kind == KDX_S_WAIT_UNTIL;
+		}
+		if (x) {
+			same_span(x->span, it->expr->span);
+			kdx_expr_each_call(x, call_in_table, t);
+		}
+	}
+	assert_int_equal(w, s->nwhens);
+	assert_int_equal(r, s->nrequires);
+	assert_int_equal(run, s->nrun);
+	assert_int_equal(waits, b->nwaits);
+	cv->step_when |= s->nwhens > 0;
+	cv->runtime_arg |= s->do_call && s->do_call->arg_exprs;
+	cv->own_undo |= s->undo_is_actions_own;
+}
+
+static void actions_of(const char *path, const char *var_file, stmt_cover *cv)
+{
+	kdx_compile_opts o = { .path = path, .var_files = &var_file, .nvar_files = var_file ? 1 : 0 };
+	kdx_compilation c;
+	if (kdx_compile(&o, &c) || !c.plan)
+		fail_msg("%s does not compile", path);
+	const kdx_plan *p = c.plan;
+	kdx_arena a;
+	kdx_arena_init(&a);
+	in_table t = { .p = p };
+	for (size_t i = 0; i < p->nactions; i++) {
+		const kdx_action *x = &p->actions[i];
+		const kdx_module *m;
+		const kdx_ast_decl *d = decl_of(&c, &a, x->name, &m);
+		if (!d)
+			fail_msg("%s: action %s is declared nowhere", path, x->name);
+		action_from(x, d, m, cv);
+		assert_int_equal(kdx_plan_action(p, x->name), (int32_t)i); /* once */
+		kdx_action_each_call(x, call_in_table, &t);
+	}
+	assert_true(t.ncalls > 0);
+	/* every step's actions are in the table; so are its clauses' calls */
+	for (size_t i = 0; i < p->nsteps; i++) {
+		const kdx_step *s = &p->steps[i];
+		if (s->action)
+			assert_true(kdx_plan_action(p, s->action) >= 0);
+		if (s->undo_action)
+			assert_true(kdx_plan_action(p, s->undo_action) >= 0);
+		code_from(s, p, &t, cv);
+	}
+	if (p->nstop_on)
+		assert_true(kdx_plan_action(p, KDX_STOP_ON_ACTION) >= 0);
+	assert_int_equal(kdx_plan_action(p, "route53.no_such_action"), -1);
+	/* only what the plan reaches: fewer than the modules declare */
+	size_t declared = 0;
+	for (size_t i = 0; i < c.prog->nmodules; i++)
+		declared += c.prog->modules[i]->nactions;
+	assert_true(p->nactions > 0 && p->nactions < declared);
+	cv->actions += p->nactions;
+	kdx_arena_release(&a);
+	kdx_compilation_release(&c);
+}
+
+static void test_actions_lowered(void **state)
+{
+	(void)state;
+	stmt_cover cv = { 0 };
+	for (size_t i = 0; i < NCORPUS; i++)
+		actions_of(corpus[i], NULL, &cv);
+	/* in production the approvals example keeps its pause (core.sleep: a plain `wait`) */
+	char vars[] = "/tmp/kdx-test-plan-io-XXXXXX";
+	int fd = mkstemp(vars);
+	assert_true(fd >= 0);
+	const char prod[] = "environment = \"production\"\n";
+	assert_int_equal(write(fd, prod, sizeof(prod) - 1), (ssize_t)sizeof(prod) - 1);
+	close(fd);
+	actions_of("examples/approvals.kdx", vars, &cv);
+	unlink(vars);
+	/* no runbook here reaches an action with `undo none`: one by hand, read and written */
+	const char doc[] = "{\"kdx_plan_ir\":3,\"actions\":[{\"name\":\"route53.delete_it\","
+			   "\"undo_none\":true,\"body\":[{\"s\":\"wait\",\"expr\":{\"e\":\"name\","
+			   "\"name\":\"d\"}}]}]}";
+	kdx_arena a;
+	kdx_arena_init(&a);
+	kdx_plan *p;
+	strbuf err = STRBUF_INIT, again = STRBUF_INIT;
+	if (kdx_plan_read(doc, sizeof(doc) - 1, &a, &p, &err) < 0)
+		fail_msg("%s", err.buf);
+	assert_int_equal(p->nactions, 1);
+	assert_true(p->actions[0].undo_none && !p->actions[0].undo);
+	assert_int_equal(p->actions[0].body[0].kind, KDX_S_WAIT);
+	kdx_plan_write(&again, p);
+	assert_non_null(strstr(again.buf, "\"undo_none\":true"));
+	strbuf_release(&err);
+	strbuf_release(&again);
+	kdx_arena_release(&a);
+	/* the runbooks and the stdlib modules they import hold every kind of statement */
+	for (size_t k = 0; k <= KDX_S_RETURN; k++)
+		if (!cv.kinds[k])
+			fail_msg("no statement of kind %zu in the corpus", k);
+	assert_true(cv.verify && cv.snapshot && cv.undo && cv.duration &&
+		    cv.typed && cv.def && cv.why && cv.repeatable && cv.reads_only);
+	assert_true(cv.actions > 50);
+	assert_true(cv.step_when && cv.step_require && cv.step_wait_until && cv.runtime_arg &&
+		    cv.own_undo);
 }
 
 /* The readers of a plan and of an expression, as one shape: -1 leaves *out NULL. */
@@ -669,18 +1044,55 @@ static void test_expr_refused(void **state)
 	kdx_arena_release(&a);
 }
 
+/* A plan of one action a(x) and one step s with these members, refused for `want`. */
+static void step_refused(const char *members, const char *want)
+{
+	char doc[512], msg[256];
+	snprintf(doc, sizeof(doc), "{\"kdx_plan_ir\":3,\"actions\":[{\"name\":\"a\",\"params\":"
+		 "[{\"name\":\"x\"}]}],\"steps\":[{\"name\":\"s\",%s}]}", members);
+	snprintf(msg, sizeof(msg), "steps[0]: %s", want);
+	refused(doc, msg);
+}
+
 static void test_refused(void **state)
 {
 	(void)state;
-	refused("{\"kdx_plan_ir\":2,", "not JSON");
-	refused("{\"steps\":[]}", "not a kdx plan IR of version 2");
-	refused("{\"kdx_plan_ir\":2,\"steps\":[{\"name\":\"a\",\"effects\":[{\"kind\":\"teleport\"}]}]}",
+	refused("{\"kdx_plan_ir\":3,", "not JSON");
+	refused("{\"steps\":[]}", "not a kdx plan IR of version 3");
+	refused("{\"kdx_plan_ir\":3,\"steps\":[{\"name\":\"a\",\"effects\":[{\"kind\":\"teleport\"}]}]}",
 		"steps[0]: kind 'teleport' is unknown");
-	refused("{\"kdx_plan_ir\":2,\"steps\":[{\"name\":\"a\",\"preds\":[{\"from\":7}]}]}",
+	refused("{\"kdx_plan_ir\":3,\"steps\":[{\"name\":\"a\",\"preds\":[{\"from\":7}]}]}",
 		"steps[0]: an edge names a step that does not exist");
-	refused("{\"kdx_plan_ir\":2,\"regions\":[{\"name\":\"r\"}],\"steps\":[{\"name\":\"a\","
+	refused("{\"kdx_plan_ir\":3,\"regions\":[{\"name\":\"r\"}],\"steps\":[{\"name\":\"a\","
 		"\"effects\":[{\"kind\":\"set_weights\",\"weights\":[1,2]}]}]}",
 		"steps[0]: weights must have one entry per region");
+	/* actions: statements are checked for what their kind needs */
+	refused("{\"kdx_plan_ir\":3,\"actions\":[{\"name\":\"a\",\"body\":[{\"s\":\"goto\"}]}]}",
+		"actions[0]: s 'goto' is unknown");
+	refused("{\"kdx_plan_ir\":3,\"actions\":[{\"body\":[]}]}", "actions[0]: an action has no name");
+	refused("{\"kdx_plan_ir\":3,\"actions\":[{\"name\":\"a\",\"body\":[{\"s\":\"let\","
+		"\"expr\":{\"e\":\"null\"}}]}]}",
+		"actions[0]: a 'let' has no name");
+	refused("{\"kdx_plan_ir\":3,\"actions\":[{\"name\":\"a\",\"body\":[{\"s\":\"return\"}]}]}",
+		"actions[0]: a 'return' statement has no 'expr'");
+	refused("{\"kdx_plan_ir\":3,\"actions\":[{\"name\":\"a\",\"body\":[{\"s\":\"wait_until\","
+		"\"expr\":{\"e\":\"bool\",\"value\":true}}]}]}",
+		"actions[0]: a 'wait_until' statement has no 'within'");
+	refused("{\"kdx_plan_ir\":3,\"actions\":[{\"name\":\"a\",\"body\":[{\"s\":\"call_aws\","
+		"\"service\":\"sns\"}]}]}",
+		"actions[0]: a 'call aws' needs a service and an op");
+	refused("{\"kdx_plan_ir\":3,\"actions\":[{\"name\":\"a\",\"snapshots\":[{\"name\":\"b\"}]}]}",
+		"actions[0]: 'expr' is missing");
+	/* a step's calls name an action of the table, one argument per parameter */
+	step_refused("\"do_call\":{\"action\":1,\"args\":[1]}",
+		     "a call names an action that is not in 'actions'");
+	step_refused("\"undo_call\":{\"action\":0,\"args\":[1,2]}",
+		     "a call's arguments are not one per parameter of its action");
+	step_refused("\"do_call\":{\"action\":0,\"args\":[1],\"run_time\":[3]}",
+		     "'run_time' names an argument that does not exist");
+	step_refused("\"run\":[{\"s\":\"do\"}]", "a step's 'do' has no 'do_call'");
+	step_refused("\"run\":[{\"s\":\"return\",\"expr\":{\"e\":\"null\"}}]",
+		     "a step runs only 'do', 'wait' and 'wait_until' of its own");
 }
 
 int main(void)
@@ -690,6 +1102,7 @@ int main(void)
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_expr_round_trip),
 		cmocka_unit_test(test_expr_refused),
+		cmocka_unit_test(test_actions_lowered),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
