@@ -2,6 +2,7 @@
  * that can reach the run's store; the record names the approver by AWS caller identity,
  * OS user and host. The waiting apply polls the store for it (executor/approvals.h). */
 #include "cli.h"
+#include "../common/json.h"
 
 #include <json-c/json.h>
 
@@ -33,7 +34,7 @@ static int fail(const char *fmt, ...)
  * step is one (*min set), else -1 with the gated steps named in names. */
 static int find_gate(const kdx_journal_state *st, const char *step, int64_t *min, strbuf *names)
 {
-	json_object *m = st->meta ? json_tokener_parse(st->meta) : NULL, *g = NULL;
+	json_object *m = st->meta ? kdx_json_parse_str(st->meta, NULL) : NULL, *g = NULL;
 	int rc = -1;
 	if (m && json_object_object_get_ex(m, "approval_gates", &g) &&
 	    json_object_is_type(g, json_type_object)) {

@@ -4,6 +4,7 @@
  * module, action and step names, and formatting with `kdx fmt`. Every request compiles the
  * open buffer afresh (milliseconds); nothing is cached but the buffers' text. */
 #include "cli.h"
+#include "../common/json.h"
 #include "aws_check.h"
 #include "moddoc.h"
 #include "../common/strbuf.h"
@@ -43,7 +44,7 @@ static json_object *read_message(void)
 			char *buf = xmalloc((size_t)len + 1);
 			size_t got = fread(buf, 1, (size_t)len, stdin);
 			buf[got] = 0;
-			json_object *o = got == (size_t)len ? json_tokener_parse(buf) : NULL;
+			json_object *o = got == (size_t)len ? kdx_json_parse_str(buf, NULL) : NULL;
 			free(buf);
 			return o;
 		}

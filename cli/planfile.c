@@ -900,8 +900,8 @@ int kdx_planfile_check(const kdx_planfile *pf, kdx_rb *r)
 			strbuf_addf(&why, "the live state cannot be read (%s)", err.buf);
 			rc = -1;
 		} else {
-			json_object *a = json_tokener_parse(pf->observed);
-			json_object *b = json_tokener_parse(v.observed.buf);
+			json_object *a = kdx_json_parse_str(pf->observed, NULL);
+			json_object *b = kdx_json_parse_str(v.observed.buf, NULL);
 			json_object_object_foreach(a, step, was)
 			{
 				json_object *now = NULL;

@@ -309,7 +309,7 @@ int kdx_report_collect_text(kdx_report *r, const char *name, const char *text, s
 		strbuf line = STRBUF_INIT;
 		strbuf_add(&line, text + at, end - at);
 		at = end + 1;
-		json_object *rec = json_tokener_parse(line.buf);
+		json_object *rec = kdx_json_parse_str(line.buf, NULL);
 		strbuf_release(&line);
 		if (!rec)
 			continue; /* a torn tail: the reader above already judged it */

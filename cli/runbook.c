@@ -342,7 +342,7 @@ static void load_list(json_object *m, const char *key, kdx_strlist *l)
 
 int kdx_rb_meta_load(const char *meta, kdx_rb_opts *o, const char **path, void **holder)
 {
-	json_object *m = meta ? json_tokener_parse(meta) : NULL;
+	json_object *m = meta ? kdx_json_parse_str(meta, NULL) : NULL;
 	*holder = m;
 	if (!m || !json_object_is_type(m, json_type_object))
 		return -1;
@@ -362,7 +362,7 @@ void kdx_rb_meta_free(void *holder)
 
 int kdx_rb_sources_changed(const char *meta, strbuf *why)
 {
-	json_object *m = meta ? json_tokener_parse(meta) : NULL, *s;
+	json_object *m = meta ? kdx_json_parse_str(meta, NULL) : NULL, *s;
 	int changed = 0;
 	if (!m || !json_object_object_get_ex(m, "sources", &s)) {
 		strbuf_addstr(why, "the plan records no sources");

@@ -184,17 +184,20 @@ kdx_json *kdx_json_parse(const char *text, size_t len, strbuf *err)
 	enum json_tokener_error e = json_tokener_get_error(tok);
 	size_t used = json_tokener_get_parse_end(tok);
 	if (!j || e != json_tokener_success) {
-		strbuf_addf(err, "not JSON at byte %zu: %s", used,
-			    json_tokener_error_desc(e == json_tokener_success
-							    ? json_tokener_continue
-							    : e));
+		if (err)
+			strbuf_addf(err, "not JSON at byte %zu: %s", used,
+				    json_tokener_error_desc(e == json_tokener_success
+								    ? json_tokener_continue
+								    : e));
 		json_object_put(j);
 		j = NULL;
 	} else {
 		for (; used < len; used++) {
 			if (!strchr(" \t\r\n", text[used])) {
-				strbuf_addf(err, "not JSON: unexpected bytes after the value at byte %zu",
-					    used);
+				if (err)
+					strbuf_addf(err,
+						    "not JSON: unexpected bytes after the value at byte %zu",
+						    used);
 				json_object_put(j);
 				j = NULL;
 				break;

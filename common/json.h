@@ -89,7 +89,7 @@ void kdx_json_write_pretty(strbuf *sb, const kdx_json *j);
 #define KDX_JSON_MAX_DEPTH 1024
 
 /* Parse exactly one JSON value (trailing bytes other than white space are an error), at most
- * KDX_JSON_MAX_DEPTH levels deep. */
+ * KDX_JSON_MAX_DEPTH levels deep. err may be NULL when the caller says what was wrong itself. */
 kdx_json *kdx_json_parse(const char *text, size_t len, strbuf *err);
 kdx_json *kdx_json_parse_str(const char *text, strbuf *err);
 

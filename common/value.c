@@ -1,5 +1,6 @@
 /* value: constructors, equality, formatting and JSON conversion of kdx values. */
 #include "value.h"
+#include "json.h"
 
 #include <ctype.h>
 #include <json-c/json.h>
@@ -363,26 +364,15 @@ static kdx_value *from_json(kdx_arena *a, json_object *o)
 
 kdx_value *kdx_value_from_json(kdx_arena *a, const char *text, size_t len, strbuf *err)
 {
-	json_tokener *tok = json_tokener_new();
-	json_object *o = json_tokener_parse_ex(tok, text, (int)len);
-	enum json_tokener_error jerr = json_tokener_get_error(tok);
-	if (!o || jerr != json_tokener_success ||
-	    (size_t)json_tokener_get_parse_end(tok) < len) {
-		size_t off = json_tokener_get_parse_end(tok);
-		/* Trailing whitespace after a complete document is fine. */
-		while (o && off < len && isspace((unsigned char)text[off]))
-			off++;
-		if (!o || off < len) {
-			strbuf_addf(err, "invalid JSON at byte %zu: %s", off,
-				    jerr != json_tokener_success ? json_tokener_error_desc(jerr)
-								 : "trailing data");
-			json_object_put(o);
-			json_tokener_free(tok);
-			return NULL;
-		}
+	strbuf why = STRBUF_INIT;
+	kdx_json *o = kdx_json_parse(text, len, &why);
+	if (!o) {
+		strbuf_addstr(err, why.buf);
+		strbuf_release(&why);
+		return NULL;
 	}
+	strbuf_release(&why);
 	kdx_value *v = from_json(a, o);
-	json_object_put(o);
-	json_tokener_free(tok);
+	kdx_json_free(o);
 	return v;
 }

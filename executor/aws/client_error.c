@@ -1,6 +1,7 @@
 /* client_error: the default decoder of AWS error responses -- JSON (__type, code, message),
  * XML (<Code>, <Message>, <RequestId>, entities and network off) and the headers. */
 #include "client.h"
+#include "../../common/json.h"
 #include "xmldoc.h"
 #include "../../common/xalloc.h"
 
@@ -31,26 +32,18 @@ static void set_code(aws_error *e, const char *s)
 	set(&e->code, s, strcspn(s, ":"));
 }
 
-static const char *jget(json_object *o, const char *key)
-{
-	json_object *v;
-	if (json_object_object_get_ex(o, key, &v) && json_object_is_type(v, json_type_string))
-		return json_object_get_string(v);
-	return NULL;
-}
-
 static void decode_json(aws_error *e, const aws_response *r)
 {
-	json_object *o = json_tokener_parse(r->body.buf);
+	json_object *o = kdx_json_parse_str(r->body.buf, NULL);
 	if (!o)
 		return;
 	if (json_object_is_type(o, json_type_object)) {
-		set_code(e, jget(o, "__type"));
-		set_code(e, jget(o, "code"));
-		set_code(e, jget(o, "Code"));
-		set_str(&e->message, jget(o, "message"));
-		set_str(&e->message, jget(o, "Message"));
-		set_str(&e->message, jget(o, "errorMessage"));
+		set_code(e, kdx_json_str(o, "__type"));
+		set_code(e, kdx_json_str(o, "code"));
+		set_code(e, kdx_json_str(o, "Code"));
+		set_str(&e->message, kdx_json_str(o, "message"));
+		set_str(&e->message, kdx_json_str(o, "Message"));
+		set_str(&e->message, kdx_json_str(o, "errorMessage"));
 	}
 	json_object_put(o);
 }

@@ -370,7 +370,7 @@ static int parse_iso8601(const char *s, time_t *out)
 /* Parse the process's JSON output (Version 1). Messages never quote the output. */
 static int parse_process_output(aws_credentials *c, const strbuf *out, strbuf *err)
 {
-	json_object *o = json_tokener_parse(out->buf);
+	json_object *o = kdx_json_parse_str(out->buf, NULL);
 	int rc = -1;
 	if (!o || !json_object_is_type(o, json_type_object)) {
 		strbuf_addstr(err, "its output is not a JSON object");

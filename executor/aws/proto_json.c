@@ -284,7 +284,7 @@ static char *clean_code(const char *code)
 
 void aws_json_parse_error(const aws_model *m, const aws_response *resp, aws_error *e)
 {
-	json_object *j = resp->body.len ? json_tokener_parse(resp->body.buf) : NULL;
+	json_object *j = resp->body.len ? kdx_json_parse_str(resp->body.buf, NULL) : NULL;
 	const char *code = aws_response_get_header(resp, "x-amzn-ErrorType");
 	const char *qerr = aws_response_get_header(resp, "x-amzn-query-error");
 	if (!code || !*code)
@@ -310,7 +310,7 @@ void aws_json_parse_error(const aws_model *m, const aws_response *resp, aws_erro
 kdx_value *aws_json_error_fields(const aws_model *m, const aws_response *resp,
 				 const char *code, kdx_arena *a)
 {
-	json_object *j = resp->body.len ? json_tokener_parse(resp->body.buf) : NULL;
+	json_object *j = resp->body.len ? kdx_json_parse_str(resp->body.buf, NULL) : NULL;
 	if (!j || !json_object_is_type(j, json_type_object)) {
 		json_object_put(j);
 		return NULL;

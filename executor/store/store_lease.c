@@ -7,7 +7,6 @@
 
 #include <errno.h>
 #include <inttypes.h>
-#include <json-c/json.h>
 #include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,60 +33,62 @@ void kdx_lease_doc_release(kdx_lease_doc *d)
 	memset(d, 0, sizeof(*d));
 }
 
-static char *jstr(json_object *o, const char *k)
+/* A string member as the caller's own copy, or NULL. */
+static char *dup_str(const kdx_json *o, const char *k)
 {
-	json_object *v;
-	return json_object_object_get_ex(o, k, &v) && json_object_is_type(v, json_type_string)
-		? xstrdup(json_object_get_string(v)) : NULL;
+	const char *v = kdx_json_str(o, k);
+	return v ? xstrdup(v) : NULL;
 }
 
-static int64_t jint(json_object *o, const char *k)
+static int64_t int_or_0(const kdx_json *o, const char *k)
 {
-	json_object *v;
-	return json_object_object_get_ex(o, k, &v) ? json_object_get_int64(v) : 0;
+	int64_t v = 0;
+	return kdx_json_int(o, k, &v) ? v : 0;
 }
 
 int kdx_lease_doc_parse(kdx_lease_doc *d, const char *buf, size_t len, strbuf *err)
 {
 	memset(d, 0, sizeof(*d));
-	json_tokener *tok = json_tokener_new();
-	json_object *o = json_tokener_parse_ex(tok, buf, (int)len);
-	json_tokener_free(tok);
-	if (!o || !json_object_is_type(o, json_type_object)) {
-		json_object_put(o);
+	strbuf why = STRBUF_INIT;
+	kdx_json *o = kdx_json_parse(buf, len, &why);
+	if (!o || !kdx_json_is_object(o)) {
+		kdx_json_free(o);
 		strbuf_addstr(err, "the lease document is not a JSON object (damaged?)");
+		if (why.len)
+			strbuf_addf(err, ": %s", why.buf);
+		strbuf_release(&why);
 		return -1;
 	}
-	d->name = jstr(o, "name");
-	d->command = jstr(o, "command");
-	d->host = jstr(o, "host");
-	d->user = jstr(o, "user");
-	d->identity = jstr(o, "identity");
-	d->since = jstr(o, "since");
-	d->pid = (long)jint(o, "pid");
-	d->expires_ms = jint(o, "expires_ms");
-	d->token = (uint64_t)jint(o, "token");
-	json_object *r;
-	d->released = json_object_object_get_ex(o, "released", &r) && json_object_get_boolean(r);
-	json_object_put(o);
+	strbuf_release(&why);
+	d->name = dup_str(o, "name");
+	d->command = dup_str(o, "command");
+	d->host = dup_str(o, "host");
+	d->user = dup_str(o, "user");
+	d->identity = dup_str(o, "identity");
+	d->since = dup_str(o, "since");
+	d->pid = (long)int_or_0(o, "pid");
+	d->expires_ms = int_or_0(o, "expires_ms");
+	d->token = (uint64_t)int_or_0(o, "token");
+	d->released = kdx_json_bool(o, "released");
+	kdx_json_free(o);
 	return 0;
 }
 
 void kdx_lease_doc_format(strbuf *sb, const kdx_lease_doc *d)
 {
-	json_object *o = json_object_new_object();
+	kdx_json *o = kdx_json_object();
 	kdx_json_set_str_or_null(o, "name", d->name);
 	kdx_json_set_str_or_null(o, "command", d->command);
 	kdx_json_set_str_or_null(o, "host", d->host);
 	kdx_json_set_str_or_null(o, "user", d->user);
 	kdx_json_set_str_or_null(o, "identity", d->identity);
-	json_object_object_add(o, "pid", json_object_new_int64(d->pid));
+	kdx_json_set_int(o, "pid", d->pid);
 	kdx_json_set_str_or_null(o, "since", d->since);
-	json_object_object_add(o, "expires_ms", json_object_new_int64(d->expires_ms));
-	json_object_object_add(o, "token", json_object_new_int64((int64_t)d->token));
-	json_object_object_add(o, "released", json_object_new_boolean(d->released));
-	strbuf_addstr(sb, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
-	json_object_put(o);
+	kdx_json_set_int(o, "expires_ms", d->expires_ms);
+	kdx_json_set_int(o, "token", (int64_t)d->token);
+	kdx_json_set_bool(o, "released", d->released);
+	kdx_json_write(sb, o);
+	kdx_json_free(o);
 }
 
 /* The six strings of a lease, as a document and a kdx_lease both hold them. */

@@ -6,12 +6,10 @@
 #include <stdio.h>
 #include <string.h>
 
+/* json-c's objects are not const here: what tf_json reads it hands on as json_object *. */
 static json_object *jget(json_object *o, const char *key)
 {
-	json_object *v = NULL;
-	if (o && json_object_is_type(o, json_type_object) && json_object_object_get_ex(o, key, &v))
-		return v;
-	return NULL;
+	return (json_object *)kdx_json_get(o, key);
 }
 
 /* A string member copied into the arena; NULL when absent or not a string. */
@@ -31,25 +29,11 @@ static int jint(json_object *o, const char *key, int dflt)
 
 static json_object *parse_json(const char *text, size_t len, strbuf *err)
 {
-	json_tokener *tok = json_tokener_new_ex(JSON_TOKENER_DEFAULT_DEPTH);
-	json_object *o = json_tokener_parse_ex(tok, text, (int)len);
-	enum json_tokener_error e = json_tokener_get_error(tok);
-	if (e != json_tokener_success || (size_t)json_tokener_get_parse_end(tok) < len) {
-		/* trailing whitespace (a final newline) is fine; anything else is not */
-		size_t end = e == json_tokener_success ? json_tokener_get_parse_end(tok) : 0;
-		while (e == json_tokener_success && end < len &&
-		       strchr(" \t\r\n", text[end]))
-			end++;
-		if (e != json_tokener_success || end < len) {
-			if (err)
-				strbuf_addf(err, "invalid JSON from terraform: %s",
-					    e != json_tokener_success ? json_tokener_error_desc(e) :
-									"trailing data");
-			json_object_put(o);
-			o = NULL;
-		}
-	}
-	json_tokener_free(tok);
+	strbuf why = STRBUF_INIT;
+	json_object *o = kdx_json_parse(text, len, &why);
+	if (!o && err)
+		strbuf_addf(err, "invalid JSON from terraform: %s", why.buf);
+	strbuf_release(&why);
 	return o;
 }
 
