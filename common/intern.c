@@ -16,6 +16,7 @@ void kdx_intern_release(kdx_intern *in)
 	free(in->slots);
 	free(in->hashes);
 	free(in->lens);
+	free(in->tags);
 	kdx_arena *a = in->arena;
 	kdx_intern_init(in, a);
 }
@@ -36,6 +37,7 @@ static void grow(kdx_intern *in)
 	const char **slots = xcalloc(ncap, sizeof(*slots));
 	uint32_t *hashes = xcalloc(ncap, sizeof(*hashes));
 	uint32_t *lens = xcalloc(ncap, sizeof(*lens));
+	uint8_t *tags = xcalloc(ncap, sizeof(*tags));
 	for (size_t i = 0; i < in->cap; i++) {
 		if (!in->slots[i])
 			continue;
@@ -45,17 +47,21 @@ static void grow(kdx_intern *in)
 		slots[j] = in->slots[i];
 		hashes[j] = in->hashes[i];
 		lens[j] = in->lens[i];
+		tags[j] = in->tags[i];
 	}
 	free(in->slots);
 	free(in->hashes);
 	free(in->lens);
+	free(in->tags);
 	in->slots = slots;
 	in->hashes = hashes;
 	in->lens = lens;
+	in->tags = tags;
 	in->cap = ncap;
 }
 
-const char *kdx_intern_n(kdx_intern *in, const char *s, size_t len)
+/* The slot of s[0..len), added if new. */
+static size_t slot(kdx_intern *in, const char *s, size_t len)
 {
 	if ((in->n + 1) * 4 > in->cap * 3)
 		grow(in);
@@ -64,13 +70,33 @@ const char *kdx_intern_n(kdx_intern *in, const char *s, size_t len)
 	while (in->slots[j]) {
 		if (in->hashes[j] == h && in->lens[j] == len &&
 		    !memcmp(in->slots[j], s, len))
-			return in->slots[j];
+			return j;
 		j = (j + 1) & (in->cap - 1);
 	}
 	in->slots[j] = kdx_arena_strndup(in->arena, s, len);
 	in->hashes[j] = h;
 	in->lens[j] = (uint32_t)len;
 	in->n++;
+	return j;
+}
+
+const char *kdx_intern_n(kdx_intern *in, const char *s, size_t len)
+{
+	size_t j = slot(in, s, len); /* first: it may grow (move) the slots */
+	return in->slots[j];
+}
+
+const char *kdx_intern_tag_n(kdx_intern *in, const char *s, size_t len, unsigned *tag)
+{
+	size_t j = slot(in, s, len);
+	*tag = in->tags[j];
+	return in->slots[j];
+}
+
+const char *kdx_intern_set_tag(kdx_intern *in, const char *s, unsigned tag)
+{
+	size_t j = slot(in, s, strlen(s));
+	in->tags[j] = (uint8_t)tag;
 	return in->slots[j];
 }
 

@@ -13,6 +13,7 @@ typedef struct kdx_intern {
 	const char **slots; /* open addressing, power-of-two size */
 	uint32_t *hashes;
 	uint32_t *lens;     /* strlen of each slot: a hit costs one memcmp, not a strlen too */
+	uint8_t *tags;      /* a byte attached to a string, 0 = none (see kdx_intern_set_tag) */
 	size_t n, cap;
 } kdx_intern;
 
@@ -21,5 +22,11 @@ void kdx_intern_release(kdx_intern *in);
 /* The canonical NUL-terminated copy of s[0..len); equal strings give the same pointer. */
 const char *kdx_intern_n(kdx_intern *in, const char *s, size_t len);
 const char *kdx_intern_str(kdx_intern *in, const char *s);
+/* kdx_intern_n that also gives the string's tag (0 when none was set). */
+const char *kdx_intern_tag_n(kdx_intern *in, const char *s, size_t len, unsigned *tag);
+/* Intern s and attach tag (1..255) to it, replacing an earlier one. The lexer tags its
+ * keywords so that telling a keyword from a name costs nothing beyond the interning every
+ * name gets anyway; it is the only user of tags. */
+const char *kdx_intern_set_tag(kdx_intern *in, const char *s, unsigned tag);
 
 #endif

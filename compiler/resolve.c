@@ -22,6 +22,11 @@ const kdx_ast_decl *kdx_module_type(const kdx_module *m, const char *name)
 
 const kdx_ast_decl *kdx_module_action(const kdx_module *m, const char *name)
 {
+	/* names from the parser are interned: the pointer finds them without a strcmp per
+	 * action (lowering asks ~30 times per step, issue #19); the strcmp pass serves the rest */
+	for (size_t i = 0; m && i < m->nactions; i++)
+		if (m->actions[i]->name.name == name)
+			return m->actions[i];
 	for (size_t i = 0; m && i < m->nactions; i++)
 		if (!strcmp(m->actions[i]->name.name, name))
 			return m->actions[i];
@@ -30,6 +35,9 @@ const kdx_ast_decl *kdx_module_action(const kdx_module *m, const char *name)
 
 const kdx_import *kdx_module_import(const kdx_module *m, const char *alias)
 {
+	for (size_t i = 0; m && i < m->nimports; i++) /* interned, as in kdx_module_action */
+		if (m->imports[i].alias == alias)
+			return &m->imports[i];
 	for (size_t i = 0; m && i < m->nimports; i++)
 		if (m->imports[i].alias && !strcmp(m->imports[i].alias, alias))
 			return &m->imports[i];
@@ -101,12 +109,23 @@ kdx_res_class kdx_type_class(const kdx_ast_decl *type)
 	return KDX_RES_OPAQUE;
 }
 
+static const char *qualify(kdx_arena *a, const kdx_module *m, const char *name)
+{
+	const char *slash = strrchr(m->name, '/');
+	return kdx_arena_printf(a, "%s.%s", slash ? slash + 1 : m->name, name);
+}
+
 const char *kdx_qualified(kdx_arena *a, const kdx_module *m, const char *name)
 {
 	if (!m || m->is_main)
 		return name;
-	const char *slash = strrchr(m->name, '/');
-	return kdx_arena_printf(a, "%s.%s", slash ? slash + 1 : m->name, name);
+	for (size_t i = 0; m->qactions && i < m->nactions; i++)
+		if (m->actions[i]->name.name == name)
+			return m->qactions[i];
+	for (size_t i = 0; m->qtypes && i < m->ntypes; i++)
+		if (m->types[i]->name.name == name)
+			return m->qtypes[i];
+	return qualify(a, m, name);
 }
 
 const char *kdx_import_alias(kdx_intern *in, const char *path)
@@ -567,6 +586,14 @@ static void collect(kdx_compilation *c, kdx_module *m)
 		else if (d->kind == KDX_AST_ACTION && d->name.name)
 			m->actions[m->nactions++] = d;
 	}
+	if (m->is_main)
+		return;
+	m->qtypes = KDX_NEWN(&c->arena, const char *, m->ntypes + 1);
+	for (size_t i = 0; i < m->ntypes; i++)
+		m->qtypes[i] = qualify(&c->arena, m, m->types[i]->name.name);
+	m->qactions = KDX_NEWN(&c->arena, const char *, m->nactions + 1);
+	for (size_t i = 0; i < m->nactions; i++)
+		m->qactions[i] = qualify(&c->arena, m, m->actions[i]->name.name);
 }
 
 static void check_module(resolver *R, kdx_module *m)

@@ -35,6 +35,9 @@ struct kdx_module {
 	size_t ntypes;
 	const kdx_ast_decl **actions;
 	size_t nactions;
+	/* kdx_qualified's answers for types[i] and actions[i] (NULL in main, whose names
+	 * stay unqualified): lowering asks for them once per call (issue #19) */
+	const char **qtypes, **qactions;
 	kdx_use *uses;           /* runbooks it uses (nested runbooks), in source order */
 	size_t nuses;
 	bool is_main;
@@ -70,7 +73,9 @@ bool kdx_action_reads_only(const kdx_ast_decl *action);
 bool kdx_action_mutates(const kdx_ast_decl *action);
 /* The class a `type` declares (class = traffic|...). */
 kdx_res_class kdx_type_class(const kdx_ast_decl *type);
-/* The qualified name of a declaration in module m: "route53.set_weights". */
+/* The qualified name of a declaration in module m: "route53.set_weights". For a type or
+ * action of m (by its name's pointer) the one made when m was resolved, which lives as long
+ * as the compilation; otherwise a new string in a. */
 const char *kdx_qualified(kdx_arena *a, const kdx_module *m, const char *name);
 /* The default alias of an import path: its last component. */
 const char *kdx_import_alias(kdx_intern *in, const char *path);

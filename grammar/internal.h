@@ -55,6 +55,7 @@ typedef struct kdx_pctx {
 
 	/* lexer state */
 	uint32_t off;                         /* bytes consumed so far */
+	size_t read;                          /* bytes handed to flex so far (YY_INPUT) */
 	kdx_open open[KDX_PARSE_MAX_NESTING + 4];
 	int nopen;
 	int prev_tok, cur_tok;                /* the last two tokens handed to the parser */
@@ -85,6 +86,10 @@ kdx_diag *kdx_perror(kdx_pctx *ctx, kdx_loc loc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* Called by the lexer for every comment. */
 void kdx_lex_comment(kdx_pctx *ctx, uint32_t start, uint32_t end, bool block);
+/* Tag the keywords in the intern table (their index in the lexer's table + 1), so the lexer
+ * tells a keyword from a name by the tag the interning of every name gives anyway. Called
+ * before each scan: cheap, and the table may be new. */
+void kdx_lex_keywords(kdx_intern *intern);
 /* The lexer's own bracket stack; returns false (after reporting) when nesting is too deep. */
 bool kdx_lex_push(kdx_pctx *ctx, char kind, uint32_t off);
 

@@ -79,14 +79,19 @@ int kdx_yylex(KDX_YYSTYPE *lval, KDX_YYLTYPE *lloc, kdx_pctx *ctx)
 }
 
 /* Scan the file's bytes, after a UTF-8 byte order mark if there is one (offsets still count
- * from the start of the file). */
+ * from the start of the file). Flex reads them through YY_INPUT (lexer.l) into a buffer of
+ * its own, not a copy of the whole file. */
 static YY_BUFFER_STATE start_scan(kdx_pctx *ctx, yyscan_t scanner)
 {
 	const char *t = ctx->src->text;
 	size_t len = ctx->src->len;
 	if (len >= 3 && !memcmp(t, "\xEF\xBB\xBF", 3))
 		ctx->off = 3;
-	return kdx_flex__scan_bytes(t + ctx->off, (int)(len - ctx->off), scanner);
+	ctx->read = ctx->off;
+	kdx_lex_keywords(ctx->intern);
+	YY_BUFFER_STATE b = kdx_flex__create_buffer(NULL, YY_BUF_SIZE, scanner);
+	kdx_flex__switch_to_buffer(b, scanner);
+	return b;
 }
 
 int kdx_parse_file(kdx_arena *arena, kdx_intern *intern, const kdx_sources *src, uint32_t file,

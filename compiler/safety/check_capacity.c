@@ -13,7 +13,7 @@ static void check_gets(kdx_sctx *c, uint32_t s, size_t at, const kdx_effect *we,
 {
 	const kdx_plan *p = c->plan;
 	double w = we->weights[r];
-	const kdx_effect *own = kdx_sx_find(&p->steps[s], KDX_EFF_SET_CAPACITY, -1, r, at);
+	const kdx_effect *own = kdx_sx_find(c, s, KDX_EFF_SET_CAPACITY, -1, r, at);
 	if (own) {
 		if (own->pct >= 0 && own->pct + KDX_PCT_EPS < w) {
 			kdx_diag *g = kdx_sx_diag(c, KDX_ERROR, "capacity", we->span,
@@ -48,7 +48,7 @@ static void check_gets(kdx_sctx *c, uint32_t s, size_t at, const kdx_effect *we,
 		return;
 	}
 	for (size_t i = 0; i < k; i++) {
-		const kdx_effect *ce = kdx_sx_find(&p->steps[buf[i]], KDX_EFF_SET_CAPACITY, -1, r, SIZE_MAX);
+		const kdx_effect *ce = kdx_sx_find(c, buf[i], KDX_EFF_SET_CAPACITY, -1, r, SIZE_MAX);
 		if (!ce || ce->pct < 0 || ce->pct + KDX_PCT_EPS >= w)
 			continue; /* pct < 0: a snapshot, known only at run time */
 		bool before = kdx_graph_hb(c->g, buf[i], s);
@@ -79,7 +79,7 @@ static void check_lowers(kdx_sctx *c, uint32_t s, const kdx_effect *ce, uint32_t
 		double worst = none ? c->init->weights[t * c->nreg + r] : -1;
 		uint32_t by = UINT32_MAX;
 		for (size_t i = 0; i < k; i++) {
-			const kdx_effect *we = kdx_sx_find(&p->steps[buf[i]], KDX_EFF_SET_WEIGHTS,
+			const kdx_effect *we = kdx_sx_find(c, buf[i], KDX_EFF_SET_WEIGHTS,
 							   (int32_t)t, -1, SIZE_MAX);
 			if (we && we->weights && we->weights[r] > worst) {
 				worst = we->weights[r];
@@ -127,9 +127,9 @@ static void bounds(kdx_sctx *c)
 	for (size_t i = 0; i < c->nres * c->nreg; i++)
 		c->weight_max[i] = c->init->weights[i];
 	for (size_t i = 0; i < p->nsteps; i++) {
-		const kdx_step *st = &p->steps[i];
-		for (size_t k = 0; k < st->neffects; k++) {
-			const kdx_effect *e = &st->effects[k];
+		kdx_sx_fx fx = kdx_sx_effects(c, (uint32_t)i);
+		for (size_t k = 0; k < fx.n; k++) {
+			const kdx_effect *e = &fx.v[k];
 			if (e->kind == KDX_EFF_SET_CAPACITY && e->pct >= 0 && e->region >= 0 &&
 			    (size_t)e->region < c->nreg && e->pct < c->cap_min[e->region])
 				c->cap_min[e->region] = e->pct;
@@ -152,9 +152,9 @@ void kdx_check_capacity(kdx_sctx *c)
 	check_initial(c);
 	for (size_t i = 0; i < c->g->ntopo; i++) {
 		uint32_t s = c->g->topo[i];
-		const kdx_step *st = &p->steps[s];
-		for (size_t k = 0; k < st->neffects; k++) {
-			const kdx_effect *e = &st->effects[k];
+		kdx_sx_fx fx = kdx_sx_effects(c, s);
+		for (size_t k = 0; k < fx.n; k++) {
+			const kdx_effect *e = &fx.v[k];
 			if (e->kind == KDX_EFF_SET_WEIGHTS && e->weights) {
 				for (size_t r = 0; r < c->nreg; r++)
 					if (e->weights[r] > 0)

@@ -12,9 +12,9 @@
 /* Is (db, o) fenced when effect index `at` of step s runs, in every order? */
 static bool fenced(kdx_sctx *c, uint32_t s, size_t at, int32_t db, int32_t o, uint32_t *buf)
 {
-	const kdx_step *st = &c->plan->steps[s];
+	kdx_sx_fx fx = kdx_sx_effects(c, s);
 	for (size_t i = at; i-- > 0;) {
-		const kdx_effect *e = &st->effects[i];
+		const kdx_effect *e = &fx.v[i];
 		if ((e->kind == KDX_EFF_FENCE || e->kind == KDX_EFF_UNFENCE) && e->resource == db &&
 		    e->region == o)
 			return e->kind == KDX_EFF_FENCE;
@@ -24,10 +24,10 @@ static bool fenced(kdx_sctx *c, uint32_t s, size_t at, int32_t db, int32_t o, ui
 	if (none && !c->init->fenced[(size_t)db * c->nreg + o])
 		return false;
 	for (size_t i = 0; i < k; i++) {
-		const kdx_step *fs = &c->plan->steps[buf[i]];
+		kdx_sx_fx fsx = kdx_sx_effects(c, buf[i]);
 		const kdx_effect *f = NULL;
-		for (size_t j = 0; j < fs->neffects; j++) {
-			const kdx_effect *e = &fs->effects[j];
+		for (size_t j = 0; j < fsx.n; j++) {
+			const kdx_effect *e = &fsx.v[j];
 			if ((e->kind == KDX_EFF_FENCE || e->kind == KDX_EFF_UNFENCE) &&
 			    e->resource == db && e->region == o)
 				f = e;
@@ -58,7 +58,7 @@ static int32_t drained(kdx_sctx *c, uint32_t s, size_t at, int32_t o, uint32_t *
 	for (size_t t = 0; t < c->nres; t++) {
 		if (p->resources[t].cls != KDX_RES_TRAFFIC)
 			continue;
-		const kdx_effect *own = kdx_sx_find(&p->steps[s], KDX_EFF_SET_WEIGHTS, (int32_t)t, -1, at);
+		const kdx_effect *own = kdx_sx_find(c, s, KDX_EFF_SET_WEIGHTS, (int32_t)t, -1, at);
 		if (own && own->weights) {
 			if (own->weights[o] > 0 || !valid(c, own->weights)) {
 				*w = own->weights[o];
@@ -75,7 +75,7 @@ static int32_t drained(kdx_sctx *c, uint32_t s, size_t at, int32_t o, uint32_t *
 			return (int32_t)t;
 		}
 		for (size_t i = 0; i < k; i++) {
-			const kdx_effect *e = kdx_sx_find(&p->steps[buf[i]], KDX_EFF_SET_WEIGHTS, (int32_t)t,
+			const kdx_effect *e = kdx_sx_find(c, buf[i], KDX_EFF_SET_WEIGHTS, (int32_t)t,
 							  -1, SIZE_MAX);
 			if (e && e->weights && (e->weights[o] > 0 || !valid(c, e->weights))) {
 				*w = e->weights[o];
@@ -133,20 +133,19 @@ static void report(kdx_sctx *c, uint32_t s, const kdx_effect *pe, int32_t o, int
 static void check_promote(kdx_sctx *c, uint32_t s, size_t at, const kdx_effect *pe,
 			  uint32_t *buf, uint32_t *olds)
 {
-	const kdx_plan *p = c->plan;
 	int32_t db = pe->resource;
 	if (db < 0 || (size_t)db >= c->nres || pe->region < 0 || (size_t)pe->region >= c->nreg)
 		return;
 	/* who may be the writer now: the last earlier promotion (in s or before), or the start */
 	size_t nold = 0;
-	const kdx_effect *own = kdx_sx_find(&p->steps[s], KDX_EFF_PROMOTE, db, -1, at);
+	const kdx_effect *own = kdx_sx_find(c, s, KDX_EFF_PROMOTE, db, -1, at);
 	if (own) {
 		olds[nold++] = (uint32_t)own->region;
 	} else {
 		bool none;
 		size_t k = kdx_sx_last_before(c, &c->promote[db], s, buf, &none);
 		for (size_t i = 0; i < k; i++) {
-			const kdx_effect *e = kdx_sx_find(&p->steps[buf[i]], KDX_EFF_PROMOTE, db, -1, SIZE_MAX);
+			const kdx_effect *e = kdx_sx_find(c, buf[i], KDX_EFF_PROMOTE, db, -1, SIZE_MAX);
 			if (e && e->region >= 0)
 				olds[nold++] = (uint32_t)e->region;
 		}
@@ -175,10 +174,10 @@ void kdx_check_fencing(kdx_sctx *c)
 	uint32_t *olds = xmalloc((p->nsteps + 2) * sizeof(*olds));
 	for (size_t i = 0; i < c->g->ntopo; i++) {
 		uint32_t s = c->g->topo[i];
-		const kdx_step *st = &p->steps[s];
-		for (size_t k = 0; k < st->neffects; k++)
-			if (st->effects[k].kind == KDX_EFF_PROMOTE && !st->effects[k].graceful)
-				check_promote(c, s, k, &st->effects[k], buf, olds);
+		kdx_sx_fx fx = kdx_sx_effects(c, s);
+		for (size_t k = 0; k < fx.n; k++)
+			if (fx.v[k].kind == KDX_EFF_PROMOTE && !fx.v[k].graceful)
+				check_promote(c, s, k, &fx.v[k], buf, olds);
 	}
 	free(buf);
 	free(olds);

@@ -32,65 +32,70 @@ static void check_steps(kdx_sctx *c)
 	}
 }
 
-/* The rollback plan: same regions and resources, one step per forward step carrying its
- * undo effects (none when it has no undo); its edges are the forward ones turned round,
- * which the analyses see through the reverse view of the forward graph (the steps' preds
- * stay empty).
+/* The rollback: the forward plan's steps, each running its undo effects (none when it has
+ * no undo: the rollback then passes it at once), with every edge turned round -- the
+ * analyses see the order through the reverse view of the forward graph and a step's
+ * effects through the kdx_sx_undo override, so no step is copied.
  * An undo SET_WEIGHTS without weights, or SET_CAPACITY with pct < 0, restores a snapshot:
- * it gets the value the forward run had just before the step (in topological order). */
+ * it gets the value the forward run had just before the step (in topological order); only
+ * the undo lists holding such an effect are copied (into the arena) to fill it in. */
 typedef struct rollback {
 	kdx_arena arena;
-	kdx_plan plan;
+	kdx_sx_undo *undo;
 	kdx_model final;  /* forward end state = rollback start state */
 } rollback;
 
-static void build_steps(rollback *rb, kdx_sctx *c, kdx_model *m)
+static bool restores(const kdx_effect *e, const kdx_plan *p)
+{
+	if (e->kind == KDX_EFF_SET_WEIGHTS)
+		return !e->weights && e->resource >= 0 && (size_t)e->resource < p->nresources;
+	return e->kind == KDX_EFF_SET_CAPACITY && e->pct < 0 && e->region >= 0 &&
+	       (size_t)e->region < p->nregions;
+}
+
+/* s's undo effects with each snapshot restore given the value state m holds. */
+static const kdx_effect *undo_effects(rollback *rb, const kdx_plan *p, const kdx_step *s,
+				      const kdx_model *m)
+{
+	size_t k = 0, nr = p->nregions;
+	while (k < s->nundo_effects && !restores(&s->undo_effects[k], p))
+		k++;
+	if (k == s->nundo_effects)
+		return s->undo_effects;
+	kdx_effect *v = KDX_NEWN(&rb->arena, kdx_effect, s->nundo_effects);
+	memcpy(v, s->undo_effects, s->nundo_effects * sizeof(*v));
+	for (; k < s->nundo_effects; k++) {
+		kdx_effect *e = &v[k];
+		if (!restores(e, p))
+			continue;
+		if (e->kind == KDX_EFF_SET_WEIGHTS) {
+			e->weights = KDX_NEWN(&rb->arena, double, nr + 1);
+			memcpy(e->weights, &m->weights[(size_t)e->resource * nr], nr * sizeof(double));
+		} else {
+			e->pct = m->capacity[e->region];
+		}
+	}
+	return v;
+}
+
+static void build_undo(rollback *rb, kdx_sctx *c, kdx_model *m)
 {
 	const kdx_plan *p = c->plan;
 	kdx_graph *g = c->g;
-	size_t nr = p->nregions;
-	kdx_step *steps = KDX_NEWN(&rb->arena, kdx_step, p->nsteps + 1);
+	rb->undo = xcalloc(p->nsteps + 1, sizeof(*rb->undo));
 	for (size_t i = 0; i < g->ntopo; i++) {
 		uint32_t v = g->topo[i];
 		const kdx_step *s = &p->steps[v];
-		kdx_step *r = &steps[v];
-		*r = *s;
-		r->effects = NULL;
-		r->neffects = 0;
-		r->undo_effects = NULL;
-		r->nundo_effects = 0;
-		r->irreversible = false;
+		kdx_sx_undo *u = &rb->undo[v];
 		if (s->has_undo && !s->irreversible && s->nundo_effects) {
-			r->effects = KDX_NEWN(&rb->arena, kdx_effect, s->nundo_effects);
-			r->neffects = s->nundo_effects;
-			for (size_t k = 0; k < s->nundo_effects; k++) {
-				kdx_effect *e = &r->effects[k];
-				*e = s->undo_effects[k];
-				if (e->kind == KDX_EFF_SET_WEIGHTS && !e->weights && e->resource >= 0 &&
-				    (size_t)e->resource < p->nresources) {
-					e->weights = KDX_NEWN(&rb->arena, double, nr + 1);
-					memcpy(e->weights, &m->weights[(size_t)e->resource * nr],
-					       nr * sizeof(double));
-				}
-				if (e->kind == KDX_EFF_SET_CAPACITY && e->pct < 0 && e->region >= 0 &&
-				    (size_t)e->region < nr)
-					e->pct = m->capacity[e->region];
-			}
+			u->effects = undo_effects(rb, p, s, m);
+			u->neffects = (uint32_t)s->nundo_effects;
 		}
-		r->mutating = r->neffects > 0;
-		if (!r->neffects) { /* nothing to undo: the rollback passes it at once */
-			r->attempts = 1;
-			r->timeout_ms = r->backoff_ms = r->wait_ms = 0;
-			r->duration_min_ms = r->duration_max_ms = 0;
-		}
-		/* no edges: the analyses read the order from the reverse view of g */
-		r->preds = NULL;
-		r->npreds = 0;
+		u->passes = u->neffects == 0;
 		strbuf ignore = STRBUF_INIT;
 		kdx_model_apply_all(m, s->effects, s->neffects, &ignore);
 		strbuf_release(&ignore);
 	}
-	rb->plan.steps = steps;
 }
 
 static bool any_undo(const kdx_plan *p)
@@ -107,14 +112,12 @@ static void check_rollback(kdx_sctx *c)
 		return;
 	rollback rb;
 	kdx_arena_init(&rb.arena);
-	rb.plan = *c->plan;
 	kdx_model_copy(&rb.final, c->init);
-	build_steps(&rb, c, &rb.final);
-	rb.final.plan = &rb.plan;
+	build_undo(&rb, c, &rb.final);
 	kdx_graph g; /* the forward graph turned round: no second set of labels */
-	kdx_graph_reverse(&g, c->g, &rb.plan);
+	kdx_graph_reverse(&g, c->g, c->plan);
 	kdx_sctx rc;
-	kdx_sx_init(&rc, &rb.plan, &g, &rb.final, c->d, true);
+	kdx_sx_init(&rc, c->plan, &g, &rb.final, c->d, rb.undo);
 	kdx_check_traffic(&rc);
 	kdx_check_capacity(&rc);
 	/* the same over-long steps would be reported twice */
@@ -126,6 +129,7 @@ static void check_rollback(kdx_sctx *c)
 	kdx_sx_release(&rc);
 	kdx_graph_release(&g);
 	kdx_model_release(&rb.final);
+	free(rb.undo);
 	kdx_arena_release(&rb.arena);
 }
 

@@ -18,8 +18,9 @@ static void note_gates(kdx_sctx *c, kdx_diag *dg, uint32_t s, const kdx_effect *
 	for (size_t i = 0; i < L->n; i++) {
 		uint32_t gs = L->steps[i];
 		const kdx_step *st = &p->steps[gs];
-		for (size_t k = 0; k < st->neffects; k++) {
-			const kdx_effect *e = &st->effects[k];
+		kdx_sx_fx fx = kdx_sx_effects(c, gs);
+		for (size_t k = 0; k < fx.n; k++) {
+			const kdx_effect *e = &fx.v[k];
 			if (e->kind != KDX_EFF_LAG_GATE || e->resource != pe->resource)
 				continue;
 			strbuf b = STRBUF_INIT;
@@ -59,9 +60,9 @@ static bool gated(kdx_sctx *c, uint32_t s, const kdx_effect *pe)
 		/* a gate in a conditional step may be skipped */
 		if (gs != s && (p->steps[gs].conditional || !kdx_graph_hb(c->g, gs, s)))
 			continue;
-		const kdx_step *st = &p->steps[gs];
-		for (size_t k = 0; k < st->neffects; k++) {
-			const kdx_effect *e = &st->effects[k];
+		kdx_sx_fx fx = kdx_sx_effects(c, gs);
+		for (size_t k = 0; k < fx.n; k++) {
+			const kdx_effect *e = &fx.v[k];
 			if (e->kind == KDX_EFF_LAG_GATE && e->resource == pe->resource &&
 			    e->region == pe->region && e->ms <= p->rpo_ms)
 				return true;
@@ -110,12 +111,11 @@ static void check_promote(kdx_sctx *c, uint32_t s, const kdx_effect *pe)
 
 void kdx_check_rpo(kdx_sctx *c)
 {
-	const kdx_plan *p = c->plan;
 	for (size_t i = 0; i < c->g->ntopo; i++) {
 		uint32_t s = c->g->topo[i];
-		const kdx_step *st = &p->steps[s];
-		for (size_t k = 0; k < st->neffects; k++)
-			if (st->effects[k].kind == KDX_EFF_PROMOTE && !st->effects[k].graceful)
-				check_promote(c, s, &st->effects[k]);
+		kdx_sx_fx fx = kdx_sx_effects(c, s);
+		for (size_t k = 0; k < fx.n; k++)
+			if (fx.v[k].kind == KDX_EFF_PROMOTE && !fx.v[k].graceful)
+				check_promote(c, s, &fx.v[k]);
 	}
 }

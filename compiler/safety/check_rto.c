@@ -106,7 +106,7 @@ static kdx_critical_step *longest_path(kdx_sctx *c, size_t *np, int64_t *total)
 				from[v] = u;
 			}
 		}
-		finish[v] = sat_add(start, kdx_safety_step_worst(s, NULL));
+		finish[v] = sat_add(start, kdx_sx_worst(c, v, NULL));
 		if (last == UINT32_MAX || finish[v] > best) {
 			best = finish[v];
 			last = v;
@@ -120,7 +120,7 @@ static kdx_critical_step *longest_path(kdx_sctx *c, size_t *np, int64_t *total)
 	for (uint32_t v = last; v != UINT32_MAX; v = from[v]) {
 		kdx_critical_step *cs = &path[--k];
 		cs->step = v;
-		kdx_safety_step_worst(&p->steps[v], cs);
+		kdx_sx_worst(c, v, cs);
 		cs->start_ms = finish[v] - cs->worst_ms;
 	}
 	free(finish);

@@ -15,7 +15,7 @@ static bool maybe_down(kdx_sctx *c, int32_t r, uint32_t s, uint32_t *buf)
 	if (none && !c->init->healthy[r])
 		return true;
 	for (size_t i = 0; i < k; i++) {
-		const kdx_effect *e = kdx_sx_find(&c->plan->steps[buf[i]], KDX_EFF_SET_HEALTH, -1, r,
+		const kdx_effect *e = kdx_sx_find(c, buf[i], KDX_EFF_SET_HEALTH, -1, r,
 						  SIZE_MAX);
 		if (e && !e->flag)
 			return true;
@@ -80,7 +80,7 @@ static void check_down(kdx_sctx *c, uint32_t h, int32_t r, uint32_t *buf, uint32
 				w = &c->init->weights[t * c->nreg];
 			} else {
 				setter = buf[i];
-				const kdx_effect *e = kdx_sx_find(&c->plan->steps[setter],
+				const kdx_effect *e = kdx_sx_find(c, setter,
 								  KDX_EFF_SET_WEIGHTS, (int32_t)t, -1, SIZE_MAX);
 				if (!e || !e->weights)
 					continue;
@@ -158,9 +158,9 @@ void kdx_check_traffic(kdx_sctx *c)
 	uint32_t *buf2 = xmalloc((p->nsteps + 1) * sizeof(*buf2));
 	for (size_t i = 0; i < c->g->ntopo; i++) {
 		uint32_t s = c->g->topo[i];
-		const kdx_step *st = &p->steps[s];
-		for (size_t k = 0; k < st->neffects; k++) {
-			const kdx_effect *e = &st->effects[k];
+		kdx_sx_fx fx = kdx_sx_effects(c, s);
+		for (size_t k = 0; k < fx.n; k++) {
+			const kdx_effect *e = &fx.v[k];
 			if (e->kind == KDX_EFF_SET_WEIGHTS && e->weights) {
 				size_t before = c->d->nerrors;
 				check_sum(c, s, e);

@@ -75,14 +75,15 @@ static void index_effect(kdx_sctx *c, uint32_t s, const kdx_effect *e)
 }
 
 void kdx_sx_init(kdx_sctx *c, const kdx_plan *p, kdx_graph *g, const kdx_model *init,
-		 kdx_diags *d, bool rollback)
+		 kdx_diags *d, const kdx_sx_undo *undo)
 {
 	memset(c, 0, sizeof(*c));
 	c->plan = p;
+	c->undo = undo;
 	c->g = g;
 	c->init = init;
 	c->d = d;
-	c->rollback = rollback;
+	c->rollback = undo != NULL;
 	c->nreg = p->nregions;
 	c->nres = p->nresources;
 	c->weights = lists(c->nres);
@@ -96,9 +97,9 @@ void kdx_sx_init(kdx_sctx *c, const kdx_plan *p, kdx_graph *g, const kdx_model *
 	c->scratch2 = xmalloc((p->nsteps + 1) * sizeof(*c->scratch2));
 	for (size_t i = 0; i < g->ntopo; i++) {
 		uint32_t s = g->topo[i];
-		const kdx_step *st = &p->steps[s];
-		for (size_t k = 0; k < st->neffects; k++)
-			index_effect(c, s, &st->effects[k]);
+		kdx_sx_fx fx = kdx_sx_effects(c, s);
+		for (size_t k = 0; k < fx.n; k++)
+			index_effect(c, s, &fx.v[k]);
 	}
 }
 
@@ -323,16 +324,26 @@ static bool match(int32_t want, int32_t have)
 	return want < 0 || want == have;
 }
 
-const kdx_effect *kdx_sx_find(const kdx_step *s, kdx_effect_kind kind, int32_t res,
+const kdx_effect *kdx_sx_find(const kdx_sctx *c, uint32_t s, kdx_effect_kind kind, int32_t res,
 			      int32_t region, size_t before)
 {
 	const kdx_effect *found = NULL;
-	for (size_t i = 0; i < s->neffects && i < before; i++) {
-		const kdx_effect *e = &s->effects[i];
+	kdx_sx_fx fx = kdx_sx_effects(c, s);
+	for (size_t i = 0; i < fx.n && i < before; i++) {
+		const kdx_effect *e = &fx.v[i];
 		if (e->kind == kind && match(res, e->resource) && match(region, e->region))
 			found = e;
 	}
 	return found;
+}
+
+int64_t kdx_sx_worst(const kdx_sctx *c, uint32_t s, kdx_critical_step *cs)
+{
+	/* what the rollback copy of such a step used to carry: one attempt, no time */
+	static const kdx_step passes = { .attempts = 1 };
+	if (c->undo && c->undo[s].passes)
+		return kdx_safety_step_worst(&passes, cs);
+	return kdx_safety_step_worst(&c->plan->steps[s], cs);
 }
 
 kdx_diag *kdx_sx_diag(kdx_sctx *c, kdx_severity sev, const char *code, kdx_span span,

@@ -123,7 +123,7 @@ int kdx_safety_check(const kdx_plan *plan, kdx_diags *d, kdx_safety_report *rep)
 		kdx_model init;
 		kdx_model_init_from_plan(&init, plan);
 		kdx_sctx c;
-		kdx_sx_init(&c, plan, &g, &init, d, false);
+		kdx_sx_init(&c, plan, &g, &init, d, NULL);
 		c.rep = rep;
 		kdx_check_traffic(&c);
 		kdx_check_capacity(&c);

@@ -168,6 +168,41 @@ static void test_nesting_cap(void **state)
 	done(&l);
 }
 
+/* Flex reads the source through YY_INPUT in pieces of its 16 KiB buffer, and keywords are
+ * told from names by a tag in the intern table: tokens across piece boundaries, a string
+ * longer than the buffer, keywords after the table has grown many times, and an error's
+ * offset after all of it. */
+static void test_large_input(void **state)
+{
+	(void)state;
+	strbuf src = STRBUF_INIT, want = STRBUF_INIT;
+	strbuf_addstr(&src, "step ");
+	strbuf_addstr(&want, "step");
+	for (int i = 0; i < 20000; i++) { /* ~130 KB of distinct names */
+		strbuf_addf(&src, "n%d ", i);
+		strbuf_addf(&want, " name(n%d)", i);
+	}
+	strbuf_addstr(&src, "within region steps \"");
+	strbuf_addstr(&want, " within region name(steps) str< text(\"");
+	for (int i = 0; i < 40000; i++) {
+		strbuf_addch(&src, (char)('a' + i % 26));
+		strbuf_addch(&want, (char)('a' + i % 26));
+	}
+	strbuf_addstr(&src, "\" undo");
+	strbuf_addstr(&want, "\") >str undo");
+	LEX_OK(src.buf, want.buf);
+	uint32_t end = (uint32_t)src.len;
+	strbuf_addstr(&src, " @");
+	lexed l;
+	lex(&l, src.buf, src.len);
+	assert_int_equal(l.diags.nerrors, 1);
+	assert_non_null(strstr(l.diags.items[0].msg, "unexpected character '@'"));
+	assert_int_equal(l.diags.items[0].span.start, end + 1);
+	done(&l);
+	strbuf_release(&src);
+	strbuf_release(&want);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -180,6 +215,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_huge_percent),
 		cmocka_unit_test(test_nesting_cap),
+		cmocka_unit_test(test_large_input),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -77,6 +77,35 @@ static void test_import_once_and_alias(void **state)
 	strbuf_release(&msgs);
 }
 
+/* Every step calling an imported action gets the one qualified name made when the module was
+ * resolved (lowering asked for a new one per call: issue #19), and the names stay right. */
+static void test_qualified_names_shared(void **state)
+{
+	(void)state;
+	char lib[96];
+	snprintf(lib, sizeof(lib), "%s/lib", dir);
+	assert_int_equal(mkdir(lib, 0700), 0);
+	put("lib/m2.kdx", "type t { class = opaque }\naction b() { effect { read() } }\naction c() { effect { read() } }\n");
+	const char *main = put("main.kdx", "import \"lib/m2\"\n"
+					   "region \"us-east-1\" { role = primary weight = 100% capacity = 100% }\n"
+					   "step s { do m2.b() }\nstep t { do m2.c() }\nstep u { do m2.b() }\n");
+	strbuf msgs = STRBUF_INIT;
+	kdx_compilation c;
+	assert_int_equal(compile(main, &msgs, &c), 0);
+	assert_string_equal(c.plan->steps[0].action, "m2.b");
+	assert_string_equal(c.plan->steps[1].action, "m2.c");
+	assert_ptr_equal(c.plan->steps[0].action, c.plan->steps[2].action);
+	const kdx_module *m = c.prog->modules[1];
+	assert_ptr_equal(kdx_qualified(&c.arena, m, m->actions[0]->name.name), c.plan->steps[0].action);
+	assert_string_equal(kdx_qualified(&c.arena, m, m->types[0]->name.name), "m2.t");
+	/* a name that is no declaration of m (same text, another pointer) still qualifies */
+	char other[] = "b";
+	assert_string_equal(kdx_qualified(&c.arena, m, other), "m2.b");
+	assert_ptr_equal(kdx_qualified(&c.arena, c.prog->main, "x"), kdx_qualified(&c.arena, c.prog->main, "x"));
+	kdx_compilation_release(&c);
+	strbuf_release(&msgs);
+}
+
 static void test_import_cycle(void **state)
 {
 	(void)state;
@@ -210,6 +239,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_duplicates_and_unknowns, make_dir, remove_dir),
 		cmocka_unit_test_setup_teardown(test_module_bodies, make_dir, remove_dir),
 		cmocka_unit_test_setup_teardown(test_search_path_order, make_dir, remove_dir),
+		cmocka_unit_test_setup_teardown(test_qualified_names_shared, make_dir, remove_dir),
 		cmocka_unit_test(test_stdlib_modules_compile),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "compiler/safety.h"
+#include "common/xalloc.h"
 #include "compiler/safety/internal.h"
 #include "plan_builder.h"
 
@@ -358,8 +359,10 @@ static void test_rto_on_reverse_view(void **state)
 	kdx_diags_init(&d);
 	kdx_safety_report rep;
 	memset(&rep, 0, sizeof(rep));
+	/* every step runs on rollback (none passes), so each keeps its worst case */
+	kdx_sx_undo *undo = xcalloc(rp.nsteps, sizeof(*undo));
 	kdx_sctx cx;
-	kdx_sx_init(&cx, &rp, &view, &init, &d, true);
+	kdx_sx_init(&cx, &rp, &view, &init, &d, undo);
 	cx.rep = &rep;
 	kdx_check_rto(&cx);
 	assert_int_equal(rep.total_ms, 7000); /* c, b, a; d then a is 6000 */
@@ -368,6 +371,7 @@ static void test_rto_on_reverse_view(void **state)
 	assert_int_equal(rep.path[1].step, bb);
 	assert_int_equal(rep.path[2].step, a);
 	kdx_sx_release(&cx);
+	free(undo);
 	kdx_safety_report_release(&rep);
 	kdx_diags_release(&d);
 	kdx_model_release(&init);
@@ -626,7 +630,7 @@ static void test_last_before_brute(void **state)
 		kdx_diags d;
 		kdx_diags_init(&d);
 		kdx_sctx c;
-		kdx_sx_init(&c, &b.plan, g, &m, &d, false);
+		kdx_sx_init(&c, &b.plan, g, &m, &d, NULL);
 		kdx_evlist L = { 0 };
 		uint32_t steps[80];
 		L.steps = steps;
