@@ -25,9 +25,32 @@ typedef struct apply_args {
 	bool auto_approve, json;
 	long parallelism;
 	kdx_strlist approve;
-	const char *approvals, *state_dir, *approval_timeout;
+	const char *approvals, *state_dir, *approval_timeout, *mode;
 	kdx_strlist pos;
 } apply_args;
+
+#define F(field, name, kind, arg, help) KDX_FLAG(apply_args, field, name, kind, arg, help)
+const kdx_flag cmd_apply_flags[] = {
+	F(auto_approve, "auto-approve", KDX_FLAG_BOOL, NULL,
+	  "do not ask to confirm the plan (gates still need -approve)"),
+	F(parallelism, "parallelism", KDX_FLAG_INT, "N", "at most N steps at once (default 10)"),
+	F(json, "json", KDX_FLAG_BOOL, NULL, "progress as one JSON event per line"),
+	F(rb.dry_run, "dry-run", KDX_FLAG_BOOL, NULL, "send nothing mutating: print the requests instead"),
+	F(approve, "approve", KDX_FLAG_MULTI, "STEP", "approve the gate of STEP (repeatable)"),
+	F(approvals, "approvals", KDX_FLAG_STRING, "FILE", "approve the steps named in FILE (one a line)"),
+	F(approval_timeout, "approval-timeout", KDX_FLAG_STRING, "D",
+	  "wait up to D at a gate nobody approved here for others'\n"
+	  "kdx approve records in the run's store (default: fail at once)"),
+	F(state_dir, "state-dir", KDX_FLAG_STRING, "DIR",
+	  "journals and locks (default: .kdx next to the runbook)"),
+	KDX_FLAG_INCLUDE(apply_args, rb, kdx_rb_flag_group),
+	F(mode, "mode", KDX_FLAG_STRING, "M", "graceful or ungraceful: sets the runbook's param mode"),
+	F(rb.allow_exec, "allow-exec", KDX_FLAG_BOOL, NULL,
+	  "let core.exec and Terraform run the local commands the\n"
+	  "runbook's allow_exec lists (off by default)"),
+	{ 0 },
+};
+#undef F
 
 static void print_log(void *ud, const kdx_step *st, kdx_phase phase, const char *text)
 {
@@ -227,24 +250,10 @@ int cmd_apply(int argc, char **argv)
 {
 	const kdx_command *cmd = kdx_command_find("apply");
 	apply_args a = { .parallelism = 10, .rb.arc_live = true };
-	const char *mode = NULL;
-	kdx_flag flags[24];
-	size_t n = 0;
-	kdx_rb_flags(flags, &n, &a.rb);
-	flags[n++] = (kdx_flag){ "auto-approve", KDX_FLAG_BOOL, &a.auto_approve };
-	flags[n++] = (kdx_flag){ "parallelism", KDX_FLAG_INT, &a.parallelism };
-	flags[n++] = (kdx_flag){ "json", KDX_FLAG_BOOL, &a.json };
-	flags[n++] = (kdx_flag){ "dry-run", KDX_FLAG_BOOL, &a.rb.dry_run };
-	flags[n++] = (kdx_flag){ "approve", KDX_FLAG_MULTI, &a.approve };
-	flags[n++] = (kdx_flag){ "approvals", KDX_FLAG_STRING, &a.approvals };
-	flags[n++] = (kdx_flag){ "state-dir", KDX_FLAG_STRING, &a.state_dir };
-	flags[n++] = (kdx_flag){ "mode", KDX_FLAG_STRING, &mode };
-	flags[n++] = (kdx_flag){ "approval-timeout", KDX_FLAG_STRING, &a.approval_timeout };
-	flags[n] = (kdx_flag){ 0 };
-	int rc = kdx_parse_flags(cmd, argc, argv, flags, &a.pos);
+	int rc = kdx_parse_flags(cmd, argc, argv, &a, &a.pos);
 	a.rb.state_dir = a.state_dir;
 	if (rc == 0) {
-		if ((rc = kdx_fe_mode(cmd, mode, &a.rb.src.vars)) != 0)
+		if ((rc = kdx_fe_mode(cmd, a.mode, &a.rb.src.vars)) != 0)
 			;
 		else if (a.pos.n != 1)
 			rc = kdx_usage_error(cmd, "apply needs one FILE (a runbook) or PLANFILE");

@@ -271,20 +271,25 @@ out:
 	return rc;
 }
 
+#define F(field, name, kind, arg, help) KDX_FLAG(call_args, field, name, kind, arg, help)
+const kdx_flag cmd_aws_call_flags[] = {
+	F(region, "region", KDX_FLAG_STRING, "R", "the region (default: the profile's, $AWS_REGION)"),
+	F(input, "input", KDX_FLAG_STRING, "JSON", "the parameters as one JSON object"),
+	F(endpoint_url, "endpoint-url", KDX_FLAG_STRING, "URL", "send the request to URL (an emulator)"),
+	F(profile, "profile", KDX_FLAG_STRING, "P", "the credentials and region of profile P"),
+	F(dry_run, "dry-run", KDX_FLAG_BOOL, NULL,
+	  "print the exact HTTP request instead (Authorization and session\n"
+	  "token shown as <redacted>)"),
+	{ 0 },
+};
+#undef F
+
 /* argv: "call" SERVICE OPERATION [Name=value ...]; the flags may come anywhere. */
 int cmd_aws_call(const kdx_command *cmd, int argc, char **argv)
 {
 	call_args ca = { 0 };
-	kdx_flag flags[] = {
-		{ "region", KDX_FLAG_STRING, &ca.region },
-		{ "input", KDX_FLAG_STRING, &ca.input },
-		{ "endpoint-url", KDX_FLAG_STRING, &ca.endpoint_url },
-		{ "profile", KDX_FLAG_STRING, &ca.profile },
-		{ "dry-run", KDX_FLAG_BOOL, &ca.dry_run },
-		{ 0 },
-	};
 	int rc;
-	if (kdx_parse_args(cmd, argc, argv, flags, &ca.pos, &rc)) {
+	if (kdx_parse_args(cmd, argc, argv, &ca, &ca.pos, &rc)) {
 		kdx_strlist_release(&ca.pos);
 		return rc;
 	}

@@ -125,6 +125,15 @@ static int replace_file(const char *path, const char *data, size_t len)
 	return rc;
 }
 
+const kdx_flag cmd_fmt_flags[] = {
+	KDX_FLAG(fmt_opts, check, "check", KDX_FLAG_BOOL, NULL,
+		 "change nothing; exit 3 when a file is not formatted"),
+	KDX_FLAG(fmt_opts, diff, "diff", KDX_FLAG_BOOL, NULL, "show the changes as a unified diff"),
+	KDX_FLAG(fmt_opts, recursive, "recursive", KDX_FLAG_BOOL, NULL,
+		 "also format the .kdx files in subdirectories"),
+	{ 0 },
+};
+
 static void fmt_one(fmt_opts *o, const char *path)
 {
 	kdx_sources src;
@@ -227,15 +236,9 @@ int cmd_fmt(int argc, char **argv)
 {
 	const kdx_command *cmd = kdx_command_find("fmt");
 	fmt_opts o = { 0 };
-	kdx_flag flags[] = {
-		{ "check", KDX_FLAG_BOOL, &o.check },
-		{ "diff", KDX_FLAG_BOOL, &o.diff },
-		{ "recursive", KDX_FLAG_BOOL, &o.recursive },
-		{ 0 },
-	};
 	kdx_strlist pos = { 0 };
 	int r;
-	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &r)) {
+	if (kdx_parse_args(cmd, argc, argv, &o, &pos, &r)) {
 		kdx_strlist_release(&pos);
 		return r;
 	}

@@ -50,16 +50,29 @@ static void list_templates(strbuf *sb)
 		}
 }
 
+typedef struct init_args {
+	const char *tmpl;
+} init_args;
+
+const kdx_flag cmd_init_flags[] = {
+	KDX_FLAG(init_args, tmpl, "template", KDX_FLAG_STRING, "NAME",
+		 "weighted-shift (default): scale, then shift Route 53 weights\n"
+		 "aurora-global: fence, lag-gated Aurora global failover\n"
+		 "cache-global: Redis Global Datastore failover\n"
+		 "game-day: shift a share of the traffic, hold, restore"),
+	{ 0 },
+};
+
 int cmd_init(int argc, char **argv)
 {
 	const kdx_command *cmd = kdx_command_find("init");
-	const char *tmpl = "weighted-shift";
+	init_args a = { .tmpl = "weighted-shift" };
 	kdx_strlist pos = { 0 };
-	kdx_flag flags[] = { { "template", KDX_FLAG_STRING, &tmpl }, { 0 } };
 	strbuf err = STRBUF_INIT, path = STRBUF_INIT, names = STRBUF_INIT;
 	int rc = KDX_EXIT_ERROR;
-	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc))
+	if (kdx_parse_args(cmd, argc, argv, &a, &pos, &rc))
 		goto out;
+	const char *tmpl = a.tmpl;
 	rc = KDX_EXIT_ERROR;
 	if (pos.n != 1) {
 		rc = kdx_usage_error(cmd, "'init' needs exactly one DIR");

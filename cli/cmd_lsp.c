@@ -602,18 +602,22 @@ static int handle(lsp *L, json_object *msg)
 	return 0;
 }
 
+typedef struct lsp_args {
+	bool stdio;
+} lsp_args;
+
+const kdx_flag cmd_lsp_flags[] = {
+	KDX_FLAG(lsp_args, stdio, "stdio", KDX_FLAG_BOOL, NULL,
+		 "accepted for editors that pass it (stdio is the only transport)"),
+	{ 0 },
+};
+
 int cmd_lsp(int argc, char **argv)
 {
-	kdx_strlist pos = { 0 };
-	kdx_flag flags[] = { { "stdio", KDX_FLAG_BOOL, &(bool){ false } }, { 0 } };
+	lsp_args a = { 0 };
 	int r;
-	bool stop = kdx_parse_args(kdx_command_find("lsp"), argc, argv, flags, &pos, &r);
-	size_t npos = pos.n;
-	kdx_strlist_release(&pos);
-	if (stop)
+	if (kdx_parse_no_args(kdx_command_find("lsp"), argc, argv, &a, &r))
 		return r;
-	if (npos)
-		return kdx_usage_error(kdx_command_find("lsp"), "'lsp' takes no arguments");
 	lsp L = { 0 };
 	int rc = KDX_EXIT_ERROR; /* stdin closed without shutdown + exit */
 	json_object *msg;

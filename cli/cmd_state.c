@@ -410,18 +410,28 @@ out:
 	return rc;
 }
 
+typedef struct state_args {
+	const char *state, *lease, *hold, *write_run;
+	bool json;
+} state_args;
+
+#define F(field, name, kind, arg, help) KDX_FLAG(state_args, field, name, kind, arg, help)
+const kdx_flag cmd_state_flags[] = {
+	F(state, "state", KDX_FLAG_STRING, "URL", "the store (default: $KDX_STATE, else file://.kdx)"),
+	F(json, "json", KDX_FLAG_BOOL, NULL, "list: an array; show: the run's state as JSON"),
+	F(lease, "lease", KDX_FLAG_STRING, "D", "lock: the lease to take"),
+	F(hold, "hold", KDX_FLAG_STRING, "D", "lock: how long to hold it"),
+	F(write_run, "write", KDX_FLAG_STRING, "RUN", "lock: append to RUN as the lock's holder"),
+	{ 0 },
+};
+#undef F
+
 int cmd_state(int argc, char **argv)
 {
 	const kdx_command *cmd = kdx_command_find("state");
-	const char *state = NULL, *lease = NULL, *hold = NULL, *write_run = NULL;
-	bool json = false;
+	state_args a = { 0 };
 	kdx_strlist pos = { 0 };
-	kdx_flag flags[] = {
-		{ "state", KDX_FLAG_STRING, &state }, { "json", KDX_FLAG_BOOL, &json },
-		{ "lease", KDX_FLAG_STRING, &lease }, { "hold", KDX_FLAG_STRING, &hold },
-		{ "write", KDX_FLAG_STRING, &write_run }, { 0 },
-	};
-	int rc = kdx_parse_flags(cmd, argc, argv, flags, &pos);
+	int rc = kdx_parse_flags(cmd, argc, argv, &a, &pos);
 	if (rc) {
 		kdx_strlist_release(&pos);
 		return rc < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
@@ -440,7 +450,7 @@ int cmd_state(int argc, char **argv)
 		goto done;
 	}
 	if (!strcmp(sub, "migrate") ? pos.n < 3 : pos.n != subs[k].args + 1) {
-		rc = kdx_usage_error(cmd, "'kdx state %s' takes %zu argument%s", sub, subs[k].args,
+		rc = kdx_usage_error(cmd, "'kdx a.state %s' takes %zu argument%s", sub, subs[k].args,
 				     subs[k].args == 1 ? "" : "s");
 		goto done;
 	}
@@ -452,7 +462,7 @@ int cmd_state(int argc, char **argv)
 		kdx_strlist_release(&runs);
 		goto done;
 	}
-	const char *url = store_url(state);
+	const char *url = store_url(a.state);
 	kdx_store *s = NULL;
 	if (open_store(url, &s) < 0) {
 		rc = KDX_EXIT_ERROR;
@@ -461,15 +471,15 @@ int cmd_state(int argc, char **argv)
 	if (!strcmp(sub, "init"))
 		rc = state_init(s, url);
 	else if (!strcmp(sub, "list"))
-		rc = state_list(s, json);
+		rc = state_list(s, a.json);
 	else if (!strcmp(sub, "show"))
-		rc = state_show(s, pos.items[1], json);
+		rc = state_show(s, pos.items[1], a.json);
 	else if (!strcmp(sub, "unlock"))
 		rc = state_unlock(s, pos.items[1]);
 	else if (!strcmp(sub, "rm"))
 		rc = state_rm(s, pos.items[1]);
 	else
-		rc = state_lock(s, pos.items[1], lease, hold, write_run);
+		rc = state_lock(s, pos.items[1], a.lease, a.hold, a.write_run);
 	kdx_store_free(s);
 done:
 	kdx_strlist_release(&pos);

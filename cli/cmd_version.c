@@ -5,21 +5,23 @@
 
 #include <stdio.h>
 
+typedef struct version_args {
+	bool json;
+} version_args;
+
+const kdx_flag cmd_version_flags[] = {
+	KDX_FLAG(version_args, json, "json", KDX_FLAG_BOOL, NULL, "print as JSON"),
+	{ 0 },
+};
+
 int cmd_version(int argc, char **argv)
 {
 	const kdx_command *cmd = kdx_command_find("version");
-	bool json = false;
-	kdx_flag flags[] = { { "json", KDX_FLAG_BOOL, &json }, { 0 } };
-	kdx_strlist pos = { 0 };
+	version_args a = { 0 };
 	int rc;
-	bool stop = kdx_parse_args(cmd, argc, argv, flags, &pos, &rc);
-	size_t npos = pos.n;
-	kdx_strlist_release(&pos);
-	if (stop)
+	if (kdx_parse_no_args(cmd, argc, argv, &a, &rc))
 		return rc;
-	if (npos)
-		return kdx_usage_error(cmd, "'version' takes no arguments");
-	if (!json) {
+	if (!a.json) {
 		printf("kdx %s\n", KDX_VERSION);
 		return KDX_EXIT_OK;
 	}
