@@ -76,28 +76,45 @@ typedef struct kdx_flag_group {
 	const kdx_flag *flags;
 } kdx_flag_group;
 
+/* A command's options: the flag table, and the struct it fills -- allocated, set to init
+ * and parsed into by kdx_command_run before the handler runs. */
+typedef struct kdx_options {
+	const kdx_flag *flags;   /* ended by { 0 } */
+	size_t size;             /* sizeof the options struct */
+	const void *init;        /* its defaults (NULL: all zero) */
+} kdx_options;
+
 #define KDX_FLAG(T, field, name, kind, arg, help) \
 	{ (name), (kind), offsetof(T, field), (arg), (help), NULL }
 #define KDX_FLAG_INCLUDE(T, field, grp) \
 	{ NULL, KDX_FLAG_GROUP, offsetof(T, field), NULL, NULL, &(grp) }
 
+typedef struct kdx_command kdx_command_t;
 typedef struct kdx_command {
 	const char *name;
 	const char *summary;     /* one line for `kdx help` */
 	/* `kdx help NAME` and `kdx NAME -h` print .usage (synopsis and prose), then the flags
 	 * of .flags, each aligned at .flag_col, then .notes, then the titled groups */
 	const char *usage;
-	const kdx_flag *flags;   /* what the command parses (NULL: no flags) */
+	const kdx_options *opts; /* what the command parses (NULL: no flags) */
 	int flag_col;            /* the column flag help starts at (0: 20) */
 	const char *notes;       /* prose after the flags, or NULL */
-	int (*run)(int argc, char **argv); /* argv[0] is the command name */
+	/* called by kdx_command_run with the parsed options and the positional arguments
+	 * (the lists in either are released after it returns) */
+	int (*run)(const kdx_command_t *cmd, void *opts, kdx_strlist *pos);
 	unsigned needs;          /* enum kdx_need bits */
+	bool no_args;            /* flags only: an argument is a usage error */
+	bool no_flags;           /* words only, passed on as they are, '-' or not (__complete) */
 	bool stop_at_arg;        /* a dispatcher: flags after the first argument are the
 				  * subcommand's (parsing stops there, the rest go to pos) */
 	bool hidden;
 } kdx_command;
 
 extern const kdx_command kdx_commands[];
+/* Run cmd on argv (argv[0] is its name): parse its flags into a fresh options struct (a
+ * usage error or -h ends here), call .run, release what the flags collected. Returns the
+ * exit code. */
+int kdx_command_run(const kdx_command *cmd, int argc, char **argv);
 const kdx_command *kdx_command_find(const char *name);
 
 /* Parse flags from argv[1..] into opts, by cmd->flags; positional arguments are collected
@@ -117,13 +134,6 @@ int kdx_command_each_flag(const kdx_command *cmd,
 /* The flag named name that cmd parses (in any group), or NULL. */
 const kdx_flag *kdx_command_flag(const kdx_command *cmd, const char *name);
 
-/* kdx_parse_flags for a handler: true when the command must stop here (usage error, or
- * -h printed), with *exit_code the status to return; false (and *exit_code OK) to go on. */
-bool kdx_parse_args(const kdx_command *cmd, int argc, char **argv, void *opts,
-		    kdx_strlist *pos, int *exit_code);
-
-/* kdx_parse_args for a command that takes flags only: an argument is a usage error. */
-bool kdx_parse_no_args(const kdx_command *cmd, int argc, char **argv, void *opts, int *exit_code);
 
 /* Print "kdx: error: ..." and the command's usage line to stderr; returns KDX_EXIT_ERROR. */
 int kdx_usage_error(const kdx_command *cmd, const char *fmt, ...)

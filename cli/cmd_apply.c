@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-int cmd_apply(int argc, char **argv);
+int cmd_apply(const kdx_command *cmd, void *opts, kdx_strlist *pos);
 
 typedef struct apply_args {
 	kdx_rb_opts rb;
@@ -26,11 +26,10 @@ typedef struct apply_args {
 	long parallelism;
 	kdx_strlist approve;
 	const char *approvals, *state_dir, *approval_timeout, *mode;
-	kdx_strlist pos;
 } apply_args;
 
 #define F(field, name, kind, arg, help) KDX_FLAG(apply_args, field, name, kind, arg, help)
-const kdx_flag cmd_apply_flags[] = {
+static const kdx_flag flags[] = {
 	F(auto_approve, "auto-approve", KDX_FLAG_BOOL, NULL,
 	  "do not ask to confirm the plan (gates still need -approve)"),
 	F(parallelism, "parallelism", KDX_FLAG_INT, "N", "at most N steps at once (default 10)"),
@@ -51,6 +50,8 @@ const kdx_flag cmd_apply_flags[] = {
 	{ 0 },
 };
 #undef F
+static const apply_args defaults = { .parallelism = 10, .rb.arc_live = true };
+const kdx_options cmd_apply_opts = { flags, sizeof(apply_args), &defaults };
 
 static void print_log(void *ud, const kdx_step *st, kdx_phase phase, const char *text)
 {
@@ -246,28 +247,18 @@ out_pf:
 	return code;
 }
 
-int cmd_apply(int argc, char **argv)
+int cmd_apply(const kdx_command *cmd, void *opts, kdx_strlist *pos)
 {
-	const kdx_command *cmd = kdx_command_find("apply");
-	apply_args a = { .parallelism = 10, .rb.arc_live = true };
-	int rc = kdx_parse_flags(cmd, argc, argv, &a, &a.pos);
-	a.rb.state_dir = a.state_dir;
-	if (rc == 0) {
-		if ((rc = kdx_fe_mode(cmd, a.mode, &a.rb.src.vars)) != 0)
-			;
-		else if (a.pos.n != 1)
-			rc = kdx_usage_error(cmd, "apply needs one FILE (a runbook) or PLANFILE");
-		else if (a.parallelism < 1 || a.parallelism > 1000)
-			rc = kdx_usage_error(cmd, "-parallelism must be between 1 and 1000");
-		else if (a.approval_timeout && kdx_duration_parse(a.approval_timeout) <= 0)
-			rc = kdx_usage_error(cmd, "-approval-timeout takes a duration above zero, e.g. 30m");
-		else
-			rc = run(&a, a.pos.items[0]);
-	} else {
-		rc = rc < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
-	}
-	kdx_rb_opts_release(&a.rb);
-	kdx_strlist_release(&a.approve);
-	kdx_strlist_release(&a.pos);
-	return rc;
+	apply_args *a = opts;
+	int rc;
+	a->rb.state_dir = a->state_dir;
+	if ((rc = kdx_fe_mode(cmd, a->mode, &a->rb.src.vars)) != 0)
+		return rc;
+	if (pos->n != 1)
+		return kdx_usage_error(cmd, "apply needs one FILE (a runbook) or PLANFILE");
+	if (a->parallelism < 1 || a->parallelism > 1000)
+		return kdx_usage_error(cmd, "-parallelism must be between 1 and 1000");
+	if (a->approval_timeout && kdx_duration_parse(a->approval_timeout) <= 0)
+		return kdx_usage_error(cmd, "-approval-timeout takes a duration above zero, e.g. 30m");
+	return run(a, pos->items[0]);
 }

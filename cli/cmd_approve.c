@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int cmd_approve(int argc, char **argv);
+int cmd_approve(const kdx_command *cmd, void *opts, kdx_strlist *pos);
 
 static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int fail(const char *fmt, ...)
@@ -55,7 +55,7 @@ typedef struct approve_args {
 } approve_args;
 
 #define F(field, name, kind, arg, help) KDX_FLAG(approve_args, field, name, kind, arg, help)
-const kdx_flag cmd_approve_flags[] = {
+static const kdx_flag flags[] = {
 	F(deny, "deny", KDX_FLAG_BOOL, NULL, "deny instead: the run stops at STEP and rolls back"),
 	F(comment, "comment", KDX_FLAG_STRING, "TEXT", "why (kept with the record, shown by kdx show)"),
 	F(state, "state", KDX_FLAG_STRING, "URL", "the run store (default: $KDX_STATE, then file://.kdx)"),
@@ -63,30 +63,22 @@ const kdx_flag cmd_approve_flags[] = {
 	{ 0 },
 };
 #undef F
+const kdx_options cmd_approve_opts = { flags, sizeof(approve_args), NULL };
 
-int cmd_approve(int argc, char **argv)
+int cmd_approve(const kdx_command *cmd, void *opts, kdx_strlist *pos)
 {
-	const kdx_command *cmd = kdx_command_find("approve");
-	approve_args a = { 0 };
-	kdx_strlist pos = { 0 };
-	int rc = kdx_parse_flags(cmd, argc, argv, &a, &pos);
-	if (rc) {
-		kdx_strlist_release(&pos);
-		return rc < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
-	}
-	if (pos.n != 2) {
-		rc = kdx_usage_error(cmd, "approve takes a RUN and a STEP");
-		kdx_strlist_release(&pos);
-		return rc;
-	}
-	const char *run = pos.items[0], *step = pos.items[1];
+	approve_args *a = opts;
+	int rc;
+	if (pos->n != 2)
+		return kdx_usage_error(cmd, "approve takes a RUN and a STEP");
+	const char *run = pos->items[0], *step = pos->items[1];
 	strbuf url = STRBUF_INIT, err = STRBUF_INIT, warn = STRBUF_INIT, arn = STRBUF_INIT,
 	       names = STRBUF_INIT;
 	const char *env = getenv("KDX_STATE");
-	if (a.state)
-		strbuf_addstr(&url, a.state);
-	else if (a.state_dir)
-		strbuf_addf(&url, "file://%s", a.state_dir);
+	if (a->state)
+		strbuf_addstr(&url, a->state);
+	else if (a->state_dir)
+		strbuf_addf(&url, "file://%s", a->state_dir);
 	else
 		strbuf_addstr(&url, env && *env ? env : "file://.kdx");
 	kdx_store *s = NULL;
@@ -124,16 +116,16 @@ int cmd_approve(int argc, char **argv)
 		goto out;
 	}
 	r.step = xstrdup(step);
-	r.deny = a.deny;
+	r.deny = a->deny;
 	r.identity = strbuf_detach(&arn, NULL);
-	r.comment = a.comment ? xstrdup(a.comment) : NULL;
+	r.comment = a->comment ? xstrdup(a->comment) : NULL;
 	kdx_approval_rec_stamp(&r);
 	if (kdx_approval_rec_put(s, run, &r, &err) < 0) {
-		fail("cannot record the %s: %s", a.deny ? "denial" : "approval", err.buf);
+		fail("cannot record the %s: %s", a->deny ? "denial" : "approval", err.buf);
 		goto out;
 	}
 	printf("%s step '%s' of run '%s' as %s (the gate needs %lld distinct approver%s other "
-	       "than the runner)\n", a.deny ? "denied" : "approved", step, run, r.identity,
+	       "than the runner)\n", a->deny ? "denied" : "approved", step, run, r.identity,
 	       (long long)min, min == 1 ? "" : "s");
 	rc = KDX_EXIT_OK;
 out:
@@ -145,6 +137,5 @@ out:
 	strbuf_release(&warn);
 	strbuf_release(&arn);
 	strbuf_release(&names);
-	kdx_strlist_release(&pos);
 	return rc;
 }

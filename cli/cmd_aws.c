@@ -16,23 +16,16 @@
 
 #define REDACTED "<redacted>"
 
-typedef struct aws_sub {
-	const char *name;
-	const char *summary;
-	const char *usage;
-	const kdx_flag *flags;
-	int (*run)(const kdx_command *self, int argc, char **argv);
-	bool hidden;
-} aws_sub;
+static int aws_sign(const kdx_command *self, void *opts, kdx_strlist *pos);
+static int aws_send(const kdx_command *self, void *opts, kdx_strlist *pos);
+/* cmd_aws_call.c */
+int cmd_aws_call(const kdx_command *self, void *opts, kdx_strlist *pos);
+extern const kdx_options cmd_aws_call_opts;
+static const kdx_options sign_opts, send_opts;
 
-static int aws_sign(const kdx_command *self, int argc, char **argv);
-static int aws_send(const kdx_command *self, int argc, char **argv);
-int cmd_aws_call(const kdx_command *self, int argc, char **argv); /* cmd_aws_call.c */
-extern const kdx_flag cmd_aws_call_flags[];
-extern const kdx_flag cmd_aws_sign_flags[], cmd_aws_send_flags[];
-
-static const aws_sub subs[] = {
-	{ .name = "call", .summary = "Send one model-checked AWS request, print the response as JSON",
+/* run by kdx_command_run like a command of kdx_commands; send is left out of kdx help aws */
+static const kdx_command subs[] = {
+	{ .name = "aws call", .summary = "Send one model-checked AWS request, print the response as JSON",
 	  .usage = "Usage: kdx aws call SERVICE OPERATION [-region R] [-input JSON | Name=value ...]\n"
 		   "                    [-endpoint-url URL] [-profile P] [-dry-run]\n\n"
 		   "Checks the parameters against the service's AWS model (unknown operations and\n"
@@ -40,8 +33,8 @@ static const aws_sub subs[] = {
 		   "them in the service's protocol, signs and sends the request, and prints the\n"
 		   "response as JSON. Parameters come from -input (a JSON object) or Name=value\n"
 		   "arguments (the value is JSON unless the parameter is a string).\n\n",
-	  .flags = cmd_aws_call_flags, .run = cmd_aws_call },
-	{ .name = "send", .hidden = true,
+	  .opts = &cmd_aws_call_opts, .run = cmd_aws_call },
+	{ .name = "aws send", .hidden = true,
 	  .summary = "Sign and send one raw HTTP request (debugging, tests)",
 	  .usage = "Usage: kdx aws send -service NAME [-url URL] [-method M] [-body TEXT | -body-file F]\n"
 		   "                    [-header 'Name: value' ...] [-region R] [-profile P]\n"
@@ -51,8 +44,8 @@ static const aws_sub subs[] = {
 		   "retry mode; prints the HTTP status line and the body. Without -url the endpoint\n"
 		   "is resolved from the service and region (-endpoint-url, AWS_ENDPOINT_URL_<SERVICE>,\n"
 		   "AWS_ENDPOINT_URL honoured, in that order).\n\n",
-	  .flags = cmd_aws_send_flags, .run = aws_send },
-	{ .name = "sign", .summary = "Show the SigV4 canonical request, string to sign and signature",
+	  .opts = &send_opts, .no_args = true, .run = aws_send },
+	{ .name = "aws sign", .summary = "Show the SigV4 canonical request, string to sign and signature",
 	  .usage = "Usage: kdx aws sign -request FILE [-context FILE] [-mode header|query]\n"
 		   "                    [-region R] [-service S] [-date 2015-08-30T12:36:00Z] [-profile P]\n\n"
 		   "Reads a raw HTTP request (the SigV4 test suite's request.txt layout) and prints\n"
@@ -61,39 +54,20 @@ static const aws_sub subs[] = {
 		   "timestamp and flags; without it credentials come from the chain, region and\n"
 		   "service from the flags, and the date is now. Session tokens are shown as\n"
 		   "<redacted>; secret keys never appear.\n\n",
-	  .flags = cmd_aws_sign_flags, .run = aws_sign },
+	  .opts = &sign_opts, .no_args = true, .run = aws_sign },
 	{ 0 },
 };
 
 /* kdx aws SUBCOMMAND ...: the dispatcher takes no flags of its own (-h prints its usage);
  * everything after SUBCOMMAND is the subcommand's, parsed by its own table. */
-int cmd_aws(int argc, char **argv)
+int cmd_aws(const kdx_command *aws, void *opts, kdx_strlist *pos)
 {
-	const kdx_command *aws = kdx_command_find("aws");
-	kdx_strlist pos = { 0 };
-	int rc;
-	if (kdx_parse_args(aws, argc, argv, NULL, &pos, &rc))
-		goto out;
-	if (!pos.n) {
-		rc = kdx_usage_error(aws, "a subcommand is needed: call or sign");
-		goto out;
-	}
-	int at = argc - (int)pos.n; /* stop_at_arg: pos is argv[at..] */
-	const aws_sub *s;
-	for (s = subs; s->name && strcmp(s->name, argv[at]); s++)
-		;
-	if (!s->name) {
-		rc = kdx_usage_error(aws, "unknown subcommand 'aws %s'", argv[at]);
-		goto out;
-	}
-	char name[64];
-	snprintf(name, sizeof(name), "aws %s", s->name);
-	kdx_command self = { .name = name, .summary = s->summary, .usage = s->usage,
-			     .flags = s->flags };
-	rc = s->run(&self, argc - at, argv + at);
-out:
-	kdx_strlist_release(&pos);
-	return rc;
+	if (!pos->n)
+		return kdx_usage_error(aws, "a subcommand is needed: call or sign");
+	for (const kdx_command *s = subs; s->name; s++)
+		if (!strcmp(s->name + 4, pos->items[0]))
+			return kdx_command_run(s, (int)pos->n, (char **)pos->items);
+	return kdx_usage_error(aws, "unknown subcommand 'aws %s'", pos->items[0]);
 }
 
 /* ---- shared helpers ---- */
@@ -246,7 +220,7 @@ typedef struct sign_args {
 } sign_args;
 
 #define F(field, name, kind, arg, help) KDX_FLAG(sign_args, field, name, kind, arg, help)
-const kdx_flag cmd_aws_sign_flags[] = {
+static const kdx_flag sign_flags[] = {
 	F(request, "request", KDX_FLAG_STRING, "FILE", "the raw HTTP request (required)"),
 	F(context, "context", KDX_FLAG_STRING, "FILE",
 	  "the suite's context.json: credentials, region, service, time"),
@@ -259,14 +233,15 @@ const kdx_flag cmd_aws_sign_flags[] = {
 };
 #undef F
 
-static int aws_sign(const kdx_command *self, int argc, char **argv)
+static const sign_args sign_defaults = { .sc = { .expires = 3600 }, .mode = "header" };
+static const kdx_options sign_opts = { sign_flags, sizeof(sign_args), &sign_defaults };
+
+static int aws_sign(const kdx_command *self, void *opts, kdx_strlist *pos)
 {
-	sign_args sa = { .sc = { .expires = 3600 }, .mode = "header" };
-	int r;
-	if (kdx_parse_no_args(self, argc, argv, &sa, &r))
-		return r;
-	sign_ctx sc = sa.sc;
-	const char *request = sa.request, *context = sa.context, *mode = sa.mode, *profile = sa.profile;
+	sign_args *sa = opts;
+	sign_ctx sc = sa->sc;
+	const char *request = sa->request, *context = sa->context, *mode = sa->mode;
+	const char *profile = sa->profile;
 	if (!request)
 		return kdx_usage_error(self, "missing -request FILE");
 	bool query = !strcmp(mode, "query");
@@ -366,7 +341,7 @@ typedef struct send_flags {
 } send_flags;
 
 #define F(field, name, kind, arg, help) KDX_FLAG(send_flags, field, name, kind, arg, help)
-const kdx_flag cmd_aws_send_flags[] = {
+static const kdx_flag send_flags_table[] = {
 	F(service, "service", KDX_FLAG_STRING, "NAME", "the service to sign for and send to (required)"),
 	F(url, "url", KDX_FLAG_STRING, "URL", "the request's URL (default: the service's endpoint)"),
 	F(method, "method", KDX_FLAG_STRING, "M", "the HTTP method (default GET)"),
@@ -480,22 +455,17 @@ static int send_parallel(aws_client *c, const aws_request *tmpl, send_flags *f, 
 	return rc;
 }
 
-static int aws_send(const kdx_command *self, int argc, char **argv)
+static const send_flags send_defaults = { .method = "GET" };
+static const kdx_options send_opts = { send_flags_table, sizeof(send_flags), &send_defaults };
+
+static int aws_send(const kdx_command *self, void *opts, kdx_strlist *pos)
 {
-	send_flags f = { .method = "GET" };
-	int r;
-	if (kdx_parse_no_args(self, argc, argv, &f, &r)) {
-		kdx_strlist_release(&f.headers);
-		return r;
-	}
+	send_flags f = *(send_flags *)opts; /* the headers are released by kdx_command_run */
 	int rc = KDX_EXIT_ERROR;
-	if (!f.service) {
-		kdx_strlist_release(&f.headers);
+	if (!f.service)
 		return kdx_usage_error(self, "missing -service NAME");
-	}
 	long timeout_ms = 0;
 	if (f.timeout && (timeout_ms = (long)kdx_duration_parse(f.timeout)) <= 0) {
-		kdx_strlist_release(&f.headers);
 		return kdx_usage_error(self, "bad -timeout '%s': want a duration like 5s or 500ms", f.timeout);
 	}
 	strbuf err = STRBUF_INIT;
@@ -533,6 +503,5 @@ out:
 	aws_request_release(&req);
 	aws_client_free(c);
 	strbuf_release(&err);
-	kdx_strlist_release(&f.headers);
 	return rc;
 }

@@ -17,12 +17,11 @@
 #include <strings.h>
 #include <time.h>
 
-int cmd_aws_call(const kdx_command *self, int argc, char **argv);
+int cmd_aws_call(const kdx_command *self, void *opts, kdx_strlist *pos);
 
 typedef struct call_args {
 	const char *region, *input, *endpoint_url, *profile;
 	bool dry_run;
-	kdx_strlist pos; /* SERVICE OPERATION Name=value... */
 } call_args;
 
 /* Print each line of a multi-line message as its own "kdx: error:" line. */
@@ -272,7 +271,7 @@ out:
 }
 
 #define F(field, name, kind, arg, help) KDX_FLAG(call_args, field, name, kind, arg, help)
-const kdx_flag cmd_aws_call_flags[] = {
+static const kdx_flag flags[] = {
 	F(region, "region", KDX_FLAG_STRING, "R", "the region (default: the profile's, $AWS_REGION)"),
 	F(input, "input", KDX_FLAG_STRING, "JSON", "the parameters as one JSON object"),
 	F(endpoint_url, "endpoint-url", KDX_FLAG_STRING, "URL", "send the request to URL (an emulator)"),
@@ -283,23 +282,16 @@ const kdx_flag cmd_aws_call_flags[] = {
 	{ 0 },
 };
 #undef F
+const kdx_options cmd_aws_call_opts = { flags, sizeof(call_args), NULL };
 
 /* argv: "call" SERVICE OPERATION [Name=value ...]; the flags may come anywhere. */
-int cmd_aws_call(const kdx_command *cmd, int argc, char **argv)
+int cmd_aws_call(const kdx_command *cmd, void *opts, kdx_strlist *pos)
 {
-	call_args ca = { 0 };
-	int rc;
-	if (kdx_parse_args(cmd, argc, argv, &ca, &ca.pos, &rc)) {
-		kdx_strlist_release(&ca.pos);
-		return rc;
-	}
-	if (ca.pos.n < 2)
-		rc = kdx_usage_error(cmd, "'aws call' needs a SERVICE and an OPERATION");
-	else if (ca.input && ca.pos.n > 2)
-		rc = kdx_usage_error(cmd, "give parameters either with -input JSON or as "
+	const call_args *ca = opts;
+	if (pos->n < 2)
+		return kdx_usage_error(cmd, "'aws call' needs a SERVICE and an OPERATION");
+	if (ca->input && pos->n > 2)
+		return kdx_usage_error(cmd, "give parameters either with -input JSON or as "
 				     "Name=value arguments, not both");
-	else
-		rc = run(&ca, ca.pos.items[0], ca.pos.items[1], ca.pos.items + 2, ca.pos.n - 2);
-	kdx_strlist_release(&ca.pos);
-	return rc;
+	return run(ca, pos->items[0], pos->items[1], pos->items + 2, pos->n - 2);
 }

@@ -248,7 +248,7 @@ typedef struct check_args {
 } check_args;
 
 #define F(field, name, kind, arg, help) KDX_FLAG(check_args, field, name, kind, arg, help)
-const kdx_flag cmd_check_flags[] = {
+static const kdx_flag flags[] = {
 	F(json, "json", KDX_FLAG_BOOL, NULL, "diagnostics and the critical path as JSON, one object per line"),
 	F(format, "format", KDX_FLAG_STRING, "F",
 	  "text (default), json (= -json), sarif (SARIF 2.1.0 for code\n"
@@ -268,32 +268,29 @@ const kdx_flag cmd_check_flags[] = {
 	{ 0 },
 };
 #undef F
+const kdx_options cmd_check_opts = { flags, sizeof(check_args), NULL };
 
-int cmd_check(int argc, char **argv)
+int cmd_check(const kdx_command *cmd, void *opts, kdx_strlist *pos)
 {
-	const kdx_command *cmd = kdx_command_find("check");
-	check_args a = { 0 };
+	check_args *a = opts;
 	kdx_format fmt;
-	kdx_strlist pos = { 0 };
 	int rc;
-	if (kdx_parse_args(cmd, argc, argv, &a, &pos, &rc) ||
-	    kdx_format_args(cmd, a.format, a.json,
+	if (kdx_format_args(cmd, a->format, a->json,
 			    KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_SARIF | KDX_FORMAT_JUNIT, &fmt,
 			    &rc) ||
-	    (rc = kdx_fe_mode(cmd, a.mode, &a.src.vars)) != 0)
+	    (rc = kdx_fe_mode(cmd, a->mode, &a->src.vars)) != 0)
 		goto out;
-	if (a.explain_name) {
-		rc = pos.n ? kdx_usage_error(cmd, "-explain takes no FILE") : explain(cmd, a.explain_name);
+	if (a->explain_name) {
+		rc = pos->n ? kdx_usage_error(cmd, "-explain takes no FILE") : explain(cmd, a->explain_name);
 		goto out;
 	}
-	if (pos.n != 1) {
+	if (pos->n != 1) {
 		rc = kdx_usage_error(cmd, "'check' needs exactly one FILE");
 		goto out;
 	}
-	a.src.state_url = a.state;
-	rc = check_file(cmd, pos.items[0], &a.src, fmt, a.strict);
+	a->src.state_url = a->state;
+	rc = check_file(cmd, pos->items[0], &a->src, fmt, a->strict);
 out:
-	kdx_fe_opts_release(&a.src);
-	kdx_strlist_release(&pos);
+	kdx_fe_opts_release(&a->src);
 	return rc;
 }

@@ -122,7 +122,7 @@ typedef struct export_args {
 } export_args;
 
 #define F(field, name, kind, arg, help) KDX_FLAG(export_args, field, name, kind, arg, help)
-const kdx_flag cmd_export_flags[] = {
+static const kdx_flag flags[] = {
 	F(format, "format", KDX_FLAG_STRING, "F", "json (CreatePlan input, the default) or cloudformation"),
 	F(ao.execution_role, "execution-role", KDX_FLAG_STRING, "ARN", "the IAM role the plan runs as (required)"),
 	F(ao.approval_role, "approval-role", KDX_FLAG_STRING, "ARN",
@@ -141,32 +141,29 @@ const kdx_flag cmd_export_flags[] = {
 	{ 0 },
 };
 #undef F
+const kdx_options cmd_export_opts = { flags, sizeof(export_args), NULL };
 
-int cmd_export(int argc, char **argv)
+int cmd_export(const kdx_command *cmd, void *opts, kdx_strlist *pos)
 {
-	const kdx_command *cmd = kdx_command_find("export");
-	export_args a = { 0 };
-	kdx_strlist pos = { 0 };
+	export_args *a = opts;
 	int rc;
-	if (kdx_parse_args(cmd, argc, argv, &a, &pos, &rc) ||
-	    (rc = kdx_fe_mode(cmd, a.mode, &a.src.vars)) != 0)
+	if ((rc = kdx_fe_mode(cmd, a->mode, &a->src.vars)) != 0)
 		goto out;
-	if (pos.n != 2 || strcmp(pos.items[0], "arc")) {
+	if (pos->n != 2 || strcmp(pos->items[0], "arc")) {
 		rc = kdx_usage_error(cmd, "'export' needs a target and one FILE: kdx export arc FILE");
 		goto out;
 	}
-	if (a.format && strcmp(a.format, "json") && strcmp(a.format, "cloudformation")) {
-		rc = kdx_usage_error(cmd, "-format is json or cloudformation, not '%s'", a.format);
+	if (a->format && strcmp(a->format, "json") && strcmp(a->format, "cloudformation")) {
+		rc = kdx_usage_error(cmd, "-format is json or cloudformation, not '%s'", a->format);
 		goto out;
 	}
-	if (!a.ao.execution_role || !*a.ao.execution_role) {
+	if (!a->ao.execution_role || !*a->ao.execution_role) {
 		rc = kdx_usage_error(cmd, "an ARC plan runs as an IAM role: pass -execution-role ARN");
 		goto out;
 	}
-	a.src.state_url = a.state;
-	rc = export_arc(cmd, pos.items[1], &a.src, &a.ao, a.format && !strcmp(a.format, "cloudformation"));
+	a->src.state_url = a->state;
+	rc = export_arc(cmd, pos->items[1], &a->src, &a->ao, a->format && !strcmp(a->format, "cloudformation"));
 out:
-	kdx_fe_opts_release(&a.src);
-	kdx_strlist_release(&pos);
+	kdx_fe_opts_release(&a->src);
 	return rc;
 }

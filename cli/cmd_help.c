@@ -37,10 +37,11 @@ typedef struct help_args {
 	bool man;
 } help_args;
 
-const kdx_flag cmd_help_flags[] = {
+static const kdx_flag flags[] = {
 	KDX_FLAG(help_args, man, "man", KDX_FLAG_BOOL, NULL, "print the man page (roff) of kdx, or of COMMAND"),
 	{ 0 },
 };
+const kdx_options cmd_help_opts = { flags, sizeof(help_args), NULL };
 
 /* kdx help -man [COMMAND]: the roff page (what `make install` puts under man1/). */
 static int man(const kdx_command *help, const kdx_strlist *pos)
@@ -68,29 +69,22 @@ static int sub_help(const kdx_command *help, const kdx_strlist *pos)
 		sub[n++] = (char *)pos->items[i];
 	sub[n++] = "-h";
 	sub[n] = NULL;
-	return c->run(n, sub);
+	return kdx_command_run(c, n, sub);
 }
 
 static int topic_help(const kdx_command *help, const char *topic);
 
-int cmd_help(int argc, char **argv)
+int cmd_help(const kdx_command *help, void *opts, kdx_strlist *pos)
 {
-	const kdx_command *help = kdx_command_find("help");
-	help_args a = { 0 };
-	kdx_strlist pos = { 0 };
-	int rc;
-	if (kdx_parse_args(help, argc, argv, &a, &pos, &rc))
-		;
-	else if (a.man)
-		rc = man(help, &pos);
-	else if (!pos.n)
-		kdx_print_overview(stdout);
-	else if (pos.n > 1)
-		rc = sub_help(help, &pos);
-	else
-		rc = topic_help(help, pos.items[0]);
-	kdx_strlist_release(&pos);
-	return rc;
+	const help_args *a = opts;
+	if (a->man)
+		return man(help, pos);
+	if (pos->n > 1)
+		return sub_help(help, pos);
+	if (pos->n)
+		return topic_help(help, pos->items[0]);
+	kdx_print_overview(stdout);
+	return KDX_EXIT_OK;
 }
 
 /* COMMAND, exit-codes, or a standard library module */

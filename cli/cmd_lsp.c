@@ -606,18 +606,16 @@ typedef struct lsp_args {
 	bool stdio;
 } lsp_args;
 
-const kdx_flag cmd_lsp_flags[] = {
+static const kdx_flag flags[] = {
 	KDX_FLAG(lsp_args, stdio, "stdio", KDX_FLAG_BOOL, NULL,
 		 "accepted for editors that pass it (stdio is the only transport)"),
 	{ 0 },
 };
+const kdx_options cmd_lsp_opts = { flags, sizeof(lsp_args), NULL };
 
-int cmd_lsp(int argc, char **argv)
+int cmd_lsp(const kdx_command *cmd, void *opts, kdx_strlist *pos)
 {
-	lsp_args a = { 0 };
-	int r;
-	if (kdx_parse_no_args(kdx_command_find("lsp"), argc, argv, &a, &r))
-		return r;
+	(void)opts; /* -stdio: the only transport */
 	lsp L = { 0 };
 	int rc = KDX_EXIT_ERROR; /* stdin closed without shutdown + exit */
 	json_object *msg;

@@ -21,7 +21,7 @@ typedef struct plan_args {
 } plan_args;
 
 #define F(field, name, kind, arg, help) KDX_FLAG(plan_args, field, name, kind, arg, help)
-const kdx_flag cmd_plan_flags[] = {
+static const kdx_flag flags[] = {
 	F(out, "out", KDX_FLAG_STRING, "PLANFILE", "save the plan for 'kdx apply PLANFILE'"),
 	F(json, "json", KDX_FLAG_BOOL, NULL, "print the plan document as JSON"),
 	F(format, "format", KDX_FLAG_STRING, "F",
@@ -39,49 +39,47 @@ const kdx_flag cmd_plan_flags[] = {
 	{ 0 },
 };
 #undef F
+static const plan_args defaults = { .rb = { .no_waits = true, .dry_run = true, .arc_live = true }, .parallelism = 10 };
+const kdx_options cmd_plan_opts = { flags, sizeof(plan_args), &defaults };
 
-int cmd_plan(int argc, char **argv);
+int cmd_plan(const kdx_command *cmd, void *opts, kdx_strlist *pos);
 
-int cmd_plan(int argc, char **argv)
+int cmd_plan(const kdx_command *cmd, void *opts, kdx_strlist *pos)
 {
-	const kdx_command *cmd = kdx_command_find("plan");
-	plan_args a = { .rb = { .no_waits = true, .dry_run = true, .arc_live = true },
-			.parallelism = 10 };
-	kdx_rb_opts *o = &a.rb;
+	plan_args *a = opts;
+	kdx_rb_opts *o = &a->rb;
 	kdx_format fmt;
-	kdx_strlist pos = { 0 };
 	int rc;
-	if (kdx_parse_args(cmd, argc, argv, &a, &pos, &rc) ||
-	    kdx_format_args(cmd, a.format, a.json, KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_MD,
+	if (kdx_format_args(cmd, a->format, a->json, KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_MD,
 			    &fmt, &rc))
 		goto out;
-	if ((rc = kdx_fe_mode(cmd, a.mode, &o->src.vars)) != 0)
+	if ((rc = kdx_fe_mode(cmd, a->mode, &o->src.vars)) != 0)
 		goto out;
-	if (pos.n != 1) {
+	if (pos->n != 1) {
 		rc = kdx_usage_error(cmd, "plan needs one runbook FILE");
 		goto out;
 	}
-	if (a.parallelism < 1 || a.parallelism > 1000) {
+	if (a->parallelism < 1 || a->parallelism > 1000) {
 		rc = kdx_usage_error(cmd, "-parallelism must be between 1 and 1000");
 		goto out;
 	}
-	a.json = fmt == KDX_FORMAT_JSON;
-	o->json = a.json;
-	o->state_dir = a.state_dir;
+	a->json = fmt == KDX_FORMAT_JSON;
+	o->json = a->json;
+	o->state_dir = a->state_dir;
 	kdx_rb r;
 	rc = KDX_EXIT_ERROR;
-	if (kdx_rb_load(&r, pos.items[0], o, cmd->needs) == 0) {
+	if (kdx_rb_load(&r, pos->items[0], o, cmd->needs) == 0) {
 		kdx_planview v;
 		strbuf meta = STRBUF_INIT, err = STRBUF_INIT;
 		kdx_planview_init(&v);
-		v.parallelism = (int)a.parallelism;
-		kdx_rb_meta(&r, pos.items[0], o, &meta);
+		v.parallelism = (int)a->parallelism;
+		kdx_rb_meta(&r, pos->items[0], o, &meta);
 		int b = kdx_planview_build(&v, &r, meta.buf, kdx_use_color(1), &err);
-		if (a.json) {
+		if (a->json) {
 			fputs(v.json.buf, stdout);
 			fputc('\n', stdout);
 		} else if (fmt == KDX_FORMAT_MD) {
-			strbuf perr = STRBUF_INIT; /* the program nests past a.json-c's default */
+			strbuf perr = STRBUF_INIT; /* the program nests past a->json-c's default */
 			json_object *doc = kdx_json_parse(v.json.buf, v.json.len, &perr);
 			strbuf_release(&perr);
 			strbuf md = STRBUF_INIT;
@@ -94,21 +92,21 @@ int cmd_plan(int argc, char **argv)
 		}
 		if (b < 0) {
 			kdx_rb_error(err.buf);
-		} else if (a.out) {
+		} else if (a->out) {
 			strbuf sealed = STRBUF_INIT;
 			if (kdx_planfile_seal(v.json.buf, &r, o, &sealed, &err) < 0 ||
-			    kdx_atomic_write(a.out, sealed.buf, sealed.len, 0600, &err) < 0) {
+			    kdx_atomic_write(a->out, sealed.buf, sealed.len, 0600, &err) < 0) {
 				kdx_rb_error(err.buf);
 			} else {
 				if (fmt == KDX_FORMAT_TEXT)
-					printf("\nSaved the plan to %s; apply it with: kdx apply %s\n", a.out, a.out);
+					printf("\nSaved the plan to %s; apply it with: kdx apply %s\n", a->out, a->out);
 				rc = KDX_EXIT_OK;
 			}
 			strbuf_release(&sealed);
 		} else {
 			rc = KDX_EXIT_OK;
 		}
-		if (rc == KDX_EXIT_OK && a.detailed && v.changes)
+		if (rc == KDX_EXIT_OK && a->detailed && v.changes)
 			rc = KDX_EXIT_CHANGES;
 		kdx_planview_release(&v);
 		strbuf_release(&meta);
@@ -117,6 +115,5 @@ int cmd_plan(int argc, char **argv)
 	kdx_rb_release(&r);
 out:
 	kdx_rb_opts_release(o);
-	kdx_strlist_release(&pos);
 	return rc;
 }

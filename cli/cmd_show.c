@@ -16,7 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
-int cmd_show(int argc, char **argv);
+int cmd_show(const kdx_command *cmd, void *opts, kdx_strlist *pos);
 
 static int show_plan(const char *path, kdx_format fmt)
 {
@@ -153,7 +153,7 @@ typedef struct show_args {
 } show_args;
 
 #define F(field, name, kind, arg, help) KDX_FLAG(show_args, field, name, kind, arg, help)
-const kdx_flag cmd_show_flags[] = {
+static const kdx_flag flags[] = {
 	F(json, "json", KDX_FLAG_BOOL, NULL, "print the plan IR, the plan document, or the journal's state, as JSON"),
 	F(format, "format", KDX_FLAG_STRING, "F",
 	  "text (default), json (= -json), or md (a plan file as a\n"
@@ -163,37 +163,34 @@ const kdx_flag cmd_show_flags[] = {
 	{ 0 },
 };
 #undef F
+const kdx_options cmd_show_opts = { flags, sizeof(show_args), NULL };
 
-int cmd_show(int argc, char **argv)
+int cmd_show(const kdx_command *cmd, void *opts, kdx_strlist *pos)
 {
-	const kdx_command *cmd = kdx_command_find("show");
-	show_args a = { 0 };
+	show_args *a = opts;
 	kdx_format fmt = KDX_FORMAT_TEXT;
-	kdx_strlist pos = { 0 };
 	int rc;
-	if (kdx_parse_args(cmd, argc, argv, &a, &pos, &rc) ||
-	    kdx_format_args(cmd, a.format, a.json, KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_MD,
+	if (kdx_format_args(cmd, a->format, a->json, KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_MD,
 			    &fmt, &rc))
 		goto out;
-	if (a.journal && pos.n == 0)
+	if (a->journal && pos->n == 0)
 		rc = fmt == KDX_FORMAT_MD ? kdx_usage_error(cmd, "-format md shows a plan file, not a journal")
-					  : show_journal(a.journal, a.json);
-	else if (pos.n != 1 || a.journal)
+					  : show_journal(a->journal, a->json);
+	else if (pos->n != 1 || a->journal)
 		rc = kdx_usage_error(cmd, "show needs one FILE.kdx, PLANFILE or JOURNAL");
-	else if (has_suffix(pos.items[0], ".kdx"))
+	else if (has_suffix(pos->items[0], ".kdx"))
 		rc = fmt == KDX_FORMAT_MD ? kdx_usage_error(cmd, "-format md shows a plan file, not a runbook")
-					  : show_runbook(cmd, pos.items[0], &a.src, a.json);
-	else if (has_suffix(pos.items[0], ".jsonl"))
+					  : show_runbook(cmd, pos->items[0], &a->src, a->json);
+	else if (has_suffix(pos->items[0], ".jsonl"))
 		rc = fmt == KDX_FORMAT_MD ? kdx_usage_error(cmd, "-format md shows a plan file, not a journal")
-					  : show_journal(pos.items[0], a.json);
-	else if (kdx_planfile_is(pos.items[0]))
-		rc = show_plan(pos.items[0], fmt);
+					  : show_journal(pos->items[0], a->json);
+	else if (kdx_planfile_is(pos->items[0]))
+		rc = show_plan(pos->items[0], fmt);
 	else if (fmt == KDX_FORMAT_MD)
 		rc = kdx_usage_error(cmd, "-format md shows a plan file, not a journal");
 	else
-		rc = show_journal(pos.items[0], a.json);
+		rc = show_journal(pos->items[0], a->json);
 out:
-	kdx_strlist_release(&pos);
-	kdx_fe_opts_release(&a.src);
+	kdx_fe_opts_release(&a->src);
 	return rc;
 }

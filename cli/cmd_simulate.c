@@ -477,7 +477,7 @@ typedef struct simulate_args {
 } simulate_args;
 
 #define F(field, name, kind, arg, help) KDX_FLAG(simulate_args, field, name, kind, arg, help)
-const kdx_flag cmd_simulate_flags[] = {
+static const kdx_flag flags[] = {
 	F(scenario, "scenario", KDX_FLAG_STRING, "NAME", "run one scenario block (default: a fault-free run)"),
 	F(all, "all-scenarios", KDX_FLAG_BOOL, NULL, "a fault-free run, then every scenario"),
 	F(seed, "seed", KDX_FLAG_INT, "N", "seed of the duration draws (default 1): same seed, same timeline"),
@@ -496,49 +496,47 @@ const kdx_flag cmd_simulate_flags[] = {
 	{ 0 },
 };
 #undef F
+static const simulate_args defaults = { .seed = 1, .depth = 1 };
+const kdx_options cmd_simulate_opts = { flags, sizeof(simulate_args), &defaults };
 
-int cmd_simulate(int argc, char **argv)
+int cmd_simulate(const kdx_command *cmd, void *opts, kdx_strlist *pos)
 {
-	const kdx_command *cmd = kdx_command_find("simulate");
-	simulate_args a = { .seed = 1, .depth = 1 };
+	simulate_args *a = opts;
 	kdx_format fmt;
-	kdx_strlist pos = { 0 };
 	int rc;
-	if (kdx_parse_args(cmd, argc, argv, &a, &pos, &rc) ||
-	    kdx_format_args(cmd, a.format, a.json, KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_JUNIT,
+	if (kdx_format_args(cmd, a->format, a->json, KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_JUNIT,
 			    &fmt, &rc))
 		goto out;
-	a.json = fmt == KDX_FORMAT_JSON;
-	if ((rc = kdx_fe_mode(cmd, a.mode, &a.src.vars)) != 0)
+	a->json = fmt == KDX_FORMAT_JSON;
+	if ((rc = kdx_fe_mode(cmd, a->mode, &a->src.vars)) != 0)
 		goto out;
-	if (pos.n != 1) {
+	if (pos->n != 1) {
 		rc = kdx_usage_error(cmd, "'simulate' needs exactly one FILE");
 		goto out;
 	}
-	if ((a.scenario && a.all) || (a.do_explore && (a.scenario || a.all))) {
+	if ((a->scenario && a->all) || (a->do_explore && (a->scenario || a->all))) {
 		rc = kdx_usage_error(cmd, "-scenario, -all-scenarios and -explore exclude each other");
 		goto out;
 	}
-	if (a.depth < 1 || a.depth > 2 || (a.depth == 2 && !a.do_explore)) {
+	if (a->depth < 1 || a->depth > 2 || (a->depth == 2 && !a->do_explore)) {
 		rc = kdx_usage_error(cmd, "-depth takes 1 or 2, with -explore");
 		goto out;
 	}
-	if (a.svg && (a.all || a.do_explore)) {
+	if (a->svg && (a->all || a->do_explore)) {
 		rc = kdx_usage_error(cmd, "-timeline draws one run: use it with -scenario or alone");
 		goto out;
 	}
-	if (a.par < 0 || a.par > 10000 || a.seed < 0) {
+	if (a->par < 0 || a->par > 10000 || a->seed < 0) {
 		rc = kdx_usage_error(cmd, "-parallelism takes 1 to 10000 and -seed a number >= 0");
 		goto out;
 	}
 	kdx_junit junit;
 	kdx_junit_init(&junit);
-	simcli C = { .seed = (uint64_t)a.seed, .parallelism = (int)a.par, .json = a.json, .svg = a.svg,
-		     .depth = (int)a.depth, .junit = fmt == KDX_FORMAT_JUNIT ? &junit : NULL };
-	rc = simulate(cmd, pos.items[0], &a.src, &C, a.scenario, a.all, a.do_explore);
+	simcli C = { .seed = (uint64_t)a->seed, .parallelism = (int)a->par, .json = a->json, .svg = a->svg,
+		     .depth = (int)a->depth, .junit = fmt == KDX_FORMAT_JUNIT ? &junit : NULL };
+	rc = simulate(cmd, pos->items[0], &a->src, &C, a->scenario, a->all, a->do_explore);
 	kdx_junit_release(&junit);
 out:
-	kdx_fe_opts_release(&a.src);
-	kdx_strlist_release(&pos);
+	kdx_fe_opts_release(&a->src);
 	return rc;
 }

@@ -265,7 +265,7 @@ typedef struct tf_cli_args {
 } tf_cli_args;
 
 #define F(field, name, kind, arg, help) KDX_FLAG(tf_cli_args, field, name, kind, arg, help)
-const kdx_flag cmd_terraform_flags[] = {
+static const kdx_flag flags[] = {
 	F(workspace, "workspace", KDX_FLAG_STRING, "W",
 	  "run in workspace W (init selects it, creating it if needed)"),
 	F(vars, "var", KDX_FLAG_MULTI, "k=v", "set a variable (repeatable)"),
@@ -284,35 +284,32 @@ const kdx_flag cmd_terraform_flags[] = {
 	{ 0 },
 };
 #undef F
+const kdx_options cmd_terraform_opts = { flags, sizeof(tf_cli_args), NULL };
 
-int cmd_terraform(int argc, char **argv)
+int cmd_terraform(const kdx_command *cmd, void *opts, kdx_strlist *pos)
 {
-	const kdx_command *cmd = kdx_command_find("terraform");
-	tf_cli_args a = { 0 };
-	kdx_strlist pos = { 0 }, env = { 0 };
-	int rc;
-	if (kdx_parse_args(cmd, argc, argv, &a, &pos, &rc))
+	tf_cli_args *a = opts;
+	kdx_strlist env = { 0 };
+	int rc = KDX_EXIT_ERROR; /* every usage error below is exit 1 */
+	if (check_args(cmd, pos, &a->tf) < 0)
 		goto out;
-	rc = KDX_EXIT_ERROR; /* kdx_parse_args said OK: every usage error below is exit 1 */
-	if (check_args(cmd, &pos, &a.tf) < 0)
-		goto out;
-	if (a.tf.plan && (a.vars.n || a.var_files.n)) {
+	if (a->tf.plan && (a->vars.n || a->var_files.n)) {
 		kdx_usage_error(cmd, "-var and -var-file cannot be used with -plan: a saved plan "
 				     "carries its own variables");
 		goto out;
 	}
 
-	struct tf_cli cli = { .json = a.tf.json, .plan = !strcmp(a.tf.sub, "plan") };
+	struct tf_cli cli = { .json = a->tf.json, .plan = !strcmp(a->tf.sub, "plan") };
 	tf_opts o = {
-		.dir = a.tf.dir, .workspace = a.workspace, .plugin_dir = a.plugin_dir,
-		.backend_config = a.backend.items, .nbackend_config = a.backend.n,
-		.vars = a.vars.items, .nvars = a.vars.n,
-		.var_files = a.var_files.items, .nvar_files = a.var_files.n,
-		.lock_timeout = a.lock_timeout, .on_event = on_event, .ctx = &cli,
+		.dir = a->tf.dir, .workspace = a->workspace, .plugin_dir = a->plugin_dir,
+		.backend_config = a->backend.items, .nbackend_config = a->backend.n,
+		.vars = a->vars.items, .nvars = a->vars.n,
+		.var_files = a->var_files.items, .nvar_files = a->var_files.n,
+		.lock_timeout = a->lock_timeout, .on_event = on_event, .ctx = &cli,
 		.cancel = &interrupted,
 	};
-	if (parse_duration_flag(cmd, "timeout", a.timeout, &o.timeout_ms) < 0 ||
-	    parse_duration_flag(cmd, "grace", a.grace, &o.grace_ms) < 0)
+	if (parse_duration_flag(cmd, "timeout", a->timeout, &o.timeout_ms) < 0 ||
+	    parse_duration_flag(cmd, "grace", a->grace, &o.grace_ms) < 0)
 		goto out;
 	collect_env(&env);
 	o.env = env.items;
@@ -332,9 +329,9 @@ int cmd_terraform(int argc, char **argv)
 	sigaction(SIGHUP, &sa, &old_hup);
 	sigaction(SIGPIPE, &ign, &old_pipe);
 	strbuf err = STRBUF_INIT;
-	rc = run_sub(&o, &a.tf, &err);
+	rc = run_sub(&o, &a->tf, &err);
 	if (rc < 0)
-		rc = report_error(&err, a.tf.json);
+		rc = report_error(&err, a->tf.json);
 	fflush(stdout); /* while SIGPIPE is still ignored */
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
@@ -342,10 +339,9 @@ int cmd_terraform(int argc, char **argv)
 	sigaction(SIGPIPE, &old_pipe, NULL);
 	strbuf_release(&err);
 out:
-	kdx_strlist_release(&pos);
-	kdx_strlist_release(&a.vars);
-	kdx_strlist_release(&a.var_files);
-	kdx_strlist_release(&a.backend);
+	kdx_strlist_release(&a->vars);
+	kdx_strlist_release(&a->var_files);
+	kdx_strlist_release(&a->backend);
 	kdx_strlist_release(&env);
 	return rc;
 }

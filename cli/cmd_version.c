@@ -9,19 +9,16 @@ typedef struct version_args {
 	bool json;
 } version_args;
 
-const kdx_flag cmd_version_flags[] = {
+static const kdx_flag flags[] = {
 	KDX_FLAG(version_args, json, "json", KDX_FLAG_BOOL, NULL, "print as JSON"),
 	{ 0 },
 };
+const kdx_options cmd_version_opts = { flags, sizeof(version_args), NULL };
 
-int cmd_version(int argc, char **argv)
+int cmd_version(const kdx_command *cmd, void *opts, kdx_strlist *pos)
 {
-	const kdx_command *cmd = kdx_command_find("version");
-	version_args a = { 0 };
-	int rc;
-	if (kdx_parse_no_args(cmd, argc, argv, &a, &rc))
-		return rc;
-	if (!a.json) {
+	version_args *a = opts;
+	if (!a->json) {
 		printf("kdx %s\n", KDX_VERSION);
 		return KDX_EXIT_OK;
 	}

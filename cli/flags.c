@@ -10,6 +10,11 @@
 #include <string.h>
 #include <unistd.h>
 
+static const kdx_flag *flags_of(const kdx_command *cmd)
+{
+	return cmd->opts ? cmd->opts->flags : NULL;
+}
+
 void kdx_strlist_push(kdx_strlist *l, const char *s)
 {
 	XGROW(l->items, l->n + 1, l->alloc);
@@ -66,8 +71,8 @@ int kdx_command_each_flag(const kdx_command *cmd,
 			  void *ctx)
 {
 	walk w = { fn, ctx };
-	int r = walk_flags(&w, cmd->flags, false, NULL, flag_col(cmd));
-	return r ? r : walk_flags(&w, cmd->flags, true, NULL, flag_col(cmd));
+	int r = walk_flags(&w, flags_of(cmd), false, NULL, flag_col(cmd));
+	return r ? r : walk_flags(&w, flags_of(cmd), true, NULL, flag_col(cmd));
 }
 
 typedef struct print_ctx {
@@ -101,10 +106,10 @@ void kdx_command_usage(const kdx_command *cmd, FILE *fp)
 	print_ctx p = { fp, NULL };
 	walk w = { print_flag, &p };
 	fputs(cmd->usage, fp);
-	walk_flags(&w, cmd->flags, false, NULL, flag_col(cmd));
+	walk_flags(&w, flags_of(cmd), false, NULL, flag_col(cmd));
 	if (cmd->notes)
 		fputs(cmd->notes, fp);
-	walk_flags(&w, cmd->flags, true, NULL, flag_col(cmd));
+	walk_flags(&w, flags_of(cmd), true, NULL, flag_col(cmd));
 }
 
 int kdx_usage_error(const kdx_command *cmd, const char *fmt, ...)
@@ -147,7 +152,7 @@ static const kdx_flag *find_flag(const kdx_flag *flags, const char *name, size_t
 const kdx_flag *kdx_command_flag(const kdx_command *cmd, const char *name)
 {
 	size_t base = 0;
-	return find_flag(cmd->flags, name, strlen(name), &base);
+	return find_flag(flags_of(cmd), name, strlen(name), &base);
 }
 
 static int set_value(const kdx_command *cmd, const kdx_flag *f, void *dest, const char *val)
@@ -208,7 +213,7 @@ int kdx_parse_flags(const kdx_command *cmd, int argc, char **argv, void *opts, k
 			return 1;
 		}
 		size_t base = 0;
-		const kdx_flag *f = find_flag(cmd->flags, name, len, &base);
+		const kdx_flag *f = find_flag(flags_of(cmd), name, len, &base);
 		if (!f) {
 			kdx_usage_error(cmd, "unknown flag '-%.*s' for 'kdx %s'", (int)len, name,
 					cmd->name);
@@ -232,22 +237,37 @@ int kdx_parse_flags(const kdx_command *cmd, int argc, char **argv, void *opts, k
 	return 0;
 }
 
-bool kdx_parse_args(const kdx_command *cmd, int argc, char **argv, void *opts,
-		    kdx_strlist *pos, int *exit_code)
+/* Release every repeatable flag's list in flags (groups at their offsets) of opts at base. */
+static void release_lists(const kdx_flag *flags, char *base)
 {
-	int r = kdx_parse_flags(cmd, argc, argv, opts, pos);
-	*exit_code = r < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
-	return r != 0;
+	for (const kdx_flag *f = flags; f && (f->name || f->group); f++) {
+		if (f->kind == KDX_FLAG_GROUP)
+			release_lists(f->group->flags, base + f->off);
+		else if (f->kind == KDX_FLAG_MULTI)
+			kdx_strlist_release((kdx_strlist *)(base + f->off));
+	}
 }
 
-bool kdx_parse_no_args(const kdx_command *cmd, int argc, char **argv, void *opts, int *exit_code)
+int kdx_command_run(const kdx_command *cmd, int argc, char **argv)
 {
+	size_t size = cmd->opts && cmd->opts->size ? cmd->opts->size : 1;
+	char *opts = xcalloc(1, size);
+	if (cmd->opts && cmd->opts->init)
+		memcpy(opts, cmd->opts->init, size);
 	kdx_strlist pos = { 0 };
-	bool stop = kdx_parse_args(cmd, argc, argv, opts, &pos, exit_code);
-	if (!stop && pos.n) {
-		*exit_code = kdx_usage_error(cmd, "'%s' takes no arguments", cmd->name);
-		stop = true;
-	}
+	int r = 0;
+	if (cmd->no_flags)
+		for (int i = 1; i < argc; i++)
+			kdx_strlist_push(&pos, argv[i]);
+	else
+		r = kdx_parse_flags(cmd, argc, argv, opts, &pos);
+	int rc = r < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
+	if (r == 0 && cmd->no_args && pos.n)
+		rc = kdx_usage_error(cmd, "'%s' takes no arguments", cmd->name);
+	else if (r == 0)
+		rc = cmd->run(cmd, opts, &pos);
+	release_lists(flags_of(cmd), opts);
+	free(opts);
 	kdx_strlist_release(&pos);
-	return stop;
+	return rc;
 }

@@ -77,7 +77,7 @@ void kdx_rb_meta_free(void *holder);
 /* Hash every source file again; "" when all match, else which one changed (into why). */
 int kdx_rb_sources_changed(const char *meta, strbuf *why);
 /* kdx resume (rollback false) and kdx rollback (true): cmd_resume.c. */
-int kdx_recover_main(int argc, char **argv, bool rollback);
+int kdx_recover_main(const kdx_command *cmd, void *opts, kdx_strlist *pos, bool rollback);
 /* The exit code of a run (`kdx help exit-codes`): 0 ok (or, for a rollback, rolled_back),
  * 4 when changes stay in place or in doubt, 1 otherwise. */
 int kdx_exit_for_run(const kdx_run_result *res, bool rollback);

@@ -13,10 +13,11 @@
 #include "cli/plan_md.h"
 #include "cli/usage.h"
 
-static int run_nothing(int argc, char **argv)
+static int run_nothing(const kdx_command *cmd, void *opts, kdx_strlist *pos)
 {
-	(void)argc;
-	(void)argv;
+	(void)cmd;
+	(void)opts;
+	(void)pos;
 	return 0;
 }
 
@@ -46,7 +47,7 @@ static const kdx_command cmd = {
 		 "                [-var NAME=VALUE]...\n\n"
 		 "  Does a demo. It has two lines\n"
 		 "  of prose.\n\n",
-	.flags = demo_flags,
+	.opts = &(const kdx_options){ demo_flags, sizeof(demo_opts), NULL },
 	.flag_col = 20,
 	.notes = "\n  .dot at the start of a prose line\n",
 	.run = run_nothing,

@@ -12,10 +12,11 @@
 
 #include "cli/cli.h"
 
-static int run_nothing(int argc, char **argv)
+static int run_nothing(const kdx_command *cmd, void *opts, kdx_strlist *pos)
 {
-	(void)argc;
-	(void)argv;
+	(void)cmd;
+	(void)opts;
+	(void)pos;
 	return 0;
 }
 
@@ -53,10 +54,13 @@ static const kdx_flag demo_flags[] = {
 	{ 0 },
 };
 
+static const demo_opts demo_defaults = { .n = 7 };
+static const kdx_options demo_options = { demo_flags, sizeof(demo_opts), &demo_defaults };
+
 static const kdx_command demo = {
 	.name = "demo", .summary = "A demo",
 	.usage = "Usage: kdx demo [-json] FILE\n\n  Prose.\n\n",
-	.flags = demo_flags, .flag_col = 14,
+	.opts = &demo_options, .flag_col = 14,
 	.notes = "\nNotes after the flags.\n",
 	.run = run_nothing,
 };
@@ -126,6 +130,55 @@ static void test_stop_at_arg(void **state)
 	assert_int_equal(pos.n, 3);
 	assert_string_equal(pos.items[1], "-nope");
 	kdx_strlist_release(&pos);
+}
+
+/* kdx_command_run: the options start at the defaults, .run sees them parsed */
+static int runs;
+
+static int run_check(const kdx_command *cmd, void *opts, kdx_strlist *pos)
+{
+	const demo_opts *o = opts;
+	runs++;
+	assert_int_equal(o->n, 7); /* the default */
+	assert_true(o->json);
+	assert_int_equal(o->in.vars.n, 1);
+	assert_int_equal(pos->n, 1);
+	assert_string_equal(pos->items[0], "f");
+	return 5;
+}
+
+static int run_words(const kdx_command *cmd, void *opts, kdx_strlist *pos)
+{
+	runs++;
+	assert_int_equal(pos->n, 2);
+	assert_string_equal(pos->items[0], "-json");
+	assert_string_equal(pos->items[1], "-nope");
+	return 0;
+}
+
+static void test_command_run(void **state)
+{
+	(void)state;
+	kdx_command d = demo;
+	d.run = run_check;
+	runs = 0;
+	char *ok[] = { "demo", "-json", "f", "-var", "a=1", NULL };
+	assert_int_equal(kdx_command_run(&d, 5, ok), 5);
+	assert_int_equal(runs, 1);
+	char *bad[] = { "demo", "-nope", NULL };
+	assert_int_equal(kdx_command_run(&d, 2, bad), KDX_EXIT_ERROR);
+	char *help[] = { "demo", "-h", NULL };
+	assert_int_equal(kdx_command_run(&d, 2, help), KDX_EXIT_OK);
+	assert_int_equal(runs, 1); /* neither ran */
+	d.no_args = true;
+	assert_int_equal(kdx_command_run(&d, 5, ok), KDX_EXIT_ERROR);
+	assert_int_equal(runs, 1);
+	d.no_args = false;
+	d.no_flags = true;
+	d.run = run_words;
+	char *words[] = { "demo", "-json", "-nope", NULL };
+	assert_int_equal(kdx_command_run(&d, 3, words), 0);
+	assert_int_equal(runs, 2);
 }
 
 /* noinline: gcc 12 takes the stream's pointer to buf for a dangling one once inlined */
@@ -245,6 +298,7 @@ int main(void)
 		cmocka_unit_test(test_parse_into_opts),
 		cmocka_unit_test(test_parse_errors),
 		cmocka_unit_test(test_stop_at_arg),
+		cmocka_unit_test(test_command_run),
 		cmocka_unit_test(test_usage_text),
 		cmocka_unit_test(test_every_command),
 	};
