@@ -53,8 +53,8 @@ void kdx_strlist_release(kdx_strlist *l);
 
 struct kdx_flag_group;
 
-/* One flag, declared once: the parser stores its value at .off in the options struct the
- * handler passes, and `kdx help`, the man page and the shell completions print .arg and
+/* One flag, declared once: the parser stores its value at .off in the command's options
+ * struct (kdx_options), and `kdx help`, the man page and the shell completions print .arg and
  * .help, so what is parsed and what is documented cannot drift. A table is an array ended
  * by { 0 }, usually written with KDX_FLAG / KDX_FLAG_INCLUDE. */
 typedef struct kdx_flag {
@@ -89,19 +89,18 @@ typedef struct kdx_options {
 #define KDX_FLAG_INCLUDE(T, field, grp) \
 	{ NULL, KDX_FLAG_GROUP, offsetof(T, field), NULL, NULL, &(grp) }
 
-typedef struct kdx_command kdx_command_t;
 typedef struct kdx_command {
 	const char *name;
 	const char *summary;     /* one line for `kdx help` */
 	/* `kdx help NAME` and `kdx NAME -h` print .usage (synopsis and prose), then the flags
-	 * of .flags, each aligned at .flag_col, then .notes, then the titled groups */
+	 * of .opts, each aligned at .flag_col, then .notes, then the titled groups */
 	const char *usage;
 	const kdx_options *opts; /* what the command parses (NULL: no flags) */
 	int flag_col;            /* the column flag help starts at (0: 20) */
 	const char *notes;       /* prose after the flags, or NULL */
 	/* called by kdx_command_run with the parsed options and the positional arguments
 	 * (the lists in either are released after it returns) */
-	int (*run)(const kdx_command_t *cmd, void *opts, kdx_strlist *pos);
+	int (*run)(const struct kdx_command *cmd, void *opts, kdx_strlist *pos);
 	unsigned needs;          /* enum kdx_need bits */
 	bool no_args;            /* flags only: an argument is a usage error */
 	bool no_flags;           /* words only, passed on as they are, '-' or not (__complete) */
@@ -117,7 +116,7 @@ extern const kdx_command kdx_commands[];
 int kdx_command_run(const kdx_command *cmd, int argc, char **argv);
 const kdx_command *kdx_command_find(const char *name);
 
-/* Parse flags from argv[1..] into opts, by cmd->flags; positional arguments are collected
+/* Parse flags from argv[1..] into opts, by cmd->opts; positional arguments are collected
  * in *pos (flags and positionals may be mixed; "--" ends flags). On error prints a short
  * usage error and returns -1. Returns 1 when -h/-help was given (usage already printed),
  * else 0. */
