@@ -34,24 +34,13 @@ enum kdx_need {
 					    (DescribeTable: a global table's replicas) */
 };
 
-typedef struct kdx_command {
-	const char *name;
-	const char *summary;     /* one line for `kdx help` */
-	const char *usage;       /* full help text for `kdx help NAME` and `kdx NAME -h` */
-	int (*run)(int argc, char **argv); /* argv[0] is the command name */
-	unsigned needs;          /* enum kdx_need bits */
-	bool hidden;
-} kdx_command;
-
-extern const kdx_command kdx_commands[];
-const kdx_command *kdx_command_find(const char *name);
-
 /* Flags are Terraform-style: -name, -name=value or -name value; "--name" is accepted too. */
 typedef enum kdx_flag_kind {
-	KDX_FLAG_BOOL,   /* bool *dest */
-	KDX_FLAG_STRING, /* const char **dest (points into argv) */
-	KDX_FLAG_INT,    /* long *dest */
-	KDX_FLAG_MULTI,  /* kdx_strlist *dest: repeatable */
+	KDX_FLAG_BOOL,   /* bool */
+	KDX_FLAG_STRING, /* const char * (points into argv) */
+	KDX_FLAG_INT,    /* long */
+	KDX_FLAG_MULTI,  /* kdx_strlist: repeatable */
+	KDX_FLAG_GROUP,  /* not a flag: the shared group .group, its options at .off */
 } kdx_flag_kind;
 
 typedef struct kdx_strlist {
@@ -62,26 +51,88 @@ typedef struct kdx_strlist {
 void kdx_strlist_push(kdx_strlist *l, const char *s);
 void kdx_strlist_release(kdx_strlist *l);
 
+struct kdx_flag_group;
+
+/* One flag, declared once: the parser stores its value at .off in the command's options
+ * struct (kdx_options), and `kdx help`, the man page and the shell completions print .arg and
+ * .help, so what is parsed and what is documented cannot drift. A table is an array ended
+ * by { 0 }, usually written with KDX_FLAG / KDX_FLAG_INCLUDE. */
 typedef struct kdx_flag {
 	const char *name;        /* without dashes */
 	kdx_flag_kind kind;
-	void *dest;
+	size_t off;              /* offsetof(the options struct, its field) */
+	const char *arg;         /* the value's placeholder in help ("FILE"); NULL: a switch */
+	const char *help;        /* its help; each '\n' starts a continuation line */
+	const struct kdx_flag_group *group; /* KDX_FLAG_GROUP only */
 } kdx_flag;
 
-/* Parse flags from argv[1..]; positional arguments are collected in *pos (flags and
- * positionals may be mixed; "--" ends flags). On error prints a short usage error and
- * returns -1. Returns 1 when -h/-help was given (usage already printed), else 0. */
-int kdx_parse_flags(const kdx_command *cmd, int argc, char **argv, const kdx_flag *flags,
-		    kdx_strlist *pos);
+/* Flags several commands take (-var/-var-file/-I, a run's store, ...), declared once where
+ * their options struct is and included by offset. A group with a title is printed as its
+ * own section after the command's flags, aligned at its own column; one without is printed
+ * among the command's flags, at the command's column. */
+typedef struct kdx_flag_group {
+	const char *title;
+	int col;
+	const kdx_flag *flags;
+} kdx_flag_group;
 
-/* The command's help: its usage text, then the flags its needs bring (-var, -var-file and
- * -I for every command that compiles), written once here rather than in each usage. */
+/* A command's options: the flag table, and the struct it fills -- allocated, set to init
+ * and parsed into by kdx_command_run before the handler runs. */
+typedef struct kdx_options {
+	const kdx_flag *flags;   /* ended by { 0 } */
+	size_t size;             /* sizeof the options struct */
+	const void *init;        /* its defaults (NULL: all zero) */
+} kdx_options;
+
+#define KDX_FLAG(T, field, name, kind, arg, help) \
+	{ (name), (kind), offsetof(T, field), (arg), (help), NULL }
+#define KDX_FLAG_INCLUDE(T, field, grp) \
+	{ NULL, KDX_FLAG_GROUP, offsetof(T, field), NULL, NULL, &(grp) }
+
+typedef struct kdx_command {
+	const char *name;
+	const char *summary;     /* one line for `kdx help` */
+	/* `kdx help NAME` and `kdx NAME -h` print .usage (synopsis and prose), then the flags
+	 * of .opts, each aligned at .flag_col, then .notes, then the titled groups */
+	const char *usage;
+	const kdx_options *opts; /* what the command parses (NULL: no flags) */
+	int flag_col;            /* the column flag help starts at (0: 20) */
+	const char *notes;       /* prose after the flags, or NULL */
+	/* called by kdx_command_run with the parsed options and the positional arguments
+	 * (the lists in either are released after it returns) */
+	int (*run)(const struct kdx_command *cmd, void *opts, kdx_strlist *pos);
+	unsigned needs;          /* enum kdx_need bits */
+	bool no_args;            /* flags only: an argument is a usage error */
+	bool no_flags;           /* words only, passed on as they are, '-' or not (__complete) */
+	bool stop_at_arg;        /* a dispatcher: flags after the first argument are the
+				  * subcommand's (parsing stops there, the rest go to pos) */
+	bool hidden;
+} kdx_command;
+
+extern const kdx_command kdx_commands[];
+/* Run cmd on argv (argv[0] is its name): parse its flags into a fresh options struct (a
+ * usage error or -h ends here), call .run, release what the flags collected. Returns the
+ * exit code. */
+int kdx_command_run(const kdx_command *cmd, int argc, char **argv);
+const kdx_command *kdx_command_find(const char *name);
+
+/* Parse flags from argv[1..] into opts, by cmd->opts; positional arguments are collected
+ * in *pos (flags and positionals may be mixed; "--" ends flags). On error prints a short
+ * usage error and returns -1. Returns 1 when -h/-help was given (usage already printed),
+ * else 0. */
+int kdx_parse_flags(const kdx_command *cmd, int argc, char **argv, void *opts, kdx_strlist *pos);
+
+/* The command's help: .usage, the flags, .notes, the titled groups (see kdx_command). */
 void kdx_command_usage(const kdx_command *cmd, FILE *fp);
 
-/* kdx_parse_flags for a handler: true when the command must stop here (usage error, or
- * -h printed), with *exit_code the status to return; false (and *exit_code OK) to go on. */
-bool kdx_parse_args(const kdx_command *cmd, int argc, char **argv, const kdx_flag *flags,
-		    kdx_strlist *pos, int *exit_code);
+/* Call fn for every flag cmd parses, in help order (titled groups last), with the column
+ * its help is aligned at; stops early and returns fn's value when it is not 0. */
+int kdx_command_each_flag(const kdx_command *cmd,
+			  int (*fn)(void *ctx, const kdx_flag *f, const char *section, int col),
+			  void *ctx);
+/* The flag named name that cmd parses (in any group), or NULL. */
+const kdx_flag *kdx_command_flag(const kdx_command *cmd, const char *name);
+
 
 /* Print "kdx: error: ..." and the command's usage line to stderr; returns KDX_EXIT_ERROR. */
 int kdx_usage_error(const kdx_command *cmd, const char *fmt, ...)

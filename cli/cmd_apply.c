@@ -18,16 +18,40 @@
 #include <string.h>
 #include <unistd.h>
 
-int cmd_apply(int argc, char **argv);
+int cmd_apply(const kdx_command *cmd, void *opts, kdx_strlist *pos);
 
 typedef struct apply_args {
 	kdx_rb_opts rb;
 	bool auto_approve, json;
 	long parallelism;
 	kdx_strlist approve;
-	const char *approvals, *state_dir, *approval_timeout;
-	kdx_strlist pos;
+	const char *approvals, *state_dir, *approval_timeout, *mode;
 } apply_args;
+
+#define F(field, name, kind, arg, help) KDX_FLAG(apply_args, field, name, kind, arg, help)
+static const kdx_flag flags[] = {
+	F(auto_approve, "auto-approve", KDX_FLAG_BOOL, NULL,
+	  "do not ask to confirm the plan (gates still need -approve)"),
+	F(parallelism, "parallelism", KDX_FLAG_INT, "N", "at most N steps at once (default 10)"),
+	F(json, "json", KDX_FLAG_BOOL, NULL, "progress as one JSON event per line"),
+	F(rb.dry_run, "dry-run", KDX_FLAG_BOOL, NULL, "send nothing mutating: print the requests instead"),
+	F(approve, "approve", KDX_FLAG_MULTI, "STEP", "approve the gate of STEP (repeatable)"),
+	F(approvals, "approvals", KDX_FLAG_STRING, "FILE", "approve the steps named in FILE (one a line)"),
+	F(approval_timeout, "approval-timeout", KDX_FLAG_STRING, "D",
+	  "wait up to D at a gate nobody approved here for others'\n"
+	  "kdx approve records in the run's store (default: fail at once)"),
+	F(state_dir, "state-dir", KDX_FLAG_STRING, "DIR",
+	  "journals and locks (default: .kdx next to the runbook)"),
+	KDX_FLAG_INCLUDE(apply_args, rb, kdx_rb_flag_group),
+	F(mode, "mode", KDX_FLAG_STRING, "M", "graceful or ungraceful: sets the runbook's param mode"),
+	F(rb.allow_exec, "allow-exec", KDX_FLAG_BOOL, NULL,
+	  "let core.exec and Terraform run the local commands the\n"
+	  "runbook's allow_exec lists (off by default)"),
+	{ 0 },
+};
+#undef F
+static const apply_args defaults = { .parallelism = 10, .rb.arc_live = true };
+const kdx_options cmd_apply_opts = { flags, sizeof(apply_args), &defaults };
 
 static void print_log(void *ud, const kdx_step *st, kdx_phase phase, const char *text)
 {
@@ -223,42 +247,18 @@ out_pf:
 	return code;
 }
 
-int cmd_apply(int argc, char **argv)
+int cmd_apply(const kdx_command *cmd, void *opts, kdx_strlist *pos)
 {
-	const kdx_command *cmd = kdx_command_find("apply");
-	apply_args a = { .parallelism = 10, .rb.arc_live = true };
-	const char *mode = NULL;
-	kdx_flag flags[24];
-	size_t n = 0;
-	kdx_rb_flags(flags, &n, &a.rb);
-	flags[n++] = (kdx_flag){ "auto-approve", KDX_FLAG_BOOL, &a.auto_approve };
-	flags[n++] = (kdx_flag){ "parallelism", KDX_FLAG_INT, &a.parallelism };
-	flags[n++] = (kdx_flag){ "json", KDX_FLAG_BOOL, &a.json };
-	flags[n++] = (kdx_flag){ "dry-run", KDX_FLAG_BOOL, &a.rb.dry_run };
-	flags[n++] = (kdx_flag){ "approve", KDX_FLAG_MULTI, &a.approve };
-	flags[n++] = (kdx_flag){ "approvals", KDX_FLAG_STRING, &a.approvals };
-	flags[n++] = (kdx_flag){ "state-dir", KDX_FLAG_STRING, &a.state_dir };
-	flags[n++] = (kdx_flag){ "mode", KDX_FLAG_STRING, &mode };
-	flags[n++] = (kdx_flag){ "approval-timeout", KDX_FLAG_STRING, &a.approval_timeout };
-	flags[n] = (kdx_flag){ 0 };
-	int rc = kdx_parse_flags(cmd, argc, argv, flags, &a.pos);
-	a.rb.state_dir = a.state_dir;
-	if (rc == 0) {
-		if ((rc = kdx_fe_mode(cmd, mode, &a.rb.src.vars)) != 0)
-			;
-		else if (a.pos.n != 1)
-			rc = kdx_usage_error(cmd, "apply needs one FILE (a runbook) or PLANFILE");
-		else if (a.parallelism < 1 || a.parallelism > 1000)
-			rc = kdx_usage_error(cmd, "-parallelism must be between 1 and 1000");
-		else if (a.approval_timeout && kdx_duration_parse(a.approval_timeout) <= 0)
-			rc = kdx_usage_error(cmd, "-approval-timeout takes a duration above zero, e.g. 30m");
-		else
-			rc = run(&a, a.pos.items[0]);
-	} else {
-		rc = rc < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
-	}
-	kdx_rb_opts_release(&a.rb);
-	kdx_strlist_release(&a.approve);
-	kdx_strlist_release(&a.pos);
-	return rc;
+	apply_args *a = opts;
+	int rc;
+	a->rb.state_dir = a->state_dir;
+	if ((rc = kdx_fe_mode(cmd, a->mode, &a->rb.src.vars)) != 0)
+		return rc;
+	if (pos->n != 1)
+		return kdx_usage_error(cmd, "apply needs one FILE (a runbook) or PLANFILE");
+	if (a->parallelism < 1 || a->parallelism > 1000)
+		return kdx_usage_error(cmd, "-parallelism must be between 1 and 1000");
+	if (a->approval_timeout && kdx_duration_parse(a->approval_timeout) <= 0)
+		return kdx_usage_error(cmd, "-approval-timeout takes a duration above zero, e.g. 30m");
+	return run(a, pos->items[0]);
 }

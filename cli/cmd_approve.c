@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-int cmd_approve(int argc, char **argv);
+int cmd_approve(const kdx_command *cmd, void *opts, kdx_strlist *pos);
 
 static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static int fail(const char *fmt, ...)
@@ -50,35 +50,36 @@ static int find_gate(const kdx_journal_state *st, const char *step, int64_t *min
 	return rc;
 }
 
-int cmd_approve(int argc, char **argv)
+typedef struct approve_args {
+	const char *state, *state_dir, *comment;
+	bool deny;
+} approve_args;
+
+#define F(field, name, kind, arg, help) KDX_FLAG(approve_args, field, name, kind, arg, help)
+static const kdx_flag flags[] = {
+	F(deny, "deny", KDX_FLAG_BOOL, NULL, "deny instead: the run stops at STEP and rolls back"),
+	F(comment, "comment", KDX_FLAG_STRING, "TEXT", "why (kept with the record, shown by kdx show)"),
+	F(state, "state", KDX_FLAG_STRING, "URL", "the run store (default: $KDX_STATE, then file://.kdx)"),
+	F(state_dir, "state-dir", KDX_FLAG_STRING, "DIR", "a file store's directory"),
+	{ 0 },
+};
+#undef F
+const kdx_options cmd_approve_opts = { flags, sizeof(approve_args), NULL };
+
+int cmd_approve(const kdx_command *cmd, void *opts, kdx_strlist *pos)
 {
-	const kdx_command *cmd = kdx_command_find("approve");
-	const char *state = NULL, *state_dir = NULL, *comment = NULL;
-	bool deny = false;
-	kdx_strlist pos = { 0 };
-	kdx_flag flags[] = {
-		{ "deny", KDX_FLAG_BOOL, &deny },         { "comment", KDX_FLAG_STRING, &comment },
-		{ "state", KDX_FLAG_STRING, &state },     { "state-dir", KDX_FLAG_STRING, &state_dir },
-		{ 0 },
-	};
-	int rc = kdx_parse_flags(cmd, argc, argv, flags, &pos);
-	if (rc) {
-		kdx_strlist_release(&pos);
-		return rc < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
-	}
-	if (pos.n != 2) {
-		rc = kdx_usage_error(cmd, "approve takes a RUN and a STEP");
-		kdx_strlist_release(&pos);
-		return rc;
-	}
-	const char *run = pos.items[0], *step = pos.items[1];
+	approve_args *a = opts;
+	int rc;
+	if (pos->n != 2)
+		return kdx_usage_error(cmd, "approve takes a RUN and a STEP");
+	const char *run = pos->items[0], *step = pos->items[1];
 	strbuf url = STRBUF_INIT, err = STRBUF_INIT, warn = STRBUF_INIT, arn = STRBUF_INIT,
 	       names = STRBUF_INIT;
 	const char *env = getenv("KDX_STATE");
-	if (state)
-		strbuf_addstr(&url, state);
-	else if (state_dir)
-		strbuf_addf(&url, "file://%s", state_dir);
+	if (a->state)
+		strbuf_addstr(&url, a->state);
+	else if (a->state_dir)
+		strbuf_addf(&url, "file://%s", a->state_dir);
 	else
 		strbuf_addstr(&url, env && *env ? env : "file://.kdx");
 	kdx_store *s = NULL;
@@ -116,16 +117,16 @@ int cmd_approve(int argc, char **argv)
 		goto out;
 	}
 	r.step = xstrdup(step);
-	r.deny = deny;
+	r.deny = a->deny;
 	r.identity = strbuf_detach(&arn, NULL);
-	r.comment = comment ? xstrdup(comment) : NULL;
+	r.comment = a->comment ? xstrdup(a->comment) : NULL;
 	kdx_approval_rec_stamp(&r);
 	if (kdx_approval_rec_put(s, run, &r, &err) < 0) {
-		fail("cannot record the %s: %s", deny ? "denial" : "approval", err.buf);
+		fail("cannot record the %s: %s", a->deny ? "denial" : "approval", err.buf);
 		goto out;
 	}
 	printf("%s step '%s' of run '%s' as %s (the gate needs %lld distinct approver%s other "
-	       "than the runner)\n", deny ? "denied" : "approved", step, run, r.identity,
+	       "than the runner)\n", a->deny ? "denied" : "approved", step, run, r.identity,
 	       (long long)min, min == 1 ? "" : "s");
 	rc = KDX_EXIT_OK;
 out:
@@ -137,6 +138,5 @@ out:
 	strbuf_release(&warn);
 	strbuf_release(&arn);
 	strbuf_release(&names);
-	kdx_strlist_release(&pos);
 	return rc;
 }

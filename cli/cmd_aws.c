@@ -16,31 +16,25 @@
 
 #define REDACTED "<redacted>"
 
-typedef struct aws_sub {
-	const char *name;
-	const char *summary;
-	const char *usage;
-	int (*run)(const kdx_command *self, int argc, char **argv);
-	bool hidden;
-} aws_sub;
+static int aws_sign(const kdx_command *self, void *opts, kdx_strlist *pos);
+static int aws_send(const kdx_command *self, void *opts, kdx_strlist *pos);
+/* cmd_aws_call.c */
+int cmd_aws_call(const kdx_command *self, void *opts, kdx_strlist *pos);
+extern const kdx_options cmd_aws_call_opts;
+static const kdx_options sign_opts, send_opts;
 
-static int aws_sign(const kdx_command *self, int argc, char **argv);
-static int aws_send(const kdx_command *self, int argc, char **argv);
-int cmd_aws_call(const kdx_command *self, int argc, char **argv); /* cmd_aws_call.c */
-
-static const aws_sub subs[] = {
-	{ .name = "call", .summary = "Send one model-checked AWS request, print the response as JSON",
+/* run by kdx_command_run like a command of kdx_commands; send is left out of kdx help aws */
+static const kdx_command subs[] = {
+	{ .name = "aws call", .summary = "Send one model-checked AWS request, print the response as JSON",
 	  .usage = "Usage: kdx aws call SERVICE OPERATION [-region R] [-input JSON | Name=value ...]\n"
 		   "                    [-endpoint-url URL] [-profile P] [-dry-run]\n\n"
 		   "Checks the parameters against the service's AWS model (unknown operations and\n"
 		   "parameters are errors with suggestions, required ones are checked), serialises\n"
 		   "them in the service's protocol, signs and sends the request, and prints the\n"
 		   "response as JSON. Parameters come from -input (a JSON object) or Name=value\n"
-		   "arguments (the value is JSON unless the parameter is a string).\n"
-		   "  -dry-run  print the exact HTTP request instead (Authorization and session\n"
-		   "            token shown as <redacted>)\n",
-	  .run = cmd_aws_call },
-	{ .name = "send", .hidden = true,
+		   "arguments (the value is JSON unless the parameter is a string).\n\n",
+	  .opts = &cmd_aws_call_opts, .run = cmd_aws_call },
+	{ .name = "aws send", .hidden = true,
 	  .summary = "Sign and send one raw HTTP request (debugging, tests)",
 	  .usage = "Usage: kdx aws send -service NAME [-url URL] [-method M] [-body TEXT | -body-file F]\n"
 		   "                    [-header 'Name: value' ...] [-region R] [-profile P]\n"
@@ -49,10 +43,9 @@ static const aws_sub subs[] = {
 		   "Signs the request with the credential chain and sends it with the standard\n"
 		   "retry mode; prints the HTTP status line and the body. Without -url the endpoint\n"
 		   "is resolved from the service and region (-endpoint-url, AWS_ENDPOINT_URL_<SERVICE>,\n"
-		   "AWS_ENDPOINT_URL honoured, in that order).\n"
-		   "-parallel N sends N copies at once on one thread and prints a summary.\n",
-	  .run = aws_send },
-	{ .name = "sign", .summary = "Show the SigV4 canonical request, string to sign and signature",
+		   "AWS_ENDPOINT_URL honoured, in that order).\n\n",
+	  .opts = &send_opts, .no_args = true, .run = aws_send },
+	{ .name = "aws sign", .summary = "Show the SigV4 canonical request, string to sign and signature",
 	  .usage = "Usage: kdx aws sign -request FILE [-context FILE] [-mode header|query]\n"
 		   "                    [-region R] [-service S] [-date 2015-08-30T12:36:00Z] [-profile P]\n\n"
 		   "Reads a raw HTTP request (the SigV4 test suite's request.txt layout) and prints\n"
@@ -60,39 +53,21 @@ static const aws_sub subs[] = {
 		   "The context file (the suite's context.json) gives credentials, region, service,\n"
 		   "timestamp and flags; without it credentials come from the chain, region and\n"
 		   "service from the flags, and the date is now. Session tokens are shown as\n"
-		   "<redacted>; secret keys never appear.\n",
-	  .run = aws_sign },
+		   "<redacted>; secret keys never appear.\n\n",
+	  .opts = &sign_opts, .no_args = true, .run = aws_sign },
 	{ 0 },
 };
 
-static void print_aws_usage(FILE *fp)
+/* kdx aws SUBCOMMAND ...: the dispatcher takes no flags of its own (-h prints its usage);
+ * everything after SUBCOMMAND is the subcommand's, parsed by its own table. */
+int cmd_aws(const kdx_command *aws, void *opts, kdx_strlist *pos)
 {
-	fputs("Usage: kdx aws SUBCOMMAND [FLAGS]\n\nSubcommands:\n", fp);
-	for (const aws_sub *s = subs; s->name; s++)
-		if (!s->hidden)
-			fprintf(fp, "  %-8s %s\n", s->name, s->summary);
-}
-
-int cmd_aws(int argc, char **argv)
-{
-	const kdx_command *aws = kdx_command_find("aws");
-	if (argc < 2) {
-		print_aws_usage(stderr);
-		return KDX_EXIT_ERROR;
-	}
-	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "-help") || !strcmp(argv[1], "--help")) {
-		print_aws_usage(stdout);
-		return KDX_EXIT_OK;
-	}
-	for (const aws_sub *s = subs; s->name; s++) {
-		if (strcmp(s->name, argv[1]))
-			continue;
-		char name[64];
-		snprintf(name, sizeof(name), "aws %s", s->name);
-		kdx_command self = { .name = name, .summary = s->summary, .usage = s->usage };
-		return s->run(&self, argc - 1, argv + 1);
-	}
-	return kdx_usage_error(aws, "unknown subcommand 'aws %s'", argv[1]);
+	if (!pos->n)
+		return kdx_usage_error(aws, "a subcommand is needed: call or sign");
+	for (const kdx_command *s = subs; s->name; s++)
+		if (!strcmp(s->name + 4, pos->items[0]))
+			return kdx_command_run(s, (int)pos->n, (char **)pos->items);
+	return kdx_usage_error(aws, "unknown subcommand 'aws %s'", pos->items[0]);
 }
 
 /* ---- shared helpers ---- */
@@ -239,25 +214,34 @@ static int sign_and_print(aws_request *req, const sign_ctx *sc, bool have_contex
 	return s;
 }
 
-static int aws_sign(const kdx_command *self, int argc, char **argv)
+typedef struct sign_args {
+	sign_ctx sc;
+	const char *request, *context, *mode, *profile;
+} sign_args;
+
+#define F(field, name, kind, arg, help) KDX_FLAG(sign_args, field, name, kind, arg, help)
+static const kdx_flag sign_flags[] = {
+	F(request, "request", KDX_FLAG_STRING, "FILE", "the raw HTTP request (required)"),
+	F(context, "context", KDX_FLAG_STRING, "FILE",
+	  "the suite's context.json: credentials, region, service, time"),
+	F(mode, "mode", KDX_FLAG_STRING, "M", "header (default: an Authorization header) or query (presign)"),
+	F(sc.region, "region", KDX_FLAG_STRING, "R", "the signing region (default: the profile's)"),
+	F(sc.service, "service", KDX_FLAG_STRING, "S", "the signing service (e.g. sts)"),
+	F(sc.date, "date", KDX_FLAG_STRING, "T", "the signing time, 2015-08-30T12:36:00Z (default: now)"),
+	F(profile, "profile", KDX_FLAG_STRING, "P", "the credentials of profile P"),
+	{ 0 },
+};
+#undef F
+
+static const sign_args sign_defaults = { .sc = { .expires = 3600 }, .mode = "header" };
+static const kdx_options sign_opts = { sign_flags, sizeof(sign_args), &sign_defaults };
+
+static int aws_sign(const kdx_command *self, void *opts, kdx_strlist *pos)
 {
-	const char *request = NULL, *context = NULL, *mode = "header", *profile = NULL;
-	sign_ctx sc = { .expires = 3600 };
-	kdx_flag flags[] = {
-		{ "request", KDX_FLAG_STRING, &request }, { "context", KDX_FLAG_STRING, &context },
-		{ "mode", KDX_FLAG_STRING, &mode },       { "region", KDX_FLAG_STRING, &sc.region },
-		{ "service", KDX_FLAG_STRING, &sc.service }, { "date", KDX_FLAG_STRING, &sc.date },
-		{ "profile", KDX_FLAG_STRING, &profile },  { 0 },
-	};
-	kdx_strlist pos = { 0 };
-	int r;
-	bool stop = kdx_parse_args(self, argc, argv, flags, &pos, &r);
-	size_t npos = pos.n;
-	kdx_strlist_release(&pos);
-	if (stop)
-		return r;
-	if (npos)
-		return kdx_usage_error(self, "'aws sign' takes no arguments");
+	sign_args *sa = opts;
+	sign_ctx sc = sa->sc;
+	const char *request = sa->request, *context = sa->context, *mode = sa->mode;
+	const char *profile = sa->profile;
 	if (!request)
 		return kdx_usage_error(self, "missing -request FILE");
 	bool query = !strcmp(mode, "query");
@@ -356,6 +340,27 @@ typedef struct send_flags {
 	kdx_strlist headers;
 } send_flags;
 
+#define F(field, name, kind, arg, help) KDX_FLAG(send_flags, field, name, kind, arg, help)
+static const kdx_flag send_flags_table[] = {
+	F(service, "service", KDX_FLAG_STRING, "NAME", "the service to sign for and send to (required)"),
+	F(url, "url", KDX_FLAG_STRING, "URL", "the request's URL (default: the service's endpoint)"),
+	F(method, "method", KDX_FLAG_STRING, "M", "the HTTP method (default GET)"),
+	F(body, "body", KDX_FLAG_STRING, "TEXT", "the request body"),
+	F(body_file, "body-file", KDX_FLAG_STRING, "F", "read the request body from F"),
+	F(headers, "header", KDX_FLAG_MULTI, "'Name: value'", "add a header (repeatable)"),
+	F(region, "region", KDX_FLAG_STRING, "R", "the region (default: the profile's)"),
+	F(profile, "profile", KDX_FLAG_STRING, "P", "the credentials and region of profile P"),
+	F(max_attempts, "max-attempts", KDX_FLAG_INT, "N", "attempts of the standard retry mode"),
+	F(timeout, "timeout", KDX_FLAG_STRING, "DURATION", "give up on an attempt after DURATION"),
+	F(seed, "seed", KDX_FLAG_INT, "N", "seed of the retry jitter"),
+	F(verbose, "verbose", KDX_FLAG_BOOL, NULL, "print the number of attempts"),
+	F(parallel, "parallel", KDX_FLAG_INT, "N",
+	  "send N copies at once on one thread and print a summary"),
+	F(endpoint_url, "endpoint-url", KDX_FLAG_STRING, "URL", "send the request to URL (an emulator)"),
+	{ 0 },
+};
+#undef F
+
 static int build_request(aws_client *c, aws_request *r, send_flags *f, strbuf *err)
 {
 	r->method = xstrdup(f->method);
@@ -450,36 +455,17 @@ static int send_parallel(aws_client *c, const aws_request *tmpl, send_flags *f, 
 	return rc;
 }
 
-static int aws_send(const kdx_command *self, int argc, char **argv)
+static const send_flags send_defaults = { .method = "GET" };
+static const kdx_options send_opts = { send_flags_table, sizeof(send_flags), &send_defaults };
+
+static int aws_send(const kdx_command *self, void *opts, kdx_strlist *pos)
 {
-	send_flags f = { .method = "GET" };
-	kdx_flag flags[] = {
-		{ "service", KDX_FLAG_STRING, &f.service }, { "url", KDX_FLAG_STRING, &f.url },
-		{ "method", KDX_FLAG_STRING, &f.method },   { "body", KDX_FLAG_STRING, &f.body },
-		{ "body-file", KDX_FLAG_STRING, &f.body_file }, { "header", KDX_FLAG_MULTI, &f.headers },
-		{ "region", KDX_FLAG_STRING, &f.region },   { "profile", KDX_FLAG_STRING, &f.profile },
-		{ "max-attempts", KDX_FLAG_INT, &f.max_attempts }, { "timeout", KDX_FLAG_STRING, &f.timeout },
-		{ "seed", KDX_FLAG_INT, &f.seed },          { "verbose", KDX_FLAG_BOOL, &f.verbose },
-		{ "parallel", KDX_FLAG_INT, &f.parallel },  { "endpoint-url", KDX_FLAG_STRING, &f.endpoint_url },
-		{ 0 },
-	};
-	kdx_strlist pos = { 0 };
-	int r;
-	bool stop = kdx_parse_args(self, argc, argv, flags, &pos, &r);
-	size_t npos = pos.n;
-	kdx_strlist_release(&pos);
-	if (stop) {
-		kdx_strlist_release(&f.headers);
-		return r;
-	}
+	send_flags f = *(send_flags *)opts; /* the headers are released by kdx_command_run */
 	int rc = KDX_EXIT_ERROR;
-	if (npos || !f.service) {
-		kdx_strlist_release(&f.headers);
-		return kdx_usage_error(self, npos ? "'aws send' takes no arguments" : "missing -service NAME");
-	}
+	if (!f.service)
+		return kdx_usage_error(self, "missing -service NAME");
 	long timeout_ms = 0;
 	if (f.timeout && (timeout_ms = (long)kdx_duration_parse(f.timeout)) <= 0) {
-		kdx_strlist_release(&f.headers);
 		return kdx_usage_error(self, "bad -timeout '%s': want a duration like 5s or 500ms", f.timeout);
 	}
 	strbuf err = STRBUF_INIT;
@@ -517,6 +503,5 @@ out:
 	aws_request_release(&req);
 	aws_client_free(c);
 	strbuf_release(&err);
-	kdx_strlist_release(&f.headers);
 	return rc;
 }

@@ -17,12 +17,11 @@
 #include <strings.h>
 #include <time.h>
 
-int cmd_aws_call(const kdx_command *self, int argc, char **argv);
+int cmd_aws_call(const kdx_command *self, void *opts, kdx_strlist *pos);
 
 typedef struct call_args {
 	const char *region, *input, *endpoint_url, *profile;
 	bool dry_run;
-	kdx_strlist pos; /* SERVICE OPERATION Name=value... */
 } call_args;
 
 /* Print each line of a multi-line message as its own "kdx: error:" line. */
@@ -271,30 +270,28 @@ out:
 	return rc;
 }
 
+#define F(field, name, kind, arg, help) KDX_FLAG(call_args, field, name, kind, arg, help)
+static const kdx_flag flags[] = {
+	F(region, "region", KDX_FLAG_STRING, "R", "the region (default: the profile's, $AWS_REGION)"),
+	F(input, "input", KDX_FLAG_STRING, "JSON", "the parameters as one JSON object"),
+	F(endpoint_url, "endpoint-url", KDX_FLAG_STRING, "URL", "send the request to URL (an emulator)"),
+	F(profile, "profile", KDX_FLAG_STRING, "P", "the credentials and region of profile P"),
+	F(dry_run, "dry-run", KDX_FLAG_BOOL, NULL,
+	  "print the exact HTTP request instead (Authorization and session\n"
+	  "token shown as <redacted>)"),
+	{ 0 },
+};
+#undef F
+const kdx_options cmd_aws_call_opts = { flags, sizeof(call_args), NULL };
+
 /* argv: "call" SERVICE OPERATION [Name=value ...]; the flags may come anywhere. */
-int cmd_aws_call(const kdx_command *cmd, int argc, char **argv)
+int cmd_aws_call(const kdx_command *cmd, void *opts, kdx_strlist *pos)
 {
-	call_args ca = { 0 };
-	kdx_flag flags[] = {
-		{ "region", KDX_FLAG_STRING, &ca.region },
-		{ "input", KDX_FLAG_STRING, &ca.input },
-		{ "endpoint-url", KDX_FLAG_STRING, &ca.endpoint_url },
-		{ "profile", KDX_FLAG_STRING, &ca.profile },
-		{ "dry-run", KDX_FLAG_BOOL, &ca.dry_run },
-		{ 0 },
-	};
-	int rc;
-	if (kdx_parse_args(cmd, argc, argv, flags, &ca.pos, &rc)) {
-		kdx_strlist_release(&ca.pos);
-		return rc;
-	}
-	if (ca.pos.n < 2)
-		rc = kdx_usage_error(cmd, "'aws call' needs a SERVICE and an OPERATION");
-	else if (ca.input && ca.pos.n > 2)
-		rc = kdx_usage_error(cmd, "give parameters either with -input JSON or as "
+	const call_args *ca = opts;
+	if (pos->n < 2)
+		return kdx_usage_error(cmd, "'aws call' needs a SERVICE and an OPERATION");
+	if (ca->input && pos->n > 2)
+		return kdx_usage_error(cmd, "give parameters either with -input JSON or as "
 				     "Name=value arguments, not both");
-	else
-		rc = run(&ca, ca.pos.items[0], ca.pos.items[1], ca.pos.items + 2, ca.pos.n - 2);
-	kdx_strlist_release(&ca.pos);
-	return rc;
+	return run(ca, pos->items[0], pos->items[1], pos->items + 2, pos->n - 2);
 }

@@ -241,40 +241,56 @@ static int check_file(const kdx_command *cmd, const char *path, const kdx_fe_opt
 	return rc;
 }
 
-int cmd_check(int argc, char **argv)
+typedef struct check_args {
+	kdx_fe_opts src;
+	bool json, strict;
+	const char *explain_name, *format, *state, *mode;
+} check_args;
+
+#define F(field, name, kind, arg, help) KDX_FLAG(check_args, field, name, kind, arg, help)
+static const kdx_flag flags[] = {
+	F(json, "json", KDX_FLAG_BOOL, NULL, "diagnostics and the critical path as JSON, one object per line"),
+	F(format, "format", KDX_FLAG_STRING, "F",
+	  "text (default), json (= -json), sarif (SARIF 2.1.0 for code\n"
+	  "scanning) or junit (one test case per analysis)"),
+	F(strict, "strict", KDX_FLAG_BOOL, NULL, "warnings (e.g. RTO slack under 10%) fail the check too"),
+	F(state, "state", KDX_FLAG_STRING, "URL",
+	  "the run store to check (file://DIR, s3://BUCKET/PREFIX?region=R,\n"
+	  "dynamodb://TABLE?region=R&replicas=R2,R3); default: $KDX_STATE,\n"
+	  "then the runbook's state { url = ... } block, then .kdx"),
+	F(mode, "mode", KDX_FLAG_STRING, "M",
+	  "graceful or ungraceful: sets the runbook's param mode, so the\n"
+	  "analyses prove that mode's steps"),
+	F(explain_name, "explain", KDX_FLAG_STRING, "NAME",
+	  "what an analysis proves and why it matters: graph, traffic,\n"
+	  "capacity, rto, rpo, fencing, reversibility, races, state"),
+	KDX_FLAG_INCLUDE(check_args, src, kdx_fe_flag_group),
+	{ 0 },
+};
+#undef F
+const kdx_options cmd_check_opts = { flags, sizeof(check_args), NULL };
+
+int cmd_check(const kdx_command *cmd, void *opts, kdx_strlist *pos)
 {
-	const kdx_command *cmd = kdx_command_find("check");
-	bool json = false, strict = false;
-	const char *explain_name = NULL, *format = NULL, *state = NULL, *mode = NULL;
+	check_args *a = opts;
 	kdx_format fmt;
-	kdx_fe_opts src = { 0 };
-	kdx_strlist pos = { 0 };
-	kdx_flag flags[10] = {
-		{ "json", KDX_FLAG_BOOL, &json }, { "strict", KDX_FLAG_BOOL, &strict },
-		{ "format", KDX_FLAG_STRING, &format }, { "explain", KDX_FLAG_STRING, &explain_name },
-		{ "state", KDX_FLAG_STRING, &state }, { "mode", KDX_FLAG_STRING, &mode },
-	};
-	size_t n = 6;
-	kdx_fe_flags(flags, &n, &src);
 	int rc;
-	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc) ||
-	    kdx_format_args(cmd, format, json,
+	if (kdx_format_args(cmd, a->format, a->json,
 			    KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_SARIF | KDX_FORMAT_JUNIT, &fmt,
 			    &rc) ||
-	    (rc = kdx_fe_mode(cmd, mode, &src.vars)) != 0)
+	    (rc = kdx_fe_mode(cmd, a->mode, &a->src.vars)) != 0)
 		goto out;
-	if (explain_name) {
-		rc = pos.n ? kdx_usage_error(cmd, "-explain takes no FILE") : explain(cmd, explain_name);
+	if (a->explain_name) {
+		rc = pos->n ? kdx_usage_error(cmd, "-explain takes no FILE") : explain(cmd, a->explain_name);
 		goto out;
 	}
-	if (pos.n != 1) {
+	if (pos->n != 1) {
 		rc = kdx_usage_error(cmd, "'check' needs exactly one FILE");
 		goto out;
 	}
-	src.state_url = state;
-	rc = check_file(cmd, pos.items[0], &src, fmt, strict);
+	a->src.state_url = a->state;
+	rc = check_file(cmd, pos->items[0], &a->src, fmt, a->strict);
 out:
-	kdx_fe_opts_release(&src);
-	kdx_strlist_release(&pos);
+	kdx_fe_opts_release(&a->src);
 	return rc;
 }

@@ -162,10 +162,10 @@ static void complete(strbuf *out, int n, char **w)
 	kdx_usage_release(&u);
 }
 
-int cmd_complete(int argc, char **argv)
+int cmd_complete(const kdx_command *cmd, void *opts, kdx_strlist *pos)
 {
 	strbuf out = STRBUF_INIT;
-	complete(&out, argc - 1, argv + 1);
+	complete(&out, (int)pos->n, (char **)pos->items);
 	fputs(out.buf, stdout);
 	strbuf_release(&out);
 	return KDX_EXIT_OK;

@@ -115,45 +115,55 @@ out:
 	return rc;
 }
 
-int cmd_export(int argc, char **argv)
+typedef struct export_args {
+	kdx_fe_opts src;
+	kdx_arc_opts ao;
+	const char *format, *state, *mode;
+} export_args;
+
+#define F(field, name, kind, arg, help) KDX_FLAG(export_args, field, name, kind, arg, help)
+static const kdx_flag flags[] = {
+	F(format, "format", KDX_FLAG_STRING, "F", "json (CreatePlan input, the default) or cloudformation"),
+	F(ao.execution_role, "execution-role", KDX_FLAG_STRING, "ARN", "the IAM role the plan runs as (required)"),
+	F(ao.approval_role, "approval-role", KDX_FLAG_STRING, "ARN",
+	  "the role that approves ManualApproval steps (default: the\n"
+	  "execution role)"),
+	F(ao.target, "target", KDX_FLAG_STRING, "REGION",
+	  "the region the plan activates (default: param target, else\n"
+	  "the first secondary region)"),
+	F(ao.account, "account", KDX_FLAG_STRING, "ID",
+	  "the account in the ARNs kdx builds (EKS, ECS, Lambda;\n"
+	  "default: param account_id)"),
+	F(ao.name, "name", KDX_FLAG_STRING, "NAME", "the plan's name (default: the runbook's)"),
+	F(state, "state", KDX_FLAG_STRING, "URL", "the run store the state analysis checks"),
+	F(mode, "mode", KDX_FLAG_STRING, "M", "graceful or ungraceful: sets the runbook's param mode"),
+	KDX_FLAG_INCLUDE(export_args, src, kdx_fe_flag_group),
+	{ 0 },
+};
+#undef F
+const kdx_options cmd_export_opts = { flags, sizeof(export_args), NULL };
+
+int cmd_export(const kdx_command *cmd, void *opts, kdx_strlist *pos)
 {
-	const kdx_command *cmd = kdx_command_find("export");
-	const char *format = NULL, *state = NULL, *mode = NULL;
-	kdx_arc_opts ao = { 0 };
-	kdx_fe_opts src = { 0 };
-	kdx_strlist pos = { 0 };
-	kdx_flag flags[13] = {
-		{ "format", KDX_FLAG_STRING, &format },
-		{ "execution-role", KDX_FLAG_STRING, &ao.execution_role },
-		{ "approval-role", KDX_FLAG_STRING, &ao.approval_role },
-		{ "target", KDX_FLAG_STRING, &ao.target },
-		{ "account", KDX_FLAG_STRING, &ao.account },
-		{ "name", KDX_FLAG_STRING, &ao.name },
-		{ "state", KDX_FLAG_STRING, &state },
-		{ "mode", KDX_FLAG_STRING, &mode },
-	};
-	size_t n = 8;
-	kdx_fe_flags(flags, &n, &src);
+	export_args *a = opts;
 	int rc;
-	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc) ||
-	    (rc = kdx_fe_mode(cmd, mode, &src.vars)) != 0)
+	if ((rc = kdx_fe_mode(cmd, a->mode, &a->src.vars)) != 0)
 		goto out;
-	if (pos.n != 2 || strcmp(pos.items[0], "arc")) {
+	if (pos->n != 2 || strcmp(pos->items[0], "arc")) {
 		rc = kdx_usage_error(cmd, "'export' needs a target and one FILE: kdx export arc FILE");
 		goto out;
 	}
-	if (format && strcmp(format, "json") && strcmp(format, "cloudformation")) {
-		rc = kdx_usage_error(cmd, "-format is json or cloudformation, not '%s'", format);
+	if (a->format && strcmp(a->format, "json") && strcmp(a->format, "cloudformation")) {
+		rc = kdx_usage_error(cmd, "-format is json or cloudformation, not '%s'", a->format);
 		goto out;
 	}
-	if (!ao.execution_role || !*ao.execution_role) {
+	if (!a->ao.execution_role || !*a->ao.execution_role) {
 		rc = kdx_usage_error(cmd, "an ARC plan runs as an IAM role: pass -execution-role ARN");
 		goto out;
 	}
-	src.state_url = state;
-	rc = export_arc(cmd, pos.items[1], &src, &ao, format && !strcmp(format, "cloudformation"));
+	a->src.state_url = a->state;
+	rc = export_arc(cmd, pos->items[1], &a->src, &a->ao, a->format && !strcmp(a->format, "cloudformation"));
 out:
-	kdx_fe_opts_release(&src);
-	kdx_strlist_release(&pos);
+	kdx_fe_opts_release(&a->src);
 	return rc;
 }

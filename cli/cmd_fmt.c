@@ -125,6 +125,16 @@ static int replace_file(const char *path, const char *data, size_t len)
 	return rc;
 }
 
+static const kdx_flag flags[] = {
+	KDX_FLAG(fmt_opts, check, "check", KDX_FLAG_BOOL, NULL,
+		 "change nothing; exit 3 when a file is not formatted"),
+	KDX_FLAG(fmt_opts, diff, "diff", KDX_FLAG_BOOL, NULL, "show the changes as a unified diff"),
+	KDX_FLAG(fmt_opts, recursive, "recursive", KDX_FLAG_BOOL, NULL,
+		 "also format the .kdx files in subdirectories"),
+	{ 0 },
+};
+const kdx_options cmd_fmt_opts = { flags, sizeof(fmt_opts), NULL };
+
 static void fmt_one(fmt_opts *o, const char *path)
 {
 	kdx_sources src;
@@ -223,33 +233,19 @@ static void fmt_dir(fmt_opts *o, const char *dir, bool top)
 	free(names);
 }
 
-int cmd_fmt(int argc, char **argv)
+int cmd_fmt(const kdx_command *cmd, void *opts, kdx_strlist *pos)
 {
-	const kdx_command *cmd = kdx_command_find("fmt");
-	fmt_opts o = { 0 };
-	kdx_flag flags[] = {
-		{ "check", KDX_FLAG_BOOL, &o.check },
-		{ "diff", KDX_FLAG_BOOL, &o.diff },
-		{ "recursive", KDX_FLAG_BOOL, &o.recursive },
-		{ 0 },
-	};
-	kdx_strlist pos = { 0 };
-	int r;
-	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &r)) {
-		kdx_strlist_release(&pos);
-		return r;
-	}
-	if (!pos.n)
-		fmt_dir(&o, ".", true);
-	for (size_t i = 0; i < pos.n; i++) {
+	fmt_opts *o = opts;
+	if (!pos->n)
+		fmt_dir(o, ".", true);
+	for (size_t i = 0; i < pos->n; i++) {
 		struct stat st;
-		if (strcmp(pos.items[i], "-") && stat(pos.items[i], &st) == 0 && S_ISDIR(st.st_mode))
-			fmt_dir(&o, pos.items[i], true);
+		if (strcmp(pos->items[i], "-") && stat(pos->items[i], &st) == 0 && S_ISDIR(st.st_mode))
+			fmt_dir(o, pos->items[i], true);
 		else
-			fmt_one(&o, pos.items[i]);
+			fmt_one(o, pos->items[i]);
 	}
-	kdx_strlist_release(&pos);
-	if (o.failed)
+	if (o->failed)
 		return KDX_EXIT_ERROR;
-	return o.check && o.changed ? KDX_EXIT_FMT_DIFF : KDX_EXIT_OK;
+	return o->check && o->changed ? KDX_EXIT_FMT_DIFF : KDX_EXIT_OK;
 }

@@ -110,25 +110,32 @@ static void graph_dot(strbuf *out, const kdx_plan *p)
 	strbuf_addstr(out, "}\n");
 }
 
-int cmd_graph(int argc, char **argv)
+typedef struct graph_args {
+	kdx_fe_opts src;
+	const char *mode;
+} graph_args;
+
+static const kdx_flag flags[] = {
+	KDX_FLAG(graph_args, mode, "mode", KDX_FLAG_STRING, "M",
+		 "graceful or ungraceful: sets the runbook's param mode; the graph is\n"
+		 "that mode's steps, labelled with it"),
+	KDX_FLAG_INCLUDE(graph_args, src, kdx_fe_flag_group),
+	{ 0 },
+};
+const kdx_options cmd_graph_opts = { flags, sizeof(graph_args), NULL };
+
+int cmd_graph(const kdx_command *cmd, void *opts, kdx_strlist *pos)
 {
-	const kdx_command *cmd = kdx_command_find("graph");
-	kdx_fe_opts src = { 0 };
-	kdx_strlist pos = { 0 };
-	const char *mode = NULL;
-	kdx_flag flags[5] = { { "mode", KDX_FLAG_STRING, &mode } };
-	size_t n = 1;
-	kdx_fe_flags(flags, &n, &src);
+	graph_args *a = opts;
 	int rc = KDX_EXIT_OK;
-	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc) ||
-	    (rc = kdx_fe_mode(cmd, mode, &src.vars)) != 0)
+	if ((rc = kdx_fe_mode(cmd, a->mode, &a->src.vars)) != 0)
 		goto out;
-	if (pos.n != 1) {
+	if (pos->n != 1) {
 		rc = kdx_usage_error(cmd, "'graph' takes exactly one FILE");
 		goto out;
 	}
 	kdx_fe fe;
-	int cr = kdx_fe_load(&fe, pos.items[0], &src, cmd->needs);
+	int cr = kdx_fe_load(&fe, pos->items[0], &a->src, cmd->needs);
 	strbuf out = STRBUF_INIT;
 	kdx_fe_render(&fe, false, &out);
 	fputs(out.buf, stderr); /* errors, or warnings */
@@ -144,7 +151,6 @@ int cmd_graph(int argc, char **argv)
 	strbuf_release(&out);
 	kdx_fe_release(&fe);
 out:
-	kdx_fe_opts_release(&src);
-	kdx_strlist_release(&pos);
+	kdx_fe_opts_release(&a->src);
 	return rc;
 }

@@ -33,14 +33,23 @@ void kdx_print_overview(FILE *fp)
 	      "'kdx help exit-codes' for what the exit status means.\n", fp);
 }
 
+typedef struct help_args {
+	bool man;
+} help_args;
+
+static const kdx_flag flags[] = {
+	KDX_FLAG(help_args, man, "man", KDX_FLAG_BOOL, NULL, "print the man page (roff) of kdx, or of COMMAND"),
+	{ 0 },
+};
+const kdx_options cmd_help_opts = { flags, sizeof(help_args), NULL };
+
 /* kdx help -man [COMMAND]: the roff page (what `make install` puts under man1/). */
-static int man(int argc, char **argv)
+static int man(const kdx_command *help, const kdx_strlist *pos)
 {
 	const kdx_command *c = NULL;
-	if (argc > 3 || (argc == 3 && !(c = kdx_command_find(argv[2])))) {
-		return kdx_usage_error(kdx_command_find("help"), "no man page for '%s': not a command",
-				       argv[argc - 1]);
-	}
+	if (pos->n > 1 || (pos->n == 1 && !(c = kdx_command_find(pos->items[0]))))
+		return kdx_usage_error(help, "no man page for '%s': not a command",
+				       pos->items[pos->n - 1]);
 	strbuf out = STRBUF_INIT;
 	kdx_man_page(&out, c);
 	fputs(out.buf, stdout);
@@ -48,49 +57,55 @@ static int man(int argc, char **argv)
 	return KDX_EXIT_OK;
 }
 
-int cmd_help(int argc, char **argv)
+/* kdx help aws call == kdx aws call -h */
+static int sub_help(const kdx_command *help, const kdx_strlist *pos)
 {
-	if (argc >= 2 && (!strcmp(argv[1], "-man") || !strcmp(argv[1], "--man")))
-		return man(argc, argv);
-	if (argc < 2) {
-		kdx_print_overview(stdout);
-		return KDX_EXIT_OK;
-	}
-	if (argc > 2) {
-		/* kdx help aws call == kdx aws call -h */
-		const kdx_command *c = kdx_command_find(argv[1]);
-		if (!c)
-			return kdx_usage_error(kdx_command_find("help"), "no help for '%s': not a command",
-					       argv[1]);
-		char *sub[16];
-		int n = 0;
-		for (int i = 1; i < argc && n < 14; i++)
-			sub[n++] = argv[i];
-		sub[n++] = "-h";
-		sub[n] = NULL;
-		return c->run(n, sub);
-	}
-	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "-help") || !strcmp(argv[1], "--help")) {
-		fputs(kdx_command_find("help")->usage, stdout);
-		return KDX_EXIT_OK;
-	}
-	if (!strcmp(argv[1], "exit-codes")) {
+	const kdx_command *c = kdx_command_find(pos->items[0]);
+	if (!c)
+		return kdx_usage_error(help, "no help for '%s': not a command", pos->items[0]);
+	char *sub[16];
+	int n = 0;
+	for (size_t i = 0; i < pos->n && n < 14; i++)
+		sub[n++] = (char *)pos->items[i];
+	sub[n++] = "-h";
+	sub[n] = NULL;
+	return kdx_command_run(c, n, sub);
+}
+
+static int topic_help(const kdx_command *help, const char *topic);
+
+int cmd_help(const kdx_command *help, void *opts, kdx_strlist *pos)
+{
+	const help_args *a = opts;
+	if (a->man)
+		return man(help, pos);
+	if (pos->n > 1)
+		return sub_help(help, pos);
+	if (pos->n)
+		return topic_help(help, pos->items[0]);
+	kdx_print_overview(stdout);
+	return KDX_EXIT_OK;
+}
+
+/* COMMAND, exit-codes, or a standard library module */
+static int topic_help(const kdx_command *help, const char *topic)
+{
+	if (!strcmp(topic, "exit-codes")) {
 		fputs(exit_codes, stdout);
 		return KDX_EXIT_OK;
 	}
-	const kdx_command *c = kdx_command_find(argv[1]);
+	const kdx_command *c = kdx_command_find(topic);
 	if (c) {
 		kdx_command_usage(c, stdout);
 		return KDX_EXIT_OK;
 	}
 	/* kdx help aws/route53: what a standard library module offers */
 	strbuf out = STRBUF_INIT, err = STRBUF_INIT;
-	int rc = kdx_module_help(argv[1], &out, &err);
+	int rc = kdx_module_help(topic, &out, &err);
 	if (rc == 0)
 		fputs(out.buf, stdout);
 	else
-		kdx_usage_error(kdx_command_find("help"), "no help for '%s': not a command, and %s",
-				argv[1], err.buf);
+		kdx_usage_error(help, "no help for '%s': not a command, and %s", topic, err.buf);
 	strbuf_release(&out);
 	strbuf_release(&err);
 	return rc == 0 ? KDX_EXIT_OK : KDX_EXIT_ERROR;

@@ -50,18 +50,28 @@ static void list_templates(strbuf *sb)
 		}
 }
 
-int cmd_init(int argc, char **argv)
+typedef struct init_args {
+	const char *tmpl;
+} init_args;
+
+static const kdx_flag flags[] = {
+	KDX_FLAG(init_args, tmpl, "template", KDX_FLAG_STRING, "NAME",
+		 "weighted-shift (default): scale, then shift Route 53 weights\n"
+		 "aurora-global: fence, lag-gated Aurora global failover\n"
+		 "cache-global: Redis Global Datastore failover\n"
+		 "game-day: shift a share of the traffic, hold, restore"),
+	{ 0 },
+};
+static const init_args defaults = { .tmpl = "weighted-shift" };
+const kdx_options cmd_init_opts = { flags, sizeof(init_args), &defaults };
+
+int cmd_init(const kdx_command *cmd, void *opts, kdx_strlist *pos)
 {
-	const kdx_command *cmd = kdx_command_find("init");
-	const char *tmpl = "weighted-shift";
-	kdx_strlist pos = { 0 };
-	kdx_flag flags[] = { { "template", KDX_FLAG_STRING, &tmpl }, { 0 } };
+	init_args *a = opts;
 	strbuf err = STRBUF_INIT, path = STRBUF_INIT, names = STRBUF_INIT;
 	int rc = KDX_EXIT_ERROR;
-	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc))
-		goto out;
-	rc = KDX_EXIT_ERROR;
-	if (pos.n != 1) {
+	const char *tmpl = a->tmpl;
+	if (pos->n != 1) {
 		rc = kdx_usage_error(cmd, "'init' needs exactly one DIR");
 		goto out;
 	}
@@ -74,7 +84,7 @@ int cmd_init(int argc, char **argv)
 		rc = kdx_usage_error(cmd, "no template '%s'; the templates are: %s", tmpl, names.buf);
 		goto out;
 	}
-	const char *dir = pos.items[0];
+	const char *dir = pos->items[0];
 	/* refuse before writing anything, so a refused init leaves no half-made directory */
 	for (const kdx_template_file *f = first; f->template && !strcmp(f->template, tmpl); f++) {
 		strbuf_reset(&path);
@@ -105,6 +115,5 @@ out:
 	strbuf_release(&err);
 	strbuf_release(&path);
 	strbuf_release(&names);
-	kdx_strlist_release(&pos);
 	return rc;
 }

@@ -603,18 +603,20 @@ static int handle(lsp *L, json_object *msg)
 	return 0;
 }
 
-int cmd_lsp(int argc, char **argv)
+typedef struct lsp_args {
+	bool stdio;
+} lsp_args;
+
+static const kdx_flag flags[] = {
+	KDX_FLAG(lsp_args, stdio, "stdio", KDX_FLAG_BOOL, NULL,
+		 "accepted for editors that pass it (stdio is the only transport)"),
+	{ 0 },
+};
+const kdx_options cmd_lsp_opts = { flags, sizeof(lsp_args), NULL };
+
+int cmd_lsp(const kdx_command *cmd, void *opts, kdx_strlist *pos)
 {
-	kdx_strlist pos = { 0 };
-	kdx_flag flags[] = { { "stdio", KDX_FLAG_BOOL, &(bool){ false } }, { 0 } };
-	int r;
-	bool stop = kdx_parse_args(kdx_command_find("lsp"), argc, argv, flags, &pos, &r);
-	size_t npos = pos.n;
-	kdx_strlist_release(&pos);
-	if (stop)
-		return r;
-	if (npos)
-		return kdx_usage_error(kdx_command_find("lsp"), "'lsp' takes no arguments");
+	(void)opts; /* -stdio: the only transport */
 	lsp L = { 0 };
 	int rc = KDX_EXIT_ERROR; /* stdin closed without shutdown + exit */
 	json_object *msg;

@@ -112,50 +112,58 @@ static int read_from_store(kdx_store *s, const char *arg, const char *doc, strbu
 	return rc;
 }
 
-int cmd_report(int argc, char **argv)
+typedef struct report_args {
+	const char *format, *state_dir, *state_url, *outfile;
+} report_args;
+
+#define F(field, name, kind, arg, help) KDX_FLAG(report_args, field, name, kind, arg, help)
+static const kdx_flag flags[] = {
+	F(format, "format", KDX_FLAG_STRING, "F",
+	  "md (default), json, svg (a timeline: predicted and actual bars)\n"
+	  "or junit (one test case per step)"),
+	F(state_dir, "state-dir", KDX_FLAG_STRING, "DIR", "where the journals are (default: .kdx)"),
+	F(state_url, "state", KDX_FLAG_STRING, "URL",
+	  "the run store to read (file://, s3://): the newest run of\n"
+	  "RUNBOOK.kdx, the run RUN, or the newest run of all"),
+	F(outfile, "o", KDX_FLAG_STRING, "FILE", "write the report to FILE instead of stdout"),
+	{ 0 },
+};
+#undef F
+const kdx_options cmd_report_opts = { flags, sizeof(report_args), NULL };
+
+int cmd_report(const kdx_command *cmd, void *opts, kdx_strlist *pos)
 {
-	const kdx_command *cmd = kdx_command_find("report");
-	const char *format = NULL, *state_dir = NULL, *state_url = NULL, *outfile = NULL;
+	report_args *a = opts;
 	kdx_format fmt;
-	kdx_strlist pos = { 0 };
-	kdx_flag flags[] = { { "format", KDX_FLAG_STRING, &format },
-			     { "state-dir", KDX_FLAG_STRING, &state_dir },
-			     { "state", KDX_FLAG_STRING, &state_url },
-			     { "o", KDX_FLAG_STRING, &outfile }, { 0 } };
 	strbuf path = STRBUF_INIT, err = STRBUF_INIT, out = STRBUF_INIT;
 	kdx_report r;
 	memset(&r, 0, sizeof(r));
 	char *url_dir = NULL;
 	int got = -1;
 	bool stored_out = false;
-	int rc = kdx_parse_flags(cmd, argc, argv, flags, &pos);
-	if (rc) {
-		rc = rc < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
-		goto done;
-	}
-	rc = KDX_EXIT_ERROR;
-	if (kdx_format_parse(cmd, format ? format : "md", false,
+	int rc = KDX_EXIT_ERROR;
+	if (kdx_format_parse(cmd, a->format ? a->format : "md", false,
 			     KDX_FORMAT_MD | KDX_FORMAT_JSON | KDX_FORMAT_SVG | KDX_FORMAT_JUNIT, &fmt) < 0)
 		goto done;
-	if (pos.n > 1) {
+	if (pos->n > 1) {
 		rc = kdx_usage_error(cmd, "'report' takes at most one RUNBOOK or JOURNAL");
 		goto done;
 	}
-	const char *arg = pos.n ? pos.items[0] : NULL;
+	const char *arg = pos->n ? pos->items[0] : NULL;
 	size_t al = arg ? strlen(arg) : 0;
-	if (state_url && state_dir) {
+	if (a->state_url && a->state_dir) {
 		rc = kdx_usage_error(cmd, "-state and -state-dir both name the store: give one");
 		goto done;
 	}
-	if (state_url) {
-		kdx_store *s = kdx_rb_store(state_url, arg && al > 4 && !strcmp(arg + al - 4, ".kdx")
+	if (a->state_url) {
+		kdx_store *s = kdx_rb_store(a->state_url, arg && al > 4 && !strcmp(arg + al - 4, ".kdx")
 							   ? arg : "report.kdx", NULL);
 		if (!s)
 			goto done;
 		if (kdx_store_file_dir(s)) {
 			/* a directory: the journal files themselves, as -state-dir */
 			url_dir = xstrdup(kdx_store_file_dir(s));
-			state_dir = url_dir;
+			a->state_dir = url_dir;
 		} else {
 			/* any other store behind the seam (s3://...): the run's records */
 			strbuf text = STRBUF_INIT;
@@ -179,9 +187,9 @@ int cmd_report(int argc, char **argv)
 	if (arg && al > 4 && !strcmp(arg + al - 4, ".kdx")) {
 		/* the runbook's newest run in its store */
 		strbuf url = STRBUF_INIT;
-		if (state_dir)
-			strbuf_addf(&url, "file://%s", state_dir);
-		kdx_store *s = kdx_rb_store(state_dir ? url.buf : NULL, arg, NULL);
+		if (a->state_dir)
+			strbuf_addf(&url, "file://%s", a->state_dir);
+		kdx_store *s = kdx_rb_store(a->state_dir ? url.buf : NULL, arg, NULL);
 		strbuf_release(&url);
 		if (!s)
 			goto done;
@@ -202,7 +210,7 @@ int cmd_report(int argc, char **argv)
 		strbuf_addf(&path, "%s/%s.jsonl", url_dir, arg); /* a run id in -state file://DIR */
 	} else if (arg) {
 		strbuf_addstr(&path, arg);
-	} else if (newest(state_dir ? state_dir : ".kdx", &path, &err) < 0) {
+	} else if (newest(a->state_dir ? a->state_dir : ".kdx", &path, &err) < 0) {
 		goto done;
 	}
 	got = kdx_report_collect(&r, path.buf, &err);
@@ -218,8 +226,8 @@ render:
 			kdx_report_junit(&out, &r);
 		else
 			kdx_report_md(&out, &r);
-		if (outfile) {
-			if (kdx_atomic_write(outfile, out.buf, out.len, 0644, &err) == 0)
+		if (a->outfile) {
+			if (kdx_atomic_write(a->outfile, out.buf, out.len, 0644, &err) == 0)
 				rc = KDX_EXIT_OK;
 		} else {
 			fputs(out.buf, stdout);
@@ -234,6 +242,5 @@ done:
 	strbuf_release(&path);
 	strbuf_release(&err);
 	strbuf_release(&out);
-	kdx_strlist_release(&pos);
 	return rc;
 }

@@ -19,7 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
-int cmd_resume(int argc, char **argv);
+int cmd_resume(const kdx_command *cmd, void *opts, kdx_strlist *pos);
 
 /* The store and run to continue: -journal FILE ("<dir>/<run_id>.jsonl"), else the newest
  * run of FILE's runbook in its state directory (never a run of another runbook). */
@@ -129,50 +129,81 @@ static void explain_broken(const char *file, const kdx_rb_opts *o, unsigned need
 	kdx_fe_release(&fe);
 }
 
-int kdx_recover_main(int argc, char **argv, bool rollback)
+typedef struct recover_args {
+	kdx_rb_opts o;
+	const char *journal, *state_dir, *force, *approval_timeout;
+	bool json;
+	long parallelism;
+	kdx_strlist approve;
+} recover_args;
+
+#define F(field, name, kind, arg, help) KDX_FLAG(recover_args, field, name, kind, arg, help)
+/* the run they continue */
+static const kdx_flag journal_flags[] = {
+	F(journal, "journal", KDX_FLAG_STRING, "FILE", "the run's journal"),
+	F(json, "json", KDX_FLAG_BOOL, NULL, "progress as JSON lines"),
+	F(parallelism, "parallelism", KDX_FLAG_INT, "N", "at most N steps at once (default 10)"),
+	{ 0 },
+};
+static const kdx_flag_group journal_group = { .flags = journal_flags };
+
+/* where the run is, and what it may do */
+static const kdx_flag store_flags[] = {
+	F(state_dir, "state-dir", KDX_FLAG_STRING, "DIR",
+	  "where journals and locks are (default: .kdx next to FILE)"),
+	KDX_FLAG_INCLUDE(recover_args, o, kdx_rb_flag_group),
+	F(o.allow_exec, "allow-exec", KDX_FLAG_BOOL, NULL,
+	  "let core.exec and Terraform run local commands (see kdx apply)"),
+	{ 0 },
+};
+static const kdx_flag_group store_group = { .flags = store_flags };
+
+static const kdx_flag resume_flags[] = {
+	{ NULL, KDX_FLAG_GROUP, 0, NULL, NULL, &journal_group },
+	F(approve, "approve", KDX_FLAG_MULTI, "STEP", "approve a gate (repeatable)"),
+	F(approval_timeout, "approval-timeout", KDX_FLAG_STRING, "D",
+	  "wait up to D for kdx approve records (as for apply)"),
+	F(force, "force", KDX_FLAG_STRING, "REASON",
+	  "continue although the runbook text changed (journalled;\n"
+	  "never overrides different vars)"),
+	{ NULL, KDX_FLAG_GROUP, 0, NULL, NULL, &store_group },
+	{ 0 },
+};
+
+static const kdx_flag rollback_flags[] = {
+	{ NULL, KDX_FLAG_GROUP, 0, NULL, NULL, &journal_group },
+	F(force, "force", KDX_FLAG_STRING, "REASON", "undo although the runbook text changed (journalled)"),
+	{ NULL, KDX_FLAG_GROUP, 0, NULL, NULL, &store_group },
+	{ 0 },
+};
+#undef F
+static const recover_args defaults = { .parallelism = 10 };
+const kdx_options cmd_resume_opts = { resume_flags, sizeof(recover_args), &defaults };
+const kdx_options cmd_rollback_opts = { rollback_flags, sizeof(recover_args), &defaults };
+
+int kdx_recover_main(const kdx_command *cmd, void *opts, kdx_strlist *pos, bool rollback)
 {
-	const kdx_command *cmd = kdx_command_find(rollback ? "rollback" : "resume");
-	kdx_rb_opts o = { 0 };
-	const char *journal = NULL, *state_dir = NULL, *force = NULL, *approval_timeout = NULL;
+	recover_args *a = opts;
 	kdx_store *store = NULL;
-	bool json = false;
-	long parallelism = 10;
-	kdx_strlist pos = { 0 }, approve = { 0 };
-	kdx_flag flags[24];
-	size_t n = 0;
-	kdx_rb_flags(flags, &n, &o);
-	flags[n++] = (kdx_flag){ "journal", KDX_FLAG_STRING, &journal };
-	flags[n++] = (kdx_flag){ "json", KDX_FLAG_BOOL, &json };
-	flags[n++] = (kdx_flag){ "parallelism", KDX_FLAG_INT, &parallelism };
-	flags[n++] = (kdx_flag){ "state-dir", KDX_FLAG_STRING, &state_dir };
-	flags[n++] = (kdx_flag){ "approve", KDX_FLAG_MULTI, &approve };
-	flags[n++] = (kdx_flag){ "force", KDX_FLAG_STRING, &force };
-	flags[n++] = (kdx_flag){ "approval-timeout", KDX_FLAG_STRING, &approval_timeout };
-	flags[n] = (kdx_flag){ 0 };
-	int rc = kdx_parse_flags(cmd, argc, argv, flags, &pos);
 	void *holder = NULL;
 	strbuf run_id = STRBUF_INIT, warn = STRBUF_INIT, err = STRBUF_INIT;
-	if (rc) {
-		rc = rc < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
-		goto out;
-	}
-	rc = KDX_EXIT_ERROR;
-	if (pos.n > 1) {
+	int rc = KDX_EXIT_ERROR;
+	if (pos->n > 1) {
 		rc = kdx_usage_error(cmd, "at most one runbook FILE");
 		goto out;
 	}
-	if (approval_timeout && kdx_duration_parse(approval_timeout) <= 0) {
+	if (a->approval_timeout && kdx_duration_parse(a->approval_timeout) <= 0) {
 		rc = kdx_usage_error(cmd, "-approval-timeout takes a duration above zero, e.g. 30m");
 		goto out;
 	}
-	const char *file = pos.n ? pos.items[0] : NULL;
-	o.state_dir = state_dir;
+	const char *file = pos->n ? pos->items[0] : NULL;
+	a->o.state_dir = a->state_dir;
 	strbuf url = STRBUF_INIT;
-	store = find_run(journal, file, kdx_rb_state_url(&o, &url), &o, &run_id);
+	store = find_run(a->journal, file, kdx_rb_state_url(&a->o, &url), &a->o, &run_id);
 	strbuf_release(&url);
 	if (!store) {
 		if (file)
-			explain_broken(file, &o, cmd->needs);
+			explain_broken(file, &a->o, cmd->needs);
 		goto out;
 	}
 	kdx_journal_state st;
@@ -204,14 +235,14 @@ int kdx_recover_main(int argc, char **argv, bool rollback)
 	kdx_rb_opts from = { 0 };
 	const char *rb_path = NULL;
 	int vars_ok = kdx_rb_meta_load(st.meta, &from, &rb_path, &holder) == 0
-			      ? check_vars(&o, &from, run_id.buf)
+			      ? check_vars(&a->o, &from, run_id.buf)
 			      : 0;
-	kdx_strlist_release(&o.src.vars);
-	kdx_strlist_release(&o.src.var_files);
-	o.src.vars = from.src.vars;
-	o.src.var_files = from.src.var_files;
-	if (!o.src.incs.n)
-		o.src.incs = from.src.incs;
+	kdx_strlist_release(&a->o.src.vars);
+	kdx_strlist_release(&a->o.src.var_files);
+	a->o.src.vars = from.src.vars;
+	a->o.src.var_files = from.src.var_files;
+	if (!a->o.src.incs.n)
+		a->o.src.incs = from.src.incs;
 	else
 		kdx_strlist_release(&from.src.incs);
 	if (!file)
@@ -230,13 +261,13 @@ int kdx_recover_main(int argc, char **argv, bool rollback)
 	char *rb_file = xstrdup(file);
 	kdx_run_ident_release(&got);
 	kdx_rb r;
-	if (kdx_rb_load(&r, rb_file, &o, cmd->needs) == 0) {
+	if (kdx_rb_load(&r, rb_file, &a->o, cmd->needs) == 0) {
 		kdx_progress prog;
-		kdx_progress_init(&prog, stdout, json, kdx_use_color(1));
+		kdx_progress_init(&prog, stdout, a->json, kdx_use_color(1));
 		kdx_approvals ap;
 		kdx_approvals_init(&ap);
-		for (size_t i = 0; i < approve.n; i++)
-			kdx_approvals_add(&ap, approve.items[i], "-approve flag");
+		for (size_t i = 0; i < a->approve.n; i++)
+			kdx_approvals_add(&ap, a->approve.items[i], "-approve flag");
 		kdx_prompt prompt = { stdin, stdout, NULL };
 		if (isatty(0)) {
 			ap.ask = kdx_prompt_approval;
@@ -249,7 +280,7 @@ int kdx_recover_main(int argc, char **argv, bool rollback)
 		bool gated = false;
 		for (size_t i = 0; i < r.fe.comp.plan->nsteps; i++)
 			gated |= r.fe.comp.plan->steps[i].approval;
-		if (gated && (approve.n || approval_timeout) &&
+		if (gated && (a->approve.n || a->approval_timeout) &&
 		    kdx_store_caller_arn(NULL, &runner, &ierr) < 0)
 			strbuf_reset(&runner);
 		strbuf_release(&ierr);
@@ -257,14 +288,14 @@ int kdx_recover_main(int argc, char **argv, bool rollback)
 		ap.run_id = &run_id;
 		ap.runner = runner.len ? runner.buf : NULL;
 		ap.poll_ms = 2000;
-		ap.wait_ms = approval_timeout ? kdx_duration_parse(approval_timeout) : 0;
+		ap.wait_ms = a->approval_timeout ? kdx_duration_parse(a->approval_timeout) : 0;
 		kdx_run_ident id;
 		kdx_run_ident_init(&id);
-		kdx_rb_ident(&r, rb_file, &o, &id);
+		kdx_rb_ident(&r, rb_file, &a->o, &id);
 		kdx_exec_opts eo = {
-			.store = store, .ident = &id, .force = force, .secrets = r.secrets,
+			.store = store, .ident = &id, .force = a->force, .secrets = r.secrets,
 			.nsecrets = r.nsecrets, .warn = print_warning, .requests = &r.be.reqlog,
-			.sched = { .parallelism = (int)parallelism, .approve = kdx_approvals_decide,
+			.sched = { .parallelism = (int)a->parallelism, .approve = kdx_approvals_decide,
 				   .approve_ctx = &ap, .sink = kdx_progress_sink(&prog) },
 		};
 		kdx_real_clock clk;
@@ -281,7 +312,7 @@ int kdx_recover_main(int argc, char **argv, bool rollback)
 		if (x < 0) {
 			kdx_rb_error(err.buf);
 		} else {
-			print_result(&res, json, rollback);
+			print_result(&res, a->json, rollback);
 			rc = kdx_exit_for_run(&res, rollback);
 		}
 		kdx_approvals_release(&ap);
@@ -292,9 +323,7 @@ int kdx_recover_main(int argc, char **argv, bool rollback)
 	free(rb_file);
 out:
 	kdx_rb_meta_free(holder);
-	kdx_rb_opts_release(&o);
-	kdx_strlist_release(&pos);
-	kdx_strlist_release(&approve);
+	kdx_rb_opts_release(&a->o);
 	strbuf_release(&run_id);
 	kdx_store_free(store);
 	strbuf_release(&warn);
@@ -302,7 +331,7 @@ out:
 	return rc;
 }
 
-int cmd_resume(int argc, char **argv)
+int cmd_resume(const kdx_command *cmd, void *opts, kdx_strlist *pos)
 {
-	return kdx_recover_main(argc, argv, false);
+	return kdx_recover_main(cmd, opts, pos, false);
 }

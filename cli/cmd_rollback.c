@@ -3,9 +3,9 @@
 #include "cli.h"
 #include "runbook.h"
 
-int cmd_rollback(int argc, char **argv);
+int cmd_rollback(const kdx_command *cmd, void *opts, kdx_strlist *pos);
 
-int cmd_rollback(int argc, char **argv)
+int cmd_rollback(const kdx_command *cmd, void *opts, kdx_strlist *pos)
 {
-	return kdx_recover_main(argc, argv, true);
+	return kdx_recover_main(cmd, opts, pos, true);
 }

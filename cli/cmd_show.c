@@ -16,7 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
-int cmd_show(int argc, char **argv);
+int cmd_show(const kdx_command *cmd, void *opts, kdx_strlist *pos);
 
 static int show_plan(const char *path, kdx_format fmt)
 {
@@ -146,42 +146,51 @@ static bool has_suffix(const char *s, const char *suffix)
 	return n > m && !strcmp(s + n - m, suffix);
 }
 
-int cmd_show(int argc, char **argv)
+typedef struct show_args {
+	kdx_fe_opts src;
+	bool json;
+	const char *format, *journal;
+} show_args;
+
+#define F(field, name, kind, arg, help) KDX_FLAG(show_args, field, name, kind, arg, help)
+static const kdx_flag flags[] = {
+	F(json, "json", KDX_FLAG_BOOL, NULL, "print the plan IR, the plan document, or the journal's state, as JSON"),
+	F(format, "format", KDX_FLAG_STRING, "F",
+	  "text (default), json (= -json), or md (a plan file as a\n"
+	  "pull-request comment, as kdx plan -format md)"),
+	F(journal, "journal", KDX_FLAG_STRING, "FILE", "the journal to show (any file name)"),
+	KDX_FLAG_INCLUDE(show_args, src, kdx_fe_flag_group),
+	{ 0 },
+};
+#undef F
+const kdx_options cmd_show_opts = { flags, sizeof(show_args), NULL };
+
+int cmd_show(const kdx_command *cmd, void *opts, kdx_strlist *pos)
 {
-	const kdx_command *cmd = kdx_command_find("show");
-	bool json = false;
-	const char *format = NULL, *journal = NULL;
+	show_args *a = opts;
 	kdx_format fmt = KDX_FORMAT_TEXT;
-	kdx_strlist pos = { 0 };
-	kdx_fe_opts src = { 0 };
-	kdx_flag flags[7] = { { "json", KDX_FLAG_BOOL, &json }, { "format", KDX_FLAG_STRING, &format },
-			      { "journal", KDX_FLAG_STRING, &journal } };
-	size_t n = 3;
-	kdx_fe_flags(flags, &n, &src);
 	int rc;
-	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc) ||
-	    kdx_format_args(cmd, format, json, KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_MD,
+	if (kdx_format_args(cmd, a->format, a->json, KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_MD,
 			    &fmt, &rc))
 		goto out;
-	if (journal && pos.n == 0)
+	if (a->journal && pos->n == 0)
 		rc = fmt == KDX_FORMAT_MD ? kdx_usage_error(cmd, "-format md shows a plan file, not a journal")
-					  : show_journal(journal, json);
-	else if (pos.n != 1 || journal)
+					  : show_journal(a->journal, a->json);
+	else if (pos->n != 1 || a->journal)
 		rc = kdx_usage_error(cmd, "show needs one FILE.kdx, PLANFILE or JOURNAL");
-	else if (has_suffix(pos.items[0], ".kdx"))
+	else if (has_suffix(pos->items[0], ".kdx"))
 		rc = fmt == KDX_FORMAT_MD ? kdx_usage_error(cmd, "-format md shows a plan file, not a runbook")
-					  : show_runbook(cmd, pos.items[0], &src, json);
-	else if (has_suffix(pos.items[0], ".jsonl"))
+					  : show_runbook(cmd, pos->items[0], &a->src, a->json);
+	else if (has_suffix(pos->items[0], ".jsonl"))
 		rc = fmt == KDX_FORMAT_MD ? kdx_usage_error(cmd, "-format md shows a plan file, not a journal")
-					  : show_journal(pos.items[0], json);
-	else if (kdx_planfile_is(pos.items[0]))
-		rc = show_plan(pos.items[0], fmt);
+					  : show_journal(pos->items[0], a->json);
+	else if (kdx_planfile_is(pos->items[0]))
+		rc = show_plan(pos->items[0], fmt);
 	else if (fmt == KDX_FORMAT_MD)
 		rc = kdx_usage_error(cmd, "-format md shows a plan file, not a journal");
 	else
-		rc = show_journal(pos.items[0], json);
+		rc = show_journal(pos->items[0], a->json);
 out:
-	kdx_strlist_release(&pos);
-	kdx_fe_opts_release(&src);
+	kdx_fe_opts_release(&a->src);
 	return rc;
 }

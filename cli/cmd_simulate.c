@@ -469,61 +469,74 @@ out:
 	return rc;
 }
 
-int cmd_simulate(int argc, char **argv)
+typedef struct simulate_args {
+	kdx_fe_opts src;
+	bool json, all, do_explore;
+	const char *scenario, *svg, *format, *mode;
+	long seed, par, depth;
+} simulate_args;
+
+#define F(field, name, kind, arg, help) KDX_FLAG(simulate_args, field, name, kind, arg, help)
+static const kdx_flag flags[] = {
+	F(scenario, "scenario", KDX_FLAG_STRING, "NAME", "run one scenario block (default: a fault-free run)"),
+	F(all, "all-scenarios", KDX_FLAG_BOOL, NULL, "a fault-free run, then every scenario"),
+	F(seed, "seed", KDX_FLAG_INT, "N", "seed of the duration draws (default 1): same seed, same timeline"),
+	F(do_explore, "explore", KDX_FLAG_BOOL, NULL,
+	  "fail and time out each step in turn, roll back, check the world is safe"),
+	F(depth, "depth", KDX_FLAG_INT, "2",
+	  "with -explore: every pair of faults (two steps; a step and a lost region)"),
+	F(svg, "timeline", KDX_FLAG_STRING, "FILE", "write an SVG Gantt chart of the run"),
+	F(par, "parallelism", KDX_FLAG_INT, "N", "steps at once, as in apply (default 10)"),
+	F(mode, "mode", KDX_FLAG_STRING, "M", "graceful or ungraceful: sets the runbook's param mode"),
+	F(json, "json", KDX_FLAG_BOOL, NULL, "one JSON object per line"),
+	F(format, "format", KDX_FLAG_STRING, "F",
+	  "text (default), json (= -json) or junit (a test suite per run:\n"
+	  "a case per expectation; -explore: a case per step and fault)"),
+	KDX_FLAG_INCLUDE(simulate_args, src, kdx_fe_flag_group),
+	{ 0 },
+};
+#undef F
+static const simulate_args defaults = { .seed = 1, .depth = 1 };
+const kdx_options cmd_simulate_opts = { flags, sizeof(simulate_args), &defaults };
+
+int cmd_simulate(const kdx_command *cmd, void *opts, kdx_strlist *pos)
 {
-	const kdx_command *cmd = kdx_command_find("simulate");
-	bool json = false, all = false, do_explore = false;
-	const char *scenario = NULL, *svg = NULL, *format = NULL, *mode = NULL;
+	simulate_args *a = opts;
 	kdx_format fmt;
-	long seed = 1, par = 0, depth = 1;
-	kdx_fe_opts src = { 0 };
-	kdx_strlist pos = { 0 };
-	kdx_flag flags[14] = {
-		{ "json", KDX_FLAG_BOOL, &json }, { "all-scenarios", KDX_FLAG_BOOL, &all },
-		{ "format", KDX_FLAG_STRING, &format },
-		{ "explore", KDX_FLAG_BOOL, &do_explore }, { "scenario", KDX_FLAG_STRING, &scenario },
-		{ "timeline", KDX_FLAG_STRING, &svg }, { "seed", KDX_FLAG_INT, &seed },
-		{ "parallelism", KDX_FLAG_INT, &par }, { "depth", KDX_FLAG_INT, &depth },
-		{ "mode", KDX_FLAG_STRING, &mode },
-	};
-	size_t n = 10;
-	kdx_fe_flags(flags, &n, &src);
 	int rc;
-	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc) ||
-	    kdx_format_args(cmd, format, json, KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_JUNIT,
+	if (kdx_format_args(cmd, a->format, a->json, KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_JUNIT,
 			    &fmt, &rc))
 		goto out;
-	json = fmt == KDX_FORMAT_JSON;
-	if ((rc = kdx_fe_mode(cmd, mode, &src.vars)) != 0)
+	a->json = fmt == KDX_FORMAT_JSON;
+	if ((rc = kdx_fe_mode(cmd, a->mode, &a->src.vars)) != 0)
 		goto out;
-	if (pos.n != 1) {
+	if (pos->n != 1) {
 		rc = kdx_usage_error(cmd, "'simulate' needs exactly one FILE");
 		goto out;
 	}
-	if ((scenario && all) || (do_explore && (scenario || all))) {
+	if ((a->scenario && a->all) || (a->do_explore && (a->scenario || a->all))) {
 		rc = kdx_usage_error(cmd, "-scenario, -all-scenarios and -explore exclude each other");
 		goto out;
 	}
-	if (depth < 1 || depth > 2 || (depth == 2 && !do_explore)) {
+	if (a->depth < 1 || a->depth > 2 || (a->depth == 2 && !a->do_explore)) {
 		rc = kdx_usage_error(cmd, "-depth takes 1 or 2, with -explore");
 		goto out;
 	}
-	if (svg && (all || do_explore)) {
+	if (a->svg && (a->all || a->do_explore)) {
 		rc = kdx_usage_error(cmd, "-timeline draws one run: use it with -scenario or alone");
 		goto out;
 	}
-	if (par < 0 || par > 10000 || seed < 0) {
+	if (a->par < 0 || a->par > 10000 || a->seed < 0) {
 		rc = kdx_usage_error(cmd, "-parallelism takes 1 to 10000 and -seed a number >= 0");
 		goto out;
 	}
 	kdx_junit junit;
 	kdx_junit_init(&junit);
-	simcli C = { .seed = (uint64_t)seed, .parallelism = (int)par, .json = json, .svg = svg,
-		     .depth = (int)depth, .junit = fmt == KDX_FORMAT_JUNIT ? &junit : NULL };
-	rc = simulate(cmd, pos.items[0], &src, &C, scenario, all, do_explore);
+	simcli C = { .seed = (uint64_t)a->seed, .parallelism = (int)a->par, .json = a->json, .svg = a->svg,
+		     .depth = (int)a->depth, .junit = fmt == KDX_FORMAT_JUNIT ? &junit : NULL };
+	rc = simulate(cmd, pos->items[0], &a->src, &C, a->scenario, a->all, a->do_explore);
 	kdx_junit_release(&junit);
 out:
-	kdx_fe_opts_release(&src);
-	kdx_strlist_release(&pos);
+	kdx_fe_opts_release(&a->src);
 	return rc;
 }

@@ -23,7 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-int cmd_state(int argc, char **argv);
+int cmd_state(const kdx_command *cmd, void *opts, kdx_strlist *pos);
 
 static int die_err(const char *what, const strbuf *err)
 {
@@ -95,7 +95,8 @@ static int state_list(kdx_store *s, bool json)
 		strbuf_release(&err);
 		return rc;
 	}
-	qsort(ids.v, ids.n, sizeof(*ids.v), cmp_str);
+	if (ids.n) /* an empty store: ids.v is NULL, which qsort may not take */
+		qsort(ids.v, ids.n, sizeof(*ids.v), cmp_str);
 	json_object *arr = json ? json_object_new_array() : NULL;
 	for (size_t i = 0; i < ids.n; i++) {
 		kdx_journal_state st;
@@ -410,23 +411,28 @@ out:
 	return rc;
 }
 
-int cmd_state(int argc, char **argv)
+typedef struct state_args {
+	const char *state, *lease, *hold, *write_run;
+	bool json;
+} state_args;
+
+#define F(field, name, kind, arg, help) KDX_FLAG(state_args, field, name, kind, arg, help)
+static const kdx_flag flags[] = {
+	F(state, "state", KDX_FLAG_STRING, "URL", "the store (default: $KDX_STATE, else file://.kdx)"),
+	F(json, "json", KDX_FLAG_BOOL, NULL, "list: an array; show: the run's state as JSON"),
+	F(lease, "lease", KDX_FLAG_STRING, "D", "lock: the lease to take"),
+	F(hold, "hold", KDX_FLAG_STRING, "D", "lock: how long to hold it"),
+	F(write_run, "write", KDX_FLAG_STRING, "RUN", "lock: append to RUN as the lock's holder"),
+	{ 0 },
+};
+#undef F
+const kdx_options cmd_state_opts = { flags, sizeof(state_args), NULL };
+
+int cmd_state(const kdx_command *cmd, void *opts, kdx_strlist *pos)
 {
-	const kdx_command *cmd = kdx_command_find("state");
-	const char *state = NULL, *lease = NULL, *hold = NULL, *write_run = NULL;
-	bool json = false;
-	kdx_strlist pos = { 0 };
-	kdx_flag flags[] = {
-		{ "state", KDX_FLAG_STRING, &state }, { "json", KDX_FLAG_BOOL, &json },
-		{ "lease", KDX_FLAG_STRING, &lease }, { "hold", KDX_FLAG_STRING, &hold },
-		{ "write", KDX_FLAG_STRING, &write_run }, { 0 },
-	};
-	int rc = kdx_parse_flags(cmd, argc, argv, flags, &pos);
-	if (rc) {
-		kdx_strlist_release(&pos);
-		return rc < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
-	}
-	const char *sub = pos.n ? pos.items[0] : NULL;
+	state_args *a = opts;
+	int rc;
+	const char *sub = pos->n ? pos->items[0] : NULL;
 	static const struct { const char *name; size_t args; } subs[] = {
 		{ "init", 0 }, { "list", 0 }, { "show", 1 }, { "unlock", 1 }, { "rm", 1 },
 		{ "migrate", 2 }, { "lock", 1 },
@@ -439,20 +445,20 @@ int cmd_state(int argc, char **argv)
 				     sub ? sub : "", sub ? "'" : "");
 		goto done;
 	}
-	if (!strcmp(sub, "migrate") ? pos.n < 3 : pos.n != subs[k].args + 1) {
-		rc = kdx_usage_error(cmd, "'kdx state %s' takes %zu argument%s", sub, subs[k].args,
+	if (!strcmp(sub, "migrate") ? pos->n < 3 : pos->n != subs[k].args + 1) {
+		rc = kdx_usage_error(cmd, "'kdx a->state %s' takes %zu argument%s", sub, subs[k].args,
 				     subs[k].args == 1 ? "" : "s");
 		goto done;
 	}
 	if (!strcmp(sub, "migrate")) {
 		kdx_strlist runs = { 0 };
-		for (size_t i = 3; i < pos.n; i++)
-			kdx_strlist_push(&runs, pos.items[i]);
-		rc = state_migrate(pos.items[1], pos.items[2], &runs);
+		for (size_t i = 3; i < pos->n; i++)
+			kdx_strlist_push(&runs, pos->items[i]);
+		rc = state_migrate(pos->items[1], pos->items[2], &runs);
 		kdx_strlist_release(&runs);
 		goto done;
 	}
-	const char *url = store_url(state);
+	const char *url = store_url(a->state);
 	kdx_store *s = NULL;
 	if (open_store(url, &s) < 0) {
 		rc = KDX_EXIT_ERROR;
@@ -461,17 +467,16 @@ int cmd_state(int argc, char **argv)
 	if (!strcmp(sub, "init"))
 		rc = state_init(s, url);
 	else if (!strcmp(sub, "list"))
-		rc = state_list(s, json);
+		rc = state_list(s, a->json);
 	else if (!strcmp(sub, "show"))
-		rc = state_show(s, pos.items[1], json);
+		rc = state_show(s, pos->items[1], a->json);
 	else if (!strcmp(sub, "unlock"))
-		rc = state_unlock(s, pos.items[1]);
+		rc = state_unlock(s, pos->items[1]);
 	else if (!strcmp(sub, "rm"))
-		rc = state_rm(s, pos.items[1]);
+		rc = state_rm(s, pos->items[1]);
 	else
-		rc = state_lock(s, pos.items[1], lease, hold, write_run);
+		rc = state_lock(s, pos->items[1], a->lease, a->hold, a->write_run);
 	kdx_store_free(s);
 done:
-	kdx_strlist_release(&pos);
 	return rc;
 }

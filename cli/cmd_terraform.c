@@ -257,52 +257,59 @@ static int check_args(const kdx_command *cmd, const kdx_strlist *pos, struct tf_
 	return 0;
 }
 
-int cmd_terraform(int argc, char **argv)
+/* a.tf: what check_args and run_sub read; the rest goes to tf_opts */
+typedef struct tf_cli_args {
+	struct tf_args tf;
+	const char *workspace, *plugin_dir, *lock_timeout, *timeout, *grace;
+	kdx_strlist vars, var_files, backend;
+} tf_cli_args;
+
+#define F(field, name, kind, arg, help) KDX_FLAG(tf_cli_args, field, name, kind, arg, help)
+static const kdx_flag flags[] = {
+	F(workspace, "workspace", KDX_FLAG_STRING, "W",
+	  "run in workspace W (init selects it, creating it if needed)"),
+	F(vars, "var", KDX_FLAG_MULTI, "k=v", "set a variable (repeatable)"),
+	F(var_files, "var-file", KDX_FLAG_MULTI, "F", "read variables from F (repeatable)"),
+	F(plugin_dir, "plugin-dir", KDX_FLAG_STRING, "D", "init: install providers from D only"),
+	F(backend, "backend-config", KDX_FLAG_MULTI, "X", "init: backend setting (repeatable)"),
+	F(tf.out, "out", KDX_FLAG_STRING, "FILE", "plan: where to save the plan (default DIR/kdx.tfplan)"),
+	F(tf.destroy, "destroy", KDX_FLAG_BOOL, NULL, "plan: plan to destroy everything"),
+	F(tf.detailed, "detailed-exitcode", KDX_FLAG_BOOL, NULL, "plan: exit 2 when there are changes"),
+	F(tf.plan, "plan", KDX_FLAG_STRING, "FILE", "apply: apply this saved plan"),
+	F(lock_timeout, "lock-timeout", KDX_FLAG_STRING, "D", "wait up to D for the state lock"),
+	F(timeout, "timeout", KDX_FLAG_STRING, "D",
+	  "cancel after D: SIGINT, then SIGTERM and SIGKILL after -grace"),
+	F(grace, "grace", KDX_FLAG_STRING, "D", "time between those signals (default 30s)"),
+	F(tf.json, "json", KDX_FLAG_BOOL, NULL, "one JSON event per line"),
+	{ 0 },
+};
+#undef F
+const kdx_options cmd_terraform_opts = { flags, sizeof(tf_cli_args), NULL };
+
+int cmd_terraform(const kdx_command *cmd, void *opts, kdx_strlist *pos)
 {
-	const kdx_command *cmd = kdx_command_find("terraform");
-	struct tf_args a = { 0 };
-	const char *workspace = NULL, *plugin_dir = NULL, *lock_timeout = NULL;
-	const char *timeout = NULL, *grace = NULL;
-	kdx_strlist pos = { 0 }, vars = { 0 }, var_files = { 0 }, backend = { 0 }, env = { 0 };
-	kdx_flag flags[] = {
-		{ "workspace", KDX_FLAG_STRING, &workspace },
-		{ "var", KDX_FLAG_MULTI, &vars },
-		{ "var-file", KDX_FLAG_MULTI, &var_files },
-		{ "plugin-dir", KDX_FLAG_STRING, &plugin_dir },
-		{ "backend-config", KDX_FLAG_MULTI, &backend },
-		{ "out", KDX_FLAG_STRING, &a.out },
-		{ "plan", KDX_FLAG_STRING, &a.plan },
-		{ "destroy", KDX_FLAG_BOOL, &a.destroy },
-		{ "lock-timeout", KDX_FLAG_STRING, &lock_timeout },
-		{ "timeout", KDX_FLAG_STRING, &timeout },
-		{ "grace", KDX_FLAG_STRING, &grace },
-		{ "detailed-exitcode", KDX_FLAG_BOOL, &a.detailed },
-		{ "json", KDX_FLAG_BOOL, &a.json },
-		{ 0 },
-	};
-	int rc;
-	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc))
+	tf_cli_args *a = opts;
+	kdx_strlist env = { 0 };
+	int rc = KDX_EXIT_ERROR; /* every usage error below is exit 1 */
+	if (check_args(cmd, pos, &a->tf) < 0)
 		goto out;
-	rc = KDX_EXIT_ERROR; /* kdx_parse_args said OK: every usage error below is exit 1 */
-	if (check_args(cmd, &pos, &a) < 0)
-		goto out;
-	if (a.plan && (vars.n || var_files.n)) {
+	if (a->tf.plan && (a->vars.n || a->var_files.n)) {
 		kdx_usage_error(cmd, "-var and -var-file cannot be used with -plan: a saved plan "
 				     "carries its own variables");
 		goto out;
 	}
 
-	struct tf_cli cli = { .json = a.json, .plan = !strcmp(a.sub, "plan") };
+	struct tf_cli cli = { .json = a->tf.json, .plan = !strcmp(a->tf.sub, "plan") };
 	tf_opts o = {
-		.dir = a.dir, .workspace = workspace, .plugin_dir = plugin_dir,
-		.backend_config = backend.items, .nbackend_config = backend.n,
-		.vars = vars.items, .nvars = vars.n,
-		.var_files = var_files.items, .nvar_files = var_files.n,
-		.lock_timeout = lock_timeout, .on_event = on_event, .ctx = &cli,
+		.dir = a->tf.dir, .workspace = a->workspace, .plugin_dir = a->plugin_dir,
+		.backend_config = a->backend.items, .nbackend_config = a->backend.n,
+		.vars = a->vars.items, .nvars = a->vars.n,
+		.var_files = a->var_files.items, .nvar_files = a->var_files.n,
+		.lock_timeout = a->lock_timeout, .on_event = on_event, .ctx = &cli,
 		.cancel = &interrupted,
 	};
-	if (parse_duration_flag(cmd, "timeout", timeout, &o.timeout_ms) < 0 ||
-	    parse_duration_flag(cmd, "grace", grace, &o.grace_ms) < 0)
+	if (parse_duration_flag(cmd, "timeout", a->timeout, &o.timeout_ms) < 0 ||
+	    parse_duration_flag(cmd, "grace", a->grace, &o.grace_ms) < 0)
 		goto out;
 	collect_env(&env);
 	o.env = env.items;
@@ -322,9 +329,9 @@ int cmd_terraform(int argc, char **argv)
 	sigaction(SIGHUP, &sa, &old_hup);
 	sigaction(SIGPIPE, &ign, &old_pipe);
 	strbuf err = STRBUF_INIT;
-	rc = run_sub(&o, &a, &err);
+	rc = run_sub(&o, &a->tf, &err);
 	if (rc < 0)
-		rc = report_error(&err, a.json);
+		rc = report_error(&err, a->tf.json);
 	fflush(stdout); /* while SIGPIPE is still ignored */
 	sigaction(SIGINT, &old_int, NULL);
 	sigaction(SIGTERM, &old_term, NULL);
@@ -332,10 +339,9 @@ int cmd_terraform(int argc, char **argv)
 	sigaction(SIGPIPE, &old_pipe, NULL);
 	strbuf_release(&err);
 out:
-	kdx_strlist_release(&pos);
-	kdx_strlist_release(&vars);
-	kdx_strlist_release(&var_files);
-	kdx_strlist_release(&backend);
+	kdx_strlist_release(&a->vars);
+	kdx_strlist_release(&a->var_files);
+	kdx_strlist_release(&a->backend);
 	kdx_strlist_release(&env);
 	return rc;
 }

@@ -11,11 +11,6 @@
 #include <string.h>
 #include <unistd.h>
 
-static const kdx_command *self(void)
-{
-	return kdx_command_find("unlock");
-}
-
 /* Without -env: the one lock of this runbook in the state directory, if there is just one. */
 static char *find_lock(const char *dir, const char *key, const char *env)
 {
@@ -103,41 +98,40 @@ out:
 	return ret;
 }
 
-int cmd_unlock(int argc, char **argv)
+typedef struct unlock_args {
+	bool force;
+	const char *env, *state_dir;
+} unlock_args;
+
+#define F(field, name, kind, arg, help) KDX_FLAG(unlock_args, field, name, kind, arg, help)
+static const kdx_flag flags[] = {
+	F(env, "env", KDX_FLAG_STRING, "NAME", "the environment of the locked run (needed if it has several)"),
+	F(state_dir, "state-dir", KDX_FLAG_STRING, "DIR", "where the lock lives (default: .kdx next to the runbook)"),
+	F(force, "force", KDX_FLAG_BOOL, NULL, "do not ask, and remove even a lock whose holder looks alive"),
+	{ 0 },
+};
+#undef F
+const kdx_options cmd_unlock_opts = { flags, sizeof(unlock_args), NULL };
+
+int cmd_unlock(const kdx_command *cmd, void *opts, kdx_strlist *pos)
 {
-	bool force = false;
-	const char *env = NULL, *state_dir = NULL;
-	kdx_flag flags[] = {
-		{ "force", KDX_FLAG_BOOL, &force },
-		{ "env", KDX_FLAG_STRING, &env },
-		{ "state-dir", KDX_FLAG_STRING, &state_dir },
-		{ 0 },
-	};
-	kdx_strlist pos = { 0 };
-	int r;
-	if (kdx_parse_args(self(), argc, argv, flags, &pos, &r)) {
-		kdx_strlist_release(&pos);
-		return r;
-	}
-	if (pos.n != 1) {
-		kdx_strlist_release(&pos);
-		return kdx_usage_error(self(), "'unlock' wants one runbook file or lock file");
-	}
-	const char *arg = pos.items[0];
+	unlock_args *a = opts;
+	if (pos->n != 1)
+		return kdx_usage_error(cmd, "'unlock' wants one runbook file or lock file");
+	const char *arg = pos->items[0];
 	size_t n = strlen(arg);
 	int ret = KDX_EXIT_ERROR;
 	if (n > 5 && !strcmp(arg + n - 5, ".lock")) {
-		ret = unlock_path(arg, force);
+		ret = unlock_path(arg, a->force);
 	} else {
-		char *dir = state_dir ? xstrdup(state_dir) : kdx_state_dir_for(arg);
+		char *dir = a->state_dir ? xstrdup(a->state_dir) : kdx_state_dir_for(arg);
 		char *key = kdx_lock_key_for(arg);
-		char *path = find_lock(dir, key, env);
+		char *path = find_lock(dir, key, a->env);
 		if (path)
-			ret = unlock_path(path, force);
+			ret = unlock_path(path, a->force);
 		free(path);
 		free(key);
 		free(dir);
 	}
-	kdx_strlist_release(&pos);
 	return ret;
 }

@@ -42,45 +42,50 @@ static size_t validate_file(const kdx_command *cmd, const kdx_fe_opts *o, const 
 	return n;
 }
 
-int cmd_validate(int argc, char **argv)
+typedef struct validate_args {
+	kdx_fe_opts src;
+	bool json;
+	const char *format, *mode;
+} validate_args;
+
+#define F(field, name, kind, arg, help) KDX_FLAG(validate_args, field, name, kind, arg, help)
+static const kdx_flag flags[] = {
+	F(json, "json", KDX_FLAG_BOOL, NULL, "diagnostics as JSON, one object per line"),
+	F(format, "format", KDX_FLAG_STRING, "F", "text (default), json (= -json) or sarif (SARIF 2.1.0)"),
+	F(mode, "mode", KDX_FLAG_STRING, "M", "graceful or ungraceful: sets the runbook's param mode"),
+	KDX_FLAG_INCLUDE(validate_args, src, kdx_fe_flag_group),
+	{ 0 },
+};
+#undef F
+const kdx_options cmd_validate_opts = { flags, sizeof(validate_args), NULL };
+
+int cmd_validate(const kdx_command *cmd, void *opts, kdx_strlist *pos)
 {
-	const kdx_command *cmd = kdx_command_find("validate");
-	bool json = false;
-	const char *format = NULL, *mode = NULL;
+	validate_args *a = opts;
 	kdx_format fmt;
-	kdx_fe_opts src = { 0 };
-	kdx_strlist pos = { 0 };
-	kdx_flag flags[7] = {
-		{ "json", KDX_FLAG_BOOL, &json }, { "format", KDX_FLAG_STRING, &format },
-		{ "mode", KDX_FLAG_STRING, &mode },
-	};
-	size_t n = 3;
-	kdx_fe_flags(flags, &n, &src);
 	int rc = KDX_EXIT_OK;
-	if (kdx_parse_args(cmd, argc, argv, flags, &pos, &rc) ||
-	    kdx_format_args(cmd, format, json, KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_SARIF,
+	if (kdx_format_args(cmd, a->format, a->json, KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_SARIF,
 			    &fmt, &rc) ||
-	    (rc = kdx_fe_mode(cmd, mode, &src.vars)) != 0)
+	    (rc = kdx_fe_mode(cmd, a->mode, &a->src.vars)) != 0)
 		goto out;
-	json = fmt != KDX_FORMAT_TEXT;
-	if (!pos.n) {
+	a->json = fmt != KDX_FORMAT_TEXT;
+	if (!pos->n) {
 		rc = kdx_usage_error(cmd, "'validate' needs at least one FILE");
 		goto out;
 	}
 	strbuf text = STRBUF_INIT;
 	size_t nerrors = 0;
 	kdx_sarif *sarif = fmt == KDX_FORMAT_SARIF ? kdx_sarif_new("validate") : NULL;
-	for (size_t i = 0; i < pos.n; i++)
-		nerrors += validate_file(cmd, &src, pos.items[i], fmt, sarif, &text);
+	for (size_t i = 0; i < pos->n; i++)
+		nerrors += validate_file(cmd, &a->src, pos->items[i], fmt, sarif, &text);
 	if (sarif)
 		kdx_sarif_finish(sarif, &text);
-	fputs(text.buf, json ? stdout : stderr);
-	if (!json && nerrors)
+	fputs(text.buf, a->json ? stdout : stderr);
+	if (!a->json && nerrors)
 		fprintf(stderr, "%zu error%s\n", nerrors, nerrors == 1 ? "" : "s");
 	rc = nerrors ? KDX_EXIT_ERROR : KDX_EXIT_OK;
 	strbuf_release(&text);
 out:
-	kdx_fe_opts_release(&src);
-	kdx_strlist_release(&pos);
+	kdx_fe_opts_release(&a->src);
 	return rc;
 }

@@ -5,21 +5,20 @@
 
 #include <stdio.h>
 
-int cmd_version(int argc, char **argv)
+typedef struct version_args {
+	bool json;
+} version_args;
+
+static const kdx_flag flags[] = {
+	KDX_FLAG(version_args, json, "json", KDX_FLAG_BOOL, NULL, "print as JSON"),
+	{ 0 },
+};
+const kdx_options cmd_version_opts = { flags, sizeof(version_args), NULL };
+
+int cmd_version(const kdx_command *cmd, void *opts, kdx_strlist *pos)
 {
-	const kdx_command *cmd = kdx_command_find("version");
-	bool json = false;
-	kdx_flag flags[] = { { "json", KDX_FLAG_BOOL, &json }, { 0 } };
-	kdx_strlist pos = { 0 };
-	int rc;
-	bool stop = kdx_parse_args(cmd, argc, argv, flags, &pos, &rc);
-	size_t npos = pos.n;
-	kdx_strlist_release(&pos);
-	if (stop)
-		return rc;
-	if (npos)
-		return kdx_usage_error(cmd, "'version' takes no arguments");
-	if (!json) {
+	version_args *a = opts;
+	if (!a->json) {
 		printf("kdx %s\n", KDX_VERSION);
 		return KDX_EXIT_OK;
 	}

@@ -1,4 +1,5 @@
-/* flags: one parser for every subcommand's flags, so they all behave alike. */
+/* flags: one parser for every subcommand's flags, so they all behave alike, and the help
+ * of those flags printed from the same tables. */
 #include "cli.h"
 #include "../common/xalloc.h"
 
@@ -8,6 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+static const kdx_flag *flags_of(const kdx_command *cmd)
+{
+	return cmd->opts ? cmd->opts->flags : NULL;
+}
 
 void kdx_strlist_push(kdx_strlist *l, const char *s)
 {
@@ -29,15 +35,81 @@ bool kdx_use_color(int fd)
 	return isatty(fd) == 1;
 }
 
+/* Walk a flag table: in the first pass the flags outside titled groups, in the second
+ * those inside them (a titled group is its own section, after the command's flags). */
+typedef struct walk {
+	int (*fn)(void *ctx, const kdx_flag *f, const char *section, int col);
+	void *ctx;
+} walk;
+
+static int walk_flags(const walk *w, const kdx_flag *flags, bool titled, const char *section,
+		      int col)
+{
+	for (const kdx_flag *f = flags; f && (f->name || f->group); f++) {
+		int r = 0;
+		if (f->kind != KDX_FLAG_GROUP) {
+			if (titled == (section != NULL))
+				r = w->fn(w->ctx, f, section, col);
+		} else if (f->group->title && !section) {
+			r = walk_flags(w, f->group->flags, titled, f->group->title, f->group->col);
+		} else {
+			r = walk_flags(w, f->group->flags, titled, section, col);
+		}
+		if (r)
+			return r;
+	}
+	return 0;
+}
+
+static int flag_col(const kdx_command *cmd)
+{
+	return cmd->flag_col ? cmd->flag_col : 20;
+}
+
+int kdx_command_each_flag(const kdx_command *cmd,
+			  int (*fn)(void *ctx, const kdx_flag *f, const char *section, int col),
+			  void *ctx)
+{
+	walk w = { fn, ctx };
+	int r = walk_flags(&w, flags_of(cmd), false, NULL, flag_col(cmd));
+	return r ? r : walk_flags(&w, flags_of(cmd), true, NULL, flag_col(cmd));
+}
+
+typedef struct print_ctx {
+	FILE *fp;
+	const char *section;
+} print_ctx;
+
+/* "  -name ARG" padded to col (at least two spaces), then the help, its continuation
+ * lines indented to col. */
+static int print_flag(void *ctx, const kdx_flag *f, const char *section, int col)
+{
+	print_ctx *p = ctx;
+	if (section && section != p->section)
+		fprintf(p->fp, "\n%s:\n", section);
+	p->section = section;
+	int n = fprintf(p->fp, "  -%s%s%s", f->name, f->arg ? " " : "", f->arg ? f->arg : "");
+	fprintf(p->fp, "%*s", n + 2 > col ? 2 : col - n, "");
+	for (const char *h = f->help;;) {
+		const char *nl = strchr(h, '\n');
+		fprintf(p->fp, "%.*s\n", nl ? (int)(nl - h) : (int)strlen(h), h);
+		if (!nl)
+			break;
+		h = nl + 1;
+		fprintf(p->fp, "%*s", col, "");
+	}
+	return 0;
+}
+
 void kdx_command_usage(const kdx_command *cmd, FILE *fp)
 {
+	print_ctx p = { fp, NULL };
+	walk w = { print_flag, &p };
 	fputs(cmd->usage, fp);
-	if (cmd->needs & KDX_NEED_COMPILE)
-		fputs("\nWhat is compiled (every command that reads a runbook):\n"
-		      "  -var NAME=VALUE   set a param (repeatable; VALUE in kdx syntax or a bare string)\n"
-		      "  -var-file FILE    read params from FILE (name = value lines)\n"
-		      "  -I DIR            search DIR for imported modules first (then KDX_PATH, the stdlib)\n",
-		      fp);
+	walk_flags(&w, flags_of(cmd), false, NULL, flag_col(cmd));
+	if (cmd->notes)
+		fputs(cmd->notes, fp);
+	walk_flags(&w, flags_of(cmd), true, NULL, flag_col(cmd));
 }
 
 int kdx_usage_error(const kdx_command *cmd, const char *fmt, ...)
@@ -57,22 +129,40 @@ int kdx_usage_error(const kdx_command *cmd, const char *fmt, ...)
 	return KDX_EXIT_ERROR;
 }
 
-static const kdx_flag *find_flag(const kdx_flag *flags, const char *name, size_t len)
+/* The flag named name[0..len) in flags or a group they include; *base (the offset of the
+ * options of flags) becomes the offset of the found flag's group's options. */
+static const kdx_flag *find_flag(const kdx_flag *flags, const char *name, size_t len,
+				 size_t *base)
 {
-	for (const kdx_flag *f = flags; f && f->name; f++)
-		if (strlen(f->name) == len && !strncmp(f->name, name, len))
+	for (const kdx_flag *f = flags; f && (f->name || f->group); f++) {
+		if (f->kind == KDX_FLAG_GROUP) {
+			size_t b = *base + f->off;
+			const kdx_flag *g = find_flag(f->group->flags, name, len, &b);
+			if (g) {
+				*base = b;
+				return g;
+			}
+		} else if (strlen(f->name) == len && !strncmp(f->name, name, len)) {
 			return f;
+		}
+	}
 	return NULL;
 }
 
-static int set_value(const kdx_command *cmd, const kdx_flag *f, const char *val)
+const kdx_flag *kdx_command_flag(const kdx_command *cmd, const char *name)
+{
+	size_t base = 0;
+	return find_flag(flags_of(cmd), name, strlen(name), &base);
+}
+
+static int set_value(const kdx_command *cmd, const kdx_flag *f, void *dest, const char *val)
 {
 	switch (f->kind) {
 	case KDX_FLAG_STRING:
-		*(const char **)f->dest = val;
+		*(const char **)dest = val;
 		return 0;
 	case KDX_FLAG_MULTI:
-		kdx_strlist_push(f->dest, val);
+		kdx_strlist_push(dest, val);
 		return 0;
 	case KDX_FLAG_INT: {
 		char *end;
@@ -82,31 +172,33 @@ static int set_value(const kdx_command *cmd, const kdx_flag *f, const char *val)
 			kdx_usage_error(cmd, "flag -%s wants a whole number, not '%s'", f->name, val);
 			return -1;
 		}
-		*(long *)f->dest = n;
+		*(long *)dest = n;
 		return 0;
 	}
 	case KDX_FLAG_BOOL:
 		if (!strcmp(val, "true") || !strcmp(val, "1")) {
-			*(bool *)f->dest = true;
+			*(bool *)dest = true;
 		} else if (!strcmp(val, "false") || !strcmp(val, "0")) {
-			*(bool *)f->dest = false;
+			*(bool *)dest = false;
 		} else {
 			kdx_usage_error(cmd, "flag -%s wants true or false, not '%s'", f->name, val);
 			return -1;
 		}
 		return 0;
+	case KDX_FLAG_GROUP:
+		break;
 	}
 	return -1;
 }
 
-int kdx_parse_flags(const kdx_command *cmd, int argc, char **argv, const kdx_flag *flags,
-		    kdx_strlist *pos)
+int kdx_parse_flags(const kdx_command *cmd, int argc, char **argv, void *opts, kdx_strlist *pos)
 {
 	bool only_pos = false;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i];
 		if (only_pos || a[0] != '-' || !a[1]) {
 			kdx_strlist_push(pos, a);
+			only_pos = only_pos || cmd->stop_at_arg;
 			continue;
 		}
 		if (!strcmp(a, "--")) {
@@ -120,33 +212,62 @@ int kdx_parse_flags(const kdx_command *cmd, int argc, char **argv, const kdx_fla
 			kdx_command_usage(cmd, stdout);
 			return 1;
 		}
-		const kdx_flag *f = find_flag(flags, name, len);
+		size_t base = 0;
+		const kdx_flag *f = find_flag(flags_of(cmd), name, len, &base);
 		if (!f) {
 			kdx_usage_error(cmd, "unknown flag '-%.*s' for 'kdx %s'", (int)len, name,
 					cmd->name);
 			return -1;
 		}
+		void *dest = (char *)opts + base + f->off;
 		if (eq) {
-			if (set_value(cmd, f, eq + 1) < 0)
+			if (set_value(cmd, f, dest, eq + 1) < 0)
 				return -1;
 		} else if (f->kind == KDX_FLAG_BOOL) {
-			*(bool *)f->dest = true;
+			*(bool *)dest = true;
 		} else {
 			if (i + 1 >= argc) {
 				kdx_usage_error(cmd, "flag -%s needs a value", f->name);
 				return -1;
 			}
-			if (set_value(cmd, f, argv[++i]) < 0)
+			if (set_value(cmd, f, dest, argv[++i]) < 0)
 				return -1;
 		}
 	}
 	return 0;
 }
 
-bool kdx_parse_args(const kdx_command *cmd, int argc, char **argv, const kdx_flag *flags,
-		    kdx_strlist *pos, int *exit_code)
+/* Release every repeatable flag's list in flags (groups at their offsets) of opts at base. */
+static void release_lists(const kdx_flag *flags, char *base)
 {
-	int r = kdx_parse_flags(cmd, argc, argv, flags, pos);
-	*exit_code = r < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
-	return r != 0;
+	for (const kdx_flag *f = flags; f && (f->name || f->group); f++) {
+		if (f->kind == KDX_FLAG_GROUP)
+			release_lists(f->group->flags, base + f->off);
+		else if (f->kind == KDX_FLAG_MULTI)
+			kdx_strlist_release((kdx_strlist *)(base + f->off));
+	}
+}
+
+int kdx_command_run(const kdx_command *cmd, int argc, char **argv)
+{
+	size_t size = cmd->opts && cmd->opts->size ? cmd->opts->size : 1;
+	char *opts = xcalloc(1, size);
+	if (cmd->opts && cmd->opts->init)
+		memcpy(opts, cmd->opts->init, size);
+	kdx_strlist pos = { 0 };
+	int r = 0;
+	if (cmd->no_flags)
+		for (int i = 1; i < argc; i++)
+			kdx_strlist_push(&pos, argv[i]);
+	else
+		r = kdx_parse_flags(cmd, argc, argv, opts, &pos);
+	int rc = r < 0 ? KDX_EXIT_ERROR : KDX_EXIT_OK;
+	if (r == 0 && cmd->no_args && pos.n)
+		rc = kdx_usage_error(cmd, "'%s' takes no arguments", cmd->name);
+	else if (r == 0)
+		rc = cmd->run(cmd, opts, &pos);
+	release_lists(flags_of(cmd), opts);
+	free(opts);
+	kdx_strlist_release(&pos);
+	return rc;
 }

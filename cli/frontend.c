@@ -7,12 +7,20 @@
 #include <string.h>
 #include <unistd.h>
 
-void kdx_fe_flags(kdx_flag *f, size_t *i, kdx_fe_opts *o)
-{
-	f[(*i)++] = (kdx_flag){ "var", KDX_FLAG_MULTI, &o->vars };
-	f[(*i)++] = (kdx_flag){ "var-file", KDX_FLAG_MULTI, &o->var_files };
-	f[(*i)++] = (kdx_flag){ "I", KDX_FLAG_MULTI, &o->incs };
-}
+static const kdx_flag fe_flags[] = {
+	KDX_FLAG(kdx_fe_opts, vars, "var", KDX_FLAG_MULTI, "NAME=VALUE",
+		 "set a param (repeatable; VALUE in kdx syntax or a bare string)"),
+	KDX_FLAG(kdx_fe_opts, var_files, "var-file", KDX_FLAG_MULTI, "FILE",
+		 "read params from FILE (name = value lines)"),
+	KDX_FLAG(kdx_fe_opts, incs, "I", KDX_FLAG_MULTI, "DIR",
+		 "search DIR for imported modules first (then KDX_PATH, the stdlib)"),
+	{ 0 },
+};
+
+const kdx_flag_group kdx_fe_flag_group = {
+	.title = "What is compiled (every command that reads a runbook)", .col = 20,
+	.flags = fe_flags,
+};
 
 int kdx_fe_mode(const kdx_command *cmd, const char *mode, kdx_strlist *vars)
 {

@@ -34,9 +34,9 @@ typedef struct kdx_fe {
 	kdx_aws_checker aws;        /* the models loaded to check them */
 } kdx_fe;
 
-/* Add -var, -var-file and -I to a flag table at *i (the same three flags, with the same
- * help, for every command that compiles). */
-void kdx_fe_flags(kdx_flag *f, size_t *i, kdx_fe_opts *o);
+/* -var, -var-file and -I over a kdx_fe_opts (the same three flags, with the same help, for
+ * every command that compiles: KDX_FLAG_INCLUDE(T, its kdx_fe_opts, kdx_fe_flag_group)). */
+extern const kdx_flag_group kdx_fe_flag_group;
 void kdx_fe_opts_release(kdx_fe_opts *o);
 /* -mode graceful|ungraceful (check, validate, graph, export, plan, apply, simulate): the same
  * as -var mode=M, pushed onto vars, so the plan file, the journal's vars and resume carry it

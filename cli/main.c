@@ -30,5 +30,5 @@ int main(int argc, char **argv)
 	if ((c->needs & KDX_NEED_SIGNALS) && kdx_interrupt_install() < 0)
 		fprintf(stderr, "kdx: warning: cannot start the signal thread: a signal will stop "
 				"kdx at once, without stopping Terraform first\n");
-	return c->run(argc - 1, argv + 1);
+	return kdx_command_run(c, argc - 1, argv + 1);
 }

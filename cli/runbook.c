@@ -21,15 +21,23 @@ void kdx_rb_error(const char *msg)
 	} while (p && *p);
 }
 
-void kdx_rb_flags(kdx_flag *f, size_t *i, kdx_rb_opts *o)
-{
-	kdx_fe_flags(f, i, &o->src);
-	f[(*i)++] = (kdx_flag){ "endpoint-url", KDX_FLAG_STRING, &o->endpoint_url };
-	f[(*i)++] = (kdx_flag){ "allow-exec", KDX_FLAG_BOOL, &o->allow_exec };
-	f[(*i)++] = (kdx_flag){ "state", KDX_FLAG_STRING, &o->state_url };
-	f[(*i)++] = (kdx_flag){ "lease", KDX_FLAG_STRING, &o->lease };
-	f[(*i)++] = (kdx_flag){ "lock-timeout", KDX_FLAG_STRING, &o->lock_timeout };
-}
+static const kdx_flag rb_flags[] = {
+	KDX_FLAG(kdx_rb_opts, state_url, "state", KDX_FLAG_STRING, "URL",
+		 "the run store: file://DIR, s3://BUCKET/PREFIX?region=R,\n"
+		 "dynamodb://TABLE?region=R (default: $KDX_STATE, then the\n"
+		 "runbook's state block, then .kdx)"),
+	KDX_FLAG(kdx_rb_opts, lease, "lease", KDX_FLAG_STRING, "D",
+		 "a shared store's lock lease (default 30s), renewed by a heartbeat"),
+	KDX_FLAG(kdx_rb_opts, lock_timeout, "lock-timeout", KDX_FLAG_STRING, "D",
+		 "wait up to D for a lock another run holds (the runbook's or\n"
+		 "a resource's; any store) instead of failing at once"),
+	KDX_FLAG(kdx_rb_opts, endpoint_url, "endpoint-url", KDX_FLAG_STRING, "URL",
+		 "send every AWS request to URL (an emulator)"),
+	KDX_FLAG_INCLUDE(kdx_rb_opts, src, kdx_fe_flag_group),
+	{ 0 },
+};
+
+const kdx_flag_group kdx_rb_flag_group = { .flags = rb_flags };
 
 /* The command-line side of the gate on core.exec and Terraform: a plan that starts local
  * commands runs only with -allow-exec (the runbook side, allow_exec, was checked by the

@@ -42,8 +42,10 @@ typedef struct kdx_rb {
  * asks for, load credentials, start the backend. Prints what went wrong; returns 0 or -1. */
 int kdx_rb_load(kdx_rb *r, const char *path, const kdx_rb_opts *o, unsigned needs);
 void kdx_rb_release(kdx_rb *r);
-/* The flags every run command takes, added to a kdx_flag table at *i. */
-void kdx_rb_flags(kdx_flag *f, size_t *i, kdx_rb_opts *o);
+/* The flags every run command takes, over a kdx_rb_opts: -state, -lease, -lock-timeout,
+ * -endpoint-url and kdx_fe_flag_group (-allow-exec, whose meaning differs between plan and
+ * apply, and -state-dir are each command's own). */
+extern const kdx_flag_group kdx_rb_flag_group;
 void kdx_rb_opts_release(kdx_rb_opts *o);
 /* The run_start meta / plan file header: {"runbook", "vars", "var_files", "includes",
  * "sources": {path: sha256}} -- what another process needs to rebuild the same plan. */
@@ -75,7 +77,7 @@ void kdx_rb_meta_free(void *holder);
 /* Hash every source file again; "" when all match, else which one changed (into why). */
 int kdx_rb_sources_changed(const char *meta, strbuf *why);
 /* kdx resume (rollback false) and kdx rollback (true): cmd_resume.c. */
-int kdx_recover_main(int argc, char **argv, bool rollback);
+int kdx_recover_main(const kdx_command *cmd, void *opts, kdx_strlist *pos, bool rollback);
 /* The exit code of a run (`kdx help exit-codes`): 0 ok (or, for a rollback, rolled_back),
  * 4 when changes stay in place or in doubt, 1 otherwise. */
 int kdx_exit_for_run(const kdx_run_result *res, bool rollback);

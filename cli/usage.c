@@ -1,9 +1,9 @@
-/* usage: parse a command's usage text (see usage.h). The text is written for people, so
- * the reader is lenient: a line it does not recognise is prose. */
+/* usage: a command's help read back as data (see usage.h): prose from its usage text,
+ * flags from its flag table. */
 #include "usage.h"
 #include "../common/xalloc.h"
 
-#include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,70 +15,21 @@ static size_t indent(const char *l)
 	return n;
 }
 
-/* "  -name ARG   help" -> name, arg, the column where help starts (0 if none). */
-static bool flag_line(const char *l, size_t len, kdx_usage_flag *f, size_t *help_col)
+/* The prose of a usage text: the Usage: lines up to the first blank line, then paragraphs. */
+static void read_text(kdx_usage *u, const char *text, bool *in_synopsis)
 {
-	size_t i = indent(l);
-	if (i < 1 || i > 4 || l[i] != '-' || !isalpha((unsigned char)l[i + 1]))
-		return false;
-	size_t s = ++i;
-	while (i < len && (isalnum((unsigned char)l[i]) || l[i] == '-'))
-		i++;
-	if (i - s >= sizeof(f->name))
-		return false;
-	memcpy(f->name, l + s, i - s);
-	f->name[i - s] = 0;
-	f->arg[0] = 0;
-	if (i < len && (l[i] == '=' || (l[i] == ' ' && i + 1 < len && l[i + 1] != ' '))) {
-		size_t a = ++i;
-		while (i < len && l[i] != ' ')
-			i++;
-		if (i - a < sizeof(f->arg)) {
-			memcpy(f->arg, l + a, i - a);
-			f->arg[i - a] = 0;
-		}
-	}
-	while (i < len && l[i] == ' ')
-		i++;
-	*help_col = i < len ? i : 0;
-	return true;
-}
-
-void kdx_usage_read(const kdx_command *cmd, kdx_usage *u)
-{
-	memset(u, 0, sizeof(*u));
-	strbuf_init(&u->synopsis);
-	strbuf_init(&u->description);
-	size_t alloc = 0, help_col = 0;
-	bool in_synopsis = true, blank = false;
-	for (const char *l = cmd->usage; *l;) {
+	bool blank = false;
+	for (const char *l = text; l && *l;) {
 		const char *nl = strchr(l, '\n');
 		size_t len = nl ? (size_t)(nl - l) : strlen(l);
-		kdx_usage_flag f;
-		size_t col;
 		if (len == 0) {
-			in_synopsis = false;
+			*in_synopsis = false;
 			blank = true;
-			help_col = 0;
-		} else if (in_synopsis) {
+		} else if (*in_synopsis) {
 			size_t skip = !strncmp(l, "Usage: ", 7) ? 7 : indent(l);
 			strbuf_add(&u->synopsis, l + skip, len - skip);
 			strbuf_addch(&u->synopsis, '\n');
-		} else if (flag_line(l, len, &f, &col)) {
-			XGROW(u->flags, u->nflags + 1, alloc);
-			kdx_usage_flag *nf = &u->flags[u->nflags++];
-			*nf = f;
-			strbuf_init(&nf->help);
-			if (col)
-				strbuf_add(&nf->help, l + col, len - col);
-			help_col = col ? col : 8;
-		} else if (help_col && u->nflags && indent(l) >= help_col - 2) {
-			kdx_usage_flag *lf = &u->flags[u->nflags - 1];
-			if (lf->help.len)
-				strbuf_addch(&lf->help, ' ');
-			strbuf_add(&lf->help, l + indent(l), len - indent(l));
 		} else {
-			help_col = 0;
 			if (blank && u->description.len)
 				strbuf_addch(&u->description, '\n');
 			strbuf_add(&u->description, l + indent(l), len - indent(l));
@@ -88,6 +39,39 @@ void kdx_usage_read(const kdx_command *cmd, kdx_usage *u)
 			blank = false;
 		l += len + (nl != NULL);
 	}
+}
+
+typedef struct read_ctx {
+	kdx_usage *u;
+	size_t alloc;
+} read_ctx;
+
+/* A flag from the table; its help's lines joined with spaces. */
+static int add_flag(void *ctx, const kdx_flag *f, const char *section, int col)
+{
+	read_ctx *rc = ctx;
+	kdx_usage *u = rc->u;
+	XGROW(u->flags, u->nflags + 1, rc->alloc);
+	kdx_usage_flag *nf = &u->flags[u->nflags++];
+	memset(nf, 0, sizeof(*nf));
+	snprintf(nf->name, sizeof(nf->name), "%s", f->name);
+	snprintf(nf->arg, sizeof(nf->arg), "%s", f->arg ? f->arg : "");
+	strbuf_init(&nf->help);
+	for (const char *h = f->help; *h; h++)
+		strbuf_addch(&nf->help, *h == '\n' ? ' ' : *h);
+	return 0;
+}
+
+void kdx_usage_read(const kdx_command *cmd, kdx_usage *u)
+{
+	memset(u, 0, sizeof(*u));
+	strbuf_init(&u->synopsis);
+	strbuf_init(&u->description);
+	bool in_synopsis = true;
+	read_text(u, cmd->usage, &in_synopsis);
+	read_text(u, cmd->notes, &in_synopsis);
+	read_ctx rc = { u, 0 };
+	kdx_command_each_flag(cmd, add_flag, &rc);
 }
 
 void kdx_usage_release(kdx_usage *u)

@@ -1,6 +1,6 @@
-/* usage: what a command's usage text in the command table says, read back as data -- its
- * synopsis, description and flags -- so the man pages and the shell completions are made
- * from the same table as `kdx help` and cannot drift from it. */
+/* usage: a command's help as data -- the synopsis and description of its usage text, and
+ * its flags from its flag table (cli/cli.h) -- so the man pages and the shell completions
+ * are made from the same table as `kdx help` and the parser, and cannot drift from them. */
 #ifndef KDX_USAGE_H
 #define KDX_USAGE_H
 #include <stddef.h>
@@ -21,8 +21,8 @@ typedef struct kdx_usage {
 	size_t nflags;
 } kdx_usage;
 
-/* Read cmd->usage. Flag lines are "  -name [ARG]  description" (two spaces or more before
- * the description); more deeply indented lines after one continue it. */
+/* Read cmd: the synopsis (the Usage: lines) and the prose of cmd->usage and cmd->notes,
+ * and every flag of cmd->flags in help order. */
 void kdx_usage_read(const kdx_command *cmd, kdx_usage *u);
 void kdx_usage_release(kdx_usage *u);
 /* The flag named name, or NULL. */

@@ -1,4 +1,4 @@
-/* Unit tests for cli/'s output for other tools: the usage text read back as data (man
+/* Unit tests for cli/'s output for other tools: a command's help read back as data (man
  * pages, completions), the JUnit writer's escaping and counts, and the Markdown plan's
  * code spans and fences. */
 #include <setjmp.h>
@@ -13,25 +13,43 @@
 #include "cli/plan_md.h"
 #include "cli/usage.h"
 
-static int run_nothing(int argc, char **argv)
+static int run_nothing(const kdx_command *cmd, void *opts, kdx_strlist *pos)
 {
-	(void)argc;
-	(void)argv;
+	(void)cmd;
+	(void)opts;
+	(void)pos;
 	return 0;
 }
+
+typedef struct demo_opts {
+	bool json;
+	const char *format, *env;
+	kdx_strlist vars;
+} demo_opts;
+
+static const kdx_flag demo_shared[] = {
+	KDX_FLAG(demo_opts, vars, "var", KDX_FLAG_MULTI, "NAME=VALUE", "set a param"),
+	{ 0 },
+};
+static const kdx_flag_group demo_group = { .title = "Shared", .col = 20, .flags = demo_shared };
+
+static const kdx_flag demo_flags[] = {
+	KDX_FLAG(demo_opts, json, "json", KDX_FLAG_BOOL, NULL, "as JSON"),
+	KDX_FLAG(demo_opts, format, "format", KDX_FLAG_STRING, "F", "text (default) or\njson"),
+	KDX_FLAG_INCLUDE(demo_opts, vars, demo_group),
+	KDX_FLAG(demo_opts, env, "env", KDX_FLAG_STRING, "NAME", "the environment"),
+	{ 0 },
+};
 
 static const kdx_command cmd = {
 	.name = "demo", .summary = "A demo",
 	.usage = "Usage: kdx demo [-json | -format text|json|sarif] FILE\n"
 		 "                [-var NAME=VALUE]...\n\n"
 		 "  Does a demo. It has two lines\n"
-		 "  of prose.\n\n"
-		 "  -json             as JSON\n"
-		 "  -format F         text (default) or\n"
-		 "                    json\n"
-		 "  -var NAME=VALUE   set a param\n"
-		 "  -env=NAME         the environment\n"
-		 "  .dot at the start of a prose line\n",
+		 "  of prose.\n\n",
+	.opts = &(const kdx_options){ demo_flags, sizeof(demo_opts), NULL },
+	.flag_col = 20,
+	.notes = "\n  .dot at the start of a prose line\n",
 	.run = run_nothing,
 };
 
@@ -42,15 +60,17 @@ static void test_usage_read(void **state)
 	kdx_usage_read(&cmd, &u);
 	assert_string_equal(u.synopsis.buf, "kdx demo [-json | -format text|json|sarif] FILE\n"
 					    "[-var NAME=VALUE]...\n");
+	/* the table's flags, the titled group's last */
 	assert_int_equal(u.nflags, 4);
 	assert_string_equal(u.flags[0].name, "json");
 	assert_string_equal(u.flags[0].arg, "");
 	assert_string_equal(u.flags[1].name, "format");
 	assert_string_equal(u.flags[1].arg, "F");
 	assert_string_equal(u.flags[1].help.buf, "text (default) or json");
-	assert_string_equal(u.flags[2].arg, "NAME=VALUE");
-	assert_string_equal(u.flags[3].name, "env");
-	assert_string_equal(u.flags[3].arg, "NAME");
+	assert_string_equal(u.flags[2].name, "env");
+	assert_string_equal(u.flags[2].arg, "NAME");
+	assert_string_equal(u.flags[3].name, "var");
+	assert_string_equal(u.flags[3].arg, "NAME=VALUE");
 	assert_non_null(strstr(u.description.buf, "Does a demo."));
 	assert_non_null(strstr(u.description.buf, ".dot at the start"));
 	strbuf ch = STRBUF_INIT;
