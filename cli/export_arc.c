@@ -32,12 +32,9 @@ static const kdx_value *global(const kdx_compilation *c, const char *name)
 	return NULL;
 }
 
-static const kdx_value *arg(const kdx_bound_call *bc, const char *name)
+static const kdx_value *arg(const ctx *x, const kdx_plan_call *bc, const char *name)
 {
-	for (size_t i = 0; i < bc->nargs; i++)
-		if (!strcmp(bc->params[i], name))
-			return bc->args[i];
-	return NULL;
+	return kdx_plan_call_arg(x->p, bc, name);
 }
 
 static const char *attr(const kdx_value *res, const char *name)
@@ -136,23 +133,23 @@ static kdx_json *block(const kdx_step *s, const char *type, const char *cfg_key,
 	return j;
 }
 
-static int64_t percent_of(const kdx_bound_call *bc)
+static int64_t percent_of(const ctx *x, const kdx_plan_call *bc)
 {
-	const kdx_value *pc = arg(bc, "percent");
+	const kdx_value *pc = arg(x, bc, "percent");
 	return pc && pc->kind == KDX_V_PERCENT ? (int64_t)llround(pc->u.num) : 100;
 }
 
-static kdx_json *map_asg(const ctx *x, const kdx_step *s, const kdx_bound_call *bc)
+static kdx_json *map_asg(const ctx *x, const kdx_step *s, const kdx_plan_call *bc)
 {
 	const char *arns[2];
 	const kdx_value *v[2];
-	const kdx_value *cnt = arg(bc, "count");
+	const kdx_value *cnt = arg(x, bc, "count");
 	if (cnt && cnt->kind == KDX_V_NUMBER && cnt->u.num >= 0) {
 		unmapped(x, s, "an absolute count: ARC's EC2 Auto Scaling block scales to a "
 			 "percentage of the other region's capacity");
 		return NULL;
 	}
-	if (!pair(x, arg(bc, "group"), "arn", arns, v)) {
+	if (!pair(x, arg(x, bc, "group"), "arn", arns, v)) {
 		unmapped(x, s, "ARC names Auto Scaling groups by ARN, which holds an id only AWS "
 			 "knows: give the group resource an `arn` in %s and %s", x->primary,
 			 x->target);
@@ -162,15 +159,15 @@ static kdx_json *map_asg(const ctx *x, const kdx_step *s, const kdx_bound_call *
 	kdx_json *asgs = kdx_json_set_array(cfg, "asgs");
 	for (int k = 0; k < 2; k++)
 		kdx_json_set_str(push_object(asgs), "arn", arns[k]);
-	kdx_json_set_int(cfg, "targetPercent", percent_of(bc));
+	kdx_json_set_int(cfg, "targetPercent", percent_of(x, bc));
 	return j;
 }
 
-static kdx_json *map_ecs(const ctx *x, const kdx_step *s, const kdx_bound_call *bc)
+static kdx_json *map_ecs(const ctx *x, const kdx_step *s, const kdx_plan_call *bc)
 {
 	const char *clusters[2], *names[2];
 	const kdx_value *v[2];
-	const kdx_value *cnt = arg(bc, "count");
+	const kdx_value *cnt = arg(x, bc, "count");
 	if (cnt && cnt->kind == KDX_V_NUMBER && cnt->u.num >= 0) {
 		unmapped(x, s, "an absolute count: ARC's ECS block scales to a percentage of the "
 			 "other region's tasks");
@@ -181,7 +178,7 @@ static kdx_json *map_ecs(const ctx *x, const kdx_step *s, const kdx_bound_call *
 			 "runbook a param account_id)");
 		return NULL;
 	}
-	if (!pair(x, arg(bc, "s"), "cluster", clusters, v) || !pair(x, arg(bc, "s"), "name", names, v)) {
+	if (!pair(x, arg(x, bc, "s"), "cluster", clusters, v) || !pair(x, arg(x, bc, "s"), "name", names, v)) {
 		unmapped(x, s, "the service needs an instance in %s and in %s", x->primary, x->target);
 		return NULL;
 	}
@@ -199,15 +196,15 @@ static kdx_json *map_ecs(const ctx *x, const kdx_step *s, const kdx_bound_call *
 		kdx_json_set_str(e, "serviceArn", a.buf);
 		strbuf_release(&a);
 	}
-	kdx_json_set_int(cfg, "targetPercent", percent_of(bc));
+	kdx_json_set_int(cfg, "targetPercent", percent_of(x, bc));
 	return j;
 }
 
-static kdx_json *map_eks(const ctx *x, const kdx_step *s, const kdx_bound_call *bc)
+static kdx_json *map_eks(const ctx *x, const kdx_step *s, const kdx_plan_call *bc)
 {
 	const char *clusters[2], *names[2], *ns[2];
 	const kdx_value *v[2];
-	const kdx_value *cnt = arg(bc, "count");
+	const kdx_value *cnt = arg(x, bc, "count");
 	if (cnt && cnt->kind == KDX_V_NUMBER && cnt->u.num >= 0) {
 		unmapped(x, s, "an absolute count: ARC's EKS block scales to a percentage of the "
 			 "other region's replicas");
@@ -218,7 +215,7 @@ static kdx_json *map_eks(const ctx *x, const kdx_step *s, const kdx_bound_call *
 			 "runbook a param account_id)");
 		return NULL;
 	}
-	const kdx_value *d = arg(bc, "d");
+	const kdx_value *d = arg(x, bc, "d");
 	if (!pair(x, d, "cluster", clusters, v) || !pair(x, d, "name", names, v) ||
 	    !pair(x, d, "namespace", ns, v)) {
 		unmapped(x, s, "the deployment needs an instance in %s and in %s", x->primary,
@@ -242,16 +239,16 @@ static kdx_json *map_eks(const ctx *x, const kdx_step *s, const kdx_bound_call *
 		kdx_json_set_str(r, "namespace", ns[k]);
 		kdx_json_set_str(r, "name", names[k]);
 	}
-	kdx_json_set_int(cfg, "targetPercent", percent_of(bc));
+	kdx_json_set_int(cfg, "targetPercent", percent_of(x, bc));
 	return j;
 }
 
 /* Aurora's and DocumentDB's global-database blocks: the same fields under their own names. */
-static kdx_json *map_globaldb(const ctx *x, const kdx_step *s, const kdx_bound_call *bc,
+static kdx_json *map_globaldb(const ctx *x, const kdx_step *s, const kdx_plan_call *bc,
 			      const char *type, const char *key, const char *behavior)
 {
-	const kdx_value *db = arg(bc, "db");
-	const kdx_value *to = arg(bc, "to");
+	const kdx_value *db = arg(x, bc, "db");
+	const kdx_value *to = arg(x, bc, "to");
 	const kdx_value *arns = kdx_value_get(db, "arns");
 	const char *a0 = kdx_value_str(kdx_value_get(arns, x->primary));
 	const char *a1 = kdx_value_str(kdx_value_get(arns, x->target));
@@ -278,12 +275,12 @@ static kdx_json *map_globaldb(const ctx *x, const kdx_step *s, const kdx_bound_c
 	return j;
 }
 
-static kdx_json *map_routing(const ctx *x, const kdx_step *s, const kdx_bound_call *bc,
+static kdx_json *map_routing(const ctx *x, const kdx_step *s, const kdx_plan_call *bc,
 			     bool pair_states)
 {
-	const char *on = pair_states ? attr(arg(bc, "on"), "arn") : attr(arg(bc, "rc"), "arn");
-	const char *off = pair_states ? attr(arg(bc, "off"), "arn") : NULL;
-	const kdx_value *flag = pair_states ? NULL : arg(bc, "on");
+	const char *on = pair_states ? attr(arg(x, bc, "on"), "arn") : attr(arg(x, bc, "rc"), "arn");
+	const char *off = pair_states ? attr(arg(x, bc, "off"), "arn") : NULL;
+	const kdx_value *flag = pair_states ? NULL : arg(x, bc, "on");
 	if (!on || (pair_states && !off) || (!pair_states && (!flag || flag->kind != KDX_V_BOOL))) {
 		unmapped(x, s, "its routing controls or states are known only at run time");
 		return NULL;
@@ -303,9 +300,9 @@ static kdx_json *map_routing(const ctx *x, const kdx_step *s, const kdx_bound_ca
 	return j;
 }
 
-static kdx_json *map_lambda(const ctx *x, const kdx_step *s, const kdx_bound_call *bc)
+static kdx_json *map_lambda(const ctx *x, const kdx_step *s, const kdx_plan_call *bc)
 {
-	const kdx_value *fn = arg(bc, "fn");
+	const kdx_value *fn = arg(x, bc, "fn");
 	const char *name = attr(fn, "name");
 	const char *region = kdx_value_text(kdx_value_get(fn, "region"));
 	if (!name || (!x->account && strncmp(name, "arn:", 4))) {
@@ -341,10 +338,10 @@ static char *rds_instance_arn(const ctx *x, const kdx_value *inst, const char **
 }
 
 /* RdsPromoteReadReplica: the replica in the region the plan activates becomes the writer. */
-static kdx_json *map_rds_promote(const ctx *x, const kdx_step *s, const kdx_bound_call *bc)
+static kdx_json *map_rds_promote(const ctx *x, const kdx_step *s, const kdx_plan_call *bc)
 {
 	const char *region;
-	char *arn = rds_instance_arn(x, arg(bc, "replica"), &region);
+	char *arn = rds_instance_arn(x, arg(x, bc, "replica"), &region);
 	if (!arn) {
 		unmapped(x, s, "ARC names the replica by ARN: give the instance its region and "
 			 "pass -account ID (or give the runbook a param account_id)");
@@ -364,13 +361,13 @@ static kdx_json *map_rds_promote(const ctx *x, const kdx_step *s, const kdx_boun
 
 /* RdsCreateCrossRegionReplica: the source instance and the replica, by region. The source is
  * given by ARN (as CreateDBInstanceReadReplica takes it); the replica's ARN is built. */
-static kdx_json *map_rds_replica(const ctx *x, const kdx_step *s, const kdx_bound_call *bc)
+static kdx_json *map_rds_replica(const ctx *x, const kdx_step *s, const kdx_plan_call *bc)
 {
-	const char *src = kdx_value_str(arg(bc, "source_arn"));
-	const kdx_value *sr = arg(bc, "source_region");
+	const char *src = kdx_value_str(arg(x, bc, "source_arn"));
+	const kdx_value *sr = arg(x, bc, "source_region");
 	const char *src_region = sr ? kdx_value_text(sr) : NULL;
 	const char *region;
-	char *arn = rds_instance_arn(x, arg(bc, "replica"), &region);
+	char *arn = rds_instance_arn(x, arg(x, bc, "replica"), &region);
 	if (!arn || !src || strncmp(src, "arn:", 4) || !src_region) {
 		unmapped(x, s, "ARC names both instances by ARN and region: give the source's ARN "
 			 "and source_region, the replica its region, and pass -account ID");
@@ -393,9 +390,9 @@ static kdx_json *map_rds_replica(const ctx *x, const kdx_step *s, const kdx_boun
 }
 
 /* LambdaEventSourceMapping: enable or disable one mapping, named by ARN. */
-static kdx_json *map_esm(const ctx *x, const kdx_step *s, const kdx_bound_call *bc)
+static kdx_json *map_esm(const ctx *x, const kdx_step *s, const kdx_plan_call *bc)
 {
-	const kdx_value *m = arg(bc, "m"), *on = arg(bc, "enabled");
+	const kdx_value *m = arg(x, bc, "m"), *on = arg(x, bc, "enabled");
 	const char *uuid = attr(m, "uuid");
 	const char *region = kdx_value_text(kdx_value_get(m, "region"));
 	if (!on || on->kind != KDX_V_BOOL) {
@@ -420,10 +417,10 @@ static kdx_json *map_esm(const ctx *x, const kdx_step *s, const kdx_bound_call *
 
 /* ARCRegionSwitchPlan: a child plan activating the same region as this one (the block has
  * no timeout of its own: the child plan's apply). */
-static kdx_json *map_child_plan(const ctx *x, const kdx_step *s, const kdx_bound_call *bc)
+static kdx_json *map_child_plan(const ctx *x, const kdx_step *s, const kdx_plan_call *bc)
 {
-	const char *arn = attr(arg(bc, "p"), "arn");
-	const kdx_value *to = arg(bc, "to"), *act = arg(bc, "action");
+	const char *arn = attr(arg(x, bc, "p"), "arn");
+	const kdx_value *to = arg(x, bc, "to"), *act = arg(x, bc, "action");
 	const char *dest = to ? kdx_value_text(to) : NULL;
 	const char *what = act ? kdx_value_str(act) : "activate";
 	if (!arn || !dest || !what) {
@@ -476,13 +473,12 @@ static const char *no_block(const char *action)
 
 static kdx_json *map_step(const ctx *x, const kdx_step *s)
 {
-	const kdx_step_body *b = s->body;
-	const kdx_bound_call *bc = b ? b->do_call : NULL;
+	const kdx_plan_call *bc = s->do_call;
 	if (!bc) {
 		unmapped(x, s, "gates only: `require` and `wait until` checks have no ARC block");
 		return NULL;
 	}
-	const char *a = bc->action;
+	const char *a = x->p->actions[bc->action].name;
 	if (!strcmp(a, "autoscaling.set_capacity") || !strcmp(a, "autoscaling.match_capacity"))
 		return map_asg(x, s, bc);
 	if (!strcmp(a, "ecs.set_count") || !strcmp(a, "ecs.match_count"))
@@ -636,8 +632,10 @@ int kdx_arc_export(const kdx_compilation *c, const kdx_arc_opts *o, kdx_json **o
 			if (s->undo_action || s->has_undo)
 				strbuf_addf(um, "step '%s': its undo (ARC runs no per-step undo; "
 					    "going back is another plan execution)\n", s->name);
-			const kdx_step_body *b = s->body;
-			if (b && (b->nrequires || b->nwaits))
+			size_t nwaits = 0;
+			for (size_t k = 0; k < s->nrun; k++)
+				nwaits += s->run[k].kind != KDX_S_DO;
+			if (s->nrequires || nwaits)
 				strbuf_addf(um, "step '%s': its `require`/`wait until` gates (ARC "
 					    "blocks have no preconditions)\n", s->name);
 			kdx_json_push(group, j);

@@ -69,7 +69,7 @@ static size_t *exec_order(const kdx_plan *p)
 
 /* Put what a snapshot read from the live system into the model, where it maps onto it:
  * a traffic resource's weights by region, a fleet's instance count as capacity. */
-static void observe(kdx_model *m, const kdx_rb *r, const kdx_bound_call *bc, const kdx_value *snap)
+static void observe(kdx_model *m, const kdx_rb *r, const kdx_plan_call *bc, const kdx_value *snap)
 {
 	const kdx_plan *p = r->fe.comp.plan;
 	for (size_t i = 0; i < bc->nargs; i++) {
@@ -134,15 +134,10 @@ typedef struct ctx {
  * how a person gives it. */
 static void approval_gate(ctx *c, const kdx_step *st, kdx_json *j)
 {
-	const kdx_step_body *b = st->body;
 	strbuf *h = &c->v->human;
-	const kdx_ast_item *ap = NULL;
-	for (size_t k = 0; b->decl && k < b->decl->nitems && !ap; k++)
-		if (b->decl->items[k]->kind == KDX_AST_APPROVAL)
-			ap = b->decl->items[k];
 	strbuf when = STRBUF_INIT;
-	if (ap && ap->expr)
-		kdx_interp_expr_text(c->in, ap->expr, &when);
+	if (st->approval_when)
+		kdx_interp_expr_text(c->in, st->approval_when, &when);
 	if (st->approval) {
 		strbuf_addstr(h, "     approval: REQUIRED");
 		if (when.len)
@@ -152,7 +147,7 @@ static void approval_gate(ctx *c, const kdx_step *st, kdx_json *j)
 				    "not count)", st->approval_min);
 		strbuf_addf(h, " -- given by 'kdx apply -approve %s', an -approvals file naming it, "
 			    "or at the prompt (-auto-approve does not give it)\n", st->name);
-	} else if (ap) {
+	} else if (st->approval_when) {
 		strbuf_addf(h, "     approval: not required (when %s is false)\n", when.buf);
 	}
 	kdx_json *g = kdx_json_set_object(j, "approval_gate");
@@ -167,22 +162,21 @@ static void approval_gate(ctx *c, const kdx_step *st, kdx_json *j)
  * not hold now fails the plan: apply would stop there. */
 static void requires(ctx *c, const kdx_step *st, kdx_json *j)
 {
-	const kdx_step_body *b = st->body;
 	strbuf *h = &c->v->human;
 	kdx_interp *in = c->in;
 	strbuf text = STRBUF_INIT, val = STRBUF_INIT, bound = STRBUF_INIT;
 	kdx_json *rq = kdx_json_set_array(j, "requires");
-	for (size_t k = 0; k < b->nrequires; k++) {
-		const kdx_ast_expr *e = b->requires[k];
+	for (size_t k = 0; k < st->nrequires; k++) {
+		const kdx_expr *e = st->requires[k];
 		kdx_value *v, *l = NULL, *r = NULL;
 		strbuf_reset(&text);
 		strbuf_reset(&val);
 		strbuf_reset(&bound);
 		kdx_interp_expr_text(in, e, &text);
-		int rc = kdx_interp_eval_step(in, b, e, &v);
-		if (rc == 0 && e->kind == KDX_AST_E_BINARY &&
-		    kdx_interp_eval_step(in, b, e->u.binary.lhs, &l) == 0 &&
-		    kdx_interp_eval_step(in, b, e->u.binary.rhs, &r) == 0) {
+		int rc = kdx_interp_eval_step(in, st, e, &v);
+		if (rc == 0 && e->kind == KDX_E_BINARY &&
+		    kdx_interp_eval_step(in, st, e->u.binary.lhs, &l) == 0 &&
+		    kdx_interp_eval_step(in, st, e->u.binary.rhs, &r) == 0) {
 			kdx_value_format(&val, l);
 			kdx_value_format(&bound, r);
 		}
@@ -217,14 +211,14 @@ static void requires(ctx *c, const kdx_step *st, kdx_json *j)
  * there). The value compared is the snapshot `before` of the action's own undo. */
 static void undo_target(ctx *c, const kdx_step *st, const kdx_value *snap, kdx_json *j)
 {
-	const kdx_step_body *b = st->body;
+	const kdx_plan_call *uc = st->undo_call, *dc = st->do_call;
 	const kdx_value *live = snap ? kdx_value_get(snap, "before") : NULL;
-	if (!st->has_undo || b->undo_is_actions_own || !b->undo_call || !b->do_call || !live ||
-	    strcmp(b->undo_call->action, b->do_call->action))
+	if (!st->has_undo || st->undo_is_actions_own || !uc || !dc || !live ||
+	    uc->action != dc->action)
 		return;
-	for (size_t i = 0; i < b->undo_call->nargs; i++) {
-		const kdx_value *a = b->undo_call->args[i];
-		const kdx_value *d = i < b->do_call->nargs ? b->do_call->args[i] : NULL;
+	for (size_t i = 0; i < uc->nargs; i++) {
+		const kdx_value *a = uc->args[i];
+		const kdx_value *d = i < dc->nargs ? dc->args[i] : NULL;
 		/* the argument the undo sets: a map, and not what do passes too (the resource) */
 		if (!a || a->kind != live->kind || a->kind != KDX_V_MAP || (d && kdx_eval_equal(a, d)))
 			continue;
@@ -347,7 +341,6 @@ static void undo_fields(ctx *c, const kdx_step *st, const char *snapshot, kdx_js
 
 static void one_step(ctx *c, size_t no, const kdx_step *st)
 {
-	const kdx_step_body *b = st->body;
 	strbuf *h = &c->v->human;
 	kdx_json *j = kdx_json_object();
 	kdx_json_push(c->steps, j);
@@ -358,9 +351,8 @@ static void one_step(ctx *c, size_t no, const kdx_step *st)
 	strbuf_addf(h, "\n%zu. step %s", no, st->name);
 	for (size_t k = 0; k < st->npreds; k++)
 		strbuf_addf(h, "%s%s", k ? ", " : " after ", c->r->fe.comp.plan->steps[st->preds[k].from].name);
-	const kdx_step_body *sb = st->body;
 	bool reads_only = !st->mutating &&
-			  (!sb->do_call || kdx_interp_action_reads_only(sb->do_call->decl));
+			  (!st->do_call || kdx_interp_action(in, st->do_call)->reads_only);
 	strbuf_addf(h, "  (%s%s)\n", st->action ? st->action : "no action",
 		    st->mutating ? "" : reads_only ? "; reads only" : "; no change to the world model");
 	kdx_json_set_str(j, "name", st->name);
@@ -377,8 +369,8 @@ static void one_step(ctx *c, size_t no, const kdx_step *st)
 	kdx_value *snap = NULL;
 	/* the action's snapshot reads show the live state even when the step's undo is its
 	 * own (they are reads; the plan file keeps them to detect a stale plan) */
-	if (b->do_call) {
-		if (kdx_interp_snapshot(in, b->do_call, &snap) < 0) {
+	if (st->do_call) {
+		if (kdx_interp_snapshot(in, st->do_call, &snap) < 0) {
 			strbuf_addf(h, "     live state: cannot read (%s)\n", in->err.buf);
 			c->failures++;
 			snap = NULL;
@@ -386,7 +378,7 @@ static void one_step(ctx *c, size_t no, const kdx_step *st)
 			kdx_value_to_json(&obs, snap);
 			strbuf_addf(h, "     live state: %s\n", obs.buf);
 			kdx_json_set(c->observed, st->name, kdx_value_json(snap));
-			observe(&c->m, c->r, b->do_call, snap);
+			observe(&c->m, c->r, st->do_call, snap);
 		}
 	}
 	strbuf_reset(&in->err);
@@ -404,8 +396,8 @@ static void one_step(ctx *c, size_t no, const kdx_step *st)
 	kdx_json_set_str(j, "change", line.buf);
 	/* a step whose verify already holds and that changes nothing the model sees would
 	 * send what is already there: -detailed-exitcode does not count it as a change */
-	bool in_place = st->mutating && !line.len && b->do_call &&
-			kdx_interp_verify(in, b->do_call, NULL) == 1;
+	bool in_place = st->mutating && !line.len && st->do_call &&
+			kdx_interp_verify(in, st->do_call, NULL) == 1;
 	strbuf_reset(&in->err);
 	if (in_place)
 		strbuf_addstr(h, "     already in place: its verify holds now, apply would change nothing\n");
@@ -416,7 +408,7 @@ static void one_step(ctx *c, size_t no, const kdx_step *st)
 	kdx_model_release(&before);
 	if (st->has_undo)
 		strbuf_addf(h, "     undo: %s%s\n", st->undo_action,
-			    b->undo_is_actions_own ? " (with the live state read before)" : "");
+			    st->undo_is_actions_own ? " (with the live state read before)" : "");
 	else if (st->mutating)
 		strbuf_addf(h, "     undo: none%s\n", st->irreversible ? " (irreversible)" : "");
 	kdx_json_set_str_or_null(j, "undo", st->undo_action);

@@ -49,6 +49,12 @@ typedef struct kdx_compile_opts {
 	void *check_aws_ctx;
 } kdx_compile_opts;
 
+/* Where a step's own expressions are evaluated: the runbook's bindings and module. */
+typedef struct kdx_step_scope {
+	const struct kdx_env *env;
+	const struct kdx_module *module;
+} kdx_step_scope;
+
 typedef struct kdx_compilation {
 	kdx_arena arena;                   /* AST, values, plan, bodies */
 	kdx_intern intern;                 /* every identifier, interned in arena */
@@ -69,6 +75,11 @@ typedef struct kdx_compilation {
 	size_t nres;
 	const char *const *region_names;
 	size_t nregion_names;
+	/* The scopes of nested runbooks (`use`), kdx_step.scope's index: each such runbook's
+	 * own bindings and module, where its steps' `when`, `require` and `wait` are read
+	 * (the main runbook's is genv and prog->main). In arena. */
+	kdx_step_scope *scopes;
+	size_t nscopes, cap_scopes;
 } kdx_compilation;
 
 /* Returns 0 when the file compiled without errors (warnings allowed), -1 otherwise.
@@ -76,15 +87,17 @@ typedef struct kdx_compilation {
 int kdx_compile(const kdx_compile_opts *opts, kdx_compilation *out);
 void kdx_compilation_release(kdx_compilation *c);
 
-/* ---- what the executor runs: kdx_step.body points at a kdx_step_body ----
+/* ---- the lowerer's working form of a step: kdx_step.body points at a kdx_step_body ----
  *
- * A step's `do`, `undo`, `require` and `wait until` are kept as AST plus the values bound
- * at compile time. An action call is a kdx_bound_call: the action's declaration (its body
- * statements -- call aws/terraform, let, do, wait, wait until, return) and its arguments,
- * evaluated where they are known at compile time. An argument that depends on run time
- * (a snapshot, `steps.NAME`) has args value NULL and is evaluated from arg_exprs in the
- * runbook scope (kdx_step_body.env). The one interpreter of all of it is executor/interp.h
- * (kdx_interp_run_step), its outside effects behind a hooks table (kdx_interp_hooks). */
+ * A step's `do`, `undo`, `require` and `wait until` as AST plus the values bound at
+ * compile time. An action call is a kdx_bound_call: the action's declaration and its
+ * arguments, evaluated where they are known at compile time; an argument that depends on
+ * run time (a snapshot, `steps.NAME`) has args value NULL and is evaluated from arg_exprs.
+ * compiler/lower_action.c turns it into plan data (kdx_step.do_call, undo_call, whens,
+ * requires, run; kdx_plan.actions), which is what executor/interp.c runs: nothing after
+ * the front end reads a kdx_step_body. The evaluator still hands the interpreter a
+ * kdx_bound_call for a call it meets in an expression (kdx_eval.call_action); the
+ * interpreter runs the plan's action of that name with its argument values. */
 typedef struct kdx_bound_call {
 	const char *action;                      /* qualified: "route53.set_weights" */
 	const struct kdx_ast_decl *decl;         /* the action declaration */

@@ -252,6 +252,12 @@ static void lower_step_code(reach *R, kdx_step *s)
 			s->whens[s->nwhens++] = step_expr(R, b, it->expr);
 			continue;
 		}
+		if (it->kind == KDX_AST_APPROVAL) {
+			/* the first gate's, for display: not run, so its calls are not wanted */
+			if (it->expr && kdx_ast_find_item(d, KDX_AST_APPROVAL) == it)
+				s->approval_when = kdx_expr_lower(R->a, b->module, it->expr);
+			continue;
+		}
 		if (it->kind == KDX_AST_REQUIRE) {
 			s->requires[s->nrequires++] = step_expr(R, b, it->expr);
 			continue;
@@ -295,4 +301,13 @@ int32_t kdx_plan_action(const kdx_plan *p, const char *name)
 		if (!strcmp(p->actions[i].name, name))
 			return (int32_t)i;
 	return -1;
+}
+
+const kdx_value *kdx_plan_call_arg(const kdx_plan *p, const kdx_plan_call *c, const char *param)
+{
+	const kdx_action *x = &p->actions[c->action];
+	for (size_t i = 0; i < c->nargs && i < x->nparams; i++)
+		if (!strcmp(x->params[i].name, param))
+			return c->args[i];
+	return NULL;
 }

@@ -749,6 +749,26 @@ static void check_verifiable(kdx_lowerer *L, const kdx_ast_decl *d, kdx_step *s,
 	}
 }
 
+/* The scope this lowerer's steps are read in (kdx_step.scope): its bindings and module, in
+ * the compilation's table (one entry per runbook, main or nested). */
+static int32_t step_scope(kdx_lowerer *L)
+{
+	kdx_compilation *c = L->c;
+	for (size_t k = c->nscopes; k-- > 0;)
+		if (c->scopes[k].env == L->genv && c->scopes[k].module == L->mod)
+			return (int32_t)k;
+	if (c->nscopes == c->cap_scopes) {
+		size_t cap = c->cap_scopes ? 2 * c->cap_scopes : 4;
+		kdx_step_scope *t = KDX_NEWN(&c->arena, kdx_step_scope, cap);
+		if (c->nscopes)
+			memcpy(t, c->scopes, c->nscopes * sizeof(*t));
+		c->scopes = t;
+		c->cap_scopes = cap;
+	}
+	c->scopes[c->nscopes] = (kdx_step_scope){ L->genv, L->mod };
+	return (int32_t)c->nscopes++;
+}
+
 int kdx_lower_step(kdx_lowerer *L, size_t i, kdx_step *s)
 {
 	kdx_lower_build_table(L);
@@ -764,6 +784,7 @@ int kdx_lower_step(kdx_lowerer *L, size_t i, kdx_step *s)
 	body->env = L->genv;
 	body->module = L->mod;
 	s->body = body;
+	s->scope = step_scope(L);
 	for (size_t k = 0; k < d->nafter; k++)
 		after_edge(L, &d->after[k]);
 	/* a group member runs after the group's own predecessors */

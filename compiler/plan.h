@@ -117,8 +117,8 @@ struct kdx_expr {
  * The statement IR (issue #13 item 3, step 3; docs/architecture.md, 3.): every action the
  * plan can run, lowered by compiler/lower_action.c into kdx_plan.actions -- its parameters with their defaults, the statements of its body in order, and the
  * clauses around it (verify, snapshots, its own undo, the duration model). Expressions are
- * kdx_exprs resolved in the action's module. The interpreter still runs the AST (step 4
- * switches it to these). */
+ * kdx_exprs resolved in the action's module. executor/interp.c runs these (step 4), not
+ * the AST. */
 typedef enum kdx_stmt_kind {
 	KDX_S_CALL_AWS,        /* call aws "SERVICE" "OP" { input } [as name] */
 	KDX_S_CALL_TERRAFORM,  /* call terraform "COMMAND" { input } [as name] */
@@ -285,8 +285,8 @@ typedef struct kdx_step {
 	kdx_on_failure on_failure;
 	/* What the step runs, as plan data (issue #13 item 3, step 3; compiler/lower_action.c):
 	 * its calls bound, its conditions and its own clauses. Expressions are lowered in the
-	 * step's module and read in the runbook's scope. The interpreter still reads `body`
-	 * (step 4 switches it to these). */
+	 * step's module and read in the runbook's scope (`scope`). The interpreter runs these
+	 * (issue #13 item 3, step 4). */
 	kdx_plan_call *do_call;    /* NULL: the step has no `do` */
 	kdx_plan_call *undo_call;  /* its `undo`, else the `do` action's own, else NULL */
 	bool undo_is_actions_own;  /* undo_call is the action's own `undo`: its arguments are
@@ -301,7 +301,17 @@ typedef struct kdx_step {
 				      (whose span it is). Steps whose only clause is their `do`
 				      share one such statement. */
 	size_t nrun;
-	const void *body;          /* the front end's lowered body, for the executor */
+	/* The runbook scope its `when`, `require` and own waits are read in: -1 the main
+	 * runbook's, else a nested runbook's (`use`), an index into the compilation's scopes
+	 * (compile.h; not in the plan document yet: a plan read back has -1). */
+	int32_t scope;
+	kdx_expr *approval_when;   /* the `approval` gate's condition as written (the compiler
+				      decided it: approval), or NULL; for display, not in the
+				      plan document yet */
+	const void *body;          /* compile time only: the lowerer's working form of the
+				      step (compile.h's kdx_step_body), from which
+				      compiler/lower_action.c builds the fields above; nothing
+				      after the front end reads it */
 	const char *group;         /* the `parallel` group or nested runbook (`use ... as NAME`)
 				      it was declared in -- "kid", "kid.inner", "warm" -- or NULL
 				      at the top level; for display only, the edges say it all */
@@ -461,5 +471,8 @@ void kdx_plan_index_losses(kdx_plan *p, kdx_arena *a);
 
 /* The index in p->actions of the action of this qualified name, or -1. */
 int32_t kdx_plan_action(const kdx_plan *p, const char *name);
+/* The value c binds to the action's parameter `param`, or NULL (no such parameter, or
+ * known only at run time). */
+const kdx_value *kdx_plan_call_arg(const kdx_plan *p, const kdx_plan_call *c, const char *param);
 
 #endif

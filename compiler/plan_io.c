@@ -983,6 +983,7 @@ static void step_read(reader *r, json_object *o, const kdx_plan *p, kdx_step *s)
 {
 	size_t nsteps = p->nsteps, nregions = p->nregions;
 	memset(s, 0, sizeof(*s));
+	s->scope = -1; /* the main runbook's (not in the document yet) */
 	s->name = rstr(r, o, "name");
 	if (!s->name)
 		bad(r, "a step has no name");

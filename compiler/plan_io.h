@@ -7,8 +7,10 @@
  * what the plan runs: each step's bound calls (by index into the actions), conditions and
  * own clauses, and the actions (kdx_plan.actions: parameters, body statements, verify,
  * snapshots, undo and duration model, their expressions as kdx_expr). Version 3 added
- * those. Not in the document: kdx_step.body (the AST the interpreter still reads, see
- * compile.h); a plan read back has body NULL. Expressions (kdx_expr) have their own
+ * those. Not in the document: kdx_step.body (the lowerer's working form, compile.h),
+ * kdx_step.scope (a nested runbook's scope in the compilation) and approval_when (for
+ * display); a plan read back has body NULL, scope -1 (the main runbook's) and no
+ * approval_when. Expressions (kdx_expr) have their own
  * writer and reader below too (docs/architecture.md, 3.). kdx_plan_read() allocates everything in
  * the arena it is given; the plan lives as long as that arena. Nothing here prints. */
 #ifndef KDX_PLAN_IO_H

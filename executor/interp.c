@@ -8,7 +8,6 @@
 
 #include "../common/xalloc.h"
 #include "reqlog.h"
-#include "../grammar/ast.h"
 #include "aws/client.h"
 #include "aws/model.h"
 
@@ -53,10 +52,21 @@ bool kdx_interp_cancelled(const kdx_interp *in)
 
 /* ---- evaluator hooks ---- */
 
+static int run_action(kdx_interp *in, int32_t at, kdx_value **args, const kdx_expr **arg_exprs,
+		      size_t nargs, const kdx_env *scope, kdx_value **out);
+
+/* A call the evaluator met in an expression: its arguments are bound (values, or for one
+ * known only at run time the expression it comes from); what runs is the plan's action of
+ * that qualified name. */
 static int hook_call(kdx_eval *ev, const kdx_bound_call *bc, kdx_value **out)
 {
 	kdx_interp *in = ev->ctx;
-	return kdx_interp_call(in, bc, NULL, out);
+	int32_t at = kdx_plan_action(in->rt->comp->plan, bc->action);
+	if (at < 0) {
+		strbuf_addf(&in->err, "action '%s' is not in the plan", bc->action);
+		return -1;
+	}
+	return run_action(in, at, bc->args, bc->arg_exprs, bc->nargs, NULL, out);
 }
 
 static int hook_step(kdx_eval *ev, const char *name, kdx_span span, kdx_value **out)
@@ -135,8 +145,7 @@ void kdx_interp_evaluator(kdx_interp *in, kdx_eval *ev, const kdx_module *module
 	ev->now_s = in->rt->now_s;
 }
 
-/* The source text of span, or "(expression)" when it is not in the sources. */
-static void span_text(const kdx_interp *in, kdx_span sp, strbuf *out)
+void kdx_interp_span_text(const kdx_interp *in, kdx_span sp, strbuf *out)
 {
 	const kdx_sources *s = &in->rt->comp->sources;
 	if (sp.file < s->n && sp.end <= s->files[sp.file].len)
@@ -163,7 +172,7 @@ static int eval_x(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
 		strbuf_reset(&in->err);
 		strbuf_addstr(&in->err, "a value is not known at run time: ");
 		if (x)
-			span_text(in, x->span, &in->err);
+			kdx_interp_span_text(in, x->span, &in->err);
 		else
 			strbuf_addstr(&in->err, "(expression)");
 		return -1;
@@ -173,34 +182,50 @@ static int eval_x(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
 	return r;
 }
 
-/* e as plan data, lowered in the module it is evaluated in (as kdx_eval_ast does). */
-static const kdx_expr *lowered(kdx_interp *in, const kdx_module *mod, const kdx_ast_expr *e)
-{
-	return kdx_expr_lower(&in->arena, mod ? mod : in->rt->comp->prog->main, e);
-}
-
 static int eval_in(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
-		   const kdx_ast_expr *e, kdx_value **out)
+		   const kdx_expr *e, kdx_value **out)
 {
-	return eval_x(in, mod, env, lowered(in, mod, e), out, NULL);
+	return eval_x(in, mod, env, e, out, NULL);
 }
 
-int kdx_interp_eval(kdx_interp *in, const kdx_env *env, const kdx_ast_expr *e, kdx_value **out)
+int kdx_interp_eval(kdx_interp *in, const kdx_env *env, const kdx_expr *e, kdx_value **out)
 {
 	return eval_in(in, NULL, env, e, out);
 }
 
-void kdx_interp_expr_text(const kdx_interp *in, const kdx_ast_expr *e, strbuf *out)
+void kdx_interp_expr_text(const kdx_interp *in, const kdx_expr *e, strbuf *out)
 {
 	if (e)
-		span_text(in, e->span, out);
+		kdx_interp_span_text(in, e->span, out);
 	else
 		strbuf_addstr(out, "(expression)");
 }
 
-bool kdx_interp_action_reads_only(const kdx_ast_decl *act)
+/* ---- the plan's actions ---- */
+
+const kdx_action *kdx_interp_action(const kdx_interp *in, const kdx_plan_call *c)
 {
-	return kdx_action_reads_only(act);
+	return &in->rt->comp->plan->actions[c->action];
+}
+
+/* The module an action is declared in: the evaluator resolves the names its expressions
+ * use there, and its parameters' types are declared there. */
+static const kdx_module *module_of(const kdx_interp *in, const kdx_action *x)
+{
+	const kdx_program *p = in->rt->comp->prog;
+	for (size_t i = 0; x->module && i < p->nmodules; i++)
+		if (p->modules[i]->name && !strcmp(p->modules[i]->name, x->module))
+			return p->modules[i];
+	return p->main;
+}
+
+/* The declared type of parameter i of x, for a run-time argument's check (NULL: none). */
+static const kdx_ast_type *param_type(const kdx_module *m, const kdx_action *x, size_t i)
+{
+	const char *dot = strrchr(x->name, '.');
+	const kdx_ast_decl *d = x->params[i].type ? kdx_module_action(m, dot ? dot + 1 : x->name)
+						  : NULL;
+	return d && i < d->nparams ? d->params[i].type : NULL;
 }
 
 /* ---- binding ---- */
@@ -241,41 +266,49 @@ static kdx_value *coerce(kdx_interp *in, const kdx_ast_type *t, kdx_value *v)
 	return v;
 }
 
-int kdx_interp_bind(kdx_interp *in, const kdx_bound_call *bc, const kdx_env *scope,
-		    const kdx_env **out)
+/* An action's parameters bound to a call's arguments: values, or (NULL) evaluated from
+ * arg_exprs at run time. */
+static int bind(kdx_interp *in, const kdx_action *x, const kdx_module *mod, kdx_value **args,
+		const kdx_expr **arg_exprs, size_t nargs, const kdx_env *scope, const kdx_env **out)
 {
 	const kdx_env *env = NULL;
-	for (size_t i = 0; i < bc->nargs; i++) {
-		kdx_value *v = bc->args[i];
+	for (size_t i = 0; i < nargs; i++) {
+		kdx_value *v = args[i];
+		const char *pname = i < x->nparams ? x->params[i].name : "?";
 		if (!v) {
-			if (!bc->arg_exprs[i]) {
-				strbuf_addf(&in->err, "argument '%s' of '%s' has no value",
-					    bc->params[i], bc->action);
+			if (!arg_exprs || !arg_exprs[i]) {
+				strbuf_addf(&in->err, "argument '%s' of '%s' has no value", pname,
+					    x->name);
 				return -1;
 			}
 			/* a run-time argument is written in the caller's scope: the runbook for a
 			 * step's call, the action's own module for its `undo` */
-			const kdx_module *mod = scope ? bc->module : NULL;
-			if (eval_x(in, mod, scope, bc->arg_exprs[i], &v, NULL) < 0)
+			if (eval_x(in, scope ? mod : NULL, scope, arg_exprs[i], &v, NULL) < 0)
 				return -1;
-			const kdx_ast_param *p = &bc->decl->params[i];
-			v = coerce(in, p->type, v);
+			const kdx_ast_type *t = i < x->nparams ? param_type(mod, x, i) : NULL;
+			v = coerce(in, t, v);
 			strbuf why = STRBUF_INIT;
 			kdx_eval ev;
-			kdx_interp_evaluator(in, &ev, bc->module);
-			if (p->type && v->kind != KDX_V_NULL &&
-			    kdx_type_check(&ev, bc->module, p->type, &v, &why)) {
-				strbuf_addf(&in->err, "argument '%s' of '%s': %s", bc->params[i],
-					    bc->action, why.buf);
+			kdx_interp_evaluator(in, &ev, mod);
+			if (t && v->kind != KDX_V_NULL && kdx_type_check(&ev, mod, t, &v, &why)) {
+				strbuf_addf(&in->err, "argument '%s' of '%s': %s", pname, x->name,
+					    why.buf);
 				strbuf_release(&why);
 				return -1;
 			}
 			strbuf_release(&why);
 		}
-		env = push(in, env, bc->params[i], v);
+		env = push(in, env, pname, v);
 	}
 	*out = env;
 	return 0;
+}
+
+int kdx_interp_bind(kdx_interp *in, const kdx_plan_call *c, const kdx_env *scope,
+		    const kdx_env **out)
+{
+	const kdx_action *x = kdx_interp_action(in, c);
+	return bind(in, x, module_of(in, x), c->args, c->arg_exprs, c->nargs, scope, out);
 }
 
 /* ---- the body ---- */
@@ -296,7 +329,7 @@ int kdx_interp_sleep(kdx_interp *in, int64_t ms)
 }
 
 static int duration_of(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
-		       const kdx_ast_expr *e, int64_t def, int64_t *ms)
+		       const kdx_expr *e, int64_t def, int64_t *ms)
 {
 	kdx_value *v;
 	if (!e) {
@@ -317,7 +350,7 @@ static int duration_of(kdx_interp *in, const kdx_module *mod, const kdx_env *env
  * function reported (an http check's URL and status), else, for a comparison, the value of
  * each side that is not a literal ("autoscaling.in_service(fleet[target]) = 1"), as the
  * poll's one evaluation saw them (seen[], from eval_x): nothing is read again. */
-static void observation(kdx_interp *in, const kdx_ast_expr *e, kdx_value *const *seen,
+static void observation(kdx_interp *in, const kdx_expr *e, kdx_value *const *seen,
 			strbuf *out)
 {
 	strbuf_reset(out);
@@ -325,14 +358,14 @@ static void observation(kdx_interp *in, const kdx_ast_expr *e, kdx_value *const 
 		strbuf_add(out, in->observed.buf, in->observed.len);
 		return;
 	}
-	if (e->kind != KDX_AST_E_BINARY)
+	if (e->kind != KDX_E_BINARY)
 		return;
-	const kdx_ast_expr *side[2] = { e->u.binary.lhs, e->u.binary.rhs };
+	const kdx_expr *side[2] = { e->u.binary.lhs, e->u.binary.rhs };
 	for (int k = 0; k < 2; k++) {
-		kdx_ast_expr_kind sk = side[k]->kind;
-		if (!seen[k] || sk == KDX_AST_E_NUMBER || sk == KDX_AST_E_STRING ||
-		    sk == KDX_AST_E_DURATION || sk == KDX_AST_E_PERCENT || sk == KDX_AST_E_BOOL ||
-		    sk == KDX_AST_E_NULL)
+		kdx_expr_kind sk = side[k]->kind;
+		if (!seen[k] || sk == KDX_E_NUMBER || sk == KDX_E_STRING ||
+		    sk == KDX_E_DURATION || sk == KDX_E_PERCENT || sk == KDX_E_BOOL ||
+		    sk == KDX_E_NULL)
 			continue;
 		if (out->len)
 			strbuf_addstr(out, ", ");
@@ -342,16 +375,16 @@ static void observation(kdx_interp *in, const kdx_ast_expr *e, kdx_value *const 
 	}
 }
 
-/* The duration model of the action bc (evaluated with its arguments bound as in env) into
- * p: the lower bound is the typical duration, the upper one the schedule's horizon; both
- * stay 0 when it has none or it cannot be known. */
-static void model_of(kdx_interp *in, const kdx_bound_call *bc, const kdx_env *env, kdx_poll *p)
+/* The duration model of the action x (kdx_action.duration_min/max, evaluated in mod with
+ * its arguments bound as in env) into p: the lower bound is the typical duration, the
+ * upper one the schedule's horizon; both stay 0 when it has none or it cannot be known. */
+static void model_of(kdx_interp *in, const kdx_action *x, const kdx_module *mod,
+		     const kdx_env *env, kdx_poll *p)
 {
-	const kdx_ast_item *d = bc ? kdx_ast_find_item(bc->decl, KDX_AST_DURATION) : NULL;
 	int64_t lo, hi;
 	size_t mark = in->err.len;
-	if (!d || duration_of(in, bc->module, env, d->expr, 0, &lo) < 0 ||
-	    duration_of(in, bc->module, env, d->max, 0, &hi) < 0) {
+	if (!x || !x->duration_min || duration_of(in, mod, env, x->duration_min, 0, &lo) < 0 ||
+	    duration_of(in, mod, env, x->duration_max, 0, &hi) < 0) {
 		in->err.len = mark; /* no model: poll from the start */
 		if (in->err.buf)
 			in->err.buf[mark] = '\0';
@@ -376,8 +409,11 @@ static void schedule_text(strbuf *sb, const kdx_poll *p, int64_t within)
 	kdx_duration_format(sb, p->every_ms);
 }
 
-int kdx_interp_wait_until(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
-			  const kdx_ast_item *it, const kdx_bound_call *bc)
+/* `wait until C within D every E` (s) in env, polling by compiler/poll.h's schedule; x: the
+ * action whose body holds the wait (its duration model gives the typical duration), or
+ * NULL for a step's own wait. */
+static int wait_until(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
+		      const kdx_stmt *it, const kdx_action *x)
 {
 	int64_t within, every;
 	if (duration_of(in, mod, env, it->within, 5 * 60000, &within) < 0 ||
@@ -386,7 +422,7 @@ int kdx_interp_wait_until(kdx_interp *in, const kdx_module *mod, const kdx_env *
 	if (every <= 0)
 		every = 1000;
 	kdx_poll sched = { .every_ms = every, .seed = kdx_poll_seed(in->token, in->step) };
-	model_of(in, bc, env, &sched);
+	model_of(in, x, mod, env, &sched);
 	if (!sched.last_ms)
 		sched.last_ms = within; /* no model: the wait's limit is the horizon */
 	strbuf what = STRBUF_INIT;
@@ -407,7 +443,7 @@ int kdx_interp_wait_until(kdx_interp *in, const kdx_module *mod, const kdx_env *
 	int64_t start = in->hooks->now_ms(in);
 	int rc = -1;
 	strbuf seen = STRBUF_INIT;
-	const kdx_expr *cond = lowered(in, mod, it->expr); /* once, not per poll */
+	const kdx_expr *cond = it->expr;
 	for (unsigned k = 1;; k++) {
 		kdx_value *v, *sides[2] = { NULL, NULL };
 		strbuf_reset(&in->observed);
@@ -477,16 +513,11 @@ static kdx_value *split_region(kdx_interp *in, kdx_value *input, const char **re
  * are literals (the compiler checked them), the input is evaluated here, the call itself
  * is a hook. */
 static int call_provider(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
-			 const kdx_ast_item *it, bool mutating, kdx_value **out)
+			 const kdx_stmt *it, bool mutating, kdx_value **out)
 {
-	const char *prov = it->word.name ? it->word.name : "";
-	bool aws = !strcmp(prov, "aws");
-	if (!aws && strcmp(prov, "terraform")) {
-		strbuf_addf(&in->err, "'call %s' is not supported by the executor", prov);
-		return -1;
-	}
-	const char *a = it->nlist > 0 ? kdx_ast_string_literal(it->list[0]) : NULL;
-	const char *b = it->nlist > 1 ? kdx_ast_string_literal(it->list[1]) : NULL;
+	bool aws = it->kind == KDX_S_CALL_AWS;
+	const char *prov = aws ? "aws" : "terraform";
+	const char *a = it->service, *b = it->op;
 	if (!a || (aws && !b)) {
 		strbuf_addstr(&in->err, aws ? "'call aws' needs a literal service and operation"
 					    : "'call terraform' needs a literal command");
@@ -495,7 +526,7 @@ static int call_provider(kdx_interp *in, const kdx_module *mod, const kdx_env *e
 	kdx_value *input = NULL;
 	kdx_eval ev;
 	kdx_interp_evaluator(in, &ev, mod);
-	if (it->input && kdx_eval_ast(&ev, env, it->input, &input) != 0) {
+	if (it->expr && kdx_eval_expr(&ev, env, it->expr, &input) != 0) {
 		if (!in->err.len)
 			strbuf_addf(&in->err, "the input of %s %s%s%s is not known", prov, a,
 				    aws ? " " : "", aws ? b : "");
@@ -509,41 +540,44 @@ static int call_provider(kdx_interp *in, const kdx_module *mod, const kdx_env *e
 }
 
 typedef struct frame {
-	const kdx_bound_call *bc;
+	const kdx_action *act;
+	const kdx_module *mod;  /* where act's expressions are evaluated */
 	const kdx_env *env;
 	bool mutating;        /* the action changes something: its `call aws` are mutations */
 	kdx_value *ret;
 	bool returned;
 } frame;
 
-static int run_item(kdx_interp *in, frame *f, const kdx_ast_item *it)
+/* One statement of an action's body (kdx_action.body). */
+static int run_item(kdx_interp *in, frame *f, const kdx_stmt *it)
 {
-	const kdx_module *mod = f->bc->module;
+	const kdx_module *mod = f->mod;
 	kdx_value *v;
 	switch (it->kind) {
-	case KDX_AST_CALL: {
+	case KDX_S_CALL_AWS:
+	case KDX_S_CALL_TERRAFORM: {
 		if (kdx_interp_cancelled(in)) {
 			strbuf_addstr(&in->err, "cancelled");
 			return -1;
 		}
 		if (call_provider(in, mod, f->env, it, f->mutating, &v) < 0)
 			return -1;
-		if (it->name.name)
-			f->env = push(in, f->env, it->name.name, v);
+		if (it->name)
+			f->env = push(in, f->env, it->name, v);
 		return 0;
 	}
-	case KDX_AST_LET:
+	case KDX_S_LET:
 		if (eval_in(in, mod, f->env, it->expr, &v) < 0) {
 			if (!(in->rt->dry_run && in->mutated))
 				return -1;
 			strbuf_reset(&in->err); /* depends on a result the dry run did not get */
 			v = kdx_value_null(&in->arena);
 		}
-		f->env = push(in, f->env, it->name.name, v);
+		f->env = push(in, f->env, it->name, v);
 		return 0;
-	case KDX_AST_DO:
+	case KDX_S_DO:
 		return eval_in(in, mod, f->env, it->expr, &v);
-	case KDX_AST_WAIT: {
+	case KDX_S_WAIT: {
 		int64_t ms;
 		if (duration_of(in, mod, f->env, it->expr, 0, &ms) < 0)
 			return -1;
@@ -555,9 +589,9 @@ static int run_item(kdx_interp *in, frame *f, const kdx_ast_item *it)
 		}
 		return kdx_interp_sleep(in, ms);
 	}
-	case KDX_AST_WAIT_UNTIL:
-		return kdx_interp_wait_until(in, mod, f->env, it, f->bc);
-	case KDX_AST_RETURN:
+	case KDX_S_WAIT_UNTIL:
+		return wait_until(in, mod, f->env, it, f->act);
+	case KDX_S_RETURN:
 		if (eval_in(in, mod, f->env, it->expr, &f->ret) < 0) {
 			if (!(in->rt->dry_run && in->mutated))
 				return -1;
@@ -566,21 +600,22 @@ static int run_item(kdx_interp *in, frame *f, const kdx_ast_item *it)
 		}
 		f->returned = true;
 		return 0;
-	default:
-		return 0; /* declarations: effect, duration, reads, writes, undo, snapshot, attrs */
 	}
+	return 0;
 }
 
-int kdx_interp_call(kdx_interp *in, const kdx_bound_call *bc, const kdx_env *scope,
-		    kdx_value **out)
+/* Run the plan's action at with these arguments (bound as bind() does). */
+static int run_action(kdx_interp *in, int32_t at, kdx_value **args, const kdx_expr **arg_exprs,
+		      size_t nargs, const kdx_env *scope, kdx_value **out)
 {
-	frame f = { .bc = bc, .mutating = !kdx_interp_action_reads_only(bc->decl) };
-	if (kdx_interp_bind(in, bc, scope, &f.env) < 0)
+	const kdx_action *x = &in->rt->comp->plan->actions[at];
+	frame f = { .act = x, .mod = module_of(in, x), .mutating = !x->reads_only };
+	if (bind(in, x, f.mod, args, arg_exprs, nargs, scope, &f.env) < 0)
 		return -1;
-	for (size_t i = 0; i < bc->decl->nitems && !f.returned; i++) {
-		if (run_item(in, &f, bc->decl->items[i]) < 0) {
+	for (size_t i = 0; i < x->nbody && !f.returned; i++) {
+		if (run_item(in, &f, &x->body[i]) < 0) {
 			if (!strstr(in->err.buf, " (in "))
-				strbuf_addf(&in->err, " (in %s)", bc->action);
+				strbuf_addf(&in->err, " (in %s)", x->name);
 			return -1;
 		}
 	}
@@ -588,76 +623,54 @@ int kdx_interp_call(kdx_interp *in, const kdx_bound_call *bc, const kdx_env *sco
 	return 0;
 }
 
+int kdx_interp_call(kdx_interp *in, const kdx_plan_call *c, const kdx_env *scope,
+		    kdx_value **out)
+{
+	return run_action(in, c->action, c->args, c->arg_exprs, c->nargs, scope, out);
+}
+
 int kdx_interp_call_named(kdx_interp *in, const char *qualified, kdx_value **args, size_t nargs,
 			  kdx_value **out)
 {
-	const char *dot = strrchr(qualified, '.');
-	size_t mlen = dot ? (size_t)(dot - qualified) : 0;
-	const kdx_program *p = in->rt->comp->prog;
-	for (size_t i = 0; dot && i < p->nmodules; i++) {
-		const kdx_module *m = p->modules[i];
-		const kdx_ast_decl *act = kdx_module_action(m, dot + 1);
-		size_t n = m->name ? strlen(m->name) : 0;
-		/* "cloudwatch" is the module "aws/cloudwatch" */
-		if (!act || act->nparams != nargs || n < mlen ||
-		    strncmp(m->name + n - mlen, qualified, mlen) || (n > mlen && m->name[n - mlen - 1] != '/'))
-			continue;
-		kdx_bound_call *bc = KDX_NEW(&in->arena, kdx_bound_call);
-		memset(bc, 0, sizeof(*bc));
-		bc->action = qualified;
-		bc->decl = act;
-		bc->module = m;
-		bc->nargs = nargs;
-		bc->params = KDX_NEWN(&in->arena, const char *, nargs + 1);
-		bc->args = KDX_NEWN(&in->arena, kdx_value *, nargs + 1);
-		bc->arg_exprs = KDX_NEWN(&in->arena, const kdx_expr *, nargs + 1);
-		for (size_t k = 0; k < nargs; k++) {
-			bc->params[k] = act->params[k].name.name;
-			bc->args[k] = args[k];
-			bc->arg_exprs[k] = NULL;
-		}
-		return kdx_interp_call(in, bc, NULL, out);
-	}
-	return 1;
+	int32_t at = kdx_plan_action(in->rt->comp->plan, qualified);
+	if (at < 0 || in->rt->comp->plan->actions[at].nparams != nargs)
+		return 1;
+	return run_action(in, at, args, NULL, nargs, NULL, out);
 }
 
-int kdx_interp_snapshot(kdx_interp *in, const kdx_bound_call *bc, kdx_value **out)
+int kdx_interp_snapshot(kdx_interp *in, const kdx_plan_call *c, kdx_value **out)
 {
+	const kdx_action *x = kdx_interp_action(in, c);
 	const kdx_env *env;
-	size_t n = 0;
-	for (size_t i = 0; i < bc->decl->nitems; i++)
-		n += bc->decl->items[i]->kind == KDX_AST_SNAPSHOT;
-	kdx_value *m = kdx_value_map(&in->arena, n);
+	kdx_value *m = kdx_value_map(&in->arena, x->nsnapshots);
 	*out = m;
-	if (!n)
+	if (!x->nsnapshots)
 		return 0;
-	if (kdx_interp_bind(in, bc, NULL, &env) < 0)
+	if (kdx_interp_bind(in, c, NULL, &env) < 0)
 		return -1;
-	size_t k = 0;
-	for (size_t i = 0; i < bc->decl->nitems; i++) {
-		const kdx_ast_item *it = bc->decl->items[i];
-		if (it->kind != KDX_AST_SNAPSHOT)
-			continue;
+	const kdx_module *mod = module_of(in, x);
+	for (size_t k = 0; k < x->nsnapshots; k++) {
 		kdx_value *v;
-		if (eval_in(in, bc->module, env, it->expr, &v) < 0)
+		if (eval_in(in, mod, env, x->snapshots[k].expr, &v) < 0)
 			return -1;
-		m->u.map.keys[k] = it->name.name;
-		m->u.map.vals[k++] = v;
+		m->u.map.keys[k] = x->snapshots[k].name;
+		m->u.map.vals[k] = v;
 	}
 	return 0;
 }
 
-int kdx_interp_verify(kdx_interp *in, const kdx_bound_call *bc, const kdx_env *scope)
+int kdx_interp_verify(kdx_interp *in, const kdx_plan_call *c, const kdx_env *scope)
 {
-	const kdx_ast_item *vf = kdx_ast_find_attr(bc->decl, "verify");
-	if (!vf)
+	const kdx_action *x = kdx_interp_action(in, c);
+	if (!x->verify)
 		return 2;
 	const kdx_env *env;
 	kdx_value *v;
-	if (kdx_interp_bind(in, bc, scope, &env) < 0 || eval_in(in, bc->module, env, vf->expr, &v) < 0)
+	if (kdx_interp_bind(in, c, scope, &env) < 0 ||
+	    eval_in(in, module_of(in, x), env, x->verify, &v) < 0)
 		return -1;
 	if (v->kind != KDX_V_BOOL) {
-		strbuf_addf(&in->err, "'verify' of '%s' must be a bool", bc->action);
+		strbuf_addf(&in->err, "'verify' of '%s' must be a bool", x->name);
 		return -1;
 	}
 	return v->u.b ? 1 : 0;
@@ -665,27 +678,25 @@ int kdx_interp_verify(kdx_interp *in, const kdx_bound_call *bc, const kdx_env *s
 
 int kdx_interp_step_snapshot(kdx_interp *in, const kdx_step *st, kdx_value **out)
 {
-	const kdx_step_body *b = st->body;
 	*out = NULL;
-	if (!b->do_call || !b->undo_is_actions_own)
+	if (!st->do_call || !st->undo_is_actions_own)
 		return 0;
-	return kdx_interp_snapshot(in, b->do_call, out);
+	return kdx_interp_snapshot(in, st->do_call, out);
 }
 
 int kdx_interp_step_verify(kdx_interp *in, const kdx_step *st, kdx_phase phase,
 			   const char *snapshot, const char *token)
 {
-	const kdx_step_body *b = st->body;
-	const kdx_bound_call *bc = phase == KDX_PHASE_DO ? b->do_call : b->undo_call;
+	const kdx_plan_call *c = phase == KDX_PHASE_DO ? st->do_call : st->undo_call;
 	const kdx_env *scope = NULL;
-	if (!bc)
+	if (!c)
 		return 3;
-	if (phase == KDX_PHASE_UNDO && kdx_interp_undo_scope(in, b, snapshot, &scope) < 0)
+	if (phase == KDX_PHASE_UNDO && kdx_interp_undo_scope(in, st, snapshot, &scope) < 0)
 		return -2;
 	/* a verify may look for what the attempt left, by its token (run_info()) */
 	in->token = token;
 	in->step = st->name;
-	int r = kdx_interp_verify(in, bc, scope);
+	int r = kdx_interp_verify(in, c, scope);
 	in->token = in->step = NULL;
 	return r;
 }
@@ -694,9 +705,9 @@ int kdx_interp_step_verify(kdx_interp *in, const kdx_step *st, kdx_phase phase,
 
 /* The lag gate a require expression was lowered to (lower_step.c gives the LAG_GATE effect
  * the require's span), or NULL. */
-static const kdx_effect *lag_gate_of(const kdx_step *st, const kdx_ast_expr *e)
+static const kdx_effect *lag_gate_of(const kdx_step *st, const kdx_expr *e)
 {
-	for (size_t i = 0; e->kind == KDX_AST_E_BINARY && i < st->neffects; i++) {
+	for (size_t i = 0; e->kind == KDX_E_BINARY && i < st->neffects; i++) {
 		const kdx_effect *x = &st->effects[i];
 		if (x->kind == KDX_EFF_LAG_GATE && x->span.file == e->span.file &&
 		    x->span.start == e->span.start && x->span.end == e->span.end)
@@ -710,23 +721,22 @@ static const kdx_effect *lag_gate_of(const kdx_step *st, const kdx_ast_expr *e)
  * lag at the gate before a promotion (issue #18.2), and reading the lag a second time
  * would report a value the gate never judged. 1 holds, 0 does not, -1 error (in->err),
  * 2 not a lag gate. */
-static int lag_gate(kdx_interp *in, const kdx_step *st, const kdx_step_body *body,
-		    const kdx_ast_expr *e)
+static int lag_gate(kdx_interp *in, const kdx_step *st, const kdx_expr *e)
 {
 	const kdx_effect *g = lag_gate_of(st, e);
 	if (!g)
 		return 2;
 	kdx_value *l, *r;
-	if (kdx_interp_eval_step(in, body, e->u.binary.lhs, &l) < 0 ||
-	    kdx_interp_eval_step(in, body, e->u.binary.rhs, &r) < 0)
+	if (kdx_interp_eval_step(in, st, e->u.binary.lhs, &l) < 0 ||
+	    kdx_interp_eval_step(in, st, e->u.binary.rhs, &r) < 0)
 		return -1;
 	if (l->kind != KDX_V_DURATION || r->kind != KDX_V_DURATION)
 		return 2; /* not what lowering checked: let the whole expression say why */
-	bool lcall = e->u.binary.lhs->kind == KDX_AST_E_CALL;
+	bool lcall = e->u.binary.lhs->kind == KDX_E_CALL;
 	int64_t a = l->u.ms, c = r->u.ms;
-	kdx_ast_op op = e->u.binary.op;
-	bool held = op == KDX_AST_OP_LE ? a <= c : op == KDX_AST_OP_LT ? a < c
-		  : op == KDX_AST_OP_GE ? a >= c : op == KDX_AST_OP_GT ? a > c : false;
+	kdx_expr_op op = e->u.binary.op;
+	bool held = op == KDX_XOP_LE ? a <= c : op == KDX_XOP_LT ? a < c
+		  : op == KDX_XOP_GE ? a >= c : op == KDX_XOP_GT ? a > c : false;
 	const kdx_plan *p = in->rt->comp ? in->rt->comp->plan : NULL;
 	kdx_json *o = kdx_json_object();
 	kdx_json_set_str(o, "step", st->name);
@@ -748,43 +758,40 @@ static int lag_gate(kdx_interp *in, const kdx_step *st, const kdx_step_body *bod
 
 kdx_precheck kdx_interp_precheck(kdx_interp *in, const kdx_step *st, strbuf *why)
 {
-	const kdx_step_body *body = st->body;
 	kdx_precheck rc = KDX_PRE_OK;
 	kdx_interp_reset(in);
-	for (size_t i = 0; i < body->decl->nitems && rc == KDX_PRE_OK; i++) {
-		const kdx_ast_item *it = body->decl->items[i];
-		if (it->kind != KDX_AST_WHEN)
-			continue;
+	for (size_t i = 0; i < st->nwhens && rc == KDX_PRE_OK; i++) {
 		kdx_value *v;
-		if (kdx_interp_eval_step(in, body, it->expr, &v) < 0) {
+		if (kdx_interp_eval_step(in, st, st->whens[i], &v) < 0) {
 			strbuf_addf(why, "'when' could not be evaluated: %s", in->err.buf);
 			rc = KDX_PRE_FAIL;
 		} else if (v->kind == KDX_V_BOOL && !v->u.b) {
 			strbuf_addstr(why, "when ");
-			kdx_interp_expr_text(in, it->expr, why);
+			kdx_interp_expr_text(in, st->whens[i], why);
 			strbuf_addstr(why, " is false");
 			rc = KDX_PRE_SKIP;
 		}
 	}
 	in->step = st->name; /* the gates' requests are the step's (reqlog.h) */
-	for (size_t i = 0; i < body->nrequires && rc == KDX_PRE_OK; i++) {
+	for (size_t i = 0; i < st->nrequires && rc == KDX_PRE_OK; i++) {
+		const kdx_expr *e = st->requires[i];
 		kdx_value *v;
-		int lag = lag_gate(in, st, body, body->requires[i]);
+		int lag = lag_gate(in, st, e);
 		if (lag == 0 || lag == 1) {
 			if (!lag) {
 				strbuf_addstr(why, "require ");
-				kdx_interp_expr_text(in, body->requires[i], why);
+				kdx_interp_expr_text(in, e, why);
 				strbuf_addstr(why, " does not hold; nothing was changed");
 				rc = KDX_PRE_FAIL;
 			}
-		} else if (lag == -1 || kdx_interp_eval_step(in, body, body->requires[i], &v) < 0) {
+		} else if (lag == -1 || kdx_interp_eval_step(in, st, e, &v) < 0) {
 			strbuf_addstr(why, "require ");
-			kdx_interp_expr_text(in, body->requires[i], why);
+			kdx_interp_expr_text(in, e, why);
 			strbuf_addf(why, " could not be evaluated: %s", in->err.buf);
 			rc = KDX_PRE_FAIL;
 		} else if (v->kind != KDX_V_BOOL || !v->u.b) {
 			strbuf_addstr(why, "require ");
-			kdx_interp_expr_text(in, body->requires[i], why);
+			kdx_interp_expr_text(in, e, why);
 			strbuf_addstr(why, " does not hold; nothing was changed");
 			rc = KDX_PRE_FAIL;
 		}
@@ -794,14 +801,14 @@ kdx_precheck kdx_interp_precheck(kdx_interp *in, const kdx_step *st, strbuf *why
 }
 
 /* The scope of an action's own undo: the do's parameters and the snapshot's names. */
-int kdx_interp_undo_scope(kdx_interp *in, const kdx_step_body *b, const char *snapshot,
+int kdx_interp_undo_scope(kdx_interp *in, const kdx_step *st, const char *snapshot,
 			  const kdx_env **out)
 {
 	*out = NULL;
-	if (!b->undo_is_actions_own)
+	if (!st->undo_is_actions_own || !st->do_call)
 		return 0;
 	const kdx_env *env;
-	if (kdx_interp_bind(in, b->do_call, NULL, &env) < 0)
+	if (kdx_interp_bind(in, st->do_call, NULL, &env) < 0)
 		return -1;
 	kdx_value *snap = NULL;
 	if (snapshot && *snapshot) {
@@ -813,38 +820,33 @@ int kdx_interp_undo_scope(kdx_interp *in, const kdx_step_body *b, const char *sn
 		if (!snap)
 			return -1;
 	}
-	for (size_t i = 0; i < b->do_call->decl->nitems; i++) {
-		const kdx_ast_item *it = b->do_call->decl->items[i];
-		if (it->kind != KDX_AST_SNAPSHOT)
-			continue;
-		kdx_value *v = snap ? kdx_value_get(snap, it->name.name) : NULL;
+	const kdx_action *x = kdx_interp_action(in, st->do_call);
+	for (size_t i = 0; i < x->nsnapshots; i++) {
+		const char *name = x->snapshots[i].name;
+		kdx_value *v = snap ? kdx_value_get(snap, name) : NULL;
 		if (!v) {
 			strbuf_addf(&in->err, "no snapshot '%s' was taken before the change; the undo "
-				    "cannot be computed", it->name.name);
+				    "cannot be computed", name);
 			return -1;
 		}
-		kdx_env *e = KDX_NEW(&in->arena, kdx_env);
-		*e = (kdx_env){ env, it->name.name, v };
-		env = e;
+		env = push(in, env, name, v);
 	}
 	*out = env;
 	return 0;
 }
 
-/* The step's own clauses in source order: `do`, `wait D`, `wait until`. */
+/* The step's own clauses in source order (kdx_step.run): `do`, `wait D`, `wait until`. */
 static int run_do(kdx_interp *in, const kdx_step *st, kdx_value **ret)
 {
-	const kdx_step_body *b = st->body;
-	const kdx_ast_decl *d = b->decl;
 	*ret = NULL;
-	for (size_t i = 0; i < d->nitems; i++) {
-		const kdx_ast_item *it = d->items[i];
-		if (it->kind == KDX_AST_DO && b->do_call) {
-			if (kdx_interp_call(in, b->do_call, NULL, ret) < 0)
+	for (size_t i = 0; i < st->nrun; i++) {
+		const kdx_stmt *it = &st->run[i];
+		if (it->kind == KDX_S_DO && st->do_call) {
+			if (kdx_interp_call(in, st->do_call, NULL, ret) < 0)
 				return -1;
-		} else if (it->kind == KDX_AST_WAIT) {
+		} else if (it->kind == KDX_S_WAIT) {
 			kdx_value *v;
-			if (kdx_interp_eval_step(in, b, it->expr, &v) < 0)
+			if (kdx_interp_eval_step(in, st, it->expr, &v) < 0)
 				return -1;
 			if (in->rt->no_waits) {
 				if (v->kind == KDX_V_DURATION) {
@@ -856,8 +858,11 @@ static int run_do(kdx_interp *in, const kdx_step *st, kdx_value **ret)
 			}
 			if (v->kind == KDX_V_DURATION && kdx_interp_sleep(in, v->u.ms) < 0)
 				return -1;
-		} else if (it->kind == KDX_AST_WAIT_UNTIL) {
-			if (kdx_interp_wait_until(in, b->module, b->env, it, NULL) < 0)
+		} else if (it->kind == KDX_S_WAIT_UNTIL) {
+			const kdx_module *mod;
+			const kdx_env *env;
+			kdx_interp_step_scope(in, st, &mod, &env);
+			if (wait_until(in, mod, env, it, NULL) < 0)
 				return -1;
 		}
 	}
@@ -866,14 +871,13 @@ static int run_do(kdx_interp *in, const kdx_step *st, kdx_value **ret)
 
 static int run_undo(kdx_interp *in, const kdx_step *st, const char *snapshot)
 {
-	const kdx_step_body *b = st->body;
 	const kdx_env *scope;
 	kdx_value *ret;
-	if (!b->undo_call)
+	if (!st->undo_call)
 		return 0;
-	if (kdx_interp_undo_scope(in, b, snapshot, &scope) < 0)
+	if (kdx_interp_undo_scope(in, st, snapshot, &scope) < 0)
 		return -1;
-	return kdx_interp_call(in, b->undo_call, scope, &ret);
+	return kdx_interp_call(in, st->undo_call, scope, &ret);
 }
 
 int kdx_interp_run_step(kdx_interp *in, const kdx_step *st, kdx_phase phase,

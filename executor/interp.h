@@ -1,10 +1,14 @@
 /* interp: THE interpreter of action bodies at run time -- binds the run-time arguments, then
  * runs the action's body in order: `call aws`, `call terraform`, `let`, `do`, `wait D`,
  * `wait until C within W [every E]` (E defaults to 1s), `return`; and a step's own clauses
- * (kdx_interp_run_step). Every outside effect goes through a kdx_interp_hooks table. One kdx_interp runs one
- * call chain on one thread; it owns its arena (values it returns live until the next
- * kdx_interp_reset or kdx_interp_release), its AWS client and its loaded models. The
- * kdx_runtime it points to is shared and read-only while interpreters run. */
+ * (kdx_interp_run_step). It reads plan data (compiler/plan.h: kdx_plan.actions' statements,
+ * a step's kdx_plan_calls, whens, requires and run), never a step's AST; expressions go to
+ * the one evaluator (compiler/eval.h, over kdx_expr), which still resolves names in the
+ * compilation's modules and scopes (docs/architecture.md, 3.). Every outside effect goes
+ * through a kdx_interp_hooks table. One kdx_interp runs one call chain on one thread; it
+ * owns its arena (values it returns live until the next kdx_interp_reset or
+ * kdx_interp_release), its AWS client and its loaded models. The kdx_runtime it points to
+ * is shared and read-only while interpreters run. */
 #ifndef KDX_INTERP_H
 #define KDX_INTERP_H
 #include <stdatomic.h>
@@ -130,54 +134,59 @@ void kdx_interp_reset(kdx_interp *in);
 /* An evaluator over the runbook's global scope with the run-time hooks set. */
 void kdx_interp_evaluator(kdx_interp *in, kdx_eval *ev, const kdx_module *module);
 
-/* Evaluate e in env (NULL: the runbook's global scope). -1: in->err says why. */
-int kdx_interp_eval(kdx_interp *in, const kdx_env *env, const kdx_ast_expr *e, kdx_value **out);
-/* Evaluate one of a step's own expressions (`when`, `require`, `wait D`) in the step's
+/* Evaluate e (plan data) in env (NULL: the runbook's global scope). -1: in->err says why. */
+int kdx_interp_eval(kdx_interp *in, const kdx_env *env, const kdx_expr *e, kdx_value **out);
+/* Evaluate one of a step's own expressions (kdx_step.whens, requires, run) in the step's
  * scope: a nested runbook's steps see their own runbook's params and modules
  * (interp_host.c). -1: in->err says why. */
-int kdx_interp_eval_step(kdx_interp *in, const kdx_step_body *b, const kdx_ast_expr *e,
+int kdx_interp_eval_step(kdx_interp *in, const kdx_step *st, const kdx_expr *e,
 			 kdx_value **out);
 
 /* Run one attempt of a step: the `do` and the step's own `wait D` / `wait until` in source
- * order (KDX_PHASE_DO; *ret is what the do returned), or its undo with the journalled
- * snapshot, a JSON object, (KDX_PHASE_UNDO; *ret NULL). This and the functions below are
- * the one definition of what a step and an action do at run time: apply, dry-run, plan
- * and resume/rollback all come here, with different hooks. */
+ * order (kdx_step.run; KDX_PHASE_DO; *ret is what the do returned), or its undo with the
+ * journalled snapshot, a JSON object, (KDX_PHASE_UNDO; *ret NULL). This and the functions
+ * below are the one definition of what a step and an action do at run time: apply,
+ * dry-run, plan and resume/rollback all come here, with different hooks. They read only
+ * the plan (kdx_step, kdx_plan_call, kdx_plan.actions) -- never a step's AST. */
 int kdx_interp_run_step(kdx_interp *in, const kdx_step *st, kdx_phase phase,
 			const char *snapshot, kdx_value **ret);
 
-/* A step's `when` and `require`, evaluated now: skip it, fail it (why says which clause),
- * or go on. */
+/* A step's `when` and `require` (kdx_step.whens, requires), evaluated now: skip it, fail it
+ * (why says which clause), or go on. */
 kdx_precheck kdx_interp_precheck(kdx_interp *in, const kdx_step *st, strbuf *why);
 
 /* The scope of a step's undo: for the action's own undo, the do's parameters and the
  * snapshot's names (snapshot: the journalled JSON object); else NULL (the global scope). */
-int kdx_interp_undo_scope(kdx_interp *in, const kdx_step_body *b, const char *snapshot,
+int kdx_interp_undo_scope(kdx_interp *in, const kdx_step *st, const char *snapshot,
 			  const kdx_env **out);
 
-/* Run a bound call. Arguments not known at compile time are evaluated from arg_exprs in
- * scope (NULL: the global scope). *out: the action's `return` value (null without one). */
-int kdx_interp_call(kdx_interp *in, const kdx_bound_call *bc, const kdx_env *scope,
+/* The action of a plan call (kdx_plan.actions[c->action]). */
+const kdx_action *kdx_interp_action(const kdx_interp *in, const kdx_plan_call *c);
+
+/* Run a step's bound call. Arguments not known at compile time are evaluated from
+ * arg_exprs in scope (NULL: the global scope). *out: the action's `return` value (null
+ * without one). */
+int kdx_interp_call(kdx_interp *in, const kdx_plan_call *c, const kdx_env *scope,
 		    kdx_value **out);
 
-/* Call the action `module.name` (a module imported anywhere in the program: "cloudwatch"
- * is "aws/cloudwatch") with nargs argument values, as kdx_interp_call does. 1: the program
- * imports no such action (of that many parameters); -1: in->err says why. */
+/* Call the plan's action `qualified` ("cloudwatch.alarm_state", kdx_plan_action) with
+ * nargs argument values, as kdx_interp_call does. 1: the plan has no such action (of that
+ * many parameters); -1: in->err says why. */
 int kdx_interp_call_named(kdx_interp *in, const char *qualified, kdx_value **args, size_t nargs,
 			  kdx_value **out);
 
-/* The scope of an action call: its parameters bound to the call's arguments (evaluated in
+/* The scope of a call: the action's parameters bound to the call's arguments (evaluated in
  * scope as kdx_interp_call does). -1 on error. */
-int kdx_interp_bind(kdx_interp *in, const kdx_bound_call *bc, const kdx_env *scope,
+int kdx_interp_bind(kdx_interp *in, const kdx_plan_call *c, const kdx_env *scope,
 		    const kdx_env **out);
 
-/* Run the action's `snapshot NAME = CALL` reads; *out is a map NAME -> value (empty when
- * the action has none). */
-int kdx_interp_snapshot(kdx_interp *in, const kdx_bound_call *bc, kdx_value **out);
+/* Run the action's snapshots (kdx_action.snapshots); *out is a map NAME -> value (empty
+ * when the action has none). */
+int kdx_interp_snapshot(kdx_interp *in, const kdx_plan_call *c, kdx_value **out);
 
-/* Evaluate the action's `verify` attribute with the call's arguments: 1 true, 0 false,
- * 2 the action has none, -1 error. */
-int kdx_interp_verify(kdx_interp *in, const kdx_bound_call *bc, const kdx_env *scope);
+/* Evaluate the action's `verify` (kdx_action.verify) with the call's arguments: 1 true,
+ * 0 false, 2 the action has none, -1 error. */
+int kdx_interp_verify(kdx_interp *in, const kdx_plan_call *c, const kdx_env *scope);
 
 /* The snapshot a step's undo needs, read before its do: the do action's `snapshot` reads
  * when the undo is the action's own (a map NAME -> value), else *out NULL. -1 on error. */
@@ -190,10 +199,9 @@ int kdx_interp_step_snapshot(kdx_interp *in, const kdx_step *st, kdx_value **out
 int kdx_interp_step_verify(kdx_interp *in, const kdx_step *st, kdx_phase phase,
 			   const char *snapshot, const char *token);
 
-/* Read-only action: every effect primitive is read or observe_*. */
-bool kdx_interp_action_reads_only(const kdx_ast_decl *action);
-
-/* The source text of an expression, for messages ("would wait until ..."). */
-void kdx_interp_expr_text(const kdx_interp *in, const kdx_ast_expr *e, strbuf *out);
+/* The source text of a span, of an expression, for messages ("would wait until ...");
+ * "(expression)" when it is not in the sources. */
+void kdx_interp_span_text(const kdx_interp *in, kdx_span sp, strbuf *out);
+void kdx_interp_expr_text(const kdx_interp *in, const kdx_expr *e, strbuf *out);
 
 #endif

@@ -51,12 +51,24 @@ int kdx_interp_http_get(kdx_interp *in, kdx_value **args, size_t nargs, kdx_valu
 	return 0;
 }
 
-int kdx_interp_eval_step(kdx_interp *in, const kdx_step_body *b, const kdx_ast_expr *e,
-			 kdx_value **out)
+void kdx_interp_step_scope(const kdx_interp *in, const kdx_step *st, const kdx_module **mod,
+			   const kdx_env **env)
 {
+	const kdx_compilation *c = in->rt->comp;
+	const kdx_step_scope *sc = st && st->scope >= 0 && (size_t)st->scope < c->nscopes
+					   ? &c->scopes[st->scope] : NULL;
+	*mod = sc && sc->module ? sc->module : c->prog->main;
+	*env = sc && sc->env ? sc->env : c->genv;
+}
+
+int kdx_interp_eval_step(kdx_interp *in, const kdx_step *st, const kdx_expr *e, kdx_value **out)
+{
+	const kdx_module *mod;
+	const kdx_env *env;
+	kdx_interp_step_scope(in, st, &mod, &env);
 	kdx_eval ev;
-	kdx_interp_evaluator(in, &ev, b ? b->module : NULL);
-	int r = kdx_eval_ast(&ev, b && b->env ? b->env : in->rt->comp->genv, e, out);
+	kdx_interp_evaluator(in, &ev, mod);
+	int r = kdx_eval_expr(&ev, env, e, out);
 	if (r > 0) {
 		strbuf_reset(&in->err);
 		strbuf_addstr(&in->err, "a value is not known at run time: ");

@@ -11,11 +11,10 @@ int kdx_interp_mark_sent(kdx_interp *in);
 /* Sleep ms through in->hooks (the real one in slices, watching in->cancel); -1 when
  * cancelled. */
 int kdx_interp_sleep(kdx_interp *in, int64_t ms);
-/* `wait until C within D every E` in env, polling by compiler/poll.h's schedule; bc: the
- * action whose body holds the wait (its duration model gives the typical duration), or
- * NULL for a step's own wait. */
-int kdx_interp_wait_until(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
-			  const kdx_ast_item *it, const kdx_bound_call *bc);
+/* The step's scope (interp_host.c): where its own expressions are evaluated -- the
+ * module they are written in and the runbook's bindings (a nested runbook's own). */
+void kdx_interp_step_scope(const kdx_interp *in, const kdx_step *st, const kdx_module **mod,
+			   const kdx_env **env);
 /* The real hooks (kdx_interp_real_hooks, interp_real.c), one file per kind of effect. */
 /* interp_aws.c: one `call aws "svc" "Op" { input }` through the model and the AWS client
  * (dry run and a mutating call: the request printed, not sent). */

@@ -31,14 +31,6 @@ typedef struct rcstep {
 	size_t n;
 } rcstep;
 
-static const kdx_value *arg(const kdx_bound_call *bc, const char *name)
-{
-	for (size_t i = 0; i < bc->nargs; i++)
-		if (!strcmp(bc->params[i], name))
-			return bc->args[i];
-	return NULL;
-}
-
 static const char *arn_of(const kdx_value *rc)
 {
 	return kdx_value_str(kdx_value_get(rc, "arn"));
@@ -48,21 +40,21 @@ static const char *arn_of(const kdx_value *rc)
  * at compile time). */
 static size_t changes(const kdx_plan *p, uint32_t s, change ch[2])
 {
-	const kdx_step_body *b = p->steps[s].body;
-	const kdx_bound_call *bc = b ? b->do_call : NULL;
+	const kdx_plan_call *bc = p->steps[s].do_call;
 	if (!bc)
 		return 0;
-	if (!strcmp(bc->action, "arc.set_state")) {
-		const kdx_value *on = arg(bc, "on");
-		ch[0].arn = arn_of(arg(bc, "rc"));
+	const char *action = p->actions[bc->action].name;
+	if (!strcmp(action, "arc.set_state")) {
+		const kdx_value *on = kdx_plan_call_arg(p, bc, "on");
+		ch[0].arn = arn_of(kdx_plan_call_arg(p, bc, "rc"));
 		if (!ch[0].arn || !on || on->kind != KDX_V_BOOL)
 			return 0;
 		ch[0].on = on->u.b;
 		return 1;
 	}
-	if (!strcmp(bc->action, "arc.set_states")) {
-		ch[0] = (change){ arn_of(arg(bc, "on")), true };
-		ch[1] = (change){ arn_of(arg(bc, "off")), false };
+	if (!strcmp(action, "arc.set_states")) {
+		ch[0] = (change){ arn_of(kdx_plan_call_arg(p, bc, "on")), true };
+		ch[1] = (change){ arn_of(kdx_plan_call_arg(p, bc, "off")), false };
 		return ch[0].arn && ch[1].arn ? 2 : 0;
 	}
 	return 0;

@@ -2,8 +2,9 @@
  * a small runbook (tests/unit/data/interp) and the examples: nested action calls with
  * let/return, reads vs mutations, verify, snapshots, waits (plain, until with a time limit,
  * the default poll interval, cancelled) on a virtual clock through the hooks table, a whole
- * step and its undo through recording hooks, and the real hooks' dry run (a mutating AWS
- * call printed, not sent, its wait reported as "would wait"). */
+ * step and its undo through recording hooks, that what runs is the plan (not the AST), and
+ * the real hooks' dry run (a mutating AWS call printed, not sent, its wait reported as
+ * "would wait"). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -65,9 +66,9 @@ static const kdx_step *step(const fx *f, const char *name)
 	return NULL;
 }
 
-static const kdx_bound_call *do_call(const fx *f, const char *name)
+static const kdx_plan_call *do_call(const fx *f, const char *name)
 {
-	return ((const kdx_step_body *)step(f, name)->body)->do_call;
+	return step(f, name)->do_call;
 }
 
 static void test_nested_calls(void **state)
@@ -77,16 +78,16 @@ static void test_nested_calls(void **state)
 	assert_int_equal(kdx_interp_call(&f->in, do_call(f, "s_sum"), NULL, &v), 0);
 	assert_int_equal(v->kind, KDX_V_NUMBER);
 	assert_true(v->u.num == 6); /* twice(2 + 1) */
-	assert_true(kdx_interp_action_reads_only(do_call(f, "s_sum")->decl));
-	assert_false(kdx_interp_action_reads_only(do_call(f, "s_put")->decl));
-	assert_false(kdx_interp_action_reads_only(do_call(f, "s_nap")->decl)); /* effect {} */
+	assert_true(kdx_interp_action(&f->in, do_call(f, "s_sum"))->reads_only);
+	assert_false(kdx_interp_action(&f->in, do_call(f, "s_put"))->reads_only);
+	assert_false(kdx_interp_action(&f->in, do_call(f, "s_nap"))->reads_only); /* effect {} */
 	assert_int_equal(f->in.requests, 0);
 }
 
 static void test_verify_and_snapshot(void **state)
 {
 	fx *f = *state;
-	const kdx_bound_call *put = do_call(f, "s_put");
+	const kdx_plan_call *put = do_call(f, "s_put");
 	assert_int_equal(kdx_interp_verify(&f->in, put, NULL), 1); /* twice(3) == 6 */
 	assert_int_equal(kdx_interp_verify(&f->in, do_call(f, "s_sum"), NULL), 2); /* none */
 	kdx_value *snap;
@@ -248,6 +249,110 @@ static void test_waits(void **state)
 	f->in.cancel = NULL;
 }
 
+/* What runs is the plan (kdx_plan.actions, kdx_step.run, whens, requires), never the AST it
+ * was lowered from: change the plan's data after compiling and the interpreter follows the
+ * change, while the AST still says otherwise. Each assertion fails for an interpreter that
+ * walks the step's or the action's declaration. */
+static kdx_expr *literal(kdx_arena *a, kdx_expr_kind k, kdx_value *v)
+{
+	kdx_expr *e = KDX_NEW(a, kdx_expr);
+	memset(e, 0, sizeof(*e));
+	e->kind = k;
+	e->u.lit = v;
+	return e;
+}
+
+static void test_runs_the_plan(void **state)
+{
+	fx *f = *state;
+	kdx_plan *p = f->c.plan;
+	kdx_arena *a = &f->c.arena;
+	recorder rc = { .log = STRBUF_INIT };
+	kdx_value *v;
+	/* the action the evaluator reaches by name (sum2 -> twice): its plan body */
+	int32_t at = kdx_plan_action(p, "calc.twice");
+	assert_true(at >= 0);
+	kdx_action *tw = &p->actions[at];
+	assert_int_equal(tw->nbody, 2); /* let y = x * 2; return y */
+	kdx_stmt saved = tw->body[1];
+	tw->body[1].expr = literal(a, KDX_E_NUMBER, kdx_value_number(a, 41));
+	use_recorder(&f->in, &rc);
+	assert_int_equal(kdx_interp_call(&f->in, do_call(f, "s_sum"), NULL, &v), 0);
+	assert_true(v->kind == KDX_V_NUMBER && v->u.num == 41); /* the AST returns 6 */
+	tw->body[1] = saved;
+	/* a step's own clauses: kdx_step.run (a `wait 7ms` instead of the do) */
+	kdx_step *nap = (kdx_step *)step(f, "s_nap");
+	kdx_stmt *run = nap->run;
+	size_t nrun = nap->nrun;
+	kdx_stmt w = { .kind = KDX_S_WAIT,
+		       .expr = literal(a, KDX_E_DURATION, kdx_value_duration(a, 7)) };
+	nap->run = &w;
+	nap->nrun = 1;
+	use_recorder(&f->in, &rc);
+	assert_int_equal(kdx_interp_run_step(&f->in, nap, KDX_PHASE_DO, NULL, &v), 0);
+	assert_string_equal(rc.log.buf, "sleep 7\n"); /* the AST sleeps 30 */
+	nap->run = run;
+	nap->nrun = nrun;
+	/* `when` and `require`: kdx_step.whens, requires (the step declares neither) */
+	kdx_expr *no = literal(a, KDX_E_BOOL, kdx_value_bool(a, false));
+	strbuf why = STRBUF_INIT;
+	nap->whens = &no;
+	nap->nwhens = 1;
+	assert_int_equal(kdx_interp_precheck(&f->in, nap, &why), KDX_PRE_SKIP);
+	nap->whens = NULL;
+	nap->nwhens = 0;
+	strbuf_reset(&why);
+	nap->requires = &no;
+	nap->nrequires = 1;
+	assert_int_equal(kdx_interp_precheck(&f->in, nap, &why), KDX_PRE_FAIL);
+	assert_non_null(strstr(why.buf, "does not hold; nothing was changed"));
+	nap->requires = NULL;
+	nap->nrequires = 0;
+	/* verify and snapshots: kdx_action.verify, snapshots */
+	kdx_action *put = &p->actions[do_call(f, "s_put")->action];
+	kdx_expr *vf = put->verify;
+	put->verify = no;
+	assert_int_equal(kdx_interp_verify(&f->in, do_call(f, "s_put"), NULL), 0); /* AST: 1 */
+	put->verify = vf;
+	size_t nsnap = put->nsnapshots;
+	put->nsnapshots = 0;
+	kdx_value *snap;
+	assert_int_equal(kdx_interp_snapshot(&f->in, do_call(f, "s_put"), &snap), 0);
+	assert_int_equal(snap->u.map.n, 0); /* the AST has `snapshot before` */
+	put->nsnapshots = nsnap;
+	strbuf_release(&why);
+	strbuf_release(&rc.log);
+}
+
+/* A nested runbook's step reads its own runbook's bindings (kdx_step.scope): `pause` is
+ * 20ms there and 5s in the outer runbook, so the wrong scope sleeps 5000 and fails the
+ * require. */
+static void test_nested_scope(void **state)
+{
+	(void)state;
+	kdx_compile_opts o = { .path = "tests/unit/data/interp_nested/rb.kdx" };
+	kdx_compilation c;
+	assert_int_equal(kdx_compile(&o, &c), 0);
+	assert_int_equal(c.plan->nsteps, 1);
+	const kdx_step *st = &c.plan->steps[0];
+	assert_true(st->scope >= 0 && c.scopes[st->scope].env != c.genv);
+	kdx_runtime rt = { .comp = &c };
+	kdx_interp in;
+	kdx_interp_init(&in, &rt);
+	recorder rc = { .log = STRBUF_INIT };
+	strbuf why = STRBUF_INIT;
+	use_recorder(&in, &rc);
+	assert_int_equal(kdx_interp_precheck(&in, st, &why), KDX_PRE_OK);
+	kdx_value *ret;
+	use_recorder(&in, &rc);
+	assert_int_equal(kdx_interp_run_step(&in, st, KDX_PHASE_DO, NULL, &ret), 0);
+	assert_string_equal(rc.log.buf, "sleep 20\n");
+	strbuf_release(&why);
+	strbuf_release(&rc.log);
+	kdx_interp_release(&in);
+	kdx_compilation_release(&c);
+}
+
 /* A whole step of examples/weighted-shift.kdx, then its undo, through recording hooks: the
  * requests apply sends, the poll of the change on the virtual clock, and an undo that puts
  * back what the snapshot saw. */
@@ -263,9 +368,8 @@ static void test_step_and_undo_recorded(void **state)
 	recorder rc = { .log = STRBUF_INIT, .getchange = 1 };
 	use_recorder(&in, &rc);
 	const kdx_step *st = &c.plan->steps[0];
-	const kdx_step_body *b = st->body;
 	kdx_value *snap, *ret;
-	assert_int_equal(kdx_interp_snapshot(&in, b->do_call, &snap), 0);
+	assert_int_equal(kdx_interp_snapshot(&in, st->do_call, &snap), 0);
 	strbuf sb = STRBUF_INIT;
 	kdx_value_to_json(&sb, snap);
 	assert_string_equal(sb.buf, "{\"before\":{\"us-east-1\":30,\"us-west-2\":70}}");
@@ -322,6 +426,8 @@ int main(void)
 		cmocka_unit_test(test_verify_and_snapshot),
 		cmocka_unit_test(test_dry_run_records_mutation),
 		cmocka_unit_test(test_waits),
+		cmocka_unit_test(test_runs_the_plan),
+		cmocka_unit_test(test_nested_scope),
 		cmocka_unit_test(test_step_and_undo_recorded),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
