@@ -74,25 +74,10 @@ static json_object *jspan(kdx_span s)
 	return a;
 }
 
-/* One member each; the writer's whole vocabulary. */
-static void put_int(json_object *o, const char *k, int64_t v)
-{
-	json_object_object_add(o, k, json_object_new_int64(v));
-}
-
-static void put_bool(json_object *o, const char *k, bool v)
-{
-	json_object_object_add(o, k, json_object_new_boolean(v));
-}
-
+/* Members beyond common/json's setters: a double as exact text, a span. */
 static void put_num(json_object *o, const char *k, double v)
 {
 	json_object_object_add(o, k, jdouble(v));
-}
-
-static void put_str(json_object *o, const char *k, const char *v)
-{
-	json_object_object_add(o, k, jstr(v));
 }
 
 static void put_span(json_object *o, const char *k, kdx_span v)
@@ -213,7 +198,7 @@ static json_object *value_write(const kdx_value *v)
 		return json_object_new_string_len(v->u.str.ptr, (int)v->u.str.len);
 	case KDX_V_DURATION:
 		o = json_object_new_object();
-		put_int(o, "ms", v->u.ms);
+		kdx_json_set_int(o, "ms", v->u.ms);
 		return o;
 	case KDX_V_PERCENT:
 		o = json_object_new_object();
@@ -332,7 +317,7 @@ static void put_expr(json_object *o, const char *k, const kdx_expr *e)
 static json_object *expr_write(const kdx_expr *e)
 {
 	json_object *o = json_object_new_object(), *a;
-	put_str(o, "e", expr_names[e->kind]);
+	kdx_json_set_str_or_null(o, "e", expr_names[e->kind]);
 	put_span(o, "span", e->span);
 	switch (e->kind) {
 	case KDX_E_STRING:
@@ -358,11 +343,11 @@ static json_object *expr_write(const kdx_expr *e)
 		json_object_object_add(o, "value", value_write(e->u.lit));
 		break;
 	case KDX_E_NAME:
-		put_str(o, "name", e->u.name);
+		kdx_json_set_str_or_null(o, "name", e->u.name);
 		break;
 	case KDX_E_GETATTR:
 		put_expr(o, "obj", e->u.get.obj);
-		put_str(o, "attr", e->u.get.attr);
+		kdx_json_set_str_or_null(o, "attr", e->u.get.attr);
 		put_span(o, "attr_span", e->u.get.attr_span);
 		break;
 	case KDX_E_INDEX:
@@ -371,14 +356,14 @@ static json_object *expr_write(const kdx_expr *e)
 		break;
 	case KDX_E_CALL:
 		put_expr(o, "callee", e->u.call.callee);
-		put_str(o, "action", e->u.call.action);
-		put_str(o, "builtin", e->u.call.builtin);
+		kdx_json_set_str_or_null(o, "action", e->u.call.action);
+		kdx_json_set_str_or_null(o, "builtin", e->u.call.builtin);
 		a = json_object_new_array_ext((int)e->u.call.nargs);
 		for (size_t i = 0; i < e->u.call.nargs; i++) {
 			const kdx_expr_arg *g = &e->u.call.args[i];
 			json_object *x = json_object_new_object();
 			if (g->name) {
-				put_str(x, "name", g->name);
+				kdx_json_set_str_or_null(x, "name", g->name);
 				put_span(x, "name_span", g->name_span);
 			}
 			put_expr(x, "value", g->value);
@@ -398,7 +383,7 @@ static json_object *expr_write(const kdx_expr *e)
 		for (size_t i = 0; i < e->u.map.n; i++) {
 			const kdx_expr_entry *en = &e->u.map.entries[i];
 			json_object *x = json_object_new_object();
-			put_str(x, "name", en->name);
+			kdx_json_set_str_or_null(x, "name", en->name);
 			put_expr(x, "key", en->key);
 			put_expr(x, "value", en->value);
 			put_span(x, "span", en->span);
@@ -408,8 +393,8 @@ static json_object *expr_write(const kdx_expr *e)
 		break;
 	case KDX_E_FOR_LIST:
 	case KDX_E_FOR_MAP:
-		put_str(o, "var1", e->u.comp->var1);
-		put_str(o, "var2", e->u.comp->var2);
+		kdx_json_set_str_or_null(o, "var1", e->u.comp->var1);
+		kdx_json_set_str_or_null(o, "var2", e->u.comp->var2);
 		put_expr(o, "coll", e->u.comp->coll);
 		put_expr(o, "key", e->u.comp->key);
 		put_expr(o, "value", e->u.comp->value);
@@ -421,11 +406,11 @@ static json_object *expr_write(const kdx_expr *e)
 		put_expr(o, "otherwise", e->u.cond.otherwise);
 		break;
 	case KDX_E_UNARY:
-		put_str(o, "op", op_names[e->u.unary.op]);
+		kdx_json_set_str_or_null(o, "op", op_names[e->u.unary.op]);
 		put_expr(o, "operand", e->u.unary.operand);
 		break;
 	case KDX_E_BINARY:
-		put_str(o, "op", op_names[e->u.binary.op]);
+		kdx_json_set_str_or_null(o, "op", op_names[e->u.binary.op]);
 		put_expr(o, "lhs", e->u.binary.lhs);
 		put_expr(o, "rhs", e->u.binary.rhs);
 		break;
@@ -633,14 +618,14 @@ int kdx_expr_read(const char *text, size_t len, kdx_arena *a, kdx_expr **out, st
 static json_object *stmt_write(const kdx_stmt *s)
 {
 	json_object *o = json_object_new_object();
-	put_str(o, "s", stmt_names[s->kind]);
+	kdx_json_set_str_or_null(o, "s", stmt_names[s->kind]);
 	put_span(o, "span", s->span);
 	if (s->name)
-		put_str(o, "name", s->name);
+		kdx_json_set_str_or_null(o, "name", s->name);
 	if (s->service)
-		put_str(o, "service", s->service);
+		kdx_json_set_str_or_null(o, "service", s->service);
 	if (s->op)
-		put_str(o, "op", s->op);
+		kdx_json_set_str_or_null(o, "op", s->op);
 	put_expr(o, "expr", s->expr);
 	put_expr(o, "within", s->within);
 	put_expr(o, "every", s->every);
@@ -674,14 +659,14 @@ static void stmt_read(reader *r, json_object *o, kdx_stmt *s)
 static json_object *action_write(const kdx_action *x)
 {
 	json_object *o = json_object_new_object();
-	put_str(o, "name", x->name);
-	put_str(o, "module", x->module);
+	kdx_json_set_str_or_null(o, "name", x->name);
+	kdx_json_set_str_or_null(o, "module", x->module);
 	put_span(o, "span", x->span);
 	json_object *ps = json_object_new_array_ext((int)x->nparams);
 	for (size_t i = 0; i < x->nparams; i++) {
 		json_object *p = json_object_new_object();
-		put_str(p, "name", x->params[i].name);
-		put_str(p, "type", x->params[i].type);
+		kdx_json_set_str_or_null(p, "name", x->params[i].name);
+		kdx_json_set_str_or_null(p, "type", x->params[i].type);
 		put_expr(p, "default", x->params[i].def);
 		put_span(p, "span", x->params[i].span);
 		json_object_array_add(ps, p);
@@ -695,20 +680,20 @@ static json_object *action_write(const kdx_action *x)
 	json_object *sn = json_object_new_array_ext((int)x->nsnapshots);
 	for (size_t i = 0; i < x->nsnapshots; i++) {
 		json_object *p = json_object_new_object();
-		put_str(p, "name", x->snapshots[i].name);
+		kdx_json_set_str_or_null(p, "name", x->snapshots[i].name);
 		put_expr(p, "expr", x->snapshots[i].expr);
 		put_span(p, "span", x->snapshots[i].span);
 		json_object_array_add(sn, p);
 	}
 	json_object_object_add(o, "snapshots", sn);
 	put_expr(o, "undo", x->undo);
-	put_bool(o, "undo_none", x->undo_none);
+	kdx_json_set_bool(o, "undo_none", x->undo_none);
 	put_expr(o, "duration_min", x->duration_min);
 	put_expr(o, "duration_max", x->duration_max);
-	put_bool(o, "reads_only", x->reads_only);
-	put_bool(o, "unverifiable", x->unverifiable);
-	put_str(o, "unverifiable_why", x->unverifiable_why);
-	put_bool(o, "repeatable", x->repeatable);
+	kdx_json_set_bool(o, "reads_only", x->reads_only);
+	kdx_json_set_bool(o, "unverifiable", x->unverifiable);
+	kdx_json_set_str_or_null(o, "unverifiable_why", x->unverifiable_why);
+	kdx_json_set_bool(o, "repeatable", x->repeatable);
 	return o;
 }
 
@@ -760,9 +745,9 @@ static json_object *effects_write(const kdx_effect *e, size_t n, size_t nregions
 	json_object *a = json_object_new_array_ext((int)n);
 	for (size_t i = 0; i < n; i++) {
 		json_object *o = json_object_new_object();
-		put_str(o, "kind", effect_names[e[i].kind]);
-		put_int(o, "resource", e[i].resource);
-		put_int(o, "region", e[i].region);
+		kdx_json_set_str_or_null(o, "kind", effect_names[e[i].kind]);
+		kdx_json_set_int(o, "resource", e[i].resource);
+		kdx_json_set_int(o, "region", e[i].region);
 		put_num(o, "pct", e[i].pct);
 		if (e[i].weights) {
 			json_object *w = json_object_new_array_ext((int)nregions);
@@ -770,9 +755,9 @@ static json_object *effects_write(const kdx_effect *e, size_t n, size_t nregions
 				json_object_array_add(w, jdouble(e[i].weights[k]));
 			json_object_object_add(o, "weights", w);
 		}
-		put_int(o, "ms", e[i].ms);
-		put_bool(o, "graceful", e[i].graceful);
-		put_bool(o, "flag", e[i].flag);
+		kdx_json_set_int(o, "ms", e[i].ms);
+		kdx_json_set_bool(o, "graceful", e[i].graceful);
+		kdx_json_set_bool(o, "flag", e[i].flag);
 		put_span(o, "span", e[i].span);
 		json_object_array_add(a, o);
 	}
@@ -815,7 +800,7 @@ static kdx_effect *effects_read(reader *r, json_object *st, const char *key, siz
 static json_object *call_write(const kdx_plan_call *c)
 {
 	json_object *o = json_object_new_object();
-	put_int(o, "action", c->action);
+	kdx_json_set_int(o, "action", c->action);
 	json_object *args = json_object_new_array_ext((int)c->nargs);
 	json_object *rt = json_object_new_array();
 	for (size_t i = 0; i < c->nargs; i++) {
@@ -902,7 +887,7 @@ static void code_write(json_object *o, const kdx_step *s)
 		json_object_object_add(o, "do_call", call_write(s->do_call));
 	if (s->undo_call)
 		json_object_object_add(o, "undo_call", call_write(s->undo_call));
-	put_bool(o, "undo_is_actions_own", s->undo_is_actions_own);
+	kdx_json_set_bool(o, "undo_is_actions_own", s->undo_is_actions_own);
 	json_object_object_add(o, "whens", exprs_write(s->whens, s->nwhens));
 	json_object_object_add(o, "requires", exprs_write(s->requires, s->nrequires));
 	json_object *run = json_object_new_array_ext((int)s->nrun);
@@ -935,16 +920,16 @@ static void code_read(reader *r, json_object *o, const kdx_plan *p, kdx_step *s)
 static json_object *step_write(const kdx_step *s, size_t nregions)
 {
 	json_object *o = json_object_new_object();
-	put_str(o, "name", s->name);
+	kdx_json_set_str_or_null(o, "name", s->name);
 	put_span(o, "span", s->span);
-	put_str(o, "action", s->action);
+	kdx_json_set_str_or_null(o, "action", s->action);
 	put_span(o, "action_span", s->action_span);
-	put_str(o, "undo_action", s->undo_action);
+	kdx_json_set_str_or_null(o, "undo_action", s->undo_action);
 	json_object *preds = json_object_new_array_ext((int)s->npreds);
 	for (size_t k = 0; k < s->npreds; k++) {
 		json_object *e = json_object_new_object();
-		put_int(e, "from", s->preds[k].from);
-		put_str(e, "kind", edge_names[s->preds[k].kind]);
+		kdx_json_set_int(e, "from", s->preds[k].from);
+		kdx_json_set_str_or_null(e, "kind", edge_names[s->preds[k].kind]);
 		put_span(e, "span", s->preds[k].span);
 		json_object_array_add(preds, e);
 	}
@@ -952,29 +937,29 @@ static json_object *step_write(const kdx_step *s, size_t nregions)
 	json_object_object_add(o, "effects", effects_write(s->effects, s->neffects, nregions));
 	json_object_object_add(o, "undo_effects",
 			       effects_write(s->undo_effects, s->nundo_effects, nregions));
-	put_bool(o, "mutating", s->mutating);
-	put_bool(o, "has_undo", s->has_undo);
-	put_bool(o, "irreversible", s->irreversible);
-	put_bool(o, "approval", s->approval);
+	kdx_json_set_bool(o, "mutating", s->mutating);
+	kdx_json_set_bool(o, "has_undo", s->has_undo);
+	kdx_json_set_bool(o, "irreversible", s->irreversible);
+	kdx_json_set_bool(o, "approval", s->approval);
 	if (s->approval_min > 1) /* absent: one approver, as plans before `min` said */
-		put_int(o, "approval_min", s->approval_min);
-	put_bool(o, "conditional", s->conditional);
-	put_bool(o, "unverifiable", s->unverifiable);
-	put_bool(o, "repeatable", s->repeatable);
-	put_str(o, "unverifiable_why", s->unverifiable_why);
-	put_bool(o, "undo_unverifiable", s->undo_unverifiable);
-	put_bool(o, "undo_repeatable", s->undo_repeatable);
-	put_str(o, "undo_unverifiable_why", s->undo_unverifiable_why);
-	put_bool(o, "runs_terraform", s->runs_terraform);
-	put_int(o, "attempts", s->attempts);
-	put_int(o, "timeout_ms", s->timeout_ms);
-	put_int(o, "backoff_ms", s->backoff_ms);
-	put_int(o, "wait_ms", s->wait_ms);
-	put_int(o, "duration_min_ms", s->duration_min_ms);
-	put_int(o, "duration_max_ms", s->duration_max_ms);
-	put_int(o, "poll_every_ms", s->poll_every_ms);
-	put_str(o, "on_failure", on_failure_names[s->on_failure]);
-	put_str(o, "group", s->group);
+		kdx_json_set_int(o, "approval_min", s->approval_min);
+	kdx_json_set_bool(o, "conditional", s->conditional);
+	kdx_json_set_bool(o, "unverifiable", s->unverifiable);
+	kdx_json_set_bool(o, "repeatable", s->repeatable);
+	kdx_json_set_str_or_null(o, "unverifiable_why", s->unverifiable_why);
+	kdx_json_set_bool(o, "undo_unverifiable", s->undo_unverifiable);
+	kdx_json_set_bool(o, "undo_repeatable", s->undo_repeatable);
+	kdx_json_set_str_or_null(o, "undo_unverifiable_why", s->undo_unverifiable_why);
+	kdx_json_set_bool(o, "runs_terraform", s->runs_terraform);
+	kdx_json_set_int(o, "attempts", s->attempts);
+	kdx_json_set_int(o, "timeout_ms", s->timeout_ms);
+	kdx_json_set_int(o, "backoff_ms", s->backoff_ms);
+	kdx_json_set_int(o, "wait_ms", s->wait_ms);
+	kdx_json_set_int(o, "duration_min_ms", s->duration_min_ms);
+	kdx_json_set_int(o, "duration_max_ms", s->duration_max_ms);
+	kdx_json_set_int(o, "poll_every_ms", s->poll_every_ms);
+	kdx_json_set_str_or_null(o, "on_failure", on_failure_names[s->on_failure]);
+	kdx_json_set_str_or_null(o, "group", s->group);
 	code_write(o, s);
 	return o;
 }
@@ -1037,22 +1022,22 @@ static void step_read(reader *r, json_object *o, const kdx_plan *p, kdx_step *s)
 static json_object *scenario_write(const kdx_scenario *sc)
 {
 	json_object *o = json_object_new_object();
-	put_str(o, "name", sc->name);
+	kdx_json_set_str_or_null(o, "name", sc->name);
 	if (sc->inapplicable)
-		put_str(o, "inapplicable", sc->inapplicable);
+		kdx_json_set_str_or_null(o, "inapplicable", sc->inapplicable);
 	json_object *fa = json_object_new_array_ext((int)sc->nfaults);
 	for (size_t i = 0; i < sc->nfaults; i++) {
 		const kdx_fault *f = &sc->faults[i];
 		json_object *x = json_object_new_object();
-		put_str(x, "kind", fault_names[f->kind]);
+		kdx_json_set_str_or_null(x, "kind", fault_names[f->kind]);
 		put_span(x, "span", f->span);
-		put_int(x, "region", f->region);
-		put_int(x, "step", f->step);
-		put_int(x, "resource", f->resource);
-		put_str(x, "service", f->service);
-		put_int(x, "at_ms", f->at_ms);
-		put_int(x, "for_ms", f->for_ms);
-		put_int(x, "lag_ms", f->lag_ms);
+		kdx_json_set_int(x, "region", f->region);
+		kdx_json_set_int(x, "step", f->step);
+		kdx_json_set_int(x, "resource", f->resource);
+		kdx_json_set_str_or_null(x, "service", f->service);
+		kdx_json_set_int(x, "at_ms", f->at_ms);
+		kdx_json_set_int(x, "for_ms", f->for_ms);
+		kdx_json_set_int(x, "lag_ms", f->lag_ms);
 		json_object_array_add(fa, x);
 	}
 	json_object_object_add(o, "faults", fa);
@@ -1060,12 +1045,12 @@ static json_object *scenario_write(const kdx_scenario *sc)
 	for (size_t i = 0; i < sc->nexpects; i++) {
 		const kdx_expect *e = &sc->expects[i];
 		json_object *x = json_object_new_object();
-		put_str(x, "kind", expect_names[e->kind]);
-		put_bool(x, "strict", e->strict);
-		put_int(x, "bound_ms", e->bound_ms);
-		put_int(x, "step", e->step);
-		put_str(x, "state", state_names[e->state]);
-		put_str(x, "text", e->text);
+		kdx_json_set_str_or_null(x, "kind", expect_names[e->kind]);
+		kdx_json_set_bool(x, "strict", e->strict);
+		kdx_json_set_int(x, "bound_ms", e->bound_ms);
+		kdx_json_set_int(x, "step", e->step);
+		kdx_json_set_str_or_null(x, "state", state_names[e->state]);
+		kdx_json_set_str_or_null(x, "text", e->text);
 		put_span(x, "span", e->span);
 		json_object_array_add(ea, x);
 	}
@@ -1133,22 +1118,22 @@ void kdx_plan_write(strbuf *out, const kdx_plan *p)
 {
 	json_object *o = json_object_new_object();
 	json_object_object_add(o, "kdx_plan_ir", json_object_new_int(KDX_PLAN_IR_VERSION));
-	put_str(o, "name", p->name);
-	put_str(o, "path", p->path);
-	put_str(o, "environment", p->environment);
-	put_str(o, "mode", p->mode);
-	put_bool(o, "has_rto", p->has_rto);
-	put_bool(o, "has_rpo", p->has_rpo);
-	put_int(o, "rto_ms", p->rto_ms);
-	put_int(o, "rpo_ms", p->rpo_ms);
+	kdx_json_set_str_or_null(o, "name", p->name);
+	kdx_json_set_str_or_null(o, "path", p->path);
+	kdx_json_set_str_or_null(o, "environment", p->environment);
+	kdx_json_set_str_or_null(o, "mode", p->mode);
+	kdx_json_set_bool(o, "has_rto", p->has_rto);
+	kdx_json_set_bool(o, "has_rpo", p->has_rpo);
+	kdx_json_set_int(o, "rto_ms", p->rto_ms);
+	kdx_json_set_int(o, "rpo_ms", p->rpo_ms);
 	put_span(o, "rto_span", p->rto_span);
 	put_span(o, "rpo_span", p->rpo_span);
 	json_object *regions = json_object_new_array_ext((int)p->nregions);
 	for (size_t i = 0; i < p->nregions; i++) {
 		const kdx_plan_region *g = &p->regions[i];
 		json_object *x = json_object_new_object();
-		put_str(x, "name", g->name);
-		put_str(x, "role", g->role);
+		kdx_json_set_str_or_null(x, "name", g->name);
+		kdx_json_set_str_or_null(x, "role", g->role);
 		put_num(x, "weight", g->weight);
 		put_num(x, "capacity", g->capacity);
 		put_span(x, "span", g->span);
@@ -1159,11 +1144,11 @@ void kdx_plan_write(strbuf *out, const kdx_plan *p)
 	for (size_t i = 0; i < p->nresources; i++) {
 		const kdx_plan_resource *g = &p->resources[i];
 		json_object *x = json_object_new_object();
-		put_str(x, "name", g->name);
-		put_str(x, "type", g->type);
-		put_str(x, "class", class_names[g->cls]);
-		put_int(x, "region", g->region);
-		put_int(x, "writer", g->writer);
+		kdx_json_set_str_or_null(x, "name", g->name);
+		kdx_json_set_str_or_null(x, "type", g->type);
+		kdx_json_set_str_or_null(x, "class", class_names[g->cls]);
+		kdx_json_set_int(x, "region", g->region);
+		kdx_json_set_int(x, "writer", g->writer);
 		json_object_object_add(x, "attrs", value_write(g->attrs));
 		put_span(x, "span", g->span);
 		json_object_array_add(res, x);
@@ -1173,7 +1158,7 @@ void kdx_plan_write(strbuf *out, const kdx_plan *p)
 	for (size_t i = 0; i < p->nsteps; i++)
 		json_object_array_add(steps, step_write(&p->steps[i], p->nregions));
 	json_object_object_add(o, "steps", steps);
-	put_bool(o, "has_allow_exec", p->has_allow_exec);
+	kdx_json_set_bool(o, "has_allow_exec", p->has_allow_exec);
 	json_object *ax = json_object_new_array_ext((int)p->nallow_exec);
 	for (size_t i = 0; i < p->nallow_exec; i++)
 		json_object_array_add(ax, jstr(p->allow_exec[i]));
