@@ -32,11 +32,15 @@ free_port() {
 start_moto() {
 	command -v moto_server >/dev/null || skip "moto_server not installed"
 	MOTO_PORT=$(free_port)
+	# MOTO_SERIAL=1: one request at a time (tests/moto_serial.py), for tests where Terraform
+	# sends many requests at once (docs/testing.md, "moto under concurrency")
+	local server=(moto_server)
+	[ -z "${MOTO_SERIAL:-}" ] || server=(python3 "$KDX_REPO/tests/moto_serial.py")
 	if [ -n "${1:-}" ]; then
-		INITIAL_NO_AUTH_ACTION_COUNT=$1 moto_server -H 127.0.0.1 -p "$MOTO_PORT" \
+		INITIAL_NO_AUTH_ACTION_COUNT=$1 "${server[@]}" -H 127.0.0.1 -p "$MOTO_PORT" \
 			>"$E2E_TMP/moto.log" 2>&1 &
 	else
-		moto_server -H 127.0.0.1 -p "$MOTO_PORT" >"$E2E_TMP/moto.log" 2>&1 &
+		"${server[@]}" -H 127.0.0.1 -p "$MOTO_PORT" >"$E2E_TMP/moto.log" 2>&1 &
 	fi
 	MOTO_PID=$!
 	_e2e_pids+=("$MOTO_PID")

@@ -11,7 +11,7 @@ command -v terraform >/dev/null || skip "terraform not installed"
 [ -d /opt/tf-plugins/registry.terraform.io/hashicorp/aws ] || skip "no aws provider in /opt/tf-plugins"
 python3 -c 'import boto3' 2>/dev/null || skip "boto3 not installed"
 unset TF_CLI_CONFIG_FILE TF_LOG TF_WORKSPACE TF_CLI_ARGS
-start_moto ""
+MOTO_SERIAL=1 start_moto ""
 export AWS_SECRET_ACCESS_KEY=kdx-e2e-secret-do-not-print
 # the provider must get its endpoint from the variable, not from the environment
 kdx() { env -u AWS_ENDPOINT_URL "$KDX" "$@"; }

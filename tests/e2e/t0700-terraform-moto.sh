@@ -4,6 +4,7 @@
 # records, failover records, health checks, Aurora global cluster and its regional members, ALBs,
 # ASGs, alarms, topics, dashboard) and that `terraform output -json` says the same, check that a
 # second plan is empty, destroy, and check that everything is gone. Prints apply/destroy times.
+# timeout: 1800
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 src=$KDX_REPO/terraform/multi-region
@@ -11,7 +12,7 @@ src=$KDX_REPO/terraform/multi-region
 command -v terraform >/dev/null || skip "terraform not installed"
 [ -d /opt/tf-plugins ] || skip "no provider mirror at /opt/tf-plugins"
 python3 -c 'import boto3' 2>/dev/null || skip "boto3 not installed"
-start_moto ""
+MOTO_SERIAL=1 start_moto ""
 
 : >"$E2E_TMP/terraformrc"
 export TF_CLI_CONFIG_FILE=$E2E_TMP/terraformrc TF_IN_AUTOMATION=1 TF_INPUT=0
