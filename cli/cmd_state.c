@@ -446,7 +446,7 @@ int cmd_state(const kdx_command *cmd, void *opts, kdx_strlist *pos)
 		goto done;
 	}
 	if (!strcmp(sub, "migrate") ? pos->n < 3 : pos->n != subs[k].args + 1) {
-		rc = kdx_usage_error(cmd, "'kdx a->state %s' takes %zu argument%s", sub, subs[k].args,
+		rc = kdx_usage_error(cmd, "'kdx state %s' takes %zu argument%s", sub, subs[k].args,
 				     subs[k].args == 1 ? "" : "s");
 		goto done;
 	}

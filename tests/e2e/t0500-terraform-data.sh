@@ -142,6 +142,14 @@ assert_eq "$rc" 1 "unknown flag"
 assert_contains "$out" "unknown flag '-bogus'"
 out=$("$KDX" terraform frobnicate "$cfg" 2>&1); rc=$?
 assert_eq "$rc" 1 "unknown subcommand"
+# a flag of another subcommand is refused, not ignored
+out=$("$KDX" terraform apply "$cfg" -out "$E2E_TMP/x.tfplan" 2>&1); rc=$?
+assert_eq "$rc" 1 "plan's -out given to apply"
+assert_contains "$out" "-out is for 'kdx terraform plan', not 'kdx terraform apply'"
+out=$("$KDX" terraform plan "$cfg" -plugin-dir /nonexistent 2>&1); rc=$?
+assert_eq "$rc" 1 "init's -plugin-dir given to plan"
+assert_contains "$out" "-plugin-dir is for 'kdx terraform init', not 'kdx terraform plan'"
+[ ! -e "$E2E_TMP/x.tfplan" ] || fail "a refused command wrote a plan"
 out=$("$KDX" terraform apply "$cfg" -plan "$E2E_TMP/p.tfplan" -var a=b 2>&1); rc=$?
 assert_eq "$rc" 1 "-var with -plan"
 assert_contains "$out" "a saved plan carries its own variables"

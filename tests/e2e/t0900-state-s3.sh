@@ -33,6 +33,13 @@ assert s3.get_bucket_location(Bucket="kdx-e2e-runs")["LocationConstraint"] == "u
 out=$("$KDX" state init) || fail "second init: $out"
 assert_contains "$out" "bucket 'kdx-e2e-runs' exists"
 
+# a subcommand with the wrong number of arguments: a usage error that names it
+set +e
+out=$("$KDX" state show -state file://local 2>&1); rc=$?
+set -e
+assert_eq "$rc" 1 "state show without a run"
+assert_contains "$out" "'kdx state show' takes 1 argument"
+
 # a run in a file store, migrated to S3 and verified byte for byte
 "$KDX" state lock mig-default -state file://local -hold 1s -write mig-run1 >/dev/null ||
 	fail "could not write a file-store run"
