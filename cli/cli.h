@@ -133,6 +133,15 @@ int kdx_command_each_flag(const kdx_command *cmd,
 /* The flag named name that cmd parses (in any group), or NULL. */
 const kdx_flag *kdx_command_flag(const kdx_command *cmd, const char *name);
 
+/* A flag only some subcommands of a dispatcher take (kdx terraform, kdx state): given says
+ * whether it was set, subs lists the subcommands that take it ("list show"). */
+typedef struct kdx_sub_flag {
+	const char *flag, *subs;
+	bool given;
+} kdx_sub_flag;
+/* A usage error (KDX_EXIT_ERROR) when a flag of other subcommands was given to sub, which
+ * would ignore it without a word; else 0. */
+int kdx_sub_flags_check(const kdx_command *cmd, const char *sub, const kdx_sub_flag *f, size_t n);
 
 /* Print "kdx: error: ..." and the command's usage line to stderr; returns KDX_EXIT_ERROR. */
 int kdx_usage_error(const kdx_command *cmd, const char *fmt, ...)

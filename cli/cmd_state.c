@@ -450,6 +450,17 @@ int cmd_state(const kdx_command *cmd, void *opts, kdx_strlist *pos)
 				     subs[k].args == 1 ? "" : "s");
 		goto done;
 	}
+	/* the flags some subcommands take (their help says "list: ...", "lock: ...") */
+	const kdx_sub_flag only[] = {
+		{ "-json", "list show", a->json },
+		{ "-lease", "lock", a->lease != NULL },
+		{ "-hold", "lock", a->hold != NULL },
+		{ "-write", "lock", a->write_run != NULL },
+	};
+	if (kdx_sub_flags_check(cmd, sub, only, sizeof(only) / sizeof(only[0]))) {
+		rc = KDX_EXIT_ERROR;
+		goto done;
+	}
 	if (!strcmp(sub, "migrate")) {
 		kdx_strlist runs = { 0 };
 		for (size_t i = 3; i < pos->n; i++)

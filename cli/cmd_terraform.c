@@ -264,31 +264,6 @@ typedef struct tf_cli_args {
 	kdx_strlist vars, var_files, backend;
 } tf_cli_args;
 
-/* The flags one subcommand takes (their help says "init: ...", "plan: ..."): given to another,
- * they would be ignored without a word, so they are a usage error. */
-static int misplaced_flag(const kdx_command *cmd, const tf_cli_args *a)
-{
-	const struct {
-		const char *flag, *sub;
-		bool given;
-	} only[] = {
-		{ "-plugin-dir", "init", a->plugin_dir != NULL },
-		{ "-backend-config", "init", a->backend.n > 0 },
-		{ "-out", "plan", a->tf.out != NULL },
-		{ "-destroy", "plan", a->tf.destroy },
-		{ "-detailed-exitcode", "plan", a->tf.detailed },
-		{ "-plan", "apply", a->tf.plan != NULL },
-	};
-	for (size_t i = 0; i < sizeof(only) / sizeof(only[0]); i++) {
-		if (only[i].given && strcmp(only[i].sub, a->tf.sub)) {
-			kdx_usage_error(cmd, "%s is for 'kdx terraform %s', not 'kdx terraform %s'",
-					only[i].flag, only[i].sub, a->tf.sub);
-			return -1;
-		}
-	}
-	return 0;
-}
-
 #define F(field, name, kind, arg, help) KDX_FLAG(tf_cli_args, field, name, kind, arg, help)
 static const kdx_flag flags[] = {
 	F(workspace, "workspace", KDX_FLAG_STRING, "W",
@@ -318,7 +293,16 @@ int cmd_terraform(const kdx_command *cmd, void *opts, kdx_strlist *pos)
 	int rc = KDX_EXIT_ERROR; /* every usage error below is exit 1 */
 	if (check_args(cmd, pos, &a->tf) < 0)
 		goto out;
-	if (misplaced_flag(cmd, a) < 0)
+	/* the flags one subcommand takes (their help says "init: ...", "plan: ...") */
+	const kdx_sub_flag only[] = {
+		{ "-plugin-dir", "init", a->plugin_dir != NULL },
+		{ "-backend-config", "init", a->backend.n > 0 },
+		{ "-out", "plan", a->tf.out != NULL },
+		{ "-destroy", "plan", a->tf.destroy },
+		{ "-detailed-exitcode", "plan", a->tf.detailed },
+		{ "-plan", "apply", a->tf.plan != NULL },
+	};
+	if (kdx_sub_flags_check(cmd, a->tf.sub, only, sizeof(only) / sizeof(only[0])))
 		goto out;
 	if (a->tf.plan && (a->vars.n || a->var_files.n)) {
 		kdx_usage_error(cmd, "-var and -var-file cannot be used with -plan: a saved plan "

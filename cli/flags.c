@@ -1,6 +1,7 @@
 /* flags: one parser for every subcommand's flags, so they all behave alike, and the help
  * of those flags printed from the same tables. */
 #include "cli.h"
+#include "../common/strbuf.h"
 #include "../common/xalloc.h"
 
 #include <errno.h>
@@ -270,4 +271,28 @@ int kdx_command_run(const kdx_command *cmd, int argc, char **argv)
 	free(opts);
 	kdx_strlist_release(&pos);
 	return rc;
+}
+
+int kdx_sub_flags_check(const kdx_command *cmd, const char *sub, const kdx_sub_flag *f, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!f[i].given)
+			continue;
+		size_t len = strlen(sub);
+		bool takes = false;
+		strbuf which = STRBUF_INIT; /* 'kdx state list' or 'kdx state show' */
+		for (const char *p = f[i].subs; *p; p += strspn(p, " ")) {
+			size_t w = strcspn(p, " ");
+			takes |= w == len && !strncmp(p, sub, len);
+			strbuf_addf(&which, "%s'kdx %s %.*s'", which.len ? " or " : "", cmd->name,
+				    (int)w, p);
+			p += w;
+		}
+		int rc = takes ? 0 : kdx_usage_error(cmd, "%s is for %s, not 'kdx %s %s'", f[i].flag,
+						      which.buf, cmd->name, sub);
+		strbuf_release(&which);
+		if (rc)
+			return rc;
+	}
+	return 0;
 }

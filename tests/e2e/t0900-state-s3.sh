@@ -39,6 +39,11 @@ out=$("$KDX" state show -state file://local 2>&1); rc=$?
 set -e
 assert_eq "$rc" 1 "state show without a run"
 assert_contains "$out" "'kdx state show' takes 1 argument"
+set +e
+out=$("$KDX" state rm some-run -json -state file://local 2>&1); rc=$?
+set -e
+assert_eq "$rc" 1 "state rm -json"
+assert_contains "$out" "-json is for 'kdx state list' or 'kdx state show', not 'kdx state rm'"
 
 # a run in a file store, migrated to S3 and verified byte for byte
 "$KDX" state lock mig-default -state file://local -hold 1s -write mig-run1 >/dev/null ||
