@@ -25,7 +25,7 @@ typedef struct apply_args {
 	bool auto_approve, json;
 	long parallelism;
 	kdx_strlist approve;
-	const char *approvals, *state_dir, *approval_timeout, *mode;
+	const char *approvals, *state_dir, *approval_timeout;
 } apply_args;
 
 #define F(field, name, kind, arg, help) KDX_FLAG(apply_args, field, name, kind, arg, help)
@@ -43,7 +43,7 @@ static const kdx_flag flags[] = {
 	F(state_dir, "state-dir", KDX_FLAG_STRING, "DIR",
 	  "journals and locks (default: .kdx next to the runbook)"),
 	KDX_FLAG_INCLUDE(apply_args, rb, kdx_rb_flag_group),
-	F(mode, "mode", KDX_FLAG_STRING, "M", "graceful or ungraceful: sets the runbook's param mode"),
+	KDX_FLAG_INCLUDE(apply_args, rb.src, kdx_fe_mode_group),
 	F(rb.allow_exec, "allow-exec", KDX_FLAG_BOOL, NULL,
 	  "let core.exec and Terraform run the local commands the\n"
 	  "runbook's allow_exec lists (off by default)"),
@@ -252,7 +252,7 @@ int cmd_apply(const kdx_command *cmd, void *opts, kdx_strlist *pos)
 	apply_args *a = opts;
 	int rc;
 	a->rb.state_dir = a->state_dir;
-	if ((rc = kdx_fe_mode(cmd, a->mode, &a->rb.src.vars)) != 0)
+	if ((rc = kdx_fe_mode(cmd, &a->rb.src)) != 0)
 		return rc;
 	if (pos->n != 1)
 		return kdx_usage_error(cmd, "apply needs one FILE (a runbook) or PLANFILE");

@@ -244,7 +244,7 @@ static int check_file(const kdx_command *cmd, const char *path, const kdx_fe_opt
 typedef struct check_args {
 	kdx_fe_opts src;
 	bool json, strict;
-	const char *explain_name, *format, *state, *mode;
+	const char *explain_name, *format, *state;
 } check_args;
 
 #define F(field, name, kind, arg, help) KDX_FLAG(check_args, field, name, kind, arg, help)
@@ -258,9 +258,7 @@ static const kdx_flag flags[] = {
 	  "the run store to check (file://DIR, s3://BUCKET/PREFIX?region=R,\n"
 	  "dynamodb://TABLE?region=R&replicas=R2,R3); default: $KDX_STATE,\n"
 	  "then the runbook's state { url = ... } block, then .kdx"),
-	F(mode, "mode", KDX_FLAG_STRING, "M",
-	  "graceful or ungraceful: sets the runbook's param mode, so the\n"
-	  "analyses prove that mode's steps"),
+	KDX_FLAG_INCLUDE(check_args, src, kdx_fe_mode_group),
 	F(explain_name, "explain", KDX_FLAG_STRING, "NAME",
 	  "what an analysis proves and why it matters: graph, traffic,\n"
 	  "capacity, rto, rpo, fencing, reversibility, races, state"),
@@ -278,7 +276,7 @@ int cmd_check(const kdx_command *cmd, void *opts, kdx_strlist *pos)
 	if (kdx_format_args(cmd, a->format, a->json,
 			    KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_SARIF | KDX_FORMAT_JUNIT, &fmt,
 			    &rc) ||
-	    (rc = kdx_fe_mode(cmd, a->mode, &a->src.vars)) != 0)
+	    (rc = kdx_fe_mode(cmd, &a->src)) != 0)
 		goto out;
 	if (a->explain_name) {
 		rc = pos->n ? kdx_usage_error(cmd, "-explain takes no FILE") : explain(cmd, a->explain_name);

@@ -118,7 +118,7 @@ out:
 typedef struct export_args {
 	kdx_fe_opts src;
 	kdx_arc_opts ao;
-	const char *format, *state, *mode;
+	const char *format, *state;
 } export_args;
 
 #define F(field, name, kind, arg, help) KDX_FLAG(export_args, field, name, kind, arg, help)
@@ -136,7 +136,7 @@ static const kdx_flag flags[] = {
 	  "default: param account_id)"),
 	F(ao.name, "name", KDX_FLAG_STRING, "NAME", "the plan's name (default: the runbook's)"),
 	F(state, "state", KDX_FLAG_STRING, "URL", "the run store the state analysis checks"),
-	F(mode, "mode", KDX_FLAG_STRING, "M", "graceful or ungraceful: sets the runbook's param mode"),
+	KDX_FLAG_INCLUDE(export_args, src, kdx_fe_mode_group),
 	KDX_FLAG_INCLUDE(export_args, src, kdx_fe_flag_group),
 	{ 0 },
 };
@@ -147,7 +147,7 @@ int cmd_export(const kdx_command *cmd, void *opts, kdx_strlist *pos)
 {
 	export_args *a = opts;
 	int rc;
-	if ((rc = kdx_fe_mode(cmd, a->mode, &a->src.vars)) != 0)
+	if ((rc = kdx_fe_mode(cmd, &a->src)) != 0)
 		goto out;
 	if (pos->n != 2 || strcmp(pos->items[0], "arc")) {
 		rc = kdx_usage_error(cmd, "'export' needs a target and one FILE: kdx export arc FILE");

@@ -112,13 +112,10 @@ static void graph_dot(strbuf *out, const kdx_plan *p)
 
 typedef struct graph_args {
 	kdx_fe_opts src;
-	const char *mode;
 } graph_args;
 
 static const kdx_flag flags[] = {
-	KDX_FLAG(graph_args, mode, "mode", KDX_FLAG_STRING, "M",
-		 "graceful or ungraceful: sets the runbook's param mode; the graph is\n"
-		 "that mode's steps, labelled with it"),
+	KDX_FLAG_INCLUDE(graph_args, src, kdx_fe_mode_group),
 	KDX_FLAG_INCLUDE(graph_args, src, kdx_fe_flag_group),
 	{ 0 },
 };
@@ -128,7 +125,7 @@ int cmd_graph(const kdx_command *cmd, void *opts, kdx_strlist *pos)
 {
 	graph_args *a = opts;
 	int rc = KDX_EXIT_OK;
-	if ((rc = kdx_fe_mode(cmd, a->mode, &a->src.vars)) != 0)
+	if ((rc = kdx_fe_mode(cmd, &a->src)) != 0)
 		goto out;
 	if (pos->n != 1) {
 		rc = kdx_usage_error(cmd, "'graph' takes exactly one FILE");

@@ -15,7 +15,7 @@
 
 typedef struct plan_args {
 	kdx_rb_opts rb;
-	const char *out, *state_dir, *format, *mode;
+	const char *out, *state_dir, *format;
 	bool json, detailed;
 	long parallelism;
 } plan_args;
@@ -29,7 +29,7 @@ static const kdx_flag flags[] = {
 	  "comment: summary, RTO budget, gates, a section per step)"),
 	F(detailed, "detailed-exitcode", KDX_FLAG_BOOL, NULL, "exit 2 when the plan changes something"),
 	F(state_dir, "state-dir", KDX_FLAG_STRING, "DIR", "accepted for symmetry with apply (unused)"),
-	F(mode, "mode", KDX_FLAG_STRING, "M", "graceful or ungraceful: sets the runbook's param mode"),
+	KDX_FLAG_INCLUDE(plan_args, rb.src, kdx_fe_mode_group),
 	F(parallelism, "parallelism", KDX_FLAG_INT, "N",
 	  "the live reads of at most N steps at once (default 10;\n"
 	  "1: one step's reads after the other's)"),
@@ -53,7 +53,7 @@ int cmd_plan(const kdx_command *cmd, void *opts, kdx_strlist *pos)
 	if (kdx_format_args(cmd, a->format, a->json, KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_MD,
 			    &fmt, &rc))
 		goto out;
-	if ((rc = kdx_fe_mode(cmd, a->mode, &o->src.vars)) != 0)
+	if ((rc = kdx_fe_mode(cmd, &o->src)) != 0)
 		goto out;
 	if (pos->n != 1) {
 		rc = kdx_usage_error(cmd, "plan needs one runbook FILE");

@@ -472,7 +472,7 @@ out:
 typedef struct simulate_args {
 	kdx_fe_opts src;
 	bool json, all, do_explore;
-	const char *scenario, *svg, *format, *mode;
+	const char *scenario, *svg, *format;
 	long seed, par, depth;
 } simulate_args;
 
@@ -487,7 +487,7 @@ static const kdx_flag flags[] = {
 	  "with -explore: every pair of faults (two steps; a step and a lost region)"),
 	F(svg, "timeline", KDX_FLAG_STRING, "FILE", "write an SVG Gantt chart of the run"),
 	F(par, "parallelism", KDX_FLAG_INT, "N", "steps at once, as in apply (default 10)"),
-	F(mode, "mode", KDX_FLAG_STRING, "M", "graceful or ungraceful: sets the runbook's param mode"),
+	KDX_FLAG_INCLUDE(simulate_args, src, kdx_fe_mode_group),
 	F(json, "json", KDX_FLAG_BOOL, NULL, "one JSON object per line"),
 	F(format, "format", KDX_FLAG_STRING, "F",
 	  "text (default), json (= -json) or junit (a test suite per run:\n"
@@ -508,7 +508,7 @@ int cmd_simulate(const kdx_command *cmd, void *opts, kdx_strlist *pos)
 			    &fmt, &rc))
 		goto out;
 	a->json = fmt == KDX_FORMAT_JSON;
-	if ((rc = kdx_fe_mode(cmd, a->mode, &a->src.vars)) != 0)
+	if ((rc = kdx_fe_mode(cmd, &a->src)) != 0)
 		goto out;
 	if (pos->n != 1) {
 		rc = kdx_usage_error(cmd, "'simulate' needs exactly one FILE");

@@ -45,14 +45,14 @@ static size_t validate_file(const kdx_command *cmd, const kdx_fe_opts *o, const 
 typedef struct validate_args {
 	kdx_fe_opts src;
 	bool json;
-	const char *format, *mode;
+	const char *format;
 } validate_args;
 
 #define F(field, name, kind, arg, help) KDX_FLAG(validate_args, field, name, kind, arg, help)
 static const kdx_flag flags[] = {
 	F(json, "json", KDX_FLAG_BOOL, NULL, "diagnostics as JSON, one object per line"),
 	F(format, "format", KDX_FLAG_STRING, "F", "text (default), json (= -json) or sarif (SARIF 2.1.0)"),
-	F(mode, "mode", KDX_FLAG_STRING, "M", "graceful or ungraceful: sets the runbook's param mode"),
+	KDX_FLAG_INCLUDE(validate_args, src, kdx_fe_mode_group),
 	KDX_FLAG_INCLUDE(validate_args, src, kdx_fe_flag_group),
 	{ 0 },
 };
@@ -66,7 +66,7 @@ int cmd_validate(const kdx_command *cmd, void *opts, kdx_strlist *pos)
 	int rc = KDX_EXIT_OK;
 	if (kdx_format_args(cmd, a->format, a->json, KDX_FORMAT_TEXT | KDX_FORMAT_JSON | KDX_FORMAT_SARIF,
 			    &fmt, &rc) ||
-	    (rc = kdx_fe_mode(cmd, a->mode, &a->src.vars)) != 0)
+	    (rc = kdx_fe_mode(cmd, &a->src)) != 0)
 		goto out;
 	a->json = fmt != KDX_FORMAT_TEXT;
 	if (!pos->n) {

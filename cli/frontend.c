@@ -22,8 +22,19 @@ const kdx_flag_group kdx_fe_flag_group = {
 	.flags = fe_flags,
 };
 
-int kdx_fe_mode(const kdx_command *cmd, const char *mode, kdx_strlist *vars)
+static const kdx_flag mode_flags[] = {
+	KDX_FLAG(kdx_fe_opts, mode, "mode", KDX_FLAG_STRING, "M",
+		 "graceful or ungraceful: sets the runbook's param mode; the\n"
+		 "program compiled, proved and run is that mode's steps"),
+	{ 0 },
+};
+
+const kdx_flag_group kdx_fe_mode_group = { .flags = mode_flags };
+
+int kdx_fe_mode(const kdx_command *cmd, kdx_fe_opts *o)
 {
+	const char *mode = o->mode;
+	kdx_strlist *vars = &o->vars;
 	if (!mode)
 		return 0;
 	/* literals: a kdx_strlist does not own its items */

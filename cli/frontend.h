@@ -22,6 +22,7 @@
  * $KDX_STATE or the runbook's `state` block, as cli/state.h says). */
 typedef struct kdx_fe_opts {
 	kdx_strlist vars, var_files, incs;
+	const char *mode;           /* -mode (kdx_fe_mode_group), not yet in vars */
 	const char *state_url, *state_dir;
 } kdx_fe_opts;
 
@@ -42,9 +43,12 @@ void kdx_fe_opts_release(kdx_fe_opts *o);
  * as -var mode=M, pushed onto vars, so the plan file, the journal's vars and resume carry it
  * like any param; the runbook reads it as its param `mode`, and a `when mode == ...` step of
  * the other mode is not in the program the analyses prove (docs/language.md, Graceful and
- * ungraceful runs). NULL mode: nothing. Returns 0, or the usage error's exit code for any
+ * ungraceful runs). No -mode: nothing. Returns 0, or the usage error's exit code for any
  * other value. */
-int kdx_fe_mode(const kdx_command *cmd, const char *mode, kdx_strlist *vars);
+int kdx_fe_mode(const kdx_command *cmd, kdx_fe_opts *o);
+/* That flag, declared once over a kdx_fe_opts (o->mode), printed among the command's own
+ * flags: KDX_FLAG_INCLUDE(T, its kdx_fe_opts, kdx_fe_mode_group). */
+extern const kdx_flag_group kdx_fe_mode_group;
 
 /* Compile path at the level needs asks for (KDX_NEED_COMPILE: up to the plan;
  * KDX_NEED_CHECK: also the run store chosen (kdx_state_choose) and the safety analyses).
