@@ -31,29 +31,43 @@ free_port() {
 # MOTO_PID and the AWS_* variables that point clients (kdx, boto3, aws CLI) at it.
 start_moto() {
 	command -v moto_server >/dev/null || skip "moto_server not installed"
-	MOTO_PORT=$(free_port)
 	# MOTO_SERIAL=1: one request at a time (tests/moto_serial.py), for tests where Terraform
 	# sends many requests at once (docs/testing.md, "moto under concurrency")
 	local server=(moto_server)
 	[ -z "${MOTO_SERIAL:-}" ] || server=(python3 "$KDX_REPO/tests/moto_serial.py")
-	if [ -n "${1:-}" ]; then
-		INITIAL_NO_AUTH_ACTION_COUNT=$1 "${server[@]}" -H 127.0.0.1 -p "$MOTO_PORT" \
-			>"$E2E_TMP/moto.log" 2>&1 &
-	else
-		"${server[@]}" -H 127.0.0.1 -p "$MOTO_PORT" >"$E2E_TMP/moto.log" 2>&1 &
-	fi
-	MOTO_PID=$!
-	_e2e_pids+=("$MOTO_PID")
-	MOTO_URL="http://127.0.0.1:$MOTO_PORT"
-	export MOTO_URL MOTO_PORT
-	local i
-	for i in $(seq 1 100); do
-		if curl -fsS "$MOTO_URL/moto-api/" >/dev/null 2>&1; then
-			break
+	# free_port's socket is closed before moto binds the port, so with tests running side by
+	# side another process may take it first. The server is ready when the listener on the
+	# port is its own (not just when something answers there: that could be another test's
+	# moto); if it lost the port, it starts again on another.
+	local attempt i ready=
+	for attempt in 1 2 3 4 5; do
+		MOTO_PORT=$(free_port)
+		if [ -n "${1:-}" ]; then
+			INITIAL_NO_AUTH_ACTION_COUNT=$1 "${server[@]}" -H 127.0.0.1 -p "$MOTO_PORT" \
+				>"$E2E_TMP/moto.log" 2>&1 &
+		else
+			"${server[@]}" -H 127.0.0.1 -p "$MOTO_PORT" >"$E2E_TMP/moto.log" 2>&1 &
 		fi
-		kill -0 "$MOTO_PID" 2>/dev/null || fail "moto_server exited: $(tail -5 "$E2E_TMP/moto.log")"
-		sleep 0.1
+		MOTO_PID=$!
+		_e2e_pids+=("$MOTO_PID")
+		MOTO_URL="http://127.0.0.1:$MOTO_PORT"
+		export MOTO_URL MOTO_PORT
+		for i in $(seq 1 300); do
+			if ss -ltnpH "sport = :$MOTO_PORT" 2>/dev/null | grep -q "pid=$MOTO_PID," &&
+				curl -fsS "$MOTO_URL/moto-api/" >/dev/null 2>&1; then
+				ready=1
+				break 2
+			fi
+			kill -0 "$MOTO_PID" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -0 "$MOTO_PID" 2>/dev/null && fail "moto_server did not answer on its port in 30 s"
+		grep -q 'Address already in use' "$E2E_TMP/moto.log" ||
+			fail "moto_server exited: $(tail -5 "$E2E_TMP/moto.log")"
+		wait "$MOTO_PID" 2>/dev/null || true
 	done
+	[ -n "$ready" ] ||
+		fail "moto_server did not start on a port of its own: $(tail -5 "$E2E_TMP/moto.log")"
 	export AWS_ENDPOINT_URL="$MOTO_URL"
 	export AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing AWS_DEFAULT_REGION=us-east-1
 	export AWS_REGION=us-east-1
