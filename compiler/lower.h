@@ -28,6 +28,20 @@ typedef struct kdx_lower_group {
 				       every member counts) -- `after NAME` waits for these */
 } kdx_lower_group;
 
+/* What the lowering needs only while it runs, kept out of the compilation's arena (which
+ * lives as long as the plan): at 100,000 steps it was ~40 MB of the front end's peak
+ * (issue #19, docs/benchmarks.md "check at scale", round 5). One per kdx_lower(), shared
+ * by the lowerers of nested runbooks. */
+typedef struct kdx_lower_scratch {
+	/* The steps' edge lists (kdx_edge_list.items) until finish_steps copies them into the
+	 * plan; released when the plan's steps are final. */
+	kdx_arena edges;
+	/* One step's temporaries -- the scopes an action's effects, duration and own undo are
+	 * evaluated in -- released when the next step starts and when lowering ends: nothing
+	 * the step keeps may point into it. */
+	kdx_arena step;
+} kdx_lower_scratch;
+
 /* The lowering context, shared by lower.c (plan, params, regions, resources),
  * lower_step.c (steps, effects, edges) and lower_group.c (groups, nested runbooks). One
  * lowerer lowers one runbook file; a nested runbook gets a lowerer of its own that shares
@@ -47,7 +61,8 @@ typedef struct kdx_lowerer {
 	const char **slots;         /* step name hash: interned name -> index */
 	uint32_t *slot_idx;
 	size_t nslots;
-	struct kdx_edge_list *edges;/* per step, while lowering */
+	struct kdx_edge_list *edges;/* per step, while lowering (items in scratch->edges) */
+	kdx_lower_scratch *scratch; /* the kdx_lower()'s, shared with nested lowerers */
 	size_t cur;                 /* the step being lowered (for steps.NAME) */
 	bool *removed;              /* `when` false at compile time */
 	kdx_step *all;              /* per step, in declaration order */

@@ -104,7 +104,17 @@ static void add_edge(kdx_lowerer *L, size_t to, size_t from, kdx_edge_kind kind,
 	for (size_t i = 0; i < el->n; i++)
 		if (el->items[i].from == from)
 			return; /* one edge per pair; `after` is written first, so it wins */
-	XGROW(el->items, el->n + 1, el->alloc);
+	if (el->n == el->alloc) {
+		/* in the lowering's scratch, not malloc: most steps have 1-4 edges, and a malloc'd
+		 * list of XGROW's first 8 with its header was 176 bytes a step, 26 MB at 100,000
+		 * steps; the arrays a list outgrows stay in the scratch until it goes */
+		size_t cap = el->alloc ? 2 * el->alloc : 4;
+		kdx_edge *items = KDX_NEWN(&L->scratch->edges, kdx_edge, cap);
+		if (el->n)
+			memcpy(items, el->items, el->n * sizeof(*items));
+		el->items = items;
+		el->alloc = cap;
+	}
 	el->items[el->n++] = (kdx_edge){ (uint32_t)from, kind, span };
 }
 
@@ -256,7 +266,7 @@ static double *weights_arg(kdx_lowerer *L, const kdx_value *m, kdx_span span)
 static void action_effects(kdx_lowerer *L, const kdx_bound_call *bc, kdx_span span, effects *E)
 {
 	const kdx_env *env = NULL;
-	kdx_env *b = KDX_NEWN(&L->c->arena, kdx_env, bc->nargs + 1);
+	kdx_env *b = KDX_NEWN(&L->scratch->step, kdx_env, bc->nargs + 1);
 	for (size_t i = 0; i < bc->nargs; i++) {
 		b[i] = (kdx_env){ env, bc->params[i], bc->args[i] };
 		env = &b[i];
@@ -468,7 +478,7 @@ static kdx_bound_call *own_undo(kdx_lowerer *L, const kdx_bound_call *bc)
 	size_t nsnap = 0; /* room for the snapshots only: an action has many other items */
 	for (size_t i = 0; i < bc->decl->nitems; i++)
 		nsnap += bc->decl->items[i]->kind == KDX_AST_SNAPSHOT;
-	kdx_env *b = KDX_NEWN(&L->c->arena, kdx_env, bc->nargs + nsnap + 1);
+	kdx_env *b = KDX_NEWN(&L->scratch->step, kdx_env, bc->nargs + nsnap + 1);
 	size_t k = 0;
 	for (size_t i = 0; i < bc->nargs; i++, k++) {
 		b[k] = (kdx_env){ env, bc->params[i], bc->args[i] };
@@ -503,7 +513,7 @@ static void action_duration(kdx_lowerer *L, const kdx_bound_call *bc, kdx_step *
 		return;
 	/* the parameters are in scope: core.sleep(d) declares `duration d..d` */
 	const kdx_env *env = NULL;
-	kdx_env *b = KDX_NEWN(&L->c->arena, kdx_env, bc->nargs + 1);
+	kdx_env *b = KDX_NEWN(&L->scratch->step, kdx_env, bc->nargs + 1);
 	for (size_t i = 0; i < bc->nargs; i++) {
 		b[i] = (kdx_env){ env, bc->params[i], bc->args[i] };
 		env = &b[i];
@@ -772,6 +782,7 @@ static int32_t step_scope(kdx_lowerer *L)
 int kdx_lower_step(kdx_lowerer *L, size_t i, kdx_step *s)
 {
 	kdx_lower_build_table(L);
+	kdx_arena_release(&L->scratch->step); /* the previous step's temporaries */
 	const kdx_ast_decl *d = L->steps[i];
 	L->cur = i;
 	L->ev.step_ref = step_ref;
