@@ -36,10 +36,13 @@ typedef struct kdx_lower_scratch {
 	/* The steps' edge lists (kdx_edge_list.items) until finish_steps copies them into the
 	 * plan; released when the plan's steps are final. */
 	kdx_arena edges;
-	/* One step's temporaries -- the scopes an action's effects, duration and own undo are
-	 * evaluated in -- released when the next step starts and when lowering ends: nothing
-	 * the step keeps may point into it. */
+	/* One step's temporaries -- its kdx_step_body, the kdx_bound_calls of its do, undo and
+	 * gates, the scopes an action's effects, duration and own undo are evaluated in --
+	 * released when the next step starts and when lowering ends: nothing the step keeps
+	 * may point into it (kdx_lower_step_code copies what it keeps). */
 	kdx_arena step;
+	kdx_stmt *do_only;          /* in the compilation's arena: the `run` of every step
+				       whose only own clause is its `do` */
 } kdx_lower_scratch;
 
 /* The lowering context, shared by lower.c (plan, params, regions, resources),
@@ -99,8 +102,12 @@ int32_t kdx_lower_region(const kdx_lowerer *L, const char *name);
 void kdx_lower_read_back(const kdx_ast_decl *act, bool *unverifiable, bool *repeatable,
 			 const char **why);
 
-/* lower_action.c: every action p can run into p->actions, and each step's do_call,
- * undo_call, whens, requires and run (once p's steps are final). */
+/* lower_action.c: a step's do_call, undo_call, whens, requires, run and approval_when from
+ * its body, when the step is lowered (their actions' indexes are -1 until
+ * kdx_lower_actions); s->body becomes the step's declaration. */
+void kdx_lower_step_code(kdx_lowerer *L, kdx_step *s, const kdx_step_body *b);
+/* lower_action.c: every action p can run into p->actions, in the order the steps name
+ * them, and the steps' calls pointed at them (once p's steps are final). */
 void kdx_lower_actions(kdx_arena *a, const kdx_program *prog, kdx_plan *p);
 /* fn(ctx, c) for every call c anywhere in action x: defaults, body, verify, snapshots,
  * undo, duration. */

@@ -226,7 +226,7 @@ static double *weights_arg(kdx_lowerer *L, const kdx_value *m, kdx_span span)
 		return NULL;
 	size_t nr = L->plan->nregions;
 	double *w = KDX_NEWN(&L->c->arena, double, nr + 1);
-	bool *set = KDX_NEWN(&L->c->arena, bool, nr + 1);
+	bool *set = KDX_NEWN(&L->scratch->step, bool, nr + 1);
 	if (m->kind != KDX_V_MAP) {
 		error(L, span, "weights must be a map of region to percent, got %s",
 		      kdx_type_of_value(&L->ev, m));
@@ -353,7 +353,7 @@ static kdx_bound_call *bind_step_call(kdx_lowerer *L, const kdx_ast_expr *e, boo
 	const kdx_ast_decl *act = kdx_resolve_action(L->ev.module, e->u.call.callee, &owner);
 	if (!act)
 		return NULL;
-	kdx_bound_call *bc = KDX_NEW(&L->c->arena, kdx_bound_call);
+	kdx_bound_call *bc = KDX_NEW(&L->scratch->step, kdx_bound_call);
 	kdx_diags *saved = L->ev.diags;
 	if (quiet)
 		L->ev.diags = NULL;
@@ -495,7 +495,7 @@ static kdx_bound_call *own_undo(kdx_lowerer *L, const kdx_bound_call *bc)
 	const kdx_ast_decl *act = kdx_resolve_action(bc->module, u->expr->u.call.callee, &owner);
 	kdx_bound_call *ub = NULL;
 	if (act) {
-		ub = KDX_NEW(&L->c->arena, kdx_bound_call);
+		ub = KDX_NEW(&L->scratch->step, kdx_bound_call);
 		if (kdx_bind_ast(&L->ev, env, u->expr, act, owner, ub))
 			ub = NULL;
 	}
@@ -543,7 +543,7 @@ static void action_duration(kdx_lowerer *L, const kdx_bound_call *bc, kdx_step *
 
 static const kdx_ast_expr *req_list_push(kdx_lowerer *L, kdx_step_body *b, const kdx_ast_expr *e)
 {
-	const kdx_ast_expr **n = KDX_NEWN(&L->c->arena, const kdx_ast_expr *, b->nrequires + 1);
+	const kdx_ast_expr **n = KDX_NEWN(&L->scratch->step, const kdx_ast_expr *, b->nrequires + 1);
 	if (b->nrequires)
 		memcpy(n, b->requires, b->nrequires * sizeof(*n));
 	n[b->nrequires++] = e;
@@ -553,7 +553,7 @@ static const kdx_ast_expr *req_list_push(kdx_lowerer *L, kdx_step_body *b, const
 
 static void wait_list_push(kdx_lowerer *L, kdx_step_body *b, const kdx_ast_item *it)
 {
-	const kdx_ast_item **n = KDX_NEWN(&L->c->arena, const kdx_ast_item *, b->nwaits + 1);
+	const kdx_ast_item **n = KDX_NEWN(&L->scratch->step, const kdx_ast_item *, b->nwaits + 1);
 	if (b->nwaits)
 		memcpy(n, b->waits, b->nwaits * sizeof(*n));
 	n[b->nwaits++] = it;
@@ -790,7 +790,7 @@ int kdx_lower_step(kdx_lowerer *L, size_t i, kdx_step *s)
 	s->name = d->name.name;
 	s->span = d->name.span;
 	s->attempts = 1;
-	kdx_step_body *body = KDX_NEW(&L->c->arena, kdx_step_body);
+	kdx_step_body *body = KDX_NEW(&L->scratch->step, kdx_step_body);
 	body->decl = d;
 	body->env = L->genv;
 	body->module = L->mod;
@@ -829,6 +829,7 @@ int kdx_lower_step(kdx_lowerer *L, size_t i, kdx_step *s)
 		memcpy(s->effects + G.n, E.items, E.n * sizeof(kdx_effect));
 	free(G.items);
 	free(E.items);
+	kdx_lower_step_code(L, s, body);
 	L->ev.step_ref = NULL;
 	return 0;
 }
