@@ -43,6 +43,7 @@ typedef struct kdx_lower_scratch {
 	kdx_arena step;
 	kdx_stmt *do_only;          /* in the compilation's arena: the `run` of every step
 				       whose only own clause is its `do` */
+	kdx_effect *no_effects;     /* in the compilation's arena: every empty effect list */
 } kdx_lower_scratch;
 
 /* The lowering context, shared by lower.c (plan, params, regions, resources),

@@ -369,7 +369,7 @@ static void test_step_scopes_not_kept(void **state)
 }
 
 /* Edges past a list's first four (the lists grow in the lowering's scratch), in the order
- * written; steps without any share one empty array. */
+ * written; steps without any share one empty array, as empty effect lists do. */
 static void test_many_edges(void **state)
 {
 	(void)state;
@@ -394,6 +394,13 @@ static void test_many_edges(void **state)
 	assert_int_equal(step(p, "a0")->npreds, 0);
 	assert_non_null(step(p, "a0")->preds);
 	assert_ptr_equal(step(p, "a0")->preds, step(p, "a5")->preds);
+	/* so do steps without undo effects (get_weights has no undo) */
+	assert_int_equal(step(p, "a0")->nundo_effects, 0);
+	assert_non_null(step(p, "a0")->undo_effects);
+	assert_ptr_equal(step(p, "a0")->undo_effects, step(p, "z")->undo_effects);
+	assert_int_equal(z->neffects, 1); /* the read, its own array */
+	assert_int_equal(z->effects[0].kind, KDX_EFF_READ);
+	assert_ptr_not_equal(z->effects, step(p, "a0")->effects);
 	drop_text(dir, path, &c);
 	strbuf_release(&sb);
 }
