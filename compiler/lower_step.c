@@ -262,6 +262,19 @@ static double *weights_arg(kdx_lowerer *L, const kdx_value *m, kdx_span span)
 	return ok ? w : NULL;
 }
 
+/* e evaluated for a figure or a decision the step keeps as plain data (a duration, a
+ * count, a condition decided now): the value and whatever its evaluation allocates go
+ * with the step's scratch -- 9 MiB of durations at 100,000 steps (issue #19). Not for an
+ * action call that is bound (kdx_bind_ast memoises expressions in ev.arena). */
+static int eval_now(kdx_lowerer *L, const kdx_env *env, const kdx_ast_expr *e, kdx_value **out)
+{
+	kdx_arena *kept = L->ev.arena;
+	L->ev.arena = &L->scratch->step;
+	int r = kdx_eval_ast(&L->ev, env, e, out);
+	L->ev.arena = kept;
+	return r;
+}
+
 /* a's effects then b's (b may be NULL) into the plan, at their exact size: every step has
  * two effect lists, and a spare element each was 10.7 MB at 100,000 steps (issue #19).
  * Without any, the list is one empty array every such list shares. */
@@ -303,7 +316,7 @@ static void action_effects(kdx_lowerer *L, const kdx_bound_call *bc, kdx_span sp
 			const char *prim = pe->u.call.callee->u.name;
 			kdx_value *a[2] = { NULL, NULL };
 			for (size_t k = 0; k < pe->u.call.nargs && k < 2; k++)
-				if (kdx_eval_ast(&L->ev, env, pe->u.call.args[k].value, &a[k]))
+				if (eval_now(L, env, pe->u.call.args[k].value, &a[k]))
 					a[k] = NULL;
 			kdx_effect *e;
 			if (!strcmp(prim, "set_weights")) {
@@ -446,7 +459,7 @@ static void gates(kdx_lowerer *L, const kdx_ast_expr *e, effects *E)
 	bool lag = observed(bc->decl, "observe_lag") && (op == KDX_AST_OP_LE || op == KDX_AST_OP_LT);
 	bool health = observed(bc->decl, "observe_health") && op == KDX_AST_OP_EQ;
 	kdx_value *b = NULL;
-	if (lag && bound && kdx_eval_ast(&L->ev, L->genv, bound, &b) == 0 && b->kind != KDX_V_DURATION) {
+	if (lag && bound && eval_now(L, L->genv, bound, &b) == 0 && b->kind != KDX_V_DURATION) {
 		error(L, bound->span, "a lag gate compares the lag with a duration, got %s",
 		      kdx_type_of_value(&L->ev, b));
 		b = NULL;
@@ -468,10 +481,11 @@ static void gates(kdx_lowerer *L, const kdx_ast_expr *e, effects *E)
 		call_reads(L, call->u.call.args[i].value, E);
 }
 
+
 static int64_t eval_ms(kdx_lowerer *L, const kdx_ast_expr *e, const char *what, const kdx_env *env)
 {
 	kdx_value *v;
-	if (!e || kdx_eval_ast(&L->ev, env, e, &v))
+	if (!e || eval_now(L, env, e, &v))
 		return 0;
 	if (v->kind != KDX_V_DURATION) {
 		error(L, e->span, "%s must be a duration, got %s", what, kdx_type_of_value(&L->ev, v));
@@ -551,7 +565,7 @@ static void action_duration(kdx_lowerer *L, const kdx_bound_call *bc, kdx_step *
 		kdx_value *v;
 		kdx_diags *quiet = L->ev.diags;
 		L->ev.diags = NULL;
-		s->poll_every_ms = w->every && !kdx_eval_ast(&L->ev, env, w->every, &v) &&
+		s->poll_every_ms = w->every && !eval_now(L, env, w->every, &v) &&
 						   v->kind == KDX_V_DURATION && v->u.ms > 0
 					   ? v->u.ms
 					   : 1000;
@@ -583,7 +597,7 @@ static void wait_list_push(kdx_lowerer *L, kdx_step_body *b, const kdx_ast_item 
 static void check_cond(kdx_lowerer *L, const kdx_ast_expr *e, const char *what)
 {
 	kdx_value *v;
-	if (kdx_eval_ast(&L->ev, L->genv, e, &v) != 0)
+	if (eval_now(L, L->genv, e, &v) != 0)
 		return;
 	if (v->kind != KDX_V_BOOL)
 		error(L, e->span, "a condition must be a bool, got %s", kdx_type_of_value(&L->ev, v));
@@ -626,7 +640,7 @@ static void lower_clause(kdx_lowerer *L, const kdx_ast_item *it, kdx_step *s, kd
 			if (kdx_suggest_distance(it->name.name, "description") <= 3)
 				kdx_diag_hint(g, "did you mean 'description'?");
 		} else {
-			(void)kdx_eval_ast(&L->ev, L->genv, it->expr, &v);
+			(void)eval_now(L, L->genv, it->expr, &v);
 		}
 		break;
 	case KDX_AST_AFTER:
@@ -656,7 +670,7 @@ static void lower_clause(kdx_lowerer *L, const kdx_ast_item *it, kdx_step *s, kd
 		break;
 	case KDX_AST_TIMEOUT: s->timeout_ms = eval_ms(L, it->expr, "timeout", L->genv); break;
 	case KDX_AST_RETRY:
-		if (kdx_eval_ast(&L->ev, L->genv, it->expr, &v) == 0) {
+		if (eval_now(L, L->genv, it->expr, &v) == 0) {
 			if (v->kind != KDX_V_NUMBER || v->u.num < 0 || v->u.num != floor(v->u.num) ||
 			    v->u.num > 100)
 				error(L, it->expr->span, "retry takes a whole number from 0 to 100, got %s",
@@ -668,7 +682,7 @@ static void lower_clause(kdx_lowerer *L, const kdx_ast_item *it, kdx_step *s, kd
 		break;
 	case KDX_AST_APPROVAL:
 		s->approval = true;
-		if (it->expr && kdx_eval_ast(&L->ev, L->genv, it->expr, &v) == 0) {
+		if (it->expr && eval_now(L, L->genv, it->expr, &v) == 0) {
 			if (v->kind != KDX_V_BOOL)
 				error(L, it->expr->span, "a condition must be a bool, got %s",
 				      kdx_type_of_value(&L->ev, v));
@@ -678,7 +692,7 @@ static void lower_clause(kdx_lowerer *L, const kdx_ast_item *it, kdx_step *s, kd
 		if (it->word.name && strcmp(it->word.name, "min")) {
 			error(L, it->word.span, "an approval gate takes `min = N`, not `%s`",
 			      it->word.name);
-		} else if (it->value && kdx_eval_ast(&L->ev, L->genv, it->value, &v) == 0) {
+		} else if (it->value && eval_now(L, L->genv, it->value, &v) == 0) {
 			if (v->kind != KDX_V_NUMBER || v->u.num < 1 || v->u.num > 20 ||
 			    v->u.num != floor(v->u.num))
 				error(L, it->value->span, "approval min takes a whole number from 1 to "
@@ -689,7 +703,7 @@ static void lower_clause(kdx_lowerer *L, const kdx_ast_item *it, kdx_step *s, kd
 		break;
 	case KDX_AST_IRREVERSIBLE: s->irreversible = true; break;
 	case KDX_AST_WHEN: {
-		int r = kdx_eval_ast(&L->ev, L->genv, it->expr, &v);
+		int r = eval_now(L, L->genv, it->expr, &v);
 		if (r == 1)
 			s->conditional = true;
 		else if (r == 0 && v->kind != KDX_V_BOOL)

@@ -368,6 +368,41 @@ static void test_step_scopes_not_kept(void **state)
 		fail_msg("a duration costs %zu bytes a step with %zu parameters", per_step, np);
 }
 
+static size_t when_arena(bool heavy)
+{
+	char dir[] = "/tmp/kdx-test-lower-XXXXXX", path[256];
+	strbuf sb = STRBUF_INIT;
+	strbuf_addstr(&sb, HEAD WORLD "param big : list(number) = [");
+	for (int i = 0; i < 200; i++)
+		strbuf_addf(&sb, "%s%d", i ? ", " : "", i);
+	strbuf_addstr(&sb, "]\n");
+	for (int k = 0; k < 20; k++)
+		strbuf_addf(&sb, "step s%d {\n  when %s\n  timeout 2s\n  do route53.get_weights(api)\n}\n",
+			    k, heavy ? "length([for x in big : x + 1]) > 0" : "length(big)       > 0");
+	kdx_compilation c;
+	compile_text(sb.buf, dir, path, sizeof(path), &c);
+	assert_int_equal(c.plan->nsteps, 20);
+	assert_int_equal(step(c.plan, "s19")->timeout_ms, 2000);
+	assert_false(step(c.plan, "s19")->conditional); /* decided now: true */
+	size_t total = c.arena.total;
+	drop_text(dir, path, &c);
+	strbuf_release(&sb);
+	return total;
+}
+
+/* What a step's clauses evaluate to at compile time -- a `when` decided now, a timeout --
+ * is kept as plain data; the values, and whatever their evaluation builds (here a list of
+ * 200 numbers a step), go with the step's scratch (issue #19: 9 MiB of durations at
+ * 100,000 steps). The two runbooks differ only in the `when`'s expression. */
+static void test_clause_values_not_kept(void **state)
+{
+	(void)state;
+	size_t heavy = when_arena(true), light = when_arena(false);
+	size_t per_step = (heavy > light ? heavy - light : 0) / 20;
+	if (per_step >= 200 * sizeof(void *))
+		fail_msg("a `when` over a 200-element comprehension costs %zu bytes a step", per_step);
+}
+
 /* Edges past a list's first four (the lists grow in the lowering's scratch), in the order
  * written; steps without any share one empty array, as empty effect lists do. */
 static void test_many_edges(void **state)
@@ -417,6 +452,7 @@ int main(void)
 		cmocka_unit_test(test_scenario_of_absent_step),
 		cmocka_unit_test(test_step_scopes_not_kept),
 		cmocka_unit_test(test_many_edges),
+		cmocka_unit_test(test_clause_values_not_kept),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
