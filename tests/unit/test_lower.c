@@ -338,19 +338,30 @@ static void wide_runbook(strbuf *sb, size_t np, bool duration)
 	}
 }
 
-static size_t wide_arena(size_t np, bool duration)
+/* The compilation's arena bytes for sb's text (released), after check(plan, flag). */
+static size_t arena_of(strbuf *sb, void (*check)(const kdx_plan *p, bool flag), bool flag)
 {
 	char dir[] = "/tmp/kdx-test-lower-XXXXXX", path[256];
-	strbuf sb = STRBUF_INIT;
-	wide_runbook(&sb, np, duration);
 	kdx_compilation c;
-	compile_text(sb.buf, dir, path, sizeof(path), &c);
+	compile_text(sb->buf, dir, path, sizeof(path), &c);
 	assert_int_equal(c.plan->nsteps, 20);
-	assert_int_equal(c.plan->steps[19].duration_max_ms, duration ? 2000 : 0);
+	check(c.plan, flag);
 	size_t total = c.arena.total;
 	drop_text(dir, path, &c);
-	strbuf_release(&sb);
+	strbuf_release(sb);
 	return total;
+}
+
+static void wide_check(const kdx_plan *p, bool duration)
+{
+	assert_int_equal(p->steps[19].duration_max_ms, duration ? 2000 : 0);
+}
+
+static size_t wide_arena(size_t np, bool duration)
+{
+	strbuf sb = STRBUF_INIT;
+	wide_runbook(&sb, np, duration);
+	return arena_of(&sb, wide_check, duration);
 }
 
 /* The scope an action's duration (and effects, and own undo) is evaluated in -- a binding
@@ -368,9 +379,15 @@ static void test_step_scopes_not_kept(void **state)
 		fail_msg("a duration costs %zu bytes a step with %zu parameters", per_step, np);
 }
 
+static void when_check(const kdx_plan *p, bool heavy)
+{
+	(void)heavy;
+	assert_int_equal(step(p, "s19")->timeout_ms, 2000);
+	assert_false(step(p, "s19")->conditional); /* decided now: true */
+}
+
 static size_t when_arena(bool heavy)
 {
-	char dir[] = "/tmp/kdx-test-lower-XXXXXX", path[256];
 	strbuf sb = STRBUF_INIT;
 	strbuf_addstr(&sb, HEAD WORLD "param big : list(number) = [");
 	for (int i = 0; i < 200; i++)
@@ -379,15 +396,7 @@ static size_t when_arena(bool heavy)
 	for (int k = 0; k < 20; k++)
 		strbuf_addf(&sb, "step s%d {\n  when %s\n  timeout 2s\n  do route53.get_weights(api)\n}\n",
 			    k, heavy ? "length([for x in big : x + 1]) > 0" : "length(big)       > 0");
-	kdx_compilation c;
-	compile_text(sb.buf, dir, path, sizeof(path), &c);
-	assert_int_equal(c.plan->nsteps, 20);
-	assert_int_equal(step(c.plan, "s19")->timeout_ms, 2000);
-	assert_false(step(c.plan, "s19")->conditional); /* decided now: true */
-	size_t total = c.arena.total;
-	drop_text(dir, path, &c);
-	strbuf_release(&sb);
-	return total;
+	return arena_of(&sb, when_check, heavy);
 }
 
 /* What a step's clauses evaluate to at compile time -- a `when` decided now, a timeout --
