@@ -36,10 +36,11 @@ typedef struct kdx_lower_scratch {
 	/* The steps' edge lists (kdx_edge_list.items) until finish_steps copies them into the
 	 * plan; released when the plan's steps are final. */
 	kdx_arena edges;
-	/* One step's temporaries -- its kdx_step_body, the kdx_bound_calls of its do, undo and
-	 * gates, the scopes an action's effects, duration and own undo are evaluated in --
-	 * released when the next step starts and when lowering ends: nothing the step keeps
-	 * may point into it (kdx_lower_step_code copies what it keeps). */
+	/* The steps' temporaries -- a step's kdx_step_body, the kdx_bound_calls of its do, undo
+	 * and gates, the scopes an action's effects, duration and own undo are evaluated in,
+	 * values it keeps only as plain data -- released between steps once they fill most of
+	 * its first block, and when lowering ends: nothing a step keeps may point into it
+	 * (kdx_lower_step_code copies what it keeps). */
 	kdx_arena step;
 	kdx_stmt *do_only;          /* in the compilation's arena: the `run` of every step
 				       whose only own clause is its `do` */
