@@ -87,15 +87,17 @@ typedef struct kdx_compilation {
 int kdx_compile(const kdx_compile_opts *opts, kdx_compilation *out);
 void kdx_compilation_release(kdx_compilation *c);
 
-/* ---- the lowerer's working form of a step: kdx_step.body points at a kdx_step_body ----
+/* ---- the lowerer's working form of a step, while the step is lowered ----
  *
  * A step's `do`, `undo`, `require` and `wait until` as AST plus the values bound at
  * compile time. An action call is a kdx_bound_call: the action's declaration and its
  * arguments, evaluated where they are known at compile time; an argument that depends on
  * run time (a snapshot, `steps.NAME`) has args value NULL and is evaluated from arg_exprs.
  * compiler/lower_action.c turns it into plan data (kdx_step.do_call, undo_call, whens,
- * requires, run; kdx_plan.actions), which is what executor/interp.c runs: nothing after
- * the front end reads a kdx_step_body. The evaluator still hands the interpreter a
+ * requires, run; kdx_plan.actions), which is what executor/interp.c runs, as soon as the
+ * step is lowered: a kdx_step_body and the step's bound calls live in the lowering's
+ * per-step scratch (compiler/lower.h, kdx_lower_scratch) and nothing reads them after
+ * that step. The evaluator still hands the interpreter a
  * kdx_bound_call for a call it meets in an expression (kdx_eval.call_action); the
  * interpreter runs the plan's action of that name with its argument values. */
 typedef struct kdx_bound_call {

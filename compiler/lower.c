@@ -680,7 +680,9 @@ static void expand_preds(kdx_lowerer *L, size_t i, kdx_edge_list *out, const uin
 /* The plan's steps (kdx_compilation.plan_steps owns them) with removed steps -- groups,
  * nested runbooks -- dropped and preds renumbered. When nothing is removed they are the
  * lowerer's array itself, trimmed, which the scenarios still read by the same indexes:
- * copying 100k steps cost as much memory again (issue #19). */
+ * copying 100k steps cost as much memory again (issue #19). Each step's preds are copied
+ * into the arena at their exact size (a step without any points at a shared empty array),
+ * and the lists they came from go with the lowering's scratch. */
 static void finish_steps(kdx_lowerer *L)
 {
 	kdx_plan *p = L->plan;
@@ -698,20 +700,22 @@ static void finish_steps(kdx_lowerer *L)
 		p->steps = xcalloc(n + 1, sizeof(*p->steps));
 	}
 	L->c->plan_steps = p->steps;
+	kdx_edge *none = KDX_NEW(&L->c->arena, kdx_edge);
+	kdx_edge_list out = { 0 };
 	for (size_t i = 0; i < L->nsteps; i++) {
 		if (L->removed[i])
 			continue;
-		kdx_edge_list out = { 0 };
+		out.n = 0;
 		expand_preds(L, i, &out, newidx, seen, (uint32_t)i + 1);
 		kdx_step *s = &p->steps[p->nsteps++];
 		if (s != &L->all[i])
 			*s = L->all[i];
 		s->npreds = out.n;
-		s->preds = KDX_NEWN(&L->c->arena, kdx_edge, out.n + 1);
+		s->preds = out.n ? KDX_NEWN(&L->c->arena, kdx_edge, out.n) : none;
 		if (out.n)
 			memcpy(s->preds, out.items, out.n * sizeof(kdx_edge));
-		free(out.items);
 	}
+	free(out.items);
 	free(seen);
 	free(newidx);
 }
@@ -739,7 +743,8 @@ void kdx_lower_unit(kdx_lowerer *L, const kdx_ast_file *f, const kdx_var_binding
 
 int kdx_lower(kdx_compilation *c, const kdx_compile_opts *opts)
 {
-	kdx_lowerer L = { .c = c };
+	kdx_lower_scratch scratch = { 0 };
+	kdx_lowerer L = { .c = c, .scratch = &scratch };
 	const kdx_ast_file *f = c->ast;
 	size_t errors = c->diags.nerrors;
 	L.plan = KDX_NEW(&c->arena, kdx_plan);
@@ -768,6 +773,10 @@ int kdx_lower(kdx_compilation *c, const kdx_compile_opts *opts)
 			(void)kdx_eval_ast(&L.ev, L.genv, d->value, &v);
 	}
 	finish_steps(&L);
+	kdx_arena_release(&scratch.step);
+	for (size_t i = 0; i < L.nsteps; i++)
+		L.edges[i] = (kdx_edge_list){ 0 }; /* their items go with the scratch */
+	kdx_arena_release(&scratch.edges);
 	kdx_lower_scenarios(&L, f); /* they name steps by their final index */
 	kdx_lower_actions(&c->arena, c->prog, L.plan);
 	if (L.all == c->plan_steps)

@@ -28,6 +28,25 @@ typedef struct kdx_lower_group {
 				       every member counts) -- `after NAME` waits for these */
 } kdx_lower_group;
 
+/* What the lowering needs only while it runs, kept out of the compilation's arena (which
+ * lives as long as the plan): at 100,000 steps it was ~40 MB of the front end's peak
+ * (issue #19, docs/benchmarks.md "check at scale", round 5). One per kdx_lower(), shared
+ * by the lowerers of nested runbooks. */
+typedef struct kdx_lower_scratch {
+	/* The steps' edge lists (kdx_edge_list.items) until finish_steps copies them into the
+	 * plan; released when the plan's steps are final. */
+	kdx_arena edges;
+	/* The steps' temporaries -- a step's kdx_step_body, the kdx_bound_calls of its do, undo
+	 * and gates, the scopes an action's effects, duration and own undo are evaluated in,
+	 * values it keeps only as plain data -- released between steps once they fill most of
+	 * its first block, and when lowering ends: nothing a step keeps may point into it
+	 * (kdx_lower_step_code copies what it keeps). */
+	kdx_arena step;
+	kdx_stmt *do_only;          /* in the compilation's arena: the `run` of every step
+				       whose only own clause is its `do` */
+	kdx_effect *no_effects;     /* in the compilation's arena: every empty effect list */
+} kdx_lower_scratch;
+
 /* The lowering context, shared by lower.c (plan, params, regions, resources),
  * lower_step.c (steps, effects, edges) and lower_group.c (groups, nested runbooks). One
  * lowerer lowers one runbook file; a nested runbook gets a lowerer of its own that shares
@@ -47,7 +66,8 @@ typedef struct kdx_lowerer {
 	const char **slots;         /* step name hash: interned name -> index */
 	uint32_t *slot_idx;
 	size_t nslots;
-	struct kdx_edge_list *edges;/* per step, while lowering */
+	struct kdx_edge_list *edges;/* per step, while lowering (items in scratch->edges) */
+	kdx_lower_scratch *scratch; /* the kdx_lower()'s, shared with nested lowerers */
 	size_t cur;                 /* the step being lowered (for steps.NAME) */
 	bool *removed;              /* `when` false at compile time */
 	kdx_step *all;              /* per step, in declaration order */
@@ -84,8 +104,12 @@ int32_t kdx_lower_region(const kdx_lowerer *L, const char *name);
 void kdx_lower_read_back(const kdx_ast_decl *act, bool *unverifiable, bool *repeatable,
 			 const char **why);
 
-/* lower_action.c: every action p can run into p->actions, and each step's do_call,
- * undo_call, whens, requires and run (once p's steps are final). */
+/* lower_action.c: a step's do_call, undo_call, whens, requires, run and approval_when from
+ * its body, when the step is lowered (their actions' indexes are -1 until
+ * kdx_lower_actions); s->body becomes the step's declaration. */
+void kdx_lower_step_code(kdx_lowerer *L, kdx_step *s, const kdx_step_body *b);
+/* lower_action.c: every action p can run into p->actions, in the order the steps name
+ * them, and the steps' calls pointed at them (once p's steps are final). */
 void kdx_lower_actions(kdx_arena *a, const kdx_program *prog, kdx_plan *p);
 /* fn(ctx, c) for every call c anywhere in action x: defaults, body, verify, snapshots,
  * undo, duration. */

@@ -115,7 +115,6 @@ typedef struct reach {
 	const kdx_program *prog;
 	kdx_plan *p;
 	size_t cap;
-	kdx_stmt *do_only;   /* the `run` of every step whose only own clause is its `do` */
 } reach;
 
 /* The declaration of the action of this qualified name, and its module. */
@@ -189,42 +188,29 @@ void kdx_action_each_call(const kdx_action *x, void (*fn)(void *ctx, const kdx_e
 
 /* ---- a step's side ---- */
 
-/* A bound call as plan data: the arrays are the bound call's, shared (same arena). */
-static kdx_plan_call *plan_call(reach *R, const kdx_bound_call *bc)
+/* A bound call as plan data, its action found by name when the table is built
+ * (kdx_lower_actions); the arrays are the bound call's, shared (same arena). */
+static kdx_plan_call *plan_call(kdx_arena *a, const kdx_bound_call *bc)
 {
 	if (!bc)
 		return NULL;
-	int32_t at = want(R, bc->action);
-	if (at < 0)
-		return NULL;
-	kdx_plan_call *c = KDX_NEW(R->a, kdx_plan_call);
-	*c = (kdx_plan_call){ .action = at, .args = bc->args, .arg_exprs = bc->arg_exprs,
+	kdx_plan_call *c = KDX_NEW(a, kdx_plan_call);
+	*c = (kdx_plan_call){ .action = -1, .args = bc->args, .arg_exprs = bc->arg_exprs,
 			      .nargs = bc->nargs, .span = bc->span };
-	for (size_t i = 0; bc->arg_exprs && i < bc->nargs; i++)
-		want_calls(R, bc->arg_exprs[i]);
 	return c;
 }
 
-static kdx_expr *step_expr(reach *R, const kdx_step_body *b, const kdx_ast_expr *e)
-{
-	kdx_expr *x = kdx_expr_lower(R->a, b->module, e);
-	want_calls(R, x);
-	return x;
-}
-
 /* The step's calls, conditions and own clauses (kdx_step.do_call ... run), from its body,
- * and every action they can call into the table. */
-static void lower_step_code(reach *R, kdx_step *s)
+ * as soon as the step is lowered: the body is a temporary of that step (in
+ * kdx_lower_scratch.step, issue #19), so s->body becomes the step's declaration. */
+void kdx_lower_step_code(kdx_lowerer *L, kdx_step *s, const kdx_step_body *b)
 {
-	const kdx_step_body *b = s->body;
-	(void)want(R, s->action);
-	(void)want(R, s->undo_action);
-	if (!b)
-		return;
-	s->do_call = plan_call(R, b->do_call);
-	s->undo_call = plan_call(R, b->undo_call);
+	kdx_arena *a = &L->c->arena;
+	s->do_call = plan_call(a, b->do_call);
+	s->undo_call = plan_call(a, b->undo_call);
 	s->undo_is_actions_own = b->undo_is_actions_own && s->undo_call;
 	const kdx_ast_decl *d = b->decl;
+	s->body = d;
 	size_t nw = 0, nr = 0, nrun = 0;
 	for (size_t i = 0; i < d->nitems; i++) {
 		kdx_ast_item_kind k = d->items[i]->kind;
@@ -232,37 +218,37 @@ static void lower_step_code(reach *R, kdx_step *s)
 		nr += k == KDX_AST_REQUIRE;
 		nrun += (k == KDX_AST_DO && s->do_call) || k == KDX_AST_WAIT || k == KDX_AST_WAIT_UNTIL;
 	}
-	s->whens = nw ? KDX_NEWN(R->a, kdx_expr *, nw) : NULL;
-	s->requires = nr ? KDX_NEWN(R->a, kdx_expr *, nr) : NULL;
+	s->whens = nw ? KDX_NEWN(a, kdx_expr *, nw) : NULL;
+	s->requires = nr ? KDX_NEWN(a, kdx_expr *, nr) : NULL;
 	if (nrun == 1 && s->do_call && !kdx_ast_find_item(d, KDX_AST_WAIT) &&
 	    !kdx_ast_find_item(d, KDX_AST_WAIT_UNTIL)) {
 		/* most steps: one shared statement, not one each (6 MB at 100,000 steps) */
-		if (!R->do_only) {
-			R->do_only = KDX_NEW(R->a, kdx_stmt);
-			*R->do_only = (kdx_stmt){ .kind = KDX_S_DO };
+		if (!L->scratch->do_only) {
+			L->scratch->do_only = KDX_NEW(a, kdx_stmt);
+			*L->scratch->do_only = (kdx_stmt){ .kind = KDX_S_DO };
 		}
-		s->run = R->do_only;
+		s->run = L->scratch->do_only;
 		s->nrun = 1;
 	} else {
-		s->run = nrun ? KDX_NEWN(R->a, kdx_stmt, nrun) : NULL;
+		s->run = nrun ? KDX_NEWN(a, kdx_stmt, nrun) : NULL;
 	}
 	for (size_t i = 0; i < d->nitems; i++) {
 		const kdx_ast_item *it = d->items[i];
 		if (it->kind == KDX_AST_WHEN) {
-			s->whens[s->nwhens++] = step_expr(R, b, it->expr);
+			s->whens[s->nwhens++] = kdx_expr_lower(a, b->module, it->expr);
 			continue;
 		}
 		if (it->kind == KDX_AST_APPROVAL) {
 			/* the first gate's, for display: not run, so its calls are not wanted */
 			if (it->expr && kdx_ast_find_item(d, KDX_AST_APPROVAL) == it)
-				s->approval_when = kdx_expr_lower(R->a, b->module, it->expr);
+				s->approval_when = kdx_expr_lower(a, b->module, it->expr);
 			continue;
 		}
 		if (it->kind == KDX_AST_REQUIRE) {
-			s->requires[s->nrequires++] = step_expr(R, b, it->expr);
+			s->requires[s->nrequires++] = kdx_expr_lower(a, b->module, it->expr);
 			continue;
 		}
-		if (s->run == R->do_only ||
+		if (s->run == L->scratch->do_only ||
 		    ((it->kind != KDX_AST_DO || !s->do_call) && it->kind != KDX_AST_WAIT &&
 		     it->kind != KDX_AST_WAIT_UNTIL))
 			continue;
@@ -273,10 +259,54 @@ static void lower_step_code(reach *R, kdx_step *s)
 		}
 		*x = (kdx_stmt){ .kind = it->kind == KDX_AST_WAIT ? KDX_S_WAIT : KDX_S_WAIT_UNTIL,
 				 .span = it->span };
-		x->expr = step_expr(R, b, it->expr);
+		x->expr = kdx_expr_lower(a, b->module, it->expr);
 		if (it->kind == KDX_AST_WAIT_UNTIL) {
-			x->within = step_expr(R, b, it->within);
-			x->every = step_expr(R, b, it->every);
+			x->within = kdx_expr_lower(a, b->module, it->within);
+			x->every = kdx_expr_lower(a, b->module, it->every);
+		}
+	}
+}
+
+/* A step's call: its action into the table, then what its run-time arguments call. */
+static void want_plan_call(reach *R, kdx_plan_call **c, const char *action)
+{
+	if (!*c)
+		return;
+	(*c)->action = want(R, action);
+	if ((*c)->action < 0) {
+		*c = NULL; /* cannot happen for a bound call: its action was resolved */
+		return;
+	}
+	for (size_t i = 0; (*c)->arg_exprs && i < (*c)->nargs; i++)
+		want_calls(R, (*c)->arg_exprs[i]);
+}
+
+/* Every action a step can run into the table, in the order the step names them: its do,
+ * its undo, their run-time arguments, then its clauses in source order. */
+static void want_step(reach *R, kdx_step *s)
+{
+	(void)want(R, s->action);
+	(void)want(R, s->undo_action);
+	const kdx_ast_decl *d = s->body;
+	if (!d)
+		return;
+	want_plan_call(R, &s->do_call, s->action);
+	want_plan_call(R, &s->undo_call, s->undo_action);
+	s->undo_is_actions_own = s->undo_is_actions_own && s->undo_call;
+	size_t w = 0, r = 0, run = 0;
+	for (size_t i = 0; i < d->nitems; i++) {
+		kdx_ast_item_kind k = d->items[i]->kind;
+		if (k == KDX_AST_WHEN) {
+			want_calls(R, s->whens[w++]);
+		} else if (k == KDX_AST_REQUIRE) {
+			want_calls(R, s->requires[r++]);
+		} else if (k == KDX_AST_WAIT || k == KDX_AST_WAIT_UNTIL) {
+			while (run < s->nrun && s->run[run].kind == KDX_S_DO)
+				run++;
+			const kdx_stmt *x = &s->run[run++];
+			want_calls(R, x->expr);
+			want_calls(R, x->within);
+			want_calls(R, x->every);
 		}
 	}
 }
@@ -285,7 +315,7 @@ void kdx_lower_actions(kdx_arena *a, const kdx_program *prog, kdx_plan *p)
 {
 	reach R = { .a = a, .prog = prog, .p = p };
 	for (size_t i = 0; i < p->nsteps; i++)
-		lower_step_code(&R, &p->steps[i]);
+		want_step(&R, &p->steps[i]);
 	if (p->nstop_on)
 		(void)want(&R, KDX_STOP_ON_ACTION);
 	/* the table grows as it is walked: each action's callees join it */

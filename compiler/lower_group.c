@@ -110,8 +110,9 @@ static void lower_use(collector *C, const kdx_ast_decl *d)
 		kdx_diag_hint(g, "modules of types and actions are loaded with 'import'");
 		return;
 	}
-	kdx_lowerer S = { .c = L->c, .plan = L->plan, .mod = m, .prefix = d->name.name,
-			  .region_names = L->region_names, .res = L->res, .nres = L->nres,
+	kdx_lowerer S = { .c = L->c, .scratch = L->scratch, .plan = L->plan, .mod = m,
+			  .prefix = d->name.name, .region_names = L->region_names, .res = L->res,
+			  .nres = L->nres,
 			  .regions_value = L->regions_value, .allow_exec = L->allow_exec,
 			  .nallow_exec = L->nallow_exec, .has_allow_exec = L->has_allow_exec,
 			  .depth = L->depth + 1 };
@@ -246,9 +247,7 @@ void kdx_lower_collect_steps(kdx_lowerer *L, const kdx_ast_file *f)
 
 void kdx_lower_free(kdx_lowerer *L)
 {
-	for (size_t i = 0; L->edges && i < L->nsteps; i++)
-		free(L->edges[i].items);
-	free(L->edges);
+	free(L->edges); /* their items are in L->scratch->edges */
 	free(L->removed);
 	free(L->all);
 	free(L->prelowered);

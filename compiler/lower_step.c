@@ -11,6 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The step scratch (kdx_lower_scratch.step) is released between steps once it holds more
+ * than this: most of its first 64 KiB block. */
+#define STEP_SCRATCH_MAX (48 * 1024)
+
 static kdx_diag *error(kdx_lowerer *L, kdx_span span, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 static kdx_diag *error(kdx_lowerer *L, kdx_span span, const char *fmt, ...)
@@ -104,7 +108,17 @@ static void add_edge(kdx_lowerer *L, size_t to, size_t from, kdx_edge_kind kind,
 	for (size_t i = 0; i < el->n; i++)
 		if (el->items[i].from == from)
 			return; /* one edge per pair; `after` is written first, so it wins */
-	XGROW(el->items, el->n + 1, el->alloc);
+	if (el->n == el->alloc) {
+		/* in the lowering's scratch, not malloc: most steps have 1-4 edges, and a malloc'd
+		 * list of XGROW's first 8 with its header was 176 bytes a step, 26 MB at 100,000
+		 * steps; the arrays a list outgrows stay in the scratch until it goes */
+		size_t cap = el->alloc ? 2 * el->alloc : 4;
+		kdx_edge *items = KDX_NEWN(&L->scratch->edges, kdx_edge, cap);
+		if (el->n)
+			memcpy(items, el->items, el->n * sizeof(*items));
+		el->items = items;
+		el->alloc = cap;
+	}
 	el->items[el->n++] = (kdx_edge){ (uint32_t)from, kind, span };
 }
 
@@ -216,7 +230,7 @@ static double *weights_arg(kdx_lowerer *L, const kdx_value *m, kdx_span span)
 		return NULL;
 	size_t nr = L->plan->nregions;
 	double *w = KDX_NEWN(&L->c->arena, double, nr + 1);
-	bool *set = KDX_NEWN(&L->c->arena, bool, nr + 1);
+	bool *set = KDX_NEWN(&L->scratch->step, bool, nr + 1);
 	if (m->kind != KDX_V_MAP) {
 		error(L, span, "weights must be a map of region to percent, got %s",
 		      kdx_type_of_value(&L->ev, m));
@@ -252,11 +266,43 @@ static double *weights_arg(kdx_lowerer *L, const kdx_value *m, kdx_span span)
 	return ok ? w : NULL;
 }
 
+/* e evaluated for a figure or a decision the step keeps as plain data (a duration, a
+ * count, a condition decided now): the value and whatever its evaluation allocates go
+ * with the step's scratch -- 9 MiB of durations at 100,000 steps (issue #19). Not for an
+ * action call that is bound (kdx_bind_ast memoises expressions in ev.arena). */
+static int eval_now(kdx_lowerer *L, const kdx_env *env, const kdx_ast_expr *e, kdx_value **out)
+{
+	kdx_arena *kept = L->ev.arena;
+	L->ev.arena = &L->scratch->step;
+	int r = kdx_eval_ast(&L->ev, env, e, out);
+	L->ev.arena = kept;
+	return r;
+}
+
+/* a's effects then b's (b may be NULL) into the plan, at their exact size: every step has
+ * two effect lists, and a spare element each was 10.7 MB at 100,000 steps (issue #19).
+ * Without any, the list is one empty array every such list shares. */
+static kdx_effect *effects_keep(kdx_lowerer *L, const effects *a, const effects *b)
+{
+	size_t nb = b ? b->n : 0;
+	if (!a->n && !nb) {
+		if (!L->scratch->no_effects)
+			L->scratch->no_effects = KDX_NEW(&L->c->arena, kdx_effect);
+		return L->scratch->no_effects;
+	}
+	kdx_effect *k = KDX_NEWN(&L->c->arena, kdx_effect, a->n + nb);
+	if (a->n)
+		memcpy(k, a->items, a->n * sizeof(*k));
+	if (nb)
+		memcpy(k + a->n, b->items, nb * sizeof(*k));
+	return k;
+}
+
 /* The effects an action declares, with its parameters bound to a call's arguments. */
 static void action_effects(kdx_lowerer *L, const kdx_bound_call *bc, kdx_span span, effects *E)
 {
 	const kdx_env *env = NULL;
-	kdx_env *b = KDX_NEWN(&L->c->arena, kdx_env, bc->nargs + 1);
+	kdx_env *b = KDX_NEWN(&L->scratch->step, kdx_env, bc->nargs + 1);
 	for (size_t i = 0; i < bc->nargs; i++) {
 		b[i] = (kdx_env){ env, bc->params[i], bc->args[i] };
 		env = &b[i];
@@ -274,7 +320,7 @@ static void action_effects(kdx_lowerer *L, const kdx_bound_call *bc, kdx_span sp
 			const char *prim = pe->u.call.callee->u.name;
 			kdx_value *a[2] = { NULL, NULL };
 			for (size_t k = 0; k < pe->u.call.nargs && k < 2; k++)
-				if (kdx_eval_ast(&L->ev, env, pe->u.call.args[k].value, &a[k]))
+				if (eval_now(L, env, pe->u.call.args[k].value, &a[k]))
 					a[k] = NULL;
 			kdx_effect *e;
 			if (!strcmp(prim, "set_weights")) {
@@ -343,7 +389,7 @@ static kdx_bound_call *bind_step_call(kdx_lowerer *L, const kdx_ast_expr *e, boo
 	const kdx_ast_decl *act = kdx_resolve_action(L->ev.module, e->u.call.callee, &owner);
 	if (!act)
 		return NULL;
-	kdx_bound_call *bc = KDX_NEW(&L->c->arena, kdx_bound_call);
+	kdx_bound_call *bc = KDX_NEW(&L->scratch->step, kdx_bound_call);
 	kdx_diags *saved = L->ev.diags;
 	if (quiet)
 		L->ev.diags = NULL;
@@ -417,7 +463,7 @@ static void gates(kdx_lowerer *L, const kdx_ast_expr *e, effects *E)
 	bool lag = observed(bc->decl, "observe_lag") && (op == KDX_AST_OP_LE || op == KDX_AST_OP_LT);
 	bool health = observed(bc->decl, "observe_health") && op == KDX_AST_OP_EQ;
 	kdx_value *b = NULL;
-	if (lag && bound && kdx_eval_ast(&L->ev, L->genv, bound, &b) == 0 && b->kind != KDX_V_DURATION) {
+	if (lag && bound && eval_now(L, L->genv, bound, &b) == 0 && b->kind != KDX_V_DURATION) {
 		error(L, bound->span, "a lag gate compares the lag with a duration, got %s",
 		      kdx_type_of_value(&L->ev, b));
 		b = NULL;
@@ -439,10 +485,11 @@ static void gates(kdx_lowerer *L, const kdx_ast_expr *e, effects *E)
 		call_reads(L, call->u.call.args[i].value, E);
 }
 
+
 static int64_t eval_ms(kdx_lowerer *L, const kdx_ast_expr *e, const char *what, const kdx_env *env)
 {
 	kdx_value *v;
-	if (!e || kdx_eval_ast(&L->ev, env, e, &v))
+	if (!e || eval_now(L, env, e, &v))
 		return 0;
 	if (v->kind != KDX_V_DURATION) {
 		error(L, e->span, "%s must be a duration, got %s", what, kdx_type_of_value(&L->ev, v));
@@ -468,7 +515,7 @@ static kdx_bound_call *own_undo(kdx_lowerer *L, const kdx_bound_call *bc)
 	size_t nsnap = 0; /* room for the snapshots only: an action has many other items */
 	for (size_t i = 0; i < bc->decl->nitems; i++)
 		nsnap += bc->decl->items[i]->kind == KDX_AST_SNAPSHOT;
-	kdx_env *b = KDX_NEWN(&L->c->arena, kdx_env, bc->nargs + nsnap + 1);
+	kdx_env *b = KDX_NEWN(&L->scratch->step, kdx_env, bc->nargs + nsnap + 1);
 	size_t k = 0;
 	for (size_t i = 0; i < bc->nargs; i++, k++) {
 		b[k] = (kdx_env){ env, bc->params[i], bc->args[i] };
@@ -485,7 +532,7 @@ static kdx_bound_call *own_undo(kdx_lowerer *L, const kdx_bound_call *bc)
 	const kdx_ast_decl *act = kdx_resolve_action(bc->module, u->expr->u.call.callee, &owner);
 	kdx_bound_call *ub = NULL;
 	if (act) {
-		ub = KDX_NEW(&L->c->arena, kdx_bound_call);
+		ub = KDX_NEW(&L->scratch->step, kdx_bound_call);
 		if (kdx_bind_ast(&L->ev, env, u->expr, act, owner, ub))
 			ub = NULL;
 	}
@@ -503,7 +550,7 @@ static void action_duration(kdx_lowerer *L, const kdx_bound_call *bc, kdx_step *
 		return;
 	/* the parameters are in scope: core.sleep(d) declares `duration d..d` */
 	const kdx_env *env = NULL;
-	kdx_env *b = KDX_NEWN(&L->c->arena, kdx_env, bc->nargs + 1);
+	kdx_env *b = KDX_NEWN(&L->scratch->step, kdx_env, bc->nargs + 1);
 	for (size_t i = 0; i < bc->nargs; i++) {
 		b[i] = (kdx_env){ env, bc->params[i], bc->args[i] };
 		env = &b[i];
@@ -522,7 +569,7 @@ static void action_duration(kdx_lowerer *L, const kdx_bound_call *bc, kdx_step *
 		kdx_value *v;
 		kdx_diags *quiet = L->ev.diags;
 		L->ev.diags = NULL;
-		s->poll_every_ms = w->every && !kdx_eval_ast(&L->ev, env, w->every, &v) &&
+		s->poll_every_ms = w->every && !eval_now(L, env, w->every, &v) &&
 						   v->kind == KDX_V_DURATION && v->u.ms > 0
 					   ? v->u.ms
 					   : 1000;
@@ -533,7 +580,7 @@ static void action_duration(kdx_lowerer *L, const kdx_bound_call *bc, kdx_step *
 
 static const kdx_ast_expr *req_list_push(kdx_lowerer *L, kdx_step_body *b, const kdx_ast_expr *e)
 {
-	const kdx_ast_expr **n = KDX_NEWN(&L->c->arena, const kdx_ast_expr *, b->nrequires + 1);
+	const kdx_ast_expr **n = KDX_NEWN(&L->scratch->step, const kdx_ast_expr *, b->nrequires + 1);
 	if (b->nrequires)
 		memcpy(n, b->requires, b->nrequires * sizeof(*n));
 	n[b->nrequires++] = e;
@@ -543,7 +590,7 @@ static const kdx_ast_expr *req_list_push(kdx_lowerer *L, kdx_step_body *b, const
 
 static void wait_list_push(kdx_lowerer *L, kdx_step_body *b, const kdx_ast_item *it)
 {
-	const kdx_ast_item **n = KDX_NEWN(&L->c->arena, const kdx_ast_item *, b->nwaits + 1);
+	const kdx_ast_item **n = KDX_NEWN(&L->scratch->step, const kdx_ast_item *, b->nwaits + 1);
 	if (b->nwaits)
 		memcpy(n, b->waits, b->nwaits * sizeof(*n));
 	n[b->nwaits++] = it;
@@ -554,7 +601,7 @@ static void wait_list_push(kdx_lowerer *L, kdx_step_body *b, const kdx_ast_item 
 static void check_cond(kdx_lowerer *L, const kdx_ast_expr *e, const char *what)
 {
 	kdx_value *v;
-	if (kdx_eval_ast(&L->ev, L->genv, e, &v) != 0)
+	if (eval_now(L, L->genv, e, &v) != 0)
 		return;
 	if (v->kind != KDX_V_BOOL)
 		error(L, e->span, "a condition must be a bool, got %s", kdx_type_of_value(&L->ev, v));
@@ -597,7 +644,7 @@ static void lower_clause(kdx_lowerer *L, const kdx_ast_item *it, kdx_step *s, kd
 			if (kdx_suggest_distance(it->name.name, "description") <= 3)
 				kdx_diag_hint(g, "did you mean 'description'?");
 		} else {
-			(void)kdx_eval_ast(&L->ev, L->genv, it->expr, &v);
+			(void)eval_now(L, L->genv, it->expr, &v);
 		}
 		break;
 	case KDX_AST_AFTER:
@@ -627,7 +674,7 @@ static void lower_clause(kdx_lowerer *L, const kdx_ast_item *it, kdx_step *s, kd
 		break;
 	case KDX_AST_TIMEOUT: s->timeout_ms = eval_ms(L, it->expr, "timeout", L->genv); break;
 	case KDX_AST_RETRY:
-		if (kdx_eval_ast(&L->ev, L->genv, it->expr, &v) == 0) {
+		if (eval_now(L, L->genv, it->expr, &v) == 0) {
 			if (v->kind != KDX_V_NUMBER || v->u.num < 0 || v->u.num != floor(v->u.num) ||
 			    v->u.num > 100)
 				error(L, it->expr->span, "retry takes a whole number from 0 to 100, got %s",
@@ -639,7 +686,7 @@ static void lower_clause(kdx_lowerer *L, const kdx_ast_item *it, kdx_step *s, kd
 		break;
 	case KDX_AST_APPROVAL:
 		s->approval = true;
-		if (it->expr && kdx_eval_ast(&L->ev, L->genv, it->expr, &v) == 0) {
+		if (it->expr && eval_now(L, L->genv, it->expr, &v) == 0) {
 			if (v->kind != KDX_V_BOOL)
 				error(L, it->expr->span, "a condition must be a bool, got %s",
 				      kdx_type_of_value(&L->ev, v));
@@ -649,7 +696,7 @@ static void lower_clause(kdx_lowerer *L, const kdx_ast_item *it, kdx_step *s, kd
 		if (it->word.name && strcmp(it->word.name, "min")) {
 			error(L, it->word.span, "an approval gate takes `min = N`, not `%s`",
 			      it->word.name);
-		} else if (it->value && kdx_eval_ast(&L->ev, L->genv, it->value, &v) == 0) {
+		} else if (it->value && eval_now(L, L->genv, it->value, &v) == 0) {
 			if (v->kind != KDX_V_NUMBER || v->u.num < 1 || v->u.num > 20 ||
 			    v->u.num != floor(v->u.num))
 				error(L, it->value->span, "approval min takes a whole number from 1 to "
@@ -660,7 +707,7 @@ static void lower_clause(kdx_lowerer *L, const kdx_ast_item *it, kdx_step *s, kd
 		break;
 	case KDX_AST_IRREVERSIBLE: s->irreversible = true; break;
 	case KDX_AST_WHEN: {
-		int r = kdx_eval_ast(&L->ev, L->genv, it->expr, &v);
+		int r = eval_now(L, L->genv, it->expr, &v);
 		if (r == 1)
 			s->conditional = true;
 		else if (r == 0 && v->kind != KDX_V_BOOL)
@@ -704,9 +751,7 @@ static void lower_undo(kdx_lowerer *L, const kdx_ast_item *undo, kdx_step *s, kd
 		s->has_undo = true;
 		action_effects(L, ub, undo && undo->expr ? undo->expr->span : s->action_span, &U);
 	}
-	s->undo_effects = KDX_NEWN(&L->c->arena, kdx_effect, U.n + 1);
-	if (U.n)
-		memcpy(s->undo_effects, U.items, U.n * sizeof(kdx_effect));
+	s->undo_effects = effects_keep(L, &U, NULL);
 	s->nundo_effects = U.n;
 	free(U.items);
 }
@@ -772,6 +817,10 @@ static int32_t step_scope(kdx_lowerer *L)
 int kdx_lower_step(kdx_lowerer *L, size_t i, kdx_step *s)
 {
 	kdx_lower_build_table(L);
+	/* the previous steps' temporaries, once they fill the scratch's first block: releasing
+	 * it for every step cost a malloc and a free each (0.5 % of kdx check's instructions) */
+	if (L->scratch->step.total > STEP_SCRATCH_MAX)
+		kdx_arena_release(&L->scratch->step);
 	const kdx_ast_decl *d = L->steps[i];
 	L->cur = i;
 	L->ev.step_ref = step_ref;
@@ -779,7 +828,7 @@ int kdx_lower_step(kdx_lowerer *L, size_t i, kdx_step *s)
 	s->name = d->name.name;
 	s->span = d->name.span;
 	s->attempts = 1;
-	kdx_step_body *body = KDX_NEW(&L->c->arena, kdx_step_body);
+	kdx_step_body *body = KDX_NEW(&L->scratch->step, kdx_step_body);
 	body->decl = d;
 	body->env = L->genv;
 	body->module = L->mod;
@@ -811,13 +860,10 @@ int kdx_lower_step(kdx_lowerer *L, size_t i, kdx_step *s)
 	s->runs_terraform = kdx_lower_runs_terraform(body->do_call) ||
 			    kdx_lower_runs_terraform(body->undo_call);
 	s->neffects = G.n + E.n;
-	s->effects = KDX_NEWN(&L->c->arena, kdx_effect, s->neffects + 1);
-	if (G.n)
-		memcpy(s->effects, G.items, G.n * sizeof(kdx_effect));
-	if (E.n)
-		memcpy(s->effects + G.n, E.items, E.n * sizeof(kdx_effect));
+	s->effects = effects_keep(L, &G, &E);
 	free(G.items);
 	free(E.items);
+	kdx_lower_step_code(L, s, body);
 	L->ev.step_ref = NULL;
 	return 0;
 }

@@ -308,10 +308,10 @@ typedef struct kdx_step {
 	kdx_expr *approval_when;   /* the `approval` gate's condition as written (the compiler
 				      decided it: approval), or NULL; for display, not in the
 				      plan document yet */
-	const void *body;          /* compile time only: the lowerer's working form of the
-				      step (compile.h's kdx_step_body), from which
-				      compiler/lower_action.c builds the fields above; nothing
-				      after the front end reads it */
+	const void *body;          /* compile time only: the step's declaration (grammar/ast.h's
+				      kdx_ast_decl), whose clauses compiler/lower_action.c
+				      walks to put what the step calls in kdx_plan.actions;
+				      nothing after the front end reads it */
 	const char *group;         /* the `parallel` group or nested runbook (`use ... as NAME`)
 				      it was declared in -- "kid", "kid.inner", "warm" -- or NULL
 				      at the top level; for display only, the edges say it all */

@@ -320,6 +320,135 @@ static void test_scenario_of_absent_step(void **state)
 	drop_text(dir, path, &c);
 }
 
+/* Text of a runbook whose 20 steps each call an action of np parameters, with or without
+ * a `duration` clause. */
+static void wide_runbook(strbuf *sb, size_t np, bool duration)
+{
+	strbuf_addstr(sb, "runbook \"t\" {}\n"
+			  "region \"us-east-1\" { role = primary weight = 100% capacity = 100% }\n"
+			  "action wide(");
+	for (size_t i = 0; i < np; i++)
+		strbuf_addf(sb, "%sp%zu : number", i ? ", " : "", i);
+	strbuf_addf(sb, ") {\n%s  effect {}\n  wait 1s\n}\n", duration ? "  duration 1s..2s\n" : "");
+	for (size_t k = 0; k < 20; k++) {
+		strbuf_addf(sb, "step s%zu { do wide(", k);
+		for (size_t i = 0; i < np; i++)
+			strbuf_addf(sb, "%s%zu", i ? ", " : "", i);
+		strbuf_addstr(sb, ") }\n");
+	}
+}
+
+/* The compilation's arena bytes for sb's text (released), after check(plan, flag). */
+static size_t arena_of(strbuf *sb, void (*check)(const kdx_plan *p, bool flag), bool flag)
+{
+	char dir[] = "/tmp/kdx-test-lower-XXXXXX", path[256];
+	kdx_compilation c;
+	compile_text(sb->buf, dir, path, sizeof(path), &c);
+	assert_int_equal(c.plan->nsteps, 20);
+	check(c.plan, flag);
+	size_t total = c.arena.total;
+	drop_text(dir, path, &c);
+	strbuf_release(sb);
+	return total;
+}
+
+static void wide_check(const kdx_plan *p, bool duration)
+{
+	assert_int_equal(p->steps[19].duration_max_ms, duration ? 2000 : 0);
+}
+
+static size_t wide_arena(size_t np, bool duration)
+{
+	strbuf sb = STRBUF_INIT;
+	wide_runbook(&sb, np, duration);
+	return arena_of(&sb, wide_check, duration);
+}
+
+/* The scope an action's duration (and effects, and own undo) is evaluated in -- a binding
+ * per parameter -- is a lowering temporary (kdx_lower_scratch.step): it was kept in the
+ * compilation's arena for every step, 22 MB at 100,000 steps (issue #19). A declared
+ * duration now costs each step its two values, nothing per parameter. */
+static void test_step_scopes_not_kept(void **state)
+{
+	(void)state;
+	size_t np = 200;
+	size_t with = wide_arena(np, true), without = wide_arena(np, false);
+	assert_true(with > without);
+	size_t per_step = (with - without) / 20;
+	if (per_step >= np * sizeof(void *))
+		fail_msg("a duration costs %zu bytes a step with %zu parameters", per_step, np);
+}
+
+static void when_check(const kdx_plan *p, bool heavy)
+{
+	(void)heavy;
+	assert_int_equal(step(p, "s19")->timeout_ms, 2000);
+	assert_false(step(p, "s19")->conditional); /* decided now: true */
+}
+
+static size_t when_arena(bool heavy)
+{
+	strbuf sb = STRBUF_INIT;
+	strbuf_addstr(&sb, HEAD WORLD "param big : list(number) = [");
+	for (int i = 0; i < 200; i++)
+		strbuf_addf(&sb, "%s%d", i ? ", " : "", i);
+	strbuf_addstr(&sb, "]\n");
+	for (int k = 0; k < 20; k++)
+		strbuf_addf(&sb, "step s%d {\n  when %s\n  timeout 2s\n  do route53.get_weights(api)\n}\n",
+			    k, heavy ? "length([for x in big : x + 1]) > 0" : "length(big)       > 0");
+	return arena_of(&sb, when_check, heavy);
+}
+
+/* What a step's clauses evaluate to at compile time -- a `when` decided now, a timeout --
+ * is kept as plain data; the values, and whatever their evaluation builds (here a list of
+ * 200 numbers a step), go with the step's scratch (issue #19: 9 MiB of durations at
+ * 100,000 steps). The two runbooks differ only in the `when`'s expression. */
+static void test_clause_values_not_kept(void **state)
+{
+	(void)state;
+	size_t heavy = when_arena(true), light = when_arena(false);
+	size_t per_step = (heavy > light ? heavy - light : 0) / 20;
+	if (per_step >= 200 * sizeof(void *))
+		fail_msg("a `when` over a 200-element comprehension costs %zu bytes a step", per_step);
+}
+
+/* Edges past a list's first four (the lists grow in the lowering's scratch), in the order
+ * written; steps without any share one empty array, as empty effect lists do. */
+static void test_many_edges(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/kdx-test-lower-XXXXXX", path[256];
+	strbuf sb = STRBUF_INIT;
+	strbuf_addstr(&sb, HEAD WORLD);
+	for (int k = 0; k < 12; k++)
+		strbuf_addf(&sb, "step a%d { do route53.get_weights(api) }\n", k);
+	strbuf_addstr(&sb, "step z after a11, a3, a0, a7, a1, a10, a2, a9, a4, a8, a5, a6, a3 "
+			   "{ do route53.get_weights(api) }\n");
+	kdx_compilation c;
+	compile_text(sb.buf, dir, path, sizeof(path), &c);
+	const kdx_plan *p = c.plan;
+	static const char *const order[] = { "a11", "a3", "a0", "a7", "a1", "a10",
+					     "a2",  "a9", "a4", "a8", "a5", "a6" };
+	const kdx_step *z = step(p, "z");
+	assert_int_equal(z->npreds, 12); /* a3 twice: one edge */
+	for (size_t i = 0; i < 12; i++) {
+		assert_int_equal(z->preds[i].from, step_index(p, order[i]));
+		assert_int_equal(z->preds[i].kind, KDX_EDGE_AFTER);
+	}
+	assert_int_equal(step(p, "a0")->npreds, 0);
+	assert_non_null(step(p, "a0")->preds);
+	assert_ptr_equal(step(p, "a0")->preds, step(p, "a5")->preds);
+	/* so do steps without undo effects (get_weights has no undo) */
+	assert_int_equal(step(p, "a0")->nundo_effects, 0);
+	assert_non_null(step(p, "a0")->undo_effects);
+	assert_ptr_equal(step(p, "a0")->undo_effects, step(p, "z")->undo_effects);
+	assert_int_equal(z->neffects, 1); /* the read, its own array */
+	assert_int_equal(z->effects[0].kind, KDX_EFF_READ);
+	assert_ptr_not_equal(z->effects, step(p, "a0")->effects);
+	drop_text(dir, path, &c);
+	strbuf_release(&sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -330,6 +459,9 @@ int main(void)
 		cmocka_unit_test(test_when_and_data_edges),
 		cmocka_unit_test(test_undo_read_back),
 		cmocka_unit_test(test_scenario_of_absent_step),
+		cmocka_unit_test(test_step_scopes_not_kept),
+		cmocka_unit_test(test_many_edges),
+		cmocka_unit_test(test_clause_values_not_kept),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
