@@ -5,7 +5,8 @@
 
 Takes every runbook of plans/, examples/ and tests/golden/*/ and writes N_PER_FILE
 (default 6) broken copies of each into OUTDIR: a character or a word deleted, a bracket,
-quote or operator inserted, the file cut short, two lines swapped, a keyword misspelt.
+quote or operator inserted, the file cut short, two lines swapped, a keyword misspelt, a
+token where the scanner used to back up inserted (raw UTF-8 bytes cut short among them).
 Deterministic for a seed (default 19), so two runs give the same corpus. Prints how many
 files it wrote.
 """
@@ -16,7 +17,11 @@ import re
 import sys
 
 INSERTS = ['{', '}', '(', ')', '[', ']', '"', '=', ',', '.', ':', '${', '%', '=>', '..',
-           '==', '!', '?', ';', 'step', 'after', '1', '5m', 'x']
+           '==', '!', '?', ';', 'step', 'after', '1', '5m', 'x',
+           # where the scanner used to back up (grammar/lexer.l, test_no_backing_up)
+           '1...', '2..%', '1e+', '1.5e-x', '$$', '$$$', '\\u12', '\\u123x',
+           # raw bytes (written with surrogateescape): UTF-8 cut short, and a whole one
+           '\udce2\udc82', '\udcf0\udc9f\udc98', '\udce2\udc82\udcac']
 KEYWORDS = ['step', 'after', 'region', 'resource', 'param', 'runbook', 'import', 'do',
             'undo', 'wait', 'until', 'within', 'every', 'timeout', 'retry', 'approval',
             'scenario', 'action', 'effect', 'when', 'require', 'objectives']
@@ -26,7 +31,7 @@ def mutate(text, rng):
     n = len(text)
     if n < 2:
         return text + '{'
-    kind = rng.randrange(7)
+    kind = rng.randrange(8)
     pos = rng.randrange(n)
     if kind == 0:  # delete a character
         return text[:pos] + text[pos + 1:]
@@ -55,8 +60,10 @@ def mutate(text, rng):
             w = w[:i] + w[i + 1:] if rng.random() < 0.5 else w[:i] + 'x' + w[i:]
             return text[:m.start()] + w + text[m.end():]
         return text[:pos] + '}' + text[pos:]
-    # two mutations
-    return mutate(mutate(text, rng), rng)
+    if kind == 6:  # two mutations
+        return mutate(mutate(text, rng), rng)
+    # a token where the scanner used to back up, anywhere (in strings too)
+    return text[:pos] + rng.choice(INSERTS[-11:]) + text[pos:]
 
 
 def main():
