@@ -35,16 +35,19 @@ for n in 10000 100000; do
 	done
 done
 bad=0
+# outputs per run, so that two runs at once do not compare each other's files
+o_old=$out/old.$$.out o_new=$out/new.$$.out
+trap 'rm -f "$o_old" "$o_new"' EXIT
 if [ "${BROKEN:-1}" != 0 ]; then
 	python3 "$here/gen_broken.py" "$out/broken" >/dev/null
 	nb=0 nd=0
 	for f in "$out"/broken/*.kdx; do
-		"$old" check "$f" >"$out/old.out" 2>&1
+		"$old" check "$f" >"$o_old" 2>&1
 		rc_old=$?
-		"$new" check "$f" >"$out/new.out" 2>&1
+		"$new" check "$f" >"$o_new" 2>&1
 		rc_new=$?
 		nb=$((nb + 1))
-		if [ "$rc_old" != "$rc_new" ] || ! cmp -s "$out/old.out" "$out/new.out"; then
+		if [ "$rc_old" != "$rc_new" ] || ! cmp -s "$o_old" "$o_new"; then
 			printf 'DIFFER  %s (exit %s vs %s)\n' "${f#"$repo"/}" "$rc_old" "$rc_new"
 			nd=$((nd + 1))
 			bad=1
@@ -54,12 +57,12 @@ if [ "${BROKEN:-1}" != 0 ]; then
 		"$([ $nd = 0 ] && echo same || echo DIFFER)" "$nb" "$nd"
 fi
 for f in "${inputs[@]}"; do
-	"$old" check "$f" >"$out/old.out" 2>&1
+	"$old" check "$f" >"$o_old" 2>&1
 	rc_old=$?
-	"$new" check "$f" >"$out/new.out" 2>&1
+	"$new" check "$f" >"$o_new" 2>&1
 	rc_new=$?
-	if [ "$rc_old" = "$rc_new" ] && cmp -s "$out/old.out" "$out/new.out"; then
-		printf 'same    %s (exit %s, %s lines)\n' "${f#"$repo"/}" "$rc_old" "$(wc -l <"$out/old.out")"
+	if [ "$rc_old" = "$rc_new" ] && cmp -s "$o_old" "$o_new"; then
+		printf 'same    %s (exit %s, %s lines)\n' "${f#"$repo"/}" "$rc_old" "$(wc -l <"$o_old")"
 	else
 		printf 'DIFFER  %s (exit %s vs %s)\n' "${f#"$repo"/}" "$rc_old" "$rc_new"
 		bad=1

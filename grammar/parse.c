@@ -138,19 +138,25 @@ int kdx_parse_file_once(kdx_arena *arena, kdx_intern *intern, const kdx_sources 
 	return rc;
 }
 
-/* First the parser without LAC, into a scratch list. Any diagnostic there (a syntax error,
- * or one of the lexer's or the node builders') means the file is parsed again from the
- * start with LAC, which reports exactly what a single parse with LAC always did: nothing
- * of the first try is kept but interned names (the same either way) and its nodes, left
- * unused in the arena. */
+/* First the parser without LAC, into an arena and a list of diagnostics of its own. Any
+ * diagnostic there (a syntax error, or one of the lexer's or the node builders') means the
+ * file is parsed again from the start with LAC, which reports exactly what a single parse
+ * with LAC always did: nothing of the first try is kept but the names it interned (in the
+ * intern table's arena; the same either way). Without one, its tree joins `arena`. */
 int kdx_parse_file(kdx_arena *arena, kdx_intern *intern, const kdx_sources *src, uint32_t file,
 		   kdx_diags *diags, kdx_ast_file **out)
 {
 	kdx_diags scratch;
 	kdx_diags_init(&scratch);
-	int rc = kdx_parse_file_once(arena, intern, src, file, &scratch, false, out);
-	if (rc || scratch.n)
+	kdx_arena first;
+	kdx_arena_init(&first);
+	int rc = kdx_parse_file_once(&first, intern, src, file, &scratch, false, out);
+	if (rc || scratch.n) {
+		kdx_arena_release(&first);
 		rc = kdx_parse_file_once(arena, intern, src, file, diags, true, out);
+	} else {
+		kdx_arena_absorb(arena, &first);
+	}
 	kdx_diags_release(&scratch);
 	return rc;
 }

@@ -202,6 +202,37 @@ static void test_arena_zeroed(void **state)
 	}
 }
 
+/* What was allocated in an absorbed arena stays valid as long as the arena that took it,
+ * which goes on allocating in its own current block; the absorbed one is left empty. */
+static void test_arena_absorb(void **state)
+{
+	(void)state;
+	kdx_arena a, b;
+	kdx_arena_init(&a);
+	kdx_arena_init(&b);
+	char *x = kdx_arena_strdup(&a, "kept in a");
+	char *keep[200];
+	for (int i = 0; i < 200; i++) /* several blocks, one of them a big one of its own */
+		keep[i] = kdx_arena_printf(&b, "%d-%0*d", i, i == 100 ? 300000 : 1, 7);
+	size_t ta = a.total, tb = b.total;
+	kdx_arena_absorb(&a, &b);
+	assert_null(b.head);
+	assert_int_equal(b.total, 0);
+	assert_int_equal(a.total, ta + tb);
+	char *y = kdx_arena_strdup(&a, "after");
+	assert_ptr_equal(y, x + 16); /* a's current block is still its current block */
+	kdx_arena_absorb(&a, &b);  /* an empty arena: nothing to do */
+	assert_int_equal(a.total, ta + tb + 8);
+	kdx_arena_release(&b);
+	for (int i = 0; i < 200; i++) {
+		char want[16];
+		snprintf(want, sizeof(want), "%d-", i);
+		assert_memory_equal(keep[i], want, strlen(want));
+	}
+	assert_string_equal(x, "kept in a");
+	kdx_arena_release(&a); /* frees b's blocks too (ASan: no leak, no double free) */
+}
+
 /* The intern table hashes and compares names a word at a time, reading the last bytes as
  * overlapping words: every pair of strings that differ in one byte, at any position of
  * lengths 0-40 (across the 1-3, 4-8, 9-16 and longer paths), stays apart; equal ones meet;
@@ -286,6 +317,7 @@ int main(void)
 		cmocka_unit_test(test_value_equal_and_format),
 		cmocka_unit_test(test_arena_big_and_small),
 		cmocka_unit_test(test_arena_zeroed),
+		cmocka_unit_test(test_arena_absorb),
 		cmocka_unit_test(test_intern_near_misses),
 		cmocka_unit_test(test_wipe),
 	};

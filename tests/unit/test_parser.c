@@ -426,6 +426,19 @@ static void test_parse_without_lac_first(void **state)
 	release(lac);
 	release(p);
 
+	/* The first try builds in an arena of its own: a file whose error comes at its very
+	 * end costs the caller's arena one tree, not two. */
+	p = parse(sample);
+	size_t one = p->arena.total;
+	release(p);
+	strbuf late = STRBUF_INIT;
+	strbuf_addf(&late, "%sstep z { do f( }\n", sample);
+	p = parse(late.buf);
+	assert_int_equal(p->rc, -1);
+	assert_true(p->arena.total < one + one / 2);
+	strbuf_release(&late);
+	release(p);
+
 	/* a lexer error: the first try's report is dropped, the second's kept, once */
 	p = parse("output o = 1.\n");
 	assert_int_equal(p->rc, -1);
