@@ -41,6 +41,8 @@ GRAMMAR_Y   := $(wildcard grammar/parser.y)
 GRAMMAR_L   := $(wildcard grammar/lexer.l)
 GEN_SRCS    := $(if $(GRAMMAR_Y),$(BUILD)/grammar/parser.c) $(if $(GRAMMAR_L),$(BUILD)/grammar/lexer.c)
 GEN_HDRS    := $(GEN_SRCS:.c=.h)
+# The grammar once more without LAC, tried first (parser.y, grammar/parse.c).
+GEN_SRCS    += $(if $(GRAMMAR_Y),$(BUILD)/grammar/parser_fast.c)
 # The AWS models, packed at build time into C arrays (executor/aws/model_pack.h, docs/aws.md).
 MODEL_JSON  := $(sort $(wildcard stdlib/aws/models/*.json))
 MODEL_PACK  := $(BUILD)/tools/modelpack
@@ -81,6 +83,12 @@ $(BUILD)/%.o: %.c | $(GEN_HDRS)
 $(BUILD)/grammar/parser.c $(BUILD)/grammar/parser.h &: grammar/parser.y
 	@mkdir -p $(BUILD)/grammar
 	bison -Wall -Werror -d -o $(BUILD)/grammar/parser.c $<
+
+# The same grammar without LAC, as kdx_yyparse_fast (no header: it shares parser.h's).
+$(BUILD)/grammar/parser_fast.c: grammar/parser.y
+	@mkdir -p $(BUILD)/grammar
+	bison -Wall -Werror -F parse.lac=none -o $@ $<
+$(BUILD)/grammar/parser_fast.o: CPPFLAGS += -DKDX_PARSE_FAST
 
 # flex -Cf: uncompressed tables, half the lexer's instructions for ~50 KiB more binary.
 $(BUILD)/grammar/lexer.c $(BUILD)/grammar/lexer.h &: grammar/lexer.l $(BUILD)/grammar/parser.h

@@ -147,6 +147,24 @@ void *kdx_arena_alloc(kdx_arena *a, size_t n)
 	return bump(a, b, n);
 }
 
+void kdx_arena_absorb(kdx_arena *a, kdx_arena *from)
+{
+	struct kdx_arena_block *first = from->head;
+	if (!first)
+		return;
+	struct kdx_arena_block *last = first;
+	while (last->next)
+		last = last->next;
+	if (a->head) {
+		last->next = a->head->next;
+		a->head->next = first;
+	} else {
+		a->head = first;
+	}
+	a->total += from->total;
+	kdx_arena_init(from);
+}
+
 char *kdx_arena_strndup(kdx_arena *a, const char *s, size_t n)
 {
 	char *p = kdx_arena_alloc(a, n + 1);

@@ -16,6 +16,10 @@ void kdx_arena_release(kdx_arena *a);
 /* Zeroed, aligned to 8 bytes: enough for every type except long double and 128-bit
  * integers, which kdx does not use (arena.c says why). Never returns NULL. */
 void *kdx_arena_alloc(kdx_arena *a, size_t n);
+/* Move every block of `from` into a, behind a's current block (a goes on allocating where
+ * it was); from is left empty, and what was allocated in it lives as long as a. For work
+ * that may be thrown away: build it in an arena of its own, then keep it or release it. */
+void kdx_arena_absorb(kdx_arena *a, kdx_arena *from);
 char *kdx_arena_strndup(kdx_arena *a, const char *s, size_t n);
 char *kdx_arena_strdup(kdx_arena *a, const char *s);
 char *kdx_arena_printf(kdx_arena *a, const char *fmt, ...)

@@ -8,12 +8,17 @@
 
 #include "arena.h"
 
+/* One slot: a probe reads one 16-byte entry, and a hit costs one memcmp (no strlen). */
+typedef struct kdx_intern_slot {
+	const char *s;      /* NULL: empty */
+	uint32_t hash;
+	uint32_t len;
+} kdx_intern_slot;
+
 typedef struct kdx_intern {
 	kdx_arena *arena;
-	const char **slots; /* open addressing, power-of-two size */
-	uint32_t *hashes;
-	uint32_t *lens;     /* strlen of each slot: a hit costs one memcmp, not a strlen too */
-	uint8_t *tags;      /* a byte attached to a string, 0 = none (see kdx_intern_set_tag) */
+	kdx_intern_slot *slots; /* open addressing, linear probing, power-of-two size */
+	uint8_t *tags;          /* a byte attached to a string, 0 = none (kdx_intern_set_tag) */
 	size_t n, cap;
 } kdx_intern;
 

@@ -495,7 +495,10 @@ static int eval_name(kdx_eval *ev, const kdx_env *env, const kdx_expr *e, kdx_va
 			if (!x)
 				break;
 		}
-		if (x->name == e->u.name || !strcmp(x->name, e->u.name)) {
+		/* most bindings walked past differ in the first letter (the scope before its
+		 * index: 2,000 resources at 1,000 lanes, a million strcmps) */
+		if (x->name == e->u.name ||
+		    (x->name[0] == e->u.name[0] && !strcmp(x->name, e->u.name))) {
 			if (!x->value)
 				return 1;
 			*out = x->value;

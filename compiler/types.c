@@ -112,31 +112,59 @@ static int check_region(kdx_eval *ev, kdx_value **v, strbuf *why)
 	return 0;
 }
 
+/* The builtin type a name stands for: one strcmp after a switch on the first letter (a
+ * chain of eight strcmps ran for every argument and map element checked, issue #19). */
+enum builtin { B_NONE, B_ANY, B_STRING, B_NUMBER, B_BOOL, B_DURATION, B_PERCENT, B_REGION, B_OBJECT };
+
+static enum builtin builtin_type(const char *n)
+{
+	static const char *const names[] = {
+		[B_ANY] = "any", [B_STRING] = "string", [B_NUMBER] = "number", [B_BOOL] = "bool",
+		[B_DURATION] = "duration", [B_PERCENT] = "percent", [B_REGION] = "region",
+		[B_OBJECT] = "object",
+	};
+	enum builtin b;
+	switch (n[0]) {
+	case 'a': b = B_ANY; break;
+	case 's': b = B_STRING; break;
+	case 'n': b = B_NUMBER; break;
+	case 'b': b = B_BOOL; break;
+	case 'd': b = B_DURATION; break;
+	case 'p': b = B_PERCENT; break;
+	case 'r': b = B_REGION; break;
+	case 'o': b = B_OBJECT; break;
+	default: return B_NONE;
+	}
+	return strcmp(n, names[b]) ? B_NONE : b;
+}
+
 static int check_named(kdx_eval *ev, const kdx_module *scope, const kdx_ast_type *t, kdx_value **v,
 		       strbuf *why)
 {
-	const char *n = t->name;
 	kdx_vkind k = (*v)->kind;
 	if (t->kind == KDX_AST_T_NAME) {
-		if (!strcmp(n, "any"))
+		switch (builtin_type(t->name)) {
+		case B_ANY:
 			return 0;
-		if (!strcmp(n, "string"))
+		case B_STRING:
 			return k == KDX_V_STRING || k == KDX_V_REGION ? 0 : want(ev, t, *v, why);
-		if (!strcmp(n, "number"))
+		case B_NUMBER:
 			return k == KDX_V_NUMBER ? 0 : want(ev, t, *v, why);
-		if (!strcmp(n, "bool"))
+		case B_BOOL:
 			return k == KDX_V_BOOL ? 0 : want(ev, t, *v, why);
-		if (!strcmp(n, "duration"))
+		case B_DURATION:
 			return k == KDX_V_DURATION ? 0 : want(ev, t, *v, why);
-		if (!strcmp(n, "percent"))
+		case B_PERCENT:
 			return k == KDX_V_PERCENT ? 0 : want(ev, t, *v, why);
-		if (!strcmp(n, "region")) {
+		case B_REGION:
 			if (k != KDX_V_STRING && k != KDX_V_REGION)
 				return want(ev, t, *v, why);
 			return check_region(ev, v, why);
-		}
-		if (!strcmp(n, "object"))
+		case B_OBJECT:
 			return k == KDX_V_MAP ? 0 : want(ev, t, *v, why);
+		case B_NONE:
+			break;
+		}
 	}
 	const kdx_ast_decl *td = kdx_resolve_type_decl(scope, t, NULL);
 	if (!td)

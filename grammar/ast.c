@@ -13,8 +13,11 @@ const kdx_ast_item *kdx_ast_find_item(const kdx_ast_decl *d, kdx_ast_item_kind k
 
 const kdx_ast_item *kdx_ast_find_attr(const kdx_ast_decl *d, const char *name)
 {
+	/* the first letter before the strcmp: lowering asks every action for attributes most
+	 * of them lack (116,000 times at 20,000 steps) */
 	for (size_t i = 0; i < d->nitems; i++)
-		if (d->items[i]->kind == KDX_AST_ATTR && !strcmp(d->items[i]->name.name, name))
+		if (d->items[i]->kind == KDX_AST_ATTR && d->items[i]->name.name[0] == name[0] &&
+		    !strcmp(d->items[i]->name.name, name))
 			return d->items[i];
 	return NULL;
 }

@@ -95,6 +95,9 @@ bool kdx_lex_push(kdx_pctx *ctx, char kind, uint32_t off);
 
 /* The parser's display name of a token, as bison spells it. */
 const char *kdx_ptoken_name(int tok);
+/* The grammar built without LAC (parser.y, Makefile): kdx_yyparse's twin, same actions,
+ * reporting no syntax error but counting it in ctx->nsyntax. */
+int kdx_yyparse_fast(kdx_pctx *ctx);
 
 /* ---- node builders (build.c), one per grammar construct ---- */
 kdx_loc kdx_b_loc(kdx_loc a, kdx_loc b);

@@ -94,8 +94,8 @@ static YY_BUFFER_STATE start_scan(kdx_pctx *ctx, yyscan_t scanner)
 	return b;
 }
 
-int kdx_parse_file(kdx_arena *arena, kdx_intern *intern, const kdx_sources *src, uint32_t file,
-		   kdx_diags *diags, kdx_ast_file **out)
+static kdx_pctx *pctx_new(kdx_arena *arena, kdx_intern *intern, const kdx_sources *src,
+			  uint32_t file, kdx_diags *diags)
 {
 	kdx_pctx *ctx = xcalloc(1, sizeof(*ctx));
 	ctx->arena = arena;
@@ -104,17 +104,26 @@ int kdx_parse_file(kdx_arena *arena, kdx_intern *intern, const kdx_sources *src,
 	ctx->file = file;
 	ctx->diags = diags;
 	ctx->cur_tok = -1;
-	kdx_ast_file *ast = KDX_NEW(arena, kdx_ast_file);
-	ast->file = file;
+	return ctx;
+}
 
+int kdx_parse_file_once(kdx_arena *arena, kdx_intern *intern, const kdx_sources *src,
+			uint32_t file, kdx_diags *diags, bool lac, kdx_ast_file **out)
+{
+	kdx_pctx *ctx = pctx_new(arena, intern, src, file, diags);
 	yyscan_t scanner;
 	kdx_flex_lex_init_extra(ctx, &scanner);
 	ctx->scanner = scanner;
 	YY_BUFFER_STATE buf = start_scan(ctx, scanner);
-	kdx_yyparse(ctx);
+	if (lac)
+		kdx_yyparse(ctx);
+	else
+		kdx_yyparse_fast(ctx);
 	kdx_flex__delete_buffer(buf, scanner);
 	kdx_flex_lex_destroy(scanner);
 
+	kdx_ast_file *ast = KDX_NEW(arena, kdx_ast_file);
+	ast->file = file;
 	ast->decls = (kdx_ast_decl **)ctx->decls.v;
 	ast->ndecls = ctx->decls.n;
 	ast->ncomments = ctx->comments.n;
@@ -129,6 +138,29 @@ int kdx_parse_file(kdx_arena *arena, kdx_intern *intern, const kdx_sources *src,
 	return rc;
 }
 
+/* First the parser without LAC, into an arena and a list of diagnostics of its own. Any
+ * diagnostic there (a syntax error, or one of the lexer's or the node builders') means the
+ * file is parsed again from the start with LAC, which reports exactly what a single parse
+ * with LAC always did: nothing of the first try is kept but the names it interned (in the
+ * intern table's arena; the same either way). Without one, its tree joins `arena`. */
+int kdx_parse_file(kdx_arena *arena, kdx_intern *intern, const kdx_sources *src, uint32_t file,
+		   kdx_diags *diags, kdx_ast_file **out)
+{
+	kdx_diags scratch;
+	kdx_diags_init(&scratch);
+	kdx_arena first;
+	kdx_arena_init(&first);
+	int rc = kdx_parse_file_once(&first, intern, src, file, &scratch, false, out);
+	if (rc || scratch.n) {
+		kdx_arena_release(&first);
+		rc = kdx_parse_file_once(arena, intern, src, file, diags, true, out);
+	} else {
+		kdx_arena_absorb(arena, &first);
+	}
+	kdx_diags_release(&scratch);
+	return rc;
+}
+
 int kdx_parse_string(kdx_arena *arena, kdx_intern *intern, kdx_sources *src, const char *path,
 		     const char *text, size_t len, kdx_diags *diags, kdx_ast_file **out)
 {
@@ -139,13 +171,7 @@ int kdx_parse_string(kdx_arena *arena, kdx_intern *intern, kdx_sources *src, con
 int kdx_lex_dump(strbuf *out, const kdx_sources *src, uint32_t file, kdx_arena *arena,
 		 kdx_intern *intern, kdx_diags *diags)
 {
-	kdx_pctx *ctx = xcalloc(1, sizeof(*ctx));
-	ctx->arena = arena;
-	ctx->intern = intern;
-	ctx->src = &src->files[file];
-	ctx->file = file;
-	ctx->diags = diags;
-	ctx->cur_tok = -1;
+	kdx_pctx *ctx = pctx_new(arena, intern, src, file, diags);
 	yyscan_t scanner;
 	kdx_flex_lex_init_extra(ctx, &scanner);
 	ctx->scanner = scanner;

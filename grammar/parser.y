@@ -22,6 +22,17 @@ void kdx_yyerror(KDX_YYLTYPE *lloc, kdx_pctx *ctx, const char *msg);
 %code {
 #define YYMAXDEPTH 2000
 #define L(x) kdx_pspan(ctx, x)
+/* The Makefile builds this grammar twice: as kdx_yyparse with LAC (parse.lac full), whose
+ * exact expected-token sets the syntax error messages are made of, and with
+ * KDX_PARSE_FAST as kdx_yyparse_fast without LAC, which kdx_parse_file tries first: LAC
+ * costs ~10 % of the parse on every token, and only a file with an error needs it. */
+#ifdef KDX_PARSE_FAST
+#undef yyparse
+#define yyparse kdx_yyparse_fast
+#undef yyerror
+#define yyerror kdx_yyerror_fast
+static void kdx_yyerror_fast(KDX_YYLTYPE *lloc, kdx_pctx *ctx, const char *msg);
+#endif
 }
 
 %define api.pure full
@@ -507,4 +518,25 @@ key:
 
 #include <stdlib.h>
 #include <string.h>
+#ifdef KDX_PARSE_FAST
+/* The first try reports nothing: it only says that the file needs the second, with LAC,
+ * which reports every error (parse.c). The lexer returns end of file from here on, so
+ * the recovery that follows ends at once. */
+static int yyreport_syntax_error(const yypcontext_t *yyctx, kdx_pctx *ctx)
+{
+	(void)yyctx;
+	ctx->nsyntax++;
+	ctx->aborted = true;
+	return 0;
+}
+
+static void kdx_yyerror_fast(KDX_YYLTYPE *lloc, kdx_pctx *ctx, const char *msg)
+{
+	(void)lloc;
+	(void)msg;
+	ctx->nsyntax++;
+	ctx->aborted = true;
+}
+#else
 #include "grammar/syntax_error.inc"
+#endif

@@ -1,12 +1,14 @@
-/* Unit tests for common/: arena, strbuf, values, durations and kdx_wipe. */
+/* Unit tests for common/: arena, intern, strbuf, values, durations and kdx_wipe. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "common/arena.h"
+#include "common/intern.h"
 #include "common/json.h"
 #include "common/strbuf.h"
 #include "common/value.h"
@@ -200,6 +202,100 @@ static void test_arena_zeroed(void **state)
 	}
 }
 
+/* What was allocated in an absorbed arena stays valid as long as the arena that took it,
+ * which goes on allocating in its own current block; the absorbed one is left empty. */
+static void test_arena_absorb(void **state)
+{
+	(void)state;
+	kdx_arena a, b;
+	kdx_arena_init(&a);
+	kdx_arena_init(&b);
+	char *x = kdx_arena_strdup(&a, "kept in a");
+	char *keep[200];
+	for (int i = 0; i < 200; i++) /* several blocks, one of them a big one of its own */
+		keep[i] = kdx_arena_printf(&b, "%d-%0*d", i, i == 100 ? 300000 : 1, 7);
+	size_t ta = a.total, tb = b.total;
+	kdx_arena_absorb(&a, &b);
+	assert_null(b.head);
+	assert_int_equal(b.total, 0);
+	assert_int_equal(a.total, ta + tb);
+	char *y = kdx_arena_strdup(&a, "after");
+	assert_ptr_equal(y, x + 16); /* a's current block is still its current block */
+	kdx_arena_absorb(&a, &b);  /* an empty arena: nothing to do */
+	assert_int_equal(a.total, ta + tb + 8);
+	kdx_arena_release(&b);
+	for (int i = 0; i < 200; i++) {
+		char want[16];
+		snprintf(want, sizeof(want), "%d-", i);
+		assert_memory_equal(keep[i], want, strlen(want));
+	}
+	assert_string_equal(x, "kept in a");
+	kdx_arena_release(&a); /* frees b's blocks too (ASan: no leak, no double free) */
+}
+
+/* The intern table hashes and compares names a word at a time, reading the last bytes as
+ * overlapping words: every pair of strings that differ in one byte, at any position of
+ * lengths 0-40 (across the 1-3, 4-8, 9-16 and longer paths), stays apart; equal ones meet;
+ * tags survive the table's growth. */
+static void test_intern_near_misses(void **state)
+{
+	(void)state;
+	kdx_arena a;
+	kdx_arena_init(&a);
+	kdx_intern in;
+	kdx_intern_init(&in, &a);
+	kdx_intern_set_tag(&in, "step", 7);
+	enum { MAXLEN = 40, VARIANTS = 3 };
+	static const char *got[MAXLEN + 1][MAXLEN][VARIANTS];
+	const char *base[MAXLEN + 1];
+	char buf[MAXLEN + 1];
+	for (size_t len = 0; len <= MAXLEN; len++) {
+		for (size_t i = 0; i < len; i++)
+			buf[i] = (char)('a' + (i * 7 + len) % 26);
+		base[len] = kdx_intern_n(&in, buf, len);
+		assert_int_equal(strlen(base[len]), len);
+		assert_memory_equal(base[len], buf, len);
+		for (size_t i = 0; i < len; i++) {
+			char keep = buf[i];
+			for (int v = 0; v < VARIANTS; v++) {
+				buf[i] = (char)(v == 0 ? keep ^ 1 : v == 1 ? '_' + (keep == '_') : 'A' + v);
+				got[len][i][v] = kdx_intern_n(&in, buf, len);
+				assert_ptr_not_equal(got[len][i][v], base[len]);
+				assert_memory_equal(got[len][i][v], buf, len);
+			}
+			buf[i] = keep;
+		}
+	}
+	/* everything again, after the table grew: the same pointers */
+	for (size_t len = 0; len <= MAXLEN; len++) {
+		for (size_t i = 0; i < len; i++)
+			buf[i] = (char)('a' + (i * 7 + len) % 26);
+		assert_ptr_equal(kdx_intern_n(&in, buf, len), base[len]);
+		if (len)
+			assert_ptr_not_equal(base[len], base[len - 1]);
+		for (size_t i = 0; i < len; i++) {
+			char keep = buf[i];
+			for (int v = 0; v < VARIANTS; v++) {
+				buf[i] = (char)(v == 0 ? keep ^ 1 : v == 1 ? '_' + (keep == '_') : 'A' + v);
+				assert_ptr_equal(kdx_intern_n(&in, buf, len), got[len][i][v]);
+			}
+			buf[i] = keep;
+		}
+	}
+	for (int i = 0; i < 20000; i++) {
+		snprintf(buf, sizeof(buf), "name_%d", i);
+		kdx_intern_str(&in, buf);
+	}
+	unsigned tag = 0;
+	const char *s = kdx_intern_tag_n(&in, "steps", 4, &tag);
+	assert_string_equal(s, "step");
+	assert_int_equal(tag, 7);
+	kdx_intern_tag_n(&in, "name_19999", 10, &tag);
+	assert_int_equal(tag, 0);
+	kdx_intern_release(&in);
+	kdx_arena_release(&a);
+}
+
 static void test_wipe(void **state)
 {
 	(void)state;
@@ -221,6 +317,8 @@ int main(void)
 		cmocka_unit_test(test_value_equal_and_format),
 		cmocka_unit_test(test_arena_big_and_small),
 		cmocka_unit_test(test_arena_zeroed),
+		cmocka_unit_test(test_arena_absorb),
+		cmocka_unit_test(test_intern_near_misses),
 		cmocka_unit_test(test_wipe),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/arena.h"
@@ -69,6 +70,9 @@ static void test_units(void **state)
 					"duration(172800000ms) duration(30000ms)");
 	LEX_OK("70% 99.99% 0%", "percent(70) percent(99.99) percent(0)");
 	LEX_OK("3 2.5 1e3", "number(3) number(2.5) number(1000)");
+	/* whole numbers are read without strtod up to 15 digits, with it beyond */
+	LEX_OK("007 999999999999999 1234567890123456789 0.5%",
+	       "number(7) number(1e+15) number(1.23457e+18) percent(0.5)");
 	LEX_OK("2s..60s", "duration(2000ms) .. duration(60000ms)");
 }
 
@@ -168,6 +172,63 @@ static void test_nesting_cap(void **state)
 	done(&l);
 }
 
+/* The token stream of text and then each diagnostic as [start-end message]. */
+static char *lex_render(const char *text)
+{
+	lexed l;
+	lex(&l, text, strlen(text));
+	for (size_t i = 0; i < l.diags.n; i++)
+		strbuf_addf(&l.toks, " [%u-%u %s]", l.diags.items[i].span.start,
+			    l.diags.items[i].span.end, l.diags.items[i].msg);
+	char *out = strbuf_detach(&l.toks, NULL);
+	kdx_diags_release(&l.diags);
+	return out;
+}
+
+#define LEX_RENDER(text, want)                        \
+	do {                                          \
+		char *got_ = lex_render(text);        \
+		assert_string_equal(got_, want);      \
+		free(got_);                           \
+	} while (0)
+
+/* flex -b reports no backing-up states: where a longer match could fail after some bytes
+ * (the prefix of a UTF-8 sequence, "$$" not followed by '{', "1e+" without digits, "1..."
+ * and "\u" with fewer than four hex digits) a rule takes the prefix and gives back what
+ * the shorter match would not have taken, so the scanner keeps no "last accepting state"
+ * for every byte it reads. The tokens and messages are those the scanner had when it
+ * backed up. */
+static void test_no_backing_up(void **state)
+{
+	(void)state;
+	LEX_RENDER("\xe2\x82 + 1",
+		   "+ number(1) [0-1 invalid UTF-8 byte 0xE2] [1-2 invalid UTF-8 byte 0x82]");
+	LEX_RENDER("\xf0\x9f\x98 \xf0\x9f x \xe2\x82\xac",
+		   "name(x) [0-1 invalid UTF-8 byte 0xF0] [1-2 invalid UTF-8 byte 0x9F] "
+		   "[2-3 invalid UTF-8 byte 0x98] "
+		   "[4-5 invalid UTF-8 byte 0xF0] [5-6 invalid UTF-8 byte 0x9F] "
+		   "[9-12 unexpected character '\xe2\x82\xac']");
+	LEX_RENDER("\"\xe2\x82 \xf0\x9f\x98\"",
+		   "str< text(\"\xe2\x82 \xf0\x9f\x98\") >str "
+		   "[1-2 invalid UTF-8 byte 0xE2 in string]");
+	LEX_RENDER("\"a$$b $$ $${x} $$$x $$\"",
+		   "str< text(\"a\") text(\"$\") text(\"$\") text(\"b \") text(\"$\") text(\"$\") text(\" \") "
+		   "text(\"${\") text(\"x} \") text(\"$\") text(\"$\") text(\"$\") text(\"x \") text(\"$\") "
+		   "text(\"$\") >str");
+	LEX_RENDER("1e+x 1.5e- 1E-3 1e+",
+		   "duration(0ms) + name(x) duration(0ms) - number(0.001) duration(0ms) + "
+		   "[0-2 invalid duration '1e'] [5-9 invalid duration '1.5e'] [16-18 invalid duration '1e']");
+	LEX_RENDER("1... 2....% 1..3 1.5...4 7....",
+		   "number(1) .. . percent(0) number(1) .. number(3) number(1.5) .. . number(4) "
+		   "number(7) .. .. "
+		   "[5-11 invalid percent '2....%']");
+	LEX_RENDER("\"\\u12 \\u123x \\u1 \\u00e9 \\u\"",
+		   "str< text(\"\") text(\"12 \") text(\"\") text(\"123x \") text(\"\") text(\"1 \") "
+		   "text(\"\xc3\xa9\") text(\" \") text(\"\") >str [1-3 invalid escape '\\u' in string] "
+		   "[6-8 invalid escape '\\u' in string] [13-15 invalid escape '\\u' in string] "
+		   "[24-26 invalid escape '\\u' in string]");
+}
+
 /* Flex reads the source through YY_INPUT in pieces of its 16 KiB buffer, and keywords are
  * told from names by a tag in the intern table: tokens across piece boundaries, a string
  * longer than the buffer, keywords after the table has grown many times, and an error's
@@ -215,6 +276,7 @@ int main(void)
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_huge_percent),
 		cmocka_unit_test(test_nesting_cap),
+		cmocka_unit_test(test_no_backing_up),
 		cmocka_unit_test(test_large_input),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

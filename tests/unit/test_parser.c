@@ -13,6 +13,7 @@
 #include "../../common/diag.h"
 #include "grammar/ast.h"
 #include "grammar/parse.h"
+#include "compiler/fmt.h"
 
 typedef struct parsed {
 	kdx_arena arena;
@@ -369,6 +370,83 @@ static void test_byte_order_mark(void **state)
 	release(p);
 }
 
+/* One of the two parsers alone (kdx_parse_file_once): lac = false is the one tried first. */
+static parsed *parse_once(const char *text, bool lac)
+{
+	parsed *p = calloc(1, sizeof(*p));
+	kdx_arena_init(&p->arena);
+	kdx_intern_init(&p->intern, &p->arena);
+	kdx_sources_init(&p->src);
+	kdx_diags_init(&p->diags);
+	uint32_t f = kdx_sources_add(&p->src, "t.kdx", text, strlen(text));
+	p->rc = kdx_parse_file_once(&p->arena, &p->intern, &p->src, f, &p->diags, lac, &p->ast);
+	return p;
+}
+
+static char *formatted(parsed *p)
+{
+	strbuf sb = STRBUF_INIT;
+	kdx_fmt_file(&sb, p->ast, &p->src.files[0]);
+	return strbuf_detach(&sb, NULL);
+}
+
+/* kdx_parse_file tries the parser without LAC first and, when the file has an error, parses
+ * it again with LAC, whose exact expected sets the message is made of. */
+static void test_parse_without_lac_first(void **state)
+{
+	(void)state;
+	/* a valid file: both parsers build the same tree, and neither reports anything */
+	parsed *fast = parse_once(sample, false), *lac = parse_once(sample, true);
+	assert_int_equal(fast->rc, 0);
+	assert_int_equal(lac->rc, 0);
+	assert_int_equal(fast->diags.n + lac->diags.n, 0);
+	char *a = formatted(fast), *b = formatted(lac);
+	assert_true(strlen(a) > 200);
+	assert_string_equal(a, b);
+	free(a);
+	free(b);
+	release(fast);
+	release(lac);
+
+	/* Without LAC the parser has reduced `5s` to a finished clause before it sees '=', so
+	 * it would no longer expect an operator; it counts the error and reports nothing. */
+	const char *bad = "step a {\n  timeout 5s = 2\n}\n";
+	fast = parse_once(bad, false);
+	assert_int_equal(fast->rc, -1);
+	assert_int_equal(fast->diags.n, 0);
+	release(fast);
+	lac = parse_once(bad, true);
+	parsed *p = parse(bad);
+	assert_int_equal(p->rc, -1);
+	assert_int_equal(p->diags.n, 1);
+	assert_string_equal(p->diags.items[0].msg,
+			    "unexpected '='; expected an attribute or clause, an operator, '}' or ';'");
+	assert_string_equal(p->diags.items[0].msg, lac->diags.items[0].msg);
+	assert_string_equal(p->diags.items[0].hint, "comparison is written '=='");
+	release(lac);
+	release(p);
+
+	/* The first try builds in an arena of its own: a file whose error comes at its very
+	 * end costs the caller's arena one tree, not two. */
+	p = parse(sample);
+	size_t one = p->arena.total;
+	release(p);
+	strbuf late = STRBUF_INIT;
+	strbuf_addf(&late, "%sstep z { do f( }\n", sample);
+	p = parse(late.buf);
+	assert_int_equal(p->rc, -1);
+	assert_true(p->arena.total < one + one / 2);
+	strbuf_release(&late);
+	release(p);
+
+	/* a lexer error: the first try's report is dropped, the second's kept, once */
+	p = parse("output o = 1.\n");
+	assert_int_equal(p->rc, -1);
+	assert_int_equal(p->diags.n, 1);
+	assert_non_null(strstr(p->diags.items[0].msg, "invalid number '1.'"));
+	release(p);
+}
+
 /* Random bytes and random token soup: no crash, no hang, and a tree every time. */
 static void test_garbage_never_crashes(void **state)
 {
@@ -421,6 +499,7 @@ int main(void)
 		cmocka_unit_test(test_missing_brace_message),
 		cmocka_unit_test(test_approval_when_needs_one_line),
 		cmocka_unit_test(test_byte_order_mark),
+		cmocka_unit_test(test_parse_without_lac_first),
 		cmocka_unit_test(test_garbage_never_crashes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
