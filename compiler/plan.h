@@ -303,11 +303,11 @@ typedef struct kdx_step {
 	size_t nrun;
 	/* The runbook scope its `when`, `require` and own waits are read in: -1 the main
 	 * runbook's, else a nested runbook's (`use`), an index into the compilation's scopes
-	 * (compile.h; not in the plan document yet: a plan read back has -1). */
+	 * (compile.h). In the plan document since plan IR version 4. */
 	int32_t scope;
 	kdx_expr *approval_when;   /* the `approval` gate's condition as written (the compiler
-				      decided it: approval), or NULL; for display, not in the
-				      plan document yet */
+				      decided it: approval), or NULL; for display (in the
+				      plan document since version 4) */
 	const void *body;          /* compile time only: the lowerer's working form of the
 				      step (compile.h's kdx_step_body), from which
 				      compiler/lower_action.c builds the fields above; nothing

@@ -45,6 +45,11 @@ void kdx_interp_reset(kdx_interp *in)
 	in->mutated = false;
 }
 
+const kdx_plan *kdx_runtime_plan(const kdx_runtime *rt)
+{
+	return rt->plan ? rt->plan : rt->comp ? rt->comp->plan : NULL;
+}
+
 bool kdx_interp_cancelled(const kdx_interp *in)
 {
 	return in->cancel && atomic_load(in->cancel);
@@ -61,7 +66,7 @@ static int run_action(kdx_interp *in, int32_t at, kdx_value **args, const kdx_ex
 static int hook_call(kdx_eval *ev, const kdx_bound_call *bc, kdx_value **out)
 {
 	kdx_interp *in = ev->ctx;
-	int32_t at = kdx_plan_action(in->rt->comp->plan, bc->action);
+	int32_t at = kdx_plan_action(kdx_runtime_plan(in->rt), bc->action);
 	if (at < 0) {
 		strbuf_addf(&in->err, "action '%s' is not in the plan", bc->action);
 		return -1;
@@ -135,8 +140,8 @@ void kdx_interp_evaluator(kdx_interp *in, kdx_eval *ev, const kdx_module *module
 	ev->module = module ? module : c->prog->main;
 	ev->regions = c->region_names;
 	ev->nregions = c->nregion_names;
-	ev->res = c->res;
-	ev->nres = c->nres;
+	ev->res = in->rt->res ? in->rt->res : c->res;
+	ev->nres = in->rt->res ? in->rt->nres : c->nres;
 	ev->call_action = hook_call;
 	ev->step_ref = hook_step;
 	ev->host_call = hook_host;
@@ -205,7 +210,7 @@ void kdx_interp_expr_text(const kdx_interp *in, const kdx_expr *e, strbuf *out)
 
 const kdx_action *kdx_interp_action(const kdx_interp *in, const kdx_plan_call *c)
 {
-	return &in->rt->comp->plan->actions[c->action];
+	return &kdx_runtime_plan(in->rt)->actions[c->action];
 }
 
 /* The module an action is declared in: the evaluator resolves the names its expressions
@@ -608,7 +613,7 @@ static int run_item(kdx_interp *in, frame *f, const kdx_stmt *it)
 static int run_action(kdx_interp *in, int32_t at, kdx_value **args, const kdx_expr **arg_exprs,
 		      size_t nargs, const kdx_env *scope, kdx_value **out)
 {
-	const kdx_action *x = &in->rt->comp->plan->actions[at];
+	const kdx_action *x = &kdx_runtime_plan(in->rt)->actions[at];
 	frame f = { .act = x, .mod = module_of(in, x), .mutating = !x->reads_only };
 	if (bind(in, x, f.mod, args, arg_exprs, nargs, scope, &f.env) < 0)
 		return -1;
@@ -632,8 +637,9 @@ int kdx_interp_call(kdx_interp *in, const kdx_plan_call *c, const kdx_env *scope
 int kdx_interp_call_named(kdx_interp *in, const char *qualified, kdx_value **args, size_t nargs,
 			  kdx_value **out)
 {
-	int32_t at = kdx_plan_action(in->rt->comp->plan, qualified);
-	if (at < 0 || in->rt->comp->plan->actions[at].nparams != nargs)
+	const kdx_plan *p = kdx_runtime_plan(in->rt);
+	int32_t at = kdx_plan_action(p, qualified);
+	if (at < 0 || p->actions[at].nparams != nargs)
 		return 1;
 	return run_action(in, at, args, NULL, nargs, NULL, out);
 }
@@ -737,7 +743,7 @@ static int lag_gate(kdx_interp *in, const kdx_step *st, const kdx_expr *e)
 	kdx_expr_op op = e->u.binary.op;
 	bool held = op == KDX_XOP_LE ? a <= c : op == KDX_XOP_LT ? a < c
 		  : op == KDX_XOP_GE ? a >= c : op == KDX_XOP_GT ? a > c : false;
-	const kdx_plan *p = in->rt->comp ? in->rt->comp->plan : NULL;
+	const kdx_plan *p = kdx_runtime_plan(in->rt);
 	kdx_json *o = kdx_json_object();
 	kdx_json_set_str(o, "step", st->name);
 	kdx_json_set_str(o, "what", "replication_lag");

@@ -42,7 +42,16 @@ void kdx_shared_models_release(kdx_shared_models *sm);
 
 /* What every interpreter of one run shares (read-only once the run starts). */
 typedef struct kdx_runtime {
-	const kdx_compilation *comp;     /* the compiled runbook: plan, genv, sources */
+	const kdx_compilation *comp;     /* the compiled runbook: genv, scopes, modules, sources */
+	/* The plan that runs (its steps, calls and actions); NULL: comp->plan. `kdx apply
+	 * PLANFILE` sets the plan it read from the file (plan_io), proven to be what comp
+	 * compiles to; comp still answers names, scopes and source text. */
+	const kdx_plan *plan;
+	/* The resource instances the evaluator recognises by their value (compiler/eval.h's
+	 * kdx_eval_resource); NULL: comp's. With a plan read back: comp's and the read plan's
+	 * (the same resources: one value in each). */
+	const kdx_res_ref *res;
+	size_t nres;
 	const char *endpoint_url;        /* -endpoint-url, or NULL */
 	const char *profile;             /* NULL: the chain's default */
 	const aws_credentials *creds;    /* loaded once; NULL: each client loads the chain */
@@ -56,6 +65,9 @@ typedef struct kdx_runtime {
 } kdx_runtime;
 
 struct kdx_interp;
+
+/* The plan the interpreters of rt run: rt->plan, else the compilation's. */
+const kdx_plan *kdx_runtime_plan(const kdx_runtime *rt);
 
 /* Every outside effect an action body can have, as a table: the interpreter (interp.c)
  * is pure -- it evaluates, binds, sequences and polls -- and reaches the world only

@@ -169,7 +169,7 @@ static int build_command(kdx_interp *in, kdx_value **args, size_t nargs, command
 
 int kdx_interp_exec_gate(kdx_interp *in, const char *cmd)
 {
-	const kdx_plan *p = in->rt->comp ? in->rt->comp->plan : NULL;
+	const kdx_plan *p = kdx_runtime_plan(in->rt);
 	bool listed = false;
 	for (size_t i = 0; p && i < p->nallow_exec && !listed; i++)
 		listed = !strcmp(p->allow_exec[i], cmd);

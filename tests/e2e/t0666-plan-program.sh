@@ -31,7 +31,7 @@ python3 - p.json <<'PY' || fail "the plan file carries no program: $(head -c 400
 import json, sys
 d = json.load(open(sys.argv[1]))
 p = d["program"]
-assert p["kdx_plan_ir"] == 3 and p["name"] == "rmw-route53", p
+assert p["kdx_plan_ir"] == 4 and p["name"] == "rmw-route53", p
 assert [s["name"] for s in p["steps"]] == ["shift"], p["steps"]
 assert list(d)[-2:] == ["source_texts", "digest"], list(d)
 PY
