@@ -947,20 +947,9 @@ int kdx_planfile_plan(kdx_planfile *pf, kdx_rb *r)
 		return -1;
 	}
 	strbuf_release(&err);
-	const kdx_compilation *c = &r->fe.comp;
-	p->store = c->plan->store;
+	p->store = r->fe.comp.plan->store;
 	pf->plan = p;
-	/* the evaluator knows a resource by its value: the compilation's (the runbook's scopes
-	 * hold those) and the read plan's (its calls' arguments), one type per index */
-	size_t n = c->nres < p->nresources ? c->nres : p->nresources;
-	kdx_res_ref *res = KDX_NEWN(&pf->arena, kdx_res_ref, c->nres + n + 1);
-	memcpy(res, c->res, c->nres * sizeof(*res));
-	for (size_t i = 0; i < n; i++)
-		res[c->nres + i] = (kdx_res_ref){ p->resources[i].attrs, c->res[i].type,
-						  (int32_t)i };
-	r->rt.plan = p;
-	r->rt.res = res;
-	r->rt.nres = c->nres + n;
+	kdx_runtime_use_plan(&r->rt, p, &pf->arena);
 	kdx_real_backend_use_plan(&r->be, &r->rt);
 	return 0;
 }

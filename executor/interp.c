@@ -50,6 +50,20 @@ const kdx_plan *kdx_runtime_plan(const kdx_runtime *rt)
 	return rt->plan ? rt->plan : rt->comp ? rt->comp->plan : NULL;
 }
 
+void kdx_runtime_use_plan(kdx_runtime *rt, const kdx_plan *p, kdx_arena *a)
+{
+	const kdx_compilation *c = rt->comp;
+	size_t n = c->nres < p->nresources ? c->nres : p->nresources;
+	kdx_res_ref *res = KDX_NEWN(a, kdx_res_ref, c->nres + n + 1);
+	memcpy(res, c->res, c->nres * sizeof(*res));
+	for (size_t i = 0; i < n; i++)
+		res[c->nres + i] = (kdx_res_ref){ p->resources[i].attrs, c->res[i].type,
+						  c->res[i].index };
+	rt->plan = p;
+	rt->res = res;
+	rt->nres = c->nres + n;
+}
+
 bool kdx_interp_cancelled(const kdx_interp *in)
 {
 	return in->cancel && atomic_load(in->cancel);

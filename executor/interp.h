@@ -68,6 +68,12 @@ struct kdx_interp;
 
 /* The plan the interpreters of rt run: rt->plan, else the compilation's. */
 const kdx_plan *kdx_runtime_plan(const kdx_runtime *rt);
+/* Make p -- the compilation's program read back from its document (plan_io), e.g. a saved
+ * plan's -- what rt runs: rt->plan, and rt->res covering the resources of both (the
+ * runbook's scopes hold the compilation's values, p's calls its own), allocated in a. p must
+ * have rt->comp's resources, in the same order (kdx apply PLANFILE checks that the
+ * documents are equal first). */
+void kdx_runtime_use_plan(kdx_runtime *rt, const kdx_plan *p, kdx_arena *a);
 
 /* Every outside effect an action body can have, as a table: the interpreter (interp.c)
  * is pure -- it evaluates, binds, sequences and polls -- and reaches the world only
