@@ -1026,16 +1026,16 @@ static json_object *step_write(const kdx_step *s, size_t nregions, const res_ref
 	return o;
 }
 
-/* A step's runbook scope: -1 (the main runbook's; also when absent) or a nested runbook's
- * index, which only the compilation can bound (kdx_compilation.scopes). */
-static int32_t rscope(reader *r, json_object *o)
+/* A step's runbook scope: -1 (the main runbook's global scope; also when absent) or an
+ * index into the plan's scopes. */
+static int32_t rscope(reader *r, json_object *o, size_t nscopes)
 {
 	json_object *x = get(o, "scope");
 	if (!x)
 		return -1;
 	int64_t k = json_object_get_int64(x);
-	if (!json_object_is_type(x, json_type_int) || k < -1 || k > INT32_MAX) {
-		bad(r, "'scope' must be -1 (the main runbook) or a nested runbook's index");
+	if (!json_object_is_type(x, json_type_int) || k < -1 || k >= (int64_t)nscopes) {
+		bad(r, "'scope' must be -1 (the main runbook's) or an index into 'scopes'");
 		return -1;
 	}
 	return (int32_t)k;
@@ -1090,9 +1090,41 @@ static void step_read(reader *r, json_object *o, const kdx_plan *p, kdx_step *s)
 	s->on_failure = renum(r, o, "on_failure", on_failure_names, NNAMES(on_failure_names),
 			      KDX_ON_FAILURE_ROLLBACK);
 	s->group = rstr(r, o, "group");
-	s->scope = rscope(r, o);
+	s->scope = rscope(r, o, p->nscopes);
 	s->approval_when = rexpr(r, o, "approval_when", true);
 	code_read(r, o, p, s);
+}
+
+/* ---- runbook scopes: [{"name": N, "value": V}, ...], innermost first; no "value": known
+ * only at run time ---- */
+
+static json_object *scope_write(const kdx_plan_scope *sc, const res_refs *refs)
+{
+	json_object *a = json_object_new_array_ext((int)sc->n);
+	for (size_t i = 0; i < sc->n; i++) {
+		json_object *b = json_object_new_object();
+		kdx_json_set_str_or_null(b, "name", sc->bindings[i].name);
+		if (sc->bindings[i].value)
+			json_object_object_add(b, "value", value_write(sc->bindings[i].value, refs));
+		json_object_array_add(a, b);
+	}
+	return a;
+}
+
+static void scope_read(reader *r, json_object *a, kdx_plan_scope *sc)
+{
+	sc->n = json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
+	if (a && !json_object_is_type(a, json_type_array))
+		bad(r, "a scope is not a list of bindings");
+	sc->bindings = kdx_arena_alloc(r->a, (sc->n + 1) * sizeof(*sc->bindings));
+	for (size_t i = 0; i < sc->n; i++) {
+		json_object *b = json_object_array_get_idx(a, i), *v = NULL;
+		bool known = b && json_object_object_get_ex(b, "value", &v); /* v NULL: JSON null */
+		sc->bindings[i].name = rstr(r, b, "name");
+		if (!sc->bindings[i].name)
+			bad(r, "a binding has no name");
+		sc->bindings[i].value = known ? value_read(r, v) : NULL;
+	}
 }
 
 /* ---- scenarios ---- */
@@ -1232,9 +1264,14 @@ void kdx_plan_write(strbuf *out, const kdx_plan *p)
 		json_object_array_add(res, x);
 	}
 	json_object_object_add(o, "resources", res);
-	json_object *steps = json_object_new_array_ext((int)p->nsteps);
 	res_refs refs;
 	refs_build(&refs, p);
+	json_object_object_add(o, "global", scope_write(&p->global, &refs));
+	json_object *scopes = json_object_new_array_ext((int)p->nscopes);
+	for (size_t i = 0; i < p->nscopes; i++)
+		json_object_array_add(scopes, scope_write(&p->scopes[i], &refs));
+	json_object_object_add(o, "scopes", scopes);
+	json_object *steps = json_object_new_array_ext((int)p->nsteps);
 	for (size_t i = 0; i < p->nsteps; i++)
 		json_object_array_add(steps, step_write(&p->steps[i], p->nregions, &refs));
 	free(refs.slots);
@@ -1316,7 +1353,15 @@ int kdx_plan_read(const char *text, size_t len, kdx_arena *a, kdx_plan **out, st
 			.attrs = attrs ? value_read(&r, attrs) : NULL, .span = rspan(g, "span"),
 		};
 	}
-	r.plan = p; /* from here on, a call's argument may be a resource's value */
+	r.plan = p; /* from here on, a value may be a resource's */
+	strbuf_addstr(&r.path, "global");
+	scope_read(&r, get(o, "global"), &p->global);
+	x = rarray(&r, o, "scopes", &p->nscopes);
+	p->scopes = kdx_arena_alloc(a, (p->nscopes + 1) * sizeof(*p->scopes));
+	for (size_t i = 0; i < p->nscopes; i++) {
+		at(&r, "scopes", i);
+		scope_read(&r, json_object_array_get_idx(x, i), &p->scopes[i]);
+	}
 	/* the actions first: the steps' calls name them by index */
 	x = rarray(&r, o, "actions", &p->nactions);
 	p->actions = kdx_arena_alloc(a, (p->nactions + 1) * sizeof(*p->actions));

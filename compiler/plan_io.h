@@ -7,9 +7,11 @@
  * what the plan runs: each step's bound calls (by index into the actions), conditions and
  * own clauses, and the actions (kdx_plan.actions: parameters, body statements, verify,
  * snapshots, undo and duration model, their expressions as kdx_expr). Version 3 added
- * those; version 4 each step's runbook scope (kdx_step.scope: -1 the main runbook's, else
- * a nested runbook's index, refused when it is neither) and its approval gate's condition
- * (approval_when), so that `kdx apply PLANFILE` can run the plan it reads. Not in the
+ * those; version 4 the runbook scopes as values (kdx_plan.global, scopes), each step's
+ * scope (kdx_step.scope: -1 the global one, else an index into scopes; refused when it is
+ * neither), its approval gate's condition (approval_when), and a value that is a resource
+ * instance -- a call's argument, a scope's binding -- as {"resource": INDEX}, read back as
+ * that resource's value: so that `kdx apply PLANFILE` can run the plan it reads. Not in the
  * document: kdx_step.body (the lowerer's working form, compile.h; NULL in a plan read
  * back) and kdx_plan.store (the run store the command line and the state analysis chose,
  * not part of the program). Expressions (kdx_expr) have their own

@@ -352,6 +352,9 @@ void kdx_real_backend_use_plan(kdx_real_backend *b, const kdx_runtime *rt)
 	b->rt.plan = rt->plan;
 	b->rt.res = rt->res;
 	b->rt.nres = rt->nres;
+	b->rt.genv = rt->genv;
+	b->rt.scopes = rt->scopes;
+	b->rt.nscopes = rt->nscopes;
 	b->noutputs = kdx_runtime_plan(rt)->nsteps;
 	b->outputs = xcalloc(b->noutputs + 1, sizeof(char *));
 }

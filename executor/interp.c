@@ -50,6 +50,16 @@ const kdx_plan *kdx_runtime_plan(const kdx_runtime *rt)
 	return rt->plan ? rt->plan : rt->comp ? rt->comp->plan : NULL;
 }
 
+/* A plan scope as the evaluator's chain, innermost first as it was written. */
+static const kdx_env *scope_env(kdx_plan_scope sc, kdx_arena *a)
+{
+	kdx_env *e = KDX_NEWN(a, kdx_env, sc.n + 1);
+	for (size_t i = 0; i < sc.n; i++)
+		e[i] = (kdx_env){ i + 1 < sc.n ? &e[i + 1] : NULL, sc.bindings[i].name,
+				  sc.bindings[i].value };
+	return sc.n ? e : NULL;
+}
+
 void kdx_runtime_use_plan(kdx_runtime *rt, const kdx_plan *p, kdx_arena *a)
 {
 	const kdx_compilation *c = rt->comp;
@@ -62,6 +72,12 @@ void kdx_runtime_use_plan(kdx_runtime *rt, const kdx_plan *p, kdx_arena *a)
 	rt->plan = p;
 	rt->res = res;
 	rt->nres = c->nres + n;
+	rt->genv = scope_env(p->global, a);
+	const kdx_env **scopes = KDX_NEWN(a, const kdx_env *, p->nscopes + 1);
+	for (size_t k = 0; k < p->nscopes; k++)
+		scopes[k] = scope_env(p->scopes[k], a);
+	rt->scopes = scopes;
+	rt->nscopes = p->nscopes;
 }
 
 bool kdx_interp_cancelled(const kdx_interp *in)
@@ -182,7 +198,8 @@ static int eval_x(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
 	kdx_interp_evaluator(in, &ev, mod);
 	if (seen)
 		ev.watch = x;
-	int r = kdx_eval_expr(&ev, env ? env : in->rt->comp->genv, x, out);
+	const kdx_env *global = in->rt->genv ? in->rt->genv : in->rt->comp->genv;
+	int r = kdx_eval_expr(&ev, env ? env : global, x, out);
 	if (seen) {
 		seen[0] = ev.seen[0];
 		seen[1] = ev.seen[1];

@@ -52,6 +52,12 @@ typedef struct kdx_runtime {
 	 * (the same resources: one value in each). */
 	const kdx_res_ref *res;
 	size_t nres;
+	/* With a plan read back: its runbook scopes (kdx_plan.global, scopes) as the
+	 * evaluator's, so a step's expressions read the plan's values; NULL: comp's genv and
+	 * scopes (the modules names resolve in are comp's either way). */
+	const kdx_env *genv;
+	const kdx_env *const *scopes;    /* per kdx_step.scope, nscopes of them */
+	size_t nscopes;
 	const char *endpoint_url;        /* -endpoint-url, or NULL */
 	const char *profile;             /* NULL: the chain's default */
 	const aws_credentials *creds;    /* loaded once; NULL: each client loads the chain */
@@ -69,10 +75,11 @@ struct kdx_interp;
 /* The plan the interpreters of rt run: rt->plan, else the compilation's. */
 const kdx_plan *kdx_runtime_plan(const kdx_runtime *rt);
 /* Make p -- the compilation's program read back from its document (plan_io), e.g. a saved
- * plan's -- what rt runs: rt->plan, and rt->res covering the resources of both (the
- * runbook's scopes hold the compilation's values, p's calls its own), allocated in a. p must
- * have rt->comp's resources, in the same order (kdx apply PLANFILE checks that the
- * documents are equal first). */
+ * plan's -- what rt runs: rt->plan, its runbook scopes as rt->genv and rt->scopes, and
+ * rt->res covering the resources of both (values the compilation still hands out, e.g. an
+ * action's defaults, and p's own), allocated in a. p must have rt->comp's resources and
+ * scopes, in the same order (kdx apply PLANFILE checks that the documents are equal
+ * first). */
 void kdx_runtime_use_plan(kdx_runtime *rt, const kdx_plan *p, kdx_arena *a);
 
 /* Every outside effect an action body can have, as a table: the interpreter (interp.c)

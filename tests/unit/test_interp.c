@@ -466,11 +466,23 @@ static void test_runs_the_read_plan(void **state)
 
 /* A nested runbook's step reads its own runbook's bindings (kdx_step.scope): `pause` is
  * 20ms there and 5s in the outer runbook, so the wrong scope fails the require (and would
- * sleep 5000). So does the plan read back (its scope comes from the document, plan IR
- * version 4), until the document's scope is edited to the main runbook's. */
+ * sleep 5000). So does the plan read back: its scopes and their values come from the
+ * document (plan IR version 4) -- edited to the main runbook's scope, the require fails;
+ * with the nested scope's `pause` edited to 30ms, it sleeps 30. */
 static void edit_scope_main(json_object *doc)
 {
 	json_object_object_add(doc_step(doc, "kid.nap"), "scope", json_object_new_int(-1));
+}
+
+static void edit_pause(json_object *doc)
+{
+	int k = json_object_get_int(json_object_object_get(doc_step(doc, "kid.nap"), "scope"));
+	json_object *sc = json_object_array_get_idx(json_object_object_get(doc, "scopes"), k);
+	for (size_t i = 0; i < json_object_array_length(sc); i++) {
+		json_object *b = json_object_array_get_idx(sc, i);
+		if (!strcmp(json_object_get_string(json_object_object_get(b, "name")), "pause"))
+			json_object_object_add(b, "value", expr_doc("{\"ms\":30}"));
+	}
 }
 
 static void test_nested_scope(void **state)
@@ -489,20 +501,23 @@ static void test_nested_scope(void **state)
 	strbuf why = STRBUF_INIT;
 	kdx_arena a;
 	kdx_arena_init(&a);
-	for (int pass = 0; pass < 3; pass++) {
-		if (pass) /* 1: read back as written; 2: its scope edited */
-			st = &read_back(&c, &rt, &a, pass == 2 ? edit_scope_main : NULL)->steps[0];
+	/* 0: compiled; read back: 1 as written, 2 its scope edited, 3 its scope's value edited */
+	void (*edits[])(json_object *) = { NULL, NULL, edit_scope_main, edit_pause };
+	const char *slept[] = { "sleep 20\n", "sleep 20\n", NULL, "sleep 30\n" };
+	for (int pass = 0; pass < 4; pass++) {
+		if (pass)
+			st = &read_back(&c, &rt, &a, edits[pass])->steps[0];
 		use_recorder(&in, &rc);
-		kdx_precheck want = pass == 2 ? KDX_PRE_FAIL : KDX_PRE_OK;
+		kdx_precheck want = slept[pass] ? KDX_PRE_OK : KDX_PRE_FAIL;
 		assert_int_equal(kdx_interp_precheck(&in, st, &why), want);
+		assert_int_equal(st->scope, pass == 2 ? -1 : c.plan->steps[0].scope);
 		if (want != KDX_PRE_OK)
 			continue;
 		kdx_value *ret;
 		use_recorder(&in, &rc);
 		assert_int_equal(kdx_interp_run_step(&in, st, KDX_PHASE_DO, NULL, &ret), 0);
-		assert_string_equal(rc.log.buf, "sleep 20\n");
+		assert_string_equal(rc.log.buf, slept[pass]);
 	}
-	assert_int_equal(st->scope, -1);
 	kdx_arena_release(&a);
 	strbuf_release(&why);
 	strbuf_release(&rc.log);

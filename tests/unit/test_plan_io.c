@@ -302,22 +302,41 @@ static void covers(const kdx_plan *p)
 	assert_true(step_expect);
 }
 
-/* How many steps of p read their clauses in a nested runbook's scope, and how many carry
- * an approval gate's condition: what plan IR version 4 added to the document. */
+/* How many plans have steps read in two runbook scopes or more (a nested runbook's and the
+ * main one's), how many steps carry an approval gate's condition, how many values are
+ * resources: what plan IR version 4 added to the document. */
 static size_t nested_scopes, approval_whens, resource_args;
 
-/* A call's argument that is a resource instance of a (its value, not an equal one) is that
+/* A value of a that is a resource instance (its value, not an equal one) is that
  * resource's value in b too: the evaluator's resource type check goes by it. */
+static void same_resource(const kdx_plan *a, const kdx_plan *b, const kdx_value *x,
+			  const kdx_value *y)
+{
+	for (size_t k = 0; x && k < a->nresources; k++)
+		if (x == a->resources[k].attrs) {
+			assert_ptr_equal(y, b->resources[k].attrs);
+			resource_args++;
+			return;
+		}
+}
+
 static void same_resource_args(const kdx_plan *a, const kdx_plan *b, const kdx_plan_call *x,
 			       const kdx_plan_call *y)
 {
 	for (size_t i = 0; x && i < x->nargs; i++)
-		for (size_t k = 0; k < a->nresources; k++)
-			if (x->args[i] && x->args[i] == a->resources[k].attrs) {
-				assert_ptr_equal(y->args[i], b->resources[k].attrs);
-				resource_args++;
-				break;
-			}
+		same_resource(a, b, x->args[i], y->args[i]);
+}
+
+/* A runbook scope: the same names and values, resources as resources. */
+static void same_scope(const kdx_plan *a, const kdx_plan *b, const kdx_plan_scope *x,
+		       const kdx_plan_scope *y)
+{
+	assert_int_equal(x->n, y->n);
+	for (size_t i = 0; i < x->n; i++) {
+		assert_string_equal(x->bindings[i].name, y->bindings[i].name);
+		same_value(x->bindings[i].value, y->bindings[i].value);
+		same_resource(a, b, x->bindings[i].value, y->bindings[i].value);
+	}
 }
 
 static void round_trip(const char *path, const char *var_file)
@@ -335,12 +354,19 @@ static void round_trip(const char *path, const char *var_file)
 	if (kdx_plan_read(doc.buf, doc.len, &a, &back, &err) < 0)
 		fail_msg("%s: %s", path, err.buf);
 	same_plan(c.plan, back);
+	same_scope(c.plan, back, &c.plan->global, &back->global);
+	assert_true(back->global.n > 0);
+	assert_int_equal(c.plan->nscopes, back->nscopes);
+	for (size_t k = 0; k < back->nscopes; k++)
+		same_scope(c.plan, back, &c.plan->scopes[k], &back->scopes[k]);
+	bool two_scopes = false;
 	for (size_t i = 0; i < back->nsteps; i++) {
-		nested_scopes += back->steps[i].scope >= 0;
+		two_scopes |= back->steps[i].scope != back->steps[0].scope;
 		same_resource_args(c.plan, back, c.plan->steps[i].do_call, back->steps[i].do_call);
 		same_resource_args(c.plan, back, c.plan->steps[i].undo_call, back->steps[i].undo_call);
 		approval_whens += back->steps[i].approval_when != NULL;
 	}
+	nested_scopes += two_scopes;
 	bool detached = false; /* the moto settings leave promote_db out */
 	for (size_t i = 0; i < c.plan->nscenarios; i++)
 		detached |= c.plan->scenarios[i].inapplicable != NULL;
@@ -1125,10 +1151,16 @@ static void test_refused(void **state)
 	/* plan IR version 4: the runbook scope and the approval gate's condition */
 	step_refused("\"do_call\":{\"action\":0,\"args\":[{\"resource\":0}]}",
 		     "a resource reference names no resource of the plan");
-	step_refused("\"scope\":-2",
-		     "'scope' must be -1 (the main runbook) or a nested runbook's index");
-	step_refused("\"scope\":\"kid\"",
-		     "'scope' must be -1 (the main runbook) or a nested runbook's index");
+	step_refused("\"scope\":-2", "'scope' must be -1 (the main runbook's) or an index into "
+		     "'scopes'");
+	step_refused("\"scope\":\"kid\"", "'scope' must be -1 (the main runbook's) or an index "
+		     "into 'scopes'");
+	step_refused("\"scope\":0", "'scope' must be -1 (the main runbook's) or an index into "
+		     "'scopes'"); /* the document has no scopes */
+	refused("{\"kdx_plan_ir\":4,\"global\":[{\"name\":\"api\",\"value\":{\"resource\":0}}]}",
+		"global: a resource reference names no resource of the plan");
+	refused("{\"kdx_plan_ir\":4,\"scopes\":[[{\"value\":1}]]}",
+		"scopes[0]: a binding has no name");
 	step_refused("\"approval_when\":{\"e\":\"binary\",\"op\":\"eq\"}",
 		     "a 'binary' expression has no 'lhs'");
 	step_refused("\"run\":[{\"s\":\"return\",\"expr\":{\"e\":\"null\"}}]",
