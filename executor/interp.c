@@ -161,6 +161,13 @@ static int hook_host(kdx_eval *ev, const char *name, kdx_value **args, size_t na
 	return -1;
 }
 
+static const kdx_module *module_named(const kdx_interp *in, const char *name);
+
+static const kdx_module *ev_module_named(kdx_eval *ev, const char *name)
+{
+	return module_named(ev->ctx, name);
+}
+
 void kdx_interp_evaluator(kdx_interp *in, kdx_eval *ev, const kdx_module *module)
 {
 	const kdx_compilation *c = in->rt->comp;
@@ -172,6 +179,8 @@ void kdx_interp_evaluator(kdx_interp *in, kdx_eval *ev, const kdx_module *module
 	ev->nregions = c->nregion_names;
 	ev->res = in->rt->res ? in->rt->res : c->res;
 	ev->nres = in->rt->res ? in->rt->nres : c->nres;
+	ev->plan = kdx_runtime_plan(in->rt); /* calls are bound against the plan's actions */
+	ev->module_named = ev_module_named;
 	ev->call_action = hook_call;
 	ev->step_ref = hook_step;
 	ev->host_call = hook_host;
@@ -244,24 +253,21 @@ const kdx_action *kdx_interp_action(const kdx_interp *in, const kdx_plan_call *c
 	return &kdx_runtime_plan(in->rt)->actions[c->action];
 }
 
-/* The module an action is declared in: the evaluator resolves the names its expressions
- * use there, and its parameters' types are declared there. */
-static const kdx_module *module_of(const kdx_interp *in, const kdx_action *x)
+/* The module of this name (kdx_action.module), else the main one: the evaluator resolves
+ * the names an action's expressions use there, and its parameters' types are declared
+ * there. */
+static const kdx_module *module_named(const kdx_interp *in, const char *name)
 {
 	const kdx_program *p = in->rt->comp->prog;
-	for (size_t i = 0; x->module && i < p->nmodules; i++)
-		if (p->modules[i]->name && !strcmp(p->modules[i]->name, x->module))
+	for (size_t i = 0; name && i < p->nmodules; i++)
+		if (p->modules[i]->name && !strcmp(p->modules[i]->name, name))
 			return p->modules[i];
 	return p->main;
 }
 
-/* The declared type of parameter i of x, for a run-time argument's check (NULL: none). */
-static const kdx_ast_type *param_type(const kdx_module *m, const kdx_action *x, size_t i)
+static const kdx_module *module_of(const kdx_interp *in, const kdx_action *x)
 {
-	const char *dot = strrchr(x->name, '.');
-	const kdx_ast_decl *d = x->params[i].type ? kdx_module_action(m, dot ? dot + 1 : x->name)
-						  : NULL;
-	return d && i < d->nparams ? d->params[i].type : NULL;
+	return module_named(in, x->module);
 }
 
 /* ---- binding ---- */
@@ -321,7 +327,9 @@ static int bind(kdx_interp *in, const kdx_action *x, const kdx_module *mod, kdx_
 			 * step's call, the action's own module for its `undo` */
 			if (eval_x(in, scope ? mod : NULL, scope, arg_exprs[i], &v, NULL) < 0)
 				return -1;
-			const kdx_ast_type *t = i < x->nparams ? param_type(mod, x, i) : NULL;
+			/* its declared type, as the plan has it */
+			const kdx_ast_type *t = i < x->nparams
+				? kdx_type_parse(&in->arena, x->params[i].type) : NULL;
 			v = coerce(in, t, v);
 			strbuf why = STRBUF_INIT;
 			kdx_eval ev;

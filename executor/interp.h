@@ -3,8 +3,10 @@
  * `wait until C within W [every E]` (E defaults to 1s), `return`; and a step's own clauses
  * (kdx_interp_run_step). It reads plan data (compiler/plan.h: kdx_plan.actions' statements,
  * a step's kdx_plan_calls, whens, requires and run), never a step's AST; expressions go to
- * the one evaluator (compiler/eval.h, over kdx_expr), which still resolves names in the
- * compilation's modules and scopes (docs/architecture.md, 3.). Every outside effect goes
+ * the one evaluator (compiler/eval.h, over kdx_expr), which binds their calls against the
+ * plan's actions and reads a step's expressions in the runbook scopes (the plan's, for a
+ * plan read back); the compilation still answers resource type names (its modules) and
+ * source text (docs/architecture.md, 3.). Every outside effect goes
  * through a kdx_interp_hooks table. One kdx_interp runs one call chain on one thread; it
  * owns its arena (values it returns live until the next kdx_interp_reset or
  * kdx_interp_release), its AWS client and its loaded models. The kdx_runtime it points to

@@ -336,16 +336,22 @@ static void test_runs_the_plan(void **state)
 
 /* ---- a plan read back from its document (what `kdx apply PLANFILE` runs) ---- */
 
+/* The member of the document's list `list` ("steps", "actions") named name. */
+static json_object *doc_named(json_object *doc, const char *list, const char *name)
+{
+	json_object *a = json_object_object_get(doc, list);
+	for (size_t i = 0; i < json_object_array_length(a); i++) {
+		json_object *x = json_object_array_get_idx(a, i);
+		if (!strcmp(json_object_get_string(json_object_object_get(x, "name")), name))
+			return x;
+	}
+	fail_msg("no '%s' in the document's %s", name, list);
+	return NULL;
+}
+
 static json_object *doc_step(json_object *doc, const char *name)
 {
-	json_object *steps = json_object_object_get(doc, "steps");
-	for (size_t i = 0; i < json_object_array_length(steps); i++) {
-		json_object *s = json_object_array_get_idx(steps, i);
-		if (!strcmp(json_object_get_string(json_object_object_get(s, "name")), name))
-			return s;
-	}
-	fail_msg("no step '%s' in the document", name);
-	return NULL;
+	return doc_named(doc, "steps", name);
 }
 
 /* c's plan written (plan_io), edited as a document by edit (NULL: as is), read back into
@@ -378,8 +384,15 @@ static json_object *expr_doc(const char *text)
 	return o;
 }
 
+/* The document's action of this qualified name. */
+static json_object *doc_action(json_object *doc, const char *name)
+{
+	return doc_named(doc, "actions", name);
+}
+
 /* what the file says, not what the runbook says: s_nap naps 7ms (the runbook: 30ms), is
- * skipped by a `when` the runbook does not have, and calc.twice returns 41 */
+ * skipped by a `when` the runbook does not have, calc.twice returns 41, and calc.scaled's
+ * `by` defaults to 4 (the runbook: 2) */
 static void edit_nap_and_twice(json_object *doc)
 {
 	json_object *nap = doc_step(doc, "s_nap");
@@ -388,15 +401,22 @@ static void edit_nap_and_twice(json_object *doc)
 	json_object *whens = json_object_new_array();
 	json_object_array_add(whens, expr_doc("{\"e\":\"bool\",\"span\":[0,0,0],\"value\":false}"));
 	json_object_object_add(nap, "whens", whens);
-	json_object *acts = json_object_object_get(doc, "actions");
-	for (size_t i = 0; i < json_object_array_length(acts); i++) {
-		json_object *x = json_object_array_get_idx(acts, i);
-		if (strcmp(json_object_get_string(json_object_object_get(x, "name")), "calc.twice"))
-			continue;
-		json_object *ret = json_object_array_get_idx(json_object_object_get(x, "body"), 1);
-		json_object_object_add(ret, "expr",
-				       expr_doc("{\"e\":\"number\",\"span\":[0,0,0],\"value\":41}"));
-	}
+	json_object *twice = doc_action(doc, "calc.twice");
+	json_object *ret = json_object_array_get_idx(json_object_object_get(twice, "body"), 1);
+	json_object_object_add(ret, "expr",
+			       expr_doc("{\"e\":\"number\",\"span\":[0,0,0],\"value\":41}"));
+	json_object *by = json_object_array_get_idx(
+		json_object_object_get(doc_action(doc, "calc.scaled"), "params"), 1);
+	json_object_object_add(by, "default",
+			       expr_doc("{\"e\":\"number\",\"span\":[0,0,0],\"value\":4}"));
+}
+
+/* calc.scaled's `x` declared a duration in the document: the run-time check follows it */
+static void edit_scaled_type(json_object *doc)
+{
+	json_object *x = json_object_array_get_idx(
+		json_object_object_get(doc_action(doc, "calc.scaled"), "params"), 0);
+	json_object_object_add(x, "type", json_object_new_string("duration"));
 }
 
 /* The plan written, read back and run (issue #13 item 3, step 5): the read plan's calls,
@@ -454,11 +474,22 @@ static void test_runs_the_read_plan(void **state)
 	use_recorder(&f->in, &rc);
 	assert_int_equal(kdx_interp_call(&f->in, plan_step(p, "s_sum")->do_call, NULL, &v), 0);
 	assert_true(v->kind == KDX_V_NUMBER && v->u.num == 41); /* compiled: twice(3) = 6 */
+	/* a call met in an expression is bound against the plan's action: its default */
+	assert_int_equal(kdx_interp_call(&f->in, plan_step(p, "s_scale")->do_call, NULL, &v), 0);
+	assert_true(v->kind == KDX_V_NUMBER && v->u.num == 20); /* compiled: scaled(5, 2) */
+	/* ... and its declared types */
+	p = read_back(&f->c, &f->rt, &a, edit_scaled_type);
+	assert_int_equal(kdx_interp_call(&f->in, plan_step(p, "s_scale")->do_call, NULL, &v), -1);
+	assert_non_null(strstr(f->in.err.buf,
+			       "argument 'x' of 'calc.scaled': expected duration, got a number"));
 	f->rt.plan = NULL;
 	f->rt.res = NULL;
 	f->rt.nres = 0;
+	kdx_interp_reset(&f->in);
 	assert_int_equal(kdx_interp_call(&f->in, do_call(f, "s_sum"), NULL, &v), 0);
 	assert_true(v->kind == KDX_V_NUMBER && v->u.num == 6);
+	assert_int_equal(kdx_interp_call(&f->in, do_call(f, "s_scale"), NULL, &v), 0);
+	assert_true(v->kind == KDX_V_NUMBER && v->u.num == 10);
 	kdx_arena_release(&a);
 	strbuf_release(&why);
 	strbuf_release(&rc.log);
