@@ -65,7 +65,8 @@ void kdx_runtime_use_plan(kdx_runtime *rt, const kdx_plan *p, kdx_arena *a)
 	const kdx_compilation *c = rt->comp;
 	size_t n = c->nres < p->nresources ? c->nres : p->nresources;
 	kdx_res_ref *res = KDX_NEWN(a, kdx_res_ref, c->nres + n + 1);
-	memcpy(res, c->res, c->nres * sizeof(*res));
+	if (c->nres)
+		memcpy(res, c->res, c->nres * sizeof(*res));
 	for (size_t i = 0; i < n; i++)
 		res[c->nres + i] = (kdx_res_ref){ p->resources[i].attrs, c->res[i].type,
 						  c->res[i].index };
