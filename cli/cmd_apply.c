@@ -164,15 +164,18 @@ static int run(apply_args *a, const char *arg)
 		path = pf.runbook;
 	if (kdx_rb_load(&r, path, &a->rb, kdx_command_find("apply")->needs) < 0)
 		goto out;
-	if (is_plan && kdx_planfile_check(&pf, &r) < 0)
+	/* a saved plan runs the program it carries (proven to be what its sources compile
+	 * to), not the recompiled one */
+	if (is_plan && (kdx_planfile_check(&pf, &r) < 0 || kdx_planfile_plan(&pf, &r) < 0))
 		goto out;
+	const kdx_plan *plan = is_plan ? pf.plan : r.fe.comp.plan;
 	if (confirm(&r, path, a) < 0)
 		goto out;
 	kdx_approvals ap;
 	kdx_prompt prompt;
 	strbuf runner = STRBUF_INIT;
 	kdx_approvals_init(&ap);
-	if (setup_approvals(&ap, a, r.fe.comp.plan, &prompt, &runner) < 0) {
+	if (setup_approvals(&ap, a, plan, &prompt, &runner) < 0) {
 		kdx_approvals_release(&ap);
 		strbuf_release(&runner);
 		goto out;
@@ -186,7 +189,7 @@ static int run(apply_args *a, const char *arg)
 	kdx_rb_ident(&r, path, &a->rb, &id);
 	/* a dry run journals into a store that keeps nothing and takes no real lock */
 	kdx_store *store = a->rb.dry_run ? kdx_store_open_discard()
-					 : kdx_rb_store(r.fe.comp.plan->store.url, path, &a->rb);
+					 : kdx_rb_store(plan->store.url, path, &a->rb);
 	/* the store is checked before anything changes (kdx_rb_store printed why not) */
 	if (!store || kdx_rb_store_probe(&r, store) < 0)
 		goto out_store;
@@ -212,7 +215,7 @@ static int run(apply_args *a, const char *arg)
 	kdx_real_clock clk;
 	kdx_real_clock_init(&clk);
 	kdx_run_result res;
-	int rc = kdx_exec_apply(r.fe.comp.plan, &r.be.be, &clk.base, &eo, &res, &run_id, &err);
+	int rc = kdx_exec_apply(plan, &r.be.be, &clk.base, &eo, &res, &run_id, &err);
 	strbuf where = STRBUF_INIT;
 	if (run_id.len && !a->rb.dry_run)
 		kdx_store_describe(store, run_id.buf, &where);

@@ -630,6 +630,7 @@ void kdx_planfile_print(kdx_rb *r, FILE *out, bool color)
 void kdx_planfile_init(kdx_planfile *pf)
 {
 	memset(pf, 0, sizeof(*pf));
+	kdx_arena_init(&pf->arena);
 }
 
 void kdx_planfile_release(kdx_planfile *pf)
@@ -641,6 +642,7 @@ void kdx_planfile_release(kdx_planfile *pf)
 	free(pf->program);
 	free(pf->environment);
 	kdx_rb_meta_free(pf->holder);
+	kdx_arena_release(&pf->arena);
 	memset(pf, 0, sizeof(*pf));
 }
 
@@ -932,4 +934,22 @@ int kdx_planfile_check(const kdx_planfile *pf, kdx_rb *r)
 	strbuf_release(&why);
 	strbuf_release(&err);
 	return rc;
+}
+
+int kdx_planfile_plan(kdx_planfile *pf, kdx_rb *r)
+{
+	strbuf err = STRBUF_INIT;
+	kdx_plan *p;
+	if (kdx_plan_read(pf->program, strlen(pf->program), &pf->arena, &p, &err) < 0) {
+		fprintf(stderr, "kdx: error: the compiled program of plan file '%s' cannot be read "
+				"(%s); make a new plan with 'kdx plan -out FILE'\n", pf->path, err.buf);
+		strbuf_release(&err);
+		return -1;
+	}
+	strbuf_release(&err);
+	p->store = r->fe.comp.plan->store;
+	pf->plan = p;
+	kdx_runtime_use_plan(&r->rt, p, &pf->arena);
+	kdx_real_backend_use_plan(&r->be, &r->rt);
+	return 0;
 }

@@ -24,6 +24,8 @@ typedef struct kdx_planfile {
 	char *observed;      /* JSON: step -> snapshot read when the plan was made */
 	char *program;       /* JSON: the compiled plan IR (compiler/plan_io.h) it was made from */
 	void *holder;        /* json-c objects the option lists point into */
+	kdx_arena arena;     /* plan's */
+	kdx_plan *plan;      /* program as read (kdx_planfile_plan), or NULL */
 } kdx_planfile;
 
 void kdx_planfile_init(kdx_planfile *pf);
@@ -44,6 +46,14 @@ int kdx_planfile_read(kdx_planfile *pf, const char *path, kdx_rb_opts *o);
  * from what was observed -- every observation, both ways: a step that reads live state now
  * without an observation in the file is a refusal. Prints "plan is stale: ...". */
 int kdx_planfile_check(const kdx_planfile *pf, kdx_rb *r);
+
+/* The program the plan file carries, read back (compiler/plan_io.h) into pf->plan, and
+ * made what r runs: r's runtime and real backend run pf->plan from now on, not the
+ * recompiled r->fe.comp.plan -- what `kdx plan` showed is what apply sends. Call it after
+ * kdx_planfile_check (which proved the program is what the sources compile to); the run
+ * store comes from r's plan (the command line and the state analysis chose it, it is not
+ * part of the program). pf must outlive r's run. Prints errors. */
+int kdx_planfile_plan(kdx_planfile *pf, kdx_rb *r);
 
 typedef struct kdx_planview {
 	strbuf human;        /* the text kdx plan prints */

@@ -24,6 +24,31 @@ static bool main_is_module(const kdx_ast_file *f)
 	return decls;
 }
 
+/* A scope's bindings, innermost first, as plan data. */
+static kdx_plan_scope scope_of(kdx_compilation *c, const kdx_env *env)
+{
+	kdx_plan_scope sc = { 0 };
+	for (const kdx_env *e = env; e; e = e->parent)
+		sc.n++;
+	sc.bindings = KDX_NEWN(&c->arena, kdx_plan_binding, sc.n + 1);
+	size_t i = 0;
+	for (const kdx_env *e = env; e; e = e->parent)
+		sc.bindings[i++] = (kdx_plan_binding){ e->name, e->value };
+	return sc;
+}
+
+/* The runbook scopes into the plan, so that a plan read back carries the values its steps'
+ * expressions read (plan_io; executor/interp.h, kdx_runtime_use_plan). */
+static void plan_scopes(kdx_compilation *c)
+{
+	kdx_plan *p = c->plan;
+	p->global = scope_of(c, c->genv);
+	p->nscopes = c->nscopes;
+	p->scopes = KDX_NEWN(&c->arena, kdx_plan_scope, c->nscopes + 1);
+	for (size_t k = 0; k < c->nscopes; k++)
+		p->scopes[k] = scope_of(c, c->scopes[k].env);
+}
+
 int kdx_compile(const kdx_compile_opts *opts, kdx_compilation *c)
 {
 	memset(c, 0, sizeof(*c));
@@ -50,6 +75,8 @@ int kdx_compile(const kdx_compile_opts *opts, kdx_compilation *c)
 		rc = -1;
 	if (rc)
 		c->plan = NULL;
+	if (c->plan)
+		plan_scopes(c);
 	kdx_diags_sort(&c->diags);
 	return rc;
 }

@@ -623,9 +623,21 @@ static const kdx_ast_decl *resolve_callee(const kdx_module *scope, const kdx_exp
 	return NULL;
 }
 
+static int call_planned(kdx_eval *ev, const kdx_env *env, const kdx_expr *e, const kdx_action *x,
+			kdx_value **out);
+
 static int eval_call(kdx_eval *ev, const kdx_env *env, const kdx_expr *e, kdx_value **out)
 {
 	const kdx_expr *callee = e->u.call.callee;
+	int32_t at = ev->plan && e->u.call.action ? kdx_plan_action(ev->plan, e->u.call.action) : -1;
+	if (at >= 0)
+		return call_planned(ev, env, e, &ev->plan->actions[at], out);
+	if (ev->plan && e->u.call.builtin) { /* resolved where it is written (lower_expr.c) */
+		bool found;
+		int r = kdx_eval_builtin(ev, env, e, e->u.call.builtin, out, &found);
+		if (found)
+			return r;
+	}
 	if (callee->kind == KDX_E_NAME && !kdx_module_action(ev->module, callee->u.name)) {
 		bool found;
 		int r = kdx_eval_builtin(ev, env, e, callee->u.name, out, &found);
@@ -851,16 +863,61 @@ int kdx_bind_ast(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *call,
 
 /* ---- binding a call's arguments to an action's parameters ---- */
 
-static int param_index(const kdx_ast_decl *act, const char *name)
+/* The parameters a call is bound against: the action's declaration (compile time), or the
+ * plan's action (run time, kdx_eval.plan) -- the same names, defaults and types, so the
+ * same messages. */
+typedef struct params {
+	const kdx_ast_decl *decl;     /* or */
+	const kdx_action *act;
+	const kdx_module *owner;      /* where their types are declared */
+} params;
+
+static size_t p_count(const params *P)
 {
-	for (size_t i = 0; i < act->nparams; i++)
-		if (!strcmp(act->params[i].name.name, name))
+	return P->decl ? P->decl->nparams : P->act->nparams;
+}
+
+static const char *p_name(const params *P, size_t i)
+{
+	return P->decl ? P->decl->params[i].name.name : P->act->params[i].name;
+}
+
+static const kdx_ast_type *p_type(kdx_eval *ev, const params *P, size_t i)
+{
+	return P->decl ? P->decl->params[i].type : kdx_type_parse(ev->arena, P->act->params[i].type);
+}
+
+static bool p_has_default(const params *P, size_t i)
+{
+	return P->decl ? P->decl->params[i].def != NULL : P->act->params[i].def != NULL;
+}
+
+/* Parameter i's default: a constant of the action's module, evaluated without the caller's
+ * scope. */
+static int p_default(kdx_eval *ev, const params *P, size_t i, kdx_value **out, kdx_span *span)
+{
+	if (!P->decl) {
+		*span = P->act->params[i].def->span;
+		return kdx_eval_expr(ev, NULL, P->act->params[i].def, out);
+	}
+	const kdx_module *saved = ev->module;
+	ev->module = P->owner;
+	*span = P->decl->params[i].def->span;
+	int r = kdx_eval_ast(ev, NULL, P->decl->params[i].def, out);
+	ev->module = saved;
+	return r;
+}
+
+static int param_index(const params *P, const char *name)
+{
+	for (size_t i = 0; i < p_count(P); i++)
+		if (!strcmp(p_name(P, i), name))
 			return (int)i;
 	return -1;
 }
 
-static int bind_one(kdx_eval *ev, const kdx_env *env, const kdx_ast_decl *act,
-		    const kdx_module *owner, kdx_bound_call *out, size_t pi, const kdx_expr *x)
+static int bind_one(kdx_eval *ev, const kdx_env *env, const params *P, kdx_bound_call *out,
+		    size_t pi, const kdx_expr *x)
 {
 	kdx_value *v;
 	int r = kdx_eval_expr(ev, env, x, &v);
@@ -870,10 +927,10 @@ static int bind_one(kdx_eval *ev, const kdx_env *env, const kdx_ast_decl *act,
 	if (r > 0)
 		return 0;
 	strbuf why = STRBUF_INIT;
-	const kdx_ast_param *p = &act->params[pi];
+	const kdx_ast_type *t = p_type(ev, P, pi);
 	int rc = 0;
-	if (p->type && kdx_type_check(ev, owner, p->type, &v, &why)) {
-		kdx_eval_error(ev, x->span, NULL, "argument '%s' of '%s': %s", p->name.name,
+	if (t && kdx_type_check(ev, P->owner, t, &v, &why)) {
+		kdx_eval_error(ev, x->span, NULL, "argument '%s' of '%s': %s", p_name(P, pi),
 			       out->action, why.buf);
 		rc = -1;
 	}
@@ -882,41 +939,35 @@ static int bind_one(kdx_eval *ev, const kdx_env *env, const kdx_ast_decl *act,
 	return rc;
 }
 
-int kdx_bind_call(kdx_eval *ev, const kdx_env *env, const kdx_expr *call,
-		  const kdx_ast_decl *act, const kdx_module *owner, kdx_bound_call *out)
+static int bind_params(kdx_eval *ev, const kdx_env *env, const kdx_expr *call, const params *P,
+		       kdx_bound_call *out)
 {
-	memset(out, 0, sizeof(*out));
-	out->action = kdx_qualified(ev->arena, owner, act->name.name);
-	out->decl = act;
-	out->module = owner;
-	out->nargs = act->nparams;
-	out->params = KDX_NEWN(ev->arena, const char *, act->nparams + 1);
-	out->args = KDX_NEWN(ev->arena, kdx_value *, act->nparams + 1);
-	out->arg_exprs = KDX_NEWN(ev->arena, const kdx_expr *, act->nparams + 1);
+	size_t np = p_count(P);
+	out->nargs = np;
+	out->params = KDX_NEWN(ev->arena, const char *, np + 1);
+	out->args = KDX_NEWN(ev->arena, kdx_value *, np + 1);
+	out->arg_exprs = KDX_NEWN(ev->arena, const kdx_expr *, np + 1);
 	out->span = call->span;
-	bool *given = KDX_NEWN(ev->arena, bool, act->nparams + 1);
-	for (size_t i = 0; i < act->nparams; i++)
-		out->params[i] = act->params[i].name.name;
+	bool *given = KDX_NEWN(ev->arena, bool, np + 1);
+	for (size_t i = 0; i < np; i++)
+		out->params[i] = p_name(P, i);
 	int rc = 0;
 	size_t pos = 0;
 	for (size_t i = 0; i < call->u.call.nargs; i++) {
 		const kdx_expr_arg *a = &call->u.call.args[i];
 		int pi;
 		if (!a->name) {
-			if (pos >= act->nparams) {
+			if (pos >= np) {
 				rc = kdx_eval_error(ev, a->span, NULL,
 						    "too many arguments: '%s' takes %zu", out->action,
-						    act->nparams);
+						    np);
 				continue;
 			}
 			pi = (int)pos++;
 		} else {
-			pi = param_index(act, a->name);
+			pi = param_index(P, a->name);
 			if (pi < 0) {
-				const char **names = KDX_NEWN(ev->arena, const char *, act->nparams + 1);
-				for (size_t j = 0; j < act->nparams; j++)
-					names[j] = act->params[j].name.name;
-				const char *s = kdx_suggest_best(a->name, names, act->nparams);
+				const char *s = kdx_suggest_best(a->name, out->params, np);
 				char hint[256];
 				if (s)
 					snprintf(hint, sizeof(hint), "did you mean '%s'?", s);
@@ -928,38 +979,61 @@ int kdx_bind_call(kdx_eval *ev, const kdx_env *env, const kdx_expr *call,
 		}
 		if (given[pi]) {
 			rc = kdx_eval_error(ev, a->span, NULL, "parameter '%s' of '%s' given twice",
-					    act->params[pi].name.name, out->action);
+					    p_name(P, pi), out->action);
 			continue;
 		}
 		given[pi] = true;
-		if (bind_one(ev, env, act, owner, out, (size_t)pi, a->value))
+		if (bind_one(ev, env, P, out, (size_t)pi, a->value))
 			rc = -1;
 	}
-	for (size_t i = 0; i < act->nparams; i++) {
+	for (size_t i = 0; i < np; i++) {
 		if (given[i])
 			continue;
-		const kdx_ast_param *p = &act->params[i];
-		if (!p->def) {
+		if (!p_has_default(P, i)) {
 			rc = kdx_eval_error(ev, call->span, NULL,
-					    "missing argument '%s' of '%s'", p->name.name, out->action);
+					    "missing argument '%s' of '%s'", p_name(P, i), out->action);
 			continue;
 		}
-		/* defaults are constants of the module: evaluate them without the caller's scope */
-		const kdx_module *saved = ev->module;
-		ev->module = owner;
-		int r = kdx_eval_ast(ev, NULL, p->def, &out->args[i]);
-		ev->module = saved;
+		kdx_span span;
+		int r = p_default(ev, P, i, &out->args[i], &span);
+		const kdx_ast_type *t;
 		if (r < 0)
 			rc = -1;
 		else if (r > 0)
 			out->args[i] = NULL;
-		else if (p->type && out->args[i]->kind != KDX_V_NULL) {
+		else if ((t = p_type(ev, P, i)) && out->args[i]->kind != KDX_V_NULL) {
 			strbuf why = STRBUF_INIT;
-			if (kdx_type_check(ev, owner, p->type, &out->args[i], &why))
-				rc = kdx_eval_error(ev, p->def->span, NULL, "default of '%s': %s",
-						    p->name.name, why.buf);
+			if (kdx_type_check(ev, P->owner, t, &out->args[i], &why))
+				rc = kdx_eval_error(ev, span, NULL, "default of '%s': %s",
+						    p_name(P, i), why.buf);
 			strbuf_release(&why);
 		}
 	}
 	return rc;
+}
+
+int kdx_bind_call(kdx_eval *ev, const kdx_env *env, const kdx_expr *call,
+		  const kdx_ast_decl *act, const kdx_module *owner, kdx_bound_call *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->action = kdx_qualified(ev->arena, owner, act->name.name);
+	out->decl = act;
+	out->module = owner;
+	return bind_params(ev, env, call, &(params){ .decl = act, .owner = owner }, out);
+}
+
+/* A call of the plan's action x (run time): bound against x's parameters, then handed to
+ * ev->call_action as a kdx_bound_call without a declaration. */
+static int call_planned(kdx_eval *ev, const kdx_env *env, const kdx_expr *e, const kdx_action *x,
+			kdx_value **out)
+{
+	const kdx_module *owner = ev->module_named ? ev->module_named(ev, x->module) : NULL;
+	kdx_bound_call *bc = KDX_NEW(ev->arena, kdx_bound_call);
+	memset(bc, 0, sizeof(*bc));
+	bc->action = x->name;
+	if (bind_params(ev, env, e, &(params){ .act = x, .owner = owner ? owner : ev->module }, bc))
+		return -1;
+	if (!ev->call_action)
+		return 1;
+	return ev->call_action(ev, bc, out);
 }

@@ -83,6 +83,12 @@ struct kdx_eval {
 	kdx_diags *diags;            /* compile time: errors go here (with locations) */
 	strbuf *err;                 /* run time: the first error message */
 	const kdx_module *module;    /* where action and module names are looked up */
+	/* Set (run time): a call whose action the plan has (kdx_expr.u.call.action) is bound
+	 * against the plan's kdx_action -- parameters, defaults, declared types as written --
+	 * not the module's declaration; module_named finds the module its types are declared
+	 * in (kdx_action.module; NULL or a NULL answer: ev->module). */
+	const kdx_plan *plan;
+	const kdx_module *(*module_named)(kdx_eval *ev, const char *name);
 	const char *const *regions;  /* declared region names (NULL: not checked) */
 	size_t nregions;
 	const kdx_res_ref *res;      /* resource instances, to type-check resource arguments */
@@ -129,7 +135,8 @@ void kdx_expr_each_call(const kdx_expr *e, void (*fn)(void *ctx, const kdx_expr 
 			void *ctx);
 
 /* Bind a call's arguments to the action's parameters (positional, then named; defaults
- * filled), type-checking each known one. Unknown parameter names and missing required
+ * filled), type-checking each known one. At run time (ev->plan) a call is bound the same
+ * way, with the same messages, against the plan's action instead of act. Unknown parameter names and missing required
  * arguments are errors. Returns -1 on error, else 0 (some args may be NULL = run time). */
 int kdx_bind_call(kdx_eval *ev, const kdx_env *env, const kdx_expr *call,
 		  const kdx_ast_decl *action, const kdx_module *owner, kdx_bound_call *out);
@@ -164,6 +171,9 @@ int kdx_type_check(kdx_eval *ev, const kdx_module *scope, const kdx_ast_type *t,
 		   strbuf *why);
 /* "percent", "map(string)", "route53.weighted_record" */
 void kdx_type_format(strbuf *sb, const kdx_ast_type *t);
+/* The inverse: a type as kdx_type_format wrote it (kdx_action_param.type), in a; NULL
+ * text: NULL (untyped). Spans are empty. */
+const kdx_ast_type *kdx_type_parse(kdx_arena *a, const char *text);
 /* The name of a value's type for messages ("duration", "list", "route53.weighted_record"). */
 const char *kdx_type_of_value(kdx_eval *ev, const kdx_value *v);
 const kdx_res_ref *kdx_eval_resource(const kdx_eval *ev, const kdx_value *v);

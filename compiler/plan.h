@@ -303,11 +303,11 @@ typedef struct kdx_step {
 	size_t nrun;
 	/* The runbook scope its `when`, `require` and own waits are read in: -1 the main
 	 * runbook's, else a nested runbook's (`use`), an index into the compilation's scopes
-	 * (compile.h; not in the plan document yet: a plan read back has -1). */
+	 * (compile.h). In the plan document since plan IR version 4. */
 	int32_t scope;
 	kdx_expr *approval_when;   /* the `approval` gate's condition as written (the compiler
-				      decided it: approval), or NULL; for display, not in the
-				      plan document yet */
+				      decided it: approval), or NULL; for display (in the
+				      plan document since version 4) */
 	const void *body;          /* compile time only: the step's declaration (grammar/ast.h's
 				      kdx_ast_decl), whose clauses compiler/lower_action.c
 				      walks to put what the step calls in kdx_plan.actions;
@@ -429,6 +429,21 @@ typedef struct kdx_plan_store {
 				      failed), or NULL */
 } kdx_plan_store;
 
+/* A runbook scope as values (plan IR version 4): the bindings a step's own expressions --
+ * `when`, `require`, its own waits, its calls' run-time arguments -- are read in, innermost
+ * first as the evaluator looks them up (a name bound twice: the first one counts). value
+ * NULL: bound, known only at run time. A resource's binding is its value in
+ * kdx_plan.resources (the same value, so the evaluator knows it for a resource). */
+typedef struct kdx_plan_binding {
+	const char *name;
+	kdx_value *value;
+} kdx_plan_binding;
+
+typedef struct kdx_plan_scope {
+	kdx_plan_binding *bindings;
+	size_t n;
+} kdx_plan_scope;
+
 typedef struct kdx_plan {
 	const char *name;          /* the runbook's name */
 	const char *path;          /* main source file */
@@ -460,6 +475,12 @@ typedef struct kdx_plan {
 				      KDX_STOP_ON_ACTION with stop_on, and everything those call;
 				      in the order they were found */
 	size_t nactions;
+	/* The runbook scopes as values (compiler/compile.c fills them once lowered): the main
+	 * runbook's global scope (compile.h's genv), and per kdx_step.scope index the scope of
+	 * the runbook a step was declared in (compile.h's scopes). */
+	kdx_plan_scope global;
+	kdx_plan_scope *scopes;
+	size_t nscopes;
 } kdx_plan;
 
 /* compiler/lower_scenario.c: fill p->losses from the FAIL_REGION

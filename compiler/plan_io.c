@@ -4,8 +4,11 @@
 #include "plan_io.h"
 
 #include "../common/json.h"
+#include "../common/xalloc.h"
 #include <json-c/json.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *const effect_names[] = {
@@ -90,6 +93,7 @@ typedef struct reader {
 	strbuf *err;
 	strbuf path;   /* where in the document, for messages */
 	int failed;
+	const kdx_plan *plan; /* set once its resources are read: {"resource": i} resolves */
 } reader;
 
 static int bad(reader *r, const char *what)
@@ -182,11 +186,59 @@ static json_object *rarray(reader *r, json_object *o, const char *key, size_t *n
 
 /* ---- values: tagged, so each keeps its kind ---- */
 
-static json_object *value_write(const kdx_value *v)
+/* The resources of the plan being written, by the address of their value: a step's call
+ * argument that IS a resource instance (the same value, not an equal one) is written as
+ * {"resource": INDEX} and read back as that resource's value, so a plan read back keeps
+ * which arguments are resources -- what the evaluator's resource type check goes by
+ * (compiler/eval.h, kdx_eval_resource). */
+typedef struct res_refs {
+	const kdx_plan *p;
+	uint32_t *slots;             /* index + 1, 0 = empty; open addressing */
+	size_t mask;
+} res_refs;
+
+static size_t ref_hash(const kdx_value *v, size_t mask)
+{
+	return (size_t)(((uintptr_t)v >> 3) * 0x9E3779B97F4A7C15ull >> 17) & mask;
+}
+
+static void refs_build(res_refs *t, const kdx_plan *p)
+{
+	size_t cap = 16;
+	while (cap < 2 * p->nresources)
+		cap *= 2;
+	t->p = p;
+	t->mask = cap - 1;
+	t->slots = xcalloc(cap, sizeof(*t->slots));
+	for (size_t i = 0; i < p->nresources; i++) {
+		size_t h = ref_hash(p->resources[i].attrs, t->mask);
+		while (t->slots[h] && p->resources[t->slots[h] - 1].attrs != p->resources[i].attrs)
+			h = (h + 1) & t->mask;
+		if (!t->slots[h])
+			t->slots[h] = (uint32_t)i + 1;
+	}
+}
+
+static int64_t refs_find(const res_refs *t, const kdx_value *v)
+{
+	for (size_t h = ref_hash(v, t->mask); t->slots[h]; h = (h + 1) & t->mask)
+		if (t->p->resources[t->slots[h] - 1].attrs == v)
+			return (int64_t)t->slots[h] - 1;
+	return -1;
+}
+
+/* refs NULL: every value in full (resources' own attributes, literals) */
+static json_object *value_write(const kdx_value *v, const res_refs *refs)
 {
 	if (!v)
 		return NULL;
 	json_object *o;
+	int64_t ri = refs && v->kind == KDX_V_MAP ? refs_find(refs, v) : -1;
+	if (ri >= 0) {
+		o = json_object_new_object();
+		kdx_json_set_int(o, "resource", ri);
+		return o;
+	}
 	switch (v->kind) {
 	case KDX_V_NULL:
 		return NULL;
@@ -211,7 +263,7 @@ static json_object *value_write(const kdx_value *v)
 	case KDX_V_LIST: {
 		json_object *a = json_object_new_array_ext((int)v->u.list.n);
 		for (size_t i = 0; i < v->u.list.n; i++)
-			json_object_array_add(a, value_write(v->u.list.items[i]));
+			json_object_array_add(a, value_write(v->u.list.items[i], refs));
 		o = json_object_new_object();
 		json_object_object_add(o, "list", a);
 		return o;
@@ -221,7 +273,7 @@ static json_object *value_write(const kdx_value *v)
 		for (size_t i = 0; i < v->u.map.n; i++) {
 			json_object *kv = json_object_new_array_ext(2);
 			json_object_array_add(kv, json_object_new_string(v->u.map.keys[i]));
-			json_object_array_add(kv, value_write(v->u.map.vals[i]));
+			json_object_array_add(kv, value_write(v->u.map.vals[i], refs));
 			json_object_array_add(a, kv);
 		}
 		o = json_object_new_object();
@@ -247,6 +299,14 @@ static kdx_value *value_read(reader *r, json_object *o)
 		return kdx_value_stringn(r->a, json_object_get_string(o),
 					 (size_t)json_object_get_string_len(o));
 	case json_type_object:
+		if ((x = get(o, "resource"))) {
+			int64_t k = json_object_get_int64(x);
+			if (r->plan && json_object_is_type(x, json_type_int) && k >= 0 &&
+			    (size_t)k < r->plan->nresources && r->plan->resources[k].attrs)
+				return r->plan->resources[k].attrs;
+			bad(r, "a resource reference names no resource of the plan");
+			return kdx_value_null(r->a);
+		}
 		if ((x = get(o, "ms")))
 			return kdx_value_duration(r->a, json_object_get_int64(x));
 		if ((x = get(o, "pct")))
@@ -340,7 +400,7 @@ static json_object *expr_write(const kdx_expr *e)
 	case KDX_E_PERCENT:
 	case KDX_E_BOOL:
 	case KDX_E_NULL:
-		json_object_object_add(o, "value", value_write(e->u.lit));
+		json_object_object_add(o, "value", value_write(e->u.lit, NULL));
 		break;
 	case KDX_E_NAME:
 		kdx_json_set_str_or_null(o, "name", e->u.name);
@@ -797,14 +857,14 @@ static kdx_effect *effects_read(reader *r, json_object *st, const char *key, siz
 
 /* ---- a step's code: bound calls, conditions, own clauses ---- */
 
-static json_object *call_write(const kdx_plan_call *c)
+static json_object *call_write(const kdx_plan_call *c, const res_refs *refs)
 {
 	json_object *o = json_object_new_object();
 	kdx_json_set_int(o, "action", c->action);
 	json_object *args = json_object_new_array_ext((int)c->nargs);
 	json_object *rt = json_object_new_array();
 	for (size_t i = 0; i < c->nargs; i++) {
-		json_object_array_add(args, value_write(c->args[i]));
+		json_object_array_add(args, value_write(c->args[i], refs));
 		if (!c->args[i])
 			json_object_array_add(rt, json_object_new_int64((int64_t)i));
 	}
@@ -881,12 +941,12 @@ static kdx_expr **exprs_read(reader *r, json_object *o, const char *key, size_t 
 	return e;
 }
 
-static void code_write(json_object *o, const kdx_step *s)
+static void code_write(json_object *o, const kdx_step *s, const res_refs *refs)
 {
 	if (s->do_call)
-		json_object_object_add(o, "do_call", call_write(s->do_call));
+		json_object_object_add(o, "do_call", call_write(s->do_call, refs));
 	if (s->undo_call)
-		json_object_object_add(o, "undo_call", call_write(s->undo_call));
+		json_object_object_add(o, "undo_call", call_write(s->undo_call, refs));
 	kdx_json_set_bool(o, "undo_is_actions_own", s->undo_is_actions_own);
 	json_object_object_add(o, "whens", exprs_write(s->whens, s->nwhens));
 	json_object_object_add(o, "requires", exprs_write(s->requires, s->nrequires));
@@ -917,7 +977,7 @@ static void code_read(reader *r, json_object *o, const kdx_plan *p, kdx_step *s)
 
 /* ---- steps ---- */
 
-static json_object *step_write(const kdx_step *s, size_t nregions)
+static json_object *step_write(const kdx_step *s, size_t nregions, const res_refs *refs)
 {
 	json_object *o = json_object_new_object();
 	kdx_json_set_str_or_null(o, "name", s->name);
@@ -960,15 +1020,31 @@ static json_object *step_write(const kdx_step *s, size_t nregions)
 	kdx_json_set_int(o, "poll_every_ms", s->poll_every_ms);
 	kdx_json_set_str_or_null(o, "on_failure", on_failure_names[s->on_failure]);
 	kdx_json_set_str_or_null(o, "group", s->group);
-	code_write(o, s);
+	kdx_json_set_int(o, "scope", s->scope);
+	put_expr(o, "approval_when", s->approval_when);
+	code_write(o, s, refs);
 	return o;
+}
+
+/* A step's runbook scope: -1 (the main runbook's global scope; also when absent) or an
+ * index into the plan's scopes. */
+static int32_t rscope(reader *r, json_object *o, size_t nscopes)
+{
+	json_object *x = get(o, "scope");
+	if (!x)
+		return -1;
+	int64_t k = json_object_get_int64(x);
+	if (!json_object_is_type(x, json_type_int) || k < -1 || k >= (int64_t)nscopes) {
+		bad(r, "'scope' must be -1 (the main runbook's) or an index into 'scopes'");
+		return -1;
+	}
+	return (int32_t)k;
 }
 
 static void step_read(reader *r, json_object *o, const kdx_plan *p, kdx_step *s)
 {
 	size_t nsteps = p->nsteps, nregions = p->nregions;
 	memset(s, 0, sizeof(*s));
-	s->scope = -1; /* the main runbook's (not in the document yet) */
 	s->name = rstr(r, o, "name");
 	if (!s->name)
 		bad(r, "a step has no name");
@@ -1014,7 +1090,41 @@ static void step_read(reader *r, json_object *o, const kdx_plan *p, kdx_step *s)
 	s->on_failure = renum(r, o, "on_failure", on_failure_names, NNAMES(on_failure_names),
 			      KDX_ON_FAILURE_ROLLBACK);
 	s->group = rstr(r, o, "group");
+	s->scope = rscope(r, o, p->nscopes);
+	s->approval_when = rexpr(r, o, "approval_when", true);
 	code_read(r, o, p, s);
+}
+
+/* ---- runbook scopes: [{"name": N, "value": V}, ...], innermost first; no "value": known
+ * only at run time ---- */
+
+static json_object *scope_write(const kdx_plan_scope *sc, const res_refs *refs)
+{
+	json_object *a = json_object_new_array_ext((int)sc->n);
+	for (size_t i = 0; i < sc->n; i++) {
+		json_object *b = json_object_new_object();
+		kdx_json_set_str_or_null(b, "name", sc->bindings[i].name);
+		if (sc->bindings[i].value)
+			json_object_object_add(b, "value", value_write(sc->bindings[i].value, refs));
+		json_object_array_add(a, b);
+	}
+	return a;
+}
+
+static void scope_read(reader *r, json_object *a, kdx_plan_scope *sc)
+{
+	sc->n = json_object_is_type(a, json_type_array) ? json_object_array_length(a) : 0;
+	if (a && !json_object_is_type(a, json_type_array))
+		bad(r, "a scope is not a list of bindings");
+	sc->bindings = kdx_arena_alloc(r->a, (sc->n + 1) * sizeof(*sc->bindings));
+	for (size_t i = 0; i < sc->n; i++) {
+		json_object *b = json_object_array_get_idx(a, i), *v = NULL;
+		bool known = b && json_object_object_get_ex(b, "value", &v); /* v NULL: JSON null */
+		sc->bindings[i].name = rstr(r, b, "name");
+		if (!sc->bindings[i].name)
+			bad(r, "a binding has no name");
+		sc->bindings[i].value = known ? value_read(r, v) : NULL;
+	}
 }
 
 /* ---- scenarios ---- */
@@ -1149,14 +1259,22 @@ void kdx_plan_write(strbuf *out, const kdx_plan *p)
 		kdx_json_set_str_or_null(x, "class", class_names[g->cls]);
 		kdx_json_set_int(x, "region", g->region);
 		kdx_json_set_int(x, "writer", g->writer);
-		json_object_object_add(x, "attrs", value_write(g->attrs));
+		json_object_object_add(x, "attrs", value_write(g->attrs, NULL));
 		put_span(x, "span", g->span);
 		json_object_array_add(res, x);
 	}
 	json_object_object_add(o, "resources", res);
+	res_refs refs;
+	refs_build(&refs, p);
+	json_object_object_add(o, "global", scope_write(&p->global, &refs));
+	json_object *scopes = json_object_new_array_ext((int)p->nscopes);
+	for (size_t i = 0; i < p->nscopes; i++)
+		json_object_array_add(scopes, scope_write(&p->scopes[i], &refs));
+	json_object_object_add(o, "scopes", scopes);
 	json_object *steps = json_object_new_array_ext((int)p->nsteps);
 	for (size_t i = 0; i < p->nsteps; i++)
-		json_object_array_add(steps, step_write(&p->steps[i], p->nregions));
+		json_object_array_add(steps, step_write(&p->steps[i], p->nregions, &refs));
+	free(refs.slots);
 	json_object_object_add(o, "steps", steps);
 	kdx_json_set_bool(o, "has_allow_exec", p->has_allow_exec);
 	json_object *ax = json_object_new_array_ext((int)p->nallow_exec);
@@ -1234,6 +1352,15 @@ int kdx_plan_read(const char *text, size_t len, kdx_arena *a, kdx_plan **out, st
 			.region = (int32_t)rint64(g, "region"), .writer = (int32_t)rint64(g, "writer"),
 			.attrs = attrs ? value_read(&r, attrs) : NULL, .span = rspan(g, "span"),
 		};
+	}
+	r.plan = p; /* from here on, a value may be a resource's */
+	strbuf_addstr(&r.path, "global");
+	scope_read(&r, get(o, "global"), &p->global);
+	x = rarray(&r, o, "scopes", &p->nscopes);
+	p->scopes = kdx_arena_alloc(a, (p->nscopes + 1) * sizeof(*p->scopes));
+	for (size_t i = 0; i < p->nscopes; i++) {
+		at(&r, "scopes", i);
+		scope_read(&r, json_object_array_get_idx(x, i), &p->scopes[i]);
 	}
 	/* the actions first: the steps' calls name them by index */
 	x = rarray(&r, o, "actions", &p->nactions);

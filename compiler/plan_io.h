@@ -7,10 +7,14 @@
  * what the plan runs: each step's bound calls (by index into the actions), conditions and
  * own clauses, and the actions (kdx_plan.actions: parameters, body statements, verify,
  * snapshots, undo and duration model, their expressions as kdx_expr). Version 3 added
- * those. Not in the document: kdx_step.body (the lowerer's working form, compile.h),
- * kdx_step.scope (a nested runbook's scope in the compilation) and approval_when (for
- * display); a plan read back has body NULL, scope -1 (the main runbook's) and no
- * approval_when. Expressions (kdx_expr) have their own
+ * those; version 4 the runbook scopes as values (kdx_plan.global, scopes), each step's
+ * scope (kdx_step.scope: -1 the global one, else an index into scopes; refused when it is
+ * neither), its approval gate's condition (approval_when), and a value that is a resource
+ * instance -- a call's argument, a scope's binding -- as {"resource": INDEX}, read back as
+ * that resource's value: so that `kdx apply PLANFILE` can run the plan it reads. Not in the
+ * document: kdx_step.body (the lowerer's working form, compile.h; NULL in a plan read
+ * back) and kdx_plan.store (the run store the command line and the state analysis chose,
+ * not part of the program). Expressions (kdx_expr) have their own
  * writer and reader below too (docs/architecture.md, 3.). kdx_plan_read() allocates everything in
  * the arena it is given; the plan lives as long as that arena. Nothing here prints. */
 #ifndef KDX_PLAN_IO_H
@@ -19,7 +23,7 @@
 #include "../common/strbuf.h"
 #include "plan.h"
 
-#define KDX_PLAN_IR_VERSION 3
+#define KDX_PLAN_IR_VERSION 4
 
 /* Append p as one JSON object ({"kdx_plan_ir": VERSION, ...}) to out. */
 void kdx_plan_write(strbuf *out, const kdx_plan *p);

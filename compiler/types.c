@@ -19,6 +19,28 @@ void kdx_type_format(strbuf *sb, const kdx_ast_type *t)
 	}
 }
 
+const kdx_ast_type *kdx_type_parse(kdx_arena *a, const char *text)
+{
+	if (!text)
+		return NULL;
+	kdx_ast_type *t = KDX_NEW(a, kdx_ast_type);
+	size_t n = strlen(text);
+	bool list = !strncmp(text, "list(", 5), map = !strncmp(text, "map(", 4);
+	if ((list || map) && n > 5 && text[n - 1] == ')') {
+		size_t open = list ? 5 : 4;
+		t->kind = list ? KDX_AST_T_LIST : KDX_AST_T_MAP;
+		t->name = list ? "list" : "map";
+		t->elem = (kdx_ast_type *)kdx_type_parse(
+			a, kdx_arena_strndup(a, text + open, n - open - 1));
+		return t;
+	}
+	const char *dot = strchr(text, '.');
+	t->kind = dot ? KDX_AST_T_QUALIFIED : KDX_AST_T_NAME;
+	t->module = dot ? kdx_arena_strndup(a, text, (size_t)(dot - text)) : NULL;
+	t->name = dot ? dot + 1 : text;
+	return t;
+}
+
 static size_t res_hash(const kdx_value *v, size_t mask)
 {
 	return (size_t)(((uintptr_t)v >> 3) * 0x9E3779B97F4A7C15ull >> 17) & mask;

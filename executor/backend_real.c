@@ -59,7 +59,7 @@ static void post(kdx_job *j, int type, char *text)
 static int step_lookup(void *ud, const char *name, kdx_arena *a, kdx_value **out)
 {
 	kdx_real_backend *b = ud;
-	const kdx_plan *p = b->rt.comp->plan;
+	const kdx_plan *p = kdx_runtime_plan(&b->rt);
 	int rc = -1;
 	pthread_mutex_lock(&b->mu);
 	for (size_t i = 0; i < p->nsteps; i++) {
@@ -304,7 +304,7 @@ static kdx_recon be_reconcile(void *ctx, const kdx_step *st, kdx_phase phase, co
 static int be_stop_check(void *ctx, strbuf *reason)
 {
 	kdx_real_backend *b = ctx;
-	const kdx_plan *p = b->rt.comp->plan;
+	const kdx_plan *p = kdx_runtime_plan(&b->rt);
 	kdx_interp *in = &b->main;
 	kdx_interp_reset(in);
 	for (size_t i = 0; i < p->nstop_on; i++) {
@@ -331,11 +331,32 @@ static int be_stop_check(void *ctx, strbuf *reason)
 
 void kdx_real_backend_stop_on(kdx_real_backend *b, strbuf *out)
 {
-	const kdx_plan *p = b->rt.comp->plan;
+	const kdx_plan *p = kdx_runtime_plan(&b->rt);
 	for (size_t i = 0; i < p->nstop_on; i++) {
 		const kdx_value *name = kdx_value_get(p->resources[p->stop_on[i]].attrs, "name");
 		strbuf_addf(out, "%s%s", i ? ", " : "", name ? kdx_value_text(name) : "?");
 	}
+}
+
+static void free_outputs(kdx_real_backend *b)
+{
+	for (size_t i = 0; b->outputs && i < b->noutputs; i++)
+		free(b->outputs[i]);
+	free(b->outputs);
+	b->outputs = NULL;
+}
+
+void kdx_real_backend_use_plan(kdx_real_backend *b, const kdx_runtime *rt)
+{
+	free_outputs(b);
+	b->rt.plan = rt->plan;
+	b->rt.res = rt->res;
+	b->rt.nres = rt->nres;
+	b->rt.genv = rt->genv;
+	b->rt.scopes = rt->scopes;
+	b->rt.nscopes = rt->nscopes;
+	b->noutputs = kdx_runtime_plan(rt)->nsteps;
+	b->outputs = xcalloc(b->noutputs + 1, sizeof(char *));
 }
 
 int kdx_real_backend_init(kdx_real_backend *b, const kdx_runtime *rt, strbuf *err)
@@ -352,7 +373,8 @@ int kdx_real_backend_init(kdx_real_backend *b, const kdx_runtime *rt, strbuf *er
 	kdx_interp_init(&b->main, &b->rt);
 	kdx_shared_models_init(&b->models);
 	b->main.shared = &b->models;
-	b->outputs = xcalloc(rt->comp->plan->nsteps + 1, sizeof(char *));
+	b->noutputs = kdx_runtime_plan(rt)->nsteps;
+	b->outputs = xcalloc(b->noutputs + 1, sizeof(char *));
 	b->be = (kdx_backend){
 		.ctx = b, .precheck = be_precheck, .snapshot = be_snapshot, .start = be_start,
 		.cancel = be_cancel, .poll = be_poll, .reconcile = be_reconcile,
@@ -382,9 +404,7 @@ void kdx_real_backend_release(kdx_real_backend *b)
 	close(b->pipefd[1]);
 	kdx_interp_release(&b->main);
 	kdx_shared_models_release(&b->models);
-	for (size_t i = 0; b->outputs && i < b->rt.comp->plan->nsteps; i++)
-		free(b->outputs[i]);
-	free(b->outputs);
+	free_outputs(b);
 	pthread_mutex_destroy(&b->mu);
 	kdx_reqlog_release(&b->reqlog);
 }

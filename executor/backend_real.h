@@ -24,6 +24,7 @@ typedef struct kdx_real_backend {
 	int pipefd[2];
 	struct kdx_job *jobs;           /* running or cancelled, not yet collected */
 	char **outputs;                 /* per step: the do's result as JSON (steps.NAME) */
+	size_t noutputs;
 	pthread_mutex_t mu;             /* guards outputs */
 	/* Called on the scheduler's thread with what a step's attempt recorded (dry run: the
 	 * requests it would have sent; "would wait ..." lines). May be NULL. */
@@ -37,6 +38,10 @@ typedef struct kdx_real_backend {
 
 /* rt is copied; rt->comp must have a plan. Returns 0, or -1 with err. */
 int kdx_real_backend_init(kdx_real_backend *b, const kdx_runtime *rt, strbuf *err);
+/* Run rt's plan and resources (rt->plan, rt->res) from now on instead of those b was made
+ * with (before the run starts; what they point to outlives b): the plan `kdx apply
+ * PLANFILE` read from the file. */
+void kdx_real_backend_use_plan(kdx_real_backend *b, const kdx_runtime *rt);
 /* Waits for workers still running (they were cancelled or the run aborted). */
 void kdx_real_backend_release(kdx_real_backend *b);
 

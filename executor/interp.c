@@ -45,6 +45,42 @@ void kdx_interp_reset(kdx_interp *in)
 	in->mutated = false;
 }
 
+const kdx_plan *kdx_runtime_plan(const kdx_runtime *rt)
+{
+	return rt->plan ? rt->plan : rt->comp ? rt->comp->plan : NULL;
+}
+
+/* A plan scope as the evaluator's chain, innermost first as it was written. */
+static const kdx_env *scope_env(kdx_plan_scope sc, kdx_arena *a)
+{
+	kdx_env *e = KDX_NEWN(a, kdx_env, sc.n + 1);
+	for (size_t i = 0; i < sc.n; i++)
+		e[i] = (kdx_env){ i + 1 < sc.n ? &e[i + 1] : NULL, sc.bindings[i].name,
+				  sc.bindings[i].value };
+	return sc.n ? e : NULL;
+}
+
+void kdx_runtime_use_plan(kdx_runtime *rt, const kdx_plan *p, kdx_arena *a)
+{
+	const kdx_compilation *c = rt->comp;
+	size_t n = c->nres < p->nresources ? c->nres : p->nresources;
+	kdx_res_ref *res = KDX_NEWN(a, kdx_res_ref, c->nres + n + 1);
+	if (c->nres)
+		memcpy(res, c->res, c->nres * sizeof(*res));
+	for (size_t i = 0; i < n; i++)
+		res[c->nres + i] = (kdx_res_ref){ p->resources[i].attrs, c->res[i].type,
+						  c->res[i].index };
+	rt->plan = p;
+	rt->res = res;
+	rt->nres = c->nres + n;
+	rt->genv = scope_env(p->global, a);
+	const kdx_env **scopes = KDX_NEWN(a, const kdx_env *, p->nscopes + 1);
+	for (size_t k = 0; k < p->nscopes; k++)
+		scopes[k] = scope_env(p->scopes[k], a);
+	rt->scopes = scopes;
+	rt->nscopes = p->nscopes;
+}
+
 bool kdx_interp_cancelled(const kdx_interp *in)
 {
 	return in->cancel && atomic_load(in->cancel);
@@ -61,7 +97,7 @@ static int run_action(kdx_interp *in, int32_t at, kdx_value **args, const kdx_ex
 static int hook_call(kdx_eval *ev, const kdx_bound_call *bc, kdx_value **out)
 {
 	kdx_interp *in = ev->ctx;
-	int32_t at = kdx_plan_action(in->rt->comp->plan, bc->action);
+	int32_t at = kdx_plan_action(kdx_runtime_plan(in->rt), bc->action);
 	if (at < 0) {
 		strbuf_addf(&in->err, "action '%s' is not in the plan", bc->action);
 		return -1;
@@ -126,6 +162,13 @@ static int hook_host(kdx_eval *ev, const char *name, kdx_value **args, size_t na
 	return -1;
 }
 
+static const kdx_module *module_named(const kdx_interp *in, const char *name);
+
+static const kdx_module *ev_module_named(kdx_eval *ev, const char *name)
+{
+	return module_named(ev->ctx, name);
+}
+
 void kdx_interp_evaluator(kdx_interp *in, kdx_eval *ev, const kdx_module *module)
 {
 	const kdx_compilation *c = in->rt->comp;
@@ -135,8 +178,10 @@ void kdx_interp_evaluator(kdx_interp *in, kdx_eval *ev, const kdx_module *module
 	ev->module = module ? module : c->prog->main;
 	ev->regions = c->region_names;
 	ev->nregions = c->nregion_names;
-	ev->res = c->res;
-	ev->nres = c->nres;
+	ev->res = in->rt->res ? in->rt->res : c->res;
+	ev->nres = in->rt->res ? in->rt->nres : c->nres;
+	ev->plan = kdx_runtime_plan(in->rt); /* calls are bound against the plan's actions */
+	ev->module_named = ev_module_named;
 	ev->call_action = hook_call;
 	ev->step_ref = hook_step;
 	ev->host_call = hook_host;
@@ -163,7 +208,8 @@ static int eval_x(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
 	kdx_interp_evaluator(in, &ev, mod);
 	if (seen)
 		ev.watch = x;
-	int r = kdx_eval_expr(&ev, env ? env : in->rt->comp->genv, x, out);
+	const kdx_env *global = in->rt->genv ? in->rt->genv : in->rt->comp->genv;
+	int r = kdx_eval_expr(&ev, env ? env : global, x, out);
 	if (seen) {
 		seen[0] = ev.seen[0];
 		seen[1] = ev.seen[1];
@@ -205,27 +251,24 @@ void kdx_interp_expr_text(const kdx_interp *in, const kdx_expr *e, strbuf *out)
 
 const kdx_action *kdx_interp_action(const kdx_interp *in, const kdx_plan_call *c)
 {
-	return &in->rt->comp->plan->actions[c->action];
+	return &kdx_runtime_plan(in->rt)->actions[c->action];
 }
 
-/* The module an action is declared in: the evaluator resolves the names its expressions
- * use there, and its parameters' types are declared there. */
-static const kdx_module *module_of(const kdx_interp *in, const kdx_action *x)
+/* The module of this name (kdx_action.module), else the main one: the evaluator resolves
+ * the names an action's expressions use there, and its parameters' types are declared
+ * there. */
+static const kdx_module *module_named(const kdx_interp *in, const char *name)
 {
 	const kdx_program *p = in->rt->comp->prog;
-	for (size_t i = 0; x->module && i < p->nmodules; i++)
-		if (p->modules[i]->name && !strcmp(p->modules[i]->name, x->module))
+	for (size_t i = 0; name && i < p->nmodules; i++)
+		if (p->modules[i]->name && !strcmp(p->modules[i]->name, name))
 			return p->modules[i];
 	return p->main;
 }
 
-/* The declared type of parameter i of x, for a run-time argument's check (NULL: none). */
-static const kdx_ast_type *param_type(const kdx_module *m, const kdx_action *x, size_t i)
+static const kdx_module *module_of(const kdx_interp *in, const kdx_action *x)
 {
-	const char *dot = strrchr(x->name, '.');
-	const kdx_ast_decl *d = x->params[i].type ? kdx_module_action(m, dot ? dot + 1 : x->name)
-						  : NULL;
-	return d && i < d->nparams ? d->params[i].type : NULL;
+	return module_named(in, x->module);
 }
 
 /* ---- binding ---- */
@@ -285,7 +328,9 @@ static int bind(kdx_interp *in, const kdx_action *x, const kdx_module *mod, kdx_
 			 * step's call, the action's own module for its `undo` */
 			if (eval_x(in, scope ? mod : NULL, scope, arg_exprs[i], &v, NULL) < 0)
 				return -1;
-			const kdx_ast_type *t = i < x->nparams ? param_type(mod, x, i) : NULL;
+			/* its declared type, as the plan has it */
+			const kdx_ast_type *t = i < x->nparams
+				? kdx_type_parse(&in->arena, x->params[i].type) : NULL;
 			v = coerce(in, t, v);
 			strbuf why = STRBUF_INIT;
 			kdx_eval ev;
@@ -608,7 +653,7 @@ static int run_item(kdx_interp *in, frame *f, const kdx_stmt *it)
 static int run_action(kdx_interp *in, int32_t at, kdx_value **args, const kdx_expr **arg_exprs,
 		      size_t nargs, const kdx_env *scope, kdx_value **out)
 {
-	const kdx_action *x = &in->rt->comp->plan->actions[at];
+	const kdx_action *x = &kdx_runtime_plan(in->rt)->actions[at];
 	frame f = { .act = x, .mod = module_of(in, x), .mutating = !x->reads_only };
 	if (bind(in, x, f.mod, args, arg_exprs, nargs, scope, &f.env) < 0)
 		return -1;
@@ -632,8 +677,9 @@ int kdx_interp_call(kdx_interp *in, const kdx_plan_call *c, const kdx_env *scope
 int kdx_interp_call_named(kdx_interp *in, const char *qualified, kdx_value **args, size_t nargs,
 			  kdx_value **out)
 {
-	int32_t at = kdx_plan_action(in->rt->comp->plan, qualified);
-	if (at < 0 || in->rt->comp->plan->actions[at].nparams != nargs)
+	const kdx_plan *p = kdx_runtime_plan(in->rt);
+	int32_t at = kdx_plan_action(p, qualified);
+	if (at < 0 || p->actions[at].nparams != nargs)
 		return 1;
 	return run_action(in, at, args, NULL, nargs, NULL, out);
 }
@@ -737,7 +783,7 @@ static int lag_gate(kdx_interp *in, const kdx_step *st, const kdx_expr *e)
 	kdx_expr_op op = e->u.binary.op;
 	bool held = op == KDX_XOP_LE ? a <= c : op == KDX_XOP_LT ? a < c
 		  : op == KDX_XOP_GE ? a >= c : op == KDX_XOP_GT ? a > c : false;
-	const kdx_plan *p = in->rt->comp ? in->rt->comp->plan : NULL;
+	const kdx_plan *p = kdx_runtime_plan(in->rt);
 	kdx_json *o = kdx_json_object();
 	kdx_json_set_str(o, "step", st->name);
 	kdx_json_set_str(o, "what", "replication_lag");

@@ -3,8 +3,10 @@
  * `wait until C within W [every E]` (E defaults to 1s), `return`; and a step's own clauses
  * (kdx_interp_run_step). It reads plan data (compiler/plan.h: kdx_plan.actions' statements,
  * a step's kdx_plan_calls, whens, requires and run), never a step's AST; expressions go to
- * the one evaluator (compiler/eval.h, over kdx_expr), which still resolves names in the
- * compilation's modules and scopes (docs/architecture.md, 3.). Every outside effect goes
+ * the one evaluator (compiler/eval.h, over kdx_expr), which binds their calls against the
+ * plan's actions and reads a step's expressions in the runbook scopes (the plan's, for a
+ * plan read back); the compilation still answers resource type names (its modules) and
+ * source text (docs/architecture.md, 3.). Every outside effect goes
  * through a kdx_interp_hooks table. One kdx_interp runs one call chain on one thread; it
  * owns its arena (values it returns live until the next kdx_interp_reset or
  * kdx_interp_release), its AWS client and its loaded models. The kdx_runtime it points to
@@ -42,7 +44,22 @@ void kdx_shared_models_release(kdx_shared_models *sm);
 
 /* What every interpreter of one run shares (read-only once the run starts). */
 typedef struct kdx_runtime {
-	const kdx_compilation *comp;     /* the compiled runbook: plan, genv, sources */
+	const kdx_compilation *comp;     /* the compiled runbook: genv, scopes, modules, sources */
+	/* The plan that runs (its steps, calls and actions); NULL: comp->plan. `kdx apply
+	 * PLANFILE` sets the plan it read from the file (plan_io), proven to be what comp
+	 * compiles to; comp still answers names, scopes and source text. */
+	const kdx_plan *plan;
+	/* The resource instances the evaluator recognises by their value (compiler/eval.h's
+	 * kdx_eval_resource); NULL: comp's. With a plan read back: comp's and the read plan's
+	 * (the same resources: one value in each). */
+	const kdx_res_ref *res;
+	size_t nres;
+	/* With a plan read back: its runbook scopes (kdx_plan.global, scopes) as the
+	 * evaluator's, so a step's expressions read the plan's values; NULL: comp's genv and
+	 * scopes (the modules names resolve in are comp's either way). */
+	const kdx_env *genv;
+	const kdx_env *const *scopes;    /* per kdx_step.scope, nscopes of them */
+	size_t nscopes;
 	const char *endpoint_url;        /* -endpoint-url, or NULL */
 	const char *profile;             /* NULL: the chain's default */
 	const aws_credentials *creds;    /* loaded once; NULL: each client loads the chain */
@@ -56,6 +73,16 @@ typedef struct kdx_runtime {
 } kdx_runtime;
 
 struct kdx_interp;
+
+/* The plan the interpreters of rt run: rt->plan, else the compilation's. */
+const kdx_plan *kdx_runtime_plan(const kdx_runtime *rt);
+/* Make p -- the compilation's program read back from its document (plan_io), e.g. a saved
+ * plan's -- what rt runs: rt->plan, its runbook scopes as rt->genv and rt->scopes, and
+ * rt->res covering the resources of both (values the compilation still hands out, e.g. an
+ * action's defaults, and p's own), allocated in a. p must have rt->comp's resources and
+ * scopes, in the same order (kdx apply PLANFILE checks that the documents are equal
+ * first). */
+void kdx_runtime_use_plan(kdx_runtime *rt, const kdx_plan *p, kdx_arena *a);
 
 /* Every outside effect an action body can have, as a table: the interpreter (interp.c)
  * is pure -- it evaluates, binds, sequences and polls -- and reaches the world only

@@ -54,11 +54,15 @@ int kdx_interp_http_get(kdx_interp *in, kdx_value **args, size_t nargs, kdx_valu
 void kdx_interp_step_scope(const kdx_interp *in, const kdx_step *st, const kdx_module **mod,
 			   const kdx_env **env)
 {
-	const kdx_compilation *c = in->rt->comp;
+	const kdx_runtime *rt = in->rt;
+	const kdx_compilation *c = rt->comp;
 	const kdx_step_scope *sc = st && st->scope >= 0 && (size_t)st->scope < c->nscopes
 					   ? &c->scopes[st->scope] : NULL;
 	*mod = sc && sc->module ? sc->module : c->prog->main;
 	*env = sc && sc->env ? sc->env : c->genv;
+	if (rt->genv) /* a plan read back: its own values */
+		*env = st && st->scope >= 0 && (size_t)st->scope < rt->nscopes
+			       ? rt->scopes[st->scope] : rt->genv;
 }
 
 int kdx_interp_eval_step(kdx_interp *in, const kdx_step *st, const kdx_expr *e, kdx_value **out)
@@ -169,7 +173,7 @@ static int build_command(kdx_interp *in, kdx_value **args, size_t nargs, command
 
 int kdx_interp_exec_gate(kdx_interp *in, const char *cmd)
 {
-	const kdx_plan *p = in->rt->comp ? in->rt->comp->plan : NULL;
+	const kdx_plan *p = kdx_runtime_plan(in->rt);
 	bool listed = false;
 	for (size_t i = 0; p && i < p->nallow_exec && !listed; i++)
 		listed = !strcmp(p->allow_exec[i], cmd);

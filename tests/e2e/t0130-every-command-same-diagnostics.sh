@@ -62,7 +62,7 @@ assert_eq "$(located out/syntax.fmt)" "$(located out/syntax.check)" "fmt and che
 python3 - ir.json <<'PY'
 import json, sys
 ir = json.load(open(sys.argv[1]))
-assert ir["kdx_plan_ir"] == 3 and ir["name"] == "weighted-shift", ir.get("name")
+assert ir["kdx_plan_ir"] == 4 and ir["name"] == "weighted-shift", ir.get("name")
 assert [s["name"] for s in ir["steps"]] == ["drain_east"]
 assert ir["steps"][0]["effects"][0]["kind"] == "set_weights"
 PY

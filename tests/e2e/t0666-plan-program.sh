@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # The plan file carries the compiled program (issue #14.3): `kdx plan -out` stores the plan
 # IR (compiler/plan_io.h) as `program`, with the sources, under the digest over the whole
-# document; `kdx apply PLANFILE` recompiles the carried sources and refuses unless they
-# compile to exactly that program. Against moto, with the digest recomputed by a tamperer
-# (without it the digest alone refuses): an edited program (a step's timeout, a region's
-# weight), a removed program, edited vars, an edited source text and an edited observation
-# are each refused with a message that says which, and nothing reaches the emulator (boto3
-# reads the weights after each refusal). The untouched plan applies.
+# document; `kdx apply PLANFILE` recompiles the carried sources, refuses unless they
+# compile to exactly that program, and then runs the program it read from the file (issue
+# #13 item 3, step 5: what `kdx plan` showed is what apply sends). Against moto, with the
+# digest recomputed by a tamperer (without it the digest alone refuses): an edited program
+# (a step's timeout, a region's weight, the weights a step's call sends -- an edit the IR
+# reader accepts), a removed program, edited vars, an edited source text and an edited
+# observation are each refused with a message that says which, and nothing reaches the
+# emulator (boto3 reads the weights after each refusal). The untouched plan applies.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 python3 -c 'import boto3' 2>/dev/null || skip "boto3 not installed"
@@ -31,9 +33,14 @@ python3 - p.json <<'PY' || fail "the plan file carries no program: $(head -c 400
 import json, sys
 d = json.load(open(sys.argv[1]))
 p = d["program"]
-assert p["kdx_plan_ir"] == 3 and p["name"] == "rmw-route53", p
+assert p["kdx_plan_ir"] == 4 and p["name"] == "rmw-route53", p
 assert [s["name"] for s in p["steps"]] == ["shift"], p["steps"]
 assert list(d)[-2:] == ["source_texts", "digest"], list(d)
+s = p["steps"][0]
+assert s["scope"] == 0, s.get("scope")  # plan IR 4: the runbook's scope (its only one)
+# the record is a resource of the plan, referred to, not copied
+assert s["do_call"]["args"][0] == {"resource": 0}, s["do_call"]["args"]
+assert s["do_call"]["args"][1] == {"map": [["us-east-1", {"pct": 0}], ["us-west-2", {"pct": 100}]]}, s["do_call"]["args"]
 PY
 refused() { # WHAT EXPECTED PLANFILE
 	local out
@@ -65,6 +72,8 @@ python3 -c 'import json; s=json.load(open("p.json"))["program"]["steps"][0]; ass
 	fail "the IR has no timeout_ms to edit"
 tamper t2.json 1 'd["program"]["steps"][0]["timeout_ms"] = 1'
 refused "edited step timeout, resealed" "$PROG (they differ in 'steps'): the plan file was edited" t2.json
+tamper t8.json 1 'd["program"]["steps"][0]["do_call"]["args"][1]["map"][0][1]["pct"] = 50; d["program"]["steps"][0]["do_call"]["args"][1]["map"][1][1]["pct"] = 50'
+refused "edited weights of the step's call, resealed" "$PROG (they differ in 'steps')" t8.json
 tamper t3.json 1 'd["program"]["regions"][0]["weight"] = 100'
 refused "edited region weight, resealed" "$PROG (they differ in 'regions')" t3.json
 tamper t4.json 1 'del d["program"]'

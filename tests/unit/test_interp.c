@@ -10,10 +10,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/json.h"
 #include "compiler/compile.h"
+#include "compiler/plan_io.h"
 #include "executor/backend_real.h"
 #include "executor/interp.h"
 #include "grammar/ast.h"
@@ -57,13 +60,18 @@ static int teardown(void **state)
 	return 0;
 }
 
-static const kdx_step *step(const fx *f, const char *name)
+static const kdx_step *plan_step(const kdx_plan *p, const char *name)
 {
-	for (size_t i = 0; i < f->c.plan->nsteps; i++)
-		if (!strcmp(f->c.plan->steps[i].name, name))
-			return &f->c.plan->steps[i];
+	for (size_t i = 0; i < p->nsteps; i++)
+		if (!strcmp(p->steps[i].name, name))
+			return &p->steps[i];
 	fail_msg("no step '%s'", name);
 	return NULL;
+}
+
+static const kdx_step *step(const fx *f, const char *name)
+{
+	return plan_step(f->c.plan, name);
 }
 
 static const kdx_plan_call *do_call(const fx *f, const char *name)
@@ -164,6 +172,8 @@ static int rec_aws(kdx_interp *in, const char *service, const char *op, const ch
 			    "{\"Name\":\"other.example.com.\",\"Type\":\"CNAME\",\"SetIdentifier\":\"x\",\"Weight\":1}]}");
 	else if (!strcmp(op, "ChangeResourceRecordSets"))
 		*out = json(in, "{\"ChangeInfo\":{\"Id\":\"/change/C1\",\"Status\":\"PENDING\"}}");
+	else if (!strcmp(op, "Publish"))
+		*out = json(in, "{\"MessageId\":\"x\"}");
 	else if (!strcmp(op, "GetChange"))
 		*out = json(in, rc->getchange-- > 0 ? "{\"ChangeInfo\":{\"Status\":\"PENDING\"}}"
 						     : "{\"ChangeInfo\":{\"Status\":\"INSYNC\"}}");
@@ -324,9 +334,188 @@ static void test_runs_the_plan(void **state)
 	strbuf_release(&rc.log);
 }
 
+/* ---- a plan read back from its document (what `kdx apply PLANFILE` runs) ---- */
+
+/* The member of the document's list `list` ("steps", "actions") named name. */
+static json_object *doc_named(json_object *doc, const char *list, const char *name)
+{
+	json_object *a = json_object_object_get(doc, list);
+	for (size_t i = 0; i < json_object_array_length(a); i++) {
+		json_object *x = json_object_array_get_idx(a, i);
+		if (!strcmp(json_object_get_string(json_object_object_get(x, "name")), name))
+			return x;
+	}
+	fail_msg("no '%s' in the document's %s", name, list);
+	return NULL;
+}
+
+static json_object *doc_step(json_object *doc, const char *name)
+{
+	return doc_named(doc, "steps", name);
+}
+
+/* c's plan written (plan_io), edited as a document by edit (NULL: as is), read back into
+ * a, and made what rt runs (kdx_runtime_use_plan). */
+static const kdx_plan *read_back(const kdx_compilation *c, kdx_runtime *rt, kdx_arena *a,
+				 void (*edit)(json_object *doc))
+{
+	strbuf doc = STRBUF_INIT, err = STRBUF_INIT;
+	kdx_plan_write(&doc, c->plan);
+	json_object *o = kdx_json_parse(doc.buf, doc.len, &err);
+	assert_non_null(o);
+	if (edit)
+		edit(o);
+	strbuf_reset(&doc);
+	kdx_json_write(&doc, o);
+	json_object_put(o);
+	kdx_plan *p = NULL;
+	if (kdx_plan_read(doc.buf, doc.len, a, &p, &err) < 0)
+		fail_msg("%s", err.buf);
+	kdx_runtime_use_plan(rt, p, a);
+	strbuf_release(&doc);
+	strbuf_release(&err);
+	return p;
+}
+
+static json_object *expr_doc(const char *text)
+{
+	json_object *o = json_tokener_parse(text);
+	assert_non_null(o);
+	return o;
+}
+
+/* The document's action of this qualified name. */
+static json_object *doc_action(json_object *doc, const char *name)
+{
+	return doc_named(doc, "actions", name);
+}
+
+/* what the file says, not what the runbook says: s_nap naps 7ms (the runbook: 30ms), is
+ * skipped by a `when` the runbook does not have, calc.twice returns 41, and calc.scaled's
+ * `by` defaults to 4 (the runbook: 2) */
+static void edit_nap_and_twice(json_object *doc)
+{
+	json_object *nap = doc_step(doc, "s_nap");
+	json_object *args = json_object_object_get(json_object_object_get(nap, "do_call"), "args");
+	json_object_array_put_idx(args, 0, expr_doc("{\"ms\":7}"));
+	json_object *whens = json_object_new_array();
+	json_object_array_add(whens, expr_doc("{\"e\":\"bool\",\"span\":[0,0,0],\"value\":false}"));
+	json_object_object_add(nap, "whens", whens);
+	json_object *twice = doc_action(doc, "calc.twice");
+	json_object *ret = json_object_array_get_idx(json_object_object_get(twice, "body"), 1);
+	json_object_object_add(ret, "expr",
+			       expr_doc("{\"e\":\"number\",\"span\":[0,0,0],\"value\":41}"));
+	json_object *by = json_object_array_get_idx(
+		json_object_object_get(doc_action(doc, "calc.scaled"), "params"), 1);
+	json_object_object_add(by, "default",
+			       expr_doc("{\"e\":\"number\",\"span\":[0,0,0],\"value\":4}"));
+}
+
+/* calc.scaled's `x` declared a duration in the document: the run-time check follows it */
+static void edit_scaled_type(json_object *doc)
+{
+	json_object *x = json_object_array_get_idx(
+		json_object_object_get(doc_action(doc, "calc.scaled"), "params"), 0);
+	json_object_object_add(x, "type", json_object_new_string("duration"));
+}
+
+/* The plan written, read back and run (issue #13 item 3, step 5): the read plan's calls,
+ * their arguments known at compile time and at run time (the action's own undo, from the
+ * journalled snapshot), a resource argument (type-checked at run time against the
+ * action's parameter: the read plan keeps which values are resources), `when`, the bodies
+ * of the actions an expression calls, and a type error at run time -- what the document
+ * says runs, not what the compilation holds. */
+static void test_runs_the_read_plan(void **state)
+{
+	fx *f = *state;
+	recorder rc = { .log = STRBUF_INIT };
+	kdx_arena a;
+	kdx_arena_init(&a);
+	kdx_value *v;
+	strbuf why = STRBUF_INIT;
+	/* as written: the same requests as the compiled plan, from the read plan's data */
+	const kdx_plan *p = read_back(&f->c, &f->rt, &a, NULL);
+	assert_ptr_not_equal(p, f->c.plan);
+	const kdx_step *put = plan_step(p, "s_put");
+	assert_ptr_equal(kdx_interp_action(&f->in, put->do_call), &p->actions[put->do_call->action]);
+	assert_ptr_equal(put->do_call->args[0], p->resources[0].attrs); /* `thing` */
+	use_recorder(&f->in, &rc);
+	int r = kdx_interp_run_step(&f->in, put, KDX_PHASE_UNDO, "{\"before\":6}", &v);
+	if (r)
+		print_error("%s\n", f->in.err.buf);
+	assert_int_equal(r, 0);
+	assert_string_equal(rc.log.buf,
+		"aws sns Publish eu-west-1 mutating {\"TopicArn\":\"arn:aws:sns:eu-west-1:"
+		"123456789012:t1\",\"Message\":\"v=6\"}\n");
+	/* a resource passed on in a body (relay -> tag(b : box)) is still one in the read plan */
+	use_recorder(&f->in, &rc);
+	r = kdx_interp_call(&f->in, plan_step(p, "s_relay")->do_call, NULL, &v);
+	if (r)
+		print_error("%s\n", f->in.err.buf);
+	assert_int_equal(r, 0);
+	assert_string_equal(kdx_value_text(v), "t-t1");
+	/* a run-time argument of the wrong type is refused at run time, before any request */
+	use_recorder(&f->in, &rc);
+	assert_int_equal(kdx_interp_run_step(&f->in, put, KDX_PHASE_UNDO, "{\"before\":\"six\"}",
+					     &v), -1);
+	assert_string_equal(f->in.err.buf,
+			    "argument 'v' of 'calc.put': expected number, got a string");
+	assert_string_equal(rc.log.buf, "");
+	/* edited: the read plan runs what the document says */
+	kdx_arena_release(&a);
+	kdx_arena_init(&a);
+	p = read_back(&f->c, &f->rt, &a, edit_nap_and_twice);
+	const kdx_step *nap = plan_step(p, "s_nap");
+	use_recorder(&f->in, &rc);
+	assert_int_equal(kdx_interp_run_step(&f->in, nap, KDX_PHASE_DO, NULL, &v), 0);
+	assert_string_equal(rc.log.buf, "sleep 7\n"); /* the compiled plan sleeps 30 */
+	assert_int_equal(kdx_interp_precheck(&f->in, nap, &why), KDX_PRE_SKIP);
+	assert_int_equal(kdx_interp_precheck(&f->in, step(f, "s_nap"), &why), KDX_PRE_OK);
+	use_recorder(&f->in, &rc);
+	assert_int_equal(kdx_interp_call(&f->in, plan_step(p, "s_sum")->do_call, NULL, &v), 0);
+	assert_true(v->kind == KDX_V_NUMBER && v->u.num == 41); /* compiled: twice(3) = 6 */
+	/* a call met in an expression is bound against the plan's action: its default */
+	assert_int_equal(kdx_interp_call(&f->in, plan_step(p, "s_scale")->do_call, NULL, &v), 0);
+	assert_true(v->kind == KDX_V_NUMBER && v->u.num == 20); /* compiled: scaled(5, 2) */
+	/* ... and its declared types */
+	p = read_back(&f->c, &f->rt, &a, edit_scaled_type);
+	assert_int_equal(kdx_interp_call(&f->in, plan_step(p, "s_scale")->do_call, NULL, &v), -1);
+	assert_non_null(strstr(f->in.err.buf,
+			       "argument 'x' of 'calc.scaled': expected duration, got a number"));
+	f->rt.plan = NULL;
+	f->rt.res = NULL;
+	f->rt.nres = 0;
+	kdx_interp_reset(&f->in);
+	assert_int_equal(kdx_interp_call(&f->in, do_call(f, "s_sum"), NULL, &v), 0);
+	assert_true(v->kind == KDX_V_NUMBER && v->u.num == 6);
+	assert_int_equal(kdx_interp_call(&f->in, do_call(f, "s_scale"), NULL, &v), 0);
+	assert_true(v->kind == KDX_V_NUMBER && v->u.num == 10);
+	kdx_arena_release(&a);
+	strbuf_release(&why);
+	strbuf_release(&rc.log);
+}
+
 /* A nested runbook's step reads its own runbook's bindings (kdx_step.scope): `pause` is
- * 20ms there and 5s in the outer runbook, so the wrong scope sleeps 5000 and fails the
- * require. */
+ * 20ms there and 5s in the outer runbook, so the wrong scope fails the require (and would
+ * sleep 5000). So does the plan read back: its scopes and their values come from the
+ * document (plan IR version 4) -- edited to the main runbook's scope, the require fails;
+ * with the nested scope's `pause` edited to 30ms, it sleeps 30. */
+static void edit_scope_main(json_object *doc)
+{
+	json_object_object_add(doc_step(doc, "kid.nap"), "scope", json_object_new_int(-1));
+}
+
+static void edit_pause(json_object *doc)
+{
+	int k = json_object_get_int(json_object_object_get(doc_step(doc, "kid.nap"), "scope"));
+	json_object *sc = json_object_array_get_idx(json_object_object_get(doc, "scopes"), k);
+	for (size_t i = 0; i < json_object_array_length(sc); i++) {
+		json_object *b = json_object_array_get_idx(sc, i);
+		if (!strcmp(json_object_get_string(json_object_object_get(b, "name")), "pause"))
+			json_object_object_add(b, "value", expr_doc("{\"ms\":30}"));
+	}
+}
+
 static void test_nested_scope(void **state)
 {
 	(void)state;
@@ -341,12 +530,26 @@ static void test_nested_scope(void **state)
 	kdx_interp_init(&in, &rt);
 	recorder rc = { .log = STRBUF_INIT };
 	strbuf why = STRBUF_INIT;
-	use_recorder(&in, &rc);
-	assert_int_equal(kdx_interp_precheck(&in, st, &why), KDX_PRE_OK);
-	kdx_value *ret;
-	use_recorder(&in, &rc);
-	assert_int_equal(kdx_interp_run_step(&in, st, KDX_PHASE_DO, NULL, &ret), 0);
-	assert_string_equal(rc.log.buf, "sleep 20\n");
+	kdx_arena a;
+	kdx_arena_init(&a);
+	/* 0: compiled; read back: 1 as written, 2 its scope edited, 3 its scope's value edited */
+	void (*edits[])(json_object *) = { NULL, NULL, edit_scope_main, edit_pause };
+	const char *slept[] = { "sleep 20\n", "sleep 20\n", NULL, "sleep 30\n" };
+	for (int pass = 0; pass < 4; pass++) {
+		if (pass)
+			st = &read_back(&c, &rt, &a, edits[pass])->steps[0];
+		use_recorder(&in, &rc);
+		kdx_precheck want = slept[pass] ? KDX_PRE_OK : KDX_PRE_FAIL;
+		assert_int_equal(kdx_interp_precheck(&in, st, &why), want);
+		assert_int_equal(st->scope, pass == 2 ? -1 : c.plan->steps[0].scope);
+		if (want != KDX_PRE_OK)
+			continue;
+		kdx_value *ret;
+		use_recorder(&in, &rc);
+		assert_int_equal(kdx_interp_run_step(&in, st, KDX_PHASE_DO, NULL, &ret), 0);
+		assert_string_equal(rc.log.buf, slept[pass]);
+	}
+	kdx_arena_release(&a);
 	strbuf_release(&why);
 	strbuf_release(&rc.log);
 	kdx_interp_release(&in);
@@ -427,6 +630,7 @@ int main(void)
 		cmocka_unit_test(test_dry_run_records_mutation),
 		cmocka_unit_test(test_waits),
 		cmocka_unit_test(test_runs_the_plan),
+		cmocka_unit_test(test_runs_the_read_plan),
 		cmocka_unit_test(test_nested_scope),
 		cmocka_unit_test(test_step_and_undo_recorded),
 	};

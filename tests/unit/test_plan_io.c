@@ -157,6 +157,8 @@ static void same_code(const kdx_step *x, const kdx_step *y)
 	assert_int_equal(x->nrun, y->nrun);
 	for (size_t k = 0; k < x->nrun; k++)
 		same_stmt(&x->run[k], &y->run[k]);
+	assert_int_equal(x->scope, y->scope);
+	same_expr(x->approval_when, y->approval_when);
 }
 
 static void same_plan(const kdx_plan *a, const kdx_plan *b)
@@ -300,6 +302,43 @@ static void covers(const kdx_plan *p)
 	assert_true(step_expect);
 }
 
+/* How many plans have steps read in two runbook scopes or more (a nested runbook's and the
+ * main one's), how many steps carry an approval gate's condition, how many values are
+ * resources: what plan IR version 4 added to the document. */
+static size_t nested_scopes, approval_whens, resource_args;
+
+/* A value of a that is a resource instance (its value, not an equal one) is that
+ * resource's value in b too: the evaluator's resource type check goes by it. */
+static void same_resource(const kdx_plan *a, const kdx_plan *b, const kdx_value *x,
+			  const kdx_value *y)
+{
+	for (size_t k = 0; x && k < a->nresources; k++)
+		if (x == a->resources[k].attrs) {
+			assert_ptr_equal(y, b->resources[k].attrs);
+			resource_args++;
+			return;
+		}
+}
+
+static void same_resource_args(const kdx_plan *a, const kdx_plan *b, const kdx_plan_call *x,
+			       const kdx_plan_call *y)
+{
+	for (size_t i = 0; x && i < x->nargs; i++)
+		same_resource(a, b, x->args[i], y->args[i]);
+}
+
+/* A runbook scope: the same names and values, resources as resources. */
+static void same_scope(const kdx_plan *a, const kdx_plan *b, const kdx_plan_scope *x,
+		       const kdx_plan_scope *y)
+{
+	assert_int_equal(x->n, y->n);
+	for (size_t i = 0; i < x->n; i++) {
+		assert_string_equal(x->bindings[i].name, y->bindings[i].name);
+		same_value(x->bindings[i].value, y->bindings[i].value);
+		same_resource(a, b, x->bindings[i].value, y->bindings[i].value);
+	}
+}
+
 static void round_trip(const char *path, const char *var_file)
 {
 	kdx_compile_opts o = { .path = path, .var_files = &var_file, .nvar_files = var_file ? 1 : 0 };
@@ -315,6 +354,19 @@ static void round_trip(const char *path, const char *var_file)
 	if (kdx_plan_read(doc.buf, doc.len, &a, &back, &err) < 0)
 		fail_msg("%s: %s", path, err.buf);
 	same_plan(c.plan, back);
+	same_scope(c.plan, back, &c.plan->global, &back->global);
+	assert_true(back->global.n > 0);
+	assert_int_equal(c.plan->nscopes, back->nscopes);
+	for (size_t k = 0; k < back->nscopes; k++)
+		same_scope(c.plan, back, &c.plan->scopes[k], &back->scopes[k]);
+	bool two_scopes = false;
+	for (size_t i = 0; i < back->nsteps; i++) {
+		two_scopes |= back->steps[i].scope != back->steps[0].scope;
+		same_resource_args(c.plan, back, c.plan->steps[i].do_call, back->steps[i].do_call);
+		same_resource_args(c.plan, back, c.plan->steps[i].undo_call, back->steps[i].undo_call);
+		approval_whens += back->steps[i].approval_when != NULL;
+	}
+	nested_scopes += two_scopes;
 	bool detached = false; /* the moto settings leave promote_db out */
 	for (size_t i = 0; i < c.plan->nscenarios; i++)
 		detached |= c.plan->scenarios[i].inapplicable != NULL;
@@ -361,6 +413,11 @@ static void test_round_trip(void **state)
 		snprintf(path, sizeof(path), "examples/%s.kdx", examples[i]);
 		round_trip(path, NULL);
 	}
+	/* a nested runbook (`use`): its steps' scope survives the round trip */
+	round_trip("tests/golden/simulate/nested_steps.kdx", NULL);
+	assert_true(nested_scopes > 0);
+	assert_true(approval_whens > 0);
+	assert_true(resource_args > 0);
 }
 
 /* ---- expressions ---- */
@@ -943,7 +1000,7 @@ static void test_actions_lowered(void **state)
 	actions_of("examples/approvals.kdx", vars, &cv);
 	unlink(vars);
 	/* no runbook here reaches an action with `undo none`: one by hand, read and written */
-	const char doc[] = "{\"kdx_plan_ir\":3,\"actions\":[{\"name\":\"route53.delete_it\","
+	const char doc[] = "{\"kdx_plan_ir\":4,\"actions\":[{\"name\":\"route53.delete_it\","
 			   "\"undo_none\":true,\"body\":[{\"s\":\"wait\",\"expr\":{\"e\":\"name\","
 			   "\"name\":\"d\"}}]}]}";
 	kdx_arena a;
@@ -1048,7 +1105,7 @@ static void test_expr_refused(void **state)
 static void step_refused(const char *members, const char *want)
 {
 	char doc[512], msg[256];
-	snprintf(doc, sizeof(doc), "{\"kdx_plan_ir\":3,\"actions\":[{\"name\":\"a\",\"params\":"
+	snprintf(doc, sizeof(doc), "{\"kdx_plan_ir\":4,\"actions\":[{\"name\":\"a\",\"params\":"
 		 "[{\"name\":\"x\"}]}],\"steps\":[{\"name\":\"s\",%s}]}", members);
 	snprintf(msg, sizeof(msg), "steps[0]: %s", want);
 	refused(doc, msg);
@@ -1057,31 +1114,31 @@ static void step_refused(const char *members, const char *want)
 static void test_refused(void **state)
 {
 	(void)state;
-	refused("{\"kdx_plan_ir\":3,", "not JSON");
-	refused("{\"steps\":[]}", "not a kdx plan IR of version 3");
-	refused("{\"kdx_plan_ir\":3,\"steps\":[{\"name\":\"a\",\"effects\":[{\"kind\":\"teleport\"}]}]}",
+	refused("{\"kdx_plan_ir\":4,", "not JSON");
+	refused("{\"steps\":[]}", "not a kdx plan IR of version 4");
+	refused("{\"kdx_plan_ir\":4,\"steps\":[{\"name\":\"a\",\"effects\":[{\"kind\":\"teleport\"}]}]}",
 		"steps[0]: kind 'teleport' is unknown");
-	refused("{\"kdx_plan_ir\":3,\"steps\":[{\"name\":\"a\",\"preds\":[{\"from\":7}]}]}",
+	refused("{\"kdx_plan_ir\":4,\"steps\":[{\"name\":\"a\",\"preds\":[{\"from\":7}]}]}",
 		"steps[0]: an edge names a step that does not exist");
-	refused("{\"kdx_plan_ir\":3,\"regions\":[{\"name\":\"r\"}],\"steps\":[{\"name\":\"a\","
+	refused("{\"kdx_plan_ir\":4,\"regions\":[{\"name\":\"r\"}],\"steps\":[{\"name\":\"a\","
 		"\"effects\":[{\"kind\":\"set_weights\",\"weights\":[1,2]}]}]}",
 		"steps[0]: weights must have one entry per region");
 	/* actions: statements are checked for what their kind needs */
-	refused("{\"kdx_plan_ir\":3,\"actions\":[{\"name\":\"a\",\"body\":[{\"s\":\"goto\"}]}]}",
+	refused("{\"kdx_plan_ir\":4,\"actions\":[{\"name\":\"a\",\"body\":[{\"s\":\"goto\"}]}]}",
 		"actions[0]: s 'goto' is unknown");
-	refused("{\"kdx_plan_ir\":3,\"actions\":[{\"body\":[]}]}", "actions[0]: an action has no name");
-	refused("{\"kdx_plan_ir\":3,\"actions\":[{\"name\":\"a\",\"body\":[{\"s\":\"let\","
+	refused("{\"kdx_plan_ir\":4,\"actions\":[{\"body\":[]}]}", "actions[0]: an action has no name");
+	refused("{\"kdx_plan_ir\":4,\"actions\":[{\"name\":\"a\",\"body\":[{\"s\":\"let\","
 		"\"expr\":{\"e\":\"null\"}}]}]}",
 		"actions[0]: a 'let' has no name");
-	refused("{\"kdx_plan_ir\":3,\"actions\":[{\"name\":\"a\",\"body\":[{\"s\":\"return\"}]}]}",
+	refused("{\"kdx_plan_ir\":4,\"actions\":[{\"name\":\"a\",\"body\":[{\"s\":\"return\"}]}]}",
 		"actions[0]: a 'return' statement has no 'expr'");
-	refused("{\"kdx_plan_ir\":3,\"actions\":[{\"name\":\"a\",\"body\":[{\"s\":\"wait_until\","
+	refused("{\"kdx_plan_ir\":4,\"actions\":[{\"name\":\"a\",\"body\":[{\"s\":\"wait_until\","
 		"\"expr\":{\"e\":\"bool\",\"value\":true}}]}]}",
 		"actions[0]: a 'wait_until' statement has no 'within'");
-	refused("{\"kdx_plan_ir\":3,\"actions\":[{\"name\":\"a\",\"body\":[{\"s\":\"call_aws\","
+	refused("{\"kdx_plan_ir\":4,\"actions\":[{\"name\":\"a\",\"body\":[{\"s\":\"call_aws\","
 		"\"service\":\"sns\"}]}]}",
 		"actions[0]: a 'call aws' needs a service and an op");
-	refused("{\"kdx_plan_ir\":3,\"actions\":[{\"name\":\"a\",\"snapshots\":[{\"name\":\"b\"}]}]}",
+	refused("{\"kdx_plan_ir\":4,\"actions\":[{\"name\":\"a\",\"snapshots\":[{\"name\":\"b\"}]}]}",
 		"actions[0]: 'expr' is missing");
 	/* a step's calls name an action of the table, one argument per parameter */
 	step_refused("\"do_call\":{\"action\":1,\"args\":[1]}",
@@ -1091,6 +1148,21 @@ static void test_refused(void **state)
 	step_refused("\"do_call\":{\"action\":0,\"args\":[1],\"run_time\":[3]}",
 		     "'run_time' names an argument that does not exist");
 	step_refused("\"run\":[{\"s\":\"do\"}]", "a step's 'do' has no 'do_call'");
+	/* plan IR version 4: the runbook scope and the approval gate's condition */
+	step_refused("\"do_call\":{\"action\":0,\"args\":[{\"resource\":0}]}",
+		     "a resource reference names no resource of the plan");
+	step_refused("\"scope\":-2", "'scope' must be -1 (the main runbook's) or an index into "
+		     "'scopes'");
+	step_refused("\"scope\":\"kid\"", "'scope' must be -1 (the main runbook's) or an index "
+		     "into 'scopes'");
+	step_refused("\"scope\":0", "'scope' must be -1 (the main runbook's) or an index into "
+		     "'scopes'"); /* the document has no scopes */
+	refused("{\"kdx_plan_ir\":4,\"global\":[{\"name\":\"api\",\"value\":{\"resource\":0}}]}",
+		"global: a resource reference names no resource of the plan");
+	refused("{\"kdx_plan_ir\":4,\"scopes\":[[{\"value\":1}]]}",
+		"scopes[0]: a binding has no name");
+	step_refused("\"approval_when\":{\"e\":\"binary\",\"op\":\"eq\"}",
+		     "a 'binary' expression has no 'lhs'");
 	step_refused("\"run\":[{\"s\":\"return\",\"expr\":{\"e\":\"null\"}}]",
 		     "a step runs only 'do', 'wait' and 'wait_until' of its own");
 }
