@@ -7,13 +7,16 @@
 void kdx_pvec_push(kdx_arena *a, kdx_pvec *vec, void *item)
 {
 	size_t n = vec->n;
-	/* Capacity is implicit: the next power of two >= max(n, 4). */
+	/* Capacity is implicit: the next power of two >= max(n, 4). In place when nothing
+	 * came after the array. */
 	if (n == 0 || (n >= 4 && (n & (n - 1)) == 0)) {
-		size_t cap = n ? n * 2 : 4;
-		void **nv = KDX_NEWN(a, void *, cap);
-		if (n)
-			memcpy(nv, vec->v, n * sizeof(*nv));
-		vec->v = nv;
+		size_t bytes = n * sizeof(void *);
+		if (!n || !kdx_arena_extend(a, vec->v, bytes, bytes)) {
+			void **nv = KDX_NEWN(a, void *, n ? n * 2 : 4);
+			if (n)
+				memcpy(nv, vec->v, bytes);
+			vec->v = nv;
+		}
 	}
 	vec->v[vec->n++] = item;
 }
@@ -25,10 +28,14 @@ static void svec_push_from(kdx_arena *a, kdx_pvec *vec, const void *item, size_t
 	size_t n = vec->n;
 	if (n == 0 || (n >= first && (n & (n - 1)) == 0)) {
 		size_t cap = n ? n * 2 : first;
-		unsigned char *nv = kdx_arena_alloc(a, cap * size);
-		if (n)
-			memcpy(nv, vec->v, n * size);
-		vec->v = (void **)nv;
+		/* in place when nothing came after the array: a step's `after` names (the
+		 * steps they name are interned already) */
+		if (!n || !kdx_arena_extend(a, vec->v, n * size, n * size)) {
+			unsigned char *nv = kdx_arena_alloc(a, cap * size);
+			if (n)
+				memcpy(nv, vec->v, n * size);
+			vec->v = (void **)nv;
+		}
 	}
 	memcpy((unsigned char *)vec->v + n * size, item, size);
 	vec->n++;

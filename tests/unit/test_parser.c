@@ -266,19 +266,27 @@ static void test_string_pieces_in_place(void **state)
 	release(p);
 }
 
-/* The arena bytes of N outputs `oK = VALUE`. */
-static size_t arena_of_outputs(int n, const char *value)
+/* The arena bytes of N declarations made from fmt, which takes the index (%d). */
+static size_t arena_of_decls(int n, const char *fmt)
 {
-	char *text = malloc((size_t)n * 64);
+	char *text = malloc((size_t)n * 128);
 	size_t len = 0;
 	for (int i = 0; i < n; i++)
-		len += (size_t)sprintf(text + len, "output o%d = %s\n", i, value);
+		len += (size_t)snprintf(text + len, 128, fmt, i);
 	parsed *p = parse(text);
 	assert_int_equal(p->rc, 0);
 	size_t total = p->arena.total;
 	release(p);
 	free(text);
 	return total;
+}
+
+/* The arena bytes of N outputs `oK = VALUE`. */
+static size_t arena_of_outputs(int n, const char *value)
+{
+	char fmt[128];
+	snprintf(fmt, sizeof(fmt), "output o%%d = %s\n", value);
+	return arena_of_decls(n, fmt);
 }
 
 /* A one-piece string literal costs its expression, one piece and its text: not a piece of
@@ -293,6 +301,13 @@ static void test_literal_nodes_not_copied(void **state)
 	size_t num = arena_of_outputs(N, "123456");
 	assert_true(str >= num);
 	assert_true((str - num) / N <= sizeof(kdx_ast_strpart) + 8);
+	/* `after` names grow in place (nothing is allocated between them: the names are
+	 * interned already): three cost three identifiers, not the two the array started
+	 * with and then four */
+	size_t after3 = arena_of_decls(N, "step s%d after a, b, c {\n}\n");
+	size_t after1 = arena_of_decls(N, "step s%d after a {\n}\n");
+	assert_true(after3 >= after1);
+	assert_true((after3 - after1) / N <= 2 * sizeof(kdx_ast_ident));
 	size_t map = arena_of_outputs(N, "{ a = 1, b = 2, c = 3 }");
 	size_t one = arena_of_outputs(N, "{ a = 1 }");
 	/* two more entries and two more numbers: growing the array 2 -> 4 */
