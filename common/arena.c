@@ -165,6 +165,17 @@ void kdx_arena_absorb(kdx_arena *a, kdx_arena *from)
 	kdx_arena_init(from);
 }
 
+bool kdx_arena_extend(kdx_arena *a, void *p, size_t n, size_t more)
+{
+	struct kdx_arena_block *b = a->head;
+	n = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+	more = (more + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
+	if (!b || (unsigned char *)p + n != b->data + b->used || b->size - b->used < more)
+		return false;
+	bump(a, b, more);
+	return true;
+}
+
 char *kdx_arena_strndup(kdx_arena *a, const char *s, size_t n)
 {
 	char *p = kdx_arena_alloc(a, n + 1);

@@ -2,6 +2,7 @@
  * Memory handed out lives until kdx_arena_release(); nothing is freed one by one. */
 #ifndef KDX_ARENA_H
 #define KDX_ARENA_H
+#include <stdbool.h>
 #include <stddef.h>
 
 struct kdx_arena_block;
@@ -20,6 +21,11 @@ void *kdx_arena_alloc(kdx_arena *a, size_t n);
  * it was); from is left empty, and what was allocated in it lives as long as a. For work
  * that may be thrown away: build it in an arena of its own, then keep it or release it. */
 void kdx_arena_absorb(kdx_arena *a, kdx_arena *from);
+/* Grows the arena's latest allocation p, of n bytes, by `more` bytes in place (zeroed)
+ * when nothing was allocated after it and its block has room; false (and nothing done)
+ * otherwise. For lists that grow while nothing else is allocated, such as a step's
+ * `after` names, whose growth would otherwise leave the old array behind as waste. */
+bool kdx_arena_extend(kdx_arena *a, void *p, size_t n, size_t more);
 char *kdx_arena_strndup(kdx_arena *a, const char *s, size_t n);
 char *kdx_arena_strdup(kdx_arena *a, const char *s);
 char *kdx_arena_printf(kdx_arena *a, const char *fmt, ...)

@@ -72,7 +72,12 @@ static bool item_ml(const kdx_fmt_state *f, const kdx_ast_item *it)
 {
 	if (it->kind == KDX_AST_EFFECT)
 		return it->nlist > 1;
-	return kdx_fmt_expr_ml(f, it->expr) || kdx_fmt_expr_ml(f, it->input) || kdx_fmt_expr_ml(f, it->value);
+	if (kdx_fmt_expr_ml(f, it->expr))
+		return true;
+	/* the union's first word (ast.h) is an expression for every kind but these two */
+	if (it->kind == KDX_AST_FIELD || it->kind == KDX_AST_UNDO)
+		return false;
+	return kdx_fmt_expr_ml(f, it->input) || kdx_fmt_expr_ml(f, it->value);
 }
 
 /* Action items and scenario statements. */

@@ -7,29 +7,43 @@
 void kdx_pvec_push(kdx_arena *a, kdx_pvec *vec, void *item)
 {
 	size_t n = vec->n;
-	/* Capacity is implicit: the next power of two >= max(n, 4). */
+	/* Capacity is implicit: the next power of two >= max(n, 4). In place when nothing
+	 * came after the array. */
 	if (n == 0 || (n >= 4 && (n & (n - 1)) == 0)) {
-		size_t cap = n ? n * 2 : 4;
-		void **nv = KDX_NEWN(a, void *, cap);
-		if (n)
-			memcpy(nv, vec->v, n * sizeof(*nv));
-		vec->v = nv;
+		size_t bytes = n * sizeof(void *);
+		if (!n || !kdx_arena_extend(a, vec->v, bytes, bytes)) {
+			void **nv = KDX_NEWN(a, void *, n ? n * 2 : 4);
+			if (n)
+				memcpy(nv, vec->v, bytes);
+			vec->v = nv;
+		}
 	}
 	vec->v[vec->n++] = item;
 }
 
-void kdx_svec_push(kdx_arena *a, kdx_pvec *vec, const void *item, size_t size)
+/* first: the capacity of the first block, a power of two. */
+static void svec_push_from(kdx_arena *a, kdx_pvec *vec, const void *item, size_t size,
+			   size_t first)
 {
 	size_t n = vec->n;
-	if (n == 0 || (n >= 2 && (n & (n - 1)) == 0)) {
-		size_t cap = n ? n * 2 : 2;
-		unsigned char *nv = kdx_arena_alloc(a, cap * size);
-		if (n)
-			memcpy(nv, vec->v, n * size);
-		vec->v = (void **)nv;
+	if (n == 0 || (n >= first && (n & (n - 1)) == 0)) {
+		size_t cap = n ? n * 2 : first;
+		/* in place when nothing came after the array: a step's `after` names (the
+		 * steps they name are interned already) */
+		if (!n || !kdx_arena_extend(a, vec->v, n * size, n * size)) {
+			unsigned char *nv = kdx_arena_alloc(a, cap * size);
+			if (n)
+				memcpy(nv, vec->v, n * size);
+			vec->v = (void **)nv;
+		}
 	}
 	memcpy((unsigned char *)vec->v + n * size, item, size);
 	vec->n++;
+}
+
+void kdx_svec_push(kdx_arena *a, kdx_pvec *vec, const void *item, size_t size)
+{
+	svec_push_from(a, vec, item, size, 2);
 }
 
 kdx_loc kdx_b_loc(kdx_loc a, kdx_loc b)
@@ -429,24 +443,16 @@ kdx_ast_expr *kdx_b_map(kdx_pctx *ctx, kdx_pvec entries, kdx_loc loc)
 {
 	kdx_ast_expr *e = kdx_b_expr(ctx, KDX_AST_E_MAP, loc);
 	e->u.map.n = entries.n;
-	if (entries.n) {
-		e->u.map.entries = KDX_NEWN(ctx->arena, kdx_ast_entry, entries.n);
-		for (size_t i = 0; i < entries.n; i++)
-			e->u.map.entries[i] = *(kdx_ast_entry *)entries.v[i];
-	}
+	if (entries.n)
+		e->u.map.entries = (kdx_ast_entry *)entries.v; /* built by kdx_b_push_entry */
 	return e;
 }
 
 void kdx_b_push_entry(kdx_pctx *ctx, kdx_pvec *v, kdx_ast_key_kind kind, kdx_ast_ident ident,
 		      kdx_ast_expr *key, kdx_ast_expr *value, kdx_loc loc)
 {
-	kdx_ast_entry *en = KDX_NEW(ctx->arena, kdx_ast_entry);
-	en->key_kind = kind;
-	en->ident = ident;
-	en->key = key;
-	en->value = value;
-	en->span = kdx_pspan(ctx, loc);
-	kdx_pvec_push(ctx->arena, v, en);
+	kdx_ast_entry en = { kind, ident, key, value, kdx_pspan(ctx, loc) };
+	kdx_svec_push(ctx->arena, v, &en, sizeof(en));
 }
 
 kdx_ast_expr *kdx_b_comp(kdx_pctx *ctx, kdx_ast_expr_kind kind, kdx_ast_ident v1,
@@ -468,20 +474,27 @@ kdx_ast_expr *kdx_b_string(kdx_pctx *ctx, kdx_pvec parts, kdx_loc loc)
 {
 	kdx_ast_expr *e = kdx_b_expr(ctx, KDX_AST_E_STRING, loc);
 	e->u.str.n = parts.n;
-	if (parts.n) {
-		e->u.str.parts = KDX_NEWN(ctx->arena, kdx_ast_strpart, parts.n);
-		for (size_t i = 0; i < parts.n; i++)
-			e->u.str.parts[i] = *(kdx_ast_strpart *)parts.v[i];
-	}
+	if (parts.n)
+		e->u.str.parts = (kdx_ast_strpart *)parts.v; /* built by push_part */
 	return e;
+}
+
+/* A string's pieces are built in place from a one-element array: almost every string is
+ * one literal piece (40 bytes, where a piece of its own, a 4-pointer list and the copy
+ * the string kept were 112). */
+static void push_part(kdx_pctx *ctx, kdx_pvec *v, kdx_ast_strpart part)
+{
+	svec_push_from(ctx->arena, v, &part, sizeof(part), 1);
 }
 
 void kdx_b_push_text(kdx_pctx *ctx, kdx_pvec *v, const char *text, size_t len, kdx_loc loc)
 {
 	if (v->n) {
-		kdx_ast_strpart *last = v->v[v->n - 1];
+		kdx_ast_strpart *last = (kdx_ast_strpart *)v->v + (v->n - 1);
 		if (!last->expr) {
-			/* Grow geometrically so a string of many escapes stays linear. */
+			/* Grow geometrically so a string of many escapes stays linear. The part
+			 * moves when its array grows, so grow_part only matches while it is
+			 * where it was (the arena never hands an address out twice). */
 			size_t need = last->len + len + 1;
 			if (ctx->grow_part != last || need > ctx->grow_cap) {
 				size_t cap = 16;
@@ -501,17 +514,10 @@ void kdx_b_push_text(kdx_pctx *ctx, kdx_pvec *v, const char *text, size_t len, k
 			return;
 		}
 	}
-	kdx_ast_strpart *p = KDX_NEW(ctx->arena, kdx_ast_strpart);
-	p->text = text;
-	p->len = len;
-	p->span = kdx_pspan(ctx, loc);
-	kdx_pvec_push(ctx->arena, v, p);
+	push_part(ctx, v, (kdx_ast_strpart){ .text = text, .len = len, .span = kdx_pspan(ctx, loc) });
 }
 
 void kdx_b_push_interp(kdx_pctx *ctx, kdx_pvec *v, kdx_ast_expr *e, kdx_loc loc)
 {
-	kdx_ast_strpart *p = KDX_NEW(ctx->arena, kdx_ast_strpart);
-	p->expr = e;
-	p->span = kdx_pspan(ctx, loc);
-	kdx_pvec_push(ctx->arena, v, p);
+	push_part(ctx, v, (kdx_ast_strpart){ .expr = e, .span = kdx_pspan(ctx, loc) });
 }

@@ -296,6 +296,35 @@ static void test_intern_near_misses(void **state)
 	kdx_arena_release(&a);
 }
 
+/* kdx_arena_extend grows only the latest allocation, only within its block, zeroed, and
+ * counts what it hands out; otherwise it does nothing. */
+static void test_arena_extend(void **state)
+{
+	(void)state;
+	kdx_arena a;
+	kdx_arena_init(&a);
+	unsigned char *p = kdx_arena_alloc(&a, 20); /* 24 with alignment */
+	memset(p, 0x11, 20);
+	size_t total = a.total;
+	assert_true(kdx_arena_extend(&a, p, 20, 30));
+	assert_int_equal(a.total, total + 32);
+	for (int i = 24; i < 56; i++)
+		assert_int_equal(p[i], 0);
+	memset(p, 0x22, 56);
+	unsigned char *q = kdx_arena_alloc(&a, 8);
+	assert_ptr_equal(q, p + 56); /* the next allocation comes after the grown one */
+	total = a.total;
+	assert_false(kdx_arena_extend(&a, p, 56, 8)); /* no longer the latest */
+	assert_int_equal(a.total, total);
+	assert_int_equal(q[0], 0);
+	assert_false(kdx_arena_extend(&a, q, 8, 1 << 20)); /* no room in its block */
+	assert_int_equal(a.total, total);
+	assert_true(kdx_arena_extend(&a, q, 8, 8));
+	kdx_arena_release(&a);
+	kdx_arena_init(&a);
+	assert_false(kdx_arena_extend(&a, q, 8, 8)); /* an empty arena */
+}
+
 static void test_wipe(void **state)
 {
 	(void)state;
@@ -318,6 +347,7 @@ int main(void)
 		cmocka_unit_test(test_arena_big_and_small),
 		cmocka_unit_test(test_arena_zeroed),
 		cmocka_unit_test(test_arena_absorb),
+		cmocka_unit_test(test_arena_extend),
 		cmocka_unit_test(test_intern_near_misses),
 		cmocka_unit_test(test_wipe),
 	};

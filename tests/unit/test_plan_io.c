@@ -679,8 +679,10 @@ static void expr_round_trip(const kdx_ast_expr *e, const kdx_module *m, kdx_aren
 static void decl_exprs(const kdx_ast_decl *d, const kdx_module *m, kdx_arena *a, expr_cover *cv)
 {
 	expr_round_trip(d->value, m, a, cv);
-	expr_round_trip(d->for_each, m, a, cv);
-	for (size_t i = 0; i < d->nparams; i++)
+	/* for_each, params and the group's members share a union: read for their kind only */
+	if (d->kind == KDX_AST_RESOURCE)
+		expr_round_trip(d->for_each, m, a, cv);
+	for (size_t i = 0; d->kind == KDX_AST_ACTION && i < d->nparams; i++)
 		expr_round_trip(d->params[i].def, m, a, cv);
 	for (size_t i = 0; i < d->nitems; i++) {
 		const kdx_ast_item *it = d->items[i];
@@ -705,7 +707,7 @@ static void decl_exprs(const kdx_ast_decl *d, const kdx_module *m, kdx_arena *a,
 		for (size_t k = 0; k < it->nlist; k++)
 			expr_round_trip(it->list[k], m, a, cv);
 	}
-	for (size_t i = 0; i < d->ndecls; i++)
+	for (size_t i = 0; d->kind == KDX_AST_GROUP && i < d->ndecls; i++)
 		decl_exprs(d->decls[i], m, a, cv);
 }
 
