@@ -110,10 +110,11 @@ int kdx_rb_load(kdx_rb *r, const char *path, const kdx_rb_opts *o, unsigned need
 			r->secrets[r->nsecrets++] = r->creds.session_token;
 	}
 	strbuf_reset(&err);
-	r->rt = (kdx_runtime){ .comp = &r->fe.comp, .endpoint_url = o->endpoint_url,
+	r->rt = (kdx_runtime){ .sources = &r->fe.comp.sources, .endpoint_url = o->endpoint_url,
 			       .creds = r->have_creds ? &r->creds : NULL,
 			       .dry_run = o->dry_run, .no_waits = o->no_waits,
 			       .allow_exec = o->allow_exec };
+	kdx_runtime_use_plan(&r->rt, r->fe.comp.plan, &r->fe.comp.arena);
 	if (kdx_real_backend_init(&r->be, &r->rt, &err) < 0) {
 		kdx_rb_error(err.buf);
 		strbuf_release(&err);

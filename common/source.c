@@ -26,6 +26,13 @@ void kdx_sources_release(kdx_sources *s)
 	kdx_sources_init(s);
 }
 
+void kdx_sources_take(kdx_sources *to, kdx_sources *from)
+{
+	kdx_sources_release(to);
+	*to = *from;
+	kdx_sources_init(from);
+}
+
 /* Adds a file whose text (NUL-terminated, malloc'd) the table now owns. */
 static uint32_t sources_take(kdx_sources *s, const char *path, char *text, size_t len)
 {

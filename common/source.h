@@ -30,6 +30,9 @@ typedef struct kdx_sources {
 
 void kdx_sources_init(kdx_sources *s);
 void kdx_sources_release(kdx_sources *s);
+/* Move from's files to to (released before) and leave from empty: a run keeps the texts its
+ * messages quote while the compilation that read them is released. */
+void kdx_sources_take(kdx_sources *to, kdx_sources *from);
 /* Add text (copied); returns the file index. */
 uint32_t kdx_sources_add(kdx_sources *s, const char *path, const char *text, size_t len);
 /* Read a file; returns the index, or -1 with a message in err. */

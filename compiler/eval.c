@@ -638,6 +638,11 @@ static int eval_call(kdx_eval *ev, const kdx_env *env, const kdx_expr *e, kdx_va
 		if (found)
 			return r;
 	}
+	if (ev->plan) /* run time: the lowerer closed kdx_plan.actions under calls */
+		return kdx_eval_error(ev, e->span, NULL,
+				      "internal error: the plan has no action for the call of '%s' "
+				      "(a plan's actions are closed under calls): please report it",
+				      e->u.call.action ? e->u.call.action : "(unresolved)");
 	if (callee->kind == KDX_E_NAME && !kdx_module_action(ev->module, callee->u.name)) {
 		bool found;
 		int r = kdx_eval_builtin(ev, env, e, callee->u.name, out, &found);
@@ -887,6 +892,15 @@ static const kdx_ast_type *p_type(kdx_eval *ev, const params *P, size_t i)
 	return P->decl ? P->decl->params[i].type : kdx_type_parse(ev->arena, P->act->params[i].type);
 }
 
+/* Does v fit parameter i's type t? In the declaring module at compile time, by the plan's
+ * qualified resource type at run time (no module read). */
+static int p_check(kdx_eval *ev, const params *P, size_t i, const kdx_ast_type *t, kdx_value **v,
+		   strbuf *why)
+{
+	return P->decl ? kdx_type_check(ev, P->owner, t, v, why)
+		       : kdx_type_check_plan(ev, t, P->act->params[i].res_type, v, why);
+}
+
 static bool p_has_default(const params *P, size_t i)
 {
 	return P->decl ? P->decl->params[i].def != NULL : P->act->params[i].def != NULL;
@@ -929,7 +943,7 @@ static int bind_one(kdx_eval *ev, const kdx_env *env, const params *P, kdx_bound
 	strbuf why = STRBUF_INIT;
 	const kdx_ast_type *t = p_type(ev, P, pi);
 	int rc = 0;
-	if (t && kdx_type_check(ev, P->owner, t, &v, &why)) {
+	if (t && p_check(ev, P, pi, t, &v, &why)) {
 		kdx_eval_error(ev, x->span, NULL, "argument '%s' of '%s': %s", p_name(P, pi),
 			       out->action, why.buf);
 		rc = -1;
@@ -1003,7 +1017,7 @@ static int bind_params(kdx_eval *ev, const kdx_env *env, const kdx_expr *call, c
 			out->args[i] = NULL;
 		else if ((t = p_type(ev, P, i)) && out->args[i]->kind != KDX_V_NULL) {
 			strbuf why = STRBUF_INIT;
-			if (kdx_type_check(ev, P->owner, t, &out->args[i], &why))
+			if (p_check(ev, P, i, t, &out->args[i], &why))
 				rc = kdx_eval_error(ev, span, NULL, "default of '%s': %s",
 						    p_name(P, i), why.buf);
 			strbuf_release(&why);
@@ -1027,11 +1041,10 @@ int kdx_bind_call(kdx_eval *ev, const kdx_env *env, const kdx_expr *call,
 static int call_planned(kdx_eval *ev, const kdx_env *env, const kdx_expr *e, const kdx_action *x,
 			kdx_value **out)
 {
-	const kdx_module *owner = ev->module_named ? ev->module_named(ev, x->module) : NULL;
 	kdx_bound_call *bc = KDX_NEW(ev->arena, kdx_bound_call);
 	memset(bc, 0, sizeof(*bc));
 	bc->action = x->name;
-	if (bind_params(ev, env, e, &(params){ .act = x, .owner = owner ? owner : ev->module }, bc))
+	if (bind_params(ev, env, e, &(params){ .act = x }, bc))
 		return -1;
 	if (!ev->call_action)
 		return 1;

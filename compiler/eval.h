@@ -19,11 +19,13 @@ typedef struct kdx_env {
 	kdx_value *value;
 } kdx_env;
 
-/* A resource instance as the evaluator sees it: its value and its declared type. */
+/* A resource instance as the evaluator sees it: its value and its declared type -- the
+ * declaration at compile time, the qualified name (kdx_plan_resource.type) at run time. */
 typedef struct kdx_res_ref {
 	const kdx_value *value;
-	const kdx_ast_decl *type;
+	const kdx_ast_decl *type;    /* NULL in a run's table (kdx_runtime_use_plan) */
 	int32_t index;               /* in kdx_plan.resources */
+	const char *qtype;           /* kdx_plan_resource.type: "route53.weighted_record" */
 } kdx_res_ref;
 
 /* A hash index over a scope that no longer grows: the runbook's own, which holds every
@@ -83,12 +85,12 @@ struct kdx_eval {
 	kdx_diags *diags;            /* compile time: errors go here (with locations) */
 	strbuf *err;                 /* run time: the first error message */
 	const kdx_module *module;    /* where action and module names are looked up */
-	/* Set (run time): a call whose action the plan has (kdx_expr.u.call.action) is bound
-	 * against the plan's kdx_action -- parameters, defaults, declared types as written --
-	 * not the module's declaration; module_named finds the module its types are declared
-	 * in (kdx_action.module; NULL or a NULL answer: ev->module). */
+	/* Set (run time): a call is bound against the plan's kdx_action of its
+	 * kdx_expr.u.call.action -- parameters, defaults, declared types as written, the
+	 * resource type as kdx_action_param.res_type -- never a module's declaration; a call
+	 * the plan has no action for is an internal error (the lowerer closes the table under
+	 * calls). No module is read at run time: ev->module may be NULL. */
 	const kdx_plan *plan;
-	const kdx_module *(*module_named)(kdx_eval *ev, const char *name);
 	const char *const *regions;  /* declared region names (NULL: not checked) */
 	size_t nregions;
 	const kdx_res_ref *res;      /* resource instances, to type-check resource arguments */
@@ -169,6 +171,12 @@ void kdx_eval_to_text(strbuf *sb, const kdx_value *v);
  * suggestion). Returns 0, or -1 with the reason in why. */
 int kdx_type_check(kdx_eval *ev, const kdx_module *scope, const kdx_ast_type *t, kdx_value **v,
 		   strbuf *why);
+/* The same check at run time, on plan data only (no module): t is a plan action's parameter
+ * type as written (kdx_type_parse of kdx_action_param.type), res_type the resource type it
+ * names (kdx_action_param.res_type, NULL: built-in); a resource fits when its qualified
+ * type (kdx_res_ref.qtype) is res_type. Same messages as kdx_type_check. */
+int kdx_type_check_plan(kdx_eval *ev, const kdx_ast_type *t, const char *res_type, kdx_value **v,
+			strbuf *why);
 /* "percent", "map(string)", "route53.weighted_record" */
 void kdx_type_format(strbuf *sb, const kdx_ast_type *t);
 /* The inverse: a type as kdx_type_format wrote it (kdx_action_param.type), in a; NULL

@@ -458,7 +458,7 @@ static kdx_value *push_res(kdx_lowerer *L, kdx_plan_resource *pr, const kdx_ast_
 		L->res = rr;
 	}
 	p->resources[n] = *pr;
-	L->res[n] = (kdx_res_ref){ pr->attrs, type, (int32_t)n };
+	L->res[n] = (kdx_res_ref){ pr->attrs, type, (int32_t)n, pr->type };
 	p->nresources = ++L->nres;
 	L->ev.res = L->res;
 	L->ev.nres = L->nres;

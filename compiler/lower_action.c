@@ -53,6 +53,17 @@ static bool lower_stmt(kdx_arena *a, const kdx_module *m, const kdx_ast_item *it
 	return true;
 }
 
+/* The resource type t's leaf names, qualified as the plan's resources are (lower.c's
+ * lower_resource); NULL: a built-in type, or none. */
+static const char *res_type(kdx_arena *a, const kdx_module *m, const kdx_ast_type *t)
+{
+	while (t && (t->kind == KDX_AST_T_LIST || t->kind == KDX_AST_T_MAP))
+		t = t->elem;
+	const kdx_module *owner = NULL;
+	const kdx_ast_decl *td = t ? kdx_resolve_type_decl(m, t, &owner) : NULL;
+	return td ? kdx_qualified(a, owner, td->name.name) : NULL;
+}
+
 static void lower_action(kdx_arena *a, const kdx_module *m, const kdx_ast_decl *d,
 			 kdx_action *x)
 {
@@ -65,6 +76,7 @@ static void lower_action(kdx_arena *a, const kdx_module *m, const kdx_ast_decl *
 	for (size_t i = 0; i < d->nparams; i++)
 		x->params[i] = (kdx_action_param){
 			.name = d->params[i].name.name, .type = type_text(a, d->params[i].type),
+			.res_type = res_type(a, m, d->params[i].type),
 			.def = kdx_expr_lower(a, m, d->params[i].def), .span = d->params[i].span,
 		};
 	size_t nbody = 0, nsnap = 0;

@@ -145,6 +145,11 @@ typedef struct kdx_action_param {
 	const char *name;
 	const char *type;      /* as written, formatted: "percent", "map(string)",
 				  "route53.weighted_record"; NULL: untyped */
+	/* The resource type the type names (its one leaf, e.g. in "list(weighted_record)"),
+	 * qualified as kdx_plan_resource.type ("route53.weighted_record"); NULL: a built-in
+	 * type. What the run-time type check compares a resource argument's type with, so
+	 * it reads no module (kdx_type_check_plan). */
+	const char *res_type;
 	kdx_expr *def;         /* the default, or NULL when the argument is required */
 	kdx_span span;
 } kdx_action_param;

@@ -727,6 +727,8 @@ static json_object *action_write(const kdx_action *x)
 		json_object *p = json_object_new_object();
 		kdx_json_set_str_or_null(p, "name", x->params[i].name);
 		kdx_json_set_str_or_null(p, "type", x->params[i].type);
+		if (x->params[i].res_type)
+			kdx_json_set_str(p, "resource_type", x->params[i].res_type);
 		put_expr(p, "default", x->params[i].def);
 		put_span(p, "span", x->params[i].span);
 		json_object_array_add(ps, p);
@@ -771,6 +773,7 @@ static void action_read(reader *r, json_object *o, kdx_action *x)
 		json_object *p = json_object_array_get_idx(ps, i);
 		x->params[i] = (kdx_action_param){
 			.name = rname(r, p, "name"), .type = rstr(r, p, "type"),
+			.res_type = rstr(r, p, "resource_type"),
 			.def = rexpr(r, p, "default", true), .span = rspan(p, "span"),
 		};
 	}

@@ -82,8 +82,12 @@ const kdx_res_ref *kdx_eval_resource(const kdx_eval *ev, const kdx_value *v)
 const char *kdx_type_of_value(kdx_eval *ev, const kdx_value *v)
 {
 	const kdx_res_ref *r = kdx_eval_resource(ev, v);
-	if (r)
+	if (r && r->type)
 		return r->type->name.name;
+	if (r) { /* run time: the declared name is the qualified one's last part */
+		const char *dot = strrchr(r->qtype, '.');
+		return dot ? dot + 1 : r->qtype;
+	}
 	switch (v->kind) {
 	case KDX_V_LIST: return "a list";
 	case KDX_V_MAP: return "a map";
@@ -160,7 +164,15 @@ static enum builtin builtin_type(const char *n)
 	return strcmp(n, names[b]) ? B_NONE : b;
 }
 
-static int check_named(kdx_eval *ev, const kdx_module *scope, const kdx_ast_type *t, kdx_value **v,
+/* Where a named type is looked up: in a module (compile time), or, at run time, as the
+ * qualified resource type a plan action's parameter names (kdx_action_param.res_type). */
+typedef struct type_scope {
+	const kdx_module *module;
+	bool plan;
+	const char *res_type;
+} type_scope;
+
+static int check_named(kdx_eval *ev, const type_scope *scope, const kdx_ast_type *t, kdx_value **v,
 		       strbuf *why)
 {
 	kdx_vkind k = (*v)->kind;
@@ -188,19 +200,19 @@ static int check_named(kdx_eval *ev, const kdx_module *scope, const kdx_ast_type
 			break;
 		}
 	}
-	const kdx_ast_decl *td = kdx_resolve_type_decl(scope, t, NULL);
-	if (!td)
+	const kdx_ast_decl *td = scope->plan ? NULL : kdx_resolve_type_decl(scope->module, t, NULL);
+	if (scope->plan ? !scope->res_type : !td)
 		return 0; /* unknown type names are reported by resolve */
 	const kdx_res_ref *r = kdx_eval_resource(ev, *v);
-	if (r && r->type == td)
+	if (r && (scope->plan ? r->qtype && !strcmp(r->qtype, scope->res_type) : r->type == td))
 		return 0;
 	if (!r && !ev->res && k == KDX_V_MAP)
 		return 0; /* no resource table (run time): trust the compile-time check */
 	return want(ev, t, *v, why);
 }
 
-int kdx_type_check(kdx_eval *ev, const kdx_module *scope, const kdx_ast_type *t, kdx_value **v,
-		   strbuf *why)
+static int check(kdx_eval *ev, const type_scope *scope, const kdx_ast_type *t, kdx_value **v,
+		 strbuf *why)
 {
 	if ((*v)->kind == KDX_V_NULL)
 		return 0; /* null is "not set" for every type */
@@ -212,7 +224,7 @@ int kdx_type_check(kdx_eval *ev, const kdx_module *scope, const kdx_ast_type *t,
 		kdx_value *copy = list ? kdx_value_list(ev->arena, n) : kdx_value_map(ev->arena, n);
 		for (size_t i = 0; i < n; i++) {
 			kdx_value *e = list ? (*v)->u.list.items[i] : (*v)->u.map.vals[i];
-			if (kdx_type_check(ev, scope, t->elem, &e, why)) {
+			if (check(ev, scope, t->elem, &e, why)) {
 				if (list)
 					strbuf_addf(why, " (element %zu)", i);
 				else
@@ -230,4 +242,16 @@ int kdx_type_check(kdx_eval *ev, const kdx_module *scope, const kdx_ast_type *t,
 		return 0;
 	}
 	return check_named(ev, scope, t, v, why);
+}
+
+int kdx_type_check(kdx_eval *ev, const kdx_module *scope, const kdx_ast_type *t, kdx_value **v,
+		   strbuf *why)
+{
+	return check(ev, &(type_scope){ .module = scope }, t, v, why);
+}
+
+int kdx_type_check_plan(kdx_eval *ev, const kdx_ast_type *t, const char *res_type, kdx_value **v,
+			strbuf *why)
+{
+	return check(ev, &(type_scope){ .plan = true, .res_type = res_type }, t, v, why);
 }

@@ -36,7 +36,7 @@ typedef struct kdx_real_backend {
 	kdx_reqlog reqlog;
 } kdx_real_backend;
 
-/* rt is copied; rt->comp must have a plan. Returns 0, or -1 with err. */
+/* rt is copied; rt must have a plan (kdx_runtime_use_plan). Returns 0, or -1 with err. */
 int kdx_real_backend_init(kdx_real_backend *b, const kdx_runtime *rt, strbuf *err);
 /* Run rt's plan and resources (rt->plan, rt->res) from now on instead of those b was made
  * with (before the run starts; what they point to outlives b): the plan `kdx apply

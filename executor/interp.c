@@ -47,7 +47,7 @@ void kdx_interp_reset(kdx_interp *in)
 
 const kdx_plan *kdx_runtime_plan(const kdx_runtime *rt)
 {
-	return rt->plan ? rt->plan : rt->comp ? rt->comp->plan : NULL;
+	return rt->plan;
 }
 
 /* A plan scope as the evaluator's chain, innermost first as it was written. */
@@ -62,17 +62,18 @@ static const kdx_env *scope_env(kdx_plan_scope sc, kdx_arena *a)
 
 void kdx_runtime_use_plan(kdx_runtime *rt, const kdx_plan *p, kdx_arena *a)
 {
-	const kdx_compilation *c = rt->comp;
-	size_t n = c->nres < p->nresources ? c->nres : p->nresources;
-	kdx_res_ref *res = KDX_NEWN(a, kdx_res_ref, c->nres + n + 1);
-	if (c->nres)
-		memcpy(res, c->res, c->nres * sizeof(*res));
-	for (size_t i = 0; i < n; i++)
-		res[c->nres + i] = (kdx_res_ref){ p->resources[i].attrs, c->res[i].type,
-						  c->res[i].index };
+	kdx_res_ref *res = KDX_NEWN(a, kdx_res_ref, p->nresources + 1);
+	for (size_t i = 0; i < p->nresources; i++)
+		res[i] = (kdx_res_ref){ .value = p->resources[i].attrs, .index = (int32_t)i,
+					.qtype = p->resources[i].type };
+	const char **regions = KDX_NEWN(a, const char *, p->nregions + 1);
+	for (size_t i = 0; i < p->nregions; i++)
+		regions[i] = p->regions[i].name;
 	rt->plan = p;
 	rt->res = res;
-	rt->nres = c->nres + n;
+	rt->nres = p->nresources;
+	rt->regions = regions;
+	rt->nregions = p->nregions;
 	rt->genv = scope_env(p->global, a);
 	const kdx_env **scopes = KDX_NEWN(a, const kdx_env *, p->nscopes + 1);
 	for (size_t k = 0; k < p->nscopes; k++)
@@ -162,26 +163,16 @@ static int hook_host(kdx_eval *ev, const char *name, kdx_value **args, size_t na
 	return -1;
 }
 
-static const kdx_module *module_named(const kdx_interp *in, const char *name);
-
-static const kdx_module *ev_module_named(kdx_eval *ev, const char *name)
+void kdx_interp_evaluator(kdx_interp *in, kdx_eval *ev)
 {
-	return module_named(ev->ctx, name);
-}
-
-void kdx_interp_evaluator(kdx_interp *in, kdx_eval *ev, const kdx_module *module)
-{
-	const kdx_compilation *c = in->rt->comp;
 	memset(ev, 0, sizeof(*ev));
 	ev->arena = &in->arena;
 	ev->err = &in->err;
-	ev->module = module ? module : c->prog->main;
-	ev->regions = c->region_names;
-	ev->nregions = c->nregion_names;
-	ev->res = in->rt->res ? in->rt->res : c->res;
-	ev->nres = in->rt->res ? in->rt->nres : c->nres;
+	ev->regions = in->rt->regions;
+	ev->nregions = in->rt->nregions;
+	ev->res = in->rt->res;
+	ev->nres = in->rt->nres;
 	ev->plan = kdx_runtime_plan(in->rt); /* calls are bound against the plan's actions */
-	ev->module_named = ev_module_named;
 	ev->call_action = hook_call;
 	ev->step_ref = hook_step;
 	ev->host_call = hook_host;
@@ -192,8 +183,8 @@ void kdx_interp_evaluator(kdx_interp *in, kdx_eval *ev, const kdx_module *module
 
 void kdx_interp_span_text(const kdx_interp *in, kdx_span sp, strbuf *out)
 {
-	const kdx_sources *s = &in->rt->comp->sources;
-	if (sp.file < s->n && sp.end <= s->files[sp.file].len)
+	const kdx_sources *s = in->rt->sources;
+	if (s && sp.file < s->n && sp.end <= s->files[sp.file].len)
 		strbuf_add(out, s->files[sp.file].text + sp.start, sp.end - sp.start);
 	else
 		strbuf_addstr(out, "(expression)");
@@ -201,15 +192,14 @@ void kdx_interp_span_text(const kdx_interp *in, kdx_span sp, strbuf *out)
 
 /* Evaluate x; with seen, also the operands of x if it is a comparison (NULL: a side not
  * evaluated), for a `wait until`'s "last seen". */
-static int eval_x(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
+static int eval_x(kdx_interp *in, const kdx_env *env,
 		  const kdx_expr *x, kdx_value **out, kdx_value **seen)
 {
 	kdx_eval ev;
-	kdx_interp_evaluator(in, &ev, mod);
+	kdx_interp_evaluator(in, &ev);
 	if (seen)
 		ev.watch = x;
-	const kdx_env *global = in->rt->genv ? in->rt->genv : in->rt->comp->genv;
-	int r = kdx_eval_expr(&ev, env ? env : global, x, out);
+	int r = kdx_eval_expr(&ev, env ? env : in->rt->genv, x, out);
 	if (seen) {
 		seen[0] = ev.seen[0];
 		seen[1] = ev.seen[1];
@@ -228,15 +218,15 @@ static int eval_x(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
 	return r;
 }
 
-static int eval_in(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
+static int eval_in(kdx_interp *in, const kdx_env *env,
 		   const kdx_expr *e, kdx_value **out)
 {
-	return eval_x(in, mod, env, e, out, NULL);
+	return eval_x(in, env, e, out, NULL);
 }
 
 int kdx_interp_eval(kdx_interp *in, const kdx_env *env, const kdx_expr *e, kdx_value **out)
 {
-	return eval_in(in, NULL, env, e, out);
+	return eval_in(in, env, e, out);
 }
 
 void kdx_interp_expr_text(const kdx_interp *in, const kdx_expr *e, strbuf *out)
@@ -252,23 +242,6 @@ void kdx_interp_expr_text(const kdx_interp *in, const kdx_expr *e, strbuf *out)
 const kdx_action *kdx_interp_action(const kdx_interp *in, const kdx_plan_call *c)
 {
 	return &kdx_runtime_plan(in->rt)->actions[c->action];
-}
-
-/* The module of this name (kdx_action.module), else the main one: the evaluator resolves
- * the names an action's expressions use there, and its parameters' types are declared
- * there. */
-static const kdx_module *module_named(const kdx_interp *in, const char *name)
-{
-	const kdx_program *p = in->rt->comp->prog;
-	for (size_t i = 0; name && i < p->nmodules; i++)
-		if (p->modules[i]->name && !strcmp(p->modules[i]->name, name))
-			return p->modules[i];
-	return p->main;
-}
-
-static const kdx_module *module_of(const kdx_interp *in, const kdx_action *x)
-{
-	return module_named(in, x->module);
 }
 
 /* ---- binding ---- */
@@ -311,7 +284,7 @@ static kdx_value *coerce(kdx_interp *in, const kdx_ast_type *t, kdx_value *v)
 
 /* An action's parameters bound to a call's arguments: values, or (NULL) evaluated from
  * arg_exprs at run time. */
-static int bind(kdx_interp *in, const kdx_action *x, const kdx_module *mod, kdx_value **args,
+static int bind(kdx_interp *in, const kdx_action *x, kdx_value **args,
 		const kdx_expr **arg_exprs, size_t nargs, const kdx_env *scope, const kdx_env **out)
 {
 	const kdx_env *env = NULL;
@@ -326,7 +299,7 @@ static int bind(kdx_interp *in, const kdx_action *x, const kdx_module *mod, kdx_
 			}
 			/* a run-time argument is written in the caller's scope: the runbook for a
 			 * step's call, the action's own module for its `undo` */
-			if (eval_x(in, scope ? mod : NULL, scope, arg_exprs[i], &v, NULL) < 0)
+			if (eval_x(in, scope, arg_exprs[i], &v, NULL) < 0)
 				return -1;
 			/* its declared type, as the plan has it */
 			const kdx_ast_type *t = i < x->nparams
@@ -334,8 +307,8 @@ static int bind(kdx_interp *in, const kdx_action *x, const kdx_module *mod, kdx_
 			v = coerce(in, t, v);
 			strbuf why = STRBUF_INIT;
 			kdx_eval ev;
-			kdx_interp_evaluator(in, &ev, mod);
-			if (t && v->kind != KDX_V_NULL && kdx_type_check(&ev, mod, t, &v, &why)) {
+			kdx_interp_evaluator(in, &ev);
+			if (t && v->kind != KDX_V_NULL && kdx_type_check_plan(&ev, t, x->params[i].res_type, &v, &why)) {
 				strbuf_addf(&in->err, "argument '%s' of '%s': %s", pname, x->name,
 					    why.buf);
 				strbuf_release(&why);
@@ -353,7 +326,7 @@ int kdx_interp_bind(kdx_interp *in, const kdx_plan_call *c, const kdx_env *scope
 		    const kdx_env **out)
 {
 	const kdx_action *x = kdx_interp_action(in, c);
-	return bind(in, x, module_of(in, x), c->args, c->arg_exprs, c->nargs, scope, out);
+	return bind(in, x, c->args, c->arg_exprs, c->nargs, scope, out);
 }
 
 /* ---- the body ---- */
@@ -373,7 +346,7 @@ int kdx_interp_sleep(kdx_interp *in, int64_t ms)
 	return in->hooks->sleep(in, ms);
 }
 
-static int duration_of(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
+static int duration_of(kdx_interp *in, const kdx_env *env,
 		       const kdx_expr *e, int64_t def, int64_t *ms)
 {
 	kdx_value *v;
@@ -381,7 +354,7 @@ static int duration_of(kdx_interp *in, const kdx_module *mod, const kdx_env *env
 		*ms = def;
 		return 0;
 	}
-	if (eval_in(in, mod, env, e, &v) < 0)
+	if (eval_in(in, env, e, &v) < 0)
 		return -1;
 	if (v->kind != KDX_V_DURATION) {
 		strbuf_addf(&in->err, "expected a duration, got %s", kdx_vkind_name(v->kind));
@@ -420,16 +393,15 @@ static void observation(kdx_interp *in, const kdx_expr *e, kdx_value *const *see
 	}
 }
 
-/* The duration model of the action x (kdx_action.duration_min/max, evaluated in mod with
+/* The duration model of the action x (kdx_action.duration_min/max, evaluated with
  * its arguments bound as in env) into p: the lower bound is the typical duration, the
  * upper one the schedule's horizon; both stay 0 when it has none or it cannot be known. */
-static void model_of(kdx_interp *in, const kdx_action *x, const kdx_module *mod,
-		     const kdx_env *env, kdx_poll *p)
+static void model_of(kdx_interp *in, const kdx_action *x, const kdx_env *env, kdx_poll *p)
 {
 	int64_t lo, hi;
 	size_t mark = in->err.len;
-	if (!x || !x->duration_min || duration_of(in, mod, env, x->duration_min, 0, &lo) < 0 ||
-	    duration_of(in, mod, env, x->duration_max, 0, &hi) < 0) {
+	if (!x || !x->duration_min || duration_of(in, env, x->duration_min, 0, &lo) < 0 ||
+	    duration_of(in, env, x->duration_max, 0, &hi) < 0) {
 		in->err.len = mark; /* no model: poll from the start */
 		if (in->err.buf)
 			in->err.buf[mark] = '\0';
@@ -457,17 +429,17 @@ static void schedule_text(strbuf *sb, const kdx_poll *p, int64_t within)
 /* `wait until C within D every E` (s) in env, polling by compiler/poll.h's schedule; x: the
  * action whose body holds the wait (its duration model gives the typical duration), or
  * NULL for a step's own wait. */
-static int wait_until(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
+static int wait_until(kdx_interp *in, const kdx_env *env,
 		      const kdx_stmt *it, const kdx_action *x)
 {
 	int64_t within, every;
-	if (duration_of(in, mod, env, it->within, 5 * 60000, &within) < 0 ||
-	    duration_of(in, mod, env, it->every, 1000, &every) < 0)
+	if (duration_of(in, env, it->within, 5 * 60000, &within) < 0 ||
+	    duration_of(in, env, it->every, 1000, &every) < 0)
 		return -1;
 	if (every <= 0)
 		every = 1000;
 	kdx_poll sched = { .every_ms = every, .seed = kdx_poll_seed(in->token, in->step) };
-	model_of(in, x, mod, env, &sched);
+	model_of(in, x, env, &sched);
 	if (!sched.last_ms)
 		sched.last_ms = within; /* no model: the wait's limit is the horizon */
 	strbuf what = STRBUF_INIT;
@@ -497,7 +469,7 @@ static int wait_until(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
 		 * seen" is what this evaluation saw (sides), not a second read */
 		kdx_readcache *once = kdx_readcache_new();
 		in->poll_reads = once;
-		int erc = eval_x(in, mod, env, cond, &v, sides);
+		int erc = eval_x(in, env, cond, &v, sides);
 		in->poll_reads = NULL;
 		kdx_readcache_free(once);
 		if (erc < 0)
@@ -557,7 +529,7 @@ static kdx_value *split_region(kdx_interp *in, kdx_value *input, const char **re
 /* `call aws "SERVICE" "Op" { INPUT }` and `call terraform "COMMAND" { INPUT }`: the names
  * are literals (the compiler checked them), the input is evaluated here, the call itself
  * is a hook. */
-static int call_provider(kdx_interp *in, const kdx_module *mod, const kdx_env *env,
+static int call_provider(kdx_interp *in, const kdx_env *env,
 			 const kdx_stmt *it, bool mutating, kdx_value **out)
 {
 	bool aws = it->kind == KDX_S_CALL_AWS;
@@ -570,7 +542,7 @@ static int call_provider(kdx_interp *in, const kdx_module *mod, const kdx_env *e
 	}
 	kdx_value *input = NULL;
 	kdx_eval ev;
-	kdx_interp_evaluator(in, &ev, mod);
+	kdx_interp_evaluator(in, &ev);
 	if (it->expr && kdx_eval_expr(&ev, env, it->expr, &input) != 0) {
 		if (!in->err.len)
 			strbuf_addf(&in->err, "the input of %s %s%s%s is not known", prov, a,
@@ -586,7 +558,6 @@ static int call_provider(kdx_interp *in, const kdx_module *mod, const kdx_env *e
 
 typedef struct frame {
 	const kdx_action *act;
-	const kdx_module *mod;  /* where act's expressions are evaluated */
 	const kdx_env *env;
 	bool mutating;        /* the action changes something: its `call aws` are mutations */
 	kdx_value *ret;
@@ -596,7 +567,6 @@ typedef struct frame {
 /* One statement of an action's body (kdx_action.body). */
 static int run_item(kdx_interp *in, frame *f, const kdx_stmt *it)
 {
-	const kdx_module *mod = f->mod;
 	kdx_value *v;
 	switch (it->kind) {
 	case KDX_S_CALL_AWS:
@@ -605,14 +575,14 @@ static int run_item(kdx_interp *in, frame *f, const kdx_stmt *it)
 			strbuf_addstr(&in->err, "cancelled");
 			return -1;
 		}
-		if (call_provider(in, mod, f->env, it, f->mutating, &v) < 0)
+		if (call_provider(in, f->env, it, f->mutating, &v) < 0)
 			return -1;
 		if (it->name)
 			f->env = push(in, f->env, it->name, v);
 		return 0;
 	}
 	case KDX_S_LET:
-		if (eval_in(in, mod, f->env, it->expr, &v) < 0) {
+		if (eval_in(in, f->env, it->expr, &v) < 0) {
 			if (!(in->rt->dry_run && in->mutated))
 				return -1;
 			strbuf_reset(&in->err); /* depends on a result the dry run did not get */
@@ -621,10 +591,10 @@ static int run_item(kdx_interp *in, frame *f, const kdx_stmt *it)
 		f->env = push(in, f->env, it->name, v);
 		return 0;
 	case KDX_S_DO:
-		return eval_in(in, mod, f->env, it->expr, &v);
+		return eval_in(in, f->env, it->expr, &v);
 	case KDX_S_WAIT: {
 		int64_t ms;
-		if (duration_of(in, mod, f->env, it->expr, 0, &ms) < 0)
+		if (duration_of(in, f->env, it->expr, 0, &ms) < 0)
 			return -1;
 		if (in->rt->no_waits) {
 			strbuf_addstr(&in->log, "# would wait ");
@@ -635,9 +605,9 @@ static int run_item(kdx_interp *in, frame *f, const kdx_stmt *it)
 		return kdx_interp_sleep(in, ms);
 	}
 	case KDX_S_WAIT_UNTIL:
-		return wait_until(in, mod, f->env, it, f->act);
+		return wait_until(in, f->env, it, f->act);
 	case KDX_S_RETURN:
-		if (eval_in(in, mod, f->env, it->expr, &f->ret) < 0) {
+		if (eval_in(in, f->env, it->expr, &f->ret) < 0) {
 			if (!(in->rt->dry_run && in->mutated))
 				return -1;
 			strbuf_reset(&in->err);
@@ -654,8 +624,8 @@ static int run_action(kdx_interp *in, int32_t at, kdx_value **args, const kdx_ex
 		      size_t nargs, const kdx_env *scope, kdx_value **out)
 {
 	const kdx_action *x = &kdx_runtime_plan(in->rt)->actions[at];
-	frame f = { .act = x, .mod = module_of(in, x), .mutating = !x->reads_only };
-	if (bind(in, x, f.mod, args, arg_exprs, nargs, scope, &f.env) < 0)
+	frame f = { .act = x, .mutating = !x->reads_only };
+	if (bind(in, x, args, arg_exprs, nargs, scope, &f.env) < 0)
 		return -1;
 	for (size_t i = 0; i < x->nbody && !f.returned; i++) {
 		if (run_item(in, &f, &x->body[i]) < 0) {
@@ -694,10 +664,9 @@ int kdx_interp_snapshot(kdx_interp *in, const kdx_plan_call *c, kdx_value **out)
 		return 0;
 	if (kdx_interp_bind(in, c, NULL, &env) < 0)
 		return -1;
-	const kdx_module *mod = module_of(in, x);
 	for (size_t k = 0; k < x->nsnapshots; k++) {
 		kdx_value *v;
-		if (eval_in(in, mod, env, x->snapshots[k].expr, &v) < 0)
+		if (eval_in(in, env, x->snapshots[k].expr, &v) < 0)
 			return -1;
 		m->u.map.keys[k] = x->snapshots[k].name;
 		m->u.map.vals[k] = v;
@@ -713,7 +682,7 @@ int kdx_interp_verify(kdx_interp *in, const kdx_plan_call *c, const kdx_env *sco
 	const kdx_env *env;
 	kdx_value *v;
 	if (kdx_interp_bind(in, c, scope, &env) < 0 ||
-	    eval_in(in, module_of(in, x), env, x->verify, &v) < 0)
+	    eval_in(in, env, x->verify, &v) < 0)
 		return -1;
 	if (v->kind != KDX_V_BOOL) {
 		strbuf_addf(&in->err, "'verify' of '%s' must be a bool", x->name);
@@ -905,10 +874,9 @@ static int run_do(kdx_interp *in, const kdx_step *st, kdx_value **ret)
 			if (v->kind == KDX_V_DURATION && kdx_interp_sleep(in, v->u.ms) < 0)
 				return -1;
 		} else if (it->kind == KDX_S_WAIT_UNTIL) {
-			const kdx_module *mod;
 			const kdx_env *env;
-			kdx_interp_step_scope(in, st, &mod, &env);
-			if (wait_until(in, mod, env, it, NULL) < 0)
+			kdx_interp_step_scope(in, st, &env);
+			if (wait_until(in, env, it, NULL) < 0)
 				return -1;
 		}
 	}

@@ -4,9 +4,10 @@
  * (kdx_interp_run_step). It reads plan data (compiler/plan.h: kdx_plan.actions' statements,
  * a step's kdx_plan_calls, whens, requires and run), never a step's AST; expressions go to
  * the one evaluator (compiler/eval.h, over kdx_expr), which binds their calls against the
- * plan's actions and reads a step's expressions in the runbook scopes (the plan's, for a
- * plan read back); the compilation still answers resource type names (its modules) and
- * source text (docs/architecture.md, 3.). Every outside effect goes
+ * plan's actions and reads a step's expressions in the plan's runbook scopes. A run needs the
+ * plan and the source texts (for an expression quoted in a message), never the compilation:
+ * no module, declaration or AST is read at run time (docs/architecture.md, 3.). Every
+ * outside effect goes
  * through a kdx_interp_hooks table. One kdx_interp runs one call chain on one thread; it
  * owns its arena (values it returns live until the next kdx_interp_reset or
  * kdx_interp_release), its AWS client and its loaded models. The kdx_runtime it points to
@@ -20,8 +21,9 @@
 #include "../common/arena.h"
 #include "../common/strbuf.h"
 #include "../common/value.h"
-#include "../compiler/compile.h"
+#include "../common/source.h"
 #include "../compiler/eval.h"
+#include "../compiler/plan.h"
 #include "aws/credentials.h"
 #include "aws/model.h"
 #include "scheduler.h"
@@ -42,24 +44,27 @@ typedef struct kdx_shared_models {
 void kdx_shared_models_init(kdx_shared_models *sm);
 void kdx_shared_models_release(kdx_shared_models *sm);
 
-/* What every interpreter of one run shares (read-only once the run starts). */
+/* What every interpreter of one run shares (read-only once the run starts). Everything a
+ * run reads of the runbook is here: the plan and what kdx_runtime_use_plan derives from it,
+ * and the source texts; the compilation may be released once these are set (the sources
+ * moved out of it first, kdx_sources_take). */
 typedef struct kdx_runtime {
-	const kdx_compilation *comp;     /* the compiled runbook: genv, scopes, modules, sources */
-	/* The plan that runs (its steps, calls and actions); NULL: comp->plan. `kdx apply
-	 * PLANFILE` sets the plan it read from the file (plan_io), proven to be what comp
-	 * compiles to; comp still answers names, scopes and source text. */
+	/* Set by kdx_runtime_use_plan: the plan that runs (its steps, calls and actions) --
+	 * the compilation's, or `kdx apply PLANFILE`'s plan read from the file (plan_io) --,
+	 * the resource instances the evaluator recognises by their value (compiler/eval.h's
+	 * kdx_eval_resource, by the plan's qualified type names), its runbook scopes
+	 * (kdx_plan.global, scopes) as the evaluator's, and its region names. */
 	const kdx_plan *plan;
-	/* The resource instances the evaluator recognises by their value (compiler/eval.h's
-	 * kdx_eval_resource); NULL: comp's. With a plan read back: comp's and the read plan's
-	 * (the same resources: one value in each). */
 	const kdx_res_ref *res;
 	size_t nres;
-	/* With a plan read back: its runbook scopes (kdx_plan.global, scopes) as the
-	 * evaluator's, so a step's expressions read the plan's values; NULL: comp's genv and
-	 * scopes (the modules names resolve in are comp's either way). */
 	const kdx_env *genv;
 	const kdx_env *const *scopes;    /* per kdx_step.scope, nscopes of them */
 	size_t nscopes;
+	const char *const *regions;      /* kdx_plan.regions' names, nregions of them */
+	size_t nregions;
+	/* The texts of the runbook's files (kdx_expr spans point there), for an expression
+	 * quoted in a message ("would wait until ..."); NULL: "(expression)". */
+	const kdx_sources *sources;
 	const char *endpoint_url;        /* -endpoint-url, or NULL */
 	const char *profile;             /* NULL: the chain's default */
 	const aws_credentials *creds;    /* loaded once; NULL: each client loads the chain */
@@ -74,14 +79,12 @@ typedef struct kdx_runtime {
 
 struct kdx_interp;
 
-/* The plan the interpreters of rt run: rt->plan, else the compilation's. */
+/* The plan the interpreters of rt run (rt->plan). */
 const kdx_plan *kdx_runtime_plan(const kdx_runtime *rt);
-/* Make p -- the compilation's program read back from its document (plan_io), e.g. a saved
- * plan's -- what rt runs: rt->plan, its runbook scopes as rt->genv and rt->scopes, and
- * rt->res covering the resources of both (values the compilation still hands out, e.g. an
- * action's defaults, and p's own), allocated in a. p must have rt->comp's resources and
- * scopes, in the same order (kdx apply PLANFILE checks that the documents are equal
- * first). */
+/* Make p -- the compilation's plan, or the program read back from its document (plan_io),
+ * e.g. a saved plan's -- what rt runs: rt->plan, its resources as rt->res, its runbook
+ * scopes as rt->genv and rt->scopes, its region names as rt->regions, allocated in a
+ * (which must outlive the run; p too). Nothing of the compilation is kept. */
 void kdx_runtime_use_plan(kdx_runtime *rt, const kdx_plan *p, kdx_arena *a);
 
 /* Every outside effect an action body can have, as a table: the interpreter (interp.c)
@@ -158,8 +161,9 @@ void kdx_interp_release(kdx_interp *in);
 /* Forget values and errors (keeps the client and the models). */
 void kdx_interp_reset(kdx_interp *in);
 
-/* An evaluator over the runbook's global scope with the run-time hooks set. */
-void kdx_interp_evaluator(kdx_interp *in, kdx_eval *ev, const kdx_module *module);
+/* An evaluator over the runbook's global scope with the run-time hooks set (no module:
+ * calls are bound against the plan's actions). */
+void kdx_interp_evaluator(kdx_interp *in, kdx_eval *ev);
 
 /* Evaluate e (plan data) in env (NULL: the runbook's global scope). -1: in->err says why. */
 int kdx_interp_eval(kdx_interp *in, const kdx_env *env, const kdx_expr *e, kdx_value **out);

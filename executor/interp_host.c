@@ -51,27 +51,19 @@ int kdx_interp_http_get(kdx_interp *in, kdx_value **args, size_t nargs, kdx_valu
 	return 0;
 }
 
-void kdx_interp_step_scope(const kdx_interp *in, const kdx_step *st, const kdx_module **mod,
-			   const kdx_env **env)
+void kdx_interp_step_scope(const kdx_interp *in, const kdx_step *st, const kdx_env **env)
 {
 	const kdx_runtime *rt = in->rt;
-	const kdx_compilation *c = rt->comp;
-	const kdx_step_scope *sc = st && st->scope >= 0 && (size_t)st->scope < c->nscopes
-					   ? &c->scopes[st->scope] : NULL;
-	*mod = sc && sc->module ? sc->module : c->prog->main;
-	*env = sc && sc->env ? sc->env : c->genv;
-	if (rt->genv) /* a plan read back: its own values */
-		*env = st && st->scope >= 0 && (size_t)st->scope < rt->nscopes
-			       ? rt->scopes[st->scope] : rt->genv;
+	*env = st && st->scope >= 0 && (size_t)st->scope < rt->nscopes && rt->scopes[st->scope]
+		       ? rt->scopes[st->scope] : rt->genv;
 }
 
 int kdx_interp_eval_step(kdx_interp *in, const kdx_step *st, const kdx_expr *e, kdx_value **out)
 {
-	const kdx_module *mod;
 	const kdx_env *env;
-	kdx_interp_step_scope(in, st, &mod, &env);
+	kdx_interp_step_scope(in, st, &env);
 	kdx_eval ev;
-	kdx_interp_evaluator(in, &ev, mod);
+	kdx_interp_evaluator(in, &ev);
 	int r = kdx_eval_expr(&ev, env, e, out);
 	if (r > 0) {
 		strbuf_reset(&in->err);

@@ -12,9 +12,8 @@ int kdx_interp_mark_sent(kdx_interp *in);
  * cancelled. */
 int kdx_interp_sleep(kdx_interp *in, int64_t ms);
 /* The step's scope (interp_host.c): where its own expressions are evaluated -- the
- * module they are written in and the runbook's bindings (a nested runbook's own). */
-void kdx_interp_step_scope(const kdx_interp *in, const kdx_step *st, const kdx_module **mod,
-			   const kdx_env **env);
+ * runbook's bindings (a nested runbook's own), from the plan's scopes. */
+void kdx_interp_step_scope(const kdx_interp *in, const kdx_step *st, const kdx_env **env);
 /* The real hooks (kdx_interp_real_hooks, interp_real.c), one file per kind of effect. */
 /* interp_aws.c: one `call aws "svc" "Op" { input }` through the model and the AWS client
  * (dry run and a mutating call: the request printed, not sent). */

@@ -44,7 +44,8 @@ static int setup(void **state)
 	aws_credentials_init(&f->creds);
 	f->creds.access_key_id = strdup("AKIDEXAMPLE");
 	f->creds.secret_access_key = strdup("canary-secret-interp");
-	f->rt = (kdx_runtime){ .comp = &f->c, .creds = &f->creds, .dry_run = true };
+	f->rt = (kdx_runtime){ .sources = &f->c.sources, .creds = &f->creds, .dry_run = true };
+	kdx_runtime_use_plan(&f->rt, f->c.plan, &f->c.arena);
 	kdx_interp_init(&f->in, &f->rt);
 	*state = f;
 	return 0;
@@ -482,9 +483,7 @@ static void test_runs_the_read_plan(void **state)
 	assert_int_equal(kdx_interp_call(&f->in, plan_step(p, "s_scale")->do_call, NULL, &v), -1);
 	assert_non_null(strstr(f->in.err.buf,
 			       "argument 'x' of 'calc.scaled': expected duration, got a number"));
-	f->rt.plan = NULL;
-	f->rt.res = NULL;
-	f->rt.nres = 0;
+	kdx_runtime_use_plan(&f->rt, f->c.plan, &f->c.arena); /* the compiled plan again */
 	kdx_interp_reset(&f->in);
 	assert_int_equal(kdx_interp_call(&f->in, do_call(f, "s_sum"), NULL, &v), 0);
 	assert_true(v->kind == KDX_V_NUMBER && v->u.num == 6);
@@ -525,7 +524,8 @@ static void test_nested_scope(void **state)
 	assert_int_equal(c.plan->nsteps, 1);
 	const kdx_step *st = &c.plan->steps[0];
 	assert_true(st->scope >= 0 && c.scopes[st->scope].env != c.genv);
-	kdx_runtime rt = { .comp = &c };
+	kdx_runtime rt = { .sources = &c.sources };
+	kdx_runtime_use_plan(&rt, c.plan, &c.arena);
 	kdx_interp in;
 	kdx_interp_init(&in, &rt);
 	recorder rc = { .log = STRBUF_INIT };
@@ -556,6 +556,87 @@ static void test_nested_scope(void **state)
 	kdx_compilation_release(&c);
 }
 
+/* A run needs the plan, never the compilation (issue #13 item 3): the runbook compiled, its
+ * plan written, the compilation released (its arena, AST, modules and declarations gone;
+ * only the source texts kept, kdx_sources_take), the plan read back and its steps run with
+ * recording hooks -- a resource argument type-checked inside a body by the plan's type
+ * names, a run-time type error (a map where a calc.box is declared), a `require` and a
+ * `wait until` whose text the message quotes, a nested runbook's step in its own scope.
+ * Under make asan, a read of the released compilation is a use after free. */
+static void test_runs_without_the_compilation(void **state)
+{
+	(void)state;
+	const char *inc[] = { "tests/unit/data/interp" };
+	kdx_compile_opts o = { .path = "tests/unit/data/interp_released/rb.kdx",
+			       .include_dirs = inc, .ninclude_dirs = 1 };
+	kdx_compilation c;
+	assert_int_equal(kdx_compile(&o, &c), 0);
+	strbuf doc = STRBUF_INIT, err = STRBUF_INIT, why = STRBUF_INIT;
+	kdx_plan_write(&doc, c.plan);
+	kdx_sources src;
+	kdx_sources_init(&src);
+	kdx_sources_take(&src, &c.sources);
+	kdx_compilation_release(&c);
+	memset(&c, 0, sizeof(c));
+	kdx_arena a;
+	kdx_arena_init(&a);
+	kdx_plan *p = NULL;
+	if (kdx_plan_read(doc.buf, doc.len, &a, &p, &err) < 0)
+		fail_msg("%s", err.buf);
+	kdx_runtime rt = { .sources = &src };
+	kdx_runtime_use_plan(&rt, p, &a);
+	kdx_interp in;
+	kdx_interp_init(&in, &rt);
+	recorder rc = { .log = STRBUF_INIT };
+	kdx_value *v;
+	/* relay(thing) -> tag(b : box): the resource's type by its qualified name */
+	use_recorder(&in, &rc);
+	int r = kdx_interp_call(&in, plan_step(p, "s_relay")->do_call, NULL, &v);
+	if (r)
+		print_error("%s\n", in.err.buf);
+	assert_int_equal(r, 0);
+	assert_string_equal(kdx_value_text(v), "t-t1");
+	/* a map is not a calc.box */
+	use_recorder(&in, &rc);
+	assert_int_equal(kdx_interp_call(&in, plan_step(p, "s_mistag")->do_call, NULL, &v), -1);
+	assert_string_equal(in.err.buf,
+			    "argument 'b' of 'calc.tag': expected box, got a map (in mistag)");
+	/* the undo with its run-time argument, and its type error */
+	use_recorder(&in, &rc);
+	const kdx_step *put = plan_step(p, "s_put");
+	assert_int_equal(kdx_interp_run_step(&in, put, KDX_PHASE_UNDO, "{\"before\":6}", &v), 0);
+	assert_string_equal(rc.log.buf,
+		"aws sns Publish eu-west-1 mutating {\"TopicArn\":\"arn:aws:sns:eu-west-1:"
+		"123456789012:t1\",\"Message\":\"v=6\"}\n");
+	use_recorder(&in, &rc);
+	assert_int_equal(kdx_interp_run_step(&in, put, KDX_PHASE_UNDO, "{\"before\":\"six\"}",
+					     &v), -1);
+	assert_string_equal(in.err.buf, "argument 'v' of 'calc.put': expected number, got a string");
+	/* the texts of a require and a wait until, from the sources kept */
+	use_recorder(&in, &rc);
+	assert_int_equal(kdx_interp_precheck(&in, plan_step(p, "s_gate"), &why), KDX_PRE_FAIL);
+	assert_string_equal(why.buf, "require limit > 5 does not hold; nothing was changed");
+	use_recorder(&in, &rc);
+	assert_int_equal(kdx_interp_run_step(&in, plan_step(p, "s_poll"), KDX_PHASE_DO, NULL, &v),
+			 -1);
+	assert_string_equal(in.err.buf,
+			    "timed out waiting until limit > 5 within 40ms; last seen: limit = 3");
+	/* a nested runbook's step, in its own runbook's scope (pause = 20ms) */
+	const kdx_step *nap = plan_step(p, "kid.nap");
+	strbuf_reset(&why);
+	assert_int_equal(kdx_interp_precheck(&in, nap, &why), KDX_PRE_OK);
+	use_recorder(&in, &rc);
+	assert_int_equal(kdx_interp_run_step(&in, nap, KDX_PHASE_DO, NULL, &v), 0);
+	assert_string_equal(rc.log.buf, "sleep 20\n");
+	kdx_interp_release(&in);
+	kdx_arena_release(&a);
+	kdx_sources_release(&src);
+	strbuf_release(&rc.log);
+	strbuf_release(&why);
+	strbuf_release(&err);
+	strbuf_release(&doc);
+}
+
 /* A whole step of examples/weighted-shift.kdx, then its undo, through recording hooks: the
  * requests apply sends, the poll of the change on the virtual clock, and an undo that puts
  * back what the snapshot saw. */
@@ -565,7 +646,8 @@ static void test_step_and_undo_recorded(void **state)
 	kdx_compile_opts o = { .path = "examples/weighted-shift.kdx" };
 	kdx_compilation c;
 	assert_int_equal(kdx_compile(&o, &c), 0);
-	kdx_runtime rt = { .comp = &c };
+	kdx_runtime rt = { .sources = &c.sources };
+	kdx_runtime_use_plan(&rt, c.plan, &c.arena);
 	kdx_interp in;
 	kdx_interp_init(&in, &rt);
 	recorder rc = { .log = STRBUF_INIT, .getchange = 1 };
@@ -632,6 +714,7 @@ int main(void)
 		cmocka_unit_test(test_runs_the_plan),
 		cmocka_unit_test(test_runs_the_read_plan),
 		cmocka_unit_test(test_nested_scope),
+		cmocka_unit_test(test_runs_without_the_compilation),
 		cmocka_unit_test(test_step_and_undo_recorded),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -103,6 +103,7 @@ static void same_action(const kdx_action *a, const kdx_action *b)
 	for (size_t i = 0; i < a->nparams; i++) {
 		same_str(a->params[i].name, b->params[i].name);
 		same_str(a->params[i].type, b->params[i].type);
+		same_str(a->params[i].res_type, b->params[i].res_type);
 		same_expr(a->params[i].def, b->params[i].def);
 		same_span(a->params[i].span, b->params[i].span);
 	}
