@@ -159,7 +159,7 @@ static void test_res_index(void **state)
 	kdx_res_ref *res = test_calloc(N + 1, sizeof(*res));
 	for (int i = 0; i < N; i++) {
 		vals[i] = kdx_value_number(&f->arena, i);
-		res[i] = (kdx_res_ref){ i % 50 == 49 ? vals[i - 1] : vals[i], NULL, i };
+		res[i] = (kdx_res_ref){ .value = i % 50 == 49 ? vals[i - 1] : vals[i], .index = i };
 	}
 	kdx_res_index ix;
 	kdx_res_index_build(&ix, &f->arena, res, N);
@@ -174,7 +174,7 @@ static void test_res_index(void **state)
 	}
 	kdx_value *other = kdx_value_number(&f->arena, -1);
 	assert_null(kdx_eval_resource(&f->ev, other));
-	res[N] = (kdx_res_ref){ other, NULL, N }; /* grown: the index no longer covers it */
+	res[N] = (kdx_res_ref){ .value = other, .index = N }; /* grown: the index no longer covers it */
 	f->ev.nres = N + 1;
 	assert_ptr_equal(kdx_eval_resource(&f->ev, other), &res[N]);
 	f->ev.res = NULL;
