@@ -65,6 +65,7 @@ start_moto() {
 		grep -q 'Address already in use' "$E2E_TMP/moto.log" ||
 			fail "moto_server exited: $(tail -5 "$E2E_TMP/moto.log")"
 		wait "$MOTO_PID" 2>/dev/null || true
+		unset '_e2e_pids[-1]' # reaped: the cleanup must not kill whoever gets its PID next
 	done
 	[ -n "$ready" ] ||
 		fail "moto_server did not start on a port of its own: $(tail -5 "$E2E_TMP/moto.log")"
