@@ -69,7 +69,7 @@ typedef struct kdx_compilation {
 	struct kdx_program *prog;          /* resolved modules and symbols (compiler/resolve.h) */
 	/* The runbook's global scope (params, regions, objectives, resources) and what the
 	 * evaluator needs to type-check resource arguments: the executor evaluates `require`,
-	 * `when`, `wait until` and run-time arguments in it (compiler/eval.h). NULL / 0 when
+	 * `when`, `wait until` and run-time arguments in it (compiler/eval_expr.h). NULL / 0 when
 	 * there is no plan. */
 	const struct kdx_env *genv;
 	const struct kdx_res_ref *res;
@@ -114,7 +114,7 @@ typedef struct kdx_step_body {
 						    run after `do` (kdx_run_wait) */
 	size_t nwaits;
 	const struct kdx_env *env;               /* the runbook scope: params, regions,
-						    objectives, resources (compiler/eval.h) */
+						    objectives, resources (compiler/eval_expr.h) */
 	const struct kdx_module *module;         /* the runbook's module, for names in env */
 } kdx_step_body;
 
