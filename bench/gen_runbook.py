@@ -8,7 +8,13 @@ failover, unfence the old writer, shift back to 70/20/10, a notification, a read
 waits for the previous step of its lane and for up to two random earlier steps of other
 lanes, so every analysis does real work and the result is safe.
 
-usage: gen_runbook.py [-n STEPS] [-l LANES] [-s SEED] > big.kdx
+With --plannable each database also names its clusters' ARNs and parameter groups, so
+`kdx plan` can read every step's state from a world bench/plan_world.py made (the default
+runbook is for the checker only: its failovers and fences name no ARN or parameter group),
+and step timeouts are minutes instead of seconds (a dry run against moto on a loaded
+machine must not time out).
+
+usage: gen_runbook.py [-n STEPS] [-l LANES] [-s SEED] [--plannable] > big.kdx
 """
 import argparse
 import random
@@ -22,6 +28,8 @@ def main():
     ap.add_argument("-n", type=int, default=100000, help="steps")
     ap.add_argument("-l", type=int, default=100, help="parallel lanes")
     ap.add_argument("-s", type=int, default=42, help="random seed")
+    ap.add_argument("--plannable", action="store_true",
+                    help="databases with arns and parameter_groups (bench/plan_world.py)")
     a = ap.parse_args()
     n, lanes, rnd = a.n, a.l, random.Random(a.s)
     out = sys.stdout
@@ -37,7 +45,11 @@ def main():
     w('resource ops : sns.topic {\n  name = "ops"\n  arn  = "arn:aws:sns:us-east-1:123456789012:ops"\n}\n')
     for k in range(1, lanes):
         w('resource api_%d : route53.weighted_record {\n  zone = "example.com."\n  name = "api%d.example.com."\n}\n' % (k, k))
-        w('resource db_%d : rds.global_cluster {\n  id       = "db%d"\n  clusters = { for r in regions : r => "db%d-${r}" }\n}\n' % (k, k, k))
+        w('resource db_%d : rds.global_cluster {\n  id       = "db%d"\n  clusters = { for r in regions : r => "db%d-${r}" }\n' % (k, k, k))
+        if a.plannable:
+            w('  arns     = { for r in regions : r => "arn:aws:rds:${r}:123456789012:cluster:db%d-${r}" }\n' % k)
+            w('  parameter_groups = { for r in regions : r => "db%d-${r}" }\n' % k)
+        w('}\n')
     writer = [0] * lanes
     edges = 0
     for i in range(n):
@@ -78,7 +90,9 @@ def main():
                 w('  do sns.publish(ops, "lane %d cycle done")\n' % lane)
             else:
                 w('  do rds.status(db_%d)\n' % lane)
-        w("  timeout %ds\n}\n" % (1 + rnd.randrange(5)))
+        # --plannable: minutes, not seconds -- a dry run of a saved plan on a loaded machine
+        # reads moto for each step and must not time out (the same random sequence)
+        w("  timeout %d%s\n}\n" % (1 + rnd.randrange(5), "m" if a.plannable else "s"))
     sys.stderr.write("generated %d steps, %d edges\n" % (n, edges))
 
 

@@ -187,6 +187,11 @@ static int run(apply_args *a, const char *arg)
 	kdx_run_ident id;
 	kdx_run_ident_init(&id);
 	kdx_rb_ident(&r, path, &a->rb, &id);
+	/* a saved plan's run reads the plan it read and the source texts, never the
+	 * compilation, which was needed only to prove the plan current: released here, before
+	 * the run (docs/architecture.md, 3.) */
+	if (is_plan)
+		kdx_rb_release_compilation(&r);
 	/* a dry run journals into a store that keeps nothing and takes no real lock */
 	kdx_store *store = a->rb.dry_run ? kdx_store_open_discard()
 					 : kdx_rb_store(plan->store.url, path, &a->rb);

@@ -936,6 +936,24 @@ int kdx_planfile_check(const kdx_planfile *pf, kdx_rb *r)
 	return rc;
 }
 
+static const char *dup_or_null(kdx_arena *a, const char *s)
+{
+	return s ? kdx_arena_strdup(a, s) : NULL;
+}
+
+static kdx_plan_store store_copy(kdx_arena *a, const kdx_plan_store *from)
+{
+	kdx_plan_store s = *from;
+	s.url = dup_or_null(a, from->url);
+	s.origin = dup_or_null(a, from->origin);
+	s.regions_from = dup_or_null(a, from->regions_from);
+	s.regions_note = dup_or_null(a, from->regions_note);
+	s.regions = kdx_arena_alloc(a, (from->nregions + 1) * sizeof(*s.regions));
+	for (size_t i = 0; i < from->nregions; i++)
+		s.regions[i] = kdx_arena_strdup(a, from->regions[i]);
+	return s;
+}
+
 int kdx_planfile_plan(kdx_planfile *pf, kdx_rb *r)
 {
 	strbuf err = STRBUF_INIT;
@@ -947,7 +965,9 @@ int kdx_planfile_plan(kdx_planfile *pf, kdx_rb *r)
 		return -1;
 	}
 	strbuf_release(&err);
-	p->store = r->fe.comp.plan->store;
+	/* the run store is the command line's choice, not the program's: the compiled plan's,
+	 * copied into the read plan's arena (the compilation is released before the run) */
+	p->store = store_copy(&pf->arena, &r->fe.comp.plan->store);
 	pf->plan = p;
 	kdx_runtime_use_plan(&r->rt, p, &pf->arena);
 	kdx_real_backend_use_plan(&r->be, &r->rt);

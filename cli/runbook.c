@@ -149,7 +149,19 @@ void kdx_rb_release(kdx_rb *r)
 	if (r->have_be)
 		kdx_real_backend_release(&r->be);
 	kdx_fe_release(&r->fe);
+	kdx_sources_release(&r->sources);
 	aws_credentials_release(&r->creds);
+}
+
+void kdx_rb_release_compilation(kdx_rb *r)
+{
+	size_t naws = r->fe.naws; /* kdx_rb_store_identify: does the runbook call AWS? */
+	kdx_sources_take(&r->sources, &r->fe.comp.sources);
+	kdx_fe_release(&r->fe);
+	r->fe.naws = naws;
+	r->rt.sources = &r->sources;
+	if (r->have_be)
+		kdx_real_backend_use_plan(&r->be, &r->rt);
 }
 
 /* ---- meta: how to rebuild the same plan ---- */

@@ -36,12 +36,22 @@ typedef struct kdx_rb {
 	kdx_runtime rt;
 	kdx_real_backend be;
 	bool have_be;
+	/* the source texts once the compilation is released (kdx_rb_release_compilation):
+	 * what rt.sources points to then */
+	kdx_sources sources;
 } kdx_rb;
 
 /* Compile and check through the front end at the level needs (the command's table entry)
  * asks for, load credentials, start the backend. Prints what went wrong; returns 0 or -1. */
 int kdx_rb_load(kdx_rb *r, const char *path, const kdx_rb_opts *o, unsigned needs);
 void kdx_rb_release(kdx_rb *r);
+/* Release the compilation before a run that does not need it (kdx apply PLANFILE, once the
+ * saved plan is proven and made the runtime's, kdx_planfile_plan): the AST, modules,
+ * values and compiled plan, the analyses' report and the AWS models that checked the
+ * calls go; the run keeps the plan it reads (r->rt: a plan in an arena of its own) and the
+ * source texts its messages quote (moved into r->sources, kdx_sources_take). Afterwards
+ * only r->fe.naws may be read of r->fe; r->rt and the backend point at what is kept. */
+void kdx_rb_release_compilation(kdx_rb *r);
 /* The flags every run command takes, over a kdx_rb_opts: -state, -lease, -lock-timeout,
  * -endpoint-url and kdx_fe_flag_group (-allow-exec, whose meaning differs between plan and
  * apply, and -state-dir are each command's own). */

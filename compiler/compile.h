@@ -13,6 +13,7 @@
 #include "../common/intern.h"
 #include "../common/value.h"
 #include "../common/diag.h"
+#include "eval_expr.h"    /* kdx_bound_call */
 #include "plan.h"
 #include "../common/source.h"
 
@@ -68,7 +69,7 @@ typedef struct kdx_compilation {
 	struct kdx_program *prog;          /* resolved modules and symbols (compiler/resolve.h) */
 	/* The runbook's global scope (params, regions, objectives, resources) and what the
 	 * evaluator needs to type-check resource arguments: the executor evaluates `require`,
-	 * `when`, `wait until` and run-time arguments in it (compiler/eval.h). NULL / 0 when
+	 * `when`, `wait until` and run-time arguments in it (compiler/eval_expr.h). NULL / 0 when
 	 * there is no plan. */
 	const struct kdx_env *genv;
 	const struct kdx_res_ref *res;
@@ -97,23 +98,8 @@ void kdx_compilation_release(kdx_compilation *c);
  * requires, run; kdx_plan.actions), which is what executor/interp.c runs, as soon as the
  * step is lowered: a kdx_step_body and the step's bound calls live in the lowering's
  * per-step scratch (compiler/lower.h, kdx_lower_scratch) and nothing reads them after
- * that step. The evaluator still hands the interpreter a
- * kdx_bound_call for a call it meets in an expression (kdx_eval.call_action); the
- * interpreter runs the plan's action of that name with its argument values. */
-typedef struct kdx_bound_call {
-	const char *action;                      /* qualified: "route53.set_weights" */
-	const struct kdx_ast_decl *decl;         /* the action declaration */
-	const struct kdx_module *module;         /* the module that declares it */
-	const char **params;                     /* the action's parameter names, in order */
-	kdx_value **args;                        /* bound value per parameter, defaults filled;
-						    NULL entry: known only at run time */
-	const struct kdx_expr **arg_exprs;       /* the expression each came from, read for the
-						    NULL args (NULL: a default; all NULL when
-						    every arg is known, kdx_bind_ast) */
-	size_t nargs;
-	kdx_span span;
-} kdx_bound_call;
-
+ * that step. (kdx_bound_call is eval_expr.h's: at run time the evaluator hands the
+ * interpreter one for a call it meets in an expression, kdx_eval.call_action.) */
 typedef struct kdx_step_body {
 	const struct kdx_ast_decl *decl;         /* the step declaration */
 	kdx_bound_call *do_call;                 /* NULL when the step has no `do` */
@@ -128,7 +114,7 @@ typedef struct kdx_step_body {
 						    run after `do` (kdx_run_wait) */
 	size_t nwaits;
 	const struct kdx_env *env;               /* the runbook scope: params, regions,
-						    objectives, resources (compiler/eval.h) */
+						    objectives, resources (compiler/eval_expr.h) */
 	const struct kdx_module *module;         /* the runbook's module, for names in env */
 } kdx_step_body;
 

@@ -887,18 +887,16 @@ static const char *p_name(const params *P, size_t i)
 	return P->decl ? P->decl->params[i].name.name : P->act->params[i].name;
 }
 
-static const kdx_ast_type *p_type(kdx_eval *ev, const params *P, size_t i)
+/* Does v fit parameter i's declared type (untyped: anything)? In the declaring module at
+ * compile time; at run time by the plan's kdx_type, made once with the plan (no module
+ * read, no type text parsed). */
+static int p_check(kdx_eval *ev, const params *P, size_t i, kdx_value **v, strbuf *why)
 {
-	return P->decl ? P->decl->params[i].type : kdx_type_parse(ev->arena, P->act->params[i].type);
-}
-
-/* Does v fit parameter i's type t? In the declaring module at compile time, by the plan's
- * qualified resource type at run time (no module read). */
-static int p_check(kdx_eval *ev, const params *P, size_t i, const kdx_ast_type *t, kdx_value **v,
-		   strbuf *why)
-{
-	return P->decl ? kdx_type_check(ev, P->owner, t, v, why)
-		       : kdx_type_check_plan(ev, t, P->act->params[i].res_type, v, why);
+	if (P->decl)
+		return P->decl->params[i].type
+			? kdx_type_check(ev, P->owner, P->decl->params[i].type, v, why) : 0;
+	return P->act->params[i].rtype ? kdx_type_check_plan(ev, P->act->params[i].rtype, v, why)
+				       : 0;
 }
 
 static bool p_has_default(const params *P, size_t i)
@@ -941,9 +939,8 @@ static int bind_one(kdx_eval *ev, const kdx_env *env, const params *P, kdx_bound
 	if (r > 0)
 		return 0;
 	strbuf why = STRBUF_INIT;
-	const kdx_ast_type *t = p_type(ev, P, pi);
 	int rc = 0;
-	if (t && p_check(ev, P, pi, t, &v, &why)) {
+	if (p_check(ev, P, pi, &v, &why)) {
 		kdx_eval_error(ev, x->span, NULL, "argument '%s' of '%s': %s", p_name(P, pi),
 			       out->action, why.buf);
 		rc = -1;
@@ -1010,14 +1007,13 @@ static int bind_params(kdx_eval *ev, const kdx_env *env, const kdx_expr *call, c
 		}
 		kdx_span span;
 		int r = p_default(ev, P, i, &out->args[i], &span);
-		const kdx_ast_type *t;
 		if (r < 0)
 			rc = -1;
 		else if (r > 0)
 			out->args[i] = NULL;
-		else if ((t = p_type(ev, P, i)) && out->args[i]->kind != KDX_V_NULL) {
+		else if (out->args[i]->kind != KDX_V_NULL) {
 			strbuf why = STRBUF_INIT;
-			if (p_check(ev, P, i, t, &out->args[i], &why))
+			if (p_check(ev, P, i, &out->args[i], &why))
 				rc = kdx_eval_error(ev, span, NULL, "default of '%s': %s",
 						    p_name(P, i), why.buf);
 			strbuf_release(&why);

@@ -73,12 +73,15 @@ static void lower_action(kdx_arena *a, const kdx_module *m, const kdx_ast_decl *
 	x->span = d->name.span;
 	x->nparams = d->nparams;
 	x->params = KDX_NEWN(a, kdx_action_param, d->nparams + 1);
-	for (size_t i = 0; i < d->nparams; i++)
-		x->params[i] = (kdx_action_param){
+	for (size_t i = 0; i < d->nparams; i++) {
+		kdx_action_param *p = &x->params[i];
+		*p = (kdx_action_param){
 			.name = d->params[i].name.name, .type = type_text(a, d->params[i].type),
 			.res_type = res_type(a, m, d->params[i].type),
 			.def = kdx_expr_lower(a, m, d->params[i].def), .span = d->params[i].span,
 		};
+		p->rtype = kdx_type_make(a, p->type, p->res_type);
+	}
 	size_t nbody = 0, nsnap = 0;
 	for (size_t i = 0; i < d->nitems; i++) {
 		kdx_ast_item_kind k = d->items[i]->kind;

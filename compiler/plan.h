@@ -141,6 +141,30 @@ typedef struct kdx_stmt {
 	kdx_expr *every;       /* WAIT_UNTIL; NULL: the poll schedule's default */
 } kdx_stmt;
 
+/* A declared type as a run checks it: a plan action parameter's type (kdx_action_param.rtype),
+ * made from its text once, when the plan is lowered or read back (kdx_type_make), never
+ * per call or per poll (issue #13). A name that is no built-in is a resource type (res:
+ * qualified as kdx_plan_resource.type) or, res NULL, one only the compile-time check knows
+ * (not checked at run time). */
+typedef enum kdx_type_kind {
+	KDX_TYPE_OTHER,            /* a named type that is no built-in: res, or nothing known */
+	KDX_TYPE_ANY, KDX_TYPE_STRING, KDX_TYPE_NUMBER, KDX_TYPE_BOOL, KDX_TYPE_DURATION,
+	KDX_TYPE_PERCENT, KDX_TYPE_REGION, KDX_TYPE_OBJECT,
+	KDX_TYPE_LIST, KDX_TYPE_MAP, /* elem */
+} kdx_type_kind;
+
+typedef struct kdx_type {
+	kdx_type_kind kind;
+	const char *text;          /* as written, for messages: "map(string)" */
+	const struct kdx_type *elem;
+	const char *res;           /* OTHER: the resource type ("route53.weighted_record"), or NULL */
+} kdx_type;
+
+/* The type text says (kdx_action_param.type, as kdx_type_format wrote it), in a; res the
+ * resource type its leaf names (kdx_action_param.res_type). NULL text: NULL (untyped).
+ * compiler/types.c. */
+const kdx_type *kdx_type_make(kdx_arena *a, const char *text, const char *res);
+
 typedef struct kdx_action_param {
 	const char *name;
 	const char *type;      /* as written, formatted: "percent", "map(string)",
@@ -152,6 +176,10 @@ typedef struct kdx_action_param {
 	const char *res_type;
 	kdx_expr *def;         /* the default, or NULL when the argument is required */
 	kdx_span span;
+	/* type and res_type as the run-time check reads them (kdx_type_check_plan), made
+	 * once with the plan; NULL: untyped. Not in the plan document: read back from type
+	 * and res_type. */
+	const kdx_type *rtype;
 } kdx_action_param;
 
 /* `snapshot NAME = CALL`: read before `do`, bound for the action's own undo. */

@@ -771,11 +771,13 @@ static void action_read(reader *r, json_object *o, kdx_action *x)
 	x->params = kdx_arena_alloc(r->a, (x->nparams + 1) * sizeof(*x->params));
 	for (size_t i = 0; i < x->nparams; i++) {
 		json_object *p = json_object_array_get_idx(ps, i);
-		x->params[i] = (kdx_action_param){
+		kdx_action_param *q = &x->params[i];
+		*q = (kdx_action_param){
 			.name = rname(r, p, "name"), .type = rstr(r, p, "type"),
 			.res_type = rstr(r, p, "resource_type"),
 			.def = rexpr(r, p, "default", true), .span = rspan(p, "span"),
 		};
+		q->rtype = kdx_type_make(r->a, q->type, q->res_type); /* once, not per call */
 	}
 	json_object *body = rarray(r, o, "body", &x->nbody);
 	x->body = kdx_arena_alloc(r->a, (x->nbody + 1) * sizeof(*x->body));

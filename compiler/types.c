@@ -19,28 +19,6 @@ void kdx_type_format(strbuf *sb, const kdx_ast_type *t)
 	}
 }
 
-const kdx_ast_type *kdx_type_parse(kdx_arena *a, const char *text)
-{
-	if (!text)
-		return NULL;
-	kdx_ast_type *t = KDX_NEW(a, kdx_ast_type);
-	size_t n = strlen(text);
-	bool list = !strncmp(text, "list(", 5), map = !strncmp(text, "map(", 4);
-	if ((list || map) && n > 5 && text[n - 1] == ')') {
-		size_t open = list ? 5 : 4;
-		t->kind = list ? KDX_AST_T_LIST : KDX_AST_T_MAP;
-		t->name = list ? "list" : "map";
-		t->elem = (kdx_ast_type *)kdx_type_parse(
-			a, kdx_arena_strndup(a, text + open, n - open - 1));
-		return t;
-	}
-	const char *dot = strchr(text, '.');
-	t->kind = dot ? KDX_AST_T_QUALIFIED : KDX_AST_T_NAME;
-	t->module = dot ? kdx_arena_strndup(a, text, (size_t)(dot - text)) : NULL;
-	t->name = dot ? dot + 1 : text;
-	return t;
-}
-
 static size_t res_hash(const kdx_value *v, size_t mask)
 {
 	return (size_t)(((uintptr_t)v >> 3) * 0x9E3779B97F4A7C15ull >> 17) & mask;
@@ -102,16 +80,91 @@ const char *kdx_type_of_value(kdx_eval *ev, const kdx_value *v)
 	return kdx_vkind_name(v->kind);
 }
 
-static int want(kdx_eval *ev, const kdx_ast_type *t, const kdx_value *v, strbuf *why)
+/* The builtin type a name stands for: one strcmp after a switch on the first letter (a
+ * chain of eight strcmps ran for every argument and map element checked, issue #19).
+ * KDX_TYPE_OTHER: none. */
+static kdx_type_kind builtin_type(const char *n)
+{
+	static const char *const names[] = {
+		[KDX_TYPE_ANY] = "any", [KDX_TYPE_STRING] = "string", [KDX_TYPE_NUMBER] = "number",
+		[KDX_TYPE_BOOL] = "bool", [KDX_TYPE_DURATION] = "duration",
+		[KDX_TYPE_PERCENT] = "percent", [KDX_TYPE_REGION] = "region",
+		[KDX_TYPE_OBJECT] = "object",
+	};
+	kdx_type_kind b;
+	switch (n[0]) {
+	case 'a': b = KDX_TYPE_ANY; break;
+	case 's': b = KDX_TYPE_STRING; break;
+	case 'n': b = KDX_TYPE_NUMBER; break;
+	case 'b': b = KDX_TYPE_BOOL; break;
+	case 'd': b = KDX_TYPE_DURATION; break;
+	case 'p': b = KDX_TYPE_PERCENT; break;
+	case 'r': b = KDX_TYPE_REGION; break;
+	case 'o': b = KDX_TYPE_OBJECT; break;
+	default: return KDX_TYPE_OTHER;
+	}
+	return strcmp(n, names[b]) ? KDX_TYPE_OTHER : b;
+}
+
+/* The inverse of kdx_type_format, as the AST type's text read: "list(T)" and "map(T)"
+ * around a type, else a name ("mod.name" is never a built-in). */
+const kdx_type *kdx_type_make(kdx_arena *a, const char *text, const char *res)
+{
+	if (!text)
+		return NULL;
+	kdx_type *t = KDX_NEW(a, kdx_type);
+	t->text = text;
+	size_t n = strlen(text);
+	bool list = !strncmp(text, "list(", 5), map = !strncmp(text, "map(", 4);
+	if ((list || map) && n > 5 && text[n - 1] == ')') {
+		size_t open = list ? 5 : 4;
+		t->kind = list ? KDX_TYPE_LIST : KDX_TYPE_MAP;
+		t->elem = kdx_type_make(a, kdx_arena_strndup(a, text + open, n - open - 1), res);
+		return t;
+	}
+	t->kind = strchr(text, '.') ? KDX_TYPE_OTHER : builtin_type(text);
+	t->res = t->kind == KDX_TYPE_OTHER ? res : NULL;
+	return t;
+}
+
+/* A type as the check reads it: a declaration's AST type in its module (compile time), or
+ * a plan parameter's kdx_type (run time) -- one walk for both, so both give the same
+ * answers and the same messages. */
+typedef struct tref {
+	const kdx_ast_type *ast;     /* or */
+	const kdx_type *rt;
+	const kdx_module *module;    /* ast: where its names are declared */
+} tref;
+
+static kdx_type_kind tkind(const tref *t)
+{
+	if (t->rt)
+		return t->rt->kind;
+	switch (t->ast->kind) {
+	case KDX_AST_T_LIST: return KDX_TYPE_LIST;
+	case KDX_AST_T_MAP: return KDX_TYPE_MAP;
+	case KDX_AST_T_NAME: return builtin_type(t->ast->name);
+	case KDX_AST_T_QUALIFIED: break;
+	}
+	return KDX_TYPE_OTHER;
+}
+
+static tref telem(const tref *t)
+{
+	return t->rt ? (tref){ .rt = t->rt->elem } : (tref){ .ast = t->ast->elem, .module = t->module };
+}
+
+static int want(kdx_eval *ev, const tref *t, const kdx_value *v, strbuf *why)
 {
 	strbuf_addstr(why, "expected ");
-	kdx_type_format(why, t);
+	if (t->rt)
+		strbuf_addstr(why, t->rt->text);
+	else
+		kdx_type_format(why, t->ast);
 	strbuf_addf(why, ", got %s", kdx_type_of_value(ev, v));
-	if (v->kind == KDX_V_STRING && t->kind == KDX_AST_T_NAME) {
-		const char *s = v->u.str.ptr;
-		if (!strcmp(t->name, "duration") && kdx_duration_parse(s) >= 0)
-			strbuf_addf(why, " (write %s without quotes)", s);
-	}
+	if (v->kind == KDX_V_STRING && tkind(t) == KDX_TYPE_DURATION &&
+	    kdx_duration_parse(v->u.str.ptr) >= 0)
+		strbuf_addf(why, " (write %s without quotes)", v->u.str.ptr);
 	return -1;
 }
 
@@ -138,93 +191,61 @@ static int check_region(kdx_eval *ev, kdx_value **v, strbuf *why)
 	return 0;
 }
 
-/* The builtin type a name stands for: one strcmp after a switch on the first letter (a
- * chain of eight strcmps ran for every argument and map element checked, issue #19). */
-enum builtin { B_NONE, B_ANY, B_STRING, B_NUMBER, B_BOOL, B_DURATION, B_PERCENT, B_REGION, B_OBJECT };
-
-static enum builtin builtin_type(const char *n)
-{
-	static const char *const names[] = {
-		[B_ANY] = "any", [B_STRING] = "string", [B_NUMBER] = "number", [B_BOOL] = "bool",
-		[B_DURATION] = "duration", [B_PERCENT] = "percent", [B_REGION] = "region",
-		[B_OBJECT] = "object",
-	};
-	enum builtin b;
-	switch (n[0]) {
-	case 'a': b = B_ANY; break;
-	case 's': b = B_STRING; break;
-	case 'n': b = B_NUMBER; break;
-	case 'b': b = B_BOOL; break;
-	case 'd': b = B_DURATION; break;
-	case 'p': b = B_PERCENT; break;
-	case 'r': b = B_REGION; break;
-	case 'o': b = B_OBJECT; break;
-	default: return B_NONE;
-	}
-	return strcmp(n, names[b]) ? B_NONE : b;
-}
-
-/* Where a named type is looked up: in a module (compile time), or, at run time, as the
- * qualified resource type a plan action's parameter names (kdx_action_param.res_type). */
-typedef struct type_scope {
-	const kdx_module *module;
-	bool plan;
-	const char *res_type;
-} type_scope;
-
-static int check_named(kdx_eval *ev, const type_scope *scope, const kdx_ast_type *t, kdx_value **v,
-		       strbuf *why)
+static int check_named(kdx_eval *ev, const tref *t, kdx_value **v, strbuf *why)
 {
 	kdx_vkind k = (*v)->kind;
-	if (t->kind == KDX_AST_T_NAME) {
-		switch (builtin_type(t->name)) {
-		case B_ANY:
-			return 0;
-		case B_STRING:
-			return k == KDX_V_STRING || k == KDX_V_REGION ? 0 : want(ev, t, *v, why);
-		case B_NUMBER:
-			return k == KDX_V_NUMBER ? 0 : want(ev, t, *v, why);
-		case B_BOOL:
-			return k == KDX_V_BOOL ? 0 : want(ev, t, *v, why);
-		case B_DURATION:
-			return k == KDX_V_DURATION ? 0 : want(ev, t, *v, why);
-		case B_PERCENT:
-			return k == KDX_V_PERCENT ? 0 : want(ev, t, *v, why);
-		case B_REGION:
-			if (k != KDX_V_STRING && k != KDX_V_REGION)
-				return want(ev, t, *v, why);
-			return check_region(ev, v, why);
-		case B_OBJECT:
-			return k == KDX_V_MAP ? 0 : want(ev, t, *v, why);
-		case B_NONE:
-			break;
-		}
+	switch (tkind(t)) {
+	case KDX_TYPE_ANY:
+		return 0;
+	case KDX_TYPE_STRING:
+		return k == KDX_V_STRING || k == KDX_V_REGION ? 0 : want(ev, t, *v, why);
+	case KDX_TYPE_NUMBER:
+		return k == KDX_V_NUMBER ? 0 : want(ev, t, *v, why);
+	case KDX_TYPE_BOOL:
+		return k == KDX_V_BOOL ? 0 : want(ev, t, *v, why);
+	case KDX_TYPE_DURATION:
+		return k == KDX_V_DURATION ? 0 : want(ev, t, *v, why);
+	case KDX_TYPE_PERCENT:
+		return k == KDX_V_PERCENT ? 0 : want(ev, t, *v, why);
+	case KDX_TYPE_REGION:
+		if (k != KDX_V_STRING && k != KDX_V_REGION)
+			return want(ev, t, *v, why);
+		return check_region(ev, v, why);
+	case KDX_TYPE_OBJECT:
+		return k == KDX_V_MAP ? 0 : want(ev, t, *v, why);
+	case KDX_TYPE_OTHER:
+	case KDX_TYPE_LIST:
+	case KDX_TYPE_MAP:
+		break;
 	}
-	const kdx_ast_decl *td = scope->plan ? NULL : kdx_resolve_type_decl(scope->module, t, NULL);
-	if (scope->plan ? !scope->res_type : !td)
+	/* a resource type: its declaration in the module (compile time), or its qualified
+	 * name (run time, kdx_type.res) */
+	const kdx_ast_decl *td = t->rt ? NULL : kdx_resolve_type_decl(t->module, t->ast, NULL);
+	if (t->rt ? !t->rt->res : !td)
 		return 0; /* unknown type names are reported by resolve */
 	const kdx_res_ref *r = kdx_eval_resource(ev, *v);
-	if (r && (scope->plan ? r->qtype && !strcmp(r->qtype, scope->res_type) : r->type == td))
+	if (r && (t->rt ? r->qtype && !strcmp(r->qtype, t->rt->res) : r->type == td))
 		return 0;
 	if (!r && !ev->res && k == KDX_V_MAP)
 		return 0; /* no resource table (run time): trust the compile-time check */
 	return want(ev, t, *v, why);
 }
 
-static int check(kdx_eval *ev, const type_scope *scope, const kdx_ast_type *t, kdx_value **v,
-		 strbuf *why)
+static int check(kdx_eval *ev, const tref *t, kdx_value **v, strbuf *why)
 {
 	if ((*v)->kind == KDX_V_NULL)
 		return 0; /* null is "not set" for every type */
-	if (t->kind == KDX_AST_T_LIST || t->kind == KDX_AST_T_MAP) {
-		bool list = t->kind == KDX_AST_T_LIST;
+	kdx_type_kind tk = tkind(t);
+	if (tk == KDX_TYPE_LIST || tk == KDX_TYPE_MAP) {
+		bool list = tk == KDX_TYPE_LIST;
 		if ((*v)->kind != (list ? KDX_V_LIST : KDX_V_MAP))
 			return want(ev, t, *v, why);
+		tref elem = telem(t);
 		size_t n = list ? (*v)->u.list.n : (*v)->u.map.n;
 		kdx_value *copy = list ? kdx_value_list(ev->arena, n) : kdx_value_map(ev->arena, n);
 		for (size_t i = 0; i < n; i++) {
 			kdx_value *e = list ? (*v)->u.list.items[i] : (*v)->u.map.vals[i];
-			if (check(ev, scope, t->elem, &e, why)) {
+			if (check(ev, &elem, &e, why)) {
 				if (list)
 					strbuf_addf(why, " (element %zu)", i);
 				else
@@ -241,17 +262,16 @@ static int check(kdx_eval *ev, const type_scope *scope, const kdx_ast_type *t, k
 		*v = copy;
 		return 0;
 	}
-	return check_named(ev, scope, t, v, why);
+	return check_named(ev, t, v, why);
 }
 
 int kdx_type_check(kdx_eval *ev, const kdx_module *scope, const kdx_ast_type *t, kdx_value **v,
 		   strbuf *why)
 {
-	return check(ev, &(type_scope){ .module = scope }, t, v, why);
+	return check(ev, &(tref){ .ast = t, .module = scope }, v, why);
 }
 
-int kdx_type_check_plan(kdx_eval *ev, const kdx_ast_type *t, const char *res_type, kdx_value **v,
-			strbuf *why)
+int kdx_type_check_plan(kdx_eval *ev, const kdx_type *t, kdx_value **v, strbuf *why)
 {
-	return check(ev, &(type_scope){ .plan = true, .res_type = res_type }, t, v, why);
+	return check(ev, &(tref){ .rt = t }, v, why);
 }

@@ -355,6 +355,9 @@ void kdx_real_backend_use_plan(kdx_real_backend *b, const kdx_runtime *rt)
 	b->rt.genv = rt->genv;
 	b->rt.scopes = rt->scopes;
 	b->rt.nscopes = rt->nscopes;
+	b->rt.regions = rt->regions;
+	b->rt.nregions = rt->nregions;
+	b->rt.sources = rt->sources;
 	b->noutputs = kdx_runtime_plan(rt)->nsteps;
 	b->outputs = xcalloc(b->noutputs + 1, sizeof(char *));
 }

@@ -38,9 +38,10 @@ typedef struct kdx_real_backend {
 
 /* rt is copied; rt must have a plan (kdx_runtime_use_plan). Returns 0, or -1 with err. */
 int kdx_real_backend_init(kdx_real_backend *b, const kdx_runtime *rt, strbuf *err);
-/* Run rt's plan and resources (rt->plan, rt->res) from now on instead of those b was made
- * with (before the run starts; what they point to outlives b): the plan `kdx apply
- * PLANFILE` read from the file. */
+/* Run rt's plan and what kdx_runtime_use_plan derived from it (resources, scopes, region
+ * names) and read rt's source texts from now on instead of those b was made with (before
+ * the run starts; what they point to outlives b): the plan `kdx apply PLANFILE` read from
+ * the file, and the texts moved out of the compilation when it is released. */
 void kdx_real_backend_use_plan(kdx_real_backend *b, const kdx_runtime *rt);
 /* Waits for workers still running (they were cancelled or the run aborted). */
 void kdx_real_backend_release(kdx_real_backend *b);

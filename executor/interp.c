@@ -255,17 +255,17 @@ static kdx_env *push(kdx_interp *in, const kdx_env *parent, const char *name, kd
 
 /* Values that went through JSON (a journalled snapshot) come back as plain numbers and
  * strings: give them the declared type's kind again (percent, duration) before the check. */
-static kdx_value *coerce(kdx_interp *in, const kdx_ast_type *t, kdx_value *v)
+static kdx_value *coerce(kdx_interp *in, const kdx_type *t, kdx_value *v)
 {
 	if (!t || !v)
 		return v;
-	if (t->kind == KDX_AST_T_NAME && v->kind == KDX_V_NUMBER && !strcmp(t->name, "percent"))
+	if (t->kind == KDX_TYPE_PERCENT && v->kind == KDX_V_NUMBER)
 		return kdx_value_percent(&in->arena, v->u.num);
-	if (t->kind == KDX_AST_T_NAME && v->kind == KDX_V_STRING && !strcmp(t->name, "duration")) {
+	if (t->kind == KDX_TYPE_DURATION && v->kind == KDX_V_STRING) {
 		int64_t ms = kdx_duration_parse(v->u.str.ptr);
 		return ms >= 0 ? kdx_value_duration(&in->arena, ms) : v;
 	}
-	if (t->kind == KDX_AST_T_MAP && v->kind == KDX_V_MAP) {
+	if (t->kind == KDX_TYPE_MAP && v->kind == KDX_V_MAP) {
 		kdx_value *m = kdx_value_map(&in->arena, v->u.map.n);
 		for (size_t i = 0; i < v->u.map.n; i++) {
 			m->u.map.keys[i] = v->u.map.keys[i];
@@ -273,7 +273,7 @@ static kdx_value *coerce(kdx_interp *in, const kdx_ast_type *t, kdx_value *v)
 		}
 		return m;
 	}
-	if (t->kind == KDX_AST_T_LIST && v->kind == KDX_V_LIST) {
+	if (t->kind == KDX_TYPE_LIST && v->kind == KDX_V_LIST) {
 		kdx_value *l = kdx_value_list(&in->arena, v->u.list.n);
 		for (size_t i = 0; i < v->u.list.n; i++)
 			l->u.list.items[i] = coerce(in, t->elem, v->u.list.items[i]);
@@ -301,14 +301,13 @@ static int bind(kdx_interp *in, const kdx_action *x, kdx_value **args,
 			 * step's call, the action's own module for its `undo` */
 			if (eval_x(in, scope, arg_exprs[i], &v, NULL) < 0)
 				return -1;
-			/* its declared type, as the plan has it */
-			const kdx_ast_type *t = i < x->nparams
-				? kdx_type_parse(&in->arena, x->params[i].type) : NULL;
+			/* its declared type, as the plan has it (made once with the plan) */
+			const kdx_type *t = i < x->nparams ? x->params[i].rtype : NULL;
 			v = coerce(in, t, v);
 			strbuf why = STRBUF_INIT;
 			kdx_eval ev;
 			kdx_interp_evaluator(in, &ev);
-			if (t && v->kind != KDX_V_NULL && kdx_type_check_plan(&ev, t, x->params[i].res_type, &v, &why)) {
+			if (t && v->kind != KDX_V_NULL && kdx_type_check_plan(&ev, t, &v, &why)) {
 				strbuf_addf(&in->err, "argument '%s' of '%s': %s", pname, x->name,
 					    why.buf);
 				strbuf_release(&why);

@@ -3,7 +3,8 @@
  * `wait until C within W [every E]` (E defaults to 1s), `return`; and a step's own clauses
  * (kdx_interp_run_step). It reads plan data (compiler/plan.h: kdx_plan.actions' statements,
  * a step's kdx_plan_calls, whens, requires and run), never a step's AST; expressions go to
- * the one evaluator (compiler/eval.h, over kdx_expr), which binds their calls against the
+ * the one evaluator (compiler/eval_expr.h, over kdx_expr: the evaluator's run-time half,
+ * which includes no AST, module or compilation header), which binds their calls against the
  * plan's actions and reads a step's expressions in the plan's runbook scopes. A run needs the
  * plan and the source texts (for an expression quoted in a message), never the compilation:
  * no module, declaration or AST is read at run time (docs/architecture.md, 3.). Every
@@ -22,7 +23,7 @@
 #include "../common/strbuf.h"
 #include "../common/value.h"
 #include "../common/source.h"
-#include "../compiler/eval.h"
+#include "../compiler/eval_expr.h"
 #include "../compiler/plan.h"
 #include "aws/credentials.h"
 #include "aws/model.h"
@@ -51,7 +52,7 @@ void kdx_shared_models_release(kdx_shared_models *sm);
 typedef struct kdx_runtime {
 	/* Set by kdx_runtime_use_plan: the plan that runs (its steps, calls and actions) --
 	 * the compilation's, or `kdx apply PLANFILE`'s plan read from the file (plan_io) --,
-	 * the resource instances the evaluator recognises by their value (compiler/eval.h's
+	 * the resource instances the evaluator recognises by their value (compiler/eval_expr.h's
 	 * kdx_eval_resource, by the plan's qualified type names), its runbook scopes
 	 * (kdx_plan.global, scopes) as the evaluator's, and its region names. */
 	const kdx_plan *plan;

@@ -562,27 +562,47 @@ static void test_nested_scope(void **state)
  * recording hooks -- a resource argument type-checked inside a body by the plan's type
  * names, a run-time type error (a map where a calc.box is declared), a `require` and a
  * `wait until` whose text the message quotes, a nested runbook's step in its own scope.
- * Under make asan, a read of the released compilation is a use after free. */
-static void test_runs_without_the_compilation(void **state)
+ * The parameters' type texts are blanked first: the checks go by the kdx_types made when
+ * the plan was read. Under make asan, a read of the released compilation is a use after
+ * free. */
+/* tests/unit/data/interp_released/rb.kdx compiled, its plan written, the compilation
+ * released (the source texts kept in *src), the plan read back into a. */
+static kdx_plan *released_plan(kdx_sources *src, kdx_arena *a)
 {
-	(void)state;
 	const char *inc[] = { "tests/unit/data/interp" };
 	kdx_compile_opts o = { .path = "tests/unit/data/interp_released/rb.kdx",
 			       .include_dirs = inc, .ninclude_dirs = 1 };
 	kdx_compilation c;
 	assert_int_equal(kdx_compile(&o, &c), 0);
-	strbuf doc = STRBUF_INIT, err = STRBUF_INIT, why = STRBUF_INIT;
+	strbuf doc = STRBUF_INIT, err = STRBUF_INIT;
 	kdx_plan_write(&doc, c.plan);
-	kdx_sources src;
-	kdx_sources_init(&src);
-	kdx_sources_take(&src, &c.sources);
+	kdx_sources_init(src);
+	kdx_sources_take(src, &c.sources);
 	kdx_compilation_release(&c);
-	memset(&c, 0, sizeof(c));
-	kdx_arena a;
-	kdx_arena_init(&a);
+	kdx_arena_init(a);
 	kdx_plan *p = NULL;
-	if (kdx_plan_read(doc.buf, doc.len, &a, &p, &err) < 0)
+	if (kdx_plan_read(doc.buf, doc.len, a, &p, &err) < 0)
 		fail_msg("%s", err.buf);
+	strbuf_release(&err);
+	strbuf_release(&doc);
+	return p;
+}
+
+static void test_runs_without_the_compilation(void **state)
+{
+	(void)state;
+	kdx_sources src;
+	kdx_arena a;
+	kdx_plan *p = released_plan(&src, &a);
+	/* the declared types' texts gone: what the run checks is each parameter's kdx_type,
+	 * made once when the plan was read (test_types_made_once), never the text parsed
+	 * again at each bind */
+	for (size_t i = 0; i < p->nactions; i++)
+		for (size_t k = 0; k < p->actions[i].nparams; k++) {
+			p->actions[i].params[k].type = "garbage(";
+			p->actions[i].params[k].res_type = NULL;
+		}
+	strbuf why = STRBUF_INIT;
 	kdx_runtime rt = { .sources = &src };
 	kdx_runtime_use_plan(&rt, p, &a);
 	kdx_interp in;
@@ -633,8 +653,45 @@ static void test_runs_without_the_compilation(void **state)
 	kdx_sources_release(&src);
 	strbuf_release(&rc.log);
 	strbuf_release(&why);
-	strbuf_release(&err);
-	strbuf_release(&doc);
+}
+
+static const kdx_action_param *plan_param(const kdx_plan *p, const char *action, size_t i)
+{
+	int32_t at = kdx_plan_action(p, action);
+	assert_true(at >= 0);
+	assert_true(i < p->actions[at].nparams);
+	return &p->actions[at].params[i];
+}
+
+/* Each parameter's declared type as the run checks it, made once when the plan is read
+ * (kdx_action_param.rtype, kdx_type_make), not parsed again at every bind (issue #13);
+ * test_runs_without_the_compilation runs a read plan whose type texts are gone. */
+static void test_types_made_once(void **state)
+{
+	(void)state;
+	kdx_sources src;
+	kdx_arena a;
+	kdx_plan *p = released_plan(&src, &a);
+	const kdx_type *box = plan_param(p, "calc.tag", 0)->rtype;
+	assert_non_null(box);
+	assert_int_equal(box->kind, KDX_TYPE_OTHER);
+	assert_string_equal(box->text, "box");
+	assert_string_equal(box->res, "calc.box");
+	const kdx_type *num = plan_param(p, "calc.put", 1)->rtype;
+	assert_int_equal(num->kind, KDX_TYPE_NUMBER);
+	assert_null(num->res);
+	const kdx_type *l = kdx_type_make(&a, "list(map(route53.weighted_record))",
+					  "route53.weighted_record");
+	assert_int_equal(l->kind, KDX_TYPE_LIST);
+	assert_int_equal(l->elem->kind, KDX_TYPE_MAP);
+	assert_string_equal(l->elem->text, "map(route53.weighted_record)");
+	assert_int_equal(l->elem->elem->kind, KDX_TYPE_OTHER);
+	assert_string_equal(l->elem->elem->res, "route53.weighted_record");
+	assert_int_equal(kdx_type_make(&a, "duration", NULL)->kind, KDX_TYPE_DURATION);
+	assert_int_equal(kdx_type_make(&a, "x.duration", "x.duration")->kind, KDX_TYPE_OTHER);
+	assert_null(kdx_type_make(&a, NULL, NULL));
+	kdx_arena_release(&a);
+	kdx_sources_release(&src);
 }
 
 /* A whole step of examples/weighted-shift.kdx, then its undo, through recording hooks: the
@@ -715,6 +772,7 @@ int main(void)
 		cmocka_unit_test(test_runs_the_read_plan),
 		cmocka_unit_test(test_nested_scope),
 		cmocka_unit_test(test_runs_without_the_compilation),
+		cmocka_unit_test(test_types_made_once),
 		cmocka_unit_test(test_step_and_undo_recorded),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
