@@ -500,7 +500,8 @@ void kdx_b_push_text(kdx_pctx *ctx, kdx_pvec *v, const char *text, size_t len, k
 				size_t cap = 16;
 				while (cap < need)
 					cap *= 2;
-				char *buf = kdx_arena_alloc(ctx->arena, cap);
+				/* with the names, as the lexer's text (it outlives the tree) */
+				char *buf = kdx_arena_alloc(ctx->intern->arena, cap);
 				memcpy(buf, last->text, last->len);
 				last->text = buf;
 				ctx->grow_part = last;
