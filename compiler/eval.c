@@ -958,11 +958,12 @@ static int bind_params(kdx_eval *ev, const kdx_env *env, const kdx_expr *call, c
 {
 	size_t np = p_count(P);
 	out->nargs = np;
-	out->params = KDX_NEWN(ev->arena, const char *, np + 1);
+	kdx_arena *work = ev->scratch ? ev->scratch : ev->arena;
+	out->params = KDX_NEWN(work, const char *, np + 1);
 	out->args = KDX_NEWN(ev->arena, kdx_value *, np + 1);
-	out->arg_exprs = KDX_NEWN(ev->arena, const kdx_expr *, np + 1);
+	out->arg_exprs = KDX_NEWN(work, const kdx_expr *, np + 1);
 	out->span = call->span;
-	bool *given = KDX_NEWN(ev->arena, bool, np + 1);
+	bool *given = KDX_NEWN(work, bool, np + 1);
 	for (size_t i = 0; i < np; i++)
 		out->params[i] = p_name(P, i);
 	int rc = 0;

@@ -45,6 +45,10 @@ typedef struct kdx_lower_scratch {
 	kdx_stmt *do_only;          /* in the compilation's arena: the `run` of every step
 				       whose only own clause is its `do` */
 	kdx_effect *no_effects;     /* in the compilation's arena: every empty effect list */
+	const kdx_expr **no_exprs;  /* in the compilation's arena: nno_exprs NULLs, the
+				       arg_exprs of every plan call whose arguments are all
+				       known (lower_action.c, plan_call) */
+	size_t nno_exprs;
 } kdx_lower_scratch;
 
 /* The lowering context, shared by lower.c (plan, params, regions, resources),

@@ -393,7 +393,9 @@ static kdx_bound_call *bind_step_call(kdx_lowerer *L, const kdx_ast_expr *e, boo
 	kdx_diags *saved = L->ev.diags;
 	if (quiet)
 		L->ev.diags = NULL;
+	L->ev.scratch = &L->scratch->step; /* the call dies with the step */
 	int r = kdx_bind_ast(&L->ev, L->genv, e, act, owner, bc);
+	L->ev.scratch = NULL;
 	L->ev.diags = saved;
 	return r && !quiet ? NULL : bc;
 }
@@ -533,8 +535,10 @@ static kdx_bound_call *own_undo(kdx_lowerer *L, const kdx_bound_call *bc)
 	kdx_bound_call *ub = NULL;
 	if (act) {
 		ub = KDX_NEW(&L->scratch->step, kdx_bound_call);
+		L->ev.scratch = &L->scratch->step; /* the call dies with the step */
 		if (kdx_bind_ast(&L->ev, env, u->expr, act, owner, ub))
 			ub = NULL;
+		L->ev.scratch = NULL;
 	}
 	L->ev.module = saved;
 	return ub;
