@@ -32,6 +32,9 @@ enum kdx_need {
 				    * first (cli/interrupt.h); installed by main before .run */
 	KDX_NEED_STORE_REGIONS = 1 << 8, /* the safety analysis asks AWS where the store lives
 					    (DescribeTable: a global table's replicas) */
+	KDX_NEED_NO_AST = 1 << 9,  /* nothing after the front end reads the parse trees: they
+				      are released once the plan is lowered, before the analyses
+				      (kdx_compilation_drop_ast; issue #19, the peak of kdx check) */
 };
 
 /* Flags are Terraform-style: -name, -name=value or -name value; "--name" is accepted too. */

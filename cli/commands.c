@@ -87,7 +87,8 @@ const kdx_command kdx_commands[] = {
 		   "  critical path against the RTO. Exit 0 when safe, 1 when not.\n\n",
 	  .opts = &cmd_check_opts, .flag_col = 20,
 	  .run = cmd_check,
-	  .needs = KDX_NEED_COMPILE | KDX_NEED_RUNBOOK | KDX_NEED_CHECK | KDX_NEED_STORE_REGIONS },
+	  .needs = KDX_NEED_COMPILE | KDX_NEED_RUNBOOK | KDX_NEED_CHECK | KDX_NEED_STORE_REGIONS |
+		   KDX_NEED_NO_AST },
 	{ .name = "export", .summary = "Compile a proven runbook to an AWS ARC Region switch plan",
 	  .usage = "Usage: kdx export arc FILE -execution-role ARN [-format json|cloudformation]\n"
 		   "                  [-target REGION] [-account ID] [-approval-role ARN] [-name NAME]\n"

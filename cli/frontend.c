@@ -86,6 +86,8 @@ int kdx_fe_load(kdx_fe *fe, const char *path, const kdx_fe_opts *o, unsigned nee
 				       "run this command on a runbook that imports it", path);
 		return -1;
 	}
+	if (needs & KDX_NEED_NO_AST)
+		kdx_compilation_drop_ast(&fe->comp);
 	if (!(needs & KDX_NEED_CHECK))
 		return 0;
 	if (kdx_state_choose(fe->comp.plan, &fe->comp.arena, &fe->comp.diags, o->state_url,

@@ -176,6 +176,12 @@ bool kdx_arena_extend(kdx_arena *a, void *p, size_t n, size_t more)
 	return true;
 }
 
+void kdx_arena_poison(kdx_arena *a, int byte)
+{
+	for (struct kdx_arena_block *b = a->head; b; b = b->next)
+		memset(b->data, byte, b->used);
+}
+
 char *kdx_arena_strndup(kdx_arena *a, const char *s, size_t n)
 {
 	char *p = kdx_arena_alloc(a, n + 1);

@@ -26,6 +26,9 @@ void kdx_arena_absorb(kdx_arena *a, kdx_arena *from);
  * otherwise. For lists that grow while nothing else is allocated, such as a step's
  * `after` names, whose growth would otherwise leave the old array behind as waste. */
 bool kdx_arena_extend(kdx_arena *a, void *p, size_t n, size_t more);
+/* For tests: overwrite every byte handed out so far with `byte`, so that whatever still
+ * points into the arena reads garbage, not the old contents, before it is released. */
+void kdx_arena_poison(kdx_arena *a, int byte);
 char *kdx_arena_strndup(kdx_arena *a, const char *s, size_t n);
 char *kdx_arena_strdup(kdx_arena *a, const char *s);
 char *kdx_arena_printf(kdx_arena *a, const char *fmt, ...)

@@ -53,6 +53,7 @@ int kdx_compile(const kdx_compile_opts *opts, kdx_compilation *c)
 {
 	memset(c, 0, sizeof(*c));
 	kdx_arena_init(&c->arena);
+	kdx_arena_init(&c->ast_arena);
 	kdx_intern_init(&c->intern, &c->arena);
 	kdx_sources_init(&c->sources);
 	kdx_diags_init(&c->diags);
@@ -87,8 +88,23 @@ void kdx_compilation_release(kdx_compilation *c)
 	kdx_sources_release(&c->sources);
 	kdx_intern_release(&c->intern);
 	kdx_arena_release(&c->arena);
+	kdx_arena_release(&c->ast_arena);
 	free(c->plan_steps);
 	memset(c, 0, sizeof(*c));
+}
+
+void kdx_compilation_drop_ast(kdx_compilation *c)
+{
+	if (c->ast_dropped)
+		return;
+	/* The pointers to what goes, so that a stray read is a NULL, not a use after free. */
+	for (size_t i = 0; c->plan && i < c->plan->nsteps; i++)
+		c->plan->steps[i].body = NULL;
+	for (size_t i = 0; c->prog && i < c->prog->nmodules; i++)
+		c->prog->modules[i]->ast = NULL;
+	c->ast = NULL;
+	kdx_arena_release(&c->ast_arena);
+	c->ast_dropped = true;
 }
 
 /* ---- parameter values from the command line ---- */
@@ -100,8 +116,8 @@ const kdx_ast_expr *kdx_parse_value(kdx_compilation *c, const char *origin, cons
 	strbuf src = STRBUF_INIT;
 	strbuf_addf(&src, "output v = %s\n", text);
 	kdx_ast_file *f;
-	int rc = kdx_parse_string(&c->arena, &c->intern, &c->sources, origin, src.buf, src.len,
-				  &c->diags, &f);
+	int rc = kdx_parse_string(&c->ast_arena, &c->intern, &c->sources, origin, src.buf,
+				  src.len, &c->diags, &f);
 	strbuf_release(&src);
 	if (rc || f->ndecls != 1 || f->decls[0]->kind != KDX_AST_OUTPUT)
 		return NULL;
@@ -125,8 +141,8 @@ int kdx_parse_var_file(kdx_compilation *c, const char *path, kdx_var_binding **o
 	strbuf_add(&src, s->text, s->len);
 	strbuf_addstr(&src, "\n}\n");
 	kdx_ast_file *f;
-	int rc = kdx_parse_string(&c->arena, &c->intern, &c->sources, path, src.buf, src.len,
-				  &c->diags, &f);
+	int rc = kdx_parse_string(&c->ast_arena, &c->intern, &c->sources, path, src.buf,
+				  src.len, &c->diags, &f);
 	strbuf_release(&src);
 	if (rc || f->ndecls != 1)
 		return -1;

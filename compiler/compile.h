@@ -3,7 +3,8 @@
  * time and lowers the runbook to a kdx_plan (compiler/plan.h). Everything it builds --
  * sources, diagnostics, AST, values, plan, lowered bodies -- is owned by the
  * kdx_compilation and freed by kdx_compilation_release(); pointers into it stay valid
- * until then. Nothing here prints: errors are in out->diags. */
+ * until then, except the parse trees', which kdx_compilation_drop_ast() may release
+ * earlier. Nothing here prints: errors are in out->diags. */
 #ifndef KDX_COMPILE_H
 #define KDX_COMPILE_H
 #include <stdbool.h>
@@ -57,7 +58,14 @@ typedef struct kdx_step_scope {
 } kdx_step_scope;
 
 typedef struct kdx_compilation {
-	kdx_arena arena;                   /* AST, values, plan, bodies */
+	kdx_arena arena;                   /* values, plan, names, string literals' text:
+					      everything that outlives the parse trees */
+	/* The parse trees (every module's, -var's and -var-file's AST) and nothing else: no
+	 * plan data, value or interned name points into it, so a command that reads only the
+	 * plan releases it once the plan is lowered (kdx_compilation_drop_ast) -- the AST was
+	 * ~45 % of `kdx check`'s memory at 100,000 steps (issue #19). */
+	kdx_arena ast_arena;
+	bool ast_dropped;                  /* kdx_compilation_drop_ast() ran */
 	kdx_intern intern;                 /* every identifier, interned in arena */
 	kdx_sources sources;               /* every file read, for rendering diagnostics */
 	kdx_diags diags;
@@ -87,6 +95,13 @@ typedef struct kdx_compilation {
  * Always fills *out (release it either way). */
 int kdx_compile(const kdx_compile_opts *opts, kdx_compilation *out);
 void kdx_compilation_release(kdx_compilation *c);
+/* Releases the parse trees (ast_arena) once nothing will read them: c->ast, every module's
+ * ast and each plan step's body become NULL; the plan, the scopes' values, the names, the
+ * sources and the diagnostics stay. For commands that read only the plan after kdx_compile
+ * (kdx check: cli/commands.c's KDX_NEED_NO_AST), not for fmt, graph, show, lsp or export,
+ * which read declarations. The resolver's tables (c->prog's symbols) keep pointers to
+ * declarations that are gone: nothing may look names up afterwards. */
+void kdx_compilation_drop_ast(kdx_compilation *c);
 
 /* ---- the lowerer's working form of a step, while the step is lowered ----
  *

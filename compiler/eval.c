@@ -792,7 +792,10 @@ static const kdx_expr *table_lower(kdx_expr_table *t, kdx_arena *a, const kdx_mo
 	return sl->x;
 }
 
-#define SCRATCH_MAX (4 * 1024 * 1024)
+/* The scratch (and its table) is released once it holds more than this and no evaluation
+ * is under way. 4 MiB of it were part of lowering's high point at 100,000 steps; at 1 MiB
+ * shared expressions are lowered again more often instead (issue #19, round 7). */
+#define SCRATCH_MAX (1024 * 1024)
 
 void kdx_expr_memo_init(kdx_expr_memo *m)
 {
@@ -955,11 +958,12 @@ static int bind_params(kdx_eval *ev, const kdx_env *env, const kdx_expr *call, c
 {
 	size_t np = p_count(P);
 	out->nargs = np;
-	out->params = KDX_NEWN(ev->arena, const char *, np + 1);
+	kdx_arena *work = ev->scratch ? ev->scratch : ev->arena;
+	out->params = KDX_NEWN(work, const char *, np + 1);
 	out->args = KDX_NEWN(ev->arena, kdx_value *, np + 1);
-	out->arg_exprs = KDX_NEWN(ev->arena, const kdx_expr *, np + 1);
+	out->arg_exprs = KDX_NEWN(work, const kdx_expr *, np + 1);
 	out->span = call->span;
-	bool *given = KDX_NEWN(ev->arena, bool, np + 1);
+	bool *given = KDX_NEWN(work, bool, np + 1);
 	for (size_t i = 0; i < np; i++)
 		out->params[i] = p_name(P, i);
 	int rc = 0;

@@ -118,6 +118,11 @@ struct kdx_eval {
 	void *ctx;
 	const kdx_env_index *index;  /* NULL, or an index over a scope the envs given share */
 	struct kdx_expr_memo *memo;  /* compile time (eval.h); NULL: lowered in arena, each time */
+	/* Set (compile time, around kdx_bind_ast): a bound call's working arrays -- params,
+	 * arg_exprs -- go here, not into arena; its args and their values do not. The lowerer
+	 * passes its per-step scratch and copies what the plan keeps (issue #19: 10 MiB at
+	 * 100,000 steps). NULL: everything in arena. */
+	kdx_arena *scratch;
 	bool runtime;                /* now() is known */
 	int64_t now_s;               /* runtime: now() is this instant (seconds since the
 					epoch, kdx plan's start: every read it repeats is

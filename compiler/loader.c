@@ -80,7 +80,8 @@ static kdx_module *parse_module(loader *L, const char *name, const char *path, b
 	m->name = kdx_arena_strdup(&c->arena, name);
 	m->path = kdx_arena_strdup(&c->arena, path);
 	m->is_main = is_main;
-	if (kdx_parse_file(&c->arena, &c->intern, &c->sources, (uint32_t)fi, &c->diags, &m->ast))
+	if (kdx_parse_file(&c->ast_arena, &c->intern, &c->sources, (uint32_t)fi, &c->diags,
+			   &m->ast))
 		L->rc = -1;
 	return m;
 }

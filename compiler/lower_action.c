@@ -204,14 +204,32 @@ void kdx_action_each_call(const kdx_action *x, void (*fn)(void *ctx, const kdx_e
 /* ---- a step's side ---- */
 
 /* A bound call as plan data, its action found by name when the table is built
- * (kdx_lower_actions); the arrays are the bound call's, shared (same arena). */
-static kdx_plan_call *plan_call(kdx_arena *a, const kdx_bound_call *bc)
+ * (kdx_lower_actions). args are the bound call's (in the compilation's arena); its
+ * arg_exprs are in the step's scratch (kdx_eval.scratch): copied when one is set (an
+ * argument known only at run time), else every such call shares one array of NULLs, as
+ * long as the longest. */
+static kdx_plan_call *plan_call(kdx_lowerer *L, const kdx_bound_call *bc)
 {
 	if (!bc)
 		return NULL;
+	kdx_arena *a = &L->c->arena;
 	kdx_plan_call *c = KDX_NEW(a, kdx_plan_call);
 	*c = (kdx_plan_call){ .action = -1, .args = bc->args, .arg_exprs = bc->arg_exprs,
 			      .nargs = bc->nargs, .span = bc->span };
+	bool later = false;
+	for (size_t i = 0; i < bc->nargs; i++)
+		later |= bc->arg_exprs[i] != NULL;
+	if (later) {
+		c->arg_exprs = KDX_NEWN(a, const kdx_expr *, bc->nargs + 1);
+		memcpy(c->arg_exprs, bc->arg_exprs, bc->nargs * sizeof(*c->arg_exprs));
+	} else {
+		kdx_lower_scratch *S = L->scratch;
+		if (S->nno_exprs < bc->nargs + 1) {
+			S->nno_exprs = 2 * (bc->nargs + 1);
+			S->no_exprs = KDX_NEWN(a, const kdx_expr *, S->nno_exprs);
+		}
+		c->arg_exprs = S->no_exprs;
+	}
 	return c;
 }
 
@@ -221,8 +239,8 @@ static kdx_plan_call *plan_call(kdx_arena *a, const kdx_bound_call *bc)
 void kdx_lower_step_code(kdx_lowerer *L, kdx_step *s, const kdx_step_body *b)
 {
 	kdx_arena *a = &L->c->arena;
-	s->do_call = plan_call(a, b->do_call);
-	s->undo_call = plan_call(a, b->undo_call);
+	s->do_call = plan_call(L, b->do_call);
+	s->undo_call = plan_call(L, b->undo_call);
 	s->undo_is_actions_own = b->undo_is_actions_own && s->undo_call;
 	const kdx_ast_decl *d = b->decl;
 	s->body = d;

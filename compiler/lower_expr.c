@@ -41,7 +41,7 @@ static void lower_call(kdx_arena *a, const kdx_module *m, const kdx_ast_expr *e,
 	for (size_t i = 0; i < e->u.call.nargs; i++) {
 		const kdx_ast_arg *g = &e->u.call.args[i];
 		x->u.call.args[i] = (kdx_expr_arg){
-			.name = g->name.name, .name_span = g->name.span,
+			.name = g->name, .name_span = kdx_ast_arg_name_span(g),
 			.value = lower(a, m, g->value), .span = g->span,
 		};
 	}
@@ -74,8 +74,8 @@ static kdx_expr *lower(kdx_arena *a, const kdx_module *m, const kdx_ast_expr *e)
 	case KDX_AST_E_NAME: x->u.name = e->u.name; break;
 	case KDX_AST_E_GETATTR:
 		x->u.get.obj = lower(a, m, e->u.get.obj);
-		x->u.get.attr = e->u.get.attr.name;
-		x->u.get.attr_span = e->u.get.attr.span;
+		x->u.get.attr = e->u.get.attr;
+		x->u.get.attr_span = kdx_ast_attr_span(e);
 		break;
 	case KDX_AST_E_INDEX:
 		x->u.index.obj = lower(a, m, e->u.index.obj);

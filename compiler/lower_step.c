@@ -43,8 +43,11 @@ void kdx_lower_build_table(kdx_lowerer *L)
 {
 	if (L->slots)
 		return;
+	/* at most 4/5 full: at half full the table was 3 MiB of lowering's high point at
+	 * 100,000 steps (issue #19); a lookup probes ~3 slots (~13 for a name that is not a
+	 * step's) at 0.8 */
 	size_t n = 16;
-	while (n < L->nsteps * 2 + 2)
+	while (n * 4 < (L->nsteps + 1) * 5)
 		n *= 2;
 	L->nslots = n;
 	L->slots = xcalloc(n, sizeof(*L->slots));
@@ -109,15 +112,23 @@ static void add_edge(kdx_lowerer *L, size_t to, size_t from, kdx_edge_kind kind,
 		if (el->items[i].from == from)
 			return; /* one edge per pair; `after` is written first, so it wins */
 	if (el->n == el->alloc) {
-		/* in the lowering's scratch, not malloc: most steps have 1-4 edges, and a malloc'd
-		 * list of XGROW's first 8 with its header was 176 bytes a step, 26 MB at 100,000
-		 * steps; the arrays a list outgrows stay in the scratch until it goes */
+		/* in the compilation's arena, not malloc: most steps have 1-4 edges, and a
+		 * malloc'd list of XGROW's first 8 with its header was 176 bytes a step, 26 MB
+		 * at 100,000 steps. The list becomes the step's preds as it is (finish_steps),
+		 * not a copy made while the lists still lived: 6 MiB of lowering's high point
+		 * (issue #19). A list outgrown leaves its array behind, in place when it can. */
 		size_t cap = el->alloc ? 2 * el->alloc : 4;
-		kdx_edge *items = KDX_NEWN(&L->scratch->edges, kdx_edge, cap);
-		if (el->n)
-			memcpy(items, el->items, el->n * sizeof(*items));
-		el->items = items;
-		el->alloc = cap;
+		kdx_arena *a = &L->c->arena;
+		if (el->n && kdx_arena_extend(a, el->items, el->alloc * sizeof(kdx_edge),
+					      (cap - el->alloc) * sizeof(kdx_edge))) {
+			el->alloc = cap;
+		} else {
+			kdx_edge *items = KDX_NEWN(a, kdx_edge, cap);
+			if (el->n)
+				memcpy(items, el->items, el->n * sizeof(*items));
+			el->items = items;
+			el->alloc = cap;
+		}
 	}
 	el->items[el->n++] = (kdx_edge){ (uint32_t)from, kind, span };
 }
@@ -393,7 +404,9 @@ static kdx_bound_call *bind_step_call(kdx_lowerer *L, const kdx_ast_expr *e, boo
 	kdx_diags *saved = L->ev.diags;
 	if (quiet)
 		L->ev.diags = NULL;
+	L->ev.scratch = &L->scratch->step; /* the call dies with the step */
 	int r = kdx_bind_ast(&L->ev, L->genv, e, act, owner, bc);
+	L->ev.scratch = NULL;
 	L->ev.diags = saved;
 	return r && !quiet ? NULL : bc;
 }
@@ -533,8 +546,10 @@ static kdx_bound_call *own_undo(kdx_lowerer *L, const kdx_bound_call *bc)
 	kdx_bound_call *ub = NULL;
 	if (act) {
 		ub = KDX_NEW(&L->scratch->step, kdx_bound_call);
+		L->ev.scratch = &L->scratch->step; /* the call dies with the step */
 		if (kdx_bind_ast(&L->ev, env, u->expr, act, owner, ub))
 			ub = NULL;
+		L->ev.scratch = NULL;
 	}
 	L->ev.module = saved;
 	return ub;

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "../common/arena.h"
 #include "../common/source.h"
@@ -85,12 +86,22 @@ typedef struct kdx_ast_strpart {
 	kdx_span span;
 } kdx_ast_strpart;
 
-/* A call argument; name.name is NULL for a positional one. */
+/* A call argument; name is NULL for a positional one. A named one's span starts with its
+ * name, a single token (kdx_ast_arg_name_span): 32 bytes, not 48 with an identifier of its
+ * own (issue #19: 224,000 arguments at 100,000 steps). */
 typedef struct kdx_ast_arg {
-	kdx_ast_ident name;
+	const char *name;
 	kdx_ast_expr *value;
 	kdx_span span;
 } kdx_ast_arg;
+
+/* Where a named argument's name is written (zero for a positional one). */
+static inline kdx_span kdx_ast_arg_name_span(const kdx_ast_arg *a)
+{
+	if (!a->name)
+		return (kdx_span){ 0, 0, 0 };
+	return (kdx_span){ a->span.file, a->span.start, a->span.start + (uint32_t)strlen(a->name) };
+}
 
 typedef enum kdx_ast_key_kind {
 	KDX_AST_KEY_IDENT,  /* { name = v }: ident */
@@ -107,7 +118,7 @@ typedef struct kdx_ast_entry {
 } kdx_ast_entry;
 
 /* A comprehension's parts (E_FOR_LIST, E_FOR_MAP). Kept out of kdx_ast_expr so that every
- * other expression -- a million of them in a 100,000-step runbook -- is 48 bytes, not 96. */
+ * other expression -- a million of them in a 100,000-step runbook -- is 40 bytes, not 96. */
 typedef struct kdx_ast_comp {
 	kdx_ast_ident var1;  /* the only variable, or the key/index one */
 	kdx_ast_ident var2;  /* the value variable; name NULL with one variable */
@@ -126,7 +137,9 @@ struct kdx_ast_expr {
 		struct { int64_t ms; const char *text; } dur;
 		bool b;
 		const char *name;
-		struct { kdx_ast_expr *obj; kdx_ast_ident attr; } get;
+		/* attr's span is attr_start..attr_end of the expression's file (a kdx_ast_ident
+		 * here made every expression 48 bytes, not 40: issue #19); kdx_ast_attr_span */
+		struct { kdx_ast_expr *obj; const char *attr; uint32_t attr_start, attr_end; } get;
 		struct { kdx_ast_expr *obj, *index; } index;
 		struct { kdx_ast_expr *callee; kdx_ast_arg *args; size_t nargs; } call;
 		struct { kdx_ast_expr **items; size_t n; } list;
@@ -137,6 +150,12 @@ struct kdx_ast_expr {
 		struct { kdx_ast_op op; kdx_ast_expr *lhs, *rhs; } binary;
 	} u;
 };
+
+/* Where a GETATTR's attribute name is written. */
+static inline kdx_span kdx_ast_attr_span(const kdx_ast_expr *e)
+{
+	return (kdx_span){ e->span.file, e->u.get.attr_start, e->u.get.attr_end };
+}
 
 /* ---- block contents: attributes and clauses ---- */
 

@@ -383,7 +383,7 @@ kdx_ast_expr *kdx_b_call(kdx_pctx *ctx, kdx_ast_expr *callee, kdx_pvec args, kdx
 void kdx_b_push_arg(kdx_pctx *ctx, kdx_pvec *v, kdx_ast_ident name, kdx_ast_expr *value,
 		    kdx_loc loc)
 {
-	kdx_ast_arg a = { name, value, kdx_pspan(ctx, loc) };
+	kdx_ast_arg a = { name.name, value, kdx_pspan(ctx, loc) }; /* loc starts with the name */
 	kdx_svec_push(ctx->arena, v, &a, sizeof(a));
 }
 
@@ -419,7 +419,9 @@ kdx_ast_expr *kdx_b_getattr(kdx_pctx *ctx, kdx_ast_expr *obj, kdx_ast_ident attr
 {
 	kdx_ast_expr *e = kdx_b_expr(ctx, KDX_AST_E_GETATTR, loc);
 	e->u.get.obj = obj;
-	e->u.get.attr = attr;
+	e->u.get.attr = attr.name;
+	e->u.get.attr_start = attr.span.start;
+	e->u.get.attr_end = attr.span.end;
 	return e;
 }
 
@@ -500,7 +502,8 @@ void kdx_b_push_text(kdx_pctx *ctx, kdx_pvec *v, const char *text, size_t len, k
 				size_t cap = 16;
 				while (cap < need)
 					cap *= 2;
-				char *buf = kdx_arena_alloc(ctx->arena, cap);
+				/* with the names, as the lexer's text (it outlives the tree) */
+				char *buf = kdx_arena_alloc(ctx->intern->arena, cap);
 				memcpy(buf, last->text, last->len);
 				last->text = buf;
 				ctx->grow_part = last;

@@ -3,7 +3,8 @@
  * the modules they import lowered to kdx_expr (compiler/lower_expr.c) and read back
  * exactly, the actions those runbooks can run lowered to statements (kdx_plan.actions,
  * compiler/lower_action.c), checked against their declarations and closed under calls, and documents that are refused
- * with a message that says where. */
+ * with a message that says where; and the plan intact, and proved the same, once the parse
+ * trees are released (kdx_compilation_drop_ast, what kdx check does before its analyses). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +19,7 @@
 #include "compiler/lower.h"
 #include "compiler/plan_io.h"
 #include "compiler/resolve.h"
+#include "compiler/safety.h"
 
 static void same_span(kdx_span a, kdx_span b)
 {
@@ -576,7 +578,7 @@ static void lowered_from(const kdx_ast_expr *a, const kdx_expr *x, const kdx_mod
 		assert_ptr_equal(a->u.name, x->u.name);
 		break;
 	case KDX_AST_E_GETATTR:
-		assert_ptr_equal(a->u.get.attr.name, x->u.get.attr);
+		assert_ptr_equal(a->u.get.attr, x->u.get.attr);
 		lowered_from(a->u.get.obj, x->u.get.obj, m, cv);
 		break;
 	case KDX_AST_E_INDEX:
@@ -602,7 +604,7 @@ static void lowered_from(const kdx_ast_expr *a, const kdx_expr *x, const kdx_mod
 		lowered_from(a->u.call.callee, x->u.call.callee, m, cv);
 		assert_int_equal(a->u.call.nargs, x->u.call.nargs);
 		for (size_t i = 0; i < a->u.call.nargs; i++) {
-			assert_ptr_equal(a->u.call.args[i].name.name, x->u.call.args[i].name);
+			assert_ptr_equal(a->u.call.args[i].name, x->u.call.args[i].name);
 			cv->named_arg |= x->u.call.args[i].name != NULL;
 			same_span(a->u.call.args[i].span, x->u.call.args[i].span);
 			lowered_from(a->u.call.args[i].value, x->u.call.args[i].value, m, cv);
@@ -1170,6 +1172,71 @@ static void test_refused(void **state)
 		     "a step runs only 'do', 'wait' and 'wait_until' of its own");
 }
 
+/* ---- the plan without the parse trees ---- */
+
+/* What the analyses say about p, as text: every diagnostic and the critical path. */
+static void proved(const kdx_plan *p, strbuf *out)
+{
+	kdx_diags d;
+	kdx_diags_init(&d);
+	kdx_safety_report rep;
+	int rc = kdx_safety_check(p, &d, &rep);
+	strbuf_addf(out, "rc %d steps %zu edges %zu total %lld path", rc, rep.nsteps, rep.nedges,
+		    (long long)rep.total_ms);
+	for (size_t i = 0; i < rep.npath; i++)
+		strbuf_addf(out, " %s", p->steps[rep.path[i].step].name);
+	for (size_t i = 0; i < d.n; i++)
+		strbuf_addf(out, "\n%u:%u %s %s", d.items[i].span.file, d.items[i].span.start,
+			    d.items[i].code ? d.items[i].code : "", d.items[i].msg);
+	kdx_safety_report_release(&rep);
+	kdx_diags_release(&d);
+}
+
+/* The plan document and the analyses' findings are the same after the parse trees are
+ * released as before; the trees' memory is overwritten first, so a plan string or
+ * expression still pointing into it (a string literal's text was the lexer's, in the
+ * tree's arena) reads garbage here, and a use after free under ASan. */
+static void outlives_ast(const char *path, const char *var_file)
+{
+	kdx_compile_opts o = { .path = path, .var_files = &var_file, .nvar_files = var_file ? 1 : 0 };
+	kdx_compilation c;
+	if (kdx_compile(&o, &c) || !c.plan)
+		fail_msg("%s does not compile", path);
+	strbuf doc = STRBUF_INIT, again = STRBUF_INIT, before = STRBUF_INIT, after = STRBUF_INIT;
+	kdx_plan_write(&doc, c.plan);
+	proved(c.plan, &before);
+	assert_non_null(c.ast);
+	assert_true(c.ast_arena.total > 0);
+	size_t kept = c.arena.total;
+	kdx_arena_poison(&c.ast_arena, 0xa5);
+	kdx_compilation_drop_ast(&c);
+	assert_null(c.ast);
+	assert_null(c.prog->main->ast);
+	assert_int_equal(c.ast_arena.total, 0);
+	assert_int_equal(c.arena.total, kept);
+	for (size_t i = 0; i < c.plan->nsteps; i++)
+		assert_null(c.plan->steps[i].body);
+	kdx_plan_write(&again, c.plan);
+	assert_string_equal(doc.buf, again.buf);
+	proved(c.plan, &after);
+	assert_string_equal(before.buf, after.buf);
+	kdx_compilation_drop_ast(&c); /* twice: nothing more happens */
+	strbuf_release(&doc);
+	strbuf_release(&again);
+	strbuf_release(&before);
+	strbuf_release(&after);
+	kdx_compilation_release(&c);
+}
+
+static void test_plan_outlives_ast(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < NCORPUS; i++)
+		outlives_ast(corpus[i], NULL);
+	outlives_ast("plans/failover.kdx", "plans/environments/production.kdxvars");
+	outlives_ast("tests/golden/simulate/nested_steps.kdx", NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1178,6 +1245,7 @@ int main(void)
 		cmocka_unit_test(test_expr_round_trip),
 		cmocka_unit_test(test_expr_refused),
 		cmocka_unit_test(test_actions_lowered),
+		cmocka_unit_test(test_plan_outlives_ast),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
