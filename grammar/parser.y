@@ -81,7 +81,7 @@ static void kdx_yyerror_fast(KDX_YYLTYPE *lloc, kdx_pctx *ctx, const char *msg);
 %token <id> KW_WHEN "'when'" KW_WITHIN "'within'" KW_WRITES "'writes'"
 %token APPROVAL_WHEN "'when' of 'approval'"
 
-%type <expr> expr postfix string map_block effect_call
+%type <expr> expr string map_block effect_call
 %type <type> type
 %type <item> item
 %type <decl> decl
@@ -104,6 +104,11 @@ static void kdx_yyerror_fast(KDX_YYLTYPE *lloc, kdx_pctx *ctx, const char *msg);
 %left '+' '-'
 %left '*' '/' '%'
 %precedence UNARY
+/* The character tokens in the order the grammar below first uses them, declared before
+ * '.' takes its precedence: a symbol's number is its first appearance, and the "expected
+ * ..." lists of syntax errors are in symbol order, so '.' must keep its place after '{'. */
+%token '=' ')' '{' '}' '(' ',' '.' ';' '!' ']' '['
+%precedence '.' INDEX_LBRACKET CALL_LPAREN
 
 %%
 
@@ -351,8 +356,16 @@ expr_list1:
 
 /* ---- expressions ---- */
 
+/* Postfix operators bind tightest (their precedence, above): they and the primaries are
+ * alternatives of `expr` itself, and a name in an expression is reduced straight from IDENT
+ * (keywords used as names still go through `name`). Each primary, most of them names, was
+ * four reductions (IDENT, name, primary, postfix) on the way to `expr`; it is one now, and
+ * a reduction is ~80 instructions of bison's tables (issue #19). The language is the same,
+ * so LAC's expected sets, and the messages made of them, are too. */
 expr:
-	  postfix
+	  expr '.' key            { $$ = kdx_b_getattr(ctx, $1, $3, @$); }
+	| expr INDEX_LBRACKET expr ']' { $$ = kdx_b_index(ctx, $1, $3, @$); }
+	| expr CALL_LPAREN args ')'    { $$ = kdx_b_call(ctx, $1, $3, @$); }
 	| expr '?' expr ':' expr  { $$ = kdx_b_cond(ctx, $1, $3, $5, @$); }
 	| expr OROR expr          { $$ = kdx_b_binary(ctx, KDX_AST_OP_OR, $1, $3, @$); }
 	| expr ANDAND expr        { $$ = kdx_b_binary(ctx, KDX_AST_OP_AND, $1, $3, @$); }
@@ -369,19 +382,6 @@ expr:
 	| expr '%' expr           { $$ = kdx_b_binary(ctx, KDX_AST_OP_MOD, $1, $3, @$); }
 	| '!' expr %prec UNARY    { $$ = kdx_b_unary(ctx, KDX_AST_OP_NOT, $2, @$); }
 	| '-' expr %prec UNARY    { $$ = kdx_b_unary(ctx, KDX_AST_OP_NEG, $2, @$); }
-	;
-
-/* A postfix expression and its primary are one nonterminal, and a name in an expression is
- * reduced straight from IDENT (keywords used as names still go through `name`): each
- * primary, most of them names, was three reductions more on the way to `expr`, and a
- * reduction is ~80 instructions of bison's tables (issue #19). The language is the same,
- * so LAC's expected sets, and the messages made of them, are too. */
-postfix:
-	  postfix '.' key         { $$ = kdx_b_getattr(ctx, $1, $3, @$); }
-	| postfix INDEX_LBRACKET expr ']' { $$ = kdx_b_index(ctx, $1, $3, @$); }
-	| postfix CALL_LPAREN args ')'    { $$ = kdx_b_call(ctx, $1, $3, @$); }
-	;
-
 	| NUMBER                  { $$ = kdx_b_number(ctx, KDX_AST_E_NUMBER, $1.value, $1.text, @$); }
 	| PERCENT                 { $$ = kdx_b_number(ctx, KDX_AST_E_PERCENT, $1.value, $1.text, @$); }
 	| DURATION                { $$ = kdx_b_duration(ctx, $1.ms, $1.text, @$); }
