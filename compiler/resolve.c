@@ -167,8 +167,16 @@ static size_t hash_ptr(const void *p, size_t mask)
  * interned, so a table of pointers finds them in linear time. */
 static void check_dups(resolver *R, const kdx_ast_file *f, kdx_ast_decl_kind kind, bool by_label)
 {
+	/* The table is sized by the declarations of this kind, not of the file: a runbook of
+	 * 100,000 steps has a handful of regions, and zeroing a table for all its declarations
+	 * once per kind was most of this check's cost (issue #19). */
+	size_t nkind = 0;
+	for (size_t i = 0; i < f->ndecls; i++)
+		nkind += f->decls[i]->kind == kind;
+	if (nkind < 2)
+		return;
 	size_t cap = 16;
-	while (cap < f->ndecls * 2 + 2)
+	while (cap < nkind * 2 + 2)
 		cap *= 2;
 	const kdx_ast_decl **slots = xcalloc(cap, sizeof(*slots));
 	for (size_t i = 0; i < f->ndecls; i++) {

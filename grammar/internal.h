@@ -80,7 +80,11 @@ typedef struct kdx_pctx {
 	size_t grow_cap;
 } kdx_pctx;
 
-kdx_span kdx_pspan(const kdx_pctx *ctx, kdx_loc loc);
+/* Inline: every node the parser builds takes one or two (issue #19). */
+static inline kdx_span kdx_pspan(const kdx_pctx *ctx, kdx_loc loc)
+{
+	return (kdx_span){ ctx->file, loc.start, loc.end };
+}
 /* Report a syntax error at loc; returns the diagnostic for notes. */
 kdx_diag *kdx_perror(kdx_pctx *ctx, kdx_loc loc, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));

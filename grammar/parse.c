@@ -10,11 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-kdx_span kdx_pspan(const kdx_pctx *ctx, kdx_loc loc)
-{
-	return (kdx_span){ ctx->file, loc.start, loc.end };
-}
-
 kdx_diag *kdx_perror(kdx_pctx *ctx, kdx_loc loc, const char *fmt, ...)
 {
 	strbuf sb = STRBUF_INIT;
@@ -52,23 +47,18 @@ bool kdx_lex_push(kdx_pctx *ctx, char kind, uint32_t off)
 
 int kdx_yylex(KDX_YYSTYPE *lval, KDX_YYLTYPE *lloc, kdx_pctx *ctx)
 {
-	int tok;
-	if (ctx->aborted) {
+	int tok = 0;
+	if (!ctx->aborted)
+		tok = ctx->npending ? KDX_LEX_PENDING : kdx_flex_lex(lval, lloc, ctx->scanner);
+	if (__builtin_expect(ctx->aborted, 0)) { /* before the scan or by it */
 		lloc->start = lloc->end = ctx->off;
 		tok = 0;
-	} else {
-		tok = ctx->npending ? KDX_LEX_PENDING : kdx_flex_lex(lval, lloc, ctx->scanner);
-		if (ctx->aborted) {
-			lloc->start = lloc->end = ctx->off;
-			tok = 0;
-		} else if (tok == KDX_LEX_PENDING) {
-			tok = ctx->pending[0];
-			*lloc = ctx->pending_loc[0];
-			ctx->npending--;
-			memmove(ctx->pending, ctx->pending + 1, ctx->npending * sizeof(int));
-			memmove(ctx->pending_loc, ctx->pending_loc + 1,
-				ctx->npending * sizeof(kdx_loc));
-		}
+	} else if (tok == KDX_LEX_PENDING) {
+		tok = ctx->pending[0];
+		*lloc = ctx->pending_loc[0];
+		ctx->npending--;
+		memmove(ctx->pending, ctx->pending + 1, ctx->npending * sizeof(int));
+		memmove(ctx->pending_loc, ctx->pending_loc + 1, ctx->npending * sizeof(kdx_loc));
 	}
 	ctx->prev_tok = ctx->cur_tok;
 	ctx->prev_loc = ctx->cur_loc;

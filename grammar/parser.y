@@ -81,13 +81,13 @@ static void kdx_yyerror_fast(KDX_YYLTYPE *lloc, kdx_pctx *ctx, const char *msg);
 %token <id> KW_WHEN "'when'" KW_WITHIN "'within'" KW_WRITES "'writes'"
 %token APPROVAL_WHEN "'when' of 'approval'"
 
-%type <expr> expr postfix primary string map_block effect_call
+%type <expr> expr string map_block effect_call
 %type <type> type
 %type <item> item
 %type <decl> decl
 %type <vec> items body parts list_items list1 entries args arglist ident_list expr_list1
 %type <vec> strings effect_calls params plist opt_after group_decls
-%type <ident> name key opt_as dotted
+%type <ident> name kwname key opt_as dotted
 %type <expr> opt_default opt_every opt_backoff opt_at opt_for opt_if
 %type <type> opt_ret
 
@@ -104,6 +104,11 @@ static void kdx_yyerror_fast(KDX_YYLTYPE *lloc, kdx_pctx *ctx, const char *msg);
 %left '+' '-'
 %left '*' '/' '%'
 %precedence UNARY
+/* The character tokens in the order the grammar below first uses them, declared before
+ * '.' takes its precedence: a symbol's number is its first appearance, and the "expected
+ * ..." lists of syntax errors are in symbol order, so '.' must keep its place after '{'. */
+%token '=' ')' '{' '}' '(' ',' '.' ';' '!' ']' '['
+%precedence '.' INDEX_LBRACKET CALL_LPAREN
 
 %%
 
@@ -190,9 +195,15 @@ opt_after:
 	| KW_AFTER ident_list     { $$ = $2; }
 	;
 
+/* `after a, b.c`: the names pushed as they come, a '.' joining the next part to the last
+ * one -- the language of `dotted (',' dotted)*`, with a reduction a name instead of two
+ * (most runbooks' steps have an `after` list; issue #19). */
 ident_list:
-	  dotted                  { $$ = (kdx_pvec){ 0 }; kdx_b_push_dotted(ctx, &$$, $1); }
-	| ident_list ',' dotted   { $$ = $1; kdx_b_push_dotted(ctx, &$$, $3); }
+	  IDENT                   { $$ = (kdx_pvec){ 0 }; kdx_b_push_dotted(ctx, &$$, kdx_b_ident(ctx, $1, @1)); }
+	| ident_list ',' IDENT    { $$ = $1; kdx_b_push_dotted(ctx, &$$, kdx_b_ident(ctx, $3, @3)); }
+	| ident_list '.' IDENT
+		{ $$ = $1; kdx_ast_ident *last = &((kdx_ast_ident *)$$.v)[$$.n - 1];
+		  *last = kdx_b_dotted(ctx, *last, $3, (kdx_loc){ last->span.start, @3.end }); }
 	;
 
 /* A step name; a nested runbook's steps are NAME.STEP (`after db.promote`). */
@@ -345,8 +356,16 @@ expr_list1:
 
 /* ---- expressions ---- */
 
+/* Postfix operators bind tightest (their precedence, above): they and the primaries are
+ * alternatives of `expr` itself, and a name in an expression is reduced straight from IDENT
+ * (keywords used as names still go through `name`). Each primary, most of them names, was
+ * four reductions (IDENT, name, primary, postfix) on the way to `expr`; it is one now, and
+ * a reduction is ~90 instructions of bison's tables (issue #19). The language is the same,
+ * so LAC's expected sets, and the messages made of them, are too. */
 expr:
-	  postfix
+	  expr '.' key            { $$ = kdx_b_getattr(ctx, $1, $3, @$); }
+	| expr INDEX_LBRACKET expr ']' { $$ = kdx_b_index(ctx, $1, $3, @$); }
+	| expr CALL_LPAREN args ')'    { $$ = kdx_b_call(ctx, $1, $3, @$); }
 	| expr '?' expr ':' expr  { $$ = kdx_b_cond(ctx, $1, $3, $5, @$); }
 	| expr OROR expr          { $$ = kdx_b_binary(ctx, KDX_AST_OP_OR, $1, $3, @$); }
 	| expr ANDAND expr        { $$ = kdx_b_binary(ctx, KDX_AST_OP_AND, $1, $3, @$); }
@@ -363,24 +382,15 @@ expr:
 	| expr '%' expr           { $$ = kdx_b_binary(ctx, KDX_AST_OP_MOD, $1, $3, @$); }
 	| '!' expr %prec UNARY    { $$ = kdx_b_unary(ctx, KDX_AST_OP_NOT, $2, @$); }
 	| '-' expr %prec UNARY    { $$ = kdx_b_unary(ctx, KDX_AST_OP_NEG, $2, @$); }
-	;
-
-postfix:
-	  primary
-	| postfix '.' key         { $$ = kdx_b_getattr(ctx, $1, $3, @$); }
-	| postfix INDEX_LBRACKET expr ']' { $$ = kdx_b_index(ctx, $1, $3, @$); }
-	| postfix CALL_LPAREN args ')'    { $$ = kdx_b_call(ctx, $1, $3, @$); }
-	;
-
-primary:
-	  NUMBER                  { $$ = kdx_b_number(ctx, KDX_AST_E_NUMBER, $1.value, $1.text, @$); }
+	| NUMBER                  { $$ = kdx_b_number(ctx, KDX_AST_E_NUMBER, $1.value, $1.text, @$); }
 	| PERCENT                 { $$ = kdx_b_number(ctx, KDX_AST_E_PERCENT, $1.value, $1.text, @$); }
 	| DURATION                { $$ = kdx_b_duration(ctx, $1.ms, $1.text, @$); }
 	| KW_TRUE                 { $$ = kdx_b_bool(ctx, true, @$); }
 	| KW_FALSE                { $$ = kdx_b_bool(ctx, false, @$); }
 	| KW_NULL                 { $$ = kdx_b_expr(ctx, KDX_AST_E_NULL, @$); }
 	| string
-	| name                    { $$ = kdx_b_name(ctx, $1.name, @$); }
+	| IDENT                   { $$ = kdx_b_name(ctx, $1, @$); }
+	| kwname                  { $$ = kdx_b_name(ctx, $1.name, @$); }
 	| '(' expr ')'            { $$ = $2; $$->span = L(@$); }
 	| '(' error ')'           { $$ = kdx_b_expr(ctx, KDX_AST_E_NULL, @$); }
 	| '[' list_items ']'      { $$ = kdx_b_list(ctx, $2, @$); }
@@ -460,7 +470,11 @@ parts:
  * are also natural names (`objectives.rpo`, a parameter called `region`). */
 name:
 	  IDENT            { $$ = kdx_b_ident(ctx, $1, @1); }
-	| KW_REGION        { $$ = kdx_b_ident(ctx, $1, @1); }
+	| kwname
+	;
+
+kwname:
+	  KW_REGION        { $$ = kdx_b_ident(ctx, $1, @1); }
 	| KW_DURATION      { $$ = kdx_b_ident(ctx, $1, @1); }
 	| KW_TYPE          { $$ = kdx_b_ident(ctx, $1, @1); }
 	| KW_OBJECTIVES    { $$ = kdx_b_ident(ctx, $1, @1); }
@@ -485,7 +499,8 @@ name:
 /* An attribute, map key, argument name or `.attr`: any word but the literals and the
  * comprehension keywords. */
 key:
-	  name
+	  IDENT            { $$ = kdx_b_ident(ctx, $1, @1); }
+	| kwname
 	| KW_AFTER         { $$ = kdx_b_ident(ctx, $1, @1); }
 	| KW_APPROVAL      { $$ = kdx_b_ident(ctx, $1, @1); }
 	| KW_AS            { $$ = kdx_b_ident(ctx, $1, @1); }

@@ -92,7 +92,12 @@ void kdx_sx_init(kdx_sctx *c, const kdx_plan *p, kdx_graph *g, const kdx_model *
 	c->promote = lists(c->nres);
 	c->fence = lists(c->nres * c->nreg);
 	c->lag = lists(c->nres);
-	c->index_after = g->n + g->nedges;
+	/* Break-even in instructions, not in units: a search or visit of kdx_graph_hb costs
+	 * ~330 (the filters run on every edge out of a visited step), a step or edge of the
+	 * index ~26 (callgrind, the 20,000-step runbook of bench/gen_runbook.py; issue #19).
+	 * Counting one for one indexed too late: the rollback's capacity check spent 23 M on
+	 * queries an index of 2 M answers. */
+	c->index_after = (g->n + g->nedges) / 16;
 	c->scratch = xmalloc((p->nsteps + 1) * sizeof(*c->scratch));
 	c->scratch2 = xmalloc((p->nsteps + 1) * sizeof(*c->scratch2));
 	for (size_t i = 0; i < g->ntopo; i++) {

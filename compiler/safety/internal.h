@@ -67,8 +67,10 @@ typedef struct kdx_sctx {
 	double *cap_min;           /* capacity pass: least capacity set per region */
 	double *weight_max;        /* capacity pass: most weight per resource x region */
 	uint64_t index_after;      /* a chain is indexed once its queries cost this many graph
-				    * visits (default: the graph's steps + edges, what the index
-				    * costs to build; tests set 0 or UINT64_MAX) */
+				    * searches and visits (default: a sixteenth of the graph's
+				    * steps + edges, what the index costs to build, as a visit
+				    * costs ~13 times a step of the index (kdx_sx_init); tests set
+				    * 0 or UINT64_MAX) */
 	size_t nindexed;           /* chains indexed so far: at most KDX_SX_MAX_INDEXED, 8 bytes
 				    * per step each */
 } kdx_sctx;

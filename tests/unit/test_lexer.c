@@ -229,6 +229,17 @@ static void test_no_backing_up(void **state)
 		   "[24-26 invalid escape '\\u' in string]");
 }
 
+/* Spaces after a token are skipped where the next scan starts, not matched: offsets after
+ * them stay exact, a string keeps its own spaces, and so does the text after '${...}'. */
+static void test_spaces_skipped_at_scan_start(void **state)
+{
+	(void)state;
+	LEX_RENDER("a   \"b  c\"   @", "name(a) str< text(\"b  c\") >str [13-14 unexpected character '@']");
+	LEX_RENDER("\"${ x }  y\" \t @",
+		   "str< ${ name(x) }$ text(\"  y\") >str [14-15 unexpected character '@']");
+	LEX_RENDER("x  \n   @", "name(x) [7-8 unexpected character '@']");
+}
+
 /* Flex reads the source through YY_INPUT in pieces of its 16 KiB buffer, and keywords are
  * told from names by a tag in the intern table: tokens across piece boundaries, a string
  * longer than the buffer, keywords after the table has grown many times, and an error's
@@ -278,6 +289,7 @@ int main(void)
 		cmocka_unit_test(test_nesting_cap),
 		cmocka_unit_test(test_no_backing_up),
 		cmocka_unit_test(test_large_input),
+		cmocka_unit_test(test_spaces_skipped_at_scan_start),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -460,6 +460,39 @@ static void test_byte_order_mark(void **state)
 	release(p);
 }
 
+/* The scanner takes a line break with the blanks around it as one match: the spans of
+ * what follows stay exact, and a break inside '${' still ends the interpolation at the
+ * break itself (the parser's error about the missing operand is placed there, after the
+ * blanks before it, as when blanks and breaks were separate matches). */
+static void test_blank_lines_keep_spans(void **state)
+{
+	(void)state;
+	const char *text = "step a {  \n \t\n   timeout 5s\r\n \n\n  do x(y)  \t\n}\n\n  output o = 1\n";
+	parsed *p = parse(text);
+	assert_int_equal(p->rc, 0);
+	const kdx_ast_decl *a = p->ast->decls[0];
+	assert_int_equal(a->nitems, 2);
+	assert_int_equal(a->items[0]->span.start, strstr(text, "timeout") - text);
+	assert_string_equal(text_of(p, a->items[0]->span), "timeout 5s");
+	assert_int_equal(a->items[1]->span.start, strstr(text, "do x") - text);
+	assert_string_equal(text_of(p, a->items[1]->span), "do x(y)");
+	assert_int_equal(a->span.end, strchr(text, '}') + 1 - text);
+	assert_int_equal(p->ast->decls[1]->span.start, strstr(text, "output") - text);
+	release(p);
+
+	/* the '}' and '"' the scanner supplies close the string at the break */
+	const char *bad = "output o = \"a ${x  \t\n  output q = 2\n";
+	p = parse(bad);
+	assert_int_equal(p->rc, -1);
+	assert_int_equal(p->diags.n, 1);
+	assert_non_null(strstr(p->diags.items[0].msg, "unterminated interpolation"));
+	assert_int_equal(p->diags.items[0].span.start, strstr(bad, "${") - bad);
+	assert_int_equal(p->ast->ndecls, 2);
+	assert_int_equal(p->ast->decls[0]->value->span.end, strchr(bad, '\n') - bad);
+	assert_int_equal(p->ast->decls[1]->span.start, strstr(bad, "output q") - bad);
+	release(p);
+}
+
 /* One of the two parsers alone (kdx_parse_file_once): lac = false is the one tried first. */
 static parsed *parse_once(const char *text, bool lac)
 {
@@ -591,6 +624,7 @@ int main(void)
 		cmocka_unit_test(test_byte_order_mark),
 		cmocka_unit_test(test_parse_without_lac_first),
 		cmocka_unit_test(test_garbage_never_crashes),
+		cmocka_unit_test(test_blank_lines_keep_spans),
 		cmocka_unit_test(test_string_pieces_in_place),
 		cmocka_unit_test(test_literal_nodes_not_copied),
 	};
