@@ -422,7 +422,7 @@ void kdx_fmt_print_expr(kdx_fmt_state *f, const kdx_ast_expr *e)
 	case KDX_AST_E_NAME: strbuf_addstr(f->out, e->u.name); break;
 	case KDX_AST_E_GETATTR:
 		print_postfix_obj(f, e->u.get.obj);
-		strbuf_addf(f->out, ".%s", e->u.get.attr.name);
+		strbuf_addf(f->out, ".%s", e->u.get.attr);
 		break;
 	case KDX_AST_E_INDEX:
 		print_postfix_obj(f, e->u.index.obj);

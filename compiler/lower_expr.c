@@ -74,8 +74,8 @@ static kdx_expr *lower(kdx_arena *a, const kdx_module *m, const kdx_ast_expr *e)
 	case KDX_AST_E_NAME: x->u.name = e->u.name; break;
 	case KDX_AST_E_GETATTR:
 		x->u.get.obj = lower(a, m, e->u.get.obj);
-		x->u.get.attr = e->u.get.attr.name;
-		x->u.get.attr_span = e->u.get.attr.span;
+		x->u.get.attr = e->u.get.attr;
+		x->u.get.attr_span = kdx_ast_attr_span(e);
 		break;
 	case KDX_AST_E_INDEX:
 		x->u.index.obj = lower(a, m, e->u.index.obj);

@@ -81,7 +81,7 @@ const kdx_ast_decl *kdx_resolve_action(const kdx_module *scope, const kdx_ast_ex
 		return kdx_resolve_action_named(scope, NULL, callee->u.name, owner);
 	if (callee->kind == KDX_AST_E_GETATTR && callee->u.get.obj->kind == KDX_AST_E_NAME)
 		return kdx_resolve_action_named(scope, callee->u.get.obj->u.name,
-						callee->u.get.attr.name, owner);
+						callee->u.get.attr, owner);
 	return NULL;
 }
 
@@ -285,11 +285,11 @@ static void check_callee(resolver *R, const kdx_env *env, const kdx_ast_expr *ca
 		if (!im->mod)
 			return;
 		kdx_suggest s;
-		kdx_suggest_init(&s, callee->u.get.attr.name);
+		kdx_suggest_init(&s, callee->u.get.attr);
 		for (size_t i = 0; i < im->mod->nactions; i++)
 			kdx_suggest_add(&s, im->mod->actions[i]->name.name);
 		const char *best = kdx_suggest_result(&s);
-		kdx_diag *g = err(R, callee->span, "unknown action '%s.%s'", mod, callee->u.get.attr.name);
+		kdx_diag *g = err(R, callee->span, "unknown action '%s.%s'", mod, callee->u.get.attr);
 		if (best)
 			kdx_diag_hint(g, "did you mean '%s.%s'?", mod, best);
 		return;

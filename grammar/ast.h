@@ -107,7 +107,7 @@ typedef struct kdx_ast_entry {
 } kdx_ast_entry;
 
 /* A comprehension's parts (E_FOR_LIST, E_FOR_MAP). Kept out of kdx_ast_expr so that every
- * other expression -- a million of them in a 100,000-step runbook -- is 48 bytes, not 96. */
+ * other expression -- a million of them in a 100,000-step runbook -- is 40 bytes, not 96. */
 typedef struct kdx_ast_comp {
 	kdx_ast_ident var1;  /* the only variable, or the key/index one */
 	kdx_ast_ident var2;  /* the value variable; name NULL with one variable */
@@ -126,7 +126,9 @@ struct kdx_ast_expr {
 		struct { int64_t ms; const char *text; } dur;
 		bool b;
 		const char *name;
-		struct { kdx_ast_expr *obj; kdx_ast_ident attr; } get;
+		/* attr's span is attr_start..attr_end of the expression's file (a kdx_ast_ident
+		 * here made every expression 48 bytes, not 40: issue #19); kdx_ast_attr_span */
+		struct { kdx_ast_expr *obj; const char *attr; uint32_t attr_start, attr_end; } get;
 		struct { kdx_ast_expr *obj, *index; } index;
 		struct { kdx_ast_expr *callee; kdx_ast_arg *args; size_t nargs; } call;
 		struct { kdx_ast_expr **items; size_t n; } list;
@@ -137,6 +139,12 @@ struct kdx_ast_expr {
 		struct { kdx_ast_op op; kdx_ast_expr *lhs, *rhs; } binary;
 	} u;
 };
+
+/* Where a GETATTR's attribute name is written. */
+static inline kdx_span kdx_ast_attr_span(const kdx_ast_expr *e)
+{
+	return (kdx_span){ e->span.file, e->u.get.attr_start, e->u.get.attr_end };
+}
 
 /* ---- block contents: attributes and clauses ---- */
 

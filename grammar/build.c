@@ -419,7 +419,9 @@ kdx_ast_expr *kdx_b_getattr(kdx_pctx *ctx, kdx_ast_expr *obj, kdx_ast_ident attr
 {
 	kdx_ast_expr *e = kdx_b_expr(ctx, KDX_AST_E_GETATTR, loc);
 	e->u.get.obj = obj;
-	e->u.get.attr = attr;
+	e->u.get.attr = attr.name;
+	e->u.get.attr_start = attr.span.start;
+	e->u.get.attr_end = attr.span.end;
 	return e;
 }
 

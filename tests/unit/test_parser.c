@@ -146,8 +146,15 @@ static void test_step_clauses(void **state)
 	assert_string_equal(it->expr->u.call.args[1].name.name, "to");
 	const kdx_ast_expr *callee = it->expr->u.call.callee;
 	assert_int_equal(callee->kind, KDX_AST_E_GETATTR);
-	assert_string_equal(callee->u.get.attr.name, "failover_global_cluster");
+	assert_string_equal(callee->u.get.attr, "failover_global_cluster");
 	assert_string_equal(callee->u.get.obj->u.name, "rds");
+	/* the attribute's span without an identifier of its own: 40-byte expressions */
+	kdx_span as = kdx_ast_attr_span(callee);
+	assert_int_equal(as.file, callee->span.file);
+	assert_int_equal(as.start, callee->u.get.obj->span.end + 1); /* after the '.' */
+	assert_int_equal(as.end - as.start, strlen("failover_global_cluster"));
+	assert_int_equal(as.end, callee->span.end);
+	assert_true(sizeof(kdx_ast_expr) <= 40);
 	assert_true(kdx_ast_find_item(s, KDX_AST_UNDO)->none);
 	it = kdx_ast_find_item(s, KDX_AST_WAIT_UNTIL);
 	assert_int_equal(it->within->kind, KDX_AST_E_DURATION);

@@ -578,7 +578,7 @@ static void lowered_from(const kdx_ast_expr *a, const kdx_expr *x, const kdx_mod
 		assert_ptr_equal(a->u.name, x->u.name);
 		break;
 	case KDX_AST_E_GETATTR:
-		assert_ptr_equal(a->u.get.attr.name, x->u.get.attr);
+		assert_ptr_equal(a->u.get.attr, x->u.get.attr);
 		lowered_from(a->u.get.obj, x->u.get.obj, m, cv);
 		break;
 	case KDX_AST_E_INDEX:
