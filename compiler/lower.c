@@ -680,9 +680,10 @@ static void expand_preds(kdx_lowerer *L, size_t i, kdx_edge_list *out, const uin
 /* The plan's steps (kdx_compilation.plan_steps owns them) with removed steps -- groups,
  * nested runbooks -- dropped and preds renumbered. When nothing is removed they are the
  * lowerer's array itself, trimmed, which the scenarios still read by the same indexes:
- * copying 100k steps cost as much memory again (issue #19). Each step's preds are copied
- * into the arena at their exact size (a step without any points at a shared empty array),
- * and the lists they came from go with the lowering's scratch. */
+ * copying 100k steps cost as much memory again (issue #19); and each step's preds are its
+ * edge list itself (add_edge keeps one edge per pair, and the indexes stand). Otherwise
+ * they are copied into the arena at their exact size. A step without any points at a
+ * shared empty array. */
 static void finish_steps(kdx_lowerer *L)
 {
 	kdx_plan *p = L->plan;
@@ -705,6 +706,12 @@ static void finish_steps(kdx_lowerer *L)
 	for (size_t i = 0; i < L->nsteps; i++) {
 		if (L->removed[i])
 			continue;
+		if (n == L->nsteps) {
+			kdx_step *s = &p->steps[p->nsteps++];
+			s->npreds = L->edges[i].n;
+			s->preds = s->npreds ? L->edges[i].items : none;
+			continue;
+		}
 		out.n = 0;
 		expand_preds(L, i, &out, newidx, seen, (uint32_t)i + 1);
 		kdx_step *s = &p->steps[p->nsteps++];
@@ -774,9 +781,6 @@ int kdx_lower(kdx_compilation *c, const kdx_compile_opts *opts)
 	}
 	finish_steps(&L);
 	kdx_arena_release(&scratch.step);
-	for (size_t i = 0; i < L.nsteps; i++)
-		L.edges[i] = (kdx_edge_list){ 0 }; /* their items go with the scratch */
-	kdx_arena_release(&scratch.edges);
 	kdx_lower_scenarios(&L, f); /* they name steps by their final index */
 	kdx_lower_actions(&c->arena, c->prog, L.plan);
 	if (L.all == c->plan_steps)

@@ -33,9 +33,6 @@ typedef struct kdx_lower_group {
  * (issue #19, docs/benchmarks.md "check at scale", round 5). One per kdx_lower(), shared
  * by the lowerers of nested runbooks. */
 typedef struct kdx_lower_scratch {
-	/* The steps' edge lists (kdx_edge_list.items) until finish_steps copies them into the
-	 * plan; released when the plan's steps are final. */
-	kdx_arena edges;
 	/* The steps' temporaries -- a step's kdx_step_body, the kdx_bound_calls of its do, undo
 	 * and gates, the scopes an action's effects, duration and own undo are evaluated in,
 	 * values it keeps only as plain data -- released between steps once they fill most of
@@ -70,7 +67,8 @@ typedef struct kdx_lowerer {
 	const char **slots;         /* step name hash: interned name -> index */
 	uint32_t *slot_idx;
 	size_t nslots;
-	struct kdx_edge_list *edges;/* per step, while lowering (items in scratch->edges) */
+	struct kdx_edge_list *edges;/* per step, while lowering (items in the compilation's
+				       arena: they become the plan's preds) */
 	kdx_lower_scratch *scratch; /* the kdx_lower()'s, shared with nested lowerers */
 	size_t cur;                 /* the step being lowered (for steps.NAME) */
 	bool *removed;              /* `when` false at compile time */

@@ -247,7 +247,7 @@ void kdx_lower_collect_steps(kdx_lowerer *L, const kdx_ast_file *f)
 
 void kdx_lower_free(kdx_lowerer *L)
 {
-	free(L->edges); /* their items are in L->scratch->edges */
+	free(L->edges); /* their items are in the compilation's arena */
 	free(L->removed);
 	free(L->all);
 	free(L->prelowered);

@@ -109,15 +109,23 @@ static void add_edge(kdx_lowerer *L, size_t to, size_t from, kdx_edge_kind kind,
 		if (el->items[i].from == from)
 			return; /* one edge per pair; `after` is written first, so it wins */
 	if (el->n == el->alloc) {
-		/* in the lowering's scratch, not malloc: most steps have 1-4 edges, and a malloc'd
-		 * list of XGROW's first 8 with its header was 176 bytes a step, 26 MB at 100,000
-		 * steps; the arrays a list outgrows stay in the scratch until it goes */
+		/* in the compilation's arena, not malloc: most steps have 1-4 edges, and a
+		 * malloc'd list of XGROW's first 8 with its header was 176 bytes a step, 26 MB
+		 * at 100,000 steps. The list becomes the step's preds as it is (finish_steps),
+		 * not a copy made while the lists still lived: 6 MiB of lowering's high point
+		 * (issue #19). A list outgrown leaves its array behind, in place when it can. */
 		size_t cap = el->alloc ? 2 * el->alloc : 4;
-		kdx_edge *items = KDX_NEWN(&L->scratch->edges, kdx_edge, cap);
-		if (el->n)
-			memcpy(items, el->items, el->n * sizeof(*items));
-		el->items = items;
-		el->alloc = cap;
+		kdx_arena *a = &L->c->arena;
+		if (el->n && kdx_arena_extend(a, el->items, el->alloc * sizeof(kdx_edge),
+					      (cap - el->alloc) * sizeof(kdx_edge))) {
+			el->alloc = cap;
+		} else {
+			kdx_edge *items = KDX_NEWN(a, kdx_edge, cap);
+			if (el->n)
+				memcpy(items, el->items, el->n * sizeof(*items));
+			el->items = items;
+			el->alloc = cap;
+		}
 	}
 	el->items[el->n++] = (kdx_edge){ (uint32_t)from, kind, span };
 }
