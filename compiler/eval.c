@@ -792,7 +792,10 @@ static const kdx_expr *table_lower(kdx_expr_table *t, kdx_arena *a, const kdx_mo
 	return sl->x;
 }
 
-#define SCRATCH_MAX (4 * 1024 * 1024)
+/* The scratch (and its table) is released once it holds more than this and no evaluation
+ * is under way. 4 MiB of it were part of lowering's high point at 100,000 steps; at 1 MiB
+ * shared expressions are lowered again more often instead (issue #19, round 7). */
+#define SCRATCH_MAX (1024 * 1024)
 
 void kdx_expr_memo_init(kdx_expr_memo *m)
 {
