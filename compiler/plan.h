@@ -241,10 +241,11 @@ typedef struct kdx_edge {
 } kdx_edge;
 
 typedef struct kdx_step {
+	/* Fields in an order without padding (312 -> 280 bytes a step; issue #19). */
 	const char *name;
 	kdx_span span;             /* the step's name */
+	kdx_span action_span;      /* where `do`'s action is named */
 	const char *action;        /* qualified action of `do`, e.g. "route53.set_weights"; NULL if none */
-	kdx_span action_span;
 	const char *undo_action;   /* NULL when there is no undo */
 	kdx_edge *preds;           /* direct predecessors */
 	size_t npreds;
@@ -263,11 +264,12 @@ typedef struct kdx_step {
 	 * second copy is harmless (it carries run_info(), receivers drop it), so an in-doubt
 	 * attempt is sent again, and the step needs no undo. */
 	bool repeatable;
-	const char *unverifiable_why; /* the reason it gives (`unverifiable = "why"`), or NULL */
 	/* The same three for the undo's action (an explicit `undo`, or the action's own): an
 	 * undo attempt left in doubt is reconciled by them (executor/backend_real.c). */
 	bool undo_unverifiable;
 	bool undo_repeatable;
+	const char *unverifiable_why; /* the reason `do`'s action gives (`unverifiable = "why"`),
+					 or NULL */
 	const char *undo_unverifiable_why;
 	bool runs_terraform;       /* its do or undo action runs `call terraform` (gated) */
 	bool has_undo;
@@ -276,6 +278,8 @@ typedef struct kdx_step {
 	int approval_min;          /* distinct approvers the gate needs (`approval { min = N }`);
 				      0 or 1: one */
 	bool conditional;          /* `when` could not be decided at compile time */
+	bool undo_is_actions_own;  /* undo_call is the action's own `undo`: its arguments are
+				      evaluated in the do action's scope, with the snapshots */
 	int attempts;              /* 1 + retries */
 	int64_t timeout_ms;        /* per attempt; 0 = none (use duration_max_ms) */
 	int64_t backoff_ms;        /* base backoff between attempts */
@@ -287,15 +291,12 @@ typedef struct kdx_step {
 	 * simulator charges the time from a change's end to the poll that notices it.
 	 * 0: the action does not poll. */
 	int64_t poll_every_ms;
-	kdx_on_failure on_failure;
 	/* What the step runs, as plan data (issue #13 item 3, step 3; compiler/lower_action.c):
 	 * its calls bound, its conditions and its own clauses. Expressions are lowered in the
 	 * step's module and read in the runbook's scope (`scope`). The interpreter runs these
 	 * (issue #13 item 3, step 4). */
 	kdx_plan_call *do_call;    /* NULL: the step has no `do` */
 	kdx_plan_call *undo_call;  /* its `undo`, else the `do` action's own, else NULL */
-	bool undo_is_actions_own;  /* undo_call is the action's own `undo`: its arguments are
-				      evaluated in the do action's scope, with the snapshots */
 	kdx_expr **whens;          /* `when` conditions (those not decided at compile time
 				      matter: a false one skips the step) */
 	size_t nwhens;
@@ -310,6 +311,7 @@ typedef struct kdx_step {
 	 * runbook's, else a nested runbook's (`use`), an index into the compilation's scopes
 	 * (compile.h). In the plan document since plan IR version 4. */
 	int32_t scope;
+	kdx_on_failure on_failure;
 	kdx_expr *approval_when;   /* the `approval` gate's condition as written (the compiler
 				      decided it: approval), or NULL; for display (in the
 				      plan document since version 4) */

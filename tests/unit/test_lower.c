@@ -410,6 +410,14 @@ static void test_bound_call_arrays_not_kept(void **state)
 	strbuf_release(&sb);
 }
 
+/* A step is 280 bytes with its fields in an order without padding (312 with 37 bytes of
+ * it before; 100,000 steps are one array, issue #19). */
+static void test_step_size(void **state)
+{
+	(void)state;
+	assert_true(sizeof(kdx_step) <= 280);
+}
+
 static void when_check(const kdx_plan *p, bool heavy)
 {
 	(void)heavy;
@@ -494,6 +502,7 @@ int main(void)
 		cmocka_unit_test(test_many_edges),
 		cmocka_unit_test(test_clause_values_not_kept),
 		cmocka_unit_test(test_bound_call_arrays_not_kept),
+		cmocka_unit_test(test_step_size),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
