@@ -437,8 +437,8 @@ void kdx_fmt_print_expr(kdx_fmt_state *f, const kdx_ast_expr *e)
 			const kdx_ast_arg *a = &e->u.call.args[i];
 			if (i)
 				strbuf_addstr(f->out, ", ");
-			if (a->name.name)
-				strbuf_addf(f->out, "%s = ", a->name.name);
+			if (a->name)
+				strbuf_addf(f->out, "%s = ", a->name);
 			kdx_fmt_print_expr(f, a->value);
 		}
 		strbuf_addch(f->out, ')');

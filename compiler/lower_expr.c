@@ -41,7 +41,7 @@ static void lower_call(kdx_arena *a, const kdx_module *m, const kdx_ast_expr *e,
 	for (size_t i = 0; i < e->u.call.nargs; i++) {
 		const kdx_ast_arg *g = &e->u.call.args[i];
 		x->u.call.args[i] = (kdx_expr_arg){
-			.name = g->name.name, .name_span = g->name.span,
+			.name = g->name, .name_span = kdx_ast_arg_name_span(g),
 			.value = lower(a, m, g->value), .span = g->span,
 		};
 	}

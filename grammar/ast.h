@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "../common/arena.h"
 #include "../common/source.h"
@@ -85,12 +86,22 @@ typedef struct kdx_ast_strpart {
 	kdx_span span;
 } kdx_ast_strpart;
 
-/* A call argument; name.name is NULL for a positional one. */
+/* A call argument; name is NULL for a positional one. A named one's span starts with its
+ * name, a single token (kdx_ast_arg_name_span): 32 bytes, not 48 with an identifier of its
+ * own (issue #19: 224,000 arguments at 100,000 steps). */
 typedef struct kdx_ast_arg {
-	kdx_ast_ident name;
+	const char *name;
 	kdx_ast_expr *value;
 	kdx_span span;
 } kdx_ast_arg;
+
+/* Where a named argument's name is written (zero for a positional one). */
+static inline kdx_span kdx_ast_arg_name_span(const kdx_ast_arg *a)
+{
+	if (!a->name)
+		return (kdx_span){ 0, 0, 0 };
+	return (kdx_span){ a->span.file, a->span.start, a->span.start + (uint32_t)strlen(a->name) };
+}
 
 typedef enum kdx_ast_key_kind {
 	KDX_AST_KEY_IDENT,  /* { name = v }: ident */

@@ -383,7 +383,7 @@ kdx_ast_expr *kdx_b_call(kdx_pctx *ctx, kdx_ast_expr *callee, kdx_pvec args, kdx
 void kdx_b_push_arg(kdx_pctx *ctx, kdx_pvec *v, kdx_ast_ident name, kdx_ast_expr *value,
 		    kdx_loc loc)
 {
-	kdx_ast_arg a = { name, value, kdx_pspan(ctx, loc) };
+	kdx_ast_arg a = { name.name, value, kdx_pspan(ctx, loc) }; /* loc starts with the name */
 	kdx_svec_push(ctx->arena, v, &a, sizeof(a));
 }
 

@@ -142,8 +142,15 @@ static void test_step_clauses(void **state)
 	const kdx_ast_item *it = kdx_ast_find_item(s, KDX_AST_DO);
 	assert_int_equal(it->expr->kind, KDX_AST_E_CALL);
 	assert_int_equal(it->expr->u.call.nargs, 2);
-	assert_null(it->expr->u.call.args[0].name.name);
-	assert_string_equal(it->expr->u.call.args[1].name.name, "to");
+	assert_null(it->expr->u.call.args[0].name);
+	assert_string_equal(it->expr->u.call.args[1].name, "to");
+	/* the name's span from the argument's: 32-byte arguments */
+	kdx_span ns = kdx_ast_arg_name_span(&it->expr->u.call.args[1]);
+	assert_int_equal(ns.start, it->expr->u.call.args[1].span.start);
+	assert_int_equal(ns.end - ns.start, 2);
+	assert_true(ns.end < it->expr->u.call.args[1].value->span.start);
+	assert_int_equal(kdx_ast_arg_name_span(&it->expr->u.call.args[0]).end, 0);
+	assert_true(sizeof(kdx_ast_arg) <= 32);
 	const kdx_ast_expr *callee = it->expr->u.call.callee;
 	assert_int_equal(callee->kind, KDX_AST_E_GETATTR);
 	assert_string_equal(callee->u.get.attr, "failover_global_cluster");

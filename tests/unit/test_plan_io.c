@@ -604,7 +604,7 @@ static void lowered_from(const kdx_ast_expr *a, const kdx_expr *x, const kdx_mod
 		lowered_from(a->u.call.callee, x->u.call.callee, m, cv);
 		assert_int_equal(a->u.call.nargs, x->u.call.nargs);
 		for (size_t i = 0; i < a->u.call.nargs; i++) {
-			assert_ptr_equal(a->u.call.args[i].name.name, x->u.call.args[i].name);
+			assert_ptr_equal(a->u.call.args[i].name, x->u.call.args[i].name);
 			cv->named_arg |= x->u.call.args[i].name != NULL;
 			same_span(a->u.call.args[i].span, x->u.call.args[i].span);
 			lowered_from(a->u.call.args[i].value, x->u.call.args[i].value, m, cv);
