@@ -269,18 +269,15 @@ typedef struct kdx_edge {
 } kdx_edge;
 
 typedef struct kdx_step {
-	/* Fields in an order without padding (312 -> 280 bytes a step; issue #19). */
+	/* Fields in an order without padding (312 -> 280 -> 256 bytes a step; issue #19). */
 	const char *name;
 	kdx_span span;             /* the step's name */
 	kdx_span action_span;      /* where `do`'s action is named */
 	const char *action;        /* qualified action of `do`, e.g. "route53.set_weights"; NULL if none */
 	const char *undo_action;   /* NULL when there is no undo */
-	kdx_edge *preds;           /* direct predecessors */
-	size_t npreds;
+	kdx_edge *preds;           /* direct predecessors (npreds below) */
 	kdx_effect *effects;       /* gates first, then what `do` changes, in order */
-	size_t neffects;
 	kdx_effect *undo_effects;  /* what the undo changes */
-	size_t nundo_effects;
 	bool mutating;             /* changes something outside kdx: journalled as an intent */
 	/* The `do` action declares `unverifiable = "why"` (it has no `verify`): after a crash or
 	 * a lost answer nothing can tell whether it took effect. Unless it is also repeatable,
@@ -327,14 +324,11 @@ typedef struct kdx_step {
 	kdx_plan_call *undo_call;  /* its `undo`, else the `do` action's own, else NULL */
 	kdx_expr **whens;          /* `when` conditions (those not decided at compile time
 				      matter: a false one skips the step) */
-	size_t nwhens;
 	kdx_expr **requires;       /* `require` conditions, in order */
-	size_t nrequires;
 	kdx_stmt *run;             /* its own `do`, `wait D` and `wait until`, in source order;
 				      a DO has expr NULL and no span: what it runs is do_call
 				      (whose span it is). Steps whose only clause is their `do`
 				      share one such statement. */
-	size_t nrun;
 	/* The runbook scope its `when`, `require` and own waits are read in: -1 the main
 	 * runbook's, else a nested runbook's (`use`), an index into the compilation's scopes
 	 * (compile.h). In the plan document since plan IR version 4. */
@@ -347,6 +341,10 @@ typedef struct kdx_step {
 				      kdx_ast_decl), whose clauses compiler/lower_action.c
 				      walks to put what the step calls in kdx_plan.actions;
 				      nothing after the front end reads it */
+	/* The lengths of the arrays above, 32 bits side by side (a step is one of 100,000 in
+	 * the largest runbooks; size_t counts each with its own padding cost 24 bytes a step,
+	 * issue #19). */
+	uint32_t npreds, neffects, nundo_effects, nwhens, nrequires, nrun;
 	const char *group;         /* the `parallel` group or nested runbook (`use ... as NAME`)
 				      it was declared in -- "kid", "kid.inner", "warm" -- or NULL
 				      at the top level; for display only, the edges say it all */

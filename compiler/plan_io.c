@@ -966,9 +966,13 @@ static void code_read(reader *r, json_object *o, const kdx_plan *p, kdx_step *s)
 	s->do_call = call_read(r, o, "do_call", p);
 	s->undo_call = call_read(r, o, "undo_call", p);
 	s->undo_is_actions_own = rbool(o, "undo_is_actions_own");
-	s->whens = exprs_read(r, o, "whens", &s->nwhens);
-	s->requires = exprs_read(r, o, "requires", &s->nrequires);
-	json_object *run = rarray(r, o, "run", &s->nrun);
+	size_t n;
+	s->whens = exprs_read(r, o, "whens", &n);
+	s->nwhens = (uint32_t)n;
+	s->requires = exprs_read(r, o, "requires", &n);
+	s->nrequires = (uint32_t)n;
+	json_object *run = rarray(r, o, "run", &n);
+	s->nrun = (uint32_t)n;
 	s->run = s->nrun ? kdx_arena_alloc(r->a, s->nrun * sizeof(*s->run)) : NULL;
 	for (size_t i = 0; i < s->nrun; i++) {
 		stmt_read(r, json_object_array_get_idx(run, i), &s->run[i]);
@@ -1057,7 +1061,9 @@ static void step_read(reader *r, json_object *o, const kdx_plan *p, kdx_step *s)
 	s->action = rstr(r, o, "action");
 	s->action_span = rspan(o, "action_span");
 	s->undo_action = rstr(r, o, "undo_action");
-	json_object *preds = rarray(r, o, "preds", &s->npreds);
+	size_t n;
+	json_object *preds = rarray(r, o, "preds", &n);
+	s->npreds = (uint32_t)n;
 	s->preds = s->npreds ? kdx_arena_alloc(r->a, s->npreds * sizeof(*s->preds)) : NULL;
 	for (size_t k = 0; k < s->npreds; k++) {
 		json_object *e = json_object_array_get_idx(preds, k);
@@ -1070,8 +1076,10 @@ static void step_read(reader *r, json_object *o, const kdx_plan *p, kdx_step *s)
 			.span = rspan(e, "span"),
 		};
 	}
-	s->effects = effects_read(r, o, "effects", nregions, &s->neffects);
-	s->undo_effects = effects_read(r, o, "undo_effects", nregions, &s->nundo_effects);
+	s->effects = effects_read(r, o, "effects", nregions, &n);
+	s->neffects = (uint32_t)n;
+	s->undo_effects = effects_read(r, o, "undo_effects", nregions, &n);
+	s->nundo_effects = (uint32_t)n;
 	s->mutating = rbool(o, "mutating");
 	s->has_undo = rbool(o, "has_undo");
 	s->irreversible = rbool(o, "irreversible");

@@ -415,7 +415,7 @@ static void test_bound_call_arrays_not_kept(void **state)
 static void test_step_size(void **state)
 {
 	(void)state;
-	assert_true(sizeof(kdx_step) <= 280);
+	assert_true(sizeof(kdx_step) <= 256);
 }
 
 static void when_check(const kdx_plan *p, bool heavy)
