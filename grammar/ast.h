@@ -110,11 +110,12 @@ typedef enum kdx_ast_key_kind {
 } kdx_ast_key_kind;
 
 typedef struct kdx_ast_entry {
-	kdx_ast_key_kind key_kind;
+	/* In an order without padding: 56 bytes, not 64 (issue #19). */
 	kdx_ast_ident ident;
 	kdx_ast_expr *key;
 	kdx_ast_expr *value;
 	kdx_span span;
+	kdx_ast_key_kind key_kind;
 } kdx_ast_entry;
 
 /* A comprehension's parts (E_FOR_LIST, E_FOR_MAP). Kept out of kdx_ast_expr so that every
