@@ -1,6 +1,8 @@
 /* Unit tests for cli/runbook's meta (the plan file header and journal run_start): the
  * sources' hashes describe the text that was compiled, so a file edited after it was read
- * makes the plan stale even when the edit lands before the plan is written. */
+ * makes the plan stale even when the edit lands before the plan is written. And
+ * kdx_rb_release_compilation (kdx apply PLANFILE): the compilation goes, the source texts
+ * stay where the run reads them. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -62,10 +64,37 @@ static void test_meta_hashes_the_compiled_text(void **state)
 	rmdir(dir);
 }
 
+/* What kdx apply PLANFILE releases before the run and what it keeps (issue #13). */
+static void test_release_compilation(void **state)
+{
+	(void)state;
+	kdx_rb r;
+	memset(&r, 0, sizeof(r));
+	kdx_compile_opts o = { .path = "examples/weighted-shift.kdx" };
+	assert_int_equal(kdx_compile(&o, &r.fe.comp), 0);
+	r.fe.compiled = true;
+	r.fe.naws = 3;
+	r.rt.sources = &r.fe.comp.sources;
+	size_t n = r.fe.comp.sources.n;
+	const char *text = r.fe.comp.sources.files[0].text;
+	assert_true(n > 0);
+	kdx_rb_release_compilation(&r);
+	assert_false(r.fe.compiled);
+	assert_null(r.fe.comp.plan);
+	assert_null(r.fe.comp.ast);
+	assert_int_equal(r.fe.naws, 3); /* the store's identity asks whether it calls AWS */
+	assert_ptr_equal(r.rt.sources, &r.sources);
+	assert_int_equal(r.sources.n, n);
+	assert_ptr_equal(r.sources.files[0].text, text); /* moved, not copied */
+	assert_non_null(strstr(text, "runbook"));
+	kdx_rb_release(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_meta_hashes_the_compiled_text),
+		cmocka_unit_test(test_release_compilation),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
