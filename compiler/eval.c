@@ -833,6 +833,11 @@ static const kdx_expr *scratch_lower(kdx_expr_memo *m, const kdx_module *mod,
 
 int kdx_eval_ast(kdx_eval *ev, const kdx_env *env, const kdx_ast_expr *e, kdx_value **out)
 {
+	/* A literal (a step's timeout, an action's durations and defaults: three in four of
+	 * the lowerer's evaluations of a generated runbook) needs neither the lowering nor
+	 * the memo: its value, as kdx_eval_expr would copy it (issue #19, round 8). */
+	if (e && ev->depth <= MAX_DEPTH && (*out = kdx_expr_literal(ev->arena, e)))
+		return 0;
 	kdx_expr_memo *m = ev->memo;
 	if (!m || ev->call_action)
 		return kdx_eval_expr(ev, env, kdx_expr_lower(ev->arena, ev->module, e), out);
