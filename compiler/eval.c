@@ -100,6 +100,11 @@ static int name_error(kdx_eval *ev, kdx_span span, const char *what, const char 
 
 static int eval_string(kdx_eval *ev, const kdx_env *env, const kdx_expr *e, kdx_value **out)
 {
+	if (e->u.str.n == 1 && !e->u.str.parts[0].expr) {
+		/* plain text, most strings: no buffer to build and copy again (issue #19) */
+		*out = kdx_value_stringn(ev->arena, e->u.str.parts[0].text, e->u.str.parts[0].len);
+		return 0;
+	}
 	strbuf sb = STRBUF_INIT;
 	int rc = 0;
 	for (size_t i = 0; i < e->u.str.n; i++) {
