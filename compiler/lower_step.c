@@ -788,14 +788,18 @@ void kdx_lower_read_back(const kdx_ast_decl *act, bool *unverifiable, bool *repe
 static void check_verifiable(kdx_lowerer *L, const kdx_ast_decl *d, kdx_step *s,
 			     const kdx_step_body *body)
 {
-	kdx_lower_read_back(body->undo_call ? body->undo_call->decl : NULL, &s->undo_unverifiable,
-			    &s->undo_repeatable, &s->undo_unverifiable_why);
-	const kdx_ast_decl *act = body->do_call ? body->do_call->decl : NULL;
-	if (!act)
+	const kdx_action_facts *uf = kdx_lower_facts(L, body->undo_call);
+	s->undo_unverifiable = uf && uf->unverifiable;
+	s->undo_repeatable = uf && uf->repeatable;
+	s->undo_unverifiable_why = uf ? uf->unverifiable_why : NULL;
+	const kdx_action_facts *f = kdx_lower_facts(L, body->do_call);
+	if (!f)
 		return;
-	if (kdx_action_mutates(act))
+	if (f->mutates)
 		s->mutating = true;
-	kdx_lower_read_back(act, &s->unverifiable, &s->repeatable, &s->unverifiable_why);
+	s->unverifiable = f->unverifiable;
+	s->repeatable = f->repeatable;
+	s->unverifiable_why = f->unverifiable_why;
 	if (s->unverifiable && !s->repeatable && s->attempts > 1 && !s->approval) {
 		const kdx_ast_item *r = NULL;
 		for (size_t k = 0; k < d->nitems && !r; k++)
@@ -869,11 +873,12 @@ int kdx_lower_step(kdx_lowerer *L, size_t i, kdx_step *s)
 			s->mutating = true;
 	/* a local command may change anything, though nothing the world model tracks: it
 	 * needs an undo or `irreversible`, and its result (argv, status) is journalled */
-	if (kdx_lower_is_exec(body->do_call))
+	const kdx_action_facts *df = kdx_lower_facts(L, body->do_call);
+	const kdx_action_facts *uf = kdx_lower_facts(L, body->undo_call);
+	if (df && df->is_exec)
 		s->mutating = true;
 	check_verifiable(L, d, s, body);
-	s->runs_terraform = kdx_lower_runs_terraform(body->do_call) ||
-			    kdx_lower_runs_terraform(body->undo_call);
+	s->runs_terraform = (df && df->runs_terraform) || (uf && uf->runs_terraform);
 	s->neffects = G.n + E.n;
 	s->effects = effects_keep(L, &G, &E);
 	free(G.items);
