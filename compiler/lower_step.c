@@ -309,6 +309,13 @@ static kdx_effect *effects_keep(kdx_lowerer *L, const effects *a, const effects 
 	return k;
 }
 
+/* The first letter before the strcmp: an effect's primitive is tested against up to 13
+ * names, for every effect of every step (issue #19). */
+static bool prim_is(const char *prim, const char *name)
+{
+	return prim[0] == name[0] && !strcmp(prim, name);
+}
+
 /* The effects an action declares, with its parameters bound to a call's arguments. */
 static void action_effects(kdx_lowerer *L, const kdx_bound_call *bc, kdx_span span, effects *E)
 {
@@ -334,40 +341,40 @@ static void action_effects(kdx_lowerer *L, const kdx_bound_call *bc, kdx_span sp
 				if (eval_now(L, env, pe->u.call.args[k].value, &a[k]))
 					a[k] = NULL;
 			kdx_effect *e;
-			if (!strcmp(prim, "set_weights")) {
+			if (prim_is(prim, "set_weights")) {
 				e = push(E, KDX_EFF_SET_WEIGHTS, span);
 				e->resource = res_index(L, a[0]);
 				e->weights = weights_arg(L, a[1], span);
-			} else if (!strcmp(prim, "set_capacity")) {
+			} else if (prim_is(prim, "set_capacity")) {
 				e = push(E, KDX_EFF_SET_CAPACITY, span);
 				e->region = region_arg(L, a[0], span, prim);
 				/* -1: restore what a snapshot saw (known only at run time) */
 				e->pct = a[1] && a[1]->kind == KDX_V_PERCENT ? a[1]->u.num : -1;
-			} else if (!strcmp(prim, "promote") || !strcmp(prim, "switchover")) {
+			} else if (prim_is(prim, "promote") || prim_is(prim, "switchover")) {
 				e = push(E, KDX_EFF_PROMOTE, span);
 				e->resource = res_index(L, a[0]);
 				e->region = region_arg(L, a[1], span, prim);
 				e->graceful = prim[0] == 's';
-			} else if (!strcmp(prim, "fence") || !strcmp(prim, "unfence")) {
+			} else if (prim_is(prim, "fence") || prim_is(prim, "unfence")) {
 				e = push(E, prim[0] == 'f' ? KDX_EFF_FENCE : KDX_EFF_UNFENCE, span);
 				e->resource = res_index(L, a[0]);
 				e->region = region_arg(L, a[1], span, prim);
-			} else if (!strcmp(prim, "observe_lag")) {
+			} else if (prim_is(prim, "observe_lag")) {
 				e = push(E, KDX_EFF_READ, span);
 				e->resource = res_index(L, a[0]);
 				e->region = region_arg(L, a[1], span, prim);
-			} else if (!strcmp(prim, "observe_health")) {
+			} else if (prim_is(prim, "observe_health")) {
 				e = push(E, KDX_EFF_READ, span);
 				e->region = region_arg(L, a[0], span, prim);
-			} else if (!strcmp(prim, "set_health")) {
+			} else if (prim_is(prim, "set_health")) {
 				e = push(E, KDX_EFF_SET_HEALTH, span);
 				e->region = region_arg(L, a[0], span, prim);
 				e->flag = a[1] && a[1]->kind == KDX_V_BOOL && a[1]->u.b;
-			} else if (!strcmp(prim, "set_alarm")) {
+			} else if (prim_is(prim, "set_alarm")) {
 				e = push(E, KDX_EFF_SET_ALARM, span);
 				e->resource = res_index(L, a[0]);
 				e->flag = a[1] && a[1]->kind == KDX_V_BOOL && a[1]->u.b;
-			} else if (!strcmp(prim, "write") || !strcmp(prim, "read")) {
+			} else if (prim_is(prim, "write") || prim_is(prim, "read")) {
 				e = push(E, prim[0] == 'w' ? KDX_EFF_WRITE : KDX_EFF_READ, span);
 				e->resource = res_index(L, a[0]);
 			}
