@@ -355,6 +355,34 @@ static void test_action_facts_per_declaration(void **state)
 	drop_text(dir, path, &c);
 }
 
+/* A step's effect lists are lowered in a buffer of four and a malloc'd array past it
+ * (effects in lower_step.c): six effects, in order, whatever the buffer's size. */
+static void test_effects_past_the_buffer(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/kdx-test-lower-XXXXXX", path[256];
+	kdx_compilation c;
+	compile_text(HEAD WORLD
+	      "action six(topic : sns.topic) {\n"
+	      "  unverifiable = \"test\"\n"
+	      "  effect { write(topic) read(topic) write(topic) write(topic) read(topic) write(topic) }\n"
+	      "  call aws \"sns\" \"Publish\" { region = topic.region TopicArn = topic.arn Message = \"m\" }\n"
+	      "}\n"
+	      "step a { do six(ops) undo six(ops) }\n",
+	      dir, path, sizeof(path), &c);
+	const kdx_step *s = step(c.plan, "a");
+	static const kdx_effect_kind want[] = { KDX_EFF_WRITE, KDX_EFF_READ, KDX_EFF_WRITE,
+						KDX_EFF_WRITE, KDX_EFF_READ, KDX_EFF_WRITE };
+	assert_int_equal(s->neffects, 6);
+	assert_int_equal(s->nundo_effects, 6);
+	for (size_t k = 0; k < 6; k++) {
+		assert_int_equal(s->effects[k].kind, want[k]);
+		assert_int_equal(s->effects[k].resource, res(c.plan, "ops"));
+		assert_int_equal(s->undo_effects[k].kind, want[k]);
+	}
+	drop_text(dir, path, &c);
+}
+
 /* A scenario naming a step this environment leaves out compiles (every command lowers the
  * scenarios; the runbook is valid here) and says why it cannot run; the others run. */
 static void test_scenario_of_absent_step(void **state)
@@ -557,6 +585,7 @@ int main(void)
 		cmocka_unit_test(test_when_and_data_edges),
 		cmocka_unit_test(test_undo_read_back),
 		cmocka_unit_test(test_action_facts_per_declaration),
+		cmocka_unit_test(test_effects_past_the_buffer),
 		cmocka_unit_test(test_scenario_of_absent_step),
 		cmocka_unit_test(test_step_scopes_not_kept),
 		cmocka_unit_test(test_many_edges),
