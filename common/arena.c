@@ -24,7 +24,7 @@
 /* 8, not alignof(max_align_t) = 16: kdx stores no long double or 128-bit integer, and the
  * compiler makes six million small allocations for a 100,000-step runbook, where 16-byte
  * alignment wasted 25 MB (issue #19). */
-#define ARENA_ALIGN 8
+#define ARENA_ALIGN KDX_ARENA_ALIGN
 _Static_assert(_Alignof(double) <= ARENA_ALIGN && _Alignof(void *) <= ARENA_ALIGN &&
 		       _Alignof(int64_t) <= ARENA_ALIGN,
 	       "arena alignment too small for kdx's types");
@@ -40,6 +40,24 @@ void kdx_arena_init(kdx_arena *a)
 {
 	a->head = NULL;
 	a->total = 0;
+	a->cur = a->end = NULL;
+	a->zero = false;
+}
+
+/* Brings head's `used` up to date with cur (the inline path moves only cur). */
+static void sync_used(kdx_arena *a)
+{
+	if (a->head)
+		a->head->used = (size_t)(a->cur - a->head->data);
+}
+
+/* Makes b the block the inline path allocates from. */
+static void set_head(kdx_arena *a, struct kdx_arena_block *b)
+{
+	a->head = b;
+	a->cur = b->data + b->used;
+	a->end = b->data + b->size;
+	a->zero = !b->mapped;
 }
 
 static void block_free(struct kdx_arena_block *b)
@@ -96,8 +114,9 @@ static struct kdx_arena_block *block_new(size_t size)
 	return b;
 }
 
-/* n bytes (aligned) from block b, which has room for them. */
-static inline void *bump(kdx_arena *a, struct kdx_arena_block *b, size_t n)
+/* n bytes (aligned) from block b, which has room for them and is not head (head's free
+ * tail is cur..end). */
+static void *bump(kdx_arena *a, struct kdx_arena_block *b, size_t n)
 {
 	void *p = b->data + b->used;
 	b->used += n;
@@ -111,12 +130,15 @@ static inline void *bump(kdx_arena *a, struct kdx_arena_block *b, size_t n)
 	return p;
 }
 
-/* Out of line, so that the common case -- room in the current block, ~1.5 million calls
- * for a 20,000-step runbook -- saves no registers (issue #19: a third of the allocator's
- * instructions were the prologue and epilogue this path needed). */
-static __attribute__((noinline)) void *alloc_block(kdx_arena *a, size_t n)
+/* Reached when head's free tail is not strictly larger than n: an empty arena, an exact
+ * fit (served from head as before, so the layout is the same as with one path), or a
+ * new block. */
+void *kdx_arena_alloc_slow(kdx_arena *a, size_t n)
 {
 	struct kdx_arena_block *b = a->head;
+	if (b && n <= (size_t)(a->end - a->cur))
+		return kdx_arena_take_(a, n);
+	sync_used(a);
 	/* The next block is as big as the current one's double, so an arena of N bytes has
 	 * O(log N) blocks until ARENA_BIG_MAX. */
 	size_t grow = b ? b->size * 2 : ARENA_BLOCK;
@@ -131,20 +153,11 @@ static __attribute__((noinline)) void *alloc_block(kdx_arena *a, size_t n)
 	if (a->head && own) {
 		b->next = a->head->next;
 		a->head->next = b;
-	} else {
-		b->next = a->head;
-		a->head = b;
+		return bump(a, b, n);
 	}
-	return bump(a, b, n);
-}
-
-void *kdx_arena_alloc(kdx_arena *a, size_t n)
-{
-	struct kdx_arena_block *b = a->head;
-	n = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
-	if (__builtin_expect(!b || b->size - b->used < n, 0))
-		return alloc_block(a, n);
-	return bump(a, b, n);
+	b->next = a->head;
+	set_head(a, b);
+	return kdx_arena_take_(a, n);
 }
 
 void kdx_arena_absorb(kdx_arena *a, kdx_arena *from)
@@ -152,6 +165,7 @@ void kdx_arena_absorb(kdx_arena *a, kdx_arena *from)
 	struct kdx_arena_block *first = from->head;
 	if (!first)
 		return;
+	sync_used(from);
 	struct kdx_arena_block *last = first;
 	while (last->next)
 		last = last->next;
@@ -159,7 +173,7 @@ void kdx_arena_absorb(kdx_arena *a, kdx_arena *from)
 		last->next = a->head->next;
 		a->head->next = first;
 	} else {
-		a->head = first;
+		set_head(a, first);
 	}
 	a->total += from->total;
 	kdx_arena_init(from);
@@ -167,17 +181,17 @@ void kdx_arena_absorb(kdx_arena *a, kdx_arena *from)
 
 bool kdx_arena_extend(kdx_arena *a, void *p, size_t n, size_t more)
 {
-	struct kdx_arena_block *b = a->head;
 	n = (n + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
 	more = (more + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
-	if (!b || (unsigned char *)p + n != b->data + b->used || b->size - b->used < more)
+	if (!a->head || (unsigned char *)p + n != a->cur || (size_t)(a->end - a->cur) < more)
 		return false;
-	bump(a, b, more);
+	kdx_arena_take_(a, more);
 	return true;
 }
 
 void kdx_arena_poison(kdx_arena *a, int byte)
 {
+	sync_used(a);
 	for (struct kdx_arena_block *b = a->head; b; b = b->next)
 		memset(b->data, byte, b->used);
 }

@@ -47,6 +47,9 @@ const kdx_expr *kdx_eval_lower(kdx_eval *ev, const kdx_ast_expr *e);
 /* lower_expr.c: e as plan data (plan.h), allocated in a; its calls resolved as the
  * evaluator resolves them in module m (the module e is written in). NULL e: NULL. */
 kdx_expr *kdx_expr_lower(kdx_arena *a, const kdx_module *m, const kdx_ast_expr *e);
+/* The value of e, allocated in a, when e is a literal (number, duration, percent, bool,
+ * null): what lowering it and evaluating the result gives; NULL for any other e. */
+kdx_value *kdx_expr_literal(kdx_arena *a, const kdx_ast_expr *e);
 
 /* Bind a call's arguments to the action's parameters (positional, then named; defaults
  * filled), type-checking each known one. At run time (ev->plan) a call is bound the same

@@ -54,11 +54,13 @@ typedef struct kdx_graph {
 	 * reaches b); low = the least post number among the step's descendants (if a reaches
 	 * b, [low b, post b] lies inside [low a, post a]: a GRAIL-style negative filter); and
 	 * the same for more DFS forests that visit successors in other orders, each of which
-	 * settles more pairs. chain/cpos: a path cover (each step continues the chain of its
+	 * settles more pairs (one more: on the 100,000-step benchmark the second and third
+	 * cost 47 M instructions, at both 100 and 1,000 lanes, more than the searches they
+	 * spared; issue #19, round 8). chain/cpos: a path cover (each step continues the chain of its
 	 * first predecessor that no other step continued yet), so a step before b on b's chain
 	 * reaches b: on a graph of parallel lanes, the positive test that ends most searches as
 	 * soon as they enter b's lane. */
-#define KDX_GRAPH_NLABELS 3
+#define KDX_GRAPH_NLABELS 1
 	struct kdx_graph_label {
 		uint32_t rank, level, height, pre, post, low, chain, cpos;
 		uint32_t xpre[KDX_GRAPH_NLABELS], xlow[KDX_GRAPH_NLABELS], xpost[KDX_GRAPH_NLABELS];

@@ -46,6 +46,10 @@ typedef struct kdx_lower_scratch {
 				       arg_exprs of every plan call whose arguments are all
 				       known (lower_action.c, plan_call) */
 	size_t nno_exprs;
+	/* kdx_lower_facts' table: open addressing by declaration, in the compilation's arena
+	 * (a few dozen actions; nothing in it points into the step's temporaries) */
+	struct kdx_action_facts **facts;
+	size_t facts_cap, nfacts;
 } kdx_lower_scratch;
 
 /* The lowering context, shared by lower.c (plan, params, regions, resources),
@@ -138,6 +142,19 @@ bool kdx_lower_is_exec(const kdx_bound_call *bc);
 /* The bound action's body has a `call terraform`. */
 bool kdx_lower_runs_terraform(const kdx_bound_call *bc);
 void kdx_lower_check_exec(kdx_lowerer *L, const kdx_bound_call *bc);
+
+/* What lowering asks of the declaration of a bound call's action for every step that
+ * calls it, worked out once per declaration while L's scratch lives (issue #19, round 8:
+ * the same few dozen actions are called by 100,000 steps). NULL for a NULL call. */
+typedef struct kdx_action_facts {
+	const kdx_ast_decl *decl;
+	const char *unverifiable_why;   /* kdx_lower_read_back's */
+	bool unverifiable, repeatable;  /* kdx_lower_read_back's */
+	bool mutates;                   /* kdx_action_mutates */
+	bool runs_terraform;            /* kdx_lower_runs_terraform */
+	bool is_exec;                   /* kdx_lower_is_exec */
+} kdx_action_facts;
+const kdx_action_facts *kdx_lower_facts(kdx_lowerer *L, const kdx_bound_call *bc);
 /* lower_scenario.c: the main file's `scenario` blocks into L->plan->scenarios (and its
  * losses), once the steps are final. */
 void kdx_lower_scenarios(kdx_lowerer *L, const kdx_ast_file *f);

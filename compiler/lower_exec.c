@@ -9,6 +9,7 @@
 #include "resolve.h"
 #include "../common/suggest.h"
 
+#include <stdint.h>
 #include <string.h>
 
 void kdx_lower_allow_exec(kdx_lowerer *L, const kdx_ast_file *f)
@@ -74,11 +75,49 @@ static void check_terraform(kdx_lowerer *L, const kdx_bound_call *bc)
 		      "[\"terraform\"]) and pass -allow-exec to kdx apply");
 }
 
+static size_t decl_slot(const kdx_lower_scratch *S, const kdx_ast_decl *d)
+{
+	size_t h = (size_t)(((uint64_t)(uintptr_t)d >> 3) * 0x9e3779b97f4a7c15ull >> 32);
+	for (h &= S->facts_cap - 1; S->facts[h] && S->facts[h]->decl != d;
+	     h = (h + 1) & (S->facts_cap - 1))
+		;
+	return h;
+}
+
+const kdx_action_facts *kdx_lower_facts(kdx_lowerer *L, const kdx_bound_call *bc)
+{
+	if (!bc || !bc->decl)
+		return NULL;
+	kdx_lower_scratch *S = L->scratch;
+	if (2 * (S->nfacts + 1) > S->facts_cap) {
+		struct kdx_action_facts **old = S->facts;
+		size_t ocap = S->facts_cap;
+		S->facts_cap = ocap ? 2 * ocap : 64;
+		S->facts = KDX_NEWN(&L->c->arena, struct kdx_action_facts *, S->facts_cap);
+		for (size_t i = 0; i < ocap; i++)
+			if (old[i])
+				S->facts[decl_slot(S, old[i]->decl)] = old[i];
+	}
+	size_t h = decl_slot(S, bc->decl);
+	if (!S->facts[h]) {
+		kdx_action_facts *f = KDX_NEW(&L->c->arena, kdx_action_facts);
+		f->decl = bc->decl;
+		kdx_lower_read_back(bc->decl, &f->unverifiable, &f->repeatable, &f->unverifiable_why);
+		f->mutates = kdx_action_mutates(bc->decl);
+		f->runs_terraform = kdx_lower_runs_terraform(bc);
+		f->is_exec = kdx_lower_is_exec(bc); /* bc->module is bc->decl's: a fact of it too */
+		S->facts[h] = f;
+		S->nfacts++;
+	}
+	return S->facts[h];
+}
+
 void kdx_lower_check_exec(kdx_lowerer *L, const kdx_bound_call *bc)
 {
-	if (kdx_lower_runs_terraform(bc))
+	const kdx_action_facts *f = kdx_lower_facts(L, bc);
+	if (f && f->runs_terraform)
 		check_terraform(L, bc);
-	if (!kdx_lower_is_exec(bc))
+	if (!f || !f->is_exec)
 		return;
 	kdx_diags *D = &L->c->diags;
 	if (!L->has_allow_exec) {

@@ -47,6 +47,18 @@ static void lower_call(kdx_arena *a, const kdx_module *m, const kdx_ast_expr *e,
 	}
 }
 
+kdx_value *kdx_expr_literal(kdx_arena *a, const kdx_ast_expr *e)
+{
+	switch (e->kind) {
+	case KDX_AST_E_NUMBER: return kdx_value_number(a, e->u.num.value);
+	case KDX_AST_E_DURATION: return kdx_value_duration(a, e->u.dur.ms);
+	case KDX_AST_E_PERCENT: return kdx_value_percent(a, e->u.num.value);
+	case KDX_AST_E_BOOL: return kdx_value_bool(a, e->u.b);
+	case KDX_AST_E_NULL: return kdx_value_null(a);
+	default: return NULL;
+	}
+}
+
 static kdx_expr *lower(kdx_arena *a, const kdx_module *m, const kdx_ast_expr *e)
 {
 	if (!e)
@@ -66,11 +78,11 @@ static kdx_expr *lower(kdx_arena *a, const kdx_module *m, const kdx_ast_expr *e)
 			};
 		}
 		break;
-	case KDX_AST_E_NUMBER: x->u.lit = kdx_value_number(a, e->u.num.value); break;
-	case KDX_AST_E_DURATION: x->u.lit = kdx_value_duration(a, e->u.dur.ms); break;
-	case KDX_AST_E_PERCENT: x->u.lit = kdx_value_percent(a, e->u.num.value); break;
-	case KDX_AST_E_BOOL: x->u.lit = kdx_value_bool(a, e->u.b); break;
-	case KDX_AST_E_NULL: x->u.lit = kdx_value_null(a); break;
+	case KDX_AST_E_NUMBER:
+	case KDX_AST_E_DURATION:
+	case KDX_AST_E_PERCENT:
+	case KDX_AST_E_BOOL:
+	case KDX_AST_E_NULL: x->u.lit = kdx_expr_literal(a, e); break;
 	case KDX_AST_E_NAME: x->u.name = e->u.name; break;
 	case KDX_AST_E_GETATTR:
 		x->u.get.obj = lower(a, m, e->u.get.obj);

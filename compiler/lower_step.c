@@ -189,13 +189,33 @@ static int step_ref(kdx_eval *ev, const char *name, kdx_span span, kdx_value **o
 
 /* ---- effects ---- */
 
+/* A step's effect lists while it is lowered: the first EFFECTS_HERE in the struct (on
+ * the stack), more in a malloc'd array. Nearly every step has one or two effects; a
+ * malloc and free for each list of each step were 1.5 % of `kdx check` (issue #19,
+ * round 8). Not to be copied (items may point into it). */
+#define EFFECTS_HERE 4
 typedef struct effects {
 	kdx_effect *items;
 	size_t n, alloc;
+	kdx_effect here[EFFECTS_HERE];
 } effects;
+
+static void effects_release(effects *E)
+{
+	if (E->items != E->here)
+		free(E->items);
+}
 
 static kdx_effect *push(effects *E, kdx_effect_kind k, kdx_span span)
 {
+	if (!E->items) {
+		E->items = E->here;
+		E->alloc = EFFECTS_HERE;
+	} else if (E->n == E->alloc && E->items == E->here) {
+		E->alloc = 2 * EFFECTS_HERE;
+		E->items = xmalloc(E->alloc * sizeof(*E->items));
+		memcpy(E->items, E->here, sizeof(E->here));
+	}
 	XGROW(E->items, E->n + 1, E->alloc);
 	kdx_effect *e = &E->items[E->n++];
 	memset(e, 0, sizeof(*e));
@@ -309,6 +329,13 @@ static kdx_effect *effects_keep(kdx_lowerer *L, const effects *a, const effects 
 	return k;
 }
 
+/* The first letter before the strcmp: an effect's primitive is tested against up to 13
+ * names, for every effect of every step (issue #19). */
+static bool prim_is(const char *prim, const char *name)
+{
+	return prim[0] == name[0] && !strcmp(prim, name);
+}
+
 /* The effects an action declares, with its parameters bound to a call's arguments. */
 static void action_effects(kdx_lowerer *L, const kdx_bound_call *bc, kdx_span span, effects *E)
 {
@@ -334,40 +361,40 @@ static void action_effects(kdx_lowerer *L, const kdx_bound_call *bc, kdx_span sp
 				if (eval_now(L, env, pe->u.call.args[k].value, &a[k]))
 					a[k] = NULL;
 			kdx_effect *e;
-			if (!strcmp(prim, "set_weights")) {
+			if (prim_is(prim, "set_weights")) {
 				e = push(E, KDX_EFF_SET_WEIGHTS, span);
 				e->resource = res_index(L, a[0]);
 				e->weights = weights_arg(L, a[1], span);
-			} else if (!strcmp(prim, "set_capacity")) {
+			} else if (prim_is(prim, "set_capacity")) {
 				e = push(E, KDX_EFF_SET_CAPACITY, span);
 				e->region = region_arg(L, a[0], span, prim);
 				/* -1: restore what a snapshot saw (known only at run time) */
 				e->pct = a[1] && a[1]->kind == KDX_V_PERCENT ? a[1]->u.num : -1;
-			} else if (!strcmp(prim, "promote") || !strcmp(prim, "switchover")) {
+			} else if (prim_is(prim, "promote") || prim_is(prim, "switchover")) {
 				e = push(E, KDX_EFF_PROMOTE, span);
 				e->resource = res_index(L, a[0]);
 				e->region = region_arg(L, a[1], span, prim);
 				e->graceful = prim[0] == 's';
-			} else if (!strcmp(prim, "fence") || !strcmp(prim, "unfence")) {
+			} else if (prim_is(prim, "fence") || prim_is(prim, "unfence")) {
 				e = push(E, prim[0] == 'f' ? KDX_EFF_FENCE : KDX_EFF_UNFENCE, span);
 				e->resource = res_index(L, a[0]);
 				e->region = region_arg(L, a[1], span, prim);
-			} else if (!strcmp(prim, "observe_lag")) {
+			} else if (prim_is(prim, "observe_lag")) {
 				e = push(E, KDX_EFF_READ, span);
 				e->resource = res_index(L, a[0]);
 				e->region = region_arg(L, a[1], span, prim);
-			} else if (!strcmp(prim, "observe_health")) {
+			} else if (prim_is(prim, "observe_health")) {
 				e = push(E, KDX_EFF_READ, span);
 				e->region = region_arg(L, a[0], span, prim);
-			} else if (!strcmp(prim, "set_health")) {
+			} else if (prim_is(prim, "set_health")) {
 				e = push(E, KDX_EFF_SET_HEALTH, span);
 				e->region = region_arg(L, a[0], span, prim);
 				e->flag = a[1] && a[1]->kind == KDX_V_BOOL && a[1]->u.b;
-			} else if (!strcmp(prim, "set_alarm")) {
+			} else if (prim_is(prim, "set_alarm")) {
 				e = push(E, KDX_EFF_SET_ALARM, span);
 				e->resource = res_index(L, a[0]);
 				e->flag = a[1] && a[1]->kind == KDX_V_BOOL && a[1]->u.b;
-			} else if (!strcmp(prim, "write") || !strcmp(prim, "read")) {
+			} else if (prim_is(prim, "write") || prim_is(prim, "read")) {
 				e = push(E, prim[0] == 'w' ? KDX_EFF_WRITE : KDX_EFF_READ, span);
 				e->resource = res_index(L, a[0]);
 			}
@@ -768,7 +795,7 @@ static void lower_undo(kdx_lowerer *L, const kdx_ast_item *undo, kdx_step *s, kd
 	}
 	s->undo_effects = effects_keep(L, &U, NULL);
 	s->nundo_effects = U.n;
-	free(U.items);
+	effects_release(&U);
 }
 
 /* What the do action says about telling whether it took effect (issue #20.3, #20.9): an
@@ -788,14 +815,18 @@ void kdx_lower_read_back(const kdx_ast_decl *act, bool *unverifiable, bool *repe
 static void check_verifiable(kdx_lowerer *L, const kdx_ast_decl *d, kdx_step *s,
 			     const kdx_step_body *body)
 {
-	kdx_lower_read_back(body->undo_call ? body->undo_call->decl : NULL, &s->undo_unverifiable,
-			    &s->undo_repeatable, &s->undo_unverifiable_why);
-	const kdx_ast_decl *act = body->do_call ? body->do_call->decl : NULL;
-	if (!act)
+	const kdx_action_facts *uf = kdx_lower_facts(L, body->undo_call);
+	s->undo_unverifiable = uf && uf->unverifiable;
+	s->undo_repeatable = uf && uf->repeatable;
+	s->undo_unverifiable_why = uf ? uf->unverifiable_why : NULL;
+	const kdx_action_facts *f = kdx_lower_facts(L, body->do_call);
+	if (!f)
 		return;
-	if (kdx_action_mutates(act))
+	if (f->mutates)
 		s->mutating = true;
-	kdx_lower_read_back(act, &s->unverifiable, &s->repeatable, &s->unverifiable_why);
+	s->unverifiable = f->unverifiable;
+	s->repeatable = f->repeatable;
+	s->unverifiable_why = f->unverifiable_why;
 	if (s->unverifiable && !s->repeatable && s->attempts > 1 && !s->approval) {
 		const kdx_ast_item *r = NULL;
 		for (size_t k = 0; k < d->nitems && !r; k++)
@@ -869,15 +900,16 @@ int kdx_lower_step(kdx_lowerer *L, size_t i, kdx_step *s)
 			s->mutating = true;
 	/* a local command may change anything, though nothing the world model tracks: it
 	 * needs an undo or `irreversible`, and its result (argv, status) is journalled */
-	if (kdx_lower_is_exec(body->do_call))
+	const kdx_action_facts *df = kdx_lower_facts(L, body->do_call);
+	const kdx_action_facts *uf = kdx_lower_facts(L, body->undo_call);
+	if (df && df->is_exec)
 		s->mutating = true;
 	check_verifiable(L, d, s, body);
-	s->runs_terraform = kdx_lower_runs_terraform(body->do_call) ||
-			    kdx_lower_runs_terraform(body->undo_call);
+	s->runs_terraform = (df && df->runs_terraform) || (uf && uf->runs_terraform);
 	s->neffects = G.n + E.n;
 	s->effects = effects_keep(L, &G, &E);
-	free(G.items);
-	free(E.items);
+	effects_release(&G);
+	effects_release(&E);
 	kdx_lower_step_code(L, s, body);
 	L->ev.step_ref = NULL;
 	return 0;

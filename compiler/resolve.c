@@ -20,13 +20,52 @@ const kdx_ast_decl *kdx_module_type(const kdx_module *m, const char *name)
 	return NULL;
 }
 
+static size_t name_hash(const char *name, size_t mask)
+{
+	return (size_t)(((uint64_t)(uintptr_t)name >> 3) * 0x9e3779b97f4a7c15ull >> 32) & mask;
+}
+
+/* The index in m->actions of the first action whose name is this very pointer, or -1. */
+static long action_by_pointer(const kdx_module *m, const char *name)
+{
+	if (!m->action_slots) {
+		for (size_t i = 0; i < m->nactions; i++)
+			if (m->actions[i]->name.name == name)
+				return (long)i;
+		return -1;
+	}
+	for (size_t h = name_hash(name, m->action_mask); m->action_slots[h];
+	     h = (h + 1) & m->action_mask)
+		if (m->actions[m->action_slots[h] - 1]->name.name == name)
+			return (long)m->action_slots[h] - 1;
+	return -1;
+}
+
+/* m->action_slots over m->actions, the first of a name kept. */
+static void index_actions(kdx_arena *a, kdx_module *m)
+{
+	size_t cap = 8;
+	while (cap < 2 * m->nactions)
+		cap *= 2;
+	uint32_t *slots = KDX_NEWN(a, uint32_t, cap);
+	for (size_t i = 0; i < m->nactions; i++) {
+		size_t h = name_hash(m->actions[i]->name.name, cap - 1);
+		while (slots[h] && m->actions[slots[h] - 1]->name.name != m->actions[i]->name.name)
+			h = (h + 1) & (cap - 1);
+		if (!slots[h])
+			slots[h] = (uint32_t)i + 1;
+	}
+	m->action_mask = cap - 1;
+	m->action_slots = slots;
+}
+
 const kdx_ast_decl *kdx_module_action(const kdx_module *m, const char *name)
 {
 	/* names from the parser are interned: the pointer finds them without a strcmp per
 	 * action (lowering asks ~30 times per step, issue #19); the strcmp pass serves the rest */
-	for (size_t i = 0; m && i < m->nactions; i++)
-		if (m->actions[i]->name.name == name)
-			return m->actions[i];
+	long k = m ? action_by_pointer(m, name) : -1;
+	if (k >= 0)
+		return m->actions[k];
 	for (size_t i = 0; m && i < m->nactions; i++)
 		if (!strcmp(m->actions[i]->name.name, name))
 			return m->actions[i];
@@ -119,9 +158,9 @@ const char *kdx_qualified(kdx_arena *a, const kdx_module *m, const char *name)
 {
 	if (!m || m->is_main)
 		return name;
-	for (size_t i = 0; m->qactions && i < m->nactions; i++)
-		if (m->actions[i]->name.name == name)
-			return m->qactions[i];
+	long k = m->qactions ? action_by_pointer(m, name) : -1;
+	if (k >= 0)
+		return m->qactions[k];
 	for (size_t i = 0; m->qtypes && i < m->ntypes; i++)
 		if (m->types[i]->name.name == name)
 			return m->qtypes[i];
@@ -594,6 +633,7 @@ static void collect(kdx_compilation *c, kdx_module *m)
 		else if (d->kind == KDX_AST_ACTION && d->name.name)
 			m->actions[m->nactions++] = d;
 	}
+	index_actions(&c->arena, m);
 	if (m->is_main)
 		return;
 	m->qtypes = KDX_NEWN(&c->arena, const char *, m->ntypes + 1);

@@ -38,6 +38,10 @@ struct kdx_module {
 	/* kdx_qualified's answers for types[i] and actions[i] (NULL in main, whose names
 	 * stay unqualified): lowering asks for them once per call (issue #19) */
 	const char **qtypes, **qactions;
+	/* actions by interned name: index + 1 in actions[], 0 free; the first of a name
+	 * declared twice (kdx_module_action and kdx_qualified ask ~6 times a step, issue #19) */
+	uint32_t *action_slots;
+	size_t action_mask;
 	kdx_use *uses;           /* runbooks it uses (nested runbooks), in source order */
 	size_t nuses;
 	bool is_main;

@@ -236,6 +236,67 @@ static void test_arena_absorb(void **state)
 	kdx_arena_release(&a); /* frees b's blocks too (ASan: no leak, no double free) */
 }
 
+/* The inline path (arena.h) keeps head's free tail in cur..end and brings the block's
+ * `used` up to date only where it is read: allocations stay 8-aligned and back to back,
+ * an exact fit is served from the current block, the request that does not fit starts
+ * a new one, and extend, poison and absorb see what the inline path handed out. */
+static void test_arena_inline_path(void **state)
+{
+	(void)state;
+	kdx_arena a;
+	kdx_arena_init(&a);
+	char *z = kdx_arena_alloc(&a, 0); /* an empty arena and 0 bytes: still a pointer */
+	assert_non_null(z);
+	unsigned char *prev = kdx_arena_alloc(&a, 1);
+	assert_ptr_equal(prev, (unsigned char *)z);
+	size_t total = a.total, blocks_crossed = 0, prev_n = 8;
+	for (int i = 0; i < 20000; i++) {
+		size_t n = (size_t)(i % 37) + 1;
+		unsigned char *p = kdx_arena_alloc(&a, n);
+		assert_int_equal((uintptr_t)p % KDX_ARENA_ALIGN, 0);
+		for (size_t j = 0; j < n; j++)
+			assert_int_equal(p[j], 0);
+		memset(p, 0x5A, n);
+		if (p != prev + prev_n) /* not right behind the previous one: a new block */
+			blocks_crossed++;
+		prev = p;
+		prev_n = (n + 7) & ~(size_t)7;
+		total += prev_n;
+	}
+	assert_int_equal(a.total, total);
+	assert_true(blocks_crossed >= 2); /* 20000 * ~24 bytes: past 64 KiB and 128 KiB */
+	/* An exact fit: fill the current block to its end; the next byte is a new block. */
+	size_t left = (size_t)(a.end - a.cur);
+	unsigned char *fit = kdx_arena_alloc(&a, left);
+	assert_ptr_equal(fit + left, a.end);
+	assert_ptr_equal(a.cur, a.end);
+	unsigned char *next = kdx_arena_alloc(&a, 8);
+	assert_true(next < fit || next >= fit + left);
+	/* extend sees the inline path's position; poison its bytes. */
+	unsigned char *q = kdx_arena_alloc(&a, 16);
+	assert_true(kdx_arena_extend(&a, q, 16, 8));
+	assert_false(kdx_arena_extend(&a, next, 8, 8)); /* not the latest */
+	kdx_arena_poison(&a, 0xEE);
+	assert_int_equal(q[23], 0xEE);
+	assert_int_equal(next[0], 0xEE);
+	/* absorb: the absorbed arena's inline position is what its block keeps. */
+	kdx_arena b;
+	kdx_arena_init(&b);
+	char *s = kdx_arena_strdup(&b, "from b");
+	kdx_arena c;
+	kdx_arena_init(&c);
+	kdx_arena_absorb(&c, &b); /* into an empty arena: b's block becomes c's current one */
+	assert_null(b.cur);
+	char *t = kdx_arena_strdup(&c, "then c");
+	assert_ptr_equal(t, s + 8);
+	assert_string_equal(s, "from b");
+	kdx_arena_poison(&c, 0x11);
+	assert_int_equal((unsigned char)t[0], 0x11);
+	assert_int_equal((unsigned char)s[7], 0x11);
+	kdx_arena_release(&c);
+	kdx_arena_release(&a);
+}
+
 /* The intern table hashes and compares names a word at a time, reading the last bytes as
  * overlapping words: every pair of strings that differ in one byte, at any position of
  * lengths 0-40 (across the 1-3, 4-8, 9-16 and longer paths), stays apart; equal ones meet;
@@ -406,6 +467,7 @@ int main(void)
 		cmocka_unit_test(test_arena_zeroed),
 		cmocka_unit_test(test_arena_absorb),
 		cmocka_unit_test(test_arena_extend),
+		cmocka_unit_test(test_arena_inline_path),
 		cmocka_unit_test(test_intern_near_misses),
 		cmocka_unit_test(test_wipe),
 		cmocka_unit_test(test_big_blocks_hinted),

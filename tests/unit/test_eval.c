@@ -93,6 +93,44 @@ static void test_units(void **state)
 	assert_string_equal(f->out.buf, "true");
 }
 
+/* A literal evaluated from the AST (kdx_eval_ast's shortcut) is the value lowering and
+ * evaluating it gives, a fresh one each time, and leaves the memo's scratch alone; a
+ * literal inside a larger expression goes the long way. */
+static void test_literal_shortcut(void **state)
+{
+	fixture *f = *state;
+	static const char *const lits[] = { "42", "2.5", "90s", "1h30m", "70%", "true", "false",
+					    "null", "0s" };
+	kdx_expr_memo memo;
+	kdx_expr_memo_init(&memo);
+	f->ev.memo = &memo;
+	for (size_t i = 0; i < sizeof(lits) / sizeof(lits[0]); i++) {
+		strbuf text = STRBUF_INIT;
+		strbuf_addf(&text, "output v = %s\n", lits[i]);
+		kdx_ast_file *file;
+		assert_int_equal(kdx_parse_string(&f->arena, &f->intern, &f->src, "t.kdx", text.buf,
+						  text.len, &f->diags, &file), 0);
+		strbuf_release(&text);
+		const kdx_ast_expr *e = file->decls[0]->value;
+		kdx_value *a = NULL, *b = NULL, *c = NULL;
+		assert_int_equal(kdx_eval_expr(&f->ev, NULL, kdx_expr_lower(&f->arena, &f->mod, e),
+					       &a), 0);
+		assert_int_equal(kdx_eval_ast(&f->ev, NULL, e, &b), 0);
+		assert_int_equal(kdx_eval_ast(&f->ev, NULL, e, &c), 0);
+		assert_int_equal(a->kind, b->kind);
+		assert_true(kdx_value_equal(a, b));
+		assert_memory_equal(a, b, sizeof(*a));
+		assert_ptr_not_equal(b, c); /* callers own what they get */
+		assert_int_equal(memo.scratch.total, 0);
+		assert_int_equal(memo.tmp.n, 0);
+	}
+	assert_int_equal(ev(f, NULL, "-5m"), 0); /* not a literal: lowered in the scratch */
+	assert_string_equal(f->out.buf, "-5m");
+	assert_true(memo.tmp.n > 0);
+	f->ev.memo = NULL;
+	kdx_expr_memo_release(&memo);
+}
+
 static void test_unit_errors(void **state)
 {
 	fixture *f = *state;
@@ -312,6 +350,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_collections, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_names_and_unknowns, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_env_index, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_literal_shortcut, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_res_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_builtins, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fail_and_rmw_builtins, setup, teardown),

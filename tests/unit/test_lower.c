@@ -296,6 +296,93 @@ static void test_undo_read_back(void **state)
 	drop_text(dir, path, &c);
 }
 
+/* What a step takes from its action's declaration (read back, mutating, Terraform) is
+ * worked out once per declaration (kdx_lower_facts): with 40 actions of the file, each
+ * with its own reason, called in an order that comes back to each, and the stdlib's,
+ * every step gets its own action's facts, past the table's first growth. */
+static void test_action_facts_per_declaration(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/kdx-test-lower-XXXXXX", path[256];
+	strbuf sb = STRBUF_INIT;
+	strbuf_addstr(&sb, HEAD WORLD);
+	enum { NACT = 40, NSTEP = 120 };
+	for (int k = 0; k < NACT; k++)
+		strbuf_addf(&sb,
+			    "action n%d(topic : sns.topic) {\n"
+			    "  unverifiable = \"reason %d\"\n%s"
+			    "  effect {}\n"
+			    "  call aws \"sns\" \"Publish\" { region = topic.region TopicArn = topic.arn "
+			    "Message = \"m\" }\n"
+			    "}\n",
+			    k, k, k % 3 == 0 ? "  repeatable = true\n" : "");
+	for (int i = 0; i < NSTEP; i++) {
+		int k = (i * 7) % NACT;
+		if (i % 5 == 4)
+			strbuf_addf(&sb, "step s%d { do route53.set_weights(api, { \"us-east-1\" = 100%% }) }\n", i);
+		else if (i % 5 == 2)
+			strbuf_addf(&sb, "step s%d { do route53.get_weights(api) }\n", i);
+		else
+			strbuf_addf(&sb, "step s%d { do n%d(ops) undo sns.publish(ops, \"u\") }\n", i, k);
+	}
+	kdx_compilation c;
+	compile_text(sb.buf, dir, path, sizeof(path), &c);
+	strbuf_release(&sb);
+	for (int i = 0; i < NSTEP; i++) {
+		char name[16], why[32];
+		snprintf(name, sizeof(name), "s%d", i);
+		const kdx_step *s = step(c.plan, name);
+		int k = (i * 7) % NACT;
+		assert_false(s->runs_terraform);
+		if (i % 5 == 4 || i % 5 == 2) {
+			assert_false(s->unverifiable);
+			assert_false(s->repeatable);
+			assert_null(s->unverifiable_why);
+			assert_false(s->undo_unverifiable);
+			assert_int_equal(s->mutating, i % 5 == 4); /* get_weights only reads */
+			continue;
+		}
+		snprintf(why, sizeof(why), "reason %d", k);
+		assert_true(s->unverifiable);
+		assert_string_equal(s->unverifiable_why, why);
+		assert_int_equal(s->repeatable, k % 3 == 0);
+		assert_true(s->mutating);
+		assert_true(s->undo_unverifiable);
+		assert_true(s->undo_repeatable);
+		assert_string_equal(s->undo_unverifiable_why,
+				    "SNS keeps no record of a published message to read back");
+	}
+	drop_text(dir, path, &c);
+}
+
+/* A step's effect lists are lowered in a buffer of four and a malloc'd array past it
+ * (effects in lower_step.c): six effects, in order, whatever the buffer's size. */
+static void test_effects_past_the_buffer(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/kdx-test-lower-XXXXXX", path[256];
+	kdx_compilation c;
+	compile_text(HEAD WORLD
+	      "action six(topic : sns.topic) {\n"
+	      "  unverifiable = \"test\"\n"
+	      "  effect { write(topic) read(topic) write(topic) write(topic) read(topic) write(topic) }\n"
+	      "  call aws \"sns\" \"Publish\" { region = topic.region TopicArn = topic.arn Message = \"m\" }\n"
+	      "}\n"
+	      "step a { do six(ops) undo six(ops) }\n",
+	      dir, path, sizeof(path), &c);
+	const kdx_step *s = step(c.plan, "a");
+	static const kdx_effect_kind want[] = { KDX_EFF_WRITE, KDX_EFF_READ, KDX_EFF_WRITE,
+						KDX_EFF_WRITE, KDX_EFF_READ, KDX_EFF_WRITE };
+	assert_int_equal(s->neffects, 6);
+	assert_int_equal(s->nundo_effects, 6);
+	for (size_t k = 0; k < 6; k++) {
+		assert_int_equal(s->effects[k].kind, want[k]);
+		assert_int_equal(s->effects[k].resource, res(c.plan, "ops"));
+		assert_int_equal(s->undo_effects[k].kind, want[k]);
+	}
+	drop_text(dir, path, &c);
+}
+
 /* A scenario naming a step this environment leaves out compiles (every command lowers the
  * scenarios; the runbook is valid here) and says why it cannot run; the others run. */
 static void test_scenario_of_absent_step(void **state)
@@ -497,6 +584,8 @@ int main(void)
 		cmocka_unit_test(test_duration_from_arguments),
 		cmocka_unit_test(test_when_and_data_edges),
 		cmocka_unit_test(test_undo_read_back),
+		cmocka_unit_test(test_action_facts_per_declaration),
+		cmocka_unit_test(test_effects_past_the_buffer),
 		cmocka_unit_test(test_scenario_of_absent_step),
 		cmocka_unit_test(test_step_scopes_not_kept),
 		cmocka_unit_test(test_many_edges),

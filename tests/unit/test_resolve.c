@@ -106,6 +106,45 @@ static void test_qualified_names_shared(void **state)
 	strbuf_release(&msgs);
 }
 
+/* A module's actions are found by their interned name through a hash (action_slots), and
+ * by a copy of the text too; every action of a module of 40, past the table's first size. */
+static void test_action_index(void **state)
+{
+	(void)state;
+	char lib[96];
+	snprintf(lib, sizeof(lib), "%s/lib", dir);
+	assert_int_equal(mkdir(lib, 0700), 0);
+	strbuf text = STRBUF_INIT;
+	for (int k = 0; k < 40; k++)
+		strbuf_addf(&text, "action act%d() { effect { read() } }\n", k);
+	put("lib/big.kdx", text.buf);
+	strbuf_release(&text);
+	const char *main = put("main.kdx", "import \"lib/big\"\n"
+					   "region \"us-east-1\" { role = primary weight = 100% capacity = 100% }\n"
+					   "step s { do big.act37() }\n");
+	strbuf msgs = STRBUF_INIT;
+	kdx_compilation c;
+	assert_int_equal(compile(main, &msgs, &c), 0);
+	assert_string_equal(c.plan->steps[0].action, "big.act37");
+	const kdx_module *m = c.prog->modules[1];
+	assert_int_equal(m->nactions, 40);
+	assert_non_null(m->action_slots);
+	for (size_t k = 0; k < m->nactions; k++) {
+		const char *name = m->actions[k]->name.name;
+		char copy[16];
+		snprintf(copy, sizeof(copy), "%s", name);
+		assert_ptr_equal(kdx_module_action(m, name), m->actions[k]);
+		assert_ptr_equal(kdx_module_action(m, copy), m->actions[k]);
+		assert_ptr_equal(kdx_qualified(&c.arena, m, name), m->qactions[k]);
+		char want[48];
+		snprintf(want, sizeof(want), "big.act%zu", k);
+		assert_string_equal(kdx_qualified(&c.arena, m, copy), want);
+	}
+	assert_null(kdx_module_action(m, "act40"));
+	kdx_compilation_release(&c);
+	strbuf_release(&msgs);
+}
+
 static void test_import_cycle(void **state)
 {
 	(void)state;
@@ -234,6 +273,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_import_once_and_alias, make_dir, remove_dir),
+		cmocka_unit_test_setup_teardown(test_action_index, make_dir, remove_dir),
 		cmocka_unit_test_setup_teardown(test_import_cycle, make_dir, remove_dir),
 		cmocka_unit_test_setup_teardown(test_missing_module, make_dir, remove_dir),
 		cmocka_unit_test_setup_teardown(test_duplicates_and_unknowns, make_dir, remove_dir),
