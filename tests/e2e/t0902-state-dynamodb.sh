@@ -68,19 +68,21 @@ out=$("$KDX" state migrate "$U" file://back mig-run1) || fail "migrate back: $ou
 assert_contains "$out" "verified"
 cmp local/mig-run1.jsonl back/mig-run1.jsonl || fail "the run came back from DynamoDB changed"
 
-# two runners, one lock: A holds it (lease 4s, renewed by its heartbeat) and writes its run
-"$KDX" state lock L -lease 4s -hold 14s -write run-a >a.out 2>a.err &
+# two runners, one lock: A holds it (lease 8s, renewed by its heartbeat every third of it)
+# and writes its run. (A 4 s lease was lost under a loaded e2e pool: two renewals against
+# a busy moto took longer than its last 2.7 s; 8 s leaves 5.3.)
+"$KDX" state lock L -lease 8s -hold 20s -write run-a >a.out 2>a.err &
 A=$!
 track_pid "$A"
 for _ in $(seq 100); do grep -q "took lock" a.out 2>/dev/null && break; sleep 0.05; done
-sleep 4.5 # longer than A's lease: only the heartbeat keeps it
+sleep 8.5 # longer than A's lease: only the heartbeat keeps it
 out=$("$KDX" state lock L -lease 2s 2>&1) && fail "B took a lock A holds: $out"
 assert_contains "$out" "lock 'L' in dynamodb://kdx-e2e-runs?region=us-east-2 is held by kdx state lock (pid $A on host"
 assert_contains "$out" "AWS identity arn:aws:sts::123456789012:user/moto"
 assert_contains "$out" "(fencing token 1)"
 # A stops (a GC pause, a frozen VM): its lease runs out, B takes the lock with token 2
 kill -STOP "$A"
-sleep 5
+sleep 9
 out=$("$KDX" state lock L -lease 5s -hold 1s -write run-b) || fail "B could not take an expired lock: $out"
 assert_contains "$out" "fencing token 2"
 py '
