@@ -216,9 +216,11 @@ typedef struct kdx_plan_call {
 	int32_t action;            /* index into kdx_plan.actions */
 	kdx_value **args;          /* per parameter of the action, in order, defaults filled;
 				      NULL entry: known only at run time */
-	const kdx_expr **arg_exprs;/* NULL when every argument is known; else per parameter the
-				      expression a NULL entry is evaluated from at run time (in
-				      the runbook's scope; NULL: a default, in the action's) */
+	const kdx_expr **arg_exprs;/* per parameter the expression a NULL entry of args is
+				      evaluated from at run time (in the runbook's scope; NULL: a
+				      default, in the action's). When every argument is known:
+				      all NULL (lowered: one array shared by such calls) or NULL
+				      (read back from a plan file, which leaves it out) */
 	size_t nargs;
 	kdx_span span;
 } kdx_plan_call;
