@@ -218,9 +218,9 @@ typedef struct kdx_plan_call {
 				      NULL entry: known only at run time */
 	const kdx_expr **arg_exprs;/* per parameter the expression a NULL entry of args is
 				      evaluated from at run time (in the runbook's scope; NULL: a
-				      default, in the action's). When every argument is known:
-				      all NULL (lowered: one array shared by such calls) or NULL
-				      (read back from a plan file, which leaves it out) */
+				      default, in the action's); the run reads no other entry.
+				      When every argument is known, all NULL: one array shared by
+				      such calls (lower_action.c, plan_call) */
 	size_t nargs;
 	kdx_span span;
 } kdx_plan_call;

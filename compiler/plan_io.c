@@ -874,19 +874,11 @@ static json_object *call_write(const kdx_plan_call *c, const res_refs *refs)
 			json_object_array_add(rt, json_object_new_int64((int64_t)i));
 	}
 	json_object_object_add(o, "args", args);
-	/* which args are known only then, and what they come from (the run reads an
-	 * argument's expression only then: interp.c, bind): both left out when every argument
-	 * is known, as most are; the reader takes an absent one as empty */
-	bool later = json_object_array_length(rt) > 0;
-	if (later)
-		json_object_object_add(o, "run_time", rt);
-	else
-		json_object_put(rt);
-	if (later && c->arg_exprs) {
+	json_object_object_add(o, "run_time", rt); /* which args are known only then */
+	if (c->arg_exprs) {
 		json_object *ax = json_object_new_array_ext((int)c->nargs);
 		for (size_t i = 0; i < c->nargs; i++)
-			json_object_array_add(ax, !c->args[i] && c->arg_exprs[i]
-						  ? expr_write(c->arg_exprs[i]) : NULL);
+			json_object_array_add(ax, c->arg_exprs[i] ? expr_write(c->arg_exprs[i]) : NULL);
 		json_object_object_add(o, "arg_exprs", ax);
 	}
 	put_span(o, "span", c->span);
