@@ -862,8 +862,11 @@ static bool program_differs(const kdx_planfile *pf, const kdx_rb *r, strbuf *why
 					what = key2;
 			}
 		}
+		/* the digest held, so a tamperer resealed it -- or another build of kdx, whose
+		 * compiler or plan IR writer differs, made it: both, not the one we cannot tell */
 		strbuf_addf(why, "the compiled program it carries is not what its sources compile to "
-			    "(they differ in '%s'): the plan file was edited", what ? what : "the document");
+			    "(they differ in '%s'): the plan file was edited, or made by another "
+			    "build of kdx", what ? what : "the document");
 	}
 	kdx_json_free(a);
 	kdx_json_free(b);
