@@ -29,3 +29,12 @@ start_proxy() {
 	# shellcheck disable=SC2034 # read by the scripts that source this
 	PROXY="http://127.0.0.1:$(cat proxy.port)"
 }
+
+# plannable_world STEPS LANES: big.kdx in the current directory (bench/gen_runbook.py
+# --plannable) and its world in moto (bench/plan_world.py), so that every step's reads
+# succeed; prints the machine line the plan benches start with.
+plannable_world() {
+	python3 "$KDX_REPO/bench/gen_runbook.py" --plannable -n "$1" -l "$2" >big.kdx 2>/dev/null
+	python3 "$KDX_REPO/bench/plan_world.py" "$2" || fail "world"
+	echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $1 steps, $2 lanes"
+}

@@ -13,12 +13,11 @@ export KDX_REPO=${KDX_REPO:-$(cd "$here/.." && pwd)}
 old=$(realpath "$1") new=$(realpath "$2")
 rounds=${3:-2} steps=${4:-10000} lanes=${5:-100}
 . "$KDX_REPO/tests/e2e/lib.sh"
+. "$here/lib.sh"
 python3 -c 'import boto3' 2>/dev/null || skip "boto3 not installed"
 start_moto ""
 cd "$E2E_TMP"
-python3 "$here/gen_runbook.py" --plannable -n "$steps" -l "$lanes" >big.kdx 2>/dev/null
-python3 "$here/plan_world.py" "$lanes" || fail "world"
-echo "machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); $steps steps, $lanes lanes"
+plannable_world "$steps" "$lanes"
 "$new" plan -out big.plan big.kdx >plan.out 2>&1 || { tail -5 plan.out; fail "kdx plan -out"; }
 echo "plan file: $(wc -c <big.plan) bytes"
 echo "binary wall_s user_s maxrss_kb rss_last_kb rss_median_kb samples rc"

@@ -5,6 +5,7 @@
 #include "../common/strbuf.h"
 #include "../common/xalloc.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,6 +47,9 @@ static bool id_key(const char *k)
 	static const char *const suffixes[] = { "Name", "Id", "Identifier", "Arn", "Type",
 						"name", "id", "arn" };
 	size_t n = strlen(k);
+	/* most keys end otherwise: asked for every key of every object a plan aligns with */
+	if (!n || !strchr("edrn", k[n - 1]))
+		return false;
 	for (size_t i = 0; i < sizeof(suffixes) / sizeof(*suffixes); i++) {
 		size_t m = strlen(suffixes[i]);
 		if (n >= m && !strcmp(k + n - m, suffixes[i]))
@@ -79,15 +83,78 @@ static bool text_equal(const char *a, const char *b)
 	return false;
 }
 
-static bool same(const kdx_value *a, const kdx_value *b)
+/* What a value's JSON text is (kdx_value_to_json): 0 for those whose text is not worked out
+ * here (durations and non-finite numbers, written as strings). */
+static char jkind(const kdx_value *v)
+{
+	switch (v->kind) {
+	case KDX_V_NULL: return 'z';
+	case KDX_V_BOOL: return 'b';
+	case KDX_V_NUMBER:
+	case KDX_V_PERCENT: return isfinite(v->u.num) ? 'n' : 0;
+	case KDX_V_STRING:
+	case KDX_V_REGION: return 's';
+	case KDX_V_LIST: return 'l';
+	case KDX_V_MAP: return 'm';
+	default: return 0;
+	}
+}
+
+static bool text_same(const kdx_value *a, const kdx_value *b, bool lenient)
 {
 	strbuf x = STRBUF_INIT, y = STRBUF_INIT;
 	json_text(&x, a);
 	json_text(&y, b);
-	bool eq = text_equal(x.buf, y.buf);
+	bool eq = lenient ? text_equal(x.buf, y.buf) : !strcmp(x.buf, y.buf);
 	strbuf_release(&x);
 	strbuf_release(&y);
 	return eq;
+}
+
+/* Whether a and b have the same JSON text, without writing it: a JSON text has one parse, so
+ * two are equal exactly when their types are and, member by member, their keys and values
+ * are (a finite number's text is its shortest round trip: equal texts, equal numbers). This
+ * compare runs for every field of every object a plan aligns a request with. */
+static bool json_same(const kdx_value *a, const kdx_value *b)
+{
+	char ka = jkind(a), kb = jkind(b);
+	if (!ka || !kb)
+		return text_same(a, b, false);
+	if (ka != kb)
+		return false;
+	switch (ka) {
+	case 'b': return a->u.b == b->u.b;
+	case 'n': return a->u.num == b->u.num;
+	case 's':
+		return a->u.str.len == b->u.str.len &&
+		       !memcmp(a->u.str.ptr, b->u.str.ptr, a->u.str.len);
+	case 'l':
+		if (a->u.list.n != b->u.list.n)
+			return false;
+		for (size_t i = 0; i < a->u.list.n; i++)
+			if (!json_same(a->u.list.items[i], b->u.list.items[i]))
+				return false;
+		return true;
+	case 'm':
+		if (a->u.map.n != b->u.map.n)
+			return false;
+		for (size_t i = 0; i < a->u.map.n; i++)
+			if (strcmp(a->u.map.keys[i], b->u.map.keys[i]) ||
+			    !json_same(a->u.map.vals[i], b->u.map.vals[i]))
+				return false;
+		return true;
+	default: return true; /* null */
+	}
+}
+
+/* Equal as AWS sees them (text_equal). Only a string's text begins with a quote, so the
+ * leniency matters only when one side is a string and the other is not. */
+static bool same(const kdx_value *a, const kdx_value *b)
+{
+	char ka = jkind(a), kb = jkind(b);
+	if (ka && kb && (ka == 's') == (kb == 's'))
+		return json_same(a, b);
+	return text_same(a, b, true);
 }
 
 static size_t leaves(const kdx_value *v)
@@ -124,8 +191,10 @@ static int score(const kdx_value *req, const kdx_value *obj, bool *identified, i
 			continue;
 		for (size_t j = 0; j < obj->u.map.n; j++) {
 			const kdx_value *ov = obj->u.map.vals[j];
-			if (strcmp(obj->u.map.keys[j], k) && id_key(obj->u.map.keys[j]) && is_str(ov) &&
-			    !strcmp(ov->u.str.ptr, r->u.str.ptr)) {
+			/* the value first: it tells most pairs apart at its first byte */
+			if (is_str(ov) && ov->u.str.ptr[0] == r->u.str.ptr[0] &&
+			    !strcmp(ov->u.str.ptr, r->u.str.ptr) && strcmp(obj->u.map.keys[j], k) &&
+			    id_key(obj->u.map.keys[j])) {
 				s++;
 				*identified = true;
 			}

@@ -185,6 +185,49 @@ static void test_restates_nothing(void **state)
 	kdx_arena_release(&arena);
 }
 
+/* Fields compare as their JSON texts do (every kind, nested lists and maps, a number sent
+ * as text, a duration sent as its text): the same answers the text compare gave before it
+ * was done member by member. */
+static void test_equal_as_json_text(void **state)
+{
+	(void)state;
+	kdx_arena_init(&arena);
+	kdx_capture c;
+	kdx_capture_init(&c);
+	kdx_capture_add(&c, false, "svc", "DescribeThings", NULL,
+			val("{\"Things\":[{\"ThingName\":\"a\",\"Tags\":[{\"Key\":\"k\",\"Value\":\"v\"}],"
+			    "\"Cfg\":{\"x\":1,\"y\":[1,2],\"z\":{\"deep\":\"d\"}},\"Count\":3,\"On\":true,"
+			    "\"Ratio\":0.5,\"Wait\":\"5m\",\"Keys\":[\"p\",\"q\"],\"Pairs\":{\"a\":1,\"b\":2}}]}"));
+	kdx_value *w = (kdx_value *)val("{\"ThingName\":\"a\",\"Tags\":[{\"Key\":\"k\",\"Value\":\"v\"}],"
+					"\"Cfg\":{\"x\":1,\"y\":[1,2,3],\"z\":{\"deep\":\"e\"}},\"Count\":\"3\","
+					"\"On\":false,\"Ratio\":50,\"Wait\":0,\"Keys\":[\"q\",\"p\"],"
+					"\"Pairs\":{\"b\":2,\"a\":1}}");
+	/* Ratio as 50 %: a percent is written as its number, 50, not 0.5 */
+	for (size_t i = 0; i < w->u.map.n; i++) {
+		if (!strcmp(w->u.map.keys[i], "Ratio"))
+			w->u.map.vals[i] = kdx_value_percent(&arena, 50);
+		if (!strcmp(w->u.map.keys[i], "Wait")) /* a duration is written as "5m" */
+			w->u.map.vals[i] = kdx_value_duration(&arena, 5 * 60 * 1000);
+	}
+	kdx_capture_add(&c, true, "svc", "UpdateThing", NULL, w);
+	size_t n;
+	char *got = diff(&c, NULL, &n);
+	assert_string_equal(got,
+		"[{\"request\":\"svc UpdateThing\",\"region\":null,\"object\":\"ThingName=a\","
+		"\"fields\":[{\"field\":\"Cfg.y\",\"before\":[1,2],\"after\":[1,2,3],\"predicted\":false},"
+		"{\"field\":\"Cfg.z.deep\",\"before\":\"d\",\"after\":\"e\",\"predicted\":false},"
+		"{\"field\":\"On\",\"before\":true,\"after\":false,\"predicted\":false},"
+		"{\"field\":\"Ratio\",\"before\":0.5,\"after\":50,\"predicted\":false},"
+		"{\"field\":\"Keys\",\"before\":[\"p\",\"q\"],\"after\":[\"q\",\"p\"],\"predicted\":false}],"
+		"\"unchanged\":7,\"predicted\":false}]");
+	/* unchanged: ThingName, Tags (a list of maps, whole), Cfg.x, Count ("3" is 3), Wait
+	 * ("5m" is 5m), and Pairs.a and .b (a map by path, in any order) */
+	assert_int_equal(n, 5);
+	free(got);
+	kdx_capture_release(&c);
+	kdx_arena_release(&arena);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -192,6 +235,7 @@ int main(void)
 		cmocka_unit_test(test_autoscaling_null_not_sent),
 		cmocka_unit_test(test_ecs_other_key_and_nested),
 		cmocka_unit_test(test_restates_nothing),
+		cmocka_unit_test(test_equal_as_json_text),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
