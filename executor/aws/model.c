@@ -11,12 +11,20 @@
 #include <dirent.h>
 #include <errno.h>
 #include <json-c/json.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 
+
+/* One value of aws_model_memo: by the shape definition and the function that made it. */
+typedef struct memo_ent {
+	const void *def;
+	void *(*make)(const aws_shape *s);
+	void *val;
+} memo_ent;
 
 struct aws_model {
 	char *service;
@@ -25,6 +33,10 @@ struct aws_model {
 	char *own_strs;
 	const aws_mnode *metadata, *operations, *shapes;
 	aws_protocol protocol;
+	/* aws_model_memo's table: open addressing, a power of two, at most half full */
+	pthread_mutex_t memo_lock;
+	memo_ent *memo;
+	size_t nmemo, cmemo;
 };
 
 static const struct { const char *alias, *service; } aliases[] = {
@@ -124,6 +136,7 @@ static aws_model *model_new(const char *service, const uint32_t *words, const ch
 	m->operations = ops;
 	m->shapes = shapes;
 	m->protocol = proto;
+	pthread_mutex_init(&m->memo_lock, NULL);
 	return m;
 }
 
@@ -155,10 +168,53 @@ void aws_model_free(aws_model *m)
 {
 	if (!m)
 		return;
+	for (size_t i = 0; i < m->cmemo; i++)
+		free(m->memo[i].val);
+	free(m->memo);
+	pthread_mutex_destroy(&m->memo_lock);
 	free(m->own_words);
 	free(m->own_strs);
 	free(m->service);
 	free(m);
+}
+
+static size_t memo_slot(const memo_ent *t, size_t cap, const void *def,
+			void *(*make)(const aws_shape *))
+{
+	uintptr_t h = ((uintptr_t)def >> 3) * (uintptr_t)0x9E3779B97F4A7C15ull;
+	h ^= (uintptr_t)make >> 4;
+	size_t i = (size_t)(h ^ (h >> 29)) & (cap - 1);
+	while (t[i].def && (t[i].def != def || t[i].make != make))
+		i = (i + 1) & (cap - 1);
+	return i;
+}
+
+void *aws_model_memo(const aws_model *cm, const aws_shape *s, void *(*make)(const aws_shape *s))
+{
+	/* the table is a cache of what the (read-only) model says, so it may change under a
+	 * const model */
+	aws_model *m = (aws_model *)cm;
+	if (!s->def)
+		return NULL;
+	pthread_mutex_lock(&m->memo_lock);
+	if (2 * (m->nmemo + 1) > m->cmemo) {
+		size_t cap = m->cmemo ? 2 * m->cmemo : 64;
+		memo_ent *t = xcalloc(cap, sizeof(*t));
+		for (size_t i = 0; i < m->cmemo; i++)
+			if (m->memo[i].def)
+				t[memo_slot(t, cap, m->memo[i].def, m->memo[i].make)] = m->memo[i];
+		free(m->memo);
+		m->memo = t;
+		m->cmemo = cap;
+	}
+	memo_ent *e = &m->memo[memo_slot(m->memo, m->cmemo, s->def, make)];
+	if (!e->def) {
+		*e = (memo_ent){ .def = s->def, .make = make, .val = make(s) };
+		m->nmemo++;
+	}
+	void *v = e->val;
+	pthread_mutex_unlock(&m->memo_lock);
+	return v;
 }
 
 /* The built-in model of SERVICE, or NULL. */

@@ -101,6 +101,14 @@ int aws_model_operation(const aws_model *m, const char *name, aws_operation *op,
 aws_shape aws_model_error_shape(const aws_model *m, const char *code);
 /* Shape by name (no reference traits); type AWS_T_NONE when absent. */
 aws_shape aws_model_shape(const aws_model *m, const char *name);
+/* What make(s) works out from shape s of m -- a protocol's layout of a structure, say --
+ * made once per (s's definition, make) and kept with m, which frees it (free()) with itself;
+ * NULL for a shape the model does not have (type AWS_T_NONE).
+ * A protocol reading every answer looks its layouts up here instead of the model's traits
+ * each time. make may read s's definition only (not its reference's traits): one value
+ * serves every reference to it. Safe from several threads at once (kdx plan's readers
+ * share the models); make runs under the model's lock and must not call this again. */
+void *aws_model_memo(const aws_model *m, const aws_shape *s, void *(*make)(const aws_shape *s));
 
 /* Shape accessors. Traits are looked up on the reference first, then the definition. */
 const char *aws_shape_trait(const aws_shape *s, const char *key);  /* string trait or NULL */

@@ -6,8 +6,10 @@
 #include "xmldoc.h"
 #include "../../common/xalloc.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 static bool named(const aws_xml_node *n, const char *name)
 {
@@ -33,44 +35,106 @@ static const char *xml_member_name(const aws_shape *m, const char *name)
 	return aws_shape_wire_name(m, name);
 }
 
-/* Children are matched to members in one pass by name (a hash lookup each); only members
- * whose wire name differs from their name (locationName) are searched for by name. */
+/* How a structure's members are read from XML, worked out once per shape (aws_model_memo):
+ * in model order, each with its shape resolved and its traits read; by_name orders them by
+ * name for the children's lookup. */
+typedef struct xml_member {
+	const char *name, *wire; /* the member, and the element it comes in */
+	aws_shape shape;         /* type AWS_T_NONE when the model names no such shape */
+	bool located;            /* in a header, the URI or the status: not in the body */
+	bool attr;               /* an XML attribute of the structure's element */
+	bool renamed;            /* wire is not name: its elements are found by wire */
+} xml_member;
+
+typedef struct xml_layout {
+	size_t n;
+	uint32_t *by_name;
+	xml_member m[];
+} xml_layout;
+
+static void *make_layout(const aws_shape *s)
+{
+	size_t n = aws_shape_nmembers(s);
+	/* one block, freed whole with the model: the members, then by_name */
+	xml_layout *L = xcalloc(1, sizeof(*L) + n * sizeof(L->m[0]) + n * sizeof(uint32_t));
+	L->by_name = (uint32_t *)(void *)&L->m[n];
+	aws_member_iter it = aws_shape_members(s);
+	const char *name;
+	aws_shape m;
+	while (L->n < n && aws_member_next(&it, &name, &m)) {
+		xml_member *x = &L->m[L->n];
+		x->name = name;
+		x->shape = m;
+		x->located = aws_shape_trait(&m, "location") != NULL;
+		x->wire = x->located ? name : xml_member_name(&m, name);
+		x->attr = !x->located && aws_shape_flag(&m, "xmlAttribute");
+		x->renamed = strcmp(x->wire, name) != 0;
+		L->by_name[L->n] = (uint32_t)L->n;
+		L->n++;
+	}
+	/* by name: an insertion sort, as a structure has tens of members */
+	for (size_t i = 1; i < L->n; i++) {
+		uint32_t v = L->by_name[i];
+		size_t j = i;
+		for (; j > 0 && strcmp(L->m[L->by_name[j - 1]].name, L->m[v].name) > 0; j--)
+			L->by_name[j] = L->by_name[j - 1];
+		L->by_name[j] = v;
+	}
+	return L;
+}
+
+/* The member named NAME whose shape the model has, or -1. */
+static ssize_t layout_member(const xml_layout *L, const char *name)
+{
+	size_t lo = 0, hi = L->n;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		const xml_member *x = &L->m[L->by_name[mid]];
+		int c = strcmp(name, x->name);
+		if (!c)
+			return x->shape.type != AWS_T_NONE ? (ssize_t)L->by_name[mid] : -1;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	return -1;
+}
+
+/* Children are matched to members in one pass by name (a binary search each); only members
+ * whose wire name differs from their name (locationName) are searched for by that name. */
 static void parse_members(kdx_arena *a, const aws_shape *s, aws_xml_node *node, aws_vbuild *b)
 {
+	const xml_layout *L = aws_model_memo(s->model, s, make_layout);
 	aws_xml_node **kids = NULL, **found = NULL;
-	const void **owner = NULL;
+	ssize_t *owner = NULL;
 	size_t nk = 0, ak = 0, alloc = 0;
 	for (aws_xml_node *c = node->children; c; c = c->next) {
-		aws_shape m;
 		XGROW(kids, nk + 1, ak);
 		owner = xrealloc(owner, ak * sizeof(*owner));
 		kids[nk] = c;
-		owner[nk++] = aws_shape_member(s, c->name, &m) ? m.ref : NULL;
+		owner[nk++] = layout_member(L, c->name);
 	}
-	aws_member_iter it = aws_shape_members(s);
-	aws_shape m;
-	const char *name;
-	while (aws_member_next(&it, &name, &m)) {
-		if (aws_shape_trait(&m, "location"))
+	for (size_t i = 0; i < L->n; i++) {
+		const xml_member *x = &L->m[i];
+		if (x->located)
 			continue;
-		const char *wire = xml_member_name(&m, name);
-		if (aws_shape_flag(&m, "xmlAttribute")) {
-			const char *local = strchr(wire, ':') ? strchr(wire, ':') + 1 : wire;
+		if (x->attr) {
+			const char *local = strchr(x->wire, ':') ? strchr(x->wire, ':') + 1 : x->wire;
 			const char *attr = aws_xml_attr(node, local);
 			if (attr)
-				aws_vbuild_add(b, name, kdx_value_string(a, attr));
+				aws_vbuild_add(b, x->name, kdx_value_string(a, attr));
 			continue;
 		}
-		bool renamed = strcmp(wire, name) != 0;
 		size_t n = 0;
 		for (size_t k = 0; k < nk; k++) {
-			if (renamed ? !named(kids[k], wire) : !m.ref || owner[k] != m.ref)
+			if (x->renamed ? !named(kids[k], x->wire) : owner[k] != (ssize_t)i)
 				continue;
 			XGROW(found, n + 1, alloc);
 			found[n++] = kids[k];
 		}
 		if (n)
-			aws_vbuild_add(b, name, parse_node(a, &m, found, n));
+			aws_vbuild_add(b, x->name, parse_node(a, &x->shape, found, n));
 	}
 	free(found);
 	free(kids);

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -207,6 +209,106 @@ static void test_cache(void **state)
 	strbuf_release(&err);
 }
 
+/* aws_model_memo: one value per (shape definition, make), made once however many threads
+ * ask at once, the same pointer after, freed with the model (ASan/valgrind). */
+static atomic_int made_a, made_b;
+
+static void *make_a(const aws_shape *s)
+{
+	atomic_fetch_add(&made_a, 1);
+	char *v = malloc(64);
+	snprintf(v, 64, "a:%s", s->name);
+	return v;
+}
+
+static void *make_b(const aws_shape *s)
+{
+	atomic_fetch_add(&made_b, 1);
+	char *v = malloc(64);
+	snprintf(v, 64, "b:%s", s->name);
+	return v;
+}
+
+typedef struct memo_job {
+	const aws_model *m;
+	aws_shape shapes[3];
+	void *got[3][2];
+} memo_job;
+
+static void *memo_worker(void *arg)
+{
+	memo_job *j = arg;
+	for (int round = 0; round < 200; round++)
+		for (size_t i = 0; i < 3; i++) {
+			j->got[i][0] = aws_model_memo(j->m, &j->shapes[i], make_a);
+			j->got[i][1] = aws_model_memo(j->m, &j->shapes[i], make_b);
+		}
+	return NULL;
+}
+
+static void test_memo(void **state)
+{
+	(void)state;
+	aws_model *m = fixture_model("route53");
+	const char *names[3] = { "ResourceRecordSet", "ChangeBatch", "HostedZone" };
+	memo_job jobs[4];
+	pthread_t t[4];
+	atomic_store(&made_a, 0);
+	atomic_store(&made_b, 0);
+	for (size_t k = 0; k < 4; k++) {
+		jobs[k].m = m;
+		for (size_t i = 0; i < 3; i++) {
+			jobs[k].shapes[i] = aws_model_shape(m, names[i]);
+			assert_int_equal(jobs[k].shapes[i].type, AWS_T_STRUCTURE);
+		}
+		assert_int_equal(pthread_create(&t[k], NULL, memo_worker, &jobs[k]), 0);
+	}
+	for (size_t k = 0; k < 4; k++)
+		pthread_join(t[k], NULL);
+	assert_int_equal(atomic_load(&made_a), 3);
+	assert_int_equal(atomic_load(&made_b), 3);
+	for (size_t i = 0; i < 3; i++) {
+		char want[64];
+		snprintf(want, sizeof(want), "a:%s", names[i]);
+		assert_string_equal(jobs[0].got[i][0], want);
+		assert_ptr_not_equal(jobs[0].got[i][0], jobs[0].got[i][1]);
+		for (size_t k = 1; k < 4; k++) {
+			assert_ptr_equal(jobs[k].got[i][0], jobs[0].got[i][0]);
+			assert_ptr_equal(jobs[k].got[i][1], jobs[0].got[i][1]);
+		}
+	}
+	/* a reference to the shape (a member's) gets the definition's value */
+	aws_shape member;
+	assert_true(aws_shape_member(&jobs[0].shapes[0], "AliasTarget", &member));
+	aws_shape alias = aws_model_shape(m, "AliasTarget");
+	assert_ptr_equal(aws_model_memo(m, &member, make_a), aws_model_memo(m, &alias, make_a));
+	assert_int_equal(atomic_load(&made_a), 4);
+	/* many shapes (every operation's input and output, and their members): the table
+	 * grows past its first 64 slots and keeps every value */
+	void *first = aws_model_memo(m, &jobs[0].shapes[0], make_a);
+	static const char *const ops[] = { "ChangeResourceRecordSets", "ListResourceRecordSets",
+					   "GetHealthCheck", "CreateHealthCheck", "GetHostedZone",
+					   "ListHostedZones", "GetChange", "UpdateHealthCheck" };
+	for (size_t o = 0; o < sizeof(ops) / sizeof(*ops); o++) {
+		aws_operation op;
+		strbuf err = STRBUF_INIT;
+		assert_int_equal(aws_model_operation(m, ops[o], &op, &err), 0);
+		strbuf_release(&err);
+		const aws_shape *io[2] = { &op.input, &op.output };
+		for (size_t k = 0; k < 2; k++) {
+			aws_member_iter it = aws_shape_members(io[k]);
+			const char *name;
+			aws_model_memo(m, io[k], make_b);
+			while (aws_member_next(&it, &name, &member))
+				aws_model_memo(m, &member, make_b);
+		}
+	}
+	assert_true(atomic_load(&made_b) > 40);
+	assert_ptr_equal(aws_model_memo(m, &jobs[0].shapes[0], make_a), first);
+	assert_int_equal(atomic_load(&made_a), 4);
+	aws_model_free(m);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -215,6 +317,7 @@ int main(void)
 		cmocka_unit_test(test_validation),
 		cmocka_unit_test(test_models_env_override),
 		cmocka_unit_test(test_cache),
+		cmocka_unit_test(test_memo),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
