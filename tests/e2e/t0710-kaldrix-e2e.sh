@@ -37,10 +37,11 @@ moto_evidence() {
 # weighted api records Terraform was creating -- moto 5.2.1 raises that only for a change batch
 # identical to one it has already applied, so the same request reached it twice. kdx then
 # reported the step as it should (rolled back, or paused in doubt). EC2's twice in loaded
-# full-suite runs before moto was serialised, Route 53's once after; the likely cause, moto answering 500 under concurrent requests after making the
-# change, is why demo.sh serialises moto (tests/moto_serial.py); what resent the Route 53 call
-# with moto serialised is not established (moto_evidence prints what moto saw). This retry is the
-# second guard (docs/testing.md). Anything else, or a flake twice, fails the test.
+# full-suite runs before moto was serialised, Route 53's once after. The likely cause, moto
+# answering 500 under concurrent requests after making the change, is why demo.sh serialises
+# moto (tests/moto_serial.py); what resent the Route 53 call with moto serialised is not
+# established (moto_evidence prints what moto saw). This retry is the second guard
+# (docs/testing.md). Anything else, or a flake twice, fails the test.
 flake_re='operation error EC2: (Authorize|Revoke)SecurityGroup(Egress|Ingress),.*api error InvalidPermission\.(Duplicate|NotFound)'
 flake_re+='|operation error Route 53: ChangeResourceRecordSets,.*InvalidChangeBatch: Tried to create resource record set .* but it already exists'
 rc=0
