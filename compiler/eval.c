@@ -1,5 +1,6 @@
 /* eval: expressions to values, with units; the same code runs at compile and run time. */
 #include "eval.h"
+#include "../common/hash.h"
 #include "../common/suggest.h"
 #include "../common/xalloc.h"
 
@@ -748,18 +749,10 @@ struct kdx_expr_memo_slot {
 	kdx_expr *x;
 };
 
-static size_t ptr_hash(const void *p)
-{
-	uint64_t h = (uint64_t)(uintptr_t)p;
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdull;
-	return (size_t)(h ^ (h >> 33));
-}
-
 static struct kdx_expr_memo_slot *table_slot(const kdx_expr_table *t, const kdx_ast_expr *e,
 					     const kdx_module *mod)
 {
-	size_t h = ptr_hash(e) & t->mask;
+	size_t h = kdx_hash_ptr(e) & t->mask;
 	while (t->slots[h].ast && (t->slots[h].ast != e || t->slots[h].mod != mod))
 		h = (h + 1) & t->mask;
 	return &t->slots[h];

@@ -7,6 +7,7 @@
  * calls it is gated the same way: allow_exec must list "terraform". */
 #include "lower.h"
 #include "resolve.h"
+#include "../common/hash.h"
 #include "../common/suggest.h"
 
 #include <stdint.h>
@@ -77,7 +78,7 @@ static void check_terraform(kdx_lowerer *L, const kdx_bound_call *bc)
 
 static size_t decl_slot(const kdx_lower_scratch *S, const kdx_ast_decl *d)
 {
-	size_t h = (size_t)(((uint64_t)(uintptr_t)d >> 3) * 0x9e3779b97f4a7c15ull >> 32);
+	size_t h = kdx_hash_ptr(d);
 	for (h &= S->facts_cap - 1; S->facts[h] && S->facts[h]->decl != d;
 	     h = (h + 1) & (S->facts_cap - 1))
 		;

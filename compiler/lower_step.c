@@ -2,6 +2,7 @@
  * references), the effects of its action evaluated with the call's arguments, gates from
  * `require`, the undo's effects, and its timing figures. */
 #include "lower.h"
+#include "../common/hash.h"
 #include "../common/suggest.h"
 #include "../common/xalloc.h"
 
@@ -31,14 +32,6 @@ static kdx_diag *error(kdx_lowerer *L, kdx_span span, const char *fmt, ...)
 
 /* ---- step names: an open-addressing table over interned pointers ---- */
 
-static size_t hash_ptr(const void *p, size_t mask)
-{
-	uintptr_t x = (uintptr_t)p;
-	x ^= x >> 17;
-	x *= 0x9E3779B97F4A7C15ull;
-	return (size_t)(x >> 7) & mask;
-}
-
 void kdx_lower_build_table(kdx_lowerer *L)
 {
 	if (L->slots)
@@ -56,7 +49,7 @@ void kdx_lower_build_table(kdx_lowerer *L)
 		/* a nested runbook's steps by their NAME.STEP names (interned) */
 		const char *name = L->prelowered && L->prelowered[i] ? L->all[i].name
 								     : L->steps[i]->name.name;
-		size_t h = hash_ptr(name, n - 1);
+		size_t h = kdx_hash_ptr(name) & (n - 1);
 		while (L->slots[h] && L->slots[h] != name)
 			h = (h + 1) & (n - 1);
 		if (!L->slots[h]) { /* the first of duplicates wins (resolve reports the rest) */
@@ -72,7 +65,7 @@ long kdx_lower_find_step(const kdx_lowerer *L, const char *name)
 		return -1;
 	/* Names from the AST are interned already: look the pointer up as it is, and intern
 	 * (hash the text) only when that misses -- a name built elsewhere, or no such step. */
-	size_t h = hash_ptr(name, L->nslots - 1);
+	size_t h = kdx_hash_ptr(name) & (L->nslots - 1);
 	while (L->slots[h]) {
 		if (L->slots[h] == name)
 			return (long)L->slot_idx[h];
@@ -81,7 +74,7 @@ long kdx_lower_find_step(const kdx_lowerer *L, const char *name)
 	const char *in = kdx_intern_n((kdx_intern *)&L->c->intern, name, strlen(name));
 	if (in == name)
 		return -1;
-	h = hash_ptr(in, L->nslots - 1);
+	h = kdx_hash_ptr(in) & (L->nslots - 1);
 	while (L->slots[h]) {
 		if (L->slots[h] == in)
 			return (long)L->slot_idx[h];

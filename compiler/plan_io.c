@@ -3,6 +3,7 @@
  * in the other. */
 #include "plan_io.h"
 
+#include "../common/hash.h"
 #include "../common/json.h"
 #include "../common/xalloc.h"
 #include <json-c/json.h>
@@ -197,11 +198,6 @@ typedef struct res_refs {
 	size_t mask;
 } res_refs;
 
-static size_t ref_hash(const kdx_value *v, size_t mask)
-{
-	return (size_t)(((uintptr_t)v >> 3) * 0x9E3779B97F4A7C15ull >> 17) & mask;
-}
-
 static void refs_build(res_refs *t, const kdx_plan *p)
 {
 	size_t cap = 16;
@@ -211,7 +207,7 @@ static void refs_build(res_refs *t, const kdx_plan *p)
 	t->mask = cap - 1;
 	t->slots = xcalloc(cap, sizeof(*t->slots));
 	for (size_t i = 0; i < p->nresources; i++) {
-		size_t h = ref_hash(p->resources[i].attrs, t->mask);
+		size_t h = kdx_hash_ptr(p->resources[i].attrs) & t->mask;
 		while (t->slots[h] && p->resources[t->slots[h] - 1].attrs != p->resources[i].attrs)
 			h = (h + 1) & t->mask;
 		if (!t->slots[h])
@@ -221,7 +217,7 @@ static void refs_build(res_refs *t, const kdx_plan *p)
 
 static int64_t refs_find(const res_refs *t, const kdx_value *v)
 {
-	for (size_t h = ref_hash(v, t->mask); t->slots[h]; h = (h + 1) & t->mask)
+	for (size_t h = kdx_hash_ptr(v) & t->mask; t->slots[h]; h = (h + 1) & t->mask)
 		if (t->p->resources[t->slots[h] - 1].attrs == v)
 			return (int64_t)t->slots[h] - 1;
 	return -1;

@@ -1,6 +1,7 @@
 /* resolve: declarations are unique, every name in a module body refers to something, every
  * type exists. Runbook expressions are checked while lower.c evaluates them. */
 #include "eval.h"
+#include "../common/hash.h"
 #include "../common/suggest.h"
 
 #include "../common/xalloc.h"
@@ -20,11 +21,6 @@ const kdx_ast_decl *kdx_module_type(const kdx_module *m, const char *name)
 	return NULL;
 }
 
-static size_t name_hash(const char *name, size_t mask)
-{
-	return (size_t)(((uint64_t)(uintptr_t)name >> 3) * 0x9e3779b97f4a7c15ull >> 32) & mask;
-}
-
 /* The index in m->actions of the first action whose name is this very pointer, or -1. */
 static long action_by_pointer(const kdx_module *m, const char *name)
 {
@@ -34,7 +30,7 @@ static long action_by_pointer(const kdx_module *m, const char *name)
 				return (long)i;
 		return -1;
 	}
-	for (size_t h = name_hash(name, m->action_mask); m->action_slots[h];
+	for (size_t h = kdx_hash_ptr(name) & m->action_mask; m->action_slots[h];
 	     h = (h + 1) & m->action_mask)
 		if (m->actions[m->action_slots[h] - 1]->name.name == name)
 			return (long)m->action_slots[h] - 1;
@@ -49,7 +45,7 @@ static void index_actions(kdx_arena *a, kdx_module *m)
 		cap *= 2;
 	uint32_t *slots = KDX_NEWN(a, uint32_t, cap);
 	for (size_t i = 0; i < m->nactions; i++) {
-		size_t h = name_hash(m->actions[i]->name.name, cap - 1);
+		size_t h = kdx_hash_ptr(m->actions[i]->name.name) & (cap - 1);
 		while (slots[h] && m->actions[slots[h] - 1]->name.name != m->actions[i]->name.name)
 			h = (h + 1) & (cap - 1);
 		if (!slots[h])
@@ -194,14 +190,6 @@ static void hint_sugg(kdx_diag *g, const char *s)
 		kdx_diag_hint(g, "did you mean '%s'?", s);
 }
 
-static size_t hash_ptr(const void *p, size_t mask)
-{
-	uintptr_t x = (uintptr_t)p;
-	x ^= x >> 17;
-	x *= 0x9E3779B97F4A7C15ull;
-	return (size_t)(x >> 7) & mask;
-}
-
 /* Duplicate names among declarations of one kind: the second is the error. Names are
  * interned, so a table of pointers finds them in linear time. */
 static void check_dups(resolver *R, const kdx_ast_file *f, kdx_ast_decl_kind kind, bool by_label)
@@ -223,7 +211,7 @@ static void check_dups(resolver *R, const kdx_ast_file *f, kdx_ast_decl_kind kin
 		const char *n = by_label ? d->label.name : d->name.name;
 		if (d->kind != kind || !n)
 			continue;
-		size_t h = hash_ptr(n, cap - 1);
+		size_t h = kdx_hash_ptr(n) & (cap - 1);
 		while (slots[h] && (by_label ? slots[h]->label.name : slots[h]->name.name) != n)
 			h = (h + 1) & (cap - 1);
 		if (!slots[h]) {

@@ -1,5 +1,6 @@
 /* types: does a value fit a declared type -- units, regions, collections, resource types. */
 #include "eval.h"
+#include "../common/hash.h"
 #include "../common/suggest.h"
 
 #include <stdint.h>
@@ -19,11 +20,6 @@ void kdx_type_format(strbuf *sb, const kdx_ast_type *t)
 	}
 }
 
-static size_t res_hash(const kdx_value *v, size_t mask)
-{
-	return (size_t)(((uintptr_t)v >> 3) * 0x9E3779B97F4A7C15ull >> 17) & mask;
-}
-
 void kdx_res_index_build(kdx_res_index *ix, kdx_arena *a, const kdx_res_ref *res, size_t n)
 {
 	size_t cap = 16;
@@ -34,7 +30,7 @@ void kdx_res_index_build(kdx_res_index *ix, kdx_arena *a, const kdx_res_ref *res
 	ix->mask = cap - 1;
 	ix->slots = KDX_NEWN(a, uint32_t, cap);
 	for (size_t i = 0; i < n; i++) {
-		size_t h = res_hash(res[i].value, ix->mask);
+		size_t h = kdx_hash_ptr(res[i].value) & ix->mask;
 		while (ix->slots[h] && res[ix->slots[h] - 1].value != res[i].value)
 			h = (h + 1) & ix->mask;
 		if (!ix->slots[h]) /* a value seen before keeps its first instance */
@@ -46,7 +42,7 @@ const kdx_res_ref *kdx_eval_resource(const kdx_eval *ev, const kdx_value *v)
 {
 	const kdx_res_index *ix = ev->res_index;
 	if (ix && ix->res == ev->res && ix->n == ev->nres) {
-		for (size_t h = res_hash(v, ix->mask); ix->slots[h]; h = (h + 1) & ix->mask)
+		for (size_t h = kdx_hash_ptr(v) & ix->mask; ix->slots[h]; h = (h + 1) & ix->mask)
 			if (ix->res[ix->slots[h] - 1].value == v)
 				return &ix->res[ix->slots[h] - 1];
 		return NULL;

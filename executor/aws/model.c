@@ -3,6 +3,7 @@
  * from JSON when a file is loaded. */
 #include "model.h"
 #include "model_pack.h"
+#include "../../common/hash.h"
 #include "../../common/suggest.h"
 #include "../../common/stdlibdir.h"
 #include "../../common/xalloc.h"
@@ -181,9 +182,7 @@ void aws_model_free(aws_model *m)
 static size_t memo_slot(const memo_ent *t, size_t cap, const void *def,
 			void *(*make)(const aws_shape *))
 {
-	uintptr_t h = ((uintptr_t)def >> 3) * (uintptr_t)0x9E3779B97F4A7C15ull;
-	h ^= (uintptr_t)make >> 4;
-	size_t i = (size_t)(h ^ (h >> 29)) & (cap - 1);
+	size_t i = (kdx_hash_ptr(def) ^ kdx_hash_ptr((const void *)(uintptr_t)make)) & (cap - 1);
 	while (t[i].def && (t[i].def != def || t[i].make != make))
 		i = (i + 1) & (cap - 1);
 	return i;
