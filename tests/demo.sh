@@ -34,7 +34,7 @@ trap 'exit 143' TERM
 trap 'exit 130' INT
 die() { echo "demo: $*" >&2; exit 1; }
 
-for c in moto_server terraform python3 curl; do
+for c in moto_server terraform python3 curl ss; do
 	command -v "$c" >/dev/null || die "'$c' is missing: run 'make deps' first"
 done
 [ -d /opt/tf-plugins ] || die "no provider mirror at /opt/tf-plugins: run 'make deps' first"
@@ -43,28 +43,46 @@ done
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
 }
-wait_http() {
-	local _
-	for _ in $(seq 1 150); do
-		curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
-		sleep 0.1
+# start_server NAME LOG PATH COMMAND...: COMMAND (its argument @PORT@ replaced by a free port)
+# in the background, ready when the listener on the port is its own and PATH answers there. The
+# port free_port found is free no longer once its socket closes, so another process (a test
+# beside this demo, in t0710) may take it first; answering there is not enough, it could be
+# another moto. The server then starts again on another port, as tests/e2e/lib.sh's start_moto
+# does. Sets srv_port and srv_pid.
+start_server() {
+	local name=$1 log=$2 path=$3 _ pid
+	shift 3
+	for _ in 1 2 3 4 5; do
+		srv_port=$(free_port)
+		"${@//@PORT@/$srv_port}" >"$log" 2>&1 &
+		pid=$!
+		pids+=("$pid")
+		for _ in $(seq 1 300); do
+			if ss -ltnpH "sport = :$srv_port" 2>/dev/null | grep -q "pid=$pid," &&
+				curl -fsS -o /dev/null "http://127.0.0.1:$srv_port$path" 2>/dev/null; then
+				srv_pid=$pid
+				return 0
+			fi
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -0 "$pid" 2>/dev/null && die "$name did not answer at http://127.0.0.1:$srv_port$path in 30 s"
+		grep -q 'Address already in use' "$log" || die "$name exited: $(tail -5 "$log")"
+		wait "$pid" 2>/dev/null || true
+		unset 'pids[-1]' # reaped: the cleanup must not kill whoever gets its PID next
 	done
-	die "nothing answers at $1"
+	die "$name found no free port in 5 attempts"
 }
 
 # --- moto_server, and a local health endpoint standing in for the API ---
-port=$(free_port)
 # one request at a time: moto's EC2 is not thread-safe and Terraform sends 30 at once
 # (tests/moto_serial.py says why; docs/testing.md, "moto under concurrency")
-python3 "$repo/tests/moto_serial.py" -H 127.0.0.1 -p "$port" >"$work/moto.log" 2>&1 &
-pids+=("$!")
-wait_http "http://127.0.0.1:$port/moto-api/"
-hport=$(free_port)
+start_server moto_server "$work/moto.log" /moto-api/ python3 "$repo/tests/moto_serial.py" -H 127.0.0.1 -p @PORT@
+port=$srv_port moto_pid=$srv_pid
 mkdir -p "$work/www" && echo ok >"$work/www/health"
-python3 -m http.server --bind 127.0.0.1 --directory "$work/www" "$hport" >"$work/http.log" 2>&1 &
-pids+=("$!")
-wait_http "http://127.0.0.1:$hport/health"
-echo "moto_server on 127.0.0.1:$port (pid ${pids[0]}), health endpoint on 127.0.0.1:$hport"
+start_server "the health endpoint" "$work/http.log" /health python3 -m http.server --bind 127.0.0.1 --directory "$work/www" @PORT@
+hport=$srv_port
+echo "moto_server on 127.0.0.1:$port (pid $moto_pid), health endpoint on 127.0.0.1:$hport"
 
 export AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing
 export AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1

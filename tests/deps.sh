@@ -4,7 +4,7 @@
 set -euo pipefail
 pkgs=(build-essential clang pkg-config flex bison libjson-c-dev libssl-dev
       libcmocka-dev libexpat1-dev libcurl4-openssl-dev valgrind graphviz bats shellcheck python3 curl
-      libxml2-utils python3-jsonschema man-db bash-completion zsh fish cmark-gfm vim nghttp2-server)
+      libxml2-utils python3-jsonschema iproute2 man-db bash-completion zsh fish cmark-gfm vim nghttp2-server)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

@@ -11,25 +11,104 @@ SDKs retry a 500, so when the failure came after the change was made, the retry 
 non-idempotent call fails: Terraform's apply of the KALDRIX configuration (30 requests in
 flight) then failed now and then on `AuthorizeSecurityGroupEgress` with
 InvalidPermission.Duplicate. AWS itself does not do this; serialising moto removes the race
-without changing what moto answers (docs/testing.md, "moto under concurrency")."""
+without changing what moto answers (docs/testing.md, "moto under concurrency").
+
+Every request an AWS SDK sent again (its `amz-sdk-request: attempt=N` header, N > 1) is logged
+on stderr, with each earlier attempt of the same invocation (`amz-sdk-invocation-id`): what
+moto answered it, how long it waited for the lock and how long moto took. That is the evidence
+of why a non-idempotent call reached moto twice (t0710 prints it when the demo fails). Only the
+operation, the region and the timings are logged: never a header's or a body's content."""
+import io
+import re
+import sys
 import threading
+import time
+from urllib.parse import parse_qs
 
 import moto.server as moto_server
 
 _run_simple = moto_server.run_simple
 
+_ATTEMPT = re.compile(r"attempt=(\d+)")
+_SCOPE = re.compile(r"Credential=[^/,]*/\d{8}/([^/,]+)/([^/,]+)/")
+
+
+def _operation(environ, body):
+    """The AWS operation (query protocols: Action; JSON protocols: X-Amz-Target) or the path."""
+    target = environ.get("HTTP_X_AMZ_TARGET")
+    if target:
+        return target.rsplit(".", 1)[-1]
+    if body and environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded"):
+        action = parse_qs(body.decode("utf-8", "replace")).get("Action")
+        if action:
+            return action[0]
+    return environ.get("REQUEST_METHOD", "?") + " " + environ.get("PATH_INFO", "")
+
+
+class _Attempts:
+    """What moto answered each attempt of the invocations seen lately (a bounded window)."""
+
+    def __init__(self, keep=4096):
+        self.keep = keep
+        self.seen = {}
+
+    def record(self, invocation, line):
+        lines = self.seen.setdefault(invocation, [])
+        lines.append(line)
+        if len(self.seen) > self.keep:
+            self.seen.pop(next(iter(self.seen)))
+        return lines
+
 
 def _serial_run_simple(host, port, app, **kwargs):
     lock = threading.Lock()
+    attempts = _Attempts()
+    log_lock = threading.Lock()
 
     def serial(environ, start_response):
+        status = []
+
+        def start(code, headers, exc_info=None):
+            status.append(code.split(" ", 1)[0])
+            return start_response(code, headers, exc_info)
+
+        t_arrived = time.monotonic()
         with lock:
-            body = app(environ, start_response)
+            t_locked = time.monotonic()
+            # The body is read here, once, so that the operation can be named; moto reads the copy.
+            length = environ.get("CONTENT_LENGTH")
+            body = b""
+            if length and length.isdigit():
+                body = environ["wsgi.input"].read(int(length))
+                environ["wsgi.input"] = io.BytesIO(body)
+            result = app(environ, start)
             try:
-                return [b"".join(body)]
+                out = [b"".join(result)]
             finally:
-                if hasattr(body, "close"):
-                    body.close()
+                if hasattr(result, "close"):
+                    result.close()
+            t_done = time.monotonic()
+        invocation = environ.get("HTTP_AMZ_SDK_INVOCATION_ID")
+        if invocation:
+            m = _ATTEMPT.search(environ.get("HTTP_AMZ_SDK_REQUEST", ""))
+            scope = _SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
+            line = "attempt %s %s %s/%s answered %s after %.1fs waiting, %.2fs in moto" % (
+                m.group(1) if m else "?",
+                _operation(environ, body),
+                scope.group(2) if scope else "?",
+                scope.group(1) if scope else "?",
+                status[0] if status else "?",
+                t_locked - t_arrived,
+                t_done - t_locked,
+            )
+            with log_lock:
+                lines = attempts.record(invocation, line)
+                if m and int(m.group(1)) > 1:
+                    sys.stderr.write(
+                        "moto_serial: resent by the SDK: %s\n" % "; ".join(lines)
+                    )
+                    sys.stderr.flush()
+        return out
 
     return _run_simple(host, port, serial, **kwargs)
 

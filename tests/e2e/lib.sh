@@ -76,6 +76,23 @@ start_moto() {
 	export AWS_SHARED_CREDENTIALS_FILE="$E2E_TMP/no-credentials" AWS_CONFIG_FILE="$E2E_TMP/no-config"
 }
 
+# moto_evidence LOG: what a moto_server log says of a failed run, in a few lines: the requests,
+# the 5xx answers and the exceptions behind them, and every request an AWS SDK sent again with
+# what moto answered each attempt (logged by tests/moto_serial.py). Under this file's `set -e -o
+# pipefail` a grep that finds nothing would end the calling test: hence the `|| true`s (stop
+# 26's CI run ended t0710 so, before the retry its flake guard was there for).
+moto_evidence() {
+	local log=$1
+	[ -f "$log" ] || { echo "(no moto log at $log)"; return 0; }
+	echo "moto: $(grep -c '" [0-9][0-9][0-9] ' "$log" || true) requests," \
+		"$(grep -c '" 5[0-9][0-9] ' "$log" || true) answered 5xx," \
+		"$(grep -c '^Traceback' "$log" || true) tracebacks," \
+		"$(grep -c '^moto_serial: resent' "$log" || true) resent by an SDK"
+	{ grep '" 5[0-9][0-9] ' "$log" || true; } | head -3
+	{ grep -E '^[A-Za-z.]*(Error|Exception):' "$log" || true; } | head -3
+	{ grep '^moto_serial: resent' "$log" || true; } | head -5 | cut -c1-400
+}
+
 stop_moto() {
 	if [ -n "${MOTO_PID:-}" ]; then
 		kill "$MOTO_PID" 2>/dev/null || true
