@@ -76,15 +76,19 @@ start_server() {
 
 # --- moto_server, and a local health endpoint standing in for the API ---
 # one request at a time: moto's EC2 is not thread-safe and Terraform sends 30 at once
-# (tests/moto_serial.py says why; docs/testing.md, "moto under concurrency")
-start_server moto_server "$work/moto.log" /moto-api/ python3 "$repo/tests/moto_serial.py" -H 127.0.0.1 -p @PORT@
+# (tests/moto_serial.py says why; docs/testing.md, "moto under concurrency"). This run's clients
+# (kdx, Terraform, boto3) sign with an access key id of their own, so that moto's log tells a
+# request of another client that reached this server (moto takes any key).
+key_id=KDXDEMO$(python3 -c 'import secrets; print(secrets.token_hex(6).upper())')
+start_server moto_server "$work/moto.log" /moto-api/ env MOTO_SERIAL_KEY_ID="$key_id" \
+	python3 "$repo/tests/moto_serial.py" -H 127.0.0.1 -p @PORT@
 port=$srv_port moto_pid=$srv_pid
 mkdir -p "$work/www" && echo ok >"$work/www/health"
 start_server "the health endpoint" "$work/http.log" /health python3 -m http.server --bind 127.0.0.1 --directory "$work/www" @PORT@
 hport=$srv_port
 echo "moto_server on 127.0.0.1:$port (pid $moto_pid), health endpoint on 127.0.0.1:$hport"
 
-export AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing
+export AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=$key_id AWS_SECRET_ACCESS_KEY=testing
 export AWS_DEFAULT_REGION=us-east-1 AWS_REGION=us-east-1
 export AWS_SHARED_CREDENTIALS_FILE=$work/no-credentials AWS_CONFIG_FILE=$work/no-config
 unset AWS_PROFILE AWS_SESSION_TOKEN
@@ -100,7 +104,7 @@ tf=$work/multi-region
 mkdir -p "$tf"
 (cd terraform/multi-region && tar --exclude=.terraform --exclude='*.tfstate*' --exclude=moto_override.tf \
 	--exclude=.terraform.lock.hcl -cf - .) | tar -C "$tf" -xf -
-terraform/multi-region/scripts/moto-override.sh -o "$tf" "$port" >/dev/null
+terraform/multi-region/scripts/moto-override.sh -o "$tf" -k "$key_id" "$port" >/dev/null
 
 scripts=$repo/terraform/multi-region/scripts
 export KDX KDX_STATE_DIR=$work/kdx

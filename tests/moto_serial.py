@@ -17,8 +17,14 @@ Every request an AWS SDK sent again (its `amz-sdk-request: attempt=N` header, N 
 on stderr, with each earlier attempt of the same invocation (`amz-sdk-invocation-id`): what
 moto answered it, how long it waited for the lock and how long moto took. That is the evidence
 of why a non-idempotent call reached moto twice (t0710 prints it when the demo fails). Only the
-operation, the region and the timings are logged: never a header's or a body's content."""
+operation, the region and the timings are logged: never a header's or a body's content.
+
+With MOTO_SERIAL_KEY_ID set (tests/demo.sh sets it to the access key id it gives its own
+clients, one per run), every signed request made with another key id is logged too (its
+operation and region, not the key id): a client of another test or run that reached this
+server, on a port it thought was its own."""
 import io
+import os
 import re
 import sys
 import threading
@@ -30,7 +36,7 @@ import moto.server as moto_server
 _run_simple = moto_server.run_simple
 
 _ATTEMPT = re.compile(r"attempt=(\d+)")
-_SCOPE = re.compile(r"Credential=[^/,]*/\d{8}/([^/,]+)/([^/,]+)/")
+_SCOPE = re.compile(r"Credential=([^/,]*)/\d{8}/([^/,]+)/([^/,]+)/")
 
 
 def _operation(environ, body):
@@ -64,6 +70,7 @@ def _serial_run_simple(host, port, app, **kwargs):
     lock = threading.Lock()
     attempts = _Attempts()
     log_lock = threading.Lock()
+    key_id = os.environ.get("MOTO_SERIAL_KEY_ID")
 
     def serial(environ, start_response):
         status = []
@@ -88,15 +95,22 @@ def _serial_run_simple(host, port, app, **kwargs):
                 if hasattr(result, "close"):
                     result.close()
             t_done = time.monotonic()
+        scope = _SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
+        where = "%s/%s" % (scope.group(3), scope.group(2)) if scope else "?/?"
+        if scope and key_id and scope.group(1) != key_id:
+            with log_lock:
+                sys.stderr.write(
+                    "moto_serial: another client (another access key id): %s %s answered %s\n"
+                    % (_operation(environ, body), where, status[0] if status else "?")
+                )
+                sys.stderr.flush()
         invocation = environ.get("HTTP_AMZ_SDK_INVOCATION_ID")
         if invocation:
             m = _ATTEMPT.search(environ.get("HTTP_AMZ_SDK_REQUEST", ""))
-            scope = _SCOPE.search(environ.get("HTTP_AUTHORIZATION", ""))
-            line = "attempt %s %s %s/%s answered %s after %.1fs waiting, %.2fs in moto" % (
+            line = "attempt %s %s %s answered %s after %.1fs waiting, %.2fs in moto" % (
                 m.group(1) if m else "?",
                 _operation(environ, body),
-                scope.group(2) if scope else "?",
-                scope.group(1) if scope else "?",
+                where,
                 status[0] if status else "?",
                 t_locked - t_arrived,
                 t_done - t_locked,

@@ -2,15 +2,16 @@
 # The test library's evidence of a resent call, on which t0710's flake guard stands:
 # tests/moto_serial.py logs an attempt an AWS SDK sends again (amz-sdk-request attempt=2) with
 # the attempts before it of the same invocation and what moto answered each -- and nothing of a
-# header's or a body's content -- while answering as moto does (a query, a JSON and a REST call
-# with a body); lib.sh's moto_evidence prints it, and on a log with nothing to report it returns
+# header's or a body's content -- and a request signed with another access key id than
+# MOTO_SERIAL_KEY_ID (a client of another test), while answering as moto does (a query, a JSON
+# and a REST call with a body); lib.sh's moto_evidence prints it, and on a log with nothing to report it returns
 # instead of ending the test under `set -e -o pipefail` (stop 26's CI run: the old one did, and
 # t0710's retry never ran).
 . "$(dirname "$0")/lib.sh"
 python3 -c 'import boto3' 2>/dev/null || skip "boto3 not installed"
-MOTO_SERIAL=1 start_moto
-# moto accepts any key: this one must not reach the log
-export AWS_SECRET_ACCESS_KEY=t0098-secret-never-logged
+# this test's clients sign with their own key id, as tests/demo.sh's do; moto takes any key
+MOTO_SERIAL_KEY_ID=T0098OWNKEY MOTO_SERIAL=1 start_moto
+export AWS_ACCESS_KEY_ID=T0098OWNKEY AWS_SECRET_ACCESS_KEY=t0098-secret-never-logged
 cd "$E2E_TMP" || fail "cd $E2E_TMP"
 out=$(python3 - <<'EOF'
 import boto3, botocore.exceptions
@@ -41,6 +42,10 @@ s3 = boto3.client("s3", region_name="us-east-1")
 s3.create_bucket(Bucket="t0098")
 s3.put_object(Bucket="t0098", Key="k", Body=b"the body, whole")
 print("object:", s3.get_object(Bucket="t0098", Key="k")["Body"].read().decode())
+# a client of someone else's (another key id) that reached this server
+other = boto3.client("sns", region_name="ap-south-1", aws_access_key_id="SOMEONEELSE",
+                     aws_secret_access_key="x")
+other.list_topics()
 EOF
 ) || fail "boto3 against moto_serial.py: $out"
 assert_contains "$out" "second attempt: InvalidPermission.Duplicate"
@@ -50,18 +55,22 @@ assert_contains "$out" "object: the body, whole"
 log=$E2E_TMP/moto.log
 resent=$(grep '^moto_serial: resent' "$log") || fail "no resent call logged: $(tail -5 "$log")"
 [ "$(wc -l <<<"$resent")" = 1 ] || fail "only the second attempt is a resend: $resent"
+other=$(grep '^moto_serial: another client' "$log") || fail "no other client logged: $(tail -5 "$log")"
+assert_eq "$other" "moto_serial: another client (another access key id): ListTopics sns/ap-south-1 answered 200"
+! grep -q "SOMEONEELSE\|T0098OWNKEY" "$log" || fail "an access key id is in moto's log"
 assert_contains "$resent" "attempt 1 AuthorizeSecurityGroupEgress ec2/us-west-2 answered 200 after"
 assert_contains "$resent" "; attempt 2 AuthorizeSecurityGroupEgress ec2/us-west-2 answered 400 after"
 ! grep -qF "$AWS_SECRET_ACCESS_KEY" "$log" || fail "the secret key is in moto's log"
 ! grep -qF "10.1.0.0" "$log" || fail "a request body's content is in moto's log"
 
 ev=$(moto_evidence "$log")
-assert_contains "$ev" "answered 5xx, 0 tracebacks, 1 resent by an SDK"
+assert_contains "$ev" "answered 5xx, 0 tracebacks, 1 resent by an SDK, 1 from another client"
+assert_contains "$ev" "ListTopics sns/ap-south-1"
 assert_contains "$ev" "attempt 2 AuthorizeSecurityGroupEgress ec2/us-west-2 answered 400"
 printf '127.0.0.1 - - [06/Dec/2026 12:00:00] "POST / HTTP/1.1" 200 -\n' >clean.log
 # called as t0710 calls it, not in a substitution: under set -e this line ends the test if a
 # grep that finds nothing ends the function
 moto_evidence clean.log >clean.out
-assert_eq "$(cat clean.out)" "moto: 1 requests, 0 answered 5xx, 0 tracebacks, 0 resent by an SDK"
+assert_eq "$(cat clean.out)" "moto: 1 requests, 0 answered 5xx, 0 tracebacks, 0 resent by an SDK, 0 from another client"
 assert_contains "$(moto_evidence nowhere.log)" "(no moto log at nowhere.log)"
 echo ok

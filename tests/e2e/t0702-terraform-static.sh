@@ -59,4 +59,12 @@ fi
 rc=0
 "$src/scripts/moto-override.sh" -o "$work" 99999 >/dev/null 2>&1 || rc=$?
 assert_eq "$rc" 1 "moto-override.sh with a bad port"
+# -k: the access key id Terraform signs with (tests/demo.sh gives each run its own); letters and
+# digits only, since it is written into HCL
+"$src/scripts/moto-override.sh" -o "$work" -k KDXDEMO0A1B 4566 >/dev/null
+[ "$(grep -c 'access_key *= "KDXDEMO0A1B"' moto_override.tf)" = 3 ] || fail "-k did not set the three providers' key id"
+rc=0
+out=$("$src/scripts/moto-override.sh" -o "$work" -k 'a"b' 4566 2>&1) || rc=$?
+assert_eq "$rc" 1 "moto-override.sh -k with a quote"
+assert_contains "$out" "-k takes letters and digits only"
 echo "terraform static checks passed"

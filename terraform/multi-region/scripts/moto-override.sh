@@ -7,13 +7,14 @@ set -euo pipefail
 
 usage() {
 	cat <<USAGE
-Usage: $(basename "$0") [-H HOST] [-o DIR] PORT
+Usage: $(basename "$0") [-H HOST] [-o DIR] [-k KEY_ID] PORT
 
 Write moto_override.tf so that terraform talks to moto_server (delete it to target AWS).
 
 Options:
   -H HOST   moto_server host (default 127.0.0.1)
   -o DIR    configuration directory to write into (default: terraform/multi-region)
+  -k KEY_ID the access key id Terraform signs with (default testing; moto takes any)
   -h        show this help
 
 Example:
@@ -24,10 +25,12 @@ USAGE
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 host=127.0.0.1
 dir=$here
-while getopts ":H:o:h" opt; do
+key_id=testing
+while getopts ":H:o:k:h" opt; do
 	case $opt in
 	H) host=$OPTARG ;;
 	o) dir=$OPTARG ;;
+	k) key_id=$OPTARG ;;
 	h) usage; exit 0 ;;
 	:) echo "error: option -$OPTARG needs a value" >&2; usage >&2; exit 1 ;;
 	*) echo "error: unknown option -$OPTARG" >&2; usage >&2; exit 1 ;;
@@ -40,6 +43,7 @@ if [ $# -ne 1 ] || ! [[ $1 =~ ^[0-9]+$ ]] || [ "$1" -lt 1 ] || [ "$1" -gt 65535 
 	exit 1
 fi
 [ -d "$dir" ] || { echo "error: no directory '$dir'" >&2; exit 1; }
+[[ $key_id =~ ^[A-Za-z0-9]{1,128}$ ]] || { echo "error: -k takes letters and digits only" >&2; exit 1; }
 url="http://$host:$1"
 
 # Every service the modules call; the provider's endpoint names, not the SDK's.
@@ -54,7 +58,7 @@ provider_block() {
 provider "aws" {
   alias                       = "$alias"
   region                      = "$region"
-  access_key                  = "testing"
+  access_key                  = "$key_id"
   secret_key                  = "testing"
   skip_credentials_validation = true
   skip_requesting_account_id  = false
