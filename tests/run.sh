@@ -108,6 +108,8 @@ e2e_reap() { # waits for one running test to end and reports it
 	log="$logdir/$name.log"
 	if [ $rc -eq 0 ]; then
 		count <<<"ok e2e/$name (${secs}s)"
+		# what a passing test says with "note: " (t0710: a flake it retried, and moto's evidence)
+		grep '^note: ' "$log" | sed 's/^/    /'
 		rm -f "$log"
 	elif [ $rc -eq 77 ]; then
 		count <<<"ok e2e/$name # SKIP $(tail -1 "$log")"
