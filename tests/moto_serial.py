@@ -32,6 +32,7 @@ import time
 from urllib.parse import parse_qs
 
 import moto.server as moto_server
+import werkzeug.serving
 
 _run_simple = moto_server.run_simple
 
@@ -88,6 +89,7 @@ def _serial_run_simple(host, port, app, **kwargs):
             if length and length.isdigit():
                 body = environ["wsgi.input"].read(int(length))
                 environ["wsgi.input"] = io.BytesIO(body)
+            op = environ["moto_serial.operation"] = _operation(environ, body)
             result = app(environ, start)
             try:
                 out = [b"".join(result)]
@@ -101,7 +103,7 @@ def _serial_run_simple(host, port, app, **kwargs):
             with log_lock:
                 sys.stderr.write(
                     "moto_serial: another client (another access key id): %s %s answered %s\n"
-                    % (_operation(environ, body), where, status[0] if status else "?")
+                    % (op, where, status[0] if status else "?")
                 )
                 sys.stderr.flush()
         invocation = environ.get("HTTP_AMZ_SDK_INVOCATION_ID")
@@ -109,7 +111,7 @@ def _serial_run_simple(host, port, app, **kwargs):
             m = _ATTEMPT.search(environ.get("HTTP_AMZ_SDK_REQUEST", ""))
             line = "attempt %s %s %s answered %s after %.1fs waiting, %.2fs in moto" % (
                 m.group(1) if m else "?",
-                _operation(environ, body),
+                op,
                 where,
                 status[0] if status else "?",
                 t_locked - t_arrived,
@@ -127,6 +129,16 @@ def _serial_run_simple(host, port, app, **kwargs):
     return _run_simple(host, port, serial, **kwargs)
 
 
+def _connection_dropped(self, error, environ=None):
+    """werkzeug's hook, silent by default: an answer moto made that could not be written back."""
+    sys.stderr.write(
+        "moto_serial: connection dropped answering %s: %s\n"
+        % ((environ or {}).get("moto_serial.operation", "a request"), type(error).__name__)
+    )
+    sys.stderr.flush()
+
+
+werkzeug.serving.WSGIRequestHandler.connection_dropped = _connection_dropped
 moto_server.run_simple = _serial_run_simple
 if __name__ == "__main__":
     moto_server.main()

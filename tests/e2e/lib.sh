@@ -78,8 +78,8 @@ start_moto() {
 
 # moto_evidence LOG: what a moto_server log says of a failed run, in a few lines: the requests,
 # the 5xx answers and the exceptions behind them, every request an AWS SDK sent again with what
-# moto answered each attempt, and the requests of another client (both logged by
-# tests/moto_serial.py). Under this file's `set -e -o pipefail` a grep that finds nothing would
+# moto answered each attempt, the requests of another client and the answers that could not be
+# written back (all three logged by tests/moto_serial.py). Under this file's `set -e -o pipefail` a grep that finds nothing would
 # end the calling test: hence the `|| true`s (stop 26's CI run ended t0710 so, before the retry
 # its flake guard was there for).
 moto_evidence() {
@@ -89,11 +89,13 @@ moto_evidence() {
 		"$(grep -c '" 5[0-9][0-9] ' "$log" || true) answered 5xx," \
 		"$(grep -c '^Traceback' "$log" || true) tracebacks," \
 		"$(grep -c '^moto_serial: resent' "$log" || true) resent by an SDK," \
-		"$(grep -c '^moto_serial: another client' "$log" || true) from another client"
+		"$(grep -c '^moto_serial: another client' "$log" || true) from another client," \
+		"$(grep -c '^moto_serial: connection dropped' "$log" || true) answers not written back"
 	{ grep '" 5[0-9][0-9] ' "$log" || true; } | head -3
 	{ grep -E '^[A-Za-z.]*(Error|Exception):' "$log" || true; } | head -3
 	{ grep '^moto_serial: resent' "$log" || true; } | head -5 | cut -c1-400
 	{ grep '^moto_serial: another client' "$log" || true; } | head -3
+	{ grep '^moto_serial: connection dropped' "$log" || true; } | head -3
 }
 
 stop_moto() {
