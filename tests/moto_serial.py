@@ -130,7 +130,11 @@ def _serial_run_simple(host, port, app, **kwargs):
 
 
 def _connection_dropped(self, error, environ=None):
-    """werkzeug's hook, silent by default: an answer moto made that could not be written back."""
+    """werkzeug's hook, silent by default: an answer moto made that could not be written back
+    (once per connection: the buffered writer's last flush fails again when the handler ends)."""
+    if getattr(self, "_moto_serial_dropped", False):
+        return
+    self._moto_serial_dropped = True
     sys.stderr.write(
         "moto_serial: connection dropped answering %s: %s\n"
         % ((environ or {}).get("moto_serial.operation", "a request"), type(error).__name__)
@@ -139,6 +143,27 @@ def _connection_dropped(self, error, environ=None):
 
 
 werkzeug.serving.WSGIRequestHandler.connection_dropped = _connection_dropped
+# werkzeug writes an answer's headers and its body with two sends (its socket writer is
+# unbuffered). Terraform's AWS provider, under load, now and then closes its connection as soon
+# as an answer's headers arrive, before reading the body, and sends the call again (seen on the
+# wire: docs/testing.md, "t0710's flake"); a body that came in the same segment as the
+# headers is already read with them. Buffered, the headers and a body up to 1 MiB go in one send
+# (werkzeug flushes after each body chunk, and moto_serial answers in one chunk); what moto
+# answers does not change.
+werkzeug.serving.WSGIRequestHandler.wbufsize = 1 << 20
+_finish = werkzeug.serving.WSGIRequestHandler.finish
+
+
+def _finish_buffered(self):
+    """socketserver's finish, whose closing of a buffered writer flushes once more and raises
+    when the client is gone (logged above already)."""
+    try:
+        _finish(self)
+    except ConnectionError:
+        self.rfile.close()
+
+
+werkzeug.serving.WSGIRequestHandler.finish = _finish_buffered
 moto_server.run_simple = _serial_run_simple
 if __name__ == "__main__":
     moto_server.main()

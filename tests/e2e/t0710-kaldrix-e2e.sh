@@ -32,9 +32,11 @@ demo_evidence() { moto_evidence "$(sed -n 's/^work directory kept: //p' <<<"$1" 
 # full-suite runs before moto was serialised; after, Route 53's once and EC2's NotFound once (CI,
 # stop 26), both with moto answering no 5xx. The cause before, moto answering 500 under
 # concurrent requests after making the change, is why demo.sh serialises moto
-# (tests/moto_serial.py); what resends a call since is not established: moto_serial.py logs every
-# attempt an SDK sends again and demo_evidence prints it. This retry is the second guard
-# (docs/testing.md). Anything else, or a flake twice, fails the test.
+# (tests/moto_serial.py). The cause since, seen on the wire: under load the AWS provider closes
+# its connection as soon as an answer's headers arrive, before the body, and sends the call
+# again; moto_serial.py now sends headers and body together, logs every call an SDK sends again,
+# and demo_evidence prints it. This retry is the second guard (docs/testing.md, "t0710's flake").
+# Anything else, or a flake twice, fails the test.
 flake_re='operation error EC2: (Authorize|Revoke)SecurityGroup(Egress|Ingress),.*api error InvalidPermission\.(Duplicate|NotFound)'
 flake_re+='|operation error Route 53: ChangeResourceRecordSets,.*InvalidChangeBatch: Tried to create resource record set .* but it already exists'
 rc=0
