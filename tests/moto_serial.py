@@ -22,7 +22,13 @@ operation, the region and the timings are logged: never a header's or a body's c
 With MOTO_SERIAL_KEY_ID set (tests/demo.sh sets it to the access key id it gives its own
 clients, one per run), every signed request made with another key id is logged too (its
 operation and region, not the key id): a client of another test or run that reached this
-server, on a port it thought was its own."""
+server, on a port it thought was its own. So is an answer moto made that could not be written
+back (werkzeug's connection_dropped hook, silent by default).
+
+The answer's headers and body go out in one write (a buffered socket writer in place of
+werkzeug's unbuffered one): Terraform's AWS provider, under load, closes its connection now and
+then as soon as an answer's headers arrive, before the body, and sends the call again -- the
+cause of t0710's flakes, seen on the wire (docs/testing.md, "t0710's flake")."""
 import io
 import os
 import re
