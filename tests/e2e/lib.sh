@@ -79,9 +79,9 @@ start_moto() {
 # moto_evidence LOG: what a moto_server log says of a failed run, in a few lines: the requests,
 # the 5xx answers and the exceptions behind them, every request an AWS SDK sent again with what
 # moto answered each attempt, the requests of another client and the answers that could not be
-# written back (all three logged by tests/moto_serial.py). Under this file's `set -e -o pipefail` a grep that finds nothing would
-# end the calling test: hence the `|| true`s (stop 26's CI run ended t0710 so, before the retry
-# its flake guard was there for).
+# written back (all three logged by tests/moto_serial.py). Under this file's `set -e -o
+# pipefail` a grep that finds nothing would end the calling test: hence the `|| true`s (stop
+# 26's CI run ended t0710 so, before the retry its flake guard was there for).
 moto_evidence() {
 	local log=$1
 	[ -f "$log" ] || { echo "(no moto log at $log)"; return 0; }
