@@ -2,12 +2,13 @@
 # The test library's evidence of a resent call, on which t0710's flake guard stands:
 # tests/moto_serial.py logs an attempt an AWS SDK sends again (amz-sdk-request attempt=2) with
 # the attempts before it of the same invocation and what moto answered each -- and nothing of a
-# header's or a body's content -- and a request signed with another access key id than
-# MOTO_SERIAL_KEY_ID (a client of another test), and an answer that could not be written back (a
-# client that reset its connection), while answering as moto does (a query, a JSON
-# and a REST call with a body); lib.sh's moto_evidence prints it, and on a log with nothing to report it returns
-# instead of ending the test under `set -e -o pipefail` (stop 26's CI run: the old one did, and
-# t0710's retry never ran).
+# header's or a body's content -- a request signed with another access key id than
+# MOTO_SERIAL_KEY_ID (a client of another test) and an answer that could not be written back (a
+# client that reset its connection); it writes an answer's headers and body at once; and it
+# answers as moto does (a query, a JSON and a REST call with a body). lib.sh's moto_evidence
+# prints what it logged, and on a log with nothing to report it returns instead of ending the
+# test under `set -e -o pipefail` (stop 26's CI run: the old one did, and t0710's retry never
+# ran).
 . "$(dirname "$0")/lib.sh"
 python3 -c 'import boto3' 2>/dev/null || skip "boto3 not installed"
 # this test's clients sign with their own key id, as tests/demo.sh's do; moto takes any key
@@ -61,6 +62,11 @@ EOF
 assert_contains "$out" "second attempt: InvalidPermission.Duplicate"
 assert_contains "$out" "tables: ['t0098']"
 assert_contains "$out" "object: the body, whole"
+# An answer's headers and body go out in one write: werkzeug's handler gets a buffered writer
+# (docs/testing.md, "t0710's flake"). Seen from a client on loopback the two writes cannot be
+# told apart reliably (a reader that wakes late finds both), so this checks the setting itself.
+wbuf=$(cd "$KDX_REPO/tests" && python3 -B -c 'import moto_serial, werkzeug.serving as w; print(w.WSGIRequestHandler.wbufsize)')
+[ "$wbuf" -ge 65536 ] || fail "moto_serial.py leaves werkzeug's writer unbuffered (wbufsize $wbuf)"
 
 log=$E2E_TMP/moto.log
 resent=$(grep '^moto_serial: resent' "$log") || fail "no resent call logged: $(tail -5 "$log")"
